@@ -1,0 +1,322 @@
+/**
+ * The API contract between the core (src/) and its clients (renderer, CLI, main).
+ *
+ * Every query, command and event the UI can use is listed here with its argument and
+ * result types. Both transports (Electron MessagePort, browser-mode WebSocket) carry the
+ * same envelope, see {@link Request}, {@link Response} and {@link EventMessage}.
+ *
+ * Errors cross the boundary as {@link ApiError}: `message` is French and meant for the
+ * user; technical details go to the core's log only.
+ */
+
+// ---------------------------------------------------------------------------
+// Envelope
+
+export interface Request<M extends MethodName = MethodName> {
+  id: number;
+  method: M;
+  params: Params<M>;
+}
+
+export type Response =
+  | { id: number; result: unknown }
+  | { id: number; error: ApiError };
+
+export interface EventMessage<E extends EventName = EventName> {
+  event: E;
+  data: EventData<E>;
+}
+
+/** An error as the user sees it. `code` is stable, `message` is French. */
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Extra data for the UI, e.g. a certificate fingerprint to show. */
+  details?: Record<string, unknown>;
+}
+
+export type ErrorCode =
+  | 'auth_failed'
+  | 'unreachable'
+  | 'connection_refused'
+  | 'timeout'
+  | 'tls_untrusted'
+  | 'tls_hostname'
+  | 'discovery_failed'
+  | 'invalid_input'
+  | 'not_found'
+  | 'already_exists'
+  | 'locked_by_policy'
+  | 'disabled_by_policy'
+  | 'profile_locked'
+  | 'server_error'
+  | 'offline'
+  | 'internal';
+
+// ---------------------------------------------------------------------------
+// Domain types
+
+/** How to reach one server. URL schemes: imap:// (STARTTLS), imaps://, smtp:// (submission with STARTTLS), smtps://, https:// (DAV). */
+export type EndpointUrl = string;
+
+export interface ServerSettings {
+  imap: EndpointUrl;
+  smtp: EndpointUrl;
+  caldav?: EndpointUrl | null;
+  carddav?: EndpointUrl | null;
+  webdav?: EndpointUrl | null;
+  /** Login name when it differs from the e-mail address. */
+  username?: string | null;
+}
+
+export type DiscoverySource = 'policy' | 'autoconfig' | 'well-known-autoconfig' | 'srv' | 'manual';
+
+export interface DiscoveryResult {
+  email: string;
+  settings: ServerSettings;
+  /** Where each part came from, shown to the user in plain French by the UI. */
+  sources: { mail: DiscoverySource | null; caldav: DiscoverySource | null; carddav: DiscoverySource | null; webdav: DiscoverySource | null };
+  /** Fields that IT policy fixed: the UI shows them read-only. */
+  locked: (keyof ServerSettings)[];
+}
+
+export type EndpointKind = 'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav';
+
+export interface EndpointCheck {
+  kind: EndpointKind;
+  ok: boolean;
+  error?: ApiError;
+}
+
+export interface CertificateInfo {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 fingerprint, colon-separated upper-case hex. */
+  fingerprint256: string;
+  /** PEM of the leaf certificate, so the user can pin it explicitly. */
+  pem: string;
+}
+
+export interface AccountSummary {
+  id: string;
+  email: string;
+  name: string;
+  settings: ServerSettings;
+  online: boolean;
+  lastSync: string | null;
+  pendingOperations: number;
+  /** Short French description of the last connection problem, if any. */
+  lastError: string | null;
+}
+
+export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged' | null;
+
+export interface FolderInfo {
+  accountId: string;
+  /** The server's folder path decoded to UTF-8. */
+  path: string;
+  /** French display name (special-use folders get the glossary's names). */
+  name: string;
+  specialUse: SpecialUse;
+  delimiter: string;
+  total: number;
+  unread: number;
+  bodiesCached: number;
+}
+
+export interface Address {
+  name: string;
+  address: string;
+}
+
+export interface MessageSummary {
+  accountId: string;
+  folder: string;
+  uid: number;
+  messageId: string | null;
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  date: string | null;
+  flags: string[];
+  size: number;
+  hasBody: boolean;
+  hasAttachments: boolean;
+}
+
+export type ConnectionState = 'online' | 'offline' | 'syncing';
+
+export interface SyncProgress {
+  /** French label of what is being done now. */
+  label: string;
+  done: number;
+  total: number;
+}
+
+export interface AppStatus {
+  state: ConnectionState;
+  progress: SyncProgress | null;
+  accounts: { id: string; email: string; online: boolean; lastSync: string | null; lastError: string | null }[];
+}
+
+/** `status --json` of the CLI: this shape is an interface for IT scripts; keep it stable. */
+export interface CliStatus {
+  accounts: {
+    email: string;
+    online: boolean;
+    lastSync: string | null;
+    pendingOperations: number;
+    folders: { path: string; name: string; specialUse: SpecialUse; total: number; unread: number; bodiesCached: number }[];
+  }[];
+}
+
+export type SyncScope = 'mail' | 'calendar' | 'contacts' | 'files';
+
+export interface SyncReport {
+  accounts: { email: string; ok: boolean; error?: ApiError; scopes: SyncScope[] }[];
+}
+
+export type Feature = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio';
+
+/** Effective IT policy as the UI needs it. */
+export interface PolicyView {
+  /** Path of the policy file that was read, or null when none. */
+  source: string | null;
+  disabledFeatures: Feature[];
+  /** Setting keys (dotted) locked by policy: shown with a lock in Réglages. */
+  lockedSettings: string[];
+  hiddenSettings: string[];
+  /** Mail domains for which IT preset the servers. */
+  presetDomains: string[];
+  /** Whether users may add accounts outside the preset domains. */
+  allowOtherDomains: boolean;
+  /** An error reading the policy file, in French (the app still starts with no policy). */
+  error: string | null;
+}
+
+export interface Settings {
+  /** Days of mail bodies prefetched for offline reading. */
+  'mail.prefetchDays': number;
+  /** Address of the organisation's meeting server. */
+  'visio.serverUrl': string;
+  /** Local folder synced with Fichiers. */
+  'files.localRoot': string;
+}
+
+export interface SettingEntry<K extends keyof Settings = keyof Settings> {
+  key: K;
+  value: Settings[K];
+  locked: boolean;
+  hidden: boolean;
+}
+
+export interface AppInfo {
+  version: string;
+  mode: 'electron' | 'browser' | 'cli';
+  profileDir: string;
+  locale: 'fr';
+}
+
+export interface CalendarEventSummary {
+  uid: string;
+  recurrenceId: string | null;
+  start: string;
+  end: string;
+  allDay: boolean;
+  summary: string;
+  calendar: string;
+}
+
+export interface ContactSummary {
+  uid: string;
+  fn: string;
+  emails: string[];
+  phones: string[];
+  addressBook: string;
+}
+
+export interface FileEntrySummary {
+  path: string;
+  name: string;
+  isFolder: boolean;
+  size: number;
+  state: 'synced' | 'pending' | 'syncing' | 'conflict' | 'error' | 'online-only';
+}
+
+// ---------------------------------------------------------------------------
+// Methods
+
+export interface Methods {
+  'app.info': { params: Record<string, never>; result: AppInfo };
+  'policy.get': { params: Record<string, never>; result: PolicyView };
+  'settings.list': { params: Record<string, never>; result: SettingEntry[] };
+  'settings.set': { params: { key: keyof Settings; value: Settings[keyof Settings] }; result: SettingEntry };
+
+  'accounts.list': { params: Record<string, never>; result: AccountSummary[] };
+  /** Find servers for an address (policy, autoconfig, DNS SRV, .well-known). */
+  'accounts.discover': { params: { email: string }; result: DiscoveryResult };
+  /** Test every endpoint with these credentials; nothing is saved. */
+  'accounts.test': { params: { email: string; password: string; settings: ServerSettings; pinnedCertificates?: string[] }; result: EndpointCheck[] };
+  /** Test then save. Fails with the first endpoint error. */
+  'accounts.add': {
+    params: { email: string; name?: string; password: string; settings?: ServerSettings; pinnedCertificates?: string[] };
+    result: AccountSummary;
+  };
+  'accounts.update': {
+    params: { id: string; name?: string; password?: string; settings?: ServerSettings; pinnedCertificates?: string[] };
+    result: AccountSummary;
+  };
+  'accounts.remove': { params: { id: string }; result: { removed: true } };
+
+  'status.get': { params: Record<string, never>; result: AppStatus };
+  'status.cli': { params: Record<string, never>; result: CliStatus };
+  'sync.run': { params: { accountId?: string; only?: SyncScope }; result: SyncReport };
+
+  'mail.folders': { params: { accountId: string }; result: FolderInfo[] };
+  'mail.messages': { params: { accountId: string; folder: string; offset?: number; limit?: number }; result: MessageSummary[] };
+
+  'calendar.list': { params: { from: string; to: string }; result: CalendarEventSummary[] };
+  'contacts.list': { params: Record<string, never>; result: ContactSummary[] };
+  'files.list': { params: { accountId?: string; path?: string }; result: FileEntrySummary[] };
+}
+
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = Methods[M]['params'];
+export type Result<M extends MethodName> = Methods[M]['result'];
+
+// ---------------------------------------------------------------------------
+// Events (core → UI)
+
+export interface Events {
+  'status.changed': AppStatus;
+  'accounts.changed': { accountIds: string[] };
+  'mail.changed': { accountId: string; folders: string[] };
+  'settings.changed': { keys: (keyof Settings)[] };
+}
+
+export type EventName = keyof Events;
+export type EventData<E extends EventName> = Events[E];
+
+/** All method names, for runtime validation of incoming requests. */
+export const METHOD_NAMES: readonly MethodName[] = [
+  'app.info',
+  'policy.get',
+  'settings.list',
+  'settings.set',
+  'accounts.list',
+  'accounts.discover',
+  'accounts.test',
+  'accounts.add',
+  'accounts.update',
+  'accounts.remove',
+  'status.get',
+  'status.cli',
+  'sync.run',
+  'mail.folders',
+  'mail.messages',
+  'calendar.list',
+  'contacts.list',
+  'files.list',
+] as const;
