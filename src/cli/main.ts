@@ -1,0 +1,215 @@
+/**
+ * Headless CLI over the same core and API as the UI. IT scripts and benchmarks depend on its flags and JSON:
+ * keep them stable. Human-readable output and errors are French; `--json` output follows src/api/contract.ts.
+ *
+ *   ostal account add --email E --password-env VAR [--name N] [--imap URL] [--smtp URL] [--caldav URL] [--carddav URL] [--webdav URL]
+ *   ostal account list [--json]
+ *   ostal account remove --email E
+ *   ostal sync [--account E] [--only mail|calendar|contacts|files]
+ *   ostal status [--json]
+ *   Every command takes --profile DIR (else OSTAL_PROFILE, else the OS default).
+ */
+import { parseArgs } from 'node:util';
+import type { AccountSummary, ApiError, MethodName, Params, Result, ServerSettings, SyncScope } from '../api/contract.js';
+import { OstalError } from '../api/errors.js';
+import { Core } from '../core.js';
+import { cliText } from './messages.js';
+import { defaultProfileDir } from '../store/profile.js';
+
+const SCOPES: SyncScope[] = ['mail', 'calendar', 'contacts', 'files'];
+
+interface Io {
+  out(s: string): void;
+  err(s: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: Io = {
+  out: (s) => process.stdout.write(s + '\n'),
+  err: (s) => process.stderr.write(s + '\n'),
+  env: process.env,
+};
+
+class UsageError extends Error {}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  try {
+    return await run(argv, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(err.message);
+      io.err(cliText('usage'));
+      return 2;
+    }
+    if (err instanceof OstalError) {
+      io.err(err.message);
+      return err.code === 'profile_locked' ? 3 : 1;
+    }
+    const apiErr = err as Partial<ApiError>;
+    io.err(typeof apiErr?.message === 'string' && apiErr.code ? apiErr.message : cliText('unexpected'));
+    if (io.env.OSTAL_DEBUG === '1') io.err(String((err as Error)?.stack ?? err));
+    return 1;
+  }
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        profile: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        email: { type: 'string' },
+        'password-env': { type: 'string' },
+        name: { type: 'string' },
+        imap: { type: 'string' },
+        smtp: { type: 'string' },
+        caldav: { type: 'string' },
+        carddav: { type: 'string' },
+        webdav: { type: 'string' },
+        username: { type: 'string' },
+        account: { type: 'string' },
+        only: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    throw new UsageError(cliText('badOption', { detail: (err as Error).message }));
+  }
+}
+
+async function run(argv: string[], io: Io): Promise<number> {
+  const { values: v, positionals } = parse(argv);
+  const [cmd, sub] = positionals;
+  if (v.help || !cmd) {
+    io.out(cliText('usage'));
+    return v.help ? 0 : 2;
+  }
+  const profileDir = v.profile ?? io.env.OSTAL_PROFILE ?? defaultProfileDir(io.env);
+
+  const withCore = async <T>(fn: (call: Caller, core: Core) => Promise<T>): Promise<T> => {
+    const core = await Core.open({ profileDir, mode: 'cli' });
+    try {
+      const call: Caller = (method, params) => core.handle(method, params);
+      return await fn(call, core);
+    } finally {
+      await core.close();
+    }
+  };
+
+  switch (`${cmd}${sub ? ' ' + sub : ''}`) {
+    case 'account add': {
+      if (!v.email) throw new UsageError(cliText('missingOption', { option: '--email' }));
+      const varName = v['password-env'];
+      if (!varName) throw new UsageError(cliText('missingOption', { option: '--password-env' }));
+      const password = io.env[varName];
+      if (!password) throw new UsageError(cliText('emptyPasswordEnv', { name: varName }));
+      const manual = manualSettings(v);
+      return withCore(async (call) => {
+        let settings: ServerSettings | undefined;
+        if (manual.imap && manual.smtp) {
+          settings = { imap: manual.imap, smtp: manual.smtp, caldav: manual.caldav ?? null, carddav: manual.carddav ?? null, webdav: manual.webdav ?? null, username: manual.username ?? null };
+        } else {
+          io.err(cliText('discovering', { email: v.email! }));
+          const found = await call('accounts.discover', { email: v.email! });
+          settings = { ...found.settings };
+          for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] as const) {
+            if (manual[key]) (settings as unknown as Record<string, string>)[key] = manual[key]!;
+          }
+        }
+        io.err(cliText('checking'));
+        const account = await call('accounts.add', { email: v.email!, name: v.name, password, settings });
+        if (v.json) io.out(JSON.stringify(account, null, 2));
+        else io.out(cliText('accountAdded', { email: account.email }));
+        return 0;
+      });
+    }
+    case 'account list':
+      return withCore(async (call) => {
+        const accounts = await call('accounts.list', {});
+        if (v.json) io.out(JSON.stringify(accounts.map(publicAccount), null, 2));
+        else if (accounts.length === 0) io.out(cliText('noAccount'));
+        else for (const a of accounts) io.out(`${a.email}\t${a.name}\t${a.settings.imap}`);
+        return 0;
+      });
+    case 'account remove': {
+      if (!v.email) throw new UsageError(cliText('missingOption', { option: '--email' }));
+      return withCore(async (call) => {
+        const account = await findAccount(call, v.email!);
+        await call('accounts.remove', { id: account.id });
+        io.out(cliText('accountRemoved', { email: account.email }));
+        return 0;
+      });
+    }
+    case 'sync': {
+      const only = v.only as SyncScope | undefined;
+      if (only && !SCOPES.includes(only)) throw new UsageError(cliText('badOnly', { value: only }));
+      return withCore(async (call, core) => {
+        const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+        let lastLabel = '';
+        const off = core.onEvent((event, data) => {
+          if (event !== 'status.changed') return;
+          const p = (data as Result<'status.get'>).progress;
+          if (p && p.label !== lastLabel) {
+            lastLabel = p.label;
+            io.err(p.total > 0 ? `${p.label} (${p.done}/${p.total})` : p.label);
+          }
+        });
+        try {
+          const report = await call('sync.run', { accountId, only });
+          if (v.json) io.out(JSON.stringify(report, null, 2));
+          let failed = 0;
+          for (const a of report.accounts) {
+            if (a.ok) io.err(cliText('syncDone', { email: a.email }));
+            else {
+              failed++;
+              io.err(cliText('syncFailed', { email: a.email, message: a.error?.message ?? '' }));
+            }
+          }
+          if (report.accounts.length === 0) io.err(cliText('noAccount'));
+          return failed > 0 ? 1 : 0;
+        } finally {
+          off();
+        }
+      });
+    }
+    case 'status':
+      return withCore(async (call) => {
+        const status = await call('status.cli', {});
+        if (v.json) io.out(JSON.stringify(status, null, 2));
+        else if (status.accounts.length === 0) io.out(cliText('noAccount'));
+        else
+          for (const a of status.accounts) {
+            io.out(cliText('statusAccount', { email: a.email, state: cliText(a.online ? 'online' : 'offline'), pending: a.pendingOperations }));
+            for (const f of a.folders) io.out(cliText('statusFolder', { name: f.name, total: f.total, unread: f.unread }));
+          }
+        return 0;
+      });
+    default:
+      throw new UsageError(cliText('unknownCommand', { command: positionals.join(' ') }));
+  }
+}
+
+type Caller = <M extends MethodName>(method: M, params: Params<M>) => Promise<Result<M>>;
+
+function manualSettings(v: Record<string, string | boolean | undefined>): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> {
+  const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> = {};
+  for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] as const) {
+    const value = v[key];
+    if (typeof value === 'string' && value) out[key] = value;
+  }
+  return out;
+}
+
+async function findAccount(call: Caller, email: string): Promise<AccountSummary> {
+  const accounts = await call('accounts.list', {});
+  const found = accounts.find((a) => a.email.toLowerCase() === email.toLowerCase());
+  if (!found) throw new OstalError('not_found', cliText('accountUnknown', { email }));
+  return found;
+}
+
+/** `account list --json`: stable fields for IT scripts. */
+function publicAccount(a: AccountSummary) {
+  return { id: a.id, email: a.email, name: a.name, settings: a.settings, online: a.online, lastSync: a.lastSync, pendingOperations: a.pendingOperations };
+}
