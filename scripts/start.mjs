@@ -1,0 +1,108 @@
+#!/usr/bin/env node
+// `npm start`: starts Ostal. With the Electron binary present, the desktop app; otherwise browser mode (the core in
+// Node serving the interface on 127.0.0.1, address printed). `--demo` first starts the local demo servers
+// (tests/servers/) seeded with French data and a profile with agent1's account already set up.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { register } from 'tsx/esm/api';
+
+register();
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(root);
+const args = process.argv.slice(2);
+const demo = args.includes('--demo');
+const passThrough = args.filter((a) => a !== '--demo');
+
+function say(s) {
+  process.stdout.write(s + '\n');
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const p = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureRendererBuilt() {
+  const index = path.join(root, 'renderer/dist/index.html');
+  const stale = !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, 'renderer'));
+  if (!stale) return;
+  say('Préparation de l’interface…');
+  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+function electronBinary() {
+  try {
+    const pathFile = path.join(root, 'node_modules/electron/path.txt');
+    const bin = path.join(root, 'node_modules/electron/dist', fs.readFileSync(pathFile, 'utf8').trim());
+    return fs.existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
+
+function runCli(cliArgs, env) {
+  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...cliArgs], { stdio: 'inherit', env });
+  if (r.status !== 0) throw new Error(`ostal ${cliArgs.join(' ')} : code ${r.status}`);
+}
+
+ensureRendererBuilt();
+const env = { ...process.env };
+let servers = null;
+let stopServers = null;
+
+if (demo) {
+  const mod = await import('../tests/servers/index.ts');
+  stopServers = mod.stopServers;
+  say('Démarrage des serveurs de démonstration (courrier, agenda, fichiers)…');
+  servers = await mod.startServers({ seed: 'demo' });
+  const agent = servers.users[0];
+  const profile = path.join(root, '.ostal-run/demo-profile');
+  fs.rmSync(profile, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(profile), { recursive: true });
+  Object.assign(env, {
+    NODE_EXTRA_CA_CERTS: servers.caCertPath,
+    OSTAL_DNS_SERVERS: `127.0.0.1:${servers.dns.port}`,
+    OSTAL_DISCOVERY_HTTPS_PORT: String(servers.apache.port),
+    OSTAL_PROFILE: profile,
+    OSTAL_DEMO_PASSWORD: agent.password,
+  });
+  say(`Ajout du compte de démonstration ${agent.email}…`);
+  runCli(['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_DEMO_PASSWORD', '--profile', profile], env);
+  runCli(['sync', '--only', 'mail', '--profile', profile], env);
+}
+
+const bin = electronBinary();
+let child;
+if (bin && !args.includes('--browser')) {
+  const r = spawnSync(process.execPath, ['scripts/build-main.mjs'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  child = spawn(bin, ['.', ...passThrough], { stdio: 'inherit', env });
+} else {
+  say('Électron n’est pas installé sur cette machine : Ostal démarre en mode navigateur.');
+  const hostArgs = passThrough.filter((a) => a !== '--browser');
+  if (demo && !hostArgs.includes('--port')) hostArgs.push('--port', process.env.OSTAL_PORT ?? '4180');
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli.ts', ...hostArgs], { stdio: 'inherit', env });
+}
+
+let stopping = false;
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  if (child && child.exitCode === null) child.kill('SIGTERM');
+  if (servers && stopServers) {
+    say('Arrêt des serveurs de démonstration…');
+    await stopServers(servers);
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+child.on('exit', (code) => void shutdown(code ?? 0));

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ServersInfo } from '../servers/types.js';
+
+export function servers(): ServersInfo {
+  const file = process.env.OSTAL_TEST_SERVERS;
+  if (!file) throw new Error('OSTAL_TEST_SERVERS is not set: run through `npm test` or playwright global setup');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as ServersInfo;
+}
+
+export interface RunningOstal {
+  url: string;
+  profileDir: string;
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+/** Environment under which Ostal finds the test servers by discovery and trusts their CA. */
+export function ostalEnv(s: ServersInfo, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_EXTRA_CA_CERTS: s.caCertPath,
+    OSTAL_DNS_SERVERS: `127.0.0.1:${s.dns.port}`,
+    OSTAL_DISCOVERY_HTTPS_PORT: String(s.apache.port),
+    OSTAL_PROBE_INTERVAL_MS: '1000',
+    OSTAL_POLICIES: path.join(os.tmpdir(), 'ostal-no-policy.json'),
+    ...extra,
+  };
+}
+
+export function tempProfile(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-e2e-'));
+}
+
+/** Starts browser mode (`src/host/cli.ts`) as a real process and waits for the address it prints. */
+export async function startOstal(opts: { profileDir?: string; env?: Record<string, string> } = {}): Promise<RunningOstal> {
+  const s = servers();
+  const profileDir = opts.profileDir ?? tempProfile();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli.ts', '--profile', profileDir, '--port', '0'], {
+    env: ostalEnv(s, opts.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Ostal did not start:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /OSTAL_URL=(\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Ostal exited (${code}):\n${out}`));
+    });
+  });
+  return {
+    url,
+    profileDir,
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+export const SHOTS_DIR = path.join(process.cwd(), 'test-results', 'screens');
+fs.mkdirSync(SHOTS_DIR, { recursive: true });
