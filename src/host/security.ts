@@ -118,7 +118,10 @@ export function isAllowedExternalUrl(raw: string): boolean {
 /** May the window itself navigate to this URL? Only within the app's own origin. */
 export function isAllowedNavigation(raw: string, appOrigin: string = APP_ORIGIN): boolean {
   try {
-    return new URL(raw).origin === new URL(appOrigin).origin;
+    // Compare scheme and host: URL.origin is the opaque "null" for custom schemes and file:, so it cannot be used.
+    const url = new URL(raw);
+    const app = new URL(appOrigin);
+    return url.protocol === app.protocol && url.host === app.host && url.host !== '';
   } catch {
     return false;
   }

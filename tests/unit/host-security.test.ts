@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  contentSecurityPolicy,
+  contentTypeFor,
+  isAllowedExternalUrl,
+  isAllowedNavigation,
+  isLoopbackAddress,
+  resolveRendererPath,
+  securityHeaders,
+  windowWebPreferences,
+  APP_ORIGIN,
+} from '../../src/host/security.js';
+import { parseHostArgs, HostArgsError } from '../../src/host/args.js';
+import { tokenMatches, upgradeRefusal, createHostToken } from '../../src/host/api-server.js';
+
+describe('windowWebPreferences', () => {
+  it('isolates the renderer from Node and Electron', () => {
+    const prefs = windowWebPreferences('/app/preload.cjs');
+    expect(prefs).toMatchObject({
+      preload: '/app/preload.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+});
+
+describe('contentSecurityPolicy', () => {
+  it('is strict, with the WebSocket of the given port in browser mode', () => {
+    const csp = contentSecurityPolicy(4321);
+    const directives = new Map(csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')]));
+    expect(directives.get('default-src')).toBe("'self'");
+    expect(directives.get('script-src')).toBe("'self'");
+    expect(directives.get('connect-src')).toBe("'self' ws://127.0.0.1:4321");
+    expect(directives.get('img-src')).toBe("'self' data: blob:");
+    expect(directives.get('object-src')).toBe("'none'");
+    expect(directives.get('base-uri')).toBe("'none'");
+    expect(directives.get('frame-ancestors')).toBe("'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('has no WebSocket source without a port (Electron) and rejects bad ports', () => {
+    expect(contentSecurityPolicy()).toContain("connect-src 'self';");
+    expect(() => contentSecurityPolicy(0)).toThrow(RangeError);
+    expect(() => contentSecurityPolicy(70000)).toThrow(RangeError);
+  });
+
+  it('comes with the other security headers', () => {
+    const h = securityHeaders(1234);
+    expect(h['X-Content-Type-Options']).toBe('nosniff');
+    expect(h['Referrer-Policy']).toBe('no-referrer');
+    expect(h['Content-Security-Policy']).toBe(contentSecurityPolicy(1234));
+  });
+});
+
+describe('isLoopbackAddress', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['127.1.2.3', true],
+    ['::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['192.168.1.5', false],
+    ['::ffff:10.0.0.1', false],
+    ['0.0.0.0', false],
+    ['', false],
+    [undefined, false],
+  ])('%s → %s', (address, expected) => {
+    expect(isLoopbackAddress(address)).toBe(expected);
+  });
+});
+
+describe('isAllowedExternalUrl', () => {
+  it.each([
+    ['https://www.service-public.fr/', true],
+    ['http://example.org/page?x=1', true],
+    ['mailto:agent1@ostal.test', true],
+    ['file:///etc/passwd', false],
+    ['javascript:alert(1)', false],
+    ['data:text/html,<script>1</script>', false],
+    ['ostal-app://renderer/index.html', false],
+    ['smb://serveur/partage', false],
+    ['http://localhost:8080/', false],
+    ['http://127.0.0.1:9000/api', false],
+    ['http://[::1]/', false],
+    ['https://user:pass@example.org/', false],
+    ['pas une adresse', false],
+  ])('%s → %s', (url, expected) => {
+    expect(isAllowedExternalUrl(url)).toBe(expected);
+  });
+});
+
+describe('isAllowedNavigation', () => {
+  it('only allows the app origin', () => {
+    expect(isAllowedNavigation(`${APP_ORIGIN}/index.html#/courrier`)).toBe(true);
+    expect(isAllowedNavigation('https://evil.example/')).toBe(false);
+    expect(isAllowedNavigation('file:///tmp/x.html')).toBe(false);
+    expect(isAllowedNavigation('nonsense')).toBe(false);
+  });
+});
+
+describe('resolveRendererPath', () => {
+  const root = path.resolve('/srv/renderer');
+  it('maps / to index.html and assets inside the folder', () => {
+    expect(resolveRendererPath(root, '/')).toBe(path.join(root, 'index.html'));
+    expect(resolveRendererPath(root, '/assets/app-123.js?v=1')).toBe(path.join(root, 'assets', 'app-123.js'));
+    expect(resolveRendererPath(root, '/fonts/Marianne%20Bold.woff2')).toBe(path.join(root, 'fonts', 'Marianne Bold.woff2'));
+  });
+  it.each(['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fsecret', '/a/./b', '/..\\secret', '/x%00.html', '/%E0%A4%A', 'relative.js'])(
+    'refuses %s',
+    (p) => {
+      expect(resolveRendererPath(root, p)).toBeNull();
+    },
+  );
+  it('knows content types', () => {
+    expect(contentTypeFor('a/index.html')).toBe('text/html; charset=utf-8');
+    expect(contentTypeFor('a.woff2')).toBe('font/woff2');
+    expect(contentTypeFor('a.unknown')).toBe('application/octet-stream');
+  });
+});
+
+describe('parseHostArgs', () => {
+  it('parses profile, port and --no-sync in both spellings', () => {
+    expect(parseHostArgs(['--profile', '/tmp/p', '--port', '8080', '--no-sync'])).toEqual({ profile: '/tmp/p', port: 8080, sync: false, help: false });
+    expect(parseHostArgs(['--profile=/tmp/q', '--port=0'])).toEqual({ profile: '/tmp/q', port: 0, sync: true, help: false });
+    expect(parseHostArgs(['--enable-logging', '--help'])).toMatchObject({ help: true, profile: null });
+  });
+  it('refuses bad values in French', () => {
+    expect(() => parseHostArgs(['--port', '99999'])).toThrow(HostArgsError);
+    expect(() => parseHostArgs(['--port', '-1'])).toThrow(/n’est pas valide/);
+    expect(() => parseHostArgs(['--profile'])).toThrow(/demande une valeur/);
+  });
+});
+
+describe('API admission (pure)', () => {
+  const token = createHostToken();
+  const ok = { url: `/api?token=${token}`, headers: { host: '127.0.0.1:5000', origin: 'http://127.0.0.1:5000' }, remoteAddress: '127.0.0.1' };
+  it('accepts the right request', () => {
+    expect(upgradeRefusal(ok, { token, port: 5000 })).toBeNull();
+  });
+  it('refuses a non-loopback remote address even with the right token', () => {
+    expect(upgradeRefusal({ ...ok, remoteAddress: '192.168.1.20' }, { token, port: 5000 })).toBe('remote address is not loopback');
+  });
+  it('compares tokens fully', () => {
+    expect(tokenMatches(token, token)).toBe(true);
+    expect(tokenMatches(token.slice(0, -1), token)).toBe(false);
+    expect(tokenMatches(undefined, token)).toBe(false);
+    expect(createHostToken()).not.toBe(token);
+  });
+});
