@@ -1,0 +1,151 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import tls from 'node:tls';
+import { ImapFlow, type Logger as ImapLogger } from 'imapflow';
+import type { ServerSettings } from '../api/contract.js';
+import { OstalError } from '../api/errors.js';
+import { t } from '../i18n/index.js';
+import type { Logger } from '../log.js';
+import { imapErrorToOstal } from './errors.js';
+
+/** What the mail engine needs to reach an account's IMAP server. */
+export interface MailAccount {
+  id: string;
+  email: string;
+  name: string;
+  settings: ServerSettings;
+  /** PEM certificates the user chose to trust for this account (in addition to the system store). */
+  pinnedCertificates: string[];
+  password: string;
+}
+
+export interface ImapEndpoint {
+  host: string;
+  port: number;
+  /** true = implicit TLS (imaps://), false = STARTTLS required (imap://). */
+  secure: boolean;
+}
+
+export const IMAP_TIMEOUT_MS = 10_000;
+
+/** `imap://host[:143]` (STARTTLS, required) or `imaps://host[:993]` (implicit TLS). */
+export function parseImapUrl(url: string): ImapEndpoint {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  }
+  const secure = parsed.protocol === 'imaps:';
+  if (!secure && parsed.protocol !== 'imap:') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const port = parsed.port ? Number(parsed.port) : secure ? 993 : 143;
+  return { host, port, secure };
+}
+
+let extraCaCache: string[] | undefined;
+
+/** Certificates of NODE_EXTRA_CA_CERTS: Node adds them to its default store, but an explicit `ca` option replaces that store. */
+function extraCaCertificates(): string[] {
+  if (extraCaCache) return extraCaCache;
+  const file = process.env.NODE_EXTRA_CA_CERTS;
+  extraCaCache = [];
+  if (file) {
+    try {
+      extraCaCache = [fs.readFileSync(file, 'utf8')];
+    } catch {
+      /* Node already warned at start-up */
+    }
+  }
+  return extraCaCache;
+}
+
+/**
+ * TLS options with verification always on. With no pinned certificate, Node's default store
+ * (system roots + NODE_EXTRA_CA_CERTS) is used as is; pinned PEMs are added to it.
+ */
+export function tlsOptionsFor(host: string, pinnedCertificates: string[]): tls.ConnectionOptions {
+  const options: tls.ConnectionOptions = { rejectUnauthorized: true, minVersion: 'TLSv1.2' };
+  if (!net.isIP(host)) options.servername = host;
+  if (pinnedCertificates.length > 0) options.ca = [...tls.rootCertificates, ...extraCaCertificates(), ...pinnedCertificates];
+  return options;
+}
+
+/** imapflow's logger routed to ours: only warnings and errors, and only when OSTAL_DEBUG_IMAP=1 everything at info. */
+function imapLogger(log: Logger | undefined): ImapLogger | false {
+  if (!log) return false;
+  const verbose = process.env.OSTAL_DEBUG_IMAP === '1';
+  const pick = (obj: { msg?: string; err?: unknown; cid?: string }) => ({ cid: obj?.cid, err: obj?.err });
+  return {
+    debug: (obj) => (verbose ? log.info(`imap: ${String(obj?.msg ?? '')}`, pick(obj)) : undefined),
+    info: (obj) => (verbose ? log.info(`imap: ${String(obj?.msg ?? '')}`, pick(obj)) : undefined),
+    warn: (obj) => log.warn(`imap: ${String(obj?.msg ?? '')}`, pick(obj)),
+    error: (obj) => log.error(`imap: ${String(obj?.msg ?? '')}`, pick(obj)),
+  };
+}
+
+/** Open and authenticate an IMAP connection for an account. Throws OstalError with a French message. */
+export async function connectImap(account: MailAccount, options: { log?: Logger; timeoutMs?: number } = {}): Promise<ImapFlow> {
+  const endpoint = parseImapUrl(account.settings.imap);
+  const timeout = options.timeoutMs ?? IMAP_TIMEOUT_MS;
+  const client = new ImapFlow({
+    host: endpoint.host,
+    port: endpoint.port,
+    secure: endpoint.secure,
+    doSTARTTLS: endpoint.secure ? undefined : true,
+    tls: tlsOptionsFor(endpoint.host, account.pinnedCertificates),
+    auth: { user: account.settings.username || account.email, pass: account.password },
+    logger: imapLogger(options.log),
+    clientInfo: { name: 'Ostal' },
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: 120_000,
+    disableAutoIdle: true,
+    qresync: false,
+  });
+  // An error event without listener would crash the process; the failing command rejects anyway.
+  client.on('error', (err: unknown) => options.log?.warn('imap connection error', { err: err as Error, account: account.id }));
+  try {
+    await client.connect();
+  } catch (err) {
+    client.close();
+    throw imapErrorToOstal(err, endpoint.host, endpoint.port);
+  }
+  return client;
+}
+
+/**
+ * Cheap reachability check of an IMAP server: TCP (imap://) or verified TLS (imaps://) connect and
+ * wait for the server greeting, then hang up. No login. Throws OstalError on failure.
+ */
+export function probeImap(endpoint: ImapEndpoint, options: { pinnedCertificates?: string[]; timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 4000;
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const socket: net.Socket = endpoint.secure
+      ? tls.connect({ host: endpoint.host, port: endpoint.port, ...tlsOptionsFor(endpoint.host, options.pinnedCertificates ?? []) })
+      : net.connect({ host: endpoint.host, port: endpoint.port });
+    const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      socket.on('error', () => {});
+      socket.destroy();
+      if (err) reject(imapErrorToOstal(err, endpoint.host, endpoint.port));
+      else resolve();
+    };
+    const timer = setTimeout(() => finish(Object.assign(new Error('probe timeout'), { code: 'ETIMEDOUT' })), timeoutMs);
+    socket.setNoDelay(true);
+    socket.once('error', finish);
+    socket.once('close', () => finish(Object.assign(new Error('closed before greeting'), { code: 'EConnectionClosed' })));
+    let buffer = '';
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      if (buffer.includes('\n')) {
+        if (/^\* (OK|PREAUTH)/i.test(buffer)) finish();
+        else finish(Object.assign(new Error(`unexpected greeting: ${buffer.slice(0, 80)}`), { code: 'InvalidResponse' }));
+      }
+    });
+  });
+}
