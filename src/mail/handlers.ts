@@ -1,12 +1,22 @@
 import type { HandlerMap } from '../core.js';
 import { OstalError } from '../api/errors.js';
+import { t } from '../i18n/index.js';
+import { getAccountRow } from './accounts-store.js';
+import { MailRepository } from './repository.js';
 
-// Placeholder until the owning module is written.
-const todo = (): never => {
-  throw new OstalError('internal', 'Cette fonction n’est pas encore disponible.');
-};
-
+/** Mail queries: read from the local store only, never from the network. */
 export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages'> = {
-  'mail.folders': todo,
-  'mail.messages': todo,
+  'mail.folders': (ctx, params) => {
+    if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+    return new MailRepository(ctx.db).folderInfos(params.accountId);
+  },
+  'mail.messages': (ctx, params) => {
+    if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+    if (typeof params.folder !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    const offset = Math.max(0, Math.floor(Number(params.offset ?? 0)) || 0);
+    const limit = Math.min(1000, Math.max(1, Math.floor(Number(params.limit ?? 100)) || 100));
+    const messages = new MailRepository(ctx.db).listMessages(params.accountId, params.folder, offset, limit);
+    if (!messages) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
+    return messages;
+  },
 };

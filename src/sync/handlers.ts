@@ -1,13 +1,8 @@
 import type { HandlerMap } from '../core.js';
-import { OstalError } from '../api/errors.js';
-
-// Placeholder until the owning module is written.
-const todo = (): never => {
-  throw new OstalError('internal', 'Cette fonction n’est pas encore disponible.');
-};
+import { getSyncCoordinator } from './coordinator.js';
 
 export const syncHandlers: Pick<HandlerMap, 'status.get' | 'status.cli' | 'sync.run'> = {
-  'status.get': todo,
-  'status.cli': todo,
-  'sync.run': todo,
+  'status.get': (ctx) => getSyncCoordinator(ctx).status(),
+  'status.cli': (ctx) => getSyncCoordinator(ctx).cliStatus(),
+  'sync.run': (ctx, params) => getSyncCoordinator(ctx).run({ accountId: params?.accountId, only: params?.only }),
 };
