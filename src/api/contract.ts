@@ -175,7 +175,8 @@ export interface CliStatus {
 export type SyncScope = 'mail' | 'calendar' | 'contacts' | 'files';
 
 export interface SyncReport {
-  accounts: { email: string; ok: boolean; error?: ApiError; scopes: SyncScope[] }[];
+  /** `scopes`: what was synced; `skipped`: asked for but not available yet in this version (nothing to do). */
+  accounts: { email: string; ok: boolean; error?: ApiError; scopes: SyncScope[]; skipped?: SyncScope[] }[];
 }
 
 export type Feature = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio';
