@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { AppInfo, EventData, EventName, MethodName, Params, Result } from './api/contract.js';
@@ -8,6 +9,7 @@ import { t } from './i18n/index.js';
 import { createFileLogger, type Logger } from './log.js';
 import { acquireProfileLock, type ProfileLock } from './store/profile.js';
 import { openDatabase } from './store/database.js';
+import { OperationsJournal } from './store/operations-journal.js';
 import { FileSecretStore, type SecretStore } from './secrets/index.js';
 import { loadPolicy, type Policy } from './policy/index.js';
 import { handlers } from './api/handlers.js';
@@ -61,6 +63,10 @@ export class Core {
     try {
       const log = options.logger ?? createFileLogger(path.join(profileDir, 'logs'));
       const db = openDatabase(path.join(profileDir, 'ostal.sqlite'));
+      const requeued = new OperationsJournal(db).requeueInterrupted();
+      if (requeued) log.info('operations interrupted by the last exit are queued again', { count: requeued });
+      const blobsDir = path.join(profileDir, 'blobs');
+      fs.mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
       const policy = loadPolicy({ path: options.policyPath, log });
       const secrets = options.secrets ?? new FileSecretStore(path.join(profileDir, 'secrets.json'));
       let core: Core | undefined = undefined;
@@ -71,7 +77,7 @@ export class Core {
         secrets,
         policy,
         log,
-        blobsDir: path.join(profileDir, 'blobs'),
+        blobsDir,
         emit: (event, data) => core?.events.emit('event', event, data),
         runtime: new Map(),
       };

@@ -1,16 +1,175 @@
-import type { HandlerMap } from '../core.js';
+/**
+ * API handlers of Réglages › Comptes and the first-run assistant.
+ *
+ * Runtime state shared with the sync engines (CoreContext.runtime, in memory):
+ * - `account:<id>:online`    boolean — set by the mail sync engine; AccountSummary.online reads it (absent = false).
+ * - `account:<id>:lastSync`  string (ISO) — optional; overrides the database's last_sync while a session runs.
+ * - `account:<id>:lastError` string | null (French) — optional; overrides the database's last_error.
+ * Durable state: AccountRepository.recordSync() writes last_sync / last_error; the operations
+ * journal gives AccountSummary.pendingOperations.
+ */
+import type { CoreContext, HandlerMap } from '../core.js';
+import type { AccountSummary, EndpointCheck, ServerSettings } from '../api/contract.js';
 import { OstalError } from '../api/errors.js';
+import { t } from '../i18n/index.js';
+import { AccountRepository, type Account } from '../store/account-repository.js';
+import { OperationsJournal } from '../store/operations-journal.js';
+import { accountPasswordKey } from '../secrets/index.js';
+import type { ServerField } from '../policy/index.js';
+import { checkEndpoints } from './checks.js';
+import { discoverAccount, emailDomain } from './discovery.js';
+import { parseEndpoint } from './endpoints.js';
 
-// Placeholder until the owning module is written.
-const todo = (): never => {
-  throw new OstalError('internal', 'Cette fonction n’est pas encore disponible.');
-};
+export function accountSummary(ctx: Pick<CoreContext, 'db' | 'runtime'>, account: Account): AccountSummary {
+  const rt = (k: string) => ctx.runtime.get(`account:${account.id}:${k}`);
+  const lastSync = rt('lastSync');
+  const lastError = rt('lastError');
+  return {
+    id: account.id,
+    email: account.email,
+    name: account.name,
+    settings: account.settings,
+    online: rt('online') === true,
+    lastSync: typeof lastSync === 'string' ? lastSync : account.lastSync,
+    pendingOperations: new OperationsJournal(ctx.db).pendingCount(account.id),
+    lastError: lastError === null || typeof lastError === 'string' ? (lastError as string | null) : account.lastError,
+  };
+}
+
+/** An account with its password, for the protocol clients of every domain. */
+export async function loadAccountCredentials(ctx: Pick<CoreContext, 'db' | 'secrets'>, id: string): Promise<{ account: Account; password: string }> {
+  const account = new AccountRepository(ctx.db).get(id);
+  if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
+  const password = await ctx.secrets.get(accountPasswordKey(id));
+  if (password === null) throw new OstalError('auth_failed', t('errors.passwordMissing'));
+  return { account, password };
+}
+
+function checkDomainAllowed(ctx: CoreContext, email: string): string {
+  const domain = emailDomain(email);
+  const { policy } = ctx;
+  if (!policy.allowOtherDomains && !policy.presetFor(domain)) {
+    throw new OstalError('disabled_by_policy', t('errors.domainNotAllowed', { domains: policy.view().presetDomains.join(', ') }));
+  }
+  return domain;
+}
+
+const same = (a: string | null | undefined, b: string | null | undefined) => (a?.trim() || null) === (b?.trim() || null);
+
+/** Fill and check the fields IT locked for this domain: a different value is refused. */
+function applyPolicyLocks(ctx: CoreContext, email: string, settings: ServerSettings): ServerSettings {
+  const preset = ctx.policy.serversFor(email);
+  if (!preset) return settings;
+  const out: ServerSettings = { ...settings };
+  for (const field of preset.locked) {
+    const fixed = preset.settings[field];
+    if (fixed === undefined) continue;
+    const given = settings[field];
+    if (given !== undefined && !same(given, fixed)) {
+      throw new OstalError('locked_by_policy', t('errors.serverLockedByPolicy', { field, domain: emailDomain(email) }));
+    }
+    (out as unknown as Record<ServerField, string | null>)[field] = fixed;
+  }
+  return out;
+}
+
+/** Trim and validate every URL; `invalid_input` (French) on the first bad one. */
+function normalizeSettings(input: ServerSettings): ServerSettings {
+  if (!input || typeof input !== 'object') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  const out: ServerSettings = {
+    imap: parseEndpoint(String(input.imap ?? ''), 'imap').url,
+    smtp: parseEndpoint(String(input.smtp ?? ''), 'smtp').url,
+    caldav: null,
+    carddav: null,
+    webdav: null,
+    username: input.username?.trim() || null,
+  };
+  for (const k of ['caldav', 'carddav', 'webdav'] as const) {
+    const v = input[k]?.trim();
+    if (v) out[k] = parseEndpoint(v, k).url;
+  }
+  return out;
+}
+
+function firstFailure(checks: EndpointCheck[]): OstalError | null {
+  const bad = checks.find((c) => !c.ok && c.error);
+  return bad?.error ? new OstalError(bad.error.code, bad.error.message, { details: { ...(bad.error.details ?? {}), kind: bad.kind } }) : null;
+}
+
+function validPins(pins: unknown): string[] | undefined {
+  if (pins === undefined) return undefined;
+  if (!Array.isArray(pins) || !pins.every((p) => typeof p === 'string' && p.includes('BEGIN CERTIFICATE'))) {
+    throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  }
+  return pins as string[];
+}
 
 export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.discover' | 'accounts.test' | 'accounts.add' | 'accounts.update' | 'accounts.remove'> = {
-  'accounts.list': todo,
-  'accounts.discover': todo,
-  'accounts.test': todo,
-  'accounts.add': todo,
-  'accounts.update': todo,
-  'accounts.remove': todo,
+  'accounts.list': (ctx) => new AccountRepository(ctx.db).list().map((a) => accountSummary(ctx, a)),
+
+  'accounts.discover': async (ctx, { email }) => {
+    checkDomainAllowed(ctx, String(email ?? ''));
+    return discoverAccount(String(email).trim(), { policy: ctx.policy, log: ctx.log });
+  },
+
+  'accounts.test': async (ctx, params) => {
+    const email = String(params?.email ?? '').trim();
+    emailDomain(email);
+    if (!params.password) throw new OstalError('invalid_input', t('errors.passwordRequired'));
+    const settings = normalizeSettings(params.settings);
+    return checkEndpoints(email, params.password, settings, { pinnedCertificates: validPins(params.pinnedCertificates), log: ctx.log });
+  },
+
+  'accounts.add': async (ctx, params) => {
+    const email = String(params?.email ?? '').trim();
+    checkDomainAllowed(ctx, email);
+    if (!params.password) throw new OstalError('invalid_input', t('errors.passwordRequired'));
+    const repo = new AccountRepository(ctx.db);
+    if (repo.findByEmail(email)) throw new OstalError('already_exists', t('errors.accountExists', { email }));
+    const pins = validPins(params.pinnedCertificates) ?? [];
+    const requested = params.settings ?? (await discoverAccount(email, { policy: ctx.policy, log: ctx.log })).settings;
+    const settings = normalizeSettings(applyPolicyLocks(ctx, email, requested));
+    const failure = firstFailure(await checkEndpoints(email, params.password, settings, { pinnedCertificates: pins, log: ctx.log }));
+    if (failure) throw failure;
+    const account = repo.insert({ email, name: params.name?.trim() || email, settings, pinnedCertificates: pins });
+    try {
+      await ctx.secrets.set(accountPasswordKey(account.id), params.password);
+    } catch (err) {
+      repo.remove(account.id);
+      throw err;
+    }
+    ctx.log.info('account added', { id: account.id, email });
+    ctx.emit('accounts.changed', { accountIds: [account.id] });
+    return accountSummary(ctx, account);
+  },
+
+  'accounts.update': async (ctx, params) => {
+    const repo = new AccountRepository(ctx.db);
+    const current = repo.get(String(params?.id ?? ''));
+    if (!current) throw new OstalError('not_found', t('errors.accountNotFound'));
+    const pins = validPins(params.pinnedCertificates);
+    let settings = current.settings;
+    // Locked fields must keep the value IT fixed (applyPolicyLocks refuses any other).
+    if (params.settings) settings = normalizeSettings(applyPolicyLocks(ctx, current.email, params.settings));
+    const connectionChanged = !!params.password || !!params.settings || pins !== undefined;
+    if (connectionChanged) {
+      const password = params.password || (await loadAccountCredentials(ctx, current.id)).password;
+      const failure = firstFailure(await checkEndpoints(current.email, password, settings, { pinnedCertificates: pins ?? current.pinnedCertificates, log: ctx.log }));
+      if (failure) throw failure;
+    }
+    const updated = repo.update(current.id, { name: params.name?.trim() || undefined, settings, pinnedCertificates: pins })!;
+    if (params.password) await ctx.secrets.set(accountPasswordKey(current.id), params.password);
+    ctx.emit('accounts.changed', { accountIds: [current.id] });
+    return accountSummary(ctx, updated);
+  },
+
+  'accounts.remove': async (ctx, { id }) => {
+    const repo = new AccountRepository(ctx.db);
+    if (!repo.remove(String(id ?? ''))) throw new OstalError('not_found', t('errors.accountNotFound'));
+    await ctx.secrets.delete(accountPasswordKey(id));
+    for (const key of [...ctx.runtime.keys()]) if (key.startsWith(`account:${id}:`)) ctx.runtime.delete(key);
+    ctx.log.info('account removed', { id });
+    ctx.emit('accounts.changed', { accountIds: [id] });
+    return { removed: true };
+  },
 };

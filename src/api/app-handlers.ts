@@ -1,14 +1,35 @@
-import type { HandlerMap } from '../core.js';
+import type { CoreContext, HandlerMap } from '../core.js';
+import type { SettingEntry, Settings } from './contract.js';
 import { OstalError } from './errors.js';
+import { t } from '../i18n/index.js';
+import { isSettingKey, SETTING_DEFINITIONS, SETTING_KEYS, SettingsRepository, type SettingKey } from '../store/settings-repository.js';
+import pkg from '../../package.json' with { type: 'json' };
 
-// Placeholder until the owning module is written.
-const todo = (): never => {
-  throw new OstalError('internal', 'Cette fonction n’est pas encore disponible.');
-};
+/** The value of a setting in force for this profile (policy lock, user choice, policy default, built-in default). */
+export function readSetting<K extends SettingKey>(ctx: Pick<CoreContext, 'db' | 'policy'>, key: K): Settings[K] {
+  return new SettingsRepository(ctx.db).effective(key, ctx.policy.settingOverride(key));
+}
+
+function entry<K extends SettingKey>(ctx: Pick<CoreContext, 'db' | 'policy'>, key: K): SettingEntry<K> {
+  const override = ctx.policy.settingOverride(key);
+  return { key, value: readSetting(ctx, key), locked: !!override?.locked, hidden: !!override?.hidden };
+}
 
 export const appHandlers: Pick<HandlerMap, 'app.info' | 'policy.get' | 'settings.list' | 'settings.set'> = {
-  'app.info': todo,
-  'policy.get': todo,
-  'settings.list': todo,
-  'settings.set': todo,
+  'app.info': (ctx) => ({ version: (pkg as { version: string }).version, mode: ctx.mode, profileDir: ctx.profileDir, locale: 'fr' }),
+
+  'policy.get': (ctx) => ctx.policy.view(),
+
+  'settings.list': (ctx) => SETTING_KEYS.map((key) => entry(ctx, key) as SettingEntry),
+
+  'settings.set': (ctx, params) => {
+    const key: unknown = params?.key;
+    if (!isSettingKey(key)) throw new OstalError('invalid_input', t('errors.unknownSetting'));
+    if (ctx.policy.settingOverride(key)?.locked) throw new OstalError('locked_by_policy', t('errors.settingLocked'));
+    const value: unknown = params.value;
+    if (!SETTING_DEFINITIONS[key].isValid(value)) throw new OstalError('invalid_input', t('errors.settingInvalid'));
+    new SettingsRepository(ctx.db).set(key, value as never);
+    ctx.emit('settings.changed', { keys: [key] });
+    return entry(ctx, key) as SettingEntry;
+  },
 };

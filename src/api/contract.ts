@@ -49,6 +49,7 @@ export type ErrorCode =
   | 'locked_by_policy'
   | 'disabled_by_policy'
   | 'profile_locked'
+  | 'profile_too_new'
   | 'server_error'
   | 'offline'
   | 'internal';
@@ -69,7 +70,8 @@ export interface ServerSettings {
   username?: string | null;
 }
 
-export type DiscoverySource = 'policy' | 'autoconfig' | 'well-known-autoconfig' | 'srv' | 'manual';
+/** 'well-known': CalDAV/CardDAV found at https://<domain>/.well-known/caldav|carddav (RFC 6764 without SRV). */
+export type DiscoverySource = 'policy' | 'autoconfig' | 'well-known-autoconfig' | 'srv' | 'well-known' | 'manual';
 
 export interface DiscoveryResult {
   email: string;

@@ -1,8 +1,326 @@
-// STUB: to be written.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Feature, PolicyView, ServerSettings } from '../api/contract.js';
+import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
-export interface Policy {
-  source: string | null;
+import { isSettingKey, SETTING_DEFINITIONS, type SettingKey } from '../store/settings-repository.js';
+
+/**
+ * IT policy: one machine-wide JSON file, read at start. Format (documented for IT, in French,
+ * in build/policies/LISEZMOI.md; template in build/policies/policies.json):
+ *
+ * ```json
+ * {
+ *   "domains": {
+ *     "ville-exemple.fr": {
+ *       "imap": "imaps://imap.ville-exemple.fr:993",
+ *       "smtp": "smtp://smtp.ville-exemple.fr:587",
+ *       "caldav": "https://dav.ville-exemple.fr/",
+ *       "carddav": "https://dav.ville-exemple.fr/",
+ *       "webdav": "https://fichiers.ville-exemple.fr/dav/%EMAILLOCALPART%/",
+ *       "username": "%EMAILADDRESS%",
+ *       "locked": true
+ *     }
+ *   },
+ *   "allowOtherDomains": true,
+ *   "disabledFeatures": ["fichiers"],
+ *   "settings": { "mail.prefetchDays": { "value": 30, "locked": true, "hidden": false } }
+ * }
+ * ```
+ * Placeholders %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN% are replaced in the server
+ * fields. `locked` is true (every server field), false, or a list of field names.
+ * Location: explicit path, else env OSTAL_POLICIES, else %ProgramData%\Ostal\policies.json
+ * (Windows), /Library/Application Support/Ostal/policies.json (macOS), /etc/ostal/policies.json.
+ * Missing file = no policy. Broken file = no policy, `error` set (French) and logged; invalid
+ * entries are skipped one by one (the rest applies), unknown keys are logged and ignored.
+ */
+
+export type ServerField = keyof ServerSettings;
+export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'];
+export const FEATURES: readonly Feature[] = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio'];
+
+/** Servers IT preset for one mail domain. */
+export interface DomainPreset {
+  domain: string;
+  imap?: string;
+  smtp?: string;
+  caldav?: string | null;
+  carddav?: string | null;
+  webdav?: string | null;
+  /** Login name template; default: the e-mail address. */
+  username?: string | null;
+  /** Fields the user may not change. */
+  locked: ServerField[];
 }
-export function loadPolicy(_opts: { path?: string | null; log: Logger }): Policy {
-  return { source: null };
+
+export interface SettingOverride {
+  value?: unknown;
+  locked: boolean;
+  hidden: boolean;
+}
+
+export interface Policy {
+  /** Path of the file that was read, or null. */
+  readonly source: string | null;
+  /** French error about the file, or null. */
+  readonly error: string | null;
+  readonly allowOtherDomains: boolean;
+  /** The preset for a mail domain (case-insensitive), or null. */
+  presetFor(domain: string): DomainPreset | null;
+  /** The preset servers for an address, placeholders filled in; null when the domain has no preset. */
+  serversFor(email: string): { settings: Partial<ServerSettings>; locked: ServerField[] } | null;
+  isFeatureDisabled(feature: Feature): boolean;
+  settingOverride(key: SettingKey): SettingOverride | null;
+  view(): PolicyView;
+}
+
+export interface LoadPolicyOptions {
+  /** Explicit file; null = no policy at all; undefined = OSTAL_POLICIES or the OS location. */
+  path?: string | null;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}
+
+export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.OSTAL_POLICIES) return env.OSTAL_POLICIES;
+  if (platform === 'win32') return path.win32.join(env.ProgramData || env.PROGRAMDATA || 'C:\\ProgramData', 'Ostal', 'policies.json');
+  if (platform === 'darwin') return '/Library/Application Support/Ostal/policies.json';
+  return '/etc/ostal/policies.json';
+}
+
+interface PolicyData {
+  domains: Map<string, DomainPreset>;
+  allowOtherDomains: boolean;
+  disabledFeatures: Feature[];
+  settings: Map<SettingKey, SettingOverride>;
+}
+
+const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map() };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const SCHEMES: Record<'imap' | 'smtp' | 'dav', string[]> = { imap: ['imap:', 'imaps:'], smtp: ['smtp:', 'smtps:'], dav: ['https:', 'http:'] };
+
+function validUrl(value: string, kind: keyof typeof SCHEMES): boolean {
+  try {
+    const u = new URL(value.replace(/%EMAIL(ADDRESS|LOCALPART|DOMAIN)%/g, 'x'));
+    return SCHEMES[kind].includes(u.protocol) && !!u.hostname;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Validate the parsed JSON. Returns the usable part and French problems; unknown keys go to
+ * `unknown` (logged, not errors).
+ */
+export function parsePolicy(data: unknown): { policy: PolicyData; problems: string[]; unknown: string[] } {
+  const problems: string[] = [];
+  const unknown: string[] = [];
+  const policy: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map() };
+  if (!isObject(data)) {
+    return { policy, problems: [t('policy.notObject')], unknown };
+  }
+  for (const key of Object.keys(data)) {
+    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', '$comment', 'commentaire'].includes(key)) unknown.push(key);
+  }
+
+  if (data.allowOtherDomains !== undefined) {
+    if (typeof data.allowOtherDomains === 'boolean') policy.allowOtherDomains = data.allowOtherDomains;
+    else problems.push(t('policy.wrongType', { key: 'allowOtherDomains', expected: t('policy.types.boolean') }));
+  }
+
+  if (data.disabledFeatures !== undefined) {
+    if (!Array.isArray(data.disabledFeatures)) {
+      problems.push(t('policy.wrongType', { key: 'disabledFeatures', expected: t('policy.types.list') }));
+    } else {
+      for (const f of data.disabledFeatures) {
+        if (typeof f === 'string' && (FEATURES as string[]).includes(f)) {
+          if (!policy.disabledFeatures.includes(f as Feature)) policy.disabledFeatures.push(f as Feature);
+        } else problems.push(t('policy.unknownFeature', { value: String(f), allowed: FEATURES.join(', ') }));
+      }
+    }
+  }
+
+  if (data.domains !== undefined) {
+    if (!isObject(data.domains)) {
+      problems.push(t('policy.wrongType', { key: 'domains', expected: t('policy.types.object') }));
+    } else {
+      for (const [rawDomain, entry] of Object.entries(data.domains)) {
+        const domain = rawDomain.trim().toLowerCase();
+        const where = `domains.${rawDomain}`;
+        if (!isObject(entry)) {
+          problems.push(t('policy.wrongType', { key: where, expected: t('policy.types.object') }));
+          continue;
+        }
+        const preset: DomainPreset = { domain, locked: [] };
+        let ok = true;
+        for (const [k, v] of Object.entries(entry)) {
+          if (k === 'imap' || k === 'smtp') {
+            if (typeof v === 'string' && validUrl(v, k)) preset[k] = v;
+            else {
+              problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: SCHEMES[k].map((s) => s + '//').join(', ') }));
+              ok = false;
+            }
+          } else if (k === 'caldav' || k === 'carddav' || k === 'webdav') {
+            if (v === null) preset[k] = null;
+            else if (typeof v === 'string' && validUrl(v, 'dav')) preset[k] = v;
+            else {
+              problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'https://' }));
+              ok = false;
+            }
+          } else if (k === 'username') {
+            if (v === null || typeof v === 'string') preset.username = v;
+            else {
+              problems.push(t('policy.wrongType', { key: `${where}.${k}`, expected: t('policy.types.string') }));
+              ok = false;
+            }
+          } else if (k === 'locked') {
+            if (v === true) preset.locked = [...SERVER_FIELDS];
+            else if (v === false) preset.locked = [];
+            else if (Array.isArray(v) && v.every((x) => (SERVER_FIELDS as unknown[]).includes(x))) preset.locked = v as ServerField[];
+            else {
+              problems.push(t('policy.badLocked', { key: `${where}.locked`, allowed: SERVER_FIELDS.join(', ') }));
+              ok = false;
+            }
+          } else unknown.push(`${where}.${k}`);
+        }
+        if (ok && (preset.imap === undefined) !== (preset.smtp === undefined)) {
+          problems.push(t('policy.mailPair', { key: where }));
+          ok = false;
+        }
+        if (ok) policy.domains.set(domain, preset);
+      }
+    }
+  }
+
+  if (data.settings !== undefined) {
+    if (!isObject(data.settings)) {
+      problems.push(t('policy.wrongType', { key: 'settings', expected: t('policy.types.object') }));
+    } else {
+      for (const [key, entry] of Object.entries(data.settings)) {
+        const where = `settings.${key}`;
+        if (!isSettingKey(key)) {
+          unknown.push(where);
+          continue;
+        }
+        if (!isObject(entry)) {
+          problems.push(t('policy.wrongType', { key: where, expected: t('policy.types.object') }));
+          continue;
+        }
+        const override: SettingOverride = { locked: false, hidden: false };
+        let ok = true;
+        for (const [k, v] of Object.entries(entry)) {
+          if (k === 'value') {
+            if (SETTING_DEFINITIONS[key].isValid(v)) override.value = v;
+            else {
+              problems.push(t('policy.badSettingValue', { key: where }));
+              ok = false;
+            }
+          } else if (k === 'locked' || k === 'hidden') {
+            if (typeof v === 'boolean') override[k] = v;
+            else {
+              problems.push(t('policy.wrongType', { key: `${where}.${k}`, expected: t('policy.types.boolean') }));
+              ok = false;
+            }
+          } else unknown.push(`${where}.${k}`);
+        }
+        if (ok && override.locked && override.value === undefined) {
+          problems.push(t('policy.lockedWithoutValue', { key: where }));
+          ok = false;
+        }
+        if (ok) policy.settings.set(key, override);
+      }
+    }
+  }
+  return { policy, problems, unknown };
+}
+
+function fill(template: string, email: string): string {
+  const at = email.lastIndexOf('@');
+  const local = at >= 0 ? email.slice(0, at) : email;
+  const domain = at >= 0 ? email.slice(at + 1) : '';
+  return template.replace(/%EMAILADDRESS%/g, email).replace(/%EMAILLOCALPART%/g, local).replace(/%EMAILDOMAIN%/g, domain);
+}
+
+class LoadedPolicy implements Policy {
+  constructor(
+    readonly source: string | null,
+    readonly error: string | null,
+    private readonly data: PolicyData,
+  ) {}
+
+  get allowOtherDomains(): boolean {
+    return this.data.allowOtherDomains;
+  }
+
+  presetFor(domain: string): DomainPreset | null {
+    return this.data.domains.get(domain.trim().toLowerCase()) ?? null;
+  }
+
+  serversFor(email: string): { settings: Partial<ServerSettings>; locked: ServerField[] } | null {
+    const preset = this.presetFor(email.slice(email.lastIndexOf('@') + 1));
+    if (!preset) return null;
+    const settings: Partial<ServerSettings> = {};
+    for (const field of SERVER_FIELDS) {
+      const v = preset[field];
+      if (v === undefined) continue;
+      (settings as Record<string, string | null>)[field] = v === null ? null : fill(v, email);
+    }
+    return { settings, locked: [...preset.locked] };
+  }
+
+  isFeatureDisabled(feature: Feature): boolean {
+    return this.data.disabledFeatures.includes(feature);
+  }
+
+  settingOverride(key: SettingKey): SettingOverride | null {
+    return this.data.settings.get(key) ?? null;
+  }
+
+  view(): PolicyView {
+    const settings = [...this.data.settings.entries()];
+    return {
+      source: this.source,
+      disabledFeatures: [...this.data.disabledFeatures],
+      lockedSettings: settings.filter(([, o]) => o.locked).map(([k]) => k),
+      hiddenSettings: settings.filter(([, o]) => o.hidden).map(([k]) => k),
+      presetDomains: [...this.data.domains.keys()],
+      allowOtherDomains: this.data.allowOtherDomains,
+      error: this.error,
+    };
+  }
+}
+
+/** A policy that presets nothing and forbids nothing. */
+export const NO_POLICY: Policy = new LoadedPolicy(null, null, EMPTY);
+
+/** Read the machine-wide policy. Never throws: the app must start even with a broken file. */
+export function loadPolicy(options: LoadPolicyOptions): Policy {
+  const { log } = options;
+  if (options.path === null) return NO_POLICY;
+  const file = options.path ?? defaultPolicyPath(options.env, options.platform);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return NO_POLICY;
+    log.error('policy: cannot read file', { file, err: err as Error });
+    return new LoadedPolicy(file, t('policy.unreadable', { file }), EMPTY);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (err) {
+    log.error('policy: invalid JSON, no policy applied', { file, err: err as Error });
+    return new LoadedPolicy(file, t('policy.invalidJson', { file, detail: (err as Error).message }), EMPTY);
+  }
+  const { policy, problems, unknown } = parsePolicy(data);
+  if (unknown.length) log.warn('policy: unknown keys ignored', { file, keys: unknown });
+  if (problems.length) log.error('policy: invalid entries skipped', { file, problems });
+  const error = problems.length ? t('policy.invalidEntries', { file, problems: problems.join(' ') }) : null;
+  log.info('policy loaded', { file, domains: [...policy.domains.keys()], disabledFeatures: policy.disabledFeatures });
+  return new LoadedPolicy(file, error, policy);
 }

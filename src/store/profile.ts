@@ -1,10 +1,84 @@
-// STUB: to be written (profile folder per OS, lock file refusing a second instance in French).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { OstalError } from '../api/errors.js';
+import { t } from '../i18n/index.js';
+
+/**
+ * The profile folder holds everything of one user: ostal.sqlite, secrets.json (browser mode
+ * and CLI), blobs/, logs/ and the lock file `ostal.lock`.
+ *
+ * Default location per OS; `OSTAL_PROFILE` overrides it (the CLI's `--profile DIR` too).
+ */
+export function defaultProfileDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (env.OSTAL_PROFILE) return path.resolve(env.OSTAL_PROFILE);
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  if (platform === 'win32') {
+    const appData = env.APPDATA || path.win32.join(env.USERPROFILE || home, 'AppData', 'Roaming');
+    return path.win32.join(appData, 'Ostal');
+  }
+  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'Ostal');
+  const config = env.XDG_CONFIG_HOME && path.posix.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.posix.join(home, '.config');
+  return path.posix.join(config, 'ostal');
+}
+
+/** Held while a Core has the profile open; release() lets another instance in. */
 export interface ProfileLock {
+  readonly profileDir: string;
   release(): void;
 }
-export function defaultProfileDir(_env: NodeJS.ProcessEnv = process.env, _platform: NodeJS.Platform = process.platform): string {
-  throw new Error('not yet');
-}
-export function acquireProfileLock(_dir: string): ProfileLock {
-  return { release() {} };
+
+export const LOCK_FILE = 'ostal.lock';
+
+/**
+ * Take the profile for this process, or throw `profile_locked` (French) when another
+ * instance — in this process or another one — holds it.
+ *
+ * The lock is an exclusive SQLite lock on `<profile>/ostal.lock` (POSIX fcntl / Windows
+ * LockFileEx under the hood): the operating system drops it when the holder exits or
+ * crashes, so a stale lock can never keep the user out, and there is no PID guessing.
+ * SQLite also tracks locks per file inside one process, so a second Core.open on the same
+ * profile in the same process is refused as well. The holder's PID and start time are
+ * written in the file for diagnostics only.
+ */
+export function acquireProfileLock(dir: string): ProfileLock {
+  const profileDir = path.resolve(dir);
+  fs.mkdirSync(profileDir, { recursive: true, mode: 0o700 });
+  if (process.platform !== 'win32') {
+    try {
+      const st = fs.statSync(profileDir);
+      if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(profileDir, 0o700);
+    } catch {
+      /* best effort: a profile on a foreign file system may refuse chmod */
+    }
+  }
+  const file = path.join(profileDir, LOCK_FILE);
+  const db = new Database(file, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = DELETE');
+    // A write transaction in exclusive locking mode keeps the EXCLUSIVE lock until close().
+    db.exec('BEGIN EXCLUSIVE');
+    db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, host TEXT, since TEXT)');
+    db.exec('DELETE FROM holder');
+    db.prepare('INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)').run(process.pid, os.hostname(), new Date().toISOString());
+    db.exec('COMMIT');
+  } catch (err) {
+    db.close();
+    const code = (err as { code?: string }).code ?? '';
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+      throw new OstalError('profile_locked', t('errors.profileLocked', { profile: profileDir }), { cause: err });
+    }
+    throw err;
+  }
+  let released = false;
+  return {
+    profileDir,
+    release() {
+      if (released) return;
+      released = true;
+      db.close();
+    },
+  };
 }

@@ -1,0 +1,77 @@
+import os from 'node:os';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Settings } from '../api/contract.js';
+
+export type SettingKey = keyof Settings;
+
+/** What a setting accepts; checks both user input and IT policy values. */
+export interface SettingDefinition<K extends SettingKey = SettingKey> {
+  key: K;
+  defaultValue: () => Settings[K];
+  /** True when the value has the right type and range. */
+  isValid(value: unknown): value is Settings[K];
+}
+
+function isHttpUrlOrEmpty(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  if (v === '') return true;
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}
+
+export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = {
+  'mail.prefetchDays': {
+    key: 'mail.prefetchDays',
+    defaultValue: () => 30,
+    isValid: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3650,
+  },
+  'visio.serverUrl': {
+    key: 'visio.serverUrl',
+    defaultValue: () => '',
+    isValid: isHttpUrlOrEmpty,
+  },
+  'files.localRoot': {
+    key: 'files.localRoot',
+    defaultValue: () => path.join(os.homedir(), 'Documents', 'Ostal'),
+    isValid: (v): v is string => typeof v === 'string' && v.length > 0 && path.isAbsolute(v),
+  },
+};
+
+export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+
+export function isSettingKey(key: unknown): key is SettingKey {
+  return typeof key === 'string' && Object.hasOwn(SETTING_DEFINITIONS, key);
+}
+
+/** SQL for the `settings` table: the user's own values (policy overrides are applied by the caller). */
+export class SettingsRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  /** The user's own value, or undefined when unset (or no longer valid). */
+  stored<K extends SettingKey>(key: K): Settings[K] | undefined {
+    const row = this.db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+    if (!row) return undefined;
+    const value: unknown = JSON.parse(row.value);
+    return (SETTING_DEFINITIONS[key] as SettingDefinition<K>).isValid(value) ? (value as Settings[K]) : undefined;
+  }
+
+  /**
+   * The value in force: a locked policy value; else the user's value; else the policy's
+   * suggested value; else the built-in default.
+   */
+  effective<K extends SettingKey>(key: K, override: { value?: unknown; locked: boolean } | null): Settings[K] {
+    const def = SETTING_DEFINITIONS[key] as SettingDefinition<K>;
+    const fromPolicy = override && override.value !== undefined && def.isValid(override.value) ? override.value : undefined;
+    if (override?.locked && fromPolicy !== undefined) return fromPolicy;
+    return this.stored(key) ?? fromPolicy ?? def.defaultValue();
+  }
+
+  set<K extends SettingKey>(key: K, value: Settings[K]): void {
+    this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
+  }
+}
