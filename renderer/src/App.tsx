@@ -1,0 +1,172 @@
+/** The application shell: header with the status area, left navigation, and the current view. */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Feature, PolicyView } from '../../src/api/contract';
+import { useApiQuery, useConnectionStatus } from './api/react';
+import { AccountAssistant } from './assistant/AccountAssistant';
+import { Busy, ErrorAlert } from './components/common';
+import { Icon, type IconName } from './components/icons';
+import { ConnectionLostBanner, StatusArea, useAppStatus } from './components/StatusArea';
+import { AgendaView } from './views/AgendaView';
+import { ContactsView } from './views/ContactsView';
+import { CourrierView } from './views/CourrierView';
+import { FichiersView } from './views/FichiersView';
+import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
+import { VisioView } from './views/VisioView';
+
+export type ViewName = Feature | 'reglages';
+
+interface NavItem {
+  view: ViewName;
+  icon: IconName;
+  label: string;
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const connection = useConnectionStatus();
+  const status = useAppStatus();
+  const policy = useApiQuery('policy.get', {});
+  const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
+  const [view, setView] = useState<ViewName>('courrier');
+  const [addingAccount, setAddingAccount] = useState(false);
+  const [reglagesSection, setReglagesSection] = useState<ReglagesSection>('comptes');
+  const mainRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
+
+  const disabled = new Set<Feature>(policy.data?.disabledFeatures ?? []);
+  const items: NavItem[] = [
+    { view: 'courrier' as const, icon: 'courrier' as const, label: t('nav.courrier') },
+    { view: 'agenda' as const, icon: 'agenda' as const, label: t('nav.agenda') },
+    { view: 'contacts' as const, icon: 'contacts' as const, label: t('nav.contacts') },
+    { view: 'fichiers' as const, icon: 'fichiers' as const, label: t('nav.fichiers') },
+    { view: 'visio' as const, icon: 'visio' as const, label: t('nav.visio') },
+    { view: 'reglages' as const, icon: 'reglages' as const, label: t('nav.reglages') },
+  ].filter((item) => item.view === 'reglages' || !disabled.has(item.view));
+
+  // A view turned off by policy is never shown, even if it was selected.
+  const current: ViewName = items.some((item) => item.view === view) ? view : (items[0]?.view ?? 'reglages');
+
+  const go = (next: ViewName, section?: ReglagesSection) => {
+    setView(next);
+    if (section) setReglagesSection(section);
+    setAddingAccount(false);
+    // Move focus to the new page heading for keyboard and screen reader users.
+    requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+  };
+
+  const header = (
+    <header className="app-header">
+      <div className="brand">
+        <span className="brand-mark" aria-hidden="true" />
+        <span className="brand-name">{t('app.name')}</span>
+      </div>
+      <StatusArea status={status} />
+    </header>
+  );
+
+  const skipLink = (
+    <a className="skip-link" href="#main">
+      {t('app.skipToContent')}
+    </a>
+  );
+
+  const loadingCore = connection !== 'open' && !accounts.data;
+  const noAccount = accounts.data !== undefined && accounts.data.length === 0;
+
+  if (loadingCore || accounts.data === undefined || noAccount) {
+    return (
+      <div className="app app-first-run">
+        {skipLink}
+        {header}
+        <ConnectionLostBanner />
+        <main id="main" className="first-run-main" ref={mainRef} tabIndex={-1}>
+          {noAccount ? (
+            <AccountAssistant policy={policy.data} firstRun onDone={() => accounts.reload()} />
+          ) : accounts.error && connection === 'open' ? (
+            <ErrorAlert message={accounts.error.message} />
+          ) : (
+            <div className="connecting">
+              <h1 className="visually-hidden">{t('app.name')}</h1>
+              <Busy text={t('connection.connecting')} />
+            </div>
+          )}
+        </main>
+      </div>
+    );
+  }
+
+  return (
+    <div className="app">
+      {skipLink}
+      {header}
+      <ConnectionLostBanner />
+      <div className="app-body">
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          <ul>
+            {items.map((item) => (
+              <li key={item.view}>
+                <button
+                  type="button"
+                  className="nav-item"
+                  data-testid={`nav-${item.view}`}
+                  aria-current={current === item.view && !addingAccount ? 'page' : undefined}
+                  onClick={() => go(item.view, item.view === 'reglages' ? 'comptes' : undefined)}
+                >
+                  <Icon name={item.icon} />
+                  <span>{item.label}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+          <PolicyFootnote policy={policy.data} />
+        </nav>
+        <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
+          {addingAccount ? (
+            <AccountAssistant
+              policy={policy.data}
+              firstRun={false}
+              onDone={() => {
+                setAddingAccount(false);
+                accounts.reload();
+              }}
+              onCancel={() => setAddingAccount(false)}
+            />
+          ) : current === 'courrier' ? (
+            <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+          ) : current === 'agenda' ? (
+            <AgendaView />
+          ) : current === 'contacts' ? (
+            <ContactsView />
+          ) : current === 'fichiers' ? (
+            <FichiersView accounts={accounts.data} />
+          ) : current === 'visio' ? (
+            <VisioView onOpenSettings={() => go('reglages', 'general')} />
+          ) : (
+            <ReglagesView
+              accounts={accounts.data}
+              policy={policy.data}
+              section={reglagesSection}
+              onSection={setReglagesSection}
+              onAddAccount={() => setAddingAccount(true)}
+            />
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function PolicyFootnote({ policy }: { policy: PolicyView | undefined }) {
+  const { t } = useTranslation();
+  if (!policy?.source) return null;
+  return (
+    <p className="nav-footnote">
+      <Icon name="lock" />
+      <span>{t('policy.managed')}</span>
+    </p>
+  );
+}

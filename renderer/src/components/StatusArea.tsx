@@ -1,0 +1,70 @@
+/** The connection state, always visible: « En ligne », « Hors ligne », « Synchronisation en cours… » with progress. */
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AppStatus, ConnectionState } from '../../../src/api/contract';
+import { useApiEvent, useApiQuery, useConnectionStatus } from '../api/react';
+
+export function useAppStatus(): AppStatus | undefined {
+  const query = useApiQuery('status.get', {});
+  const [status, setStatus] = useState<AppStatus | undefined>(undefined);
+  useEffect(() => {
+    if (query.data) setStatus(query.data);
+  }, [query.data]);
+  useApiEvent('status.changed', setStatus);
+  return status;
+}
+
+export function StatusArea({ status }: { status: AppStatus | undefined }) {
+  const { t } = useTranslation();
+  const connection = useConnectionStatus();
+  // Without the core, nothing can be online.
+  const state: ConnectionState = connection !== 'open' || !status ? 'offline' : status.state;
+  const progress = state === 'syncing' ? status?.progress ?? null : null;
+  const label = state === 'online' ? t('status.online') : state === 'syncing' ? t('status.syncing') : t('status.offline');
+  const problems = status?.accounts.filter((account) => account.lastError) ?? [];
+
+  return (
+    <div className={`status-area status-${state}`} data-testid="connection-state" data-state={state}>
+      <div role="status" aria-live="polite" className="status-line">
+        <span className="status-dot" aria-hidden="true" />
+        <span className="status-label">{label}</span>
+        {progress ? (
+          <span className="status-progress-text" data-testid="sync-progress-label">
+            {t('status.progress', { label: progress.label, done: progress.done, total: progress.total })}
+          </span>
+        ) : null}
+      </div>
+      {progress && progress.total > 0 ? (
+        <progress
+          className="status-progress"
+          data-testid="sync-progress"
+          value={progress.done}
+          max={progress.total}
+          aria-label={t('status.progressLabel')}
+          aria-valuemin={0}
+          aria-valuemax={progress.total}
+          aria-valuenow={progress.done}
+          aria-valuetext={t('status.progressValue', { done: progress.done, total: progress.total })}
+        />
+      ) : null}
+      {state === 'offline' && problems.length > 0 ? (
+        <p className="status-problem" data-testid="status-problem">
+          {problems[0].lastError}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Shown while the transport to the core is closed; the client keeps retrying. */
+export function ConnectionLostBanner() {
+  const { t } = useTranslation();
+  const connection = useConnectionStatus();
+  if (connection !== 'lost') return null;
+  return (
+    <div className="banner banner-error" role="alert" data-testid="connection-lost">
+      <strong>{t('connection.lostTitle')}</strong>
+      <span>{t('connection.lostText')}</span>
+    </div>
+  );
+}

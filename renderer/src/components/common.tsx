@@ -1,0 +1,61 @@
+/** Small shared pieces of the UI: alerts, empty states, the « locked by IT » note, busy indicator. */
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Icon } from './icons';
+
+/** An error the user must see at once (role="alert"). */
+export function ErrorAlert({ message, children, testId }: { message: string; children?: ReactNode; testId?: string }) {
+  return (
+    <div className="alert alert-error" role="alert" data-testid={testId ?? 'error-alert'}>
+      <Icon name="warning" />
+      <div>
+        <p>{message}</p>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** What to do when there is nothing to show. */
+export function EmptyState({ title, text, children }: { title: string; text: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state" data-testid="empty-state">
+      <p className="empty-title">{title}</p>
+      <p>{text}</p>
+      {children}
+    </div>
+  );
+}
+
+/** « Réglé par votre service informatique », with a lock. */
+export function LockedNote({ id }: { id?: string }) {
+  const { t } = useTranslation();
+  return (
+    <span className="locked-note" id={id}>
+      <Icon name="lock" />
+      {t('policy.lockedByIt')}
+    </span>
+  );
+}
+
+/** A polite busy message (spinner + text). */
+export function Busy({ text }: { text: string }) {
+  return (
+    <p className="busy" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      {text}
+    </p>
+  );
+}
+
+/** A page heading row: the h1 and optional actions on the right. */
+export function PageHeader({ title, children, id }: { title: string; children?: ReactNode; id?: string }) {
+  return (
+    <div className="page-header">
+      <h1 id={id} tabIndex={-1}>
+        {title}
+      </h1>
+      {children ? <div className="page-actions">{children}</div> : null}
+    </div>
+  );
+}

@@ -1,0 +1,418 @@
+/** Réglages: « Comptes » (add, edit, remove) and « Général » (settings, with IT policy locks). */
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccountSummary, PolicyView, ServerSettings, SettingEntry, Settings } from '../../../src/api/contract';
+import { ApiCallError } from '../api/client';
+import { useApiQuery, useClient } from '../api/react';
+import { CertificateTrust, certificateFromDetails } from '../assistant/CertificateTrust';
+import { EndpointText } from '../assistant/AccountAssistant';
+import { ServerFieldsEditor, TextField } from '../assistant/ServerFieldsEditor';
+import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader } from '../components/common';
+import { Icon } from '../components/icons';
+import { formatSentenceTime, formatShortDate } from '../lib/format';
+import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
+
+export type ReglagesSection = 'comptes' | 'general';
+
+export function ReglagesView(props: {
+  accounts: AccountSummary[];
+  policy: PolicyView | undefined;
+  section: ReglagesSection;
+  onSection(section: ReglagesSection): void;
+  onAddAccount(): void;
+}) {
+  const { t } = useTranslation();
+  const { section, onSection } = props;
+  return (
+    <section className="view" aria-labelledby="reglages-title">
+      <PageHeader id="reglages-title" title={t('reglages.title')} />
+      <nav className="subnav" aria-label={t('reglages.sectionsLabel')}>
+        <button type="button" className="subnav-item" data-testid="reglages-comptes" aria-current={section === 'comptes' ? 'page' : undefined} onClick={() => onSection('comptes')}>
+          {t('reglages.sections.comptes')}
+        </button>
+        <button type="button" className="subnav-item" data-testid="reglages-general" aria-current={section === 'general' ? 'page' : undefined} onClick={() => onSection('general')}>
+          {t('reglages.sections.general')}
+        </button>
+      </nav>
+      {props.policy?.error ? <ErrorAlert message={props.policy.error} /> : null}
+      {section === 'comptes' ? <AccountsSection accounts={props.accounts} onAddAccount={props.onAddAccount} /> : <GeneralSection policy={props.policy} />}
+    </section>
+  );
+}
+
+function AccountsSection({ accounts, onAddAccount }: { accounts: AccountSummary[]; onAddAccount(): void }) {
+  const { t } = useTranslation();
+  const [editing, setEditing] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<AccountSummary | null>(null);
+  return (
+    <section className="subsection" aria-labelledby="comptes-title">
+      <div className="section-header">
+        <h2 id="comptes-title">{t('reglages.sections.comptes')}</h2>
+        <button type="button" className="button button-primary" onClick={onAddAccount} data-testid="add-account">
+          <Icon name="plus" />
+          <span>{t('reglages.addAccount')}</span>
+        </button>
+      </div>
+      {accounts.length === 0 ? <EmptyState title={t('reglages.noAccountTitle')} text={t('reglages.noAccountText')} /> : null}
+      <ul className="account-list">
+        {accounts.map((account) => (
+          <li key={account.id} className="card account-card" data-testid="account" data-email={account.email}>
+            {editing === account.id ? (
+              <AccountEditor account={account} onClose={() => setEditing(null)} />
+            ) : (
+              <AccountCard account={account} onEdit={() => setEditing(account.id)} onRemove={() => setRemoving(account)} />
+            )}
+          </li>
+        ))}
+      </ul>
+      {removing ? <RemoveAccountDialog account={removing} onClose={() => setRemoving(null)} /> : null}
+    </section>
+  );
+}
+
+function AccountCard({ account, onEdit, onRemove }: { account: AccountSummary; onEdit(): void; onRemove(): void }) {
+  const { t } = useTranslation();
+  const headingId = useId();
+  return (
+    <>
+      <div className="account-head">
+        <h3 id={headingId}>{account.name || account.email}</h3>
+        <span className={account.online ? 'pill pill-online' : 'pill pill-offline'}>{account.online ? t('status.online') : t('status.offline')}</span>
+      </div>
+      <dl className="details-list">
+        <dt>{t('reglages.account.email')}</dt>
+        <dd>{account.email}</dd>
+        <dt>{t('reglages.account.lastSync')}</dt>
+        <dd>
+          {account.lastSync
+            ? t('reglages.account.lastSyncValue', { date: formatShortDate(account.lastSync), time: formatSentenceTime(account.lastSync) })
+            : t('reglages.account.never')}
+        </dd>
+        {account.pendingOperations > 0 ? (
+          <>
+            <dt>{t('reglages.account.pending')}</dt>
+            <dd>{t('reglages.account.pendingValue', { count: account.pendingOperations })}</dd>
+          </>
+        ) : null}
+        <dt>{t('servers.kinds.imap')}</dt>
+        <dd>
+          <EndpointText url={account.settings.imap} />
+        </dd>
+        <dt>{t('servers.kinds.smtp')}</dt>
+        <dd>
+          <EndpointText url={account.settings.smtp} />
+        </dd>
+        {(['caldav', 'carddav', 'webdav'] as const).map((kind) =>
+          account.settings[kind] ? (
+            <DavRow key={kind} kind={kind} url={account.settings[kind]!} />
+          ) : null,
+        )}
+      </dl>
+      {account.lastError ? <p className="field-error">{account.lastError}</p> : null}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onEdit} aria-describedby={headingId} data-testid="edit-account">
+          {t('reglages.account.edit')}
+        </button>
+        <button type="button" className="button button-danger" onClick={onRemove} aria-describedby={headingId} data-testid="remove-account">
+          {t('reglages.account.remove')}
+        </button>
+      </div>
+    </>
+  );
+}
+
+function DavRow({ kind, url }: { kind: 'caldav' | 'carddav' | 'webdav'; url: string }) {
+  const { t } = useTranslation();
+  const label = kind === 'caldav' ? t('servers.kinds.caldav') : kind === 'carddav' ? t('servers.kinds.carddav') : t('servers.kinds.webdav');
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <EndpointText url={url} />
+      </dd>
+    </>
+  );
+}
+
+function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [name, setName] = useState(account.name);
+  const [password, setPassword] = useState('');
+  const [form, setForm] = useState<ServerFormFields>(formFromSettings(account.settings));
+  const [problems, setProblems] = useState<FormProblems>({});
+  const [locked, setLocked] = useState<(keyof ServerSettings)[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiCallError | null>(null);
+  const [pinned, setPinned] = useState<string[]>([]);
+  const [lastSettings, setLastSettings] = useState<ServerSettings | null>(null);
+  const headingRef = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    headingRef.current?.focus();
+    // Discovery tells which fields IT policy locks for this address.
+    let current = true;
+    client.call('accounts.discover', { email: account.email }).then(
+      (result) => {
+        if (current) setLocked(result.locked);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, account.email]);
+
+  const save = async (settings: ServerSettings, pinnedCertificates: string[]) => {
+    setBusy(true);
+    setError(null);
+    setLastSettings(settings);
+    try {
+      await client.call('accounts.update', {
+        id: account.id,
+        name: name.trim(),
+        ...(password ? { password } : {}),
+        settings,
+        ...(pinnedCertificates.length ? { pinnedCertificates } : {}),
+      });
+      onClose();
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err : new ApiCallError({ code: 'internal', message: t('errors.unexpected') }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const result = settingsFromForm(form, locked, account.settings);
+    setProblems(result.problems);
+    if (result.settings) void save(result.settings, pinned);
+  };
+
+  const certificate = error?.code === 'tls_untrusted' ? certificateFromDetails(error.details) : null;
+
+  return (
+    <form className="form" onSubmit={submit} noValidate data-testid="account-editor">
+      <h3 ref={headingRef} tabIndex={-1}>
+        {t('reglages.account.editTitle', { email: account.email })}
+      </h3>
+      <TextField name="name" label={t('assistant.fields.name')} value={name} onChange={setName} disabled={busy} autoComplete="name" />
+      <TextField
+        name="password"
+        type="password"
+        label={t('reglages.account.newPassword')}
+        hint={t('reglages.account.newPasswordHint')}
+        value={password}
+        onChange={setPassword}
+        disabled={busy}
+        autoComplete="new-password"
+      />
+      <ServerFieldsEditor value={form} onChange={setForm} locked={locked} problems={problems} disabled={busy} />
+      {error ? (
+        <ErrorAlert message={error.message}>
+          {certificate ? (
+            <CertificateTrust
+              certificate={certificate}
+              busy={busy}
+              onTrust={() => {
+                if (!lastSettings) return;
+                const next = pinned.includes(certificate.pem) ? pinned : [...pinned, certificate.pem];
+                setPinned(next);
+                void save(lastSettings, next);
+              }}
+            />
+          ) : null}
+        </ErrorAlert>
+      ) : null}
+      {busy ? <Busy text={t('assistant.busyAdding')} /> : null}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={busy} data-testid="save-account">
+          {t('common.save')}
+        </button>
+        <button type="button" className="button button-quiet" disabled={busy} onClick={onClose}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function RemoveAccountDialog({ account, onClose }: { account: AccountSummary; onClose(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const ref = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await client.call('accounts.remove', { id: account.id });
+      onClose();
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="remove-title" aria-describedby="remove-text" onClose={onClose} data-testid="remove-account-dialog">
+      <h2 id="remove-title">{t('reglages.remove.title')}</h2>
+      <p id="remove-text">{t('reglages.remove.text', { email: account.email })}</p>
+      {error ? <ErrorAlert message={error} /> : null}
+      <div className="form-actions">
+        <button type="button" className="button" autoFocus onClick={onClose} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+        <button type="button" className="button button-danger" onClick={() => void remove()} disabled={busy} data-testid="confirm-remove-account">
+          {busy ? t('reglages.remove.removing') : t('reglages.remove.confirm')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+type Draft = Partial<{ [K in keyof Settings]: string }>;
+
+function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
+  const info = useApiQuery('app.info', {});
+  const [draft, setDraft] = useState<Draft>({});
+  const [saving, setSaving] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  const entries = (settings.data ?? []).filter((entry) => !entry.hidden && KNOWN_SETTINGS.includes(entry.key));
+  const valueOf = (entry: SettingEntry) => draft[entry.key] ?? String(entry.value ?? '');
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    setSaved(false);
+    try {
+      for (const entry of entries) {
+        if (entry.locked) continue;
+        const text = draft[entry.key];
+        if (text === undefined || text === String(entry.value ?? '')) continue;
+        const value = entry.key === 'mail.prefetchDays' ? Number(text) : text.trim();
+        if (entry.key === 'mail.prefetchDays' && (!Number.isInteger(value) || (value as number) < 0)) {
+          setError(t('reglages.general.prefetchInvalid'));
+          return;
+        }
+        await client.call('settings.set', { key: entry.key, value });
+      }
+      setDraft({});
+      setSaved(true);
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    <section className="subsection" aria-labelledby="general-title">
+      <h2 id="general-title">{t('reglages.sections.general')}</h2>
+      {settings.error ? <ErrorAlert message={settings.error.message} /> : null}
+      {settings.loading && !settings.data ? <Busy text={t('reglages.general.loading')} /> : null}
+      <form className="card form" onSubmit={(event) => void submit(event)} noValidate>
+        {entries.map((entry) => (
+          <SettingField
+            key={entry.key}
+            entry={entry}
+            value={valueOf(entry)}
+            disabled={saving}
+            onChange={(value) => {
+              setSaved(false);
+              setDraft({ ...draft, [entry.key]: value });
+            }}
+          />
+        ))}
+        {error ? <ErrorAlert message={error} /> : null}
+        {saved ? (
+          <p className="notice" role="status">
+            {t('reglages.general.saved')}
+          </p>
+        ) : null}
+        <div className="form-actions">
+          <button type="submit" className="button button-primary" disabled={saving || entries.every((entry) => entry.locked)} data-testid="save-settings">
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+      <section className="card" aria-labelledby="about-title">
+        <h3 id="about-title">{t('reglages.about.title')}</h3>
+        <dl className="details-list">
+          {policy?.source ? (
+            <>
+              <dt>{t('reglages.about.policy')}</dt>
+              <dd data-testid="policy-source">
+                <code>{policy.source}</code>
+              </dd>
+            </>
+          ) : (
+            <>
+              <dt>{t('reglages.about.policy')}</dt>
+              <dd>{t('reglages.about.noPolicy')}</dd>
+            </>
+          )}
+          {info.data ? (
+            <>
+              <dt>{t('reglages.about.version')}</dt>
+              <dd>{info.data.version}</dd>
+              <dt>{t('reglages.about.profile')}</dt>
+              <dd>
+                <code>{info.data.profileDir}</code>
+              </dd>
+            </>
+          ) : null}
+        </dl>
+      </section>
+    </section>
+  );
+}
+
+const KNOWN_SETTINGS: (keyof Settings)[] = ['mail.prefetchDays', 'visio.serverUrl', 'files.localRoot'];
+
+function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntry; value: string; disabled: boolean; onChange(value: string): void }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const label = entry.key === 'mail.prefetchDays' ? t('reglages.general.prefetchDays') : entry.key === 'visio.serverUrl' ? t('reglages.general.visioServer') : t('reglages.general.filesRoot');
+  const hint =
+    entry.key === 'mail.prefetchDays' ? t('reglages.general.prefetchDaysHint') : entry.key === 'visio.serverUrl' ? t('reglages.general.visioServerHint') : t('reglages.general.filesRootHint');
+  const describedBy = [`${id}-hint`, entry.locked ? `${id}-locked` : ''].filter(Boolean).join(' ');
+  return (
+    <div className="field" data-testid={`setting-${entry.key}`} data-locked={entry.locked ? 'true' : 'false'}>
+      <label htmlFor={id}>{label}</label>
+      <p className="hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      <input
+        id={id}
+        name={entry.key}
+        type={entry.key === 'mail.prefetchDays' ? 'number' : entry.key === 'visio.serverUrl' ? 'url' : 'text'}
+        min={entry.key === 'mail.prefetchDays' ? 0 : undefined}
+        inputMode={entry.key === 'mail.prefetchDays' ? 'numeric' : undefined}
+        value={value}
+        readOnly={entry.locked}
+        disabled={disabled}
+        spellCheck={false}
+        placeholder={entry.key === 'visio.serverUrl' ? t('reglages.general.visioServerPlaceholder') : undefined}
+        aria-describedby={describedBy}
+        onChange={(event) => onChange(event.target.value)}
+      />
+      {entry.locked ? <LockedNote id={`${id}-locked`} /> : null}
+    </div>
+  );
+}

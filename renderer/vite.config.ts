@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+/**
+ * Build of the renderer (React UI). The output in renderer/dist/ is served as is by the
+ * browser-mode host and loaded from disk by Electron, hence the relative base.
+ */
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    // Keep every asset as a file: the page's CSP forbids inline data for scripts and styles.
+    assetsInlineLimit: 0,
+  },
+  server: {
+    host: '127.0.0.1',
+    strictPort: false,
+  },
+});
