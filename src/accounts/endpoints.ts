@@ -59,14 +59,14 @@ export function parseEndpoint(raw: string, kind: EndpointKind): Endpoint {
   } catch {
     throw invalid(raw, kind);
   }
-  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
   if (!host || u.username || u.password) throw invalid(raw, kind);
   const port = u.port ? Number(u.port) : DEFAULT_PORTS[u.protocol];
   if (kind === 'imap' || kind === 'smtp') {
     const allowed = kind === 'imap' ? ['imap:', 'imaps:'] : ['smtp:', 'smtps:'];
     if (!allowed.includes(u.protocol) || (u.pathname && u.pathname !== '/') || u.search) throw invalid(raw, kind);
     const implicitTls = u.protocol.endsWith('s:');
-    return { protocol: kind, host, port, implicitTls, url: `${u.protocol}//${u.hostname}:${port}` };
+    return { protocol: kind, host, port, implicitTls, url: `${u.protocol}//${u.hostname.toLowerCase()}:${port}` };
   }
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopback(host))) throw invalid(raw, kind);
   u.hash = '';
