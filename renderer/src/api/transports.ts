@@ -55,10 +55,13 @@ export function apiSocketUrl(location: { protocol: string; host: string }, token
   return `${scheme}//${location.host}/api?token=${encodeURIComponent(token)}`;
 }
 
-export function webSocketTransport(url: string): TransportFactory {
+/** The part of the WebSocket constructor we use (the browser's, or another implementation in tests). */
+export type WebSocketConstructor = new (url: string) => WebSocket;
+
+export function webSocketTransport(url: string, Socket: WebSocketConstructor = WebSocket): TransportFactory {
   return () =>
     new Promise<Transport>((resolve, reject) => {
-      const socket = new WebSocket(url);
+      const socket = new Socket(url);
       let opened = false;
       const closeCallbacks: (() => void)[] = [];
       const messageCallbacks: ((message: string) => void)[] = [];

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { formatClockTime, formatListDate, formatLongDate, formatNumber, formatSentenceTime, formatShortDate, formatSize, weekRange } from '../../renderer/src/lib/format';
+
+describe('French dates (GLOSSAIRE.md)', () => {
+  // 23 November 2026, 14:30 in Paris (UTC+1 in winter).
+  const instant = '2026-11-23T13:30:00Z';
+
+  it('lists use « 23/11/2026 »', () => {
+    expect(formatShortDate(instant)).toBe('23/11/2026');
+  });
+  it('grids use « 14:30 » on 24 hours, in Europe/Paris by default', () => {
+    expect(formatClockTime(instant)).toBe('14:30');
+    expect(formatClockTime('2026-07-01T21:05:00Z')).toBe('23:05'); // summer time, UTC+2
+    expect(formatClockTime(instant, 'UTC')).toBe('13:30');
+  });
+  it('sentences use « 14 h 30 » and « 9 h » with non-breaking spaces', () => {
+    expect(formatSentenceTime(instant)).toBe('14\u00a0h\u00a030');
+    expect(formatSentenceTime('2026-11-23T08:00:00Z')).toBe('9\u00a0h');
+  });
+  it('full dates read « lundi 23 novembre 2026 »', () => {
+    expect(formatLongDate(instant)).toBe('lundi 23 novembre 2026');
+  });
+  it('a message of today shows its time, an older one its date', () => {
+    const now = new Date('2026-11-23T20:00:00Z');
+    expect(formatListDate(instant, now)).toBe('14:30');
+    expect(formatListDate('2026-11-22T13:30:00Z', now)).toBe('22/11/2026');
+    // 23:30 UTC on the 22nd is already the 23rd in Paris: today.
+    expect(formatListDate('2026-11-22T23:30:00Z', now)).toBe('00:30');
+  });
+  it('returns an empty text for missing or invalid dates', () => {
+    expect(formatListDate(null)).toBe('');
+    expect(formatShortDate('pas une date')).toBe('');
+  });
+});
+
+describe('French numbers and sizes', () => {
+  it('groups thousands with a narrow no-break space and uses a decimal comma', () => {
+    expect(formatNumber(1234.5)).toBe('1\u202f234,5');
+  });
+  it.each([
+    [512, '512\u00a0octets'],
+    [1536, '1,5\u00a0Ko'],
+    [13_002_342, '12,4\u00a0Mo'],
+    [1.2 * 1024 ** 3, '1,2\u00a0Go'],
+    [300 * 1024 * 1024, '300\u00a0Mo'],
+  ])('%d octets → %s', (bytes, text) => {
+    expect(formatSize(bytes)).toBe(text);
+  });
+});
+
+describe('weeks start on Monday', () => {
+  it('gives Monday to next Monday', () => {
+    const { from, to } = weekRange(new Date(2026, 10, 26, 15, 0)); // Thursday 26 November 2026
+    expect(from.getDay()).toBe(1);
+    expect(from.getDate()).toBe(23);
+    expect(from.getHours()).toBe(0);
+    expect((to.getTime() - from.getTime()) / 86_400_000).toBeCloseTo(7, 1);
+  });
+  it('keeps a Sunday in the week that started the Monday before', () => {
+    const { from } = weekRange(new Date(2026, 10, 29, 10, 0)); // Sunday 29
+    expect(from.getDate()).toBe(23);
+  });
+});
