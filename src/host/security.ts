@@ -177,3 +177,11 @@ const CONTENT_TYPES: Record<string, string> = {
 export function contentTypeFor(file: string): string {
   return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
+
+/** Permissions the renderer may get (Visio needs camera, microphone and screen; notifications for new mail). */
+const GRANTED_PERMISSIONS = new Set(['media', 'display-capture', 'notifications', 'clipboard-sanitized-write', 'fullscreen']);
+
+/** Should Electron grant `permission` to a page at `requestingUrl`? Only the app's own pages, only what Ostal needs. */
+export function isAllowedPermission(permission: string, requestingUrl: string, appOrigin: string = APP_ORIGIN): boolean {
+  return GRANTED_PERMISSIONS.has(permission) && isAllowedNavigation(requestingUrl, appOrigin);
+}

@@ -154,3 +154,14 @@ describe('API admission (pure)', () => {
     expect(createHostToken()).not.toBe(token);
   });
 });
+
+describe('isAllowedPermission', () => {
+  it('grants camera, microphone and notifications to the app only', async () => {
+    const { isAllowedPermission } = await import('../../src/host/security.js');
+    expect(isAllowedPermission('media', `${APP_ORIGIN}/index.html`)).toBe(true);
+    expect(isAllowedPermission('notifications', `${APP_ORIGIN}/`)).toBe(true);
+    expect(isAllowedPermission('media', 'https://evil.example/')).toBe(false);
+    expect(isAllowedPermission('geolocation', `${APP_ORIGIN}/`)).toBe(false);
+    expect(isAllowedPermission('openExternal', `${APP_ORIGIN}/`)).toBe(false);
+  });
+});

@@ -1,0 +1,93 @@
+/**
+ * The core in an Electron utility process: same Core and API dispatcher as browser mode, over
+ * MessagePorts handed over by the main process. Secrets are sealed by the main process's
+ * safeStorage (the OS keychain) and stored as ciphertext in the profile.
+ */
+import path from 'node:path';
+import type { MessagePortMain } from 'electron';
+import { Core } from '../src/core.js';
+import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
+import { OstalError, toApiError } from '../src/api/errors.js';
+import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';
+import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
+import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
+
+// TODO(integration): start background sync once src/sync/ exports it (as in src/host/cli.ts).
+
+const parentPort = process.parentPort;
+let core: Core | null = null;
+let ready: Promise<Dispatcher> | null = null;
+
+function report(message: CoreProcessMessage): void {
+  parentPort.postMessage(message);
+}
+
+function endpoint(port: MessagePortMain) {
+  return {
+    postMessage: (m: unknown) => port.postMessage(m),
+    onMessage: (fn: (m: unknown) => void) => port.on('message', (e) => fn(e.data)),
+  };
+}
+
+async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secretsPort: MessagePortMain | undefined): Promise<Dispatcher> {
+  let secrets: SecretStore;
+  if (init.keychainAvailable && secretsPort) {
+    secretsPort.start();
+    secrets = new SealedSecretStore(createSealerClient(endpoint(secretsPort)), path.join(init.profileDir, 'secrets.sealed.json'));
+  } else {
+    // No keychain (e.g. Linux without a secret service): the 0600 profile file, as in browser mode.
+    secrets = new FileSecretStore(path.join(init.profileDir, 'secrets.json'));
+  }
+  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets });
+  if (!init.keychainAvailable) core.ctx.log.warn('keychain unavailable: secrets kept in the 0600 profile file');
+  return createDispatcher(core);
+}
+
+function serveApi(port: MessagePortMain): void {
+  if (!ready) return port.close();
+  void ready.then(
+    (dispatcher) => {
+      const unsubscribe = dispatcher.subscribe((message) => port.postMessage(message));
+      port.on('message', (e) => {
+        void dispatcher.dispatch(e.data as string).then((response) => port.postMessage(response));
+      });
+      port.on('close', unsubscribe);
+      port.start();
+    },
+    () => port.close(),
+  );
+}
+
+async function shutdown(): Promise<void> {
+  try {
+    await core?.close();
+  } finally {
+    process.exit(0);
+  }
+}
+
+parentPort.on('message', (event) => {
+  const message = event.data as MainProcessMessage;
+  switch (message?.type) {
+    case 'init':
+      if (ready) return;
+      ready = open(message, event.ports[0]);
+      ready.then(
+        () => report({ type: 'ready' }),
+        (err: unknown) => {
+          const apiError = err instanceof OstalError ? err.toApiError() : toApiError(err);
+          if (!(err instanceof OstalError)) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+          report({ type: 'failed', code: apiError.code, message: apiError.message });
+        },
+      );
+      break;
+    case 'api':
+      if (event.ports[0]) serveApi(event.ports[0]);
+      break;
+    case 'shutdown':
+      void shutdown();
+      break;
+    default:
+      break;
+  }
+});

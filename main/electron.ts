@@ -1,0 +1,165 @@
+/**
+ * Electron main process: thin by design (ARCHITECTURE.md). It wires ports, applies the security
+ * decisions of src/host/security.ts, seals secrets with the OS keychain, and starts the core in a
+ * utility process. Built by scripts/build-main.mjs into dist/main/electron.cjs.
+ */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, MessageChannelMain, net, protocol, safeStorage, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import { parseHostArgs } from '../src/host/args.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  contentTypeFor,
+  isAllowedExternalUrl,
+  isAllowedNavigation,
+  isAllowedPermission,
+  resolveRendererPath,
+  securityHeaders,
+  windowWebPreferences,
+} from '../src/host/security.js';
+import { serveSealer } from '../src/host/sealed-secrets.js';
+import { t } from '../src/i18n/index.js';
+import { defaultProfileDir } from '../src/store/profile.js';
+import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
+
+const rendererDir = path.join(app.getAppPath(), 'renderer', 'dist');
+const preloadPath = path.join(__dirname, 'preload.cjs');
+const coreModulePath = path.join(__dirname, 'core-process.cjs');
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+
+let mainWindow: BrowserWindow | null = null;
+let core: UtilityProcess | null = null;
+let quitting = false;
+
+function fail(message: string): void {
+  dialog.showErrorBox(t('host.electron.startFailedTitle'), message);
+  quitting = true;
+  app.exit(1);
+}
+
+/** Serve renderer/dist on ostal-app://renderer/ with the security headers, never outside the folder. */
+function registerAppProtocol(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const file = url.host === new URL(APP_ORIGIN).host ? resolveRendererPath(rendererDir, url.pathname) : null;
+    if (file === null) return new Response('404', { status: 404, headers: securityHeaders() });
+    const response = await net.fetch(pathToFileURL(file).href).catch(() => null);
+    if (!response || !response.ok) return new Response('404', { status: 404, headers: securityHeaders() });
+    return new Response(response.body, { status: 200, headers: { ...securityHeaders(), 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-cache' } });
+  });
+}
+
+function hardenSession(): void {
+  const s = session.defaultSession;
+  s.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders()['Content-Security-Policy']] } });
+  });
+  s.setPermissionRequestHandler((webContents, permission, callback) => callback(isAllowedPermission(permission, webContents.getURL())));
+  s.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => isAllowedPermission(permission, requestingOrigin));
+}
+
+function startCore(profileDir: string): UtilityProcess {
+  const child = utilityProcess.fork(coreModulePath, [], { serviceName: 'Ostal', stdio: 'inherit' });
+  const secrets = new MessageChannelMain();
+  serveSealer(
+    { postMessage: (m) => secrets.port2.postMessage(m), onMessage: (fn) => secrets.port2.on('message', (e) => fn(e.data)) },
+    { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (sealed) => safeStorage.decryptString(sealed) },
+  );
+  secrets.port2.start();
+  const init: MainProcessMessage = { type: 'init', profileDir, keychainAvailable: safeStorage.isEncryptionAvailable() };
+  child.postMessage(init, [secrets.port1]);
+  child.on('message', (message: CoreProcessMessage) => {
+    if (message.type === 'failed') fail(message.message);
+  });
+  child.on('exit', (code) => {
+    core = null;
+    if (!quitting) fail(t('host.electron.coreStopped') + (code ? ` (${code})` : ''));
+  });
+  return child;
+}
+
+/** Give the page a fresh API port to the core (at each load, so a reload reconnects). */
+function connectRenderer(window: BrowserWindow): void {
+  if (!core) return;
+  const channel = new MessageChannelMain();
+  const message: MainProcessMessage = { type: 'api' };
+  core.postMessage(message, [channel.port1]);
+  window.webContents.postMessage('ostal:port', null, [channel.port2]);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Ostal',
+    backgroundColor: '#ffffff',
+    autoHideMenuBar: true,
+    webPreferences: windowWebPreferences(preloadPath),
+  });
+  window.once('ready-to-show', () => window.show());
+  const contents = window.webContents;
+  contents.on('will-navigate', (event, url) => {
+    if (isAllowedNavigation(url)) return;
+    event.preventDefault();
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url)) event.preventDefault();
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('did-finish-load', () => connectRenderer(window));
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+function main(): void {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  const args = parseHostArgs(process.argv.slice(1));
+  const profileDir = args.profile ? path.resolve(args.profile) : defaultProfileDir();
+
+  void app.whenReady().then(() => {
+    hardenSession();
+    registerAppProtocol();
+    core = startCore(profileDir);
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => (mainWindow = null));
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', (event) => {
+    if (!core) return;
+    event.preventDefault();
+    quitting = true;
+    const child = core;
+    const stop: MainProcessMessage = { type: 'shutdown' };
+    child.postMessage(stop);
+    const timer = setTimeout(() => child.kill(), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      core = null;
+      app.quit();
+    });
+  });
+}
+
+main();

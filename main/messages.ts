@@ -1,0 +1,13 @@
+/** Messages between the Electron main process and the core utility process (besides the ports they carry). */
+export type MainProcessMessage =
+  /** Sent once with [secretsPort]: open the core on this profile. */
+  | { type: 'init'; profileDir: string; keychainAvailable: boolean }
+  /** Sent with [apiPort] at each page load: serve the API on this port. */
+  | { type: 'api' }
+  /** Close the core (database, sync) and exit. */
+  | { type: 'shutdown' };
+
+export type CoreProcessMessage =
+  | { type: 'ready' }
+  /** The core could not start; `message` is French, shown to the user as is. */
+  | { type: 'failed'; code: string; message: string };

@@ -1,0 +1,53 @@
+// Bundle the Electron side (main/) into dist/main/*.cjs with esbuild:
+//   electron.cjs (main process), preload.cjs (sandboxed preload), core-process.cjs (utility process).
+// The core's SQL migrations are copied to dist/main/migrations/, where the bundled
+// src/store/database.ts looks for them (next to the module).
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = path.join(root, 'dist', 'main');
+
+/** import.meta.url does not exist in CommonJS: give each bundle its own file URL. */
+const importMetaUrlBanner = "const __ostalImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
+
+export async function buildMain({ production = process.env.NODE_ENV === 'production' } = {}) {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node22',
+    outdir,
+    outExtension: { '.js': '.cjs' },
+    external: ['electron', 'better-sqlite3'],
+    sourcemap: production ? false : 'linked',
+    minify: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    define: { 'import.meta.url': '__ostalImportMetaUrl' },
+    banner: { js: importMetaUrlBanner },
+  };
+  await build({ ...common, entryPoints: { electron: 'main/electron.ts', 'core-process': 'main/core-process.ts' } });
+  // The preload runs sandboxed: it may require 'electron' only, so everything else is inlined.
+  await build({ ...common, entryPoints: { preload: 'main/preload.ts' }, external: ['electron'] });
+
+  const migrationsSrc = path.join(root, 'src', 'store', 'migrations');
+  const migrationsOut = path.join(outdir, 'migrations');
+  fs.mkdirSync(migrationsOut, { recursive: true });
+  for (const f of fs.readdirSync(migrationsSrc)) if (f.endsWith('.sql')) fs.copyFileSync(path.join(migrationsSrc, f), path.join(migrationsOut, f));
+  return outdir;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  buildMain().then(
+    (dir) => console.log(`Électron : processus principal construit dans ${path.relative(root, dir)}`),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
