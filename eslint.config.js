@@ -62,7 +62,10 @@ function importProblem({ fromFile, fromLayer, specifier, typeOnly }) {
     }
     return null;
   }
-  const target = path.relative(ROOT, path.resolve(path.dirname(fromFile), specifier)).split(path.sep).join('/');
+  const target = path
+    .relative(ROOT, path.resolve(path.dirname(fromFile), specifier))
+    .split(path.sep)
+    .join('/');
   if (target.startsWith('..')) return `imports must stay inside the repository ('${specifier}')`;
   const toLayer = layerOf(target);
   if (toLayer === null || toLayer === fromLayer) return null;
@@ -131,7 +134,8 @@ const layerImportsRule = {
         if (node.expression.type === 'Literal') check(node, node.expression.value, false);
       },
       CallExpression(node) {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal') check(node, node.arguments[0].value, false);
+        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal')
+          check(node, node.arguments[0].value, false);
       },
     };
   },
@@ -142,7 +146,12 @@ export const ostalPlugin = { meta: { name: 'ostal' }, rules: { 'layer-imports': 
 /** Only the layer rules: used by the import-rules test over the real tree, and part of the full config. */
 export const layerRules = [
   {
-    files: ['src/**/*.{ts,tsx,js,mjs,cjs}', 'renderer/**/*.{ts,tsx,js,mjs,cjs}', 'main/**/*.{ts,tsx,js,mjs,cjs}', 'server/**/*.{ts,tsx,js,mjs,cjs}'],
+    files: [
+      'src/**/*.{ts,tsx,js,mjs,cjs}',
+      'renderer/**/*.{ts,tsx,js,mjs,cjs}',
+      'main/**/*.{ts,tsx,js,mjs,cjs}',
+      'server/**/*.{ts,tsx,js,mjs,cjs}',
+    ],
     languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true }, sourceType: 'module' } },
     plugins: { ostal: ostalPlugin },
     rules: { 'ostal/layer-imports': 'error' },
@@ -153,7 +162,8 @@ export const layerRules = [
 // 2. No literal text in JSX
 
 /** Props whose value the user reads or hears: they take t('…'), never a literal with letters. */
-const USER_FACING_PROPS = '^(title|alt|placeholder|label|aria-label|aria-description|aria-placeholder|aria-roledescription|aria-valuetext|aria-braillelabel)$';
+const USER_FACING_PROPS =
+  '^(title|alt|placeholder|label|aria-label|aria-description|aria-placeholder|aria-roledescription|aria-valuetext|aria-braillelabel)$';
 const LETTERS = '[A-Za-zÀ-ÖØ-öø-ÿŒœ]';
 const literalTextMessage = 'Visible text must come from the French resources (renderer/src/i18n/fr.json) through t(), not a literal.';
 
@@ -236,8 +246,13 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({ name, message: 'The core (src/) runs in plain Node: no Electron, no UI.' })),
-          patterns: [{ group: ['electron/*', 'react/*', 'react-dom/*'], message: 'The core (src/) runs in plain Node: no Electron, no UI.' }],
+          paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({
+            name,
+            message: 'The core (src/) runs in plain Node: no Electron, no UI.',
+          })),
+          patterns: [
+            { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'The core (src/) runs in plain Node: no Electron, no UI.' },
+          ],
         },
       ],
     },

@@ -65,7 +65,10 @@ export function drawIcon(size) {
   const rgba = Buffer.alloc(size * size * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let j = 0; j < ss; j++) {
         for (let i = 0; i < ss; i++) {
           const c = shade((x + (i + 0.5) / ss) / size, (y + (j + 0.5) / ss) / size);

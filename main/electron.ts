@@ -5,7 +5,19 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, MessageChannelMain, net, protocol, safeStorage, session, shell, utilityProcess, type UtilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  MessageChannelMain,
+  net,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  utilityProcess,
+  type UtilityProcess,
+} from 'electron';
 import { parseHostArgs } from '../src/host/args.js';
 import {
   APP_ORIGIN,
@@ -27,7 +39,9 @@ const rendererDir = path.join(app.getAppPath(), 'renderer', 'dist');
 const preloadPath = path.join(__dirname, 'preload.cjs');
 const coreModulePath = path.join(__dirname, 'core-process.cjs');
 
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+]);
 
 let mainWindow: BrowserWindow | null = null;
 let core: UtilityProcess | null = null;
@@ -47,14 +61,19 @@ function registerAppProtocol(): void {
     if (file === null) return new Response('404', { status: 404, headers: securityHeaders() });
     const response = await net.fetch(pathToFileURL(file).href).catch(() => null);
     if (!response || !response.ok) return new Response('404', { status: 404, headers: securityHeaders() });
-    return new Response(response.body, { status: 200, headers: { ...securityHeaders(), 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-cache' } });
+    return new Response(response.body, {
+      status: 200,
+      headers: { ...securityHeaders(), 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-cache' },
+    });
   });
 }
 
 function hardenSession(): void {
   const s = session.defaultSession;
   s.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders()['Content-Security-Policy']] } });
+    callback({
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders()['Content-Security-Policy']] },
+    });
   });
   s.setPermissionRequestHandler((webContents, permission, callback) => callback(isAllowedPermission(permission, webContents.getURL())));
   s.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => isAllowedPermission(permission, requestingOrigin));

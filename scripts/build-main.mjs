@@ -38,7 +38,8 @@ export async function buildMain({ production = process.env.NODE_ENV === 'product
   const migrationsSrc = path.join(root, 'src', 'store', 'migrations');
   const migrationsOut = path.join(outdir, 'migrations');
   fs.mkdirSync(migrationsOut, { recursive: true });
-  for (const f of fs.readdirSync(migrationsSrc)) if (f.endsWith('.sql')) fs.copyFileSync(path.join(migrationsSrc, f), path.join(migrationsOut, f));
+  for (const f of fs.readdirSync(migrationsSrc))
+    if (f.endsWith('.sql')) fs.copyFileSync(path.join(migrationsSrc, f), path.join(migrationsOut, f));
   return outdir;
 }
 

@@ -31,12 +31,16 @@ function invalidRequest(id: number | null): string {
   return errorResponse(id, { code: 'invalid_input', message: t('errors.invalidRequest') });
 }
 
-export function createDispatcher(core: DispatchTarget, options: { maxMessageBytes?: number; onError?: (err: unknown, method: string) => void } = {}): Dispatcher {
+export function createDispatcher(
+  core: DispatchTarget,
+  options: { maxMessageBytes?: number; onError?: (err: unknown, method: string) => void } = {},
+): Dispatcher {
   const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
   return {
     async dispatch(raw: string): Promise<string> {
       if (typeof raw !== 'string') return invalidRequest(null);
-      if (Buffer.byteLength(raw, 'utf8') > maxBytes) return errorResponse(null, { code: 'invalid_input', message: t('errors.messageTooLarge') });
+      if (Buffer.byteLength(raw, 'utf8') > maxBytes)
+        return errorResponse(null, { code: 'invalid_input', message: t('errors.messageTooLarge') });
       let message: unknown;
       try {
         message = JSON.parse(raw);

@@ -92,7 +92,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const bindHost = options.host ?? LOOPBACK_HOST;
   if (bindHost !== LOOPBACK_HOST) throw new OstalError('invalid_input', t('host.loopbackOnly', { host: String(bindHost) }));
   const requestedPort = options.port ?? 0;
-  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535) throw new OstalError('invalid_input', t('host.invalidPort', { port: String(requestedPort) }));
+  if (!Number.isInteger(requestedPort) || requestedPort < 0 || requestedPort > 65535)
+    throw new OstalError('invalid_input', t('host.invalidPort', { port: String(requestedPort) }));
   const log: Logger = options.logger ?? options.core.ctx?.log ?? { info() {}, warn() {}, error() {} };
   const maxBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
   const token = createHostToken();
@@ -139,7 +140,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = upgradeRefusal({ url: req.url, headers: req.headers, remoteAddress: req.socket.remoteAddress }, { token, port });
     if (refusal !== null) {
-      log.warn('host: API connection refused', { reason: refusal, remote: req.socket.remoteAddress, origin: req.headers.origin, host: req.headers.host });
+      log.warn('host: API connection refused', {
+        reason: refusal,
+        remote: req.socket.remoteAddress,
+        origin: req.headers.origin,
+        host: req.headers.host,
+      });
       refuseUpgrade(socket);
       return;
     }
@@ -149,8 +155,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         if (ws.readyState === ws.OPEN) ws.send(message);
       });
       ws.on('message', (data, isBinary) => {
-        const raw = isBinary ? null : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
-        void (raw === null ? Promise.resolve(JSON.stringify({ id: null, error: { code: 'invalid_input', message: t('errors.invalidRequest') } })) : dispatcher.dispatch(raw)).then((response) => {
+        const raw = isBinary
+          ? null
+          : Array.isArray(data)
+            ? Buffer.concat(data).toString('utf8')
+            : Buffer.from(data as ArrayBuffer).toString('utf8');
+        void (
+          raw === null
+            ? Promise.resolve(JSON.stringify({ id: null, error: { code: 'invalid_input', message: t('errors.invalidRequest') } }))
+            : dispatcher.dispatch(raw)
+        ).then((response) => {
           if (ws.readyState === ws.OPEN) ws.send(response);
         });
       });

@@ -43,7 +43,12 @@ export function resolveRendererDir(env: NodeJS.ProcessEnv = process.env): string
   return env.OSTAL_RENDERER_DIR ? path.resolve(env.OSTAL_RENDERER_DIR) : path.join(REPO_ROOT, 'renderer', 'dist');
 }
 
-export async function startBrowserMode(options: { profileDir: string; port: number; sync: boolean; rendererDir: string }): Promise<RunningBrowserMode> {
+export async function startBrowserMode(options: {
+  profileDir: string;
+  port: number;
+  sync: boolean;
+  rendererDir: string;
+}): Promise<RunningBrowserMode> {
   const core = await Core.open({ profileDir: options.profileDir, mode: 'browser' });
   let host: BrowserHost;
   try {

@@ -121,7 +121,13 @@ function escape(s: string): string {
 }
 
 /** One case-insensitive regular expression matching any of the words as a whole word (letters, digits, _ and - glue words). */
-export const ENGLISH_WORDS_PATTERN = new RegExp(`(?<!${WORD_CHAR})(?:${[...ENGLISH_WORDS].sort((a, b) => b.length - a.length).map(escape).join('|')})(?!${WORD_CHAR})`, 'giu');
+export const ENGLISH_WORDS_PATTERN = new RegExp(
+  `(?<!${WORD_CHAR})(?:${[...ENGLISH_WORDS]
+    .sort((a, b) => b.length - a.length)
+    .map(escape)
+    .join('|')})(?!${WORD_CHAR})`,
+  'giu',
+);
 
 /** Remove what is not prose before looking for words: URLs, e-mail addresses, {{placeholders}}, --options. */
 export function stripNonProse(text: string): string {

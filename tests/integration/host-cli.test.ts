@@ -76,7 +76,9 @@ describe('browser mode CLI (src/host/cli.ts)', () => {
       ws.once('error', reject);
     });
     ws.send(JSON.stringify({ id: 1, method: 'no.such.method', params: {} }));
-    const reply = await new Promise<Record<string, unknown>>((resolve) => ws.once('message', (d) => resolve(JSON.parse(String(d)) as Record<string, unknown>)));
+    const reply = await new Promise<Record<string, unknown>>((resolve) =>
+      ws.once('message', (d) => resolve(JSON.parse(String(d)) as Record<string, unknown>)),
+    );
     expect(reply).toMatchObject({ id: 1, error: { code: 'invalid_input' } });
     ws.close();
 

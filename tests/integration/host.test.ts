@@ -20,7 +20,9 @@ let origin: string;
 
 type Outcome = { open: WebSocket } | { status: number } | { error: string };
 
-function connect(options: { query?: string; origin?: string | null; headers?: Record<string, string>; path?: string } = {}): Promise<Outcome> {
+function connect(
+  options: { query?: string; origin?: string | null; headers?: Record<string, string>; path?: string } = {},
+): Promise<Outcome> {
   const q = options.query ?? `token=${host.token}`;
   const url = `ws://127.0.0.1:${host.port}${options.path ?? '/api'}${q ? `?${q}` : ''}`;
   const wsOptions: WebSocket.ClientOptions = { headers: options.headers ?? {} };
@@ -50,14 +52,20 @@ function nextMessage(ws: WebSocket): Promise<Record<string, unknown>> {
 }
 
 /** A raw HTTP GET that keeps the path exactly as written (no client-side normalisation of `..`). */
-function rawGet(pathAndQuery: string, hostHeader = `127.0.0.1:${host.port}`): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function rawGet(
+  pathAndQuery: string,
+  hostHeader = `127.0.0.1:${host.port}`,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: host.port, path: pathAndQuery, method: 'GET', headers: { Host: hostHeader }, setHost: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: host.port, path: pathAndQuery, method: 'GET', headers: { Host: hostHeader }, setHost: false },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -68,7 +76,10 @@ const FRENCH = /[’éèàêç]|n’est|demande/;
 beforeAll(async () => {
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-host-'));
   rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-renderer-'));
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html lang="fr"><title>Ostal</title><script type="module" src="/assets/app.js"></script></html>');
+  fs.writeFileSync(
+    path.join(rendererDir, 'index.html'),
+    '<!doctype html><html lang="fr"><title>Ostal</title><script type="module" src="/assets/app.js"></script></html>',
+  );
   fs.mkdirSync(path.join(rendererDir, 'assets'));
   fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1);');
   // A secret next to the renderer folder: traversal must never reach it.
@@ -94,7 +105,10 @@ describe('browser host: address and URL', () => {
 
   it('refuses to bind a non-loopback address', async () => {
     for (const bad of ['0.0.0.0', '::', '192.168.1.10', 'localhost']) {
-      await expect(startBrowserHost({ core, rendererDir, host: bad })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('127.0.0.1') });
+      await expect(startBrowserHost({ core, rendererDir, host: bad })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringContaining('127.0.0.1'),
+      });
     }
   });
 
@@ -267,7 +281,16 @@ describe('browser host: static files', () => {
 
   it('never serves a file outside the renderer folder', async () => {
     const secret = `${path.basename(rendererDir)}/../ostal-secret.txt`;
-    for (const p of ['/../package.json', '/..%2fpackage.json', '/%2e%2e/package.json', '/assets/../../ostal-secret.txt', `/../${secret}`, '/..\\ostal-secret.txt', '/%00index.html', '//etc/passwd']) {
+    for (const p of [
+      '/../package.json',
+      '/..%2fpackage.json',
+      '/%2e%2e/package.json',
+      '/assets/../../ostal-secret.txt',
+      `/../${secret}`,
+      '/..\\ostal-secret.txt',
+      '/%00index.html',
+      '//etc/passwd',
+    ]) {
       const res = await rawGet(p);
       expect(res.status, p).toBe(404);
       expect(res.body, p).not.toContain('secret');

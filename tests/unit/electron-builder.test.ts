@@ -13,7 +13,10 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const require = createRequire(import.meta.url);
 // js-yaml comes with electron-builder (the YAML reader it uses itself).
 const yaml = require('js-yaml') as { load(text: string): unknown };
-const schema = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'scheme.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Config;
@@ -41,7 +44,9 @@ describe('electron-builder.yml', () => {
       validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>;
     };
     await expect(validateConfiguration(structuredClone(config), { isEnabled: false, add() {} })).resolves.toBeUndefined();
-    await expect(validateConfiguration({ ...structuredClone(config), msi: { perMachine: true, silent: true } }, { isEnabled: false, add() {} })).rejects.toThrow(/Invalid configuration object/);
+    await expect(
+      validateConfiguration({ ...structuredClone(config), msi: { perMachine: true, silent: true } }, { isEnabled: false, add() {} }),
+    ).rejects.toThrow(/Invalid configuration object/);
   });
 
   it('rejects a broken variant (the check can fail)', () => {

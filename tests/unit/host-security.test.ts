@@ -112,12 +112,18 @@ describe('resolveRendererPath', () => {
     expect(resolveRendererPath(root, '/assets/app-123.js?v=1')).toBe(path.join(root, 'assets', 'app-123.js'));
     expect(resolveRendererPath(root, '/fonts/Marianne%20Bold.woff2')).toBe(path.join(root, 'fonts', 'Marianne Bold.woff2'));
   });
-  it.each(['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fsecret', '/a/./b', '/..\\secret', '/x%00.html', '/%E0%A4%A', 'relative.js'])(
-    'refuses %s',
-    (p) => {
-      expect(resolveRendererPath(root, p)).toBeNull();
-    },
-  );
+  it.each([
+    '/../package.json',
+    '/%2e%2e/package.json',
+    '/assets/..%2f..%2fsecret',
+    '/a/./b',
+    '/..\\secret',
+    '/x%00.html',
+    '/%E0%A4%A',
+    'relative.js',
+  ])('refuses %s', (p) => {
+    expect(resolveRendererPath(root, p)).toBeNull();
+  });
   it('knows content types', () => {
     expect(contentTypeFor('a/index.html')).toBe('text/html; charset=utf-8');
     expect(contentTypeFor('a.woff2')).toBe('font/woff2');
@@ -127,7 +133,12 @@ describe('resolveRendererPath', () => {
 
 describe('parseHostArgs', () => {
   it('parses profile, port and --no-sync in both spellings', () => {
-    expect(parseHostArgs(['--profile', '/tmp/p', '--port', '8080', '--no-sync'])).toEqual({ profile: '/tmp/p', port: 8080, sync: false, help: false });
+    expect(parseHostArgs(['--profile', '/tmp/p', '--port', '8080', '--no-sync'])).toEqual({
+      profile: '/tmp/p',
+      port: 8080,
+      sync: false,
+      help: false,
+    });
     expect(parseHostArgs(['--profile=/tmp/q', '--port=0'])).toEqual({ profile: '/tmp/q', port: 0, sync: true, help: false });
     expect(parseHostArgs(['--enable-logging', '--help'])).toMatchObject({ help: true, profile: null });
   });
@@ -140,7 +151,11 @@ describe('parseHostArgs', () => {
 
 describe('API admission (pure)', () => {
   const token = createHostToken();
-  const ok = { url: `/api?token=${token}`, headers: { host: '127.0.0.1:5000', origin: 'http://127.0.0.1:5000' }, remoteAddress: '127.0.0.1' };
+  const ok = {
+    url: `/api?token=${token}`,
+    headers: { host: '127.0.0.1:5000', origin: 'http://127.0.0.1:5000' },
+    remoteAddress: '127.0.0.1',
+  };
   it('accepts the right request', () => {
     expect(upgradeRefusal(ok, { token, port: 5000 })).toBeNull();
   });

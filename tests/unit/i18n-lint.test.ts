@@ -8,7 +8,10 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 const eslint = new ESLint({ cwd: root });
 const TEXT_RULES = new Set(['react/jsx-no-literals', 'no-restricted-syntax']);
 
-async function textProblems(code: string, file = 'renderer/src/views/Example.tsx'): Promise<{ rule: string; line: number; message: string }[]> {
+async function textProblems(
+  code: string,
+  file = 'renderer/src/views/Example.tsx',
+): Promise<{ rule: string; line: number; message: string }[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
   const fatal = result.messages.filter((m) => m.fatal);
   expect(fatal, 'snippet must parse').toEqual([]);

@@ -55,7 +55,11 @@ describe('src/ (core)', () => {
   });
 
   it('also reports electron and react with @typescript-eslint/no-restricted-imports in the full config', async () => {
-    const found = await problems(`import { app } from 'electron';\nimport React from 'react';\nexport const x = [app, React];\n`, 'src/mail/example.ts', full);
+    const found = await problems(
+      `import { app } from 'electron';\nimport React from 'react';\nexport const x = [app, React];\n`,
+      'src/mail/example.ts',
+      full,
+    );
     expect(found.filter((m) => m.startsWith('@typescript-eslint/no-restricted-imports'))).toHaveLength(2);
   });
 });
@@ -101,12 +105,13 @@ describe('renderer/', () => {
 });
 
 describe('main/', () => {
-  it.each([`import { app } from 'electron';`, `import { Core } from '../src/core.js';`, `import type { OstalBridge } from '../renderer/src/api/transports';`])(
-    'allows %s',
-    async (code) => {
-      expect(await layerProblems(code, 'main/electron.ts')).toEqual([]);
-    },
-  );
+  it.each([
+    `import { app } from 'electron';`,
+    `import { Core } from '../src/core.js';`,
+    `import type { OstalBridge } from '../renderer/src/api/transports';`,
+  ])('allows %s', async (code) => {
+    expect(await layerProblems(code, 'main/electron.ts')).toEqual([]);
+  });
 
   it.each([`import { App } from '../renderer/src/App';`, `import { Room } from '../server/src/room.js';`])('reports %s', async (code) => {
     expect(await layerProblems(code, 'main/electron.ts')).toHaveLength(1);

@@ -27,7 +27,7 @@ export function typographyProblems(text: string, options: { commandSyntax?: bool
   const problems: string[] = [];
   // Placeholders and URLs are not prose: {{count}}, https://…, and times like 14:30 never need a space.
   const prose = text.replace(/\{\{[^}]*\}\}/g, 'X').replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, 'URL');
-  if (prose.includes("'")) problems.push('apostrophe droite \' : utiliser ’');
+  if (prose.includes("'")) problems.push("apostrophe droite ' : utiliser ’");
   if (prose.includes('...')) problems.push('trois points ... : utiliser …');
   for (const m of prose.matchAll(/[;:!?]/g)) {
     const i = m.index;
@@ -113,11 +113,16 @@ describe('French resources', () => {
     expect(relative).toContain(path.join('renderer', 'src', 'i18n', 'fr.json'));
   });
 
-  it.each(resourceFiles.map((f) => [path.relative(root, f), f]))('%s follows the glossary typography and has no English word', (_name, file) => {
-    const strings: [string, string][] = [];
-    flatten(JSON.parse(fs.readFileSync(file, 'utf8')), '', strings);
-    expect(strings.length).toBeGreaterThan(0);
-    const problems = strings.flatMap(([key, text]) => typographyProblems(text, { commandSyntax: COMMAND_SYNTAX_KEYS.test(key) }).map((p) => `${key}: ${p} — ${JSON.stringify(text)}`));
-    expect(problems).toEqual([]);
-  });
+  it.each(resourceFiles.map((f) => [path.relative(root, f), f]))(
+    '%s follows the glossary typography and has no English word',
+    (_name, file) => {
+      const strings: [string, string][] = [];
+      flatten(JSON.parse(fs.readFileSync(file, 'utf8')), '', strings);
+      expect(strings.length).toBeGreaterThan(0);
+      const problems = strings.flatMap(([key, text]) =>
+        typographyProblems(text, { commandSyntax: COMMAND_SYNTAX_KEYS.test(key) }).map((p) => `${key}: ${p} — ${JSON.stringify(text)}`),
+      );
+      expect(problems).toEqual([]);
+    },
+  );
 });
