@@ -8,12 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outdir = path.join(root, 'dist', 'main');
+const defaultOutdir = path.join(root, 'dist', 'main');
 
 /** import.meta.url does not exist in CommonJS: give each bundle its own file URL. */
 const importMetaUrlBanner = "const __ostalImportMetaUrl = require('node:url').pathToFileURL(__filename).href;";
 
-export async function buildMain({ production = process.env.NODE_ENV === 'production' } = {}) {
+export async function buildMain({ production = process.env.NODE_ENV === 'production', outdir = defaultOutdir } = {}) {
   fs.rmSync(outdir, { recursive: true, force: true });
   const common = {
     absWorkingDir: root,
