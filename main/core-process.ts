@@ -10,9 +10,8 @@ import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/api/errors.js';
 import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
+import { startBackgroundSync } from '../src/sync/index.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
-
-// TODO(integration): start background sync once src/sync/ exports it (as in src/host/cli.ts).
 
 const parentPort = process.parentPort;
 let core: Core | null = null;
@@ -40,6 +39,7 @@ async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secrets
   }
   core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets });
   if (!init.keychainAvailable) core.ctx.log.warn('keychain unavailable: secrets kept in the 0600 profile file');
+  startBackgroundSync(core);
   return createDispatcher(core);
 }
 

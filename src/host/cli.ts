@@ -12,11 +12,9 @@ import { Core } from '../core.js';
 import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import { defaultProfileDir } from '../store/profile.js';
+import { startBackgroundSync } from '../sync/index.js';
 import { HostArgsError, parseHostArgs } from './args.js';
 import { startBrowserHost, type BrowserHost } from './api-server.js';
-
-// TODO(integration): start background sync once src/sync/ exports it:
-//   import { startBackgroundSync } from '../sync/background.js';  …  if (args.sync) startBackgroundSync(core);
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -57,6 +55,8 @@ export async function startBrowserMode(options: {
     await core.close();
     throw err;
   }
+  // Connectivity probe and periodic sync; stopped by core.close().
+  if (options.sync) startBackgroundSync(core);
   let stopping: Promise<void> | null = null;
   return {
     core,

@@ -92,8 +92,8 @@ describe('browser mode CLI (src/host/cli.ts)', () => {
     expect(await first.exited).toBe(0);
     expect(first.stderr()).toContain('Fermeture d’Ostal…');
 
-    // The lock is released: the profile opens again.
-    const third = runCli(['--profile', profileDir, '--port', '0', '--no-sync']);
+    // The lock is released: the profile opens again, this time with background sync, and stops cleanly.
+    const third = runCli(['--profile', profileDir, '--port', '0']);
     await waitForUrl(third);
     third.child.kill('SIGINT');
     expect(await third.exited).toBe(0);
