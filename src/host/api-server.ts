@@ -119,6 +119,11 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const file = resolveRendererPath(options.rendererDir, req.url ?? '/');
     if (file === null) return deny(404);
     fs.stat(file, (statErr, stat) => {
+      if ((statErr || !stat.isFile()) && (req.url ?? '').split('?')[0] === '/favicon.ico') {
+        // Browsers ask for it on their own; without one in the renderer, answer "nothing" rather than an error.
+        res.writeHead(204, { ...headers, 'Cache-Control': 'no-cache' });
+        return res.end();
+      }
       if (statErr || !stat.isFile()) return deny(404);
       const isIndex = file.endsWith('index.html');
       res.writeHead(200, {

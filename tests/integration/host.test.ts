@@ -298,6 +298,12 @@ describe('browser host: static files', () => {
     expect((await rawGet('/nothing-here.js')).status).toBe(404);
   });
 
+  it('answers the browser’s own favicon request with 204 when the renderer has none', async () => {
+    const res = await rawGet('/favicon.ico');
+    expect(res.status).toBe(204);
+    expect(res.body).toBe('');
+  });
+
   it('refuses HTTP requests with a foreign Host header', async () => {
     expect((await rawGet('/', `evil.example:${host.port}`)).status).toBe(403);
   });
