@@ -1,0 +1,98 @@
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { findEnglishWords } from './english-words.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+/**
+ * Walks every screen with a real account: no English word in the rendered text, `title`, `aria-label`,
+ * `placeholder` or `alt`; no serious or critical axe-core violation (RGAA); a screenshot of each.
+ */
+let ostal: RunningOstal;
+test.beforeAll(async () => {
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, servers().users[2]);
+  ostal = await startOstal({ profileDir });
+});
+test.afterAll(async () => {
+  await ostal?.stop();
+});
+
+async function visibleTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [document.title];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      if (el && el.closest('script,style')) continue;
+      if (n.textContent?.trim()) out.push(n.textContent.trim());
+    }
+    for (const el of Array.from(document.querySelectorAll('[title],[aria-label],[placeholder],[alt],[aria-description]'))) {
+      for (const attr of ['title', 'aria-label', 'placeholder', 'alt', 'aria-description']) {
+        const v = el.getAttribute(attr);
+        if (v) out.push(v);
+      }
+    }
+    return out;
+  });
+}
+
+async function checkScreen(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS_DIR, `walk-${name}.png`), fullPage: true });
+  const english = (await visibleTexts(page)).flatMap((text) => findEnglishWords(text).map((w) => `${w} in « ${text} »`));
+  expect(english, `English words on screen ${name}`).toEqual([]);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  expect(bad, `axe-core violations on screen ${name}`).toEqual([]);
+}
+
+test('parcours de tous les écrans : tout en français, accessible (axe-core), avec captures', async ({ page }) => {
+  await page.goto(ostal.url);
+  await expect(page.getByTestId('nav-courrier')).toBeVisible();
+  await expect(page.getByTestId('folder').filter({ hasText: 'Boîte de réception' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('message').first()).toBeVisible({ timeout: 30_000 });
+  await checkScreen(page, 'courrier');
+
+  for (const view of ['agenda', 'contacts', 'fichiers', 'visio']) {
+    await page.getByTestId(`nav-${view}`).click();
+    await expect(page.getByRole('main')).toBeVisible();
+    await checkScreen(page, view);
+  }
+
+  await page.getByTestId('nav-reglages').click();
+  await page.getByTestId('reglages-comptes').click();
+  await expect(page.getByTestId('account').first()).toBeVisible();
+  await checkScreen(page, 'reglages-comptes');
+  await page.getByTestId('edit-account').first().click();
+  await expect(page.getByTestId('account-editor')).toBeVisible();
+  await checkScreen(page, 'reglages-compte-modifier');
+  await page.getByTestId('reglages-general').click();
+  await expect(page.getByTestId('setting-mail.prefetchDays')).toBeVisible();
+  await checkScreen(page, 'reglages-general');
+  await page.getByTestId('reglages-comptes').click();
+  await page.getByTestId('add-account').click();
+  await expect(page.getByTestId('account-assistant')).toBeVisible();
+  await checkScreen(page, 'assistant');
+});
+
+test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et a un focus visible', async ({ page }) => {
+  await page.goto(ostal.url);
+  await expect(page.getByTestId('nav-courrier')).toBeVisible();
+  const reached = new Set<string>();
+  for (let i = 0; i < 40 && reached.size < 6; i++) {
+    await page.keyboard.press('Tab');
+    const info = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return null;
+      const style = getComputedStyle(el);
+      return { testId: el.getAttribute('data-testid'), outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px', shadow: style.boxShadow !== 'none' };
+    });
+    if (info?.testId?.startsWith('nav-')) {
+      reached.add(info.testId);
+      expect(info.outline || info.shadow, `visible focus on ${info.testId}`).toBe(true);
+    }
+  }
+  expect([...reached].sort()).toEqual(['nav-agenda', 'nav-contacts', 'nav-courrier', 'nav-fichiers', 'nav-reglages', 'nav-visio']);
+  await page.keyboard.press('Enter');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'walk-clavier.png') });
+});
