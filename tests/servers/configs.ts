@@ -1,0 +1,450 @@
+/**
+ * Configuration files of every daemon of a run, generated from the run layout and ports.
+ * Nothing here reads or writes the system-wide configs in /etc.
+ */
+import { createHash } from 'node:crypto';
+import type { RunLayout } from './layout.js';
+import type { TestUser } from './types.js';
+import { TEST_DOMAIN } from './users.js';
+
+export interface RunPorts {
+  dns: number;
+  imap: number;
+  imaps: number;
+  submission: number;
+  submissions: number;
+  radicale: number;
+  apache: number;
+}
+
+export function dovecotConf(l: RunLayout, ports: RunPorts, vmail: { uid: number; gid: number }): string {
+  return `# Ostal test run: standalone Dovecot, generated.
+base_dir = ${l.dovecot.baseDir}
+state_dir = ${l.dovecot.stateDir}
+instance_name = ostal-${ports.imap}
+log_path = ${l.dovecot.log}
+info_log_path = ${l.dovecot.log}
+protocols = imap lmtp
+listen = 127.0.0.1
+ssl = yes
+ssl_cert = <${l.tls.cert}
+ssl_key = <${l.tls.key}
+ssl_dh = </usr/share/dovecot/dh.pem
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes
+auth_mechanisms = plain login
+auth_username_format = %Lu
+auth_failure_delay = 0
+default_internal_user = dovecot
+default_internal_group = dovecot
+default_login_user = dovenull
+first_valid_uid = ${vmail.uid}
+last_valid_uid = ${vmail.uid}
+first_valid_gid = ${vmail.gid}
+mail_uid = ${vmail.uid}
+mail_gid = ${vmail.gid}
+mail_location = maildir:~/Maildir
+mail_attribute_dict =
+imap_capability = +SPECIAL-USE
+mail_max_userip_connections = 50
+login_greeting = Ostal test IMAP ready.
+shutdown_clients = yes
+version_ignore = yes
+
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%Lu ${l.dovecot.users}
+}
+userdb {
+  driver = static
+  args = uid=${vmail.uid} gid=${vmail.gid} home=${l.dovecot.mail}/%Ld/%Ln
+}
+
+namespace inbox {
+  inbox = yes
+  separator = /
+  mailbox Drafts {
+    special_use = \\Drafts
+    auto = subscribe
+  }
+  mailbox Sent {
+    special_use = \\Sent
+    auto = subscribe
+  }
+  mailbox Trash {
+    special_use = \\Trash
+    auto = subscribe
+  }
+  mailbox Junk {
+    special_use = \\Junk
+    auto = subscribe
+  }
+  mailbox Archive {
+    special_use = \\Archive
+    auto = subscribe
+  }
+}
+
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = ${ports.imap}
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = ${ports.imaps}
+    ssl = yes
+  }
+  service_count = 0
+  process_min_avail = 1
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = 0
+  }
+  inet_listener pop3s {
+    port = 0
+  }
+}
+service lmtp {
+  unix_listener lmtp {
+    mode = 0666
+  }
+}
+service auth {
+  unix_listener auth-userdb {
+    mode = 0600
+  }
+  unix_listener auth-postfix {
+    mode = 0666
+  }
+}
+service stats {
+  unix_listener stats-reader {
+    mode = 0666
+  }
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+service anvil {
+  unix_listener anvil {
+    mode = 0666
+  }
+}
+protocol lmtp {
+  postmaster_address = postmaster@${TEST_DOMAIN}
+}
+protocol imap {
+  mail_max_userip_connections = 50
+}
+`;
+}
+
+export function dovecotUsers(users: readonly TestUser[]): string {
+  return users.map((u) => `${u.username}:{PLAIN}${u.password}::::::\n`).join('');
+}
+
+export function postfixMain(l: RunLayout): string {
+  return `# Ostal test run: private Postfix instance, generated.
+compatibility_level = 3.6
+queue_directory = ${l.postfix.queue}
+data_directory = ${l.postfix.data}
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+shlib_directory = /usr/lib/postfix
+meta_directory = /etc/postfix
+mail_owner = postfix
+setgid_group = postdrop
+maillog_file = ${l.postfix.log}
+# maillog_file must start with one of these prefixes (default /var, /dev/stdout)
+maillog_file_prefixes = ${l.logs}
+myhostname = mail.${TEST_DOMAIN}
+mydomain = ${TEST_DOMAIN}
+myorigin = ${TEST_DOMAIN}
+mydestination =
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.1/32
+relay_domains =
+relayhost =
+alias_maps =
+alias_database =
+local_transport = error:local delivery is disabled
+virtual_mailbox_domains = ${TEST_DOMAIN}
+virtual_mailbox_maps = texthash:${l.postfix.etc}/vmailbox
+virtual_transport = lmtp:unix:${l.dovecot.lmtpSocket}
+smtpd_tls_cert_file = ${l.tls.cert}
+smtpd_tls_key_file = ${l.tls.key}
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 0
+smtpd_sasl_type = dovecot
+smtpd_sasl_path = ${l.dovecot.authSocket}
+smtpd_sasl_auth_enable = no
+smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+smtpd_peername_lookup = no
+smtp_dns_support_level = disabled
+smtputf8_enable = yes
+biff = no
+append_dot_mydomain = no
+message_size_limit = 52428800
+smtpd_banner = $myhostname ESMTP Ostal test
+delay_warning_time = 0
+queue_run_delay = 10s
+minimal_backoff_time = 10s
+maximal_backoff_time = 60s
+`;
+}
+
+export function postfixMaster(ports: RunPorts): string {
+  const sub = [
+    '  -o smtpd_tls_security_level=encrypt',
+    '  -o smtpd_sasl_auth_enable=yes',
+    '  -o smtpd_tls_auth_only=yes',
+    '  -o smtpd_client_restrictions=permit_sasl_authenticated,reject',
+    '  -o smtpd_relay_restrictions=permit_sasl_authenticated,reject',
+    '  -o smtpd_recipient_restrictions=permit_sasl_authenticated,reject',
+  ];
+  return `# Ostal test run: services, generated. No chroot (paths live in the run folder).
+127.0.0.1:${ports.submission} inet n - n - - smtpd
+  -o syslog_name=postfix/submission
+${sub.join('\n')}
+127.0.0.1:${ports.submissions} inet n - n - - smtpd
+  -o syslog_name=postfix/submissions
+  -o smtpd_tls_wrappermode=yes
+${sub.join('\n')}
+pickup    unix  n       -       n       60      1       pickup
+cleanup   unix  n       -       n       -       0       cleanup
+qmgr      unix  n       -       n       300     1       qmgr
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+rewrite   unix  -       -       n       -       -       trivial-rewrite
+bounce    unix  -       -       n       -       0       bounce
+defer     unix  -       -       n       -       0       bounce
+trace     unix  -       -       n       -       0       bounce
+verify    unix  -       -       n       -       1       verify
+flush     unix  n       -       n       1000?   0       flush
+proxymap  unix  -       -       n       -       -       proxymap
+proxywrite unix -       -       n       -       1       proxymap
+smtp      unix  -       -       n       -       -       smtp
+relay     unix  -       -       n       -       -       smtp
+showq     unix  n       -       n       -       -       showq
+error     unix  -       -       n       -       -       error
+retry     unix  -       -       n       -       -       error
+discard   unix  -       -       n       -       -       discard
+virtual   unix  -       n       n       -       -       virtual
+lmtp      unix  -       -       n       -       -       lmtp
+anvil     unix  -       -       n       -       1       anvil
+scache    unix  -       -       n       -       1       scache
+postlog   unix-dgram n  -       n       -       1       postlogd
+`;
+}
+
+export function postfixVirtualMailboxes(users: readonly TestUser[]): string {
+  return users.map((u) => `${u.email} ok\n`).join('') + `postmaster@${TEST_DOMAIN} ok\n`;
+}
+
+export function radicaleConf(l: RunLayout, ports: RunPorts): string {
+  return `# Ostal test run: Radicale, generated.
+[server]
+hosts = 127.0.0.1:${ports.radicale}
+ssl = True
+certificate = ${l.tls.cert}
+key = ${l.tls.key}
+max_connections = 40
+
+[encoding]
+request = utf-8
+stock = utf-8
+
+[auth]
+type = htpasswd
+htpasswd_filename = ${l.radicale.users}
+htpasswd_encryption = plain
+delay = 0
+realm = Ostal test CalDAV/CardDAV
+
+[rights]
+type = owner_only
+
+[storage]
+filesystem_folder = ${l.radicale.storage}
+
+[web]
+type = none
+
+[logging]
+level = warning
+mask_passwords = True
+`;
+}
+
+export function radicaleUsers(users: readonly TestUser[]): string {
+  return users.map((u) => `${u.username}:${u.password}\n`).join('');
+}
+
+/** Apache `{SHA}` password lines: fast to check on every request (bcrypt would cost ~50 ms each). */
+export function apacheHtpasswd(users: readonly TestUser[]): string {
+  return users
+    .map((u) => `${u.username}:{SHA}${createHash('sha1').update(u.password, 'utf8').digest('base64')}\n`)
+    .join('');
+}
+
+export function apacheConf(l: RunLayout, ports: RunPorts, users: readonly TestUser[]): string {
+  const mods = [
+    ['mpm_event_module', 'mod_mpm_event.so'],
+    ['authn_core_module', 'mod_authn_core.so'],
+    ['authn_file_module', 'mod_authn_file.so'],
+    ['authz_core_module', 'mod_authz_core.so'],
+    ['authz_user_module', 'mod_authz_user.so'],
+    ['auth_basic_module', 'mod_auth_basic.so'],
+    ['alias_module', 'mod_alias.so'],
+    ['mime_module', 'mod_mime.so'],
+    ['dir_module', 'mod_dir.so'],
+    ['headers_module', 'mod_headers.so'],
+    ['socache_shmcb_module', 'mod_socache_shmcb.so'],
+    ['ssl_module', 'mod_ssl.so'],
+    ['dav_module', 'mod_dav.so'],
+    ['dav_fs_module', 'mod_dav_fs.so'],
+  ];
+  const userBlocks = users
+    .map(
+      (u) => `<Directory "${l.apache.dav}/${u.username}">
+  Dav On
+  Options None
+  AllowOverride None
+  AuthType Basic
+  AuthName "Ostal WebDAV"
+  AuthBasicProvider file
+  AuthUserFile "${l.apache.htpasswd}"
+  Require user ${u.username}
+</Directory>`,
+    )
+    .join('\n');
+  return `# Ostal test run: Apache httpd, generated.
+ServerRoot "${l.apache.root}"
+${mods.map(([n, f]) => `LoadModule ${n} /usr/lib/apache2/modules/${f}`).join('\n')}
+DefaultRuntimeDir "${l.apache.runDir}"
+PidFile "${l.apache.pidFile}"
+Mutex file:${l.apache.runDir} default
+User www-data
+Group www-data
+ServerName localhost
+ServerAdmin postmaster@${TEST_DOMAIN}
+Listen 127.0.0.1:${ports.apache}
+StartServers 1
+ServerLimit 2
+ThreadsPerChild 25
+MaxRequestWorkers 50
+KeepAlive On
+Timeout 60
+ErrorLog "${l.apache.errorLog}"
+LogLevel warn
+LogFormat "%h %l %u %t \\"%r\\" %>s %b" common
+CustomLog "${l.apache.accessLog}" common
+TypesConfig /etc/mime.types
+AddType application/xml .xml
+AddDefaultCharset utf-8
+ServerTokens Prod
+ServerSignature Off
+
+SSLEngine on
+SSLCertificateFile "${l.tls.cert}"
+SSLCertificateKeyFile "${l.tls.key}"
+SSLProtocol all -SSLv3 -TLSv1 -TLSv1.1
+SSLSessionCache "shmcb:${l.apache.runDir}/ssl_scache(512000)"
+SSLRandomSeed startup builtin
+
+DavLockDB "${l.apache.lockDir}/DavLock"
+DocumentRoot "${l.apache.htdocs}"
+
+<Directory />
+  Options None
+  AllowOverride None
+  Require all denied
+</Directory>
+<Directory "${l.apache.htdocs}">
+  Options None
+  AllowOverride None
+  Require all granted
+</Directory>
+<Directory "${l.apache.dav}">
+  Options None
+  AllowOverride None
+  Require all denied
+</Directory>
+${userBlocks}
+
+Alias /.well-known/autoconfig/mail/config-v1.1.xml "${l.apache.htdocs}/mail/config-v1.1.xml"
+Alias /dav/ "${l.apache.dav}/"
+`;
+}
+
+/** Thunderbird autoconfig file (clientConfig v1.1) for ostal.test. */
+export function autoconfigXml(ports: RunPorts): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="${TEST_DOMAIN}">
+    <domain>${TEST_DOMAIN}</domain>
+    <displayName>Ostal (serveurs de test)</displayName>
+    <displayShortName>Ostal</displayShortName>
+    <incomingServer type="imap">
+      <hostname>localhost</hostname>
+      <port>${ports.imap}</port>
+      <socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+    <incomingServer type="imap">
+      <hostname>localhost</hostname>
+      <port>${ports.imaps}</port>
+      <socketType>SSL</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>localhost</hostname>
+      <port>${ports.submission}</port>
+      <socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+    <outgoingServer type="smtp">
+      <hostname>localhost</hostname>
+      <port>${ports.submissions}</port>
+      <socketType>SSL</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+  </emailProvider>
+</clientConfig>
+`;
+}
+
+/** The zone the tiny DNS server answers for (read by dns.ts). */
+export interface DnsZone {
+  port: number;
+  domain: string;
+  a: Record<string, string>;
+  srv: Record<string, { target: string; port: number; priority: number; weight: number }>;
+  txt: Record<string, string[]>;
+}
+
+export function dnsZone(ports: RunPorts): DnsZone {
+  const d = TEST_DOMAIN;
+  const srv = (port: number) => ({ target: 'localhost', port, priority: 0, weight: 1 });
+  return {
+    port: ports.dns,
+    domain: d,
+    a: { [d]: '127.0.0.1', [`autoconfig.${d}`]: '127.0.0.1', [`mail.${d}`]: '127.0.0.1' },
+    srv: {
+      [`_imap._tcp.${d}`]: srv(ports.imap),
+      [`_imaps._tcp.${d}`]: srv(ports.imaps),
+      [`_submission._tcp.${d}`]: srv(ports.submission),
+      [`_submissions._tcp.${d}`]: srv(ports.submissions),
+      [`_caldavs._tcp.${d}`]: srv(ports.radicale),
+      [`_carddavs._tcp.${d}`]: srv(ports.radicale),
+    },
+    txt: { [`_caldavs._tcp.${d}`]: ['path=/'], [`_carddavs._tcp.${d}`]: ['path=/'] },
+  };
+}

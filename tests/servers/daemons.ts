@@ -1,0 +1,254 @@
+/**
+ * Prepares a run folder (configs, data, ownership) and starts/stops each daemon of a run.
+ * Every daemon is its own process tree; stopping is by the PID it wrote (or we recorded).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  apacheConf,
+  apacheHtpasswd,
+  autoconfigXml,
+  dnsZone,
+  dovecotConf,
+  dovecotUsers,
+  postfixMain,
+  postfixMaster,
+  postfixVirtualMailboxes,
+  radicaleConf,
+  radicaleUsers,
+  type RunPorts,
+} from './configs.js';
+import type { RunLayout } from './layout.js';
+import { isAlive, readPid, run, runDaemonizing, sleep, terminateTree, waitGone, waitPorts } from './proc.js';
+import type { ServerName, ServersInfo, TestUser } from './types.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = path.resolve(HERE, '..', '..');
+
+/** Debian's own python3 and tools first: a pyenv python3 does not see Radicale's modules. */
+export function systemEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, PATH: `/usr/sbin:/usr/bin:/sbin:/bin:${process.env.PATH ?? ''}`, LANG: 'C.UTF-8' };
+}
+
+interface Ids {
+  uid: number;
+  gid: number;
+}
+
+function lookupIds(user: string): Ids | undefined {
+  const line = fs
+    .readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith(`${user}:`));
+  if (!line) return undefined;
+  const parts = line.split(':');
+  return { uid: Number(parts[2]), gid: Number(parts[3]) };
+}
+
+/** The system user owning the Maildirs; created (no home, no shell) when missing. */
+export async function ensureVmailUser(): Promise<Ids> {
+  let ids = lookupIds('vmail');
+  if (!ids) {
+    if (process.getuid?.() !== 0) throw new Error('system user "vmail" is missing and we are not root to create it');
+    const r = await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'vmail'], { env: systemEnv() });
+    // Another run may have created it at the same moment.
+    ids = lookupIds('vmail');
+    if (!ids) throw new Error(`cannot create user vmail: ${r.stderr}`);
+  }
+  return ids;
+}
+
+function requireIds(user: string): Ids {
+  const ids = lookupIds(user);
+  if (!ids) throw new Error(`system user "${user}" is missing (is its Debian package installed?)`);
+  return ids;
+}
+
+function mkdir(dir: string, mode = 0o755, owner?: Ids): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.chmodSync(dir, mode);
+  if (owner) fs.chownSync(dir, owner.uid, owner.gid);
+}
+
+function write(file: string, text: string, mode = 0o644, owner?: Ids): void {
+  fs.writeFileSync(file, text);
+  fs.chmodSync(file, mode);
+  if (owner) fs.chownSync(file, owner.uid, owner.gid);
+}
+
+/** Writes every config file and data folder of the run (certificates are made separately). */
+export async function prepareRun(l: RunLayout, ports: RunPorts, users: readonly TestUser[]): Promise<void> {
+  const vmail = await ensureVmailUser();
+  const postfixIds = requireIds('postfix');
+  const www = requireIds('www-data');
+  requireIds('dovecot');
+  requireIds('dovenull');
+
+  mkdir(l.logs);
+  // Dovecot
+  mkdir(path.dirname(l.dovecot.conf));
+  mkdir(l.dovecot.baseDir);
+  mkdir(l.dovecot.stateDir);
+  mkdir(l.dovecot.mail, 0o755, vmail);
+  write(l.dovecot.conf, dovecotConf(l, ports, vmail));
+  write(l.dovecot.users, dovecotUsers(users), 0o640, { uid: 0, gid: requireIds('dovecot').gid });
+  // Postfix
+  mkdir(l.postfix.etc);
+  mkdir(l.postfix.queue);
+  mkdir(l.postfix.data, 0o700, postfixIds);
+  write(path.join(l.postfix.etc, 'main.cf'), postfixMain(l));
+  write(path.join(l.postfix.etc, 'master.cf'), postfixMaster(ports));
+  write(path.join(l.postfix.etc, 'vmailbox'), postfixVirtualMailboxes(users));
+  // Postfix refuses to append to a log file it cannot open as root: create it now.
+  write(l.postfix.log, '', 0o644);
+  // Radicale
+  mkdir(path.dirname(l.radicale.conf));
+  mkdir(l.radicale.storage, 0o700);
+  write(l.radicale.conf, radicaleConf(l, ports));
+  write(l.radicale.users, radicaleUsers(users), 0o600);
+  // Apache
+  mkdir(l.apache.root);
+  mkdir(l.apache.runDir);
+  mkdir(l.apache.lockDir, 0o755, www);
+  mkdir(path.join(l.apache.htdocs, 'mail'));
+  mkdir(l.apache.dav, 0o755, www);
+  for (const u of users) mkdir(path.join(l.apache.dav, u.username), 0o755, www);
+  write(path.join(l.apache.htdocs, 'mail', 'config-v1.1.xml'), autoconfigXml(ports));
+  write(l.apache.htpasswd, apacheHtpasswd(users), 0o640, { uid: 0, gid: www.gid });
+  write(l.apache.conf, apacheConf(l, ports, users));
+  // DNS
+  mkdir(path.dirname(l.dns.conf));
+  write(l.dns.conf, JSON.stringify(dnsZone(ports), null, 2));
+}
+
+function failWithLogs(what: string, detail: string, logs: string[]): never {
+  const tails = logs
+    .map((f) => {
+      try {
+        return `--- ${f}\n${fs.readFileSync(f, 'utf8').trimEnd().split('\n').slice(-20).join('\n')}`;
+      } catch {
+        return `--- ${f} (absent)`;
+      }
+    })
+    .join('\n');
+  throw new Error(`${what}: ${detail}\n${tails}`);
+}
+
+async function waitPidFile(file: string, timeoutMs = 5000): Promise<number> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const pid = readPid(file);
+    if (pid && isAlive(pid)) return pid;
+    if (Date.now() > end) return 0;
+    await sleep(50);
+  }
+}
+
+function spawnDetached(cmd: string, args: string[], logFile: string, cwd?: string): number {
+  const fd = fs.openSync(logFile, 'a');
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env: systemEnv(), cwd });
+  fs.closeSync(fd);
+  child.unref();
+  if (!child.pid) throw new Error(`cannot spawn ${cmd}`);
+  return child.pid;
+}
+
+type Starter = (l: RunLayout, info: ServersInfo) => Promise<number>;
+
+const starters: Record<ServerName, Starter> = {
+  async imap(l, info) {
+    fs.rmSync(l.dovecot.pidFile, { force: true });
+    const r = await runDaemonizing('dovecot', ['-c', l.dovecot.conf], path.join(l.logs, 'dovecot-start.log'), systemEnv());
+    if (r.code !== 0) failWithLogs('dovecot', `exit ${r.code}: ${r.stderr}`, [l.dovecot.log]);
+    const pid = await waitPidFile(l.dovecot.pidFile);
+    if (!pid) failWithLogs('dovecot', 'no master.pid written', [l.dovecot.log]);
+    await waitPorts('dovecot', [info.imap.port, info.imap.tlsPort], [l.dovecot.log], 12_000, () => isAlive(pid));
+    return pid;
+  },
+  async smtp(l, info) {
+    const r = await runDaemonizing('postfix', ['-c', l.postfix.etc, 'start'], l.postfix.stderr, systemEnv());
+    if (r.code !== 0) failWithLogs('postfix', `exit ${r.code}: ${r.stderr}`, [l.postfix.log]);
+    const pid = await waitPidFile(l.postfix.pidFile);
+    if (!pid) failWithLogs('postfix', 'no master.pid written', [l.postfix.log, l.postfix.stderr]);
+    await waitPorts('postfix', [info.smtp.port, info.smtp.tlsPort], [l.postfix.log, l.postfix.stderr], 12_000, () => isAlive(pid));
+    return pid;
+  },
+  async radicale(l, info) {
+    const pid = spawnDetached('/usr/bin/python3', ['/usr/bin/radicale', '--config', l.radicale.conf], l.radicale.log);
+    fs.writeFileSync(l.radicale.pidFile, `${pid}\n`);
+    await waitPorts('radicale', [info.radicale.port], [l.radicale.log], 12_000, () => isAlive(pid));
+    return pid;
+  },
+  async apache(l, info) {
+    fs.rmSync(l.apache.pidFile, { force: true });
+    const r = await runDaemonizing('apache2', ['-f', l.apache.conf, '-k', 'start'], path.join(l.logs, 'apache-start.log'), systemEnv());
+    if (r.code !== 0) failWithLogs('apache2', `exit ${r.code}: ${r.stderr}`, [l.apache.errorLog]);
+    const pid = await waitPidFile(l.apache.pidFile);
+    if (!pid) failWithLogs('apache2', 'no PidFile written', [l.apache.errorLog]);
+    await waitPorts('apache2', [info.apache.port], [l.apache.errorLog], 12_000, () => isAlive(pid));
+    return pid;
+  },
+  async dns(l, info) {
+    const script = path.join(HERE, 'dns.ts');
+    const pid = spawnDetached(process.execPath, ['--import', 'tsx', script, l.dns.conf, l.dns.log], l.dns.log, REPO_ROOT);
+    fs.writeFileSync(l.dns.pidFile, `${pid}\n`);
+    await waitPorts('dns', [info.dns.port], [l.dns.log], 12_000, () => isAlive(pid));
+    return pid;
+  },
+};
+
+export async function startDaemon(l: RunLayout, info: ServersInfo, name: ServerName): Promise<number> {
+  const pid = await starters[name](l, info);
+  info[name].pid = pid;
+  return pid;
+}
+
+const COMMANDS: Record<ServerName, RegExp> = {
+  imap: /dovecot/,
+  smtp: /postfix|master/,
+  radicale: /radicale/,
+  apache: /apache2/,
+  dns: /dns\.ts/,
+};
+
+/** Guards against a stale PID file whose number now belongs to an unrelated process. */
+function isDaemon(pid: number, name: ServerName): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    return COMMANDS[name].test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+  } catch {
+    return false;
+  }
+}
+
+/** Stops one daemon and everything it spawned; resolves once all of it is gone. */
+export async function stopDaemon(l: RunLayout, info: ServersInfo, name: ServerName): Promise<void> {
+  const pidFiles: Record<ServerName, string> = {
+    imap: l.dovecot.pidFile,
+    smtp: l.postfix.pidFile,
+    radicale: l.radicale.pidFile,
+    apache: l.apache.pidFile,
+    dns: l.dns.pidFile,
+  };
+  const candidates = [info[name].pid, readPid(pidFiles[name])].filter(
+    (p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name),
+  );
+  if (name === 'smtp' && candidates.some(isAlive)) {
+    // `postfix stop` asks master to shut its children down cleanly; the PID wait follows.
+    await runDaemonizing('postfix', ['-c', l.postfix.etc, 'stop'], l.postfix.stderr, systemEnv());
+    await waitGone(candidates, 5000);
+  }
+  for (const pid of candidates) await terminateTree(pid);
+  info[name].pid = 0;
+}
+
+/** Processes of this run still alive (by recorded PIDs and their descendants). */
+export function livePids(l: RunLayout, info: ServersInfo): number[] {
+  const pids = [info.imap.pid, info.smtp.pid, info.radicale.pid, info.apache.pid, info.dns.pid,
+    readPid(l.dovecot.pidFile), readPid(l.postfix.pidFile), readPid(l.radicale.pidFile), readPid(l.apache.pidFile), readPid(l.dns.pidFile)];
+  const names: ServerName[] = ['imap', 'smtp', 'radicale', 'apache', 'dns'];
+  return [...new Set(pids.filter((p, i) => p > 0 && isDaemon(p, names[i % 5] as ServerName)))];
+}
+
