@@ -17,17 +17,18 @@ export function answerQuery(zone: DnsZone, query: Packet): Buffer {
   let known = false;
   for (const q of questions) {
     const name = q.name.toLowerCase().replace(/\.$/, '');
+    const type: string = q.type;
     const a = zone.a[name];
     const srv = zone.srv[name];
     const txt = zone.txt[name];
     if (a !== undefined || srv !== undefined || txt !== undefined) known = true;
-    if (a !== undefined && (q.type === 'A' || q.type === 'ANY')) {
+    if (a !== undefined && (type === 'A' || type === 'ANY')) {
       answers.push({ type: 'A', name: q.name, ttl: 60, class: 'IN', data: a });
     }
-    if (srv !== undefined && (q.type === 'SRV' || q.type === 'ANY')) {
+    if (srv !== undefined && (type === 'SRV' || type === 'ANY')) {
       answers.push({ type: 'SRV', name: q.name, ttl: 60, class: 'IN', data: { ...srv } });
     }
-    if (txt !== undefined && (q.type === 'TXT' || q.type === 'ANY')) {
+    if (txt !== undefined && (type === 'TXT' || type === 'ANY')) {
       answers.push({ type: 'TXT', name: q.name, ttl: 60, class: 'IN', data: txt });
     }
   }
