@@ -333,9 +333,11 @@ ServerName localhost
 ServerAdmin postmaster@${TEST_DOMAIN}
 Listen 127.0.0.1:${ports.apache}
 StartServers 1
-ServerLimit 2
+ServerLimit 4
 ThreadsPerChild 25
-MaxRequestWorkers 50
+MinSpareThreads 5
+MaxSpareThreads 50
+MaxRequestWorkers 100
 KeepAlive On
 Timeout 60
 ErrorLog "${l.apache.errorLog}"
