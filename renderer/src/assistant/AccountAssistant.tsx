@@ -36,7 +36,13 @@ export function AccountAssistant(props: { policy: PolicyView | undefined; firstR
 
   const locked = discovery?.locked ?? [];
 
+  const firstStep = useRef(true);
   useEffect(() => {
+    // Move focus to the new step's heading, but not on the first display (the page just opened).
+    if (firstStep.current) {
+      firstStep.current = false;
+      return;
+    }
     headingRef.current?.focus();
   }, [step]);
 
@@ -233,8 +239,8 @@ export function AccountAssistant(props: { policy: PolicyView | undefined; firstR
             {t('assistant.manualTitle')}
           </h2>
           <p>{t('assistant.manualIntro', { email: email.trim() })}</p>
-          {errorBlock}
           <ServerFieldsEditor value={form} onChange={setForm} locked={locked} problems={formProblems} disabled={busy !== null} />
+          {errorBlock}
           {busyBlock}
           <div className="form-actions">
             <button type="submit" className="button button-primary" disabled={busy !== null} data-testid="assistant-add">

@@ -1,12 +1,17 @@
 /** Small shared pieces of the UI: alerts, empty states, the « locked by IT » note, busy indicator. */
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
 
 /** An error the user must see at once (role="alert"). */
 export function ErrorAlert({ message, children, testId }: { message: string; children?: ReactNode; testId?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // Bring a new error into view (it is also announced, being an alert).
+    ref.current?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
+  }, [message]);
   return (
-    <div className="alert alert-error" role="alert" data-testid={testId ?? 'error-alert'}>
+    <div className="alert alert-error" role="alert" data-testid={testId ?? 'error-alert'} ref={ref}>
       <Icon name="warning" />
       <div>
         <p>{message}</p>

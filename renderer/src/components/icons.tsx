@@ -1,7 +1,7 @@
 /** Small inline SVG icons. Decorative: always aria-hidden, the meaning is in the text next to them. */
 import type { ReactElement } from 'react';
 
-export type IconName = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio' | 'reglages' | 'lock' | 'folder' | 'file' | 'warning' | 'refresh' | 'plus';
+export type IconName = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio' | 'reglages' | 'lock' | 'folder' | 'file' | 'warning' | 'refresh' | 'plus' | 'attachment';
 
 const PATHS: Record<IconName, ReactElement> = {
   courrier: <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h15A1.5 1.5 0 0 1 21 6.5v11a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5v-11Zm1.8.3 7.2 5.6 7.2-5.6" />,
@@ -18,6 +18,7 @@ const PATHS: Record<IconName, ReactElement> = {
   warning: <path d="M12 3 2 20h20L12 3Zm0 6v5m0 3v.5" />,
   refresh: <path d="M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5" />,
   plus: <path d="M12 5v14M5 12h14" />,
+  attachment: <path d="m20 11.5-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />,
 };
 
 export function Icon({ name, className }: { name: IconName; className?: string }) {

@@ -184,7 +184,7 @@ function MessageRow({ message, now }: { message: MessageSummary; now: Date }) {
         {message.hasAttachments ? (
           <span className="attachment-mark" title={t('courrier.hasAttachment')}>
             <span className="visually-hidden">{t('courrier.hasAttachment')}</span>
-            <span aria-hidden="true" className="clip" />
+            <Icon name="attachment" />
           </span>
         ) : null}
         {message.date ? (
