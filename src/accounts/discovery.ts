@@ -120,6 +120,17 @@ async function davAnswers(url: string, p: Probe): Promise<string | null> {
   return null;
 }
 
+/**
+ * Probe `<origin>/.well-known/caldav|carddav` (RFC 6764 §5): follows the redirect and returns
+ * the final URL when a DAV server answers there (even asking for a password), else null.
+ */
+export async function probeDavWellKnown(origin: string, kind: 'caldav' | 'carddav', options: { log: Logger; env?: NodeJS.ProcessEnv; probeTimeoutMs?: number }): Promise<string | null> {
+  const netEnv = networkEnv(options.env);
+  const resolver = createResolver(netEnv);
+  const probe: Probe = { resolver, lookup: lookupFor(netEnv.dnsServers ? resolver : null), httpsPort: netEnv.discoveryHttpsPort, timeoutMs: options.probeTimeoutMs ?? 3000, log: options.log };
+  return davAnswers(new URL(`/.well-known/${kind}`, origin).toString(), probe);
+}
+
 /** RFC 6764: SRV (+ TXT path) then /.well-known on the SRV target, then /.well-known on the domain itself. */
 async function tryDav(kind: 'caldav' | 'carddav', domain: string, p: Probe): Promise<{ url: string; source: DiscoverySource } | null> {
   const records = await srv(p, `_${kind}s._tcp.${domain}`);

@@ -98,7 +98,7 @@ describe('parseEndpoint', () => {
       } catch (err) {
         expect(err).toBeInstanceOf(OstalError);
         expect((err as OstalError).code).toBe('invalid_input');
-        expect((err as OstalError).message).toMatch(/^L’adresse «\u00a0.*\u00a0» ne convient pas pour le serveur de /);
+        expect((err as OstalError).message).toMatch(/^L’adresse «\u00a0.*\u00a0» ne convient pas pour le serveur /);
       }
     }
   });
@@ -131,7 +131,7 @@ describe('describeConnectionError', () => {
     // nodemailer wraps the system code
     expect(describeConnectionError(Object.assign(new Error('x'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }), 'smtp', ep).code).toBe('connection_refused');
     expect(describeConnectionError(Object.assign(new Error('Invalid login'), { code: 'EAUTH' }), 'smtp', ep).code).toBe('auth_failed');
-    expect(describeConnectionError(Object.assign(new Error('x'), { authenticationFailed: true }), 'imap', ep).message).toMatch(/^Le mot de passe ou l’identifiant est refusé par le serveur de courrier entrant/);
+    expect(describeConnectionError(Object.assign(new Error('x'), { authenticationFailed: true }), 'imap', ep).message).toMatch(/^Le mot de passe ou l’identifiant est refusé par le serveur de courrier entrant \(IMAP\) sur/);
   });
 
   it('shows the fingerprint of an untrusted certificate', () => {
