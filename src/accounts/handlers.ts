@@ -54,6 +54,8 @@ function checkDomainAllowed(ctx: CoreContext, email: string): string {
   return domain;
 }
 
+const fieldLabel = (field: ServerField) => (field === 'username' ? t('accounts.fields.username') : t(`accounts.endpoints.${field}`));
+
 const same = (a: string | null | undefined, b: string | null | undefined) => (a?.trim() || null) === (b?.trim() || null);
 
 /** Fill and check the fields IT locked for this domain: a different value is refused. */
@@ -66,7 +68,7 @@ function applyPolicyLocks(ctx: CoreContext, email: string, settings: ServerSetti
     if (fixed === undefined) continue;
     const given = settings[field];
     if (given !== undefined && !same(given, fixed)) {
-      throw new OstalError('locked_by_policy', t('errors.serverLockedByPolicy', { field, domain: emailDomain(email) }));
+      throw new OstalError('locked_by_policy', t('errors.serverLockedByPolicy', { field: fieldLabel(field), domain: emailDomain(email) }));
     }
     (out as unknown as Record<ServerField, string | null>)[field] = fixed;
   }
