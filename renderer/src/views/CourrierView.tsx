@@ -67,20 +67,21 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
         )}
         <SyncButton accountId={accountId} only="mail" />
       </PageHeader>
-      <div className="mail-panes">
-        <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
-          {folders.error ? <ErrorAlert message={folders.error.message} /> : null}
-          {folders.loading && !folders.data ? <Busy text={t('courrier.loadingFolders')} /> : null}
-          {folders.data && folderList.length === 0 ? (
-            <EmptyState title={t('courrier.noFoldersTitle')} text={t('courrier.noFoldersText')}>
-              <SyncButton accountId={accountId} only="mail" primary />
-            </EmptyState>
-          ) : (
+      {folders.error ? <ErrorAlert message={folders.error.message} /> : null}
+      {folders.loading && !folders.data ? <Busy text={t('courrier.loadingFolders')} /> : null}
+      {folders.data && folderList.length === 0 ? (
+        <EmptyState title={t('courrier.noFoldersTitle')} text={t('courrier.noFoldersText')}>
+          <SyncButton accountId={accountId} only="mail" primary />
+        </EmptyState>
+      ) : null}
+      {folderList.length > 0 ? (
+        <div className="mail-panes">
+          <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
             <FolderTree nodes={buildFolderTree(folderList)} selectedPath={selected?.path ?? null} onSelect={setFolderPath} />
-          )}
-        </nav>
-        {selected ? <MessageList accountId={accountId} folder={selected} /> : <div className="message-pane" />}
-      </div>
+          </nav>
+          {selected ? <MessageList accountId={accountId} folder={selected} /> : <div className="message-pane" />}
+        </div>
+      ) : null}
     </section>
   );
 }
