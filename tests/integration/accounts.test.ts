@@ -7,7 +7,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readServersInfo, type ServersInfo } from '../servers/index.js';
+import type { ServersInfo } from '../servers/index.js';
+import { getServers } from '../servers/testing.js';
 import { Core } from '../../src/core.js';
 import type { ApiError, EndpointCheck, ServerSettings } from '../../src/api/contract.js';
 import { OstalError } from '../../src/api/errors.js';
@@ -21,9 +22,7 @@ let dir: string;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(() => {
-  const where = process.env.OSTAL_TEST_SERVERS;
-  if (!where) throw new Error('OSTAL_TEST_SERVERS is not set: run through vitest (global setup starts the test servers)');
-  info = readServersInfo(where);
+  info = getServers();
   for (const k of ['OSTAL_DNS_SERVERS', 'OSTAL_DISCOVERY_HTTPS_PORT']) saved[k] = process.env[k];
   process.env.OSTAL_DNS_SERVERS = `127.0.0.1:${info.dns.port}`;
   process.env.OSTAL_DISCOVERY_HTTPS_PORT = String(info.apache.port);
@@ -139,6 +138,21 @@ describe('accounts.add through Core.handle', () => {
         ['smtp', true, undefined],
         ['caldav', false, 'connection_refused'],
       ]);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('refuses a certificate made out for another name', async () => {
+    const core = await openCore();
+    try {
+      // localhost.localdomain reaches the same loopback server, whose certificate does not name it.
+      const checks = await core.handle('accounts.test', { email: info.users[1].email, password: info.users[1].password, settings: manual({ imap: `imaps://localhost.localdomain:${info.imap.tlsPort}` }) });
+      expect(checks[0].error?.code).toBe('tls_hostname');
+      expect(checks[0].error?.message).toBe(
+        'Le certificat de sécurité présenté par localhost.localdomain:' + info.imap.tlsPort + ' est établi pour un autre nom de serveur. Ostal refuse la connexion\u00a0: vérifiez l’adresse du serveur de courrier entrant (IMAP).',
+      );
+      expect(checks[1]).toEqual({ kind: 'smtp', ok: true });
     } finally {
       await core.close();
     }

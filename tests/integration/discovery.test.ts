@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readServersInfo, type ServersInfo } from '../servers/index.js';
+import type { ServersInfo } from '../servers/index.js';
+import { getServers } from '../servers/testing.js';
 import { discoverAccount, probeDavWellKnown } from '../../src/accounts/discovery.js';
 import { checkEndpoints } from '../../src/accounts/checks.js';
 import { OstalError } from '../../src/api/errors.js';
@@ -13,9 +14,7 @@ let info: ServersInfo;
 const saved: Record<string, string | undefined> = {};
 
 beforeAll(() => {
-  const where = process.env.OSTAL_TEST_SERVERS;
-  if (!where) throw new Error('OSTAL_TEST_SERVERS is not set: run through vitest (global setup starts the test servers)');
-  info = readServersInfo(where);
+  info = getServers();
   // Discovery goes through the test DNS server and the test HTTPS port, as IT could force them.
   for (const k of ['OSTAL_DNS_SERVERS', 'OSTAL_DISCOVERY_HTTPS_PORT']) saved[k] = process.env[k];
   process.env.OSTAL_DNS_SERVERS = `127.0.0.1:${info.dns.port}`;
