@@ -131,6 +131,11 @@ service anvil {
   unix_listener anvil {
     mode = 0666
   }
+  # No auth penalty socket: Dovecot then skips its growing delay after a failed login from
+  # 127.0.0.1 (tests log in with wrong passwords on purpose, then right away with good ones).
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
 }
 protocol lmtp {
   postmaster_address = postmaster@${TEST_DOMAIN}

@@ -21,7 +21,7 @@ import {
   type RunPorts,
 } from './configs.js';
 import type { RunLayout } from './layout.js';
-import { isAlive, readPid, run, runDaemonizing, sleep, terminateTree, waitGone, waitPorts } from './proc.js';
+import { greeting, isAlive, readPid, run, runDaemonizing, sleep, terminateTree, waitGone, waitPorts } from './proc.js';
 import type { ServerName, ServersInfo, TestUser } from './types.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -160,11 +160,21 @@ type Starter = (l: RunLayout, info: ServersInfo) => Promise<number>;
 const starters: Record<ServerName, Starter> = {
   async imap(l, info) {
     fs.rmSync(l.dovecot.pidFile, { force: true });
+    fs.rmSync(path.join(l.dovecot.baseDir, 'anvil-auth-penalty'), { force: true });
     const r = await runDaemonizing('dovecot', ['-c', l.dovecot.conf], path.join(l.logs, 'dovecot-start.log'), systemEnv());
     if (r.code !== 0) failWithLogs('dovecot', `exit ${r.code}: ${r.stderr}`, [l.dovecot.log]);
     const pid = await waitPidFile(l.dovecot.pidFile);
     if (!pid) failWithLogs('dovecot', 'no master.pid written', [l.dovecot.log]);
     await waitPorts('dovecot', [info.imap.port, info.imap.tlsPort], [l.dovecot.log], 12_000, () => isAlive(pid));
+    // Until imap-login has its auth connection, clients get "* OK Waiting for authentication
+    // process to respond.." and a login stalls for seconds: wait for the real greeting.
+    const end = Date.now() + 12_000;
+    for (;;) {
+      const line = await greeting(info.imap.port);
+      if (line.includes('Ostal test IMAP ready')) break;
+      if (Date.now() > end || !isAlive(pid)) failWithLogs('dovecot', `no ready greeting (last: ${line})`, [l.dovecot.log]);
+      await sleep(100);
+    }
     return pid;
   },
   async smtp(l, info) {

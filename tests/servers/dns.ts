@@ -35,8 +35,8 @@ export function answerQuery(zone: DnsZone, query: Packet): Buffer {
   return dnsPacket.encode({
     type: 'response',
     id: query.id ?? 0,
-    flags: dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED),
-    rcode: known ? 'NOERROR' : 'NXDOMAIN',
+    // dns-packet encodes the rcode only from the low bits of `flags` (NXDOMAIN = 3).
+    flags: dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | (known ? 0 : 3),
     questions,
     answers,
   } as Packet);

@@ -43,8 +43,8 @@ import { seedServers } from './seed.js';
 
 export type { ServerName, ServersInfo, TestUser } from './types.js';
 export { TEST_USERS, TEST_DOMAIN } from './users.js';
-export { seedServers, SEED_COUNTS, DEMO_COUNTS } from './seed.js';
-export type { SeedCounts, UserSeedCounts } from './seed.js';
+export { seedServers, seedPlan, SEED_COUNTS, DEMO_COUNTS, SEED_COLLECTIONS, SEED_FOLDERS } from './seed.js';
+export type { SeedCounts, UserSeedCounts, FolderCount, SeedFolder } from './seed.js';
 
 export const SERVER_NAMES: readonly ServerName[] = ['dns', 'imap', 'smtp', 'radicale', 'apache'];
 
@@ -177,9 +177,11 @@ export async function startServers(opts: { dir?: string; seed?: 'test' | 'demo' 
     throw new Error(`test servers failed to start in ${dir}:\n${failed.map((e) => e.message).join('\n\n')}`);
   }
   const seed = opts.seed ?? 'test';
+  info.seed = seed;
   if (seed !== 'none') {
     try {
       await seedServers(info, seed);
+      writeServersInfo(info);
     } catch (e) {
       await stopServers(info).catch(() => undefined);
       throw e;

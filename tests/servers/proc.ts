@@ -144,6 +144,25 @@ export function portAnswers(port: number, host = '127.0.0.1'): Promise<boolean> 
   });
 }
 
+/** Connects and resolves with the first line the server sends (or '' on error/timeout). */
+export function greeting(port: number, timeoutMs = 1000): Promise<string> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ port, host: '127.0.0.1' });
+    let buf = '';
+    const done = (line: string): void => {
+      sock.destroy();
+      resolve(line);
+    };
+    sock.setTimeout(timeoutMs, () => done(''));
+    sock.on('data', (c: Buffer) => {
+      buf += c.toString('latin1');
+      const i = buf.indexOf('\n');
+      if (i >= 0) done(buf.slice(0, i).trim());
+    });
+    sock.once('error', () => done(''));
+  });
+}
+
 export function logTail(file: string, lines = 20): string {
   try {
     const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n');

@@ -33,6 +33,8 @@ export interface ServersInfo {
    *  https://localhost:<port>/mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml */
   apache: { port: number; pid: number };
   users: TestUser[];
+  /** Which data set was seeded at start ('test': counts in SEED_COUNTS, 'demo': DEMO_COUNTS). */
+  seed?: 'test' | 'demo' | 'none';
 }
 
 export type ServerName = 'dns' | 'imap' | 'smtp' | 'radicale' | 'apache';

@@ -28,6 +28,9 @@ export default async function setup(ctx: SetupContext): Promise<() => Promise<vo
   let owned = false;
   if (preset && fs.existsSync(preset)) {
     info = readServersInfo(preset);
+    if (info.seed !== undefined && info.seed !== 'test') {
+      throw new Error(`OSTAL_TEST_SERVERS=${preset} was seeded with '${info.seed}', tests need a run seeded with 'test' (SEED_COUNTS)`);
+    }
   } else {
     info = await startServers({ seed: 'test' });
     owned = true;
