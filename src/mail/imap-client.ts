@@ -85,7 +85,8 @@ function imapLogger(log: Logger | undefined): ImapLogger | false {
 }
 
 /** Open and authenticate an IMAP connection for an account. Throws OstalError with a French message. */
-export async function connectImap(account: MailAccount, options: { log?: Logger; timeoutMs?: number } = {}): Promise<ImapFlow> {
+/** `idle: true` keeps the connection for IDLE (restarted every minute, below the socket timeout). */
+export async function connectImap(account: MailAccount, options: { log?: Logger; timeoutMs?: number; idle?: boolean } = {}): Promise<ImapFlow> {
   const endpoint = parseImapUrl(account.settings.imap);
   const timeout = options.timeoutMs ?? IMAP_TIMEOUT_MS;
   const client = new ImapFlow({
@@ -100,7 +101,8 @@ export async function connectImap(account: MailAccount, options: { log?: Logger;
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: 120_000,
-    disableAutoIdle: true,
+    disableAutoIdle: !options.idle,
+    maxIdleTime: options.idle ? 60_000 : undefined,
     qresync: false,
   });
   // An error event without listener would crash the process; the failing command rejects anyway.

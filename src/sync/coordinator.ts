@@ -15,6 +15,7 @@ import { isConnectivityError, imapErrorToOstal } from '../mail/errors.js';
 import { parseImapUrl, probeImap } from '../mail/imap-client.js';
 import { MailRepository } from '../mail/repository.js';
 import { MailSyncEngine } from '../mail/sync-engine.js';
+import { InboxWatcher } from '../mail/inbox-watcher.js';
 
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
@@ -61,6 +62,11 @@ export class SyncCoordinator {
   private readonly engine: MailSyncEngine;
   private readonly scopeSyncers = new Map<SyncScope, ScopeSyncer>();
   private readonly running = new Map<string, Promise<SyncReport['accounts'][number]>>();
+  /** Last queued run of each account: runs of one account never overlap. */
+  private readonly accountTail = new Map<string, Promise<unknown>>();
+  /** IDLE watchers of the Boîte de réception, only while the background loop runs. */
+  private readonly watchers = new Map<string, InboxWatcher>();
+  private started = false;
   private syncTimer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
   private probing = false;
@@ -112,17 +118,26 @@ export class SyncCoordinator {
     const key = `${row.id}|${scopes.join(',')}`;
     const existing = this.running.get(key);
     if (existing) return existing;
-    const promise = this.doRunAccount(row, scopes).finally(() => {
-      this.running.delete(key);
-      if (this.running.size === 0) this.ctx.runtime.set(runtimeKeys.progress, null);
-      this.emitStatus();
-    });
+    const previous = this.accountTail.get(row.id) ?? Promise.resolve();
+    const promise = previous
+      .catch(() => undefined)
+      .then(() => this.doRunAccount(row, scopes))
+      .finally(() => {
+        this.running.delete(key);
+        if (this.accountTail.get(row.id) === promise) this.accountTail.delete(row.id);
+        if (this.running.size === 0) this.ctx.runtime.set(runtimeKeys.progress, null);
+        this.emitStatus();
+      });
     this.running.set(key, promise);
+    this.accountTail.set(row.id, promise);
     this.emitStatus();
     return promise;
   }
 
-  private async doRunAccount(row: AccountRow, scopes: SyncScope[]): Promise<SyncReport['accounts'][number]> {
+  private async doRunAccount(queued: AccountRow, scopes: SyncScope[]): Promise<SyncReport['accounts'][number]> {
+    // Settings may have changed (or the account gone) while this run waited in the queue.
+    const row = getAccountRow(this.ctx, queued.id);
+    if (!row) return { email: queued.email, ok: false, scopes: [], error: toApiError(new OstalError('not_found', t('errors.accountNotFound'))) };
     const done: SyncScope[] = [];
     const skipped: SyncScope[] = [];
     let error: ApiError | undefined;
@@ -173,6 +188,7 @@ export class SyncCoordinator {
       this.setConnection(row.id, true, null);
       recordSyncOutcome(ctx, row.id, { lastSync: new Date().toISOString(), lastError: null });
       if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
+      if (this.started && !this.stopped) this.watchInbox(row, account);
     } catch (err) {
       const e = err instanceof OstalError ? err : imapErrorToOstal(err, hostOf(row), portOf(row));
       ctx.log.warn('mail sync failed', { account: row.id, code: e.code, err: (e.cause as Error) ?? e });
@@ -185,7 +201,33 @@ export class SyncCoordinator {
     }
   }
 
+  /** Keep an IDLE connection on the account's Boîte de réception; a change there triggers a mail sync. */
+  private watchInbox(row: AccountRow, account: Awaited<ReturnType<typeof loadMailAccount>>): void {
+    if (this.watchers.has(row.id)) return;
+    const watcher = new InboxWatcher(
+      account,
+      () => void this.runAccount(row, ['mail']).catch(() => undefined),
+      () => {
+        if (this.watchers.get(row.id) === watcher) this.watchers.delete(row.id);
+      },
+      this.ctx.log,
+    );
+    this.watchers.set(row.id, watcher);
+    watcher.start().catch((err: unknown) => {
+      if (this.watchers.get(row.id) === watcher) this.watchers.delete(row.id);
+      this.ctx.log.warn('mail: IDLE watcher could not start', { account: row.id, err: err as Error });
+    });
+  }
+
+  private unwatchInbox(accountId: string): void {
+    const watcher = this.watchers.get(accountId);
+    if (!watcher) return;
+    this.watchers.delete(accountId);
+    void watcher.stop();
+  }
+
   private setConnection(accountId: string, online: boolean, lastError: string | null): void {
+    if (!online) this.unwatchInbox(accountId);
     this.ctx.runtime.set(runtimeKeys.online(accountId), online);
     this.ctx.runtime.set(runtimeKeys.lastError(accountId), lastError);
     this.emitStatus();
@@ -197,6 +239,7 @@ export class SyncCoordinator {
     this.probing = true;
     try {
       const rows = listAccountRows(this.ctx);
+      for (const id of this.watchers.keys()) if (!rows.some((r) => r.id === id)) this.unwatchInbox(id);
       await Promise.all(
         rows.map(async (row) => {
           const was = this.ctx.runtime.get(runtimeKeys.online(row.id)) as boolean | undefined;
@@ -233,9 +276,13 @@ export class SyncCoordinator {
     }
   }
 
-  /** Background loop: a probe every few seconds, a full sync every minute. Hosts call this (not the CLI). */
+  /**
+   * Background loop: a probe every few seconds, a full sync every minute, and an IDLE watcher on
+   * each reachable account's Boîte de réception. Hosts call this (not the CLI).
+   */
   start(): void {
     if (this.syncTimer || this.stopped) return;
+    this.started = true;
     const sync = () => {
       if (this.stopped) return;
       void this.run().catch((err: unknown) => this.ctx.log.warn('background sync failed', { err: err as Error }));
@@ -253,7 +300,9 @@ export class SyncCoordinator {
     if (this.syncTimer) clearInterval(this.syncTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.syncTimer = this.probeTimer = null;
-    await Promise.allSettled([...this.running.values()]);
+    const watchers = [...this.watchers.values()];
+    this.watchers.clear();
+    await Promise.allSettled([...watchers.map((w) => w.stop()), ...this.running.values()]);
   }
 
   // ------------------------------------------------------------------ status

@@ -4,6 +4,7 @@
  * when it returns. The account reaches Dovecot through a TCP relay owned by this test, so
  * « stopping the server » here does not disturb the other test files that share Dovecot.
  */
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../src/api/contract.js';
 import { getSyncCoordinator, startBackgroundSync, runtimeKeys } from '../../src/sync/index.js';
@@ -84,5 +85,45 @@ describe('status and background sync', () => {
     }, 5_000);
     await waitFor('resync after return', () => (profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId) as string) > lastSyncBefore);
     expect(profile.core.ctx.db.prepare('SELECT last_error FROM accounts WHERE id = ?').pluck().get(accountId)).toBeNull();
+  });
+});
+
+describe('IDLE on the Boîte de réception (agent5, written to by agent4)', () => {
+  let profile: TestProfile;
+  const previous = process.env.OSTAL_SYNC_INTERVAL_MS;
+
+  beforeAll(async () => {
+    process.env.OSTAL_SYNC_INTERVAL_MS = '600000'; // no periodic sync during the test: only IDLE can bring the message
+    profile = await openTestCore();
+  });
+  afterAll(async () => {
+    await profile.close();
+    if (previous === undefined) delete process.env.OSTAL_SYNC_INTERVAL_MS;
+    else process.env.OSTAL_SYNC_INTERVAL_MS = previous;
+  });
+
+  it('a delivered message reaches the store within seconds without a periodic sync', async () => {
+    const accountId = await addAccount(profile.core, testUser(5));
+    startBackgroundSync(profile.core);
+    await waitFor('first sync', () => profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId));
+    await new Promise((r) => setTimeout(r, 500)); // let the watcher enter IDLE
+
+    const changed = new Promise<void>((resolve) => {
+      const off = profile.core.onEvent((event, data) => {
+        if (event === 'mail.changed' && (data as { accountId: string }).accountId === accountId) {
+          off();
+          resolve();
+        }
+      });
+    });
+    const sender = testUser(4);
+    const subject = `Arrivée immédiate ${process.pid}-${Date.now()}`;
+    const transport = nodemailer.createTransport({ host: 'localhost', port: getServers().smtp.port, secure: false, requireTLS: true, auth: { user: sender.username, pass: sender.password } });
+    await transport.sendMail({ from: sender.email, to: testUser(5).email, subject, text: 'Bonjour.' });
+    transport.close();
+    const sentAt = Date.now();
+    await waitFor('message through IDLE', async () => (await profile.core.handle('mail.messages', { accountId, folder: 'INBOX', limit: 50 })).some((m) => m.subject === subject), 8_000);
+    await changed;
+    expect(Date.now() - sentAt).toBeLessThan(5_000);
   });
 });
