@@ -47,7 +47,7 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
           aria-valuetext={t('status.progressValue', { done: progress.done, total: progress.total })}
         />
       ) : null}
-      {state === 'offline' && problems.length > 0 ? (
+      {problems.length > 0 ? (
         <p className="status-problem" data-testid="status-problem">
           {problems[0].lastError}
         </p>

@@ -31,8 +31,11 @@ export function SyncButton({ accountId, only, primary }: { accountId?: string; o
         <span>{running ? t('sync.running') : t('sync.now')}</span>
       </button>
       {error ? (
-        <span className="field-error" role="alert">
-          {error}
+        <span className="field-error sync-error" role="alert">
+          <span>{error}</span>
+          <button type="button" className="link-button" onClick={() => setError(null)}>
+            {t('common.close')}
+          </button>
         </span>
       ) : null}
     </span>
