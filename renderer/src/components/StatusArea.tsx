@@ -30,7 +30,7 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
         <span className="status-label">{label}</span>
         {progress ? (
           <span className="status-progress-text" data-testid="sync-progress-label">
-            {t('status.progress', { label: progress.label, done: progress.done, total: progress.total })}
+            {progress.total > 0 ? t('status.progress', { label: progress.label, done: progress.done, total: progress.total }) : progress.label}
           </span>
         ) : null}
       </div>
