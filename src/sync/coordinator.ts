@@ -20,7 +20,8 @@ import { InboxWatcher } from '../mail/inbox-watcher.js';
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
  *  - `account:<id>:online`    boolean — the account's mail server answered the last probe or sync.
- *                             Absent = not known yet (no probe/sync since start).
+ *                             Absent = not known yet (no probe/sync since start): readers should then say
+ *                             online unless accounts.last_error is set (the first probe comes within seconds).
  *  - `account:<id>:lastError` string | null — French text of the last connection/sync problem.
  *  - `sync:coordinator`       the SyncCoordinator of this Core.
  *  - `sync:progress`          SyncProgress | null — what the running sync is doing now.
@@ -291,6 +292,7 @@ export class SyncCoordinator {
     this.syncTimer.unref();
     this.probeTimer = setInterval(() => void this.probe(), this.probeIntervalMs);
     this.probeTimer.unref();
+    void this.probe();
     sync();
   }
 
@@ -310,8 +312,8 @@ export class SyncCoordinator {
   private accountOnline(row: AccountRow): boolean {
     const known = this.ctx.runtime.get(runtimeKeys.online(row.id));
     if (typeof known === 'boolean') return known;
-    // Not probed yet in this process: trust the last recorded outcome.
-    return row.lastSync !== null && row.lastError === null;
+    // Not probed yet in this process (the first probe comes within seconds): online unless the last recorded outcome was an error.
+    return row.lastError === null;
   }
 
   private accountLastError(row: AccountRow): string | null {
