@@ -134,8 +134,22 @@ function prepareDir(dir: string | undefined): string {
   return abs;
 }
 
-/** Starts every server of a new run; see the file header. Resolves once every port answers. */
+/**
+ * Starts every server of a new run; see the file header. Resolves once every port answers.
+ * A port taken by someone else between choice and bind makes it retry with new ports (3 tries).
+ */
 export async function startServers(opts: { dir?: string; seed?: 'test' | 'demo' | 'none' } = {}): Promise<ServersInfo> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServersOnce(opts);
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      if (attempt >= 3 || !/address already in use|EADDRINUSE|could not bind/i.test(msg)) throw e;
+    }
+  }
+}
+
+async function startServersOnce(opts: { dir?: string; seed?: 'test' | 'demo' | 'none' }): Promise<ServersInfo> {
   ensureInstalled();
   if (process.getuid?.() !== 0) throw new Error('the test servers must be started as root');
   const dir = prepareDir(opts.dir);
@@ -166,10 +180,21 @@ export async function startServers(opts: { dir?: string; seed?: 'test' | 'demo' 
     apache: { port: ports.apache, pid: 0 },
     users: TEST_USERS.map((u) => ({ ...u })),
   };
+  const t0 = Date.now();
+  const lap = (what: string): void => {
+    if (process.env.OSTAL_SERVERS_DEBUG) process.stderr.write(`[servers] ${what}: ${Date.now() - t0} ms\n`);
+  };
   await Promise.all([makeCertificates(l), prepareRun(l, ports, info.users)]);
   writeServersInfo(info);
+  lap('configs and certificates');
 
-  const results = await Promise.allSettled(SERVER_NAMES.map((n) => startDaemon(l, info, n)));
+  const results = await Promise.allSettled(
+    SERVER_NAMES.map(async (n) => {
+      const pid = await startDaemon(l, info, n);
+      lap(`${n} up`);
+      return pid;
+    }),
+  );
   writeServersInfo(info);
   const failed = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as Error] : []));
   if (failed.length > 0) {
@@ -182,6 +207,7 @@ export async function startServers(opts: { dir?: string; seed?: 'test' | 'demo' 
     try {
       await seedServers(info, seed);
       writeServersInfo(info);
+      lap(`seeded '${seed}'`);
     } catch (e) {
       await stopServers(info).catch(() => undefined);
       throw e;

@@ -114,14 +114,31 @@ function udpFree(port: number): Promise<boolean> {
   });
 }
 
-/** `count` distinct free high ports on 127.0.0.1 (TCP, and UDP too when `udp`). */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (lo && hi) return [lo, hi];
+  } catch {
+    /* not Linux */
+  }
+  return [32768, 60999];
+}
+
+/**
+ * `count` distinct free high ports on 127.0.0.1 (TCP, and UDP too when `udp`), chosen outside the
+ * kernel's ephemeral range so that no outgoing connection grabs one between check and bind.
+ */
 export async function freePorts(count: number, udp = false): Promise<number[]> {
   const out: number[] = [];
   const taken = new Set<number>();
   let tries = 0;
   while (out.length < count) {
     if (++tries > 500) throw new Error('no free loopback port found');
-    const port = 20000 + Math.floor(Math.random() * 40000);
+    const [lo, hi] = ephemeralRange();
+    // 10000…(ephemeral low - 1), or above the ephemeral range if that leaves more room.
+    const below = lo - 10000;
+    const above = 65535 - hi;
+    const port = below >= above ? 10000 + Math.floor(Math.random() * below) : hi + 1 + Math.floor(Math.random() * above);
     if (taken.has(port)) continue;
     taken.add(port);
     if (!(await tcpFree(port))) continue;

@@ -307,28 +307,48 @@ const VTIMEZONE_PARIS = [
   'TZOFFSETFROM:+0100',
   'TZOFFSETTO:+0200',
   'TZNAME:CEST',
-  'DTSTART:19700329T020000',
+  'DTSTART:20000326T020000',
   'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
   'END:DAYLIGHT',
   'BEGIN:STANDARD',
   'TZOFFSETFROM:+0200',
   'TZOFFSETTO:+0100',
   'TZNAME:CET',
-  'DTSTART:19701025T030000',
+  'DTSTART:20001029T030000',
   'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
   'END:STANDARD',
   'END:VTIMEZONE',
 ];
 
-export function eventIcs(e: SeedEvent, organizer: TestUser): string {
-  const dt = (v: string, prop: string): string =>
-    v.includes('T') ? `${prop};TZID=Europe/Paris:${v.replace(/[-:]/g, '')}00` : `${prop};VALUE=DATE:${v.replace(/-/g, '')}`;
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Ostal//Donnees de test//FR',
-    'CALSCALE:GREGORIAN',
-    ...(e.start.includes('T') ? VTIMEZONE_PARIS : []),
+/** "YYYY-MM-DDTHH:MM" wall-clock time in Europe/Paris → "YYYYMMDDTHHMMSSZ" (UTC). */
+export function parisToUtc(local: string): string {
+  const [d, t] = local.split('T') as [string, string];
+  const [y, mo, da] = d.split('-').map(Number) as [number, number, number];
+  const [h, mi] = t.split(':').map(Number) as [number, number];
+  const guess = Date.UTC(y, mo - 1, da, h, mi);
+  const offsetAt = (ms: number): number => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+        .formatToParts(new Date(ms))
+        .map((p) => [p.type, p.value]),
+    );
+    return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - ms;
+  };
+  const utc = guess - offsetAt(guess - offsetAt(guess));
+  return new Date(utc).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+/**
+ * Recurring events carry TZID=Europe/Paris (so that recurrences keep their wall-clock time across
+ * DST, as real clients write them); single events are written in UTC, which also keeps Radicale
+ * fast (its time-zone handling costs ~40 ms per event).
+ */
+function veventLines(e: SeedEvent, organizer: TestUser): string[] {
+  const dt = (v: string, prop: string): string => {
+    if (!v.includes('T')) return `${prop};VALUE=DATE:${v.replace(/-/g, '')}`;
+    return e.rrule ? `${prop};TZID=Europe/Paris:${v.replace(/[-:]/g, '')}00` : `${prop}:${parisToUtc(v)}`;
+  };
+  return [
     'BEGIN:VEVENT',
     `UID:${e.uid}`,
     'DTSTAMP:20260101T000000Z',
@@ -340,6 +360,32 @@ export function eventIcs(e: SeedEvent, organizer: TestUser): string {
     ...(e.rrule ? [`RRULE:${e.rrule}`] : []),
     `ORGANIZER;CN=${organizer.name}:mailto:${organizer.email}`,
     'END:VEVENT',
+  ];
+}
+
+/** Every event of a calendar in one VCALENDAR (one VTIMEZONE), for a whole-collection PUT. */
+export function calendarIcs(events: SeedEvent[], organizer: TestUser): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Ostal//Donnees de test//FR',
+    'CALSCALE:GREGORIAN',
+    ...(events.some((e) => e.rrule && e.start.includes('T')) ? VTIMEZONE_PARIS : []),
+    ...events.flatMap((e) => veventLines(e, organizer)),
+    'END:VCALENDAR',
+  ];
+  return lines.map(fold).join(CRLF) + CRLF;
+}
+
+/** One event as its own VCALENDAR resource (what a client PUTs). */
+export function eventIcs(e: SeedEvent, organizer: TestUser): string {
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Ostal//Donnees de test//FR',
+    'CALSCALE:GREGORIAN',
+    ...(e.rrule && e.start.includes('T') ? VTIMEZONE_PARIS : []),
+    ...veventLines(e, organizer),
     'END:VCALENDAR',
   ];
   return lines.map(fold).join(CRLF) + CRLF;
@@ -375,7 +421,9 @@ async function dav(
 ): Promise<void> {
   const headers: Record<string, string> = {};
   if (contentType) headers['Content-Type'] = contentType;
+  const t0 = Date.now();
   const r = await httpsRequest({ port, method, path, ca, agent, body, headers, auth: { user: user.username, password: user.password } });
+  if (process.env.OSTAL_SERVERS_DEBUG && Date.now() - t0 > 300) process.stderr.write(`[servers] slow ${method} ${path}: ${Date.now() - t0} ms\n`);
   if (!okStatuses.includes(r.status)) {
     throw new Error(`${method} ${path} on port ${port} answered ${r.status}: ${r.body.slice(0, 300)}`);
   }
@@ -390,32 +438,29 @@ async function seedDav(info: ServersInfo, plan: UserPlan, ca: string): Promise<v
   try {
     // Radicale creates the principal collection on the owner's first authenticated request.
     await dav(info, rp, ca, agent, u, 'PROPFIND', base, undefined, undefined, [207]);
+    // One PUT per collection: Radicale creates the collection and splits it by UID (far faster
+    // than one PUT per item), then PROPPATCH gives it its French name and colour.
     const cal = `${base}${SEED_COLLECTIONS.calendar}/`;
-    await dav(info, rp, ca, agent, u, 'MKCALENDAR', cal,
+    await dav(info, rp, ca, agent, u, 'PUT', cal, calendarIcs(plan.events, u), 'text/calendar; charset=utf-8', [201]);
+    await dav(info, rp, ca, agent, u, 'PROPPATCH', cal,
       `<?xml version="1.0" encoding="utf-8"?>
-<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:I="http://apple.com/ns/ical/">
+<D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:I="http://apple.com/ns/ical/">
   <D:set><D:prop>
     <D:displayname>${SEED_COLLECTIONS.calendarName}</D:displayname>
     <C:calendar-description>Agenda de ${u.name}</C:calendar-description>
     <I:calendar-color>#000091</I:calendar-color>
-    <C:supported-calendar-component-set><C:comp name="VEVENT"/><C:comp name="VTODO"/></C:supported-calendar-component-set>
   </D:prop></D:set>
-</C:mkcalendar>`, 'application/xml; charset=utf-8', [201]);
-    for (const e of plan.events) {
-      await dav(info, rp, ca, agent, u, 'PUT', `${cal}${encodePath(e.uid)}.ics`, eventIcs(e, u), 'text/calendar; charset=utf-8', [201, 204]);
-    }
+</D:propertyupdate>`, 'application/xml; charset=utf-8', [207]);
     const book = `${base}${SEED_COLLECTIONS.addressBook}/`;
-    await dav(info, rp, ca, agent, u, 'MKCOL', book,
+    await dav(info, rp, ca, agent, u, 'PUT', book, plan.contacts.map(contactVcf).join(''), 'text/vcard; charset=utf-8', [201]);
+    await dav(info, rp, ca, agent, u, 'PROPPATCH', book,
       `<?xml version="1.0" encoding="utf-8"?>
-<D:mkcol xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav">
+<D:propertyupdate xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav">
   <D:set><D:prop>
-    <D:resourcetype><D:collection/><CR:addressbook/></D:resourcetype>
     <D:displayname>${SEED_COLLECTIONS.addressBookName}</D:displayname>
+    <CR:addressbook-description>Contacts de ${u.name}</CR:addressbook-description>
   </D:prop></D:set>
-</D:mkcol>`, 'application/xml; charset=utf-8', [201]);
-    for (const c of plan.contacts) {
-      await dav(info, rp, ca, agent, u, 'PUT', `${book}${encodePath(c.uid)}.vcf`, contactVcf(c), 'text/vcard; charset=utf-8', [201, 204]);
-    }
+</D:propertyupdate>`, 'application/xml; charset=utf-8', [207]);
     // WebDAV files on Apache
     const ap = info.apache.port;
     const root = `/dav/${encodePath(u.username)}/`;
@@ -435,5 +480,15 @@ async function seedDav(info: ServersInfo, plan: UserPlan, ca: string): Promise<v
 export async function seedServers(info: ServersInfo, kind: 'test' | 'demo'): Promise<void> {
   const ca = fs.readFileSync(info.caCertPath, 'utf8');
   const plans = seedPlan(kind);
-  await Promise.all(plans.map(async (p) => Promise.all([seedMail(info, p, ca), seedDav(info, p, ca)])));
+  const t0 = Date.now();
+  const lap = <T>(what: string, p: Promise<T>): Promise<T> =>
+    p.then((v) => {
+      if (process.env.OSTAL_SERVERS_DEBUG) process.stderr.write(`[servers] seed ${what}: ${Date.now() - t0} ms\n`);
+      return v;
+    });
+  await Promise.all(
+    plans.map(async (p) =>
+      Promise.all([lap(`mail ${p.user.email}`, seedMail(info, p, ca)), lap(`dav ${p.user.email}`, seedDav(info, p, ca))]),
+    ),
+  );
 }
