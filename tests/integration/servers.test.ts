@@ -3,7 +3,7 @@
  * Apache (WebDAV + autoconfig) and the DNS server; seeded counts match SEED_COUNTS; one server
  * can be stopped and restarted on the same port; stopping a run leaves no process behind.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import dns from 'node:dns';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SEED_COLLECTIONS, SEED_COUNTS, SEED_FOLDERS, startServer, startServers, stopServer, stopServers } from '../servers/index.js';
+import { pruneServers, SEED_COLLECTIONS, SEED_COUNTS, SEED_FOLDERS, startServer, startServers, stopServer, stopServers } from '../servers/index.js';
 import { httpsRequest } from '../servers/http.js';
 import { descendants, isAlive, portAnswers } from '../servers/proc.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
@@ -277,6 +277,23 @@ describe('a second, separate run', () => {
     await c.logout();
   });
 
+  it('stopServer/startServer of smtp, radicale, apache and dns: each comes back on its port and works', async () => {
+    for (const name of ['smtp', 'radicale', 'apache', 'dns'] as const) {
+      const old = run[name].pid;
+      await stopServer(run, name);
+      expect(isAlive(old)).toBe(false);
+      expect(await portAnswers(run[name].port)).toBe(false);
+      await startServer(run, name);
+      expect(run[name].pid).not.toBe(old);
+      expect(await portAnswers(run[name].port)).toBe(true);
+    }
+    const resolver = new dns.promises.Resolver({ timeout: 2000, tries: 1 });
+    resolver.setServers([`127.0.0.1:${run.dns.port}`]);
+    expect((await resolver.resolveSrv('_submissions._tcp.ostal.test'))[0]?.port).toBe(run.smtp.tlsPort);
+    const r = await httpsRequest({ port: run.apache.port, method: 'GET', path: '/mail/config-v1.1.xml', ca: fs.readFileSync(run.caCertPath, 'utf8') });
+    expect(r.status).toBe(200);
+  });
+
   it('stopServers leaves no process behind', async () => {
     const pids = [run.dns.pid, run.imap.pid, run.smtp.pid, run.radicale.pid, run.apache.pid];
     expect(pids.every((p) => p > 0 && isAlive(p))).toBe(true);
@@ -293,6 +310,24 @@ describe('a second, separate run', () => {
     expect(pgrep.trim()).toBe('');
     for (const port of [run.imap.port, run.imap.tlsPort, run.smtp.port, run.smtp.tlsPort, run.radicale.port, run.apache.port, run.dns.port]) {
       expect(await portAnswers(port)).toBe(false);
+    }
+  });
+});
+
+describe('pruneServers', () => {
+  it('stops a run whose owner process is gone, and only that one', async () => {
+    const dead = spawnSync('true').pid as number;
+    expect(isAlive(dead)).toBe(false);
+    const orphan = await startServers({ seed: 'none', ownerPid: dead });
+    try {
+      const mine = getServers();
+      const stopped = await pruneServers();
+      expect(stopped).toContain(orphan.dir);
+      expect(stopped).not.toContain(mine.dir);
+      expect([orphan.imap.pid, orphan.smtp.pid, orphan.radicale.pid, orphan.apache.pid, orphan.dns.pid].filter(isAlive)).toEqual([]);
+      expect(await portAnswers(mine.imap.port)).toBe(true);
+    } finally {
+      await stopServers(orphan).catch(() => undefined);
     }
   });
 });

@@ -2,10 +2,11 @@
  * npm run servers -- start [--dir D] [--seed demo|test|none]   (default seed: demo)
  * npm run servers -- stop --dir D
  * npm run servers -- status --dir D
+ * npm run servers -- prune          (stops the runs whose owning test process is gone)
  * `start` prints the servers.json path, then a summary in French, and exits leaving the daemons running.
  */
 import path from 'node:path';
-import { readServersInfo, serverStatus, startServers, stopServers, SEED_COUNTS, DEMO_COUNTS } from './index.js';
+import { pruneServers, readServersInfo, serverStatus, startServers, stopServers, SEED_COUNTS, DEMO_COUNTS } from './index.js';
 import type { ServersInfo } from './types.js';
 
 function arg(name: string): string | undefined {
@@ -49,6 +50,11 @@ async function main(): Promise<void> {
     process.stderr.write(`${summary(info, seed)}\n  (${((Date.now() - t0) / 1000).toFixed(1)}${NBSP}s)\n`);
     return;
   }
+  if (cmd === 'prune') {
+    const stopped = await pruneServers();
+    process.stderr.write(stopped.length ? `Arrêtés${NBSP}: ${stopped.join(', ')}\n` : `Aucun serveur orphelin.\n`);
+    return;
+  }
   const dir = arg('dir');
   if ((cmd === 'stop' || cmd === 'status') && !dir) throw new Error(`--dir est obligatoire pour «${NBSP}${cmd}${NBSP}»`);
   if (cmd === 'stop') {
@@ -64,7 +70,7 @@ async function main(): Promise<void> {
     process.exitCode = Object.values(st).every(Boolean) ? 0 : 1;
     return;
   }
-  process.stderr.write('Usage : npm run servers -- start [--dir D] [--seed demo|test|none] | stop --dir D | status --dir D\n');
+  process.stderr.write(`Usage${NBSP}: npm run servers -- start [--dir D] [--seed demo|test|none] | stop --dir D | status --dir D | prune\n`);
   process.exitCode = 2;
 }
 

@@ -35,7 +35,7 @@ import path from 'node:path';
 import type { RunPorts } from './configs.js';
 import { prepareRun, startDaemon, stopDaemon, livePids, systemEnv } from './daemons.js';
 import { runLayout } from './layout.js';
-import { freePorts, waitGone } from './proc.js';
+import { freePorts, isAlive, waitGone } from './proc.js';
 import { makeCertificates } from './tls.js';
 import type { ServerName, ServersInfo } from './types.js';
 import { TEST_DOMAIN, TEST_USERS } from './users.js';
@@ -138,7 +138,16 @@ function prepareDir(dir: string | undefined): string {
  * Starts every server of a new run; see the file header. Resolves once every port answers.
  * A port taken by someone else between choice and bind makes it retry with new ports (3 tries).
  */
-export async function startServers(opts: { dir?: string; seed?: 'test' | 'demo' | 'none' } = {}): Promise<ServersInfo> {
+export interface StartOptions {
+  /** Run folder (created, or reused if it only holds a stopped run); default /tmp/ostal-srv-XXXXXX. */
+  dir?: string;
+  /** Data to seed; default 'test'. */
+  seed?: 'test' | 'demo' | 'none';
+  /** Record this PID as the run's owner: pruneServers() stops the run once that process is gone. */
+  ownerPid?: number;
+}
+
+export async function startServers(opts: StartOptions = {}): Promise<ServersInfo> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await startServersOnce(opts);
@@ -149,7 +158,7 @@ export async function startServers(opts: { dir?: string; seed?: 'test' | 'demo' 
   }
 }
 
-async function startServersOnce(opts: { dir?: string; seed?: 'test' | 'demo' | 'none' }): Promise<ServersInfo> {
+async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
   ensureInstalled();
   if (process.getuid?.() !== 0) throw new Error('the test servers must be started as root');
   const dir = prepareDir(opts.dir);
@@ -179,6 +188,7 @@ async function startServersOnce(opts: { dir?: string; seed?: 'test' | 'demo' | '
     radicale: { port: ports.radicale, pid: 0 },
     apache: { port: ports.apache, pid: 0 },
     users: TEST_USERS.map((u) => ({ ...u })),
+    ...(opts.ownerPid ? { ownerPid: opts.ownerPid } : {}),
   };
   const t0 = Date.now();
   const lap = (what: string): void => {
@@ -244,6 +254,30 @@ export async function startServer(info: ServersInfo, name: ServerName): Promise<
   await stopDaemon(l, info, name);
   await startDaemon(l, info, name);
   writeServersInfo(info);
+}
+
+/**
+ * Stops the runs under /tmp/ostal-srv-* whose owner process (ServersInfo.ownerPid) is gone, e.g.
+ * after a test run was killed before its teardown. Runs without an owner (CLI, demo) are left alone.
+ * Returns the folders of the runs it stopped.
+ */
+export async function pruneServers(root = '/tmp'): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const name of fs.readdirSync(root)) {
+    if (!name.startsWith('ostal-srv-')) continue;
+    const dir = path.join(root, name);
+    let info: ServersInfo;
+    try {
+      info = readServersInfo(dir);
+    } catch {
+      continue;
+    }
+    if (!info.ownerPid || isAlive(info.ownerPid)) continue;
+    if (livePids(runLayout(dir), info).length === 0) continue;
+    await stopServers(info);
+    stopped.push(dir);
+  }
+  return stopped;
 }
 
 /** Which servers of the run are running (by PID). */

@@ -35,6 +35,9 @@ export interface ServersInfo {
   users: TestUser[];
   /** Which data set was seeded at start ('test': counts in SEED_COUNTS, 'demo': DEMO_COUNTS). */
   seed?: 'test' | 'demo' | 'none';
+  /** PID of the process that owns the run and stops it at its end (vitest globalSetup); absent for
+   *  runs meant to outlive their starter (CLI). A run whose owner died is stopped by pruneServers(). */
+  ownerPid?: number;
 }
 
 export type ServerName = 'dns' | 'imap' | 'smtp' | 'radicale' | 'apache';

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { readServersInfo, startServers, stopServers } from './index.js';
+import { pruneServers, readServersInfo, startServers, stopServers } from './index.js';
 import type { ServersInfo } from './types.js';
 
 interface SetupContext {
@@ -32,7 +32,9 @@ export default async function setup(ctx: SetupContext): Promise<() => Promise<vo
       throw new Error(`OSTAL_TEST_SERVERS=${preset} was seeded with '${info.seed}', tests need a run seeded with 'test' (SEED_COUNTS)`);
     }
   } else {
-    info = await startServers({ seed: 'test' });
+    // Runs left behind by killed test runs (their owner is gone) are stopped first.
+    await pruneServers().catch(() => undefined);
+    info = await startServers({ seed: 'test', ownerPid: process.pid });
     owned = true;
   }
   process.env.OSTAL_TEST_SERVERS = path.join(info.dir, 'servers.json');
