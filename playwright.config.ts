@@ -7,7 +7,8 @@ export default defineConfig({
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  workers: 2,
+  // One worker: the foundation spec stops and restarts the shared IMAP server, which other specs use.
+  workers: 1,
   fullyParallel: false,
   retries: 0,
   use: {

@@ -2,7 +2,7 @@
  * API handlers of Réglages › Comptes and the first-run assistant.
  *
  * Runtime state shared with the sync engines (CoreContext.runtime, in memory):
- * - `account:<id>:online`    boolean — set by the mail sync engine; AccountSummary.online reads it (absent = false).
+ * - `account:<id>:online`    boolean — set by the sync coordinator; read through isAccountOnline().
  * - `account:<id>:lastSync`  string (ISO) — optional; overrides the database's last_sync while a session runs.
  * - `account:<id>:lastError` string | null (French) — optional; overrides the database's last_error.
  * Durable state: AccountRepository.recordSync() writes last_sync / last_error; the operations
@@ -19,6 +19,7 @@ import type { ServerField } from '../policy/index.js';
 import { checkEndpoints } from './checks.js';
 import { discoverAccount, emailDomain } from './discovery.js';
 import { parseEndpoint } from './endpoints.js';
+import { isAccountOnline } from './connection-state.js';
 
 export function accountSummary(ctx: Pick<CoreContext, 'db' | 'runtime'>, account: Account): AccountSummary {
   const rt = (k: string) => ctx.runtime.get(`account:${account.id}:${k}`);
@@ -29,7 +30,7 @@ export function accountSummary(ctx: Pick<CoreContext, 'db' | 'runtime'>, account
     email: account.email,
     name: account.name,
     settings: account.settings,
-    online: rt('online') === true,
+    online: isAccountOnline(ctx.runtime, account.id, account.lastError),
     lastSync: typeof lastSync === 'string' ? lastSync : account.lastSync,
     pendingOperations: new OperationsJournal(ctx.db).pendingCount(account.id),
     lastError: lastError === null || typeof lastError === 'string' ? (lastError as string | null) : account.lastError,

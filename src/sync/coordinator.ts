@@ -2,6 +2,7 @@ import type { ApiError, AppStatus, CliStatus, SyncProgress, SyncReport, SyncScop
 import { OstalError, toApiError } from '../api/errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
+import { isAccountOnline } from '../accounts/connection-state.js';
 import {
   getAccountRow,
   listAccountRows,
@@ -310,10 +311,7 @@ export class SyncCoordinator {
   // ------------------------------------------------------------------ status
 
   private accountOnline(row: AccountRow): boolean {
-    const known = this.ctx.runtime.get(runtimeKeys.online(row.id));
-    if (typeof known === 'boolean') return known;
-    // Not probed yet in this process (the first probe comes within seconds): online unless the last recorded outcome was an error.
-    return row.lastError === null;
+    return isAccountOnline(this.ctx.runtime, row.id, row.lastError);
   }
 
   private accountLastError(row: AccountRow): string | null {

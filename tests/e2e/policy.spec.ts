@@ -61,7 +61,7 @@ test('stratégie du service informatique : serveur de courrier préréglé et ve
   const locked = page.getByTestId('setting-mail.prefetchDays');
   await expect(locked).toHaveAttribute('data-locked', 'true');
   await expect(locked).toContainText('Réglé par votre service informatique');
-  await expect(locked.locator('input')).toBeDisabled();
+  await expect(locked.locator('input')).not.toBeEditable();
   await expect(page.getByTestId('policy-source')).toContainText(policyFile);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'policy-reglages-general.png') });
 });

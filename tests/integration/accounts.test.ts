@@ -77,7 +77,7 @@ describe('accounts.add through Core.handle', () => {
       expect(summary).toMatchObject({
         email: user.email,
         name: user.name,
-        online: false,
+        online: true, // every endpoint just answered the checks; no probe has said otherwise
         lastSync: null,
         pendingOperations: 0,
         lastError: null,
@@ -88,8 +88,8 @@ describe('accounts.add through Core.handle', () => {
 
       // Pending operations and the online flag come from the journal and the sync engines' runtime state.
       new OperationsJournal(core.ctx.db).enqueue(summary.id, 'mail.flags', { uid: 1 });
-      core.ctx.runtime.set(`account:${summary.id}:online`, true);
-      expect((await core.handle('accounts.list', {}))[0]).toMatchObject({ pendingOperations: 1, online: true });
+      core.ctx.runtime.set(`account:${summary.id}:online`, false);
+      expect((await core.handle('accounts.list', {}))[0]).toMatchObject({ pendingOperations: 1, online: false });
 
       const { account, password } = await loadAccountCredentials(core.ctx, summary.id);
       expect(password).toBe(user.password);

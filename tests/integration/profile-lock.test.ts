@@ -28,7 +28,9 @@ const HOLDER = (profile: string) => `
     settings: { imap: 'imaps://localhost:993', smtp: 'smtp://localhost:587', caldav: null, carddav: null, webdav: null, username: null } });
   const journal = new OperationsJournal(core.ctx.db);
   let n = 0;
-  setInterval(() => { for (let i = 0; i < 50; i++) journal.enqueue(account.id, 'mail.flags', { uid: ++n }); }, 5);
+  const batch = () => { for (let i = 0; i < 50; i++) journal.enqueue(account.id, 'mail.flags', { uid: ++n }); };
+  batch(); // at least one committed batch before READY, so the kill always lands on a journal with rows
+  setInterval(batch, 5);
   process.stdout.write('READY\\n');
 `;
 
