@@ -44,6 +44,8 @@ export interface MessageHeaders {
   hasAttachments: boolean;
   inReplyTo: string | null;
   references: string[];
+  /** File names of the attachments, from BODYSTRUCTURE (searchable before the body is fetched). */
+  attachmentNames?: string[];
 }
 
 interface FolderRow {
@@ -163,9 +165,9 @@ export class MailRepository {
     if (messages.length === 0) return;
     const stmt = this.db.prepare(
       `INSERT INTO mail_messages (account_id, folder_id, uid, modseq, message_id, subject, from_name, from_addr, to_json, cc_json,
-         date, internal_date, flags_json, seen, flagged, size, has_attachments, in_reply_to, references_json)
+         date, internal_date, flags_json, seen, flagged, size, has_attachments, in_reply_to, references_json, attachment_names)
        VALUES (@accountId, @folderId, @uid, @modseq, @messageId, @subject, @fromName, @fromAddr, @to, @cc,
-         @date, @internalDate, @flags, @seen, @flagged, @size, @hasAttachments, @inReplyTo, @references)
+         @date, @internalDate, @flags, @seen, @flagged, @size, @hasAttachments, @inReplyTo, @references, @attachmentNames)
        ON CONFLICT (folder_id, uid) DO UPDATE SET modseq = excluded.modseq, flags_json = excluded.flags_json,
          seen = excluded.seen, flagged = excluded.flagged`,
     );
@@ -191,6 +193,7 @@ export class MailRepository {
           hasAttachments: m.hasAttachments ? 1 : 0,
           inReplyTo: m.inReplyTo,
           references: JSON.stringify(m.references),
+          attachmentNames: (m.attachmentNames ?? []).join(' '),
         });
       }
     })();
@@ -253,18 +256,18 @@ export class MailRepository {
     })();
   }
 
-  /** Index body text for search (subject and addresses are indexed by trigger on insert). */
+  /** Index body text for search (subject, addresses and attachment names are indexed by trigger on insert). */
   indexBody(folderId: number, uid: number, bodyText: string): void {
     const row = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
     if (!row) return;
     this.db
       .prepare(
-        `INSERT OR REPLACE INTO mail_search (rowid, subject, addresses, body)
+        `INSERT OR REPLACE INTO mail_search (rowid, subject, sender, recipients, body, attachments)
          SELECT m.id, m.subject,
-           coalesce(m.from_name, '') || ' ' || coalesce(m.from_addr, '') || ' ' ||
+           coalesce(m.from_name, '') || ' ' || coalesce(m.from_addr, ''),
            (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.to_json)) || ' ' ||
            (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.cc_json)),
-           ?
+           ?, m.attachment_names
          FROM mail_messages m WHERE m.id = ?`,
       )
       .run(bodyText, row.id);

@@ -65,6 +65,18 @@ export function hasAttachment(node: MessageStructureObject | undefined): boolean
   return type === 'message/rfc822';
 }
 
+/** File names of the attachments of a structure (for the search index). */
+export function attachmentNames(node: MessageStructureObject | undefined, out: string[] = []): string[] {
+  if (!node) return out;
+  if (node.childNodes?.length) {
+    for (const child of node.childNodes) attachmentNames(child, out);
+    return out;
+  }
+  const filename = node.dispositionParameters?.filename ?? node.parameters?.name;
+  if (filename && !(node.type || '').toLowerCase().startsWith('multipart/')) out.push(filename);
+  return out;
+}
+
 /** Message-IDs of a raw `References:` header block. */
 export function parseReferences(headers: Buffer | undefined): string[] {
   if (!headers) return [];
@@ -88,6 +100,7 @@ export function toMessageHeaders(msg: FetchMessageObject): MessageHeaders {
     hasAttachments: hasAttachment(msg.bodyStructure),
     inReplyTo: env?.inReplyTo ?? null,
     references: parseReferences(msg.headers),
+    attachmentNames: attachmentNames(msg.bodyStructure),
   };
 }
 
