@@ -153,7 +153,7 @@ async function run(argv: string[], io: Io): Promise<number> {
           const p = (data as Result<'status.get'>).progress;
           if (p && p.label !== lastLabel) {
             lastLabel = p.label;
-            io.err(p.total > 0 ? `${p.label} (${p.done}/${p.total})` : p.label);
+            io.err(p.label); // the label already carries its counts
           }
         });
         try {
