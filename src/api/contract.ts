@@ -181,6 +181,68 @@ export interface SyncReport {
   accounts: { email: string; ok: boolean; error?: ApiError; scopes: SyncScope[]; skipped?: SyncScope[] }[];
 }
 
+/** Boîte d'envoi: draft → queued → sending → sent | failed | uncertain (see src/mail/outbox.ts). */
+export type OutboxState = 'draft' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain';
+
+/** A file to send: its content in base64 (UI), or a local path (CLI only). */
+export interface OutgoingAttachment {
+  filename: string;
+  contentBase64?: string;
+  path?: string;
+  contentType?: string;
+}
+
+/** A message to send. Recipients are as typed: `Name <a@b>` or `a@b`, one per entry or comma-separated. */
+export interface OutgoingMessage {
+  accountId: string;
+  to: string[];
+  cc?: string[];
+  bcc?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: OutgoingAttachment[];
+  inReplyTo?: string | null;
+  references?: string[];
+}
+
+/** One message of the Boîte d'envoi (or a local draft). `lastError` is French. */
+export interface OutboxEntry {
+  id: string;
+  accountId: string;
+  state: OutboxState;
+  messageId: string;
+  subject: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  size: number;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  /** True once the copy is in the server's Envoyés. */
+  filedInSent: boolean;
+}
+
+export type ComposeMode = 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment';
+
+/** Prefilled fields of the composer for Répondre, Répondre à tous, Transférer. */
+export interface ComposeDraft {
+  accountId: string;
+  mode: ComposeMode;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  text: string;
+  inReplyTo: string | null;
+  references: string[];
+  attachments: OutgoingAttachment[];
+}
+
 export type Feature = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio';
 
 /** Effective IT policy as the UI needs it. */
@@ -279,6 +341,20 @@ export interface Methods {
 
   'mail.folders': { params: { accountId: string }; result: FolderInfo[] };
   'mail.messages': { params: { accountId: string; folder: string; offset?: number; limit?: number }; result: MessageSummary[] };
+  /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
+  'mail.send': { params: OutgoingMessage & { draftId?: string }; result: OutboxEntry };
+  /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */
+  'mail.outbox.list': { params: { accountId?: string; includeDrafts?: boolean; includeSent?: boolean }; result: OutboxEntry[] };
+  /** Send again a failed or uncertain message (an uncertain one found in Envoyés is marked sent, not resent). */
+  'mail.outbox.retry': { params: { id: string }; result: OutboxEntry };
+  /** Remove a message (or a draft) from the Boîte d'envoi without sending it. */
+  'mail.outbox.discard': { params: { id: string }; result: { removed: true } };
+  /** Send what is due now and wait for the attempt (the CLI and tests; the UI relies on the background loop). */
+  'mail.outbox.drain': { params: { accountId?: string; ignoreBackoff?: boolean }; result: OutboxEntry[] };
+  /** Fields of a reply or forward of a stored message. */
+  'mail.compose.prepare': { params: { accountId: string; folder: string; uid: number; mode: ComposeMode }; result: ComposeDraft };
+  /** Keep a local draft (state 'draft'); returns its id for the next saves. */
+  'mail.draft.save': { params: Partial<OutgoingMessage> & { accountId: string; id?: string }; result: { id: string; savedAt: string } };
 
   'calendar.list': { params: { from: string; to: string }; result: CalendarEventSummary[] };
   'contacts.list': { params: Record<string, never>; result: ContactSummary[] };
@@ -297,6 +373,7 @@ export interface Events {
   'accounts.changed': { accountIds: string[] };
   'mail.changed': { accountId: string; folders: string[] };
   'settings.changed': { keys: (keyof Settings)[] };
+  'outbox.changed': { accountId: string; ids: string[] };
 }
 
 export type EventName = keyof Events;
@@ -319,6 +396,13 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'sync.run',
   'mail.folders',
   'mail.messages',
+  'mail.send',
+  'mail.outbox.list',
+  'mail.outbox.retry',
+  'mail.outbox.discard',
+  'mail.outbox.drain',
+  'mail.compose.prepare',
+  'mail.draft.save',
   'calendar.list',
   'contacts.list',
   'files.list',

@@ -3,9 +3,13 @@ import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from './accounts-store.js';
 import { MailRepository } from './repository.js';
+import { outboxHandlers } from './outbox-handlers.js';
+import { composeHandlers } from './compose-handlers.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages'> = {
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | keyof typeof outboxHandlers | keyof typeof composeHandlers> = {
+  ...outboxHandlers,
+  ...composeHandlers,
   'mail.folders': (ctx, params) => {
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     return new MailRepository(ctx.db).folderInfos(params.accountId);

@@ -17,6 +17,7 @@ import { parseImapUrl, probeImap } from '../mail/imap-client.js';
 import { MailRepository } from '../mail/repository.js';
 import { MailSyncEngine } from '../mail/sync-engine.js';
 import { InboxWatcher } from '../mail/inbox-watcher.js';
+import { getOutboxSender } from '../mail/outbox.js';
 
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
@@ -172,6 +173,10 @@ export class SyncCoordinator {
 
   private async syncMail(row: AccountRow): Promise<void> {
     const ctx = this.ctx;
+    // Boîte d'envoi first (it never throws): the copies it files in Envoyés come down with this sync.
+    await getOutboxSender(ctx)
+      .drain({ accountId: row.id })
+      .catch((err: unknown) => ctx.log.warn('outbox drain failed', { account: row.id, err: err as Error }));
     try {
       const account = await loadMailAccount(ctx, row);
       let lastProgressEmit = 0;
@@ -293,6 +298,7 @@ export class SyncCoordinator {
     this.syncTimer.unref();
     this.probeTimer = setInterval(() => void this.probe(), this.probeIntervalMs);
     this.probeTimer.unref();
+    getOutboxSender(this.ctx).start();
     void this.probe();
     sync();
   }
@@ -305,7 +311,7 @@ export class SyncCoordinator {
     this.syncTimer = this.probeTimer = null;
     const watchers = [...this.watchers.values()];
     this.watchers.clear();
-    await Promise.allSettled([...watchers.map((w) => w.stop()), ...this.running.values()]);
+    await Promise.allSettled([...watchers.map((w) => w.stop()), ...this.running.values(), getOutboxSender(this.ctx).stop()]);
   }
 
   // ------------------------------------------------------------------ status

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import PostalMime from 'postal-mime';
+import type { Address, ComposeDraft, ComposeMode } from '../api/contract.js';
+import { OstalError } from '../api/errors.js';
+import type { CoreContext, HandlerMap } from '../core.js';
+import { t } from '../i18n/index.js';
+import { getAccountRow, loadMailAccount } from './accounts-store.js';
+import { htmlToText, prepareFields, type OriginalMessage } from './compose.js';
+import { imapErrorToOstal, isConnectivityError } from './errors.js';
+import { connectImap } from './imap-client.js';
+import { MailRepository } from './repository.js';
+
+const MODES: ComposeMode[] = ['reply', 'replyAll', 'forward', 'forwardAsAttachment'];
+
+/** The raw source of a stored message: the cached blob, else fetched from the server (French 'offline' error when it cannot be). */
+export async function originalSource(ctx: CoreContext, accountId: string, folderPath: string, uid: number): Promise<Buffer> {
+  const repo = new MailRepository(ctx.db);
+  const folder = repo.getFolder(accountId, folderPath);
+  if (!folder) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
+  const cached = repo.listBodyPaths(folder.id).find((b) => b.uid === uid);
+  if (cached) {
+    try {
+      return await fs.promises.readFile(path.join(ctx.blobsDir, cached.bodyPath));
+    } catch {
+      /* vanished: fetch it again */
+    }
+  }
+  if (uid <= 0) throw new OstalError('offline', t('mail.compose.originalOffline'));
+  const row = getAccountRow(ctx, accountId);
+  if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
+  const account = await loadMailAccount(ctx, row);
+  let client;
+  try {
+    client = await connectImap(account, { log: ctx.log });
+  } catch (err) {
+    const e = err instanceof OstalError ? err : imapErrorToOstal(err, '', 0);
+    if (isConnectivityError(e)) throw new OstalError('offline', t('mail.compose.originalOffline'), { cause: err });
+    throw e;
+  }
+  try {
+    const lock = await client.getMailboxLock(folderPath, { readOnly: true });
+    try {
+      const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+      if (!msg || !msg.source) throw new OstalError('not_found', t('mail.compose.originalNotFound'));
+      return msg.source;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+function addr(a: { name?: string; address?: string } | undefined | null): Address | null {
+  if (!a || !a.address) return null;
+  return { name: a.name ?? '', address: a.address };
+}
+
+function addrs(list: { name?: string; address?: string; group?: { name?: string; address?: string }[] }[] | undefined): Address[] {
+  const out: Address[] = [];
+  for (const a of list ?? []) {
+    if (a.group) for (const g of a.group) { const x = addr(g); if (x) out.push(x); }
+    else { const x = addr(a); if (x) out.push(x); }
+  }
+  return out;
+}
+
+/** Headers and text of a raw message, as the composer needs them. */
+export async function parseOriginal(source: Buffer): Promise<OriginalMessage> {
+  const email = await PostalMime.parse(source);
+  const header = (name: string) => email.headers.find((h) => h.key === name)?.value ?? '';
+  const ids = (v: string) => v.match(/<[^<>\s]+>/g) ?? [];
+  let date: string | null = null;
+  if (email.date) {
+    const d = new Date(email.date);
+    date = Number.isNaN(d.getTime()) ? null : d.toISOString();
+  }
+  return {
+    messageId: email.messageId ? (email.messageId.startsWith('<') ? email.messageId : `<${email.messageId}>`) : null,
+    subject: email.subject ?? '',
+    from: addr(email.from as { name?: string; address?: string } | undefined),
+    replyTo: addrs(email.replyTo as never),
+    to: addrs(email.to as never),
+    cc: addrs(email.cc as never),
+    date,
+    references: ids(header('references')),
+    inReplyTo: ids(header('in-reply-to'))[0] ?? null,
+    text: email.text?.trim() ? email.text : email.html ? htmlToText(email.html) : '',
+  };
+}
+
+export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
+  'mail.compose.prepare': async (ctx, params) => {
+    const row = params?.accountId ? getAccountRow(ctx, params.accountId) : null;
+    if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
+    if (typeof params.folder !== 'string' || !Number.isInteger(params.uid) || !MODES.includes(params.mode)) {
+      throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    }
+    const source = await originalSource(ctx, row.id, params.folder, params.uid);
+    const original = await parseOriginal(source);
+    const fields = prepareFields(params.mode, original, [row.email]);
+    const draft: ComposeDraft = { accountId: row.id, mode: params.mode, bcc: [], attachments: [], ...fields };
+    if (params.mode === 'forwardAsAttachment') {
+      const name = original.subject.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80);
+      draft.attachments = [{ filename: name ? `${name}.eml` : t('mail.compose.forwardedFilename'), contentBase64: source.toString('base64'), contentType: 'message/rfc822' }];
+    }
+    return draft;
+  },
+};
