@@ -1,0 +1,17 @@
+/** `npm run bench -- <suite> [options]`: benchmarks against the mature peer tools, on the same data in the same run. */
+import { benchMail } from './mail.js';
+
+const [suite, ...rest] = process.argv.slice(2);
+const suites: Record<string, (args: string[]) => Promise<void>> = { mail: benchMail };
+
+const run = suite ? suites[suite] : undefined;
+if (!run) {
+  process.stderr.write(`Utilisation : npm run bench -- <${Object.keys(suites).join('|')}> [options]\n(dav, files et visio arriveront avec leurs fonctions.)\n`);
+  process.exit(2);
+}
+try {
+  await run(rest);
+} catch (err) {
+  process.stderr.write(`Le banc d’essai a échoué : ${(err as Error).message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,55 @@
+/**
+ * Ostal's half of `npm run bench -- mail`, in its own process like the app: the core opened once, then the
+ * initial sync (headers first, then bodies in bounded passes), a no-change resync and the search queries.
+ * Reads its parameters as JSON on stdin, prints figures as JSON on stdout.
+ */
+import fs from 'node:fs';
+import { Core } from '../../src/core.js';
+import { METHOD_NAMES, type MethodName } from '../../src/api/contract.js';
+
+export interface OstalMailFigures {
+  headersMs: number;
+  fullMs: number;
+  resyncMs: number;
+  searchMs: number[];
+  count: number;
+  bodies: number;
+  rssPeak: number;
+}
+
+const input = JSON.parse(fs.readFileSync(0, 'utf8')) as { profileDir: string; email: string; password: string; imapPort: number; smtpPort: number; queries: string[] };
+const core = await Core.open({ profileDir: input.profileDir, mode: 'cli', policyPath: null });
+const out: OstalMailFigures = { headersMs: 0, fullMs: 0, resyncMs: 0, searchMs: [], count: 0, bodies: 0, rssPeak: 0 };
+const sampler = setInterval(() => (out.rssPeak = Math.max(out.rssPeak, process.memoryUsage().rss)), 50);
+try {
+  await core.handle('accounts.add', { email: input.email, password: input.password, settings: { imap: `imaps://localhost:${input.imapPort}`, smtp: `smtps://localhost:${input.smtpPort}` } });
+  await core.handle('settings.set', { key: 'mail.prefetchDays', value: 3650 });
+  const t0 = performance.now();
+  let report = await core.handle('sync.run', { only: 'mail' });
+  if (!report.accounts.every((a) => a.ok)) throw new Error(JSON.stringify(report));
+  out.headersMs = performance.now() - t0;
+  for (let pass = 0; pass < 500; pass++) {
+    const inbox = (await core.handle('status.cli', {})).accounts[0].folders.find((f) => f.path === 'INBOX')!;
+    out.count = inbox.total;
+    out.bodies = inbox.bodiesCached;
+    if (inbox.bodiesCached >= inbox.total) break;
+    report = await core.handle('sync.run', { only: 'mail' });
+    if (!report.accounts.every((a) => a.ok)) throw new Error(JSON.stringify(report));
+  }
+  out.fullMs = performance.now() - t0;
+  const t1 = performance.now();
+  await core.handle('sync.run', { only: 'mail' });
+  out.resyncMs = performance.now() - t1;
+  if ((METHOD_NAMES as readonly string[]).includes('mail.search')) {
+    const call = core.handle.bind(core) as (m: MethodName, p: unknown) => Promise<unknown>;
+    for (const query of input.queries) {
+      const t = performance.now();
+      await call('mail.search' as MethodName, { query, limit: 50 });
+      out.searchMs.push(performance.now() - t);
+    }
+  }
+} finally {
+  clearInterval(sampler);
+  await core.close();
+}
+process.stdout.write(JSON.stringify(out));

@@ -1,0 +1,128 @@
+/**
+ * `npm run bench -- mail [--messages N]`: a French corpus (10 000 messages by default) in the test Dovecot, then,
+ * in the same run and on the same data: Ostal's initial sync (headers, then bodies), a no-change resync and search
+ * latency, side by side with mbsync (isync) syncing to a Maildir and notmuch indexing and searching it.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import type { OstalMailFigures } from './mail-ostal.js';
+import { startServers, stopServers } from '../servers/index.js';
+import { writeCorpus } from './corpus.js';
+import { percentile, printTable, timed, writeJson, type BenchRow } from './report.js';
+
+export async function benchMail(args: string[]): Promise<void> {
+  const n = Number(args[args.indexOf('--messages') + 1]) || (args.includes('--messages') ? NaN : 10_000);
+  if (!Number.isFinite(n) || n <= 0) throw new Error('--messages attend un nombre positif');
+  const servers = await startServers({ seed: 'none' });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-bench-mail-'));
+  const rows: BenchRow[] = [];
+  try {
+    const agent = servers.users[0];
+    const [local, domain] = agent.email.split('@');
+    const maildir = path.join(servers.dir, 'mail', domain, local, 'Maildir');
+    process.stderr.write(`Génération de ${n} messages…\n`);
+    const corpus = writeCorpus(maildir, n, { domain: 'mairie-exemple.fr', to: agent.email });
+    execFileSync('chown', ['-R', 'vmail:vmail', path.join(servers.dir, 'mail')]);
+    process.stderr.write(`Corpus : ${(corpus.bytes / 1048576).toFixed(1)} Mio. Indexation initiale par Dovecot…\n`);
+    // Dovecot builds its index at first access: pay it once, before any tool is timed.
+    const warm = new ImapFlow({
+      host: 'localhost',
+      port: servers.imap.tlsPort,
+      secure: true,
+      auth: { user: agent.email, pass: agent.password },
+      tls: { ca: fs.readFileSync(servers.caCertPath, 'utf8') },
+      logger: false,
+    });
+    await warm.connect();
+    await warm.mailboxOpen('INBOX');
+    for await (const _ of warm.fetch('1:*', { uid: true, flags: true, envelope: true })) void _;
+    await warm.logout();
+
+    // --- mbsync (isync) to a Maildir
+    const mbsyncDir = path.join(work, 'mbsync');
+    fs.mkdirSync(mbsyncDir);
+    const mbsyncrc = path.join(work, 'mbsyncrc');
+    fs.writeFileSync(
+      mbsyncrc,
+      [
+        'IMAPAccount bench',
+        'Host localhost',
+        `Port ${servers.imap.tlsPort}`,
+        `User ${agent.email}`,
+        `Pass ${agent.password}`,
+        'SSLType IMAPS',
+        `CertificateFile ${servers.caCertPath}`,
+        '',
+        'IMAPStore remote',
+        'Account bench',
+        '',
+        'MaildirStore local',
+        `Path ${mbsyncDir}/`,
+        `Inbox ${mbsyncDir}/INBOX`,
+        'SubFolders Verbatim',
+        '',
+        'Channel bench',
+        'Far :remote:',
+        'Near :local:',
+        'Patterns *',
+        'Create Near',
+        'SyncState *',
+        '',
+      ].join('\n'),
+    );
+    const mbsync = () => {
+      const r = spawnSync('mbsync', ['-c', mbsyncrc, '-a', '-q'], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`mbsync a échoué : ${r.stderr}`);
+    };
+    const mbsyncInitial = timed(mbsync);
+    const mbsyncResync = timed(mbsync);
+    const mbsyncCount = fs.readdirSync(path.join(mbsyncDir, 'INBOX', 'cur')).length + fs.readdirSync(path.join(mbsyncDir, 'INBOX', 'new')).length;
+
+    // --- notmuch over mbsync's Maildir
+    const notmuchrc = path.join(work, 'notmuch-config');
+    fs.writeFileSync(notmuchrc, `[database]\npath=${mbsyncDir}\n[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n`);
+    const notmuch = (...a: string[]) => {
+      const r = spawnSync('notmuch', [`--config=${notmuchrc}`, ...a], { encoding: 'utf8', env: { ...process.env, NOTMUCH_CONFIG: notmuchrc } });
+      if (r.status !== 0) throw new Error(`notmuch ${a[0]} a échoué : ${r.stderr}`);
+      return r.stdout;
+    };
+    const notmuchIndex = timed(() => notmuch('new', '--quiet'));
+    const queries = Array.from({ length: 200 }, (_, i) => {
+      const w = corpus.queryWords[(i * 7) % corpus.queryWords.length];
+      return i % 2 === 0 ? w : w.normalize('NFD').replace(/\p{M}/gu, ''); // half without accents
+    });
+    const notmuchTimes = queries.map((q) => timed(() => notmuch('search', '--output=messages', '--limit=50', q)));
+
+    // --- Ostal: its own process, started like the app (trusting the servers' CA through NODE_EXTRA_CA_CERTS)
+    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'mail-ostal.ts')], {
+      input: JSON.stringify({ profileDir: path.join(work, 'ostal-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, queries }),
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (child.status !== 0) throw new Error(`mesure d’Ostal : ${child.stderr}`);
+    const o = JSON.parse(child.stdout) as OstalMailFigures;
+    const { headersMs: ostalHeaders, fullMs: ostalFull, resyncMs: ostalResync, searchMs: ostalSearch, count: ostalCount, bodies: ostalBodies, rssPeak } = o;
+
+    rows.push(
+      { measure: `Synchronisation initiale, en-têtes (${n} messages)`, ostal: ostalHeaders, peer: null, peerName: '' },
+      { measure: 'Synchronisation initiale, en-têtes et corps', ostal: ostalFull, peer: mbsyncInitial, peerName: 'mbsync' },
+      { measure: 'Resynchronisation sans changement', ostal: ostalResync, peer: mbsyncResync, peerName: 'mbsync' },
+      { measure: 'Indexation plein texte', ostal: null, peer: notmuchIndex, peerName: 'notmuch new' },
+      { measure: 'Recherche p50 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 50) : null, peer: percentile(notmuchTimes, 50), peerName: 'notmuch search' },
+      { measure: 'Recherche p95 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 95) : null, peer: percentile(notmuchTimes, 95), peerName: 'notmuch search' },
+    );
+    printTable(`Courrier — ${n} messages, ${(corpus.bytes / 1048576).toFixed(1)} Mio`, rows);
+    process.stdout.write(
+      `Messages : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente maximale du processus Ostal : ${(rssPeak / 1048576).toFixed(0)} Mio.\n` +
+        `Ostal est mesuré dans le processus (cœur ouvert une fois) ; mbsync et notmuch comme commandes, démarrage compris. La recherche d’Ostal passe par mail.search (FTS5) ; « — » : mesure indisponible dans cette version.\n`,
+    );
+    writeJson('mail', { messages: n, bytes: corpus.bytes, ostalCount, ostalBodies, mbsyncCount, rssPeakBytes: rssPeak, rows });
+  } finally {
+    await stopServers(servers);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
