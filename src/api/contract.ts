@@ -176,6 +176,18 @@ export interface CliStatus {
 
 export type SyncScope = 'mail' | 'calendar' | 'contacts' | 'files';
 
+/** What the user did to messages: applied locally at once, then replayed to the server (operations journal). */
+export type MailAction = 'read' | 'unread' | 'flag' | 'unflag' | 'move' | 'copy' | 'archive' | 'delete' | 'junk';
+
+export interface MailActionResult {
+  /** Messages changed locally. */
+  applied: number;
+  /** Folder the messages went to (move, copy, archive, delete, junk), or null. */
+  target: string | null;
+  /** Token for `mail.undo` (« Annuler »), or null when the action cannot be undone (deleted for good). */
+  undoToken: string | null;
+}
+
 export interface SyncReport {
   /** `scopes`: what was synced; `skipped`: asked for but not available yet in this version (nothing to do). */
   accounts: { email: string; ok: boolean; error?: ApiError; scopes: SyncScope[]; skipped?: SyncScope[] }[];
@@ -341,6 +353,12 @@ export interface Methods {
 
   'mail.folders': { params: { accountId: string }; result: FolderInfo[] };
   'mail.messages': { params: { accountId: string; folder: string; offset?: number; limit?: number }; result: MessageSummary[] };
+  /** Read/unread, suivi, move, copy, archive, delete (to Corbeille, or for good from it), indésirable. */
+  'mail.act': { params: { accountId: string; folder: string; uids: number[]; action: MailAction; target?: string }; result: MailActionResult };
+  /** « Annuler »: reverse an action (the inverse goes through the journal too). */
+  'mail.undo': { params: { token: string }; result: MailActionResult };
+  /** Full-text search with the French operators (de:, à:, objet:, avant:, après:, pj:), best first; `server` adds IMAP SEARCH hits (default true). */
+  'mail.search': { params: { query: string; accountId?: string; folder?: string; limit?: number; server?: boolean }; result: MessageSummary[] };
   /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
   'mail.send': { params: OutgoingMessage & { draftId?: string }; result: OutboxEntry };
   /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */
@@ -396,6 +414,9 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'sync.run',
   'mail.folders',
   'mail.messages',
+  'mail.act',
+  'mail.undo',
+  'mail.search',
   'mail.send',
   'mail.outbox.list',
   'mail.outbox.retry',

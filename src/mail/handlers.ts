@@ -3,11 +3,15 @@ import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from './accounts-store.js';
 import { MailRepository } from './repository.js';
+import { actionHandlers } from './operations-handlers.js';
+import { searchHandlers } from './search-handlers.js';
 import { outboxHandlers } from './outbox-handlers.js';
 import { composeHandlers } from './compose-handlers.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | keyof typeof outboxHandlers | keyof typeof composeHandlers> = {
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
+  ...actionHandlers,
+  ...searchHandlers,
   ...outboxHandlers,
   ...composeHandlers,
   'mail.folders': (ctx, params) => {

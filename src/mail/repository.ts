@@ -48,6 +48,26 @@ export interface MessageHeaders {
   attachmentNames?: string[];
 }
 
+/** A search over the store (see search.ts for the query language). */
+export interface MessageSearchSpec {
+  /** FTS5 MATCH expression, or null for filters only. */
+  match: string | null;
+  accountId: string | null;
+  folder: string | null;
+  before: string | null;
+  after: string | null;
+  hasAttachment: boolean | null;
+  limit: number;
+}
+
+/** A stored message as an action needs it. */
+export interface LocalMessageRef {
+  id: number;
+  uid: number;
+  messageId: string | null;
+  flags: string[];
+}
+
 interface FolderRow {
   id: number;
   account_id: string;
@@ -65,6 +85,8 @@ interface FolderRow {
 }
 
 interface MessageRow {
+  account_id?: string;
+  folder_path?: string;
   uid: number;
   message_id: string | null;
   subject: string;
@@ -94,6 +116,23 @@ function toFolder(row: FolderRow): FolderRecord {
     total: row.total,
     unread: row.unread,
     lastSync: row.last_sync,
+  };
+}
+
+function toSummary(r: MessageRow, accountId: string, folderPath: string): MessageSummary {
+  return {
+    accountId,
+    folder: folderPath,
+    uid: r.uid,
+    messageId: r.message_id,
+    subject: r.subject,
+    from: r.from_addr || r.from_name ? { name: r.from_name ?? '', address: r.from_addr ?? '' } : null,
+    to: JSON.parse(r.to_json) as Address[],
+    date: r.date ?? r.internal_date,
+    flags: JSON.parse(r.flags_json) as string[],
+    size: r.size,
+    hasBody: r.body_path !== null,
+    hasAttachments: r.has_attachments === 1,
   };
 }
 
@@ -211,9 +250,9 @@ export class MailRepository {
     return changed;
   }
 
-  /** Every stored UID of a folder, ascending. */
+  /** Every stored server UID of a folder, ascending (provisional rows of local moves excluded). */
   listUids(folderId: number): number[] {
-    return (this.db.prepare('SELECT uid FROM mail_messages WHERE folder_id = ? ORDER BY uid').pluck().all(folderId) as number[]);
+    return (this.db.prepare('SELECT uid FROM mail_messages WHERE folder_id = ? AND uid > 0 ORDER BY uid').pluck().all(folderId) as number[]);
   }
 
   /** Remove messages the server expunged. Returns how many rows went. */
@@ -305,23 +344,180 @@ export class MailRepository {
          FROM mail_messages WHERE folder_id = ? ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?`,
       )
       .all(folder.id, limit, offset) as MessageRow[];
-    return rows.map((r) => ({
-      accountId,
-      folder: folderPath,
-      uid: r.uid,
-      messageId: r.message_id,
-      subject: r.subject,
-      from: r.from_addr || r.from_name ? { name: r.from_name ?? '', address: r.from_addr ?? '' } : null,
-      to: JSON.parse(r.to_json) as Address[],
-      date: r.date ?? r.internal_date,
-      flags: JSON.parse(r.flags_json) as string[],
-      size: r.size,
-      hasBody: r.body_path !== null,
-      hasAttachments: r.has_attachments === 1,
-    }));
+    return rows.map((r) => toSummary(r, accountId, folderPath));
   }
 
+  /**
+   * Full-text search (accent- and case-insensitive FTS5) with filters, best first: bm25 with the
+   * subject weighing most, then newest. Without a MATCH expression, filters only, newest first.
+   */
+  searchMessages(spec: MessageSearchSpec): MessageSummary[] {
+    const columns = `m.account_id, f.path AS folder_path, m.uid, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json, m.date, m.internal_date,
+      m.flags_json, m.size, m.has_attachments, m.body_path`;
+    const filters = `(@accountId IS NULL OR m.account_id = @accountId) AND (@folder IS NULL OR f.path = @folder)
+      AND (@before IS NULL OR coalesce(m.date, m.internal_date) < @before) AND (@after IS NULL OR coalesce(m.date, m.internal_date) >= @after)
+      AND (@pj IS NULL OR m.has_attachments = @pj)`;
+    const params = {
+      accountId: spec.accountId,
+      folder: spec.folder,
+      before: spec.before,
+      after: spec.after,
+      pj: spec.hasAttachment === null ? null : spec.hasAttachment ? 1 : 0,
+      limit: spec.limit,
+    };
+    const rows = spec.match
+      ? (this.db
+          .prepare(
+            `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
+             WHERE mail_search MATCH @match AND ${filters}
+             ORDER BY bm25(mail_search, 8.0, 4.0, 2.0, 1.0, 3.0), coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
+          )
+          .all({ ...params, match: spec.match }) as MessageRow[])
+      : (this.db
+          .prepare(
+            `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
+             ORDER BY coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
+          )
+          .all(params) as MessageRow[]);
+    return rows.map((r) => toSummary(r, r.account_id!, r.folder_path!));
+  }
+
+  /** Stored messages of a folder, by server UID, whose body is not local (hits of a server-side search). */
+  summariesWithoutBody(accountId: string, folderPath: string, uids: number[]): MessageSummary[] {
+    const folder = this.getFolder(accountId, folderPath);
+    if (!folder || uids.length === 0) return [];
+    const stmt = this.db.prepare(
+      `SELECT uid, message_id, subject, from_name, from_addr, to_json, date, internal_date, flags_json, size, has_attachments, body_path
+       FROM mail_messages WHERE folder_id = ? AND uid = ? AND body_path IS NULL`,
+    );
+    const out: MessageSummary[] = [];
+    for (const uid of [...uids].sort((a, b) => b - a)) {
+      const row = stmt.get(folder.id, uid) as MessageRow | undefined;
+      if (row) out.push(toSummary(row, accountId, folderPath));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- local actions (optimistic, see operations.ts)
+
+  /** Rows of a folder by UID (provisional negative UIDs included), for an action. */
+  messagesByUids(folderId: number, uids: number[]): LocalMessageRef[] {
+    const stmt = this.db.prepare('SELECT id, uid, message_id AS messageId, flags_json AS flagsJson FROM mail_messages WHERE folder_id = ? AND uid = ?');
+    const out: LocalMessageRef[] = [];
+    for (const uid of uids) {
+      const row = stmt.get(folderId, uid) as { id: number; uid: number; messageId: string | null; flagsJson: string } | undefined;
+      if (row) out.push({ id: row.id, uid: row.uid, messageId: row.messageId, flags: JSON.parse(row.flagsJson) as string[] });
+    }
+    return out;
+  }
+
+  /** Current UIDs of rows (by row id) that are in a folder. */
+  uidsOfRows(folderId: number, rowIds: number[]): number[] {
+    const stmt = this.db.prepare('SELECT uid FROM mail_messages WHERE id = ? AND folder_id = ?').pluck();
+    return rowIds.map((id) => stmt.get(id, folderId) as number | undefined).filter((u): u is number => u !== undefined);
+  }
+
+  /** Set the flags of one row (local change waiting for the server). */
+  setLocalFlags(rowId: number, flags: string[]): void {
+    const sorted = [...new Set(flags)].sort();
+    this.db
+      .prepare('UPDATE mail_messages SET flags_json = ?, seen = ?, flagged = ? WHERE id = ?')
+      .run(JSON.stringify(sorted), sorted.includes('\\Seen') ? 1 : 0, sorted.includes('\\Flagged') ? 1 : 0, rowId);
+  }
+
+  /**
+   * A new provisional UID (−1, −2, …) for a message moved into a folder before the server gave its
+   * UID; below every provisional UID of the store, so that an old journal entry never names another row.
+   */
+  nextProvisionalUid(folderId: number): number {
+    void folderId;
+    const min = this.db.prepare('SELECT min(uid) FROM mail_messages').pluck().get() as number | null;
+    return Math.min(0, min ?? 0) - 1;
+  }
+
+  /** Move a row to another folder under a provisional UID; the row id (and its search entry) stays. */
+  moveRow(rowId: number, targetFolderId: number, provisionalUid: number): void {
+    this.db.prepare('UPDATE mail_messages SET folder_id = ?, uid = ?, modseq = NULL WHERE id = ?').run(targetFolderId, provisionalUid, rowId);
+  }
+
+  /** Copy a row to another folder under a provisional UID. Returns the new row id. */
+  copyRow(rowId: number, targetFolderId: number, provisionalUid: number): number {
+    const info = this.db
+      .prepare(
+        `INSERT INTO mail_messages (account_id, folder_id, uid, modseq, message_id, subject, from_name, from_addr, to_json, cc_json,
+           date, internal_date, flags_json, seen, flagged, size, has_attachments, body_path, in_reply_to, references_json, attachment_names)
+         SELECT account_id, ?, ?, NULL, message_id, subject, from_name, from_addr, to_json, cc_json,
+           date, internal_date, flags_json, seen, flagged, size, has_attachments, body_path, in_reply_to, references_json, attachment_names
+         FROM mail_messages WHERE id = ?`,
+      )
+      .run(targetFolderId, provisionalUid, rowId);
+    return Number(info.lastInsertRowid);
+  }
+
+  deleteRow(rowId: number): void {
+    this.db.prepare('DELETE FROM mail_messages WHERE id = ?').run(rowId);
+  }
+
+  /** Change the counts shown for a folder until the next sync brings the server's. */
+  adjustFolderCounts(folderId: number, total: number, unread: number): void {
+    this.db.prepare('UPDATE mail_folders SET total = max(0, total + ?), unread = max(0, unread + ?) WHERE id = ?').run(total, unread, folderId);
+  }
+
+  /**
+   * The server gave the real UID of a provisional row (UIDPLUS COPYUID): take it, unless the
+   * folder sync already brought the message under that UID (then the provisional row goes).
+   */
+  resolveProvisional(folderId: number, provisionalUid: number, uid: number): void {
+    this.db.transaction(() => {
+      const real = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
+      if (real) this.db.prepare('DELETE FROM mail_messages WHERE folder_id = ? AND uid = ?').run(folderId, provisionalUid);
+      else this.db.prepare('UPDATE mail_messages SET uid = ? WHERE folder_id = ? AND uid = ?').run(uid, folderId, provisionalUid);
+    })();
+  }
+
+  /**
+   * Before storing headers fetched from the server: provisional rows of the folder with the same
+   * Message-ID take the real UID (keeping their body and search entry) instead of being doubled.
+   */
+  adoptProvisional(folderId: number, messages: { uid: number; messageId: string | null }[]): number {
+    const find = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid < 0 AND message_id = ? ORDER BY uid DESC LIMIT 1');
+    const exists = this.db.prepare('SELECT 1 FROM mail_messages WHERE folder_id = ? AND uid = ?');
+    const setUid = this.db.prepare('UPDATE mail_messages SET uid = ? WHERE id = ?');
+    let adopted = 0;
+    this.db.transaction(() => {
+      for (const m of messages) {
+        if (!m.messageId || m.uid <= 0 || exists.get(folderId, m.uid)) continue;
+        const row = find.get(folderId, m.messageId) as { id: number } | undefined;
+        if (row) adopted += setUid.run(m.uid, row.id).changes;
+      }
+    })();
+    return adopted;
+  }
+
+  /** Rows of a folder without a server UID yet. */
+  countProvisional(folderId: number): number {
+    return this.db.prepare('SELECT count(*) FROM mail_messages WHERE folder_id = ? AND uid < 0').pluck().get(folderId) as number;
+  }
+
+  /** Unread and total rows of a folder as stored (used while local changes wait for the server). */
+  localCounts(folderId: number): { total: number; unread: number } {
+    return this.db.prepare('SELECT count(*) AS total, coalesce(sum(seen = 0), 0) AS unread FROM mail_messages WHERE folder_id = ?').get(folderId) as {
+      total: number;
+      unread: number;
+    };
+  }
+
+  /** Payloads of the mail actions of an account not yet replayed (pending or running), oldest first. */
+  pendingActionPayloads(accountId: string, kindPrefix: string): { kind: string; payload: unknown }[] {
+    return (
+      this.db
+        .prepare("SELECT kind, payload FROM operations WHERE account_id = ? AND state IN ('pending', 'running') AND kind LIKE ? || '%' ORDER BY id")
+        .all(accountId, kindPrefix) as { kind: string; payload: string }[]
+    ).map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload) as unknown }));
+  }
+
+  /** Stored messages of a folder that have a server UID. */
   countMessages(folderId: number): number {
-    return this.db.prepare('SELECT count(*) FROM mail_messages WHERE folder_id = ?').pluck().get(folderId) as number;
+    return this.db.prepare('SELECT count(*) FROM mail_messages WHERE folder_id = ? AND uid > 0').pluck().get(folderId) as number;
   }
 }

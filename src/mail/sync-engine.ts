@@ -10,6 +10,7 @@ import { connectImap, parseImapUrl, type MailAccount } from './imap-client.js';
 import { imapErrorToOstal } from './errors.js';
 import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './folder-names.js';
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
+import { pendingLocalChanges, withPendingFlags } from './operations.js';
 
 export interface MailSyncOptions {
   /** Days of Boîte de réception bodies to fetch for offline reading (setting mail.prefetchDays). 0 = none. */
@@ -28,6 +29,8 @@ export interface FolderSyncStats {
   flagsChanged: number;
   removed: number;
   reset: boolean;
+  /** Local actions on this folder wait for the server (the sync kept them). */
+  pendingLocal?: boolean;
 }
 
 export interface MailSyncResult {
@@ -183,8 +186,10 @@ export class MailSyncEngine {
       const prev = before.get(folder.path);
       const s = await this.syncFolder(client, account, folder, status, options);
       stats.push(s);
-      const total = status?.messages ?? this.repo.countMessages(folder.id);
-      const unread = status?.unseen ?? 0;
+      let total = status?.messages ?? this.repo.countMessages(folder.id);
+      let unread = status?.unseen ?? 0;
+      // Local actions not yet on the server: show the counts of what the list shows.
+      if (s.pendingLocal) ({ total, unread } = this.repo.localCounts(folder.id));
       this.repo.setFolderCounts(folder.id, total, unread);
       if (!prev || s.added || s.removed || s.flagsChanged || s.reset || prev.total !== total || prev.unread !== unread || prev.name !== folder.name) {
         changed.add(folder.path);
@@ -208,6 +213,13 @@ export class MailSyncEngine {
     options: MailSyncOptions,
   ): Promise<FolderSyncStats> {
     const stats: FolderSyncStats = { path: folder.path, added: 0, flagsChanged: 0, removed: 0, reset: false };
+    // Actions of the user still in the journal win over the server until they are replayed.
+    const pending = pendingLocalChanges(this.repo, account.id, folder.path);
+    if (pending.any || this.repo.countProvisional(folder.id) > 0) stats.pendingLocal = true;
+    const store = (messages: MessageHeaders[]) => {
+      this.repo.adoptProvisional(folder.id, messages);
+      this.repo.upsertMessages(account.id, folder.id, messages.map((m) => ({ ...m, flags: withPendingFlags(pending, m.uid, m.flags) })));
+    };
     // Nothing changed since last time: same UIDVALIDITY, UIDNEXT, MODSEQ and count → skip SELECT entirely.
     if (
       status &&
@@ -244,12 +256,12 @@ export class MailSyncEngine {
       if (known.uidValidity === null || localUids.size === 0) {
         // Initial sync: every UID, headers newest first.
         const all = mailbox.exists > 0 ? await this.searchAllUids(client) : [];
-        const missing = all.filter((u) => !localUids.has(u)).sort((a, b) => b - a);
+        const missing = all.filter((u) => !localUids.has(u) && !pending.hidden.has(u)).sort((a, b) => b - a);
         label(0, missing.length);
         for (let i = 0; i < missing.length; i += batchSize) {
           const batch = missing.slice(i, i + batchSize);
           const fetched = await client.fetchAll(uidSet(batch), HEADER_QUERY, { uid: true });
-          this.repo.upsertMessages(account.id, folder.id, fetched.map(toMessageHeaders));
+          store(fetched.map(toMessageHeaders));
           stats.added += fetched.length;
           label(Math.min(i + batch.length, missing.length), missing.length);
         }
@@ -261,11 +273,11 @@ export class MailSyncEngine {
         const from = known.uidNext ?? 1;
         if (mailbox.exists > 0 && uidNext > from) {
           const fetched = await client.fetchAll(`${from}:*`, HEADER_QUERY, { uid: true });
-          const fresh = fetched.filter((m) => m.uid >= from).sort((a, b) => b.uid - a.uid);
+          const fresh = fetched.filter((m) => m.uid >= from && !pending.hidden.has(m.uid)).sort((a, b) => b.uid - a.uid);
           label(0, fresh.length);
           for (let i = 0; i < fresh.length; i += batchSize) {
             const batch = fresh.slice(i, i + batchSize);
-            this.repo.upsertMessages(account.id, folder.id, batch.map(toMessageHeaders));
+            store(batch.map(toMessageHeaders));
             stats.added += batch.filter((m) => !localUids.has(m.uid)).length;
             label(Math.min(i + batch.length, fresh.length), fresh.length);
           }
@@ -281,7 +293,7 @@ export class MailSyncEngine {
             );
             stats.flagsChanged += this.repo.updateFlags(
               folder.id,
-              changedMsgs.map((m) => ({ uid: m.uid, flags: [...(m.flags ?? [])].sort(), modseq: m.modseq?.toString() ?? null })),
+              changedMsgs.map((m) => ({ uid: m.uid, flags: withPendingFlags(pending, m.uid, [...(m.flags ?? [])].sort()), modseq: m.modseq?.toString() ?? null })),
             );
           }
         }
@@ -292,10 +304,10 @@ export class MailSyncEngine {
           const serverUids = new Set(serverCount > 0 ? await this.searchAllUids(client) : []);
           const gone = this.repo.listUids(folder.id).filter((u) => !serverUids.has(u));
           if (gone.length) stats.removed += this.repo.deleteUids(folder.id, gone);
-          const missing = [...serverUids].filter((u) => !localUids.has(u) && u < from).sort((a, b) => b - a);
+          const missing = [...serverUids].filter((u) => !localUids.has(u) && !pending.hidden.has(u) && u < from).sort((a, b) => b - a);
           for (let i = 0; i < missing.length; i += batchSize) {
             const fetched = await client.fetchAll(uidSet(missing.slice(i, i + batchSize)), HEADER_QUERY, { uid: true });
-            this.repo.upsertMessages(account.id, folder.id, fetched.map(toMessageHeaders));
+            store(fetched.map(toMessageHeaders));
             stats.added += fetched.length;
           }
         }

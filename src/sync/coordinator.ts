@@ -18,6 +18,8 @@ import { MailRepository } from '../mail/repository.js';
 import { MailSyncEngine } from '../mail/sync-engine.js';
 import { InboxWatcher } from '../mail/inbox-watcher.js';
 import { getOutboxSender } from '../mail/outbox.js';
+import { MailOperationReplayer } from '../mail/operations-replayer.js';
+import { OperationsJournal } from '../store/operations-journal.js';
 
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
@@ -63,6 +65,8 @@ function envNumber(name: string): number | undefined {
 /** Runs the sync engines of every account, keeps the connection state, and tells the UI. One per Core. */
 export class SyncCoordinator {
   private readonly engine: MailSyncEngine;
+  /** Sends the user's mail actions waiting in the journal, before each mail sync. */
+  private readonly replayer: MailOperationReplayer;
   private readonly scopeSyncers = new Map<SyncScope, ScopeSyncer>();
   private readonly running = new Map<string, Promise<SyncReport['accounts'][number]>>();
   /** Last queued run of each account: runs of one account never overlap. */
@@ -84,6 +88,7 @@ export class SyncCoordinator {
     options: SyncCoordinatorOptions = {},
   ) {
     this.engine = new MailSyncEngine(new MailRepository(ctx.db), ctx.blobsDir);
+    this.replayer = new MailOperationReplayer(new MailRepository(ctx.db), new OperationsJournal(ctx.db), ctx.log);
     this.syncIntervalMs = options.syncIntervalMs ?? envNumber('OSTAL_SYNC_INTERVAL_MS') ?? 60_000;
     this.probeIntervalMs = options.probeIntervalMs ?? envNumber('OSTAL_PROBE_INTERVAL_MS') ?? 5_000;
     this.probeTimeoutMs = options.probeTimeoutMs ?? Math.min(4_000, Math.max(1_000, this.probeIntervalMs - 500));
@@ -179,6 +184,9 @@ export class SyncCoordinator {
       .catch((err: unknown) => ctx.log.warn('outbox drain failed', { account: row.id, err: err as Error }));
     try {
       const account = await loadMailAccount(ctx, row);
+      // The user's actions first, so that the folder sync sees the server as the user left it.
+      const replayed = await this.replayer.replay(account);
+      if (replayed.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: replayed.changedFolders });
       let lastProgressEmit = 0;
       const result = await this.engine.syncAccount(account, {
         prefetchDays: prefetchDays(ctx),
@@ -206,6 +214,17 @@ export class SyncCoordinator {
       }
       throw e;
     }
+  }
+
+  /**
+   * A mail action was just applied locally: when the background loop runs and the account is
+   * reachable, replay it now (with a mail sync) rather than at the next period.
+   */
+  requestMailReplay(accountId: string): void {
+    if (!this.started || this.stopped) return;
+    const row = getAccountRow(this.ctx, accountId);
+    if (!row || this.ctx.runtime.get(runtimeKeys.online(accountId)) === false) return;
+    void this.runAccount(row, ['mail']).catch(() => undefined);
   }
 
   /** Keep an IDLE connection on the account's Boîte de réception; a change there triggers a mail sync. */

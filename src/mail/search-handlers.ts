@@ -1,0 +1,30 @@
+import type { MailAccount } from './imap-client.js';
+import type { HandlerMap } from '../core.js';
+import { OstalError } from '../api/errors.js';
+import { t } from '../i18n/index.js';
+import { isAccountOnline } from '../accounts/connection-state.js';
+import { getAccountRow, listAccountRows, loadMailAccount } from './accounts-store.js';
+import { MailRepository } from './repository.js';
+import { MailSearch } from './search.js';
+
+/** Search: the store first (works offline), completed by the reachable servers within 1.5 s. */
+export const searchHandlers: Pick<HandlerMap, 'mail.search'> = {
+  'mail.search': async (ctx, params) => {
+    if (typeof params?.query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+    const search = new MailSearch(new MailRepository(ctx.db));
+    const options = { accountId: params.accountId, folder: params.folder, limit: params.limit };
+    if (params.server === false) return search.searchLocal(params.query, options);
+    const accounts: MailAccount[] = [];
+    for (const row of listAccountRows(ctx)) {
+      if (params.accountId && row.id !== params.accountId) continue;
+      if (!isAccountOnline(ctx.runtime, row.id, row.lastError)) continue;
+      try {
+        accounts.push(await loadMailAccount(ctx, row));
+      } catch {
+        /* no password: local results only */
+      }
+    }
+    return search.search(params.query, options, { accounts, log: ctx.log });
+  },
+};

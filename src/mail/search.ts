@@ -1,0 +1,256 @@
+/**
+ * Mail search: the FTS5 index of the store (accent- and case-insensitive), with the French
+ * operators agents type, completed when online by an IMAP SEARCH on the server for messages
+ * whose bodies are not local.
+ *
+ *   reunion budget            every word, in any field (prefix: « reun » finds « réunion »)
+ *   "compte rendu"            this exact phrase
+ *   de:dupont  à:marie  a:marie   sender / recipients (To, Cc)
+ *   objet:budget              subject
+ *   avant:2026-03-01  avant:01/03/2026   before this day (the day excluded)
+ *   après:2026-03-01  apres:…            from this day on (the day included)
+ *   pj:oui  pj:non  pj:devis.pdf         with / without attachment, or an attachment name
+ */
+import type { ImapFlow, SearchObject } from 'imapflow';
+import type { MessageSummary } from '../api/contract.js';
+import { OstalError } from '../api/errors.js';
+import { t } from '../i18n/index.js';
+import type { Logger } from '../log.js';
+import { connectImap, type MailAccount } from './imap-client.js';
+import type { MailRepository, MessageSearchSpec } from './repository.js';
+
+export interface ParsedMailQuery {
+  /** Free words (matched as prefixes) and quoted phrases (exact), every one required. */
+  words: string[];
+  phrases: string[];
+  from: string[];
+  to: string[];
+  subject: string[];
+  attachmentNames: string[];
+  /** ISO instant: messages strictly before it. */
+  before: string | null;
+  /** ISO instant: messages at or after it. */
+  after: string | null;
+  /** pj:oui → true, pj:non → false. */
+  hasAttachment: boolean | null;
+}
+
+const OPERATORS: Record<string, keyof ParsedMailQuery> = {
+  de: 'from',
+  à: 'to',
+  a: 'to',
+  objet: 'subject',
+  avant: 'before',
+  après: 'after',
+  apres: 'after',
+  pj: 'attachmentNames',
+};
+
+/** `AAAA-MM-JJ` or `JJ/MM/AAAA` (also JJ-MM-AAAA, JJ.MM.AAAA) → local midnight of that day, or null. */
+export function parseFrenchDate(value: string): Date | null {
+  let y: number, m: number, d: number;
+  let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
+  if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value))) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else return null;
+  const date = new Date(y, m - 1, d);
+  if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d) return null;
+  return date;
+}
+
+/** Split a query into words, quoted phrases and `operator:value` (value possibly quoted). */
+export function parseMailQuery(query: string): ParsedMailQuery {
+  const q: ParsedMailQuery = { words: [], phrases: [], from: [], to: [], subject: [], attachmentNames: [], before: null, after: null, hasAttachment: null };
+  const re = /(?:([\p{L}]+):)?(?:"([^"]*)"?|(\S+))/gu;
+  for (const m of query.normalize('NFC').matchAll(re)) {
+    const op = m[1]?.toLowerCase();
+    const quoted = m[2];
+    const value = (quoted ?? m[3] ?? '').trim();
+    const field = op ? OPERATORS[op] : undefined;
+    if (op && !field) {
+      // Not one of ours (e.g. « 10:30 » or « http:… »): plain text.
+      const text = `${m[1]}:${value}`;
+      if (quoted !== undefined) q.phrases.push(text);
+      else q.words.push(text);
+      continue;
+    }
+    if (!value) continue;
+    if (!field) {
+      if (quoted !== undefined) q.phrases.push(value);
+      else q.words.push(value);
+      continue;
+    }
+    if (field === 'before' || field === 'after') {
+      const date = parseFrenchDate(value);
+      if (!date) throw new OstalError('invalid_input', t('mail.search.invalidDate', { value }));
+      q[field] = date.toISOString();
+      continue;
+    }
+    if (field === 'attachmentNames') {
+      const v = value.toLowerCase();
+      if (v === 'oui' || v === 'o' || v === 'yes') q.hasAttachment = true;
+      else if (v === 'non' || v === 'n' || v === 'no') q.hasAttachment = false;
+      else {
+        q.hasAttachment = true;
+        q.attachmentNames.push(value);
+      }
+      continue;
+    }
+    (q[field] as string[]).push(value);
+  }
+  return q;
+}
+
+/** One FTS5 string: the tokenizer splits it into words (a phrase when several). */
+function ftsString(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** True when the text holds at least one indexable character (letters or digits). */
+function hasToken(text: string): boolean {
+  return /[\p{L}\p{N}]/u.test(text);
+}
+
+/** The FTS5 MATCH expression of a parsed query, or null when only filters remain. */
+export function toFtsMatch(q: ParsedMailQuery): string | null {
+  const parts: string[] = [];
+  for (const w of q.words) if (hasToken(w)) parts.push(`${ftsString(w)}*`);
+  for (const p of q.phrases) if (hasToken(p)) parts.push(ftsString(p));
+  const column = (name: string, values: string[], prefix: boolean) => {
+    for (const v of values) if (hasToken(v)) parts.push(`${name} : ${ftsString(v)}${prefix ? '*' : ''}`);
+  };
+  column('sender', q.from, true);
+  column('recipients', q.to, true);
+  column('subject', q.subject, true);
+  column('attachments', q.attachmentNames, true);
+  return parts.length ? parts.join(' AND ') : null;
+}
+
+/** True when the query asks for something (text or a filter). */
+function isEmptyQuery(q: ParsedMailQuery): boolean {
+  return !toFtsMatch(q) && q.before === null && q.after === null && q.hasAttachment === null;
+}
+
+/**
+ * IMAP SEARCH criteria of a query: the longest word or phrase as TEXT (imapflow quotes it, accents
+ * included), the first value of each operator, the dates. IMAP cannot repeat a key in one object:
+ * the server part is a complement, the store answers the full query exactly.
+ */
+export function toImapSearch(q: ParsedMailQuery): SearchObject | null {
+  const criteria: SearchObject = {};
+  const text = [...q.words, ...q.phrases].filter(hasToken).sort((a, b) => b.length - a.length)[0];
+  if (text) criteria.text = text;
+  if (q.from[0]) criteria.from = q.from[0];
+  if (q.to[0]) criteria.to = q.to[0];
+  if (q.subject[0]) criteria.subject = q.subject[0];
+  // Only filters: the store already answers exactly (headers are all local).
+  if (Object.keys(criteria).length === 0) return null;
+  if (q.before) criteria.before = new Date(q.before);
+  if (q.after) criteria.since = new Date(q.after);
+  return criteria;
+}
+
+export interface MailSearchOptions {
+  accountId?: string;
+  folder?: string;
+  limit?: number;
+}
+
+export interface ServerSearchOptions {
+  /** Accounts to ask, with their credentials (only reachable ones). */
+  accounts: MailAccount[];
+  /** Total time allowed for the server part, in ms (default 1 500). */
+  timeoutMs?: number;
+  log: Logger;
+}
+
+/** Search over the store, best first (bm25, then newest); optionally completed by the servers. */
+export class MailSearch {
+  constructor(private readonly repo: MailRepository) {}
+
+  /** Local search: works offline. */
+  searchLocal(query: string, options: MailSearchOptions = {}): MessageSummary[] {
+    const parsed = parseMailQuery(query);
+    if (isEmptyQuery(parsed)) return [];
+    return this.repo.searchMessages(this.spec(parsed, options));
+  }
+
+  private spec(parsed: ParsedMailQuery, options: MailSearchOptions): MessageSearchSpec {
+    return {
+      match: toFtsMatch(parsed),
+      accountId: options.accountId ?? null,
+      folder: options.folder ?? null,
+      before: parsed.before,
+      after: parsed.after,
+      hasAttachment: parsed.hasAttachment,
+      limit: Math.min(500, Math.max(1, Math.floor(options.limit ?? 100))),
+    };
+  }
+
+  /**
+   * Local results first, then messages the servers found whose bodies are not local (IMAP SEARCH
+   * TEXT), `hasBody: false`. The server part is time-boxed and silently skipped on any problem.
+   */
+  async search(query: string, options: MailSearchOptions, server: ServerSearchOptions | null): Promise<MessageSummary[]> {
+    const local = this.searchLocal(query, options);
+    const limit = Math.min(500, Math.max(1, Math.floor(options.limit ?? 100)));
+    if (!server || server.accounts.length === 0 || local.length >= limit) return local;
+    const criteria = toImapSearch(parseMailQuery(query));
+    if (!criteria) return local;
+    const seen = new Set(local.map((m) => `${m.accountId}|${m.folder}|${m.uid}`));
+    const extra: MessageSummary[] = [];
+    const deadline = Date.now() + (server.timeoutMs ?? 1500);
+    await Promise.all(
+      server.accounts
+        .filter((a) => !options.accountId || a.id === options.accountId)
+        .map((account) => this.serverSearch(account, criteria, options.folder ?? null, deadline, server.log).then((hits) => {
+          for (const hit of hits) {
+            const key = `${hit.accountId}|${hit.folder}|${hit.uid}`;
+            if (!seen.has(key)) {
+              seen.add(key);
+              extra.push(hit);
+            }
+          }
+        })),
+    );
+    return [...local, ...extra].slice(0, limit);
+  }
+
+  /** IMAP SEARCH in the folder asked for (else the Boîte de réception, Archives and Envoyés), until the deadline. */
+  private async serverSearch(account: MailAccount, criteria: SearchObject, folder: string | null, deadline: number, log: Logger): Promise<MessageSummary[]> {
+    const folders = folder
+      ? [folder]
+      : this.repo
+          .listFolders(account.id)
+          .filter((f) => f.specialUse === '\\Inbox' || f.specialUse === '\\Archive' || f.specialUse === '\\Sent' || f.specialUse === null)
+          .map((f) => f.path);
+    const hits: MessageSummary[] = [];
+    let client: ImapFlow | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    const work = (async () => {
+      client = await connectImap(account, { timeoutMs: Math.max(200, deadline - Date.now()) });
+      for (const path of folders) {
+        if (Date.now() >= deadline) break;
+        const lock = await client.getMailboxLock(path, { readOnly: true });
+        try {
+          const uids = await client.search(criteria, { uid: true });
+          if (Array.isArray(uids) && uids.length) hits.push(...this.repo.summariesWithoutBody(account.id, path, uids.slice(-200)));
+        } finally {
+          lock.release();
+        }
+      }
+    })();
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+    });
+    try {
+      await Promise.race([work.catch((err: unknown) => log.info('mail: server search skipped', { account: account.id, err: err as Error })), timeout]);
+    } finally {
+      clearTimeout(timer);
+      const c = client as ImapFlow | null;
+      if (c) void c.logout().catch(() => c.close());
+      work.catch(() => undefined);
+    }
+    return hits;
+  }
+}
