@@ -322,6 +322,47 @@ export interface FileEntrySummary {
   state: 'synced' | 'pending' | 'syncing' | 'conflict' | 'error' | 'online-only';
 }
 
+/** A part of a message being read: an attachment or an inline image. `id` is the part's position ("1", "2", …). */
+export interface MessagePartInfo {
+  id: string;
+  filename: string | null;
+  mimeType: string;
+  size: number;
+  inline: boolean;
+  /** Content-ID without angle brackets, or null. */
+  contentId: string | null;
+}
+
+/** Where « Afficher les images » applies: this message only, or every message of its sender. */
+export type RemoteContentScope = 'message' | 'sender';
+
+/**
+ * A message opened for reading. `html` is already sanitised by the core (no script, no event handler,
+ * no remote load unless `remoteContentAllowed`); the UI still shows it in a sandboxed frame with its own CSP.
+ */
+export interface MessageView {
+  accountId: string;
+  folder: string;
+  uid: number;
+  messageId: string | null;
+  subject: string;
+  from: Address | null;
+  to: Address[];
+  cc: Address[];
+  replyTo: Address[];
+  date: string | null;
+  /** Plain text: the text part, else the text of the HTML part. */
+  text: string;
+  html: string | null;
+  /** The HTML refers to remote images or backgrounds (blocked unless allowed). */
+  hasRemoteContent: boolean;
+  remoteContentAllowed: boolean;
+  attachments: MessagePartInfo[];
+  flags: string[];
+  /** French notice when the message could not be fully understood (its raw text is shown), else null. */
+  notice: string | null;
+}
+
 // ---------------------------------------------------------------------------
 // Methods
 
@@ -353,6 +394,10 @@ export interface Methods {
 
   'mail.folders': { params: { accountId: string }; result: FolderInfo[] };
   'mail.messages': { params: { accountId: string; folder: string; offset?: number; limit?: number }; result: MessageSummary[] };
+  /** Open a message: from its local source, else fetched from the server (French 'offline' error when it cannot be). */
+  'mail.message': { params: { accountId: string; folder: string; uid: number }; result: MessageView };
+  /** « Afficher les images » for this message, or « Toujours pour cet expéditeur ». */
+  'mail.allowRemoteContent': { params: { accountId: string; folder: string; uid: number; scope: RemoteContentScope }; result: { allowed: true } };
   /** Read/unread, suivi, move, copy, archive, delete (to Corbeille, or for good from it), indésirable. */
   'mail.act': { params: { accountId: string; folder: string; uids: number[]; action: MailAction; target?: string }; result: MailActionResult };
   /** « Annuler »: reverse an action (the inverse goes through the journal too). */
@@ -414,6 +459,8 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'sync.run',
   'mail.folders',
   'mail.messages',
+  'mail.message',
+  'mail.allowRemoteContent',
   'mail.act',
   'mail.undo',
   'mail.search',

@@ -3,13 +3,14 @@ import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from './accounts-store.js';
 import { MailRepository } from './repository.js';
+import { allowRemoteContent, readMessage } from './message-reader.js';
 import { actionHandlers } from './operations-handlers.js';
 import { searchHandlers } from './search-handlers.js';
 import { outboxHandlers } from './outbox-handlers.js';
 import { composeHandlers } from './compose-handlers.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
   ...actionHandlers,
   ...searchHandlers,
   ...outboxHandlers,
@@ -18,6 +19,8 @@ export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | k
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     return new MailRepository(ctx.db).folderInfos(params.accountId);
   },
+  'mail.message': (ctx, params) => readMessage(ctx, params),
+  'mail.allowRemoteContent': (ctx, params) => allowRemoteContent(ctx, params),
   'mail.messages': (ctx, params) => {
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     if (typeof params.folder !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));

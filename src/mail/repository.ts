@@ -68,6 +68,18 @@ export interface LocalMessageRef {
   flags: string[];
 }
 
+/** A stored message as the reader needs it (see message-reader.ts). */
+export interface StoredMessageForReading {
+  folderId: number;
+  uid: number;
+  messageId: string | null;
+  fromAddr: string | null;
+  flags: string[];
+  /** Relative to the blobs folder, null until the source was fetched. */
+  bodyPath: string | null;
+  size: number;
+}
+
 interface FolderRow {
   id: number;
   account_id: string;
@@ -310,6 +322,36 @@ export class MailRepository {
          FROM mail_messages m WHERE m.id = ?`,
       )
       .run(bodyText, row.id);
+  }
+
+  // ---------------------------------------------------------------- reading (see message-reader.ts)
+
+  /** What the reader needs of one stored message, or null when it is not in the store. */
+  messageForReading(accountId: string, folderPath: string, uid: number): StoredMessageForReading | null {
+    const row = this.db
+      .prepare(
+        `SELECT m.folder_id AS folderId, m.uid, m.message_id AS messageId, m.from_addr AS fromAddr, m.flags_json AS flagsJson,
+           m.body_path AS bodyPath, m.size
+         FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id
+         WHERE f.account_id = ? AND f.path = ? AND m.uid = ?`,
+      )
+      .get(accountId, folderPath, uid) as (Omit<StoredMessageForReading, 'flags'> & { flagsJson: string }) | undefined;
+    if (!row) return null;
+    const { flagsJson, ...rest } = row;
+    return { ...rest, flags: JSON.parse(flagsJson) as string[] };
+  }
+
+  /** True when the user allowed remote content for one of these (scope, key) pairs. */
+  isRemoteContentAllowed(accountId: string, keys: { scope: 'message' | 'sender'; key: string }[]): boolean {
+    const stmt = this.db.prepare('SELECT 1 FROM mail_remote_content WHERE account_id = ? AND scope = ? AND key = ?');
+    return keys.some((k) => k.key !== '' && stmt.get(accountId, k.scope, k.key) !== undefined);
+  }
+
+  /** Remember « Afficher les images » for a message or « Toujours pour cet expéditeur ». */
+  allowRemoteContent(accountId: string, scope: 'message' | 'sender', key: string): void {
+    this.db
+      .prepare('INSERT INTO mail_remote_content (account_id, scope, key, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING')
+      .run(accountId, scope, key, new Date().toISOString());
   }
 
   // ---------------------------------------------------------------- reads for the API

@@ -1,0 +1,198 @@
+/**
+ * Reading a message: its source from the local blob when cached, else fetched from the server on
+ * demand (and then kept as a blob and indexed for search); MIME parsing, HTML sanitising, the
+ * user's « Afficher les images » choices.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { MessagePartInfo, MessageView, RemoteContentScope } from '../api/contract.js';
+import { OstalError } from '../api/errors.js';
+import type { CoreContext } from '../core.js';
+import { t } from '../i18n/index.js';
+import { getAccountRow, loadMailAccount } from './accounts-store.js';
+import { isConnectivityError, imapErrorToOstal } from './errors.js';
+import { sanitizeMailHtml } from './html-sanitizer.js';
+import { connectImap, parseImapUrl } from './imap-client.js';
+import { htmlToText, parseMessage, type ParsedMessage } from './mime.js';
+import { MailRepository, type StoredMessageForReading } from './repository.js';
+
+/** Inline images larger than this are not embedded as data: URLs (they stay listed as parts). */
+export const INLINE_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+/** Total of inline images embedded in one message. */
+export const INLINE_IMAGES_TOTAL_MAX_BYTES = 10 * 1024 * 1024;
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/gif', 'image/jpeg', 'image/jpg', 'image/webp', 'image/bmp']);
+/** Time allowed to reach the server when a message must be fetched on demand. */
+const ON_DEMAND_TIMEOUT_MS = 8000;
+
+export interface MessageRef {
+  accountId: string;
+  folder: string;
+  uid: number;
+}
+
+function checkRef(ctx: CoreContext, params: Partial<MessageRef> | undefined): MessageRef {
+  if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+  if (typeof params.folder !== 'string' || !Number.isInteger(params.uid)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  return { accountId: params.accountId, folder: params.folder, uid: params.uid! };
+}
+
+function findStored(repo: MailRepository, ref: MessageRef): StoredMessageForReading {
+  const stored = repo.messageForReading(ref.accountId, ref.folder, ref.uid);
+  if (!stored) throw new OstalError('not_found', t('mail.reader.messageNotFound'));
+  return stored;
+}
+
+/** The key of a message for the « Afficher les images » choice: its Message-ID, which survives moves. */
+function messageKey(stored: StoredMessageForReading): string {
+  return stored.messageId ?? `folder:${stored.folderId}:uid:${stored.uid}`;
+}
+
+/** Write a source content-addressed under blobs/mail/<account>/ (tmp file then rename); returns the path relative to the blobs folder. */
+export function storeMessageSource(blobsDir: string, accountId: string, source: Buffer): string {
+  const dir = path.join(blobsDir, 'mail', accountId);
+  fs.mkdirSync(dir, { recursive: true });
+  const name = crypto.createHash('sha256').update(source).digest('hex') + '.eml';
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) {
+    const tmp = path.join(dir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+    fs.writeFileSync(tmp, source, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  return path.join('mail', accountId, name);
+}
+
+function readCachedSource(ctx: CoreContext, stored: StoredMessageForReading): Buffer | null {
+  if (!stored.bodyPath) return null;
+  try {
+    return fs.readFileSync(path.join(ctx.blobsDir, stored.bodyPath));
+  } catch {
+    return null; // the blob vanished: fetch it again
+  }
+}
+
+/** Fetch a message source from the server, store it as a blob and index its text. French 'offline' error when the server cannot be reached. */
+async function fetchSource(ctx: CoreContext, ref: MessageRef, stored: StoredMessageForReading, repo: MailRepository): Promise<Buffer> {
+  const row = getAccountRow(ctx, ref.accountId)!;
+  // The last probe or sync found the server unreachable: answer at once rather than after a timeout.
+  if (ctx.runtime.get(`account:${row.id}:online`) === false) {
+    throw new OstalError('offline', t('mail.reader.notDownloaded'));
+  }
+  const account = await loadMailAccount(ctx, row);
+  const endpoint = parseImapUrl(account.settings.imap);
+  let source: Buffer | undefined;
+  try {
+    const client = await connectImap(account, { log: ctx.log, timeoutMs: ON_DEMAND_TIMEOUT_MS });
+    try {
+      const lock = await client.getMailboxLock(ref.folder, { readOnly: true });
+      try {
+        const msg = await client.fetchOne(String(ref.uid), { uid: true, source: true }, { uid: true });
+        source = msg && msg.source ? msg.source : undefined;
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  } catch (err) {
+    const mapped = err instanceof OstalError ? err : imapErrorToOstal(err, endpoint.host, endpoint.port);
+    if (isConnectivityError(mapped)) throw new OstalError('offline', t('mail.reader.notDownloaded'), { cause: err });
+    throw mapped;
+  }
+  if (!source) throw new OstalError('not_found', t('mail.reader.messageNotFound'));
+  const bodyPath = storeMessageSource(ctx.blobsDir, ref.accountId, source);
+  repo.setBodyPath(stored.folderId, stored.uid, bodyPath);
+  return source;
+}
+
+function toDataUrl(mimeType: string, content: Uint8Array): string {
+  return `data:${mimeType === 'image/jpg' ? 'image/jpeg' : mimeType};base64,${Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('base64')}`;
+}
+
+/** Inline images of a message as data: URLs by Content-ID, within the size caps. */
+export function inlineImagesOf(parsed: ParsedMessage): Map<string, string> {
+  const out = new Map<string, string>();
+  let total = 0;
+  for (const part of parsed.parts) {
+    if (!part.contentId || !INLINE_IMAGE_TYPES.has(part.mimeType) || part.size > INLINE_IMAGE_MAX_BYTES) continue;
+    if (total + part.size > INLINE_IMAGES_TOTAL_MAX_BYTES) continue;
+    total += part.size;
+    out.set(part.contentId, toDataUrl(part.mimeType, part.content));
+  }
+  return out;
+}
+
+/** Text indexed for search: the plain text and the attachment names. */
+function searchText(parsed: ParsedMessage, text: string): string {
+  const names = parsed.parts.map((p) => p.filename ?? '').filter(Boolean).join(' ');
+  return `${text}\n${names}`.slice(0, 200_000);
+}
+
+/** Build the view of a parsed message (pure; exported for tests). */
+export function buildMessageView(ref: MessageRef, parsed: ParsedMessage, opts: { flags: string[]; remoteContentAllowed: boolean }): MessageView {
+  const sanitized = parsed.html !== null ? sanitizeMailHtml(parsed.html, { allowRemote: opts.remoteContentAllowed, inlineImages: inlineImagesOf(parsed) }) : null;
+  const text = parsed.text ?? (parsed.html !== null ? htmlToText(parsed.html) : '');
+  const attachments: MessagePartInfo[] = parsed.parts.map((p) => ({
+    id: p.id,
+    filename: p.filename,
+    mimeType: p.mimeType,
+    size: p.size,
+    inline: p.inline,
+    contentId: p.contentId,
+  }));
+  return {
+    accountId: ref.accountId,
+    folder: ref.folder,
+    uid: ref.uid,
+    messageId: parsed.messageId,
+    subject: parsed.subject,
+    from: parsed.from,
+    to: parsed.to,
+    cc: parsed.cc,
+    replyTo: parsed.replyTo,
+    date: parsed.date,
+    text,
+    html: sanitized?.html ?? null,
+    hasRemoteContent: sanitized?.hasRemoteContent ?? false,
+    remoteContentAllowed: opts.remoteContentAllowed,
+    attachments,
+    flags: opts.flags,
+    notice: parsed.malformed ? t('mail.reader.malformed') : null,
+  };
+}
+
+/** `mail.message`: open a message for reading. */
+export async function readMessage(ctx: CoreContext, params: Partial<MessageRef> | undefined): Promise<MessageView> {
+  const ref = checkRef(ctx, params);
+  const repo = new MailRepository(ctx.db);
+  const stored = findStored(repo, ref);
+  let source = readCachedSource(ctx, stored);
+  const fetched = source === null;
+  if (source === null) source = await fetchSource(ctx, ref, stored, repo);
+  const parsed = await parseMessage(source);
+  const sender = (parsed.from?.address || stored.fromAddr || '').toLowerCase();
+  const allowed = repo.isRemoteContentAllowed(ref.accountId, [
+    { scope: 'message', key: messageKey(stored) },
+    { scope: 'sender', key: sender },
+  ]);
+  const view = buildMessageView(ref, parsed, { flags: stored.flags, remoteContentAllowed: allowed });
+  if (fetched) repo.indexBody(stored.folderId, stored.uid, searchText(parsed, view.text));
+  return view;
+}
+
+/** `mail.allowRemoteContent`: remember « Afficher les images » for the message or its sender. */
+export function allowRemoteContent(ctx: CoreContext, params: (Partial<MessageRef> & { scope?: RemoteContentScope }) | undefined): { allowed: true } {
+  const ref = checkRef(ctx, params);
+  const scope = params?.scope;
+  if (scope !== 'message' && scope !== 'sender') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  const repo = new MailRepository(ctx.db);
+  const stored = findStored(repo, ref);
+  if (scope === 'sender') {
+    const sender = (stored.fromAddr ?? '').toLowerCase();
+    if (!sender) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    repo.allowRemoteContent(ref.accountId, 'sender', sender);
+  } else {
+    repo.allowRemoteContent(ref.accountId, 'message', messageKey(stored));
+  }
+  return { allowed: true };
+}
