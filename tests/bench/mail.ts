@@ -97,7 +97,7 @@ export async function benchMail(args: string[]): Promise<void> {
     const notmuchTimes = queries.map((q) => timed(() => notmuch('search', '--output=messages', '--limit=50', q)));
 
     // --- Ostal: its own process, started like the app (trusting the servers' CA through NODE_EXTRA_CA_CERTS)
-    const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'mail-ostal.ts')], {
+    const child = spawnSync(process.execPath, [...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'mail-ostal.ts')], {
       input: JSON.stringify({ profileDir: path.join(work, 'ostal-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, queries }),
       env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
       encoding: 'utf8',
