@@ -7,8 +7,12 @@
  *   ostal account remove --email E
  *   ostal sync [--account E] [--only mail|calendar|contacts|files]
  *   ostal status [--json]
+ *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
+ *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   Every command takes --profile DIR (else OSTAL_PROFILE, else the OS default).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AccountSummary, ApiError, MethodName, Params, Result, ServerSettings, SyncScope } from '../api/contract.js';
 import { OstalError } from '../api/errors.js';
@@ -71,6 +75,14 @@ function parse(argv: string[]) {
         username: { type: 'string' },
         account: { type: 'string' },
         only: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string', multiple: true },
+        cc: { type: 'string', multiple: true },
+        bcc: { type: 'string', multiple: true },
+        subject: { type: 'string' },
+        'body-file': { type: 'string' },
+        attach: { type: 'string', multiple: true },
+        folder: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -186,6 +198,10 @@ async function run(argv: string[], io: Io): Promise<number> {
           }
         return 0;
       });
+    case 'mail send':
+      return mailSend(v, io, withCore);
+    case 'mail list':
+      return mailList(v, io, withCore);
     default:
       throw new UsageError(cliText('unknownCommand', { command: positionals.join(' ') }));
   }
@@ -193,7 +209,7 @@ async function run(argv: string[], io: Io): Promise<number> {
 
 type Caller = <M extends MethodName>(method: M, params: Params<M>) => Promise<Result<M>>;
 
-function manualSettings(v: Record<string, string | boolean | undefined>): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> {
+function manualSettings(v: Record<string, string | string[] | boolean | undefined>): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> {
   const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> = {};
   for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] as const) {
     const value = v[key];
@@ -212,4 +228,70 @@ async function findAccount(call: Caller, email: string): Promise<AccountSummary>
 /** `account list --json`: stable fields for IT scripts. */
 function publicAccount(a: AccountSummary) {
   return { id: a.id, email: a.email, name: a.name, settings: a.settings, online: a.online, lastSync: a.lastSync, pendingOperations: a.pendingOperations };
+}
+
+type WithCore = <T>(fn: (call: Caller, core: Core) => Promise<T>) => Promise<T>;
+type CliValues = ReturnType<typeof parse>['values'];
+
+/** `mail send`: through the Boîte d'envoi (durable first), then one send attempt waited for. */
+async function mailSend(v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  if (!v.from) throw new UsageError(cliText('missingOption', { option: '--from' }));
+  if (!v.to?.length && !v.cc?.length && !v.bcc?.length) throw new UsageError(cliText('missingOption', { option: '--to' }));
+  if (v.subject === undefined) throw new UsageError(cliText('missingOption', { option: '--subject' }));
+  if (!v['body-file']) throw new UsageError(cliText('missingOption', { option: '--body-file' }));
+  let text: string;
+  try {
+    text = await fs.promises.readFile(v['body-file'], 'utf8');
+  } catch {
+    throw new UsageError(cliText('fileUnreadable', { file: v['body-file'] }));
+  }
+  for (const file of v.attach ?? []) {
+    if (!fs.existsSync(file)) throw new UsageError(cliText('fileUnreadable', { file }));
+  }
+  return withCore(async (call) => {
+    const account = await findAccount(call, v.from!);
+    const queued = await call('mail.send', {
+      accountId: account.id,
+      to: v.to ?? [],
+      cc: v.cc ?? [],
+      bcc: v.bcc ?? [],
+      subject: v.subject!,
+      text,
+      attachments: (v.attach ?? []).map((file) => ({ filename: path.basename(file), path: path.resolve(file) })),
+    });
+    const after = await call('mail.outbox.drain', { accountId: account.id, ignoreBackoff: true });
+    const entry = after.find((e) => e.id === queued.id) ?? queued;
+    if (v.json) io.out(JSON.stringify(entry, null, 2));
+    if (entry.state === 'sent') {
+      io.err(cliText('mailSent', { to: [...entry.to, ...entry.cc, ...entry.bcc].join(', '), messageId: entry.messageId }));
+      return 0;
+    }
+    if (entry.state === 'queued') io.err(cliText('mailStillQueued', { message: entry.lastError ?? '' }));
+    else io.err(cliText('mailSendFailed', { message: entry.lastError ?? '' }));
+    return 1;
+  });
+}
+
+/** `mail list`: the messages of a folder as the local store has them (filled by `ostal sync`), newest first. */
+async function mailList(v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  if (!v.folder) throw new UsageError(cliText('folderRequired'));
+  return withCore(async (call) => {
+    let account: AccountSummary;
+    if (v.account) account = await findAccount(call, v.account);
+    else {
+      const accounts = await call('accounts.list', {});
+      if (accounts.length === 0) throw new OstalError('not_found', cliText('noAccount'));
+      if (accounts.length > 1) throw new UsageError(cliText('accountRequired'));
+      account = accounts[0];
+    }
+    const messages: Result<'mail.messages'> = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await call('mail.messages', { accountId: account.id, folder: v.folder!, offset, limit: 1000 });
+      messages.push(...page);
+      if (page.length < 1000) break;
+    }
+    if (v.json) io.out(JSON.stringify(messages, null, 2));
+    else for (const m of messages) io.out(`${m.uid}\t${m.date ?? ''}\t${m.from?.address ?? ''}\t${m.subject}`);
+    return 0;
+  });
 }
