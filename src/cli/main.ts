@@ -7,6 +7,7 @@
  *   ostal account remove --email E
  *   ostal sync [--account E] [--only mail|calendar|contacts|files]
  *   ostal status [--json]
+ *   ostal mail search QUERY [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:)
  *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   Every command takes --profile DIR (else OSTAL_PROFILE, else the OS default).
@@ -202,6 +203,18 @@ async function run(argv: string[], io: Io): Promise<number> {
       return mailSend(v, io, withCore);
     case 'mail list':
       return mailList(v, io, withCore);
+    case 'mail search': {
+      const query = positionals.slice(2).join(' ').trim();
+      if (!query) throw new UsageError(cliText('missingQuery'));
+      return withCore(async (call) => {
+        const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+        const hits = await call('mail.search', { query, accountId, limit: 200 });
+        if (v.json) io.out(JSON.stringify(hits, null, 2));
+        else if (hits.length === 0) io.out(cliText('searchNothing'));
+        else for (const m of hits) io.out(`${m.date ?? ''}\t${m.folder}\t${m.from?.address ?? ''}\t${m.subject}`);
+        return 0;
+      });
+    }
     default:
       throw new UsageError(cliText('unknownCommand', { command: positionals.join(' ') }));
   }
