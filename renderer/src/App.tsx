@@ -10,6 +10,7 @@ import { ConnectionLostBanner, StatusArea, useAppStatus } from './components/Sta
 import { AgendaView } from './views/AgendaView';
 import { ContactsView } from './views/ContactsView';
 import { CourrierView } from './views/CourrierView';
+import { ComposeProvider } from './views/courrier/compose-context';
 import { FichiersView } from './views/FichiersView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { VisioView } from './views/VisioView';
@@ -136,7 +137,9 @@ export function App() {
               onCancel={() => setAddingAccount(false)}
             />
           ) : current === 'courrier' ? (
-            <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+            <ComposeProvider accounts={accounts.data}>
+              <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+            </ComposeProvider>
           ) : current === 'agenda' ? (
             <AgendaView />
           ) : current === 'contacts' ? (

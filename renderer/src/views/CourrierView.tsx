@@ -8,12 +8,17 @@ import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
 import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-tree';
 import { formatListDate, formatLongDate, formatSentenceTime } from '../lib/format';
+import { useCompose } from './courrier/compose-context';
+import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 
 export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSummary[]; onOpenSettings(): void }) {
   const { t } = useTranslation();
   const [accountId, setAccountId] = useState<string>(accounts[0]?.id ?? '');
   const [folderPath, setFolderPath] = useState<string | null>(null);
   const selectId = useId();
+  const { openCompose } = useCompose();
+  const outbox = useOutbox(accountId);
+  const showOutbox = folderPath === OUTBOX_PATH;
 
   useEffect(() => {
     if (!accounts.some((account) => account.id === accountId)) setAccountId(accounts[0]?.id ?? '');
@@ -65,6 +70,10 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
         ) : (
           <span className="muted account-email">{account.email}</span>
         )}
+        <button type="button" className="button button-primary" data-testid="compose-new" title={t('compose.newMessageShortcut')} onClick={() => openCompose({ accountId })}>
+          <Icon name="plus" />
+          {t('compose.newMessage')}
+        </button>
         <SyncButton accountId={accountId} only="mail" />
       </PageHeader>
       {folders.error ? <ErrorAlert message={folders.error.message} /> : null}
@@ -77,9 +86,11 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
       {folderList.length > 0 ? (
         <div className="mail-panes">
           <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
-            <FolderTree nodes={buildFolderTree(folderList)} selectedPath={selected?.path ?? null} onSelect={setFolderPath} />
+            <FolderTree nodes={buildFolderTree(folderList)} selectedPath={showOutbox ? null : (selected?.path ?? null)} onSelect={setFolderPath} />
+            {outbox && outbox.length > 0 ? <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} /> : null}
           </nav>
-          {selected ? <MessageList accountId={accountId} folder={selected} /> : <div className="message-pane" />}
+          {showOutbox ? <OutboxView accountId={accountId} /> : null}
+          {showOutbox ? null : selected ? <MessageList accountId={accountId} folder={selected} /> : <div className="message-pane" />}
         </div>
       ) : null}
     </section>

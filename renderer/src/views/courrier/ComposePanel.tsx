@@ -1,0 +1,314 @@
+/** The composer: a dialog to write a new message, a reply or a forward; local draft every few seconds; sent through the Boîte d'envoi. */
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AccountSummary, OutgoingAttachment } from '../../../../src/api/contract';
+import { ApiCallError } from '../../api/client';
+import { useClient } from '../../api/react';
+import { Busy, ErrorAlert } from '../../components/common';
+import { Icon } from '../../components/icons';
+import { formatClockTime, formatSize } from '../../lib/format';
+import type { ComposeRequest } from './compose-context';
+import { LARGE_ATTACHMENTS_BYTES, invalidRecipients, splitRecipients } from './compose-fields';
+import './compose.css';
+
+interface Attachment extends OutgoingAttachment {
+  size: number;
+}
+
+const DRAFT_INTERVAL_MS = 5000;
+
+function readAsBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
+
+export function ComposePanel({ accounts, request, onClose }: { accounts: AccountSummary[]; request: ComposeRequest; onClose(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const id = useId();
+  const mode = request.mode ?? 'new';
+  const [accountId, setAccountId] = useState(request.accountId && accounts.some((a) => a.id === request.accountId) ? request.accountId : accounts[0].id);
+  const [to, setTo] = useState('');
+  const [cc, setCc] = useState('');
+  const [bcc, setBcc] = useState('');
+  const [showBcc, setShowBcc] = useState(false);
+  const [subject, setSubject] = useState('');
+  const [text, setText] = useState('');
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [threading, setThreading] = useState<{ inReplyTo: string | null; references: string[] }>({ inReplyTo: null, references: [] });
+  const [preparing, setPreparing] = useState(mode !== 'new');
+  const [error, setError] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [draftId, setDraftId] = useState<string | null>(null);
+  const [savedAt, setSavedAt] = useState<string | null>(null);
+  const dirty = useRef(false);
+  const firstField = useRef<HTMLInputElement>(null);
+  const bodyField = useRef<HTMLTextAreaElement>(null);
+
+  // Répondre / Transférer: fields prepared by the core from the stored original.
+  useEffect(() => {
+    if (mode === 'new' || !request.accountId || !request.folder || request.uid === undefined) {
+      setPreparing(false);
+      return;
+    }
+    let current = true;
+    client.call('mail.compose.prepare', { accountId: request.accountId, folder: request.folder, uid: request.uid, mode }).then(
+      (draft) => {
+        if (!current) return;
+        setTo(draft.to.join(', '));
+        setCc(draft.cc.join(', '));
+        setSubject(draft.subject);
+        setText(draft.text);
+        setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
+        setAttachments(draft.attachments.map((a) => ({ ...a, size: a.contentBase64 ? Math.floor((a.contentBase64.length * 3) / 4) : 0 })));
+        setPreparing(false);
+      },
+      (err: unknown) => {
+        if (!current) return;
+        setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+        setPreparing(false);
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, mode, request.accountId, request.folder, request.uid, t]);
+
+  useEffect(() => {
+    if (preparing) return;
+    if (mode === 'reply' || mode === 'replyAll') {
+      bodyField.current?.focus();
+      bodyField.current?.setSelectionRange(0, 0);
+    } else firstField.current?.focus();
+  }, [preparing, mode]);
+
+  const fields = useCallback(
+    () => ({
+      accountId,
+      to: splitRecipients(to),
+      cc: splitRecipients(cc),
+      bcc: splitRecipients(bcc),
+      subject,
+      text,
+      inReplyTo: threading.inReplyTo,
+      references: threading.references,
+    }),
+    [accountId, to, cc, bcc, subject, text, threading],
+  );
+
+  // Local draft every few seconds while something changed.
+  const latest = useRef(fields);
+  latest.current = fields;
+  const draftRef = useRef<string | null>(null);
+  draftRef.current = draftId;
+  const sendingRef = useRef(false);
+  sendingRef.current = sending;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (!dirty.current || sendingRef.current) return;
+      dirty.current = false;
+      client.call('mail.draft.save', { ...latest.current(), ...(draftRef.current ? { id: draftRef.current } : {}) }).then(
+        (saved) => {
+          setDraftId(saved.id);
+          setSavedAt(saved.savedAt);
+        },
+        () => {
+          dirty.current = true;
+        },
+      );
+    }, DRAFT_INTERVAL_MS);
+    return () => clearInterval(timer);
+  }, [client]);
+
+  const change = <T,>(setter: (value: T) => void) => (value: T) => {
+    dirty.current = true;
+    setter(value);
+  };
+
+  const totalSize = attachments.reduce((sum, a) => sum + a.size, 0);
+
+  async function addFiles(files: FileList | null) {
+    if (!files) return;
+    const added: Attachment[] = [];
+    for (const file of Array.from(files)) {
+      try {
+        added.push({ filename: file.name, contentBase64: await readAsBase64(file), contentType: file.type || undefined, size: file.size });
+      } catch {
+        setError(t('compose.fileUnreadable', { name: file.name }));
+      }
+    }
+    dirty.current = true;
+    setAttachments((list) => [...list, ...added]);
+  }
+
+  async function send(event?: FormEvent) {
+    event?.preventDefault();
+    if (sending) return;
+    const f = fields();
+    const invalid = invalidRecipients([...f.to, ...f.cc, ...f.bcc]);
+    if (invalid.length) {
+      setError(t('compose.invalidRecipients', { list: invalid.join(', ') }));
+      return;
+    }
+    if (f.to.length + f.cc.length + f.bcc.length === 0) {
+      setError(t('compose.noRecipient'));
+      return;
+    }
+    setSending(true);
+    setError(null);
+    try {
+      await client.call('mail.send', {
+        ...f,
+        attachments: attachments.map(({ filename, contentBase64, contentType }) => ({ filename, contentBase64, contentType })),
+        ...(draftId ? { draftId } : {}),
+      });
+      onClose();
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      setSending(false);
+    }
+  }
+
+  function cancel() {
+    if (draftId) void client.call('mail.outbox.discard', { id: draftId }).catch(() => undefined);
+    onClose();
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if ((event.ctrlKey || event.metaKey) && event.key === 'Enter') {
+      event.preventDefault();
+      void send();
+    } else if (event.key === 'Escape') {
+      event.preventDefault();
+      cancel();
+    }
+  }
+
+  const title =
+    mode === 'reply' || mode === 'replyAll' ? t('compose.titleReply') : mode === 'forward' || mode === 'forwardAsAttachment' ? t('compose.titleForward') : t('compose.titleNew');
+
+  return (
+    <div className="compose-backdrop">
+      <section className="compose-panel" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} data-testid="compose" onKeyDown={onKeyDown}>
+        <div className="compose-head">
+          <h2 id={`${id}-title`}>{title}</h2>
+          {savedAt ? (
+            <span className="muted compose-saved" role="status">
+              {t('compose.draftSaved', { time: formatClockTime(savedAt) })}
+            </span>
+          ) : null}
+        </div>
+        {preparing ? <Busy text={t('compose.preparing')} /> : null}
+        <form className="compose-form" onSubmit={(e) => void send(e)} noValidate>
+          <div className="compose-row">
+            <label htmlFor={`${id}-from`}>{t('compose.from')}</label>
+            <select id={`${id}-from`} value={accountId} onChange={(e) => change(setAccountId)(e.target.value)} disabled={accounts.length < 2}>
+              {accounts.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name ? t('compose.fromOption', { name: a.name, email: a.email }) : a.email}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="compose-row">
+            <label htmlFor={`${id}-to`}>{t('compose.to')}</label>
+            <input
+              id={`${id}-to`}
+              ref={firstField}
+              type="text"
+              inputMode="email"
+              autoComplete="off"
+              data-testid="compose-to"
+              value={to}
+              onChange={(e) => change(setTo)(e.target.value)}
+              aria-describedby={`${id}-recipients-hint`}
+            />
+          </div>
+          <div className="compose-row">
+            <label htmlFor={`${id}-cc`}>{t('compose.cc')}</label>
+            <input id={`${id}-cc`} type="text" inputMode="email" autoComplete="off" data-testid="compose-cc" value={cc} onChange={(e) => change(setCc)(e.target.value)} />
+            {!showBcc ? (
+              <button type="button" className="link-button" onClick={() => setShowBcc(true)}>
+                {t('compose.showBcc')}
+              </button>
+            ) : null}
+          </div>
+          {showBcc ? (
+            <div className="compose-row">
+              <label htmlFor={`${id}-bcc`}>{t('compose.bcc')}</label>
+              <input id={`${id}-bcc`} type="text" inputMode="email" autoComplete="off" data-testid="compose-bcc" value={bcc} onChange={(e) => change(setBcc)(e.target.value)} />
+            </div>
+          ) : null}
+          <p className="hint" id={`${id}-recipients-hint`}>
+            {t('compose.recipientsHint')}
+          </p>
+          <div className="compose-row">
+            <label htmlFor={`${id}-subject`}>{t('compose.subject')}</label>
+            <input id={`${id}-subject`} type="text" data-testid="compose-subject" value={subject} onChange={(e) => change(setSubject)(e.target.value)} />
+          </div>
+          <label htmlFor={`${id}-body`} className="visually-hidden">
+            {t('compose.body')}
+          </label>
+          <textarea id={`${id}-body`} ref={bodyField} className="compose-body" data-testid="compose-body" value={text} onChange={(e) => change(setText)(e.target.value)} />
+          <div className="compose-attachments">
+            <label className="button button-quiet compose-attach">
+              <Icon name="attachment" />
+              {t('compose.attach')}
+              <input
+                type="file"
+                multiple
+                className="visually-hidden"
+                data-testid="compose-file"
+                onChange={(e) => {
+                  void addFiles(e.target.files);
+                  e.target.value = '';
+                }}
+              />
+            </label>
+            {attachments.length > 0 ? (
+              <ul className="attachment-list" aria-label={t('compose.attachmentsLabel')}>
+                {attachments.map((a, index) => (
+                  <li key={`${a.filename}-${index}`} data-testid="compose-attachment">
+                    <Icon name="file" />
+                    <span className="attachment-name">{a.filename}</span>
+                    <span className="muted">{formatSize(a.size)}</span>
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-label={t('compose.removeAttachmentFor', { name: a.filename })}
+                      onClick={() => {
+                        dirty.current = true;
+                        setAttachments((list) => list.filter((_, i) => i !== index));
+                      }}
+                    >
+                      {t('compose.removeAttachment')}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {totalSize > LARGE_ATTACHMENTS_BYTES ? (
+              <p className="notice compose-size-warning" role="status" data-testid="compose-size-warning">
+                <Icon name="warning" />
+                {t('compose.largeAttachments', { size: formatSize(totalSize) })}
+              </p>
+            ) : null}
+          </div>
+          {error ? <ErrorAlert message={error} testId="compose-error" /> : null}
+          <div className="form-actions compose-actions">
+            <button type="submit" className="button button-primary" disabled={sending || preparing} data-testid="compose-send" title={t('compose.sendShortcut')}>
+              {sending ? t('compose.sending') : t('compose.send')}
+            </button>
+            <button type="button" className="button" onClick={cancel} data-testid="compose-cancel">
+              {t('compose.cancel')}
+            </button>
+          </div>
+        </form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Opening the composer from anywhere in Courrier: `useCompose().openCompose({...})`.
+ *   - New message: `openCompose()` or `openCompose({ accountId })`.
+ *   - Répondre / Répondre à tous / Transférer: `openCompose({ mode: 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment', accountId, folder, uid })`:
+ *     the fields come from `mail.compose.prepare`.
+ * Ctrl+N opens a new message while the provider is mounted.
+ */
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { AccountSummary, ComposeMode } from '../../../../src/api/contract';
+import { ComposePanel } from './ComposePanel';
+
+export interface ComposeRequest {
+  mode?: 'new' | ComposeMode;
+  accountId?: string;
+  folder?: string;
+  uid?: number;
+}
+
+interface ComposeContextValue {
+  openCompose(request?: ComposeRequest): void;
+  closeCompose(): void;
+  isOpen: boolean;
+}
+
+const ComposeContext = createContext<ComposeContextValue | null>(null);
+
+export function useCompose(): ComposeContextValue {
+  const value = useContext(ComposeContext);
+  if (!value) throw new Error('useCompose outside ComposeProvider');
+  return value;
+}
+
+export function ComposeProvider({ accounts, children }: { accounts: AccountSummary[]; children: ReactNode }) {
+  const [request, setRequest] = useState<(ComposeRequest & { key: number }) | null>(null);
+  const openCompose = useCallback((r: ComposeRequest = {}) => setRequest({ ...r, key: Date.now() }), []);
+  const closeCompose = useCallback(() => setRequest(null), []);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if ((event.ctrlKey || event.metaKey) && !event.shiftKey && !event.altKey && event.key.toLowerCase() === 'n') {
+        event.preventDefault();
+        setRequest((current) => current ?? { mode: 'new', key: Date.now() });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const value = useMemo(() => ({ openCompose, closeCompose, isOpen: request !== null }), [openCompose, closeCompose, request]);
+  return (
+    <ComposeContext.Provider value={value}>
+      {children}
+      {request && accounts.length > 0 ? <ComposePanel key={request.key} accounts={accounts} request={request} onClose={closeCompose} /> : null}
+    </ComposeContext.Provider>
+  );
+}
