@@ -36,7 +36,7 @@ const COMMON_ATTRIBUTES = ['dir', 'lang', 'title', 'align', 'valign', 'width', '
 
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   '*': COMMON_ATTRIBUTES,
-  a: ['href', 'rel'],
+  a: ['href', 'rel', 'title'],
   img: ['src', 'srcset', 'alt', 'border', 'hspace', 'vspace'],
   font: ['face', 'size', 'color'],
   table: ['border', 'cellpadding', 'cellspacing', 'summary', 'background', 'frame', 'rules'],
@@ -110,7 +110,11 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
         for (const [k, v] of Object.entries(attribs)) if (k !== 'target' && k !== 'rel') out[k] = v;
         // Only absolute web and mail addresses: a relative one has no meaning in a message.
         if (out.href !== undefined && !/^\s*(?:https?:\/\/|mailto:)/i.test(out.href)) delete out.href;
-        if (out.href) out.rel = 'noopener noreferrer';
+        if (out.href) {
+          out.rel = 'noopener noreferrer';
+          // The frame cannot navigate: hovering shows the real address.
+          out.title = out.href.trim();
+        }
         return { tagName, attribs: out };
       },
       img: (tagName, attribs) => {

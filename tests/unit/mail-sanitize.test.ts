@@ -68,7 +68,7 @@ describe('hostile-mail corpus: parsed without throwing, sanitised HTML runs and 
   it('event handlers: removed, legitimate link kept with its real address and rel=noopener noreferrer', async () => {
     const { html } = sanitizeMailHtml((await parseMessage(hostileSource('event-handlers.eml'))).html!, { allowRemote: false });
     const links = elements(html).filter((e) => e.name === 'a');
-    expect(links.map((a) => a.attribs)).toEqual([{ href: 'https://www.service-public.fr/', rel: 'noopener noreferrer' }]);
+    expect(links.map((a) => a.attribs)).toEqual([{ href: 'https://www.service-public.fr/', rel: 'noopener noreferrer', title: 'https://www.service-public.fr/' }]);
   });
 
   it('javascript:, vbscript:, data: and protocol-relative links lose their address; https and mailto keep it', async () => {

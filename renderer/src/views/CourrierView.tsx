@@ -8,6 +8,7 @@ import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
 import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-tree';
 import { formatListDate, formatLongDate, formatSentenceTime } from '../lib/format';
+import { MessageReader } from './courrier/Reader';
 import { useCompose } from './courrier/compose-context';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 
@@ -15,6 +16,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const { t } = useTranslation();
   const [accountId, setAccountId] = useState<string>(accounts[0]?.id ?? '');
   const [folderPath, setFolderPath] = useState<string | null>(null);
+  const [opened, setOpened] = useState<{ accountId: string; folder: string; uid: number } | null>(null);
   const selectId = useId();
   const { openCompose } = useCompose();
   const outbox = useOutbox(accountId);
@@ -32,6 +34,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const selected: FolderInfo | null = folderList.find((folder) => folder.path === folderPath) ?? defaultFolder(folderList);
 
   const account = accounts.find((a) => a.id === accountId);
+  const openUid = opened && selected && opened.accountId === accountId && opened.folder === selected.path ? opened.uid : null;
 
   if (!account) {
     return (
@@ -84,13 +87,18 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
         </EmptyState>
       ) : null}
       {folderList.length > 0 ? (
-        <div className="mail-panes">
+        <div className={openUid !== null ? 'mail-panes with-reader' : 'mail-panes'}>
           <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
             <FolderTree nodes={buildFolderTree(folderList)} selectedPath={showOutbox ? null : (selected?.path ?? null)} onSelect={setFolderPath} />
             {outbox && outbox.length > 0 ? <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} /> : null}
           </nav>
           {showOutbox ? <OutboxView accountId={accountId} /> : null}
-          {showOutbox ? null : selected ? <MessageList accountId={accountId} folder={selected} /> : <div className="message-pane" />}
+          {showOutbox ? null : selected ? (
+            <MessageList accountId={accountId} folder={selected} openUid={openUid} onOpen={(uid) => setOpened({ accountId, folder: selected.path, uid })} />
+          ) : (
+            <div className="message-pane" />
+          )}
+          {!showOutbox && selected && openUid !== null ? <MessageReader accountId={accountId} folder={selected.path} uid={openUid} /> : null}
         </div>
       ) : null}
     </section>
@@ -144,7 +152,7 @@ function FolderItem({ node, selectedPath, onSelect }: { node: FolderNode; select
   );
 }
 
-function MessageList({ accountId, folder }: { accountId: string; folder: FolderInfo }) {
+function MessageList({ accountId, folder, openUid, onOpen }: { accountId: string; folder: FolderInfo; openUid: number | null; onOpen(uid: number): void }) {
   const { t } = useTranslation();
   const messages = useApiQuery(
     'mail.messages',
@@ -174,7 +182,7 @@ function MessageList({ accountId, folder }: { accountId: string; folder: FolderI
       {list.length > 0 ? (
         <ul className="message-list" aria-labelledby="message-list-title" tabIndex={0} data-testid="message-list">
           {list.map((message) => (
-            <MessageRow key={`${message.folder}:${message.uid}`} message={message} now={now} />
+            <MessageRow key={`${message.folder}:${message.uid}`} message={message} now={now} open={openUid === message.uid} onOpen={() => onOpen(message.uid)} />
           ))}
         </ul>
       ) : null}
@@ -182,13 +190,27 @@ function MessageList({ accountId, folder }: { accountId: string; folder: FolderI
   );
 }
 
-function MessageRow({ message, now }: { message: MessageSummary; now: Date }) {
+function MessageRow({ message, now, open, onOpen }: { message: MessageSummary; now: Date; open: boolean; onOpen(): void }) {
   const { t } = useTranslation();
   const unread = !message.flags.includes('\\Seen');
   const sender = message.from ? message.from.name || message.from.address : t('courrier.unknownSender');
   const fullDate = message.date ? t('courrier.fullDate', { date: formatLongDate(message.date), time: formatSentenceTime(message.date) }) : '';
   return (
-    <li className={unread ? 'message-row unread' : 'message-row'} data-testid="message" data-uid={message.uid}>
+    <li
+      className={unread ? 'message-row unread' : 'message-row'}
+      data-testid="message"
+      data-uid={message.uid}
+      data-open=""
+      tabIndex={0}
+      aria-current={open ? 'true' : undefined}
+      onClick={onOpen}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' || event.key === ' ') {
+          event.preventDefault();
+          onOpen();
+        }
+      }}
+    >
       {unread ? <span className="visually-hidden">{t('courrier.unread')}</span> : null}
       <span className="message-from">{sender}</span>
       <span className="message-subject">{message.subject || t('courrier.noSubject')}</span>

@@ -1,0 +1,220 @@
+/**
+ * Reading pane of Courrier: headers, remote-content bar, attachments and the body.
+ *
+ * The HTML body, already sanitised by the core, is shown in `<iframe sandbox="" srcdoc>` whose
+ * document has its own strict CSP (see reader-document.ts). The sandbox allows nothing: no script,
+ * no same origin, no navigation, no popup. A click on a link inside therefore does nothing; its real
+ * address shows on hover (the core puts it in the link's title). Opening links in the system browser
+ * after confirmation is left for later.
+ */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { Address, MessagePartInfo, MessageView, RemoteContentScope } from '../../../../src/api/contract';
+import { ApiCallError } from '../../api/client';
+import { useApiQuery, useClient } from '../../api/react';
+import { Busy, ErrorAlert } from '../../components/common';
+import { Icon } from '../../components/icons';
+import { formatClockTime, formatLongDate, formatNumber, formatSize } from '../../lib/format';
+import { attachmentKind, readerSrcdoc, type AttachmentKind } from './reader-document';
+import './reader.css';
+
+/** Recipients shown before « et N autres ». */
+const SHOWN_RECIPIENTS = 20;
+
+export function MessageReader({ accountId, folder, uid }: { accountId: string; folder: string; uid: number }) {
+  const { t } = useTranslation();
+  const message = useApiQuery('mail.message', { accountId, folder, uid });
+  const view = message.data;
+  return (
+    <section className="reader-pane" aria-labelledby="reader-subject" data-testid="reader">
+      {message.error ? <ErrorAlert message={message.error.message} testId="reader-error" /> : null}
+      {message.loading && !view ? <Busy text={t('courrier.reader.loading')} /> : null}
+      {view && view.uid === uid ? <MessageContent view={view} onAllowed={message.reload} /> : null}
+    </section>
+  );
+}
+
+function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): void }) {
+  const { t } = useTranslation();
+  const date = view.date ? t('courrier.reader.dateLine', { date: formatLongDate(view.date), time: formatClockTime(view.date) }) : '';
+  const files = view.attachments.filter((a) => !a.inline || !view.html);
+  return (
+    <>
+      <h2 id="reader-subject" className="reader-subject" data-testid="reader-subject">
+        {view.subject || t('courrier.noSubject')}
+      </h2>
+      <dl className="reader-headers" data-testid="reader-headers">
+        <dt>{t('courrier.reader.from')}</dt>
+        <dd>{view.from ? <AddressText address={view.from} /> : t('courrier.unknownSender')}</dd>
+        {view.to.length > 0 ? (
+          <>
+            <dt>{t('courrier.reader.to')}</dt>
+            <dd>
+              <AddressList list={view.to} />
+            </dd>
+          </>
+        ) : null}
+        {view.cc.length > 0 ? (
+          <>
+            <dt>{t('courrier.reader.cc')}</dt>
+            <dd>
+              <AddressList list={view.cc} />
+            </dd>
+          </>
+        ) : null}
+        {date ? (
+          <>
+            <dt>{t('courrier.reader.date')}</dt>
+            <dd>
+              <time dateTime={view.date ?? undefined}>{date}</time>
+            </dd>
+          </>
+        ) : null}
+      </dl>
+      {view.notice ? (
+        <p className="reader-notice" role="note" data-testid="reader-notice">
+          {view.notice}
+        </p>
+      ) : null}
+      {view.hasRemoteContent && !view.remoteContentAllowed ? <RemoteContentBar view={view} onAllowed={onAllowed} /> : null}
+      {files.length > 0 ? <AttachmentList attachments={files} /> : null}
+      <div className="reader-body">
+        {view.html !== null ? (
+          <iframe
+            className="reader-frame"
+            title={t('courrier.reader.frameTitle')}
+            sandbox=""
+            referrerPolicy="no-referrer"
+            srcDoc={readerSrcdoc(view.html, view.remoteContentAllowed)}
+            data-testid="reader-frame"
+            data-remote-allowed={view.remoteContentAllowed ? 'true' : 'false'}
+          />
+        ) : (
+          <pre className="reader-text" data-testid="reader-text">
+            {view.text}
+          </pre>
+        )}
+      </div>
+      {view.html !== null ? <p className="reader-link-hint">{t('courrier.reader.linkHint')}</p> : null}
+    </>
+  );
+}
+
+function AddressText({ address }: { address: Address }) {
+  const { t } = useTranslation();
+  if (!address.name) return <span>{address.address}</span>;
+  return (
+    <span title={address.address}>
+      {address.name} <span className="reader-address">{t('courrier.reader.addressInBrackets', { address: address.address })}</span>
+    </span>
+  );
+}
+
+function AddressList({ list }: { list: Address[] }) {
+  const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const shown = all ? list : list.slice(0, SHOWN_RECIPIENTS);
+  return (
+    <>
+      {shown.map((a, i) => (
+        <span key={`${a.address}-${i}`}>
+          {i > 0 ? t('courrier.reader.listSeparator') : null}
+          <AddressText address={a} />
+        </span>
+      ))}
+      {list.length > shown.length ? (
+        <>
+          {t('courrier.reader.listSeparator')}
+          <button type="button" className="link-button" onClick={() => setAll(true)}>
+            {t('courrier.reader.moreRecipients', { count: list.length - shown.length, shown: formatNumber(list.length - shown.length) })}
+          </button>
+        </>
+      ) : null}
+    </>
+  );
+}
+
+function RemoteContentBar({ view, onAllowed }: { view: MessageView; onAllowed(): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const allow = (scope: RemoteContentScope) => {
+    setBusy(true);
+    setError(null);
+    client.call('mail.allowRemoteContent', { accountId: view.accountId, folder: view.folder, uid: view.uid, scope }).then(
+      () => {
+        setBusy(false);
+        onAllowed();
+      },
+      (err: unknown) => {
+        setBusy(false);
+        setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      },
+    );
+  };
+  return (
+    <div className="reader-remote-bar" role="region" aria-label={t('courrier.reader.remoteLabel')} data-testid="remote-content-bar">
+      <p>{t('courrier.reader.remoteBlocked')}</p>
+      <button type="button" className="button" disabled={busy} onClick={() => allow('message')}>
+        {t('courrier.reader.showImages')}
+      </button>
+      {view.from?.address ? (
+        <button type="button" className="button" disabled={busy} onClick={() => allow('sender')}>
+          {t('courrier.reader.alwaysForSender')}
+        </button>
+      ) : null}
+      {error ? <ErrorAlert message={error} /> : null}
+    </div>
+  );
+}
+
+/** French name of a kind of file (literal keys, so that the i18n check sees them). */
+function kindLabel(kind: AttachmentKind, t: TFunction): string {
+  switch (kind) {
+    case 'image':
+      return t('courrier.reader.kind.image');
+    case 'pdf':
+      return t('courrier.reader.kind.pdf');
+    case 'document':
+      return t('courrier.reader.kind.document');
+    case 'spreadsheet':
+      return t('courrier.reader.kind.spreadsheet');
+    case 'presentation':
+      return t('courrier.reader.kind.presentation');
+    case 'archive':
+      return t('courrier.reader.kind.archive');
+    case 'text':
+      return t('courrier.reader.kind.text');
+    case 'audio':
+      return t('courrier.reader.kind.audio');
+    case 'video':
+      return t('courrier.reader.kind.video');
+    case 'message':
+      return t('courrier.reader.kind.message');
+    case 'calendar':
+      return t('courrier.reader.kind.calendar');
+    default:
+      return t('courrier.reader.kind.other');
+  }
+}
+
+function AttachmentList({ attachments }: { attachments: MessagePartInfo[] }) {
+  const { t } = useTranslation();
+  return (
+    <ul className="reader-attachments" aria-label={t('courrier.reader.attachments', { count: attachments.length })} data-testid="reader-attachments">
+      {attachments.map((a) => {
+        const kind = attachmentKind(a);
+        return (
+          <li key={a.id} className="reader-attachment" data-testid="reader-attachment">
+            <Icon name={kind === 'other' ? 'attachment' : 'file'} />
+            <span className="reader-attachment-name">{a.filename || t('courrier.reader.unnamedAttachment')}</span>
+            <span className="reader-attachment-kind">{kindLabel(kind, t)}</span>
+            <span className="muted">{formatSize(a.size)}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
