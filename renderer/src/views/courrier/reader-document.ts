@@ -6,6 +6,12 @@
  * origin, no navigation, no popup, no form) and its document carries its own CSP, so even a
  * construct that slipped through the sanitiser could neither run nor load anything. Remote images
  * are allowed by that CSP only once the user chose « Afficher les images ».
+ *
+ * Caution: an about:srcdoc document also INHERITS the app's own CSP (src/host/security.ts), and both
+ * policies apply. With the app's `style-src 'self'` and `img-src 'self' data: blob:`, the message's
+ * inline styles (and the base style below) are not applied and allowed remote images still do not
+ * load. Nothing unsafe follows from it (it is stricter), but formatting is lost until either the app
+ * CSP admits `'unsafe-inline'` styles and http(s) images, or the frame gets its own origin.
  */
 import type { MessagePartInfo } from '../../../../src/api/contract';
 
