@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ImapFlow } from 'imapflow';
+import { startServer, stopServer } from '../servers/index.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+let ostal: RunningOstal | undefined;
+test.afterEach(async () => {
+  await ostal?.stop();
+  ostal = undefined;
+});
+
+const stamp = `e2e${Date.now()}`;
+
+async function imap(): Promise<ImapFlow> {
+  const s = servers();
+  const user = s.users[3];
+  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+function raw(subject: string, id: string): string {
+  const s = servers();
+  return [`From: Élodie Durand <elodie@ostal.test>`, `To: ${s.users[3].email}`, `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`, `Message-ID: ${id}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', `Texte de ${subject}.`, ''].join('\r\n');
+}
+
+/** Where each message is on the server and its flags (independent connection). */
+async function serverState(ids: string[]): Promise<Record<string, string[]>> {
+  const client = await imap();
+  const out: Record<string, string[]> = {};
+  try {
+    for (const folder of ['INBOX', 'Archive', 'Trash']) {
+      const lock = await client.getMailboxLock(folder, { readOnly: true });
+      try {
+        for (const id of ids) {
+          const uids = await client.search({ header: { 'message-id': id } }, { uid: true });
+          if (!Array.isArray(uids) || !uids.length) continue;
+          for (const msg of await client.fetchAll(uids.join(','), { uid: true, flags: true }, { uid: true })) {
+            if (msg.flags?.has('\\Deleted')) continue;
+            out[id] = [...(out[id] ?? []), `${folder}${msg.flags?.has('\\Flagged') ? ' suivi' : ''}`];
+          }
+        }
+      } finally {
+        lock.release();
+      }
+    }
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+  return out;
+}
+
+test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussitôt ; au retour du serveur, son état correspond', async ({ page }) => {
+  const s = servers();
+  const ids = { suivi: `<suivi-${stamp}@ostal.test>`, archive: `<archive-${stamp}@ostal.test>`, corbeille: `<corbeille-${stamp}@ostal.test>` };
+  const subjects = { suivi: `Réunion de service ${stamp}`, archive: `Compte rendu ${stamp}`, corbeille: `Publicité ${stamp}` };
+  const client = await imap();
+  try {
+    for (const key of ['suivi', 'archive', 'corbeille'] as const) await client.append('INBOX', raw(subjects[key], ids[key]), ['\\Seen']);
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, s.users[3]);
+  ostal = await startOstal({ profileDir });
+  await page.goto(ostal.url);
+
+  const row = (key: keyof typeof subjects) => page.getByTestId('message').filter({ hasText: subjects[key] });
+  await expect(row('suivi')).toBeVisible({ timeout: 30_000 });
+  const state = page.getByTestId('connection-state');
+  await expect(state).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await expect(page.getByTestId('mail-toolbar')).toBeVisible();
+
+  // Search as you type, accents ignored.
+  await page.getByTestId('mail-search').fill('reunion');
+  const results = page.getByTestId('search-results');
+  await expect(results.getByTestId('message').filter({ hasText: subjects.suivi })).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-recherche.png') });
+  await page.getByTestId('mail-search').fill('');
+  await expect(results).toBeHidden();
+
+  await stopServer(s, 'imap');
+  try {
+    await expect(state).toHaveAttribute('data-state', 'offline', { timeout: 20_000 });
+
+    // Suivre: shows at once.
+    await row('suivi').click();
+    await page.getByTestId('action-flag').click();
+    await expect(row('suivi')).toHaveAttribute('data-flagged', 'true');
+    await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-barre-actions.png') });
+
+    // Déplacer vers… Archives: leaves the list at once, « Annuler » offered.
+    await row('archive').click();
+    await page.getByTestId('action-move').selectOption({ label: 'Archives' });
+    await expect(row('archive')).toHaveCount(0);
+    const toast = page.getByTestId('mail-toast');
+    await expect(toast).toContainText('Message déplacé vers «\u00a0Archives\u00a0».');
+    await expect(toast.getByTestId('toast-undo')).toBeVisible();
+    await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-annuler.png') });
+
+    // Suppr: to the Corbeille at once.
+    await row('corbeille').click();
+    await page.keyboard.press('Delete');
+    await expect(row('corbeille')).toHaveCount(0);
+    await expect(toast).toContainText('Message mis à la corbeille.');
+    await page.getByTestId('folder').filter({ hasText: 'Corbeille' }).click();
+    await expect(row('corbeille')).toBeVisible();
+    await page.getByTestId('folder').filter({ hasText: 'Archives' }).click();
+    await expect(row('archive')).toBeVisible();
+  } finally {
+    await startServer(s, 'imap');
+  }
+
+  await expect(state).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await expect
+    .poll(async () => serverState(Object.values(ids)), { timeout: 30_000 })
+    .toEqual({ [ids.suivi]: ['INBOX suivi'], [ids.archive]: ['Archive'], [ids.corbeille]: ['Trash'] });
+  // The lists converge on the server's UIDs without duplicates.
+  await page.getByTestId('folder').filter({ hasText: 'Archives' }).click();
+  await expect(row('archive')).toHaveCount(1);
+  await expect.poll(async () => Number(await row('archive').getAttribute('data-uid')), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  // « Aide › Raccourcis » with F1.
+  await page.keyboard.press('F1');
+  const dialog = page.getByTestId('shortcuts-dialog');
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('Ctrl+Maj+R');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-raccourcis.png') });
+  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  await expect(dialog).toBeHidden();
+});
