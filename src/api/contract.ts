@@ -415,7 +415,7 @@ export interface Methods {
   /** Send what is due now and wait for the attempt (the CLI and tests; the UI relies on the background loop). */
   'mail.outbox.drain': { params: { accountId?: string; ignoreBackoff?: boolean }; result: OutboxEntry[] };
   /** Fields of a reply or forward of a stored message. */
-  'mail.compose.prepare': { params: { accountId: string; folder: string; uid: number; mode: ComposeMode }; result: ComposeDraft };
+  'mail.compose.prepare': { params: { accountId: string; folder: string; uid: number; mode: ComposeMode; /** IANA zone of the attribution line's time (the user's), default the system's. */ timeZone?: string }; result: ComposeDraft };
   /** Keep a local draft (state 'draft'); returns its id for the next saves. */
   'mail.draft.save': { params: Partial<OutgoingMessage> & { accountId: string; id?: string }; result: { id: string; savedAt: string } };
 

@@ -60,8 +60,15 @@ function addr(a: { name?: string; address?: string } | undefined | null): Addres
 function addrs(list: { name?: string; address?: string; group?: { name?: string; address?: string }[] }[] | undefined): Address[] {
   const out: Address[] = [];
   for (const a of list ?? []) {
-    if (a.group) for (const g of a.group) { const x = addr(g); if (x) out.push(x); }
-    else { const x = addr(a); if (x) out.push(x); }
+    if (a.group)
+      for (const g of a.group) {
+        const x = addr(g);
+        if (x) out.push(x);
+      }
+    else {
+      const x = addr(a);
+      if (x) out.push(x);
+    }
   }
   return out;
 }
@@ -99,11 +106,28 @@ export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
     }
     const source = await originalSource(ctx, row.id, params.folder, params.uid);
     const original = await parseOriginal(source);
-    const fields = prepareFields(params.mode, original, [row.email]);
+    let timeZone: string | undefined;
+    if (typeof params.timeZone === 'string') {
+      try {
+        timeZone = new Intl.DateTimeFormat('fr-FR', { timeZone: params.timeZone }).resolvedOptions().timeZone;
+      } catch {
+        timeZone = undefined; // unknown zone: the system's
+      }
+    }
+    const fields = prepareFields(params.mode, original, [row.email], timeZone);
     const draft: ComposeDraft = { accountId: row.id, mode: params.mode, bcc: [], attachments: [], ...fields };
     if (params.mode === 'forwardAsAttachment') {
-      const name = original.subject.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80);
-      draft.attachments = [{ filename: name ? `${name}.eml` : t('mail.compose.forwardedFilename'), contentBase64: source.toString('base64'), contentType: 'message/rfc822' }];
+      const name = original.subject
+        .replace(/[\\/:*?"<>|\r\n]+/g, ' ')
+        .trim()
+        .slice(0, 80);
+      draft.attachments = [
+        {
+          filename: name ? `${name}.eml` : t('mail.compose.forwardedFilename'),
+          contentBase64: source.toString('base64'),
+          contentType: 'message/rfc822',
+        },
+      ];
     }
     return draft;
   },

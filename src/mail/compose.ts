@@ -164,9 +164,18 @@ export function forwardHeaderBlock(original: OriginalMessage, timeZone?: string)
 export function prepareFields(mode: ComposeMode, original: OriginalMessage, self: readonly string[], timeZone?: string): PreparedFields {
   if (mode === 'forward' || mode === 'forwardAsAttachment') {
     const text =
-      mode === 'forward' ? `\n\n${forwardHeaderBlock(original, timeZone)}\n\n${original.text.replace(/\r\n?/g, '\n').replace(/\n+$/, '')}\n` : '\n';
+      mode === 'forward'
+        ? `\n\n${forwardHeaderBlock(original, timeZone)}\n\n${original.text.replace(/\r\n?/g, '\n').replace(/\n+$/, '')}\n`
+        : '\n';
     // A forward starts no new thread on the recipients' side but keeps the link for the sender's client.
-    return { to: [], cc: [], subject: forwardSubject(original.subject), text, inReplyTo: null, references: original.messageId ? [original.messageId] : [] };
+    return {
+      to: [],
+      cc: [],
+      subject: forwardSubject(original.subject),
+      text,
+      inReplyTo: null,
+      references: original.messageId ? [original.messageId] : [],
+    };
   }
   const replyTarget = original.replyTo.length ? original.replyTo : original.from ? [original.from] : [];
   let to = dedupeAddresses(replyTarget, self);

@@ -140,7 +140,10 @@ export class OutboxStore {
 
   /** Earliest next attempt among queued messages (to schedule the next drain). */
   nextAttemptAt(): string | null {
-    return (this.db.prepare(`SELECT min(coalesce(next_attempt_at, '')) FROM outbox WHERE state = 'queued'`).pluck().get() as string | null) ?? null;
+    return (
+      (this.db.prepare(`SELECT min(coalesce(next_attempt_at, '')) FROM outbox WHERE state = 'queued'`).pluck().get() as string | null) ??
+      null
+    );
   }
 
   /** A new message, queued (the raw blob is already on disk). A draft with the same id becomes this message. */
@@ -172,7 +175,16 @@ export class OutboxStore {
   }
 
   /** Insert or update a local draft. Returns false when the id belongs to a message that is no longer a draft. */
-  saveDraft(d: { id: string; accountId: string; messageId: string; subject: string; to: string[]; cc: string[]; bcc: string[]; draft: Record<string, unknown> }): boolean {
+  saveDraft(d: {
+    id: string;
+    accountId: string;
+    messageId: string;
+    subject: string;
+    to: string[];
+    cc: string[];
+    bcc: string[];
+    draft: Record<string, unknown>;
+  }): boolean {
     const at = now();
     const info = this.db
       .prepare(
@@ -189,14 +201,18 @@ export class OutboxStore {
   /** queued → sending, committed before any SMTP traffic. False when someone else took it (or it changed state). */
   claim(id: string): boolean {
     return (
-      this.db.prepare(`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`).run(now(), id).changes > 0
+      this.db
+        .prepare(`UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'queued'`)
+        .run(now(), id).changes > 0
     );
   }
 
   markSent(id: string, note: { code: string; message: string } | null = null): void {
     const at = now();
     this.db
-      .prepare(`UPDATE outbox SET state = 'sent', sent_at = ?, updated_at = ?, next_attempt_at = NULL, last_error_code = ?, last_error = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE outbox SET state = 'sent', sent_at = ?, updated_at = ?, next_attempt_at = NULL, last_error_code = ?, last_error = ? WHERE id = ?`,
+      )
       .run(at, at, note?.code ?? null, note?.message ?? null, id);
   }
 
@@ -228,13 +244,17 @@ export class OutboxStore {
 
   markFailed(id: string, error: { code: string; message: string }): void {
     this.db
-      .prepare(`UPDATE outbox SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE outbox SET state = 'failed', next_attempt_at = NULL, last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+      )
       .run(error.code, error.message, now(), id);
   }
 
   markUncertain(id: string, message: string): void {
     this.db
-      .prepare(`UPDATE outbox SET state = 'uncertain', next_attempt_at = NULL, last_error_code = 'uncertain', last_error = ?, updated_at = ? WHERE id = ?`)
+      .prepare(
+        `UPDATE outbox SET state = 'uncertain', next_attempt_at = NULL, last_error_code = 'uncertain', last_error = ?, updated_at = ? WHERE id = ?`,
+      )
       .run(message, now(), id);
   }
 

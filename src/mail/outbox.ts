@@ -44,7 +44,8 @@ function envNumber(name: string): number | undefined {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 }
 
-type Outcome = { kind: 'sent'; note: { code: string; message: string } | null } | { kind: 'retry' | 'failed' | 'uncertain'; error: OstalError };
+type Outcome =
+  { kind: 'sent'; note: { code: string; message: string } | null } | { kind: 'retry' | 'failed' | 'uncertain'; error: OstalError };
 
 /** Write a file so that it is either absent or complete: tmp file, fsync, rename, fsync of the folder. */
 export function writeFileDurably(file: string, data: Buffer): void {
@@ -100,7 +101,10 @@ export function classifySmtpError(err: unknown, phase: 'session' | 'transaction'
     const reply = (e.response ?? String(e.responseCode)).replace(/\s+/g, ' ').trim().slice(0, 200);
     if (e.permanent === true || (e.responseCode >= 500 && e.responseCode !== 503)) {
       if (e.rejected?.length) {
-        return { kind: 'failed', error: new OstalError('server_error', t('mail.outbox.rejectedRecipients', { recipients: e.rejected.join(', ') }), { cause: err }) };
+        return {
+          kind: 'failed',
+          error: new OstalError('server_error', t('mail.outbox.rejectedRecipients', { recipients: e.rejected.join(', ') }), { cause: err }),
+        };
       }
       return { kind: 'failed', error: new OstalError('server_error', t('mail.outbox.rejected', { reply }), { cause: err }) };
     }
@@ -110,7 +114,11 @@ export function classifySmtpError(err: unknown, phase: 'session' | 'transaction'
   if (e.code === 'ETLS' && !/certificate|self.signed|altname|hostname/i.test(String((err as Error)?.message))) {
     return { kind: 'failed', error: new OstalError('tls_untrusted', t('mail.outbox.tlsRequired', vars), { cause: err }) };
   }
-  const mapped = imapErrorToOstal(e.originalCode ? Object.assign(new Error(String((err as Error)?.message)), { code: e.originalCode, cause: err }) : err, host, port);
+  const mapped = imapErrorToOstal(
+    e.originalCode ? Object.assign(new Error(String((err as Error)?.message)), { code: e.originalCode, cause: err }) : err,
+    host,
+    port,
+  );
   if (mapped.code === 'tls_untrusted' || mapped.code === 'tls_hostname') return { kind: 'failed', error: mapped };
   const offline = new OstalError('offline', t('mail.outbox.waitingNetwork', vars), { cause: err });
   if (phase === 'transaction') {
@@ -158,7 +166,9 @@ class SmtpSession {
       });
     });
     await new Promise<void>((resolve, reject) => {
-      conn.login({ user: this.account.settings.username || this.account.email, pass: this.account.password }, (err) => (err ? reject(err) : resolve()));
+      conn.login({ user: this.account.settings.username || this.account.email, pass: this.account.password }, (err) =>
+        err ? reject(err) : resolve(),
+      );
     });
   }
 
@@ -252,8 +262,10 @@ export class OutboxSender {
     const cc = parseRecipients(params.cc ?? []);
     const bcc = parseRecipients(params.bcc ?? []);
     const invalid = [...to.invalid, ...cc.invalid, ...bcc.invalid];
-    if (invalid.length) throw new OstalError('invalid_input', t('mail.compose.invalidRecipients', { list: invalid.join(', ') }), { details: { invalid } });
-    if (to.addresses.length + cc.addresses.length + bcc.addresses.length === 0) throw new OstalError('invalid_input', t('mail.compose.noRecipient'));
+    if (invalid.length)
+      throw new OstalError('invalid_input', t('mail.compose.invalidRecipients', { list: invalid.join(', ') }), { details: { invalid } });
+    if (to.addresses.length + cc.addresses.length + bcc.addresses.length === 0)
+      throw new OstalError('invalid_input', t('mail.compose.noRecipient'));
 
     let id: string = crypto.randomUUID();
     let messageId = newMessageId(row.email);
@@ -429,8 +441,13 @@ export class OutboxSender {
    */
   drain(params: { accountId?: string; ignoreBackoff?: boolean } = {}): Promise<void> {
     const ignoreBackoff = params.ignoreBackoff === true;
-    if (this.pending && this.pending.accountId === params.accountId && this.pending.ignoreBackoff === ignoreBackoff) return this.pending.promise;
-    const entry: { promise: Promise<void>; accountId?: string; ignoreBackoff: boolean } = { promise: Promise.resolve(), accountId: params.accountId, ignoreBackoff };
+    if (this.pending && this.pending.accountId === params.accountId && this.pending.ignoreBackoff === ignoreBackoff)
+      return this.pending.promise;
+    const entry: { promise: Promise<void>; accountId?: string; ignoreBackoff: boolean } = {
+      promise: Promise.resolve(),
+      accountId: params.accountId,
+      ignoreBackoff,
+    };
     entry.promise = this.chain
       .catch(() => undefined)
       .then(() => {
@@ -468,7 +485,10 @@ export class OutboxSender {
     } catch (err) {
       const e = err instanceof OstalError ? err : new OstalError('internal', t('errors.internal'), { cause: err });
       for (const rec of records) if (this.store.claim(rec.id)) this.store.markFailed(rec.id, { code: e.code, message: e.message });
-      this.changed(accountId, records.map((r) => r.id));
+      this.changed(
+        accountId,
+        records.map((r) => r.id),
+      );
       return;
     }
     const { host, port } = smtpHost(account);
@@ -496,7 +516,9 @@ export class OutboxSender {
           const { rejected } = await session.send(rec.envelope, raw);
           outcome = {
             kind: 'sent',
-            note: rejected.length ? { code: 'partially_rejected', message: t('mail.outbox.rejectedRecipients', { recipients: rejected.join(', ') }) } : null,
+            note: rejected.length
+              ? { code: 'partially_rejected', message: t('mail.outbox.rejectedRecipients', { recipients: rejected.join(', ') }) }
+              : null,
           };
         } catch (err) {
           outcome = classifySmtpError(err, phase, host, port);
@@ -516,7 +538,10 @@ export class OutboxSender {
             this.store.requeue(rec.id, next, error);
             // The server is not reachable: the other messages of the account wait as well (no error storm).
             this.store.postpone(accountId, next, error);
-            this.changed(accountId, this.store.list({ accountId, states: ['queued'] }).map((r) => r.id));
+            this.changed(
+              accountId,
+              this.store.list({ accountId, states: ['queued'] }).map((r) => r.id),
+            );
             return;
           }
           case 'failed':
@@ -598,7 +623,10 @@ export class OutboxSender {
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    this.timer = setInterval(() => void this.drain().catch((err: unknown) => this.ctx.log.warn('outbox drain failed', { err: err as Error })), this.intervalMs);
+    this.timer = setInterval(
+      () => void this.drain().catch((err: unknown) => this.ctx.log.warn('outbox drain failed', { err: err as Error })),
+      this.intervalMs,
+    );
     this.timer.unref();
     this.kick();
   }

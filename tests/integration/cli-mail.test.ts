@@ -36,7 +36,22 @@ async function profileWith(n: 4 | 5): Promise<{ dir: string; env: NodeJS.Process
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-cli-mail-'));
   const env = cliEnv({ OSTAL_TEST_PW: agent.password });
   const add = await ostal(
-    ['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_TEST_PW', '--imap', `imaps://localhost:${s.imap.tlsPort}`, '--smtp', `smtp://localhost:${s.smtp.port}`, '--profile', dir],
+    [
+      'account',
+      'add',
+      '--email',
+      agent.email,
+      '--name',
+      agent.name,
+      '--password-env',
+      'OSTAL_TEST_PW',
+      '--imap',
+      `imaps://localhost:${s.imap.tlsPort}`,
+      '--smtp',
+      `smtp://localhost:${s.smtp.port}`,
+      '--profile',
+      dir,
+    ],
     env,
   );
   expect(add.code, add.stderr).toBe(0);
@@ -55,7 +70,23 @@ describe('CLI ostal mail', () => {
       fs.writeFileSync(attachment, 'colonne;valeur\nbudget;42\n');
 
       const sent = await ostal(
-        ['mail', 'send', '--from', testUser(4).email, '--to', testUser(5).email, '--subject', subject, '--body-file', body, '--attach', attachment, '--json', '--profile', from.dir],
+        [
+          'mail',
+          'send',
+          '--from',
+          testUser(4).email,
+          '--to',
+          testUser(5).email,
+          '--subject',
+          subject,
+          '--body-file',
+          body,
+          '--attach',
+          attachment,
+          '--json',
+          '--profile',
+          from.dir,
+        ],
         from.env,
       );
       expect(sent.code, sent.stderr).toBe(0);
@@ -97,10 +128,29 @@ describe('CLI ostal mail', () => {
     try {
       const body = path.join(from.dir, 'corps.txt');
       fs.writeFileSync(body, 'x');
-      const bad = await ostal(['mail', 'send', '--from', testUser(4).email, '--to', 'pas-une-adresse', '--subject', 'x', '--body-file', body, '--profile', from.dir], from.env);
+      const bad = await ostal(
+        [
+          'mail',
+          'send',
+          '--from',
+          testUser(4).email,
+          '--to',
+          'pas-une-adresse',
+          '--subject',
+          'x',
+          '--body-file',
+          body,
+          '--profile',
+          from.dir,
+        ],
+        from.env,
+      );
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('ne sont pas valides');
-      const missing = await ostal(['mail', 'send', '--from', testUser(4).email, '--to', testUser(5).email, '--body-file', body, '--profile', from.dir], from.env);
+      const missing = await ostal(
+        ['mail', 'send', '--from', testUser(4).email, '--to', testUser(5).email, '--body-file', body, '--profile', from.dir],
+        from.env,
+      );
       expect(missing.code).toBe(2);
       expect(missing.stderr).toContain('--subject');
       const noFolder = await ostal(['mail', 'list', '--json', '--profile', from.dir], from.env);

@@ -60,7 +60,9 @@ describe('subjects', () => {
 describe('quoting', () => {
   it('writes the French attribution line with the weekday and time', () => {
     expect(attributionLine(original, 'Europe/Paris')).toBe(`Le lundi 23 novembre 2026 à 14:30, Camille Martin a écrit${NBSP}:`);
-    expect(attributionLine({ ...original, from: { name: '', address: 'x@y.fr' } }, 'UTC')).toBe(`Le lundi 23 novembre 2026 à 13:30, x@y.fr a écrit${NBSP}:`);
+    expect(attributionLine({ ...original, from: { name: '', address: 'x@y.fr' } }, 'UTC')).toBe(
+      `Le lundi 23 novembre 2026 à 13:30, x@y.fr a écrit${NBSP}:`,
+    );
   });
 
   it('prefixes each line with « > » and deepens existing quotes', () => {
@@ -88,7 +90,9 @@ describe('reply fields', () => {
     expect(f.subject).toBe(`Re${NBSP}: Réunion de service`);
     expect(f.inReplyTo).toBe('<orig-3@ostal.test>');
     expect(f.references).toEqual(['<orig-1@ostal.test>', '<orig-2@ostal.test>', '<orig-3@ostal.test>']);
-    expect(f.text).toContain(`Le lundi 23 novembre 2026 à 14:30, Camille Martin a écrit${NBSP}:\n> Bonjour,\n>\n> La réunion est déplacée.\n>> cité avant`);
+    expect(f.text).toContain(
+      `Le lundi 23 novembre 2026 à 14:30, Camille Martin a écrit${NBSP}:\n> Bonjour,\n>\n> La réunion est déplacée.\n>> cité avant`,
+    );
   });
 
   it('Répondre à tous: every recipient minus self, each once', () => {
@@ -98,7 +102,9 @@ describe('reply fields', () => {
   });
 
   it('Répondre uses Reply-To when present', () => {
-    const f = prepareFields('reply', { ...original, replyTo: [{ name: 'Secrétariat', address: 'secretariat@ostal.test' }] }, ['agent2@ostal.test']);
+    const f = prepareFields('reply', { ...original, replyTo: [{ name: 'Secrétariat', address: 'secretariat@ostal.test' }] }, [
+      'agent2@ostal.test',
+    ]);
     expect(f.to).toEqual(['Secrétariat <secretariat@ostal.test>']);
   });
 
@@ -207,12 +213,31 @@ describe('building the raw message', () => {
 
 describe('SMTP error outcomes', () => {
   it('retries connectivity problems, fails on 5xx and refused passwords, is uncertain when the line drops mid-transaction', () => {
-    expect(classifySmtpError(Object.assign(new Error('refused'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }), 'session', 'h', 587).kind).toBe('retry');
-    expect(classifySmtpError(Object.assign(new Error('bad'), { code: 'EAUTH', responseCode: 535 }), 'session', 'h', 587)).toMatchObject({ kind: 'failed', error: { code: 'auth_failed' } });
-    expect(classifySmtpError(Object.assign(new Error('no'), { code: 'EENVELOPE', responseCode: 550, permanent: true, rejected: ['x@y.fr'] }), 'transaction', 'h', 587)).toMatchObject({
+    expect(
+      classifySmtpError(Object.assign(new Error('refused'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }), 'session', 'h', 587).kind,
+    ).toBe('retry');
+    expect(classifySmtpError(Object.assign(new Error('bad'), { code: 'EAUTH', responseCode: 535 }), 'session', 'h', 587)).toMatchObject({
+      kind: 'failed',
+      error: { code: 'auth_failed' },
+    });
+    expect(
+      classifySmtpError(
+        Object.assign(new Error('no'), { code: 'EENVELOPE', responseCode: 550, permanent: true, rejected: ['x@y.fr'] }),
+        'transaction',
+        'h',
+        587,
+      ),
+    ).toMatchObject({
       kind: 'failed',
     });
-    expect(classifySmtpError(Object.assign(new Error('later'), { code: 'EENVELOPE', responseCode: 451, permanent: false }), 'transaction', 'h', 587).kind).toBe('retry');
+    expect(
+      classifySmtpError(
+        Object.assign(new Error('later'), { code: 'EENVELOPE', responseCode: 451, permanent: false }),
+        'transaction',
+        'h',
+        587,
+      ).kind,
+    ).toBe('retry');
     expect(classifySmtpError(Object.assign(new Error('closed'), { code: 'ECONNECTION' }), 'transaction', 'h', 587).kind).toBe('uncertain');
   });
 });

@@ -10,6 +10,7 @@ import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-t
 import { formatListDate, formatLongDate, formatSentenceTime } from '../lib/format';
 import { MessageReader } from './courrier/Reader';
 import { useCompose } from './courrier/compose-context';
+import { ReplyActions } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 
 export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSummary[]; onOpenSettings(): void }) {
@@ -77,6 +78,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
           <Icon name="plus" />
           {t('compose.newMessage')}
         </button>
+        {!showOutbox && selected && openUid !== null ? <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} /> : null}
         <SyncButton accountId={accountId} only="mail" />
       </PageHeader>
       {folders.error ? <ErrorAlert message={folders.error.message} /> : null}

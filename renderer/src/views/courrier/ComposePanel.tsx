@@ -31,7 +31,9 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   const client = useClient();
   const id = useId();
   const mode = request.mode ?? 'new';
-  const [accountId, setAccountId] = useState(request.accountId && accounts.some((a) => a.id === request.accountId) ? request.accountId : accounts[0].id);
+  const [accountId, setAccountId] = useState(
+    request.accountId && accounts.some((a) => a.id === request.accountId) ? request.accountId : accounts[0].id,
+  );
   const [to, setTo] = useState('');
   const [cc, setCc] = useState('');
   const [bcc, setBcc] = useState('');
@@ -56,23 +58,33 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
       return;
     }
     let current = true;
-    client.call('mail.compose.prepare', { accountId: request.accountId, folder: request.folder, uid: request.uid, mode }).then(
-      (draft) => {
-        if (!current) return;
-        setTo(draft.to.join(', '));
-        setCc(draft.cc.join(', '));
-        setSubject(draft.subject);
-        setText(draft.text);
-        setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
-        setAttachments(draft.attachments.map((a) => ({ ...a, size: a.contentBase64 ? Math.floor((a.contentBase64.length * 3) / 4) : 0 })));
-        setPreparing(false);
-      },
-      (err: unknown) => {
-        if (!current) return;
-        setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
-        setPreparing(false);
-      },
-    );
+    client
+      .call('mail.compose.prepare', {
+        accountId: request.accountId,
+        folder: request.folder,
+        uid: request.uid,
+        mode,
+        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      })
+      .then(
+        (draft) => {
+          if (!current) return;
+          setTo(draft.to.join(', '));
+          setCc(draft.cc.join(', '));
+          setSubject(draft.subject);
+          setText(draft.text);
+          setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
+          setAttachments(
+            draft.attachments.map((a) => ({ ...a, size: a.contentBase64 ? Math.floor((a.contentBase64.length * 3) / 4) : 0 })),
+          );
+          setPreparing(false);
+        },
+        (err: unknown) => {
+          if (!current) return;
+          setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+          setPreparing(false);
+        },
+      );
     return () => {
       current = false;
     };
@@ -124,10 +136,12 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     return () => clearInterval(timer);
   }, [client]);
 
-  const change = <T,>(setter: (value: T) => void) => (value: T) => {
-    dirty.current = true;
-    setter(value);
-  };
+  const change =
+    <T,>(setter: (value: T) => void) =>
+    (value: T) => {
+      dirty.current = true;
+      setter(value);
+    };
 
   const totalSize = attachments.reduce((sum, a) => sum + a.size, 0);
 
@@ -189,11 +203,22 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   }
 
   const title =
-    mode === 'reply' || mode === 'replyAll' ? t('compose.titleReply') : mode === 'forward' || mode === 'forwardAsAttachment' ? t('compose.titleForward') : t('compose.titleNew');
+    mode === 'reply' || mode === 'replyAll'
+      ? t('compose.titleReply')
+      : mode === 'forward' || mode === 'forwardAsAttachment'
+        ? t('compose.titleForward')
+        : t('compose.titleNew');
 
   return (
     <div className="compose-backdrop">
-      <section className="compose-panel" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} data-testid="compose" onKeyDown={onKeyDown}>
+      <section
+        className="compose-panel"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={`${id}-title`}
+        data-testid="compose"
+        onKeyDown={onKeyDown}
+      >
         <div className="compose-head">
           <h2 id={`${id}-title`}>{title}</h2>
           {savedAt ? (
@@ -206,7 +231,12 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
         <form className="compose-form" onSubmit={(e) => void send(e)} noValidate>
           <div className="compose-row">
             <label htmlFor={`${id}-from`}>{t('compose.from')}</label>
-            <select id={`${id}-from`} value={accountId} onChange={(e) => change(setAccountId)(e.target.value)} disabled={accounts.length < 2}>
+            <select
+              id={`${id}-from`}
+              value={accountId}
+              onChange={(e) => change(setAccountId)(e.target.value)}
+              disabled={accounts.length < 2}
+            >
               {accounts.map((a) => (
                 <option key={a.id} value={a.id}>
                   {a.name ? t('compose.fromOption', { name: a.name, email: a.email }) : a.email}
@@ -230,7 +260,15 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           </div>
           <div className="compose-row">
             <label htmlFor={`${id}-cc`}>{t('compose.cc')}</label>
-            <input id={`${id}-cc`} type="text" inputMode="email" autoComplete="off" data-testid="compose-cc" value={cc} onChange={(e) => change(setCc)(e.target.value)} />
+            <input
+              id={`${id}-cc`}
+              type="text"
+              inputMode="email"
+              autoComplete="off"
+              data-testid="compose-cc"
+              value={cc}
+              onChange={(e) => change(setCc)(e.target.value)}
+            />
             {!showBcc ? (
               <button type="button" className="link-button" onClick={() => setShowBcc(true)}>
                 {t('compose.showBcc')}
@@ -240,7 +278,15 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           {showBcc ? (
             <div className="compose-row">
               <label htmlFor={`${id}-bcc`}>{t('compose.bcc')}</label>
-              <input id={`${id}-bcc`} type="text" inputMode="email" autoComplete="off" data-testid="compose-bcc" value={bcc} onChange={(e) => change(setBcc)(e.target.value)} />
+              <input
+                id={`${id}-bcc`}
+                type="text"
+                inputMode="email"
+                autoComplete="off"
+                data-testid="compose-bcc"
+                value={bcc}
+                onChange={(e) => change(setBcc)(e.target.value)}
+              />
             </div>
           ) : null}
           <p className="hint" id={`${id}-recipients-hint`}>
@@ -248,12 +294,25 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           </p>
           <div className="compose-row">
             <label htmlFor={`${id}-subject`}>{t('compose.subject')}</label>
-            <input id={`${id}-subject`} type="text" data-testid="compose-subject" value={subject} onChange={(e) => change(setSubject)(e.target.value)} />
+            <input
+              id={`${id}-subject`}
+              type="text"
+              data-testid="compose-subject"
+              value={subject}
+              onChange={(e) => change(setSubject)(e.target.value)}
+            />
           </div>
           <label htmlFor={`${id}-body`} className="visually-hidden">
             {t('compose.body')}
           </label>
-          <textarea id={`${id}-body`} ref={bodyField} className="compose-body" data-testid="compose-body" value={text} onChange={(e) => change(setText)(e.target.value)} />
+          <textarea
+            id={`${id}-body`}
+            ref={bodyField}
+            className="compose-body"
+            data-testid="compose-body"
+            value={text}
+            onChange={(e) => change(setText)(e.target.value)}
+          />
           <div className="compose-attachments">
             <label className="button button-quiet compose-attach">
               <Icon name="attachment" />
@@ -300,7 +359,13 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           </div>
           {error ? <ErrorAlert message={error} testId="compose-error" /> : null}
           <div className="form-actions compose-actions">
-            <button type="submit" className="button button-primary" disabled={sending || preparing} data-testid="compose-send" title={t('compose.sendShortcut')}>
+            <button
+              type="submit"
+              className="button button-primary"
+              disabled={sending || preparing}
+              data-testid="compose-send"
+              title={t('compose.sendShortcut')}
+            >
               {sending ? t('compose.sending') : t('compose.send')}
             </button>
             <button type="button" className="button" onClick={cancel} data-testid="compose-cancel">

@@ -42,10 +42,14 @@ function StateLabel({ state }: { state: OutboxState }) {
 export function OutboxView({ accountId }: { accountId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const query = useApiQuery('mail.outbox.list', { accountId }, {
-    refreshOn: ['outbox.changed'],
-    shouldRefresh: (_event, data) => (data as { accountId?: string } | undefined)?.accountId === accountId,
-  });
+  const query = useApiQuery(
+    'mail.outbox.list',
+    { accountId },
+    {
+      refreshOn: ['outbox.changed'],
+      shouldRefresh: (_event, data) => (data as { accountId?: string } | undefined)?.accountId === accountId,
+    },
+  );
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const list = query.data ?? [];
@@ -78,7 +82,12 @@ export function OutboxView({ accountId }: { accountId: string }) {
       {list.length > 0 ? (
         <ul className="outbox-list">
           {list.map((entry) => (
-            <li key={entry.id} className={`outbox-item outbox-item-${entry.state}`} data-testid="outbox-item" data-message-id={entry.messageId}>
+            <li
+              key={entry.id}
+              className={`outbox-item outbox-item-${entry.state}`}
+              data-testid="outbox-item"
+              data-message-id={entry.messageId}
+            >
               <div className="outbox-line">
                 <StateLabel state={entry.state} />
                 <span className="outbox-subject">{entry.subject || t('outbox.noSubject')}</span>
@@ -101,11 +110,23 @@ export function OutboxView({ accountId }: { accountId: string }) {
               {entry.state !== 'sending' ? (
                 <div className="outbox-actions">
                   {entry.state === 'failed' || entry.state === 'uncertain' ? (
-                    <button type="button" className="button button-primary" disabled={busy === entry.id} onClick={() => void act(entry.id, 'retry')} data-testid="outbox-retry">
+                    <button
+                      type="button"
+                      className="button button-primary"
+                      disabled={busy === entry.id}
+                      onClick={() => void act(entry.id, 'retry')}
+                      data-testid="outbox-retry"
+                    >
                       {t('outbox.retry')}
                     </button>
                   ) : null}
-                  <button type="button" className="button" disabled={busy === entry.id} onClick={() => void act(entry.id, 'discard')} data-testid="outbox-discard">
+                  <button
+                    type="button"
+                    className="button"
+                    disabled={busy === entry.id}
+                    onClick={() => void act(entry.id, 'discard')}
+                    data-testid="outbox-discard"
+                  >
                     {t('outbox.discard')}
                   </button>
                 </div>
@@ -127,7 +148,13 @@ export function OutboxFolderItem({ count, selected, onSelect }: { count: number;
   return (
     <ul className="folder-tree">
       <li>
-        <button type="button" className="folder-item" data-testid="outbox-folder" aria-current={selected ? 'true' : undefined} onClick={onSelect}>
+        <button
+          type="button"
+          className="folder-item"
+          data-testid="outbox-folder"
+          aria-current={selected ? 'true' : undefined}
+          onClick={onSelect}
+        >
           <Icon name="courrier" />
           <span className="folder-name">{t('outbox.folderName')}</span>
           <span className="unread-count" aria-hidden="true">

@@ -50,7 +50,9 @@ export function ComposeProvider({ accounts, children }: { accounts: AccountSumma
   return (
     <ComposeContext.Provider value={value}>
       {children}
-      {request && accounts.length > 0 ? <ComposePanel key={request.key} accounts={accounts} request={request} onClose={closeCompose} /> : null}
+      {request && accounts.length > 0 ? (
+        <ComposePanel key={request.key} accounts={accounts} request={request} onClose={closeCompose} />
+      ) : null}
     </ComposeContext.Provider>
   );
 }
