@@ -59,9 +59,13 @@ export function contentSecurityPolicy(port?: number): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self'",
+    // Mail HTML is shown in a sandboxed srcdoc frame, and a srcdoc document inherits this policy on top of its
+    // own: inline styles (already filtered by the core's sanitiser) must be allowed for mail to keep its layout,
+    // and https images for « Afficher les images ». The frame's own policy still allows only data: images until
+    // the user chooses, the sanitiser strips remote URLs until then, and scripts stay 'self' only.
+    "style-src 'self' 'unsafe-inline'",
     `connect-src ${connect.join(' ')}`,
-    "img-src 'self' data: blob:",
+    "img-src 'self' data: blob: https:",
     "media-src 'self' blob: mediastream:",
     "font-src 'self'",
     "object-src 'none'",

@@ -3,9 +3,9 @@ import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from './accounts-store.js';
 import { MailRepository } from './repository.js';
-import { allowRemoteContent, readMessage } from './message-reader.js';
 import { actionHandlers } from './operations-handlers.js';
 import { searchHandlers } from './search-handlers.js';
+import { allowRemoteContent, readMessage } from './message-reader.js';
 import { outboxHandlers } from './outbox-handlers.js';
 import { composeHandlers } from './compose-handlers.js';
 

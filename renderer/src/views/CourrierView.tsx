@@ -1,17 +1,21 @@
 /** Courrier: the account's folder tree and the message list of the selected folder, from the local store. */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, FolderInfo, MessageSummary } from '../../../src/api/contract';
+import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../../../src/api/contract';
 import { useApiQuery } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
 import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-tree';
 import { formatListDate, formatLongDate, formatSentenceTime } from '../lib/format';
-import { MessageReader } from './courrier/Reader';
 import { useCompose } from './courrier/compose-context';
 import { ReplyActions } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
+import { MessageReader } from './courrier/Reader';
+import { applyQuickFilter, folderDropTarget, MailToolbar, nextSelection, RowMarks, ShortcutsDialog, startMessageDrag, UndoToast, useMailActions, useMailKeyboard, type QuickFilter } from './courrier/actions';
+import { MailSearchBox, SearchResults } from './courrier/SearchPanel';
+
+const messageKey = (m: { folder: string; uid: number }) => `${m.folder}\n${m.uid}`;
 
 export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSummary[]; onOpenSettings(): void }) {
   const { t } = useTranslation();
@@ -36,6 +40,77 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
 
   const account = accounts.find((a) => a.id === accountId);
   const openUid = opened && selected && opened.accountId === accountId && opened.folder === selected.path ? opened.uid : null;
+
+  // Actions, selection (Ctrl / Maj click), quick filters, search, shortcuts.
+  const [selection, setSelection] = useState<string[]>([]);
+  const [anchor, setAnchor] = useState<string | null>(null);
+  const [filter, setFilter] = useState<QuickFilter>('all');
+  const [query, setQuery] = useState('');
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  const [visible, setVisible] = useState<MessageSummary[]>([]);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const mailActions = useMailActions(accountId);
+  const searching = query.trim().length > 0;
+  const searchOpened = searching && opened && opened.accountId === accountId ? opened : null;
+  useEffect(() => {
+    setSelection([]);
+    setAnchor(null);
+  }, [accountId, selected?.path, searching]);
+
+  const chosen = (): MessageSummary[] => {
+    const picked = visible.filter((m) => selection.includes(messageKey(m)));
+    if (picked.length) return picked;
+    const open = opened ? visible.find((m) => m.folder === opened.folder && m.uid === opened.uid) : undefined;
+    return open ? [open] : [];
+  };
+  const runAction = (action: MailAction, target?: string, targetName?: string, messages: MessageSummary[] = chosen()) => {
+    const byFolder = new Map<string, number[]>();
+    for (const m of messages) byFolder.set(m.folder, [...(byFolder.get(m.folder) ?? []), m.uid]);
+    for (const [folder, uids] of byFolder) void mailActions.act(folder, uids, action, target, targetName);
+    if (action !== 'read' && action !== 'unread' && action !== 'flag' && action !== 'unflag' && action !== 'copy') {
+      setSelection([]);
+      if (opened && messages.some((m) => m.folder === opened.folder && m.uid === opened.uid)) setOpened(null);
+    }
+  };
+  useMailKeyboard({
+    onDelete: () => runAction('delete'),
+    onRead: () => runAction('read'),
+    onUnread: () => runAction('unread'),
+    onHelp: () => setShortcutsOpen(true),
+    onSearch: () => searchRef.current?.focus(),
+  });
+  const pick = (message: MessageSummary, event: MouseEvent) => {
+    const key = messageKey(message);
+    const mode = event.ctrlKey || event.metaKey ? 'toggle' : event.shiftKey ? 'range' : 'single';
+    setSelection(nextSelection(selection, anchor, key, visible.map(messageKey), mode));
+    if (mode !== 'range') setAnchor(key);
+    if (mode === 'single') setOpened({ accountId, folder: message.folder, uid: message.uid });
+  };
+  const dropOnFolder = (payload: { folder: string; uids: number[] }, target: string) => {
+    const name = folderList.find((f) => f.path === target)?.name ?? target;
+    const messages = visible.filter((m) => m.folder === payload.folder && payload.uids.includes(m.uid));
+    runAction('move', target, name, messages.length ? messages : payload.uids.map((uid) => ({ folder: payload.folder, uid }) as MessageSummary));
+  };
+  const now = new Date();
+  const renderRow = (message: MessageSummary) => {
+    const key = messageKey(message);
+    const isSelected = selection.includes(key);
+    return (
+      <MessageRow
+        key={key}
+        message={message}
+        now={now}
+        open={!!opened && opened.accountId === accountId && opened.folder === message.folder && opened.uid === message.uid}
+        selected={isSelected}
+        onOpen={() => setOpened({ accountId, folder: message.folder, uid: message.uid })}
+        onPick={(event) => pick(message, event)}
+        onDragStart={(event) => {
+          const group = isSelected ? visible.filter((m) => selection.includes(messageKey(m)) && m.folder === message.folder).map((m) => m.uid) : [message.uid];
+          startMessageDrag(event, { accountId, folder: message.folder, uids: group });
+        }}
+      />
+    );
+  };
 
   if (!account) {
     return (
@@ -79,8 +154,20 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
           {t('compose.newMessage')}
         </button>
         {!showOutbox && selected && openUid !== null ? <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} /> : null}
+        <MailSearchBox ref={searchRef} value={query} onChange={setQuery} />
         <SyncButton accountId={accountId} only="mail" />
       </PageHeader>
+      {folderList.length > 0 && selected && !showOutbox ? (
+        <MailToolbar
+          folders={folderList}
+          folder={selected}
+          selection={chosen()}
+          filter={filter}
+          onFilter={setFilter}
+          onAct={(action, target, targetName) => runAction(action, target, targetName)}
+          onShowShortcuts={() => setShortcutsOpen(true)}
+        />
+      ) : null}
       {folders.error ? <ErrorAlert message={folders.error.message} /> : null}
       {folders.loading && !folders.data ? <Busy text={t('courrier.loadingFolders')} /> : null}
       {folders.data && folderList.length === 0 ? (
@@ -89,35 +176,49 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
         </EmptyState>
       ) : null}
       {folderList.length > 0 ? (
-        <div className={openUid !== null ? 'mail-panes with-reader' : 'mail-panes'}>
+        <div className={openUid !== null || searchOpened ? 'mail-panes with-reader' : 'mail-panes'}>
           <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
-            <FolderTree nodes={buildFolderTree(folderList)} selectedPath={showOutbox ? null : (selected?.path ?? null)} onSelect={setFolderPath} />
+            <FolderTree
+              nodes={buildFolderTree(folderList)}
+              selectedPath={showOutbox ? null : (selected?.path ?? null)}
+              onSelect={(path) => {
+                setQuery('');
+                setFolderPath(path);
+              }}
+              onDropMessages={dropOnFolder}
+            />
             {outbox && outbox.length > 0 ? <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} /> : null}
           </nav>
           {showOutbox ? <OutboxView accountId={accountId} /> : null}
-          {showOutbox ? null : selected ? (
-            <MessageList accountId={accountId} folder={selected} openUid={openUid} onOpen={(uid) => setOpened({ accountId, folder: selected.path, uid })} />
+          {searching ? <SearchResults accountId={accountId} query={query} renderRow={renderRow} onVisible={setVisible} /> : null}
+          {showOutbox || searching ? null : selected ? (
+            <MessageList accountId={accountId} folder={selected} filter={filter} renderRow={renderRow} onVisible={setVisible} />
           ) : (
             <div className="message-pane" />
           )}
-          {!showOutbox && selected && openUid !== null ? <MessageReader accountId={accountId} folder={selected.path} uid={openUid} /> : null}
+          {!showOutbox && !searching && selected && openUid !== null ? <MessageReader accountId={accountId} folder={selected.path} uid={openUid} /> : null}
+          {searchOpened ? <MessageReader accountId={accountId} folder={searchOpened.folder} uid={searchOpened.uid} /> : null}
         </div>
       ) : null}
+      <UndoToast toast={mailActions.toast} onUndo={() => void mailActions.undo()} onClose={mailActions.dismiss} />
+      <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
     </section>
   );
 }
 
-function FolderTree({ nodes, selectedPath, onSelect }: { nodes: FolderNode[]; selectedPath: string | null; onSelect(path: string): void }) {
+type DropMessages = (payload: { folder: string; uids: number[] }, target: string) => void;
+
+function FolderTree({ nodes, selectedPath, onSelect, onDropMessages }: { nodes: FolderNode[]; selectedPath: string | null; onSelect(path: string): void; onDropMessages?: DropMessages }) {
   return (
     <ul className="folder-tree">
       {nodes.map((node) => (
-        <FolderItem key={node.path} node={node} selectedPath={selectedPath} onSelect={onSelect} />
+        <FolderItem key={node.path} node={node} selectedPath={selectedPath} onSelect={onSelect} onDropMessages={onDropMessages} />
       ))}
     </ul>
   );
 }
 
-function FolderItem({ node, selectedPath, onSelect }: { node: FolderNode; selectedPath: string | null; onSelect(path: string): void }) {
+function FolderItem({ node, selectedPath, onSelect, onDropMessages }: { node: FolderNode; selectedPath: string | null; onSelect(path: string): void; onDropMessages?: DropMessages }) {
   const { t } = useTranslation();
   const folder = node.folder;
   return (
@@ -131,6 +232,7 @@ function FolderItem({ node, selectedPath, onSelect }: { node: FolderNode; select
           data-unread={folder.unread}
           aria-current={selectedPath === folder.path ? 'true' : undefined}
           onClick={() => onSelect(folder.path)}
+          {...(onDropMessages ? folderDropTarget(folder.path, onDropMessages) : {})}
         >
           <Icon name="folder" />
           <span className="folder-name">{node.name}</span>
@@ -149,12 +251,24 @@ function FolderItem({ node, selectedPath, onSelect }: { node: FolderNode; select
           <span className="folder-name">{node.name}</span>
         </span>
       )}
-      {node.children.length > 0 ? <FolderTree nodes={node.children} selectedPath={selectedPath} onSelect={onSelect} /> : null}
+      {node.children.length > 0 ? <FolderTree nodes={node.children} selectedPath={selectedPath} onSelect={onSelect} onDropMessages={onDropMessages} /> : null}
     </li>
   );
 }
 
-function MessageList({ accountId, folder, openUid, onOpen }: { accountId: string; folder: FolderInfo; openUid: number | null; onOpen(uid: number): void }) {
+function MessageList({
+  accountId,
+  folder,
+  filter,
+  renderRow,
+  onVisible,
+}: {
+  accountId: string;
+  folder: FolderInfo;
+  filter: QuickFilter;
+  renderRow(message: MessageSummary): ReactNode;
+  onVisible(list: MessageSummary[]): void;
+}) {
   const { t } = useTranslation();
   const messages = useApiQuery(
     'mail.messages',
@@ -167,8 +281,8 @@ function MessageList({ accountId, folder, openUid, onOpen }: { accountId: string
       },
     },
   );
-  const list = messages.data ?? [];
-  const now = new Date();
+  const list = applyQuickFilter(messages.data ?? [], filter);
+  useEffect(() => onVisible(applyQuickFilter(messages.data ?? [], filter)), [messages.data, filter, onVisible]);
   const isInbox = folder.specialUse === '\\Inbox' || folder.path.toUpperCase() === 'INBOX';
   return (
     <section className="message-pane" aria-labelledby="message-list-title">
@@ -183,29 +297,48 @@ function MessageList({ accountId, folder, openUid, onOpen }: { accountId: string
       ) : null}
       {list.length > 0 ? (
         <ul className="message-list" aria-labelledby="message-list-title" tabIndex={0} data-testid="message-list">
-          {list.map((message) => (
-            <MessageRow key={`${message.folder}:${message.uid}`} message={message} now={now} open={openUid === message.uid} onOpen={() => onOpen(message.uid)} />
-          ))}
+          {list.map((message) => renderRow(message))}
         </ul>
       ) : null}
     </section>
   );
 }
 
-function MessageRow({ message, now, open, onOpen }: { message: MessageSummary; now: Date; open: boolean; onOpen(): void }) {
+function MessageRow({
+  message,
+  now,
+  open,
+  selected,
+  onOpen,
+  onPick,
+  onDragStart,
+}: {
+  message: MessageSummary;
+  now: Date;
+  open: boolean;
+  selected?: boolean;
+  onOpen(): void;
+  onPick?(event: MouseEvent): void;
+  onDragStart?(event: DragEvent): void;
+}) {
   const { t } = useTranslation();
   const unread = !message.flags.includes('\\Seen');
   const sender = message.from ? message.from.name || message.from.address : t('courrier.unknownSender');
   const fullDate = message.date ? t('courrier.fullDate', { date: formatLongDate(message.date), time: formatSentenceTime(message.date) }) : '';
   return (
     <li
-      className={unread ? 'message-row unread' : 'message-row'}
+      className={['message-row', unread ? 'unread' : '', selected ? 'selected' : '', message.flags.includes('\\Flagged') ? 'is-flagged' : ''].filter(Boolean).join(' ')}
       data-testid="message"
       data-uid={message.uid}
+      data-folder={message.folder}
+      data-selected={selected ? 'true' : undefined}
+      data-flagged={message.flags.includes('\\Flagged') ? 'true' : undefined}
       data-open=""
       tabIndex={0}
       aria-current={open ? 'true' : undefined}
-      onClick={onOpen}
+      draggable={onDragStart ? true : undefined}
+      onDragStart={onDragStart}
+      onClick={onPick ?? onOpen}
       onKeyDown={(event) => {
         if (event.key === 'Enter' || event.key === ' ') {
           event.preventDefault();
@@ -214,6 +347,7 @@ function MessageRow({ message, now, open, onOpen }: { message: MessageSummary; n
       }}
     >
       {unread ? <span className="visually-hidden">{t('courrier.unread')}</span> : null}
+      <RowMarks selected={!!selected} flagged={message.flags.includes('\\Flagged')} />
       <span className="message-from">{sender}</span>
       <span className="message-subject">{message.subject || t('courrier.noSubject')}</span>
       <span className="message-meta">
