@@ -47,6 +47,7 @@ async function serverCounts(user: { email: string; password: string }): Promise<
     const out = new Map<string, { total: number; unread: number }>();
     for (const box of await client.list()) {
       const st = await client.status(box.path, { messages: true, unseen: true });
+      if (!st) throw new Error(`STATUS refused for ${box.path}`);
       out.set(box.path, { total: st.messages ?? 0, unread: st.unseen ?? 0 });
     }
     return out;
