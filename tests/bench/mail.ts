@@ -111,7 +111,8 @@ export async function benchMail(args: string[]): Promise<void> {
       { measure: `Synchronisation initiale, en-têtes (${n} messages)`, ostal: ostalHeaders, peer: null, peerName: '' },
       { measure: 'Synchronisation initiale, en-têtes et corps', ostal: ostalFull, peer: mbsyncInitial, peerName: 'mbsync' },
       { measure: 'Resynchronisation sans changement', ostal: ostalResync, peer: mbsyncResync, peerName: 'mbsync' },
-      { measure: 'Indexation plein texte', ostal: null, peer: notmuchIndex, peerName: 'notmuch new' },
+      { measure: 'Indexation plein texte (comprise dans la synchronisation d’Ostal)', ostal: null, peer: notmuchIndex, peerName: 'notmuch new' },
+      { measure: 'Synchronisation et indexation, en tout', ostal: ostalFull, peer: mbsyncInitial + notmuchIndex, peerName: 'mbsync + notmuch new' },
       { measure: 'Recherche p50 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 50) : null, peer: percentile(notmuchTimes, 50), peerName: 'notmuch search' },
       { measure: 'Recherche p95 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 95) : null, peer: percentile(notmuchTimes, 95), peerName: 'notmuch search' },
     );
