@@ -3,7 +3,6 @@
  * demand (and then kept as a blob and indexed for search); MIME parsing, HTML sanitising, the
  * user's « Afficher les images » choices.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MessagePartInfo, MessageView, RemoteContentScope } from '../api/contract.js';
@@ -12,6 +11,7 @@ import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow, loadMailAccount } from './accounts-store.js';
 import { isConnectivityError, imapErrorToOstal } from './errors.js';
+import { storeMessageSource } from './blob-store.js';
 import { sanitizeMailHtml } from './html-sanitizer.js';
 import { connectImap, parseImapUrl } from './imap-client.js';
 import { htmlToText, parseMessage, type ParsedMessage } from './mime.js';
@@ -48,19 +48,6 @@ function messageKey(stored: StoredMessageForReading): string {
   return stored.messageId ?? `folder:${stored.folderId}:uid:${stored.uid}`;
 }
 
-/** Write a source content-addressed under blobs/mail/<account>/ (tmp file then rename); returns the path relative to the blobs folder. */
-export function storeMessageSource(blobsDir: string, accountId: string, source: Buffer): string {
-  const dir = path.join(blobsDir, 'mail', accountId);
-  fs.mkdirSync(dir, { recursive: true });
-  const name = crypto.createHash('sha256').update(source).digest('hex') + '.eml';
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) {
-    const tmp = path.join(dir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-    fs.writeFileSync(tmp, source, { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  }
-  return path.join('mail', accountId, name);
-}
 
 function readCachedSource(ctx: CoreContext, stored: StoredMessageForReading): Buffer | null {
   if (!stored.bodyPath) return null;

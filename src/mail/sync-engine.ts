@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImapFlow, FetchMessageObject, FetchQueryObject, ListResponse, MessageAddressObject, MessageStructureObject } from 'imapflow';
@@ -11,6 +10,7 @@ import { imapErrorToOstal } from './errors.js';
 import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './folder-names.js';
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
+import { storeMessageSource } from './blob-store.js';
 
 export interface MailSyncOptions {
   /** Days of Boîte de réception bodies to fetch for offline reading (setting mail.prefetchDays). 0 = none. */
@@ -340,8 +340,6 @@ export class MailSyncEngine {
     const since = new Date(Date.now() - options.prefetchDays * 86_400_000).toISOString();
     const wanted = this.repo.listMissingBodies(inbox.id, since, options.maxBodiesPerRun ?? 2000);
     if (wanted.length === 0) return 0;
-    const dir = path.join(this.blobsDir, 'mail', account.id);
-    fs.mkdirSync(dir, { recursive: true });
     let done = 0;
     const report = () => options.onProgress?.({ label: t('sync.progress.mailBodies', { done, total: wanted.length }), done, total: wanted.length });
     report();
@@ -351,8 +349,7 @@ export class MailSyncEngine {
         const batch = wanted.slice(i, i + 25).map((w) => w.uid);
         for await (const msg of client.fetch(uidSet(batch), { uid: true, source: true }, { uid: true })) {
           if (!msg.source) continue;
-          const rel = writeBlob(dir, msg.source);
-          this.repo.setBodyPath(inbox.id, msg.uid, path.join('mail', account.id, rel));
+          this.repo.setBodyPath(inbox.id, msg.uid, storeMessageSource(this.blobsDir, account.id, msg.source));
           const text = await bodyText(msg.source).catch(() => '');
           if (text) this.repo.indexBody(inbox.id, msg.uid, text);
           done++;
@@ -364,18 +361,6 @@ export class MailSyncEngine {
     }
     return done;
   }
-}
-
-/** Write a message source content-addressed (tmp file then rename); returns the file name. */
-function writeBlob(dir: string, source: Buffer): string {
-  const name = crypto.createHash('sha256').update(source).digest('hex') + '.eml';
-  const file = path.join(dir, name);
-  if (!fs.existsSync(file)) {
-    const tmp = path.join(dir, `.${name}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-    fs.writeFileSync(tmp, source, { mode: 0o600 });
-    fs.renameSync(tmp, file);
-  }
-  return name;
 }
 
 /** Plain text of a message for the search index (text part, else HTML without tags). */
