@@ -10,6 +10,8 @@
  *   ostal mail search QUERY [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:)
  *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
+ *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
+ *   ostal contacts list [--json]
  *   Every command takes --profile DIR (else OSTAL_PROFILE, else the OS default).
  */
 import fs from 'node:fs';
@@ -215,6 +217,26 @@ async function run(argv: string[], io: Io): Promise<number> {
         return 0;
       });
     }
+    case 'calendar list': {
+      const to = v.to?.[0];
+      if (!v.from || !to) throw new UsageError(cliText('calendarWindowMissing'));
+      const from = v.from;
+      return withCore(async (call) => {
+        const events = await call('calendar.list', { from, to });
+        if (v.json) io.out(JSON.stringify(events, null, 2));
+        else if (events.length === 0) io.out(cliText('calendarNothing'));
+        else for (const e of events) io.out(`${e.start}\t${e.end}\t${e.calendar}\t${e.summary}`);
+        return 0;
+      });
+    }
+    case 'contacts list':
+      return withCore(async (call) => {
+        const contacts = await call('contacts.list', {});
+        if (v.json) io.out(JSON.stringify(contacts, null, 2));
+        else if (contacts.length === 0) io.out(cliText('contactsNothing'));
+        else for (const c of contacts) io.out(`${c.fn}\t${c.emails.join(', ')}\t${c.phones.join(', ')}\t${c.addressBook}`);
+        return 0;
+      });
     default:
       throw new UsageError(cliText('unknownCommand', { command: positionals.join(' ') }));
   }

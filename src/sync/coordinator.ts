@@ -20,6 +20,7 @@ import { InboxWatcher } from '../mail/inbox-watcher.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { MailOperationReplayer } from '../mail/operations-replayer.js';
 import { OperationsJournal } from '../store/operations-journal.js';
+import { syncDavKind } from '../calendar/dav-sync.js';
 
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
@@ -44,7 +45,8 @@ export const runtimeKeys = {
 } as const;
 
 /** Sync of one scope of one account, plugged in by the domain that owns it (calendar, contacts, files). */
-export type ScopeSyncer = (ctx: CoreContext, account: AccountRow) => Promise<void>;
+/** 'not_configured': the account has no server for this scope (reported as skipped). */
+export type ScopeSyncer = (ctx: CoreContext, account: AccountRow) => Promise<void | 'not_configured'>;
 
 export interface SyncCoordinatorOptions {
   /** Full sync period of the background loop; default 60 s (OSTAL_SYNC_INTERVAL_MS). */
@@ -161,7 +163,10 @@ export class SyncCoordinator {
             skipped.push(scope);
             continue;
           }
-          await syncer(this.ctx, row);
+          if ((await syncer(this.ctx, row)) === 'not_configured') {
+            skipped.push(scope);
+            continue;
+          }
           done.push(scope);
         }
       } catch (err) {
@@ -404,6 +409,8 @@ export function getSyncCoordinator(ctx: CoreContext): SyncCoordinator {
   let coordinator = ctx.runtime.get(runtimeKeys.coordinator) as SyncCoordinator | undefined;
   if (!coordinator) {
     coordinator = new SyncCoordinator(ctx);
+    coordinator.registerScope('calendar', async (c, account) => ((await syncDavKind(c, account, 'calendar')) ? undefined : 'not_configured'));
+    coordinator.registerScope('contacts', async (c, account) => ((await syncDavKind(c, account, 'addressbook')) ? undefined : 'not_configured'));
     ctx.runtime.set(runtimeKeys.coordinator, coordinator);
   }
   return coordinator;

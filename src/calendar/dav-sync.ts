@@ -1,0 +1,184 @@
+/**
+ * Read sync of CalDAV calendars and CardDAV address books into the store: discovery from the account's
+ * caldav/carddav URL (current-user-principal → home set → collections), then per collection: skipped when
+ * its getctag and sync-token are unchanged, else PROPFIND Depth 1 for the ETags, multiget of the new and
+ * changed resources in batches of 100, deletion of the hrefs gone from the server.
+ */
+import { OstalError } from '../api/errors.js';
+import { loadAccountCredentials } from '../accounts/handlers.js';
+import type { CoreContext } from '../core.js';
+import { t } from '../i18n/index.js';
+import type { Account } from '../store/account-repository.js';
+import { DavClient, decodeHref, hrefIn, textOf, type DavEntry } from './dav-client.js';
+import { parseCalendarObject } from './icalendar.js';
+import { DavRepository, type DavKind, type DavObject } from './repository.js';
+import { parseVCard } from '../contacts/vcard.js';
+
+const BATCH = 100;
+
+interface KindSpec {
+  setting: 'caldav' | 'carddav';
+  homeSet: string;
+  homeSetXml: string;
+  resourcetype: string;
+  ns: string;
+  multiget: string;
+  dataProp: string;
+}
+
+const SPECS: Record<DavKind, KindSpec> = {
+  calendar: {
+    setting: 'caldav',
+    homeSet: 'calendar-home-set',
+    homeSetXml: '<C:calendar-home-set/>',
+    resourcetype: 'calendar',
+    ns: 'urn:ietf:params:xml:ns:caldav',
+    multiget: 'calendar-multiget',
+    dataProp: 'calendar-data',
+  },
+  addressbook: {
+    setting: 'carddav',
+    homeSet: 'addressbook-home-set',
+    homeSetXml: '<C:addressbook-home-set/>',
+    resourcetype: 'addressbook',
+    ns: 'urn:ietf:params:xml:ns:carddav',
+    multiget: 'addressbook-multiget',
+    dataProp: 'address-data',
+  },
+};
+
+const propfind = (ns: string, props: string) =>
+  `<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" xmlns:C="${ns}" xmlns:CS="http://calendarserver.org/ns/" xmlns:I="http://apple.com/ns/ical/"><D:prop>${props}</D:prop></D:propfind>`;
+
+const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+export interface DavSyncResult {
+  collections: number;
+  fetched: number;
+  deleted: number;
+  skipped: number;
+}
+
+/** The URL to discover from: the account's setting for this kind, or the CalDAV one for contacts (same server). */
+function baseUrlFor(account: Account, kind: DavKind): string | null {
+  const s = account.settings;
+  const url = kind === 'calendar' ? s.caldav : (s.carddav ?? s.caldav);
+  return url ? String(url) : null;
+}
+
+async function discoverHome(client: DavClient, spec: KindSpec, start: string): Promise<string> {
+  const principalEntries = await client.multistatus('PROPFIND', start, propfind(spec.ns, '<D:current-user-principal/>'), '0', 'discovery');
+  const principal = principalEntries.map((e) => hrefIn(e.props['current-user-principal'])).find(Boolean) ?? start;
+  const homeEntries = await client.multistatus('PROPFIND', principal, propfind(spec.ns, spec.homeSetXml), '0', 'discovery');
+  const home = homeEntries.map((e) => hrefIn(e.props[spec.homeSet])).find(Boolean);
+  if (!home) throw new OstalError('discovery_failed', t('dav.errors.noHomeSet', { url: start }));
+  return decodeHref(home);
+}
+
+function isCollectionOf(entry: DavEntry, resourcetype: string): boolean {
+  const rt = entry.props.resourcetype;
+  return !!rt && typeof rt === 'object' && resourcetype in (rt as Record<string, unknown>);
+}
+
+/**
+ * Sync every collection of one kind for one account; null when the account has no server for it.
+ * Throws a French OstalError when the server cannot be used.
+ */
+export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: DavKind): Promise<DavSyncResult | null> {
+  const result: DavSyncResult = { collections: 0, fetched: 0, deleted: 0, skipped: 0 };
+  const base = baseUrlFor(accountRow, kind);
+  if (!base) return null;
+  const spec = SPECS[kind];
+  const { account, password } = await loadAccountCredentials(ctx, accountRow.id);
+  const repo = new DavRepository(ctx.db);
+  const client = new DavClient(base, { username: account.settings.username || account.email, password, pinnedCertificates: account.pinnedCertificates });
+  try {
+    const startPath = decodeHref(client.resolve(base).pathname);
+    const home = await discoverHome(client, spec, startPath);
+    const listing = await client.multistatus(
+      'PROPFIND',
+      home,
+      propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/><CS:getctag/><D:sync-token/>'),
+      '1',
+      'list-collections',
+    );
+    const collections = listing.filter((e) => isCollectionOf(e, spec.resourcetype));
+    const known = new Map(repo.collections(account.id, kind).map((c) => [c.href, c]));
+    for (const entry of collections) {
+      const href = entry.href;
+      const displayName = textOf(entry.props.displayname)?.trim() || decodeURIComponent(href.split('/').filter(Boolean).pop() ?? href);
+      const color = textOf(entry.props['calendar-color'])?.trim() || null;
+      const ctag = textOf(entry.props.getctag)?.trim() || null;
+      const syncToken = textOf(entry.props['sync-token'])?.trim() || null;
+      repo.upsertCollection({ accountId: account.id, kind, href, displayName, color });
+      result.collections++;
+      const previous = known.get(href);
+      if (previous && (ctag || syncToken) && previous.ctag === ctag && previous.syncToken === syncToken) {
+        result.skipped++;
+        continue;
+      }
+      const changes = await syncCollection(ctx, client, repo, spec, kind, account.id, href);
+      result.fetched += changes.fetched;
+      result.deleted += changes.deleted;
+      repo.saveMarkers(account.id, href, ctag, syncToken);
+    }
+    repo.removeCollectionsExcept(
+      account.id,
+      kind,
+      collections.map((c) => c.href),
+    );
+    ctx.log.info('dav sync done', { account: account.id, kind, ...result });
+    return result;
+  } finally {
+    client.close();
+  }
+}
+
+async function syncCollection(
+  ctx: CoreContext,
+  client: DavClient,
+  repo: DavRepository,
+  spec: KindSpec,
+  kind: DavKind,
+  accountId: string,
+  collectionHref: string,
+): Promise<{ fetched: number; deleted: number }> {
+  const entries = await client.multistatus('PROPFIND', collectionHref, propfind(spec.ns, '<D:getetag/><D:resourcetype/>'), '1', 'list-etags');
+  const remote = new Map<string, string | null>();
+  for (const e of entries) {
+    if (e.href.replace(/\/$/, '') === collectionHref.replace(/\/$/, '') || e.href.endsWith('/')) continue;
+    remote.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
+  }
+  const local = repo.etags(accountId, collectionHref);
+  const gone = [...local.keys()].filter((h) => !remote.has(h));
+  const changed = [...remote.entries()].filter(([h, etag]) => !local.has(h) || local.get(h) !== etag || etag === null).map(([h]) => h);
+  repo.deleteObjects(accountId, gone);
+  let fetched = 0;
+  for (let i = 0; i < changed.length; i += BATCH) {
+    const batch = changed.slice(i, i + BATCH);
+    const body =
+      `<?xml version="1.0" encoding="utf-8"?><C:${spec.multiget} xmlns:D="DAV:" xmlns:C="${spec.ns}"><D:prop><D:getetag/><C:${spec.dataProp}/></D:prop>` +
+      batch.map((h) => `<D:href>${xmlEscape(client.resolve(h.split('/').map(encodeURIComponent).join('/')).pathname)}</D:href>`).join('') +
+      `</C:${spec.multiget}>`;
+    const answers = await client.multistatus('REPORT', collectionHref, body, '1', 'multiget');
+    const objects: DavObject[] = [];
+    for (const a of answers) {
+      const raw = textOf(a.props[spec.dataProp]);
+      if (!raw) continue;
+      try {
+        if (kind === 'calendar') {
+          const ev = parseCalendarObject(raw);
+          objects.push({ accountId, collectionHref, href: a.href, etag: textOf(a.props.getetag)?.trim() ?? null, raw, uid: ev.uid, title: ev.summary, emails: [], phones: [] });
+        } else {
+          const c = parseVCard(raw);
+          objects.push({ accountId, collectionHref, href: a.href, etag: textOf(a.props.getetag)?.trim() ?? null, raw, uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones });
+        }
+      } catch (err) {
+        ctx.log.warn('dav object skipped: malformed', { account: accountId, href: a.href, err: err as Error });
+      }
+    }
+    repo.putObjects(objects);
+    fetched += objects.length;
+  }
+  return { fetched, deleted: gone.length };
+}

@@ -1,0 +1,140 @@
+/** All SQL of the CalDAV/CardDAV store (tables of migration 006). */
+import type Database from 'better-sqlite3';
+
+export type DavKind = 'calendar' | 'addressbook';
+
+export interface DavCollection {
+  accountId: string;
+  kind: DavKind;
+  href: string;
+  displayName: string;
+  color: string | null;
+  ctag: string | null;
+  syncToken: string | null;
+}
+
+export interface DavObject {
+  accountId: string;
+  collectionHref: string;
+  href: string;
+  etag: string | null;
+  raw: string;
+  uid: string;
+  title: string;
+  emails: string[];
+  phones: string[];
+}
+
+interface CollectionRow {
+  account_id: string;
+  kind: DavKind;
+  href: string;
+  display_name: string;
+  color: string | null;
+  ctag: string | null;
+  sync_token: string | null;
+}
+
+interface ObjectRow {
+  account_id: string;
+  collection_href: string;
+  href: string;
+  etag: string | null;
+  raw: string;
+  uid: string;
+  title: string;
+  emails: string;
+  phones: string;
+}
+
+const toCollection = (r: CollectionRow): DavCollection => ({
+  accountId: r.account_id,
+  kind: r.kind,
+  href: r.href,
+  displayName: r.display_name,
+  color: r.color,
+  ctag: r.ctag,
+  syncToken: r.sync_token,
+});
+
+const toObject = (r: ObjectRow): DavObject => ({
+  accountId: r.account_id,
+  collectionHref: r.collection_href,
+  href: r.href,
+  etag: r.etag,
+  raw: r.raw,
+  uid: r.uid,
+  title: r.title,
+  emails: JSON.parse(r.emails) as string[],
+  phones: JSON.parse(r.phones) as string[],
+});
+
+export class DavRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  collections(accountId: string, kind: DavKind): DavCollection[] {
+    const rows = this.db.prepare('SELECT * FROM dav_collections WHERE account_id = ? AND kind = ? ORDER BY display_name').all(accountId, kind) as CollectionRow[];
+    return rows.map(toCollection);
+  }
+
+  allCollections(kind: DavKind): DavCollection[] {
+    const rows = this.db.prepare('SELECT * FROM dav_collections WHERE kind = ?').all(kind) as CollectionRow[];
+    return rows.map(toCollection);
+  }
+
+  /** Insert or update the collection's name and colour (change markers are saved after its sync). */
+  upsertCollection(c: Pick<DavCollection, 'accountId' | 'kind' | 'href' | 'displayName' | 'color'>): void {
+    this.db
+      .prepare(
+        `INSERT INTO dav_collections (account_id, kind, href, display_name, color) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (account_id, href) DO UPDATE SET display_name = excluded.display_name, color = excluded.color, kind = excluded.kind`,
+      )
+      .run(c.accountId, c.kind, c.href, c.displayName, c.color);
+  }
+
+  saveMarkers(accountId: string, href: string, ctag: string | null, syncToken: string | null): void {
+    this.db.prepare('UPDATE dav_collections SET ctag = ?, sync_token = ? WHERE account_id = ? AND href = ?').run(ctag, syncToken, accountId, href);
+  }
+
+  /** Remove collections of this kind the server no longer lists (their objects go with them). */
+  removeCollectionsExcept(accountId: string, kind: DavKind, keep: string[]): void {
+    const existing = this.collections(accountId, kind);
+    const del = this.db.prepare('DELETE FROM dav_collections WHERE account_id = ? AND href = ?');
+    for (const c of existing) if (!keep.includes(c.href)) del.run(accountId, c.href);
+  }
+
+  /** href → etag of the objects stored for a collection. */
+  etags(accountId: string, collectionHref: string): Map<string, string | null> {
+    const rows = this.db.prepare('SELECT href, etag FROM dav_objects WHERE account_id = ? AND collection_href = ?').all(accountId, collectionHref) as { href: string; etag: string | null }[];
+    return new Map(rows.map((r) => [r.href, r.etag]));
+  }
+
+  putObjects(objects: DavObject[]): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO dav_objects (account_id, collection_href, href, etag, raw, uid, title, emails, phones) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (account_id, href) DO UPDATE SET collection_href = excluded.collection_href, etag = excluded.etag, raw = excluded.raw,
+         uid = excluded.uid, title = excluded.title, emails = excluded.emails, phones = excluded.phones`,
+    );
+    this.db.transaction(() => {
+      for (const o of objects) stmt.run(o.accountId, o.collectionHref, o.href, o.etag, o.raw, o.uid, o.title, JSON.stringify(o.emails), JSON.stringify(o.phones));
+    })();
+  }
+
+  deleteObjects(accountId: string, hrefs: string[]): void {
+    const stmt = this.db.prepare('DELETE FROM dav_objects WHERE account_id = ? AND href = ?');
+    this.db.transaction(() => {
+      for (const h of hrefs) stmt.run(accountId, h);
+    })();
+  }
+
+  /** Every object of every collection of this kind, with its collection's display name. */
+  objectsOfKind(kind: DavKind): (DavObject & { collectionName: string })[] {
+    const rows = this.db
+      .prepare(
+        `SELECT o.*, c.display_name AS collection_name FROM dav_objects o
+         JOIN dav_collections c ON c.account_id = o.account_id AND c.href = o.collection_href WHERE c.kind = ?`,
+      )
+      .all(kind) as (ObjectRow & { collection_name: string })[];
+    return rows.map((r) => ({ ...toObject(r), collectionName: r.collection_name }));
+  }
+}

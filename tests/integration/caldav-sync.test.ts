@@ -1,0 +1,153 @@
+/**
+ * CalDAV read sync against the real Radicale: discovery, initial sync of the seeded « Agenda professionnel »,
+ * recurring expansion in calendar.list, a PUT and a DELETE made directly on the server, and an unchanged
+ * resync that fetches nothing. agent3's calendar is changed (agent1 is only read).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Core } from '../../src/core.js';
+import { davRequestStats } from '../../src/calendar/dav-client.js';
+import { silentLogger } from '../../src/log.js';
+import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
+import { caCert, getServers, testUser } from '../servers/testing.js';
+
+const dirs: string[] = [];
+
+async function coreWithAccount(n: 1 | 3): Promise<{ core: Core; accountId: string }> {
+  const s = getServers();
+  const user = testUser(n);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-caldav-'));
+  dirs.push(dir);
+  const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  const dav = `https://localhost:${s.radicale.port}/`;
+  const summary = await core.handle('accounts.add', {
+    email: user.email,
+    password: user.password,
+    name: user.name,
+    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
+  });
+  return { core, accountId: summary.id };
+}
+
+/** A request made directly on Radicale, not through Ostal (Content-Length always set). */
+function radicale(method: string, urlPath: string, user: ReturnType<typeof testUser>, body?: string): Promise<number> {
+  const s = getServers();
+  const buf = body === undefined ? undefined : Buffer.from(body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: 'localhost',
+        port: s.radicale.port,
+        method,
+        path: urlPath,
+        ca: caCert(),
+        auth: `${user.username}:${user.password}`,
+        headers: { 'Content-Length': String(buf?.length ?? 0), ...(buf ? { 'Content-Type': 'text/calendar; charset=utf-8' } : {}) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+const year = new Date().getFullYear();
+const wideFrom = `${year - 2}-01-01`;
+const wideTo = `${year + 2}-12-31`;
+
+afterAll(() => {
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('CalDAV sync with Radicale', () => {
+  let core: Core;
+  let accountId: string;
+  beforeAll(async () => {
+    ({ core, accountId } = await coreWithAccount(1));
+  });
+  afterAll(async () => core.close());
+
+  it('syncs the seeded calendar: every event once, recurring ones expanded, named after the collection', async () => {
+    const report = await core.handle('sync.run', { accountId, only: 'calendar' });
+    expect(report.accounts[0]).toMatchObject({ ok: true, scopes: ['calendar'] });
+    const rows = core.ctx.db.prepare("SELECT count(*) AS n FROM dav_objects o JOIN dav_collections c USING (account_id) WHERE o.collection_href = c.href AND c.kind = 'calendar'").get() as { n: number };
+    expect(rows.n).toBe(SEED_COUNTS[testUser(1).email]?.events);
+    const collection = core.ctx.db.prepare("SELECT display_name, color FROM dav_collections WHERE kind = 'calendar'").get() as { display_name: string; color: string };
+    expect(collection.display_name).toBe(SEED_COLLECTIONS.calendarName);
+    expect(collection.color).toMatch(/^#000091/i);
+
+    const list = await core.handle('calendar.list', { from: wideFrom, to: wideTo });
+    const uids = new Set(list.map((e) => e.uid));
+    expect(uids.size).toBe(SEED_COUNTS[testUser(1).email]?.events);
+    const recurring = list.filter((e) => e.recurrenceId !== null);
+    expect(recurring.length).toBeGreaterThan(4);
+    expect(new Set(recurring.map((e) => e.uid)).size).toBe(1);
+    for (const e of list) {
+      expect(Object.keys(e).sort()).toEqual(['allDay', 'calendar', 'end', 'recurrenceId', 'start', 'summary', 'uid']);
+      expect(e.calendar).toBe(SEED_COLLECTIONS.calendarName);
+    }
+    const starts = list.map((e) => e.start);
+    expect([...starts].sort((a, b) => Date.parse(a) - Date.parse(b))).toEqual(starts);
+  });
+
+  it('an unchanged resync fetches nothing', async () => {
+    const before = { ...davRequestStats.byKind };
+    const report = await core.handle('sync.run', { accountId, only: 'calendar' });
+    expect(report.accounts[0]?.ok).toBe(true);
+    expect(davRequestStats.byKind.multiget ?? 0).toBe(before.multiget ?? 0);
+    expect(davRequestStats.byKind['list-etags'] ?? 0).toBe(before['list-etags'] ?? 0);
+  });
+
+  it('refuses a window that ends before it starts, in French', async () => {
+    await expect(core.handle('calendar.list', { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('période') });
+  });
+});
+
+describe('CalDAV sync follows changes made on the server', () => {
+  it('a PUT made on Radicale appears after the next sync, a DELETE disappears', async () => {
+    const { core, accountId } = await coreWithAccount(3);
+    const user = testUser(3);
+    try {
+      await core.handle('sync.run', { accountId, only: 'calendar' });
+      const uid = `ostal-test-${crypto.randomUUID()}`;
+      const summary = `Réunion ajoutée sur le serveur ${uid.slice(-6)}`;
+      const ics = [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Ostal//Test//FR',
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20260101T000000Z',
+        'DTSTART;TZID=Europe/Paris:20260615T140000',
+        'DTEND;TZID=Europe/Paris:20260615T153000',
+        `SUMMARY:${summary}`,
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
+      const href = `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.calendar}/${uid}.ics`;
+      expect(await radicale('PUT', href, user, ics)).toBe(201);
+
+      const before = davRequestStats.byKind.multiget ?? 0;
+      await core.handle('sync.run', { accountId, only: 'calendar' });
+      expect(davRequestStats.byKind.multiget).toBe(before + 1);
+      const june = await core.handle('calendar.list', { from: '2026-06-15', to: '2026-06-16' });
+      const added = june.find((e) => e.uid === uid);
+      expect(added).toEqual({ uid, recurrenceId: null, start: '2026-06-15T12:00:00.000Z', end: '2026-06-15T13:30:00.000Z', allDay: false, summary, calendar: SEED_COLLECTIONS.calendarName });
+
+      expect(await radicale('DELETE', href, user)).toBe(200);
+      await core.handle('sync.run', { accountId, only: 'calendar' });
+      const after = await core.handle('calendar.list', { from: '2026-06-15', to: '2026-06-16' });
+      expect(after.find((e) => e.uid === uid)).toBeUndefined();
+    } finally {
+      await core.close();
+    }
+  });
+});
