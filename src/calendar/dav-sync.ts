@@ -117,7 +117,7 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
         result.skipped++;
         continue;
       }
-      const changes = await syncCollection(ctx, client, repo, spec, kind, account.id, href);
+      const changes = await syncCollection(ctx, client, repo, spec, kind, account.id, href, previous?.syncToken ?? null);
       result.fetched += changes.fetched;
       result.deleted += changes.deleted;
       repo.saveMarkers(account.id, href, ctag, syncToken);
@@ -142,16 +142,19 @@ async function syncCollection(
   kind: DavKind,
   accountId: string,
   collectionHref: string,
+  previousToken: string | null,
 ): Promise<{ fetched: number; deleted: number }> {
-  const entries = await client.multistatus('PROPFIND', collectionHref, propfind(spec.ns, '<D:getetag/><D:resourcetype/>'), '1', 'list-etags');
-  const remote = new Map<string, string | null>();
-  for (const e of entries) {
-    if (e.href.replace(/\/$/, '') === collectionHref.replace(/\/$/, '') || e.href.endsWith('/')) continue;
-    remote.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
-  }
   const local = repo.etags(accountId, collectionHref);
-  const gone = [...local.keys()].filter((h) => !remote.has(h));
-  const changed = [...remote.entries()].filter(([h, etag]) => !local.has(h) || local.get(h) !== etag || etag === null).map(([h]) => h);
+  const isMember = (href: string) => href.replace(/\/$/, '') !== collectionHref.replace(/\/$/, '') && !href.endsWith('/');
+  let changes = previousToken ? await changesSince(ctx, client, collectionHref, previousToken) : null;
+  if (!changes) {
+    const entries = await client.multistatus('PROPFIND', collectionHref, propfind(spec.ns, '<D:getetag/><D:resourcetype/>'), '1', 'list-etags');
+    const remote = new Map<string, string | null>();
+    for (const e of entries) if (isMember(e.href)) remote.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
+    changes = { present: remote, removed: [...local.keys()].filter((h) => !remote.has(h)) };
+  }
+  const gone = changes.removed.filter((h) => local.has(h));
+  const changed = [...changes.present.entries()].filter(([h, etag]) => isMember(h) && (!local.has(h) || local.get(h) !== etag || etag === null)).map(([h]) => h);
   repo.deleteObjects(accountId, gone);
   let fetched = 0;
   for (let i = 0; i < changed.length; i += BATCH) {
@@ -181,4 +184,34 @@ async function syncCollection(
     fetched += objects.length;
   }
   return { fetched, deleted: gone.length };
+}
+
+/**
+ * RFC 6578 sync-collection since the stored token: hrefs changed (with their ETag) and removed.
+ * null when the server refuses the token or the report (the caller then compares every ETag).
+ */
+async function changesSince(
+  ctx: CoreContext,
+  client: DavClient,
+  collectionHref: string,
+  token: string,
+): Promise<{ present: Map<string, string | null>; removed: string[] } | null> {
+  const body = `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:"><D:sync-token>${xmlEscape(token)}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
+  let entries: DavEntry[];
+  try {
+    entries = await client.multistatus('REPORT', collectionHref, body, '0', 'sync-collection');
+  } catch (err) {
+    if (err instanceof OstalError && err.code === 'server_error') {
+      ctx.log.info('sync-collection refused, comparing ETags', { collection: collectionHref });
+      return null;
+    }
+    throw err;
+  }
+  const present = new Map<string, string | null>();
+  const removed: string[] = [];
+  for (const e of entries) {
+    if (e.status === 404) removed.push(e.href);
+    else present.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
+  }
+  return { present, removed };
 }
