@@ -106,6 +106,13 @@ describe('CalDAV sync with Radicale', () => {
     expect(davRequestStats.byKind['list-etags'] ?? 0).toBe(before['list-etags'] ?? 0);
   });
 
+  it('the full sync runs the calendar and contacts scopes too', async () => {
+    const report = await core.handle('sync.run', { accountId });
+    expect(report.accounts[0]?.ok).toBe(true);
+    expect(report.accounts[0]?.scopes).toEqual(expect.arrayContaining(['mail', 'calendar', 'contacts']));
+    expect((await core.handle('contacts.list', {})).length).toBe(SEED_COUNTS[testUser(1).email]?.contacts);
+  });
+
   it('refuses a window that ends before it starts, in French', async () => {
     await expect(core.handle('calendar.list', { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('période') });
   });
