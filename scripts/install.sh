@@ -11,7 +11,7 @@ APT_PACKAGES=(
   radicale python3-bcrypt
   apache2 apache2-utils
   openssl ca-certificates
-  isync notmuch
+  isync notmuch rclone
   python3 make g++
 )
 
