@@ -314,12 +314,86 @@ export interface ContactSummary {
   addressBook: string;
 }
 
+/** Sync state of one item of Fichiers (the UI says synchronisé, en attente, en cours, conflit, erreur, en ligne seulement). */
+export type FileSyncState = 'synced' | 'pending' | 'syncing' | 'conflict' | 'error' | 'online-only';
+
+/** One file or folder of Fichiers. Paths are '/'-separated from the account's sync folder, NFC, with a leading '/' ('/' = root). */
 export interface FileEntrySummary {
+  accountId: string;
   path: string;
   name: string;
+  kind: 'file' | 'folder';
+  /** Same as kind === 'folder' (kept for the first Fichiers view). */
   isFolder: boolean;
+  /** Bytes (0 for folders). */
   size: number;
-  state: 'synced' | 'pending' | 'syncing' | 'conflict' | 'error' | 'online-only';
+  /** ISO date of the last change known (local or server), or null. */
+  modified: string | null;
+  state: FileSyncState;
+  /** Kept on the disk (« Disponible hors ligne »); false = listed only, downloaded when opened. */
+  availableOffline: boolean;
+  /** Absolute path on the disk when the item is there, else null. */
+  localPath: string | null;
+  /** French text of the problem when state is 'error' or 'conflict', else null. */
+  error: string | null;
+}
+
+/** A name that cannot cross systems (Windows-reserved, case clash, too long, hostile): reported, not synced. */
+export interface FileNameProblem {
+  accountId: string;
+  path: string;
+  side: 'local' | 'server';
+  /** French explanation and suggested fix. */
+  message: string;
+}
+
+/** `files status --json` of the CLI (one entry per account with a WebDAV server): keep it stable. */
+export interface FilesAccountStatus {
+  accountId: string;
+  email: string;
+  /** Absolute local folder of this account. */
+  localRoot: string;
+  /** WebDAV URL of the synced server folder. */
+  remoteRoot: string;
+  counts: Record<FileSyncState, number>;
+  lastSync: string | null;
+  /** French text of the last sync problem, or null. */
+  lastError: string | null;
+  paused: boolean;
+  /** A big deletion waits for the user (« confirmation requise »): how many files each side would lose. */
+  pendingDeletion: { local: number; server: number } | null;
+  /** RFC 4331 quota of the server folder when offered. */
+  quota: { used: number; available: number | null } | null;
+  problems: FileNameProblem[];
+}
+
+export interface FilesStatus {
+  accounts: FilesAccountStatus[];
+}
+
+/** A file changed on both sides: both versions are kept; the local one was renamed to `conflictPath`. */
+export interface FileConflict {
+  id: string;
+  accountId: string;
+  /** The file as on the server. */
+  path: string;
+  /** The local version, renamed « nom (conflit du 23-11-2026 14 h 30).ext ». */
+  conflictPath: string;
+  detectedAt: string;
+  /** French notice. */
+  message: string;
+}
+
+/** A local file that sync removed (deleted on the server, or replaced): kept 30 days in Ostal's Corbeille. */
+export interface FileTrashEntry {
+  id: string;
+  accountId: string;
+  /** Where it was in the sync folder. */
+  path: string;
+  name: string;
+  size: number;
+  deletedAt: string;
+  expiresAt: string;
 }
 
 /** A part of a message being read: an attachment or an inline image. `id` is the part's position ("1", "2", …). */
@@ -421,7 +495,25 @@ export interface Methods {
 
   'calendar.list': { params: { from: string; to: string }; result: CalendarEventSummary[] };
   'contacts.list': { params: Record<string, never>; result: ContactSummary[] };
+  /** Children of a folder (default: root of every account with a WebDAV server). */
   'files.list': { params: { accountId?: string; path?: string }; result: FileEntrySummary[] };
+  'files.status': { params: { accountId?: string }; result: FilesStatus };
+  /** Two-way sync now (same as sync.run with only 'files'); returns when in sync or failed. */
+  'files.sync': { params: { accountId?: string }; result: SyncReport };
+  'files.conflicts': { params: { accountId?: string }; result: FileConflict[] };
+  /** Keep the local version, the server's, or both (the conflict copy becomes an ordinary file). */
+  'files.resolveConflict': { params: { id: string; keep: 'local' | 'server' | 'both' }; result: { resolved: true } };
+  'files.trash.list': { params: { accountId?: string }; result: FileTrashEntry[] };
+  /** Put the file back where it was (a free name is chosen if taken); it is uploaded at the next sync. */
+  'files.trash.restore': { params: { id: string }; result: { restored: true; path: string } };
+  /** « Disponible hors ligne » on a file or folder (false: the local copy is freed, the server copy stays). */
+  'files.setOffline': { params: { accountId: string; path: string; offline: boolean }; result: FileEntrySummary };
+  /** Make sure the file is on the disk (downloads it when online-only) and give its absolute path: the host opens it with the system application. */
+  'files.open': { params: { accountId: string; path: string }; result: { localPath: string } };
+  'files.pause': { params: { accountId?: string }; result: { paused: true } };
+  'files.resume': { params: { accountId?: string }; result: { paused: false } };
+  /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */
+  'files.confirmDeletion': { params: { accountId: string; confirm: boolean }; result: { done: true } };
 }
 
 export type MethodName = keyof Methods;
@@ -437,6 +529,12 @@ export interface Events {
   'mail.changed': { accountId: string; folders: string[] };
   'settings.changed': { keys: (keyof Settings)[] };
   'outbox.changed': { accountId: string; ids: string[] };
+  /** Items of Fichiers changed (paths as in FileEntrySummary; the parent folders too). */
+  'files.changed': { accountId: string; paths: string[] };
+  /** Transfers of a running files sync. `label` is French. */
+  'files.progress': { accountId: string; label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null };
+  /** French notice for the user: a conflict, a big deletion waiting for confirmation, a refused name, a folder that failed to list. */
+  'files.notice': { accountId: string; kind: 'conflict' | 'confirmation' | 'name' | 'listing'; message: string; path: string | null };
 }
 
 export type EventName = keyof Events;
@@ -474,4 +572,15 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'calendar.list',
   'contacts.list',
   'files.list',
+  'files.status',
+  'files.sync',
+  'files.conflicts',
+  'files.resolveConflict',
+  'files.trash.list',
+  'files.trash.restore',
+  'files.setOffline',
+  'files.open',
+  'files.pause',
+  'files.resume',
+  'files.confirmDeletion',
 ] as const;
