@@ -104,9 +104,24 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     },
   });
   let port = 0;
+  // The page's CSP lets Visio reach the organisation's meeting server: kept current from the settings.
+  let meetingServerUrl = '';
+  const readMeetingServer = () => {
+    Promise.resolve()
+      .then(() => options.core.handle('settings.list', {}))
+      .then((entries) => {
+        const value = entries.find((entry) => entry.key === 'visio.serverUrl')?.value;
+        meetingServerUrl = typeof value === 'string' ? value : '';
+      })
+      .catch((err: unknown) => log.warn('host: meeting server setting unreadable', { err: err as Error }));
+  };
+  readMeetingServer();
+  const stopWatchingSettings = options.core.onEvent((event) => {
+    if (event === 'settings.changed') readMeetingServer();
+  });
 
   const server = http.createServer((req, res) => {
-    const headers = securityHeaders(port);
+    const headers = securityHeaders(port, meetingServerUrl);
     const deny = (status: number) => {
       res.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(String(status));
@@ -202,6 +217,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     address: address.address,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
+        stopWatchingSettings();
         for (const ws of clients) ws.terminate();
         wss.close();
         server.close(() => resolve());

@@ -47,15 +47,37 @@ export function windowWebPreferences(preloadPath: string): RendererWebPreference
 }
 
 /**
+ * WebSocket source of the organisation's meeting server (setting 'visio.serverUrl'): wss:// for an
+ * https:// server, ws:// for http://, same host and port. Nothing for an empty or malformed value, or one
+ * that would widen the policy (credentials, wildcards, quotes, spaces, semicolons).
+ */
+export function meetingConnectSource(serverUrl: string | undefined | null): string | null {
+  if (!serverUrl) return null;
+  let url: URL;
+  try {
+    url = new URL(serverUrl);
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username || url.password || !url.hostname || /[\s;'"*,]/.test(url.host)) return null;
+  return `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`;
+}
+
+/**
  * Content-Security-Policy of the renderer. With a port (browser mode), the page may also open
  * the API WebSocket on ws://127.0.0.1:PORT; without (Electron), it talks over a MessagePort only.
+ * With a meeting server address, Visio may open its signaling WebSocket there (media itself is WebRTC,
+ * which connect-src does not govern).
  */
-export function contentSecurityPolicy(port?: number): string {
+export function contentSecurityPolicy(port?: number, meetingServerUrl?: string): string {
   const connect = ["'self'"];
   if (port !== undefined) {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new RangeError(`invalid port ${port}`);
     connect.push(`ws://${LOOPBACK_HOST}:${port}`);
   }
+  const meeting = meetingConnectSource(meetingServerUrl);
+  if (meeting !== null && !connect.includes(meeting)) connect.push(meeting);
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -78,9 +100,9 @@ export function contentSecurityPolicy(port?: number): string {
 }
 
 /** Headers sent with every response of the browser-mode host (and, for the CSP, by Electron's session). */
-export function securityHeaders(port?: number): Record<string, string> {
+export function securityHeaders(port?: number, meetingServerUrl?: string): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(port),
+    'Content-Security-Policy': contentSecurityPolicy(port, meetingServerUrl),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',

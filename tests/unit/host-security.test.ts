@@ -6,6 +6,7 @@ import {
   isAllowedExternalUrl,
   isAllowedNavigation,
   isLoopbackAddress,
+  meetingConnectSource,
   resolveRendererPath,
   securityHeaders,
   windowWebPreferences,
@@ -52,6 +53,21 @@ describe('contentSecurityPolicy', () => {
     expect(contentSecurityPolicy()).toContain("connect-src 'self';");
     expect(() => contentSecurityPolicy(0)).toThrow(RangeError);
     expect(() => contentSecurityPolicy(70000)).toThrow(RangeError);
+  });
+
+  it('lets Visio open its signaling WebSocket on the configured meeting server only', () => {
+    const connectSrc = (csp: string) => csp.split('; ').find((d) => d.startsWith('connect-src '));
+    expect(connectSrc(contentSecurityPolicy(4321, 'https://visio.ville-exemple.fr'))).toBe("connect-src 'self' ws://127.0.0.1:4321 wss://visio.ville-exemple.fr");
+    expect(connectSrc(contentSecurityPolicy(4321, 'https://visio.ville-exemple.fr:8443/reunions/'))).toBe(
+      "connect-src 'self' ws://127.0.0.1:4321 wss://visio.ville-exemple.fr:8443",
+    );
+    expect(connectSrc(contentSecurityPolicy(undefined, 'http://127.0.0.1:5000'))).toBe("connect-src 'self' ws://127.0.0.1:5000");
+    // Empty, malformed or other schemes add nothing; the rest of the policy does not move.
+    for (const bad of ['', 'pas une adresse', 'ftp://visio.exemple.fr', 'https://moi:secret@visio.exemple.fr', 'javascript:alert(1)'])
+      expect(contentSecurityPolicy(4321, bad)).toBe(contentSecurityPolicy(4321));
+    expect(meetingConnectSource('https://visio.exemple.fr/salle/abc')).toBe('wss://visio.exemple.fr');
+    expect(meetingConnectSource(undefined)).toBeNull();
+    expect(securityHeaders(1234, 'https://visio.exemple.fr')['Content-Security-Policy']).toContain('wss://visio.exemple.fr');
   });
 
   it('comes with the other security headers', () => {
