@@ -27,8 +27,8 @@ const UI_PACKAGES = ['react', 'react-dom', 'react-i18next', 'mediasoup-client', 
 /** Node built-ins, with and without the node: prefix. */
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
-/** The shared meeting protocol file: the only client file the meeting server may import. */
-const SHARED_MEETING_PROTOCOL = /^src\/meet\/protocol(\.[cm]?[jt]s)?$/;
+/** The shared meeting protocol file: the only client file the meeting server may import (types only). */
+const SHARED_MEETING_PROTOCOL = /^src\/api\/meet-protocol(\.[cm]?[jt]s)?$/;
 
 function packageName(specifier) {
   if (specifier.startsWith('@')) return specifier.split('/').slice(0, 2).join('/');
@@ -84,8 +84,10 @@ function importProblem({ fromFile, fromLayer, specifier, typeOnly }) {
       if (toLayer === 'renderer' && typeOnly) return null;
       return `main/ must not import ${toLayer}/ ('${specifier}')`;
     case 'server':
-      if (toLayer === 'src' && SHARED_MEETING_PROTOCOL.test(target)) return null;
-      return `server/ must not import ${toLayer}/ except the shared meeting protocol ('${specifier}')`;
+      if (toLayer === 'src' && SHARED_MEETING_PROTOCOL.test(target)) {
+        return typeOnly ? null : `server/ may import the shared meeting protocol with 'import type' only ('${specifier}')`;
+      }
+      return `server/ must not import ${toLayer}/ except the shared meeting protocol types ('${specifier}')`;
     default:
       return null;
   }

@@ -119,8 +119,14 @@ describe('main/', () => {
 });
 
 describe('server/', () => {
-  it('allows only the shared meeting protocol from the client', async () => {
-    expect(await layerProblems(`import type { Signal } from '../../src/meet/protocol.js';`, 'server/src/signaling.ts')).toEqual([]);
+  it('allows only the shared meeting protocol types from the client', async () => {
+    expect(await layerProblems(`import type { MeetRequest } from '../../src/api/meet-protocol.js';`, 'server/src/signaling.ts')).toEqual([]);
+    expect(await layerProblems(`import { type MeetRequest } from '../../src/api/meet-protocol';`, 'server/src/signaling.ts')).toEqual([]);
+    const valueImport = await layerProblems(`import { parseMeetingLink } from '../../src/api/meet-protocol.js';`, 'server/src/signaling.ts');
+    expect(valueImport).toHaveLength(1);
+    expect(valueImport[0]).toContain('import type');
+    expect(await layerProblems(`import type { MethodName } from '../../src/api/contract.js';`, 'server/src/signaling.ts')).toHaveLength(1);
+    expect(await layerProblems(`import type { Signal } from '../../src/meet/protocol.js';`, 'server/src/signaling.ts')).toHaveLength(1);
     expect(await layerProblems(`import { Core } from '../../src/core.js';`, 'server/src/signaling.ts')).toHaveLength(1);
     expect(await layerProblems(`import { app } from '../../main/electron.js';`, 'server/src/signaling.ts')).toHaveLength(1);
     expect(await layerProblems(`import x from '../../renderer/src/App';`, 'server/src/signaling.ts')).toHaveLength(1);

@@ -1,0 +1,514 @@
+/**
+ * Ostal meeting signaling protocol (« Visio »), shared by the meeting server (`server/`) and the client
+ * (`src/meet/`, `renderer/src/views/visio/`). This file is the ONLY thing the two halves share, so it has
+ * no import at all: types, constants and a few pure helpers that run the same in Node 20 and in Chromium.
+ * `server/` imports it with `import type` only (the server can then be deployed without the client tree).
+ *
+ * ## Transport
+ * One WebSocket per participant, at `<server URL>/ws` (see {@link MEET_WS_PATH}, {@link meetingWebSocketUrl}).
+ * Every frame is one JSON text message, of three shapes:
+ *  - request (client → server): `{ id, method, params }` — `id` is a client-chosen integer, unique per socket;
+ *  - response (server → client): `{ id, result }` or `{ id, error: { code, message? } }`, same `id`;
+ *  - notification (server → client, no answer): `{ notification, data }`.
+ * The server never sends requests. `error.code` is a stable string ({@link MeetErrorCode}); the client maps it to a
+ * French message. `error.message` is an English technical detail for logs, never shown to users.
+ *
+ * ## Life of a participant
+ * 1. `join` → either `{status:'joined', …}` (the peer is in the room) or `{status:'waiting', peerId}` (salle
+ *    d'attente: the peer waits for an organiser; the socket stays open). A waiting peer later receives the
+ *    `admitted` notification (same data as a `joined` result) or `refused` (then the server closes the socket).
+ *    While waiting, only `leave` is accepted (anything else → `not_joined`).
+ * 2. `createTransport` twice (send and recv), `connectTransport` when mediasoup-client's transport emits 'connect'.
+ * 3. `produce` for micro / camera / screen (video with 3 simulcast encodings, done by the client).
+ * 4. For each producer of another peer (from `peers[].producers` of the join result and from `newProducer`
+ *    notifications): `consume` → consumer created PAUSED on the server → create it in mediasoup-client →
+ *    `resumeConsumer`. Then `setTileSize` whenever the rendered tile size changes (the server picks the layer).
+ * 5. `leave` (or just close the socket).
+ *
+ * ## Who is organiser, who waits (salle d'attente)
+ * - A join token ({@link MeetTokenClaims}) with `role: 'organiser'` makes the peer an organiser: it joins at once.
+ * - A valid token with `role: 'participant'` joins at once as participant (the organisation vouches for it).
+ * - Without a token (only possible when the server's `requireToken` is false): if the room has no organiser
+ *   and nobody is in it yet, the FIRST peer joins and becomes organiser (so a server without tokens still
+ *   works); otherwise the peer is a guest and waits in the salle d'attente until an organiser admits or refuses.
+ * - When the server requires a token, a request without one (or with a bad one) gets `token_invalid`.
+ * - When the last organiser leaves while guests wait, the longest-present participant becomes organiser
+ *   (`peerUpdated` with the new role), so nobody waits forever. If the room empties, waiting guests become
+ *   the first peer: the oldest waiting guest is admitted as organiser.
+ *
+ * ## Meeting link
+ * `<server URL>/salle/<roomId>`, e.g. `https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw`. The server URL may
+ * carry a path prefix (reverse proxy), e.g. `https://services.mairie.fr/visio/salle/<roomId>`. roomId is at
+ * least 22 characters of base64url (128 random bits from {@link newRoomId}): unguessable, so the link is the
+ * invitation. Rooms are created on demand on the first `join`. Opening the link in a browser shows a French
+ * page asking to open it in Ostal.
+ *
+ * ## Join token
+ * A JWT signed HS256 with the organisation's shared secret (server config `tokenSecret`), compact form
+ * `base64url(header).base64url(payload).base64url(HMAC-SHA256(secret, header + '.' + payload))`,
+ * header `{"alg":"HS256","typ":"JWT"}`, payload {@link MeetTokenClaims}. Only Ostal (which holds the secret
+ * through the organisation's policy) can mint them, so only the organisation's agents can create rooms.
+ */
+
+// ---------------------------------------------------------------------------
+// Constants
+
+/** Protocol version, sent by the server in `GET /health` and the join result; bumped on breaking changes. */
+export const MEET_PROTOCOL_VERSION = 1 as const;
+/** WebSocket path, appended to the server URL. */
+export const MEET_WS_PATH = '/ws' as const;
+/** Path segment of meeting links (`<server URL>/salle/<roomId>`); the server answers it with a French HTML page. */
+export const MEET_ROOM_PATH = '/salle/' as const;
+/** Health endpoint (`GET`, JSON {@link MeetHealth}). */
+export const MEET_HEALTH_PATH = '/health' as const;
+/** Room id: base64url, 22 (128 bits) to 64 characters. */
+export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
+/** Longest display name accepted by `join` (longer → `bad_request`). */
+export const MAX_DISPLAY_NAME_LENGTH = 80;
+/** Longest chat message accepted by `chat` (longer → `bad_request`). */
+export const MAX_CHAT_LENGTH = 4000;
+/** WebSocket close code used by the server after `refused` (4000–4999 are application codes). */
+export const CLOSE_REFUSED = 4001 as const;
+/** WebSocket close code used by the server on shutdown, after the `serverShutdown` notification. */
+export const CLOSE_SHUTDOWN = 4002 as const;
+
+// ---------------------------------------------------------------------------
+// Basic types
+
+/** Role in a room. Organisers admit and refuse guests of the salle d'attente. */
+export type MeetRole = 'organiser' | 'participant';
+/** What a producer carries. `micro` is audio; `camera` and `screen` are video. */
+export type MediaSource = 'micro' | 'camera' | 'screen';
+export type MediaKind = 'audio' | 'video';
+export type TransportDirection = 'send' | 'recv';
+
+/**
+ * mediasoup objects travel as plain JSON. They are typed loosely here (no import of mediasoup or
+ * mediasoup-client); each side casts to its own library type, e.g.
+ * `routerRtpCapabilities as mediasoupClient.types.RtpCapabilities`.
+ */
+export type RtpCapabilitiesJson = { codecs?: object[]; headerExtensions?: object[] } & Record<string, unknown>;
+export type RtpParametersJson = { codecs: object[]; encodings?: object[] } & Record<string, unknown>;
+export type IceParametersJson = { usernameFragment: string; password: string; iceLite?: boolean };
+export type IceCandidateJson = Record<string, unknown> & { ip: string; port: number; protocol: 'udp' | 'tcp' };
+export type DtlsParametersJson = { role?: 'auto' | 'client' | 'server'; fingerprints: object[] } & Record<string, unknown>;
+export type SctpParametersJson = Record<string, unknown> & { port: number };
+export type SctpCapabilitiesJson = { numStreams: { OS: number; MIS: number } };
+
+/** A TURN/STUN server for RTCPeerConnection (same shape as the browser's RTCIceServer). */
+export interface MeetIceServer {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+/** A producer as other peers see it. */
+export interface ProducerInfo {
+  producerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+/** A peer in the room (never includes waiting guests). */
+export interface PeerInfo {
+  peerId: string;
+  displayName: string;
+  role: MeetRole;
+  /** Micro producing and not paused. */
+  micro: boolean;
+  /** Camera producing and not paused. */
+  camera: boolean;
+  /** Screen sharing. */
+  screen: boolean;
+  /** « Lever la main ». */
+  hand: boolean;
+  producers: ProducerInfo[];
+}
+
+/** A guest in the salle d'attente (sent to organisers only). */
+export interface WaitingGuest {
+  peerId: string;
+  displayName: string;
+  /** Epoch milliseconds when the guest started waiting. */
+  since: number;
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/**
+ * Stable error codes (client maps them to French):
+ * - `bad_request`: malformed message or params (missing field, wrong type, name or text too long, bad roomId);
+ * - `unknown_method`: method not in {@link MeetRequests};
+ * - `token_invalid`: token required but absent, malformed, wrong signature, wrong room, or unknown role;
+ * - `token_expired`: valid signature but `exp` is past;
+ * - `not_joined`: request that needs a joined peer sent before `join` or while waiting;
+ * - `already_joined`: second `join` on the same socket;
+ * - `forbidden`: organiser-only request (`admit`, `refuse`) from a participant;
+ * - `not_found`: unknown transport, producer, consumer or waiting peer;
+ * - `room_full`: the room reached the server's `maxPeersPerRoom`;
+ * - `refused`: an organiser refused the guest (also sent as the `refused` notification);
+ * - `cannot_consume`: the device cannot receive this producer (rtpCapabilities mismatch) or it is one's own;
+ * - `shutting_down`: the server is stopping;
+ * - `server_error`: anything else (details only in the server log).
+ */
+export type MeetErrorCode =
+  | 'bad_request'
+  | 'unknown_method'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'not_joined'
+  | 'already_joined'
+  | 'forbidden'
+  | 'not_found'
+  | 'room_full'
+  | 'refused'
+  | 'cannot_consume'
+  | 'shutting_down'
+  | 'server_error';
+
+export interface MeetError {
+  code: MeetErrorCode;
+  /** English technical detail, for logs only. */
+  message?: string;
+}
+
+// ---------------------------------------------------------------------------
+// Requests
+
+export interface JoinParams {
+  /** The room id of the meeting link. */
+  roomId: string;
+  /** Name shown to others (1..{@link MAX_DISPLAY_NAME_LENGTH} characters after trimming). */
+  displayName: string;
+  /** Join token (JWT HS256), see {@link MeetTokenClaims}. Required when the server's `requireToken` is true. */
+  token?: string;
+  /**
+   * mediasoup-client `device.rtpCapabilities`, needed by the server for `consume`. The device can only be loaded
+   * with the router capabilities of the join result, so a first join usually omits it and the client sends it
+   * with `setRtpCapabilities` right after `device.load()` (a reconnecting client that kept its device passes it
+   * here). Without it, `consume` fails with `cannot_consume`.
+   */
+  rtpCapabilities?: RtpCapabilitiesJson;
+}
+
+export interface JoinedResult {
+  status: 'joined';
+  peerId: string;
+  role: MeetRole;
+  displayName: string;
+  roomId: string;
+  protocolVersion: typeof MEET_PROTOCOL_VERSION;
+  /** To load the mediasoup-client Device. */
+  routerRtpCapabilities: RtpCapabilitiesJson;
+  /** Other peers already in the room, with their producers (to consume). */
+  peers: PeerInfo[];
+  /** TURN/STUN servers to give to the transports (`iceServers` option of mediasoup-client). */
+  iceServers?: MeetIceServer[];
+  /** For organisers: who waits in the salle d'attente right now. */
+  waiting?: WaitingGuest[];
+}
+
+export interface WaitingResult {
+  status: 'waiting';
+  peerId: string;
+}
+
+export type JoinResult = JoinedResult | WaitingResult;
+
+export interface SetRtpCapabilitiesParams {
+  rtpCapabilities: RtpCapabilitiesJson;
+}
+
+export interface CreateTransportParams {
+  direction: TransportDirection;
+  /** Ask for SCTP (data channels); pass the device's `sctpCapabilities`. */
+  sctpCapabilities?: SctpCapabilitiesJson;
+}
+
+export interface TransportOptionsResult {
+  id: string;
+  iceParameters: IceParametersJson;
+  iceCandidates: IceCandidateJson[];
+  dtlsParameters: DtlsParametersJson;
+  sctpParameters?: SctpParametersJson;
+}
+
+export interface ConnectTransportParams {
+  transportId: string;
+  dtlsParameters: DtlsParametersJson;
+}
+
+export interface ProduceParams {
+  transportId: string;
+  kind: MediaKind;
+  rtpParameters: RtpParametersJson;
+  source: MediaSource;
+  /** Start paused (e.g. « Entrer micro coupé »). */
+  paused?: boolean;
+}
+
+export interface ProduceResult {
+  producerId: string;
+}
+
+export interface ProducerIdParams {
+  producerId: string;
+}
+
+export interface ConsumeParams {
+  producerId: string;
+}
+
+/** Everything mediasoup-client's `recvTransport.consume()` needs, plus who/what it is. */
+export interface ConsumeResult {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  rtpParameters: RtpParametersJson;
+  /** 'simple' for audio, 'simulcast' for camera video sent with several encodings. */
+  type: 'simple' | 'simulcast' | 'svc' | 'pipe';
+  /** Always true: consumers are created paused; call `resumeConsumer` once the client side consumer exists. */
+  paused: true;
+  /** The producer itself is paused (e.g. micro muted). */
+  producerPaused: boolean;
+}
+
+export interface ConsumerIdParams {
+  consumerId: string;
+}
+
+export interface SetPreferredLayersParams {
+  consumerId: string;
+  /** 0 = lowest resolution … 2 = highest. */
+  spatialLayer: number;
+  temporalLayer?: number;
+}
+
+export interface SetTileSizeParams {
+  consumerId: string;
+  /** Rendered tile size in DEVICE pixels (CSS pixels × devicePixelRatio). 0×0 = not visible. */
+  width: number;
+  height: number;
+}
+
+export interface SetTileSizeResult {
+  /** The spatial layer the server asked for ({@link spatialLayerForTile}). */
+  spatialLayer: number;
+}
+
+export interface ChatParams {
+  text: string;
+}
+
+export interface SetHandParams {
+  raised: boolean;
+}
+
+export interface PeerIdParams {
+  peerId: string;
+}
+
+export interface StatsResult {
+  /** Per own transport: bitrates, packet loss and RTT when mediasoup reports them. */
+  transports: { transportId: string; direction: TransportDirection; stats: object[] }[];
+  /** Per own consumer. */
+  consumers: { consumerId: string; stats: object[] }[];
+}
+
+/** No params / no result: `{}`. */
+export type Empty = Record<string, never>;
+
+/** Every method: its params and its result. */
+export interface MeetRequests {
+  join: { params: JoinParams; result: JoinResult };
+  /** Send the device's rtpCapabilities once loaded with `routerRtpCapabilities` (needed before `consume`). */
+  setRtpCapabilities: { params: SetRtpCapabilitiesParams; result: Empty };
+  createTransport: { params: CreateTransportParams; result: TransportOptionsResult };
+  connectTransport: { params: ConnectTransportParams; result: Empty };
+  produce: { params: ProduceParams; result: ProduceResult };
+  closeProducer: { params: ProducerIdParams; result: Empty };
+  pauseProducer: { params: ProducerIdParams; result: Empty };
+  resumeProducer: { params: ProducerIdParams; result: Empty };
+  consume: { params: ConsumeParams; result: ConsumeResult };
+  resumeConsumer: { params: ConsumerIdParams; result: Empty };
+  pauseConsumer: { params: ConsumerIdParams; result: Empty };
+  setPreferredLayers: { params: SetPreferredLayersParams; result: Empty };
+  setTileSize: { params: SetTileSizeParams; result: SetTileSizeResult };
+  chat: { params: ChatParams; result: Empty };
+  setHand: { params: SetHandParams; result: Empty };
+  /** Organisers only: let a waiting guest in. */
+  admit: { params: PeerIdParams; result: Empty };
+  /** Organisers only: refuse a waiting guest (it gets `refused` and is disconnected). */
+  refuse: { params: PeerIdParams; result: Empty };
+  leave: { params: Empty; result: Empty };
+  getStats: { params: Empty; result: StatsResult };
+}
+
+export type MeetMethod = keyof MeetRequests;
+export type MeetParams<M extends MeetMethod> = MeetRequests[M]['params'];
+export type MeetResult<M extends MeetMethod> = MeetRequests[M]['result'];
+
+/** A request frame. */
+export type MeetRequest<M extends MeetMethod = MeetMethod> = {
+  [K in M]: { id: number; method: K; params: MeetParams<K> };
+}[M];
+
+/** A response frame. */
+export type MeetResponse<M extends MeetMethod = MeetMethod> =
+  | { id: number; result: MeetResult<M> }
+  | { id: number; error: MeetError };
+
+// ---------------------------------------------------------------------------
+// Notifications (server → client)
+
+export interface MeetNotifications {
+  /** Someone entered the room (joined or admitted). */
+  peerJoined: PeerInfo;
+  peerLeft: { peerId: string };
+  /** Micro / camera / screen / hand / role changed. Full state of the peer. */
+  peerUpdated: PeerInfo;
+  /** Another peer produces: `consume` it. */
+  newProducer: { peerId: string; producerId: string; kind: MediaKind; source: MediaSource; paused: boolean };
+  producerClosed: { peerId: string; producerId: string; source: MediaSource };
+  /** The server closed one of my consumers (producer gone, transport closed). */
+  consumerClosed: { consumerId: string; producerId: string };
+  /** The remote producer of one of my consumers was paused / resumed (e.g. muted). */
+  consumerPaused: { consumerId: string };
+  consumerResumed: { consumerId: string };
+  /** The layers actually forwarded changed (null spatialLayer = nothing forwarded, e.g. bandwidth too low). */
+  consumerLayersChanged: { consumerId: string; spatialLayer: number | null; temporalLayer: number | null };
+  /** Loudest peer, or null after a silence. */
+  activeSpeaker: { peerId: string | null };
+  chat: { peerId: string; name: string; text: string; /** Epoch milliseconds (server clock). */ at: number };
+  /** To organisers: the whole list of waiting guests, each time it changes (empty list included). */
+  waitingRoom: { guests: WaitingGuest[] };
+  /** To a waiting guest: you are in (same data as a `joined` join result). */
+  admitted: JoinedResult;
+  /** To a waiting guest: an organiser refused; the server then closes the socket with {@link CLOSE_REFUSED}. */
+  refused: Empty;
+  /** The server stops; the socket closes right after with {@link CLOSE_SHUTDOWN}. Reconnect later. */
+  serverShutdown: Empty;
+}
+
+export type MeetNotificationName = keyof MeetNotifications;
+
+/** A notification frame. */
+export type MeetNotification<N extends MeetNotificationName = MeetNotificationName> = {
+  [K in N]: { notification: K; data: MeetNotifications[K] };
+}[N];
+
+/** Any frame the server sends. */
+export type MeetServerMessage = MeetResponse | MeetNotification;
+
+// ---------------------------------------------------------------------------
+// Join token
+
+/** Payload of a join token (JWT HS256). */
+export interface MeetTokenClaims {
+  /** Issuer: the organisation (free text, e.g. `mairie-exemple.fr`), logged nowhere. */
+  iss?: string;
+  /** Subject: the agent's display name or email. The server never logs it. */
+  sub: string;
+  /** The room it opens: a roomId, or `'*'` for any room. Absent = any room. */
+  room?: string;
+  role: MeetRole;
+  /** Expiry, seconds since the epoch (JWT NumericDate). Required. */
+  exp: number;
+  /** Issued at, seconds since the epoch. */
+  iat?: number;
+}
+
+/** The fixed JWT header of join tokens. */
+export const MEET_TOKEN_HEADER = { alg: 'HS256', typ: 'JWT' } as const;
+
+/** The health endpoint's JSON. */
+export interface MeetHealth {
+  status: 'ok' | 'stopping';
+  protocolVersion: typeof MEET_PROTOCOL_VERSION;
+  mediasoupVersion: string;
+  workers: number;
+  rooms: number;
+  peers: number;
+  uptimeSeconds: number;
+}
+
+// ---------------------------------------------------------------------------
+// Pure helpers (no import; Node 20 and browsers)
+
+/** True for a well-formed room id. */
+export function isValidRoomId(roomId: string): boolean {
+  return ROOM_ID_PATTERN.test(roomId);
+}
+
+/** A fresh room id: 128 random bits (Web Crypto, global in Node 20 and browsers), base64url, 22 characters. */
+export function newRoomId(): string {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Server URL without trailing slash, or null if it is not an http(s) URL. */
+export function normaliseServerUrl(serverUrl: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(serverUrl.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username || url.password) return null;
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/** `<server URL>/salle/<roomId>`, or null when the URL or room id is invalid. */
+export function meetingLink(serverUrl: string, roomId: string): string | null {
+  const base = normaliseServerUrl(serverUrl);
+  if (base === null || !isValidRoomId(roomId)) return null;
+  return `${base}${MEET_ROOM_PATH}${roomId}`;
+}
+
+/**
+ * Parse a meeting link (as pasted by a user: surrounding spaces, query string and fragment are ignored;
+ * a trailing slash is accepted). Returns the server URL (no trailing slash) and the room id, or null.
+ */
+export function parseMeetingLink(link: string): { serverUrl: string; roomId: string } | null {
+  let url: URL;
+  try {
+    url = new URL(link.trim());
+  } catch {
+    return null;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+  if (url.username || url.password) return null;
+  const path = url.pathname.replace(/\/+$/, '');
+  const at = path.lastIndexOf(MEET_ROOM_PATH);
+  if (at < 0) return null;
+  const roomId = path.slice(at + MEET_ROOM_PATH.length);
+  if (!isValidRoomId(roomId)) return null;
+  return { serverUrl: `${url.origin}${path.slice(0, at)}`, roomId };
+}
+
+/** The WebSocket URL for a server URL (`https:` → `wss:`, `http:` → `ws:`), or null when the URL is invalid. */
+export function meetingWebSocketUrl(serverUrl: string): string | null {
+  const base = normaliseServerUrl(serverUrl);
+  if (base === null) return null;
+  return `${base.replace(/^http/, 'ws')}${MEET_WS_PATH}`;
+}
+
+/**
+ * The simulcast spatial layer the server forwards for a tile of `width`×`height` device pixels, assuming the
+ * client sends 3 encodings of a 16:9 camera (scaleResolutionDownBy 4, 2, 1 → about 320, 640, 1280 px wide).
+ * Tiles up to 400 px (16:9 equivalent width) → 0, up to 800 px → 1, larger → 2.
+ */
+export function spatialLayerForTile(width: number, height: number): 0 | 1 | 2 {
+  const size = Math.max(width, (height * 16) / 9);
+  if (!(size > 400)) return 0;
+  if (size <= 800) return 1;
+  return 2;
+}
