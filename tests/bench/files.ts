@@ -1,0 +1,147 @@
+/**
+ * `npm run bench -- files [--files N] [--size-mb M]`: a tree of French documents (2 000 files, about 500 Mo by
+ * default) uploaded to the test Apache WebDAV, then, in the same run and on the same data: `rclone sync` (Debian)
+ * and Ostal's CLI `files sync`, each from the server to its own local folder — initial download, no-change rerun,
+ * and rerun after 10 files changed on the server. Both are timed as commands, process start-up included.
+ */
+import { spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startServers, stopServers } from '../servers/index.js';
+import { changeFiles, encodePath, fileChunks, makeTree, uploadTree, type DavTarget, type Tree } from './files-tree.js';
+import { printTable, timed, writeJson, type BenchRow } from './report.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+
+function numberArg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} attend un nombre positif`);
+  return v;
+}
+
+/** Regular files below `dir` (dot entries skipped: tools keep their state there), NFC relative path → size. */
+export function localFiles(dir: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const walk = (d: string, rel: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      if (e.name.startsWith('.')) continue;
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else if (e.isFile()) out.set(r.normalize('NFC'), fs.statSync(path.join(d, e.name)).size);
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+function sha256(chunks: Iterable<Buffer>): string {
+  const h = crypto.createHash('sha256');
+  for (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
+/** Whether `dir` mirrors `tree`: same paths, same sizes; the listed files also compared by content. */
+function checkMirror(tool: string, dir: string, tree: Tree, contentOf: Tree['files'] = []): string[] {
+  const local = localFiles(dir);
+  const problems: string[] = [];
+  for (const f of tree.files) {
+    const size = local.get(f.path);
+    if (size === undefined) problems.push(`${tool} : ${f.path} absent`);
+    else if (size !== f.size) problems.push(`${tool} : ${f.path} fait ${size} octets au lieu de ${f.size}`);
+  }
+  if (local.size !== tree.files.length) problems.push(`${tool} : ${local.size} fichiers en local au lieu de ${tree.files.length}`);
+  for (const f of contentOf) {
+    const file = path.join(dir, ...f.path.split('/'));
+    if (fs.existsSync(file) && sha256([fs.readFileSync(file)]) !== sha256(fileChunks(f))) problems.push(`${tool} : contenu de ${f.path} différent du serveur`);
+  }
+  return problems.slice(0, 5);
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 2).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`);
+}
+
+export async function benchFiles(args: string[]): Promise<void> {
+  const count = Math.round(numberArg(args, '--files', 2000));
+  const sizeMb = numberArg(args, '--size-mb', 500);
+  const changes = Math.min(10, count);
+  const servers = await startServers({ seed: 'none' });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-bench-files-'));
+  const rows: BenchRow[] = [];
+  try {
+    const agent = servers.users[1];
+    const ca = fs.readFileSync(servers.caCertPath, 'utf8');
+    const target: DavTarget = { port: servers.apache.port, root: `/dav/${encodePath(agent.username)}/`, user: agent.username, password: agent.password, ca };
+    const url = `https://localhost:${servers.apache.port}${target.root}`;
+    const tree = makeTree(count, sizeMb * 1_000_000);
+    process.stderr.write(`Envoi de ${tree.files.length} fichiers (${(tree.bytes / 1048576).toFixed(1)} Mio, ${tree.folders.length} dossiers) sur le serveur WebDAV…\n`);
+    const uploadMs = await (async () => {
+      const t = performance.now();
+      await uploadTree(target, tree, 8);
+      return performance.now() - t;
+    })();
+    process.stderr.write(`Envoi terminé en ${(uploadMs / 1000).toFixed(1)} s.\n`);
+
+    // --- rclone (Debian), default settings, certificate checked with the run's CA
+    const rcloneDir = path.join(work, 'rclone');
+    const rcloneConf = path.join(work, 'rclone.conf');
+    fs.writeFileSync(rcloneConf, '');
+    const obscured = spawnSync('rclone', ['obscure', agent.password], { encoding: 'utf8' }).stdout.trim();
+    const rclone = () =>
+      run('rclone', ['sync', ':webdav:', rcloneDir, '--config', rcloneConf, '--webdav-url', url, '--webdav-vendor', 'other', '--webdav-user', agent.username, '--webdav-pass', obscured, '--ca-cert', servers.caCertPath]);
+
+    // --- Ostal: the CLI as IT scripts call it, in its own profile
+    const profile = path.join(work, 'ostal-profile');
+    const ostalDir = path.join(work, 'ostal');
+    const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile, OSTAL_FILES_ROOT: ostalDir };
+    const ostal = (...a: string[]) => run(process.execPath, [path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profile], ostalEnv);
+    ostal(
+      'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
+      '--imap', `imaps://localhost:${servers.imap.tlsPort}`, '--smtp', `smtps://localhost:${servers.smtp.tlsPort}`, '--webdav', url,
+    );
+    let startupMs: number | null = null;
+    try {
+      startupMs = timed(() => ostal('files', 'status', '--json'));
+    } catch (err) {
+      process.stderr.write(`La commande « files » d’Ostal n’est pas disponible : seul rclone est mesuré.\n${(err as Error).message}\n`);
+    }
+    const ostalSync = (): number | null => (startupMs === null ? null : timed(() => ostal('files', 'sync')));
+
+    const problems: string[] = [];
+    const rcloneInitial = timed(rclone);
+    problems.push(...checkMirror('rclone', rcloneDir, tree));
+    const ostalInitial = ostalSync();
+    if (startupMs !== null) problems.push(...checkMirror('Ostal', ostalDir, tree));
+    const rcloneNoChange = timed(rclone);
+    const ostalNoChange = ostalSync();
+    const changed = await changeFiles(target, tree, changes);
+    const rcloneChanged = timed(rclone);
+    problems.push(...checkMirror('rclone', rcloneDir, tree, changed));
+    const ostalChanged = ostalSync();
+    if (startupMs !== null) problems.push(...checkMirror('Ostal', ostalDir, tree, changed));
+
+    const mib = (tree.bytes / 1048576).toFixed(1).replace('.', ',');
+    rows.push(
+      { measure: `Téléchargement initial (${tree.files.length} fichiers, ${mib} Mio)`, ostal: ostalInitial, peer: rcloneInitial, peerName: 'rclone sync' },
+      { measure: 'Relance sans changement', ostal: ostalNoChange, peer: rcloneNoChange, peerName: 'rclone sync' },
+      { measure: `Relance après ${changes} fichiers modifiés sur le serveur`, ostal: ostalChanged, peer: rcloneChanged, peerName: 'rclone sync' },
+      { measure: 'Démarrage de la commande seule (files status)', ostal: startupMs, peer: null, peerName: '' },
+    );
+    printTable(`Fichiers — ${tree.files.length} fichiers, ${mib} Mio, ${tree.folders.length} dossiers`, rows);
+    process.stdout.write(
+      `Envoi préalable sur le serveur (8 PUT en parallèle) : ${(uploadMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
+        'Les deux outils sont mesurés comme commandes, démarrage du processus compris ; rclone avec ses réglages par défaut.\n' +
+        (problems.length ? `Écarts constatés :\n  ${problems.join('\n  ')}\n` : 'Copies locales vérifiées : mêmes fichiers et mêmes tailles que le serveur, contenu des fichiers modifiés identique.\n'),
+    );
+    writeJson('files', { files: tree.files.length, bytes: tree.bytes, folders: tree.folders.length, uploadMs, problems, rows });
+    if (problems.length) throw new Error('copie locale incomplète ou différente du serveur');
+  } finally {
+    await stopServers(servers);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
