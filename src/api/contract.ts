@@ -128,6 +128,16 @@ export interface FolderInfo {
   bodiesCached: number;
 }
 
+/** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
+export type MessageListFilter = 'all' | 'unread' | 'flagged' | 'attachments';
+
+/** A window of a folder's message list: `total` rows match the filter, `messages` start at `offset`. */
+export interface MessagePage {
+  total: number;
+  offset: number;
+  messages: MessageSummary[];
+}
+
 export interface Address {
   name: string;
   address: string;
@@ -278,6 +288,8 @@ export interface Settings {
   'mail.prefetchDays': number;
   /** Address of the organisation's meeting server. */
   'visio.serverUrl': string;
+  /** Join token (JWT) IT gives for that server, usually by policy; sent only to 'visio.serverUrl'. Empty = none. */
+  'visio.joinToken': string;
   /** Local folder synced with Fichiers. */
   'files.localRoot': string;
 }
@@ -312,6 +324,71 @@ export interface ContactSummary {
   emails: string[];
   phones: string[];
   addressBook: string;
+}
+
+/** A calendar the user can write to (Agenda). */
+export interface CalendarInfo {
+  accountId: string;
+  href: string;
+  name: string;
+  color: string | null;
+}
+
+/** One occurrence for the Agenda grid: the CLI fields plus where it lives and what it offers. */
+export interface CalendarOccurrence extends CalendarEventSummary {
+  accountId: string;
+  calendarHref: string;
+  color: string | null;
+  location: string;
+  meetingUrl: string | null;
+  recurring: boolean;
+  /** The change has not reached the server yet. */
+  pending: boolean;
+}
+
+/** Fields of the event editor. Times are Europe/Paris wall clock 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */
+export interface CalendarEventInput {
+  summary: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+  location?: string;
+  description?: string;
+  /** E-mail addresses of the participants. */
+  attendees?: string[];
+  /** RRULE value (e.g. 'FREQ=WEEKLY;BYDAY=MO'), null for a single event. */
+  rrule?: string | null;
+  /** Minutes before the start for a reminder (VALARM), null for none. */
+  reminderMinutes?: number | null;
+  /** Meeting link (`<visio.serverUrl>/salle/<roomId>`). */
+  meetingUrl?: string | null;
+}
+
+export interface CalendarEventDetails extends CalendarEventInput {
+  uid: string;
+  recurrenceId: string | null;
+  accountId: string;
+  calendarHref: string;
+  calendar: string;
+  organizer: string | null;
+  attendeeStatus: { email: string; name: string | null; status: string }[];
+  pending: boolean;
+}
+
+/** « cet événement » (one occurrence) or « tous les événements » (the series). */
+export type RecurrenceScope = 'occurrence' | 'series';
+
+/** A change of the user that the server refused because the event (or contact) changed there meanwhile. */
+export interface DavConflictSummary {
+  id: number;
+  accountId: string;
+  kind: 'calendar' | 'addressbook';
+  uid: string;
+  title: string;
+  action: 'put' | 'delete';
+  /** French explanation for the notice. */
+  message: string;
+  createdAt: string;
 }
 
 /** Sync state of one item of Fichiers (the UI says synchronisé, en attente, en cours, conflit, erreur, en ligne seulement). */
@@ -468,6 +545,8 @@ export interface Methods {
 
   'mail.folders': { params: { accountId: string }; result: FolderInfo[] };
   'mail.messages': { params: { accountId: string; folder: string; offset?: number; limit?: number }; result: MessageSummary[] };
+  /** One window of a folder's list for the virtualised list: newest first, with the size of the whole (filtered) list. */
+  'mail.list': { params: { accountId: string; folder: string; offset?: number; limit?: number; filter?: MessageListFilter }; result: MessagePage };
   /** Open a message: from its local source, else fetched from the server (French 'offline' error when it cannot be). */
   'mail.message': { params: { accountId: string; folder: string; uid: number }; result: MessageView };
   /** « Afficher les images » for this message, or « Toujours pour cet expéditeur ». */
@@ -495,6 +574,21 @@ export interface Methods {
 
   'calendar.list': { params: { from: string; to: string }; result: CalendarEventSummary[] };
   'contacts.list': { params: Record<string, never>; result: ContactSummary[] };
+  /** Calendars that can receive new events. */
+  'calendar.calendars': { params: Record<string, never>; result: CalendarInfo[] };
+  /** Occurrences overlapping [from, to) with what the Agenda grid needs. */
+  'calendar.occurrences': { params: { from: string; to: string }; result: CalendarOccurrence[] };
+  'calendar.event': { params: { uid: string; recurrenceId?: string | null }; result: CalendarEventDetails };
+  /** Written locally at once, sent to the server through the operations journal. */
+  'calendar.createEvent': { params: { event: CalendarEventInput; calendarHref?: string; accountId?: string }; result: { uid: string } };
+  'calendar.updateEvent': { params: { uid: string; event: CalendarEventInput; scope: RecurrenceScope; recurrenceId?: string | null }; result: { uid: string } };
+  'calendar.deleteEvent': { params: { uid: string; scope: RecurrenceScope; recurrenceId?: string | null }; result: { deleted: true } };
+  /** A new meeting link on the configured Visio server (128-bit room id). */
+  'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
+  /** Changes kept aside because the server changed the same event or contact. */
+  'dav.conflicts': { params: Record<string, never>; result: DavConflictSummary[] };
+  /** « Réappliquer ma modification » or « Ignorer ». */
+  'dav.resolveConflict': { params: { id: number; action: 'reapply' | 'dismiss' }; result: { resolved: true } };
   /** Children of a folder (default: root of every account with a WebDAV server). */
   'files.list': { params: { accountId?: string; path?: string }; result: FileEntrySummary[] };
   'files.status': { params: { accountId?: string }; result: FilesStatus };
@@ -531,6 +625,10 @@ export interface Events {
   'outbox.changed': { accountId: string; ids: string[] };
   /** Items of Fichiers changed (paths as in FileEntrySummary; the parent folders too). */
   'files.changed': { accountId: string; paths: string[] };
+  /** Events or contacts changed in the local store (local write, replay, sync). */
+  'dav.changed': { accountId: string; kind: 'calendar' | 'addressbook' };
+  /** A change of the user could not be applied because the server changed the same item: French notice. */
+  'dav.conflict': DavConflictSummary;
   /** Transfers of a running files sync. `label` is French. */
   'files.progress': { accountId: string; label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null };
   /** French notice for the user: a conflict, a big deletion waiting for confirmation, a refused name, a folder that failed to list. */
@@ -557,6 +655,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'sync.run',
   'mail.folders',
   'mail.messages',
+  'mail.list',
   'mail.message',
   'mail.allowRemoteContent',
   'mail.act',
@@ -571,6 +670,15 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'mail.draft.save',
   'calendar.list',
   'contacts.list',
+  'calendar.calendars',
+  'calendar.occurrences',
+  'calendar.event',
+  'calendar.createEvent',
+  'calendar.updateEvent',
+  'calendar.deleteEvent',
+  'calendar.newMeetingLink',
+  'dav.conflicts',
+  'dav.resolveConflict',
   'files.list',
   'files.status',
   'files.sync',

@@ -1,4 +1,5 @@
 import type { HandlerMap } from '../core.js';
+import type { MessageListFilter } from '../api/contract.js';
 import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from './accounts-store.js';
@@ -10,7 +11,7 @@ import { outboxHandlers } from './outbox-handlers.js';
 import { composeHandlers } from './compose-handlers.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
   ...actionHandlers,
   ...searchHandlers,
   ...outboxHandlers,
@@ -30,4 +31,17 @@ export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | '
     if (!messages) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
     return messages;
   },
+  'mail.list': (ctx, params) => {
+    if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+    if (typeof params.folder !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    const filter = params.filter ?? 'all';
+    if (!LIST_FILTERS.includes(filter)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    const offset = Math.max(0, Math.floor(Number(params.offset ?? 0)) || 0);
+    const limit = Math.min(1000, Math.max(1, Math.floor(Number(params.limit ?? 100)) || 100));
+    const page = new MailRepository(ctx.db).listPage(params.accountId, params.folder, offset, limit, filter);
+    if (!page) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
+    return page;
+  },
 };
+
+const LIST_FILTERS: readonly MessageListFilter[] = ['all', 'unread', 'flagged', 'attachments'];

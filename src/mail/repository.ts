@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Address, FolderInfo, MessageSummary, SpecialUse } from '../api/contract.js';
+import type { Address, FolderInfo, MessageListFilter, MessagePage, MessageSummary, SpecialUse } from '../api/contract.js';
 import { folderSortKey } from './folder-names.js';
 
 /** A folder row as the sync engine needs it. */
@@ -387,6 +387,32 @@ export class MailRepository {
       )
       .all(folder.id, limit, offset) as MessageRow[];
     return rows.map((r) => toSummary(r, accountId, folderPath));
+  }
+
+  /**
+   * One window of a folder's list for the virtualised list, newest first, and the size of the
+   * whole filtered list. The window's row ids come from the covering index `mail_messages_list`
+   * (OFFSET walks the index only, never the rows), then only `limit` rows are read.
+   */
+  listPage(accountId: string, folderPath: string, offset: number, limit: number, filter: MessageListFilter = 'all'): MessagePage | null {
+    const folder = this.getFolder(accountId, folderPath);
+    if (!folder) return null;
+    const { where, total } = this.pageQueries(filter);
+    const count = this.db.prepare(total).pluck().get(folder.id) as number;
+    const rows = this.db.prepare(where).all(folder.id, limit, offset) as MessageRow[];
+    return { total: count, offset, messages: rows.map((r) => toSummary(r, accountId, folderPath)) };
+  }
+
+  /** The SQL of `listPage` (exported for the query-plan test). */
+  pageQueries(filter: MessageListFilter): { where: string; total: string } {
+    const condition = filter === 'unread' ? ' AND seen = 0' : filter === 'flagged' ? ' AND flagged = 1' : filter === 'attachments' ? ' AND has_attachments = 1' : '';
+    return {
+      total: `SELECT count(*) FROM mail_messages WHERE folder_id = ?${condition}`,
+      where: `SELECT uid, message_id, subject, from_name, from_addr, to_json, date, internal_date, flags_json, size, has_attachments, body_path
+        FROM mail_messages WHERE id IN (
+          SELECT id FROM mail_messages INDEXED BY mail_messages_list WHERE folder_id = ?${condition} ORDER BY internal_date DESC, uid DESC LIMIT ? OFFSET ?)
+        ORDER BY internal_date DESC, uid DESC`,
+    };
   }
 
   /**
