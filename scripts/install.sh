@@ -36,3 +36,13 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "Installation des dépendances npm…"
   npm ci --no-audit --no-fund
 fi
+
+# Meeting server (server/): the mediasoup worker is built once from Debian's libraries (cached in
+# .cache/mediasoup-worker/), then server/ dependencies are installed with MEDIASOUP_WORKER_BIN set, so that
+# mediasoup's postinstall downloads nothing.
+MEDIASOUP_WORKER_BIN="$(scripts/build-mediasoup-worker.sh | tail -n 1)"
+export MEDIASOUP_WORKER_BIN
+if [ ! -d server/node_modules ] || [ server/package-lock.json -nt server/node_modules/.package-lock.json ]; then
+  echo "Installation des dépendances du serveur de visio…"
+  npm ci --prefix server --no-audit --no-fund
+fi

@@ -1,0 +1,237 @@
+/**
+ * HTTP + WebSocket front of the meeting server: `GET /health` (JSON), `GET /salle/<roomId>` (a French page
+ * telling to open the link in Ostal), WebSocket signaling on `/ws` (any path ending in /ws, so a reverse proxy
+ * may keep a prefix). Starts the mediasoup workers and shuts everything down cleanly.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type * as ms from 'mediasoup/node/lib/types.js';
+import type { MeetHealth, MeetNotification } from '../../src/api/meet-protocol.js';
+import { workerCount, type ServerConfig } from './config.js';
+import { errorText, log } from './log.js';
+import { MeetFailure, Peer, RoomManager, Signaling } from './rooms.js';
+
+const WS_PATH = /\/ws\/?$/;
+const ROOM_PAGE_PATH = /^(?:.*)\/salle\/([A-Za-z0-9_-]{22,64})\/?$/;
+const CLOSE_SHUTDOWN = 4002;
+
+const ROOM_PAGE = `<!doctype html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Réunion Ostal</title>
+<style>
+body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem; color: #1b1b35; line-height: 1.5; }
+h1 { font-size: 1.5rem; color: #000091; }
+code { background: #f0f0f7; padding: 0.1rem 0.3rem; border-radius: 0.2rem; word-break: break-all; }
+</style>
+</head>
+<body>
+<h1>Réunion en visio</h1>
+<p>Cette adresse est une invitation à une réunion. Pour y participer, ouvrez Ostal, allez dans Visio et collez ce lien dans «\u00a0Rejoindre une réunion\u00a0».</p>
+<p>Lien de la réunion\u00a0: <code id="lien"></code></p>
+<p>Vous n’avez pas Ostal\u00a0? Demandez-le au service informatique de votre organisation.</p>
+<script>document.getElementById('lien').textContent = location.href;</script>
+</body>
+</html>
+`;
+
+/** sha256 of the inline script of ROOM_PAGE, for its Content-Security-Policy. */
+const ROOM_SCRIPT_HASH = createHash('sha256')
+  .update(/<script>([\s\S]*?)<\/script>/.exec(ROOM_PAGE)?.[1] ?? '')
+  .digest('base64');
+
+const NOT_FOUND_PAGE = `<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>Page introuvable</title></head>
+<body><p>Cette adresse ne correspond à aucune réunion. Vérifiez le lien reçu.</p></body></html>
+`;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startWorkers(config: ServerConfig, isStopping: () => boolean): Promise<ms.Worker[]> {
+  // mediasoup 3.12 reads MEDIASOUP_WORKER_BIN when its module loads: set it before the dynamic import.
+  if (config.workerBin) process.env.MEDIASOUP_WORKER_BIN = config.workerBin;
+  const mediasoup = await import('mediasoup');
+  const count = workerCount(config);
+  const span = Math.floor((config.rtcMaxPort - config.rtcMinPort + 1) / count);
+  if (span < 10) throw new Error('port range too small for the number of workers');
+  const workers: ms.Worker[] = [];
+  for (let i = 0; i < count; i++) {
+    // Each worker gets its own slice of the port range, so they never compete for a port.
+    const rtcMinPort = config.rtcMinPort + i * span;
+    const rtcMaxPort = i === count - 1 ? config.rtcMaxPort : rtcMinPort + span - 1;
+    const worker = await mediasoup.createWorker({ logLevel: config.mediasoupLogLevel, rtcMinPort, rtcMaxPort });
+    worker.on('died', (error) => {
+      // During shutdown the service manager may signal the whole process group, so workers can exit a moment
+      // before our own SIGTERM handler runs: decide a second later.
+      setTimeout(() => {
+        if (isStopping()) return;
+        log('error', 'worker_died', { worker: worker.pid, error: errorText(error) });
+        // Rooms on it are gone; let the service manager restart the whole server.
+        process.exit(1);
+      }, 1000);
+    });
+    workers.push(worker);
+  }
+  log('info', 'workers_started', { count, mediasoup: mediasoup.version });
+  return workers;
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  let stopping = false;
+  const workers = await startWorkers(config, () => stopping);
+  const mediasoup = await import('mediasoup');
+  const manager = new RoomManager(config, workers);
+  const signaling = new Signaling(manager);
+  const startedAt = Date.now();
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
+      return;
+    }
+    if (path === '/health' || path.endsWith('/health')) {
+      const health: MeetHealth = {
+        status: stopping ? 'stopping' : 'ok',
+        protocolVersion: 1,
+        mediasoupVersion: mediasoup.version,
+        workers: workers.length,
+        rooms: manager.rooms.size,
+        peers: manager.peerCount,
+        uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      };
+      res.writeHead(stopping ? 503 : 200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(health));
+      return;
+    }
+    if (ROOM_PAGE_PATH.test(path)) {
+      res
+        .writeHead(200, {
+          ...headers,
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-" + ROOM_SCRIPT_HASH + "'",
+        })
+        .end(ROOM_PAGE);
+      return;
+    }
+    res.writeHead(404, { ...headers, 'content-type': 'text/html; charset=utf-8' }).end(NOT_FOUND_PAGE);
+  };
+
+  const httpServer = config.tls
+    ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
+    : http.createServer(onRequest);
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const sockets = new Map<WebSocket, Peer>();
+  const alive = new WeakSet<WebSocket>();
+
+  httpServer.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (!WS_PATH.test(path) || stopping) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  wss.on('connection', (ws: WebSocket) => {
+    const peer = new Peer({
+      send: (message: MeetNotification) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      },
+      close: (code, reason) => ws.close(code, reason),
+    });
+    sockets.set(ws, peer);
+    alive.add(ws);
+    ws.on('pong', () => alive.add(ws));
+    ws.on('message', (data, isBinary) => {
+      void (async () => {
+        let id: unknown = null;
+        try {
+          if (isBinary) throw new MeetFailure('bad_request', 'binary frame');
+          let message: unknown;
+          try {
+            message = JSON.parse(data.toString());
+          } catch {
+            throw new MeetFailure('bad_request', 'not JSON');
+          }
+          if (typeof message !== 'object' || message === null) throw new MeetFailure('bad_request', 'not an object');
+          const m = message as { id?: unknown; method?: unknown; params?: unknown };
+          id = m.id;
+          if (typeof m.id !== 'number' || !Number.isInteger(m.id)) throw new MeetFailure('bad_request', 'id must be an integer');
+          if (typeof m.method !== 'string') throw new MeetFailure('bad_request', 'method must be a string');
+          if (stopping) throw new MeetFailure('shutting_down');
+          const result = await signaling.handle(peer, m.method, m.params);
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: m.id, result }));
+          if (m.method === 'leave') ws.close(1000, 'left');
+        } catch (error) {
+          const failure =
+            error instanceof MeetFailure ? error : new MeetFailure('server_error', 'internal error');
+          if (!(error instanceof MeetFailure)) log('error', 'request_failed', { peer: peer.id, error: errorText(error) });
+          if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' ? id : null, error: failure.toJSON() }));
+        }
+      })();
+    });
+    ws.on('close', () => {
+      sockets.delete(ws);
+      signaling.disconnected(peer);
+    });
+    ws.on('error', (error) => log('warn', 'socket_error', { peer: peer.id, error: errorText(error) }));
+  });
+
+  // Drop sockets that stopped answering pings (laptop lid closed, network gone).
+  const heartbeat = setInterval(() => {
+    for (const ws of sockets.keys()) {
+      if (!alive.has(ws)) {
+        ws.terminate();
+        continue;
+      }
+      alive.delete(ws);
+      ws.ping();
+    }
+  }, 30_000);
+  heartbeat.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `${config.tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
+  log('info', 'listening', { port, tls: config.tls !== null, requireToken: config.requireToken, workers: workers.length });
+
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(heartbeat);
+    log('info', 'stopping', { rooms: manager.rooms.size, peers: manager.peerCount });
+    for (const [ws, peer] of sockets) {
+      peer.notify('serverShutdown', {} as Record<string, never>);
+      ws.close(CLOSE_SHUTDOWN, 'server shutdown');
+    }
+    // Let the close frames go out, then cut what remains.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const ws of sockets.keys()) ws.terminate();
+    wss.close();
+    for (const worker of workers) worker.close();
+    await new Promise<void>((resolve) => {
+      httpServer.close(() => resolve());
+      httpServer.closeAllConnections();
+    });
+    log('info', 'stopped');
+  };
+
+  return { url, port, stop };
+}
+
