@@ -26,15 +26,28 @@
  * 5. `leave` (or just close the socket).
  *
  * ## Who is organiser, who waits (salle d'attente)
- * - A join token ({@link MeetTokenClaims}) with `role: 'organiser'` makes the peer an organiser: it joins at once.
- * - A valid token with `role: 'participant'` joins at once as participant (the organisation vouches for it).
- * - Without a token (only possible when the server's `requireToken` is false): if the room has no organiser
- *   and nobody is in it yet, the FIRST peer joins and becomes organiser (so a server without tokens still
- *   works); otherwise the peer is a guest and waits in the salle d'attente until an organiser admits or refuses.
- * - When the server requires a token, a request without one (or with a bad one) gets `token_invalid`.
- * - When the last organiser leaves while guests wait, the longest-present participant becomes organiser
- *   (`peerUpdated` with the new role), so nobody waits forever. If the room empties, waiting guests become
- *   the first peer: the oldest waiting guest is admitted as organiser.
+ * - A valid join token ({@link MeetTokenClaims}) lets the peer in at once with the token's role
+ *   (`organiser` or `participant`: the organisation vouches for it).
+ * - A present but bad token is always refused (`token_invalid` / `token_expired`), never downgraded to guest.
+ * - Without a token the peer is a GUEST:
+ *   - server `requireToken: true` (the usual setting): if an organiser is in the room, the guest waits in the
+ *     salle d'attente; if not (nobody opened the meeting yet), `token_invalid`: only the organisation's agents
+ *     can open a room. With `allowGuests: false`, guests are always refused with `token_invalid`.
+ *   - server `requireToken: false`: a guest entering an EMPTY room becomes its organiser (the first one opens
+ *     the meeting); otherwise it waits in the salle d'attente.
+ *   - server `waitingRoom: false`: guests that would wait enter directly as participants.
+ * - A room with peers always has an organiser: a peer entering a room without organiser becomes organiser
+ *   (even with a participant token); when the last organiser leaves, the longest-present peer becomes
+ *   organiser (`peerUpdated` with the new role). If the room empties while guests wait: with
+ *   `requireToken: false` the oldest guest is admitted as organiser; with `requireToken: true` the guests keep
+ *   waiting for an agent with a token.
+ * - Organisers get `waitingRoom` each time the list changes (and `joined.waiting` when they enter).
+ *
+ * ## Who receives what
+ * - `peerJoined`, `peerLeft`, `newProducer`, `producerClosed`: every OTHER joined peer.
+ * - `peerUpdated`, `chat`, `activeSpeaker`: every joined peer, the author included (same order and server
+ *   time for everyone).
+ * - `leave` is answered `{}`, then the server closes the socket (code 1000).
  *
  * ## Meeting link
  * `<server URL>/salle/<roomId>`, e.g. `https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw`. The server URL may
