@@ -145,7 +145,7 @@ export function App() {
           ) : current === 'contacts' ? (
             <ContactsView />
           ) : current === 'fichiers' ? (
-            <FichiersView accounts={accounts.data} />
+            <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
           ) : current === 'visio' ? (
             <VisioView onOpenSettings={() => go('reglages', 'general')} />
           ) : (

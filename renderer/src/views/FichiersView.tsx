@@ -1,88 +1,295 @@
-/** Fichiers: the synchronised files of an account, folder by folder, from the local store. */
+/**
+ * Fichiers: the documents of the WebDAV server kept on this computer. Folder tree and listing (from the local
+ * store, files.list), the sync state of every item in words and icon, search by name, « Ouvrir », « Ouvrir le
+ * dossier », « Disponible hors ligne » per folder, pause / reprise and progress, conflicts with the user's
+ * choice, the Corbeille of Ostal, names refused with their fix.
+ */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, FileEntrySummary } from '../../../src/api/contract';
-import { useApiQuery } from '../api/react';
+import type { AccountSummary, EventData, FileEntrySummary } from '../../../src/api/contract';
+import { ApiCallError } from '../api/client';
+import { useApiEvent, useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
-import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
-import { formatSize } from '../lib/format';
+import { ConflictList } from './fichiers/ConflictList';
+import { FileTable, parentOf } from './fichiers/FileTable';
+import { FolderTree } from './fichiers/FolderTree';
+import { OpenNotice, type OpenedItem } from './fichiers/OpenNotice';
+import { useNameSearch } from './fichiers/search';
+import { SyncPanel, useFilesProgress } from './fichiers/SyncPanel';
+import { TrashList } from './fichiers/TrashList';
+import './fichiers/fichiers.css';
 
-export function FichiersView({ accounts }: { accounts: AccountSummary[] }) {
+type Section = 'documents' | 'conflicts' | 'trash';
+type Notice = EventData<'files.notice'> & { key: number };
+
+export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSummary[]; onOpenSettings?: () => void }) {
   const { t } = useTranslation();
-  const [path, setPath] = useState('');
-  const files = useApiQuery('files.list', path ? { path } : {}, { refreshOn: ['accounts.changed'], refreshAfterSync: true });
-  const segments = path.split('/').filter(Boolean);
-  const stateText = (state: FileEntrySummary['state']): string => {
-    switch (state) {
-      case 'synced':
-        return t('fichiers.states.synced');
-      case 'pending':
-        return t('fichiers.states.pending');
-      case 'syncing':
-        return t('fichiers.states.syncing');
-      case 'conflict':
-        return t('fichiers.states.conflict');
-      case 'error':
-        return t('fichiers.states.error');
-      default:
-        return t('fichiers.states.onlineOnly');
+  const client = useClient();
+  const withServer = accounts.filter((account) => account.settings.webdav);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const accountId = withServer.find((a) => a.id === chosen)?.id ?? withServer[0]?.id ?? null;
+  const [path, setPath] = useState('/');
+  const [section, setSection] = useState<Section>('documents');
+  const [query, setQuery] = useState('');
+  const [busyPath, setBusyPath] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [actionDone, setActionDone] = useState<string | null>(null);
+  const [opened, setOpened] = useState<OpenedItem | null>(null);
+  const [notices, setNotices] = useState<Notice[]>([]);
+
+  const forAccount = (_event: unknown, data: unknown) => (data as { accountId?: string }).accountId === accountId;
+  const params = accountId ? { accountId } : null;
+  const files = useApiQuery('files.list', accountId ? { accountId, path } : null, { refreshOn: ['files.changed'], shouldRefresh: forAccount, refreshAfterSync: true });
+  const status = useApiQuery('files.status', params, { refreshOn: ['files.changed', 'files.notice', 'accounts.changed'], refreshAfterSync: true });
+  const conflicts = useApiQuery('files.conflicts', params, { refreshOn: ['files.changed', 'files.notice'], refreshAfterSync: true });
+  const trash = useApiQuery('files.trash.list', params, { refreshOn: ['files.changed'], refreshAfterSync: true });
+  const progress = useFilesProgress(accountId);
+  const search = useNameSearch(client, accountId, path, query);
+  const accountStatus = status.data?.accounts.find((a) => a.accountId === accountId) ?? null;
+
+  useApiEvent('files.notice', (data) => {
+    if (data.accountId !== accountId) return;
+    setNotices((prev) => [...prev.slice(-4), { ...data, key: Date.now() + Math.random() }]);
+  });
+
+  const go = (next: string) => {
+    setPath(next);
+    setQuery('');
+    setOpened(null);
+    setActionError(null);
+    setActionDone(null);
+  };
+
+  const run = async <T,>(key: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    setBusyPath(key);
+    setActionError(null);
+    setActionDone(null);
+    try {
+      return await fn();
+    } catch (err) {
+      setActionError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      return undefined;
+    } finally {
+      setBusyPath(null);
     }
   };
-  const collator = new Intl.Collator('fr', { sensitivity: 'base', numeric: true });
-  const list = [...(files.data ?? [])].sort((a, b) => Number(b.isFolder) - Number(a.isFolder) || collator.compare(a.name, b.name));
-  const hasWebdav = accounts.some((account) => account.settings.webdav);
+
+  const openFile = async (entry: FileEntrySummary) => {
+    const r = await run(entry.path, () => client.call('files.open', { accountId: entry.accountId, path: entry.path }));
+    if (r) setOpened({ name: entry.name, localPath: r.localPath, folder: false });
+  };
+  const openFolder = async () => {
+    if (!accountId) return;
+    const name = path === '/' ? t('fichiers.root') : (path.split('/').pop() ?? path);
+    if (path === '/' && accountStatus) {
+      setOpened({ name, localPath: accountStatus.localRoot, folder: true });
+      return;
+    }
+    const r = await run(path, () => client.call('files.open', { accountId, path }));
+    if (r) setOpened({ name, localPath: r.localPath, folder: true });
+  };
+  const setOffline = async (entry: FileEntrySummary, offline: boolean) => {
+    const r = await run(entry.path, () => client.call('files.setOffline', { accountId: entry.accountId, path: entry.path, offline }));
+    if (r) {
+      setActionDone(offline ? t('fichiers.offline.on', { name: entry.name }) : t('fichiers.offline.off', { name: entry.name }));
+      files.reload();
+      status.reload();
+    }
+  };
+
+  const header = (
+    <PageHeader id="fichiers-title" title={t('fichiers.title')}>
+      {withServer.length > 1 ? (
+        <label className="fichiers-account">
+          <span>{t('fichiers.account')}</span>
+          <select
+            value={accountId ?? ''}
+            onChange={(e) => {
+              setChosen(e.currentTarget.value);
+              go('/');
+            }}
+          >
+            {withServer.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.email}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
+      {accountId ? <SyncButton only="files" accountId={accountId} /> : null}
+    </PageHeader>
+  );
+
+  if (!accountId) {
+    return (
+      <section className="view view-fichiers" aria-labelledby="fichiers-title">
+        {header}
+        <EmptyState title={t('fichiers.noServerTitle')} text={t('fichiers.noServerText')}>
+          {onOpenSettings ? (
+            <button type="button" className="button button-primary" onClick={onOpenSettings} data-testid="files-open-settings">
+              {t('fichiers.openSettings')}
+            </button>
+          ) : null}
+        </EmptyState>
+      </section>
+    );
+  }
+
+  const conflictCount = conflicts.data?.length ?? 0;
+  const trashCount = trash.data?.length ?? 0;
+  const segments = path.split('/').filter(Boolean);
+  const searching = query.trim().length > 0;
+  const entries = searching ? search.results : (files.data ?? []);
 
   return (
-    <section className="view" aria-labelledby="fichiers-title">
-      <PageHeader id="fichiers-title" title={t('fichiers.title')}>
-        <SyncButton only="files" />
-      </PageHeader>
-      <nav aria-label={t('fichiers.breadcrumb')} className="breadcrumb">
-        <ol>
-          <li>
-            <button type="button" className="link-button" aria-current={segments.length === 0 ? 'location' : undefined} onClick={() => setPath('')}>
-              {t('fichiers.root')}
-            </button>
-          </li>
-          {segments.map((segment, index) => {
-            const target = `/${segments.slice(0, index + 1).join('/')}`;
-            return (
-              <li key={target}>
-                <button type="button" className="link-button" aria-current={index === segments.length - 1 ? 'location' : undefined} onClick={() => setPath(target)}>
-                  {segment}
-                </button>
-              </li>
-            );
-          })}
-        </ol>
-      </nav>
-      {files.error ? <ErrorAlert message={files.error.message} /> : null}
-      {files.loading && !files.data ? <Busy text={t('fichiers.loading')} /> : null}
-      {files.data && list.length === 0 ? (
-        <EmptyState title={segments.length ? t('fichiers.emptyFolderTitle') : t('fichiers.emptyTitle')} text={hasWebdav || segments.length ? t('fichiers.emptyText') : t('fichiers.noServerText')} />
-      ) : null}
-      {list.length > 0 ? (
-        <ul className="file-list" aria-label={t('fichiers.listLabel')}>
-          {list.map((entry) => (
-            <li key={entry.path} className="file-row" data-testid="file" data-path={entry.path}>
-              {entry.isFolder ? (
-                <button type="button" className="link-button file-name" onClick={() => setPath(entry.path)}>
-                  <Icon name="folder" />
-                  <span>{entry.name}</span>
-                </button>
-              ) : (
-                <span className="file-name">
-                  <Icon name="file" />
-                  <span>{entry.name}</span>
-                </span>
-              )}
-              <span className="muted file-size">{entry.isFolder ? '' : formatSize(entry.size)}</span>
-              <span className={`file-state state-${entry.state}`}>{stateText(entry.state)}</span>
+    <section className="view view-fichiers" aria-labelledby="fichiers-title">
+      {header}
+      {status.error ? <ErrorAlert message={status.error.message} /> : null}
+      {accountStatus ? <SyncPanel status={accountStatus} progress={progress} onChanged={() => status.reload()} /> : null}
+      {notices.length ? (
+        <ul className="fichiers-notices" aria-label={t('fichiers.notices.label')} data-testid="files-notices">
+          {notices.map((n) => (
+            <li key={n.key} className={`alert fichiers-notice fichiers-notice-${n.kind}`}>
+              <div>
+                <p>{n.message}</p>
+                <div className="fichiers-buttons">
+                  {n.kind === 'conflict' ? (
+                    <button type="button" className="button" onClick={() => setSection('conflicts')}>
+                      {t('fichiers.notices.seeConflicts')}
+                    </button>
+                  ) : null}
+                  <button type="button" className="button button-quiet" onClick={() => setNotices((prev) => prev.filter((x) => x.key !== n.key))}>
+                    {t('common.close')}
+                  </button>
+                </div>
+              </div>
             </li>
           ))}
         </ul>
       ) : null}
+      <nav className="fichiers-sections" aria-label={t('fichiers.sections.label')}>
+        <button type="button" className="fichiers-section" aria-current={section === 'documents' ? 'page' : undefined} onClick={() => setSection('documents')} data-testid="files-section-documents">
+          {t('fichiers.sections.documents')}
+        </button>
+        <button type="button" className="fichiers-section" aria-current={section === 'conflicts' ? 'page' : undefined} onClick={() => setSection('conflicts')} data-testid="files-section-conflicts">
+          {conflictCount ? t('fichiers.sections.conflictsCount', { n: conflictCount }) : t('fichiers.sections.conflicts')}
+        </button>
+        <button type="button" className="fichiers-section" aria-current={section === 'trash' ? 'page' : undefined} onClick={() => setSection('trash')} data-testid="files-section-trash">
+          {trashCount ? t('fichiers.sections.trashCount', { n: trashCount }) : t('fichiers.sections.trash')}
+        </button>
+      </nav>
+
+      {section === 'conflicts' ? (
+        conflicts.error ? (
+          <ErrorAlert message={conflicts.error.message} />
+        ) : conflicts.data ? (
+          <ConflictList
+            conflicts={conflicts.data}
+            onChanged={() => {
+              conflicts.reload();
+              files.reload();
+              status.reload();
+            }}
+          />
+        ) : (
+          <Busy text={t('fichiers.loading')} />
+        )
+      ) : section === 'trash' ? (
+        trash.error ? (
+          <ErrorAlert message={trash.error.message} />
+        ) : trash.data ? (
+          <TrashList
+            entries={trash.data}
+            onChanged={() => {
+              trash.reload();
+              files.reload();
+            }}
+          />
+        ) : (
+          <Busy text={t('fichiers.loading')} />
+        )
+      ) : (
+        <div className="fichiers-body">
+          <FolderTree accountId={accountId} current={path} onSelect={go} />
+          <div className="fichiers-main">
+            <nav aria-label={t('fichiers.breadcrumb')} className="breadcrumb">
+              <ol>
+                <li>
+                  <button type="button" className="link-button" aria-current={segments.length === 0 ? 'location' : undefined} onClick={() => go('/')}>
+                    {t('fichiers.root')}
+                  </button>
+                </li>
+                {segments.map((segment, index) => {
+                  const target = `/${segments.slice(0, index + 1).join('/')}`;
+                  return (
+                    <li key={target}>
+                      <button type="button" className="link-button" aria-current={index === segments.length - 1 ? 'location' : undefined} onClick={() => go(target)}>
+                        {segment}
+                      </button>
+                    </li>
+                  );
+                })}
+              </ol>
+            </nav>
+            <div className="fichiers-toolbar">
+              <label className="fichiers-search">
+                <span className="visually-hidden">{t('fichiers.search.label')}</span>
+                <input type="search" value={query} placeholder={t('fichiers.search.placeholder')} onChange={(e) => setQuery(e.currentTarget.value)} data-testid="files-search" />
+              </label>
+              <button type="button" className="button" onClick={() => void openFolder()} disabled={busyPath === path} data-testid="files-open-folder">
+                {t('fichiers.open.folder')}
+              </button>
+              {path !== '/' ? (
+                <button type="button" className="button button-quiet" onClick={() => go(parentOf(path))}>
+                  {t('fichiers.up')}
+                </button>
+              ) : null}
+            </div>
+            {opened ? <OpenNotice item={opened} onClose={() => setOpened(null)} /> : null}
+            {actionError ? <ErrorAlert message={actionError} /> : null}
+            {actionDone ? (
+              <p className="notice" role="status">
+                {actionDone}
+              </p>
+            ) : null}
+            {searching ? (
+              <p className="muted" role="status" data-testid="files-search-status">
+                {search.searching
+                  ? t('fichiers.search.searching')
+                  : search.results.length === 0
+                    ? t('fichiers.search.none', { query: query.trim() })
+                    : search.truncated
+                      ? t('fichiers.search.truncated', { count: search.results.length })
+                      : t('fichiers.search.results', { count: search.results.length })}
+              </p>
+            ) : null}
+            {!searching && files.error ? <ErrorAlert message={files.error.message} /> : null}
+            {!searching && files.loading && !files.data ? <Busy text={t('fichiers.loading')} /> : null}
+            {!searching && files.data && files.data.length === 0 ? (
+              segments.length ? (
+                <EmptyState title={t('fichiers.emptyFolderTitle')} text={t('fichiers.emptyFolderText')} />
+              ) : (
+                <EmptyState title={t('fichiers.emptyTitle')} text={t('fichiers.emptyText', { path: accountStatus?.localRoot ?? '' })}>
+                  <SyncButton only="files" accountId={accountId} />
+                </EmptyState>
+              )
+            ) : null}
+            {entries.length > 0 ? (
+              <FileTable
+                entries={entries}
+                label={searching ? t('fichiers.search.resultsLabel') : t('fichiers.listLabel')}
+                showFolder={searching}
+                busyPath={busyPath}
+                onOpenFolder={go}
+                onOpenFile={(entry) => void openFile(entry)}
+                onOffline={(entry, offline) => void setOffline(entry, offline)}
+              />
+            ) : null}
+          </div>
+        </div>
+      )}
     </section>
   );
 }
