@@ -1,0 +1,344 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type {
+  JoinedResult,
+  MeetError,
+  MeetHealth,
+  MeetMethod,
+  MeetNotification,
+  MeetNotificationName,
+  MeetNotifications,
+  MeetParams,
+  MeetResult,
+} from '../../src/api/meet-protocol.js';
+import { newRoomId } from '../../src/api/meet-protocol.js';
+import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spawn.js';
+import { signJoinToken } from '../../server/src/token.js';
+
+/**
+ * The real meeting server (mediasoup 3.12.16 worker built by scripts/build-mediasoup-worker.sh) driven over a real
+ * WebSocket. If the worker binary is missing, beforeAll throws a clear error: the tests fail, never skip.
+ */
+
+const SECRET = 'secret-de-test-visio-0123456789abcdef';
+
+class ProtocolError extends Error {
+  constructor(readonly error: MeetError) {
+    super(`${error.code}: ${error.message ?? ''}`);
+  }
+}
+
+/** A minimal signaling client: requests with ids, notifications kept in arrival order. */
+class Client {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  readonly notifications: MeetNotification[] = [];
+  private readonly waiters: (() => void)[] = [];
+  closeCode: number | null = null;
+  readonly closed: Promise<number>;
+
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: MeetError } & Partial<MeetNotification>;
+      if (typeof message.id === 'number' && this.pending.has(message.id)) {
+        const p = this.pending.get(message.id)!;
+        this.pending.delete(message.id);
+        if (message.error) p.reject(new ProtocolError(message.error));
+        else p.resolve(message.result);
+        return;
+      }
+      if (message.notification) {
+        this.notifications.push(message as MeetNotification);
+        for (const w of this.waiters.splice(0)) w();
+      }
+    });
+    this.closed = new Promise((resolve) =>
+      ws.on('close', (code) => {
+        this.closeCode = code;
+        for (const w of this.waiters.splice(0)) w();
+        resolve(code);
+      }),
+    );
+  }
+
+  static async open(url: string): Promise<Client> {
+    const ws = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    return new Client(ws);
+  }
+
+  request<M extends MeetMethod>(method: M, params: MeetParams<M>): Promise<MeetResult<M>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.ws.send(JSON.stringify({ id, method, params }));
+    });
+  }
+
+  /** The error code a request fails with (fails the test if it succeeds). */
+  async errorOf<M extends MeetMethod>(method: M, params: MeetParams<M>): Promise<string> {
+    try {
+      await this.request(method, params);
+    } catch (error) {
+      if (error instanceof ProtocolError) return error.error.code;
+      throw error;
+    }
+    throw new Error(`${method} unexpectedly succeeded`);
+  }
+
+  /** Wait for the next notification `name` matching `test` (already received ones count, each only once). */
+  async next<N extends MeetNotificationName>(
+    name: N,
+    test: (data: MeetNotifications[N]) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<MeetNotifications[N]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const at = this.notifications.findIndex((n) => n.notification === name && test(n.data as MeetNotifications[N]));
+      if (at >= 0) return this.notifications.splice(at, 1)[0].data as MeetNotifications[N];
+      if (this.closeCode !== null) throw new Error(`socket closed (${this.closeCode}) while waiting for ${name}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no ${name} notification within ${timeoutMs} ms; got ${this.notifications.map((n) => n.notification).join(', ')}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+function token(role: 'organiser' | 'participant', room = '*', expiresIn = 3600, secret = SECRET): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJoinToken({ sub: 'agent2@ostal.test', role, room, iat: now, exp: now + expiresIn }, secret);
+}
+
+const VP8_SIMULCAST = {
+  mid: '1',
+  codecs: [
+    {
+      mimeType: 'video/VP8',
+      payloadType: 96,
+      clockRate: 90000,
+      parameters: {},
+      rtcpFeedback: [{ type: 'nack' }, { type: 'nack', parameter: 'pli' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }],
+    },
+  ],
+  headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 1 }],
+  encodings: [{ ssrc: 11111111 }, { ssrc: 22222222 }, { ssrc: 33333333 }],
+  rtcp: { cname: 'visio-test' },
+};
+const OPUS = {
+  mid: '0',
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {}, rtcpFeedback: [] }],
+  headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:sdes:mid', id: 1 }],
+  encodings: [{ ssrc: 44444444 }],
+  rtcp: { cname: 'visio-test' },
+};
+
+describe('visio server (mediasoup 3.12, requireToken)', () => {
+  let visio: VisioServerProcess;
+  const clients: Client[] = [];
+  const open = async () => {
+    const c = await Client.open(visio.wsUrl);
+    clients.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    visio = await spawnVisioServer({ requireToken: true, tokenSecret: SECRET, rtcMinPort: 45000, rtcMaxPort: 45999 });
+  }, 90_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    if (visio && visio.child.exitCode === null) await visio.stop();
+  });
+
+  it('visio: answers /health with JSON and /salle/<id> with a French page', async () => {
+    const health = (await (await fetch(`${visio.url}/health`)).json()) as MeetHealth;
+    expect(health).toMatchObject({ status: 'ok', protocolVersion: 1, mediasoupVersion: '3.12.16', workers: 1 });
+    const page = await fetch(`${visio.url}/salle/${newRoomId()}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('lang="fr"');
+    expect(html).toContain('ouvrez Ostal');
+    expect((await fetch(`${visio.url}/salle/trop-court`)).status).toBe(404);
+  });
+
+  it('visio: refuses a missing, expired, badly signed or other-room token', async () => {
+    const c = await open();
+    const roomId = newRoomId();
+    expect(await c.errorOf('join', { roomId, displayName: 'Invité' })).toBe('token_invalid');
+    expect(await c.errorOf('join', { roomId, displayName: 'Agent', token: token('organiser', '*', -3600) })).toBe('token_expired');
+    expect(await c.errorOf('join', { roomId, displayName: 'Agent', token: token('organiser', '*', 3600, 'x'.repeat(40)) })).toBe(
+      'token_invalid',
+    );
+    const forged = token('participant').split('.');
+    forged[1] = Buffer.from(JSON.stringify({ sub: 'x', role: 'organiser', exp: 9_999_999_999 })).toString('base64url');
+    expect(await c.errorOf('join', { roomId, displayName: 'Agent', token: forged.join('.') })).toBe('token_invalid');
+    expect(await c.errorOf('join', { roomId, displayName: 'Agent', token: token('organiser', newRoomId()) })).toBe('token_invalid');
+    expect(await c.errorOf('join', { roomId: 'court', displayName: 'Agent', token: token('organiser') })).toBe('bad_request');
+    expect(await c.errorOf('createTransport', { direction: 'send' })).toBe('not_joined');
+    // The server logs neither names nor tokens.
+    expect(visio.logs()).toContain('token_refused');
+    expect(visio.logs()).not.toContain('agent2@ostal.test');
+    expect(visio.logs()).not.toContain(roomId);
+  });
+
+  it('visio: salle d’attente, media, chat, hand and leave between an organiser and an admitted guest', async () => {
+    const roomId = newRoomId();
+    const organiser = await open();
+    const joined = (await organiser.request('join', { roomId, displayName: 'Camille Organisatrice', token: token('organiser', roomId) })) as JoinedResult;
+    expect(joined).toMatchObject({ status: 'joined', role: 'organiser', roomId, peers: [], waiting: [] });
+    const codecs = (joined.routerRtpCapabilities.codecs as { mimeType: string }[]).map((c) => c.mimeType);
+    expect(codecs).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
+
+    // A guest without token waits; the organiser sees it in the salle d'attente.
+    const guest = await open();
+    const waiting = await guest.request('join', { roomId, displayName: 'Dominique Invitée' });
+    expect(waiting).toEqual({ status: 'waiting', peerId: expect.any(String) });
+    const { guests } = await organiser.next('waitingRoom', (d) => d.guests.length === 1);
+    expect(guests[0]).toMatchObject({ peerId: waiting.peerId, displayName: 'Dominique Invitée' });
+    expect(await guest.errorOf('createTransport', { direction: 'recv' })).toBe('not_joined');
+
+    await organiser.request('admit', { peerId: waiting.peerId });
+    const admitted = await guest.next('admitted');
+    expect(admitted).toMatchObject({ status: 'joined', role: 'participant', peerId: waiting.peerId });
+    expect(admitted.routerRtpCapabilities.codecs?.length).toBeGreaterThan(0);
+    expect(admitted.peers.map((p) => p.peerId)).toEqual([joined.peerId]);
+    expect(await organiser.next('peerJoined')).toMatchObject({ peerId: waiting.peerId, displayName: 'Dominique Invitée', role: 'participant' });
+    expect(await organiser.next('waitingRoom')).toEqual({ guests: [] });
+    expect(await guest.errorOf('admit', { peerId: joined.peerId })).toBe('forbidden');
+
+    // Transports: UDP and TCP candidates on the listen IP, DTLS fingerprints, SCTP on request.
+    const send = await organiser.request('createTransport', { direction: 'send', sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } } });
+    expect(send.iceParameters.usernameFragment).toMatch(/\S/);
+    expect(new Set(send.iceCandidates.map((c) => c.protocol))).toEqual(new Set(['udp', 'tcp']));
+    expect(send.iceCandidates.every((c) => c.ip === '127.0.0.1' && c.port >= 45000 && c.port <= 45999)).toBe(true);
+    expect(send.dtlsParameters.fingerprints.length).toBeGreaterThan(0);
+    expect(send.sctpParameters?.port).toBe(5000);
+    const recv = await guest.request('createTransport', { direction: 'recv' });
+    expect(recv.sctpParameters).toBeUndefined();
+
+    // Producing (simulcast camera + micro) reaches the guest, who consumes with the layer picked from its tile.
+    const camera = await organiser.request('produce', { transportId: send.id, kind: 'video', rtpParameters: VP8_SIMULCAST, source: 'camera' });
+    const micro = await organiser.request('produce', { transportId: send.id, kind: 'audio', rtpParameters: OPUS, source: 'micro' });
+    expect(await guest.next('newProducer', (d) => d.producerId === camera.producerId)).toMatchObject({ peerId: joined.peerId, kind: 'video', source: 'camera' });
+    expect(await guest.next('newProducer', (d) => d.producerId === micro.producerId)).toMatchObject({ kind: 'audio', source: 'micro' });
+    expect(await guest.errorOf('consume', { producerId: camera.producerId })).toBe('cannot_consume');
+    await guest.request('setRtpCapabilities', { rtpCapabilities: admitted.routerRtpCapabilities });
+    const video = await guest.request('consume', { producerId: camera.producerId });
+    expect(video).toMatchObject({ producerId: camera.producerId, peerId: joined.peerId, kind: 'video', source: 'camera', type: 'simulcast', paused: true });
+    await guest.request('resumeConsumer', { consumerId: video.consumerId });
+    expect(await guest.request('setTileSize', { consumerId: video.consumerId, width: 320, height: 180 })).toEqual({ spatialLayer: 0 });
+    expect(await guest.request('setTileSize', { consumerId: video.consumerId, width: 640, height: 360 })).toEqual({ spatialLayer: 1 });
+    expect(await guest.request('setTileSize', { consumerId: video.consumerId, width: 1920, height: 1080 })).toEqual({ spatialLayer: 2 });
+    await guest.request('setPreferredLayers', { consumerId: video.consumerId, spatialLayer: 0, temporalLayer: 0 });
+    const audio = await guest.request('consume', { producerId: micro.producerId });
+    expect(audio).toMatchObject({ kind: 'audio', type: 'simple' });
+    expect(await organiser.errorOf('consume', { producerId: micro.producerId })).toBe('cannot_consume');
+
+    // Muting the micro: the guest's consumer is paused and the peer state says micro off.
+    await organiser.request('pauseProducer', { producerId: micro.producerId });
+    await guest.next('consumerPaused', (d) => d.consumerId === audio.consumerId);
+    expect(await guest.next('peerUpdated', (d) => d.peerId === joined.peerId && !d.micro)).toMatchObject({ camera: true, micro: false });
+    // Stopping the camera closes the guest's consumer.
+    await organiser.request('closeProducer', { producerId: camera.producerId });
+    expect(await guest.next('producerClosed')).toMatchObject({ producerId: camera.producerId, source: 'camera' });
+    expect(await guest.next('consumerClosed')).toEqual({ consumerId: video.consumerId, producerId: camera.producerId });
+
+    // Chat and raised hand cross (the author gets its own message too, with the server time).
+    const before = Date.now();
+    await guest.request('chat', { text: '  Bonjour à tous\u00a0!  ' });
+    const message = await organiser.next('chat');
+    expect(message).toMatchObject({ peerId: waiting.peerId, name: 'Dominique Invitée', text: 'Bonjour à tous\u00a0!' });
+    expect(message.at).toBeGreaterThanOrEqual(before - 1000);
+    expect((await guest.next('chat')).text).toBe('Bonjour à tous\u00a0!');
+    expect(await guest.errorOf('chat', { text: '   ' })).toBe('bad_request');
+    await guest.request('setHand', { raised: true });
+    expect(await organiser.next('peerUpdated', (d) => d.peerId === waiting.peerId)).toMatchObject({ hand: true });
+
+    const stats = await organiser.request('getStats', {});
+    expect(stats.transports.map((t) => t.transportId)).toEqual([send.id]);
+
+    // Leaving: the other one is told; the socket is closed by the server.
+    await guest.request('leave', {});
+    expect(await organiser.next('peerLeft')).toEqual({ peerId: waiting.peerId });
+    expect(await guest.closed).toBe(1000);
+  });
+
+  it('visio: a refused guest gets « refused » and is disconnected', async () => {
+    const roomId = newRoomId();
+    const organiser = await open();
+    await organiser.request('join', { roomId, displayName: 'Organisateur', token: token('organiser') });
+    const guest = await open();
+    const waiting = await guest.request('join', { roomId, displayName: 'Inconnu' });
+    expect(waiting.status).toBe('waiting');
+    await organiser.next('waitingRoom', (d) => d.guests.length === 1);
+    await organiser.request('refuse', { peerId: waiting.peerId });
+    expect(await guest.next('refused')).toEqual({});
+    expect(await guest.closed).toBe(4001);
+    expect(await organiser.next('waitingRoom')).toEqual({ guests: [] });
+    expect(await organiser.errorOf('admit', { peerId: waiting.peerId })).toBe('not_found');
+  });
+
+  it('visio: when the organiser leaves, the remaining participant becomes organiser', async () => {
+    const roomId = newRoomId();
+    const organiser = await open();
+    await organiser.request('join', { roomId, displayName: 'Organisatrice', token: token('organiser') });
+    const agent = await open();
+    const joined = (await agent.request('join', { roomId, displayName: 'Agent', token: token('participant', roomId) })) as JoinedResult;
+    expect(joined.role).toBe('participant');
+    await organiser.request('leave', {});
+    expect(await agent.next('peerUpdated', (d) => d.peerId === joined.peerId)).toMatchObject({ role: 'organiser' });
+  });
+
+  it('visio: SIGTERM sends serverShutdown to every peer and exits with code 0', async () => {
+    const roomId = newRoomId();
+    const a = await open();
+    await a.request('join', { roomId, displayName: 'A', token: token('organiser') });
+    const b = await open();
+    await b.request('join', { roomId, displayName: 'B' });
+    const code = await visio.stop('SIGTERM');
+    expect(await a.next('serverShutdown')).toEqual({});
+    expect(await b.next('serverShutdown')).toEqual({});
+    expect(await a.closed).toBe(4002);
+    expect(code).toBe(0);
+    expect(visio.logs()).toContain('"event":"stopped"');
+  });
+});
+
+describe('visio server without requireToken', () => {
+  let visio: VisioServerProcess;
+  beforeAll(async () => {
+    visio = await spawnVisioServer({ requireToken: false, rtcMinPort: 46000, rtcMaxPort: 46999 });
+  }, 90_000);
+  afterAll(async () => {
+    if (visio) await visio.stop();
+  });
+
+  it('visio: the first participant opens the room as organiser, the next one waits', async () => {
+    const roomId = newRoomId();
+    const first = await Client.open(visio.wsUrl);
+    const second = await Client.open(visio.wsUrl);
+    try {
+      expect(await first.request('join', { roomId, displayName: 'Premier' })).toMatchObject({ status: 'joined', role: 'organiser' });
+      expect(await second.request('join', { roomId, displayName: 'Second' })).toMatchObject({ status: 'waiting' });
+      // The organiser leaves: the waiting guest is let in as organiser rather than waiting forever.
+      first.close();
+      expect(await second.next('admitted')).toMatchObject({ status: 'joined', role: 'organiser', peers: [] });
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+});
