@@ -97,8 +97,10 @@ export async function benchFiles(args: string[]): Promise<void> {
 
     // --- Ostal: the CLI as IT scripts call it, in its own profile
     const profile = path.join(work, 'ostal-profile');
-    const ostalDir = path.join(work, 'ostal');
-    const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile, OSTAL_FILES_ROOT: ostalDir };
+    const ostalBase = path.join(work, 'ostal');
+    // Ostal keeps each account's files in <files.localRoot>/<email> (OSTAL_FILES_ROOT overrides the setting).
+    const ostalDir = path.join(ostalBase, agent.email);
+    const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile, OSTAL_FILES_ROOT: ostalBase };
     const ostal = (...a: string[]) => run(process.execPath, [path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profile], ostalEnv);
     ostal(
       'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
