@@ -35,6 +35,12 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     defaultValue: () => '',
     isValid: isHttpUrlOrEmpty,
   },
+  'visio.joinToken': {
+    key: 'visio.joinToken',
+    defaultValue: () => '',
+    // A compact JWT (three base64url parts) or nothing.
+    isValid: (v): v is string => typeof v === 'string' && (v === '' || /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(v)),
+  },
   'files.localRoot': {
     key: 'files.localRoot',
     defaultValue: () => path.join(os.homedir(), 'Documents', 'Ostal'),

@@ -1,39 +1,134 @@
-/** Visio: join a meeting from a link; creating meetings needs the organisation's meeting server (Réglages). */
-import { useId, useState, type FormEvent } from 'react';
+/**
+ * Visio: join a meeting by pasting its link or create one (« Nouvelle réunion »), check camera and micro
+ * (pre-join), then the meeting itself (visio/Meeting.tsx) over the organisation's meeting server.
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../api/react';
 import { PageHeader } from '../components/common';
+import { meetingLink, newRoomId, normaliseServerUrl, parseMeetingLink, type MeetingAddress } from './visio/link';
+import { Meeting } from './visio/Meeting';
+import { PreJoin, type JoinChoice } from './visio/PreJoin';
+import { MeetingSession } from './visio/session';
+import './visio/visio.css';
+
+type Stage = { name: 'home' } | { name: 'prejoin'; address: MeetingAddress; link: string } | { name: 'meeting'; session: MeetingSession; speakerId: string; link: string };
 
 export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
   const { t } = useTranslation();
   const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
-  const serverUrl = settings.data?.find((entry) => entry.key === 'visio.serverUrl')?.value;
+  const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
+  const serverUrl = String(settings.data?.find((entry) => entry.key === 'visio.serverUrl')?.value ?? '');
+  const orgToken = String(settings.data?.find((entry) => entry.key === 'visio.joinToken')?.value ?? '');
+  const displayName = accounts.data?.[0]?.name || accounts.data?.[0]?.email || t('visio.prejoin.defaultName');
+  const [stage, setStage] = useState<Stage>({ name: 'home' });
   const [link, setLink] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [created, setCreated] = useState<string | null>(null);
+  const [copied, setCopied] = useState(false);
   const linkId = useId();
   const newHintId = useId();
+  const createdId = useId();
 
-  const join = (event: FormEvent) => {
-    event.preventDefault();
+  // Leaving the view ends the meeting (tracks stopped, server told).
+  useEffect(() => {
+    if (stage.name !== 'meeting') return;
+    const session = stage.session;
+    return () => void session.leave();
+  }, [stage]);
+
+  const openLink = (raw: string) => {
     setNotice(null);
-    let url: URL | null = null;
-    try {
-      url = new URL(link.trim());
-    } catch {
-      url = null;
-    }
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'ostal:')) {
+    const address = parseMeetingLink(raw);
+    if (!address) {
       setProblem(t('visio.linkInvalid'));
       return;
     }
     setProblem(null);
-    setNotice(t('visio.comingSoon'));
+    setStage({ name: 'prejoin', address, link: meetingLink(address.serverUrl, address.roomId) ?? raw.trim() });
   };
 
+  const join = (event: FormEvent) => {
+    event.preventDefault();
+    openLink(link);
+  };
+
+  const createMeeting = () => {
+    const url = meetingLink(serverUrl, newRoomId());
+    setCopied(false);
+    setCreated(url);
+  };
+
+  const copyCreated = async () => {
+    if (!created) return;
+    try {
+      await navigator.clipboard.writeText(created);
+      setCopied(true);
+    } catch {
+      setCopied(false);
+      // The address stays selected in its field: the user can copy it by hand.
+      document.getElementById(createdId)?.focus();
+    }
+  };
+
+  const enter = (address: MeetingAddress, joinLink: string, choice: JoinChoice) => {
+    // The organisation's token goes only to the organisation's own server; a link may carry its own.
+    const sameServer = normaliseServerUrl(serverUrl) !== null && normaliseServerUrl(serverUrl) === address.serverUrl;
+    const token = address.token ?? (sameServer && orgToken ? orgToken : null);
+    const session = new MeetingSession({
+      serverUrl: address.serverUrl,
+      roomId: address.roomId,
+      displayName,
+      token,
+      audioTrack: choice.audio,
+      videoTrack: choice.video,
+      startMuted: choice.startMuted,
+      log: (message, detail) => console.warn(message, detail),
+    });
+    setStage({ name: 'meeting', session, speakerId: choice.speakerId, link: joinLink });
+    void session.start();
+  };
+
+  const backHome = (message: string | null) => {
+    setStage({ name: 'home' });
+    setNotice(message);
+  };
+
+  if (stage.name === 'prejoin') {
+    return (
+      <section className="view visio-view" aria-labelledby="visio-title">
+        <PageHeader id="visio-title" title={t('visio.title')} />
+        <PreJoin displayName={displayName} onJoin={(choice) => enter(stage.address, stage.link, choice)} onCancel={() => backHome(null)} />
+      </section>
+    );
+  }
+
+  if (stage.name === 'meeting') {
+    return (
+      <section className="view visio-view" aria-labelledby="visio-title">
+        <PageHeader id="visio-title" title={t('visio.meeting.title')} />
+        <Meeting
+          session={stage.session}
+          speakerId={stage.speakerId}
+          link={stage.link}
+          onClose={() => {
+            void stage.session.leave();
+            backHome(t('visio.left'));
+          }}
+        />
+      </section>
+    );
+  }
+
   return (
-    <section className="view" aria-labelledby="visio-title">
+    <section className="view visio-view" aria-labelledby="visio-title">
       <PageHeader id="visio-title" title={t('visio.title')} />
+      {notice ? (
+        <p className="notice" role="status" data-testid="visio-notice">
+          {notice}
+        </p>
+      ) : null}
       <div className="cards-row">
         <form className="card form" onSubmit={join} noValidate aria-labelledby="visio-join-title">
           <h2 id="visio-join-title">{t('visio.joinTitle')}</h2>
@@ -48,6 +143,7 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
               aria-invalid={problem ? true : undefined}
               aria-describedby={problem ? `${linkId}-error` : undefined}
               onChange={(event) => setLink(event.target.value)}
+              data-testid="visio-link"
             />
             {problem ? (
               <p className="field-error" id={`${linkId}-error`}>
@@ -56,23 +152,35 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
             ) : null}
           </div>
           <div className="form-actions">
-            <button type="submit" className="button button-primary">
+            <button type="submit" className="button button-primary" data-testid="visio-join">
               {t('visio.join')}
             </button>
           </div>
-          {notice ? (
-            <p className="notice" role="status">
-              {notice}
-            </p>
-          ) : null}
         </form>
         <div className="card" aria-labelledby="visio-new-title" role="region">
           <h2 id="visio-new-title">{t('visio.newTitle')}</h2>
-          <p id={newHintId}>{serverUrl ? t('visio.newComingSoon', { server: serverUrl }) : t('visio.newNeedsServer')}</p>
+          <p id={newHintId}>{serverUrl ? t('visio.newHint', { server: serverUrl }) : t('visio.newNeedsServer')}</p>
+          {created ? (
+            <div className="field">
+              <label htmlFor={createdId}>{t('visio.createdLabel')}</label>
+              <input id={createdId} type="url" readOnly value={created} onFocus={(e) => e.target.select()} data-testid="visio-created-link" />
+            </div>
+          ) : null}
           <div className="form-actions">
-            <button type="button" className="button button-primary" disabled aria-describedby={newHintId}>
-              {t('visio.newMeeting')}
-            </button>
+            {created ? (
+              <>
+                <button type="button" className="button" onClick={() => void copyCreated()} data-testid="visio-copy-created">
+                  {copied ? t('visio.linkCopied') : t('visio.copyLink')}
+                </button>
+                <button type="button" className="button button-primary" onClick={() => openLink(created)} data-testid="visio-enter-created">
+                  {t('visio.enterCreated')}
+                </button>
+              </>
+            ) : (
+              <button type="button" className="button button-primary" disabled={!serverUrl} aria-describedby={newHintId} onClick={createMeeting} data-testid="visio-new">
+                {t('visio.newMeeting')}
+              </button>
+            )}
             {!serverUrl ? (
               <button type="button" className="button" onClick={onOpenSettings}>
                 {t('visio.openSettings')}

@@ -1,0 +1,186 @@
+/** Before entering: camera preview, choice of micro, caméra and haut-parleur, micro level, « Entrer micro coupé ». */
+import { useEffect, useId, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Busy } from '../../components/common';
+import { canChooseSpeaker, listDevices, openLocalMedia, watchLevel, type DeviceLists, type DeviceProblem, type LocalMedia } from './media';
+
+export interface JoinChoice {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+  startMuted: boolean;
+  speakerId: string;
+}
+
+export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string; onJoin(choice: JoinChoice): void; onCancel(): void }) {
+  const { t } = useTranslation();
+  const [media, setMedia] = useState<LocalMedia | null>(null);
+  const [devices, setDevices] = useState<DeviceLists>({ micros: [], cameras: [], speakers: [] });
+  const [audioId, setAudioId] = useState('');
+  const [videoId, setVideoId] = useState('');
+  const [speakerId, setSpeakerId] = useState('');
+  const [startMuted, setStartMuted] = useState(false);
+  const [level, setLevel] = useState(0);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const mediaRef = useRef<LocalMedia | null>(null);
+  const handedOver = useRef(false);
+  const ids = { micro: useId(), camera: useId(), speaker: useId(), muted: useId(), level: useId() };
+
+  // Open the devices at first, and again when the user picks another one.
+  useEffect(() => {
+    let current = true;
+    void openLocalMedia({ audioId: audioId || undefined, videoId: videoId || undefined }).then(async (opened) => {
+      if (!current) {
+        opened.audio?.stop();
+        opened.video?.stop();
+        return;
+      }
+      mediaRef.current?.audio?.stop();
+      mediaRef.current?.video?.stop();
+      mediaRef.current = opened;
+      setMedia(opened);
+      const lists = await listDevices().catch(() => ({ micros: [], cameras: [], speakers: [] }));
+      if (!current) return;
+      setDevices(lists);
+      if (!audioId && opened.audio) setAudioId(opened.audio.getSettings().deviceId ?? '');
+      if (!videoId && opened.video) setVideoId(opened.video.getSettings().deviceId ?? '');
+    });
+    return () => {
+      current = false;
+    };
+  }, [audioId, videoId]);
+
+  // Stop the devices when leaving without joining.
+  useEffect(
+    () => () => {
+      if (handedOver.current) return;
+      mediaRef.current?.audio?.stop();
+      mediaRef.current?.video?.stop();
+    },
+    [],
+  );
+
+  useEffect(() => {
+    const video = videoRef.current;
+    if (!video) return;
+    video.srcObject = media?.video ? new MediaStream([media.video]) : null;
+  }, [media]);
+
+  useEffect(() => {
+    if (!media?.audio) return;
+    return watchLevel(media.audio, setLevel);
+  }, [media]);
+
+  const problemText = (kind: 'micro' | 'camera', problem: DeviceProblem): string => {
+    if (kind === 'camera') {
+      if (problem === 'notFound') return t('visio.device.cameraNotFound');
+      if (problem === 'busy') return t('visio.device.cameraBusy');
+      if (problem === 'denied') return t('visio.device.cameraDenied');
+      return t('visio.device.cameraOther');
+    }
+    if (problem === 'notFound') return t('visio.device.microNotFound');
+    if (problem === 'busy') return t('visio.device.microBusy');
+    if (problem === 'denied') return t('visio.device.microDenied');
+    return t('visio.device.microOther');
+  };
+
+  const join = () => {
+    handedOver.current = true;
+    onJoin({ audio: media?.audio ?? null, video: media?.video ?? null, startMuted, speakerId });
+  };
+
+  const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') =>
+    device.label ||
+    (kind === 'micro'
+      ? t('visio.device.microNumber', { number: index + 1 })
+      : kind === 'camera'
+        ? t('visio.device.cameraNumber', { number: index + 1 })
+        : t('visio.device.speakerNumber', { number: index + 1 }));
+
+  return (
+    <div className="visio-prejoin card" data-testid="visio-prejoin">
+      <h2>{t('visio.prejoin.title')}</h2>
+      <div className="visio-prejoin-body">
+        <div className="visio-preview">
+          <video ref={videoRef} autoPlay muted playsInline data-testid="visio-preview" aria-label={t('visio.prejoin.preview')} />
+          {!media ? (
+            <div className="visio-preview-empty">
+              <Busy text={t('visio.prejoin.opening')} />
+            </div>
+          ) : !media.video ? (
+            <div className="visio-preview-empty">
+              <p>{t('visio.prejoin.noPreview')}</p>
+            </div>
+          ) : null}
+        </div>
+        <div className="visio-prejoin-settings form">
+          <p className="visio-name" data-testid="visio-name">
+            {t('visio.prejoin.nameShown', { name: displayName })}
+          </p>
+          {media?.videoProblem ? (
+            <p className="field-error" role="alert" data-testid="visio-camera-problem">
+              {problemText('camera', media.videoProblem)}
+            </p>
+          ) : null}
+          {media?.audioProblem ? (
+            <p className="field-error" role="alert" data-testid="visio-micro-problem">
+              {problemText('micro', media.audioProblem)}
+            </p>
+          ) : null}
+          <div className="field">
+            <label htmlFor={ids.micro}>{t('visio.prejoin.micro')}</label>
+            <select id={ids.micro} value={audioId} onChange={(e) => setAudioId(e.target.value)} disabled={devices.micros.length === 0}>
+              {devices.micros.map((d, i) => (
+                <option key={d.deviceId || i} value={d.deviceId}>
+                  {label(d, i, 'micro')}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <span id={ids.level} className="visio-level-label">
+              {t('visio.prejoin.level')}
+            </span>
+            <div className="visio-level" role="meter" aria-labelledby={ids.level} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)} data-testid="visio-level" data-level={level.toFixed(3)}>
+              <span style={{ width: `${Math.round(level * 100)}%` }} />
+            </div>
+          </div>
+          <div className="field">
+            <label htmlFor={ids.camera}>{t('visio.prejoin.camera')}</label>
+            <select id={ids.camera} value={videoId} onChange={(e) => setVideoId(e.target.value)} disabled={devices.cameras.length === 0}>
+              {devices.cameras.map((d, i) => (
+                <option key={d.deviceId || i} value={d.deviceId}>
+                  {label(d, i, 'camera')}
+                </option>
+              ))}
+            </select>
+          </div>
+          {canChooseSpeaker() ? (
+            <div className="field">
+              <label htmlFor={ids.speaker}>{t('visio.prejoin.speaker')}</label>
+              <select id={ids.speaker} value={speakerId} onChange={(e) => setSpeakerId(e.target.value)} disabled={devices.speakers.length === 0}>
+                {devices.speakers.length === 0 ? <option value="">{t('visio.prejoin.speakerDefault')}</option> : null}
+                {devices.speakers.map((d, i) => (
+                  <option key={d.deviceId || i} value={d.deviceId}>
+                    {label(d, i, 'speaker')}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <div className="field field-check">
+            <input id={ids.muted} type="checkbox" checked={startMuted} onChange={(e) => setStartMuted(e.target.checked)} />
+            <label htmlFor={ids.muted}>{t('visio.prejoin.startMuted')}</label>
+          </div>
+          <div className="form-actions">
+            <button type="button" className="button" onClick={onCancel}>
+              {t('common.back')}
+            </button>
+            <button type="button" className="button button-primary" onClick={join} disabled={!media} data-testid="visio-rejoindre">
+              {t('visio.join')}
+            </button>
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}

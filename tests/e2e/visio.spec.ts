@@ -1,0 +1,341 @@
+/**
+ * Visio end to end: real meeting server (server/, mediasoup 3.12.16 worker built from Debian libraries),
+ * real Ostal browser-mode instances (one per participant, each with its own account and policy), Debian's
+ * Chromium with fake camera, micro and screen.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spawn.js';
+import { signJoinToken } from '../../server/src/token.js';
+import { findEnglishWords } from './english-words.js';
+import { addAccountByCli, servers, SHOTS_DIR, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+const SECRET = 'secret-partage-de-la-visio-de-test-0123456789';
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--auto-select-desktop-capture-source=Entire screen',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+test.use({ launchOptions: { executablePath: process.env.OSTAL_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS } });
+test.describe.configure({ mode: 'serial', timeout: 180_000 });
+
+let visio: VisioServerProcess;
+let visioPort = 0;
+const ostals: RunningOstal[] = [];
+let organiser: RunningOstal;
+let participant: RunningOstal;
+let guest: RunningOstal;
+
+function token(role: 'organiser' | 'participant', sub: string, expSeconds = 3600): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJoinToken({ sub, role, room: '*', iat: now, exp: now + expSeconds }, SECRET);
+}
+
+async function startVisio(port = 0): Promise<VisioServerProcess> {
+  return spawnVisioServer({ port, tokenSecret: SECRET, requireToken: false, allowGuests: true, waitingRoom: true, logLevel: 'info' });
+}
+
+/** One Ostal per person: its own profile, account (agentN) and a policy giving the meeting server and token. */
+async function ostalFor(userIndex: number, joinToken: string | null): Promise<RunningOstal> {
+  const s = servers();
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, s.users[userIndex]!);
+  const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-policy-')), 'policies.json');
+  const settings: Record<string, { value: string; locked: boolean }> = { 'visio.serverUrl': { value: visio.url, locked: true } };
+  if (joinToken) settings['visio.joinToken'] = { value: joinToken, locked: true };
+  fs.writeFileSync(policyFile, JSON.stringify({ settings }));
+  const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
+  ostals.push(ostal);
+  return ostal;
+}
+
+test.beforeAll(async () => {
+  visio = await startVisio();
+  visioPort = Number(new URL(visio.url).port);
+  const s = servers();
+  organiser = await ostalFor(1, token('organiser', s.users[1]!.email));
+  participant = await ostalFor(2, token('participant', s.users[2]!.email));
+  guest = await ostalFor(3, null);
+});
+
+test.afterAll(async () => {
+  for (const o of ostals) await o.stop();
+  await visio?.stop();
+});
+
+async function openVisio(browser: Browser, ostal: RunningOstal): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`[page] ${m.text()}`);
+  });
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-visio').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Visio' })).toBeVisible();
+  return { context, page };
+}
+
+async function newMeeting(page: Page): Promise<string> {
+  await page.getByTestId('visio-new').click();
+  const link = await page.getByTestId('visio-created-link').inputValue();
+  expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${visioPort}/salle/[A-Za-z0-9_-]{22}$`));
+  return link;
+}
+
+async function passPrejoin(page: Page, shot?: string): Promise<void> {
+  const prejoin = page.getByTestId('visio-prejoin');
+  await expect(prejoin).toBeVisible();
+  // Camera preview plays and the micro level meter moves (the fake micro beeps).
+  await expect.poll(() => page.getByTestId('visio-preview').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 20_000 }).toBeGreaterThan(3);
+  await expect.poll(async () => Number(await page.getByTestId('visio-level').getAttribute('data-level')), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(page.getByLabel('Micro', { exact: true })).toBeVisible();
+  await expect(page.getByLabel('Caméra', { exact: true })).toBeVisible();
+  if (shot) await page.screenshot({ path: path.join(SHOTS_DIR, shot) });
+  await page.getByTestId('visio-rejoindre').click();
+}
+
+async function joinByLink(page: Page, link: string): Promise<void> {
+  await page.getByTestId('visio-link').fill(link);
+  await page.getByTestId('visio-join').click();
+  await passPrejoin(page);
+}
+
+function remoteTile(page: Page, name: string) {
+  return page.locator(`[data-testid="visio-tile"][data-mine="false"][data-name="${name}"]`);
+}
+
+async function framesOf(page: Page, selector: string): Promise<number> {
+  return page.locator(selector).first().evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+}
+
+/** Remote video of `name` decodes frames, more and more. */
+async function expectVideoFrom(page: Page, name: string): Promise<void> {
+  const selector = `[data-testid="visio-tile"][data-mine="false"][data-name="${name}"] video`;
+  await expect(page.locator(selector)).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => framesOf(page, selector), { timeout: 30_000 }).toBeGreaterThan(5);
+  const first = await framesOf(page, selector);
+  await expect.poll(() => framesOf(page, selector), { timeout: 15_000 }).toBeGreaterThan(first + 5);
+}
+
+async function audioPackets(page: Page): Promise<number> {
+  return Number(await page.getByTestId('visio-quality').getAttribute('data-audio-packets'));
+}
+
+async function expectNoEnglish(page: Page, where: string): Promise<void> {
+  const text = await page.locator('body').innerText();
+  expect(findEnglishWords(text), `English words on screen ${where}`).toEqual([]);
+}
+
+test('visio : deux participants se voient et s’entendent, discussion, main levée, partage d’écran, départ', async ({ browser }) => {
+  const s = servers();
+  const nameA = s.users[1]!.name;
+  const nameB = s.users[2]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page, 'visio-prejoin.png');
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-role', 'organiser');
+
+  const b = await openVisio(browser, participant);
+  await joinByLink(b.page, link);
+  await expect(b.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+
+  // Each sees the other's video, frames decoded increasing, and receives audio packets.
+  await expectVideoFrom(a.page, nameB);
+  await expectVideoFrom(b.page, nameA);
+  for (const page of [a.page, b.page]) {
+    await expect.poll(() => audioPackets(page), { timeout: 20_000 }).toBeGreaterThan(20);
+    const before = await audioPackets(page);
+    await expect.poll(() => audioPackets(page), { timeout: 10_000 }).toBeGreaterThan(before + 20);
+  }
+  // Simulcast: the server chose a layer for the tile size each side reported.
+  await expect(remoteTile(a.page, nameB)).toHaveAttribute('data-layer', /^[0-2]$/);
+  await expect(a.page.getByTestId('visio-count')).toHaveText('2 participants');
+  await expect(a.page.getByTestId('visio-quality')).toHaveAttribute('data-quality', /good|fair|poor/, { timeout: 10_000 });
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-reunion.png') });
+  await expectNoEnglish(a.page, 'visio-reunion');
+
+  // Mute by the keyboard shortcut: the other side's participant list says « micro coupé ».
+  await a.page.keyboard.press('Control+Shift+M');
+  await expect(a.page.getByTestId('visio-micro')).toHaveText('Activer le micro');
+  await b.page.getByTestId('visio-participants-button').click();
+  await expect(b.page.locator(`[data-testid="visio-participant"][data-name="${nameA}"]`)).toContainText('micro coupé');
+  await a.page.getByTestId('visio-micro').click();
+  await expect(b.page.locator(`[data-testid="visio-participant"][data-name="${nameA}"]`)).toContainText('micro ouvert');
+
+  // Chat crosses.
+  await a.page.getByTestId('visio-chat-button').click();
+  await a.page.getByTestId('visio-chat-input').fill('Bonjour à tous, on commence dans une minute.');
+  await a.page.getByTestId('visio-chat-send').click();
+  await expect(b.page.getByTestId('visio-unread')).toHaveText('1');
+  await b.page.getByTestId('visio-chat-button').click();
+  await expect(b.page.getByTestId('visio-chat-line')).toContainText('Bonjour à tous, on commence dans une minute.');
+  await b.page.getByTestId('visio-chat-input').fill('Très bien, merci !');
+  await b.page.keyboard.press('Enter');
+  await expect(a.page.getByTestId('visio-chat-line').last()).toContainText('Très bien, merci !');
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-discussion.png') });
+
+  // Raised hand crosses.
+  await b.page.getByTestId('visio-hand').click();
+  await expect(remoteTile(a.page, nameB).getByTestId('visio-hand-flag')).toHaveText('main levée');
+  await b.page.getByTestId('visio-hand').click();
+  await expect(remoteTile(a.page, nameB).getByTestId('visio-hand-flag')).toHaveCount(0);
+
+  // Screen sharing: B sees A's screen, frames increasing.
+  await a.page.getByTestId('visio-chat-button').click();
+  await a.page.getByTestId('visio-screen').click();
+  await expect(a.page.getByTestId('visio-screen')).toHaveText('Arrêter le partage');
+  const screenVideo = '[data-testid="visio-screen-tile"] video';
+  await expect(b.page.locator(screenVideo)).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => framesOf(b.page, screenVideo), { timeout: 30_000 }).toBeGreaterThan(2);
+  const screenFrames = await framesOf(b.page, screenVideo);
+  await expect.poll(() => framesOf(b.page, screenVideo), { timeout: 20_000 }).toBeGreaterThan(screenFrames);
+  await expect(b.page.getByTestId('visio-screen-tile')).toContainText(`Écran de ${nameA}`);
+  await b.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-partage-ecran.png') });
+  await expectNoEnglish(b.page, 'visio-partage-ecran');
+  await a.page.getByTestId('visio-screen').click();
+  await expect(b.page.getByTestId('visio-screen-tile')).toHaveCount(0, { timeout: 15_000 });
+
+  // B leaves: A's grid loses B's tile.
+  await b.page.getByTestId('visio-quitter').click();
+  await expect(b.page.getByTestId('visio-notice')).toHaveText('Vous avez quitté la réunion.');
+  await expect(remoteTile(a.page, nameB)).toHaveCount(0, { timeout: 15_000 });
+  await expect(a.page.getByTestId('visio-grid')).toHaveAttribute('data-tiles', '1');
+  await expect(a.page.getByTestId('visio-count')).toHaveText('1 participant');
+  await a.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+  await b.context.close();
+});
+
+test('visio : salle d’attente — l’organisateur admet un invité, en refuse un autre ; jeton faux ou expiré refusé', async ({ browser }) => {
+  const s = servers();
+  const guestName = s.users[3]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-role', 'organiser');
+
+  // A guest without a token waits.
+  const g = await openVisio(browser, guest);
+  await joinByLink(g.page, link);
+  await expect(g.page.getByTestId('visio-waiting')).toContainText('En attente de l’organisateur…');
+  await g.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-salle-attente-invite.png') });
+  await expectNoEnglish(g.page, 'visio-salle-attente-invite');
+  await expect(a.page.getByTestId('visio-guest')).toContainText(guestName);
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-salle-attente.png') });
+  await a.page.getByTestId('visio-guest').getByRole('button', { name: 'Admettre' }).click();
+  await expect(g.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+  await expectVideoFrom(g.page, s.users[1]!.name);
+  await expectVideoFrom(a.page, guestName);
+  await g.page.getByTestId('visio-quitter').click();
+  await expect(remoteTile(a.page, guestName)).toHaveCount(0, { timeout: 15_000 });
+
+  // The same guest knocks again and is refused: French message, no « Réessayer ».
+  await joinByLink(g.page, link);
+  await expect(g.page.getByTestId('visio-waiting')).toBeVisible();
+  await a.page.getByTestId('visio-guest').getByRole('button', { name: 'Refuser' }).click();
+  await expect(g.page.getByTestId('visio-failure-message')).toHaveText('L’organisateur n’a pas accepté votre entrée dans la réunion.');
+  await expect(g.page.getByTestId('visio-retry')).toHaveCount(0);
+  await expect(a.page.getByTestId('visio-lobby')).toHaveCount(0);
+  await g.page.getByRole('button', { name: 'Retour' }).click();
+
+  // A forged token in the link is refused.
+  const forged = signJoinToken({ sub: 'x', role: 'organiser', room: '*', exp: Math.floor(Date.now() / 1000) + 3600 }, 'un-autre-secret-qui-ne-convient-pas-du-tout');
+  await joinByLink(g.page, `${link}?jeton=${forged}`);
+  await expect(g.page.getByTestId('visio-failure-message')).toContainText('a refusé votre autorisation d’accès');
+  await g.page.getByRole('button', { name: 'Retour' }).click();
+  // An expired one too, with its own message.
+  await joinByLink(g.page, `${link}?jeton=${token('organiser', 'x', -3600)}`);
+  await expect(g.page.getByTestId('visio-failure-message')).toContainText('a expiré');
+  await g.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-jeton-expire.png') });
+  await expectNoEnglish(g.page, 'visio-jeton-expire');
+  await a.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+  await g.context.close();
+});
+
+test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur le même port — les deux pages se reconnectent seules', async ({ browser }) => {
+  const s = servers();
+  const nameA = s.users[1]!.name;
+  const nameB = s.users[2]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  const b = await openVisio(browser, participant);
+  await joinByLink(b.page, link);
+  await expectVideoFrom(a.page, nameB);
+  await expectVideoFrom(b.page, nameA);
+
+  await visio.stop('SIGKILL');
+  for (const page of [a.page, b.page]) await expect(page.getByTestId('visio-reconnecting')).toBeVisible({ timeout: 15_000 });
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-reconnexion.png') });
+  visio = await startVisio(visioPort);
+  expect(Number(new URL(visio.url).port)).toBe(visioPort);
+
+  for (const page of [a.page, b.page]) {
+    // Either they are back on their own, or they show the French message with « Réessayer » (then we press it).
+    await expect(page.locator('[data-testid="visio-meeting"][data-phase="joined"], [data-testid="visio-retry"]')).toBeVisible({ timeout: 60_000 });
+    if (await page.getByTestId('visio-retry').isVisible()) {
+      await expect(page.getByTestId('visio-failure-message')).toContainText('connexion');
+      await page.getByTestId('visio-retry').click();
+    }
+    await expect(page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
+  }
+  await expectVideoFrom(a.page, nameB);
+  await expectVideoFrom(b.page, nameA);
+  await a.page.getByTestId('visio-quitter').click();
+  await b.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+  await b.context.close();
+});
+
+test('visio : connexion lente — bande passante limitée par le protocole de débogage, la vue propose la connexion lente et passe à la plus petite couche', async ({ browser }) => {
+  const s = servers();
+  const nameA = s.users[1]!.name;
+  const nameB = s.users[2]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  const b = await openVisio(browser, participant);
+  await joinByLink(b.page, link);
+  await expectVideoFrom(b.page, nameA);
+  await expectVideoFrom(a.page, nameB);
+  await expect(b.page.getByTestId('visio-quality')).toHaveAttribute('data-quality', /good|fair/, { timeout: 15_000 });
+
+  const cdp = await b.context.newCDPSession(b.page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 900, downloadThroughput: 20_000, uploadThroughput: 20_000, packetLoss: 20 } as never);
+
+  await expect(b.page.getByTestId('visio-slow-proposal')).toBeVisible({ timeout: 60_000 });
+  const quality = b.page.getByTestId('visio-quality');
+  console.log('measured on the limited link:', {
+    quality: await quality.getAttribute('data-quality'),
+    rttMs: await quality.getAttribute('data-rtt'),
+    lossPercent: await quality.getAttribute('data-loss'),
+    outgoingKbps: await quality.getAttribute('data-outgoing'),
+  });
+  await expect(quality).toHaveAttribute('data-quality', 'poor');
+  await b.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-connexion-lente.png') });
+  await b.page.getByTestId('visio-slow-proposal').getByRole('button', { name: 'Connexion lente' }).click();
+  await expect(b.page.getByTestId('visio-slow-on')).toBeVisible();
+  // Lowest layer requested for the remote camera.
+  await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-layer', '0', { timeout: 15_000 });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await a.page.getByTestId('visio-quitter').click();
+  await b.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+  await b.context.close();
+});
