@@ -84,29 +84,29 @@ function fail(message: string): never {
 
 function check(config: ServerConfig): ServerConfig {
   const isInt = (n: unknown, min: number, max: number) => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max;
-  if (typeof config.host !== 'string' || config.host === '') fail('« host » doit être une adresse (par exemple 0.0.0.0).');
-  if (!isInt(config.port, 0, 65535)) fail('« port » doit être un entier entre 0 et 65535.');
-  if (!isInt(config.workers, 0, 256)) fail('« workers » doit être un entier (0 = un par cœur).');
+  if (typeof config.host !== 'string' || config.host === '') fail('« host » doit être une adresse (par exemple 0.0.0.0).');
+  if (!isInt(config.port, 0, 65535)) fail('« port » doit être un entier entre 0 et 65535.');
+  if (!isInt(config.workers, 0, 256)) fail('« workers » doit être un entier (0 = un par cœur).');
   if (!isInt(config.rtcMinPort, 1024, 65535) || !isInt(config.rtcMaxPort, 1024, 65535) || config.rtcMinPort > config.rtcMaxPort) {
-    fail('« rtcMinPort » et « rtcMaxPort » doivent former une plage de ports entre 1024 et 65535.');
+    fail('« rtcMinPort » et « rtcMaxPort » doivent former une plage de ports entre 1024 et 65535.');
   }
-  if (!config.enableUdp && !config.enableTcp) fail('Activez au moins UDP ou TCP (« enableUdp », « enableTcp »).');
+  if (!config.enableUdp && !config.enableTcp) fail('Activez au moins UDP ou TCP (« enableUdp », « enableTcp »).');
   if (!Array.isArray(config.iceServers) || config.iceServers.some((s) => typeof s !== 'object' || s === null || !('urls' in s))) {
-    fail('« iceServers » doit être une liste d’objets { urls, username, credential }.');
+    fail('« iceServers » doit être une liste d’objets { urls, username, credential }.');
   }
   if (config.tls !== null && (typeof config.tls.certFile !== 'string' || typeof config.tls.keyFile !== 'string')) {
-    fail('« tls » doit valoir null ou { "certFile": "…", "keyFile": "…" }.');
+    fail('« tls » doit valoir null ou { "certFile": "…", "keyFile": "…" }.');
   }
   if (config.requireToken && !config.tokenSecret) {
-    fail('« requireToken » est activé mais aucun secret n’est configuré (« tokenSecret » ou OSTAL_VISIO_TOKEN_SECRET).');
+    fail('« requireToken » est activé mais aucun secret n’est configuré (« tokenSecret » ou OSTAL_VISIO_TOKEN_SECRET).');
   }
   if (config.tokenSecret !== null && config.tokenSecret.length < 32) {
     fail('Le secret des jetons doit faire au moins 32 caractères.');
   }
-  if (!config.allowGuests && !config.requireToken) fail('« allowGuests » à false n’a de sens qu’avec « requireToken » à true.');
-  if (!isInt(config.maxPeersPerRoom, 2, 1000)) fail('« maxPeersPerRoom » doit être un entier entre 2 et 1000.');
-  if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) fail('« logLevel » : debug, info, warn ou error.');
-  if (!['debug', 'warn', 'error', 'none'].includes(config.mediasoupLogLevel)) fail('« mediasoupLogLevel » : debug, warn, error ou none.');
+  if (!config.allowGuests && !config.requireToken) fail('« allowGuests » à false n’a de sens qu’avec « requireToken » à true.');
+  if (!isInt(config.maxPeersPerRoom, 2, 1000)) fail('« maxPeersPerRoom » doit être un entier entre 2 et 1000.');
+  if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) fail('« logLevel » : debug, info, warn ou error.');
+  if (!['debug', 'warn', 'error', 'none'].includes(config.mediasoupLogLevel)) fail('« mediasoupLogLevel » : debug, warn, error ou none.');
   return config;
 }
 
@@ -123,7 +123,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch {
-      fail(`Fichier de configuration introuvable ou illisible : ${file}`);
+      fail(`Fichier de configuration introuvable ou illisible\u00a0: ${file}`);
     }
     try {
       fromFile = JSON.parse(text) as Partial<ServerConfig>;
@@ -132,7 +132,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
     }
     if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) fail(`${file} doit contenir un objet JSON.`);
     const unknown = Object.keys(fromFile).filter((k) => !k.startsWith('_') && !(k in DEFAULT_CONFIG));
-    if (unknown.length > 0) fail(`Réglages inconnus dans ${file} : ${unknown.join(', ')}.`);
+    if (unknown.length > 0) fail(`Réglages inconnus dans ${file}\u00a0: ${unknown.join(', ')}.`);
   }
   const config: ServerConfig = { ...DEFAULT_CONFIG, ...fromFile };
   if (env.OSTAL_VISIO_HOST) config.host = env.OSTAL_VISIO_HOST;
@@ -142,7 +142,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (!config.workerBin && env.MEDIASOUP_WORKER_BIN) config.workerBin = env.MEDIASOUP_WORKER_BIN;
   if (!config.workerBin) config.workerBin = defaultWorkerBin();
   if (config.workerBin && !fs.existsSync(config.workerBin)) {
-    fail(`Le programme mediasoup-worker est introuvable : ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`);
+    fail(`Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`);
   }
   return check(config);
 }

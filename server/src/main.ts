@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     config = loadConfig(process.argv.slice(2), process.env);
   } catch (error) {
     if (error instanceof ConfigError) {
-      process.stderr.write(`Configuration du serveur de visio : ${error.message}\n`);
+      process.stderr.write(`Configuration du serveur de visio\u00a0: ${error.message}\n`);
       process.exit(2);
     }
     throw error;
@@ -47,6 +47,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   log('error', 'startup_failed', { error: errorText(error) });
-  process.stderr.write(`Le serveur de visio n’a pas pu démarrer : ${errorText(error)}\n`);
+  process.stderr.write(`Le serveur de visio n’a pas pu démarrer\u00a0: ${errorText(error)}\n`);
   process.exit(1);
 });

@@ -16,7 +16,7 @@ const role = option('role') ?? 'participant';
 const hours = Number(option('hours') ?? '8');
 if (!secret || !sub || (role !== 'organiser' && role !== 'participant') || !(hours > 0)) {
   process.stderr.write(
-    'Usage : OSTAL_VISIO_TOKEN_SECRET=… token --sub <nom> --role organiser|participant [--room <identifiant>|*] [--hours 8]\n',
+    'Usage : OSTAL_VISIO_TOKEN_SECRET=… token --sub <nom> --role organiser|participant [--room <identifiant>|*] [--hours 8]\n',
   );
   process.exit(2);
 }
