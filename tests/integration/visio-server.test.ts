@@ -320,7 +320,7 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
 describe('visio server without requireToken', () => {
   let visio: VisioServerProcess;
   beforeAll(async () => {
-    visio = await spawnVisioServer({ requireToken: false, rtcMinPort: 46000, rtcMaxPort: 46999 });
+    visio = await spawnVisioServer({ requireToken: false, maxPeersPerRoom: 2, rtcMinPort: 46000, rtcMaxPort: 46999 });
   }, 90_000);
   afterAll(async () => {
     if (visio) await visio.stop();
@@ -333,6 +333,14 @@ describe('visio server without requireToken', () => {
     try {
       expect(await first.request('join', { roomId, displayName: 'Premier' })).toMatchObject({ status: 'joined', role: 'organiser' });
       expect(await second.request('join', { roomId, displayName: 'Second' })).toMatchObject({ status: 'waiting' });
+      // maxPeersPerRoom counts the salle d'attente too.
+      const third = await Client.open(visio.wsUrl);
+      expect(await third.errorOf('join', { roomId, displayName: 'Troisième' })).toBe('room_full');
+      third.close();
+      // A token on a server without secret is refused, not ignored.
+      const fourth = await Client.open(visio.wsUrl);
+      expect(await fourth.errorOf('join', { roomId: newRoomId(), displayName: 'Agent', token: token('organiser') })).toBe('token_invalid');
+      fourth.close();
       // The organiser leaves: the waiting guest is let in as organiser rather than waiting forever.
       first.close();
       expect(await second.next('admitted')).toMatchObject({ status: 'joined', role: 'organiser', peers: [] });
