@@ -52,6 +52,13 @@ export type ErrorCode =
   | 'profile_too_new'
   | 'server_error'
   | 'offline'
+  // Fichiers
+  | 'listing_failed'
+  | 'precondition_failed'
+  | 'quota_exceeded'
+  | 'transfer_failed'
+  | 'local_unavailable'
+  | 'not_configured'
   | 'internal';
 
 // ---------------------------------------------------------------------------

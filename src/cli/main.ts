@@ -12,6 +12,9 @@
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
  *   ostal contacts list [--json]
+ *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
+ *   ostal files status [--json]       (FilesStatus of src/api/contract.ts: local root, remote root, counts per state)
+ *   ostal files conflicts [--json]    (FileConflict[]: both versions kept, waiting for the user's choice)
  *   Every command takes --profile DIR (else OSTAL_PROFILE, else the OS default).
  */
 import fs from 'node:fs';
@@ -229,6 +232,10 @@ async function run(argv: string[], io: Io): Promise<number> {
         return 0;
       });
     }
+    case 'files sync':
+    case 'files status':
+    case 'files conflicts':
+      return filesCommand(sub!, v, io, withCore);
     case 'contacts list':
       return withCore(async (call) => {
         const contacts = await call('contacts.list', {});
@@ -304,6 +311,53 @@ async function mailSend(v: CliValues, io: Io, withCore: WithCore): Promise<numbe
     if (entry.state === 'queued') io.err(cliText('mailStillQueued', { message: entry.lastError ?? '' }));
     else io.err(cliText('mailSendFailed', { message: entry.lastError ?? '' }));
     return 1;
+  });
+}
+
+/** `files sync|status|conflicts`: two-way WebDAV sync of Fichiers (src/files/). */
+async function filesCommand(sub: string, v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  return withCore(async (call, core) => {
+    const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+    if (sub === 'status') {
+      const status = await call('files.status', { accountId });
+      if (v.json) io.out(JSON.stringify(status, null, 2));
+      else if (status.accounts.length === 0) io.out(cliText('filesNoAccount'));
+      else
+        for (const a of status.accounts)
+          io.out(cliText('filesStatusAccount', { email: a.email, local: a.localRoot, remote: a.remoteRoot, synced: a.counts.synced, pending: a.counts.pending + a.counts.syncing + a.counts.error, conflicts: a.counts.conflict }));
+      return 0;
+    }
+    if (sub === 'conflicts') {
+      const conflicts = await call('files.conflicts', { accountId });
+      if (v.json) io.out(JSON.stringify(conflicts, null, 2));
+      else if (conflicts.length === 0) io.out(cliText('filesNoConflict'));
+      else for (const c of conflicts) io.out(`${c.path}\t${c.conflictPath}\t${c.detectedAt}`);
+      return 0;
+    }
+    let lastLabel = '';
+    const off = core.onEvent((event, data) => {
+      if (event === 'files.progress') {
+        const label = (data as { label: string }).label;
+        if (label !== lastLabel) io.err((lastLabel = label));
+      } else if (event === 'files.notice') io.err((data as { message: string }).message);
+    });
+    try {
+      const report = await call('files.sync', { accountId });
+      if (v.json) io.out(JSON.stringify(report, null, 2));
+      let failed = 0;
+      for (const a of report.accounts) {
+        if (a.skipped?.includes('files')) io.err(cliText('filesNotConfigured', { email: a.email }));
+        else if (a.ok) io.err(cliText('syncDone', { email: a.email }));
+        else {
+          failed++;
+          io.err(cliText('syncFailed', { email: a.email, message: a.error?.message ?? '' }));
+        }
+      }
+      if (report.accounts.length === 0) io.err(cliText('noAccount'));
+      return failed > 0 ? 1 : 0;
+    } finally {
+      off();
+    }
   });
 }
 

@@ -21,6 +21,7 @@ import { getOutboxSender } from '../mail/outbox.js';
 import { MailOperationReplayer } from '../mail/operations-replayer.js';
 import { OperationsJournal } from '../store/operations-journal.js';
 import { syncDavKind } from '../calendar/dav-sync.js';
+import { syncFiles } from '../files/service.js';
 
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
@@ -411,6 +412,7 @@ export function getSyncCoordinator(ctx: CoreContext): SyncCoordinator {
     coordinator = new SyncCoordinator(ctx);
     coordinator.registerScope('calendar', async (c, account) => ((await syncDavKind(c, account, 'calendar')) ? undefined : 'not_configured'));
     coordinator.registerScope('contacts', async (c, account) => ((await syncDavKind(c, account, 'addressbook')) ? undefined : 'not_configured'));
+    coordinator.registerScope('files', async (c, account) => ((await syncFiles(c, account)) ? undefined : 'not_configured'));
     ctx.runtime.set(runtimeKeys.coordinator, coordinator);
   }
   return coordinator;

@@ -71,7 +71,7 @@ CREATE TABLE files_accounts (
   last_error TEXT,
   -- JSON {local, server} when a big deletion waits; NULL otherwise.
   pending_deletion TEXT,
-  -- 1 once the user confirmed: the next sync propagates the waiting deletion.
+  -- The user's answer: 1 = propagate the waiting deletion at the next sync, 2 = restore the files instead.
   deletion_confirmed INTEGER NOT NULL DEFAULT 0,
   quota_used INTEGER,
   quota_available INTEGER,

@@ -1,0 +1,118 @@
+/**
+ * Fichiers for one Core: the sync folder of each account, the engine run by the SyncCoordinator (scope
+ * 'files'), the file watcher that triggers a sync after local changes, and what the API handlers need.
+ *
+ * Local folder: `<files.localRoot>/<email>` (setting and policy key; OSTAL_FILES_ROOT overrides it, for tests
+ * and scripts). Remote folder: the account's WebDAV URL.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { OstalError } from '../api/errors.js';
+import { readSetting } from '../api/app-handlers.js';
+import { loadAccountCredentials } from '../accounts/handlers.js';
+import type { CoreContext } from '../core.js';
+import { t } from '../i18n/index.js';
+import type { Account } from '../store/account-repository.js';
+import { AccountRepository } from '../store/account-repository.js';
+import { FilesSyncEngine } from './engine.js';
+import { FilesRepository } from './repository.js';
+import { WebDavClient } from './webdav.js';
+import { runtimeKeys } from '../sync/coordinator.js';
+
+const WATCH_DEBOUNCE_MS = 1_500;
+
+/** Absolute local folder of an account. */
+export function localRootOf(ctx: Pick<CoreContext, 'db' | 'policy'>, email: string): string {
+  const override = process.env.OSTAL_FILES_ROOT;
+  const base = override && path.isAbsolute(override) ? override : readSetting(ctx, 'files.localRoot');
+  return path.join(base, email);
+}
+
+export function trashDirOf(ctx: Pick<CoreContext, 'profileDir'>): string {
+  return path.join(ctx.profileDir, 'files-trash');
+}
+
+/** Bytes per second allowed for transfers (OSTAL_FILES_SPEED_LIMIT_KBPS), 0 = no limit. */
+function speedLimit(): number {
+  const v = Number(process.env.OSTAL_FILES_SPEED_LIMIT_KBPS);
+  return Number.isFinite(v) && v > 0 ? v * 1024 : 0;
+}
+
+export function accountsWithFiles(ctx: CoreContext): Account[] {
+  return new AccountRepository(ctx.db).list().filter((a) => !!a.settings.webdav);
+}
+
+export function filesAccount(ctx: CoreContext, accountId: string): Account {
+  const a = new AccountRepository(ctx.db).get(accountId);
+  if (!a) throw new OstalError('not_found', t('errors.accountNotFound'));
+  if (!a.settings.webdav) throw new OstalError('not_configured', t('files.errors.noWebdav', { email: a.email }));
+  return a;
+}
+
+/** An engine for one account (its WebDAV client must be closed by the caller: `engine.client.close()`). */
+export async function engineFor(ctx: CoreContext, account: Account): Promise<FilesSyncEngine> {
+  const { password } = await loadAccountCredentials(ctx, account.id);
+  const client = new WebDavClient(String(account.settings.webdav), {
+    username: account.settings.username || account.email,
+    password,
+    pinnedCertificates: account.pinnedCertificates,
+  });
+  return new FilesSyncEngine(ctx.db, account.id, localRootOf(ctx, account.email), client, trashDirOf(ctx), {
+    log: ctx.log,
+    emit: ctx.emit,
+    speedLimit: speedLimit(),
+    onProgress: (label, done, total) => {
+      ctx.runtime.set(runtimeKeys.progress, { label, done, total });
+      ctx.emit('files.progress', { accountId: account.id, label, done, total, bytesDone: 0, bytesTotal: 0, current: null });
+    },
+  });
+}
+
+/** The 'files' scope of the SyncCoordinator. Returns false when the account has no WebDAV server. */
+export async function syncFiles(ctx: CoreContext, account: Account): Promise<boolean> {
+  if (!account.settings.webdav) return false;
+  const repo = new FilesRepository(ctx.db);
+  const engine = await engineFor(ctx, account);
+  try {
+    const result = await engine.sync();
+    repo.updateAccount(account.id, { lastSync: new Date().toISOString(), lastError: null });
+    ctx.log.info('files sync done', { account: account.id, ...result });
+  } catch (err) {
+    const message = err instanceof OstalError ? err.message : t('files.errors.unexpectedFailure');
+    if (new AccountRepository(ctx.db).get(account.id)) repo.updateAccount(account.id, { lastError: message });
+    throw err instanceof OstalError ? err : new OstalError('internal', message, { cause: err });
+  } finally {
+    engine.client.close();
+  }
+  if (ctx.mode !== 'cli') watchLocal(ctx, account);
+  return true;
+}
+
+/** Watch the account's folder (recursively where the platform can) and sync after changes. */
+function watchLocal(ctx: CoreContext, account: Account): void {
+  const key = `files:watch:${account.id}`;
+  if (ctx.runtime.has(key)) return;
+  const root = localRootOf(ctx, account.email);
+  let timer: NodeJS.Timeout | null = null;
+  try {
+    const watcher = fs.watch(root, { recursive: true }, (_event, name) => {
+      if (name && String(name).split(/[/\\]/).pop()?.startsWith('.ostal-partial-')) return;
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        const coordinator = ctx.runtime.get(runtimeKeys.coordinator) as { run(p: { accountId: string; only: 'files' }): Promise<unknown> } | undefined;
+        void coordinator?.run({ accountId: account.id, only: 'files' }).catch(() => undefined);
+      }, WATCH_DEBOUNCE_MS);
+      timer.unref();
+    });
+    watcher.on('error', (err) => {
+      ctx.log.warn('files: watcher stopped', { account: account.id, err });
+      watcher.close();
+      ctx.runtime.delete(key);
+    });
+    watcher.unref();
+    ctx.runtime.set(key, watcher);
+  } catch (err) {
+    ctx.log.warn('files: cannot watch the folder (the periodic sync still runs)', { account: account.id, err: err as Error });
+  }
+}
