@@ -13,6 +13,7 @@ import { DavClient, decodeHref, hrefIn, textOf, type DavEntry } from './dav-clie
 import { parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind, type DavObject } from './repository.js';
 import { parseVCard } from '../contacts/vcard.js';
+import { pendingHrefs, replayDavWrites } from './dav-writes.js';
 
 const BATCH = 100;
 
@@ -95,6 +96,8 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
   try {
     const startPath = decodeHref(client.resolve(base).pathname);
     const home = await discoverHome(client, spec, startPath);
+    // The user's waiting writes first (the server answered discovery), so the sync sees the server as the user left it.
+    await replayDavWrites(ctx, client, account.id, kind);
     const listing = await client.multistatus(
       'PROPFIND',
       home,
@@ -145,6 +148,8 @@ async function syncCollection(
   previousToken: string | null,
 ): Promise<{ fetched: number; deleted: number }> {
   const local = repo.etags(accountId, collectionHref);
+  // Items with writes still waiting are the user's: the sync leaves them until the replay has settled them.
+  const waiting = pendingHrefs(ctx, accountId, kind);
   const isMember = (href: string) => href.replace(/\/$/, '') !== collectionHref.replace(/\/$/, '') && !href.endsWith('/');
   let changes = previousToken ? await changesSince(ctx, client, collectionHref, previousToken) : null;
   if (!changes) {
@@ -153,8 +158,10 @@ async function syncCollection(
     for (const e of entries) if (isMember(e.href)) remote.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
     changes = { present: remote, removed: [...local.keys()].filter((h) => !remote.has(h)) };
   }
-  const gone = changes.removed.filter((h) => local.has(h));
-  const changed = [...changes.present.entries()].filter(([h, etag]) => isMember(h) && (!local.has(h) || local.get(h) !== etag || etag === null)).map(([h]) => h);
+  const gone = changes.removed.filter((h) => local.has(h) && !waiting.has(h));
+  const changed = [...changes.present.entries()]
+    .filter(([h, etag]) => isMember(h) && !waiting.has(h) && (!local.has(h) || local.get(h) !== etag || etag === null))
+    .map(([h]) => h);
   repo.deleteObjects(accountId, gone);
   let fetched = 0;
   for (let i = 0; i < changed.length; i += BATCH) {

@@ -1,12 +1,23 @@
-import type { CalendarEventSummary } from '../api/contract.js';
+import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, RecurrenceScope } from '../api/contract.js';
 import { OstalError } from '../api/errors.js';
+import { readSetting } from '../api/app-handlers.js';
+import { meetingLink, newRoomId } from '../api/meet-protocol.js';
 import type { CoreContext, HandlerMap } from '../core.js';
 import { t } from '../i18n/index.js';
+import { getAccountRow } from '../mail/accounts-store.js';
+import { getSyncCoordinator } from '../sync/coordinator.js';
+import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision, pendingHrefs, resolveConflict } from './dav-writes.js';
+import { createEventObject, deleteOccurrence, EventInputError, eventDetails, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
-import { DavRepository } from './repository.js';
+import { DavRepository, type DavKind } from './repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
 export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarEventSummary[] {
+  return listDetailedOccurrences(ctx, from, to).map((o) => ({ uid: o.uid, recurrenceId: o.recurrenceId, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, calendar: o.calendar }));
+}
+
+/** Occurrences with what the Agenda grid needs (where the event lives, place, meeting link, waiting write). */
+export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarOccurrence[] {
   let fromMs: number;
   let toMs: number;
   try {
@@ -16,11 +27,30 @@ export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: stri
     throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
   }
   if (toMs <= fromMs) throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
-  const out: (CalendarEventSummary & { startMs: number })[] = [];
+  const out: (CalendarOccurrence & { startMs: number })[] = [];
+  const waiting = new Map<string, Set<string>>();
   for (const obj of new DavRepository(ctx.db).objectsOfKind('calendar')) {
+    if (!waiting.has(obj.accountId)) waiting.set(obj.accountId, pendingHrefs(ctx, obj.accountId, 'calendar'));
+    const pending = waiting.get(obj.accountId)!.has(obj.href);
     try {
       for (const o of expandCalendarObject(obj.raw, fromMs, toMs)) {
-        out.push({ uid: o.uid, recurrenceId: o.recurrenceId, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, calendar: obj.collectionName, startMs: o.startMs });
+        out.push({
+          uid: o.uid,
+          recurrenceId: o.recurrenceId,
+          start: o.start,
+          end: o.end,
+          allDay: o.allDay,
+          summary: o.summary,
+          calendar: obj.collectionName,
+          accountId: obj.accountId,
+          calendarHref: obj.collectionHref,
+          color: obj.color,
+          location: o.location,
+          meetingUrl: o.meetingUrl,
+          recurring: o.recurring,
+          pending,
+          startMs: o.startMs,
+        });
       }
     } catch (err) {
       ctx.log.warn('calendar object skipped: cannot expand', { href: obj.href, err: err as Error });
@@ -30,9 +60,158 @@ export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: stri
   return out.map(({ startMs: _startMs, ...rest }) => rest);
 }
 
-export const calendarHandlers: Pick<HandlerMap, 'calendar.list'> = {
+const RERUN_KEY = (accountId: string) => `dav:${accountId}:replay`;
+
+/**
+ * Send the account's waiting writes now (a calendar/contacts sync of that account, whose first step is the
+ * replay). Offline, the sync fails quietly and the writes wait for the next one. Coalesced per account.
+ */
+export function requestDavReplay(ctx: CoreContext, accountId: string, kind: DavKind): void {
+  const key = RERUN_KEY(accountId);
+  const state = ctx.runtime.get(key) as 'running' | 'again' | undefined;
+  if (state) {
+    ctx.runtime.set(key, 'again');
+    return;
+  }
+  ctx.runtime.set(key, 'running');
+  const run = (): void => {
+    void getSyncCoordinator(ctx)
+      .run({ accountId, only: kind === 'calendar' ? 'calendar' : 'contacts' })
+      .catch((err: unknown) => ctx.log.warn('dav replay request failed', { account: accountId, err: err as Error }))
+      .finally(() => {
+        if (ctx.runtime.get(key) === 'again') {
+          ctx.runtime.set(key, 'running');
+          run();
+        } else ctx.runtime.delete(key);
+      });
+  };
+  run();
+}
+
+function organizerOf(ctx: CoreContext, accountId: string): string | null {
+  return getAccountRow(ctx, accountId)?.email ?? null;
+}
+
+function inputError(err: unknown): never {
+  if (err instanceof EventInputError) throw new OstalError('invalid_input', t('dav.writes.invalidEvent'), { cause: err });
+  throw err;
+}
+
+function checkInput(event: unknown): CalendarEventInput {
+  const e = event as CalendarEventInput | undefined;
+  if (!e || typeof e !== 'object' || typeof e.start !== 'string' || typeof e.allDay !== 'boolean') throw new OstalError('invalid_input', t('dav.writes.invalidEvent'));
+  if (typeof e.summary !== 'string' || !e.summary.trim()) throw new OstalError('invalid_input', t('dav.writes.titleRequired'));
+  return e;
+}
+
+function findEvent(ctx: CoreContext, uid: unknown) {
+  if (typeof uid !== 'string' || !uid) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  const obj = new DavRepository(ctx.db).objectByUid('calendar', uid);
+  if (!obj) throw new OstalError('not_found', t('dav.writes.eventNotFound'));
+  return obj;
+}
+
+function checkScope(scope: unknown, recurrenceId: unknown): { scope: RecurrenceScope; recurrenceId: string | null } {
+  if (scope !== 'occurrence' && scope !== 'series') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  if (scope === 'occurrence' && typeof recurrenceId !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  return { scope, recurrenceId: typeof recurrenceId === 'string' ? recurrenceId : null };
+}
+
+export const calendarHandlers: Pick<
+  HandlerMap,
+  | 'calendar.list'
+  | 'calendar.calendars'
+  | 'calendar.occurrences'
+  | 'calendar.event'
+  | 'calendar.createEvent'
+  | 'calendar.updateEvent'
+  | 'calendar.deleteEvent'
+  | 'calendar.newMeetingLink'
+  | 'dav.conflicts'
+  | 'dav.resolveConflict'
+> = {
   'calendar.list': (ctx, params) => {
     if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
     return listOccurrences(ctx, params.from, params.to);
+  },
+  'calendar.occurrences': (ctx, params) => {
+    if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
+    return listDetailedOccurrences(ctx, params.from, params.to);
+  },
+  'calendar.calendars': (ctx) =>
+    new DavRepository(ctx.db).allCollections('calendar').map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color })),
+  'calendar.event': (ctx, params) => {
+    const obj = findEvent(ctx, params?.uid);
+    try {
+      const details = eventDetails(obj.raw, params?.recurrenceId ?? null);
+      return { ...details, accountId: obj.accountId, calendarHref: obj.collectionHref, calendar: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href) };
+    } catch (err) {
+      return inputError(err);
+    }
+  },
+  'calendar.createEvent': (ctx, params) => {
+    const input = checkInput(params?.event);
+    const calendars = new DavRepository(ctx.db).allCollections('calendar');
+    const target = params?.calendarHref ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId)) : calendars.find((c) => !params?.accountId || c.accountId === params.accountId);
+    if (!target) throw new OstalError('not_found', t('dav.writes.noCalendar'));
+    const rev = newRevision();
+    let created: { uid: string; raw: string };
+    try {
+      created = createEventObject(input, { organizer: organizerOf(ctx, target.accountId), rev });
+    } catch (err) {
+      return inputError(err);
+    }
+    const href = newResourceHref(target.href, created.uid, 'calendar');
+    enqueuePut(ctx, 'calendar', target.accountId, { collectionHref: target.href, href, uid: created.uid, raw: created.raw, rev });
+    requestDavReplay(ctx, target.accountId, 'calendar');
+    return { uid: created.uid };
+  },
+  'calendar.updateEvent': (ctx, params) => {
+    const obj = findEvent(ctx, params?.uid);
+    const input = checkInput(params?.event);
+    const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
+    const rev = newRevision();
+    let raw: string;
+    try {
+      const options = { organizer: organizerOf(ctx, obj.accountId), rev };
+      raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, options);
+    } catch (err) {
+      return inputError(err);
+    }
+    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+    requestDavReplay(ctx, obj.accountId, 'calendar');
+    return { uid: obj.uid };
+  },
+  'calendar.deleteEvent': (ctx, params) => {
+    const obj = findEvent(ctx, params?.uid);
+    const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
+    if (scope === 'occurrence' && recurrenceId) {
+      const rev = newRevision();
+      let raw: string;
+      try {
+        raw = deleteOccurrence(obj.raw, recurrenceId, { rev });
+      } catch (err) {
+        return inputError(err);
+      }
+      enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+    } else {
+      enqueueDelete(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
+    }
+    requestDavReplay(ctx, obj.accountId, 'calendar');
+    return { deleted: true };
+  },
+  'calendar.newMeetingLink': (ctx) => {
+    const server = String(readSetting(ctx, 'visio.serverUrl') ?? '');
+    const url = server ? meetingLink(server, newRoomId()) : null;
+    if (!url) throw new OstalError('invalid_input', t('dav.writes.noVisioServer'));
+    return { url };
+  },
+  'dav.conflicts': (ctx) => listConflicts(ctx),
+  'dav.resolveConflict': (ctx, params) => {
+    if (typeof params?.id !== 'number' || (params.action !== 'reapply' && params.action !== 'dismiss')) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    const row = ctx.db.prepare('SELECT kind FROM dav_conflicts WHERE id = ?').get(params.id) as { kind: DavKind } | undefined;
+    const { accountId } = resolveConflict(ctx, params.id, params.action);
+    if (params.action === 'reapply' && row) requestDavReplay(ctx, accountId, row.kind);
+    return { resolved: true };
   },
 };

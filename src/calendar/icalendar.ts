@@ -59,6 +59,18 @@ export function parseCalendarObject(raw: string): ParsedEventObject {
   return { uid, summary: typeof summary === 'string' ? summary : '' };
 }
 
+/** The meeting link of a VEVENT: CONFERENCE, else an http(s) link to a « /salle/ » in LOCATION or DESCRIPTION. */
+export function meetingUrlOf(vevent: ICAL.Component): string | null {
+  const conf = vevent.getFirstPropertyValue('conference');
+  if (typeof conf === 'string' && /^https?:\/\//i.test(conf)) return conf;
+  for (const name of ['location', 'description', 'url']) {
+    const v = vevent.getFirstPropertyValue(name);
+    const m = typeof v === 'string' ? /https?:\/\/\S+\/salle\/[A-Za-z0-9_-]{22,64}/.exec(v) : null;
+    if (m) return m[0];
+  }
+  return null;
+}
+
 export interface Occurrence {
   uid: string;
   recurrenceId: string | null;
@@ -66,6 +78,10 @@ export interface Occurrence {
   end: string;
   allDay: boolean;
   summary: string;
+  location: string;
+  meetingUrl: string | null;
+  /** Part of a recurring series. */
+  recurring: boolean;
   /** Start as epoch ms, for sorting. */
   startMs: number;
 }
@@ -120,7 +136,7 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number):
   const exceptions = vevents.filter((v) => v.hasProperty('recurrence-id'));
   const out: Occurrence[] = [];
   const overlaps = (s: number, e: number) => (e > s ? s < toMs && e > fromMs : s >= fromMs && s < toMs);
-  const push = (uid: string, recurrenceId: ICAL.Time | null, item: ICAL.Event, start: ICAL.Time, end: ICAL.Time) => {
+  const push = (uid: string, recurrenceId: ICAL.Time | null, item: ICAL.Event, start: ICAL.Time, end: ICAL.Time, recurring: boolean) => {
     const s = epochMs(start);
     let e = epochMs(end);
     if (start.isDate && e <= s) e = s + 86_400_000;
@@ -130,13 +146,13 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number):
       endTime = start.clone();
       endTime.adjust(1, 0, 0, 0);
     }
-    out.push({ uid, recurrenceId: recurrenceId ? iso(recurrenceId) : null, start: iso(start), end: iso(endTime), allDay: start.isDate, summary: item.summary ?? '', startMs: s });
+    out.push({ uid, recurrenceId: recurrenceId ? iso(recurrenceId) : null, start: iso(start), end: iso(endTime), allDay: start.isDate, summary: item.summary ?? '', location: item.location ?? '', meetingUrl: meetingUrlOf(item.component), recurring, startMs: s });
   };
   for (const master of masters) {
     const event = new ICAL.Event(master);
     for (const ex of exceptions) if (ex.getFirstPropertyValue('uid') === event.uid) event.relateException(ex);
     if (!event.isRecurring()) {
-      push(event.uid, null, event, event.startDate, event.endDate);
+      push(event.uid, null, event, event.startDate, event.endDate, false);
       continue;
     }
     const it = event.iterator();
@@ -144,7 +160,7 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number):
       const details = event.getOccurrenceDetails(next);
       // The series is sorted by recurrence id; a moved occurrence may land earlier or later than its slot.
       if (epochMs(next) >= toMs + 366 * 86_400_000) break;
-      push(event.uid, details.recurrenceId, details.item, details.startDate, details.endDate);
+      push(event.uid, details.recurrenceId, details.item, details.startDate, details.endDate, true);
     }
   }
   // Overrides without their master (only one occurrence shared with us).
@@ -152,7 +168,7 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number):
   for (const ex of exceptions) {
     const event = new ICAL.Event(ex);
     if (masterUids.has(event.uid)) continue;
-    push(event.uid, event.recurrenceId, event, event.startDate, event.endDate);
+    push(event.uid, event.recurrenceId, event, event.startDate, event.endDate, true);
   }
   return out;
 }

@@ -127,14 +127,40 @@ export class DavRepository {
     })();
   }
 
+  /** One stored object (deleted locally or not). */
+  object(accountId: string, href: string): (DavObject & { localDeleted: boolean }) | null {
+    const row = this.db.prepare('SELECT * FROM dav_objects WHERE account_id = ? AND href = ?').get(accountId, href) as (ObjectRow & { local_deleted: number }) | undefined;
+    return row ? { ...toObject(row), localDeleted: row.local_deleted === 1 } : null;
+  }
+
+  /** The visible object with this UID in a collection of this kind, with its collection's name and colour. */
+  objectByUid(kind: DavKind, uid: string): (DavObject & { collectionName: string; color: string | null }) | null {
+    const row = this.db
+      .prepare(
+        `SELECT o.*, c.display_name AS collection_name, c.color AS color FROM dav_objects o
+         JOIN dav_collections c ON c.account_id = o.account_id AND c.href = o.collection_href
+         WHERE c.kind = ? AND o.uid = ? AND o.local_deleted = 0 LIMIT 1`,
+      )
+      .get(kind, uid) as (ObjectRow & { collection_name: string; color: string | null }) | undefined;
+    return row ? { ...toObject(row), collectionName: row.collection_name, color: row.color } : null;
+  }
+
+  setEtag(accountId: string, href: string, etag: string | null): void {
+    this.db.prepare('UPDATE dav_objects SET etag = ? WHERE account_id = ? AND href = ?').run(etag, accountId, href);
+  }
+
+  setLocalDeleted(accountId: string, href: string, deleted: boolean): void {
+    this.db.prepare('UPDATE dav_objects SET local_deleted = ? WHERE account_id = ? AND href = ?').run(deleted ? 1 : 0, accountId, href);
+  }
+
   /** Every object of every collection of this kind, with its collection's display name. */
-  objectsOfKind(kind: DavKind): (DavObject & { collectionName: string })[] {
+  objectsOfKind(kind: DavKind): (DavObject & { collectionName: string; color: string | null })[] {
     const rows = this.db
       .prepare(
-        `SELECT o.*, c.display_name AS collection_name FROM dav_objects o
-         JOIN dav_collections c ON c.account_id = o.account_id AND c.href = o.collection_href WHERE c.kind = ?`,
+        `SELECT o.*, c.display_name AS collection_name, c.color AS color FROM dav_objects o
+         JOIN dav_collections c ON c.account_id = o.account_id AND c.href = o.collection_href WHERE c.kind = ? AND o.local_deleted = 0`,
       )
-      .all(kind) as (ObjectRow & { collection_name: string })[];
-    return rows.map((r) => ({ ...toObject(r), collectionName: r.collection_name }));
+      .all(kind) as (ObjectRow & { collection_name: string; color: string | null })[];
+    return rows.map((r) => ({ ...toObject(r), collectionName: r.collection_name, color: r.color }));
   }
 }

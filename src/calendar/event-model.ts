@@ -1,0 +1,324 @@
+/**
+ * Writing iCalendar with ical.js: a new VCALENDAR from the fields of the event editor, changes to the whole
+ * series or to one occurrence (RECURRENCE-ID override), deletion of one occurrence (EXDATE), and the fields
+ * the editor shows. Times of the editor are wall-clock times in Europe/Paris ('YYYY-MM-DDTHH:mm'), dates
+ * 'YYYY-MM-DD' for all-day events (end exclusive, as in iCalendar).
+ */
+import crypto from 'node:crypto';
+import ICAL from 'ical.js';
+import type { CalendarEventDetails, CalendarEventInput } from '../api/contract.js';
+import { DEFAULT_TZID, defaultZone, meetingUrlOf } from './icalendar.js';
+
+/** Marker written in every component Ostal sends: a replay finding it on the server knows its PUT landed. */
+export const REV_PROPERTY = 'x-ostal-rev';
+
+const PRODID = '-//Ostal//Agenda//FR';
+
+/** Thrown for editor input that cannot become an event; the handler turns it into a French message. */
+export class EventInputError extends Error {}
+
+function parseWall(value: string, allDay: boolean): ICAL.Time {
+  const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (allDay) {
+    const d = date ?? /^(\d{4})-(\d{2})-(\d{2})T/.exec(value);
+    if (!d) throw new EventInputError(`invalid date: ${value}`);
+    return ICAL.Time.fromDateString(`${d[1]}-${d[2]}-${d[3]}`);
+  }
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (m) {
+    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0), isDate: false }, defaultZone());
+    return t;
+  }
+  // A full ISO date-time with an offset or Z: shown in Europe/Paris.
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms) || !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) throw new EventInputError(`invalid time: ${value}`);
+  return toParis(ms);
+}
+
+/** An instant as a Europe/Paris wall-clock ICAL.Time. */
+export function toParis(ms: number): ICAL.Time {
+  const utc = ICAL.Time.fromJSDate(new Date(ms), true);
+  return utc.convertToZone(defaultZone());
+}
+
+function epoch(time: ICAL.Time): number {
+  if (!time.zone || time.zone === ICAL.Timezone.localTimezone || time.zone.tzid === 'floating') {
+    const c = time.clone();
+    c.zone = defaultZone();
+    return c.toUnixTime() * 1000;
+  }
+  return time.toUnixTime() * 1000;
+}
+
+function setTime(comp: ICAL.Component, name: string, time: ICAL.Time): void {
+  comp.removeAllProperties(name);
+  const prop = new ICAL.Property(name, comp);
+  prop.setValue(time);
+  if (!time.isDate && time.zone && time.zone.tzid !== 'UTC' && time.zone.tzid !== 'floating') prop.setParameter('tzid', time.zone.tzid);
+  comp.addProperty(prop);
+}
+
+function setText(comp: ICAL.Component, name: string, value: string | undefined | null): void {
+  comp.removeAllProperties(name);
+  if (value && value.trim()) comp.addPropertyWithValue(name, value.trim());
+}
+
+const utcStamp = () => ICAL.Time.fromJSDate(new Date(), true);
+
+/** Check and normalise the editor's fields. Throws EventInputError. */
+function checked(input: CalendarEventInput): { start: ICAL.Time; end: ICAL.Time } {
+  if (typeof input.summary !== 'string') throw new EventInputError('summary missing');
+  const start = parseWall(input.start, input.allDay);
+  let end = parseWall(input.end || input.start, input.allDay);
+  if (input.allDay && end.compare(start) <= 0) {
+    end = start.clone();
+    end.adjust(1, 0, 0, 0);
+  }
+  if (!input.allDay && epoch(end) < epoch(start)) throw new EventInputError('end before start');
+  if (input.rrule) {
+    try {
+      ICAL.Recur.fromString(input.rrule);
+    } catch (err) {
+      throw new EventInputError(`invalid RRULE: ${(err as Error).message}`);
+    }
+    if (!/FREQ=/i.test(input.rrule)) throw new EventInputError('RRULE without FREQ');
+  }
+  for (const a of input.attendees ?? []) if (!/^[^\s@<>]+@[^\s@<>]+$/.test(a.trim())) throw new EventInputError(`invalid attendee: ${a}`);
+  return { start, end };
+}
+
+/** Write the editor's fields onto a VEVENT (master or override). Recurrence only on a master. */
+function applyFields(vevent: ICAL.Component, input: CalendarEventInput, times: { start: ICAL.Time; end: ICAL.Time }, options: { master: boolean; organizer: string | null }): void {
+  setText(vevent, 'summary', input.summary);
+  setTime(vevent, 'dtstart', times.start);
+  vevent.removeAllProperties('duration');
+  setTime(vevent, 'dtend', times.end);
+  setText(vevent, 'location', input.location);
+  setText(vevent, 'description', input.description);
+  if (options.master) {
+    vevent.removeAllProperties('rrule');
+    if (input.rrule) vevent.addPropertyWithValue('rrule', ICAL.Recur.fromString(input.rrule.replace(/^RRULE:/i, '')));
+  }
+  // Meeting link: RFC 7986 CONFERENCE, understood by recent clients; older ones see it in DESCRIPTION too.
+  vevent.removeAllProperties('conference');
+  if (input.meetingUrl) {
+    const conf = new ICAL.Property('conference', vevent);
+    conf.setParameter('value', 'URI');
+    conf.setParameter('feature', 'VIDEO');
+    conf.setValue(input.meetingUrl);
+    vevent.addProperty(conf);
+  }
+  // Attendees: kept with their answer when already there.
+  const previous = new Map(vevent.getAllProperties('attendee').map((p) => [String(p.getFirstValue()).replace(/^mailto:/i, '').toLowerCase(), p]));
+  vevent.removeAllProperties('attendee');
+  const attendees = (input.attendees ?? []).map((a) => a.trim()).filter(Boolean);
+  for (const email of attendees) {
+    const existing = previous.get(email.toLowerCase());
+    if (existing) {
+      vevent.addProperty(existing);
+      continue;
+    }
+    const p = new ICAL.Property('attendee', vevent);
+    p.setValue(`mailto:${email}`);
+    p.setParameter('partstat', 'NEEDS-ACTION');
+    p.setParameter('role', 'REQ-PARTICIPANT');
+    p.setParameter('rsvp', 'TRUE');
+    vevent.addProperty(p);
+  }
+  if (attendees.length && options.organizer && !vevent.hasProperty('organizer')) vevent.addPropertyWithValue('organizer', `mailto:${options.organizer}`);
+  if (!attendees.length) vevent.removeAllProperties('organizer');
+  // One display reminder (VALARM).
+  for (const alarm of vevent.getAllSubcomponents('valarm')) vevent.removeSubcomponent(alarm);
+  if (typeof input.reminderMinutes === 'number' && input.reminderMinutes >= 0) {
+    const alarm = new ICAL.Component('valarm');
+    alarm.addPropertyWithValue('action', 'DISPLAY');
+    alarm.addPropertyWithValue('description', input.summary || 'Rappel');
+    const trigger = new ICAL.Property('trigger', alarm);
+    trigger.setValue(ICAL.Duration.fromSeconds(-input.reminderMinutes * 60));
+    alarm.addProperty(trigger);
+    vevent.addSubcomponent(alarm);
+  }
+  vevent.updatePropertyWithValue('dtstamp', utcStamp());
+  vevent.updatePropertyWithValue('last-modified', utcStamp());
+  const seq = Number(vevent.getFirstPropertyValue('sequence') ?? 0);
+  vevent.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
+}
+
+function parisVtimezone(): ICAL.Component {
+  return new ICAL.Component(JSON.parse(JSON.stringify(defaultZone().component.toJSON())) as unknown[]);
+}
+
+function ensureParisZone(vcal: ICAL.Component): void {
+  const has = vcal.getAllSubcomponents('vtimezone').some((z) => z.getFirstPropertyValue('tzid') === DEFAULT_TZID);
+  if (!has) vcal.addSubcomponent(parisVtimezone());
+}
+
+/** Stamp every VEVENT with the revision of this write (see REV_PROPERTY). */
+function stampRevision(vcal: ICAL.Component, rev: string): void {
+  for (const v of vcal.getAllSubcomponents('vevent')) {
+    v.removeAllProperties(REV_PROPERTY);
+    const prop = new ICAL.Property(REV_PROPERTY, v);
+    prop.resetType('text');
+    prop.setValue(rev);
+    v.addProperty(prop);
+  }
+}
+
+/** A new calendar resource. */
+export function createEventObject(input: CalendarEventInput, options: { organizer: string | null; uid?: string; rev: string }): { uid: string; raw: string } {
+  const times = checked(input);
+  const uid = options.uid ?? `${crypto.randomUUID()}@ostal`;
+  const vcal = new ICAL.Component('vcalendar');
+  vcal.addPropertyWithValue('prodid', PRODID);
+  vcal.addPropertyWithValue('version', '2.0');
+  vcal.addPropertyWithValue('calscale', 'GREGORIAN');
+  if (!input.allDay) vcal.addSubcomponent(parisVtimezone());
+  const vevent = new ICAL.Component('vevent');
+  vevent.addPropertyWithValue('uid', uid);
+  vevent.addPropertyWithValue('created', utcStamp());
+  vevent.addPropertyWithValue('sequence', -1);
+  applyFields(vevent, input, times, { master: true, organizer: options.organizer });
+  vcal.addSubcomponent(vevent);
+  stampRevision(vcal, options.rev);
+  return { uid, raw: vcal.toString() + '\r\n' };
+}
+
+function parse(raw: string): { vcal: ICAL.Component; master: ICAL.Component | null; overrides: ICAL.Component[] } {
+  const vcal = new ICAL.Component(ICAL.parse(raw) as unknown[]);
+  defaultZone();
+  for (const vtz of vcal.getAllSubcomponents('vtimezone')) {
+    const tzid = vtz.getFirstPropertyValue('tzid');
+    if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) ICAL.TimezoneService.register(vtz);
+  }
+  const vevents = vcal.getAllSubcomponents('vevent');
+  return { vcal, master: vevents.find((v) => !v.hasProperty('recurrence-id')) ?? null, overrides: vevents.filter((v) => v.hasProperty('recurrence-id')) };
+}
+
+/** The occurrence's original start ('YYYY-MM-DD' or ISO instant, as calendar.list gives it) in the series' own form. */
+function recurrenceTime(master: ICAL.Component, recurrenceId: string): ICAL.Time {
+  const dtstart = master.getFirstPropertyValue('dtstart') as ICAL.Time;
+  if (dtstart.isDate) {
+    const d = /^(\d{4})-(\d{2})-(\d{2})/.exec(recurrenceId);
+    if (!d) throw new EventInputError(`invalid recurrence id: ${recurrenceId}`);
+    return ICAL.Time.fromDateString(`${d[1]}-${d[2]}-${d[3]}`);
+  }
+  const ms = Date.parse(recurrenceId);
+  if (!Number.isFinite(ms)) throw new EventInputError(`invalid recurrence id: ${recurrenceId}`);
+  const zone = dtstart.zone && dtstart.zone.tzid !== 'floating' ? dtstart.zone : defaultZone();
+  if (zone.tzid === 'UTC') return ICAL.Time.fromJSDate(new Date(ms), true);
+  return ICAL.Time.fromJSDate(new Date(ms), true).convertToZone(zone);
+}
+
+const sameInstant = (a: ICAL.Time, b: ICAL.Time) => (a.isDate || b.isDate ? a.year === b.year && a.month === b.month && a.day === b.day : epoch(a) === epoch(b));
+
+/** Change the whole series (or the single event). Overrides of other occurrences are kept. */
+export function updateSeries(raw: string, input: CalendarEventInput, options: { organizer: string | null; rev: string }): string {
+  const times = checked(input);
+  const { vcal, master } = parse(raw);
+  if (!master) throw new EventInputError('no master VEVENT');
+  applyFields(master, input, times, { master: true, organizer: options.organizer });
+  if (!input.allDay) ensureParisZone(vcal);
+  stampRevision(vcal, options.rev);
+  return vcal.toString() + '\r\n';
+}
+
+/** Change one occurrence only: a RECURRENCE-ID override (replacing an earlier one for the same occurrence). */
+export function updateOccurrence(raw: string, recurrenceId: string, input: CalendarEventInput, options: { organizer: string | null; rev: string }): string {
+  const times = checked(input);
+  const { vcal, master, overrides } = parse(raw);
+  if (!master) throw new EventInputError('no master VEVENT');
+  const rid = recurrenceTime(master, recurrenceId);
+  let override = overrides.find((o) => sameInstant(o.getFirstPropertyValue('recurrence-id') as ICAL.Time, rid));
+  if (!override) {
+    override = new ICAL.Component(JSON.parse(JSON.stringify(master.toJSON())) as unknown[]);
+    for (const name of ['rrule', 'rdate', 'exdate', 'created']) override.removeAllProperties(name);
+    setTime(override, 'recurrence-id', rid);
+    vcal.addSubcomponent(override);
+  }
+  applyFields(override, { ...input, rrule: null }, times, { master: false, organizer: options.organizer });
+  if (!input.allDay) ensureParisZone(vcal);
+  stampRevision(vcal, options.rev);
+  return vcal.toString() + '\r\n';
+}
+
+/** Delete one occurrence: EXDATE on the master, its override (if any) removed. */
+export function deleteOccurrence(raw: string, recurrenceId: string, options: { rev: string }): string {
+  const { vcal, master, overrides } = parse(raw);
+  if (!master) throw new EventInputError('no master VEVENT');
+  const rid = recurrenceTime(master, recurrenceId);
+  for (const o of overrides) if (sameInstant(o.getFirstPropertyValue('recurrence-id') as ICAL.Time, rid)) vcal.removeSubcomponent(o);
+  setTimeAdd(master, 'exdate', rid);
+  master.updatePropertyWithValue('dtstamp', utcStamp());
+  stampRevision(vcal, options.rev);
+  return vcal.toString() + '\r\n';
+}
+
+function setTimeAdd(comp: ICAL.Component, name: string, time: ICAL.Time): void {
+  const prop = new ICAL.Property(name, comp);
+  prop.setValue(time);
+  if (!time.isDate && time.zone && time.zone.tzid !== 'UTC' && time.zone.tzid !== 'floating') prop.setParameter('tzid', time.zone.tzid);
+  comp.addProperty(prop);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** Editor form of a time: 'YYYY-MM-DD' for dates, Europe/Paris wall clock 'YYYY-MM-DDTHH:mm' otherwise. */
+export function wallTime(time: ICAL.Time): string {
+  if (time.isDate) return `${time.year}-${pad(time.month)}-${pad(time.day)}`;
+  const p = toParis(epoch(time));
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
+}
+
+/** The fields of the editor for the series, or for one occurrence (its override when there is one). */
+export function eventDetails(raw: string, recurrenceId: string | null): Omit<CalendarEventDetails, 'accountId' | 'calendarHref' | 'calendar' | 'pending'> {
+  const { master, overrides } = parse(raw);
+  const base = master ?? overrides[0];
+  if (!base) throw new EventInputError('no VEVENT');
+  let comp = base;
+  let start = base.getFirstPropertyValue('dtstart') as ICAL.Time;
+  let end: ICAL.Time = new ICAL.Event(base).endDate;
+  if (recurrenceId && master) {
+    const rid = recurrenceTime(master, recurrenceId);
+    const override = overrides.find((o) => sameInstant(o.getFirstPropertyValue('recurrence-id') as ICAL.Time, rid));
+    if (override) {
+      comp = override;
+      start = override.getFirstPropertyValue('dtstart') as ICAL.Time;
+      end = new ICAL.Event(override).endDate;
+    } else {
+      const duration = new ICAL.Event(master).duration;
+      start = rid;
+      end = rid.clone();
+      end.addDuration(duration);
+    }
+  }
+  const text = (name: string) => {
+    const v = comp.getFirstPropertyValue(name);
+    return typeof v === 'string' ? v : '';
+  };
+  const rrule = master?.getFirstPropertyValue('rrule');
+  const alarm = comp.getFirstSubcomponent('valarm');
+  const trigger = alarm?.getFirstPropertyValue('trigger');
+  const reminderMinutes = trigger instanceof ICAL.Duration ? Math.round(-trigger.toSeconds() / 60) : null;
+  const attendees = comp.getAllProperties('attendee').map((p) => ({
+    email: String(p.getFirstValue()).replace(/^mailto:/i, ''),
+    name: (p.getParameter('cn') as string | undefined) ?? null,
+    status: String(p.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase(),
+  }));
+  const organizer = comp.getFirstPropertyValue('organizer');
+  return {
+    uid: String(base.getFirstPropertyValue('uid')),
+    recurrenceId,
+    summary: text('summary'),
+    start: wallTime(start),
+    end: wallTime(end),
+    allDay: start.isDate,
+    location: text('location'),
+    description: text('description'),
+    attendees: attendees.map((a) => a.email),
+    attendeeStatus: attendees,
+    organizer: typeof organizer === 'string' ? organizer.replace(/^mailto:/i, '') : null,
+    rrule: rrule instanceof ICAL.Recur ? rrule.toString() : null,
+    reminderMinutes,
+    meetingUrl: meetingUrlOf(comp),
+  };
+}
