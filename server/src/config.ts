@@ -142,7 +142,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (!config.workerBin && env.MEDIASOUP_WORKER_BIN) config.workerBin = env.MEDIASOUP_WORKER_BIN;
   if (!config.workerBin) config.workerBin = defaultWorkerBin();
   if (config.workerBin && !fs.existsSync(config.workerBin)) {
-    fail(`Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`);
+    fail(
+      `Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`,
+    );
   }
   return check(config);
 }
@@ -155,7 +157,20 @@ function defaultWorkerBin(): string | null {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const candidates = [
     path.join(here, '..', 'node_modules', 'mediasoup', 'worker', 'out', 'Release', 'mediasoup-worker'),
-    path.join(here, '..', '..', '.cache', 'mediasoup-worker', MEDIASOUP_VERSION, 'package', 'worker', 'out', 'Release', 'build', 'mediasoup-worker'),
+    path.join(
+      here,
+      '..',
+      '..',
+      '.cache',
+      'mediasoup-worker',
+      MEDIASOUP_VERSION,
+      'package',
+      'worker',
+      'out',
+      'Release',
+      'build',
+      'mediasoup-worker',
+    ),
   ];
   return candidates.find((c) => fs.existsSync(c)) ?? null;
 }

@@ -394,7 +394,8 @@ export class Signaling {
       if (!ROOM_ID_PATTERN.test(roomId)) throw badRequest('malformed roomId');
       const displayName = typeof params.displayName === 'string' ? params.displayName.trim() : '';
       if (displayName === '' || displayName.length > MAX_DISPLAY_NAME_LENGTH) throw badRequest('displayName empty or too long');
-      if (params.rtpCapabilities !== undefined) peer.rtpCapabilities = object(params.rtpCapabilities, 'rtpCapabilities') as ms.RtpCapabilities;
+      if (params.rtpCapabilities !== undefined)
+        peer.rtpCapabilities = object(params.rtpCapabilities, 'rtpCapabilities') as ms.RtpCapabilities;
 
       // Who is it? A token holder (organiser or participant) or a guest.
       let tokenRole: MeetRole | null = null;

@@ -175,8 +175,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: m.id, result }));
           if (m.method === 'leave') ws.close(1000, 'left');
         } catch (error) {
-          const failure =
-            error instanceof MeetFailure ? error : new MeetFailure('server_error', 'internal error');
+          const failure = error instanceof MeetFailure ? error : new MeetFailure('server_error', 'internal error');
           if (!(error instanceof MeetFailure)) log('error', 'request_failed', { peer: peer.id, error: errorText(error) });
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' ? id : null, error: failure.toJSON() }));
         }
@@ -234,4 +233,3 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   return { url, port, stop };
 }
-

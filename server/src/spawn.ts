@@ -41,7 +41,9 @@ export function resolveWorkerBin(env: NodeJS.ProcessEnv = process.env): string {
     );
   }
   if (!fs.existsSync(path.join(SERVER_DIR, 'node_modules', 'mediasoup'))) {
-    throw new Error('server/node_modules is missing: run `MEDIASOUP_WORKER_BIN=<worker> npm ci --prefix server` (scripts/install.sh does it).');
+    throw new Error(
+      'server/node_modules is missing: run `MEDIASOUP_WORKER_BIN=<worker> npm ci --prefix server` (scripts/install.sh does it).',
+    );
   }
   return candidate;
 }

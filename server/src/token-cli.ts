@@ -21,4 +21,6 @@ if (!secret || !sub || (role !== 'organiser' && role !== 'participant') || !(hou
   process.exit(2);
 }
 const now = Math.floor(Date.now() / 1000);
-process.stdout.write(`${signJoinToken({ sub, role, room: option('room') ?? '*', iat: now, exp: now + Math.round(hours * 3600) }, secret)}\n`);
+process.stdout.write(
+  `${signJoinToken({ sub, role, room: option('room') ?? '*', iat: now, exp: now + Math.round(hours * 3600) }, secret)}\n`,
+);

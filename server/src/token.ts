@@ -21,8 +21,7 @@ export function signJoinToken(claims: MeetTokenClaims, secret: string): string {
 }
 
 export type TokenCheck =
-  | { ok: true; claims: MeetTokenClaims }
-  | { ok: false; code: Extract<MeetErrorCode, 'token_invalid' | 'token_expired'>; reason: string };
+  { ok: true; claims: MeetTokenClaims } | { ok: false; code: Extract<MeetErrorCode, 'token_invalid' | 'token_expired'>; reason: string };
 
 const ROLES: readonly MeetRole[] = ['organiser', 'participant'];
 

@@ -371,9 +371,7 @@ export type MeetRequest<M extends MeetMethod = MeetMethod> = {
 }[M];
 
 /** A response frame. */
-export type MeetResponse<M extends MeetMethod = MeetMethod> =
-  | { id: number; result: MeetResult<M> }
-  | { id: number; error: MeetError };
+export type MeetResponse<M extends MeetMethod = MeetMethod> = { id: number; result: MeetResult<M> } | { id: number; error: MeetError };
 
 // ---------------------------------------------------------------------------
 // Notifications (server → client)

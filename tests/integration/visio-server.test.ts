@@ -1,3 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type {
@@ -101,7 +106,8 @@ class Client {
       if (at >= 0) return this.notifications.splice(at, 1)[0].data as MeetNotifications[N];
       if (this.closeCode !== null) throw new Error(`socket closed (${this.closeCode}) while waiting for ${name}`);
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no ${name} notification within ${timeoutMs} ms; got ${this.notifications.map((n) => n.notification).join(', ')}`);
+      if (left <= 0)
+        throw new Error(`no ${name} notification within ${timeoutMs} ms; got ${this.notifications.map((n) => n.notification).join(', ')}`);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
@@ -197,7 +203,11 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
   it('visio: salle d’attente, media, chat, hand and leave between an organiser and an admitted guest', async () => {
     const roomId = newRoomId();
     const organiser = await open();
-    const joined = (await organiser.request('join', { roomId, displayName: 'Camille Organisatrice', token: token('organiser', roomId) })) as JoinedResult;
+    const joined = (await organiser.request('join', {
+      roomId,
+      displayName: 'Camille Organisatrice',
+      token: token('organiser', roomId),
+    })) as JoinedResult;
     expect(joined).toMatchObject({ status: 'joined', role: 'organiser', roomId, peers: [], waiting: [] });
     const codecs = (joined.routerRtpCapabilities.codecs as { mimeType: string }[]).map((c) => c.mimeType);
     expect(codecs).toEqual(expect.arrayContaining(['audio/opus', 'video/VP8']));
@@ -215,12 +225,19 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(admitted).toMatchObject({ status: 'joined', role: 'participant', peerId: waiting.peerId });
     expect(admitted.routerRtpCapabilities.codecs?.length).toBeGreaterThan(0);
     expect(admitted.peers.map((p) => p.peerId)).toEqual([joined.peerId]);
-    expect(await organiser.next('peerJoined')).toMatchObject({ peerId: waiting.peerId, displayName: 'Dominique Invitée', role: 'participant' });
+    expect(await organiser.next('peerJoined')).toMatchObject({
+      peerId: waiting.peerId,
+      displayName: 'Dominique Invitée',
+      role: 'participant',
+    });
     expect(await organiser.next('waitingRoom')).toEqual({ guests: [] });
     expect(await guest.errorOf('admit', { peerId: joined.peerId })).toBe('forbidden');
 
     // Transports: UDP and TCP candidates on the listen IP, DTLS fingerprints, SCTP on request.
-    const send = await organiser.request('createTransport', { direction: 'send', sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } } });
+    const send = await organiser.request('createTransport', {
+      direction: 'send',
+      sctpCapabilities: { numStreams: { OS: 1024, MIS: 1024 } },
+    });
     expect(send.iceParameters.usernameFragment).toMatch(/\S/);
     expect(new Set(send.iceCandidates.map((c) => c.protocol))).toEqual(new Set(['udp', 'tcp']));
     expect(send.iceCandidates.every((c) => c.ip === '127.0.0.1' && c.port >= 45000 && c.port <= 45999)).toBe(true);
@@ -230,14 +247,30 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(recv.sctpParameters).toBeUndefined();
 
     // Producing (simulcast camera + micro) reaches the guest, who consumes with the layer picked from its tile.
-    const camera = await organiser.request('produce', { transportId: send.id, kind: 'video', rtpParameters: VP8_SIMULCAST, source: 'camera' });
+    const camera = await organiser.request('produce', {
+      transportId: send.id,
+      kind: 'video',
+      rtpParameters: VP8_SIMULCAST,
+      source: 'camera',
+    });
     const micro = await organiser.request('produce', { transportId: send.id, kind: 'audio', rtpParameters: OPUS, source: 'micro' });
-    expect(await guest.next('newProducer', (d) => d.producerId === camera.producerId)).toMatchObject({ peerId: joined.peerId, kind: 'video', source: 'camera' });
+    expect(await guest.next('newProducer', (d) => d.producerId === camera.producerId)).toMatchObject({
+      peerId: joined.peerId,
+      kind: 'video',
+      source: 'camera',
+    });
     expect(await guest.next('newProducer', (d) => d.producerId === micro.producerId)).toMatchObject({ kind: 'audio', source: 'micro' });
     expect(await guest.errorOf('consume', { producerId: camera.producerId })).toBe('cannot_consume');
     await guest.request('setRtpCapabilities', { rtpCapabilities: admitted.routerRtpCapabilities });
     const video = await guest.request('consume', { producerId: camera.producerId });
-    expect(video).toMatchObject({ producerId: camera.producerId, peerId: joined.peerId, kind: 'video', source: 'camera', type: 'simulcast', paused: true });
+    expect(video).toMatchObject({
+      producerId: camera.producerId,
+      peerId: joined.peerId,
+      kind: 'video',
+      source: 'camera',
+      type: 'simulcast',
+      paused: true,
+    });
     await guest.request('resumeConsumer', { consumerId: video.consumerId });
     expect(await guest.request('setTileSize', { consumerId: video.consumerId, width: 320, height: 180 })).toEqual({ spatialLayer: 0 });
     expect(await guest.request('setTileSize', { consumerId: video.consumerId, width: 640, height: 360 })).toEqual({ spatialLayer: 1 });
@@ -348,5 +381,70 @@ describe('visio server without requireToken', () => {
       first.close();
       second.close();
     }
+  });
+});
+
+describe('visio server with TLS', () => {
+  let visio: VisioServerProcess;
+  let cert: string;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    cert = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+    visio = await spawnVisioServer({
+      tls: { certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') },
+      rtcMinPort: 47000,
+      rtcMaxPort: 47999,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    if (visio) await visio.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('visio: serves https and wss, also under a reverse-proxy path prefix', async () => {
+    expect(visio.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const body = await new Promise<string>((resolve, reject) => {
+      https
+        .get(`${visio.url}/health`, { ca: cert }, (res) => {
+          let text = '';
+          res
+            .setEncoding('utf8')
+            .on('data', (d: string) => (text += d))
+            .on('end', () => resolve(text));
+        })
+        .on('error', reject);
+    });
+    expect(JSON.parse(body)).toMatchObject({ status: 'ok' });
+    const ws = new WebSocket(`${visio.url.replace('https', 'wss')}/visio/ws`, { ca: cert });
+    const client = await new Promise<WebSocket>((resolve, reject) => {
+      ws.once('open', () => resolve(ws));
+      ws.once('error', reject);
+    });
+    const answer = new Promise<string>((resolve) => client.once('message', (d) => resolve(String(d))));
+    client.send(JSON.stringify({ id: 7, method: 'join', params: { roomId: newRoomId(), displayName: 'Agent TLS' } }));
+    expect(JSON.parse(await answer)).toMatchObject({ id: 7, result: { status: 'joined', role: 'organiser' } });
+    client.close();
   });
 });

@@ -29,7 +29,10 @@ describe('visio meeting links', () => {
     expect(meetingLink('https://services.mairie.fr/visio', ROOM)).toBe(`https://services.mairie.fr/visio/salle/${ROOM}`);
     expect(meetingLink('ftp://visio.mairie.fr', ROOM)).toBeNull();
     expect(meetingLink('https://visio.mairie.fr', 'court')).toBeNull();
-    expect(parseMeetingLink(`  https://visio.mairie.fr/salle/${ROOM}/?x=1#y  `)).toEqual({ serverUrl: 'https://visio.mairie.fr', roomId: ROOM });
+    expect(parseMeetingLink(`  https://visio.mairie.fr/salle/${ROOM}/?x=1#y  `)).toEqual({
+      serverUrl: 'https://visio.mairie.fr',
+      roomId: ROOM,
+    });
     expect(parseMeetingLink(`https://services.mairie.fr/visio/salle/${ROOM}`)).toEqual({
       serverUrl: 'https://services.mairie.fr/visio',
       roomId: ROOM,
