@@ -127,6 +127,8 @@ export class FilesSyncEngine {
           listing = await this.client.list(folder.href);
         } catch (err) {
           if (err instanceof OstalError && err.code === 'auth_failed') throw err;
+          // The server itself is unreachable: say so (nothing is decided, nothing deleted).
+          if (folder.key === '/' && err instanceof OstalError && ['unreachable', 'connection_refused', 'timeout', 'tls_untrusted'].includes(err.code)) throw err;
           const message = err instanceof OstalError ? err.message : String(err);
           this.options.log.warn('files: folder listing failed, nothing decided below it', { folder: folder.key, err: err as Error });
           failed.set(folder.key, message);
