@@ -49,7 +49,8 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   const accountStatus = status.data?.accounts.find((a) => a.accountId === accountId) ?? null;
 
   useApiEvent('files.notice', (data) => {
-    if (data.accountId !== accountId) return;
+    // Refused names are listed in the sync panel already, with their fix.
+    if (data.accountId !== accountId || data.kind === 'name') return;
     setNotices((prev) => [...prev.slice(-4), { ...data, key: Date.now() + Math.random() }]);
   });
 

@@ -42,8 +42,12 @@ export function FileTable({
           <th scope="col" className="fichiers-col-date">
             {t('fichiers.columns.modified')}
           </th>
-          <th scope="col">{t('fichiers.columns.state')}</th>
-          <th scope="col">{t('fichiers.columns.actions')}</th>
+          <th scope="col" className="fichiers-col-state">
+            {t('fichiers.columns.state')}
+          </th>
+          <th scope="col" className="fichiers-col-actions">
+            {t('fichiers.columns.actions')}
+          </th>
         </tr>
       </thead>
       <tbody>

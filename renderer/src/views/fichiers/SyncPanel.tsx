@@ -140,7 +140,7 @@ export function SyncPanel({ status, progress, onChanged }: { status: FilesAccoun
           <ul>
             {status.problems.map((p) => (
               <li key={`${p.side}:${p.path}`}>
-                <span className="fichiers-problem-path">{p.path}</span>
+                <span className="fichiers-problem-path">{p.path.replace(/^\//, '')}</span>
                 <span className="muted"> — {p.side === 'local' ? t('fichiers.problems.local') : t('fichiers.problems.server')}</span>
                 <p>{p.message}</p>
               </li>
