@@ -296,8 +296,10 @@ export class FilesSyncEngine {
     for (const key of [...keys].sort()) {
       if (key === '/' || conflictCopies.has(key) || isIgnored(key) || underFailed(key)) continue;
       const l = local.get(key);
-      let b = base.get(key) ?? null;
       const r = remote.items.get(key);
+      let b = base.get(key) ?? null;
+      if (b?.pending) b = landed(b, l, r);
+      if (b && b.kind === 'file' && b.local && b.hash === null && b.etag === null) b = null; // placeholder of a transfer that never landed
       if (b && ((l && l.kind !== b.kind) || (r && r.kind !== b.kind))) b = null;
       if (l && r && l.kind !== r.kind) {
         this.problem(key, 'local', t('files.names.kindClash', { name: baseName(key) }));
@@ -583,6 +585,7 @@ export class FilesSyncEngine {
       reader.on('error', (err) => source.destroy(err));
       return source;
     };
+    this.repo.setPending(this.accountId, key, { kind: 'upload', hash: l.hash, size: before.size, etag: null, modified: null, at: new Date().toISOString() });
     await this.client.put(this.client.hrefOf(key), body, before.size, ifMatch ? { ifMatch } : { create: true });
     const after = await fs.promises.stat(abs);
     const st = await this.client.stat(this.client.hrefOf(key));
@@ -615,14 +618,12 @@ export class FilesSyncEngine {
     const existing = await fs.promises.stat(partial).catch(() => null);
     const offset = existing && r.etag && existing.size > 0 && existing.size < r.size ? existing.size : 0;
     const hash = crypto.createHash('sha256');
-    let fd: fs.promises.FileHandle | null = null;
     try {
       const got = await this.client.get(
         this.client.hrefOf(key),
         (resumed) => {
           if (resumed && offset) hash.update(fs.readFileSync(partial));
-          fd = null;
-          return new FileSink(partial, resumed && offset > 0, hash, (h) => (fd = h));
+          return new FileSink(partial, resumed && offset > 0, hash);
         },
         { offset, etag: r.etag, throttle: () => this.throttle() },
       );
@@ -630,16 +631,16 @@ export class FilesSyncEngine {
       if (r.size && st.size !== r.size && got.etag === r.etag) throw new OstalError('transfer_failed', t('files.errors.incomplete', { path: key }));
       const modified = got.modified ?? r.modified;
       if (modified && Number.isFinite(Date.parse(modified))) await fs.promises.utimes(partial, new Date(), new Date(Date.parse(modified)));
+      const digest = hash.digest('hex');
+      this.repo.setPending(this.accountId, key, { kind: 'download', hash: digest, size: st.size, etag: got.etag ?? r.etag, modified, at: new Date().toISOString() });
       await fs.promises.rename(partial, abs);
       const final = await fs.promises.stat(abs);
-      this.record({ path: key, kind: 'file', size: final.size, mtimeMs: Math.floor(final.mtimeMs), hash: hash.digest('hex'), etag: got.etag ?? r.etag, remoteModified: modified, local: true, state: 'synced', error: null });
+      this.record({ path: key, kind: 'file', size: final.size, mtimeMs: Math.floor(final.mtimeMs), hash: digest, etag: got.etag ?? r.etag, remoteModified: modified, local: true, state: 'synced', error: null });
       return abs;
     } catch (err) {
       // A network cut keeps the partial file for a resume; anything else starts over next time.
       if (!(err instanceof OstalError) || !['unreachable', 'timeout', 'connection_refused'].includes(err.code)) await fs.promises.rm(partial, { force: true });
       throw err;
-    } finally {
-      void fd;
     }
   }
 
@@ -697,6 +698,21 @@ export class FilesSyncEngine {
   }
 }
 
+/**
+ * The state of an item whose transfer was interrupted after it landed but before it was recorded: a download
+ * renamed into place (the local content is the downloaded one), an upload stored by the server (same size, newer).
+ */
+function landed(b: StateRow, l: LocalItem | undefined, r: RemoteEntry | undefined): StateRow {
+  const p = b.pending!;
+  if (p.kind === 'download' && l?.kind === 'file' && l.hash === p.hash) {
+    return { ...b, hash: p.hash, size: p.size, etag: p.etag, remoteModified: p.modified, local: true, mtimeMs: l.mtimeMs };
+  }
+  if (p.kind === 'upload' && r?.kind === 'file' && r.size === p.size && r.etag !== b.etag && (!r.modified || Date.parse(r.modified) >= Date.parse(p.at) - 2_000)) {
+    return { ...b, hash: p.hash, size: p.size, etag: r.etag, remoteModified: r.modified, local: true, mtimeMs: l?.mtimeMs ?? b.mtimeMs };
+  }
+  return b;
+}
+
 /** Writes a download into its partial file while hashing it; fsync before the end. */
 class FileSink extends Writable {
   private handle: fs.promises.FileHandle | null = null;
@@ -704,7 +720,6 @@ class FileSink extends Writable {
     private readonly file: string,
     private readonly append: boolean,
     private readonly hash: crypto.Hash,
-    private readonly onOpen: (h: fs.promises.FileHandle) => void,
   ) {
     super();
   }
@@ -713,7 +728,6 @@ class FileSink extends Writable {
     fs.promises.open(this.file, this.append ? 'a' : 'w').then(
       (h) => {
         this.handle = h;
-        this.onOpen(h);
         cb();
       },
       (err: Error) => cb(err),

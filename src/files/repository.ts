@@ -15,6 +15,17 @@ export interface StateRow {
   local: boolean;
   state: FileSyncState;
   error: string | null;
+  /** A transfer started and not recorded yet (see 007_files.sql). */
+  pending?: PendingTransfer | null;
+}
+
+export interface PendingTransfer {
+  kind: 'download' | 'upload';
+  hash: string | null;
+  size: number;
+  etag: string | null;
+  modified: string | null;
+  at: string;
 }
 
 export interface RemoteRow {
@@ -67,6 +78,12 @@ interface RawState {
   local: number;
   state: FileSyncState;
   error: string | null;
+  pending_kind: 'download' | 'upload' | null;
+  pending_hash: string | null;
+  pending_size: number | null;
+  pending_etag: string | null;
+  pending_modified: string | null;
+  pending_at: string | null;
 }
 
 export class FilesRepository {
@@ -100,9 +117,18 @@ export class FilesRepository {
         `INSERT INTO files_state (account_id, path, kind, size, mtime_ms, hash, etag, remote_modified, local, state, error)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (account_id, path) DO UPDATE SET kind = excluded.kind, size = excluded.size, mtime_ms = excluded.mtime_ms, hash = excluded.hash,
-           etag = excluded.etag, remote_modified = excluded.remote_modified, local = excluded.local, state = excluded.state, error = excluded.error`,
+           etag = excluded.etag, remote_modified = excluded.remote_modified, local = excluded.local, state = excluded.state, error = excluded.error,
+           pending_kind = NULL, pending_hash = NULL, pending_size = NULL, pending_etag = NULL, pending_modified = NULL, pending_at = NULL`,
       )
       .run(accountId, s.path, s.kind, s.size, s.mtimeMs, s.hash, s.etag, s.remoteModified, s.local ? 1 : 0, s.state, s.error);
+  }
+
+  /** Note a transfer about to land (creates a placeholder row for a new file: no hash, no ETag). */
+  setPending(accountId: string, path: string, p: PendingTransfer): void {
+    this.db.prepare("INSERT OR IGNORE INTO files_state (account_id, path, kind, size, local, state) VALUES (?, ?, 'file', 0, 1, 'syncing')").run(accountId, path);
+    this.db
+      .prepare('UPDATE files_state SET pending_kind = ?, pending_hash = ?, pending_size = ?, pending_etag = ?, pending_modified = ?, pending_at = ? WHERE account_id = ? AND path = ?')
+      .run(p.kind, p.hash, p.size, p.etag, p.modified, p.at, accountId, path);
   }
 
   setState(accountId: string, path: string, state: FileSyncState, error: string | null = null): void {
@@ -252,5 +278,8 @@ export function offlineFrom(pins: Map<string, boolean>, path: string): boolean {
 }
 
 function fromState(r: RawState): StateRow {
-  return { path: r.path, kind: r.kind, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, etag: r.etag, remoteModified: r.remote_modified, local: r.local === 1, state: r.state, error: r.error };
+  const pending: PendingTransfer | null = r.pending_kind
+    ? { kind: r.pending_kind, hash: r.pending_hash, size: r.pending_size ?? 0, etag: r.pending_etag, modified: r.pending_modified, at: r.pending_at ?? '' }
+    : null;
+  return { path: r.path, kind: r.kind, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, etag: r.etag, remoteModified: r.remote_modified, local: r.local === 1, state: r.state, error: r.error, pending };
 }

@@ -18,6 +18,14 @@ CREATE TABLE files_state (
   local INTEGER NOT NULL DEFAULT 1,
   state TEXT NOT NULL DEFAULT 'synced',
   error TEXT,
+  -- A transfer under way ('download' | 'upload'): what the item will be once it lands. A crash between the
+  -- transfer and its record leaves this; the next sync recognises the landed content instead of seeing a conflict.
+  pending_kind TEXT,
+  pending_hash TEXT,
+  pending_size INTEGER,
+  pending_etag TEXT,
+  pending_modified TEXT,
+  pending_at TEXT,
   PRIMARY KEY (account_id, path)
 );
 
