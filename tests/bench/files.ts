@@ -106,33 +106,36 @@ export async function benchFiles(args: string[]): Promise<void> {
       'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
       '--imap', `imaps://localhost:${servers.imap.tlsPort}`, '--smtp', `smtps://localhost:${servers.smtp.tlsPort}`, '--webdav', url,
     );
+    // `files sync` returns when the folders are in sync; older CLIs only have `sync --only files` (same engine).
+    let syncArgs = ['files', 'sync'];
     let startupMs: number | null = null;
     try {
       startupMs = timed(() => ostal('files', 'status', '--json'));
-    } catch (err) {
-      process.stderr.write(`La commande « files » d’Ostal n’est pas disponible : seul rclone est mesuré.\n${(err as Error).message}\n`);
+    } catch {
+      syncArgs = ['sync', '--only', 'files'];
+      startupMs = timed(() => ostal('status', '--json'));
     }
-    const ostalSync = (): number | null => (startupMs === null ? null : timed(() => ostal('files', 'sync')));
+    const ostalSync = (): number => timed(() => ostal(...syncArgs));
 
     const problems: string[] = [];
     const rcloneInitial = timed(rclone);
     problems.push(...checkMirror('rclone', rcloneDir, tree));
     const ostalInitial = ostalSync();
-    if (startupMs !== null) problems.push(...checkMirror('Ostal', ostalDir, tree));
+    problems.push(...checkMirror('Ostal', ostalDir, tree));
     const rcloneNoChange = timed(rclone);
     const ostalNoChange = ostalSync();
     const changed = await changeFiles(target, tree, changes);
     const rcloneChanged = timed(rclone);
     problems.push(...checkMirror('rclone', rcloneDir, tree, changed));
     const ostalChanged = ostalSync();
-    if (startupMs !== null) problems.push(...checkMirror('Ostal', ostalDir, tree, changed));
+    problems.push(...checkMirror('Ostal', ostalDir, tree, changed));
 
     const mib = (tree.bytes / 1048576).toFixed(1).replace('.', ',');
     rows.push(
       { measure: `Téléchargement initial (${tree.files.length} fichiers, ${mib} Mio)`, ostal: ostalInitial, peer: rcloneInitial, peerName: 'rclone sync' },
       { measure: 'Relance sans changement', ostal: ostalNoChange, peer: rcloneNoChange, peerName: 'rclone sync' },
       { measure: `Relance après ${changes} fichiers modifiés sur le serveur`, ostal: ostalChanged, peer: rcloneChanged, peerName: 'rclone sync' },
-      { measure: 'Démarrage de la commande seule (files status)', ostal: startupMs, peer: null, peerName: '' },
+      { measure: `Démarrage de la commande seule (${syncArgs[0] === 'files' ? 'files status' : 'status'})`, ostal: startupMs, peer: null, peerName: '' },
     );
     printTable(`Fichiers — ${tree.files.length} fichiers, ${mib} Mio, ${tree.folders.length} dossiers`, rows);
     process.stdout.write(
@@ -140,7 +143,7 @@ export async function benchFiles(args: string[]): Promise<void> {
         'Les deux outils sont mesurés comme commandes, démarrage du processus compris ; rclone avec ses réglages par défaut.\n' +
         (problems.length ? `Écarts constatés :\n  ${problems.join('\n  ')}\n` : 'Copies locales vérifiées : mêmes fichiers et mêmes tailles que le serveur, contenu des fichiers modifiés identique.\n'),
     );
-    writeJson('files', { files: tree.files.length, bytes: tree.bytes, folders: tree.folders.length, uploadMs, problems, rows });
+    writeJson('files', { ostalCommand: syncArgs.join(' '), files: tree.files.length, bytes: tree.bytes, folders: tree.folders.length, uploadMs, problems, rows });
     if (problems.length) throw new Error('copie locale incomplète ou différente du serveur');
   } finally {
     await stopServers(servers);
