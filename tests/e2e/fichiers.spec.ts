@@ -1,0 +1,283 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { findEnglishWords } from './english-words.js';
+import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { encodePath, httpsRequest, type HttpReply } from '../servers/http.js';
+import { runLayout } from '../servers/layout.js';
+
+/**
+ * Fichiers end to end: browser mode with agent4's WebDAV folder (a fresh sub-folder per run) synced to a temporary
+ * local folder. A file dropped locally reaches the server (checked with a direct HTTPS GET), a file changed on the
+ * server reaches the disk and the view, a rename on either side is a rename on the other (a MOVE in Apache's log,
+ * not a delete and an upload), a conflict shows its French notice and is settled from the view; each state is
+ * captured to test-results/screens/fichiers-*.png.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const s = servers();
+const user = s.users[3];
+const folder = `fichiers-e2e-${Date.now().toString(36)}`;
+const remoteRoot = `/dav/${encodePath(user.username)}/${encodePath(folder)}/`;
+const webdavUrl = `https://localhost:${s.apache.port}${remoteRoot}`;
+const ca = fs.readFileSync(s.caCertPath, 'utf8');
+const filesRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-e2e-fichiers-'));
+const local = path.join(filesRoot, user.email);
+const accessLog = runLayout(s.dir).apache.accessLog;
+let ostal: RunningOstal;
+
+function dav(method: string, rel: string, body?: string, headers: Record<string, string> = {}): Promise<HttpReply> {
+  return httpsRequest({ port: s.apache.port, method, path: remoteRoot + encodePath(rel), ca, body, headers, auth: { user: user.username, password: user.password } });
+}
+
+async function expectDav(method: string, rel: string, body: string | undefined, ok: number[], headers: Record<string, string> = {}): Promise<void> {
+  const r = await dav(method, rel, body, headers);
+  expect(ok, `${method} ${rel} → ${r.status}`).toContain(r.status);
+}
+
+/** Polls the server until `rel` answers `status` (and `content`, when given). */
+async function expectOnServer(rel: string, content: string | null): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const r = await dav('GET', rel);
+        return content === null ? r.status : r.status === 200 ? r.body : `HTTP ${r.status}`;
+      },
+      { timeout: 30_000, intervals: [500, 1000] },
+    )
+    .toBe(content === null ? 404 : content);
+}
+
+async function syncNow(page: Page): Promise<void> {
+  const button = page.getByTestId('sync-now').first();
+  await expect(button).toBeEnabled({ timeout: 30_000 });
+  await button.click();
+  await expect(button).toBeEnabled({ timeout: 60_000 });
+}
+
+function row(page: Page, p: string) {
+  return page.locator(`[data-testid="file"][data-path="${p}"]`);
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS_DIR, `fichiers-${name}.png`), fullPage: true });
+}
+
+/** No English word on screen and no serious axe-core violation. */
+async function checkScreen(page: Page, name: string): Promise<void> {
+  await shot(page, name);
+  const texts = await page.evaluate(() => {
+    const out: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent?.trim() && !n.parentElement?.closest('script,style')) out.push(n.textContent.trim());
+    for (const el of Array.from(document.querySelectorAll('[title],[aria-label],[placeholder]'))) for (const a of ['title', 'aria-label', 'placeholder']) if (el.getAttribute(a)) out.push(el.getAttribute(a)!);
+    return out;
+  });
+  // File names are the user's data, not interface text.
+  const english = texts.filter((t) => !t.includes(folder) && !t.includes(filesRoot)).flatMap((t) => findEnglishWords(t).map((w) => `${w} in « ${t} »`));
+  expect(english, `English words on ${name}`).toEqual([]);
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(
+    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    `axe-core on ${name}`,
+  ).toEqual([]);
+}
+
+test.beforeAll(async () => {
+  // The run's own folder on the server, with a few documents in it.
+  await expectDav('MKCOL', '', undefined, [201]);
+  await expectDav('MKCOL', 'Délibérations', undefined, [201]);
+  await expectDav('MKCOL', 'Délibérations/2026', undefined, [201]);
+  await expectDav('MKCOL', 'Photos du chantier', undefined, [201]);
+  await expectDav('PUT', 'Compte rendu du conseil.txt', 'Compte rendu du conseil municipal du 12 octobre.\n', [201]);
+  await expectDav('PUT', 'Délibérations/2026/Délibération n° 12.txt', 'Délibération n° 12 : budget primitif.\n', [201]);
+  await expectDav('PUT', 'Photos du chantier/École — façade.txt', 'Photo de la façade de l’école.\n', [201]);
+  await expectDav('PUT', 'Note à relire.txt', 'Première version.\n', [201]);
+
+  const profileDir = tempProfile();
+  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password, OSTAL_FILES_ROOT: filesRoot });
+  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', webdavUrl, '--profile', profileDir], {
+    env,
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  ostal = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: filesRoot } });
+});
+
+test.afterAll(async () => {
+  await ostal?.stop();
+  await dav('DELETE', '');
+  fs.rmSync(filesRoot, { recursive: true, force: true });
+});
+
+test('la vue Fichiers montre les documents du serveur, synchronisés, dossier par dossier', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  await syncNow(page);
+  await expect(row(page, '/Compte rendu du conseil.txt')).toBeVisible({ timeout: 30_000 });
+  await expect(row(page, '/Compte rendu du conseil.txt').getByTestId('file-state')).toHaveText('Synchronisé');
+  await expect(row(page, '/Délibérations')).toBeVisible();
+  expect(fs.readFileSync(path.join(local, 'Compte rendu du conseil.txt'), 'utf8')).toBe('Compte rendu du conseil municipal du 12 octobre.\n');
+  await expect(page.getByTestId('files-local-root')).toContainText(local);
+  await checkScreen(page, 'liste');
+
+  // Into a folder through the tree, then back with the breadcrumb.
+  await page.getByTestId('tree-folder').filter({ hasText: 'Délibérations' }).click();
+  await expect(row(page, '/Délibérations/2026')).toBeVisible();
+  await row(page, '/Délibérations/2026').getByRole('button').first().click();
+  await expect(row(page, '/Délibérations/2026/Délibération n° 12.txt')).toBeVisible();
+  await checkScreen(page, 'dossier');
+
+  // Search by name, without accents.
+  await page.getByRole('navigation', { name: 'Emplacement' }).getByRole('button', { name: 'Tous les fichiers' }).click();
+  await page.getByTestId('files-search').fill('facade');
+  await expect(row(page, '/Photos du chantier/École — façade.txt')).toBeVisible();
+  await expect(page.getByTestId('files-search-status')).toHaveText(/1 résultat/);
+  await checkScreen(page, 'recherche');
+  await page.getByTestId('files-search').fill('');
+
+  // « Ouvrir » gives the file on the disk.
+  await row(page, '/Compte rendu du conseil.txt').getByRole('button', { name: /Ouvrir/ }).click();
+  await expect(page.getByTestId('files-open-path')).toHaveText(path.join(local, 'Compte rendu du conseil.txt'));
+  await checkScreen(page, 'ouvrir');
+});
+
+test('un fichier déposé dans le dossier local arrive sur le serveur', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  fs.writeFileSync(path.join(local, 'Déposé en local.txt'), 'Écrit sur cet ordinateur.\n');
+  // The watcher starts a sync on its own; the button only makes it sooner.
+  await expectOnServer('Déposé en local.txt', 'Écrit sur cet ordinateur.\n');
+  await syncNow(page);
+  await expect(row(page, '/Déposé en local.txt').getByTestId('file-state')).toHaveText('Synchronisé', { timeout: 30_000 });
+});
+
+test('un fichier changé et un fichier ajouté sur le serveur arrivent en local et dans la vue', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  await expect(row(page, '/Note à relire.txt')).toBeVisible({ timeout: 30_000 });
+  await expectDav('PUT', 'Note à relire.txt', 'Deuxième version, écrite sur le serveur.\n', [204]);
+  await expectDav('PUT', 'Arrivé du serveur.txt', 'Ajouté directement sur le serveur.\n', [201]);
+  await syncNow(page);
+  await expect(row(page, '/Arrivé du serveur.txt')).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => fs.readFileSync(path.join(local, 'Note à relire.txt'), 'utf8')).toBe('Deuxième version, écrite sur le serveur.\n');
+  expect(fs.readFileSync(path.join(local, 'Arrivé du serveur.txt'), 'utf8')).toBe('Ajouté directement sur le serveur.\n');
+  await expect(row(page, '/Arrivé du serveur.txt').getByTestId('file-state')).toHaveText('Synchronisé');
+  await checkScreen(page, 'serveur-vers-local');
+});
+
+test('un renommage d’un côté est un renommage de l’autre (MOVE, pas suppression puis envoi)', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  await expect(row(page, '/Compte rendu du conseil.txt')).toBeVisible({ timeout: 30_000 });
+  const logBefore = fs.statSync(accessLog).size;
+
+  // Local rename → MOVE on the server.
+  fs.renameSync(path.join(local, 'Compte rendu du conseil.txt'), path.join(local, 'Compte rendu du conseil — 12 octobre.txt'));
+  await expectOnServer('Compte rendu du conseil — 12 octobre.txt', 'Compte rendu du conseil municipal du 12 octobre.\n');
+  await expectOnServer('Compte rendu du conseil.txt', null);
+  const requests = () =>
+    [...fs.readFileSync(accessLog).subarray(logBefore).toString('utf8').matchAll(/"([A-Z]+) (\S+) HTTP/g)].map((m) => `${m[1]} ${decodeURIComponent(m[2]).normalize('NFC')}`);
+  const base = decodeURIComponent(remoteRoot);
+  expect(requests()).toContain(`MOVE ${base}Compte rendu du conseil.txt`);
+  expect(requests()).not.toContain(`PUT ${base}Compte rendu du conseil — 12 octobre.txt`);
+  expect(requests()).not.toContain(`DELETE ${base}Compte rendu du conseil.txt`);
+
+  // Server rename → local rename.
+  await expectDav('MOVE', 'Arrivé du serveur.txt', undefined, [201], { Destination: `https://localhost:${s.apache.port}${remoteRoot}${encodePath('Arrivé du serveur (renommé).txt')}` });
+  await syncNow(page);
+  await expect(row(page, '/Arrivé du serveur (renommé).txt')).toBeVisible({ timeout: 30_000 });
+  await expect(row(page, '/Arrivé du serveur.txt')).toHaveCount(0);
+  expect(fs.readFileSync(path.join(local, 'Arrivé du serveur (renommé).txt'), 'utf8')).toBe('Ajouté directement sur le serveur.\n');
+  expect(fs.existsSync(path.join(local, 'Arrivé du serveur.txt'))).toBe(false);
+  await checkScreen(page, 'renommage');
+});
+
+test('en pause, un changement local attend ; un conflit garde les deux versions, avec l’avis en français et le choix', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  await expect(row(page, '/Note à relire.txt')).toBeVisible({ timeout: 30_000 });
+
+  await page.getByTestId('files-pause').click();
+  await expect(page.getByTestId('files-paused')).toBeVisible();
+  await expect(page.getByTestId('files-pause')).toHaveText('Reprendre');
+  // Both sides change the same document while the sync is paused.
+  fs.writeFileSync(path.join(local, 'Note à relire.txt'), 'Version locale, relue par Camille.\n');
+  await expectDav('PUT', 'Note à relire.txt', 'Version du serveur, relue par Dominique.\n', [204]);
+  await syncNow(page);
+  await expect(row(page, '/Note à relire.txt').getByTestId('file-state')).toHaveText(/En attente|Synchronisé/);
+  await checkScreen(page, 'pause');
+
+  await page.getByTestId('files-pause').click();
+  await expect(page.getByTestId('files-paused')).toHaveCount(0);
+  await syncNow(page);
+  await expect(page.getByTestId('files-section-conflicts')).toHaveText(/Conflits \(1\)/, { timeout: 30_000 });
+  await checkScreen(page, 'conflit-liste');
+  await page.getByTestId('files-section-conflicts').click();
+  const conflict = page.getByTestId('file-conflict').filter({ hasText: 'Note à relire.txt' });
+  await expect(conflict).toBeVisible();
+  await expect(conflict.locator('.fichiers-conflict-message')).toContainText('conflit');
+  await expect(page.getByTestId('files-conflicts').getByText(/Ces documents ont été modifiés/)).toBeVisible();
+  await checkScreen(page, 'conflit');
+
+  // Nothing lost: the server's version under the name, the local one beside it.
+  expect(fs.readFileSync(path.join(local, 'Note à relire.txt'), 'utf8')).toBe('Version du serveur, relue par Dominique.\n');
+  const copies = fs.readdirSync(local).filter((n) => n.startsWith('Note à relire (conflit du'));
+  expect(copies).toHaveLength(1);
+  expect(fs.readFileSync(path.join(local, copies[0]), 'utf8')).toBe('Version locale, relue par Camille.\n');
+
+  await conflict.getByRole('button', { name: 'Garder les deux' }).click();
+  await expect(page.getByText(/Les deux versions de «\u00a0Note à relire\.txt\u00a0» sont gardées/)).toBeVisible();
+  await expect(page.getByTestId('file-conflict')).toHaveCount(0);
+  await expectOnServer(copies[0], 'Version locale, relue par Camille.\n');
+  await checkScreen(page, 'conflit-regle');
+});
+
+test('dossier en ligne seulement, document supprimé sur le serveur gardé dans la Corbeille d’Ostal et restauré', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  const photos = row(page, '/Photos du chantier');
+  await expect(photos).toBeVisible({ timeout: 30_000 });
+  const toggle = photos.getByRole('switch');
+  await expect(toggle).toBeChecked();
+  await toggle.click();
+  await expect(toggle).not.toBeChecked();
+  await expect.poll(() => fs.existsSync(path.join(local, 'Photos du chantier', 'École — façade.txt'))).toBe(false);
+  await page.getByTestId('tree-folder').filter({ hasText: 'Photos du chantier' }).click();
+  await expect(row(page, '/Photos du chantier/École — façade.txt').getByTestId('file-state')).toHaveText('En ligne seulement');
+  await checkScreen(page, 'en-ligne-seulement');
+  // « Ouvrir » brings it back on the disk.
+  await row(page, '/Photos du chantier/École — façade.txt').getByRole('button', { name: /Ouvrir/ }).click();
+  await expect(page.getByTestId('files-open-path')).toHaveText(path.join(local, 'Photos du chantier', 'École — façade.txt'));
+  expect(fs.readFileSync(path.join(local, 'Photos du chantier', 'École — façade.txt'), 'utf8')).toBe('Photo de la façade de l’école.\n');
+
+  // Deleted on the server → out of the folder, into Ostal's Corbeille, restorable.
+  await expectDav('DELETE', 'Délibérations/2026/Délibération n° 12.txt', undefined, [204]);
+  await syncNow(page);
+  await expect.poll(() => fs.existsSync(path.join(local, 'Délibérations', '2026', 'Délibération n° 12.txt')), { timeout: 30_000 }).toBe(false);
+  await page.getByTestId('files-section-trash').click();
+  const entry = page.getByTestId('trash-entry').filter({ hasText: 'Délibération n° 12.txt' });
+  await expect(entry).toBeVisible({ timeout: 30_000 });
+  await checkScreen(page, 'corbeille');
+  await entry.getByRole('button', { name: /Restaurer/ }).click();
+  await expect(page.getByText(/est de retour dans/)).toBeVisible();
+  expect(fs.readFileSync(path.join(local, 'Délibérations', '2026', 'Délibération n° 12.txt'), 'utf8')).toBe('Délibération n° 12 : budget primitif.\n');
+  await expectOnServer('Délibérations/2026/Délibération n° 12.txt', 'Délibération n° 12 : budget primitif.\n');
+  await checkScreen(page, 'corbeille-restaure');
+});
+
+test('un nom refusé par d’autres systèmes est signalé avec la solution, sans être envoyé', async ({ page }) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  fs.writeFileSync(path.join(local, 'Budget : version finale?.txt'), 'Nom refusé par Windows.\n');
+  await syncNow(page);
+  const problems = page.getByTestId('files-name-problems');
+  await expect(problems).toBeVisible({ timeout: 30_000 });
+  await expect(problems).toContainText('Budget : version finale?.txt');
+  const r = await dav('GET', 'Budget : version finale?.txt');
+  expect(r.status).toBe(404);
+  await checkScreen(page, 'nom-refuse');
+});
