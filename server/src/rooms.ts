@@ -419,7 +419,11 @@ export class Signaling {
       if (existing && existing.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
 
       const room = await this.manager.getOrCreate(roomId);
-      if (peer.state !== 'new') throw new MeetFailure('already_joined');
+      if (peer.state !== 'new') {
+        // The socket closed (or joined twice) while the room was being created: do not leave an empty room behind.
+        if (room.size === 0) room.close();
+        throw new MeetFailure('already_joined');
+      }
       if (room.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
       peer.room = room;
       peer.displayName = displayName;
