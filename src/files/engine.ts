@@ -764,14 +764,17 @@ class FileSink extends Writable {
 class TokenBucket extends Transform {
   private tokens: number;
   private last = Date.now();
+  /** At most a tenth of a second of burst. */
+  private readonly burst: number;
   constructor(private readonly rate: number) {
     super();
-    this.tokens = rate;
+    this.burst = Math.max(16 * 1024, rate / 10);
+    this.tokens = this.burst;
   }
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     const now = Date.now();
-    this.tokens = Math.min(this.rate, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
     this.last = now;
     this.tokens -= chunk.length;
     const wait = this.tokens < 0 ? (-this.tokens / this.rate) * 1000 : 0;
