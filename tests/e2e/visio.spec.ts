@@ -293,8 +293,13 @@ test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur l
     }
     await expect(page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
   }
-  await expectVideoFrom(a.page, nameB);
-  await expectVideoFrom(b.page, nameA);
+  try {
+    await expectVideoFrom(a.page, nameB);
+    await expectVideoFrom(b.page, nameA);
+  } catch (err) {
+    console.log(visio.logs());
+    throw err;
+  }
   await a.page.getByTestId('visio-quitter').click();
   await b.page.getByTestId('visio-quitter').click();
   await a.context.close();

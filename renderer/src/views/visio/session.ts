@@ -139,6 +139,16 @@ export class MeetingSession {
   private generation = 0;
   private chatSeq = 0;
   private ended = false;
+  /**
+   * Notifications that arrive before our own join result (the server may announce the next peer first) wait
+   * here, then apply in order on top of the join result.
+   */
+  private heldNotifications: [MeetNotificationName, unknown][] | null = null;
+  /** Resolves when the receive transport of the current connection exists (consumes wait for it). */
+  private recvReady: Promise<void> = Promise.resolve();
+  private markRecvReady: () => void = () => undefined;
+  /** Producers already consumed (or being consumed) on the current connection. */
+  private readonly consumedProducers = new Set<string>();
 
   constructor(private readonly options: MeetingOptions) {
     this.state = {
@@ -212,7 +222,9 @@ export class MeetingSession {
       socket = await SignalingSocket.open(
         url,
         (name, data) => {
-          if (generation === this.generation) this.onNotification(name, data);
+          if (generation !== this.generation) return;
+          if (this.heldNotifications) this.heldNotifications.push([name, data]);
+          else this.onNotification(name, data);
         },
         (info) => {
           if (generation === this.generation) this.onSocketClosed(info);
@@ -227,6 +239,9 @@ export class MeetingSession {
       return 'final';
     }
     this.socket = socket;
+    this.heldNotifications = [];
+    this.consumedProducers.clear();
+    this.recvReady = new Promise<void>((resolve) => (this.markRecvReady = resolve));
     try {
       const result = await socket.request('join', {
         roomId: this.options.roomId,
@@ -237,11 +252,13 @@ export class MeetingSession {
       if (generation !== this.generation) return 'final';
       if (result.status === 'waiting') {
         this.set({ phase: 'waiting', selfPeerId: result.peerId, reconnectAttempt: 0 });
+        this.releaseNotifications();
         return 'ok';
       }
       await this.enter(result, generation);
       return 'ok';
     } catch (err) {
+      this.heldNotifications = null;
       if (generation !== this.generation) return 'final';
       const code = err instanceof MeetRequestError ? err.code : 'server_error';
       this.log('visio: join failed', err);
@@ -267,6 +284,8 @@ export class MeetingSession {
       waiting: joined.waiting ?? [],
       activeSpeaker: null,
     });
+    for (const peer of joined.peers) for (const producer of peer.producers) this.queueConsume(producer.producerId, generation);
+    this.releaseNotifications();
     if (!this.device) {
       this.device = new Device({ handlerName: 'Chrome111' });
     }
@@ -279,6 +298,7 @@ export class MeetingSession {
     if (generation !== this.generation) return;
     this.sendTransport = this.device.createSendTransport(transportOptions(sendOptions, iceServers));
     this.recvTransport = this.device.createRecvTransport(transportOptions(recvOptions, iceServers));
+    this.markRecvReady();
     for (const transport of [this.sendTransport, this.recvTransport]) {
       transport.on('connect', ({ dtlsParameters }, callback, errback) => {
         socket.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => callback(), errback);
@@ -310,9 +330,12 @@ export class MeetingSession {
     if (video && video.readyState === 'live' && this.state.camOn && !this.state.audioOnly) await this.produce('camera', video, false);
     if (this.state.localScreen && this.state.localScreen.readyState === 'live') await this.produce('screen', this.state.localScreen, false);
     if (this.state.hand) await socket.request('setHand', { raised: true }).catch(() => undefined);
-    if (generation !== this.generation) return;
-    // Receive what the others send.
-    for (const peer of joined.peers) for (const producer of peer.producers) this.queueConsume(producer.producerId, generation);
+  }
+
+  private releaseNotifications(): void {
+    const held = this.heldNotifications ?? [];
+    this.heldNotifications = null;
+    for (const [name, data] of held) this.onNotification(name, data as never);
   }
 
   private async produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
@@ -334,10 +357,13 @@ export class MeetingSession {
   }
 
   private queueConsume(producerId: string, generation: number): void {
+    if (this.consumedProducers.has(producerId)) return;
+    this.consumedProducers.add(producerId);
     this.consumeChain = this.consumeChain.then(() => this.consume(producerId, generation)).catch((err: unknown) => this.log('visio: consume failed', err));
   }
 
   private async consume(producerId: string, generation: number): Promise<void> {
+    await this.recvReady;
     if (generation !== this.generation || !this.socket || !this.recvTransport) return;
     const info = await this.socket.request('consume', { producerId });
     if (generation !== this.generation) return;
