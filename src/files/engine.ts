@@ -116,7 +116,9 @@ export class FilesSyncEngine {
       const cached = this.repo.remoteChildren(this.accountId, folder.key);
       const self = cached.find((r) => r.path === folder.key);
       let children: RemoteEntry[];
+      let fromCache = false;
       if (!full && folder.etag && self && self.etag === folder.etag) {
+        fromCache = true;
         skipped++;
         children = cached.filter((r) => r.path !== folder.key).map((r) => ({ key: r.path, href: this.client.hrefOf(r.path, r.kind === 'folder'), kind: r.kind, size: r.size, etag: r.etag, modified: r.modified }));
         // The cache holds only accepted names (problems were reported when they were listed).
@@ -167,7 +169,9 @@ export class FilesSyncEngine {
       for (const c of children) {
         if (this.ignored.has(c.key)) continue;
         items.set(c.key, c);
-        if (c.kind === 'folder') queue.push({ key: c.key, href: c.href, etag: c.etag });
+        // Under a folder taken from the cache, a subfolder's ETag is the one of the last listing, possibly stale
+        // (Apache does not propagate changes upwards): list it.
+        if (c.kind === 'folder') queue.push({ key: c.key, href: c.href, etag: fromCache ? null : c.etag });
       }
     };
     // Bounded parallel BFS.

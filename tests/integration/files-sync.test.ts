@@ -64,6 +64,20 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect([count('PUT'), count('GET')]).toEqual([puts, gets]);
   });
 
+  it('a change deep in folders whose ETag did not change is still seen; unchanged folders are not all listed again', async () => {
+    for (const d of ['Services', 'Services/Urbanisme', 'Services/Urbanisme/Permis']) expect((await dav(user, 'MKCOL', `${area}${d}`)).status).toBe(201);
+    expect((await dav(user, 'PUT', `${area}Services/Urbanisme/Permis/PC-001.txt`, 'dépôt')).status).toBe(201);
+    await sync();
+    expect(fs.readFileSync(path.join(f.root, 'Services', 'Urbanisme', 'Permis', 'PC-001.txt'), 'utf8')).toBe('dépôt');
+    const folders = (await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).filter((e) => e.kind === 'folder').length + 2;
+    const before = count('PROPFIND');
+    await sync();
+    expect(count('PROPFIND') - before).toBeLessThan(folders + 1);
+    expect((await dav(user, 'PUT', `${area}Services/Urbanisme/Permis/PC-001.txt`, 'dépôt complété')).status).toBe(204);
+    await sync();
+    expect(fs.readFileSync(path.join(f.root, 'Services', 'Urbanisme', 'Permis', 'PC-001.txt'), 'utf8')).toBe('dépôt complété');
+  });
+
   it('a change made on the server comes down', async () => {
     expect((await dav(user, 'PUT', `${area}Budget 2026.csv`, 'poste;montant\nvoirie;1500\nécoles;800\n')).status).toBe(204);
     await sync();

@@ -39,9 +39,10 @@ CREATE TABLE files_remote (
   size INTEGER NOT NULL,
   etag TEXT,
   modified TEXT,
-  PRIMARY KEY (account_id, path)
+  -- A collection appears twice: as a child of its parent, and as its own row (parent = path) holding the
+  -- ETag it had when its children were listed.
+  PRIMARY KEY (account_id, parent, path)
 );
-CREATE INDEX files_remote_parent ON files_remote (account_id, parent);
 
 -- « Disponible hors ligne » choices: the nearest ancestor with a row decides (default: offline).
 CREATE TABLE files_pins (
