@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../../../src/api/contract';
-import { useApiQuery } from '../api/react';
+import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
@@ -12,8 +12,9 @@ import { useCompose } from './courrier/compose-context';
 import { ReplyActions } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 import { MessageReader } from './courrier/Reader';
-import { applyQuickFilter, folderDropTarget, MailToolbar, nextSelection, RowMarks, ShortcutsDialog, startMessageDrag, UndoToast, useMailActions, useMailKeyboard, type QuickFilter } from './courrier/actions';
+import { folderDropTarget, MailToolbar, nextSelection, RowMarks, ShortcutsDialog, startMessageDrag, UndoToast, useMailActions, useMailKeyboard, type QuickFilter } from './courrier/actions';
 import { MailSearchBox, SearchResults } from './courrier/SearchPanel';
+import { MessageListbox, usePagedMessages, type RowPosition } from './courrier/MessageListbox';
 
 const messageKey = (m: { folder: string; uid: number }) => `${m.folder}\n${m.uid}`;
 
@@ -91,18 +92,45 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
     const messages = visible.filter((m) => m.folder === payload.folder && payload.uids.includes(m.uid));
     runAction('move', target, name, messages.length ? messages : payload.uids.map((uid) => ({ folder: payload.folder, uid }) as MessageSummary));
   };
+  const openMessage = (message: MessageSummary) => {
+    const key = messageKey(message);
+    setSelection([key]);
+    setAnchor(key);
+    setOpened({ accountId, folder: message.folder, uid: message.uid });
+  };
+  const moveCursor = (message: MessageSummary) => {
+    const key = messageKey(message);
+    setSelection([key]);
+    setAnchor(key);
+  };
+
+  // Opening a message marks it read (at once, like Thunderbird), through the operations journal: offline too.
+  const client = useClient();
+  const openedMessage = opened ? visible.find((m) => m.folder === opened.folder && m.uid === opened.uid) : undefined;
+  const markedRead = useRef<string | null>(null);
+  useEffect(() => {
+    if (!opened || !openedMessage) return;
+    const key = `${opened.accountId}\n${messageKey(opened)}`;
+    if (markedRead.current === key) return;
+    markedRead.current = key;
+    if (openedMessage.flags.includes('\\Seen')) return;
+    client.call('mail.act', { accountId: opened.accountId, folder: opened.folder, uids: [opened.uid], action: 'read' }).catch((err: unknown) => {
+      console.warn('mark read on open failed', err);
+    });
+  }, [client, opened, openedMessage]);
+
   const now = new Date();
-  const renderRow = (message: MessageSummary) => {
+  const renderRow = (message: MessageSummary, position: RowPosition) => {
     const key = messageKey(message);
     const isSelected = selection.includes(key);
     return (
       <MessageRow
         key={key}
         message={message}
+        position={position}
         now={now}
         open={!!opened && opened.accountId === accountId && opened.folder === message.folder && opened.uid === message.uid}
         selected={isSelected}
-        onOpen={() => setOpened({ accountId, folder: message.folder, uid: message.uid })}
         onPick={(event) => pick(message, event)}
         onDragStart={(event) => {
           const group = isSelected ? visible.filter((m) => selection.includes(messageKey(m)) && m.folder === message.folder).map((m) => m.uid) : [message.uid];
@@ -190,9 +218,9 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
             {outbox && outbox.length > 0 ? <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} /> : null}
           </nav>
           {showOutbox ? <OutboxView accountId={accountId} /> : null}
-          {searching ? <SearchResults accountId={accountId} query={query} renderRow={renderRow} onVisible={setVisible} /> : null}
+          {searching ? <SearchResults accountId={accountId} query={query} renderRow={renderRow} onVisible={setVisible} onOpen={openMessage} onCursor={moveCursor} /> : null}
           {showOutbox || searching ? null : selected ? (
-            <MessageList accountId={accountId} folder={selected} filter={filter} renderRow={renderRow} onVisible={setVisible} />
+            <MessageList accountId={accountId} folder={selected} filter={filter} renderRow={renderRow} onVisible={setVisible} onOpen={openMessage} onCursor={moveCursor} />
           ) : (
             <div className="message-pane" />
           )}
@@ -262,27 +290,21 @@ function MessageList({
   filter,
   renderRow,
   onVisible,
+  onOpen,
+  onCursor,
 }: {
   accountId: string;
   folder: FolderInfo;
   filter: QuickFilter;
-  renderRow(message: MessageSummary): ReactNode;
+  renderRow(message: MessageSummary, position: RowPosition): ReactNode;
   onVisible(list: MessageSummary[]): void;
+  onOpen(message: MessageSummary): void;
+  onCursor(message: MessageSummary): void;
 }) {
   const { t } = useTranslation();
-  const messages = useApiQuery(
-    'mail.messages',
-    { accountId, folder: folder.path, limit: 200 },
-    {
-      refreshOn: ['mail.changed'],
-      shouldRefresh: (_event, data) => {
-        const change = data as { accountId?: string; folders?: string[] } | undefined;
-        return !change || (change.accountId === accountId && (!change.folders || change.folders.length === 0 || change.folders.includes(folder.path)));
-      },
-    },
-  );
-  const list = applyQuickFilter(messages.data ?? [], filter);
-  useEffect(() => onVisible(applyQuickFilter(messages.data ?? [], filter)), [messages.data, filter, onVisible]);
+  const listId = useId();
+  const paged = usePagedMessages(accountId, folder.path, filter);
+  useEffect(() => onVisible(paged.loaded), [paged.loaded, onVisible]);
   const isInbox = folder.specialUse === '\\Inbox' || folder.path.toUpperCase() === 'INBOX';
   return (
     <section className="message-pane" aria-labelledby="message-list-title">
@@ -290,15 +312,20 @@ function MessageList({
         <h2 id="message-list-title">{folder.name}</h2>
         <span className="muted">{t('courrier.folderCounts', { total: t('courrier.totalCount', { count: folder.total }), unread: t('courrier.unreadCount', { count: folder.unread }) })}</span>
       </div>
-      {messages.error ? <ErrorAlert message={messages.error.message} /> : null}
-      {messages.loading && !messages.data ? <Busy text={t('courrier.loadingMessages')} /> : null}
-      {messages.data && list.length === 0 ? (
-        <EmptyState title={t('courrier.emptyFolderTitle')} text={isInbox ? t('courrier.emptyInboxText') : t('courrier.emptyFolderText')} />
-      ) : null}
-      {list.length > 0 ? (
-        <ul className="message-list" aria-labelledby="message-list-title" tabIndex={0} data-testid="message-list">
-          {list.map((message) => renderRow(message))}
-        </ul>
+      {paged.error ? <ErrorAlert message={paged.error.message} /> : null}
+      {paged.total === null && !paged.error ? <Busy text={t('courrier.loadingMessages')} /> : null}
+      {paged.total === 0 ? <EmptyState title={t('courrier.emptyFolderTitle')} text={isInbox ? t('courrier.emptyInboxText') : t('courrier.emptyFolderText')} /> : null}
+      {paged.total ? (
+        <MessageListbox
+          total={paged.total}
+          rowAt={paged.rowAt}
+          onRange={paged.onRange}
+          renderRow={renderRow}
+          onOpen={onOpen}
+          onCursor={onCursor}
+          labelledBy="message-list-title"
+          listId={listId}
+        />
       ) : null}
     </section>
   );
@@ -306,19 +333,19 @@ function MessageList({
 
 function MessageRow({
   message,
+  position,
   now,
   open,
   selected,
-  onOpen,
   onPick,
   onDragStart,
 }: {
   message: MessageSummary;
+  position: RowPosition;
   now: Date;
   open: boolean;
   selected?: boolean;
-  onOpen(): void;
-  onPick?(event: MouseEvent): void;
+  onPick(event: MouseEvent): void;
   onDragStart?(event: DragEvent): void;
 }) {
   const { t } = useTranslation();
@@ -326,25 +353,27 @@ function MessageRow({
   const sender = message.from ? message.from.name || message.from.address : t('courrier.unknownSender');
   const fullDate = message.date ? t('courrier.fullDate', { date: formatLongDate(message.date), time: formatSentenceTime(message.date) }) : '';
   return (
-    <li
-      className={['message-row', unread ? 'unread' : '', selected ? 'selected' : '', message.flags.includes('\\Flagged') ? 'is-flagged' : ''].filter(Boolean).join(' ')}
+    <div
+      id={position.id}
+      role="option"
+      aria-selected={selected ? 'true' : 'false'}
+      aria-setsize={position.setSize}
+      aria-posinset={position.index + 1}
+      className={['message-row', unread ? 'unread' : '', selected ? 'selected' : '', message.flags.includes('\\Flagged') ? 'is-flagged' : '', position.active ? 'active' : ''].filter(Boolean).join(' ')}
+      style={position.style}
       data-testid="message"
+      data-index={position.index}
+      data-measure="row"
       data-uid={message.uid}
       data-folder={message.folder}
       data-selected={selected ? 'true' : undefined}
       data-flagged={message.flags.includes('\\Flagged') ? 'true' : undefined}
+      data-unread={unread ? 'true' : undefined}
       data-open=""
-      tabIndex={0}
       aria-current={open ? 'true' : undefined}
       draggable={onDragStart ? true : undefined}
       onDragStart={onDragStart}
-      onClick={onPick ?? onOpen}
-      onKeyDown={(event) => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          onOpen();
-        }
-      }}
+      onClick={onPick}
     >
       {unread ? <span className="visually-hidden">{t('courrier.unread')}</span> : null}
       <RowMarks selected={!!selected} flagged={message.flags.includes('\\Flagged')} />
@@ -363,6 +392,6 @@ function MessageRow({
           </time>
         ) : null}
       </span>
-    </li>
+    </div>
   );
 }

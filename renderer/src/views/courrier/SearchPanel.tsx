@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { MessageSummary } from '../../../../src/api/contract';
 import { useApiQuery } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';
+import { MessageListbox, type RowPosition } from './MessageListbox';
 
 export const SEARCH_DEBOUNCE_MS = 150;
 
@@ -56,13 +57,18 @@ export function SearchResults({
   query,
   renderRow,
   onVisible,
+  onOpen,
+  onCursor,
 }: {
   accountId: string;
   query: string;
-  renderRow(message: MessageSummary): ReactNode;
+  renderRow(message: MessageSummary, position: RowPosition): ReactNode;
   onVisible(list: MessageSummary[]): void;
+  onOpen(message: MessageSummary): void;
+  onCursor(message: MessageSummary): void;
 }) {
   const { t } = useTranslation();
+  const listId = useId();
   const debounced = useDebounced(query.trim(), SEARCH_DEBOUNCE_MS);
   const results = useApiQuery('mail.search', debounced ? { query: debounced, accountId, limit: 200 } : null, {
     refreshOn: ['mail.changed'],
@@ -80,9 +86,16 @@ export function SearchResults({
       {results.loading && !results.data ? <Busy text={t('courrier.search.searching')} /> : null}
       {results.data && list.length === 0 && !results.loading ? <p className="muted search-empty">{t('courrier.search.nothing')}</p> : null}
       {list.length > 0 ? (
-        <ul className="message-list" aria-labelledby="search-results-title" data-testid="message-list">
-          {list.map((message) => renderRow(message))}
-        </ul>
+        <MessageListbox
+          key={debounced}
+          total={list.length}
+          rowAt={(index) => list[index]}
+          renderRow={renderRow}
+          onOpen={onOpen}
+          onCursor={onCursor}
+          labelledBy="search-results-title"
+          listId={listId}
+        />
       ) : null}
     </section>
   );
