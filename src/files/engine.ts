@@ -30,7 +30,7 @@ import { baseName, caseClashProblem, conflictName, isHostileName, isWithin, join
 import type { WebDavClient, RemoteItem } from './webdav.js';
 
 export const PARTIAL_PREFIX = '.ostal-partial-';
-const PARALLEL = 3;
+const PARALLEL = 4;
 const BIG_DELETION = 50;
 const BIG_DELETION_SHARE = 0.3;
 const BIG_DELETION_FLOOR = 10;
