@@ -281,3 +281,60 @@ test('un nom refusé par d’autres systèmes est signalé avec la solution, san
   expect(r.status).toBe(404);
   await checkScreen(page, 'nom-refuse');
 });
+
+test('pendant un téléchargement : la progression et l’état « en cours » sont visibles', async ({ page }) => {
+  // agent5, its own folder, and a speed limit so that the transfer lasts a few seconds.
+  const u5 = s.users[4];
+  const root5 = `/dav/${encodePath(u5.username)}/${encodePath(`${folder}-progression`)}/`;
+  const put5 = (method: string, rel: string, body?: Buffer) =>
+    httpsRequest({ port: s.apache.port, method, path: root5 + encodePath(rel), ca, body, auth: { user: u5.username, password: u5.password } });
+  expect((await put5('MKCOL', '')).status).toBe(201);
+  const localRoot5 = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-e2e-fichiers5-'));
+  const profileDir = tempProfile();
+  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: u5.password, OSTAL_FILES_ROOT: localRoot5 });
+  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', u5.email, '--name', u5.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', `https://localhost:${s.apache.port}${root5}`, '--profile', profileDir], { env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const slow = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: localRoot5, OSTAL_FILES_SPEED_LIMIT_KBPS: '200' } });
+  try {
+    await page.goto(slow.url);
+    await page.getByTestId('nav-fichiers').click();
+    await expect(page.getByTestId('files-sync-panel')).toContainText('Dernière synchronisation', { timeout: 30_000 });
+    // The documents arrive on the server once the first (empty) sync is over: small, then a bigger new version.
+    const names = ['Plan du cadastre.pdf', 'Rapport annuel.pdf', 'Photos de la fête.zip'];
+    for (const name of names) expect((await put5('PUT', name, Buffer.alloc(10_000, name))).status).toBe(201);
+    await syncNow(page);
+    await expect(row(page, '/Rapport annuel.pdf').getByTestId('file-state')).toHaveText('Synchronisé', { timeout: 30_000 });
+    for (const name of names) expect((await put5('PUT', name, Buffer.alloc(1_500_000, name))).status).toBe(204);
+    await page.getByTestId('sync-now').first().click();
+    await expect(page.getByTestId('files-progress')).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByTestId('files-progress')).toContainText(/sur 3/);
+    await expect(page.getByTestId('file-state').filter({ hasText: 'En cours de synchronisation' }).first()).toBeVisible({ timeout: 10_000 });
+    await checkScreen(page, 'en-cours');
+    await expect(page.getByTestId('files-progress')).toHaveCount(0, { timeout: 60_000 });
+    await expect(row(page, '/Rapport annuel.pdf').getByTestId('file-state')).toHaveText('Synchronisé', { timeout: 30_000 });
+    expect(fs.statSync(path.join(localRoot5, u5.email, 'Rapport annuel.pdf')).size).toBe(1_500_000);
+  } finally {
+    await slow.stop();
+    await put5('DELETE', '');
+    fs.rmSync(localRoot5, { recursive: true, force: true });
+  }
+});
+
+test('sans serveur de fichiers, la vue dit quoi faire et mène aux Réglages', async ({ page }) => {
+  const profileDir = tempProfile();
+  const u5 = s.users[4];
+  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: u5.password });
+  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', u5.email, '--name', u5.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--profile', profileDir], { env, encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  const bare = await startOstal({ profileDir });
+  try {
+    await page.goto(bare.url);
+    await page.getByTestId('nav-fichiers').click();
+    await expect(page.getByText('Aucun serveur de fichiers n’est réglé pour vos comptes.', { exact: false })).toBeVisible();
+    await checkScreen(page, 'sans-serveur');
+    await page.getByTestId('files-open-settings').click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Réglages' })).toBeVisible();
+  } finally {
+    await bare.stop();
+  }
+});

@@ -4,7 +4,7 @@
  * dossier », « Disponible hors ligne » per folder, pause / reprise and progress, conflicts with the user's
  * choice, the Corbeille of Ostal, names refused with their fix.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, EventData, FileEntrySummary } from '../../../src/api/contract';
 import { ApiCallError } from '../api/client';
@@ -40,8 +40,26 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
 
   const forAccount = (_event: unknown, data: unknown) => (data as { accountId?: string }).accountId === accountId;
   const params = accountId ? { accountId } : null;
-  const files = useApiQuery('files.list', accountId ? { accountId, path } : null, { refreshOn: ['files.changed'], shouldRefresh: forAccount, refreshAfterSync: true });
-  const status = useApiQuery('files.status', params, { refreshOn: ['files.changed', 'files.notice', 'accounts.changed'], refreshAfterSync: true });
+  // During transfers, the states of the listed items change: reload at most once a second on progress.
+  const lastProgressReload = useRef(0);
+  const listRefresh = (event: unknown, data: unknown) => {
+    if (!forAccount(event, data)) return false;
+    if (event !== 'files.progress') return true;
+    const now = Date.now();
+    if (now - lastProgressReload.current < 1000) return false;
+    lastProgressReload.current = now;
+    return true;
+  };
+  const files = useApiQuery('files.list', accountId ? { accountId, path } : null, { refreshOn: ['files.changed', 'files.progress'], shouldRefresh: listRefresh, refreshAfterSync: true });
+  const lastStatusReload = useRef(0);
+  const statusRefresh = (event: unknown) => {
+    if (event !== 'files.progress') return true;
+    const now = Date.now();
+    if (now - lastStatusReload.current < 2000) return false;
+    lastStatusReload.current = now;
+    return true;
+  };
+  const status = useApiQuery('files.status', params, { refreshOn: ['files.changed', 'files.notice', 'files.progress', 'accounts.changed'], shouldRefresh: statusRefresh, refreshAfterSync: true });
   const conflicts = useApiQuery('files.conflicts', params, { refreshOn: ['files.changed', 'files.notice'], refreshAfterSync: true });
   const trash = useApiQuery('files.trash.list', params, { refreshOn: ['files.changed'], refreshAfterSync: true });
   const progress = useFilesProgress(accountId);

@@ -98,16 +98,14 @@ export function SyncPanel({ status, progress, onChanged }: { status: FilesAccoun
       {progress ? (
         <div className="fichiers-progress" data-testid="files-progress">
           <label htmlFor="fichiers-progress-bar">{progress.label}</label>
-          <progress id="fichiers-progress-bar" max={Math.max(1, progress.total)} value={progress.done} />
-          <p className="muted" aria-live="polite">
-            {t('fichiers.sync.progress', {
-              done: formatNumber(progress.done, 0),
-              total: formatNumber(progress.total, 0),
-              bytesDone: formatSize(progress.bytesDone),
-              bytesTotal: formatSize(progress.bytesTotal),
-            })}
-            {progress.current ? ` ${t('fichiers.sync.current', { name: progress.current.split('/').pop() ?? progress.current })}` : ''}
-          </p>
+          {progress.total > 0 ? <progress id="fichiers-progress-bar" max={progress.total} value={progress.done} /> : <progress id="fichiers-progress-bar" />}
+          {progress.bytesTotal > 0 || progress.current ? (
+            <p className="muted">
+              {progress.bytesTotal > 0 ? t('fichiers.sync.progressBytes', { bytesDone: formatSize(progress.bytesDone), bytesTotal: formatSize(progress.bytesTotal) }) : ''}
+              {progress.bytesTotal > 0 && progress.current ? ' ' : ''}
+              {progress.current ? t('fichiers.sync.current', { name: progress.current.split('/').pop() ?? progress.current }) : ''}
+            </p>
+          ) : null}
         </div>
       ) : null}
       {status.lastError ? <ErrorAlert message={status.lastError} testId="files-last-error" /> : null}
