@@ -54,7 +54,7 @@ interface RemoteEntry extends RemoteItem {
 export interface FilesSyncOptions {
   log: Logger;
   emit: CoreContext['emit'];
-  onProgress?: (label: string, done: number, total: number) => void;
+  onProgress?: (p: { label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null }) => void;
   /** Bytes per second for transfers (0 = no limit). */
   speedLimit?: number;
 }
@@ -74,6 +74,8 @@ export interface FilesSyncResult {
 export class FilesSyncEngine {
   private readonly repo: FilesRepository;
   private problems: FileNameProblem[] = [];
+  private bytesDone = 0;
+  private onBytes: () => void = () => undefined;
   private ignored = new Set<string>();
   private changed = new Set<string>();
 
@@ -260,7 +262,7 @@ export class FilesSyncEngine {
     this.changed = new Set();
     const base = this.repo.states(this.accountId);
     const conflictCopies = this.repo.conflictPaths(this.accountId);
-    this.options.onProgress?.(t('files.progress.listing'), 0, 0);
+    this.options.onProgress?.({ label: t('files.progress.listing'), done: 0, total: 0, bytesDone: 0, bytesTotal: 0, current: null });
     const walks = acc.walks + 1;
     const remote = await this.walkRemote(walks % FULL_WALK_EVERY === 1 || process.env.OSTAL_FILES_FULL_WALK === '1');
     result.listed = remote.listed;
@@ -475,13 +477,24 @@ export class FilesSyncEngine {
 
     const total = transfers.length;
     let done = 0;
-    const progress = () => this.options.onProgress?.(t('files.progress.transfers', { done, total }), done, total);
+    this.bytesDone = 0;
+    const bytesTotal = transfers.reduce((sum, p) => sum + (p.kind === 'upload' ? (local.get(p.key)?.size ?? 0) : p.kind === 'adopt' ? 0 : (remote.items.get(p.key)?.size ?? 0)), 0);
+    let current: string | null = null;
+    let lastEmit = 0;
+    const progress = (force = true) => {
+      const now = Date.now();
+      if (!force && now - lastEmit < 250) return;
+      lastEmit = now;
+      this.options.onProgress?.({ label: t('files.progress.transfers', { done, total }), done, total, bytesDone: this.bytesDone, bytesTotal, current });
+    };
+    this.onBytes = () => progress(false);
     progress();
     const errors: string[] = [];
     await runPool(transfers, PARALLEL, async (plan) => {
       if (this.repo.account(this.accountId).paused) return;
       const r = remote.items.get(plan.key);
       const l = local.get(plan.key);
+      current = plan.key;
       try {
         this.repo.setState(this.accountId, plan.key, 'syncing');
         if (plan.kind === 'upload') {
@@ -579,8 +592,10 @@ export class FilesSyncEngine {
       const h = (hash = crypto.createHash('sha256'));
       const reader = fs.createReadStream(abs);
       const hashing = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
+        transform: (chunk: Buffer, _enc, cb) => {
           h.update(chunk);
+          this.bytesDone += chunk.length;
+          this.onBytes();
           cb(null, chunk);
         },
       });
@@ -627,7 +642,10 @@ export class FilesSyncEngine {
         this.client.hrefOf(key),
         (resumed) => {
           if (resumed && offset) hash.update(fs.readFileSync(partial));
-          return new FileSink(partial, resumed && offset > 0, hash);
+          return new FileSink(partial, resumed && offset > 0, hash, (n) => {
+            this.bytesDone += n;
+            this.onBytes();
+          });
         },
         { offset, etag: r.etag, throttle: () => this.throttle() },
       );
@@ -724,6 +742,7 @@ class FileSink extends Writable {
     private readonly file: string,
     private readonly append: boolean,
     private readonly hash: crypto.Hash,
+    private readonly onWritten: (bytes: number) => void,
   ) {
     super();
   }
@@ -741,7 +760,10 @@ class FileSink extends Writable {
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     this.hash.update(chunk);
     this.handle!.write(chunk).then(
-      () => cb(),
+      () => {
+        this.onWritten(chunk.length);
+        cb();
+      },
       (err: Error) => cb(err),
     );
   }

@@ -8,6 +8,7 @@ import { getSyncCoordinator } from '../sync/coordinator.js';
 import { baseName, isWithin, join, keyOf, safeLocalPath } from './names.js';
 import { FilesRepository, offlineFrom, type StateRow } from './repository.js';
 import { accountsWithFiles, engineFor, filesAccount, localRootOf } from './service.js';
+import { PARTIAL_PREFIX } from './engine.js';
 
 type FileMethods =
   | 'files.list'
@@ -96,7 +97,28 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     return targetAccounts(ctx, params.accountId).flatMap((a) => {
       const pins = repo.pins(a.id);
       const root = localRootOf(ctx, a.email);
-      return repo.children(a.id, parent).map((row) => entryOf(ctx, a.id, root, row, pins));
+      const entries = repo.children(a.id, parent).map((row) => entryOf(ctx, a.id, root, row, pins));
+      // Items created on this computer and not synced yet: « en attente ».
+      const known = new Set(entries.map((e) => e.path));
+      let dirents: fs.Dirent[] = [];
+      try {
+        dirents = fs.readdirSync(safeLocalPath(root, parent), { withFileTypes: true });
+      } catch {
+        dirents = [];
+      }
+      for (const d of dirents) {
+        if (d.name.startsWith(PARTIAL_PREFIX) || (!d.isFile() && !d.isDirectory())) continue;
+        const p = keyOf(join(parent, d.name));
+        if (known.has(p)) continue;
+        const abs = safeLocalPath(root, p);
+        const st = fs.statSync(abs, { throwIfNoEntry: false });
+        if (!st) continue;
+        const kind = d.isDirectory() ? ('folder' as const) : ('file' as const);
+        entries.push(
+          entryOf(ctx, a.id, root, { path: p, kind, size: kind === 'file' ? st.size : 0, mtimeMs: Math.floor(st.mtimeMs), hash: null, etag: null, remoteModified: null, local: true, state: 'pending', error: null }, pins),
+        );
+      }
+      return entries;
     });
   },
   'files.status': (ctx, params) => ({ accounts: targetAccounts(ctx, params.accountId).map((a) => accountStatus(ctx, a.id)) }),

@@ -61,9 +61,9 @@ export async function engineFor(ctx: CoreContext, account: Account): Promise<Fil
     log: ctx.log,
     emit: ctx.emit,
     speedLimit: speedLimit(),
-    onProgress: (label, done, total) => {
-      ctx.runtime.set(runtimeKeys.progress, { label, done, total });
-      ctx.emit('files.progress', { accountId: account.id, label, done, total, bytesDone: 0, bytesTotal: 0, current: null });
+    onProgress: (p) => {
+      ctx.runtime.set(runtimeKeys.progress, { label: p.label, done: p.done, total: p.total });
+      ctx.emit('files.progress', { accountId: account.id, ...p });
     },
   });
 }

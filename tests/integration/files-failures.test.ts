@@ -76,6 +76,8 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt', 'Lot 3.txt']);
 
     // The folder cannot be listed: its files must not look deleted on the server.
+    // A new file on the server changes the folder's ETag: it has to be listed again, and that fails.
+    expect((await dav(user, 'PUT', `${area}Marchés publics/Lot 4.txt`, 'contenu Lot 4.txt')).status).toBe(201);
     proxy.failFolder = `${area}Marchés publics/`;
     fs.rmSync(path.join(lots, 'Lot 3.txt')); // a local deletion under it waits too
     const failed = await f.core.handle('files.sync', { accountId: f.accountId });
@@ -101,7 +103,7 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     expect(back.accounts[0].ok, JSON.stringify(back)).toBe(true);
     expect((await dav(user, 'GET', `${area}Marchés publics/Lot 3.txt`)).status).toBe(404);
     expect((await dav(user, 'GET', `${area}Marchés publics/Lot 1.txt`)).status).toBe(200);
-    expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt']);
+    expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt', 'Lot 4.txt']);
     expect((await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].lastError).toBeNull();
   });
 

@@ -84,6 +84,16 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect(fs.readFileSync(path.join(f.root, 'Budget 2026.csv'), 'utf8')).toContain('écoles;800');
   });
 
+  it('a file created here and not synced yet is listed « en attente »', async () => {
+    fs.writeFileSync(path.join(f.root, 'Brouillon.txt'), 'pas encore envoyé');
+    const list = await f.core.handle('files.list', { accountId: f.accountId, path: '/' });
+    expect(list.find((e) => e.name === 'Brouillon.txt')).toMatchObject({ path: '/Brouillon.txt', kind: 'file', state: 'pending', size: Buffer.byteLength('pas encore envoyé') });
+    await sync();
+    expect((await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).find((e) => e.name === 'Brouillon.txt')?.state).toBe('synced');
+    fs.rmSync(path.join(f.root, 'Brouillon.txt'));
+    await sync();
+  });
+
   it('a local change goes up', async () => {
     fs.writeFileSync(path.join(f.root, 'Note locale.odt'), 'contenu local v2, plus long');
     await sync();
