@@ -141,7 +141,15 @@ export function App() {
               <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
             </ComposeProvider>
           ) : current === 'agenda' ? (
-            <AgendaView />
+            <AgendaView
+              onJoinMeeting={(link) => {
+                // « Rejoindre »: the Visio view reads the meeting link from the page address (?salle=<link>).
+                const url = new URL(window.location.href);
+                url.searchParams.set('salle', link);
+                window.history.replaceState(window.history.state, '', url);
+                go('visio');
+              }}
+            />
           ) : current === 'contacts' ? (
             <ContactsView />
           ) : current === 'fichiers' ? (

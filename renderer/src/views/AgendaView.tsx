@@ -1,73 +1,225 @@
-/** Agenda: the events of one week (Monday first), from the local store. */
-import { useMemo, useState } from 'react';
+/**
+ * Agenda: jour, semaine (time grid, Monday first) and mois, from the local store; « Nouvel événement »,
+ * details with « Rejoindre » for a visio, edits of one occurrence or the series, and the notices of changes
+ * that the server refused because someone changed the same event (« Réappliquer ma modification »).
+ * Keyboard: J / S / M switch the view, ← → move, T goes to today, N opens a new event.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarEventSummary } from '../../../src/api/contract';
-import { useApiQuery } from '../api/react';
-import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
+import type { CalendarEventDetails, CalendarOccurrence } from '../../../src/api/contract';
+import { ApiCallError } from '../api/client';
+import { useApiQuery, useClient } from '../api/react';
+import { Busy, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
-import { formatClockTime, formatLongDate, formatShortDate, weekRange } from '../lib/format';
+import { addDays, dayMonth, longDay, monthTitle, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
+import { EventDetailsDialog, EventEditor, type EditorTarget } from './agenda/EventDialogs';
+import { MonthGrid, TimeGrid } from './agenda/Grids';
+import './agenda/agenda.css';
 
-export function AgendaView() {
+const MODE_KEYS: Record<AgendaMode, string> = { jour: 'J', semaine: 'S', mois: 'M' };
+
+export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): void }) {
   const { t } = useTranslation();
-  const [offset, setOffset] = useState(0);
-  const range = useMemo(() => {
-    const base = new Date();
-    base.setDate(base.getDate() + offset * 7);
-    return weekRange(base);
-  }, [offset]);
-  const events = useApiQuery('calendar.list', { from: range.from.toISOString(), to: range.to.toISOString() }, { refreshOn: ['accounts.changed'], refreshAfterSync: true });
-  const days = groupByDay(events.data ?? []);
+  const client = useClient();
+  const [mode, setMode] = useState<AgendaMode>('semaine');
+  const [anchor, setAnchor] = useState(todayKey());
+  const [editor, setEditor] = useState<EditorTarget | null>(null);
+  const [details, setDetails] = useState<CalendarEventDetails | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const days = useMemo(() => visibleDays(mode, anchor), [mode, anchor]);
+  const range = { from: days[0]!, to: addDays(days[days.length - 1]!, 1) };
+  const occurrences = useApiQuery('calendar.occurrences', range, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
+  const calendars = useApiQuery('calendar.calendars', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
+  const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
+  const calendarConflicts = (conflicts.data ?? []).filter((c) => c.kind === 'calendar');
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), 6000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const title =
+    mode === 'jour'
+      ? longDay(anchor)
+      : mode === 'semaine'
+        ? t('agenda.weekRange', { from: dayMonth(days[0]!), to: dayMonth(days[6]!), year: days[6]!.slice(0, 4) })
+        : monthTitle(anchor);
+
+  const openOccurrence = async (o: CalendarOccurrence) => {
+    setProblem(null);
+    try {
+      setDetails(await client.call('calendar.event', { uid: o.uid, recurrenceId: o.recurrenceId }));
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  };
+
+  const newEvent = (day: string = anchor, minutes: number | null = 9 * 60) => {
+    if (!calendars.data?.length) {
+      setProblem(t('agenda.noCalendar'));
+      return;
+    }
+    setEditor({ day, minutes });
+  };
+
+  const resolve = async (id: number, action: 'reapply' | 'dismiss') => {
+    try {
+      await client.call('dav.resolveConflict', { id, action });
+      conflicts.reload();
+      occurrences.reload();
+      setNotice(action === 'reapply' ? t('agenda.conflict.reapplied') : t('agenda.conflict.dismissed'));
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  };
+
+  const onKeyDown = (event: globalThis.KeyboardEvent) => {
+    const target = event.target as HTMLElement;
+    if (editor || details || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (target.closest('dialog, nav')) return;
+    if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
+    const key = event.key.toLowerCase();
+    const actions: Record<string, () => void> = {
+      j: () => setMode('jour'),
+      s: () => setMode('semaine'),
+      m: () => setMode('mois'),
+      t: () => setAnchor(todayKey()),
+      n: () => newEvent(),
+      arrowleft: () => setAnchor(step(mode, anchor, -1)),
+      arrowright: () => setAnchor(step(mode, anchor, 1)),
+      pageup: () => setAnchor(step(mode, anchor, -1)),
+      pagedown: () => setAnchor(step(mode, anchor, 1)),
+    };
+    const action = actions[key];
+    if (action) {
+      event.preventDefault();
+      action();
+    }
+  };
+
+  // Shortcuts work wherever the focus is in the page (the grid, the heading, the page itself), not in fields.
+  const keyHandler = useRef(onKeyDown);
+  keyHandler.current = onKeyDown;
+  useEffect(() => {
+    const listener = (event: globalThis.KeyboardEvent) => keyHandler.current(event);
+    document.addEventListener('keydown', listener);
+    return () => document.removeEventListener('keydown', listener);
+  }, []);
+
+  const list = occurrences.data ?? [];
 
   return (
-    <section className="view" aria-labelledby="agenda-title">
+    <section className="view agenda-view" aria-labelledby="agenda-title">
       <PageHeader id="agenda-title" title={t('agenda.title')}>
+        <button type="button" className="button button-primary" onClick={() => newEvent()} data-testid="new-event" aria-keyshortcuts="N">
+          {t('agenda.newEvent')}
+        </button>
         <SyncButton only="calendar" />
       </PageHeader>
-      <div className="toolbar" role="group" aria-label={t('agenda.weekNavigation')}>
-        <button type="button" className="button" onClick={() => setOffset(offset - 1)}>
-          {t('agenda.previousWeek')}
-        </button>
-        <button type="button" className="button" onClick={() => setOffset(0)} disabled={offset === 0}>
-          {t('agenda.thisWeek')}
-        </button>
-        <button type="button" className="button" onClick={() => setOffset(offset + 1)}>
-          {t('agenda.nextWeek')}
-        </button>
-        <h2 className="toolbar-title">{t('agenda.weekOf', { date: formatLongDate(range.from) })}</h2>
+      <div className="toolbar agenda-toolbar">
+        <div className="agenda-nav" role="group" aria-label={t('agenda.navigation')}>
+          <button type="button" className="button" onClick={() => setAnchor(step(mode, anchor, -1))} aria-label={mode === 'jour' ? t('agenda.previousDay') : mode === 'semaine' ? t('agenda.previousWeek') : t('agenda.previousMonth')} aria-keyshortcuts="ArrowLeft">
+            <Chevron direction="left" />
+          </button>
+          <button type="button" className="button" onClick={() => setAnchor(todayKey())} aria-keyshortcuts="T">
+            {t('agenda.today')}
+          </button>
+          <button type="button" className="button" onClick={() => setAnchor(step(mode, anchor, 1))} aria-label={mode === 'jour' ? t('agenda.nextDay') : mode === 'semaine' ? t('agenda.nextWeek') : t('agenda.nextMonth')} aria-keyshortcuts="ArrowRight">
+            <Chevron direction="right" />
+          </button>
+        </div>
+        <h2 className="toolbar-title agenda-title" aria-live="polite" data-testid="agenda-period">
+          {title}
+        </h2>
+        <div className="agenda-modes" role="group" aria-label={t('agenda.modes')}>
+          {(['jour', 'semaine', 'mois'] as const).map((m) => (
+            <button key={m} type="button" className={`button${mode === m ? ' is-active' : ''}`} aria-pressed={mode === m} onClick={() => setMode(m)} aria-keyshortcuts={MODE_KEYS[m]} data-testid={`mode-${m}`}>
+              {m === 'jour' ? t('agenda.modeDay') : m === 'semaine' ? t('agenda.modeWeek') : t('agenda.modeMonth')}
+            </button>
+          ))}
+        </div>
       </div>
-      {events.error ? <ErrorAlert message={events.error.message} /> : null}
-      {events.loading && !events.data ? <Busy text={t('agenda.loading')} /> : null}
-      {events.data && events.data.length === 0 ? (
-        <EmptyState title={offset === 0 ? t('agenda.emptyThisWeek') : t('agenda.emptyWeek')} text={t('agenda.emptyText')} />
-      ) : null}
-      {days.map((day) => (
-        <section key={day.key} className="day" aria-labelledby={`day-${day.key}`}>
-          <h3 id={`day-${day.key}`}>{formatLongDate(day.date)}</h3>
-          <ul className="event-list">
-            {day.events.map((event) => (
-              <li key={`${event.uid}:${event.recurrenceId ?? ''}`} className="event" data-testid="event">
-                <span className="event-time">
-                  {event.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: formatClockTime(event.start), end: formatClockTime(event.end) })}
-                </span>
-                <span className="event-summary">{event.summary || t('agenda.noTitle')}</span>
-                <span className="muted event-calendar">{event.calendar}</span>
-              </li>
-            ))}
-          </ul>
-        </section>
+      <p className="hint agenda-keys">{t('agenda.keyboardHint')}</p>
+      {calendarConflicts.map((c) => (
+        <div key={c.id} className="alert agenda-conflict" role="alert" data-testid="agenda-conflict">
+          <div>
+            <p>{c.message}</p>
+            <div className="form-actions">
+              <button type="button" className="button button-primary" onClick={() => void resolve(c.id, 'reapply')}>
+                {c.action === 'put' ? t('agenda.conflict.reapply') : t('agenda.conflict.deleteAgain')}
+              </button>
+              <button type="button" className="button" onClick={() => void resolve(c.id, 'dismiss')}>
+                {t('agenda.conflict.keepServer')}
+              </button>
+            </div>
+          </div>
+        </div>
       ))}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {problem ? <ErrorAlert message={problem} /> : null}
+      {occurrences.error ? <ErrorAlert message={occurrences.error.message} /> : null}
+      {occurrences.loading && !occurrences.data ? <Busy text={t('agenda.loading')} /> : null}
+      {mode === 'mois' ? (
+        <MonthGrid
+          days={days}
+          month={anchor.slice(0, 7)}
+          occurrences={list}
+          onOpen={(o) => void openOccurrence(o)}
+          onCreateAt={(d) => newEvent(d, 9 * 60)}
+          onShowDay={(d) => {
+            setAnchor(d);
+            setMode('jour');
+          }}
+        />
+      ) : (
+        <TimeGrid days={days} occurrences={list} onOpen={(o) => void openOccurrence(o)} onCreateAt={(d, minutes) => newEvent(d, minutes)} />
+      )}
+      {occurrences.data && list.length === 0 ? <p className="muted agenda-empty">{mode === 'jour' ? t('agenda.emptyDay') : mode === 'semaine' ? t('agenda.emptyWeek') : t('agenda.emptyMonth')}</p> : null}
+      {editor ? (
+        <EventEditor
+          target={editor}
+          calendars={calendars.data ?? []}
+          onClose={() => setEditor(null)}
+          onSaved={(message) => {
+            setEditor(null);
+            setNotice(message);
+            occurrences.reload();
+          }}
+        />
+      ) : null}
+      {details ? (
+        <EventDetailsDialog
+          details={details}
+          onClose={() => setDetails(null)}
+          onEdit={() => {
+            setEditor({ details });
+            setDetails(null);
+          }}
+          onDeleted={(message) => {
+            setDetails(null);
+            setNotice(message);
+            occurrences.reload();
+          }}
+          onJoin={(link) => {
+            setDetails(null);
+            onJoinMeeting?.(link);
+          }}
+        />
+      ) : null}
     </section>
   );
 }
 
-function groupByDay(events: CalendarEventSummary[]): { key: string; date: Date; events: CalendarEventSummary[] }[] {
-  const days = new Map<string, { key: string; date: Date; events: CalendarEventSummary[] }>();
-  const sorted = [...events].sort((a, b) => a.start.localeCompare(b.start));
-  for (const event of sorted) {
-    const date = new Date(event.start);
-    const key = formatShortDate(date).split('/').reverse().join('-');
-    if (!days.has(key)) days.set(key, { key, date, events: [] });
-    days.get(key)!.events.push(event);
-  }
-  return [...days.values()];
+function Chevron({ direction }: { direction: 'left' | 'right' }) {
+  return (
+    <svg className="agenda-chevron" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
+      <path d={direction === 'left' ? 'M15 5l-7 7 7 7' : 'M9 5l7 7-7 7'} fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  );
 }

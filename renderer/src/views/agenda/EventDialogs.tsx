@@ -1,0 +1,496 @@
+/** « Nouvel événement » / « Modifier l’événement » and the details of an event (with « Rejoindre » for a visio). */
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, RecurrenceScope } from '../../../../src/api/contract';
+import { ApiCallError } from '../../api/client';
+import { useApiQuery, useClient } from '../../api/react';
+import { ErrorAlert } from '../../components/common';
+import { addDays, longDay, weekdayIndex, weekdayName } from './dates';
+
+const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
+const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
+
+function useModal(onClose: () => void) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return { ref, onClose };
+}
+
+/** Repetition choices for an event starting on `day`, as in Outlook: value = RRULE. */
+function repetitionOptions(t: (k: string, o?: Record<string, unknown>) => string, day: string, current: string | null): { value: string; label: string }[] {
+  const code = DAY_CODES[weekdayIndex(day)]!;
+  const dom = Number(day.slice(8, 10));
+  const nth = Math.ceil(dom / 7);
+  const isLast = Number(addDays(day, 7).slice(8, 10)) < dom;
+  const weekday = weekdayName(day);
+  const options = [
+    { value: '', label: t('agenda.editor.repeatNone') },
+    { value: 'FREQ=DAILY', label: t('agenda.editor.repeatDaily') },
+    { value: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', label: t('agenda.editor.repeatWorkdays') },
+    { value: `FREQ=WEEKLY;BYDAY=${code}`, label: t('agenda.editor.repeatWeekly', { weekday }) },
+    { value: `FREQ=MONTHLY;BYDAY=${nth <= 4 ? nth : -1}${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: ordinal(t, nth), weekday }) },
+    ...(isLast && nth <= 4 ? [{ value: `FREQ=MONTHLY;BYDAY=-1${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: t('agenda.editor.ordinalLast'), weekday }) }] : []),
+    { value: `FREQ=MONTHLY;BYMONTHDAY=${dom}`, label: t('agenda.editor.repeatMonthlyDay', { day: dom }) },
+    { value: 'FREQ=YEARLY', label: t('agenda.editor.repeatYearly') },
+  ];
+  if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: t('agenda.editor.repeatCustom') });
+  return options;
+}
+
+function ordinal(t: (k: string) => string, nth: number): string {
+  if (nth === 1) return t('agenda.editor.ordinal1');
+  if (nth === 2) return t('agenda.editor.ordinal2');
+  if (nth === 3) return t('agenda.editor.ordinal3');
+  if (nth === 4) return t('agenda.editor.ordinal4');
+  return t('agenda.editor.ordinalLast');
+}
+
+function reminderLabel(t: (k: string, o?: Record<string, unknown>) => string, minutes: number | null): string {
+  if (minutes === null) return t('agenda.editor.reminderNone');
+  if (minutes === 0) return t('agenda.editor.reminderAtStart');
+  if (minutes % 1440 === 0) return t('agenda.editor.reminderDays', { count: minutes / 1440 });
+  if (minutes % 60 === 0) return t('agenda.editor.reminderHours', { count: minutes / 60 });
+  return t('agenda.editor.reminderMinutes', { count: minutes });
+}
+
+/** 'YYYY-MM-DD' → « 14/12/2026 ». */
+const frDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
+
+/** « 14/12/2026 » (or 14/12/26, 14.12.2026) → 'YYYY-MM-DD', null when it is not a real date. */
+function isoDate(text: string): string | null {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  const check = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[1])));
+  if (check.getUTCDate() !== Number(m[1]) || check.getUTCMonth() !== Number(m[2]) - 1) return null;
+  return `${year}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
+}
+
+const isTime = (text: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(text.trim());
+
+export interface EditorTarget {
+  /** Editing an existing event (its details, for the occurrence or the series). */
+  details?: CalendarEventDetails;
+  /** For a new event: the day and start minute clicked. */
+  day?: string;
+  minutes?: number | null;
+  recurring?: boolean;
+}
+
+export function EventEditor({ target, calendars, onClose, onSaved }: { target: EditorTarget; calendars: CalendarInfo[]; onClose(): void; onSaved(message: string): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { ref } = useModal(onClose);
+  const contacts = useApiQuery('contacts.list', {});
+  const d = target.details;
+  const startDay = d ? d.start.slice(0, 10) : (target.day ?? '');
+  const startMin = target.minutes ?? 9 * 60;
+  const hhmm = (m: number) => `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  const [summary, setSummary] = useState(d?.summary ?? '');
+  // Dates and hours are typed in French form (JJ/MM/AAAA, HH:MM, 24 h): native pickers follow the system's language.
+  const [dateText, setDateText] = useState(frDate(startDay));
+  const [endDateText, setEndDateText] = useState(frDate(d ? (d.allDay ? addDays(d.end.slice(0, 10), -1) : d.end.slice(0, 10)) : startDay));
+  const date = isoDate(dateText) ?? '';
+  const endDate = isoDate(endDateText) ?? '';
+  const [startTime, setStartTime] = useState(d && !d.allDay ? d.start.slice(11, 16) : hhmm(startMin));
+  const [endTime, setEndTime] = useState(d && !d.allDay ? d.end.slice(11, 16) : hhmm(Math.min(startMin + 60, 23 * 60 + 59)));
+  const [allDay, setAllDay] = useState(d?.allDay ?? target.minutes === null);
+  const [location, setLocation] = useState(d?.location ?? '');
+  const [description, setDescription] = useState(d?.description ?? '');
+  const [attendees, setAttendees] = useState<string[]>(d?.attendees ?? []);
+  const [attendeeText, setAttendeeText] = useState('');
+  const [rrule, setRrule] = useState(d?.rrule ?? '');
+  const [reminder, setReminder] = useState<number | null>(d ? (d.reminderMinutes ?? null) : 15);
+  const [meetingUrl, setMeetingUrl] = useState<string | null>(d?.meetingUrl ?? null);
+  const [calendarHref, setCalendarHref] = useState(d?.calendarHref ?? calendars[0]?.href ?? '');
+  const [scope, setScope] = useState<RecurrenceScope>(d?.recurrenceId ? 'occurrence' : 'series');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [titleMissing, setTitleMissing] = useState(false);
+  const ids = { title: useId(), list: useId(), attendees: useId(), error: useId() };
+  const onlyOccurrence = !!d?.recurrenceId && scope === 'occurrence';
+
+  const addAttendee = (raw: string) => {
+    const m = /<([^>]+)>/.exec(raw);
+    const email = (m ? m[1]! : raw).trim();
+    if (!email) return true;
+    if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) {
+      setError(t('agenda.editor.badAttendee', { value: email }));
+      return false;
+    }
+    if (!attendees.some((a) => a.toLowerCase() === email.toLowerCase())) setAttendees([...attendees, email]);
+    setAttendeeText('');
+    setError(null);
+    return true;
+  };
+
+  const addVisio = async () => {
+    try {
+      const { url } = await client.call('calendar.newMeetingLink', {});
+      setMeetingUrl(url);
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!summary.trim()) {
+      setTitleMissing(true);
+      return;
+    }
+    if (!date || !endDate || (!allDay && (!isTime(startTime) || !isTime(endTime)))) {
+      setError(t('agenda.editor.badDateOrTime'));
+      return;
+    }
+    if (attendeeText.trim() && !addAttendee(attendeeText)) return;
+    const pendingAttendee = attendeeText.trim() ? [attendeeText.trim()] : [];
+    const input: CalendarEventInput = {
+      summary: summary.trim(),
+      start: allDay ? date : `${date}T${startTime.trim()}`,
+      end: allDay ? addDays(endDate < date ? date : endDate, 1) : `${endDate < date ? date : endDate}T${endTime.trim()}`,
+      allDay,
+      location,
+      description,
+      attendees: [...attendees, ...pendingAttendee.filter((p) => !attendees.includes(p))],
+      rrule: onlyOccurrence ? null : rrule || null,
+      reminderMinutes: reminder,
+      meetingUrl,
+    };
+    if (!allDay && input.end <= input.start) {
+      setError(t('agenda.editor.endBeforeStart'));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      if (d?.recurrenceId && scope === 'series') {
+        // « Tous les événements » from one occurrence: the series keeps its first day, takes the new hours.
+        const series = await client.call('calendar.event', { uid: d.uid });
+        const first = series.start.slice(0, 10);
+        const span = Math.round((Date.parse(input.end.slice(0, 10)) - Date.parse(input.start.slice(0, 10))) / 86_400_000);
+        const seriesInput = { ...input, rrule: rrule || null, start: allDay ? first : `${first}T${startTime}`, end: allDay ? addDays(first, span) : `${addDays(first, span)}T${endTime}` };
+        await client.call('calendar.updateEvent', { uid: d.uid, event: seriesInput, scope: 'series' });
+        onSaved(t('agenda.editor.updated'));
+      } else if (d) {
+        await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: d.recurrenceId ? 'occurrence' : 'series', recurrenceId: d.recurrenceId });
+        onSaved(t('agenda.editor.updated'));
+      } else {
+        const cal = calendars.find((c) => c.href === calendarHref);
+        await client.call('calendar.createEvent', { event: input, calendarHref, accountId: cal?.accountId });
+        onSaved(t('agenda.editor.created'));
+      }
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      setBusy(false);
+    }
+  };
+
+  const onAttendeeKey = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (event.key === 'Enter' || event.key === ',' || event.key === ';') {
+      event.preventDefault();
+      addAttendee(attendeeText);
+    }
+  };
+
+  const options = repetitionOptions(t, date || startDay, d?.rrule ?? null);
+  const suggestions = (contacts.data ?? []).flatMap((c) => c.emails.map((e) => ({ value: `${c.fn} <${e}>`, key: `${c.uid}${e}` })));
+
+  return (
+    <dialog ref={ref} className="dialog agenda-editor" aria-labelledby={ids.title} onClose={onClose} data-testid="event-editor">
+      <h2 id={ids.title}>{d ? t('agenda.editor.editTitle') : t('agenda.editor.newTitle')}</h2>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <div className="agenda-editor-fields">
+          <div className="field">
+            <label htmlFor="ev-summary">{t('agenda.editor.summary')}</label>
+            <input
+              id="ev-summary"
+              type="text"
+              value={summary}
+              autoFocus
+              aria-invalid={titleMissing}
+              aria-describedby={titleMissing ? ids.error : undefined}
+              onChange={(e) => {
+                setSummary(e.target.value);
+                setTitleMissing(false);
+              }}
+            />
+            {titleMissing ? (
+              <span className="field-error" id={ids.error}>
+                {t('agenda.editor.summaryRequired')}
+              </span>
+            ) : null}
+          </div>
+          {d?.recurrenceId ? (
+            <fieldset className="fieldset agenda-scope">
+              <legend>{t('agenda.editor.scopeLegend')}</legend>
+              <label>
+                <input type="radio" name="scope" checked={scope === 'occurrence'} onChange={() => setScope('occurrence')} /> {t('agenda.editor.scopeOccurrence')}
+              </label>
+              <label>
+                <input type="radio" name="scope" checked={scope === 'series'} onChange={() => setScope('series')} /> {t('agenda.editor.scopeSeries')}
+              </label>
+            </fieldset>
+          ) : null}
+          <div className="agenda-editor-when">
+            <div className="field">
+              <label htmlFor="ev-date">{t('agenda.editor.startDate')}</label>
+              <input
+                id="ev-date"
+                type="text"
+                inputMode="numeric"
+                placeholder={t('agenda.editor.datePlaceholder')}
+                value={dateText}
+                aria-invalid={!date}
+                onChange={(e) => {
+                  const next = e.target.value;
+                  const nextIso = isoDate(next);
+                  if (nextIso && (endDateText === dateText || !endDate || endDate < nextIso)) setEndDateText(next);
+                  setDateText(next);
+                }}
+                required
+              />
+            </div>
+            {!allDay ? (
+              <div className="field">
+                <label htmlFor="ev-start">{t('agenda.editor.startTime')}</label>
+                <input id="ev-start" type="text" inputMode="numeric" placeholder={t('agenda.editor.timePlaceholder')} value={startTime} aria-invalid={!isTime(startTime)} onChange={(e) => setStartTime(e.target.value)} required />
+              </div>
+            ) : null}
+            <div className="field">
+              <label htmlFor="ev-end-date">{t('agenda.editor.endDate')}</label>
+              <input id="ev-end-date" type="text" inputMode="numeric" placeholder={t('agenda.editor.datePlaceholder')} value={endDateText} aria-invalid={!endDate} onChange={(e) => setEndDateText(e.target.value)} required />
+            </div>
+            {!allDay ? (
+              <div className="field">
+                <label htmlFor="ev-end">{t('agenda.editor.endTime')}</label>
+                <input id="ev-end" type="text" inputMode="numeric" placeholder={t('agenda.editor.timePlaceholder')} value={endTime} aria-invalid={!isTime(endTime)} onChange={(e) => setEndTime(e.target.value)} required />
+              </div>
+            ) : null}
+          </div>
+          <label className="agenda-checkbox">
+            <input type="checkbox" checked={allDay} onChange={(e) => setAllDay(e.target.checked)} /> {t('agenda.editor.allDay')}
+          </label>
+          <div className="field">
+            <label htmlFor="ev-location">{t('agenda.editor.location')}</label>
+            <input id="ev-location" type="text" value={location} onChange={(e) => setLocation(e.target.value)} />
+          </div>
+          <div className="agenda-visio">
+            {meetingUrl ? (
+              <>
+                <span className="agenda-visio-link" data-testid="editor-meeting-link">
+                  {t('agenda.editor.visioAdded')} <code>{meetingUrl}</code>
+                </span>
+                <button type="button" className="button button-quiet" onClick={() => setMeetingUrl(null)}>
+                  {t('agenda.editor.removeVisio')}
+                </button>
+              </>
+            ) : (
+              <button type="button" className="button" onClick={() => void addVisio()} data-testid="add-visio">
+                {t('agenda.editor.addVisio')}
+              </button>
+            )}
+          </div>
+          <div className="field">
+            <label htmlFor={ids.attendees}>{t('agenda.editor.attendees')}</label>
+            {attendees.length ? (
+              <ul className="agenda-chips" aria-label={t('agenda.editor.attendeeList')}>
+                {attendees.map((a) => (
+                  <li key={a} className="agenda-chip">
+                    <span>{a}</span>
+                    <button type="button" className="agenda-chip-remove" aria-label={t('agenda.editor.removeAttendee', { email: a })} onClick={() => setAttendees(attendees.filter((x) => x !== a))}>
+                      ×
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            <input
+              id={ids.attendees}
+              type="text"
+              list={ids.list}
+              value={attendeeText}
+              placeholder={t('agenda.editor.attendeesPlaceholder')}
+              onChange={(e) => {
+                const v = e.target.value;
+                // A suggestion picked from the list comes whole: add it at once.
+                if (suggestions.some((s) => s.value === v)) addAttendee(v);
+                else setAttendeeText(v);
+              }}
+              onKeyDown={onAttendeeKey}
+            />
+            <datalist id={ids.list}>
+              {suggestions.map((s) => (
+                <option key={s.key} value={s.value} />
+              ))}
+            </datalist>
+            <span className="hint">{t('agenda.editor.attendeesHint')}</span>
+          </div>
+          <div className="agenda-editor-row">
+            <div className="field">
+              <label htmlFor="ev-repeat">{t('agenda.editor.repeat')}</label>
+              <select id="ev-repeat" value={rrule} onChange={(e) => setRrule(e.target.value)} disabled={onlyOccurrence}>
+                {options.map((o) => (
+                  <option key={o.value} value={o.value}>
+                    {o.label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="ev-reminder">{t('agenda.editor.reminder')}</label>
+              <select id="ev-reminder" value={reminder === null ? '' : String(reminder)} onChange={(e) => setReminder(e.target.value === '' ? null : Number(e.target.value))}>
+                {REMINDERS.map((m) => (
+                  <option key={String(m)} value={m === null ? '' : String(m)}>
+                    {reminderLabel(t, m)}
+                  </option>
+                ))}
+              </select>
+            </div>
+          </div>
+          {!d && calendars.length > 1 ? (
+            <div className="field">
+              <label htmlFor="ev-calendar">{t('agenda.editor.calendar')}</label>
+              <select id="ev-calendar" value={calendarHref} onChange={(e) => setCalendarHref(e.target.value)}>
+                {calendars.map((c) => (
+                  <option key={`${c.accountId}${c.href}`} value={c.href}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <div className="field">
+            <label htmlFor="ev-description">{t('agenda.editor.description')}</label>
+            <textarea id="ev-description" rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
+          </div>
+        </div>
+        {error ? <ErrorAlert message={error} /> : null}
+        <div className="form-actions agenda-editor-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy} data-testid="save-event">
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
+
+function statusLabel(t: (k: string) => string, status: string): string {
+  if (status === 'ACCEPTED') return t('agenda.details.accepted');
+  if (status === 'TENTATIVE') return t('agenda.details.tentative');
+  if (status === 'DECLINED') return t('agenda.details.declined');
+  return t('agenda.details.needsAction');
+}
+
+export function EventDetailsDialog({
+  details,
+  onClose,
+  onEdit,
+  onDeleted,
+  onJoin,
+}: {
+  details: CalendarEventDetails;
+  onClose(): void;
+  onEdit(): void;
+  onDeleted(message: string): void;
+  onJoin(link: string): void;
+}) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const { ref } = useModal(onClose);
+  const titleId = useId();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const recurring = !!details.rrule || !!details.recurrenceId;
+
+  const when = (() => {
+    if (details.allDay) {
+      const last = addDays(details.end.slice(0, 10), -1);
+      return last > details.start ? t('agenda.details.allDayRange', { from: longDay(details.start), to: longDay(last) }) : t('agenda.details.allDayOn', { day: longDay(details.start) });
+    }
+    const sDay = details.start.slice(0, 10);
+    const eDay = details.end.slice(0, 10);
+    if (sDay === eDay) return t('agenda.details.sameDay', { day: longDay(sDay), start: details.start.slice(11, 16), end: details.end.slice(11, 16) });
+    return t('agenda.details.range', { from: longDay(sDay), start: details.start.slice(11, 16), to: longDay(eDay), end: details.end.slice(11, 16) });
+  })();
+
+  const remove = async (scope: RecurrenceScope) => {
+    setBusy(true);
+    try {
+      await client.call('calendar.deleteEvent', { uid: details.uid, scope, recurrenceId: details.recurrenceId });
+      onDeleted(scope === 'occurrence' ? t('agenda.details.deletedOccurrence') : t('agenda.details.deleted'));
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog ref={ref} className="dialog agenda-details" aria-labelledby={titleId} onClose={onClose} data-testid="event-details">
+      <h2 id={titleId}>{details.summary || t('agenda.noTitle')}</h2>
+      <p className="agenda-details-when">{when}</p>
+      {recurring ? <p className="muted">{details.recurrenceId ? t('agenda.details.partOfSeries') : t('agenda.details.series')}</p> : null}
+      {details.location ? (
+        <p>
+          <strong>{t('agenda.details.location')}</strong> {details.location}
+        </p>
+      ) : null}
+      {details.meetingUrl ? (
+        <div className="agenda-details-visio">
+          <button type="button" className="button button-primary" onClick={() => onJoin(details.meetingUrl!)} data-testid="join-meeting">
+            {t('agenda.details.join')}
+          </button>
+          <code className="muted">{details.meetingUrl}</code>
+        </div>
+      ) : null}
+      {details.attendeeStatus.length ? (
+        <div>
+          <strong>{t('agenda.details.attendees')}</strong>
+          <ul className="agenda-details-attendees">
+            {details.attendeeStatus.map((a) => (
+              <li key={a.email}>
+                {a.name ? `${a.name} (${a.email})` : a.email} — {statusLabel(t, a.status)}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {details.description ? <p className="agenda-details-description">{details.description}</p> : null}
+      <p className="muted">
+        {t('agenda.details.calendar', { name: details.calendar })}
+        {details.pending ? ` — ${t('agenda.pending')}` : ''}
+      </p>
+      {error ? <ErrorAlert message={error} /> : null}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onEdit} disabled={busy} data-testid="edit-event">
+          {t('agenda.details.edit')}
+        </button>
+        {recurring && details.recurrenceId ? (
+          <>
+            <button type="button" className="button button-danger" onClick={() => void remove('occurrence')} disabled={busy} data-testid="delete-occurrence">
+              {t('agenda.details.deleteOccurrence')}
+            </button>
+            <button type="button" className="button button-danger" onClick={() => void remove('series')} disabled={busy}>
+              {t('agenda.details.deleteSeries')}
+            </button>
+          </>
+        ) : (
+          <button type="button" className="button button-danger" onClick={() => void remove('series')} disabled={busy} data-testid="delete-event">
+            {t('agenda.details.delete')}
+          </button>
+        )}
+        <button type="button" className="button button-quiet" onClick={onClose} autoFocus>
+          {t('common.close')}
+        </button>
+      </div>
+    </dialog>
+  );
+}

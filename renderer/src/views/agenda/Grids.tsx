@@ -1,0 +1,224 @@
+/** The Agenda grids: day and week as a time grid (hours down, days across), month as weeks of days. */
+import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { CalendarOccurrence } from '../../../../src/api/contract';
+import { coveredDays, dayNumber, longDay, parisParts, shortDay, todayKey, weekdayName } from './dates';
+
+export const HOUR_PX = 44;
+
+const keyOf = (o: CalendarOccurrence) => `${o.uid}|${o.recurrenceId ?? ''}`;
+
+interface GridProps {
+  days: string[];
+  occurrences: CalendarOccurrence[];
+  onOpen(occurrence: CalendarOccurrence): void;
+  onCreateAt(day: string, minutes: number | null): void;
+}
+
+function EventChip({ occurrence, onOpen, compact, tall }: { occurrence: CalendarOccurrence; onOpen(o: CalendarOccurrence): void; compact?: boolean; tall?: boolean }) {
+  const { t } = useTranslation();
+  const time = occurrence.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: parisParts(occurrence.start).time, end: parisParts(occurrence.end).time });
+  const title = occurrence.summary || t('agenda.noTitle');
+  const label = [title, time, occurrence.location, occurrence.meetingUrl ? t('agenda.hasVisio') : '', occurrence.pending ? t('agenda.pending') : ''].filter(Boolean).join(', ');
+  return (
+    <button
+      type="button"
+      className={`agenda-event${occurrence.pending ? ' is-pending' : ''}${compact ? ' is-compact' : ''}`}
+      data-testid="agenda-event"
+      data-uid={occurrence.uid}
+      aria-label={label}
+      onClick={(e) => {
+        e.stopPropagation();
+        onOpen(occurrence);
+      }}
+    >
+      {!occurrence.allDay && compact ? <span className="agenda-event-time">{parisParts(occurrence.start).time}</span> : null}
+      <span className="agenda-event-title">{title}</span>
+      {!occurrence.allDay && !compact ? (
+        <span className="agenda-event-line">
+          <span className="agenda-event-time">{time}</span>
+          {occurrence.meetingUrl ? <span className="agenda-event-badge">{t('agenda.visioBadge')}</span> : null}
+        </span>
+      ) : null}
+      {occurrence.location && !compact && tall ? <span className="agenda-event-place">{occurrence.location}</span> : null}
+    </button>
+  );
+}
+
+/** Lanes for overlapping timed events of one day: each gets its lane and the lane count of its cluster. */
+function layout(events: { o: CalendarOccurrence; top: number; bottom: number }[]): Map<string, { lane: number; lanes: number }> {
+  const out = new Map<string, { lane: number; lanes: number }>();
+  const sorted = [...events].sort((a, b) => a.top - b.top || b.bottom - a.bottom);
+  let cluster: typeof sorted = [];
+  let clusterEnd = -1;
+  let laneEnds: number[] = [];
+  const flush = () => {
+    for (const e of cluster) out.get(keyOf(e.o))!.lanes = laneEnds.length;
+    cluster = [];
+    laneEnds = [];
+  };
+  for (const e of sorted) {
+    if (e.top >= clusterEnd) {
+      flush();
+      clusterEnd = -1;
+    }
+    let lane = laneEnds.findIndex((end) => end <= e.top);
+    if (lane < 0) {
+      lane = laneEnds.length;
+      laneEnds.push(e.bottom);
+    } else laneEnds[lane] = e.bottom;
+    out.set(keyOf(e.o), { lane, lanes: 1 });
+    cluster.push(e);
+    clusterEnd = Math.max(clusterEnd, e.bottom);
+  }
+  flush();
+  return out;
+}
+
+export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
+  const { t } = useTranslation();
+  const scroller = useRef<HTMLDivElement>(null);
+  const today = todayKey();
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 7 * HOUR_PX - 10;
+  }, []);
+
+  const allDay = new Map<string, CalendarOccurrence[]>();
+  const timed = new Map<string, { o: CalendarOccurrence; top: number; bottom: number }[]>();
+  for (const o of occurrences) {
+    const covered = coveredDays(o.start, o.end, o.allDay);
+    if (o.allDay || covered.length > 1) {
+      for (const d of covered) if (days.includes(d)) allDay.set(d, [...(allDay.get(d) ?? []), o]);
+      continue;
+    }
+    const s = parisParts(o.start);
+    const e = parisParts(o.end);
+    if (!days.includes(s.day)) continue;
+    const bottom = e.day === s.day ? Math.max(e.minutes, s.minutes + 20) : 24 * 60;
+    timed.set(s.day, [...(timed.get(s.day) ?? []), { o, top: s.minutes, bottom }]);
+  }
+  const hasAllDay = [...allDay.values()].some((l) => l.length > 0);
+
+  const clickSlot = (day: string) => (event: MouseEvent<HTMLDivElement>) => {
+    const rect = event.currentTarget.getBoundingClientRect();
+    const minutes = Math.floor(((event.clientY - rect.top) / HOUR_PX) * 2) * 30;
+    onCreateAt(day, Math.max(0, Math.min(23 * 60 + 30, minutes)));
+  };
+
+  return (
+    <div className={`agenda-timegrid days-${days.length}`} data-testid="agenda-timegrid">
+      <div className="agenda-tg-head" role="row">
+        <span className="agenda-tg-corner" />
+        {days.map((d) => (
+          <span key={d} className={`agenda-tg-day${d === today ? ' is-today' : ''}`} role="columnheader" aria-label={longDay(d)}>
+            {days.length === 1 ? longDay(d) : shortDay(d)}
+          </span>
+        ))}
+      </div>
+      {hasAllDay ? (
+        <div className="agenda-tg-allday">
+          <span className="agenda-tg-corner muted">{t('agenda.allDayShort')}</span>
+          {days.map((d) => (
+            <div key={d} className="agenda-tg-allday-cell">
+              {(allDay.get(d) ?? []).map((o) => (
+                <EventChip key={keyOf(o)} occurrence={o} onOpen={onOpen} compact />
+              ))}
+            </div>
+          ))}
+        </div>
+      ) : null}
+      <div className="agenda-tg-scroll" ref={scroller}>
+        <div className="agenda-tg-body">
+          <div className="agenda-tg-hours" aria-hidden="true">
+            {Array.from({ length: 24 }, (_, h) => (
+              <span key={h} className="agenda-tg-hour">
+                {h === 0 ? '' : `${String(h).padStart(2, '0')}:00`}
+              </span>
+            ))}
+          </div>
+          {days.map((d) => {
+            const list = timed.get(d) ?? [];
+            const lanes = layout(list);
+            return (
+              <div key={d} className={`agenda-tg-col${d === today ? ' is-today' : ''}`} onClick={clickSlot(d)} data-day={d} aria-label={t('agenda.dayColumn', { day: longDay(d) })} role="group">
+                {list.map(({ o, top, bottom }) => {
+                  const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
+                  return (
+                    <div
+                      key={keyOf(o)}
+                      className="agenda-tg-item"
+                      style={{ top: (top / 60) * HOUR_PX, height: Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20), left: `${(l.lane / l.lanes) * 100}%`, width: `${100 / l.lanes}%` }}
+                    >
+                      <EventChip occurrence={o} onOpen={onOpen} compact={bottom - top < 45} tall={bottom - top >= 90} />
+                    </div>
+                  );
+                })}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+const MAX_PER_DAY = 3;
+
+export function MonthGrid({ days, occurrences, onOpen, onCreateAt, month, onShowDay }: GridProps & { month: string; onShowDay(day: string): void }) {
+  const { t } = useTranslation();
+  const today = todayKey();
+  const byDay = new Map<string, CalendarOccurrence[]>();
+  for (const o of occurrences) for (const d of coveredDays(o.start, o.end, o.allDay)) byDay.set(d, [...(byDay.get(d) ?? []), o]);
+  const weeks: string[][] = [];
+  for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
+  const onKey = (day: string) => (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.target !== event.currentTarget) return;
+    if (event.key === 'Enter') onShowDay(day);
+  };
+  return (
+    <div className="agenda-month" role="grid" aria-label={t('agenda.monthGrid')} data-testid="agenda-month">
+      <div className="agenda-month-head" role="row">
+        {weeks[0]!.map((d) => (
+          <span key={d} role="columnheader">
+            {weekdayName(d)}
+          </span>
+        ))}
+      </div>
+      {weeks.map((week) => (
+        <div key={week[0]} className="agenda-month-week" role="row">
+          {week.map((d) => {
+            const list = byDay.get(d) ?? [];
+            return (
+              <div
+                key={d}
+                role="gridcell"
+                tabIndex={0}
+                aria-label={t('agenda.dayCell', { day: longDay(d), count: list.length })}
+                className={`agenda-month-day${d.slice(0, 7) !== month ? ' is-other' : ''}${d === today ? ' is-today' : ''}`}
+                onClick={() => onCreateAt(d, null)}
+                onKeyDown={onKey(d)}
+              >
+                <span className="agenda-month-num">{dayNumber(d)}</span>
+                {list.slice(0, MAX_PER_DAY).map((o) => (
+                  <EventChip key={keyOf(o)} occurrence={o} onOpen={onOpen} compact />
+                ))}
+                {list.length > MAX_PER_DAY ? (
+                  <button
+                    type="button"
+                    className="agenda-month-more"
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onShowDay(d);
+                    }}
+                  >
+                    {t('agenda.more', { count: list.length - MAX_PER_DAY })}
+                  </button>
+                ) : null}
+              </div>
+            );
+          })}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * Calendar arithmetic of the Agenda on day keys 'YYYY-MM-DD' of Europe/Paris (weeks start on Monday),
+ * and French labels with Intl fr-FR. Pure functions: the time zone is fixed, the current instant a parameter.
+ */
+import { DEFAULT_TIME_ZONE } from '../../lib/format';
+
+export type AgendaMode = 'jour' | 'semaine' | 'mois';
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+const partsFmt = new Intl.DateTimeFormat('fr-FR', {
+  timeZone: DEFAULT_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** Paris wall clock of an instant: day key and minutes since midnight. */
+export function parisParts(value: string | Date): { day: string; minutes: number; time: string } {
+  const p: Record<string, string> = {};
+  for (const part of partsFmt.formatToParts(value instanceof Date ? value : new Date(value))) p[part.type] = part.value;
+  const hour = Number(p.hour) % 24;
+  return { day: `${p.year}-${p.month}-${p.day}`, minutes: hour * 60 + Number(p.minute), time: `${pad(hour)}:${p.minute}` };
+}
+
+export const todayKey = (now: Date = new Date()) => parisParts(now).day;
+
+const toUtc = (key: string) => {
+  const [y, m, d] = key.split('-').map(Number);
+  return new Date(Date.UTC(y!, m! - 1, d!));
+};
+const fromUtc = (date: Date) => `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+
+export function addDays(key: string, n: number): string {
+  const d = toUtc(key);
+  d.setUTCDate(d.getUTCDate() + n);
+  return fromUtc(d);
+}
+
+export function addMonths(key: string, n: number): string {
+  const d = toUtc(key);
+  const day = d.getUTCDate();
+  d.setUTCDate(1);
+  d.setUTCMonth(d.getUTCMonth() + n);
+  const last = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  d.setUTCDate(Math.min(day, last));
+  return fromUtc(d);
+}
+
+/** 0 = Monday … 6 = Sunday. */
+export const weekdayIndex = (key: string) => (toUtc(key).getUTCDay() + 6) % 7;
+
+export const startOfWeek = (key: string) => addDays(key, -weekdayIndex(key));
+
+/** The days shown for a mode around the anchor day. */
+export function visibleDays(mode: AgendaMode, anchor: string): string[] {
+  if (mode === 'jour') return [anchor];
+  if (mode === 'semaine') {
+    const first = startOfWeek(anchor);
+    return Array.from({ length: 7 }, (_, i) => addDays(first, i));
+  }
+  const firstOfMonth = `${anchor.slice(0, 8)}01`;
+  const first = startOfWeek(firstOfMonth);
+  const days = Array.from({ length: 42 }, (_, i) => addDays(first, i));
+  // Drop a sixth week entirely in the next month.
+  return days[35]!.slice(0, 7) !== anchor.slice(0, 7) ? days.slice(0, 35) : days;
+}
+
+export function step(mode: AgendaMode, anchor: string, direction: 1 | -1): string {
+  if (mode === 'jour') return addDays(anchor, direction);
+  if (mode === 'semaine') return addDays(anchor, 7 * direction);
+  return addMonths(anchor, direction);
+}
+
+const noon = (key: string) => new Date(`${key}T12:00:00Z`);
+
+/** « lundi 30 novembre 2026 » */
+export const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(noon(key));
+/** « lun. 30 » */
+export const shortDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'short', day: 'numeric' }).format(noon(key));
+/** « lundi » */
+export const weekdayName = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long' }).format(noon(key));
+/** « novembre 2026 » */
+export const monthTitle = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(noon(key));
+/** « 30 nov. » */
+export const dayMonth = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(noon(key));
+export const dayNumber = (key: string) => String(Number(key.slice(8, 10)));
+
+/** The days an occurrence covers (all-day end exclusive; a timed event ending at 00:00 does not cover that day). */
+export function coveredDays(start: string, end: string, allDay: boolean): string[] {
+  const first = allDay ? start.slice(0, 10) : parisParts(start).day;
+  let last: string;
+  if (allDay) last = addDays(end.slice(0, 10), -1);
+  else {
+    const e = parisParts(end);
+    last = e.minutes === 0 && end !== start ? addDays(e.day, -1) : e.day;
+  }
+  if (last < first) last = first;
+  const out: string[] = [];
+  for (let d = first; d <= last && out.length < 366; d = addDays(d, 1)) out.push(d);
+  return out;
+}

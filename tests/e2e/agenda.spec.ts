@@ -1,0 +1,208 @@
+/**
+ * Agenda in the browser: a weekly event created in « Nouvel événement » (participant, visio, rappel) shows in
+ * the week grid and reaches Radicale; one occurrence moved (« Cet événement ») and one cancelled land on
+ * Radicale as RECURRENCE-ID and EXDATE (checked by a REPORT sent directly to Radicale, not through Ostal);
+ * « Rejoindre » opens Visio with the link. Screenshots of the day, week and month views and of the dialogs.
+ * agent5's calendar (unique titles).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import ICAL from 'ical.js';
+import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+let ostal: RunningOstal | undefined;
+test.afterEach(async () => {
+  await ostal?.stop();
+  ostal = undefined;
+});
+
+const stamp = `e2e${Date.now().toString(36)}`;
+const VISIO = 'https://visio.ostal.test';
+
+/** Every resource of agent5's « agenda » holding this UID, by a calendar-query REPORT sent to Radicale. */
+function radicaleReport(uid: string): Promise<string[]> {
+  const s = servers();
+  const user = s.users[4]!;
+  const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="UID"><C:text-match collation="i;octet">${uid}</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
+  const buf = Buffer.from(body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: 'localhost',
+        port: s.radicale.port,
+        method: 'REPORT',
+        path: `/${encodeURIComponent(user.username)}/agenda/`,
+        ca: fs.readFileSync(s.caCertPath, 'utf8'),
+        auth: `${user.username}:${user.password}`,
+        headers: { 'Content-Length': String(buf.length), 'Content-Type': 'application/xml', Depth: '1' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const out = [...text.matchAll(/<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/g)].map((m) =>
+            m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&amp;/g, '&'),
+          );
+          resolve(out);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+/** What Radicale holds for the event: the master's RRULE and EXDATEs, and each override's RECURRENCE-ID → DTSTART. */
+async function serverShape(uid: string): Promise<{ rrule: string; exdates: string[]; overrides: Record<string, string>; summary: string; conference: string | null } | null> {
+  const [raw] = await radicaleReport(uid);
+  if (!raw) return null;
+  const vevents = new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent');
+  const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+  const overrides: Record<string, string> = {};
+  for (const o of vevents.filter((v) => v.hasProperty('recurrence-id'))) overrides[String(o.getFirstPropertyValue('recurrence-id'))] = String(o.getFirstPropertyValue('dtstart'));
+  return {
+    rrule: String(master.getFirstPropertyValue('rrule') ?? ''),
+    exdates: master.getAllProperties('exdate').map((p) => String(p.getFirstValue())),
+    overrides,
+    summary: String(master.getFirstPropertyValue('summary')),
+    conference: (master.getFirstPropertyValue('conference') as string | null) ?? null,
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+function parisToday(): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+function addDays(key: string, n: number): string {
+  const d = new Date(`${key}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
+const weekday = (key: string) => (new Date(`${key}T12:00:00Z`).getUTCDay() + 6) % 7;
+
+async function pressOnGrid(page: Page, key: string): Promise<void> {
+  await page.getByTestId('agenda-period').click();
+  await page.keyboard.press(key);
+}
+
+test('agenda : un événement hebdomadaire créé dans la vue, une date déplacée et une annulée, exactement ainsi sur Radicale', async ({ page }) => {
+  const s = servers();
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, s.users[4]!);
+  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
+  expect(sync.status, sync.stderr).toBe(0);
+  const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-agenda-policy-')), 'policies.json');
+  fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: VISIO, locked: true } } }));
+  ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
+  await page.goto(ostal.url);
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+
+  // Monday two weeks ahead: the whole series is in the future.
+  const monday = addDays(parisToday(), 14 - weekday(parisToday()));
+  const title = `Réunion de service ${stamp}`;
+  await page.getByTestId('new-event').click();
+  const editor = page.getByTestId('event-editor');
+  await expect(editor).toBeVisible();
+  await editor.getByLabel('Titre').fill(title);
+  await editor.getByLabel('Date de début').fill(fr(monday));
+  await editor.getByLabel('Heure de début').fill('10:00');
+  await editor.getByLabel('Date de fin').fill(fr(monday));
+  await editor.getByLabel('Heure de fin').fill('11:00');
+  await editor.getByLabel('Lieu').fill('Salle des mariages');
+  const participants = editor.getByLabel('Participants', { exact: true });
+  await participants.fill(s.users[1]!.email);
+  await participants.press('Enter');
+  await expect(editor.getByRole('list', { name: 'Participants invités' })).toContainText(s.users[1]!.email);
+  await editor.getByLabel('Répétition').selectOption({ label: 'Toutes les semaines le lundi' });
+  await editor.getByLabel('Rappel').selectOption({ label: '15 minutes avant' });
+  await editor.getByTestId('add-visio').click();
+  await expect(editor.getByTestId('editor-meeting-link')).toContainText(`${VISIO}/salle/`);
+  const link = ((await editor.getByTestId('editor-meeting-link').locator('code').textContent()) ?? '').trim();
+  expect(link).toMatch(/^https:\/\/visio\.ostal\.test\/salle\/[A-Za-z0-9_-]{22}$/);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-editeur.png') });
+  await editor.getByTestId('save-event').click();
+  await expect(editor).toBeHidden();
+  await expect(page.getByRole('status').filter({ hasText: 'Événement enregistré' })).toBeVisible();
+
+  // Two weeks ahead in the grid (keyboard).
+  await pressOnGrid(page, 'ArrowRight');
+  await page.keyboard.press('ArrowRight');
+  const events = page.getByTestId('agenda-event').filter({ hasText: title });
+  await expect(events).toHaveCount(1);
+  const uid = (await events.first().getAttribute('data-uid'))!;
+  expect(uid).toBeTruthy();
+  await expect.poll(async () => (await serverShape(uid))?.summary, { timeout: 30_000 }).toBe(title);
+  expect((await serverShape(uid))!.rrule).toBe('FREQ=WEEKLY;BYDAY=MO');
+  expect((await serverShape(uid))!.conference).toBe(link);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-semaine.png') });
+
+  // Details: « Rejoindre » is offered.
+  await events.first().click();
+  const details = page.getByTestId('event-details');
+  await expect(details).toContainText('de 10:00 à 11:00');
+  await expect(details).toContainText(s.users[1]!.email);
+  await expect(details.getByTestId('join-meeting')).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-details.png') });
+  await details.getByRole('button', { name: 'Fermer' }).click();
+
+  // Next week: « Cet événement » moved to Tuesday 14:00.
+  await pressOnGrid(page, 'ArrowRight');
+  await page.getByTestId('agenda-event').filter({ hasText: title }).click();
+  await details.getByTestId('edit-event').click();
+  await expect(editor.getByLabel('Cet événement')).toBeChecked();
+  const tuesday = addDays(monday, 8);
+  await editor.getByLabel('Date de début').fill(fr(tuesday));
+  await editor.getByLabel('Heure de début').fill('14:00');
+  await editor.getByLabel('Date de fin').fill(fr(tuesday));
+  await editor.getByLabel('Heure de fin').fill('15:00');
+  await editor.getByTestId('save-event').click();
+  await expect(editor).toBeHidden();
+  await expect(page.locator(`.agenda-tg-col[data-day="${tuesday}"]`).getByTestId('agenda-event').filter({ hasText: title })).toBeVisible();
+
+  // The week after: that one is cancelled.
+  await pressOnGrid(page, 'ArrowRight');
+  await page.getByTestId('agenda-event').filter({ hasText: title }).click();
+  await details.getByTestId('delete-occurrence').click();
+  await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
+
+  const at = (key: string, time: string) => `${key}T${time}:00`;
+  await expect
+    .poll(async () => serverShape(uid), { timeout: 30_000 })
+    .toEqual({
+      rrule: 'FREQ=WEEKLY;BYDAY=MO',
+      exdates: [at(addDays(monday, 14), '10:00')],
+      overrides: { [at(addDays(monday, 7), '10:00')]: at(tuesday, '14:00') },
+      summary: title,
+      conference: link,
+    });
+
+  // Day and month views.
+  await pressOnGrid(page, 'ArrowLeft');
+  await page.getByTestId('mode-jour').click();
+  // The day view opens on the anchor (today + 21 days): walk to the Tuesday of the moved occurrence.
+  const shift = 1 - weekday(parisToday());
+  await page.getByTestId('agenda-period').click();
+  for (let i = 0; i < Math.abs(shift); i++) await page.keyboard.press(shift > 0 ? 'ArrowRight' : 'ArrowLeft');
+  await expect(page.getByTestId('agenda-period')).toContainText('mardi');
+  await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-jour.png') });
+  await page.keyboard.press('m');
+  await expect(page.getByTestId('agenda-month')).toBeVisible();
+  await expect(page.getByTestId('agenda-event').filter({ hasText: title }).first()).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-mois.png') });
+
+  // « Rejoindre »: Visio opens with the link in the address.
+  await page.getByTestId('agenda-event').filter({ hasText: title }).first().click();
+  await details.getByTestId('join-meeting').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Visio' })).toBeVisible();
+  expect(new URL(page.url()).searchParams.get('salle')).toBe(link);
+});
