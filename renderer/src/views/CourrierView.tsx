@@ -15,6 +15,7 @@ import { MessageReader } from './courrier/Reader';
 import { folderDropTarget, MailToolbar, nextSelection, RowMarks, ShortcutsDialog, startMessageDrag, UndoToast, useMailActions, useMailKeyboard, type QuickFilter } from './courrier/actions';
 import { MailSearchBox, SearchResults } from './courrier/SearchPanel';
 import { MessageListbox, usePagedMessages, type RowPosition } from './courrier/MessageListbox';
+import { isInbox, NotificationToggle, useNewMailNotifications, useNotificationSetting, useUnreadTitle } from './courrier/notifications';
 
 const messageKey = (m: { folder: string; uid: number }) => `${m.folder}\n${m.uid}`;
 
@@ -24,7 +25,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const [folderPath, setFolderPath] = useState<string | null>(null);
   const [opened, setOpened] = useState<{ accountId: string; folder: string; uid: number } | null>(null);
   const selectId = useId();
-  const { openCompose } = useCompose();
+  const { openCompose, isOpen: composing } = useCompose();
   const outbox = useOutbox(accountId);
   const showOutbox = folderPath === OUTBOX_PATH;
 
@@ -40,6 +41,9 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const selected: FolderInfo | null = folderList.find((folder) => folder.path === folderPath) ?? defaultFolder(folderList);
 
   const account = accounts.find((a) => a.id === accountId);
+  useUnreadTitle(folderList);
+  const notifications = useNotificationSetting();
+  useNewMailNotifications(accountId, folderList.find(isInbox), notifications.state === 'on');
   const openUid = opened && selected && opened.accountId === accountId && opened.folder === selected.path ? opened.uid : null;
 
   // Actions, selection (Ctrl / Maj click), quick filters, search, shortcuts.
@@ -79,6 +83,11 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
     onUnread: () => runAction('unread'),
     onHelp: () => setShortcutsOpen(true),
     onSearch: () => searchRef.current?.focus(),
+    onReply: (mode) => {
+      if (composing) return;
+      const target = chosen();
+      if (target.length === 1) openCompose({ mode, accountId, folder: target[0].folder, uid: target[0].uid });
+    },
   });
   const pick = (message: MessageSummary, event: MouseEvent) => {
     const key = messageKey(message);
@@ -194,6 +203,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
           onFilter={setFilter}
           onAct={(action, target, targetName) => runAction(action, target, targetName)}
           onShowShortcuts={() => setShortcutsOpen(true)}
+          extra={<NotificationToggle state={notifications.state} onToggle={notifications.toggle} />}
         />
       ) : null}
       {folders.error ? <ErrorAlert message={folders.error.message} /> : null}
@@ -305,7 +315,6 @@ function MessageList({
   const listId = useId();
   const paged = usePagedMessages(accountId, folder.path, filter);
   useEffect(() => onVisible(paged.loaded), [paged.loaded, onVisible]);
-  const isInbox = folder.specialUse === '\\Inbox' || folder.path.toUpperCase() === 'INBOX';
   return (
     <section className="message-pane" aria-labelledby="message-list-title">
       <div className="pane-header">
@@ -314,7 +323,7 @@ function MessageList({
       </div>
       {paged.error ? <ErrorAlert message={paged.error.message} /> : null}
       {paged.total === null && !paged.error ? <Busy text={t('courrier.loadingMessages')} /> : null}
-      {paged.total === 0 ? <EmptyState title={t('courrier.emptyFolderTitle')} text={isInbox ? t('courrier.emptyInboxText') : t('courrier.emptyFolderText')} /> : null}
+      {paged.total === 0 ? <EmptyState title={t('courrier.emptyFolderTitle')} text={isInbox(folder) ? t('courrier.emptyInboxText') : t('courrier.emptyFolderText')} /> : null}
       {paged.total ? (
         <MessageListbox
           total={paged.total}

@@ -338,13 +338,19 @@ export function usePagedMessages(accountId: string, folder: string, filter: Mess
   }, [client, loader]);
 
   const onRange = useCallback((first: number, last: number) => loader.setRange(first, last), [loader]);
-  const rowAt = useCallback((index: number) => loader.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE], [loader, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  // `version` changes whenever a page arrives: new functions and lists make the list draw again.
+  const rowAt = useCallback(
+    (index: number) => (version >= 0 ? loader.pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] : undefined),
+    [loader, version],
+  );
   const loaded = useMemo(
     () =>
-      [...loader.pages.entries()]
-        .sort((a, b) => a[0] - b[0])
-        .flatMap(([, list]) => list),
-    [loader, version], // eslint-disable-line react-hooks/exhaustive-deps
+      version >= 0
+        ? [...loader.pages.entries()]
+            .sort((a, b) => a[0] - b[0])
+            .flatMap(([, list]) => list)
+        : [],
+    [loader, version],
   );
   return { total: loader.total, error: loader.error, rowAt, onRange, loaded };
 }

@@ -4,7 +4,7 @@
  * the Outlook keyboard shortcuts and the « Raccourcis » dialog. Every action goes through
  * `mail.act` (local at once, replayed to the server by the core).
  */
-import { useCallback, useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FolderInfo, MailAction, MessageSummary } from '../../../../src/api/contract';
 import { useClient } from '../../api/react';
@@ -152,7 +152,9 @@ export function MailToolbar({
   onFilter,
   onAct,
   onShowShortcuts,
+  extra,
 }: {
+  extra?: ReactNode;
   folders: FolderInfo[];
   folder: FolderInfo;
   selection: MessageSummary[];
@@ -224,6 +226,7 @@ export function MailToolbar({
         <button type="button" className="button" onClick={onShowShortcuts} data-testid="show-shortcuts">
           {t('courrier.shortcuts.button')}
         </button>
+        {extra}
       </div>
     </div>
   );
@@ -315,8 +318,18 @@ function typingIn(target: EventTarget | null): boolean {
   return tag === 'INPUT' || tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable;
 }
 
-/** Suppr, Ctrl+Q, Ctrl+U, F1 (and Ctrl+E / F3 for the search box) while Courrier is shown. */
-export function useMailKeyboard(handlers: { onDelete(): void; onRead(): void; onUnread(): void; onHelp(): void; onSearch(): void }): void {
+/**
+ * Suppr, Ctrl+Q, Ctrl+U, F1, Ctrl+E / F3 (search box), Ctrl+R (Répondre), Ctrl+Maj+R (Répondre à
+ * tous), Ctrl+F or Ctrl+L (Transférer, Outlook's and Thunderbird's keys) while Courrier is shown.
+ */
+export function useMailKeyboard(handlers: {
+  onDelete(): void;
+  onRead(): void;
+  onUnread(): void;
+  onHelp(): void;
+  onSearch(): void;
+  onReply(mode: 'reply' | 'replyAll' | 'forward'): void;
+}): void {
   const ref = useRef(handlers);
   ref.current = handlers;
   useEffect(() => {
@@ -342,6 +355,12 @@ export function useMailKeyboard(handlers: { onDelete(): void; onRead(): void; on
       } else if (ctrl && !event.shiftKey && event.key.toLowerCase() === 'u') {
         event.preventDefault();
         ref.current.onUnread();
+      } else if (ctrl && !event.altKey && event.key.toLowerCase() === 'r') {
+        event.preventDefault();
+        ref.current.onReply(event.shiftKey ? 'replyAll' : 'reply');
+      } else if (ctrl && !event.shiftKey && !event.altKey && (event.key.toLowerCase() === 'f' || event.key.toLowerCase() === 'l')) {
+        event.preventDefault();
+        ref.current.onReply('forward');
       }
     };
     window.addEventListener('keydown', listener);
