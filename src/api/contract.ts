@@ -333,6 +333,23 @@ export interface ContactSummary {
   addressBook: string;
 }
 
+/** Fields of the contact editor. */
+export interface ContactInput {
+  fn: string;
+  emails: string[];
+  phones: string[];
+  organization?: string;
+  note?: string;
+}
+
+export interface ContactDetails extends ContactInput {
+  uid: string;
+  accountId: string;
+  addressBookHref: string;
+  addressBook: string;
+  pending: boolean;
+}
+
 /** A calendar the user can write to (Agenda). */
 export interface CalendarInfo {
   accountId: string;
@@ -581,6 +598,11 @@ export interface Methods {
 
   'calendar.list': { params: { from: string; to: string }; result: CalendarEventSummary[] };
   'contacts.list': { params: Record<string, never>; result: ContactSummary[] };
+  'contacts.get': { params: { uid: string }; result: ContactDetails };
+  /** Written locally at once, sent to the server through the operations journal (like events). */
+  'contacts.create': { params: { contact: ContactInput; addressBookHref?: string; accountId?: string }; result: { uid: string } };
+  'contacts.update': { params: { uid: string; contact: ContactInput }; result: { uid: string } };
+  'contacts.delete': { params: { uid: string }; result: { deleted: true } };
   /** Calendars that can receive new events. */
   'calendar.calendars': { params: Record<string, never>; result: CalendarInfo[] };
   /** Occurrences overlapping [from, to) with what the Agenda grid needs. */
@@ -677,6 +699,10 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'mail.draft.save',
   'calendar.list',
   'contacts.list',
+  'contacts.get',
+  'contacts.create',
+  'contacts.update',
+  'contacts.delete',
   'calendar.calendars',
   'calendar.occurrences',
   'calendar.event',
