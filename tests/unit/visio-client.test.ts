@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import * as shared from '../../src/api/meet-protocol.js';
+import * as link from '../../renderer/src/views/visio/link.js';
+import { deviceProblem } from '../../renderer/src/views/visio/media.js';
+import { meetingShortcut } from '../../renderer/src/views/visio/Meeting.js';
+import { CAMERA_ENCODINGS, qualityOf } from '../../renderer/src/views/visio/session.js';
+
+/** The renderer mirrors the protocol's pure helpers (it may import only types from src/api/): both must agree. */
+describe('visio links in the renderer', () => {
+  const cases = [
+    'https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw',
+    '  https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw/  ',
+    'https://services.mairie.fr/visio/salle/q3Jd0wqV8m1X9pLh2kTzAw#x',
+    'http://127.0.0.1:4443/salle/q3Jd0wqV8m1X9pLh2kTzAw?jeton=a.b.c',
+    'https://visio.mairie.fr/salle/trop-court',
+    'https://moi:secret@visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw',
+    'ftp://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw',
+    'pas un lien',
+  ];
+  it.each(cases)('parses %s like the protocol', (raw) => {
+    const mine = link.parseMeetingLink(raw);
+    const theirs = shared.parseMeetingLink(raw);
+    expect(mine === null ? null : { serverUrl: mine.serverUrl, roomId: mine.roomId }).toEqual(theirs);
+  });
+
+  it('reads the join token of a link (?jeton=)', () => {
+    expect(link.parseMeetingLink('http://127.0.0.1:4443/salle/q3Jd0wqV8m1X9pLh2kTzAw?jeton=a.b.c')?.token).toBe('a.b.c');
+    expect(link.parseMeetingLink('https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw')?.token).toBeNull();
+  });
+
+  it('builds links and WebSocket addresses like the protocol', () => {
+    for (const server of ['https://visio.mairie.fr', 'https://visio.mairie.fr/', 'https://services.mairie.fr/visio/', 'http://127.0.0.1:4443', 'nope']) {
+      expect(link.meetingLink(server, 'q3Jd0wqV8m1X9pLh2kTzAw')).toBe(shared.meetingLink(server, 'q3Jd0wqV8m1X9pLh2kTzAw'));
+      expect(link.meetingWebSocketUrl(server)).toBe(shared.meetingWebSocketUrl(server));
+    }
+  });
+
+  it('creates unguessable room ids (128 bits, base64url) the protocol accepts', () => {
+    const ids = new Set(Array.from({ length: 200 }, () => link.newRoomId()));
+    expect(ids.size).toBe(200);
+    for (const id of ids) {
+      expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(shared.isValidRoomId(id)).toBe(true);
+    }
+  });
+});
+
+describe('visio media and measurements', () => {
+  it('names what went wrong with a device', () => {
+    expect(deviceProblem(new DOMException('x', 'NotFoundError'))).toBe('notFound');
+    expect(deviceProblem(new DOMException('x', 'NotReadableError'))).toBe('busy');
+    expect(deviceProblem(new DOMException('x', 'NotAllowedError'))).toBe('denied');
+    expect(deviceProblem(new Error('x'))).toBe('other');
+  });
+
+  it('sends the camera in 3 simulcast layers, a quarter, half and full size', () => {
+    expect(CAMERA_ENCODINGS.map((e) => e.scaleResolutionDownBy)).toEqual([4, 2, 1]);
+  });
+
+  it('judges the link from loss, round trip and the bandwidth the sender may use', () => {
+    expect(qualityOf({ outgoingKbps: 2000, lossPercent: 0, rttMs: 20 }, true)).toBe('good');
+    expect(qualityOf({ outgoingKbps: 2000, lossPercent: 4, rttMs: 20 }, true)).toBe('fair');
+    expect(qualityOf({ outgoingKbps: 2000, lossPercent: 10, rttMs: 20 }, true)).toBe('poor');
+    expect(qualityOf({ outgoingKbps: 2000, lossPercent: 0, rttMs: 800 }, true)).toBe('poor');
+    expect(qualityOf({ outgoingKbps: 120, lossPercent: 0, rttMs: 20 }, true)).toBe('poor');
+    // Without video to send, a small estimate is not a problem.
+    expect(qualityOf({ outgoingKbps: 120, lossPercent: 0, rttMs: 20 }, false)).toBe('good');
+  });
+
+  it('mutes with Ctrl+Maj+M and turns the camera off with Ctrl+Maj+O only', () => {
+    const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {}) =>
+      meetingShortcut({ ctrlKey: false, metaKey: false, shiftKey: false, altKey: false, key: k, ...mods });
+    expect(key('M', { ctrlKey: true, shiftKey: true })).toBe('micro');
+    expect(key('o', { ctrlKey: true, shiftKey: true })).toBe('camera');
+    expect(key('m', { ctrlKey: true })).toBeNull();
+    expect(key('m')).toBeNull();
+  });
+});
