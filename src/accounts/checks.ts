@@ -8,6 +8,7 @@ import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
+import { classifyConnectionError, connectionErrorToOstal } from '../mail/errors.js';
 import { hostPort, parseEndpoint, type DavEndpoint, type Endpoint, type MailEndpoint } from './endpoints.js';
 import { createResolver, httpRequest, lookupFor, networkEnv, resolveHost, trustedCertificates } from './net.js';
 
@@ -50,76 +51,17 @@ export async function tlsTargetFor(endpoint: Endpoint, options: Pick<CheckOption
   return { connectHost, port: endpoint.port, tls: tlsOptions };
 }
 
-const UNTRUSTED = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_REJECTED',
-  'INVALID_CA',
-  'CERT_REVOKED',
-]);
-const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
-const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
-const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
-const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
-const NOT_FOUND = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_AGAIN', 'ESERVFAIL', 'ENONAME']);
-const TIMEOUT = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'SOCKET_TIMEOUT', 'ESOCKETTIMEDOUT', 'NoConnection', 'GreetingTimeout']);
-const TLS_FAILED = /wrong version number|ERR_SSL|packet length too long|unknown protocol|EPROTO|ETLS/i;
-
-/** Every code an error (and its causes) carries, the most specific first. */
-function errorCodes(err: unknown): string[] {
-  const codes: string[] = [];
-  const seen = new Set<unknown>();
-  let e: unknown = err;
-  while (e && typeof e === 'object' && !seen.has(e)) {
-    seen.add(e);
-    const o = e as { code?: unknown; originalCode?: unknown; errno?: unknown; message?: unknown; cause?: unknown; serverResponseCode?: unknown };
-    for (const c of [o.originalCode, o.code, o.serverResponseCode]) if (typeof c === 'string') codes.unshift(c);
-    if (typeof o.message === 'string') {
-      const m = o.message.match(/\b(E[A-Z]{3,}|[A-Z_]*CERT[A-Z_]*|ERR_[A-Z_]+)\b/g);
-      if (m) codes.push(...m);
-    }
-    e = o.cause;
-  }
-  return codes;
-}
-
-function isAuthFailure(err: unknown): boolean {
-  const o = err as { authenticationFailed?: boolean; code?: string; serverResponseCode?: string; responseCode?: number };
-  return !!o && (o.authenticationFailed === true || o.code === 'EAUTH' || o.serverResponseCode === 'AUTHENTICATIONFAILED');
-}
-
-/** Turn a connection failure into a French OstalError naming the server and host:port. */
+/**
+ * Turn a connection failure into a French OstalError naming the server and host:port (the one
+ * mapping of connection errors lives in src/mail/errors.ts; this is its assistant wording).
+ */
 export function describeConnectionError(err: unknown, kind: EndpointKind, endpoint: Endpoint, certificate?: CertificateInfo | null): OstalError {
-  const server = t(`accounts.endpoints.${kind}`);
-  const host = hostPort(endpoint);
-  const vars = { server, host };
-  if (err instanceof OstalError) return err;
-  if (isAuthFailure(err)) return new OstalError('auth_failed', t('errors.authFailed', vars), { cause: err });
-  const codes = errorCodes(err);
-  const has = (set: Set<string>) => codes.some((c) => set.has(c));
-  if (has(HOSTNAME)) return new OstalError('tls_hostname', t('errors.tlsHostname', vars), { cause: err, details: certificate ? { certificate } : undefined });
-  if (has(EXPIRED)) return new OstalError('tls_untrusted', t('errors.tlsExpired', vars), { cause: err, details: certificate ? { certificate } : undefined });
-  if (has(UNTRUSTED)) {
-    return certificate
-      ? new OstalError('tls_untrusted', t('errors.tlsUntrusted', { ...vars, fingerprint: certificate.fingerprint256 }), { cause: err, details: { certificate } })
-      : new OstalError('tls_untrusted', t('errors.tlsUntrustedNoCert', vars), { cause: err });
-  }
-  if (has(REFUSED)) return new OstalError('connection_refused', t('errors.connectionRefused', vars), { cause: err });
-  if (has(NOT_FOUND)) return new OstalError('unreachable', t('errors.hostNotFound', vars), { cause: err });
-  if (has(UNREACHABLE)) return new OstalError('unreachable', t('errors.unreachable', vars), { cause: err });
-  if (has(TIMEOUT) || /timed? ?out/i.test(String((err as Error)?.message))) return new OstalError('timeout', t('errors.timeout', vars), { cause: err });
-  if (codes.some((c) => TLS_FAILED.test(c)) || TLS_FAILED.test(String((err as Error)?.message))) return new OstalError('server_error', t('errors.tlsFailed', vars), { cause: err });
-  return new OstalError('server_error', t('errors.serverError', vars), { cause: err });
+  return connectionErrorToOstal(err, 'check', { server: t(`accounts.endpoints.${kind}`), host: hostPort(endpoint) }, certificate);
 }
 
 function needsCertificate(err: unknown): boolean {
-  const codes = errorCodes(err);
-  return codes.some((c) => UNTRUSTED.has(c) || EXPIRED.has(c) || HOSTNAME.has(c));
+  const failure = classifyConnectionError(err);
+  return failure === 'tls_untrusted' || failure === 'tls_expired' || failure === 'tls_hostname';
 }
 
 function toPem(raw: Buffer): string {

@@ -1,72 +1,134 @@
+/**
+ * The one mapping of connection errors (IMAP, SMTP, DAV: sockets, TLS, DNS, authentication) to an
+ * OstalError with a French message. Used by the account checks of the assistant (`src/accounts/
+ * checks.ts`, context 'check': names the server, asks the user to act) and by everything that talks
+ * to the mail server in the background (context 'mail': says the messages stay readable offline).
+ * Both contexts share the classification and the error codes; only the wording differs.
+ */
+import type { CertificateInfo, ErrorCode } from '../api/contract.js';
 import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 
-/** Node TLS error codes that mean "this certificate chain is not trusted". */
-const UNTRUSTED_CODES = new Set([
+/** What went wrong, whatever the library that reported it. */
+export type ConnectionFailure = 'auth' | 'tls_hostname' | 'tls_expired' | 'tls_untrusted' | 'refused' | 'not_found' | 'unreachable' | 'timeout' | 'tls_failed' | 'closed' | 'other';
+
+const UNTRUSTED = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
   'CERT_UNTRUSTED',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_REVOKED',
   'CERT_SIGNATURE_FAILURE',
+  'CERT_REJECTED',
+  'INVALID_CA',
+  'CERT_REVOKED',
 ]);
-
-const TIMEOUT_CODES = new Set(['CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'ETIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
-const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EHOSTDOWN', 'ECONNRESET', 'EPIPE', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS']);
+const EXPIRED = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID']);
+const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
+const REFUSED = new Set(['ECONNREFUSED', 'ECONNRESET']);
+const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
+const NOT_FOUND = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_AGAIN', 'ESERVFAIL', 'ENONAME']);
+const TIMEOUT = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'SOCKET_TIMEOUT', 'ESOCKETTIMEDOUT', 'GreetingTimeout']);
+/** The connection went away under a running session (imapflow's and the socket's words for it). */
+const CLOSED = new Set(['NoConnection', 'EPIPE', 'EConnectionClosed', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS']);
+const TLS_FAILED = /wrong version number|ERR_SSL|packet length too long|unknown protocol|EPROTO|ETLS/i;
 
 interface ErrorLike {
   code?: unknown;
-  authenticationFailed?: unknown;
+  originalCode?: unknown;
   serverResponseCode?: unknown;
-  _err?: unknown;
+  authenticationFailed?: unknown;
+  message?: unknown;
   cause?: unknown;
+  /** imapflow keeps the socket error here. */
+  _err?: unknown;
 }
 
-/** Every `code` found on the error and the errors it wraps (imapflow keeps the socket error in `_err`). */
-function codesOf(err: unknown): string[] {
+/** Every code an error and the errors it wraps carry (`cause`, imapflow's `_err`), the most specific first. */
+export function errorCodes(err: unknown): string[] {
   const codes: string[] = [];
-  let current: unknown = err;
-  for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
-    const e = current as ErrorLike;
-    if (typeof e.code === 'string') codes.push(e.code);
-    current = e._err ?? e.cause;
+  const seen = new Set<unknown>();
+  let e: unknown = err;
+  while (e && typeof e === 'object' && !seen.has(e)) {
+    seen.add(e);
+    const o = e as ErrorLike;
+    for (const c of [o.originalCode, o.code, o.serverResponseCode]) if (typeof c === 'string') codes.unshift(c);
+    if (typeof o.message === 'string') {
+      const m = o.message.match(/\b(E[A-Z]{3,}|[A-Z_]*CERT[A-Z_]*|ERR_[A-Z_]+)\b/g);
+      if (m) codes.push(...m);
+    }
+    e = o._err ?? o.cause;
   }
   return codes;
 }
 
+function isAuthFailure(err: unknown): boolean {
+  const o = err as ErrorLike | null;
+  return !!o && (o.authenticationFailed === true || o.code === 'EAUTH' || o.serverResponseCode === 'AUTHENTICATIONFAILED');
+}
+
+export function classifyConnectionError(err: unknown): ConnectionFailure {
+  if (isAuthFailure(err)) return 'auth';
+  const codes = errorCodes(err);
+  const has = (set: Set<string>) => codes.some((c) => set.has(c));
+  const message = String((err as Error | null)?.message);
+  if (has(HOSTNAME)) return 'tls_hostname';
+  if (has(EXPIRED)) return 'tls_expired';
+  if (has(UNTRUSTED)) return 'tls_untrusted';
+  if (has(REFUSED)) return 'refused';
+  if (has(NOT_FOUND)) return 'not_found';
+  if (has(UNREACHABLE)) return 'unreachable';
+  if (has(TIMEOUT) || /timed? ?out/i.test(message)) return 'timeout';
+  if (codes.some((c) => TLS_FAILED.test(c)) || TLS_FAILED.test(message)) return 'tls_failed';
+  if (has(CLOSED)) return 'closed';
+  return 'other';
+}
+
+/** Per failure: the error code, and the French message of each context (keys of src/i18n/fr.json). */
+const FAILURES: Record<ConnectionFailure, { code: ErrorCode; check: string; mail: string }> = {
+  auth: { code: 'auth_failed', check: 'errors.authFailed', mail: 'mail.errors.authFailed' },
+  tls_hostname: { code: 'tls_hostname', check: 'errors.tlsHostname', mail: 'mail.errors.tlsHostname' },
+  tls_expired: { code: 'tls_untrusted', check: 'errors.tlsExpired', mail: 'mail.errors.tlsUntrusted' },
+  tls_untrusted: { code: 'tls_untrusted', check: 'errors.tlsUntrustedNoCert', mail: 'mail.errors.tlsUntrusted' },
+  refused: { code: 'connection_refused', check: 'errors.connectionRefused', mail: 'mail.errors.connectionRefused' },
+  not_found: { code: 'unreachable', check: 'errors.hostNotFound', mail: 'mail.errors.unreachable' },
+  unreachable: { code: 'unreachable', check: 'errors.unreachable', mail: 'mail.errors.unreachable' },
+  closed: { code: 'unreachable', check: 'errors.unreachable', mail: 'mail.errors.unreachable' },
+  timeout: { code: 'timeout', check: 'errors.timeout', mail: 'mail.errors.timeout' },
+  tls_failed: { code: 'server_error', check: 'errors.tlsFailed', mail: 'mail.errors.serverError' },
+  other: { code: 'server_error', check: 'errors.serverError', mail: 'mail.errors.serverError' },
+};
+
 /**
- * Map an error from imapflow (or the socket under it) to an OstalError with a French message.
- * `offline`-like codes (unreachable, connection_refused, timeout) mean "try again later";
+ * Map a connection error to an OstalError with a French message. `vars` fill the message: `host`
+ * (and `port`) for 'mail'; `server` and `host` ("host:port") for 'check'. With the certificate the
+ * server showed, TLS errors carry it (the assistant offers to trust it after checking its fingerprint).
+ */
+export function connectionErrorToOstal(
+  err: unknown,
+  context: 'check' | 'mail',
+  vars: Record<string, string | number>,
+  certificate?: CertificateInfo | null,
+): OstalError {
+  if (err instanceof OstalError) return err;
+  const failure = classifyConnectionError(err);
+  const { code, check, mail } = FAILURES[failure];
+  if (context === 'mail') return new OstalError(code, t(mail, vars), { cause: err });
+  const tls = failure === 'tls_hostname' || failure === 'tls_expired' || failure === 'tls_untrusted';
+  if (failure === 'tls_untrusted' && certificate) {
+    return new OstalError(code, t('errors.tlsUntrusted', { ...vars, fingerprint: certificate.fingerprint256 }), { cause: err, details: { certificate } });
+  }
+  return new OstalError(code, t(check, vars), { cause: err, details: tls && certificate ? { certificate } : undefined });
+}
+
+/**
+ * An error from imapflow or nodemailer (or the socket under them) in the background, as the user
+ * reads it. Connectivity codes (unreachable, connection_refused, timeout) mean "try again later";
  * auth_failed and tls_* need the user.
  */
 export function imapErrorToOstal(err: unknown, host: string, port: number): OstalError {
-  if (err instanceof OstalError) return err;
-  const e = (err ?? {}) as ErrorLike;
-  const codes = codesOf(err);
-  const vars = { host, port };
-  if (e.authenticationFailed === true || e.serverResponseCode === 'AUTHENTICATIONFAILED') {
-    return new OstalError('auth_failed', t('mail.errors.authFailed', vars), { cause: err });
-  }
-  if (codes.includes('ERR_TLS_CERT_ALTNAME_INVALID')) {
-    return new OstalError('tls_hostname', t('mail.errors.tlsHostname', vars), { cause: err });
-  }
-  if (codes.some((c) => UNTRUSTED_CODES.has(c))) {
-    return new OstalError('tls_untrusted', t('mail.errors.tlsUntrusted', vars), { cause: err });
-  }
-  if (codes.includes('ECONNREFUSED')) {
-    return new OstalError('connection_refused', t('mail.errors.connectionRefused', vars), { cause: err });
-  }
-  if (codes.some((c) => TIMEOUT_CODES.has(c))) {
-    return new OstalError('timeout', t('mail.errors.timeout', vars), { cause: err });
-  }
-  if (codes.some((c) => UNREACHABLE_CODES.has(c))) {
-    return new OstalError('unreachable', t('mail.errors.unreachable', vars), { cause: err });
-  }
-  return new OstalError('server_error', t('mail.errors.serverError', vars), { cause: err });
+  return connectionErrorToOstal(err, 'mail', { host, port });
 }
 
 /** Errors after which the account counts as offline (the server could not be reached at all). */
