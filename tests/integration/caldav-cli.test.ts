@@ -59,5 +59,6 @@ describe('CLI calendar list and contacts list', () => {
     const missing = await ostal(['calendar', 'list', '--json'], env);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('Indiquez la période');
-  });
+    // Six CLI processes of a few seconds each on a busy machine.
+  }, 120_000);
 });

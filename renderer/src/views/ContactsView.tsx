@@ -1,13 +1,34 @@
-/** Contacts: the address books of the accounts, from the local store, with a simple filter. */
-import { useId, useState } from 'react';
+/**
+ * Contacts: the address books of the accounts, from the local store, with a simple filter; create, edit and
+ * delete (written at once, sent to the server through the journal), and the notices of conflicting edits.
+ */
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApiQuery } from '../api/react';
+import type { ContactDetails, ContactInput } from '../../../src/api/contract';
+import { ApiCallError } from '../api/client';
+import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 
 export function ContactsView() {
   const { t } = useTranslation();
-  const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed'], refreshAfterSync: true });
+  const client = useClient();
+  const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
+  const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
+  const [editing, setEditing] = useState<ContactDetails | 'new' | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const act = async (run: () => Promise<unknown>, done: string) => {
+    setProblem(null);
+    try {
+      await run();
+      setNotice(done);
+      contacts.reload();
+      conflicts.reload();
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  };
   const [filter, setFilter] = useState('');
   const searchId = useId();
   const needle = filter.trim().toLocaleLowerCase('fr');
@@ -19,8 +40,34 @@ export function ContactsView() {
   return (
     <section className="view" aria-labelledby="contacts-title">
       <PageHeader id="contacts-title" title={t('contacts.title')}>
+        <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="new-contact">
+          {t('contacts.newContact')}
+        </button>
         <SyncButton only="contacts" />
       </PageHeader>
+      {(conflicts.data ?? [])
+        .filter((c) => c.kind === 'addressbook')
+        .map((c) => (
+          <div key={c.id} className="alert agenda-conflict" role="alert" data-testid="contact-conflict">
+            <div>
+              <p>{c.message}</p>
+              <div className="form-actions">
+                <button type="button" className="button button-primary" onClick={() => void act(() => client.call('dav.resolveConflict', { id: c.id, action: 'reapply' }), t('contacts.reapplied'))}>
+                  {c.action === 'put' ? t('contacts.reapply') : t('contacts.deleteAgain')}
+                </button>
+                <button type="button" className="button" onClick={() => void act(() => client.call('dav.resolveConflict', { id: c.id, action: 'dismiss' }), t('contacts.dismissed'))}>
+                  {t('contacts.keepServer')}
+                </button>
+              </div>
+            </div>
+          </div>
+        ))}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      {problem ? <ErrorAlert message={problem} /> : null}
       <div className="toolbar" role="search">
         <label htmlFor={searchId} className="visually-hidden">
           {t('contacts.search')}
@@ -47,10 +94,112 @@ export function ContactsView() {
                 </span>
               ))}
               <span className="contact-book muted">{contact.addressBook}</span>
+              <span className="form-actions">
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  aria-label={t('contacts.editNamed', { name: contact.fn })}
+                  onClick={() => void client.call('contacts.get', { uid: contact.uid }).then(setEditing, (err: unknown) => setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected')))}
+                >
+                  {t('contacts.edit')}
+                </button>
+                <button type="button" className="button button-quiet" aria-label={t('contacts.deleteNamed', { name: contact.fn })} onClick={() => void act(() => client.call('contacts.delete', { uid: contact.uid }), t('contacts.deleted'))}>
+                  {t('contacts.delete')}
+                </button>
+              </span>
             </li>
           ))}
         </ul>
       ) : null}
+      {editing ? (
+        <ContactEditor
+          contact={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(message) => {
+            setEditing(null);
+            setNotice(message);
+            contacts.reload();
+          }}
+        />
+      ) : null}
     </section>
+  );
+}
+
+const lines = (text: string) =>
+  text
+    .split(/[\n,;]/)
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+function ContactEditor({ contact, onClose, onSaved }: { contact: ContactDetails | null; onClose(): void; onSaved(message: string): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const [fn, setFn] = useState(contact?.fn ?? '');
+  const [emails, setEmails] = useState((contact?.emails ?? []).join('\n'));
+  const [phones, setPhones] = useState((contact?.phones ?? []).join('\n'));
+  const [organization, setOrganization] = useState(contact?.organization ?? '');
+  const [note, setNote] = useState(contact?.note ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input: ContactInput = { fn: fn.trim(), emails: lines(emails), phones: lines(phones), organization, note };
+    setBusy(true);
+    setError(null);
+    try {
+      if (contact) await client.call('contacts.update', { uid: contact.uid, contact: input });
+      else await client.call('contacts.create', { contact: input });
+      onSaved(contact ? t('contacts.updated') : t('contacts.created'));
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose} data-testid="contact-editor">
+      <h2 id={titleId}>{contact ? t('contacts.editTitle') : t('contacts.newTitle')}</h2>
+      <form onSubmit={(e) => void submit(e)} className="agenda-editor-fields" noValidate>
+        <div className="field">
+          <label htmlFor="ct-fn">{t('contacts.fn')}</label>
+          <input id="ct-fn" type="text" value={fn} autoFocus onChange={(e) => setFn(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="ct-emails">{t('contacts.emails')}</label>
+          <textarea id="ct-emails" rows={2} value={emails} onChange={(e) => setEmails(e.target.value)} />
+          <span className="hint">{t('contacts.onePerLine')}</span>
+        </div>
+        <div className="field">
+          <label htmlFor="ct-phones">{t('contacts.phones')}</label>
+          <textarea id="ct-phones" rows={2} value={phones} onChange={(e) => setPhones(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="ct-org">{t('contacts.organization')}</label>
+          <input id="ct-org" type="text" value={organization} onChange={(e) => setOrganization(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="ct-note">{t('contacts.note')}</label>
+          <textarea id="ct-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+        </div>
+        {error ? <ErrorAlert message={error} /> : null}
+        <div className="form-actions agenda-editor-actions">
+          <button type="button" className="button" onClick={onClose} disabled={busy}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" className="button button-primary" disabled={busy} data-testid="save-contact">
+            {t('common.save')}
+          </button>
+        </div>
+      </form>
+    </dialog>
   );
 }

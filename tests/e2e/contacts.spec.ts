@@ -1,0 +1,85 @@
+/**
+ * Contacts in the browser: « Nouveau contact » shows at once in the list and reaches Radicale (checked by a
+ * PROPFIND and GET sent directly to Radicale); edit and delete from the list. agent5's address book.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+let ostal: RunningOstal | undefined;
+test.afterEach(async () => {
+  await ostal?.stop();
+  ostal = undefined;
+});
+
+function radicale(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const s = servers();
+  const user = s.users[4]!;
+  const buf = body === undefined ? undefined : Buffer.from(body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user.username}:${user.password}`, headers: { 'Content-Length': String(buf?.length ?? 0), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+/** The vCards of agent5's address book whose text contains `needle`. */
+async function serverCards(needle: string): Promise<string[]> {
+  const book = `/${encodeURIComponent(servers().users[4]!.username)}/contacts/`;
+  const list = await radicale('PROPFIND', book, '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
+  const out: string[] = [];
+  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) {
+    const got = await radicale('GET', m[1]!);
+    if (got.body.includes(needle)) out.push(got.body);
+  }
+  return out;
+}
+
+test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive sur Radicale ; modifié puis supprimé', async ({ page }) => {
+  const s = servers();
+  const stamp = `e2e${Date.now().toString(36)}`;
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, s.users[4]!);
+  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'contacts', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
+  expect(sync.status, sync.stderr).toBe(0);
+  ostal = await startOstal({ profileDir });
+  await page.goto(ostal.url);
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact').first()).toBeVisible({ timeout: 30_000 });
+
+  const name = `Élodie Durand ${stamp}`;
+  await page.getByTestId('new-contact').click();
+  const editor = page.getByTestId('contact-editor');
+  await editor.getByLabel('Nom complet').fill(name);
+  await editor.getByLabel('Adresses électroniques').fill(`elodie.${stamp}@mairie.example`);
+  await editor.getByLabel('Téléphones').fill('04 67 00 00 00');
+  await editor.getByLabel('Organisation').fill('Mairie de Saint-Jean');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-editeur.png') });
+  await editor.getByTestId('save-contact').click();
+  await expect(editor).toBeHidden();
+  const row = page.getByTestId('contact').filter({ hasText: name });
+  await expect(row).toBeVisible();
+  await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
+  expect((await serverCards(stamp))[0]).toContain('Mairie de Saint-Jean');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-liste.png') });
+
+  await row.getByRole('button', { name: `Modifier ${name}` }).click();
+  await editor.getByLabel('Téléphones').fill('04 67 11 22 33');
+  await editor.getByTestId('save-contact').click();
+  await expect(row).toContainText('04 67 11 22 33');
+  await expect.poll(async () => (await serverCards(stamp))[0]?.includes('04 67 11 22 33'), { timeout: 30_000 }).toBe(true);
+
+  await row.getByRole('button', { name: `Supprimer ${name}` }).click();
+  await expect(row).toHaveCount(0);
+  await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);
+});
