@@ -68,6 +68,9 @@ function normEtag(raw: string | null | undefined): string | null {
   return v ? v : null;
 }
 
+/** A kept-alive connection closed by the server before it answered: the request is sent again once. */
+class StaleSocket extends Error {}
+
 export class WebDavClient {
   readonly root: URL;
   private readonly agent: http.Agent;
@@ -101,13 +104,27 @@ export class WebDavClient {
     this.agent.destroy();
   }
 
-  /** Send a request; `body` may be a stream (with its length). Resolves with the response, body not read. */
-  private send(method: string, href: string, headers: Record<string, string>, body?: Buffer | Readable): Promise<http.IncomingMessage> {
+  /**
+   * Send a request; `body` may be a stream factory (with its length in the headers). Resolves with the response,
+   * body not read. A kept-alive connection the server closed meanwhile is retried once on a new one.
+   */
+  private async send(method: string, href: string, headers: Record<string, string>, body?: Buffer | (() => Readable)): Promise<http.IncomingMessage> {
+    try {
+      return await this.sendOnce(method, href, headers, body);
+    } catch (err) {
+      if (!(err instanceof StaleSocket)) throw err;
+      return this.sendOnce(method, href, headers, body, true);
+    }
+  }
+
+  private sendOnce(method: string, href: string, headers: Record<string, string>, body: Buffer | (() => Readable) | undefined, retried = false): Promise<http.IncomingMessage> {
     const url = new URL(encodeHref(href), this.root);
     webdavStats.byMethod[method] = (webdavStats.byMethod[method] ?? 0) + 1;
     const lib = url.protocol === 'https:' ? https : http;
     return new Promise<http.IncomingMessage>((resolve, reject) => {
+      let answered = false;
       const req = lib.request(url, { method, agent: this.agent, timeout: TIMEOUT_MS, headers: { Authorization: this.auth, 'User-Agent': 'Ostal', ...headers } }, (res) => {
+        answered = true;
         if (res.statusCode === 401 || res.statusCode === 403) {
           res.resume();
           reject(new OstalError('auth_failed', t('files.errors.authFailed', { host: url.hostname })));
@@ -116,10 +133,14 @@ export class WebDavClient {
         resolve(res);
       });
       req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-      req.on('error', (err) => reject(networkError(err, url.hostname)));
+      req.on('error', (err) => {
+        const code = (err as { code?: string }).code;
+        if (!answered && !retried && req.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')) reject(new StaleSocket());
+        else reject(networkError(err, url.hostname));
+      });
       if (body === undefined) req.end();
       else if (Buffer.isBuffer(body)) req.end(body);
-      else pipeline(body, req as unknown as Writable).catch((err: unknown) => req.destroy(err as Error));
+      else pipeline(body(), req as unknown as Writable).catch((err: unknown) => req.destroy(err as Error));
     });
   }
 
@@ -212,7 +233,7 @@ export class WebDavClient {
     if (condition.ifMatch) headers['If-Match'] = condition.ifMatch;
     else if (condition.create) headers['If-None-Match'] = '*';
     const status = await this.withWeakRetry(href, condition.ifMatch, async () => {
-      const res = await this.send('PUT', href, headers, body());
+      const res = await this.send('PUT', href, headers, body);
       res.resume();
       await new Promise<void>((resolve) => res.on('end', resolve).on('error', () => resolve()));
       return res.statusCode ?? 0;

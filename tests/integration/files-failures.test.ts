@@ -5,6 +5,7 @@
  * characters) and names Windows refuses stored on the real Apache (CON, aux.txt, trailing dot, case clash, too
  * long path) → nothing written outside the sync folder, each one reported in French. agent3 and agent4.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -13,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { caCert } from '../servers/testing.js';
-import { dav, filesCore, freshArea, getServers, testUser, webdavUrl, type FilesCore } from './files-fixture.js';
+import { dav, filesCore, freshArea, getServers, sha256, testUser, webdavUrl, type FilesCore } from './files-fixture.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
@@ -21,9 +22,19 @@ afterAll(async () => {
 });
 
 /** HTTP proxy to Apache: `failFolder` answers 500 to PROPFIND of that path; `down` cuts every connection. */
-async function startProxy(): Promise<{ port: number; failFolder: string | null; down: boolean; close(): Promise<void> }> {
+interface Proxy {
+  port: number;
+  failFolder: string | null;
+  down: boolean;
+  /** Cut the next GET answer after this many body bytes. */
+  cutGetAfter: number | null;
+  gets: { range: string | null; bytes: number }[];
+  close(): Promise<void>;
+}
+
+async function startProxy(): Promise<Proxy> {
   const s = getServers();
-  const state = { port: 0, failFolder: null as string | null, down: false, close: async () => {} };
+  const state: Proxy = { port: 0, failFolder: null, down: false, cutGetAfter: null, gets: [], close: async () => {} };
   const server = http.createServer((req, res) => {
     if (state.down) {
       req.socket.destroy();
@@ -34,9 +45,29 @@ async function startProxy(): Promise<{ port: number; failFolder: string | null; 
       res.writeHead(500, { 'Content-Length': '0' }).end();
       return;
     }
-    const up = https.request({ host: 'localhost', port: s.apache.port, method: req.method, path: req.url, headers: req.headers, ca: caCert() }, (r) => {
+    // A fresh upstream connection each time (no keep-alive race with Apache closing idle sockets).
+    const up = https.request({ host: 'localhost', port: s.apache.port, method: req.method, path: req.url, headers: req.headers, ca: caCert(), agent: false }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
+      if (req.method !== 'GET') {
+        r.pipe(res);
+        return;
+      }
+      const record = { range: (req.headers.range as string | undefined) ?? null, bytes: 0 };
+      state.gets.push(record);
+      const cut = state.cutGetAfter;
+      state.cutGetAfter = null;
+      r.on('data', (chunk: Buffer) => {
+        if (cut !== null && record.bytes + chunk.length > cut) {
+          res.write(chunk.subarray(0, cut - record.bytes));
+          record.bytes = cut;
+          setTimeout(() => res.socket?.destroy(), 50);
+          r.destroy();
+          return;
+        }
+        record.bytes += chunk.length;
+        res.write(chunk);
+      });
+      r.on('end', () => res.end());
     });
     up.on('error', () => res.destroy());
     req.pipe(up);
@@ -105,6 +136,33 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     expect((await dav(user, 'GET', `${area}Marchés publics/Lot 1.txt`)).status).toBe(200);
     expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt', 'Lot 4.txt']);
     expect((await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].lastError).toBeNull();
+  });
+
+  it('a download cut in the middle resumes where it stopped (nothing received twice), no partial file left', async () => {
+    const user = testUser(4);
+    const area = await freshArea(user, 'reprise');
+    const content = crypto.randomBytes(600_000);
+    expect((await dav(user, 'PUT', `${area}Plan local d’urbanisme.pdf`, content)).status).toBe(201);
+    await new Promise((r) => setTimeout(r, 1_200)); // past Apache's weak-ETag second
+    const proxy = await startProxy();
+    cleanups.push(() => proxy.close());
+    const f = await open(user, `http://127.0.0.1:${proxy.port}${area}`);
+    proxy.cutGetAfter = 250_000;
+    const cut = await f.core.handle('files.sync', { accountId: f.accountId });
+    expect(cut.accounts[0].ok).toBe(false);
+    expect(cut.accounts[0].error?.message).toMatch(/^Le serveur de fichiers 127\.0\.0\.1 est injoignable\./);
+    expect(fs.existsSync(path.join(f.root, 'Plan local d’urbanisme.pdf'))).toBe(false);
+    const partials = fs.readdirSync(f.root).filter((n) => n.startsWith('.ostal-partial-'));
+    expect(partials).toHaveLength(1);
+    const kept = fs.statSync(path.join(f.root, partials[0])).size;
+    expect(kept).toBeGreaterThan(0);
+    const resumed = await f.core.handle('files.sync', { accountId: f.accountId });
+    expect(resumed.accounts[0].ok, JSON.stringify(resumed)).toBe(true);
+    expect(proxy.gets).toHaveLength(2);
+    expect(proxy.gets[1].range).toBe(`bytes=${kept}-`);
+    expect(proxy.gets[1].bytes).toBe(600_000 - kept);
+    expect(sha256(fs.readFileSync(path.join(f.root, 'Plan local d’urbanisme.pdf')))).toBe(sha256(content));
+    expect(fs.readdirSync(f.root).filter((n) => n.startsWith('.ostal-partial-'))).toEqual([]);
   });
 
   it('hostile names from the server: nothing written outside the sync folder, each one reported', async () => {
