@@ -144,6 +144,49 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect((await dav(user, 'GET', `${area}Délibérations/Séance du 3 mars.txt`)).status).toBe(404);
   });
 
+  it('a folder deleted on the server: its files go to the Corbeille, the folders go away', async () => {
+    const res = await dav(user, 'DELETE', `${area}Services/`);
+    expect(res.status).toBe(204);
+    await sync();
+    expect(fs.existsSync(path.join(f.root, 'Services'))).toBe(false);
+    const trash = await f.core.handle('files.trash.list', { accountId: f.accountId });
+    expect(trash.map((e) => e.path)).toContain('/Services/Urbanisme/Permis/PC-001.txt');
+    expect((await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).some((e) => e.name === 'Services')).toBe(false);
+  });
+
+  it('a folder deleted here is deleted on the server; a folder created here is created there', async () => {
+    fs.mkdirSync(path.join(f.root, 'Temporaire', 'Sous-dossier'), { recursive: true });
+    fs.writeFileSync(path.join(f.root, 'Temporaire', 'Sous-dossier', 'note.txt'), 'éphémère');
+    await sync();
+    expect((await dav(user, 'GET', `${area}Temporaire/Sous-dossier/note.txt`)).body.toString('utf8')).toBe('éphémère');
+    fs.rmSync(path.join(f.root, 'Temporaire'), { recursive: true });
+    await sync();
+    expect((await dav(user, 'PROPFIND', `${area}Temporaire/`, undefined, { Depth: '0' })).status).toBe(404);
+  });
+
+  it('the folder watcher of a running app triggers a sync after a local change', async () => {
+    const watched = await filesCore(user, webdavUrl(area));
+    await watched.core.close();
+    const { Core } = await import('../../src/core.js');
+    const { silentLogger } = await import('../../src/log.js');
+    const { getSyncCoordinator } = await import('../../src/sync/coordinator.js');
+    const app = await Core.open({ profileDir: watched.profileDir, mode: 'browser', logger: silentLogger, policyPath: path.join(watched.dir, 'no-policy.json') });
+    try {
+      expect((await app.handle('files.sync', { accountId: watched.accountId })).accounts[0].ok).toBe(true);
+      fs.writeFileSync(path.join(watched.root, 'Déposé par l’explorateur.txt'), 'vu par le veilleur');
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = (await dav(user, 'GET', `${area}Déposé par l’explorateur.txt`)).status;
+      }
+      expect(status).toBe(200);
+      await getSyncCoordinator(app.ctx).stop();
+    } finally {
+      await app.close();
+      fs.rmSync(watched.dir, { recursive: true, force: true });
+    }
+  });
+
   it('NFC and NFD spellings of one name are one file', async () => {
     const nfc = 'Procès-verbal.txt'.normalize('NFC');
     const nfd = 'Procès-verbal.txt'.normalize('NFD');
