@@ -255,12 +255,16 @@ export class FilesSyncEngine {
     const result: FilesSyncResult = { uploaded: 0, downloaded: 0, movedRemote: 0, movedLocal: 0, deletedLocal: 0, deletedRemote: 0, conflicts: 0, listed: 0, skippedFolders: 0 };
     const acc = this.repo.account(this.accountId);
     if (acc.paused) return result;
-    fs.mkdirSync(this.localRoot, { recursive: true });
     this.purgeTrash();
     this.problems = [];
     this.ignored = new Set();
     this.changed = new Set();
     const base = this.repo.states(this.accountId);
+    if (!fs.existsSync(this.localRoot)) {
+      // A sync folder that held files and is gone is an unmounted disk or a moved folder, not « delete everything ».
+      if ([...base.values()].some((b) => b.local && b.kind === 'file')) throw new OstalError('local_unavailable', t('files.errors.localRoot', { path: this.localRoot }));
+      fs.mkdirSync(this.localRoot, { recursive: true });
+    }
     const conflictCopies = this.repo.conflictPaths(this.accountId);
     this.options.onProgress?.({ label: t('files.progress.listing'), done: 0, total: 0, bytesDone: 0, bytesTotal: 0, current: null });
     const walks = acc.walks + 1;

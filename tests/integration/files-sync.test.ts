@@ -239,6 +239,22 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect(sha256(fs.readFileSync(path.join(f.root, 'Identique.txt')))).toBe(sha256('pareil'));
   });
 
+  it('a sync folder that disappeared (unmounted disk) deletes nothing on the server', async () => {
+    const away = `${f.root}-débranché`;
+    fs.renameSync(f.root, away);
+    try {
+      const report = await f.core.handle('files.sync', { accountId: f.accountId });
+      expect(report.accounts[0].ok).toBe(false);
+      expect(report.accounts[0].error?.message).toBe(`Le dossier local ${f.root} est inaccessible (disque débranché\u00a0?). Rien n’a été supprimé\u00a0; branchez le disque ou choisissez un autre dossier dans Réglages.`);
+      expect((await dav(user, 'GET', `${area}Identique.txt`)).status).toBe(200);
+      expect(fs.existsSync(f.root)).toBe(false);
+    } finally {
+      fs.renameSync(away, f.root);
+    }
+    await sync();
+    expect((await dav(user, 'GET', `${area}Identique.txt`)).status).toBe(200);
+  });
+
   it('online only: the local copy is freed, the file stays listed, files.open brings it back', async () => {
     const entry = await f.core.handle('files.setOffline', { accountId: f.accountId, path: '/Archives', offline: false });
     expect(entry.availableOffline).toBe(false);
