@@ -36,7 +36,7 @@ const COMMON_ATTRIBUTES = ['dir', 'lang', 'title', 'align', 'valign', 'width', '
 
 const ALLOWED_ATTRIBUTES: Record<string, string[]> = {
   '*': COMMON_ATTRIBUTES,
-  a: ['href', 'rel', 'title'],
+  a: ['href', 'rel', 'title', 'target'],
   img: ['src', 'srcset', 'alt', 'border', 'hspace', 'vspace'],
   font: ['face', 'size', 'color'],
   table: ['border', 'cellpadding', 'cellspacing', 'summary', 'background', 'frame', 'rules'],
@@ -111,8 +111,10 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
         // Only absolute web and mail addresses: a relative one has no meaning in a message.
         if (out.href !== undefined && !/^\s*(?:https?:\/\/|mailto:)/i.test(out.href)) delete out.href;
         if (out.href) {
+          // The frame never navigates: a link opens in a new browser window (the system browser in
+          // browser mode), without opener nor referrer; hovering shows the real address.
+          out.target = '_blank';
           out.rel = 'noopener noreferrer';
-          // The frame cannot navigate: hovering shows the real address.
           out.title = out.href.trim();
         }
         return { tagName, attribs: out };

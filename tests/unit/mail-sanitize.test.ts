@@ -65,17 +65,21 @@ describe('hostile-mail corpus: parsed without throwing, sanitised HTML runs and 
     expect(html).toContain('Fin du message.');
   });
 
-  it('event handlers: removed, legitimate link kept with its real address and rel=noopener noreferrer', async () => {
+  it('event handlers: removed, legitimate link kept with its real address, target=_blank and rel=noopener noreferrer', async () => {
     const { html } = sanitizeMailHtml((await parseMessage(hostileSource('event-handlers.eml'))).html!, { allowRemote: false });
     const links = elements(html).filter((e) => e.name === 'a');
-    expect(links.map((a) => a.attribs)).toEqual([{ href: 'https://www.service-public.fr/', rel: 'noopener noreferrer', title: 'https://www.service-public.fr/' }]);
+    expect(links.map((a) => a.attribs)).toEqual([{ href: 'https://www.service-public.fr/', target: '_blank', rel: 'noopener noreferrer', title: 'https://www.service-public.fr/' }]);
   });
 
   it('javascript:, vbscript:, data: and protocol-relative links lose their address; https and mailto keep it', async () => {
     const { html } = sanitizeMailHtml((await parseMessage(hostileSource('javascript-links.eml'))).html!, { allowRemote: false });
     const hrefs = elements(html).filter((e) => e.name === 'a' && e.attribs.href).map((a) => a.attribs.href);
     expect(hrefs).toEqual(['https://www.impots.gouv.fr/', 'mailto:accueil@mairie.example']);
-    expect(elements(html).some((e) => e.attribs.target)).toBe(false);
+    // Only links that keep an address open a new window; the others cannot be followed at all.
+    expect(elements(html).filter((e) => e.attribs.target).map((e) => [e.attribs.target, e.attribs.href])).toEqual([
+      ['_blank', 'https://www.impots.gouv.fr/'],
+      ['_blank', 'mailto:accueil@mairie.example'],
+    ]);
   });
 
   it('CSS: <style>, @import, @font-face and url() go; safe inline colours and fonts stay', async () => {

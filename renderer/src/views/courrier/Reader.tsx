@@ -1,11 +1,12 @@
 /**
  * Reading pane of Courrier: headers, remote-content bar, attachments and the body.
  *
- * The HTML body, already sanitised by the core, is shown in `<iframe sandbox="" srcdoc>` whose
- * document has its own strict CSP (see reader-document.ts). The sandbox allows nothing: no script,
- * no same origin, no navigation, no popup. A click on a link inside therefore does nothing; its real
- * address shows on hover (the core puts it in the link's title). Opening links in the system browser
- * after confirmation is left for later.
+ * The HTML body, already sanitised by the core, is shown in `<iframe sandbox srcdoc>` whose
+ * document has its own strict CSP (see reader-document.ts). The sandbox allows no script, no same
+ * origin, no navigation of the frame or of the app, no form; only new windows: the core gives every
+ * link `target="_blank" rel="noopener noreferrer"`, so a click opens the address in a new browser
+ * window (the system browser in browser mode; the Electron shell must route new windows to
+ * shell.openExternal), never in the app. The real address shows on hover (the link's title).
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -84,7 +85,7 @@ function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): v
           <iframe
             className="reader-frame"
             title={t('courrier.reader.frameTitle')}
-            sandbox=""
+            sandbox="allow-popups allow-popups-to-escape-sandbox"
             referrerPolicy="no-referrer"
             srcDoc={readerSrcdoc(view.html, view.remoteContentAllowed)}
             data-testid="reader-frame"
