@@ -350,6 +350,16 @@ export interface ContactDetails extends ContactInput {
   pending: boolean;
 }
 
+/** What an .ics or .vcf import did: `message` is the French summary (imported, replaced, refused and why). */
+export interface ImportResult {
+  kind: 'calendar' | 'addressbook';
+  accountId: string;
+  imported: number;
+  replaced: number;
+  refused: { item: string; reason: string }[];
+  message: string;
+}
+
 /** A calendar the user can write to (Agenda). */
 export interface CalendarInfo {
   accountId: string;
@@ -614,6 +624,8 @@ export interface Methods {
   'calendar.deleteEvent': { params: { uid: string; scope: RecurrenceScope; recurrenceId?: string | null }; result: { deleted: true } };
   /** A new meeting link on the configured Visio server (128-bit room id). */
   'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
+  /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
+  'dav.import': { params: { content: string; name?: string; collectionHref?: string; accountId?: string }; result: ImportResult };
   /** Changes kept aside because the server changed the same event or contact. */
   'dav.conflicts': { params: Record<string, never>; result: DavConflictSummary[] };
   /** « Réappliquer ma modification » or « Ignorer ». */
@@ -710,6 +722,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'calendar.updateEvent',
   'calendar.deleteEvent',
   'calendar.newMeetingLink',
+  'dav.import',
   'dav.conflicts',
   'dav.resolveConflict',
   'files.list',

@@ -9,6 +9,7 @@ import { getSyncCoordinator } from '../sync/coordinator.js';
 import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision, pendingHrefs, resolveConflict } from './dav-writes.js';
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
+import { importFile } from './import.js';
 import { DavRepository, type DavKind } from './repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
@@ -129,6 +130,7 @@ export const calendarHandlers: Pick<
   | 'calendar.newMeetingLink'
   | 'dav.conflicts'
   | 'dav.resolveConflict'
+  | 'dav.import'
 > = {
   'calendar.list': (ctx, params) => {
     if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
@@ -207,6 +209,11 @@ export const calendarHandlers: Pick<
     return { url };
   },
   'dav.conflicts': (ctx) => listConflicts(ctx),
+  'dav.import': (ctx, params) => {
+    const result = importFile(ctx, params);
+    if (result.imported > 0) requestDavReplay(ctx, result.accountId, result.kind);
+    return result;
+  },
   'dav.resolveConflict': (ctx, params) => {
     if (typeof params?.id !== 'number' || (params.action !== 'reapply' && params.action !== 'dismiss')) throw new OstalError('invalid_input', t('errors.invalidRequest'));
     const row = ctx.db.prepare('SELECT kind FROM dav_conflicts WHERE id = ?').get(params.id) as { kind: DavKind } | undefined;
