@@ -75,6 +75,7 @@ export class FilesSyncEngine {
   private readonly repo: FilesRepository;
   private problems: FileNameProblem[] = [];
   private bytesDone = 0;
+  private unreadable = new Set<string>();
   private onBytes: () => void = () => undefined;
   private ignored = new Set<string>();
   private changed = new Set<string>();
@@ -203,7 +204,11 @@ export class FilesSyncEngine {
         entries = await fs.promises.readdir(absDir, { withFileTypes: true });
       } catch (err) {
         if (relDir === '/') throw new OstalError('local_unavailable', t('files.errors.localRoot', { path: this.localRoot }), { cause: err });
-        throw err;
+        // An unreadable local folder is not an empty one: nothing is decided below it this round.
+        this.options.log.warn('files: local folder unreadable, nothing decided below it', { folder: relDir, err: err as Error });
+        this.unreadable.add(keyOf(relDir));
+        this.problem(keyOf(relDir), 'local', t('files.errors.localFolder', { path: keyOf(relDir) }));
+        return;
       }
       const byLower = new Map<string, string>();
       for (const e of entries) {
@@ -259,6 +264,7 @@ export class FilesSyncEngine {
     this.problems = [];
     this.ignored = new Set();
     this.changed = new Set();
+    this.unreadable = new Set();
     const base = this.repo.states(this.accountId);
     if (!fs.existsSync(this.localRoot)) {
       // A sync folder that held files and is gone is an unmounted disk or a moved folder, not « delete everything ».
@@ -273,7 +279,7 @@ export class FilesSyncEngine {
     result.skippedFolders = remote.skipped;
     const { items: local, partials } = await this.scanLocal(base, conflictCopies);
     const pins = this.repo.pins(this.accountId);
-    const failedRoots = [...remote.failed.keys()];
+    const failedRoots = [...remote.failed.keys(), ...this.unreadable];
     const underFailed = (p: string) => failedRoots.some((f) => isWithin(p, f));
     const isIgnored = (p: string) => {
       for (const i of this.ignored) if (isWithin(p, i)) return true;
