@@ -3,12 +3,14 @@
  * default) uploaded to the test Apache WebDAV, then, in the same run and on the same data: `rclone sync` (Debian)
  * and Ostal's CLI `files sync`, each from the server to its own local folder — initial download, no-change rerun,
  * and rerun after 10 files changed on the server. Both are timed as commands, process start-up included.
+ * OSTAL_BENCH_CPU_PROF=<dir> writes a CPU profile of each Ostal command.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { startServers, stopServers } from '../servers/index.js';
 import { changeFiles, encodePath, fileChunks, makeTree, uploadTree, type DavTarget, type Tree } from './files-tree.js';
 import { printTable, timed, writeJson, type BenchRow } from './report.js';
@@ -66,6 +68,33 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env):
   if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 2).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`);
 }
 
+/** Ostal's core opened once in its own process (tests/bench/files-ostal.ts): `sync()` runs one files.sync and gives its time. */
+async function ostalInProcess(params: object, env: NodeJS.ProcessEnv): Promise<{ sync(): Promise<number>; close(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'files-ostal.ts'), JSON.stringify(params)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<{ ready?: boolean; ms?: number; error?: string }> => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`le processus d’Ostal s’est arrêté : ${stderr.slice(-2000)}`);
+    return JSON.parse(r.value) as { ready?: boolean; ms?: number; error?: string };
+  };
+  await next();
+  return {
+    async sync() {
+      child.stdin.write('sync\n');
+      const r = await next();
+      if (r.error !== undefined || r.ms === undefined) throw new Error(`files.sync d’Ostal a échoué : ${r.error}`);
+      return r.ms;
+    },
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
 export async function benchFiles(args: string[]): Promise<void> {
   const count = Math.round(numberArg(args, '--files', 2000));
   const sizeMb = numberArg(args, '--size-mb', 500);
@@ -101,7 +130,9 @@ export async function benchFiles(args: string[]): Promise<void> {
     // Ostal keeps each account's files in <files.localRoot>/<email> (OSTAL_FILES_ROOT overrides the setting).
     const ostalDir = path.join(ostalBase, agent.email);
     const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile, OSTAL_FILES_ROOT: ostalBase };
-    const ostal = (...a: string[]) => run(process.execPath, [path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profile], ostalEnv);
+    const prof = process.env.OSTAL_BENCH_CPU_PROF;
+    const ostal = (...a: string[]) =>
+      run(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profile], ostalEnv);
     ostal(
       'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
       '--imap', `imaps://localhost:${servers.imap.tlsPort}`, '--smtp', `smtps://localhost:${servers.smtp.tlsPort}`, '--webdav', url,
@@ -117,30 +148,54 @@ export async function benchFiles(args: string[]): Promise<void> {
     }
     const ostalSync = (): number => timed(() => ostal(...syncArgs));
 
+    // The same engine with its core kept open, as in the app: a second profile and local folder.
+    const coreBase = path.join(work, 'ostal-core');
+    const coreDir = path.join(coreBase, agent.email);
+    const inProcess = await ostalInProcess(
+      { profileDir: path.join(work, 'ostal-core-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, webdav: url },
+      { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_FILES_ROOT: coreBase },
+    );
+
+    let f: Record<'rcloneInitial' | 'ostalInitial' | 'coreInitial' | 'rcloneNoChange' | 'ostalNoChange' | 'coreNoChange' | 'rcloneChanged' | 'ostalChanged' | 'coreChanged', number>;
     const problems: string[] = [];
-    const rcloneInitial = timed(rclone);
-    problems.push(...checkMirror('rclone', rcloneDir, tree));
-    const ostalInitial = ostalSync();
-    problems.push(...checkMirror('Ostal', ostalDir, tree));
-    const rcloneNoChange = timed(rclone);
-    const ostalNoChange = ostalSync();
-    const changed = await changeFiles(target, tree, changes);
-    const rcloneChanged = timed(rclone);
-    problems.push(...checkMirror('rclone', rcloneDir, tree, changed));
-    const ostalChanged = ostalSync();
-    problems.push(...checkMirror('Ostal', ostalDir, tree, changed));
+    try {
+      const rcloneInitial = timed(rclone);
+      problems.push(...checkMirror('rclone', rcloneDir, tree));
+      const ostalInitial = ostalSync();
+      problems.push(...checkMirror('Ostal', ostalDir, tree));
+      const coreInitial = await inProcess.sync();
+      problems.push(...checkMirror('Ostal (cœur ouvert)', coreDir, tree));
+      const rcloneNoChange = timed(rclone);
+      const ostalNoChange = ostalSync();
+      const coreNoChange = await inProcess.sync();
+      const changed = await changeFiles(target, tree, changes);
+      const rcloneChanged = timed(rclone);
+      problems.push(...checkMirror('rclone', rcloneDir, tree, changed));
+      const ostalChanged = ostalSync();
+      problems.push(...checkMirror('Ostal', ostalDir, tree, changed));
+      const coreChanged = await inProcess.sync();
+      problems.push(...checkMirror('Ostal (cœur ouvert)', coreDir, tree, changed));
+      f = { rcloneInitial, ostalInitial, coreInitial, rcloneNoChange, ostalNoChange, coreNoChange, rcloneChanged, ostalChanged, coreChanged };
+    } finally {
+      await inProcess.close();
+    }
+    const { rcloneInitial, ostalInitial, coreInitial, rcloneNoChange, ostalNoChange, coreNoChange, rcloneChanged, ostalChanged, coreChanged } = f;
 
     const mib = (tree.bytes / 1048576).toFixed(1).replace('.', ',');
     rows.push(
       { measure: `Téléchargement initial (${tree.files.length} fichiers, ${mib} Mio)`, ostal: ostalInitial, peer: rcloneInitial, peerName: 'rclone sync' },
       { measure: 'Relance sans changement', ostal: ostalNoChange, peer: rcloneNoChange, peerName: 'rclone sync' },
       { measure: `Relance après ${changes} fichiers modifiés sur le serveur`, ostal: ostalChanged, peer: rcloneChanged, peerName: 'rclone sync' },
+      { measure: 'Téléchargement initial, cœur d’Ostal déjà ouvert', ostal: coreInitial, peer: rcloneInitial, peerName: 'rclone sync' },
+      { measure: 'Relance sans changement, cœur déjà ouvert', ostal: coreNoChange, peer: rcloneNoChange, peerName: 'rclone sync' },
+      { measure: `Relance après ${changes} fichiers modifiés, cœur déjà ouvert`, ostal: coreChanged, peer: rcloneChanged, peerName: 'rclone sync' },
       { measure: `Démarrage de la commande seule (${syncArgs[0] === 'files' ? 'files status' : 'status'})`, ostal: startupMs, peer: null, peerName: '' },
     );
     printTable(`Fichiers — ${tree.files.length} fichiers, ${mib} Mio, ${tree.folders.length} dossiers`, rows);
     process.stdout.write(
       `Envoi préalable sur le serveur (8 PUT en parallèle) : ${(uploadMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
-        'Les deux outils sont mesurés comme commandes, démarrage du processus compris ; rclone avec ses réglages par défaut.\n' +
+        `Trois premières lignes : les deux outils lancés comme commandes (ostal ${syncArgs.join(' ')}, rclone sync), démarrage du processus compris ; rclone avec ses réglages par défaut.\n` +
+        'Trois suivantes : le même moteur d’Ostal dans un processus où le cœur reste ouvert, comme dans l’application (second profil, second dossier local).\n' +
         (problems.length ? `Écarts constatés :\n  ${problems.join('\n  ')}\n` : 'Copies locales vérifiées : mêmes fichiers et mêmes tailles que le serveur, contenu des fichiers modifiés identique.\n'),
     );
     writeJson('files', { ostalCommand: syncArgs.join(' '), files: tree.files.length, bytes: tree.bytes, folders: tree.folders.length, uploadMs, problems, rows });
