@@ -12,6 +12,9 @@
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
  *   ostal contacts list [--json]
+ *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
+ *                      (DATE = AAAA-MM-JJTHH:MM, heure de Paris, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
+ *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
  *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
  *   ostal files status [--json]       (FilesStatus of src/api/contract.ts: local root, remote root, counts per state)
  *   ostal files conflicts [--json]    (FileConflict[]: both versions kept, waiting for the user's choice)
@@ -89,6 +92,12 @@ function parse(argv: string[]) {
         'body-file': { type: 'string' },
         attach: { type: 'string', multiple: true },
         folder: { type: 'string' },
+        summary: { type: 'string' },
+        start: { type: 'string' },
+        end: { type: 'string' },
+        'all-day': { type: 'boolean', default: false },
+        location: { type: 'string' },
+        rrule: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -116,7 +125,8 @@ async function run(argv: string[], io: Io): Promise<number> {
     }
   };
 
-  switch (`${cmd}${sub ? ' ' + sub : ''}`) {
+  // `import FICHIER`: the second word is the file, not a subcommand.
+  switch (cmd === 'import' ? 'import' : `${cmd}${sub ? ' ' + sub : ''}`) {
     case 'account add': {
       if (!v.email) throw new UsageError(cliText('missingOption', { option: '--email' }));
       const varName = v['password-env'];
@@ -230,6 +240,37 @@ async function run(argv: string[], io: Io): Promise<number> {
         else if (events.length === 0) io.out(cliText('calendarNothing'));
         else for (const e of events) io.out(`${e.start}\t${e.end}\t${e.calendar}\t${e.summary}`);
         return 0;
+      });
+    }
+    case 'calendar add': {
+      if (!v.summary || !v.start) throw new UsageError(cliText('calendarAddMissing'));
+      const allDay = v['all-day'] === true;
+      const event = { summary: v.summary, start: v.start, end: v.end ?? v.start, allDay, location: v.location, rrule: v.rrule ?? null };
+      return withCore(async (call) => {
+        const { uid } = await call('calendar.createEvent', { event });
+        // Send it now when the server answers; offline, it waits in the journal for the next sync.
+        const report = await call('sync.run', { only: 'calendar' });
+        const sent = report.accounts.every((a) => a.ok);
+        if (v.json) io.out(JSON.stringify({ uid, sent }, null, 2));
+        else io.out(cliText(sent ? 'calendarAdded' : 'calendarAddedOffline', { summary: v.summary! }));
+        return 0;
+      });
+    }
+    case 'import': {
+      const file = positionals[1];
+      if (!file) throw new UsageError(cliText('importMissing'));
+      let content: string;
+      try {
+        content = fs.readFileSync(file, 'utf8');
+      } catch {
+        throw new UsageError(cliText('importUnreadable', { file }));
+      }
+      return withCore(async (call) => {
+        const result = await call('dav.import', { content, name: path.basename(file) });
+        if (result.imported > 0) await call('sync.run', { only: result.kind === 'calendar' ? 'calendar' : 'contacts' });
+        if (v.json) io.out(JSON.stringify(result, null, 2));
+        else io.out(result.message);
+        return result.imported === 0 && result.refused.length > 0 ? 1 : 0;
       });
     }
     case 'files sync':
