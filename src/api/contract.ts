@@ -583,6 +583,8 @@ export interface Methods {
   'mail.list': { params: { accountId: string; folder: string; offset?: number; limit?: number; filter?: MessageListFilter }; result: MessagePage };
   /** Open a message: from its local source, else fetched from the server (French 'offline' error when it cannot be). */
   'mail.message': { params: { accountId: string; folder: string; uid: number }; result: MessageView };
+  /** « Enregistrer » an attachment: its name, type and content (base64), from the local source (fetched when missing). */
+  'mail.attachment': { params: { accountId: string; folder: string; uid: number; partId: string }; result: { filename: string; mimeType: string; size: number; contentBase64: string } };
   /** « Afficher les images » for this message, or « Toujours pour cet expéditeur ». */
   'mail.allowRemoteContent': { params: { accountId: string; folder: string; uid: number; scope: RemoteContentScope }; result: { allowed: true } };
   /** Read/unread, suivi, move, copy, archive, delete (to Corbeille, or for good from it), indésirable. */
@@ -698,6 +700,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'mail.messages',
   'mail.list',
   'mail.message',
+  'mail.attachment',
   'mail.allowRemoteContent',
   'mail.act',
   'mail.undo',

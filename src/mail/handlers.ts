@@ -6,12 +6,12 @@ import { getAccountRow } from './accounts-store.js';
 import { MailRepository } from './repository.js';
 import { actionHandlers } from './operations-handlers.js';
 import { searchHandlers } from './search-handlers.js';
-import { allowRemoteContent, readMessage } from './message-reader.js';
+import { allowRemoteContent, readAttachment, readMessage } from './message-reader.js';
 import { outboxHandlers } from './outbox-handlers.js';
 import { composeHandlers } from './compose-handlers.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
   ...actionHandlers,
   ...searchHandlers,
   ...outboxHandlers,
@@ -21,6 +21,7 @@ export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | '
     return new MailRepository(ctx.db).folderInfos(params.accountId);
   },
   'mail.message': (ctx, params) => readMessage(ctx, params),
+  'mail.attachment': (ctx, params) => readAttachment(ctx, params),
   'mail.allowRemoteContent': (ctx, params) => allowRemoteContent(ctx, params),
   'mail.messages': (ctx, params) => {
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));

@@ -167,6 +167,21 @@ export async function readMessage(ctx: CoreContext, params: Partial<MessageRef> 
   return view;
 }
 
+/** `mail.attachment`: one attachment of a message, for « Enregistrer ». */
+export async function readAttachment(
+  ctx: CoreContext,
+  params: (Partial<MessageRef> & { partId?: string }) | undefined,
+): Promise<{ filename: string; mimeType: string; size: number; contentBase64: string }> {
+  const ref = checkRef(ctx, params);
+  const repo = new MailRepository(ctx.db);
+  const stored = findStored(repo, ref);
+  const source = readCachedSource(ctx, stored) ?? (await fetchSource(ctx, ref, stored, repo));
+  const part = (await parseMessage(source)).parts.find((p) => p.id === params?.partId);
+  if (!part) throw new OstalError('not_found', t('mail.reader.attachmentNotFound'));
+  const content = Buffer.from(part.content.buffer, part.content.byteOffset, part.content.byteLength);
+  return { filename: part.filename || t('mail.reader.attachmentDefaultName'), mimeType: part.mimeType || 'application/octet-stream', size: part.size, contentBase64: content.toString('base64') };
+}
+
 /** `mail.allowRemoteContent`: remember « Afficher les images » for the message or its sender. */
 export function allowRemoteContent(ctx: CoreContext, params: (Partial<MessageRef> & { scope?: RemoteContentScope }) | undefined): { allowed: true } {
   const ref = checkRef(ctx, params);

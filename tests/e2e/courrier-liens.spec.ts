@@ -1,6 +1,7 @@
 /**
  * A link in a message opens in a new browser window (the system browser in browser mode), without
- * opener nor referrer; the app never navigates and no script of the message runs.
+ * opener nor referrer; the app never navigates and no script of the message runs. « Enregistrer »
+ * saves an attachment under its own name (accents included) with its exact bytes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,9 @@ test.afterEach(async () => {
 
 const stamp = `liens${Date.now()}`;
 const subject = `Démarches en ligne ${stamp}`;
+const withFile = `Pièce jointe à garder ${stamp}`;
+const fileName = 'Compte rendu – réunion d’équipe.pdf';
+const fileBytes = Buffer.from('%PDF-1.4\n% Compte rendu de réunion, données binaires \u00e9\u00e8\n%%EOF\n', 'utf8');
 
 async function imap(): Promise<ImapFlow> {
   const s = servers();
@@ -47,6 +51,33 @@ test.beforeAll(async () => {
       ].join('\r\n'),
       ['\\Seen'],
     );
+    const boundary = `b-${stamp}`;
+    await client.append(
+      'INBOX',
+      [
+        'From: Secrétariat <secretariat@mairie.example>',
+        `To: ${s.users[4].email}`,
+        `Subject: =?UTF-8?B?${Buffer.from(withFile).toString('base64')}?=`,
+        `Message-ID: <file-${stamp}@ostal.test>`,
+        `Date: ${new Date().toUTCString()}`,
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        '',
+        `--${boundary}`,
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Voici le compte rendu.',
+        `--${boundary}`,
+        'Content-Type: application/pdf',
+        `Content-Disposition: attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        'Content-Transfer-Encoding: base64',
+        '',
+        fileBytes.toString('base64'),
+        `--${boundary}--`,
+        '',
+      ].join('\r\n'),
+      ['\\Seen'],
+    );
   } finally {
     await client.logout().catch(() => undefined);
   }
@@ -56,7 +87,7 @@ test.afterAll(async () => {
   const client = await imap();
   try {
     await client.mailboxOpen('INBOX');
-    const uids = (await client.search({ subject: stamp }, { uid: true })) || [];
+    const uids = (await client.search({ header: { 'message-id': stamp } }, { uid: true })) || [];
     if (uids.length) await client.messageDelete(uids, { uid: true });
   } finally {
     await client.logout().catch(() => undefined);
@@ -102,4 +133,23 @@ test('un lien du message s’ouvre dans une nouvelle fenêtre du navigateur, jam
   await expect(page.getByTestId('reader-subject')).toContainText(subject);
   expect(dialogs).toEqual([]);
   await tab.close();
+});
+
+test('« Enregistrer » une pièce jointe : son nom avec accents et ses octets exacts', async ({ page }) => {
+  const s = servers();
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, s.users[4]);
+  ostal = await startOstal({ profileDir });
+  await page.goto(ostal.url);
+  await page.getByTestId('message').filter({ hasText: withFile }).click();
+  await expect(page.getByTestId('reader-subject')).toContainText(withFile);
+  const attachment = page.getByTestId('reader-attachment').filter({ hasText: fileName });
+  await expect(attachment).toBeVisible();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-piece-jointe.png') });
+  const download = page.waitForEvent('download');
+  await attachment.getByRole('button', { name: `Enregistrer «\u00a0${fileName}\u00a0»` }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe(fileName);
+  expect(fs.readFileSync(await file.path())).toEqual(fileBytes);
+  await expect(page.getByTestId('attachment-error')).toHaveCount(0);
 });

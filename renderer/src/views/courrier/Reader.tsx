@@ -79,7 +79,7 @@ function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): v
         </p>
       ) : null}
       {view.hasRemoteContent && !view.remoteContentAllowed ? <RemoteContentBar view={view} onAllowed={onAllowed} /> : null}
-      {files.length > 0 ? <AttachmentList attachments={files} /> : null}
+      {files.length > 0 ? <AttachmentList view={view} attachments={files} /> : null}
       <div className="reader-body">
         {view.html !== null ? (
           <iframe
@@ -201,21 +201,54 @@ function kindLabel(kind: AttachmentKind, t: TFunction): string {
   }
 }
 
-function AttachmentList({ attachments }: { attachments: MessagePartInfo[] }) {
+/** « Enregistrer »: the core gives the attachment's bytes; the browser saves them under the attachment's name. */
+async function saveAttachment(client: ReturnType<typeof useClient>, view: MessageView, part: MessagePartInfo): Promise<void> {
+  const file = await client.call('mail.attachment', { accountId: view.accountId, folder: view.folder, uid: view.uid, partId: part.id });
+  const bytes = Uint8Array.from(atob(file.contentBase64), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = file.filename;
+  link.rel = 'noopener';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+function AttachmentList({ view, attachments }: { view: MessageView; attachments: MessagePartInfo[] }) {
   const { t } = useTranslation();
+  const client = useClient();
+  const [error, setError] = useState<string | null>(null);
   return (
-    <ul className="reader-attachments" aria-label={t('courrier.reader.attachments', { count: attachments.length })} data-testid="reader-attachments">
-      {attachments.map((a) => {
-        const kind = attachmentKind(a);
-        return (
-          <li key={a.id} className="reader-attachment" data-testid="reader-attachment">
-            <Icon name={kind === 'other' ? 'attachment' : 'file'} />
-            <span className="reader-attachment-name">{a.filename || t('courrier.reader.unnamedAttachment')}</span>
-            <span className="reader-attachment-kind">{kindLabel(kind, t)}</span>
-            <span className="muted">{formatSize(a.size)}</span>
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul className="reader-attachments" aria-label={t('courrier.reader.attachments', { count: attachments.length })} data-testid="reader-attachments">
+        {attachments.map((a) => {
+          const kind = attachmentKind(a);
+          const name = a.filename || t('courrier.reader.unnamedAttachment');
+          return (
+            <li key={a.id} className="reader-attachment" data-testid="reader-attachment">
+              <Icon name={kind === 'other' ? 'attachment' : 'file'} />
+              <span className="reader-attachment-name">{name}</span>
+              <span className="reader-attachment-kind">{kindLabel(kind, t)}</span>
+              <span className="muted">{formatSize(a.size)}</span>
+              <button
+                type="button"
+                className="button reader-attachment-save"
+                aria-label={t('courrier.reader.saveAttachment', { name })}
+                data-testid="attachment-save"
+                onClick={() => {
+                  setError(null);
+                  saveAttachment(client, view, a).catch((err: unknown) => setError(err instanceof ApiCallError ? err.message : t('courrier.reader.saveFailed')));
+                }}
+              >
+                {t('courrier.reader.save')}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {error ? <ErrorAlert message={error} testId="attachment-error" /> : null}
+    </>
   );
 }
