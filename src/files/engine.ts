@@ -31,6 +31,7 @@ import type { WebDavClient, RemoteItem } from './webdav.js';
 
 export const PARTIAL_PREFIX = '.ostal-partial-';
 const PARALLEL = 4;
+const LIST_PARALLEL = 8;
 const BIG_DELETION = 50;
 const BIG_DELETION_SHARE = 0.3;
 const BIG_DELETION_FLOOR = 10;
@@ -180,7 +181,7 @@ export class FilesSyncEngine {
     // Bounded parallel BFS.
     const running = new Set<Promise<void>>();
     while (queue.length || running.size) {
-      while (queue.length && running.size < 4) {
+      while (queue.length && running.size < LIST_PARALLEL) {
         const next = queue.shift()!;
         const p: Promise<void> = visit(next).finally(() => running.delete(p));
         running.add(p);

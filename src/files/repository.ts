@@ -87,19 +87,30 @@ interface RawState {
 }
 
 export class FilesRepository {
+  private readonly statements = new Map<string, Database.Statement>();
   constructor(private readonly db: Database.Database) {}
+
+  /** Prepared once per repository (a sync runs thousands of these). */
+  private prepare(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
 
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
 
   states(accountId: string): Map<string, StateRow> {
-    const rows = this.db.prepare('SELECT * FROM files_state WHERE account_id = ?').all(accountId) as RawState[];
+    const rows = this.prepare('SELECT * FROM files_state WHERE account_id = ?').all(accountId) as RawState[];
     return new Map(rows.map((r) => [r.path, fromState(r)]));
   }
 
   state(accountId: string, path: string): StateRow | null {
-    const r = this.db.prepare('SELECT * FROM files_state WHERE account_id = ? AND path = ?').get(accountId, path) as RawState | undefined;
+    const r = this.prepare('SELECT * FROM files_state WHERE account_id = ? AND path = ?').get(accountId, path) as RawState | undefined;
     return r ? fromState(r) : null;
   }
 
@@ -125,41 +136,43 @@ export class FilesRepository {
 
   /** Note a transfer about to land (creates a placeholder row for a new file: no hash, no ETag). */
   setPending(accountId: string, path: string, p: PendingTransfer): void {
-    this.db.prepare("INSERT OR IGNORE INTO files_state (account_id, path, kind, size, local, state) VALUES (?, ?, 'file', 0, 1, 'syncing')").run(accountId, path);
+    this.prepare("INSERT OR IGNORE INTO files_state (account_id, path, kind, size, local, state) VALUES (?, ?, 'file', 0, 1, 'syncing')").run(accountId, path);
     this.db
       .prepare('UPDATE files_state SET pending_kind = ?, pending_hash = ?, pending_size = ?, pending_etag = ?, pending_modified = ?, pending_at = ? WHERE account_id = ? AND path = ?')
       .run(p.kind, p.hash, p.size, p.etag, p.modified, p.at, accountId, path);
   }
 
   setState(accountId: string, path: string, state: FileSyncState, error: string | null = null): void {
-    this.db.prepare('UPDATE files_state SET state = ?, error = ? WHERE account_id = ? AND path = ?').run(state, error, accountId, path);
+    this.prepare('UPDATE files_state SET state = ?, error = ? WHERE account_id = ? AND path = ?').run(state, error, accountId, path);
   }
 
   deleteState(accountId: string, path: string): void {
-    this.db.prepare('DELETE FROM files_state WHERE account_id = ? AND path = ?').run(accountId, path);
+    this.prepare('DELETE FROM files_state WHERE account_id = ? AND path = ?').run(accountId, path);
   }
 
   /** Rename a state row and everything under it (a folder). */
   moveState(accountId: string, from: string, to: string): void {
-    this.db.prepare('DELETE FROM files_state WHERE account_id = ? AND path = ?').run(accountId, to);
-    this.db.prepare('UPDATE files_state SET path = ? WHERE account_id = ? AND path = ?').run(to, accountId, from);
-    this.db.prepare('UPDATE files_state SET path = ? || substr(path, ?) WHERE account_id = ? AND substr(path, 1, ?) = ?').run(to, from.length + 1, accountId, from.length + 1, `${from}/`);
+    this.prepare('DELETE FROM files_state WHERE account_id = ? AND path = ?').run(accountId, to);
+    this.prepare('UPDATE files_state SET path = ? WHERE account_id = ? AND path = ?').run(to, accountId, from);
+    this.prepare('UPDATE files_state SET path = ? || substr(path, ?) WHERE account_id = ? AND substr(path, 1, ?) = ?').run(to, from.length + 1, accountId, from.length + 1, `${from}/`);
   }
 
   remoteChildren(accountId: string, parent: string): RemoteRow[] {
-    return this.db.prepare('SELECT parent, path, kind, size, etag, modified FROM files_remote WHERE account_id = ? AND parent = ?').all(accountId, parent) as RemoteRow[];
+    return this.prepare('SELECT parent, path, kind, size, etag, modified FROM files_remote WHERE account_id = ? AND parent = ?').all(accountId, parent) as RemoteRow[];
   }
 
   replaceRemoteChildren(accountId: string, parent: string, rows: RemoteRow[]): void {
-    this.db.prepare('DELETE FROM files_remote WHERE account_id = ? AND parent = ?').run(accountId, parent);
-    const ins = this.db.prepare('INSERT OR REPLACE INTO files_remote (account_id, parent, path, kind, size, etag, modified) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    for (const r of rows) ins.run(accountId, parent, r.path, r.kind, r.size, r.etag, r.modified);
+    this.db.transaction(() => {
+      this.prepare('DELETE FROM files_remote WHERE account_id = ? AND parent = ?').run(accountId, parent);
+      const ins = this.prepare('INSERT OR REPLACE INTO files_remote (account_id, parent, path, kind, size, etag, modified) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      for (const r of rows) ins.run(accountId, parent, r.path, r.kind, r.size, r.etag, r.modified);
+    })();
   }
 
   /** Forget cached listings of folders gone from the server. */
   pruneRemote(accountId: string, keepParents: Set<string>): void {
-    const parents = this.db.prepare('SELECT DISTINCT parent FROM files_remote WHERE account_id = ?').all(accountId) as { parent: string }[];
-    const del = this.db.prepare('DELETE FROM files_remote WHERE account_id = ? AND parent = ?');
+    const parents = this.prepare('SELECT DISTINCT parent FROM files_remote WHERE account_id = ?').all(accountId) as { parent: string }[];
+    const del = this.prepare('DELETE FROM files_remote WHERE account_id = ? AND parent = ?');
     for (const p of parents) if (!keepParents.has(p.parent)) del.run(accountId, p.parent);
   }
 
@@ -170,18 +183,18 @@ export class FilesRepository {
   }
 
   pins(accountId: string): Map<string, boolean> {
-    const rows = this.db.prepare('SELECT path, offline FROM files_pins WHERE account_id = ?').all(accountId) as { path: string; offline: number }[];
+    const rows = this.prepare('SELECT path, offline FROM files_pins WHERE account_id = ?').all(accountId) as { path: string; offline: number }[];
     return new Map(rows.map((r) => [r.path, r.offline === 1]));
   }
 
   setPin(accountId: string, path: string, offline: boolean): void {
-    this.db.prepare("DELETE FROM files_pins WHERE account_id = ? AND substr(path, 1, ?) = ?").run(accountId, path.length + 1, `${path}/`);
-    this.db.prepare('INSERT INTO files_pins (account_id, path, offline) VALUES (?, ?, ?) ON CONFLICT (account_id, path) DO UPDATE SET offline = excluded.offline').run(accountId, path, offline ? 1 : 0);
+    this.prepare("DELETE FROM files_pins WHERE account_id = ? AND substr(path, 1, ?) = ?").run(accountId, path.length + 1, `${path}/`);
+    this.prepare('INSERT INTO files_pins (account_id, path, offline) VALUES (?, ?, ?) ON CONFLICT (account_id, path) DO UPDATE SET offline = excluded.offline').run(accountId, path, offline ? 1 : 0);
   }
 
   account(accountId: string): AccountFilesRow {
-    this.db.prepare('INSERT OR IGNORE INTO files_accounts (account_id) VALUES (?)').run(accountId);
-    const r = this.db.prepare('SELECT * FROM files_accounts WHERE account_id = ?').get(accountId) as {
+    this.prepare('INSERT OR IGNORE INTO files_accounts (account_id) VALUES (?)').run(accountId);
+    const r = this.prepare('SELECT * FROM files_accounts WHERE account_id = ?').get(accountId) as {
       paused: number;
       last_sync: string | null;
       last_error: string | null;
@@ -224,26 +237,26 @@ export class FilesRepository {
     if (patch.problems !== undefined) add('problems', JSON.stringify(patch.problems));
     if (patch.walks !== undefined) add('walks', patch.walks);
     if (!sets.length) return;
-    this.db.prepare(`UPDATE files_accounts SET ${sets.join(', ')} WHERE account_id = ?`).run(...values, accountId);
+    this.prepare(`UPDATE files_accounts SET ${sets.join(', ')} WHERE account_id = ?`).run(...values, accountId);
   }
 
   addConflict(accountId: string, path: string, conflictPath: string): ConflictRow {
     const row: ConflictRow = { id: randomUUID(), accountId, path, conflictPath, detectedAt: new Date().toISOString() };
-    this.db.prepare('INSERT INTO files_conflicts (id, account_id, path, conflict_path, detected_at) VALUES (?, ?, ?, ?, ?)').run(row.id, accountId, path, conflictPath, row.detectedAt);
+    this.prepare('INSERT INTO files_conflicts (id, account_id, path, conflict_path, detected_at) VALUES (?, ?, ?, ?, ?)').run(row.id, accountId, path, conflictPath, row.detectedAt);
     return row;
   }
 
   conflicts(accountId?: string): ConflictRow[] {
     const sql = `SELECT id, account_id AS accountId, path, conflict_path AS conflictPath, detected_at AS detectedAt FROM files_conflicts WHERE resolved_at IS NULL ${accountId ? 'AND account_id = ?' : ''} ORDER BY detected_at`;
-    return (accountId ? this.db.prepare(sql).all(accountId) : this.db.prepare(sql).all()) as ConflictRow[];
+    return (accountId ? this.prepare(sql).all(accountId) : this.prepare(sql).all()) as ConflictRow[];
   }
 
   conflict(id: string): ConflictRow | null {
-    return (this.db.prepare('SELECT id, account_id AS accountId, path, conflict_path AS conflictPath, detected_at AS detectedAt FROM files_conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined) ?? null;
+    return (this.prepare('SELECT id, account_id AS accountId, path, conflict_path AS conflictPath, detected_at AS detectedAt FROM files_conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined) ?? null;
   }
 
   resolveConflict(id: string): void {
-    this.db.prepare('UPDATE files_conflicts SET resolved_at = ? WHERE id = ?').run(new Date().toISOString(), id);
+    this.prepare('UPDATE files_conflicts SET resolved_at = ? WHERE id = ?').run(new Date().toISOString(), id);
   }
 
   conflictPaths(accountId: string): Set<string> {
@@ -252,17 +265,17 @@ export class FilesRepository {
 
   addTrash(row: Omit<TrashRow, 'id'>): TrashRow {
     const full = { id: randomUUID(), ...row };
-    this.db.prepare('INSERT INTO files_trash (id, account_id, path, size, stored_as, deleted_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(full.id, full.accountId, full.path, full.size, full.storedAs, full.deletedAt, full.expiresAt);
+    this.prepare('INSERT INTO files_trash (id, account_id, path, size, stored_as, deleted_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(full.id, full.accountId, full.path, full.size, full.storedAs, full.deletedAt, full.expiresAt);
     return full;
   }
 
   trash(accountId?: string): TrashRow[] {
     const sql = `SELECT id, account_id AS accountId, path, size, stored_as AS storedAs, deleted_at AS deletedAt, expires_at AS expiresAt FROM files_trash ${accountId ? 'WHERE account_id = ?' : ''} ORDER BY deleted_at DESC`;
-    return (accountId ? this.db.prepare(sql).all(accountId) : this.db.prepare(sql).all()) as TrashRow[];
+    return (accountId ? this.prepare(sql).all(accountId) : this.prepare(sql).all()) as TrashRow[];
   }
 
   removeTrash(id: string): void {
-    this.db.prepare('DELETE FROM files_trash WHERE id = ?').run(id);
+    this.prepare('DELETE FROM files_trash WHERE id = ?').run(id);
   }
 }
 

@@ -80,8 +80,8 @@ export class WebDavClient {
     this.root = new URL(rootUrl.endsWith('/') ? rootUrl : `${rootUrl}/`);
     const secure = this.root.protocol === 'https:';
     this.agent = secure
-      ? new https.Agent({ keepAlive: true, maxSockets: 6, ...tlsOptionsFor(this.root.hostname, credentials.pinnedCertificates) })
-      : new http.Agent({ keepAlive: true, maxSockets: 6 });
+      ? new https.Agent({ keepAlive: true, maxSockets: 8, ...tlsOptionsFor(this.root.hostname, credentials.pinnedCertificates) })
+      : new http.Agent({ keepAlive: true, maxSockets: 8 });
     this.auth = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64')}`;
   }
 
