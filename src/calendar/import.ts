@@ -195,8 +195,9 @@ export function importFile(ctx: CoreContext, params: { content: string; name?: s
 
 function reasonOf(err: unknown, kind: DavKind): string {
   const m = err instanceof Error ? err.message : '';
-  if (/DTSTART/i.test(m)) return t('dav.import.noStart');
   if (/no name/i.test(m)) return t('dav.import.noName');
+  if (kind === 'addressbook') return t('dav.import.unreadableCard');
+  if (/DTSTART/i.test(m)) return t('dav.import.noStart');
   if (/invalid|could not|unexpected|date|time/i.test(m)) return t('dav.import.badDates');
   return kind === 'calendar' ? t('dav.import.unreadable') : t('dav.import.unreadableCard');
 }

@@ -82,4 +82,21 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await row.getByRole('button', { name: `Supprimer ${name}` }).click();
   await expect(row).toHaveCount(0);
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);
+
+  // « Importer… » a .vcf with two good cards and two broken ones: French summary, the good ones listed.
+  const vcf = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/contacts-import/carnet.vcf'), 'utf8').replaceAll('STAMP', stamp).replace('FN:Jérôme Lambert', `FN:Jérôme Lambert ${stamp}`);
+  await page.getByTestId('import-file').setInputFiles({ name: 'carnet.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf, 'utf8') });
+  const notice = page.getByRole('status').filter({ hasText: 'contact(s) importé(s)' });
+  await expect(notice).toContainText('2 contact(s) importé(s).');
+  await expect(notice).toContainText('2 élément(s) refusé(s)');
+  await expect(notice).toContainText('sans nom');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-import.png') });
+  const imported = page.getByTestId('contact').filter({ hasText: `Agnès Moreau ${stamp}` });
+  await expect(imported).toBeVisible();
+  await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(2);
+  for (const who of [`Agnès Moreau ${stamp}`, `Jérôme Lambert ${stamp}`]) {
+    const r = page.getByTestId('contact').filter({ hasText: who });
+    await r.getByRole('button', { name: `Supprimer ${who}` }).click();
+  }
+  await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);
 });

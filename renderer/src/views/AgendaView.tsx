@@ -29,7 +29,10 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
   const [problem, setProblem] = useState<string | null>(null);
   const days = useMemo(() => visibleDays(mode, anchor), [mode, anchor]);
   const range = { from: days[0]!, to: addDays(days[days.length - 1]!, 1) };
-  const occurrences = useApiQuery('calendar.occurrences', range, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
+  const occurrences = useApiQuery('calendar.occurrences', range, {
+    refreshOn: ['accounts.changed', 'dav.changed'],
+    refreshAfterSync: true,
+  });
   const calendars = useApiQuery('calendar.calendars', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
   const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
   const calendarConflicts = (conflicts.data ?? []).filter((c) => c.kind === 'calendar');
@@ -116,17 +119,38 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
         <button type="button" className="button button-primary" onClick={() => newEvent()} data-testid="new-event" aria-keyshortcuts="N">
           {t('agenda.newEvent')}
         </button>
+        <ImportButton
+          onDone={(message) => {
+            setNotice(message);
+            occurrences.reload();
+          }}
+          onError={setProblem}
+        />
         <SyncButton only="calendar" />
       </PageHeader>
       <div className="toolbar agenda-toolbar">
         <div className="agenda-nav" role="group" aria-label={t('agenda.navigation')}>
-          <button type="button" className="button" onClick={() => setAnchor(step(mode, anchor, -1))} aria-label={mode === 'jour' ? t('agenda.previousDay') : mode === 'semaine' ? t('agenda.previousWeek') : t('agenda.previousMonth')} aria-keyshortcuts="ArrowLeft">
+          <button
+            type="button"
+            className="button"
+            onClick={() => setAnchor(step(mode, anchor, -1))}
+            aria-label={
+              mode === 'jour' ? t('agenda.previousDay') : mode === 'semaine' ? t('agenda.previousWeek') : t('agenda.previousMonth')
+            }
+            aria-keyshortcuts="ArrowLeft"
+          >
             <Chevron direction="left" />
           </button>
           <button type="button" className="button" onClick={() => setAnchor(todayKey())} aria-keyshortcuts="T">
             {t('agenda.today')}
           </button>
-          <button type="button" className="button" onClick={() => setAnchor(step(mode, anchor, 1))} aria-label={mode === 'jour' ? t('agenda.nextDay') : mode === 'semaine' ? t('agenda.nextWeek') : t('agenda.nextMonth')} aria-keyshortcuts="ArrowRight">
+          <button
+            type="button"
+            className="button"
+            onClick={() => setAnchor(step(mode, anchor, 1))}
+            aria-label={mode === 'jour' ? t('agenda.nextDay') : mode === 'semaine' ? t('agenda.nextWeek') : t('agenda.nextMonth')}
+            aria-keyshortcuts="ArrowRight"
+          >
             <Chevron direction="right" />
           </button>
         </div>
@@ -135,7 +159,15 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
         </h2>
         <div className="agenda-modes" role="group" aria-label={t('agenda.modes')}>
           {(['jour', 'semaine', 'mois'] as const).map((m) => (
-            <button key={m} type="button" className={`button${mode === m ? ' is-active' : ''}`} aria-pressed={mode === m} onClick={() => setMode(m)} aria-keyshortcuts={MODE_KEYS[m]} data-testid={`mode-${m}`}>
+            <button
+              key={m}
+              type="button"
+              className={`button${mode === m ? ' is-active' : ''}`}
+              aria-pressed={mode === m}
+              onClick={() => setMode(m)}
+              aria-keyshortcuts={MODE_KEYS[m]}
+              data-testid={`mode-${m}`}
+            >
               {m === 'jour' ? t('agenda.modeDay') : m === 'semaine' ? t('agenda.modeWeek') : t('agenda.modeMonth')}
             </button>
           ))}
@@ -180,7 +212,11 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       ) : (
         <TimeGrid days={days} occurrences={list} onOpen={(o) => void openOccurrence(o)} onCreateAt={(d, minutes) => newEvent(d, minutes)} />
       )}
-      {occurrences.data && list.length === 0 ? <p className="muted agenda-empty">{mode === 'jour' ? t('agenda.emptyDay') : mode === 'semaine' ? t('agenda.emptyWeek') : t('agenda.emptyMonth')}</p> : null}
+      {occurrences.data && list.length === 0 ? (
+        <p className="muted agenda-empty">
+          {mode === 'jour' ? t('agenda.emptyDay') : mode === 'semaine' ? t('agenda.emptyWeek') : t('agenda.emptyMonth')}
+        </p>
+      ) : null}
       {editor ? (
         <EventEditor
           target={editor}
@@ -216,10 +252,55 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
   );
 }
 
+/** « Importer… »: an .ics or .vcf file read in the page and handed to the core (dav.import). */
+export function ImportButton({ onDone, onError }: { onDone(message: string): void; onError(message: string): void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const input = useRef<HTMLInputElement>(null);
+  const [busy, setBusy] = useState(false);
+  const pick = async (file: File | undefined) => {
+    if (!file) return;
+    setBusy(true);
+    try {
+      const result = await client.call('dav.import', { content: await file.text(), name: file.name });
+      onDone(result.message);
+    } catch (err) {
+      onError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setBusy(false);
+      if (input.current) input.current.value = '';
+    }
+  };
+  return (
+    <>
+      <input
+        ref={input}
+        type="file"
+        accept=".ics,.vcf,text/calendar,text/vcard"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        onChange={(e) => void pick(e.target.files?.[0])}
+        data-testid="import-file"
+      />
+      <button type="button" className="button" onClick={() => input.current?.click()} disabled={busy}>
+        {t('agenda.import')}
+      </button>
+    </>
+  );
+}
+
 function Chevron({ direction }: { direction: 'left' | 'right' }) {
   return (
     <svg className="agenda-chevron" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-      <path d={direction === 'left' ? 'M15 5l-7 7 7 7' : 'M9 5l7 7-7 7'} fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" />
+      <path
+        d={direction === 'left' ? 'M15 5l-7 7 7 7' : 'M9 5l7 7-7 7'}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+        strokeLinecap="round"
+        strokeLinejoin="round"
+      />
     </svg>
   );
 }

@@ -9,6 +9,7 @@ import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
+import { ImportButton } from './AgendaView';
 
 export function ContactsView() {
   const { t } = useTranslation();
@@ -43,6 +44,13 @@ export function ContactsView() {
         <button type="button" className="button button-primary" onClick={() => setEditing('new')} data-testid="new-contact">
           {t('contacts.newContact')}
         </button>
+        <ImportButton
+          onDone={(message) => {
+            setNotice(message);
+            contacts.reload();
+          }}
+          onError={setProblem}
+        />
         <SyncButton only="contacts" />
       </PageHeader>
       {(conflicts.data ?? [])
