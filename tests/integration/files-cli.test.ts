@@ -94,8 +94,17 @@ describe('CLI files', () => {
       await f.core.handle('files.confirmDeletion', { accountId: f.accountId, confirm: true });
       expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
       expect(fs.readdirSync(f.root)).toEqual(['Pièce 12.txt']);
-      expect(await f.core.handle('files.trash.list', { accountId: f.accountId })).toHaveLength(11);
+      const trash = await f.core.handle('files.trash.list', { accountId: f.accountId });
+      expect(trash).toHaveLength(11);
+      // After 30 days the Corbeille lets go (checked at the next sync).
+      const stored = f.core.ctx.db.prepare('SELECT stored_as AS s FROM files_trash WHERE id = ?').get(trash[0].id) as { s: string };
+      expect(fs.existsSync(stored.s)).toBe(true);
+      expect(stored.s.startsWith(path.join(f.profileDir, 'files-trash'))).toBe(true);
+      f.core.ctx.db.prepare('UPDATE files_trash SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), trash[0].id);
       expect((await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].pendingDeletion).toBeNull();
+      expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
+      expect(await f.core.handle('files.trash.list', { accountId: f.accountId })).toHaveLength(10);
+      expect(fs.existsSync(stored.s)).toBe(false);
 
       await f.core.handle('files.pause', { accountId: f.accountId });
       expect((await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].paused).toBe(true);
