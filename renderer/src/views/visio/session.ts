@@ -113,6 +113,10 @@ export const CAMERA_ENCODINGS: RTCRtpEncodingParameters[] = [
 /** Reconnection delays (ms): about 30 seconds in all, then the view offers « Réessayer ». */
 const RECONNECT_DELAYS = [500, 1000, 2000, 3000, 5000, 8000, 10_000];
 const STATS_INTERVAL_MS = 2000;
+/** The bandwidth estimate starts low and climbs: no judgement during the first seconds of a connection. */
+const STATS_WARM_UP_MS = 10_000;
+/** Consecutive poor measurements before the « connexion lente » mode is proposed. */
+const POOR_SAMPLES_TO_PROPOSE = 3;
 /** Largest tile size requested in « connexion lente » (device pixels): the lowest layer. */
 const SLOW_TILE = { width: 320, height: 180 };
 
@@ -134,6 +138,7 @@ export class MeetingSession {
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private lastCounters: { lost: number; received: number; sentLost: number; sent: number } | null = null;
   private poorSamples = 0;
+  private statsStartedAt = 0;
   private slowDismissed = false;
   /** Increases at every (re)connection: work of an older connection stops when it no longer matches. */
   private generation = 0;
@@ -721,6 +726,8 @@ export class MeetingSession {
 
   private startStats(): void {
     this.stopStats();
+    this.statsStartedAt = Date.now();
+    this.poorSamples = 0;
     this.statsTimer = setInterval(() => void this.measure(), STATS_INTERVAL_MS);
   }
 
@@ -783,8 +790,9 @@ export class MeetingSession {
     }
     const stats: LinkStats = { outgoingKbps: outgoing, lossPercent, rttMs: rtt, audioPacketsReceived: audioPackets, videoFramesDecoded: framesDecoded };
     const quality = qualityOf(stats, this.producers.has('camera') && this.state.camOn);
-    this.poorSamples = quality === 'poor' ? this.poorSamples + 1 : 0;
-    const propose = !this.state.slowMode && !this.slowDismissed && this.poorSamples >= 2;
+    const warm = Date.now() - this.statsStartedAt >= STATS_WARM_UP_MS;
+    this.poorSamples = quality === 'poor' && warm ? this.poorSamples + 1 : 0;
+    const propose = !this.state.slowMode && !this.slowDismissed && this.poorSamples >= POOR_SAMPLES_TO_PROPOSE;
     this.set({ stats, quality, slowProposed: this.state.slowProposed || propose });
   }
 }
