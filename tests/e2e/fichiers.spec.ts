@@ -232,6 +232,7 @@ test('en pause, un changement local attend ; un conflit garde les deux versions,
   await conflict.getByRole('button', { name: 'Garder les deux' }).click();
   await expect(page.getByText(/Les deux versions de «\u00a0Note à relire\.txt\u00a0» sont gardées/)).toBeVisible();
   await expect(page.getByTestId('file-conflict')).toHaveCount(0);
+  await expect(page.getByTestId('files-notices')).toHaveCount(0);
   await expectOnServer(copies[0], 'Version locale, relue par Camille.\n');
   await checkScreen(page, 'conflit-regle');
 });
@@ -282,7 +283,7 @@ test('un nom refusé par d’autres systèmes est signalé avec la solution, san
   await checkScreen(page, 'nom-refuse');
 });
 
-test('pendant un téléchargement : la progression et l’état « en cours » sont visibles', async ({ page }) => {
+test('pendant un téléchargement : la progression et l’état « en cours » sont visibles ; une grosse suppression attend la confirmation', async ({ page }) => {
   // agent5, its own folder, and a speed limit so that the transfer lasts a few seconds.
   const u5 = s.users[4];
   const root5 = `/dav/${encodePath(u5.username)}/${encodePath(`${folder}-progression`)}/`;
@@ -313,6 +314,22 @@ test('pendant un téléchargement : la progression et l’état « en cours » s
     await expect(page.getByTestId('files-progress')).toHaveCount(0, { timeout: 60_000 });
     await expect(row(page, '/Rapport annuel.pdf').getByTestId('file-state')).toHaveText('Synchronisé', { timeout: 30_000 });
     expect(fs.statSync(path.join(localRoot5, u5.email, 'Rapport annuel.pdf')).size).toBe(1_500_000);
+
+    // A whole folder deleted on the server: a big deletion waits for the user, nothing is removed meanwhile.
+    expect((await put5('MKCOL', 'Archives 2025')).status).toBe(201);
+    for (let i = 1; i <= 10; i++) expect((await put5('PUT', `Archives 2025/Bordereau n° ${i}.txt`, Buffer.from(`Bordereau ${i}\n`))).status).toBe(201);
+    await syncNow(page);
+    await expect.poll(() => fs.existsSync(path.join(localRoot5, u5.email, 'Archives 2025', 'Bordereau n° 10.txt')), { timeout: 30_000 }).toBe(true);
+    expect((await put5('DELETE', 'Archives 2025/')).status).toBe(204);
+    await syncNow(page);
+    const confirm = page.getByTestId('files-confirm-deletion');
+    await expect(confirm).toBeVisible({ timeout: 30_000 });
+    await expect(confirm).toContainText('Confirmation requise');
+    expect(fs.existsSync(path.join(localRoot5, u5.email, 'Archives 2025', 'Bordereau n° 1.txt'))).toBe(true);
+    await checkScreen(page, 'confirmation');
+    await confirm.getByRole('button', { name: 'Garder les fichiers' }).click();
+    await expect(confirm).toHaveCount(0, { timeout: 30_000 });
+    expect(fs.existsSync(path.join(localRoot5, u5.email, 'Archives 2025', 'Bordereau n° 1.txt'))).toBe(true);
   } finally {
     await slow.stop();
     await put5('DELETE', '');

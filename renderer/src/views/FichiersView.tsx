@@ -67,8 +67,8 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   const accountStatus = status.data?.accounts.find((a) => a.accountId === accountId) ?? null;
 
   useApiEvent('files.notice', (data) => {
-    // Refused names are listed in the sync panel already, with their fix.
-    if (data.accountId !== accountId || data.kind === 'name') return;
+    // Refused names and a big deletion waiting for confirmation are in the sync panel already, with what to do.
+    if (data.accountId !== accountId || data.kind === 'name' || data.kind === 'confirmation') return;
     setNotices((prev) => [...prev.slice(-4), { ...data, key: Date.now() + Math.random() }]);
   });
 
@@ -157,6 +157,10 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   }
 
   const conflictCount = conflicts.data?.length ?? 0;
+  // A conflict notice goes away once its conflict is settled.
+  const shown = notices.filter(
+    (n) => n.kind !== 'conflict' || !conflicts.data || (n.path === null ? conflictCount > 0 : conflicts.data.some((c) => c.path === n.path || c.conflictPath === n.path)),
+  );
   const trashCount = trash.data?.length ?? 0;
   const segments = path.split('/').filter(Boolean);
   const searching = query.trim().length > 0;
@@ -167,9 +171,9 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
       {header}
       {status.error ? <ErrorAlert message={status.error.message} /> : null}
       {accountStatus ? <SyncPanel status={accountStatus} progress={progress} onChanged={() => status.reload()} /> : null}
-      {notices.length ? (
+      {shown.length ? (
         <ul className="fichiers-notices" aria-label={t('fichiers.notices.label')} data-testid="files-notices">
-          {notices.map((n) => (
+          {shown.map((n) => (
             <li key={n.key} className={`alert fichiers-notice fichiers-notice-${n.kind}`}>
               <div>
                 <p>{n.message}</p>

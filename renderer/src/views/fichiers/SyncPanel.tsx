@@ -115,10 +115,11 @@ export function SyncPanel({ status, progress, onChanged }: { status: FilesAccoun
           <div>
             <p className="fichiers-confirm-title">{t('fichiers.deletion.title')}</p>
             <p>
-              {t('fichiers.deletion.text', {
-                local: formatNumber(status.pendingDeletion.local, 0),
-                server: formatNumber(status.pendingDeletion.server, 0),
-              })}
+              {status.pendingDeletion.server === 0
+                ? t('fichiers.deletion.textLocal', { local: formatNumber(status.pendingDeletion.local, 0) })
+                : status.pendingDeletion.local === 0
+                  ? t('fichiers.deletion.textServer', { server: formatNumber(status.pendingDeletion.server, 0) })
+                  : t('fichiers.deletion.textBoth', { local: formatNumber(status.pendingDeletion.local, 0), server: formatNumber(status.pendingDeletion.server, 0) })}
             </p>
             <div className="fichiers-buttons">
               <button type="button" className="button" disabled={busy} onClick={() => void call(() => client.call('files.confirmDeletion', { accountId: status.accountId, confirm: false }))}>
