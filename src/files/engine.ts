@@ -298,12 +298,13 @@ export class FilesSyncEngine {
     const onlineOnly: RemoteEntry[] = [];
     const forget: string[] = [];
 
-    const keys = new Set<string>([...local.keys(), ...remote.items.keys(), ...base.keys()]);
     // Hashes of new and changed local files (needed for renames and to tell real changes from touches).
-    for (const key of keys) {
-      const l = local.get(key);
-      if (l?.kind === 'file' && !l.hash) await this.hashOf(l);
-    }
+    for (const l of local.values()) if (l.kind === 'file' && !l.hash) await this.hashOf(l);
+    // A folder renamed on one side is renamed on the other in one step (one MOVE, or one local rename).
+    const renamed = await this.renameFolders(base, local, remote.items, (p) => underFailed(p) || isIgnored(p));
+    result.movedRemote += renamed.remote;
+    result.movedLocal += renamed.local;
+    const keys = new Set<string>([...local.keys(), ...remote.items.keys(), ...base.keys()]);
 
     const newLocal: LocalItem[] = [];
     const goneLocal: StateRow[] = [];
@@ -581,6 +582,83 @@ export class FilesSyncEngine {
     }
     if (errors.length) throw new OstalError('transfer_failed', t('files.errors.someFailed', { count: errors.length, first: errors[0] }));
     return result;
+  }
+
+  /**
+   * Folder renames: a folder gone on one side whose whole content (same relative names; same hashes locally, same
+   * ETags and sizes on the server) appears under a new name on the same side, while the other side still has the
+   * old folder unchanged. Applied at once; `base`, `local` and `remote` are updated to the new names.
+   */
+  private async renameFolders(
+    base: Map<string, StateRow>,
+    local: Map<string, LocalItem>,
+    remote: Map<string, RemoteEntry>,
+    skip: (p: string) => boolean,
+  ): Promise<{ local: number; remote: number }> {
+    const done = { local: 0, remote: 0 };
+    const under = <T>(map: Map<string, T>, folder: string) => [...map.entries()].filter(([k]) => k.startsWith(`${folder}/`));
+    const signature = (entries: [string, string][], folder: string) =>
+      entries
+        .map(([k, v]) => `${k.slice(folder.length)}\u0000${v}`)
+        .sort()
+        .join('\n');
+    const moved: string[] = [];
+    const folders = [...base.values()].filter((b) => b.kind === 'folder' && b.local && !skip(b.path)).sort((x, y) => x.path.length - y.path.length);
+    for (const b of folders) {
+      if (moved.some((m) => isWithin(b.path, m))) continue;
+      const baseFiles = under(base, b.path).filter(([, r]) => r.kind === 'file' && r.local);
+      if (!baseFiles.length) continue;
+      const goneHere = !local.has(b.path) && remote.get(b.path)?.kind === 'folder';
+      const goneThere = !remote.has(b.path) && local.get(b.path)?.kind === 'folder';
+      let targetKey: string;
+      if (goneHere) {
+        // Every file still unchanged on the server; a new local folder holds exactly the same contents.
+        if (!baseFiles.every(([k, r]) => remote.get(k)?.etag === r.etag)) continue;
+        const want = signature(baseFiles.map(([k, r]) => [k, `${r.hash}:${r.size}`]), b.path);
+        const target = [...local.values()].find(
+          (l) => l.kind === 'folder' && !base.has(l.key) && !remote.has(l.key) && !skip(l.key) && signature(under(local, l.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.hash}:${x.size}`]), l.key) === want,
+        );
+        if (!target) continue;
+        targetKey = target.key;
+        await this.client.transfer('MOVE', this.client.hrefOf(b.path, true), this.client.hrefOf(targetKey, true));
+        for (const [k, r] of [[b.path, remote.get(b.path)!] as const, ...under(remote, b.path)]) {
+          remote.delete(k);
+          const nk = targetKey + k.slice(b.path.length);
+          remote.set(nk, { ...r, key: nk, href: this.client.hrefOf(nk, r.kind === 'folder') });
+        }
+        done.remote++;
+        this.options.log.info('files: folder renamed here, MOVE on the server', { from: b.path, to: target.key });
+      } else if (goneThere) {
+        if (!baseFiles.every(([k, r]) => local.get(k)?.hash === r.hash)) continue;
+        const want = signature(baseFiles.map(([k, r]) => [k, `${r.etag}:${r.size}`]), b.path);
+        const target = [...remote.values()].find(
+          (r) => r.kind === 'folder' && !base.has(r.key) && !local.has(r.key) && !skip(r.key) && signature(under(remote, r.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.etag}:${x.size}`]), r.key) === want,
+        );
+        if (!target) continue;
+        targetKey = target.key;
+        const oldActual = local.get(b.path)!.actual;
+        const from = this.abs(oldActual);
+        const to = this.abs(targetKey);
+        fs.mkdirSync(path.dirname(to), { recursive: true });
+        fs.renameSync(from, to);
+        for (const [k, l] of [[b.path, local.get(b.path)!] as const, ...under(local, b.path)]) {
+          local.delete(k);
+          const nk = targetKey + k.slice(b.path.length);
+          local.set(nk, { ...l, key: nk, actual: targetKey + l.actual.slice(oldActual.length) });
+        }
+        done.local++;
+        this.options.log.info('files: folder renamed on the server, renamed here', { from: b.path, to: target.key });
+      } else continue;
+      this.repo.moveState(this.accountId, b.path, targetKey);
+      this.changed.add(b.path);
+      this.changed.add(targetKey);
+      moved.push(b.path);
+    }
+    if (moved.length) {
+      base.clear();
+      for (const [k, v] of this.repo.states(this.accountId)) base.set(k, v);
+    }
+    return done;
   }
 
   private record(row: StateRow): void {

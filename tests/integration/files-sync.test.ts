@@ -123,6 +123,33 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect(fs.statSync(path.join(f.root, 'Budget primitif 2026.csv')).ino).toBe(inode);
   });
 
+  it('a folder renamed on either side is one rename on the other (one MOVE, or one local rename)', async () => {
+    expect((await dav(user, 'MKCOL', `${area}Commission`)).status).toBe(201);
+    expect((await dav(user, 'MKCOL', `${area}Commission/Annexes`)).status).toBe(201);
+    expect((await dav(user, 'PUT', `${area}Commission/Ordre du jour.txt`, 'points 1 à 4')).status).toBe(201);
+    expect((await dav(user, 'PUT', `${area}Commission/Annexes/Tableau.csv`, 'a;b')).status).toBe(201);
+    await sync();
+    const [puts, deletes, moves, gets] = [count('PUT'), count('DELETE'), count('MOVE'), count('GET')];
+    fs.renameSync(path.join(f.root, 'Commission'), path.join(f.root, 'Commission des finances'));
+    await sync();
+    expect([count('PUT'), count('DELETE'), count('GET')]).toEqual([puts, deletes, gets]);
+    expect(count('MOVE') - moves).toBe(1);
+    expect((await dav(user, 'GET', `${area}Commission des finances/Annexes/Tableau.csv`)).body.toString('utf8')).toBe('a;b');
+    expect((await dav(user, 'PROPFIND', `${area}Commission/`, undefined, { Depth: '0' })).status).toBe(404);
+
+    const inode = fs.statSync(path.join(f.root, 'Commission des finances', 'Ordre du jour.txt')).ino;
+    const moved = await dav(user, 'MOVE', `${area}Commission des finances/`, undefined, { Destination: `${webdavUrl(area)}${encodeURIComponent('Commission 2026')}/` });
+    expect(moved.status).toBe(201);
+    const getsBefore = count('GET');
+    await sync();
+    expect(count('GET')).toBe(getsBefore);
+    expect(fs.existsSync(path.join(f.root, 'Commission des finances'))).toBe(false);
+    expect(fs.statSync(path.join(f.root, 'Commission 2026', 'Ordre du jour.txt')).ino).toBe(inode);
+    expect(fs.readFileSync(path.join(f.root, 'Commission 2026', 'Annexes', 'Tableau.csv'), 'utf8')).toBe('a;b');
+    const list = await f.core.handle('files.list', { accountId: f.accountId, path: '/Commission 2026/Annexes' });
+    expect(list.map((e) => `${e.name}:${e.state}`)).toEqual(['Tableau.csv:synced']);
+  });
+
   it('a file deleted on the server goes to Ostal’s Corbeille, restorable, and comes back on the server', async () => {
     expect((await dav(user, 'DELETE', `${area}Délibérations/Séance du 3 mars.txt`)).status).toBe(204);
     await sync();
