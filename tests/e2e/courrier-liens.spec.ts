@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ImapFlow } from 'imapflow';
+import { deleteFromInbox, imapFor } from './courrier-imap.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -21,14 +21,7 @@ const withFile = `Pièce jointe à garder ${stamp}`;
 const fileName = 'Compte rendu – réunion d’équipe.pdf';
 const fileBytes = Buffer.from('%PDF-1.4\n% Compte rendu de réunion, données binaires \u00e9\u00e8\n%%EOF\n', 'utf8');
 
-async function imap(): Promise<ImapFlow> {
-  const s = servers();
-  const user = s.users[4];
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
-}
+const imap = () => imapFor(4);
 
 test.beforeAll(async () => {
   const s = servers();
@@ -83,16 +76,7 @@ test.beforeAll(async () => {
   }
 });
 
-test.afterAll(async () => {
-  const client = await imap();
-  try {
-    await client.mailboxOpen('INBOX');
-    const uids = (await client.search({ header: { 'message-id': stamp } }, { uid: true })) || [];
-    if (uids.length) await client.messageDelete(uids, { uid: true });
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-});
+test.afterAll(() => deleteFromInbox(4, stamp));
 
 test('un lien du message s’ouvre dans une nouvelle fenêtre du navigateur, jamais dans l’application', async ({ page, context }) => {
   const s = servers();

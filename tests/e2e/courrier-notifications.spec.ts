@@ -3,10 +3,9 @@
  * notification (web Notification API, asked only when the user turns notifications on), the message
  * marked read when it is opened, and the Outlook keys Ctrl+R, Ctrl+Maj+R, Ctrl+F / Ctrl+L, Ctrl+E / F3.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { ImapFlow } from 'imapflow';
+import { deleteFromInbox, imapFor } from './courrier-imap.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -18,25 +17,9 @@ test.afterEach(async () => {
 const stamp = `notif${Date.now()}`;
 const subject = `Convocation au comité ${stamp}`;
 
-async function imap(): Promise<ImapFlow> {
-  const s = servers();
-  const user = s.users[4];
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
-}
+const imap = () => imapFor(4);
 
-test.afterAll(async () => {
-  const client = await imap();
-  try {
-    await client.mailboxOpen('INBOX');
-    const uids = (await client.search({ subject: stamp }, { uid: true })) || [];
-    if (uids.length) await client.messageDelete(uids, { uid: true });
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-});
+test.afterAll(() => deleteFromInbox(4, stamp));
 
 test('nouveau message : compteur dans le titre, notification, lu à l’ouverture, raccourcis Outlook', async ({ page, context }) => {
   const s = servers();

@@ -29,7 +29,7 @@ export interface RowPosition {
 
 const DEFAULT_ROW_HEIGHT = 42;
 /** Rows drawn beyond each edge of the view, so that a wheel turn never shows an empty strip. */
-const OVERSCAN = 8;
+const OVERSCAN = 20;
 
 export function MessageListbox({
   total,
