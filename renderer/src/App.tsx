@@ -14,6 +14,7 @@ import { ComposeProvider } from './views/courrier/compose-context';
 import { FichiersView } from './views/FichiersView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { VisioView } from './views/VisioView';
+import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 
 export type ViewName = Feature | 'reglages';
 
@@ -143,10 +144,7 @@ export function App() {
           ) : current === 'agenda' ? (
             <AgendaView
               onJoinMeeting={(link) => {
-                // « Rejoindre »: the Visio view reads the meeting link from the page address (?salle=<link>).
-                const url = new URL(window.location.href);
-                url.searchParams.set('salle', link);
-                window.history.replaceState(window.history.state, '', url);
+                putMeetingLinkInAddress(link);
                 go('visio');
               }}
             />
@@ -166,6 +164,14 @@ export function App() {
             />
           )}
         </main>
+        {disabled.has('agenda') ? null : (
+          <AgendaReminders
+            onJoinMeeting={(link) => {
+              putMeetingLinkInAddress(link);
+              go('visio');
+            }}
+          />
+        )}
       </div>
     </div>
   );

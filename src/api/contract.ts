@@ -376,6 +376,8 @@ export interface CalendarOccurrence extends CalendarEventSummary {
   location: string;
   meetingUrl: string | null;
   recurring: boolean;
+  /** Minutes before the start of its reminder (VALARM), null for none. */
+  reminderMinutes: number | null;
   /** The change has not reached the server yet. */
   pending: boolean;
 }

@@ -49,6 +49,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
           location: o.location,
           meetingUrl: o.meetingUrl,
           recurring: o.recurring,
+          reminderMinutes: o.reminderMinutes,
           pending,
           startMs: o.startMs,
         });

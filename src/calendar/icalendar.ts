@@ -71,6 +71,17 @@ export function meetingUrlOf(vevent: ICAL.Component): string | null {
   return null;
 }
 
+/** Minutes before the start of the VEVENT's first reminder relative to its start, or null. */
+export function reminderOf(vevent: ICAL.Component): number | null {
+  for (const alarm of vevent.getAllSubcomponents('valarm')) {
+    const trigger = alarm.getFirstProperty('trigger');
+    const value = trigger?.getFirstValue();
+    if (!(value instanceof ICAL.Duration) || String(trigger?.getParameter('related') ?? 'START').toUpperCase() !== 'START') continue;
+    return Math.max(0, Math.round(-value.toSeconds() / 60));
+  }
+  return null;
+}
+
 export interface Occurrence {
   uid: string;
   recurrenceId: string | null;
@@ -82,6 +93,8 @@ export interface Occurrence {
   meetingUrl: string | null;
   /** Part of a recurring series. */
   recurring: boolean;
+  /** Minutes before the start of the first display/audio reminder (VALARM relative to the start), or null. */
+  reminderMinutes: number | null;
   /** Start as epoch ms, for sorting. */
   startMs: number;
 }
@@ -146,7 +159,7 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number):
       endTime = start.clone();
       endTime.adjust(1, 0, 0, 0);
     }
-    out.push({ uid, recurrenceId: recurrenceId ? iso(recurrenceId) : null, start: iso(start), end: iso(endTime), allDay: start.isDate, summary: item.summary ?? '', location: item.location ?? '', meetingUrl: meetingUrlOf(item.component), recurring, startMs: s });
+    out.push({ uid, recurrenceId: recurrenceId ? iso(recurrenceId) : null, start: iso(start), end: iso(endTime), allDay: start.isDate, summary: item.summary ?? '', location: item.location ?? '', meetingUrl: meetingUrlOf(item.component), recurring, reminderMinutes: reminderOf(item.component), startMs: s });
   };
   for (const master of masters) {
     const event = new ICAL.Event(master);

@@ -23,6 +23,32 @@ test.afterEach(async () => {
 const stamp = `e2e${Date.now().toString(36)}`;
 const VISIO = 'https://visio.ostal.test';
 
+/** Delete from Radicale every resource of agent5's « agenda » whose UID or title contains `needle` (cleanup). */
+async function radicaleCleanup(needle: string): Promise<void> {
+  const s = servers();
+  const user = s.users[4]!;
+  const ca = fs.readFileSync(s.caCertPath, 'utf8');
+  const request = (method: string, urlPath: string, body?: string) =>
+    new Promise<string>((resolve, reject) => {
+      const buf = Buffer.from(body ?? '', 'utf8');
+      const req = https.request(
+        { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca, auth: `${user.username}:${user.password}`, headers: { 'Content-Length': String(buf.length), Depth: '1', ...(body ? { 'Content-Type': 'application/xml' } : {}) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
+      req.on('error', reject);
+      req.end(buf);
+    });
+  const listing = await request('REPORT', `/${encodeURIComponent(user.username)}/agenda/`, '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>');
+  for (const m of listing.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)) {
+    const href = /<(?:\w+:)?href>([^<]+)</.exec(m[1]!)?.[1];
+    if (href && m[1]!.includes(needle)) await request('DELETE', href);
+  }
+}
+
 /** Every resource of agent5's « agenda » holding this UID, by a calendar-query REPORT sent to Radicale. */
 function radicaleReport(uid: string): Promise<string[]> {
   const s = servers();
@@ -205,4 +231,54 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await details.getByTestId('join-meeting').click();
   await expect(page.getByRole('heading', { level: 1, name: 'Visio' })).toBeVisible();
   expect(new URL(page.url()).searchParams.get('salle')).toBe(link);
+  await radicaleCleanup(stamp);
+});
+
+test('agenda : le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({ page }) => {
+  const s = servers();
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, s.users[4]!);
+  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
+  expect(sync.status, sync.stderr).toBe(0);
+  ostal = await startOstal({ profileDir });
+  await page.goto(ostal.url);
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
+
+  // Starts in 10 minutes (Paris wall clock), 15-minute reminder (the default of a new event).
+  const paris = (ms: number) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    return { date: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
+  };
+  const start = paris(Date.now() + 10 * 60_000);
+  const end = paris(Date.now() + 40 * 60_000);
+  const title = `Point rapide ${stamp}`;
+  await page.getByTestId('new-event').click();
+  const editor = page.getByTestId('event-editor');
+  await editor.getByLabel('Titre').fill(title);
+  await editor.getByLabel('Date de début').fill(start.date);
+  await editor.getByLabel('Heure de début').fill(start.time);
+  await editor.getByLabel('Date de fin').fill(end.date);
+  await editor.getByLabel('Heure de fin').fill(end.time);
+  await expect(editor.getByLabel('Rappel')).toHaveValue('15');
+  await editor.getByTestId('add-visio').click();
+  // No Visio server in this profile's settings: a French message, the event can still be saved.
+  await expect(editor.getByRole('alert')).toContainText('Aucun serveur de visio n’est configuré');
+  await editor.getByTestId('save-event').click();
+  await expect(editor).toBeHidden();
+
+  // The reminder shows in any view.
+  await page.getByRole('button', { name: 'Courrier' }).click();
+  const reminders = page.getByTestId('agenda-reminders');
+  await expect(reminders).toContainText(title, { timeout: 45_000 });
+  await expect(reminders).toContainText(`Commence à ${start.time}`);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-rappel.png') });
+  await reminders.getByTestId('reminder-snooze').click();
+  await expect(page.getByTestId('agenda-reminders')).toHaveCount(0);
+
+  // Clean up: delete it from the agenda.
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await page.getByTestId('agenda-event').filter({ hasText: title }).first().click();
+  await page.getByTestId('event-details').getByTestId('delete-event').click();
+  await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
 });
