@@ -298,9 +298,13 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
     }
     return list;
   }, [state]);
-  const columns = Math.ceil(Math.sqrt(tiles.length));
+  const screens = tiles.filter((tile) => tile.source === 'screen').length;
+  const cameras = tiles.length - screens;
+  const columns = Math.max(1, Math.ceil(Math.sqrt(cameras)));
+  // A shared screen takes the height of two rows of cameras.
+  const rows = 2 * screens + Math.ceil(cameras / columns);
   return (
-    <div className="visio-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))` }} data-testid="visio-grid" data-tiles={tiles.length}>
+    <div className="visio-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, ['--rows' as string]: rows }} data-testid="visio-grid" data-tiles={tiles.length}>
       {tiles.map((tile) => (
         <Tile
           key={tile.key}
