@@ -603,22 +603,30 @@ export class FilesSyncEngine {
         .sort()
         .join('\n');
     const moved: string[] = [];
+    // Signatures of the folders new on each side, computed once when a candidate needs them.
+    let localSigs: Map<string, LocalItem> | undefined;
+    let remoteSigs: Map<string, RemoteEntry> | undefined;
     const folders = [...base.values()].filter((b) => b.kind === 'folder' && b.local && !skip(b.path)).sort((x, y) => x.path.length - y.path.length);
     for (const b of folders) {
       if (moved.some((m) => isWithin(b.path, m))) continue;
-      const baseFiles = under(base, b.path).filter(([, r]) => r.kind === 'file' && r.local);
-      if (!baseFiles.length) continue;
       const goneHere = !local.has(b.path) && remote.get(b.path)?.kind === 'folder';
       const goneThere = !remote.has(b.path) && local.get(b.path)?.kind === 'folder';
+      if (!goneHere && !goneThere) continue;
+      const baseFiles = under(base, b.path).filter(([, r]) => r.kind === 'file' && r.local);
+      if (!baseFiles.length) continue;
       let targetKey: string;
       if (goneHere) {
         // Every file still unchanged on the server; a new local folder holds exactly the same contents.
         if (!baseFiles.every(([k, r]) => remote.get(k)?.etag === r.etag)) continue;
         const want = signature(baseFiles.map(([k, r]) => [k, `${r.hash}:${r.size}`]), b.path);
-        const target = [...local.values()].find(
-          (l) => l.kind === 'folder' && !base.has(l.key) && !remote.has(l.key) && !skip(l.key) && signature(under(local, l.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.hash}:${x.size}`]), l.key) === want,
+        localSigs ??= new Map(
+          [...local.values()]
+            .filter((l) => l.kind === 'folder' && !base.has(l.key) && !remote.has(l.key) && !skip(l.key))
+            .map((l) => [signature(under(local, l.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.hash}:${x.size}`]), l.key), l] as const),
         );
+        const target = localSigs.get(want);
         if (!target) continue;
+        localSigs.delete(want);
         targetKey = target.key;
         await this.client.transfer('MOVE', this.client.hrefOf(b.path, true), this.client.hrefOf(targetKey, true));
         for (const [k, r] of [[b.path, remote.get(b.path)!] as const, ...under(remote, b.path)]) {
@@ -631,10 +639,14 @@ export class FilesSyncEngine {
       } else if (goneThere) {
         if (!baseFiles.every(([k, r]) => local.get(k)?.hash === r.hash)) continue;
         const want = signature(baseFiles.map(([k, r]) => [k, `${r.etag}:${r.size}`]), b.path);
-        const target = [...remote.values()].find(
-          (r) => r.kind === 'folder' && !base.has(r.key) && !local.has(r.key) && !skip(r.key) && signature(under(remote, r.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.etag}:${x.size}`]), r.key) === want,
+        remoteSigs ??= new Map(
+          [...remote.values()]
+            .filter((r) => r.kind === 'folder' && !base.has(r.key) && !local.has(r.key) && !skip(r.key))
+            .map((r) => [signature(under(remote, r.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.etag}:${x.size}`]), r.key), r] as const),
         );
+        const target = remoteSigs.get(want);
         if (!target) continue;
+        remoteSigs.delete(want);
         targetKey = target.key;
         const oldActual = local.get(b.path)!.actual;
         const from = this.abs(oldActual);
