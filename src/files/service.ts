@@ -116,3 +116,12 @@ function watchLocal(ctx: CoreContext, account: Account): void {
     ctx.log.warn('files: cannot watch the folder (the periodic sync still runs)', { account: account.id, err: err as Error });
   }
 }
+
+/** Close the folder watchers of this Core (the background loop stops). */
+export function stopFileWatchers(ctx: Pick<CoreContext, 'runtime'>): void {
+  for (const [key, value] of [...ctx.runtime.entries()]) {
+    if (!key.startsWith('files:watch:')) continue;
+    (value as fs.FSWatcher).close();
+    ctx.runtime.delete(key);
+  }
+}

@@ -21,7 +21,7 @@ import { getOutboxSender } from '../mail/outbox.js';
 import { MailOperationReplayer } from '../mail/operations-replayer.js';
 import { OperationsJournal } from '../store/operations-journal.js';
 import { syncDavKind } from '../calendar/dav-sync.js';
-import { syncFiles } from '../files/service.js';
+import { stopFileWatchers, syncFiles } from '../files/service.js';
 
 /**
  * Keys the sync coordinator keeps in `ctx.runtime` (in-memory, per Core):
@@ -334,6 +334,7 @@ export class SyncCoordinator {
     if (this.syncTimer) clearInterval(this.syncTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.syncTimer = this.probeTimer = null;
+    stopFileWatchers(this.ctx);
     const watchers = [...this.watchers.values()];
     this.watchers.clear();
     await Promise.allSettled([...watchers.map((w) => w.stop()), ...this.running.values(), getOutboxSender(this.ctx).stop()]);
