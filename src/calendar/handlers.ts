@@ -10,6 +10,7 @@ import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision,
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
 import { importFile } from './import.js';
+import { sendInvitations } from './imip.js';
 import { DavRepository, type DavKind } from './repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
@@ -152,7 +153,7 @@ export const calendarHandlers: Pick<
       return inputError(err);
     }
   },
-  'calendar.createEvent': (ctx, params) => {
+  'calendar.createEvent': async (ctx, params) => {
     const input = checkInput(params?.event);
     const calendars = new DavRepository(ctx.db).allCollections('calendar');
     const target = params?.calendarHref ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId)) : calendars.find((c) => !params?.accountId || c.accountId === params.accountId);
@@ -167,9 +168,10 @@ export const calendarHandlers: Pick<
     const href = newResourceHref(target.href, created.uid, 'calendar');
     enqueuePut(ctx, 'calendar', target.accountId, { collectionHref: target.href, href, uid: created.uid, raw: created.raw, rev });
     requestDavReplay(ctx, target.accountId, 'calendar');
+    await sendInvitations(ctx, target.accountId, created.raw, 'REQUEST');
     return { uid: created.uid };
   },
-  'calendar.updateEvent': (ctx, params) => {
+  'calendar.updateEvent': async (ctx, params) => {
     const obj = findEvent(ctx, params?.uid);
     const input = checkInput(params?.event);
     const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
@@ -183,9 +185,10 @@ export const calendarHandlers: Pick<
     }
     enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
     requestDavReplay(ctx, obj.accountId, 'calendar');
+    await sendInvitations(ctx, obj.accountId, raw, 'REQUEST');
     return { uid: obj.uid };
   },
-  'calendar.deleteEvent': (ctx, params) => {
+  'calendar.deleteEvent': async (ctx, params) => {
     const obj = findEvent(ctx, params?.uid);
     const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
     if (scope === 'occurrence' && recurrenceId) {
@@ -197,8 +200,10 @@ export const calendarHandlers: Pick<
         return inputError(err);
       }
       enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+      await sendInvitations(ctx, obj.accountId, raw, 'REQUEST');
     } else {
       enqueueDelete(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
+      await sendInvitations(ctx, obj.accountId, obj.raw, 'CANCEL');
     }
     requestDavReplay(ctx, obj.accountId, 'calendar');
     return { deleted: true };

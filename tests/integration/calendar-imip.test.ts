@@ -1,0 +1,93 @@
+/**
+ * Invitations by mail (iMIP): an event created with a participant sends METHOD:REQUEST through the Boîte
+ * d'envoi and the test SMTP server; its cancellation sends METHOD:CANCEL. Checked in the participant's
+ * mailbox with an independent IMAP connection. Organiser agent4, participant agent3 (unique titles).
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Core } from '../../src/core.js';
+import { silentLogger } from '../../src/log.js';
+import { caCert, getServers, testUser } from '../servers/testing.js';
+
+const organiser = testUser(4);
+const guest = testUser(3);
+
+/** Raw sources of the guest's INBOX messages whose subject contains `needle`. */
+async function guestMessages(needle: string): Promise<string[]> {
+  const s = getServers();
+  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: guest.username, pass: guest.password }, tls: { ca: caCert() }, logger: false });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+    try {
+      const uids = await client.search({ subject: needle }, { uid: true });
+      if (!Array.isArray(uids) || !uids.length) return [];
+      const out: string[] = [];
+      for (const m of await client.fetchAll(uids.join(','), { source: true }, { uid: true })) out.push(m.source?.toString('utf8') ?? '');
+      return out;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+describe('iMIP invitations through the Boîte d’envoi', () => {
+  let dir: string;
+  let core: Core;
+  let accountId: string;
+  beforeAll(async () => {
+    const s = getServers();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-imip-'));
+    core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+    const dav = `https://localhost:${s.radicale.port}/`;
+    accountId = (
+      await core.handle('accounts.add', {
+        email: organiser.email,
+        password: organiser.password,
+        name: organiser.name,
+        settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: organiser.username },
+      })
+    ).id;
+    expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+  });
+  afterAll(async () => {
+    await core.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('REQUEST on creation, CANCEL on deletion, with a French text and the event as text/calendar', async () => {
+    const title = `Comité de pilotage ${crypto.randomBytes(3).toString('hex')}`;
+    const { uid } = await core.handle('calendar.createEvent', {
+      event: { summary: title, start: '2027-10-05T14:00', end: '2027-10-05T16:00', allDay: false, location: 'Salle Jean Jaurès', attendees: [guest.email], reminderMinutes: 10 },
+    });
+    const queued = (await core.handle('mail.outbox.list', { accountId })).find((m) => m.subject === `Invitation\u00a0: ${title}`);
+    expect(queued?.to).toEqual([guest.email]);
+    await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
+    await expect.poll(async () => (await guestMessages(title)).length, { timeout: 20_000 }).toBe(1);
+    const [request] = await guestMessages(title);
+    expect(request).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
+    const ics = Buffer.from(/method=REQUEST[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n--/i.exec(request!)![1]!.replace(/\s+/g, ''), 'base64').toString('utf8').replace(/\r?\n[ \t]/g, '');
+    expect(ics).toContain('METHOD:REQUEST');
+    expect(ics).toContain(`UID:${uid}`);
+    expect(ics).toContain(`ORGANIZER:mailto:${organiser.email}`);
+    expect(ics).toMatch(/ATTENDEE;[^\r\n]*PARTSTAT=NEEDS-ACTION[^\r\n]*:mailto:agent3@ostal\.test/);
+    expect(ics).not.toContain('VALARM');
+    expect(ics).not.toContain('X-OSTAL-REV');
+    expect(ics).toContain('LOCATION:Salle Jean Jaurès');
+    expect(request).toMatch(/^Subject: .*Invitation/m);
+
+    await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+    await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
+    await expect.poll(async () => (await guestMessages(title)).length, { timeout: 20_000 }).toBe(2);
+    const cancel = (await guestMessages(title)).find((m) => /method=CANCEL/i.test(m));
+    expect(cancel).toBeDefined();
+    await core.handle('sync.run', { accountId, only: 'calendar' });
+  }, 60_000);
+});
