@@ -163,6 +163,17 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     ]);
   });
 
+  it('« Enregistrer »: mail.attachment gives the attachment with its name, type and exact bytes; an unknown part is refused in French', async () => {
+    const view = await open('cid-inline');
+    const part = view.attachments.find((a) => !a.inline)!;
+    const file = await profile.core.handle('mail.attachment', { accountId, folder: 'INBOX', uid: view.uid, partId: part.id });
+    expect([file.filename, file.mimeType, file.size]).toEqual(['compte-rendu réunion.odt', 'application/vnd.oasis.opendocument.text', part.size]);
+    expect(Buffer.from(file.contentBase64, 'base64').byteLength).toBe(part.size);
+    const missing = await apiError(profile.core.handle('mail.attachment', { accountId, folder: 'INBOX', uid: view.uid, partId: '99' }));
+    expect(missing.code).toBe('not_found');
+    expect(missing.message).toBe('Cette pièce jointe est introuvable dans le message.');
+  });
+
   it('a 50 MB attachment and 10 000 recipients open without crash', async () => {
     const big = await open('big');
     expect(big.attachments).toEqual([{ id: '1', filename: 'archive.zip', mimeType: 'application/zip', size: 52_428_800, inline: false, contentId: null }]);
