@@ -628,6 +628,10 @@ export interface Methods {
   'calendar.deleteEvent': { params: { uid: string; scope: RecurrenceScope; recurrenceId?: string | null }; result: { deleted: true } };
   /** A new meeting link on the configured Visio server (128-bit room id). */
   'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
+  /** « Accepter » / « Peut-être » / « Refuser » on a received invitation (the text/calendar part, METHOD:REQUEST): stores it with my answer and sends the REPLY. */
+  'calendar.respondToInvitation': { params: { accountId: string; ics: string; response: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED' }; result: { uid: string } };
+  /** A received METHOD:REPLY: the participant's answer is written in the organiser's event. */
+  'calendar.applyReply': { params: { ics: string }; result: { updated: boolean } };
   /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
   'dav.import': { params: { content: string; name?: string; collectionHref?: string; accountId?: string }; result: ImportResult };
   /** Changes kept aside because the server changed the same event or contact. */
@@ -727,6 +731,8 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'calendar.updateEvent',
   'calendar.deleteEvent',
   'calendar.newMeetingLink',
+  'calendar.respondToInvitation',
+  'calendar.applyReply',
   'dav.import',
   'dav.conflicts',
   'dav.resolveConflict',

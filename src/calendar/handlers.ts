@@ -10,7 +10,8 @@ import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision,
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
 import { importFile } from './import.js';
-import { sendInvitations } from './imip.js';
+import { applyReplyText, replyText, sendInvitations } from './imip.js';
+import { getOutboxSender } from '../mail/outbox.js';
 import { DavRepository, type DavKind } from './repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
@@ -133,6 +134,8 @@ export const calendarHandlers: Pick<
   | 'dav.conflicts'
   | 'dav.resolveConflict'
   | 'dav.import'
+  | 'calendar.respondToInvitation'
+  | 'calendar.applyReply'
 > = {
   'calendar.list': (ctx, params) => {
     if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
@@ -213,6 +216,59 @@ export const calendarHandlers: Pick<
     const url = server ? meetingLink(server, newRoomId()) : null;
     if (!url) throw new OstalError('invalid_input', t('dav.writes.noVisioServer'));
     return { url };
+  },
+  'calendar.respondToInvitation': async (ctx, params) => {
+    const account = typeof params?.accountId === 'string' ? getAccountRow(ctx, params.accountId) : null;
+    if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
+    if (typeof params.ics !== 'string' || !['ACCEPTED', 'TENTATIVE', 'DECLINED'].includes(params.response)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    let answer: ReturnType<typeof replyText>;
+    try {
+      answer = replyText(params.ics, account.email, params.response);
+    } catch (err) {
+      ctx.log.warn('imip: invitation unreadable', { err: err as Error });
+      throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
+    }
+    const repo = new DavRepository(ctx.db);
+    const existing = repo.objectByUid('calendar', answer.uid);
+    const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
+    if (answer.stored && target) {
+      const collectionHref = existing ? existing.collectionHref : (target as { href: string }).href;
+      const href = existing ? existing.href : newResourceHref(collectionHref, answer.uid, 'calendar');
+      const rev = newRevision();
+      const raw = answer.stored.replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
+      enqueuePut(ctx, 'calendar', account.id, { collectionHref, href, uid: answer.uid, raw, rev });
+    } else if (!answer.stored && existing) {
+      enqueueDelete(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid });
+    }
+    requestDavReplay(ctx, account.id, 'calendar');
+    const title = answer.summary || t('dav.writes.untitledEvent');
+    const subjectKey = params.response === 'ACCEPTED' ? 'dav.imip.acceptedSubject' : params.response === 'TENTATIVE' ? 'dav.imip.tentativeSubject' : 'dav.imip.declinedSubject';
+    await getOutboxSender(ctx).queue({
+      accountId: account.id,
+      to: [answer.organizer],
+      subject: t(subjectKey, { title }),
+      text: t(subjectKey, { title }),
+      attachments: [{ filename: 'reponse.ics', contentType: 'text/calendar; charset=utf-8; method=REPLY', contentBase64: Buffer.from(answer.reply, 'utf8').toString('base64') }],
+    });
+    return { uid: answer.uid };
+  },
+  'calendar.applyReply': (ctx, params) => {
+    if (typeof params?.ics !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    const uid = /^UID:(.+)$/im.exec(params.ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
+    const obj = uid ? new DavRepository(ctx.db).objectByUid('calendar', uid) : null;
+    if (!obj) return { updated: false };
+    let applied: ReturnType<typeof applyReplyText>;
+    try {
+      applied = applyReplyText(obj.raw, params.ics);
+    } catch (err) {
+      throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
+    }
+    if (!applied) return { updated: false };
+    const rev = newRevision();
+    const raw = applied.raw.replace(/^X-OSTAL-REV:.*$/gim, `X-OSTAL-REV:${rev}`);
+    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+    requestDavReplay(ctx, obj.accountId, 'calendar');
+    return { updated: true };
   },
   'dav.conflicts': (ctx) => listConflicts(ctx),
   'dav.import': (ctx, params) => {

@@ -63,3 +63,75 @@ export async function sendInvitations(ctx: CoreContext, accountId: string, raw: 
     return 0;
   }
 }
+
+export type InvitationResponse = 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
+
+function parseItip(ics: string): { vcal: ICAL.Component; method: string; vevents: ICAL.Component[] } {
+  const vcal = new ICAL.Component(ICAL.parse(ics) as unknown[]);
+  if (vcal.name !== 'vcalendar') throw new Error('not a VCALENDAR');
+  const method = String(vcal.getFirstPropertyValue('method') ?? '').toUpperCase();
+  const vevents = vcal.getAllSubcomponents('vevent');
+  if (!vevents.length || typeof vevents[0]!.getFirstPropertyValue('uid') !== 'string') throw new Error('no VEVENT with UID');
+  return { vcal, method, vevents };
+}
+
+const mailtoOf = (p: ICAL.Property) => String(p.getFirstValue()).replace(/^mailto:/i, '').toLowerCase();
+
+/**
+ * « Accepter », « Peut-être », « Refuser » on a received METHOD:REQUEST: the event goes to (or stays in, or
+ * leaves) the agenda with my answer, and a METHOD:REPLY goes to the organiser through the Boîte d'envoi.
+ * Returns the stored text (null when declined) and the organiser's address.
+ */
+export function replyText(ics: string, me: string, response: InvitationResponse): { stored: string | null; reply: string; organizer: string; uid: string; summary: string } {
+  const { vcal, method, vevents } = parseItip(ics);
+  if (method && method !== 'REQUEST') throw new Error(`not a REQUEST: ${method}`);
+  const master = vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0]!;
+  const organizer = String(master.getFirstPropertyValue('organizer') ?? '').replace(/^mailto:/i, '');
+  if (!organizer) throw new Error('no ORGANIZER');
+  for (const v of vevents) {
+    const mine = v.getAllProperties('attendee').find((p) => mailtoOf(p) === me.toLowerCase());
+    if (!mine) throw new Error('not invited');
+    mine.setParameter('partstat', response);
+    mine.removeParameter('rsvp');
+  }
+  vcal.removeAllProperties('method');
+  const stored = response === 'DECLINED' ? null : vcal.toString() + '\r\n';
+  // The REPLY: each VEVENT with only my ATTENDEE line.
+  const reply = new ICAL.Component('vcalendar');
+  reply.addPropertyWithValue('prodid', '-//Ostal//Agenda//FR');
+  reply.addPropertyWithValue('version', '2.0');
+  reply.addPropertyWithValue('method', 'REPLY');
+  for (const z of vcal.getAllSubcomponents('vtimezone')) reply.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(z.toJSON())) as unknown[]));
+  for (const v of vevents) {
+    const r = new ICAL.Component('vevent');
+    for (const name of ['uid', 'recurrence-id', 'dtstart', 'dtend', 'sequence', 'summary', 'organizer']) for (const p of v.getAllProperties(name)) r.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(p.toJSON())) as unknown[]));
+    for (const p of v.getAllProperties('attendee')) if (mailtoOf(p) === me.toLowerCase()) r.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(p.toJSON())) as unknown[]));
+    r.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
+    reply.addSubcomponent(r);
+  }
+  return { stored, reply: reply.toString() + '\r\n', organizer, uid: String(master.getFirstPropertyValue('uid')), summary: String(master.getFirstPropertyValue('summary') ?? '') };
+}
+
+/** A received METHOD:REPLY applied to the organiser's stored event: the attendee's PARTSTAT. Null if nothing changed. */
+export function applyReplyText(storedRaw: string, ics: string): { raw: string; attendee: string; status: string } | null {
+  const { method, vevents } = parseItip(ics);
+  if (method !== 'REPLY') throw new Error(`not a REPLY: ${method}`);
+  const vcal = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]);
+  let changed: { attendee: string; status: string } | null = null;
+  for (const rv of vevents) {
+    const answer = rv.getFirstProperty('attendee');
+    if (!answer) continue;
+    const who = mailtoOf(answer);
+    const status = String(answer.getParameter('partstat') ?? '').toUpperCase();
+    const rid = rv.getFirstPropertyValue('recurrence-id');
+    for (const v of vcal.getAllSubcomponents('vevent')) {
+      const vrid = v.getFirstPropertyValue('recurrence-id');
+      if (String(vrid ?? '') !== String(rid ?? '')) continue;
+      const line = v.getAllProperties('attendee').find((p) => mailtoOf(p) === who);
+      if (!line || String(line.getParameter('partstat') ?? '').toUpperCase() === status) continue;
+      line.setParameter('partstat', status);
+      changed = { attendee: who, status };
+    }
+  }
+  return changed ? { raw: vcal.toString() + '\r\n', ...changed } : null;
+}

@@ -16,10 +16,10 @@ import { caCert, getServers, testUser } from '../servers/testing.js';
 const organiser = testUser(4);
 const guest = testUser(3);
 
-/** Raw sources of the guest's INBOX messages whose subject contains `needle`. */
-async function guestMessages(needle: string): Promise<string[]> {
+/** Raw sources of the INBOX messages (of the guest, or another user) whose subject contains `needle`. */
+async function guestMessages(needle: string, user = guest): Promise<string[]> {
   const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: guest.username, pass: guest.password }, tls: { ca: caCert() }, logger: false });
+  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: caCert() }, logger: false });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -36,6 +36,28 @@ async function guestMessages(needle: string): Promise<string[]> {
   } finally {
     await client.logout().catch(() => undefined);
   }
+}
+
+/** The text/calendar part (base64) of a raw message for `method`, decoded. */
+function calendarPart(raw: string, method: string): string {
+  const m = new RegExp(`method=${method}[\\s\\S]*?\\r?\\n\\r?\\n([A-Za-z0-9+/=\\r\\n]+?)\\r?\\n--`, 'i').exec(raw);
+  return Buffer.from(m![1]!.replace(/\s+/g, ''), 'base64').toString('utf8');
+}
+
+async function coreFor(user: ReturnType<typeof testUser>, dir: string): Promise<{ core: Core; accountId: string }> {
+  const s = getServers();
+  const core = await Core.open({ profileDir: path.join(dir, user.username), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  const dav = `https://localhost:${s.radicale.port}/`;
+  const accountId = (
+    await core.handle('accounts.add', {
+      email: user.email,
+      password: user.password,
+      name: user.name,
+      settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
+    })
+  ).id;
+  expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+  return { core, accountId };
 }
 
 describe('iMIP invitations through the Boîte d’envoi', () => {
@@ -90,4 +112,36 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     expect(cancel).toBeDefined();
     await core.handle('sync.run', { accountId, only: 'calendar' });
   }, 60_000);
+
+  it('the guest accepts: the event enters the guest’s agenda, the REPLY shows the guest as accepted in the organiser’s event', async () => {
+    const title = `Réunion de chantier ${crypto.randomBytes(3).toString('hex')}`;
+    const { uid } = await core.handle('calendar.createEvent', { event: { summary: title, start: '2027-11-03T09:00', end: '2027-11-03T10:00', allDay: false, attendees: [guest.email] } });
+    await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
+    await expect.poll(async () => (await guestMessages(title)).length, { timeout: 20_000 }).toBe(1);
+    const request = calendarPart((await guestMessages(title))[0]!, 'REQUEST');
+
+    const other = await coreFor(guest, dir);
+    try {
+      await expect(other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR', response: 'ACCEPTED' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('illisible') });
+      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: request, response: 'ACCEPTED' });
+      expect((await other.core.handle('calendar.list', { from: '2027-11-03', to: '2027-11-04' })).find((e) => e.uid === uid)?.summary).toBe(title);
+      await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
+      expect((await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+      // Leave the guest's calendar as it was (other tests read agent3's).
+      await other.core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+      await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' });
+      expect((await other.core.handle('mail.outbox.list', { accountId: other.accountId })).filter((m) => m.subject.includes(title))).toEqual([]);
+    } finally {
+      await other.core.close();
+    }
+
+    await expect.poll(async () => (await guestMessages(title, organiser)).length, { timeout: 20_000 }).toBe(1);
+    const reply = calendarPart((await guestMessages(title, organiser))[0]!, 'REPLY');
+    expect(reply).toContain('METHOD:REPLY');
+    expect(await core.handle('calendar.applyReply', { ics: reply })).toEqual({ updated: true });
+    const details = await core.handle('calendar.event', { uid });
+    expect(details.attendeeStatus).toEqual([{ email: guest.email, name: null, status: 'ACCEPTED' }]);
+    await core.handle('sync.run', { accountId, only: 'calendar' });
+    expect(await core.handle('calendar.applyReply', { ics: reply })).toEqual({ updated: false });
+  }, 90_000);
 });
