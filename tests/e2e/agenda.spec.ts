@@ -11,6 +11,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import ICAL from 'ical.js';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
@@ -113,6 +114,12 @@ function addDays(key: string, n: number): string {
 const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
 const weekday = (key: string) => (new Date(`${key}T12:00:00Z`).getUTCDay() + 6) % 7;
 
+/** Serious or critical axe-core violations of the page (WCAG 2.1 AA). */
+async function axeProblems(page: Page): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
 async function pressOnGrid(page: Page, key: string): Promise<void> {
   await page.getByTestId('agenda-period').click();
   await page.keyboard.press(key);
@@ -155,6 +162,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   const link = ((await editor.getByTestId('editor-meeting-link').locator('code').textContent()) ?? '').trim();
   expect(link).toMatch(/^https:\/\/visio\.ostal\.test\/salle\/[A-Za-z0-9_-]{22}$/);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-editeur.png') });
+  expect(await axeProblems(page), 'axe-core, éditeur').toEqual([]);
   await editor.getByTestId('save-event').click();
   await expect(editor).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: 'Événement enregistré' })).toBeVisible();
@@ -170,6 +178,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   expect((await serverShape(uid))!.rrule).toBe('FREQ=WEEKLY;BYDAY=MO');
   expect((await serverShape(uid))!.conference).toBe(link);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-semaine.png') });
+  expect(await axeProblems(page), 'axe-core, semaine').toEqual([]);
 
   // Details: « Rejoindre » is offered.
   await events.first().click();
@@ -178,6 +187,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await expect(details).toContainText(s.users[1]!.email);
   await expect(details.getByTestId('join-meeting')).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-details.png') });
+  expect(await axeProblems(page), 'axe-core, détails').toEqual([]);
   await details.getByRole('button', { name: 'Fermer' }).click();
 
   // Next week: « Cet événement » moved to Tuesday 14:00.
@@ -225,6 +235,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await expect(page.getByTestId('agenda-month')).toBeVisible();
   await expect(page.getByTestId('agenda-event').filter({ hasText: title }).first()).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-mois.png') });
+  expect(await axeProblems(page), 'axe-core, mois').toEqual([]);
 
   // « Rejoindre »: Visio opens with the link in the address.
   await page.getByTestId('agenda-event').filter({ hasText: title }).first().click();

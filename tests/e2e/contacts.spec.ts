@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
@@ -72,6 +73,8 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
   expect((await serverCards(stamp))[0]).toContain('Mairie de Saint-Jean');
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-liste.png') });
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   await row.getByRole('button', { name: `Modifier ${name}` }).click();
   await editor.getByLabel('Téléphones').fill('04 67 11 22 33');

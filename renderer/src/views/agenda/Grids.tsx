@@ -107,10 +107,10 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
 
   return (
     <div className={`agenda-timegrid days-${days.length}`} data-testid="agenda-timegrid">
-      <div className="agenda-tg-head" role="row">
+      <div className="agenda-tg-head">
         <span className="agenda-tg-corner" />
         {days.map((d) => (
-          <span key={d} className={`agenda-tg-day${d === today ? ' is-today' : ''}`} role="columnheader" aria-label={longDay(d)}>
+          <span key={d} className={`agenda-tg-day${d === today ? ' is-today' : ''}`}>
             {days.length === 1 ? longDay(d) : shortDay(d)}
           </span>
         ))}
