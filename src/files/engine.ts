@@ -316,7 +316,12 @@ export class FilesSyncEngine {
       const l = local.get(key);
       const r = remote.items.get(key);
       let b = base.get(key) ?? null;
-      if (b?.pending) b = landed(b, l, r);
+      if (b?.pending) {
+        // Record what landed now: a new transfer of this item replaces the pending note.
+        const resolved = landed(b, l, r);
+        if (resolved !== b) this.repo.putState(this.accountId, { ...resolved, state: 'synced', error: null });
+        b = resolved;
+      }
       if (b && b.kind === 'file' && b.local && b.hash === null && b.etag === null) b = null; // placeholder of a transfer that never landed
       if (b && ((l && l.kind !== b.kind) || (r && r.kind !== b.kind))) b = null;
       if (l && r && l.kind !== r.kind) {

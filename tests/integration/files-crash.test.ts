@@ -1,6 +1,6 @@
 /**
  * kill -9 of `ostal files sync` during uploads and downloads, 20 rounds: each round changes a local file and a
- * server file (1 Mo each, transfers slowed to 2 Mo/s so the kill lands mid-transfer), runs the CLI and kills it
+ * server file (1 Mo each, transfers slowed to 1 Mo/s so the kill lands mid-transfer), runs the CLI and kills it
  * at a random moment after the sync started. After each round: the server only ever holds complete versions
  * (Apache's PUT is atomic), local files under their real names are complete versions. At the end a normal sync
  * completes: both sides equal by hash, no partial file anywhere, every last change present, no conflict. agent5.
@@ -17,7 +17,7 @@ const ROUNDS = 20;
 const SIZE = 1024 * 1024;
 const dirs: string[] = [];
 afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  if (!process.env.OSTAL_KEEP_TEST_DIRS) for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
 describe('arrêt brutal (kill -9) pendant les envois et les réceptions de fichiers', () => {
@@ -33,7 +33,7 @@ describe('arrêt brutal (kill -9) pendant les envois et les réceptions de fichi
       ...process.env,
       NODE_EXTRA_CA_CERTS: getServers().caCertPath,
       OSTAL_POLICIES: path.join(dir, 'no-policy.json'),
-      OSTAL_FILES_SPEED_LIMIT_KBPS: '2048',
+      OSTAL_FILES_SPEED_LIMIT_KBPS: '1024',
     };
     const versions = new Map<string, Set<string>>(); // name → every content hash ever written
     const last = new Map<string, string>();
