@@ -24,6 +24,24 @@ test.afterEach(async () => {
 const stamp = `e2e${Date.now().toString(36)}`;
 const VISIO = 'https://visio.ostal.test';
 
+/** PUT a calendar resource directly on Radicale (agent5), as another client would. */
+function radicalePut(urlPath: string, body: string): Promise<number> {
+  const s = servers();
+  const user = s.users[4]!;
+  const buf = Buffer.from(body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: 'localhost', port: s.radicale.port, method: 'PUT', path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user.username}:${user.password}`, headers: { 'Content-Length': String(buf.length), 'Content-Type': 'text/calendar; charset=utf-8' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
 /** Delete from Radicale every resource of agent5's « agenda » whose UID or title contains `needle` (cleanup). */
 async function radicaleCleanup(needle: string): Promise<void> {
   const s = servers();
@@ -245,7 +263,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await radicaleCleanup(stamp);
 });
 
-test('agenda : le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({ page }) => {
+test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({ page }) => {
   const s = servers();
   const profileDir = tempProfile();
   addAccountByCli(profileDir, s.users[4]!);
@@ -255,6 +273,16 @@ test('agenda : le rappel d’un événement proche s’affiche dans toute l’ap
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();
   await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
+
+  // An event created directly on Radicale (not through Ostal) appears after « Synchroniser ».
+  const serverTitle = `Créé sur le serveur ${stamp}`;
+  const today = parisToday();
+  const serverUid = `serveur-${stamp}`;
+  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${serverUid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${today.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(today, 1).replaceAll('-', '')}`, `SUMMARY:${serverTitle}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  await radicalePut(`/${encodeURIComponent(s.users[4]!.username)}/agenda/${serverUid}.ics`, ics);
+  await expect(page.getByTestId('agenda-event').filter({ hasText: serverTitle })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await expect(page.getByTestId('agenda-event').filter({ hasText: serverTitle })).toBeVisible({ timeout: 30_000 });
 
   // Starts in 10 minutes (Paris wall clock), 15-minute reminder (the default of a new event).
   const paris = (ms: number) => {
@@ -292,4 +320,5 @@ test('agenda : le rappel d’un événement proche s’affiche dans toute l’ap
   await page.getByTestId('agenda-event').filter({ hasText: title }).first().click();
   await page.getByTestId('event-details').getByTestId('delete-event').click();
   await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
+  await radicaleCleanup(stamp);
 });
