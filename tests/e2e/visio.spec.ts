@@ -45,6 +45,29 @@ async function startVisio(port = 0): Promise<VisioServerProcess> {
   return spawnVisioServer({ port, tokenSecret: SECRET, requireToken: false, allowGuests: true, waitingRoom: true, logLevel: 'info' });
 }
 
+/**
+ * A private copy of the built renderer: other work on this machine may rebuild renderer/dist (vite empties it
+ * first) while a meeting page loads. Copied once it is complete (index.html and every asset it names).
+ */
+let rendererCopy = '';
+async function copyRenderer(): Promise<string> {
+  const source = path.join(process.cwd(), 'renderer', 'dist');
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-renderer-'));
+    try {
+      fs.cpSync(source, target, { recursive: true });
+      const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
+      const assets = [...html.matchAll(/(?:src|href)="(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => m[1]!);
+      if (assets.length > 0 && assets.every((a) => fs.existsSync(path.join(target, a)))) return target;
+    } catch {
+      // being rebuilt: try again
+    }
+    fs.rmSync(target, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  throw new Error('renderer/dist is incomplete: build it with `npx vite build --config renderer/vite.config.ts`');
+}
+
 /** One Ostal per person: its own profile, account (agentN) and a policy giving the meeting server and token. */
 async function ostalFor(userIndex: number, joinToken: string | null): Promise<RunningOstal> {
   const s = servers();
@@ -54,7 +77,7 @@ async function ostalFor(userIndex: number, joinToken: string | null): Promise<Ru
   const settings: Record<string, { value: string; locked: boolean }> = { 'visio.serverUrl': { value: visio.url, locked: true } };
   if (joinToken) settings['visio.joinToken'] = { value: joinToken, locked: true };
   fs.writeFileSync(policyFile, JSON.stringify({ settings }));
-  const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
+  const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile, OSTAL_RENDERER_DIR: rendererCopy } });
   ostals.push(ostal);
   return ostal;
 }
@@ -62,6 +85,7 @@ async function ostalFor(userIndex: number, joinToken: string | null): Promise<Ru
 test.beforeAll(async () => {
   // Three accounts added and synced through the real CLI, on a machine shared with other work.
   test.setTimeout(300_000);
+  rendererCopy = await copyRenderer();
   visio = await startVisio();
   visioPort = Number(new URL(visio.url).port);
   const s = servers();
@@ -73,6 +97,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   for (const o of ostals) await o.stop();
   await visio?.stop();
+  if (rendererCopy) fs.rmSync(rendererCopy, { recursive: true, force: true });
 });
 
 async function openVisio(browser: Browser, ostal: RunningOstal): Promise<{ context: BrowserContext; page: Page }> {
@@ -162,6 +187,7 @@ test('visio : deux participants se voient et s’entendent, discussion, main lev
     await expect.poll(() => audioPackets(page), { timeout: 10_000 }).toBeGreaterThan(before + 20);
   }
   // Simulcast: the server chose a layer for the tile size each side reported.
+  await expect(remoteTile(a.page, nameB)).toHaveAttribute('data-requested-layer', /^[0-2]$/);
   await expect(remoteTile(a.page, nameB)).toHaveAttribute('data-layer', /^[0-2]$/);
   await expect(a.page.getByTestId('visio-count')).toHaveText('2 participants');
   await expect(a.page.getByTestId('visio-quality')).toHaveAttribute('data-quality', /good|fair|poor/, { timeout: 10_000 });
@@ -392,7 +418,8 @@ test('visio : connexion lente — liaison dégradée pour de vrai (paquets perdu
     await expectVideoFrom(a.page, nameB);
     const quality = b.page.getByTestId('visio-quality');
     await expect(quality).toHaveAttribute('data-quality', /good|fair/, { timeout: 15_000 });
-    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-layer', /^[12]$/, { timeout: 15_000 });
+    // A tile of about 500 pixels asks for the middle layer.
+    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-requested-layer', /^[12]$/, { timeout: 15_000 });
     // On the good link, past the warm-up of the bandwidth estimate, nothing is proposed.
     await b.page.waitForTimeout(12_000);
     await expect(b.page.getByTestId('visio-slow-proposal')).toHaveCount(0);
@@ -411,14 +438,15 @@ test('visio : connexion lente — liaison dégradée pour de vrai (paquets perdu
     await expectNoEnglish(b.page, 'visio-connexion-lente');
     await b.page.getByTestId('visio-slow-proposal').getByRole('button', { name: 'Connexion lente' }).click();
     await expect(b.page.getByTestId('visio-slow-on')).toContainText('Connexion lente');
-    // The remote camera comes down to the lowest simulcast layer, and keeps playing.
+    // The lowest simulcast layer is asked for and forwarded, and the remote camera keeps playing.
+    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-requested-layer', '0', { timeout: 15_000 });
     await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-layer', '0', { timeout: 15_000 });
 
     relay.degrade({ loss: 0, delayMs: 0 });
     await expectVideoFrom(b.page, nameA);
     await b.page.getByTestId('visio-slow-off').click();
     await expect(b.page.getByTestId('visio-slow-on')).toHaveCount(0);
-    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-layer', /^[12]$/, { timeout: 15_000 });
+    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-requested-layer', /^[12]$/, { timeout: 15_000 });
     await a.page.getByTestId('visio-quitter').click();
     await b.page.getByTestId('visio-quitter').click();
     await a.context.close();

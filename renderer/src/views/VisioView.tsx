@@ -9,7 +9,7 @@ import { PageHeader } from '../components/common';
 import { meetingLink, newRoomId, normaliseServerUrl, parseMeetingLink, type MeetingAddress } from './visio/link';
 import { Meeting } from './visio/Meeting';
 import { PreJoin, type JoinChoice } from './visio/PreJoin';
-import type { MeetingSession } from './visio/session';
+import { MeetingSession } from './visio/session';
 import './visio/visio.css';
 
 type Stage = { name: 'home' } | { name: 'prejoin'; address: MeetingAddress; link: string } | { name: 'meeting'; session: MeetingSession; speakerId: string; link: string };
@@ -72,9 +72,7 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
     }
   };
 
-  const enter = async (address: MeetingAddress, joinLink: string, choice: JoinChoice) => {
-    // mediasoup-client is loaded only when a meeting starts.
-    const { MeetingSession } = await import('./visio/session');
+  const enter = (address: MeetingAddress, joinLink: string, choice: JoinChoice) => {
     // The organisation's token goes only to the organisation's own server; a link may carry its own.
     const sameServer = normaliseServerUrl(serverUrl) !== null && normaliseServerUrl(serverUrl) === address.serverUrl;
     const token = address.token ?? (sameServer && orgToken ? orgToken : null);
@@ -101,7 +99,7 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
     return (
       <section className="view visio-view" aria-labelledby="visio-title">
         <PageHeader id="visio-title" title={t('visio.title')} />
-        <PreJoin displayName={displayName} onJoin={(choice) => void enter(stage.address, stage.link, choice)} onCancel={() => backHome(null)} />
+        <PreJoin displayName={displayName} onJoin={(choice) => enter(stage.address, stage.link, choice)} onCancel={() => backHome(null)} />
       </section>
     );
   }

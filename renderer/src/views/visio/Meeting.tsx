@@ -312,6 +312,7 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
           session={session}
           speaking={!tile.mine && state.activeSpeaker === tile.peerId && tile.source === 'camera'}
           layer={tile.consumerId ? (state.layers[tile.consumerId] ?? null) : null}
+          requestedLayer={tile.consumerId ? (state.requestedLayers[tile.consumerId] ?? null) : null}
           hand={tile.mine ? state.hand : !!tile.peer?.hand}
           micOn={tile.mine ? state.micOn : !!tile.peer?.micro}
           youLabel={t('visio.meeting.you')}
@@ -324,7 +325,7 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
   );
 }
 
-function Tile(props: { tile: TileModel; session: MeetingSession; speaking: boolean; layer: number | null; hand: boolean; micOn: boolean; youLabel: string }) {
+function Tile(props: { tile: TileModel; session: MeetingSession; speaking: boolean; layer: number | null; requestedLayer: number | null; hand: boolean; micOn: boolean; youLabel: string }) {
   const { t } = useTranslation();
   const { tile, session } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -363,6 +364,7 @@ function Tile(props: { tile: TileModel; session: MeetingSession; speaking: boole
       data-mine={tile.mine ? 'true' : 'false'}
       data-speaking={props.speaking ? 'true' : 'false'}
       data-layer={props.layer ?? ''}
+      data-requested-layer={props.requestedLayer ?? ''}
     >
       <video ref={videoRef} autoPlay playsInline muted className={tile.mine && tile.source === 'camera' ? 'mirrored' : undefined} hidden={!tile.track} />
       {!tile.track ? (

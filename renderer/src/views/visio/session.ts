@@ -87,8 +87,10 @@ export interface MeetingState {
   slowProposed: boolean;
   /** « Son seulement »: no video sent or received. */
   audioOnly: boolean;
-  /** Spatial layer the server forwards per consumer (from consumerLayersChanged / setTileSize). */
+  /** Spatial layer the server forwards per consumer (consumerLayersChanged). */
   layers: Record<string, number | null>;
+  /** Spatial layer asked for per consumer (setTileSize answer, from the tile size or « connexion lente »). */
+  requestedLayers: Record<string, number>;
 }
 
 export interface MeetingOptions {
@@ -180,6 +182,7 @@ export class MeetingSession {
       slowProposed: false,
       audioOnly: false,
       layers: {},
+      requestedLayers: {},
     };
   }
 
@@ -682,7 +685,7 @@ export class MeetingSession {
     this.sentTileSizes.set(consumerId, key);
     this.socket
       .request('setTileSize', { consumerId, ...effective })
-      .then(({ spatialLayer }) => this.set({ layers: { ...this.state.layers, [consumerId]: spatialLayer } }))
+      .then(({ spatialLayer }) => this.set({ requestedLayers: { ...this.state.requestedLayers, [consumerId]: spatialLayer } }))
       .catch((err: unknown) => this.log('visio: tile size', err));
   }
 
