@@ -11,8 +11,8 @@ import { t } from '../i18n/index.js';
 export const MAX_PATH_LENGTH = 250;
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what Windows refuses
-const WINDOWS_FORBIDDEN_CHARS = /[<>:"|?*\u0000-\u001f]/;
+/** Characters Windows refuses in names: < > : " | ? * and the control characters. */
+const isForbiddenChar = (c: string) => '<>:"|?*'.includes(c) || c.charCodeAt(0) < 32;
 
 /** A name no sync may ever use: it would escape the folder or mean something else on the disk. */
 export function isHostileName(name: string): boolean {
@@ -25,7 +25,7 @@ export function nameProblem(relPath: string): string | null {
   if (isHostileName(name)) return t('files.names.hostile', { name: JSON.stringify(name) });
   if (WINDOWS_RESERVED.test(name)) return t('files.names.reserved', { name, suggestion: `${name}_` === name ? name : suggest(name) });
   if (/[. ]$/.test(name)) return t('files.names.trailing', { name, suggestion: name.replace(/[. ]+$/, '') || 'sans nom' });
-  if (WINDOWS_FORBIDDEN_CHARS.test(name)) return t('files.names.forbiddenChars', { name, suggestion: name.replace(new RegExp(WINDOWS_FORBIDDEN_CHARS.source, 'g'), '_') });
+  if ([...name].some(isForbiddenChar)) return t('files.names.forbiddenChars', { name, suggestion: [...name].map((c) => (isForbiddenChar(c) ? '_' : c)).join('') });
   if (relPath.length > MAX_PATH_LENGTH) return t('files.names.tooLong', { name: shorten(name), length: relPath.length, max: MAX_PATH_LENGTH });
   return null;
 }
