@@ -455,3 +455,19 @@ test('visio : connexion lente — liaison dégradée pour de vrai (paquets perdu
     relay.close();
   }
 });
+
+test('visio : « Rejoindre » depuis l’Agenda — le lien passé dans l’adresse (?salle=) ouvre l’écran avant d’entrer', async ({ browser }) => {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  const link = `${visio.url}/salle/q3Jd0wqV8m1X9pLh2kTzAw`;
+  const address = new URL(guest.url);
+  address.searchParams.set('salle', link);
+  await page.goto(address.toString());
+  await page.getByTestId('nav-visio').click();
+  await expect(page.getByTestId('visio-prejoin')).toBeVisible();
+  // Read once: the address no longer carries the link.
+  expect(new URL(page.url()).searchParams.get('salle')).toBeNull();
+  await page.getByRole('button', { name: 'Retour' }).click();
+  await expect(page.getByTestId('visio-link')).toHaveValue(link);
+  await context.close();
+});

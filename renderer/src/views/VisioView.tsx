@@ -49,6 +49,19 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
     setStage({ name: 'prejoin', address, link: meetingLink(address.serverUrl, address.roomId) ?? raw.trim() });
   };
 
+  // « Rejoindre » from Agenda puts the meeting link in the page address (?salle=<link>): open its pre-join once.
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    const fromAgenda = url.searchParams.get('salle');
+    if (!fromAgenda) return;
+    url.searchParams.delete('salle');
+    window.history.replaceState(window.history.state, '', url);
+    setLink(fromAgenda);
+    openLink(fromAgenda);
+    // Only at mount: the address is read once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const join = (event: FormEvent) => {
     event.preventDefault();
     openLink(link);
