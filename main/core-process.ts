@@ -8,6 +8,7 @@ import type { MessagePortMain } from 'electron';
 import { Core } from '../src/core.js';
 import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/api/errors.js';
+import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
 import { startBackgroundSync } from '../src/sync/index.js';
@@ -40,6 +41,7 @@ async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secrets
   core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets });
   if (!init.keychainAvailable) core.ctx.log.warn('keychain unavailable: secrets kept in the 0600 profile file');
   startBackgroundSync(core);
+  watchMeetingServer(core, (url) => report({ type: 'meetingServer', url }), core.ctx.log);
   return createDispatcher(core);
 }
 

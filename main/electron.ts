@@ -46,6 +46,8 @@ protocol.registerSchemesAsPrivileged([
 let mainWindow: BrowserWindow | null = null;
 let core: UtilityProcess | null = null;
 let quitting = false;
+/** The meeting server the page may reach (reported by the core from the settings). */
+let meetingServerUrl = '';
 
 function fail(message: string): void {
   dialog.showErrorBox(t('host.electron.startFailedTitle'), message);
@@ -58,12 +60,12 @@ function registerAppProtocol(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     const file = url.host === new URL(APP_ORIGIN).host ? resolveRendererPath(rendererDir, url.pathname) : null;
-    if (file === null) return new Response('404', { status: 404, headers: securityHeaders() });
+    if (file === null) return new Response('404', { status: 404, headers: securityHeaders(undefined, meetingServerUrl) });
     const response = await net.fetch(pathToFileURL(file).href).catch(() => null);
-    if (!response || !response.ok) return new Response('404', { status: 404, headers: securityHeaders() });
+    if (!response || !response.ok) return new Response('404', { status: 404, headers: securityHeaders(undefined, meetingServerUrl) });
     return new Response(response.body, {
       status: 200,
-      headers: { ...securityHeaders(), 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-cache' },
+      headers: { ...securityHeaders(undefined, meetingServerUrl), 'Content-Type': contentTypeFor(file), 'Cache-Control': 'no-cache' },
     });
   });
 }
@@ -72,7 +74,7 @@ function hardenSession(): void {
   const s = session.defaultSession;
   s.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders()['Content-Security-Policy']] },
+      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders(undefined, meetingServerUrl)['Content-Security-Policy']] },
     });
   });
   s.setPermissionRequestHandler((webContents, permission, callback) => callback(isAllowedPermission(permission, webContents.getURL())));
@@ -91,6 +93,7 @@ function startCore(profileDir: string): UtilityProcess {
   child.postMessage(init, [secrets.port1]);
   child.on('message', (message: CoreProcessMessage) => {
     if (message.type === 'failed') fail(message.message);
+    else if (message.type === 'meetingServer') meetingServerUrl = message.url;
   });
   child.on('exit', (code) => {
     core = null;

@@ -10,4 +10,6 @@ export type MainProcessMessage =
 export type CoreProcessMessage =
   | { type: 'ready' }
   /** The core could not start; `message` is French, shown to the user as is. */
-  | { type: 'failed'; code: string; message: string };
+  | { type: 'failed'; code: string; message: string }
+  /** The organisation's meeting server (setting visio.serverUrl, '' when none), which the page's CSP must allow. */
+  | { type: 'meetingServer'; url: string };

@@ -9,6 +9,7 @@ import { createDispatcher, MAX_MESSAGE_BYTES } from '../api/dispatch.js';
 import { OstalError } from '../api/errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { watchMeetingServer } from './meeting-server.js';
 import { contentTypeFor, isLoopbackAddress, LOOPBACK_HOST, resolveRendererPath, securityHeaders } from './security.js';
 
 /** Path of the API WebSocket. */
@@ -106,19 +107,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   let port = 0;
   // The page's CSP lets Visio reach the organisation's meeting server: kept current from the settings.
   let meetingServerUrl = '';
-  const readMeetingServer = () => {
-    Promise.resolve()
-      .then(() => options.core.handle('settings.list', {}))
-      .then((entries) => {
-        const value = entries.find((entry) => entry.key === 'visio.serverUrl')?.value;
-        meetingServerUrl = typeof value === 'string' ? value : '';
-      })
-      .catch((err: unknown) => log.warn('host: meeting server setting unreadable', { err: err as Error }));
-  };
-  readMeetingServer();
-  const stopWatchingSettings = options.core.onEvent((event) => {
-    if (event === 'settings.changed') readMeetingServer();
-  });
+  const stopWatchingSettings = watchMeetingServer(options.core, (url) => (meetingServerUrl = url), log);
 
   const server = http.createServer((req, res) => {
     const headers = securityHeaders(port, meetingServerUrl);

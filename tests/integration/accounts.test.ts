@@ -219,6 +219,7 @@ describe('IT policy in the account handlers and settings', () => {
       expect(settings).toEqual([
         { key: 'mail.prefetchDays', value: 14, locked: true, hidden: false },
         { key: 'visio.serverUrl', value: 'https://visio.ostal.test', locked: false, hidden: true },
+        { key: 'visio.joinToken', value: '', locked: false, hidden: false },
         { key: 'files.localRoot', value: path.join(os.homedir(), 'Documents', 'Ostal'), locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.prefetchDays', value: 60 }));

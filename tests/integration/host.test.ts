@@ -272,6 +272,16 @@ describe('browser host: static files', () => {
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
+  it('lets the page reach the meeting server set in Réglages, and no other', async () => {
+    await core.handle('settings.set', { key: 'visio.serverUrl', value: 'https://visio.exemple.fr' });
+    await expect.poll(async () => (await rawGet('/')).headers['content-security-policy']).toContain('wss://visio.exemple.fr');
+    const csp = (await rawGet('/')).headers['content-security-policy'];
+    expect(csp).toBe(contentSecurityPolicy(host.port, 'https://visio.exemple.fr'));
+    expect(csp).not.toContain('wss://*');
+    await core.handle('settings.set', { key: 'visio.serverUrl', value: '' });
+    await expect.poll(async () => (await rawGet('/')).headers['content-security-policy']).toBe(contentSecurityPolicy(host.port));
+  });
+
   it('serves assets with their content type', async () => {
     const res = await rawGet('/assets/app.js');
     expect(res.status).toBe(200);
