@@ -259,7 +259,10 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await page.getByTestId('agenda-event').filter({ hasText: title }).first().click();
   await details.getByTestId('join-meeting').click();
   await expect(page.getByRole('heading', { level: 1, name: 'Visio' })).toBeVisible();
-  expect(new URL(page.url()).searchParams.get('salle')).toBe(link);
+  // The Visio view takes the link from the address (?salle=) and opens the screen before entering, with that link.
+  await expect(page.getByTestId('visio-prejoin')).toBeVisible();
+  await page.getByRole('button', { name: 'Retour' }).click();
+  await expect(page.getByTestId('visio-link')).toHaveValue(link);
   await radicaleCleanup(stamp);
 });
 

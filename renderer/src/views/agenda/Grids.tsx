@@ -127,7 +127,7 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
           ))}
         </div>
       ) : null}
-      <div className="agenda-tg-scroll" ref={scroller}>
+      <div className="agenda-tg-scroll" ref={scroller} tabIndex={0} role="region" aria-label={t('agenda.hoursScroll')}>
         <div className="agenda-tg-body">
           <div className="agenda-tg-hours" aria-hidden="true">
             {Array.from({ length: 24 }, (_, h) => (
