@@ -75,7 +75,8 @@ function importProblem({ fromFile, fromLayer, specifier, typeOnly }) {
     case 'renderer':
       if (toLayer === 'src') {
         if (!target.startsWith('src/api/')) return `renderer/ may import only types from src/api/, not '${target}'`;
-        if (!typeOnly) return `renderer/ may import src/api/ with 'import type' only ('${specifier}')`;
+        // The shared meeting protocol has no import at all: its constants and pure helpers are safe in the page.
+        if (!typeOnly && !SHARED_MEETING_PROTOCOL.test(target)) return `renderer/ may import src/api/ with 'import type' only ('${specifier}')`;
         return null;
       }
       return `renderer/ must not import ${toLayer}/ ('${specifier}')`;

@@ -5,7 +5,7 @@ import { deviceProblem } from '../../renderer/src/views/visio/media.js';
 import { meetingShortcut } from '../../renderer/src/views/visio/Meeting.js';
 import { CAMERA_ENCODINGS, qualityOf } from '../../renderer/src/views/visio/session.js';
 
-/** The renderer mirrors the protocol's pure helpers (it may import only types from src/api/): both must agree. */
+/** The renderer's links are the protocol's, plus the join token a link may carry. */
 describe('visio links in the renderer', () => {
   const cases = [
     'https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw',
