@@ -57,6 +57,7 @@ ensureRendererBuilt();
 const env = { ...process.env };
 let servers = null;
 let stopServers = null;
+let visio = null;
 
 if (demo) {
   const mod = await import('../tests/servers/index.ts');
@@ -67,7 +68,19 @@ if (demo) {
   const profile = path.join(root, '.ostal-run/demo-profile');
   fs.rmSync(profile, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(profile), { recursive: true });
+  // The demo's meeting server (server/), announced to Ostal the way IT does it: a policy presetting visio.serverUrl.
+  const policyFile = path.join(root, '.ostal-run/demo-policies.json');
+  try {
+    const { spawnVisioServer } = await import('../server/src/spawn.ts');
+    visio = await spawnVisioServer({ logLevel: 'warn' });
+    fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: visio.url } } }, null, 2));
+  } catch (err) {
+    say(`La visio de démonstration n’a pas pu démarrer (${err instanceof Error ? err.message : String(err)}).`);
+    fs.writeFileSync(policyFile, '{}');
+  }
   Object.assign(env, {
+    OSTAL_POLICIES: policyFile,
+    OSTAL_FILES_ROOT: path.join(root, '.ostal-run/demo-fichiers'),
     NODE_EXTRA_CA_CERTS: servers.caCertPath,
     OSTAL_DNS_SERVERS: `127.0.0.1:${servers.dns.port}`,
     OSTAL_DISCOVERY_HTTPS_PORT: String(servers.apache.port),
@@ -75,8 +88,10 @@ if (demo) {
     OSTAL_DEMO_PASSWORD: agent.password,
   });
   say(`Ajout du compte de démonstration ${agent.email}…`);
-  runCli(['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_DEMO_PASSWORD', '--profile', profile], env);
-  runCli(['sync', '--only', 'mail', '--profile', profile], env);
+  fs.rmSync(env.OSTAL_FILES_ROOT, { recursive: true, force: true });
+  const webdav = `https://localhost:${servers.apache.port}/dav/${encodeURIComponent(agent.email)}/`;
+  runCli(['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_DEMO_PASSWORD', '--webdav', webdav, '--profile', profile], env);
+  runCli(['sync', '--profile', profile], env);
 }
 
 const bin = electronBinary();
@@ -97,6 +112,7 @@ async function shutdown(code) {
   if (stopping) return;
   stopping = true;
   if (child && child.exitCode === null) child.kill('SIGTERM');
+  if (visio) await visio.stop().catch(() => undefined);
   if (servers && stopServers) {
     say('Arrêt des serveurs de démonstration…');
     await stopServers(servers);
