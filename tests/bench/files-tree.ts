@@ -4,6 +4,7 @@
  * hash never confuses two files). Uploaded to a WebDAV folder with parallel PUTs; nothing is written to the disk.
  */
 import https from 'node:https';
+import { encodePath } from '../servers/http.js';
 
 const TOP = ['Délibérations', 'Ressources humaines', 'Urbanisme', 'École et périscolaire', 'Finances', 'État civil', 'Communication', 'Services techniques'];
 const YEARS = ['2024', '2025', '2026'];
@@ -132,13 +133,6 @@ export interface DavTarget {
   ca: string;
 }
 
-/** Percent-encodes each segment of a '/'-separated path (keeps '@', as DAV servers do). */
-export function encodePath(p: string): string {
-  return p
-    .split('/')
-    .map((s) => encodeURIComponent(s).replace(/%40/g, '@'))
-    .join('/');
-}
 
 export function davRequest(t: DavTarget, agent: https.Agent, method: string, rel: string, body?: Iterable<Buffer>, length?: number, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const h: Record<string, string> = { ...headers, Authorization: `Basic ${Buffer.from(`${t.user}:${t.password}`, 'utf8').toString('base64')}` };

@@ -12,7 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { startServers, stopServers } from '../servers/index.js';
-import { changeFiles, encodePath, fileChunks, makeTree, uploadTree, type DavTarget, type Tree } from './files-tree.js';
+import { encodePath } from '../servers/http.js';
+import { changeFiles, fileChunks, makeTree, uploadTree, type DavTarget, type Tree } from './files-tree.js';
 import { printTable, timed, writeJson, type BenchRow } from './report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
