@@ -7,7 +7,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,38 +14,11 @@ import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { parseVCard } from '../../src/contacts/vcard.js';
 import { SEED_COLLECTIONS } from '../servers/seed.js';
+import { TcpRelay } from './mail-sync-fixture.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
 
 const user = testUser(4);
 const dirs: string[] = [];
-
-/** A TCP relay to Radicale that can be closed (server « down ») and reopened on the same port. */
-class Relay {
-  private server: net.Server | null = null;
-  private readonly sockets = new Set<net.Socket>();
-  port = 0;
-
-  async open(): Promise<void> {
-    const target = getServers().radicale.port;
-    this.server = net.createServer((client) => {
-      const upstream = net.connect(target, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
-      client.pipe(upstream).pipe(client);
-    });
-    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
-    this.port = (this.server.address() as net.AddressInfo).port;
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.server = null;
-  }
-}
 
 async function coreWithAccount(davPort: number): Promise<{ core: Core; accountId: string }> {
   const s = getServers();
@@ -115,7 +87,7 @@ afterAll(() => {
 });
 
 describe('Contacts writes through the journal, with Radicale', () => {
-  const relay = new Relay();
+  const relay = new TcpRelay(getServers().radicale.port);
   let core: Core;
   let accountId: string;
 

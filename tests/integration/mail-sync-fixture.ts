@@ -71,7 +71,7 @@ export async function serverConnection(user: TestUser): Promise<ImapFlow> {
   return client;
 }
 
-/** A plain TCP relay in front of Dovecot: closing it makes the server unreachable for the account using it, without disturbing other test files. */
+/** A plain TCP relay in front of a test server (Dovecot, Postfix, Radicale…): closing it makes the server unreachable for the account using it, without disturbing other test files. Reopening keeps its port unless told otherwise. */
 export class TcpRelay {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
@@ -79,7 +79,7 @@ export class TcpRelay {
 
   constructor(private readonly targetPort: number) {}
 
-  async open(port = 0): Promise<void> {
+  async open(port = this.port): Promise<void> {
     const server = net.createServer((client) => {
       const upstream = net.connect({ host: '127.0.0.1', port: this.targetPort });
       for (const s of [client, upstream]) {
