@@ -35,7 +35,68 @@ stage('typecheck main/', node, ['node_modules/typescript/bin/tsc', '-p', 'main/t
 stage('lint', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
 const built = stage('build renderer', node, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 
-const { startServers, stopServers } = await import('../tests/servers/index.ts');
+const { startServers, stopServers, startServer, serverStatus, readServersInfo } = await import('../tests/servers/index.ts');
+
+/** Last lines of a log file, or a note that it is missing. */
+function tail(file, lines = 15) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return `(pas de journal ${file})`;
+  }
+}
+
+/**
+ * A shared test server that died during a stage makes every later test that needs it fail for a reason the test
+ * does not show. Say so loudly (with the end of its log), count it as a failure, and start it again so the next
+ * stage tests Ostal, not the corpse.
+ */
+async function checkServers(afterStage) {
+  // Read again: a test may have restarted a server (new PID, same port) through servers.json.
+  const current = readServersInfo(servers.dir);
+  const status = serverStatus(current);
+  for (const [name, alive] of Object.entries(status)) {
+    if (alive) continue;
+    failures.push(`serveur de test « ${name} » arrêté pendant ${afterStage}`);
+    process.stdout.write(`\n!!! Le serveur de test « ${name} » s’est arrêté pendant ${afterStage}. Fin de son journal :\n`);
+    const logs = path.join(servers.dir, 'logs');
+    for (const f of fs.readdirSync(logs).filter((f) => f.startsWith(name === 'imap' ? 'dovecot' : name === 'smtp' ? 'postfix' : name))) {
+      process.stdout.write(`--- ${f}\n${tail(path.join(logs, f))}\n`);
+    }
+    try {
+      await startServer(current, name);
+      process.stdout.write(`!!! « ${name} » redémarré sur le même port pour la suite.\n`);
+    } catch (e) {
+      process.stdout.write(`!!! « ${name} » ne redémarre pas : ${e instanceof Error ? e.message : String(e)}\n`);
+    }
+  }
+}
+
+/** Names of the failed tests in vitest's and Playwright's JSON reports, for the summary at the very end. */
+function failedNames(vitestJson, pwJson) {
+  const out = [];
+  try {
+    for (const file of JSON.parse(fs.readFileSync(vitestJson, 'utf8')).testResults ?? []) {
+      const rel = path.relative(root, file.name);
+      for (const t of file.assertionResults ?? []) if (t.status !== 'passed') out.push(`vitest ${rel} › ${t.fullName} (${t.status})`);
+      if ((file.assertionResults ?? []).length === 0 && file.status !== 'passed') out.push(`vitest ${rel} (${file.message || file.status})`);
+    }
+  } catch {
+    /* no report */
+  }
+  try {
+    const walk = (suite) => {
+      for (const spec of suite.specs ?? []) {
+        for (const t of spec.tests ?? []) if (t.status !== 'expected' && t.status !== 'flaky') out.push(`playwright ${spec.file}:${spec.line} › ${spec.title} (${t.status})`);
+      }
+      for (const s of suite.suites ?? []) walk(s);
+    };
+    for (const s of JSON.parse(fs.readFileSync(pwJson, 'utf8')).suites ?? []) walk(s);
+  } catch {
+    /* no report */
+  }
+  return out;
+}
 process.stdout.write('\n=== test servers ===\n');
 const t0 = Date.now();
 const servers = await startServers({ seed: 'test' });
@@ -46,28 +107,33 @@ const env = {
   NODE_EXTRA_CA_CERTS: servers.caCertPath,
 };
 
+const vitestJson = path.join(resultsDir, 'vitest.json');
+const pwJson = path.join(resultsDir, 'playwright.json');
+for (const f of [vitestJson, pwJson]) fs.rmSync(f, { force: true });
 try {
-  const vitestJson = path.join(resultsDir, 'vitest.json');
   stage('vitest', node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], env);
   if (fs.existsSync(vitestJson)) {
     const r = JSON.parse(fs.readFileSync(vitestJson, 'utf8'));
     passed += r.numPassedTests ?? 0;
     failed += (r.numFailedTests ?? 0) + (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
   } else failed += 1;
+  await checkServers('vitest');
 
   if (built) {
-    const pwJson = path.join(resultsDir, 'playwright.json');
     stage('playwright', node, ['node_modules/@playwright/test/cli.js', 'test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
     if (fs.existsSync(pwJson)) {
       const s = JSON.parse(fs.readFileSync(pwJson, 'utf8')).stats ?? {};
       passed += (s.expected ?? 0) + (s.flaky ?? 0);
       failed += (s.unexpected ?? 0) + (s.skipped ?? 0);
     } else failed += 1;
+    await checkServers('playwright');
   } else failed += 1;
 } finally {
   await stopServers(servers);
 }
 
+const names = failedNames(vitestJson, pwJson);
+if (names.length) process.stdout.write(`\nTests en échec :\n${names.map((n) => `  ✘ ${n}`).join('\n')}\n`);
 process.stdout.write(`\n${timings.join('\n')}\n`);
 if (failures.length) process.stdout.write(`Échecs : ${failures.join(', ')}\n`);
 if (failures.length && failed === 0) failed = failures.length;
