@@ -1,0 +1,236 @@
+/**
+ * Agenda and contacts offline: with Radicale stopped, an event created and another edited in the Agenda view,
+ * and a contact created then edited in Contacts, show at once (events marked « en attente d’envoi au
+ * serveur »); when Radicale returns, « Synchroniser » sends them and the server holds exactly those changes
+ * (checked by REPORT / PROPFIND / GET sent directly to Radicale). An event also edited on the server in the
+ * meantime gives a visible conflict notice: the server's version is kept, the user's is still there and
+ * « Réappliquer ma modification » puts it on the server. agent3's calendar and address book (unique names).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import ICAL from 'ical.js';
+import { startServer, stopServer } from '../servers/index.js';
+import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+let ostal: RunningOstal | undefined;
+test.afterEach(async () => {
+  await ostal?.stop();
+  ostal = undefined;
+});
+
+const stamp = `e2e${Date.now().toString(36)}`;
+const user = () => servers().users[2]!;
+const calendarPath = () => `/${encodeURIComponent(user().username)}/agenda/`;
+const bookPath = () => `/${encodeURIComponent(user().username)}/contacts/`;
+
+/** One request sent directly to Radicale as agent3 (not through Ostal). */
+function radicale(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; etag: string | null }> {
+  const s = servers();
+  const buf = Buffer.from(body ?? '', 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user().username}:${user().password}`, headers: { 'Content-Length': String(buf.length), ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), etag: (res.headers.etag as string | undefined) ?? null }));
+      },
+    );
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/** SUMMARY of every event of agent3's « agenda » whose text holds `needle`, by a calendar-query REPORT, keyed by UID. */
+async function serverEvents(needle: string): Promise<Record<string, string>> {
+  const body = '<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
+  const res = await radicale('REPORT', calendarPath(), body, { Depth: '1', 'Content-Type': 'application/xml' });
+  const out: Record<string, string> = {};
+  for (const m of res.body.matchAll(/<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/g)) {
+    const raw = unxml(m[1]!);
+    if (!raw.includes(needle)) continue;
+    for (const v of new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent')) out[String(v.getFirstPropertyValue('uid'))] = String(v.getFirstPropertyValue('summary'));
+  }
+  return out;
+}
+
+/** FN and TEL of every card of agent3's address book whose text holds `needle` (PROPFIND then GET). */
+async function serverCards(needle: string): Promise<string[]> {
+  const list = await radicale('PROPFIND', bookPath(), '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
+  const out: string[] = [];
+  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) {
+    const got = await radicale('GET', m[1]!);
+    if (!got.body.includes(needle)) continue;
+    const card = new ICAL.Component(ICAL.parse(got.body) as unknown[]);
+    out.push(`${String(card.getFirstPropertyValue('fn'))} | ${card.getAllProperties('tel').map((p) => String(p.getFirstValue())).join(', ')}`);
+  }
+  return out.sort();
+}
+
+/** Delete from Radicale every event and card whose text holds `needle`. */
+async function cleanup(needle: string): Promise<void> {
+  for (const [collection, ext] of [[calendarPath(), '.ics'], [bookPath(), '.vcf']] as const) {
+    const list = await radicale('PROPFIND', collection, '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
+    for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+)<\/(?:\w+:)?href>/g)) {
+      if (!m[1]!.endsWith(ext)) continue;
+      const got = await radicale('GET', m[1]!);
+      if (got.body.includes(needle)) await radicale('DELETE', m[1]!);
+    }
+  }
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+function parisToday(): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
+
+function eventIcs(uid: string, day: string, hour: number, summary: string): string {
+  const d = day.replaceAll('-', '');
+  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;TZID=Europe/Paris:${d}T${pad(hour)}0000`, `DTEND;TZID=Europe/Paris:${d}T${pad(hour + 1)}0000`, `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+}
+
+/** Open an event of the grid and change its title in the editor. */
+async function retitle(page: Page, uid: string, title: string): Promise<void> {
+  await page.locator(`[data-testid="agenda-event"][data-uid="${uid}"]`).first().click();
+  const details = page.getByTestId('event-details');
+  await details.getByTestId('edit-event').click();
+  const editor = page.getByTestId('event-editor');
+  await editor.getByLabel('Titre').fill(title);
+  await editor.getByTestId('save-event').click();
+  await expect(editor).toBeHidden();
+}
+
+test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de Radicale, affichés aussitôt, envoyés au retour ; une modification concurrente donne un conflit visible, rien n’est perdu', async ({ page }) => {
+  test.setTimeout(180_000);
+  const s = servers();
+  const today = parisToday();
+  const uids = { edit: `modif-${stamp}`, conflict: `conflit-${stamp}` };
+  const titles = {
+    edit: `Permanence ${stamp}`,
+    edited: `Permanence déplacée ${stamp}`,
+    conflict: `Commission ${stamp}`,
+    conflictMine: `Commission (ma version) ${stamp}`,
+    conflictServer: `Commission (version du serveur) ${stamp}`,
+    created: `Réunion hors ligne ${stamp}`,
+  };
+  expect((await radicale('PUT', `${calendarPath()}${uids.edit}.ics`, eventIcs(uids.edit, today, 9, titles.edit), { 'Content-Type': 'text/calendar; charset=utf-8' })).status).toBe(201);
+  const first = await radicale('PUT', `${calendarPath()}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflict), { 'Content-Type': 'text/calendar; charset=utf-8' });
+  expect(first.status).toBe(201);
+
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, user());
+  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
+  expect(sync.status, sync.stderr).toBe(0);
+  ostal = await startOstal({ profileDir });
+  await page.goto(ostal.url);
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
+  const tile = (uid: string) => page.locator(`[data-testid="agenda-event"][data-uid="${uid}"]`).first();
+  await expect(tile(uids.conflict)).toContainText(titles.conflict, { timeout: 30_000 });
+  await expect(tile(uids.edit)).toContainText(titles.edit);
+
+  let createdUid = '';
+  const contact = { name: `Bérénice Roux ${stamp}`, phone: '04 67 00 00 00', phoneEdited: '04 67 99 88 77' };
+  try {
+    // Another client changes the « Commission » on the server (new ETag) just before the connection drops.
+    const serverEdit = await radicale('PUT', `${calendarPath()}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflictServer), { 'Content-Type': 'text/calendar; charset=utf-8' });
+    expect(serverEdit.status).toBeGreaterThanOrEqual(200);
+    expect(serverEdit.status).toBeLessThan(300);
+    expect(serverEdit.etag).not.toBe(first.etag);
+    await stopServer(s, 'radicale');
+
+    // A new event: shows at once, waiting to be sent.
+    await page.getByTestId('new-event').click();
+    const editor = page.getByTestId('event-editor');
+    await editor.getByLabel('Titre').fill(titles.created);
+    await editor.getByLabel('Date de début').fill(fr(today));
+    await editor.getByLabel('Heure de début').fill('11:00');
+    await editor.getByLabel('Date de fin').fill(fr(today));
+    await editor.getByLabel('Heure de fin').fill('12:00');
+    await editor.getByTestId('save-event').click();
+    await expect(editor).toBeHidden();
+    const created = page.getByTestId('agenda-event').filter({ hasText: titles.created });
+    await expect(created).toHaveCount(1);
+    await expect(created).toHaveClass(/is-pending/);
+    await expect(created).toHaveAttribute('aria-label', /en attente d’envoi au serveur/);
+    createdUid = (await created.getAttribute('data-uid'))!;
+    expect(createdUid).toBeTruthy();
+
+    // Two edits of existing events: shown at once, waiting too.
+    await retitle(page, uids.edit, titles.edited);
+    await expect(tile(uids.edit)).toContainText(titles.edited);
+    await expect(tile(uids.edit)).toHaveClass(/is-pending/);
+    await retitle(page, uids.conflict, titles.conflictMine);
+    await expect(tile(uids.conflict)).toContainText(titles.conflictMine);
+    await expect(tile(uids.conflict)).toHaveClass(/is-pending/);
+    await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-hors-ligne.png') });
+
+    // Details of a waiting event say so.
+    await tile(uids.edit).click();
+    await expect(page.getByTestId('event-details')).toContainText('en attente d’envoi au serveur');
+    await page.getByTestId('event-details').getByRole('button', { name: 'Fermer' }).click();
+
+    // Contacts: created then edited offline, shown at once.
+    await page.getByRole('button', { name: 'Contacts' }).click();
+    await page.getByTestId('new-contact').click();
+    const cEditor = page.getByTestId('contact-editor');
+    await cEditor.getByLabel('Nom complet').fill(contact.name);
+    await cEditor.getByLabel('Adresses électroniques').fill(`berenice.${stamp}@mairie.example`);
+    await cEditor.getByLabel('Téléphones').fill(contact.phone);
+    await cEditor.getByTestId('save-contact').click();
+    await expect(cEditor).toBeHidden();
+    const row = page.getByTestId('contact').filter({ hasText: contact.name });
+    await expect(row).toBeVisible();
+    await row.getByRole('button', { name: `Modifier ${contact.name}` }).click();
+    await cEditor.getByLabel('Téléphones').fill(contact.phoneEdited);
+    await cEditor.getByTestId('save-contact').click();
+    await expect(cEditor).toBeHidden();
+    await expect(row).toContainText(contact.phoneEdited);
+    await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-hors-ligne-contacts.png') });
+  } finally {
+    await startServer(s, 'radicale');
+  }
+
+  // Back online: « Synchroniser » sends the waiting changes.
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await expect
+    .poll(async () => serverEvents(stamp), { timeout: 60_000 })
+    .toEqual({ [uids.edit]: titles.edited, [uids.conflict]: titles.conflictServer, [createdUid]: titles.created });
+  await expect(tile(uids.edit)).not.toHaveClass(/is-pending/, { timeout: 30_000 });
+  await expect(tile(createdUid)).not.toHaveClass(/is-pending/);
+
+  // The concurrent edit: a visible notice, the server's version shown, the user's kept aside.
+  const conflict = page.getByTestId('agenda-conflict');
+  await expect(conflict).toHaveCount(1, { timeout: 30_000 });
+  await expect(conflict).toContainText(titles.conflictMine);
+  await expect(tile(uids.conflict)).toContainText(titles.conflictServer);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-conflit.png') });
+
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await expect.poll(async () => serverCards(stamp), { timeout: 60_000 }).toEqual([`${contact.name} | ${contact.phoneEdited}`]);
+  await expect(page.getByTestId('contact-conflict')).toHaveCount(0);
+
+  // « Réappliquer ma modification »: the user's version reaches the server on top of the other one.
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await conflict.getByRole('button', { name: 'Réappliquer ma modification' }).click();
+  await expect(conflict).toHaveCount(0);
+  await expect(tile(uids.conflict)).toContainText(titles.conflictMine);
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await expect
+    .poll(async () => (await serverEvents(stamp))[uids.conflict], { timeout: 60_000 })
+    .toBe(titles.conflictMine);
+  await expect(page.getByTestId('agenda-conflict')).toHaveCount(0);
+});
+
+test.afterAll(async () => {
+  await cleanup(stamp);
+});
