@@ -12,6 +12,7 @@ APT_PACKAGES=(
   apache2 apache2-utils
   openssl ca-certificates
   isync notmuch rclone
+  vdirsyncer
   python3 make g++
 )
 

@@ -1,14 +1,15 @@
 /** `npm run bench -- <suite> [options]`: benchmarks against the mature peer tools, on the same data in the same run. */
+import { benchDav } from './dav.js';
 import { benchFiles } from './files.js';
 import { benchMail } from './mail.js';
 import { benchVisio } from './visio.js';
 
 const [suite, ...rest] = process.argv.slice(2);
-const suites: Record<string, (args: string[]) => Promise<void>> = { mail: benchMail, files: benchFiles, visio: benchVisio };
+const suites: Record<string, (args: string[]) => Promise<void>> = { mail: benchMail, files: benchFiles, visio: benchVisio, dav: benchDav };
 
 const run = suite ? suites[suite] : undefined;
 if (!run) {
-  process.stderr.write(`Utilisation : npm run bench -- <${Object.keys(suites).join('|')}> [options]\n(dav arrivera avec ses fonctions.)\n`);
+  process.stderr.write(`Utilisation : npm run bench -- <${Object.keys(suites).join('|')}> [options]\n`);
   process.exit(2);
 }
 try {

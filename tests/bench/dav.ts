@@ -1,0 +1,279 @@
+/**
+ * `npm run bench -- dav [--events N] [--contacts M]`: a French calendar (5 000 events by default, one in ten
+ * weekly recurring) and address book (2 000 contacts) put on the test Radicale, then, in the same run and on the
+ * same data: vdirsyncer (Debian) syncing both collections to a local filesystem storage, and Ostal's CLI
+ * `sync --only calendar` + `sync --only contacts` in a fresh profile — initial sync and no-change rerun, each
+ * timed as commands, process start-up included — and the same engine with its core kept open (dav-ostal.ts).
+ * Counts are checked: what Ostal stored (`calendar list`, `contacts list`) and vdirsyncer's files equal the seed.
+ * OSTAL_BENCH_CPU_PROF=<dir> writes a CPU profile of each Ostal process.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import https from 'node:https';
+import { startServers, stopServers } from '../servers/index.js';
+import { encodePath, httpsRequest } from '../servers/http.js';
+import { calendarIcs, contactVcf } from '../servers/seed.js';
+import type { ServersInfo, TestUser } from '../servers/types.js';
+import { benchContacts, benchEvents, LIST_WINDOW } from './dav-data.js';
+import { printTable, timed, writeJson, type BenchRow } from './report.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..');
+const CALENDAR = 'agenda-banc';
+const BOOK = 'contacts-banc';
+
+function numberArg(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  if (i < 0) return fallback;
+  const v = Number(args[i + 1]);
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${name} attend un nombre entier positif`);
+  return v;
+}
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): string {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, input, maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`);
+  return r.stdout;
+}
+
+const fmtCount = (n: number) => n.toLocaleString('fr-FR');
+
+/** Whole-collection PUTs (Radicale splits them by UID: far faster than one PUT per item), then names by PROPPATCH. */
+async function seedRadicale(info: ServersInfo, user: TestUser, events: ReturnType<typeof benchEvents>, contacts: ReturnType<typeof benchContacts>): Promise<void> {
+  const ca = fs.readFileSync(info.caCertPath, 'utf8');
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const base = `/${encodePath(user.username)}/`;
+  const req = async (method: string, p: string, body: string | undefined, contentType: string | undefined, ok: number[], depth?: string) => {
+    const headers: Record<string, string> = {};
+    if (contentType) headers['Content-Type'] = contentType;
+    if (depth) headers.Depth = depth;
+    const r = await httpsRequest({ port: info.radicale.port, method, path: p, ca, agent, body, headers, auth: { user: user.username, password: user.password } });
+    if (!ok.includes(r.status)) throw new Error(`${method} ${p} : réponse ${r.status} de Radicale : ${r.body.slice(0, 300)}`);
+    return r;
+  };
+  try {
+    await req('PROPFIND', base, undefined, undefined, [207]);
+    const cal = `${base}${CALENDAR}/`;
+    await req('PUT', cal, calendarIcs(events, user), 'text/calendar; charset=utf-8', [201]);
+    await req('PROPPATCH', cal,
+      '<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:" xmlns:I="http://apple.com/ns/ical/"><D:set><D:prop>' +
+        '<D:displayname>Agenda du banc d’essai</D:displayname><I:calendar-color>#000091</I:calendar-color></D:prop></D:set></D:propertyupdate>',
+      'application/xml; charset=utf-8', [207]);
+    const book = `${base}${BOOK}/`;
+    await req('PUT', book, contacts.map(contactVcf).join(''), 'text/vcard; charset=utf-8', [201]);
+    await req('PROPPATCH', book,
+      '<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>Carnet du banc d’essai</D:displayname></D:prop></D:set></D:propertyupdate>',
+      'application/xml; charset=utf-8', [207]);
+    // Radicale fills its item cache at first listing: pay it here, before any tool is timed.
+    const etags = '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>';
+    await req('PROPFIND', cal, etags, 'application/xml; charset=utf-8', [207], '1');
+    await req('PROPFIND', book, etags, 'application/xml; charset=utf-8', [207], '1');
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** Ostal's core opened once in its own process (dav-ostal.ts): `sync(only)` runs one sync.run and gives its time. */
+async function ostalInProcess(params: object, env: NodeJS.ProcessEnv): Promise<{ sync(only: 'calendar' | 'contacts'): Promise<number>; close(): Promise<void> }> {
+  const prof = process.env.OSTAL_BENCH_CPU_PROF;
+  const child = spawn(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'dav-ostal.ts'), JSON.stringify(params)], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async (): Promise<{ ready?: boolean; ms?: number; error?: string }> => {
+    const r = await lines.next();
+    if (r.done) throw new Error(`le processus d’Ostal s’est arrêté : ${stderr.slice(-2000)}`);
+    return JSON.parse(r.value) as { ready?: boolean; ms?: number; error?: string };
+  };
+  await next();
+  return {
+    async sync(only) {
+      child.stdin.write(`${only}\n`);
+      const r = await next();
+      if (r.error !== undefined || r.ms === undefined) throw new Error(`la synchronisation ${only} d’Ostal a échoué : ${r.error}`);
+      return r.ms;
+    },
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.stdin.end();
+      await exited;
+    },
+  };
+}
+
+/** Files with this extension below `dir`, recursively (vdirsyncer keeps one file per item). */
+function countFiles(dir: string, ext: string): number {
+  if (!fs.existsSync(dir)) return 0;
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) if (e.isFile() && e.name.endsWith(ext)) n++;
+  return n;
+}
+
+function vdirsyncerConfig(work: string, info: ServersInfo, user: TestUser): string {
+  const remote = (type: string) =>
+    [`type = "${type}"`, `url = "https://localhost:${info.radicale.port}/"`, `username = "${user.username}"`, `password = "${user.password}"`, `verify = "${info.caCertPath}"`];
+  return [
+    '[general]',
+    `status_path = "${path.join(work, 'vdirsyncer-etat')}/"`,
+    '',
+    '[pair agenda]',
+    'a = "agenda_distant"',
+    'b = "agenda_local"',
+    'collections = ["from a"]',
+    '',
+    '[storage agenda_distant]',
+    ...remote('caldav'),
+    '',
+    '[storage agenda_local]',
+    'type = "filesystem"',
+    `path = "${path.join(work, 'vdirsyncer', 'agenda')}/"`,
+    'fileext = ".ics"',
+    '',
+    '[pair contacts]',
+    'a = "contacts_distants"',
+    'b = "contacts_locaux"',
+    'collections = ["from a"]',
+    '',
+    '[storage contacts_distants]',
+    ...remote('carddav'),
+    '',
+    '[storage contacts_locaux]',
+    'type = "filesystem"',
+    `path = "${path.join(work, 'vdirsyncer', 'contacts')}/"`,
+    'fileext = ".vcf"',
+    '',
+  ].join('\n');
+}
+
+type Figures = Record<'vdirInitial' | 'vdirNoChange' | 'ostalInitial' | 'ostalNoChange' | 'coreInitial' | 'coreNoChange' | 'coreCalendarInitial' | 'coreContactsInitial' | 'coreCalendarNoChange' | 'coreContactsNoChange' | 'ostalCalendarNoChange' | 'ostalContactsNoChange', number>;
+
+export async function benchDav(args: string[]): Promise<void> {
+  const nEvents = numberArg(args, '--events', 5000);
+  const nContacts = numberArg(args, '--contacts', 2000);
+  const servers = await startServers({ seed: 'none' });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-bench-dav-'));
+  const rows: BenchRow[] = [];
+  try {
+    const agent = servers.users[1];
+    const events = benchEvents(nEvents);
+    const contacts = benchContacts(nContacts);
+    const recurring = events.filter((e) => e.rrule).length;
+    process.stderr.write(`Envoi de ${nEvents} événements (${recurring} récurrents) et ${nContacts} contacts sur Radicale…\n`);
+    const seedMs = await (async () => {
+      const t = performance.now();
+      await seedRadicale(servers, agent, events, contacts);
+      return performance.now() - t;
+    })();
+    process.stderr.write(`Envoi et mise en cache par Radicale terminés en ${(seedMs / 1000).toFixed(1)} s.\n`);
+    const davUrl = `https://localhost:${servers.radicale.port}/`;
+
+    // --- vdirsyncer (Debian): discovery then sync of both pairs to a filesystem storage, certificate checked with the run's CA
+    const vdirConf = path.join(work, 'vdirsyncer.conf');
+    fs.writeFileSync(vdirConf, vdirsyncerConfig(work, servers, agent), { mode: 0o600 });
+    const vdirEnv = { ...process.env, VDIRSYNCER_CONFIG: vdirConf };
+    // discover asks before creating each local collection: answer yes.
+    const vdir = (...a: string[]) => run('vdirsyncer', ['-c', vdirConf, ...a], vdirEnv, 'y\n'.repeat(20));
+
+    // --- Ostal: the CLI as IT scripts call it, in its own fresh profile
+    const profile = path.join(work, 'ostal-profile');
+    const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile };
+    const prof = process.env.OSTAL_BENCH_CPU_PROF;
+    const ostalIn = (profileDir: string, ...a: string[]) =>
+      run(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profileDir], ostalEnv);
+    const ostal = (...a: string[]) => ostalIn(profile, ...a);
+    ostal(
+      'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
+      '--imap', `imaps://localhost:${servers.imap.tlsPort}`, '--smtp', `smtps://localhost:${servers.smtp.tlsPort}`, '--caldav', davUrl, '--carddav', davUrl,
+    );
+    const startupMs = timed(() => ostal('status', '--json'));
+    const ostalSync = (only: 'calendar' | 'contacts') => timed(() => ostal('sync', '--only', only));
+
+    const coreProfile = path.join(work, 'ostal-core-profile');
+    const inProcess = await ostalInProcess(
+      { profileDir: coreProfile, email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, dav: davUrl },
+      { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
+    );
+
+    let f: Figures;
+    try {
+      const vdirInitial = timed(() => vdir('discover')) + timed(() => vdir('sync'));
+      const ostalCalendarInitial = ostalSync('calendar');
+      const ostalContactsInitial = ostalSync('contacts');
+      const coreCalendarInitial = await inProcess.sync('calendar');
+      const coreContactsInitial = await inProcess.sync('contacts');
+      const vdirNoChange = timed(() => vdir('sync'));
+      const ostalCalendarNoChange = ostalSync('calendar');
+      const ostalContactsNoChange = ostalSync('contacts');
+      const coreCalendarNoChange = await inProcess.sync('calendar');
+      const coreContactsNoChange = await inProcess.sync('contacts');
+      f = {
+        vdirInitial,
+        vdirNoChange,
+        ostalInitial: ostalCalendarInitial + ostalContactsInitial,
+        ostalNoChange: ostalCalendarNoChange + ostalContactsNoChange,
+        coreInitial: coreCalendarInitial + coreContactsInitial,
+        coreNoChange: coreCalendarNoChange + coreContactsNoChange,
+        coreCalendarInitial,
+        coreContactsInitial,
+        coreCalendarNoChange,
+        coreContactsNoChange,
+        ostalCalendarNoChange,
+        ostalContactsNoChange,
+      };
+    } finally {
+      await inProcess.close();
+    }
+
+    // --- Correctness: every tool holds what was seeded
+    const problems: string[] = [];
+    const counts: Record<string, { events: number; contacts: number }> = {};
+    const expectEq = (tool: string, what: string, got: number, want: number) => {
+      if (got !== want) problems.push(`${tool} : ${fmtCount(got)} ${what} au lieu de ${fmtCount(want)}`);
+    };
+    for (const [tool, dir] of [['Ostal', profile], ['Ostal (cœur ouvert)', coreProfile]] as const) {
+      const occurrences = JSON.parse(ostalIn(dir, 'calendar', 'list', '--from', LIST_WINDOW.from, '--to', LIST_WINDOW.to, '--json')) as { uid: string }[];
+      const stored = JSON.parse(ostalIn(dir, 'contacts', 'list', '--json')) as { uid: string }[];
+      counts[tool] = { events: new Set(occurrences.map((o) => o.uid)).size, contacts: new Set(stored.map((c) => c.uid)).size };
+    }
+    counts.vdirsyncer = { events: countFiles(path.join(work, 'vdirsyncer', 'agenda'), '.ics'), contacts: countFiles(path.join(work, 'vdirsyncer', 'contacts'), '.vcf') };
+    for (const [tool, c] of Object.entries(counts)) {
+      expectEq(tool, 'événements', c.events, nEvents);
+      expectEq(tool, 'contacts', c.contacts, nContacts);
+    }
+
+    const peer = 'vdirsyncer';
+    const what = `${fmtCount(nEvents)} événements, ${fmtCount(nContacts)} contacts`;
+    rows.push(
+      { measure: `Synchronisation initiale (${what})`, ostal: f.ostalInitial, peer: f.vdirInitial, peerName: `${peer} discover + sync` },
+      { measure: 'Relance sans changement', ostal: f.ostalNoChange, peer: f.vdirNoChange, peerName: `${peer} sync` },
+      { measure: 'Synchronisation initiale, cœur d’Ostal déjà ouvert', ostal: f.coreInitial, peer: f.vdirInitial, peerName: `${peer} discover + sync` },
+      { measure: 'Relance sans changement, cœur déjà ouvert', ostal: f.coreNoChange, peer: f.vdirNoChange, peerName: `${peer} sync` },
+      { measure: '  dont agenda seul, cœur ouvert : initiale', ostal: f.coreCalendarInitial, peer: null, peerName: '' },
+      { measure: '  dont agenda seul, cœur ouvert : relance', ostal: f.coreCalendarNoChange, peer: null, peerName: '' },
+      { measure: '  dont contacts seuls, cœur ouvert : initiale', ostal: f.coreContactsInitial, peer: null, peerName: '' },
+      { measure: '  dont contacts seuls, cœur ouvert : relance', ostal: f.coreContactsNoChange, peer: null, peerName: '' },
+      { measure: 'Démarrage de la commande seule (status)', ostal: startupMs, peer: null, peerName: '' },
+    );
+    printTable(`Agenda et contacts — ${what} (${fmtCount(recurring)} événements récurrents)`, rows);
+    const ratio = f.ostalInitial / f.vdirInitial;
+    process.stdout.write(
+      `Envoi préalable sur Radicale (deux PUT de collection entière, puis mise en cache par Radicale) : ${(seedMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
+        'Deux premières lignes : les deux outils lancés comme commandes, démarrage du processus compris — Ostal : ostal sync --only calendar puis --only contacts (deux commandes) ; vdirsyncer : discover puis sync, puis sync seul.\n' +
+        'Lignes « cœur déjà ouvert » : le même moteur d’Ostal dans un processus où le cœur reste ouvert, comme dans l’application (second profil).\n' +
+        `Objectifs : synchronisation initiale sous la moitié du temps de vdirsyncer (rapport mesuré : ${ratio.toFixed(2).replace('.', ',')}) ; relance sans changement sous 100 ms (cœur ouvert : ${f.coreNoChange.toFixed(1).replace('.', ',')} ms).\n` +
+        (problems.length
+          ? `Écarts constatés :\n  ${problems.join('\n  ')}\n`
+          : `Comptes vérifiés : Ostal (les deux profils, calendar list et contacts list) et vdirsyncer (fichiers) ont ${fmtCount(nEvents)} événements et ${fmtCount(nContacts)} contacts.\n`),
+    );
+    writeJson('dav', { events: nEvents, recurring, contacts: nContacts, seedMs, counts, problems, figures: f, startupMs, rows });
+    if (problems.length) throw new Error('données locales incomplètes ou différentes du serveur');
+  } finally {
+    await stopServers(servers);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
