@@ -299,6 +299,8 @@ export interface Settings {
   'visio.joinToken': string;
   /** Local folder synced with Fichiers. */
   'files.localRoot': string;
+  /** Fichiers transfer speed limit in KiB/s (uploads and downloads each), 0 = no limit. */
+  'files.speedLimitKbps': number;
 }
 
 export interface SettingEntry<K extends keyof Settings = keyof Settings> {
@@ -411,8 +413,8 @@ export interface CalendarEventDetails extends CalendarEventInput {
   pending: boolean;
 }
 
-/** « cet événement » (one occurrence) or « tous les événements » (the series). */
-export type RecurrenceScope = 'occurrence' | 'series';
+/** « cet événement » (one occurrence), « cet événement et les suivants » (split the series there) or « tous les événements ». */
+export type RecurrenceScope = 'occurrence' | 'following' | 'series';
 
 /** A change of the user that the server refused because the event (or contact) changed there meanwhile. */
 export interface DavConflictSummary {
@@ -548,6 +550,37 @@ export interface MessageView {
   flags: string[];
   /** French notice when the message could not be fully understood (its raw text is shown), else null. */
   notice: string | null;
+  /** The invitation (iMIP text/calendar part: REQUEST, CANCEL or REPLY) the message carries, else null. */
+  invitation?: MessageInvitation | null;
+}
+
+/** An answer to an invitation, as in PARTSTAT. */
+export type InvitationAnswer = 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
+
+/**
+ * The invitation carried by a message being read. Times are Europe/Paris wall clock ('YYYY-MM-DDTHH:mm', or
+ * 'YYYY-MM-DD' all day). `myAnswer` comes from the stored agenda (my PARTSTAT), or from the REPLY I sent.
+ */
+export interface MessageInvitation {
+  method: 'REQUEST' | 'CANCEL' | 'REPLY';
+  /** The text/calendar part, for calendar.respondToInvitation. */
+  ics: string;
+  /** French message when the part cannot be read (the message itself stays readable), else null. */
+  problem: string | null;
+  uid: string;
+  summary: string;
+  start: string;
+  end: string;
+  allDay: boolean;
+  location: string;
+  meetingUrl: string | null;
+  organizer: Address | null;
+  /** REQUEST: my answer (null: not answered yet). */
+  myAnswer: InvitationAnswer | null;
+  /** The event is in my agenda. */
+  inAgenda: boolean;
+  /** REPLY: who answered and how; `applied` when the organiser's event holds that answer. */
+  reply: { email: string; name: string | null; status: string; applied: boolean } | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -629,7 +662,7 @@ export interface Methods {
   /** A new meeting link on the configured Visio server (128-bit room id). */
   'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
   /** « Accepter » / « Peut-être » / « Refuser » on a received invitation (the text/calendar part, METHOD:REQUEST): stores it with my answer and sends the REPLY. */
-  'calendar.respondToInvitation': { params: { accountId: string; ics: string; response: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED' }; result: { uid: string } };
+  'calendar.respondToInvitation': { params: { accountId: string; ics: string; response: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED'; /** Message-ID of the invitation (the REPLY answers it). */ messageId?: string | null }; result: { uid: string } };
   /** A received METHOD:REPLY: the participant's answer is written in the organiser's event. */
   'calendar.applyReply': { params: { ics: string }; result: { updated: boolean } };
   /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */

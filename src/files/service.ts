@@ -32,9 +32,13 @@ export function trashDirOf(ctx: Pick<CoreContext, 'profileDir'>): string {
   return path.join(ctx.profileDir, 'files-trash');
 }
 
-/** Bytes per second allowed for transfers (OSTAL_FILES_SPEED_LIMIT_KBPS), 0 = no limit. */
-function speedLimit(): number {
-  const v = Number(process.env.OSTAL_FILES_SPEED_LIMIT_KBPS);
+/**
+ * Bytes per second allowed for transfers, 0 = no limit: the 'files.speedLimitKbps' setting (and policy key);
+ * OSTAL_FILES_SPEED_LIMIT_KBPS overrides it for scripts and tests. Read at each sync, so a change applies to the next one.
+ */
+export function speedLimitOf(ctx: Pick<CoreContext, 'db' | 'policy'>): number {
+  const fromEnv = process.env.OSTAL_FILES_SPEED_LIMIT_KBPS;
+  const v = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : readSetting(ctx, 'files.speedLimitKbps');
   return Number.isFinite(v) && v > 0 ? v * 1024 : 0;
 }
 
@@ -60,7 +64,7 @@ export async function engineFor(ctx: CoreContext, account: Account): Promise<Fil
   return new FilesSyncEngine(ctx.db, account.id, localRootOf(ctx, account.email), client, trashDirOf(ctx), {
     log: ctx.log,
     emit: ctx.emit,
-    speedLimit: speedLimit(),
+    speedLimit: speedLimitOf(ctx),
     onProgress: (p) => {
       ctx.runtime.set(runtimeKeys.progress, { label: p.label, done: p.done, total: p.total });
       ctx.emit('files.progress', { accountId: account.id, ...p });

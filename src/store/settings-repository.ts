@@ -46,6 +46,11 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     defaultValue: () => path.join(os.homedir(), 'Documents', 'Ostal'),
     isValid: (v): v is string => typeof v === 'string' && v.length > 0 && path.isAbsolute(v),
   },
+  'files.speedLimitKbps': {
+    key: 'files.speedLimitKbps',
+    defaultValue: () => 0,
+    isValid: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 10_000_000,
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];

@@ -284,7 +284,7 @@ test('un nom refusé par d’autres systèmes est signalé avec la solution, san
 });
 
 test('pendant un téléchargement : la progression et l’état « en cours » sont visibles ; une grosse suppression attend la confirmation', async ({ page }) => {
-  // agent5, its own folder, and a speed limit so that the transfer lasts a few seconds.
+  // agent5, its own folder, and a speed limit (set in Réglages) so that the transfer lasts a few seconds.
   const u5 = s.users[4];
   const root5 = `/dav/${encodePath(u5.username)}/${encodePath(`${folder}-progression`)}/`;
   const put5 = (method: string, rel: string, body?: Buffer) =>
@@ -295,9 +295,21 @@ test('pendant un téléchargement : la progression et l’état « en cours » s
   const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: u5.password, OSTAL_FILES_ROOT: localRoot5 });
   const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', u5.email, '--name', u5.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', `https://localhost:${s.apache.port}${root5}`, '--profile', profileDir], { env, encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
-  const slow = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: localRoot5, OSTAL_FILES_SPEED_LIMIT_KBPS: '200' } });
+  const slow = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: localRoot5 } });
   try {
     await page.goto(slow.url);
+    // The speed limit is a setting (Réglages › Général): a negative number is refused in French, 200 Kio/s is kept.
+    await page.getByTestId('nav-reglages').click();
+    await page.getByTestId('reglages-general').click();
+    const limit = page.getByLabel('Vitesse maximale des transferts de fichiers (en Kio/s)');
+    await expect(limit).toHaveValue('0');
+    await limit.fill('-5');
+    await page.getByTestId('save-settings').click();
+    await expect(page.getByRole('alert')).toContainText('La vitesse maximale doit être un nombre entier positif');
+    await limit.fill('200');
+    await page.getByTestId('save-settings').click();
+    await expect(page.getByRole('status').filter({ hasText: 'Réglages enregistrés.' })).toBeVisible();
+    await checkScreen(page, 'reglage-vitesse');
     await page.getByTestId('nav-fichiers').click();
     await expect(page.getByTestId('files-sync-panel')).toContainText('Dernière synchronisation', { timeout: 30_000 });
     // The documents arrive on the server once the first (empty) sync is over: small, then a bigger new version.

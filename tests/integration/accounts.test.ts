@@ -221,11 +221,15 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'visio.serverUrl', value: 'https://visio.ostal.test', locked: false, hidden: true },
         { key: 'visio.joinToken', value: '', locked: false, hidden: false },
         { key: 'files.localRoot', value: path.join(os.homedir(), 'Documents', 'Ostal'), locked: false, hidden: false },
+        { key: 'files.speedLimitKbps', value: 0, locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.prefetchDays', value: 60 }));
       expect(refused).toEqual({ code: 'locked_by_policy', message: 'Ce réglage est fixé par votre service informatique\u202f; il ne peut pas être modifié ici.' });
       expect(await core.handle('settings.set', { key: 'visio.serverUrl', value: 'https://autre.ostal.test' })).toEqual({ key: 'visio.serverUrl', value: 'https://autre.ostal.test', locked: false, hidden: true });
       expect((await apiError(core.handle('settings.set', { key: 'files.localRoot', value: 'relatif' }))).code).toBe('invalid_input');
+      expect((await apiError(core.handle('settings.set', { key: 'files.speedLimitKbps', value: -5 }))).code).toBe('invalid_input');
+      expect((await apiError(core.handle('settings.set', { key: 'files.speedLimitKbps', value: 1.5 }))).code).toBe('invalid_input');
+      expect(await core.handle('settings.set', { key: 'files.speedLimitKbps', value: 200 })).toEqual({ key: 'files.speedLimitKbps', value: 200, locked: false, hidden: false });
       expect(await core.handle('app.info', {})).toMatchObject({ mode: 'cli', locale: 'fr', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     } finally {
       await core.close();

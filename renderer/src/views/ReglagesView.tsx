@@ -1,5 +1,6 @@
 /** Réglages: « Comptes » (add, edit, remove) and « Général » (settings, with IT policy locks). */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, PolicyView, ServerSettings, SettingEntry, Settings } from '../../../src/api/contract';
 import { ApiCallError } from '../api/client';
@@ -292,7 +293,7 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
-  const entries = (settings.data ?? []).filter((entry) => !entry.hidden && KNOWN_SETTINGS.includes(entry.key));
+  const entries = (settings.data ?? []).filter((entry) => !entry.hidden && SHOWN_SETTINGS.includes(entry.key));
   const valueOf = (entry: SettingEntry) => draft[entry.key] ?? String(entry.value ?? '');
 
   const submit = async (event: FormEvent) => {
@@ -305,9 +306,10 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
         if (entry.locked) continue;
         const text = draft[entry.key];
         if (text === undefined || text === String(entry.value ?? '')) continue;
-        const value = entry.key === 'mail.prefetchDays' ? Number(text) : text.trim();
-        if (entry.key === 'mail.prefetchDays' && (!Number.isInteger(value) || (value as number) < 0)) {
-          setError(t('reglages.general.prefetchInvalid'));
+        const field = settingField(t, entry.key);
+        const value = field.kind === 'number' ? Number(text) : text.trim();
+        if (field.kind === 'number' && (text.trim() === '' || !Number.isInteger(value) || (value as number) < 0)) {
+          setError(field.invalid ?? t('errors.unexpected'));
           return;
         }
         await client.call('settings.set', { key: entry.key, value });
@@ -383,32 +385,53 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
   );
 }
 
-const KNOWN_SETTINGS: (keyof Settings)[] = ['mail.prefetchDays', 'visio.serverUrl', 'files.localRoot'];
+/** The settings shown in « Général », in this order. */
+const SHOWN_SETTINGS: (keyof Settings)[] = ['mail.prefetchDays', 'visio.serverUrl', 'files.localRoot', 'files.speedLimitKbps'];
+
+/** How a setting is shown: French label and hint, kind of input. */
+interface SettingField {
+  label: string;
+  hint: string;
+  kind: 'number' | 'url' | 'text';
+  /** Message when a number field holds something else than a whole number ≥ 0. */
+  invalid?: string;
+  placeholder?: string;
+}
+function settingField(t: TFunction, key: keyof Settings): SettingField {
+  switch (key) {
+    case 'mail.prefetchDays':
+      return { label: t('reglages.general.prefetchDays'), hint: t('reglages.general.prefetchDaysHint'), kind: 'number', invalid: t('reglages.general.prefetchInvalid') };
+    case 'visio.serverUrl':
+      return { label: t('reglages.general.visioServer'), hint: t('reglages.general.visioServerHint'), kind: 'url', placeholder: t('reglages.general.visioServerPlaceholder') };
+    case 'files.speedLimitKbps':
+      return { label: t('reglages.general.filesSpeedLimit'), hint: t('reglages.general.filesSpeedLimitHint'), kind: 'number', invalid: t('reglages.general.filesSpeedLimitInvalid') };
+    default:
+      return { label: t('reglages.general.filesRoot'), hint: t('reglages.general.filesRootHint'), kind: 'text' };
+  }
+}
 
 function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntry; value: string; disabled: boolean; onChange(value: string): void }) {
   const { t } = useTranslation();
   const id = useId();
-  const label = entry.key === 'mail.prefetchDays' ? t('reglages.general.prefetchDays') : entry.key === 'visio.serverUrl' ? t('reglages.general.visioServer') : t('reglages.general.filesRoot');
-  const hint =
-    entry.key === 'mail.prefetchDays' ? t('reglages.general.prefetchDaysHint') : entry.key === 'visio.serverUrl' ? t('reglages.general.visioServerHint') : t('reglages.general.filesRootHint');
+  const field = settingField(t, entry.key);
   const describedBy = [`${id}-hint`, entry.locked ? `${id}-locked` : ''].filter(Boolean).join(' ');
   return (
     <div className="field" data-testid={`setting-${entry.key}`} data-locked={entry.locked ? 'true' : 'false'}>
-      <label htmlFor={id}>{label}</label>
+      <label htmlFor={id}>{field.label}</label>
       <p className="hint" id={`${id}-hint`}>
-        {hint}
+        {field.hint}
       </p>
       <input
         id={id}
         name={entry.key}
-        type={entry.key === 'mail.prefetchDays' ? 'number' : entry.key === 'visio.serverUrl' ? 'url' : 'text'}
-        min={entry.key === 'mail.prefetchDays' ? 0 : undefined}
-        inputMode={entry.key === 'mail.prefetchDays' ? 'numeric' : undefined}
+        type={field.kind}
+        min={field.kind === 'number' ? 0 : undefined}
+        inputMode={field.kind === 'number' ? 'numeric' : undefined}
         value={value}
         readOnly={entry.locked}
         disabled={disabled}
         spellCheck={false}
-        placeholder={entry.key === 'visio.serverUrl' ? t('reglages.general.visioServerPlaceholder') : undefined}
+        placeholder={field.placeholder}
         aria-describedby={describedBy}
         onChange={(event) => onChange(event.target.value)}
       />
