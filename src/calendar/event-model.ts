@@ -322,3 +322,153 @@ export function eventDetails(raw: string, recurrenceId: string | null): Omit<Cal
     meetingUrl: meetingUrlOf(comp),
   };
 }
+
+/** The first occurrence of the master (its DTSTART), as the recurrence id of that occurrence. */
+const isFirstOccurrence = (master: ICAL.Component, rid: ICAL.Time) => sameInstant(master.getFirstPropertyValue('dtstart') as ICAL.Time, rid);
+
+/** The time just before an occurrence, as an UNTIL: UTC for date-times (RFC 5545 3.3.10), the day before for dates. */
+function untilBefore(rid: ICAL.Time): ICAL.Time {
+  if (rid.isDate) {
+    const day = rid.clone();
+    day.adjust(-1, 0, 0, 0);
+    return day;
+  }
+  return ICAL.Time.fromJSDate(new Date(epoch(rid) - 1000), true);
+}
+
+/** Occurrences of the master strictly before `rid` (for a COUNT carried over to the following series). */
+function occurrencesBefore(master: ICAL.Component, rid: ICAL.Time): number {
+  const it = new ICAL.Event(master).iterator();
+  const limit = epoch(rid);
+  let n = 0;
+  for (let next = it.next(); next && n < 100_000 && epoch(next) < limit; next = it.next()) n++;
+  return n;
+}
+
+/** Times at or after `rid` of a multi-valued property (EXDATE, RDATE), removed from `comp` and returned. */
+function takeTimesFrom(comp: ICAL.Component, name: string, rid: ICAL.Time): ICAL.Time[] {
+  const taken: ICAL.Time[] = [];
+  for (const prop of comp.getAllProperties(name)) {
+    const values = prop.getValues().filter((v): v is ICAL.Time => v instanceof ICAL.Time);
+    const keep = values.filter((v) => epoch(v) < epoch(rid) && !sameInstant(v, rid));
+    taken.push(...values.filter((v) => !keep.includes(v)));
+    comp.removeProperty(prop);
+    for (const v of keep) setTimeAdd(comp, name, v);
+  }
+  return taken;
+}
+
+/** End the series just before the occurrence `rid`: UNTIL (COUNT dropped); later EXDATE, RDATE and overrides leave it. */
+function truncateAt(vcal: ICAL.Component, master: ICAL.Component, overrides: ICAL.Component[], rid: ICAL.Time): { exdates: ICAL.Time[]; rdates: ICAL.Time[]; moved: ICAL.Component[] } {
+  const recur = master.getFirstPropertyValue('rrule');
+  if (recur instanceof ICAL.Recur) {
+    const until = recur.clone();
+    until.count = null;
+    until.until = untilBefore(rid);
+    master.updatePropertyWithValue('rrule', until);
+  }
+  const exdates = takeTimesFrom(master, 'exdate', rid);
+  const rdates = takeTimesFrom(master, 'rdate', rid);
+  const moved: ICAL.Component[] = [];
+  for (const o of overrides) {
+    const orid = o.getFirstPropertyValue('recurrence-id') as ICAL.Time;
+    if (epoch(orid) >= epoch(rid) || sameInstant(orid, rid)) {
+      vcal.removeSubcomponent(o);
+      moved.push(o);
+    }
+  }
+  master.updatePropertyWithValue('dtstamp', utcStamp());
+  master.updatePropertyWithValue('last-modified', utcStamp());
+  const seq = Number(master.getFirstPropertyValue('sequence') ?? 0);
+  master.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
+  return { exdates, rdates, moved };
+}
+
+/** Wall-clock shift from one time to another (days, minutes), applied to the recurrence ids that follow a split. */
+function wallShift(from: ICAL.Time, to: ICAL.Time): (time: ICAL.Time) => ICAL.Time {
+  const f = from.isDate ? from : toParis(epoch(from));
+  const t = to.isDate ? to : toParis(epoch(to));
+  const days = Math.round((Date.UTC(t.year, t.month - 1, t.day) - Date.UTC(f.year, f.month - 1, f.day)) / 86_400_000);
+  const minutes = from.isDate || to.isDate ? 0 : t.hour * 60 + t.minute - (f.hour * 60 + f.minute);
+  return (time: ICAL.Time) => {
+    if (time.isDate) {
+      const c = time.clone();
+      c.adjust(days, 0, 0, 0);
+      return c;
+    }
+    const zone = time.zone && time.zone.tzid !== 'floating' ? time.zone : defaultZone();
+    const c = zone.tzid === 'UTC' ? toParis(epoch(time)) : time.clone();
+    c.adjust(days, 0, minutes, 0);
+    return zone.tzid === 'UTC' ? c.convertToZone(ICAL.Timezone.utcTimezone) : c;
+  };
+}
+
+export type SplitResult = { kind: 'series'; raw: string } | { kind: 'split'; truncated: string; created: { uid: string; raw: string } };
+
+/**
+ * « Cet événement et les suivants »: the series ends just before the occurrence (UNTIL in UTC, or the day
+ * before for all-day series) and a new series (new UID, RELATED-TO the first) starts at that occurrence with
+ * the change. The EXDATEs, RDATEs and overrides from that occurrence on go with the new series, their
+ * recurrence ids moved by the same wall-clock shift as the occurrence (the override of the occurrence itself
+ * is replaced by the change). A COUNT continues with what remained. At the first occurrence: the whole series.
+ */
+export function splitSeries(raw: string, recurrenceId: string, input: CalendarEventInput, options: { organizer: string | null; rev: string; newRev: string; uid?: string }): SplitResult {
+  const times = checked(input);
+  const { vcal, master, overrides } = parse(raw);
+  if (!master) throw new EventInputError('no master VEVENT');
+  const rid = recurrenceTime(master, recurrenceId);
+  if (isFirstOccurrence(master, rid) || !master.hasProperty('rrule')) return { kind: 'series', raw: updateSeries(raw, input, options) };
+  const before = occurrencesBefore(master, rid);
+  const oldUid = String(master.getFirstPropertyValue('uid'));
+  const next = new ICAL.Component(JSON.parse(JSON.stringify(master.toJSON())) as unknown[]);
+  const { exdates, rdates, moved } = truncateAt(vcal, master, overrides, rid);
+  stampRevision(vcal, options.rev);
+  const truncated = vcal.toString() + '\r\n';
+
+  const uid = options.uid ?? `${crypto.randomUUID()}@ostal`;
+  for (const name of ['rrule', 'rdate', 'exdate', 'recurrence-id', 'created', 'related-to', 'uid']) next.removeAllProperties(name);
+  next.addPropertyWithValue('uid', uid);
+  next.addPropertyWithValue('created', utcStamp());
+  const related = new ICAL.Property('related-to', next);
+  related.setValue(oldUid);
+  related.setParameter('reltype', 'SIBLING');
+  next.addProperty(related);
+  next.updatePropertyWithValue('sequence', -1);
+  applyFields(next, input, times, { master: true, organizer: options.organizer });
+  const recur = next.getFirstPropertyValue('rrule');
+  if (recur instanceof ICAL.Recur && recur.count) {
+    recur.count = Math.max(1, recur.count - before);
+    next.updatePropertyWithValue('rrule', recur);
+  }
+  const shift = wallShift(rid, times.start);
+  for (const t of exdates) setTimeAdd(next, 'exdate', shift(t));
+  for (const t of rdates) setTimeAdd(next, 'rdate', shift(t));
+  const out = new ICAL.Component('vcalendar');
+  out.addPropertyWithValue('prodid', PRODID);
+  out.addPropertyWithValue('version', '2.0');
+  out.addPropertyWithValue('calscale', 'GREGORIAN');
+  for (const vtz of vcal.getAllSubcomponents('vtimezone')) out.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(vtz.toJSON())) as unknown[]));
+  if (!input.allDay) ensureParisZone(out);
+  out.addSubcomponent(next);
+  for (const o of moved) {
+    const orid = o.getFirstPropertyValue('recurrence-id') as ICAL.Time;
+    if (sameInstant(orid, rid)) continue;
+    o.updatePropertyWithValue('uid', uid);
+    setTime(o, 'recurrence-id', shift(orid));
+    out.addSubcomponent(o);
+  }
+  stampRevision(out, options.newRev);
+  return { kind: 'split', truncated, created: { uid, raw: out.toString() + '\r\n' } };
+}
+
+/** Delete « cet événement et les suivants »: the series ends just before it; null when that is the whole series. */
+export function truncateSeries(raw: string, recurrenceId: string, options: { rev: string }): string | null {
+  const { vcal, master, overrides } = parse(raw);
+  if (!master) throw new EventInputError('no master VEVENT');
+  const rid = recurrenceTime(master, recurrenceId);
+  if (isFirstOccurrence(master, rid)) return null;
+  // With an RRULE it gets an UNTIL; with only RDATEs, the later ones go.
+  truncateAt(vcal, master, overrides, rid);
+  stampRevision(vcal, options.rev);
+  return vcal.toString() + '\r\n';
+}

@@ -7,7 +7,7 @@ import { t } from '../i18n/index.js';
 import { getAccountRow } from '../mail/accounts-store.js';
 import { getSyncCoordinator } from '../sync/coordinator.js';
 import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision, pendingHrefs, resolveConflict } from './dav-writes.js';
-import { createEventObject, deleteOccurrence, EventInputError, eventDetails, updateOccurrence, updateSeries } from './event-model.js';
+import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
 import { importFile } from './import.js';
 import { applyReplyText, replyText, sendInvitations } from './imip.js';
@@ -116,8 +116,8 @@ function findEvent(ctx: CoreContext, uid: unknown) {
 }
 
 function checkScope(scope: unknown, recurrenceId: unknown): { scope: RecurrenceScope; recurrenceId: string | null } {
-  if (scope !== 'occurrence' && scope !== 'series') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  if (scope === 'occurrence' && typeof recurrenceId !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  if (scope !== 'occurrence' && scope !== 'following' && scope !== 'series') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  if (scope !== 'series' && typeof recurrenceId !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   return { scope, recurrenceId: typeof recurrenceId === 'string' ? recurrenceId : null };
 }
 
@@ -182,7 +182,21 @@ export const calendarHandlers: Pick<
     let raw: string;
     try {
       const options = { organizer: organizerOf(ctx, obj.accountId), rev };
-      raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, options);
+      if (scope === 'following' && recurrenceId) {
+        // « Cet événement et les suivants »: the series ends before it (If-Match), a new one starts there (If-None-Match).
+        const newRev = newRevision();
+        const split = splitSeries(obj.raw, recurrenceId, input, { ...options, newRev });
+        if (split.kind === 'split') {
+          enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: split.truncated, rev });
+          const created = split.created;
+          enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: newResourceHref(obj.collectionHref, created.uid, 'calendar'), uid: created.uid, raw: created.raw, rev: newRev });
+          requestDavReplay(ctx, obj.accountId, 'calendar');
+          await sendInvitations(ctx, obj.accountId, split.truncated, 'REQUEST');
+          await sendInvitations(ctx, obj.accountId, created.raw, 'REQUEST');
+          return { uid: created.uid };
+        }
+        raw = split.raw;
+      } else raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, options);
     } catch (err) {
       return inputError(err);
     }
@@ -194,8 +208,19 @@ export const calendarHandlers: Pick<
   'calendar.deleteEvent': async (ctx, params) => {
     const obj = findEvent(ctx, params?.uid);
     const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
-    if (scope === 'occurrence' && recurrenceId) {
-      const rev = newRevision();
+    let truncated: string | null = null;
+    const rev = newRevision();
+    if (scope === 'following' && recurrenceId) {
+      try {
+        truncated = truncateSeries(obj.raw, recurrenceId, { rev });
+      } catch (err) {
+        return inputError(err);
+      }
+    }
+    if (truncated) {
+      enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: truncated, rev });
+      await sendInvitations(ctx, obj.accountId, truncated, 'REQUEST');
+    } else if (scope === 'occurrence' && recurrenceId) {
       let raw: string;
       try {
         raw = deleteOccurrence(obj.raw, recurrenceId, { rev });
