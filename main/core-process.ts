@@ -9,6 +9,7 @@ import { Core } from '../src/core.js';
 import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/api/errors.js';
 import { watchMeetingServer } from '../src/host/meeting-server.js';
+import { createDesktopShellClient } from '../src/host/desktop-shell.js';
 import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
 import { startBackgroundSync } from '../src/sync/index.js';
@@ -29,7 +30,7 @@ function endpoint(port: MessagePortMain) {
   };
 }
 
-async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secretsPort: MessagePortMain | undefined): Promise<Dispatcher> {
+async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secretsPort: MessagePortMain | undefined, desktopPort: MessagePortMain | undefined): Promise<Dispatcher> {
   let secrets: SecretStore;
   if (init.keychainAvailable && secretsPort) {
     secretsPort.start();
@@ -38,7 +39,9 @@ async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secrets
     // No keychain (e.g. Linux without a secret service): the 0600 profile file, as in browser mode.
     secrets = new FileSecretStore(path.join(init.profileDir, 'secrets.json'));
   }
-  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets });
+  desktopPort?.start();
+  const desktop = desktopPort ? createDesktopShellClient(endpoint(desktopPort)) : undefined;
+  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets, desktop });
   if (!init.keychainAvailable) core.ctx.log.warn('keychain unavailable: secrets kept in the 0600 profile file');
   startBackgroundSync(core);
   watchMeetingServer(core, (url) => report({ type: 'meetingServer', url }), core.ctx.log);
@@ -73,7 +76,7 @@ parentPort.on('message', (event) => {
   switch (message?.type) {
     case 'init':
       if (ready) return;
-      ready = open(message, event.ports[0]);
+      ready = open(message, event.ports[0], event.ports[1]);
       ready.then(
         () => report({ type: 'ready' }),
         (err: unknown) => {

@@ -30,6 +30,7 @@ import {
   securityHeaders,
   windowWebPreferences,
 } from '../src/host/security.js';
+import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
 import { defaultProfileDir } from '../src/store/profile.js';
@@ -89,8 +90,12 @@ function startCore(profileDir: string): UtilityProcess {
     { encrypt: (plain) => safeStorage.encryptString(plain), decrypt: (sealed) => safeStorage.decryptString(sealed) },
   );
   secrets.port2.start();
+  // « Ouvrir » in Fichiers: the core asks, the system application opens (the page never names a path itself).
+  const desktop = new MessageChannelMain();
+  serveDesktopShell({ postMessage: (m) => desktop.port2.postMessage(m), onMessage: (fn) => desktop.port2.on('message', (e) => fn(e.data)) }, shell, path.isAbsolute);
+  desktop.port2.start();
   const init: MainProcessMessage = { type: 'init', profileDir, keychainAvailable: safeStorage.isEncryptionAvailable() };
-  child.postMessage(init, [secrets.port1]);
+  child.postMessage(init, [secrets.port1, desktop.port1]);
   child.on('message', (message: CoreProcessMessage) => {
     if (message.type === 'failed') fail(message.message);
     else if (message.type === 'meetingServer') meetingServerUrl = message.url;

@@ -1,6 +1,6 @@
 /** Messages between the Electron main process and the core utility process (besides the ports they carry). */
 export type MainProcessMessage =
-  /** Sent once with [secretsPort]: open the core on this profile. */
+  /** Sent once with [secretsPort, desktopPort]: open the core on this profile. */
   | { type: 'init'; profileDir: string; keychainAvailable: boolean }
   /** Sent with [apiPort] at each page load: serve the API on this port. */
   | { type: 'api' }

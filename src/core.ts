@@ -22,6 +22,14 @@ export interface CoreOptions {
   /** Policy file path; default: OSTAL_POLICIES, else the OS location. null = no policy. */
   policyPath?: string | null;
   logger?: Logger;
+  /** The desktop's « open with the system application », when the host has one (Electron); none in browser mode and the CLI. */
+  desktop?: DesktopShell;
+}
+
+/** What the desktop host does for the core on the user's machine. */
+export interface DesktopShell {
+  /** Open a local file or folder with the system application; resolves '' on success, else the system's error text. */
+  openPath(absolutePath: string): Promise<string>;
 }
 
 /** Services every handler may use. */
@@ -33,6 +41,8 @@ export interface CoreContext {
   readonly policy: Policy;
   readonly log: Logger;
   readonly blobsDir: string;
+  /** Set by the Electron host; null in browser mode and the CLI (the view then shows the path to open). */
+  readonly desktop: DesktopShell | null;
   emit<E extends EventName>(event: E, data: EventData<E>): void;
   /** Shared in-memory state of the sync engines (connection state, progress). */
   readonly runtime: Map<string, unknown>;
@@ -78,6 +88,7 @@ export class Core {
         policy,
         log,
         blobsDir,
+        desktop: options.desktop ?? null,
         emit: (event, data) => core?.events.emit('event', event, data),
         runtime: new Map(),
       };

@@ -684,8 +684,12 @@ export interface Methods {
   'files.trash.restore': { params: { id: string }; result: { restored: true; path: string } };
   /** « Disponible hors ligne » on a file or folder (false: the local copy is freed, the server copy stays). */
   'files.setOffline': { params: { accountId: string; path: string; offline: boolean }; result: FileEntrySummary };
-  /** Make sure the file is on the disk (downloads it when online-only) and give its absolute path: the host opens it with the system application. */
-  'files.open': { params: { accountId: string; path: string }; result: { localPath: string } };
+  /**
+   * Makes sure the item is on the disk (downloads an online-only file) and, where the desktop host can, opens it with
+   * the system application (`launched`). '/' is the account's folder. In browser mode `launched` is false: the view
+   * shows `localPath`.
+   */
+  'files.open': { params: { accountId: string; path: string }; result: { localPath: string; launched: boolean } };
   'files.pause': { params: { accountId?: string }; result: { paused: true } };
   'files.resume': { params: { accountId?: string }; result: { paused: false } };
   /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */

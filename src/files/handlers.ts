@@ -24,6 +24,22 @@ type FileMethods =
   | 'files.resume'
   | 'files.confirmDeletion';
 
+/**
+ * Open a path (always inside the account's folder: the callers check it) with the system application when the host
+ * can; false when it cannot or the system refused, and the view then shows the path. The refusal goes to the log.
+ */
+async function launch(ctx: CoreContext, absolutePath: string): Promise<boolean> {
+  if (!ctx.desktop) return false;
+  try {
+    const error = await ctx.desktop.openPath(absolutePath);
+    if (error) ctx.log.warn('files: the system could not open the item', { path: absolutePath, error });
+    return !error;
+  } catch (err) {
+    ctx.log.warn('files: the system could not open the item', { path: absolutePath, err: err as Error });
+    return false;
+  }
+}
+
 const STATES: FileSyncState[] = ['synced', 'pending', 'syncing', 'conflict', 'error', 'online-only'];
 
 /** '/a/b' from '', 'a/b', '/a/b/' (NFC); refuses '..' and the like. */
@@ -215,15 +231,19 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
   'files.open': async (ctx, params) => {
     const a = filesAccount(ctx, params.accountId);
     const p = normPath(params.path);
+    const root = localRootOf(ctx, a.email);
+    if (p === '/') {
+      fs.mkdirSync(root, { recursive: true });
+      return { localPath: root, launched: await launch(ctx, root) };
+    }
     const repo = new FilesRepository(ctx.db);
     const row = repo.state(a.id, p);
     if (!row) throw new OstalError('not_found', t('files.errors.itemUnknown', { path: p }));
-    const root = localRootOf(ctx, a.email);
     const abs = safeLocalPath(root, p);
-    if (row.local && fs.existsSync(abs)) return { localPath: abs };
+    if (row.local && fs.existsSync(abs)) return { localPath: abs, launched: await launch(ctx, abs) };
     if (row.kind === 'folder') {
       fs.mkdirSync(abs, { recursive: true });
-      return { localPath: abs };
+      return { localPath: abs, launched: await launch(ctx, abs) };
     }
     // Online only: download it now and keep it on the disk.
     const engine = await engineFor(ctx, a);
@@ -236,7 +256,7 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
       engine.client.close();
     }
     ctx.emit('files.changed', { accountId: a.id, paths: [p] });
-    return { localPath: abs };
+    return { localPath: abs, launched: await launch(ctx, abs) };
   },
   'files.pause': (ctx, params) => {
     const repo = new FilesRepository(ctx.db);

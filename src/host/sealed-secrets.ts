@@ -44,51 +44,71 @@ export interface PortEndpoint {
   onMessage(listener: (message: unknown) => void): void;
 }
 
-type SealerRequest = { id: number; op: 'seal' | 'unseal'; value: string };
-type SealerResponse = { id: number; value: string } | { id: number; error: string };
+type PortRequest = { id: number; op: string; value: string };
+type PortResponse = { id: number; value: string } | { id: number; error: string };
 
-/** Core side: a Sealer that forwards each request over the port and waits for its answer. */
-export function createSealerClient(port: PortEndpoint, options: { timeoutMs?: number } = {}): Sealer {
-  const timeoutMs = options.timeoutMs ?? 15_000;
+/**
+ * Calling side of a tiny request/answer protocol over a port (string in, string out): each call waits for the
+ * answer with its id, or fails after `timeoutMs`. Errors read « <label>: … ».
+ */
+export function createPortCaller(port: PortEndpoint, label: string, timeoutMs: number): (op: string, value: string) => Promise<string> {
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
   port.onMessage((message) => {
-    const m = message as SealerResponse;
+    const m = message as PortResponse;
     if (!m || typeof m !== 'object' || typeof m.id !== 'number') return;
     const p = pending.get(m.id);
     if (!p) return;
     pending.delete(m.id);
     clearTimeout(p.timer);
-    if ('error' in m) p.reject(new Error(`sealer: ${m.error}`));
+    if ('error' in m) p.reject(new Error(`${label}: ${m.error}`));
     else p.resolve(m.value);
   });
-  const call = (op: SealerRequest['op'], value: string) =>
+  return (op, value) =>
     new Promise<string>((resolve, reject) => {
       const id = nextId++;
       const timer = setTimeout(() => {
         pending.delete(id);
-        reject(new Error(`sealer: no answer to ${op} within ${timeoutMs} ms`));
+        reject(new Error(`${label}: no answer to ${op} within ${timeoutMs} ms`));
       }, timeoutMs);
       timer.unref?.();
       pending.set(id, { resolve, reject, timer });
-      port.postMessage({ id, op, value } satisfies SealerRequest);
+      port.postMessage({ id, op, value } satisfies PortRequest);
     });
+}
+
+/** Answering side: each known op gets its handler's result (or its error message); unknown ops are refused. */
+export function servePort(port: PortEndpoint, handlers: Record<string, (value: string) => string | Promise<string>>): void {
+  port.onMessage((message) => {
+    const m = message as PortRequest;
+    if (!m || typeof m !== 'object' || typeof m.id !== 'number' || typeof m.value !== 'string') return;
+    const handler = Object.hasOwn(handlers, m.op) ? handlers[m.op] : undefined;
+    if (!handler) {
+      port.postMessage({ id: m.id, error: 'unknown operation' } satisfies PortResponse);
+      return;
+    }
+    void (async () => {
+      let response: PortResponse;
+      try {
+        response = { id: m.id, value: await handler(m.value) };
+      } catch (err) {
+        response = { id: m.id, error: (err as Error)?.message ?? 'failed' };
+      }
+      port.postMessage(response);
+    })();
+  });
+}
+
+/** Core side: a Sealer that forwards each request over the port and waits for its answer. */
+export function createSealerClient(port: PortEndpoint, options: { timeoutMs?: number } = {}): Sealer {
+  const call = createPortCaller(port, 'sealer', options.timeoutMs ?? 15_000);
   return { seal: (plain) => call('seal', plain), unseal: (sealed) => call('unseal', sealed) };
 }
 
 /** Main side: answer seal/unseal requests with the given synchronous primitives (safeStorage). */
 export function serveSealer(port: PortEndpoint, primitives: { encrypt(plain: string): Buffer; decrypt(sealed: Buffer): string }): void {
-  port.onMessage((message) => {
-    const m = message as SealerRequest;
-    if (!m || typeof m !== 'object' || typeof m.id !== 'number' || typeof m.value !== 'string') return;
-    let response: SealerResponse;
-    try {
-      if (m.op === 'seal') response = { id: m.id, value: primitives.encrypt(m.value).toString('base64') };
-      else if (m.op === 'unseal') response = { id: m.id, value: primitives.decrypt(Buffer.from(m.value, 'base64')) };
-      else response = { id: m.id, error: 'unknown operation' };
-    } catch (err) {
-      response = { id: m.id, error: (err as Error)?.message ?? 'failed' };
-    }
-    port.postMessage(response);
+  servePort(port, {
+    seal: (plain) => primitives.encrypt(plain).toString('base64'),
+    unseal: (sealed) => primitives.decrypt(Buffer.from(sealed, 'base64')),
   });
 }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventData } from '../../src/api/contract.js';
+import { Core } from '../../src/core.js';
 import { webdavStats } from '../../src/files/webdav.js';
 import { dav, filesCore, freshArea, sha256, testUser, webdavUrl, type FilesCore } from './files-fixture.js';
 
@@ -292,5 +293,36 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect(listed).toEqual([expect.objectContaining({ name: 'Note renommée.odt', state: 'online-only', availableOffline: false, localPath: null })]);
     const opened = await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' });
     expect(fs.readFileSync(opened.localPath, 'utf8')).toBe('contenu local v2, plus long');
+    // No desktop host here (browser mode, CLI): nothing is launched, the view shows the path.
+    expect(opened.launched).toBe(false);
+  });
+
+  it('with the desktop host (Electron), « Ouvrir » opens the item with the system application; a refusal is logged and the path still given', async () => {
+    await f.core.close();
+    const asked: string[] = [];
+    const warnings: string[] = [];
+    let systemAnswer = '';
+    f.core = await Core.open({
+      profileDir: f.profileDir,
+      mode: 'electron',
+      policyPath: path.join(f.dir, 'no-policy.json'),
+      logger: { info: () => undefined, warn: (m, e) => warnings.push(`${m} ${JSON.stringify(e)}`), error: () => undefined },
+      desktop: {
+        openPath: async (p) => {
+          asked.push(p);
+          return systemAnswer;
+        },
+      },
+    });
+    const file = path.join(f.root, 'Archives', 'Note renommée.odt');
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: true });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives' })).toEqual({ localPath: path.join(f.root, 'Archives'), launched: true });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/' })).toEqual({ localPath: f.root, launched: true });
+    systemAnswer = 'Failed to open path';
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: false });
+    expect(warnings.some((w) => w.includes('could not open') && w.includes('Failed to open path'))).toBe(true);
+    // Never anything outside the account's folder.
+    await expect(f.core.handle('files.open', { accountId: f.accountId, path: '/../../etc/passwd' })).rejects.toMatchObject({ code: 'invalid_input' });
+    expect(asked).toEqual([file, path.join(f.root, 'Archives'), f.root, file]);
   });
 });

@@ -94,19 +94,18 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
     }
   };
 
+  // The desktop app opens the item with the system application (`launched`); elsewhere the view shows where it is.
   const openFile = async (entry: FileEntrySummary) => {
     const r = await run(entry.path, () => client.call('files.open', { accountId: entry.accountId, path: entry.path }));
-    if (r) setOpened({ name: entry.name, localPath: r.localPath, folder: false });
+    if (r?.launched) setActionDone(t('fichiers.open.launched', { name: entry.name }));
+    else if (r) setOpened({ name: entry.name, localPath: r.localPath, folder: false });
   };
   const openFolder = async () => {
     if (!accountId) return;
     const name = path === '/' ? t('fichiers.root') : (path.split('/').pop() ?? path);
-    if (path === '/' && accountStatus) {
-      setOpened({ name, localPath: accountStatus.localRoot, folder: true });
-      return;
-    }
     const r = await run(path, () => client.call('files.open', { accountId, path }));
-    if (r) setOpened({ name, localPath: r.localPath, folder: true });
+    if (r?.launched) setActionDone(t('fichiers.open.folderLaunched', { name }));
+    else if (r) setOpened({ name, localPath: r.localPath, folder: true });
   };
   const setOffline = async (entry: FileEntrySummary, offline: boolean) => {
     const r = await run(entry.path, () => client.call('files.setOffline', { accountId: entry.accountId, path: entry.path, offline }));
