@@ -141,16 +141,26 @@ export class DavClient {
 
   /** PROPFIND or REPORT answering 207: the parsed `<response>` entries. */
   async multistatus(method: 'PROPFIND' | 'REPORT', href: string, body: string, depth: '0' | '1', kind?: string): Promise<DavEntry[]> {
+    return (await this.multistatusWithToken(method, href, body, depth, kind)).entries;
+  }
+
+  /** Same, with the multistatus-level `<sync-token>` of a sync-collection REPORT (RFC 6578), null when absent. */
+  async multistatusWithToken(method: 'PROPFIND' | 'REPORT', href: string, body: string, depth: '0' | '1', kind?: string): Promise<{ entries: DavEntry[]; syncToken: string | null }> {
     const res = await this.request(method, href, { body, depth, kind });
     if (res.status !== 207) {
       throw new OstalError('server_error', t('dav.errors.unexpectedAnswer', { host: this.base.hostname, status: res.status }));
     }
-    return parseMultistatus(res.body);
+    return parseMultistatusWithToken(res.body);
   }
 }
 
 /** Parse a 207 multistatus body. Throws a French OstalError on malformed XML. */
 export function parseMultistatus(xml: string): DavEntry[] {
+  return parseMultistatusWithToken(xml).entries;
+}
+
+/** Parse a 207 multistatus body and its `<sync-token>`. Throws a French OstalError on malformed XML. */
+export function parseMultistatusWithToken(xml: string): { entries: DavEntry[]; syncToken: string | null } {
   let doc: Record<string, unknown>;
   try {
     doc = parser.parse(xml) as Record<string, unknown>;
@@ -171,7 +181,7 @@ export function parseMultistatus(xml: string): DavEntry[] {
     }
     entries.push({ href: decodeHref(href), status: statusCode(textOf(r.status)), props });
   }
-  return entries;
+  return { entries, syncToken: textOf(ms?.['sync-token'])?.trim() || null };
 }
 
 function statusCode(line: string | null): number | null {

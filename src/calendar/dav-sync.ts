@@ -1,8 +1,13 @@
 /**
  * Read sync of CalDAV calendars and CardDAV address books into the store: discovery from the account's
  * caldav/carddav URL (current-user-principal → home set → collections), then per collection: skipped when
- * its getctag and sync-token are unchanged, else PROPFIND Depth 1 for the ETags, multiget of the new and
- * changed resources in batches of 100, deletion of the hrefs gone from the server.
+ * its getctag is unchanged (the only marker asked in the listing: servers such as Radicale compute each marker
+ * over every item, so asking the sync-token too doubled the cost of an unchanged resync). Else, with a stored
+ * sync-token, RFC 6578 sync-collection since it (ETags only), multiget of the new and changed resources in
+ * batches of 100, deletion of the hrefs reported gone. The first sync (or a refused token) asks sync-collection
+ * from an empty token WITH the data: one request brings every item and the token (a PROPFIND Depth 1 of the
+ * ETags then multigets cost Radicale several times more); items the server sends without data are multigot.
+ * Servers without sync-collection: PROPFIND Depth 1 for the ETags, then multiget.
  */
 import { OstalError } from '../api/errors.js';
 import { loadAccountCredentials } from '../accounts/handlers.js';
@@ -101,7 +106,7 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
     const listing = await client.multistatus(
       'PROPFIND',
       home,
-      propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/><CS:getctag/><D:sync-token/>'),
+      propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/><CS:getctag/>'),
       '1',
       'list-collections',
     );
@@ -112,18 +117,17 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
       const displayName = textOf(entry.props.displayname)?.trim() || decodeURIComponent(href.split('/').filter(Boolean).pop() ?? href);
       const color = textOf(entry.props['calendar-color'])?.trim() || null;
       const ctag = textOf(entry.props.getctag)?.trim() || null;
-      const syncToken = textOf(entry.props['sync-token'])?.trim() || null;
       repo.upsertCollection({ accountId: account.id, kind, href, displayName, color });
       result.collections++;
       const previous = known.get(href);
-      if (previous && (ctag || syncToken) && previous.ctag === ctag && previous.syncToken === syncToken) {
+      if (previous && ctag && previous.ctag === ctag) {
         result.skipped++;
         continue;
       }
       const changes = await syncCollection(ctx, client, repo, spec, kind, account.id, href, previous?.syncToken ?? null);
       result.fetched += changes.fetched;
       result.deleted += changes.deleted;
-      repo.saveMarkers(account.id, href, ctag, syncToken);
+      repo.saveMarkers(account.id, href, ctag, changes.syncToken);
     }
     repo.removeCollectionsExcept(
       account.id,
@@ -146,26 +150,58 @@ async function syncCollection(
   accountId: string,
   collectionHref: string,
   previousToken: string | null,
-): Promise<{ fetched: number; deleted: number }> {
+): Promise<{ fetched: number; deleted: number; syncToken: string | null }> {
   const local = repo.etags(accountId, collectionHref);
   // Items with writes still waiting are the user's: the sync leaves them until the replay has settled them.
   const waiting = pendingHrefs(ctx, accountId, kind);
   const isMember = (href: string) => href.replace(/\/$/, '') !== collectionHref.replace(/\/$/, '') && !href.endsWith('/');
-  let changes = previousToken ? await changesSince(ctx, client, collectionHref, previousToken) : null;
+  let changes = previousToken ? await changesSince(ctx, client, spec, collectionHref, previousToken, false) : null;
+  // First sync, or the token was refused: everything (with its data) since an empty token.
+  changes ??= await changesSince(ctx, client, spec, collectionHref, '', true);
   if (!changes) {
     const entries = await client.multistatus('PROPFIND', collectionHref, propfind(spec.ns, '<D:getetag/><D:resourcetype/>'), '1', 'list-etags');
     const remote = new Map<string, string | null>();
     for (const e of entries) if (isMember(e.href)) remote.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
-    changes = { present: remote, removed: [...local.keys()].filter((h) => !remote.has(h)) };
+    changes = { present: remote, removed: [], data: new Map(), syncToken: null, full: true };
   }
+  if (changes.full) changes.removed = [...local.keys()].filter((h) => !changes.present.has(h));
   const gone = changes.removed.filter((h) => local.has(h) && !waiting.has(h));
   const changed = [...changes.present.entries()]
     .filter(([h, etag]) => isMember(h) && !waiting.has(h) && (!local.has(h) || local.get(h) !== etag || etag === null))
     .map(([h]) => h);
   repo.deleteObjects(accountId, gone);
+  const toObject = (href: string, etag: string | null, raw: string): DavObject | null => {
+    try {
+      if (kind === 'calendar') {
+        const ev = parseCalendarObject(raw);
+        return { accountId, collectionHref, href, etag, raw, uid: ev.uid, title: ev.summary, emails: [], phones: [] };
+      }
+      const c = parseVCard(raw);
+      return { accountId, collectionHref, href, etag, raw, uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones };
+    } catch (err) {
+      ctx.log.warn('dav object skipped: malformed', { account: accountId, href, err: err as Error });
+      return null;
+    }
+  };
   let fetched = 0;
-  for (let i = 0; i < changed.length; i += BATCH) {
-    const batch = changed.slice(i, i + BATCH);
+  // Items that came with their data in the sync-collection answer: stored at once.
+  const inline: DavObject[] = [];
+  const toFetch: string[] = [];
+  for (const h of changed) {
+    const raw = changes.data.get(h);
+    if (raw === undefined) {
+      toFetch.push(h);
+      continue;
+    }
+    const o = toObject(h, changes.present.get(h) ?? null, raw);
+    if (o) inline.push(o);
+  }
+  if (inline.length) {
+    repo.putObjects(inline);
+    fetched += inline.length;
+  }
+  for (let i = 0; i < toFetch.length; i += BATCH) {
+    const batch = toFetch.slice(i, i + BATCH);
     const body =
       `<?xml version="1.0" encoding="utf-8"?><C:${spec.multiget} xmlns:D="DAV:" xmlns:C="${spec.ns}"><D:prop><D:getetag/><C:${spec.dataProp}/></D:prop>` +
       batch.map((h) => `<D:href>${xmlEscape(client.resolve(h.split('/').map(encodeURIComponent).join('/')).pathname)}</D:href>`).join('') +
@@ -175,50 +211,58 @@ async function syncCollection(
     for (const a of answers) {
       const raw = textOf(a.props[spec.dataProp]);
       if (!raw) continue;
-      try {
-        if (kind === 'calendar') {
-          const ev = parseCalendarObject(raw);
-          objects.push({ accountId, collectionHref, href: a.href, etag: textOf(a.props.getetag)?.trim() ?? null, raw, uid: ev.uid, title: ev.summary, emails: [], phones: [] });
-        } else {
-          const c = parseVCard(raw);
-          objects.push({ accountId, collectionHref, href: a.href, etag: textOf(a.props.getetag)?.trim() ?? null, raw, uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones });
-        }
-      } catch (err) {
-        ctx.log.warn('dav object skipped: malformed', { account: accountId, href: a.href, err: err as Error });
-      }
+      const o = toObject(a.href, textOf(a.props.getetag)?.trim() ?? null, raw);
+      if (o) objects.push(o);
     }
     repo.putObjects(objects);
     fetched += objects.length;
   }
-  return { fetched, deleted: gone.length };
+  return { fetched, deleted: gone.length, syncToken: changes.syncToken };
+}
+
+interface Changes {
+  /** href → ETag of the items reported (all of them when `full`). */
+  present: Map<string, string | null>;
+  removed: string[];
+  /** href → item data, for items that came with it. */
+  data: Map<string, string>;
+  syncToken: string | null;
+  /** The answer lists every item: local ones absent from it are gone. */
+  full: boolean;
 }
 
 /**
- * RFC 6578 sync-collection since the stored token: hrefs changed (with their ETag) and removed.
- * null when the server refuses the token or the report (the caller then compares every ETag).
+ * RFC 6578 sync-collection since `token` (empty: every item, then `full`), with the items' data when `withData`:
+ * hrefs changed (with their ETag) and removed, and the new token. null when the server refuses the token or the
+ * report (403 valid-sync-token, 5xx…): the caller then starts again from an empty token or compares every ETag.
  */
-async function changesSince(
-  ctx: CoreContext,
-  client: DavClient,
-  collectionHref: string,
-  token: string,
-): Promise<{ present: Map<string, string | null>; removed: string[] } | null> {
-  const body = `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:"><D:sync-token>${xmlEscape(token)}</D:sync-token><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>`;
-  let entries: DavEntry[];
+async function changesSince(ctx: CoreContext, client: DavClient, spec: KindSpec, collectionHref: string, token: string, withData: boolean): Promise<Changes | null> {
+  const body =
+    `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:" xmlns:C="${spec.ns}">` +
+    `${token ? `<D:sync-token>${xmlEscape(token)}</D:sync-token>` : '<D:sync-token/>'}<D:sync-level>1</D:sync-level>` +
+    `<D:prop><D:getetag/>${withData ? `<C:${spec.dataProp}/>` : ''}</D:prop></D:sync-collection>`;
+  let answer: { entries: DavEntry[]; syncToken: string | null };
   try {
-    entries = await client.multistatus('REPORT', collectionHref, body, '0', 'sync-collection');
+    answer = await client.multistatusWithToken('REPORT', collectionHref, body, '0', 'sync-collection');
   } catch (err) {
-    if (err instanceof OstalError && err.code === 'server_error') {
-      ctx.log.info('sync-collection refused, comparing ETags', { collection: collectionHref });
+    // 403 is how RFC 6578 refuses an expired or unknown token (request() reports it as auth_failed).
+    if (err instanceof OstalError && (err.code === 'server_error' || err.code === 'auth_failed')) {
+      ctx.log.info('sync-collection refused', { collection: collectionHref, code: err.code, fromEmpty: !token });
       return null;
     }
     throw err;
   }
   const present = new Map<string, string | null>();
+  const data = new Map<string, string>();
   const removed: string[] = [];
-  for (const e of entries) {
-    if (e.status === 404) removed.push(e.href);
-    else present.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
+  for (const e of answer.entries) {
+    if (e.status === 404) {
+      removed.push(e.href);
+      continue;
+    }
+    present.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
+    const raw = withData ? textOf(e.props[spec.dataProp]) : null;
+    if (raw) data.set(e.href, raw);
   }
-  return { present, removed };
+  return { present, removed, data, syncToken: answer.syncToken, full: !token };
 }

@@ -41,7 +41,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
 const fmtCount = (n: number) => n.toLocaleString('fr-FR');
 
 /** Whole-collection PUTs (Radicale splits them by UID: far faster than one PUT per item), then names by PROPPATCH. */
-async function seedRadicale(info: ServersInfo, user: TestUser, events: ReturnType<typeof benchEvents>, contacts: ReturnType<typeof benchContacts>): Promise<void> {
+export async function seedRadicale(info: ServersInfo, user: TestUser, events: ReturnType<typeof benchEvents>, contacts: ReturnType<typeof benchContacts>): Promise<void> {
   const ca = fs.readFileSync(info.caCertPath, 'utf8');
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
   const base = `/${encodePath(user.username)}/`;
