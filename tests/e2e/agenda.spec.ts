@@ -212,7 +212,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await pressOnGrid(page, 'ArrowRight');
   await page.getByTestId('agenda-event').filter({ hasText: title }).click();
   await details.getByTestId('edit-event').click();
-  await expect(editor.getByLabel('Cet événement')).toBeChecked();
+  await expect(editor.getByLabel('Cet événement', { exact: true })).toBeChecked();
   const tuesday = addDays(monday, 8);
   await editor.getByLabel('Date de début').fill(fr(tuesday));
   await editor.getByLabel('Heure de début').fill('14:00');

@@ -1,8 +1,8 @@
 /**
- * Agenda: jour, semaine (time grid, Monday first) and mois, from the local store; « Nouvel événement »,
+ * Agenda: jour, semaine (time grid, Monday first), mois and « À venir » (the next 30 days as a list), from the local store; « Nouvel événement »,
  * details with « Rejoindre » for a visio, edits of one occurrence or the series, and the notices of changes
  * that the server refused because someone changed the same event (« Réappliquer ma modification »).
- * Keyboard: J / S / M switch the view, ← → move, T goes to today, N opens a new event.
+ * Keyboard: J / S / M / A switch the view, ← → move, T goes to today, N opens a new event.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,14 +14,17 @@ import { SyncButton } from '../components/SyncButton';
 import { addDays, dayMonth, longDay, monthTitle, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
 import { EventDetailsDialog, EventEditor, type EditorTarget } from './agenda/EventDialogs';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
+import { UpcomingList } from './agenda/Upcoming';
 import './agenda/agenda.css';
 
-const MODE_KEYS: Record<AgendaMode, string> = { jour: 'J', semaine: 'S', mois: 'M' };
+const MODE_KEYS: Record<AgendaMode, string> = { jour: 'J', semaine: 'S', mois: 'M', avenir: 'A' };
+const MODES: AgendaMode[] = ['jour', 'semaine', 'mois', 'avenir'];
+
 
 export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const [mode, setMode] = useState<AgendaMode>('semaine');
+  const [mode, setModeState] = useState<AgendaMode>('semaine');
   const [anchor, setAnchor] = useState(todayKey());
   const [editor, setEditor] = useState<EditorTarget | null>(null);
   const [details, setDetails] = useState<CalendarEventDetails | null>(null);
@@ -36,6 +39,17 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
   const calendars = useApiQuery('calendar.calendars', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
   const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
   const calendarConflicts = (conflicts.data ?? []).filter((c) => c.kind === 'calendar');
+  const labels: Record<AgendaMode, { mode: string; previous: string; next: string; empty: string }> = {
+    jour: { mode: t('agenda.modeDay'), previous: t('agenda.previousDay'), next: t('agenda.nextDay'), empty: t('agenda.emptyDay') },
+    semaine: { mode: t('agenda.modeWeek'), previous: t('agenda.previousWeek'), next: t('agenda.nextWeek'), empty: t('agenda.emptyWeek') },
+    mois: { mode: t('agenda.modeMonth'), previous: t('agenda.previousMonth'), next: t('agenda.nextMonth'), empty: t('agenda.emptyMonth') },
+    avenir: { mode: t('agenda.modeUpcoming'), previous: t('agenda.previousUpcoming'), next: t('agenda.nextUpcoming'), empty: t('agenda.emptyUpcoming') },
+  };
+  // « À venir » starts today; the other views keep the day being looked at.
+  const setMode = (next: AgendaMode) => {
+    if (next === 'avenir' && mode !== 'avenir') setAnchor(todayKey());
+    setModeState(next);
+  };
 
   useEffect(() => {
     if (!notice) return;
@@ -48,7 +62,9 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       ? longDay(anchor)
       : mode === 'semaine'
         ? t('agenda.weekRange', { from: dayMonth(days[0]!), to: dayMonth(days[6]!), year: days[6]!.slice(0, 4) })
-        : monthTitle(anchor);
+        : mode === 'avenir'
+          ? t('agenda.weekRange', { from: dayMonth(days[0]!), to: dayMonth(days[days.length - 1]!), year: days[days.length - 1]!.slice(0, 4) })
+          : monthTitle(anchor);
 
   const openOccurrence = async (o: CalendarOccurrence) => {
     setProblem(null);
@@ -88,6 +104,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       j: () => setMode('jour'),
       s: () => setMode('semaine'),
       m: () => setMode('mois'),
+      a: () => setMode('avenir'),
       t: () => setAnchor(todayKey()),
       n: () => newEvent(),
       arrowleft: () => setAnchor(step(mode, anchor, -1)),
@@ -134,9 +151,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
             type="button"
             className="button"
             onClick={() => setAnchor(step(mode, anchor, -1))}
-            aria-label={
-              mode === 'jour' ? t('agenda.previousDay') : mode === 'semaine' ? t('agenda.previousWeek') : t('agenda.previousMonth')
-            }
+            aria-label={labels[mode].previous}
             aria-keyshortcuts="ArrowLeft"
           >
             <Chevron direction="left" />
@@ -148,7 +163,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
             type="button"
             className="button"
             onClick={() => setAnchor(step(mode, anchor, 1))}
-            aria-label={mode === 'jour' ? t('agenda.nextDay') : mode === 'semaine' ? t('agenda.nextWeek') : t('agenda.nextMonth')}
+            aria-label={labels[mode].next}
             aria-keyshortcuts="ArrowRight"
           >
             <Chevron direction="right" />
@@ -158,7 +173,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
           {title}
         </h2>
         <div className="agenda-modes" role="group" aria-label={t('agenda.modes')}>
-          {(['jour', 'semaine', 'mois'] as const).map((m) => (
+          {MODES.map((m) => (
             <button
               key={m}
               type="button"
@@ -168,7 +183,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
               aria-keyshortcuts={MODE_KEYS[m]}
               data-testid={`mode-${m}`}
             >
-              {m === 'jour' ? t('agenda.modeDay') : m === 'semaine' ? t('agenda.modeWeek') : t('agenda.modeMonth')}
+              {labels[m].mode}
             </button>
           ))}
         </div>
@@ -197,7 +212,9 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       {problem ? <ErrorAlert message={problem} /> : null}
       {occurrences.error ? <ErrorAlert message={occurrences.error.message} /> : null}
       {occurrences.loading && !occurrences.data ? <Busy text={t('agenda.loading')} /> : null}
-      {mode === 'mois' ? (
+      {mode === 'avenir' ? (
+        <UpcomingList days={days} today={todayKey()} occurrences={list} onOpen={(o) => void openOccurrence(o)} />
+      ) : mode === 'mois' ? (
         <MonthGrid
           days={days}
           month={anchor.slice(0, 7)}
@@ -214,7 +231,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       )}
       {occurrences.data && list.length === 0 ? (
         <p className="muted agenda-empty">
-          {mode === 'jour' ? t('agenda.emptyDay') : mode === 'semaine' ? t('agenda.emptyWeek') : t('agenda.emptyMonth')}
+          {labels[mode].empty}
         </p>
       ) : null}
       {editor ? (

@@ -21,23 +21,23 @@ function useModal(onClose: () => void) {
 }
 
 /** Repetition choices for an event starting on `day`, as in Outlook: value = RRULE. */
-function repetitionOptions(t: (k: string, o?: Record<string, unknown>) => string, day: string, current: string | null): { value: string; label: string }[] {
+function repetitionOptions(t: (k: string, o?: Record<string, unknown>) => string, day: string, current: string | null): { value: string; label: string; kind: string }[] {
   const code = DAY_CODES[weekdayIndex(day)]!;
   const dom = Number(day.slice(8, 10));
   const nth = Math.ceil(dom / 7);
   const isLast = Number(addDays(day, 7).slice(8, 10)) < dom;
   const weekday = weekdayName(day);
   const options = [
-    { value: '', label: t('agenda.editor.repeatNone') },
-    { value: 'FREQ=DAILY', label: t('agenda.editor.repeatDaily') },
-    { value: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', label: t('agenda.editor.repeatWorkdays') },
-    { value: `FREQ=WEEKLY;BYDAY=${code}`, label: t('agenda.editor.repeatWeekly', { weekday }) },
-    { value: `FREQ=MONTHLY;BYDAY=${nth <= 4 ? nth : -1}${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: ordinal(t, nth), weekday }) },
-    ...(isLast && nth <= 4 ? [{ value: `FREQ=MONTHLY;BYDAY=-1${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: t('agenda.editor.ordinalLast'), weekday }) }] : []),
-    { value: `FREQ=MONTHLY;BYMONTHDAY=${dom}`, label: t('agenda.editor.repeatMonthlyDay', { day: dom }) },
-    { value: 'FREQ=YEARLY', label: t('agenda.editor.repeatYearly') },
+    { value: '', label: t('agenda.editor.repeatNone'), kind: 'none' },
+    { value: 'FREQ=DAILY', label: t('agenda.editor.repeatDaily'), kind: 'daily' },
+    { value: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', label: t('agenda.editor.repeatWorkdays'), kind: 'workdays' },
+    { value: `FREQ=WEEKLY;BYDAY=${code}`, label: t('agenda.editor.repeatWeekly', { weekday }), kind: 'weekly' },
+    { value: `FREQ=MONTHLY;BYDAY=${nth <= 4 ? nth : -1}${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: ordinal(t, nth), weekday }), kind: nth <= 4 ? 'monthlyNth' : 'monthlyLast' },
+    ...(isLast && nth <= 4 ? [{ value: `FREQ=MONTHLY;BYDAY=-1${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: t('agenda.editor.ordinalLast'), weekday }), kind: 'monthlyLast' }] : []),
+    { value: `FREQ=MONTHLY;BYMONTHDAY=${dom}`, label: t('agenda.editor.repeatMonthlyDay', { day: dom }), kind: 'monthlyDay' },
+    { value: 'FREQ=YEARLY', label: t('agenda.editor.repeatYearly'), kind: 'yearly' },
   ];
-  if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: t('agenda.editor.repeatCustom') });
+  if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: t('agenda.editor.repeatCustom'), kind: 'custom' });
   return options;
 }
 
@@ -176,6 +176,10 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
         const seriesInput = { ...input, rrule: rrule || null, start: allDay ? first : `${first}T${startTime}`, end: allDay ? addDays(first, span) : `${addDays(first, span)}T${endTime}` };
         await client.call('calendar.updateEvent', { uid: d.uid, event: seriesInput, scope: 'series' });
         onSaved(t('agenda.editor.updated'));
+      } else if (d?.recurrenceId && scope === 'following') {
+        // « Cet événement et les suivants »: the series ends before this date, a new one starts here with the change.
+        await client.call('calendar.updateEvent', { uid: d.uid, event: { ...input, rrule: rrule || null }, scope: 'following', recurrenceId: d.recurrenceId });
+        onSaved(t('agenda.editor.updatedFollowing'));
       } else if (d) {
         await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: d.recurrenceId ? 'occurrence' : 'series', recurrenceId: d.recurrenceId });
         onSaved(t('agenda.editor.updated'));
@@ -197,7 +201,7 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
     }
   };
 
-  const options = repetitionOptions(t, date || startDay, d?.rrule ?? null);
+  const options = repetitionOptions(t, date || startDay, rrule || d?.rrule || null);
   const suggestions = (contacts.data ?? []).flatMap((c) => c.emails.map((e) => ({ value: `${c.fn} <${e}>`, key: `${c.uid}${e}` })));
 
   return (
@@ -232,6 +236,9 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
                 <input type="radio" name="scope" checked={scope === 'occurrence'} onChange={() => setScope('occurrence')} /> {t('agenda.editor.scopeOccurrence')}
               </label>
               <label>
+                <input type="radio" name="scope" checked={scope === 'following'} onChange={() => setScope('following')} /> {t('agenda.editor.scopeFollowing')}
+              </label>
+              <label>
                 <input type="radio" name="scope" checked={scope === 'series'} onChange={() => setScope('series')} /> {t('agenda.editor.scopeSeries')}
               </label>
             </fieldset>
@@ -249,6 +256,13 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
                 onChange={(e) => {
                   const next = e.target.value;
                   const nextIso = isoDate(next);
+                  if (nextIso && date && nextIso !== date) {
+                    // The same choice for the new day (« Toutes les semaines le mardi » becomes « … le mercredi »).
+                    const kind = repetitionOptions(t, date, null).find((o) => o.value === rrule)?.kind;
+                    const nextOptions = repetitionOptions(t, nextIso, null);
+                    const same = kind && kind !== 'none' ? (nextOptions.find((o) => o.kind === kind) ?? nextOptions.find((o) => kind === 'monthlyLast' && o.kind === 'monthlyNth')) : undefined;
+                    if (same) setRrule(same.value);
+                  }
                   if (nextIso && (endDateText === dateText || !endDate || endDate < nextIso)) setEndDateText(next);
                   setDateText(next);
                 }}
@@ -426,7 +440,7 @@ export function EventDetailsDialog({
     setBusy(true);
     try {
       await client.call('calendar.deleteEvent', { uid: details.uid, scope, recurrenceId: details.recurrenceId });
-      onDeleted(scope === 'occurrence' ? t('agenda.details.deletedOccurrence') : t('agenda.details.deleted'));
+      onDeleted(scope === 'occurrence' ? t('agenda.details.deletedOccurrence') : scope === 'following' ? t('agenda.details.deletedFollowing') : t('agenda.details.deleted'));
     } catch (err) {
       setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
       setBusy(false);
@@ -477,6 +491,9 @@ export function EventDetailsDialog({
           <>
             <button type="button" className="button button-danger" onClick={() => void remove('occurrence')} disabled={busy} data-testid="delete-occurrence">
               {t('agenda.details.deleteOccurrence')}
+            </button>
+            <button type="button" className="button button-danger" onClick={() => void remove('following')} disabled={busy} data-testid="delete-following">
+              {t('agenda.details.deleteFollowing')}
             </button>
             <button type="button" className="button button-danger" onClick={() => void remove('series')} disabled={busy}>
               {t('agenda.details.deleteSeries')}

@@ -4,7 +4,10 @@
  */
 import { DEFAULT_TIME_ZONE } from '../../lib/format';
 
-export type AgendaMode = 'jour' | 'semaine' | 'mois';
+/** « À venir » lists the next UPCOMING_DAYS days from its anchor (today when chosen). */
+export type AgendaMode = 'jour' | 'semaine' | 'mois' | 'avenir';
+
+export const UPCOMING_DAYS = 30;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -58,6 +61,7 @@ export const startOfWeek = (key: string) => addDays(key, -weekdayIndex(key));
 /** The days shown for a mode around the anchor day. */
 export function visibleDays(mode: AgendaMode, anchor: string): string[] {
   if (mode === 'jour') return [anchor];
+  if (mode === 'avenir') return Array.from({ length: UPCOMING_DAYS }, (_, i) => addDays(anchor, i));
   if (mode === 'semaine') {
     const first = startOfWeek(anchor);
     return Array.from({ length: 7 }, (_, i) => addDays(first, i));
@@ -71,6 +75,7 @@ export function visibleDays(mode: AgendaMode, anchor: string): string[] {
 
 export function step(mode: AgendaMode, anchor: string, direction: 1 | -1): string {
   if (mode === 'jour') return addDays(anchor, direction);
+  if (mode === 'avenir') return addDays(anchor, UPCOMING_DAYS * direction);
   if (mode === 'semaine') return addDays(anchor, 7 * direction);
   return addMonths(anchor, direction);
 }
@@ -81,6 +86,9 @@ const noon = (key: string) => new Date(`${key}T12:00:00Z`);
 export const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(noon(key));
 /** « lun. 30 » */
 export const shortDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'short', day: 'numeric' }).format(noon(key));
+/** « lundi 7 décembre » (the year added when it is not the current one's). */
+export const dayHeading = (key: string, today: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', ...(key.slice(0, 4) !== today.slice(0, 4) ? { year: 'numeric' as const } : {}) }).format(noon(key));
 /** « lundi » */
 export const weekdayName = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long' }).format(noon(key));
 /** « novembre 2026 » */
