@@ -10,7 +10,7 @@ import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision,
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
 import { importFile } from './import.js';
-import { applyReplyText, replyText, sendInvitations } from './imip.js';
+import { applyReplyText, replySubject, replyText, sendInvitations } from './imip.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { DavRepository, type DavKind } from './repository.js';
 
@@ -119,6 +119,30 @@ function checkScope(scope: unknown, recurrenceId: unknown): { scope: RecurrenceS
   if (scope !== 'occurrence' && scope !== 'following' && scope !== 'series') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   if (scope !== 'series' && typeof recurrenceId !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   return { scope, recurrenceId: typeof recurrenceId === 'string' ? recurrenceId : null };
+}
+
+/**
+ * A received METHOD:REPLY written in the organiser's stored event (the participant's PARTSTAT), sent to the
+ * server through the journal. Idempotent: an answer already held changes nothing. `accountId` limits it to
+ * that account's events (the Courrier reader applies a REPLY received by that account).
+ */
+export function applyReply(ctx: CoreContext, ics: string, accountId?: string): { updated: boolean } {
+  const uid = /^UID:(.+)$/im.exec(ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
+  const obj = uid ? new DavRepository(ctx.db).objectByUid('calendar', uid) : null;
+  if (!obj || (accountId && obj.accountId !== accountId)) return { updated: false };
+  let applied: ReturnType<typeof applyReplyText>;
+  try {
+    applied = applyReplyText(obj.raw, ics);
+  } catch (err) {
+    throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
+  }
+  if (!applied) return { updated: false };
+  const rev = newRevision();
+  const raw = applied.raw.replace(/^X-OSTAL-REV:.*$/gim, `X-OSTAL-REV:${rev}`);
+  enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+  requestDavReplay(ctx, obj.accountId, 'calendar');
+  ctx.log.info('imip: reply applied', { account: obj.accountId, status: applied.status });
+  return { updated: true };
 }
 
 export const calendarHandlers: Pick<
@@ -266,34 +290,22 @@ export const calendarHandlers: Pick<
       enqueueDelete(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid });
     }
     requestDavReplay(ctx, account.id, 'calendar');
-    const title = answer.summary || t('dav.writes.untitledEvent');
-    const subjectKey = params.response === 'ACCEPTED' ? 'dav.imip.acceptedSubject' : params.response === 'TENTATIVE' ? 'dav.imip.tentativeSubject' : 'dav.imip.declinedSubject';
+    const subject = replySubject(params.response, answer.summary);
+    const messageId = typeof params.messageId === 'string' && params.messageId ? params.messageId : null;
     await getOutboxSender(ctx).queue({
       accountId: account.id,
       to: [answer.organizer],
-      subject: t(subjectKey, { title }),
-      text: t(subjectKey, { title }),
+      subject,
+      text: subject,
+      inReplyTo: messageId,
+      references: messageId ? [messageId] : [],
       attachments: [{ filename: 'reponse.ics', contentType: 'text/calendar; charset=utf-8; method=REPLY', contentBase64: Buffer.from(answer.reply, 'utf8').toString('base64') }],
     });
     return { uid: answer.uid };
   },
   'calendar.applyReply': (ctx, params) => {
     if (typeof params?.ics !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    const uid = /^UID:(.+)$/im.exec(params.ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
-    const obj = uid ? new DavRepository(ctx.db).objectByUid('calendar', uid) : null;
-    if (!obj) return { updated: false };
-    let applied: ReturnType<typeof applyReplyText>;
-    try {
-      applied = applyReplyText(obj.raw, params.ics);
-    } catch (err) {
-      throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
-    }
-    if (!applied) return { updated: false };
-    const rev = newRevision();
-    const raw = applied.raw.replace(/^X-OSTAL-REV:.*$/gim, `X-OSTAL-REV:${rev}`);
-    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-    requestDavReplay(ctx, obj.accountId, 'calendar');
-    return { updated: true };
+    return applyReply(ctx, params.ics);
   },
   'dav.conflicts': (ctx) => listConflicts(ctx),
   'dav.import': (ctx, params) => {

@@ -5,16 +5,23 @@
  * revision marker are personal: they are not sent.
  */
 import ICAL from 'ical.js';
+import type { MessageInvitation } from '../api/contract.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from '../mail/accounts-store.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { eventDetails } from './event-model.js';
+import { DavRepository } from './repository.js';
 
 function longWhen(start: string, end: string, allDay: boolean): string {
   const day = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${iso.slice(0, 10)}T12:00:00Z`));
   if (allDay) return day(start);
-  return t('dav.imip.when', { day: day(start), start: start.slice(11, 16), end: end.slice(11, 16) });
+  // « 14 h 30 », « 9 h » in a sentence (GLOSSAIRE), with no-break spaces.
+  const time = (iso: string) => {
+    const [h, m] = [Number(iso.slice(11, 13)), iso.slice(14, 16)];
+    return m === '00' ? `${h}\u00a0h` : `${h}\u00a0h\u00a0${m}`;
+  };
+  return t('dav.imip.when', { day: day(start), start: time(start), end: time(end) });
 }
 
 /** The iTIP text of a stored calendar resource for `method`. */
@@ -134,4 +141,108 @@ export function applyReplyText(storedRaw: string, ics: string): { raw: string; a
     }
   }
   return changed ? { raw: vcal.toString() + '\r\n', ...changed } : null;
+}
+
+/** The three subjects of a REPLY, by answer (the same text `calendar.respondToInvitation` gives it). */
+export function replySubject(response: InvitationResponse, summary: string): string {
+  const title = summary || t('dav.writes.untitledEvent');
+  const key = response === 'ACCEPTED' ? 'dav.imip.acceptedSubject' : response === 'TENTATIVE' ? 'dav.imip.tentativeSubject' : 'dav.imip.declinedSubject';
+  return t(key, { title });
+}
+
+const ANSWERS: readonly InvitationResponse[] = ['ACCEPTED', 'TENTATIVE', 'DECLINED'];
+
+/** My last answer to the invitation `messageId`, from the REPLY I queued in the Boîte d'envoi (sent ones stay listed). */
+function answerSent(ctx: CoreContext, accountId: string, messageId: string | null, summary: string): InvitationResponse | null {
+  if (!messageId) return null;
+  const rows = ctx.db
+    .prepare(`SELECT subject FROM outbox WHERE account_id = ? AND json_extract(draft_json, '$.inReplyTo') = ? ORDER BY created_at DESC, rowid DESC`)
+    .all(accountId, messageId) as { subject: string }[];
+  for (const row of rows) {
+    const found = ANSWERS.find((a) => replySubject(a, summary) === row.subject);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Event fields of an iTIP text; a REPLY may carry no DTSTART (it then only needs its UID and attendee). */
+function safeDetails(ics: string, itip: ReturnType<typeof parseItip>): ReturnType<typeof eventDetails> {
+  try {
+    return eventDetails(ics, null);
+  } catch (err) {
+    if (itip.method !== 'REPLY') throw err;
+    const v = itip.vevents[0]!;
+    return { uid: String(v.getFirstPropertyValue('uid')), recurrenceId: null, summary: String(v.getFirstPropertyValue('summary') ?? ''), start: '', end: '', allDay: false, location: '', description: '', attendees: [], attendeeStatus: [], organizer: null, rrule: null, reminderMinutes: null, meetingUrl: null };
+  }
+}
+
+const sequenceOf = (v: ICAL.Component | undefined) => Number(v?.getFirstPropertyValue('sequence') ?? 0) || 0;
+
+/**
+ * What the Courrier reader shows of a text/calendar part: the event, and where it stands in my agenda (my
+ * answer read from the stored event, or from the REPLY I sent when I declined). Null for methods other than
+ * REQUEST, CANCEL and REPLY. An unreadable part gives a French `problem` and a log line; never throws.
+ */
+export function invitationOf(ctx: CoreContext, accountId: string, ics: string, messageId: string | null): MessageInvitation | null {
+  const empty = { ics, uid: '', summary: '', start: '', end: '', allDay: false, location: '', meetingUrl: null, organizer: null, myAnswer: null, inAgenda: false, reply: null };
+  let itip: ReturnType<typeof parseItip>;
+  let details: ReturnType<typeof eventDetails>;
+  try {
+    itip = parseItip(ics);
+    details = safeDetails(ics, itip);
+  } catch (err) {
+    const declared = /^METHOD:\s*(REQUEST|CANCEL|REPLY)\s*$/im.exec(ics)?.[1]?.toUpperCase() as MessageInvitation['method'] | undefined;
+    ctx.log.warn('imip: calendar part unreadable', { account: accountId, err: err as Error });
+    return { ...empty, method: declared ?? 'REQUEST', problem: t('dav.imip.unreadablePart') };
+  }
+  const method = itip.method;
+  if (method !== 'REQUEST' && method !== 'CANCEL' && method !== 'REPLY') return null;
+  const master = itip.vevents.find((v) => !v.hasProperty('recurrence-id')) ?? itip.vevents[0]!;
+  const organizerProp = master.getFirstProperty('organizer');
+  const organizer = organizerProp ? { address: mailtoOf(organizerProp), name: String(organizerProp.getParameter('cn') ?? '') } : null;
+  const account = getAccountRow(ctx, accountId);
+  const me = (account?.email ?? '').toLowerCase();
+  const stored = new DavRepository(ctx.db).objectByUid('calendar', details.uid);
+  const mine = stored && stored.accountId === accountId ? stored : null;
+  const view: MessageInvitation = {
+    ...empty,
+    method,
+    problem: null,
+    uid: details.uid,
+    summary: details.summary,
+    start: details.start,
+    end: details.end,
+    allDay: details.allDay,
+    location: details.location ?? '',
+    meetingUrl: details.meetingUrl ?? null,
+    organizer,
+    inAgenda: mine !== null,
+  };
+  let storedVcal: ICAL.Component | null = null;
+  if (mine) {
+    try {
+      storedVcal = new ICAL.Component(ICAL.parse(mine.raw) as unknown[]);
+    } catch (err) {
+      ctx.log.warn('imip: stored event unreadable', { account: accountId, err: err as Error });
+    }
+  }
+  const storedMaster = storedVcal?.getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'));
+  if (method === 'REQUEST') {
+    if (storedMaster && sequenceOf(storedMaster) >= sequenceOf(master)) {
+      const line = storedMaster.getAllProperties('attendee').find((p) => mailtoOf(p) === me);
+      const status = String(line?.getParameter('partstat') ?? '').toUpperCase() as InvitationResponse;
+      view.myAnswer = ANSWERS.includes(status) ? status : null;
+    } else if (!mine) {
+      view.myAnswer = answerSent(ctx, accountId, messageId, details.summary) === 'DECLINED' ? 'DECLINED' : null;
+    }
+  } else if (method === 'REPLY') {
+    const line = master.getFirstProperty('attendee');
+    if (line) {
+      const email = mailtoOf(line);
+      const status = String(line.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
+      const held = storedMaster?.getAllProperties('attendee').find((p) => mailtoOf(p) === email);
+      view.reply = { email, name: (line.getParameter('cn') as string | undefined) ?? null, status, applied: !!held && String(held.getParameter('partstat') ?? '').toUpperCase() === status };
+    }
+  }
+  return view;
 }

@@ -5,7 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MessagePartInfo, MessageView, RemoteContentScope } from '../api/contract.js';
+import type { MessageInvitation, MessagePartInfo, MessageView, RemoteContentScope } from '../api/contract.js';
+import { applyReply } from '../calendar/handlers.js';
+import { invitationOf } from '../calendar/imip.js';
 import { OstalError } from '../api/errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
@@ -164,7 +166,37 @@ export async function readMessage(ctx: CoreContext, params: Partial<MessageRef> 
   ]);
   const view = buildMessageView(ref, parsed, { flags: stored.flags, remoteContentAllowed: allowed });
   if (fetched) repo.indexBody(stored.folderId, stored.uid, searchText(parsed, view.text));
+  view.invitation = readInvitation(ctx, ref.accountId, parsed);
   return view;
+}
+
+const CALENDAR_TYPES = new Set(['text/calendar', 'application/ics']);
+
+/**
+ * The invitation of a message (its first text/calendar part), with where it stands in the agenda. A REPLY
+ * received by the organiser is written in the event when the message is read (idempotent: opening it again
+ * changes nothing). Never throws: the message stays readable.
+ */
+function readInvitation(ctx: CoreContext, accountId: string, parsed: ParsedMessage): MessageInvitation | null {
+  const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
+  if (!part) return null;
+  const ics = new TextDecoder('utf-8').decode(part.content);
+  let invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
+  if (invitation?.method === 'REPLY' && invitation.reply && !invitation.reply.applied && invitation.inAgenda) {
+    try {
+      if (applyReply(ctx, ics, accountId).updated) invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
+    } catch (err) {
+      ctx.log.warn('imip: reply not applied', { account: accountId, err: err as Error });
+    }
+  }
+  // Names missing from the iCalendar text (no CN) are taken from the sender when it is the same address.
+  const from = parsed.from;
+  if (invitation && from?.name) {
+    const same = (address: string | undefined) => !!address && address.toLowerCase() === from.address.toLowerCase();
+    if (invitation.organizer && !invitation.organizer.name && same(invitation.organizer.address)) invitation.organizer = { ...invitation.organizer, name: from.name };
+    if (invitation.reply && !invitation.reply.name && same(invitation.reply.email)) invitation.reply = { ...invitation.reply, name: from.name };
+  }
+  return invitation;
 }
 
 /** `mail.attachment`: one attachment of a message, for « Enregistrer ». */

@@ -44,9 +44,9 @@ function calendarPart(raw: string, method: string): string {
   return Buffer.from(m![1]!.replace(/\s+/g, ''), 'base64').toString('utf8');
 }
 
-async function coreFor(user: ReturnType<typeof testUser>, dir: string): Promise<{ core: Core; accountId: string }> {
+async function coreFor(user: ReturnType<typeof testUser>, dir: string, profile = user.username): Promise<{ core: Core; accountId: string }> {
   const s = getServers();
-  const core = await Core.open({ profileDir: path.join(dir, user.username), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  const core = await Core.open({ profileDir: path.join(dir, profile), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
   const dav = `https://localhost:${s.radicale.port}/`;
   const accountId = (
     await core.handle('accounts.add', {
@@ -144,4 +144,72 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(await core.handle('calendar.applyReply', { ics: reply })).toEqual({ updated: false });
   }, 90_000);
+
+  /** Sync the account's mail until a Boîte de réception message whose subject holds `needle` is there; open it through `mail.message`. */
+  async function openBySubject(c: Core, account: string, needle: string) {
+    let found: { uid: number } | undefined;
+    await expect
+      .poll(
+        async () => {
+          await c.handle('sync.run', { accountId: account, only: 'mail' });
+          found = (await c.handle('mail.messages', { accountId: account, folder: 'INBOX', limit: 1000 })).find((m) => m.subject.includes(needle));
+          return !!found;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    return c.handle('mail.message', { accountId: account, folder: 'INBOX', uid: found!.uid });
+  }
+
+  it('the reader shows the invitation with my answer from the agenda; a REPLY is written in the organiser’s event when opened; a broken one gives a French message', async () => {
+    const title = `Conseil d’école ${crypto.randomBytes(3).toString('hex')}`;
+    const { uid } = await core.handle('calendar.createEvent', { event: { summary: title, start: '2027-12-07T09:30', end: '2027-12-07T11:00', allDay: false, location: 'Mairie annexe', attendees: [guest.email] } });
+    await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
+
+    const other = await coreFor(guest, dir, 'lecteur');
+    try {
+      const view = await openBySubject(other.core, other.accountId, title);
+      expect(view.text).toContain(`${title}\u00a0», mardi 7 décembre 2027, de 9\u00a0h\u00a030 à 11\u00a0h`);
+      expect(view.invitation).toMatchObject({ method: 'REQUEST', problem: null, uid, summary: title, start: '2027-12-07T09:30', end: '2027-12-07T11:00', allDay: false, location: 'Mairie annexe', organizer: { address: organiser.email, name: organiser.name }, myAnswer: null, inAgenda: false, reply: null });
+      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: view.invitation!.ics, response: 'TENTATIVE', messageId: view.messageId });
+      const again = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
+      expect(again.invitation).toMatchObject({ myAnswer: 'TENTATIVE', inAgenda: true });
+      // Declined: the event leaves the agenda; the answer comes from the REPLY in the Boîte d'envoi, answering that message.
+      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: view.invitation!.ics, response: 'DECLINED', messageId: view.messageId });
+      const declined = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
+      expect(declined.invitation).toMatchObject({ myAnswer: 'DECLINED', inAgenda: false });
+      expect((await other.core.handle('calendar.list', { from: '2027-12-07', to: '2027-12-08' })).filter((e) => e.uid === uid)).toEqual([]);
+      await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
+      await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' });
+
+      // A text/calendar part that is not iCalendar: the message stays readable, the card says why in French.
+      await other.core.handle('mail.send', {
+        accountId: other.accountId,
+        to: [organiser.email],
+        subject: `Invitation abîmée ${title}`,
+        text: 'Le texte du message reste lisible.',
+        attachments: [{ filename: 'invitation.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', contentBase64: Buffer.from('BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nDTSTART:pas une date\r\n', 'utf8').toString('base64') }],
+      });
+      await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
+    } finally {
+      await other.core.close();
+    }
+
+    // The organiser opens the answers: the last one (declined) is written in the event, once.
+    const tentative = await openBySubject(core, accountId, `Peut-être\u00a0: ${title}`);
+    expect(tentative.invitation).toMatchObject({ method: 'REPLY', reply: { email: guest.email, name: guest.name, status: 'TENTATIVE', applied: true } });
+    expect((await core.handle('calendar.event', { uid })).attendeeStatus).toEqual([{ email: guest.email, name: null, status: 'TENTATIVE' }]);
+    const declinedReply = await openBySubject(core, accountId, `Refusé\u00a0: ${title}`);
+    expect(declinedReply.invitation).toMatchObject({ method: 'REPLY', reply: { status: 'DECLINED', applied: true } });
+    expect((await core.handle('calendar.event', { uid })).attendeeStatus[0]!.status).toBe('DECLINED');
+    expect(await core.handle('calendar.applyReply', { ics: declinedReply.invitation!.ics })).toEqual({ updated: false });
+
+    const broken = await openBySubject(core, accountId, `Invitation abîmée ${title}`);
+    expect(broken.text).toContain('Le texte du message reste lisible.');
+    expect(broken.invitation).toMatchObject({ method: 'REQUEST', problem: expect.stringContaining('illisible') });
+
+    await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+    await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
+    await core.handle('sync.run', { accountId, only: 'calendar' });
+  }, 120_000);
 });

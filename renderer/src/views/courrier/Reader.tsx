@@ -18,6 +18,7 @@ import { Busy, ErrorAlert } from '../../components/common';
 import { Icon } from '../../components/icons';
 import { formatClockTime, formatLongDate, formatNumber, formatSize } from '../../lib/format';
 import { attachmentKind, readerSrcdoc, type AttachmentKind } from './reader-document';
+import { InvitationCard } from './InvitationCard';
 import './reader.css';
 
 /** Recipients shown before « et N autres ». */
@@ -79,6 +80,7 @@ function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): v
         </p>
       ) : null}
       {view.hasRemoteContent && !view.remoteContentAllowed ? <RemoteContentBar view={view} onAllowed={onAllowed} /> : null}
+      {view.invitation ? <InvitationCard view={view} invitation={view.invitation} onChanged={onAllowed} /> : null}
       {files.length > 0 ? <AttachmentList view={view} attachments={files} /> : null}
       <div className="reader-body">
         {view.html !== null ? (

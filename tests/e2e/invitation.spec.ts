@@ -1,0 +1,261 @@
+/**
+ * Invitations by mail (iMIP) between two Ostal instances through the real test servers: the organiser
+ * (agent4, Sacha Durand) creates an event with a participant in Agenda; the invitation leaves through the
+ * Boîte d'envoi and Postfix; the participant (agent2, Dominique Bernard) sees the invitation card in
+ * Courrier and clicks « Accepter »: the event enters agent2's agenda and the REPLY goes back by mail. The
+ * organiser opens the answer in Courrier: the card says « … a accepté » and the organiser's event holds the
+ * answer, in the event details and on Radicale (a calendar-query REPORT sent directly, not through Ostal).
+ * Then the organiser deletes the event: agent2 gets « Cette réunion a été annulée » and removes it.
+ * agent1's mailbox is left alone (read-only by convention); unique titles.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import ICAL from 'ical.js';
+import { ImapFlow } from 'imapflow';
+import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { ENGLISH_WORDS } from './english-words.js';
+
+const stamp = `inv${Date.now().toString(36)}`;
+const VISIO = 'https://visio.ostal.test';
+const running: RunningOstal[] = [];
+
+test.afterEach(async () => {
+  for (const o of running.splice(0)) await o.stop();
+});
+
+type User = ReturnType<typeof servers>['users'][number];
+
+/** Events of the user's « agenda » on Radicale holding this UID, by a calendar-query REPORT. */
+function radicaleReport(user: User, uid: string): Promise<string[]> {
+  const s = servers();
+  const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="UID"><C:text-match collation="i;octet">${uid}</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
+  const buf = Buffer.from(body, 'utf8');
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: 'localhost',
+        port: s.radicale.port,
+        method: 'REPORT',
+        path: `/${encodeURIComponent(user.username)}/agenda/`,
+        ca: fs.readFileSync(s.caCertPath, 'utf8'),
+        auth: `${user.username}:${user.password}`,
+        headers: { 'Content-Length': String(buf.length), 'Content-Type': 'application/xml', Depth: '1' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve(
+            [...text.matchAll(/<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/g)].map((m) =>
+              m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&amp;/g, '&'),
+            ),
+          );
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+/** PARTSTAT of `attendee` in the organiser's event on Radicale (null when the event or the line is missing). */
+async function serverPartstat(user: User, uid: string, attendee: string): Promise<string | null> {
+  const [raw] = await radicaleReport(user, uid);
+  if (!raw) return null;
+  const vevent = new ICAL.Component(ICAL.parse(raw) as unknown[]).getFirstSubcomponent('vevent');
+  const line = vevent?.getAllProperties('attendee').find((p) => String(p.getFirstValue()).toLowerCase() === `mailto:${attendee}`);
+  return line ? String(line.getParameter('partstat')) : null;
+}
+
+/** Remove from the user's INBOX the messages of this run (invitations, answers, cancellations). */
+async function deleteMessages(user: User): Promise<void> {
+  const s = servers();
+  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, tls: { ca: [fs.readFileSync(s.caCertPath, 'utf8')] }, auth: { user: user.username, pass: user.password }, logger: false });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.mailboxOpen('INBOX');
+    const uids = (await client.search({ subject: stamp }, { uid: true })) || [];
+    if (uids.length) await client.messageDelete(uids, { uid: true });
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+/** Serious or critical axe-core violations of the page (WCAG 2.1 AA). */
+async function axeProblems(page: Page): Promise<string[]> {
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+}
+
+/** English words of the glossary's forbidden list visible in `text`. */
+function englishIn(text: string): string[] {
+  return ENGLISH_WORDS.filter((w) => new RegExp(`\\b${w}\\b`, 'i').test(text));
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+function parisDay(offsetDays: number): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
+  const d = new Date(`${p.year}-${p.month}-${p.day}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + offsetDays);
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+}
+const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
+const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${key}T12:00:00Z`));
+
+/** A profile for `user` (account by the CLI, mail and calendar synced) and its browser-mode Ostal in a page of its own. */
+async function openOstal(browser: Browser, user: User, policyFile: string): Promise<{ page: Page; ostal: RunningOstal }> {
+  const s = servers();
+  const profileDir = tempProfile();
+  addAccountByCli(profileDir, user);
+  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
+  expect(sync.status, sync.stderr).toBe(0);
+  const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
+  running.push(ostal);
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(ostal.url);
+  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  return { page, ostal };
+}
+
+/** Courrier, Boîte de réception: synchronise until the message whose subject holds `subject` is listed, then open it. */
+async function openMail(page: Page, subject: string): Promise<void> {
+  await page.getByRole('button', { name: 'Courrier' }).click();
+  await page.getByTestId('folder').filter({ hasText: 'Boîte de réception' }).click();
+  const row = page.getByTestId('message').filter({ hasText: subject });
+  await expect(async () => {
+    if (!(await row.count())) await page.getByTestId('sync-now').first().click();
+    await expect(row).toHaveCount(1, { timeout: 3_000 });
+  }).toPass({ timeout: 60_000 });
+  await row.click();
+  await expect(page.getByTestId('reader-subject')).toContainText(subject);
+}
+
+/** Agenda, the week after the current one (the event is 7 days ahead), and the event's tile. */
+async function eventInAgenda(page: Page, title: string) {
+  await page.getByRole('button', { name: 'Agenda' }).click();
+  await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
+  await page.getByTestId('mode-semaine').click();
+  await page.getByTestId('agenda-period').click();
+  await page.keyboard.press('ArrowRight');
+  return page.getByTestId('agenda-event').filter({ hasText: title });
+}
+
+test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sacha voit la réponse dans son agenda et sur le serveur', async ({ browser }) => {
+  test.setTimeout(240_000);
+  const s = servers();
+  const organiser = s.users[3]!; // agent4
+  const guest = s.users[1]!; // agent2
+  const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-invitation-policy-')), 'policies.json');
+  fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: VISIO, locked: true } } }));
+  const day = parisDay(7);
+  const title = `Commission des travaux ${stamp}`;
+
+  try {
+    // The organiser creates the event with Dominique as participant, a place and a visio link.
+    const org = await openOstal(browser, organiser, policyFile);
+    await org.page.getByRole('button', { name: 'Agenda' }).click();
+    await expect(org.page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
+    const editor = org.page.getByTestId('event-editor');
+    // The list of calendars loads with the view: « Nouvel événement » before it says there is none.
+    await expect(async () => {
+      await org.page.getByTestId('new-event').click();
+      await expect(editor).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await editor.getByLabel('Titre').fill(title);
+    await editor.getByLabel('Date de début').fill(fr(day));
+    await editor.getByLabel('Heure de début').fill('14:30');
+    await editor.getByLabel('Date de fin').fill(fr(day));
+    await editor.getByLabel('Heure de fin').fill('16:00');
+    await editor.getByLabel('Lieu').fill('Salle du conseil municipal');
+    const participants = editor.getByLabel('Participants', { exact: true });
+    await participants.fill(guest.email);
+    await participants.press('Enter');
+    await editor.getByTestId('add-visio').click();
+    await expect(editor.getByTestId('editor-meeting-link')).toContainText(`${VISIO}/salle/`);
+    const link = ((await editor.getByTestId('editor-meeting-link').locator('code').textContent()) ?? '').trim();
+    await editor.getByTestId('save-event').click();
+    await expect(editor).toBeHidden();
+    const orgEvent = await eventInAgenda(org.page, title);
+    await expect(orgEvent).toHaveCount(1);
+    const uid = (await orgEvent.first().getAttribute('data-uid'))!;
+    expect(uid).toBeTruthy();
+    await expect.poll(() => serverPartstat(organiser, uid, guest.email), { timeout: 30_000 }).toBe('NEEDS-ACTION');
+
+    // The participant: the invitation card in Courrier.
+    const gst = await openOstal(browser, guest, policyFile);
+    await openMail(gst.page, `Invitation\u00a0: ${title}`);
+    const card = gst.page.getByTestId('invitation-card');
+    await expect(card).toBeVisible();
+    await expect(card).toHaveAttribute('data-state', 'waiting');
+    await expect(card.getByTestId('invitation-title')).toHaveText(title);
+    await expect(card.getByTestId('invitation-when')).toHaveText(`${longDay(day)}, de 14\u00a0h\u00a030 à 16\u00a0h`);
+    await expect(card.getByTestId('invitation-place')).toHaveText('Salle du conseil municipal');
+    await expect(card).toContainText(organiser.name);
+    await expect(card.getByTestId('invitation-visio')).toHaveText(link);
+    await expect(card.getByRole('button', { name: 'Accepter' })).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Peut-être' })).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Refuser' })).toBeVisible();
+    expect(englishIn(await card.innerText())).toEqual([]);
+    await card.scrollIntoViewIfNeeded();
+    await gst.page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-invitation.png') });
+    expect(await axeProblems(gst.page), 'axe-core, invitation').toEqual([]);
+
+    await card.getByRole('button', { name: 'Accepter' }).click();
+    await expect(card).toHaveAttribute('data-state', 'ACCEPTED');
+    await expect(card.getByTestId('invitation-status')).toHaveText('Vous avez accepté. L’événement est dans votre agenda.');
+    await expect(card.getByRole('button', { name: 'Accepter' })).toHaveAttribute('aria-pressed', 'true');
+    await gst.page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-invitation-acceptee.png') });
+    expect(await axeProblems(gst.page), 'axe-core, invitation acceptée').toEqual([]);
+
+    // The participant's agenda has the event; it reached agent2's calendar on Radicale with the answer.
+    const guestEvent = await eventInAgenda(gst.page, title);
+    await expect(guestEvent).toHaveCount(1);
+    await expect.poll(() => serverPartstat(guest, uid, guest.email), { timeout: 30_000 }).toBe('ACCEPTED');
+    // Reopening the message: the answer comes from the agenda, not from the screen that was left.
+    await gst.page.reload();
+    await openMail(gst.page, `Invitation\u00a0: ${title}`);
+    await expect(gst.page.getByTestId('invitation-card')).toHaveAttribute('data-state', 'ACCEPTED');
+
+    // The organiser receives the answer: opening it writes it in the event.
+    await openMail(org.page, `Accepté\u00a0: ${title}`);
+    const replyCard = org.page.getByTestId('invitation-card');
+    await expect(replyCard).toHaveAttribute('data-method', 'REPLY');
+    await expect(replyCard.getByTestId('invitation-status')).toHaveText(`${guest.name} a accepté.`);
+    await expect(replyCard.getByTestId('invitation-reply-note')).toHaveText('Sa réponse est notée dans votre agenda.');
+    await org.page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-invitation-reponse.png') });
+    expect(await axeProblems(org.page), 'axe-core, réponse').toEqual([]);
+    const orgTile = await eventInAgenda(org.page, title);
+    await orgTile.first().click();
+    const details = org.page.getByTestId('event-details');
+    await expect(details).toContainText(`${guest.email} — a accepté`);
+    await details.getByRole('button', { name: 'Fermer' }).click();
+    await expect.poll(() => serverPartstat(organiser, uid, guest.email), { timeout: 30_000 }).toBe('ACCEPTED');
+
+    // The organiser deletes the event: the participant gets the cancellation and takes it out of the agenda.
+    await orgTile.first().click();
+    await details.getByTestId('delete-event').click();
+    await expect(org.page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
+    await expect.poll(async () => (await radicaleReport(organiser, uid)).length, { timeout: 30_000 }).toBe(0);
+    await openMail(gst.page, `Annulé\u00a0: ${title}`);
+    const cancelCard = gst.page.getByTestId('invitation-card');
+    await expect(cancelCard).toHaveAttribute('data-state', 'cancelled');
+    await expect(cancelCard).toContainText('Cette réunion a été annulée');
+    await expect(cancelCard.getByTestId('invitation-status')).toHaveText('Elle figure encore dans votre agenda.');
+    await gst.page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-invitation-annulee.png') });
+    await cancelCard.getByRole('button', { name: 'Retirer de mon agenda' }).click();
+    await expect(cancelCard.getByTestId('invitation-status')).toHaveText('Elle ne figure pas dans votre agenda.');
+    await expect.poll(async () => (await radicaleReport(guest, uid)).length, { timeout: 30_000 }).toBe(0);
+    expect(await axeProblems(gst.page), 'axe-core, annulation').toEqual([]);
+  } finally {
+    await deleteMessages(guest);
+    await deleteMessages(organiser);
+  }
+});
