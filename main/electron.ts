@@ -8,7 +8,9 @@ import { pathToFileURL } from 'node:url';
 import {
   app,
   BrowserWindow,
+  desktopCapturer,
   dialog,
+  ipcMain,
   MessageChannelMain,
   net,
   protocol,
@@ -31,6 +33,7 @@ import {
   windowWebPreferences,
 } from '../src/host/security.js';
 import { serveDesktopShell } from '../src/host/desktop-shell.js';
+import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
 import { defaultProfileDir } from '../src/store/profile.js';
@@ -80,6 +83,43 @@ function hardenSession(): void {
   });
   s.setPermissionRequestHandler((webContents, permission, callback) => callback(isAllowedPermission(permission, webContents.getURL())));
   s.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => isAllowedPermission(permission, requestingOrigin));
+}
+
+/** How long the French picker waits for the agent before sharing nothing. */
+const SCREEN_CHOICE_TIMEOUT_MS = 120_000;
+
+/**
+ * « Partager l’écran »: Electron has no picker on Windows and Linux. List screens and windows, let the page show them
+ * in French (ScreenSourcePicker), and share only the one it answers among those offered; nothing on cancel.
+ */
+function handleScreenShare(): void {
+  session.defaultSession.setDisplayMediaRequestHandler((_request, callback) => {
+    void (async () => {
+      const window = mainWindow;
+      if (!window) return callback({});
+      const sources = await desktopCapturer.getSources({ types: ['screen', 'window'], thumbnailSize: { width: 320, height: 180 } }).catch(() => []);
+      const offered = screenSourceChoices(
+        sources.map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.isEmpty() ? '' : s.thumbnail.toDataURL() })),
+        window.getMediaSourceId(),
+      );
+      const answer = await new Promise<unknown>((resolve) => {
+        const done = (value: unknown): void => {
+          clearTimeout(timer);
+          ipcMain.removeListener('ostal:screen-choice', listener);
+          resolve(value);
+        };
+        const listener = (event: Electron.IpcMainEvent, id: unknown): void => {
+          if (event.sender === window.webContents) done(id);
+        };
+        const timer = setTimeout(() => done(null), SCREEN_CHOICE_TIMEOUT_MS);
+        ipcMain.on('ostal:screen-choice', listener);
+        window.webContents.send('ostal:screen-sources', offered);
+      });
+      const id = chosenSourceId(offered, answer);
+      const source = id ? sources.find((s) => s.id === id) : undefined;
+      callback(source ? { video: source } : {});
+    })();
+  });
 }
 
 function startCore(profileDir: string): UtilityProcess {
@@ -166,6 +206,7 @@ function main(): void {
 
   void app.whenReady().then(() => {
     hardenSession();
+    handleScreenShare();
     registerAppProtocol();
     core = startCore(profileDir);
     mainWindow = createWindow();

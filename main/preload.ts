@@ -1,6 +1,8 @@
 /**
- * Preload (sandboxed): exposes exactly `window.ostalBridge = { postMessage, onMessage, onClose }`,
- * string messages over the MessagePort the main process sends on 'ostal:port'. Nothing else.
+ * Preload (sandboxed): exposes exactly `window.ostalBridge = { postMessage, onMessage, onClose }`, string messages
+ * over the MessagePort the main process sends on 'ostal:port', and `window.ostalDesktop = { onScreenSources,
+ * chooseScreenSource }` for the French screen-share picker (main offers choices, the page answers one id or null,
+ * main checks it against what it offered). Nothing else.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 
@@ -36,5 +38,14 @@ contextBridge.exposeInMainWorld('ostalBridge', {
   },
   onClose(callback: () => void): void {
     if (typeof callback === 'function') closeListeners.push(callback);
+  },
+});
+
+contextBridge.exposeInMainWorld('ostalDesktop', {
+  onScreenSources(callback: (choices: unknown) => void): void {
+    if (typeof callback === 'function') ipcRenderer.on('ostal:screen-sources', (_event, choices: unknown) => callback(choices));
+  },
+  chooseScreenSource(id: unknown): void {
+    ipcRenderer.send('ostal:screen-choice', typeof id === 'string' ? id : null);
   },
 });

@@ -303,6 +303,16 @@ export interface Settings {
   'files.speedLimitKbps': number;
 }
 
+/** One screen or window the desktop app offers to share (main process → page, see src/host/screen-share.ts). */
+export interface ScreenSourceChoice {
+  id: string;
+  kind: 'screen' | 'window';
+  /** French label: « Écran entier », « Écran 2 », or the window's title. */
+  label: string;
+  /** PNG/JPEG data URL of the thumbnail, or ''. */
+  thumbnail: string;
+}
+
 export interface SettingEntry<K extends keyof Settings = keyof Settings> {
   key: K;
   value: Settings[K];

@@ -7,6 +7,7 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spawn.js';
 import { signJoinToken } from '../../server/src/token.js';
@@ -470,4 +471,81 @@ test('visio : « Rejoindre » depuis l’Agenda — le lien passé dans l’adre
   await page.getByRole('button', { name: 'Retour' }).click();
   await expect(page.getByTestId('visio-link')).toHaveValue(link);
   await context.close();
+});
+
+test('visio : dans l’application de bureau, « Partager l’écran » propose les écrans et fenêtres en français ; « Annuler » ne partage rien, le choix partage', async ({ browser }) => {
+  // Electron cannot run here: its main process is played by an init script behind the same `window.ostalDesktop`
+  // interface the preload exposes — the choices arrive when the page asks to share, the answer decides.
+  const thumbs = await browser.newPage();
+  await thumbs.setContent('<div style="width:320px;height:180px;background:linear-gradient(90deg,#1f4fb5,#e3ebfb)"></div>');
+  const thumbnail = `data:image/png;base64,${(await thumbs.screenshot({ clip: { x: 0, y: 0, width: 320, height: 180 } })).toString('base64')}`;
+  await thumbs.close();
+  const choices = [
+    { id: 'screen:1:0', kind: 'screen', label: 'Écran entier', thumbnail },
+    { id: 'window:5:0', kind: 'window', label: 'Éditeur de texte', thumbnail },
+    { id: 'window:301:0', kind: 'window', label: 'Tableur — budget 2027.ods', thumbnail: '' },
+  ];
+  const a = await openVisio(browser, organiser);
+  await a.context.addInitScript((offered) => {
+    const listeners: ((c: unknown) => void)[] = [];
+    const answers: (string | null)[] = [];
+    let pending: ((id: string | null) => void) | null = null;
+    Object.assign(window, {
+      __desktopAnswers: answers,
+      ostalDesktop: {
+        onScreenSources: (cb: (c: unknown) => void) => listeners.push(cb),
+        chooseScreenSource: (id: string | null) => {
+          answers.push(id);
+          pending?.(id);
+          pending = null;
+        },
+      },
+    });
+    const original = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getDisplayMedia = async (constraints) => {
+      const id = await new Promise<string | null>((resolve) => {
+        pending = resolve;
+        for (const l of listeners) l(offered);
+      });
+      if (!id) throw new DOMException('Permission denied', 'NotAllowedError');
+      return original(constraints);
+    };
+  }, choices);
+  await a.page.reload();
+  await a.page.getByTestId('nav-visio').click();
+  await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+
+  const picker = a.page.getByTestId('visio-source-picker');
+  await a.page.getByTestId('visio-screen').click();
+  await expect(picker).toBeVisible();
+  await expect(picker.getByRole('heading', { name: 'Que voulez-vous partager\u00a0?' })).toBeVisible();
+  await expect(picker.getByRole('group', { name: 'Écrans' }).getByTestId('visio-source')).toHaveText(['Écran entier']);
+  await expect(picker.getByRole('group', { name: 'Fenêtres' }).getByTestId('visio-source')).toHaveText(['Éditeur de texte', 'Tableur — budget 2027.ods']);
+  await expect(picker.getByRole('radio', { name: 'Écran entier' })).toBeChecked();
+  const axe = await new AxeBuilder({ page: a.page }).include('[data-testid="visio-source-picker"]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await expectNoEnglish(a.page, 'visio-choix-partage');
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-choix-partage.png') });
+
+  // « Annuler »: nothing shared, no error message.
+  await picker.getByTestId('visio-source-cancel').click();
+  await expect(picker).toBeHidden();
+  expect(await a.page.evaluate(() => (window as unknown as { __desktopAnswers: unknown[] }).__desktopAnswers)).toEqual([null]);
+  await expect(a.page.getByTestId('visio-screen')).toHaveText('Partager l’écran');
+  await expect(a.page.getByTestId('visio-meeting').getByRole('alert')).toHaveCount(0);
+
+  // A window chosen: that id goes back, the sharing starts.
+  await a.page.getByTestId('visio-screen').click();
+  await expect(picker).toBeVisible();
+  await picker.getByRole('radio', { name: 'Éditeur de texte' }).check();
+  await picker.getByTestId('visio-source-share').click();
+  await expect(picker).toBeHidden();
+  expect(await a.page.evaluate(() => (window as unknown as { __desktopAnswers: unknown[] }).__desktopAnswers)).toEqual([null, 'window:5:0']);
+  await expect(a.page.getByTestId('visio-screen')).toHaveText('Arrêter le partage');
+  await a.page.getByTestId('visio-screen').click();
+  await a.page.getByTestId('visio-quitter').click();
+  await a.context.close();
 });

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/api/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { applySpeaker, deviceProblem } from './media';
+import { ScreenSourcePicker } from './ScreenSourcePicker';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
 
 export function useMeetingState(session: MeetingSession): MeetingState {
@@ -88,6 +89,7 @@ export function Meeting({ session, speakerId, link, onClose }: { session: Meetin
 
   return (
     <div className="visio-meeting" data-testid="visio-meeting" data-phase={state.phase} data-role={state.role ?? ''}>
+      <ScreenSourcePicker />
       <div className="visio-topbar">
         <QualityIndicator state={state} />
         <span className="visio-count" data-testid="visio-count">
