@@ -25,7 +25,7 @@ const stamp = `e2erec${Date.now().toString(36)}`;
 const USER = 2;
 
 /** A request sent directly to Radicale as agent3 (not through Ostal). */
-function radicale(method: string, urlPath: string, body = ''): Promise<string> {
+function radicale(method: string, urlPath: string, body = '', contentType = 'application/xml'): Promise<string> {
   const s = servers();
   const user = s.users[USER]!;
   const buf = Buffer.from(body, 'utf8');
@@ -38,7 +38,7 @@ function radicale(method: string, urlPath: string, body = ''): Promise<string> {
         path: urlPath,
         ca: fs.readFileSync(s.caCertPath, 'utf8'),
         auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf.length), Depth: '1', ...(body ? { 'Content-Type': 'application/xml' } : {}) },
+        headers: { 'Content-Length': String(buf.length), Depth: '1', ...(body ? { 'Content-Type': contentType } : {}) },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -121,6 +121,13 @@ async function pressOnGrid(page: Page, key: string): Promise<void> {
 test('agenda : « Cet événement et les suivants » coupe la série en deux sur Radicale ; « À venir » liste les dates par jour, au clavier', async ({ page }) => {
   const s = servers();
   const profileDir = tempProfile();
+  // Two all-day events put directly on Radicale, today and tomorrow, for the « Aujourd’hui » and « Demain » headings.
+  const today = parisToday();
+  for (const [n, day] of [today, addDays(today, 1)].entries()) {
+    const uid = `${stamp}-jour${n}`;
+    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${day.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(day, 1).replaceAll('-', '')}`, `SUMMARY:Permanence ${n ? 'demain' : 'du jour'} ${stamp}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await radicale('PUT', `${calendarPath()}${uid}.ics`, ics, 'text/calendar; charset=utf-8');
+  }
   addAccountByCli(profileDir, s.users[USER]!);
   const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
   expect(sync.status, sync.stderr).toBe(0);
@@ -132,7 +139,6 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
 
   try {
     // Weekly on Monday from next week's Monday, 10:00–11:00: four dates in the next 30 days.
-    const today = parisToday();
     const monday = addDays(today, 7 - weekday(today));
     const title = `Commission des finances ${stamp}`;
     await page.getByTestId('new-event').click();
@@ -207,6 +213,14 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
       await expect(group.getByRole('heading')).toHaveText(new RegExp(`^${heading(day)}$`, 'i'));
       await expect(group.getByTestId('agenda-event').filter({ hasText: title })).toContainText(i < 2 ? '10:00 – 11:00' : '14:00 – 15:00');
     }
+    const todayGroup = upcoming.locator(`[data-testid="upcoming-day"][data-day="${today}"]`);
+    await expect(todayGroup.getByRole('heading')).toHaveText('Aujourd’hui');
+    await expect(todayGroup.getByTestId('agenda-event').filter({ hasText: `Permanence du jour ${stamp}` })).toContainText('Toute la journée');
+    const tomorrowGroup = upcoming.locator(`[data-testid="upcoming-day"][data-day="${addDays(today, 1)}"]`);
+    await expect(tomorrowGroup.getByRole('heading')).toHaveText('Demain');
+    await expect(tomorrowGroup.getByTestId('agenda-event').filter({ hasText: `Permanence demain ${stamp}` })).toBeVisible();
+    // Days without events have no heading: the first group is today's.
+    await expect(upcoming.getByTestId('upcoming-day').first()).toHaveAttribute('data-day', today);
     const items = upcoming.getByTestId('agenda-event').filter({ hasText: title });
     await expect(items).toHaveCount(4);
     expect(await axeProblems(page), 'axe-core, à venir').toEqual([]);
