@@ -3,7 +3,8 @@
  * ends just before the chosen occurrence (RRULE UNTIL in UTC for a Europe/Paris series) and a new series
  * (new UID, RELATED-TO the first) starts there with the change; an occurrence moved after the split point
  * and a cancelled one go with the new series; a COUNT continues with what remained; deleting « cet événement
- * et les suivants » only ends the series. Checked by REPORTs sent directly to Radicale, not through Ostal.
+ * et les suivants » only ends the series; a 412 on the first series keeps the server's version, sends the new
+ * series and offers the end of the first again. Checked by REPORTs sent directly to Radicale, not through Ostal.
  * agent4's calendar (unique UIDs and titles).
  */
 import crypto from 'node:crypto';
@@ -249,6 +250,43 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     expect((await core.handle('calendar.list', window)).filter((e) => e.uid === uid)).toHaveLength(0);
     await syncAll(core, accountId);
     expect(await serverEvents(`UID:${uid}`)).toHaveLength(0);
+  });
+
+  it('412 on the first series (changed on the server meanwhile): the new series is sent, the server’s version kept, the end of the first series offered again', async () => {
+    const summary = `Réunion de quartier ${tag()}`;
+    const { uid } = await core.handle('calendar.createEvent', { event: { summary, start: `${Y}-09-06T18:00`, end: `${Y}-09-06T19:00`, allDay: false, rrule: 'FREQ=WEEKLY;BYDAY=MO' } });
+    await syncAll(core, accountId);
+    // Another client renames the series on Radicale; Ostal has not seen it yet.
+    const [onServer] = await serverEvents(`UID:${uid}`);
+    const master = masterOf(onServer!.vevents);
+    master.updatePropertyWithValue('summary', `${summary} (renommée ailleurs)`);
+    const vcal = master.parent!;
+    const put = await radicale('PUT', onServer!.href, vcal.toString(), { 'Content-Type': 'text/calendar; charset=utf-8' });
+    expect(put.status).toBeLessThan(300);
+    const series = (await core.handle('calendar.list', { from: `${Y}-09-01`, to: `${Y}-10-01` })).filter((e) => e.uid === uid);
+    const details = await core.handle('calendar.event', { uid, recurrenceId: series[2]!.recurrenceId });
+    const { uid: newUid } = await core.handle('calendar.updateEvent', { uid, scope: 'following', recurrenceId: series[2]!.recurrenceId, event: { ...details, start: `${Y}-09-20T20:00`, end: `${Y}-09-20T21:00` } });
+    await syncAll(core, accountId);
+    expect(pendingCount(core)).toBe(0);
+    const conflict = (await core.handle('dav.conflicts', {})).find((c) => c.uid === uid);
+    expect(conflict?.action).toBe('put');
+    // Nothing overwritten: the server's rename is there, the first series unchanged (no UNTIL yet); the new series is there.
+    const [kept] = await serverEvents(`UID:${uid}`);
+    expect(masterOf(kept!.vevents).getFirstPropertyValue('summary')).toBe(`${summary} (renommée ailleurs)`);
+    expect(String(masterOf(kept!.vevents).getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;BYDAY=MO');
+    const [created] = await serverEvents(`UID:${newUid}`);
+    expect(String(masterOf(created!.vevents).getFirstPropertyValue('dtstart'))).toBe(`${Y}-09-20T20:00:00`);
+    // « Réappliquer ma modification »: the first series ends before the split date.
+    await core.handle('dav.resolveConflict', { id: conflict!.id, action: 'reapply' });
+    await syncAll(core, accountId);
+    expect(pendingCount(core)).toBe(0);
+    const [ended] = await serverEvents(`UID:${uid}`);
+    // 20 September 18:00 Paris (summer time) is 16:00Z.
+    expect(String(masterOf(ended!.vevents).getFirstPropertyValue('rrule'))).toBe(`FREQ=WEEKLY;BYDAY=MO;UNTIL=${Y}0920T155959Z`);
+    expect((await core.handle('dav.conflicts', {})).find((c) => c.uid === uid)).toBeUndefined();
+    await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+    await core.handle('calendar.deleteEvent', { uid: newUid, scope: 'series' });
+    await syncAll(core, accountId);
   });
 
   it('an all-day weekly series split ends the day before (UNTIL as a date)', async () => {
