@@ -589,8 +589,8 @@ export interface MessageInvitation {
   myAnswer: InvitationAnswer | null;
   /** The event is in my agenda. */
   inAgenda: boolean;
-  /** REPLY: who answered and how; `applied` when the organiser's event holds that answer. */
-  reply: { email: string; name: string | null; status: string; applied: boolean } | null;
+  /** REPLY: who answered and how; `applied` when the organiser's event holds that answer, `superseded` when it holds a later one. */
+  reply: { email: string; name: string | null; status: string; applied: boolean; superseded: boolean } | null;
 }
 
 // ---------------------------------------------------------------------------

@@ -119,6 +119,15 @@ export function replyText(ics: string, me: string, response: InvitationResponse)
   return { stored, reply: reply.toString() + '\r\n', organizer, uid: String(master.getFirstPropertyValue('uid')), summary: String(master.getFirstPropertyValue('summary') ?? '') };
 }
 
+/** Parameter of an ATTENDEE line: DTSTAMP of the REPLY its PARTSTAT comes from (as Thunderbird's X-MOZ-RECEIVED-DTSTAMP). */
+const RECEIVED_STAMP = 'x-ostal-received-dtstamp';
+
+/** DTSTAMP of an iTIP VEVENT as 'YYYYMMDDTHHMMSSZ' (sorts as time), or ''. */
+function stampOf(v: ICAL.Component): string {
+  const value = v.getFirstPropertyValue('dtstamp');
+  return value instanceof ICAL.Time ? value.convertToZone(ICAL.Timezone.utcTimezone).toICALString() : '';
+}
+
 /** A received METHOD:REPLY applied to the organiser's stored event: the attendee's PARTSTAT. Null if nothing changed. */
 export function applyReplyText(storedRaw: string, ics: string): { raw: string; attendee: string; status: string } | null {
   const { method, vevents } = parseItip(ics);
@@ -130,13 +139,18 @@ export function applyReplyText(storedRaw: string, ics: string): { raw: string; a
     if (!answer) continue;
     const who = mailtoOf(answer);
     const status = String(answer.getParameter('partstat') ?? '').toUpperCase();
+    const stamp = stampOf(rv);
     const rid = rv.getFirstPropertyValue('recurrence-id');
     for (const v of vcal.getAllSubcomponents('vevent')) {
       const vrid = v.getFirstPropertyValue('recurrence-id');
       if (String(vrid ?? '') !== String(rid ?? '')) continue;
       const line = v.getAllProperties('attendee').find((p) => mailtoOf(p) === who);
       if (!line || String(line.getParameter('partstat') ?? '').toUpperCase() === status) continue;
+      // Answers can be read out of order (sync, opening an old message): an older one never replaces a newer one.
+      const held = String(line.getParameter(RECEIVED_STAMP) ?? '');
+      if (held && stamp && stamp <= held) continue;
       line.setParameter('partstat', status);
+      if (stamp) line.setParameter(RECEIVED_STAMP, stamp);
       changed = { attendee: who, status };
     }
   }
@@ -241,7 +255,10 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
       const email = mailtoOf(line);
       const status = String(line.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
       const held = storedMaster?.getAllProperties('attendee').find((p) => mailtoOf(p) === email);
-      view.reply = { email, name: (line.getParameter('cn') as string | undefined) ?? null, status, applied: !!held && String(held.getParameter('partstat') ?? '').toUpperCase() === status };
+      const applied = !!held && String(held.getParameter('partstat') ?? '').toUpperCase() === status;
+      const heldStamp = String(held?.getParameter(RECEIVED_STAMP) ?? '');
+      const stamp = stampOf(master);
+      view.reply = { email, name: (line.getParameter('cn') as string | undefined) ?? null, status, applied, superseded: !applied && !!heldStamp && !!stamp && heldStamp >= stamp };
     }
   }
   return view;

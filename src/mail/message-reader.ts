@@ -173,6 +173,27 @@ export async function readMessage(ctx: CoreContext, params: Partial<MessageRef> 
 const CALENDAR_TYPES = new Set(['text/calendar', 'application/ics']);
 
 /**
+ * A message fetched by the mail sync: when it carries an answer to one of my invitations (text/calendar,
+ * method=REPLY), the answer is written in my event at once, without waiting for the message to be opened.
+ * Idempotent, never throws (a problem is logged).
+ */
+export async function applyReplyOfSource(ctx: CoreContext, accountId: string, source: Buffer): Promise<void> {
+  // Cheap test on the raw text first: most messages carry no REPLY.
+  if (!/method\s*=\s*"?reply/i.test(source.toString('latin1'))) return;
+  try {
+    const parsed = await parseMessage(source);
+    const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
+    if (!part) return;
+    const ics = new TextDecoder('utf-8').decode(part.content);
+    const invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
+    if (invitation?.method !== 'REPLY' || !invitation.reply || invitation.reply.applied || invitation.reply.superseded || !invitation.inAgenda) return;
+    applyReply(ctx, ics, accountId);
+  } catch (err) {
+    ctx.log.warn('imip: reply not applied at sync', { account: accountId, err: err as Error });
+  }
+}
+
+/**
  * The invitation of a message (its first text/calendar part), with where it stands in the agenda. A REPLY
  * received by the organiser is written in the event when the message is read (idempotent: opening it again
  * changes nothing). Never throws: the message stays readable.
@@ -182,7 +203,7 @@ function readInvitation(ctx: CoreContext, accountId: string, parsed: ParsedMessa
   if (!part) return null;
   const ics = new TextDecoder('utf-8').decode(part.content);
   let invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
-  if (invitation?.method === 'REPLY' && invitation.reply && !invitation.reply.applied && invitation.inAgenda) {
+  if (invitation?.method === 'REPLY' && invitation.reply && !invitation.reply.applied && !invitation.reply.superseded && invitation.inAgenda) {
     try {
       if (applyReply(ctx, ics, accountId).updated) invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
     } catch (err) {

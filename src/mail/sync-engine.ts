@@ -20,6 +20,8 @@ export interface MailSyncOptions {
   /** Most bodies fetched in one sync run (the rest comes with the next runs). */
   maxBodiesPerRun?: number;
   onProgress?: (progress: SyncProgress) => void;
+  /** Each Boîte de réception source fetched by the prefetch (answers to invitations are applied from it). */
+  onInboxSource?: (source: Buffer) => Promise<void>;
   log: Logger;
 }
 
@@ -352,6 +354,7 @@ export class MailSyncEngine {
           this.repo.setBodyPath(inbox.id, msg.uid, storeMessageSource(this.blobsDir, account.id, msg.source));
           const text = await bodyText(msg.source).catch(() => '');
           if (text) this.repo.indexBody(inbox.id, msg.uid, text);
+          if (options.onInboxSource) await options.onInboxSource(msg.source).catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
           done++;
         }
         report();

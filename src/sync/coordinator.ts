@@ -16,6 +16,7 @@ import { isConnectivityError, imapErrorToOstal } from '../mail/errors.js';
 import { parseImapUrl, probeImap } from '../mail/imap-client.js';
 import { MailRepository } from '../mail/repository.js';
 import { MailSyncEngine } from '../mail/sync-engine.js';
+import { applyReplyOfSource } from '../mail/message-reader.js';
 import { InboxWatcher } from '../mail/inbox-watcher.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { MailOperationReplayer } from '../mail/operations-replayer.js';
@@ -197,6 +198,7 @@ export class SyncCoordinator {
       const result = await this.engine.syncAccount(account, {
         prefetchDays: prefetchDays(ctx),
         log: ctx.log,
+        onInboxSource: (source) => applyReplyOfSource(ctx, row.id, source),
         onProgress: (progress: SyncProgress) => {
           ctx.runtime.set(runtimeKeys.progress, progress);
           const now = Date.now();

@@ -38,6 +38,21 @@ async function guestMessages(needle: string, user = guest): Promise<string[]> {
   }
 }
 
+/** Delete from the user's INBOX the messages whose subject contains `needle` (this test's, so that the mailbox stays small). */
+async function deleteMessages(needle: string, user: ReturnType<typeof testUser>): Promise<void> {
+  const s = getServers();
+  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: caCert() }, logger: false });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.mailboxOpen('INBOX');
+    const uids = await client.search({ subject: needle }, { uid: true });
+    if (Array.isArray(uids) && uids.length) await client.messageDelete(uids, { uid: true });
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
 /** The text/calendar part (base64) of a raw message for `method`, decoded. */
 function calendarPart(raw: string, method: string): string {
   const m = new RegExp(`method=${method}[\\s\\S]*?\\r?\\n\\r?\\n([A-Za-z0-9+/=\\r\\n]+?)\\r?\\n--`, 'i').exec(raw);
@@ -161,7 +176,7 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     return c.handle('mail.message', { accountId: account, folder: 'INBOX', uid: found!.uid });
   }
 
-  it('the reader shows the invitation with my answer from the agenda; a REPLY is written in the organiser’s event when opened; a broken one gives a French message', async () => {
+  it('the reader shows the invitation with my answer from the agenda; REPLYs are written in the organiser’s event by the mail sync, the later one wins; a broken one gives a French message', async () => {
     const title = `Conseil d’école ${crypto.randomBytes(3).toString('hex')}`;
     const { uid } = await core.handle('calendar.createEvent', { event: { summary: title, start: '2027-12-07T09:30', end: '2027-12-07T11:00', allDay: false, location: 'Mairie annexe', attendees: [guest.email] } });
     await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
@@ -174,6 +189,8 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: view.invitation!.ics, response: 'TENTATIVE', messageId: view.messageId });
       const again = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
       expect(again.invitation).toMatchObject({ myAnswer: 'TENTATIVE', inAgenda: true });
+      // DTSTAMP of a REPLY is to the second: the next answer is a later one.
+      await new Promise((r) => setTimeout(r, 1100));
       // Declined: the event leaves the agenda; the answer comes from the REPLY in the Boîte d'envoi, answering that message.
       await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: view.invitation!.ics, response: 'DECLINED', messageId: view.messageId });
       const declined = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
@@ -195,14 +212,24 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       await other.core.close();
     }
 
-    // The organiser opens the answers: the last one (declined) is written in the event, once.
+    // The organiser's mail sync fetches both answers: the later one (declined) is written in the event, before any is opened.
+    await expect
+      .poll(
+        async () => {
+          await core.handle('sync.run', { accountId, only: 'mail' });
+          return (await core.handle('calendar.event', { uid })).attendeeStatus;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toEqual([{ email: guest.email, name: null, status: 'DECLINED' }]);
+    // Opening them changes nothing: the older answer says a later one is noted.
     const tentative = await openBySubject(core, accountId, `Peut-être\u00a0: ${title}`);
-    expect(tentative.invitation).toMatchObject({ method: 'REPLY', reply: { email: guest.email, name: guest.name, status: 'TENTATIVE', applied: true } });
-    expect((await core.handle('calendar.event', { uid })).attendeeStatus).toEqual([{ email: guest.email, name: null, status: 'TENTATIVE' }]);
+    expect(tentative.invitation).toMatchObject({ method: 'REPLY', reply: { email: guest.email, name: guest.name, status: 'TENTATIVE', applied: false, superseded: true } });
     const declinedReply = await openBySubject(core, accountId, `Refusé\u00a0: ${title}`);
-    expect(declinedReply.invitation).toMatchObject({ method: 'REPLY', reply: { status: 'DECLINED', applied: true } });
+    expect(declinedReply.invitation).toMatchObject({ method: 'REPLY', reply: { status: 'DECLINED', applied: true, superseded: false } });
     expect((await core.handle('calendar.event', { uid })).attendeeStatus[0]!.status).toBe('DECLINED');
     expect(await core.handle('calendar.applyReply', { ics: declinedReply.invitation!.ics })).toEqual({ updated: false });
+    expect(await core.handle('calendar.applyReply', { ics: tentative.invitation!.ics })).toEqual({ updated: false });
 
     const broken = await openBySubject(core, accountId, `Invitation abîmée ${title}`);
     expect(broken.text).toContain('Le texte du message reste lisible.');
@@ -211,5 +238,9 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
     await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
     await core.handle('sync.run', { accountId, only: 'calendar' });
+    const tag = title.slice(-6);
+    await deleteMessages(tag, organiser);
+    await expect.poll(async () => (await guestMessages(tag)).length, { timeout: 20_000 }).toBe(2);
+    await deleteMessages(tag, guest);
   }, 120_000);
 });

@@ -177,7 +177,7 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
             {replyText(inv.reply.name || inv.reply.email, inv.reply.status, t)}
           </p>
           <p className="muted" data-testid="invitation-reply-note">
-            {inv.reply.applied ? t('courrier.invitation.replyNoted') : t('courrier.invitation.replyNotInAgenda')}
+            {inv.reply.applied ? t('courrier.invitation.replyNoted') : inv.reply.superseded ? t('courrier.invitation.replySuperseded') : t('courrier.invitation.replyNotInAgenda')}
           </p>
         </>
       ) : null}
