@@ -1,8 +1,9 @@
 /**
  * Read sync of CalDAV calendars and CardDAV address books into the store: discovery from the account's
  * caldav/carddav URL (current-user-principal → home set → collections), then per collection: skipped when
- * its getctag is unchanged (the only marker asked in the listing: servers such as Radicale compute each marker
- * over every item, so asking the sync-token too doubled the cost of an unchanged resync). Else, with a stored
+ * its getctag is unchanged (asked of each collection of the kind, Depth 0, and the only marker asked: servers such
+ * as Radicale compute each marker over every item, so asking the sync-token too, or the getctag of the other kind's
+ * collections in a shared home, multiplied the cost of an unchanged resync). Else, with a stored
  * sync-token, RFC 6578 sync-collection since it (ETags only), multiget of the new and changed resources in
  * batches of 100, deletion of the hrefs reported gone. The first sync (or a refused token) asks sync-collection
  * from an empty token WITH the data: one request brings every item and the token (a PROPFIND Depth 1 of the
@@ -106,17 +107,25 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
     const listing = await client.multistatus(
       'PROPFIND',
       home,
-      propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/><CS:getctag/>'),
+      propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'),
       '1',
       'list-collections',
     );
     const collections = listing.filter((e) => isCollectionOf(e, spec.resourcetype));
+    // getctag asked of this kind's collections only (Depth 0 each, two at a time): in a home shared by calendars
+    // and address books, asking it in the listing made the server compute it for the other kind's too.
+    const ctags = await Promise.all(
+      collections.map(async (c) => {
+        const answer = await client.multistatus('PROPFIND', c.href, propfind(spec.ns, '<CS:getctag/>'), '0', 'collection-ctag');
+        return textOf(answer.find((e) => e.href.replace(/\/$/, '') === c.href.replace(/\/$/, ''))?.props.getctag ?? answer[0]?.props.getctag)?.trim() || null;
+      }),
+    );
     const known = new Map(repo.collections(account.id, kind).map((c) => [c.href, c]));
-    for (const entry of collections) {
+    for (const [i, entry] of collections.entries()) {
       const href = entry.href;
       const displayName = textOf(entry.props.displayname)?.trim() || decodeURIComponent(href.split('/').filter(Boolean).pop() ?? href);
       const color = textOf(entry.props['calendar-color'])?.trim() || null;
-      const ctag = textOf(entry.props.getctag)?.trim() || null;
+      const ctag = ctags[i];
       repo.upsertCollection({ accountId: account.id, kind, href, displayName, color });
       result.collections++;
       const previous = known.get(href);
