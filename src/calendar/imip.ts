@@ -216,6 +216,12 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
   const organizer = organizerProp ? { address: mailtoOf(organizerProp), name: String(organizerProp.getParameter('cn') ?? '') } : null;
   const account = getAccountRow(ctx, accountId);
   const me = (account?.email ?? '').toLowerCase();
+  // My own copies (Envoyés): the invitation I sent as organiser, the answer I sent as participant. Nothing to answer or apply.
+  if (method !== 'REPLY' && organizer?.address === me) return null;
+  if (method === 'REPLY') {
+    const answer = master.getFirstProperty('attendee');
+    if ((answer && mailtoOf(answer) === me) || (organizer && organizer.address !== me)) return null;
+  }
   const stored = new DavRepository(ctx.db).objectByUid('calendar', details.uid);
   const mine = stored && stored.accountId === accountId ? stored : null;
   const view: MessageInvitation = {

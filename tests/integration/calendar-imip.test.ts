@@ -161,19 +161,19 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
   }, 90_000);
 
   /** Sync the account's mail until a Boîte de réception message whose subject holds `needle` is there; open it through `mail.message`. */
-  async function openBySubject(c: Core, account: string, needle: string) {
+  async function openBySubject(c: Core, account: string, needle: string, folder = 'INBOX') {
     let found: { uid: number } | undefined;
     await expect
       .poll(
         async () => {
           await c.handle('sync.run', { accountId: account, only: 'mail' });
-          found = (await c.handle('mail.messages', { accountId: account, folder: 'INBOX', limit: 1000 })).find((m) => m.subject.includes(needle));
+          found = (await c.handle('mail.messages', { accountId: account, folder, limit: 1000 })).find((m) => m.subject.includes(needle));
           return !!found;
         },
         { timeout: 30_000, interval: 500 },
       )
       .toBe(true);
-    return c.handle('mail.message', { accountId: account, folder: 'INBOX', uid: found!.uid });
+    return c.handle('mail.message', { accountId: account, folder, uid: found!.uid });
   }
 
   it('the reader shows the invitation with my answer from the agenda; REPLYs are written in the organiser’s event by the mail sync, the later one wins; a broken one gives a French message', async () => {
@@ -230,6 +230,11 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     expect((await core.handle('calendar.event', { uid })).attendeeStatus[0]!.status).toBe('DECLINED');
     expect(await core.handle('calendar.applyReply', { ics: declinedReply.invitation!.ics })).toEqual({ updated: false });
     expect(await core.handle('calendar.applyReply', { ics: tentative.invitation!.ics })).toEqual({ updated: false });
+
+    // My own copy in Envoyés of the invitation I sent: no card (nothing to answer).
+    const sentCopy = await openBySubject(core, accountId, `Invitation\u00a0: ${title}`, 'Sent');
+    expect(sentCopy.attachments.some((a) => a.mimeType === 'text/calendar')).toBe(true);
+    expect(sentCopy.invitation).toBeNull();
 
     const broken = await openBySubject(core, accountId, `Invitation abîmée ${title}`);
     expect(broken.text).toContain('Le texte du message reste lisible.');
