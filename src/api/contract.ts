@@ -578,6 +578,8 @@ export interface MessageInvitation {
   /** French message when the part cannot be read (the message itself stays readable), else null. */
   problem: string | null;
   uid: string;
+  /** The one occurrence the message is about (its VEVENTs all carry RECURRENCE-ID), as calendar.list gives it; null for the whole event. */
+  recurrenceId: string | null;
   summary: string;
   start: string;
   end: string;
@@ -587,7 +589,7 @@ export interface MessageInvitation {
   organizer: Address | null;
   /** REQUEST: my answer (null: not answered yet). */
   myAnswer: InvitationAnswer | null;
-  /** The event is in my agenda. */
+  /** The event (or that occurrence) is in my agenda. */
   inAgenda: boolean;
   /** REPLY: who answered and how; `applied` when the organiser's event holds that answer, `superseded` when it holds a later one. */
   reply: { email: string; name: string | null; status: string; applied: boolean; superseded: boolean } | null;

@@ -11,6 +11,7 @@ import { t } from '../i18n/index.js';
 import { getAccountRow } from '../mail/accounts-store.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { eventDetails } from './event-model.js';
+import { expandCalendarObject } from './icalendar.js';
 import { DavRepository } from './repository.js';
 
 function longWhen(start: string, end: string, allDay: boolean): string {
@@ -190,6 +191,28 @@ function safeDetails(ics: string, itip: ReturnType<typeof parseItip>): ReturnTyp
   }
 }
 
+/** RECURRENCE-ID of an iTIP text whose VEVENTs are all single occurrences, as calendar.list gives it ('YYYY-MM-DD' or ISO instant). */
+function occurrenceOf(ics: string): string | null {
+  // Parsed again now that eventDetails registered its time zones, so that a TZID resolves.
+  const vevents = new ICAL.Component(ICAL.parse(ics) as unknown[]).getAllSubcomponents('vevent');
+  if (!vevents.length || !vevents.every((v) => v.hasProperty('recurrence-id'))) return null;
+  const rid = vevents[0]!.getFirstPropertyValue('recurrence-id');
+  if (!(rid instanceof ICAL.Time)) return null;
+  return rid.isDate ? rid.toString().slice(0, 10) : rid.toJSDate().toISOString();
+}
+
+/** The stored event still has that occurrence (not cancelled nor deleted). */
+function hasOccurrence(ctx: CoreContext, raw: string, recurrenceId: string): boolean {
+  const ms = Date.parse(recurrenceId.length === 10 ? `${recurrenceId}T00:00:00Z` : recurrenceId);
+  if (Number.isNaN(ms)) return true;
+  try {
+    return expandCalendarObject(raw, ms - 2 * 86_400_000, ms + 2 * 86_400_000).some((o) => o.recurrenceId === recurrenceId);
+  } catch (err) {
+    ctx.log.warn('imip: stored event cannot be expanded', { err: err as Error });
+    return true;
+  }
+}
+
 const sequenceOf = (v: ICAL.Component | undefined) => Number(v?.getFirstPropertyValue('sequence') ?? 0) || 0;
 
 /**
@@ -198,7 +221,7 @@ const sequenceOf = (v: ICAL.Component | undefined) => Number(v?.getFirstProperty
  * REQUEST, CANCEL and REPLY. An unreadable part gives a French `problem` and a log line; never throws.
  */
 export function invitationOf(ctx: CoreContext, accountId: string, ics: string, messageId: string | null): MessageInvitation | null {
-  const empty = { ics, uid: '', summary: '', start: '', end: '', allDay: false, location: '', meetingUrl: null, organizer: null, myAnswer: null, inAgenda: false, reply: null };
+  const empty = { ics, uid: '', recurrenceId: null, summary: '', start: '', end: '', allDay: false, location: '', meetingUrl: null, organizer: null, myAnswer: null, inAgenda: false, reply: null };
   let itip: ReturnType<typeof parseItip>;
   let details: ReturnType<typeof eventDetails>;
   try {
@@ -224,6 +247,7 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
   }
   const stored = new DavRepository(ctx.db).objectByUid('calendar', details.uid);
   const mine = stored && stored.accountId === accountId ? stored : null;
+  const recurrenceId = occurrenceOf(ics);
   const view: MessageInvitation = {
     ...empty,
     method,
@@ -236,7 +260,8 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
     location: details.location ?? '',
     meetingUrl: details.meetingUrl ?? null,
     organizer,
-    inAgenda: mine !== null,
+    recurrenceId,
+    inAgenda: mine !== null && (!recurrenceId || hasOccurrence(ctx, mine.raw, recurrenceId)),
   };
   let storedVcal: ICAL.Component | null = null;
   if (mine) {

@@ -248,4 +248,45 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     await expect.poll(async () => (await guestMessages(tag)).length, { timeout: 20_000 }).toBe(2);
     await deleteMessages(tag, guest);
   }, 120_000);
+
+  it('a cancelled occurrence (CANCEL with RECURRENCE-ID, as other clients send it): « Retirer de mon agenda » removes that date only', async () => {
+    const tag = crypto.randomBytes(3).toString('hex');
+    const title = `Permanence du jeudi ${tag}`;
+    const uid = `permanence-${tag}@autre-logiciel.test`;
+    const zone = ['BEGIN:VTIMEZONE', 'TZID:Europe/Paris', 'BEGIN:STANDARD', 'DTSTART:19701025T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'END:STANDARD', 'BEGIN:DAYLIGHT', 'DTSTART:19700329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'END:DAYLIGHT', 'END:VTIMEZONE'];
+    const people = [`ORGANIZER;CN=${organiser.name}:mailto:${organiser.email}`, `ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${guest.email}`];
+    const request = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre logiciel//FR', 'METHOD:REQUEST', ...zone, 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261201T080000Z', 'SEQUENCE:0', 'DTSTART;TZID=Europe/Paris:20280106T090000', 'DTEND;TZID=Europe/Paris:20280106T100000', 'RRULE:FREQ=WEEKLY;COUNT=4', `SUMMARY:${title}`, ...people, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const cancel = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre logiciel//FR', 'METHOD:CANCEL', ...zone, 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261201T090000Z', 'SEQUENCE:1', 'RECURRENCE-ID;TZID=Europe/Paris:20280113T090000', 'DTSTART;TZID=Europe/Paris:20280113T090000', 'DTEND;TZID=Europe/Paris:20280113T100000', `SUMMARY:${title}`, 'STATUS:CANCELLED', ...people, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+
+    const other = await coreFor(guest, dir, 'annulation');
+    try {
+      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: request, response: 'ACCEPTED' });
+      const dates = async () => (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' })).filter((e) => e.uid === uid).map((e) => e.start.slice(0, 10));
+      expect(await dates()).toEqual(['2028-01-06', '2028-01-13', '2028-01-20', '2028-01-27']);
+      // The cancellation arrives by mail (sent here by the participant to itself: the organiser's client is not Ostal).
+      await other.core.handle('mail.send', {
+        accountId: other.accountId,
+        to: [guest.email],
+        subject: `Annulé\u00a0: ${title} (13 janvier)`,
+        text: 'La permanence du 13 janvier est annulée.',
+        attachments: [{ filename: 'annulation.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL', contentBase64: Buffer.from(cancel, 'utf8').toString('base64') }],
+      });
+      await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
+      const view = await openBySubject(other.core, other.accountId, `${title} (13 janvier)`);
+      expect(view.invitation).toMatchObject({ method: 'CANCEL', uid, recurrenceId: '2028-01-13T08:00:00.000Z', start: '2028-01-13T09:00', inAgenda: true, organizer: { address: organiser.email, name: organiser.name } });
+      await other.core.handle('calendar.deleteEvent', { uid, scope: 'occurrence', recurrenceId: view.invitation!.recurrenceId });
+      expect(await dates()).toEqual(['2028-01-06', '2028-01-20', '2028-01-27']);
+      const again = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
+      expect(again.invitation).toMatchObject({ method: 'CANCEL', inAgenda: false });
+      // Leave agent3's calendar and the organiser's mailbox as they were.
+      await other.core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+      await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
+      expect((await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+    } finally {
+      await other.core.close();
+    }
+    await deleteMessages(tag, guest);
+    await expect.poll(async () => (await guestMessages(tag, organiser)).length, { timeout: 20_000 }).toBe(1);
+    await deleteMessages(tag, organiser);
+  }, 90_000);
 });

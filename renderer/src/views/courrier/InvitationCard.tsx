@@ -80,7 +80,8 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
   };
   const answer = (response: InvitationAnswer) =>
     run(response, () => client.call('calendar.respondToInvitation', { accountId: view.accountId, ics: inv.ics, response, messageId: view.messageId }));
-  const remove = () => run('remove', () => client.call('calendar.deleteEvent', { uid: inv.uid, scope: 'series' }));
+  const remove = () =>
+    run('remove', () => client.call('calendar.deleteEvent', inv.recurrenceId ? { uid: inv.uid, scope: 'occurrence', recurrenceId: inv.recurrenceId } : { uid: inv.uid, scope: 'series' }));
 
   const when = invitationWhen(inv, t);
   const organizer = inv.organizer ? inv.organizer.name || inv.organizer.address : '';
