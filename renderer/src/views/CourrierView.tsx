@@ -329,6 +329,7 @@ function MessageList({
           total={paged.total}
           rowAt={paged.rowAt}
           onRange={paged.onRange}
+          cached={paged.cached}
           renderRow={renderRow}
           onOpen={onOpen}
           onCursor={onCursor}

@@ -8,10 +8,15 @@
  * readers announce « 4 521 sur 100 000 » although most rows are not in the DOM. Keys: Haut, Bas,
  * Début, Fin, Page préc., Page suiv. move the active row (and select it); Entrée or Espace opens it.
  *
- * `usePagedMessages` loads the folder window by window through `mail.list` (pages of PAGE_SIZE,
- * cached, far pages dropped) and reloads the pages in view when the core says the folder changed.
+ * `usePagedMessages` loads the folder window by window through `mail.list` (pages of PAGE_SIZE): the
+ * pages in view first, then, while nothing is urgent, the rest of the folder in chunks of FILL_CHUNK
+ * (the last rows first, for Fin), so that once a folder of up to FULL_CACHE_MAX_ROWS is cached a jump
+ * anywhere (the scroll bar dragged, Fin) shows messages in its first frame, never rows still loading.
+ * Bigger folders keep KEPT_PAGES around the view. The pages in view are reloaded when the core says
+ * the folder changed.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { MessageListFilter, MessageSummary } from '../../../../src/api/contract';
 import { ApiCallError } from '../../api/client';
@@ -41,8 +46,11 @@ export function MessageListbox({
   labelledBy,
   listId,
   testId = 'message-list',
+  cached,
 }: {
   total: number;
+  /** Rows the list has in memory (shown as data-cached, for tests and diagnosis). */
+  cached?: number;
   rowAt(index: number): MessageSummary | undefined;
   renderRow(message: MessageSummary, position: RowPosition): ReactNode;
   /** The rows the list shows now (to load them). */
@@ -163,7 +171,13 @@ export function MessageListbox({
       tabIndex={0}
       data-testid={testId}
       data-total={total}
-      onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}
+      data-cached={cached}
+      // Drawn before the browser paints this scroll position (a scroll event is not urgent to React otherwise):
+      // after a jump of thousands of pixels, the first frame already shows the rows there, never an empty view.
+      onScroll={(event) => {
+        const top = event.currentTarget.scrollTop;
+        flushSync(() => setScrollTop(top));
+      }}
       onKeyDown={onKeyDown}
       onMouseDown={(event) => {
         const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
@@ -206,7 +220,11 @@ function PlaceholderRow({ position, label }: { position: RowPosition; label: str
 }
 
 const PAGE_SIZE = 100;
-/** Pages kept in memory around the view (the rest is dropped and loaded again when needed). */
+/** Folders up to this size are cached whole (about 300 bytes a row in memory: 60 MB at most). */
+const FULL_CACHE_MAX_ROWS = 200_000;
+/** Rows per request when caching the rest of the folder in the background. */
+const FILL_CHUNK = 1_000;
+/** Bigger folders: pages kept in memory around the view (the rest is dropped and loaded again when needed). */
 const KEPT_PAGES = 30;
 /** Pages loaded ahead of the view in the direction of the scroll. */
 const PREFETCH_PAGES = 3;
@@ -224,6 +242,8 @@ export interface PagedMessages {
   onRange(first: number, last: number): void;
   /** Loaded messages, in list order (for selection ranges and actions). */
   loaded: MessageSummary[];
+  /** Rows cached so far (the whole folder once `cached === total`). */
+  cached: number;
 }
 
 /** Loads a folder's list page by page for the rows in view; one instance per folder and filter. */
@@ -241,6 +261,17 @@ class PageLoader {
     private readonly fetchPage: (offset: number, limit: number) => Promise<{ total: number; messages: MessageSummary[] }>,
     private readonly changed: () => void,
   ) {}
+
+  /** Rows in memory now. */
+  get cached(): number {
+    let n = 0;
+    for (const page of this.pages.values()) n += page.length;
+    return n;
+  }
+
+  private get cachesWhole(): boolean {
+    return this.total !== null && this.total <= FULL_CACHE_MAX_ROWS;
+  }
 
   setRange(first: number, last: number): void {
     if (first !== this.range[0]) this.direction = first > this.range[0] ? 1 : -1;
@@ -273,34 +304,75 @@ class PageLoader {
     return out.filter((p) => p >= 0 && (p === 0 || this.total === null || p * PAGE_SIZE < this.total));
   }
 
+  private missing(page: number): boolean {
+    return !this.inFlight.has(page) && (!this.pages.has(page) || this.stale.has(page));
+  }
+
   private pump(): void {
+    // Requests in flight count by request, not by page: a background chunk is one request.
     for (const page of this.wanted()) {
-      if (this.inFlight.size >= MAX_IN_FLIGHT) return;
-      if (this.inFlight.has(page) || (this.pages.has(page) && !this.stale.has(page))) continue;
-      this.load(page);
+      if (this.requests >= MAX_IN_FLIGHT) return;
+      if (this.missing(page)) this.load(page, 1);
+    }
+    if (this.error || !this.cachesWhole) return;
+    while (this.requests < MAX_IN_FLIGHT) {
+      const chunk = this.nextFillChunk();
+      if (chunk === null) return;
+      this.load(chunk * (FILL_CHUNK / PAGE_SIZE), FILL_CHUNK / PAGE_SIZE);
     }
   }
 
-  private load(page: number): void {
-    this.inFlight.add(page);
-    this.stale.delete(page);
-    this.fetchPage(page * PAGE_SIZE, PAGE_SIZE).then(
+  /** The next chunk of the folder not cached yet: the last one first (Fin), then from the top. */
+  private nextFillChunk(): number | null {
+    const total = this.total ?? 0;
+    const chunks = Math.ceil(total / FILL_CHUNK);
+    const perChunk = FILL_CHUNK / PAGE_SIZE;
+    const lacks = (c: number) => {
+      for (let p = c * perChunk; p < (c + 1) * perChunk && p * PAGE_SIZE < total; p++) if (this.missing(p)) return true;
+      return false;
+    };
+    if (chunks > 0 && lacks(chunks - 1)) return chunks - 1;
+    for (let c = 0; c < chunks; c++) if (lacks(c)) return c;
+    return null;
+  }
+
+  private requests = 0;
+
+  /** Load `count` pages from `page` in one request; the view draws again when they touch the rows shown. */
+  private load(page: number, count: number): void {
+    const pages = Array.from({ length: count }, (_, i) => page + i);
+    for (const p of pages) {
+      this.inFlight.add(p);
+      this.stale.delete(p);
+    }
+    this.requests += 1;
+    this.fetchPage(page * PAGE_SIZE, count * PAGE_SIZE).then(
       (result) => {
-        this.inFlight.delete(page);
+        this.requests -= 1;
+        for (const p of pages) this.inFlight.delete(p);
         if (this.closed) return;
-        this.pages.set(page, result.messages);
-        if (this.pages.size > KEPT_PAGES) {
+        pages.forEach((p, i) => {
+          const rows = result.messages.slice(i * PAGE_SIZE, (i + 1) * PAGE_SIZE);
+          if (rows.length > 0 || p === 0) this.pages.set(p, rows);
+        });
+        const totalChanged = this.total !== result.total;
+        this.total = result.total;
+        if (!this.cachesWhole && this.pages.size > KEPT_PAGES) {
           const centre = Math.floor(this.range[0] / PAGE_SIZE);
           const far = [...this.pages.keys()].sort((a, b) => Math.abs(b - centre) - Math.abs(a - centre));
           for (const p of far.slice(0, this.pages.size - KEPT_PAGES)) this.pages.delete(p);
         }
-        this.total = result.total;
+        const hadError = this.error !== null;
         this.error = null;
-        this.changed();
+        // A background chunk far from the view changes nothing on screen: no new drawing, except at the end.
+        const [first, last] = [Math.floor(this.range[0] / PAGE_SIZE) - PREFETCH_PAGES - 1, Math.floor(this.range[1] / PAGE_SIZE) + PREFETCH_PAGES + 1];
+        const touchesView = pages.some((p) => p >= first && p <= last);
         this.pump();
+        if (count === 1 || touchesView || totalChanged || hadError || this.requests === 0) this.changed();
       },
       (err: unknown) => {
-        this.inFlight.delete(page);
+        this.requests -= 1;
+        for (const p of pages) this.inFlight.delete(p);
         if (this.closed) return;
         this.error = err instanceof ApiCallError ? err : new ApiCallError({ code: 'internal', message: String(err) });
         this.changed();
@@ -352,5 +424,6 @@ export function usePagedMessages(accountId: string, folder: string, filter: Mess
         : [],
     [loader, version],
   );
-  return { total: loader.total, error: loader.error, rowAt, onRange, loaded };
+  const cached = useMemo(() => (version >= 0 ? loader.cached : 0), [loader, version]);
+  return { total: loader.total, error: loader.error, rowAt, onRange, loaded, cached };
 }
