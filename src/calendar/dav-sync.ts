@@ -22,6 +22,8 @@ import { parseVCard } from '../contacts/vcard.js';
 import { pendingHrefs, replayDavWrites } from './dav-writes.js';
 
 const BATCH = 100;
+/** Rounds of a truncated sync-collection answer followed before giving up for a full ETag listing. */
+const MAX_SYNC_ROUNDS = 50;
 
 interface KindSpec {
   setting: 'caldav' | 'carddav';
@@ -246,32 +248,48 @@ interface Changes {
  * report (403 valid-sync-token, 5xx…): the caller then starts again from an empty token or compares every ETag.
  */
 async function changesSince(ctx: CoreContext, client: DavClient, spec: KindSpec, collectionHref: string, token: string, withData: boolean): Promise<Changes | null> {
-  const body =
-    `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:" xmlns:C="${spec.ns}">` +
-    `${token ? `<D:sync-token>${xmlEscape(token)}</D:sync-token>` : '<D:sync-token/>'}<D:sync-level>1</D:sync-level>` +
-    `<D:prop><D:getetag/>${withData ? `<C:${spec.dataProp}/>` : ''}</D:prop></D:sync-collection>`;
-  let answer: { entries: DavEntry[]; syncToken: string | null };
-  try {
-    answer = await client.multistatusWithToken('REPORT', collectionHref, body, '0', 'sync-collection');
-  } catch (err) {
-    // 403 is how RFC 6578 refuses an expired or unknown token (request() reports it as auth_failed).
-    if (err instanceof OstalError && (err.code === 'server_error' || err.code === 'auth_failed')) {
-      ctx.log.info('sync-collection refused', { collection: collectionHref, code: err.code, fromEmpty: !token });
-      return null;
-    }
-    throw err;
-  }
   const present = new Map<string, string | null>();
   const data = new Map<string, string>();
   const removed: string[] = [];
-  for (const e of answer.entries) {
-    if (e.status === 404) {
-      removed.push(e.href);
-      continue;
+  const self = collectionHref.replace(/\/$/, '');
+  let current = token;
+  // A server may truncate the answer (507 on the collection itself, RFC 6578 §3.6): ask again from the token it gave.
+  for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+    const body =
+      `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:" xmlns:C="${spec.ns}">` +
+      `${current ? `<D:sync-token>${xmlEscape(current)}</D:sync-token>` : '<D:sync-token/>'}<D:sync-level>1</D:sync-level>` +
+      `<D:prop><D:getetag/>${withData ? `<C:${spec.dataProp}/>` : ''}</D:prop></D:sync-collection>`;
+    let answer: { entries: DavEntry[]; syncToken: string | null };
+    try {
+      answer = await client.multistatusWithToken('REPORT', collectionHref, body, '0', 'sync-collection');
+    } catch (err) {
+      // 403 is how RFC 6578 refuses an expired or unknown token (request() reports it as auth_failed).
+      if (err instanceof OstalError && (err.code === 'server_error' || err.code === 'auth_failed')) {
+        ctx.log.info('sync-collection refused', { collection: collectionHref, code: err.code, fromEmpty: !token });
+        return null;
+      }
+      throw err;
     }
-    present.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
-    const raw = withData ? textOf(e.props[spec.dataProp]) : null;
-    if (raw) data.set(e.href, raw);
+    let truncated = false;
+    for (const e of answer.entries) {
+      if (e.href.replace(/\/$/, '') === self) {
+        if (e.status === 507) truncated = true;
+        continue;
+      }
+      if (e.status === 404) {
+        removed.push(e.href);
+        present.delete(e.href);
+        data.delete(e.href);
+        continue;
+      }
+      present.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
+      const raw = withData ? textOf(e.props[spec.dataProp]) : null;
+      if (raw) data.set(e.href, raw);
+      else data.delete(e.href);
+    }
+    if (!truncated || !answer.syncToken || answer.syncToken === current) return { present, removed, data, syncToken: answer.syncToken, full: !token };
+    current = answer.syncToken;
   }
-  return { present, removed, data, syncToken: answer.syncToken, full: !token };
+  ctx.log.warn('sync-collection still truncated, comparing ETags', { collection: collectionHref });
+  return null;
 }
