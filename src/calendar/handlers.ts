@@ -10,7 +10,7 @@ import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision,
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
 import { importFile } from './import.js';
-import { applyReplyText, replySubject, replyText, sendInvitations } from './imip.js';
+import { applyReplyText, mergeOccurrences, replySubject, replyText, sendInvitations } from './imip.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { DavRepository, type DavKind } from './repository.js';
 
@@ -280,7 +280,12 @@ export const calendarHandlers: Pick<
     const repo = new DavRepository(ctx.db);
     const existing = repo.objectByUid('calendar', answer.uid);
     const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
-    if (answer.stored && target) {
+    if (existing && answer.occurrenceOnly) {
+      // One date of a series I have: that occurrence changes (declined ones stay, marked so), the series stays.
+      const rev = newRevision();
+      const raw = mergeOccurrences(existing.raw, answer.answered).replace(/^X-OSTAL-REV:.*\r?\n/gim, '').replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
+      enqueuePut(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid, raw, rev });
+    } else if (answer.stored && target) {
       const collectionHref = existing ? existing.collectionHref : (target as { href: string }).href;
       const href = existing ? existing.href : newResourceHref(collectionHref, answer.uid, 'calendar');
       const rev = newRevision();

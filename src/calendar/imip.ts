@@ -90,7 +90,11 @@ const mailtoOf = (p: ICAL.Property) => String(p.getFirstValue()).replace(/^mailt
  * leaves) the agenda with my answer, and a METHOD:REPLY goes to the organiser through the Boîte d'envoi.
  * Returns the stored text (null when declined) and the organiser's address.
  */
-export function replyText(ics: string, me: string, response: InvitationResponse): { stored: string | null; reply: string; organizer: string; uid: string; summary: string } {
+export function replyText(
+  ics: string,
+  me: string,
+  response: InvitationResponse,
+): { stored: string | null; answered: string; occurrenceOnly: boolean; reply: string; organizer: string; uid: string; summary: string } {
   const { vcal, method, vevents } = parseItip(ics);
   if (method && method !== 'REQUEST') throw new Error(`not a REQUEST: ${method}`);
   const master = vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0]!;
@@ -103,7 +107,9 @@ export function replyText(ics: string, me: string, response: InvitationResponse)
     mine.removeParameter('rsvp');
   }
   vcal.removeAllProperties('method');
-  const stored = response === 'DECLINED' ? null : vcal.toString() + '\r\n';
+  const answered = vcal.toString() + '\r\n';
+  const stored = response === 'DECLINED' ? null : answered;
+  const occurrenceOnly = vevents.every((v) => v.hasProperty('recurrence-id'));
   // The REPLY: each VEVENT with only my ATTENDEE line.
   const reply = new ICAL.Component('vcalendar');
   reply.addPropertyWithValue('prodid', '-//Ostal//Agenda//FR');
@@ -117,7 +123,7 @@ export function replyText(ics: string, me: string, response: InvitationResponse)
     r.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
     reply.addSubcomponent(r);
   }
-  return { stored, reply: reply.toString() + '\r\n', organizer, uid: String(master.getFirstPropertyValue('uid')), summary: String(master.getFirstPropertyValue('summary') ?? '') };
+  return { stored, answered, occurrenceOnly, reply: reply.toString() + '\r\n', organizer, uid: String(master.getFirstPropertyValue('uid')), summary: String(master.getFirstPropertyValue('summary') ?? '') };
 }
 
 /** Parameter of an ATTENDEE line: DTSTAMP of the REPLY its PARTSTAT comes from (as Thunderbird's X-MOZ-RECEIVED-DTSTAMP). */
@@ -156,6 +162,30 @@ export function applyReplyText(storedRaw: string, ics: string): { raw: string; a
     }
   }
   return changed ? { raw: vcal.toString() + '\r\n', ...changed } : null;
+}
+
+/**
+ * An invitation about single occurrences (VEVENTs with RECURRENCE-ID only, as other clients send when one date
+ * changes) merged into the stored series: those occurrences replaced or added, the rest of the series kept.
+ */
+export function mergeOccurrences(storedRaw: string, occurrences: string): string {
+  const vcal = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]);
+  const incoming = new ICAL.Component(ICAL.parse(occurrences) as unknown[]);
+  const key = (v: ICAL.Component) => {
+    const rid = v.getFirstPropertyValue('recurrence-id');
+    return rid instanceof ICAL.Time ? (rid.isDate ? rid.toString().slice(0, 10) : String(rid.toJSDate().getTime())) : '';
+  };
+  const zones = new Set(vcal.getAllSubcomponents('vtimezone').map((z) => String(z.getFirstPropertyValue('tzid'))));
+  for (const z of incoming.getAllSubcomponents('vtimezone')) {
+    if (zones.has(String(z.getFirstPropertyValue('tzid')))) continue;
+    vcal.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(z.toJSON())) as unknown[]));
+  }
+  for (const v of incoming.getAllSubcomponents('vevent')) {
+    const k = key(v);
+    for (const old of vcal.getAllSubcomponents('vevent')) if (old.hasProperty('recurrence-id') && key(old) === k) vcal.removeSubcomponent(old);
+    vcal.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(v.toJSON())) as unknown[]));
+  }
+  return vcal.toString() + '\r\n';
 }
 
 /** The three subjects of a REPLY, by answer (the same text `calendar.respondToInvitation` gives it). */

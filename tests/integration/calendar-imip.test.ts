@@ -249,7 +249,7 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     await deleteMessages(tag, guest);
   }, 120_000);
 
-  it('a cancelled occurrence (CANCEL with RECURRENCE-ID, as other clients send it): « Retirer de mon agenda » removes that date only', async () => {
+  it('one occurrence moved (REQUEST with RECURRENCE-ID only) keeps the series when accepted; one cancelled (CANCEL with RECURRENCE-ID): « Retirer de mon agenda » removes that date only', async () => {
     const tag = crypto.randomBytes(3).toString('hex');
     const title = `Permanence du jeudi ${tag}`;
     const uid = `permanence-${tag}@autre-logiciel.test`;
@@ -263,6 +263,15 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: request, response: 'ACCEPTED' });
       const dates = async () => (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' })).filter((e) => e.uid === uid).map((e) => e.start.slice(0, 10));
       expect(await dates()).toEqual(['2028-01-06', '2028-01-13', '2028-01-20', '2028-01-27']);
+      // One date moved (a REQUEST holding only that occurrence): accepting it changes that date and keeps the series.
+      const moved = request
+        .replace('SEQUENCE:0', 'SEQUENCE:1\r\nRECURRENCE-ID;TZID=Europe/Paris:20280120T090000')
+        .replace('DTSTART;TZID=Europe/Paris:20280106T090000', 'DTSTART;TZID=Europe/Paris:20280120T140000')
+        .replace('DTEND;TZID=Europe/Paris:20280106T100000', 'DTEND;TZID=Europe/Paris:20280120T150000')
+        .replace('RRULE:FREQ=WEEKLY;COUNT=4\r\n', '');
+      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: moved, response: 'ACCEPTED' });
+      const starts = async () => (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' })).filter((e) => e.uid === uid).map((e) => e.start);
+      expect(await starts()).toEqual(['2028-01-06T08:00:00.000Z', '2028-01-13T08:00:00.000Z', '2028-01-20T13:00:00.000Z', '2028-01-27T08:00:00.000Z']);
       // The cancellation arrives by mail (sent here by the participant to itself: the organiser's client is not Ostal).
       await other.core.handle('mail.send', {
         accountId: other.accountId,
@@ -286,7 +295,7 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       await other.core.close();
     }
     await deleteMessages(tag, guest);
-    await expect.poll(async () => (await guestMessages(tag, organiser)).length, { timeout: 20_000 }).toBe(1);
+    await expect.poll(async () => (await guestMessages(tag, organiser)).length, { timeout: 20_000 }).toBe(2);
     await deleteMessages(tag, organiser);
   }, 90_000);
 });
