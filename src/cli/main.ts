@@ -25,6 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { AccountSummary, ApiError, MethodName, Params, Result, ServerSettings, SyncScope } from '../api/contract.js';
 import { OstalError } from '../api/errors.js';
+import { decodeImportBytes } from '../calendar/import.js';
 import { Core } from '../core.js';
 import { cliText } from './messages.js';
 import { defaultProfileDir } from '../store/profile.js';
@@ -261,7 +262,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       if (!file) throw new UsageError(cliText('importMissing'));
       let content: string;
       try {
-        content = fs.readFileSync(file, 'utf8');
+        content = decodeImportBytes(fs.readFileSync(file));
       } catch {
         throw new UsageError(cliText('importUnreadable', { file }));
       }
