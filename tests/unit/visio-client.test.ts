@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as shared from '../../src/api/meet-protocol.js';
 import * as link from '../../renderer/src/views/visio/link.js';
-import { deviceProblem } from '../../renderer/src/views/visio/media.js';
+import { deviceName, deviceProblem } from '../../renderer/src/views/visio/media.js';
 import { meetingShortcut } from '../../renderer/src/views/visio/Meeting.js';
 import { CAMERA_ENCODINGS, qualityOf } from '../../renderer/src/views/visio/session.js';
 
@@ -74,5 +74,19 @@ describe('visio media and measurements', () => {
     expect(key('o', { ctrlKey: true, shiftKey: true })).toBe('camera');
     expect(key('m', { ctrlKey: true })).toBeNull();
     expect(key('m')).toBeNull();
+  });
+});
+
+/** Device names: the browser's English « Default » / « Communications » entries are said in French, real names kept. */
+describe('visio device names', () => {
+  it.each([
+    [{ deviceId: 'default', label: 'Default - Microphone (Realtek(R) Audio)' }, { kind: 'systemDefault', name: 'Microphone (Realtek(R) Audio)' }],
+    [{ deviceId: 'default', label: 'Default' }, { kind: 'systemDefault', name: null }],
+    [{ deviceId: 'default', label: 'Fake Default Audio Input' }, { kind: 'systemDefault', name: null }],
+    [{ deviceId: 'communications', label: 'Communications - Casque (Jabra)' }, { kind: 'communications', name: 'Casque (Jabra)' }],
+    [{ deviceId: '7c97dbb1', label: 'HD Webcam C270' }, { kind: 'named', name: 'HD Webcam C270' }],
+    [{ deviceId: '7c97dbb1', label: '' }, { kind: 'numbered', number: 3 }],
+  ])('%o', (device, expected) => {
+    expect(deviceName(device, 2)).toEqual(expected);
   });
 });

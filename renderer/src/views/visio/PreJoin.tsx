@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Busy } from '../../components/common';
-import { canChooseSpeaker, listDevices, openLocalMedia, watchLevel, type DeviceLists, type DeviceProblem, type LocalMedia } from './media';
+import { canChooseSpeaker, deviceName, listDevices, openLocalMedia, watchLevel, type DeviceLists, type DeviceProblem, type LocalMedia } from './media';
 
 export interface JoinChoice {
   audio: MediaStreamTrack | null;
@@ -88,13 +88,17 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
     onJoin({ audio: media?.audio ?? null, video: media?.video ?? null, startMuted, speakerId });
   };
 
-  const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') =>
-    device.label ||
-    (kind === 'micro'
-      ? t('visio.device.microNumber', { number: index + 1 })
+  const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') => {
+    const n = deviceName(device, index);
+    if (n.kind === 'named') return n.name;
+    if (n.kind === 'systemDefault') return n.name ? t('visio.device.systemDefaultNamed', { name: n.name }) : t('visio.device.systemDefault');
+    if (n.kind === 'communications') return n.name ? t('visio.device.communicationsNamed', { name: n.name }) : t('visio.device.communications');
+    return kind === 'micro'
+      ? t('visio.device.microNumber', { number: n.number })
       : kind === 'camera'
-        ? t('visio.device.cameraNumber', { number: index + 1 })
-        : t('visio.device.speakerNumber', { number: index + 1 }));
+        ? t('visio.device.cameraNumber', { number: n.number })
+        : t('visio.device.speakerNumber', { number: n.number });
+  };
 
   return (
     <div className="visio-prejoin card" data-testid="visio-prejoin">

@@ -1,5 +1,27 @@
 /** Local devices: opening micro and camera, listing them, and naming what went wrong. */
 
+/**
+ * How to name a device in the lists: the browser calls the system's default device « Default » (« Default -
+ * Micro (Realtek) » on Windows, « Communications - … » beside it), in English whatever the system's language; Ostal
+ * says it in French and keeps the device's own name, which is a proper name. Unnamed devices get a number.
+ */
+export type DeviceName =
+  | { kind: 'systemDefault'; name: string | null }
+  | { kind: 'communications'; name: string | null }
+  | { kind: 'named'; name: string }
+  | { kind: 'numbered'; number: number };
+
+export function deviceName(device: { deviceId: string; label: string }, index: number): DeviceName {
+  const label = device.label.trim();
+  const inner = (prefix: RegExp) => {
+    const m = prefix.exec(label);
+    return m ? label.slice(m[0].length).trim() || null : null;
+  };
+  if (device.deviceId === 'default') return { kind: 'systemDefault', name: inner(/^default\s*-\s*/i) };
+  if (device.deviceId === 'communications') return { kind: 'communications', name: inner(/^communications\s*-\s*/i) };
+  return label ? { kind: 'named', name: label } : { kind: 'numbered', number: index + 1 };
+}
+
 /** What went wrong when opening a device (the view shows a French message for each). */
 export type DeviceProblem = 'notFound' | 'busy' | 'denied' | 'other';
 
