@@ -16,7 +16,7 @@ import readline from 'node:readline';
 import https from 'node:https';
 import { startServers, stopServers } from '../servers/index.js';
 import { encodePath, httpsRequest } from '../servers/http.js';
-import { calendarIcs, contactVcf } from '../servers/seed.js';
+import { contactVcf, eventIcs } from '../servers/seed.js';
 import { runLayout } from '../servers/layout.js';
 import type { ServersInfo, TestUser } from '../servers/types.js';
 import { benchContacts, benchEvents, LIST_WINDOW } from './dav-data.js';
@@ -43,40 +43,48 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
 const fmtCount = (n: number) => n.toLocaleString('fr-FR');
 
 /**
- * Whole-collection PUTs (Radicale splits them by UID: far faster than one PUT per item), then names by PROPPATCH.
- * Radicale takes over a minute for 5 000 events (it parses each, and expands the recurring ones), so the user's
- * storage folder, once seeded and warmed, is kept in .cache/bench-dav/<hash of the data>/ and copied into the
- * next runs' Radicale before their first request (its item cache checks itself against each file's content).
- * Returns whether the copy was used.
+ * The collections written straight into Radicale's filesystem storage (one file per item, named after its UID, and
+ * the `.Radicale.props` Radicale keeps beside them): a whole-collection PUT of 5 000 events took Radicale over a
+ * minute. Radicale then reads them as it reads its own. The user's storage folder, once seeded and warmed, is
+ * also kept in .cache/bench-dav/<hash of the data>/ and copied into the next runs' Radicale before their first
+ * request (its item cache checks itself against each file's content). Returns whether that copy was used.
  */
 export async function seedRadicale(info: ServersInfo, user: TestUser, events: ReturnType<typeof benchEvents>, contacts: ReturnType<typeof benchContacts>): Promise<boolean> {
-  const ics = calendarIcs(events, user);
-  const vcf = contacts.map(contactVcf).join('');
-  const hash = crypto.createHash('sha256').update(ics).update(vcf).update(CALENDAR + BOOK).digest('hex').slice(0, 16);
+  const hash = crypto.createHash('sha256').update(JSON.stringify({ events, contacts, CALENDAR, BOOK, layout: 'fichiers-1' })).digest('hex').slice(0, 16);
   const cached = path.join(ROOT, '.cache', 'bench-dav', hash);
   const storage = path.join(runLayout(info.dir).radicale.storage, 'collection-root', user.username);
   const fromCache = fs.existsSync(path.join(cached, '.complet'));
   if (fromCache) fs.cpSync(path.join(cached, 'data'), storage, { recursive: true });
+  else {
+    const write = (collection: string, props: Record<string, string>, items: Array<[string, string]>) => {
+      const dir = path.join(storage, collection);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, '.Radicale.props'), JSON.stringify(props));
+      for (const [name, text] of items) fs.writeFileSync(path.join(dir, name), text);
+    };
+    write(CALENDAR, { tag: 'VCALENDAR', 'D:displayname': 'Agenda du banc d’essai', 'ICAL:calendar-color': '#000091' }, events.map((e) => [`${e.uid}.ics`, eventIcs(e, user)]));
+    write(BOOK, { tag: 'VADDRESSBOOK', 'D:displayname': 'Carnet du banc d’essai' }, contacts.map((c) => [`${c.uid}.vcf`, contactVcf(c)]));
+  }
   const ca = fs.readFileSync(info.caCertPath, 'utf8');
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
   const base = `/${encodePath(user.username)}/`;
-  const req = async (method: string, p: string, body: string | undefined, contentType: string | undefined, ok: number[], depth?: string) => {
-    const headers: Record<string, string> = {};
-    if (contentType) headers['Content-Type'] = contentType;
-    if (depth) headers.Depth = depth;
-    const r = await httpsRequest({ port: info.radicale.port, method, path: p, ca, agent, body, headers, auth: { user: user.username, password: user.password } });
-    if (!ok.includes(r.status)) throw new Error(`${method} ${p} : réponse ${r.status} de Radicale : ${r.body.slice(0, 300)}`);
-    return r;
-  };
-  const cal = `${base}${CALENDAR}/`;
-  const book = `${base}${BOOK}/`;
   try {
-    await req('PROPFIND', base, undefined, undefined, [207]);
-    if (!fromCache) await putCollections();
     // Radicale fills its item cache, and the history behind its sync tokens, at first use: pay it here, before any
     // tool is timed (one sync-collection from an empty token per collection; every item's ETag, no data).
-    for (const c of [cal, book]) {
-      await req('REPORT', c, '<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>', 'application/xml; charset=utf-8', [207], '0');
+    for (const c of [CALENDAR, BOOK]) {
+      const r = await httpsRequest({
+        port: info.radicale.port,
+        method: 'REPORT',
+        path: `${base}${c}/`,
+        ca,
+        agent,
+        body: '<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:"><D:sync-token/><D:sync-level>1</D:sync-level><D:prop><D:getetag/></D:prop></D:sync-collection>',
+        headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' },
+        auth: { user: user.username, password: user.password },
+      });
+      const items = (r.body.match(/<(?:\w+:)?response>/g) ?? []).length;
+      const want = c === CALENDAR ? events.length : contacts.length;
+      if (r.status !== 207 || items !== want) throw new Error(`Radicale lit ${items} éléments dans ${c} au lieu de ${want} (réponse ${r.status}) : ${r.body.slice(0, 300)}`);
     }
   } finally {
     agent.destroy();
@@ -87,18 +95,6 @@ export async function seedRadicale(info: ServersInfo, user: TestUser, events: Re
     fs.writeFileSync(path.join(cached, '.complet'), '');
   }
   return fromCache;
-
-  async function putCollections(): Promise<void> {
-    await req('PUT', cal, ics, 'text/calendar; charset=utf-8', [201]);
-    await req('PROPPATCH', cal,
-      '<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:" xmlns:I="http://apple.com/ns/ical/"><D:set><D:prop>' +
-        '<D:displayname>Agenda du banc d’essai</D:displayname><I:calendar-color>#000091</I:calendar-color></D:prop></D:set></D:propertyupdate>',
-      'application/xml; charset=utf-8', [207]);
-    await req('PUT', book, vcf, 'text/vcard; charset=utf-8', [201]);
-    await req('PROPPATCH', book,
-      '<?xml version="1.0" encoding="utf-8"?><D:propertyupdate xmlns:D="DAV:"><D:set><D:prop><D:displayname>Carnet du banc d’essai</D:displayname></D:prop></D:set></D:propertyupdate>',
-      'application/xml; charset=utf-8', [207]);
-  }
 }
 
 /**
@@ -215,7 +211,7 @@ export async function benchDav(args: string[]): Promise<void> {
     const events = benchEvents(nEvents);
     const contacts = benchContacts(nContacts);
     const recurring = events.filter((e) => e.rrule).length;
-    process.stderr.write(`Envoi de ${nEvents} événements (${recurring} récurrents) et ${nContacts} contacts sur Radicale…\n`);
+    process.stderr.write(`Mise en place de ${nEvents} événements (${recurring} récurrents) et ${nContacts} contacts sur Radicale…\n`);
     const t0 = performance.now();
     const seedFromCache = await seedRadicale(servers, agent, events, contacts);
     const seedMs = performance.now() - t0;
@@ -314,7 +310,7 @@ export async function benchDav(args: string[]): Promise<void> {
     printTable(`Agenda et contacts — ${what} (${fmtCount(recurring)} événements récurrents)`, rows);
     const ratio = f.ostalInitial / f.vdirInitial;
     process.stdout.write(
-      `Mise en place sur Radicale (${seedFromCache ? 'copie du dossier gardée d’une exécution précédente' : 'deux PUT de collection entière'}, puis mise en cache par Radicale, non chronométrée) : ${(seedMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
+      `Mise en place sur Radicale (${seedFromCache ? 'copie du dossier gardée d’une exécution précédente' : 'fichiers écrits dans le stockage de Radicale'}, puis mise en cache par Radicale, non chronométrée) : ${(seedMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
         'Deux premières lignes : les deux outils lancés comme commandes, démarrage du processus compris — Ostal : ostal sync --only calendar puis --only contacts (deux commandes) ; vdirsyncer : discover puis sync, puis sync seul.\n' +
         'Lignes « cœur déjà ouvert » : le même moteur d’Ostal dans un processus où le cœur reste ouvert, comme dans l’application (second profil).\n' +
         `Objectifs : synchronisation initiale sous la moitié du temps de vdirsyncer (rapport mesuré : ${ratio.toFixed(2).replace('.', ',')}) ; relance sans changement sous 100 ms (cœur ouvert : ${f.coreNoChange.toFixed(1).replace('.', ',')} ms ; Radicale met à lui seul ${floorMs.toFixed(1).replace('.', ',')} ms à calculer le getctag des deux collections, qu’aucun client ne peut éviter).\n` +
