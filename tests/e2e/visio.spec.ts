@@ -338,23 +338,36 @@ test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur l
 
 /**
  * A lossy, delayed media path, for real: the meeting server announces 127.0.0.2 for its UDP candidates, and a
- * relay listening there forwards every datagram to the real ports on 127.0.0.1, dropping and delaying a share
- * of them on demand. Ostal measures it only through getStats. (Chromium's DevTools network emulation, CDP
+ * relay listening there forwards every datagram to the real ports on 127.0.0.1 and, on demand, limits the bandwidth
+ * of each direction like a slow office link (a bottleneck with a 300 ms buffer: beyond it, datagrams are lost),
+ * delays them, and drops a share at random. Ostal measures it only through getStats. (Chromium's DevTools network emulation, CDP
  * Network.emulateNetworkConditions, does not reach WebRTC, over UDP nor TCP: tried; `tc netem` is not available
  * in this kernel.)
  */
 const RELAY_PORTS = { min: 47104, max: 47135 };
 interface LossyRelay {
-  degrade(conditions: { loss: number; delayMs: number }): void;
+  degrade(conditions: { loss: number; delayMs: number; kbps?: number }): void;
   close(): void;
 }
 async function startLossyRelay(): Promise<LossyRelay> {
   let loss = 0;
   let delayMs = 0;
+  let kbps = 0;
+  const BUFFER_MS = 300;
   const sockets: dgram.Socket[] = [];
-  const pass = (send: () => void) => {
+  // When each direction's link is free again (bandwidth limit): a datagram waits its turn, or is lost when the buffer is full.
+  const linkFreeAt = { up: 0, down: 0 };
+  const pass = (direction: 'up' | 'down', bytes: number, send: () => void) => {
     if (loss > 0 && Math.random() < loss) return;
-    if (delayMs > 0) setTimeout(send, delayMs);
+    let wait = delayMs;
+    if (kbps > 0) {
+      const now = performance.now();
+      const start = Math.max(now, linkFreeAt[direction]);
+      if (start - now > BUFFER_MS) return;
+      linkFreeAt[direction] = start + (bytes * 8) / kbps;
+      wait += linkFreeAt[direction] - now;
+    }
+    if (wait > 0) setTimeout(send, wait);
     else send();
   };
   for (let port = RELAY_PORTS.min; port <= RELAY_PORTS.max; port++) {
@@ -366,14 +379,14 @@ async function startLossyRelay(): Promise<LossyRelay> {
       let up = upstreams.get(key);
       if (!up) {
         const socket = dgram.createSocket('udp4');
-        socket.on('message', (reply) => pass(() => front.send(reply, from.port, from.address)));
+        socket.on('message', (reply) => pass('down', reply.length, () => front.send(reply, from.port, from.address)));
         socket.bind(0, '127.0.0.1');
         sockets.push(socket);
         upstreams.set(key, socket);
         up = socket;
       }
       const upstream = up;
-      pass(() => upstream.send(msg, port, '127.0.0.1'));
+      pass('up', msg.length, () => upstream.send(msg, port, '127.0.0.1'));
     });
     await new Promise<void>((resolve, reject) => {
       front.once('error', reject);
@@ -384,6 +397,7 @@ async function startLossyRelay(): Promise<LossyRelay> {
     degrade(conditions) {
       loss = conditions.loss;
       delayMs = conditions.delayMs;
+      kbps = conditions.kbps ?? 0;
     },
     close() {
       for (const socket of sockets) socket.close();
@@ -391,7 +405,7 @@ async function startLossyRelay(): Promise<LossyRelay> {
   };
 }
 
-test('visio : connexion lente — liaison dégradée pour de vrai (paquets perdus, délai), la vue mesure, propose la connexion lente et passe à la plus petite couche', async ({ browser }) => {
+test('visio : connexion lente — débit limité pour de vrai (300 kbit/s, délai), la vue mesure, propose la connexion lente et passe à la plus petite couche', async ({ browser }) => {
   const s = servers();
   const nameA = s.users[1]!.name;
   const nameB = s.users[2]!.name;
@@ -425,7 +439,8 @@ test('visio : connexion lente — liaison dégradée pour de vrai (paquets perdu
     await b.page.waitForTimeout(12_000);
     await expect(b.page.getByTestId('visio-slow-proposal')).toHaveCount(0);
 
-    relay.degrade({ loss: 0.2, delayMs: 150 });
+    // The office link drops to 300 kbit/s each way with 100 ms of delay: no random loss, only what a full buffer drops.
+    relay.degrade({ loss: 0, delayMs: 100, kbps: 300 });
     await expect(b.page.getByTestId('visio-slow-proposal')).toBeVisible({ timeout: 60_000 });
     const measured = {
       quality: await quality.getAttribute('data-quality'),
