@@ -84,6 +84,13 @@ async function cleanup(needle: string): Promise<void> {
   }
 }
 
+/** A fuzz-corpus file (tests/fixtures/fuzz) with STAMP replaced, in its own encoding (Windows-1252 or UTF-16LE). */
+function fixture(file: string): Buffer {
+  const bytes = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/fuzz', file));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return Buffer.concat([bytes.subarray(0, 2), Buffer.from(bytes.subarray(2).toString('utf16le').replaceAll('STAMP', stamp), 'utf16le')]);
+  return Buffer.from(bytes.toString('latin1').replaceAll('STAMP', stamp), 'latin1');
+}
+
 const pad = (n: number) => String(n).padStart(2, '0');
 function parisToday(): string {
   const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
@@ -172,6 +179,10 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     await expect(tile(uids.conflict)).toHaveClass(/is-pending/);
     await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-hors-ligne.png') });
 
+    // « Importer… » an Outlook « Unicode » (UTF-16) calendar offline: read right, kept for the server.
+    await page.getByTestId('import-file').setInputFiles({ name: 'utf-16.ics', mimeType: 'text/calendar', buffer: fixture('ics/utf-16.ics') });
+    await expect(page.getByRole('status').filter({ hasText: 'événement(s) importé(s)' })).toContainText('2 événement(s) importé(s).');
+
     // Details of a waiting event say so.
     await tile(uids.edit).click();
     await expect(page.getByTestId('event-details')).toContainText('en attente d’envoi au serveur');
@@ -193,6 +204,11 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     await cEditor.getByTestId('save-contact').click();
     await expect(cEditor).toBeHidden();
     await expect(row).toContainText(contact.phoneEdited);
+
+    // « Importer… » an older Outlook export in Windows-1252: the accents are right, shown at once.
+    await page.getByTestId('import-file').setInputFiles({ name: 'carnet.vcf', mimeType: 'text/vcard', buffer: fixture('vcf/windows-1252.vcf') });
+    await expect(page.getByRole('status').filter({ hasText: 'contact(s) importé(s)' })).toContainText('2 contact(s) importé(s).');
+    await expect(page.getByTestId('contact').filter({ hasText: 'Cécile Dubœuf' })).toHaveCount(1);
     await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-hors-ligne-contacts.png') });
   } finally {
     await startServer(s, 'radicale');
@@ -203,7 +219,7 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   await page.getByRole('button', { name: 'Synchroniser' }).click();
   await expect
     .poll(async () => serverEvents(stamp), { timeout: 60_000 })
-    .toEqual({ [uids.edit]: titles.edited, [uids.conflict]: titles.conflictServer, [createdUid]: titles.created });
+    .toEqual({ [uids.edit]: titles.edited, [uids.conflict]: titles.conflictServer, [createdUid]: titles.created, [`utf16-1-${stamp}`]: 'Réunion « bilan » à Périgueux', [`utf16-2-${stamp}`]: expect.any(String) });
   await expect(tile(uids.edit)).not.toHaveClass(/is-pending/, { timeout: 30_000 });
   await expect(tile(createdUid)).not.toHaveClass(/is-pending/);
 
@@ -216,7 +232,15 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
 
   await page.getByRole('button', { name: 'Contacts' }).click();
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await expect.poll(async () => serverCards(stamp), { timeout: 60_000 }).toEqual([`${contact.name} | ${contact.phoneEdited}`]);
+  await expect
+    .poll(
+      async () => {
+        const cards = await serverCards(stamp);
+        return [cards.length, cards.includes(`${contact.name} | ${contact.phoneEdited}`), cards.some((c) => c.startsWith('Cécile Dubœuf | 05 65 '))];
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual([3, true, true]);
   await expect(page.getByTestId('contact-conflict')).toHaveCount(0);
 
   // « Réappliquer ma modification »: the user's version reaches the server on top of the other one.

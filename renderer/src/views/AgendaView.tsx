@@ -11,6 +11,7 @@ import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
+import { importText } from '../lib/import-text';
 import { addDays, dayMonth, longDay, monthTitle, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
 import { EventDetailsDialog, EventEditor, type EditorTarget } from './agenda/EventDialogs';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
@@ -279,7 +280,7 @@ export function ImportButton({ onDone, onError }: { onDone(message: string): voi
     if (!file) return;
     setBusy(true);
     try {
-      const result = await client.call('dav.import', { content: await file.text(), name: file.name });
+      const result = await client.call('dav.import', { content: importText(new Uint8Array(await file.arrayBuffer())), name: file.name });
       onDone(result.message);
     } catch (err) {
       onError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
