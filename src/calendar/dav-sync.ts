@@ -61,6 +61,9 @@ const propfind = (ns: string, props: string) =>
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** Per open store: account|kind|url|user → the home set found by discovery. */
+const knownHomes = new WeakMap<object, Map<string, string>>();
+
 export interface DavSyncResult {
   collections: number;
   fetched: number;
@@ -102,18 +105,32 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
   const repo = new DavRepository(ctx.db);
   const client = new DavClient(base, { username: account.settings.username || account.email, password, pinnedCertificates: account.pinnedCertificates });
   try {
-    const startPath = decodeHref(client.resolve(base).pathname);
-    const home = await discoverHome(client, spec, startPath);
-    // The user's waiting writes first (the server answered discovery), so the sync sees the server as the user left it.
+    const list = (home: string) => client.multistatus('PROPFIND', home, propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'), '1', 'list-collections');
+    // The home found by discovery is remembered while the core stays open; a home that no longer answers, or no
+    // longer holds a collection of this kind, is discovered again.
+    const homes = knownHomes.get(ctx.db) ?? new Map<string, string>();
+    knownHomes.set(ctx.db, homes);
+    const homeKey = `${account.id}|${kind}|${base}|${account.settings.username || account.email}`;
+    let collections: DavEntry[] | null = null;
+    const remembered = homes.get(homeKey);
+    if (remembered) {
+      try {
+        collections = (await list(remembered)).filter((e) => isCollectionOf(e, spec.resourcetype));
+      } catch (err) {
+        if (!(err instanceof OstalError && err.code === 'server_error')) throw err;
+      }
+      if (!collections?.length) {
+        homes.delete(homeKey);
+        collections = null;
+      }
+    }
+    if (!collections) {
+      const home = await discoverHome(client, spec, decodeHref(client.resolve(base).pathname));
+      collections = (await list(home)).filter((e) => isCollectionOf(e, spec.resourcetype));
+      homes.set(homeKey, home);
+    }
+    // The user's waiting writes first (the server answered), so the sync sees the server as the user left it.
     await replayDavWrites(ctx, client, account.id, kind);
-    const listing = await client.multistatus(
-      'PROPFIND',
-      home,
-      propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'),
-      '1',
-      'list-collections',
-    );
-    const collections = listing.filter((e) => isCollectionOf(e, spec.resourcetype));
     // getctag asked of this kind's collections only (Depth 0 each, two at a time): in a home shared by calendars
     // and address books, asking it in the listing made the server compute it for the other kind's too.
     const ctags = await Promise.all(
