@@ -90,7 +90,8 @@ export async function seedRadicale(info: ServersInfo, user: TestUser, events: Re
     agent.destroy();
   }
   if (!fromCache) {
-    fs.rmSync(cached, { recursive: true, force: true });
+    // One data set kept (85 Mo for the default sizes): the copy of another size or version goes.
+    fs.rmSync(path.dirname(cached), { recursive: true, force: true });
     fs.cpSync(storage, path.join(cached, 'data'), { recursive: true });
     fs.writeFileSync(path.join(cached, '.complet'), '');
   }
