@@ -5,6 +5,8 @@
  * `sync --only calendar` + `sync --only contacts` in a fresh profile — initial sync and no-change rerun, each
  * timed as commands, process start-up included — and the same engine with its core kept open (dav-ostal.ts).
  * Counts are checked: what Ostal stored (`calendar list`, `contacts list`) and vdirsyncer's files equal the seed.
+ * Also shown: Radicale's own time to compute the two getctag, the floor of any unchanged resync on this server.
+ * First run about 2 min 40 s (Radicale caches 7 000 items), later ones about 1 min 15 s (.cache/bench-dav).
  * OSTAL_BENCH_CPU_PROF=<dir> writes a CPU profile of each Ostal process.
  */
 import { spawn, spawnSync } from 'node:child_process';
