@@ -7,12 +7,10 @@
  * suivants » ends the new series. Screenshots and axe-core. agent3's calendar (unique titles).
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import ICAL from 'ical.js';
+import { addDays, axeProblems, calendarPath, calendarResources, deleteCalendarResources, frDate, parisToday, putEvent, weekday } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -24,54 +22,12 @@ test.afterEach(async () => {
 const stamp = `e2erec${Date.now().toString(36)}`;
 const USER = 2;
 
-/** A request sent directly to Radicale as agent3 (not through Ostal). */
-function radicale(method: string, urlPath: string, body = '', contentType = 'application/xml'): Promise<string> {
-  const s = servers();
-  const user = s.users[USER]!;
-  const buf = Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: s.radicale.port,
-        method,
-        path: urlPath,
-        ca: fs.readFileSync(s.caCertPath, 'utf8'),
-        auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf.length), Depth: '1', ...(body ? { 'Content-Type': contentType } : {}) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
-
-const calendarPath = () => `/${encodeURIComponent(servers().users[USER]!.username)}/agenda/`;
-const QUERY = '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
-
-/** Resources of agent3's « agenda » whose text contains `needle`, by a calendar-query REPORT: href and text. */
-async function radicaleResources(needle: string): Promise<{ href: string; raw: string }[]> {
-  const listing = await radicale('REPORT', calendarPath(), QUERY);
-  const out: { href: string; raw: string }[] = [];
-  for (const m of listing.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)) {
-    const href = /<(?:\w+:)?href>([^<]+)</.exec(m[1]!)?.[1] ?? '';
-    const data = /<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/.exec(m[1]!)?.[1];
-    if (!data) continue;
-    const raw = data.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&amp;/g, '&');
-    if (raw.replace(/\r?\n[ \t]/g, '').includes(needle)) out.push({ href, raw });
-  }
-  return out;
-}
+const agent3 = () => servers().users[USER]!;
 
 /** The series Radicale holds for a title: per resource, the master's DTSTART (Paris wall clock), RRULE and UID. */
 async function serverSeries(title: string): Promise<{ uid: string; dtstart: string; tzid: string | null; rrule: string; relatedTo: string | null }[]> {
   const out = [];
-  for (const { raw } of await radicaleResources(title)) {
+  for (const { raw } of await calendarResources(agent3(), title)) {
     const master = new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'))!;
     out.push({
       uid: String(master.getFirstPropertyValue('uid')),
@@ -84,33 +40,12 @@ async function serverSeries(title: string): Promise<{ uid: string; dtstart: stri
   return out.sort((a, b) => a.dtstart.localeCompare(b.dtstart));
 }
 
-async function radicaleCleanup(needle: string): Promise<void> {
-  for (const { href } of await radicaleResources(needle)) await radicale('DELETE', href);
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-function parisToday(): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-function addDays(key: string, n: number): string {
-  const d = new Date(`${key}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
-const weekday = (key: string) => (new Date(`${key}T12:00:00Z`).getUTCDay() + 6) % 7;
 /** UTC form of a Paris wall-clock time, as in an UNTIL: '20261214T085959Z' for one second before 10:00 on 14 December. */
 function untilBefore(key: string, time: string): string {
   const guess = Date.parse(`${key}T${time}:00Z`);
   const paris = new Date(guess).toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).replace(' ', 'T');
   const offset = Date.parse(`${paris}Z`) - guess;
   return new Date(guess - offset - 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-async function axeProblems(page: Page): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
 
 async function pressOnGrid(page: Page, key: string): Promise<void> {
@@ -126,7 +61,7 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
   for (const [n, day] of [today, addDays(today, 1)].entries()) {
     const uid = `${stamp}-jour${n}`;
     const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${day.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(day, 1).replaceAll('-', '')}`, `SUMMARY:Permanence ${n ? 'demain' : 'du jour'} ${stamp}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-    await radicale('PUT', `${calendarPath()}${uid}.ics`, ics, 'text/calendar; charset=utf-8');
+    expect(await putEvent(agent3(), `${calendarPath(agent3())}${uid}.ics`, ics)).toBe(201);
   }
   addAccountByCli(profileDir, s.users[USER]!);
   const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
@@ -144,9 +79,9 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     await page.getByTestId('new-event').click();
     const editor = page.getByTestId('event-editor');
     await editor.getByLabel('Titre').fill(title);
-    await editor.getByLabel('Date de début').fill(fr(monday));
+    await editor.getByLabel('Date de début').fill(frDate(monday));
     await editor.getByLabel('Heure de début').fill('10:00');
-    await editor.getByLabel('Date de fin').fill(fr(monday));
+    await editor.getByLabel('Date de fin').fill(frDate(monday));
     await editor.getByLabel('Heure de fin').fill('11:00');
     // The choices follow the start date: the weekday, its rank in the month, the working days.
     const repeat = editor.getByLabel('Répétition');
@@ -243,6 +178,6 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     await expect(items).toHaveCount(2);
     await expect.poll(async () => (await serverSeries(title)).map((x) => x.uid), { timeout: 30_000 }).toEqual([oldUid]);
   } finally {
-    await radicaleCleanup(stamp);
+    await deleteCalendarResources(agent3(), stamp);
   }
 });

@@ -7,12 +7,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import ICAL from 'ical.js';
+import { addDays, axeProblems, calendarByUid, calendarPath, deleteCalendarResources, frDate, parisToday, putEvent, weekday } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -24,87 +23,11 @@ test.afterEach(async () => {
 const stamp = `e2e${Date.now().toString(36)}`;
 const VISIO = 'https://visio.ostal.test';
 
-/** PUT a calendar resource directly on Radicale (agent5), as another client would. */
-function radicalePut(urlPath: string, body: string): Promise<number> {
-  const s = servers();
-  const user = s.users[4]!;
-  const buf = Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: 'localhost', port: s.radicale.port, method: 'PUT', path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user.username}:${user.password}`, headers: { 'Content-Length': String(buf.length), 'Content-Type': 'text/calendar; charset=utf-8' } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
-
-/** Delete from Radicale every resource of agent5's « agenda » whose UID or title contains `needle` (cleanup). */
-async function radicaleCleanup(needle: string): Promise<void> {
-  const s = servers();
-  const user = s.users[4]!;
-  const ca = fs.readFileSync(s.caCertPath, 'utf8');
-  const request = (method: string, urlPath: string, body?: string) =>
-    new Promise<string>((resolve, reject) => {
-      const buf = Buffer.from(body ?? '', 'utf8');
-      const req = https.request(
-        { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca, auth: `${user.username}:${user.password}`, headers: { 'Content-Length': String(buf.length), Depth: '1', ...(body ? { 'Content-Type': 'application/xml' } : {}) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        },
-      );
-      req.on('error', reject);
-      req.end(buf);
-    });
-  const listing = await request('REPORT', `/${encodeURIComponent(user.username)}/agenda/`, '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>');
-  for (const m of listing.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)) {
-    const href = /<(?:\w+:)?href>([^<]+)</.exec(m[1]!)?.[1];
-    if (href && m[1]!.includes(needle)) await request('DELETE', href);
-  }
-}
-
-/** Every resource of agent5's « agenda » holding this UID, by a calendar-query REPORT sent to Radicale. */
-function radicaleReport(uid: string): Promise<string[]> {
-  const s = servers();
-  const user = s.users[4]!;
-  const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="UID"><C:text-match collation="i;octet">${uid}</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
-  const buf = Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: s.radicale.port,
-        method: 'REPORT',
-        path: `/${encodeURIComponent(user.username)}/agenda/`,
-        ca: fs.readFileSync(s.caCertPath, 'utf8'),
-        auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf.length), 'Content-Type': 'application/xml', Depth: '1' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const out = [...text.matchAll(/<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/g)].map((m) =>
-            m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&amp;/g, '&'),
-          );
-          resolve(out);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
+const agent5 = () => servers().users[4]!;
 
 /** What Radicale holds for the event: the master's RRULE and EXDATEs, and each override's RECURRENCE-ID → DTSTART. */
 async function serverShape(uid: string): Promise<{ rrule: string; exdates: string[]; overrides: Record<string, string>; summary: string; conference: string | null } | null> {
-  const [raw] = await radicaleReport(uid);
+  const [raw] = await calendarByUid(agent5(), uid);
   if (!raw) return null;
   const vevents = new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent');
   const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
@@ -117,25 +40,6 @@ async function serverShape(uid: string): Promise<{ rrule: string; exdates: strin
     summary: String(master.getFirstPropertyValue('summary')),
     conference: (master.getFirstPropertyValue('conference') as string | null) ?? null,
   };
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-function parisToday(): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-function addDays(key: string, n: number): string {
-  const d = new Date(`${key}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
-const weekday = (key: string) => (new Date(`${key}T12:00:00Z`).getUTCDay() + 6) % 7;
-
-/** Serious or critical axe-core violations of the page (WCAG 2.1 AA). */
-async function axeProblems(page: Page): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
 }
 
 async function pressOnGrid(page: Page, key: string): Promise<void> {
@@ -164,9 +68,9 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   const editor = page.getByTestId('event-editor');
   await expect(editor).toBeVisible();
   await editor.getByLabel('Titre').fill(title);
-  await editor.getByLabel('Date de début').fill(fr(monday));
+  await editor.getByLabel('Date de début').fill(frDate(monday));
   await editor.getByLabel('Heure de début').fill('10:00');
-  await editor.getByLabel('Date de fin').fill(fr(monday));
+  await editor.getByLabel('Date de fin').fill(frDate(monday));
   await editor.getByLabel('Heure de fin').fill('11:00');
   await editor.getByLabel('Lieu').fill('Salle des mariages');
   const participants = editor.getByLabel('Participants', { exact: true });
@@ -214,9 +118,9 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await details.getByTestId('edit-event').click();
   await expect(editor.getByLabel('Cet événement', { exact: true })).toBeChecked();
   const tuesday = addDays(monday, 8);
-  await editor.getByLabel('Date de début').fill(fr(tuesday));
+  await editor.getByLabel('Date de début').fill(frDate(tuesday));
   await editor.getByLabel('Heure de début').fill('14:00');
-  await editor.getByLabel('Date de fin').fill(fr(tuesday));
+  await editor.getByLabel('Date de fin').fill(frDate(tuesday));
   await editor.getByLabel('Heure de fin').fill('15:00');
   await editor.getByTestId('save-event').click();
   await expect(editor).toBeHidden();
@@ -263,7 +167,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await expect(page.getByTestId('visio-prejoin')).toBeVisible();
   await page.getByRole('button', { name: 'Retour' }).click();
   await expect(page.getByTestId('visio-link')).toHaveValue(link);
-  await radicaleCleanup(stamp);
+  await deleteCalendarResources(agent5(), stamp);
 });
 
 test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({ page }) => {
@@ -282,7 +186,7 @@ test('agenda : un événement créé directement sur le serveur apparaît après
   const today = parisToday();
   const serverUid = `serveur-${stamp}`;
   const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${serverUid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${today.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(today, 1).replaceAll('-', '')}`, `SUMMARY:${serverTitle}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-  await radicalePut(`/${encodeURIComponent(s.users[4]!.username)}/agenda/${serverUid}.ics`, ics);
+  expect(await putEvent(agent5(), `${calendarPath(agent5())}${serverUid}.ics`, ics)).toBe(201);
   await expect(page.getByTestId('agenda-event').filter({ hasText: serverTitle })).toHaveCount(0);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
   await expect(page.getByTestId('agenda-event').filter({ hasText: serverTitle })).toBeVisible({ timeout: 30_000 });
@@ -323,5 +227,5 @@ test('agenda : un événement créé directement sur le serveur apparaît après
   await page.getByTestId('agenda-event').filter({ hasText: title }).first().click();
   await page.getByTestId('event-details').getByTestId('delete-event').click();
   await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
-  await radicaleCleanup(stamp);
+  await deleteCalendarResources(agent5(), stamp);
 });

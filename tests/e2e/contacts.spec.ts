@@ -4,10 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
+import { addressBookCards, axeProblems } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -16,35 +15,8 @@ test.afterEach(async () => {
   ostal = undefined;
 });
 
-function radicale(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const s = servers();
-  const user = s.users[4]!;
-  const buf = body === undefined ? undefined : Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user.username}:${user.password}`, headers: { 'Content-Length': String(buf?.length ?? 0), ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
-
-/** The vCards of agent5's address book whose text contains `needle`. */
-async function serverCards(needle: string): Promise<string[]> {
-  const book = `/${encodeURIComponent(servers().users[4]!.username)}/contacts/`;
-  const list = await radicale('PROPFIND', book, '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
-  const out: string[] = [];
-  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) {
-    const got = await radicale('GET', m[1]!);
-    if (got.body.includes(needle)) out.push(got.body);
-  }
-  return out;
-}
+const agent5 = () => servers().users[4]!;
+const serverCards = (needle: string) => addressBookCards(agent5(), needle);
 
 test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive sur Radicale ; modifié puis supprimé', async ({ page }) => {
   const s = servers();
@@ -73,8 +45,7 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
   expect((await serverCards(stamp))[0]).toContain('Mairie de Saint-Jean');
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-liste.png') });
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(await axeProblems(page), 'axe-core, contacts').toEqual([]);
 
   await row.getByRole('button', { name: `Modifier ${name}` }).click();
   await editor.getByLabel('Téléphones').fill('04 67 11 22 33');

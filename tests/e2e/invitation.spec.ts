@@ -10,13 +10,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
 import ICAL from 'ical.js';
 import { ImapFlow } from 'imapflow';
+import { addDays, axeProblems, calendarByUid, frDate, parisToday, type TestUser } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { ENGLISH_WORDS } from './english-words.js';
 
@@ -28,45 +27,11 @@ test.afterEach(async () => {
   for (const o of running.splice(0)) await o.stop();
 });
 
-type User = ReturnType<typeof servers>['users'][number];
-
-/** Events of the user's « agenda » on Radicale holding this UID, by a calendar-query REPORT. */
-function radicaleReport(user: User, uid: string): Promise<string[]> {
-  const s = servers();
-  const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="UID"><C:text-match collation="i;octet">${uid}</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
-  const buf = Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: s.radicale.port,
-        method: 'REPORT',
-        path: `/${encodeURIComponent(user.username)}/agenda/`,
-        ca: fs.readFileSync(s.caCertPath, 'utf8'),
-        auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf.length), 'Content-Type': 'application/xml', Depth: '1' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve(
-            [...text.matchAll(/<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/g)].map((m) =>
-              m[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&amp;/g, '&'),
-            ),
-          );
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
+type User = TestUser;
 
 /** PARTSTAT of `attendee` in the organiser's event on Radicale (null when the event or the line is missing). */
 async function serverPartstat(user: User, uid: string, attendee: string): Promise<string | null> {
-  const [raw] = await radicaleReport(user, uid);
+  const [raw] = await calendarByUid(user, uid);
   if (!raw) return null;
   const vevent = new ICAL.Component(ICAL.parse(raw) as unknown[]).getFirstSubcomponent('vevent');
   const line = vevent?.getAllProperties('attendee').find((p) => String(p.getFirstValue()).toLowerCase() === `mailto:${attendee}`);
@@ -88,25 +53,11 @@ async function deleteMessages(user: User): Promise<void> {
   }
 }
 
-/** Serious or critical axe-core violations of the page (WCAG 2.1 AA). */
-async function axeProblems(page: Page): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
-}
-
 /** English words of the glossary's forbidden list visible in `text`. */
 function englishIn(text: string): string[] {
   return ENGLISH_WORDS.filter((w) => new RegExp(`\\b${w}\\b`, 'i').test(text));
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-function parisDay(offsetDays: number): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
-  const d = new Date(`${p.year}-${p.month}-${p.day}T12:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + offsetDays);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-}
-const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
 const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${key}T12:00:00Z`));
 
 /** A profile for `user` (account by the CLI, mail and calendar synced) and its browser-mode Ostal in a page of its own. */
@@ -155,7 +106,7 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
   const guest = s.users[1]!; // agent2
   const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-invitation-policy-')), 'policies.json');
   fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: VISIO, locked: true } } }));
-  const day = parisDay(7);
+  const day = addDays(parisToday(), 7);
   const title = `Commission des travaux ${stamp}`;
 
   try {
@@ -170,9 +121,9 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
       await expect(editor).toBeVisible({ timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
     await editor.getByLabel('Titre').fill(title);
-    await editor.getByLabel('Date de début').fill(fr(day));
+    await editor.getByLabel('Date de début').fill(frDate(day));
     await editor.getByLabel('Heure de début').fill('14:30');
-    await editor.getByLabel('Date de fin').fill(fr(day));
+    await editor.getByLabel('Date de fin').fill(frDate(day));
     await editor.getByLabel('Heure de fin').fill('16:00');
     await editor.getByLabel('Lieu').fill('Salle du conseil municipal');
     const participants = editor.getByLabel('Participants', { exact: true });
@@ -247,7 +198,7 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     await orgTile.first().click();
     await details.getByTestId('delete-event').click();
     await expect(org.page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
-    await expect.poll(async () => (await radicaleReport(organiser, uid)).length, { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await calendarByUid(organiser, uid)).length, { timeout: 30_000 }).toBe(0);
     await openMail(gst.page, `Annulé\u00a0: ${title}`);
     const cancelCard = gst.page.getByTestId('invitation-card');
     await expect(cancelCard).toHaveAttribute('data-state', 'cancelled');
@@ -256,7 +207,7 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     await gst.page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-invitation-annulee.png') });
     await cancelCard.getByRole('button', { name: 'Retirer de mon agenda' }).click();
     await expect(cancelCard.getByTestId('invitation-status')).toHaveText('Elle ne figure pas dans votre agenda.');
-    await expect.poll(async () => (await radicaleReport(guest, uid)).length, { timeout: 30_000 }).toBe(0);
+    await expect.poll(async () => (await calendarByUid(guest, uid)).length, { timeout: 30_000 }).toBe(0);
     expect(await axeProblems(gst.page), 'axe-core, annulation').toEqual([]);
   } finally {
     await deleteMessages(guest);
