@@ -7,7 +7,17 @@
  * The renderer adds a second wall: the result is shown in `<iframe sandbox>` whose document has a
  * strict CSP of its own, so a construct that slipped through here still could not run or load.
  */
-import sanitizeHtml from 'sanitize-html';
+import { createRequire } from 'node:module';
+import type sanitizeHtmlModule from 'sanitize-html';
+
+// sanitize-html (and postcss, htmlparser2… under it, ~60 ms to load) is loaded the first time a mail body is shown,
+// not at every start of the core: CLI commands that never show a mail (files sync, status…) start faster.
+const requireCjs = createRequire(import.meta.url);
+let sanitizeHtmlLoaded: typeof sanitizeHtmlModule | null = null;
+function sanitizeHtml(...args: Parameters<typeof sanitizeHtmlModule>): string {
+  sanitizeHtmlLoaded ??= requireCjs('sanitize-html') as typeof sanitizeHtmlModule;
+  return sanitizeHtmlLoaded(...args);
+}
 
 export interface SanitizeOptions {
   /** Keep remote images and backgrounds (the user chose « Afficher les images »). */
@@ -106,7 +116,7 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
     enforceHtmlBoundary: false,
     transformTags: {
       a: (tagName, attribs) => {
-        const out: sanitizeHtml.Attributes = {};
+        const out: sanitizeHtmlModule.Attributes = {};
         for (const [k, v] of Object.entries(attribs)) if (k !== 'target' && k !== 'rel') out[k] = v;
         // Only absolute web and mail addresses: a relative one has no meaning in a message.
         if (out.href !== undefined && !/^\s*(?:https?:\/\/|mailto:)/i.test(out.href)) delete out.href;
@@ -120,7 +130,7 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
         return { tagName, attribs: out };
       },
       img: (tagName, attribs) => {
-        const out: sanitizeHtml.Attributes = { ...attribs };
+        const out: sanitizeHtmlModule.Attributes = { ...attribs };
         const src = (attribs.src ?? '').trim();
         if (/^cid:/i.test(src)) {
           const data = inline.get(decodeURIComponent(src.slice(4)).replace(/^<|>$/g, ''));
@@ -142,7 +152,7 @@ export function sanitizeMailHtml(html: string, options: SanitizeOptions): Saniti
       },
       '*': (tagName, attribs) => {
         if (!allowedTags.has(tagName)) return { tagName, attribs };
-        const out: sanitizeHtml.Attributes = { ...attribs };
+        const out: sanitizeHtmlModule.Attributes = { ...attribs };
         if (attribs.background !== undefined) {
           if (REMOTE_URL.test(attribs.background)) hasRemoteContent = true;
           if (!allowRemote || !/^\s*https?:\/\//i.test(attribs.background)) delete out.background;
