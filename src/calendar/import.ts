@@ -127,10 +127,12 @@ const RULE_PARTS: Record<string, [number, number, boolean]> = {
   BYSETPOS: [1, 366, true],
 };
 
-/** A recurrence rule any server accepts: a frequency, a positive count, parts within their ranges. */
+/** A recurrence rule any server accepts: a frequency (hourly at most), a positive count, parts within their ranges. */
 function checkRule(rule: unknown): void {
   if (!(rule instanceof ICAL.Recur)) throw new Error('invalid rule');
   if (!rule.freq) throw new Error('invalid rule: no FREQ');
+  // Every second or minute: no agenda means that, and each display would walk thousands of occurrences.
+  if (rule.freq === 'SECONDLY' || rule.freq === 'MINUTELY') throw new Error(`invalid rule: FREQ=${rule.freq}`);
   if (rule.count !== null && rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) throw new Error('invalid rule: COUNT');
   for (const [part, values] of Object.entries(rule.parts ?? {})) {
     for (const v of values as unknown[]) {

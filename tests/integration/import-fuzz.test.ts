@@ -66,6 +66,8 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
     for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
   });
   afterAll(async () => {
+    // Whatever this run sent to Radicale (the journal's PUTs) is deleted, even when a test failed.
+    if (core) await cleanServer(core, '');
     await core?.close();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
@@ -188,8 +190,7 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
   });
 
   it('10 000 events and 2000 cards in one file each: all imported, in reasonable time', { timeout: 300_000 }, async () => {
-    // Clean the server of the small files' items first, then keep the bulk away from it (the journal keeps them).
-    await cleanServer(core, stamp);
+    // Keep the bulk away from the server (the journal keeps it): the account points to a closed port.
     core.ctx.db.prepare("UPDATE accounts SET settings = json_set(settings, '$.caldav', ?, '$.carddav', ?) WHERE id = ?").run('https://localhost:9/', 'https://localhost:9/', accountId);
     for (const file of BULK) {
       const entry = manifest.find((e) => e.file === file)!;
@@ -203,6 +204,13 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
       const repo = new DavRepository(core.ctx.db);
       for (const u of entry.intact) expect(repo.objectByUid(entry.kind, uidOf(u)), u).toBeTruthy();
     }
+    // The agenda stays usable: a week of that calendar is listed in well under a second on a desktop
+    // (each event carries Outlook's own zone, expanded from 1601: it took two minutes when hydrated per event).
+    const started = Date.now();
+    const week = (await core.handle('calendar.list', { from: '2027-03-01', to: '2027-03-08' })).filter((e) => e.uid.startsWith('masse-'));
+    const took = Date.now() - started;
+    expect(week.length).toBeGreaterThan(100);
+    expect(took, `calendar.list: ${took} ms`).toBeLessThan(10_000);
   });
 });
 
@@ -221,7 +229,7 @@ function radicaleRequest(method: string, href: string): Promise<{ status: number
 const radicaleGet = (href: string) => radicaleRequest('GET', href);
 const radicaleDelete = (href: string) => radicaleRequest('DELETE', href);
 
-/** Hrefs written by the imports of a profile (the journal's PUTs) whose text holds `needle`. */
+/** Hrefs written to the server by the imports of a profile (the journal's PUTs done) whose text holds `needle`. */
 async function importedHrefs(profileDir: string, needle: string): Promise<string[]> {
   const core = await Core.open({ profileDir, mode: 'cli', logger: silentLogger, policyPath: path.join(profileDir, 'no-policy.json') });
   try {
@@ -232,7 +240,7 @@ async function importedHrefs(profileDir: string, needle: string): Promise<string
 }
 
 function hrefsOf(core: Core, needle: string): string[] {
-  const rows = core.ctx.db.prepare("SELECT DISTINCT json_extract(payload, '$.href') AS href, json_extract(payload, '$.raw') AS raw FROM operations WHERE kind LIKE 'dav.%'").all() as { href: string; raw: string | null }[];
+  const rows = core.ctx.db.prepare("SELECT DISTINCT json_extract(payload, '$.href') AS href, json_extract(payload, '$.raw') AS raw FROM operations WHERE kind LIKE 'dav.%' AND state = 'done'").all() as { href: string; raw: string | null }[];
   return rows.filter((r) => r.raw?.includes(needle) || r.href.includes(needle)).map((r) => r.href);
 }
 
