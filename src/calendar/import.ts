@@ -16,6 +16,8 @@ import { expandCalendarObject, parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind } from './repository.js';
 
 const MAX_BYTES = 20 * 1024 * 1024;
+/** Refused items named in the message (the others are counted). */
+const MAX_NAMED = 10;
 
 /** Line endings made CRLF (bare CR of old Mac exports, bare LF), then folded lines joined. */
 const unfold = (text: string) => text.replace(/\r\n|\r|\n/g, '\r\n').replace(/\r\n[ \t]/g, '');
@@ -441,7 +443,10 @@ export function importFile(ctx: CoreContext, params: { content: string; name?: s
       ? [imported === 0 ? t('dav.import.eventsNone') : t('dav.import.eventsImported', { count: imported })]
       : [imported === 0 ? t('dav.import.contactsNone') : t('dav.import.contactsImported', { count: imported })];
   if (replaced) parts.push(t('dav.import.replaced', { count: replaced }));
-  if (refused.length) parts.push(t('dav.import.refusedSummary', { count: refused.length, list: refused.map((r) => `«\u00a0${r.item}\u00a0» (${r.reason})`).join(', ') }));
+  // The message names the first refused items; all of them are in `refused`.
+  const named = refused.slice(0, MAX_NAMED).map((r) => `«\u00a0${r.item}\u00a0» (${r.reason})`).join(', ');
+  if (refused.length > MAX_NAMED) parts.push(t('dav.import.refusedSummaryMore', { count: refused.length, list: named, more: refused.length - MAX_NAMED }));
+  else if (refused.length) parts.push(t('dav.import.refusedSummary', { count: refused.length, list: named }));
   ctx.log.info('import done', { kind, imported, replaced, refused: refused.length });
   return { kind: kind === 'calendar' ? 'calendar' : 'addressbook', accountId: target.accountId, imported, replaced, refused, message: parts.join(' ') };
 }

@@ -114,6 +114,9 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
       }
       if (entry.refusals && result.refused.length === 0) problems.push(`${entry.file}: nothing refused`);
       if (RAW.test(result.message) || !/import|Aucun/.test(result.message)) problems.push(`${entry.file}: message ${result.message.slice(0, 200)}`);
+      // However many are refused, the message stays readable: ten named, the others counted.
+      if (result.message.length > 3000) problems.push(`${entry.file}: message of ${result.message.length} characters`);
+      if (result.refused.length > 10 && !result.message.includes(`et ${result.refused.length - 10} autre(s).`)) problems.push(`${entry.file}: message does not count the other refusals`);
       for (const u of entry.intact) if (!repo.objectByUid(entry.kind, uidOf(u))) problems.push(`${entry.file}: intact ${u} not imported`);
       if (result.imported < entry.intact.length) problems.push(`${entry.file}: ${result.imported} imported < ${entry.intact.length} intact`);
       if (entry.exactTitle) {
