@@ -3,41 +3,18 @@
  * would, never through Ostal) to check and clean what the server holds, Paris calendar dates as the views show
  * them, and the axe-core check.
  */
-import fs from 'node:fs';
-import https from 'node:https';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import { radicaleRequest, type DavReply } from '../servers/http.js';
 import { servers } from './ostal.js';
 
 export type TestUser = ReturnType<typeof servers>['users'][number];
 
-export interface DavAnswer {
-  status: number;
-  body: string;
-  etag: string | null;
-}
+export type DavAnswer = DavReply;
 
-/** A request to Radicale as `user`. PROPFIND and REPORT ask Depth 1 unless told; a body is XML unless told. */
+/** A request to Radicale as `user` (see radicaleRequest: Depth 1 for PROPFIND/REPORT, body type guessed). */
 export function radicale(user: TestUser, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<DavAnswer> {
-  const s = servers();
-  const buf = Buffer.from(body ?? '', 'utf8');
-  const defaults: Record<string, string> = {
-    'Content-Length': String(buf.length),
-    ...(body ? { 'Content-Type': 'application/xml' } : {}),
-    ...(method === 'PROPFIND' || method === 'REPORT' ? { Depth: '1' } : {}),
-  };
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user.username}:${user.password}`, headers: { ...defaults, ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), etag: (res.headers.etag as string | undefined) ?? null }));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
+  return radicaleRequest(servers(), user, method, urlPath, body, headers);
 }
 
 export const calendarPath = (user: TestUser): string => `/${encodeURIComponent(user.username)}/agenda/`;
@@ -45,7 +22,7 @@ export const bookPath = (user: TestUser): string => `/${encodeURIComponent(user.
 
 /** PUT an iCalendar resource, as another client would; the HTTP status. */
 export async function putEvent(user: TestUser, urlPath: string, ics: string): Promise<number> {
-  return (await radicale(user, 'PUT', urlPath, ics, { 'Content-Type': 'text/calendar; charset=utf-8' })).status;
+  return (await radicale(user, 'PUT', urlPath, ics)).status;
 }
 
 const unxml = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&quot;/g, '"').replace(/&amp;/g, '&');

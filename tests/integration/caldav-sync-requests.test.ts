@@ -5,43 +5,17 @@
  * (403 valid-sync-token) falls back to a full sync instead of failing. agent4's calendar is changed.
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core.js';
+import { describe, expect, it } from 'vitest';
 import { davRequestStats } from '../../src/calendar/dav-client.js';
-import { silentLogger } from '../../src/log.js';
 import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
-import { httpsRequest } from '../servers/http.js';
-import { caCert, getServers, testUser } from '../servers/testing.js';
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
-async function coreWithAccount(n: 1 | 4): Promise<{ core: Core; accountId: string }> {
-  const s = getServers();
-  const user = testUser(n);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-caldav-req-'));
-  dirs.push(dir);
-  const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
-  const dav = `https://localhost:${s.radicale.port}/`;
-  const summary = await core.handle('accounts.add', {
-    email: user.email,
-    password: user.password,
-    name: user.name,
-    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
-  });
-  return { core, accountId: summary.id };
-}
+import { testUser } from '../servers/testing.js';
+import { davCore, radicale } from './dav-fixture.js';
 
 const delta = (before: Record<string, number>, kind: string) => (davRequestStats.byKind[kind] ?? 0) - (before[kind] ?? 0);
 
 describe('CalDAV/CardDAV sync requests', () => {
   it('first sync: one sync-collection with the data per collection; unchanged resync: only the getctag', async () => {
-    const { core, accountId } = await coreWithAccount(1);
+    const { core, accountId } = await davCore(testUser(1));
     try {
       let before = { ...davRequestStats.byKind };
       for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]?.ok).toBe(true);
@@ -63,18 +37,15 @@ describe('CalDAV/CardDAV sync requests', () => {
   });
 
   it('a sync-token the server refuses: full sync from an empty token, the new event arrives', async () => {
-    const { core, accountId } = await coreWithAccount(4);
-    const s = getServers();
     const user = testUser(4);
+    const { core, accountId } = await davCore(user);
     const uid = `ostal-test-${crypto.randomUUID()}`;
     const href = `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.calendar}/${uid}.ics`;
-    const radicale = (method: string, body?: string) =>
-      httpsRequest({ port: s.radicale.port, method, path: href, ca: caCert(), body, headers: body ? { 'Content-Type': 'text/calendar; charset=utf-8' } : {}, auth: { user: user.username, password: user.password } });
     try {
       expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]?.ok).toBe(true);
       core.ctx.db.prepare("UPDATE dav_collections SET sync_token = 'http://radicale.org/ns/sync/jeton-inconnu' WHERE account_id = ?").run(accountId);
       const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ostal//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20260710T080000Z', 'DTEND:20260710T090000Z', 'SUMMARY:Jeton refusé, synchronisation complète', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-      expect((await radicale('PUT', ics)).status).toBe(201);
+      expect((await radicale(user, 'PUT', href, ics)).status).toBe(201);
       const before = { ...davRequestStats.byKind };
       const report = await core.handle('sync.run', { accountId, only: 'calendar' });
       expect(report.accounts[0]?.ok).toBe(true);
@@ -85,7 +56,7 @@ describe('CalDAV/CardDAV sync requests', () => {
       const stored = core.ctx.db.prepare('SELECT sync_token FROM dav_collections WHERE account_id = ? AND kind = ?').get(accountId, 'calendar') as { sync_token: string };
       expect(stored.sync_token).toMatch(/^http:\/\/radicale\.org\/ns\/sync\/[0-9a-f]+$/);
     } finally {
-      await radicale('DELETE');
+      await radicale(user, 'DELETE', href);
       await core.close();
     }
   });

@@ -4,74 +4,23 @@
  * resync that fetches nothing. agent3's calendar is changed (agent1 is only read).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core.js';
+import type { Core } from '../../src/core.js';
 import { DavClient, davRequestStats } from '../../src/calendar/dav-client.js';
-import { silentLogger } from '../../src/log.js';
 import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
-import { caCert, getServers, testUser } from '../servers/testing.js';
-
-const dirs: string[] = [];
-
-async function coreWithAccount(n: 1 | 3): Promise<{ core: Core; accountId: string }> {
-  const s = getServers();
-  const user = testUser(n);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-caldav-'));
-  dirs.push(dir);
-  const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
-  const dav = `https://localhost:${s.radicale.port}/`;
-  const summary = await core.handle('accounts.add', {
-    email: user.email,
-    password: user.password,
-    name: user.name,
-    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
-  });
-  return { core, accountId: summary.id };
-}
-
-/** A request made directly on Radicale, not through Ostal (Content-Length always set). */
-function radicale(method: string, urlPath: string, user: ReturnType<typeof testUser>, body?: string): Promise<number> {
-  const s = getServers();
-  const buf = body === undefined ? undefined : Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: s.radicale.port,
-        method,
-        path: urlPath,
-        ca: caCert(),
-        auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf?.length ?? 0), ...(buf ? { 'Content-Type': 'text/calendar; charset=utf-8' } : {}) },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
+import { getServers, testUser } from '../servers/testing.js';
+import { davCore, radicale } from './dav-fixture.js';
 
 const year = new Date().getFullYear();
 const wideFrom = `${year - 2}-01-01`;
 const wideTo = `${year + 2}-12-31`;
 
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
 describe('CalDAV sync with Radicale', () => {
   let core: Core;
   let accountId: string;
   beforeAll(async () => {
-    ({ core, accountId } = await coreWithAccount(1));
+    ({ core, accountId } = await davCore(testUser(1)));
   });
   afterAll(async () => core.close());
 
@@ -120,7 +69,7 @@ describe('CalDAV sync with Radicale', () => {
 
 describe('CalDAV sync follows changes made on the server', () => {
   it('a PUT made on Radicale appears after the next sync, a DELETE disappears', async () => {
-    const { core, accountId } = await coreWithAccount(3);
+    const { core, accountId } = await davCore(testUser(3));
     const user = testUser(3);
     try {
       await core.handle('sync.run', { accountId, only: 'calendar' });
@@ -141,7 +90,7 @@ describe('CalDAV sync follows changes made on the server', () => {
         '',
       ].join('\r\n');
       const href = `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.calendar}/${uid}.ics`;
-      expect(await radicale('PUT', href, user, ics)).toBe(201);
+      expect((await radicale(user, 'PUT', href, ics)).status).toBe(201);
 
       const before = { ...davRequestStats.byKind };
       await core.handle('sync.run', { accountId, only: 'calendar' });
@@ -153,7 +102,7 @@ describe('CalDAV sync follows changes made on the server', () => {
       const added = june.find((e) => e.uid === uid);
       expect(added).toEqual({ uid, recurrenceId: null, start: '2026-06-15T12:00:00.000Z', end: '2026-06-15T13:30:00.000Z', allDay: false, summary, calendar: SEED_COLLECTIONS.calendarName });
 
-      expect(await radicale('DELETE', href, user)).toBe(200);
+      expect((await radicale(user, 'DELETE', href)).status).toBe(200);
       await core.handle('sync.run', { accountId, only: 'calendar' });
       const after = await core.handle('calendar.list', { from: '2026-06-15', to: '2026-06-16' });
       expect(after.find((e) => e.uid === uid)).toBeUndefined();

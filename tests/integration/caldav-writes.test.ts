@@ -7,69 +7,23 @@
  * by a REPORT sent directly to Radicale. agent4's calendar is written (unique UIDs).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core.js';
-import { silentLogger } from '../../src/log.js';
+import type { Core } from '../../src/core.js';
 import type { CalendarEventInput } from '../../src/api/contract.js';
 import { SEED_COLLECTIONS } from '../servers/seed.js';
 import { TcpRelay } from './mail-sync-fixture.js';
-import { caCert, getServers, testUser } from '../servers/testing.js';
+import { getServers, testUser } from '../servers/testing.js';
+import { davCore, pendingDavOperations, radicale } from './dav-fixture.js';
 
 const user = testUser(4);
-const dirs: string[] = [];
-
-async function coreWithAccount(davPort: number): Promise<{ core: Core; accountId: string }> {
-  const s = getServers();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-caldav-w-'));
-  dirs.push(dir);
-  const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
-  const dav = `https://localhost:${davPort}/`;
-  const summary = await core.handle('accounts.add', {
-    email: user.email,
-    password: user.password,
-    name: user.name,
-    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
-  });
-  return { core, accountId: summary.id };
-}
-
-/** A request made directly on Radicale, not through Ostal. */
-function radicale(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; etag: string | null }> {
-  const s = getServers();
-  const buf = body === undefined ? undefined : Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: s.radicale.port,
-        method,
-        path: urlPath,
-        ca: caCert(),
-        auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf?.length ?? 0), ...(buf ? { 'Content-Type': method === 'REPORT' ? 'application/xml' : 'text/calendar; charset=utf-8' } : {}), ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), etag: (res.headers.etag as string | undefined) ?? null }));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
 
 const calendarPath = () => `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.calendar}/`;
 
 /** Every resource of the calendar holding this UID, by a calendar-query REPORT sent to Radicale. */
 async function serverObjects(uid: string): Promise<{ href: string; raw: string }[]> {
   const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"><C:prop-filter name="UID"><C:text-match collation="i;octet">${uid}</C:text-match></C:prop-filter></C:comp-filter></C:comp-filter></C:filter></C:calendar-query>`;
-  const res = await radicale('REPORT', calendarPath(), body, { Depth: '1' });
+  const res = await radicale(user, 'REPORT', calendarPath(), body, { Depth: '1' });
   expect(res.status).toBe(207);
   const out: { href: string; raw: string }[] = [];
   for (const m of res.body.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)) {
@@ -91,14 +45,6 @@ const parisDay = (iso: string) => new Intl.DateTimeFormat('fr-CA', { timeZone: '
 const year = new Date().getFullYear() + 1;
 const tag = () => crypto.randomBytes(4).toString('hex');
 
-function pendingCount(core: Core): number {
-  return (core.ctx.db.prepare("SELECT count(*) AS n FROM operations WHERE kind LIKE 'dav.%' AND state IN ('pending', 'running')").get() as { n: number }).n;
-}
-
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
-
 describe('Agenda writes through the journal, with Radicale', () => {
   const relay = new TcpRelay(getServers().radicale.port);
   let core: Core;
@@ -106,7 +52,7 @@ describe('Agenda writes through the journal, with Radicale', () => {
 
   beforeAll(async () => {
     await relay.open();
-    ({ core, accountId } = await coreWithAccount(relay.port));
+    ({ core, accountId } = await davCore(user, { davPort: relay.port }));
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
     expect((await core.handle('calendar.calendars', {})).map((c) => c.name)).toContain(SEED_COLLECTIONS.calendarName);
@@ -128,14 +74,14 @@ describe('Agenda writes through the journal, with Radicale', () => {
     expect(offline.accounts[0]?.ok).toBe(false);
     expect(offline.accounts[0]?.error?.message).toMatch(/agenda/);
     expect(await serverObjects(uid)).toHaveLength(0);
-    expect(pendingCount(core)).toBeGreaterThan(0);
+    expect(pendingDavOperations(core)).toBeGreaterThan(0);
     const occ = await core.handle('calendar.occurrences', { from: `${year}-02-10`, to: `${year}-02-11` });
     expect(occ.find((e) => e.uid === uid)?.pending).toBe(true);
 
     await relay.open();
     const online = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(online.accounts[0]).toMatchObject({ ok: true });
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core)).toBe(0);
     const onServer = await serverObjects(uid);
     expect(onServer).toHaveLength(1);
     const [vevent] = vevents(onServer[0]!.raw);
@@ -156,12 +102,12 @@ describe('Agenda writes through the journal, with Radicale', () => {
     const op = core.ctx.db.prepare("SELECT payload FROM operations WHERE kind = 'dav.calendar.put' AND state = 'pending' ORDER BY id DESC LIMIT 1").get() as { payload: string };
     const payload = JSON.parse(op.payload) as { href: string; raw: string };
     // The first attempt reached Radicale but its answer never came back.
-    expect((await radicale('PUT', payload.href.split('/').map(encodeURIComponent).join('/'), payload.raw, { 'If-None-Match': '*' })).status).toBe(201);
+    expect((await radicale(user, 'PUT', payload.href.split('/').map(encodeURIComponent).join('/'), payload.raw, { 'If-None-Match': '*' })).status).toBe(201);
     await relay.open();
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
     expect(await core.handle('dav.conflicts', {})).toEqual([]);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core)).toBe(0);
     expect(await serverObjects(uid)).toHaveLength(1);
     const list = await core.handle('calendar.list', { from: `${year}-03-02`, to: `${year}-03-03` });
     expect(list.filter((e) => e.uid === uid)).toHaveLength(1);
@@ -177,7 +123,7 @@ describe('Agenda writes through the journal, with Radicale', () => {
     // Someone else changes the event on the server.
     const serverSummary = `${summary} (salle 2 – changé sur le serveur)`;
     const changed = stored!.raw.replace(/SUMMARY:[^\r\n]*/, `SUMMARY:${serverSummary}`);
-    expect((await radicale('PUT', stored!.href, changed)).status).toBeLessThan(300);
+    expect((await radicale(user, 'PUT', stored!.href, changed)).status).toBeLessThan(300);
     // Offline, the user changes it too.
     await relay.close();
     const mine = `${summary} (ma version)`;
@@ -201,7 +147,7 @@ describe('Agenda writes through the journal, with Radicale', () => {
     await core.handle('sync.run', { accountId, only: 'calendar' });
     expect((await core.handle('dav.conflicts', {})).find((c) => c.uid === uid)).toBeUndefined();
     expect(vevents((await serverObjects(uid))[0]!.raw)[0]!.getFirstPropertyValue('summary')).toBe(mine);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core)).toBe(0);
   });
 
   it('a deletion answered 412 keeps the server’s version and offers to delete again', async () => {
@@ -209,7 +155,7 @@ describe('Agenda writes through the journal, with Radicale', () => {
     const { uid } = await core.handle('calendar.createEvent', { event: { summary, start: `${year}-05-05`, end: `${year}-05-06`, allDay: true } });
     await core.handle('sync.run', { accountId, only: 'calendar' });
     const [stored] = await serverObjects(uid);
-    expect((await radicale('PUT', stored!.href, stored!.raw.replace(/SUMMARY:[^\r\n]*/, `SUMMARY:${summary} bis`))).status).toBeLessThan(300);
+    expect((await radicale(user, 'PUT', stored!.href, stored!.raw.replace(/SUMMARY:[^\r\n]*/, `SUMMARY:${summary} bis`))).status).toBeLessThan(300);
     await relay.close();
     await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
     expect((await core.handle('calendar.list', { from: `${year}-05-05`, to: `${year}-05-06` })).find((e) => e.uid === uid)).toBeUndefined();
@@ -250,7 +196,7 @@ describe('Agenda writes through the journal, with Radicale', () => {
 
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core)).toBe(0);
     const onServer = await serverObjects(uid);
     expect(onServer).toHaveLength(1);
     const comps = vevents(onServer[0]!.raw);
@@ -290,10 +236,10 @@ describe('Agenda writes through the journal, with Radicale', () => {
   });
 
   it('bad input gives a French message and writes nothing', async () => {
-    const before = pendingCount(core);
+    const before = pendingDavOperations(core);
     await expect(core.handle('calendar.createEvent', { event: { summary: '', start: `${year}-01-01T10:00`, end: `${year}-01-01T11:00`, allDay: false } })).rejects.toMatchObject({ code: 'invalid_input', message: 'Donnez un titre à l’événement.' });
     await expect(core.handle('calendar.createEvent', { event: { summary: 'x', start: 'demain', end: 'après', allDay: false } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('vérifiez les dates') });
     await expect(core.handle('calendar.createEvent', { event: { summary: 'x', start: `${year}-01-01T10:00`, end: `${year}-01-01T11:00`, allDay: false, rrule: 'FREQ=TOUSLESJOURS' } })).rejects.toMatchObject({ code: 'invalid_input' });
-    expect(pendingCount(core)).toBe(before);
+    expect(pendingDavOperations(core)).toBe(before);
   });
 });

@@ -8,53 +8,22 @@
  * agent4's calendar (unique UIDs and titles).
  */
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core.js';
-import { silentLogger } from '../../src/log.js';
+import type { Core } from '../../src/core.js';
 import { SEED_COLLECTIONS } from '../servers/seed.js';
-import { caCert, getServers, testUser } from '../servers/testing.js';
+import { testUser } from '../servers/testing.js';
+import { davCore, pendingDavOperations, radicale } from './dav-fixture.js';
 
 const user = testUser(4);
-const dirs: string[] = [];
 const tag = () => crypto.randomBytes(4).toString('hex');
-
-/** A request made directly on Radicale, not through Ostal. */
-function radicale(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const s = getServers();
-  const buf = body === undefined ? undefined : Buffer.from(body, 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      {
-        host: 'localhost',
-        port: s.radicale.port,
-        method,
-        path: urlPath,
-        ca: caCert(),
-        auth: `${user.username}:${user.password}`,
-        headers: { 'Content-Length': String(buf?.length ?? 0), ...(buf ? { 'Content-Type': 'application/xml' } : {}), ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
 
 const calendarPath = () => `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.calendar}/`;
 
 /** The VEVENTs of the resources of the calendar whose text contains `needle` (a UID or a title), by a REPORT. */
 async function serverEvents(needle: string): Promise<{ href: string; vevents: ICAL.Component[] }[]> {
   const body = `<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT"/></C:comp-filter></C:filter></C:calendar-query>`;
-  const res = await radicale('REPORT', calendarPath(), body, { Depth: '1' });
+  const res = await radicale(user, 'REPORT', calendarPath(), body, { Depth: '1' });
   expect(res.status).toBe(207);
   const out: { href: string; vevents: ICAL.Component[] }[] = [];
   for (const m of res.body.matchAll(/<(?:\w+:)?response>([\s\S]*?)<\/(?:\w+:)?response>/g)) {
@@ -74,10 +43,6 @@ const text = (prop: ICAL.Property | null) => (prop ? String(prop.getFirstValue()
 const parisClock = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 const parisDay = (iso: string) => new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 
-function pendingCount(core: Core): number {
-  return (core.ctx.db.prepare("SELECT count(*) AS n FROM operations WHERE kind LIKE 'dav.%' AND state IN ('pending', 'running', 'failed')").get() as { n: number }).n;
-}
-
 /**
  * A calendar sync until the journal is empty: a write made while a background replay (started by the previous
  * write) is past its replay step waits for the next run, so one sync.run may join a run that no longer sends it.
@@ -86,14 +51,10 @@ async function syncAll(core: Core, accountId: string): Promise<void> {
   for (let i = 0; i < 5; i++) {
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
-    if (pendingCount(core) === 0) return;
+    if (pendingDavOperations(core, { withFailed: true }) === 0) return;
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
 
 describe('« Cet événement et les suivants », with Radicale', () => {
   let core: Core;
@@ -102,18 +63,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
   const Y = 2027;
 
   beforeAll(async () => {
-    const s = getServers();
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-recur-split-'));
-    dirs.push(dir);
-    core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
-    const dav = `https://localhost:${s.radicale.port}/`;
-    const summary = await core.handle('accounts.add', {
-      email: user.email,
-      password: user.password,
-      name: user.name,
-      settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
-    });
-    accountId = summary.id;
+    ({ core, accountId } = await davCore(user));
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
   });
@@ -157,7 +107,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     expect(local.find((e) => parisDay(e.start) === `${Y}-03-08`)!.summary).toBe(`${summary} (salle B)`);
 
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     expect(await core.handle('dav.conflicts', {})).toEqual([]);
 
     // What Radicale holds: two resources.
@@ -208,7 +158,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     expect(local).toHaveLength(10);
     expect(local.filter((e) => e.uid === newUid).map((e) => parisClock(e.start))).toEqual(Array(7).fill('14:00'));
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     const [oldOnServer] = await serverEvents(`UID:${uid}`);
     const [newOnServer] = await serverEvents(`UID:${newUid}`);
     // 6 May 09:00 Paris (summer time) is 07:00Z.
@@ -221,7 +171,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     expect(again.uid).toBe(newUid);
     expect(parisClock((await core.handle('calendar.list', window)).find((e) => e.uid === newUid)!.start)).toBe('15:00');
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     expect(await serverEvents(summary)).toHaveLength(2);
     expect(String(masterOf((await serverEvents(`UID:${newUid}`))[0]!.vevents).getFirstPropertyValue('dtstart'))).toBe(`${Y}-05-06T15:00:00`);
     await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
@@ -241,7 +191,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     const local = (await core.handle('calendar.list', window)).filter((e) => e.uid === uid);
     expect(local.map((e) => parisDay(e.start))).toEqual([`${Y}-10-18`, `${Y}-10-25`]);
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     const [onServer] = await serverEvents(`UID:${uid}`);
     expect(onServer!.vevents).toHaveLength(1);
     expect(String(masterOf(onServer!.vevents).getFirstPropertyValue('rrule'))).toBe(`FREQ=WEEKLY;BYDAY=MO;UNTIL=${Y}1101T072959Z`);
@@ -261,13 +211,13 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     const master = masterOf(onServer!.vevents);
     master.updatePropertyWithValue('summary', `${summary} (renommée ailleurs)`);
     const vcal = master.parent!;
-    const put = await radicale('PUT', onServer!.href, vcal.toString(), { 'Content-Type': 'text/calendar; charset=utf-8' });
+    const put = await radicale(user, 'PUT', onServer!.href, vcal.toString(), { 'Content-Type': 'text/calendar; charset=utf-8' });
     expect(put.status).toBeLessThan(300);
     const series = (await core.handle('calendar.list', { from: `${Y}-09-01`, to: `${Y}-10-01` })).filter((e) => e.uid === uid);
     const details = await core.handle('calendar.event', { uid, recurrenceId: series[2]!.recurrenceId });
     const { uid: newUid } = await core.handle('calendar.updateEvent', { uid, scope: 'following', recurrenceId: series[2]!.recurrenceId, event: { ...details, start: `${Y}-09-20T20:00`, end: `${Y}-09-20T21:00` } });
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     const conflict = (await core.handle('dav.conflicts', {})).find((c) => c.uid === uid);
     expect(conflict?.action).toBe('put');
     // Nothing overwritten: the server's rename is there, the first series unchanged (no UNTIL yet); the new series is there.
@@ -279,7 +229,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     // « Réappliquer ma modification »: the first series ends before the split date.
     await core.handle('dav.resolveConflict', { id: conflict!.id, action: 'reapply' });
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     const [ended] = await serverEvents(`UID:${uid}`);
     // 20 September 18:00 Paris (summer time) is 16:00Z.
     expect(String(masterOf(ended!.vevents).getFirstPropertyValue('rrule'))).toBe(`FREQ=WEEKLY;BYDAY=MO;UNTIL=${Y}0920T155959Z`);
@@ -297,7 +247,7 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     const details = await core.handle('calendar.event', { uid, recurrenceId: series[1]!.recurrenceId });
     const { uid: newUid } = await core.handle('calendar.updateEvent', { uid, scope: 'following', recurrenceId: series[1]!.recurrenceId, event: { ...details, location: 'Place de la mairie' } });
     await syncAll(core, accountId);
-    expect(pendingCount(core)).toBe(0);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
     expect(String(masterOf((await serverEvents(`UID:${uid}`))[0]!.vevents).getFirstPropertyValue('rrule'))).toBe(`FREQ=WEEKLY;BYDAY=SA;UNTIL=${Y}0611`);
     const next = masterOf((await serverEvents(`UID:${newUid}`))[0]!.vevents);
     expect(String(next.getFirstPropertyValue('dtstart'))).toBe(`${Y}-06-12`);

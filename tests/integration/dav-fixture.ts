@@ -1,0 +1,52 @@
+/**
+ * What the CalDAV/CardDAV integration tests share: a Core with one test user's account on Radicale (or on a relay
+ * in front of it), requests sent directly to Radicale (another client, not Ostal), and the DAV journal's count.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll } from 'vitest';
+import { Core } from '../../src/core.js';
+import { silentLogger } from '../../src/log.js';
+import { radicaleRequest, type DavReply } from '../servers/http.js';
+import { getServers, type testUser } from '../servers/testing.js';
+
+export type TestUser = ReturnType<typeof testUser>;
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/**
+ * A Core (CLI mode, no policy, silent log) in a temporary profile, removed after the test file, with `user`'s
+ * account whose CalDAV and CardDAV address is Radicale's root — or `davPort` on 127.0.0.1 (a relay in front of it).
+ */
+export async function davCore(user: TestUser, options: { davPort?: number } = {}): Promise<{ core: Core; accountId: string; dir: string }> {
+  const s = getServers();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-dav-'));
+  dirs.push(dir);
+  const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  const dav = `https://localhost:${options.davPort ?? s.radicale.port}/`;
+  const summary = await core.handle('accounts.add', {
+    email: user.email,
+    password: user.password,
+    name: user.name,
+    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
+  });
+  return { core, accountId: summary.id, dir };
+}
+
+/** A request to Radicale as `user`, not through Ostal (tests/servers/http.ts radicaleRequest). */
+export function radicale(user: TestUser, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<DavReply> {
+  return radicaleRequest(getServers(), user, method, urlPath, body, headers);
+}
+
+/** DAV operations of the journal not done yet (of kinds starting with `prefix`; `failed` too when asked). */
+export function pendingDavOperations(core: Core, options: { withFailed?: boolean; prefix?: string } = {}): number {
+  const states = options.withFailed ? ['pending', 'running', 'failed'] : ['pending', 'running'];
+  const row = core.ctx.db
+    .prepare(`SELECT count(*) AS n FROM operations WHERE kind LIKE ? AND state IN (${states.map(() => '?').join(', ')})`)
+    .get(`${options.prefix ?? 'dav.'}%`, ...states) as { n: number };
+  return row.n;
+}
