@@ -5,7 +5,7 @@
  *   ostal account add --email E --password-env VAR [--name N] [--imap URL] [--smtp URL] [--caldav URL] [--carddav URL] [--webdav URL]
  *   ostal account list [--json]
  *   ostal account remove --email E
- *   ostal sync [--account E] [--only mail|calendar|contacts|files]
+ *   ostal sync [--account E] [--only mail|calendar|contacts|files[,…]]
  *   ostal status [--json]
  *   ostal mail search QUERY [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:)
  *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
@@ -172,8 +172,9 @@ async function run(argv: string[], io: Io): Promise<number> {
       });
     }
     case 'sync': {
-      const only = v.only as SyncScope | undefined;
-      if (only && !SCOPES.includes(only)) throw new UsageError(cliText('badOnly', { value: only }));
+      // --only takes one scope or several separated by commas (« calendar,contacts »): one run each, one report.
+      const scopes = v.only === undefined ? [undefined] : String(v.only).split(',').map((x) => x.trim());
+      for (const scope of scopes) if (scope !== undefined && !SCOPES.includes(scope as SyncScope)) throw new UsageError(cliText('badOnly', { value: String(v.only) }));
       return withCore(async (call, core) => {
         const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
         let lastLabel = '';
@@ -186,7 +187,18 @@ async function run(argv: string[], io: Io): Promise<number> {
           }
         });
         try {
-          const report = await call('sync.run', { accountId, only });
+          const report: Result<'sync.run'> = { accounts: [] };
+          for (const only of scopes as (SyncScope | undefined)[]) {
+            for (const a of (await call('sync.run', { accountId, only })).accounts) {
+              const seen = report.accounts.find((r) => r.email === a.email);
+              if (!seen) report.accounts.push({ ...a, scopes: [...a.scopes], ...(a.skipped ? { skipped: [...a.skipped] } : {}) });
+              else {
+                seen.scopes.push(...a.scopes);
+                if (a.skipped) seen.skipped = [...(seen.skipped ?? []), ...a.skipped];
+                if (!a.ok && seen.ok) Object.assign(seen, { ok: false, error: a.error });
+              }
+            }
+          }
           if (v.json) io.out(JSON.stringify(report, null, 2));
           let failed = 0;
           for (const a of report.accounts) {

@@ -108,6 +108,13 @@ describe('CLI ostal', () => {
     const human = await ostal(['status', '--profile', profile], env);
     expect(human.stdout).toContain(`${agent.email} — en ligne`);
     expect(human.stdout).toMatch(/Boîte de réception\u00a0: \d+ message\(s\)/);
+
+    // Several scopes in one command: one report per account, with every scope done.
+    const both = await ostal(['sync', '--only', 'calendar,contacts', '--json', '--profile', profile], env);
+    expect(both.code, both.stderr).toBe(0);
+    expect(JSON.parse(both.stdout)).toEqual({ accounts: [{ email: agent.email, ok: true, scopes: ['calendar', 'contacts'] }] });
+    const contacts = JSON.parse((await ostal(['contacts', 'list', '--json', '--profile', profile], env)).stdout) as unknown[];
+    expect(contacts.length).toBe(SEED_COUNTS[agent.email].contacts);
   });
 
   it('mauvais mot de passe : message français, code de sortie non nul, aucun compte enregistré', async () => {
@@ -136,6 +143,9 @@ describe('CLI ostal', () => {
     expect(unknown.stderr).toContain('Commande inconnue');
     const badOnly = await ostal(['sync', '--only', 'tout', '--profile', profile], env);
     expect(badOnly.code).toBe(2);
+    const badInList = await ostal(['sync', '--only', 'calendar,tout', '--profile', profile], env);
+    expect(badInList.code).toBe(2);
+    expect(badInList.stderr).toMatch(/«\s?calendar,tout\s?»/);
   });
 
   it('sync d’un compte dont le serveur ne répond pas : code non nul et message français', async () => {
