@@ -8,11 +8,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { startServer, stopServer } from '../servers/index.js';
+import { addressBookCards, bookPath, calendarPath, calendarResources, frDate, parisToday, radicale as radicaleAs } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -23,65 +23,33 @@ test.afterEach(async () => {
 
 const stamp = `e2e${Date.now().toString(36)}`;
 const user = () => servers().users[2]!;
-const calendarPath = () => `/${encodeURIComponent(user().username)}/agenda/`;
-const bookPath = () => `/${encodeURIComponent(user().username)}/contacts/`;
 
 /** One request sent directly to Radicale as agent3 (not through Ostal). */
-function radicale(method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; etag: string | null }> {
-  const s = servers();
-  const buf = Buffer.from(body ?? '', 'utf8');
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      { host: 'localhost', port: s.radicale.port, method, path: urlPath, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user().username}:${user().password}`, headers: { 'Content-Length': String(buf.length), ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), etag: (res.headers.etag as string | undefined) ?? null }));
-      },
-    );
-    req.on('error', reject);
-    req.end(buf);
-  });
-}
+const radicale = (method: string, urlPath: string, body?: string) => radicaleAs(user(), method, urlPath, body);
 
-const unxml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-
-/** SUMMARY of every event of agent3's « agenda » whose text holds `needle`, by a calendar-query REPORT, keyed by UID. */
+/** SUMMARY of every event of agent3's « agenda » whose text holds `needle` (calendar-query REPORT), keyed by UID. */
 async function serverEvents(needle: string): Promise<Record<string, string>> {
-  const body = '<?xml version="1.0" encoding="utf-8"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><D:getetag/><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
-  const res = await radicale('REPORT', calendarPath(), body, { Depth: '1', 'Content-Type': 'application/xml' });
   const out: Record<string, string> = {};
-  for (const m of res.body.matchAll(/<(?:\w+:)?calendar-data[^>]*>([\s\S]*?)<\/(?:\w+:)?calendar-data>/g)) {
-    const raw = unxml(m[1]!);
-    if (!raw.includes(needle)) continue;
+  for (const { raw } of await calendarResources(user(), needle))
     for (const v of new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent')) out[String(v.getFirstPropertyValue('uid'))] = String(v.getFirstPropertyValue('summary'));
-  }
   return out;
 }
 
-/** FN and TEL of every card of agent3's address book whose text holds `needle` (PROPFIND then GET). */
+/** « FN | TEL, TEL » of every card of agent3's address book whose text holds `needle` (PROPFIND then GET). */
 async function serverCards(needle: string): Promise<string[]> {
-  const list = await radicale('PROPFIND', bookPath(), '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
-  const out: string[] = [];
-  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) {
-    const got = await radicale('GET', m[1]!);
-    if (!got.body.includes(needle)) continue;
-    const card = new ICAL.Component(ICAL.parse(got.body) as unknown[]);
-    out.push(`${String(card.getFirstPropertyValue('fn'))} | ${card.getAllProperties('tel').map((p) => String(p.getFirstValue())).join(', ')}`);
-  }
-  return out.sort();
+  return (await addressBookCards(user(), needle))
+    .map((raw) => {
+      const card = new ICAL.Component(ICAL.parse(raw) as unknown[]);
+      return `${String(card.getFirstPropertyValue('fn'))} | ${card.getAllProperties('tel').map((p) => String(p.getFirstValue())).join(', ')}`;
+    })
+    .sort();
 }
 
-/** Delete from Radicale every event and card whose text holds `needle`. */
+/** Delete from Radicale every event and card of agent3 whose text holds `needle`. */
 async function cleanup(needle: string): Promise<void> {
-  for (const [collection, ext] of [[calendarPath(), '.ics'], [bookPath(), '.vcf']] as const) {
-    const list = await radicale('PROPFIND', collection, '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
-    for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+)<\/(?:\w+:)?href>/g)) {
-      if (!m[1]!.endsWith(ext)) continue;
-      const got = await radicale('GET', m[1]!);
-      if (got.body.includes(needle)) await radicale('DELETE', m[1]!);
-    }
-  }
+  for (const { href } of await calendarResources(user(), needle)) await radicale('DELETE', href);
+  const list = await radicale('PROPFIND', bookPath(user()), '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>');
+  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) if ((await radicale('GET', m[1]!)).body.includes(needle)) await radicale('DELETE', m[1]!);
 }
 
 /** A fuzz-corpus file (tests/fixtures/fuzz) with STAMP replaced, in its own encoding (Windows-1252 or UTF-16LE). */
@@ -92,11 +60,6 @@ function fixture(file: string): Buffer {
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
-function parisToday(): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day}`;
-}
-const fr = (key: string) => `${key.slice(8, 10)}/${key.slice(5, 7)}/${key.slice(0, 4)}`;
 
 function eventIcs(uid: string, day: string, hour: number, summary: string): string {
   const d = day.replaceAll('-', '');
@@ -127,8 +90,8 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     conflictServer: `Commission (version du serveur) ${stamp}`,
     created: `Réunion hors ligne ${stamp}`,
   };
-  expect((await radicale('PUT', `${calendarPath()}${uids.edit}.ics`, eventIcs(uids.edit, today, 9, titles.edit), { 'Content-Type': 'text/calendar; charset=utf-8' })).status).toBe(201);
-  const first = await radicale('PUT', `${calendarPath()}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflict), { 'Content-Type': 'text/calendar; charset=utf-8' });
+  expect((await radicale('PUT', `${calendarPath(user())}${uids.edit}.ics`, eventIcs(uids.edit, today, 9, titles.edit))).status).toBe(201);
+  const first = await radicale('PUT', `${calendarPath(user())}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflict));
   expect(first.status).toBe(201);
 
   const profileDir = tempProfile();
@@ -147,7 +110,7 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   const contact = { name: `Bérénice Roux ${stamp}`, phone: '04 67 00 00 00', phoneEdited: '04 67 99 88 77' };
   try {
     // Another client changes the « Commission » on the server (new ETag) just before the connection drops.
-    const serverEdit = await radicale('PUT', `${calendarPath()}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflictServer), { 'Content-Type': 'text/calendar; charset=utf-8' });
+    const serverEdit = await radicale('PUT', `${calendarPath(user())}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflictServer));
     expect(serverEdit.status).toBeGreaterThanOrEqual(200);
     expect(serverEdit.status).toBeLessThan(300);
     expect(serverEdit.etag).not.toBe(first.etag);
@@ -157,9 +120,9 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     await page.getByTestId('new-event').click();
     const editor = page.getByTestId('event-editor');
     await editor.getByLabel('Titre').fill(titles.created);
-    await editor.getByLabel('Date de début').fill(fr(today));
+    await editor.getByLabel('Date de début').fill(frDate(today));
     await editor.getByLabel('Heure de début').fill('11:00');
-    await editor.getByLabel('Date de fin').fill(fr(today));
+    await editor.getByLabel('Date de fin').fill(frDate(today));
     await editor.getByLabel('Heure de fin').fill('12:00');
     await editor.getByTestId('save-event').click();
     await expect(editor).toBeHidden();

@@ -8,7 +8,6 @@
 import { execFile } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -21,6 +20,7 @@ import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { buildCorpus, type FuzzEntry } from '../fixtures/fuzz/generate.js';
 import { getServers, testUser } from '../servers/testing.js';
+import { davCore, radicale } from './dav-fixture.js';
 
 const FUZZ = path.join(import.meta.dirname, '..', 'fixtures', 'fuzz');
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -45,31 +45,18 @@ const uidOf = (u: string) => u.replaceAll('STAMP', stamp);
 const RAW = /undefined|null|\[object|Error|TypeError|exception|stack|NaN|\bat \w+ \(/;
 
 describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
-  let dir: string;
   let core: Core;
   let accountId: string;
   const results = new Map<string, ImportResult>();
 
   beforeAll(async () => {
-    const s = getServers();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-import-fuzz-'));
-    core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
-    const dav = `https://localhost:${s.radicale.port}/`;
-    accountId = (
-      await core.handle('accounts.add', {
-        email: user.email,
-        password: user.password,
-        name: user.name,
-        settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
-      })
-    ).id;
+    ({ core, accountId } = await davCore(user));
     for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     // Whatever this run sent to Radicale (the journal's PUTs) is deleted, even when a test failed.
     if (core) await cleanServer(core, '');
     await core?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('the corpus on disk is exactly what generate.ts makes (seeded, reproducible)', () => {
@@ -217,20 +204,8 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
   });
 });
 
-function radicaleRequest(method: string, href: string): Promise<{ status: number; body: string }> {
-  const s = getServers();
-  return new Promise((resolve, reject) => {
-    const req = https.request({ host: 'localhost', port: s.radicale.port, method, path: href, ca: fs.readFileSync(s.caCertPath, 'utf8'), auth: `${user.username}:${user.password}` }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-const radicaleGet = (href: string) => radicaleRequest('GET', href);
-const radicaleDelete = (href: string) => radicaleRequest('DELETE', href);
+const radicaleGet = (href: string) => radicale(user, 'GET', href);
+const radicaleDelete = (href: string) => radicale(user, 'DELETE', href);
 
 /** Hrefs written to the server by the imports of a profile (the journal's PUTs done) whose text holds `needle`. */
 async function importedHrefs(profileDir: string, needle: string): Promise<string[]> {
