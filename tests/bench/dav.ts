@@ -201,7 +201,7 @@ function vdirsyncerConfig(work: string, info: ServersInfo, user: TestUser): stri
   ].join('\n');
 }
 
-type Figures = Record<'vdirInitial' | 'vdirNoChange' | 'ostalInitial' | 'ostalNoChange' | 'coreInitial' | 'coreNoChange' | 'coreCalendarInitial' | 'coreContactsInitial' | 'coreCalendarNoChange' | 'coreContactsNoChange' | 'ostalCalendarNoChange' | 'ostalContactsNoChange', number>;
+type Figures = Record<'vdirInitial' | 'vdirNoChange' | 'ostalInitial' | 'ostalNoChange' | 'coreInitial' | 'coreNoChange' | 'coreCalendarInitial' | 'coreContactsInitial' | 'coreCalendarNoChange' | 'coreContactsNoChange', number>;
 
 export async function benchDav(args: string[]): Promise<void> {
   const nEvents = numberArg(args, '--events', 5000);
@@ -241,7 +241,8 @@ export async function benchDav(args: string[]): Promise<void> {
     );
     ostal('status', '--json'); // the first command after a change of src/ rebuilds the CLI's bundle: not timed
     const startupMs = timed(() => ostal('status', '--json'));
-    const ostalSync = (only: 'calendar' | 'contacts') => timed(() => ostal('sync', '--only', only));
+    // One command for both kinds, as vdirsyncer syncs both pairs in one run.
+    const ostalSync = () => timed(() => ostal('sync', '--only', 'calendar,contacts'));
 
     const coreProfile = path.join(work, 'ostal-core-profile');
     const inProcess = await ostalInProcess(
@@ -252,28 +253,24 @@ export async function benchDav(args: string[]): Promise<void> {
     let f: Figures;
     try {
       const vdirInitial = timed(() => vdir('discover')) + timed(() => vdir('sync'));
-      const ostalCalendarInitial = ostalSync('calendar');
-      const ostalContactsInitial = ostalSync('contacts');
+      const ostalInitial = ostalSync();
       const coreCalendarInitial = await inProcess.sync('calendar');
       const coreContactsInitial = await inProcess.sync('contacts');
       const vdirNoChange = timed(() => vdir('sync'));
-      const ostalCalendarNoChange = ostalSync('calendar');
-      const ostalContactsNoChange = ostalSync('contacts');
+      const ostalNoChange = ostalSync();
       const coreCalendarNoChange = await inProcess.sync('calendar');
       const coreContactsNoChange = await inProcess.sync('contacts');
       f = {
         vdirInitial,
         vdirNoChange,
-        ostalInitial: ostalCalendarInitial + ostalContactsInitial,
-        ostalNoChange: ostalCalendarNoChange + ostalContactsNoChange,
+        ostalInitial,
+        ostalNoChange,
         coreInitial: coreCalendarInitial + coreContactsInitial,
         coreNoChange: coreCalendarNoChange + coreContactsNoChange,
         coreCalendarInitial,
         coreContactsInitial,
         coreCalendarNoChange,
         coreContactsNoChange,
-        ostalCalendarNoChange,
-        ostalContactsNoChange,
       };
     } finally {
       await inProcess.close();
@@ -315,7 +312,7 @@ export async function benchDav(args: string[]): Promise<void> {
     const ratio = f.ostalInitial / f.vdirInitial;
     process.stdout.write(
       `Mise en place sur Radicale (${seedFromCache ? 'copie du dossier gardée d’une exécution précédente' : 'fichiers écrits dans le stockage de Radicale'}, puis mise en cache par Radicale, non chronométrée) : ${(seedMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
-        'Deux premières lignes : les deux outils lancés comme commandes, démarrage du processus compris — Ostal : ostal sync --only calendar puis --only contacts (deux commandes) ; vdirsyncer : discover puis sync, puis sync seul.\n' +
+        'Deux premières lignes : les deux outils lancés comme commandes, démarrage du processus compris — Ostal : une commande ostal sync --only calendar,contacts ; vdirsyncer : discover puis sync, puis sync seul.\n' +
         'Lignes « cœur déjà ouvert » : le même moteur d’Ostal dans un processus où le cœur reste ouvert, comme dans l’application (second profil).\n' +
         `Objectifs : synchronisation initiale sous la moitié du temps de vdirsyncer (rapport mesuré : ${ratio.toFixed(2).replace('.', ',')}) ; relance sans changement sous 100 ms (cœur ouvert : ${f.coreNoChange.toFixed(1).replace('.', ',')} ms ; Radicale met à lui seul ${floorMs.toFixed(1).replace('.', ',')} ms à calculer le getctag des deux collections, qu’aucun client ne peut éviter).\n` +
         (problems.length
