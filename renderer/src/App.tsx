@@ -1,5 +1,5 @@
 /** The application shell: header with the status area, left navigation, and the current view. */
-import { useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Feature, PolicyView } from '../../src/api/contract';
 import { useApiQuery, useConnectionStatus } from './api/react';
@@ -13,10 +13,12 @@ import { CourrierView } from './views/CourrierView';
 import { ComposeProvider } from './views/courrier/compose-context';
 import { FichiersView } from './views/FichiersView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
-import { VisioView } from './views/VisioView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 
 export type ViewName = Feature | 'reglages';
+
+// Visio (mediasoup-client and the meeting views) is its own chunk, loaded the first time Visio is opened.
+const VisioView = lazy(() => import('./views/VisioView').then((module) => ({ default: module.VisioView })));
 
 interface NavItem {
   view: ViewName;
@@ -153,7 +155,9 @@ export function App() {
           ) : current === 'fichiers' ? (
             <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
           ) : current === 'visio' ? (
-            <VisioView onOpenSettings={() => go('reglages', 'general')} />
+            <Suspense fallback={<Busy text={t('visio.opening')} />}>
+              <VisioView onOpenSettings={() => go('reglages', 'general')} />
+            </Suspense>
           ) : (
             <ReglagesView
               accounts={accounts.data}

@@ -2,10 +2,12 @@
  * Visio: join a meeting by pasting its link or create one (« Nouvelle réunion »), check camera and micro
  * (pre-join), then the meeting itself (visio/Meeting.tsx) over the organisation's meeting server.
  */
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../api/react';
 import { PageHeader } from '../components/common';
+import { ComposePanel } from './courrier/ComposePanel';
+import type { ComposeRequest } from './courrier/compose-context';
 import { meetingLink, newRoomId, normaliseServerUrl, parseMeetingLink, type MeetingAddress } from './visio/link';
 import { Meeting } from './visio/Meeting';
 import { PreJoin, type JoinChoice } from './visio/PreJoin';
@@ -27,6 +29,8 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
   const [copied, setCopied] = useState(false);
+  const [invite, setInvite] = useState<(ComposeRequest & { key: number }) | null>(null);
+  const inviteButton = useRef<HTMLButtonElement>(null);
   const linkId = useId();
   const newHintId = useId();
   const createdId = useId();
@@ -83,6 +87,12 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
       // The address stays selected in its field: the user can copy it by hand.
       document.getElementById(createdId)?.focus();
     }
+  };
+
+  // « Inviter par courriel »: Courrier's own composer, prefilled with the link and how to join.
+  const inviteByMail = () => {
+    if (!created) return;
+    setInvite({ mode: 'new', subject: t('visio.inviteSubject'), text: t('visio.inviteBody', { link: created }), key: Date.now() });
   };
 
   const enter = (address: MeetingAddress, joinLink: string, choice: JoinChoice) => {
@@ -185,6 +195,16 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
                 <button type="button" className="button" onClick={() => void copyCreated()} data-testid="visio-copy-created">
                   {copied ? t('visio.linkCopied') : t('visio.copyLink')}
                 </button>
+                <button
+                  type="button"
+                  className="button"
+                  ref={inviteButton}
+                  disabled={!accounts.data?.length}
+                  onClick={inviteByMail}
+                  data-testid="visio-invite-mail"
+                >
+                  {t('visio.inviteByMail')}
+                </button>
                 <button type="button" className="button button-primary" onClick={() => openLink(created)} data-testid="visio-enter-created">
                   {t('visio.enterCreated')}
                 </button>
@@ -202,6 +222,17 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
           </div>
         </div>
       </div>
+      {invite && accounts.data?.length ? (
+        <ComposePanel
+          key={invite.key}
+          accounts={accounts.data}
+          request={invite}
+          onClose={() => {
+            setInvite(null);
+            requestAnimationFrame(() => inviteButton.current?.focus());
+          }}
+        />
+      ) : null}
     </section>
   );
 }

@@ -38,8 +38,8 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   const [cc, setCc] = useState('');
   const [bcc, setBcc] = useState('');
   const [showBcc, setShowBcc] = useState(false);
-  const [subject, setSubject] = useState('');
-  const [text, setText] = useState('');
+  const [subject, setSubject] = useState(request.subject ?? '');
+  const [text, setText] = useState(request.text ?? '');
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [threading, setThreading] = useState<{ inReplyTo: string | null; references: string[] }>({ inReplyTo: null, references: [] });
   const [preparing, setPreparing] = useState(mode !== 'new');

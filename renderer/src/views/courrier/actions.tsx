@@ -259,11 +259,25 @@ export function UndoToast({ toast, onUndo, onClose }: { toast: ActionToast | nul
   );
 }
 
-/** « Aide › Raccourcis »: the Outlook shortcuts agents know. */
-export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose(): void }) {
+/**
+ * « Aide › Raccourcis »: the Outlook shortcuts agents know. Other views (Visio) give their own `title` and
+ * `shortcuts` (keys, action) to the same dialog.
+ */
+export function ShortcutsDialog({
+  open,
+  onClose,
+  title,
+  shortcuts: given,
+}: {
+  open: boolean;
+  onClose(): void;
+  title?: string;
+  shortcuts?: [string, string][];
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
-  const shortcuts: [string, string][] = [
+  const titleId = useId();
+  const shortcuts: [string, string][] = given ?? [
     [t('courrier.shortcuts.keys.newMessage'), t('courrier.shortcuts.labels.newMessage')],
     [t('courrier.shortcuts.keys.reply'), t('courrier.shortcuts.labels.reply')],
     [t('courrier.shortcuts.keys.replyAll'), t('courrier.shortcuts.labels.replyAll')],
@@ -282,8 +296,8 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose(): v
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (
-    <dialog ref={ref} className="dialog shortcuts-dialog" aria-labelledby="shortcuts-title" onClose={onClose} data-testid="shortcuts-dialog">
-      <h2 id="shortcuts-title">{t('courrier.shortcuts.title')}</h2>
+    <dialog ref={ref} className="dialog shortcuts-dialog" aria-labelledby={titleId} onClose={onClose} data-testid="shortcuts-dialog">
+      <h2 id={titleId}>{title ?? t('courrier.shortcuts.title')}</h2>
       <table className="shortcuts-table">
         <thead>
           <tr>

@@ -14,6 +14,9 @@ export interface ComposeRequest {
   accountId?: string;
   folder?: string;
   uid?: number;
+  /** New message prefilled by another view (e.g. Visio « Inviter par courriel »). */
+  subject?: string;
+  text?: string;
 }
 
 interface ComposeContextValue {

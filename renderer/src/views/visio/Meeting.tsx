@@ -3,6 +3,7 @@ import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/api/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
+import { ShortcutsDialog } from '../courrier/actions';
 import { applySpeaker, deviceProblem } from './media';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
@@ -23,12 +24,23 @@ export function meetingShortcut(event: { ctrlKey: boolean; metaKey: boolean; shi
   return null;
 }
 
+/** The meeting's keyboard shortcuts (meetingShortcut and the chat field), for the « Raccourcis » dialog. */
+function meetingShortcutList(t: (key: string) => string): [string, string][] {
+  return [
+    [t('visio.meeting.shortcutKeys.micro'), t('visio.meeting.shortcutLabels.micro')],
+    [t('visio.meeting.shortcutKeys.camera'), t('visio.meeting.shortcutLabels.camera')],
+    [t('visio.meeting.shortcutKeys.chatSend'), t('visio.meeting.shortcutLabels.chatSend')],
+    [t('visio.meeting.shortcutKeys.chatNewLine'), t('visio.meeting.shortcutLabels.chatNewLine')],
+  ];
+}
+
 export function Meeting({ session, speakerId, link, onClose }: { session: MeetingSession; speakerId: string; link: string; onClose(): void }) {
   const { t } = useTranslation();
   const state = useMeetingState(session);
   const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);
   const [seenChat, setSeenChat] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
+  const [showShortcuts, setShowShortcuts] = useState(false);
 
   useEffect(() => {
     if (panel === 'chat') setSeenChat(state.chat.length);
@@ -209,10 +221,14 @@ export function Meeting({ session, speakerId, link, onClose }: { session: Meetin
             {t('visio.slow.enable')}
           </button>
         ) : null}
+        <button type="button" className="button" aria-haspopup="dialog" onClick={() => setShowShortcuts(true)} data-testid="visio-shortcuts-button">
+          {t('visio.meeting.shortcutsButton')}
+        </button>
         <button type="button" className="button button-danger" onClick={() => void session.leave().then(onClose)} data-testid="visio-quitter">
           {t('visio.meeting.leave')}
         </button>
       </div>
+      <ShortcutsDialog open={showShortcuts} onClose={() => setShowShortcuts(false)} title={t('visio.meeting.shortcutsTitle')} shortcuts={meetingShortcutList(t)} />
       <p className="visually-hidden" aria-live="polite">
         {state.activeSpeaker ? t('visio.meeting.speaking', { name: peerName(state.activeSpeaker) }) : ''}
       </p>
