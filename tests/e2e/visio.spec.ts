@@ -564,3 +564,66 @@ test('visio : dans l’application de bureau, « Partager l’écran » propose 
   await a.page.getByTestId('visio-quitter').click();
   await a.context.close();
 });
+
+test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le lien de la nouvelle réunion et la façon de rejoindre ; Visio se charge à la demande', async ({ browser }) => {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  const scripts: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+  });
+  await page.goto(guest.url);
+  await expect(page.getByTestId('nav-visio')).toBeVisible();
+  // The meeting code (mediasoup-client, the visio views) is its own chunk, not loaded before Visio is opened.
+  expect(scripts.filter((p) => /VisioView-.*\.js$/.test(p))).toEqual([]);
+  await page.getByTestId('nav-visio').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Visio' })).toBeVisible();
+  expect(scripts.filter((p) => /VisioView-.*\.js$/.test(p))).toHaveLength(1);
+
+  const link = await newMeeting(page);
+  await page.getByTestId('visio-invite-mail').click();
+  const compose = page.getByTestId('compose');
+  await expect(compose).toBeVisible();
+  await expect(compose.getByTestId('compose-subject')).toHaveValue('Invitation à une réunion en visio');
+  const body = await compose.getByTestId('compose-body').inputValue();
+  expect(body).toContain(`Lien de la réunion\u00a0: ${link}`);
+  expect(body).toContain('«\u00a0Rejoindre\u00a0»');
+  expect(body).toContain('depuis un navigateur');
+  // Recipients are the agent's to choose: the focus waits in « À ».
+  await expect(compose.getByTestId('compose-to')).toBeFocused();
+  await expect(compose.getByTestId('compose-to')).toHaveValue('');
+  await expectNoEnglish(page, 'visio-inviter-courriel');
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'visio-inviter-courriel.png') });
+  // The link stays on the Visio page behind the composer.
+  await expect(page.getByTestId('visio-created-link')).toHaveValue(link);
+  await context.close();
+});
+
+test('visio : « Raccourcis » dans la réunion liste les raccourcis clavier en français (Ctrl+Maj+M, Ctrl+Maj+O), sans défaut d’accessibilité', async ({ browser }) => {
+  const a = await openVisio(browser, organiser);
+  await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+
+  await a.page.getByTestId('visio-shortcuts-button').click();
+  const dialog = a.page.getByRole('dialog', { name: 'Raccourcis clavier de la réunion' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.locator('tbody tr')).toHaveText([
+    /Ctrl\+Maj\+M\s*Couper ou activer le micro/,
+    /Ctrl\+Maj\+O\s*Couper ou activer la caméra/,
+    /Entrée\s*Envoyer le message dans la discussion/,
+    /Maj\+Entrée\s*Aller à la ligne dans la discussion/,
+  ]);
+  const axe = await new AxeBuilder({ page: a.page }).include('[data-testid="shortcuts-dialog"]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  await expectNoEnglish(a.page, 'visio-raccourcis');
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-raccourcis.png') });
+  await dialog.getByRole('button', { name: 'Fermer' }).click();
+  await expect(dialog).toBeHidden();
+  // The listed shortcut does what the list says.
+  await a.page.keyboard.press('Control+Shift+O');
+  await expect(a.page.getByTestId('visio-camera')).toHaveText('Activer la caméra');
+  await a.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+});
