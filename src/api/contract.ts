@@ -345,6 +345,13 @@ export interface ContactSummary {
   addressBook: string;
 }
 
+/** A recipient proposed by the composer as the user types (contacts first, then past correspondents). */
+export interface RecipientSuggestion {
+  name: string;
+  email: string;
+  source: 'contact' | 'correspondent';
+}
+
 /** Fields of the contact editor. */
 export interface ContactInput {
   fn: string;
@@ -662,6 +669,8 @@ export interface Methods {
   'contacts.create': { params: { contact: ContactInput; addressBookHref?: string; accountId?: string }; result: { uid: string } };
   'contacts.update': { params: { uid: string; contact: ContactInput }; result: { uid: string } };
   'contacts.delete': { params: { uid: string }; result: { deleted: true } };
+  /** Recipients for the composer: contacts then past correspondents matching `query` (accent- and case-insensitive), at most `limit` (8). */
+  'contacts.suggest': { params: { query: string; limit?: number }; result: RecipientSuggestion[] };
   /** Calendars that can receive new events. */
   'calendar.calendars': { params: Record<string, never>; result: CalendarInfo[] };
   /** Occurrences overlapping [from, to) with what the Agenda grid needs. */
@@ -773,6 +782,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'contacts.create',
   'contacts.update',
   'contacts.delete',
+  'contacts.suggest',
   'calendar.calendars',
   'calendar.occurrences',
   'calendar.event',

@@ -6,6 +6,7 @@ import { t } from '../i18n/index.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from '../calendar/dav-writes.js';
 import { requestDavReplay } from '../calendar/handlers.js';
 import { DavRepository } from '../calendar/repository.js';
+import { suggestRecipients } from './suggest.js';
 import { ContactInputError, contactFields, createVCard, updateVCard } from './vcard.js';
 
 const collator = new Intl.Collator('fr', { sensitivity: 'base' });
@@ -38,8 +39,9 @@ function inputError(err: unknown): never {
 }
 
 /** Carnet d’adresses: filled by the CardDAV sync (src/calendar/dav-sync.ts); writes through the journal (dav-writes.ts). */
-export const contactHandlers: Pick<HandlerMap, 'contacts.list' | 'contacts.get' | 'contacts.create' | 'contacts.update' | 'contacts.delete'> = {
+export const contactHandlers: Pick<HandlerMap, 'contacts.list' | 'contacts.get' | 'contacts.create' | 'contacts.update' | 'contacts.delete' | 'contacts.suggest'> = {
   'contacts.list': (ctx) => listContacts(ctx),
+  'contacts.suggest': (ctx, params) => suggestRecipients(ctx, params?.query, params?.limit),
   'contacts.get': (ctx, params) => {
     const obj = findContact(ctx, params?.uid);
     return { ...contactFields(obj.raw), uid: obj.uid, accountId: obj.accountId, addressBookHref: obj.collectionHref, addressBook: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'addressbook').has(obj.href) };

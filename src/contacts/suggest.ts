@@ -1,0 +1,140 @@
+/**
+ * Recipient suggestions of the composer (À / Cc / Cci): synced CardDAV contacts first, then past correspondents
+ * (From / To / Cc of the stored messages, most frequent then most recent). Accent- and case-insensitive, on the
+ * name or the address, word prefixes. Everything is local: it works offline.
+ *
+ * Correspondents are folded once into an in-memory table kept in ctx.runtime and brought up to date from the
+ * highest mail_messages.id seen (an indexed range read), so a keystroke never rescans 100 000 messages.
+ */
+import type { RecipientSuggestion } from '../api/contract.js';
+import { OstalError } from '../api/errors.js';
+import type { CoreContext } from '../core.js';
+import { t } from '../i18n/index.js';
+import { DavRepository } from '../calendar/repository.js';
+
+export const DEFAULT_SUGGESTIONS = 8;
+const MAX_SUGGESTIONS = 50;
+const RUNTIME_KEY = 'contacts.suggest.correspondents';
+
+/** Lower case, accents removed (« Élodie » → « elodie »). */
+export function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** True when every word of the query starts a word of the text, or the text starts with the whole query. */
+export function matches(foldedText: string, foldedQuery: string): boolean {
+  if (!foldedQuery) return false;
+  if (foldedText.startsWith(foldedQuery)) return true;
+  const words = foldedText.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return foldedQuery
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .every((q) => words.some((w) => w.startsWith(q)));
+}
+
+interface Correspondent {
+  email: string;
+  name: string;
+  count: number;
+  last: string;
+  folded: string;
+}
+
+interface CorrespondentTable {
+  lastId: number;
+  byEmail: Map<string, Correspondent>;
+}
+
+interface Address {
+  name?: string | null;
+  address?: string | null;
+}
+
+function parseAddresses(json: string): Address[] {
+  try {
+    const list = JSON.parse(json) as unknown;
+    return Array.isArray(list) ? (list as Address[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Bring the in-memory correspondents table up to date with the messages stored since the last call. */
+export function correspondents(ctx: Pick<CoreContext, 'db' | 'runtime'>): Map<string, Correspondent> {
+  let table = ctx.runtime.get(RUNTIME_KEY) as CorrespondentTable | undefined;
+  if (!table) {
+    table = { lastId: 0, byEmail: new Map() };
+    ctx.runtime.set(RUNTIME_KEY, table);
+  }
+  const rows = ctx.db
+    .prepare(
+      `SELECT id, from_name, from_addr, to_json, cc_json, coalesce(internal_date, date, '') AS at
+         FROM mail_messages WHERE id > ? ORDER BY id`,
+    )
+    .all(table.lastId) as { id: number; from_name: string | null; from_addr: string | null; to_json: string; cc_json: string; at: string }[];
+  const add = (name: string | null | undefined, address: string | null | undefined, at: string) => {
+    const email = (address ?? '').trim();
+    if (!email.includes('@')) return;
+    const key = email.toLowerCase();
+    const known = table.byEmail.get(key);
+    const cleanName = (name ?? '').trim();
+    if (known) {
+      known.count++;
+      if (at >= known.last) {
+        known.last = at;
+        if (cleanName) known.name = cleanName;
+      } else if (!known.name && cleanName) known.name = cleanName;
+      known.folded = fold(`${known.name} ${known.email}`);
+    } else table.byEmail.set(key, { email, name: cleanName, count: 1, last: at, folded: fold(`${cleanName} ${email}`) });
+  };
+  for (const r of rows) {
+    add(r.from_name, r.from_addr, r.at);
+    for (const a of parseAddresses(r.to_json)) add(a.name, a.address, r.at);
+    for (const a of parseAddresses(r.cc_json)) add(a.name, a.address, r.at);
+    table.lastId = r.id;
+  }
+  return table.byEmail;
+}
+
+/** Suggestions for `query` (the text after the last separator of a recipient field). */
+export function suggestRecipients(ctx: Pick<CoreContext, 'db' | 'runtime'>, query: unknown, limit: unknown): RecipientSuggestion[] {
+  if (typeof query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  const max = typeof limit === 'number' && Number.isFinite(limit) ? Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(limit))) : DEFAULT_SUGGESTIONS;
+  const q = fold(query.trim().replace(/^["<]+|[">]+$/g, ''));
+  if (!q) return [];
+  const known = correspondents(ctx);
+  const own = new Set((ctx.db.prepare('SELECT email FROM accounts').all() as { email: string }[]).map((a) => a.email.toLowerCase()));
+  const seen = new Set<string>();
+  const rank = (email: string) => known.get(email.toLowerCase());
+  const byActivity = (a: { email: string; name: string }, b: { email: string; name: string }) => {
+    const ca = rank(a.email);
+    const cb = rank(b.email);
+    return (cb?.count ?? 0) - (ca?.count ?? 0) || (cb?.last ?? '').localeCompare(ca?.last ?? '') || collator.compare(a.name, b.name) || a.email.localeCompare(b.email);
+  };
+
+  const contacts: RecipientSuggestion[] = [];
+  for (const o of new DavRepository(ctx.db).objectsOfKind('addressbook')) {
+    const foldedName = fold(o.title);
+    for (const email of o.emails) {
+      const key = email.toLowerCase();
+      if (!email.includes('@') || seen.has(key)) continue;
+      if (matches(foldedName, q) || matches(fold(email), q)) {
+        seen.add(key);
+        contacts.push({ name: o.title, email, source: 'contact' });
+      }
+    }
+  }
+  contacts.sort(byActivity);
+  if (contacts.length >= max) return contacts.slice(0, max);
+
+  const others: Correspondent[] = [];
+  for (const c of known.values()) {
+    const key = c.email.toLowerCase();
+    if (seen.has(key) || own.has(key)) continue;
+    if (matches(c.folded, q)) others.push(c);
+  }
+  others.sort((a, b) => b.count - a.count || b.last.localeCompare(a.last) || a.email.localeCompare(b.email));
+  return [...contacts, ...others.slice(0, max - contacts.length).map((c): RecipientSuggestion => ({ name: c.name, email: c.email, source: 'correspondent' }))];
+}
+
+const collator = new Intl.Collator('fr', { sensitivity: 'base' });
