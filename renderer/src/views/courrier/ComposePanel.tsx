@@ -9,6 +9,7 @@ import { Icon } from '../../components/icons';
 import { formatClockTime, formatSize } from '../../lib/format';
 import type { ComposeRequest } from './compose-context';
 import { LARGE_ATTACHMENTS_BYTES, invalidRecipients, splitRecipients } from './compose-fields';
+import { RecipientField } from './RecipientField';
 import './compose.css';
 
 interface Attachment extends OutgoingAttachment {
@@ -246,29 +247,18 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           </div>
           <div className="compose-row">
             <label htmlFor={`${id}-to`}>{t('compose.to')}</label>
-            <input
+            <RecipientField
               id={`${id}-to`}
-              ref={firstField}
-              type="text"
-              inputMode="email"
-              autoComplete="off"
-              data-testid="compose-to"
+              inputRef={firstField}
+              testId="compose-to"
               value={to}
-              onChange={(e) => change(setTo)(e.target.value)}
-              aria-describedby={`${id}-recipients-hint`}
+              onChange={change(setTo)}
+              describedBy={`${id}-recipients-hint`}
             />
           </div>
           <div className="compose-row">
             <label htmlFor={`${id}-cc`}>{t('compose.cc')}</label>
-            <input
-              id={`${id}-cc`}
-              type="text"
-              inputMode="email"
-              autoComplete="off"
-              data-testid="compose-cc"
-              value={cc}
-              onChange={(e) => change(setCc)(e.target.value)}
-            />
+            <RecipientField id={`${id}-cc`} testId="compose-cc" value={cc} onChange={change(setCc)} />
             {!showBcc ? (
               <button type="button" className="link-button" onClick={() => setShowBcc(true)}>
                 {t('compose.showBcc')}
@@ -278,15 +268,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           {showBcc ? (
             <div className="compose-row">
               <label htmlFor={`${id}-bcc`}>{t('compose.bcc')}</label>
-              <input
-                id={`${id}-bcc`}
-                type="text"
-                inputMode="email"
-                autoComplete="off"
-                data-testid="compose-bcc"
-                value={bcc}
-                onChange={(e) => change(setBcc)(e.target.value)}
-              />
+              <RecipientField id={`${id}-bcc`} testId="compose-bcc" value={bcc} onChange={change(setBcc)} />
             </div>
           ) : null}
           <p className="hint" id={`${id}-recipients-hint`}>
