@@ -17,6 +17,8 @@ interface Run {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
+  /** How it ended, for assertion messages: exit code or signal, and the end of its error output. */
+  ending: () => string;
 }
 
 function runCli(args: string[]): Run {
@@ -30,8 +32,14 @@ function runCli(args: string[]): Run {
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString('utf8')));
   child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
+  let how = 'still running';
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => {
+      how = `code ${code}, signal ${signal}`;
+      resolve(code);
+    }),
+  );
+  return { child, stdout: () => out, stderr: () => err, exited, ending: () => `${how}; stderr: ${err.slice(-2000)}` };
 }
 
 async function waitForUrl(run: Run): Promise<string> {
@@ -89,14 +97,14 @@ describe('browser mode CLI (src/host/cli.ts)', () => {
     expect(second.stdout()).not.toContain('OSTAL_URL=');
 
     first.child.kill('SIGTERM');
-    expect(await first.exited).toBe(0);
+    expect(await first.exited, first.ending()).toBe(0);
     expect(first.stderr()).toContain('Fermeture d’Ostal…');
 
     // The lock is released: the profile opens again, this time with background sync, and stops cleanly.
     const third = runCli(['--profile', profileDir, '--port', '0']);
     await waitForUrl(third);
     third.child.kill('SIGINT');
-    expect(await third.exited).toBe(0);
+    expect(await third.exited, third.ending()).toBe(0);
   }, 60_000);
 
   it('rejects a bad --port with a French message and exit code 64', async () => {
