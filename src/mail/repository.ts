@@ -148,9 +148,29 @@ function toSummary(r: MessageRow, accountId: string, folderPath: string): Messag
   };
 }
 
+/** Prepared statements of the sync's hot paths, per database (preparing costs more than running them). */
+const statementCache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+const INDEX_BODY_SQL = `INSERT OR REPLACE INTO mail_search (rowid, subject, sender, recipients, body, attachments)
+         SELECT m.id, m.subject,
+           coalesce(m.from_name, '') || ' ' || coalesce(m.from_addr, ''),
+           (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.to_json)) || ' ' ||
+           (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.cc_json)),
+           ?, m.attachment_names
+         FROM mail_messages m WHERE m.id = ?`;
+
 /** All SQL of the mail store (tables of 002_mail.sql). Synchronous, like better-sqlite3. */
 export class MailRepository {
   constructor(private readonly db: Database.Database) {}
+
+  /** A statement prepared once per database (only for statements never switched to pluck/raw mode). */
+  private cached(sql: string): Database.Statement {
+    let byDb = statementCache.get(this.db);
+    if (!byDb) statementCache.set(this.db, (byDb = new Map()));
+    let stmt = byDb.get(sql);
+    if (!stmt) byDb.set(sql, (stmt = this.db.prepare(sql)));
+    return stmt;
+  }
 
   // ---------------------------------------------------------------- folders
 
@@ -214,7 +234,7 @@ export class MailRepository {
   /** Insert or update headers (flags included) of messages of a folder, in one transaction. */
   upsertMessages(accountId: string, folderId: number, messages: MessageHeaders[]): void {
     if (messages.length === 0) return;
-    const stmt = this.db.prepare(
+    const stmt = this.cached(
       `INSERT INTO mail_messages (account_id, folder_id, uid, modseq, message_id, subject, from_name, from_addr, to_json, cc_json,
          date, internal_date, flags_json, seen, flagged, size, has_attachments, in_reply_to, references_json, attachment_names)
        VALUES (@accountId, @folderId, @uid, @modseq, @messageId, @subject, @fromName, @fromAddr, @to, @cc,
@@ -288,7 +308,26 @@ export class MailRepository {
   }
 
   setBodyPath(folderId: number, uid: number, bodyPath: string): void {
-    this.db.prepare('UPDATE mail_messages SET body_path = ? WHERE folder_id = ? AND uid = ?').run(bodyPath, folderId, uid);
+    this.cached('UPDATE mail_messages SET body_path = ? WHERE folder_id = ? AND uid = ?').run(bodyPath, folderId, uid);
+  }
+
+  /**
+   * Sources fetched by the prefetch, in one transaction: body path and, when there is text, the search index
+   * entry of each message (what setBodyPath then indexBody do one by one).
+   */
+  storeBodies(folderId: number, bodies: { uid: number; bodyPath: string; text: string }[]): void {
+    if (bodies.length === 0) return;
+    const find = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?');
+    const setPath = this.cached('UPDATE mail_messages SET body_path = ? WHERE id = ?');
+    const index = this.cached(INDEX_BODY_SQL);
+    this.db.transaction(() => {
+      for (const b of bodies) {
+        const row = find.get(folderId, b.uid) as { id: number } | undefined;
+        if (!row) continue;
+        setPath.run(b.bodyPath, row.id);
+        if (b.text) index.run(b.text, row.id);
+      }
+    })();
   }
 
   /** Every body path of an account (to check blobs on disk). */
@@ -309,19 +348,9 @@ export class MailRepository {
 
   /** Index body text for search (subject, addresses and attachment names are indexed by trigger on insert). */
   indexBody(folderId: number, uid: number, bodyText: string): void {
-    const row = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
+    const row = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
     if (!row) return;
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO mail_search (rowid, subject, sender, recipients, body, attachments)
-         SELECT m.id, m.subject,
-           coalesce(m.from_name, '') || ' ' || coalesce(m.from_addr, ''),
-           (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.to_json)) || ' ' ||
-           (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.cc_json)),
-           ?, m.attachment_names
-         FROM mail_messages m WHERE m.id = ?`,
-      )
-      .run(bodyText, row.id);
+    this.cached(INDEX_BODY_SQL).run(bodyText, row.id);
   }
 
   // ---------------------------------------------------------------- reading (see message-reader.ts)

@@ -42,6 +42,10 @@ export interface MailSyncResult {
   bodiesFetched: number;
 }
 
+/** Sources per FETCH of the prefetch, and at most this many bytes of them (sizes from the headers). */
+const PREFETCH_BATCH = 200;
+const PREFETCH_BATCH_BYTES = 16 * 1024 * 1024;
+
 const HEADER_QUERY: FetchQueryObject = { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['references'] };
 
 function toAddress(a: MessageAddressObject | undefined): Address | null {
@@ -260,12 +264,19 @@ export class MailSyncEngine {
         const all = mailbox.exists > 0 ? await this.searchAllUids(client) : [];
         const missing = all.filter((u) => !localUids.has(u) && !pending.hidden.has(u)).sort((a, b) => b - a);
         label(0, missing.length);
-        for (let i = 0; i < missing.length; i += batchSize) {
-          const batch = missing.slice(i, i + batchSize);
-          const fetched = await client.fetchAll(uidSet(batch), HEADER_QUERY, { uid: true });
+        // The next batch is requested before the current one is stored (one round trip hidden per batch).
+        const fetchBatch = (i: number) => {
+          const p = client.fetchAll(uidSet(missing.slice(i, i + batchSize)), HEADER_QUERY, { uid: true });
+          p.catch(() => undefined); // awaited below; never an unhandled rejection if this run stops first
+          return p;
+        };
+        let next = missing.length ? fetchBatch(0) : null;
+        for (let i = 0; next; i += batchSize) {
+          const fetched = await next;
+          next = i + batchSize < missing.length ? fetchBatch(i + batchSize) : null;
           store(fetched.map(toMessageHeaders));
           stats.added += fetched.length;
-          label(Math.min(i + batch.length, missing.length), missing.length);
+          label(Math.min(i + batchSize, missing.length), missing.length);
         }
         const onServer = new Set(all);
         const gone = [...localUids].filter((u) => !onServer.has(u));
@@ -345,18 +356,41 @@ export class MailSyncEngine {
     let done = 0;
     const report = () => options.onProgress?.({ label: t('sync.progress.mailBodies', { done, total: wanted.length }), done, total: wanted.length });
     report();
+    // Batches bounded in count and bytes; the next batch is requested before the current one is parsed and
+    // stored, so the server and the network work while this process parses (one round trip hidden per batch).
+    const batches: number[][] = [];
+    for (let i = 0, bytes = 0; i < wanted.length; i++) {
+      const last = batches[batches.length - 1];
+      if (!last || last.length >= PREFETCH_BATCH || bytes + wanted[i].size > PREFETCH_BATCH_BYTES) {
+        batches.push([wanted[i].uid]);
+        bytes = wanted[i].size;
+      } else {
+        last.push(wanted[i].uid);
+        bytes += wanted[i].size;
+      }
+    }
     const lock = await client.getMailboxLock(inbox.path, { readOnly: true });
+    const fetchBatch = (uids: number[]) => {
+      const p = client.fetchAll(uidSet(uids), { uid: true, source: true }, { uid: true });
+      p.catch(() => undefined); // awaited below; never an unhandled rejection if this run stops first
+      return p;
+    };
     try {
-      for (let i = 0; i < wanted.length; i += 25) {
-        const batch = wanted.slice(i, i + 25).map((w) => w.uid);
-        for await (const msg of client.fetch(uidSet(batch), { uid: true, source: true }, { uid: true })) {
+      let next: Promise<FetchMessageObject[]> | null = batches.length ? fetchBatch(batches[0]) : null;
+      for (let b = 0; next; b++) {
+        const fetched = await next;
+        next = b + 1 < batches.length ? fetchBatch(batches[b + 1]) : null;
+        const stored: { uid: number; bodyPath: string; text: string }[] = [];
+        for (const msg of fetched) {
           if (!msg.source) continue;
-          this.repo.setBodyPath(inbox.id, msg.uid, storeMessageSource(this.blobsDir, account.id, msg.source));
+          // The blob is on disk before its row points at it (a crash leaves at most an unreferenced blob).
+          const bodyPath = storeMessageSource(this.blobsDir, account.id, msg.source);
           const text = await bodyText(msg.source).catch(() => '');
-          if (text) this.repo.indexBody(inbox.id, msg.uid, text);
+          stored.push({ uid: msg.uid, bodyPath, text });
           if (options.onInboxSource) await options.onInboxSource(msg.source).catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
-          done++;
         }
+        this.repo.storeBodies(inbox.id, stored);
+        done += stored.length;
         report();
       }
     } finally {
