@@ -22,14 +22,14 @@ export function fold(text: string): string {
 }
 
 /** True when every word of the query starts a word of the text, or the text starts with the whole query. */
-export function matches(foldedText: string, foldedQuery: string): boolean {
+export function matches(foldedText: string, foldedQuery: string, words: string[] = wordsOf(foldedText)): boolean {
   if (!foldedQuery) return false;
   if (foldedText.startsWith(foldedQuery)) return true;
-  const words = foldedText.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-  return foldedQuery
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .every((q) => words.some((w) => w.startsWith(q)));
+  return wordsOf(foldedQuery).every((q) => words.some((w) => w.startsWith(q)));
+}
+
+function wordsOf(folded: string): string[] {
+  return folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
 interface Correspondent {
@@ -38,6 +38,7 @@ interface Correspondent {
   count: number;
   last: string;
   folded: string;
+  words: string[];
 }
 
 interface CorrespondentTable {
@@ -84,8 +85,15 @@ export function correspondents(ctx: Pick<CoreContext, 'db' | 'runtime'>): Map<st
         known.last = at;
         if (cleanName) known.name = cleanName;
       } else if (!known.name && cleanName) known.name = cleanName;
-      known.folded = fold(`${known.name} ${known.email}`);
-    } else table.byEmail.set(key, { email, name: cleanName, count: 1, last: at, folded: fold(`${cleanName} ${email}`) });
+      const folded = fold(`${known.name} ${known.email}`);
+      if (folded !== known.folded) {
+        known.folded = folded;
+        known.words = wordsOf(folded);
+      }
+    } else {
+      const folded = fold(`${cleanName} ${email}`);
+      table.byEmail.set(key, { email, name: cleanName, count: 1, last: at, folded, words: wordsOf(folded) });
+    }
   };
   for (const r of rows) {
     add(r.from_name, r.from_addr, r.at);
@@ -131,7 +139,7 @@ export function suggestRecipients(ctx: Pick<CoreContext, 'db' | 'runtime'>, quer
   for (const c of known.values()) {
     const key = c.email.toLowerCase();
     if (seen.has(key) || own.has(key)) continue;
-    if (matches(c.folded, q)) others.push(c);
+    if (matches(c.folded, q, c.words)) others.push(c);
   }
   others.sort((a, b) => b.count - a.count || b.last.localeCompare(a.last) || a.email.localeCompare(b.email));
   return [...contacts, ...others.slice(0, max - contacts.length).map((c): RecipientSuggestion => ({ name: c.name, email: c.email, source: 'correspondent' }))];
