@@ -109,8 +109,9 @@ export function suggestRecipients(ctx: Pick<CoreContext, 'db' | 'runtime'>, quer
   if (typeof query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   const max = typeof limit === 'number' && Number.isFinite(limit) ? Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(limit))) : DEFAULT_SUGGESTIONS;
   const q = fold(query.trim().replace(/^["<]+|[">]+$/g, ''));
-  if (!q) return [];
+  // An empty query only warms the correspondents table (the composer asks it when it opens).
   const known = correspondents(ctx);
+  if (!q) return [];
   const own = new Set((ctx.db.prepare('SELECT email FROM accounts').all() as { email: string }[]).map((a) => a.email.toLowerCase()));
   const seen = new Set<string>();
   const rank = (email: string) => known.get(email.toLowerCase());

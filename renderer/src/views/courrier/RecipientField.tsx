@@ -32,6 +32,11 @@ export function RecipientField({
   const ownRef = useRef<HTMLInputElement | null>(null);
   const listId = `${id}-suggestions`;
 
+  // Warm the core's correspondents table before the first letter.
+  useEffect(() => {
+    void client.call('contacts.suggest', { query: '' }).catch(() => undefined);
+  }, [client]);
+
   useEffect(() => {
     const q = query.trim();
     if (q.length < 1) {
