@@ -1,5 +1,5 @@
 /** À / Cc / Cci with suggestions as the user types (ARIA 1.2 combobox): contacts then past correspondents, all local. */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RecipientSuggestion } from '../../../../src/api/contract';
 import { useClient } from '../../api/react';
@@ -30,6 +30,7 @@ export function RecipientField({
   const [active, setActive] = useState(-1);
   const [query, setQuery] = useState('');
   const ownRef = useRef<HTMLInputElement | null>(null);
+  const pendingCaret = useRef<string | null>(null);
   const listId = `${id}-suggestions`;
 
   // Warm the core's correspondents table before the first letter.
@@ -67,14 +68,18 @@ export function RecipientField({
     setOpen(false);
     setQuery('');
     setSuggestions([]);
-    requestAnimationFrame(() => {
-      const input = ownRef.current;
-      if (input) {
-        input.focus();
-        input.setSelectionRange(next.length, next.length);
-      }
-    });
+    pendingCaret.current = next;
   }
+
+  // After a pick, the caret goes to the end (ready for the next recipient) in the same commit as the new value,
+  // before any further keystroke.
+  useLayoutEffect(() => {
+    const input = ownRef.current;
+    if (!input || pendingCaret.current === null || pendingCaret.current !== value) return;
+    pendingCaret.current = null;
+    if (document.activeElement !== input) input.focus();
+    input.setSelectionRange(value.length, value.length);
+  }, [value]);
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown') {
