@@ -1,7 +1,7 @@
 /** Pure helpers of the recipient suggestions: the text being typed after the last separator, and what a pick inserts. */
 
-/** The text after the last comma or semicolon outside quotes: what the suggestions look for. */
-export function lastRecipientQuery(text: string): string {
+/** Where the recipient being typed starts: just after the last comma or semicolon outside quotes. */
+function lastRecipientStart(text: string): number {
   let start = 0;
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
@@ -9,19 +9,17 @@ export function lastRecipientQuery(text: string): string {
     if (ch === '"') quoted = !quoted;
     if (!quoted && (ch === ',' || ch === ';')) start = i + 1;
   }
-  return text.slice(start).trim();
+  return start;
+}
+
+/** The text after the last comma or semicolon outside quotes: what the suggestions look for. */
+export function lastRecipientQuery(text: string): string {
+  return text.slice(lastRecipientStart(text)).trim();
 }
 
 /** Replace what follows the last separator with `recipient`, then « , » so the next one can be typed at once. */
 export function replaceLastRecipient(text: string, recipient: string): string {
-  let start = 0;
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') quoted = !quoted;
-    if (!quoted && (ch === ',' || ch === ';')) start = i + 1;
-  }
-  const before = text.slice(0, start).trimEnd();
+  const before = text.slice(0, lastRecipientStart(text)).trimEnd();
   return `${before ? `${before} ` : ''}${recipient}, `;
 }
 
