@@ -1,6 +1,6 @@
-/** IMAP access to a test user's mailbox for the Courrier specs: setup by APPEND, clean-up by Message-ID. */
+/** IMAP access to a test user's mailbox for the Courrier specs: setup by APPEND, checks by subject, clean-up by Message-ID. */
 import fs from 'node:fs';
-import { ImapFlow } from 'imapflow';
+import { ImapFlow, type MessageEnvelopeObject } from 'imapflow';
 import { servers } from './ostal.js';
 
 /** A logged-in IMAP client for `servers().users[index]` (implicit TLS, the run's CA). */
@@ -20,6 +20,24 @@ export async function deleteFromInbox(index: number, fragment: string): Promise<
     await client.mailboxOpen('INBOX');
     const uids = (await client.search({ header: { 'message-id': fragment } }, { uid: true })) || [];
     if (uids.length) await client.messageDelete(uids, { uid: true });
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+/** The envelope of the newest message of the user's INBOX whose subject contains `subject` (null when none). */
+export async function lastEnvelope(index: number, subject: string): Promise<MessageEnvelopeObject | null> {
+  const client = await imapFor(index);
+  try {
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const uids = await client.search({ subject }, { uid: true });
+      if (!Array.isArray(uids) || uids.length === 0) return null;
+      const msg = await client.fetchOne(String(uids[uids.length - 1]), { envelope: true }, { uid: true });
+      return msg ? (msg.envelope ?? null) : null;
+    } finally {
+      lock.release();
+    }
   } finally {
     await client.logout().catch(() => undefined);
   }

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { ImapFlow } from 'imapflow';
 import { expect, test } from '@playwright/test';
+import { lastEnvelope } from './courrier-imap.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 /**
@@ -24,36 +24,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await Promise.all([a?.stop(), b?.stop()]);
 });
-
-/** The message as agent2's server holds it, by subject. */
-async function fetchFromServer(
-  user: { email: string; password: string },
-  subject: string,
-): Promise<{ inReplyTo: string | null; subject: string } | null> {
-  const s = servers();
-  const client = new ImapFlow({
-    host: 'localhost',
-    port: s.imap.tlsPort,
-    secure: true,
-    auth: { user: user.email, pass: user.password },
-    logger: false,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    const lock = await client.getMailboxLock('INBOX');
-    try {
-      const uids = await client.search({ subject }, { uid: true });
-      if (!Array.isArray(uids) || uids.length === 0) return null;
-      const msg = await client.fetchOne(String(uids[uids.length - 1]), { envelope: true }, { uid: true });
-      return msg ? { inReplyTo: msg.envelope?.inReplyTo ?? null, subject: msg.envelope?.subject ?? '' } : null;
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout().catch(() => undefined);
-  }
-}
 
 test('envoi d’un message avec pièce jointe, réception par IDLE chez le destinataire et réponse dans le même fil', async ({ browser }) => {
   const s = servers();
@@ -117,9 +87,9 @@ test('envoi d’un message avec pièce jointe, réception par IDLE chez le desti
 
   // The reply reaches agent2 in the same thread.
   await expect(pageA.getByTestId('message').filter({ hasText: `Re\u00a0: ${subject}` })).toBeVisible({ timeout: 20_000 });
-  const original = await fetchFromServer(agent3, subject);
+  const original = await lastEnvelope(2, subject);
   expect(original).not.toBeNull();
-  const threaded = await fetchFromServer(agent2, `Re\u00a0: ${subject}`);
+  const threaded = await lastEnvelope(1, `Re\u00a0: ${subject}`);
   expect(threaded?.subject).toBe(`Re\u00a0: ${subject}`);
   expect(threaded?.inReplyTo).toMatch(/^<[0-9a-f-]{36}@ostal\.test>$/);
 
