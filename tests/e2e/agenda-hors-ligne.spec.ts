@@ -6,14 +6,13 @@
  * meantime gives a visible conflict notice: the server's version is kept, the user's is still there and
  * « Réappliquer ma modification » puts it on the server. agent3's calendar and address book (unique names).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { startServer, stopServer } from '../servers/index.js';
 import { addressBookCards, bookPath, calendarPath, calendarResources, frDate, parisToday, radicale as radicaleAs } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -95,9 +94,7 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   expect(first.status).toBe(201);
 
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, user());
-  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
-  expect(sync.status, sync.stderr).toBe(0);
+  addAccountByCli(profileDir, user(), {}, 'mail,calendar');
   ostal = await startOstal({ profileDir });
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();

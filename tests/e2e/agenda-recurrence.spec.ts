@@ -6,12 +6,11 @@
  * French headings, is used with the keyboard (↓, Entrée opens the details); « Supprimer cet événement et les
  * suivants » ends the new series. Screenshots and axe-core. agent3's calendar (unique titles).
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { addDays, axeProblems, calendarPath, calendarResources, deleteCalendarResources, frDate, parisToday, putEvent, weekday } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -63,9 +62,7 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${day.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(day, 1).replaceAll('-', '')}`, `SUMMARY:Permanence ${n ? 'demain' : 'du jour'} ${stamp}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
     expect(await putEvent(agent3(), `${calendarPath(agent3())}${uid}.ics`, ics)).toBe(201);
   }
-  addAccountByCli(profileDir, s.users[USER]!);
-  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
-  expect(sync.status, sync.stderr).toBe(0);
+  addAccountByCli(profileDir, s.users[USER]!, {}, 'mail,calendar');
   ostal = await startOstal({ profileDir });
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();

@@ -5,14 +5,13 @@
  * « Rejoindre » opens Visio with the link. Screenshots of the day, week and month views and of the dialogs.
  * agent5's calendar (unique titles).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { addDays, axeProblems, calendarByUid, calendarPath, deleteCalendarResources, frDate, parisToday, putEvent, weekday } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -50,9 +49,7 @@ async function pressOnGrid(page: Page, key: string): Promise<void> {
 test('agenda : un événement hebdomadaire créé dans la vue, une date déplacée et une annulée, exactement ainsi sur Radicale', async ({ page }) => {
   const s = servers();
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, s.users[4]!);
-  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
-  expect(sync.status, sync.stderr).toBe(0);
+  addAccountByCli(profileDir, s.users[4]!, {}, 'mail,calendar');
   const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-agenda-policy-')), 'policies.json');
   fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: VISIO, locked: true } } }));
   ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
@@ -173,9 +170,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
 test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({ page }) => {
   const s = servers();
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, s.users[4]!);
-  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
-  expect(sync.status, sync.stderr).toBe(0);
+  addAccountByCli(profileDir, s.users[4]!, {}, 'mail,calendar');
   ostal = await startOstal({ profileDir });
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();

@@ -2,12 +2,11 @@
  * Contacts in the browser: « Nouveau contact » shows at once in the list and reaches Radicale (checked by a
  * PROPFIND and GET sent directly to Radicale); edit and delete from the list. agent5's address book.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { addressBookCards, axeProblems } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -22,9 +21,7 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   const s = servers();
   const stamp = `e2e${Date.now().toString(36)}`;
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, s.users[4]!);
-  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'contacts', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
-  expect(sync.status, sync.stderr).toBe(0);
+  addAccountByCli(profileDir, s.users[4]!, {}, 'mail,contacts');
   ostal = await startOstal({ profileDir });
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Contacts' }).click();

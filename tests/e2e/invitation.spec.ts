@@ -8,7 +8,6 @@
  * Then the organiser deletes the event: agent2 gets « Cette réunion a été annulée » and removes it.
  * agent1's mailbox is left alone (read-only by convention); unique titles.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +15,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { ImapFlow } from 'imapflow';
 import { addDays, axeProblems, calendarByUid, frDate, parisToday, type TestUser } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { ENGLISH_WORDS } from './english-words.js';
 
 const stamp = `inv${Date.now().toString(36)}`;
@@ -62,11 +61,8 @@ const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'U
 
 /** A profile for `user` (account by the CLI, mail and calendar synced) and its browser-mode Ostal in a page of its own. */
 async function openOstal(browser: Browser, user: User, policyFile: string): Promise<{ page: Page; ostal: RunningOstal }> {
-  const s = servers();
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, user);
-  const sync = spawnSync(process.execPath, ['bin/ostal.mjs', 'sync', '--only', 'calendar', '--profile', profileDir], { env: ostalEnv(s), encoding: 'utf8' });
-  expect(sync.status, sync.stderr).toBe(0);
+  addAccountByCli(profileDir, user, {}, 'mail,calendar');
   const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
   running.push(ostal);
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });

@@ -80,13 +80,13 @@ export async function startOstal(opts: { profileDir?: string; env?: Record<strin
 export const SHOTS_DIR = path.join(process.cwd(), 'test-results', 'screens');
 fs.mkdirSync(SHOTS_DIR, { recursive: true });
 
-/** Adds a test user's account to a profile through the real CLI (discovery against the test servers), then syncs mail. */
-export function addAccountByCli(profileDir: string, user: ServersInfo['users'][number], extraEnv: Record<string, string> = {}): void {
+/** Adds a test user's account to a profile through the real CLI (discovery against the test servers), then syncs `only` (mail by default; « mail,calendar »…). */
+export function addAccountByCli(profileDir: string, user: ServersInfo['users'][number], extraEnv: Record<string, string> = {}, only = 'mail'): void {
   const s = servers();
   const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password, ...extraEnv });
   for (const args of [
     ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--profile', profileDir],
-    ['sync', '--only', 'mail', '--profile', profileDir],
+    ['sync', '--only', only, '--profile', profileDir],
   ]) {
     const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
