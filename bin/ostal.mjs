@@ -40,7 +40,7 @@ async function ensureBundle() {
     const { build } = await import('esbuild');
     const result = await build({
       absWorkingDir: root,
-      entryPoints: ['src/cli/main.ts'],
+      entryPoints: ['src/cli/cli.ts'],
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -71,6 +71,6 @@ if (await ensureBundle()) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  ({ main } = await import('../src/cli/cli.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { MessagePortMain } from 'electron';
 import { Core } from '../src/core.js';
 import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
-import { OstalError, toApiError } from '../src/api/errors.js';
+import { OstalError, toApiError } from '../src/errors.js';
 import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createDesktopShellClient } from '../src/host/desktop-shell.js';
 import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';

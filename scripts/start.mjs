@@ -104,7 +104,7 @@ if (bin && !args.includes('--browser')) {
   say('Électron n’est pas installé sur cette machine : Ostal démarre en mode navigateur.');
   const hostArgs = passThrough.filter((a) => a !== '--browser');
   if (demo && !hostArgs.includes('--port')) hostArgs.push('--port', process.env.OSTAL_PORT ?? '4180');
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli.ts', ...hostArgs], { stdio: 'inherit', env });
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/host/browser-mode.ts', ...hostArgs], { stdio: 'inherit', env });
 }
 
 let stopping = false;

@@ -2,9 +2,9 @@ import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { AppInfo, EventData, EventName, MethodName, Params, Result } from './api/contract.js';
-import { METHOD_NAMES } from './api/contract.js';
-import { OstalError } from './api/errors.js';
+import type { AppInfo, EventData, EventName, MethodName, Params, Result } from './shared/contract.js';
+import { METHOD_NAMES } from './shared/contract.js';
+import { OstalError } from './errors.js';
 import { t } from './i18n/index.js';
 import { createFileLogger, type Logger } from './log.js';
 import { acquireProfileLock, type ProfileLock } from './store/profile.js';
@@ -12,7 +12,7 @@ import { openDatabase } from './store/database.js';
 import { OperationsJournal } from './store/operations-journal.js';
 import { FileSecretStore, type SecretStore } from './secrets/index.js';
 import { loadPolicy, type Policy } from './policy/index.js';
-import { handlers } from './api/handlers.js';
+import { handlers } from './api/handler-table.js';
 
 export interface CoreOptions {
   profileDir: string;

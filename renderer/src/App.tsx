@@ -1,7 +1,7 @@
 /** The application shell: header with the status area, left navigation, and the current view. */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Feature, PolicyView } from '../../src/api/contract';
+import type { Feature, PolicyView } from '../../src/shared/contract';
 import { useApiQuery, useConnectionStatus } from './api/react';
 import { AccountAssistant } from './assistant/AccountAssistant';
 import { Busy, ErrorAlert } from './components/common';

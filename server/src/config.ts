@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MeetIceServer } from '../../src/api/meet-protocol.js';
+import type { MeetIceServer } from '../../src/shared/meet-protocol.js';
 import type { LogLevel } from './log.js';
 
 /** The pinned mediasoup version (server/package.json), also the cache folder of the worker build. */

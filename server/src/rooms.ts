@@ -1,7 +1,7 @@
 /**
  * Rooms and peers: the signaling logic on top of mediasoup 3.12 (listenIps API). One Room per room id,
  * created on the first join, on a worker picked round-robin; closed when its last peer (joined or waiting) leaves.
- * The message formats are in src/api/meet-protocol.ts (imported as types only).
+ * The message formats are in src/shared/meet-protocol.ts (imported as types only).
  */
 import { randomUUID } from 'node:crypto';
 import type * as ms from 'mediasoup/node/lib/types.js';
@@ -20,7 +20,7 @@ import type {
   RtpCapabilitiesJson,
   TransportDirection,
   WaitingGuest,
-} from '../../src/api/meet-protocol.js';
+} from '../../src/shared/meet-protocol.js';
 import type { ServerConfig } from './config.js';
 import { errorText, log, roomTag } from './log.js';
 import { verifyJoinToken } from './token.js';

@@ -10,7 +10,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as ms from 'mediasoup/node/lib/types.js';
-import type { MeetHealth, MeetNotification } from '../../src/api/meet-protocol.js';
+import type { MeetHealth, MeetNotification } from '../../src/shared/meet-protocol.js';
 import { workerCount, type ServerConfig } from './config.js';
 import { errorText, log } from './log.js';
 import { MeetFailure, Peer, RoomManager, Signaling } from './rooms.js';

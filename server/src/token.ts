@@ -1,9 +1,9 @@
 /**
  * Join tokens: compact JWT signed HS256 with the organisation's shared secret (see MeetTokenClaims in
- * src/api/meet-protocol.ts). Verification uses crypto.timingSafeEqual and checks `exp`.
+ * src/shared/meet-protocol.ts). Verification uses crypto.timingSafeEqual and checks `exp`.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { MeetErrorCode, MeetRole, MeetTokenClaims } from '../../src/api/meet-protocol.js';
+import type { MeetErrorCode, MeetRole, MeetTokenClaims } from '../../src/shared/meet-protocol.js';
 
 /** Accepted clock difference between Ostal and the server, in seconds. */
 export const CLOCK_LEEWAY_SECONDS = 30;

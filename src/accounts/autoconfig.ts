@@ -1,5 +1,5 @@
 import { XMLParser } from 'fast-xml-parser';
-import type { ServerSettings } from '../api/contract.js';
+import type { ServerSettings } from '../shared/contract.js';
 
 /**
  * Thunderbird autoconfig (`clientConfig` version 1.1) as served at

@@ -1,6 +1,6 @@
 import type dns from 'node:dns';
-import type { DiscoveryResult, DiscoverySource, ServerSettings } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { DiscoveryResult, DiscoverySource, ServerSettings } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Policy } from '../policy/index.js';

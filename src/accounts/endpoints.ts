@@ -1,5 +1,5 @@
-import type { EndpointKind } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { EndpointKind } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { ApiError, EventName, MethodName, Response } from './contract.js';
-import { METHOD_NAMES } from './contract.js';
-import { OstalError, toApiError } from './errors.js';
+import type { ApiError, EventName, MethodName, Response } from '../shared/contract.js';
+import { METHOD_NAMES } from '../shared/contract.js';
+import { OstalError, toApiError } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 /** What a dispatcher needs from the core: answer calls and publish events. */

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { XMLParser } from 'fast-xml-parser';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { tlsOptionsFor } from '../mail/imap-client.js';
 

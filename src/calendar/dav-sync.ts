@@ -10,8 +10,8 @@
  * ETags then multigets cost Radicale several times more); items the server sends without data are multigot.
  * Servers without sync-collection: PROPFIND Depth 1 for the ETags, then multiget.
  */
-import { OstalError } from '../api/errors.js';
-import { loadAccountCredentials } from '../accounts/handlers.js';
+import { OstalError } from '../errors.js';
+import { loadAccountCredentials } from '../api/handlers/accounts.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import type { Account } from '../store/account-repository.js';

@@ -10,8 +10,8 @@
  * While an item has operations waiting, the read sync leaves it alone.
  */
 import crypto from 'node:crypto';
-import type { DavConflictSummary } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { DavConflictSummary } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { OperationsJournal, type Operation } from '../store/operations-journal.js';

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import ICAL from 'ical.js';
-import type { CalendarEventDetails, CalendarEventInput } from '../api/contract.js';
+import type { CalendarEventDetails, CalendarEventInput } from '../shared/contract.js';
 import { DEFAULT_TZID, defaultZone, meetingUrlOf } from './icalendar.js';
 
 /** Marker written in every component Ostal sends: a replay finding it on the server knows its PUT landed. */

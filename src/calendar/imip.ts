@@ -5,10 +5,10 @@
  * revision marker are personal: they are not sent.
  */
 import ICAL from 'ical.js';
-import type { MessageInvitation } from '../api/contract.js';
+import type { MessageInvitation } from '../shared/contract.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
-import { getAccountRow } from '../mail/accounts-store.js';
+import { getAccountRow } from '../accounts/account-rows.js';
 import { getOutboxSender } from '../mail/outbox.js';
 import { eventDetails } from './event-model.js';
 import { expandCalendarObject } from './icalendar.js';

@@ -6,8 +6,8 @@
  */
 import crypto from 'node:crypto';
 import ICAL from 'ical.js';
-import type { ImportResult } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { ImportResult } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { parseVCard } from '../contacts/vcard.js';

@@ -6,8 +6,8 @@
  * Correspondents are folded once into an in-memory table kept in ctx.runtime and brought up to date from the
  * highest mail_messages.id seen (an indexed range read), so a keystroke never rescans 100 000 messages.
  */
-import type { RecipientSuggestion } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { RecipientSuggestion } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { DavRepository } from '../calendar/repository.js';

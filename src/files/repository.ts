@@ -1,7 +1,7 @@
 /** SQL of Fichiers (tables of src/store/migrations/007_files.sql). */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { FileNameProblem, FileSyncState } from '../api/contract.js';
+import type { FileNameProblem, FileSyncState } from '../shared/contract.js';
 
 export interface StateRow {
   path: string;

@@ -7,9 +7,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { OstalError } from '../api/errors.js';
-import { readSetting } from '../api/app-handlers.js';
-import { loadAccountCredentials } from '../accounts/handlers.js';
+import { OstalError } from '../errors.js';
+import { readSetting } from '../api/handlers/app.js';
+import { loadAccountCredentials } from '../api/handlers/accounts.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import type { Account } from '../store/account-repository.js';

@@ -13,7 +13,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { tlsOptionsFor } from '../mail/imap-client.js';
 import { decodeHref, encodeHref, parseMultistatus, textOf, type DavEntry } from '../calendar/dav-client.js';

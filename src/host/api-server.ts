@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core.js';
 import { createDispatcher, MAX_MESSAGE_BYTES } from '../api/dispatch.js';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { watchMeetingServer } from './meeting-server.js';

@@ -1,6 +1,6 @@
 import { t } from '../i18n/index.js';
 
-/** Command-line options shared by the browser-mode host (src/host/cli.ts) and the Electron main process. */
+/** Command-line options shared by the browser-mode host (src/host/browser-mode.ts) and the Electron main process. */
 export interface HostArgs {
   /** --profile DIR */
   profile: string | null;

@@ -3,7 +3,7 @@
  * process lists the screens and windows (desktopCapturer), this module turns them into French choices, the page
  * shows them (ScreenSourcePicker) and answers with one id, which is checked against what was offered.
  */
-import type { ScreenSourceChoice } from '../api/contract.js';
+import type { ScreenSourceChoice } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 
 export type { ScreenSourceChoice };

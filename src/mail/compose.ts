@@ -6,13 +6,13 @@
 import crypto from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Address } from '../api/contract.js';
+import type { Address } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 
 const NBSP = '\u00A0';
 
-export type { ComposeMode } from '../api/contract.js';
-import type { ComposeMode } from '../api/contract.js';
+export type { ComposeMode } from '../shared/contract.js';
+import type { ComposeMode } from '../shared/contract.js';
 
 /** What the composer needs from the original message. */
 export interface OriginalMessage {

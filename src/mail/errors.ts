@@ -5,8 +5,8 @@
  * to the mail server in the background (context 'mail': says the messages stay readable offline).
  * Both contexts share the classification and the error codes; only the wording differs.
  */
-import type { CertificateInfo, ErrorCode } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { CertificateInfo, ErrorCode } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 /** What went wrong, whatever the library that reported it. */

@@ -1,4 +1,4 @@
-import type { SpecialUse } from '../api/contract.js';
+import type { SpecialUse } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 
 const SPECIAL_USE_KEYS: Record<Exclude<SpecialUse, null>, string> = {

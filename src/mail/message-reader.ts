@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { MessageInvitation, MessagePartInfo, MessageView, RemoteContentScope } from '../api/contract.js';
-import { applyReply } from '../calendar/handlers.js';
+import type { MessageInvitation, MessagePartInfo, MessageView, RemoteContentScope } from '../shared/contract.js';
+import { applyReply } from '../api/handlers/calendar.js';
 import { invitationOf } from '../calendar/imip.js';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
-import { getAccountRow, loadMailAccount } from './accounts-store.js';
+import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
 import { isConnectivityError, imapErrorToOstal } from './errors.js';
 import { storeMessageSource } from './blob-store.js';
 import { sanitizeMailHtml } from './html-sanitizer.js';

@@ -4,7 +4,7 @@
  * text without a declared charset, and malformed structures that must never throw.
  */
 import PostalMime, { type Email, type Address as PostalAddress, type Attachment as PostalAttachment } from 'postal-mime';
-import type { Address } from '../api/contract.js';
+import type { Address } from '../shared/contract.js';
 
 /** One non-body part of a message (attachment or inline image), with its decoded bytes. */
 export interface ParsedPart {

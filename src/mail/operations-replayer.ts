@@ -5,7 +5,7 @@
  * UIDs resolved by Message-ID.
  */
 import type { ImapFlow } from 'imapflow';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Operation, OperationsJournal } from '../store/operations-journal.js';

@@ -4,8 +4,8 @@
  * MailOperationReplayer (operations-replayer.ts) sends them to the server later.
  */
 import crypto from 'node:crypto';
-import type { MailAction, MailActionResult, SpecialUse } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { MailAction, MailActionResult, SpecialUse } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { OperationsJournal } from '../store/operations-journal.js';

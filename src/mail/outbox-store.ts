@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { OutboxEntry, OutboxState } from '../api/contract.js';
+import type { OutboxEntry, OutboxState } from '../shared/contract.js';
 
 /** All SQL of the Boîte d'envoi (table `outbox`, migration 003). Synchronous, like better-sqlite3. */
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Address, FolderInfo, MessageListFilter, MessagePage, MessageSummary, SpecialUse } from '../api/contract.js';
+import type { Address, FolderInfo, MessageListFilter, MessagePage, MessageSummary, SpecialUse } from '../shared/contract.js';
 import { folderSortKey } from './folder-names.js';
 
 /** A folder row as the sync engine needs it. */

@@ -12,8 +12,8 @@
  *   pj:oui  pj:non  pj:devis.pdf         with / without attachment, or an attachment name
  */
 import type { ImapFlow, SearchObject } from 'imapflow';
-import type { MessageSummary } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { MessageSummary } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { connectImap, type MailAccount } from './imap-client.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImapFlow, FetchMessageObject, FetchQueryObject, ListResponse, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import PostalMime from 'postal-mime';
-import type { Address, SpecialUse, SyncProgress } from '../api/contract.js';
+import type { Address, SpecialUse, SyncProgress } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { connectImap, parseImapUrl, type MailAccount } from './imap-client.js';

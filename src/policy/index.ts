@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Feature, PolicyView, ServerSettings } from '../api/contract.js';
+import type { Feature, PolicyView, ServerSettings } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { isSettingKey, SETTING_DEFINITIONS, type SettingKey } from '../store/settings-repository.js';

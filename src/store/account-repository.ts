@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ServerSettings } from '../api/contract.js';
+import type { ServerSettings } from '../shared/contract.js';
 
 /** An account as stored (the password is not here: see SecretStore, key `account:<id>:password`). */
 export interface Account {

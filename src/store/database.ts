@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 /** One numbered schema step, from `src/store/migrations/NNN_what_it_does.sql`. */

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Settings } from '../api/contract.js';
+import type { Settings } from '../shared/contract.js';
 
 export type SettingKey = keyof Settings;
 

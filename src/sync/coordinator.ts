@@ -1,5 +1,5 @@
-import type { ApiError, AppStatus, CliStatus, SyncProgress, SyncReport, SyncScope } from '../api/contract.js';
-import { OstalError, toApiError } from '../api/errors.js';
+import type { ApiError, AppStatus, CliStatus, SyncProgress, SyncReport, SyncScope } from '../shared/contract.js';
+import { OstalError, toApiError } from '../errors.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { isAccountOnline } from '../accounts/connection-state.js';
@@ -11,7 +11,7 @@ import {
   prefetchDays,
   recordSyncOutcome,
   type AccountRow,
-} from '../mail/accounts-store.js';
+} from '../accounts/account-rows.js';
 import { isConnectivityError, imapErrorToOstal } from '../mail/errors.js';
 import { parseImapUrl, probeImap } from '../mail/imap-client.js';
 import { MailRepository } from '../mail/repository.js';

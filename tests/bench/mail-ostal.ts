@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { Core } from '../../src/core.js';
-import { METHOD_NAMES, type MethodName } from '../../src/api/contract.js';
+import { METHOD_NAMES, type MethodName } from '../../src/shared/contract.js';
 
 export interface OstalMailFigures {
   headersMs: number;

@@ -35,11 +35,11 @@ export function tempProfile(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-e2e-'));
 }
 
-/** Starts browser mode (`src/host/cli.ts`) as a real process and waits for the address it prints. */
+/** Starts browser mode (`src/host/browser-mode.ts`) as a real process and waits for the address it prints. */
 export async function startOstal(opts: { profileDir?: string; env?: Record<string, string> } = {}): Promise<RunningOstal> {
   const s = servers();
   const profileDir = opts.profileDir ?? tempProfile();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli.ts', '--profile', profileDir, '--port', '0'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/browser-mode.ts', '--profile', profileDir, '--port', '0'], {
     env: ostalEnv(s, opts.env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

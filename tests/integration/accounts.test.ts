@@ -10,9 +10,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { ServersInfo } from '../servers/index.js';
 import { getServers } from '../servers/testing.js';
 import { Core } from '../../src/core.js';
-import type { ApiError, EndpointCheck, ServerSettings } from '../../src/api/contract.js';
-import { OstalError } from '../../src/api/errors.js';
-import { loadAccountCredentials } from '../../src/accounts/handlers.js';
+import type { ApiError, EndpointCheck, ServerSettings } from '../../src/shared/contract.js';
+import { OstalError } from '../../src/errors.js';
+import { loadAccountCredentials } from '../../src/api/handlers/accounts.js';
 import { silentLogger } from '../../src/log.js';
 import { OperationsJournal } from '../../src/store/operations-journal.js';
 

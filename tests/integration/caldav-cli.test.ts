@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CalendarEventSummary, ContactSummary } from '../../src/api/contract.js';
+import type { CalendarEventSummary, ContactSummary } from '../../src/shared/contract.js';
 import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
 import { getServers, testUser } from '../servers/testing.js';
 

@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core.js';
-import type { CalendarEventInput } from '../../src/api/contract.js';
+import type { CalendarEventInput } from '../../src/shared/contract.js';
 import { SEED_COLLECTIONS } from '../servers/seed.js';
 import { TcpRelay } from './mail-sync-fixture.js';
 import { getServers, testUser } from '../servers/testing.js';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CalendarEventSummary } from '../../src/api/contract.js';
+import type { CalendarEventSummary } from '../../src/shared/contract.js';
 import { getServers, testUser } from '../servers/testing.js';
 
 const run = promisify(execFile);

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from '../../src/api/contract.js';
+import type { MessageSummary } from '../../src/shared/contract.js';
 import { getServers, testUser } from '../servers/testing.js';
 
 const run = promisify(execFile);

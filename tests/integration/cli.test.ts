@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { ImapFlow } from 'imapflow';
 import { describe, expect, it } from 'vitest';
-import type { CliStatus } from '../../src/api/contract.js';
+import type { CliStatus } from '../../src/shared/contract.js';
 import { SEED_COUNTS, SEED_FOLDERS } from '../servers/seed.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
 

@@ -3,7 +3,7 @@ import type { ServersInfo } from '../servers/index.js';
 import { getServers } from '../servers/testing.js';
 import { discoverAccount, probeDavWellKnown } from '../../src/accounts/discovery.js';
 import { checkEndpoints } from '../../src/accounts/checks.js';
-import { OstalError } from '../../src/api/errors.js';
+import { OstalError } from '../../src/errors.js';
 import { loadPolicy, NO_POLICY } from '../../src/policy/index.js';
 import { silentLogger } from '../../src/log.js';
 import fs from 'node:fs';

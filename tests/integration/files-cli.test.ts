@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FileConflict, FilesStatus } from '../../src/api/contract.js';
+import type { FileConflict, FilesStatus } from '../../src/shared/contract.js';
 import { dav, filesCore, freshArea, getServers, testUser, webdavUrl } from './files-fixture.js';
 
 const run = promisify(execFile);

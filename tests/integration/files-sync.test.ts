@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventData } from '../../src/api/contract.js';
+import type { EventData } from '../../src/shared/contract.js';
 import { Core } from '../../src/core.js';
 import { webdavStats } from '../../src/files/webdav.js';
 import { dav, filesCore, freshArea, sha256, testUser, webdavUrl, type FilesCore } from './files-fixture.js';

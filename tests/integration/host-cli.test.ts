@@ -22,7 +22,7 @@ interface Run {
 }
 
 function runCli(args: string[]): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/cli.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/browser-mode.ts', ...args], {
     cwd: root,
     env: { ...process.env, OSTAL_RENDERER_DIR: rendererDir, OSTAL_POLICIES: path.join(profileDir, 'no-policy.json'), OSTAL_DEBUG: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -65,7 +65,7 @@ afterAll(() => {
   fs.rmSync(rendererDir, { recursive: true, force: true });
 });
 
-describe('browser mode CLI (src/host/cli.ts)', () => {
+describe('browser mode CLI (src/host/browser-mode.ts)', () => {
   it('prints the French ready line and OSTAL_URL, serves the page and the API, refuses a second instance, stops on SIGTERM', async () => {
     const first = runCli(['--profile', profileDir, '--port', '0', '--no-sync']);
     const url = await waitForUrl(first);

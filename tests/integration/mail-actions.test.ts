@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapFlow } from 'imapflow';
-import type { MailAction, MessageSummary } from '../../src/api/contract.js';
-import { loadMailAccount, getAccountRow } from '../../src/mail/accounts-store.js';
+import type { MailAction, MessageSummary } from '../../src/shared/contract.js';
+import { loadMailAccount, getAccountRow } from '../../src/accounts/account-rows.js';
 import { MAIL_ACTION_PREFIX, MAIL_FLAGS_KIND, MAIL_MOVE_KIND } from '../../src/mail/operations.js';
 import { MailOperationReplayer } from '../../src/mail/operations-replayer.js';
 import { MailRepository } from '../../src/mail/repository.js';

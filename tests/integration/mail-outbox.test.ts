@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapFlow } from 'imapflow';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
-import type { OutboxEntry } from '../../src/api/contract.js';
+import type { OutboxEntry } from '../../src/shared/contract.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { MemorySecretStore, TcpRelay, addAccount, serverConnection, waitFor } from './mail-sync-fixture.js';
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImapFlow } from 'imapflow';
-import type { MessageSummary } from '../../src/api/contract.js';
+import type { MessageSummary } from '../../src/shared/contract.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { addAccount, openTestCore, serverConnection, TcpRelay, type TestProfile } from './mail-sync-fixture.js';
 

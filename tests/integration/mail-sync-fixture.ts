@@ -8,7 +8,7 @@ import { ImapFlow } from 'imapflow';
 import { Core } from '../../src/core.js';
 import type { SecretStore } from '../../src/secrets/index.js';
 import { silentLogger } from '../../src/log.js';
-import type { ServerSettings } from '../../src/api/contract.js';
+import type { ServerSettings } from '../../src/shared/contract.js';
 import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
 

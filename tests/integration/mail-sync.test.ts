@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FolderInfo, MessageSummary } from '../../src/api/contract.js';
+import type { FolderInfo, MessageSummary } from '../../src/shared/contract.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { addAccount, openTestCore, serverConnection, waitFor, type TestProfile } from './mail-sync-fixture.js';
 

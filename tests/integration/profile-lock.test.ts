@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core.js';
-import { OstalError } from '../../src/api/errors.js';
+import { OstalError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');

@@ -6,7 +6,7 @@
  */
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppStatus } from '../../src/api/contract.js';
+import type { AppStatus } from '../../src/shared/contract.js';
 import { getSyncCoordinator, startBackgroundSync, runtimeKeys } from '../../src/sync/index.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { addAccount, openTestCore, TcpRelay, waitFor, type TestProfile } from './mail-sync-fixture.js';

@@ -15,8 +15,8 @@ import type {
   MeetNotifications,
   MeetParams,
   MeetResult,
-} from '../../src/api/meet-protocol.js';
-import { newRoomId } from '../../src/api/meet-protocol.js';
+} from '../../src/shared/meet-protocol.js';
+import { newRoomId } from '../../src/shared/meet-protocol.js';
 import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spawn.js';
 import { signJoinToken } from '../../server/src/token.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OstalError } from '../../src/api/errors.js';
+import { OstalError } from '../../src/errors.js';
 import { parseAutoconfig } from '../../src/accounts/autoconfig.js';
 import { hostPort, parseEndpoint } from '../../src/accounts/endpoints.js';
 import { describeConnectionError } from '../../src/accounts/checks.js';

@@ -15,7 +15,7 @@ import {
   type OriginalMessage,
 } from '../../src/mail/compose.js';
 import { classifySmtpError } from '../../src/mail/outbox.js';
-import { parseOriginal } from '../../src/mail/compose-handlers.js';
+import { parseOriginal } from '../../src/api/handlers/mail-compose.js';
 
 const NBSP = '\u00A0';
 

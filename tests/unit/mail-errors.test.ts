@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OstalError } from '../../src/api/errors.js';
+import { OstalError } from '../../src/errors.js';
 import { imapErrorToOstal } from '../../src/mail/errors.js';
 import { parseImapUrl, probeImap } from '../../src/mail/imap-client.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventData } from '../../src/api/contract.js';
+import type { EventData } from '../../src/shared/contract.js';
 import { MailRepository, type FolderRecord, type MessageHeaders } from '../../src/mail/repository.js';
 import { applyMailAction, pendingLocalChanges, undoMailAction, withPendingFlags, MAIL_ACTION_PREFIX } from '../../src/mail/operations.js';
 import { OperationsJournal } from '../../src/store/operations-journal.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/store/database.js';
 import { MailRepository, type MessageHeaders } from '../../src/mail/repository.js';
 import { MailSearch, parseFrenchDate, parseMailQuery, toFtsMatch, toImapSearch } from '../../src/mail/search.js';
-import { OstalError } from '../../src/api/errors.js';
+import { OstalError } from '../../src/errors.js';
 
 describe('French query language', () => {
   it('splits words, phrases and operators, accents and case kept for the index to fold', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FolderInfo } from '../../src/api/contract';
+import type { FolderInfo } from '../../src/shared/contract.js';
 import { buildFolderTree, defaultFolder } from '../../renderer/src/lib/folder-tree';
 
 function folder(path: string, name: string, specialUse: FolderInfo['specialUse'] = null): FolderInfo {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerSettings } from '../../src/api/contract';
+import type { ServerSettings } from '../../src/shared/contract.js';
 import { emptyServerForm, formFromSettings, looksLikeEmail, settingsFromForm, switchSecurity } from '../../renderer/src/lib/server-fields';
 
 const discovered: ServerSettings = {

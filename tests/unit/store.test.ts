@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OstalError } from '../../src/api/errors.js';
+import { OstalError } from '../../src/errors.js';
 import { migrate, openDatabase, readMigrations } from '../../src/store/database.js';
 import { acquireProfileLock, defaultProfileDir } from '../../src/store/profile.js';
 import { AccountRepository } from '../../src/store/account-repository.js';

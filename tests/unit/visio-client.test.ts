@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as shared from '../../src/api/meet-protocol.js';
+import * as shared from '../../src/shared/meet-protocol.js';
 import * as link from '../../renderer/src/views/visio/link.js';
 import { deviceName, deviceProblem } from '../../renderer/src/views/visio/media.js';
 import { meetingShortcut } from '../../renderer/src/views/visio/Meeting.js';

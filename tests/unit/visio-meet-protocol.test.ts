@@ -6,7 +6,7 @@ import {
   newRoomId,
   parseMeetingLink,
   spatialLayerForTile,
-} from '../../src/api/meet-protocol.js';
+} from '../../src/shared/meet-protocol.js';
 import { spatialLayerForTile as serverSpatialLayerForTile } from '../../server/src/rooms.js';
 import { signJoinToken, verifyJoinToken } from '../../server/src/token.js';
 

@@ -2,12 +2,12 @@
  * The renderer's only way to talk to Ostal's core: a typed client over a small
  * {@link Transport} (WebSocket in browser mode, the preload bridge in Electron).
  *
- * Envelope (src/api/contract.ts): request `{id, method, params}`, response
+ * Envelope (src/shared/contract.ts): request `{id, method, params}`, response
  * `{id, result}` or `{id, error: {code, message}}`, event `{event, data}`.
  * When the transport drops, pending calls fail with a French `offline` error and the
  * client reconnects with back-off; listeners of {@link OstalClient.onConnection} see it.
  */
-import type { ApiError, ErrorCode, EventData, EventName, MethodName, Params, Result } from '../../../src/api/contract';
+import type { ApiError, ErrorCode, EventData, EventName, MethodName, Params, Result } from '../../../src/shared/contract';
 
 /** One open connection to the core. */
 export interface Transport {

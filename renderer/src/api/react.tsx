@@ -1,6 +1,6 @@
 /** React access to the API client: a context, and a query hook that refreshes on events and after reconnection. */
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
-import type { EventData, EventName, MethodName, Params, Result } from '../../../src/api/contract';
+import type { EventData, EventName, MethodName, Params, Result } from '../../../src/shared/contract';
 import { ApiCallError, type ConnectionStatus, type OstalClient } from './client';
 
 const ClientContext = createContext<OstalClient | null>(null);

@@ -4,7 +4,7 @@
  */
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, DiscoveryResult, DiscoverySource, PolicyView, ServerSettings } from '../../../src/api/contract';
+import type { AccountSummary, DiscoveryResult, DiscoverySource, PolicyView, ServerSettings } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useClient } from '../api/react';
 import { Busy, ErrorAlert, LockedNote } from '../components/common';

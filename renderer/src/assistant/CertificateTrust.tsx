@@ -1,6 +1,6 @@
 /** An untrusted certificate, shown in full, with a deliberate choice to trust it (never automatic). */
 import { useTranslation } from 'react-i18next';
-import type { CertificateInfo } from '../../../src/api/contract';
+import type { CertificateInfo } from '../../../src/shared/contract';
 import { formatLongDate } from '../lib/format';
 
 /** Read the certificate from the details of a `tls_untrusted` error (flat, or under `certificate`). */

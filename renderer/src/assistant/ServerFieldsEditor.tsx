@@ -1,7 +1,7 @@
 /** The manual server form: IMAP and SMTP as serveur / port / sécurité, DAV addresses, login name. */
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ServerSettings } from '../../../src/api/contract';
+import type { ServerSettings } from '../../../src/shared/contract';
 import { LockedNote } from '../components/common';
 import type { FieldProblem, MailServerFields, Security } from '../lib/endpoint-url';
 import { switchSecurity, type DavKind, type FormProblems, type ServerFormFields } from '../lib/server-fields';

@@ -1,7 +1,7 @@
 /** The connection state, always visible: « En ligne », « Hors ligne », « Synchronisation en cours… » with progress. */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppStatus, ConnectionState } from '../../../src/api/contract';
+import type { AppStatus, ConnectionState } from '../../../src/shared/contract';
 import { useApiEvent, useApiQuery, useConnectionStatus } from '../api/react';
 
 export function useAppStatus(): AppStatus | undefined {

@@ -1,7 +1,7 @@
 /** « Synchroniser maintenant »: asks the core to sync; progress shows in the status area. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncScope } from '../../../src/api/contract';
+import type { SyncScope } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useClient } from '../api/react';
 import { Icon } from './icons';

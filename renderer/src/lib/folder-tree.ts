@@ -3,7 +3,7 @@
  * Boîte de réception first, then Brouillons, Envoyés, Archives, Indésirables, Corbeille,
  * then the others alphabetically (French collation). Pure, unit-tested.
  */
-import type { FolderInfo, SpecialUse } from '../../../src/api/contract';
+import type { FolderInfo, SpecialUse } from '../../../src/shared/contract';
 
 export interface FolderNode {
   /** Full server path of this node (a folder may exist only as a parent of others). */

@@ -2,7 +2,7 @@
  * The manual server form as data: fields ⇄ ServerSettings of the API contract.
  * Pure functions, unit-tested (tests/unit/renderer-server-fields.test.ts).
  */
-import type { ServerSettings } from '../../../src/api/contract';
+import type { ServerSettings } from '../../../src/shared/contract';
 import {
   DEFAULT_PORTS,
   buildMailServerUrl,

@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarEventDetails, CalendarOccurrence } from '../../../src/api/contract';
+import type { CalendarEventDetails, CalendarOccurrence } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, ErrorAlert, PageHeader } from '../components/common';

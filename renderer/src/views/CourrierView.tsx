@@ -1,7 +1,7 @@
 /** Courrier: the account's folder tree and the message list of the selected folder, from the local store. */
 import { useEffect, useId, useRef, useState, type DragEvent, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../../../src/api/contract';
+import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../../../src/shared/contract';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';

@@ -6,7 +6,7 @@
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, EventData, FileEntrySummary } from '../../../src/api/contract';
+import type { AccountSummary, EventData, FileEntrySummary } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiEvent, useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';

@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, PolicyView, ServerSettings, SettingEntry, Settings } from '../../../src/api/contract';
+import type { AccountSummary, PolicyView, ServerSettings, SettingEntry, Settings } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { CertificateTrust, certificateFromDetails } from '../assistant/CertificateTrust';

@@ -1,7 +1,7 @@
 /** « Nouvel événement » / « Modifier l’événement » and the details of an event (with « Rejoindre » for a visio). */
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, RecurrenceScope } from '../../../../src/api/contract';
+import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, RecurrenceScope } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';

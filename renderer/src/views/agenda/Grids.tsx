@@ -1,7 +1,7 @@
 /** The Agenda grids: day and week as a time grid (hours down, days across), month as weeks of days. */
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarOccurrence } from '../../../../src/api/contract';
+import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { coveredDays, dayNumber, longDay, parisParts, shortDay, todayKey, weekdayName } from './dates';
 
 export const HOUR_PX = 44;

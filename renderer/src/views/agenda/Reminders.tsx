@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarOccurrence } from '../../../../src/api/contract';
+import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { useApiEvent, useClient } from '../../api/react';
 import { addDays, parisParts, todayKey } from './dates';
 import './agenda.css';

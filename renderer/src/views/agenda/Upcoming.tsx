@@ -4,7 +4,7 @@
  */
 import { useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarOccurrence } from '../../../../src/api/contract';
+import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { addDays, coveredDays, dayHeading, parisParts } from './dates';
 
 export function UpcomingList({ days, today, occurrences, onOpen }: { days: string[]; today: string; occurrences: CalendarOccurrence[]; onOpen(o: CalendarOccurrence): void }) {

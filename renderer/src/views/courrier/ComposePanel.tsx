@@ -1,7 +1,7 @@
 /** The composer: a dialog to write a new message, a reply or a forward; local draft every few seconds; sent through the Boîte d'envoi. */
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountSummary, OutgoingAttachment } from '../../../../src/api/contract';
+import type { AccountSummary, OutgoingAttachment } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';

@@ -7,7 +7,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { InvitationAnswer, MessageInvitation, MessageView } from '../../../../src/api/contract';
+import type { InvitationAnswer, MessageInvitation, MessageView } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';

@@ -18,7 +18,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
-import type { MessageListFilter, MessageSummary } from '../../../../src/api/contract';
+import type { MessageListFilter, MessageSummary } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiEvent, useClient } from '../../api/react';
 import './list.css';

@@ -1,7 +1,7 @@
 /** Boîte d'envoi: messages not sent yet, their state in French, and « Renvoyer » / « Supprimer de la boîte d’envoi ». */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OutboxEntry, OutboxState } from '../../../../src/api/contract';
+import type { OutboxEntry, OutboxState } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, EmptyState, ErrorAlert } from '../../components/common';

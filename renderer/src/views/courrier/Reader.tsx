@@ -11,7 +11,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { Address, MessagePartInfo, MessageView, RemoteContentScope } from '../../../../src/api/contract';
+import type { Address, MessagePartInfo, MessageView, RemoteContentScope } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';

@@ -1,7 +1,7 @@
 /** À / Cc / Cci with suggestions as the user types (ARIA 1.2 combobox): contacts then past correspondents, all local. */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RecipientSuggestion } from '../../../../src/api/contract';
+import type { RecipientSuggestion } from '../../../../src/shared/contract';
 import { useClient } from '../../api/react';
 import { formatSuggestion, lastRecipientQuery, replaceLastRecipient } from './recipient-query';
 import './recipient-field.css';

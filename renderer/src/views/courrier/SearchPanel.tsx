@@ -4,7 +4,7 @@
  */
 import { forwardRef, useEffect, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { MessageSummary } from '../../../../src/api/contract';
+import type { MessageSummary } from '../../../../src/shared/contract';
 import { useApiQuery } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';
 import { MessageListbox, type RowPosition } from './MessageListbox';

@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useId, useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FolderInfo, MailAction, MessageSummary } from '../../../../src/api/contract';
+import type { FolderInfo, MailAction, MessageSummary } from '../../../../src/shared/contract';
 import { useClient } from '../../api/react';
 import './actions.css';
 

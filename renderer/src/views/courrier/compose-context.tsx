@@ -6,7 +6,7 @@
  * Ctrl+N opens a new message while the provider is mounted.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { AccountSummary, ComposeMode } from '../../../../src/api/contract';
+import type { AccountSummary, ComposeMode } from '../../../../src/shared/contract';
 import { ComposePanel } from './ComposePanel';
 
 export interface ComposeRequest {

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FolderInfo, MessageSummary } from '../../../../src/api/contract';
+import type { FolderInfo, MessageSummary } from '../../../../src/shared/contract';
 import { useApiEvent, useClient } from '../../api/react';
 
 const STORAGE_KEY = 'ostal.courrier.notifications';

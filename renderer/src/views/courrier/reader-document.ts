@@ -13,7 +13,7 @@
  * load. Nothing unsafe follows from it (it is stricter), but formatting is lost until either the app
  * CSP admits `'unsafe-inline'` styles and http(s) images, or the frame gets its own origin.
  */
-import type { MessagePartInfo } from '../../../../src/api/contract';
+import type { MessagePartInfo } from '../../../../src/shared/contract';
 
 /** CSP of the message document: nothing but inline styles and data: images (plus http/https images when allowed). */
 export function readerFrameCsp(remoteAllowed: boolean): string {

@@ -1,7 +1,7 @@
 /** Conflicts of Fichiers: both versions are kept; the user reads the notice and chooses which one to keep. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FileConflict } from '../../../../src/api/contract';
+import type { FileConflict } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';

@@ -1,6 +1,6 @@
 /** The content of a folder (or search results) in Fichiers: name, size, date, sync state, and the actions of each item. */
 import { useTranslation } from 'react-i18next';
-import type { FileEntrySummary } from '../../../../src/api/contract';
+import type { FileEntrySummary } from '../../../../src/shared/contract';
 import { Icon } from '../../components/icons';
 import { formatListDate, formatSize } from '../../lib/format';
 import { StateBadge } from './StateBadge';

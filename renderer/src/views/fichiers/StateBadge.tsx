@@ -1,7 +1,7 @@
 /** The sync state of an item of Fichiers: an icon of its own shape and the words, never colour alone. */
 import type { ReactElement } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FileSyncState } from '../../../../src/api/contract';
+import type { FileSyncState } from '../../../../src/shared/contract';
 
 const SHAPES: Record<FileSyncState, ReactElement> = {
   synced: <path d="M5 12.5 10 17l9-10" />,

@@ -4,7 +4,7 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EventData, FileSyncState, FilesAccountStatus } from '../../../../src/api/contract';
+import type { EventData, FileSyncState, FilesAccountStatus } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiEvent, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';

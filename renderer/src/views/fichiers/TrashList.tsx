@@ -1,7 +1,7 @@
 /** The Corbeille of Ostal: local files that sync removed, kept 30 days, restorable. */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FileTrashEntry } from '../../../../src/api/contract';
+import type { FileTrashEntry } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';

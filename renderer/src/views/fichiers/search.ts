@@ -1,6 +1,6 @@
 /** Search by name in Fichiers: walks the folder and its sub-folders through files.list (local store), accent- and case-insensitive. */
 import { useEffect, useState } from 'react';
-import type { FileEntrySummary } from '../../../../src/api/contract';
+import type { FileEntrySummary } from '../../../../src/shared/contract';
 import type { OstalClient } from '../../api/client';
 
 /** « Délibération » and « deliberation » match. */

@@ -1,7 +1,7 @@
 /** In the meeting: the grid, the controls, participants and chat panels, the salle d'attente, failures. */
 import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { PeerInfo } from '../../../../src/api/meet-protocol';
+import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { ShortcutsDialog } from '../courrier/actions';
 import { applySpeaker, deviceProblem } from './media';

@@ -6,7 +6,7 @@
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ScreenSourceChoice } from '../../../../src/api/contract';
+import type { ScreenSourceChoice } from '../../../../src/shared/contract';
 
 /** What the Electron preload exposes on `window.ostalDesktop`. */
 export interface OstalDesktop {

@@ -1,11 +1,11 @@
 /**
- * Meeting links, as defined by the shared protocol (src/api/meet-protocol.ts): `<server URL>/salle/<roomId>`,
+ * Meeting links, as defined by the shared protocol (src/shared/meet-protocol.ts): `<server URL>/salle/<roomId>`,
  * optionally with `?jeton=<join token>`. The protocol file has no import at all, so the renderer uses its pure
  * helpers directly (the import rules allow values from that one file; tests/unit/import-rules.test.ts).
  */
-import { parseMeetingLink as parseLink } from '../../../../src/api/meet-protocol';
+import { parseMeetingLink as parseLink } from '../../../../src/shared/meet-protocol';
 
-export { meetingLink, meetingWebSocketUrl, newRoomId, normaliseServerUrl } from '../../../../src/api/meet-protocol';
+export { meetingLink, meetingWebSocketUrl, newRoomId, normaliseServerUrl } from '../../../../src/shared/meet-protocol';
 
 /** Query parameter of a meeting link that carries a join token. */
 export const TOKEN_PARAM = 'jeton';

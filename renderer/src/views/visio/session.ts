@@ -16,7 +16,7 @@ import type {
   PeerInfo,
   TransportOptionsResult,
   WaitingGuest,
-} from '../../../../src/api/meet-protocol';
+} from '../../../../src/shared/meet-protocol';
 import { meetingWebSocketUrl } from './link';
 import { MeetRequestError, SignalingSocket } from './signaling';
 

@@ -6,7 +6,7 @@ import type {
   MeetNotifications,
   MeetParams,
   MeetResult,
-} from '../../../../src/api/meet-protocol';
+} from '../../../../src/shared/meet-protocol';
 
 /** A request the server answered with an error, or that could not be answered (code 'connection_lost'). */
 export class MeetRequestError extends Error {

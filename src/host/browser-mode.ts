@@ -1,5 +1,5 @@
 /**
- * Browser mode entry point: `node --import tsx src/host/cli.ts [--profile DIR] [--port N] [--no-sync]`.
+ * Browser mode entry point: `node --import tsx src/host/browser-mode.ts [--profile DIR] [--port N] [--no-sync]`.
  *
  * Opens the core on the profile, serves the built renderer and the API on 127.0.0.1, prints the
  * address to open in French and, for scripts and tests, one machine-readable line `OSTAL_URL=…`.
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Core } from '../core.js';
-import { OstalError } from '../api/errors.js';
+import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { defaultProfileDir } from '../store/profile.js';
 import { startBackgroundSync } from '../sync/index.js';

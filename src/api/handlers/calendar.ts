@@ -1,18 +1,18 @@
-import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, RecurrenceScope } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
-import { readSetting } from '../api/app-handlers.js';
-import { meetingLink, newRoomId } from '../api/meet-protocol.js';
-import type { CoreContext, HandlerMap } from '../core.js';
-import { t } from '../i18n/index.js';
-import { getAccountRow } from '../mail/accounts-store.js';
-import { getSyncCoordinator } from '../sync/coordinator.js';
-import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision, pendingHrefs, resolveConflict } from './dav-writes.js';
-import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
-import { expandCalendarObject, windowBound } from './icalendar.js';
-import { importFile } from './import.js';
-import { applyReplyText, mergeOccurrences, replySubject, replyText, sendInvitations } from './imip.js';
-import { getOutboxSender } from '../mail/outbox.js';
-import { DavRepository, type DavKind } from './repository.js';
+import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, RecurrenceScope } from '../../shared/contract.js';
+import { OstalError } from '../../errors.js';
+import { readSetting } from './app.js';
+import { meetingLink, newRoomId } from '../../shared/meet-protocol.js';
+import type { CoreContext, HandlerMap } from '../../core.js';
+import { t } from '../../i18n/index.js';
+import { getAccountRow } from '../../accounts/account-rows.js';
+import { getSyncCoordinator } from '../../sync/coordinator.js';
+import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision, pendingHrefs, resolveConflict } from '../../calendar/dav-writes.js';
+import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from '../../calendar/event-model.js';
+import { expandCalendarObject, windowBound } from '../../calendar/icalendar.js';
+import { importFile } from '../../calendar/import.js';
+import { applyReplyText, mergeOccurrences, replySubject, replyText, sendInvitations } from '../../calendar/imip.js';
+import { getOutboxSender } from '../../mail/outbox.js';
+import { DavRepository, type DavKind } from '../../calendar/repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
 export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarEventSummary[] {

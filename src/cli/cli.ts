@@ -1,6 +1,6 @@
 /**
  * Headless CLI over the same core and API as the UI. IT scripts and benchmarks depend on its flags and JSON:
- * keep them stable. Human-readable output and errors are French; `--json` output follows src/api/contract.ts.
+ * keep them stable. Human-readable output and errors are French; `--json` output follows src/shared/contract.ts.
  *
  *   ostal account add --email E --password-env VAR [--name N] [--imap URL] [--smtp URL] [--caldav URL] [--carddav URL] [--webdav URL]
  *   ostal account list [--json]
@@ -16,15 +16,15 @@
  *                      (DATE = AAAA-MM-JJTHH:MM, heure de Paris, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
  *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
  *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
- *   ostal files status [--json]       (FilesStatus of src/api/contract.ts: local root, remote root, counts per state)
+ *   ostal files status [--json]       (FilesStatus of src/shared/contract.ts: local root, remote root, counts per state)
  *   ostal files conflicts [--json]    (FileConflict[]: both versions kept, waiting for the user's choice)
  *   Every command takes --profile DIR (else OSTAL_PROFILE, else the OS default).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { AccountSummary, ApiError, MethodName, Params, Result, ServerSettings, SyncScope } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
+import type { AccountSummary, ApiError, MethodName, Params, Result, ServerSettings, SyncScope } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
 import { decodeImportBytes } from '../calendar/import.js';
 import { Core } from '../core.js';
 import { cliText } from './messages.js';

@@ -1,7 +1,7 @@
-import type { HandlerMap } from '../core.js';
-import { OstalError } from '../api/errors.js';
-import { t } from '../i18n/index.js';
-import { getOutboxSender } from './outbox.js';
+import type { HandlerMap } from '../../core.js';
+import { OstalError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
+import { getOutboxSender } from '../../mail/outbox.js';
 
 /** Boîte d'envoi and local drafts (src/mail/outbox.ts). */
 export const outboxHandlers: Pick<

@@ -1,9 +1,9 @@
-import type { HandlerMap } from '../core.js';
-import { OstalError } from '../api/errors.js';
-import { t } from '../i18n/index.js';
-import { getSyncCoordinator } from '../sync/coordinator.js';
-import { getAccountRow } from './accounts-store.js';
-import { applyMailAction, undoMailAction } from './operations.js';
+import type { HandlerMap } from '../../core.js';
+import { OstalError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
+import { getSyncCoordinator } from '../../sync/coordinator.js';
+import { getAccountRow } from '../../accounts/account-rows.js';
+import { applyMailAction, undoMailAction } from '../../mail/operations.js';
 
 /** Mail actions: local at once, through the operations journal to the server. */
 export const actionHandlers: Pick<HandlerMap, 'mail.act' | 'mail.undo'> = {

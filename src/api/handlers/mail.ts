@@ -1,14 +1,14 @@
-import type { HandlerMap } from '../core.js';
-import type { MessageListFilter } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
-import { t } from '../i18n/index.js';
-import { getAccountRow } from './accounts-store.js';
-import { MailRepository } from './repository.js';
-import { actionHandlers } from './operations-handlers.js';
-import { searchHandlers } from './search-handlers.js';
-import { allowRemoteContent, readAttachment, readMessage } from './message-reader.js';
-import { outboxHandlers } from './outbox-handlers.js';
-import { composeHandlers } from './compose-handlers.js';
+import type { HandlerMap } from '../../core.js';
+import type { MessageListFilter } from '../../shared/contract.js';
+import { OstalError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
+import { getAccountRow } from '../../accounts/account-rows.js';
+import { MailRepository } from '../../mail/repository.js';
+import { actionHandlers } from './mail-actions.js';
+import { searchHandlers } from './mail-search.js';
+import { allowRemoteContent, readAttachment, readMessage } from '../../mail/message-reader.js';
+import { outboxHandlers } from './mail-outbox.js';
+import { composeHandlers } from './mail-compose.js';
 
 /** Mail queries: read from the local store only, never from the network. */
 export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {

@@ -1,15 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import PostalMime from 'postal-mime';
-import type { Address, ComposeDraft, ComposeMode } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
-import type { CoreContext, HandlerMap } from '../core.js';
-import { t } from '../i18n/index.js';
-import { getAccountRow, loadMailAccount } from './accounts-store.js';
-import { htmlToText, prepareFields, type OriginalMessage } from './compose.js';
-import { imapErrorToOstal, isConnectivityError } from './errors.js';
-import { connectImap } from './imap-client.js';
-import { MailRepository } from './repository.js';
+import type { Address, ComposeDraft, ComposeMode } from '../../shared/contract.js';
+import { OstalError } from '../../errors.js';
+import type { CoreContext, HandlerMap } from '../../core.js';
+import { t } from '../../i18n/index.js';
+import { getAccountRow, loadMailAccount } from '../../accounts/account-rows.js';
+import { htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
+import { imapErrorToOstal, isConnectivityError } from '../../mail/errors.js';
+import { connectImap } from '../../mail/imap-client.js';
+import { MailRepository } from '../../mail/repository.js';
 
 const MODES: ComposeMode[] = ['reply', 'replyAll', 'forward', 'forwardAsAttachment'];
 

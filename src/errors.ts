@@ -1,5 +1,5 @@
-import type { ApiError, ErrorCode } from './contract.js';
-import { t } from '../i18n/index.js';
+import type { ApiError, ErrorCode } from './shared/contract.js';
+import { t } from './i18n/index.js';
 
 /**
  * An error meant for the user: `code` is stable, `message` is French.

@@ -2,14 +2,14 @@
  * What the mail sync and the coordinator need from the account, the journal and the settings, through the
  * store's own repositories (no SQL here).
  */
-import { OstalError } from '../api/errors.js';
-import { readSetting } from '../api/app-handlers.js';
+import { OstalError } from '../errors.js';
+import { readSetting } from '../api/handlers/app.js';
 import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import { accountPasswordKey } from '../secrets/index.js';
 import { AccountRepository, type Account } from '../store/account-repository.js';
 import { OperationsJournal } from '../store/operations-journal.js';
-import type { MailAccount } from './imap-client.js';
+import type { MailAccount } from '../mail/imap-client.js';
 
 /** An account row as the sync engines read it. */
 export type AccountRow = Account;

@@ -1,11 +1,11 @@
-import type { MailAccount } from './imap-client.js';
-import type { HandlerMap } from '../core.js';
-import { OstalError } from '../api/errors.js';
-import { t } from '../i18n/index.js';
-import { isAccountOnline } from '../accounts/connection-state.js';
-import { getAccountRow, listAccountRows, loadMailAccount } from './accounts-store.js';
-import { MailRepository } from './repository.js';
-import { MailSearch } from './search.js';
+import type { MailAccount } from '../../mail/imap-client.js';
+import type { HandlerMap } from '../../core.js';
+import { OstalError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
+import { isAccountOnline } from '../../accounts/connection-state.js';
+import { getAccountRow, listAccountRows, loadMailAccount } from '../../accounts/account-rows.js';
+import { MailRepository } from '../../mail/repository.js';
+import { MailSearch } from '../../mail/search.js';
 
 /** Search: the store first (works offline), completed by the reachable servers within 1.5 s. */
 export const searchHandlers: Pick<HandlerMap, 'mail.search'> = {

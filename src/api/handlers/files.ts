@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileEntrySummary, FileSyncState, FilesAccountStatus } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
-import type { CoreContext, HandlerMap } from '../core.js';
-import { t } from '../i18n/index.js';
-import { getSyncCoordinator } from '../sync/coordinator.js';
-import { baseName, isWithin, join, keyOf, safeLocalPath } from './names.js';
-import { FilesRepository, offlineFrom, type StateRow } from './repository.js';
-import { accountsWithFiles, engineFor, filesAccount, localRootOf } from './service.js';
-import { PARTIAL_PREFIX } from './engine.js';
+import type { FileEntrySummary, FileSyncState, FilesAccountStatus } from '../../shared/contract.js';
+import { OstalError } from '../../errors.js';
+import type { CoreContext, HandlerMap } from '../../core.js';
+import { t } from '../../i18n/index.js';
+import { getSyncCoordinator } from '../../sync/coordinator.js';
+import { baseName, isWithin, join, keyOf, safeLocalPath } from '../../files/names.js';
+import { FilesRepository, offlineFrom, type StateRow } from '../../files/repository.js';
+import { accountsWithFiles, engineFor, filesAccount, localRootOf } from '../../files/service.js';
+import { PARTIAL_PREFIX } from '../../files/engine.js';
 
 type FileMethods =
   | 'files.list'

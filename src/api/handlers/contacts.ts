@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
-import type { ContactInput, ContactSummary } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
-import type { CoreContext, HandlerMap } from '../core.js';
-import { t } from '../i18n/index.js';
-import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from '../calendar/dav-writes.js';
-import { requestDavReplay } from '../calendar/handlers.js';
-import { DavRepository } from '../calendar/repository.js';
-import { suggestRecipients } from './suggest.js';
-import { ContactInputError, contactFields, createVCard, updateVCard } from './vcard.js';
+import type { ContactInput, ContactSummary } from '../../shared/contract.js';
+import { OstalError } from '../../errors.js';
+import type { CoreContext, HandlerMap } from '../../core.js';
+import { t } from '../../i18n/index.js';
+import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from '../../calendar/dav-writes.js';
+import { requestDavReplay } from './calendar.js';
+import { DavRepository } from '../../calendar/repository.js';
+import { suggestRecipients } from '../../contacts/suggest.js';
+import { ContactInputError, contactFields, createVCard, updateVCard } from '../../contacts/vcard.js';
 
 const collator = new Intl.Collator('fr', { sensitivity: 'base' });
 

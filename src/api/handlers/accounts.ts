@@ -8,18 +8,18 @@
  * Durable state: AccountRepository.recordSync() writes last_sync / last_error; the operations
  * journal gives AccountSummary.pendingOperations.
  */
-import type { CoreContext, HandlerMap } from '../core.js';
-import type { AccountSummary, EndpointCheck, ServerSettings } from '../api/contract.js';
-import { OstalError } from '../api/errors.js';
-import { t } from '../i18n/index.js';
-import { AccountRepository, type Account } from '../store/account-repository.js';
-import { OperationsJournal } from '../store/operations-journal.js';
-import { accountPasswordKey } from '../secrets/index.js';
-import type { ServerField } from '../policy/index.js';
-import { checkEndpoints } from './checks.js';
-import { discoverAccount, emailDomain } from './discovery.js';
-import { parseEndpoint } from './endpoints.js';
-import { isAccountOnline } from './connection-state.js';
+import type { CoreContext, HandlerMap } from '../../core.js';
+import type { AccountSummary, EndpointCheck, ServerSettings } from '../../shared/contract.js';
+import { OstalError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
+import { AccountRepository, type Account } from '../../store/account-repository.js';
+import { OperationsJournal } from '../../store/operations-journal.js';
+import { accountPasswordKey } from '../../secrets/index.js';
+import type { ServerField } from '../../policy/index.js';
+import { checkEndpoints } from '../../accounts/checks.js';
+import { discoverAccount, emailDomain } from '../../accounts/discovery.js';
+import { parseEndpoint } from '../../accounts/endpoints.js';
+import { isAccountOnline } from '../../accounts/connection-state.js';
 
 export function accountSummary(ctx: Pick<CoreContext, 'db' | 'runtime'>, account: Account): AccountSummary {
   const rt = (k: string) => ctx.runtime.get(`account:${account.id}:${k}`);

@@ -1,5 +1,5 @@
-import type { HandlerMap } from '../core.js';
-import { getSyncCoordinator } from './coordinator.js';
+import type { HandlerMap } from '../../core.js';
+import { getSyncCoordinator } from '../../sync/coordinator.js';
 
 export const syncHandlers: Pick<HandlerMap, 'status.get' | 'status.cli' | 'sync.run'> = {
   'status.get': (ctx) => getSyncCoordinator(ctx).status(),
