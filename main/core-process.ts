@@ -12,7 +12,6 @@ import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createDesktopShellClient } from '../src/host/desktop-shell.js';
 import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
-import { startBackgroundSync } from '../src/sync/index.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
 
 const parentPort = process.parentPort;
@@ -43,7 +42,7 @@ async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secrets
   const desktop = desktopPort ? createDesktopShellClient(endpoint(desktopPort)) : undefined;
   core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets, desktop });
   if (!init.keychainAvailable) core.ctx.log.warn('keychain unavailable: secrets kept in the 0600 profile file');
-  startBackgroundSync(core);
+  core.startBackgroundSync();
   watchMeetingServer(core, (url) => report({ type: 'meetingServer', url }), core.ctx.log);
   return createDispatcher(core);
 }

@@ -1,8 +1,7 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
-import type { AppInfo, EventData, EventName, MethodName, Params, Result } from './shared/contract.js';
+import type { AppInfo, EventName, MethodName, Params, Result } from './shared/contract.js';
 import { METHOD_NAMES } from './shared/contract.js';
 import { OstalError } from './errors.js';
 import { t } from './i18n/index.js';
@@ -11,8 +10,19 @@ import { acquireProfileLock, type ProfileLock } from './store/profile.js';
 import { openDatabase } from './store/database.js';
 import { OperationsJournal } from './store/operations-journal.js';
 import { FileSecretStore, type SecretStore } from './secrets/index.js';
-import { loadPolicy, type Policy } from './policy/index.js';
+import { loadPolicy } from './policy/index.js';
 import { handlers } from './api/handler-table.js';
+import type { CoreContext, DesktopShell } from './context.js';
+import type { Handler, HandlerContext, Services } from './api/handler-types.js';
+import { ConnectionStates } from './net/connection-states.js';
+import { SyncScheduler } from './sync/scheduler.js';
+import { MailSyncer } from './mail/mail-sync.js';
+import { OutboxSender } from './mail/outbox.js';
+import { UndoHistory } from './mail/operations.js';
+import { CorrespondentTable } from './contacts/suggest.js';
+import { applyReplyOfSource, invitationReader } from './calendar/agenda.js';
+import { syncDavKind } from './calendar/dav-sync.js';
+import { FileWatchers, syncFiles } from './files/service.js';
 
 export interface CoreOptions {
   profileDir: string;
@@ -26,30 +36,32 @@ export interface CoreOptions {
   desktop?: DesktopShell;
 }
 
-/** What the desktop host does for the core on the user's machine. */
-export interface DesktopShell {
-  /** Open a local file or folder with the system application; resolves '' on success, else the system's error text. */
-  openPath(absolutePath: string): Promise<string>;
+/**
+ * The composition root of the domains: each domain's services, and the syncers each registers with the scheduler
+ * (which imports no domain).
+ */
+function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
+  let outbox: OutboxSender | undefined;
+  const services: Services = {
+    sync: scheduler,
+    get outbox() {
+      return (outbox ??= new OutboxSender(ctx));
+    },
+    mailUndo: new UndoHistory(),
+    correspondents: new CorrespondentTable(),
+    invitations: invitationReader(ctx),
+  };
+  const mail = new MailSyncer(ctx, () => services.outbox, (accountId, source) => applyReplyOfSource(ctx, accountId, source));
+  scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), { decidesConnection: true, replayOnlyInBackground: true });
+  scheduler.registerProbe((account, timeoutMs) => mail.probe(account, timeoutMs));
+  scheduler.registerBackground(mail);
+  scheduler.registerScope('calendar', async (account) => ((await syncDavKind(ctx, account, 'calendar')) ? undefined : 'not_configured'));
+  scheduler.registerScope('contacts', async (account) => ((await syncDavKind(ctx, account, 'addressbook')) ? undefined : 'not_configured'));
+  const fileWatchers = new FileWatchers(ctx);
+  scheduler.registerScope('files', async (account, progress) => ((await syncFiles(ctx, fileWatchers, account, progress)) ? undefined : 'not_configured'));
+  scheduler.registerBackground({ stop: () => fileWatchers.stop() });
+  return services;
 }
-
-/** Services every handler may use. */
-export interface CoreContext {
-  readonly profileDir: string;
-  readonly mode: AppInfo['mode'];
-  readonly db: Database.Database;
-  readonly secrets: SecretStore;
-  readonly policy: Policy;
-  readonly log: Logger;
-  readonly blobsDir: string;
-  /** Set by the Electron host; null in browser mode and the CLI (the view then shows the path to open). */
-  readonly desktop: DesktopShell | null;
-  emit<E extends EventName>(event: E, data: EventData<E>): void;
-  /** Shared in-memory state of the sync engines (connection state, progress). */
-  readonly runtime: Map<string, unknown>;
-}
-
-export type Handler<M extends MethodName> = (ctx: CoreContext, params: Params<M>) => Promise<Result<M>> | Result<M>;
-export type HandlerMap = { [M in MethodName]: Handler<M> };
 
 /**
  * The core: owns the profile (lock, database, secrets, policy) and answers API calls.
@@ -61,7 +73,7 @@ export class Core {
   private readonly closers: (() => Promise<void> | void)[] = [];
 
   private constructor(
-    readonly ctx: CoreContext,
+    readonly ctx: HandlerContext,
     private readonly lock: ProfileLock,
   ) {
     this.events.setMaxListeners(100);
@@ -80,22 +92,16 @@ export class Core {
       const policy = loadPolicy({ path: options.policyPath, log });
       const secrets = options.secrets ?? new FileSecretStore(path.join(profileDir, 'secrets.json'));
       let core: Core | undefined = undefined;
-      const ctx: CoreContext = {
-        profileDir,
-        mode: options.mode,
-        db,
-        secrets,
-        policy,
-        log,
-        blobsDir,
-        desktop: options.desktop ?? null,
-        emit: (event, data) => core?.events.emit('event', event, data),
-        runtime: new Map(),
-      };
+      const emit: CoreContext['emit'] = (event, data) => core?.events.emit('event', event, data);
+      const connections = new ConnectionStates();
+      const scheduler = new SyncScheduler({ db, log, emit, connections });
+      const base: CoreContext = { profileDir, mode: options.mode, db, secrets, policy, log, blobsDir, desktop: options.desktop ?? null, emit, connections, sync: scheduler };
+      const ctx: HandlerContext = { ...base, services: composeServices(base, scheduler) };
       core = new Core(ctx, lock);
       core.closers.push(() => {
         db.close();
       });
+      core.onClose(() => scheduler.stop());
       log.info('core started', { mode: options.mode, profileDir });
       return core;
     } catch (err) {
@@ -115,6 +121,15 @@ export class Core {
       if (!(err instanceof OstalError)) this.ctx.log.error(`handler ${method} failed`, { err: err as Error, stack: (err as Error)?.stack });
       throw err;
     }
+  }
+
+  /**
+   * Start the background sync: connectivity probe every few seconds, full sync every minute, IMAP IDLE, the Boîte
+   * d'envoi timer; stopped when the Core closes. Called by the hosts (browser mode, Electron), not by the CLI.
+   */
+  startBackgroundSync(): SyncScheduler {
+    this.ctx.services.sync.start();
+    return this.ctx.services.sync;
   }
 
   /** Subscribe to every event; returns the unsubscribe function. */

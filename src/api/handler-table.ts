@@ -1,4 +1,4 @@
-import type { HandlerMap } from '../core.js';
+import type { HandlerMap } from './handler-types.js';
 import { appHandlers } from './handlers/app.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { mailHandlers } from './handlers/mail.js';

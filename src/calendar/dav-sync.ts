@@ -11,8 +11,8 @@
  * Servers without sync-collection: PROPFIND Depth 1 for the ETags, then multiget.
  */
 import { OstalError } from '../errors.js';
-import { loadAccountCredentials } from '../api/handlers/accounts.js';
-import type { CoreContext } from '../core.js';
+import { loadAccountCredentials } from '../accounts/account-rows.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import type { Account } from '../store/account-repository.js';
 import { DavClient, decodeHref, hrefIn, textOf, type DavEntry } from './dav-client.js';

@@ -12,7 +12,7 @@
 import crypto from 'node:crypto';
 import type { DavConflictSummary } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { OperationsJournal, type Operation } from '../store/operations-journal.js';
 import type { DavClient } from './dav-client.js';
@@ -264,7 +264,7 @@ export function listConflicts(ctx: Pick<CoreContext, 'db'>): DavConflictSummary[
 }
 
 /** « Réappliquer ma modification » (queue the user's version again, on top of the server's) or « Ignorer ». */
-export function resolveConflict(ctx: CoreContext, id: number, action: 'reapply' | 'dismiss'): { accountId: string } {
+export function resolveConflict(ctx: CoreContext, id: number, action: 'reapply' | 'dismiss'): { accountId: string; kind: DavKind } {
   const row = ctx.db.prepare('SELECT * FROM dav_conflicts WHERE id = ?').get(id) as ConflictRow | undefined;
   if (!row) throw new OstalError('not_found', t('dav.writes.conflictGone'));
   if (action === 'reapply') {
@@ -277,7 +277,7 @@ export function resolveConflict(ctx: CoreContext, id: number, action: 'reapply' 
     }
   }
   ctx.db.prepare('DELETE FROM dav_conflicts WHERE id = ?').run(id);
-  return { accountId: row.account_id };
+  return { accountId: row.account_id, kind: row.kind };
 }
 
 /** Give a text set aside a fresh revision marker (so its replay is recognised). */

@@ -6,10 +6,10 @@
  */
 import ICAL from 'ical.js';
 import type { MessageInvitation } from '../shared/contract.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
-import { getOutboxSender } from '../mail/outbox.js';
+import type { OutboxSender } from '../mail/outbox.js';
 import { eventDetails } from './event-model.js';
 import { expandCalendarObject } from './icalendar.js';
 import { DavRepository } from './repository.js';
@@ -41,7 +41,7 @@ export function itipText(raw: string, method: 'REQUEST' | 'CANCEL'): string {
  * Queue the invitation (or cancellation) for the participants of the event in `raw`, when the account is its
  * organiser. Never throws: a problem is logged, the event itself is already saved.
  */
-export async function sendInvitations(ctx: CoreContext, accountId: string, raw: string, method: 'REQUEST' | 'CANCEL'): Promise<number> {
+export async function sendInvitations(ctx: CoreContext, outbox: OutboxSender, accountId: string, raw: string, method: 'REQUEST' | 'CANCEL'): Promise<number> {
   try {
     const account = getAccountRow(ctx, accountId);
     if (!account) return 0;
@@ -57,7 +57,7 @@ export async function sendInvitations(ctx: CoreContext, accountId: string, raw: 
       details.meetingUrl ? t('dav.imip.visio', { url: details.meetingUrl }) : '',
       details.description ?? '',
     ].filter(Boolean);
-    await getOutboxSender(ctx).queue({
+    await outbox.queue({
       accountId,
       to,
       subject: t(method === 'REQUEST' ? 'dav.imip.requestSubject' : 'dav.imip.cancelSubject', { title }),

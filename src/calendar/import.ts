@@ -8,7 +8,7 @@ import crypto from 'node:crypto';
 import ICAL from 'ical.js';
 import type { ImportResult } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { parseVCard } from '../contacts/vcard.js';
 import { enqueuePut, newResourceHref, newRevision } from './dav-writes.js';

@@ -3,18 +3,17 @@
  * (From / To / Cc of the stored messages, most frequent then most recent). Accent- and case-insensitive, on the
  * name or the address, word prefixes. Everything is local: it works offline.
  *
- * Correspondents are folded once into an in-memory table kept in ctx.runtime and brought up to date from the
+ * Correspondents are folded once into an in-memory table (one per Core) and brought up to date from the
  * highest mail_messages.id seen (an indexed range read), so a keystroke never rescans 100 000 messages.
  */
 import type { RecipientSuggestion } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { DavRepository } from '../calendar/repository.js';
 
 export const DEFAULT_SUGGESTIONS = 8;
 const MAX_SUGGESTIONS = 50;
-const RUNTIME_KEY = 'contacts.suggest.correspondents';
 
 /** Lower case, accents removed (« Élodie » → « elodie »). */
 export function fold(text: string): string {
@@ -41,9 +40,10 @@ interface Correspondent {
   words: string[];
 }
 
-interface CorrespondentTable {
-  lastId: number;
-  byEmail: Map<string, Correspondent>;
+/** The correspondents of one Core: built on first use, then brought up to date from the messages stored since. */
+export class CorrespondentTable {
+  lastId = 0;
+  readonly byEmail = new Map<string, Correspondent>();
 }
 
 interface Address {
@@ -61,12 +61,7 @@ function parseAddresses(json: string): Address[] {
 }
 
 /** Bring the in-memory correspondents table up to date with the messages stored since the last call. */
-export function correspondents(ctx: Pick<CoreContext, 'db' | 'runtime'>): Map<string, Correspondent> {
-  let table = ctx.runtime.get(RUNTIME_KEY) as CorrespondentTable | undefined;
-  if (!table) {
-    table = { lastId: 0, byEmail: new Map() };
-    ctx.runtime.set(RUNTIME_KEY, table);
-  }
+export function correspondents(ctx: Pick<CoreContext, 'db'>, table: CorrespondentTable): Map<string, Correspondent> {
   const rows = ctx.db
     .prepare(
       `SELECT id, from_name, from_addr, to_json, cc_json, coalesce(internal_date, date, '') AS at
@@ -105,12 +100,12 @@ export function correspondents(ctx: Pick<CoreContext, 'db' | 'runtime'>): Map<st
 }
 
 /** Suggestions for `query` (the text after the last separator of a recipient field). */
-export function suggestRecipients(ctx: Pick<CoreContext, 'db' | 'runtime'>, query: unknown, limit: unknown): RecipientSuggestion[] {
+export function suggestRecipients(ctx: Pick<CoreContext, 'db'>, table: CorrespondentTable, query: unknown, limit: unknown): RecipientSuggestion[] {
   if (typeof query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   const max = typeof limit === 'number' && Number.isFinite(limit) ? Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(limit))) : DEFAULT_SUGGESTIONS;
   const q = fold(query.trim().replace(/^["<]+|[">]+$/g, ''));
   // An empty query only warms the correspondents table (the composer asks it when it opens).
-  const known = correspondents(ctx);
+  const known = correspondents(ctx, table);
   if (!q) return [];
   const own = new Set((ctx.db.prepare('SELECT email FROM accounts').all() as { email: string }[]).map((a) => a.email.toLowerCase()));
   const seen = new Set<string>();

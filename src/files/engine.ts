@@ -22,7 +22,7 @@ import path from 'node:path';
 import { Transform, Writable, type TransformCallback } from 'node:stream';
 import type { FileNameProblem } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { FilesRepository, offlineFrom, type StateRow } from './repository.js';

@@ -8,16 +8,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { OstalError } from '../errors.js';
-import { readSetting } from '../api/handlers/app.js';
-import { loadAccountCredentials } from '../api/handlers/accounts.js';
-import type { CoreContext } from '../core.js';
+import { readSetting } from '../store/settings-repository.js';
+import { loadAccountCredentials } from '../accounts/account-rows.js';
+import type { CoreContext } from '../context.js';
+import type { SyncProgress } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Account } from '../store/account-repository.js';
 import { AccountRepository } from '../store/account-repository.js';
 import { FilesSyncEngine } from './engine.js';
 import { FilesRepository } from './repository.js';
 import { WebDavClient } from './webdav.js';
-import { runtimeKeys } from '../sync/coordinator.js';
 
 const WATCH_DEBOUNCE_MS = 1_500;
 
@@ -54,7 +54,7 @@ export function filesAccount(ctx: CoreContext, accountId: string): Account {
 }
 
 /** An engine for one account (its WebDAV client must be closed by the caller: `engine.client.close()`). */
-export async function engineFor(ctx: CoreContext, account: Account): Promise<FilesSyncEngine> {
+export async function engineFor(ctx: CoreContext, account: Account, progress?: (p: SyncProgress) => void): Promise<FilesSyncEngine> {
   const { password } = await loadAccountCredentials(ctx, account.id);
   const client = new WebDavClient(String(account.settings.webdav), {
     username: account.settings.username || account.email,
@@ -66,17 +66,17 @@ export async function engineFor(ctx: CoreContext, account: Account): Promise<Fil
     emit: ctx.emit,
     speedLimit: speedLimitOf(ctx),
     onProgress: (p) => {
-      ctx.runtime.set(runtimeKeys.progress, { label: p.label, done: p.done, total: p.total });
+      progress?.({ label: p.label, done: p.done, total: p.total });
       ctx.emit('files.progress', { accountId: account.id, ...p });
     },
   });
 }
 
-/** The 'files' scope of the SyncCoordinator. Returns false when the account has no WebDAV server. */
-export async function syncFiles(ctx: CoreContext, account: Account): Promise<boolean> {
+/** The 'files' scope of the sync scheduler. Returns false when the account has no WebDAV server. */
+export async function syncFiles(ctx: CoreContext, watchers: FileWatchers, account: Account, progress: (p: SyncProgress) => void): Promise<boolean> {
   if (!account.settings.webdav) return false;
   const repo = new FilesRepository(ctx.db);
-  const engine = await engineFor(ctx, account);
+  const engine = await engineFor(ctx, account, progress);
   try {
     const result = await engine.sync();
     repo.updateAccount(account.id, { lastSync: new Date().toISOString(), lastError: null });
@@ -88,44 +88,47 @@ export async function syncFiles(ctx: CoreContext, account: Account): Promise<boo
   } finally {
     engine.client.close();
   }
-  if (ctx.mode !== 'cli') watchLocal(ctx, account);
+  if (ctx.mode !== 'cli') watchers.watch(account);
   return true;
 }
 
-/** Watch the account's folder (recursively where the platform can) and sync after changes. */
-function watchLocal(ctx: CoreContext, account: Account): void {
-  const key = `files:watch:${account.id}`;
-  if (ctx.runtime.has(key)) return;
-  const root = localRootOf(ctx, account.email);
-  let timer: NodeJS.Timeout | null = null;
-  try {
-    const watcher = fs.watch(root, { recursive: true }, (_event, name) => {
-      if (name && String(name).split(/[/\\]/).pop()?.startsWith('.ostal-partial-')) return;
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        const coordinator = ctx.runtime.get(runtimeKeys.coordinator) as { run(p: { accountId: string; only: 'files' }): Promise<unknown> } | undefined;
-        void coordinator?.run({ accountId: account.id, only: 'files' }).catch(() => undefined);
-      }, WATCH_DEBOUNCE_MS);
-      timer.unref();
-    });
-    watcher.on('error', (err) => {
-      ctx.log.warn('files: watcher stopped', { account: account.id, err });
-      watcher.close();
-      ctx.runtime.delete(key);
-    });
-    watcher.unref();
-    ctx.runtime.set(key, watcher);
-  } catch (err) {
-    ctx.log.warn('files: cannot watch the folder (the periodic sync still runs)', { account: account.id, err: err as Error });
-  }
-}
+/** The folder watchers of one Core: a local change in an account's folder asks for a files sync. Closed with the background loop. */
+export class FileWatchers {
+  private readonly watchers = new Map<string, fs.FSWatcher>();
 
-/** Close the folder watchers of this Core (the background loop stops). */
-export function stopFileWatchers(ctx: Pick<CoreContext, 'runtime'>): void {
-  for (const [key, value] of [...ctx.runtime.entries()]) {
-    if (!key.startsWith('files:watch:')) continue;
-    (value as fs.FSWatcher).close();
-    ctx.runtime.delete(key);
+  constructor(private readonly ctx: CoreContext) {}
+
+  /** Watch the account's folder (recursively where the platform can) and sync after changes. */
+  watch(account: Account): void {
+    const ctx = this.ctx;
+    if (this.watchers.has(account.id)) return;
+    const root = localRootOf(ctx, account.email);
+    let timer: NodeJS.Timeout | null = null;
+    try {
+      const watcher = fs.watch(root, { recursive: true }, (_event, name) => {
+        if (name && String(name).split(/[/\\]/).pop()?.startsWith('.ostal-partial-')) return;
+        if (timer) clearTimeout(timer);
+        timer = setTimeout(() => {
+          timer = null;
+          void ctx.sync.run({ accountId: account.id, only: 'files' }).catch(() => undefined);
+        }, WATCH_DEBOUNCE_MS);
+        timer.unref();
+      });
+      watcher.on('error', (err) => {
+        ctx.log.warn('files: watcher stopped', { account: account.id, err });
+        watcher.close();
+        this.watchers.delete(account.id);
+      });
+      watcher.unref();
+      this.watchers.set(account.id, watcher);
+    } catch (err) {
+      ctx.log.warn('files: cannot watch the folder (the periodic sync still runs)', { account: account.id, err: err as Error });
+    }
+  }
+
+  /** Close every watcher (the background loop stops). */
+  stop(): void {
+    for (const watcher of this.watchers.values()) watcher.close();
+    this.watchers.clear();
   }
 }

@@ -12,7 +12,6 @@ import { Core } from '../core.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { defaultProfileDir } from '../store/profile.js';
-import { startBackgroundSync } from '../sync/index.js';
 import { HostArgsError, parseHostArgs } from './args.js';
 import { startBrowserHost, type BrowserHost } from './api-server.js';
 
@@ -56,7 +55,7 @@ export async function startBrowserMode(options: {
     throw err;
   }
   // Connectivity probe and periodic sync; stopped by core.close().
-  if (options.sync) startBackgroundSync(core);
+  if (options.sync) core.startBackgroundSync();
   let stopping: Promise<void> | null = null;
   return {
     core,

@@ -3,7 +3,7 @@
  * main process (which has `shell.openPath`) over a dedicated port. Only the core asks, never the page: the page
  * can only call files.open, which keeps every path inside the account's folder.
  */
-import type { DesktopShell } from '../core.js';
+import type { DesktopShell } from '../context.js';
 import { createPortCaller, servePort, type PortEndpoint } from './sealed-secrets.js';
 
 /** Core side. The system may take a while to start an application: the answer is awaited up to 30 s. */

@@ -6,10 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MessageInvitation, MessagePartInfo, MessageView, RemoteContentScope } from '../shared/contract.js';
-import { applyReply } from '../api/handlers/calendar.js';
-import { invitationOf } from '../calendar/imip.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
 import { isConnectivityError, imapErrorToOstal } from './errors.js';
@@ -64,7 +62,7 @@ function readCachedSource(ctx: CoreContext, stored: StoredMessageForReading): Bu
 async function fetchSource(ctx: CoreContext, ref: MessageRef, stored: StoredMessageForReading, repo: MailRepository): Promise<Buffer> {
   const row = getAccountRow(ctx, ref.accountId)!;
   // The last probe or sync found the server unreachable: answer at once rather than after a timeout.
-  if (ctx.runtime.get(`account:${row.id}:online`) === false) {
+  if (ctx.connections.seenOnline(row.id) === false) {
     throw new OstalError('offline', t('mail.reader.notDownloaded'));
   }
   const account = await loadMailAccount(ctx, row);
@@ -151,7 +149,7 @@ export function buildMessageView(ref: MessageRef, parsed: ParsedMessage, opts: {
 }
 
 /** `mail.message`: open a message for reading. */
-export async function readMessage(ctx: CoreContext, params: Partial<MessageRef> | undefined): Promise<MessageView> {
+export async function readMessage(ctx: CoreContext, invitations: InvitationReader, params: Partial<MessageRef> | undefined): Promise<MessageView> {
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
@@ -166,50 +164,27 @@ export async function readMessage(ctx: CoreContext, params: Partial<MessageRef> 
   ]);
   const view = buildMessageView(ref, parsed, { flags: stored.flags, remoteContentAllowed: allowed });
   if (fetched) repo.indexBody(stored.folderId, stored.uid, searchText(parsed, view.text));
-  view.invitation = readInvitation(ctx, ref.accountId, parsed);
+  view.invitation = readInvitation(invitations, ref.accountId, parsed);
   return view;
 }
 
-const CALENDAR_TYPES = new Set(['text/calendar', 'application/ics']);
+export const CALENDAR_TYPES = new Set(['text/calendar', 'application/ics']);
 
 /**
- * A message fetched by the mail sync: when it carries an answer to one of my invitations (text/calendar,
- * method=REPLY), the answer is written in my event at once, without waiting for the message to be opened.
- * Idempotent, never throws (a problem is logged).
+ * What the Agenda makes of a message's invitation (its text/calendar part): the card for the reader, with where it
+ * stands in the agenda. Wired from the composition root; mail never imports the Agenda.
  */
-export async function applyReplyOfSource(ctx: CoreContext, accountId: string, source: Buffer): Promise<void> {
-  // Cheap test on the raw text first: most messages carry no REPLY.
-  if (!/method\s*=\s*"?reply/i.test(source.toString('latin1'))) return;
-  try {
-    const parsed = await parseMessage(source);
-    const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
-    if (!part) return;
-    const ics = new TextDecoder('utf-8').decode(part.content);
-    const invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
-    if (invitation?.method !== 'REPLY' || !invitation.reply || invitation.reply.applied || invitation.reply.superseded || !invitation.inAgenda) return;
-    applyReply(ctx, ics, accountId);
-  } catch (err) {
-    ctx.log.warn('imip: reply not applied at sync', { account: accountId, err: err as Error });
-  }
+export interface InvitationReader {
+  /** Never throws: the message stays readable. */
+  read(accountId: string, ics: string, messageId: string | null): MessageInvitation | null;
 }
 
-/**
- * The invitation of a message (its first text/calendar part), with where it stands in the agenda. A REPLY
- * received by the organiser is written in the event when the message is read (idempotent: opening it again
- * changes nothing). Never throws: the message stays readable.
- */
-function readInvitation(ctx: CoreContext, accountId: string, parsed: ParsedMessage): MessageInvitation | null {
+/** The invitation of a message (its first text/calendar part), completed with the sender's name. */
+function readInvitation(invitations: InvitationReader, accountId: string, parsed: ParsedMessage): MessageInvitation | null {
   const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
   if (!part) return null;
   const ics = new TextDecoder('utf-8').decode(part.content);
-  let invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
-  if (invitation?.method === 'REPLY' && invitation.reply && !invitation.reply.applied && !invitation.reply.superseded && invitation.inAgenda) {
-    try {
-      if (applyReply(ctx, ics, accountId).updated) invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
-    } catch (err) {
-      ctx.log.warn('imip: reply not applied', { account: accountId, err: err as Error });
-    }
-  }
+  const invitation = invitations.read(accountId, ics, parsed.messageId);
   // Names missing from the iCalendar text (no CN) are taken from the sender when it is the same address.
   const from = parsed.from;
   if (invitation && from?.name) {

@@ -6,7 +6,7 @@
 import crypto from 'node:crypto';
 import type { MailAction, MailActionResult, SpecialUse } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { OperationsJournal } from '../store/operations-journal.js';
 import { MailRepository, type FolderRecord } from './repository.js';
@@ -60,20 +60,15 @@ type UndoRecord =
   | { accountId: string; kind: 'move'; from: string; to: string; rowIds: number[] }
   | { accountId: string; kind: 'copy'; folder: string; rowIds: number[] };
 
-const UNDO_KEY = 'mail:undo';
 const UNDO_KEEP = 20;
 
-function undoStore(ctx: CoreContext): Map<string, UndoRecord> {
-  let store = ctx.runtime.get(UNDO_KEY) as Map<string, UndoRecord> | undefined;
-  if (!store) {
-    store = new Map();
-    ctx.runtime.set(UNDO_KEY, store);
-  }
-  return store;
+/** The last actions of one Core that « Annuler » can reverse, by token (in memory). */
+export class UndoHistory {
+  readonly records = new Map<string, UndoRecord>();
 }
 
-function remember(ctx: CoreContext, record: UndoRecord): string {
-  const store = undoStore(ctx);
+function remember(history: UndoHistory, record: UndoRecord): string {
+  const store = history.records;
   const token = crypto.randomUUID();
   store.set(token, record);
   while (store.size > UNDO_KEEP) store.delete(store.keys().next().value as string);
@@ -155,6 +150,7 @@ function specialFolder(repo: MailRepository, accountId: string, use: SpecialUse)
  */
 export function applyMailAction(
   ctx: CoreContext,
+  history: UndoHistory,
   params: { accountId: string; folder: string; uids: number[]; action: MailAction; target?: string },
 ): MailActionResult {
   const { accountId, action } = params;
@@ -169,7 +165,7 @@ export function applyMailAction(
     const flag = FLAG_OF[action];
     if (flag) {
       const changed = applyFlag(repo, journal, accountId, folder, uids, flag.flag, flag.set);
-      const token = changed.length ? remember(ctx, { accountId, kind: 'flags', folder: folder.path, flag: flag.flag, set: flag.set, rowIds: changed }) : null;
+      const token = changed.length ? remember(history, { accountId, kind: 'flags', folder: folder.path, flag: flag.flag, set: flag.set, rowIds: changed }) : null;
       return { result: { applied: changed.length, target: null, undoToken: token }, folders: changed.length ? [folder.path] : [] };
     }
     let target: FolderRecord;
@@ -188,8 +184,8 @@ export function applyMailAction(
     const rowIds = applyMove(repo, journal, accountId, folder, target, uids, copy);
     if (rowIds.length === 0) return { result: { applied: 0, target: target.path, undoToken: null }, folders: [] };
     const token = copy
-      ? remember(ctx, { accountId, kind: 'copy', folder: target.path, rowIds })
-      : remember(ctx, { accountId, kind: 'move', from: target.path, to: folder.path, rowIds });
+      ? remember(history, { accountId, kind: 'copy', folder: target.path, rowIds })
+      : remember(history, { accountId, kind: 'move', from: target.path, to: folder.path, rowIds });
     return { result: { applied: rowIds.length, target: target.path, undoToken: token }, folders: [folder.path, target.path] };
   }).immediate();
 
@@ -198,8 +194,8 @@ export function applyMailAction(
 }
 
 /** « Annuler »: apply (and enqueue) the inverse of a remembered action. A token works once. */
-export function undoMailAction(ctx: CoreContext, token: string): MailActionResult & { accountId: string } {
-  const store = undoStore(ctx);
+export function undoMailAction(ctx: CoreContext, history: UndoHistory, token: string): MailActionResult & { accountId: string } {
+  const store = history.records;
   const record = typeof token === 'string' ? store.get(token) : undefined;
   if (!record) throw new OstalError('not_found', t('mail.actions.undoExpired'));
   store.delete(token);

@@ -18,7 +18,7 @@ import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import type { ImapFlow } from 'imapflow';
 import type { OutboxEntry, OutgoingAttachment, OutgoingMessage } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import type { CoreContext } from '../core.js';
+import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { parseEndpoint } from '../accounts/endpoints.js';
 import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
@@ -28,7 +28,6 @@ import { connectImap, tlsOptionsFor, type MailAccount } from './imap-client.js';
 import { OutboxStore, toEntry, type OutboxRecord } from './outbox-store.js';
 import { MailRepository } from './repository.js';
 
-const RUNTIME_KEY = 'mail:outboxSender';
 const SMTP_TIMEOUT_MS = 15_000;
 
 export interface OutboxSenderOptions {
@@ -227,7 +226,7 @@ async function findByMessageId(client: ImapFlow, folder: string, messageId: stri
   }
 }
 
-/** Sends the Boîte d'envoi of one Core. One per Core (see getOutboxSender). */
+/** Sends the Boîte d'envoi of one Core. One per Core (Services.outbox, created on first use). */
 export class OutboxSender {
   readonly store: OutboxStore;
   private chain: Promise<unknown> = Promise.resolve();
@@ -637,14 +636,4 @@ export class OutboxSender {
     this.timer = null;
     await this.chain.catch(() => undefined);
   }
-}
-
-/** The OutboxSender of this Core (created on first use; that first use turns interrupted sends into 'uncertain'). */
-export function getOutboxSender(ctx: CoreContext): OutboxSender {
-  let sender = ctx.runtime.get(RUNTIME_KEY) as OutboxSender | undefined;
-  if (!sender) {
-    sender = new OutboxSender(ctx);
-    ctx.runtime.set(RUNTIME_KEY, sender);
-  }
-  return sender;
 }

@@ -86,3 +86,13 @@ export class SettingsRepository {
     this.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify(value));
   }
 }
+
+/** Where policy values for settings come from (the IT policy; see src/policy/). */
+export interface SettingOverrides {
+  settingOverride(key: SettingKey): { value?: unknown; locked: boolean } | null;
+}
+
+/** The value of a setting in force for this profile (policy lock, user choice, policy default, built-in default). */
+export function readSetting<K extends SettingKey>(ctx: { db: Database.Database; policy: SettingOverrides }, key: K): Settings[K] {
+  return new SettingsRepository(ctx.db).effective(key, ctx.policy.settingOverride(key));
+}

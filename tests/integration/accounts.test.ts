@@ -12,7 +12,7 @@ import { getServers } from '../servers/testing.js';
 import { Core } from '../../src/core.js';
 import type { ApiError, EndpointCheck, ServerSettings } from '../../src/shared/contract.js';
 import { OstalError } from '../../src/errors.js';
-import { loadAccountCredentials } from '../../src/api/handlers/accounts.js';
+import { loadAccountCredentials } from '../../src/accounts/account-rows.js';
 import { silentLogger } from '../../src/log.js';
 import { OperationsJournal } from '../../src/store/operations-journal.js';
 
@@ -86,9 +86,9 @@ describe('accounts.add through Core.handle', () => {
       expect(events).toEqual([{ event: 'accounts.changed', data: { accountIds: [summary.id] } }]);
       expect(await core.handle('accounts.list', {})).toEqual([summary]);
 
-      // Pending operations and the online flag come from the journal and the sync engines' runtime state.
+      // Pending operations and the online flag come from the journal and the connection state of the sync scheduler.
       new OperationsJournal(core.ctx.db).enqueue(summary.id, 'mail.flags', { uid: 1 });
-      core.ctx.runtime.set(`account:${summary.id}:online`, false);
+      core.ctx.connections.set(summary.id, false, null);
       expect((await core.handle('accounts.list', {}))[0]).toMatchObject({ pendingOperations: 1, online: false });
 
       const { account, password } = await loadAccountCredentials(core.ctx, summary.id);

@@ -197,7 +197,6 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     await watched.core.close();
     const { Core } = await import('../../src/core.js');
     const { silentLogger } = await import('../../src/log.js');
-    const { getSyncCoordinator } = await import('../../src/sync/coordinator.js');
     const app = await Core.open({ profileDir: watched.profileDir, mode: 'browser', logger: silentLogger, policyPath: path.join(watched.dir, 'no-policy.json') });
     try {
       expect((await app.handle('files.sync', { accountId: watched.accountId })).accounts[0].ok).toBe(true);
@@ -208,7 +207,7 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
         status = (await dav(user, 'GET', `${area}Déposé par l’explorateur.txt`)).status;
       }
       expect(status).toBe(200);
-      await getSyncCoordinator(app.ctx).stop();
+      await app.ctx.services.sync.stop();
     } finally {
       await app.close();
       fs.rmSync(watched.dir, { recursive: true, force: true });

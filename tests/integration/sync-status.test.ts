@@ -7,7 +7,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppStatus } from '../../src/shared/contract.js';
-import { getSyncCoordinator, startBackgroundSync, runtimeKeys } from '../../src/sync/index.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { addAccount, openTestCore, TcpRelay, waitFor, type TestProfile } from './mail-sync-fixture.js';
 
@@ -40,8 +39,7 @@ describe('status and background sync', () => {
 
   it('syncs in the background with progress, then follows the server going away and coming back', async () => {
     accountId = await addAccount(profile.core, testUser(1), { imap: `imap://localhost:${relay.port}` });
-    const coordinator = startBackgroundSync(profile.core);
-    expect(getSyncCoordinator(profile.core.ctx)).toBe(coordinator);
+    expect(profile.core.startBackgroundSync()).toBe(profile.core.ctx.services.sync);
 
     await waitFor('first sync', () => profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId));
     await waitFor('idle', async () => (await profile.core.handle('status.get', {})).state === 'online');
@@ -49,8 +47,8 @@ describe('status and background sync', () => {
     expect(syncing.length).toBeGreaterThan(0);
     expect(syncing.some((s) => s.progress && /^Courrier\u202f: /.test(s.progress.label))).toBe(true);
     expect(syncing.some((s) => s.progress?.label.startsWith('Courrier\u202f: Boîte de réception ('))).toBe(true);
-    expect(profile.core.ctx.runtime.get(runtimeKeys.online(accountId))).toBe(true);
-    expect(profile.core.ctx.runtime.get(runtimeKeys.lastError(accountId))).toBeNull();
+    expect(profile.core.ctx.connections.seenOnline(accountId)).toBe(true);
+    expect(profile.core.ctx.connections.lastError(accountId, 'not this one')).toBeNull();
 
     const cli = await profile.core.handle('status.cli', {});
     expect(cli.accounts).toHaveLength(1);
@@ -71,7 +69,7 @@ describe('status and background sync', () => {
     expect(offline.accounts[0].online).toBe(false);
     // Refused by the probe, or cut in the middle of a sync: both say so in French and keep the mail readable.
     expect(offline.accounts[0].lastError).toMatch(/^Le serveur de courrier localhost (\(port \d+\) refuse la connexion|est injoignable)\. Vos messages restent consultables hors ligne/);
-    expect(profile.core.ctx.runtime.get(runtimeKeys.online(accountId))).toBe(false);
+    expect(profile.core.ctx.connections.seenOnline(accountId)).toBe(false);
     expect(profile.core.ctx.db.prepare('SELECT last_error FROM accounts WHERE id = ?').pluck().get(accountId)).toBe(offline.accounts[0].lastError);
     expect(statuses.some((s) => s.state === 'offline')).toBe(true);
     // The local data stays readable.
@@ -105,7 +103,7 @@ describe('IDLE on the Boîte de réception (agent4, written to by agent3)', () =
 
   it('a delivered message reaches the store within seconds without a periodic sync', async () => {
     const accountId = await addAccount(profile.core, testUser(4));
-    startBackgroundSync(profile.core);
+    profile.core.startBackgroundSync();
     await waitFor('first sync', () => profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId));
     await new Promise((r) => setTimeout(r, 500)); // let the watcher enter IDLE
 

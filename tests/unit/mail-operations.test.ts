@@ -53,12 +53,13 @@ describe('mail actions applied locally and journaled', () => {
   afterEach(async () => profile.close());
 
   const ctx = () => profile.core.ctx;
+  const history = () => profile.core.ctx.services.mailUndo;
   const uids = (path: string) => repo.listMessages('a1', path, 0, 100)!.map((m) => m.uid).sort((a, b) => a - b);
   const flagsOf = (path: string, uid: number) => repo.listMessages('a1', path, 0, 100)!.find((m) => m.uid === uid)?.flags;
   const unread = (path: string) => repo.getFolder('a1', path)!.unread;
 
   it('marks read at once, adjusts the unread count, journals the STORE and undoes only what changed', () => {
-    const result = applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [1, 2], action: 'read' });
+    const result = applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1, 2], action: 'read' });
     expect(result).toMatchObject({ applied: 1, target: null });
     expect(result.undoToken).toEqual(expect.any(String));
     expect(flagsOf('INBOX', 1)).toEqual(['\\Seen']);
@@ -67,16 +68,16 @@ describe('mail actions applied locally and journaled', () => {
     expect(op).toMatchObject({ kind: 'mail.act.flags', accountId: 'a1', payload: { folder: 'INBOX', add: ['\\Seen'], remove: [], items: [{ uid: 1 }, { uid: 2 }] } });
     expect(events).toEqual([{ accountId: 'a1', folders: ['INBOX'] }]);
 
-    undoMailAction(ctx(), result.undoToken!);
+    undoMailAction(ctx(), history(), result.undoToken!);
     expect(flagsOf('INBOX', 1)).toEqual([]);
     expect(flagsOf('INBOX', 2)).toEqual(['\\Seen']); // was read before: stays read
     expect(unread('INBOX')).toBe(2);
     expect(journal.pendingCount('a1')).toBe(2);
-    expect(() => undoMailAction(ctx(), result.undoToken!)).toThrow(/ne peut plus être annulée/);
+    expect(() => undoMailAction(ctx(), history(), result.undoToken!)).toThrow(/ne peut plus être annulée/);
   });
 
   it('archive, junk and delete move rows under provisional UIDs; the sync hides the source UIDs; undo moves back', () => {
-    const archived = applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'archive' });
+    const archived = applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'archive' });
     expect(archived).toMatchObject({ applied: 1, target: 'Archive' });
     expect(uids('INBOX')).toEqual([2, 3]);
     expect(uids('Archive')).toEqual([-1]);
@@ -85,13 +86,13 @@ describe('mail actions applied locally and journaled', () => {
     expect(pendingLocalChanges(repo, 'a1', 'INBOX').hidden).toEqual(new Set([1]));
     expect(pendingLocalChanges(repo, 'a1', 'Archive').any).toBe(true);
 
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [3], action: 'junk' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [3], action: 'junk' });
     expect(uids('Junk')).toEqual([-2]);
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [2], action: 'delete' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [2], action: 'delete' });
     expect(uids('Trash')).toEqual([-3]);
     expect(uids('INBOX')).toEqual([]);
 
-    undoMailAction(ctx(), archived.undoToken!);
+    undoMailAction(ctx(), history(), archived.undoToken!);
     expect(uids('Archive')).toEqual([]);
     expect(uids('INBOX')).toEqual([-4]);
     const kinds = journal.due({ kindPrefix: MAIL_ACTION_PREFIX }).map((o) => o.kind);
@@ -101,32 +102,32 @@ describe('mail actions applied locally and journaled', () => {
   });
 
   it('delete in Corbeille removes for good (no undo); copy keeps the source', () => {
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [3], action: 'copy', target: 'Archive' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [3], action: 'copy', target: 'Archive' });
     expect(uids('INBOX')).toEqual([1, 2, 3]);
     expect(uids('Archive')).toEqual([-1]);
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'delete' });
-    const gone = applyMailAction(ctx(), { accountId: 'a1', folder: 'Trash', uids: [-2], action: 'delete' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'delete' });
+    const gone = applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'Trash', uids: [-2], action: 'delete' });
     expect(gone).toEqual({ applied: 1, target: null, undoToken: null });
     expect(uids('Trash')).toEqual([]);
     expect(journal.due({ kindPrefix: MAIL_ACTION_PREFIX }).map((o) => o.kind)).toEqual(['mail.act.copy', 'mail.act.move', 'mail.act.expunge']);
   });
 
   it('refuses unknown actions, folders and empty selections in French', () => {
-    expect(() => applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [], action: 'read' })).toThrow(/La demande n’est pas valide/);
-    expect(() => applyMailAction(ctx(), { accountId: 'a1', folder: 'Nulle part', uids: [1], action: 'read' })).toThrow(/n’existe pas/);
-    expect(() => applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'move' })).toThrow(/La demande n’est pas valide/);
+    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [], action: 'read' })).toThrow(/La demande n’est pas valide/);
+    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'Nulle part', uids: [1], action: 'read' })).toThrow(/n’existe pas/);
+    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'move' })).toThrow(/La demande n’est pas valide/);
     expect(journal.pendingCount('a1')).toBe(0);
   });
 
   it('pending flag changes win over the server until replayed; provisional rows take the real UID by Message-ID', () => {
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'flag' });
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [2], action: 'unread' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'flag' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [2], action: 'unread' });
     const pending = pendingLocalChanges(repo, 'a1', 'INBOX');
     expect(withPendingFlags(pending, 1, ['\\Seen'])).toEqual(['\\Flagged', '\\Seen']);
     expect(withPendingFlags(pending, 2, ['\\Seen'])).toEqual([]);
     expect(withPendingFlags(pending, 3, ['\\Answered'])).toEqual(['\\Answered']);
 
-    applyMailAction(ctx(), { accountId: 'a1', folder: 'INBOX', uids: [3], action: 'archive' });
+    applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [3], action: 'archive' });
     const archive = repo.getFolder('a1', 'Archive')!;
     expect(repo.adoptProvisional(archive.id, [{ uid: 57, messageId: '<op3@ostal.test>' }])).toBe(1);
     expect(uids('Archive')).toEqual([57]);

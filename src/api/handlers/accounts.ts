@@ -1,50 +1,16 @@
-/**
- * API handlers of Réglages › Comptes and the first-run assistant.
- *
- * Runtime state shared with the sync engines (CoreContext.runtime, in memory):
- * - `account:<id>:online`    boolean — set by the sync coordinator; read through isAccountOnline().
- * - `account:<id>:lastSync`  string (ISO) — optional; overrides the database's last_sync while a session runs.
- * - `account:<id>:lastError` string | null (French) — optional; overrides the database's last_error.
- * Durable state: AccountRepository.recordSync() writes last_sync / last_error; the operations
- * journal gives AccountSummary.pendingOperations.
- */
-import type { CoreContext, HandlerMap } from '../../core.js';
-import type { AccountSummary, EndpointCheck, ServerSettings } from '../../shared/contract.js';
+/** API handlers of Réglages › Comptes and the first-run assistant. */
+import type { CoreContext } from '../../context.js';
+import type { HandlerMap } from '../handler-types.js';
+import type { EndpointCheck, ServerSettings } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { AccountRepository, type Account } from '../../store/account-repository.js';
-import { OperationsJournal } from '../../store/operations-journal.js';
+import { AccountRepository } from '../../store/account-repository.js';
 import { accountPasswordKey } from '../../secrets/index.js';
 import type { ServerField } from '../../policy/index.js';
 import { checkEndpoints } from '../../accounts/checks.js';
 import { discoverAccount, emailDomain } from '../../accounts/discovery.js';
 import { parseEndpoint } from '../../accounts/endpoints.js';
-import { isAccountOnline } from '../../accounts/connection-state.js';
-
-export function accountSummary(ctx: Pick<CoreContext, 'db' | 'runtime'>, account: Account): AccountSummary {
-  const rt = (k: string) => ctx.runtime.get(`account:${account.id}:${k}`);
-  const lastSync = rt('lastSync');
-  const lastError = rt('lastError');
-  return {
-    id: account.id,
-    email: account.email,
-    name: account.name,
-    settings: account.settings,
-    online: isAccountOnline(ctx.runtime, account.id, account.lastError),
-    lastSync: typeof lastSync === 'string' ? lastSync : account.lastSync,
-    pendingOperations: new OperationsJournal(ctx.db).pendingCount(account.id),
-    lastError: lastError === null || typeof lastError === 'string' ? (lastError as string | null) : account.lastError,
-  };
-}
-
-/** An account with its password, for the protocol clients of every domain. */
-export async function loadAccountCredentials(ctx: Pick<CoreContext, 'db' | 'secrets'>, id: string): Promise<{ account: Account; password: string }> {
-  const account = new AccountRepository(ctx.db).get(id);
-  if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
-  const password = await ctx.secrets.get(accountPasswordKey(id));
-  if (password === null) throw new OstalError('auth_failed', t('errors.passwordMissing'));
-  return { account, password };
-}
+import { accountSummary, loadAccountCredentials } from '../../accounts/account-rows.js';
 
 function checkDomainAllowed(ctx: CoreContext, email: string): string {
   const domain = emailDomain(email);
@@ -170,7 +136,7 @@ export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.disco
     const repo = new AccountRepository(ctx.db);
     if (!repo.remove(String(id ?? ''))) throw new OstalError('not_found', t('errors.accountNotFound'));
     await ctx.secrets.delete(accountPasswordKey(id));
-    for (const key of [...ctx.runtime.keys()]) if (key.startsWith(`account:${id}:`)) ctx.runtime.delete(key);
+    ctx.connections.forget(id);
     ctx.log.info('account removed', { id });
     ctx.emit('accounts.changed', { accountIds: [id] });
     return { removed: true };

@@ -1,14 +1,10 @@
-import type { CoreContext, HandlerMap } from '../../core.js';
-import type { SettingEntry, Settings } from '../../shared/contract.js';
+import type { CoreContext } from '../../context.js';
+import type { HandlerMap } from '../handler-types.js';
+import type { SettingEntry } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { isSettingKey, SETTING_DEFINITIONS, SETTING_KEYS, SettingsRepository, type SettingKey } from '../../store/settings-repository.js';
+import { isSettingKey, readSetting, SETTING_DEFINITIONS, SETTING_KEYS, SettingsRepository, type SettingKey } from '../../store/settings-repository.js';
 import pkg from '../../../package.json' with { type: 'json' };
-
-/** The value of a setting in force for this profile (policy lock, user choice, policy default, built-in default). */
-export function readSetting<K extends SettingKey>(ctx: Pick<CoreContext, 'db' | 'policy'>, key: K): Settings[K] {
-  return new SettingsRepository(ctx.db).effective(key, ctx.policy.settingOverride(key));
-}
 
 function entry<K extends SettingKey>(ctx: Pick<CoreContext, 'db' | 'policy'>, key: K): SettingEntry<K> {
   const override = ctx.policy.settingOverride(key);

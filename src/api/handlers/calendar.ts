@@ -1,149 +1,21 @@
-import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, RecurrenceScope } from '../../shared/contract.js';
+import type { HandlerMap } from '../handler-types.js';
 import { OstalError } from '../../errors.js';
-import { readSetting } from './app.js';
-import { meetingLink, newRoomId } from '../../shared/meet-protocol.js';
-import type { CoreContext, HandlerMap } from '../../core.js';
 import { t } from '../../i18n/index.js';
-import { getAccountRow } from '../../accounts/account-rows.js';
-import { getSyncCoordinator } from '../../sync/coordinator.js';
-import { enqueueDelete, enqueuePut, listConflicts, newResourceHref, newRevision, pendingHrefs, resolveConflict } from '../../calendar/dav-writes.js';
-import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from '../../calendar/event-model.js';
-import { expandCalendarObject, windowBound } from '../../calendar/icalendar.js';
+import { listConflicts, resolveConflict } from '../../calendar/dav-writes.js';
 import { importFile } from '../../calendar/import.js';
-import { applyReplyText, mergeOccurrences, replySubject, replyText, sendInvitations } from '../../calendar/imip.js';
-import { getOutboxSender } from '../../mail/outbox.js';
-import { DavRepository, type DavKind } from '../../calendar/repository.js';
-
-/** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
-export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarEventSummary[] {
-  return listDetailedOccurrences(ctx, from, to).map((o) => ({ uid: o.uid, recurrenceId: o.recurrenceId, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, calendar: o.calendar }));
-}
-
-/** Occurrences with what the Agenda grid needs (where the event lives, place, meeting link, waiting write). */
-export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarOccurrence[] {
-  let fromMs: number;
-  let toMs: number;
-  try {
-    fromMs = windowBound(from);
-    toMs = windowBound(to);
-  } catch {
-    throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
-  }
-  if (toMs <= fromMs) throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
-  const out: (CalendarOccurrence & { startMs: number })[] = [];
-  const waiting = new Map<string, Set<string>>();
-  for (const obj of new DavRepository(ctx.db).objectsOfKind('calendar')) {
-    if (!waiting.has(obj.accountId)) waiting.set(obj.accountId, pendingHrefs(ctx, obj.accountId, 'calendar'));
-    const pending = waiting.get(obj.accountId)!.has(obj.href);
-    try {
-      for (const o of expandCalendarObject(obj.raw, fromMs, toMs)) {
-        out.push({
-          uid: o.uid,
-          recurrenceId: o.recurrenceId,
-          start: o.start,
-          end: o.end,
-          allDay: o.allDay,
-          summary: o.summary,
-          calendar: obj.collectionName,
-          accountId: obj.accountId,
-          calendarHref: obj.collectionHref,
-          color: obj.color,
-          location: o.location,
-          meetingUrl: o.meetingUrl,
-          recurring: o.recurring,
-          reminderMinutes: o.reminderMinutes,
-          pending,
-          startMs: o.startMs,
-        });
-      }
-    } catch (err) {
-      ctx.log.warn('calendar object skipped: cannot expand', { href: obj.href, err: err as Error });
-    }
-  }
-  out.sort((a, b) => a.startMs - b.startMs || a.summary.localeCompare(b.summary, 'fr'));
-  return out.map(({ startMs: _startMs, ...rest }) => rest);
-}
-
-const RERUN_KEY = (accountId: string) => `dav:${accountId}:replay`;
-
-/**
- * Send the account's waiting writes now (a calendar/contacts sync of that account, whose first step is the
- * replay). Offline, the sync fails quietly and the writes wait for the next one. Coalesced per account.
- */
-export function requestDavReplay(ctx: CoreContext, accountId: string, kind: DavKind): void {
-  const key = RERUN_KEY(accountId);
-  const state = ctx.runtime.get(key) as 'running' | 'again' | undefined;
-  if (state) {
-    ctx.runtime.set(key, 'again');
-    return;
-  }
-  ctx.runtime.set(key, 'running');
-  const run = (): void => {
-    void getSyncCoordinator(ctx)
-      .run({ accountId, only: kind === 'calendar' ? 'calendar' : 'contacts' })
-      .catch((err: unknown) => ctx.log.warn('dav replay request failed', { account: accountId, err: err as Error }))
-      .finally(() => {
-        if (ctx.runtime.get(key) === 'again') {
-          ctx.runtime.set(key, 'running');
-          run();
-        } else ctx.runtime.delete(key);
-      });
-  };
-  run();
-}
-
-function organizerOf(ctx: CoreContext, accountId: string): string | null {
-  return getAccountRow(ctx, accountId)?.email ?? null;
-}
-
-function inputError(err: unknown): never {
-  if (err instanceof EventInputError) throw new OstalError('invalid_input', t('dav.writes.invalidEvent'), { cause: err });
-  throw err;
-}
-
-function checkInput(event: unknown): CalendarEventInput {
-  const e = event as CalendarEventInput | undefined;
-  if (!e || typeof e !== 'object' || typeof e.start !== 'string' || typeof e.allDay !== 'boolean') throw new OstalError('invalid_input', t('dav.writes.invalidEvent'));
-  if (typeof e.summary !== 'string' || !e.summary.trim()) throw new OstalError('invalid_input', t('dav.writes.titleRequired'));
-  return e;
-}
-
-function findEvent(ctx: CoreContext, uid: unknown) {
-  if (typeof uid !== 'string' || !uid) throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  const obj = new DavRepository(ctx.db).objectByUid('calendar', uid);
-  if (!obj) throw new OstalError('not_found', t('dav.writes.eventNotFound'));
-  return obj;
-}
-
-function checkScope(scope: unknown, recurrenceId: unknown): { scope: RecurrenceScope; recurrenceId: string | null } {
-  if (scope !== 'occurrence' && scope !== 'following' && scope !== 'series') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  if (scope !== 'series' && typeof recurrenceId !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  return { scope, recurrenceId: typeof recurrenceId === 'string' ? recurrenceId : null };
-}
-
-/**
- * A received METHOD:REPLY written in the organiser's stored event (the participant's PARTSTAT), sent to the
- * server through the journal. Idempotent: an answer already held changes nothing. `accountId` limits it to
- * that account's events (the Courrier reader applies a REPLY received by that account).
- */
-export function applyReply(ctx: CoreContext, ics: string, accountId?: string): { updated: boolean } {
-  const uid = /^UID:(.+)$/im.exec(ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
-  const obj = uid ? new DavRepository(ctx.db).objectByUid('calendar', uid) : null;
-  if (!obj || (accountId && obj.accountId !== accountId)) return { updated: false };
-  let applied: ReturnType<typeof applyReplyText>;
-  try {
-    applied = applyReplyText(obj.raw, ics);
-  } catch (err) {
-    throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
-  }
-  if (!applied) return { updated: false };
-  const rev = newRevision();
-  const raw = applied.raw.replace(/^X-OSTAL-REV:.*$/gim, `X-OSTAL-REV:${rev}`);
-  enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-  requestDavReplay(ctx, obj.accountId, 'calendar');
-  ctx.log.info('imip: reply applied', { account: obj.accountId, status: applied.status });
-  return { updated: true };
-}
+import { DavRepository } from '../../calendar/repository.js';
+import {
+  applyReply,
+  createEvent,
+  deleteEvent,
+  eventWithPlace,
+  listDetailedOccurrences,
+  listOccurrences,
+  newMeetingLink,
+  requestDavReplay,
+  respondToInvitation,
+  updateEvent,
+} from '../../calendar/agenda.js';
 
 export const calendarHandlers: Pick<
   HandlerMap,
@@ -171,143 +43,12 @@ export const calendarHandlers: Pick<
   },
   'calendar.calendars': (ctx) =>
     new DavRepository(ctx.db).allCollections('calendar').map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color })),
-  'calendar.event': (ctx, params) => {
-    const obj = findEvent(ctx, params?.uid);
-    try {
-      const details = eventDetails(obj.raw, params?.recurrenceId ?? null);
-      return { ...details, accountId: obj.accountId, calendarHref: obj.collectionHref, calendar: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href) };
-    } catch (err) {
-      return inputError(err);
-    }
-  },
-  'calendar.createEvent': async (ctx, params) => {
-    const input = checkInput(params?.event);
-    const calendars = new DavRepository(ctx.db).allCollections('calendar');
-    const target = params?.calendarHref ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId)) : calendars.find((c) => !params?.accountId || c.accountId === params.accountId);
-    if (!target) throw new OstalError('not_found', t('dav.writes.noCalendar'));
-    const rev = newRevision();
-    let created: { uid: string; raw: string };
-    try {
-      created = createEventObject(input, { organizer: organizerOf(ctx, target.accountId), rev });
-    } catch (err) {
-      return inputError(err);
-    }
-    const href = newResourceHref(target.href, created.uid, 'calendar');
-    enqueuePut(ctx, 'calendar', target.accountId, { collectionHref: target.href, href, uid: created.uid, raw: created.raw, rev });
-    requestDavReplay(ctx, target.accountId, 'calendar');
-    await sendInvitations(ctx, target.accountId, created.raw, 'REQUEST');
-    return { uid: created.uid };
-  },
-  'calendar.updateEvent': async (ctx, params) => {
-    const obj = findEvent(ctx, params?.uid);
-    const input = checkInput(params?.event);
-    const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
-    const rev = newRevision();
-    let raw: string;
-    try {
-      const options = { organizer: organizerOf(ctx, obj.accountId), rev };
-      if (scope === 'following' && recurrenceId) {
-        // « Cet événement et les suivants »: the series ends before it (If-Match), a new one starts there (If-None-Match).
-        const newRev = newRevision();
-        const split = splitSeries(obj.raw, recurrenceId, input, { ...options, newRev });
-        if (split.kind === 'split') {
-          enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: split.truncated, rev });
-          const created = split.created;
-          enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: newResourceHref(obj.collectionHref, created.uid, 'calendar'), uid: created.uid, raw: created.raw, rev: newRev });
-          requestDavReplay(ctx, obj.accountId, 'calendar');
-          await sendInvitations(ctx, obj.accountId, split.truncated, 'REQUEST');
-          await sendInvitations(ctx, obj.accountId, created.raw, 'REQUEST');
-          return { uid: created.uid };
-        }
-        raw = split.raw;
-      } else raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, options);
-    } catch (err) {
-      return inputError(err);
-    }
-    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-    requestDavReplay(ctx, obj.accountId, 'calendar');
-    await sendInvitations(ctx, obj.accountId, raw, 'REQUEST');
-    return { uid: obj.uid };
-  },
-  'calendar.deleteEvent': async (ctx, params) => {
-    const obj = findEvent(ctx, params?.uid);
-    const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
-    let truncated: string | null = null;
-    const rev = newRevision();
-    if (scope === 'following' && recurrenceId) {
-      try {
-        truncated = truncateSeries(obj.raw, recurrenceId, { rev });
-      } catch (err) {
-        return inputError(err);
-      }
-    }
-    if (truncated) {
-      enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: truncated, rev });
-      await sendInvitations(ctx, obj.accountId, truncated, 'REQUEST');
-    } else if (scope === 'occurrence' && recurrenceId) {
-      let raw: string;
-      try {
-        raw = deleteOccurrence(obj.raw, recurrenceId, { rev });
-      } catch (err) {
-        return inputError(err);
-      }
-      enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-      await sendInvitations(ctx, obj.accountId, raw, 'REQUEST');
-    } else {
-      enqueueDelete(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
-      await sendInvitations(ctx, obj.accountId, obj.raw, 'CANCEL');
-    }
-    requestDavReplay(ctx, obj.accountId, 'calendar');
-    return { deleted: true };
-  },
-  'calendar.newMeetingLink': (ctx) => {
-    const server = String(readSetting(ctx, 'visio.serverUrl') ?? '');
-    const url = server ? meetingLink(server, newRoomId()) : null;
-    if (!url) throw new OstalError('invalid_input', t('dav.writes.noVisioServer'));
-    return { url };
-  },
-  'calendar.respondToInvitation': async (ctx, params) => {
-    const account = typeof params?.accountId === 'string' ? getAccountRow(ctx, params.accountId) : null;
-    if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
-    if (typeof params.ics !== 'string' || !['ACCEPTED', 'TENTATIVE', 'DECLINED'].includes(params.response)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    let answer: ReturnType<typeof replyText>;
-    try {
-      answer = replyText(params.ics, account.email, params.response);
-    } catch (err) {
-      ctx.log.warn('imip: invitation unreadable', { err: err as Error });
-      throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
-    }
-    const repo = new DavRepository(ctx.db);
-    const existing = repo.objectByUid('calendar', answer.uid);
-    const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
-    if (existing && answer.occurrenceOnly) {
-      // One date of a series I have: that occurrence changes (declined ones stay, marked so), the series stays.
-      const rev = newRevision();
-      const raw = mergeOccurrences(existing.raw, answer.answered).replace(/^X-OSTAL-REV:.*\r?\n/gim, '').replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
-      enqueuePut(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid, raw, rev });
-    } else if (answer.stored && target) {
-      const collectionHref = existing ? existing.collectionHref : (target as { href: string }).href;
-      const href = existing ? existing.href : newResourceHref(collectionHref, answer.uid, 'calendar');
-      const rev = newRevision();
-      const raw = answer.stored.replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
-      enqueuePut(ctx, 'calendar', account.id, { collectionHref, href, uid: answer.uid, raw, rev });
-    } else if (!answer.stored && existing) {
-      enqueueDelete(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid });
-    }
-    requestDavReplay(ctx, account.id, 'calendar');
-    const subject = replySubject(params.response, answer.summary);
-    const messageId = typeof params.messageId === 'string' && params.messageId ? params.messageId : null;
-    await getOutboxSender(ctx).queue({
-      accountId: account.id,
-      to: [answer.organizer],
-      subject,
-      text: subject,
-      inReplyTo: messageId,
-      references: messageId ? [messageId] : [],
-      attachments: [{ filename: 'reponse.ics', contentType: 'text/calendar; charset=utf-8; method=REPLY', contentBase64: Buffer.from(answer.reply, 'utf8').toString('base64') }],
-    });
-    return { uid: answer.uid };
-  },
+  'calendar.event': (ctx, params) => eventWithPlace(ctx, params),
+  'calendar.createEvent': (ctx, params) => createEvent(ctx, ctx.services.outbox, params),
+  'calendar.updateEvent': (ctx, params) => updateEvent(ctx, ctx.services.outbox, params),
+  'calendar.deleteEvent': (ctx, params) => deleteEvent(ctx, ctx.services.outbox, params),
+  'calendar.newMeetingLink': (ctx) => newMeetingLink(ctx),
+  'calendar.respondToInvitation': (ctx, params) => respondToInvitation(ctx, ctx.services.outbox, params),
   'calendar.applyReply': (ctx, params) => {
     if (typeof params?.ics !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
     return applyReply(ctx, params.ics);
@@ -320,9 +61,8 @@ export const calendarHandlers: Pick<
   },
   'dav.resolveConflict': (ctx, params) => {
     if (typeof params?.id !== 'number' || (params.action !== 'reapply' && params.action !== 'dismiss')) throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    const row = ctx.db.prepare('SELECT kind FROM dav_conflicts WHERE id = ?').get(params.id) as { kind: DavKind } | undefined;
-    const { accountId } = resolveConflict(ctx, params.id, params.action);
-    if (params.action === 'reapply' && row) requestDavReplay(ctx, accountId, row.kind);
+    const { accountId, kind } = resolveConflict(ctx, params.id, params.action);
+    if (params.action === 'reapply' && kind) requestDavReplay(ctx, accountId, kind);
     return { resolved: true };
   },
 };

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FileEntrySummary, FileSyncState, FilesAccountStatus } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
-import type { CoreContext, HandlerMap } from '../../core.js';
+import type { CoreContext } from '../../context.js';
+import type { HandlerMap } from '../handler-types.js';
 import { t } from '../../i18n/index.js';
-import { getSyncCoordinator } from '../../sync/coordinator.js';
 import { baseName, isWithin, join, keyOf, safeLocalPath } from '../../files/names.js';
 import { FilesRepository, offlineFrom, type StateRow } from '../../files/repository.js';
 import { accountsWithFiles, engineFor, filesAccount, localRootOf } from '../../files/service.js';
@@ -75,9 +75,7 @@ function entryOf(ctx: CoreContext, accountId: string, root: string, row: StateRo
 }
 
 function triggerSync(ctx: CoreContext, accountId: string): void {
-  void getSyncCoordinator(ctx)
-    .run({ accountId, only: 'files' })
-    .catch(() => undefined);
+  ctx.sync.requestReplay(accountId, 'files');
 }
 
 function accountStatus(ctx: CoreContext, accountId: string): FilesAccountStatus {
@@ -138,7 +136,7 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     });
   },
   'files.status': (ctx, params) => ({ accounts: targetAccounts(ctx, params.accountId).map((a) => accountStatus(ctx, a.id)) }),
-  'files.sync': (ctx, params) => getSyncCoordinator(ctx).run({ accountId: params.accountId, only: 'files' }),
+  'files.sync': (ctx, params) => ctx.sync.run({ accountId: params.accountId, only: 'files' }),
   'files.conflicts': (ctx, params) =>
     new FilesRepository(ctx.db).conflicts(params.accountId).map((c) => ({
       id: c.id,

@@ -1,27 +1,26 @@
-import type { HandlerMap } from '../../core.js';
+import type { HandlerMap } from '../handler-types.js';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { getOutboxSender } from '../../mail/outbox.js';
 
 /** Boîte d'envoi and local drafts (src/mail/outbox.ts). */
 export const outboxHandlers: Pick<
   HandlerMap,
   'mail.send' | 'mail.outbox.list' | 'mail.outbox.retry' | 'mail.outbox.discard' | 'mail.outbox.drain' | 'mail.draft.save'
 > = {
-  'mail.send': (ctx, params) => getOutboxSender(ctx).queue(params),
-  'mail.outbox.list': (ctx, params) => getOutboxSender(ctx).list(params ?? {}),
+  'mail.send': (ctx, params) => ctx.services.outbox.queue(params),
+  'mail.outbox.list': (ctx, params) => ctx.services.outbox.list(params ?? {}),
   'mail.outbox.retry': (ctx, params) => {
     if (typeof params?.id !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    return getOutboxSender(ctx).retry(params.id);
+    return ctx.services.outbox.retry(params.id);
   },
   'mail.outbox.discard': (ctx, params) => {
     if (typeof params?.id !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    return getOutboxSender(ctx).discard(params.id);
+    return ctx.services.outbox.discard(params.id);
   },
   'mail.outbox.drain': async (ctx, params) => {
-    const sender = getOutboxSender(ctx);
+    const sender = ctx.services.outbox;
     await sender.drain({ accountId: params?.accountId, ignoreBackoff: params?.ignoreBackoff === true });
     return sender.list({ accountId: params?.accountId, includeSent: true });
   },
-  'mail.draft.save': (ctx, params) => getOutboxSender(ctx).saveDraft(params),
+  'mail.draft.save': (ctx, params) => ctx.services.outbox.saveDraft(params),
 };

@@ -1,8 +1,7 @@
 import type { MailAccount } from '../../mail/imap-client.js';
-import type { HandlerMap } from '../../core.js';
+import type { HandlerMap } from '../handler-types.js';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { isAccountOnline } from '../../accounts/connection-state.js';
 import { getAccountRow, listAccountRows, loadMailAccount } from '../../accounts/account-rows.js';
 import { MailRepository } from '../../mail/repository.js';
 import { MailSearch } from '../../mail/search.js';
@@ -18,7 +17,7 @@ export const searchHandlers: Pick<HandlerMap, 'mail.search'> = {
     const accounts: MailAccount[] = [];
     for (const row of listAccountRows(ctx)) {
       if (params.accountId && row.id !== params.accountId) continue;
-      if (!isAccountOnline(ctx.runtime, row.id, row.lastError)) continue;
+      if (!ctx.connections.isOnline(row.id, row.lastError)) continue;
       try {
         accounts.push(await loadMailAccount(ctx, row));
       } catch {

@@ -1,4 +1,4 @@
-import type { HandlerMap } from '../../core.js';
+import type { HandlerMap } from '../handler-types.js';
 import type { MessageListFilter } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
@@ -20,7 +20,7 @@ export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | '
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     return new MailRepository(ctx.db).folderInfos(params.accountId);
   },
-  'mail.message': (ctx, params) => readMessage(ctx, params),
+  'mail.message': (ctx, params) => readMessage(ctx, ctx.services.invitations, params),
   'mail.attachment': (ctx, params) => readAttachment(ctx, params),
   'mail.allowRemoteContent': (ctx, params) => allowRemoteContent(ctx, params),
   'mail.messages': (ctx, params) => {

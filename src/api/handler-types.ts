@@ -1,0 +1,29 @@
+import type { MethodName, Params, Result } from '../shared/contract.js';
+import type { CoreContext } from '../context.js';
+import type { SyncScheduler } from '../sync/scheduler.js';
+import type { OutboxSender } from '../mail/outbox.js';
+import type { UndoHistory } from '../mail/operations.js';
+import type { InvitationReader } from '../mail/message-reader.js';
+import type { CorrespondentTable } from '../contacts/suggest.js';
+
+/** The domain services of one Core, built when it opens (core.ts) and stopped when it closes. */
+export interface Services {
+  /** The sync scheduler: runs, status, background loop. */
+  readonly sync: SyncScheduler;
+  /** The Boîte d'envoi (created on first use: that first use turns sends interrupted by the last exit into « incertain »). */
+  readonly outbox: OutboxSender;
+  /** « Annuler » of the last mail actions. */
+  readonly mailUndo: UndoHistory;
+  /** Past correspondents for the composer's suggestions. */
+  readonly correspondents: CorrespondentTable;
+  /** The Agenda's reading of invitations, for Courrier's reader. */
+  readonly invitations: InvitationReader;
+}
+
+/** What a handler receives: the profile's foundations and the domain services. */
+export interface HandlerContext extends CoreContext {
+  readonly services: Services;
+}
+
+export type Handler<M extends MethodName> = (ctx: HandlerContext, params: Params<M>) => Promise<Result<M>> | Result<M>;
+export type HandlerMap = { [M in MethodName]: Handler<M> };

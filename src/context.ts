@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3';
+import type { AppInfo, EventData, EventName, SyncReport, SyncScope } from './shared/contract.js';
+import type { ConnectionStates } from './net/connection-states.js';
+import type { Logger } from './log.js';
+import type { SecretStore } from './secrets/index.js';
+import type { Policy } from './policy/index.js';
+
+/** What the desktop host does for the core on the user's machine. */
+export interface DesktopShell {
+  /** Open a local file or folder with the system application; resolves '' on success, else the system's error text. */
+  openPath(absolutePath: string): Promise<string>;
+}
+
+/**
+ * What the sync scheduler (src/sync/) does for the domains, which never import it: run a sync, or send a local
+ * change waiting in the journal soon.
+ */
+export interface SyncRequests {
+  /** Sync one account or all (one scope or all); a sync already running is joined. Never throws for a server problem. */
+  run(params: { accountId?: string; only?: SyncScope }): Promise<SyncReport>;
+  /**
+   * A local change of this scope waits in the journal: send it now rather than at the next period. Mail: only while
+   * the background loop runs and the account is reachable. Agenda, contacts, fichiers: always (offline, the sync
+   * fails quietly and the change waits). Coalesced per account and scope.
+   */
+  requestReplay(accountId: string, scope: SyncScope): void;
+}
+
+/** The profile's foundations, handed to every domain (built once when the core opens; see core.ts). */
+export interface CoreContext {
+  readonly profileDir: string;
+  readonly mode: AppInfo['mode'];
+  readonly db: Database.Database;
+  readonly secrets: SecretStore;
+  readonly policy: Policy;
+  readonly log: Logger;
+  readonly blobsDir: string;
+  /** Set by the Electron host; null in browser mode and the CLI (the view then shows the path to open). */
+  readonly desktop: DesktopShell | null;
+  emit<E extends EventName>(event: E, data: EventData<E>): void;
+  /** Which accounts' servers answer, as seen by this process. */
+  readonly connections: ConnectionStates;
+  /** Runs and requests of the sync scheduler. */
+  readonly sync: SyncRequests;
+}
+

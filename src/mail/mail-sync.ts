@@ -1,0 +1,136 @@
+/**
+ * The mail scope of the sync scheduler, for one Core: before each mail sync the Boîte d'envoi is drained and the
+ * user's actions waiting in the journal are replayed, then the folders are synced (headers, flags, bodies for
+ * offline reading); while the background loop runs, an IMAP IDLE connection watches each reachable account's Boîte
+ * de réception. The scheduler (src/sync/) calls it through the functions core.ts registers; mail never imports it.
+ *
+ * The Boîte d'envoi has one owner: this syncer starts and stops its sender with the background loop and drains it
+ * before each mail sync; the sender runs every drain (its retry timer, a new message, this sync) one after the other.
+ */
+import type { SyncProgress } from '../shared/contract.js';
+import type { CoreContext } from '../context.js';
+import { OstalError } from '../errors.js';
+import type { Account } from '../store/account-repository.js';
+import { OperationsJournal } from '../store/operations-journal.js';
+import { loadMailAccount, prefetchDays } from '../accounts/account-rows.js';
+import { imapErrorToOstal } from './errors.js';
+import { parseImapUrl, probeImap, type MailAccount } from './imap-client.js';
+import { InboxWatcher } from './inbox-watcher.js';
+import { MailOperationReplayer } from './operations-replayer.js';
+import type { OutboxSender } from './outbox.js';
+import { MailRepository } from './repository.js';
+import { MailSyncEngine } from './sync-engine.js';
+
+/** What the mail sync hands to another domain: a message source fetched into the Boîte de réception (iMIP answers). */
+export type InboxSourceListener = (accountId: string, source: Buffer) => Promise<void>;
+
+export class MailSyncer {
+  private readonly engine: MailSyncEngine;
+  /** Sends the user's mail actions waiting in the journal, before each mail sync. */
+  private readonly replayer: MailOperationReplayer;
+  /** IDLE watchers of the Boîte de réception, only while the background loop runs. */
+  private readonly watchers = new Map<string, InboxWatcher>();
+  private background = false;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly outbox: () => OutboxSender,
+    private readonly onInboxSource: InboxSourceListener,
+  ) {
+    this.engine = new MailSyncEngine(new MailRepository(ctx.db), ctx.blobsDir);
+    this.replayer = new MailOperationReplayer(new MailRepository(ctx.db), new OperationsJournal(ctx.db), ctx.log);
+  }
+
+  /** One mail sync of an account. Throws an OstalError (French) when the server cannot be used. */
+  async sync(row: Account, progress: (p: SyncProgress) => void): Promise<void> {
+    const ctx = this.ctx;
+    // Boîte d'envoi first (it never throws): the copies it files in Envoyés come down with this sync.
+    await this.outbox()
+      .drain({ accountId: row.id })
+      .catch((err: unknown) => ctx.log.warn('outbox drain failed', { account: row.id, err: err as Error }));
+    try {
+      const account = await loadMailAccount(ctx, row);
+      // The user's actions first, so that the folder sync sees the server as the user left it.
+      const replayed = await this.replayer.replay(account);
+      if (replayed.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: replayed.changedFolders });
+      const result = await this.engine.syncAccount(account, {
+        prefetchDays: prefetchDays(ctx),
+        log: ctx.log,
+        onInboxSource: (source) => this.onInboxSource(row.id, source),
+        onProgress: progress,
+      });
+      if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
+      if (this.background) this.watchInbox(row, account);
+    } catch (err) {
+      const e = err instanceof OstalError ? err : imapErrorToOstal(err, endpointOf(row).host, endpointOf(row).port);
+      ctx.log.warn('mail sync failed', { account: row.id, code: e.code, err: (e.cause as Error) ?? e });
+      throw e;
+    }
+  }
+
+  /** Cheap connect and greeting of the account's IMAP server; an OstalError when it fails. */
+  async probe(row: Account, timeoutMs: number): Promise<void> {
+    const endpoint = parseImapUrl(row.settings.imap); // an address that cannot be read is not a probe outcome
+    try {
+      await probeImap(endpoint, { pinnedCertificates: row.pinnedCertificates, timeoutMs });
+    } catch (err) {
+      throw err instanceof OstalError ? err : imapErrorToOstal(err, endpoint.host, endpoint.port);
+    }
+  }
+
+  // ------------------------------------------------------------------ background loop
+
+  start(): void {
+    this.background = true;
+    this.outbox().start();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.background) return;
+    this.background = false;
+    const watchers = [...this.watchers.values()];
+    this.watchers.clear();
+    await Promise.allSettled([...watchers.map((w) => w.stop()), this.outbox().stop()]);
+  }
+
+  onConnection(row: Account, online: boolean): void {
+    if (!online) this.unwatchInbox(row.id);
+  }
+
+  onAccounts(rows: Account[]): void {
+    for (const id of this.watchers.keys()) if (!rows.some((r) => r.id === id)) this.unwatchInbox(id);
+  }
+
+  /** Keep an IDLE connection on the account's Boîte de réception; a change there triggers a mail sync. */
+  private watchInbox(row: Account, account: MailAccount): void {
+    if (this.watchers.has(row.id)) return;
+    const watcher = new InboxWatcher(
+      account,
+      () => void this.ctx.sync.run({ accountId: row.id, only: 'mail' }).catch(() => undefined),
+      () => {
+        if (this.watchers.get(row.id) === watcher) this.watchers.delete(row.id);
+      },
+      this.ctx.log,
+    );
+    this.watchers.set(row.id, watcher);
+    watcher.start().catch((err: unknown) => {
+      if (this.watchers.get(row.id) === watcher) this.watchers.delete(row.id);
+      this.ctx.log.warn('mail: IDLE watcher could not start', { account: row.id, err: err as Error });
+    });
+  }
+
+  private unwatchInbox(accountId: string): void {
+    const watcher = this.watchers.get(accountId);
+    if (!watcher) return;
+    this.watchers.delete(accountId);
+    void watcher.stop();
+  }
+}
+
+function endpointOf(row: Account): { host: string; port: number } {
+  try {
+    return parseImapUrl(row.settings.imap);
+  } catch {
+    return { host: row.settings.imap, port: 0 };
+  }
+}
