@@ -12,9 +12,10 @@ import { getAccountRow } from '../accounts/account-rows.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from './dav-writes.js';
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
-import { applyReplyText, invitationOf, mergeOccurrences, replySubject, replyText, sendInvitations } from './imip.js';
+import { applyReplyText, checkReply, invitationOf, mergeOccurrences, replySubject, replyText, sendInvitations, type ReplyAnswer } from './imip.js';
+import { ImipAnswers } from './imip-answers.js';
 import type { OutboxSender } from '../mail/outbox.js';
-import { CALENDAR_TYPES, type InvitationReader } from '../mail/message-reader.js';
+import { CALENDAR_TYPES, invitationMessage, type InvitationMessage, type InvitationReader } from '../mail/message-reader.js';
 import { parseMessage } from '../mail/mime.js';
 import { DavRepository, type DavKind } from './repository.js';
 
@@ -107,25 +108,38 @@ function checkScope(scope: unknown, recurrenceId: unknown): { scope: RecurrenceS
 
 /**
  * A received METHOD:REPLY written in the organiser's stored event (the participant's PARTSTAT), sent to the
- * server through the journal. Idempotent: an answer already held changes nothing. `accountId` limits it to
- * that account's events (the Courrier reader applies a REPLY received by that account).
+ * server through the journal — only when checkReply accepts it (the participant is the sender and one of the
+ * event's participants, a known PARTSTAT, no DTSTAMP in the future) and only the answers later than the one held
+ * (Ostal's own record, imip_answers). Idempotent: an answer already held changes nothing. Only that account's events.
  */
-export function applyReply(ctx: CoreContext, ics: string, accountId?: string): { updated: boolean } {
+export function applyReply(ctx: CoreContext, ics: string, accountId: string, message: InvitationMessage): { updated: boolean } {
   const uid = /^UID:(.+)$/im.exec(ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
   const obj = uid ? new DavRepository(ctx.db).objectByUid('calendar', uid) : null;
-  if (!obj || (accountId && obj.accountId !== accountId)) return { updated: false };
+  if (!obj || obj.accountId !== accountId) return { updated: false };
+  const answers = new ImipAnswers(ctx.db);
+  const key = (a: ReplyAnswer) => ({ accountId, uid: obj.uid, recurrenceId: a.recurrenceId, attendee: a.attendee });
   let applied: ReturnType<typeof applyReplyText>;
   try {
-    applied = applyReplyText(obj.raw, ics);
+    const check = checkReply(ics, obj.raw, message.sender, Date.now());
+    if ('refused' in check) {
+      ctx.log.warn('imip: reply refused', { account: accountId, reason: check.refused });
+      return { updated: false };
+    }
+    applied = applyReplyText(obj.raw, check.answers, (a) => answers.held(key(a)));
   } catch (err) {
     throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
   }
   if (!applied) return { updated: false };
-  const rev = newRevision();
-  const raw = applied.raw.replace(/^X-OSTAL-REV:.*$/gim, `X-OSTAL-REV:${rev}`);
-  enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+  ctx.db.transaction(() => {
+    for (const a of applied.later) answers.record(key(a), { sequence: a.sequence, dtstamp: a.dtstamp, partstat: a.status });
+    if (!applied.changed) return;
+    const rev = newRevision();
+    const raw = applied.raw.replace(/^X-OSTAL-REV:.*$/gim, `X-OSTAL-REV:${rev}`);
+    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+  })();
+  if (!applied.changed) return { updated: false };
   requestDavReplay(ctx, obj.accountId, 'calendar');
-  ctx.log.info('imip: reply applied', { account: obj.accountId, status: applied.status });
+  ctx.log.info('imip: reply applied', { account: obj.accountId, statuses: applied.later.map((a) => a.status) });
   return { updated: true };
 }
 
@@ -278,11 +292,11 @@ export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender
  */
 export function invitationReader(ctx: CoreContext): InvitationReader {
   return {
-    read(accountId: string, ics: string, messageId: string | null): MessageInvitation | null {
-      let invitation = invitationOf(ctx, accountId, ics, messageId);
-      if (invitation?.method === 'REPLY' && invitation.reply && !invitation.reply.applied && !invitation.reply.superseded && invitation.inAgenda) {
+    read(accountId: string, ics: string, message: InvitationMessage): MessageInvitation | null {
+      let invitation = invitationOf(ctx, accountId, ics, message);
+      if (invitation?.method === 'REPLY' && invitation.reply && !invitation.refusal && !invitation.reply.applied && !invitation.reply.superseded && invitation.inAgenda) {
         try {
-          if (applyReply(ctx, ics, accountId).updated) invitation = invitationOf(ctx, accountId, ics, messageId);
+          if (applyReply(ctx, ics, accountId, message).updated) invitation = invitationOf(ctx, accountId, ics, message);
         } catch (err) {
           ctx.log.warn('imip: reply not applied', { account: accountId, err: err as Error });
         }
@@ -305,9 +319,10 @@ export async function applyReplyOfSource(ctx: CoreContext, accountId: string, so
     const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
     if (!part) return;
     const ics = new TextDecoder('utf-8').decode(part.content);
-    const invitation = invitationOf(ctx, accountId, ics, parsed.messageId);
-    if (invitation?.method !== 'REPLY' || !invitation.reply || invitation.reply.applied || invitation.reply.superseded || !invitation.inAgenda) return;
-    applyReply(ctx, ics, accountId);
+    const message = invitationMessage(parsed);
+    const invitation = invitationOf(ctx, accountId, ics, message);
+    if (invitation?.method !== 'REPLY' || invitation.refusal || !invitation.reply || invitation.reply.applied || invitation.reply.superseded || !invitation.inAgenda) return;
+    applyReply(ctx, ics, accountId, message);
   } catch (err) {
     ctx.log.warn('imip: reply not applied at sync', { account: accountId, err: err as Error });
   }

@@ -10,9 +10,11 @@ import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
 import type { OutboxSender } from '../mail/outbox.js';
+import type { InvitationMessage } from '../mail/message-reader.js';
 import { eventDetails } from './event-model.js';
 import { expandCalendarObject } from './icalendar.js';
 import { DavRepository } from './repository.js';
+import { ImipAnswers, isLaterAnswer } from './imip-answers.js';
 
 function longWhen(start: string, end: string, allDay: boolean): string {
   const day = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${iso.slice(0, 10)}T12:00:00Z`));
@@ -84,6 +86,8 @@ function parseItip(ics: string): { vcal: ICAL.Component; method: string; vevents
 }
 
 const mailtoOf = (p: ICAL.Property) => String(p.getFirstValue()).replace(/^mailto:/i, '').toLowerCase();
+const sequenceOf = (v: ICAL.Component | undefined) => Number(v?.getFirstPropertyValue('sequence') ?? 0) || 0;
+
 
 /**
  * « Accepter », « Peut-être », « Refuser » on a received METHOD:REQUEST: the event goes to (or stays in, or
@@ -126,8 +130,13 @@ export function replyText(
   return { stored, answered, occurrenceOnly, reply: reply.toString() + '\r\n', organizer, uid: String(master.getFirstPropertyValue('uid')), summary: String(master.getFirstPropertyValue('summary') ?? '') };
 }
 
-/** Parameter of an ATTENDEE line: DTSTAMP of the REPLY its PARTSTAT comes from (as Thunderbird's X-MOZ-RECEIVED-DTSTAMP). */
-const RECEIVED_STAMP = 'x-ostal-received-dtstamp';
+/** PARTSTAT values a participant may answer an event with (RFC 5545 §3.2.12). */
+const PARTSTATS = new Set(['NEEDS-ACTION', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED']);
+/** Clock difference allowed between the participant's computer and this one before a DTSTAMP counts as « in the future ». */
+export const FUTURE_STAMP_SKEW_MS = 15 * 60_000;
+
+/** Legacy parameter of ATTENDEE lines written by earlier versions (answers are now kept in Ostal's store). */
+const LEGACY_RECEIVED_STAMP = 'x-ostal-received-dtstamp';
 
 /** DTSTAMP of an iTIP VEVENT as 'YYYYMMDDTHHMMSSZ' (sorts as time), or ''. */
 function stampOf(v: ICAL.Component): string {
@@ -135,33 +144,81 @@ function stampOf(v: ICAL.Component): string {
   return value instanceof ICAL.Time ? value.convertToZone(ICAL.Timezone.utcTimezone).toICALString() : '';
 }
 
-/** A received METHOD:REPLY applied to the organiser's stored event: the attendee's PARTSTAT. Null if nothing changed. */
-export function applyReplyText(storedRaw: string, ics: string): { raw: string; attendee: string; status: string } | null {
+function stampMs(stamp: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(stamp);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : Number.NaN;
+}
+
+/** Key of a VEVENT's RECURRENCE-ID ('' for the master). */
+function ridKey(v: ICAL.Component): string {
+  return String(v.getFirstPropertyValue('recurrence-id') ?? '');
+}
+
+/** One participant's answer carried by a REPLY. */
+export interface ReplyAnswer {
+  attendee: string;
+  recurrenceId: string;
+  status: string;
+  sequence: number;
+  dtstamp: string;
+}
+
+/** Why a REPLY is not applied: each has a French text under dav.imip.refused. */
+export type ReplyRefusal = 'noAttendee' | 'notSender' | 'notAttendee' | 'badStatus' | 'future';
+
+/**
+ * The answers of a received METHOD:REPLY, checked before anything is written: the participant who answers is the
+ * message's sender and a participant of my stored event, the PARTSTAT is one of RFC 5545's, the DTSTAMP is not in
+ * the future. Otherwise the first reason it is refused.
+ */
+export function checkReply(ics: string, storedRaw: string, sender: string | null, now: number): { answers: ReplyAnswer[] } | { refused: ReplyRefusal; attendee: string } {
   const { method, vevents } = parseItip(ics);
   if (method !== 'REPLY') throw new Error(`not a REPLY: ${method}`);
-  const vcal = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]);
-  let changed: { attendee: string; status: string } | null = null;
+  const stored = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]).getAllSubcomponents('vevent');
+  const invited = new Set(stored.flatMap((v) => v.getAllProperties('attendee').map(mailtoOf)));
+  const from = (sender ?? '').trim().toLowerCase();
+  const answers: ReplyAnswer[] = [];
   for (const rv of vevents) {
-    const answer = rv.getFirstProperty('attendee');
-    if (!answer) continue;
-    const who = mailtoOf(answer);
-    const status = String(answer.getParameter('partstat') ?? '').toUpperCase();
-    const stamp = stampOf(rv);
-    const rid = rv.getFirstPropertyValue('recurrence-id');
+    const line = rv.getFirstProperty('attendee');
+    if (!line) return { refused: 'noAttendee', attendee: '' };
+    const attendee = mailtoOf(line);
+    if (!from || attendee !== from) return { refused: 'notSender', attendee };
+    if (!invited.has(attendee)) return { refused: 'notAttendee', attendee };
+    const status = String(line.getParameter('partstat') ?? '').toUpperCase();
+    if (!PARTSTATS.has(status)) return { refused: 'badStatus', attendee };
+    const dtstamp = stampOf(rv);
+    if (dtstamp && !(stampMs(dtstamp) <= now + FUTURE_STAMP_SKEW_MS)) return { refused: 'future', attendee };
+    answers.push({ attendee, recurrenceId: ridKey(rv), status, sequence: sequenceOf(rv), dtstamp });
+  }
+  return { answers };
+}
+
+/**
+ * Checked answers written into the organiser's stored event (the participants' PARTSTAT), the ones that are later
+ * than the answer already held (`held`: SEQUENCE, then DTSTAMP). Returns the new text and the answers that are
+ * later (to be recorded, even when the PARTSTAT was already that one); null when nothing is later.
+ */
+export function applyReplyText(storedRaw: string, answers: ReplyAnswer[], held: (answer: ReplyAnswer) => { sequence: number; dtstamp: string } | null): { raw: string; later: ReplyAnswer[]; changed: boolean } | null {
+  const vcal = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]);
+  const later: ReplyAnswer[] = [];
+  let changed = false;
+  for (const answer of answers) {
+    if (!isLaterAnswer(answer, held(answer))) continue;
+    later.push(answer);
     for (const v of vcal.getAllSubcomponents('vevent')) {
-      const vrid = v.getFirstPropertyValue('recurrence-id');
-      if (String(vrid ?? '') !== String(rid ?? '')) continue;
-      const line = v.getAllProperties('attendee').find((p) => mailtoOf(p) === who);
-      if (!line || String(line.getParameter('partstat') ?? '').toUpperCase() === status) continue;
-      // Answers can be read out of order (sync, opening an old message): an older one never replaces a newer one.
-      const held = String(line.getParameter(RECEIVED_STAMP) ?? '');
-      if (held && stamp && stamp <= held) continue;
-      line.setParameter('partstat', status);
-      if (stamp) line.setParameter(RECEIVED_STAMP, stamp);
-      changed = { attendee: who, status };
+      if (ridKey(v) !== answer.recurrenceId) continue;
+      const line = v.getAllProperties('attendee').find((p) => mailtoOf(p) === answer.attendee);
+      if (!line) continue;
+      if (line.getParameter(LEGACY_RECEIVED_STAMP) !== undefined) {
+        line.removeParameter(LEGACY_RECEIVED_STAMP);
+        changed = true;
+      }
+      if (String(line.getParameter('partstat') ?? '').toUpperCase() === answer.status) continue;
+      line.setParameter('partstat', answer.status);
+      changed = true;
     }
   }
-  return changed ? { raw: vcal.toString() + '\r\n', ...changed } : null;
+  return later.length ? { raw: vcal.toString() + '\r\n', later, changed } : null;
 }
 
 /**
@@ -243,15 +300,15 @@ function hasOccurrence(ctx: CoreContext, raw: string, recurrenceId: string): boo
   }
 }
 
-const sequenceOf = (v: ICAL.Component | undefined) => Number(v?.getFirstPropertyValue('sequence') ?? 0) || 0;
 
 /**
  * What the Courrier reader shows of a text/calendar part: the event, and where it stands in my agenda (my
  * answer read from the stored event, or from the REPLY I sent when I declined). Null for methods other than
  * REQUEST, CANCEL and REPLY. An unreadable part gives a French `problem` and a log line; never throws.
  */
-export function invitationOf(ctx: CoreContext, accountId: string, ics: string, messageId: string | null): MessageInvitation | null {
-  const empty = { ics, uid: '', recurrenceId: null, summary: '', start: '', end: '', allDay: false, location: '', meetingUrl: null, organizer: null, myAnswer: null, inAgenda: false, reply: null };
+export function invitationOf(ctx: CoreContext, accountId: string, ics: string, message: InvitationMessage): MessageInvitation | null {
+  const messageId = message.messageId;
+  const empty = { ics, uid: '', recurrenceId: null, summary: '', start: '', end: '', allDay: false, location: '', meetingUrl: null, organizer: null, myAnswer: null, inAgenda: false, reply: null, refusal: null, authWarning: null };
   let itip: ReturnType<typeof parseItip>;
   let details: ReturnType<typeof eventDetails>;
   try {
@@ -302,6 +359,17 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
     }
   }
   const storedMaster = storedVcal?.getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'));
+  const sender = (message.sender ?? '').trim().toLowerCase();
+  if (message.authentication === 'failed') view.authWarning = t('dav.imip.authFailed', { sender: sender || '?' });
+  if (mine && method !== 'REPLY') {
+    // A REQUEST or CANCEL about an event I have is honoured only from its organiser, sent by the organiser.
+    const storedOrganizer = storedMaster?.getFirstProperty('organizer');
+    const owner = storedOrganizer ? mailtoOf(storedOrganizer) : '';
+    if (!owner || owner !== organizer?.address || sender !== owner) {
+      view.refusal = t('dav.imip.refused.notOrganizer', { sender: sender || '?' });
+      ctx.log.warn('imip: request or cancel for a stored event not from its organiser', { account: accountId, method });
+    }
+  }
   if (method === 'REQUEST') {
     if (storedMaster && sequenceOf(storedMaster) >= sequenceOf(master)) {
       const line = storedMaster.getAllProperties('attendee').find((p) => mailtoOf(p) === me);
@@ -315,11 +383,20 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
     if (line) {
       const email = mailtoOf(line);
       const status = String(line.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
-      const held = storedMaster?.getAllProperties('attendee').find((p) => mailtoOf(p) === email);
-      const applied = !!held && String(held.getParameter('partstat') ?? '').toUpperCase() === status;
-      const heldStamp = String(held?.getParameter(RECEIVED_STAMP) ?? '');
-      const stamp = stampOf(master);
-      view.reply = { email, name: (line.getParameter('cn') as string | undefined) ?? null, status, applied, superseded: !applied && !!heldStamp && !!stamp && heldStamp >= stamp };
+      const heldLine = storedMaster?.getAllProperties('attendee').find((p) => mailtoOf(p) === email);
+      const applied = !!heldLine && String(heldLine.getParameter('partstat') ?? '').toUpperCase() === status;
+      const heldAnswer = mine ? new ImipAnswers(ctx.db).held({ accountId, uid: details.uid, recurrenceId: ridKey(master), attendee: email }) : null;
+      const superseded = !applied && !!heldAnswer && !isLaterAnswer({ sequence: sequenceOf(master), dtstamp: stampOf(master) }, heldAnswer);
+      view.reply = { email, name: (line.getParameter('cn') as string | undefined) ?? null, status, applied, superseded };
+    }
+    if (mine) {
+      try {
+        const check = checkReply(ics, mine.raw, message.sender, Date.now());
+        if ('refused' in check) view.refusal = t(`dav.imip.refused.${check.refused}`, { sender: sender || '?', attendee: check.attendee || '?' });
+      } catch (err) {
+        ctx.log.warn('imip: reply cannot be checked', { account: accountId, err: err as Error });
+        view.refusal = t('dav.imip.unreadablePart');
+      }
     }
   }
   return view;

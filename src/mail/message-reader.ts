@@ -16,6 +16,7 @@ import { sanitizeMailHtml } from './html-sanitizer.js';
 import { connectImap, parseImapUrl } from './imap-client.js';
 import { htmlToText, parseMessage, type ParsedMessage } from './mime.js';
 import { MailRepository, type StoredMessageForReading } from './repository.js';
+import { senderAuthentication, type SenderAuthentication } from './sender-authentication.js';
 
 /** Inline images larger than this are not embedded as data: URLs (they stay listed as parts). */
 export const INLINE_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
@@ -176,7 +177,21 @@ export const CALENDAR_TYPES = new Set(['text/calendar', 'application/ics']);
  */
 export interface InvitationReader {
   /** Never throws: the message stays readable. */
-  read(accountId: string, ics: string, messageId: string | null): MessageInvitation | null;
+  read(accountId: string, ics: string, message: InvitationMessage): MessageInvitation | null;
+}
+
+/** What is known of the message that carries an iTIP part: who sent it, and what the receiving server says of that. */
+export interface InvitationMessage {
+  messageId: string | null;
+  /** The From address. */
+  sender: string | null;
+  authentication: SenderAuthentication;
+}
+
+/** The sender of a parsed message, as the Agenda checks it against the organiser or the participant. */
+export function invitationMessage(parsed: ParsedMessage): InvitationMessage {
+  const sender = parsed.from?.address ?? null;
+  return { messageId: parsed.messageId, sender, authentication: senderAuthentication(parsed.authenticationResults, sender) };
 }
 
 /** The invitation of a message (its first text/calendar part), completed with the sender's name. */
@@ -184,7 +199,7 @@ function readInvitation(invitations: InvitationReader, accountId: string, parsed
   const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
   if (!part) return null;
   const ics = new TextDecoder('utf-8').decode(part.content);
-  const invitation = invitations.read(accountId, ics, parsed.messageId);
+  const invitation = invitations.read(accountId, ics, invitationMessage(parsed));
   // Names missing from the iCalendar text (no CN) are taken from the sender when it is the same address.
   const from = parsed.from;
   if (invitation && from?.name) {

@@ -32,6 +32,8 @@ export interface ParsedMessage {
   parts: ParsedPart[];
   /** True when the structure could not be understood and `text` holds the raw source text. */
   malformed: boolean;
+  /** Values of the Authentication-Results header fields, topmost first (the receiving server adds its own on top). */
+  authenticationResults: string[];
 }
 
 /** Windows-1252 characters of bytes 0x80–0x9F (undefined code points stay as they are). */
@@ -124,6 +126,7 @@ function fromEmail(email: Email): ParsedMessage {
     html: email.html !== undefined ? repairC1(email.html) : null,
     parts: (email.attachments ?? []).map(toPart),
     malformed: false,
+    authenticationResults: (email.headers ?? []).filter((h) => h.key === 'authentication-results').map((h) => h.value),
   };
 }
 
@@ -156,6 +159,7 @@ export async function parseMessage(source: Buffer): Promise<ParsedMessage> {
     html: null,
     parts: [],
     malformed: true,
+    authenticationResults: parsed?.authenticationResults ?? [],
   };
 }
 

@@ -600,6 +600,14 @@ export interface MessageInvitation {
   inAgenda: boolean;
   /** REPLY: who answered and how; `applied` when the organiser's event holds that answer, `superseded` when it holds a later one. */
   reply: { email: string; name: string | null; status: string; applied: boolean; superseded: boolean } | null;
+  /**
+   * French reason why this message cannot change my agenda (a REQUEST or CANCEL about an event of mine not sent by
+   * its organiser; a REPLY not sent by the participant it speaks for, with an unknown answer or a date in the
+   * future): the card offers nothing that changes the event. Null when it may.
+   */
+  refusal: string | null;
+  /** French warning when the receiving server found the sender's address forged (failed DKIM/DMARC), else null. */
+  authWarning: string | null;
 }
 
 // ---------------------------------------------------------------------------
@@ -684,8 +692,6 @@ export interface Methods {
   'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
   /** « Accepter » / « Peut-être » / « Refuser » on a received invitation (the text/calendar part, METHOD:REQUEST): stores it with my answer and sends the REPLY. */
   'calendar.respondToInvitation': { params: { accountId: string; ics: string; response: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED'; /** Message-ID of the invitation (the REPLY answers it). */ messageId?: string | null }; result: { uid: string } };
-  /** A received METHOD:REPLY: the participant's answer is written in the organiser's event. */
-  'calendar.applyReply': { params: { ics: string }; result: { updated: boolean } };
   /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
   'dav.import': { params: { content: string; name?: string; collectionHref?: string; accountId?: string }; result: ImportResult };
   /** Changes kept aside because the server changed the same event or contact. */
@@ -791,7 +797,6 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'calendar.deleteEvent',
   'calendar.newMeetingLink',
   'calendar.respondToInvitation',
-  'calendar.applyReply',
   'dav.import',
   'dav.conflicts',
   'dav.resolveConflict',

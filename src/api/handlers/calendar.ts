@@ -5,7 +5,6 @@ import { listConflicts, resolveConflict } from '../../calendar/dav-writes.js';
 import { importFile } from '../../calendar/import.js';
 import { DavRepository } from '../../calendar/repository.js';
 import {
-  applyReply,
   createEvent,
   deleteEvent,
   eventWithPlace,
@@ -31,7 +30,6 @@ export const calendarHandlers: Pick<
   | 'dav.resolveConflict'
   | 'dav.import'
   | 'calendar.respondToInvitation'
-  | 'calendar.applyReply'
 > = {
   'calendar.list': (ctx, params) => {
     if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
@@ -49,10 +47,6 @@ export const calendarHandlers: Pick<
   'calendar.deleteEvent': (ctx, params) => deleteEvent(ctx, ctx.services.outbox, params),
   'calendar.newMeetingLink': (ctx) => newMeetingLink(ctx),
   'calendar.respondToInvitation': (ctx, params) => respondToInvitation(ctx, ctx.services.outbox, params),
-  'calendar.applyReply': (ctx, params) => {
-    if (typeof params?.ics !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    return applyReply(ctx, params.ics);
-  },
   'dav.conflicts': (ctx) => listConflicts(ctx),
   'dav.import': (ctx, params) => {
     const result = importFile(ctx, params);
