@@ -191,6 +191,13 @@ module.exports = {
       to: { path: '^server/' },
     },
     {
+      name: 'no-import-outside-repository',
+      severity: 'error',
+      comment: 'Imports stay inside the repository (packages come from node_modules).',
+      from: { path: '^(src|renderer|main|server)/' },
+      to: { path: '^\\.\\./', pathNot: '(^|/)node_modules/' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment:
