@@ -41,21 +41,17 @@ export async function checkDependencies(root = REPO_ROOT, config = loadConfig())
   const t0 = Date.now();
   const folders = CRUISED_FOLDERS.filter((d) => fs.existsSync(path.join(root, d)));
   const tsConfigFile = path.join(root, config.options.tsConfig.fileName);
-  const previousCwd = process.cwd();
-  // dependency-cruiser resolves and names modules relative to the working directory.
-  process.chdir(root);
-  let result;
-  try {
-    const transpile = fs.existsSync(tsConfigFile) ? { tsConfig: extractTSConfig(tsConfigFile) } : {};
-    result = await cruise(
-      folders,
-      { ...config.options, ruleSet: { forbidden: config.forbidden }, validate: true, outputType: 'json' },
-      {},
-      transpile,
-    );
-  } finally {
-    process.chdir(previousCwd);
-  }
+  const hasTsConfig = fs.existsSync(tsConfigFile);
+  // baseDir: modules are resolved and named relative to `root`, whatever the working directory.
+  const options = {
+    ...config.options,
+    baseDir: root,
+    tsConfig: hasTsConfig ? { fileName: tsConfigFile } : undefined,
+    ruleSet: { forbidden: config.forbidden },
+    validate: true,
+    outputType: 'json',
+  };
+  const result = await cruise(folders, options, {}, hasTsConfig ? { tsConfig: extractTSConfig(tsConfigFile) } : {});
   const output = typeof result.output === 'string' ? JSON.parse(result.output) : result.output;
   const comments = new Map(config.forbidden.map((r) => [r.name, r.comment ?? '']));
   const typeOnly = new Map();
