@@ -29,6 +29,8 @@ const OUTER_RULES = [
   'server-no-electron-no-ui',
   'main-imports-renderer-types-only',
   'main-no-server',
+  'no-import-outside-repository',
+  'not-to-unresolvable',
 ];
 
 /** Rules reported when `file` holds `code` (plus `export {}` so that an import-only file is a module). */
