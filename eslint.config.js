@@ -1,163 +1,89 @@
 // ESLint flat config of Ostal.
 //
-// Besides typescript-eslint, React and React hooks recommendations, two project rules live here:
-//  1. LAYER IMPORTS (ARCHITECTURE.md, "Import rules"), enforced like VS Code's code-import-patterns:
-//     every import is resolved to the top-level folder it lands in, and each folder has its list of
-//     what it may import. See `layerRules` below and tests/unit/import-rules.test.ts.
+// Besides typescript-eslint, React and React hooks recommendations, the project rules here are:
+//  1. WHAT A FOLDER MAY LOAD OR USE: the packages src/, renderer/ and server/ must never import, and the Node and
+//     DOM globals src/shared/ must never touch. The import GRAPH rules (layers of the core, handler files as
+//     leaves, no cycle, what renderer/, main/ and server/ may import from the repository) are dependency-cruiser's:
+//     .dependency-cruiser.cjs, run by `npm run lint:deps` (scripts/lint-deps.mjs). The package bans below are
+//     also in that file (it sees dynamic imports and require too); here they give the same verdict in the editor.
+//     See tests/unit/import-rules.test.ts and tests/unit/dependency-rules.test.ts.
 //  2. NO LITERAL TEXT IN JSX: every visible word comes from i18next resources (renderer/src/i18n/fr.json).
 //     See `jsxTextRules` below and tests/unit/i18n-lint.test.ts.
 import { builtinModules } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import react from 'eslint-plugin-react';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const ROOT = path.dirname(fileURLToPath(import.meta.url));
-
 // ---------------------------------------------------------------------------
-// 1. Layer imports
+// 1. What a folder may load or use
 
 /** Packages only the Electron main process may use. */
 const ELECTRON_PACKAGES = ['electron', 'electron-updater'];
 /** UI packages: only the renderer may use them. */
 const UI_PACKAGES = ['react', 'react-dom', 'react-i18next', 'mediasoup-client', 'dompurify'];
-/** Node built-ins, with and without the node: prefix. */
-const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+/** Node built-ins, without the node: prefix (that one is banned by pattern). */
+const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_'));
 
-/** The shared meeting protocol file: the only client file the meeting server may import (types only). */
-const SHARED_MEETING_PROTOCOL = /^src\/api\/meet-protocol(\.[cm]?[jt]s)?$/;
-
-function packageName(specifier) {
-  if (specifier.startsWith('@')) return specifier.split('/').slice(0, 2).join('/');
-  return specifier.split('/')[0];
-}
-
-/** Layer of a repository-relative path: 'src', 'renderer', 'main', 'server', or null for anything else. */
-function layerOf(relative) {
-  const first = relative.split('/')[0];
-  return ['src', 'renderer', 'main', 'server'].includes(first) ? first : null;
-}
-
-/**
- * Decide whether `fromLayer` may import `specifier`.
- * Returns null when allowed, else a short English reason (the lint message, for developers).
- */
-function importProblem({ fromFile, fromLayer, specifier, typeOnly }) {
-  const isRelative = specifier.startsWith('.') || specifier.startsWith('/');
-  if (!isRelative) {
-    const pkg = packageName(specifier);
-    if (fromLayer === 'src') {
-      if (ELECTRON_PACKAGES.includes(pkg)) return `src/ (the core) must not import '${pkg}': it runs in plain Node`;
-      if (UI_PACKAGES.includes(pkg)) return `src/ (the core) must not import '${pkg}': no UI code in the core`;
-    }
-    if (fromLayer === 'renderer') {
-      if (ELECTRON_PACKAGES.includes(pkg)) return `renderer/ must not import '${pkg}': it talks to the core through the API client only`;
-      if (NODE_BUILTINS.has(specifier) || NODE_BUILTINS.has(pkg)) return `renderer/ must not import the Node built-in '${specifier}'`;
-    }
-    if (fromLayer === 'server') {
-      if (ELECTRON_PACKAGES.includes(pkg) || UI_PACKAGES.includes(pkg)) return `server/ must not import '${pkg}'`;
-    }
-    return null;
-  }
-  const target = path
-    .relative(ROOT, path.resolve(path.dirname(fromFile), specifier))
-    .split(path.sep)
-    .join('/');
-  if (target.startsWith('..')) return `imports must stay inside the repository ('${specifier}')`;
-  const toLayer = layerOf(target);
-  if (toLayer === null || toLayer === fromLayer) return null;
-  switch (fromLayer) {
-    case 'src':
-      return `src/ (the core) must not import ${toLayer}/ ('${specifier}')`;
-    case 'renderer':
-      if (toLayer === 'src') {
-        if (!target.startsWith('src/api/')) return `renderer/ may import only types from src/api/, not '${target}'`;
-        // The shared meeting protocol has no import at all: its constants and pure helpers are safe in the page.
-        if (!typeOnly && !SHARED_MEETING_PROTOCOL.test(target)) return `renderer/ may import src/api/ with 'import type' only ('${specifier}')`;
-        return null;
-      }
-      return `renderer/ must not import ${toLayer}/ ('${specifier}')`;
-    case 'main':
-      if (toLayer === 'src') return null;
-      if (toLayer === 'renderer' && typeOnly) return null;
-      return `main/ must not import ${toLayer}/ ('${specifier}')`;
-    case 'server':
-      if (toLayer === 'src' && SHARED_MEETING_PROTOCOL.test(target)) {
-        return typeOnly ? null : `server/ may import the shared meeting protocol with 'import type' only ('${specifier}')`;
-      }
-      return `server/ must not import ${toLayer}/ except the shared meeting protocol types ('${specifier}')`;
-    default:
-      return null;
-  }
-}
-
-/** Files of a layer that are build tooling, not layer code (they run in Node at build time). */
-const TOOLING_FILES = /^renderer\/(vite\.config\.[cm]?[jt]s|vitest\.config\.[cm]?[jt]s)$/;
-
-const layerImportsRule = {
-  meta: {
-    type: 'problem',
-    docs: { description: 'Enforce the import rules between src/, renderer/, main/ and server/ (ARCHITECTURE.md).' },
-    schema: [],
-    messages: { forbidden: 'Layer import rule: {{reason}}.' },
-  },
-  create(context) {
-    const file = context.filename;
-    const relative = path.relative(ROOT, file).split(path.sep).join('/');
-    const fromLayer = layerOf(relative);
-    if (fromLayer === null || TOOLING_FILES.test(relative)) return {};
-    const check = (node, specifier, typeOnly) => {
-      if (typeof specifier !== 'string') return;
-      const reason = importProblem({ fromFile: file, fromLayer, specifier, typeOnly });
-      if (reason) context.report({ node, messageId: 'forbidden', data: { reason } });
-    };
-    const allTypeSpecifiers = (node) =>
-      node.specifiers.length > 0 && node.specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type');
-    return {
-      ImportDeclaration(node) {
-        check(node.source, node.source.value, node.importKind === 'type' || allTypeSpecifiers(node));
-      },
-      ExportNamedDeclaration(node) {
-        if (node.source) check(node.source, node.source.value, node.exportKind === 'type' || allTypeSpecifiers(node));
-      },
-      ExportAllDeclaration(node) {
-        check(node.source, node.source.value, node.exportKind === 'type');
-      },
-      ImportExpression(node) {
-        if (node.source.type === 'Literal') check(node.source, node.source.value, false);
-      },
-      TSImportType(node) {
-        const arg = node.argument?.literal ?? node.argument;
-        if (arg && arg.type === 'Literal') check(node, arg.value, true);
-      },
-      TSExternalModuleReference(node) {
-        if (node.expression.type === 'Literal') check(node, node.expression.value, false);
-      },
-      CallExpression(node) {
-        if (node.callee.type === 'Identifier' && node.callee.name === 'require' && node.arguments[0]?.type === 'Literal')
-          check(node, node.arguments[0].value, false);
-      },
-    };
-  },
+const coreMessage = 'The core (src/) runs in plain Node: no Electron, no UI.';
+const corePackageBans = {
+  paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({ name, message: coreMessage })),
+  patterns: [{ group: ['electron/*', 'react/*', 'react-dom/*'], message: coreMessage }],
 };
 
-export const ostalPlugin = { meta: { name: 'ostal' }, rules: { 'layer-imports': layerImportsRule } };
+const sharedMessage = 'src/shared/ runs in Node, in the page and in the meeting server: pure TypeScript, no Node API, no DOM.';
+/** Node globals src/shared/ must not use. */
+const NODE_GLOBALS = ['Buffer', 'process', 'global', '__dirname', '__filename', 'require', 'module', 'exports', 'setImmediate', 'clearImmediate'];
+/** DOM globals src/shared/ must not use (globals that Node 20 and browsers both have, such as URL or fetch, are fine). */
+const DOM_GLOBALS = [
+  'window',
+  'self',
+  'document',
+  'navigator',
+  'location',
+  'history',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'caches',
+  'alert',
+  'confirm',
+  'prompt',
+  'requestAnimationFrame',
+  'cancelAnimationFrame',
+  'matchMedia',
+  'getComputedStyle',
+  'customElements',
+  'XMLHttpRequest',
+  'DOMParser',
+  'Element',
+  'HTMLElement',
+  'MutationObserver',
+  'IntersectionObserver',
+  'ResizeObserver',
+];
 
-/** Only the layer rules: used by the import-rules test over the real tree, and part of the full config. */
-export const layerRules = [
+/** src/shared/: no Node and no DOM, neither by import nor by global (dependency-cruiser cannot see globals). */
+export const sharedRules = [
   {
-    files: [
-      'src/**/*.{ts,tsx,js,mjs,cjs}',
-      'renderer/**/*.{ts,tsx,js,mjs,cjs}',
-      'main/**/*.{ts,tsx,js,mjs,cjs}',
-      'server/**/*.{ts,tsx,js,mjs,cjs}',
-    ],
-    languageOptions: { parser: tseslint.parser, parserOptions: { ecmaFeatures: { jsx: true }, sourceType: 'module' } },
-    plugins: { ostal: ostalPlugin },
-    rules: { 'ostal/layer-imports': 'error' },
+    files: ['src/shared/**/*.{ts,tsx,js,mjs,cjs}'],
+    rules: {
+      'no-restricted-globals': ['error', ...[...NODE_GLOBALS, ...DOM_GLOBALS].map((name) => ({ name, message: sharedMessage }))],
+      'no-restricted-properties': [
+        'error',
+        ...['globalThis', 'window', 'self', 'global'].flatMap((object) =>
+          ['process', 'Buffer', 'require', 'document', 'window', 'navigator', 'localStorage'].map((property) => ({ object, property, message: sharedMessage })),
+        ),
+      ],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...corePackageBans.paths, ...NODE_BUILTINS.map((name) => ({ name, message: sharedMessage }))],
+          patterns: [...corePackageBans.patterns, { regex: '^node:', message: sharedMessage }],
+        },
+      ],
+    },
   },
 ];
 
@@ -243,19 +169,19 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
-    // Belt and braces with the layer rule: the packages a layer must never load, with the usual rule name.
+    // Same verdict as dependency-cruiser's core-no-electron-no-ui, in the editor.
     files: ['src/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', corePackageBans] },
+  },
+  {
+    // Same verdict as dependency-cruiser's server-no-electron-no-ui, in the editor.
+    files: ['server/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({
-            name,
-            message: 'The core (src/) runs in plain Node: no Electron, no UI.',
-          })),
-          patterns: [
-            { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'The core (src/) runs in plain Node: no Electron, no UI.' },
-          ],
+          paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({ name, message: 'The meeting server runs in plain Node: no Electron, no UI.' })),
+          patterns: [{ group: ['electron/*', 'react/*', 'react-dom/*'], message: 'The meeting server runs in plain Node: no Electron, no UI.' }],
         },
       ],
     },
@@ -267,12 +193,16 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ELECTRON_PACKAGES.map((name) => ({ name, message: 'The renderer reaches the core through the API client only.' })),
+          // Same verdict as dependency-cruiser's renderer-no-electron-no-node and renderer-no-node-builtins, in the editor.
+          paths: [
+            ...ELECTRON_PACKAGES.map((name) => ({ name, message: 'The renderer reaches the core through the API client only.' })),
+            ...NODE_BUILTINS.map((name) => ({ name, message: 'The renderer runs in the browser: no Node built-ins.' })),
+          ],
           patterns: [{ regex: '^node:', message: 'The renderer runs in the browser: no Node built-ins.' }],
         },
       ],
     },
   },
-  ...layerRules,
+  ...sharedRules,
   ...jsxTextRules,
 );

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite, as CI runs it. Typecheck and lint, build the interface, start the real test servers
-// once (tests/servers/), then vitest (unit + integration) and Playwright (end to end in Debian's Chromium) against
-// them. Ends with one line "N passed, N failed" and a non-zero exit code if anything failed.
+// `npm test`: the whole suite, as CI runs it. Typecheck and lint (ESLint, then the dependency rules of
+// .dependency-cruiser.cjs), build the interface, start the real test servers once (tests/servers/), then vitest
+// (unit + integration) and Playwright (end to end in Debian's Chromium) against them. Ends with one line
+// "N passed, N failed" and a non-zero exit code if anything failed.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -33,6 +34,8 @@ const node = process.execPath;
 stage('typecheck', node, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit']);
 stage('typecheck main/', node, ['node_modules/typescript/bin/tsc', '-p', 'main/tsconfig.json', '--noEmit']);
 stage('lint', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
+// The import graph rules (.dependency-cruiser.cjs): violations grouped by rule, non-zero exit if any.
+stage('lint: dependency rules', node, ['scripts/lint-deps.mjs']);
 const built = stage('build renderer', node, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 
 const { startServers, stopServers, startServer, serverStatus, readServersInfo } = await import('../tests/servers/index.ts');

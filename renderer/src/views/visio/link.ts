@@ -1,7 +1,7 @@
 /**
  * Meeting links, as defined by the shared protocol (src/shared/meet-protocol.ts): `<server URL>/salle/<roomId>`,
  * optionally with `?jeton=<join token>`. The protocol file has no import at all, so the renderer uses its pure
- * helpers directly (the import rules allow values from that one file; tests/unit/import-rules.test.ts).
+ * helpers directly (the import rules allow values from src/shared/; .dependency-cruiser.cjs).
  */
 import { parseMeetingLink as parseLink } from '../../../../src/shared/meet-protocol';
 
