@@ -25,10 +25,10 @@ export interface CheckOptions {
 }
 
 /**
- * How to open a TLS connection to an endpoint: verified TLS always; pinned certificates are
- * added to the trusted ones (a pinned leaf certificate is a trust anchor on its own). With
+ * How the assistant opens a TLS connection to an endpoint: the TLS options of every connection
+ * (src/net/tls.ts: verified always, pinned certificates added to the trusted ones). With
  * OSTAL_DNS_SERVERS, the host is resolved through those servers and the connection goes to
- * the address while the certificate is checked against the name. Sync engines use this too.
+ * the address while the certificate is checked against the name.
  */
 export interface TlsTarget {
   /** Address or name to connect to. */
