@@ -4,7 +4,7 @@
  * its getctag is unchanged (asked of each collection of the kind, Depth 0, and the only marker asked: servers such
  * as Radicale compute each marker over every item, so asking the sync-token too, or the getctag of the other kind's
  * collections in a shared home, multiplied the cost of an unchanged resync). Else, with a stored
- * sync-token, RFC 6578 sync-collection since it (ETags only), multiget of the new and changed resources in
+ * sync-token, RFC 6578 sync-collection since it (ETags only, src/dav/sync-collection.ts), multiget of the new and changed resources in
  * batches of 100, deletion of the hrefs reported gone. The first sync (or a refused token) asks sync-collection
  * from an empty token WITH the data: one request brings every item and the token (a PROPFIND Depth 1 of the
  * ETags then multigets cost Radicale several times more); items the server sends without data are multigot.

@@ -45,6 +45,7 @@ export async function changesSince(client: DavClient, collectionHref: string, re
   const removed: string[] = [];
   const self = collectionHref.replace(/\/$/, '');
   let current = token;
+  // A server may truncate the answer (507 on the collection itself, RFC 6578 §3.6): ask again from the token it gave.
   for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
     const body =
       `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:" xmlns:C="${ns}">` +
