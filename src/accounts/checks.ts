@@ -3,14 +3,17 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { CertificateInfo, EndpointCheck, EndpointKind, ServerSettings } from '../shared/contract.js';
+import type { CertificateInfo, EndpointCheck, EndpointKind, ErrorCode, ServerSettings } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { silentLogger } from '../log.js';
-import { classifyConnectionError, connectionErrorToOstal } from '../mail/errors.js';
+import { isAuthFailure } from '../mail/errors.js';
+import { createResolver, lookupFor, networkEnv, resolveHost } from '../net/dns.js';
+import { NETWORK_FAILURES, networkFailure, type NetworkFailure } from '../net/errors.js';
+import { httpRequest } from '../net/http.js';
+import { tlsOptionsFor } from '../net/tls.js';
 import { hostPort, parseEndpoint, type DavEndpoint, type Endpoint, type MailEndpoint } from './endpoints.js';
-import { createResolver, httpRequest, lookupFor, networkEnv, resolveHost, trustedCertificates } from './net.js';
 
 export interface CheckOptions {
   /** PEM certificates the user chose to trust for this account, on top of the system's. */
@@ -22,10 +25,10 @@ export interface CheckOptions {
 }
 
 /**
- * How to open a TLS connection to an endpoint: verified TLS always; pinned certificates are
- * added to the trusted ones (a pinned leaf certificate is a trust anchor on its own). With
+ * How the assistant opens a TLS connection to an endpoint: the TLS options of every connection
+ * (src/net/tls.ts: verified always, pinned certificates added to the trusted ones). With
  * OSTAL_DNS_SERVERS, the host is resolved through those servers and the connection goes to
- * the address while the certificate is checked against the name. Sync engines use this too.
+ * the address while the certificate is checked against the name.
  */
 export interface TlsTarget {
   /** Address or name to connect to. */
@@ -36,31 +39,53 @@ export interface TlsTarget {
 
 export async function tlsTargetFor(endpoint: Endpoint, options: Pick<CheckOptions, 'pinnedCertificates' | 'env'> = {}): Promise<TlsTarget> {
   const netEnv = networkEnv(options.env);
-  const ca = trustedCertificates(options.pinnedCertificates);
-  const tlsOptions: tls.ConnectionOptions = { rejectUnauthorized: true, minVersion: 'TLSv1.2' };
-  if (ca) {
-    tlsOptions.ca = ca;
-    tlsOptions.allowPartialTrustChain = true;
-  }
+  const tlsOptions = tlsOptionsFor(endpoint.host, options.pinnedCertificates);
   let connectHost = endpoint.host;
   if (netEnv.dnsServers && !net.isIP(endpoint.host)) {
     const [first] = await resolveHost(endpoint.host, createResolver(netEnv));
     connectHost = first.address;
   }
-  if (!net.isIP(endpoint.host)) tlsOptions.servername = endpoint.host;
   return { connectHost, port: endpoint.port, tls: tlsOptions };
 }
 
 /**
- * Turn a connection failure into a French OstalError naming the server and host:port (the one
- * mapping of connection errors lives in src/mail/errors.ts; this is its assistant wording).
+ * The assistant's wording of each network cause (classified by src/net/errors.ts, with the same error codes):
+ * while the user is setting an account up, the message names which of its servers failed, and says nothing
+ * was saved.
+ */
+const CHECK_MESSAGES: Record<NetworkFailure | 'auth' | 'other', string> = {
+  auth: 'errors.authFailed',
+  tls_hostname: 'errors.tlsHostname',
+  tls_expired: 'errors.tlsExpired',
+  tls_untrusted: 'errors.tlsUntrustedNoCert',
+  refused: 'errors.connectionRefused',
+  not_found: 'errors.hostNotFound',
+  unreachable: 'errors.unreachable',
+  interrupted: 'errors.unreachable',
+  timeout: 'errors.timeout',
+  tls_failed: 'errors.tlsFailed',
+  other: 'errors.serverError',
+};
+
+/**
+ * Turn a connection failure into a French OstalError naming the server and host:port. With the certificate the
+ * server showed, TLS errors carry it (the assistant offers to trust it after checking its fingerprint).
  */
 export function describeConnectionError(err: unknown, kind: EndpointKind, endpoint: Endpoint, certificate?: CertificateInfo | null): OstalError {
-  return connectionErrorToOstal(err, 'check', { server: t(`accounts.endpoints.${kind}`), host: hostPort(endpoint) }, certificate);
+  if (err instanceof OstalError) return err;
+  const vars = { server: t(`accounts.endpoints.${kind}`), host: hostPort(endpoint) };
+  const failure = isAuthFailure(err) ? 'auth' : (networkFailure(err) ?? 'other');
+  const code: ErrorCode = failure === 'auth' ? 'auth_failed' : failure === 'other' ? 'server_error' : NETWORK_FAILURES[failure].code;
+  if (failure === 'tls_untrusted' && certificate) {
+    return new OstalError(code, t('errors.tlsUntrusted', { ...vars, fingerprint: certificate.fingerprint256 }), { cause: err, details: { certificate } });
+  }
+  const tlsFailure = failure === 'tls_hostname' || failure === 'tls_expired' || failure === 'tls_untrusted';
+  return new OstalError(code, t(CHECK_MESSAGES[failure], vars), { cause: err, details: tlsFailure && certificate ? { certificate } : undefined });
 }
 
 function needsCertificate(err: unknown): boolean {
-  const failure = classifyConnectionError(err);
+  if (isAuthFailure(err)) return false;
+  const failure = networkFailure(err);
   return failure === 'tls_untrusted' || failure === 'tls_expired' || failure === 'tls_hostname';
 }
 
@@ -233,14 +258,13 @@ export async function checkDav(kind: 'caldav' | 'carddav' | 'webdav', endpoint: 
   let status: number;
   try {
     const netEnv = networkEnv(options.env);
-    const ca = trustedCertificates(options.pinnedCertificates);
     const res = await httpRequest(endpoint.url, {
       method: 'PROPFIND',
       headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' },
       body: '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>',
       basicAuth: { user, pass: password },
       lookup: lookupFor(netEnv.dnsServers ? createResolver(netEnv) : null),
-      ca,
+      pinnedCertificates: options.pinnedCertificates,
       timeoutMs: options.timeoutMs ?? 8000,
       maxBytes: 64 * 1024,
     });

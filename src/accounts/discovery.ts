@@ -5,7 +5,8 @@ import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { Policy } from '../policy/index.js';
 import { parseAutoconfig } from './autoconfig.js';
-import { createResolver, httpRequest, lookupFor, networkEnv, type LookupFunction } from './net.js';
+import { createResolver, lookupFor, networkEnv, type LookupFunction } from '../net/dns.js';
+import { httpRequest } from '../net/http.js';
 
 export interface DiscoveryOptions {
   policy: Policy;

@@ -4,7 +4,7 @@
  * its getctag is unchanged (asked of each collection of the kind, Depth 0, and the only marker asked: servers such
  * as Radicale compute each marker over every item, so asking the sync-token too, or the getctag of the other kind's
  * collections in a shared home, multiplied the cost of an unchanged resync). Else, with a stored
- * sync-token, RFC 6578 sync-collection since it (ETags only), multiget of the new and changed resources in
+ * sync-token, RFC 6578 sync-collection since it (ETags only, src/dav/sync-collection.ts), multiget of the new and changed resources in
  * batches of 100, deletion of the hrefs reported gone. The first sync (or a refused token) asks sync-collection
  * from an empty token WITH the data: one request brings every item and the token (a PROPFIND Depth 1 of the
  * ETags then multigets cost Radicale several times more); items the server sends without data are multigot.
@@ -15,15 +15,15 @@ import { loadAccountCredentials } from '../accounts/account-rows.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import type { Account } from '../store/account-repository.js';
-import { DavClient, decodeHref, hrefIn, textOf, type DavEntry } from './dav-client.js';
+import { DavClient } from '../dav/client.js';
+import { decodeHref, hrefIn, textOf, type DavEntry } from '../dav/multistatus.js';
+import { changesSince } from '../dav/sync-collection.js';
 import { parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind, type DavObject } from './repository.js';
 import { parseVCard } from '../contacts/vcard.js';
 import { pendingHrefs, replayDavWrites } from './dav-writes.js';
 
 const BATCH = 100;
-/** Rounds of a truncated sync-collection answer followed before giving up for a full ETag listing. */
-const MAX_SYNC_ROUNDS = 50;
 
 interface KindSpec {
   setting: 'caldav' | 'carddav';
@@ -183,9 +183,10 @@ async function syncCollection(
   // Items with writes still waiting are the user's: the sync leaves them until the replay has settled them.
   const waiting = pendingHrefs(ctx, accountId, kind);
   const isMember = (href: string) => href.replace(/\/$/, '') !== collectionHref.replace(/\/$/, '') && !href.endsWith('/');
-  let changes = previousToken ? await changesSince(ctx, client, spec, collectionHref, previousToken, false) : null;
+  const ask = (token: string, withData: boolean) => changesSince(client, collectionHref, { ns: spec.ns, dataProp: spec.dataProp, token, withData }, ctx.log);
+  let changes = previousToken ? await ask(previousToken, false) : null;
   // First sync, or the token was refused: everything (with its data) since an empty token.
-  changes ??= await changesSince(ctx, client, spec, collectionHref, '', true);
+  changes ??= await ask('', true);
   if (!changes) {
     const entries = await client.multistatus('PROPFIND', collectionHref, propfind(spec.ns, '<D:getetag/><D:resourcetype/>'), '1', 'list-etags');
     const remote = new Map<string, string | null>();
@@ -246,67 +247,4 @@ async function syncCollection(
     fetched += objects.length;
   }
   return { fetched, deleted: gone.length, syncToken: changes.syncToken };
-}
-
-interface Changes {
-  /** href → ETag of the items reported (all of them when `full`). */
-  present: Map<string, string | null>;
-  removed: string[];
-  /** href → item data, for items that came with it. */
-  data: Map<string, string>;
-  syncToken: string | null;
-  /** The answer lists every item: local ones absent from it are gone. */
-  full: boolean;
-}
-
-/**
- * RFC 6578 sync-collection since `token` (empty: every item, then `full`), with the items' data when `withData`:
- * hrefs changed (with their ETag) and removed, and the new token. null when the server refuses the token or the
- * report (403 valid-sync-token, 5xx…): the caller then starts again from an empty token or compares every ETag.
- */
-async function changesSince(ctx: CoreContext, client: DavClient, spec: KindSpec, collectionHref: string, token: string, withData: boolean): Promise<Changes | null> {
-  const present = new Map<string, string | null>();
-  const data = new Map<string, string>();
-  const removed: string[] = [];
-  const self = collectionHref.replace(/\/$/, '');
-  let current = token;
-  // A server may truncate the answer (507 on the collection itself, RFC 6578 §3.6): ask again from the token it gave.
-  for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
-    const body =
-      `<?xml version="1.0" encoding="utf-8"?><D:sync-collection xmlns:D="DAV:" xmlns:C="${spec.ns}">` +
-      `${current ? `<D:sync-token>${xmlEscape(current)}</D:sync-token>` : '<D:sync-token/>'}<D:sync-level>1</D:sync-level>` +
-      `<D:prop><D:getetag/>${withData ? `<C:${spec.dataProp}/>` : ''}</D:prop></D:sync-collection>`;
-    let answer: { entries: DavEntry[]; syncToken: string | null };
-    try {
-      answer = await client.multistatusWithToken('REPORT', collectionHref, body, '0', 'sync-collection');
-    } catch (err) {
-      // 403 is how RFC 6578 refuses an expired or unknown token (request() reports it as auth_failed).
-      if (err instanceof OstalError && (err.code === 'server_error' || err.code === 'auth_failed')) {
-        ctx.log.info('sync-collection refused', { collection: collectionHref, code: err.code, fromEmpty: !token });
-        return null;
-      }
-      throw err;
-    }
-    let truncated = false;
-    for (const e of answer.entries) {
-      if (e.href.replace(/\/$/, '') === self) {
-        if (e.status === 507) truncated = true;
-        continue;
-      }
-      if (e.status === 404) {
-        removed.push(e.href);
-        present.delete(e.href);
-        data.delete(e.href);
-        continue;
-      }
-      present.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
-      const raw = withData ? textOf(e.props[spec.dataProp]) : null;
-      if (raw) data.set(e.href, raw);
-      else data.delete(e.href);
-    }
-    if (!truncated || !answer.syncToken || answer.syncToken === current) return { present, removed, data, syncToken: answer.syncToken, full: !token };
-    current = answer.syncToken;
-  }
-  ctx.log.warn('sync-collection still truncated, comparing ETags', { collection: collectionHref });
-  return null;
 }

@@ -15,7 +15,7 @@ import { OstalError } from '../errors.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { OperationsJournal, type Operation } from '../store/operations-journal.js';
-import type { DavClient } from './dav-client.js';
+import type { DavClient } from '../dav/client.js';
 import { parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind } from './repository.js';
 import { parseVCard } from '../contacts/vcard.js';

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import { ImapFlow, type Logger as ImapLogger } from 'imapflow';
@@ -6,6 +5,7 @@ import type { ServerSettings } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { tlsOptionsFor } from '../net/tls.js';
 import { imapErrorToOstal } from './errors.js';
 
 /** What the mail engine needs to reach an account's IMAP server. */
@@ -41,34 +41,6 @@ export function parseImapUrl(url: string): ImapEndpoint {
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   const port = parsed.port ? Number(parsed.port) : secure ? 993 : 143;
   return { host, port, secure };
-}
-
-let extraCaCache: string[] | undefined;
-
-/** Certificates of NODE_EXTRA_CA_CERTS: Node adds them to its default store, but an explicit `ca` option replaces that store. */
-function extraCaCertificates(): string[] {
-  if (extraCaCache) return extraCaCache;
-  const file = process.env.NODE_EXTRA_CA_CERTS;
-  extraCaCache = [];
-  if (file) {
-    try {
-      extraCaCache = [fs.readFileSync(file, 'utf8')];
-    } catch {
-      /* Node already warned at start-up */
-    }
-  }
-  return extraCaCache;
-}
-
-/**
- * TLS options with verification always on. With no pinned certificate, Node's default store
- * (system roots + NODE_EXTRA_CA_CERTS) is used as is; pinned PEMs are added to it.
- */
-export function tlsOptionsFor(host: string, pinnedCertificates: string[]): tls.ConnectionOptions {
-  const options: tls.ConnectionOptions = { rejectUnauthorized: true, minVersion: 'TLSv1.2' };
-  if (!net.isIP(host)) options.servername = host;
-  if (pinnedCertificates.length > 0) options.ca = [...tls.rootCertificates, ...extraCaCertificates(), ...pinnedCertificates];
-  return options;
 }
 
 /** imapflow's logger routed to ours: only warnings and errors, and only when OSTAL_DEBUG_IMAP=1 everything at info. */

@@ -94,7 +94,7 @@ export class MailOperationReplayer {
             const e = err instanceof OstalError ? err : imapErrorToOstal(err instanceof ServerRefusal ? Object.assign(err, { code: 'NoConnection' }) : err, endpoint.host, endpoint.port);
             this.journal.markFailed(op.id, e.message, { retry: true });
             this.log.warn('mail: replay interrupted by the network', { account: account.id, op: op.id, kind: op.kind });
-            throw isConnectivityError(e) ? e : new OstalError('unreachable', t('mail.errors.unreachable', { host: endpoint.host, port: endpoint.port }), { cause: err });
+            throw isConnectivityError(e) ? e : new OstalError('unreachable', t('net.errors.unreachable', { host: endpoint.host, port: endpoint.port }), { cause: err });
           }
           const final = op.attempts >= this.maxServerAttempts;
           const message = t('mail.actions.replayFailed', { action: t(`mail.actions.kind.${op.kind.slice(MAIL_ACTION_PREFIX.length)}`) });

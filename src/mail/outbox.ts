@@ -24,7 +24,8 @@ import { parseEndpoint } from '../accounts/endpoints.js';
 import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
 import { buildRawMessage, newMessageId, parseRecipients, type RawAttachment } from './compose.js';
 import { imapErrorToOstal, isConnectivityError } from './errors.js';
-import { connectImap, tlsOptionsFor, type MailAccount } from './imap-client.js';
+import { connectImap, type MailAccount } from './imap-client.js';
+import { tlsOptionsFor } from '../net/tls.js';
 import { OutboxStore, toEntry, type OutboxRecord } from './outbox-store.js';
 import { MailRepository } from './repository.js';
 

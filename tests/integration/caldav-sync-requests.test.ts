@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { davRequestStats } from '../../src/calendar/dav-client.js';
+import { davRequestStats } from '../../src/dav/client.js';
 import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
 import { testUser } from '../servers/testing.js';
 import { davCore, radicale } from './dav-fixture.js';

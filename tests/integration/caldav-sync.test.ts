@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core.js';
-import { DavClient, davRequestStats } from '../../src/calendar/dav-client.js';
+import { DavClient, davRequestStats } from '../../src/dav/client.js';
 import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { davCore, radicale } from './dav-fixture.js';

@@ -69,7 +69,7 @@ describe('CLI files', () => {
     const env = { ...process.env, NODE_EXTRA_CA_CERTS: getServers().caCertPath, OSTAL_POLICIES: path.join(f.dir, 'no-policy.json') };
     const sync = await ostal(['files', 'sync', '--profile', f.profileDir], env);
     expect(sync.code).toBe(1);
-    expect(sync.stderr).toContain(`Échec de la synchronisation pour ${user.email}\u00a0: Le serveur de fichiers localhost refuse la connexion.`);
+    expect(sync.stderr).toContain(`Échec de la synchronisation pour ${user.email}\u00a0: Le serveur localhost (port 9) refuse la connexion.`);
     expect(fs.readFileSync(path.join(f.root, 'Brouillon.txt'), 'utf8')).toBe('à garder');
   });
 

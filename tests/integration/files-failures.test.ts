@@ -124,7 +124,7 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     proxy.down = true;
     const down = await f.core.handle('files.sync', { accountId: f.accountId });
     expect(down.accounts[0].ok).toBe(false);
-    expect(down.accounts[0].error?.message).toMatch(/^Le serveur de fichiers 127\.0\.0\.1 est injoignable\. Vos fichiers restent disponibles sur cet ordinateur/);
+    expect(down.accounts[0].error?.message).toMatch(/^La connexion au serveur 127\.0\.0\.1 a été interrompue\. Vos données restent disponibles sur cet ordinateur/);
     expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt']);
     expect(fs.readFileSync(path.join(f.root, 'Accueil.txt'), 'utf8')).toBe('bienvenue');
 
@@ -150,7 +150,7 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     proxy.cutGetAfter = 250_000;
     const cut = await f.core.handle('files.sync', { accountId: f.accountId });
     expect(cut.accounts[0].ok).toBe(false);
-    expect(cut.accounts[0].error?.message).toMatch(/^Le serveur de fichiers 127\.0\.0\.1 est injoignable\./);
+    expect(cut.accounts[0].error?.message).toMatch(/^La connexion au serveur 127\.0\.0\.1 a été interrompue\./);
     expect(fs.existsSync(path.join(f.root, 'Plan local d’urbanisme.pdf'))).toBe(false);
     const partials = fs.readdirSync(f.root).filter((n) => n.startsWith('.ostal-partial-'));
     expect(partials).toHaveLength(1);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventData } from '../../src/shared/contract.js';
 import { Core } from '../../src/core.js';
-import { webdavStats } from '../../src/files/webdav.js';
+import { davRequestStats } from '../../src/dav/client.js';
 import { dav, filesCore, freshArea, sha256, testUser, webdavUrl, type FilesCore } from './files-fixture.js';
 
 const user = testUser(2);
@@ -22,7 +22,7 @@ async function sync(): Promise<void> {
   expect(report.accounts[0], JSON.stringify(report)).toMatchObject({ ok: true, scopes: ['files'] });
 }
 
-const count = (method: string) => webdavStats.byMethod[method] ?? 0;
+const count = (method: string) => davRequestStats.byMethod[method] ?? 0;
 
 beforeAll(async () => {
   area = await freshArea(user, 'sync');

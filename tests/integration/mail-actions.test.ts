@@ -147,7 +147,7 @@ describe('mail actions: local at once, replayed to Dovecot, offline too', () => 
     for (let i = 0; i < 4; i++) {
       const report = await sync();
       expect(report.accounts[0].ok).toBe(false);
-      expect(report.accounts[0].error?.message).toMatch(/Vos messages restent consultables hors ligne/);
+      expect(report.accounts[0].error?.message).toMatch(/Vos données restent disponibles sur cet ordinateur/);
     }
     const waiting = journal().due({ accountId, kindPrefix: MAIL_ACTION_PREFIX, now: Number.MAX_SAFE_INTEGER });
     expect(waiting).toHaveLength(4);

@@ -98,7 +98,7 @@ describe('mail sync of agent1 (read only)', () => {
     const status = await profile.core.handle('status.get', {});
     expect(status.state).toBe('offline');
     expect(status.accounts[0]).toMatchObject({ online: false });
-    expect(status.accounts[0].lastError).toMatch(/Vos messages restent consultables hors ligne/);
+    expect(status.accounts[0].lastError).toMatch(/Vos données restent disponibles sur cet ordinateur/);
   });
 
   it('a wrong password is reported in French as auth_failed', async () => {

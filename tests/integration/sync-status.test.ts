@@ -68,7 +68,7 @@ describe('status and background sync', () => {
     expect(Date.now() - stoppedAt).toBeLessThan(3_000);
     expect(offline.accounts[0].online).toBe(false);
     // Refused by the probe, or cut in the middle of a sync: both say so in French and keep the mail readable.
-    expect(offline.accounts[0].lastError).toMatch(/^Le serveur de courrier localhost (\(port \d+\) refuse la connexion|est injoignable)\. Vos messages restent consultables hors ligne/);
+    expect(offline.accounts[0].lastError).toMatch(/^Le serveur localhost (\(port \d+\) refuse la connexion|est injoignable)\. Vos données restent disponibles sur cet ordinateur/);
     expect(profile.core.ctx.connections.seenOnline(accountId)).toBe(false);
     expect(profile.core.ctx.db.prepare('SELECT last_error FROM accounts WHERE id = ?').pluck().get(accountId)).toBe(offline.accounts[0].lastError);
     expect(statuses.some((s) => s.state === 'offline')).toBe(true);

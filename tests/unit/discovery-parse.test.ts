@@ -4,7 +4,7 @@ import { parseAutoconfig } from '../../src/accounts/autoconfig.js';
 import { hostPort, parseEndpoint } from '../../src/accounts/endpoints.js';
 import { describeConnectionError } from '../../src/accounts/checks.js';
 import { emailDomain } from '../../src/accounts/discovery.js';
-import { networkEnv } from '../../src/accounts/net.js';
+import { networkEnv } from '../../src/net/dns.js';
 
 const FULL = `<?xml version="1.0" encoding="UTF-8"?>
 <clientConfig version="1.1">

@@ -62,7 +62,7 @@ describe('IMAP reachability probe and error mapping', () => {
     await new Promise((r) => probe.close(r));
     const err = await rejection(probeImap({ host: '127.0.0.1', port, secure: false }));
     expect(err.code).toBe('connection_refused');
-    expect(err.message).toBe(`Le serveur de courrier 127.0.0.1 (port ${port}) refuse la connexion. Vos messages restent consultables hors ligne\u202f; Ostal réessaiera automatiquement.`);
+    expect(err.message).toBe(`Le serveur 127.0.0.1 (port ${port}) refuse la connexion. Vos données restent disponibles sur cet ordinateur\u202f; Ostal réessaiera automatiquement.`);
   });
 
   it('a server that never greets is a timeout', async () => {
