@@ -74,6 +74,8 @@ function importProblem({ fromFile, fromLayer, specifier, typeOnly }) {
       return `src/ (the core) must not import ${toLayer}/ ('${specifier}')`;
     case 'renderer':
       if (toLayer === 'src') {
+        // src/shared/ is pure TypeScript (no Node API, no DOM): the contract types, the meeting protocol, time zones and dates.
+        if (target.startsWith('src/shared/')) return null;
         if (!target.startsWith('src/api/')) return `renderer/ may import only types from src/api/, not '${target}'`;
         // The shared meeting protocol has no import at all: its constants and pure helpers are safe in the page.
         if (!typeOnly && !SHARED_MEETING_PROTOCOL.test(target)) return `renderer/ may import src/api/ with 'import type' only ('${specifier}')`;
