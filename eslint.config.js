@@ -47,6 +47,11 @@ function layerOf(relative) {
  */
 function importProblem({ fromFile, fromLayer, specifier, typeOnly }) {
   const isRelative = specifier.startsWith('.') || specifier.startsWith('/');
+  // src/shared/ runs in the core and in the page: pure TypeScript, importing (values) only from src/shared/.
+  if (path.relative(ROOT, fromFile).split(path.sep).join('/').startsWith('src/shared/') && !typeOnly) {
+    const inShared = isRelative && path.relative(ROOT, path.resolve(path.dirname(fromFile), specifier)).split(path.sep).join('/').startsWith('src/shared/');
+    if (!inShared) return `src/shared/ is shared with the renderer: no package, Node built-in or core module ('${specifier}')`;
+  }
   if (!isRelative) {
     const pkg = packageName(specifier);
     if (fromLayer === 'src') {

@@ -3,6 +3,7 @@
  * without DST (La Réunion), the conflict copy's name, and the calendar in the user's zone (new events with
  * their TZID and VTIMEZONE, floating times, a Paris event seen from La Réunion, VTIMEZONEs built from Intl).
  */
+import fs from 'node:fs';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEventObject, eventDetails } from '../../src/calendar/event-model.js';
@@ -28,6 +29,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
 afterEach(() => setUserTimeZone(null));
 
 describe('the user’s zone', () => {
+  it('lives in a module without any import (Intl only), that the core and the renderer both load', () => {
+    const source = fs.readFileSync(new URL('../../src/shared/time.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/^\s*import\s/m);
+    expect(source).not.toMatch(/\b(require|process|window|document)\b/);
+  });
+
   it('is the computer’s, overridable for tests', () => {
     expect(userTimeZone()).toBe(new Intl.DateTimeFormat().resolvedOptions().timeZone);
     setUserTimeZone('Indian/Reunion');
