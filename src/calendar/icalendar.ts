@@ -108,9 +108,13 @@ export function zoneFor(tzid: string): ICAL.Timezone | null {
   return zone;
 }
 
-/** The user's zone (the computer's), in which new events are written and floating times are read. */
+/**
+ * The user's zone (the computer's), in which new events are written and floating times are read. Ostal's
+ * Europe/Paris is registered before any object's, as always: the many Paris events share one expanded zone.
+ */
 export function userZone(): ICAL.Timezone {
-  return zoneFor(userTimeZone()) ?? (zoneFor(PARIS_TZID) as ICAL.Timezone);
+  const paris = zoneFor(PARIS_TZID) as ICAL.Timezone;
+  return zoneFor(userTimeZone()) ?? paris;
 }
 
 export interface ParsedEventObject {
