@@ -1,13 +1,13 @@
 /**
  * Writing iCalendar with ical.js: a new VCALENDAR from the fields of the event editor, changes to the whole
  * series or to one occurrence (RECURRENCE-ID override), deletion of one occurrence (EXDATE), and the fields
- * the editor shows. Times of the editor are wall-clock times in Europe/Paris ('YYYY-MM-DDTHH:mm'), dates
+ * the editor shows. Times of the editor are wall-clock times in the user's zone ('YYYY-MM-DDTHH:mm'), dates
  * 'YYYY-MM-DD' for all-day events (end exclusive, as in iCalendar).
  */
 import crypto from 'node:crypto';
 import ICAL from 'ical.js';
 import type { CalendarEventDetails, CalendarEventInput } from '../shared/contract.js';
-import { DEFAULT_TZID, defaultZone, meetingUrlOf } from './icalendar.js';
+import { meetingUrlOf, registerNamedZones, userZone, vtimezoneText } from './icalendar.js';
 
 /** Marker written in every component Ostal sends: a replay finding it on the server knows its PUT landed. */
 export const REV_PROPERTY = 'x-ostal-rev';
@@ -26,25 +26,25 @@ function parseWall(value: string, allDay: boolean): ICAL.Time {
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (m) {
-    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0), isDate: false }, defaultZone());
+    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0), isDate: false }, userZone());
     return t;
   }
-  // A full ISO date-time with an offset or Z: shown in Europe/Paris.
+  // A full ISO date-time with an offset or Z: shown in the user's zone.
   const ms = Date.parse(value);
   if (!Number.isFinite(ms) || !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) throw new EventInputError(`invalid time: ${value}`);
-  return toParis(ms);
+  return toUserZone(ms);
 }
 
-/** An instant as a Europe/Paris wall-clock ICAL.Time. */
-export function toParis(ms: number): ICAL.Time {
+/** An instant as a wall-clock ICAL.Time of the user's zone. */
+export function toUserZone(ms: number): ICAL.Time {
   const utc = ICAL.Time.fromJSDate(new Date(ms), true);
-  return utc.convertToZone(defaultZone());
+  return utc.convertToZone(userZone());
 }
 
 function epoch(time: ICAL.Time): number {
   if (!time.zone || time.zone === ICAL.Timezone.localTimezone || time.zone.tzid === 'floating') {
     const c = time.clone();
-    c.zone = defaultZone();
+    c.zone = userZone();
     return c.toUnixTime() * 1000;
   }
   return time.toUnixTime() * 1000;
@@ -144,13 +144,13 @@ function applyFields(vevent: ICAL.Component, input: CalendarEventInput, times: {
   vevent.updatePropertyWithValue('sequence', Number.isFinite(seq) ? seq + 1 : 1);
 }
 
-function parisVtimezone(): ICAL.Component {
-  return new ICAL.Component(JSON.parse(JSON.stringify(defaultZone().component.toJSON())) as unknown[]);
-}
-
-function ensureParisZone(vcal: ICAL.Component): void {
-  const has = vcal.getAllSubcomponents('vtimezone').some((z) => z.getFirstPropertyValue('tzid') === DEFAULT_TZID);
-  if (!has) vcal.addSubcomponent(parisVtimezone());
+/** Add the VTIMEZONE of the zone of `times` (the user's, see parseWall) when the object has none for it. */
+function ensureZone(vcal: ICAL.Component, times: { start: ICAL.Time }): void {
+  const tzid = times.start.zone?.tzid;
+  if (times.start.isDate || !tzid || tzid === 'UTC' || tzid === 'floating') return;
+  if (vcal.getAllSubcomponents('vtimezone').some((z) => z.getFirstPropertyValue('tzid') === tzid)) return;
+  const zone = new ICAL.Component(ICAL.parse(vtimezoneText(tzid)) as unknown[]).getFirstSubcomponent('vtimezone');
+  if (zone) vcal.addSubcomponent(zone);
 }
 
 /** Stamp every VEVENT with the revision of this write (see REV_PROPERTY). */
@@ -172,7 +172,7 @@ export function createEventObject(input: CalendarEventInput, options: { organize
   vcal.addPropertyWithValue('prodid', PRODID);
   vcal.addPropertyWithValue('version', '2.0');
   vcal.addPropertyWithValue('calscale', 'GREGORIAN');
-  if (!input.allDay) vcal.addSubcomponent(parisVtimezone());
+  ensureZone(vcal, times);
   const vevent = new ICAL.Component('vevent');
   vevent.addPropertyWithValue('uid', uid);
   vevent.addPropertyWithValue('created', utcStamp());
@@ -185,11 +185,12 @@ export function createEventObject(input: CalendarEventInput, options: { organize
 
 function parse(raw: string): { vcal: ICAL.Component; master: ICAL.Component | null; overrides: ICAL.Component[] } {
   const vcal = new ICAL.Component(ICAL.parse(raw) as unknown[]);
-  defaultZone();
+  userZone();
   for (const vtz of vcal.getAllSubcomponents('vtimezone')) {
     const tzid = vtz.getFirstPropertyValue('tzid');
     if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) ICAL.TimezoneService.register(vtz);
   }
+  registerNamedZones(vcal);
   const vevents = vcal.getAllSubcomponents('vevent');
   return { vcal, master: vevents.find((v) => !v.hasProperty('recurrence-id')) ?? null, overrides: vevents.filter((v) => v.hasProperty('recurrence-id')) };
 }
@@ -204,7 +205,7 @@ function recurrenceTime(master: ICAL.Component, recurrenceId: string): ICAL.Time
   }
   const ms = Date.parse(recurrenceId);
   if (!Number.isFinite(ms)) throw new EventInputError(`invalid recurrence id: ${recurrenceId}`);
-  const zone = dtstart.zone && dtstart.zone.tzid !== 'floating' ? dtstart.zone : defaultZone();
+  const zone = dtstart.zone && dtstart.zone.tzid !== 'floating' ? dtstart.zone : userZone();
   if (zone.tzid === 'UTC') return ICAL.Time.fromJSDate(new Date(ms), true);
   return ICAL.Time.fromJSDate(new Date(ms), true).convertToZone(zone);
 }
@@ -217,7 +218,7 @@ export function updateSeries(raw: string, input: CalendarEventInput, options: { 
   const { vcal, master } = parse(raw);
   if (!master) throw new EventInputError('no master VEVENT');
   applyFields(master, input, times, { master: true, organizer: options.organizer });
-  if (!input.allDay) ensureParisZone(vcal);
+  if (!input.allDay) ensureZone(vcal, times);
   stampRevision(vcal, options.rev);
   return vcal.toString() + '\r\n';
 }
@@ -236,7 +237,7 @@ export function updateOccurrence(raw: string, recurrenceId: string, input: Calen
     vcal.addSubcomponent(override);
   }
   applyFields(override, { ...input, rrule: null }, times, { master: false, organizer: options.organizer });
-  if (!input.allDay) ensureParisZone(vcal);
+  if (!input.allDay) ensureZone(vcal, times);
   stampRevision(vcal, options.rev);
   return vcal.toString() + '\r\n';
 }
@@ -262,10 +263,10 @@ function setTimeAdd(comp: ICAL.Component, name: string, time: ICAL.Time): void {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Editor form of a time: 'YYYY-MM-DD' for dates, Europe/Paris wall clock 'YYYY-MM-DDTHH:mm' otherwise. */
+/** Editor form of a time: 'YYYY-MM-DD' for dates, wall clock of the user's zone 'YYYY-MM-DDTHH:mm' otherwise. */
 export function wallTime(time: ICAL.Time): string {
   if (time.isDate) return `${time.year}-${pad(time.month)}-${pad(time.day)}`;
-  const p = toParis(epoch(time));
+  const p = toUserZone(epoch(time));
   return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}`;
 }
 
@@ -386,8 +387,8 @@ function truncateAt(vcal: ICAL.Component, master: ICAL.Component, overrides: ICA
 
 /** Wall-clock shift from one time to another (days, minutes), applied to the recurrence ids that follow a split. */
 function wallShift(from: ICAL.Time, to: ICAL.Time): (time: ICAL.Time) => ICAL.Time {
-  const f = from.isDate ? from : toParis(epoch(from));
-  const t = to.isDate ? to : toParis(epoch(to));
+  const f = from.isDate ? from : toUserZone(epoch(from));
+  const t = to.isDate ? to : toUserZone(epoch(to));
   const days = Math.round((Date.UTC(t.year, t.month - 1, t.day) - Date.UTC(f.year, f.month - 1, f.day)) / 86_400_000);
   const minutes = from.isDate || to.isDate ? 0 : t.hour * 60 + t.minute - (f.hour * 60 + f.minute);
   return (time: ICAL.Time) => {
@@ -396,8 +397,8 @@ function wallShift(from: ICAL.Time, to: ICAL.Time): (time: ICAL.Time) => ICAL.Ti
       c.adjust(days, 0, 0, 0);
       return c;
     }
-    const zone = time.zone && time.zone.tzid !== 'floating' ? time.zone : defaultZone();
-    const c = zone.tzid === 'UTC' ? toParis(epoch(time)) : time.clone();
+    const zone = time.zone && time.zone.tzid !== 'floating' ? time.zone : userZone();
+    const c = zone.tzid === 'UTC' ? toUserZone(epoch(time)) : time.clone();
     c.adjust(days, 0, minutes, 0);
     return zone.tzid === 'UTC' ? c.convertToZone(ICAL.Timezone.utcTimezone) : c;
   };
@@ -448,7 +449,7 @@ export function splitSeries(raw: string, recurrenceId: string, input: CalendarEv
   out.addPropertyWithValue('version', '2.0');
   out.addPropertyWithValue('calscale', 'GREGORIAN');
   for (const vtz of vcal.getAllSubcomponents('vtimezone')) out.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(vtz.toJSON())) as unknown[]));
-  if (!input.allDay) ensureParisZone(out);
+  if (!input.allDay) ensureZone(out, times);
   out.addSubcomponent(next);
   for (const o of moved) {
     const orid = o.getFirstPropertyValue('recurrence-id') as ICAL.Time;

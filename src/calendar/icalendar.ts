@@ -1,12 +1,13 @@
 /**
  * iCalendar with ical.js: the fields stored at sync time, and the expansion of recurring events
- * (RRULE, EXDATE, RDATE, RECURRENCE-ID overrides) for a window, in Europe/Paris unless the object says otherwise.
+ * (RRULE, EXDATE, RDATE, RECURRENCE-ID overrides) for a window, in the user's time zone (the computer's,
+ * src/shared/time.ts) unless the object says otherwise; the VTIMEZONE of any IANA zone, built from Intl.
  */
 import ICAL from 'ical.js';
+import { isTimeZone, offsetMinutes, userTimeZone, zoneTransitions } from '../shared/time.js';
 
-export const DEFAULT_TZID = 'Europe/Paris';
-
-/** Europe/Paris rules since 1996, used when an object names the zone without describing it, and for floating times. */
+/** Europe/Paris rules since 1996, as Ostal always wrote them (servers hold many events with this text). */
+const PARIS_TZID = 'Europe/Paris';
 const PARIS_VTIMEZONE = [
   'BEGIN:VCALENDAR',
   'BEGIN:VTIMEZONE',
@@ -29,16 +30,91 @@ const PARIS_VTIMEZONE = [
   'END:VCALENDAR',
 ].join('\r\n');
 
-let parisZone: ICAL.Timezone | null = null;
+const fmtOffset = (minutes: number) => {
+  const a = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}${String(a % 60).padStart(2, '0')}`;
+};
+const icalLocal = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace(/[-:]/g, '');
 
-/** The Europe/Paris zone, registered with ical.js's TimezoneService once. */
-export function defaultZone(): ICAL.Timezone {
-  if (!parisZone) {
-    const comp = new ICAL.Component(ICAL.parse(PARIS_VTIMEZONE) as unknown[]);
-    parisZone = new ICAL.Timezone(comp.getFirstSubcomponent('vtimezone') as ICAL.Component);
-    if (!ICAL.TimezoneService.has(DEFAULT_TZID)) ICAL.TimezoneService.register(parisZone, DEFAULT_TZID);
+/** First year of the rules of a generated VTIMEZONE, and the year its regular rules are checked up to. */
+const FIRST_YEAR = 1970;
+const LAST_YEAR = 2037;
+
+/**
+ * The VTIMEZONE of an IANA zone from Intl's data: its offset in 1970, each change up to the year its changes
+ * become regular, then one yearly rule (RRULE BYMONTH/BYDAY) per regular change. A zone without changes
+ * (Indian/Reunion, America/Cayenne) is one STANDARD part.
+ */
+export function vtimezoneText(tzid: string): string {
+  if (tzid === PARIS_TZID) return PARIS_VTIMEZONE;
+  const start = Date.UTC(FIRST_YEAR, 0, 1);
+  const transitions = zoneTransitions(tzid, start, Date.UTC(LAST_YEAR + 1, 0, 1));
+  // A change as a yearly rule: month, weekday and its rank (-1: last), local time before the change, offsets.
+  const rule = (t: { at: number; from: number; to: number }) => {
+    const local = new Date(t.at + t.from * 60_000);
+    const day = local.getUTCDate();
+    const daysInMonth = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0)).getUTCDate();
+    const rank = day > daysInMonth - 7 ? -1 : Math.ceil(day / 7);
+    const weekday = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'][local.getUTCDay()];
+    return { year: local.getUTCFullYear(), key: `${local.getUTCMonth() + 1};${rank}${weekday};${local.toISOString().slice(11, 19)};${t.from};${t.to}` };
+  };
+  const rules = transitions.map(rule);
+  // The regular tail: from some year on, every year up to LAST_YEAR has the same changes.
+  let regularFrom = transitions.length;
+  if (transitions.length) {
+    const lastYearKeys = rules.filter((r) => r.year === LAST_YEAR).map((r) => r.key).sort().join('|');
+    if (lastYearKeys) {
+      let year = LAST_YEAR;
+      const keysOf = (y: number) => rules.filter((r) => r.year === y).map((r) => r.key).sort().join('|');
+      while (year - 1 >= FIRST_YEAR && keysOf(year - 1) === lastYearKeys) year--;
+      regularFrom = rules.findIndex((r) => r.year >= year);
+    }
   }
-  return parisZone;
+  const lines = ['BEGIN:VCALENDAR', 'BEGIN:VTIMEZONE', `TZID:${tzid}`];
+  const part = (kind: 'STANDARD' | 'DAYLIGHT', at: number, from: number, to: number, rrule?: string) => {
+    lines.push(`BEGIN:${kind}`, `TZOFFSETFROM:${fmtOffset(from)}`, `TZOFFSETTO:${fmtOffset(to)}`, `DTSTART:${icalLocal(at + from * 60_000)}`);
+    if (rrule) lines.push(`RRULE:${rrule}`);
+    lines.push(`END:${kind}`);
+  };
+  const first = transitions[0]?.from ?? offsetMinutes(start, tzid);
+  part('STANDARD', start - first * 60_000, first, first);
+  transitions.forEach((t, i) => {
+    const kind = t.to > t.from ? 'DAYLIGHT' : 'STANDARD';
+    if (i < regularFrom) return part(kind, t.at, t.from, t.to);
+    if (rules.slice(regularFrom, i).some((r) => r.key === rules[i]!.key)) return;
+    const [month, byday] = rules[i]!.key.split(';');
+    part(kind, t.at, t.from, t.to, `FREQ=YEARLY;BYMONTH=${month};BYDAY=${byday}`);
+  });
+  lines.push('END:VTIMEZONE', 'END:VCALENDAR');
+  return lines.join('\r\n');
+}
+
+const zones = new Map<string, ICAL.Timezone>();
+
+/**
+ * The ical.js zone of an IANA TZID (built from Intl, see vtimezoneText), registered with ical.js's
+ * TimezoneService once so that TZIDs naming it resolve; null for a TZID Intl does not know.
+ */
+export function zoneFor(tzid: string): ICAL.Timezone | null {
+  if (/^(Etc\/)?(UTC|UCT|GMT|Zulu|Universal)$/i.test(tzid)) return ICAL.Timezone.utcTimezone;
+  let zone = zones.get(tzid);
+  if (!zone) {
+    if (!isTimeZone(tzid)) return null;
+    const comp = new ICAL.Component(ICAL.parse(vtimezoneText(tzid)) as unknown[]);
+    zone = new ICAL.Timezone(comp.getFirstSubcomponent('vtimezone') as ICAL.Component);
+    zones.set(tzid, zone);
+    if (!ICAL.TimezoneService.has(tzid)) ICAL.TimezoneService.register(zone, tzid);
+  }
+  return zone;
+}
+
+/**
+ * The user's zone (the computer's), in which new events are written and floating times are read. Ostal's
+ * Europe/Paris is registered before any object's, as always: the many Paris events share one expanded zone.
+ */
+export function userZone(): ICAL.Timezone {
+  const paris = zoneFor(PARIS_TZID) as ICAL.Timezone;
+  return zoneFor(userTimeZone()) ?? paris;
 }
 
 export interface ParsedEventObject {
@@ -99,12 +175,12 @@ export interface Occurrence {
   startMs: number;
 }
 
-/** Epoch ms of an ICAL.Time; floating times are read in Europe/Paris. */
+/** Epoch ms of an ICAL.Time; floating times are read in the user's zone. */
 function epochMs(time: ICAL.Time): number {
   const zone = time.zone;
   if (!zone || zone === ICAL.Timezone.localTimezone || zone.tzid === 'floating') {
     const t = time.clone();
-    t.zone = defaultZone();
+    t.zone = userZone();
     return t.toUnixTime() * 1000;
   }
   return time.toUnixTime() * 1000;
@@ -118,13 +194,14 @@ const iso = (t: ICAL.Time) => (t.isDate ? dateOnly(t) : new Date(epochMs(t)).toI
 const registeredZoneText = new Map<string, string>();
 
 /**
- * Register the VTIMEZONEs an object carries (and Europe/Paris), so its TZIDs resolve. A VTIMEZONE identical
+ * Register the VTIMEZONEs an object carries (and the user's zone, and the IANA zones it names without
+ * describing them), so its TZIDs resolve. A VTIMEZONE identical
  * to the registered one is taken out of the object, so that its times use the registered zone, whose
  * expansion is kept: hydrated in each object, an Outlook zone (rules from 1601) is expanded again for every
  * event, about 10 ms each — minutes for a week of a 10 000-event calendar.
  */
-function registerZones(vcal: ICAL.Component): void {
-  defaultZone();
+export function registerZones(vcal: ICAL.Component): void {
+  userZone();
   for (const vtz of vcal.getAllSubcomponents('vtimezone')) {
     const tzid = vtz.getFirstPropertyValue('tzid');
     if (typeof tzid !== 'string') continue;
@@ -132,13 +209,24 @@ function registerZones(vcal: ICAL.Component): void {
     if (!registeredZoneText.has(tzid)) registeredZoneText.set(tzid, ICAL.TimezoneService.get(tzid)?.component?.toString() ?? '');
     if (registeredZoneText.get(tzid) === vtz.toString()) vcal.removeSubcomponent(vtz);
   }
+  registerNamedZones(vcal);
 }
 
-/** Parse a window bound: a full ISO date-time, or YYYY-MM-DD as midnight in Europe/Paris. */
+/** Register the IANA zones that TZIDs name without a VTIMEZONE (clients that omit them), from Intl. */
+export function registerNamedZones(vcal: ICAL.Component): void {
+  for (const comp of vcal.getAllSubcomponents()) {
+    for (const prop of comp.getAllProperties()) {
+      const tzid = prop.getParameter('tzid');
+      if (typeof tzid === 'string' && !ICAL.TimezoneService.has(tzid)) zoneFor(tzid);
+    }
+  }
+}
+
+/** Parse a window bound: a full ISO date-time, or YYYY-MM-DD as midnight in the user's zone. */
 export function windowBound(value: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (m) {
-    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0, isDate: false }, defaultZone());
+    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0, isDate: false }, userZone());
     return t.toUnixTime() * 1000;
   }
   const ms = Date.parse(value);

@@ -15,16 +15,12 @@ import { eventDetails } from './event-model.js';
 import { expandCalendarObject } from './icalendar.js';
 import { DavRepository } from './repository.js';
 import { ImipAnswers, isLaterAnswer } from './imip-answers.js';
+import { formatDayKey, formatWallSentenceTime, formatZoneName, wallClockToInstant } from '../shared/time.js';
 
+/** When, in the organiser's wall clock (the editor's 'YYYY-MM-DDTHH:mm'): « lundi 23 novembre 2026 de 14 h 30 à 15 h ». */
 function longWhen(start: string, end: string, allDay: boolean): string {
-  const day = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${iso.slice(0, 10)}T12:00:00Z`));
-  if (allDay) return day(start);
-  // « 14 h 30 », « 9 h » in a sentence (GLOSSAIRE), with no-break spaces.
-  const time = (iso: string) => {
-    const [h, m] = [Number(iso.slice(11, 13)), iso.slice(14, 16)];
-    return m === '00' ? `${h}\u00a0h` : `${h}\u00a0h\u00a0${m}`;
-  };
-  return t('dav.imip.when', { day: day(start), start: time(start), end: time(end) });
+  if (allDay) return formatDayKey(start);
+  return t('dav.imip.when', { day: formatDayKey(start), start: formatWallSentenceTime(start), end: formatWallSentenceTime(end), zone: formatZoneName(undefined, wallClockToInstant(start)) });
 }
 
 /** The iTIP text of a stored calendar resource for `method`. */

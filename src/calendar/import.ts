@@ -181,7 +181,7 @@ function calendarCandidates(text: string, refused: ImportResult['refused']): Can
       try {
         zones.push(new ICAL.Component(ICAL.parse(z) as unknown[]));
       } catch {
-        /* a broken zone: events using it fall back to Europe/Paris */
+        /* a broken zone: events using it are read in the IANA zone of that name, else in the user's zone */
       }
     }
     let n = 0;

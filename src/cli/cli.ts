@@ -13,7 +13,7 @@
  *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
  *   ostal contacts list [--json]
  *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
- *                      (DATE = AAAA-MM-JJTHH:MM, heure de Paris, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
+ *                      (DATE = AAAA-MM-JJTHH:MM, heure de cet ordinateur, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
  *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
  *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
  *   ostal files status [--json]       (FilesStatus of src/shared/contract.ts: local root, remote root, counts per state)

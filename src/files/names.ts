@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { t } from '../i18n/index.js';
+import { conflictStamp, userTimeZone } from '../shared/time.js';
 
 /** Longest sync path accepted (Windows MAX_PATH leaves room for the sync folder itself). */
 export const MAX_PATH_LENGTH = 250;
@@ -89,14 +90,13 @@ export function safeLocalPath(root: string, relPath: string): string {
   return abs;
 }
 
-/** « rapport (conflit du 23-11-2026 14 h 30).odt » beside the original, in local time. */
-export function conflictName(relPath: string, when: Date, taken: (candidate: string) => boolean): string {
+/** « rapport (conflit du 23-11-2026 14 h 30).odt » beside the original, in the user's zone (as the interface shows times). */
+export function conflictName(relPath: string, when: Date, taken: (candidate: string) => boolean, timeZone: string = userTimeZone()): string {
   const name = baseName(relPath);
   const dot = name.lastIndexOf('.');
   const stem = dot > 0 ? name.slice(0, dot) : name;
   const ext = dot > 0 ? name.slice(dot) : '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const vars = { date: `${pad(when.getDate())}-${pad(when.getMonth() + 1)}-${when.getFullYear()}`, hour: pad(when.getHours()), minute: pad(when.getMinutes()) };
+  const vars = conflictStamp(when, timeZone);
   for (let i = 1; ; i++) {
     const label = i === 1 ? t('files.conflictSuffix', vars) : t('files.conflictSuffixN', { ...vars, n: i });
     const candidate = join(parentOf(relPath), `${stem} (${label})${ext}`);

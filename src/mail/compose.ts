@@ -8,6 +8,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Address } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
+import { formatClockTime, formatLongDate, userTimeZone } from '../shared/time.js';
 
 const NBSP = '\u00A0';
 
@@ -119,13 +120,11 @@ export function replyReferences(original: Pick<OriginalMessage, 'messageId' | 'r
 
 // ------------------------------------------------------------------ quoting
 
-/** « lundi 23 novembre 2026 à 14:30 » in the given time zone (default: the system's). */
-export function frenchDateTime(iso: string, timeZone?: string): string {
+/** « lundi 23 novembre 2026 à 14:30 » in the given time zone (default: the user's). */
+export function frenchDateTime(iso: string, timeZone: string = userTimeZone()): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const day = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone }).format(d);
-  const time = new Intl.DateTimeFormat('fr-FR', { hour: '2-digit', minute: '2-digit', hour12: false, timeZone }).format(d);
-  return t('mail.compose.dateTime', { day, time });
+  return t('mail.compose.dateTime', { day: formatLongDate(d, timeZone), time: formatClockTime(d, timeZone) });
 }
 
 function personName(a: Address | null): string {

@@ -401,7 +401,7 @@ export interface CalendarOccurrence extends CalendarEventSummary {
   pending: boolean;
 }
 
-/** Fields of the event editor. Times are Europe/Paris wall clock 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */
+/** Fields of the event editor. Times are wall clock of the user's zone (the computer's, src/shared/time.ts) 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */
 export interface CalendarEventInput {
   summary: string;
   start: string;
@@ -575,7 +575,7 @@ export interface MessageView {
 export type InvitationAnswer = 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
 
 /**
- * The invitation carried by a message being read. Times are Europe/Paris wall clock ('YYYY-MM-DDTHH:mm', or
+ * The invitation carried by a message being read. Times are wall clock of the user's zone ('YYYY-MM-DDTHH:mm', or
  * 'YYYY-MM-DD' all day). `myAnswer` comes from the stored agenda (my PARTSTAT), or from the REPLY I sent.
  */
 export interface MessageInvitation {

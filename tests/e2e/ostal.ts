@@ -18,10 +18,15 @@ export interface RunningOstal {
   stop(): Promise<void>;
 }
 
-/** Environment under which Ostal finds the test servers by discovery and trusts their CA. */
+/**
+ * Environment under which Ostal finds the test servers by discovery and trusts their CA. The core runs in the
+ * browser's zone (playwright.config.ts: Europe/Paris) as on an agent's computer; a spec about another zone
+ * passes TZ in `extra` and timezoneId to its browser context.
+ */
 export function ostalEnv(s: ServersInfo, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
+    TZ: 'Europe/Paris',
     NODE_EXTRA_CA_CERTS: s.caCertPath,
     OSTAL_DNS_SERVERS: `127.0.0.1:${s.dns.port}`,
     OSTAL_DISCOVERY_HTTPS_PORT: String(s.apache.port),

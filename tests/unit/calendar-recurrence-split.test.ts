@@ -4,9 +4,14 @@
  * together are those of the series before, each once.
  */
 import ICAL from 'ical.js';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventDetails, splitSeries, truncateSeries } from '../../src/calendar/event-model.js';
 import { expandCalendarObject } from '../../src/calendar/icalendar.js';
+import { setUserTimeZone } from '../../src/shared/time.js';
+
+// An agent in Paris: the editor's wall clock is the user's zone.
+beforeAll(() => setUserTimeZone('Europe/Paris'));
+afterAll(() => setUserTimeZone(null));
 
 const ics = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre//Test//FR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 const from = Date.parse('2027-01-01T00:00:00Z');

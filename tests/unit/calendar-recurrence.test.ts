@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandCalendarObject, parseCalendarObject, windowBound } from '../../src/calendar/icalendar.js';
+import { setUserTimeZone } from '../../src/shared/time.js';
+
+// An agent in Paris: window bounds and floating times are read in the user's zone.
+beforeAll(() => setUserTimeZone('Europe/Paris'));
+afterAll(() => setUserTimeZone(null));
 
 const ics = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ostal//Test//FR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 
@@ -78,7 +83,7 @@ describe('recurrence expansion', () => {
     expect(october.map((o) => o.end)).toEqual(['2026-10-24T07:30:00.000Z', '2026-10-25T08:30:00.000Z', '2026-10-26T08:30:00.000Z']);
   });
 
-  it('a TZID without VTIMEZONE and floating times are read in Europe/Paris', () => {
+  it('floating times are read in the user\'s zone (Paris here)', () => {
     const raw = ics('BEGIN:VEVENT', 'UID:f', 'DTSTART:20260710T090000', 'DTEND:20260710T100000', 'SUMMARY:Flottant', 'END:VEVENT');
     expect(expandCalendarObject(raw, windowBound('2026-07-10'), windowBound('2026-07-11'))[0]?.start).toBe('2026-07-10T07:00:00.000Z');
   });

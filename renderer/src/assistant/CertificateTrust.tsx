@@ -1,7 +1,7 @@
 /** An untrusted certificate, shown in full, with a deliberate choice to trust it (never automatic). */
 import { useTranslation } from 'react-i18next';
 import type { CertificateInfo } from '../../../src/shared/contract';
-import { formatLongDate } from '../lib/format';
+import { formatLongDate } from '../../../src/shared/time';
 
 /** Read the certificate from the details of a `tls_untrusted` error (flat, or under `certificate`). */
 export function certificateFromDetails(details: Record<string, unknown> | undefined): CertificateInfo | null {

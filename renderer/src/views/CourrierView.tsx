@@ -7,7 +7,7 @@ import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
 import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-tree';
-import { formatListDate, formatLongDate, formatSentenceTime } from '../lib/format';
+import { formatListDate, formatLongDate, formatSentenceTime } from '../../../src/shared/time';
 import { useCompose } from './courrier/compose-context';
 import { ReplyActions } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';

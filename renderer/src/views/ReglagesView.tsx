@@ -10,7 +10,7 @@ import { EndpointText } from '../assistant/AccountAssistant';
 import { ServerFieldsEditor, TextField } from '../assistant/ServerFieldsEditor';
 import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
-import { formatSentenceTime, formatShortDate } from '../lib/format';
+import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
 
 export type ReglagesSection = 'comptes' | 'general';

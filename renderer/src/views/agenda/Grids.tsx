@@ -2,7 +2,7 @@
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
-import { coveredDays, dayNumber, longDay, parisParts, shortDay, todayKey, weekdayName } from './dates';
+import { coveredDays, dayNumber, longDay, clockParts, shortDay, todayKey, weekdayName } from './dates';
 
 export const HOUR_PX = 44;
 
@@ -17,7 +17,7 @@ interface GridProps {
 
 function EventChip({ occurrence, onOpen, compact, tall }: { occurrence: CalendarOccurrence; onOpen(o: CalendarOccurrence): void; compact?: boolean; tall?: boolean }) {
   const { t } = useTranslation();
-  const time = occurrence.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: parisParts(occurrence.start).time, end: parisParts(occurrence.end).time });
+  const time = occurrence.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: clockParts(occurrence.start).time, end: clockParts(occurrence.end).time });
   const title = occurrence.summary || t('agenda.noTitle');
   const label = [title, time, occurrence.location, occurrence.meetingUrl ? t('agenda.hasVisio') : '', occurrence.pending ? t('agenda.pending') : ''].filter(Boolean).join(', ');
   return (
@@ -32,7 +32,7 @@ function EventChip({ occurrence, onOpen, compact, tall }: { occurrence: Calendar
         onOpen(occurrence);
       }}
     >
-      {!occurrence.allDay && compact ? <span className="agenda-event-time">{parisParts(occurrence.start).time}</span> : null}
+      {!occurrence.allDay && compact ? <span className="agenda-event-time">{clockParts(occurrence.start).time}</span> : null}
       <span className="agenda-event-title">{title}</span>
       {!occurrence.allDay && !compact ? (
         <span className="agenda-event-line">
@@ -91,8 +91,8 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
       for (const d of covered) if (days.includes(d)) allDay.set(d, [...(allDay.get(d) ?? []), o]);
       continue;
     }
-    const s = parisParts(o.start);
-    const e = parisParts(o.end);
+    const s = clockParts(o.start);
+    const e = clockParts(o.end);
     if (!days.includes(s.day)) continue;
     const bottom = e.day === s.day ? Math.max(e.minutes, s.minutes + 20) : 24 * 60;
     timed.set(s.day, [...(timed.get(s.day) ?? []), { o, top: s.minutes, bottom }]);

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { useApiEvent, useClient } from '../../api/react';
-import { addDays, parisParts, todayKey } from './dates';
+import { addDays, clockParts, todayKey } from './dates';
 import './agenda.css';
 
 const SNOOZE_MS = 5 * 60_000;
@@ -61,7 +61,7 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
   return (
     <div className="agenda-reminders" role="region" aria-label={t('agenda.reminders.label')} data-testid="agenda-reminders">
       {due.map((o) => {
-        const start = parisParts(o.start);
+        const start = clockParts(o.start);
         const started = now() >= Date.parse(o.start);
         return (
           <div key={keyOf(o)} className="agenda-reminder" role="alert">

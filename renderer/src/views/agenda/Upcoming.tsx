@@ -5,7 +5,7 @@
 import { useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
-import { addDays, coveredDays, dayHeading, parisParts } from './dates';
+import { addDays, coveredDays, dayHeading, clockParts } from './dates';
 
 export function UpcomingList({ days, today, occurrences, onOpen }: { days: string[]; today: string; occurrences: CalendarOccurrence[]; onOpen(o: CalendarOccurrence): void }) {
   const { t } = useTranslation();
@@ -49,7 +49,7 @@ export function UpcomingList({ days, today, occurrences, onOpen }: { days: strin
             </h3>
             <ul className="agenda-upcoming-items">
               {byDay.get(day)!.map((o) => {
-                const time = o.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: parisParts(o.start).time, end: parisParts(o.end).time });
+                const time = o.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: clockParts(o.start).time, end: clockParts(o.end).time });
                 const title = o.summary || t('agenda.noTitle');
                 const label = [heading(day), time, title, o.location, o.meetingUrl ? t('agenda.hasVisio') : '', o.pending ? t('agenda.pending') : ''].filter(Boolean).join(', ');
                 return (

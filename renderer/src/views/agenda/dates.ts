@@ -1,8 +1,8 @@
 /**
- * Calendar arithmetic of the Agenda on day keys 'YYYY-MM-DD' of Europe/Paris (weeks start on Monday),
- * and French labels with Intl fr-FR. Pure functions: the time zone is fixed, the current instant a parameter.
+ * Calendar arithmetic of the Agenda on day keys 'YYYY-MM-DD' of the user's time zone (weeks start on Monday),
+ * and its French labels (src/shared/time.ts). Pure functions: the current instant is a parameter.
  */
-import { DEFAULT_TIME_ZONE } from '../../lib/format';
+import { clockParts, dayKeyAt, formatDayKey } from '../../../../src/shared/time';
 
 /** « À venir » lists the next UPCOMING_DAYS days from its anchor (today when chosen). */
 export type AgendaMode = 'jour' | 'semaine' | 'mois' | 'avenir';
@@ -11,25 +11,9 @@ export const UPCOMING_DAYS = 30;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-const partsFmt = new Intl.DateTimeFormat('fr-FR', {
-  timeZone: DEFAULT_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+export { clockParts };
 
-/** Paris wall clock of an instant: day key and minutes since midnight. */
-export function parisParts(value: string | Date): { day: string; minutes: number; time: string } {
-  const p: Record<string, string> = {};
-  for (const part of partsFmt.formatToParts(value instanceof Date ? value : new Date(value))) p[part.type] = part.value;
-  const hour = Number(p.hour) % 24;
-  return { day: `${p.year}-${p.month}-${p.day}`, minutes: hour * 60 + Number(p.minute), time: `${pad(hour)}:${p.minute}` };
-}
-
-export const todayKey = (now: Date = new Date()) => parisParts(now).day;
+export const todayKey = (now: Date = new Date()) => dayKeyAt(now);
 
 const toUtc = (key: string) => {
   const [y, m, d] = key.split('-').map(Number);
@@ -80,30 +64,27 @@ export function step(mode: AgendaMode, anchor: string, direction: 1 | -1): strin
   return addMonths(anchor, direction);
 }
 
-const noon = (key: string) => new Date(`${key}T12:00:00Z`);
-
 /** « lundi 30 novembre 2026 » */
-export const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(noon(key));
+export const longDay = (key: string) => formatDayKey(key, 'long');
 /** « lun. 30 » */
-export const shortDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'short', day: 'numeric' }).format(noon(key));
+export const shortDay = (key: string) => formatDayKey(key, 'short');
 /** « lundi 7 décembre » (the year added when it is not the current one's). */
-export const dayHeading = (key: string, today: string) =>
-  new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', ...(key.slice(0, 4) !== today.slice(0, 4) ? { year: 'numeric' as const } : {}) }).format(noon(key));
+export const dayHeading = (key: string, today: string) => formatDayKey(key, key.slice(0, 4) !== today.slice(0, 4) ? 'long' : 'heading');
 /** « lundi » */
-export const weekdayName = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long' }).format(noon(key));
+export const weekdayName = (key: string) => formatDayKey(key, 'weekday');
 /** « novembre 2026 » */
-export const monthTitle = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', month: 'long', year: 'numeric' }).format(noon(key));
+export const monthTitle = (key: string) => formatDayKey(key, 'month');
 /** « 30 nov. » */
-export const dayMonth = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', day: 'numeric', month: 'short' }).format(noon(key));
+export const dayMonth = (key: string) => formatDayKey(key, 'dayMonth');
 export const dayNumber = (key: string) => String(Number(key.slice(8, 10)));
 
 /** The days an occurrence covers (all-day end exclusive; a timed event ending at 00:00 does not cover that day). */
 export function coveredDays(start: string, end: string, allDay: boolean): string[] {
-  const first = allDay ? start.slice(0, 10) : parisParts(start).day;
+  const first = allDay ? start.slice(0, 10) : clockParts(start).day;
   let last: string;
   if (allDay) last = addDays(end.slice(0, 10), -1);
   else {
-    const e = parisParts(end);
+    const e = clockParts(end);
     last = e.minutes === 0 && end !== start ? addDays(e.day, -1) : e.day;
   }
   if (last < first) last = first;

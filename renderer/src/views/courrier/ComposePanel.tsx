@@ -6,7 +6,8 @@ import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';
 import { Icon } from '../../components/icons';
-import { formatClockTime, formatSize } from '../../lib/format';
+import { formatSize } from '../../lib/format';
+import { formatClockTime, userTimeZone } from '../../../../src/shared/time';
 import type { ComposeRequest } from './compose-context';
 import { LARGE_ATTACHMENTS_BYTES, invalidRecipients, splitRecipients } from './compose-fields';
 import { RecipientField } from './RecipientField';
@@ -65,7 +66,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
         folder: request.folder,
         uid: request.uid,
         mode,
-        timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+        timeZone: userTimeZone(),
       })
       .then(
         (draft) => {

@@ -11,15 +11,15 @@ import type { InvitationAnswer, MessageInvitation, MessageView } from '../../../
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
-import { formatLongDate, formatSentenceTime } from '../../lib/format';
+import { formatDayKey, formatWallSentenceTime } from '../../../../src/shared/time';
 import './invitation.css';
 
 /** « mardi 5 octobre 2027 » of a wall-clock date 'YYYY-MM-DD'. */
-const longDay = (wall: string) => formatLongDate(new Date(`${wall.slice(0, 10)}T12:00:00Z`), 'UTC');
+const longDay = (wall: string) => formatDayKey(wall, 'long');
 /** « 14 h 30 » of a wall-clock time 'YYYY-MM-DDTHH:mm'. */
-const sentenceTime = (wall: string) => formatSentenceTime(new Date(`2000-01-01T${wall.slice(11, 16)}:00Z`), 'UTC');
+const sentenceTime = formatWallSentenceTime;
 
-/** When the event takes place, in a French sentence (Europe/Paris wall clock, as the core gives it). */
+/** When the event takes place, in a French sentence (wall clock of the user's zone, as the core gives it). */
 export function invitationWhen(inv: Pick<MessageInvitation, 'start' | 'end' | 'allDay'>, t: TFunction): string {
   if (!inv.start) return '';
   if (inv.allDay) {

@@ -6,7 +6,8 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, EmptyState, ErrorAlert } from '../../components/common';
 import { Icon } from '../../components/icons';
-import { formatListDate, formatSize } from '../../lib/format';
+import { formatSize } from '../../lib/format';
+import { formatListDate } from '../../../../src/shared/time';
 import './compose.css';
 
 /** The account's Boîte d'envoi, refreshed on every change. `null` while loading. */

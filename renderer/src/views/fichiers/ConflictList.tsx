@@ -5,7 +5,7 @@ import type { FileConflict } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
-import { formatLongDate, formatSentenceTime } from '../../lib/format';
+import { formatLongDate, formatSentenceTime } from '../../../../src/shared/time';
 import { StateIcon } from './StateBadge';
 
 const baseName = (path: string): string => path.split('/').pop() ?? path;

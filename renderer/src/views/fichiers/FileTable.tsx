@@ -2,7 +2,8 @@
 import { useTranslation } from 'react-i18next';
 import type { FileEntrySummary } from '../../../../src/shared/contract';
 import { Icon } from '../../components/icons';
-import { formatListDate, formatSize } from '../../lib/format';
+import { formatSize } from '../../lib/format';
+import { formatListDate } from '../../../../src/shared/time';
 import { StateBadge } from './StateBadge';
 
 export function parentOf(path: string): string {

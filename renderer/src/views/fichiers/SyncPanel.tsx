@@ -8,7 +8,8 @@ import type { EventData, FileSyncState, FilesAccountStatus } from '../../../../s
 import { ApiCallError } from '../../api/client';
 import { useApiEvent, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
-import { formatLongDate, formatNumber, formatSentenceTime, formatSize } from '../../lib/format';
+import { formatNumber, formatSize } from '../../lib/format';
+import { formatLongDate, formatSentenceTime } from '../../../../src/shared/time';
 import { StateIcon, useStateText } from './StateBadge';
 
 const STATES: FileSyncState[] = ['synced', 'pending', 'syncing', 'conflict', 'error', 'online-only'];

@@ -6,7 +6,8 @@ import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { Icon } from '../../components/icons';
-import { formatShortDate, formatSize } from '../../lib/format';
+import { formatSize } from '../../lib/format';
+import { formatShortDate } from '../../../../src/shared/time';
 import { parentOf } from './FileTable';
 
 export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; onChanged(): void }) {
