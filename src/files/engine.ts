@@ -28,11 +28,11 @@ import type { CoreContext } from '../core.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { FilesRepository, type StateRow } from './repository.js';
-import { baseName, caseClashProblem, conflictName, isHostileName, join, keyOf, nameProblem, parentOf, safeLocalPath } from './names.js';
-import { planSync, resolveDeletions, type LocalItem, type RemoteSnapshotItem, type SyncPlan, type Transfer } from './sync-planner.js';
+import { baseName, conflictName, keyOf, parentOf, safeLocalPath } from './names.js';
+import { misnamed, PARTIAL_PREFIX, planSync, resolveDeletions, screenLocalEntries, screenRemoteChildren, type LocalItem, type RemoteSnapshotItem, type SyncPlan, type Transfer } from './sync-planner.js';
 import type { WebDavClient, RemoteItem } from './webdav.js';
 
-export const PARTIAL_PREFIX = '.ostal-partial-';
+export { PARTIAL_PREFIX };
 const PARALLEL = 4;
 const LIST_PARALLEL = 8;
 /** Rounds of one sync at most (one more only when the user answered a big deletion question meanwhile). */
@@ -135,7 +135,7 @@ export class FilesSyncEngine {
         skipped++;
         children = cached.filter((r) => r.path !== folder.key).map((r) => ({ key: r.path, href: this.client.hrefOf(r.path, r.kind === 'folder'), kind: r.kind, size: r.size, etag: r.etag, modified: r.modified }));
         // The cache holds only accepted names (problems were reported when they were listed).
-        for (const c of children) if (nameProblem(c.key)) this.problem(c.key, 'server', nameProblem(c.key)!);
+        for (const p of misnamed(children.map((c) => c.key))) this.problem(p.path, p.side, p.message);
       } else {
         let listing;
         try {
@@ -152,32 +152,13 @@ export class FilesSyncEngine {
         listed++;
         if (folder.key === '/' && listing.quota) quota = listing.quota;
         for (const s of listing.strangers) this.problem(`${folder.key}#${s}`, 'server', t('files.names.outside', { href: s }));
-        children = [];
-        const byLower = new Map<string, string>();
-        for (const c of listing.children) {
-          const name = c.href.replace(/\/$/, '').split('/').pop() ?? '';
-          if (isHostileName(name)) {
-            this.problem(join(folder.key, name.replace(/[/\\\0]/g, '_')), 'server', t('files.names.hostile', { name: JSON.stringify(name) }));
-            continue;
-          }
-          const key = keyOf(join(folder.key, name));
-          const lower = key.toLocaleLowerCase('fr');
-          const other = byLower.get(lower);
-          if (other !== undefined) {
-            this.problem(key, 'server', caseClashProblem(baseName(key), baseName(other)));
-            continue;
-          }
-          byLower.set(lower, key);
-          children.push({ ...c, key });
-        }
+        const screened = screenRemoteChildren(folder.key, listing.children);
+        children = screened.accepted;
         this.repo.replaceRemoteChildren(this.accountId, folder.key, [
           { parent: folder.key, path: folder.key, kind: 'folder', size: 0, etag: listing.self?.etag ?? null, modified: listing.self?.modified ?? null },
           ...children.map((c) => ({ parent: folder.key, path: c.key, kind: c.kind, size: c.size, etag: c.etag, modified: c.modified })),
         ]);
-        for (const c of children) {
-          const p = nameProblem(c.key);
-          if (p) this.problem(c.key, 'server', p);
-        }
+        for (const p of screened.problems) this.problem(p.path, p.side, p.message);
       }
       for (const c of children) {
         if (this.ignored.has(c.key)) continue;
@@ -220,27 +201,17 @@ export class FilesSyncEngine {
         this.problem(keyOf(relDir), 'local', t('files.errors.localFolder', { path: keyOf(relDir) }));
         return;
       }
-      const byLower = new Map<string, string>();
-      for (const e of entries) {
-        if (e.name.startsWith(PARTIAL_PREFIX)) {
-          partials.push(path.join(absDir, e.name));
-          continue;
-        }
-        if (!e.isFile() && !e.isDirectory()) continue; // symbolic links, sockets…: not synced
-        const actual = join(relDir, e.name);
-        const key = keyOf(actual);
-        if (conflictCopies.has(key)) continue;
-        const problem = nameProblem(key);
-        if (problem) {
-          this.problem(key, 'local', problem);
-          continue;
-        }
-        const lower = key.toLocaleLowerCase('fr');
-        if (items.has(key) || byLower.has(lower)) {
-          this.problem(key, 'local', caseClashProblem(e.name, baseName(byLower.get(lower) ?? key)));
-          continue;
-        }
-        byLower.set(lower, key);
+      const verdicts = screenLocalEntries(
+        relDir,
+        entries.map((e) => ({ name: e.name, kind: e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other' })),
+        conflictCopies,
+      );
+      for (const [i, v] of verdicts.entries()) {
+        const e = entries[i];
+        if (v.kind === 'partial') partials.push(path.join(absDir, e.name));
+        if (v.kind === 'refused') this.problem(v.problem.path, v.problem.side, v.problem.message);
+        if (v.kind !== 'accept') continue;
+        const { key, actual } = v;
         if (e.isDirectory()) {
           items.set(key, { key, actual, kind: 'folder', size: 0, mtimeMs: 0, hash: null });
           await walk(actual);

@@ -10,7 +10,10 @@
 import type { FileNameProblem } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import { offlineFrom, type AccountFilesRow, type StateRow } from './repository.js';
-import { baseName, isWithin } from './names.js';
+import { baseName, caseClashProblem, isHostileName, isWithin, join, keyOf, nameProblem } from './names.js';
+
+/** Prefix of the files a download is written to before it is renamed over its target. */
+export const PARTIAL_PREFIX = '.ostal-partial-';
 
 /** More file deletions than this in one sync wait for the user's confirmation. */
 export const BIG_DELETION = 50;
@@ -126,6 +129,79 @@ export type DeletionOutcome =
   | { kind: 'waiting'; pending: DeletionCounts; notify: boolean; account: Pick<AccountFilesRow, 'pendingDeletion'> }
   /** The user chose to keep the files: they come back on the side that lost them (`forget`: rows to drop first). */
   | { kind: 'restored'; forget: string[]; account: Pick<AccountFilesRow, 'pendingDeletion' | 'deletionDecision'> };
+
+// ------------------------------------------------------------------ names
+
+/**
+ * The children of one server folder as listed: hostile names (never written anywhere) and names clashing by case
+ * with an earlier one are refused; the others are accepted (they go to the listing cache), and those that cannot
+ * be synced as they are (`nameProblem`) are reported after them. Problems in the order they were found.
+ */
+export function screenRemoteChildren<T extends { href: string }>(folderKey: string, children: readonly T[]): { accepted: (T & { key: string })[]; problems: NameProblem[] } {
+  const accepted: (T & { key: string })[] = [];
+  const problems: NameProblem[] = [];
+  const byLower = new Map<string, string>();
+  for (const c of children) {
+    const name = c.href.replace(/\/$/, '').split('/').pop() ?? '';
+    if (isHostileName(name)) {
+      problems.push({ path: join(folderKey, name.replace(/[/\\\0]/g, '_')), side: 'server', message: t('files.names.hostile', { name: JSON.stringify(name) }) });
+      continue;
+    }
+    const key = keyOf(join(folderKey, name));
+    const lower = key.toLocaleLowerCase('fr');
+    const other = byLower.get(lower);
+    if (other !== undefined) {
+      problems.push({ path: key, side: 'server', message: caseClashProblem(baseName(key), baseName(other)) });
+      continue;
+    }
+    byLower.set(lower, key);
+    accepted.push({ ...c, key });
+  }
+  problems.push(...misnamed(accepted.map((c) => c.key)));
+  return { accepted, problems };
+}
+
+/** Server paths that cannot be synced as they are (Windows names, too long…), with the proposed fix. */
+export function misnamed(keys: readonly string[]): NameProblem[] {
+  const out: NameProblem[] = [];
+  for (const key of keys) {
+    const message = nameProblem(key);
+    if (message) out.push({ path: key, side: 'server', message });
+  }
+  return out;
+}
+
+export type LocalEntryVerdict =
+  /** A download in progress (`.ostal-partial-*`): not synced, removed when not resumed. */
+  | { kind: 'partial' }
+  /** Not synced and not reported: links, sockets…, and conflict copies waiting for the user. */
+  | { kind: 'skip' }
+  | { kind: 'refused'; problem: NameProblem }
+  | { kind: 'accept'; key: string; actual: string };
+
+/**
+ * The entries of one local folder, in the order of the disk: names that cannot be synced and names clashing by
+ * case (or by NFC/NFD spelling) with an earlier one are refused with the proposed fix.
+ */
+export function screenLocalEntries(relDir: string, entries: readonly { name: string; kind: 'file' | 'folder' | 'other' }[], conflictCopies: ReadonlySet<string>): LocalEntryVerdict[] {
+  const byLower = new Map<string, string>();
+  return entries.map((e): LocalEntryVerdict => {
+    if (e.name.startsWith(PARTIAL_PREFIX)) return { kind: 'partial' };
+    if (e.kind === 'other') return { kind: 'skip' }; // symbolic links, sockets…: not synced
+    const actual = join(relDir, e.name);
+    const key = keyOf(actual);
+    if (conflictCopies.has(key)) return { kind: 'skip' };
+    const problem = nameProblem(key);
+    if (problem) return { kind: 'refused', problem: { path: key, side: 'local', message: problem } };
+    const lower = key.toLocaleLowerCase('fr');
+    const other = byLower.get(lower);
+    if (other !== undefined) return { kind: 'refused', problem: { path: key, side: 'local', message: caseClashProblem(e.name, baseName(other)) } };
+    byLower.set(lower, key);
+    return { kind: 'accept', key, actual };
+  });
+}
+
+// ------------------------------------------------------------------ plan
 
 /**
  * A folder gone on one side whose whole content (same relative names; same hashes locally, same ETags and sizes
