@@ -284,7 +284,8 @@ export class FilesSyncEngine {
       throw new OstalError('listing_failed', t('files.errors.folderListing', { path: folder, detail: message }));
     }
     if (errors.length) throw new OstalError('transfer_failed', t('files.errors.someFailed', { count: errors.length, first: errors[0] }));
-    // Checked after the last await of the round: an answer given from now on finds this sync over and starts one.
+    // Checked after the last await of the round: from here to the coordinator dropping this run nothing waits for
+    // I/O, so an answer given from now on finds the sync over and starts a new one instead of joining this one.
     const after = this.repo.account(this.accountId);
     return !after.paused && after.pendingDeletion !== null && after.deletionDecision !== 'none';
   }
