@@ -244,10 +244,24 @@ export class FilesSyncEngine {
   async sync(): Promise<FilesSyncResult> {
     const result: FilesSyncResult = { uploaded: 0, downloaded: 0, movedRemote: 0, movedLocal: 0, deletedLocal: 0, deletedRemote: 0, conflicts: 0, listed: 0, skippedFolders: 0 };
     for (let round = 1; ; round++) {
-      const again = await this.round(result);
+      let again: boolean;
+      try {
+        again = await this.round(result);
+      } catch (err) {
+        // A failed round (a folder that could not be listed…) still raised or took the question: an answer given
+        // meanwhile gets one more round too; that round's outcome is the sync's.
+        if (round >= MAX_ROUNDS || !this.answerWaiting()) throw err;
+        again = true;
+      }
       if (!again || round >= MAX_ROUNDS) return result;
       this.options.log.info('files: the user answered the big deletion question during the sync, one more round', { round });
     }
+  }
+
+  /** The user answered the big deletion question and no round took the answer yet. */
+  private answerWaiting(): boolean {
+    const acc = this.repo.account(this.accountId);
+    return !acc.paused && acc.pendingDeletion !== null && acc.deletionDecision !== 'none';
   }
 
   /** One sync round. True when a decision on a big deletion is waiting that this round did not take. */
@@ -286,8 +300,7 @@ export class FilesSyncEngine {
     if (errors.length) throw new OstalError('transfer_failed', t('files.errors.someFailed', { count: errors.length, first: errors[0] }));
     // Checked after the last await of the round: from here to the coordinator dropping this run nothing waits for
     // I/O, so an answer given from now on finds the sync over and starts a new one instead of joining this one.
-    const after = this.repo.account(this.accountId);
-    return !after.paused && after.pendingDeletion !== null && after.deletionDecision !== 'none';
+    return this.answerWaiting();
   }
 
   /** Local scan and server walk (with the hashes of new and changed local files), and the stored state. */
