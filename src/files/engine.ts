@@ -10,6 +10,8 @@
  *  - a folder that failed to list (5xx, timeout) is not « empty »: nothing below it is decided this round;
  *  - local files removed because the server removed them go to Ostal's Corbeille (30 days);
  *  - more than BIG_DELETION files deleted at once (or 30 % of the files) waits for the user's confirmation;
+ *  - the decisions are taken by the pure planner (sync-planner.ts) from a snapshot of both sides and the stored
+ *    state; this file takes the snapshot and executes the plan;
  *  - every local path is resolved and checked to stay inside the sync folder; hostile server names are refused.
  *
  * Remote walk: PROPFIND Depth 1 per folder. A folder whose ETag did not change since its own last listing is
@@ -25,31 +27,38 @@ import { OstalError } from '../errors.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
-import { FilesRepository, offlineFrom, type StateRow } from './repository.js';
-import { baseName, caseClashProblem, conflictName, isHostileName, isWithin, join, keyOf, nameProblem, parentOf, safeLocalPath } from './names.js';
+import { FilesRepository, type StateRow } from './repository.js';
+import { baseName, conflictName, keyOf, parentOf, safeLocalPath } from './names.js';
+import { misnamed, PARTIAL_PREFIX, planSync, resolveDeletions, screenLocalEntries, screenRemoteChildren, type LocalItem, type RemoteSnapshotItem, type SyncPlan, type Transfer } from './sync-planner.js';
 import type { WebDavClient, RemoteItem } from './webdav.js';
 
-export const PARTIAL_PREFIX = '.ostal-partial-';
+export { PARTIAL_PREFIX };
 const PARALLEL = 4;
 const LIST_PARALLEL = 8;
-const BIG_DELETION = 50;
-const BIG_DELETION_SHARE = 0.3;
-const BIG_DELETION_FLOOR = 10;
+/** Rounds of one sync at most (one more only when the user answered a big deletion question meanwhile). */
+const MAX_ROUNDS = 3;
 const FULL_WALK_EVERY = 20;
 export const TRASH_DAYS = 30;
 
-interface LocalItem {
-  key: string;
-  /** Relative path as on the disk (may be NFD). */
-  actual: string;
-  kind: 'file' | 'folder';
-  size: number;
-  mtimeMs: number;
-  hash: string | null;
-}
-
 interface RemoteEntry extends RemoteItem {
   key: string;
+}
+
+/** What a sync round starts from: both sides as they are now, and the state recorded after the last sync. */
+interface Snapshot {
+  base: Map<string, StateRow>;
+  local: Map<string, LocalItem>;
+  remote: Map<string, RemoteEntry>;
+  conflictCopies: Set<string>;
+  pins: Map<string, boolean>;
+  /** Stale `.ostal-partial-*` files found by the scan (absolute paths). */
+  partials: string[];
+  /** Server folders whose listing failed and unreadable local folders. */
+  unavailable: string[];
+  failed: Map<string, string>;
+  listed: number;
+  skipped: number;
+  quota: { used: number; available: number | null } | null;
 }
 
 export interface FilesSyncOptions {
@@ -126,7 +135,7 @@ export class FilesSyncEngine {
         skipped++;
         children = cached.filter((r) => r.path !== folder.key).map((r) => ({ key: r.path, href: this.client.hrefOf(r.path, r.kind === 'folder'), kind: r.kind, size: r.size, etag: r.etag, modified: r.modified }));
         // The cache holds only accepted names (problems were reported when they were listed).
-        for (const c of children) if (nameProblem(c.key)) this.problem(c.key, 'server', nameProblem(c.key)!);
+        for (const p of misnamed(children.map((c) => c.key))) this.problem(p.path, p.side, p.message);
       } else {
         let listing;
         try {
@@ -143,32 +152,13 @@ export class FilesSyncEngine {
         listed++;
         if (folder.key === '/' && listing.quota) quota = listing.quota;
         for (const s of listing.strangers) this.problem(`${folder.key}#${s}`, 'server', t('files.names.outside', { href: s }));
-        children = [];
-        const byLower = new Map<string, string>();
-        for (const c of listing.children) {
-          const name = c.href.replace(/\/$/, '').split('/').pop() ?? '';
-          if (isHostileName(name)) {
-            this.problem(join(folder.key, name.replace(/[/\\\0]/g, '_')), 'server', t('files.names.hostile', { name: JSON.stringify(name) }));
-            continue;
-          }
-          const key = keyOf(join(folder.key, name));
-          const lower = key.toLocaleLowerCase('fr');
-          const other = byLower.get(lower);
-          if (other !== undefined) {
-            this.problem(key, 'server', caseClashProblem(baseName(key), baseName(other)));
-            continue;
-          }
-          byLower.set(lower, key);
-          children.push({ ...c, key });
-        }
+        const screened = screenRemoteChildren(folder.key, listing.children);
+        children = screened.accepted;
         this.repo.replaceRemoteChildren(this.accountId, folder.key, [
           { parent: folder.key, path: folder.key, kind: 'folder', size: 0, etag: listing.self?.etag ?? null, modified: listing.self?.modified ?? null },
           ...children.map((c) => ({ parent: folder.key, path: c.key, kind: c.kind, size: c.size, etag: c.etag, modified: c.modified })),
         ]);
-        for (const c of children) {
-          const p = nameProblem(c.key);
-          if (p) this.problem(c.key, 'server', p);
-        }
+        for (const p of screened.problems) this.problem(p.path, p.side, p.message);
       }
       for (const c of children) {
         if (this.ignored.has(c.key)) continue;
@@ -211,27 +201,17 @@ export class FilesSyncEngine {
         this.problem(keyOf(relDir), 'local', t('files.errors.localFolder', { path: keyOf(relDir) }));
         return;
       }
-      const byLower = new Map<string, string>();
-      for (const e of entries) {
-        if (e.name.startsWith(PARTIAL_PREFIX)) {
-          partials.push(path.join(absDir, e.name));
-          continue;
-        }
-        if (!e.isFile() && !e.isDirectory()) continue; // symbolic links, sockets…: not synced
-        const actual = join(relDir, e.name);
-        const key = keyOf(actual);
-        if (conflictCopies.has(key)) continue;
-        const problem = nameProblem(key);
-        if (problem) {
-          this.problem(key, 'local', problem);
-          continue;
-        }
-        const lower = key.toLocaleLowerCase('fr');
-        if (items.has(key) || byLower.has(lower)) {
-          this.problem(key, 'local', caseClashProblem(e.name, baseName(byLower.get(lower) ?? key)));
-          continue;
-        }
-        byLower.set(lower, key);
+      const verdicts = screenLocalEntries(
+        relDir,
+        entries.map((e) => ({ name: e.name, kind: e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other' })),
+        conflictCopies,
+      );
+      for (const [i, v] of verdicts.entries()) {
+        const e = entries[i];
+        if (v.kind === 'partial') partials.push(path.join(absDir, e.name));
+        if (v.kind === 'refused') this.problem(v.problem.path, v.problem.side, v.problem.message);
+        if (v.kind !== 'accept') continue;
+        const { key, actual } = v;
         if (e.isDirectory()) {
           items.set(key, { key, actual, kind: 'folder', size: 0, mtimeMs: 0, hash: null });
           await walk(actual);
@@ -257,10 +237,74 @@ export class FilesSyncEngine {
 
   // ------------------------------------------------------------------ sync
 
+  /**
+   * snapshot → plan → big-deletion check → execute. A decision on a waiting big deletion given while a round
+   * runs (files.confirmDeletion joins the running sync instead of starting one) is taken by one more round.
+   */
   async sync(): Promise<FilesSyncResult> {
     const result: FilesSyncResult = { uploaded: 0, downloaded: 0, movedRemote: 0, movedLocal: 0, deletedLocal: 0, deletedRemote: 0, conflicts: 0, listed: 0, skippedFolders: 0 };
+    for (let round = 1; ; round++) {
+      let again: boolean;
+      try {
+        again = await this.round(result);
+      } catch (err) {
+        // A failed round (a folder that could not be listed…) still raised or took the question: an answer given
+        // meanwhile gets one more round too; that round's outcome is the sync's.
+        if (round >= MAX_ROUNDS || !this.answerWaiting()) throw err;
+        again = true;
+      }
+      if (!again || round >= MAX_ROUNDS) return result;
+      this.options.log.info('files: the user answered the big deletion question during the sync, one more round', { round });
+    }
+  }
+
+  /** The user answered the big deletion question and no round took the answer yet. */
+  private answerWaiting(): boolean {
     const acc = this.repo.account(this.accountId);
-    if (acc.paused) return result;
+    return !acc.paused && acc.pendingDeletion !== null && acc.deletionDecision !== 'none';
+  }
+
+  /** One sync round. True when a decision on a big deletion is waiting that this round did not take. */
+  private async round(result: FilesSyncResult): Promise<boolean> {
+    const acc = this.repo.account(this.accountId);
+    if (acc.paused) return false;
+    const snap = await this.snapshot(acc.walks + 1);
+    result.listed += snap.listed;
+    result.skippedFolders += snap.skipped;
+
+    // Plan, then the big-deletion check with the user's answer as it is now. Nothing is awaited between reading
+    // the answer and recording what became of it, so an answer given meanwhile is never lost nor overwritten.
+    const planned = planSync({ local: snap.local, remote: snap.remote, base: snap.base, conflictCopies: snap.conflictCopies, pins: snap.pins, refused: this.problems, unavailable: snap.unavailable });
+    const current = this.repo.account(this.accountId);
+    const { plan, outcome } = resolveDeletions(planned, current);
+    if (outcome.account) this.repo.updateAccount(this.accountId, outcome.account);
+    if (outcome.kind === 'waiting' && outcome.notify) this.notice('confirmation', t('files.notices.bigDeletion', { local: outcome.pending.local, server: outcome.pending.server }), null);
+    for (const p of plan.problems) this.problem(p.path, p.side, p.message);
+
+    const errors = await this.execute(plan, outcome.kind === 'restored' ? outcome.forget : [], result);
+
+    // Partial downloads not resumed this round are stale.
+    for (const p of snap.partials) if (fs.existsSync(p)) fs.rmSync(p, { force: true });
+
+    // Names reported (new ones told to the user once).
+    const before = new Set(acc.problems.map((p) => `${p.side}:${p.path}`));
+    for (const p of this.problems) if (!before.has(`${p.side}:${p.path}`)) this.notice('name', p.message, p.path);
+    this.repo.updateAccount(this.accountId, { problems: this.problems, quota: snap.quota, walks: acc.walks + 1 });
+    for (const [folder, message] of snap.failed) this.notice('listing', t('files.errors.folderListing', { path: folder, detail: message }), folder);
+
+    if (this.changed.size) this.options.emit('files.changed', { accountId: this.accountId, paths: [...this.changed].sort() });
+    if (snap.failed.size) {
+      const [folder, message] = [...snap.failed][0];
+      throw new OstalError('listing_failed', t('files.errors.folderListing', { path: folder, detail: message }));
+    }
+    if (errors.length) throw new OstalError('transfer_failed', t('files.errors.someFailed', { count: errors.length, first: errors[0] }));
+    // Checked after the last await of the round: from here to the coordinator dropping this run nothing waits for
+    // I/O, so an answer given from now on finds the sync over and starts a new one instead of joining this one.
+    return this.answerWaiting();
+  }
+
+  /** Local scan and server walk (with the hashes of new and changed local files), and the stored state. */
+  private async snapshot(walks: number): Promise<Snapshot> {
     this.purgeTrash();
     this.problems = [];
     this.ignored = new Set();
@@ -274,188 +318,64 @@ export class FilesSyncEngine {
     }
     const conflictCopies = this.repo.conflictPaths(this.accountId);
     this.options.onProgress?.({ label: t('files.progress.listing'), done: 0, total: 0, bytesDone: 0, bytesTotal: 0, current: null });
-    const walks = acc.walks + 1;
     const remote = await this.walkRemote(walks % FULL_WALK_EVERY === 1 || process.env.OSTAL_FILES_FULL_WALK === '1');
-    result.listed = remote.listed;
-    result.skippedFolders = remote.skipped;
     const { items: local, partials } = await this.scanLocal(base, conflictCopies);
     const pins = this.repo.pins(this.accountId);
-    const failedRoots = [...remote.failed.keys(), ...this.unreadable];
-    const underFailed = (p: string) => failedRoots.some((f) => isWithin(p, f));
-    const isIgnored = (p: string) => {
-      for (const i of this.ignored) if (isWithin(p, i)) return true;
-      return false;
-    };
-
-    type Plan = { kind: 'upload' | 'download' | 'conflict' | 'adopt'; key: string };
-    const transfers: Plan[] = [];
-    const mkcols: string[] = [];
-    const mkdirs: string[] = [];
-    const moveRemote: { from: string; to: string; etag: string | null }[] = [];
-    const moveLocal: { from: string; to: string; remote: RemoteEntry }[] = [];
-    const delLocal: string[] = [];
-    const delRemote: { key: string; etag: string | null; kind: 'file' | 'folder' }[] = [];
-    const onlineOnly: RemoteEntry[] = [];
-    const forget: string[] = [];
-
     // Hashes of new and changed local files (needed for renames and to tell real changes from touches).
     for (const l of local.values()) if (l.kind === 'file' && !l.hash) await this.hashOf(l);
-    // A folder renamed on one side is renamed on the other in one step (one MOVE, or one local rename).
-    const renamed = await this.renameFolders(base, local, remote.items, (p) => underFailed(p) || isIgnored(p));
-    result.movedRemote += renamed.remote;
-    result.movedLocal += renamed.local;
-    const keys = new Set<string>([...local.keys(), ...remote.items.keys(), ...base.keys()]);
+    return {
+      base,
+      local,
+      remote: remote.items,
+      conflictCopies,
+      pins,
+      partials,
+      unavailable: [...remote.failed.keys(), ...this.unreadable],
+      failed: remote.failed,
+      listed: remote.listed,
+      skipped: remote.skipped,
+      quota: remote.quota,
+    };
+  }
 
-    const newLocal: LocalItem[] = [];
-    const goneLocal: StateRow[] = [];
-    const newRemote: RemoteEntry[] = [];
-    const goneRemote: StateRow[] = [];
+  // ------------------------------------------------------------------ executor
 
-    for (const key of [...keys].sort()) {
-      if (key === '/' || conflictCopies.has(key) || isIgnored(key) || underFailed(key)) continue;
-      const l = local.get(key);
-      const r = remote.items.get(key);
-      let b = base.get(key) ?? null;
-      if (b?.pending) {
-        // Record what landed now: a new transfer of this item replaces the pending note.
-        const resolved = landed(b, l, r);
-        if (resolved !== b) this.repo.putState(this.accountId, { ...resolved, state: 'synced', error: null });
-        b = resolved;
+  /**
+   * Carry out a plan: folder renames, recorded states, folders, file renames, transfers (bounded parallelism),
+   * deletions. `forget`: rows dropped before the transfers that bring deleted files back. Returns the messages of
+   * the transfers that failed (a network failure throws at once: nothing is deleted after it).
+   */
+  private async execute(plan: SyncPlan, forget: string[], result: FilesSyncResult): Promise<string[]> {
+    for (const m of plan.folderMoves) {
+      if (m.side === 'remote') {
+        await this.client.transfer('MOVE', this.client.hrefOf(m.from, true), this.client.hrefOf(m.to, true));
+        result.movedRemote++;
+        this.options.log.info('files: folder renamed here, MOVE on the server', { from: m.from, to: m.to });
+      } else {
+        const from = this.abs(m.fromActual);
+        const to = this.abs(m.to);
+        fs.mkdirSync(path.dirname(to), { recursive: true });
+        fs.renameSync(from, to);
+        result.movedLocal++;
+        this.options.log.info('files: folder renamed on the server, renamed here', { from: m.from, to: m.to });
       }
-      if (b && b.kind === 'file' && b.local && b.hash === null && b.etag === null) b = null; // placeholder of a transfer that never landed
-      if (b && ((l && l.kind !== b.kind) || (r && r.kind !== b.kind))) b = null;
-      if (l && r && l.kind !== r.kind) {
-        this.problem(key, 'local', t('files.names.kindClash', { name: baseName(key) }));
-        continue;
-      }
-      const offline = offlineFrom(pins, key);
-      const kind = (l ?? r ?? b)!.kind;
-      const bLocal = b?.local ? b : null;
-      if (kind === 'folder') {
-        if (l && r) this.record({ path: key, kind, size: 0, mtimeMs: null, hash: null, etag: r.etag, remoteModified: r.modified, local: true, state: 'synced', error: null });
-        else if (l && !r && !b) mkcols.push(key);
-        else if (l && !r && b) delLocal.push(key);
-        else if (!l && r && !b) {
-          if (offline) mkdirs.push(key);
-          else onlineOnly.push(r);
-        }
-        else if (!l && r && b) {
-          if (b.local && offline) delRemote.push({ key, etag: null, kind });
-          else onlineOnly.push(r);
-        } else if (!l && !r && b) forget.push(key);
-        continue;
-      }
-      const lChanged = l ? !bLocal || bLocal.hash !== l.hash : false;
-      const rChanged = r ? !b || b.etag !== r.etag : false;
-      if (l && r) {
-        if (!lChanged && !rChanged) {
-          if (b && (b.mtimeMs !== l.mtimeMs || b.state !== 'synced')) this.record({ ...b, mtimeMs: l.mtimeMs, size: l.size, local: true, state: 'synced', error: null });
-          continue;
-        }
-        if (lChanged && !rChanged && bLocal) transfers.push({ kind: 'upload', key });
-        else if (rChanged && !lChanged) transfers.push({ kind: 'download', key });
-        else if (r.size === l.size && r.modified && Math.abs(Date.parse(r.modified) - l.mtimeMs) < 1000) transfers.push({ kind: 'adopt', key });
-        else transfers.push({ kind: 'conflict', key });
-      } else if (l && !r) {
-        if (!b) newLocal.push(l);
-        else if (lChanged) transfers.push({ kind: 'upload', key }); // changed here, deleted there: the change wins
-        else goneRemote.push(b);
-      } else if (!l && r) {
-        if (!b || !b.local) {
-          if (offline) newRemote.push(r);
-          else onlineOnly.push(r);
-        } else if (rChanged) transfers.push({ kind: 'download', key }); // deleted here, changed there: the change wins
-        else if (!offline) onlineOnly.push(r);
-        else goneLocal.push(b);
-      } else if (b) forget.push(key);
+      this.repo.moveState(this.accountId, m.from, m.to);
+      this.changed.add(m.from);
+      this.changed.add(m.to);
     }
+    for (const row of plan.landed) this.repo.putState(this.accountId, row);
+    for (const row of plan.records) this.record(row);
+    for (const key of forget) this.repo.deleteState(this.accountId, key);
 
-    // Renames. Local rename: a file gone here whose content appears under a new name here → MOVE on the server.
-    const byHash = new Map<string, LocalItem[]>();
-    for (const l of newLocal) byHash.set(`${l.hash}:${l.size}`, [...(byHash.get(`${l.hash}:${l.size}`) ?? []), l]);
-    const goneLocalByHash = new Map<string, StateRow[]>();
-    for (const g of goneLocal) goneLocalByHash.set(`${g.hash}:${g.size}`, [...(goneLocalByHash.get(`${g.hash}:${g.size}`) ?? []), g]);
-    const movedFrom = new Set<string>();
-    const movedTo = new Set<string>();
-    for (const [h, gone] of goneLocalByHash) {
-      const arrived = byHash.get(h);
-      if (gone.length === 1 && arrived?.length === 1) {
-        moveRemote.push({ from: gone[0].path, to: arrived[0].key, etag: gone[0].etag });
-        movedFrom.add(gone[0].path);
-        movedTo.add(arrived[0].key);
-      }
-    }
-    // Remote rename: a file gone on the server whose ETag and size appear under a new name there → local rename.
-    const newRemoteBySig = new Map<string, RemoteEntry[]>();
-    for (const r of newRemote) if (r.etag) newRemoteBySig.set(`${r.etag}:${r.size}`, [...(newRemoteBySig.get(`${r.etag}:${r.size}`) ?? []), r]);
-    const goneRemoteBySig = new Map<string, StateRow[]>();
-    for (const g of goneRemote) if (g.etag) goneRemoteBySig.set(`${g.etag}:${g.size}`, [...(goneRemoteBySig.get(`${g.etag}:${g.size}`) ?? []), g]);
-    for (const [sig, gone] of goneRemoteBySig) {
-      const arrived = newRemoteBySig.get(sig);
-      if (gone.length === 1 && arrived?.length === 1 && !local.has(arrived[0].key)) {
-        moveLocal.push({ from: gone[0].path, to: arrived[0].key, remote: arrived[0] });
-        movedFrom.add(gone[0].path);
-        movedTo.add(arrived[0].key);
-      }
-    }
-    for (const l of newLocal) if (!movedTo.has(l.key)) transfers.push({ kind: 'upload', key: l.key });
-    for (const r of newRemote) if (!movedTo.has(r.key)) transfers.push({ kind: 'download', key: r.key });
-    for (const g of goneLocal) if (!movedFrom.has(g.path)) delRemote.push({ key: g.path, etag: g.etag, kind: 'file' });
-    for (const g of goneRemote) if (!movedFrom.has(g.path)) delLocal.push(g.path);
-
-    // A folder is deleted only when nothing below it is being created or kept.
-    const creating = [...transfers.filter((p) => p.kind !== 'adopt').map((p) => p.key), ...mkcols, ...mkdirs, ...movedTo];
-    const keepsBelow = (folder: string) => creating.some((c) => c !== folder && isWithin(c, folder)) || [...this.ignored].some((i) => isWithin(i, folder)) || failedRoots.some((f) => isWithin(f, folder));
-    const finalDelLocal: string[] = [];
-    for (const key of delLocal) {
-      const isFolder = local.get(key)?.kind === 'folder';
-      if (isFolder && keepsBelow(key)) mkcols.push(key);
-      else finalDelLocal.push(key);
-    }
-    const finalDelRemote: typeof delRemote = [];
-    for (const d of delRemote) {
-      if (d.kind === 'folder' && keepsBelow(d.key)) mkdirs.push(d.key);
-      else finalDelRemote.push(d);
-    }
-
-    // Big deletions wait for the user.
-    const fileDeletions = finalDelLocal.filter((k) => local.get(k)?.kind === 'file').length + finalDelRemote.filter((d) => d.kind === 'file').length;
-    const baseFiles = [...base.values()].filter((b) => b.kind === 'file').length;
-    const big = fileDeletions > BIG_DELETION || (fileDeletions >= BIG_DELETION_FLOOR && fileDeletions > baseFiles * BIG_DELETION_SHARE);
-    let doDeletions = true;
-    if (big && acc.deletionDecision === 'restore') {
-      // The user refused: bring the files back on the side that lost them.
-      for (const key of finalDelLocal) if (local.get(key)?.kind === 'file') {
-        this.repo.deleteState(this.accountId, key);
-        transfers.push({ kind: 'upload', key });
-      }
-      for (const d of finalDelRemote) if (d.kind === 'file') {
-        this.repo.deleteState(this.accountId, d.key);
-        transfers.push({ kind: 'download', key: d.key });
-      }
-      for (const d of finalDelRemote) if (d.kind === 'folder') mkdirs.push(d.key);
-      for (const key of finalDelLocal) if (local.get(key)?.kind === 'folder') mkcols.push(key);
-      doDeletions = false;
-      this.repo.updateAccount(this.accountId, { pendingDeletion: null, deletionDecision: 'none' });
-    } else if (big && acc.deletionDecision !== 'confirm') {
-      doDeletions = false;
-      const pending = { local: finalDelLocal.filter((k) => local.get(k)?.kind === 'file').length, server: finalDelRemote.filter((d) => d.kind === 'file').length };
-      this.repo.updateAccount(this.accountId, { pendingDeletion: pending });
-      if (JSON.stringify(acc.pendingDeletion) !== JSON.stringify(pending)) this.notice('confirmation', t('files.notices.bigDeletion', { local: pending.local, server: pending.server }), null);
-    } else if (acc.pendingDeletion || acc.deletionDecision !== 'none') {
-      this.repo.updateAccount(this.accountId, { pendingDeletion: null, deletionDecision: 'none' });
-    }
-
-    // Execute: folders, renames, transfers (bounded parallelism), deletions.
-    for (const key of [...new Set(mkcols)].sort()) {
+    for (const key of plan.mkcols) {
       await this.client.mkcol(this.client.hrefOf(key, true));
       this.record({ path: key, kind: 'folder', size: 0, mtimeMs: null, hash: null, etag: null, remoteModified: null, local: true, state: 'synced', error: null });
     }
-    for (const key of [...new Set(mkdirs)].sort()) {
+    for (const { key, etag } of plan.mkdirs) {
       fs.mkdirSync(this.abs(key), { recursive: true });
-      this.record({ path: key, kind: 'folder', size: 0, mtimeMs: null, hash: null, etag: remote.items.get(key)?.etag ?? null, remoteModified: null, local: true, state: 'synced', error: null });
+      this.record({ path: key, kind: 'folder', size: 0, mtimeMs: null, hash: null, etag, remoteModified: null, local: true, state: 'synced', error: null });
     }
-    for (const m of moveRemote) {
+    for (const m of plan.moveRemote) {
       try {
         await this.client.transfer('MOVE', this.client.hrefOf(m.from), this.client.hrefOf(m.to), m.etag);
       } catch (err) {
@@ -464,38 +384,68 @@ export class FilesSyncEngine {
         this.options.log.info('files: move refused by If-Match, decided again next sync', { from: m.from });
         continue;
       }
-      const l = local.get(m.to)!;
+      const l = m.local;
       const st = await this.client.stat(this.client.hrefOf(m.to));
       this.repo.deleteState(this.accountId, m.from);
       this.changed.add(m.from);
       this.record({ path: m.to, kind: 'file', size: l.size, mtimeMs: l.mtimeMs, hash: l.hash, etag: st?.etag ?? m.etag, remoteModified: st?.modified ?? null, local: true, state: 'synced', error: null });
       result.movedRemote++;
     }
-    for (const m of moveLocal) {
-      const from = this.abs(local.get(m.from)?.actual ?? m.from);
+    for (const m of plan.moveLocal) {
+      const from = this.abs(m.fromActual);
       const to = this.abs(m.to);
       fs.mkdirSync(path.dirname(to), { recursive: true });
       fs.renameSync(from, to);
-      const b = base.get(m.from)!;
       const st = fs.statSync(to);
       this.repo.deleteState(this.accountId, m.from);
       this.changed.add(m.from);
-      this.record({ path: m.to, kind: 'file', size: st.size, mtimeMs: Math.floor(st.mtimeMs), hash: b.hash, etag: m.remote.etag, remoteModified: m.remote.modified, local: true, state: 'synced', error: null });
+      this.record({ path: m.to, kind: 'file', size: st.size, mtimeMs: Math.floor(st.mtimeMs), hash: m.hash, etag: m.remote.etag, remoteModified: m.remote.modified, local: true, state: 'synced', error: null });
       result.movedLocal++;
     }
-    for (const r of onlineOnly) {
-      const b = base.get(r.key);
-      this.record({ path: r.key, kind: r.kind, size: r.size, mtimeMs: null, hash: b?.hash ?? null, etag: r.etag, remoteModified: r.modified, local: false, state: 'online-only', error: null });
-    }
-    for (const key of forget) {
+    for (const row of plan.onlineOnly) this.record(row);
+    for (const key of plan.forget) {
       this.repo.deleteState(this.accountId, key);
       this.changed.add(key);
     }
 
+    const errors = await this.transfers(plan.transfers, result);
+
+    for (const d of plan.deleteLocal.filter((x) => x.kind === 'file')) {
+      await this.toTrash(d.key, d.local);
+      result.deletedLocal++;
+    }
+    for (const d of plan.deleteRemote.filter((x) => x.kind === 'file')) {
+      await this.client.delete(this.client.hrefOf(d.key), d.etag);
+      this.repo.deleteState(this.accountId, d.key);
+      this.changed.add(d.key);
+      result.deletedRemote++;
+    }
+    for (const d of plan.deleteLocal
+      .filter((x) => x.kind === 'folder')
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .reverse()) {
+      try {
+        fs.rmdirSync(this.abs(d.local.actual));
+      } catch (err) {
+        this.options.log.warn('files: folder not removed (not empty)', { path: d.key, err: err as Error });
+      }
+      this.repo.deleteState(this.accountId, d.key);
+      this.changed.add(d.key);
+    }
+    for (const d of plan.deleteRemote.filter((x) => x.kind === 'folder').sort((a, b) => b.key.localeCompare(a.key))) {
+      await this.client.delete(this.client.hrefOf(d.key, true));
+      this.repo.deleteState(this.accountId, d.key);
+      this.changed.add(d.key);
+    }
+    return errors;
+  }
+
+  /** Uploads, downloads, conflicts (PARALLEL at a time), with progress events; stops when the user pauses. */
+  private async transfers(transfers: Transfer[], result: FilesSyncResult): Promise<string[]> {
     const total = transfers.length;
     let done = 0;
     this.bytesDone = 0;
-    const bytesTotal = transfers.reduce((sum, p) => sum + (p.kind === 'upload' ? (local.get(p.key)?.size ?? 0) : p.kind === 'adopt' ? 0 : (remote.items.get(p.key)?.size ?? 0)), 0);
+    const bytesTotal = transfers.reduce((sum, p) => sum + p.size, 0);
     let current: string | null = null;
     let lastEmit = 0;
     const progress = (force = true) => {
@@ -509,22 +459,20 @@ export class FilesSyncEngine {
     const errors: string[] = [];
     await runPool(transfers, PARALLEL, async (plan) => {
       if (this.repo.account(this.accountId).paused) return;
-      const r = remote.items.get(plan.key);
-      const l = local.get(plan.key);
       current = plan.key;
       try {
         this.repo.setState(this.accountId, plan.key, 'syncing');
         if (plan.kind === 'upload') {
-          const b = base.get(plan.key);
-          await this.upload(plan.key, l!, r ? (b?.etag ?? r.etag) : null);
+          await this.upload(plan.key, plan.local, plan.ifMatch);
           result.uploaded++;
         } else if (plan.kind === 'download') {
-          await this.download(plan.key, r!, l ?? null);
+          await this.download(plan.key, plan.remote, plan.local);
           result.downloaded++;
         } else if (plan.kind === 'adopt') {
-          this.record({ path: plan.key, kind: 'file', size: l!.size, mtimeMs: l!.mtimeMs, hash: l!.hash, etag: r!.etag, remoteModified: r!.modified, local: true, state: 'synced', error: null });
+          const { local: l, remote: r } = plan;
+          this.record({ path: plan.key, kind: 'file', size: l.size, mtimeMs: l.mtimeMs, hash: l.hash, etag: r.etag, remoteModified: r.modified, local: true, state: 'synced', error: null });
         } else {
-          if (await this.conflict(plan.key, l!, r!)) result.conflicts++;
+          if (await this.conflict(plan.key, plan.local, plan.remote)) result.conflicts++;
         }
       } catch (err) {
         const e = err instanceof OstalError ? err : new OstalError('internal', t('files.errors.transfer', { path: plan.key }), { cause: err });
@@ -543,139 +491,7 @@ export class FilesSyncEngine {
         this.changed.add(plan.key);
       }
     });
-
-    if (doDeletions) {
-      for (const key of finalDelLocal.filter((k) => local.get(k)?.kind === 'file')) {
-        await this.toTrash(key, local.get(key)!);
-        result.deletedLocal++;
-      }
-      for (const d of finalDelRemote.filter((x) => x.kind === 'file')) {
-        await this.client.delete(this.client.hrefOf(d.key), d.etag);
-        this.repo.deleteState(this.accountId, d.key);
-        this.changed.add(d.key);
-        result.deletedRemote++;
-      }
-      for (const key of finalDelLocal.filter((k) => local.get(k)?.kind === 'folder').sort().reverse()) {
-        try {
-          fs.rmdirSync(this.abs(local.get(key)!.actual));
-        } catch (err) {
-          this.options.log.warn('files: folder not removed (not empty)', { path: key, err: err as Error });
-        }
-        this.repo.deleteState(this.accountId, key);
-        this.changed.add(key);
-      }
-      for (const d of finalDelRemote.filter((x) => x.kind === 'folder').sort((a, b) => b.key.localeCompare(a.key))) {
-        await this.client.delete(this.client.hrefOf(d.key, true));
-        this.repo.deleteState(this.accountId, d.key);
-        this.changed.add(d.key);
-      }
-    }
-
-    // Partial downloads not resumed this round are stale.
-    for (const p of partials) if (fs.existsSync(p)) fs.rmSync(p, { force: true });
-
-    // Names reported (new ones told to the user once).
-    const before = new Set(acc.problems.map((p) => `${p.side}:${p.path}`));
-    for (const p of this.problems) if (!before.has(`${p.side}:${p.path}`)) this.notice('name', p.message, p.path);
-    this.repo.updateAccount(this.accountId, { problems: this.problems, quota: remote.quota, walks });
-    for (const [folder, message] of remote.failed) this.notice('listing', t('files.errors.folderListing', { path: folder, detail: message }), folder);
-
-    if (this.changed.size) this.options.emit('files.changed', { accountId: this.accountId, paths: [...this.changed].sort() });
-    if (remote.failed.size) {
-      const [folder, message] = [...remote.failed][0];
-      throw new OstalError('listing_failed', t('files.errors.folderListing', { path: folder, detail: message }));
-    }
-    if (errors.length) throw new OstalError('transfer_failed', t('files.errors.someFailed', { count: errors.length, first: errors[0] }));
-    return result;
-  }
-
-  /**
-   * Folder renames: a folder gone on one side whose whole content (same relative names; same hashes locally, same
-   * ETags and sizes on the server) appears under a new name on the same side, while the other side still has the
-   * old folder unchanged. Applied at once; `base`, `local` and `remote` are updated to the new names.
-   */
-  private async renameFolders(
-    base: Map<string, StateRow>,
-    local: Map<string, LocalItem>,
-    remote: Map<string, RemoteEntry>,
-    skip: (p: string) => boolean,
-  ): Promise<{ local: number; remote: number }> {
-    const done = { local: 0, remote: 0 };
-    const under = <T>(map: Map<string, T>, folder: string) => [...map.entries()].filter(([k]) => k.startsWith(`${folder}/`));
-    const signature = (entries: [string, string][], folder: string) =>
-      entries
-        .map(([k, v]) => `${k.slice(folder.length)}\u0000${v}`)
-        .sort()
-        .join('\n');
-    const moved: string[] = [];
-    // Signatures of the folders new on each side, computed once when a candidate needs them.
-    let localSigs: Map<string, LocalItem> | undefined;
-    let remoteSigs: Map<string, RemoteEntry> | undefined;
-    const folders = [...base.values()].filter((b) => b.kind === 'folder' && b.local && !skip(b.path)).sort((x, y) => x.path.length - y.path.length);
-    for (const b of folders) {
-      if (moved.some((m) => isWithin(b.path, m))) continue;
-      const goneHere = !local.has(b.path) && remote.get(b.path)?.kind === 'folder';
-      const goneThere = !remote.has(b.path) && local.get(b.path)?.kind === 'folder';
-      if (!goneHere && !goneThere) continue;
-      const baseFiles = under(base, b.path).filter(([, r]) => r.kind === 'file' && r.local);
-      if (!baseFiles.length) continue;
-      let targetKey: string;
-      if (goneHere) {
-        // Every file still unchanged on the server; a new local folder holds exactly the same contents.
-        if (!baseFiles.every(([k, r]) => remote.get(k)?.etag === r.etag)) continue;
-        const want = signature(baseFiles.map(([k, r]) => [k, `${r.hash}:${r.size}`]), b.path);
-        localSigs ??= new Map(
-          [...local.values()]
-            .filter((l) => l.kind === 'folder' && !base.has(l.key) && !remote.has(l.key) && !skip(l.key))
-            .map((l) => [signature(under(local, l.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.hash}:${x.size}`]), l.key), l] as const),
-        );
-        const target = localSigs.get(want);
-        if (!target) continue;
-        localSigs.delete(want);
-        targetKey = target.key;
-        await this.client.transfer('MOVE', this.client.hrefOf(b.path, true), this.client.hrefOf(targetKey, true));
-        for (const [k, r] of [[b.path, remote.get(b.path)!] as const, ...under(remote, b.path)]) {
-          remote.delete(k);
-          const nk = targetKey + k.slice(b.path.length);
-          remote.set(nk, { ...r, key: nk, href: this.client.hrefOf(nk, r.kind === 'folder') });
-        }
-        done.remote++;
-        this.options.log.info('files: folder renamed here, MOVE on the server', { from: b.path, to: target.key });
-      } else if (goneThere) {
-        if (!baseFiles.every(([k, r]) => local.get(k)?.hash === r.hash)) continue;
-        const want = signature(baseFiles.map(([k, r]) => [k, `${r.etag}:${r.size}`]), b.path);
-        remoteSigs ??= new Map(
-          [...remote.values()]
-            .filter((r) => r.kind === 'folder' && !base.has(r.key) && !local.has(r.key) && !skip(r.key))
-            .map((r) => [signature(under(remote, r.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.etag}:${x.size}`]), r.key), r] as const),
-        );
-        const target = remoteSigs.get(want);
-        if (!target) continue;
-        remoteSigs.delete(want);
-        targetKey = target.key;
-        const oldActual = local.get(b.path)!.actual;
-        const from = this.abs(oldActual);
-        const to = this.abs(targetKey);
-        fs.mkdirSync(path.dirname(to), { recursive: true });
-        fs.renameSync(from, to);
-        for (const [k, l] of [[b.path, local.get(b.path)!] as const, ...under(local, b.path)]) {
-          local.delete(k);
-          const nk = targetKey + k.slice(b.path.length);
-          local.set(nk, { ...l, key: nk, actual: targetKey + l.actual.slice(oldActual.length) });
-        }
-        done.local++;
-        this.options.log.info('files: folder renamed on the server, renamed here', { from: b.path, to: target.key });
-      } else continue;
-      this.repo.moveState(this.accountId, b.path, targetKey);
-      this.changed.add(b.path);
-      this.changed.add(targetKey);
-      moved.push(b.path);
-    }
-    if (moved.length) {
-      base.clear();
-      for (const [k, v] of this.repo.states(this.accountId)) base.set(k, v);
-    }
-    return done;
+    return errors;
   }
 
   private record(row: StateRow): void {
@@ -730,7 +546,7 @@ export class FilesSyncEngine {
   }
 
   /** Download `r` to `key` through a partial file; `l` is the local file as scanned (not replaced if it changed since). */
-  async download(key: string, r: RemoteEntry | RemoteItem, l: LocalItem | null, target?: string): Promise<string> {
+  async download(key: string, r: Pick<RemoteItem, 'size' | 'etag' | 'modified'>, l: LocalItem | null, target?: string): Promise<string> {
     const abs = this.abs(target ?? l?.actual ?? key);
     if (l) {
       const st = await fs.promises.stat(abs).catch(() => null);
@@ -773,7 +589,7 @@ export class FilesSyncEngine {
   }
 
   /** Both sides changed: keep the local version under a conflict name, download the server's. False when they were equal. */
-  private async conflict(key: string, l: LocalItem, r: RemoteEntry): Promise<boolean> {
+  private async conflict(key: string, l: LocalItem, r: RemoteSnapshotItem): Promise<boolean> {
     const copyKey = conflictName(key, new Date(), (c) => fs.existsSync(this.abs(c)));
     const from = this.abs(l.actual);
     const copyAbs = this.abs(copyKey);
@@ -824,21 +640,6 @@ export class FilesSyncEngine {
       this.repo.removeTrash(entry.id);
     }
   }
-}
-
-/**
- * The state of an item whose transfer was interrupted after it landed but before it was recorded: a download
- * renamed into place (the local content is the downloaded one), an upload stored by the server (same size, newer).
- */
-function landed(b: StateRow, l: LocalItem | undefined, r: RemoteEntry | undefined): StateRow {
-  const p = b.pending!;
-  if (p.kind === 'download' && l?.kind === 'file' && l.hash === p.hash) {
-    return { ...b, hash: p.hash, size: p.size, etag: p.etag, remoteModified: p.modified, local: true, mtimeMs: l.mtimeMs };
-  }
-  if (p.kind === 'upload' && r?.kind === 'file' && r.size === p.size && r.etag !== b.etag && (!r.modified || Date.parse(r.modified) >= Date.parse(p.at) - 2_000)) {
-    return { ...b, hash: p.hash, size: p.size, etag: r.etag, remoteModified: r.modified, local: true, mtimeMs: l?.mtimeMs ?? b.mtimeMs };
-  }
-  return b;
 }
 
 /** Writes a download into its partial file while hashing it; fsync before the end. */

@@ -118,4 +118,55 @@ describe('CLI files', () => {
       await f.core.close();
     }
   });
+
+  // « Garder les fichiers » (files.confirmDeletion with confirm: false) joins a files sync already running instead of
+  // starting one: that sync must take the answer, whenever it comes, and not leave the question up.
+  it('« garder les fichiers » answered while a sync runs: that sync brings the files back and the question goes away', { timeout: 120_000 }, async () => {
+    const user = testUser(3);
+    const area = await freshArea(user, 'garder');
+    for (let i = 1; i <= 12; i++) expect((await dav(user, 'PUT', `${area}Pièce ${i}.txt`, `pièce ${i}`)).status).toBe(201);
+    const f = await filesCore(user, webdavUrl(area));
+    dirs.push(f.dir);
+    const answers: Promise<unknown>[] = [];
+    let answerOn: 'confirmation' | 'listing' | null = null;
+    f.core.onEvent((event, data) => {
+      const kind = event === 'files.notice' ? (data as { kind: string }).kind : event === 'files.progress' && (data as { total: number }).total === 0 ? 'listing' : null;
+      if (kind && kind === answerOn) {
+        answerOn = null;
+        answers.push(f.core.handle('files.confirmDeletion', { accountId: f.accountId, confirm: false }));
+      }
+    });
+    const status = async () => (await f.core.handle('files.status', { accountId: f.accountId })).accounts[0];
+    try {
+      expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
+      // A download slowed down by the speed limit keeps the sync running after it raised the question.
+      await f.core.handle('settings.set', { key: 'files.speedLimitKbps', value: 50 });
+      expect((await dav(user, 'PUT', `${area}Plan cadastral.pdf`, Buffer.alloc(100_000, 'p'))).status).toBe(201);
+      for (let i = 1; i <= 11; i++) expect((await dav(user, 'DELETE', `${area}Pièce ${i}.txt`)).status).toBe(204);
+
+      // 1. The answer comes after the sync raised the question, while its download still runs.
+      answerOn = 'confirmation';
+      expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
+      expect(answers).toHaveLength(1);
+      await Promise.all(answers);
+      expect((await status()).pendingDeletion).toBeNull();
+      expect(fs.readdirSync(f.root).sort()).toHaveLength(13);
+      for (let i = 1; i <= 11; i++) expect((await dav(user, 'GET', `${area}Pièce ${i}.txt`)).body.toString('utf8')).toBe(`pièce ${i}`);
+
+      // 2. The question is up; the answer comes while the next sync is listing (before it checks the deletion).
+      await f.core.handle('settings.set', { key: 'files.speedLimitKbps', value: 0 });
+      for (let i = 1; i <= 11; i++) expect((await dav(user, 'DELETE', `${area}Pièce ${i}.txt`)).status).toBe(204);
+      expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
+      expect((await status()).pendingDeletion).toEqual({ local: 11, server: 0 });
+      answerOn = 'listing';
+      expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
+      expect(answers).toHaveLength(2);
+      await Promise.all(answers);
+      expect((await status()).pendingDeletion).toBeNull();
+      for (let i = 1; i <= 11; i++) expect((await dav(user, 'GET', `${area}Pièce ${i}.txt`)).status).toBe(200);
+      expect(await f.core.handle('files.trash.list', { accountId: f.accountId })).toEqual([]);
+    } finally {
+      await f.core.close();
+    }
+  });
 });

@@ -138,6 +138,37 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     expect((await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].lastError).toBeNull();
   });
 
+  it('« garder les fichiers » answered during a sync that fails (a folder listing fails) is still taken by that sync', async () => {
+    const user = testUser(3);
+    const area = await freshArea(user, 'panne-garder');
+    expect((await dav(user, 'MKCOL', `${area}Bloqué`)).status).toBe(201);
+    expect((await dav(user, 'PUT', `${area}Bloqué/a.txt`, 'a')).status).toBe(201);
+    for (let i = 1; i <= 12; i++) expect((await dav(user, 'PUT', `${area}Pièce ${i}.txt`, `pièce ${i}`)).status).toBe(201);
+    const proxy = await startProxy();
+    cleanups.push(() => proxy.close());
+    const f = await open(user, `http://127.0.0.1:${proxy.port}${area}`);
+    expect((await f.core.handle('files.sync', { accountId: f.accountId })).accounts[0].ok).toBe(true);
+
+    // A folder that cannot be listed, a big deletion on the server, and a slow download that keeps the sync running.
+    expect((await dav(user, 'PUT', `${area}Bloqué/b.txt`, 'b')).status).toBe(201);
+    proxy.failFolder = `${area}Bloqué/`;
+    for (let i = 1; i <= 11; i++) expect((await dav(user, 'DELETE', `${area}Pièce ${i}.txt`)).status).toBe(204);
+    expect((await dav(user, 'PUT', `${area}Plan cadastral.pdf`, Buffer.alloc(100_000, 'p'))).status).toBe(201);
+    await f.core.handle('settings.set', { key: 'files.speedLimitKbps', value: 50 });
+    const answers: Promise<unknown>[] = [];
+    f.core.onEvent((event, data) => {
+      if (event === 'files.notice' && (data as { kind: string }).kind === 'confirmation') answers.push(f.core.handle('files.confirmDeletion', { accountId: f.accountId, confirm: false }));
+    });
+    const failed = await f.core.handle('files.sync', { accountId: f.accountId });
+    expect(failed.accounts[0].ok).toBe(false);
+    expect(failed.accounts[0].error?.message).toMatch(/^Le dossier «\u00a0\/Bloqué\u00a0» du serveur n’a pas pu être lu/);
+    expect(answers).toHaveLength(1);
+    await Promise.all(answers);
+    expect((await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].pendingDeletion).toBeNull();
+    for (let i = 1; i <= 11; i++) expect((await dav(user, 'GET', `${area}Pièce ${i}.txt`)).body.toString('utf8')).toBe(`pièce ${i}`);
+    expect(fs.readFileSync(path.join(f.root, 'Plan cadastral.pdf')).length).toBe(100_000);
+  });
+
   it('a download cut in the middle resumes where it stopped (nothing received twice), no partial file left', async () => {
     const user = testUser(4);
     const area = await freshArea(user, 'reprise');
