@@ -2,6 +2,10 @@ import type { HandlerMap } from './handler-types.js';
 import { appHandlers } from './handlers/app.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { mailHandlers } from './handlers/mail.js';
+import { actionHandlers } from './handlers/mail-actions.js';
+import { composeHandlers } from './handlers/mail-compose.js';
+import { outboxHandlers } from './handlers/mail-outbox.js';
+import { searchHandlers } from './handlers/mail-search.js';
 import { syncHandlers } from './handlers/sync.js';
 import { calendarHandlers } from './handlers/calendar.js';
 import { contactHandlers } from './handlers/contacts.js';
@@ -12,6 +16,10 @@ export const handlers: HandlerMap = {
   ...appHandlers,
   ...accountHandlers,
   ...mailHandlers,
+  ...actionHandlers,
+  ...searchHandlers,
+  ...outboxHandlers,
+  ...composeHandlers,
   ...syncHandlers,
   ...calendarHandlers,
   ...contactHandlers,

@@ -143,7 +143,7 @@ export class FilesSyncEngine {
         } catch (err) {
           if (err instanceof OstalError && err.code === 'auth_failed') throw err;
           // The server itself is unreachable: say so (nothing is decided, nothing deleted).
-          if (folder.key === '/' && err instanceof OstalError && ['unreachable', 'connection_refused', 'timeout', 'tls_untrusted'].includes(err.code)) throw err;
+          if (folder.key === '/' && err instanceof OstalError && ['unreachable', 'connection_refused', 'timeout', 'tls_untrusted', 'tls_hostname'].includes(err.code)) throw err;
           const message = err instanceof OstalError ? err.message : String(err);
           this.options.log.warn('files: folder listing failed, nothing decided below it', { folder: folder.key, err: err as Error });
           failed.set(folder.key, message);
@@ -483,7 +483,7 @@ export class FilesSyncEngine {
           this.options.log.warn('files: transfer failed', { path: plan.key, kind: plan.kind, err: (err as Error) ?? e });
           this.repo.setState(this.accountId, plan.key, 'error', e.message);
           errors.push(e.message);
-          if (['auth_failed', 'connection_refused', 'unreachable', 'timeout', 'tls_untrusted'].includes(e.code)) throw e;
+          if (['auth_failed', 'connection_refused', 'unreachable', 'timeout', 'tls_untrusted', 'tls_hostname'].includes(e.code)) throw e;
         }
       } finally {
         done++;

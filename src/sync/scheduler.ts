@@ -14,6 +14,7 @@ import type { CoreContext, SyncRequests } from '../context.js';
 import { OstalError, toApiError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { AccountRepository, type Account } from '../store/account-repository.js';
+import { isConnectivityError } from '../net/errors.js';
 
 /** Reports what a running sync is doing (shown in the status area). */
 export type ProgressReporter = (progress: SyncProgress) => void;
@@ -54,11 +55,6 @@ export interface SyncSchedulerOptions {
 }
 
 const ALL_SCOPES: SyncScope[] = ['mail', 'calendar', 'contacts', 'files'];
-
-/** The error codes that mean "the server cannot be reached" (as opposed to "it answered no"). */
-export function isConnectivityError(err: OstalError): boolean {
-  return err.code === 'unreachable' || err.code === 'connection_refused' || err.code === 'timeout' || err.code === 'offline';
-}
 
 function envNumber(name: string): number | undefined {
   const v = Number(process.env[name]);

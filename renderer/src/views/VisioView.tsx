@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../api/react';
 import { PageHeader } from '../components/common';
 import { ComposePanel } from './courrier/ComposePanel';
-import type { ComposeRequest } from './courrier/compose-context';
+import type { ComposeRequest } from './courrier/compose-request';
 import { meetingLink, newRoomId, normaliseServerUrl, parseMeetingLink, type MeetingAddress } from './visio/link';
 import { Meeting } from './visio/Meeting';
 import { PreJoin, type JoinChoice } from './visio/PreJoin';

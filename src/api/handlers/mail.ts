@@ -4,18 +4,10 @@ import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { getAccountRow } from '../../accounts/account-rows.js';
 import { MailRepository } from '../../mail/repository.js';
-import { actionHandlers } from './mail-actions.js';
-import { searchHandlers } from './mail-search.js';
 import { allowRemoteContent, readAttachment, readMessage } from '../../mail/message-reader.js';
-import { outboxHandlers } from './mail-outbox.js';
-import { composeHandlers } from './mail-compose.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
-  ...actionHandlers,
-  ...searchHandlers,
-  ...outboxHandlers,
-  ...composeHandlers,
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent'> = {
   'mail.folders': (ctx, params) => {
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     return new MailRepository(ctx.db).folderInfos(params.accountId);

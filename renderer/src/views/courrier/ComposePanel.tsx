@@ -8,7 +8,7 @@ import { Busy, ErrorAlert } from '../../components/common';
 import { Icon } from '../../components/icons';
 import { formatSize } from '../../lib/format';
 import { formatClockTime, userTimeZone } from '../../../../src/shared/time';
-import type { ComposeRequest } from './compose-context';
+import type { ComposeRequest } from './compose-request';
 import { LARGE_ATTACHMENTS_BYTES, invalidRecipients, splitRecipients } from './compose-fields';
 import { RecipientField } from './RecipientField';
 import './compose.css';

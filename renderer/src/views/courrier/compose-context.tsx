@@ -6,18 +6,9 @@
  * Ctrl+N opens a new message while the provider is mounted.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { AccountSummary, ComposeMode } from '../../../../src/shared/contract';
+import type { AccountSummary } from '../../../../src/shared/contract';
+import type { ComposeRequest } from './compose-request';
 import { ComposePanel } from './ComposePanel';
-
-export interface ComposeRequest {
-  mode?: 'new' | ComposeMode;
-  accountId?: string;
-  folder?: string;
-  uid?: number;
-  /** New message prefilled by another view (e.g. Visio « Inviter par courriel »). */
-  subject?: string;
-  text?: string;
-}
 
 interface ComposeContextValue {
   openCompose(request?: ComposeRequest): void;
