@@ -22,7 +22,7 @@ export function isLaterAnswer(a: { sequence: number; dtstamp: string }, held: { 
   return a.dtstamp > held.dtstamp;
 }
 
-/** SQL of the answers received to my invitations (migration 006). */
+/** SQL of the answers received to my invitations (migration 009). */
 export class ImipAnswers {
   constructor(private readonly db: Database.Database) {}
 

@@ -1,4 +1,4 @@
--- 006: answers received to the invitations I organise (iMIP METHOD:REPLY), kept by Ostal only: the latest
+-- 009: answers received to the invitations I organise (iMIP METHOD:REPLY), kept by Ostal only: the latest
 -- answer of each participant (SEQUENCE, then DTSTAMP), so that an older answer read later never replaces a
 -- newer one. Nothing of it is written into the event on the shared server. SQL in src/calendar/imip-answers.ts.
 CREATE TABLE imip_answers (
