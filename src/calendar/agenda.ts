@@ -194,7 +194,7 @@ export async function updateEvent(ctx: CoreContext, outbox: OutboxSender, params
           return { uid: created.uid };
         }
         raw = split.raw;
-      } else raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, options);
+      } else raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, { ...options, fromOccurrence: recurrenceId });
     } catch (err) {
       return inputError(err);
     }

@@ -212,11 +212,47 @@ function recurrenceTime(master: ICAL.Component, recurrenceId: string): ICAL.Time
 
 const sameInstant = (a: ICAL.Time, b: ICAL.Time) => (a.isDate || b.isDate ? a.year === b.year && a.month === b.month && a.day === b.day : epoch(a) === epoch(b));
 
-/** Change the whole series (or the single event). Overrides of other occurrences are kept. */
-export function updateSeries(raw: string, input: CalendarEventInput, options: { organizer: string | null; rev: string }): string {
-  const times = checked(input);
+/** A 'YYYY-MM-DD' day moved by n days (calendar arithmetic, no time zone involved). */
+function addDays(day: string, n: number): string {
+  const d = new Date(`${day}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from the day of `from` to the day of `to` (both 'YYYY-MM-DD…'). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(to.slice(0, 10)) - Date.parse(from.slice(0, 10))) / 86_400_000);
+}
+
+/**
+ * « Tous les événements » chosen while editing one occurrence: the editor shows (and sends) that occurrence's
+ * dates, but the series keeps its first day. It takes the new hours, and the new length in days: the start is
+ * the series' first day at the edited start time, the end as many days after it as in the edited event, at the
+ * edited end time. For all-day events only the days count (end exclusive, as in iCalendar).
+ */
+export function seriesTimesFromOccurrence(seriesStart: string, input: Pick<CalendarEventInput, 'start' | 'end' | 'allDay'>): { start: string; end: string } {
+  const first = seriesStart.slice(0, 10);
+  const span = daysBetween(input.start, input.end || input.start);
+  if (!Number.isFinite(span)) throw new EventInputError(`invalid dates: ${input.start} – ${input.end}`);
+  const last = addDays(first, span);
+  if (input.allDay) return { start: first, end: last };
+  return { start: `${first}${input.start.slice(10)}`, end: `${last}${(input.end || input.start).slice(10)}` };
+}
+
+/**
+ * Change the whole series (or the single event). Overrides of other occurrences are kept. With `fromOccurrence`
+ * (the recurrence id of the occurrence the editor was opened on), the input's dates are that occurrence's: the
+ * series keeps its first day (seriesTimesFromOccurrence).
+ */
+export function updateSeries(raw: string, edited: CalendarEventInput, options: { organizer: string | null; rev: string; fromOccurrence?: string | null }): string {
+  let input = edited;
+  let times = checked(input);
   const { vcal, master } = parse(raw);
   if (!master) throw new EventInputError('no master VEVENT');
+  if (options.fromOccurrence) {
+    input = { ...edited, ...seriesTimesFromOccurrence(wallTime(master.getFirstPropertyValue('dtstart') as ICAL.Time), edited) };
+    times = checked(input);
+  }
   applyFields(master, input, times, { master: true, organizer: options.organizer });
   if (!input.allDay) ensureZone(vcal, times);
   stampRevision(vcal, options.rev);

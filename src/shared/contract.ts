@@ -686,6 +686,11 @@ export interface Methods {
   'calendar.event': { params: { uid: string; recurrenceId?: string | null }; result: CalendarEventDetails };
   /** Written locally at once, sent to the server through the operations journal. */
   'calendar.createEvent': { params: { event: CalendarEventInput; calendarHref?: string; accountId?: string }; result: { uid: string } };
+  /**
+   * `recurrenceId` names the occurrence the editor was opened on. With scope 'series' it is optional: given (« tous
+   * les événements » chosen from an occurrence), `event` carries that occurrence's dates and the core keeps the
+   * series' first day with the new hours and length in days (seriesTimesFromOccurrence in src/calendar/event-model.ts).
+   */
   'calendar.updateEvent': { params: { uid: string; event: CalendarEventInput; scope: RecurrenceScope; recurrenceId?: string | null }; result: { uid: string } };
   'calendar.deleteEvent': { params: { uid: string; scope: RecurrenceScope; recurrenceId?: string | null }; result: { deleted: true } };
   /** A new meeting link on the configured Visio server (128-bit room id). */

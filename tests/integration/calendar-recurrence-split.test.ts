@@ -256,4 +256,27 @@ describe('« Cet événement et les suivants », with Radicale', () => {
     await core.handle('calendar.deleteEvent', { uid: newUid, scope: 'series' });
     await syncAll(core, accountId);
   });
+
+  it('« Tous les événements » from an occurrence, in one call: the series keeps its first day and takes the new hours', async () => {
+    const summary = `Permanence ${tag()}`;
+    const { uid } = await core.handle('calendar.createEvent', { event: { summary, start: `${Y}-03-01T10:00`, end: `${Y}-03-01T11:00`, allDay: false, rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=7' } });
+    const window = { from: `${Y}-02-25`, to: `${Y}-04-17` };
+    const fifth = (await core.handle('calendar.list', window)).filter((e) => e.uid === uid)[4]!;
+    const details = await core.handle('calendar.event', { uid, recurrenceId: fifth.recurrenceId });
+    expect(details.start).toBe(`${Y}-03-29T10:00`);
+    // The editor sends the dates it shows (the occurrence's) with the new hours.
+    const result = await core.handle('calendar.updateEvent', { uid, scope: 'series', recurrenceId: fifth.recurrenceId, event: { ...details, start: `${Y}-03-29T16:00`, end: `${Y}-03-29T17:30` } });
+    expect(result.uid).toBe(uid);
+    expect(await core.handle('calendar.event', { uid })).toMatchObject({ start: `${Y}-03-01T16:00`, end: `${Y}-03-01T17:30`, rrule: 'FREQ=WEEKLY;COUNT=7;BYDAY=MO' });
+    const local = (await core.handle('calendar.list', window)).filter((e) => e.uid === uid);
+    expect(local.map((e) => [parisDay(e.start), parisClock(e.start)])).toEqual(
+      [1, 8, 15, 22, 29].map((d) => [`${Y}-03-${String(d).padStart(2, '0')}`, '16:00']).concat([[`${Y}-04-05`, '16:00'], [`${Y}-04-12`, '16:00']]),
+    );
+    await syncAll(core, accountId);
+    expect(pendingDavOperations(core, { withFailed: true })).toBe(0);
+    const [stored] = await serverEvents(`UID:${uid}`);
+    expect(text(masterOf(stored!.vevents).getFirstProperty('dtstart'))).toBe(`${Y}-03-01T16:00:00`);
+    await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+    await syncAll(core, accountId);
+  });
 });

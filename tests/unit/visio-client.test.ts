@@ -3,6 +3,7 @@ import * as shared from '../../src/shared/meet-protocol.js';
 import * as link from '../../renderer/src/views/visio/link.js';
 import { deviceName, deviceProblem } from '../../renderer/src/views/visio/media.js';
 import { meetingShortcut } from '../../renderer/src/views/visio/Meeting.js';
+import { readLinkStats } from '../../renderer/src/views/visio/link-quality.js';
 import { CAMERA_ENCODINGS, qualityOf } from '../../renderer/src/views/visio/session.js';
 
 /** The renderer's links are the protocol's, plus the join token a link may carry. */
@@ -65,6 +66,28 @@ describe('visio media and measurements', () => {
     expect(qualityOf({ outgoingKbps: 120, lossPercent: 0, rttMs: 20 }, true)).toBe('poor');
     // Without video to send, a small estimate is not a problem.
     expect(qualityOf({ outgoingKbps: 120, lossPercent: 0, rttMs: 20 }, false)).toBe('good');
+  });
+
+  it('reads bandwidth, round trip and the loss between two readings from both transports’ reports', () => {
+    const report = (...entries: Record<string, unknown>[]) => new Map(entries.map((e, i) => [String(i), e])) as unknown as RTCStatsReport;
+    const send = (sent: number, lost: number) =>
+      report(
+        { type: 'candidate-pair', nominated: true, state: 'succeeded', availableOutgoingBitrate: 800_000, currentRoundTripTime: 0.05 },
+        { type: 'outbound-rtp', packetsSent: sent },
+        { type: 'remote-inbound-rtp', packetsLost: lost, roundTripTime: 0.12 },
+      );
+    const recv = (received: number, lost: number) =>
+      report(
+        { type: 'candidate-pair', selected: true, state: 'succeeded', currentRoundTripTime: 0.08 },
+        { type: 'inbound-rtp', kind: 'audio', packetsReceived: received, packetsLost: lost },
+        { type: 'inbound-rtp', kind: 'video', packetsReceived: 0, packetsLost: 0, framesDecoded: 42 },
+      );
+    const first = readLinkStats(send(100, 0), recv(200, 0), null);
+    expect(first.stats).toEqual({ outgoingKbps: 800, lossPercent: 0, rttMs: 120, audioPacketsReceived: 200, videoFramesDecoded: 42 });
+    // Next reading: 100 more sent with 5 lost, 90 more received with 5 lost → 10 lost of 200.
+    const second = readLinkStats(send(200, 5), recv(290, 5), first.counters);
+    expect(second.stats.lossPercent).toBeCloseTo(5);
+    expect(second.counters).toEqual({ lost: 5, received: 290, sentLost: 5, sent: 200 });
   });
 
   it('mutes with Ctrl+Maj+M and turns the camera off with Ctrl+Maj+O only', () => {

@@ -169,12 +169,8 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
     setError(null);
     try {
       if (d?.recurrenceId && scope === 'series') {
-        // « Tous les événements » from one occurrence: the series keeps its first day, takes the new hours.
-        const series = await client.call('calendar.event', { uid: d.uid });
-        const first = series.start.slice(0, 10);
-        const span = Math.round((Date.parse(input.end.slice(0, 10)) - Date.parse(input.start.slice(0, 10))) / 86_400_000);
-        const seriesInput = { ...input, rrule: rrule || null, start: allDay ? first : `${first}T${startTime}`, end: allDay ? addDays(first, span) : `${addDays(first, span)}T${endTime}` };
-        await client.call('calendar.updateEvent', { uid: d.uid, event: seriesInput, scope: 'series' });
+        // « Tous les événements » from one occurrence: the core keeps the series' first day, with the new hours.
+        await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: 'series', recurrenceId: d.recurrenceId });
         onSaved(t('agenda.editor.updated'));
       } else if (d?.recurrenceId && scope === 'following') {
         // « Cet événement et les suivants »: the series ends before this date, a new one starts here with the change.

@@ -1,0 +1,153 @@
+/**
+ * What the view sees of a meeting: one immutable state snapshot, replaced at every change, with its listeners.
+ * The parts of a session (connection, sent media, received media, link quality) read and patch it here.
+ */
+import type { MeetRole, PeerInfo, WaitingGuest } from '../../../../src/shared/meet-protocol';
+import type { SignalingSocket } from './signaling';
+
+/** Why a meeting stopped (each has its French message in the view). */
+export type MeetingFailure = 'unreachable' | 'token_invalid' | 'token_expired' | 'room_full' | 'refused' | 'lost' | 'server_error';
+export type MeetingPhase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'failed' | 'left';
+export type ConnectionQuality = 'good' | 'fair' | 'poor';
+
+export interface RemoteTrack {
+  consumerId: string;
+  track: MediaStreamTrack;
+  paused: boolean;
+}
+
+export interface RemoteMedia {
+  micro?: RemoteTrack;
+  camera?: RemoteTrack;
+  screen?: RemoteTrack;
+}
+
+export interface ChatLine {
+  key: string;
+  peerId: string;
+  name: string;
+  text: string;
+  at: number;
+  mine: boolean;
+}
+
+export interface LinkStats {
+  /** Estimated outgoing bandwidth (kbit/s), null when unknown. */
+  outgoingKbps: number | null;
+  /** Packets lost over the last interval, in percent (received and sent sides). */
+  lossPercent: number;
+  rttMs: number | null;
+  /** Audio packets received so far (all remote micros). */
+  audioPacketsReceived: number;
+  /** Video frames decoded so far (all remote videos). */
+  videoFramesDecoded: number;
+}
+
+export interface MeetingState {
+  phase: MeetingPhase;
+  failure: MeetingFailure | null;
+  /** Reconnection attempt in progress (1, 2, …), 0 otherwise. */
+  reconnectAttempt: number;
+  selfPeerId: string | null;
+  role: MeetRole | null;
+  displayName: string;
+  /** The other peers, in arrival order. */
+  peers: PeerInfo[];
+  media: Record<string, RemoteMedia>;
+  activeSpeaker: string | null;
+  chat: ChatLine[];
+  waiting: WaitingGuest[];
+  micOn: boolean;
+  camOn: boolean;
+  screenOn: boolean;
+  hand: boolean;
+  localCamera: MediaStreamTrack | null;
+  localScreen: MediaStreamTrack | null;
+  quality: ConnectionQuality | null;
+  stats: LinkStats | null;
+  slowMode: boolean;
+  /** Bad measurements: the view proposes the « connexion lente » mode. */
+  slowProposed: boolean;
+  /** « Son seulement »: no video sent or received. */
+  audioOnly: boolean;
+  /** Spatial layer the server forwards per consumer (consumerLayersChanged). */
+  layers: Record<string, number | null>;
+  /** Spatial layer asked for per consumer (setTileSize answer, from the tile size or « connexion lente »). */
+  requestedLayers: Record<string, number>;
+}
+
+export interface MeetingOptions {
+  serverUrl: string;
+  roomId: string;
+  displayName: string;
+  token: string | null;
+  audioTrack: MediaStreamTrack | null;
+  videoTrack: MediaStreamTrack | null;
+  startMuted: boolean;
+  /** Logs technical details (never shown). */
+  log?: (message: string, detail?: unknown) => void;
+}
+
+export type MeetingListener = (state: MeetingState) => void;
+
+/** The state before the first connection. */
+export function initialMeetingState(options: MeetingOptions): MeetingState {
+  return {
+    phase: 'connecting',
+    failure: null,
+    reconnectAttempt: 0,
+    selfPeerId: null,
+    role: null,
+    displayName: options.displayName,
+    peers: [],
+    media: {},
+    activeSpeaker: null,
+    chat: [],
+    waiting: [],
+    micOn: !!options.audioTrack && !options.startMuted,
+    camOn: !!options.videoTrack,
+    screenOn: false,
+    hand: false,
+    localCamera: options.videoTrack,
+    localScreen: null,
+    quality: null,
+    stats: null,
+    slowMode: false,
+    slowProposed: false,
+    audioOnly: false,
+    layers: {},
+    requestedLayers: {},
+  };
+}
+
+/** The current snapshot and its listeners. */
+export class MeetingStateCell {
+  private state: MeetingState;
+  private readonly listeners = new Set<MeetingListener>();
+
+  constructor(initial: MeetingState) {
+    this.state = initial;
+  }
+
+  get current(): MeetingState {
+    return this.state;
+  }
+
+  subscribe(listener: MeetingListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  set(patch: Partial<MeetingState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const l of this.listeners) l(this.state);
+  }
+}
+
+/** What the parts of a session share: the state, the signaling socket of the current connection, the log. */
+export interface SessionLink {
+  readonly state: MeetingStateCell;
+  /** The socket of the current connection (null between connections). */
+  socket(): SignalingSocket | null;
+  log(message: string, detail?: unknown): void;
+}

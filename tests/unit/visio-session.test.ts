@@ -1,0 +1,143 @@
+/**
+ * The renderer's MeetingSession against a fake signaling server (no mediasoup, no media): joining the salle
+ * d'attente, notifications sent before the join result applied after it, refusal, join errors, an unreachable
+ * server, reconnection to the same room after a lost socket, and « Quitter ».
+ */
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
+import type { MeetingState } from '../../renderer/src/views/visio/session.js';
+import { MeetingSession } from '../../renderer/src/views/visio/session.js';
+
+type Request = { id: number; method: string; params: Record<string, unknown> };
+type Answer = (request: Request, socket: NodeWebSocket) => void;
+
+beforeAll(() => {
+  // Node 20 has no WebSocket global; the renderer uses the browser's, which `ws` mirrors.
+  (globalThis as { WebSocket?: unknown }).WebSocket ??= NodeWebSocket;
+});
+
+let servers: WebSocketServer[] = [];
+let sessions: MeetingSession[] = [];
+
+afterEach(async () => {
+  for (const s of sessions) await s.leave();
+  for (const server of servers) {
+    for (const client of server.clients) client.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  }
+  servers = [];
+  sessions = [];
+});
+
+/** A signaling server answering each request with `answer`; returns its URL and what it received. */
+async function fakeServer(answer: Answer): Promise<{ url: string; requests: Request[]; sockets: NodeWebSocket[] }> {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  servers.push(server);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const requests: Request[] = [];
+  const sockets: NodeWebSocket[] = [];
+  server.on('connection', (socket) => {
+    sockets.push(socket);
+    socket.on('message', (data) => {
+      const request = JSON.parse(String(data)) as Request;
+      requests.push(request);
+      answer(request, socket);
+    });
+  });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, sockets };
+}
+
+const reply = (socket: NodeWebSocket, id: number, result: unknown) => socket.send(JSON.stringify({ id, result }));
+const notify = (socket: NodeWebSocket, notification: string, data: unknown) => socket.send(JSON.stringify({ notification, data }));
+
+function meeting(serverUrl: string, token: string | null = null): MeetingSession {
+  const session = new MeetingSession({ serverUrl, roomId: 'q3Jd0wqV8m1X9pLh2kTzAw', displayName: 'Agent', token, audioTrack: null, videoTrack: null, startMuted: false });
+  sessions.push(session);
+  return session;
+}
+
+function until(session: MeetingSession, test: (state: MeetingState) => boolean, timeoutMs = 5000): Promise<MeetingState> {
+  if (test(session.snapshot)) return Promise.resolve(session.snapshot);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`state not reached: ${JSON.stringify({ phase: session.snapshot.phase, failure: session.snapshot.failure })}`));
+    }, timeoutMs);
+    const stop = session.subscribe((state) => {
+      if (!test(state)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(state);
+    });
+  });
+}
+
+const waitingRoom: Answer = (request, socket) => {
+  if (request.method !== 'join') return reply(socket, request.id, {});
+  // The server may announce something before our own join result: it applies after it, in order.
+  notify(socket, 'chat', { peerId: 'p0', name: 'Organisatrice', text: 'Bienvenue', at: 1 });
+  reply(socket, request.id, { status: 'waiting', peerId: 'p1' });
+};
+
+describe('MeetingSession (fake signaling server)', () => {
+  it('waits in the salle d’attente with what was announced before the join result, then is refused', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting(server.url, 'jeton');
+    expect(session.snapshot).toMatchObject({ phase: 'connecting', micOn: false, camOn: false });
+    await session.start();
+    const waiting = await until(session, (s) => s.phase === 'waiting');
+    expect(waiting).toMatchObject({ selfPeerId: 'p1', reconnectAttempt: 0 });
+    expect(waiting.chat).toMatchObject([{ key: '1', peerId: 'p0', text: 'Bienvenue', mine: false }]);
+    expect(server.requests[0]).toMatchObject({ method: 'join', params: { roomId: 'q3Jd0wqV8m1X9pLh2kTzAw', displayName: 'Agent', token: 'jeton' } });
+    notify(server.sockets[0]!, 'refused', {});
+    expect(await until(session, (s) => s.phase === 'failed')).toMatchObject({ failure: 'refused' });
+  });
+
+  it('chats, raises a hand, and « Quitter » tells the server', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting(server.url);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    expect(await session.sendChat('  Bonjour  ')).toBe(true);
+    expect(await session.sendChat('   ')).toBe(false);
+    expect(session.snapshot.chat.map((l) => [l.text, l.mine])).toEqual([
+      ['Bienvenue', false],
+      ['Bonjour', true],
+    ]);
+    await session.setHand(true);
+    expect(session.snapshot.hand).toBe(true);
+    await session.leave();
+    expect(session.snapshot.phase).toBe('left');
+    expect(server.requests.map((r) => r.method)).toEqual(['join', 'chat', 'setHand', 'leave']);
+  });
+
+  it('a join error is final, with its reason', async () => {
+    const server = await fakeServer((request, socket) => socket.send(JSON.stringify({ id: request.id, error: { code: 'token_expired', message: 'expired' } })));
+    const session = meeting(server.url, 'vieux');
+    await session.start();
+    expect(session.snapshot).toMatchObject({ phase: 'failed', failure: 'token_expired' });
+  });
+
+  it('an unreachable server fails at once, « Réessayer » connects', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting('http://127.0.0.1:1');
+    await session.start();
+    expect(session.snapshot).toMatchObject({ phase: 'failed', failure: 'unreachable' });
+    const retried = meeting(server.url);
+    await retried.start();
+    expect((await until(retried, (s) => s.phase === 'waiting')).failure).toBeNull();
+  });
+
+  it('a lost socket reconnects to the same room on its own', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting(server.url);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    server.sockets[0]!.close(1011);
+    await until(session, (s) => s.phase === 'reconnecting');
+    const back = await until(session, (s) => s.phase === 'waiting' && server.requests.filter((r) => r.method === 'join').length === 2);
+    expect(back).toMatchObject({ reconnectAttempt: 0, failure: null, selfPeerId: 'p1' });
+    expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.roomId)).toEqual(['q3Jd0wqV8m1X9pLh2kTzAw', 'q3Jd0wqV8m1X9pLh2kTzAw']);
+  });
+});
