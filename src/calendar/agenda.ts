@@ -12,11 +12,12 @@ import { getAccountRow } from '../accounts/account-rows.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from './dav-writes.js';
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
 import { expandCalendarObject, windowBound } from './icalendar.js';
-import { applyReplyText, checkReply, invitationOf, mergeOccurrences, replySubject, replyText, sendInvitations, type ReplyAnswer } from './imip.js';
+import { applyReplyText, cancelTarget, checkReply, invitationOf, storedOrganizer, mergeOccurrences, replySubject, replyText, sendInvitations, type ReplyAnswer } from './imip.js';
 import { ImipAnswers } from './imip-answers.js';
 import type { OutboxSender } from '../mail/outbox.js';
 import { CALENDAR_TYPES, invitationMessage, type InvitationMessage, type InvitationReader } from '../mail/message-reader.js';
 import { parseMessage } from '../mail/mime.js';
+import { MailRepository } from '../mail/repository.js';
 import { DavRepository, type DavKind } from './repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
@@ -256,6 +257,7 @@ export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender
     }
     const repo = new DavRepository(ctx.db);
     const existing = repo.objectByUid('calendar', answer.uid);
+    checkFromOrganizer(ctx, account.id, existing, answer.organizer, params.messageId ?? null);
     const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
     if (existing && answer.occurrenceOnly) {
       // One date of a series I have: that occurrence changes (declined ones stay, marked so), the series stays.
@@ -285,6 +287,58 @@ export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender
     });
     return { uid: answer.uid };
   }
+
+/**
+ * An invitation or a cancellation about an event I already have is honoured only from that event's organiser: the
+ * part's ORGANIZER is the stored one, and the message that carried it (found by its Message-ID among the account's
+ * stored messages) was sent by that address. An event I organise is never changed by someone's invitation. Throws the
+ * French refusal the card also shows.
+ */
+function checkFromOrganizer(ctx: CoreContext, accountId: string, existing: { raw: string } | null, organizer: string, messageId: string | null): void {
+  if (!existing) return;
+  const owner = storedOrganizer(existing.raw);
+  const me = (getAccountRow(ctx, accountId)?.email ?? '').toLowerCase();
+  const sender = messageId ? (new MailRepository(ctx.db).senderOf(accountId, messageId)?.toLowerCase() ?? null) : null;
+  if (owner && owner === me) throw new OstalError('invalid_input', t('dav.imip.refused.mine'));
+  if (!owner || owner !== organizer.toLowerCase() || sender !== owner) {
+    ctx.log.warn('imip: refused, not from the organiser of the stored event', { account: accountId });
+    throw new OstalError('invalid_input', t('dav.imip.refused.notOrganizer', { sender: sender ?? '?' }));
+  }
+}
+
+/**
+ * « Retirer de mon agenda » on a received cancellation: the event (or that occurrence) leaves my agenda, written
+ * through the journal. Honoured only from the event's organiser (see checkFromOrganizer); it never sends anything,
+ * not even when I am the organiser (that case is refused).
+ */
+export function removeCancelled(ctx: CoreContext, params: Params<'calendar.removeCancelled'>): Result<'calendar.removeCancelled'> {
+  const account = getAccountRow(ctx, params.accountId);
+  if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
+  let target: ReturnType<typeof cancelTarget>;
+  try {
+    target = cancelTarget(params.ics);
+  } catch (err) {
+    throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
+  }
+  const obj = new DavRepository(ctx.db).objectByUid('calendar', target.uid);
+  if (!obj || obj.accountId !== account.id) return { removed: false };
+  checkFromOrganizer(ctx, account.id, obj, target.organizer, params.messageId ?? null);
+  if (target.recurrenceId) {
+    const rev = newRevision();
+    let raw: string;
+    try {
+      raw = deleteOccurrence(obj.raw, target.recurrenceId, { rev });
+    } catch (err) {
+      return inputError(err);
+    }
+    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+  } else {
+    enqueueDelete(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
+  }
+  requestDavReplay(ctx, obj.accountId, 'calendar');
+  ctx.log.info('imip: cancelled event removed', { account: account.id, occurrence: !!target.recurrenceId });
+  return { removed: true };
+}
 
 /**
  * The Agenda's reading of a message's invitation for Courrier. A REPLY received by the organiser is written in the

@@ -274,6 +274,24 @@ function safeDetails(ics: string, itip: ReturnType<typeof parseItip>): ReturnTyp
   }
 }
 
+/** What a METHOD:CANCEL removes: the event (or one occurrence of it), and who sent it as organiser. */
+export function cancelTarget(ics: string): { uid: string; organizer: string; recurrenceId: string | null } {
+  const { method, vevents } = parseItip(ics);
+  if (method !== 'CANCEL') throw new Error(`not a CANCEL: ${method}`);
+  const master = vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0]!;
+  const organizer = master.getFirstProperty('organizer');
+  eventDetails(ics, null); // registers the time zones of the text, so that a TZID resolves below
+  return { uid: String(master.getFirstPropertyValue('uid')), organizer: organizer ? mailtoOf(organizer) : '', recurrenceId: occurrenceOf(ics) };
+}
+
+/** The organiser of a stored calendar text (lower-case address), or '' for an event nobody organises (mine alone). */
+export function storedOrganizer(raw: string): string {
+  const vevents = new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent');
+  const master = vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0];
+  const organizer = master?.getFirstProperty('organizer');
+  return organizer ? mailtoOf(organizer) : '';
+}
+
 /** RECURRENCE-ID of an iTIP text whose VEVENTs are all single occurrences, as calendar.list gives it ('YYYY-MM-DD' or ISO instant). */
 function occurrenceOf(ics: string): string | null {
   // Parsed again now that eventDetails registered its time zones, so that a TZID resolves.

@@ -617,4 +617,10 @@ export class MailRepository {
   countMessages(folderId: number): number {
     return this.db.prepare('SELECT count(*) FROM mail_messages WHERE folder_id = ? AND uid > 0').pluck().get(folderId) as number;
   }
+
+  /** The From address of a stored message of the account, by its Message-ID (null when no stored message has it). */
+  senderOf(accountId: string, messageId: string): string | null {
+    const row = this.db.prepare('SELECT from_addr FROM mail_messages WHERE account_id = ? AND message_id = ? AND from_addr IS NOT NULL LIMIT 1').get(accountId, messageId) as { from_addr: string } | undefined;
+    return row?.from_addr ?? null;
+  }
 }

@@ -696,6 +696,8 @@ export interface Methods {
   /** A new meeting link on the configured Visio server (128-bit room id). */
   'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
   /** « Accepter » / « Peut-être » / « Refuser » on a received invitation (the text/calendar part, METHOD:REQUEST): stores it with my answer and sends the REPLY. */
+  /** « Retirer de mon agenda » on a received METHOD:CANCEL: removes the event (or that occurrence) from my agenda, sending nothing; refused unless it comes from the event's organiser. */
+  'calendar.removeCancelled': { params: { accountId: string; ics: string; /** Message-ID of the cancellation (its sender is checked). */ messageId?: string | null }; result: { removed: boolean } };
   'calendar.respondToInvitation': { params: { accountId: string; ics: string; response: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED'; /** Message-ID of the invitation (the REPLY answers it). */ messageId?: string | null }; result: { uid: string } };
   /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
   'dav.import': { params: { content: string; name?: string; collectionHref?: string; accountId?: string }; result: ImportResult };
@@ -802,6 +804,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'calendar.deleteEvent',
   'calendar.newMeetingLink',
   'calendar.respondToInvitation',
+  'calendar.removeCancelled',
   'dav.import',
   'dav.conflicts',
   'dav.resolveConflict',

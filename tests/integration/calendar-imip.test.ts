@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
+import { deliverItip, openBySubject } from './imip-fixture.js';
 
 const organiser = testUser(4);
 const guest = testUser(3);
@@ -165,22 +166,6 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     expect(journal()).toBe(before);
   }, 90_000);
 
-  /** Sync the account's mail until a Boîte de réception message whose subject holds `needle` is there; open it through `mail.message`. */
-  async function openBySubject(c: Core, account: string, needle: string, folder = 'INBOX') {
-    let found: { uid: number } | undefined;
-    await expect
-      .poll(
-        async () => {
-          await c.handle('sync.run', { accountId: account, only: 'mail' });
-          found = (await c.handle('mail.messages', { accountId: account, folder, limit: 1000 })).find((m) => m.subject.includes(needle));
-          return !!found;
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toBe(true);
-    return c.handle('mail.message', { accountId: account, folder, uid: found!.uid });
-  }
-
   it('the reader shows the invitation with my answer from the agenda; REPLYs are written in the organiser’s event by the mail sync, the later one wins; a broken one gives a French message', async () => {
     const title = `Conseil d’école ${crypto.randomBytes(3).toString('hex')}`;
     const { uid } = await core.handle('calendar.createEvent', { event: { summary: title, start: '2027-12-07T09:30', end: '2027-12-07T11:00', allDay: false, location: 'Mairie annexe', attendees: [guest.email] } });
@@ -275,22 +260,22 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
         .replace('DTSTART;TZID=Europe/Paris:20280106T090000', 'DTSTART;TZID=Europe/Paris:20280120T140000')
         .replace('DTEND;TZID=Europe/Paris:20280106T100000', 'DTEND;TZID=Europe/Paris:20280120T150000')
         .replace('RRULE:FREQ=WEEKLY;COUNT=4\r\n', '');
-      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: moved, response: 'ACCEPTED' });
+      // It comes by mail from the organiser (whose client is not Ostal here): sent as agent4 through the test server.
+      await deliverItip({ login: organiser, to: guest.email, subject: `Modifié\u00a0: ${title} (20 janvier)`, method: 'REQUEST', ics: moved });
+      const movedView = await openBySubject(other.core, other.accountId, `${title} (20 janvier)`);
+      expect(movedView.invitation).toMatchObject({ method: 'REQUEST', refusal: null });
+      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: moved, response: 'ACCEPTED', messageId: movedView.messageId });
       const starts = async () => (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' })).filter((e) => e.uid === uid).map((e) => e.start);
       expect(await starts()).toEqual(['2028-01-06T08:00:00.000Z', '2028-01-13T08:00:00.000Z', '2028-01-20T13:00:00.000Z', '2028-01-27T08:00:00.000Z']);
-      // The cancellation arrives by mail (sent here by the participant to itself: the organiser's client is not Ostal).
-      await other.core.handle('mail.send', {
-        accountId: other.accountId,
-        to: [guest.email],
-        subject: `Annulé\u00a0: ${title} (13 janvier)`,
-        text: 'La permanence du 13 janvier est annulée.',
-        attachments: [{ filename: 'annulation.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL', contentBase64: Buffer.from(cancel, 'utf8').toString('base64') }],
-      });
-      await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
+      // The cancellation arrives by mail from the organiser.
+      await deliverItip({ login: organiser, to: guest.email, subject: `Annulé\u00a0: ${title} (13 janvier)`, method: 'CANCEL', ics: cancel });
       const view = await openBySubject(other.core, other.accountId, `${title} (13 janvier)`);
       expect(view.invitation).toMatchObject({ method: 'CANCEL', uid, recurrenceId: '2028-01-13T08:00:00.000Z', start: '2028-01-13T09:00', inAgenda: true, organizer: { address: organiser.email, name: organiser.name } });
-      await other.core.handle('calendar.deleteEvent', { uid, scope: 'occurrence', recurrenceId: view.invitation!.recurrenceId });
+      // « Retirer de mon agenda »: that date only, and nothing is sent.
+      const outboxBefore = (await other.core.handle('mail.outbox.list', { accountId: other.accountId, includeSent: true })).length;
+      expect(await other.core.handle('calendar.removeCancelled', { accountId: other.accountId, ics: view.invitation!.ics, messageId: view.messageId })).toEqual({ removed: true });
       expect(await dates()).toEqual(['2028-01-06', '2028-01-20', '2028-01-27']);
+      expect((await other.core.handle('mail.outbox.list', { accountId: other.accountId, includeSent: true })).length).toBe(outboxBefore);
       const again = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
       expect(again.invitation).toMatchObject({ method: 'CANCEL', inAgenda: false });
       // Leave agent3's calendar and the organiser's mailbox as they were.

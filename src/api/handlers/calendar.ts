@@ -11,6 +11,7 @@ import {
   listDetailedOccurrences,
   listOccurrences,
   newMeetingLink,
+  removeCancelled,
   requestDavReplay,
   respondToInvitation,
   updateEvent,
@@ -30,6 +31,7 @@ export const calendarHandlers: Pick<
   | 'dav.resolveConflict'
   | 'dav.import'
   | 'calendar.respondToInvitation'
+  | 'calendar.removeCancelled'
 > = {
   'calendar.list': (ctx, params) => {
     if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
@@ -47,6 +49,7 @@ export const calendarHandlers: Pick<
   'calendar.deleteEvent': (ctx, params) => deleteEvent(ctx, ctx.services.outbox, params),
   'calendar.newMeetingLink': (ctx) => newMeetingLink(ctx),
   'calendar.respondToInvitation': (ctx, params) => respondToInvitation(ctx, ctx.services.outbox, params),
+  'calendar.removeCancelled': (ctx, params) => removeCancelled(ctx, params),
   'dav.conflicts': (ctx) => listConflicts(ctx),
   'dav.import': (ctx, params) => {
     const result = importFile(ctx, params);

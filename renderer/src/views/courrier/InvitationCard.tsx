@@ -80,8 +80,7 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
   };
   const answer = (response: InvitationAnswer) =>
     run(response, () => client.call('calendar.respondToInvitation', { accountId: view.accountId, ics: inv.ics, response, messageId: view.messageId }));
-  const remove = () =>
-    run('remove', () => client.call('calendar.deleteEvent', inv.recurrenceId ? { uid: inv.uid, scope: 'occurrence', recurrenceId: inv.recurrenceId } : { uid: inv.uid, scope: 'series' }));
+  const remove = () => run('remove', () => client.call('calendar.removeCancelled', { accountId: view.accountId, ics: inv.ics, messageId: view.messageId }));
 
   const when = invitationWhen(inv, t);
   const organizer = inv.organizer ? inv.organizer.name || inv.organizer.address : '';
@@ -125,7 +124,18 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
         ) : null}
       </dl>
 
-      {inv.method === 'REQUEST' ? (
+      {inv.authWarning ? (
+        <p className="invitation-warning" role="note" data-testid="invitation-auth-warning">
+          {inv.authWarning}
+        </p>
+      ) : null}
+      {inv.refusal ? (
+        <p className="invitation-warning" role="note" data-testid="invitation-refusal">
+          {inv.refusal}
+        </p>
+      ) : null}
+
+      {inv.method === 'REQUEST' && !inv.refusal ? (
         <>
           {inv.myAnswer ? (
             <p className="invitation-status" role="status" data-testid="invitation-status">
@@ -157,7 +167,7 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
         </>
       ) : null}
 
-      {inv.method === 'CANCEL' ? (
+      {inv.method === 'CANCEL' && !inv.refusal ? (
         <>
           <p className="invitation-status" role="status" data-testid="invitation-status">
             {inv.inAgenda ? t('courrier.invitation.cancelledInAgenda') : t('courrier.invitation.cancelledGone')}
@@ -172,7 +182,7 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
         </>
       ) : null}
 
-      {inv.method === 'REPLY' && inv.reply ? (
+      {inv.method === 'REPLY' && inv.reply && !inv.refusal ? (
         <>
           <p className="invitation-status" role="status" data-testid="invitation-status">
             {replyText(inv.reply.name || inv.reply.email, inv.reply.status, t)}
