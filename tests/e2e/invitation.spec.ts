@@ -14,7 +14,8 @@ import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { ImapFlow } from 'imapflow';
-import { addDays, axeProblems, calendarByUid, frDate, parisToday, type TestUser } from './dav.js';
+import { addDays, axeProblems, calendarByUid, calendarPath, frDate, parisToday, putEvent, radicale, type TestUser } from './dav.js';
+import { deliverItip } from '../servers/itip.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { ENGLISH_WORDS } from './english-words.js';
 
@@ -209,5 +210,49 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
   } finally {
     await deleteMessages(guest);
     await deleteMessages(organiser);
+  }
+});
+
+test('invitation falsifiée : une invitation et une annulation envoyées par quelqu’un d’autre que l’organisateur ne proposent rien et ne changent rien', async ({ browser }) => {
+  test.setTimeout(180_000);
+  const s = servers();
+  const organiser = s.users[3]!; // agent4
+  const guest = s.users[1]!; // agent2, whose agenda holds the event
+  const forger = s.users[2]!; // agent3
+  const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-invitation-policy-')), 'policies.json');
+  fs.writeFileSync(policyFile, JSON.stringify({}));
+  const day = addDays(parisToday(), 9).replace(/-/g, '');
+  const uid = `conseil-${stamp}@ostal.test`;
+  const title = `Conseil municipal ${stamp}`;
+  const event = (method: string | null, organizer: string, extra: string[] = []) =>
+    ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', ...(method ? [`METHOD:${method}`] : []), 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261201T080000Z', 'SEQUENCE:0', `DTSTART:${day}T170000Z`, `DTEND:${day}T190000Z`, `SUMMARY:${title}`, `ORGANIZER;CN=${organiser.name}:mailto:${organizer}`, `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${guest.email}`, ...extra, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  // The participant's agenda holds the real event (organised by agent4), as after accepting it.
+  expect(await putEvent(guest, `${calendarPath(guest)}${stamp}.ics`, event(null, organiser.email))).toBe(201);
+  const onServer = async () => (await calendarByUid(guest, uid)).join('\n');
+  const before = await onServer();
+  try {
+    // agent3 sends a changed invitation naming itself organiser, and a cancellation naming agent4 as organiser.
+    await deliverItip(s, { login: forger, to: guest.email, subject: `Invitation modifiée ${stamp}`, method: 'REQUEST', ics: event('REQUEST', forger.email, ['SUMMARY:Réunion déplacée']).replace(`SUMMARY:${title}\r\n`, '') });
+    await deliverItip(s, { login: forger, to: guest.email, subject: `Annulation ${stamp}`, method: 'CANCEL', ics: event('CANCEL', organiser.email, ['STATUS:CANCELLED']).replace('SEQUENCE:0', 'SEQUENCE:3') });
+
+    const gst = await openOstal(browser, guest, policyFile);
+    for (const [subject, shot] of [[`Invitation modifiée ${stamp}`, 'courrier-invitation-falsifiee.png'], [`Annulation ${stamp}`, 'courrier-annulation-falsifiee.png']] as const) {
+      await openMail(gst.page, subject);
+      const card = gst.page.getByTestId('invitation-card');
+      await expect(card.getByTestId('invitation-refusal')).toHaveText(`Ce message de ${forger.email} concerne un événement de votre agenda dont ${forger.email} n’est pas l’organisateur\u00a0: il ne peut pas le modifier. Votre agenda reste inchangé.`);
+      // Nothing to click that would change the event.
+      await expect(card.getByRole('button')).toHaveCount(0);
+      expect(englishIn(await card.innerText())).toEqual([]);
+      await card.scrollIntoViewIfNeeded();
+      await gst.page.screenshot({ path: path.join(SHOTS_DIR, shot) });
+      expect(await axeProblems(gst.page), `axe-core, ${subject}`).toEqual([]);
+    }
+    // The event on the server is what it was, after the sync.
+    await gst.page.getByTestId('sync-now').first().click();
+    await expect(gst.page.getByTestId('connection-state')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+    expect(await onServer()).toBe(before);
+  } finally {
+    await radicale(guest, 'DELETE', `${calendarPath(guest)}${stamp}.ics`);
+    await deleteMessages(guest);
   }
 });

@@ -83,7 +83,8 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
   const remove = () => run('remove', () => client.call('calendar.removeCancelled', { accountId: view.accountId, ics: inv.ics, messageId: view.messageId }));
 
   const when = invitationWhen(inv, t);
-  const organizer = inv.organizer ? inv.organizer.name || inv.organizer.address : '';
+  // The name written in the invitation is the sender's choice: on a refused one, the address is what counts.
+  const organizer = inv.organizer ? (inv.refusal ? inv.organizer.address : inv.organizer.name || inv.organizer.address) : '';
   const title = inv.summary || t('courrier.invitation.untitled');
   const state = inv.method === 'REQUEST' ? (inv.myAnswer ?? 'waiting') : inv.method === 'CANCEL' ? 'cancelled' : 'reply';
 
