@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AppInfo, EventName, MethodName, Params, Result } from './shared/contract.js';
-import { METHOD_NAMES } from './shared/contract.js';
+import type { AppInfo, EventName, MethodName, Params, Result, ValidParams } from './shared/contract.js';
+import { isMethodName, methodSchemas } from './shared/api-schema.js';
 import { OstalError } from './errors.js';
 import { t } from './i18n/index.js';
 import { createFileLogger, type Logger } from './log.js';
@@ -110,13 +110,26 @@ export class Core {
     }
   }
 
-  /** Answer one API call. Throws OstalError (French message) on failure. */
+  /**
+   * Answer one API call. Throws OstalError (French message) on failure.
+   *
+   * The one place where calls are validated, whatever the transport (WebSocket, MessagePort, CLI): the method must
+   * exist and its parameters must fit the method's schema (src/shared/api-schema.ts; unknown extra keys are stripped).
+   * A misfit gets the same French message for every method; zod's issues go to the core's log only.
+   */
   async handle<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>> {
     if (this.closed) throw new OstalError('internal', t('errors.internal'));
-    if (!METHOD_NAMES.includes(method)) throw new OstalError('invalid_input', t('errors.unknownMethod'));
+    if (!isMethodName(method)) throw new OstalError('invalid_input', t('errors.unknownMethod'));
+    const parsed = methodSchemas[method].safeParse(params ?? {});
+    if (!parsed.success) {
+      // Paths and zod's English messages only: a received value (a password…) is never logged.
+      const issues = parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), code: i.code, message: i.message }));
+      this.ctx.log.warn('invalid parameters refused', { method, issues });
+      throw new OstalError('invalid_input', t('errors.invalidParams'));
+    }
     const handler = handlers[method] as Handler<M>;
     try {
-      return await handler(this.ctx, (params ?? {}) as Params<M>);
+      return await handler(this.ctx, parsed.data as ValidParams<M>);
     } catch (err) {
       if (!(err instanceof OstalError)) this.ctx.log.error(`handler ${method} failed`, { err: err as Error, stack: (err as Error)?.stack });
       throw err;

@@ -1,6 +1,5 @@
 import type { ApiError, EventName, MethodName, Response } from '../shared/contract.js';
-import { METHOD_NAMES } from '../shared/contract.js';
-import { OstalError, toApiError } from '../errors.js';
+import { toApiError } from '../errors.js';
 import { t } from '../i18n/index.js';
 
 /** What a dispatcher needs from the core: answer calls and publish events. */
@@ -51,11 +50,8 @@ export function createDispatcher(
       const { id, method, params } = message as { id?: unknown; method?: unknown; params?: unknown };
       if (typeof id !== 'number' || !Number.isSafeInteger(id)) return invalidRequest(null);
       if (typeof method !== 'string') return invalidRequest(id);
-      if (!(METHOD_NAMES as readonly string[]).includes(method)) {
-        return errorResponse(id, new OstalError('invalid_input', t('errors.unknownMethod')).toApiError());
-      }
-      if (params !== undefined && params !== null && (typeof params !== 'object' || Array.isArray(params))) return invalidRequest(id);
       try {
+        // The core checks the method and validates the parameters (one place for every transport and the CLI).
         const result = await core.handle(method as MethodName, (params ?? {}) as never);
         const response: Response = { id, result: result === undefined ? null : result };
         return JSON.stringify(response);

@@ -1,4 +1,4 @@
-import type { MethodName, Params, Result } from '../shared/contract.js';
+import type { MethodName, Result, ValidParams } from '../shared/contract.js';
 import type { CoreContext } from '../context.js';
 import type { SyncScheduler } from '../sync/scheduler.js';
 import type { OutboxSender } from '../mail/outbox.js';
@@ -25,5 +25,6 @@ export interface HandlerContext extends CoreContext {
   readonly services: Services;
 }
 
-export type Handler<M extends MethodName> = (ctx: HandlerContext, params: Params<M>) => Promise<Result<M>> | Result<M>;
+/** Answers one method; `params` were validated by Core.handle with the method's schema (src/shared/api-schema.ts). */
+export type Handler<M extends MethodName> = (ctx: HandlerContext, params: ValidParams<M>) => Promise<Result<M>> | Result<M>;
 export type HandlerMap = { [M in MethodName]: Handler<M> };

@@ -9,6 +9,23 @@
  * user; technical details go to the core's log only.
  */
 
+import type { z } from 'zod';
+import type {
+  calendarEventInputSchema,
+  composeModeSchema,
+  contactInputSchema,
+  invitationAnswerSchema,
+  mailActionSchema,
+  messageListFilterSchema,
+  MethodSchemas,
+  outgoingAttachmentSchema,
+  outgoingMessageSchema,
+  recurrenceScopeSchema,
+  remoteContentScopeSchema,
+  serverSettingsSchema,
+  syncScopeSchema,
+} from './api-schema.js';
+
 // ---------------------------------------------------------------------------
 // Envelope
 
@@ -67,15 +84,8 @@ export type ErrorCode =
 /** How to reach one server. URL schemes: imap:// (STARTTLS), imaps://, smtp:// (submission with STARTTLS), smtps://, https:// (DAV). */
 export type EndpointUrl = string;
 
-export interface ServerSettings {
-  imap: EndpointUrl;
-  smtp: EndpointUrl;
-  caldav?: EndpointUrl | null;
-  carddav?: EndpointUrl | null;
-  webdav?: EndpointUrl | null;
-  /** Login name when it differs from the e-mail address. */
-  username?: string | null;
-}
+/** Servers of an account (schema: `serverSettingsSchema` in api-schema.ts). */
+export type ServerSettings = z.infer<typeof serverSettingsSchema>;
 
 /** 'well-known': CalDAV/CardDAV found at https://<domain>/.well-known/caldav|carddav (RFC 6764 without SRV). */
 export type DiscoverySource = 'policy' | 'autoconfig' | 'well-known-autoconfig' | 'srv' | 'well-known' | 'manual';
@@ -136,7 +146,7 @@ export interface FolderInfo {
 }
 
 /** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
-export type MessageListFilter = 'all' | 'unread' | 'flagged' | 'attachments';
+export type MessageListFilter = z.infer<typeof messageListFilterSchema>;
 
 /** A window of a folder's message list: `total` rows match the filter, `messages` start at `offset`. */
 export interface MessagePage {
@@ -191,10 +201,10 @@ export interface CliStatus {
   }[];
 }
 
-export type SyncScope = 'mail' | 'calendar' | 'contacts' | 'files';
+export type SyncScope = z.infer<typeof syncScopeSchema>;
 
 /** What the user did to messages: applied locally at once, then replayed to the server (operations journal). */
-export type MailAction = 'read' | 'unread' | 'flag' | 'unflag' | 'move' | 'copy' | 'archive' | 'delete' | 'junk';
+export type MailAction = z.infer<typeof mailActionSchema>;
 
 export interface MailActionResult {
   /** Messages changed locally. */
@@ -214,26 +224,10 @@ export interface SyncReport {
 export type OutboxState = 'draft' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 /** A file to send: its content in base64 (UI), or a local path (CLI only). */
-export interface OutgoingAttachment {
-  filename: string;
-  contentBase64?: string;
-  path?: string;
-  contentType?: string;
-}
+export type OutgoingAttachment = z.infer<typeof outgoingAttachmentSchema>;
 
 /** A message to send. Recipients are as typed: `Name <a@b>` or `a@b`, one per entry or comma-separated. */
-export interface OutgoingMessage {
-  accountId: string;
-  to: string[];
-  cc?: string[];
-  bcc?: string[];
-  subject: string;
-  text: string;
-  html?: string;
-  attachments?: OutgoingAttachment[];
-  inReplyTo?: string | null;
-  references?: string[];
-}
+export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 
 /** One message of the Boîte d'envoi (or a local draft). `lastError` is French. */
 export interface OutboxEntry {
@@ -256,7 +250,7 @@ export interface OutboxEntry {
   filedInSent: boolean;
 }
 
-export type ComposeMode = 'reply' | 'replyAll' | 'forward' | 'forwardAsAttachment';
+export type ComposeMode = z.infer<typeof composeModeSchema>;
 
 /** Prefilled fields of the composer for Répondre, Répondre à tous, Transférer. */
 export interface ComposeDraft {
@@ -353,13 +347,7 @@ export interface RecipientSuggestion {
 }
 
 /** Fields of the contact editor. */
-export interface ContactInput {
-  fn: string;
-  emails: string[];
-  phones: string[];
-  organization?: string;
-  note?: string;
-}
+export type ContactInput = z.infer<typeof contactInputSchema>;
 
 export interface ContactDetails extends ContactInput {
   uid: string;
@@ -402,22 +390,7 @@ export interface CalendarOccurrence extends CalendarEventSummary {
 }
 
 /** Fields of the event editor. Times are wall clock of the user's zone (the computer's, src/shared/time.ts) 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */
-export interface CalendarEventInput {
-  summary: string;
-  start: string;
-  end: string;
-  allDay: boolean;
-  location?: string;
-  description?: string;
-  /** E-mail addresses of the participants. */
-  attendees?: string[];
-  /** RRULE value (e.g. 'FREQ=WEEKLY;BYDAY=MO'), null for a single event. */
-  rrule?: string | null;
-  /** Minutes before the start for a reminder (VALARM), null for none. */
-  reminderMinutes?: number | null;
-  /** Meeting link (`<visio.serverUrl>/salle/<roomId>`). */
-  meetingUrl?: string | null;
-}
+export type CalendarEventInput = z.infer<typeof calendarEventInputSchema>;
 
 export interface CalendarEventDetails extends CalendarEventInput {
   uid: string;
@@ -431,7 +404,7 @@ export interface CalendarEventDetails extends CalendarEventInput {
 }
 
 /** « cet événement » (one occurrence), « cet événement et les suivants » (split the series there) or « tous les événements ». */
-export type RecurrenceScope = 'occurrence' | 'following' | 'series';
+export type RecurrenceScope = z.infer<typeof recurrenceScopeSchema>;
 
 /** A change of the user that the server refused because the event (or contact) changed there meanwhile. */
 export interface DavConflictSummary {
@@ -540,7 +513,7 @@ export interface MessagePartInfo {
 }
 
 /** Where « Afficher les images » applies: this message only, or every message of its sender. */
-export type RemoteContentScope = 'message' | 'sender';
+export type RemoteContentScope = z.infer<typeof remoteContentScopeSchema>;
 
 /**
  * A message opened for reading. `html` is already sanitised by the core (no script, no event handler,
@@ -572,7 +545,7 @@ export interface MessageView {
 }
 
 /** An answer to an invitation, as in PARTSTAT. */
-export type InvitationAnswer = 'ACCEPTED' | 'TENTATIVE' | 'DECLINED';
+export type InvitationAnswer = z.infer<typeof invitationAnswerSchema>;
 
 /**
  * The invitation carried by a message being read. Times are wall clock of the user's zone ('YYYY-MM-DDTHH:mm', or
@@ -612,127 +585,89 @@ export interface MessageInvitation {
 
 // ---------------------------------------------------------------------------
 // Methods
+//
+// Method names and parameters come from one zod schema per method (src/shared/api-schema.ts, where each method is
+// documented); the core validates every call's parameters with it. Results are typed here and not validated.
 
-export interface Methods {
-  'app.info': { params: Record<string, never>; result: AppInfo };
-  'policy.get': { params: Record<string, never>; result: PolicyView };
-  'settings.list': { params: Record<string, never>; result: SettingEntry[] };
-  'settings.set': { params: { key: keyof Settings; value: Settings[keyof Settings] }; result: SettingEntry };
+/** Every method of the API: the keys of `methodSchemas`. */
+export type MethodName = keyof MethodSchemas;
+/** What a caller sends (optional fields may be left out). */
+export type Params<M extends MethodName> = z.input<MethodSchemas[M]>;
+/** What a handler receives once the core has validated the call (unknown extra keys stripped). */
+export type ValidParams<M extends MethodName> = z.output<MethodSchemas[M]>;
 
-  'accounts.list': { params: Record<string, never>; result: AccountSummary[] };
-  /** Find servers for an address (policy, autoconfig, DNS SRV, .well-known). */
-  'accounts.discover': { params: { email: string }; result: DiscoveryResult };
-  /** Test every endpoint with these credentials; nothing is saved. */
-  'accounts.test': { params: { email: string; password: string; settings: ServerSettings; pinnedCertificates?: string[] }; result: EndpointCheck[] };
-  /** Test then save. Fails with the first endpoint error. */
-  'accounts.add': {
-    params: { email: string; name?: string; password: string; settings?: ServerSettings; pinnedCertificates?: string[] };
-    result: AccountSummary;
-  };
-  'accounts.update': {
-    params: { id: string; name?: string; password?: string; settings?: ServerSettings; pinnedCertificates?: string[] };
-    result: AccountSummary;
-  };
-  'accounts.remove': { params: { id: string }; result: { removed: true } };
+/** The result of each method (tests/unit/api-schema.test.ts checks that its keys are the method names). */
+export interface Results {
+  'app.info': AppInfo;
+  'policy.get': PolicyView;
+  'settings.list': SettingEntry[];
+  'settings.set': SettingEntry;
 
-  'status.get': { params: Record<string, never>; result: AppStatus };
-  'status.cli': { params: Record<string, never>; result: CliStatus };
-  'sync.run': { params: { accountId?: string; only?: SyncScope }; result: SyncReport };
+  'accounts.list': AccountSummary[];
+  'accounts.discover': DiscoveryResult;
+  'accounts.test': EndpointCheck[];
+  'accounts.add': AccountSummary;
+  'accounts.update': AccountSummary;
+  'accounts.remove': { removed: true };
 
-  'mail.folders': { params: { accountId: string }; result: FolderInfo[] };
-  'mail.messages': { params: { accountId: string; folder: string; offset?: number; limit?: number }; result: MessageSummary[] };
-  /** One window of a folder's list for the virtualised list: newest first, with the size of the whole (filtered) list. */
-  'mail.list': { params: { accountId: string; folder: string; offset?: number; limit?: number; filter?: MessageListFilter }; result: MessagePage };
-  /** Open a message: from its local source, else fetched from the server (French 'offline' error when it cannot be). */
-  'mail.message': { params: { accountId: string; folder: string; uid: number }; result: MessageView };
-  /** « Enregistrer » an attachment: its name, type and content (base64), from the local source (fetched when missing). */
-  'mail.attachment': { params: { accountId: string; folder: string; uid: number; partId: string }; result: { filename: string; mimeType: string; size: number; contentBase64: string } };
-  /** « Afficher les images » for this message, or « Toujours pour cet expéditeur ». */
-  'mail.allowRemoteContent': { params: { accountId: string; folder: string; uid: number; scope: RemoteContentScope }; result: { allowed: true } };
-  /** Read/unread, suivi, move, copy, archive, delete (to Corbeille, or for good from it), indésirable. */
-  'mail.act': { params: { accountId: string; folder: string; uids: number[]; action: MailAction; target?: string }; result: MailActionResult };
-  /** « Annuler »: reverse an action (the inverse goes through the journal too). */
-  'mail.undo': { params: { token: string }; result: MailActionResult };
-  /** Full-text search with the French operators (de:, à:, objet:, avant:, après:, pj:), best first; `server` adds IMAP SEARCH hits (default true). */
-  'mail.search': { params: { query: string; accountId?: string; folder?: string; limit?: number; server?: boolean }; result: MessageSummary[] };
-  /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
-  'mail.send': { params: OutgoingMessage & { draftId?: string }; result: OutboxEntry };
-  /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */
-  'mail.outbox.list': { params: { accountId?: string; includeDrafts?: boolean; includeSent?: boolean }; result: OutboxEntry[] };
-  /** Send again a failed or uncertain message (an uncertain one found in Envoyés is marked sent, not resent). */
-  'mail.outbox.retry': { params: { id: string }; result: OutboxEntry };
-  /** Remove a message (or a draft) from the Boîte d'envoi without sending it. */
-  'mail.outbox.discard': { params: { id: string }; result: { removed: true } };
-  /** Send what is due now and wait for the attempt (the CLI and tests; the UI relies on the background loop). */
-  'mail.outbox.drain': { params: { accountId?: string; ignoreBackoff?: boolean }; result: OutboxEntry[] };
-  /** Fields of a reply or forward of a stored message. */
-  'mail.compose.prepare': { params: { accountId: string; folder: string; uid: number; mode: ComposeMode; /** IANA zone of the attribution line's time (the user's), default the system's. */ timeZone?: string }; result: ComposeDraft };
-  /** Keep a local draft (state 'draft'); returns its id for the next saves. */
-  'mail.draft.save': { params: Partial<OutgoingMessage> & { accountId: string; id?: string }; result: { id: string; savedAt: string } };
+  'status.get': AppStatus;
+  'status.cli': CliStatus;
+  'sync.run': SyncReport;
 
-  'calendar.list': { params: { from: string; to: string }; result: CalendarEventSummary[] };
-  'contacts.list': { params: Record<string, never>; result: ContactSummary[] };
-  'contacts.get': { params: { uid: string }; result: ContactDetails };
-  /** Written locally at once, sent to the server through the operations journal (like events). */
-  'contacts.create': { params: { contact: ContactInput; addressBookHref?: string; accountId?: string }; result: { uid: string } };
-  'contacts.update': { params: { uid: string; contact: ContactInput }; result: { uid: string } };
-  'contacts.delete': { params: { uid: string }; result: { deleted: true } };
-  /** Recipients for the composer: contacts then past correspondents matching `query` (accent- and case-insensitive), at most `limit` (8). */
-  'contacts.suggest': { params: { query: string; limit?: number }; result: RecipientSuggestion[] };
-  /** Calendars that can receive new events. */
-  'calendar.calendars': { params: Record<string, never>; result: CalendarInfo[] };
-  /** Occurrences overlapping [from, to) with what the Agenda grid needs. */
-  'calendar.occurrences': { params: { from: string; to: string }; result: CalendarOccurrence[] };
-  'calendar.event': { params: { uid: string; recurrenceId?: string | null }; result: CalendarEventDetails };
-  /** Written locally at once, sent to the server through the operations journal. */
-  'calendar.createEvent': { params: { event: CalendarEventInput; calendarHref?: string; accountId?: string }; result: { uid: string } };
-  /**
-   * `recurrenceId` names the occurrence the editor was opened on. With scope 'series' it is optional: given (« tous
-   * les événements » chosen from an occurrence), `event` carries that occurrence's dates and the core keeps the
-   * series' first day with the new hours and length in days (seriesTimesFromOccurrence in src/calendar/event-model.ts).
-   */
-  'calendar.updateEvent': { params: { uid: string; event: CalendarEventInput; scope: RecurrenceScope; recurrenceId?: string | null }; result: { uid: string } };
-  'calendar.deleteEvent': { params: { uid: string; scope: RecurrenceScope; recurrenceId?: string | null }; result: { deleted: true } };
-  /** A new meeting link on the configured Visio server (128-bit room id). */
-  'calendar.newMeetingLink': { params: Record<string, never>; result: { url: string } };
-  /** « Accepter » / « Peut-être » / « Refuser » on a received invitation (the text/calendar part, METHOD:REQUEST): stores it with my answer and sends the REPLY. */
-  /** « Retirer de mon agenda » on a received METHOD:CANCEL: removes the event (or that occurrence) from my agenda, sending nothing; refused unless it comes from the event's organiser. */
-  'calendar.removeCancelled': { params: { accountId: string; ics: string; /** Message-ID of the cancellation (its sender is checked). */ messageId?: string | null }; result: { removed: boolean } };
-  'calendar.respondToInvitation': { params: { accountId: string; ics: string; response: 'ACCEPTED' | 'TENTATIVE' | 'DECLINED'; /** Message-ID of the invitation (the REPLY answers it). */ messageId?: string | null }; result: { uid: string } };
-  /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
-  'dav.import': { params: { content: string; name?: string; collectionHref?: string; accountId?: string }; result: ImportResult };
-  /** Changes kept aside because the server changed the same event or contact. */
-  'dav.conflicts': { params: Record<string, never>; result: DavConflictSummary[] };
-  /** « Réappliquer ma modification » or « Ignorer ». */
-  'dav.resolveConflict': { params: { id: number; action: 'reapply' | 'dismiss' }; result: { resolved: true } };
-  /** Children of a folder (default: root of every account with a WebDAV server). */
-  'files.list': { params: { accountId?: string; path?: string }; result: FileEntrySummary[] };
-  'files.status': { params: { accountId?: string }; result: FilesStatus };
-  /** Two-way sync now (same as sync.run with only 'files'); returns when in sync or failed. */
-  'files.sync': { params: { accountId?: string }; result: SyncReport };
-  'files.conflicts': { params: { accountId?: string }; result: FileConflict[] };
-  /** Keep the local version, the server's, or both (the conflict copy becomes an ordinary file). */
-  'files.resolveConflict': { params: { id: string; keep: 'local' | 'server' | 'both' }; result: { resolved: true } };
-  'files.trash.list': { params: { accountId?: string }; result: FileTrashEntry[] };
-  /** Put the file back where it was (a free name is chosen if taken); it is uploaded at the next sync. */
-  'files.trash.restore': { params: { id: string }; result: { restored: true; path: string } };
-  /** « Disponible hors ligne » on a file or folder (false: the local copy is freed, the server copy stays). */
-  'files.setOffline': { params: { accountId: string; path: string; offline: boolean }; result: FileEntrySummary };
-  /**
-   * Makes sure the item is on the disk (downloads an online-only file) and, where the desktop host can, opens it with
-   * the system application (`launched`). '/' is the account's folder. In browser mode `launched` is false: the view
-   * shows `localPath`.
-   */
-  'files.open': { params: { accountId: string; path: string }; result: { localPath: string; launched: boolean } };
-  'files.pause': { params: { accountId?: string }; result: { paused: true } };
-  'files.resume': { params: { accountId?: string }; result: { paused: false } };
-  /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */
-  'files.confirmDeletion': { params: { accountId: string; confirm: boolean }; result: { done: true } };
+  'mail.folders': FolderInfo[];
+  'mail.messages': MessageSummary[];
+  'mail.list': MessagePage;
+  'mail.message': MessageView;
+  'mail.attachment': { filename: string; mimeType: string; size: number; contentBase64: string };
+  'mail.allowRemoteContent': { allowed: true };
+  'mail.act': MailActionResult;
+  'mail.undo': MailActionResult;
+  'mail.search': MessageSummary[];
+  'mail.send': OutboxEntry;
+  'mail.outbox.list': OutboxEntry[];
+  'mail.outbox.retry': OutboxEntry;
+  'mail.outbox.discard': { removed: true };
+  'mail.outbox.drain': OutboxEntry[];
+  'mail.compose.prepare': ComposeDraft;
+  'mail.draft.save': { id: string; savedAt: string };
+
+  'calendar.list': CalendarEventSummary[];
+  'contacts.list': ContactSummary[];
+  'contacts.get': ContactDetails;
+  'contacts.create': { uid: string };
+  'contacts.update': { uid: string };
+  'contacts.delete': { deleted: true };
+  'contacts.suggest': RecipientSuggestion[];
+  'calendar.calendars': CalendarInfo[];
+  'calendar.occurrences': CalendarOccurrence[];
+  'calendar.event': CalendarEventDetails;
+  'calendar.createEvent': { uid: string };
+  'calendar.updateEvent': { uid: string };
+  'calendar.deleteEvent': { deleted: true };
+  'calendar.newMeetingLink': { url: string };
+  'calendar.respondToInvitation': { uid: string };
+  'calendar.removeCancelled': { removed: boolean };
+  'dav.import': ImportResult;
+  'dav.conflicts': DavConflictSummary[];
+  'dav.resolveConflict': { resolved: true };
+  'files.list': FileEntrySummary[];
+  'files.status': FilesStatus;
+  'files.sync': SyncReport;
+  'files.conflicts': FileConflict[];
+  'files.resolveConflict': { resolved: true };
+  'files.trash.list': FileTrashEntry[];
+  'files.trash.restore': { restored: true; path: string };
+  'files.setOffline': FileEntrySummary;
+  'files.open': { localPath: string; launched: boolean };
+  'files.pause': { paused: true };
+  'files.resume': { paused: false };
+  'files.confirmDeletion': { done: true };
 }
 
-export type MethodName = keyof Methods;
-export type Params<M extends MethodName> = Methods[M]['params'];
-export type Result<M extends MethodName> = Methods[M]['result'];
+export type Result<M extends MethodName> = Results[M];
+
+/** Each method's parameters and result, as one map. */
+export type Methods = { [M in MethodName]: { params: Params<M>; result: Result<M> } };
 
 // ---------------------------------------------------------------------------
 // Events (core → UI)
@@ -757,67 +692,3 @@ export interface Events {
 
 export type EventName = keyof Events;
 export type EventData<E extends EventName> = Events[E];
-
-/** All method names, for runtime validation of incoming requests. */
-export const METHOD_NAMES: readonly MethodName[] = [
-  'app.info',
-  'policy.get',
-  'settings.list',
-  'settings.set',
-  'accounts.list',
-  'accounts.discover',
-  'accounts.test',
-  'accounts.add',
-  'accounts.update',
-  'accounts.remove',
-  'status.get',
-  'status.cli',
-  'sync.run',
-  'mail.folders',
-  'mail.messages',
-  'mail.list',
-  'mail.message',
-  'mail.attachment',
-  'mail.allowRemoteContent',
-  'mail.act',
-  'mail.undo',
-  'mail.search',
-  'mail.send',
-  'mail.outbox.list',
-  'mail.outbox.retry',
-  'mail.outbox.discard',
-  'mail.outbox.drain',
-  'mail.compose.prepare',
-  'mail.draft.save',
-  'calendar.list',
-  'contacts.list',
-  'contacts.get',
-  'contacts.create',
-  'contacts.update',
-  'contacts.delete',
-  'contacts.suggest',
-  'calendar.calendars',
-  'calendar.occurrences',
-  'calendar.event',
-  'calendar.createEvent',
-  'calendar.updateEvent',
-  'calendar.deleteEvent',
-  'calendar.newMeetingLink',
-  'calendar.respondToInvitation',
-  'calendar.removeCancelled',
-  'dav.import',
-  'dav.conflicts',
-  'dav.resolveConflict',
-  'files.list',
-  'files.status',
-  'files.sync',
-  'files.conflicts',
-  'files.resolveConflict',
-  'files.trash.list',
-  'files.trash.restore',
-  'files.setOffline',
-  'files.open',
-  'files.pause',
-  'files.resume',
-  'files.confirmDeletion',
-] as const;

@@ -5,7 +5,8 @@
  */
 import fs from 'node:fs';
 import { Core } from '../../src/core.js';
-import { METHOD_NAMES, type MethodName } from '../../src/shared/contract.js';
+import type { MethodName } from '../../src/shared/contract.js';
+import { isMethodName } from '../../src/shared/api-schema.js';
 
 export interface OstalMailFigures {
   headersMs: number;
@@ -40,7 +41,7 @@ try {
   const t1 = performance.now();
   await core.handle('sync.run', { only: 'mail' });
   out.resyncMs = performance.now() - t1;
-  if ((METHOD_NAMES as readonly string[]).includes('mail.search')) {
+  if (isMethodName('mail.search')) {
     const call = core.handle.bind(core) as (m: MethodName, p: unknown) => Promise<unknown>;
     for (const query of input.queries) {
       const t = performance.now();

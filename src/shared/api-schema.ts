@@ -1,0 +1,283 @@
+/**
+ * The API's methods and their parameters: one zod schema per method, the only source of truth for
+ * method names, parameter types (src/shared/contract.ts infers `MethodName` and `Params` from here) and
+ * their validation (Core.handle parses every call's parameters with its method's schema).
+ *
+ * Pure TypeScript and zod only: the renderer and the meeting server may import from src/shared/.
+ *
+ * Unknown extra keys are stripped, not refused (zod's default for objects), at every level: an older or newer
+ * client that sends a field this version does not know still gets its call answered.
+ * Only the shape is checked here; the rules of a domain (an account that exists, a non-blank title, a window
+ * whose end follows its start…) stay in the services with their own French messages.
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Building blocks
+
+/** No parameters (extra keys are stripped). */
+const none = z.object({});
+
+/** An identifier or name chosen by the core (account id, folder path, outbox id…): any string, the services say whether it exists. */
+const id = z.string();
+
+/** A UID of a stored event or contact: never empty. */
+const uid = z.string().min(1);
+
+/** An IMAP UID (negative for a message created locally and not synced yet). */
+const messageUid = z.number().int();
+
+/** A recurrence id as `calendar.occurrences` gives it, null or absent for the whole event. */
+const recurrenceId = z.string().nullable().optional();
+
+// ---------------------------------------------------------------------------
+// Enumerations
+
+export const syncScopeSchema = z.enum(['mail', 'calendar', 'contacts', 'files']);
+/** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
+export const messageListFilterSchema = z.enum(['all', 'unread', 'flagged', 'attachments']);
+/** What the user did to messages: applied locally at once, then replayed to the server (operations journal). */
+export const mailActionSchema = z.enum(['read', 'unread', 'flag', 'unflag', 'move', 'copy', 'archive', 'delete', 'junk']);
+/** Where « Afficher les images » applies: this message only, or every message of its sender. */
+export const remoteContentScopeSchema = z.enum(['message', 'sender']);
+export const composeModeSchema = z.enum(['reply', 'replyAll', 'forward', 'forwardAsAttachment']);
+/** « cet événement » (one occurrence), « cet événement et les suivants » (split the series there) or « tous les événements ». */
+export const recurrenceScopeSchema = z.enum(['occurrence', 'following', 'series']);
+/** An answer to an invitation, as in PARTSTAT. */
+export const invitationAnswerSchema = z.enum(['ACCEPTED', 'TENTATIVE', 'DECLINED']);
+/** The keys of the `Settings` interface of contract.ts (tests/unit/api-schema.test.ts checks they are the same). */
+export const settingKeySchema = z.enum(['mail.prefetchDays', 'visio.serverUrl', 'visio.joinToken', 'files.localRoot', 'files.speedLimitKbps']);
+
+// ---------------------------------------------------------------------------
+// Nested inputs
+
+/** How to reach one server. URL schemes: imap:// (STARTTLS), imaps://, smtp:// (submission with STARTTLS), smtps://, https:// (DAV). */
+const endpointUrl = z.string();
+
+export const serverSettingsSchema = z.object({
+  imap: endpointUrl,
+  smtp: endpointUrl,
+  caldav: endpointUrl.nullable().optional(),
+  carddav: endpointUrl.nullable().optional(),
+  webdav: endpointUrl.nullable().optional(),
+  /** Login name when it differs from the e-mail address. */
+  username: z.string().nullable().optional(),
+});
+
+/** PEM certificates the user chose to trust for this account's servers. */
+const pinnedCertificates = z.array(z.string().refine((pem) => pem.includes('BEGIN CERTIFICATE'), { message: 'not a PEM certificate' }));
+
+/** A file to send: its content in base64 (UI), or a local path (CLI only). */
+export const outgoingAttachmentSchema = z.object({
+  filename: z.string(),
+  contentBase64: z.string().optional(),
+  path: z.string().optional(),
+  contentType: z.string().optional(),
+});
+
+/** A message to send. Recipients are as typed: `Name <a@b>` or `a@b`, one per entry or comma-separated. */
+export const outgoingMessageSchema = z.object({
+  accountId: id,
+  to: z.array(z.string()),
+  cc: z.array(z.string()).optional(),
+  bcc: z.array(z.string()).optional(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+  attachments: z.array(outgoingAttachmentSchema).optional(),
+  inReplyTo: z.string().nullable().optional(),
+  references: z.array(z.string()).optional(),
+});
+
+/** Fields of the contact editor. */
+export const contactInputSchema = z.object({
+  fn: z.string(),
+  emails: z.array(z.string()),
+  phones: z.array(z.string()),
+  organization: z.string().optional(),
+  note: z.string().optional(),
+});
+
+/** Fields of the event editor. Times are wall clock of the user's zone (the computer's, src/shared/time.ts) 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */
+export const calendarEventInputSchema = z.object({
+  summary: z.string(),
+  start: z.string(),
+  end: z.string(),
+  allDay: z.boolean(),
+  location: z.string().optional(),
+  description: z.string().optional(),
+  /** E-mail addresses of the participants. */
+  attendees: z.array(z.string()).optional(),
+  /** RRULE value (e.g. 'FREQ=WEEKLY;BYDAY=MO'), null for a single event. */
+  rrule: z.string().nullable().optional(),
+  /** Minutes before the start for a reminder (VALARM), null for none. */
+  reminderMinutes: z.number().nullable().optional(),
+  /** Meeting link (`<visio.serverUrl>/salle/<roomId>`). */
+  meetingUrl: z.string().nullable().optional(),
+});
+
+/** A single occurrence or the series' tail needs the occurrence's recurrence id; the whole series does not. */
+const scopeWithRecurrence = (p: { scope: z.infer<typeof recurrenceScopeSchema>; recurrenceId?: string | null }) => p.scope === 'series' || typeof p.recurrenceId === 'string';
+const scopeIssue = { message: 'recurrenceId is required unless scope is series', path: ['recurrenceId'] };
+
+const mailRef = { accountId: id, folder: z.string(), uid: messageUid };
+
+// ---------------------------------------------------------------------------
+// Methods
+
+export const methodSchemas = {
+  'app.info': none,
+  'policy.get': none,
+  'settings.list': none,
+  /** The value's range per setting (an absolute folder, a URL…) is checked by the setting's definition. */
+  'settings.set': z.object({ key: settingKeySchema, value: z.union([z.string(), z.number()]) }),
+
+  'accounts.list': none,
+  /** Find servers for an address (policy, autoconfig, DNS SRV, .well-known). */
+  'accounts.discover': z.object({ email: z.string() }),
+  /** Test every endpoint with these credentials; nothing is saved. */
+  'accounts.test': z.object({ email: z.string(), password: z.string(), settings: serverSettingsSchema, pinnedCertificates: pinnedCertificates.optional() }),
+  /** Test then save. Fails with the first endpoint error. */
+  'accounts.add': z.object({
+    email: z.string(),
+    name: z.string().optional(),
+    password: z.string(),
+    settings: serverSettingsSchema.optional(),
+    pinnedCertificates: pinnedCertificates.optional(),
+  }),
+  'accounts.update': z.object({
+    id,
+    name: z.string().optional(),
+    password: z.string().optional(),
+    settings: serverSettingsSchema.optional(),
+    pinnedCertificates: pinnedCertificates.optional(),
+  }),
+  'accounts.remove': z.object({ id }),
+
+  'status.get': none,
+  'status.cli': none,
+  'sync.run': z.object({ accountId: id.optional(), only: syncScopeSchema.optional() }),
+
+  'mail.folders': z.object({ accountId: id }),
+  /** `offset` and `limit` are clamped by the core (a window holds 1 to 1000 messages). */
+  'mail.messages': z.object({ accountId: id, folder: z.string(), offset: z.number().optional(), limit: z.number().optional() }),
+  /** One window of a folder's list for the virtualised list: newest first, with the size of the whole (filtered) list. */
+  'mail.list': z.object({
+    accountId: id,
+    folder: z.string(),
+    offset: z.number().optional(),
+    limit: z.number().optional(),
+    filter: messageListFilterSchema.optional(),
+  }),
+  /** Open a message: from its local source, else fetched from the server (French 'offline' error when it cannot be). */
+  'mail.message': z.object(mailRef),
+  /** « Enregistrer » an attachment: its name, type and content (base64), from the local source (fetched when missing). */
+  'mail.attachment': z.object({ ...mailRef, partId: z.string() }),
+  /** « Afficher les images » for this message, or « Toujours pour cet expéditeur ». */
+  'mail.allowRemoteContent': z.object({ ...mailRef, scope: remoteContentScopeSchema }),
+  /** Read/unread, suivi, move, copy, archive, delete (to Corbeille, or for good from it), indésirable. */
+  'mail.act': z.object({ accountId: id, folder: z.string(), uids: z.array(messageUid), action: mailActionSchema, target: z.string().optional() }),
+  /** « Annuler »: reverse an action (the inverse goes through the journal too). */
+  'mail.undo': z.object({ token: z.string() }),
+  /** Full-text search with the French operators (de:, à:, objet:, avant:, après:, pj:), best first; `server` adds IMAP SEARCH hits (default true). */
+  'mail.search': z.object({ query: z.string(), accountId: id.optional(), folder: z.string().optional(), limit: z.number().optional(), server: z.boolean().optional() }),
+  /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
+  'mail.send': outgoingMessageSchema.extend({ draftId: z.string().optional() }),
+  /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */
+  'mail.outbox.list': z.object({ accountId: id.optional(), includeDrafts: z.boolean().optional(), includeSent: z.boolean().optional() }),
+  /** Send again a failed or uncertain message (an uncertain one found in Envoyés is marked sent, not resent). */
+  'mail.outbox.retry': z.object({ id }),
+  /** Remove a message (or a draft) from the Boîte d'envoi without sending it. */
+  'mail.outbox.discard': z.object({ id }),
+  /** Send what is due now and wait for the attempt (the CLI and tests; the UI relies on the background loop). */
+  'mail.outbox.drain': z.object({ accountId: id.optional(), ignoreBackoff: z.boolean().optional() }),
+  /** Fields of a reply or forward of a stored message. */
+  'mail.compose.prepare': z.object({
+    ...mailRef,
+    mode: composeModeSchema,
+    /** IANA zone of the attribution line's time (the user's), default the system's. */
+    timeZone: z.string().optional(),
+  }),
+  /** Keep a local draft (state 'draft'); returns its id for the next saves. */
+  'mail.draft.save': outgoingMessageSchema.partial().extend({ accountId: id, id: z.string().optional() }),
+
+  'calendar.list': z.object({ from: z.string(), to: z.string() }),
+  'contacts.list': none,
+  'contacts.get': z.object({ uid }),
+  /** Written locally at once, sent to the server through the operations journal (like events). */
+  'contacts.create': z.object({ contact: contactInputSchema, addressBookHref: z.string().optional(), accountId: id.optional() }),
+  'contacts.update': z.object({ uid, contact: contactInputSchema }),
+  'contacts.delete': z.object({ uid }),
+  /** Recipients for the composer: contacts then past correspondents matching `query` (accent- and case-insensitive), at most `limit` (8). */
+  'contacts.suggest': z.object({ query: z.string(), limit: z.number().optional() }),
+  /** Calendars that can receive new events. */
+  'calendar.calendars': none,
+  /** Occurrences overlapping [from, to) with what the Agenda grid needs. */
+  'calendar.occurrences': z.object({ from: z.string(), to: z.string() }),
+  'calendar.event': z.object({ uid, recurrenceId }),
+  /** Written locally at once, sent to the server through the operations journal. */
+  'calendar.createEvent': z.object({ event: calendarEventInputSchema, calendarHref: z.string().optional(), accountId: id.optional() }),
+  /**
+   * `recurrenceId` names the occurrence the editor was opened on. With scope 'series' it is optional: given (« tous
+   * les événements » chosen from an occurrence), `event` carries that occurrence's dates and the core keeps the
+   * series' first day with the new hours and length in days (seriesTimesFromOccurrence in src/calendar/event-model.ts).
+   */
+  'calendar.updateEvent': z.object({ uid, event: calendarEventInputSchema, scope: recurrenceScopeSchema, recurrenceId }).refine(scopeWithRecurrence, scopeIssue),
+  'calendar.deleteEvent': z.object({ uid, scope: recurrenceScopeSchema, recurrenceId }).refine(scopeWithRecurrence, scopeIssue),
+  /** A new meeting link on the configured Visio server (128-bit room id). */
+  'calendar.newMeetingLink': none,
+  /** « Accepter » / « Peut-être » / « Refuser » on a received invitation (the text/calendar part, METHOD:REQUEST): stores it with my answer and sends the REPLY. */
+  'calendar.respondToInvitation': z.object({
+    accountId: id,
+    ics: z.string(),
+    response: invitationAnswerSchema,
+    /** Message-ID of the invitation (the REPLY answers it). */
+    messageId: z.string().nullable().optional(),
+  }),
+  /** « Retirer de mon agenda » on a received METHOD:CANCEL: removes the event (or that occurrence) from my agenda, sending nothing; refused unless it comes from the event's organiser. */
+  'calendar.removeCancelled': z.object({
+    accountId: id,
+    ics: z.string(),
+    /** Message-ID of the cancellation (its sender is checked). */
+    messageId: z.string().nullable().optional(),
+  }),
+  /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
+  'dav.import': z.object({ content: z.string(), name: z.string().optional(), collectionHref: z.string().optional(), accountId: id.optional() }),
+  /** Changes kept aside because the server changed the same event or contact. */
+  'dav.conflicts': none,
+  /** « Réappliquer ma modification » or « Ignorer ». */
+  'dav.resolveConflict': z.object({ id: z.number().int(), action: z.enum(['reapply', 'dismiss']) }),
+  /** Children of a folder (default: root of every account with a WebDAV server). */
+  'files.list': z.object({ accountId: id.optional(), path: z.string().optional() }),
+  'files.status': z.object({ accountId: id.optional() }),
+  /** Two-way sync now (same as sync.run with only 'files'); returns when in sync or failed. */
+  'files.sync': z.object({ accountId: id.optional() }),
+  'files.conflicts': z.object({ accountId: id.optional() }),
+  /** Keep the local version, the server's, or both (the conflict copy becomes an ordinary file). */
+  'files.resolveConflict': z.object({ id, keep: z.enum(['local', 'server', 'both']) }),
+  'files.trash.list': z.object({ accountId: id.optional() }),
+  /** Put the file back where it was (a free name is chosen if taken); it is uploaded at the next sync. */
+  'files.trash.restore': z.object({ id }),
+  /** « Disponible hors ligne » on a file or folder (false: the local copy is freed, the server copy stays). */
+  'files.setOffline': z.object({ accountId: id, path: z.string(), offline: z.boolean() }),
+  /**
+   * Makes sure the item is on the disk (downloads an online-only file) and, where the desktop host can, opens it with
+   * the system application (`launched`). '/' is the account's folder. In browser mode `launched` is false: the view
+   * shows `localPath`.
+   */
+  'files.open': z.object({ accountId: id, path: z.string() }),
+  'files.pause': z.object({ accountId: id.optional() }),
+  'files.resume': z.object({ accountId: id.optional() }),
+  /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */
+  'files.confirmDeletion': z.object({ accountId: id, confirm: z.boolean() }),
+} satisfies Record<string, z.ZodType<object>>;
+
+export type MethodSchemas = typeof methodSchemas;
+
+/** True when `name` is a method of this version's API. */
+export function isMethodName(name: unknown): name is keyof MethodSchemas {
+  return typeof name === 'string' && Object.hasOwn(methodSchemas, name);
+}
+
+/** Every method name, in the order of {@link methodSchemas}. */
+export const methodNames = Object.keys(methodSchemas) as (keyof MethodSchemas)[];
