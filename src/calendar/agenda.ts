@@ -2,7 +2,7 @@
  * The Agenda's services: occurrences for the grid, event writes (local at once, sent to CalDAV through the journal,
  * invitations through the Boîte d'envoi), answers to invitations, and answers received as organiser.
  */
-import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, MessageInvitation, Params, RecurrenceScope, Result } from '../shared/contract.js';
+import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, MessageInvitation, Params, Result } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { readSetting } from '../store/settings-repository.js';
 import { meetingLink, newRoomId } from '../shared/meet-protocol.js';
@@ -87,25 +87,18 @@ function inputError(err: unknown): never {
   throw err;
 }
 
-function checkInput(event: unknown): CalendarEventInput {
-  const e = event as CalendarEventInput | undefined;
-  if (!e || typeof e !== 'object' || typeof e.start !== 'string' || typeof e.allDay !== 'boolean') throw new OstalError('invalid_input', t('dav.writes.invalidEvent'));
-  if (typeof e.summary !== 'string' || !e.summary.trim()) throw new OstalError('invalid_input', t('dav.writes.titleRequired'));
-  return e;
+/** An event needs a title (the rest of the fields is checked by the API schema, then by the event model). */
+function checkInput(event: CalendarEventInput): CalendarEventInput {
+  if (!event.summary.trim()) throw new OstalError('invalid_input', t('dav.writes.titleRequired'));
+  return event;
 }
 
-function findEvent(ctx: CoreContext, uid: unknown) {
-  if (typeof uid !== 'string' || !uid) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+function findEvent(ctx: CoreContext, uid: string) {
   const obj = new DavRepository(ctx.db).objectByUid('calendar', uid);
   if (!obj) throw new OstalError('not_found', t('dav.writes.eventNotFound'));
   return obj;
 }
 
-function checkScope(scope: unknown, recurrenceId: unknown): { scope: RecurrenceScope; recurrenceId: string | null } {
-  if (scope !== 'occurrence' && scope !== 'following' && scope !== 'series') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  if (scope !== 'series' && typeof recurrenceId !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  return { scope, recurrenceId: typeof recurrenceId === 'string' ? recurrenceId : null };
-}
 
 /**
  * A received METHOD:REPLY written in the organiser's stored event (the participant's PARTSTAT), sent to the
@@ -145,9 +138,9 @@ export function applyReply(ctx: CoreContext, ics: string, accountId: string, mes
 }
 
 export function eventWithPlace(ctx: CoreContext, params: Params<'calendar.event'>): Result<'calendar.event'> {
-    const obj = findEvent(ctx, params?.uid);
+    const obj = findEvent(ctx, params.uid);
     try {
-      const details = eventDetails(obj.raw, params?.recurrenceId ?? null);
+      const details = eventDetails(obj.raw, params.recurrenceId ?? null);
       return { ...details, accountId: obj.accountId, calendarHref: obj.collectionHref, calendar: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href) };
     } catch (err) {
       return inputError(err);
@@ -155,9 +148,9 @@ export function eventWithPlace(ctx: CoreContext, params: Params<'calendar.event'
   }
 
 export async function createEvent(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.createEvent'>): Promise<Result<'calendar.createEvent'>> {
-    const input = checkInput(params?.event);
+    const input = checkInput(params.event);
     const calendars = new DavRepository(ctx.db).allCollections('calendar');
-    const target = params?.calendarHref ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId)) : calendars.find((c) => !params?.accountId || c.accountId === params.accountId);
+    const target = params.calendarHref ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId)) : calendars.find((c) => !params.accountId || c.accountId === params.accountId);
     if (!target) throw new OstalError('not_found', t('dav.writes.noCalendar'));
     const rev = newRevision();
     let created: { uid: string; raw: string };
@@ -174,9 +167,11 @@ export async function createEvent(ctx: CoreContext, outbox: OutboxSender, params
   }
 
 export async function updateEvent(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.updateEvent'>): Promise<Result<'calendar.updateEvent'>> {
-    const obj = findEvent(ctx, params?.uid);
-    const input = checkInput(params?.event);
-    const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
+    const obj = findEvent(ctx, params.uid);
+    const input = checkInput(params.event);
+    // The schema requires a recurrence id unless the whole series is meant.
+    const { scope } = params;
+    const recurrenceId = params.recurrenceId ?? null;
     const rev = newRevision();
     let raw: string;
     try {
@@ -206,8 +201,9 @@ export async function updateEvent(ctx: CoreContext, outbox: OutboxSender, params
   }
 
 export async function deleteEvent(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.deleteEvent'>): Promise<Result<'calendar.deleteEvent'>> {
-    const obj = findEvent(ctx, params?.uid);
-    const { scope, recurrenceId } = checkScope(params?.scope, params?.recurrenceId);
+    const obj = findEvent(ctx, params.uid);
+    const { scope } = params;
+    const recurrenceId = params.recurrenceId ?? null;
     let truncated: string | null = null;
     const rev = newRevision();
     if (scope === 'following' && recurrenceId) {
@@ -245,9 +241,8 @@ export function newMeetingLink(ctx: CoreContext): Result<'calendar.newMeetingLin
   }
 
 export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.respondToInvitation'>): Promise<Result<'calendar.respondToInvitation'>> {
-    const account = typeof params?.accountId === 'string' ? getAccountRow(ctx, params.accountId) : null;
+    const account = getAccountRow(ctx, params.accountId);
     if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
-    if (typeof params.ics !== 'string' || !['ACCEPTED', 'TENTATIVE', 'DECLINED'].includes(params.response)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
     let answer: ReturnType<typeof replyText>;
     try {
       answer = replyText(params.ics, account.email, params.response);

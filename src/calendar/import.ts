@@ -404,7 +404,6 @@ function kindOf(text: string, name: string | undefined): DavKind | null {
  * when the file as a whole is not a calendar or contacts file, or when there is nowhere to put it.
  */
 export function importFile(ctx: CoreContext, params: { content: string; name?: string; collectionHref?: string; accountId?: string }): ImportResult {
-  if (typeof params.content !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   if (Buffer.byteLength(params.content, 'utf8') > MAX_BYTES) throw new OstalError('invalid_input', t('dav.import.tooBig'));
   const text = params.content.replace(/^\uFEFF/, '');
   const kind = kindOf(text, params.name);

@@ -18,18 +18,16 @@ export function listContacts(ctx: Pick<CoreContext, 'db'>): ContactSummary[] {
     .sort((a, b) => collator.compare(a.fn, b.fn) || a.uid.localeCompare(b.uid));
 }
 
-function findContact(ctx: CoreContext, uid: unknown) {
-  if (typeof uid !== 'string' || !uid) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+function findContact(ctx: CoreContext, uid: string) {
   const obj = new DavRepository(ctx.db).objectByUid('addressbook', uid);
   if (!obj) throw new OstalError('not_found', t('dav.writes.contactNotFound'));
   return obj;
 }
 
-function checkContact(contact: unknown): ContactInput {
-  const c = contact as ContactInput | undefined;
-  if (!c || typeof c !== 'object') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  if (typeof c.fn !== 'string' || !c.fn.trim()) throw new OstalError('invalid_input', t('dav.writes.nameRequired'));
-  return { ...c, emails: Array.isArray(c.emails) ? c.emails : [], phones: Array.isArray(c.phones) ? c.phones : [] };
+/** A contact needs a name (the rest of the fields is checked by the API schema, then by the vCard model). */
+function checkContact(contact: ContactInput): ContactInput {
+  if (!contact.fn.trim()) throw new OstalError('invalid_input', t('dav.writes.nameRequired'));
+  return contact;
 }
 
 function inputError(err: unknown): never {
@@ -42,14 +40,14 @@ function replaySoon(ctx: Pick<CoreContext, 'sync'>, accountId: string): void {
 }
 
 export function contactDetails(ctx: CoreContext, params: Params<'contacts.get'>): Result<'contacts.get'> {
-    const obj = findContact(ctx, params?.uid);
+    const obj = findContact(ctx, params.uid);
     return { ...contactFields(obj.raw), uid: obj.uid, accountId: obj.accountId, addressBookHref: obj.collectionHref, addressBook: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'addressbook').has(obj.href) };
 }
 
 export function createContact(ctx: CoreContext, params: Params<'contacts.create'>): Result<'contacts.create'> {
-    const input = checkContact(params?.contact);
+    const input = checkContact(params.contact);
     const books = new DavRepository(ctx.db).allCollections('addressbook');
-    const target = params?.addressBookHref ? books.find((b) => b.href === params.addressBookHref && (!params.accountId || b.accountId === params.accountId)) : books.find((b) => !params?.accountId || b.accountId === params.accountId);
+    const target = params.addressBookHref ? books.find((b) => b.href === params.addressBookHref && (!params.accountId || b.accountId === params.accountId)) : books.find((b) => !params.accountId || b.accountId === params.accountId);
     if (!target) throw new OstalError('not_found', t('dav.writes.noAddressBook'));
     const uid = crypto.randomUUID();
     const rev = newRevision();
@@ -65,8 +63,8 @@ export function createContact(ctx: CoreContext, params: Params<'contacts.create'
 }
 
 export function updateContact(ctx: CoreContext, params: Params<'contacts.update'>): Result<'contacts.update'> {
-    const obj = findContact(ctx, params?.uid);
-    const input = checkContact(params?.contact);
+    const obj = findContact(ctx, params.uid);
+    const input = checkContact(params.contact);
     const rev = newRevision();
     let raw: string;
     try {
@@ -80,7 +78,7 @@ export function updateContact(ctx: CoreContext, params: Params<'contacts.update'
 }
 
 export function deleteContact(ctx: CoreContext, params: Params<'contacts.delete'>): Result<'contacts.delete'> {
-    const obj = findContact(ctx, params?.uid);
+    const obj = findContact(ctx, params.uid);
     enqueueDelete(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
     replaySoon(ctx, obj.accountId);
     return { deleted: true };

@@ -7,9 +7,7 @@
  * highest mail_messages.id seen (an indexed range read), so a keystroke never rescans 100 000 messages.
  */
 import type { RecipientSuggestion } from '../shared/contract.js';
-import { OstalError } from '../errors.js';
 import type { CoreContext } from '../context.js';
-import { t } from '../i18n/index.js';
 import { DavRepository } from '../calendar/repository.js';
 
 export const DEFAULT_SUGGESTIONS = 8;
@@ -100,9 +98,8 @@ export function correspondents(ctx: Pick<CoreContext, 'db'>, table: Corresponden
 }
 
 /** Suggestions for `query` (the text after the last separator of a recipient field). */
-export function suggestRecipients(ctx: Pick<CoreContext, 'db'>, table: CorrespondentTable, query: unknown, limit: unknown): RecipientSuggestion[] {
-  if (typeof query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  const max = typeof limit === 'number' && Number.isFinite(limit) ? Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(limit))) : DEFAULT_SUGGESTIONS;
+export function suggestRecipients(ctx: Pick<CoreContext, 'db'>, table: CorrespondentTable, query: string, limit?: number): RecipientSuggestion[] {
+  const max = limit === undefined ? DEFAULT_SUGGESTIONS : Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(limit)));
   const q = fold(query.trim().replace(/^["<]+|[">]+$/g, ''));
   // An empty query only warms the correspondents table (the composer asks it when it opens).
   const known = correspondents(ctx, table);

@@ -32,10 +32,10 @@ export interface MessageRef {
   uid: number;
 }
 
-function checkRef(ctx: CoreContext, params: Partial<MessageRef> | undefined): MessageRef {
-  if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
-  if (typeof params.folder !== 'string' || !Number.isInteger(params.uid)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  return { accountId: params.accountId, folder: params.folder, uid: params.uid! };
+/** The message's account must exist (the shape of the reference was checked by the API schema). */
+function checkRef(ctx: CoreContext, params: MessageRef): MessageRef {
+  if (!getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+  return { accountId: params.accountId, folder: params.folder, uid: params.uid };
 }
 
 function findStored(repo: MailRepository, ref: MessageRef): StoredMessageForReading {
@@ -150,7 +150,7 @@ export function buildMessageView(ref: MessageRef, parsed: ParsedMessage, opts: {
 }
 
 /** `mail.message`: open a message for reading. */
-export async function readMessage(ctx: CoreContext, invitations: InvitationReader, params: Partial<MessageRef> | undefined): Promise<MessageView> {
+export async function readMessage(ctx: CoreContext, invitations: InvitationReader, params: MessageRef): Promise<MessageView> {
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
@@ -213,23 +213,22 @@ function readInvitation(invitations: InvitationReader, accountId: string, parsed
 /** `mail.attachment`: one attachment of a message, for « Enregistrer ». */
 export async function readAttachment(
   ctx: CoreContext,
-  params: (Partial<MessageRef> & { partId?: string }) | undefined,
+  params: MessageRef & { partId: string },
 ): Promise<{ filename: string; mimeType: string; size: number; contentBase64: string }> {
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
   const source = readCachedSource(ctx, stored) ?? (await fetchSource(ctx, ref, stored, repo));
-  const part = (await parseMessage(source)).parts.find((p) => p.id === params?.partId);
+  const part = (await parseMessage(source)).parts.find((p) => p.id === params.partId);
   if (!part) throw new OstalError('not_found', t('mail.reader.attachmentNotFound'));
   const content = Buffer.from(part.content.buffer, part.content.byteOffset, part.content.byteLength);
   return { filename: part.filename || t('mail.reader.attachmentDefaultName'), mimeType: part.mimeType || 'application/octet-stream', size: part.size, contentBase64: content.toString('base64') };
 }
 
 /** `mail.allowRemoteContent`: remember « Afficher les images » for the message or its sender. */
-export function allowRemoteContent(ctx: CoreContext, params: (Partial<MessageRef> & { scope?: RemoteContentScope }) | undefined): { allowed: true } {
+export function allowRemoteContent(ctx: CoreContext, params: MessageRef & { scope: RemoteContentScope }): { allowed: true } {
   const ref = checkRef(ctx, params);
-  const scope = params?.scope;
-  if (scope !== 'message' && scope !== 'sender') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+  const scope = params.scope;
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
   if (scope === 'sender') {

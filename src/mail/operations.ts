@@ -43,8 +43,6 @@ export interface ExpungePayload {
   items: OperationItem[];
 }
 
-export const MAIL_ACTIONS: readonly MailAction[] = ['read', 'unread', 'flag', 'unflag', 'move', 'copy', 'archive', 'delete', 'junk'];
-
 const FLAG_OF: Partial<Record<MailAction, { flag: string; set: boolean }>> = {
   read: { flag: '\\Seen', set: true },
   unread: { flag: '\\Seen', set: false },
@@ -154,8 +152,7 @@ export function applyMailAction(
   params: { accountId: string; folder: string; uids: number[]; action: MailAction; target?: string },
 ): MailActionResult {
   const { accountId, action } = params;
-  if (!MAIL_ACTIONS.includes(action)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  const uids = [...new Set((params.uids ?? []).map(Number))].filter((u) => Number.isInteger(u) && u !== 0);
+  const uids = [...new Set(params.uids)].filter((u) => u !== 0);
   if (uids.length === 0) throw new OstalError('invalid_input', t('errors.invalidRequest'));
   const repo = new MailRepository(ctx.db);
   const journal = new OperationsJournal(ctx.db);

@@ -133,7 +133,6 @@ export class SyncScheduler implements SyncRequests {
     } else {
       rows = this.accounts().list();
     }
-    if (params.only && !ALL_SCOPES.includes(params.only)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
     const scopes = params.only ? [params.only] : ALL_SCOPES;
     const results = await Promise.all(rows.map((row) => this.runAccount(row, scopes)));
     return { accounts: results };

@@ -44,10 +44,9 @@ function applyPolicyLocks(ctx: CoreContext, email: string, settings: ServerSetti
 
 /** Trim and validate every URL; `invalid_input` (French) on the first bad one. */
 function normalizeSettings(input: ServerSettings): ServerSettings {
-  if (!input || typeof input !== 'object') throw new OstalError('invalid_input', t('errors.invalidRequest'));
   const out: ServerSettings = {
-    imap: parseEndpoint(String(input.imap ?? ''), 'imap').url,
-    smtp: parseEndpoint(String(input.smtp ?? ''), 'smtp').url,
+    imap: parseEndpoint(input.imap, 'imap').url,
+    smtp: parseEndpoint(input.smtp, 'smtp').url,
     caldav: null,
     carddav: null,
     webdav: null,
@@ -65,37 +64,29 @@ function firstFailure(checks: EndpointCheck[]): OstalError | null {
   return bad?.error ? new OstalError(bad.error.code, bad.error.message, { details: { ...(bad.error.details ?? {}), kind: bad.kind } }) : null;
 }
 
-function validPins(pins: unknown): string[] | undefined {
-  if (pins === undefined) return undefined;
-  if (!Array.isArray(pins) || !pins.every((p) => typeof p === 'string' && p.includes('BEGIN CERTIFICATE'))) {
-    throw new OstalError('invalid_input', t('errors.invalidRequest'));
-  }
-  return pins as string[];
-}
-
 export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.discover' | 'accounts.test' | 'accounts.add' | 'accounts.update' | 'accounts.remove'> = {
   'accounts.list': (ctx) => new AccountRepository(ctx.db).list().map((a) => accountSummary(ctx, a)),
 
   'accounts.discover': async (ctx, { email }) => {
-    checkDomainAllowed(ctx, String(email ?? ''));
-    return discoverAccount(String(email).trim(), { policy: ctx.policy, log: ctx.log });
+    checkDomainAllowed(ctx, email);
+    return discoverAccount(email.trim(), { policy: ctx.policy, log: ctx.log });
   },
 
   'accounts.test': async (ctx, params) => {
-    const email = String(params?.email ?? '').trim();
+    const email = params.email.trim();
     emailDomain(email);
     if (!params.password) throw new OstalError('invalid_input', t('errors.passwordRequired'));
     const settings = normalizeSettings(params.settings);
-    return checkEndpoints(email, params.password, settings, { pinnedCertificates: validPins(params.pinnedCertificates), log: ctx.log });
+    return checkEndpoints(email, params.password, settings, { pinnedCertificates: params.pinnedCertificates, log: ctx.log });
   },
 
   'accounts.add': async (ctx, params) => {
-    const email = String(params?.email ?? '').trim();
+    const email = params.email.trim();
     checkDomainAllowed(ctx, email);
     if (!params.password) throw new OstalError('invalid_input', t('errors.passwordRequired'));
     const repo = new AccountRepository(ctx.db);
     if (repo.findByEmail(email)) throw new OstalError('already_exists', t('errors.accountExists', { email }));
-    const pins = validPins(params.pinnedCertificates) ?? [];
+    const pins = params.pinnedCertificates ?? [];
     const requested = params.settings ?? (await discoverAccount(email, { policy: ctx.policy, log: ctx.log })).settings;
     const settings = normalizeSettings(applyPolicyLocks(ctx, email, requested));
     const failure = firstFailure(await checkEndpoints(email, params.password, settings, { pinnedCertificates: pins, log: ctx.log }));
@@ -114,9 +105,9 @@ export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.disco
 
   'accounts.update': async (ctx, params) => {
     const repo = new AccountRepository(ctx.db);
-    const current = repo.get(String(params?.id ?? ''));
+    const current = repo.get(params.id);
     if (!current) throw new OstalError('not_found', t('errors.accountNotFound'));
-    const pins = validPins(params.pinnedCertificates);
+    const pins = params.pinnedCertificates;
     let settings = current.settings;
     // Locked fields must keep the value IT fixed (applyPolicyLocks refuses any other).
     if (params.settings) settings = normalizeSettings(applyPolicyLocks(ctx, current.email, params.settings));
@@ -134,7 +125,7 @@ export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.disco
 
   'accounts.remove': async (ctx, { id }) => {
     const repo = new AccountRepository(ctx.db);
-    if (!repo.remove(String(id ?? ''))) throw new OstalError('not_found', t('errors.accountNotFound'));
+    if (!repo.remove(id)) throw new OstalError('not_found', t('errors.accountNotFound'));
     await ctx.secrets.delete(accountPasswordKey(id));
     ctx.connections.forget(id);
     ctx.log.info('account removed', { id });

@@ -3,7 +3,7 @@ import type { HandlerMap } from '../handler-types.js';
 import type { SettingEntry } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { isSettingKey, readSetting, SETTING_DEFINITIONS, SETTING_KEYS, SettingsRepository, type SettingKey } from '../../store/settings-repository.js';
+import { readSetting, SETTING_DEFINITIONS, SETTING_KEYS, SettingsRepository, type SettingKey } from '../../store/settings-repository.js';
 import pkg from '../../../package.json' with { type: 'json' };
 
 function entry<K extends SettingKey>(ctx: Pick<CoreContext, 'db' | 'policy'>, key: K): SettingEntry<K> {
@@ -19,10 +19,8 @@ export const appHandlers: Pick<HandlerMap, 'app.info' | 'policy.get' | 'settings
   'settings.list': (ctx) => SETTING_KEYS.map((key) => entry(ctx, key) as SettingEntry),
 
   'settings.set': (ctx, params) => {
-    const key: unknown = params?.key;
-    if (!isSettingKey(key)) throw new OstalError('invalid_input', t('errors.unknownSetting'));
+    const { key, value } = params;
     if (ctx.policy.settingOverride(key)?.locked) throw new OstalError('locked_by_policy', t('errors.settingLocked'));
-    const value: unknown = params.value;
     if (!SETTING_DEFINITIONS[key].isValid(value)) throw new OstalError('invalid_input', t('errors.settingInvalid'));
     new SettingsRepository(ctx.db).set(key, value as never);
     ctx.emit('settings.changed', { keys: [key] });

@@ -1,6 +1,4 @@
 import type { HandlerMap } from '../handler-types.js';
-import { OstalError } from '../../errors.js';
-import { t } from '../../i18n/index.js';
 import { listConflicts, resolveConflict } from '../../calendar/dav-writes.js';
 import { importFile } from '../../calendar/import.js';
 import { DavRepository } from '../../calendar/repository.js';
@@ -33,14 +31,8 @@ export const calendarHandlers: Pick<
   | 'calendar.respondToInvitation'
   | 'calendar.removeCancelled'
 > = {
-  'calendar.list': (ctx, params) => {
-    if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
-    return listOccurrences(ctx, params.from, params.to);
-  },
-  'calendar.occurrences': (ctx, params) => {
-    if (!params || typeof params.from !== 'string' || typeof params.to !== 'string') throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
-    return listDetailedOccurrences(ctx, params.from, params.to);
-  },
+  'calendar.list': (ctx, params) => listOccurrences(ctx, params.from, params.to),
+  'calendar.occurrences': (ctx, params) => listDetailedOccurrences(ctx, params.from, params.to),
   'calendar.calendars': (ctx) =>
     new DavRepository(ctx.db).allCollections('calendar').map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color })),
   'calendar.event': (ctx, params) => eventWithPlace(ctx, params),
@@ -57,7 +49,6 @@ export const calendarHandlers: Pick<
     return result;
   },
   'dav.resolveConflict': (ctx, params) => {
-    if (typeof params?.id !== 'number' || (params.action !== 'reapply' && params.action !== 'dismiss')) throw new OstalError('invalid_input', t('errors.invalidRequest'));
     const { accountId, kind } = resolveConflict(ctx, params.id, params.action);
     if (params.action === 'reapply' && kind) requestDavReplay(ctx, accountId, kind);
     return { resolved: true };

@@ -4,7 +4,7 @@ import { contactDetails, createContact, deleteContact, listContacts, updateConta
 
 export const contactHandlers: Pick<HandlerMap, 'contacts.list' | 'contacts.get' | 'contacts.create' | 'contacts.update' | 'contacts.delete' | 'contacts.suggest'> = {
   'contacts.list': (ctx) => listContacts(ctx),
-  'contacts.suggest': (ctx, params) => suggestRecipients(ctx, ctx.services.correspondents, params?.query, params?.limit),
+  'contacts.suggest': (ctx, params) => suggestRecipients(ctx, ctx.services.correspondents, params.query, params.limit),
   'contacts.get': (ctx, params) => contactDetails(ctx, params),
   'contacts.create': (ctx, params) => createContact(ctx, params),
   'contacts.update': (ctx, params) => updateContact(ctx, params),

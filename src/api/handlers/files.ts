@@ -150,7 +150,6 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     const repo = new FilesRepository(ctx.db);
     const c = repo.conflict(params.id);
     if (!c) throw new OstalError('not_found', t('files.errors.conflictUnknown'));
-    if (!['local', 'server', 'both'].includes(params.keep)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
     const a = filesAccount(ctx, c.accountId);
     const root = localRootOf(ctx, a.email);
     const copyAbs = safeLocalPath(root, c.conflictPath);

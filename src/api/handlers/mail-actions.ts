@@ -7,14 +7,12 @@ import { applyMailAction, undoMailAction } from '../../mail/operations.js';
 /** Mail actions: local at once, through the operations journal to the server. */
 export const actionHandlers: Pick<HandlerMap, 'mail.act' | 'mail.undo'> = {
   'mail.act': (ctx, params) => {
-    if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
-    if (typeof params.folder !== 'string' || !Array.isArray(params.uids)) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    if (!getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     const result = applyMailAction(ctx, ctx.services.mailUndo, params);
     if (result.applied > 0) ctx.sync.requestReplay(params.accountId, 'mail');
     return result;
   },
   'mail.undo': (ctx, params) => {
-    if (typeof params?.token !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
     const result = undoMailAction(ctx, ctx.services.mailUndo, params.token);
     const accountId = result.accountId;
     if (result.applied > 0) ctx.sync.requestReplay(accountId, 'mail');

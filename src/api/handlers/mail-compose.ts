@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import PostalMime from 'postal-mime';
-import type { Address, ComposeDraft, ComposeMode } from '../../shared/contract.js';
+import type { Address, ComposeDraft } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
 import type { CoreContext } from '../../context.js';
 import type { HandlerMap } from '../handler-types.js';
@@ -11,8 +11,6 @@ import { htmlToText, prepareFields, type OriginalMessage } from '../../mail/comp
 import { imapErrorToOstal, isConnectivityError } from '../../mail/errors.js';
 import { connectImap } from '../../mail/imap-client.js';
 import { MailRepository } from '../../mail/repository.js';
-
-const MODES: ComposeMode[] = ['reply', 'replyAll', 'forward', 'forwardAsAttachment'];
 
 /** The raw source of a stored message: the cached blob, else fetched from the server (French 'offline' error when it cannot be). */
 export async function originalSource(ctx: CoreContext, accountId: string, folderPath: string, uid: number): Promise<Buffer> {
@@ -100,15 +98,12 @@ export async function parseOriginal(source: Buffer): Promise<OriginalMessage> {
 
 export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
   'mail.compose.prepare': async (ctx, params) => {
-    const row = params?.accountId ? getAccountRow(ctx, params.accountId) : null;
+    const row = getAccountRow(ctx, params.accountId);
     if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
-    if (typeof params.folder !== 'string' || !Number.isInteger(params.uid) || !MODES.includes(params.mode)) {
-      throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    }
     const source = await originalSource(ctx, row.id, params.folder, params.uid);
     const original = await parseOriginal(source);
     let timeZone: string | undefined;
-    if (typeof params.timeZone === 'string') {
+    if (params.timeZone !== undefined) {
       try {
         timeZone = new Intl.DateTimeFormat('fr-FR', { timeZone: params.timeZone }).resolvedOptions().timeZone;
       } catch {

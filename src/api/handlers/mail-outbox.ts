@@ -1,6 +1,4 @@
 import type { HandlerMap } from '../handler-types.js';
-import { OstalError } from '../../errors.js';
-import { t } from '../../i18n/index.js';
 
 /** Boîte d'envoi and local drafts (src/mail/outbox.ts). */
 export const outboxHandlers: Pick<
@@ -8,19 +6,13 @@ export const outboxHandlers: Pick<
   'mail.send' | 'mail.outbox.list' | 'mail.outbox.retry' | 'mail.outbox.discard' | 'mail.outbox.drain' | 'mail.draft.save'
 > = {
   'mail.send': (ctx, params) => ctx.services.outbox.queue(params),
-  'mail.outbox.list': (ctx, params) => ctx.services.outbox.list(params ?? {}),
-  'mail.outbox.retry': (ctx, params) => {
-    if (typeof params?.id !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    return ctx.services.outbox.retry(params.id);
-  },
-  'mail.outbox.discard': (ctx, params) => {
-    if (typeof params?.id !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    return ctx.services.outbox.discard(params.id);
-  },
+  'mail.outbox.list': (ctx, params) => ctx.services.outbox.list(params),
+  'mail.outbox.retry': (ctx, params) => ctx.services.outbox.retry(params.id),
+  'mail.outbox.discard': (ctx, params) => ctx.services.outbox.discard(params.id),
   'mail.outbox.drain': async (ctx, params) => {
     const sender = ctx.services.outbox;
-    await sender.drain({ accountId: params?.accountId, ignoreBackoff: params?.ignoreBackoff === true });
-    return sender.list({ accountId: params?.accountId, includeSent: true });
+    await sender.drain({ accountId: params.accountId, ignoreBackoff: params.ignoreBackoff === true });
+    return sender.list({ accountId: params.accountId, includeSent: true });
   },
   'mail.draft.save': (ctx, params) => ctx.services.outbox.saveDraft(params),
 };

@@ -9,7 +9,6 @@ import { MailSearch } from '../../mail/search.js';
 /** Search: the store first (works offline), completed by the reachable servers within 1.5 s. */
 export const searchHandlers: Pick<HandlerMap, 'mail.search'> = {
   'mail.search': async (ctx, params) => {
-    if (typeof params?.query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
     if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     const search = new MailSearch(new MailRepository(ctx.db));
     const options = { accountId: params.accountId, folder: params.folder, limit: params.limit };

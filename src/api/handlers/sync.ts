@@ -20,5 +20,5 @@ export const syncHandlers: Pick<HandlerMap, 'status.get' | 'status.cli' | 'sync.
       })),
     };
   },
-  'sync.run': (ctx, params) => ctx.services.sync.run({ accountId: params?.accountId, only: params?.only }),
+  'sync.run': (ctx, params) => ctx.services.sync.run({ accountId: params.accountId, only: params.only }),
 };
