@@ -99,7 +99,6 @@ function findEvent(ctx: CoreContext, uid: string) {
   return obj;
 }
 
-
 /**
  * A received METHOD:REPLY written in the organiser's stored event (the participant's PARTSTAT), sent to the
  * server through the journal — only when checkReply accepts it (the participant is the sender and one of the
