@@ -269,7 +269,7 @@ export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender
     }
     requestDavReplay(ctx, account.id, 'calendar');
     const subject = replySubject(params.response, answer.summary);
-    const messageId = typeof params.messageId === 'string' && params.messageId ? params.messageId : null;
+    const messageId = params.messageId || null;
     await outbox.queue({
       accountId: account.id,
       to: [answer.organizer],
