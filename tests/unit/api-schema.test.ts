@@ -15,7 +15,7 @@ import type { MethodName, Params, Results, Settings } from '../../src/shared/con
  * Core.handle, one French message for every misfit, zod's issues in the log only.
  */
 
-const INVALID_PARAMS = 'Les informations transmises pour cette action sont incomplètes ou mal formées\u00a0; elle n’a pas été effectuée. Le détail est dans le journal d’Ostal.';
+const INVALID_PARAMS = 'Cette demande contient des informations manquantes ou mal formées\u00a0; elle n’a pas été traitée. Le détail est dans le journal d’Ostal.';
 
 const event = { summary: 'Conseil municipal', start: '2026-03-02T18:00', end: '2026-03-02T20:00', allDay: false };
 
