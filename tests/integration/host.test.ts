@@ -72,6 +72,7 @@ function rawGet(
 }
 
 const FRENCH = /[’éèàêç]|n’est|demande/;
+const INVALID_PARAMS = 'Cette demande contient des informations manquantes ou mal formées\u00a0; elle n’a pas été traitée. Le détail est dans le journal d’Ostal.';
 
 beforeAll(async () => {
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-host-'));
@@ -214,7 +215,7 @@ describe('browser host: API envelope', () => {
     try {
       ws.send(JSON.stringify({ id: 7, method: 'app.formatHardDisk', params: {} }));
       const response = await nextMessage(ws);
-      expect(response).toMatchObject({ id: 7, error: { code: 'invalid_input' } });
+      expect(response).toMatchObject({ id: 7, error: { code: 'invalid_input', message: 'Cette action n’existe pas dans cette version d’Ostal.' } });
       expect((response.error as { message: string }).message).toMatch(FRENCH);
     } finally {
       ws.close();
@@ -227,7 +228,21 @@ describe('browser host: API envelope', () => {
       ws.send(JSON.stringify({ method: 'app.info' }));
       expect(await nextMessage(ws)).toMatchObject({ id: null, error: { code: 'invalid_input' } });
       ws.send(JSON.stringify({ id: 3, method: 'app.info', params: [1] }));
-      expect(await nextMessage(ws)).toMatchObject({ id: 3, error: { code: 'invalid_input' } });
+      expect(await nextMessage(ws)).toMatchObject({ id: 3, error: { code: 'invalid_input', message: INVALID_PARAMS } });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('refuses parameters that do not fit the method (validated by the core) with the one French message, and strips extra keys', async () => {
+    const ws = await openSocket();
+    try {
+      ws.send(JSON.stringify({ id: 4, method: 'mail.list', params: { accountId: 'a1', folder: 42 } }));
+      expect(await nextMessage(ws)).toEqual({ id: 4, error: { code: 'invalid_input', message: INVALID_PARAMS } });
+      ws.send(JSON.stringify({ id: 5, method: 'calendar.deleteEvent', params: { uid: 'u1', scope: 'tout' } }));
+      expect(await nextMessage(ws)).toEqual({ id: 5, error: { code: 'invalid_input', message: INVALID_PARAMS } });
+      ws.send(JSON.stringify({ id: 6, method: 'app.info', params: { ajoutéParUnClientPlusRécent: true } }));
+      expect(await nextMessage(ws)).toMatchObject({ id: 6, result: { mode: 'browser' } });
     } finally {
       ws.close();
     }
