@@ -16,19 +16,18 @@ export type DraftInput = Partial<OutgoingMessage> & { accountId: string; id?: st
 
 /** Keep a local draft (a new one, or the same `id` again); returns its id. Refused once the message is queued. */
 export function saveDraft(ctx: CoreContext, queue: OutboxQueue, params: DraftInput): { id: string; savedAt: string } {
-  const row = params?.accountId ? getAccountRow(ctx, params.accountId) : null;
+  const row = getAccountRow(ctx, params.accountId);
   if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
   const existing = params.id ? queue.store.get(params.id) : null;
   const id = existing && existing.accountId === row.id ? existing.id : crypto.randomUUID();
-  const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
   const ok = queue.store.saveDraft({
     id,
     accountId: row.id,
     messageId: existing?.messageId ?? newMessageId(row.email),
-    subject: String(params.subject ?? ''),
-    to: list(params.to),
-    cc: list(params.cc),
-    bcc: list(params.bcc),
+    subject: params.subject ?? '',
+    to: params.to ?? [],
+    cc: params.cc ?? [],
+    bcc: params.bcc ?? [],
     draft: {
       text: params.text ?? '',
       html: params.html ?? null,

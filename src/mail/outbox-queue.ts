@@ -74,7 +74,7 @@ export class OutboxQueue {
 
   /** Build the message, write it durably, queue it (state 'queued'). */
   async enqueue(params: OutgoingMessage & { draftId?: string }): Promise<OutboxEntry> {
-    const row = params?.accountId ? getAccountRow(this.ctx, params.accountId) : null;
+    const row = getAccountRow(this.ctx, params.accountId);
     if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
     const to = parseRecipients(params.to ?? []);
     const cc = parseRecipients(params.cc ?? []);
@@ -102,13 +102,13 @@ export class OutboxQueue {
       to: to.addresses,
       cc: cc.addresses,
       bcc: bcc.addresses,
-      subject: String(params.subject ?? ''),
-      text: String(params.text ?? ''),
+      subject: params.subject,
+      text: params.text,
       html: params.html,
       attachments,
       messageId,
       inReplyTo: params.inReplyTo ?? null,
-      references: Array.isArray(params.references) ? params.references.filter((r) => typeof r === 'string') : [],
+      references: params.references ?? [],
     });
     const rawPath = path.join('outbox', `${id}-${crypto.randomBytes(4).toString('hex')}.eml`);
     writeFileDurably(path.join(this.ctx.blobsDir, rawPath), built.raw);
@@ -117,7 +117,7 @@ export class OutboxQueue {
       id,
       accountId: row.id,
       messageId,
-      subject: String(params.subject ?? ''),
+      subject: params.subject,
       to: to.addresses.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
       cc: cc.addresses.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
       bcc: bcc.addresses.map((a) => (a.name ? `${a.name} <${a.address}>` : a.address)),
@@ -146,11 +146,11 @@ export class OutboxQueue {
   private async readAttachments(list: OutgoingAttachment[]): Promise<RawAttachment[]> {
     const out: RawAttachment[] = [];
     for (const a of list) {
-      const filename = String(a?.filename ?? '').trim() || 'piece-jointe';
+      const filename = a.filename.trim() || 'piece-jointe';
       let content: Buffer;
-      if (typeof a.contentBase64 === 'string') {
+      if (a.contentBase64 !== undefined) {
         content = Buffer.from(a.contentBase64, 'base64');
-      } else if (typeof a.path === 'string') {
+      } else if (a.path !== undefined) {
         // A path reads a local file: only the command line (run by the user on their files) may ask for that.
         if (this.ctx.mode !== 'cli') throw new OstalError('invalid_input', t('mail.compose.attachmentPathRefused'));
         try {
@@ -161,7 +161,7 @@ export class OutboxQueue {
       } else {
         throw new OstalError('invalid_input', t('mail.compose.attachmentUnreadable', { name: filename }));
       }
-      out.push({ filename, content, contentType: typeof a.contentType === 'string' && a.contentType ? a.contentType : undefined });
+      out.push({ filename, content, contentType: a.contentType || undefined });
     }
     return out;
   }
