@@ -65,6 +65,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'calendar.deleteEvent': { uid: 'u1', scope: 'occurrence' },
   'calendar.newMeetingLink': [],
   'calendar.respondToInvitation': { accountId: 'a1', ics: 'BEGIN:VCALENDAR', response: 'OUI' },
+  'calendar.removeCancelled': { accountId: 'a1', ics: 'BEGIN:VCALENDAR', messageId: 42 },
   'dav.import': { name: 'agenda.ics' },
   'dav.conflicts': 1,
   'dav.resolveConflict': { id: '3', action: 'reapply' },
