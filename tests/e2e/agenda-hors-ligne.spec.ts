@@ -94,7 +94,8 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   expect(first.status).toBe(201);
 
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, user(), {}, 'mail,calendar');
+  // Contacts too: the address book must be known before Radicale stops (the first background sync may not reach it in time).
+  addAccountByCli(profileDir, user(), {}, 'mail,calendar,contacts');
   ostal = await startOstal({ profileDir });
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();
