@@ -721,9 +721,11 @@ export interface Methods {
   /**
    * Makes sure the item is on the disk (downloads an online-only file) and, where the desktop host can, opens it with
    * the system application (`launched`). '/' is the account's folder. In browser mode `launched` is false: the view
-   * shows `localPath`.
+   * shows `localPath`. A file that could run code (program, script, shortcut, name with bidirectional controls:
+   * src/files/open-safety.ts) is never opened: it is shown selected in its folder (`launched` then says whether the
+   * folder was shown) and `warning` says why in French.
    */
-  'files.open': { params: { accountId: string; path: string }; result: { localPath: string; launched: boolean } };
+  'files.open': { params: { accountId: string; path: string }; result: { localPath: string; launched: boolean; warning: string | null } };
   'files.pause': { params: { accountId?: string }; result: { paused: true } };
   'files.resume': { params: { accountId?: string }; result: { paused: false } };
   /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */
