@@ -1,3 +1,4 @@
+import { t } from '../i18n/index.js';
 import { FileSecretStore, type SecretStore } from '../secrets/index.js';
 
 /**
@@ -111,4 +112,36 @@ export function serveSealer(port: PortEndpoint, primitives: { encrypt(plain: str
     seal: (plain) => primitives.encrypt(plain).toString('base64'),
     unseal: (sealed) => primitives.decrypt(Buffer.from(sealed, 'base64')),
   });
+}
+
+/** What the main process knows about Electron's safeStorage. */
+export interface KeychainFacts {
+  /** safeStorage.isEncryptionAvailable(). */
+  available: boolean;
+  platform: NodeJS.Platform;
+  /** Linux only: safeStorage.getSelectedStorageBackend() ('basic_text', 'gnome_libsecret', 'kwallet5'…); null elsewhere. */
+  linuxBackend: string | null;
+}
+
+export type KeychainDecision = { store: 'sealed' } | { store: 'file'; reason: 'unavailable' | 'basicText' };
+
+/**
+ * Where the core keeps the passwords. On Linux without a secret service, Chromium's « basic_text » backend still
+ * reports encryption as available, but its key is a constant written in Chromium's source: sealing with it protects
+ * nothing, and would only make IT believe a keychain is in use. It is treated as no keychain: the 0600 profile file,
+ * as in browser mode, with a French notice in the log ({@link keychainNotice}).
+ */
+export function keychainDecision(facts: KeychainFacts): KeychainDecision {
+  if (!facts.available) return { store: 'file', reason: 'unavailable' };
+  if (facts.platform === 'linux' && (facts.linuxBackend === 'basic_text' || facts.linuxBackend === 'unknown' || facts.linuxBackend === null))
+    return { store: 'file', reason: 'basicText' };
+  return { store: 'sealed' };
+}
+
+/** The French line for IT in the log when the passwords are not in a keychain; null when they are. */
+export function keychainNotice(decision: KeychainDecision, facts: KeychainFacts): string | null {
+  if (decision.store === 'sealed') return null;
+  return decision.reason === 'basicText'
+    ? t('host.electron.keychainBasicText', { backend: facts.linuxBackend ?? 'inconnu' })
+    : t('host.electron.keychainUnavailableLog');
 }

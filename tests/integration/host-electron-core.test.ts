@@ -77,7 +77,8 @@ function startUtility(): { worker: Worker; messages: unknown[]; next: (type: str
 function init(worker: Worker, profileDir: string): MessagePort {
   const secrets = new MessageChannel();
   serveSealer({ postMessage: (m) => secrets.port2.postMessage(m), onMessage: (fn) => secrets.port2.on('message', fn) }, keychain);
-  worker.postMessage({ data: { type: 'init', profileDir, keychainAvailable: true }, ports: [secrets.port1] }, [secrets.port1]);
+  const facts = { available: true, platform: 'linux', linuxBackend: 'gnome_libsecret' };
+  worker.postMessage({ data: { type: 'init', profileDir, keychain: facts, packaged: false }, ports: [secrets.port1] }, [secrets.port1]);
   return secrets.port2;
 }
 
