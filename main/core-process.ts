@@ -10,7 +10,7 @@ import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/errors.js';
 import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createDesktopShellClient } from '../src/host/desktop-shell.js';
-import { createSealerClient, keychainDecision, keychainNotice, SealedSecretStore } from '../src/host/sealed-secrets.js';
+import { createSealerClient, keychainDecision, keychainNotice, migrateSealedSecrets, SealedSecretStore } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
 
@@ -39,6 +39,11 @@ async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secrets
     secrets = new SealedSecretStore(createSealerClient(endpoint(secretsPort)), path.join(init.profileDir, 'secrets.sealed.json'));
   } else {
     secrets = new FileSecretStore(path.join(init.profileDir, 'secrets.json'));
+    // Passwords an earlier version sealed with basic_text (a public key): moved to the 0600 file, sealed file deleted.
+    if (keychain.store === 'file' && keychain.reason === 'basicText' && secretsPort) {
+      secretsPort.start();
+      await migrateSealedSecrets(createSealerClient(endpoint(secretsPort)), path.join(init.profileDir, 'secrets.sealed.json'), secrets);
+    }
   }
   desktopPort?.start();
   const desktop = desktopPort ? createDesktopShellClient(endpoint(desktopPort)) : undefined;

@@ -5,6 +5,7 @@
  * (src/files/open-safety.ts) whether a file may be opened or only shown in its folder. The main side applies the
  * same decision again on the name, so a path the core did not clear is never opened.
  */
+import fs from 'node:fs';
 import type { DesktopShell } from '../context.js';
 import { lastSegment, openDecision } from '../files/open-safety.js';
 import { createPortCaller, servePort, type PortEndpoint } from './sealed-secrets.js';
@@ -22,16 +23,32 @@ export interface SystemShell {
 }
 
 /**
+ * Whether a path is a folder on this machine (folders always open: « agent@mairie.com » is the account's folder, not a
+ * DOS program). False when it does not exist.
+ */
+export function isFolder(absolutePath: string): boolean {
+  try {
+    return fs.statSync(absolutePath).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The answers of the desktop side, shared by Electron's main process and the browser-mode page channel: relative
  * paths and NUL bytes are refused; a name that must not be opened (executable, shortcut, bidirectional controls) is
  * refused by openPath even if asked — the core shows such files in their folder instead.
  */
-export function desktopShellHandlers(shell: SystemShell, isAbsolute: (p: string) => boolean): Record<'openPath' | 'showItemInFolder', (p: string) => Promise<string>> {
+export function desktopShellHandlers(
+  shell: SystemShell,
+  isAbsolute: (p: string) => boolean,
+  isDirectory: (p: string) => boolean = isFolder,
+): Record<'openPath' | 'showItemInFolder', (p: string) => Promise<string>> {
   const checked = (p: string): string | null => (isAbsolute(p) && !p.includes('\0') ? p : null);
   return {
     openPath: (p) => {
       if (checked(p) === null) return Promise.resolve('refused: not an absolute path');
-      if (openDecision(lastSegment(p)).action !== 'open') return Promise.resolve('refused: this type is only shown in its folder');
+      if (!isDirectory(p) && openDecision(lastSegment(p)).action !== 'open') return Promise.resolve('refused: this type is only shown in its folder');
       return shell.openPath(p);
     },
     showItemInFolder: async (p) => {
@@ -44,6 +61,6 @@ export function desktopShellHandlers(shell: SystemShell, isAbsolute: (p: string)
 }
 
 /** Main side: `openPath` is Electron's shell.openPath ('' on success, else the system's error text). */
-export function serveDesktopShell(port: PortEndpoint, shell: SystemShell, isAbsolute: (p: string) => boolean): void {
-  servePort(port, desktopShellHandlers(shell, isAbsolute));
+export function serveDesktopShell(port: PortEndpoint, shell: SystemShell, isAbsolute: (p: string) => boolean, isDirectory: (p: string) => boolean = isFolder): void {
+  servePort(port, desktopShellHandlers(shell, isAbsolute, isDirectory));
 }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { t } from '../i18n/index.js';
 import { FileSecretStore, type SecretStore } from '../secrets/index.js';
 
@@ -144,4 +145,39 @@ export function keychainNotice(decision: KeychainDecision, facts: KeychainFacts)
   return decision.reason === 'basicText'
     ? t('host.electron.keychainBasicText', { backend: facts.linuxBackend ?? 'inconnu' })
     : t('host.electron.keychainUnavailableLog');
+}
+
+/**
+ * Move the passwords an earlier version sealed with a store that is no longer trusted (basic_text: its key is public,
+ * so the file is as good as plain text) into `target` (the 0600 file), then delete the sealed file. Returns how many
+ * were moved; nothing happens when there is no sealed file. A password that cannot be unsealed is left out (the
+ * account then asks for it again).
+ */
+export async function migrateSealedSecrets(sealer: Sealer, sealedFile: string, target: SecretStore): Promise<number> {
+  let text: string;
+  try {
+    text = fs.readFileSync(sealedFile, 'utf8');
+  } catch {
+    return 0;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = {};
+  }
+  let moved = 0;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    for (const [key, sealed] of Object.entries(data)) {
+      if (typeof sealed !== 'string') continue;
+      try {
+        await target.set(key, await sealer.unseal(sealed));
+        moved++;
+      } catch {
+        /* left out: asked again */
+      }
+    }
+  }
+  fs.rmSync(sealedFile, { force: true });
+  return moved;
 }

@@ -75,3 +75,24 @@ describe('desktop side checks the name again', () => {
     expect(calls).toEqual(['open /home/agent/Ostal/CR.pdf', 'show /home/agent/Ostal/setup.exe']);
   });
 });
+
+describe('folders always open', () => {
+  it('the account folder « agent@mairie.com » or a folder « Outils.app » is a folder, not a program', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const { desktopShellHandlers } = await import('../../src/host/desktop-shell.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-shell-'));
+    try {
+      const account = path.join(dir, 'agent@mairie.com');
+      fs.mkdirSync(account);
+      fs.writeFileSync(path.join(dir, 'setup.com'), 'MZ');
+      const opened: string[] = [];
+      const handlers = desktopShellHandlers({ openPath: async (p) => (opened.push(p), '') }, path.isAbsolute);
+      expect(await handlers.openPath(account)).toBe('');
+      expect(await handlers.openPath(path.join(dir, 'setup.com'))).toMatch(/refused/);
+      expect(opened).toEqual([account]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -99,3 +99,31 @@ describe('keychain decision (Linux safeStorage backends)', () => {
     expect(keychainNotice({ store: 'sealed' }, linux('kwallet5'))).toBeNull();
   });
 });
+
+describe('leaving basic_text', () => {
+  it('moves the passwords sealed earlier into the 0600 file and deletes the sealed file', async () => {
+    const { migrateSealedSecrets } = await import('../../src/host/sealed-secrets.js');
+    const { FileSecretStore } = await import('../../src/secrets/index.js');
+    const { file, store } = setup();
+    const dir = path.dirname(file);
+    await store.set('account:a1:password', 'mot de passe 1');
+    await store.set('account:a2:password', 'mot de passe 2');
+    const sealer = createSealerClient(endpoint(setupSealerPort()));
+    const target = new FileSecretStore(path.join(dir, 'secrets.json'));
+    expect(await migrateSealedSecrets(sealer, file, target)).toBe(2);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(await target.get('account:a2:password')).toBe('mot de passe 2');
+    expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(await migrateSealedSecrets(sealer, file, target)).toBe(0);
+  });
+});
+
+function setupSealerPort(): MessagePort {
+  const channel = new MessageChannel();
+  cleanups.push(() => {
+    channel.port1.close();
+    channel.port2.close();
+  });
+  serveSealer(endpoint(channel.port2), keychain);
+  return channel.port1;
+}
