@@ -248,3 +248,21 @@ describe('hardening of the desktop app (issue 12)', () => {
     expect(prefs('/app/preload.cjs', { devTools: true }).devTools).toBe(true);
   });
 });
+
+describe('main/electron.ts applies these decisions (Electron cannot run here: its source is read)', () => {
+  it('drops debugging switches, decides permissions on the requesting frame, gates DevTools, passes packaged and the keychain backend', async () => {
+    const fs = await import('node:fs');
+    const pathModule = await import('node:path');
+    const main = fs.readFileSync(pathModule.resolve(import.meta.dirname, '../../main/electron.ts'), 'utf8');
+    expect(main).toMatch(/dropDebugSwitches\(process\.argv\.slice\(1\)\)/);
+    expect(main).toMatch(/app\.commandLine\.removeSwitch\(name\)/);
+    expect(main).toMatch(/parseHostArgs\(argv\)/);
+    expect(main).not.toMatch(/parseHostArgs\(process\.argv/);
+    expect(main).toMatch(/isAllowedPermissionRequest\(permission, \{ requestingUrl: details\.requestingUrl,/);
+    expect(main).not.toMatch(/isAllowedPermission\(permission, webContents\.getURL\(\)\)/);
+    expect(main).toMatch(/windowWebPreferences\(preloadPath, \{ devTools: devTools\(\) \}\)/);
+    expect(main).toMatch(/packaged: app\.isPackaged/);
+    expect(main).toMatch(/getSelectedStorageBackend\(\)/);
+    expect(main).not.toMatch(/setAsDefaultProtocolClient|openDevTools/);
+  });
+});
