@@ -53,14 +53,14 @@ export const DANGEROUS_EXTENSIONS: ReadonlySet<string> = new Set([
   'xll', 'xla', 'xlam', 'ppa', 'ppam', 'wll', 'ade', 'adp', 'mad', 'maf', 'mag', 'mam', 'maq', 'mar', 'mas', 'mat',
   'mau', 'mav', 'maw', 'mda', 'mdb', 'mde', 'mdt', 'mdw', 'mdz', 'accda', 'accdb', 'accde', 'accdr', 'accdu', 'vsmacros',
   'vsw', 'vsto', 'mcf', 'msc', 'ops', 'pcd', 'plg', 'prf', 'prg', 'pst', 'fxp', 'bas', 'crt', 'cer', 'der', 'its',
-  'jnlp', 'asp', 'aspx', 'asx', 'tmp', 'mmc', 'sldm', 'one', 'onepkg', 'oxps', 'xps',
+  'jnlp', 'asp', 'aspx', 'asx', 'tmp', 'mmc', 'onepkg',
   // Java, Python, Perl, Ruby, PHP, Lua, Tcl and other interpreters
-  'jar', 'class', 'py', 'pyc', 'pyo', 'pyw', 'pyz', 'pyzw', 'pl', 'pm', 'rb', 'rbw', 'php', 'lua', 'tcl', 'r',
+  'jar', 'class', 'py', 'pyc', 'pyo', 'pyw', 'pyz', 'pyzw', 'pl', 'pm', 'rb', 'rbw', 'php', 'lua', 'tcl',
   // Linux and Unix: shell scripts, launchers, self-extracting installers, packages
   'sh', 'bash', 'zsh', 'ksh', 'csh', 'tcsh', 'fish', 'run', 'bin', 'out', 'elf', 'so', 'ko', 'appimage', 'deb', 'rpm',
-  'snap', 'flatpak', 'flatpakref', 'flatpakrepo', 'x86_64', 'action', 'service', 'kdelnk',
+  'snap', 'flatpak', 'flatpakref', 'flatpakrepo', 'x86_64', 'kdelnk',
   // macOS
-  'app', 'command', 'tool', 'pkg', 'mpkg', 'dmg', 'workflow', 'scpt', 'scptd', 'applescript', 'terminal', 'osax',
+  'app', 'command', 'tool', 'pkg', 'mpkg', 'dmg', 'workflow', 'action', 'scpt', 'scptd', 'applescript', 'terminal', 'osax',
 ]);
 
 export type OpenReason = 'executable' | 'shortcut' | 'bidi' | 'noExtensionExecutable';
