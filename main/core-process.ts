@@ -10,7 +10,7 @@ import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/errors.js';
 import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createDesktopShellClient } from '../src/host/desktop-shell.js';
-import { createSealerClient, SealedSecretStore } from '../src/host/sealed-secrets.js';
+import { createSealerClient, keychainDecision, keychainNotice, migrateSealedSecrets, SealedSecretStore } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
 
@@ -31,17 +31,25 @@ function endpoint(port: MessagePortMain) {
 
 async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secretsPort: MessagePortMain | undefined, desktopPort: MessagePortMain | undefined): Promise<Dispatcher> {
   let secrets: SecretStore;
-  if (init.keychainAvailable && secretsPort) {
+  // No keychain (e.g. Linux without a secret service, or only Chromium's fixed-key « basic_text »): the 0600 profile
+  // file, as in browser mode.
+  const keychain = keychainDecision(init.keychain);
+  if (keychain.store === 'sealed' && secretsPort) {
     secretsPort.start();
     secrets = new SealedSecretStore(createSealerClient(endpoint(secretsPort)), path.join(init.profileDir, 'secrets.sealed.json'));
   } else {
-    // No keychain (e.g. Linux without a secret service): the 0600 profile file, as in browser mode.
     secrets = new FileSecretStore(path.join(init.profileDir, 'secrets.json'));
+    // Passwords an earlier version sealed with basic_text (a public key): moved to the 0600 file, sealed file deleted.
+    if (keychain.store === 'file' && keychain.reason === 'basicText' && secretsPort) {
+      secretsPort.start();
+      await migrateSealedSecrets(createSealerClient(endpoint(secretsPort)), path.join(init.profileDir, 'secrets.sealed.json'), secrets);
+    }
   }
   desktopPort?.start();
   const desktop = desktopPort ? createDesktopShellClient(endpoint(desktopPort)) : undefined;
-  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets, desktop });
-  if (!init.keychainAvailable) core.ctx.log.warn('keychain unavailable: secrets kept in the 0600 profile file');
+  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets, desktop, packaged: init.packaged });
+  const notice = keychainNotice(keychain, init.keychain);
+  if (notice) core.ctx.log.warn(notice);
   core.startBackgroundSync();
   watchMeetingServer(core, (url) => report({ type: 'meetingServer', url }), core.ctx.log);
   return createDispatcher(core);

@@ -20,14 +20,15 @@ import {
   utilityProcess,
   type UtilityProcess,
 } from 'electron';
-import { parseHostArgs } from '../src/host/args.js';
+import { dropDebugSwitches, parseHostArgs } from '../src/host/args.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
   contentTypeFor,
   isAllowedExternalUrl,
+  devToolsAllowed,
   isAllowedNavigation,
-  isAllowedPermission,
+  isAllowedPermissionRequest,
   resolveRendererPath,
   securityHeaders,
   windowWebPreferences,
@@ -36,6 +37,8 @@ import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
+import { loadPolicy } from '../src/policy/index.js';
+import type { Logger } from '../src/log.js';
 import { defaultProfileDir } from '../src/store/profile.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
 
@@ -81,8 +84,13 @@ function hardenSession(): void {
       responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders(undefined, meetingServerUrl)['Content-Security-Policy']] },
     });
   });
-  s.setPermissionRequestHandler((webContents, permission, callback) => callback(isAllowedPermission(permission, webContents.getURL())));
-  s.setPermissionCheckHandler((_webContents, permission, requestingOrigin) => isAllowedPermission(permission, requestingOrigin));
+  // Decided on the frame that asks (a mail's frame never gets the camera because the window is Ostal's).
+  s.setPermissionRequestHandler((webContents, permission, callback, details) =>
+    callback(isAllowedPermissionRequest(permission, { requestingUrl: details.requestingUrl, topUrl: webContents.getURL() })),
+  );
+  s.setPermissionCheckHandler((webContents, permission, requestingOrigin, details) =>
+    isAllowedPermissionRequest(permission, { requestingUrl: details.requestingUrl ?? requestingOrigin, topUrl: webContents?.getURL() ?? details.embeddingOrigin }),
+  );
 }
 
 /** How long the French picker waits for the agent before sharing nothing. */
@@ -134,7 +142,16 @@ function startCore(profileDir: string): UtilityProcess {
   const desktop = new MessageChannelMain();
   serveDesktopShell({ postMessage: (m) => desktop.port2.postMessage(m), onMessage: (fn) => desktop.port2.on('message', (e) => fn(e.data)) }, shell, path.isAbsolute);
   desktop.port2.start();
-  const init: MainProcessMessage = { type: 'init', profileDir, keychainAvailable: safeStorage.isEncryptionAvailable() };
+  const init: MainProcessMessage = {
+    type: 'init',
+    profileDir,
+    keychain: {
+      available: safeStorage.isEncryptionAvailable(),
+      platform: process.platform,
+      linuxBackend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
+    },
+    packaged: app.isPackaged,
+  };
   child.postMessage(init, [secrets.port1, desktop.port1]);
   child.on('message', (message: CoreProcessMessage) => {
     if (message.type === 'failed') fail(message.message);
@@ -156,6 +173,19 @@ function connectRenderer(window: BrowserWindow): void {
   window.webContents.postMessage('ostal:port', null, [channel.port2]);
 }
 
+/** Main's own log lines (the core writes the profile's log): standard error, which the system journal keeps. */
+const mainLog: Logger = {
+  info: () => undefined,
+  warn: (message) => void process.stderr.write(`${message}\n`),
+  error: (message) => void process.stderr.write(`${message}\n`),
+};
+
+/** Developer tools: closed in the installed app unless IT's policy allows them (`"devtools": { "allowed": true }`). */
+function devTools(): boolean {
+  const policy = loadPolicy({ log: mainLog, packaged: app.isPackaged });
+  return devToolsAllowed({ packaged: app.isPackaged, policyAllows: policy.devtoolsAllowed });
+}
+
 function createWindow(): BrowserWindow {
   const window = new BrowserWindow({
     width: 1280,
@@ -166,7 +196,7 @@ function createWindow(): BrowserWindow {
     title: 'Ostal',
     backgroundColor: '#ffffff',
     autoHideMenuBar: true,
-    webPreferences: windowWebPreferences(preloadPath),
+    webPreferences: windowWebPreferences(preloadPath, { devTools: devTools() }),
   });
   window.once('ready-to-show', () => window.show());
   const contents = window.webContents;
@@ -201,7 +231,17 @@ function main(): void {
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  const args = parseHostArgs(process.argv.slice(1));
+  // Debugging switches (--inspect, --remote-debugging-port, --js-flags…) are never honoured: removed from what Ostal
+  // reads and from Chromium's command line. Node and Chromium read some of them before this code runs, which is why
+  // the packaged app also has its fuses set (electron-builder.yml electronFuses) and refuses to start with them.
+  const { argv, dropped } = dropDebugSwitches(process.argv.slice(1));
+  for (const name of dropped) app.commandLine.removeSwitch(name);
+  if (dropped.length > 0) {
+    const switches = dropped.map((d) => `--${d}`).join(', ');
+    if (app.isPackaged) return fail(t('host.electron.debugSwitchesRefused', { switches }));
+    mainLog.warn(t('host.electron.debugSwitchesDropped', { switches }));
+  }
+  const args = parseHostArgs(argv);
   const profileDir = args.profile ? path.resolve(args.profile) : defaultProfileDir();
 
   void app.whenReady().then(() => {

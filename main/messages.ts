@@ -1,7 +1,12 @@
+import type { KeychainFacts } from '../src/host/sealed-secrets.js';
+
 /** Messages between the Electron main process and the core utility process (besides the ports they carry). */
 export type MainProcessMessage =
-  /** Sent once with [secretsPort, desktopPort]: open the core on this profile. */
-  | { type: 'init'; profileDir: string; keychainAvailable: boolean }
+  /**
+   * Sent once with [secretsPort, desktopPort]: open the core on this profile. `keychain`: what safeStorage says
+   * (src/host/sealed-secrets.ts keychainDecision decides). `packaged`: app.isPackaged (policy trust, OSTAL_POLICIES).
+   */
+  | { type: 'init'; profileDir: string; keychain: KeychainFacts; packaged: boolean }
   /** Sent with [apiPort] at each page load: serve the API on this port. */
   | { type: 'api' }
   /** Close the core (database, sync) and exit. */

@@ -9,6 +9,10 @@ import type { Policy } from './policy/index.js';
 export interface DesktopShell {
   /** Open a local file or folder with the system application; resolves '' on success, else the system's error text. */
   openPath(absolutePath: string): Promise<string>;
+  /** Show a local file selected in its folder (the file manager), without opening it; '' on success, else the error text. */
+  showItemInFolder(absolutePath: string): Promise<string>;
+  /** False while nobody plays the desktop (browser mode with no page channel): the view then shows the path. */
+  available?(): boolean;
 }
 
 /**

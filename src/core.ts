@@ -31,6 +31,8 @@ export interface CoreOptions {
   secrets?: SecretStore;
   /** Policy file path; default: OSTAL_POLICIES, else the OS location. null = no policy. */
   policyPath?: string | null;
+  /** The installed desktop app (Electron passes app.isPackaged): OSTAL_POLICIES ignored, policy file trust checked. */
+  packaged?: boolean;
   logger?: Logger;
   /** The desktop's « open with the system application », when the host has one (Electron); none in browser mode and the CLI. */
   desktop?: DesktopShell;
@@ -89,7 +91,7 @@ export class Core {
       if (requeued) log.info('operations interrupted by the last exit are queued again', { count: requeued });
       const blobsDir = path.join(profileDir, 'blobs');
       fs.mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
-      const policy = loadPolicy({ path: options.policyPath, log });
+      const policy = loadPolicy({ path: options.policyPath, log, packaged: options.packaged ?? false });
       const secrets = options.secrets ?? new FileSecretStore(path.join(profileDir, 'secrets.json'));
       let core: Core | undefined = undefined;
       const emit: CoreContext['emit'] = (event, data) => core?.events.emit('event', event, data);

@@ -29,6 +29,7 @@ import { decodeImportBytes } from '../calendar/import.js';
 import { Core } from '../core.js';
 import { cliText } from './messages.js';
 import { defaultProfileDir } from '../store/profile.js';
+import { displayFileName } from '../files/open-safety.js';
 
 const SCOPES: SyncScope[] = ['mail', 'calendar', 'contacts', 'files'];
 
@@ -385,15 +386,15 @@ async function filesCommand(sub: string, v: CliValues, io: Io, withCore: WithCor
       const conflicts = await call('files.conflicts', { accountId });
       if (v.json) io.out(JSON.stringify(conflicts, null, 2));
       else if (conflicts.length === 0) io.out(cliText('filesNoConflict'));
-      else for (const c of conflicts) io.out(`${c.path}\t${c.conflictPath}\t${c.detectedAt}`);
+      else for (const c of conflicts) io.out(`${displayFileName(c.path)}\t${displayFileName(c.conflictPath)}\t${c.detectedAt}`);
       return 0;
     }
     let lastLabel = '';
     const off = core.onEvent((event, data) => {
       if (event === 'files.progress') {
         const label = (data as { label: string }).label;
-        if (label !== lastLabel) io.err((lastLabel = label));
-      } else if (event === 'files.notice') io.err((data as { message: string }).message);
+        if (label !== lastLabel) io.err(displayFileName((lastLabel = label)));
+      } else if (event === 'files.notice') io.err(displayFileName((data as { message: string }).message));
     });
     try {
       const report = await call('files.sync', { accountId });

@@ -28,6 +28,7 @@ import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { FilesRepository, type StateRow } from './repository.js';
+import { markFromServer } from './mark-of-the-web.js';
 import { baseName, conflictName, keyOf, parentOf, safeLocalPath } from './names.js';
 import { misnamed, PARTIAL_PREFIX, planSync, resolveDeletions, screenLocalEntries, screenRemoteChildren, type LocalItem, type RemoteSnapshotItem, type SyncPlan, type Transfer } from './sync-planner.js';
 import type { WebDavClient, RemoteItem } from './webdav.js';
@@ -574,6 +575,7 @@ export class FilesSyncEngine {
       const st = await fs.promises.stat(partial);
       if (r.size && st.size !== r.size && got.etag === r.etag) throw new OstalError('transfer_failed', t('files.errors.incomplete', { path: key }));
       const modified = got.modified ?? r.modified;
+      await markFromServer(partial, this.client.root.href); // Mark-of-the-Web on Windows, kept through the rename
       if (modified && Number.isFinite(Date.parse(modified))) await fs.promises.utimes(partial, new Date(), new Date(Date.parse(modified)));
       const digest = hash.digest('hex');
       this.repo.setPending(this.accountId, key, { kind: 'download', hash: digest, size: st.size, etag: got.etag ?? r.etag, modified, at: new Date().toISOString() });

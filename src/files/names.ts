@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { t } from '../i18n/index.js';
 import { conflictStamp, userTimeZone } from '../shared/time.js';
+import { displayFileName } from './open-safety.js';
 
 /** Longest sync path accepted (Windows MAX_PATH leaves room for the sync folder itself). */
 export const MAX_PATH_LENGTH = 250;
@@ -22,8 +23,10 @@ export function isHostileName(name: string): boolean {
 
 /** Why a name cannot be synced as is (French, with the fix), or null when it is fine. */
 export function nameProblem(relPath: string): string | null {
-  const name = relPath.split('/').pop() ?? '';
-  if (isHostileName(name)) return t('files.names.hostile', { name: JSON.stringify(name) });
+  const raw = relPath.split('/').pop() ?? '';
+  if (isHostileName(raw)) return t('files.names.hostile', { name: JSON.stringify(displayFileName(raw)) });
+  // Shown to people: bidirectional controls never reorder what they read (src/files/open-safety.ts).
+  const name = displayFileName(raw);
   if (WINDOWS_RESERVED.test(name)) return t('files.names.reserved', { name, suggestion: `${name}_` === name ? name : suggest(name) });
   if (/[. ]$/.test(name)) return t('files.names.trailing', { name, suggestion: name.replace(/[. ]+$/, '') || 'sans nom' });
   if ([...name].some(isForbiddenChar)) return t('files.names.forbiddenChars', { name, suggestion: [...name].map((c) => (isForbiddenChar(c) ? '_' : c)).join('') });
@@ -42,7 +45,7 @@ function shorten(name: string): string {
 
 /** French message for a name clashing by case with another one of the same folder. */
 export function caseClashProblem(name: string, other: string): string {
-  return t('files.names.caseClash', { name, other });
+  return t('files.names.caseClash', { name: displayFileName(name), other: displayFileName(other) });
 }
 
 /** Comparison key of a sync path: NFC (macOS writes NFD, others NFC). */

@@ -10,6 +10,7 @@ import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { watchMeetingServer } from './meeting-server.js';
+import type { PageDesktopShell } from './page-desktop-shell.js';
 import { contentTypeFor, isLoopbackAddress, LOOPBACK_HOST, resolveRendererPath, securityHeaders } from './security.js';
 
 /** Path of the API WebSocket. */
@@ -26,6 +27,8 @@ export interface BrowserHostOptions {
   /** Largest API message accepted, in bytes. */
   maxMessageBytes?: number;
   logger?: Logger;
+  /** The desktop channel a page may play (src/host/page-desktop-shell.ts); its messages never reach the dispatcher. */
+  desktop?: PageDesktopShell;
 }
 
 export interface BrowserHost {
@@ -163,12 +166,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       const unsubscribe = dispatcher.subscribe((message) => {
         if (ws.readyState === ws.OPEN) ws.send(message);
       });
+      const page = { send: (m: string) => ws.readyState === ws.OPEN && ws.send(m) };
       ws.on('message', (data, isBinary) => {
         const raw = isBinary
           ? null
           : Array.isArray(data)
             ? Buffer.concat(data).toString('utf8')
             : Buffer.from(data as ArrayBuffer).toString('utf8');
+        if (raw !== null && options.desktop?.receive(page, raw)) return;
         void (
           raw === null
             ? Promise.resolve(JSON.stringify({ id: null, error: { code: 'invalid_input', message: t('errors.invalidRequest') } }))
@@ -178,6 +183,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
         });
       });
       ws.on('close', () => {
+        options.desktop?.detach(page);
         unsubscribe();
         clients.delete(ws);
       });

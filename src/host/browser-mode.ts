@@ -14,6 +14,7 @@ import { t } from '../i18n/index.js';
 import { defaultProfileDir } from '../store/profile.js';
 import { HostArgsError, parseHostArgs } from './args.js';
 import { startBrowserHost, type BrowserHost } from './api-server.js';
+import { createPageDesktopShell } from './page-desktop-shell.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -46,10 +47,12 @@ export async function startBrowserMode(options: {
   sync: boolean;
   rendererDir: string;
 }): Promise<RunningBrowserMode> {
-  const core = await Core.open({ profileDir: options.profileDir, mode: 'browser' });
+  // No desktop application can be started from a browser; a page may play the desktop (tests do: page-desktop-shell.ts).
+  const desktop = createPageDesktopShell();
+  const core = await Core.open({ profileDir: options.profileDir, mode: 'browser', desktop });
   let host: BrowserHost;
   try {
-    host = await startBrowserHost({ core, port: options.port, rendererDir: options.rendererDir });
+    host = await startBrowserHost({ core, port: options.port, rendererDir: options.rendererDir, desktop });
   } catch (err) {
     await core.close();
     throw err;

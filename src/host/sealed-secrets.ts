@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { t } from '../i18n/index.js';
 import { FileSecretStore, type SecretStore } from '../secrets/index.js';
 
 /**
@@ -111,4 +113,71 @@ export function serveSealer(port: PortEndpoint, primitives: { encrypt(plain: str
     seal: (plain) => primitives.encrypt(plain).toString('base64'),
     unseal: (sealed) => primitives.decrypt(Buffer.from(sealed, 'base64')),
   });
+}
+
+/** What the main process knows about Electron's safeStorage. */
+export interface KeychainFacts {
+  /** safeStorage.isEncryptionAvailable(). */
+  available: boolean;
+  platform: NodeJS.Platform;
+  /** Linux only: safeStorage.getSelectedStorageBackend() ('basic_text', 'gnome_libsecret', 'kwallet5'…); null elsewhere. */
+  linuxBackend: string | null;
+}
+
+export type KeychainDecision = { store: 'sealed' } | { store: 'file'; reason: 'unavailable' | 'basicText' };
+
+/**
+ * Where the core keeps the passwords. On Linux without a secret service, Chromium's « basic_text » backend still
+ * reports encryption as available, but its key is a constant written in Chromium's source: sealing with it protects
+ * nothing, and would only make IT believe a keychain is in use. It is treated as no keychain: the 0600 profile file,
+ * as in browser mode, with a French notice in the log ({@link keychainNotice}).
+ */
+export function keychainDecision(facts: KeychainFacts): KeychainDecision {
+  if (!facts.available) return { store: 'file', reason: 'unavailable' };
+  if (facts.platform === 'linux' && (facts.linuxBackend === 'basic_text' || facts.linuxBackend === 'unknown' || facts.linuxBackend === null))
+    return { store: 'file', reason: 'basicText' };
+  return { store: 'sealed' };
+}
+
+/** The French line for IT in the log when the passwords are not in a keychain; null when they are. */
+export function keychainNotice(decision: KeychainDecision, facts: KeychainFacts): string | null {
+  if (decision.store === 'sealed') return null;
+  return decision.reason === 'basicText'
+    ? t('host.electron.keychainBasicText', { backend: facts.linuxBackend ?? 'inconnu' })
+    : t('host.electron.keychainUnavailableLog');
+}
+
+/**
+ * Move the passwords an earlier version sealed with a store that is no longer trusted (basic_text: its key is public,
+ * so the file is as good as plain text) into `target` (the 0600 file), then delete the sealed file. Returns how many
+ * were moved; nothing happens when there is no sealed file. A password that cannot be unsealed is left out (the
+ * account then asks for it again).
+ */
+export async function migrateSealedSecrets(sealer: Sealer, sealedFile: string, target: SecretStore): Promise<number> {
+  let text: string;
+  try {
+    text = fs.readFileSync(sealedFile, 'utf8');
+  } catch {
+    return 0;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = {};
+  }
+  let moved = 0;
+  if (typeof data === 'object' && data !== null && !Array.isArray(data)) {
+    for (const [key, sealed] of Object.entries(data)) {
+      if (typeof sealed !== 'string') continue;
+      try {
+        await target.set(key, await sealer.unseal(sealed));
+        moved++;
+      } catch {
+        /* left out: asked again */
+      }
+    }
+  }
+  fs.rmSync(sealedFile, { force: true });
+  return moved;
 }

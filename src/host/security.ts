@@ -27,11 +27,14 @@ export interface RendererWebPreferences {
   navigateOnDragDrop: false;
   safeDialogs: true;
   spellcheck: true;
+  /** Developer tools: only when {@link devToolsAllowed}. */
+  devTools: boolean;
 }
 
-export function windowWebPreferences(preloadPath: string): RendererWebPreferences {
+export function windowWebPreferences(preloadPath: string, options: { devTools?: boolean } = {}): RendererWebPreferences {
   return {
     preload: preloadPath,
+    devTools: options.devTools ?? false,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -210,4 +213,31 @@ const GRANTED_PERMISSIONS = new Set(['media', 'display-capture', 'notifications'
 /** Should Electron grant `permission` to a page at `requestingUrl`? Only the app's own pages, only what Ostal needs. */
 export function isAllowedPermission(permission: string, requestingUrl: string, appOrigin: string = APP_ORIGIN): boolean {
   return GRANTED_PERMISSIONS.has(permission) && isAllowedNavigation(requestingUrl, appOrigin);
+}
+
+/** What Electron tells about a permission request or check, reduced to plain data. */
+export interface PermissionRequestFacts {
+  /** URL of the frame that asks (`details.requestingUrl`, or the `requestingOrigin` of a check). */
+  requestingUrl: string | undefined | null;
+  /** URL of the top page of the window (`webContents.getURL()`), or the check's `embeddingOrigin`. */
+  topUrl?: string | undefined | null;
+}
+
+/**
+ * The decision on the frame that asks, not the window: a mail shown in its sandboxed srcdoc frame, or any frame
+ * inside the app's page, never gets the camera, microphone or screen because the top page is Ostal's. Both the
+ * requesting frame and (when known) the top page must be the app's own origin; an unknown requester is refused.
+ */
+export function isAllowedPermissionRequest(permission: string, facts: PermissionRequestFacts, appOrigin: string = APP_ORIGIN): boolean {
+  if (!facts.requestingUrl) return false;
+  if (!isAllowedPermission(permission, facts.requestingUrl, appOrigin)) return false;
+  return facts.topUrl === undefined || facts.topUrl === null || facts.topUrl === '' || isAllowedNavigation(facts.topUrl, appOrigin);
+}
+
+/**
+ * May the window open the developer tools? Only when IT allows them in the policy (`"devtools": { "allowed": true }`);
+ * without a policy entry, yes in a development run and no in a packaged build.
+ */
+export function devToolsAllowed(options: { packaged: boolean; policyAllows: boolean | null }): boolean {
+  return options.policyAllows ?? !options.packaged;
 }

@@ -4,6 +4,7 @@ import type { Feature, PolicyView, ServerSettings } from '../shared/contract.js'
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { isSettingKey, SETTING_DEFINITIONS, type SettingKey } from '../store/settings-repository.js';
+import { policyTrustProblem, type PolicyTrustOptions } from './trust.js';
 
 /**
  * IT policy: one machine-wide JSON file, read at start. Format (documented for IT, in French,
@@ -24,13 +25,17 @@ import { isSettingKey, SETTING_DEFINITIONS, type SettingKey } from '../store/set
  *   },
  *   "allowOtherDomains": true,
  *   "disabledFeatures": ["fichiers"],
- *   "settings": { "mail.prefetchDays": { "value": 30, "locked": true, "hidden": false } }
+ *   "settings": { "mail.prefetchDays": { "value": 30, "locked": true, "hidden": false } },
+ *   "devtools": { "allowed": false }
  * }
  * ```
  * Placeholders %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN% are replaced in the server
  * fields. `locked` is true (every server field), false, or a list of field names.
- * Location: explicit path, else env OSTAL_POLICIES, else %ProgramData%\Ostal\policies.json
- * (Windows), /Library/Application Support/Ostal/policies.json (macOS), /etc/ostal/policies.json.
+ * Location: explicit path, else env OSTAL_POLICIES (only outside packaged builds: in the installed app any user
+ * could set it to bypass IT's locks), else %ProgramData%\Ostal\policies.json (Windows), /Library/Application
+ * Support/Ostal/policies.json (macOS), /etc/ostal/policies.json. In a packaged build the file is obeyed only when
+ * ordinary users cannot change it (src/policy/trust.ts); otherwise it is refused with a French log line and the app
+ * runs without it.
  * Missing file = no policy. Broken file = no policy, `error` set (French) and logged; invalid
  * entries are skipped one by one (the rest applies), unknown keys are logged and ignored.
  */
@@ -71,6 +76,8 @@ export interface Policy {
   serversFor(email: string): { settings: Partial<ServerSettings>; locked: ServerField[] } | null;
   isFeatureDisabled(feature: Feature): boolean;
   settingOverride(key: SettingKey): SettingOverride | null;
+  /** `"devtools": { "allowed": … }`, or null when the policy says nothing (see host/security.ts devToolsAllowed). */
+  readonly devtoolsAllowed: boolean | null;
   view(): PolicyView;
 }
 
@@ -80,10 +87,17 @@ export interface LoadPolicyOptions {
   log: Logger;
   env?: NodeJS.ProcessEnv;
   platform?: NodeJS.Platform;
+  /**
+   * The installed desktop app (Electron's app.isPackaged, passed by the host in CoreOptions): OSTAL_POLICIES is
+   * ignored and the file must be writable by administrators only. Browser mode, the CLI and development runs are not.
+   */
+  packaged?: boolean;
+  /** Facts for the trust check (tests inject them). */
+  trust?: PolicyTrustOptions;
 }
 
-export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env.OSTAL_POLICIES) return env.OSTAL_POLICIES;
+export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, packaged = false): string {
+  if (env.OSTAL_POLICIES && !packaged) return env.OSTAL_POLICIES;
   if (platform === 'win32') return path.win32.join(env.ProgramData || env.PROGRAMDATA || 'C:\\ProgramData', 'Ostal', 'policies.json');
   if (platform === 'darwin') return '/Library/Application Support/Ostal/policies.json';
   return '/etc/ostal/policies.json';
@@ -94,9 +108,10 @@ interface PolicyData {
   allowOtherDomains: boolean;
   disabledFeatures: Feature[];
   settings: Map<SettingKey, SettingOverride>;
+  devtoolsAllowed: boolean | null;
 }
 
-const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map() };
+const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map(), devtoolsAllowed: null };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -118,12 +133,23 @@ function validUrl(value: string, kind: keyof typeof SCHEMES): boolean {
 export function parsePolicy(data: unknown): { policy: PolicyData; problems: string[]; unknown: string[] } {
   const problems: string[] = [];
   const unknown: string[] = [];
-  const policy: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map() };
+  const policy: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map(), devtoolsAllowed: null };
   if (!isObject(data)) {
     return { policy, problems: [t('policy.notObject')], unknown };
   }
   for (const key of Object.keys(data)) {
-    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', '$comment', 'commentaire'].includes(key)) unknown.push(key);
+    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', 'devtools', '$comment', 'commentaire'].includes(key)) unknown.push(key);
+  }
+
+  if (data.devtools !== undefined) {
+    if (!isObject(data.devtools)) problems.push(t('policy.wrongType', { key: 'devtools', expected: t('policy.types.object') }));
+    else {
+      for (const [k, v] of Object.entries(data.devtools)) {
+        if (k !== 'allowed') unknown.push(`devtools.${k}`);
+        else if (typeof v === 'boolean') policy.devtoolsAllowed = v;
+        else problems.push(t('policy.wrongType', { key: 'devtools.allowed', expected: t('policy.types.boolean') }));
+      }
+    }
   }
 
   if (data.allowOtherDomains !== undefined) {
@@ -255,6 +281,10 @@ class LoadedPolicy implements Policy {
     return this.data.allowOtherDomains;
   }
 
+  get devtoolsAllowed(): boolean | null {
+    return this.data.devtoolsAllowed;
+  }
+
   presetFor(domain: string): DomainPreset | null {
     return this.data.domains.get(domain.trim().toLowerCase()) ?? null;
   }
@@ -300,7 +330,17 @@ export const NO_POLICY: Policy = new LoadedPolicy(null, null, EMPTY);
 export function loadPolicy(options: LoadPolicyOptions): Policy {
   const { log } = options;
   if (options.path === null) return NO_POLICY;
-  const file = options.path ?? defaultPolicyPath(options.env, options.platform);
+  const env = options.env ?? process.env;
+  const packaged = options.packaged ?? false;
+  if (packaged && env.OSTAL_POLICIES && options.path === undefined) log.warn(t('policy.envIgnored', { value: env.OSTAL_POLICIES }));
+  const file = options.path ?? defaultPolicyPath(env, options.platform, packaged);
+  if (packaged && fs.existsSync(file)) {
+    const problem = policyTrustProblem(file, { platform: options.platform, ...options.trust });
+    if (problem !== null) {
+      log.error(t('policy.untrustedLog', { file, reason: problem }));
+      return new LoadedPolicy(file, t('policy.untrusted', { file }), EMPTY);
+    }
+  }
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

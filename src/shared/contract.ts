@@ -658,7 +658,14 @@ export interface Results {
   'files.trash.list': FileTrashEntry[];
   'files.trash.restore': { restored: true; path: string };
   'files.setOffline': FileEntrySummary;
-  'files.open': { localPath: string; launched: boolean };
+  /**
+   * Makes sure the item is on the disk (downloads an online-only file) and, where the desktop host can, opens it with
+   * the system application (`launched`). '/' is the account's folder. In browser mode `launched` is false: the view
+   * shows `localPath`. A file that could run code (program, script, shortcut, name with bidirectional controls:
+   * src/files/open-safety.ts) is never opened: it is shown selected in its folder (`launched` then says whether the
+   * folder was shown) and `warning` says why in French.
+   */
+  'files.open': { localPath: string; launched: boolean; warning: string | null };
   'files.pause': { paused: true };
   'files.resume': { paused: false };
   'files.confirmDeletion': { done: true };

@@ -176,6 +176,37 @@ describe('accounts.add through Core.handle', () => {
   });
 });
 
+describe('changing a server address asks for the password again', () => {
+  it('refuses a new IMAP, SMTP or DAV address without the password, in French, and changes nothing; with it, checks and saves', async () => {
+    const core = await openCore();
+    const user = info.users[2];
+    try {
+      const added = await core.handle('accounts.add', { email: user.email, password: user.password, settings: manual() });
+      const elsewhere = { ...added.settings, imap: `imap://localhost:${info.imap.port}` };
+      const refused = await apiError(core.handle('accounts.update', { id: added.id, settings: elsewhere }));
+      expect(refused).toEqual({
+        code: 'invalid_input',
+        message:
+          'Vous avez changé l’adresse du serveur de courrier entrant (IMAP)\u00a0: saisissez à nouveau le mot de passe du compte. Ostal ne l’envoie jamais à un nouveau serveur sans que vous l’ayez tapé. Rien n’a été modifié.',
+        details: { fields: ['imap'] },
+      });
+      for (const change of [{ smtp: 'smtps://courrier.ailleurs.example:465' }, { webdav: 'https://fichiers.ailleurs.example/dav/' }, { caldav: 'https://dav.ailleurs.example/' }]) {
+        const e = await apiError(core.handle('accounts.update', { id: added.id, settings: { ...added.settings, ...change } }));
+        expect(e.code).toBe('invalid_input');
+        expect(e.message).toMatch(/saisissez à nouveau le mot de passe/);
+      }
+      expect((await core.handle('accounts.list', {})).find((a) => a.id === added.id)?.settings).toEqual(added.settings);
+      // The same servers (a name change, an unchanged address) need no password.
+      expect((await core.handle('accounts.update', { id: added.id, name: 'Claude', settings: { ...added.settings } })).name).toBe('Claude');
+      // With the password typed again, the new address is checked and saved.
+      const moved = await core.handle('accounts.update', { id: added.id, settings: elsewhere, password: user.password });
+      expect(moved.settings.imap).toBe(`imap://localhost:${info.imap.port}`);
+    } finally {
+      await core.close();
+    }
+  });
+});
+
 describe('IT policy in the account handlers and settings', () => {
   it('keeps locked servers, refuses other domains, and locks settings', async () => {
     const policyFile = path.join(dir, 'policies.json');

@@ -299,6 +299,7 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
   it('with the desktop host (Electron), « Ouvrir » opens the item with the system application; a refusal is logged and the path still given', async () => {
     await f.core.close();
     const asked: string[] = [];
+    const shown: string[] = [];
     const warnings: string[] = [];
     let systemAnswer = '';
     f.core = await Core.open({
@@ -311,17 +312,32 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
           asked.push(p);
           return systemAnswer;
         },
+        showItemInFolder: async (p) => {
+          shown.push(p);
+          return '';
+        },
       },
     });
     const file = path.join(f.root, 'Archives', 'Note renommée.odt');
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: true });
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives' })).toEqual({ localPath: path.join(f.root, 'Archives'), launched: true });
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/' })).toEqual({ localPath: f.root, launched: true });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: true, warning: null });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives' })).toEqual({ localPath: path.join(f.root, 'Archives'), launched: true, warning: null });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/' })).toEqual({ localPath: f.root, launched: true, warning: null });
     systemAnswer = 'Failed to open path';
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: false });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: false, warning: null });
     expect(warnings.some((w) => w.includes('could not open') && w.includes('Failed to open path'))).toBe(true);
     // Never anything outside the account's folder.
     await expect(f.core.handle('files.open', { accountId: f.accountId, path: '/../../etc/passwd' })).rejects.toMatchObject({ code: 'invalid_input' });
     expect(asked).toEqual([file, path.join(f.root, 'Archives'), f.root, file]);
+    // A program or a shortcut from the server is never opened: its folder is shown, with the French warning.
+    systemAnswer = '';
+    expect((await dav(user, 'PUT', `${area}Archives/setup.exe`, 'MZ')).status).toBe(201);
+    expect((await dav(user, 'PUT', `${area}Archives/CR.pdf.lnk`, 'L')).status).toBe(201);
+    await sync();
+    for (const name of ['setup.exe', 'CR.pdf.lnk']) {
+      const r = await f.core.handle('files.open', { accountId: f.accountId, path: `/Archives/${name}` });
+      expect(r).toMatchObject({ localPath: path.join(f.root, 'Archives', name), launched: true, warning: expect.stringContaining(`«\u00A0${name}\u00A0»`) });
+    }
+    expect(shown).toEqual([path.join(f.root, 'Archives', 'setup.exe'), path.join(f.root, 'Archives', 'CR.pdf.lnk')]);
+    expect(asked).toHaveLength(4);
   });
 });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
 
@@ -94,5 +95,46 @@ describe('electron-builder.yml', () => {
     expect(ico[6]).toBe(0); // 256 px
     expect(ico.subarray(23, 26).toString('ascii')).toBe('PNG');
     expect(fs.existsSync(path.join(root, config.linux.icon as string, '256x256.png'))).toBe(true);
+  });
+
+  it('flips every Electron fuse at packaging (electronFuses, applied by electron-builder with @electron/fuses)', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false,
+    });
+    // The option exists in this electron-builder (not silently ignored) and the fuses package it uses is installed.
+    expect(Object.keys((schema.properties as Record<string, unknown>).electronFuses as object)).toContain('anyOf');
+    expect(errorsOf({ ...config, electronFuses: { ...config.electronFuses, runAsNodeTypo: false } }).join()).toMatch(/additional properties/);
+    const fuses = require('@electron/fuses') as { FuseV1Options: Record<string, number> };
+    for (const name of ['RunAsNode', 'EnableCookieEncryption', 'EnableNodeOptionsEnvironmentVariable', 'EnableNodeCliInspectArguments', 'EnableEmbeddedAsarIntegrityValidation', 'OnlyLoadAppFromAsar'])
+      expect(fuses.FuseV1Options[name], name).toEqual(expect.any(Number));
+    // onlyLoadAppFromAsar needs the app in an asar.
+    expect(config.asar).toBe(true);
+  });
+
+  it('registers no URL scheme that nothing handles (ostal://, mailto:)', () => {
+    expect(config.protocols).toBeUndefined();
+    expect(config.linux.mimeTypes ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^x-scheme-handler\//)]));
+    const main = fs.readFileSync(path.join(root, 'main', 'electron.ts'), 'utf8');
+    expect(main).not.toMatch(/setAsDefaultProtocolClient/);
+  });
+
+  it('the MSI creates %ProgramData%\\Ostal with an administrators-only ACL (hook checked on the real MSI template)', async () => {
+    expect(config.msiProjectCreated).toBe('./build/msi-policy-folder.mjs');
+    const hook = (await import(pathToFileURL(path.join(root, 'build', 'msi-policy-folder.mjs')).href)) as { addPolicyFolder(wxs: string): string; POLICY_FOLDER_SDDL: string };
+    const template = fs.readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'msi', 'template.xml'), 'utf8');
+    const wxs = hook.addPolicyFolder(template);
+    expect(wxs).toMatch(/<Directory Id="TARGETDIR" Name="SourceDir">\s*<!--[^>]*-->\s*<Directory Id="CommonAppDataFolder">\s*<Directory Id="OSTALPOLICYFOLDER" Name="Ostal"\/>/);
+    expect(wxs).toContain(`<PermissionEx Sddl="${hook.POLICY_FOLDER_SDDL}"/>`);
+    expect(wxs.indexOf('OstalPolicyFeature')).toBeLessThan(wxs.indexOf('</Product>'));
+    expect(hook.addPolicyFolder(wxs)).toBe(wxs);
+    // Owner Administrators; protected DACL; SYSTEM and Administrators full control; Users read and execute only.
+    expect(hook.POLICY_FOLDER_SDDL).toBe('O:BAG:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)');
+    expect(() => hook.addPolicyFolder('<Wix/>')).toThrow();
   });
 });

@@ -53,3 +53,46 @@ describe('desktop shell over a port', () => {
     await expect(silent.client.openPath('/tmp/x.txt')).rejects.toThrow(/desktop: no answer to openPath/);
   });
 });
+
+describe('desktop side checks the name again', () => {
+  it('never opens a program, script, shortcut or bidi name, even if asked; shows it in its folder instead', async () => {
+    const channel = new MessageChannel();
+    cleanups.push(() => {
+      channel.port1.close();
+      channel.port2.close();
+    });
+    const calls: string[] = [];
+    serveDesktopShell(
+      endpoint(channel.port2),
+      { openPath: async (p) => (calls.push(`open ${p}`), ''), showItemInFolder: (p) => void calls.push(`show ${p}`) },
+      path.posix.isAbsolute,
+    );
+    const client = createDesktopShellClient(endpoint(channel.port1), { timeoutMs: 500 });
+    for (const name of ['a.pdf.lnk', 'x.js', 'facture\u202Efdp.js', 'setup.exe', 'script.sh', 'X.JS']) expect(await client.openPath(`/home/agent/Ostal/${name}`)).toMatch(/refused/);
+    expect(await client.openPath('/home/agent/Ostal/CR.pdf')).toBe('');
+    expect(await client.showItemInFolder('/home/agent/Ostal/setup.exe')).toBe('');
+    expect(await client.showItemInFolder('Ostal/setup.exe')).toMatch(/refused/);
+    expect(calls).toEqual(['open /home/agent/Ostal/CR.pdf', 'show /home/agent/Ostal/setup.exe']);
+  });
+});
+
+describe('folders always open', () => {
+  it('the account folder « agent@mairie.com » or a folder « Outils.app » is a folder, not a program', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const { desktopShellHandlers } = await import('../../src/host/desktop-shell.js');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-shell-'));
+    try {
+      const account = path.join(dir, 'agent@mairie.com');
+      fs.mkdirSync(account);
+      fs.writeFileSync(path.join(dir, 'setup.com'), 'MZ');
+      const opened: string[] = [];
+      const handlers = desktopShellHandlers({ openPath: async (p) => (opened.push(p), '') }, path.isAbsolute);
+      expect(await handlers.openPath(account)).toBe('');
+      expect(await handlers.openPath(path.join(dir, 'setup.com'))).toMatch(/refused/);
+      expect(opened).toEqual([account]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

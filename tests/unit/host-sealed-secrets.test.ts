@@ -82,3 +82,48 @@ describe('SealedSecretStore over a port', () => {
     await expect(sealer.seal('x')).rejects.toThrow(/no answer/);
   });
 });
+
+describe('keychain decision (Linux safeStorage backends)', () => {
+  it('a real keychain seals; Chromium’s fixed-key basic_text is not a keychain: the 0600 file, with a French notice for IT', async () => {
+    const { keychainDecision, keychainNotice } = await import('../../src/host/sealed-secrets.js');
+    const linux = (linuxBackend: string | null, available = true) => ({ available, platform: 'linux' as const, linuxBackend });
+    for (const backend of ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']) expect(keychainDecision(linux(backend))).toEqual({ store: 'sealed' });
+    expect(keychainDecision({ available: true, platform: 'win32', linuxBackend: null })).toEqual({ store: 'sealed' });
+    expect(keychainDecision({ available: true, platform: 'darwin', linuxBackend: null })).toEqual({ store: 'sealed' });
+    const basic = linux('basic_text');
+    expect(keychainDecision(basic)).toEqual({ store: 'file', reason: 'basicText' });
+    expect(keychainNotice(keychainDecision(basic), basic)).toMatch(/^Trousseau du système absent\u00a0: .*basic_text.*secrets\.json.*0600/);
+    expect(keychainDecision(linux('unknown'))).toEqual({ store: 'file', reason: 'basicText' });
+    expect(keychainDecision(linux('gnome_libsecret', false))).toEqual({ store: 'file', reason: 'unavailable' });
+    expect(keychainNotice(keychainDecision(linux('gnome_libsecret', false)), linux('gnome_libsecret', false))).toMatch(/indisponible/);
+    expect(keychainNotice({ store: 'sealed' }, linux('kwallet5'))).toBeNull();
+  });
+});
+
+describe('leaving basic_text', () => {
+  it('moves the passwords sealed earlier into the 0600 file and deletes the sealed file', async () => {
+    const { migrateSealedSecrets } = await import('../../src/host/sealed-secrets.js');
+    const { FileSecretStore } = await import('../../src/secrets/index.js');
+    const { file, store } = setup();
+    const dir = path.dirname(file);
+    await store.set('account:a1:password', 'mot de passe 1');
+    await store.set('account:a2:password', 'mot de passe 2');
+    const sealer = createSealerClient(endpoint(setupSealerPort()));
+    const target = new FileSecretStore(path.join(dir, 'secrets.json'));
+    expect(await migrateSealedSecrets(sealer, file, target)).toBe(2);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(await target.get('account:a2:password')).toBe('mot de passe 2');
+    expect(fs.statSync(path.join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    expect(await migrateSealedSecrets(sealer, file, target)).toBe(0);
+  });
+});
+
+function setupSealerPort(): MessagePort {
+  const channel = new MessageChannel();
+  cleanups.push(() => {
+    channel.port1.close();
+    channel.port2.close();
+  });
+  serveSealer(endpoint(channel.port2), keychain);
+  return channel.port1;
+}

@@ -198,3 +198,71 @@ describe('isAllowedPermission', () => {
     expect(isAllowedPermission('openExternal', `${APP_ORIGIN}/`)).toBe(false);
   });
 });
+
+describe('hardening of the desktop app (issue 12)', () => {
+  it('drops --inspect and --remote-debugging-port (every form) from argv, keeps Ostal’s own options', async () => {
+    const { dropDebugSwitches } = await import('../../src/host/args.js');
+    expect(dropDebugSwitches(['--inspect', '--profile', '/p', '--remote-debugging-port=9222'], 'linux')).toEqual({ argv: ['--profile', '/p'], dropped: ['inspect', 'remote-debugging-port'] });
+    expect(dropDebugSwitches(['--remote-debugging-port', '9222', '--no-sync'], 'linux')).toEqual({ argv: ['--no-sync'], dropped: ['remote-debugging-port'] });
+    expect(dropDebugSwitches(['--inspect=0.0.0.0:9229', '--inspect-brk', '--inspect-port', '9230', '--port', '0'], 'linux')).toEqual({
+      argv: ['--port', '0'],
+      dropped: ['inspect', 'inspect-brk', 'inspect-port'],
+    });
+    expect(dropDebugSwitches(['--inspect', '127.0.0.1:9229', '--profile=/p'], 'linux').argv).toEqual(['--profile=/p']);
+    expect(dropDebugSwitches(['--js-flags', '--allow-natives-syntax', '--js-flags=--expose-gc', '--remote-debugging-pipe', '--enable-logging'], 'linux')).toEqual({
+      argv: ['--enable-logging'],
+      dropped: ['js-flags', 'remote-debugging-pipe'],
+    });
+    // Chromium also reads « -switch », and on Windows « /switch » in any case.
+    expect(dropDebugSwitches(['-remote-debugging-port=9222'], 'linux').argv).toEqual([]);
+    expect(dropDebugSwitches(['/Remote-Debugging-Port=9222', '--INSPECT', 'C:\\doc.txt'], 'win32').argv).toEqual(['C:\\doc.txt']);
+    // A path or another switch after --inspect is not taken as its value.
+    expect(dropDebugSwitches(['--inspect', '--profile', '/p'], 'linux').argv).toEqual(['--profile', '/p']);
+    const { parseHostArgs: parse } = await import('../../src/host/args.js');
+    expect(parse(dropDebugSwitches(['--inspect', '--profile', '/p', '--remote-debugging-port', '9222']).argv)).toMatchObject({ profile: '/p' });
+  });
+
+  it('decides permissions on the frame that asks, not on the window', async () => {
+    const { isAllowedPermissionRequest } = await import('../../src/host/security.js');
+    const top = `${APP_ORIGIN}/index.html`;
+    expect(isAllowedPermissionRequest('media', { requestingUrl: `${APP_ORIGIN}/index.html`, topUrl: top })).toBe(true);
+    expect(isAllowedPermissionRequest('display-capture', { requestingUrl: `${APP_ORIGIN}/`, topUrl: top })).toBe(true);
+    // A mail in its sandboxed srcdoc frame, or any other frame inside Ostal's window, gets nothing.
+    expect(isAllowedPermissionRequest('media', { requestingUrl: 'about:srcdoc', topUrl: top })).toBe(false);
+    expect(isAllowedPermissionRequest('media', { requestingUrl: 'https://visio.evil.example/', topUrl: top })).toBe(false);
+    expect(isAllowedPermissionRequest('notifications', { requestingUrl: 'null', topUrl: top })).toBe(false);
+    expect(isAllowedPermissionRequest('media', { requestingUrl: '', topUrl: top })).toBe(false);
+    expect(isAllowedPermissionRequest('media', { requestingUrl: undefined, topUrl: top })).toBe(false);
+    // The app's origin inside a foreign window is refused too; unknown permissions always.
+    expect(isAllowedPermissionRequest('media', { requestingUrl: top, topUrl: 'https://evil.example/' })).toBe(false);
+    expect(isAllowedPermissionRequest('geolocation', { requestingUrl: top, topUrl: top })).toBe(false);
+  });
+
+  it('opens developer tools only when the policy allows them (closed by default in the installed app)', async () => {
+    const { devToolsAllowed, windowWebPreferences: prefs } = await import('../../src/host/security.js');
+    expect(devToolsAllowed({ packaged: true, policyAllows: null })).toBe(false);
+    expect(devToolsAllowed({ packaged: true, policyAllows: true })).toBe(true);
+    expect(devToolsAllowed({ packaged: false, policyAllows: null })).toBe(true);
+    expect(devToolsAllowed({ packaged: false, policyAllows: false })).toBe(false);
+    expect(prefs('/app/preload.cjs').devTools).toBe(false);
+    expect(prefs('/app/preload.cjs', { devTools: true }).devTools).toBe(true);
+  });
+});
+
+describe('main/electron.ts applies these decisions (Electron cannot run here: its source is read)', () => {
+  it('drops debugging switches, decides permissions on the requesting frame, gates DevTools, passes packaged and the keychain backend', async () => {
+    const fs = await import('node:fs');
+    const pathModule = await import('node:path');
+    const main = fs.readFileSync(pathModule.resolve(import.meta.dirname, '../../main/electron.ts'), 'utf8');
+    expect(main).toMatch(/dropDebugSwitches\(process\.argv\.slice\(1\)\)/);
+    expect(main).toMatch(/app\.commandLine\.removeSwitch\(name\)/);
+    expect(main).toMatch(/parseHostArgs\(argv\)/);
+    expect(main).not.toMatch(/parseHostArgs\(process\.argv/);
+    expect(main).toMatch(/isAllowedPermissionRequest\(permission, \{ requestingUrl: details\.requestingUrl,/);
+    expect(main).not.toMatch(/isAllowedPermission\(permission, webContents\.getURL\(\)\)/);
+    expect(main).toMatch(/windowWebPreferences\(preloadPath, \{ devTools: devTools\(\) \}\)/);
+    expect(main).toMatch(/packaged: app\.isPackaged/);
+    expect(main).toMatch(/getSelectedStorageBackend\(\)/);
+    expect(main).not.toMatch(/setAsDefaultProtocolClient|openDevTools/);
+  });
+});

@@ -5,6 +5,7 @@
  * - Electron: the preload's `window.ostalBridge` (string messages over a MessagePort).
  */
 import type { Transport, TransportFactory } from './client';
+import { pageDesktopOf, withDesktopChannel } from './desktop-channel';
 
 /** What the Electron preload exposes on `window.ostalBridge`. */
 export interface OstalBridge {
@@ -119,7 +120,10 @@ export function detectTransport(win: Window = window): TransportFactory | null {
   if (preload && typeof preload.connect === 'function') return messagePortTransport(() => preload.connect());
   const token = takeTokenFromLocation(win);
   if (!token) return null;
-  return webSocketTransport(apiSocketUrl(win.location, token));
+  const socket = webSocketTransport(apiSocketUrl(win.location, token));
+  // Browser mode has no desktop, unless the page plays one (tests: src/host/page-desktop-shell.ts).
+  const desktop = pageDesktopOf(win);
+  return desktop ? withDesktopChannel(socket, desktop) : socket;
 }
 
 /** A MessagePort-like channel, as an alternative preload API `window.ostal.connect()` may return. */

@@ -15,6 +15,7 @@ import { ConflictList } from './fichiers/ConflictList';
 import { FileTable, parentOf } from './fichiers/FileTable';
 import { FolderTree } from './fichiers/FolderTree';
 import { OpenNotice, type OpenedItem } from './fichiers/OpenNotice';
+import { displayFileName } from '../lib/file-name';
 import { useNameSearch } from './fichiers/search';
 import { SyncPanel, useFilesProgress } from './fichiers/SyncPanel';
 import { TrashList } from './fichiers/TrashList';
@@ -97,20 +98,21 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   // The desktop app opens the item with the system application (`launched`); elsewhere the view shows where it is.
   const openFile = async (entry: FileEntrySummary) => {
     const r = await run(entry.path, () => client.call('files.open', { accountId: entry.accountId, path: entry.path }));
-    if (r?.launched) setActionDone(t('fichiers.open.launched', { name: entry.name }));
+    if (r?.warning) setOpened({ name: entry.name, localPath: r.localPath, folder: false, warning: r.warning, shownInFolder: r.launched });
+    else if (r?.launched) setActionDone(t('fichiers.open.launched', { name: displayFileName(entry.name) }));
     else if (r) setOpened({ name: entry.name, localPath: r.localPath, folder: false });
   };
   const openFolder = async () => {
     if (!accountId) return;
     const name = path === '/' ? t('fichiers.root') : (path.split('/').pop() ?? path);
     const r = await run(path, () => client.call('files.open', { accountId, path }));
-    if (r?.launched) setActionDone(t('fichiers.open.folderLaunched', { name }));
+    if (r?.launched) setActionDone(t('fichiers.open.folderLaunched', { name: displayFileName(name) }));
     else if (r) setOpened({ name, localPath: r.localPath, folder: true });
   };
   const setOffline = async (entry: FileEntrySummary, offline: boolean) => {
     const r = await run(entry.path, () => client.call('files.setOffline', { accountId: entry.accountId, path: entry.path, offline }));
     if (r) {
-      setActionDone(offline ? t('fichiers.offline.on', { name: entry.name }) : t('fichiers.offline.off', { name: entry.name }));
+      setActionDone(offline ? t('fichiers.offline.on', { name: displayFileName(entry.name) }) : t('fichiers.offline.off', { name: displayFileName(entry.name) }));
       files.reload();
       status.reload();
     }
@@ -175,7 +177,7 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
           {shown.map((n) => (
             <li key={n.key} className={`alert fichiers-notice fichiers-notice-${n.kind}`}>
               <div>
-                <p>{n.message}</p>
+                <p>{displayFileName(n.message)}</p>
                 <div className="fichiers-buttons">
                   {n.kind === 'conflict' ? (
                     <button type="button" className="button" onClick={() => setSection('conflicts')}>

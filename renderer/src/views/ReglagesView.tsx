@@ -12,6 +12,7 @@ import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader } from '../compone
 import { Icon } from '../components/icons';
 import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
+import { changedServerAddresses } from '../lib/server-change';
 
 export type ReglagesSection = 'comptes' | 'general';
 
@@ -147,7 +148,11 @@ function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(
   const [error, setError] = useState<ApiCallError | null>(null);
   const [pinned, setPinned] = useState<string[]>([]);
   const [lastSettings, setLastSettings] = useState<ServerSettings | null>(null);
+  const [passwordMissing, setPasswordMissing] = useState(false);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // A new server address is accepted only with the password typed again (the core refuses it otherwise).
+  const draft = settingsFromForm(form, locked, account.settings).settings;
+  const addressChanged = draft !== null && changedServerAddresses(account.settings, draft).length > 0;
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -188,6 +193,12 @@ function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(
     event.preventDefault();
     const result = settingsFromForm(form, locked, account.settings);
     setProblems(result.problems);
+    if (result.settings && !password && changedServerAddresses(account.settings, result.settings).length > 0) {
+      setPasswordMissing(true);
+      document.getElementsByName('password')[0]?.focus();
+      return;
+    }
+    setPasswordMissing(false);
     if (result.settings) void save(result.settings, pinned);
   };
 
@@ -202,12 +213,18 @@ function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(
       <TextField
         name="password"
         type="password"
-        label={t('reglages.account.newPassword')}
-        hint={t('reglages.account.newPasswordHint')}
+        label={addressChanged ? t('reglages.account.passwordAgain') : t('reglages.account.newPassword')}
+        hint={addressChanged ? t('reglages.account.passwordAgainHint') : t('reglages.account.newPasswordHint')}
         value={password}
-        onChange={setPassword}
+        onChange={(value) => {
+          setPassword(value);
+          if (value) setPasswordMissing(false);
+        }}
         disabled={busy}
-        autoComplete="new-password"
+        required={addressChanged}
+        problemText={passwordMissing && addressChanged ? t('reglages.account.passwordAgainMissing') : null}
+        autoComplete={addressChanged ? 'current-password' : 'new-password'}
+        testId="account-password"
       />
       <ServerFieldsEditor value={form} onChange={setForm} locked={locked} problems={problems} disabled={busy} />
       {error ? (

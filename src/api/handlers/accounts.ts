@@ -11,6 +11,7 @@ import { checkEndpoints } from '../../accounts/checks.js';
 import { discoverAccount, emailDomain } from '../../accounts/discovery.js';
 import { parseEndpoint } from '../../accounts/endpoints.js';
 import { accountSummary, loadAccountCredentials } from '../../accounts/account-rows.js';
+import { requirePasswordForNewServers } from '../../accounts/server-change.js';
 
 function checkDomainAllowed(ctx: CoreContext, email: string): string {
   const domain = emailDomain(email);
@@ -111,6 +112,7 @@ export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.disco
     let settings = current.settings;
     // Locked fields must keep the value IT fixed (applyPolicyLocks refuses any other).
     if (params.settings) settings = normalizeSettings(applyPolicyLocks(ctx, current.email, params.settings));
+    requirePasswordForNewServers(current.settings, settings, params.password);
     const connectionChanged = !!params.password || !!params.settings || pins !== undefined;
     if (connectionChanged) {
       const password = params.password || (await loadAccountCredentials(ctx, current.id)).password;

@@ -9,6 +9,7 @@ import { baseName, isWithin, join, keyOf, safeLocalPath } from '../../files/name
 import { FilesRepository, offlineFrom, type StateRow } from '../../files/repository.js';
 import { accountsWithFiles, engineFor, filesAccount, localRootOf } from '../../files/service.js';
 import { PARTIAL_PREFIX } from '../../files/engine.js';
+import { openLocalItem } from '../../files/opener.js';
 
 type FileMethods =
   | 'files.list'
@@ -23,22 +24,6 @@ type FileMethods =
   | 'files.pause'
   | 'files.resume'
   | 'files.confirmDeletion';
-
-/**
- * Open a path (always inside the account's folder: the callers check it) with the system application when the host
- * can; false when it cannot or the system refused, and the view then shows the path. The refusal goes to the log.
- */
-async function launch(ctx: CoreContext, absolutePath: string): Promise<boolean> {
-  if (!ctx.desktop) return false;
-  try {
-    const error = await ctx.desktop.openPath(absolutePath);
-    if (error) ctx.log.warn('files: the system could not open the item', { path: absolutePath, error });
-    return !error;
-  } catch (err) {
-    ctx.log.warn('files: the system could not open the item', { path: absolutePath, err: err as Error });
-    return false;
-  }
-}
 
 const STATES: FileSyncState[] = ['synced', 'pending', 'syncing', 'conflict', 'error', 'online-only'];
 
@@ -231,16 +216,16 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     const root = localRootOf(ctx, a.email);
     if (p === '/') {
       fs.mkdirSync(root, { recursive: true });
-      return { localPath: root, launched: await launch(ctx, root) };
+      return openLocalItem(ctx, root, 'folder');
     }
     const repo = new FilesRepository(ctx.db);
     const row = repo.state(a.id, p);
     if (!row) throw new OstalError('not_found', t('files.errors.itemUnknown', { path: p }));
     const abs = safeLocalPath(root, p);
-    if (row.local && fs.existsSync(abs)) return { localPath: abs, launched: await launch(ctx, abs) };
+    if (row.local && fs.existsSync(abs)) return openLocalItem(ctx, abs, row.kind);
     if (row.kind === 'folder') {
       fs.mkdirSync(abs, { recursive: true });
-      return { localPath: abs, launched: await launch(ctx, abs) };
+      return openLocalItem(ctx, abs, 'folder');
     }
     // Online only: download it now and keep it on the disk.
     const engine = await engineFor(ctx, a);
@@ -253,7 +238,7 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
       engine.client.close();
     }
     ctx.emit('files.changed', { accountId: a.id, paths: [p] });
-    return { localPath: abs, launched: await launch(ctx, abs) };
+    return openLocalItem(ctx, abs, 'file');
   },
   'files.pause': (ctx, params) => {
     const repo = new FilesRepository(ctx.db);

@@ -12,6 +12,7 @@ import type { ComposeRequest } from './compose-request';
 import { LARGE_ATTACHMENTS_BYTES, invalidRecipients, splitRecipients } from './compose-fields';
 import { RecipientField } from './RecipientField';
 import './compose.css';
+import { displayFileName } from '../../lib/file-name';
 
 interface Attachment extends OutgoingAttachment {
   size: number;
@@ -316,12 +317,12 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
                 {attachments.map((a, index) => (
                   <li key={`${a.filename}-${index}`} data-testid="compose-attachment">
                     <Icon name="file" />
-                    <span className="attachment-name">{a.filename}</span>
+                    <span className="attachment-name">{displayFileName(a.filename)}</span>
                     <span className="muted">{formatSize(a.size)}</span>
                     <button
                       type="button"
                       className="link-button"
-                      aria-label={t('compose.removeAttachmentFor', { name: a.filename })}
+                      aria-label={t('compose.removeAttachmentFor', { name: displayFileName(a.filename) })}
                       onClick={() => {
                         dirty.current = true;
                         setAttachments((list) => list.filter((_, i) => i !== index));

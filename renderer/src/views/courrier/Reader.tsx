@@ -21,6 +21,7 @@ import { formatClockTime, formatLongDate } from '../../../../src/shared/time';
 import { attachmentKind, readerSrcdoc, type AttachmentKind } from './reader-document';
 import { InvitationCard } from './InvitationCard';
 import './reader.css';
+import { displayFileName } from '../../lib/file-name';
 
 /** Recipients shown before « et N autres ». */
 const SHOWN_RECIPIENTS = 20;
@@ -211,7 +212,8 @@ async function saveAttachment(client: ReturnType<typeof useClient>, view: Messag
   const url = URL.createObjectURL(new Blob([bytes], { type: file.mimeType }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = file.filename;
+  // Saved without bidirectional controls: « facture\u202Efdp.js » must not read « facturesj.pdf » in the file manager.
+  link.download = displayFileName(file.filename);
   link.rel = 'noopener';
   document.body.append(link);
   link.click();
@@ -228,7 +230,7 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
       <ul className="reader-attachments" aria-label={t('courrier.reader.attachments', { count: attachments.length })} data-testid="reader-attachments">
         {attachments.map((a) => {
           const kind = attachmentKind(a);
-          const name = a.filename || t('courrier.reader.unnamedAttachment');
+          const name = a.filename ? displayFileName(a.filename) : t('courrier.reader.unnamedAttachment');
           return (
             <li key={a.id} className="reader-attachment" data-testid="reader-attachment">
               <Icon name={kind === 'other' ? 'attachment' : 'file'} />

@@ -7,8 +7,9 @@ import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { formatLongDate, formatSentenceTime } from '../../../../src/shared/time';
 import { StateIcon } from './StateBadge';
+import { displayFileName } from '../../lib/file-name';
 
-const baseName = (path: string): string => path.split('/').pop() ?? path;
+const baseName = (path: string): string => displayFileName(path.split('/').pop() ?? path);
 
 export function ConflictList({ conflicts, onChanged }: { conflicts: FileConflict[]; onChanged(): void }) {
   const { t } = useTranslation();
@@ -59,10 +60,10 @@ export function ConflictList({ conflicts, onChanged }: { conflicts: FileConflict
                   </span>
                   <span>{baseName(c.path)}</span>
                 </p>
-                <p className="fichiers-conflict-message">{c.message}</p>
+                <p className="fichiers-conflict-message">{displayFileName(c.message)}</p>
                 <dl className="fichiers-versions">
                   <dt>{t('fichiers.conflicts.serverVersion')}</dt>
-                  <dd>{c.path}</dd>
+                  <dd>{displayFileName(c.path)}</dd>
                   <dt>{t('fichiers.conflicts.localVersion')}</dt>
                   <dd>{c.conflictPath}</dd>
                 </dl>

@@ -5,6 +5,7 @@ import { Icon } from '../../components/icons';
 import { formatSize } from '../../lib/format';
 import { formatListDate } from '../../../../src/shared/time';
 import { StateBadge } from './StateBadge';
+import { displayFileName } from '../../lib/file-name';
 
 export function parentOf(path: string): string {
   const i = path.lastIndexOf('/');
@@ -60,12 +61,12 @@ export function FileTable({
                 {folder ? (
                   <button type="button" className="link-button fichiers-name" onClick={() => onOpenFolder(entry.path)}>
                     <Icon name="folder" />
-                    <span>{entry.name}</span>
+                    <span>{displayFileName(entry.name)}</span>
                   </button>
                 ) : (
                   <span className="fichiers-name">
                     <Icon name="file" />
-                    <span>{entry.name}</span>
+                    <span>{displayFileName(entry.name)}</span>
                   </span>
                 )}
                 {showFolder ? <span className="muted fichiers-where">{t('fichiers.search.in', { folder: parentOf(entry.path) === '/' ? t('fichiers.root') : parentOf(entry.path).slice(1) })}</span> : null}
@@ -85,12 +86,12 @@ export function FileTable({
                       checked={entry.availableOffline}
                       disabled={busyPath === entry.path}
                       onChange={(e) => onOffline(entry, e.currentTarget.checked)}
-                      aria-label={t('fichiers.offline.named', { name: entry.name })}
+                      aria-label={t('fichiers.offline.named', { name: displayFileName(entry.name) })}
                     />
                     <span aria-hidden="true">{t('fichiers.offline.label')}</span>
                   </label>
                 ) : (
-                  <button type="button" className="button button-quiet" onClick={() => onOpenFile(entry)} disabled={busyPath === entry.path} aria-label={t('fichiers.open.named', { name: entry.name })}>
+                  <button type="button" className="button button-quiet" onClick={() => onOpenFile(entry)} disabled={busyPath === entry.path} aria-label={t('fichiers.open.named', { name: displayFileName(entry.name) })}>
                     {t('fichiers.open.action')}
                   </button>
                 )}

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useApiQuery } from '../../api/react';
 import { Icon } from '../../components/icons';
 import { StateIcon, useStateText } from './StateBadge';
+import { displayFileName } from '../../lib/file-name';
 
 /** '/a/b/c' → ['/a', '/a/b'] (the ancestors, root excluded). */
 export function ancestors(path: string): string[] {
@@ -86,7 +87,7 @@ function FolderChildren({
                 type="button"
                 className="fichiers-tree-toggle"
                 aria-expanded={open}
-                aria-label={open ? t('fichiers.tree.collapse', { name: folder.name }) : t('fichiers.tree.expand', { name: folder.name })}
+                aria-label={open ? t('fichiers.tree.collapse', { name: displayFileName(folder.name) }) : t('fichiers.tree.expand', { name: displayFileName(folder.name) })}
                 onClick={() => onToggle(folder.path)}
               >
                 <span aria-hidden="true">{open ? '▾' : '▸'}</span>
@@ -100,7 +101,7 @@ function FolderChildren({
                 data-path={folder.path}
               >
                 <Icon name="folder" />
-                <span className="fichiers-tree-name">{folder.name}</span>
+                <span className="fichiers-tree-name">{displayFileName(folder.name)}</span>
                 {flagged ? (
                   <span className="fichiers-tree-flag">
                     <StateIcon state={folder.state} />

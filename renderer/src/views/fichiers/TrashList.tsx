@@ -9,6 +9,7 @@ import { Icon } from '../../components/icons';
 import { formatSize } from '../../lib/format';
 import { formatShortDate } from '../../../../src/shared/time';
 import { parentOf } from './FileTable';
+import { displayFileName } from '../../lib/file-name';
 
 export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; onChanged(): void }) {
   const { t } = useTranslation();
@@ -23,7 +24,7 @@ export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; o
     try {
       const r = await client.call('files.trash.restore', { id: entry.id });
       const folder = parentOf(r.path);
-      setDone(t('fichiers.trash.restored', { name: r.path.split('/').pop() ?? entry.name, folder: folder === '/' ? t('fichiers.root') : folder.slice(1) }));
+      setDone(t('fichiers.trash.restored', { name: displayFileName(r.path.split('/').pop() ?? entry.name), folder: folder === '/' ? t('fichiers.root') : folder.slice(1) }));
       onChanged();
     } catch (err) {
       setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
@@ -52,7 +53,7 @@ export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; o
                 <div>
                   <p className="fichiers-card-title">
                     <Icon name="file" />
-                    <span>{entry.name}</span>
+                    <span>{displayFileName(entry.name)}</span>
                   </p>
                   <p className="muted">
                     {t('fichiers.trash.details', {
@@ -63,7 +64,7 @@ export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; o
                     })}
                   </p>
                 </div>
-                <button type="button" className="button" disabled={busy !== null} onClick={() => void restore(entry)} aria-label={t('fichiers.trash.restoreNamed', { name: entry.name })}>
+                <button type="button" className="button" disabled={busy !== null} onClick={() => void restore(entry)} aria-label={t('fichiers.trash.restoreNamed', { name: displayFileName(entry.name) })}>
                   {t('fichiers.trash.restore')}
                 </button>
               </li>
