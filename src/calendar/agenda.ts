@@ -11,7 +11,8 @@ import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from './dav-writes.js';
 import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
-import { expandCalendarObject, windowBound } from './icalendar.js';
+import { expandCalendarObject, MAX_SLOTS_PER_VIEW, windowBound, type Occurrence } from './icalendar.js';
+import { dayKeyAt } from '../shared/time.js';
 import { applyReplyText, cancelTarget, checkReply, invitationOf, storedOrganizer, mergeOccurrences, replySubject, replyText, sendInvitations, type ReplyAnswer } from './imip.js';
 import { ImipAnswers } from './imip-answers.js';
 import type { OutboxSender } from '../mail/outbox.js';
@@ -23,6 +24,15 @@ import { DavRepository, type DavKind } from './repository.js';
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
 export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarEventSummary[] {
   return listDetailedOccurrences(ctx, from, to).map((o) => ({ uid: o.uid, recurrenceId: o.recurrenceId, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, calendar: o.calendar }));
+}
+
+/** An all-day item on the window's first day standing for an event none of whose occurrences could be reached. */
+function standIn(raw: string, fromMs: number): Occurrence {
+  const day = dayKeyAt(fromMs);
+  const next = dayKeyAt(fromMs + 36 * 3_600_000);
+  const summary = /^SUMMARY[^:\r\n]*:(.*)$/im.exec(raw.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? '';
+  const uid = /^UID[^:\r\n]*:(.*)$/im.exec(raw.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? '';
+  return { uid, recurrenceId: null, start: day, end: next, allDay: true, summary, location: '', meetingUrl: null, recurring: true, reminderMinutes: null, startMs: fromMs };
 }
 
 /** Occurrences with what the Agenda grid needs (where the event lives, place, meeting link, waiting write). */
@@ -38,11 +48,18 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
   if (toMs <= fromMs) throw new OstalError('invalid_input', t('dav.errors.invalidWindow'));
   const out: (CalendarOccurrence & { startMs: number })[] = [];
   const waiting = new Map<string, Set<string>>();
+  const viewSlots = { left: MAX_SLOTS_PER_VIEW };
   for (const obj of new DavRepository(ctx.db).objectsOfKind('calendar')) {
     if (!waiting.has(obj.accountId)) waiting.set(obj.accountId, pendingHrefs(ctx, obj.accountId, 'calendar'));
     const pending = waiting.get(obj.accountId)!.has(obj.href);
     try {
-      for (const o of expandCalendarObject(obj.raw, fromMs, toMs)) {
+      const report = { truncated: false, viewSlots };
+      const occurrences = expandCalendarObject(obj.raw, fromMs, toMs, report);
+      if (report.truncated) {
+        ctx.log.warn('calendar object expanded in part only: it repeats too often', { href: obj.href, listed: occurrences.length });
+        if (!occurrences.length) occurrences.push(standIn(obj.raw, fromMs));
+      }
+      for (const o of occurrences) {
         out.push({
           uid: o.uid,
           recurrenceId: o.recurrenceId,
@@ -60,6 +77,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
           reminderMinutes: o.reminderMinutes,
           pending,
           startMs: o.startMs,
+          ...(report.truncated ? { truncated: true } : {}),
         });
       }
     } catch (err) {

@@ -387,6 +387,12 @@ export interface CalendarOccurrence extends CalendarEventSummary {
   reminderMinutes: number | null;
   /** The change has not reached the server yet. */
   pending: boolean;
+  /**
+   * The event repeats too often to be expanded in full (src/calendar/icalendar.ts MAX_SLOTS_PER_RESOURCE): only part
+   * of its occurrences are listed. When none of the window's was reached, one all-day item on the window's first day
+   * stands for the event (so that it can be seen and deleted). The Agenda says so.
+   */
+  truncated?: boolean;
 }
 
 /** Fields of the event editor. Times are wall clock of the user's zone (the computer's, src/shared/time.ts) 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */

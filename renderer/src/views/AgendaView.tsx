@@ -130,6 +130,8 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
   }, []);
 
   const list = occurrences.data ?? [];
+  // Events that repeat too often to be expanded in full (the core lists part of them): named once each.
+  const dense = [...new Set(list.filter((o) => o.truncated).map((o) => o.summary || t('agenda.noTitle')))];
 
   return (
     <section className="view agenda-view" aria-labelledby="agenda-title">
@@ -208,6 +210,11 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       {notice ? (
         <p className="notice" role="status">
           {notice}
+        </p>
+      ) : null}
+      {dense.length ? (
+        <p className="notice" role="status" data-testid="agenda-truncated">
+          {t('agenda.truncated', { count: dense.length, titles: dense.join(', ') })}
         </p>
       ) : null}
       {problem ? <ErrorAlert message={problem} /> : null}
