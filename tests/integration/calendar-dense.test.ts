@@ -22,7 +22,6 @@ function monday(): Date {
   return d;
 }
 const key = (d: Date) => d.toISOString().slice(0, 10);
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 
 describe('an event that repeats too often', () => {
   let core: Core;
