@@ -133,6 +133,21 @@ export interface FolderInfo {
   total: number;
   unread: number;
   bodiesCached: number;
+  /** The folder's own « Disponible hors ligne »: null follows the setting 'mail.offlineWindow'. */
+  offline?: boolean | null;
+}
+
+/** Which messages keep their text on this computer (« Messages disponibles hors ligne »). */
+export type OfflineWindow = 'all' | '12months' | '3months' | 'none';
+
+/** The download of message bodies for offline reading that continues after a sync (see src/mail/mail-sync.ts). */
+export interface MailDownloadState {
+  /** True while it runs for at least one account. */
+  running: boolean;
+  /** « Suspendre »: no body is downloaded until « Reprendre » (opening a message still fetches it). */
+  paused: boolean;
+  done: number;
+  total: number;
 }
 
 /** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
@@ -291,8 +306,10 @@ export interface PolicyView {
 }
 
 export interface Settings {
-  /** Days of mail bodies prefetched for offline reading. */
-  'mail.prefetchDays': number;
+  /** Messages whose text is kept on this computer (« Messages disponibles hors ligne »); replaces 'mail.prefetchDays'. */
+  'mail.offlineWindow': OfflineWindow;
+  /** Speed limit of the download of message bodies in KiB/s, 0 = no limit. */
+  'mail.speedLimitKbps': number;
   /** Address of the organisation's meeting server. */
   'visio.serverUrl': string;
   /** Join token (JWT) IT gives for that server, usually by policy; sent only to 'visio.serverUrl'. Empty = none. */
@@ -647,6 +664,14 @@ export interface Methods {
   'mail.undo': { params: { token: string }; result: MailActionResult };
   /** Full-text search with the French operators (de:, à:, objet:, avant:, après:, pj:), best first; `server` adds IMAP SEARCH hits (default true). */
   'mail.search': { params: { query: string; accountId?: string; folder?: string; limit?: number; server?: boolean }; result: MessageSummary[] };
+  /** Exact number of stored messages a search matches (every folder, no limit), for « 368 résultats ». */
+  'mail.searchCount': { params: { query: string; accountId?: string; folder?: string }; result: { total: number } };
+  /** A folder's own « Disponible hors ligne » (null: follow the setting); bodies come with the next sync. */
+  'mail.setFolderOffline': { params: { accountId: string; folder: string; offline: boolean | null }; result: FolderInfo };
+  'mail.download.state': { params: Record<string, never>; result: MailDownloadState };
+  /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */
+  'mail.download.pause': { params: Record<string, never>; result: MailDownloadState };
+  'mail.download.resume': { params: Record<string, never>; result: MailDownloadState };
   /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
   'mail.send': { params: OutgoingMessage & { draftId?: string }; result: OutboxEntry };
   /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */
@@ -769,6 +794,11 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'mail.act',
   'mail.undo',
   'mail.search',
+  'mail.searchCount',
+  'mail.setFolderOffline',
+  'mail.download.state',
+  'mail.download.pause',
+  'mail.download.resume',
   'mail.send',
   'mail.outbox.list',
   'mail.outbox.retry',

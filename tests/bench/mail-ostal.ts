@@ -23,7 +23,6 @@ const out: OstalMailFigures = { headersMs: 0, fullMs: 0, resyncMs: 0, searchMs: 
 const sampler = setInterval(() => (out.rssPeak = Math.max(out.rssPeak, process.memoryUsage().rss)), 50);
 try {
   await core.handle('accounts.add', { email: input.email, password: input.password, settings: { imap: `imaps://localhost:${input.imapPort}`, smtp: `smtps://localhost:${input.smtpPort}` } });
-  await core.handle('settings.set', { key: 'mail.prefetchDays', value: 3650 });
   const t0 = performance.now();
   let report = await core.handle('sync.run', { only: 'mail' });
   if (!report.accounts.every((a) => a.ok)) throw new Error(JSON.stringify(report));

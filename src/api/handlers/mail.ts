@@ -9,10 +9,12 @@ import { searchHandlers } from './mail-search.js';
 import { allowRemoteContent, readAttachment, readMessage } from '../../mail/message-reader.js';
 import { outboxHandlers } from './mail-outbox.js';
 import { composeHandlers } from './mail-compose.js';
+import { offlineHandlers } from './mail-offline.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers> = {
+export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent' | keyof typeof outboxHandlers | keyof typeof composeHandlers | keyof typeof actionHandlers | keyof typeof searchHandlers | keyof typeof offlineHandlers> = {
   ...actionHandlers,
+  ...offlineHandlers,
   ...searchHandlers,
   ...outboxHandlers,
   ...composeHandlers,
