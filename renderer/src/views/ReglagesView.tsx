@@ -391,6 +391,19 @@ const SHOWN_SETTINGS: (keyof Settings)[] = ['mail.offlineWindow', 'mail.speedLim
 /** « Messages disponibles hors ligne »: the values of 'mail.offlineWindow', in this order. */
 const OFFLINE_WINDOWS: Settings['mail.offlineWindow'][] = ['all', '12months', '3months', 'none'];
 
+function offlineWindowLabel(t: TFunction, value: Settings['mail.offlineWindow']): string {
+  switch (value) {
+    case 'all':
+      return t('reglages.general.offlineWindows.all');
+    case '12months':
+      return t('reglages.general.offlineWindows.12months');
+    case '3months':
+      return t('reglages.general.offlineWindows.3months');
+    default:
+      return t('reglages.general.offlineWindows.none');
+  }
+}
+
 /** How a setting is shown: French label and hint, kind of input. */
 interface SettingField {
   label: string;
@@ -409,7 +422,7 @@ function settingField(t: TFunction, key: keyof Settings): SettingField {
         label: t('reglages.general.offlineWindow'),
         hint: t('reglages.general.offlineWindowHint'),
         kind: 'select',
-        options: OFFLINE_WINDOWS.map((value) => ({ value, label: t(`reglages.general.offlineWindows.${value}`) })),
+        options: OFFLINE_WINDOWS.map((value) => ({ value, label: offlineWindowLabel(t, value) })),
       };
     case 'mail.speedLimitKbps':
       return { label: t('reglages.general.mailSpeedLimit'), hint: t('reglages.general.mailSpeedLimitHint'), kind: 'number', invalid: t('reglages.general.filesSpeedLimitInvalid') };
