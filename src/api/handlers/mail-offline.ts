@@ -15,6 +15,7 @@ export const offlineHandlers: Pick<HandlerMap, 'mail.setFolderOffline' | 'mail.d
     const folder = repo.getFolder(params.accountId, params.folder);
     if (!folder) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
     repo.setFolderOffline(folder.id, params.offline);
+    ctx.emit('mail.changed', { accountId: params.accountId, folders: [params.folder] });
     // The bodies come with the next sync (now, when the app runs).
     if (params.offline !== false) void ctx.sync.run({ accountId: params.accountId, only: 'mail' }).catch(() => undefined);
     return repo.folderInfos(params.accountId).find((f) => f.path === params.folder)!;
