@@ -94,7 +94,9 @@ export class MailSyncer {
 
   /** What the body download needs from the settings in force (read at each run: a change applies to the next one). */
   private bodyOptions(row: Account): BodyDownloadOptions {
-    const kbps = Number(readSetting(this.ctx, 'mail.speedLimitKbps'));
+    // OSTAL_MAIL_SPEED_LIMIT_KBPS overrides the setting for scripts and tests (as OSTAL_FILES_SPEED_LIMIT_KBPS for Fichiers).
+    const fromEnv = process.env.OSTAL_MAIL_SPEED_LIMIT_KBPS;
+    const kbps = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Number(readSetting(this.ctx, 'mail.speedLimitKbps'));
     return {
       offlineWindow: readSetting(this.ctx, 'mail.offlineWindow'),
       speedLimit: Number.isFinite(kbps) && kbps > 0 ? kbps * 1024 : 0,

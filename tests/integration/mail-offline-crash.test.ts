@@ -50,9 +50,9 @@ function storedBodies(core: Core): number {
 describe('arrêt brutal (kill -9) pendant le téléchargement hors ligne', () => {
   it(`${ROUNDS} arrêts : reprise à chaque fois, rien de perdu, aucun message reçu deux fois au-delà de la borne`, { timeout: 400_000 }, async () => {
     const s = getServers();
-    const user = addImapUser('arret');
+    const user = addImapUser(s, 'arret');
     const messages = generateMessages(COUNT, { seed: 29, folders: FOLDERS, bodyBytes: 4000, domain: s.domain, to: user.email });
-    await appendMessages(user, messages);
+    await appendMessages(s, user, messages);
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-offline-crash-'));
     const profileDir = path.join(dir, 'profil');

@@ -1,19 +1,17 @@
 /**
  * Big generated French mailboxes for the offline download tests: a fresh Dovecot user per test file (added to the
  * run's passwd-file, which Dovecot reads again when it changes), its folders filled by IMAP APPEND, and the
- * generated texts kept so that a test can compute what a search must find.
+ * generated texts kept so that a test can compute what a search must find. No vitest import: the e2e uses it too.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { ImapFlow } from 'imapflow';
 import { prng } from '../fixtures/seed/data.js';
 import { runLayout } from '../servers/layout.js';
-import { caCert, getServers } from '../servers/testing.js';
-import type { TestUser } from '../servers/types.js';
+import type { ServersInfo, TestUser } from '../servers/types.js';
 
 /** A user of its own, so that thousands of messages never change what other test files see. */
-export function addImapUser(prefix: string): TestUser {
-  const s = getServers();
+export function addImapUser(s: ServersInfo, prefix: string): TestUser {
   const local = `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
   const email = `${local}@${s.domain}`;
   const user: TestUser = { email, username: email, password: `motdepasse-${local}`, name: 'Lou Garnier' };
@@ -21,9 +19,8 @@ export function addImapUser(prefix: string): TestUser {
   return user;
 }
 
-export async function imapConnection(user: TestUser): Promise<ImapFlow> {
-  const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: caCert() }, logger: false });
+export async function imapConnection(s: ServersInfo, user: TestUser): Promise<ImapFlow> {
+  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
   client.on('error', () => undefined);
   await client.connect();
   return client;
@@ -152,10 +149,10 @@ export function generateMessages(count: number, options: { seed: number; folders
 }
 
 /** Append the messages, one connection per folder, several folders at once. */
-export async function appendMessages(user: TestUser, messages: GeneratedMessage[]): Promise<void> {
+export async function appendMessages(s: ServersInfo, user: TestUser, messages: GeneratedMessage[]): Promise<void> {
   const byFolder = new Map<string, GeneratedMessage[]>();
   for (const m of messages) byFolder.set(m.folder, [...(byFolder.get(m.folder) ?? []), m]);
-  const setup = await imapConnection(user);
+  const setup = await imapConnection(s, user);
   try {
     const existing = new Set((await setup.list()).map((f) => f.path));
     for (const folder of byFolder.keys()) if (!existing.has(folder)) await setup.mailboxCreate(folder);
@@ -165,7 +162,7 @@ export async function appendMessages(user: TestUser, messages: GeneratedMessage[
   const folders = [...byFolder.keys()];
   const workers = Array.from({ length: 4 }, async () => {
     for (let folder = folders.shift(); folder !== undefined; folder = folders.shift()) {
-      const client = await imapConnection(user);
+      const client = await imapConnection(s, user);
       try {
         for (const m of byFolder.get(folder)!) await client.append(folder, m.raw, m.folder === 'INBOX' ? [] : ['\\Seen'], m.date);
       } finally {

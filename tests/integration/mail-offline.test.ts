@@ -33,10 +33,10 @@ describe('toute la boîte hors ligne (5 000 messages, 10 dossiers)', () => {
   let fetchLog: string;
 
   beforeAll(async () => {
-    user = addImapUser('horsligne');
+    user = addImapUser(getServers(), 'horsligne');
     messages = generateMessages(COUNT, { seed: 13, domain: getServers().domain, to: `Lou Garnier <${user.email}>` });
     const t0 = Date.now();
-    await appendMessages(user, messages);
+    await appendMessages(getServers(), user, messages);
     console.info(`mail-offline: ${COUNT} messages appended in ${Date.now() - t0} ms`);
     profile = await openTestCore();
     fetchLog = path.join(profile.dir, 'fetch.log');
