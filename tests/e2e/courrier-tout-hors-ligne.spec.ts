@@ -53,7 +53,24 @@ test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêt
 
   // The account only (no sync by the CLI): the app downloads everything itself, slowly enough to be seen.
   const profileDir = tempProfile();
-  const add = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--profile', profileDir], {
+  const add = spawnSync(process.execPath, [
+      'bin/ostal.mjs',
+      'account',
+      'add',
+      '--email',
+      user.email,
+      '--name',
+      user.name,
+      '--password-env',
+      'OSTAL_E2E_PASSWORD',
+      // Mail only: this fresh user has no agenda or address book on the test Radicale.
+      '--imap',
+      `imaps://localhost:${s.imap.tlsPort}`,
+      '--smtp',
+      `smtps://localhost:${s.smtp.tlsPort}`,
+      '--profile',
+      profileDir,
+    ], {
     env: ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password }),
     encoding: 'utf8',
   });
