@@ -446,8 +446,8 @@ export class MailSyncEngine {
     onChanged: (folder: FolderRecord) => void,
   ): Promise<BodyDownloadResult> {
     const plan: { folder: FolderRecord; since: string | null }[] = [];
+    this.forgetVanishedBlobs(account, folders);
     for (const folder of folders) {
-      this.forgetVanishedBlobs(folder);
       if (await this.indexStoredBodies(folder, options.log)) onChanged(folder);
       const since = offlineSince(folder, options.offlineWindow);
       if (since !== undefined) plan.push({ folder, since });
@@ -572,12 +572,29 @@ export class MailSyncEngine {
     return any;
   }
 
-  /** Forget blobs that vanished from disk (so that bodiesCached stays true); once per folder and process. */
-  private forgetVanishedBlobs(folder: FolderRecord): void {
-    if (this.checkedBlobs.has(folder.id)) return;
-    this.checkedBlobs.add(folder.id);
-    const vanished = this.repo.listBodyPaths(folder.id).filter((b) => !fs.existsSync(path.join(this.blobsDir, b.bodyPath)));
-    if (vanished.length) this.repo.clearBodyPaths(folder.id, vanished.map((b) => b.uid));
+  /**
+   * Forget blobs that vanished from disk (so that bodiesCached stays true and the download fetches them again); once
+   * per folder and process, from one listing of the account's blob folder (not one stat per message).
+   */
+  private forgetVanishedBlobs(account: MailAccount, folders: FolderRecord[]): void {
+    const unchecked = folders.filter((f) => !this.checkedBlobs.has(f.id));
+    if (unchecked.length === 0) return;
+    const dir = path.join(this.blobsDir, 'mail', account.id);
+    let names: Set<string>;
+    try {
+      names = new Set(fs.readdirSync(dir));
+    } catch {
+      names = new Set();
+    }
+    for (const folder of unchecked) {
+      this.checkedBlobs.add(folder.id);
+      const gone = this.repo.listBodyPaths(folder.id).filter((b) => {
+        const file = path.join(this.blobsDir, b.bodyPath);
+        // A path outside the account's folder (another layout): ask the disk.
+        return path.dirname(file) === dir ? !names.has(path.basename(file)) : !fs.existsSync(file);
+      });
+      if (gone.length) this.repo.clearBodyPaths(folder.id, gone.map((b) => b.uid));
+    }
   }
 }
 
