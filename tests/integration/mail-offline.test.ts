@@ -117,6 +117,32 @@ describe('toute la boîte hors ligne (5 000 messages, 10 dossiers)', () => {
     const byDefault = JSON.parse(await ostal(['mail', 'search', 'demenagement', '--json'], profile.dir)) as MessageSummary[];
     expect(byDefault.length).toBe(100);
   });
+
+  it('honours the speed limit, and a folder’s own « Disponible hors ligne » with « Aucun » elsewhere', { timeout: 60_000 }, async () => {
+    const other = await openTestCore();
+    try {
+      const id = await addAccount(other.core, user, { imap: `imaps://localhost:${getServers().imap.tlsPort}` });
+      await other.core.handle('settings.set', { key: 'mail.offlineWindow', value: 'none' });
+      await other.core.handle('settings.set', { key: 'mail.speedLimitKbps', value: 100 });
+      expect((await other.core.handle('sync.run', { accountId: id, only: 'mail' })).accounts[0].ok).toBe(true);
+      let folders = await other.core.handle('mail.folders', { accountId: id });
+      expect(folders.reduce((n, f) => n + f.bodiesCached, 0)).toBe(0);
+
+      await other.core.handle('mail.setFolderOffline', { accountId: id, folder: 'Projets/Voirie', offline: true });
+      const t0 = Date.now();
+      expect((await other.core.handle('sync.run', { accountId: id, only: 'mail' })).accounts[0].ok).toBe(true);
+      const seconds = (Date.now() - t0) / 1000;
+      folders = await other.core.handle('mail.folders', { accountId: id });
+      const voirie = folders.find((f) => f.path === 'Projets/Voirie')!;
+      expect(voirie).toMatchObject({ offline: true, bodiesCached: voirie.total });
+      expect(folders.filter((f) => f.path !== 'Projets/Voirie').reduce((n, f) => n + f.bodiesCached, 0)).toBe(0);
+      const bytes = messages.filter((m) => m.folder === 'Projets/Voirie').reduce((n, m) => n + m.raw.length, 0);
+      console.info(`mail-offline: ${bytes} bytes at ${(bytes / 1024 / seconds).toFixed(0)} KiB/s under a 100 KiB/s limit`);
+      expect(bytes / 1024 / seconds).toBeLessThan(110);
+    } finally {
+      await other.close();
+    }
+  });
 });
 
 function word2upper(word: string): string {
