@@ -271,11 +271,14 @@ export class MailSyncEngine {
     return { changedFolders: [...changed], folders: stats, bodiesFetched: bodies.fetched, bodiesRemaining: remaining };
   }
 
-  /** Download the missing bodies of every folder (Boîte de réception first) on a connection of its own. */
+  /**
+   * Download the missing bodies of every folder but the Boîte de réception (each sync takes care of that one: two
+   * connections never fetch the same message) on a connection of its own: the background download of the app.
+   */
   async downloadAccount(account: MailAccount, options: BodyDownloadOptions): Promise<BodyDownloadResult & { changedFolders: string[] }> {
     const endpoint = parseImapUrl(account.settings.imap);
     const changed = new Set<string>();
-    const folders = bodyOrder(this.repo.listFolders(account.id));
+    const folders = this.repo.listFolders(account.id).filter((f) => f.specialUse !== '\\Inbox');
     if (!folders.some((f) => this.missingBodies(f, options.offlineWindow) > 0 || this.repo.listUnindexedBodies(f.id, 1).length > 0)) {
       return { fetched: 0, remaining: 0, changedFolders: [] };
     }
