@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliStatus, MessageSummary } from '../../src/shared/contract.js';
 import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
-import { addAccount, openTestCore, type TestProfile } from './mail-sync-fixture.js';
-import { addImapUser, appendMessages, generateMessages, OFFLINE_FOLDERS, referenceCount, type GeneratedMessage } from './mail-offline-fixture.js';
+import { Core } from '../../src/core.js';
+import { addAccount, MemorySecretStore, openTestCore, type TestProfile } from './mail-sync-fixture.js';
+import { addImapUser, appendMessages, generateMessages, imapConnection, OFFLINE_FOLDERS, referenceCount, type GeneratedMessage } from './mail-offline-fixture.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const COUNT = 5000;
@@ -141,6 +142,54 @@ describe('toute la boîte hors ligne (5 000 messages, 10 dossiers)', () => {
       expect(bytes / 1024 / seconds).toBeLessThan(110);
     } finally {
       await other.close();
+    }
+  });
+
+  it('a changed folder is resynced with QRESYNC: flags and expunges come with the EXAMINE, nothing is fetched again', { timeout: 60_000 }, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-qresync-'));
+    const logged: { msg: string; extra?: Record<string, unknown> }[] = [];
+    const logger = { info: (msg: string, extra?: Record<string, unknown>) => logged.push({ msg, extra }), warn() {}, error() {} };
+    const core = await Core.open({ profileDir: dir, mode: 'cli', secrets: new MemorySecretStore(), policyPath: null, logger });
+    const log = path.join(dir, 'fetch.log');
+    try {
+      const id = await addAccount(core, user, { imap: `imaps://localhost:${getServers().imap.tlsPort}` });
+      await core.handle('settings.set', { key: 'mail.offlineWindow', value: 'none' });
+      expect((await core.handle('sync.run', { accountId: id, only: 'mail' })).accounts[0].ok).toBe(true);
+      await core.handle('mail.setFolderOffline', { accountId: id, folder: 'Associations', offline: true });
+      expect((await core.handle('sync.run', { accountId: id, only: 'mail' })).accounts[0].ok).toBe(true);
+      const before = await core.handle('mail.list', { accountId: id, folder: 'Associations', limit: 1000 });
+      const [flagged, expunged] = [before.messages[0], before.messages[1]];
+
+      // Another client flags one message and expunges another.
+      const other = await imapConnection(getServers(), user);
+      try {
+        expect(other.capabilities.has('QRESYNC')).toBe(true);
+        const lock = await other.getMailboxLock('Associations');
+        try {
+          await other.messageFlagsAdd(String(flagged.uid), ['\\Flagged'], { uid: true });
+          await other.messageDelete(String(expunged.uid), { uid: true });
+        } finally {
+          lock.release();
+        }
+      } finally {
+        await other.logout();
+      }
+
+      process.env.OSTAL_MAIL_FETCH_LOG = log;
+      expect((await core.handle('sync.run', { accountId: id, only: 'mail' })).accounts[0].ok).toBe(true);
+      const after = await core.handle('mail.list', { accountId: id, folder: 'Associations', limit: 1000 });
+      expect(after.total).toBe(before.total - 1);
+      expect(after.messages.find((m) => m.uid === flagged.uid)!.flags).toContain('\\Flagged');
+      expect(after.messages.some((m) => m.uid === expunged.uid)).toBe(false);
+      expect(logged.filter((l) => l.msg === 'mail: folder resynced').map((l) => l.extra)).toEqual([
+        expect.objectContaining({ folder: 'Associations', qresync: true, flagsChanged: 1, removed: 1, added: 0 }),
+      ]);
+      // No body fetched again.
+      expect(fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '').toBe('');
+    } finally {
+      delete process.env.OSTAL_MAIL_FETCH_LOG;
+      await core.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });
