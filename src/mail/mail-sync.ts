@@ -121,7 +121,10 @@ export class MailSyncer {
             this.downloadProgress.set(row.id, p);
             ctx.sync.reportProgress(`mail-download|${row.id}`, p);
           },
+          // Each folder as soon as its bodies are local (not at the end of a download of hours).
+          onFolderBodies: (folder) => ctx.emit('mail.changed', { accountId: row.id, folders: [folder] }),
         });
+        // Every folder touched (bodies indexed again from disk after a kill included), once more at the end.
         if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
       } catch (err) {
         // The next sync starts it again; the connection state is the sync's business.

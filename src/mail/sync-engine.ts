@@ -26,6 +26,8 @@ export interface BodyDownloadOptions {
    */
   fetchLog?: string | null;
   onProgress?: (progress: SyncProgress) => void;
+  /** A folder got bodies (once its part of the download is over or stopped): the app refreshes its list. */
+  onFolderBodies?: (folderPath: string) => void;
   /** Each Boîte de réception source downloaded (answers to invitations are applied from it). */
   onInboxSource?: (source: Buffer) => Promise<void>;
   log: Logger;
@@ -510,7 +512,10 @@ export class MailSyncEngine {
         done++;
         report();
       });
-      if (done > before) onChanged(folder);
+      if (done > before) {
+        onChanged(folder);
+        options.onFolderBodies?.(folder.path);
+      }
     }
     report(true);
     const remaining = plan.reduce((n, p) => n + this.repo.countMissingBodies(p.folder.id, p.since), 0);
