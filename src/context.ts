@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { AppInfo, EventData, EventName, SyncReport, SyncScope } from './shared/contract.js';
+import type { AppInfo, EventData, EventName, SyncProgress, SyncReport, SyncScope } from './shared/contract.js';
 import type { ConnectionStates } from './net/connection-states.js';
 import type { Logger } from './log.js';
 import type { SecretStore } from './secrets/index.js';
@@ -28,6 +28,11 @@ export interface SyncRequests {
    * fails quietly and the change waits). Coalesced per account and scope.
    */
   requestReplay(accountId: string, scope: SyncScope): void;
+  /**
+   * Progress of work that goes on after a sync returned (mail's background download of bodies), shown in the status
+   * area while no sync runs; null when it is over.
+   */
+  reportProgress(key: string, progress: SyncProgress | null): void;
 }
 
 /** The profile's foundations, handed to every domain (built once when the core opens; see core.ts). */

@@ -44,6 +44,7 @@ export interface CoreOptions {
  */
 function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
   let outbox: OutboxSender | undefined;
+  const mail = new MailSyncer(ctx, () => services.outbox, (accountId, source) => applyReplyOfSource(ctx, accountId, source));
   const services: Services = {
     sync: scheduler,
     get outbox() {
@@ -52,8 +53,8 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
     mailUndo: new UndoHistory(),
     correspondents: new CorrespondentTable(),
     invitations: invitationReader(ctx),
+    mailDownload: mail,
   };
-  const mail = new MailSyncer(ctx, () => services.outbox, (accountId, source) => applyReplyOfSource(ctx, accountId, source));
   scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), { decidesConnection: true, replayOnlyInBackground: true });
   scheduler.registerProbe((account, timeoutMs) => mail.probe(account, timeoutMs));
   scheduler.registerBackground(mail);

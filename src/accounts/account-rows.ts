@@ -4,7 +4,6 @@
  */
 import type { AccountSummary } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
-import { readSetting } from '../store/settings-repository.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { accountPasswordKey } from '../secrets/index.js';
@@ -60,10 +59,4 @@ export function recordSyncOutcome(ctx: CoreContext, accountId: string, outcome: 
 /** Operations of the journal not yet replayed to the server. */
 export function pendingOperations(ctx: CoreContext, accountId: string): number {
   return new OperationsJournal(ctx.db).pendingCount(accountId);
-}
-
-/** Days of mail bodies prefetched for offline reading: the setting in force (IT policy first). */
-export function prefetchDays(ctx: CoreContext): number {
-  const value = Number(readSetting(ctx, 'mail.prefetchDays'));
-  return Number.isFinite(value) && value >= 0 ? value : 30;
 }

@@ -6,6 +6,7 @@ import { actionHandlers } from './handlers/mail-actions.js';
 import { composeHandlers } from './handlers/mail-compose.js';
 import { outboxHandlers } from './handlers/mail-outbox.js';
 import { searchHandlers } from './handlers/mail-search.js';
+import { offlineHandlers } from './handlers/mail-offline.js';
 import { syncHandlers } from './handlers/sync.js';
 import { calendarHandlers } from './handlers/calendar.js';
 import { contactHandlers } from './handlers/contacts.js';
@@ -20,6 +21,7 @@ export const handlers: HandlerMap = {
   ...searchHandlers,
   ...outboxHandlers,
   ...composeHandlers,
+  ...offlineHandlers,
   ...syncHandlers,
   ...calendarHandlers,
   ...contactHandlers,

@@ -5,6 +5,14 @@ import type { OutboxSender } from '../mail/outbox.js';
 import type { UndoHistory } from '../mail/operations.js';
 import type { InvitationReader } from '../mail/message-reader.js';
 import type { CorrespondentTable } from '../contacts/suggest.js';
+import type { MailDownloadState } from '../shared/contract.js';
+
+/** « Suspendre » / « Reprendre » of the background download of mail bodies (src/mail/mail-sync.ts). */
+export interface MailDownloadControl {
+  downloadState(): MailDownloadState;
+  pause(): Promise<MailDownloadState>;
+  resume(): MailDownloadState;
+}
 
 /** The domain services of one Core, built when it opens (core.ts) and stopped when it closes. */
 export interface Services {
@@ -18,6 +26,8 @@ export interface Services {
   readonly correspondents: CorrespondentTable;
   /** The Agenda's reading of invitations, for Courrier's reader. */
   readonly invitations: InvitationReader;
+  /** The background download of mail bodies for offline reading. */
+  readonly mailDownload: MailDownloadControl;
 }
 
 /** What a handler receives: the profile's foundations and the domain services. */

@@ -7,7 +7,8 @@
  *   ostal account remove --email E
  *   ostal sync [--account E] [--only mail|calendar|contacts|files[,…]]
  *   ostal status [--json]
- *   ostal mail search QUERY [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:)
+ *   ostal mail search QUERY [--limit N] [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:; 100 results
+ *                                                              by default, --limit 0: every match)
  *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
@@ -98,6 +99,7 @@ function parse(argv: string[]) {
         start: { type: 'string' },
         end: { type: 'string' },
         'all-day': { type: 'boolean', default: false },
+        limit: { type: 'string' },
         location: { type: 'string' },
         rrule: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -235,9 +237,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'mail search': {
       const query = positionals.slice(2).join(' ').trim();
       if (!query) throw new UsageError(cliText('missingQuery'));
+      const limit = v.limit === undefined ? 100 : Number(v.limit);
+      if (!Number.isInteger(limit) || limit < 0) throw new UsageError(cliText('badLimit', { value: String(v.limit) }));
       return withCore(async (call) => {
         const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
-        const hits = await call('mail.search', { query, accountId, limit: 200 });
+        const hits = await call('mail.search', { query, accountId, limit });
         if (v.json) io.out(JSON.stringify(hits, null, 2));
         else if (hits.length === 0) io.out(cliText('searchNothing'));
         else for (const m of hits) io.out(`${m.date ?? ''}\t${m.folder}\t${m.from?.address ?? ''}\t${m.subject}`);

@@ -58,7 +58,7 @@ function imapLogger(log: Logger | undefined): ImapLogger | false {
 
 /** Open and authenticate an IMAP connection for an account. Throws OstalError with a French message. */
 /** `idle: true` keeps the connection for IDLE (restarted every minute, below the socket timeout). */
-export async function connectImap(account: MailAccount, options: { log?: Logger; timeoutMs?: number; idle?: boolean } = {}): Promise<ImapFlow> {
+export async function connectImap(account: MailAccount, options: { log?: Logger; timeoutMs?: number; idle?: boolean; qresync?: boolean } = {}): Promise<ImapFlow> {
   const endpoint = parseImapUrl(account.settings.imap);
   const timeout = options.timeoutMs ?? IMAP_TIMEOUT_MS;
   const client = new ImapFlow({
@@ -75,7 +75,8 @@ export async function connectImap(account: MailAccount, options: { log?: Logger;
     socketTimeout: 120_000,
     disableAutoIdle: !options.idle,
     maxIdleTime: options.idle ? 60_000 : undefined,
-    qresync: false,
+    // ENABLE QRESYNC where the server offers it (the folder sync only: its EXAMINE then brings flags and VANISHED).
+    qresync: options.qresync ?? false,
   });
   // An error event without listener would crash the process; the failing command rejects anyway.
   client.on('error', (err: unknown) => options.log?.warn('imap connection error', { err: err as Error, account: account.id }));

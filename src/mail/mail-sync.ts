@@ -4,22 +4,32 @@
  * offline reading); while the background loop runs, an IMAP IDLE connection watches each reachable account's Boîte
  * de réception. The scheduler (src/sync/) calls it through the functions core.ts registers; mail never imports it.
  *
+ * Bodies for offline reading (every message of every folder by default, setting 'mail.offlineWindow'): a one-shot
+ * sync (the CLI: `ostal sync`) downloads them all before it returns. With the background loop (the app), a sync
+ * downloads the headers of every folder and the bodies of the Boîte de réception only, then returns — so that the next
+ * syncs (a new message seen by IDLE, the minute's sync) and the other scopes never wait behind a first download of
+ * 48 000 messages —, and the rest continues as a background task of this syncer, one per account, on a connection of
+ * its own, with its progress in the status area (« Téléchargement pour la lecture hors ligne : 3 420 / 48 000 »),
+ * « Suspendre » / « Reprendre », and the speed limit. Each message is stored as it arrives: a kill loses nothing but
+ * the message being handed over (see MailSyncEngine.downloadBodies), and the next run resumes where it stopped.
+ *
  * The Boîte d'envoi has one owner: this syncer starts and stops its sender with the background loop and drains it
  * before each mail sync; the sender runs every drain (its retry timer, a new message, this sync) one after the other.
  */
-import type { SyncProgress } from '../shared/contract.js';
+import type { MailDownloadState, SyncProgress } from '../shared/contract.js';
 import type { CoreContext } from '../context.js';
 import { OstalError } from '../errors.js';
 import type { Account } from '../store/account-repository.js';
 import { OperationsJournal } from '../store/operations-journal.js';
-import { loadMailAccount, prefetchDays } from '../accounts/account-rows.js';
+import { loadMailAccount } from '../accounts/account-rows.js';
+import { readSetting } from '../store/settings-repository.js';
 import { imapErrorToOstal } from './errors.js';
 import { parseImapUrl, probeImap, type MailAccount } from './imap-client.js';
 import { InboxWatcher } from './inbox-watcher.js';
 import { MailOperationReplayer } from './operations-replayer.js';
 import type { OutboxSender } from './outbox.js';
 import { MailRepository } from './repository.js';
-import { MailSyncEngine } from './sync-engine.js';
+import { MailSyncEngine, type BodyDownloadOptions } from './sync-engine.js';
 
 /** What the mail sync hands to another domain: a message source fetched into the Boîte de réception (iMIP answers). */
 export type InboxSourceListener = (accountId: string, source: Buffer) => Promise<void>;
@@ -31,6 +41,11 @@ export class MailSyncer {
   /** IDLE watchers of the Boîte de réception, only while the background loop runs. */
   private readonly watchers = new Map<string, InboxWatcher>();
   private background = false;
+  /** Background downloads of bodies, by account. */
+  private readonly downloads = new Map<string, Promise<void>>();
+  private readonly downloadProgress = new Map<string, SyncProgress>();
+  private paused = false;
+  private stopping = false;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -53,14 +68,13 @@ export class MailSyncer {
       // The user's actions first, so that the folder sync sees the server as the user left it.
       const replayed = await this.replayer.replay(account);
       if (replayed.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: replayed.changedFolders });
-      const result = await this.engine.syncAccount(account, {
-        prefetchDays: prefetchDays(ctx),
-        log: ctx.log,
-        onInboxSource: (source) => this.onInboxSource(row.id, source),
-        onProgress: progress,
-      });
+      const background = this.background;
+      const result = await this.engine.syncAccount(account, { ...this.bodyOptions(row), bodies: background ? 'inbox' : 'all', onProgress: progress });
       if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
-      if (this.background) this.watchInbox(row, account);
+      if (background) {
+        this.watchInbox(row, account);
+        if (result.bodiesRemaining > 0) this.startDownload(row, account);
+      }
     } catch (err) {
       const e = err instanceof OstalError ? err : imapErrorToOstal(err, endpointOf(row).host, endpointOf(row).port);
       ctx.log.warn('mail sync failed', { account: row.id, code: e.code, err: (e.cause as Error) ?? e });
@@ -78,19 +92,91 @@ export class MailSyncer {
     }
   }
 
+  /** What the body download needs from the settings in force (read at each run: a change applies to the next one). */
+  private bodyOptions(row: Account): BodyDownloadOptions {
+    // OSTAL_MAIL_SPEED_LIMIT_KBPS overrides the setting for scripts and tests (as OSTAL_FILES_SPEED_LIMIT_KBPS for Fichiers).
+    const fromEnv = process.env.OSTAL_MAIL_SPEED_LIMIT_KBPS;
+    const kbps = fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : Number(readSetting(this.ctx, 'mail.speedLimitKbps'));
+    return {
+      offlineWindow: readSetting(this.ctx, 'mail.offlineWindow'),
+      speedLimit: Number.isFinite(kbps) && kbps > 0 ? kbps * 1024 : 0,
+      shouldStop: () => this.paused || this.stopping,
+      fetchLog: process.env.OSTAL_MAIL_FETCH_LOG || null,
+      onInboxSource: (source) => this.onInboxSource(row.id, source),
+      log: this.ctx.log,
+    };
+  }
+
+  // ------------------------------------------------------------------ background download of bodies
+
+  /** The rest of the bodies, after a sync, as a task of its own (one per account; a running one is kept). */
+  private startDownload(row: Account, account: MailAccount): void {
+    if (this.downloads.has(row.id) || this.paused || this.stopping) return;
+    const ctx = this.ctx;
+    const task = (async () => {
+      try {
+        const result = await this.engine.downloadAccount(account, {
+          ...this.bodyOptions(row),
+          onProgress: (p) => {
+            this.downloadProgress.set(row.id, p);
+            ctx.sync.reportProgress(`mail-download|${row.id}`, p);
+          },
+          // Each folder as soon as its bodies are local (not at the end of a download of hours).
+          onFolderBodies: (folder) => ctx.emit('mail.changed', { accountId: row.id, folders: [folder] }),
+        });
+        // Every folder touched (bodies indexed again from disk after a kill included), once more at the end.
+        if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
+      } catch (err) {
+        // The next sync starts it again; the connection state is the sync's business.
+        ctx.log.warn('mail: background download of bodies stopped', { account: row.id, err: err as Error });
+      } finally {
+        this.downloads.delete(row.id);
+        this.downloadProgress.delete(row.id);
+        ctx.sync.reportProgress(`mail-download|${row.id}`, null);
+      }
+    })();
+    this.downloads.set(row.id, task);
+  }
+
+  downloadState(): MailDownloadState {
+    let done = 0;
+    let total = 0;
+    for (const p of this.downloadProgress.values()) {
+      done += p.done;
+      total += p.total;
+    }
+    return { running: this.downloads.size > 0, paused: this.paused, done, total };
+  }
+
+  /** « Suspendre »: the downloads stop after the message being stored; opening a message still fetches it. */
+  async pause(): Promise<MailDownloadState> {
+    this.paused = true;
+    await Promise.allSettled([...this.downloads.values()]);
+    return this.downloadState();
+  }
+
+  /** « Reprendre »: a mail sync starts the downloads again where they stopped. */
+  resume(): MailDownloadState {
+    this.paused = false;
+    if (this.background) void this.ctx.sync.run({ only: 'mail' }).catch(() => undefined);
+    return this.downloadState();
+  }
+
   // ------------------------------------------------------------------ background loop
 
   start(): void {
     this.background = true;
+    this.stopping = false;
     this.outbox().start();
   }
 
   async stop(): Promise<void> {
     if (!this.background) return;
     this.background = false;
+    this.stopping = true;
     const watchers = [...this.watchers.values()];
     this.watchers.clear();
-    await Promise.allSettled([...watchers.map((w) => w.stop()), this.outbox().stop()]);
+    await Promise.allSettled([...watchers.map((w) => w.stop()), this.outbox().stop(), ...this.downloads.values()]);
   }
 
   onConnection(row: Account, online: boolean): void {

@@ -17,6 +17,8 @@ export interface FolderRecord {
   total: number;
   unread: number;
   lastSync: string | null;
+  /** The folder's own « Disponible hors ligne »: null follows the setting, true every message, false none. */
+  offline: boolean | null;
 }
 
 /** What the server said about a folder in LIST. */
@@ -57,7 +59,8 @@ export interface MessageSearchSpec {
   before: string | null;
   after: string | null;
   hasAttachment: boolean | null;
-  limit: number;
+  /** Most results; null: every match. */
+  limit: number | null;
 }
 
 /** A stored message as an action needs it. */
@@ -94,6 +97,7 @@ interface FolderRow {
   total: number;
   unread: number;
   last_sync: string | null;
+  offline: number | null;
 }
 
 interface MessageRow {
@@ -128,6 +132,7 @@ function toFolder(row: FolderRow): FolderRecord {
     total: row.total,
     unread: row.unread,
     lastSync: row.last_sync,
+    offline: row.offline === null ? null : row.offline === 1,
   };
 }
 
@@ -158,6 +163,22 @@ const INDEX_BODY_SQL = `INSERT OR REPLACE INTO mail_search (rowid, subject, send
            (SELECT coalesce(group_concat(coalesce(json_extract(value, '$.name'), '') || ' ' || coalesce(json_extract(value, '$.address'), ''), ' '), '') FROM json_each(m.cc_json)),
            ?, m.attachment_names
          FROM mail_messages m WHERE m.id = ?`;
+
+/** The WHERE part and parameters shared by a search and its count. */
+function searchFilters(spec: MessageSearchSpec): { filters: string; params: Record<string, string | number | null> } {
+  return {
+    filters: `(@accountId IS NULL OR m.account_id = @accountId) AND (@folder IS NULL OR f.path = @folder)
+      AND (@before IS NULL OR coalesce(m.date, m.internal_date) < @before) AND (@after IS NULL OR coalesce(m.date, m.internal_date) >= @after)
+      AND (@pj IS NULL OR m.has_attachments = @pj)`,
+    params: {
+      accountId: spec.accountId,
+      folder: spec.folder,
+      before: spec.before,
+      after: spec.after,
+      pj: spec.hasAttachment === null ? null : spec.hasAttachment ? 1 : 0,
+    },
+  };
+}
 
 /** All SQL of the mail store (tables of 002_mail.sql). Synchronous, like better-sqlite3. */
 export class MailRepository {
@@ -297,37 +318,66 @@ export class MailRepository {
     return removed;
   }
 
-  /** Messages of a folder without a local source, newest first, that arrived after `since` (ISO). */
-  listMissingBodies(folderId: number, since: string, limit: number): { uid: number; size: number }[] {
-    return this.db
-      .prepare(
-        `SELECT uid, size FROM mail_messages WHERE folder_id = ? AND body_path IS NULL AND coalesce(internal_date, date) >= ?
-         ORDER BY internal_date DESC, uid DESC LIMIT ?`,
-      )
-      .all(folderId, since, limit) as { uid: number; size: number }[];
+  /** Messages of a folder without a local source, newest first, that arrived after `since` (ISO; null: all). */
+  listMissingBodies(folderId: number, since: string | null, limit: number): { uid: number; size: number }[] {
+    return this.cached(
+      `SELECT uid, size FROM mail_messages INDEXED BY mail_messages_missing_body
+       WHERE folder_id = ? AND body_path IS NULL AND uid > 0 AND (? IS NULL OR coalesce(internal_date, date) >= ?)
+       ORDER BY internal_date DESC, uid DESC LIMIT ?`,
+    ).all(folderId, since, since, limit) as { uid: number; size: number }[];
   }
 
-  setBodyPath(folderId: number, uid: number, bodyPath: string): void {
-    this.cached('UPDATE mail_messages SET body_path = ? WHERE folder_id = ? AND uid = ?').run(bodyPath, folderId, uid);
+  /** How many messages of a folder have no local source (within the window, like listMissingBodies). */
+  countMissingBodies(folderId: number, since: string | null): number {
+    return (this.cached(
+      `SELECT count(*) AS n FROM mail_messages INDEXED BY mail_messages_missing_body
+       WHERE folder_id = ? AND body_path IS NULL AND uid > 0 AND (? IS NULL OR coalesce(internal_date, date) >= ?)`,
+    ).get(folderId, since, since) as { n: number }).n;
+  }
+
+  /** Messages of an account (or of one folder) whose source is not local: the server search is asked only then. */
+  countAccountMissingBodies(accountId: string | null, folderPath: string | null): number {
+    return (this.cached(
+      `SELECT count(*) AS n FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id
+       WHERE m.body_path IS NULL AND m.uid > 0 AND (@accountId IS NULL OR m.account_id = @accountId) AND (@folder IS NULL OR f.path = @folder)`,
+    ).get({ accountId, folder: folderPath }) as { n: number }).n;
   }
 
   /**
-   * Sources fetched by the prefetch, in one transaction: body path and, when there is text, the search index
-   * entry of each message (what setBodyPath then indexBody do one by one).
+   * The source of one message is on disk: point its row at the blob, in its own transaction (autocommit), so that a
+   * kill right after never makes the download fetch it again. Its text is indexed later (body_indexed = 0 until then).
    */
-  storeBodies(folderId: number, bodies: { uid: number; bodyPath: string; text: string }[]): void {
+  setBodyPath(folderId: number, uid: number, bodyPath: string): boolean {
+    return this.cached('UPDATE mail_messages SET body_path = ?, body_indexed = 0 WHERE folder_id = ? AND uid = ?').run(bodyPath, folderId, uid).changes > 0;
+  }
+
+  /** Search index entries of bodies already on disk, in one transaction (body_indexed = 1). */
+  indexBodies(folderId: number, bodies: { uid: number; text: string }[]): void {
     if (bodies.length === 0) return;
     const find = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?');
-    const setPath = this.cached('UPDATE mail_messages SET body_path = ? WHERE id = ?');
     const index = this.cached(INDEX_BODY_SQL);
+    const done = this.cached('UPDATE mail_messages SET body_indexed = 1 WHERE id = ?');
     this.db.transaction(() => {
       for (const b of bodies) {
         const row = find.get(folderId, b.uid) as { id: number } | undefined;
         if (!row) continue;
-        setPath.run(b.bodyPath, row.id);
-        if (b.text) index.run(b.text, row.id);
+        index.run(b.text, row.id);
+        done.run(row.id);
       }
     })();
+  }
+
+  /** Bodies on disk whose text is not indexed yet (a kill came between storing and indexing). */
+  listUnindexedBodies(folderId: number, limit: number): { uid: number; bodyPath: string }[] {
+    return this.cached(
+      `SELECT uid, body_path AS bodyPath FROM mail_messages INDEXED BY mail_messages_unindexed
+       WHERE folder_id = ? AND body_path IS NOT NULL AND body_indexed = 0 LIMIT ?`,
+    ).all(folderId, limit) as { uid: number; bodyPath: string }[];
+  }
+
+  /** The folder's own « Disponible hors ligne » (null: follow the setting). */
+  setFolderOffline(folderId: number, offline: boolean | null): void {
+    this.db.prepare('UPDATE mail_folders SET offline = ? WHERE id = ?').run(offline === null ? null : offline ? 1 : 0, folderId);
   }
 
   /** Every body path of an account (to check blobs on disk). */
@@ -340,7 +390,7 @@ export class MailRepository {
 
   /** Forget body paths whose blob vanished from disk. */
   clearBodyPaths(folderId: number, uids: number[]): void {
-    const stmt = this.db.prepare('UPDATE mail_messages SET body_path = NULL WHERE folder_id = ? AND uid = ?');
+    const stmt = this.db.prepare('UPDATE mail_messages SET body_path = NULL, body_indexed = 0 WHERE folder_id = ? AND uid = ?');
     this.db.transaction(() => {
       for (const uid of uids) stmt.run(folderId, uid);
     })();
@@ -351,6 +401,7 @@ export class MailRepository {
     const row = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
     if (!row) return;
     this.cached(INDEX_BODY_SQL).run(bodyText, row.id);
+    this.cached('UPDATE mail_messages SET body_indexed = 1 WHERE id = ?').run(row.id);
   }
 
   // ---------------------------------------------------------------- reading (see message-reader.ts)
@@ -402,6 +453,7 @@ export class MailRepository {
       total: f.total,
       unread: f.unread,
       bodiesCached: cached.get(f.id) ?? 0,
+      offline: f.offline,
     }));
   }
 
@@ -451,32 +503,32 @@ export class MailRepository {
   searchMessages(spec: MessageSearchSpec): MessageSummary[] {
     const columns = `m.account_id, f.path AS folder_path, m.uid, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json, m.date, m.internal_date,
       m.flags_json, m.size, m.has_attachments, m.body_path`;
-    const filters = `(@accountId IS NULL OR m.account_id = @accountId) AND (@folder IS NULL OR f.path = @folder)
-      AND (@before IS NULL OR coalesce(m.date, m.internal_date) < @before) AND (@after IS NULL OR coalesce(m.date, m.internal_date) >= @after)
-      AND (@pj IS NULL OR m.has_attachments = @pj)`;
-    const params = {
-      accountId: spec.accountId,
-      folder: spec.folder,
-      before: spec.before,
-      after: spec.after,
-      pj: spec.hasAttachment === null ? null : spec.hasAttachment ? 1 : 0,
-      limit: spec.limit,
-    };
+    const { filters, params } = searchFilters(spec);
+    // LIMIT -1: every match.
+    const limited = { ...params, limit: spec.limit ?? -1 };
     const rows = spec.match
-      ? (this.db
-          .prepare(
-            `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
+      ? (this.cached(
+          `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
              WHERE mail_search MATCH @match AND ${filters}
              ORDER BY bm25(mail_search, 8.0, 4.0, 2.0, 1.0, 3.0), coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
-          )
-          .all({ ...params, match: spec.match }) as MessageRow[])
-      : (this.db
-          .prepare(
-            `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
+        ).all({ ...limited, match: spec.match }) as MessageRow[])
+      : (this.cached(
+          `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
              ORDER BY coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
-          )
-          .all(params) as MessageRow[]);
+        ).all(limited) as MessageRow[]);
     return rows.map((r) => toSummary(r, r.account_id!, r.folder_path!));
+  }
+
+  /** Exact number of stored messages a search matches (the limit is ignored). */
+  countSearch(spec: MessageSearchSpec): number {
+    const { filters, params } = searchFilters(spec);
+    const row = spec.match
+      ? this.cached(
+          `SELECT count(*) AS n FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
+             WHERE mail_search MATCH @match AND ${filters}`,
+        ).get({ ...params, match: spec.match })
+      : this.cached(`SELECT count(*) AS n FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}`).get(params);
+    return (row as { n: number }).n;
   }
 
   /** Stored messages of a folder, by server UID, whose body is not local (hits of a server-side search). */
@@ -542,9 +594,9 @@ export class MailRepository {
     const info = this.db
       .prepare(
         `INSERT INTO mail_messages (account_id, folder_id, uid, modseq, message_id, subject, from_name, from_addr, to_json, cc_json,
-           date, internal_date, flags_json, seen, flagged, size, has_attachments, body_path, in_reply_to, references_json, attachment_names)
+           date, internal_date, flags_json, seen, flagged, size, has_attachments, body_path, in_reply_to, references_json, attachment_names, body_indexed)
          SELECT account_id, ?, ?, NULL, message_id, subject, from_name, from_addr, to_json, cc_json,
-           date, internal_date, flags_json, seen, flagged, size, has_attachments, body_path, in_reply_to, references_json, attachment_names
+           date, internal_date, flags_json, seen, flagged, size, has_attachments, body_path, in_reply_to, references_json, attachment_names, 0
          FROM mail_messages WHERE id = ?`,
       )
       .run(targetFolderId, provisionalUid, rowId);

@@ -131,20 +131,33 @@ function isEmptyQuery(q: ParsedMailQuery): boolean {
   return !toFtsMatch(q) && q.before === null && q.after === null && q.hasAttachment === null;
 }
 
+/** The word without its accents (« réunion » → « reunion »). */
+export function withoutAccents(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
+}
+
 /**
  * IMAP SEARCH criteria of a query: the longest word or phrase as TEXT (imapflow quotes it, accents
- * included), the first value of each operator, the dates. IMAP cannot repeat a key in one object:
- * the server part is a complement, the store answers the full query exactly.
+ * included), the first value of each operator, the dates. IMAP SEARCH is usually accent-sensitive: each
+ * text is asked in its accented and its plain form (« réunion » OR « reunion »). IMAP cannot repeat a key in
+ * one object: the server part is a complement, the store answers the full query exactly.
  */
 export function toImapSearch(q: ParsedMailQuery): SearchObject | null {
-  const criteria: SearchObject = {};
+  const keys: [key: 'text' | 'from' | 'to' | 'subject', value: string][] = [];
   const text = [...q.words, ...q.phrases].filter(hasToken).sort((a, b) => b.length - a.length)[0];
-  if (text) criteria.text = text;
-  if (q.from[0]) criteria.from = q.from[0];
-  if (q.to[0]) criteria.to = q.to[0];
-  if (q.subject[0]) criteria.subject = q.subject[0];
+  if (text) keys.push(['text', text]);
+  if (q.from[0]) keys.push(['from', q.from[0]]);
+  if (q.to[0]) keys.push(['to', q.to[0]]);
+  if (q.subject[0]) keys.push(['subject', q.subject[0]]);
   // Only filters: the store already answers exactly (headers are all local).
-  if (Object.keys(criteria).length === 0) return null;
+  if (keys.length === 0) return null;
+  // (a OR a') AND (b OR b') as one OR of every combination (one OR key per object in imapflow).
+  let combinations: SearchObject[] = [{}];
+  for (const [key, value] of keys) {
+    const forms = [...new Set([value, withoutAccents(value)])];
+    combinations = combinations.flatMap((c) => forms.map((f) => ({ ...c, [key]: f })));
+  }
+  const criteria: SearchObject = combinations.length === 1 ? combinations[0] : { or: combinations };
   if (q.before) criteria.before = new Date(q.before);
   if (q.after) criteria.since = new Date(q.after);
   return criteria;
@@ -153,7 +166,15 @@ export function toImapSearch(q: ParsedMailQuery): SearchObject | null {
 export interface MailSearchOptions {
   accountId?: string;
   folder?: string;
+  /** Most results (default 100); 0: every match. */
   limit?: number;
+}
+
+/** The number of results asked: 0 = every match (null), else at least 1 (default 100). */
+export function resultLimit(limit: number | undefined): number | null {
+  if (limit === 0) return null;
+  const n = Math.floor(Number(limit ?? 100));
+  return Number.isFinite(n) ? Math.max(1, n) : 100;
 }
 
 export interface ServerSearchOptions {
@@ -175,6 +196,13 @@ export class MailSearch {
     return this.repo.searchMessages(this.spec(parsed, options));
   }
 
+  /** Exact number of stored messages the query matches (no limit; the server is not asked). */
+  countLocal(query: string, options: MailSearchOptions = {}): number {
+    const parsed = parseMailQuery(query);
+    if (isEmptyQuery(parsed)) return 0;
+    return this.repo.countSearch(this.spec(parsed, options));
+  }
+
   private spec(parsed: ParsedMailQuery, options: MailSearchOptions): MessageSearchSpec {
     return {
       match: toFtsMatch(parsed),
@@ -183,7 +211,7 @@ export class MailSearch {
       before: parsed.before,
       after: parsed.after,
       hasAttachment: parsed.hasAttachment,
-      limit: Math.min(500, Math.max(1, Math.floor(options.limit ?? 100))),
+      limit: resultLimit(options.limit),
     };
   }
 
@@ -193,8 +221,10 @@ export class MailSearch {
    */
   async search(query: string, options: MailSearchOptions, server: ServerSearchOptions | null): Promise<MessageSummary[]> {
     const local = this.searchLocal(query, options);
-    const limit = Math.min(500, Math.max(1, Math.floor(options.limit ?? 100)));
-    if (!server || server.accounts.length === 0 || local.length >= limit) return local;
+    const limit = resultLimit(options.limit);
+    if (!server || server.accounts.length === 0 || (limit !== null && local.length >= limit)) return local;
+    // Every message of the scope is local (the default): the store's answer is complete.
+    if (this.repo.countAccountMissingBodies(options.accountId ?? null, options.folder ?? null) === 0) return local;
     const criteria = toImapSearch(parseMailQuery(query));
     if (!criteria) return local;
     const seen = new Set(local.map((m) => `${m.accountId}|${m.folder}|${m.uid}`));
@@ -213,7 +243,8 @@ export class MailSearch {
           }
         })),
     );
-    return [...local, ...extra].slice(0, limit);
+    const all = [...local, ...extra];
+    return limit === null ? all : all.slice(0, limit);
   }
 
   /** IMAP SEARCH in the folder asked for (else the Boîte de réception, Archives and Envoyés), until the deadline. */

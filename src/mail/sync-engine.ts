@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImapFlow, FetchMessageObject, FetchQueryObject, ListResponse, MessageAddressObject, MessageStructureObject } from 'imapflow';
 import PostalMime from 'postal-mime';
-import type { Address, SpecialUse, SyncProgress } from '../shared/contract.js';
+import type { Address, OfflineWindow, SpecialUse, SyncProgress } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import { connectImap, parseImapUrl, type MailAccount } from './imap-client.js';
@@ -12,17 +12,42 @@ import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
 import { storeMessageSource } from './blob-store.js';
 
-export interface MailSyncOptions {
-  /** Days of Boîte de réception bodies to fetch for offline reading (setting mail.prefetchDays). 0 = none. */
-  prefetchDays: number;
-  /** Messages per FETCH of headers (newest first). */
-  batchSize?: number;
-  /** Most bodies fetched in one sync run (the rest comes with the next runs). */
-  maxBodiesPerRun?: number;
+/** How the bodies (message sources) are downloaded for offline reading and search. */
+export interface BodyDownloadOptions {
+  /** Which messages keep their text on this computer (setting 'mail.offlineWindow'); a folder's own choice wins. */
+  offlineWindow: OfflineWindow;
+  /** Bytes per second for the download of bodies (setting 'mail.speedLimitKbps'); 0 = no limit. */
+  speedLimit?: number;
+  /** Checked after each stored message: true stops the download there (« Suspendre », shutdown). */
+  shouldStop?: () => boolean;
+  /**
+   * Diagnostics (OSTAL_MAIL_FETCH_LOG): a line `fetched <account> <folder> <uid>` is appended when a source has been
+   * received whole from the server, and `stored …` once its row points at the blob.
+   */
+  fetchLog?: string | null;
   onProgress?: (progress: SyncProgress) => void;
-  /** Each Boîte de réception source fetched by the prefetch (answers to invitations are applied from it). */
+  /** A folder got bodies (once its part of the download is over or stopped): the app refreshes its list. */
+  onFolderBodies?: (folderPath: string) => void;
+  /** Each Boîte de réception source downloaded (answers to invitations are applied from it). */
   onInboxSource?: (source: Buffer) => Promise<void>;
   log: Logger;
+}
+
+export interface MailSyncOptions extends BodyDownloadOptions {
+  /**
+   * Bodies downloaded by this sync: those of the Boîte de réception only (the rest continues in the background, see
+   * mail-sync.ts), or those of every folder (the CLI: `ostal sync` returns when everything is local).
+   */
+  bodies: 'inbox' | 'all';
+  /** Messages per FETCH of headers (newest first). */
+  batchSize?: number;
+}
+
+export interface BodyDownloadResult {
+  /** Sources downloaded and stored. */
+  fetched: number;
+  /** Bodies of the chosen window still missing (stopped, or left for the background download). */
+  remaining: number;
 }
 
 export interface FolderSyncStats {
@@ -40,11 +65,44 @@ export interface MailSyncResult {
   changedFolders: string[];
   folders: FolderSyncStats[];
   bodiesFetched: number;
+  /** Bodies of the chosen window not local yet (other folders when `bodies` was 'inbox'). */
+  bodiesRemaining: number;
 }
 
-/** Sources per FETCH of the prefetch, and at most this many bytes of them (sizes from the headers). */
-const PREFETCH_BATCH = 200;
-const PREFETCH_BATCH_BYTES = 16 * 1024 * 1024;
+/** Sources per FETCH of the body download, and at most this many bytes of them (sizes from the headers). */
+const BODY_BATCH = 200;
+const BODY_BATCH_BYTES = 16 * 1024 * 1024;
+/** Texts parsed and indexed for search in one transaction. */
+const INDEX_BATCH = 50;
+
+/** The oldest arrival date of the bodies to keep for a folder: null = all, undefined = none. */
+export function offlineSince(folder: Pick<FolderRecord, 'offline'>, window: OfflineWindow, now = new Date()): string | null | undefined {
+  if (folder.offline === true) return null;
+  if (folder.offline === false || window === 'none') return undefined;
+  if (window === 'all') return null;
+  const since = new Date(now);
+  since.setUTCMonth(since.getUTCMonth() - (window === '12months' ? 12 : 3));
+  return since.toISOString();
+}
+
+/** « 48 000 »: French digit grouping (narrow no-break space), as in the other progress labels. */
+export function frenchCount(n: number): string {
+  return n.toLocaleString('fr-FR').replace(/[\u00a0\u202f ]/g, '\u202f');
+}
+
+/** Keeps a download under a speed limit (bytes per second) by waiting after what it received. */
+class SpeedLimiter {
+  private readonly start = Date.now();
+  private bytes = 0;
+  constructor(private readonly bytesPerSecond: number) {}
+
+  async take(bytes: number): Promise<void> {
+    if (this.bytesPerSecond <= 0) return;
+    this.bytes += bytes;
+    const wait = this.start + (this.bytes / this.bytesPerSecond) * 1000 - Date.now();
+    if (wait > 2) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
 
 const HEADER_QUERY: FetchQueryObject = { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['references'] };
 
@@ -157,6 +215,9 @@ export function foldersFromListing(list: ListResponse[]): FolderListing[] {
  * prefetch of recent Boîte de réception sources as blobs on disk.
  */
 export class MailSyncEngine {
+  /** Folders whose blobs were checked on disk by this engine. */
+  private readonly checkedBlobs = new Set<number>();
+
   constructor(
     private readonly repo: MailRepository,
     /** Root of the profile's blobs; sources go to mail/<account>/<sha256>.eml under it. */
@@ -166,7 +227,7 @@ export class MailSyncEngine {
   async syncAccount(account: MailAccount, options: MailSyncOptions): Promise<MailSyncResult> {
     const endpoint = parseImapUrl(account.settings.imap);
     options.onProgress?.({ label: t('sync.progress.connecting', { host: endpoint.host }), done: 0, total: 0 });
-    const client = await connectImap(account, { log: options.log });
+    const client = await connectImap(account, { log: options.log, qresync: true });
     try {
       return await this.syncWithClient(client, account, options);
     } catch (err) {
@@ -202,13 +263,42 @@ export class MailSyncEngine {
       }
     }
 
-    const inbox = this.repo.listFolders(account.id).find((f) => f.specialUse === '\\Inbox');
-    let bodiesFetched = 0;
-    if (inbox) {
-      bodiesFetched = await this.prefetchBodies(client, account, inbox, options);
-      if (bodiesFetched > 0) changed.add(inbox.path);
+    // Headers of every folder first; then the bodies: Boîte de réception first, newest first.
+    const all = this.repo.listFolders(account.id);
+    const inbox = all.find((f) => f.specialUse === '\\Inbox');
+    const wanted = options.bodies === 'all' ? bodyOrder(all) : inbox ? [inbox] : [];
+    const bodies = await this.downloadBodies(client, account, wanted, options, (folder) => changed.add(folder.path));
+    let remaining = bodies.remaining;
+    if (options.bodies === 'inbox') for (const f of all) if (f !== inbox) remaining += this.missingBodies(f, options.offlineWindow);
+    return { changedFolders: [...changed], folders: stats, bodiesFetched: bodies.fetched, bodiesRemaining: remaining };
+  }
+
+  /**
+   * Download the missing bodies of every folder but the Boîte de réception (each sync takes care of that one: two
+   * connections never fetch the same message) on a connection of its own: the background download of the app.
+   */
+  async downloadAccount(account: MailAccount, options: BodyDownloadOptions): Promise<BodyDownloadResult & { changedFolders: string[] }> {
+    const endpoint = parseImapUrl(account.settings.imap);
+    const changed = new Set<string>();
+    const folders = this.repo.listFolders(account.id).filter((f) => f.specialUse !== '\\Inbox');
+    if (!folders.some((f) => this.missingBodies(f, options.offlineWindow) > 0 || this.repo.listUnindexedBodies(f.id, 1).length > 0)) {
+      return { fetched: 0, remaining: 0, changedFolders: [] };
     }
-    return { changedFolders: [...changed], folders: stats, bodiesFetched };
+    const client = await connectImap(account, { log: options.log });
+    try {
+      const result = await this.downloadBodies(client, account, folders, options, (folder) => changed.add(folder.path));
+      return { ...result, changedFolders: [...changed] };
+    } catch (err) {
+      throw imapErrorToOstal(err, endpoint.host, endpoint.port);
+    } finally {
+      await client.logout().catch(() => client.close());
+    }
+  }
+
+  /** Bodies of a folder the window wants that are not local. */
+  private missingBodies(folder: FolderRecord, window: OfflineWindow): number {
+    const since = offlineSince(folder, window);
+    return since === undefined ? 0 : this.repo.countMissingBodies(folder.id, since);
   }
 
   private async syncFolder(
@@ -240,10 +330,35 @@ export class MailSyncEngine {
       return stats;
     }
 
-    const lock = await client.getMailboxLock(folder.path, { readOnly: true });
+    // QRESYNC (RFC 7162) where the server offers it: the EXAMINE itself brings the flags changed since the last sync
+    // and the UIDs expunged meanwhile (VANISHED), so a changed folder costs one round trip less or two.
+    const qresync = client.enabled.has('QRESYNC') && folder.uidValidity !== null && folder.highestModseq !== null;
+    const vanished: number[] = [];
+    const changedFlags = new Map<number, { flags: string[]; modseq: string | null }>();
+    const onExpunge = (e: { path: string; uid?: number; vanished?: boolean }) => {
+      if (e.path === folder.path && e.vanished && e.uid) vanished.push(e.uid);
+    };
+    const onFlags = (e: { path: string; uid?: number; flags?: Set<string>; modseq?: bigint }) => {
+      if (e.path === folder.path && e.uid && e.flags) changedFlags.set(e.uid, { flags: [...e.flags].sort(), modseq: e.modseq?.toString() ?? null });
+    };
+    if (qresync) {
+      client.on('expunge', onExpunge);
+      client.on('flags', onFlags);
+    }
+    let lock: Awaited<ReturnType<ImapFlow['getMailboxLock']>>;
+    try {
+      lock = await client.getMailboxLock(
+        folder.path,
+        qresync ? { readOnly: true, uidValidity: BigInt(folder.uidValidity!), changedSince: BigInt(folder.highestModseq!) } : { readOnly: true },
+      );
+    } finally {
+      client.off('expunge', onExpunge);
+      client.off('flags', onFlags);
+    }
     try {
       const mailbox = client.mailbox;
       if (!mailbox) return stats;
+      const resynced = qresync && (mailbox as { qresync?: boolean }).qresync === true;
       const uidValidity = mailbox.uidValidity.toString();
       const uidNext = mailbox.uidNext;
       const highestModseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? mailbox.highestModseq : undefined;
@@ -295,8 +410,15 @@ export class MailSyncEngine {
             label(Math.min(i + batch.length, fresh.length), fresh.length);
           }
         }
-        // 2. Flag changes: CONDSTORE CHANGEDSINCE when we have a modseq, else every flag.
-        if (mailbox.exists > 0 && from > 1) {
+        // 2. Flag changes: given by QRESYNC, else CONDSTORE CHANGEDSINCE when we have a modseq, else every flag.
+        if (resynced) {
+          const known = [...changedFlags].filter(([uid]) => uid < from);
+          stats.flagsChanged += this.repo.updateFlags(
+            folder.id,
+            known.map(([uid, c]) => ({ uid, flags: withPendingFlags(pending, uid, c.flags), modseq: c.modseq })),
+          );
+          if (vanished.length) stats.removed += this.repo.deleteUids(folder.id, vanished);
+        } else if (mailbox.exists > 0 && from > 1) {
           const canCondstore = highestModseq !== undefined && known.highestModseq !== null;
           if (!canCondstore || BigInt(known.highestModseq!) < highestModseq!) {
             const changedMsgs = await client.fetchAll(
@@ -310,7 +432,7 @@ export class MailSyncEngine {
             );
           }
         }
-        // 3. Expunged messages: compare counts first, the full UID list only when they differ.
+        // 3. Expunged messages (QRESYNC's VANISHED above): compare counts, the full UID list only when they differ.
         const localCount = this.repo.countMessages(folder.id);
         const serverCount = client.mailbox ? client.mailbox.exists : mailbox.exists;
         if (localCount !== serverCount) {
@@ -326,6 +448,9 @@ export class MailSyncEngine {
         }
       }
 
+      if (known.uidValidity !== null && !stats.reset) {
+        options.log.info('mail: folder resynced', { account: account.id, folder: folder.path, qresync: resynced, added: stats.added, flagsChanged: stats.flagsChanged, removed: stats.removed });
+      }
       this.repo.setFolderSyncState(folder.id, {
         uidValidity,
         uidNext,
@@ -343,61 +468,182 @@ export class MailSyncEngine {
     return Array.isArray(uids) ? uids : [];
   }
 
-  /** Fetch the sources of the newest Boîte de réception messages within the prefetch window. */
-  private async prefetchBodies(client: ImapFlow, account: MailAccount, inbox: FolderRecord, options: MailSyncOptions): Promise<number> {
-    // Forget blobs that vanished from disk so that bodiesCached stays true.
-    const vanished = this.repo.listBodyPaths(inbox.id).filter((b) => !fs.existsSync(path.join(this.blobsDir, b.bodyPath)));
-    if (vanished.length) this.repo.clearBodyPaths(inbox.id, vanished.map((b) => b.uid));
-    if (options.prefetchDays <= 0) return 0;
-
-    const since = new Date(Date.now() - options.prefetchDays * 86_400_000).toISOString();
-    const wanted = this.repo.listMissingBodies(inbox.id, since, options.maxBodiesPerRun ?? 2000);
-    if (wanted.length === 0) return 0;
+  /**
+   * Download the missing bodies of these folders, in this order, newest first, for offline reading and search.
+   *
+   * Each message is committed as soon as its blob is written: the FETCH is streamed (imapflow's iterator: the next
+   * response is read only once this one is stored), the blob is written and the row updated in the same synchronous
+   * step, in a transaction of its own. A kill can only lose the message being handed over at that instant: what the
+   * server sent after it is still in the socket and was never handed to Ostal. The text is indexed for search by
+   * small transactions right after; a kill before that leaves `body_indexed = 0`, and the next run indexes it from
+   * the blob on disk (never from the server).
+   */
+  private async downloadBodies(
+    client: ImapFlow,
+    account: MailAccount,
+    folders: FolderRecord[],
+    options: BodyDownloadOptions,
+    onChanged: (folder: FolderRecord) => void,
+  ): Promise<BodyDownloadResult> {
+    const plan: { folder: FolderRecord; since: string | null }[] = [];
+    this.forgetVanishedBlobs(account, folders);
+    for (const folder of folders) {
+      if (await this.indexStoredBodies(folder, options.log)) onChanged(folder);
+      const since = offlineSince(folder, options.offlineWindow);
+      if (since !== undefined) plan.push({ folder, since });
+    }
+    const total = plan.reduce((n, p) => n + this.repo.countMissingBodies(p.folder.id, p.since), 0);
+    if (total === 0) return { fetched: 0, remaining: 0 };
     let done = 0;
-    const report = () => options.onProgress?.({ label: t('sync.progress.mailBodies', { done, total: wanted.length }), done, total: wanted.length });
-    report();
-    // Batches bounded in count and bytes; the next batch is requested before the current one is parsed and
-    // stored, so the server and the network work while this process parses (one round trip hidden per batch).
-    const batches: number[][] = [];
-    for (let i = 0, bytes = 0; i < wanted.length; i++) {
-      const last = batches[batches.length - 1];
-      if (!last || last.length >= PREFETCH_BATCH || bytes + wanted[i].size > PREFETCH_BATCH_BYTES) {
-        batches.push([wanted[i].uid]);
-        bytes = wanted[i].size;
-      } else {
-        last.push(wanted[i].uid);
-        bytes += wanted[i].size;
+    let lastReport = 0;
+    const report = (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastReport < 200) return;
+      lastReport = now;
+      options.onProgress?.({ label: t('sync.progress.offlineBodies', { done: frenchCount(done), total: frenchCount(total) }), done, total });
+    };
+    report(true);
+    const limiter = new SpeedLimiter(options.speedLimit ?? 0);
+    let stopped = false;
+    for (const { folder, since } of plan) {
+      if (stopped) break;
+      const before = done;
+      stopped = await this.downloadFolder(client, account, folder, since, options, limiter, () => {
+        done++;
+        report();
+      });
+      if (done > before) {
+        onChanged(folder);
+        options.onFolderBodies?.(folder.path);
       }
     }
-    const lock = await client.getMailboxLock(inbox.path, { readOnly: true });
-    const fetchBatch = (uids: number[]) => {
-      const p = client.fetchAll(uidSet(uids), { uid: true, source: true }, { uid: true });
-      p.catch(() => undefined); // awaited below; never an unhandled rejection if this run stops first
-      return p;
+    report(true);
+    const remaining = plan.reduce((n, p) => n + this.repo.countMissingBodies(p.folder.id, p.since), 0);
+    return { fetched: done, remaining };
+  }
+
+  /** One folder's missing bodies, newest first, by batches bounded in count and bytes. Returns true when stopped. */
+  private async downloadFolder(
+    client: ImapFlow,
+    account: MailAccount,
+    folder: FolderRecord,
+    since: string | null,
+    options: BodyDownloadOptions,
+    limiter: SpeedLimiter,
+    onStored: () => void,
+  ): Promise<boolean> {
+    const isInbox = folder.specialUse === '\\Inbox';
+    // UIDs asked once in this run: one the server no longer has (expunged meanwhile) is not asked again and again.
+    const asked = new Set<number>();
+    const toIndex: { uid: number; source: Buffer }[] = [];
+    const log = (what: 'fetched' | 'stored', uid: number) => {
+      if (options.fetchLog) fs.appendFileSync(options.fetchLog, `${what}\t${account.id}\t${folder.path}\t${uid}\n`);
     };
+    let lock: Awaited<ReturnType<ImapFlow['getMailboxLock']>> | null = null;
     try {
-      let next: Promise<FetchMessageObject[]> | null = batches.length ? fetchBatch(batches[0]) : null;
-      for (let b = 0; next; b++) {
-        const fetched = await next;
-        next = b + 1 < batches.length ? fetchBatch(batches[b + 1]) : null;
-        const stored: { uid: number; bodyPath: string; text: string }[] = [];
-        for (const msg of fetched) {
-          if (!msg.source) continue;
-          // The blob is on disk before its row points at it (a crash leaves at most an unreferenced blob).
-          const bodyPath = storeMessageSource(this.blobsDir, account.id, msg.source);
-          const text = await bodyText(msg.source).catch(() => '');
-          stored.push({ uid: msg.uid, bodyPath, text });
-          if (options.onInboxSource) await options.onInboxSource(msg.source).catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
+      for (;;) {
+        const wanted = this.repo.listMissingBodies(folder.id, since, 2000 + asked.size).filter((m) => !asked.has(m.uid));
+        if (wanted.length === 0) return false;
+        lock ??= await client.getMailboxLock(folder.path, { readOnly: true });
+        for (let i = 0; i < wanted.length; ) {
+          const batch: number[] = [];
+          for (let bytes = 0; i < wanted.length && batch.length < BODY_BATCH && (batch.length === 0 || bytes + wanted[i].size <= BODY_BATCH_BYTES); i++) {
+            batch.push(wanted[i].uid);
+            bytes += wanted[i].size;
+          }
+          for (const uid of batch) asked.add(uid);
+          for await (const msg of client.fetch(uidSet(batch), { uid: true, source: true }, { uid: true })) {
+            if (!msg.source || !msg.uid) continue;
+            // From here to the commit, nothing awaits: a kill cannot fall between "received" and "stored" but for
+            // these few synchronous steps.
+            log('fetched', msg.uid);
+            const bodyPath = storeMessageSource(this.blobsDir, account.id, msg.source);
+            if (!this.repo.setBodyPath(folder.id, msg.uid, bodyPath)) continue;
+            log('stored', msg.uid);
+            onStored();
+            toIndex.push({ uid: msg.uid, source: msg.source });
+            if (toIndex.length >= INDEX_BATCH) await this.indexSources(folder, toIndex.splice(0), options.log);
+            if (isInbox && options.onInboxSource) {
+              await options.onInboxSource(msg.source).catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
+            }
+            await limiter.take(msg.source.length);
+            if (options.shouldStop?.()) return true;
+          }
+          await this.indexSources(folder, toIndex.splice(0), options.log);
+          if (options.shouldStop?.()) return true;
         }
-        this.repo.storeBodies(inbox.id, stored);
-        done += stored.length;
-        report();
       }
     } finally {
-      lock.release();
+      await this.indexSources(folder, toIndex.splice(0), options.log).catch((err: unknown) => options.log.warn('mail: indexing failed', { err: err as Error }));
+      lock?.release();
     }
-    return done;
   }
+
+  /** Parse sources and index their text (one transaction). */
+  private async indexSources(folder: FolderRecord, sources: { uid: number; source: Buffer }[], log: Logger): Promise<void> {
+    if (sources.length === 0) return;
+    const texts: { uid: number; text: string }[] = [];
+    for (const s of sources) {
+      texts.push({
+        uid: s.uid,
+        text: await bodyText(s.source).catch((err: unknown) => {
+          log.info('mail: body text unreadable, not indexed', { folder: folder.path, uid: s.uid, err: err as Error });
+          return '';
+        }),
+      });
+    }
+    this.repo.indexBodies(folder.id, texts);
+  }
+
+  /** Index bodies already on disk whose text is not in the index (a kill came between the two). Returns true if any. */
+  private async indexStoredBodies(folder: FolderRecord, log: Logger): Promise<boolean> {
+    let any = false;
+    for (let rows = this.repo.listUnindexedBodies(folder.id, INDEX_BATCH); rows.length; rows = this.repo.listUnindexedBodies(folder.id, INDEX_BATCH)) {
+      const sources: { uid: number; source: Buffer }[] = [];
+      const vanished: number[] = [];
+      for (const r of rows) {
+        try {
+          sources.push({ uid: r.uid, source: fs.readFileSync(path.join(this.blobsDir, r.bodyPath)) });
+        } catch {
+          vanished.push(r.uid);
+        }
+      }
+      if (vanished.length) this.repo.clearBodyPaths(folder.id, vanished);
+      await this.indexSources(folder, sources, log);
+      any = true;
+    }
+    return any;
+  }
+
+  /**
+   * Forget blobs that vanished from disk (so that bodiesCached stays true and the download fetches them again); once
+   * per folder and process, from one listing of the account's blob folder (not one stat per message).
+   */
+  private forgetVanishedBlobs(account: MailAccount, folders: FolderRecord[]): void {
+    const unchecked = folders.filter((f) => !this.checkedBlobs.has(f.id));
+    if (unchecked.length === 0) return;
+    const dir = path.join(this.blobsDir, 'mail', account.id);
+    let names: Set<string>;
+    try {
+      names = new Set(fs.readdirSync(dir));
+    } catch {
+      names = new Set();
+    }
+    for (const folder of unchecked) {
+      this.checkedBlobs.add(folder.id);
+      const gone = this.repo.listBodyPaths(folder.id).filter((b) => {
+        const file = path.join(this.blobsDir, b.bodyPath);
+        // A path outside the account's folder (another layout): ask the disk.
+        return path.dirname(file) === dir ? !names.has(path.basename(file)) : !fs.existsSync(file);
+      });
+      if (gone.length) this.repo.clearBodyPaths(folder.id, gone.map((b) => b.uid));
+    }
+  }
+}
+
+/** The order of the body download: Boîte de réception first, then the other folders in the list's order. */
+function bodyOrder(folders: FolderRecord[]): FolderRecord[] {
+  return [...folders.filter((f) => f.specialUse === '\\Inbox'), ...folders.filter((f) => f.specialUse !== '\\Inbox')];
 }
 
 /** Plain text of a message for the search index (text part, else HTML without tags). */

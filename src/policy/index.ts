@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Feature, PolicyView, ServerSettings } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
-import { isSettingKey, SETTING_DEFINITIONS, type SettingKey } from '../store/settings-repository.js';
+import { isSettingKey, offlineWindowOfDays, SETTING_DEFINITIONS, type SettingKey } from '../store/settings-repository.js';
 import { policyTrustProblem, type PolicyTrustOptions } from './trust.js';
 
 /**
@@ -25,7 +25,7 @@ import { policyTrustProblem, type PolicyTrustOptions } from './trust.js';
  *   },
  *   "allowOtherDomains": true,
  *   "disabledFeatures": ["fichiers"],
- *   "settings": { "mail.prefetchDays": { "value": 30, "locked": true, "hidden": false } },
+ *   "settings": { "mail.offlineWindow": { "value": "12months", "locked": true, "hidden": false } },
  *   "devtools": { "allowed": false }
  * }
  * ```
@@ -225,7 +225,18 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
     if (!isObject(data.settings)) {
       problems.push(t('policy.wrongType', { key: 'settings', expected: t('policy.types.object') }));
     } else {
-      for (const [key, entry] of Object.entries(data.settings)) {
+      const entries = Object.entries(data.settings);
+      // 'mail.prefetchDays' (days of bodies, earlier versions) is read as the closest 'mail.offlineWindow'.
+      const legacy = entries.findIndex(([key]) => key === 'mail.prefetchDays');
+      if (legacy >= 0 && !Object.hasOwn(data.settings, 'mail.offlineWindow')) {
+        const entry = entries[legacy][1];
+        const days = isObject(entry) ? entry.value : undefined;
+        entries[legacy] = [
+          'mail.offlineWindow',
+          isObject(entry) ? { ...entry, ...(typeof days === 'number' && Number.isInteger(days) ? { value: offlineWindowOfDays(days) } : {}) } : entry,
+        ];
+      }
+      for (const [key, entry] of entries) {
         const where = `settings.${key}`;
         if (!isSettingKey(key)) {
           unknown.push(where);

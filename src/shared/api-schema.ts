@@ -46,7 +46,7 @@ export const recurrenceScopeSchema = z.enum(['occurrence', 'following', 'series'
 /** An answer to an invitation, as in PARTSTAT. */
 export const invitationAnswerSchema = z.enum(['ACCEPTED', 'TENTATIVE', 'DECLINED']);
 /** The keys of the `Settings` interface of contract.ts (tests/unit/api-schema.test.ts checks they are the same). */
-export const settingKeySchema = z.enum(['mail.prefetchDays', 'visio.serverUrl', 'visio.joinToken', 'files.localRoot', 'files.speedLimitKbps']);
+export const settingKeySchema = z.enum(['mail.offlineWindow', 'mail.speedLimitKbps', 'visio.serverUrl', 'visio.joinToken', 'files.localRoot', 'files.speedLimitKbps']);
 
 // ---------------------------------------------------------------------------
 // Nested inputs
@@ -181,6 +181,14 @@ export const methodSchemas = {
   'mail.undo': z.object({ token: z.string() }),
   /** Full-text search with the French operators (de:, à:, objet:, avant:, après:, pj:), best first; `server` adds IMAP SEARCH hits (default true). */
   'mail.search': z.object({ query: z.string(), accountId: id.optional(), folder: z.string().optional(), limit: z.number().optional(), server: z.boolean().optional() }),
+  /** Exact number of stored messages a search matches (every folder, no limit), for « 368 résultats ». */
+  'mail.searchCount': z.object({ query: z.string(), accountId: id.optional(), folder: z.string().optional() }),
+  /** A folder's own « Disponible hors ligne » (null: follow the setting); bodies come with the next sync. */
+  'mail.setFolderOffline': z.object({ accountId: id, folder: z.string(), offline: z.boolean().nullable() }),
+  'mail.download.state': none,
+  /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */
+  'mail.download.pause': none,
+  'mail.download.resume': none,
   /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
   'mail.send': outgoingMessageSchema.extend({ draftId: z.string().optional() }),
   /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */

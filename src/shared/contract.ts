@@ -143,6 +143,21 @@ export interface FolderInfo {
   total: number;
   unread: number;
   bodiesCached: number;
+  /** The folder's own « Disponible hors ligne »: null follows the setting 'mail.offlineWindow'. */
+  offline?: boolean | null;
+}
+
+/** Which messages keep their text on this computer (« Messages disponibles hors ligne »). */
+export type OfflineWindow = 'all' | '12months' | '3months' | 'none';
+
+/** The download of message bodies for offline reading that continues after a sync (see src/mail/mail-sync.ts). */
+export interface MailDownloadState {
+  /** True while it runs for at least one account. */
+  running: boolean;
+  /** « Suspendre »: no body is downloaded until « Reprendre » (opening a message still fetches it). */
+  paused: boolean;
+  done: number;
+  total: number;
 }
 
 /** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
@@ -285,8 +300,10 @@ export interface PolicyView {
 }
 
 export interface Settings {
-  /** Days of mail bodies prefetched for offline reading. */
-  'mail.prefetchDays': number;
+  /** Messages whose text is kept on this computer (« Messages disponibles hors ligne »); replaces 'mail.prefetchDays'. */
+  'mail.offlineWindow': OfflineWindow;
+  /** Speed limit of the download of message bodies in KiB/s, 0 = no limit. */
+  'mail.speedLimitKbps': number;
   /** Address of the organisation's meeting server. */
   'visio.serverUrl': string;
   /** Join token (JWT) IT gives for that server, usually by policy; sent only to 'visio.serverUrl'. Empty = none. */
@@ -629,6 +646,14 @@ export interface Results {
   'mail.act': MailActionResult;
   'mail.undo': MailActionResult;
   'mail.search': MessageSummary[];
+  /** Exact number of stored messages a search matches (every folder, no limit), for « 368 résultats ». */
+  'mail.searchCount': { total: number };
+  /** A folder's own « Disponible hors ligne » (null: follow the setting); bodies come with the next sync. */
+  'mail.setFolderOffline': FolderInfo;
+  'mail.download.state': MailDownloadState;
+  /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */
+  'mail.download.pause': MailDownloadState;
+  'mail.download.resume': MailDownloadState;
   'mail.send': OutboxEntry;
   'mail.outbox.list': OutboxEntry[];
   'mail.outbox.retry': OutboxEntry;

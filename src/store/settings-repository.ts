@@ -1,7 +1,21 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Settings } from '../shared/contract.js';
+import type { OfflineWindow, Settings } from '../shared/contract.js';
+
+/** Values of 'mail.offlineWindow' (« Tous », « Les 12 derniers mois », « Les 3 derniers mois », « Aucun »). */
+export const OFFLINE_WINDOWS: readonly OfflineWindow[] = ['all', '12months', '3months', 'none'];
+
+/**
+ * The 'mail.offlineWindow' value closest to an old 'mail.prefetchDays' policy value (days of bodies kept): policy
+ * files written for earlier versions keep working.
+ */
+export function offlineWindowOfDays(days: number): OfflineWindow {
+  if (days <= 0) return 'none';
+  if (days <= 92) return '3months';
+  if (days <= 366) return '12months';
+  return 'all';
+}
 
 export type SettingKey = keyof Settings;
 
@@ -25,10 +39,15 @@ function isHttpUrlOrEmpty(v: unknown): v is string {
 }
 
 export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = {
-  'mail.prefetchDays': {
-    key: 'mail.prefetchDays',
-    defaultValue: () => 30,
-    isValid: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 3650,
+  'mail.offlineWindow': {
+    key: 'mail.offlineWindow',
+    defaultValue: () => 'all',
+    isValid: (v): v is OfflineWindow => typeof v === 'string' && (OFFLINE_WINDOWS as readonly string[]).includes(v),
+  },
+  'mail.speedLimitKbps': {
+    key: 'mail.speedLimitKbps',
+    defaultValue: () => 0,
+    isValid: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 10_000_000,
   },
   'visio.serverUrl': {
     key: 'visio.serverUrl',

@@ -73,6 +73,8 @@ export class SyncScheduler implements SyncRequests {
   /** Replays asked while one of the same account and scope runs: run once more after it. */
   private readonly replays = new Map<string, 'running' | 'again'>();
   private progress: SyncProgress | null = null;
+  /** Progress of work that goes on after a sync (reportProgress), shown while no sync runs. */
+  private readonly background = new Map<string, SyncProgress>();
   private started = false;
   private syncTimer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
@@ -163,6 +165,12 @@ export class SyncScheduler implements SyncRequests {
         });
     };
     once();
+  }
+
+  reportProgress(key: string, progress: SyncProgress | null): void {
+    if (progress) this.background.set(key, progress);
+    else this.background.delete(key);
+    this.emitStatus();
   }
 
   private runAccount(row: Account, scopes: SyncScope[]): Promise<AccountResult> {
@@ -338,7 +346,8 @@ export class SyncScheduler implements SyncRequests {
         lastError: this.ctx.connections.lastError(row.id, row.lastError),
       }));
     const state: AppStatus['state'] = this.isRunning ? 'syncing' : accounts.some((a) => !a.online) ? 'offline' : 'online';
-    return { state, progress: state === 'syncing' ? this.progress : null, accounts };
+    const background = this.background.values().next().value ?? null;
+    return { state, progress: state === 'syncing' ? (this.progress ?? background) : background, accounts };
   }
 
   /** Emit status.changed when what the UI shows changed (state, progress, an account's connection). */

@@ -81,11 +81,18 @@ export interface CorpusInfo {
   queryWords: string[];
 }
 
-/** Writes `count` messages into `<maildir>/cur` (and creates new/ tmp/). */
-export function writeCorpus(maildir: string, count: number, opts: { domain: string; to: string; seed?: number }): CorpusInfo {
+/** Folders of the corpus as Maildir++ subfolders of the Boîte de réception ('' is the Boîte de réception itself). */
+export const CORPUS_FOLDERS = ['', '.Archive', '.Sent', '.Trash', '.Projets', '.Associations'] as const;
+
+/**
+ * Writes `count` messages into `<maildir>/cur` (and creates new/ tmp/); with `folders`, about 40 % in the Boîte de
+ * réception and the rest spread over the other Maildir++ subfolders.
+ */
+export function writeCorpus(maildir: string, count: number, opts: { domain: string; to: string; seed?: number; folders?: readonly string[] }): CorpusInfo {
   const rnd = prng(opts.seed ?? 42);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
-  for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(maildir, sub), { recursive: true });
+  const folders = opts.folders ?? [''];
+  for (const folder of folders) for (const sub of ['cur', 'new', 'tmp']) fs.mkdirSync(path.join(maildir, folder, sub), { recursive: true });
   const now = Date.now();
   const threads: { subject: string; ids: string[] }[] = [];
   let bytes = 0;
@@ -125,7 +132,8 @@ export function writeCorpus(maildir: string, count: number, opts: { domain: stri
       raw = headers.join('\r\n') + `\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n` + quotedPrintable(body);
     }
     const seen = rnd() < 0.8 ? 'S' : '';
-    const file = path.join(maildir, 'cur', `${Math.floor(date.getTime() / 1000)}.bench${i}.ostal:2,${seen}`);
+    const folder = folders.length === 1 || rnd() < 0.4 ? folders[0] : folders[1 + Math.floor(rnd() * (folders.length - 1))];
+    const file = path.join(maildir, folder, 'cur', `${Math.floor(date.getTime() / 1000)}.bench${i}.ostal:2,${seen}`);
     fs.writeFileSync(file, raw);
     fs.utimesSync(file, date, date);
     bytes += raw.length;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { OstalMailFigures } from './mail-ostal.js';
 import { startServers, stopServers } from '../servers/index.js';
-import { writeCorpus } from './corpus.js';
+import { CORPUS_FOLDERS, writeCorpus } from './corpus.js';
 import { percentile, printTable, timed, writeJson, type BenchRow } from './report.js';
 
 export async function benchMail(args: string[]): Promise<void> {
@@ -24,7 +24,7 @@ export async function benchMail(args: string[]): Promise<void> {
     const [local, domain] = agent.email.split('@');
     const maildir = path.join(servers.dir, 'mail', domain, local, 'Maildir');
     process.stderr.write(`Génération de ${n} messages…\n`);
-    const corpus = writeCorpus(maildir, n, { domain: 'mairie-exemple.fr', to: agent.email });
+    const corpus = writeCorpus(maildir, n, { domain: 'mairie-exemple.fr', to: agent.email, folders: CORPUS_FOLDERS });
     execFileSync('chown', ['-R', 'vmail:vmail', path.join(servers.dir, 'mail')]);
     process.stderr.write(`Corpus : ${(corpus.bytes / 1048576).toFixed(1)} Mio. Indexation initiale par Dovecot…\n`);
     // Dovecot builds its index at first access: pay it once, before any tool is timed.
@@ -37,8 +37,10 @@ export async function benchMail(args: string[]): Promise<void> {
       logger: false,
     });
     await warm.connect();
-    await warm.mailboxOpen('INBOX');
-    for await (const _ of warm.fetch('1:*', { uid: true, flags: true, envelope: true })) void _;
+    for (const folder of CORPUS_FOLDERS) {
+      await warm.mailboxOpen(folder ? folder.slice(1) : 'INBOX');
+      for await (const _ of warm.fetch('1:*', { uid: true, flags: true, envelope: true })) void _;
+    }
     await warm.logout();
 
     // --- mbsync (isync) to a Maildir
@@ -50,10 +52,10 @@ export async function benchMail(args: string[]): Promise<void> {
       [
         'IMAPAccount bench',
         'Host localhost',
-        `Port ${servers.imap.tlsPort}`,
+        `Port ${servers.imap.port}`,
         `User ${agent.email}`,
         `Pass ${agent.password}`,
-        'SSLType IMAPS',
+        'SSLType STARTTLS',
         `CertificateFile ${servers.caCertPath}`,
         '',
         'IMAPStore remote',
@@ -79,7 +81,14 @@ export async function benchMail(args: string[]): Promise<void> {
     };
     const mbsyncInitial = timed(mbsync);
     const mbsyncResync = timed(mbsync);
-    const mbsyncCount = fs.readdirSync(path.join(mbsyncDir, 'INBOX', 'cur')).length + fs.readdirSync(path.join(mbsyncDir, 'INBOX', 'new')).length;
+    // Every folder mbsync made (INBOX, Archive, Sent, …): messages in cur/ and new/.
+    const countMaildir = (dir: string): number =>
+      fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
+        if (!e.isDirectory()) return n;
+        const sub = path.join(dir, e.name);
+        return e.name === 'cur' || e.name === 'new' ? n + fs.readdirSync(sub).length : e.name === 'tmp' ? n : n + countMaildir(sub);
+      }, 0);
+    const mbsyncCount = countMaildir(mbsyncDir);
 
     // --- notmuch over mbsync's Maildir
     const notmuchrc = path.join(work, 'notmuch-config');
@@ -98,7 +107,7 @@ export async function benchMail(args: string[]): Promise<void> {
 
     // --- Ostal: its own process, started like the app (trusting the servers' CA through NODE_EXTRA_CA_CERTS)
     const child = spawnSync(process.execPath, [...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'mail-ostal.ts')], {
-      input: JSON.stringify({ profileDir: path.join(work, 'ostal-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, queries }),
+      input: JSON.stringify({ profileDir: path.join(work, 'ostal-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.port, smtpPort: servers.smtp.port, queries }),
       env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
@@ -106,11 +115,23 @@ export async function benchMail(args: string[]): Promise<void> {
     if (child.status !== 0) throw new Error(`mesure d’Ostal : ${child.stderr}`);
     const o = JSON.parse(child.stdout) as OstalMailFigures;
     const { headersMs: ostalHeaders, fullMs: ostalFull, resyncMs: ostalResync, searchMs: ostalSearch, count: ostalCount, bodies: ostalBodies, rssPeak } = o;
+    // The no-change resync as a command, as IT scripts and mbsync run it (process start included). A first run, not
+    // timed, builds bin/ostal.mjs's bundle when src/ is newer than it (as after an update, once).
+    const ostalSync = () => {
+      const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '../../bin/ostal.mjs'), 'sync', '--only', 'mail', '--profile', path.join(work, 'ostal-profile')], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_POLICIES: path.join(work, 'no-policy.json') },
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(`ostal sync : ${r.stderr}`);
+    };
+    ostalSync();
+    const ostalCommand = timed(ostalSync);
 
     rows.push(
       { measure: `Synchronisation initiale, en-têtes (${n} messages)`, ostal: ostalHeaders, peer: null, peerName: '' },
       { measure: 'Synchronisation initiale, en-têtes et corps', ostal: ostalFull, peer: mbsyncInitial, peerName: 'mbsync' },
-      { measure: 'Resynchronisation sans changement', ostal: ostalResync, peer: mbsyncResync, peerName: 'mbsync' },
+      { measure: 'Resynchronisation sans changement, cœur ouvert', ostal: ostalResync, peer: null, peerName: '' },
+      { measure: 'Resynchronisation sans changement, commande', ostal: ostalCommand, peer: mbsyncResync, peerName: 'mbsync' },
       { measure: 'Indexation plein texte (comprise dans la synchronisation d’Ostal)', ostal: null, peer: notmuchIndex, peerName: 'notmuch new' },
       { measure: 'Synchronisation et indexation, en tout', ostal: ostalFull, peer: mbsyncInitial + notmuchIndex, peerName: 'mbsync + notmuch new' },
       { measure: 'Recherche p50 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 50) : null, peer: percentile(notmuchTimes, 50), peerName: 'notmuch search' },
@@ -118,7 +139,7 @@ export async function benchMail(args: string[]): Promise<void> {
     );
     printTable(`Courrier — ${n} messages, ${(corpus.bytes / 1048576).toFixed(1)} Mio`, rows);
     process.stdout.write(
-      `Messages : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente maximale du processus Ostal : ${(rssPeak / 1048576).toFixed(0)} Mio.\n` +
+      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente maximale du processus Ostal : ${(rssPeak / 1048576).toFixed(0)} Mio.\n` +
         `Ostal est mesuré dans le processus (cœur ouvert une fois) ; mbsync et notmuch comme commandes, démarrage compris. La recherche d’Ostal passe par mail.search (FTS5) ; « — » : mesure indisponible dans cette version.\n`,
     );
     writeJson('mail', { messages: n, bytes: corpus.bytes, ostalCount, ostalBodies, mbsyncCount, rssPeakBytes: rssPeak, rows });

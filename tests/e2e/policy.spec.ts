@@ -27,7 +27,7 @@ test('stratégie du service informatique : serveur de courrier préréglé et ve
       },
       allowOtherDomains: false,
       disabledFeatures: ['fichiers'],
-      settings: { 'mail.prefetchDays': { value: 7, locked: true } },
+      settings: { 'mail.offlineWindow': { value: '3months', locked: true } },
     }),
   );
   // Discovery by DNS and autoconfig is turned off (no resolver, no autoconfig port): the servers can only come from the policy.
@@ -58,10 +58,11 @@ test('stratégie du service informatique : serveur de courrier préréglé et ve
 
   await page.getByTestId('nav-reglages').click();
   await page.getByTestId('reglages-general').click();
-  const locked = page.getByTestId('setting-mail.prefetchDays');
+  const locked = page.getByTestId('setting-mail.offlineWindow');
   await expect(locked).toHaveAttribute('data-locked', 'true');
   await expect(locked).toContainText('Réglé par votre service informatique');
-  await expect(locked.locator('input')).not.toBeEditable();
+  await expect(locked.locator('select')).toBeDisabled();
+  await expect(locked.locator('select')).toHaveValue('3months');
   await expect(page.getByTestId('policy-source')).toContainText(policyFile);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'policy-reglages-general.png') });
 });

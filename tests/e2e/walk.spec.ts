@@ -67,7 +67,7 @@ test('parcours de tous les écrans : tout en français, accessible (axe-core), a
   await expect(page.getByTestId('account-editor')).toBeVisible();
   await checkScreen(page, 'reglages-compte-modifier');
   await page.getByTestId('reglages-general').click();
-  await expect(page.getByTestId('setting-mail.prefetchDays')).toBeVisible();
+  await expect(page.getByTestId('setting-mail.offlineWindow')).toBeVisible();
   await checkScreen(page, 'reglages-general');
   await page.getByTestId('reglages-comptes').click();
   await page.getByTestId('add-account').click();

@@ -216,7 +216,7 @@ describe('IT policy in the account handlers and settings', () => {
         domains: { 'ostal.test': { imap: `imaps://localhost:${info.imap.tlsPort}`, smtp: `smtps://localhost:${info.smtp.tlsPort}`, caldav: null, carddav: null, locked: true } },
         allowOtherDomains: false,
         disabledFeatures: ['fichiers'],
-        settings: { 'mail.prefetchDays': { value: 14, locked: true }, 'visio.serverUrl': { value: 'https://visio.ostal.test', hidden: true } },
+        settings: { 'mail.prefetchDays': { value: 90, locked: true }, 'visio.serverUrl': { value: 'https://visio.ostal.test', hidden: true } },
       }),
     );
     const core = await openCore(policyFile);
@@ -225,7 +225,7 @@ describe('IT policy in the account handlers and settings', () => {
       expect(await core.handle('policy.get', {})).toEqual({
         source: policyFile,
         disabledFeatures: ['fichiers'],
-        lockedSettings: ['mail.prefetchDays'],
+        lockedSettings: ['mail.offlineWindow'],
         hiddenSettings: ['visio.serverUrl'],
         presetDomains: ['ostal.test'],
         allowOtherDomains: false,
@@ -248,13 +248,15 @@ describe('IT policy in the account handlers and settings', () => {
 
       const settings = await core.handle('settings.list', {});
       expect(settings).toEqual([
-        { key: 'mail.prefetchDays', value: 14, locked: true, hidden: false },
+        // An old 'mail.prefetchDays' policy value (days) is read as the closest window.
+        { key: 'mail.offlineWindow', value: '3months', locked: true, hidden: false },
+        { key: 'mail.speedLimitKbps', value: 0, locked: false, hidden: false },
         { key: 'visio.serverUrl', value: 'https://visio.ostal.test', locked: false, hidden: true },
         { key: 'visio.joinToken', value: '', locked: false, hidden: false },
         { key: 'files.localRoot', value: path.join(os.homedir(), 'Documents', 'Ostal'), locked: false, hidden: false },
         { key: 'files.speedLimitKbps', value: 0, locked: false, hidden: false },
       ]);
-      const refused = await apiError(core.handle('settings.set', { key: 'mail.prefetchDays', value: 60 }));
+      const refused = await apiError(core.handle('settings.set', { key: 'mail.offlineWindow', value: 'all' }));
       expect(refused).toEqual({ code: 'locked_by_policy', message: 'Ce réglage est fixé par votre service informatique\u202f; il ne peut pas être modifié ici.' });
       expect(await core.handle('settings.set', { key: 'visio.serverUrl', value: 'https://autre.ostal.test' })).toEqual({ key: 'visio.serverUrl', value: 'https://autre.ostal.test', locked: false, hidden: true });
       expect((await apiError(core.handle('settings.set', { key: 'files.localRoot', value: 'relatif' }))).code).toBe('invalid_input');

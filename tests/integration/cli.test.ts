@@ -100,9 +100,8 @@ describe('CLI ostal', () => {
     expect(byPath.get('INBOX')).toMatchObject({ name: 'Boîte de réception', specialUse: '\\Inbox' });
     expect(byPath.get('Sent')).toMatchObject({ name: 'Envoyés', specialUse: '\\Sent' });
     expect(byPath.get('Trash')).toMatchObject({ name: 'Corbeille', specialUse: '\\Trash' });
-    // Seed mail is dated March 2026; with the default 30-day window, no body is prefetched yet, and the count says so.
-    // (older than the window): nothing is prefetched. The demo seed, dated this week, is prefetched whole (see the demo).
-    expect(byPath.get('INBOX')!.bodiesCached).toBe(0);
+    // Default « Messages disponibles hors ligne » : « Tous » — every body of every folder is local after `sync`.
+    for (const folder of SEED_FOLDERS) expect(byPath.get(folder)!.bodiesCached, folder).toBe(byPath.get(folder)!.total);
 
     // Human-readable status, in French.
     const human = await ostal(['status', '--profile', profile], env);

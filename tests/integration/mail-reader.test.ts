@@ -67,7 +67,7 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     await relay.open();
     profile = await openTestCore();
     accountId = await addAccount(profile.core, testUser(3), { imap: `imap://localhost:${relay.port}` });
-    await profile.core.handle('settings.set', { key: 'mail.prefetchDays', value: 0 });
+    await profile.core.handle('settings.set', { key: 'mail.offlineWindow', value: 'none' });
     const tags = [...SMTP_FIXTURES.map((f) => f.replace('.eml', '')), 'big', 'many'];
     await waitFor(
       'hostile messages delivered and synced',

@@ -51,15 +51,23 @@ describe('mail search', () => {
     relay = new TcpRelay(getServers().imap.port);
     await relay.open();
     server = await serverConnection(agent());
-    // Subject (INBOX, body prefetched), body only (INBOX), attachment name only (Archives: no body prefetch).
+    // Subject (INBOX, body local), body only (INBOX), attachment name only (Archives: kept headers only, see below).
     await server.append('INBOX', message(`Réunion du conseil ${stamp}`, `<sujet-${stamp}@ostal.test>`, 'Ordre du jour joint.'), []);
     await server.append('INBOX', message(`Note interne ${stamp}`, `<corps-${stamp}@ostal.test>`, 'La réunion est reportée à jeudi.'), []);
     await server.append('Archive', message(`Documents ${stamp}`, `<pj-${stamp}@ostal.test>`, 'Voir la pièce jointe.', 'compte-rendu-réunion.pdf'), ['\\Seen']);
-    // Only on the server side: its body is not local (Archives are not prefetched).
+    // Only on the server side: its body is not local (only the Boîte de réception is « Disponible hors ligne » here).
     await server.append('Archive', message(`Divers ${stamp}`, `<serveur-${stamp}@ostal.test>`, `Le mot clé est zanzibar${stamp}.`), ['\\Seen']);
     profile = await openTestCore();
     accountId = await addAccount(profile.core, agent(), { imap: `imap://localhost:${relay.port}` });
+    // Headers only, then the Boîte de réception « Disponible hors ligne » by itself (the folder's own choice).
+    await profile.core.handle('settings.set', { key: 'mail.offlineWindow', value: 'none' });
     expect((await profile.core.handle('sync.run', { accountId, only: 'mail' })).accounts[0].ok).toBe(true);
+    expect(await profile.core.handle('mail.setFolderOffline', { accountId, folder: 'INBOX', offline: true })).toMatchObject({ path: 'INBOX', offline: true });
+    expect((await profile.core.handle('sync.run', { accountId, only: 'mail' })).accounts[0].ok).toBe(true);
+    const folders = await profile.core.handle('mail.folders', { accountId });
+    const inbox = folders.find((f) => f.path === 'INBOX')!;
+    expect(inbox.bodiesCached).toBe(inbox.total);
+    expect(folders.find((f) => f.path === 'Archive')!.bodiesCached).toBe(0);
   });
   afterAll(async () => {
     await profile?.close();

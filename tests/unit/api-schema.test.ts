@@ -43,6 +43,11 @@ const badInputs: { [M in MethodName]: unknown } = {
   'mail.act': { accountId: 'a1', folder: 'INBOX', uids: '1,2', action: 'read' },
   'mail.undo': {},
   'mail.search': { query: 'budget', server: 'oui' },
+  'mail.searchCount': { query: ['budget'] },
+  'mail.setFolderOffline': { accountId: 'a1', folder: 'INBOX', offline: 'oui' },
+  'mail.download.state': 'maintenant',
+  'mail.download.pause': [true],
+  'mail.download.resume': 7,
   'mail.send': { accountId: 'a1', to: 'elu@mairie.example', subject: 'x', text: 'x' },
   'mail.outbox.list': { includeDrafts: 1 },
   'mail.outbox.retry': { id: ['x'] },
@@ -86,7 +91,8 @@ const badInputs: { [M in MethodName]: unknown } = {
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */
 const acceptedInputs: { [M in MethodName]?: Params<M> }[] = [
   { 'app.info': {} },
-  { 'settings.set': { key: 'mail.prefetchDays', value: 60 } },
+  { 'settings.set': { key: 'mail.speedLimitKbps', value: 60 } },
+  { 'mail.setFolderOffline': { accountId: 'a1', folder: 'INBOX', offline: null } },
   { 'accounts.add': { email: 'agent@mairie.example', password: 'x' } },
   {
     'accounts.test': {

@@ -56,6 +56,18 @@ describe('loadPolicy', () => {
     expect(policy.view().presetDomains.length).toBeGreaterThan(0);
   });
 
+  it('reads an old mail.prefetchDays value as the closest « Messages disponibles hors ligne »', () => {
+    const window = (days: number) => parsePolicy({ settings: { 'mail.prefetchDays': { value: days, locked: true } } }).policy.settings.get('mail.offlineWindow');
+    expect(window(0)).toEqual({ value: 'none', locked: true, hidden: false });
+    expect(window(30)).toEqual({ value: '3months', locked: true, hidden: false });
+    expect(window(365)).toEqual({ value: '12months', locked: true, hidden: false });
+    expect(window(3650)).toEqual({ value: 'all', locked: true, hidden: false });
+    // The new key wins when both are there.
+    const both = parsePolicy({ settings: { 'mail.prefetchDays': { value: 0 }, 'mail.offlineWindow': { value: 'all' } } });
+    expect(both.policy.settings.get('mail.offlineWindow')?.value).toBe('all');
+    expect(both.unknown).toEqual(['settings.mail.prefetchDays']);
+  });
+
   it('exposes the documented format', () => {
     const file = write({
       domains: {
@@ -72,7 +84,8 @@ describe('loadPolicy', () => {
       allowOtherDomains: false,
       disabledFeatures: ['fichiers'],
       settings: {
-        'mail.prefetchDays': { value: 60, locked: true },
+        'mail.offlineWindow': { value: '12months', locked: true },
+        'mail.speedLimitKbps': { value: 512 },
         'visio.serverUrl': { value: 'https://visio.exemple.fr', hidden: true },
       },
     });
@@ -93,11 +106,12 @@ describe('loadPolicy', () => {
     expect(policy.serversFor('x@inconnu.fr')).toBeNull();
     expect(policy.isFeatureDisabled('fichiers')).toBe(true);
     expect(policy.isFeatureDisabled('courrier')).toBe(false);
-    expect(policy.settingOverride('mail.prefetchDays')).toEqual({ value: 60, locked: true, hidden: false });
+    expect(policy.settingOverride('mail.offlineWindow')).toEqual({ value: '12months', locked: true, hidden: false });
+    expect(policy.settingOverride('mail.speedLimitKbps')).toEqual({ value: 512, locked: false, hidden: false });
     expect(policy.view()).toEqual({
       source: file,
       disabledFeatures: ['fichiers'],
-      lockedSettings: ['mail.prefetchDays'],
+      lockedSettings: ['mail.offlineWindow'],
       hiddenSettings: ['visio.serverUrl'],
       presetDomains: ['ville-exemple.fr', 'autre.fr'],
       allowOtherDomains: false,
@@ -125,7 +139,7 @@ describe('loadPolicy', () => {
         'mauvais.fr': { imap: 'http://imap.mauvais.fr', smtp: 'smtp://smtp.mauvais.fr' },
         'moitie.fr': { imap: 'imaps://imap.moitie.fr' },
       },
-      settings: { 'mail.prefetchDays': { value: 'trente', locked: true }, 'visio.serverUrl': { value: 'https://v.fr', locked: 'oui' }, 'inconnu.reglage': { value: 1 } },
+      settings: { 'mail.offlineWindow': { value: 'trente', locked: true }, 'visio.serverUrl': { value: 'https://v.fr', locked: 'oui' }, 'inconnu.reglage': { value: 1 } },
       theme: 'sombre',
     });
     const policy = loadPolicy({ path: file, log });
@@ -133,7 +147,7 @@ describe('loadPolicy', () => {
     expect(policy.presetFor('BON.fr')?.locked).toEqual(['imap']);
     expect(policy.view().disabledFeatures).toEqual(['fichiers']);
     expect(policy.allowOtherDomains).toBe(true);
-    expect(policy.settingOverride('mail.prefetchDays')).toBeNull();
+    expect(policy.settingOverride('mail.offlineWindow')).toBeNull();
     expect(policy.settingOverride('visio.serverUrl')).toBeNull();
     const error = policy.error ?? '';
     expect(error).toMatch(/^Certaines règles du service informatique/);
@@ -141,7 +155,7 @@ describe('loadPolicy', () => {
     expect(error).toContain('«\u00a0cloud\u00a0» n’est pas une fonction connue');
     expect(error).toContain('«\u00a0domains.mauvais.fr.imap\u00a0» doit être une adresse de serveur');
     expect(error).toContain('«\u00a0domains.moitie.fr\u00a0» doit donner à la fois');
-    expect(error).toContain('«\u00a0settings.mail.prefetchDays\u00a0» : la valeur n’a pas le bon type'.replace(' :', '\u00a0:'));
+    expect(error).toContain('«\u00a0settings.mail.offlineWindow\u00a0» : la valeur n’a pas le bon type'.replace(' :', '\u00a0:'));
     const warn = lines.find((l) => l.startsWith('WARN policy: unknown keys')) ?? '';
     expect(warn).toContain('theme');
     expect(warn).toContain('domains.bon.fr.couleur');

@@ -82,11 +82,11 @@ describe('OstalClient over the browser-mode WebSocket', () => {
     await client.start();
     const seen: unknown[] = [];
     const off = client.on('settings.changed', (data) => seen.push(data));
-    await client.call('settings.set', { key: 'mail.prefetchDays', value: 12 });
+    await client.call('settings.set', { key: 'mail.speedLimitKbps', value: 12 });
     await waitFor(() => seen.length > 0);
-    expect(seen[0]).toEqual({ keys: ['mail.prefetchDays'] });
+    expect(seen[0]).toEqual({ keys: ['mail.speedLimitKbps'] });
     off();
-    await client.call('settings.set', { key: 'mail.prefetchDays', value: 13 });
+    await client.call('settings.set', { key: 'mail.speedLimitKbps', value: 13 });
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toHaveLength(1);
     client.close();

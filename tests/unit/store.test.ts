@@ -171,12 +171,14 @@ describe('SettingsRepository', () => {
   it('falls back to defaults and lets a locked policy value win', () => {
     const db = openDatabase(path.join(dir, 'db.sqlite'));
     const repo = new SettingsRepository(db);
-    expect(repo.effective('mail.prefetchDays', null)).toBe(30);
+    expect(repo.effective('mail.offlineWindow', null)).toBe('all');
+    expect(repo.effective('mail.speedLimitKbps', null)).toBe(0);
     expect(repo.effective('files.localRoot', null)).toBe(path.join(os.homedir(), 'Documents', 'Ostal'));
-    repo.set('mail.prefetchDays', 7);
-    expect(repo.effective('mail.prefetchDays', null)).toBe(7);
-    expect(repo.effective('mail.prefetchDays', { value: 90, locked: false })).toBe(7);
-    expect(repo.effective('mail.prefetchDays', { value: 90, locked: true })).toBe(90);
+    repo.set('mail.offlineWindow', '3months');
+    expect(repo.effective('mail.offlineWindow', null)).toBe('3months');
+    expect(repo.effective('mail.offlineWindow', { value: '12months', locked: false })).toBe('3months');
+    expect(repo.effective('mail.offlineWindow', { value: '12months', locked: true })).toBe('12months');
+    expect(repo.effective('mail.offlineWindow', { value: 'six mois', locked: true })).toBe('3months');
     expect(repo.effective('visio.serverUrl', { value: 'https://visio.exemple.fr', locked: false })).toBe('https://visio.exemple.fr');
     db.close();
   });

@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AppStatus, ConnectionState } from '../../../src/shared/contract';
-import { useApiEvent, useApiQuery, useConnectionStatus } from '../api/react';
+import { useApiEvent, useApiQuery, useClient, useConnectionStatus } from '../api/react';
+import { formatNumber } from '../lib/format';
 
 export function useAppStatus(): AppStatus | undefined {
   const query = useApiQuery('status.get', {});
@@ -19,7 +20,20 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
   const connection = useConnectionStatus();
   // Without the core, nothing can be online.
   const state: ConnectionState = connection !== 'open' || !status ? 'offline' : status.state;
-  const progress = state === 'syncing' ? status?.progress ?? null : null;
+  // A sync's progress, or the download for offline reading that goes on after it (status.progress while online).
+  const progress = state !== 'offline' ? status?.progress ?? null : null;
+  const download = useApiQuery('mail.download.state', {}, { refreshOn: ['status.changed'] });
+  const client = useClient();
+  const [busy, setBusy] = useState(false);
+  const toggleDownload = async (pause: boolean) => {
+    setBusy(true);
+    try {
+      await client.call(pause ? 'mail.download.pause' : 'mail.download.resume', {});
+      download.reload();
+    } finally {
+      setBusy(false);
+    }
+  };
   const label = state === 'online' ? t('status.online') : state === 'syncing' ? t('status.syncing') : t('status.offline');
   const problems = status?.accounts.filter((account) => account.lastError) ?? [];
 
@@ -30,7 +44,8 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
         <span className="status-label">{label}</span>
         {progress ? (
           <span className="status-progress-text" data-testid="sync-progress-label">
-            {progress.total > 0 ? t('status.progress', { label: progress.label, done: progress.done, total: progress.total }) : progress.label}
+            {/* A label that already ends with its numbers (« … : 3 420 / 48 000 ») is shown as it is. */}
+            {progress.total > 0 && !progress.label.endsWith(formatNumber(progress.total)) ? t('status.progress', { label: progress.label, done: progress.done, total: progress.total }) : progress.label}
           </span>
         ) : null}
       </div>
@@ -46,6 +61,14 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
           aria-valuenow={progress.done}
           aria-valuetext={t('status.progressValue', { done: progress.done, total: progress.total })}
         />
+      ) : null}
+      {download.data?.running || download.data?.paused ? (
+        <div className="status-download">
+          {download.data.paused ? <span className="status-progress-text">{t('status.downloadPaused')}</span> : null}
+          <button type="button" className="link-button" data-testid="download-toggle" disabled={busy} onClick={() => void toggleDownload(!download.data!.paused)}>
+            {download.data.paused ? t('status.resumeDownload') : t('status.pauseDownload')}
+          </button>
+        </div>
       ) : null}
       {problems.length > 0 ? (
         <p className="status-problem" data-testid="status-problem">

@@ -320,6 +320,7 @@ function MessageList({
       <div className="pane-header">
         <h2 id="message-list-title">{folder.name}</h2>
         <span className="muted">{t('courrier.folderCounts', { total: t('courrier.totalCount', { count: folder.total }), unread: t('courrier.unreadCount', { count: folder.unread }) })}</span>
+        <FolderOfflineToggle accountId={accountId} folder={folder} />
       </div>
       {paged.error ? <ErrorAlert message={paged.error.message} /> : null}
       {paged.total === null && !paged.error ? <Busy text={t('courrier.loadingMessages')} /> : null}
@@ -338,6 +339,31 @@ function MessageList({
         />
       ) : null}
     </section>
+  );
+}
+
+/** The folder's own « Disponible hors ligne » (unset: the choice of Réglages › « Messages disponibles hors ligne »). */
+function FolderOfflineToggle({ accountId, folder }: { accountId: string; folder: FolderInfo }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
+  const window = settings.data?.find((s) => s.key === 'mail.offlineWindow')?.value;
+  const [local, setLocal] = useState<boolean | null>(null);
+  const checked = local ?? folder.offline ?? (window !== undefined && window !== 'none');
+  useEffect(() => setLocal(null), [folder.offline, folder.path]);
+  return (
+    <label className="folder-offline" title={t('courrier.offlineFolderHint')} data-testid="folder-offline">
+      <input
+        type="checkbox"
+        checked={checked}
+        onChange={(event) => {
+          const offline = event.target.checked;
+          setLocal(offline);
+          void client.call('mail.setFolderOffline', { accountId, folder: folder.path, offline }).catch(() => setLocal(null));
+        }}
+      />
+      {t('courrier.offlineFolder')}
+    </label>
   );
 }
 

@@ -403,21 +403,46 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
 }
 
 /** The settings shown in « Général », in this order. */
-const SHOWN_SETTINGS: (keyof Settings)[] = ['mail.prefetchDays', 'visio.serverUrl', 'files.localRoot', 'files.speedLimitKbps'];
+const SHOWN_SETTINGS: (keyof Settings)[] = ['mail.offlineWindow', 'mail.speedLimitKbps', 'visio.serverUrl', 'files.localRoot', 'files.speedLimitKbps'];
+
+/** « Messages disponibles hors ligne »: the values of 'mail.offlineWindow', in this order. */
+const OFFLINE_WINDOWS: Settings['mail.offlineWindow'][] = ['all', '12months', '3months', 'none'];
+
+function offlineWindowLabel(t: TFunction, value: Settings['mail.offlineWindow']): string {
+  switch (value) {
+    case 'all':
+      return t('reglages.general.offlineWindows.all');
+    case '12months':
+      return t('reglages.general.offlineWindows.12months');
+    case '3months':
+      return t('reglages.general.offlineWindows.3months');
+    default:
+      return t('reglages.general.offlineWindows.none');
+  }
+}
 
 /** How a setting is shown: French label and hint, kind of input. */
 interface SettingField {
   label: string;
   hint: string;
-  kind: 'number' | 'url' | 'text';
+  kind: 'number' | 'url' | 'text' | 'select';
+  /** The choices of a 'select' field: value and French label. */
+  options?: { value: string; label: string }[];
   /** Message when a number field holds something else than a whole number ≥ 0. */
   invalid?: string;
   placeholder?: string;
 }
 function settingField(t: TFunction, key: keyof Settings): SettingField {
   switch (key) {
-    case 'mail.prefetchDays':
-      return { label: t('reglages.general.prefetchDays'), hint: t('reglages.general.prefetchDaysHint'), kind: 'number', invalid: t('reglages.general.prefetchInvalid') };
+    case 'mail.offlineWindow':
+      return {
+        label: t('reglages.general.offlineWindow'),
+        hint: t('reglages.general.offlineWindowHint'),
+        kind: 'select',
+        options: OFFLINE_WINDOWS.map((value) => ({ value, label: offlineWindowLabel(t, value) })),
+      };
+    case 'mail.speedLimitKbps':
+      return { label: t('reglages.general.mailSpeedLimit'), hint: t('reglages.general.mailSpeedLimitHint'), kind: 'number', invalid: t('reglages.general.filesSpeedLimitInvalid') };
     case 'visio.serverUrl':
       return { label: t('reglages.general.visioServer'), hint: t('reglages.general.visioServerHint'), kind: 'url', placeholder: t('reglages.general.visioServerPlaceholder') };
     case 'files.speedLimitKbps':
@@ -438,6 +463,15 @@ function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntr
       <p className="hint" id={`${id}-hint`}>
         {field.hint}
       </p>
+      {field.kind === 'select' ? (
+        <select id={id} name={entry.key} value={value} disabled={disabled || entry.locked} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)}>
+          {field.options?.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      ) : (
       <input
         id={id}
         name={entry.key}
@@ -452,6 +486,7 @@ function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntr
         aria-describedby={describedBy}
         onChange={(event) => onChange(event.target.value)}
       />
+      )}
       {entry.locked ? <LockedNote id={`${id}-locked`} /> : null}
     </div>
   );

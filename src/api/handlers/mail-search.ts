@@ -7,7 +7,12 @@ import { MailRepository } from '../../mail/repository.js';
 import { MailSearch } from '../../mail/search.js';
 
 /** Search: the store first (works offline), completed by the reachable servers within 1.5 s. */
-export const searchHandlers: Pick<HandlerMap, 'mail.search'> = {
+export const searchHandlers: Pick<HandlerMap, 'mail.search' | 'mail.searchCount'> = {
+  'mail.searchCount': (ctx, params) => {
+    if (typeof params?.query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
+    if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+    return { total: new MailSearch(new MailRepository(ctx.db)).countLocal(params.query, { accountId: params.accountId, folder: params.folder }) };
+  },
   'mail.search': async (ctx, params) => {
     if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     const search = new MailSearch(new MailRepository(ctx.db));

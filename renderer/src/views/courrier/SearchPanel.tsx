@@ -6,6 +6,7 @@ import { forwardRef, useEffect, useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageSummary } from '../../../../src/shared/contract';
 import { useApiQuery } from '../../api/react';
+import { formatNumber } from '../../lib/format';
 import { Busy, ErrorAlert } from '../../components/common';
 import { MessageListbox, type RowPosition } from './MessageListbox';
 
@@ -75,12 +76,22 @@ export function SearchResults({
     shouldRefresh: (_event, data) => !data || (data as { accountId?: string }).accountId === accountId,
   });
   const list = results.data ?? [];
+  // The exact number of matches in the store (every folder, no limit), for « 368 résultats ».
+  const count = useApiQuery('mail.searchCount', debounced ? { query: debounced, accountId } : null, {
+    refreshOn: ['mail.changed'],
+    shouldRefresh: (_event, data) => !data || (data as { accountId?: string }).accountId === accountId,
+  });
+  const total = Math.max(count.data?.total ?? 0, list.length);
   useEffect(() => onVisible(results.data ?? []), [results.data, onVisible]);
   return (
     <section className="message-pane" aria-labelledby="search-results-title" data-testid="search-results">
       <div className="pane-header">
         <h2 id="search-results-title">{t('courrier.search.resultsTitle')}</h2>
-        {results.data ? <span className="muted">{t('courrier.search.count', { count: list.length })}</span> : null}
+        {results.data ? (
+          <span className="muted" data-testid="search-total">
+            {t('courrier.search.results', { count: total, n: formatNumber(total) })}
+          </span>
+        ) : null}
       </div>
       {results.error ? <ErrorAlert message={results.error.message} /> : null}
       {results.loading && !results.data ? <Busy text={t('courrier.search.searching')} /> : null}
