@@ -1,11 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { findEnglishWords } from './english-words.js';
-import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addFilesAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { encodePath, httpsRequest, type HttpReply } from '../servers/http.js';
 
 /**
@@ -51,12 +50,7 @@ test.beforeAll(async () => {
   for (const name of TRAPS) expect((await dav('PUT', name, `piège : ${name}\n`)).status, name).toBe(201);
   expect((await dav('PUT', PDF, '%PDF-1.4\n% compte rendu\n')).status).toBe(201);
   const profileDir = tempProfile();
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password, OSTAL_FILES_ROOT: filesRoot });
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', webdavUrl, '--profile', profileDir], {
-    env,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  addFilesAccountByCli(profileDir, user, webdavUrl, filesRoot);
   ostal = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: filesRoot } });
 });
 

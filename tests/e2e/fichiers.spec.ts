@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { findEnglishWords } from './english-words.js';
-import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addFilesAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { encodePath, httpsRequest, type HttpReply } from '../servers/http.js';
 import { runLayout } from '../servers/layout.js';
 
@@ -98,12 +98,7 @@ test.beforeAll(async () => {
   await expectDav('PUT', 'Note à relire.txt', 'Première version.\n', [201]);
 
   const profileDir = tempProfile();
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password, OSTAL_FILES_ROOT: filesRoot });
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', webdavUrl, '--profile', profileDir], {
-    env,
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  addFilesAccountByCli(profileDir, user, webdavUrl, filesRoot);
   ostal = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: filesRoot } });
 });
 

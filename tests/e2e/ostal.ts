@@ -97,3 +97,11 @@ export function addAccountByCli(profileDir: string, user: ServersInfo['users'][n
     if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
 }
+
+/** Adds a test user's account with its WebDAV server (Fichiers) through the real CLI; its folder goes under `filesRoot`. */
+export function addFilesAccountByCli(profileDir: string, user: ServersInfo['users'][number], webdavUrl: string, filesRoot: string): void {
+  const env = ostalEnv(servers(), { OSTAL_E2E_PASSWORD: user.password, OSTAL_FILES_ROOT: filesRoot });
+  const args = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', webdavUrl, '--profile', profileDir];
+  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+}

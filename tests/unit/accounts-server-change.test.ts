@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { newServerDestinations, requirePasswordForNewServers } from '../../src/accounts/server-change.js';
-import { changedServerAddresses } from '../../renderer/src/lib/server-change';
+import { requirePasswordForNewServers } from '../../src/accounts/server-change.js';
+import { newServerDestinations } from '../../src/shared/server-change.js';
+
 import { OstalError } from '../../src/errors.js';
 
 const base = { imap: 'imaps://imap.mairie.fr:993', smtp: 'smtp://smtp.mairie.fr:587', caldav: 'https://dav.mairie.fr/', carddav: null, webdav: null, username: null };
@@ -17,10 +18,9 @@ describe('a new server address needs the password again', () => {
     [{ caldav: null }, []],
     [{ username: 'autre' }, []],
     [{}, []],
-  ])('%j → %j (core and renderer agree)', (change, fields) => {
+  ])('%j → %j (one rule, src/shared/, for the core and the renderer)', (change, fields) => {
     const after = { ...base, ...change };
     expect(newServerDestinations(base, after)).toEqual(fields);
-    expect(changedServerAddresses(base, after)).toEqual(fields);
   });
 
   it('refuses without the password, in French; accepts with it', () => {

@@ -12,7 +12,7 @@ import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader } from '../compone
 import { Icon } from '../components/icons';
 import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
-import { changedServerAddresses } from '../lib/server-change';
+import { newServerDestinations } from '../../../src/shared/server-change';
 
 export type ReglagesSection = 'comptes' | 'general';
 
@@ -152,7 +152,7 @@ function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(
   const headingRef = useRef<HTMLHeadingElement>(null);
   // A new server address is accepted only with the password typed again (the core refuses it otherwise).
   const draft = settingsFromForm(form, locked, account.settings).settings;
-  const addressChanged = draft !== null && changedServerAddresses(account.settings, draft).length > 0;
+  const addressChanged = draft !== null && newServerDestinations(account.settings, draft).length > 0;
 
   useEffect(() => {
     headingRef.current?.focus();
@@ -193,7 +193,7 @@ function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(
     event.preventDefault();
     const result = settingsFromForm(form, locked, account.settings);
     setProblems(result.problems);
-    if (result.settings && !password && changedServerAddresses(account.settings, result.settings).length > 0) {
+    if (result.settings && !password && newServerDestinations(account.settings, result.settings).length > 0) {
       setPasswordMissing(true);
       document.getElementsByName('password')[0]?.focus();
       return;
