@@ -34,7 +34,18 @@ const corePackageBans = {
 
 const sharedMessage = 'src/shared/ runs in Node, in the page and in the meeting server: pure TypeScript, no Node API, no DOM.';
 /** Node globals src/shared/ must not use. */
-const NODE_GLOBALS = ['Buffer', 'process', 'global', '__dirname', '__filename', 'require', 'module', 'exports', 'setImmediate', 'clearImmediate'];
+const NODE_GLOBALS = [
+  'Buffer',
+  'process',
+  'global',
+  '__dirname',
+  '__filename',
+  'require',
+  'module',
+  'exports',
+  'setImmediate',
+  'clearImmediate',
+];
 /** DOM globals src/shared/ must not use (globals that Node 20 and browsers both have, such as URL or fetch, are fine). */
 const DOM_GLOBALS = [
   'window',
@@ -73,7 +84,11 @@ export const sharedRules = [
       'no-restricted-properties': [
         'error',
         ...['globalThis', 'window', 'self', 'global'].flatMap((object) =>
-          ['process', 'Buffer', 'require', 'document', 'window', 'navigator', 'localStorage'].map((property) => ({ object, property, message: sharedMessage })),
+          ['process', 'Buffer', 'require', 'document', 'window', 'navigator', 'localStorage'].map((property) => ({
+            object,
+            property,
+            message: sharedMessage,
+          })),
         ),
       ],
       '@typescript-eslint/no-restricted-imports': [
@@ -180,8 +195,13 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({ name, message: 'The meeting server runs in plain Node: no Electron, no UI.' })),
-          patterns: [{ group: ['electron/*', 'react/*', 'react-dom/*'], message: 'The meeting server runs in plain Node: no Electron, no UI.' }],
+          paths: [...ELECTRON_PACKAGES, ...UI_PACKAGES].map((name) => ({
+            name,
+            message: 'The meeting server runs in plain Node: no Electron, no UI.',
+          })),
+          patterns: [
+            { group: ['electron/*', 'react/*', 'react-dom/*'], message: 'The meeting server runs in plain Node: no Electron, no UI.' },
+          ],
         },
       ],
     },

@@ -59,7 +59,8 @@ async function ensureBundle() {
       placeAtomically(path.join(migrationsOut, name), (tmp) => fs.copyFileSync(path.join(migrationsSrc, name), tmp));
     }
     // A migration renamed or removed in src/ must not linger next to the bundle (two files of one number stop the store).
-    for (const name of fs.readdirSync(migrationsOut)) if (name.endsWith('.sql') && !wanted.has(name)) fs.rmSync(path.join(migrationsOut, name), { force: true });
+    for (const name of fs.readdirSync(migrationsOut))
+      if (name.endsWith('.sql') && !wanted.has(name)) fs.rmSync(path.join(migrationsOut, name), { force: true });
     placeAtomically(bundle, (tmp) => fs.writeFileSync(tmp, result.outputFiles[0].contents));
     return true;
   } catch (err) {

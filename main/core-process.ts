@@ -10,7 +10,13 @@ import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/errors.js';
 import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createDesktopShellClient } from '../src/host/desktop-shell.js';
-import { createSealerClient, keychainDecision, keychainNotice, migrateSealedSecrets, SealedSecretStore } from '../src/host/sealed-secrets.js';
+import {
+  createSealerClient,
+  keychainDecision,
+  keychainNotice,
+  migrateSealedSecrets,
+  SealedSecretStore,
+} from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
 
@@ -29,7 +35,11 @@ function endpoint(port: MessagePortMain) {
   };
 }
 
-async function open(init: Extract<MainProcessMessage, { type: 'init' }>, secretsPort: MessagePortMain | undefined, desktopPort: MessagePortMain | undefined): Promise<Dispatcher> {
+async function open(
+  init: Extract<MainProcessMessage, { type: 'init' }>,
+  secretsPort: MessagePortMain | undefined,
+  desktopPort: MessagePortMain | undefined,
+): Promise<Dispatcher> {
   let secrets: SecretStore;
   // No keychain (e.g. Linux without a secret service, or only Chromium's fixed-key « basic_text »): the 0600 profile
   // file, as in browser mode.

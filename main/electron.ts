@@ -81,7 +81,10 @@ function hardenSession(): void {
   const s = session.defaultSession;
   s.webRequest.onHeadersReceived((details, callback) => {
     callback({
-      responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [securityHeaders(undefined, meetingServerUrl)['Content-Security-Policy']] },
+      responseHeaders: {
+        ...details.responseHeaders,
+        'Content-Security-Policy': [securityHeaders(undefined, meetingServerUrl)['Content-Security-Policy']],
+      },
     });
   });
   // Decided on the frame that asks (a mail's frame never gets the camera because the window is Ostal's).
@@ -89,7 +92,10 @@ function hardenSession(): void {
     callback(isAllowedPermissionRequest(permission, { requestingUrl: details.requestingUrl, topUrl: webContents.getURL() })),
   );
   s.setPermissionCheckHandler((webContents, permission, requestingOrigin, details) =>
-    isAllowedPermissionRequest(permission, { requestingUrl: details.requestingUrl ?? requestingOrigin, topUrl: webContents?.getURL() ?? details.embeddingOrigin }),
+    isAllowedPermissionRequest(permission, {
+      requestingUrl: details.requestingUrl ?? requestingOrigin,
+      topUrl: webContents?.getURL() ?? details.embeddingOrigin,
+    }),
   );
 }
 
@@ -105,7 +111,9 @@ function handleScreenShare(): void {
     void (async () => {
       const window = mainWindow;
       if (!window) return callback({});
-      const sources = await desktopCapturer.getSources({ types: ['screen', 'window'], thumbnailSize: { width: 320, height: 180 } }).catch(() => []);
+      const sources = await desktopCapturer
+        .getSources({ types: ['screen', 'window'], thumbnailSize: { width: 320, height: 180 } })
+        .catch(() => []);
       const offered = screenSourceChoices(
         sources.map((s) => ({ id: s.id, name: s.name, thumbnail: s.thumbnail.isEmpty() ? '' : s.thumbnail.toDataURL() })),
         window.getMediaSourceId(),
@@ -140,7 +148,11 @@ function startCore(profileDir: string): UtilityProcess {
   secrets.port2.start();
   // « Ouvrir » in Fichiers: the core asks, the system application opens (the page never names a path itself).
   const desktop = new MessageChannelMain();
-  serveDesktopShell({ postMessage: (m) => desktop.port2.postMessage(m), onMessage: (fn) => desktop.port2.on('message', (e) => fn(e.data)) }, shell, path.isAbsolute);
+  serveDesktopShell(
+    { postMessage: (m) => desktop.port2.postMessage(m), onMessage: (fn) => desktop.port2.on('message', (e) => fn(e.data)) },
+    shell,
+    path.isAbsolute,
+  );
   desktop.port2.start();
   const init: MainProcessMessage = {
     type: 'init',

@@ -41,7 +41,8 @@ export async function buildMain({ production = process.env.NODE_ENV === 'product
   const wanted = fs.readdirSync(migrationsSrc).filter((f) => f.endsWith('.sql'));
   for (const f of wanted) fs.copyFileSync(path.join(migrationsSrc, f), path.join(migrationsOut, f));
   // A migration renamed or removed in src/ must not linger in the build (two files of one number stop the store).
-  for (const f of fs.readdirSync(migrationsOut)) if (f.endsWith('.sql') && !wanted.includes(f)) fs.rmSync(path.join(migrationsOut, f), { force: true });
+  for (const f of fs.readdirSync(migrationsOut))
+    if (f.endsWith('.sql') && !wanted.includes(f)) fs.rmSync(path.join(migrationsOut, f), { force: true });
   return outdir;
 }
 

@@ -34,7 +34,11 @@ function ensureRendererBuilt() {
   const stale = !fs.existsSync(index) || fs.statSync(index).mtimeMs < newestMtime(path.join(root, 'renderer'));
   if (!stale) return;
   say('Préparation de l’interface…');
-  const r = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error'], { stdio: 'inherit' });
+  const r = spawnSync(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'error'],
+    { stdio: 'inherit' },
+  );
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
@@ -90,7 +94,23 @@ if (demo) {
   say(`Ajout du compte de démonstration ${agent.email}…`);
   fs.rmSync(env.OSTAL_FILES_ROOT, { recursive: true, force: true });
   const webdav = `https://localhost:${servers.apache.port}/dav/${encodeURIComponent(agent.email)}/`;
-  runCli(['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_DEMO_PASSWORD', '--webdav', webdav, '--profile', profile], env);
+  runCli(
+    [
+      'account',
+      'add',
+      '--email',
+      agent.email,
+      '--name',
+      agent.name,
+      '--password-env',
+      'OSTAL_DEMO_PASSWORD',
+      '--webdav',
+      webdav,
+      '--profile',
+      profile,
+    ],
+    env,
+  );
   runCli(['sync', '--profile', profile], env);
 }
 

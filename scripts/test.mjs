@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: the whole suite, as CI runs it. Typecheck and lint (ESLint, then the dependency rules of
-// .dependency-cruiser.cjs), build the interface, start the real test servers once (tests/servers/), then vitest
+// `npm test`: the whole suite, as CI runs it. Typecheck and lint (ESLint, the dependency rules of
+// .dependency-cruiser.cjs, Prettier), build the interface, start the real test servers once (tests/servers/), then vitest
 // (unit + integration) and Playwright (end to end in Debian's Chromium) against them. Ends with one line
 // "N passed, N failed" and a non-zero exit code if anything failed.
 import { spawnSync } from 'node:child_process';
@@ -36,7 +36,15 @@ stage('typecheck main/', node, ['node_modules/typescript/bin/tsc', '-p', 'main/t
 stage('lint', node, ['node_modules/eslint/bin/eslint.js', '.', '--max-warnings=0']);
 // The import graph rules (.dependency-cruiser.cjs): violations grouped by rule, non-zero exit if any.
 stage('lint: dependency rules', node, ['scripts/lint-deps.mjs']);
-const built = stage('build renderer', node, ['node_modules/vite/bin/vite.js', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
+stage('lint: format', node, ['node_modules/prettier/bin/prettier.cjs', '--check', '.', '--log-level', 'warn']);
+const built = stage('build renderer', node, [
+  'node_modules/vite/bin/vite.js',
+  'build',
+  '--config',
+  'renderer/vite.config.ts',
+  '--logLevel',
+  'warn',
+]);
 
 const { startServers, stopServers, startServer, serverStatus, readServersInfo } = await import('../tests/servers/index.ts');
 
@@ -85,7 +93,8 @@ function failedNames(vitestJson, pwJson) {
     for (const file of JSON.parse(fs.readFileSync(vitestJson, 'utf8')).testResults ?? []) {
       const rel = path.relative(root, file.name);
       for (const t of file.assertionResults ?? []) if (t.status !== 'passed') out.push(`vitest ${rel} › ${t.fullName} (${t.status})`);
-      if ((file.assertionResults ?? []).length === 0 && file.status !== 'passed') out.push(`vitest ${rel} (${file.message || file.status})`);
+      if ((file.assertionResults ?? []).length === 0 && file.status !== 'passed')
+        out.push(`vitest ${rel} (${file.message || file.status})`);
     }
   } catch {
     /* no report */
@@ -120,7 +129,12 @@ const vitestJson = path.join(resultsDir, 'vitest.json');
 const pwJson = path.join(resultsDir, 'playwright.json');
 for (const f of [vitestJson, pwJson]) fs.rmSync(f, { force: true });
 try {
-  stage('vitest', node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`], env);
+  stage(
+    'vitest',
+    node,
+    ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`],
+    env,
+  );
   if (fs.existsSync(vitestJson)) {
     const r = JSON.parse(fs.readFileSync(vitestJson, 'utf8'));
     passed += r.numPassedTests ?? 0;
@@ -129,7 +143,10 @@ try {
   await checkServers('vitest');
 
   if (built) {
-    stage('playwright', node, ['node_modules/@playwright/test/cli.js', 'test', '--reporter=list,json'], { ...env, PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson });
+    stage('playwright', node, ['node_modules/@playwright/test/cli.js', 'test', '--reporter=list,json'], {
+      ...env,
+      PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+    });
     if (fs.existsSync(pwJson)) {
       const s = JSON.parse(fs.readFileSync(pwJson, 'utf8')).stats ?? {};
       passed += (s.expected ?? 0) + (s.flaky ?? 0);
@@ -143,7 +160,8 @@ try {
 
 const names = failedNames(vitestJson, pwJson);
 if (names.length) process.stdout.write(`\nTests en échec :\n${names.map((n) => `  ✘ ${n}`).join('\n')}\n`);
-if (unstable.length) process.stdout.write(`\nTests instables (échec, puis réussite au second essai) :\n${unstable.map((n) => `  ⚠ ${n}`).join('\n')}\n`);
+if (unstable.length)
+  process.stdout.write(`\nTests instables (échec, puis réussite au second essai) :\n${unstable.map((n) => `  ⚠ ${n}`).join('\n')}\n`);
 process.stdout.write(`\n${timings.join('\n')}\n`);
 if (failures.length) process.stdout.write(`Échecs : ${failures.join(', ')}\n`);
 if (failures.length && failed === 0) failed = failures.length;

@@ -52,4 +52,3 @@ export interface CoreContext {
   /** Runs and requests of the sync scheduler. */
   readonly sync: SyncRequests;
 }
-

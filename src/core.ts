@@ -44,7 +44,11 @@ export interface CoreOptions {
  */
 function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
   let outbox: OutboxSender | undefined;
-  const mail = new MailSyncer(ctx, () => services.outbox, (accountId, source) => applyReplyOfSource(ctx, accountId, source));
+  const mail = new MailSyncer(
+    ctx,
+    () => services.outbox,
+    (accountId, source) => applyReplyOfSource(ctx, accountId, source),
+  );
   const services: Services = {
     sync: scheduler,
     get outbox() {
@@ -55,13 +59,18 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
     invitations: invitationReader(ctx),
     mailDownload: mail,
   };
-  scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), { decidesConnection: true, replayOnlyInBackground: true });
+  scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), {
+    decidesConnection: true,
+    replayOnlyInBackground: true,
+  });
   scheduler.registerProbe((account, timeoutMs) => mail.probe(account, timeoutMs));
   scheduler.registerBackground(mail);
   scheduler.registerScope('calendar', async (account) => ((await syncDavKind(ctx, account, 'calendar')) ? undefined : 'not_configured'));
   scheduler.registerScope('contacts', async (account) => ((await syncDavKind(ctx, account, 'addressbook')) ? undefined : 'not_configured'));
   const fileWatchers = new FileWatchers(ctx);
-  scheduler.registerScope('files', async (account, progress) => ((await syncFiles(ctx, fileWatchers, account, progress)) ? undefined : 'not_configured'));
+  scheduler.registerScope('files', async (account, progress) =>
+    (await syncFiles(ctx, fileWatchers, account, progress)) ? undefined : 'not_configured',
+  );
   scheduler.registerBackground({ stop: () => fileWatchers.stop() });
   return services;
 }
@@ -98,7 +107,19 @@ export class Core {
       const emit: CoreContext['emit'] = (event, data) => core?.events.emit('event', event, data);
       const connections = new ConnectionStates();
       const scheduler = new SyncScheduler({ db, log, emit, connections });
-      const base: CoreContext = { profileDir, mode: options.mode, db, secrets, policy, log, blobsDir, desktop: options.desktop ?? null, emit, connections, sync: scheduler };
+      const base: CoreContext = {
+        profileDir,
+        mode: options.mode,
+        db,
+        secrets,
+        policy,
+        log,
+        blobsDir,
+        desktop: options.desktop ?? null,
+        emit,
+        connections,
+        sync: scheduler,
+      };
       const ctx: HandlerContext = { ...base, services: composeServices(base, scheduler) };
       core = new Core(ctx, lock);
       core.closers.push(() => {

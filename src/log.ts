@@ -9,7 +9,12 @@ export interface Logger {
 }
 
 function line(level: string, msg: string, extra?: Record<string, unknown>): string {
-  const tail = extra ? ' ' + JSON.stringify(extra, (_k, v: unknown) => (v instanceof Error ? { name: v.name, message: v.message, code: (v as NodeJS.ErrnoException).code } : v)) : '';
+  const tail = extra
+    ? ' ' +
+      JSON.stringify(extra, (_k, v: unknown) =>
+        v instanceof Error ? { name: v.name, message: v.message, code: (v as NodeJS.ErrnoException).code } : v,
+      )
+    : '';
   return `${new Date().toISOString()} ${level} ${msg}${tail}\n`;
 }
 

@@ -26,7 +26,10 @@ export function accountSummary(ctx: Pick<CoreContext, 'db' | 'connections'>, acc
 }
 
 /** An account with its password, for the protocol clients of every domain. */
-export async function loadAccountCredentials(ctx: Pick<CoreContext, 'db' | 'secrets'>, id: string): Promise<{ account: Account; password: string }> {
+export async function loadAccountCredentials(
+  ctx: Pick<CoreContext, 'db' | 'secrets'>,
+  id: string,
+): Promise<{ account: Account; password: string }> {
   const account = new AccountRepository(ctx.db).get(id);
   if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
   const password = await ctx.secrets.get(accountPasswordKey(id));

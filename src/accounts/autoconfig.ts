@@ -96,7 +96,8 @@ export function parseAutoconfig(xml: string, email: string): AutoconfigResult | 
   const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
   // Prefer the provider that lists this domain; otherwise the first one.
   const provider =
-    providers.find((p) => Array.isArray(p.domain) && (p.domain as unknown[]).some((d) => (text(d) ?? '').toLowerCase() === domain)) ?? providers[0];
+    providers.find((p) => Array.isArray(p.domain) && (p.domain as unknown[]).some((d) => (text(d) ?? '').toLowerCase() === domain)) ??
+    providers[0];
   if (!provider) return null;
   const [imap] = servers(provider.incomingServer, 'imap', email);
   const [smtp] = servers(provider.outgoingServer, 'smtp', email);

@@ -71,16 +71,27 @@ const CHECK_MESSAGES: Record<NetworkFailure | 'auth' | 'other', string> = {
  * Turn a connection failure into a French OstalError naming the server and host:port. With the certificate the
  * server showed, TLS errors carry it (the assistant offers to trust it after checking its fingerprint).
  */
-export function describeConnectionError(err: unknown, kind: EndpointKind, endpoint: Endpoint, certificate?: CertificateInfo | null): OstalError {
+export function describeConnectionError(
+  err: unknown,
+  kind: EndpointKind,
+  endpoint: Endpoint,
+  certificate?: CertificateInfo | null,
+): OstalError {
   if (err instanceof OstalError) return err;
   const vars = { server: t(`accounts.endpoints.${kind}`), host: hostPort(endpoint) };
   const failure = isAuthFailure(err) ? 'auth' : (networkFailure(err) ?? 'other');
   const code: ErrorCode = failure === 'auth' ? 'auth_failed' : failure === 'other' ? 'server_error' : NETWORK_FAILURES[failure].code;
   if (failure === 'tls_untrusted' && certificate) {
-    return new OstalError(code, t('errors.tlsUntrusted', { ...vars, fingerprint: certificate.fingerprint256 }), { cause: err, details: { certificate } });
+    return new OstalError(code, t('errors.tlsUntrusted', { ...vars, fingerprint: certificate.fingerprint256 }), {
+      cause: err,
+      details: { certificate },
+    });
   }
   const tlsFailure = failure === 'tls_hostname' || failure === 'tls_expired' || failure === 'tls_untrusted';
-  return new OstalError(code, t(CHECK_MESSAGES[failure], vars), { cause: err, details: tlsFailure && certificate ? { certificate } : undefined });
+  return new OstalError(code, t(CHECK_MESSAGES[failure], vars), {
+    cause: err,
+    details: tlsFailure && certificate ? { certificate } : undefined,
+  });
 }
 
 function needsCertificate(err: unknown): boolean {
@@ -96,7 +107,14 @@ function toPem(raw: Buffer): string {
 
 export function certificateInfo(raw: Buffer): CertificateInfo {
   const x = new X509Certificate(raw);
-  return { subject: x.subject, issuer: x.issuer, validFrom: x.validFrom, validTo: x.validTo, fingerprint256: x.fingerprint256, pem: toPem(raw) };
+  return {
+    subject: x.subject,
+    issuer: x.issuer,
+    validFrom: x.validFrom,
+    validTo: x.validTo,
+    fingerprint256: x.fingerprint256,
+    pem: toPem(raw),
+  };
 }
 
 /** Read lines from a plain socket until `done(line)` says so. */
@@ -133,7 +151,10 @@ function readUntil(socket: net.Socket, done: (line: string) => boolean, timeoutM
  * fingerprint after a verified connection failed. Nothing is sent but the protocol's
  * STARTTLS preamble; the connection is closed right after the handshake.
  */
-export async function fetchPeerCertificate(endpoint: Endpoint, options: Pick<CheckOptions, 'env' | 'timeoutMs'> = {}): Promise<CertificateInfo | null> {
+export async function fetchPeerCertificate(
+  endpoint: Endpoint,
+  options: Pick<CheckOptions, 'env' | 'timeoutMs'> = {},
+): Promise<CertificateInfo | null> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const target = await tlsTargetFor(endpoint, { env: options.env });
   const servername = target.tls.servername;
@@ -252,7 +273,13 @@ export async function checkSmtp(endpoint: MailEndpoint, user: string, password: 
   }
 }
 
-export async function checkDav(kind: 'caldav' | 'carddav' | 'webdav', endpoint: DavEndpoint, user: string, password: string, options: CheckOptions = {}): Promise<void> {
+export async function checkDav(
+  kind: 'caldav' | 'carddav' | 'webdav',
+  endpoint: DavEndpoint,
+  user: string,
+  password: string,
+  options: CheckOptions = {},
+): Promise<void> {
   const server = t(`accounts.endpoints.${kind}`);
   const host = hostPort(endpoint);
   let status: number;
@@ -290,7 +317,12 @@ export function loginName(email: string, settings: ServerSettings): string {
  * carries the French error (with the certificate to show for `tls_untrusted`).
  * Malformed URLs give an `invalid_input` result for that endpoint.
  */
-export async function checkEndpoints(email: string, password: string, settings: ServerSettings, options: CheckOptions = {}): Promise<EndpointCheck[]> {
+export async function checkEndpoints(
+  email: string,
+  password: string,
+  settings: ServerSettings,
+  options: CheckOptions = {},
+): Promise<EndpointCheck[]> {
   const user = loginName(email, settings);
   const kinds: EndpointKind[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav'];
   const checks = kinds

@@ -38,14 +38,29 @@ function withPort(host: string, port: number): string {
 }
 
 /** Thunderbird autoconfig: the autoconfig host, then the domain's .well-known. */
-async function tryAutoconfig(email: string, domain: string, p: Probe): Promise<{ settings: ServerSettings; source: DiscoverySource } | null> {
+async function tryAutoconfig(
+  email: string,
+  domain: string,
+  p: Probe,
+): Promise<{ settings: ServerSettings; source: DiscoverySource } | null> {
   const candidates: [string, DiscoverySource][] = [
-    [`https://${withPort(`autoconfig.${domain}`, p.httpsPort)}/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(email)}`, 'autoconfig'],
-    [`https://${withPort(domain, p.httpsPort)}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(email)}`, 'well-known-autoconfig'],
+    [
+      `https://${withPort(`autoconfig.${domain}`, p.httpsPort)}/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(email)}`,
+      'autoconfig',
+    ],
+    [
+      `https://${withPort(domain, p.httpsPort)}/.well-known/autoconfig/mail/config-v1.1.xml?emailaddress=${encodeURIComponent(email)}`,
+      'well-known-autoconfig',
+    ],
   ];
   for (const [url, source] of candidates) {
     try {
-      const res = await httpRequest(url, { lookup: p.lookup, timeoutMs: p.timeoutMs, headers: { Accept: 'application/xml, text/xml' }, maxBytes: 256 * 1024 });
+      const res = await httpRequest(url, {
+        lookup: p.lookup,
+        timeoutMs: p.timeoutMs,
+        headers: { Accept: 'application/xml, text/xml' },
+        maxBytes: 256 * 1024,
+      });
       if (res.status !== 200) {
         p.log.info('discovery: autoconfig not found', { url, status: res.status });
         continue;
@@ -56,7 +71,17 @@ async function tryAutoconfig(email: string, domain: string, p: Probe): Promise<{
         continue;
       }
       p.log.info('discovery: autoconfig found', { url });
-      return { settings: { imap: parsed.imap, smtp: parsed.smtp, username: parsed.username, caldav: parsed.caldav, carddav: parsed.carddav, webdav: null }, source };
+      return {
+        settings: {
+          imap: parsed.imap,
+          smtp: parsed.smtp,
+          username: parsed.username,
+          caldav: parsed.caldav,
+          carddav: parsed.carddav,
+          webdav: null,
+        },
+        source,
+      };
     } catch (err) {
       p.log.info('discovery: autoconfig probe failed', { url, err: err as Error });
     }
@@ -85,7 +110,11 @@ async function tryMailSrv(domain: string, p: Probe): Promise<Pick<ServerSettings
     srv(p, `_submissions._tcp.${domain}`),
     srv(p, `_submission._tcp.${domain}`),
   ]);
-  const imapUrl = imaps[0] ? `imaps://${stripDot(imaps[0].name)}:${imaps[0].port}` : imap[0] ? `imap://${stripDot(imap[0].name)}:${imap[0].port}` : null;
+  const imapUrl = imaps[0]
+    ? `imaps://${stripDot(imaps[0].name)}:${imaps[0].port}`
+    : imap[0]
+      ? `imap://${stripDot(imap[0].name)}:${imap[0].port}`
+      : null;
   const smtpUrl = submissions[0]
     ? `smtps://${stripDot(submissions[0].name)}:${submissions[0].port}`
     : submission[0]
@@ -96,7 +125,8 @@ async function tryMailSrv(domain: string, p: Probe): Promise<Pick<ServerSettings
   return { imap: imapUrl, smtp: smtpUrl };
 }
 
-const PROPFIND_BODY = '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/><d:resourcetype/></d:prop></d:propfind>';
+const PROPFIND_BODY =
+  '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/><d:resourcetype/></d:prop></d:propfind>';
 
 /** True when a DAV server answers at this URL (207, or 401 asking for the password); returns the final URL after redirects. */
 async function davAnswers(url: string, p: Probe): Promise<string | null> {
@@ -125,10 +155,20 @@ async function davAnswers(url: string, p: Probe): Promise<string | null> {
  * Probe `<origin>/.well-known/caldav|carddav` (RFC 6764 §5): follows the redirect and returns
  * the final URL when a DAV server answers there (even asking for a password), else null.
  */
-export async function probeDavWellKnown(origin: string, kind: 'caldav' | 'carddav', options: { log: Logger; env?: NodeJS.ProcessEnv; probeTimeoutMs?: number }): Promise<string | null> {
+export async function probeDavWellKnown(
+  origin: string,
+  kind: 'caldav' | 'carddav',
+  options: { log: Logger; env?: NodeJS.ProcessEnv; probeTimeoutMs?: number },
+): Promise<string | null> {
   const netEnv = networkEnv(options.env);
   const resolver = createResolver(netEnv);
-  const probe: Probe = { resolver, lookup: lookupFor(netEnv.dnsServers ? resolver : null), httpsPort: netEnv.discoveryHttpsPort, timeoutMs: options.probeTimeoutMs ?? 3000, log: options.log };
+  const probe: Probe = {
+    resolver,
+    lookup: lookupFor(netEnv.dnsServers ? resolver : null),
+    httpsPort: netEnv.discoveryHttpsPort,
+    timeoutMs: options.probeTimeoutMs ?? 3000,
+    log: options.log,
+  };
   return davAnswers(new URL(`/.well-known/${kind}`, origin).toString(), probe);
 }
 
@@ -169,7 +209,13 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
   const { policy, log } = options;
   const netEnv = networkEnv(options.env);
   const resolver = createResolver(netEnv);
-  const probe: Probe = { resolver, lookup: lookupFor(netEnv.dnsServers ? resolver : null), httpsPort: netEnv.discoveryHttpsPort, timeoutMs: options.probeTimeoutMs ?? 3000, log };
+  const probe: Probe = {
+    resolver,
+    lookup: lookupFor(netEnv.dnsServers ? resolver : null),
+    httpsPort: netEnv.discoveryHttpsPort,
+    timeoutMs: options.probeTimeoutMs ?? 3000,
+    log,
+  };
 
   const settings: Partial<ServerSettings> = {};
   const sources: DiscoveryResult['sources'] = { mail: null, caldav: null, carddav: null, webdav: null };
@@ -180,7 +226,8 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
     Object.assign(settings, preset.settings);
     locked = preset.locked;
     if (preset.settings.imap && preset.settings.smtp) sources.mail = 'policy';
-    for (const k of ['caldav', 'carddav', 'webdav'] as const) if (preset.settings[k] !== undefined && preset.settings[k] !== null) sources[k] = 'policy';
+    for (const k of ['caldav', 'carddav', 'webdav'] as const)
+      if (preset.settings[k] !== undefined && preset.settings[k] !== null) sources[k] = 'policy';
   }
 
   const needsMail = !sources.mail;

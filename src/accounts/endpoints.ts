@@ -40,7 +40,10 @@ const EXAMPLES: Record<EndpointKind, string> = {
 };
 
 function invalid(url: string, kind: EndpointKind): OstalError {
-  return new OstalError('invalid_input', t('errors.invalidEndpoint', { url, server: t(`accounts.endpoints.${kind}`), examples: EXAMPLES[kind] }));
+  return new OstalError(
+    'invalid_input',
+    t('errors.invalidEndpoint', { url, server: t(`accounts.endpoints.${kind}`), examples: EXAMPLES[kind] }),
+  );
 }
 
 function isLoopback(host: string): boolean {

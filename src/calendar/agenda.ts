@@ -2,7 +2,14 @@
  * The Agenda's services: occurrences for the grid, event writes (local at once, sent to CalDAV through the journal,
  * invitations through the Boîte d'envoi), answers to invitations, and answers received as organiser.
  */
-import type { CalendarEventInput, CalendarEventSummary, CalendarOccurrence, MessageInvitation, Params, Result } from '../shared/contract.js';
+import type {
+  CalendarEventInput,
+  CalendarEventSummary,
+  CalendarOccurrence,
+  MessageInvitation,
+  Params,
+  Result,
+} from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { readSetting } from '../store/settings-repository.js';
 import { meetingLink, newRoomId } from '../shared/meet-protocol.js';
@@ -10,10 +17,30 @@ import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from './dav-writes.js';
-import { createEventObject, deleteOccurrence, EventInputError, eventDetails, splitSeries, truncateSeries, updateOccurrence, updateSeries } from './event-model.js';
+import {
+  createEventObject,
+  deleteOccurrence,
+  EventInputError,
+  eventDetails,
+  splitSeries,
+  truncateSeries,
+  updateOccurrence,
+  updateSeries,
+} from './event-model.js';
 import { expandCalendarObject, MAX_SLOTS_PER_VIEW, windowBound, type Occurrence } from './icalendar.js';
 import { dayKeyAt } from '../shared/time.js';
-import { applyReplyText, cancelTarget, checkReply, invitationOf, storedOrganizer, mergeOccurrences, replySubject, replyText, sendInvitations, type ReplyAnswer } from './imip.js';
+import {
+  applyReplyText,
+  cancelTarget,
+  checkReply,
+  invitationOf,
+  storedOrganizer,
+  mergeOccurrences,
+  replySubject,
+  replyText,
+  sendInvitations,
+  type ReplyAnswer,
+} from './imip.js';
 import { ImipAnswers } from './imip-answers.js';
 import type { OutboxSender } from '../mail/outbox.js';
 import { CALENDAR_TYPES, invitationMessage, type InvitationMessage, type InvitationReader } from '../mail/message-reader.js';
@@ -23,7 +50,15 @@ import { DavRepository, type DavKind } from './repository.js';
 
 /** Occurrences of every stored event overlapping [from, to), sorted by start. Reads the store only. */
 export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: string, to: string): CalendarEventSummary[] {
-  return listDetailedOccurrences(ctx, from, to).map((o) => ({ uid: o.uid, recurrenceId: o.recurrenceId, start: o.start, end: o.end, allDay: o.allDay, summary: o.summary, calendar: o.calendar }));
+  return listDetailedOccurrences(ctx, from, to).map((o) => ({
+    uid: o.uid,
+    recurrenceId: o.recurrenceId,
+    start: o.start,
+    end: o.end,
+    allDay: o.allDay,
+    summary: o.summary,
+    calendar: o.calendar,
+  }));
 }
 
 /** An all-day item on the window's first day standing for an event none of whose occurrences could be reached. */
@@ -32,7 +67,19 @@ function standIn(raw: string, fromMs: number): Occurrence {
   const next = dayKeyAt(fromMs + 36 * 3_600_000);
   const summary = /^SUMMARY[^:\r\n]*:(.*)$/im.exec(raw.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? '';
   const uid = /^UID[^:\r\n]*:(.*)$/im.exec(raw.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? '';
-  return { uid, recurrenceId: null, start: day, end: next, allDay: true, summary, location: '', meetingUrl: null, recurring: true, reminderMinutes: null, startMs: fromMs };
+  return {
+    uid,
+    recurrenceId: null,
+    start: day,
+    end: next,
+    allDay: true,
+    summary,
+    location: '',
+    meetingUrl: null,
+    recurring: true,
+    reminderMinutes: null,
+    startMs: fromMs,
+  };
 }
 
 /** Occurrences with what the Agenda grid needs (where the event lives, place, meeting link, waiting write). */
@@ -155,150 +202,198 @@ export function applyReply(ctx: CoreContext, ics: string, accountId: string, mes
 }
 
 export function eventWithPlace(ctx: CoreContext, params: Params<'calendar.event'>): Result<'calendar.event'> {
-    const obj = findEvent(ctx, params.uid);
+  const obj = findEvent(ctx, params.uid);
+  try {
+    const details = eventDetails(obj.raw, params.recurrenceId ?? null);
+    return {
+      ...details,
+      accountId: obj.accountId,
+      calendarHref: obj.collectionHref,
+      calendar: obj.collectionName,
+      pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href),
+    };
+  } catch (err) {
+    return inputError(err);
+  }
+}
+
+export async function createEvent(
+  ctx: CoreContext,
+  outbox: OutboxSender,
+  params: Params<'calendar.createEvent'>,
+): Promise<Result<'calendar.createEvent'>> {
+  const input = checkInput(params.event);
+  const calendars = new DavRepository(ctx.db).allCollections('calendar');
+  const target = params.calendarHref
+    ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId))
+    : calendars.find((c) => !params.accountId || c.accountId === params.accountId);
+  if (!target) throw new OstalError('not_found', t('dav.writes.noCalendar'));
+  const rev = newRevision();
+  let created: { uid: string; raw: string };
+  try {
+    created = createEventObject(input, { organizer: organizerOf(ctx, target.accountId), rev });
+  } catch (err) {
+    return inputError(err);
+  }
+  const href = newResourceHref(target.href, created.uid, 'calendar');
+  enqueuePut(ctx, 'calendar', target.accountId, { collectionHref: target.href, href, uid: created.uid, raw: created.raw, rev });
+  requestDavReplay(ctx, target.accountId, 'calendar');
+  await sendInvitations(ctx, outbox, target.accountId, created.raw, 'REQUEST');
+  return { uid: created.uid };
+}
+
+export async function updateEvent(
+  ctx: CoreContext,
+  outbox: OutboxSender,
+  params: Params<'calendar.updateEvent'>,
+): Promise<Result<'calendar.updateEvent'>> {
+  const obj = findEvent(ctx, params.uid);
+  const input = checkInput(params.event);
+  // The schema requires a recurrence id unless the whole series is meant.
+  const { scope } = params;
+  const recurrenceId = params.recurrenceId ?? null;
+  const rev = newRevision();
+  let raw: string;
+  try {
+    const options = { organizer: organizerOf(ctx, obj.accountId), rev };
+    if (scope === 'following' && recurrenceId) {
+      // « Cet événement et les suivants »: the series ends before it (If-Match), a new one starts there (If-None-Match).
+      const newRev = newRevision();
+      const split = splitSeries(obj.raw, recurrenceId, input, { ...options, newRev });
+      if (split.kind === 'split') {
+        enqueuePut(ctx, 'calendar', obj.accountId, {
+          collectionHref: obj.collectionHref,
+          href: obj.href,
+          uid: obj.uid,
+          raw: split.truncated,
+          rev,
+        });
+        const created = split.created;
+        enqueuePut(ctx, 'calendar', obj.accountId, {
+          collectionHref: obj.collectionHref,
+          href: newResourceHref(obj.collectionHref, created.uid, 'calendar'),
+          uid: created.uid,
+          raw: created.raw,
+          rev: newRev,
+        });
+        requestDavReplay(ctx, obj.accountId, 'calendar');
+        await sendInvitations(ctx, outbox, obj.accountId, split.truncated, 'REQUEST');
+        await sendInvitations(ctx, outbox, obj.accountId, created.raw, 'REQUEST');
+        return { uid: created.uid };
+      }
+      raw = split.raw;
+    } else
+      raw =
+        scope === 'occurrence' && recurrenceId
+          ? updateOccurrence(obj.raw, recurrenceId, input, options)
+          : updateSeries(obj.raw, input, { ...options, fromOccurrence: recurrenceId });
+  } catch (err) {
+    return inputError(err);
+  }
+  enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+  requestDavReplay(ctx, obj.accountId, 'calendar');
+  await sendInvitations(ctx, outbox, obj.accountId, raw, 'REQUEST');
+  return { uid: obj.uid };
+}
+
+export async function deleteEvent(
+  ctx: CoreContext,
+  outbox: OutboxSender,
+  params: Params<'calendar.deleteEvent'>,
+): Promise<Result<'calendar.deleteEvent'>> {
+  const obj = findEvent(ctx, params.uid);
+  const { scope } = params;
+  const recurrenceId = params.recurrenceId ?? null;
+  let truncated: string | null = null;
+  const rev = newRevision();
+  if (scope === 'following' && recurrenceId) {
     try {
-      const details = eventDetails(obj.raw, params.recurrenceId ?? null);
-      return { ...details, accountId: obj.accountId, calendarHref: obj.collectionHref, calendar: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href) };
+      truncated = truncateSeries(obj.raw, recurrenceId, { rev });
     } catch (err) {
       return inputError(err);
     }
   }
-
-export async function createEvent(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.createEvent'>): Promise<Result<'calendar.createEvent'>> {
-    const input = checkInput(params.event);
-    const calendars = new DavRepository(ctx.db).allCollections('calendar');
-    const target = params.calendarHref ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId)) : calendars.find((c) => !params.accountId || c.accountId === params.accountId);
-    if (!target) throw new OstalError('not_found', t('dav.writes.noCalendar'));
-    const rev = newRevision();
-    let created: { uid: string; raw: string };
-    try {
-      created = createEventObject(input, { organizer: organizerOf(ctx, target.accountId), rev });
-    } catch (err) {
-      return inputError(err);
-    }
-    const href = newResourceHref(target.href, created.uid, 'calendar');
-    enqueuePut(ctx, 'calendar', target.accountId, { collectionHref: target.href, href, uid: created.uid, raw: created.raw, rev });
-    requestDavReplay(ctx, target.accountId, 'calendar');
-    await sendInvitations(ctx, outbox, target.accountId, created.raw, 'REQUEST');
-    return { uid: created.uid };
-  }
-
-export async function updateEvent(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.updateEvent'>): Promise<Result<'calendar.updateEvent'>> {
-    const obj = findEvent(ctx, params.uid);
-    const input = checkInput(params.event);
-    // The schema requires a recurrence id unless the whole series is meant.
-    const { scope } = params;
-    const recurrenceId = params.recurrenceId ?? null;
-    const rev = newRevision();
+  if (truncated) {
+    enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: truncated, rev });
+    await sendInvitations(ctx, outbox, obj.accountId, truncated, 'REQUEST');
+  } else if (scope === 'occurrence' && recurrenceId) {
     let raw: string;
     try {
-      const options = { organizer: organizerOf(ctx, obj.accountId), rev };
-      if (scope === 'following' && recurrenceId) {
-        // « Cet événement et les suivants »: the series ends before it (If-Match), a new one starts there (If-None-Match).
-        const newRev = newRevision();
-        const split = splitSeries(obj.raw, recurrenceId, input, { ...options, newRev });
-        if (split.kind === 'split') {
-          enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: split.truncated, rev });
-          const created = split.created;
-          enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: newResourceHref(obj.collectionHref, created.uid, 'calendar'), uid: created.uid, raw: created.raw, rev: newRev });
-          requestDavReplay(ctx, obj.accountId, 'calendar');
-          await sendInvitations(ctx, outbox, obj.accountId, split.truncated, 'REQUEST');
-          await sendInvitations(ctx, outbox, obj.accountId, created.raw, 'REQUEST');
-          return { uid: created.uid };
-        }
-        raw = split.raw;
-      } else raw = scope === 'occurrence' && recurrenceId ? updateOccurrence(obj.raw, recurrenceId, input, options) : updateSeries(obj.raw, input, { ...options, fromOccurrence: recurrenceId });
+      raw = deleteOccurrence(obj.raw, recurrenceId, { rev });
     } catch (err) {
       return inputError(err);
     }
     enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-    requestDavReplay(ctx, obj.accountId, 'calendar');
     await sendInvitations(ctx, outbox, obj.accountId, raw, 'REQUEST');
-    return { uid: obj.uid };
+  } else {
+    enqueueDelete(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
+    await sendInvitations(ctx, outbox, obj.accountId, obj.raw, 'CANCEL');
   }
-
-export async function deleteEvent(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.deleteEvent'>): Promise<Result<'calendar.deleteEvent'>> {
-    const obj = findEvent(ctx, params.uid);
-    const { scope } = params;
-    const recurrenceId = params.recurrenceId ?? null;
-    let truncated: string | null = null;
-    const rev = newRevision();
-    if (scope === 'following' && recurrenceId) {
-      try {
-        truncated = truncateSeries(obj.raw, recurrenceId, { rev });
-      } catch (err) {
-        return inputError(err);
-      }
-    }
-    if (truncated) {
-      enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: truncated, rev });
-      await sendInvitations(ctx, outbox, obj.accountId, truncated, 'REQUEST');
-    } else if (scope === 'occurrence' && recurrenceId) {
-      let raw: string;
-      try {
-        raw = deleteOccurrence(obj.raw, recurrenceId, { rev });
-      } catch (err) {
-        return inputError(err);
-      }
-      enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-      await sendInvitations(ctx, outbox, obj.accountId, raw, 'REQUEST');
-    } else {
-      enqueueDelete(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
-      await sendInvitations(ctx, outbox, obj.accountId, obj.raw, 'CANCEL');
-    }
-    requestDavReplay(ctx, obj.accountId, 'calendar');
-    return { deleted: true };
-  }
+  requestDavReplay(ctx, obj.accountId, 'calendar');
+  return { deleted: true };
+}
 
 export function newMeetingLink(ctx: CoreContext): Result<'calendar.newMeetingLink'> {
-    const server = String(readSetting(ctx, 'visio.serverUrl') ?? '');
-    const url = server ? meetingLink(server, newRoomId()) : null;
-    if (!url) throw new OstalError('invalid_input', t('dav.writes.noVisioServer'));
-    return { url };
-  }
+  const server = String(readSetting(ctx, 'visio.serverUrl') ?? '');
+  const url = server ? meetingLink(server, newRoomId()) : null;
+  if (!url) throw new OstalError('invalid_input', t('dav.writes.noVisioServer'));
+  return { url };
+}
 
-export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender, params: Params<'calendar.respondToInvitation'>): Promise<Result<'calendar.respondToInvitation'>> {
-    const account = getAccountRow(ctx, params.accountId);
-    if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
-    let answer: ReturnType<typeof replyText>;
-    try {
-      answer = replyText(params.ics, account.email, params.response);
-    } catch (err) {
-      ctx.log.warn('imip: invitation unreadable', { err: err as Error });
-      throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
-    }
-    const repo = new DavRepository(ctx.db);
-    const existing = repo.objectByUid('calendar', answer.uid);
-    checkFromOrganizer(ctx, account.id, existing, answer.organizer, params.messageId ?? null);
-    const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
-    if (existing && answer.occurrenceOnly) {
-      // One date of a series I have: that occurrence changes (declined ones stay, marked so), the series stays.
-      const rev = newRevision();
-      const raw = mergeOccurrences(existing.raw, answer.answered).replace(/^X-OSTAL-REV:.*\r?\n/gim, '').replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
-      enqueuePut(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid, raw, rev });
-    } else if (answer.stored && target) {
-      const collectionHref = existing ? existing.collectionHref : (target as { href: string }).href;
-      const href = existing ? existing.href : newResourceHref(collectionHref, answer.uid, 'calendar');
-      const rev = newRevision();
-      const raw = answer.stored.replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
-      enqueuePut(ctx, 'calendar', account.id, { collectionHref, href, uid: answer.uid, raw, rev });
-    } else if (!answer.stored && existing) {
-      enqueueDelete(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid });
-    }
-    requestDavReplay(ctx, account.id, 'calendar');
-    const subject = replySubject(params.response, answer.summary);
-    const messageId = params.messageId || null;
-    await outbox.queue({
-      accountId: account.id,
-      to: [answer.organizer],
-      subject,
-      text: subject,
-      inReplyTo: messageId,
-      references: messageId ? [messageId] : [],
-      attachments: [{ filename: 'reponse.ics', contentType: 'text/calendar; charset=utf-8; method=REPLY', contentBase64: Buffer.from(answer.reply, 'utf8').toString('base64') }],
-    });
-    return { uid: answer.uid };
+export async function respondToInvitation(
+  ctx: CoreContext,
+  outbox: OutboxSender,
+  params: Params<'calendar.respondToInvitation'>,
+): Promise<Result<'calendar.respondToInvitation'>> {
+  const account = getAccountRow(ctx, params.accountId);
+  if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
+  let answer: ReturnType<typeof replyText>;
+  try {
+    answer = replyText(params.ics, account.email, params.response);
+  } catch (err) {
+    ctx.log.warn('imip: invitation unreadable', { err: err as Error });
+    throw new OstalError('invalid_input', t('dav.imip.unreadable'), { cause: err });
   }
+  const repo = new DavRepository(ctx.db);
+  const existing = repo.objectByUid('calendar', answer.uid);
+  checkFromOrganizer(ctx, account.id, existing, answer.organizer, params.messageId ?? null);
+  const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
+  if (existing && answer.occurrenceOnly) {
+    // One date of a series I have: that occurrence changes (declined ones stay, marked so), the series stays.
+    const rev = newRevision();
+    const raw = mergeOccurrences(existing.raw, answer.answered)
+      .replace(/^X-OSTAL-REV:.*\r?\n/gim, '')
+      .replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
+    enqueuePut(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid, raw, rev });
+  } else if (answer.stored && target) {
+    const collectionHref = existing ? existing.collectionHref : (target as { href: string }).href;
+    const href = existing ? existing.href : newResourceHref(collectionHref, answer.uid, 'calendar');
+    const rev = newRevision();
+    const raw = answer.stored.replace(/END:VEVENT/g, `X-OSTAL-REV:${rev}\r\nEND:VEVENT`);
+    enqueuePut(ctx, 'calendar', account.id, { collectionHref, href, uid: answer.uid, raw, rev });
+  } else if (!answer.stored && existing) {
+    enqueueDelete(ctx, 'calendar', account.id, { collectionHref: existing.collectionHref, href: existing.href, uid: existing.uid });
+  }
+  requestDavReplay(ctx, account.id, 'calendar');
+  const subject = replySubject(params.response, answer.summary);
+  const messageId = params.messageId || null;
+  await outbox.queue({
+    accountId: account.id,
+    to: [answer.organizer],
+    subject,
+    text: subject,
+    inReplyTo: messageId,
+    references: messageId ? [messageId] : [],
+    attachments: [
+      {
+        filename: 'reponse.ics',
+        contentType: 'text/calendar; charset=utf-8; method=REPLY',
+        contentBase64: Buffer.from(answer.reply, 'utf8').toString('base64'),
+      },
+    ],
+  });
+  return { uid: answer.uid };
+}
 
 /**
  * An invitation or a cancellation about an event I already have is honoured only from that event's organiser: the
@@ -306,7 +401,13 @@ export async function respondToInvitation(ctx: CoreContext, outbox: OutboxSender
  * stored messages) was sent by that address. An event I organise is never changed by someone's invitation. Throws the
  * French refusal the card also shows.
  */
-function checkFromOrganizer(ctx: CoreContext, accountId: string, existing: { raw: string } | null, organizer: string, messageId: string | null): void {
+function checkFromOrganizer(
+  ctx: CoreContext,
+  accountId: string,
+  existing: { raw: string } | null,
+  organizer: string,
+  messageId: string | null,
+): void {
   if (!existing) return;
   const owner = storedOrganizer(existing.raw);
   const me = (getAccountRow(ctx, accountId)?.email ?? '').toLowerCase();
@@ -360,7 +461,14 @@ export function invitationReader(ctx: CoreContext): InvitationReader {
   return {
     read(accountId: string, ics: string, message: InvitationMessage): MessageInvitation | null {
       let invitation = invitationOf(ctx, accountId, ics, message);
-      if (invitation?.method === 'REPLY' && invitation.reply && !invitation.refusal && !invitation.reply.applied && !invitation.reply.superseded && invitation.inAgenda) {
+      if (
+        invitation?.method === 'REPLY' &&
+        invitation.reply &&
+        !invitation.refusal &&
+        !invitation.reply.applied &&
+        !invitation.reply.superseded &&
+        invitation.inAgenda
+      ) {
         try {
           if (applyReply(ctx, ics, accountId, message).updated) invitation = invitationOf(ctx, accountId, ics, message);
         } catch (err) {
@@ -387,7 +495,15 @@ export async function applyReplyOfSource(ctx: CoreContext, accountId: string, so
     const ics = new TextDecoder('utf-8').decode(part.content);
     const message = invitationMessage(parsed);
     const invitation = invitationOf(ctx, accountId, ics, message);
-    if (invitation?.method !== 'REPLY' || invitation.refusal || !invitation.reply || invitation.reply.applied || invitation.reply.superseded || !invitation.inAgenda) return;
+    if (
+      invitation?.method !== 'REPLY' ||
+      invitation.refusal ||
+      !invitation.reply ||
+      invitation.reply.applied ||
+      invitation.reply.superseded ||
+      !invitation.inAgenda
+    )
+      return;
     applyReply(ctx, ics, accountId, message);
   } catch (err) {
     ctx.log.warn('imip: reply not applied at sync', { account: accountId, err: err as Error });

@@ -103,9 +103,20 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
   const spec = SPECS[kind];
   const { account, password } = await loadAccountCredentials(ctx, accountRow.id);
   const repo = new DavRepository(ctx.db);
-  const client = new DavClient(base, { username: account.settings.username || account.email, password, pinnedCertificates: account.pinnedCertificates });
+  const client = new DavClient(base, {
+    username: account.settings.username || account.email,
+    password,
+    pinnedCertificates: account.pinnedCertificates,
+  });
   try {
-    const list = (home: string) => client.multistatus('PROPFIND', home, propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'), '1', 'list-collections');
+    const list = (home: string) =>
+      client.multistatus(
+        'PROPFIND',
+        home,
+        propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'),
+        '1',
+        'list-collections',
+      );
     // The home found by discovery is remembered while the core stays open; a home that no longer answers, or no
     // longer holds a collection of this kind, is discovered again.
     const homes = knownHomes.get(ctx.db) ?? new Map<string, string>();
@@ -136,7 +147,11 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
     const ctags = await Promise.all(
       collections.map(async (c) => {
         const answer = await client.multistatus('PROPFIND', c.href, propfind(spec.ns, '<CS:getctag/>'), '0', 'collection-ctag');
-        return textOf(answer.find((e) => e.href.replace(/\/$/, '') === c.href.replace(/\/$/, ''))?.props.getctag ?? answer[0]?.props.getctag)?.trim() || null;
+        return (
+          textOf(
+            answer.find((e) => e.href.replace(/\/$/, '') === c.href.replace(/\/$/, ''))?.props.getctag ?? answer[0]?.props.getctag,
+          )?.trim() || null
+        );
       }),
     );
     const known = new Map(repo.collections(account.id, kind).map((c) => [c.href, c]));
@@ -183,12 +198,19 @@ async function syncCollection(
   // Items with writes still waiting are the user's: the sync leaves them until the replay has settled them.
   const waiting = pendingHrefs(ctx, accountId, kind);
   const isMember = (href: string) => href.replace(/\/$/, '') !== collectionHref.replace(/\/$/, '') && !href.endsWith('/');
-  const ask = (token: string, withData: boolean) => changesSince(client, collectionHref, { ns: spec.ns, dataProp: spec.dataProp, token, withData }, ctx.log);
+  const ask = (token: string, withData: boolean) =>
+    changesSince(client, collectionHref, { ns: spec.ns, dataProp: spec.dataProp, token, withData }, ctx.log);
   let changes = previousToken ? await ask(previousToken, false) : null;
   // First sync, or the token was refused: everything (with its data) since an empty token.
   changes ??= await ask('', true);
   if (!changes) {
-    const entries = await client.multistatus('PROPFIND', collectionHref, propfind(spec.ns, '<D:getetag/><D:resourcetype/>'), '1', 'list-etags');
+    const entries = await client.multistatus(
+      'PROPFIND',
+      collectionHref,
+      propfind(spec.ns, '<D:getetag/><D:resourcetype/>'),
+      '1',
+      'list-etags',
+    );
     const remote = new Map<string, string | null>();
     for (const e of entries) if (isMember(e.href)) remote.set(e.href, textOf(e.props.getetag)?.trim() ?? null);
     changes = { present: remote, removed: [], data: new Map(), syncToken: null, full: true };

@@ -44,7 +44,9 @@ export const newRevision = () => crypto.randomUUID();
 /** Hrefs of the account with operations not yet applied (pending, running, or failed for good). */
 export function pendingHrefs(ctx: Pick<CoreContext, 'db'>, accountId: string, kind: DavKind): Set<string> {
   const rows = ctx.db
-    .prepare("SELECT DISTINCT json_extract(payload, '$.href') AS href FROM operations WHERE account_id = ? AND kind LIKE ? AND state IN ('pending', 'running', 'failed')")
+    .prepare(
+      "SELECT DISTINCT json_extract(payload, '$.href') AS href FROM operations WHERE account_id = ? AND kind LIKE ? AND state IN ('pending', 'running', 'failed')",
+    )
     .all(accountId, `${davKindPrefix(kind)}%`) as { href: string }[];
   return new Set(rows.map((r) => r.href));
 }
@@ -71,7 +73,9 @@ export function enqueuePut(ctx: CoreContext, kind: DavKind, accountId: string, p
   const fields = parsedFields(kind, payload.raw);
   ctx.db.transaction(() => {
     const existing = repo.object(accountId, payload.href);
-    repo.putObjects([{ accountId, collectionHref: payload.collectionHref, href: payload.href, etag: existing?.etag ?? null, raw: payload.raw, ...fields }]);
+    repo.putObjects([
+      { accountId, collectionHref: payload.collectionHref, href: payload.href, etag: existing?.etag ?? null, raw: payload.raw, ...fields },
+    ]);
     repo.setLocalDeleted(accountId, payload.href, false);
     new OperationsJournal(ctx.db).enqueue(accountId, putKind(kind), payload);
   })();
@@ -115,7 +119,10 @@ export async function replayDavWrites(ctx: CoreContext, client: DavClient, accou
       const op = journal.claimNext({ accountId, kindPrefix: davKindPrefix(kind) });
       if (!op) break;
       try {
-        const result = op.kind === putKind(kind) ? await replayPut(ctx, client, kind, op as Operation<DavPutPayload>) : await replayDelete(ctx, client, kind, op as Operation<DavDeletePayload>);
+        const result =
+          op.kind === putKind(kind)
+            ? await replayPut(ctx, client, kind, op as Operation<DavPutPayload>)
+            : await replayDelete(ctx, client, kind, op as Operation<DavDeletePayload>);
         journal.markDone(op.id);
         changed = true;
         if (result === 'conflict') outcome.conflicts++;
@@ -174,7 +181,12 @@ async function replayPut(ctx: CoreContext, client: DavClient, kind: DavKind, op:
   return 'conflict';
 }
 
-async function replayDelete(ctx: CoreContext, client: DavClient, kind: DavKind, op: Operation<DavDeletePayload>): Promise<'done' | 'conflict'> {
+async function replayDelete(
+  ctx: CoreContext,
+  client: DavClient,
+  kind: DavKind,
+  op: Operation<DavDeletePayload>,
+): Promise<'done' | 'conflict'> {
   const repo = new DavRepository(ctx.db);
   const p = op.payload;
   const local = repo.object(op.accountId, p.href);
@@ -198,7 +210,13 @@ async function replayDelete(ctx: CoreContext, client: DavClient, kind: DavKind, 
  * The server changed the item since the user's change was based on it: keep the server's version locally,
  * drop the user's later operations on the item, and keep the user's latest version as a conflict.
  */
-function setAside(ctx: CoreContext, kind: DavKind, op: Operation<DavPutPayload | DavDeletePayload>, action: 'put' | 'delete', server: { raw: string; etag: string | null } | null): void {
+function setAside(
+  ctx: CoreContext,
+  kind: DavKind,
+  op: Operation<DavPutPayload | DavDeletePayload>,
+  action: 'put' | 'delete',
+  server: { raw: string; etag: string | null } | null,
+): void {
   const repo = new DavRepository(ctx.db);
   const p = op.payload;
   const local = repo.object(op.accountId, p.href);
@@ -220,22 +238,34 @@ function setAside(ctx: CoreContext, kind: DavKind, op: Operation<DavPutPayload |
       } catch (err) {
         ctx.log.warn('dav: server version unreadable, kept as is', { href: p.href, err: err as Error });
       }
-      if (fields) repo.putObjects([{ accountId: op.accountId, collectionHref: p.collectionHref, href: p.href, etag: server.etag, raw: server.raw, ...fields }]);
+      if (fields)
+        repo.putObjects([
+          { accountId: op.accountId, collectionHref: p.collectionHref, href: p.href, etag: server.etag, raw: server.raw, ...fields },
+        ]);
       repo.setLocalDeleted(op.accountId, p.href, false);
     } else {
       repo.deleteObjects(op.accountId, [p.href]);
     }
     // Later operations on the same item were built on the user's version: it is now in the conflict.
     ctx.db
-      .prepare("UPDATE operations SET state = 'done', last_error = 'superseded by a conflict', updated_at = ? WHERE account_id = ? AND kind LIKE ? AND state = 'pending' AND json_extract(payload, '$.href') = ? AND id > ?")
+      .prepare(
+        "UPDATE operations SET state = 'done', last_error = 'superseded by a conflict', updated_at = ? WHERE account_id = ? AND kind LIKE ? AND state = 'pending' AND json_extract(payload, '$.href') = ? AND id > ?",
+      )
       .run(now, op.accountId, `${davKindPrefix(kind)}%`, p.href, op.id);
     const info = ctx.db
-      .prepare('INSERT INTO dav_conflicts (account_id, kind, collection_href, href, uid, title, action, local_raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO dav_conflicts (account_id, kind, collection_href, href, uid, title, action, local_raw, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
       .run(op.accountId, kind, p.collectionHref, p.href, p.uid, title, action, localRaw, now);
     return Number(info.lastInsertRowid);
   })();
   const conflict = listConflicts(ctx).find((c) => c.id === id);
-  ctx.log.warn('dav: conflict, server version kept, user change set aside', { account: op.accountId, href: p.href, action, serverDeleted: !server });
+  ctx.log.warn('dav: conflict, server version kept, user change set aside', {
+    account: op.accountId,
+    href: p.href,
+    action,
+    serverDeleted: !server,
+  });
   if (conflict) ctx.emit('dav.conflict', conflict);
 }
 
@@ -260,7 +290,16 @@ function conflictMessage(row: ConflictRow): string {
 
 export function listConflicts(ctx: Pick<CoreContext, 'db'>): DavConflictSummary[] {
   const rows = ctx.db.prepare('SELECT * FROM dav_conflicts ORDER BY id').all() as ConflictRow[];
-  return rows.map((r) => ({ id: r.id, accountId: r.account_id, kind: r.kind, uid: r.uid, title: r.title, action: r.action, message: conflictMessage(r), createdAt: r.created_at }));
+  return rows.map((r) => ({
+    id: r.id,
+    accountId: r.account_id,
+    kind: r.kind,
+    uid: r.uid,
+    title: r.title,
+    action: r.action,
+    message: conflictMessage(r),
+    createdAt: r.created_at,
+  }));
 }
 
 /** « Réappliquer ma modification » (queue the user's version again, on top of the server's) or « Ignorer ». */

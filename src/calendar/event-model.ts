@@ -26,7 +26,18 @@ function parseWall(value: string, allDay: boolean): ICAL.Time {
   }
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
   if (m) {
-    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4]), minute: Number(m[5]), second: Number(m[6] ?? 0), isDate: false }, userZone());
+    const t = new ICAL.Time(
+      {
+        year: Number(m[1]),
+        month: Number(m[2]),
+        day: Number(m[3]),
+        hour: Number(m[4]),
+        minute: Number(m[5]),
+        second: Number(m[6] ?? 0),
+        isDate: false,
+      },
+      userZone(),
+    );
     return t;
   }
   // A full ISO date-time with an offset or Z: shown in the user's zone.
@@ -88,7 +99,12 @@ function checked(input: CalendarEventInput): { start: ICAL.Time; end: ICAL.Time 
 }
 
 /** Write the editor's fields onto a VEVENT (master or override). Recurrence only on a master. */
-function applyFields(vevent: ICAL.Component, input: CalendarEventInput, times: { start: ICAL.Time; end: ICAL.Time }, options: { master: boolean; organizer: string | null }): void {
+function applyFields(
+  vevent: ICAL.Component,
+  input: CalendarEventInput,
+  times: { start: ICAL.Time; end: ICAL.Time },
+  options: { master: boolean; organizer: string | null },
+): void {
   setText(vevent, 'summary', input.summary);
   setTime(vevent, 'dtstart', times.start);
   vevent.removeAllProperties('duration');
@@ -109,7 +125,14 @@ function applyFields(vevent: ICAL.Component, input: CalendarEventInput, times: {
     vevent.addProperty(conf);
   }
   // Attendees: kept with their answer when already there.
-  const previous = new Map(vevent.getAllProperties('attendee').map((p) => [String(p.getFirstValue()).replace(/^mailto:/i, '').toLowerCase(), p]));
+  const previous = new Map(
+    vevent.getAllProperties('attendee').map((p) => [
+      String(p.getFirstValue())
+        .replace(/^mailto:/i, '')
+        .toLowerCase(),
+      p,
+    ]),
+  );
   vevent.removeAllProperties('attendee');
   const attendees = (input.attendees ?? []).map((a) => a.trim()).filter(Boolean);
   for (const email of attendees) {
@@ -125,7 +148,8 @@ function applyFields(vevent: ICAL.Component, input: CalendarEventInput, times: {
     p.setParameter('rsvp', 'TRUE');
     vevent.addProperty(p);
   }
-  if (attendees.length && options.organizer && !vevent.hasProperty('organizer')) vevent.addPropertyWithValue('organizer', `mailto:${options.organizer}`);
+  if (attendees.length && options.organizer && !vevent.hasProperty('organizer'))
+    vevent.addPropertyWithValue('organizer', `mailto:${options.organizer}`);
   if (!attendees.length) vevent.removeAllProperties('organizer');
   // One display reminder (VALARM).
   for (const alarm of vevent.getAllSubcomponents('valarm')) vevent.removeSubcomponent(alarm);
@@ -165,7 +189,10 @@ function stampRevision(vcal: ICAL.Component, rev: string): void {
 }
 
 /** A new calendar resource. */
-export function createEventObject(input: CalendarEventInput, options: { organizer: string | null; uid?: string; rev: string }): { uid: string; raw: string } {
+export function createEventObject(
+  input: CalendarEventInput,
+  options: { organizer: string | null; uid?: string; rev: string },
+): { uid: string; raw: string } {
   const times = checked(input);
   const uid = options.uid ?? `${crypto.randomUUID()}@ostal`;
   const vcal = new ICAL.Component('vcalendar');
@@ -192,7 +219,11 @@ function parse(raw: string): { vcal: ICAL.Component; master: ICAL.Component | nu
   }
   registerNamedZones(vcal);
   const vevents = vcal.getAllSubcomponents('vevent');
-  return { vcal, master: vevents.find((v) => !v.hasProperty('recurrence-id')) ?? null, overrides: vevents.filter((v) => v.hasProperty('recurrence-id')) };
+  return {
+    vcal,
+    master: vevents.find((v) => !v.hasProperty('recurrence-id')) ?? null,
+    overrides: vevents.filter((v) => v.hasProperty('recurrence-id')),
+  };
 }
 
 /** The occurrence's original start ('YYYY-MM-DD' or ISO instant, as calendar.list gives it) in the series' own form. */
@@ -210,7 +241,8 @@ function recurrenceTime(master: ICAL.Component, recurrenceId: string): ICAL.Time
   return ICAL.Time.fromJSDate(new Date(ms), true).convertToZone(zone);
 }
 
-const sameInstant = (a: ICAL.Time, b: ICAL.Time) => (a.isDate || b.isDate ? a.year === b.year && a.month === b.month && a.day === b.day : epoch(a) === epoch(b));
+const sameInstant = (a: ICAL.Time, b: ICAL.Time) =>
+  a.isDate || b.isDate ? a.year === b.year && a.month === b.month && a.day === b.day : epoch(a) === epoch(b);
 
 /** A 'YYYY-MM-DD' day moved by n days (calendar arithmetic, no time zone involved). */
 function addDays(day: string, n: number): string {
@@ -230,7 +262,10 @@ function daysBetween(from: string, to: string): number {
  * the series' first day at the edited start time, the end as many days after it as in the edited event, at the
  * edited end time. For all-day events only the days count (end exclusive, as in iCalendar).
  */
-export function seriesTimesFromOccurrence(seriesStart: string, input: Pick<CalendarEventInput, 'start' | 'end' | 'allDay'>): { start: string; end: string } {
+export function seriesTimesFromOccurrence(
+  seriesStart: string,
+  input: Pick<CalendarEventInput, 'start' | 'end' | 'allDay'>,
+): { start: string; end: string } {
   const first = seriesStart.slice(0, 10);
   const span = daysBetween(input.start, input.end || input.start);
   if (!Number.isFinite(span)) throw new EventInputError(`invalid dates: ${input.start} – ${input.end}`);
@@ -244,7 +279,11 @@ export function seriesTimesFromOccurrence(seriesStart: string, input: Pick<Calen
  * (the recurrence id of the occurrence the editor was opened on), the input's dates are that occurrence's: the
  * series keeps its first day (seriesTimesFromOccurrence).
  */
-export function updateSeries(raw: string, edited: CalendarEventInput, options: { organizer: string | null; rev: string; fromOccurrence?: string | null }): string {
+export function updateSeries(
+  raw: string,
+  edited: CalendarEventInput,
+  options: { organizer: string | null; rev: string; fromOccurrence?: string | null },
+): string {
   let input = edited;
   let times = checked(input);
   const { vcal, master } = parse(raw);
@@ -260,7 +299,12 @@ export function updateSeries(raw: string, edited: CalendarEventInput, options: {
 }
 
 /** Change one occurrence only: a RECURRENCE-ID override (replacing an earlier one for the same occurrence). */
-export function updateOccurrence(raw: string, recurrenceId: string, input: CalendarEventInput, options: { organizer: string | null; rev: string }): string {
+export function updateOccurrence(
+  raw: string,
+  recurrenceId: string,
+  input: CalendarEventInput,
+  options: { organizer: string | null; rev: string },
+): string {
   const times = checked(input);
   const { vcal, master, overrides } = parse(raw);
   if (!master) throw new EventInputError('no master VEVENT');
@@ -307,7 +351,10 @@ export function wallTime(time: ICAL.Time): string {
 }
 
 /** The fields of the editor for the series, or for one occurrence (its override when there is one). */
-export function eventDetails(raw: string, recurrenceId: string | null): Omit<CalendarEventDetails, 'accountId' | 'calendarHref' | 'calendar' | 'pending'> {
+export function eventDetails(
+  raw: string,
+  recurrenceId: string | null,
+): Omit<CalendarEventDetails, 'accountId' | 'calendarHref' | 'calendar' | 'pending'> {
   const { master, overrides } = parse(raw);
   const base = master ?? overrides[0];
   if (!base) throw new EventInputError('no VEVENT');
@@ -361,7 +408,8 @@ export function eventDetails(raw: string, recurrenceId: string | null): Omit<Cal
 }
 
 /** The first occurrence of the master (its DTSTART), as the recurrence id of that occurrence. */
-const isFirstOccurrence = (master: ICAL.Component, rid: ICAL.Time) => sameInstant(master.getFirstPropertyValue('dtstart') as ICAL.Time, rid);
+const isFirstOccurrence = (master: ICAL.Component, rid: ICAL.Time) =>
+  sameInstant(master.getFirstPropertyValue('dtstart') as ICAL.Time, rid);
 
 /** The time just before an occurrence, as an UNTIL: UTC for date-times (RFC 5545 3.3.10), the day before for dates. */
 function untilBefore(rid: ICAL.Time): ICAL.Time {
@@ -396,7 +444,12 @@ function takeTimesFrom(comp: ICAL.Component, name: string, rid: ICAL.Time): ICAL
 }
 
 /** End the series just before the occurrence `rid`: UNTIL (COUNT dropped); later EXDATE, RDATE and overrides leave it. */
-function truncateAt(vcal: ICAL.Component, master: ICAL.Component, overrides: ICAL.Component[], rid: ICAL.Time): { exdates: ICAL.Time[]; rdates: ICAL.Time[]; moved: ICAL.Component[] } {
+function truncateAt(
+  vcal: ICAL.Component,
+  master: ICAL.Component,
+  overrides: ICAL.Component[],
+  rid: ICAL.Time,
+): { exdates: ICAL.Time[]; rdates: ICAL.Time[]; moved: ICAL.Component[] } {
   const recur = master.getFirstPropertyValue('rrule');
   if (recur instanceof ICAL.Recur) {
     const until = recur.clone();
@@ -449,7 +502,12 @@ export type SplitResult = { kind: 'series'; raw: string } | { kind: 'split'; tru
  * recurrence ids moved by the same wall-clock shift as the occurrence (the override of the occurrence itself
  * is replaced by the change). A COUNT continues with what remained. At the first occurrence: the whole series.
  */
-export function splitSeries(raw: string, recurrenceId: string, input: CalendarEventInput, options: { organizer: string | null; rev: string; newRev: string; uid?: string }): SplitResult {
+export function splitSeries(
+  raw: string,
+  recurrenceId: string,
+  input: CalendarEventInput,
+  options: { organizer: string | null; rev: string; newRev: string; uid?: string },
+): SplitResult {
   const times = checked(input);
   const { vcal, master, overrides } = parse(raw);
   if (!master) throw new EventInputError('no master VEVENT');
@@ -484,7 +542,8 @@ export function splitSeries(raw: string, recurrenceId: string, input: CalendarEv
   out.addPropertyWithValue('prodid', PRODID);
   out.addPropertyWithValue('version', '2.0');
   out.addPropertyWithValue('calscale', 'GREGORIAN');
-  for (const vtz of vcal.getAllSubcomponents('vtimezone')) out.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(vtz.toJSON())) as unknown[]));
+  for (const vtz of vcal.getAllSubcomponents('vtimezone'))
+    out.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(vtz.toJSON())) as unknown[]));
   if (!input.allDay) ensureZone(out, times);
   out.addSubcomponent(next);
   for (const o of moved) {

@@ -56,23 +56,40 @@ export function vtimezoneText(tzid: string): string {
     const daysInMonth = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 0)).getUTCDate();
     const rank = day > daysInMonth - 7 ? -1 : Math.ceil(day / 7);
     const weekday = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'][local.getUTCDay()];
-    return { year: local.getUTCFullYear(), key: `${local.getUTCMonth() + 1};${rank}${weekday};${local.toISOString().slice(11, 19)};${t.from};${t.to}` };
+    return {
+      year: local.getUTCFullYear(),
+      key: `${local.getUTCMonth() + 1};${rank}${weekday};${local.toISOString().slice(11, 19)};${t.from};${t.to}`,
+    };
   };
   const rules = transitions.map(rule);
   // The regular tail: from some year on, every year up to LAST_YEAR has the same changes.
   let regularFrom = transitions.length;
   if (transitions.length) {
-    const lastYearKeys = rules.filter((r) => r.year === LAST_YEAR).map((r) => r.key).sort().join('|');
+    const lastYearKeys = rules
+      .filter((r) => r.year === LAST_YEAR)
+      .map((r) => r.key)
+      .sort()
+      .join('|');
     if (lastYearKeys) {
       let year = LAST_YEAR;
-      const keysOf = (y: number) => rules.filter((r) => r.year === y).map((r) => r.key).sort().join('|');
+      const keysOf = (y: number) =>
+        rules
+          .filter((r) => r.year === y)
+          .map((r) => r.key)
+          .sort()
+          .join('|');
       while (year - 1 >= FIRST_YEAR && keysOf(year - 1) === lastYearKeys) year--;
       regularFrom = rules.findIndex((r) => r.year >= year);
     }
   }
   const lines = ['BEGIN:VCALENDAR', 'BEGIN:VTIMEZONE', `TZID:${tzid}`];
   const part = (kind: 'STANDARD' | 'DAYLIGHT', at: number, from: number, to: number, rrule?: string) => {
-    lines.push(`BEGIN:${kind}`, `TZOFFSETFROM:${fmtOffset(from)}`, `TZOFFSETTO:${fmtOffset(to)}`, `DTSTART:${icalLocal(at + from * 60_000)}`);
+    lines.push(
+      `BEGIN:${kind}`,
+      `TZOFFSETFROM:${fmtOffset(from)}`,
+      `TZOFFSETTO:${fmtOffset(to)}`,
+      `DTSTART:${icalLocal(at + from * 60_000)}`,
+    );
     if (rrule) lines.push(`RRULE:${rrule}`);
     lines.push(`END:${kind}`);
   };
@@ -226,7 +243,10 @@ export function registerNamedZones(vcal: ICAL.Component): void {
 export function windowBound(value: string): number {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (m) {
-    const t = new ICAL.Time({ year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0, isDate: false }, userZone());
+    const t = new ICAL.Time(
+      { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: 0, minute: 0, second: 0, isDate: false },
+      userZone(),
+    );
     return t.toUnixTime() * 1000;
   }
   const ms = Date.parse(value);
@@ -270,7 +290,9 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number, 
   const exceptions = vevents.filter((v) => v.hasProperty('recurrence-id'));
   const out: Occurrence[] = [];
   let slots = 0;
-  const cap = report?.viewSlots ? Math.min(MAX_SLOTS_PER_RESOURCE, Math.max(MIN_SLOTS_PER_RESOURCE, report.viewSlots.left)) : MAX_SLOTS_PER_RESOURCE;
+  const cap = report?.viewSlots
+    ? Math.min(MAX_SLOTS_PER_RESOURCE, Math.max(MIN_SLOTS_PER_RESOURCE, report.viewSlots.left))
+    : MAX_SLOTS_PER_RESOURCE;
   const overlaps = (s: number, e: number) => (e > s ? s < toMs && e > fromMs : s >= fromMs && s < toMs);
   const push = (uid: string, recurrenceId: ICAL.Time | null, item: ICAL.Event, start: ICAL.Time, end: ICAL.Time, recurring: boolean) => {
     const s = epochMs(start);
@@ -282,7 +304,19 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number, 
       endTime = start.clone();
       endTime.adjust(1, 0, 0, 0);
     }
-    out.push({ uid, recurrenceId: recurrenceId ? iso(recurrenceId) : null, start: iso(start), end: iso(endTime), allDay: start.isDate, summary: item.summary ?? '', location: item.location ?? '', meetingUrl: meetingUrlOf(item.component), recurring, reminderMinutes: reminderOf(item.component), startMs: s });
+    out.push({
+      uid,
+      recurrenceId: recurrenceId ? iso(recurrenceId) : null,
+      start: iso(start),
+      end: iso(endTime),
+      allDay: start.isDate,
+      summary: item.summary ?? '',
+      location: item.location ?? '',
+      meetingUrl: meetingUrlOf(item.component),
+      recurring,
+      reminderMinutes: reminderOf(item.component),
+      startMs: s,
+    });
   };
   for (const master of masters) {
     const event = new ICAL.Event(master);
@@ -294,7 +328,8 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number, 
     // Slots ending well before the window cannot overlap it unless an override moves them: their details (the
     // costly part) are not computed. Overrides are known by recurrence id; a RANGE override makes every slot suspect.
     const spanMs = Math.max(0, epochMs(event.endDate) - epochMs(event.startDate)) + 2 * 86_400_000;
-    const overridden = (time: ICAL.Time) => event.rangeExceptions.length > 0 || Object.prototype.hasOwnProperty.call(event.exceptions, time.toString());
+    const overridden = (time: ICAL.Time) =>
+      event.rangeExceptions.length > 0 || Object.prototype.hasOwnProperty.call(event.exceptions, time.toString());
     const horizon = event.rangeExceptions.length > 0 || Object.keys(event.exceptions).length > 0 ? toMs + 366 * 86_400_000 : toMs;
     const it = event.iterator();
     for (let next = it.next(); next; next = it.next()) {

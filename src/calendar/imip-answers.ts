@@ -28,7 +28,9 @@ export class ImipAnswers {
 
   held(key: AnswerKey): HeldAnswer | null {
     const row = this.db
-      .prepare('SELECT sequence, dtstamp, partstat FROM imip_answers WHERE account_id = ? AND uid = ? AND recurrence_id = ? AND attendee = ?')
+      .prepare(
+        'SELECT sequence, dtstamp, partstat FROM imip_answers WHERE account_id = ? AND uid = ? AND recurrence_id = ? AND attendee = ?',
+      )
       .get(key.accountId, key.uid, key.recurrenceId, key.attendee) as HeldAnswer | undefined;
     return row ?? null;
   }

@@ -20,7 +20,12 @@ import { formatDayKey, formatWallSentenceTime, formatZoneName, wallClockToInstan
 /** When, in the organiser's wall clock (the editor's 'YYYY-MM-DDTHH:mm'): « lundi 23 novembre 2026 de 14 h 30 à 15 h ». */
 function longWhen(start: string, end: string, allDay: boolean): string {
   if (allDay) return formatDayKey(start);
-  return t('dav.imip.when', { day: formatDayKey(start), start: formatWallSentenceTime(start), end: formatWallSentenceTime(end), zone: formatZoneName(undefined, wallClockToInstant(start)) });
+  return t('dav.imip.when', {
+    day: formatDayKey(start),
+    start: formatWallSentenceTime(start),
+    end: formatWallSentenceTime(end),
+    zone: formatZoneName(undefined, wallClockToInstant(start)),
+  });
 }
 
 /** The iTIP text of a stored calendar resource for `method`. */
@@ -39,7 +44,13 @@ export function itipText(raw: string, method: 'REQUEST' | 'CANCEL'): string {
  * Queue the invitation (or cancellation) for the participants of the event in `raw`, when the account is its
  * organiser. Never throws: a problem is logged, the event itself is already saved.
  */
-export async function sendInvitations(ctx: CoreContext, outbox: OutboxSender, accountId: string, raw: string, method: 'REQUEST' | 'CANCEL'): Promise<number> {
+export async function sendInvitations(
+  ctx: CoreContext,
+  outbox: OutboxSender,
+  accountId: string,
+  raw: string,
+  method: 'REQUEST' | 'CANCEL',
+): Promise<number> {
   try {
     const account = getAccountRow(ctx, accountId);
     if (!account) return 0;
@@ -50,7 +61,11 @@ export async function sendInvitations(ctx: CoreContext, outbox: OutboxSender, ac
     if (!to.length) return 0;
     const title = details.summary || t('dav.writes.untitledEvent');
     const lines = [
-      t(method === 'REQUEST' ? 'dav.imip.requestText' : 'dav.imip.cancelText', { name: account.name || account.email, title, when: longWhen(details.start, details.end, details.allDay) }),
+      t(method === 'REQUEST' ? 'dav.imip.requestText' : 'dav.imip.cancelText', {
+        name: account.name || account.email,
+        title,
+        when: longWhen(details.start, details.end, details.allDay),
+      }),
       details.location ? t('dav.imip.location', { location: details.location }) : '',
       details.meetingUrl ? t('dav.imip.visio', { url: details.meetingUrl }) : '',
       details.description ?? '',
@@ -60,7 +75,13 @@ export async function sendInvitations(ctx: CoreContext, outbox: OutboxSender, ac
       to,
       subject: t(method === 'REQUEST' ? 'dav.imip.requestSubject' : 'dav.imip.cancelSubject', { title }),
       text: lines.join('\n\n'),
-      attachments: [{ filename: method === 'REQUEST' ? 'invitation.ics' : 'annulation.ics', contentType: `text/calendar; charset=utf-8; method=${method}`, contentBase64: Buffer.from(itipText(raw, method), 'utf8').toString('base64') }],
+      attachments: [
+        {
+          filename: method === 'REQUEST' ? 'invitation.ics' : 'annulation.ics',
+          contentType: `text/calendar; charset=utf-8; method=${method}`,
+          contentBase64: Buffer.from(itipText(raw, method), 'utf8').toString('base64'),
+        },
+      ],
     });
     ctx.log.info('imip: invitation queued', { account: accountId, method, recipients: to.length });
     return to.length;
@@ -81,9 +102,11 @@ function parseItip(ics: string): { vcal: ICAL.Component; method: string; vevents
   return { vcal, method, vevents };
 }
 
-const mailtoOf = (p: ICAL.Property) => String(p.getFirstValue()).replace(/^mailto:/i, '').toLowerCase();
+const mailtoOf = (p: ICAL.Property) =>
+  String(p.getFirstValue())
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
 const sequenceOf = (v: ICAL.Component | undefined) => Number(v?.getFirstPropertyValue('sequence') ?? 0) || 0;
-
 
 /**
  * « Accepter », « Peut-être », « Refuser » on a received METHOD:REQUEST: the event goes to (or stays in, or
@@ -115,15 +138,26 @@ export function replyText(
   reply.addPropertyWithValue('prodid', '-//Ostal//Agenda//FR');
   reply.addPropertyWithValue('version', '2.0');
   reply.addPropertyWithValue('method', 'REPLY');
-  for (const z of vcal.getAllSubcomponents('vtimezone')) reply.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(z.toJSON())) as unknown[]));
+  for (const z of vcal.getAllSubcomponents('vtimezone'))
+    reply.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(z.toJSON())) as unknown[]));
   for (const v of vevents) {
     const r = new ICAL.Component('vevent');
-    for (const name of ['uid', 'recurrence-id', 'dtstart', 'dtend', 'sequence', 'summary', 'organizer']) for (const p of v.getAllProperties(name)) r.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(p.toJSON())) as unknown[]));
-    for (const p of v.getAllProperties('attendee')) if (mailtoOf(p) === me.toLowerCase()) r.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(p.toJSON())) as unknown[]));
+    for (const name of ['uid', 'recurrence-id', 'dtstart', 'dtend', 'sequence', 'summary', 'organizer'])
+      for (const p of v.getAllProperties(name)) r.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(p.toJSON())) as unknown[]));
+    for (const p of v.getAllProperties('attendee'))
+      if (mailtoOf(p) === me.toLowerCase()) r.addProperty(new ICAL.Property(JSON.parse(JSON.stringify(p.toJSON())) as unknown[]));
     r.updatePropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
     reply.addSubcomponent(r);
   }
-  return { stored, answered, occurrenceOnly, reply: reply.toString() + '\r\n', organizer, uid: String(master.getFirstPropertyValue('uid')), summary: String(master.getFirstPropertyValue('summary') ?? '') };
+  return {
+    stored,
+    answered,
+    occurrenceOnly,
+    reply: reply.toString() + '\r\n',
+    organizer,
+    uid: String(master.getFirstPropertyValue('uid')),
+    summary: String(master.getFirstPropertyValue('summary') ?? ''),
+  };
 }
 
 /** PARTSTAT values a participant may answer an event with (RFC 5545 §3.2.12). */
@@ -167,7 +201,12 @@ export type ReplyRefusal = 'noAttendee' | 'notSender' | 'notAttendee' | 'badStat
  * message's sender and a participant of my stored event, the PARTSTAT is one of RFC 5545's, the DTSTAMP is not in
  * the future. Otherwise the first reason it is refused.
  */
-export function checkReply(ics: string, storedRaw: string, sender: string | null, now: number): { answers: ReplyAnswer[] } | { refused: ReplyRefusal; attendee: string } {
+export function checkReply(
+  ics: string,
+  storedRaw: string,
+  sender: string | null,
+  now: number,
+): { answers: ReplyAnswer[] } | { refused: ReplyRefusal; attendee: string } {
   const { method, vevents } = parseItip(ics);
   if (method !== 'REPLY') throw new Error(`not a REPLY: ${method}`);
   const stored = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]).getAllSubcomponents('vevent');
@@ -194,7 +233,11 @@ export function checkReply(ics: string, storedRaw: string, sender: string | null
  * than the answer already held (`held`: SEQUENCE, then DTSTAMP). Returns the new text and the answers that are
  * later (to be recorded, even when the PARTSTAT was already that one); null when nothing is later.
  */
-export function applyReplyText(storedRaw: string, answers: ReplyAnswer[], held: (answer: ReplyAnswer) => { sequence: number; dtstamp: string } | null): { raw: string; later: ReplyAnswer[]; changed: boolean } | null {
+export function applyReplyText(
+  storedRaw: string,
+  answers: ReplyAnswer[],
+  held: (answer: ReplyAnswer) => { sequence: number; dtstamp: string } | null,
+): { raw: string; later: ReplyAnswer[]; changed: boolean } | null {
   const vcal = new ICAL.Component(ICAL.parse(storedRaw) as unknown[]);
   const later: ReplyAnswer[] = [];
   let changed = false;
@@ -235,7 +278,8 @@ export function mergeOccurrences(storedRaw: string, occurrences: string): string
   }
   for (const v of incoming.getAllSubcomponents('vevent')) {
     const k = key(v);
-    for (const old of vcal.getAllSubcomponents('vevent')) if (old.hasProperty('recurrence-id') && key(old) === k) vcal.removeSubcomponent(old);
+    for (const old of vcal.getAllSubcomponents('vevent'))
+      if (old.hasProperty('recurrence-id') && key(old) === k) vcal.removeSubcomponent(old);
     vcal.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(v.toJSON())) as unknown[]));
   }
   return vcal.toString() + '\r\n';
@@ -244,7 +288,12 @@ export function mergeOccurrences(storedRaw: string, occurrences: string): string
 /** The three subjects of a REPLY, by answer (the same text `calendar.respondToInvitation` gives it). */
 export function replySubject(response: InvitationResponse, summary: string): string {
   const title = summary || t('dav.writes.untitledEvent');
-  const key = response === 'ACCEPTED' ? 'dav.imip.acceptedSubject' : response === 'TENTATIVE' ? 'dav.imip.tentativeSubject' : 'dav.imip.declinedSubject';
+  const key =
+    response === 'ACCEPTED'
+      ? 'dav.imip.acceptedSubject'
+      : response === 'TENTATIVE'
+        ? 'dav.imip.tentativeSubject'
+        : 'dav.imip.declinedSubject';
   return t(key, { title });
 }
 
@@ -254,7 +303,9 @@ const ANSWERS: readonly InvitationResponse[] = ['ACCEPTED', 'TENTATIVE', 'DECLIN
 function answerSent(ctx: CoreContext, accountId: string, messageId: string | null, summary: string): InvitationResponse | null {
   if (!messageId) return null;
   const rows = ctx.db
-    .prepare(`SELECT subject FROM outbox WHERE account_id = ? AND json_extract(draft_json, '$.inReplyTo') = ? ORDER BY created_at DESC, rowid DESC`)
+    .prepare(
+      `SELECT subject FROM outbox WHERE account_id = ? AND json_extract(draft_json, '$.inReplyTo') = ? ORDER BY created_at DESC, rowid DESC`,
+    )
     .all(accountId, messageId) as { subject: string }[];
   for (const row of rows) {
     const found = ANSWERS.find((a) => replySubject(a, summary) === row.subject);
@@ -270,7 +321,22 @@ function safeDetails(ics: string, itip: ReturnType<typeof parseItip>): ReturnTyp
   } catch (err) {
     if (itip.method !== 'REPLY') throw err;
     const v = itip.vevents[0]!;
-    return { uid: String(v.getFirstPropertyValue('uid')), recurrenceId: null, summary: String(v.getFirstPropertyValue('summary') ?? ''), start: '', end: '', allDay: false, location: '', description: '', attendees: [], attendeeStatus: [], organizer: null, rrule: null, reminderMinutes: null, meetingUrl: null };
+    return {
+      uid: String(v.getFirstPropertyValue('uid')),
+      recurrenceId: null,
+      summary: String(v.getFirstPropertyValue('summary') ?? ''),
+      start: '',
+      end: '',
+      allDay: false,
+      location: '',
+      description: '',
+      attendees: [],
+      attendeeStatus: [],
+      organizer: null,
+      rrule: null,
+      reminderMinutes: null,
+      meetingUrl: null,
+    };
   }
 }
 
@@ -281,7 +347,11 @@ export function cancelTarget(ics: string): { uid: string; organizer: string; rec
   const master = vevents.find((v) => !v.hasProperty('recurrence-id')) ?? vevents[0]!;
   const organizer = master.getFirstProperty('organizer');
   eventDetails(ics, null); // registers the time zones of the text, so that a TZID resolves below
-  return { uid: String(master.getFirstPropertyValue('uid')), organizer: organizer ? mailtoOf(organizer) : '', recurrenceId: occurrenceOf(ics) };
+  return {
+    uid: String(master.getFirstPropertyValue('uid')),
+    organizer: organizer ? mailtoOf(organizer) : '',
+    recurrenceId: occurrenceOf(ics),
+  };
 }
 
 /** The organiser of a stored calendar text (lower-case address), or '' for an event nobody organises (mine alone). */
@@ -314,7 +384,6 @@ function hasOccurrence(ctx: CoreContext, raw: string, recurrenceId: string): boo
   }
 }
 
-
 /**
  * What the Courrier reader shows of a text/calendar part: the event, and where it stands in my agenda (my
  * answer read from the stored event, or from the REPLY I sent when I declined). Null for methods other than
@@ -322,7 +391,23 @@ function hasOccurrence(ctx: CoreContext, raw: string, recurrenceId: string): boo
  */
 export function invitationOf(ctx: CoreContext, accountId: string, ics: string, message: InvitationMessage): MessageInvitation | null {
   const messageId = message.messageId;
-  const empty = { ics, uid: '', recurrenceId: null, summary: '', start: '', end: '', allDay: false, location: '', meetingUrl: null, organizer: null, myAnswer: null, inAgenda: false, reply: null, refusal: null, authWarning: null };
+  const empty = {
+    ics,
+    uid: '',
+    recurrenceId: null,
+    summary: '',
+    start: '',
+    end: '',
+    allDay: false,
+    location: '',
+    meetingUrl: null,
+    organizer: null,
+    myAnswer: null,
+    inAgenda: false,
+    reply: null,
+    refusal: null,
+    authWarning: null,
+  };
   let itip: ReturnType<typeof parseItip>;
   let details: ReturnType<typeof eventDetails>;
   try {
@@ -399,14 +484,17 @@ export function invitationOf(ctx: CoreContext, accountId: string, ics: string, m
       const status = String(line.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
       const heldLine = storedMaster?.getAllProperties('attendee').find((p) => mailtoOf(p) === email);
       const applied = !!heldLine && String(heldLine.getParameter('partstat') ?? '').toUpperCase() === status;
-      const heldAnswer = mine ? new ImipAnswers(ctx.db).held({ accountId, uid: details.uid, recurrenceId: ridKey(master), attendee: email }) : null;
+      const heldAnswer = mine
+        ? new ImipAnswers(ctx.db).held({ accountId, uid: details.uid, recurrenceId: ridKey(master), attendee: email })
+        : null;
       const superseded = !applied && !!heldAnswer && !isLaterAnswer({ sequence: sequenceOf(master), dtstamp: stampOf(master) }, heldAnswer);
       view.reply = { email, name: (line.getParameter('cn') as string | undefined) ?? null, status, applied, superseded };
     }
     if (mine) {
       try {
         const check = checkReply(ics, mine.raw, message.sender, Date.now());
-        if ('refused' in check) view.refusal = t(`dav.imip.refused.${check.refused}`, { sender: sender || '?', attendee: check.attendee || '?' });
+        if ('refused' in check)
+          view.refusal = t(`dav.imip.refused.${check.refused}`, { sender: sender || '?', attendee: check.attendee || '?' });
       } catch (err) {
         ctx.log.warn('imip: reply cannot be checked', { account: accountId, err: err as Error });
         view.refusal = t('dav.imip.unreadablePart');

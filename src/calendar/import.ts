@@ -39,8 +39,10 @@ function decodeCp1252(bytes: Uint8Array): string {
 export function decodeImportBytes(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  if (bytes.length >= 4 && bytes[0] !== 0 && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] !== 0 && bytes[2] === 0 && bytes[3] !== 0) return new TextDecoder('utf-16be').decode(bytes);
+  if (bytes.length >= 4 && bytes[0] !== 0 && bytes[1] === 0 && bytes[2] !== 0 && bytes[3] === 0)
+    return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] !== 0 && bytes[2] === 0 && bytes[3] !== 0)
+    return new TextDecoder('utf-16be').decode(bytes);
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return new TextDecoder('utf-8').decode(bytes.subarray(3));
   const utf8 = new TextDecoder('utf-8').decode(bytes);
   if (!utf8.includes('\uFFFD')) return utf8;
@@ -99,7 +101,13 @@ function checkDateText(value: string): void {
   const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value);
   if (!m) throw new Error(`invalid date: ${value}`);
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const bad = y < 1 || mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60));
+  const bad =
+    y < 1 ||
+    mo < 1 ||
+    mo > 12 ||
+    d < 1 ||
+    d > daysIn(y, mo) ||
+    (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60));
   if (bad) throw new Error(`invalid date: ${value}`);
 }
 
@@ -135,7 +143,8 @@ function checkRule(rule: unknown): void {
   if (!rule.freq) throw new Error('invalid rule: no FREQ');
   // Every second or minute: no agenda means that, and each display would walk thousands of occurrences.
   if (rule.freq === 'SECONDLY' || rule.freq === 'MINUTELY') throw new Error(`invalid rule: FREQ=${rule.freq}`);
-  if (rule.count !== null && rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0)) throw new Error('invalid rule: COUNT');
+  if (rule.count !== null && rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count > 0))
+    throw new Error('invalid rule: COUNT');
   for (const [part, values] of Object.entries(rule.parts ?? {})) {
     for (const v of values as unknown[]) {
       if (part === 'BYDAY') {
@@ -221,9 +230,17 @@ function calendarCandidates(text: string, refused: ImportResult['refused']): Can
     }
     const slots = byUid.get(uid) ?? new Map<string, ICAL.Component>();
     byUid.set(uid, slots);
-    const slot = v.getFirstProperty('recurrence-id')?.toICALString().replace(/^[^:]*:/, '') ?? '';
+    const slot =
+      v
+        .getFirstProperty('recurrence-id')
+        ?.toICALString()
+        .replace(/^[^:]*:/, '') ?? '';
     const earlier = slots.get(slot);
-    if (earlier) refused.push({ item: shortLabel(String(earlier.getFirstPropertyValue('summary') ?? '')) || shortLabel(uid), reason: t('dav.import.duplicate') });
+    if (earlier)
+      refused.push({
+        item: shortLabel(String(earlier.getFirstPropertyValue('summary') ?? '')) || shortLabel(uid),
+        reason: t('dav.import.duplicate'),
+      });
     slots.delete(slot);
     slots.set(slot, v);
   }
@@ -240,7 +257,10 @@ function calendarCandidates(text: string, refused: ImportResult['refused']): Can
       try {
         checkDates(v.toJSON());
       } catch {
-        refused.push({ item: shortLabel(String(v.getFirstPropertyValue('summary') ?? '')) || shortLabel(uid), reason: t('dav.import.badDates') });
+        refused.push({
+          item: shortLabel(String(v.getFirstPropertyValue('summary') ?? '')) || shortLabel(uid),
+          reason: t('dav.import.badDates'),
+        });
         continue;
       }
       v.removeAllProperties('recurrence-id');
@@ -250,17 +270,29 @@ function calendarCandidates(text: string, refused: ImportResult['refused']): Can
     }
   }
   return [...groups.entries()].map(([uid, comps], i) => ({
-    label: shortLabel(String(comps.find((c) => !c.hasProperty('recurrence-id'))?.getFirstPropertyValue('summary') ?? comps[0]!.getFirstPropertyValue('summary') ?? '')) || shortLabel(uid) || t('dav.import.eventNumber', { n: i + 1 }),
+    label:
+      shortLabel(
+        String(
+          comps.find((c) => !c.hasProperty('recurrence-id'))?.getFirstPropertyValue('summary') ??
+            comps[0]!.getFirstPropertyValue('summary') ??
+            '',
+        ),
+      ) ||
+      shortLabel(uid) ||
+      t('dav.import.eventNumber', { n: i + 1 }),
     build: () => {
       const vcal = new ICAL.Component('vcalendar');
       vcal.addPropertyWithValue('prodid', '-//Ostal//Import//FR');
       vcal.addPropertyWithValue('version', '2.0');
       const used = new Set<string>();
-      for (const c of comps) for (const p of c.getAllProperties()) {
-        const tz = p.getParameter('tzid');
-        if (typeof tz === 'string') used.add(tz);
-      }
-      for (const z of zones) if (used.has(String(z.getFirstPropertyValue('tzid')))) vcal.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(z.toJSON())) as unknown[]));
+      for (const c of comps)
+        for (const p of c.getAllProperties()) {
+          const tz = p.getParameter('tzid');
+          if (typeof tz === 'string') used.add(tz);
+        }
+      for (const z of zones)
+        if (used.has(String(z.getFirstPropertyValue('tzid'))))
+          vcal.addSubcomponent(new ICAL.Component(JSON.parse(JSON.stringify(z.toJSON())) as unknown[]));
       const rev = newRevision();
       for (const c of comps) {
         const copy = new ICAL.Component(JSON.parse(JSON.stringify(c.toJSON())) as unknown[]);
@@ -268,7 +300,8 @@ function calendarCandidates(text: string, refused: ImportResult['refused']): Can
         checkDates(copy.toJSON());
         const start = copy.getFirstPropertyValue('dtstart');
         const end = copy.getFirstPropertyValue('dtend');
-        if (start instanceof ICAL.Time && end instanceof ICAL.Time && end.compare(start) < 0) throw new Error('invalid dates: DTEND before DTSTART');
+        if (start instanceof ICAL.Time && end instanceof ICAL.Time && end.compare(start) < 0)
+          throw new Error('invalid dates: DTEND before DTSTART');
         for (const r of copy.getAllProperties('rrule')) checkRule(r.getFirstValue());
         stampRev(copy, rev);
         vcal.addSubcomponent(copy);
@@ -312,14 +345,22 @@ function fromVCard21(block: string): string {
       out.push('VERSION:3.0');
       continue;
     }
-    const encoding = params.find((p) => /^ENCODING=/i.test(p))?.slice(9).toUpperCase();
+    const encoding = params
+      .find((p) => /^ENCODING=/i.test(p))
+      ?.slice(9)
+      .toUpperCase();
     if (encoding !== 'QUOTED-PRINTABLE') {
       const kept = params.map((p) => (/^ENCODING=BASE64$/i.test(p) ? 'ENCODING=b' : p)).filter((p) => !/^CHARSET=/i.test(p));
       out.push(`${[name, ...kept].join(';')}:${line.slice(colon + 1)}`);
       continue;
     }
     while (line.endsWith('=') && i + 1 < lines.length) line = line.slice(0, -1) + lines[++i]!;
-    const charset = params.find((p) => /^CHARSET=/i.test(p))?.slice(8).trim().toLowerCase() ?? 'utf-8';
+    const charset =
+      params
+        .find((p) => /^CHARSET=/i.test(p))
+        ?.slice(8)
+        .trim()
+        .toLowerCase() ?? 'utf-8';
     const bytes: number[] = [];
     const value = line.slice(colon + 1);
     for (let j = 0; j < value.length; j++) {
@@ -330,7 +371,9 @@ function fromVCard21(block: string): string {
       } else if (value[j] !== '=') bytes.push(...Buffer.from(value[j]!, 'utf8'));
     }
     const buf = Uint8Array.from(bytes);
-    const text = /^(windows-1252|cp1252|iso-8859-1|iso-8859-15|latin1)$/.test(charset) ? decodeCp1252(buf) : new TextDecoder('utf-8').decode(buf);
+    const text = /^(windows-1252|cp1252|iso-8859-1|iso-8859-15|latin1)$/.test(charset)
+      ? decodeCp1252(buf)
+      : new TextDecoder('utf-8').decode(buf);
     const kept = params.filter((p) => !/^(ENCODING|CHARSET)=/i.test(p));
     out.push(`${[name, ...kept].join(';')}:${text.replace(/\r\n|\r|\n/g, '\\n')}`);
   }
@@ -378,8 +421,12 @@ function contactCandidates(text: string, refused: ImportResult['refused']): Cand
 
 /** A short, printable label for a refused item: no control characters, at most 80 characters. */
 function shortLabel(text: string): string {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\uFFFD]+/g, ' ').replace(/\\[nN]/g, ' ').replace(/\s+/g, ' ').trim();
+  const clean = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is removed here
+    .replace(/[\u0000-\u001f\u007f-\u009f\uFFFD]+/g, ' ')
+    .replace(/\\[nN]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return clean.length > 80 ? `${clean.slice(0, 79)}…` : clean;
 }
 
@@ -403,14 +450,19 @@ function kindOf(text: string, name: string | undefined): DavKind | null {
  * Never throws for a bad item: the result lists what was refused and why; throws a French OstalError only
  * when the file as a whole is not a calendar or contacts file, or when there is nowhere to put it.
  */
-export function importFile(ctx: CoreContext, params: { content: string; name?: string; collectionHref?: string; accountId?: string }): ImportResult {
+export function importFile(
+  ctx: CoreContext,
+  params: { content: string; name?: string; collectionHref?: string; accountId?: string },
+): ImportResult {
   if (Buffer.byteLength(params.content, 'utf8') > MAX_BYTES) throw new OstalError('invalid_input', t('dav.import.tooBig'));
   const text = params.content.replace(/^\uFEFF/, '');
   const kind = kindOf(text, params.name);
   if (!kind) throw new OstalError('invalid_input', t('dav.import.notRecognised', { name: params.name ?? '' }));
   const repo = new DavRepository(ctx.db);
   const collections = repo.allCollections(kind);
-  const target = params.collectionHref ? collections.find((c) => c.href === params.collectionHref && (!params.accountId || c.accountId === params.accountId)) : collections.find((c) => !params.accountId || c.accountId === params.accountId);
+  const target = params.collectionHref
+    ? collections.find((c) => c.href === params.collectionHref && (!params.accountId || c.accountId === params.accountId))
+    : collections.find((c) => !params.accountId || c.accountId === params.accountId);
   if (!target) throw new OstalError('not_found', t(kind === 'calendar' ? 'dav.writes.noCalendar' : 'dav.writes.noAddressBook'));
   const refused: ImportResult['refused'] = [];
   const candidates = kind === 'calendar' ? calendarCandidates(text, refused) : contactCandidates(text, refused);
@@ -418,7 +470,9 @@ export function importFile(ctx: CoreContext, params: { content: string; name?: s
   let replaced = 0;
   // Items already there, by UID, read once (one query per item is quadratic for a file of 10 000 events).
   const known = new Map<string, { accountId: string; href: string; collectionHref: string }>();
-  if (candidates.length > 50) for (const o of repo.objectsOfKind(kind)) if (!known.has(o.uid)) known.set(o.uid, { accountId: o.accountId, href: o.href, collectionHref: o.collectionHref });
+  if (candidates.length > 50)
+    for (const o of repo.objectsOfKind(kind))
+      if (!known.has(o.uid)) known.set(o.uid, { accountId: o.accountId, href: o.href, collectionHref: o.collectionHref });
   const existingOf = (uid: string) => (candidates.length > 50 ? known.get(uid) : repo.objectByUid(kind, uid)) ?? null;
   for (const c of candidates) {
     let built: { uid: string; raw: string; rev: string };
@@ -443,11 +497,22 @@ export function importFile(ctx: CoreContext, params: { content: string; name?: s
       : [imported === 0 ? t('dav.import.contactsNone') : t('dav.import.contactsImported', { count: imported })];
   if (replaced) parts.push(t('dav.import.replaced', { count: replaced }));
   // The message names the first refused items; all of them are in `refused`.
-  const named = refused.slice(0, MAX_NAMED).map((r) => `«\u00a0${r.item}\u00a0» (${r.reason})`).join(', ');
-  if (refused.length > MAX_NAMED) parts.push(t('dav.import.refusedSummaryMore', { count: refused.length, list: named, more: refused.length - MAX_NAMED }));
+  const named = refused
+    .slice(0, MAX_NAMED)
+    .map((r) => `«\u00a0${r.item}\u00a0» (${r.reason})`)
+    .join(', ');
+  if (refused.length > MAX_NAMED)
+    parts.push(t('dav.import.refusedSummaryMore', { count: refused.length, list: named, more: refused.length - MAX_NAMED }));
   else if (refused.length) parts.push(t('dav.import.refusedSummary', { count: refused.length, list: named }));
   ctx.log.info('import done', { kind, imported, replaced, refused: refused.length });
-  return { kind: kind === 'calendar' ? 'calendar' : 'addressbook', accountId: target.accountId, imported, replaced, refused, message: parts.join(' ') };
+  return {
+    kind: kind === 'calendar' ? 'calendar' : 'addressbook',
+    accountId: target.accountId,
+    imported,
+    replaced,
+    refused,
+    message: parts.join(' '),
+  };
 }
 
 function reasonOf(err: unknown, kind: DavKind): string {

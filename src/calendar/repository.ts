@@ -73,7 +73,9 @@ export class DavRepository {
   constructor(private readonly db: Database.Database) {}
 
   collections(accountId: string, kind: DavKind): DavCollection[] {
-    const rows = this.db.prepare('SELECT * FROM dav_collections WHERE account_id = ? AND kind = ? ORDER BY display_name').all(accountId, kind) as CollectionRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM dav_collections WHERE account_id = ? AND kind = ? ORDER BY display_name')
+      .all(accountId, kind) as CollectionRow[];
     return rows.map(toCollection);
   }
 
@@ -93,7 +95,9 @@ export class DavRepository {
   }
 
   saveMarkers(accountId: string, href: string, ctag: string | null, syncToken: string | null): void {
-    this.db.prepare('UPDATE dav_collections SET ctag = ?, sync_token = ? WHERE account_id = ? AND href = ?').run(ctag, syncToken, accountId, href);
+    this.db
+      .prepare('UPDATE dav_collections SET ctag = ?, sync_token = ? WHERE account_id = ? AND href = ?')
+      .run(ctag, syncToken, accountId, href);
   }
 
   /** Remove collections of this kind the server no longer lists (their objects go with them). */
@@ -105,7 +109,9 @@ export class DavRepository {
 
   /** href → etag of the objects stored for a collection. */
   etags(accountId: string, collectionHref: string): Map<string, string | null> {
-    const rows = this.db.prepare('SELECT href, etag FROM dav_objects WHERE account_id = ? AND collection_href = ?').all(accountId, collectionHref) as { href: string; etag: string | null }[];
+    const rows = this.db
+      .prepare('SELECT href, etag FROM dav_objects WHERE account_id = ? AND collection_href = ?')
+      .all(accountId, collectionHref) as { href: string; etag: string | null }[];
     return new Map(rows.map((r) => [r.href, r.etag]));
   }
 
@@ -116,7 +122,8 @@ export class DavRepository {
          uid = excluded.uid, title = excluded.title, emails = excluded.emails, phones = excluded.phones`,
     );
     this.db.transaction(() => {
-      for (const o of objects) stmt.run(o.accountId, o.collectionHref, o.href, o.etag, o.raw, o.uid, o.title, JSON.stringify(o.emails), JSON.stringify(o.phones));
+      for (const o of objects)
+        stmt.run(o.accountId, o.collectionHref, o.href, o.etag, o.raw, o.uid, o.title, JSON.stringify(o.emails), JSON.stringify(o.phones));
     })();
   }
 
@@ -129,7 +136,8 @@ export class DavRepository {
 
   /** One stored object (deleted locally or not). */
   object(accountId: string, href: string): (DavObject & { localDeleted: boolean }) | null {
-    const row = this.db.prepare('SELECT * FROM dav_objects WHERE account_id = ? AND href = ?').get(accountId, href) as (ObjectRow & { local_deleted: number }) | undefined;
+    const row = this.db.prepare('SELECT * FROM dav_objects WHERE account_id = ? AND href = ?').get(accountId, href) as
+      (ObjectRow & { local_deleted: number }) | undefined;
     return row ? { ...toObject(row), localDeleted: row.local_deleted === 1 } : null;
   }
 

@@ -141,7 +141,14 @@ async function run(argv: string[], io: Io): Promise<number> {
       return withCore(async (call) => {
         let settings: ServerSettings | undefined;
         if (manual.imap && manual.smtp) {
-          settings = { imap: manual.imap, smtp: manual.smtp, caldav: manual.caldav ?? null, carddav: manual.carddav ?? null, webdav: manual.webdav ?? null, username: manual.username ?? null };
+          settings = {
+            imap: manual.imap,
+            smtp: manual.smtp,
+            caldav: manual.caldav ?? null,
+            carddav: manual.carddav ?? null,
+            webdav: manual.webdav ?? null,
+            username: manual.username ?? null,
+          };
         } else {
           io.err(cliText('discovering', { email: v.email! }));
           const found = await call('accounts.discover', { email: v.email! });
@@ -176,8 +183,15 @@ async function run(argv: string[], io: Io): Promise<number> {
     }
     case 'sync': {
       // --only takes one scope or several separated by commas (« calendar,contacts »): one run each, one report.
-      const scopes = v.only === undefined ? [undefined] : String(v.only).split(',').map((x) => x.trim());
-      for (const scope of scopes) if (scope !== undefined && !SCOPES.includes(scope as SyncScope)) throw new UsageError(cliText('badOnly', { value: String(v.only) }));
+      const scopes =
+        v.only === undefined
+          ? [undefined]
+          : String(v.only)
+              .split(',')
+              .map((x) => x.trim());
+      for (const scope of scopes)
+        if (scope !== undefined && !SCOPES.includes(scope as SyncScope))
+          throw new UsageError(cliText('badOnly', { value: String(v.only) }));
       return withCore(async (call, core) => {
         const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
         let lastLabel = '';
@@ -225,7 +239,9 @@ async function run(argv: string[], io: Io): Promise<number> {
         else if (status.accounts.length === 0) io.out(cliText('noAccount'));
         else
           for (const a of status.accounts) {
-            io.out(cliText('statusAccount', { email: a.email, state: cliText(a.online ? 'online' : 'offline'), pending: a.pendingOperations }));
+            io.out(
+              cliText('statusAccount', { email: a.email, state: cliText(a.online ? 'online' : 'offline'), pending: a.pendingOperations }),
+            );
             for (const f of a.folders) io.out(cliText('statusFolder', { name: f.name, total: f.total, unread: f.unread }));
           }
         return 0;
@@ -310,7 +326,9 @@ async function run(argv: string[], io: Io): Promise<number> {
 
 type Caller = <M extends MethodName>(method: M, params: Params<M>) => Promise<Result<M>>;
 
-function manualSettings(v: Record<string, string | string[] | boolean | undefined>): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> {
+function manualSettings(
+  v: Record<string, string | string[] | boolean | undefined>,
+): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> {
   const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> = {};
   for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] as const) {
     const value = v[key];
@@ -328,7 +346,15 @@ async function findAccount(call: Caller, email: string): Promise<AccountSummary>
 
 /** `account list --json`: stable fields for IT scripts. */
 function publicAccount(a: AccountSummary) {
-  return { id: a.id, email: a.email, name: a.name, settings: a.settings, online: a.online, lastSync: a.lastSync, pendingOperations: a.pendingOperations };
+  return {
+    id: a.id,
+    email: a.email,
+    name: a.name,
+    settings: a.settings,
+    online: a.online,
+    lastSync: a.lastSync,
+    pendingOperations: a.pendingOperations,
+  };
 }
 
 type WithCore = <T>(fn: (call: Caller, core: Core) => Promise<T>) => Promise<T>;
@@ -383,7 +409,16 @@ async function filesCommand(sub: string, v: CliValues, io: Io, withCore: WithCor
       else if (status.accounts.length === 0) io.out(cliText('filesNoAccount'));
       else
         for (const a of status.accounts)
-          io.out(cliText('filesStatusAccount', { email: a.email, local: a.localRoot, remote: a.remoteRoot, synced: a.counts.synced, pending: a.counts.pending + a.counts.syncing + a.counts.error, conflicts: a.counts.conflict }));
+          io.out(
+            cliText('filesStatusAccount', {
+              email: a.email,
+              local: a.localRoot,
+              remote: a.remoteRoot,
+              synced: a.counts.synced,
+              pending: a.counts.pending + a.counts.syncing + a.counts.error,
+              conflicts: a.counts.conflict,
+            }),
+          );
       return 0;
     }
     if (sub === 'conflicts') {

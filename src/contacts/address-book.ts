@@ -40,46 +40,61 @@ function replaySoon(ctx: Pick<CoreContext, 'sync'>, accountId: string): void {
 }
 
 export function contactDetails(ctx: CoreContext, params: Params<'contacts.get'>): Result<'contacts.get'> {
-    const obj = findContact(ctx, params.uid);
-    return { ...contactFields(obj.raw), uid: obj.uid, accountId: obj.accountId, addressBookHref: obj.collectionHref, addressBook: obj.collectionName, pending: pendingHrefs(ctx, obj.accountId, 'addressbook').has(obj.href) };
+  const obj = findContact(ctx, params.uid);
+  return {
+    ...contactFields(obj.raw),
+    uid: obj.uid,
+    accountId: obj.accountId,
+    addressBookHref: obj.collectionHref,
+    addressBook: obj.collectionName,
+    pending: pendingHrefs(ctx, obj.accountId, 'addressbook').has(obj.href),
+  };
 }
 
 export function createContact(ctx: CoreContext, params: Params<'contacts.create'>): Result<'contacts.create'> {
-    const input = checkContact(params.contact);
-    const books = new DavRepository(ctx.db).allCollections('addressbook');
-    const target = params.addressBookHref ? books.find((b) => b.href === params.addressBookHref && (!params.accountId || b.accountId === params.accountId)) : books.find((b) => !params.accountId || b.accountId === params.accountId);
-    if (!target) throw new OstalError('not_found', t('dav.writes.noAddressBook'));
-    const uid = crypto.randomUUID();
-    const rev = newRevision();
-    let raw: string;
-    try {
-      raw = createVCard(input, { uid, rev });
-    } catch (err) {
-      return inputError(err);
-    }
-    enqueuePut(ctx, 'addressbook', target.accountId, { collectionHref: target.href, href: newResourceHref(target.href, uid, 'addressbook'), uid, raw, rev });
-    replaySoon(ctx, target.accountId);
-    return { uid };
+  const input = checkContact(params.contact);
+  const books = new DavRepository(ctx.db).allCollections('addressbook');
+  const target = params.addressBookHref
+    ? books.find((b) => b.href === params.addressBookHref && (!params.accountId || b.accountId === params.accountId))
+    : books.find((b) => !params.accountId || b.accountId === params.accountId);
+  if (!target) throw new OstalError('not_found', t('dav.writes.noAddressBook'));
+  const uid = crypto.randomUUID();
+  const rev = newRevision();
+  let raw: string;
+  try {
+    raw = createVCard(input, { uid, rev });
+  } catch (err) {
+    return inputError(err);
+  }
+  enqueuePut(ctx, 'addressbook', target.accountId, {
+    collectionHref: target.href,
+    href: newResourceHref(target.href, uid, 'addressbook'),
+    uid,
+    raw,
+    rev,
+  });
+  replaySoon(ctx, target.accountId);
+  return { uid };
 }
 
 export function updateContact(ctx: CoreContext, params: Params<'contacts.update'>): Result<'contacts.update'> {
-    const obj = findContact(ctx, params.uid);
-    const input = checkContact(params.contact);
-    const rev = newRevision();
-    let raw: string;
-    try {
-      raw = updateVCard(obj.raw, input, { rev });
-    } catch (err) {
-      return inputError(err);
-    }
-    enqueuePut(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
-    replaySoon(ctx, obj.accountId);
-    return { uid: obj.uid };
+  const obj = findContact(ctx, params.uid);
+  const input = checkContact(params.contact);
+  const rev = newRevision();
+  let raw: string;
+  try {
+    raw = updateVCard(obj.raw, input, { rev });
+  } catch (err) {
+    return inputError(err);
+  }
+  enqueuePut(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
+  replaySoon(ctx, obj.accountId);
+  return { uid: obj.uid };
 }
 
 export function deleteContact(ctx: CoreContext, params: Params<'contacts.delete'>): Result<'contacts.delete'> {
-    const obj = findContact(ctx, params.uid);
-    enqueueDelete(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
-    replaySoon(ctx, obj.accountId);
-    return { deleted: true };
+  const obj = findContact(ctx, params.uid);
+  enqueueDelete(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
+  replaySoon(ctx, obj.accountId);
+  return { deleted: true };
 }

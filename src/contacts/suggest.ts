@@ -65,7 +65,14 @@ export function correspondents(ctx: Pick<CoreContext, 'db'>, table: Corresponden
       `SELECT id, from_name, from_addr, to_json, cc_json, coalesce(internal_date, date, '') AS at
          FROM mail_messages WHERE id > ? ORDER BY id`,
     )
-    .all(table.lastId) as { id: number; from_name: string | null; from_addr: string | null; to_json: string; cc_json: string; at: string }[];
+    .all(table.lastId) as {
+    id: number;
+    from_name: string | null;
+    from_addr: string | null;
+    to_json: string;
+    cc_json: string;
+    at: string;
+  }[];
   const add = (name: string | null | undefined, address: string | null | undefined, at: string) => {
     const email = (address ?? '').trim();
     if (!email.includes('@')) return;
@@ -98,7 +105,12 @@ export function correspondents(ctx: Pick<CoreContext, 'db'>, table: Corresponden
 }
 
 /** Suggestions for `query` (the text after the last separator of a recipient field). */
-export function suggestRecipients(ctx: Pick<CoreContext, 'db'>, table: CorrespondentTable, query: string, limit?: number): RecipientSuggestion[] {
+export function suggestRecipients(
+  ctx: Pick<CoreContext, 'db'>,
+  table: CorrespondentTable,
+  query: string,
+  limit?: number,
+): RecipientSuggestion[] {
   const max = limit === undefined ? DEFAULT_SUGGESTIONS : Math.max(1, Math.min(MAX_SUGGESTIONS, Math.floor(limit)));
   const q = fold(query.trim().replace(/^["<]+|[">]+$/g, ''));
   // An empty query only warms the correspondents table (the composer asks it when it opens).
@@ -110,7 +122,12 @@ export function suggestRecipients(ctx: Pick<CoreContext, 'db'>, table: Correspon
   const byActivity = (a: { email: string; name: string }, b: { email: string; name: string }) => {
     const ca = rank(a.email);
     const cb = rank(b.email);
-    return (cb?.count ?? 0) - (ca?.count ?? 0) || (cb?.last ?? '').localeCompare(ca?.last ?? '') || collator.compare(a.name, b.name) || a.email.localeCompare(b.email);
+    return (
+      (cb?.count ?? 0) - (ca?.count ?? 0) ||
+      (cb?.last ?? '').localeCompare(ca?.last ?? '') ||
+      collator.compare(a.name, b.name) ||
+      a.email.localeCompare(b.email)
+    );
   };
 
   const contacts: RecipientSuggestion[] = [];
@@ -135,7 +152,10 @@ export function suggestRecipients(ctx: Pick<CoreContext, 'db'>, table: Correspon
     if (matches(c.folded, q, c.words)) others.push(c);
   }
   others.sort((a, b) => b.count - a.count || b.last.localeCompare(a.last) || a.email.localeCompare(b.email));
-  return [...contacts, ...others.slice(0, max - contacts.length).map((c): RecipientSuggestion => ({ name: c.name, email: c.email, source: 'correspondent' }))];
+  return [
+    ...contacts,
+    ...others.slice(0, max - contacts.length).map((c): RecipientSuggestion => ({ name: c.name, email: c.email, source: 'correspondent' })),
+  ];
 }
 
 const collator = new Intl.Collator('fr', { sensitivity: 'base' });

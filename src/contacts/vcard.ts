@@ -26,7 +26,12 @@ export function parseVCard(raw: string): ParsedContact {
   let fn = card.getFirstPropertyValue('fn');
   if (typeof fn !== 'string' || !fn.trim()) {
     const n = card.getFirstPropertyValue('n');
-    fn = Array.isArray(n) ? n.filter((x) => typeof x === 'string' && x).reverse().join(' ') : '';
+    fn = Array.isArray(n)
+      ? n
+          .filter((x) => typeof x === 'string' && x)
+          .reverse()
+          .join(' ')
+      : '';
   }
   if (typeof uid !== 'string' || !uid) throw new Error('VCARD without UID');
   return {
@@ -113,5 +118,11 @@ export function contactFields(raw: string): ContactFields {
   const c = parseVCard(raw);
   const org = card.getFirstPropertyValue('org');
   const note = card.getFirstPropertyValue('note');
-  return { fn: c.fn, emails: c.emails, phones: c.phones, organization: Array.isArray(org) ? org.filter(Boolean).join(', ') : typeof org === 'string' ? org : '', note: typeof note === 'string' ? note : '' };
+  return {
+    fn: c.fn,
+    emails: c.emails,
+    phones: c.phones,
+    organization: Array.isArray(org) ? org.filter(Boolean).join(', ') : typeof org === 'string' ? org : '',
+    note: typeof note === 'string' ? note : '',
+  };
 }

@@ -44,7 +44,11 @@ export interface DavResponse {
 /** Requests sent, by kind and by method: tests check that an unchanged resync fetches nothing, that a rename is a MOVE. */
 export const davRequestStats = { total: 0, byKind: {} as Record<string, number>, byMethod: {} as Record<string, number> };
 
-const DEFAULT_MESSAGES: DavMessages = { authFailed: 'dav.errors.authFailed', serverError: 'dav.errors.serverError', unexpectedAnswer: 'dav.errors.unexpectedAnswer' };
+const DEFAULT_MESSAGES: DavMessages = {
+  authFailed: 'dav.errors.authFailed',
+  serverError: 'dav.errors.serverError',
+  unexpectedAnswer: 'dav.errors.unexpectedAnswer',
+};
 
 export class DavClient {
   readonly base: URL;
@@ -85,7 +89,10 @@ export class DavClient {
   }
 
   /** A French server_error for an unexpected status (worded as `serverError` for 5xx, else `unexpectedAnswer`). */
-  statusError(status: number, wording: 'serverError' | 'unexpectedAnswer' = status >= 500 ? 'serverError' : 'unexpectedAnswer'): OstalError {
+  statusError(
+    status: number,
+    wording: 'serverError' | 'unexpectedAnswer' = status >= 500 ? 'serverError' : 'unexpectedAnswer',
+  ): OstalError {
     return new OstalError('server_error', t(this.messages[wording], { host: this.host, status }));
   }
 
@@ -93,7 +100,11 @@ export class DavClient {
    * Send a request whose `href` is a decoded path ('/…', encoded here) or a URL; `body` may be a stream factory
    * (its Content-Length in `headers`). Resolves with the response, body not read; 401/403 reject as auth_failed.
    */
-  async send(method: string, href: string, options: { headers?: Record<string, string>; body?: Buffer | (() => Readable); kind?: string } = {}): Promise<http.IncomingMessage> {
+  async send(
+    method: string,
+    href: string,
+    options: { headers?: Record<string, string>; body?: Buffer | (() => Readable); kind?: string } = {},
+  ): Promise<http.IncomingMessage> {
     const url = this.resolve(href.startsWith('/') ? encodeHref(href) : href);
     const kind = options.kind ?? method;
     davRequestStats.total++;
@@ -101,7 +112,13 @@ export class DavClient {
     davRequestStats.byMethod[method] = (davRequestStats.byMethod[method] ?? 0) + 1;
     let res: http.IncomingMessage;
     try {
-      res = await sendRequest(url, { method, agent: this.agent, timeoutMs: this.timeoutMs, headers: { Authorization: this.auth, ...options.headers }, body: options.body });
+      res = await sendRequest(url, {
+        method,
+        agent: this.agent,
+        timeoutMs: this.timeoutMs,
+        headers: { Authorization: this.auth, ...options.headers },
+        body: options.body,
+      });
     } catch (err) {
       throw this.networkError(err);
     }
@@ -113,7 +130,11 @@ export class DavClient {
   }
 
   /** A request with a small body (text), its answer read whole. 5xx throws a French server_error. */
-  async request(method: string, href: string, options: { body?: string; depth?: '0' | '1'; contentType?: string; headers?: Record<string, string>; kind?: string } = {}): Promise<DavResponse> {
+  async request(
+    method: string,
+    href: string,
+    options: { body?: string; depth?: '0' | '1'; contentType?: string; headers?: Record<string, string>; kind?: string } = {},
+  ): Promise<DavResponse> {
     const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
     const headers: Record<string, string> = { 'Content-Length': String(body?.length ?? 0), ...options.headers };
     if (options.depth) headers.Depth = options.depth;
@@ -136,7 +157,13 @@ export class DavClient {
   }
 
   /** Same, with the multistatus-level `<sync-token>` of a sync-collection REPORT (RFC 6578), null when absent. */
-  async multistatusWithToken(method: 'PROPFIND' | 'REPORT', href: string, body: string, depth: '0' | '1', kind?: string): Promise<{ entries: DavEntry[]; syncToken: string | null }> {
+  async multistatusWithToken(
+    method: 'PROPFIND' | 'REPORT',
+    href: string,
+    body: string,
+    depth: '0' | '1',
+    kind?: string,
+  ): Promise<{ entries: DavEntry[]; syncToken: string | null }> {
     const res = await this.request(method, href, { body, depth, kind });
     if (res.status !== 207) throw this.statusError(res.status);
     return parseMultistatusWithToken(res.body);

@@ -38,7 +38,12 @@ const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').
  * hrefs changed (with their ETag) and removed, and the new token. null when the server refuses the token or the
  * report (403 valid-sync-token, 5xx…): the caller then starts again from an empty token or compares every ETag.
  */
-export async function changesSince(client: DavClient, collectionHref: string, request: SyncCollectionRequest, log: Logger): Promise<CollectionChanges | null> {
+export async function changesSince(
+  client: DavClient,
+  collectionHref: string,
+  request: SyncCollectionRequest,
+  log: Logger,
+): Promise<CollectionChanges | null> {
   const { ns, dataProp, token, withData } = request;
   const present = new Map<string, string | null>();
   const data = new Map<string, string>();
@@ -79,7 +84,8 @@ export async function changesSince(client: DavClient, collectionHref: string, re
       if (raw) data.set(e.href, raw);
       else data.delete(e.href);
     }
-    if (!truncated || !answer.syncToken || answer.syncToken === current) return { present, removed, data, syncToken: answer.syncToken, full: !token };
+    if (!truncated || !answer.syncToken || answer.syncToken === current)
+      return { present, removed, data, syncToken: answer.syncToken, full: !token };
     current = answer.syncToken;
   }
   log.warn('sync-collection still truncated, comparing ETags', { collection: collectionHref });

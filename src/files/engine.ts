@@ -30,7 +30,18 @@ import type { Logger } from '../log.js';
 import { FilesRepository, type StateRow } from './repository.js';
 import { markFromServer } from './mark-of-the-web.js';
 import { baseName, conflictName, keyOf, parentOf, safeLocalPath } from './names.js';
-import { misnamed, PARTIAL_PREFIX, planSync, resolveDeletions, screenLocalEntries, screenRemoteChildren, type LocalItem, type RemoteSnapshotItem, type SyncPlan, type Transfer } from './sync-planner.js';
+import {
+  misnamed,
+  PARTIAL_PREFIX,
+  planSync,
+  resolveDeletions,
+  screenLocalEntries,
+  screenRemoteChildren,
+  type LocalItem,
+  type RemoteSnapshotItem,
+  type SyncPlan,
+  type Transfer,
+} from './sync-planner.js';
 import type { WebDavClient, RemoteItem } from './webdav.js';
 
 export { PARTIAL_PREFIX };
@@ -117,7 +128,13 @@ export class FilesSyncEngine {
 
   // ------------------------------------------------------------------ remote walk
 
-  private async walkRemote(full: boolean): Promise<{ items: Map<string, RemoteEntry>; failed: Map<string, string>; listed: number; skipped: number; quota: { used: number; available: number | null } | null }> {
+  private async walkRemote(full: boolean): Promise<{
+    items: Map<string, RemoteEntry>;
+    failed: Map<string, string>;
+    listed: number;
+    skipped: number;
+    quota: { used: number; available: number | null } | null;
+  }> {
     const items = new Map<string, RemoteEntry>();
     const failed = new Map<string, string>();
     let listed = 0;
@@ -134,7 +151,16 @@ export class FilesSyncEngine {
       if (!full && folder.etag && self && self.etag === folder.etag) {
         fromCache = true;
         skipped++;
-        children = cached.filter((r) => r.path !== folder.key).map((r) => ({ key: r.path, href: this.client.hrefOf(r.path, r.kind === 'folder'), kind: r.kind, size: r.size, etag: r.etag, modified: r.modified }));
+        children = cached
+          .filter((r) => r.path !== folder.key)
+          .map((r) => ({
+            key: r.path,
+            href: this.client.hrefOf(r.path, r.kind === 'folder'),
+            kind: r.kind,
+            size: r.size,
+            etag: r.etag,
+            modified: r.modified,
+          }));
         // The cache holds only accepted names (problems were reported when they were listed).
         for (const p of misnamed(children.map((c) => c.key))) this.problem(p.path, p.side, p.message);
       } else {
@@ -144,7 +170,12 @@ export class FilesSyncEngine {
         } catch (err) {
           if (err instanceof OstalError && err.code === 'auth_failed') throw err;
           // The server itself is unreachable: say so (nothing is decided, nothing deleted).
-          if (folder.key === '/' && err instanceof OstalError && ['unreachable', 'connection_refused', 'timeout', 'tls_untrusted', 'tls_hostname'].includes(err.code)) throw err;
+          if (
+            folder.key === '/' &&
+            err instanceof OstalError &&
+            ['unreachable', 'connection_refused', 'timeout', 'tls_untrusted', 'tls_hostname'].includes(err.code)
+          )
+            throw err;
           const message = err instanceof OstalError ? err.message : String(err);
           this.options.log.warn('files: folder listing failed, nothing decided below it', { folder: folder.key, err: err as Error });
           failed.set(folder.key, message);
@@ -156,7 +187,14 @@ export class FilesSyncEngine {
         const screened = screenRemoteChildren(folder.key, listing.children);
         children = screened.accepted;
         this.repo.replaceRemoteChildren(this.accountId, folder.key, [
-          { parent: folder.key, path: folder.key, kind: 'folder', size: 0, etag: listing.self?.etag ?? null, modified: listing.self?.modified ?? null },
+          {
+            parent: folder.key,
+            path: folder.key,
+            kind: 'folder',
+            size: 0,
+            etag: listing.self?.etag ?? null,
+            modified: listing.self?.modified ?? null,
+          },
           ...children.map((c) => ({ parent: folder.key, path: c.key, kind: c.kind, size: c.size, etag: c.etag, modified: c.modified })),
         ]);
         for (const p of screened.problems) this.problem(p.path, p.side, p.message);
@@ -186,7 +224,10 @@ export class FilesSyncEngine {
 
   // ------------------------------------------------------------------ local scan
 
-  private async scanLocal(base: Map<string, StateRow>, conflictCopies: Set<string>): Promise<{ items: Map<string, LocalItem>; partials: string[] }> {
+  private async scanLocal(
+    base: Map<string, StateRow>,
+    conflictCopies: Set<string>,
+  ): Promise<{ items: Map<string, LocalItem>; partials: string[] }> {
     const items = new Map<string, LocalItem>();
     const partials: string[] = [];
     const walk = async (relDir: string) => {
@@ -195,7 +236,8 @@ export class FilesSyncEngine {
       try {
         entries = await fs.promises.readdir(absDir, { withFileTypes: true });
       } catch (err) {
-        if (relDir === '/') throw new OstalError('local_unavailable', t('files.errors.localRoot', { path: this.localRoot }), { cause: err });
+        if (relDir === '/')
+          throw new OstalError('local_unavailable', t('files.errors.localRoot', { path: this.localRoot }), { cause: err });
         // An unreadable local folder is not an empty one: nothing is decided below it this round.
         this.options.log.warn('files: local folder unreadable, nothing decided below it', { folder: relDir, err: err as Error });
         this.unreadable.add(keyOf(relDir));
@@ -243,7 +285,17 @@ export class FilesSyncEngine {
    * runs (files.confirmDeletion joins the running sync instead of starting one) is taken by one more round.
    */
   async sync(): Promise<FilesSyncResult> {
-    const result: FilesSyncResult = { uploaded: 0, downloaded: 0, movedRemote: 0, movedLocal: 0, deletedLocal: 0, deletedRemote: 0, conflicts: 0, listed: 0, skippedFolders: 0 };
+    const result: FilesSyncResult = {
+      uploaded: 0,
+      downloaded: 0,
+      movedRemote: 0,
+      movedLocal: 0,
+      deletedLocal: 0,
+      deletedRemote: 0,
+      conflicts: 0,
+      listed: 0,
+      skippedFolders: 0,
+    };
     for (let round = 1; ; round++) {
       let again: boolean;
       try {
@@ -275,11 +327,20 @@ export class FilesSyncEngine {
 
     // Plan, then the big-deletion check with the user's answer as it is now. Nothing is awaited between reading
     // the answer and recording what became of it, so an answer given meanwhile is never lost nor overwritten.
-    const planned = planSync({ local: snap.local, remote: snap.remote, base: snap.base, conflictCopies: snap.conflictCopies, pins: snap.pins, refused: this.problems, unavailable: snap.unavailable });
+    const planned = planSync({
+      local: snap.local,
+      remote: snap.remote,
+      base: snap.base,
+      conflictCopies: snap.conflictCopies,
+      pins: snap.pins,
+      refused: this.problems,
+      unavailable: snap.unavailable,
+    });
     const current = this.repo.account(this.accountId);
     const { plan, outcome } = resolveDeletions(planned, current);
     if (outcome.account) this.repo.updateAccount(this.accountId, outcome.account);
-    if (outcome.kind === 'waiting' && outcome.notify) this.notice('confirmation', t('files.notices.bigDeletion', { local: outcome.pending.local, server: outcome.pending.server }), null);
+    if (outcome.kind === 'waiting' && outcome.notify)
+      this.notice('confirmation', t('files.notices.bigDeletion', { local: outcome.pending.local, server: outcome.pending.server }), null);
     for (const p of plan.problems) this.problem(p.path, p.side, p.message);
 
     const errors = await this.execute(plan, outcome.kind === 'restored' ? outcome.forget : [], result);
@@ -291,7 +352,8 @@ export class FilesSyncEngine {
     const before = new Set(acc.problems.map((p) => `${p.side}:${p.path}`));
     for (const p of this.problems) if (!before.has(`${p.side}:${p.path}`)) this.notice('name', p.message, p.path);
     this.repo.updateAccount(this.accountId, { problems: this.problems, quota: snap.quota, walks: acc.walks + 1 });
-    for (const [folder, message] of snap.failed) this.notice('listing', t('files.errors.folderListing', { path: folder, detail: message }), folder);
+    for (const [folder, message] of snap.failed)
+      this.notice('listing', t('files.errors.folderListing', { path: folder, detail: message }), folder);
 
     if (this.changed.size) this.options.emit('files.changed', { accountId: this.accountId, paths: [...this.changed].sort() });
     if (snap.failed.size) {
@@ -314,7 +376,8 @@ export class FilesSyncEngine {
     const base = this.repo.states(this.accountId);
     if (!fs.existsSync(this.localRoot)) {
       // A sync folder that held files and is gone is an unmounted disk or a moved folder, not « delete everything ».
-      if ([...base.values()].some((b) => b.local && b.kind === 'file')) throw new OstalError('local_unavailable', t('files.errors.localRoot', { path: this.localRoot }));
+      if ([...base.values()].some((b) => b.local && b.kind === 'file'))
+        throw new OstalError('local_unavailable', t('files.errors.localRoot', { path: this.localRoot }));
       fs.mkdirSync(this.localRoot, { recursive: true });
     }
     const conflictCopies = this.repo.conflictPaths(this.accountId);
@@ -370,11 +433,33 @@ export class FilesSyncEngine {
 
     for (const key of plan.mkcols) {
       await this.client.mkcol(this.client.hrefOf(key, true));
-      this.record({ path: key, kind: 'folder', size: 0, mtimeMs: null, hash: null, etag: null, remoteModified: null, local: true, state: 'synced', error: null });
+      this.record({
+        path: key,
+        kind: 'folder',
+        size: 0,
+        mtimeMs: null,
+        hash: null,
+        etag: null,
+        remoteModified: null,
+        local: true,
+        state: 'synced',
+        error: null,
+      });
     }
     for (const { key, etag } of plan.mkdirs) {
       fs.mkdirSync(this.abs(key), { recursive: true });
-      this.record({ path: key, kind: 'folder', size: 0, mtimeMs: null, hash: null, etag, remoteModified: null, local: true, state: 'synced', error: null });
+      this.record({
+        path: key,
+        kind: 'folder',
+        size: 0,
+        mtimeMs: null,
+        hash: null,
+        etag,
+        remoteModified: null,
+        local: true,
+        state: 'synced',
+        error: null,
+      });
     }
     for (const m of plan.moveRemote) {
       try {
@@ -389,7 +474,18 @@ export class FilesSyncEngine {
       const st = await this.client.stat(this.client.hrefOf(m.to));
       this.repo.deleteState(this.accountId, m.from);
       this.changed.add(m.from);
-      this.record({ path: m.to, kind: 'file', size: l.size, mtimeMs: l.mtimeMs, hash: l.hash, etag: st?.etag ?? m.etag, remoteModified: st?.modified ?? null, local: true, state: 'synced', error: null });
+      this.record({
+        path: m.to,
+        kind: 'file',
+        size: l.size,
+        mtimeMs: l.mtimeMs,
+        hash: l.hash,
+        etag: st?.etag ?? m.etag,
+        remoteModified: st?.modified ?? null,
+        local: true,
+        state: 'synced',
+        error: null,
+      });
       result.movedRemote++;
     }
     for (const m of plan.moveLocal) {
@@ -400,7 +496,18 @@ export class FilesSyncEngine {
       const st = fs.statSync(to);
       this.repo.deleteState(this.accountId, m.from);
       this.changed.add(m.from);
-      this.record({ path: m.to, kind: 'file', size: st.size, mtimeMs: Math.floor(st.mtimeMs), hash: m.hash, etag: m.remote.etag, remoteModified: m.remote.modified, local: true, state: 'synced', error: null });
+      this.record({
+        path: m.to,
+        kind: 'file',
+        size: st.size,
+        mtimeMs: Math.floor(st.mtimeMs),
+        hash: m.hash,
+        etag: m.remote.etag,
+        remoteModified: m.remote.modified,
+        local: true,
+        state: 'synced',
+        error: null,
+      });
       result.movedLocal++;
     }
     for (const row of plan.onlineOnly) this.record(row);
@@ -453,7 +560,14 @@ export class FilesSyncEngine {
       const now = Date.now();
       if (!force && now - lastEmit < 250) return;
       lastEmit = now;
-      this.options.onProgress?.({ label: t('files.progress.transfers', { done, total }), done, total, bytesDone: this.bytesDone, bytesTotal, current });
+      this.options.onProgress?.({
+        label: t('files.progress.transfers', { done, total }),
+        done,
+        total,
+        bytesDone: this.bytesDone,
+        bytesTotal,
+        current,
+      });
     };
     this.onBytes = () => progress(false);
     progress();
@@ -471,12 +585,24 @@ export class FilesSyncEngine {
           result.downloaded++;
         } else if (plan.kind === 'adopt') {
           const { local: l, remote: r } = plan;
-          this.record({ path: plan.key, kind: 'file', size: l.size, mtimeMs: l.mtimeMs, hash: l.hash, etag: r.etag, remoteModified: r.modified, local: true, state: 'synced', error: null });
+          this.record({
+            path: plan.key,
+            kind: 'file',
+            size: l.size,
+            mtimeMs: l.mtimeMs,
+            hash: l.hash,
+            etag: r.etag,
+            remoteModified: r.modified,
+            local: true,
+            state: 'synced',
+            error: null,
+          });
         } else {
           if (await this.conflict(plan.key, plan.local, plan.remote)) result.conflicts++;
         }
       } catch (err) {
-        const e = err instanceof OstalError ? err : new OstalError('internal', t('files.errors.transfer', { path: plan.key }), { cause: err });
+        const e =
+          err instanceof OstalError ? err : new OstalError('internal', t('files.errors.transfer', { path: plan.key }), { cause: err });
         if (e.code === 'precondition_failed') {
           // Changed on the server meanwhile: decided again at the next sync.
           this.repo.setState(this.accountId, plan.key, 'pending');
@@ -527,7 +653,14 @@ export class FilesSyncEngine {
       reader.on('error', (err) => source.destroy(err));
       return source;
     };
-    this.repo.setPending(this.accountId, key, { kind: 'upload', hash: l.hash, size: before.size, etag: null, modified: null, at: new Date().toISOString() });
+    this.repo.setPending(this.accountId, key, {
+      kind: 'upload',
+      hash: l.hash,
+      size: before.size,
+      etag: null,
+      modified: null,
+      at: new Date().toISOString(),
+    });
     await this.client.put(this.client.hrefOf(key), body, before.size, ifMatch ? { ifMatch } : { create: true });
     const after = await fs.promises.stat(abs);
     const st = await this.client.stat(this.client.hrefOf(key));
@@ -551,12 +684,20 @@ export class FilesSyncEngine {
     const abs = this.abs(target ?? l?.actual ?? key);
     if (l) {
       const st = await fs.promises.stat(abs).catch(() => null);
-      if (st && (st.size !== l.size || Math.floor(st.mtimeMs) !== l.mtimeMs)) throw new OstalError('precondition_failed', t('files.errors.changedMeanwhile', { path: key }));
+      if (st && (st.size !== l.size || Math.floor(st.mtimeMs) !== l.mtimeMs))
+        throw new OstalError('precondition_failed', t('files.errors.changedMeanwhile', { path: key }));
     }
     const dir = path.dirname(abs);
     await fs.promises.mkdir(dir, { recursive: true });
     this.abs(parentOf(key)); // the created folders are still inside
-    const partial = path.join(dir, `${PARTIAL_PREFIX}${crypto.createHash('sha1').update(`${key}\0${r.etag ?? ''}`).digest('hex').slice(0, 16)}`);
+    const partial = path.join(
+      dir,
+      `${PARTIAL_PREFIX}${crypto
+        .createHash('sha1')
+        .update(`${key}\0${r.etag ?? ''}`)
+        .digest('hex')
+        .slice(0, 16)}`,
+    );
     const existing = await fs.promises.stat(partial).catch(() => null);
     const offset = existing && r.etag && existing.size > 0 && existing.size < r.size ? existing.size : 0;
     const hash = crypto.createHash('sha256');
@@ -573,19 +714,39 @@ export class FilesSyncEngine {
         { offset, etag: r.etag, throttle: () => this.throttle() },
       );
       const st = await fs.promises.stat(partial);
-      if (r.size && st.size !== r.size && got.etag === r.etag) throw new OstalError('transfer_failed', t('files.errors.incomplete', { path: key }));
+      if (r.size && st.size !== r.size && got.etag === r.etag)
+        throw new OstalError('transfer_failed', t('files.errors.incomplete', { path: key }));
       const modified = got.modified ?? r.modified;
       await markFromServer(partial, this.client.root.href); // Mark-of-the-Web on Windows, kept through the rename
       if (modified && Number.isFinite(Date.parse(modified))) await fs.promises.utimes(partial, new Date(), new Date(Date.parse(modified)));
       const digest = hash.digest('hex');
-      this.repo.setPending(this.accountId, key, { kind: 'download', hash: digest, size: st.size, etag: got.etag ?? r.etag, modified, at: new Date().toISOString() });
+      this.repo.setPending(this.accountId, key, {
+        kind: 'download',
+        hash: digest,
+        size: st.size,
+        etag: got.etag ?? r.etag,
+        modified,
+        at: new Date().toISOString(),
+      });
       await fs.promises.rename(partial, abs);
       const final = await fs.promises.stat(abs);
-      this.record({ path: key, kind: 'file', size: final.size, mtimeMs: Math.floor(final.mtimeMs), hash: digest, etag: got.etag ?? r.etag, remoteModified: modified, local: true, state: 'synced', error: null });
+      this.record({
+        path: key,
+        kind: 'file',
+        size: final.size,
+        mtimeMs: Math.floor(final.mtimeMs),
+        hash: digest,
+        etag: got.etag ?? r.etag,
+        remoteModified: modified,
+        local: true,
+        state: 'synced',
+        error: null,
+      });
       return abs;
     } catch (err) {
       // A network cut keeps the partial file for a resume; anything else starts over next time.
-      if (!(err instanceof OstalError) || !['unreachable', 'timeout', 'connection_refused'].includes(err.code)) await fs.promises.rm(partial, { force: true });
+      if (!(err instanceof OstalError) || !['unreachable', 'timeout', 'connection_refused'].includes(err.code))
+        await fs.promises.rm(partial, { force: true });
       throw err;
     }
   }
@@ -609,7 +770,18 @@ export class FilesSyncEngine {
       return false;
     }
     const c = this.repo.addConflict(this.accountId, key, copyKey);
-    this.record({ path: copyKey, kind: 'file', size: l.size, mtimeMs: l.mtimeMs, hash: l.hash, etag: null, remoteModified: null, local: true, state: 'conflict', error: t('files.notices.conflict', { name: baseName(key), copy: baseName(copyKey) }) });
+    this.record({
+      path: copyKey,
+      kind: 'file',
+      size: l.size,
+      mtimeMs: l.mtimeMs,
+      hash: l.hash,
+      etag: null,
+      remoteModified: null,
+      local: true,
+      state: 'conflict',
+      error: t('files.notices.conflict', { name: baseName(key), copy: baseName(copyKey) }),
+    });
     this.repo.setState(this.accountId, key, 'conflict', t('files.notices.conflict', { name: baseName(key), copy: baseName(copyKey) }));
     this.notice('conflict', t('files.notices.conflict', { name: baseName(key), copy: baseName(copyKey) }), key);
     this.options.log.info('files: conflict kept both versions', { path: key, copy: copyKey, conflict: c.id });
@@ -629,7 +801,14 @@ export class FilesSyncEngine {
       await fs.promises.rm(abs);
     }
     const now = new Date();
-    this.repo.addTrash({ accountId: this.accountId, path: key, size: l.size, storedAs, deletedAt: now.toISOString(), expiresAt: new Date(now.getTime() + TRASH_DAYS * 86_400_000).toISOString() });
+    this.repo.addTrash({
+      accountId: this.accountId,
+      path: key,
+      size: l.size,
+      storedAs,
+      deletedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + TRASH_DAYS * 86_400_000).toISOString(),
+    });
     this.repo.deleteState(this.accountId, key);
     this.changed.add(key);
   }

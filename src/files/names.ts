@@ -18,7 +18,16 @@ const isForbiddenChar = (c: string) => '<>:"|?*'.includes(c) || c.charCodeAt(0) 
 
 /** A name no sync may ever use: it would escape the folder or mean something else on the disk. */
 export function isHostileName(name: string): boolean {
-  return name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\\') || name.includes('\0') || path.isAbsolute(name) || /^[a-zA-Z]:/.test(name);
+  return (
+    name === '' ||
+    name === '.' ||
+    name === '..' ||
+    name.includes('/') ||
+    name.includes('\\') ||
+    name.includes('\0') ||
+    path.isAbsolute(name) ||
+    /^[a-zA-Z]:/.test(name)
+  );
 }
 
 /** Why a name cannot be synced as is (French, with the fix), or null when it is fine. */
@@ -29,8 +38,10 @@ export function nameProblem(relPath: string): string | null {
   const name = displayFileName(raw);
   if (WINDOWS_RESERVED.test(name)) return t('files.names.reserved', { name, suggestion: `${name}_` === name ? name : suggest(name) });
   if (/[. ]$/.test(name)) return t('files.names.trailing', { name, suggestion: name.replace(/[. ]+$/, '') || 'sans nom' });
-  if ([...name].some(isForbiddenChar)) return t('files.names.forbiddenChars', { name, suggestion: [...name].map((c) => (isForbiddenChar(c) ? '_' : c)).join('') });
-  if (relPath.length > MAX_PATH_LENGTH) return t('files.names.tooLong', { name: shorten(name), length: relPath.length, max: MAX_PATH_LENGTH });
+  if ([...name].some(isForbiddenChar))
+    return t('files.names.forbiddenChars', { name, suggestion: [...name].map((c) => (isForbiddenChar(c) ? '_' : c)).join('') });
+  if (relPath.length > MAX_PATH_LENGTH)
+    return t('files.names.tooLong', { name: shorten(name), length: relPath.length, max: MAX_PATH_LENGTH });
   return null;
 }
 
@@ -88,13 +99,19 @@ export function safeLocalPath(root: string, relPath: string): string {
   if (dir.length >= rootAbs.length && fs.existsSync(dir)) {
     const real = fs.realpathSync(dir);
     const realRoot = fs.realpathSync(rootAbs);
-    if (real !== realRoot && !real.startsWith(realRoot + path.sep)) throw new Error(`path escapes the sync folder through a link: ${relPath}`);
+    if (real !== realRoot && !real.startsWith(realRoot + path.sep))
+      throw new Error(`path escapes the sync folder through a link: ${relPath}`);
   }
   return abs;
 }
 
 /** « rapport (conflit du 23-11-2026 14 h 30).odt » beside the original, in the user's zone (as the interface shows times). */
-export function conflictName(relPath: string, when: Date, taken: (candidate: string) => boolean, timeZone: string = userTimeZone()): string {
+export function conflictName(
+  relPath: string,
+  when: Date,
+  taken: (candidate: string) => boolean,
+  timeZone: string = userTimeZone(),
+): string {
   const name = baseName(relPath);
   const dot = name.lastIndexOf('.');
   const stem = dot > 0 ? name.slice(0, dot) : name;

@@ -21,7 +21,11 @@ function desktopOf(ctx: Pick<CoreContext, 'desktop'>) {
   return ctx.desktop && ctx.desktop.available?.() !== false ? ctx.desktop : null;
 }
 
-async function ask(ctx: Pick<CoreContext, 'desktop' | 'log'>, what: 'openPath' | 'showItemInFolder', absolutePath: string): Promise<boolean> {
+async function ask(
+  ctx: Pick<CoreContext, 'desktop' | 'log'>,
+  what: 'openPath' | 'showItemInFolder',
+  absolutePath: string,
+): Promise<boolean> {
   const desktop = desktopOf(ctx);
   if (!desktop) return false;
   try {
@@ -61,5 +65,9 @@ export async function openLocalItem(
   if (decision.action === 'open') return { localPath: absolutePath, launched: await ask(ctx, 'openPath', absolutePath), warning: null };
   const shown = displayFileName(name);
   ctx.log.warn('files: not opened, shown in its folder', { name: shown, reason: decision.reason });
-  return { localPath: absolutePath, launched: await ask(ctx, 'showItemInFolder', absolutePath), warning: t(`files.open.blocked.${decision.reason}`, { name: shown }) };
+  return {
+    localPath: absolutePath,
+    launched: await ask(ctx, 'showItemInFolder', absolutePath),
+    warning: t(`files.open.blocked.${decision.reason}`, { name: shown }),
+  };
 }

@@ -117,7 +117,9 @@ export class FilesRepository {
   children(accountId: string, parent: string): StateRow[] {
     const prefix = parent === '/' ? '/' : `${parent}/`;
     const rows = this.db
-      .prepare("SELECT * FROM files_state WHERE account_id = ? AND substr(path, 1, ?) = ? AND instr(substr(path, ?), '/') = 0 AND path <> ?")
+      .prepare(
+        "SELECT * FROM files_state WHERE account_id = ? AND substr(path, 1, ?) = ? AND instr(substr(path, ?), '/') = 0 AND path <> ?",
+      )
       .all(accountId, prefix.length, prefix, prefix.length + 1, parent) as RawState[];
     return rows.map(fromState);
   }
@@ -136,9 +138,13 @@ export class FilesRepository {
 
   /** Note a transfer about to land (creates a placeholder row for a new file: no hash, no ETag). */
   setPending(accountId: string, path: string, p: PendingTransfer): void {
-    this.prepare("INSERT OR IGNORE INTO files_state (account_id, path, kind, size, local, state) VALUES (?, ?, 'file', 0, 1, 'syncing')").run(accountId, path);
+    this.prepare(
+      "INSERT OR IGNORE INTO files_state (account_id, path, kind, size, local, state) VALUES (?, ?, 'file', 0, 1, 'syncing')",
+    ).run(accountId, path);
     this.db
-      .prepare('UPDATE files_state SET pending_kind = ?, pending_hash = ?, pending_size = ?, pending_etag = ?, pending_modified = ?, pending_at = ? WHERE account_id = ? AND path = ?')
+      .prepare(
+        'UPDATE files_state SET pending_kind = ?, pending_hash = ?, pending_size = ?, pending_etag = ?, pending_modified = ?, pending_at = ? WHERE account_id = ? AND path = ?',
+      )
       .run(p.kind, p.hash, p.size, p.etag, p.modified, p.at, accountId, path);
   }
 
@@ -154,17 +160,28 @@ export class FilesRepository {
   moveState(accountId: string, from: string, to: string): void {
     this.prepare('DELETE FROM files_state WHERE account_id = ? AND path = ?').run(accountId, to);
     this.prepare('UPDATE files_state SET path = ? WHERE account_id = ? AND path = ?').run(to, accountId, from);
-    this.prepare('UPDATE files_state SET path = ? || substr(path, ?) WHERE account_id = ? AND substr(path, 1, ?) = ?').run(to, from.length + 1, accountId, from.length + 1, `${from}/`);
+    this.prepare('UPDATE files_state SET path = ? || substr(path, ?) WHERE account_id = ? AND substr(path, 1, ?) = ?').run(
+      to,
+      from.length + 1,
+      accountId,
+      from.length + 1,
+      `${from}/`,
+    );
   }
 
   remoteChildren(accountId: string, parent: string): RemoteRow[] {
-    return this.prepare('SELECT parent, path, kind, size, etag, modified FROM files_remote WHERE account_id = ? AND parent = ?').all(accountId, parent) as RemoteRow[];
+    return this.prepare('SELECT parent, path, kind, size, etag, modified FROM files_remote WHERE account_id = ? AND parent = ?').all(
+      accountId,
+      parent,
+    ) as RemoteRow[];
   }
 
   replaceRemoteChildren(accountId: string, parent: string, rows: RemoteRow[]): void {
     this.db.transaction(() => {
       this.prepare('DELETE FROM files_remote WHERE account_id = ? AND parent = ?').run(accountId, parent);
-      const ins = this.prepare('INSERT OR REPLACE INTO files_remote (account_id, parent, path, kind, size, etag, modified) VALUES (?, ?, ?, ?, ?, ?, ?)');
+      const ins = this.prepare(
+        'INSERT OR REPLACE INTO files_remote (account_id, parent, path, kind, size, etag, modified) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      );
       for (const r of rows) ins.run(accountId, parent, r.path, r.kind, r.size, r.etag, r.modified);
     })();
   }
@@ -183,13 +200,18 @@ export class FilesRepository {
   }
 
   pins(accountId: string): Map<string, boolean> {
-    const rows = this.prepare('SELECT path, offline FROM files_pins WHERE account_id = ?').all(accountId) as { path: string; offline: number }[];
+    const rows = this.prepare('SELECT path, offline FROM files_pins WHERE account_id = ?').all(accountId) as {
+      path: string;
+      offline: number;
+    }[];
     return new Map(rows.map((r) => [r.path, r.offline === 1]));
   }
 
   setPin(accountId: string, path: string, offline: boolean): void {
-    this.prepare("DELETE FROM files_pins WHERE account_id = ? AND substr(path, 1, ?) = ?").run(accountId, path.length + 1, `${path}/`);
-    this.prepare('INSERT INTO files_pins (account_id, path, offline) VALUES (?, ?, ?) ON CONFLICT (account_id, path) DO UPDATE SET offline = excluded.offline').run(accountId, path, offline ? 1 : 0);
+    this.prepare('DELETE FROM files_pins WHERE account_id = ? AND substr(path, 1, ?) = ?').run(accountId, path.length + 1, `${path}/`);
+    this.prepare(
+      'INSERT INTO files_pins (account_id, path, offline) VALUES (?, ?, ?) ON CONFLICT (account_id, path) DO UPDATE SET offline = excluded.offline',
+    ).run(accountId, path, offline ? 1 : 0);
   }
 
   account(accountId: string): AccountFilesRow {
@@ -229,7 +251,8 @@ export class FilesRepository {
     if (patch.lastSync !== undefined) add('last_sync', patch.lastSync);
     if (patch.lastError !== undefined) add('last_error', patch.lastError);
     if (patch.pendingDeletion !== undefined) add('pending_deletion', patch.pendingDeletion ? JSON.stringify(patch.pendingDeletion) : null);
-    if (patch.deletionDecision !== undefined) add('deletion_confirmed', patch.deletionDecision === 'confirm' ? 1 : patch.deletionDecision === 'restore' ? 2 : 0);
+    if (patch.deletionDecision !== undefined)
+      add('deletion_confirmed', patch.deletionDecision === 'confirm' ? 1 : patch.deletionDecision === 'restore' ? 2 : 0);
     if (patch.quota !== undefined) {
       add('quota_used', patch.quota?.used ?? null);
       add('quota_available', patch.quota?.available ?? null);
@@ -242,7 +265,13 @@ export class FilesRepository {
 
   addConflict(accountId: string, path: string, conflictPath: string): ConflictRow {
     const row: ConflictRow = { id: randomUUID(), accountId, path, conflictPath, detectedAt: new Date().toISOString() };
-    this.prepare('INSERT INTO files_conflicts (id, account_id, path, conflict_path, detected_at) VALUES (?, ?, ?, ?, ?)').run(row.id, accountId, path, conflictPath, row.detectedAt);
+    this.prepare('INSERT INTO files_conflicts (id, account_id, path, conflict_path, detected_at) VALUES (?, ?, ?, ?, ?)').run(
+      row.id,
+      accountId,
+      path,
+      conflictPath,
+      row.detectedAt,
+    );
     return row;
   }
 
@@ -252,7 +281,11 @@ export class FilesRepository {
   }
 
   conflict(id: string): ConflictRow | null {
-    return (this.prepare('SELECT id, account_id AS accountId, path, conflict_path AS conflictPath, detected_at AS detectedAt FROM files_conflicts WHERE id = ? AND resolved_at IS NULL').get(id) as ConflictRow | undefined) ?? null;
+    return (
+      (this.prepare(
+        'SELECT id, account_id AS accountId, path, conflict_path AS conflictPath, detected_at AS detectedAt FROM files_conflicts WHERE id = ? AND resolved_at IS NULL',
+      ).get(id) as ConflictRow | undefined) ?? null
+    );
   }
 
   resolveConflict(id: string): void {
@@ -265,7 +298,9 @@ export class FilesRepository {
 
   addTrash(row: Omit<TrashRow, 'id'>): TrashRow {
     const full = { id: randomUUID(), ...row };
-    this.prepare('INSERT INTO files_trash (id, account_id, path, size, stored_as, deleted_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(full.id, full.accountId, full.path, full.size, full.storedAs, full.deletedAt, full.expiresAt);
+    this.prepare(
+      'INSERT INTO files_trash (id, account_id, path, size, stored_as, deleted_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(full.id, full.accountId, full.path, full.size, full.storedAs, full.deletedAt, full.expiresAt);
     return full;
   }
 
@@ -292,7 +327,26 @@ export function offlineFrom(pins: Map<string, boolean>, path: string): boolean {
 
 function fromState(r: RawState): StateRow {
   const pending: PendingTransfer | null = r.pending_kind
-    ? { kind: r.pending_kind, hash: r.pending_hash, size: r.pending_size ?? 0, etag: r.pending_etag, modified: r.pending_modified, at: r.pending_at ?? '' }
+    ? {
+        kind: r.pending_kind,
+        hash: r.pending_hash,
+        size: r.pending_size ?? 0,
+        etag: r.pending_etag,
+        modified: r.pending_modified,
+        at: r.pending_at ?? '',
+      }
     : null;
-  return { path: r.path, kind: r.kind, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, etag: r.etag, remoteModified: r.remote_modified, local: r.local === 1, state: r.state, error: r.error, pending };
+  return {
+    path: r.path,
+    kind: r.kind,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    hash: r.hash,
+    etag: r.etag,
+    remoteModified: r.remote_modified,
+    local: r.local === 1,
+    state: r.state,
+    error: r.error,
+    pending,
+  };
 }

@@ -73,7 +73,12 @@ export async function engineFor(ctx: CoreContext, account: Account, progress?: (
 }
 
 /** The 'files' scope of the sync scheduler. Returns false when the account has no WebDAV server. */
-export async function syncFiles(ctx: CoreContext, watchers: FileWatchers, account: Account, progress: (p: SyncProgress) => void): Promise<boolean> {
+export async function syncFiles(
+  ctx: CoreContext,
+  watchers: FileWatchers,
+  account: Account,
+  progress: (p: SyncProgress) => void,
+): Promise<boolean> {
   if (!account.settings.webdav) return false;
   const repo = new FilesRepository(ctx.db);
   const engine = await engineFor(ctx, account, progress);

@@ -137,14 +137,21 @@ export type DeletionOutcome =
  * with an earlier one are refused; the others are accepted (they go to the listing cache), and those that cannot
  * be synced as they are (`nameProblem`) are reported after them. Problems in the order they were found.
  */
-export function screenRemoteChildren<T extends { href: string }>(folderKey: string, children: readonly T[]): { accepted: (T & { key: string })[]; problems: NameProblem[] } {
+export function screenRemoteChildren<T extends { href: string }>(
+  folderKey: string,
+  children: readonly T[],
+): { accepted: (T & { key: string })[]; problems: NameProblem[] } {
   const accepted: (T & { key: string })[] = [];
   const problems: NameProblem[] = [];
   const byLower = new Map<string, string>();
   for (const c of children) {
     const name = c.href.replace(/\/$/, '').split('/').pop() ?? '';
     if (isHostileName(name)) {
-      problems.push({ path: join(folderKey, name.replace(/[/\\\0]/g, '_')), side: 'server', message: t('files.names.hostile', { name: JSON.stringify(name) }) });
+      problems.push({
+        path: join(folderKey, name.replace(/[/\\\0]/g, '_')),
+        side: 'server',
+        message: t('files.names.hostile', { name: JSON.stringify(name) }),
+      });
       continue;
     }
     const key = keyOf(join(folderKey, name));
@@ -183,7 +190,11 @@ export type LocalEntryVerdict =
  * The entries of one local folder, in the order of the disk: names that cannot be synced and names clashing by
  * case (or by NFC/NFD spelling) with an earlier one are refused with the proposed fix.
  */
-export function screenLocalEntries(relDir: string, entries: readonly { name: string; kind: 'file' | 'folder' | 'other' }[], conflictCopies: ReadonlySet<string>): LocalEntryVerdict[] {
+export function screenLocalEntries(
+  relDir: string,
+  entries: readonly { name: string; kind: 'file' | 'folder' | 'other' }[],
+  conflictCopies: ReadonlySet<string>,
+): LocalEntryVerdict[] {
   const byLower = new Map<string, string>();
   return entries.map((e): LocalEntryVerdict => {
     if (e.name.startsWith(PARTIAL_PREFIX)) return { kind: 'partial' };
@@ -195,7 +206,8 @@ export function screenLocalEntries(relDir: string, entries: readonly { name: str
     if (problem) return { kind: 'refused', problem: { path: key, side: 'local', message: problem } };
     const lower = key.toLocaleLowerCase('fr');
     const other = byLower.get(lower);
-    if (other !== undefined) return { kind: 'refused', problem: { path: key, side: 'local', message: caseClashProblem(e.name, baseName(other)) } };
+    if (other !== undefined)
+      return { kind: 'refused', problem: { path: key, side: 'local', message: caseClashProblem(e.name, baseName(other)) } };
     byLower.set(lower, key);
     return { kind: 'accept', key, actual };
   });
@@ -226,7 +238,9 @@ export function planFolderMoves(
   // Signatures of the folders new on each side, computed once when a candidate needs them.
   let localSigs: Map<string, LocalItem> | undefined;
   let remoteSigs: Map<string, RemoteSnapshotItem> | undefined;
-  const folders = [...base.values()].filter((b) => b.kind === 'folder' && b.local && !skip(b.path)).sort((x, y) => x.path.length - y.path.length);
+  const folders = [...base.values()]
+    .filter((b) => b.kind === 'folder' && b.local && !skip(b.path))
+    .sort((x, y) => x.path.length - y.path.length);
   for (const b of folders) {
     if (moves.some((m) => isWithin(b.path, m.from))) continue;
     const goneHere = !local.has(b.path) && remote.get(b.path)?.kind === 'folder';
@@ -237,11 +251,25 @@ export function planFolderMoves(
     if (goneHere) {
       // Every file still unchanged on the server; a new local folder holds exactly the same contents.
       if (!baseFiles.every(([k, r]) => remote.get(k)?.etag === r.etag)) continue;
-      const want = signature(baseFiles.map(([k, r]) => [k, `${r.hash}:${r.size}`]), b.path);
+      const want = signature(
+        baseFiles.map(([k, r]) => [k, `${r.hash}:${r.size}`]),
+        b.path,
+      );
       localSigs ??= new Map(
         [...local.values()]
           .filter((l) => l.kind === 'folder' && !base.has(l.key) && !remote.has(l.key) && !skip(l.key))
-          .map((l) => [signature(under(local, l.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.hash}:${x.size}`]), l.key), l] as const),
+          .map(
+            (l) =>
+              [
+                signature(
+                  under(local, l.key)
+                    .filter(([, x]) => x.kind === 'file')
+                    .map(([k, x]) => [k, `${x.hash}:${x.size}`]),
+                  l.key,
+                ),
+                l,
+              ] as const,
+          ),
       );
       const target = localSigs.get(want);
       if (!target) continue;
@@ -254,11 +282,25 @@ export function planFolderMoves(
       moves.push({ side: 'remote', from: b.path, to: target.key });
     } else {
       if (!baseFiles.every(([k, r]) => local.get(k)?.hash === r.hash)) continue;
-      const want = signature(baseFiles.map(([k, r]) => [k, `${r.etag}:${r.size}`]), b.path);
+      const want = signature(
+        baseFiles.map(([k, r]) => [k, `${r.etag}:${r.size}`]),
+        b.path,
+      );
       remoteSigs ??= new Map(
         [...remote.values()]
           .filter((r) => r.kind === 'folder' && !base.has(r.key) && !local.has(r.key) && !skip(r.key))
-          .map((r) => [signature(under(remote, r.key).filter(([, x]) => x.kind === 'file').map(([k, x]) => [k, `${x.etag}:${x.size}`]), r.key), r] as const),
+          .map(
+            (r) =>
+              [
+                signature(
+                  under(remote, r.key)
+                    .filter(([, x]) => x.kind === 'file')
+                    .map(([k, x]) => [k, `${x.etag}:${x.size}`]),
+                  r.key,
+                ),
+                r,
+              ] as const,
+          ),
       );
       const target = remoteSigs.get(want);
       if (!target) continue;
@@ -299,7 +341,13 @@ export function landed(b: StateRow, l: LocalItem | undefined, r: RemoteSnapshotI
   if (p.kind === 'download' && l?.kind === 'file' && l.hash === p.hash) {
     return { ...b, hash: p.hash, size: p.size, etag: p.etag, remoteModified: p.modified, local: true, mtimeMs: l.mtimeMs };
   }
-  if (p.kind === 'upload' && r?.kind === 'file' && r.size === p.size && r.etag !== b.etag && (!r.modified || Date.parse(r.modified) >= Date.parse(p.at) - 2_000)) {
+  if (
+    p.kind === 'upload' &&
+    r?.kind === 'file' &&
+    r.size === p.size &&
+    r.etag !== b.etag &&
+    (!r.modified || Date.parse(r.modified) >= Date.parse(p.at) - 2_000)
+  ) {
     return { ...b, hash: p.hash, size: p.size, etag: r.etag, remoteModified: r.modified, local: true, mtimeMs: l?.mtimeMs ?? b.mtimeMs };
   }
   return b;
@@ -339,11 +387,25 @@ export function planSync(input: PlanInput): SyncPlan {
   const upload = (key: string, restore = false): Transfer => {
     const l = local.get(key)!;
     const r = remote.get(key);
-    return { kind: 'upload', key, local: l, ifMatch: r ? (base.get(key)?.etag ?? r.etag) : null, size: l.size, ...(restore ? { restore: true as const } : {}) };
+    return {
+      kind: 'upload',
+      key,
+      local: l,
+      ifMatch: r ? (base.get(key)?.etag ?? r.etag) : null,
+      size: l.size,
+      ...(restore ? { restore: true as const } : {}),
+    };
   };
   const download = (key: string, restore = false): Transfer => {
     const r = remote.get(key)!;
-    return { kind: 'download', key, remote: r, local: local.get(key) ?? null, size: r.size, ...(restore ? { restore: true as const } : {}) };
+    return {
+      kind: 'download',
+      key,
+      remote: r,
+      local: local.get(key) ?? null,
+      size: r.size,
+      ...(restore ? { restore: true as const } : {}),
+    };
   };
 
   const newLocal: LocalItem[] = [];
@@ -374,7 +436,19 @@ export function planSync(input: PlanInput): SyncPlan {
     const kind = (l ?? r ?? b)!.kind;
     const bLocal = b?.local ? b : null;
     if (kind === 'folder') {
-      if (l && r) records.push({ path: key, kind, size: 0, mtimeMs: null, hash: null, etag: r.etag, remoteModified: r.modified, local: true, state: 'synced', error: null });
+      if (l && r)
+        records.push({
+          path: key,
+          kind,
+          size: 0,
+          mtimeMs: null,
+          hash: null,
+          etag: r.etag,
+          remoteModified: r.modified,
+          local: true,
+          state: 'synced',
+          error: null,
+        });
       else if (l && !r && !b) mkcols.push(key);
       else if (l && !r && b) delLocal.push(key);
       else if (!l && r && !b) {
@@ -390,22 +464,26 @@ export function planSync(input: PlanInput): SyncPlan {
     const rChanged = r ? !b || b.etag !== r.etag : false;
     if (l && r) {
       if (!lChanged && !rChanged) {
-        if (b && (b.mtimeMs !== l.mtimeMs || b.state !== 'synced')) records.push({ ...b, mtimeMs: l.mtimeMs, size: l.size, local: true, state: 'synced', error: null });
+        if (b && (b.mtimeMs !== l.mtimeMs || b.state !== 'synced'))
+          records.push({ ...b, mtimeMs: l.mtimeMs, size: l.size, local: true, state: 'synced', error: null });
         continue;
       }
       if (lChanged && !rChanged && bLocal) transfers.push(upload(key));
       else if (rChanged && !lChanged) transfers.push(download(key));
-      else if (r.size === l.size && r.modified && Math.abs(Date.parse(r.modified) - l.mtimeMs) < 1000) transfers.push({ kind: 'adopt', key, local: l, remote: r, size: 0 });
+      else if (r.size === l.size && r.modified && Math.abs(Date.parse(r.modified) - l.mtimeMs) < 1000)
+        transfers.push({ kind: 'adopt', key, local: l, remote: r, size: 0 });
       else transfers.push({ kind: 'conflict', key, local: l, remote: r, size: r.size });
     } else if (l && !r) {
       if (!b) newLocal.push(l);
-      else if (lChanged) transfers.push(upload(key)); // changed here, deleted there: the change wins
+      else if (lChanged)
+        transfers.push(upload(key)); // changed here, deleted there: the change wins
       else goneRemote.push(b);
     } else if (!l && r) {
       if (!b || !b.local) {
         if (offline) newRemote.push(r);
         else onlineOnly.push(r);
-      } else if (rChanged) transfers.push(download(key)); // deleted here, changed there: the change wins
+      } else if (rChanged)
+        transfers.push(download(key)); // deleted here, changed there: the change wins
       else if (!offline) onlineOnly.push(r);
       else goneLocal.push(b);
     } else if (b) forget.push(key);
@@ -428,13 +506,21 @@ export function planSync(input: PlanInput): SyncPlan {
   }
   // Remote rename: a file gone on the server whose ETag and size appear under a new name there → local rename.
   const newRemoteBySig = new Map<string, RemoteSnapshotItem[]>();
-  for (const r of newRemote) if (r.etag) newRemoteBySig.set(`${r.etag}:${r.size}`, [...(newRemoteBySig.get(`${r.etag}:${r.size}`) ?? []), r]);
+  for (const r of newRemote)
+    if (r.etag) newRemoteBySig.set(`${r.etag}:${r.size}`, [...(newRemoteBySig.get(`${r.etag}:${r.size}`) ?? []), r]);
   const goneRemoteBySig = new Map<string, StateRow[]>();
-  for (const g of goneRemote) if (g.etag) goneRemoteBySig.set(`${g.etag}:${g.size}`, [...(goneRemoteBySig.get(`${g.etag}:${g.size}`) ?? []), g]);
+  for (const g of goneRemote)
+    if (g.etag) goneRemoteBySig.set(`${g.etag}:${g.size}`, [...(goneRemoteBySig.get(`${g.etag}:${g.size}`) ?? []), g]);
   for (const [sig, gone] of goneRemoteBySig) {
     const arrived = newRemoteBySig.get(sig);
     if (gone.length === 1 && arrived?.length === 1 && !local.has(arrived[0].key)) {
-      moveLocal.push({ from: gone[0].path, fromActual: local.get(gone[0].path)?.actual ?? gone[0].path, to: arrived[0].key, hash: base.get(gone[0].path)!.hash, remote: arrived[0] });
+      moveLocal.push({
+        from: gone[0].path,
+        fromActual: local.get(gone[0].path)?.actual ?? gone[0].path,
+        to: arrived[0].key,
+        hash: base.get(gone[0].path)!.hash,
+        remote: arrived[0],
+      });
       movedFrom.add(gone[0].path);
       movedTo.add(arrived[0].key);
     }
@@ -446,7 +532,10 @@ export function planSync(input: PlanInput): SyncPlan {
 
   // A folder is deleted only when nothing below it is being created or kept.
   const creating = [...transfers.filter((p) => p.kind !== 'adopt').map((p) => p.key), ...mkcols, ...mkdirs, ...movedTo];
-  const keepsBelow = (folder: string) => creating.some((c) => c !== folder && isWithin(c, folder)) || [...ignored].some((i) => isWithin(i, folder)) || unavailable.some((f) => isWithin(f, folder));
+  const keepsBelow = (folder: string) =>
+    creating.some((c) => c !== folder && isWithin(c, folder)) ||
+    [...ignored].some((i) => isWithin(i, folder)) ||
+    unavailable.some((f) => isWithin(f, folder));
   const deleteLocal: LocalDeletion[] = [];
   for (const key of delLocal) {
     const l = local.get(key)!;
@@ -459,7 +548,10 @@ export function planSync(input: PlanInput): SyncPlan {
     else deleteRemote.push({ ...d, remote: remote.get(d.key)! });
   }
 
-  const counts = { local: deleteLocal.filter((d) => d.kind === 'file').length, server: deleteRemote.filter((d) => d.kind === 'file').length };
+  const counts = {
+    local: deleteLocal.filter((d) => d.kind === 'file').length,
+    server: deleteRemote.filter((d) => d.kind === 'file').length,
+  };
   const baseFiles = [...base.values()].filter((b) => b.kind === 'file').length;
   return {
     folderMoves: moved.moves,
@@ -470,7 +562,18 @@ export function planSync(input: PlanInput): SyncPlan {
     mkdirs: [...new Set(mkdirs)].sort().map((key) => ({ key, etag: remote.get(key)?.etag ?? null })),
     moveRemote,
     moveLocal,
-    onlineOnly: onlineOnly.map((r) => ({ path: r.key, kind: r.kind, size: r.size, mtimeMs: null, hash: base.get(r.key)?.hash ?? null, etag: r.etag, remoteModified: r.modified, local: false, state: 'online-only', error: null })),
+    onlineOnly: onlineOnly.map((r) => ({
+      path: r.key,
+      kind: r.kind,
+      size: r.size,
+      mtimeMs: null,
+      hash: base.get(r.key)?.hash ?? null,
+      etag: r.etag,
+      remoteModified: r.modified,
+      local: false,
+      state: 'online-only',
+      error: null,
+    })),
     forget,
     transfers,
     deleteLocal,
@@ -485,7 +588,10 @@ export function planSync(input: PlanInput): SyncPlan {
  * Returns the plan to execute: without its deletions while waiting, with the files brought back when the user
  * chose to keep them.
  */
-export function resolveDeletions(plan: SyncPlan, account: Pick<AccountFilesRow, 'pendingDeletion' | 'deletionDecision'>): { plan: SyncPlan; outcome: DeletionOutcome } {
+export function resolveDeletions(
+  plan: SyncPlan,
+  account: Pick<AccountFilesRow, 'pendingDeletion' | 'deletionDecision'>,
+): { plan: SyncPlan; outcome: DeletionOutcome } {
   const { big } = plan.deletions;
   const pending: DeletionCounts = { local: plan.deletions.local, server: plan.deletions.server };
   if (big && account.deletionDecision === 'restore') {
@@ -494,27 +600,43 @@ export function resolveDeletions(plan: SyncPlan, account: Pick<AccountFilesRow, 
     const restoreDownloads = plan.deleteRemote.filter((d) => d.kind === 'file');
     const transfers: Transfer[] = [...plan.transfers];
     // The local file is still here (gone from the server), the server file still there (gone from here).
-    for (const d of restoreUploads) transfers.push({ kind: 'upload', key: d.key, local: d.local, ifMatch: null, size: d.local.size, restore: true });
-    for (const d of restoreDownloads) transfers.push({ kind: 'download', key: d.key, remote: d.remote, local: null, size: d.remote.size, restore: true });
+    for (const d of restoreUploads)
+      transfers.push({ kind: 'upload', key: d.key, local: d.local, ifMatch: null, size: d.local.size, restore: true });
+    for (const d of restoreDownloads)
+      transfers.push({ kind: 'download', key: d.key, remote: d.remote, local: null, size: d.remote.size, restore: true });
     return {
       plan: {
         ...plan,
         transfers,
         mkcols: [...new Set([...plan.mkcols, ...plan.deleteLocal.filter((d) => d.kind === 'folder').map((d) => d.key)])].sort(),
-        mkdirs: dedupe([...plan.mkdirs, ...plan.deleteRemote.filter((d) => d.kind === 'folder').map((d) => ({ key: d.key, etag: d.remote.etag }))]),
+        mkdirs: dedupe([
+          ...plan.mkdirs,
+          ...plan.deleteRemote.filter((d) => d.kind === 'folder').map((d) => ({ key: d.key, etag: d.remote.etag })),
+        ]),
         deleteLocal: [],
         deleteRemote: [],
       },
-      outcome: { kind: 'restored', forget: [...restoreUploads.map((d) => d.key), ...restoreDownloads.map((d) => d.key)], account: { pendingDeletion: null, deletionDecision: 'none' } },
+      outcome: {
+        kind: 'restored',
+        forget: [...restoreUploads.map((d) => d.key), ...restoreDownloads.map((d) => d.key)],
+        account: { pendingDeletion: null, deletionDecision: 'none' },
+      },
     };
   }
   if (big && account.deletionDecision !== 'confirm') {
     const notify = JSON.stringify(account.pendingDeletion) !== JSON.stringify(pending);
-    return { plan: { ...plan, deleteLocal: [], deleteRemote: [] }, outcome: { kind: 'waiting', pending, notify, account: { pendingDeletion: pending } } };
+    return {
+      plan: { ...plan, deleteLocal: [], deleteRemote: [] },
+      outcome: { kind: 'waiting', pending, notify, account: { pendingDeletion: pending } },
+    };
   }
   // Confirmed (or small): the deletions go ahead and a waiting question is over.
-  const reset = account.pendingDeletion || account.deletionDecision !== 'none' ? { pendingDeletion: null, deletionDecision: 'none' as const } : null;
-  return { plan, outcome: big ? { kind: 'confirmed', account: { pendingDeletion: null, deletionDecision: 'none' } } : { kind: 'none', account: reset } };
+  const reset =
+    account.pendingDeletion || account.deletionDecision !== 'none' ? { pendingDeletion: null, deletionDecision: 'none' as const } : null;
+  return {
+    plan,
+    outcome: big ? { kind: 'confirmed', account: { pendingDeletion: null, deletionDecision: 'none' } } : { kind: 'none', account: reset },
+  };
 }
 
 function dedupe(items: { key: string; etag: string | null }[]): { key: string; etag: string | null }[] {

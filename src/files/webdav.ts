@@ -56,7 +56,11 @@ export class WebDavClient {
     this.dav = new DavClient(this.root.toString(), credentials, {
       maxSockets: 8,
       timeoutMs: 30_000,
-      messages: { authFailed: 'files.errors.authFailed', serverError: 'files.errors.serverError', unexpectedAnswer: 'files.errors.unexpected' },
+      messages: {
+        authFailed: 'files.errors.authFailed',
+        serverError: 'files.errors.serverError',
+        unexpectedAnswer: 'files.errors.unexpected',
+      },
     });
   }
 
@@ -80,7 +84,12 @@ export class WebDavClient {
   }
 
   /** A request whose body is small: read it whole. 5xx throws a French server_error. */
-  private simple(method: string, href: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+  private simple(
+    method: string,
+    href: string,
+    headers: Record<string, string> = {},
+    body?: string,
+  ): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
     return this.dav.request(method, href, { headers, body });
   }
 
@@ -99,7 +108,8 @@ export class WebDavClient {
         listing.self = item;
         const used = Number(textOf(e.props['quota-used-bytes']));
         const avail = Number(textOf(e.props['quota-available-bytes']));
-        if (Number.isFinite(used) && textOf(e.props['quota-used-bytes']) !== null) listing.quota = { used, available: Number.isFinite(avail) && textOf(e.props['quota-available-bytes']) !== null ? avail : null };
+        if (Number.isFinite(used) && textOf(e.props['quota-used-bytes']) !== null)
+          listing.quota = { used, available: Number.isFinite(avail) && textOf(e.props['quota-available-bytes']) !== null ? avail : null };
         continue;
       }
       const rest = h.startsWith(base.normalize('NFC')) ? h.slice(base.normalize('NFC').length).replace(/\/$/, '') : null;
@@ -125,7 +135,11 @@ export class WebDavClient {
    * Streamed GET into `out`. With `offset` > 0 asks for the rest only (Range + If-Range on the ETag):
    * `resumed` tells whether the server sent the rest (206) or the whole file again (200).
    */
-  async get(href: string, out: (resumed: boolean) => Writable, options: { offset?: number; etag?: string | null; throttle?: () => Transform | null } = {}): Promise<{ etag: string | null; modified: string | null; resumed: boolean }> {
+  async get(
+    href: string,
+    out: (resumed: boolean) => Writable,
+    options: { offset?: number; etag?: string | null; throttle?: () => Transform | null } = {},
+  ): Promise<{ etag: string | null; modified: string | null; resumed: boolean }> {
     const headers: Record<string, string> = {};
     if (options.offset && options.etag) {
       headers.Range = `bytes=${options.offset}-`;
@@ -146,7 +160,11 @@ export class WebDavClient {
     } catch (err) {
       throw this.dav.networkError(err);
     }
-    return { etag: normEtag(res.headers.etag as string | undefined), modified: (res.headers['last-modified'] as string | undefined) ?? null, resumed };
+    return {
+      etag: normEtag(res.headers.etag as string | undefined),
+      modified: (res.headers['last-modified'] as string | undefined) ?? null,
+      resumed,
+    };
   }
 
   /**
@@ -201,7 +219,13 @@ export class WebDavClient {
 
   /** DELETE with If-Match; an already absent resource (404) is fine. */
   async delete(href: string, ifMatch?: string | null): Promise<void> {
-    const res = { status: await this.withWeakRetry(href, ifMatch, async () => (await this.simple('DELETE', href, ifMatch ? { 'If-Match': ifMatch } : {})).status) };
+    const res = {
+      status: await this.withWeakRetry(
+        href,
+        ifMatch,
+        async () => (await this.simple('DELETE', href, ifMatch ? { 'If-Match': ifMatch } : {})).status,
+      ),
+    };
     if (res.status === 204 || res.status === 200 || res.status === 404) return;
     if (res.status === 412) throw new OstalError('precondition_failed', t('files.errors.changedMeanwhile', { path: href }));
     throw this.dav.statusError(res.status);

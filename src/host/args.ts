@@ -82,7 +82,15 @@ export const FORBIDDEN_SWITCHES: readonly string[] = [
 ];
 
 /** Switches whose value may follow as the next argument (`--js-flags --expose-gc`, `--inspect-port 9229`). */
-const SEPARATE_VALUE = new Set(['inspect-port', 'debug-port', 'remote-debugging-port', 'remote-debugging-address', 'remote-allow-origins', 'js-flags', 'inspect-publish-uid']);
+const SEPARATE_VALUE = new Set([
+  'inspect-port',
+  'debug-port',
+  'remote-debugging-port',
+  'remote-debugging-address',
+  'remote-allow-origins',
+  'js-flags',
+  'inspect-publish-uid',
+]);
 
 /**
  * The name of a switch as Chromium reads it: `--name`, `-name` and, on Windows, `/name`; case-insensitive on Windows
@@ -101,13 +109,17 @@ function switchName(arg: string, platform: NodeJS.Platform): string | null {
  * list. Returns what remains, in order, and the names of the switches removed (for the log and for
  * `app.commandLine.removeSwitch`).
  */
-export function dropDebugSwitches(argv: readonly string[], platform: NodeJS.Platform = process.platform): { argv: string[]; dropped: string[] } {
+export function dropDebugSwitches(
+  argv: readonly string[],
+  platform: NodeJS.Platform = process.platform,
+): { argv: string[]; dropped: string[] } {
   const kept: string[] = [];
   const dropped: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const name = switchName(arg, platform);
-    const forbidden = name !== null && (FORBIDDEN_SWITCHES.includes(name) || (platform === 'win32' && FORBIDDEN_SWITCHES.includes(name.toLowerCase())));
+    const forbidden =
+      name !== null && (FORBIDDEN_SWITCHES.includes(name) || (platform === 'win32' && FORBIDDEN_SWITCHES.includes(name.toLowerCase())));
     if (!forbidden) {
       kept.push(arg);
       continue;
@@ -117,7 +129,13 @@ export function dropDebugSwitches(argv: readonly string[], platform: NodeJS.Plat
     // `--inspect-port 9229`, `--js-flags "--allow-natives-syntax"`: the value goes with its switch.
     if (!arg.includes('=') && next !== undefined && SEPARATE_VALUE.has(name) && (name === 'js-flags' || !next.startsWith('-'))) i++;
     // `--inspect 127.0.0.1:9229` (host:port or a port alone after --inspect / --inspect-brk).
-    else if (!arg.includes('=') && next !== undefined && (name === 'inspect' || name === 'inspect-brk' || name === 'debug' || name === 'debug-brk') && /^(\[?[\w.:]*\]?:)?\d{1,5}$/.test(next)) i++;
+    else if (
+      !arg.includes('=') &&
+      next !== undefined &&
+      (name === 'inspect' || name === 'inspect-brk' || name === 'debug' || name === 'debug-brk') &&
+      /^(\[?[\w.:]*\]?:)?\d{1,5}$/.test(next)
+    )
+      i++;
   }
   return { argv: kept, dropped };
 }

@@ -13,7 +13,10 @@ import { createPortCaller, servePort, type PortEndpoint } from './sealed-secrets
 /** Core side. The system may take a while to start an application: the answer is awaited up to 30 s. */
 export function createDesktopShellClient(port: PortEndpoint, options: { timeoutMs?: number } = {}): DesktopShell {
   const call = createPortCaller(port, 'desktop', options.timeoutMs ?? 30_000);
-  return { openPath: (absolutePath) => call('openPath', absolutePath), showItemInFolder: (absolutePath) => call('showItemInFolder', absolutePath) };
+  return {
+    openPath: (absolutePath) => call('openPath', absolutePath),
+    showItemInFolder: (absolutePath) => call('showItemInFolder', absolutePath),
+  };
 }
 
 /** What the main process (Electron's `shell`) or a page playing it offers. `showItemInFolder` returns nothing. */
@@ -48,7 +51,8 @@ export function desktopShellHandlers(
   return {
     openPath: (p) => {
       if (checked(p) === null) return Promise.resolve('refused: not an absolute path');
-      if (!isDirectory(p) && openDecision(lastSegment(p)).action !== 'open') return Promise.resolve('refused: this type is only shown in its folder');
+      if (!isDirectory(p) && openDecision(lastSegment(p)).action !== 'open')
+        return Promise.resolve('refused: this type is only shown in its folder');
       return shell.openPath(p);
     },
     showItemInFolder: async (p) => {
@@ -61,6 +65,11 @@ export function desktopShellHandlers(
 }
 
 /** Main side: `openPath` is Electron's shell.openPath ('' on success, else the system's error text). */
-export function serveDesktopShell(port: PortEndpoint, shell: SystemShell, isAbsolute: (p: string) => boolean, isDirectory: (p: string) => boolean = isFolder): void {
+export function serveDesktopShell(
+  port: PortEndpoint,
+  shell: SystemShell,
+  isAbsolute: (p: string) => boolean,
+  isDirectory: (p: string) => boolean = isFolder,
+): void {
   servePort(port, desktopShellHandlers(shell, isAbsolute, isDirectory));
 }

@@ -41,7 +41,10 @@ export function createPageDesktopShell(options: { timeoutMs?: number } = {}): Pa
     return entry ? entry.call(op, value) : Promise.resolve('no desktop');
   };
   // Absolute paths of this machine only, as in Electron's main process.
-  const checked = desktopShellHandlers({ openPath: (p) => callCurrent('openPath', p), showItemInFolder: (p) => callCurrent('showItemInFolder', p) }, path.isAbsolute);
+  const checked = desktopShellHandlers(
+    { openPath: (p) => callCurrent('openPath', p), showItemInFolder: (p) => callCurrent('showItemInFolder', p) },
+    path.isAbsolute,
+  );
   return {
     available: () => current !== null,
     openPath: checked.openPath,
@@ -61,7 +64,10 @@ export function createPageDesktopShell(options: { timeoutMs?: number } = {}): Pa
             postMessage: (m) => page.send(JSON.stringify({ desktop: m })),
             onMessage: (fn) => listeners.push(fn),
           };
-          pages.set(page, { deliver: (m) => listeners.forEach((fn) => fn(m)), call: createPortCaller(endpoint, 'desktop', options.timeoutMs ?? 30_000) });
+          pages.set(page, {
+            deliver: (m) => listeners.forEach((fn) => fn(m)),
+            call: createPortCaller(endpoint, 'desktop', options.timeoutMs ?? 30_000),
+          });
         }
         current = page;
         return true;

@@ -33,7 +33,12 @@ export function screenSourceChoices(sources: readonly CapturerSourceInfo[], ownW
       thumbnail: safeThumbnail(s.thumbnail),
     })),
     ...windows
-      .map((s) => ({ id: s.id, kind: 'window' as const, label: s.name.trim() || t('host.screenShare.untitledWindow'), thumbnail: safeThumbnail(s.thumbnail) }))
+      .map((s) => ({
+        id: s.id,
+        kind: 'window' as const,
+        label: s.name.trim() || t('host.screenShare.untitledWindow'),
+        thumbnail: safeThumbnail(s.thumbnail),
+      }))
       .sort((a, b) => collator.compare(a.label, b.label)),
   ];
 }

@@ -134,7 +134,10 @@ export type KeychainDecision = { store: 'sealed' } | { store: 'file'; reason: 'u
  */
 export function keychainDecision(facts: KeychainFacts): KeychainDecision {
   if (!facts.available) return { store: 'file', reason: 'unavailable' };
-  if (facts.platform === 'linux' && (facts.linuxBackend === 'basic_text' || facts.linuxBackend === 'unknown' || facts.linuxBackend === null))
+  if (
+    facts.platform === 'linux' &&
+    (facts.linuxBackend === 'basic_text' || facts.linuxBackend === 'unknown' || facts.linuxBackend === null)
+  )
     return { store: 'file', reason: 'basicText' };
   return { store: 'sealed' };
 }

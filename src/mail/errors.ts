@@ -18,7 +18,11 @@ interface AuthErrorLike {
 /** imapflow's and nodemailer's ways of saying the server refused the login or password. */
 export function isAuthFailure(err: unknown): boolean {
   const o = err as AuthErrorLike | null;
-  return !!o && typeof o === 'object' && (o.authenticationFailed === true || o.code === 'EAUTH' || o.serverResponseCode === 'AUTHENTICATIONFAILED');
+  return (
+    !!o &&
+    typeof o === 'object' &&
+    (o.authenticationFailed === true || o.code === 'EAUTH' || o.serverResponseCode === 'AUTHENTICATIONFAILED')
+  );
 }
 
 /**

@@ -72,7 +72,7 @@ export function folderDisplayName(path: string, delimiter: string, specialUse: S
 
 /** Order for folder lists: Boîte de réception, Brouillons, Envoyés, Archives, Indésirables, Corbeille, then the others by path. */
 export function folderSortKey(specialUse: SpecialUse): number {
-  const order: (SpecialUse)[] = ['\\Inbox', '\\Drafts', '\\Sent', '\\Archive', '\\Flagged', '\\All', '\\Junk', '\\Trash'];
+  const order: SpecialUse[] = ['\\Inbox', '\\Drafts', '\\Sent', '\\Archive', '\\Flagged', '\\All', '\\Junk', '\\Trash'];
   const i = order.indexOf(specialUse);
   return i === -1 ? order.length : i;
 }

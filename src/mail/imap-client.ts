@@ -58,7 +58,10 @@ function imapLogger(log: Logger | undefined): ImapLogger | false {
 
 /** Open and authenticate an IMAP connection for an account. Throws OstalError with a French message. */
 /** `idle: true` keeps the connection for IDLE (restarted every minute, below the socket timeout). */
-export async function connectImap(account: MailAccount, options: { log?: Logger; timeoutMs?: number; idle?: boolean; qresync?: boolean } = {}): Promise<ImapFlow> {
+export async function connectImap(
+  account: MailAccount,
+  options: { log?: Logger; timeoutMs?: number; idle?: boolean; qresync?: boolean } = {},
+): Promise<ImapFlow> {
   const endpoint = parseImapUrl(account.settings.imap);
   const timeout = options.timeoutMs ?? IMAP_TIMEOUT_MS;
   const client = new ImapFlow({

@@ -69,7 +69,11 @@ export class MailSyncer {
       const replayed = await this.replayer.replay(account);
       if (replayed.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: replayed.changedFolders });
       const background = this.background;
-      const result = await this.engine.syncAccount(account, { ...this.bodyOptions(row), bodies: background ? 'inbox' : 'all', onProgress: progress });
+      const result = await this.engine.syncAccount(account, {
+        ...this.bodyOptions(row),
+        bodies: background ? 'inbox' : 'all',
+        onProgress: progress,
+      });
       if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
       if (background) {
         this.watchInbox(row, account);

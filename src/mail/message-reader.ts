@@ -49,7 +49,6 @@ function messageKey(stored: StoredMessageForReading): string {
   return stored.messageId ?? `folder:${stored.folderId}:uid:${stored.uid}`;
 }
 
-
 function readCachedSource(ctx: CoreContext, stored: StoredMessageForReading): Buffer | null {
   if (!stored.bodyPath) return null;
   try {
@@ -112,13 +111,23 @@ export function inlineImagesOf(parsed: ParsedMessage): Map<string, string> {
 
 /** Text indexed for search: the plain text and the attachment names. */
 function searchText(parsed: ParsedMessage, text: string): string {
-  const names = parsed.parts.map((p) => p.filename ?? '').filter(Boolean).join(' ');
+  const names = parsed.parts
+    .map((p) => p.filename ?? '')
+    .filter(Boolean)
+    .join(' ');
   return `${text}\n${names}`.slice(0, 200_000);
 }
 
 /** Build the view of a parsed message (pure; exported for tests). */
-export function buildMessageView(ref: MessageRef, parsed: ParsedMessage, opts: { flags: string[]; remoteContentAllowed: boolean }): MessageView {
-  const sanitized = parsed.html !== null ? sanitizeMailHtml(parsed.html, { allowRemote: opts.remoteContentAllowed, inlineImages: inlineImagesOf(parsed) }) : null;
+export function buildMessageView(
+  ref: MessageRef,
+  parsed: ParsedMessage,
+  opts: { flags: string[]; remoteContentAllowed: boolean },
+): MessageView {
+  const sanitized =
+    parsed.html !== null
+      ? sanitizeMailHtml(parsed.html, { allowRemote: opts.remoteContentAllowed, inlineImages: inlineImagesOf(parsed) })
+      : null;
   const text = parsed.text ?? (parsed.html !== null ? htmlToText(parsed.html) : '');
   const attachments: MessagePartInfo[] = parsed.parts.map((p) => ({
     id: p.id,
@@ -204,8 +213,10 @@ function readInvitation(invitations: InvitationReader, accountId: string, parsed
   const from = parsed.from;
   if (invitation && from?.name) {
     const same = (address: string | undefined) => !!address && address.toLowerCase() === from.address.toLowerCase();
-    if (invitation.organizer && !invitation.organizer.name && same(invitation.organizer.address)) invitation.organizer = { ...invitation.organizer, name: from.name };
-    if (invitation.reply && !invitation.reply.name && same(invitation.reply.email)) invitation.reply = { ...invitation.reply, name: from.name };
+    if (invitation.organizer && !invitation.organizer.name && same(invitation.organizer.address))
+      invitation.organizer = { ...invitation.organizer, name: from.name };
+    if (invitation.reply && !invitation.reply.name && same(invitation.reply.email))
+      invitation.reply = { ...invitation.reply, name: from.name };
   }
   return invitation;
 }
@@ -222,7 +233,12 @@ export async function readAttachment(
   const part = (await parseMessage(source)).parts.find((p) => p.id === params.partId);
   if (!part) throw new OstalError('not_found', t('mail.reader.attachmentNotFound'));
   const content = Buffer.from(part.content.buffer, part.content.byteOffset, part.content.byteLength);
-  return { filename: part.filename || t('mail.reader.attachmentDefaultName'), mimeType: part.mimeType || 'application/octet-stream', size: part.size, contentBase64: content.toString('base64') };
+  return {
+    filename: part.filename || t('mail.reader.attachmentDefaultName'),
+    mimeType: part.mimeType || 'application/octet-stream',
+    size: part.size,
+    contentBase64: content.toString('base64'),
+  };
 }
 
 /** `mail.allowRemoteContent`: remember « Afficher les images » for the message or its sender. */

@@ -89,17 +89,34 @@ export class MailOperationReplayer {
           this.journal.markDone(op.id);
           outcome.done++;
         } catch (err) {
-          const networkDown = !client.usable || (!(err instanceof ServerRefusal) && isConnectivityError(imapErrorToOstal(err, endpoint.host, endpoint.port)));
+          const networkDown =
+            !client.usable || (!(err instanceof ServerRefusal) && isConnectivityError(imapErrorToOstal(err, endpoint.host, endpoint.port)));
           if (networkDown) {
-            const e = err instanceof OstalError ? err : imapErrorToOstal(err instanceof ServerRefusal ? Object.assign(err, { code: 'NoConnection' }) : err, endpoint.host, endpoint.port);
+            const e =
+              err instanceof OstalError
+                ? err
+                : imapErrorToOstal(
+                    err instanceof ServerRefusal ? Object.assign(err, { code: 'NoConnection' }) : err,
+                    endpoint.host,
+                    endpoint.port,
+                  );
             this.journal.markFailed(op.id, e.message, { retry: true });
             this.log.warn('mail: replay interrupted by the network', { account: account.id, op: op.id, kind: op.kind });
-            throw isConnectivityError(e) ? e : new OstalError('unreachable', t('net.errors.unreachable', { host: endpoint.host, port: endpoint.port }), { cause: err });
+            throw isConnectivityError(e)
+              ? e
+              : new OstalError('unreachable', t('net.errors.unreachable', { host: endpoint.host, port: endpoint.port }), { cause: err });
           }
           const final = op.attempts >= this.maxServerAttempts;
           const message = t('mail.actions.replayFailed', { action: t(`mail.actions.kind.${op.kind.slice(MAIL_ACTION_PREFIX.length)}`) });
           this.journal.markFailed(op.id, message, { retry: !final });
-          this.log.warn('mail: server refused a replayed action', { account: account.id, op: op.id, kind: op.kind, attempts: op.attempts, final, err: err as Error });
+          this.log.warn('mail: server refused a replayed action', {
+            account: account.id,
+            op: op.id,
+            kind: op.kind,
+            attempts: op.attempts,
+            final,
+            err: err as Error,
+          });
           if (final) outcome.failed++;
           // Keep the order: the next actions wait for this one (its back-off, or its end as failed).
           if (!final) break;
@@ -136,7 +153,11 @@ export class MailOperationReplayer {
     } catch (err) {
       if (!client.usable) throw err;
       const code = (err as { serverResponseCode?: string }).serverResponseCode;
-      if (code === 'NONEXISTENT' || /doesn.t exist|not exist|unknown mailbox/i.test(String((err as { responseText?: string }).responseText ?? (err as Error).message))) return null;
+      if (
+        code === 'NONEXISTENT' ||
+        /doesn.t exist|not exist|unknown mailbox/i.test(String((err as { responseText?: string }).responseText ?? (err as Error).message))
+      )
+        return null;
       throw new ServerRefusal(`select ${path} failed: ${(err as Error).message}`, { cause: err });
     }
   }

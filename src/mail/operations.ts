@@ -74,7 +74,15 @@ function remember(history: UndoHistory, record: UndoRecord): string {
 }
 
 /** Local effect of a change of one flag, and the journal entry that carries it to the server. */
-function applyFlag(repo: MailRepository, journal: OperationsJournal, accountId: string, folder: FolderRecord, uids: number[], flag: string, set: boolean): number[] {
+function applyFlag(
+  repo: MailRepository,
+  journal: OperationsJournal,
+  accountId: string,
+  folder: FolderRecord,
+  uids: number[],
+  flag: string,
+  set: boolean,
+): number[] {
   const rows = repo.messagesByUids(folder.id, uids);
   if (rows.length === 0) return [];
   /** Row ids of the messages whose flag changed. */
@@ -89,13 +97,26 @@ function applyFlag(repo: MailRepository, journal: OperationsJournal, accountId: 
   }
   if (unreadDelta) repo.adjustFolderCounts(folder.id, 0, unreadDelta);
   // Every selected message goes to the server (STORE is idempotent): the server may differ from what we show.
-  const payload: FlagsPayload = { folder: folder.path, items: rows.map((r) => ({ uid: r.uid, messageId: r.messageId })), add: set ? [flag] : [], remove: set ? [] : [flag] };
+  const payload: FlagsPayload = {
+    folder: folder.path,
+    items: rows.map((r) => ({ uid: r.uid, messageId: r.messageId })),
+    add: set ? [flag] : [],
+    remove: set ? [] : [flag],
+  };
   journal.enqueue(accountId, MAIL_FLAGS_KIND, payload);
   return changed;
 }
 
 /** Local move (or copy) of rows to another folder under provisional UIDs, and its journal entry. Returns the row ids in the target. */
-function applyMove(repo: MailRepository, journal: OperationsJournal, accountId: string, from: FolderRecord, to: FolderRecord, uids: number[], copy: boolean): number[] {
+function applyMove(
+  repo: MailRepository,
+  journal: OperationsJournal,
+  accountId: string,
+  from: FolderRecord,
+  to: FolderRecord,
+  uids: number[],
+  copy: boolean,
+): number[] {
   const rows = repo.messagesByUids(from.id, uids);
   if (rows.length === 0) return [];
   const items: MovePayload['items'] = [];
@@ -138,7 +159,11 @@ function folderOrThrow(repo: MailRepository, accountId: string, path: string): F
 
 function specialFolder(repo: MailRepository, accountId: string, use: SpecialUse): FolderRecord {
   const folder = repo.listFolders(accountId).find((f) => f.specialUse === use);
-  if (!folder) throw new OstalError('not_found', t('mail.actions.noSpecialFolder', { folder: t(`mail.actions.specialFolder.${String(use).slice(1).toLowerCase()}`) }));
+  if (!folder)
+    throw new OstalError(
+      'not_found',
+      t('mail.actions.noSpecialFolder', { folder: t(`mail.actions.specialFolder.${String(use).slice(1).toLowerCase()}`) }),
+    );
   return folder;
 }
 
@@ -157,34 +182,38 @@ export function applyMailAction(
   const repo = new MailRepository(ctx.db);
   const journal = new OperationsJournal(ctx.db);
 
-  const outcome = ctx.db.transaction((): { result: MailActionResult; folders: string[] } => {
-    const folder = folderOrThrow(repo, accountId, params.folder);
-    const flag = FLAG_OF[action];
-    if (flag) {
-      const changed = applyFlag(repo, journal, accountId, folder, uids, flag.flag, flag.set);
-      const token = changed.length ? remember(history, { accountId, kind: 'flags', folder: folder.path, flag: flag.flag, set: flag.set, rowIds: changed }) : null;
-      return { result: { applied: changed.length, target: null, undoToken: token }, folders: changed.length ? [folder.path] : [] };
-    }
-    let target: FolderRecord;
-    if (action === 'move' || action === 'copy') {
-      if (!params.target) throw new OstalError('invalid_input', t('errors.invalidRequest'));
-      target = folderOrThrow(repo, accountId, params.target);
-    } else {
-      target = specialFolder(repo, accountId, TARGET_USE[action]!);
-    }
-    if (action === 'delete' && folder.id === target.id) {
-      const n = applyExpunge(repo, journal, accountId, folder, uids);
-      return { result: { applied: n, target: null, undoToken: null }, folders: n ? [folder.path] : [] };
-    }
-    if (folder.id === target.id) return { result: { applied: 0, target: target.path, undoToken: null }, folders: [] };
-    const copy = action === 'copy';
-    const rowIds = applyMove(repo, journal, accountId, folder, target, uids, copy);
-    if (rowIds.length === 0) return { result: { applied: 0, target: target.path, undoToken: null }, folders: [] };
-    const token = copy
-      ? remember(history, { accountId, kind: 'copy', folder: target.path, rowIds })
-      : remember(history, { accountId, kind: 'move', from: target.path, to: folder.path, rowIds });
-    return { result: { applied: rowIds.length, target: target.path, undoToken: token }, folders: [folder.path, target.path] };
-  }).immediate();
+  const outcome = ctx.db
+    .transaction((): { result: MailActionResult; folders: string[] } => {
+      const folder = folderOrThrow(repo, accountId, params.folder);
+      const flag = FLAG_OF[action];
+      if (flag) {
+        const changed = applyFlag(repo, journal, accountId, folder, uids, flag.flag, flag.set);
+        const token = changed.length
+          ? remember(history, { accountId, kind: 'flags', folder: folder.path, flag: flag.flag, set: flag.set, rowIds: changed })
+          : null;
+        return { result: { applied: changed.length, target: null, undoToken: token }, folders: changed.length ? [folder.path] : [] };
+      }
+      let target: FolderRecord;
+      if (action === 'move' || action === 'copy') {
+        if (!params.target) throw new OstalError('invalid_input', t('errors.invalidRequest'));
+        target = folderOrThrow(repo, accountId, params.target);
+      } else {
+        target = specialFolder(repo, accountId, TARGET_USE[action]!);
+      }
+      if (action === 'delete' && folder.id === target.id) {
+        const n = applyExpunge(repo, journal, accountId, folder, uids);
+        return { result: { applied: n, target: null, undoToken: null }, folders: n ? [folder.path] : [] };
+      }
+      if (folder.id === target.id) return { result: { applied: 0, target: target.path, undoToken: null }, folders: [] };
+      const copy = action === 'copy';
+      const rowIds = applyMove(repo, journal, accountId, folder, target, uids, copy);
+      if (rowIds.length === 0) return { result: { applied: 0, target: target.path, undoToken: null }, folders: [] };
+      const token = copy
+        ? remember(history, { accountId, kind: 'copy', folder: target.path, rowIds })
+        : remember(history, { accountId, kind: 'move', from: target.path, to: folder.path, rowIds });
+      return { result: { applied: rowIds.length, target: target.path, undoToken: token }, folders: [folder.path, target.path] };
+    })
+    .immediate();
 
   if (outcome.folders.length) ctx.emit('mail.changed', { accountId, folders: outcome.folders });
   return outcome.result;
@@ -200,24 +229,26 @@ export function undoMailAction(ctx: CoreContext, history: UndoHistory, token: st
   const journal = new OperationsJournal(ctx.db);
   const accountId = record.accountId;
 
-  const outcome = ctx.db.transaction((): { result: MailActionResult; folders: string[] } => {
-    // Rows keep their id when they move or get their real UID: find their current UID in the folder.
-    const uidsIn = (folder: FolderRecord) => repo.uidsOfRows(folder.id, record.rowIds);
-    if (record.kind === 'flags') {
-      const folder = folderOrThrow(repo, accountId, record.folder);
-      const changed = applyFlag(repo, journal, accountId, folder, uidsIn(folder), record.flag, !record.set);
-      return { result: { applied: changed.length, target: null, undoToken: null }, folders: [folder.path] };
-    }
-    if (record.kind === 'copy') {
-      const folder = folderOrThrow(repo, accountId, record.folder);
-      const n = applyExpunge(repo, journal, accountId, folder, uidsIn(folder));
-      return { result: { applied: n, target: null, undoToken: null }, folders: [folder.path] };
-    }
-    const from = folderOrThrow(repo, accountId, record.from);
-    const to = folderOrThrow(repo, accountId, record.to);
-    const moved = applyMove(repo, journal, accountId, from, to, uidsIn(from), false);
-    return { result: { applied: moved.length, target: to.path, undoToken: null }, folders: [from.path, to.path] };
-  }).immediate();
+  const outcome = ctx.db
+    .transaction((): { result: MailActionResult; folders: string[] } => {
+      // Rows keep their id when they move or get their real UID: find their current UID in the folder.
+      const uidsIn = (folder: FolderRecord) => repo.uidsOfRows(folder.id, record.rowIds);
+      if (record.kind === 'flags') {
+        const folder = folderOrThrow(repo, accountId, record.folder);
+        const changed = applyFlag(repo, journal, accountId, folder, uidsIn(folder), record.flag, !record.set);
+        return { result: { applied: changed.length, target: null, undoToken: null }, folders: [folder.path] };
+      }
+      if (record.kind === 'copy') {
+        const folder = folderOrThrow(repo, accountId, record.folder);
+        const n = applyExpunge(repo, journal, accountId, folder, uidsIn(folder));
+        return { result: { applied: n, target: null, undoToken: null }, folders: [folder.path] };
+      }
+      const from = folderOrThrow(repo, accountId, record.from);
+      const to = folderOrThrow(repo, accountId, record.to);
+      const moved = applyMove(repo, journal, accountId, from, to, uidsIn(from), false);
+      return { result: { applied: moved.length, target: to.path, undoToken: null }, folders: [from.path, to.path] };
+    })
+    .immediate();
 
   ctx.emit('mail.changed', { accountId, folders: outcome.folders });
   return { ...outcome.result, accountId };

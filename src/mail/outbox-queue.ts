@@ -67,7 +67,8 @@ export class OutboxQueue {
   /** First use in this process: a row still 'sending' was interrupted by the death of the previous one. */
   recoverInterrupted(): void {
     const interrupted = this.store.recoverInterrupted(t('mail.outbox.uncertain'));
-    if (interrupted.length) this.ctx.log.warn('outbox: sends interrupted by the last exit are now uncertain', { count: interrupted.length });
+    if (interrupted.length)
+      this.ctx.log.warn('outbox: sends interrupted by the last exit are now uncertain', { count: interrupted.length });
   }
 
   // ------------------------------------------------------------------ entering the queue

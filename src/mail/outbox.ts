@@ -22,7 +22,6 @@ import { SmtpSubmitter } from './smtp-session.js';
 export { classifySmtpError } from './smtp-session.js';
 export { writeFileDurably } from './outbox-queue.js';
 
-
 export interface OutboxSenderOptions {
   /** Period of the background drain; default 5 s (OSTAL_OUTBOX_INTERVAL_MS). */
   intervalMs?: number;
@@ -151,7 +150,8 @@ export class OutboxSender {
         // Committed before any byte leaves: a crash from here on makes the message 'uncertain', never resent silently.
         if (!this.outbox.claim(rec)) continue;
         const { outcome, phase, err } = await smtp.submit(rec.envelope, raw);
-        if (outcome.kind !== 'sent') this.ctx.log.warn('outbox: send failed', { id: rec.id, outcome: outcome.kind, phase, err: err as Error });
+        if (outcome.kind !== 'sent')
+          this.ctx.log.warn('outbox: send failed', { id: rec.id, outcome: outcome.kind, phase, err: err as Error });
         if (this.outbox.settle(rec, outcome, raw.length) === 'stop') return;
       }
     } finally {

@@ -197,11 +197,14 @@ export class MailRepository {
 
   listFolders(accountId: string): FolderRecord[] {
     const rows = this.db.prepare('SELECT * FROM mail_folders WHERE account_id = ? ORDER BY path').all(accountId) as FolderRow[];
-    return rows.map(toFolder).sort((a, b) => folderSortKey(a.specialUse) - folderSortKey(b.specialUse) || a.path.localeCompare(b.path, 'fr'));
+    return rows
+      .map(toFolder)
+      .sort((a, b) => folderSortKey(a.specialUse) - folderSortKey(b.specialUse) || a.path.localeCompare(b.path, 'fr'));
   }
 
   getFolder(accountId: string, path: string): FolderRecord | null {
-    const row = this.db.prepare('SELECT * FROM mail_folders WHERE account_id = ? AND path = ?').get(accountId, path) as FolderRow | undefined;
+    const row = this.db.prepare('SELECT * FROM mail_folders WHERE account_id = ? AND path = ?').get(accountId, path) as
+      FolderRow | undefined;
     return row ? toFolder(row) : null;
   }
 
@@ -224,7 +227,14 @@ export class MailRepository {
         if (!keep.has(row.path)) remove.run(row.id);
       }
       for (const f of listing) {
-        upsert.run({ accountId, path: f.path, name: f.name, specialUse: f.specialUse, delimiter: f.delimiter, subscribed: f.subscribed ? 1 : 0 });
+        upsert.run({
+          accountId,
+          path: f.path,
+          name: f.name,
+          specialUse: f.specialUse,
+          delimiter: f.delimiter,
+          subscribed: f.subscribed ? 1 : 0,
+        });
       }
     })();
     return this.listFolders(accountId);
@@ -236,7 +246,10 @@ export class MailRepository {
   }
 
   /** Sync state after a successful folder sync. */
-  setFolderSyncState(folderId: number, state: { uidValidity: string; uidNext: number | null; highestModseq: string | null; syncedAt: string }): void {
+  setFolderSyncState(
+    folderId: number,
+    state: { uidValidity: string; uidNext: number | null; highestModseq: string | null; syncedAt: string },
+  ): void {
     this.db
       .prepare('UPDATE mail_folders SET uidvalidity = ?, uidnext = ?, highestmodseq = ?, last_sync = ? WHERE id = ?')
       .run(state.uidValidity, state.uidNext, state.highestModseq, state.syncedAt, folderId);
@@ -293,11 +306,20 @@ export class MailRepository {
 
   /** Flag changes only (CONDSTORE CHANGEDSINCE, or a full flags refresh). Unknown UIDs are ignored. */
   updateFlags(folderId: number, changes: { uid: number; flags: string[]; modseq: string | null }[]): number {
-    const stmt = this.db.prepare('UPDATE mail_messages SET flags_json = ?, seen = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE folder_id = ? AND uid = ?');
+    const stmt = this.db.prepare(
+      'UPDATE mail_messages SET flags_json = ?, seen = ?, flagged = ?, modseq = coalesce(?, modseq) WHERE folder_id = ? AND uid = ?',
+    );
     let changed = 0;
     this.db.transaction(() => {
       for (const c of changes) {
-        changed += stmt.run(JSON.stringify(c.flags), c.flags.includes('\\Seen') ? 1 : 0, c.flags.includes('\\Flagged') ? 1 : 0, c.modseq, folderId, c.uid).changes;
+        changed += stmt.run(
+          JSON.stringify(c.flags),
+          c.flags.includes('\\Seen') ? 1 : 0,
+          c.flags.includes('\\Flagged') ? 1 : 0,
+          c.modseq,
+          folderId,
+          c.uid,
+        ).changes;
       }
     })();
     return changed;
@@ -305,7 +327,7 @@ export class MailRepository {
 
   /** Every stored server UID of a folder, ascending (provisional rows of local moves excluded). */
   listUids(folderId: number): number[] {
-    return (this.db.prepare('SELECT uid FROM mail_messages WHERE folder_id = ? AND uid > 0 ORDER BY uid').pluck().all(folderId) as number[]);
+    return this.db.prepare('SELECT uid FROM mail_messages WHERE folder_id = ? AND uid > 0 ORDER BY uid').pluck().all(folderId) as number[];
   }
 
   /** Remove messages the server expunged. Returns how many rows went. */
@@ -329,18 +351,22 @@ export class MailRepository {
 
   /** How many messages of a folder have no local source (within the window, like listMissingBodies). */
   countMissingBodies(folderId: number, since: string | null): number {
-    return (this.cached(
-      `SELECT count(*) AS n FROM mail_messages INDEXED BY mail_messages_missing_body
+    return (
+      this.cached(
+        `SELECT count(*) AS n FROM mail_messages INDEXED BY mail_messages_missing_body
        WHERE folder_id = ? AND body_path IS NULL AND uid > 0 AND (? IS NULL OR coalesce(internal_date, date) >= ?)`,
-    ).get(folderId, since, since) as { n: number }).n;
+      ).get(folderId, since, since) as { n: number }
+    ).n;
   }
 
   /** Messages of an account (or of one folder) whose source is not local: the server search is asked only then. */
   countAccountMissingBodies(accountId: string | null, folderPath: string | null): number {
-    return (this.cached(
-      `SELECT count(*) AS n FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id
+    return (
+      this.cached(
+        `SELECT count(*) AS n FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id
        WHERE m.body_path IS NULL AND m.uid > 0 AND (@accountId IS NULL OR m.account_id = @accountId) AND (@folder IS NULL OR f.path = @folder)`,
-    ).get({ accountId, folder: folderPath }) as { n: number }).n;
+      ).get({ accountId, folder: folderPath }) as { n: number }
+    ).n;
   }
 
   /**
@@ -348,7 +374,10 @@ export class MailRepository {
    * kill right after never makes the download fetch it again. Its text is indexed later (body_indexed = 0 until then).
    */
   setBodyPath(folderId: number, uid: number, bodyPath: string): boolean {
-    return this.cached('UPDATE mail_messages SET body_path = ?, body_indexed = 0 WHERE folder_id = ? AND uid = ?').run(bodyPath, folderId, uid).changes > 0;
+    return (
+      this.cached('UPDATE mail_messages SET body_path = ?, body_indexed = 0 WHERE folder_id = ? AND uid = ?').run(bodyPath, folderId, uid)
+        .changes > 0
+    );
   }
 
   /** Search index entries of bodies already on disk, in one transaction (body_indexed = 1). */
@@ -382,7 +411,9 @@ export class MailRepository {
 
   /** Every body path of an account (to check blobs on disk). */
   listBodyPaths(folderId: number): { uid: number; bodyPath: string }[] {
-    return this.db.prepare('SELECT uid, body_path AS bodyPath FROM mail_messages WHERE folder_id = ? AND body_path IS NOT NULL').all(folderId) as {
+    return this.db
+      .prepare('SELECT uid, body_path AS bodyPath FROM mail_messages WHERE folder_id = ? AND body_path IS NOT NULL')
+      .all(folderId) as {
       uid: number;
       bodyPath: string;
     }[];
@@ -398,7 +429,8 @@ export class MailRepository {
 
   /** Index body text for search (subject, addresses and attachment names are indexed by trigger on insert). */
   indexBody(folderId: number, uid: number, bodyText: string): void {
-    const row = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
+    const row = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as
+      { id: number } | undefined;
     if (!row) return;
     this.cached(INDEX_BODY_SQL).run(bodyText, row.id);
     this.cached('UPDATE mail_messages SET body_indexed = 1 WHERE id = ?').run(row.id);
@@ -440,7 +472,9 @@ export class MailRepository {
   folderInfos(accountId: string): FolderInfo[] {
     const cached = new Map<number, number>();
     for (const row of this.db
-      .prepare('SELECT folder_id AS folderId, count(*) AS n FROM mail_messages WHERE account_id = ? AND body_path IS NOT NULL GROUP BY folder_id')
+      .prepare(
+        'SELECT folder_id AS folderId, count(*) AS n FROM mail_messages WHERE account_id = ? AND body_path IS NOT NULL GROUP BY folder_id',
+      )
       .all(accountId) as { folderId: number; n: number }[]) {
       cached.set(row.folderId, row.n);
     }
@@ -486,7 +520,14 @@ export class MailRepository {
 
   /** The SQL of `listPage` (exported for the query-plan test). */
   pageQueries(filter: MessageListFilter): { where: string; total: string } {
-    const condition = filter === 'unread' ? ' AND seen = 0' : filter === 'flagged' ? ' AND flagged = 1' : filter === 'attachments' ? ' AND has_attachments = 1' : '';
+    const condition =
+      filter === 'unread'
+        ? ' AND seen = 0'
+        : filter === 'flagged'
+          ? ' AND flagged = 1'
+          : filter === 'attachments'
+            ? ' AND has_attachments = 1'
+            : '';
     return {
       total: `SELECT count(*) FROM mail_messages WHERE folder_id = ?${condition}`,
       where: `SELECT uid, message_id, subject, from_name, from_addr, to_json, date, internal_date, flags_json, size, has_attachments, body_path
@@ -551,7 +592,9 @@ export class MailRepository {
 
   /** Rows of a folder by UID (provisional negative UIDs included), for an action. */
   messagesByUids(folderId: number, uids: number[]): LocalMessageRef[] {
-    const stmt = this.db.prepare('SELECT id, uid, message_id AS messageId, flags_json AS flagsJson FROM mail_messages WHERE folder_id = ? AND uid = ?');
+    const stmt = this.db.prepare(
+      'SELECT id, uid, message_id AS messageId, flags_json AS flagsJson FROM mail_messages WHERE folder_id = ? AND uid = ?',
+    );
     const out: LocalMessageRef[] = [];
     for (const uid of uids) {
       const row = stmt.get(folderId, uid) as { id: number; uid: number; messageId: string | null; flagsJson: string } | undefined;
@@ -586,7 +629,9 @@ export class MailRepository {
 
   /** Move a row to another folder under a provisional UID; the row id (and its search entry) stays. */
   moveRow(rowId: number, targetFolderId: number, provisionalUid: number): void {
-    this.db.prepare('UPDATE mail_messages SET folder_id = ?, uid = ?, modseq = NULL WHERE id = ?').run(targetFolderId, provisionalUid, rowId);
+    this.db
+      .prepare('UPDATE mail_messages SET folder_id = ?, uid = ?, modseq = NULL WHERE id = ?')
+      .run(targetFolderId, provisionalUid, rowId);
   }
 
   /** Copy a row to another folder under a provisional UID. Returns the new row id. */
@@ -609,7 +654,9 @@ export class MailRepository {
 
   /** Change the counts shown for a folder until the next sync brings the server's. */
   adjustFolderCounts(folderId: number, total: number, unread: number): void {
-    this.db.prepare('UPDATE mail_folders SET total = max(0, total + ?), unread = max(0, unread + ?) WHERE id = ?').run(total, unread, folderId);
+    this.db
+      .prepare('UPDATE mail_folders SET total = max(0, total + ?), unread = max(0, unread + ?) WHERE id = ?')
+      .run(total, unread, folderId);
   }
 
   /**
@@ -618,7 +665,8 @@ export class MailRepository {
    */
   resolveProvisional(folderId: number, provisionalUid: number, uid: number): void {
     this.db.transaction(() => {
-      const real = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as { id: number } | undefined;
+      const real = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as
+        { id: number } | undefined;
       if (real) this.db.prepare('DELETE FROM mail_messages WHERE folder_id = ? AND uid = ?').run(folderId, provisionalUid);
       else this.db.prepare('UPDATE mail_messages SET uid = ? WHERE folder_id = ? AND uid = ?').run(uid, folderId, provisionalUid);
     })();
@@ -629,7 +677,9 @@ export class MailRepository {
    * Message-ID take the real UID (keeping their body and search entry) instead of being doubled.
    */
   adoptProvisional(folderId: number, messages: { uid: number; messageId: string | null }[]): number {
-    const find = this.db.prepare('SELECT id FROM mail_messages WHERE folder_id = ? AND uid < 0 AND message_id = ? ORDER BY uid DESC LIMIT 1');
+    const find = this.db.prepare(
+      'SELECT id FROM mail_messages WHERE folder_id = ? AND uid < 0 AND message_id = ? ORDER BY uid DESC LIMIT 1',
+    );
     const exists = this.db.prepare('SELECT 1 FROM mail_messages WHERE folder_id = ? AND uid = ?');
     const setUid = this.db.prepare('UPDATE mail_messages SET uid = ? WHERE id = ?');
     let adopted = 0;
@@ -650,7 +700,9 @@ export class MailRepository {
 
   /** Unread and total rows of a folder as stored (used while local changes wait for the server). */
   localCounts(folderId: number): { total: number; unread: number } {
-    return this.db.prepare('SELECT count(*) AS total, coalesce(sum(seen = 0), 0) AS unread FROM mail_messages WHERE folder_id = ?').get(folderId) as {
+    return this.db
+      .prepare('SELECT count(*) AS total, coalesce(sum(seen = 0), 0) AS unread FROM mail_messages WHERE folder_id = ?')
+      .get(folderId) as {
       total: number;
       unread: number;
     };
@@ -660,7 +712,9 @@ export class MailRepository {
   pendingActionPayloads(accountId: string, kindPrefix: string): { kind: string; payload: unknown }[] {
     return (
       this.db
-        .prepare("SELECT kind, payload FROM operations WHERE account_id = ? AND state IN ('pending', 'running') AND kind LIKE ? || '%' ORDER BY id")
+        .prepare(
+          "SELECT kind, payload FROM operations WHERE account_id = ? AND state IN ('pending', 'running') AND kind LIKE ? || '%' ORDER BY id",
+        )
         .all(accountId, kindPrefix) as { kind: string; payload: string }[]
     ).map((r) => ({ kind: r.kind, payload: JSON.parse(r.payload) as unknown }));
   }
@@ -672,7 +726,9 @@ export class MailRepository {
 
   /** The From address of a stored message of the account, by its Message-ID (null when no stored message has it). */
   senderOf(accountId: string, messageId: string): string | null {
-    const row = this.db.prepare('SELECT from_addr FROM mail_messages WHERE account_id = ? AND message_id = ? AND from_addr IS NOT NULL LIMIT 1').get(accountId, messageId) as { from_addr: string } | undefined;
+    const row = this.db
+      .prepare('SELECT from_addr FROM mail_messages WHERE account_id = ? AND message_id = ? AND from_addr IS NOT NULL LIMIT 1')
+      .get(accountId, messageId) as { from_addr: string } | undefined;
     return row?.from_addr ?? null;
   }
 }

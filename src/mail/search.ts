@@ -51,7 +51,8 @@ export function parseFrenchDate(value: string): Date | null {
   let y: number, m: number, d: number;
   let match = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(value);
   if (match) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  else if ((match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value))) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  else if ((match = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value)))
+    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
   else return null;
   const date = new Date(y, m - 1, d);
   if (date.getFullYear() !== y || date.getMonth() !== m - 1 || date.getDate() !== d) return null;
@@ -60,7 +61,17 @@ export function parseFrenchDate(value: string): Date | null {
 
 /** Split a query into words, quoted phrases and `operator:value` (value possibly quoted). */
 export function parseMailQuery(query: string): ParsedMailQuery {
-  const q: ParsedMailQuery = { words: [], phrases: [], from: [], to: [], subject: [], attachmentNames: [], before: null, after: null, hasAttachment: null };
+  const q: ParsedMailQuery = {
+    words: [],
+    phrases: [],
+    from: [],
+    to: [],
+    subject: [],
+    attachmentNames: [],
+    before: null,
+    after: null,
+    hasAttachment: null,
+  };
   const re = /(?:([\p{L}]+):)?(?:"([^"]*)"?|(\S+))/gu;
   for (const m of query.normalize('NFC').matchAll(re)) {
     const op = m[1]?.toLowerCase();
@@ -233,22 +244,30 @@ export class MailSearch {
     await Promise.all(
       server.accounts
         .filter((a) => !options.accountId || a.id === options.accountId)
-        .map((account) => this.serverSearch(account, criteria, options.folder ?? null, deadline, server.log).then((hits) => {
-          for (const hit of hits) {
-            const key = `${hit.accountId}|${hit.folder}|${hit.uid}`;
-            if (!seen.has(key)) {
-              seen.add(key);
-              extra.push(hit);
+        .map((account) =>
+          this.serverSearch(account, criteria, options.folder ?? null, deadline, server.log).then((hits) => {
+            for (const hit of hits) {
+              const key = `${hit.accountId}|${hit.folder}|${hit.uid}`;
+              if (!seen.has(key)) {
+                seen.add(key);
+                extra.push(hit);
+              }
             }
-          }
-        })),
+          }),
+        ),
     );
     const all = [...local, ...extra];
     return limit === null ? all : all.slice(0, limit);
   }
 
   /** IMAP SEARCH in the folder asked for (else the Boîte de réception, Archives and Envoyés), until the deadline. */
-  private async serverSearch(account: MailAccount, criteria: SearchObject, folder: string | null, deadline: number, log: Logger): Promise<MessageSummary[]> {
+  private async serverSearch(
+    account: MailAccount,
+    criteria: SearchObject,
+    folder: string | null,
+    deadline: number,
+    log: Logger,
+  ): Promise<MessageSummary[]> {
     const folders = folder
       ? [folder]
       : this.repo
@@ -275,7 +294,10 @@ export class MailSearch {
       timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
     });
     try {
-      await Promise.race([work.catch((err: unknown) => log.info('mail: server search skipped', { account: account.id, err: err as Error })), timeout]);
+      await Promise.race([
+        work.catch((err: unknown) => log.info('mail: server search skipped', { account: account.id, err: err as Error })),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
       const c = client as ImapFlow | null;

@@ -26,7 +26,8 @@ export function parseAuthenticationResults(value: string): MethodResult[] {
     const m = /^\s*([a-z0-9-]+)\s*=\s*([a-z0-9-]+)(.*)$/is.exec(clause);
     if (!m) continue;
     const props = new Map<string, string>();
-    for (const p of m[3]!.matchAll(/([a-z0-9-]+\.[a-z0-9-]+)\s*=\s*("[^"]*"|[^\s;]+)/gi)) props.set(p[1]!.toLowerCase(), p[2]!.replace(/^"|"$/g, '').toLowerCase());
+    for (const p of m[3]!.matchAll(/([a-z0-9-]+\.[a-z0-9-]+)\s*=\s*("[^"]*"|[^\s;]+)/gi))
+      props.set(p[1]!.toLowerCase(), p[2]!.replace(/^"|"$/g, '').toLowerCase());
     out.push({ method: m[1]!.toLowerCase(), result: m[2]!.toLowerCase(), props });
   }
   return out;

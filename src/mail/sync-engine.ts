@@ -104,7 +104,15 @@ class SpeedLimiter {
   }
 }
 
-const HEADER_QUERY: FetchQueryObject = { uid: true, flags: true, envelope: true, bodyStructure: true, size: true, internalDate: true, headers: ['references'] };
+const HEADER_QUERY: FetchQueryObject = {
+  uid: true,
+  flags: true,
+  envelope: true,
+  bodyStructure: true,
+  size: true,
+  internalDate: true,
+  headers: ['references'],
+};
 
 function toAddress(a: MessageAddressObject | undefined): Address | null {
   if (!a || (!a.address && !a.name)) return null;
@@ -175,7 +183,7 @@ export function toMessageHeaders(msg: FetchMessageObject): MessageHeaders {
 export function uidSet(uids: number[]): string {
   const sorted = [...uids].sort((a, b) => a - b);
   const parts: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
     parts.push(i === j ? String(sorted[i]) : `${sorted[i]}:${sorted[j]}`);
@@ -204,7 +212,13 @@ export function foldersFromListing(list: ListResponse[]): FolderListing[] {
         taken.add(guess);
       }
     }
-    result.push({ path: f.path, name: folderDisplayName(f.path, f.delimiter, specialUse), specialUse, delimiter: f.delimiter || '/', subscribed: f.subscribed });
+    result.push({
+      path: f.path,
+      name: folderDisplayName(f.path, f.delimiter, specialUse),
+      specialUse,
+      delimiter: f.delimiter || '/',
+      subscribed: f.subscribed,
+    });
   }
   return result;
 }
@@ -240,7 +254,9 @@ export class MailSyncEngine {
   /** Sync with an already authenticated connection (also used by tests and IDLE watchers). */
   async syncWithClient(client: ImapFlow, account: MailAccount, options: MailSyncOptions): Promise<MailSyncResult> {
     options.onProgress?.({ label: t('sync.progress.folders'), done: 0, total: 0 });
-    const list = await client.list({ statusQuery: { messages: true, unseen: true, uidValidity: true, uidNext: true, highestModseq: true } });
+    const list = await client.list({
+      statusQuery: { messages: true, unseen: true, uidValidity: true, uidNext: true, highestModseq: true },
+    });
     const before = new Map(this.repo.listFolders(account.id).map((f) => [f.path, f]));
     const folders = this.repo.replaceFolders(account.id, foldersFromListing(list));
     const statusByPath = new Map(list.map((l) => [l.path, l.status]));
@@ -258,7 +274,16 @@ export class MailSyncEngine {
       // Local actions not yet on the server: show the counts of what the list shows.
       if (s.pendingLocal) ({ total, unread } = this.repo.localCounts(folder.id));
       this.repo.setFolderCounts(folder.id, total, unread);
-      if (!prev || s.added || s.removed || s.flagsChanged || s.reset || prev.total !== total || prev.unread !== unread || prev.name !== folder.name) {
+      if (
+        !prev ||
+        s.added ||
+        s.removed ||
+        s.flagsChanged ||
+        s.reset ||
+        prev.total !== total ||
+        prev.unread !== unread ||
+        prev.name !== folder.name
+      ) {
         changed.add(folder.path);
       }
     }
@@ -314,7 +339,11 @@ export class MailSyncEngine {
     if (pending.any || this.repo.countProvisional(folder.id) > 0) stats.pendingLocal = true;
     const store = (messages: MessageHeaders[]) => {
       this.repo.adoptProvisional(folder.id, messages);
-      this.repo.upsertMessages(account.id, folder.id, messages.map((m) => ({ ...m, flags: withPendingFlags(pending, m.uid, m.flags) })));
+      this.repo.upsertMessages(
+        account.id,
+        folder.id,
+        messages.map((m) => ({ ...m, flags: withPendingFlags(pending, m.uid, m.flags) })),
+      );
     };
     // Nothing changed since last time: same UIDVALIDITY, UIDNEXT, MODSEQ and count → skip SELECT entirely.
     if (
@@ -339,7 +368,8 @@ export class MailSyncEngine {
       if (e.path === folder.path && e.vanished && e.uid) vanished.push(e.uid);
     };
     const onFlags = (e: { path: string; uid?: number; flags?: Set<string>; modseq?: bigint }) => {
-      if (e.path === folder.path && e.uid && e.flags) changedFlags.set(e.uid, { flags: [...e.flags].sort(), modseq: e.modseq?.toString() ?? null });
+      if (e.path === folder.path && e.uid && e.flags)
+        changedFlags.set(e.uid, { flags: [...e.flags].sort(), modseq: e.modseq?.toString() ?? null });
     };
     if (qresync) {
       client.on('expunge', onExpunge);
@@ -349,7 +379,9 @@ export class MailSyncEngine {
     try {
       lock = await client.getMailboxLock(
         folder.path,
-        qresync ? { readOnly: true, uidValidity: BigInt(folder.uidValidity!), changedSince: BigInt(folder.highestModseq!) } : { readOnly: true },
+        qresync
+          ? { readOnly: true, uidValidity: BigInt(folder.uidValidity!), changedSince: BigInt(folder.highestModseq!) }
+          : { readOnly: true },
       );
     } finally {
       client.off('expunge', onExpunge);
@@ -363,7 +395,8 @@ export class MailSyncEngine {
       const uidNext = mailbox.uidNext;
       const highestModseq = mailbox.highestModseq !== undefined && !mailbox.noModseq ? mailbox.highestModseq : undefined;
       const batchSize = options.batchSize ?? 250;
-      const label = (done: number, total: number) => options.onProgress?.({ label: t('sync.progress.mailFolder', { folder: folder.name, done, total }), done, total });
+      const label = (done: number, total: number) =>
+        options.onProgress?.({ label: t('sync.progress.mailFolder', { folder: folder.name, done, total }), done, total });
 
       let known = folder;
       if (folder.uidValidity !== null && folder.uidValidity !== uidValidity) {
@@ -428,7 +461,11 @@ export class MailSyncEngine {
             );
             stats.flagsChanged += this.repo.updateFlags(
               folder.id,
-              changedMsgs.map((m) => ({ uid: m.uid, flags: withPendingFlags(pending, m.uid, [...(m.flags ?? [])].sort()), modseq: m.modseq?.toString() ?? null })),
+              changedMsgs.map((m) => ({
+                uid: m.uid,
+                flags: withPendingFlags(pending, m.uid, [...(m.flags ?? [])].sort()),
+                modseq: m.modseq?.toString() ?? null,
+              })),
             );
           }
         }
@@ -449,7 +486,14 @@ export class MailSyncEngine {
       }
 
       if (known.uidValidity !== null && !stats.reset) {
-        options.log.info('mail: folder resynced', { account: account.id, folder: folder.path, qresync: resynced, added: stats.added, flagsChanged: stats.flagsChanged, removed: stats.removed });
+        options.log.info('mail: folder resynced', {
+          account: account.id,
+          folder: folder.path,
+          qresync: resynced,
+          added: stats.added,
+          flagsChanged: stats.flagsChanged,
+          removed: stats.removed,
+        });
       }
       this.repo.setFolderSyncState(folder.id, {
         uidValidity,
@@ -500,7 +544,11 @@ export class MailSyncEngine {
       const now = Date.now();
       if (!force && now - lastReport < 200) return;
       lastReport = now;
-      options.onProgress?.({ label: t('sync.progress.offlineBodies', { done: frenchCount(done), total: frenchCount(total) }), done, total });
+      options.onProgress?.({
+        label: t('sync.progress.offlineBodies', { done: frenchCount(done), total: frenchCount(total) }),
+        done,
+        total,
+      });
     };
     report(true);
     const limiter = new SpeedLimiter(options.speedLimit ?? 0);
@@ -545,9 +593,13 @@ export class MailSyncEngine {
         const wanted = this.repo.listMissingBodies(folder.id, since, 2000 + asked.size).filter((m) => !asked.has(m.uid));
         if (wanted.length === 0) return false;
         lock ??= await client.getMailboxLock(folder.path, { readOnly: true });
-        for (let i = 0; i < wanted.length; ) {
+        for (let i = 0; i < wanted.length;) {
           const batch: number[] = [];
-          for (let bytes = 0; i < wanted.length && batch.length < BODY_BATCH && (batch.length === 0 || bytes + wanted[i].size <= BODY_BATCH_BYTES); i++) {
+          for (
+            let bytes = 0;
+            i < wanted.length && batch.length < BODY_BATCH && (batch.length === 0 || bytes + wanted[i].size <= BODY_BATCH_BYTES);
+            i++
+          ) {
             batch.push(wanted[i].uid);
             bytes += wanted[i].size;
           }
@@ -564,7 +616,9 @@ export class MailSyncEngine {
             toIndex.push({ uid: msg.uid, source: msg.source });
             if (toIndex.length >= INDEX_BATCH) await this.indexSources(folder, toIndex.splice(0), options.log);
             if (isInbox && options.onInboxSource) {
-              await options.onInboxSource(msg.source).catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
+              await options
+                .onInboxSource(msg.source)
+                .catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
             }
             await limiter.take(msg.source.length);
             if (options.shouldStop?.()) return true;
@@ -574,7 +628,9 @@ export class MailSyncEngine {
         }
       }
     } finally {
-      await this.indexSources(folder, toIndex.splice(0), options.log).catch((err: unknown) => options.log.warn('mail: indexing failed', { err: err as Error }));
+      await this.indexSources(folder, toIndex.splice(0), options.log).catch((err: unknown) =>
+        options.log.warn('mail: indexing failed', { err: err as Error }),
+      );
       lock?.release();
     }
   }
@@ -598,7 +654,11 @@ export class MailSyncEngine {
   /** Index bodies already on disk whose text is not in the index (a kill came between the two). Returns true if any. */
   private async indexStoredBodies(folder: FolderRecord, log: Logger): Promise<boolean> {
     let any = false;
-    for (let rows = this.repo.listUnindexedBodies(folder.id, INDEX_BATCH); rows.length; rows = this.repo.listUnindexedBodies(folder.id, INDEX_BATCH)) {
+    for (
+      let rows = this.repo.listUnindexedBodies(folder.id, INDEX_BATCH);
+      rows.length;
+      rows = this.repo.listUnindexedBodies(folder.id, INDEX_BATCH)
+    ) {
       const sources: { uid: number; source: Buffer }[] = [];
       const vanished: number[] = [];
       for (const r of rows) {
@@ -636,7 +696,11 @@ export class MailSyncEngine {
         // A path outside the account's folder (another layout): ask the disk.
         return path.dirname(file) === dir ? !names.has(path.basename(file)) : !fs.existsSync(file);
       });
-      if (gone.length) this.repo.clearBodyPaths(folder.id, gone.map((b) => b.uid));
+      if (gone.length)
+        this.repo.clearBodyPaths(
+          folder.id,
+          gone.map((b) => b.uid),
+        );
     }
   }
 }
@@ -649,7 +713,9 @@ function bodyOrder(folders: FolderRecord[]): FolderRecord[] {
 /** Plain text of a message for the search index (text part, else HTML without tags). */
 async function bodyText(source: Buffer): Promise<string> {
   const email = await PostalMime.parse(source);
-  const text = email.text ?? (email.html ? email.html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ') : '');
+  const text =
+    email.text ??
+    (email.html ? email.html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ') : '');
   const names = (email.attachments ?? []).map((a) => a.filename ?? '').join(' ');
   return `${text}\n${names}`.slice(0, 200_000);
 }

@@ -25,7 +25,10 @@ export function networkEnv(env: NodeJS.ProcessEnv = process.env): NetworkEnv {
     .map((s) => s.trim())
     .filter(Boolean);
   const port = Number(env.OSTAL_DISCOVERY_HTTPS_PORT);
-  return { dnsServers: servers.length ? servers : null, discoveryHttpsPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 443 };
+  return {
+    dnsServers: servers.length ? servers : null,
+    discoveryHttpsPort: Number.isInteger(port) && port > 0 && port < 65536 ? port : 443,
+  };
 }
 
 /** A resolver that honours OSTAL_DNS_SERVERS, with a short timeout. */
@@ -78,7 +81,11 @@ export async function resolveHost(host: string, resolver: dns.promises.Resolver 
 /** A `lookup` for net/tls/http that uses the custom resolver; null when the system resolver applies. */
 export function lookupFor(resolver: dns.promises.Resolver | null): LookupFunction | undefined {
   if (!resolver) return undefined;
-  return ((hostname: string, options: dns.LookupOptions, callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void) => {
+  return ((
+    hostname: string,
+    options: dns.LookupOptions,
+    callback: (err: NodeJS.ErrnoException | null, address: string | dns.LookupAddress[], family?: number) => void,
+  ) => {
     resolveHost(hostname, resolver).then(
       (addresses) => {
         if (options?.all) callback(null, addresses);

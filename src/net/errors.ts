@@ -10,15 +10,7 @@ import { t } from '../i18n/index.js';
 
 /** What went wrong on the network, whatever the library that reported it. */
 export type NetworkFailure =
-  | 'tls_hostname'
-  | 'tls_expired'
-  | 'tls_untrusted'
-  | 'refused'
-  | 'not_found'
-  | 'unreachable'
-  | 'timeout'
-  | 'tls_failed'
-  | 'interrupted';
+  'tls_hostname' | 'tls_expired' | 'tls_untrusted' | 'refused' | 'not_found' | 'unreachable' | 'timeout' | 'tls_failed' | 'interrupted';
 
 /** The server the failed connection was meant for: named in the message. */
 export interface NetworkTarget {
@@ -43,9 +35,26 @@ const HOSTNAME = new Set(['ERR_TLS_CERT_ALTNAME_INVALID', 'HOSTNAME_MISMATCH']);
 const REFUSED = new Set(['ECONNREFUSED']);
 const UNREACHABLE = new Set(['EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
 const NOT_FOUND = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_AGAIN', 'ESERVFAIL', 'ENONAME']);
-const TIMEOUT = new Set(['ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'SOCKET_TIMEOUT', 'ESOCKETTIMEDOUT', 'GreetingTimeout']);
+const TIMEOUT = new Set([
+  'ETIMEDOUT',
+  'ETIMEOUT',
+  'CONNECT_TIMEOUT',
+  'GREETING_TIMEOUT',
+  'UPGRADE_TIMEOUT',
+  'SOCKET_TIMEOUT',
+  'ESOCKETTIMEDOUT',
+  'GreetingTimeout',
+]);
 /** The connection went away under a running exchange (the socket's, imapflow's and nodemailer's words for it). */
-const INTERRUPTED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'NoConnection', 'EConnectionClosed', 'ClosedAfterConnectText', 'ClosedAfterConnectTLS']);
+const INTERRUPTED = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'NoConnection',
+  'EConnectionClosed',
+  'ClosedAfterConnectText',
+  'ClosedAfterConnectTLS',
+]);
 const TLS_FAILED = /wrong version number|ERR_SSL|packet length too long|unknown protocol|EPROTO|ETLS/i;
 
 interface ErrorLike {

@@ -37,7 +37,9 @@ const timeoutError = (message: string) => Object.assign(new Error(message), { co
 /** A kept-alive agent for one server (its TLS options built once: system CAs, NODE_EXTRA_CA_CERTS, pinned PEMs). */
 export function createAgent(url: URL, options: { pinnedCertificates?: readonly string[]; maxSockets?: number } = {}): http.Agent {
   const common = { keepAlive: true, maxSockets: options.maxSockets ?? 2 };
-  return url.protocol === 'https:' ? new https.Agent({ ...common, ...tlsOptionsFor(url.hostname, options.pinnedCertificates) }) : new http.Agent(common);
+  return url.protocol === 'https:'
+    ? new https.Agent({ ...common, ...tlsOptionsFor(url.hostname, options.pinnedCertificates) })
+    : new http.Agent(common);
 }
 
 /** Send a request and resolve with the response, its body not read. Sockets' errors reject as they are. */
@@ -55,16 +57,23 @@ function sendOnce(url: URL, options: SendOptions, retried: boolean): Promise<htt
   const lib = secure ? https : http;
   const headers: Record<string, string> = { 'User-Agent': 'Ostal', ...(options.headers ?? {}) };
   const body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
-  if (Buffer.isBuffer(body) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length')) headers['Content-Length'] = String(body.length);
-  const connection = options.agent ? { agent: options.agent } : { agent: false as const, ...(secure ? tlsOptionsFor(url.hostname, options.pinnedCertificates) : {}) };
+  if (Buffer.isBuffer(body) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
+    headers['Content-Length'] = String(body.length);
+  const connection = options.agent
+    ? { agent: options.agent }
+    : { agent: false as const, ...(secure ? tlsOptionsFor(url.hostname, options.pinnedCertificates) : {}) };
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     let response: http.IncomingMessage | undefined;
     let deadline: NodeJS.Timeout | undefined;
-    const req = lib.request(url, { method: options.method ?? 'GET', headers, lookup: options.lookup, timeout: options.timeoutMs, ...connection }, (res) => {
-      response = res;
-      if (deadline) res.once('close', () => clearTimeout(deadline));
-      resolve(res);
-    });
+    const req = lib.request(
+      url,
+      { method: options.method ?? 'GET', headers, lookup: options.lookup, timeout: options.timeoutMs, ...connection },
+      (res) => {
+        response = res;
+        if (deadline) res.once('close', () => clearTimeout(deadline));
+        resolve(res);
+      },
+    );
     if (options.deadlineMs !== undefined) {
       const ms = options.deadlineMs;
       deadline = setTimeout(() => {
@@ -144,12 +153,27 @@ export async function httpRequest(url: string, options: HttpRequestOptions = {})
   }
 }
 
-async function requestOnce(url: URL, method: string, body: string | undefined, options: HttpRequestOptions, sameOrigin: boolean): Promise<HttpResponse> {
+async function requestOnce(
+  url: URL,
+  method: string,
+  body: string | undefined,
+  options: HttpRequestOptions,
+  sameOrigin: boolean,
+): Promise<HttpResponse> {
   const headers: Record<string, string> = { Accept: '*/*', ...(options.headers ?? {}) };
   if (body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(body));
-  if (options.basicAuth && sameOrigin) headers.Authorization = 'Basic ' + Buffer.from(`${options.basicAuth.user}:${options.basicAuth.pass}`).toString('base64');
+  if (options.basicAuth && sameOrigin)
+    headers.Authorization = 'Basic ' + Buffer.from(`${options.basicAuth.user}:${options.basicAuth.pass}`).toString('base64');
   const timeoutMs = options.timeoutMs ?? 3000;
-  const res = await sendRequest(url, { method, headers, body, lookup: options.lookup, pinnedCertificates: options.pinnedCertificates, timeoutMs, deadlineMs: timeoutMs });
+  const res = await sendRequest(url, {
+    method,
+    headers,
+    body,
+    lookup: options.lookup,
+    pinnedCertificates: options.pinnedCertificates,
+    timeoutMs,
+    deadlineMs: timeoutMs,
+  });
   const content = await readBody(res, options.maxBytes ?? 1024 * 1024);
   return { status: res.statusCode ?? 0, headers: res.headers, body: content.toString('utf8'), url: url.toString() };
 }

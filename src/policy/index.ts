@@ -96,7 +96,11 @@ export interface LoadPolicyOptions {
   trust?: PolicyTrustOptions;
 }
 
-export function defaultPolicyPath(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, packaged = false): string {
+export function defaultPolicyPath(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  packaged = false,
+): string {
   if (env.OSTAL_POLICIES && !packaged) return env.OSTAL_POLICIES;
   if (platform === 'win32') return path.win32.join(env.ProgramData || env.PROGRAMDATA || 'C:\\ProgramData', 'Ostal', 'policies.json');
   if (platform === 'darwin') return '/Library/Application Support/Ostal/policies.json';
@@ -115,7 +119,11 @@ const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disable
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const SCHEMES: Record<'imap' | 'smtp' | 'dav', string[]> = { imap: ['imap:', 'imaps:'], smtp: ['smtp:', 'smtps:'], dav: ['https:', 'http:'] };
+const SCHEMES: Record<'imap' | 'smtp' | 'dav', string[]> = {
+  imap: ['imap:', 'imaps:'],
+  smtp: ['smtp:', 'smtps:'],
+  dav: ['https:', 'http:'],
+};
 
 function validUrl(value: string, kind: keyof typeof SCHEMES): boolean {
   try {
@@ -133,12 +141,19 @@ function validUrl(value: string, kind: keyof typeof SCHEMES): boolean {
 export function parsePolicy(data: unknown): { policy: PolicyData; problems: string[]; unknown: string[] } {
   const problems: string[] = [];
   const unknown: string[] = [];
-  const policy: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map(), devtoolsAllowed: null };
+  const policy: PolicyData = {
+    domains: new Map(),
+    allowOtherDomains: true,
+    disabledFeatures: [],
+    settings: new Map(),
+    devtoolsAllowed: null,
+  };
   if (!isObject(data)) {
     return { policy, problems: [t('policy.notObject')], unknown };
   }
   for (const key of Object.keys(data)) {
-    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', 'devtools', '$comment', 'commentaire'].includes(key)) unknown.push(key);
+    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', 'devtools', '$comment', 'commentaire'].includes(key))
+      unknown.push(key);
   }
 
   if (data.devtools !== undefined) {
@@ -233,7 +248,9 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
         const days = isObject(entry) ? entry.value : undefined;
         entries[legacy] = [
           'mail.offlineWindow',
-          isObject(entry) ? { ...entry, ...(typeof days === 'number' && Number.isInteger(days) ? { value: offlineWindowOfDays(days) } : {}) } : entry,
+          isObject(entry)
+            ? { ...entry, ...(typeof days === 'number' && Number.isInteger(days) ? { value: offlineWindowOfDays(days) } : {}) }
+            : entry,
         ];
       }
       for (const [key, entry] of entries) {
@@ -278,7 +295,10 @@ function fill(template: string, email: string): string {
   const at = email.lastIndexOf('@');
   const local = at >= 0 ? email.slice(0, at) : email;
   const domain = at >= 0 ? email.slice(at + 1) : '';
-  return template.replace(/%EMAILADDRESS%/g, email).replace(/%EMAILLOCALPART%/g, local).replace(/%EMAILDOMAIN%/g, domain);
+  return template
+    .replace(/%EMAILADDRESS%/g, email)
+    .replace(/%EMAILLOCALPART%/g, local)
+    .replace(/%EMAILDOMAIN%/g, domain);
 }
 
 class LoadedPolicy implements Policy {

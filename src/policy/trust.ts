@@ -27,7 +27,8 @@ export interface PosixPathFacts {
 export function posixTrustProblem(chain: readonly PosixPathFacts[]): string | null {
   for (const item of chain) {
     if (item.uid !== 0) return `${item.path} belongs to uid ${item.uid}, not root`;
-    if ((item.mode & 0o022) !== 0) return `${item.path} is writable by group or others (mode ${(item.mode & 0o7777).toString(8).padStart(4, '0')})`;
+    if ((item.mode & 0o022) !== 0)
+      return `${item.path} is writable by group or others (mode ${(item.mode & 0o7777).toString(8).padStart(4, '0')})`;
   }
   return null;
 }
@@ -49,7 +50,11 @@ export function posixChain(file: string, top = '/', stat: (p: string) => { uid: 
 }
 
 /** Well-known Windows accounts allowed to own or write the policy: SYSTEM, Administrators, TrustedInstaller. */
-export const WINDOWS_TRUSTED_SIDS: readonly string[] = ['S-1-5-18', 'S-1-5-32-544', 'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464'];
+export const WINDOWS_TRUSTED_SIDS: readonly string[] = [
+  'S-1-5-18',
+  'S-1-5-32-544',
+  'S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464',
+];
 
 /** One access rule of a Windows ACL, as `Get-Acl` reports it with SIDs. */
 export interface WindowsAccessRule {

@@ -46,7 +46,14 @@ export const recurrenceScopeSchema = z.enum(['occurrence', 'following', 'series'
 /** An answer to an invitation, as in PARTSTAT. */
 export const invitationAnswerSchema = z.enum(['ACCEPTED', 'TENTATIVE', 'DECLINED']);
 /** The keys of the `Settings` interface of contract.ts (tests/unit/api-schema.test.ts checks they are the same). */
-export const settingKeySchema = z.enum(['mail.offlineWindow', 'mail.speedLimitKbps', 'visio.serverUrl', 'visio.joinToken', 'files.localRoot', 'files.speedLimitKbps']);
+export const settingKeySchema = z.enum([
+  'mail.offlineWindow',
+  'mail.speedLimitKbps',
+  'visio.serverUrl',
+  'visio.joinToken',
+  'files.localRoot',
+  'files.speedLimitKbps',
+]);
 
 // ---------------------------------------------------------------------------
 // Nested inputs
@@ -117,7 +124,8 @@ export const calendarEventInputSchema = z.object({
 });
 
 /** A single occurrence or the series' tail needs the occurrence's recurrence id; the whole series does not. */
-const scopeWithRecurrence = (p: { scope: z.infer<typeof recurrenceScopeSchema>; recurrenceId?: string | null }) => p.scope === 'series' || typeof p.recurrenceId === 'string';
+const scopeWithRecurrence = (p: { scope: z.infer<typeof recurrenceScopeSchema>; recurrenceId?: string | null }) =>
+  p.scope === 'series' || typeof p.recurrenceId === 'string';
 const scopeIssue = { message: 'recurrenceId is required unless scope is series', path: ['recurrenceId'] };
 
 const mailRef = { accountId: id, folder: z.string(), uid: messageUid };
@@ -136,7 +144,12 @@ export const methodSchemas = {
   /** Find servers for an address (policy, autoconfig, DNS SRV, .well-known). */
   'accounts.discover': z.object({ email: z.string() }),
   /** Test every endpoint with these credentials; nothing is saved. */
-  'accounts.test': z.object({ email: z.string(), password: z.string(), settings: serverSettingsSchema, pinnedCertificates: pinnedCertificates.optional() }),
+  'accounts.test': z.object({
+    email: z.string(),
+    password: z.string(),
+    settings: serverSettingsSchema,
+    pinnedCertificates: pinnedCertificates.optional(),
+  }),
   /** Test then save. Fails with the first endpoint error. */
   'accounts.add': z.object({
     email: z.string(),
@@ -176,11 +189,23 @@ export const methodSchemas = {
   /** « Afficher les images » for this message, or « Toujours pour cet expéditeur ». */
   'mail.allowRemoteContent': z.object({ ...mailRef, scope: remoteContentScopeSchema }),
   /** Read/unread, suivi, move, copy, archive, delete (to Corbeille, or for good from it), indésirable. */
-  'mail.act': z.object({ accountId: id, folder: z.string(), uids: z.array(messageUid), action: mailActionSchema, target: z.string().optional() }),
+  'mail.act': z.object({
+    accountId: id,
+    folder: z.string(),
+    uids: z.array(messageUid),
+    action: mailActionSchema,
+    target: z.string().optional(),
+  }),
   /** « Annuler »: reverse an action (the inverse goes through the journal too). */
   'mail.undo': z.object({ token: z.string() }),
   /** Full-text search with the French operators (de:, à:, objet:, avant:, après:, pj:), best first; `server` adds IMAP SEARCH hits (default true). */
-  'mail.search': z.object({ query: z.string(), accountId: id.optional(), folder: z.string().optional(), limit: z.number().optional(), server: z.boolean().optional() }),
+  'mail.search': z.object({
+    query: z.string(),
+    accountId: id.optional(),
+    folder: z.string().optional(),
+    limit: z.number().optional(),
+    server: z.boolean().optional(),
+  }),
   /** Exact number of stored messages a search matches (every folder, no limit), for « 368 résultats ». */
   'mail.searchCount': z.object({ query: z.string(), accountId: id.optional(), folder: z.string().optional() }),
   /** A folder's own « Disponible hors ligne » (null: follow the setting); bodies come with the next sync. */
@@ -230,7 +255,9 @@ export const methodSchemas = {
    * les événements » chosen from an occurrence), `event` carries that occurrence's dates and the core keeps the
    * series' first day with the new hours and length in days (seriesTimesFromOccurrence in src/calendar/event-model.ts).
    */
-  'calendar.updateEvent': z.object({ uid, event: calendarEventInputSchema, scope: recurrenceScopeSchema, recurrenceId }).refine(scopeWithRecurrence, scopeIssue),
+  'calendar.updateEvent': z
+    .object({ uid, event: calendarEventInputSchema, scope: recurrenceScopeSchema, recurrenceId })
+    .refine(scopeWithRecurrence, scopeIssue),
   'calendar.deleteEvent': z.object({ uid, scope: recurrenceScopeSchema, recurrenceId }).refine(scopeWithRecurrence, scopeIssue),
   /** A new meeting link on the configured Visio server (128-bit room id). */
   'calendar.newMeetingLink': none,
@@ -250,7 +277,12 @@ export const methodSchemas = {
     messageId: z.string().nullable().optional(),
   }),
   /** Import the text of an .ics or .vcf file (events or contacts, sent to the server through the journal). */
-  'dav.import': z.object({ content: z.string(), name: z.string().optional(), collectionHref: z.string().optional(), accountId: id.optional() }),
+  'dav.import': z.object({
+    content: z.string(),
+    name: z.string().optional(),
+    collectionHref: z.string().optional(),
+    accountId: id.optional(),
+  }),
   /** Changes kept aside because the server changed the same event or contact. */
   'dav.conflicts': none,
   /** « Réappliquer ma modification » or « Ignorer ». */

@@ -35,9 +35,7 @@ export interface Request<M extends MethodName = MethodName> {
   params: Params<M>;
 }
 
-export type Response =
-  | { id: number; result: unknown }
-  | { id: number; error: ApiError };
+export type Response = { id: number; result: unknown } | { id: number; error: ApiError };
 
 export interface EventMessage<E extends EventName = EventName> {
   event: E;
@@ -94,7 +92,12 @@ export interface DiscoveryResult {
   email: string;
   settings: ServerSettings;
   /** Where each part came from, shown to the user in plain French by the UI. */
-  sources: { mail: DiscoverySource | null; caldav: DiscoverySource | null; carddav: DiscoverySource | null; webdav: DiscoverySource | null };
+  sources: {
+    mail: DiscoverySource | null;
+    caldav: DiscoverySource | null;
+    carddav: DiscoverySource | null;
+    webdav: DiscoverySource | null;
+  };
   /** Fields that IT policy fixed: the UI shows them read-only. */
   locked: (keyof ServerSettings)[];
 }
@@ -723,7 +726,15 @@ export interface Events {
   /** A change of the user could not be applied because the server changed the same item: French notice. */
   'dav.conflict': DavConflictSummary;
   /** Transfers of a running files sync. `label` is French. */
-  'files.progress': { accountId: string; label: string; done: number; total: number; bytesDone: number; bytesTotal: number; current: string | null };
+  'files.progress': {
+    accountId: string;
+    label: string;
+    done: number;
+    total: number;
+    bytesDone: number;
+    bytesTotal: number;
+    current: string | null;
+  };
   /** French notice for the user: a conflict, a big deletion waiting for confirmation, a refused name, a folder that failed to list. */
   'files.notice': { accountId: string; kind: 'conflict' | 'confirmation' | 'name' | 'listing'; message: string; path: string | null };
 }

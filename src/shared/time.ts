@@ -75,7 +75,16 @@ const partsFormats = new Map<string, Intl.DateTimeFormat>();
 function partsFormat(zone: string): Intl.DateTimeFormat {
   let fmt = partsFormats.get(zone);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
     partsFormats.set(zone, fmt);
   }
   return fmt;
@@ -87,7 +96,14 @@ export function wallClockAt(instant: Instant, zone: string = userTimeZone()): Wa
   if (!Number.isFinite(ms)) throw new RangeError(`invalid instant: ${String(instant)}`);
   const p: Record<string, string> = {};
   for (const part of partsFormat(zone).formatToParts(new Date(ms))) p[part.type] = part.value;
-  return { year: Number(p.year), month: Number(p.month), day: Number(p.day), hour: Number(p.hour) % 24, minute: Number(p.minute), second: Number(p.second) };
+  return {
+    year: Number(p.year),
+    month: Number(p.month),
+    day: Number(p.day),
+    hour: Number(p.hour) % 24,
+    minute: Number(p.minute),
+    second: Number(p.second),
+  };
 }
 
 /** Offset of the zone from UTC at an instant, in minutes (Paris: 60 in winter, 120 in summer). */
@@ -102,7 +118,8 @@ function wallUtc(w: WallClock): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
 }
 
-const sameWall = (a: WallClock, b: WallClock) => a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute && a.second === b.second;
+const sameWall = (a: WallClock, b: WallClock) =>
+  a.year === b.year && a.month === b.month && a.day === b.day && a.hour === b.hour && a.minute === b.minute && a.second === b.second;
 
 const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
@@ -110,7 +127,14 @@ const WALL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 export function parseWallClock(value: string): WallClock | null {
   const m = WALL.exec(value);
   if (!m) return null;
-  const w = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]), hour: Number(m[4] ?? 0), minute: Number(m[5] ?? 0), second: Number(m[6] ?? 0) };
+  const w = {
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4] ?? 0),
+    minute: Number(m[5] ?? 0),
+    second: Number(m[6] ?? 0),
+  };
   if (w.month < 1 || w.month > 12 || w.day < 1 || w.day > 31 || w.hour > 23 || w.minute > 59 || w.second > 59) return null;
   return w;
 }
@@ -126,7 +150,9 @@ export function wallClockToInstant(wall: string | WallClock, zone: string = user
   const asUtc = wallUtc(w);
   const before = offsetMinutes(asUtc - 86_400_000, zone);
   const after = offsetMinutes(asUtc + 86_400_000, zone);
-  const candidates = [...new Set([before, after, offsetMinutes(asUtc, zone)])].map((o) => asUtc - o * 60_000).filter((ms) => sameWall(wallClockAt(ms, zone), w));
+  const candidates = [...new Set([before, after, offsetMinutes(asUtc, zone)])]
+    .map((o) => asUtc - o * 60_000)
+    .filter((ms) => sameWall(wallClockAt(ms, zone), w));
   if (candidates.length) return Math.min(...candidates);
   return asUtc - before * 60_000;
 }
@@ -281,6 +307,8 @@ export function formatDayKey(key: string, style: DayKeyStyle = 'long'): string {
 /** The zone's name in a French sentence: « heure de Paris », « heure de La Réunion », « heure de la Guyane française ». */
 export function formatZoneName(zone: string = userTimeZone(), at: Instant = Date.now()): string {
   if (zone === FALLBACK_TIME_ZONE) return 'heure de Paris';
-  const part = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, timeZoneName: 'longGeneric' }).formatToParts(toMs(at)).find((p) => p.type === 'timeZoneName');
+  const part = new Intl.DateTimeFormat('fr-FR', { timeZone: zone, timeZoneName: 'longGeneric' })
+    .formatToParts(toMs(at))
+    .find((p) => p.type === 'timeZoneName');
   return part?.value ?? zone;
 }

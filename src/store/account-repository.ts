@@ -62,7 +62,14 @@ export class AccountRepository {
     const id = input.id ?? randomUUID();
     this.db
       .prepare('INSERT INTO accounts (id, email, name, settings, pinned_certs, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id, input.email, input.name, JSON.stringify(input.settings), JSON.stringify(input.pinnedCertificates ?? []), new Date().toISOString());
+      .run(
+        id,
+        input.email,
+        input.name,
+        JSON.stringify(input.settings),
+        JSON.stringify(input.pinnedCertificates ?? []),
+        new Date().toISOString(),
+      );
     return this.get(id)!;
   }
 
@@ -71,7 +78,12 @@ export class AccountRepository {
     if (!current) return null;
     this.db
       .prepare('UPDATE accounts SET name = ?, settings = ?, pinned_certs = ? WHERE id = ?')
-      .run(patch.name ?? current.name, JSON.stringify(patch.settings ?? current.settings), JSON.stringify(patch.pinnedCertificates ?? current.pinnedCertificates), id);
+      .run(
+        patch.name ?? current.name,
+        JSON.stringify(patch.settings ?? current.settings),
+        JSON.stringify(patch.pinnedCertificates ?? current.pinnedCertificates),
+        id,
+      );
     return this.get(id);
   }
 

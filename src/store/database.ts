@@ -36,7 +36,9 @@ export function readMigrations(dir: string = defaultMigrationsDir()): Migration[
   migrations.sort((a, b) => a.version - b.version);
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) {
-      throw new Error(`Schema migrations must be numbered 001, 002… without gap or duplicate: found ${String(m.version).padStart(3, '0')}_${m.name}.sql at position ${i + 1} in ${dir}`);
+      throw new Error(
+        `Schema migrations must be numbered 001, 002… without gap or duplicate: found ${String(m.version).padStart(3, '0')}_${m.name}.sql at position ${i + 1} in ${dir}`,
+      );
     }
   });
   return migrations;

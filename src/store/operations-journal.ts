@@ -77,7 +77,9 @@ export class OperationsJournal {
   enqueue<P>(accountId: string, kind: string, payload: P, now: number = Date.now()): Operation<P> {
     const iso = new Date(now).toISOString();
     const info = this.db
-      .prepare("INSERT INTO operations (account_id, kind, payload, state, attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO operations (account_id, kind, payload, state, attempts, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, 'pending', 0, ?, ?, ?)",
+      )
       .run(accountId, kind, JSON.stringify(payload ?? {}), now, iso, iso);
     return this.get<P>(Number(info.lastInsertRowid))!;
   }
@@ -95,7 +97,14 @@ export class OperationsJournal {
            AND (? IS NULL OR account_id = ?) AND (? IS NULL OR kind LIKE ? || '%')
          ORDER BY id LIMIT ?`,
       )
-      .all(filter.now ?? Date.now(), filter.accountId ?? null, filter.accountId ?? null, filter.kindPrefix ?? null, filter.kindPrefix ?? null, filter.limit ?? 100) as OperationRow[];
+      .all(
+        filter.now ?? Date.now(),
+        filter.accountId ?? null,
+        filter.accountId ?? null,
+        filter.kindPrefix ?? null,
+        filter.kindPrefix ?? null,
+        filter.limit ?? 100,
+      ) as OperationRow[];
     return rows.map((r) => fromRow(r));
   }
 
@@ -104,18 +113,22 @@ export class OperationsJournal {
    * The claim is atomic: two engines never get the same operation.
    */
   claimNext<P = unknown>(filter: { accountId?: string; kindPrefix?: string; now?: number } = {}): Operation<P> | null {
-    return this.db.transaction(() => {
-      const [op] = this.due({ ...filter, limit: 1 });
-      if (!op) return null;
-      this.db
-        .prepare("UPDATE operations SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'pending'")
-        .run(new Date(filter.now ?? Date.now()).toISOString(), op.id);
-      return this.get<P>(op.id);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const [op] = this.due({ ...filter, limit: 1 });
+        if (!op) return null;
+        this.db
+          .prepare("UPDATE operations SET state = 'running', attempts = attempts + 1, updated_at = ? WHERE id = ? AND state = 'pending'")
+          .run(new Date(filter.now ?? Date.now()).toISOString(), op.id);
+        return this.get<P>(op.id);
+      })
+      .immediate();
   }
 
   markDone(id: number, now: number = Date.now()): void {
-    this.db.prepare("UPDATE operations SET state = 'done', last_error = NULL, updated_at = ? WHERE id = ?").run(new Date(now).toISOString(), id);
+    this.db
+      .prepare("UPDATE operations SET state = 'done', last_error = NULL, updated_at = ? WHERE id = ?")
+      .run(new Date(now).toISOString(), id);
   }
 
   /**
@@ -129,13 +142,21 @@ export class OperationsJournal {
     const retry = (options.retry ?? true) && op.attempts < this.backoff.maxAttempts;
     this.db
       .prepare('UPDATE operations SET state = ?, last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?')
-      .run(retry ? 'pending' : 'failed', error, retry ? now + backoffDelay(op.attempts, this.backoff) : op.nextAttemptAt, new Date(now).toISOString(), id);
+      .run(
+        retry ? 'pending' : 'failed',
+        error,
+        retry ? now + backoffDelay(op.attempts, this.backoff) : op.nextAttemptAt,
+        new Date(now).toISOString(),
+        id,
+      );
     return this.get(id);
   }
 
   /** Put a failed operation back in the queue now (the user pressed « Réessayer »). */
   retryNow(id: number, now: number = Date.now()): void {
-    this.db.prepare("UPDATE operations SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'").run(now, new Date(now).toISOString(), id);
+    this.db
+      .prepare("UPDATE operations SET state = 'pending', next_attempt_at = ?, updated_at = ? WHERE id = ? AND state = 'failed'")
+      .run(now, new Date(now).toISOString(), id);
   }
 
   /** At start-up: operations left running by a crash or a kill go back to pending (replay is idempotent). */
@@ -153,11 +174,16 @@ export class OperationsJournal {
 
   /** Operations that failed for good, for the UI to show and offer « Réessayer ». */
   failed(accountId?: string): Operation[] {
-    return (this.db.prepare("SELECT * FROM operations WHERE state = 'failed' AND (? IS NULL OR account_id = ?) ORDER BY id").all(accountId ?? null, accountId ?? null) as OperationRow[]).map((r) => fromRow(r));
+    return (
+      this.db
+        .prepare("SELECT * FROM operations WHERE state = 'failed' AND (? IS NULL OR account_id = ?) ORDER BY id")
+        .all(accountId ?? null, accountId ?? null) as OperationRow[]
+    ).map((r) => fromRow(r));
   }
 
   /** Forget done operations older than `olderThanMs`. */
   purgeDone(olderThanMs: number, now: number = Date.now()): number {
-    return this.db.prepare("DELETE FROM operations WHERE state = 'done' AND updated_at < ?").run(new Date(now - olderThanMs).toISOString()).changes;
+    return this.db.prepare("DELETE FROM operations WHERE state = 'done' AND updated_at < ?").run(new Date(now - olderThanMs).toISOString())
+      .changes;
   }
 }

@@ -196,7 +196,8 @@ export class SyncScheduler implements SyncRequests {
   private async doRunAccount(queued: Account, scopes: SyncScope[]): Promise<AccountResult> {
     // Settings may have changed (or the account gone) while this run waited in the queue.
     const row = this.accounts().get(queued.id);
-    if (!row) return { email: queued.email, ok: false, scopes: [], error: toApiError(new OstalError('not_found', t('errors.accountNotFound'))) };
+    if (!row)
+      return { email: queued.email, ok: false, scopes: [], error: toApiError(new OstalError('not_found', t('errors.accountNotFound'))) };
     const done: SyncScope[] = [];
     const skipped: SyncScope[] = [];
     let error: ApiError | undefined;
@@ -213,7 +214,8 @@ export class SyncScheduler implements SyncRequests {
         else done.push(scope);
       } catch (err) {
         error = toApiError(err);
-        if (!(err instanceof OstalError)) this.ctx.log.error('sync failed', { account: row.id, scope, err: err as Error, stack: (err as Error)?.stack });
+        if (!(err instanceof OstalError))
+          this.ctx.log.error('sync failed', { account: row.id, scope, err: err as Error, stack: (err as Error)?.stack });
         break;
       }
     }
@@ -223,7 +225,11 @@ export class SyncScheduler implements SyncRequests {
     return result;
   }
 
-  private async syncScope(row: Account, scope: SyncScope, registered: { sync: ScopeSyncer; options: ScopeOptions }): Promise<void | 'not_configured'> {
+  private async syncScope(
+    row: Account,
+    scope: SyncScope,
+    registered: { sync: ScopeSyncer; options: ScopeOptions },
+  ): Promise<void | 'not_configured'> {
     let lastProgressEmit = 0;
     const progress: ProgressReporter = (p) => {
       this.progress = p;
@@ -301,7 +307,12 @@ export class SyncScheduler implements SyncRequests {
 
   /** Probe the accounts this process knows nothing about yet (the CLI's status, a few seconds at most). */
   async probeUnknown(): Promise<void> {
-    if (this.accounts().list().some((r) => !this.ctx.connections.known(r.id))) await this.probe();
+    if (
+      this.accounts()
+        .list()
+        .some((r) => !this.ctx.connections.known(r.id))
+    )
+      await this.probe();
   }
 
   /**

@@ -59,7 +59,12 @@ function quotedPrintable(buf: Buffer): string {
   let out = '';
   let line = '';
   for (const byte of buf) {
-    const ch = byte === 0x0a ? '\n' : byte >= 0x20 && byte < 0x7f && byte !== 0x3d ? String.fromCharCode(byte) : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    const ch =
+      byte === 0x0a
+        ? '\n'
+        : byte >= 0x20 && byte < 0x7f && byte !== 0x3d
+          ? String.fromCharCode(byte)
+          : `=${byte.toString(16).toUpperCase().padStart(2, '0')}`;
     if (ch === '\n') {
       out += line + '\r\n';
       line = '';
@@ -88,7 +93,11 @@ export const CORPUS_FOLDERS = ['', '.Archive', '.Sent', '.Trash', '.Projets', '.
  * Writes `count` messages into `<maildir>/cur` (and creates new/ tmp/); with `folders`, about 40 % in the Boîte de
  * réception and the rest spread over the other Maildir++ subfolders.
  */
-export function writeCorpus(maildir: string, count: number, opts: { domain: string; to: string; seed?: number; folders?: readonly string[] }): CorpusInfo {
+export function writeCorpus(
+  maildir: string,
+  count: number,
+  opts: { domain: string; to: string; seed?: number; folders?: readonly string[] },
+): CorpusInfo {
   const rnd = prng(opts.seed ?? 42);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rnd() * a.length)];
   const folders = opts.folders ?? [''];
@@ -102,7 +111,10 @@ export function writeCorpus(maildir: string, count: number, opts: { domain: stri
     const subject = replyTo ? `RE : ${replyTo.subject}` : `${pick(SUBJECTS)} n° ${i}`;
     const id = `<bench-${i}-${crypto.createHash('sha1').update(String(i)).digest('hex').slice(0, 10)}@${opts.domain}>`;
     const date = new Date(now - Math.floor(rnd() * 365 * 86_400_000));
-    const paragraphs = Array.from({ length: 3 + Math.floor(rnd() * 6) }, () => Array.from({ length: 30 + Math.floor(rnd() * 60) }, () => pick(WORDS)).join(' ') + '.');
+    const paragraphs = Array.from(
+      { length: 3 + Math.floor(rnd() * 6) },
+      () => Array.from({ length: 30 + Math.floor(rnd() * 60) }, () => pick(WORDS)).join(' ') + '.',
+    );
     const text = `Bonjour,\n\n${paragraphs.join('\n\n')}\n\nBien cordialement,\n${name}\n`;
     const charset = rnd() < 0.7 ? 'UTF-8' : rnd() < 0.66 ? 'ISO-8859-15' : 'windows-1252';
     const body = charset === 'UTF-8' ? Buffer.from(text, 'utf8') : iconv.encode(text.replace(/’/g, "'"), charset);
@@ -129,7 +141,10 @@ export function writeCorpus(maildir: string, count: number, opts: { domain: stri
         (attachment.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n') +
         `\r\n--${boundary}--\r\n`;
     } else {
-      raw = headers.join('\r\n') + `\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n` + quotedPrintable(body);
+      raw =
+        headers.join('\r\n') +
+        `\r\nContent-Type: text/plain; charset=${charset}\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n` +
+        quotedPrintable(body);
     }
     const seen = rnd() < 0.8 ? 'S' : '';
     const folder = folders.length === 1 || rnd() < 0.4 ? folders[0] : folders[1 + Math.floor(rnd() * (folders.length - 1))];

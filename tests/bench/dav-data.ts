@@ -18,10 +18,59 @@ const TITLES: Array<[string, string | undefined]> = [
   ['Rendez-vous avec l’architecte des bâtiments de France', 'Préfecture'],
   ['Déjeuner des élus', 'Restaurant « Le Cèdre »'],
 ];
-const GIVEN = ['Camille', 'Dominique', 'Élodie', 'Jérôme', 'Bénédicte', 'François', 'Anaïs', 'Noël', 'Hélène', 'Loïc', 'Maëlle', 'Thérèse', 'Gaëtan', 'Zoé', 'Célestin', 'Inès'];
-const FAMILY = ['Martin', 'Bernard', 'Garnier', 'Lambert', 'Roux', 'Lefèvre', 'Dupré', 'Faure', 'Chevalier', 'Mercier', 'Gauthier', 'Perrin', 'Morel', 'Fournier', 'Girard', 'Bonnet', 'Lemaître', 'Noël'];
-const ORGS = ['Mairie de Figeac', 'Préfecture du Lot', 'Conseil départemental', 'Communauté de communes', 'Trésorerie de Cahors', 'Syndicat des eaux'];
-const JOBS = ['Secrétaire de mairie', 'Directrice générale des services', 'Chargé de mission', 'Agent d’accueil', 'Responsable des services techniques'];
+const GIVEN = [
+  'Camille',
+  'Dominique',
+  'Élodie',
+  'Jérôme',
+  'Bénédicte',
+  'François',
+  'Anaïs',
+  'Noël',
+  'Hélène',
+  'Loïc',
+  'Maëlle',
+  'Thérèse',
+  'Gaëtan',
+  'Zoé',
+  'Célestin',
+  'Inès',
+];
+const FAMILY = [
+  'Martin',
+  'Bernard',
+  'Garnier',
+  'Lambert',
+  'Roux',
+  'Lefèvre',
+  'Dupré',
+  'Faure',
+  'Chevalier',
+  'Mercier',
+  'Gauthier',
+  'Perrin',
+  'Morel',
+  'Fournier',
+  'Girard',
+  'Bonnet',
+  'Lemaître',
+  'Noël',
+];
+const ORGS = [
+  'Mairie de Figeac',
+  'Préfecture du Lot',
+  'Conseil départemental',
+  'Communauté de communes',
+  'Trésorerie de Cahors',
+  'Syndicat des eaux',
+];
+const JOBS = [
+  'Secrétaire de mairie',
+  'Directrice générale des services',
+  'Chargé de mission',
+  'Agent d’accueil',
+  'Responsable des services techniques',
+];
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const day = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
@@ -46,7 +95,8 @@ export function benchEvents(n: number, recurringEvery = 10): SeedEvent[] {
     const minutes = rand() < 0.5 ? '00' : '30';
     const start = `${day(d)}T${pad(hour)}:${minutes}`;
     const end = `${day(d)}T${pad(hour + 1)}:${minutes}`;
-    if (i % recurringEvery === 0) return { uid, summary: `${summary} (hebdomadaire)`, location, description, start, end, rrule: 'FREQ=WEEKLY;COUNT=12' };
+    if (i % recurringEvery === 0)
+      return { uid, summary: `${summary} (hebdomadaire)`, location, description, start, end, rrule: 'FREQ=WEEKLY;COUNT=12' };
     return { uid, summary, location, description, start, end };
   });
 }

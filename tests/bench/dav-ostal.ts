@@ -6,13 +6,27 @@
 import readline from 'node:readline';
 import { Core } from '../../src/core.js';
 
-const input = JSON.parse(process.argv[2]) as { profileDir: string; email: string; password: string; imapPort: number; smtpPort: number; dav: string };
+const input = JSON.parse(process.argv[2]) as {
+  profileDir: string;
+  email: string;
+  password: string;
+  imapPort: number;
+  smtpPort: number;
+  dav: string;
+};
 const core = await Core.open({ profileDir: input.profileDir, mode: 'cli', policyPath: null });
 try {
   await core.handle('accounts.add', {
     email: input.email,
     password: input.password,
-    settings: { imap: `imaps://localhost:${input.imapPort}`, smtp: `smtps://localhost:${input.smtpPort}`, caldav: input.dav, carddav: input.dav, webdav: null, username: null },
+    settings: {
+      imap: `imaps://localhost:${input.imapPort}`,
+      smtp: `smtps://localhost:${input.smtpPort}`,
+      caldav: input.dav,
+      carddav: input.dav,
+      webdav: null,
+      username: null,
+    },
   });
   process.stdout.write('{"ready":true}\n');
   for await (const line of readline.createInterface({ input: process.stdin })) {

@@ -38,7 +38,10 @@ function numberArg(args: string[], name: string, fallback: number): number {
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, input?: string): string {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, input, maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 3).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${path.basename(cmd)} ${args.slice(0, 3).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`,
+    );
   return r.stdout;
 }
 
@@ -51,8 +54,17 @@ const fmtCount = (n: number) => n.toLocaleString('fr-FR');
  * also kept in .cache/bench-dav/<hash of the data>/ and copied into the next runs' Radicale before their first
  * request (its item cache checks itself against each file's content). Returns whether that copy was used.
  */
-export async function seedRadicale(info: ServersInfo, user: TestUser, events: ReturnType<typeof benchEvents>, contacts: ReturnType<typeof benchContacts>): Promise<boolean> {
-  const hash = crypto.createHash('sha256').update(JSON.stringify({ events, contacts, CALENDAR, BOOK, layout: 'fichiers-1' })).digest('hex').slice(0, 16);
+export async function seedRadicale(
+  info: ServersInfo,
+  user: TestUser,
+  events: ReturnType<typeof benchEvents>,
+  contacts: ReturnType<typeof benchContacts>,
+): Promise<boolean> {
+  const hash = crypto
+    .createHash('sha256')
+    .update(JSON.stringify({ events, contacts, CALENDAR, BOOK, layout: 'fichiers-1' }))
+    .digest('hex')
+    .slice(0, 16);
   const cached = path.join(ROOT, '.cache', 'bench-dav', hash);
   const storage = path.join(runLayout(info.dir).radicale.storage, 'collection-root', user.username);
   const fromCache = fs.existsSync(path.join(cached, '.complet'));
@@ -64,8 +76,16 @@ export async function seedRadicale(info: ServersInfo, user: TestUser, events: Re
       fs.writeFileSync(path.join(dir, '.Radicale.props'), JSON.stringify(props));
       for (const [name, text] of items) fs.writeFileSync(path.join(dir, name), text);
     };
-    write(CALENDAR, { tag: 'VCALENDAR', 'D:displayname': 'Agenda du banc d’essai', 'ICAL:calendar-color': '#000091' }, events.map((e) => [`${e.uid}.ics`, eventIcs(e, user)]));
-    write(BOOK, { tag: 'VADDRESSBOOK', 'D:displayname': 'Carnet du banc d’essai' }, contacts.map((c) => [`${c.uid}.vcf`, contactVcf(c)]));
+    write(
+      CALENDAR,
+      { tag: 'VCALENDAR', 'D:displayname': 'Agenda du banc d’essai', 'ICAL:calendar-color': '#000091' },
+      events.map((e) => [`${e.uid}.ics`, eventIcs(e, user)]),
+    );
+    write(
+      BOOK,
+      { tag: 'VADDRESSBOOK', 'D:displayname': 'Carnet du banc d’essai' },
+      contacts.map((c) => [`${c.uid}.vcf`, contactVcf(c)]),
+    );
   }
   const ca = fs.readFileSync(info.caCertPath, 'utf8');
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
@@ -86,7 +106,8 @@ export async function seedRadicale(info: ServersInfo, user: TestUser, events: Re
       });
       const items = (r.body.match(/<(?:\w+:)?response>/g) ?? []).length;
       const want = c === CALENDAR ? events.length : contacts.length;
-      if (r.status !== 207 || items !== want) throw new Error(`Radicale lit ${items} éléments dans ${c} au lieu de ${want} (réponse ${r.status}) : ${r.body.slice(0, 300)}`);
+      if (r.status !== 207 || items !== want)
+        throw new Error(`Radicale lit ${items} éléments dans ${c} au lieu de ${want} (réponse ${r.status}) : ${r.body.slice(0, 300)}`);
     }
   } finally {
     agent.destroy();
@@ -107,14 +128,24 @@ export async function seedRadicale(info: ServersInfo, user: TestUser, events: Re
 async function ctagFloor(info: ServersInfo, user: TestUser): Promise<number> {
   const ca = fs.readFileSync(info.caCertPath, 'utf8');
   const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
-  const body = '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:prop><CS:getctag/></D:prop></D:propfind>';
+  const body =
+    '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:" xmlns:CS="http://calendarserver.org/ns/"><D:prop><CS:getctag/></D:prop></D:propfind>';
   try {
     let total = 0;
     for (const c of [CALENDAR, BOOK]) {
       const times: number[] = [];
       for (let i = 0; i < 3; i++) {
         const t = performance.now();
-        const r = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/${encodePath(user.username)}/${c}/`, ca, agent, body, headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' }, auth: { user: user.username, password: user.password } });
+        const r = await httpsRequest({
+          port: info.radicale.port,
+          method: 'PROPFIND',
+          path: `/${encodePath(user.username)}/${c}/`,
+          ca,
+          agent,
+          body,
+          headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' },
+          auth: { user: user.username, password: user.password },
+        });
         times.push(performance.now() - t);
         if (r.status !== 207) throw new Error(`PROPFIND getctag : réponse ${r.status} de Radicale`);
       }
@@ -127,12 +158,25 @@ async function ctagFloor(info: ServersInfo, user: TestUser): Promise<number> {
 }
 
 /** Ostal's core opened once in its own process (dav-ostal.ts): `sync(only)` runs one sync.run and gives its time. */
-async function ostalInProcess(params: object, env: NodeJS.ProcessEnv): Promise<{ sync(only: 'calendar' | 'contacts'): Promise<number>; close(): Promise<void> }> {
+async function ostalInProcess(
+  params: object,
+  env: NodeJS.ProcessEnv,
+): Promise<{ sync(only: 'calendar' | 'contacts'): Promise<number>; close(): Promise<void> }> {
   const prof = process.env.OSTAL_BENCH_CPU_PROF;
-  const child = spawn(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'dav-ostal.ts'), JSON.stringify(params)], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []),
+      '--import',
+      'tsx',
+      path.join(import.meta.dirname, 'dav-ostal.ts'),
+      JSON.stringify(params),
+    ],
+    {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -166,8 +210,13 @@ function countFiles(dir: string, ext: string): number {
 }
 
 function vdirsyncerConfig(work: string, info: ServersInfo, user: TestUser): string {
-  const remote = (type: string) =>
-    [`type = "${type}"`, `url = "https://localhost:${info.radicale.port}/"`, `username = "${user.username}"`, `password = "${user.password}"`, `verify = "${info.caCertPath}"`];
+  const remote = (type: string) => [
+    `type = "${type}"`,
+    `url = "https://localhost:${info.radicale.port}/"`,
+    `username = "${user.username}"`,
+    `password = "${user.password}"`,
+    `verify = "${info.caCertPath}"`,
+  ];
   return [
     '[general]',
     `status_path = "${path.join(work, 'vdirsyncer-etat')}/"`,
@@ -201,7 +250,19 @@ function vdirsyncerConfig(work: string, info: ServersInfo, user: TestUser): stri
   ].join('\n');
 }
 
-type Figures = Record<'vdirInitial' | 'vdirNoChange' | 'ostalInitial' | 'ostalNoChange' | 'coreInitial' | 'coreNoChange' | 'coreCalendarInitial' | 'coreContactsInitial' | 'coreCalendarNoChange' | 'coreContactsNoChange', number>;
+type Figures = Record<
+  | 'vdirInitial'
+  | 'vdirNoChange'
+  | 'ostalInitial'
+  | 'ostalNoChange'
+  | 'coreInitial'
+  | 'coreNoChange'
+  | 'coreCalendarInitial'
+  | 'coreContactsInitial'
+  | 'coreCalendarNoChange'
+  | 'coreContactsNoChange',
+  number
+>;
 
 export async function benchDav(args: string[]): Promise<void> {
   const nEvents = numberArg(args, '--events', 5000);
@@ -218,7 +279,9 @@ export async function benchDav(args: string[]): Promise<void> {
     const t0 = performance.now();
     const seedFromCache = await seedRadicale(servers, agent, events, contacts);
     const seedMs = performance.now() - t0;
-    process.stderr.write(`Données en place sur Radicale en ${(seedMs / 1000).toFixed(1)} s${seedFromCache ? ' (copie du dossier de Radicale gardée dans .cache/bench-dav)' : ''}.\n`);
+    process.stderr.write(
+      `Données en place sur Radicale en ${(seedMs / 1000).toFixed(1)} s${seedFromCache ? ' (copie du dossier de Radicale gardée dans .cache/bench-dav)' : ''}.\n`,
+    );
     const davUrl = `https://localhost:${servers.radicale.port}/`;
 
     // --- vdirsyncer (Debian): discovery then sync of both pairs to a filesystem storage, certificate checked with the run's CA
@@ -230,14 +293,35 @@ export async function benchDav(args: string[]): Promise<void> {
 
     // --- Ostal: the CLI as IT scripts call it, in its own fresh profile
     const profile = path.join(work, 'ostal-profile');
-    const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile };
+    const ostalEnv = {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: servers.caCertPath,
+      OSTAL_BENCH_PASSWORD: agent.password,
+      OSTAL_PROFILE: profile,
+    };
     const prof = process.env.OSTAL_BENCH_CPU_PROF;
     const ostalIn = (profileDir: string, ...a: string[]) =>
-      run(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profileDir], ostalEnv);
+      run(
+        process.execPath,
+        [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profileDir],
+        ostalEnv,
+      );
     const ostal = (...a: string[]) => ostalIn(profile, ...a);
     ostal(
-      'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
-      '--imap', `imaps://localhost:${servers.imap.tlsPort}`, '--smtp', `smtps://localhost:${servers.smtp.tlsPort}`, '--caldav', davUrl, '--carddav', davUrl,
+      'account',
+      'add',
+      '--email',
+      agent.email,
+      '--password-env',
+      'OSTAL_BENCH_PASSWORD',
+      '--imap',
+      `imaps://localhost:${servers.imap.tlsPort}`,
+      '--smtp',
+      `smtps://localhost:${servers.smtp.tlsPort}`,
+      '--caldav',
+      davUrl,
+      '--carddav',
+      davUrl,
     );
     ostal('status', '--json'); // the first command after a change of src/ rebuilds the CLI's bundle: not timed
     const startupMs = timed(() => ostal('status', '--json'));
@@ -246,7 +330,14 @@ export async function benchDav(args: string[]): Promise<void> {
 
     const coreProfile = path.join(work, 'ostal-core-profile');
     const inProcess = await ostalInProcess(
-      { profileDir: coreProfile, email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, dav: davUrl },
+      {
+        profileDir: coreProfile,
+        email: agent.email,
+        password: agent.password,
+        imapPort: servers.imap.tlsPort,
+        smtpPort: servers.smtp.tlsPort,
+        dav: davUrl,
+      },
       { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
     );
 
@@ -283,12 +374,20 @@ export async function benchDav(args: string[]): Promise<void> {
     const expectEq = (tool: string, what: string, got: number, want: number) => {
       if (got !== want) problems.push(`${tool} : ${fmtCount(got)} ${what} au lieu de ${fmtCount(want)}`);
     };
-    for (const [tool, dir] of [['Ostal', profile], ['Ostal (cœur ouvert)', coreProfile]] as const) {
-      const occurrences = JSON.parse(ostalIn(dir, 'calendar', 'list', '--from', LIST_WINDOW.from, '--to', LIST_WINDOW.to, '--json')) as { uid: string }[];
+    for (const [tool, dir] of [
+      ['Ostal', profile],
+      ['Ostal (cœur ouvert)', coreProfile],
+    ] as const) {
+      const occurrences = JSON.parse(ostalIn(dir, 'calendar', 'list', '--from', LIST_WINDOW.from, '--to', LIST_WINDOW.to, '--json')) as {
+        uid: string;
+      }[];
       const stored = JSON.parse(ostalIn(dir, 'contacts', 'list', '--json')) as { uid: string }[];
       counts[tool] = { events: new Set(occurrences.map((o) => o.uid)).size, contacts: new Set(stored.map((c) => c.uid)).size };
     }
-    counts.vdirsyncer = { events: countFiles(path.join(work, 'vdirsyncer', 'agenda'), '.ics'), contacts: countFiles(path.join(work, 'vdirsyncer', 'contacts'), '.vcf') };
+    counts.vdirsyncer = {
+      events: countFiles(path.join(work, 'vdirsyncer', 'agenda'), '.ics'),
+      contacts: countFiles(path.join(work, 'vdirsyncer', 'contacts'), '.vcf'),
+    };
     for (const [tool, c] of Object.entries(counts)) {
       expectEq(tool, 'événements', c.events, nEvents);
       expectEq(tool, 'contacts', c.contacts, nContacts);
@@ -299,14 +398,24 @@ export async function benchDav(args: string[]): Promise<void> {
     rows.push(
       { measure: `Synchronisation initiale (${what})`, ostal: f.ostalInitial, peer: f.vdirInitial, peerName: `${peer} discover + sync` },
       { measure: 'Relance sans changement', ostal: f.ostalNoChange, peer: f.vdirNoChange, peerName: `${peer} sync` },
-      { measure: 'Synchronisation initiale, cœur d’Ostal déjà ouvert', ostal: f.coreInitial, peer: f.vdirInitial, peerName: `${peer} discover + sync` },
+      {
+        measure: 'Synchronisation initiale, cœur d’Ostal déjà ouvert',
+        ostal: f.coreInitial,
+        peer: f.vdirInitial,
+        peerName: `${peer} discover + sync`,
+      },
       { measure: 'Relance sans changement, cœur déjà ouvert', ostal: f.coreNoChange, peer: f.vdirNoChange, peerName: `${peer} sync` },
       { measure: '  dont agenda seul, cœur ouvert : initiale', ostal: f.coreCalendarInitial, peer: null, peerName: '' },
       { measure: '  dont agenda seul, cœur ouvert : relance', ostal: f.coreCalendarNoChange, peer: null, peerName: '' },
       { measure: '  dont contacts seuls, cœur ouvert : initiale', ostal: f.coreContactsInitial, peer: null, peerName: '' },
       { measure: '  dont contacts seuls, cœur ouvert : relance', ostal: f.coreContactsNoChange, peer: null, peerName: '' },
       { measure: 'Démarrage de la commande seule (status)', ostal: startupMs, peer: null, peerName: '' },
-      { measure: 'Plancher du serveur pour une relance : getctag des deux collections', ostal: null, peer: floorMs, peerName: 'Radicale seul' },
+      {
+        measure: 'Plancher du serveur pour une relance : getctag des deux collections',
+        ostal: null,
+        peer: floorMs,
+        peerName: 'Radicale seul',
+      },
     );
     printTable(`Agenda et contacts — ${what} (${fmtCount(recurring)} événements récurrents)`, rows);
     const ratio = f.ostalInitial / f.vdirInitial;
@@ -319,7 +428,19 @@ export async function benchDav(args: string[]): Promise<void> {
           ? `Écarts constatés :\n  ${problems.join('\n  ')}\n`
           : `Comptes vérifiés : Ostal (les deux profils, calendar list et contacts list) et vdirsyncer (fichiers) ont ${fmtCount(nEvents)} événements et ${fmtCount(nContacts)} contacts.\n`),
     );
-    writeJson('dav', { events: nEvents, recurring, contacts: nContacts, seedMs, seedFromCache, counts, problems, figures: f, startupMs, ctagFloorMs: floorMs, rows });
+    writeJson('dav', {
+      events: nEvents,
+      recurring,
+      contacts: nContacts,
+      seedMs,
+      seedFromCache,
+      counts,
+      problems,
+      figures: f,
+      startupMs,
+      ctagFloorMs: floorMs,
+      rows,
+    });
     if (problems.length) throw new Error('données locales incomplètes ou différentes du serveur');
   } finally {
     await stopServers(servers);

@@ -6,7 +6,14 @@
 import readline from 'node:readline';
 import { Core } from '../../src/core.js';
 
-const input = JSON.parse(process.argv[2]) as { profileDir: string; email: string; password: string; imapPort: number; smtpPort: number; webdav: string };
+const input = JSON.parse(process.argv[2]) as {
+  profileDir: string;
+  email: string;
+  password: string;
+  imapPort: number;
+  smtpPort: number;
+  webdav: string;
+};
 const core = await Core.open({ profileDir: input.profileDir, mode: 'cli', policyPath: null });
 try {
   await core.handle('accounts.add', {

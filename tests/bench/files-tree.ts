@@ -6,9 +6,27 @@
 import https from 'node:https';
 import { encodePath } from '../servers/http.js';
 
-const TOP = ['Délibérations', 'Ressources humaines', 'Urbanisme', 'École et périscolaire', 'Finances', 'État civil', 'Communication', 'Services techniques'];
+const TOP = [
+  'Délibérations',
+  'Ressources humaines',
+  'Urbanisme',
+  'École et périscolaire',
+  'Finances',
+  'État civil',
+  'Communication',
+  'Services techniques',
+];
 const YEARS = ['2024', '2025', '2026'];
-const THEMES = ['Conseil municipal', 'Commission travaux', 'Procès-verbaux', 'Marchés publics', 'Pièces justificatives', 'Réunions d’équipe', 'Élections', 'Crèche et cantine'];
+const THEMES = [
+  'Conseil municipal',
+  'Commission travaux',
+  'Procès-verbaux',
+  'Marchés publics',
+  'Pièces justificatives',
+  'Réunions d’équipe',
+  'Élections',
+  'Crèche et cantine',
+];
 const TITLES = [
   'Compte rendu de la réunion',
   'Procès-verbal de séance',
@@ -133,17 +151,30 @@ export interface DavTarget {
   ca: string;
 }
 
-
-export function davRequest(t: DavTarget, agent: https.Agent, method: string, rel: string, body?: Iterable<Buffer>, length?: number, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const h: Record<string, string> = { ...headers, Authorization: `Basic ${Buffer.from(`${t.user}:${t.password}`, 'utf8').toString('base64')}` };
+export function davRequest(
+  t: DavTarget,
+  agent: https.Agent,
+  method: string,
+  rel: string,
+  body?: Iterable<Buffer>,
+  length?: number,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const h: Record<string, string> = {
+    ...headers,
+    Authorization: `Basic ${Buffer.from(`${t.user}:${t.password}`, 'utf8').toString('base64')}`,
+  };
   if (length !== undefined) h['Content-Length'] = String(length);
   return new Promise((resolve, reject) => {
-    const req = https.request({ host: '127.0.0.1', servername: 'localhost', port: t.port, method, path: t.root + encodePath(rel), headers: h, ca: t.ca, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = https.request(
+      { host: '127.0.0.1', servername: 'localhost', port: t.port, method, path: t.root + encodePath(rel), headers: h, ca: t.ca, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     if (body) for (const c of body) req.write(c);
     req.end();

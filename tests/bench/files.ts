@@ -59,19 +59,26 @@ function checkMirror(tool: string, dir: string, tree: Tree, contentOf: Tree['fil
   if (local.size !== tree.files.length) problems.push(`${tool} : ${local.size} fichiers en local au lieu de ${tree.files.length}`);
   for (const f of contentOf) {
     const file = path.join(dir, ...f.path.split('/'));
-    if (fs.existsSync(file) && sha256([fs.readFileSync(file)]) !== sha256(fileChunks(f))) problems.push(`${tool} : contenu de ${f.path} différent du serveur`);
+    if (fs.existsSync(file) && sha256([fs.readFileSync(file)]) !== sha256(fileChunks(f)))
+      problems.push(`${tool} : contenu de ${f.path} différent du serveur`);
   }
   return problems.slice(0, 5);
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): void {
   const r = spawnSync(cmd, args, { encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) throw new Error(`${path.basename(cmd)} ${args.slice(0, 2).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(
+      `${path.basename(cmd)} ${args.slice(0, 2).join(' ')} a échoué (code ${r.status}) : ${(r.stderr || r.stdout).slice(-2000)}`,
+    );
 }
 
 /** Ostal's core opened once in its own process (tests/bench/files-ostal.ts): `sync()` runs one files.sync and gives its time. */
 async function ostalInProcess(params: object, env: NodeJS.ProcessEnv): Promise<{ sync(): Promise<number>; close(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'files-ostal.ts'), JSON.stringify(params)], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'files-ostal.ts'), JSON.stringify(params)], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -106,10 +113,18 @@ export async function benchFiles(args: string[]): Promise<void> {
   try {
     const agent = servers.users[1];
     const ca = fs.readFileSync(servers.caCertPath, 'utf8');
-    const target: DavTarget = { port: servers.apache.port, root: `/dav/${encodePath(agent.username)}/`, user: agent.username, password: agent.password, ca };
+    const target: DavTarget = {
+      port: servers.apache.port,
+      root: `/dav/${encodePath(agent.username)}/`,
+      user: agent.username,
+      password: agent.password,
+      ca,
+    };
     const url = `https://localhost:${servers.apache.port}${target.root}`;
     const tree = makeTree(count, sizeMb * 1_000_000);
-    process.stderr.write(`Envoi de ${tree.files.length} fichiers (${(tree.bytes / 1048576).toFixed(1)} Mio, ${tree.folders.length} dossiers) sur le serveur WebDAV…\n`);
+    process.stderr.write(
+      `Envoi de ${tree.files.length} fichiers (${(tree.bytes / 1048576).toFixed(1)} Mio, ${tree.folders.length} dossiers) sur le serveur WebDAV…\n`,
+    );
     const uploadMs = await (async () => {
       const t = performance.now();
       await uploadTree(target, tree, 8);
@@ -123,20 +138,56 @@ export async function benchFiles(args: string[]): Promise<void> {
     fs.writeFileSync(rcloneConf, '');
     const obscured = spawnSync('rclone', ['obscure', agent.password], { encoding: 'utf8' }).stdout.trim();
     const rclone = () =>
-      run('rclone', ['sync', ':webdav:', rcloneDir, '--config', rcloneConf, '--webdav-url', url, '--webdav-vendor', 'other', '--webdav-user', agent.username, '--webdav-pass', obscured, '--ca-cert', servers.caCertPath]);
+      run('rclone', [
+        'sync',
+        ':webdav:',
+        rcloneDir,
+        '--config',
+        rcloneConf,
+        '--webdav-url',
+        url,
+        '--webdav-vendor',
+        'other',
+        '--webdav-user',
+        agent.username,
+        '--webdav-pass',
+        obscured,
+        '--ca-cert',
+        servers.caCertPath,
+      ]);
 
     // --- Ostal: the CLI as IT scripts call it, in its own profile
     const profile = path.join(work, 'ostal-profile');
     const ostalBase = path.join(work, 'ostal');
     // Ostal keeps each account's files in <files.localRoot>/<email> (OSTAL_FILES_ROOT overrides the setting).
     const ostalDir = path.join(ostalBase, agent.email);
-    const ostalEnv = { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_BENCH_PASSWORD: agent.password, OSTAL_PROFILE: profile, OSTAL_FILES_ROOT: ostalBase };
+    const ostalEnv = {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: servers.caCertPath,
+      OSTAL_BENCH_PASSWORD: agent.password,
+      OSTAL_PROFILE: profile,
+      OSTAL_FILES_ROOT: ostalBase,
+    };
     const prof = process.env.OSTAL_BENCH_CPU_PROF;
     const ostal = (...a: string[]) =>
-      run(process.execPath, [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profile], ostalEnv);
+      run(
+        process.execPath,
+        [...(prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : []), path.join(ROOT, 'bin', 'ostal.mjs'), ...a, '--profile', profile],
+        ostalEnv,
+      );
     ostal(
-      'account', 'add', '--email', agent.email, '--password-env', 'OSTAL_BENCH_PASSWORD',
-      '--imap', `imaps://localhost:${servers.imap.tlsPort}`, '--smtp', `smtps://localhost:${servers.smtp.tlsPort}`, '--webdav', url,
+      'account',
+      'add',
+      '--email',
+      agent.email,
+      '--password-env',
+      'OSTAL_BENCH_PASSWORD',
+      '--imap',
+      `imaps://localhost:${servers.imap.tlsPort}`,
+      '--smtp',
+      `smtps://localhost:${servers.smtp.tlsPort}`,
+      '--webdav',
+      url,
     );
     // `files sync` returns when the folders are in sync; older CLIs only have `sync --only files` (same engine).
     let syncArgs = ['files', 'sync'];
@@ -153,11 +204,29 @@ export async function benchFiles(args: string[]): Promise<void> {
     const coreBase = path.join(work, 'ostal-core');
     const coreDir = path.join(coreBase, agent.email);
     const inProcess = await ostalInProcess(
-      { profileDir: path.join(work, 'ostal-core-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.tlsPort, smtpPort: servers.smtp.tlsPort, webdav: url },
+      {
+        profileDir: path.join(work, 'ostal-core-profile'),
+        email: agent.email,
+        password: agent.password,
+        imapPort: servers.imap.tlsPort,
+        smtpPort: servers.smtp.tlsPort,
+        webdav: url,
+      },
       { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_FILES_ROOT: coreBase },
     );
 
-    let f: Record<'rcloneInitial' | 'ostalInitial' | 'coreInitial' | 'rcloneNoChange' | 'ostalNoChange' | 'coreNoChange' | 'rcloneChanged' | 'ostalChanged' | 'coreChanged', number>;
+    let f: Record<
+      | 'rcloneInitial'
+      | 'ostalInitial'
+      | 'coreInitial'
+      | 'rcloneNoChange'
+      | 'ostalNoChange'
+      | 'coreNoChange'
+      | 'rcloneChanged'
+      | 'ostalChanged'
+      | 'coreChanged',
+      number
+    >;
     const problems: string[] = [];
     try {
       const rcloneInitial = timed(rclone);
@@ -176,30 +245,80 @@ export async function benchFiles(args: string[]): Promise<void> {
       problems.push(...checkMirror('Ostal', ostalDir, tree, changed));
       const coreChanged = await inProcess.sync();
       problems.push(...checkMirror('Ostal (cœur ouvert)', coreDir, tree, changed));
-      f = { rcloneInitial, ostalInitial, coreInitial, rcloneNoChange, ostalNoChange, coreNoChange, rcloneChanged, ostalChanged, coreChanged };
+      f = {
+        rcloneInitial,
+        ostalInitial,
+        coreInitial,
+        rcloneNoChange,
+        ostalNoChange,
+        coreNoChange,
+        rcloneChanged,
+        ostalChanged,
+        coreChanged,
+      };
     } finally {
       await inProcess.close();
     }
-    const { rcloneInitial, ostalInitial, coreInitial, rcloneNoChange, ostalNoChange, coreNoChange, rcloneChanged, ostalChanged, coreChanged } = f;
+    const {
+      rcloneInitial,
+      ostalInitial,
+      coreInitial,
+      rcloneNoChange,
+      ostalNoChange,
+      coreNoChange,
+      rcloneChanged,
+      ostalChanged,
+      coreChanged,
+    } = f;
 
     const mib = (tree.bytes / 1048576).toFixed(1).replace('.', ',');
     rows.push(
-      { measure: `Téléchargement initial (${tree.files.length} fichiers, ${mib} Mio)`, ostal: ostalInitial, peer: rcloneInitial, peerName: 'rclone sync' },
+      {
+        measure: `Téléchargement initial (${tree.files.length} fichiers, ${mib} Mio)`,
+        ostal: ostalInitial,
+        peer: rcloneInitial,
+        peerName: 'rclone sync',
+      },
       { measure: 'Relance sans changement', ostal: ostalNoChange, peer: rcloneNoChange, peerName: 'rclone sync' },
-      { measure: `Relance après ${changes} fichiers modifiés sur le serveur`, ostal: ostalChanged, peer: rcloneChanged, peerName: 'rclone sync' },
+      {
+        measure: `Relance après ${changes} fichiers modifiés sur le serveur`,
+        ostal: ostalChanged,
+        peer: rcloneChanged,
+        peerName: 'rclone sync',
+      },
       { measure: 'Téléchargement initial, cœur d’Ostal déjà ouvert', ostal: coreInitial, peer: rcloneInitial, peerName: 'rclone sync' },
       { measure: 'Relance sans changement, cœur déjà ouvert', ostal: coreNoChange, peer: rcloneNoChange, peerName: 'rclone sync' },
-      { measure: `Relance après ${changes} fichiers modifiés, cœur déjà ouvert`, ostal: coreChanged, peer: rcloneChanged, peerName: 'rclone sync' },
-      { measure: `Démarrage de la commande seule (${syncArgs[0] === 'files' ? 'files status' : 'status'})`, ostal: startupMs, peer: null, peerName: '' },
+      {
+        measure: `Relance après ${changes} fichiers modifiés, cœur déjà ouvert`,
+        ostal: coreChanged,
+        peer: rcloneChanged,
+        peerName: 'rclone sync',
+      },
+      {
+        measure: `Démarrage de la commande seule (${syncArgs[0] === 'files' ? 'files status' : 'status'})`,
+        ostal: startupMs,
+        peer: null,
+        peerName: '',
+      },
     );
     printTable(`Fichiers — ${tree.files.length} fichiers, ${mib} Mio, ${tree.folders.length} dossiers`, rows);
     process.stdout.write(
       `Envoi préalable sur le serveur (8 PUT en parallèle) : ${(uploadMs / 1000).toFixed(1).replace('.', ',')} s.\n` +
         `Trois premières lignes : les deux outils lancés comme commandes (ostal ${syncArgs.join(' ')}, rclone sync), démarrage du processus compris ; rclone avec ses réglages par défaut.\n` +
         'Trois suivantes : le même moteur d’Ostal dans un processus où le cœur reste ouvert, comme dans l’application (second profil, second dossier local).\n' +
-        (problems.length ? `Écarts constatés :\n  ${problems.join('\n  ')}\n` : 'Copies locales vérifiées : mêmes fichiers et mêmes tailles que le serveur, contenu des fichiers modifiés identique.\n'),
+        (problems.length
+          ? `Écarts constatés :\n  ${problems.join('\n  ')}\n`
+          : 'Copies locales vérifiées : mêmes fichiers et mêmes tailles que le serveur, contenu des fichiers modifiés identique.\n'),
     );
-    writeJson('files', { ostalCommand: syncArgs.join(' '), files: tree.files.length, bytes: tree.bytes, folders: tree.folders.length, uploadMs, problems, rows });
+    writeJson('files', {
+      ostalCommand: syncArgs.join(' '),
+      files: tree.files.length,
+      bytes: tree.bytes,
+      folders: tree.folders.length,
+      uploadMs,
+      problems,
+      rows,
+    });
     if (problems.length) throw new Error('copie locale incomplète ou différente du serveur');
   } finally {
     await stopServers(servers);

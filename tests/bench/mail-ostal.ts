@@ -19,12 +19,23 @@ export interface OstalMailFigures {
   rssPeak: number;
 }
 
-const input = JSON.parse(fs.readFileSync(0, 'utf8')) as { profileDir: string; email: string; password: string; imapPort: number; smtpPort: number; queries: string[] };
+const input = JSON.parse(fs.readFileSync(0, 'utf8')) as {
+  profileDir: string;
+  email: string;
+  password: string;
+  imapPort: number;
+  smtpPort: number;
+  queries: string[];
+};
 const core = await Core.open({ profileDir: input.profileDir, mode: 'cli', policyPath: null });
 const out: OstalMailFigures = { headersMs: 0, fullMs: 0, resyncMs: 0, searchMs: [], count: 0, bodies: 0, rssPeak: 0 };
 const sampler = setInterval(() => (out.rssPeak = Math.max(out.rssPeak, process.memoryUsage().rss)), 50);
 try {
-  await core.handle('accounts.add', { email: input.email, password: input.password, settings: { imap: `imap://localhost:${input.imapPort}`, smtp: `smtp://localhost:${input.smtpPort}` } });
+  await core.handle('accounts.add', {
+    email: input.email,
+    password: input.password,
+    settings: { imap: `imap://localhost:${input.imapPort}`, smtp: `smtp://localhost:${input.smtpPort}` },
+  });
   const t0 = performance.now();
   const off = core.onEvent((event, data) => {
     const label = (data as { progress?: { label?: string } | null })?.progress?.label ?? '';

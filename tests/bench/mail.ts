@@ -92,9 +92,15 @@ export async function benchMail(args: string[]): Promise<void> {
 
     // --- notmuch over mbsync's Maildir
     const notmuchrc = path.join(work, 'notmuch-config');
-    fs.writeFileSync(notmuchrc, `[database]\npath=${mbsyncDir}\n[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n`);
+    fs.writeFileSync(
+      notmuchrc,
+      `[database]\npath=${mbsyncDir}\n[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n`,
+    );
     const notmuch = (...a: string[]) => {
-      const r = spawnSync('notmuch', [`--config=${notmuchrc}`, ...a], { encoding: 'utf8', env: { ...process.env, NOTMUCH_CONFIG: notmuchrc } });
+      const r = spawnSync('notmuch', [`--config=${notmuchrc}`, ...a], {
+        encoding: 'utf8',
+        env: { ...process.env, NOTMUCH_CONFIG: notmuchrc },
+      });
       if (r.status !== 0) throw new Error(`notmuch ${a[0]} a échoué : ${r.stderr}`);
       return r.stdout;
     };
@@ -106,22 +112,50 @@ export async function benchMail(args: string[]): Promise<void> {
     const notmuchTimes = queries.map((q) => timed(() => notmuch('search', '--output=messages', '--limit=50', q)));
 
     // --- Ostal: its own process, started like the app (trusting the servers' CA through NODE_EXTRA_CA_CERTS)
-    const child = spawnSync(process.execPath, [...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}`] : []), '--import', 'tsx', path.join(import.meta.dirname, 'mail-ostal.ts')], {
-      input: JSON.stringify({ profileDir: path.join(work, 'ostal-profile'), email: agent.email, password: agent.password, imapPort: servers.imap.port, smtpPort: servers.smtp.port, queries }),
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}`] : []),
+        '--import',
+        'tsx',
+        path.join(import.meta.dirname, 'mail-ostal.ts'),
+      ],
+      {
+        input: JSON.stringify({
+          profileDir: path.join(work, 'ostal-profile'),
+          email: agent.email,
+          password: agent.password,
+          imapPort: servers.imap.port,
+          smtpPort: servers.smtp.port,
+          queries,
+        }),
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
     if (child.status !== 0) throw new Error(`mesure d’Ostal : ${child.stderr}`);
     const o = JSON.parse(child.stdout) as OstalMailFigures;
-    const { headersMs: ostalHeaders, fullMs: ostalFull, resyncMs: ostalResync, searchMs: ostalSearch, count: ostalCount, bodies: ostalBodies, rssPeak } = o;
+    const {
+      headersMs: ostalHeaders,
+      fullMs: ostalFull,
+      resyncMs: ostalResync,
+      searchMs: ostalSearch,
+      count: ostalCount,
+      bodies: ostalBodies,
+      rssPeak,
+    } = o;
     // The no-change resync as a command, as IT scripts and mbsync run it (process start included). A first run, not
     // timed, builds bin/ostal.mjs's bundle when src/ is newer than it (as after an update, once).
     const ostalSync = () => {
-      const r = spawnSync(process.execPath, [path.join(import.meta.dirname, '../../bin/ostal.mjs'), 'sync', '--only', 'mail', '--profile', path.join(work, 'ostal-profile')], {
-        env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_POLICIES: path.join(work, 'no-policy.json') },
-        encoding: 'utf8',
-      });
+      const r = spawnSync(
+        process.execPath,
+        [path.join(import.meta.dirname, '../../bin/ostal.mjs'), 'sync', '--only', 'mail', '--profile', path.join(work, 'ostal-profile')],
+        {
+          env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_POLICIES: path.join(work, 'no-policy.json') },
+          encoding: 'utf8',
+        },
+      );
       if (r.status !== 0) throw new Error(`ostal sync : ${r.stderr}`);
     };
     ostalSync();
@@ -132,10 +166,30 @@ export async function benchMail(args: string[]): Promise<void> {
       { measure: 'Synchronisation initiale, en-têtes et corps', ostal: ostalFull, peer: mbsyncInitial, peerName: 'mbsync' },
       { measure: 'Resynchronisation sans changement, cœur ouvert', ostal: ostalResync, peer: null, peerName: '' },
       { measure: 'Resynchronisation sans changement, commande', ostal: ostalCommand, peer: mbsyncResync, peerName: 'mbsync' },
-      { measure: 'Indexation plein texte (comprise dans la synchronisation d’Ostal)', ostal: null, peer: notmuchIndex, peerName: 'notmuch new' },
-      { measure: 'Synchronisation et indexation, en tout', ostal: ostalFull, peer: mbsyncInitial + notmuchIndex, peerName: 'mbsync + notmuch new' },
-      { measure: 'Recherche p50 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 50) : null, peer: percentile(notmuchTimes, 50), peerName: 'notmuch search' },
-      { measure: 'Recherche p95 (200 requêtes)', ostal: ostalSearch.length ? percentile(ostalSearch, 95) : null, peer: percentile(notmuchTimes, 95), peerName: 'notmuch search' },
+      {
+        measure: 'Indexation plein texte (comprise dans la synchronisation d’Ostal)',
+        ostal: null,
+        peer: notmuchIndex,
+        peerName: 'notmuch new',
+      },
+      {
+        measure: 'Synchronisation et indexation, en tout',
+        ostal: ostalFull,
+        peer: mbsyncInitial + notmuchIndex,
+        peerName: 'mbsync + notmuch new',
+      },
+      {
+        measure: 'Recherche p50 (200 requêtes)',
+        ostal: ostalSearch.length ? percentile(ostalSearch, 50) : null,
+        peer: percentile(notmuchTimes, 50),
+        peerName: 'notmuch search',
+      },
+      {
+        measure: 'Recherche p95 (200 requêtes)',
+        ostal: ostalSearch.length ? percentile(ostalSearch, 95) : null,
+        peer: percentile(notmuchTimes, 95),
+        peerName: 'notmuch search',
+      },
     );
     printTable(`Courrier — ${n} messages, ${(corpus.bytes / 1048576).toFixed(1)} Mio`, rows);
     process.stdout.write(

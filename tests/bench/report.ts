@@ -20,10 +20,14 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-const fmt = (ms: number | null): string => (ms === null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2).replace('.', ',')} s` : `${ms.toFixed(1).replace('.', ',')} ms`);
+const fmt = (ms: number | null): string =>
+  ms === null ? '—' : ms >= 1000 ? `${(ms / 1000).toFixed(2).replace('.', ',')} s` : `${ms.toFixed(1).replace('.', ',')} ms`;
 
 export function printTable(title: string, rows: BenchRow[]): void {
-  const lines = [['Mesure', 'Ostal', 'Outil de référence', 'Référence'], ...rows.map((r) => [r.measure, fmt(r.ostal), r.peerName || '—', fmt(r.peer)])];
+  const lines = [
+    ['Mesure', 'Ostal', 'Outil de référence', 'Référence'],
+    ...rows.map((r) => [r.measure, fmt(r.ostal), r.peerName || '—', fmt(r.peer)]),
+  ];
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   process.stdout.write(`\n${title}\n`);
   for (const [i, l] of lines.entries()) {

@@ -61,7 +61,12 @@ function sampleTree(rootPid: number): ProcSample {
 
 const TICKS_PER_SECOND = 100;
 
-async function joinAsParticipant(browser: Browser, ostalUrl: string, link: string, first: boolean): Promise<{ page: Page; joinToFrameMs: number }> {
+async function joinAsParticipant(
+  browser: Browser,
+  ostalUrl: string,
+  link: string,
+  first: boolean,
+): Promise<{ page: Page; joinToFrameMs: number }> {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   await page.goto(ostalUrl);
@@ -112,7 +117,14 @@ export async function benchVisio(args: string[]): Promise<void> {
   fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: visio.url, locked: true } } }));
   const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
   const browser = await chromium.launch({ executablePath: process.env.OSTAL_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const results: { participants: number; joinToFirstFrameMs: { median: number; worst: number }; serverCpuPercent: number; serverRssMb: number; cpuPerParticipant: number; rssPerParticipantMb: number }[] = [];
+  const results: {
+    participants: number;
+    joinToFirstFrameMs: { median: number; worst: number };
+    serverCpuPercent: number;
+    serverRssMb: number;
+    cpuPerParticipant: number;
+    rssPerParticipantMb: number;
+  }[] = [];
   try {
     const idle = sampleTree(visio.child.pid!);
     for (const n of counts) {
@@ -143,7 +155,10 @@ export async function benchVisio(args: string[]): Promise<void> {
         rssPerParticipantMb: Math.round(((after.rssBytes - idle.rssBytes) / 1024 / 1024 / n) * 10) / 10,
       });
       for (const page of pages) {
-        await page.getByTestId('visio-quitter').click().catch(() => undefined);
+        await page
+          .getByTestId('visio-quitter')
+          .click()
+          .catch(() => undefined);
         await page.context().close();
       }
     }
@@ -153,7 +168,15 @@ export async function benchVisio(args: string[]): Promise<void> {
     await visio.stop();
     await stopServers(servers);
   }
-  const header = ['Participants', 'Rejoindre → 1re image (médiane)', 'Pire', 'CPU serveur', 'Mémoire serveur', 'CPU par participant', 'Mémoire par participant'];
+  const header = [
+    'Participants',
+    'Rejoindre → 1re image (médiane)',
+    'Pire',
+    'CPU serveur',
+    'Mémoire serveur',
+    'CPU par participant',
+    'Mémoire par participant',
+  ];
   const rows = results.map((r) => [
     String(r.participants),
     `${r.joinToFirstFrameMs.median} ms`,
@@ -164,7 +187,9 @@ export async function benchVisio(args: string[]): Promise<void> {
     `${String(r.rssPerParticipantMb).replace('.', ',')} Mo`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  process.stdout.write('\nVisio : serveur de réunion mediasoup 3.12.16 et vue Visio d’Ostal (Chromium sans interface, caméra et micro factices)\n');
+  process.stdout.write(
+    '\nVisio : serveur de réunion mediasoup 3.12.16 et vue Visio d’Ostal (Chromium sans interface, caméra et micro factices)\n',
+  );
   for (const [i, line] of [header, ...rows].entries()) {
     process.stdout.write(line.map((c, k) => c.padEnd(widths[k]!)).join(' | ') + '\n');
     if (i === 0) process.stdout.write(widths.map((w) => '-'.repeat(w)).join('-|-') + '\n');

@@ -26,7 +26,17 @@ const agent5 = () => servers().users[4]!;
 /** Wall clock of an instant in a zone: 'YYYY-MM-DD' and 'HH:mm'. */
 function wall(ms: number, timeZone: string): { day: string; time: string } {
   const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(ms).map((x) => [x.type, x.value]),
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(ms)
+      .map((x) => [x.type, x.value]),
   );
   return { day: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
@@ -38,9 +48,27 @@ function offsetMinutes(ms: number, timeZone: string): number {
 }
 
 /** Europe/Paris as other clients send it. */
-const PARIS_VTIMEZONE = ['BEGIN:VTIMEZONE', 'TZID:Europe/Paris', 'BEGIN:DAYLIGHT', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'DTSTART:19810329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'END:DAYLIGHT', 'BEGIN:STANDARD', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'DTSTART:19961027T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'END:STANDARD', 'END:VTIMEZONE'];
+const PARIS_VTIMEZONE = [
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Paris',
+  'BEGIN:DAYLIGHT',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'DTSTART:19810329T020000',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'BEGIN:STANDARD',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'DTSTART:19961027T030000',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'END:VTIMEZONE',
+];
 
-test('agenda à La Réunion : un rendez-vous de 9 h reste à 9 h dans la grille et sur Radicale (TZID Indian/Reunion), un rendez-vous de 10 h à Paris s’affiche à l’heure de La Réunion', async ({ page }) => {
+test('agenda à La Réunion : un rendez-vous de 9 h reste à 9 h dans la grille et sur Radicale (TZID Indian/Reunion), un rendez-vous de 10 h à Paris s’affiche à l’heure de La Réunion', async ({
+  page,
+}) => {
   const s = servers();
   const user = agent5();
   const reunionToday = wall(Date.now(), ZONE).day;
@@ -51,7 +79,21 @@ test('agenda à La Réunion : un rendez-vous de 9 h reste à 9 h dans la grille 
   const parisTitle = `Visio avec Paris ${stamp}`;
   const parisUid = `paris-${stamp}`;
   const compact = monday.replaceAll('-', '');
-  const parisIcs = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre logiciel//FR', ...PARIS_VTIMEZONE, 'BEGIN:VEVENT', `UID:${parisUid}`, 'DTSTAMP:20261201T080000Z', `DTSTART;TZID=Europe/Paris:${compact}T100000`, `DTEND;TZID=Europe/Paris:${compact}T110000`, `SUMMARY:${parisTitle}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  const parisIcs = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Autre logiciel//FR',
+    ...PARIS_VTIMEZONE,
+    'BEGIN:VEVENT',
+    `UID:${parisUid}`,
+    'DTSTAMP:20261201T080000Z',
+    `DTSTART;TZID=Europe/Paris:${compact}T100000`,
+    `DTEND;TZID=Europe/Paris:${compact}T110000`,
+    `SUMMARY:${parisTitle}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
   expect(await putEvent(user, `${calendarPath(user)}${parisUid}.ics`, parisIcs)).toBe(201);
   // 10:00 in Paris that day, as an instant, then on La Réunion's clocks (13:00 in winter, 12:00 in summer).
   const parisGuess = Date.parse(`${monday}T10:00:00Z`);

@@ -30,7 +30,8 @@ const radicale = (method: string, urlPath: string, body?: string) => radicaleAs(
 async function serverEvents(needle: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const { raw } of await calendarResources(user(), needle))
-    for (const v of new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent')) out[String(v.getFirstPropertyValue('uid'))] = String(v.getFirstPropertyValue('summary'));
+    for (const v of new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent'))
+      out[String(v.getFirstPropertyValue('uid'))] = String(v.getFirstPropertyValue('summary'));
   return out;
 }
 
@@ -39,7 +40,10 @@ async function serverCards(needle: string): Promise<string[]> {
   return (await addressBookCards(user(), needle))
     .map((raw) => {
       const card = new ICAL.Component(ICAL.parse(raw) as unknown[]);
-      return `${String(card.getFirstPropertyValue('fn'))} | ${card.getAllProperties('tel').map((p) => String(p.getFirstValue())).join(', ')}`;
+      return `${String(card.getFirstPropertyValue('fn'))} | ${card
+        .getAllProperties('tel')
+        .map((p) => String(p.getFirstValue()))
+        .join(', ')}`;
     })
     .sort();
 }
@@ -47,14 +51,20 @@ async function serverCards(needle: string): Promise<string[]> {
 /** Delete from Radicale every event and card of agent3 whose text holds `needle`. */
 async function cleanup(needle: string): Promise<void> {
   for (const { href } of await calendarResources(user(), needle)) await radicale('DELETE', href);
-  const list = await radicale('PROPFIND', bookPath(user()), '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>');
-  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) if ((await radicale('GET', m[1]!)).body.includes(needle)) await radicale('DELETE', m[1]!);
+  const list = await radicale(
+    'PROPFIND',
+    bookPath(user()),
+    '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>',
+  );
+  for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g))
+    if ((await radicale('GET', m[1]!)).body.includes(needle)) await radicale('DELETE', m[1]!);
 }
 
 /** A fuzz-corpus file (tests/fixtures/fuzz) with STAMP replaced, in its own encoding (Windows-1252 or UTF-16LE). */
 function fixture(file: string): Buffer {
   const bytes = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/fuzz', file));
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return Buffer.concat([bytes.subarray(0, 2), Buffer.from(bytes.subarray(2).toString('utf16le').replaceAll('STAMP', stamp), 'utf16le')]);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return Buffer.concat([bytes.subarray(0, 2), Buffer.from(bytes.subarray(2).toString('utf16le').replaceAll('STAMP', stamp), 'utf16le')]);
   return Buffer.from(bytes.toString('latin1').replaceAll('STAMP', stamp), 'latin1');
 }
 
@@ -62,7 +72,20 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 function eventIcs(uid: string, day: string, hour: number, summary: string): string {
   const d = day.replaceAll('-', '');
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;TZID=Europe/Paris:${d}T${pad(hour)}0000`, `DTEND;TZID=Europe/Paris:${d}T${pad(hour + 1)}0000`, `SUMMARY:${summary}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Test//FR',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20261130T120000Z',
+    `DTSTART;TZID=Europe/Paris:${d}T${pad(hour)}0000`,
+    `DTEND;TZID=Europe/Paris:${d}T${pad(hour + 1)}0000`,
+    `SUMMARY:${summary}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 /** Open an event of the grid and change its title in the editor. */
@@ -76,7 +99,9 @@ async function retitle(page: Page, uid: string, title: string): Promise<void> {
   await expect(editor).toBeHidden();
 }
 
-test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de Radicale, affichés aussitôt, envoyés au retour ; une modification concurrente donne un conflit visible, rien n’est perdu', async ({ page }) => {
+test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de Radicale, affichés aussitôt, envoyés au retour ; une modification concurrente donne un conflit visible, rien n’est perdu', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const s = servers();
   const today = parisToday();
@@ -108,7 +133,11 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   const contact = { name: `Bérénice Roux ${stamp}`, phone: '04 67 00 00 00', phoneEdited: '04 67 99 88 77' };
   try {
     // Another client changes the « Commission » on the server (new ETag) just before the connection drops.
-    const serverEdit = await radicale('PUT', `${calendarPath(user())}${uids.conflict}.ics`, eventIcs(uids.conflict, today, 14, titles.conflictServer));
+    const serverEdit = await radicale(
+      'PUT',
+      `${calendarPath(user())}${uids.conflict}.ics`,
+      eventIcs(uids.conflict, today, 14, titles.conflictServer),
+    );
     expect(serverEdit.status).toBeGreaterThanOrEqual(200);
     expect(serverEdit.status).toBeLessThan(300);
     expect(serverEdit.etag).not.toBe(first.etag);
@@ -141,7 +170,9 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-hors-ligne.png') });
 
     // « Importer… » an Outlook « Unicode » (UTF-16) calendar offline: read right, kept for the server.
-    await page.getByTestId('import-file').setInputFiles({ name: 'utf-16.ics', mimeType: 'text/calendar', buffer: fixture('ics/utf-16.ics') });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'utf-16.ics', mimeType: 'text/calendar', buffer: fixture('ics/utf-16.ics') });
     await expect(page.getByRole('status').filter({ hasText: 'événement(s) importé(s)' })).toContainText('2 événement(s) importé(s).');
 
     // Details of a waiting event say so.
@@ -167,7 +198,9 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     await expect(row).toContainText(contact.phoneEdited);
 
     // « Importer… » an older Outlook export in Windows-1252: the accents are right, shown at once.
-    await page.getByTestId('import-file').setInputFiles({ name: 'carnet.vcf', mimeType: 'text/vcard', buffer: fixture('vcf/windows-1252.vcf') });
+    await page
+      .getByTestId('import-file')
+      .setInputFiles({ name: 'carnet.vcf', mimeType: 'text/vcard', buffer: fixture('vcf/windows-1252.vcf') });
     await expect(page.getByRole('status').filter({ hasText: 'contact(s) importé(s)' })).toContainText('2 contact(s) importé(s).');
     await expect(page.getByTestId('contact').filter({ hasText: 'Cécile Dubœuf' })).toHaveCount(1);
     await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-hors-ligne-contacts.png') });
@@ -180,7 +213,13 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   await page.getByRole('button', { name: 'Synchroniser' }).click();
   await expect
     .poll(async () => serverEvents(stamp), { timeout: 60_000 })
-    .toEqual({ [uids.edit]: titles.edited, [uids.conflict]: titles.conflictServer, [createdUid]: titles.created, [`utf16-1-${stamp}`]: 'Réunion « bilan » à Périgueux', [`utf16-2-${stamp}`]: expect.any(String) });
+    .toEqual({
+      [uids.edit]: titles.edited,
+      [uids.conflict]: titles.conflictServer,
+      [createdUid]: titles.created,
+      [`utf16-1-${stamp}`]: 'Réunion « bilan » à Périgueux',
+      [`utf16-2-${stamp}`]: expect.any(String),
+    });
   await expect(tile(uids.edit)).not.toHaveClass(/is-pending/, { timeout: 30_000 });
   await expect(tile(createdUid)).not.toHaveClass(/is-pending/);
 
@@ -197,7 +236,11 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
     .poll(
       async () => {
         const cards = await serverCards(stamp);
-        return [cards.length, cards.includes(`${contact.name} | ${contact.phoneEdited}`), cards.some((c) => c.startsWith('Cécile Dubœuf | 05 65 '))];
+        return [
+          cards.length,
+          cards.includes(`${contact.name} | ${contact.phoneEdited}`),
+          cards.some((c) => c.startsWith('Cécile Dubœuf | 05 65 ')),
+        ];
       },
       { timeout: 60_000 },
     )
@@ -210,9 +253,7 @@ test('agenda et contacts hors ligne : créés et modifiés pendant l’arrêt de
   await expect(conflict).toHaveCount(0);
   await expect(tile(uids.conflict)).toContainText(titles.conflictMine);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
-  await expect
-    .poll(async () => (await serverEvents(stamp))[uids.conflict], { timeout: 60_000 })
-    .toBe(titles.conflictMine);
+  await expect.poll(async () => (await serverEvents(stamp))[uids.conflict], { timeout: 60_000 }).toBe(titles.conflictMine);
   await expect(page.getByTestId('agenda-conflict')).toHaveCount(0);
 });
 

@@ -9,7 +9,17 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
-import { addDays, axeProblems, calendarPath, calendarResources, deleteCalendarResources, frDate, parisToday, putEvent, weekday } from './dav.js';
+import {
+  addDays,
+  axeProblems,
+  calendarPath,
+  calendarResources,
+  deleteCalendarResources,
+  frDate,
+  parisToday,
+  putEvent,
+  weekday,
+} from './dav.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -24,10 +34,14 @@ const USER = 2;
 const agent3 = () => servers().users[USER]!;
 
 /** The series Radicale holds for a title: per resource, the master's DTSTART (Paris wall clock), RRULE and UID. */
-async function serverSeries(title: string): Promise<{ uid: string; dtstart: string; tzid: string | null; rrule: string; relatedTo: string | null }[]> {
+async function serverSeries(
+  title: string,
+): Promise<{ uid: string; dtstart: string; tzid: string | null; rrule: string; relatedTo: string | null }[]> {
   const out = [];
   for (const { raw } of await calendarResources(agent3(), title)) {
-    const master = new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'))!;
+    const master = new ICAL.Component(ICAL.parse(raw) as unknown[])
+      .getAllSubcomponents('vevent')
+      .find((v) => !v.hasProperty('recurrence-id'))!;
     out.push({
       uid: String(master.getFirstPropertyValue('uid')),
       dtstart: String(master.getFirstPropertyValue('dtstart')),
@@ -44,7 +58,10 @@ function untilBefore(key: string, time: string): string {
   const guess = Date.parse(`${key}T${time}:00Z`);
   const paris = new Date(guess).toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).replace(' ', 'T');
   const offset = Date.parse(`${paris}Z`) - guess;
-  return new Date(guess - offset - 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(guess - offset - 1000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 async function pressOnGrid(page: Page, key: string): Promise<void> {
@@ -52,14 +69,29 @@ async function pressOnGrid(page: Page, key: string): Promise<void> {
   await page.keyboard.press(key);
 }
 
-test('agenda : « Cet événement et les suivants » coupe la série en deux sur Radicale ; « À venir » liste les dates par jour, au clavier', async ({ page }) => {
+test('agenda : « Cet événement et les suivants » coupe la série en deux sur Radicale ; « À venir » liste les dates par jour, au clavier', async ({
+  page,
+}) => {
   const s = servers();
   const profileDir = tempProfile();
   // Two all-day events put directly on Radicale, today and tomorrow, for the « Aujourd’hui » and « Demain » headings.
   const today = parisToday();
   for (const [n, day] of [today, addDays(today, 1)].entries()) {
     const uid = `${stamp}-jour${n}`;
-    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${day.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(day, 1).replaceAll('-', '')}`, `SUMMARY:Permanence ${n ? 'demain' : 'du jour'} ${stamp}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//FR',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20261130T120000Z',
+      `DTSTART;VALUE=DATE:${day.replaceAll('-', '')}`,
+      `DTEND;VALUE=DATE:${addDays(day, 1).replaceAll('-', '')}`,
+      `SUMMARY:Permanence ${n ? 'demain' : 'du jour'} ${stamp}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     expect(await putEvent(agent3(), `${calendarPath(agent3())}${uid}.ics`, ics)).toBe(201);
   }
   addAccountByCli(profileDir, s.users[USER]!, {}, 'mail,calendar');
@@ -83,7 +115,9 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     // The choices follow the start date: the weekday, its rank in the month, the working days.
     const repeat = editor.getByLabel('Répétition');
     await expect(repeat.locator('option', { hasText: 'Toutes les semaines le lundi' })).toHaveCount(1);
-    await expect(repeat.locator('option', { hasText: /^Le (premier|deuxième|troisième|quatrième|dernier) lundi du mois$/ }).first()).toBeAttached();
+    await expect(
+      repeat.locator('option', { hasText: /^Le (premier|deuxième|troisième|quatrième|dernier) lundi du mois$/ }).first(),
+    ).toBeAttached();
     await expect(repeat.locator('option', { hasText: 'Tous les jours ouvrés (du lundi au vendredi)' })).toHaveCount(1);
     await repeat.selectOption({ label: 'Toutes les semaines le lundi' });
     await editor.getByTestId('save-event').click();
@@ -127,7 +161,13 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     await expect
       .poll(async () => serverSeries(title), { timeout: 30_000 })
       .toEqual([
-        { uid: oldUid, dtstart: `${monday}T10:00:00`, tzid: 'Europe/Paris', rrule: `FREQ=WEEKLY;BYDAY=MO;UNTIL=${untilBefore(third, '10:00')}`, relatedTo: null },
+        {
+          uid: oldUid,
+          dtstart: `${monday}T10:00:00`,
+          tzid: 'Europe/Paris',
+          rrule: `FREQ=WEEKLY;BYDAY=MO;UNTIL=${untilBefore(third, '10:00')}`,
+          relatedTo: null,
+        },
         { uid: newUid, dtstart: `${third}T14:00:00`, tzid: 'Europe/Paris', rrule: 'FREQ=WEEKLY;BYDAY=MO', relatedTo: oldUid },
       ]);
 
@@ -138,7 +178,15 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     await expect(upcoming).toBeVisible();
     await expect(page.getByTestId('mode-avenir')).toHaveAttribute('aria-pressed', 'true');
     const heading = (day: string) =>
-      day === addDays(today, 1) ? 'Demain' : new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', ...(day.slice(0, 4) !== today.slice(0, 4) ? { year: 'numeric' as const } : {}) }).format(new Date(`${day}T12:00:00Z`));
+      day === addDays(today, 1)
+        ? 'Demain'
+        : new Intl.DateTimeFormat('fr-FR', {
+            timeZone: 'UTC',
+            weekday: 'long',
+            day: 'numeric',
+            month: 'long',
+            ...(day.slice(0, 4) !== today.slice(0, 4) ? { year: 'numeric' as const } : {}),
+          }).format(new Date(`${day}T12:00:00Z`));
     const dates = [monday, addDays(monday, 7), third, addDays(monday, 21)];
     for (const [i, day] of dates.entries()) {
       const group = upcoming.locator(`[data-testid="upcoming-day"][data-day="${day}"]`);
@@ -147,7 +195,9 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
     }
     const todayGroup = upcoming.locator(`[data-testid="upcoming-day"][data-day="${today}"]`);
     await expect(todayGroup.getByRole('heading')).toHaveText('Aujourd’hui');
-    await expect(todayGroup.getByTestId('agenda-event').filter({ hasText: `Permanence du jour ${stamp}` })).toContainText('Toute la journée');
+    await expect(todayGroup.getByTestId('agenda-event').filter({ hasText: `Permanence du jour ${stamp}` })).toContainText(
+      'Toute la journée',
+    );
     const tomorrowGroup = upcoming.locator(`[data-testid="upcoming-day"][data-day="${addDays(today, 1)}"]`);
     await expect(tomorrowGroup.getByRole('heading')).toHaveText('Demain');
     await expect(tomorrowGroup.getByTestId('agenda-event').filter({ hasText: `Permanence demain ${stamp}` })).toBeVisible();

@@ -10,7 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import ICAL from 'ical.js';
-import { addDays, axeProblems, calendarByUid, calendarPath, deleteCalendarResources, frDate, parisToday, putEvent, weekday } from './dav.js';
+import {
+  addDays,
+  axeProblems,
+  calendarByUid,
+  calendarPath,
+  deleteCalendarResources,
+  frDate,
+  parisToday,
+  putEvent,
+  weekday,
+} from './dav.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -25,13 +35,16 @@ const VISIO = 'https://visio.ostal.test';
 const agent5 = () => servers().users[4]!;
 
 /** What Radicale holds for the event: the master's RRULE and EXDATEs, and each override's RECURRENCE-ID → DTSTART. */
-async function serverShape(uid: string): Promise<{ rrule: string; exdates: string[]; overrides: Record<string, string>; summary: string; conference: string | null } | null> {
+async function serverShape(
+  uid: string,
+): Promise<{ rrule: string; exdates: string[]; overrides: Record<string, string>; summary: string; conference: string | null } | null> {
   const [raw] = await calendarByUid(agent5(), uid);
   if (!raw) return null;
   const vevents = new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent');
   const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
   const overrides: Record<string, string> = {};
-  for (const o of vevents.filter((v) => v.hasProperty('recurrence-id'))) overrides[String(o.getFirstPropertyValue('recurrence-id'))] = String(o.getFirstPropertyValue('dtstart'));
+  for (const o of vevents.filter((v) => v.hasProperty('recurrence-id')))
+    overrides[String(o.getFirstPropertyValue('recurrence-id'))] = String(o.getFirstPropertyValue('dtstart'));
   return {
     rrule: String(master.getFirstPropertyValue('rrule') ?? ''),
     exdates: master.getAllProperties('exdate').map((p) => String(p.getFirstValue())),
@@ -46,7 +59,9 @@ async function pressOnGrid(page: Page, key: string): Promise<void> {
   await page.keyboard.press(key);
 }
 
-test('agenda : un événement hebdomadaire créé dans la vue, une date déplacée et une annulée, exactement ainsi sur Radicale', async ({ page }) => {
+test('agenda : un événement hebdomadaire créé dans la vue, une date déplacée et une annulée, exactement ainsi sur Radicale', async ({
+  page,
+}) => {
   const s = servers();
   const profileDir = tempProfile();
   addAccountByCli(profileDir, s.users[4]!, {}, 'mail,calendar');
@@ -167,7 +182,9 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await deleteCalendarResources(agent5(), stamp);
 });
 
-test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({ page }) => {
+test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({
+  page,
+}) => {
   const s = servers();
   const profileDir = tempProfile();
   addAccountByCli(profileDir, s.users[4]!, {}, 'mail,calendar');
@@ -180,7 +197,20 @@ test('agenda : un événement créé directement sur le serveur apparaît après
   const serverTitle = `Créé sur le serveur ${stamp}`;
   const today = parisToday();
   const serverUid = `serveur-${stamp}`;
-  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', 'BEGIN:VEVENT', `UID:${serverUid}`, 'DTSTAMP:20261130T120000Z', `DTSTART;VALUE=DATE:${today.replaceAll('-', '')}`, `DTEND;VALUE=DATE:${addDays(today, 1).replaceAll('-', '')}`, `SUMMARY:${serverTitle}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  const ics = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Test//FR',
+    'BEGIN:VEVENT',
+    `UID:${serverUid}`,
+    'DTSTAMP:20261130T120000Z',
+    `DTSTART;VALUE=DATE:${today.replaceAll('-', '')}`,
+    `DTEND;VALUE=DATE:${addDays(today, 1).replaceAll('-', '')}`,
+    `SUMMARY:${serverTitle}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
   expect(await putEvent(agent5(), `${calendarPath(agent5())}${serverUid}.ics`, ics)).toBe(201);
   await expect(page.getByTestId('agenda-event').filter({ hasText: serverTitle })).toHaveCount(0);
   await page.getByRole('button', { name: 'Synchroniser' }).click();
@@ -188,7 +218,19 @@ test('agenda : un événement créé directement sur le serveur apparaît après
 
   // Starts in 10 minutes (Paris wall clock), 15-minute reminder (the default of a new event).
   const paris = (ms: number) => {
-    const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    const p = Object.fromEntries(
+      new Intl.DateTimeFormat('fr-FR', {
+        timeZone: 'Europe/Paris',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      })
+        .formatToParts(new Date(ms))
+        .map((x) => [x.type, x.value]),
+    );
     return { date: `${p.day}/${p.month}/${p.year}`, time: `${p.hour}:${p.minute}` };
   };
   const start = paris(Date.now() + 10 * 60_000);

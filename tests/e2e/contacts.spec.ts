@@ -55,7 +55,10 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);
 
   // « Importer… » a .vcf with two good cards and two broken ones: French summary, the good ones listed.
-  const vcf = fs.readFileSync(path.join(process.cwd(), 'tests/fixtures/contacts-import/carnet.vcf'), 'utf8').replaceAll('STAMP', stamp).replace('FN:Jérôme Lambert', `FN:Jérôme Lambert ${stamp}`);
+  const vcf = fs
+    .readFileSync(path.join(process.cwd(), 'tests/fixtures/contacts-import/carnet.vcf'), 'utf8')
+    .replaceAll('STAMP', stamp)
+    .replace('FN:Jérôme Lambert', `FN:Jérôme Lambert ${stamp}`);
   await page.getByTestId('import-file').setInputFiles({ name: 'carnet.vcf', mimeType: 'text/vcard', buffer: Buffer.from(vcf, 'utf8') });
   const notice = page.getByRole('status').filter({ hasText: 'contact(s) importé(s)' });
   await expect(notice).toContainText('2 contact(s) importé(s).');

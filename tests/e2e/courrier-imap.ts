@@ -7,7 +7,14 @@ import { servers } from './ostal.js';
 export async function imapFor(index: number): Promise<ImapFlow> {
   const s = servers();
   const user = s.users[index];
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.username, pass: user.password },
+    tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;

@@ -25,7 +25,8 @@ const imap = () => imapFor(4);
 
 test.beforeAll(async () => {
   const s = servers();
-  const html = '<p>Bonjour,</p><p>Le formulaire est sur <a href="https://www.service-public.fr/demarches" onclick="alert(1)">le site officiel</a>.</p>';
+  const html =
+    '<p>Bonjour,</p><p>Le formulaire est sur <a href="https://www.service-public.fr/demarches" onclick="alert(1)">le site officiel</a>.</p>';
   const client = await imap();
   try {
     await client.append(
@@ -86,7 +87,11 @@ test('un lien du message s’ouvre dans une nouvelle fenêtre du navigateur, jam
   const opened: string[] = [];
   await context.route('https://www.service-public.fr/**', async (route) => {
     opened.push(route.request().url());
-    await route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: '<title>Service public</title><p>Page officielle</p>' });
+    await route.fulfill({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      body: '<title>Service public</title><p>Page officielle</p>',
+    });
   });
   const dialogs: string[] = [];
   page.on('dialog', (d) => {

@@ -79,7 +79,9 @@ test('nouveau message : compteur dans le titre, notification, lu à l’ouvertur
   await expect(row).toHaveAttribute('data-unread', 'true');
   await expect(page).toHaveTitle(`Courrier (${unreadBefore + 1}) – Ostal`);
   await expect
-    .poll(() => page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications), { timeout: 15_000 })
+    .poll(() => page.evaluate(() => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications), {
+      timeout: 15_000,
+    })
     .toContainEqual({ title: 'Nouveau message de Joël Lefèvre', body: subject });
   await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-nouveau-message.png') });
 

@@ -22,12 +22,24 @@ function missingBodies(profileDir: string): number {
   }
 }
 
-test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêté, un message des Archives vieux de 11 mois s’ouvre et « reunion » trouve tout', async ({ page }) => {
+test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêté, un message des Archives vieux de 11 mois s’ouvre et « reunion » trouve tout', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const s = servers();
   const user = addImapUser(s, 'e2e-horsligne');
   const stamp = `th${Date.now().toString(36)}`;
-  await appendMessages(s, user, generateMessages(1200, { seed: 41, folders: ['INBOX', 'Sent', 'Projets', 'Trash', 'Junk'], bodyBytes: 1500, domain: s.domain, to: user.email }));
+  await appendMessages(
+    s,
+    user,
+    generateMessages(1200, {
+      seed: 41,
+      folders: ['INBOX', 'Sent', 'Projets', 'Trash', 'Junk'],
+      bodyBytes: 1500,
+      domain: s.domain,
+      to: user.email,
+    }),
+  );
   // Archives: a few messages, one of them 11 months old, only there.
   const old = new Date(Date.now() - 335 * 86_400_000);
   const subject = `Réunion du comité de quartier ${stamp}`;
@@ -53,7 +65,9 @@ test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêt
 
   // The account only (no sync by the CLI): the app downloads everything itself, slowly enough to be seen.
   const profileDir = tempProfile();
-  const add = spawnSync(process.execPath, [
+  const add = spawnSync(
+    process.execPath,
+    [
       'bin/ostal.mjs',
       'account',
       'add',
@@ -70,10 +84,12 @@ test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêt
       `smtps://localhost:${s.smtp.tlsPort}`,
       '--profile',
       profileDir,
-    ], {
-    env: ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password }),
-    encoding: 'utf8',
-  });
+    ],
+    {
+      env: ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password }),
+      encoding: 'utf8',
+    },
+  );
   expect(add.status, add.stderr).toBe(0);
   ostal = await startOstal({ profileDir, env: { OSTAL_MAIL_SPEED_LIMIT_KBPS: '150' } });
   await page.goto(ostal.url);
@@ -115,7 +131,9 @@ test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêt
     await page.getByTestId('mail-search').fill('reunion');
     const results = page.getByTestId('search-results');
     await expect(results.getByTestId('search-total')).toHaveText(/^[\d\u202f]+ résultats$/);
-    const folders = await results.getByTestId('message').evaluateAll((rows) => [...new Set(rows.map((r) => r.getAttribute('data-folder')))]);
+    const folders = await results
+      .getByTestId('message')
+      .evaluateAll((rows) => [...new Set(rows.map((r) => r.getAttribute('data-folder')))]);
     expect(folders.length).toBeGreaterThan(1);
     await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-hors-ligne-recherche.png') });
   } finally {

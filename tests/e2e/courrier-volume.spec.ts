@@ -170,10 +170,15 @@ test('liste de 100 000 messages : défilement clavier et molette fluide, DOM bor
   const opened = Date.now();
   await expect(list).toHaveAttribute('data-cached', String(COUNT), { timeout: 60_000 });
   const cachedInMs = Date.now() - opened;
-  const heapMb = await page.evaluate(() => Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6));
+  const heapMb = await page.evaluate(() =>
+    Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1e6),
+  );
   expect(await list.getByRole('option').count()).toBeLessThan(100);
 
-  await browser.startTracing(page, { path: path.join(TRACE_DIR, 'chromium-trace.json'), categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame'] });
+  await browser.startTracing(page, {
+    path: path.join(TRACE_DIR, 'chromium-trace.json'),
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline.frame'],
+  });
   const phases: Record<string, ReturnType<typeof summary>> = {};
 
   // 1. Keyboard: Bas, Page suivante ×40, Fin, Haut, Début.
@@ -212,7 +217,11 @@ test('liste de 100 000 messages : défilement clavier et molette fluide, DOM bor
   const step = Math.ceil(height / 150);
   for (let i = 0; i < 160; i++) await page.mouse.wheel(0, step);
   await expect
-    .poll(() => list.evaluate((el) => `${el.scrollHeight - Math.ceil(el.scrollTop + el.clientHeight) <= 2} ${el.scrollTop} ${el.clientHeight} ${el.scrollHeight}`))
+    .poll(() =>
+      list.evaluate(
+        (el) => `${el.scrollHeight - Math.ceil(el.scrollTop + el.clientHeight) <= 2} ${el.scrollTop} ${el.clientHeight} ${el.scrollHeight}`,
+      ),
+    )
     .toMatch(/^true /);
   await expect(list.locator('[data-testid="message"][data-uid="1"]')).toBeVisible();
   for (let i = 0; i < 100; i++) await page.mouse.wheel(0, -400);
@@ -220,8 +229,13 @@ test('liste de 100 000 messages : défilement clavier et molette fluide, DOM bor
 
   await browser.stopTracing();
   const load = (await import('node:os')).loadavg()[0];
-  fs.writeFileSync(path.join(TRACE_DIR, 'frames.json'), JSON.stringify({ count: COUNT, filledInMs: filledIn, cachedInMs, heapMb, loadAverage: load, phases }, null, 2));
-  console.log(`100 000 messages (charge ${load.toFixed(1)}, liste en mémoire en ${cachedInMs} ms, tas JS ${heapMb} Mo): ${JSON.stringify(phases)}`);
+  fs.writeFileSync(
+    path.join(TRACE_DIR, 'frames.json'),
+    JSON.stringify({ count: COUNT, filledInMs: filledIn, cachedInMs, heapMb, loadAverage: load, phases }, null, 2),
+  );
+  console.log(
+    `100 000 messages (charge ${load.toFixed(1)}, liste en mémoire en ${cachedInMs} ms, tas JS ${heapMb} Mo): ${JSON.stringify(phases)}`,
+  );
 
   for (const [name, result] of Object.entries(phases)) {
     expect(result.frames, name).toBeGreaterThan(20);

@@ -13,7 +13,13 @@ export type TestUser = ReturnType<typeof servers>['users'][number];
 export type DavAnswer = DavReply;
 
 /** A request to Radicale as `user` (see radicaleRequest: Depth 1 for PROPFIND/REPORT, body type guessed). */
-export function radicale(user: TestUser, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<DavAnswer> {
+export function radicale(
+  user: TestUser,
+  method: string,
+  urlPath: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<DavAnswer> {
   return radicaleRequest(servers(), user, method, urlPath, body, headers);
 }
 
@@ -25,7 +31,13 @@ export async function putEvent(user: TestUser, urlPath: string, ics: string): Pr
   return (await radicale(user, 'PUT', urlPath, ics)).status;
 }
 
-const unxml = (s: string): string => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#13;/g, '\r').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+const unxml = (s: string): string =>
+  s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#13;/g, '\r')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 const ALL_EVENTS =
   '<?xml version="1.0"?><C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:prop><C:calendar-data/></D:prop><C:filter><C:comp-filter name="VCALENDAR"/></C:filter></C:calendar-query>';
@@ -58,7 +70,12 @@ export async function deleteCalendarResources(user: TestUser, needle: string): P
 
 /** The vCards of the user's address book whose text contains `needle` (PROPFIND, then GET of each). */
 export async function addressBookCards(user: TestUser, needle: string): Promise<string[]> {
-  const list = await radicale(user, 'PROPFIND', bookPath(user), '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>');
+  const list = await radicale(
+    user,
+    'PROPFIND',
+    bookPath(user),
+    '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>',
+  );
   const out: string[] = [];
   for (const m of list.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)) {
     const got = await radicale(user, 'GET', m[1]!);
@@ -71,7 +88,11 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Today in Paris, 'YYYY-MM-DD'. */
 export function parisToday(): string {
-  const p = Object.fromEntries(new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(new Date()).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' })
+      .formatToParts(new Date())
+      .map((x) => [x.type, x.value]),
+  );
   return `${p.year}-${p.month}-${p.day}`;
 }
 
@@ -91,5 +112,13 @@ export const weekday = (key: string): number => (new Date(`${key}T12:00:00Z`).ge
 /** Serious or critical axe-core violations of the page (WCAG 2.1 AA). */
 export async function axeProblems(page: Page): Promise<string[]> {
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  return axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+  return axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    );
 }

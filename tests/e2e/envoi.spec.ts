@@ -51,13 +51,11 @@ test('envoi d’un message avec pièce jointe, réception par IDLE chez le desti
   await compose
     .getByLabel('Texte du message')
     .fill('Bonjour,\n\nvous trouverez le compte rendu en pièce jointe.\n\nBien cordialement,\nDominique');
-  await compose
-    .getByTestId('compose-file')
-    .setInputFiles({
-      name: 'compte rendu été.txt',
-      mimeType: 'text/plain',
-      buffer: Buffer.from('Ordre du jour : budget 2027, travaux de la mairie.'),
-    });
+  await compose.getByTestId('compose-file').setInputFiles({
+    name: 'compte rendu été.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('Ordre du jour : budget 2027, travaux de la mairie.'),
+  });
   await expect(compose.getByTestId('compose-attachment')).toContainText('compte rendu été.txt');
   await pageA.screenshot({ path: path.join(SHOTS_DIR, 'envoi-redaction.png'), fullPage: true });
   await compose.getByTestId('compose-send').click();

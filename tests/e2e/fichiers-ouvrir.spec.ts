@@ -31,7 +31,14 @@ const TRAPS = ['a.pdf.lnk', 'x.js', 'facture\u202Efdp.js', 'setup.exe', 'script.
 const PDF = 'CR.pdf';
 
 function dav(method: string, rel: string, body?: string): Promise<HttpReply> {
-  return httpsRequest({ port: s.apache.port, method, path: remoteRoot + encodePath(rel), ca, body, auth: { user: user.username, password: user.password } });
+  return httpsRequest({
+    port: s.apache.port,
+    method,
+    path: remoteRoot + encodePath(rel),
+    ca,
+    body,
+    auth: { user: user.username, password: user.password },
+  });
 }
 
 function row(page: Page, p: string) {
@@ -60,7 +67,9 @@ test.afterAll(async () => {
   fs.rmSync(filesRoot, { recursive: true, force: true });
 });
 
-test('« Ouvrir » n’ouvre ni programme, ni script, ni raccourci, ni nom piégé : le dossier est montré avec un avertissement ; un PDF s’ouvre', async ({ page }) => {
+test('« Ouvrir » n’ouvre ni programme, ni script, ni raccourci, ni nom piégé : le dossier est montré avec un avertissement ; un PDF s’ouvre', async ({
+  page,
+}) => {
   // The desktop app's main process, played by the page: it records what it is asked to open or show.
   await page.addInitScript(() => {
     const record: DesktopCalls = { opened: [], shown: [] };
@@ -90,10 +99,16 @@ test('« Ouvrir » n’ouvre ni programme, ni script, ni raccourci, ni nom piég
 
   const expectedShown: string[] = [];
   for (const name of TRAPS) {
-    await row(page, `/${name}`).getByRole('button', { name: /^Ouvrir/ }).click();
+    await row(page, `/${name}`)
+      .getByRole('button', { name: /^Ouvrir/ })
+      .click();
     const notice = page.getByTestId('files-open-notice');
-    await expect(notice.getByTestId('files-open-warning')).toContainText('Ostal ne l’ouvre pas et montre seulement le dossier qui le contient');
-    await expect(notice.getByTestId('files-open-shown')).toHaveText('Le dossier qui le contient s’ouvre dans l’explorateur de fichiers, le fichier y est sélectionné.');
+    await expect(notice.getByTestId('files-open-warning')).toContainText(
+      'Ostal ne l’ouvre pas et montre seulement le dossier qui le contient',
+    );
+    await expect(notice.getByTestId('files-open-shown')).toHaveText(
+      'Le dossier qui le contient s’ouvre dans l’explorateur de fichiers, le fichier y est sélectionné.',
+    );
     await expect(notice).not.toContainText('\u202E');
     expectedShown.push(path.join(local, name));
     await expect.poll(() => calls(page)).toEqual({ opened: [], shown: expectedShown });
@@ -110,7 +125,9 @@ test('« Ouvrir » n’ouvre ni programme, ni script, ni raccourci, ni nom piég
   }
 
   // A PDF opens with its application, as before.
-  await row(page, `/${PDF}`).getByRole('button', { name: /^Ouvrir/ }).click();
+  await row(page, `/${PDF}`)
+    .getByRole('button', { name: /^Ouvrir/ })
+    .click();
   await expect(page.getByText('«\u00A0CR.pdf\u00A0» s’ouvre dans son application.')).toBeVisible();
   await expect.poll(() => calls(page)).toEqual({ opened: [path.join(local, PDF)], shown: expectedShown });
 });

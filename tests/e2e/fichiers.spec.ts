@@ -30,10 +30,24 @@ const accessLog = runLayout(s.dir).apache.accessLog;
 let ostal: RunningOstal;
 
 function dav(method: string, rel: string, body?: string, headers: Record<string, string> = {}): Promise<HttpReply> {
-  return httpsRequest({ port: s.apache.port, method, path: remoteRoot + encodePath(rel), ca, body, headers, auth: { user: user.username, password: user.password } });
+  return httpsRequest({
+    port: s.apache.port,
+    method,
+    path: remoteRoot + encodePath(rel),
+    ca,
+    body,
+    headers,
+    auth: { user: user.username, password: user.password },
+  });
 }
 
-async function expectDav(method: string, rel: string, body: string | undefined, ok: number[], headers: Record<string, string> = {}): Promise<void> {
+async function expectDav(
+  method: string,
+  rel: string,
+  body: string | undefined,
+  ok: number[],
+  headers: Record<string, string> = {},
+): Promise<void> {
   const r = await dav(method, rel, body, headers);
   expect(ok, `${method} ${rel} → ${r.status}`).toContain(r.status);
 }
@@ -72,16 +86,22 @@ async function checkScreen(page: Page, name: string): Promise<void> {
   const texts = await page.evaluate(() => {
     const out: string[] = [];
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent?.trim() && !n.parentElement?.closest('script,style')) out.push(n.textContent.trim());
-    for (const el of Array.from(document.querySelectorAll('[title],[aria-label],[placeholder]'))) for (const a of ['title', 'aria-label', 'placeholder']) if (el.getAttribute(a)) out.push(el.getAttribute(a)!);
+    for (let n = walker.nextNode(); n; n = walker.nextNode())
+      if (n.textContent?.trim() && !n.parentElement?.closest('script,style')) out.push(n.textContent.trim());
+    for (const el of Array.from(document.querySelectorAll('[title],[aria-label],[placeholder]')))
+      for (const a of ['title', 'aria-label', 'placeholder']) if (el.getAttribute(a)) out.push(el.getAttribute(a)!);
     return out;
   });
   // File names are the user's data, not interface text.
-  const english = texts.filter((t) => !t.includes(folder) && !t.includes(filesRoot)).flatMap((t) => findEnglishWords(t).map((w) => `${w} in « ${t} »`));
+  const english = texts
+    .filter((t) => !t.includes(folder) && !t.includes(filesRoot))
+    .flatMap((t) => findEnglishWords(t).map((w) => `${w} in « ${t} »`));
   expect(english, `English words on ${name}`).toEqual([]);
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(
-    axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+    axe.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
     `axe-core on ${name}`,
   ).toEqual([]);
 }
@@ -115,7 +135,9 @@ test('la vue Fichiers montre les documents du serveur, synchronisés, dossier pa
   await expect(row(page, '/Compte rendu du conseil.txt')).toBeVisible({ timeout: 30_000 });
   await expect(row(page, '/Compte rendu du conseil.txt').getByTestId('file-state')).toHaveText('Synchronisé');
   await expect(row(page, '/Délibérations')).toBeVisible();
-  expect(fs.readFileSync(path.join(local, 'Compte rendu du conseil.txt'), 'utf8')).toBe('Compte rendu du conseil municipal du 12 octobre.\n');
+  expect(fs.readFileSync(path.join(local, 'Compte rendu du conseil.txt'), 'utf8')).toBe(
+    'Compte rendu du conseil municipal du 12 octobre.\n',
+  );
   await expect(page.getByTestId('files-local-root')).toContainText(local);
   await checkScreen(page, 'liste');
 
@@ -135,7 +157,9 @@ test('la vue Fichiers montre les documents du serveur, synchronisés, dossier pa
   await page.getByTestId('files-search').fill('');
 
   // « Ouvrir » gives the file on the disk.
-  await row(page, '/Compte rendu du conseil.txt').getByRole('button', { name: /Ouvrir/ }).click();
+  await row(page, '/Compte rendu du conseil.txt')
+    .getByRole('button', { name: /Ouvrir/ })
+    .click();
   await expect(page.getByTestId('files-open-path')).toHaveText(path.join(local, 'Compte rendu du conseil.txt'));
   await checkScreen(page, 'ouvrir');
 });
@@ -158,7 +182,9 @@ test('un fichier changé et un fichier ajouté sur le serveur arrivent en local 
   await expectDav('PUT', 'Arrivé du serveur.txt', 'Ajouté directement sur le serveur.\n', [201]);
   await syncNow(page);
   await expect(row(page, '/Arrivé du serveur.txt')).toBeVisible({ timeout: 30_000 });
-  await expect.poll(() => fs.readFileSync(path.join(local, 'Note à relire.txt'), 'utf8')).toBe('Deuxième version, écrite sur le serveur.\n');
+  await expect
+    .poll(() => fs.readFileSync(path.join(local, 'Note à relire.txt'), 'utf8'))
+    .toBe('Deuxième version, écrite sur le serveur.\n');
   expect(fs.readFileSync(path.join(local, 'Arrivé du serveur.txt'), 'utf8')).toBe('Ajouté directement sur le serveur.\n');
   await expect(row(page, '/Arrivé du serveur.txt').getByTestId('file-state')).toHaveText('Synchronisé');
   await checkScreen(page, 'serveur-vers-local');
@@ -175,14 +201,22 @@ test('un renommage d’un côté est un renommage de l’autre (MOVE, pas suppre
   await expectOnServer('Compte rendu du conseil — 12 octobre.txt', 'Compte rendu du conseil municipal du 12 octobre.\n');
   await expectOnServer('Compte rendu du conseil.txt', null);
   const requests = () =>
-    [...fs.readFileSync(accessLog).subarray(logBefore).toString('utf8').matchAll(/"([A-Z]+) (\S+) HTTP/g)].map((m) => `${m[1]} ${decodeURIComponent(m[2]).normalize('NFC')}`);
+    [
+      ...fs
+        .readFileSync(accessLog)
+        .subarray(logBefore)
+        .toString('utf8')
+        .matchAll(/"([A-Z]+) (\S+) HTTP/g),
+    ].map((m) => `${m[1]} ${decodeURIComponent(m[2]).normalize('NFC')}`);
   const base = decodeURIComponent(remoteRoot);
   expect(requests()).toContain(`MOVE ${base}Compte rendu du conseil.txt`);
   expect(requests()).not.toContain(`PUT ${base}Compte rendu du conseil — 12 octobre.txt`);
   expect(requests()).not.toContain(`DELETE ${base}Compte rendu du conseil.txt`);
 
   // Server rename → local rename.
-  await expectDav('MOVE', 'Arrivé du serveur.txt', undefined, [201], { Destination: `https://localhost:${s.apache.port}${remoteRoot}${encodePath('Arrivé du serveur (renommé).txt')}` });
+  await expectDav('MOVE', 'Arrivé du serveur.txt', undefined, [201], {
+    Destination: `https://localhost:${s.apache.port}${remoteRoot}${encodePath('Arrivé du serveur (renommé).txt')}`,
+  });
   await syncNow(page);
   await expect(row(page, '/Arrivé du serveur (renommé).txt')).toBeVisible({ timeout: 30_000 });
   await expect(row(page, '/Arrivé du serveur.txt')).toHaveCount(0);
@@ -246,21 +280,27 @@ test('dossier en ligne seulement, document supprimé sur le serveur gardé dans 
   await expect(row(page, '/Photos du chantier/École — façade.txt').getByTestId('file-state')).toHaveText('En ligne seulement');
   await checkScreen(page, 'en-ligne-seulement');
   // « Ouvrir » brings it back on the disk.
-  await row(page, '/Photos du chantier/École — façade.txt').getByRole('button', { name: /Ouvrir/ }).click();
+  await row(page, '/Photos du chantier/École — façade.txt')
+    .getByRole('button', { name: /Ouvrir/ })
+    .click();
   await expect(page.getByTestId('files-open-path')).toHaveText(path.join(local, 'Photos du chantier', 'École — façade.txt'));
   expect(fs.readFileSync(path.join(local, 'Photos du chantier', 'École — façade.txt'), 'utf8')).toBe('Photo de la façade de l’école.\n');
 
   // Deleted on the server → out of the folder, into Ostal's Corbeille, restorable.
   await expectDav('DELETE', 'Délibérations/2026/Délibération n° 12.txt', undefined, [204]);
   await syncNow(page);
-  await expect.poll(() => fs.existsSync(path.join(local, 'Délibérations', '2026', 'Délibération n° 12.txt')), { timeout: 30_000 }).toBe(false);
+  await expect
+    .poll(() => fs.existsSync(path.join(local, 'Délibérations', '2026', 'Délibération n° 12.txt')), { timeout: 30_000 })
+    .toBe(false);
   await page.getByTestId('files-section-trash').click();
   const entry = page.getByTestId('trash-entry').filter({ hasText: 'Délibération n° 12.txt' });
   await expect(entry).toBeVisible({ timeout: 30_000 });
   await checkScreen(page, 'corbeille');
   await entry.getByRole('button', { name: /Restaurer/ }).click();
   await expect(page.getByText(/est de retour dans/)).toBeVisible();
-  expect(fs.readFileSync(path.join(local, 'Délibérations', '2026', 'Délibération n° 12.txt'), 'utf8')).toBe('Délibération n° 12 : budget primitif.\n');
+  expect(fs.readFileSync(path.join(local, 'Délibérations', '2026', 'Délibération n° 12.txt'), 'utf8')).toBe(
+    'Délibération n° 12 : budget primitif.\n',
+  );
   await expectOnServer('Délibérations/2026/Délibération n° 12.txt', 'Délibération n° 12 : budget primitif.\n');
   await checkScreen(page, 'corbeille-restaure');
 });
@@ -278,17 +318,44 @@ test('un nom refusé par d’autres systèmes est signalé avec la solution, san
   await checkScreen(page, 'nom-refuse');
 });
 
-test('pendant un téléchargement : la progression et l’état « en cours » sont visibles ; une grosse suppression attend la confirmation', async ({ page }) => {
+test('pendant un téléchargement : la progression et l’état « en cours » sont visibles ; une grosse suppression attend la confirmation', async ({
+  page,
+}) => {
   // agent5, its own folder, and a speed limit (set in Réglages) so that the transfer lasts a few seconds.
   const u5 = s.users[4];
   const root5 = `/dav/${encodePath(u5.username)}/${encodePath(`${folder}-progression`)}/`;
   const put5 = (method: string, rel: string, body?: Buffer) =>
-    httpsRequest({ port: s.apache.port, method, path: root5 + encodePath(rel), ca, body, auth: { user: u5.username, password: u5.password } });
+    httpsRequest({
+      port: s.apache.port,
+      method,
+      path: root5 + encodePath(rel),
+      ca,
+      body,
+      auth: { user: u5.username, password: u5.password },
+    });
   expect((await put5('MKCOL', '')).status).toBe(201);
   const localRoot5 = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-e2e-fichiers5-'));
   const profileDir = tempProfile();
   const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: u5.password, OSTAL_FILES_ROOT: localRoot5 });
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', u5.email, '--name', u5.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', `https://localhost:${s.apache.port}${root5}`, '--profile', profileDir], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      'bin/ostal.mjs',
+      'account',
+      'add',
+      '--email',
+      u5.email,
+      '--name',
+      u5.name,
+      '--password-env',
+      'OSTAL_E2E_PASSWORD',
+      '--webdav',
+      `https://localhost:${s.apache.port}${root5}`,
+      '--profile',
+      profileDir,
+    ],
+    { env, encoding: 'utf8' },
+  );
   expect(r.status, r.stderr).toBe(0);
   const slow = await startOstal({ profileDir, env: { OSTAL_FILES_ROOT: localRoot5 } });
   try {
@@ -316,7 +383,9 @@ test('pendant un téléchargement : la progression et l’état « en cours » s
     await page.getByTestId('sync-now').first().click();
     await expect(page.getByTestId('files-progress')).toBeVisible({ timeout: 20_000 });
     await expect(page.getByTestId('files-progress')).toContainText(/sur 3/);
-    await expect(page.getByTestId('file-state').filter({ hasText: 'En cours de synchronisation' }).first()).toBeVisible({ timeout: 10_000 });
+    await expect(page.getByTestId('file-state').filter({ hasText: 'En cours de synchronisation' }).first()).toBeVisible({
+      timeout: 10_000,
+    });
     await checkScreen(page, 'en-cours');
     await expect(page.getByTestId('files-progress')).toHaveCount(0, { timeout: 60_000 });
     await expect(row(page, '/Rapport annuel.pdf').getByTestId('file-state')).toHaveText('Synchronisé', { timeout: 30_000 });
@@ -324,9 +393,12 @@ test('pendant un téléchargement : la progression et l’état « en cours » s
 
     // A whole folder deleted on the server: a big deletion waits for the user, nothing is removed meanwhile.
     expect((await put5('MKCOL', 'Archives 2025')).status).toBe(201);
-    for (let i = 1; i <= 10; i++) expect((await put5('PUT', `Archives 2025/Bordereau n° ${i}.txt`, Buffer.from(`Bordereau ${i}\n`))).status).toBe(201);
+    for (let i = 1; i <= 10; i++)
+      expect((await put5('PUT', `Archives 2025/Bordereau n° ${i}.txt`, Buffer.from(`Bordereau ${i}\n`))).status).toBe(201);
     await syncNow(page);
-    await expect.poll(() => fs.existsSync(path.join(localRoot5, u5.email, 'Archives 2025', 'Bordereau n° 10.txt')), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => fs.existsSync(path.join(localRoot5, u5.email, 'Archives 2025', 'Bordereau n° 10.txt')), { timeout: 30_000 })
+      .toBe(true);
     expect((await put5('DELETE', 'Archives 2025/')).status).toBe(204);
     await syncNow(page);
     const confirm = page.getByTestId('files-confirm-deletion');
@@ -348,7 +420,23 @@ test('sans serveur de fichiers, la vue dit quoi faire et mène aux Réglages', a
   const profileDir = tempProfile();
   const u5 = s.users[4];
   const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: u5.password });
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', u5.email, '--name', u5.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--profile', profileDir], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      'bin/ostal.mjs',
+      'account',
+      'add',
+      '--email',
+      u5.email,
+      '--name',
+      u5.name,
+      '--password-env',
+      'OSTAL_E2E_PASSWORD',
+      '--profile',
+      profileDir,
+    ],
+    { env, encoding: 'utf8' },
+  );
   expect(r.status, r.stderr).toBe(0);
   const bare = await startOstal({ profileDir });
   try {

@@ -12,7 +12,9 @@ test.afterEach(async () => {
   ostal = undefined;
 });
 
-test('premier lancement : l’assistant ajoute agent1 par découverte, les dossiers s’affichent en français, hors ligne puis en ligne', async ({ page }) => {
+test('premier lancement : l’assistant ajoute agent1 par découverte, les dossiers s’affichent en français, hors ligne puis en ligne', async ({
+  page,
+}) => {
   const s = servers();
   const agent = s.users[0];
   ostal = await startOstal();

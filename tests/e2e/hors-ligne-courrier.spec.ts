@@ -16,7 +16,14 @@ const stamp = `e2e${Date.now()}`;
 async function imap(): Promise<ImapFlow> {
   const s = servers();
   const user = s.users[3];
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.username, pass: user.password },
+    tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
@@ -24,7 +31,18 @@ async function imap(): Promise<ImapFlow> {
 
 function raw(subject: string, id: string): string {
   const s = servers();
-  return [`From: Élodie Durand <elodie@ostal.test>`, `To: ${s.users[3].email}`, `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`, `Message-ID: ${id}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '', `Texte de ${subject}.`, ''].join('\r\n');
+  return [
+    `From: Élodie Durand <elodie@ostal.test>`,
+    `To: ${s.users[3].email}`,
+    `Subject: =?UTF-8?B?${Buffer.from(subject).toString('base64')}?=`,
+    `Message-ID: ${id}`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    `Texte de ${subject}.`,
+    '',
+  ].join('\r\n');
 }
 
 /** Where each message is on the server and its flags (independent connection). */
@@ -53,9 +71,15 @@ async function serverState(ids: string[]): Promise<Record<string, string[]>> {
   return out;
 }
 
-test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussitôt ; au retour du serveur, son état correspond', async ({ page }) => {
+test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussitôt ; au retour du serveur, son état correspond', async ({
+  page,
+}) => {
   const s = servers();
-  const ids = { suivi: `<suivi-${stamp}@ostal.test>`, archive: `<archive-${stamp}@ostal.test>`, corbeille: `<corbeille-${stamp}@ostal.test>` };
+  const ids = {
+    suivi: `<suivi-${stamp}@ostal.test>`,
+    archive: `<archive-${stamp}@ostal.test>`,
+    corbeille: `<corbeille-${stamp}@ostal.test>`,
+  };
   const subjects = { suivi: `Réunion de service ${stamp}`, archive: `Compte rendu ${stamp}`, corbeille: `Publicité ${stamp}` };
   const client = await imap();
   try {

@@ -41,7 +41,14 @@ async function serverPartstat(user: User, uid: string, attendee: string): Promis
 /** Remove from the user's INBOX the messages of this run (invitations, answers, cancellations). */
 async function deleteMessages(user: User): Promise<void> {
   const s = servers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, tls: { ca: [fs.readFileSync(s.caCertPath, 'utf8')] }, auth: { user: user.username, pass: user.password }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    tls: { ca: [fs.readFileSync(s.caCertPath, 'utf8')] },
+    auth: { user: user.username, pass: user.password },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -58,7 +65,10 @@ function englishIn(text: string): string[] {
   return ENGLISH_WORDS.filter((w) => new RegExp(`\\b${w}\\b`, 'i').test(text));
 }
 
-const longDay = (key: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(`${key}T12:00:00Z`));
+const longDay = (key: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
+    new Date(`${key}T12:00:00Z`),
+  );
 
 /** A profile for `user` (account by the CLI, mail and calendar synced) and its browser-mode Ostal in a page of its own. */
 async function openOstal(browser: Browser, user: User, policyFile: string): Promise<{ page: Page; ostal: RunningOstal }> {
@@ -97,7 +107,9 @@ async function eventInAgenda(page: Page, title: string) {
   return page.getByTestId('agenda-event').filter({ hasText: title });
 }
 
-test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sacha voit la réponse dans son agenda et sur le serveur', async ({ browser }) => {
+test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sacha voit la réponse dans son agenda et sur le serveur', async ({
+  browser,
+}) => {
   test.setTimeout(240_000);
   const s = servers();
   const organiser = s.users[3]!; // agent4
@@ -213,7 +225,9 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
   }
 });
 
-test('invitation falsifiée : une invitation et une annulation envoyées par quelqu’un d’autre que l’organisateur ne proposent rien et ne changent rien', async ({ browser }) => {
+test('invitation falsifiée : une invitation et une annulation envoyées par quelqu’un d’autre que l’organisateur ne proposent rien et ne changent rien', async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const s = servers();
   const organiser = s.users[3]!; // agent4
@@ -225,21 +239,56 @@ test('invitation falsifiée : une invitation et une annulation envoyées par que
   const uid = `conseil-${stamp}@ostal.test`;
   const title = `Conseil municipal ${stamp}`;
   const event = (method: string | null, organizer: string, extra: string[] = []) =>
-    ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Test//FR', ...(method ? [`METHOD:${method}`] : []), 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261201T080000Z', 'SEQUENCE:0', `DTSTART:${day}T170000Z`, `DTEND:${day}T190000Z`, `SUMMARY:${title}`, `ORGANIZER;CN=${organiser.name}:mailto:${organizer}`, `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${guest.email}`, ...extra, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Test//FR',
+      ...(method ? [`METHOD:${method}`] : []),
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20261201T080000Z',
+      'SEQUENCE:0',
+      `DTSTART:${day}T170000Z`,
+      `DTEND:${day}T190000Z`,
+      `SUMMARY:${title}`,
+      `ORGANIZER;CN=${organiser.name}:mailto:${organizer}`,
+      `ATTENDEE;PARTSTAT=ACCEPTED:mailto:${guest.email}`,
+      ...extra,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
   // The participant's agenda holds the real event (organised by agent4), as after accepting it.
   expect(await putEvent(guest, `${calendarPath(guest)}${stamp}.ics`, event(null, organiser.email))).toBe(201);
   const onServer = async () => (await calendarByUid(guest, uid)).join('\n');
   const before = await onServer();
   try {
     // agent3 sends a changed invitation naming itself organiser, and a cancellation naming agent4 as organiser.
-    await deliverItip(s, { login: forger, to: guest.email, subject: `Invitation modifiée ${stamp}`, method: 'REQUEST', ics: event('REQUEST', forger.email, ['SUMMARY:Réunion déplacée']).replace(`SUMMARY:${title}\r\n`, '') });
-    await deliverItip(s, { login: forger, to: guest.email, subject: `Annulation ${stamp}`, method: 'CANCEL', ics: event('CANCEL', organiser.email, ['STATUS:CANCELLED']).replace('SEQUENCE:0', 'SEQUENCE:3') });
+    await deliverItip(s, {
+      login: forger,
+      to: guest.email,
+      subject: `Invitation modifiée ${stamp}`,
+      method: 'REQUEST',
+      ics: event('REQUEST', forger.email, ['SUMMARY:Réunion déplacée']).replace(`SUMMARY:${title}\r\n`, ''),
+    });
+    await deliverItip(s, {
+      login: forger,
+      to: guest.email,
+      subject: `Annulation ${stamp}`,
+      method: 'CANCEL',
+      ics: event('CANCEL', organiser.email, ['STATUS:CANCELLED']).replace('SEQUENCE:0', 'SEQUENCE:3'),
+    });
 
     const gst = await openOstal(browser, guest, policyFile);
-    for (const [subject, shot] of [[`Invitation modifiée ${stamp}`, 'courrier-invitation-falsifiee.png'], [`Annulation ${stamp}`, 'courrier-annulation-falsifiee.png']] as const) {
+    for (const [subject, shot] of [
+      [`Invitation modifiée ${stamp}`, 'courrier-invitation-falsifiee.png'],
+      [`Annulation ${stamp}`, 'courrier-annulation-falsifiee.png'],
+    ] as const) {
       await openMail(gst.page, subject);
       const card = gst.page.getByTestId('invitation-card');
-      await expect(card.getByTestId('invitation-refusal')).toHaveText(`Ce message de ${forger.email} concerne un événement de votre agenda dont ${forger.email} n’est pas l’organisateur\u00a0: il ne peut pas le modifier. Votre agenda reste inchangé.`);
+      await expect(card.getByTestId('invitation-refusal')).toHaveText(
+        `Ce message de ${forger.email} concerne un événement de votre agenda dont ${forger.email} n’est pas l’organisateur\u00a0: il ne peut pas le modifier. Votre agenda reste inchangé.`,
+      );
       // Nothing to click that would change the event.
       await expect(card.getByRole('button')).toHaveCount(0);
       expect(englishIn(await card.innerText())).toEqual([]);

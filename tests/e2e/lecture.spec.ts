@@ -66,7 +66,11 @@ test.beforeAll(async () => {
     tls: { ca: [fs.readFileSync(s.caCertPath, 'utf8')] },
     auth: { user: sender.username, pass: sender.password },
   });
-  for (const file of FIXTURES) await transport.sendMail({ envelope: { from: sender.email, to: agent4().email }, raw: stamped(hostileSource(file), file.replace('.eml', '')) });
+  for (const file of FIXTURES)
+    await transport.sendMail({
+      envelope: { from: sender.email, to: agent4().email },
+      raw: stamped(hostileSource(file), file.replace('.eml', '')),
+    });
   transport.close();
   const imap = imapFor(agent4());
   await imap.connect();
@@ -85,7 +89,10 @@ test.beforeAll(async () => {
   }
   const profileDir = tempProfile();
   addAccountByCli(profileDir, agent4());
-  ostal = await startOstal({ profileDir, env: process.env.OSTAL_RENDERER_DIR ? { OSTAL_RENDERER_DIR: process.env.OSTAL_RENDERER_DIR } : {} });
+  ostal = await startOstal({
+    profileDir,
+    env: process.env.OSTAL_RENDERER_DIR ? { OSTAL_RENDERER_DIR: process.env.OSTAL_RENDERER_DIR } : {},
+  });
 });
 
 test.afterAll(async () => {

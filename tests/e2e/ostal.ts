@@ -86,7 +86,12 @@ export const SHOTS_DIR = path.join(process.cwd(), 'test-results', 'screens');
 fs.mkdirSync(SHOTS_DIR, { recursive: true });
 
 /** Adds a test user's account to a profile through the real CLI (discovery against the test servers), then syncs `only` (mail by default; « mail,calendar »…). */
-export function addAccountByCli(profileDir: string, user: ServersInfo['users'][number], extraEnv: Record<string, string> = {}, only = 'mail'): void {
+export function addAccountByCli(
+  profileDir: string,
+  user: ServersInfo['users'][number],
+  extraEnv: Record<string, string> = {},
+  only = 'mail',
+): void {
   const s = servers();
   const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password, ...extraEnv });
   for (const args of [
@@ -101,7 +106,20 @@ export function addAccountByCli(profileDir: string, user: ServersInfo['users'][n
 /** Adds a test user's account with its WebDAV server (Fichiers) through the real CLI; its folder goes under `filesRoot`. */
 export function addFilesAccountByCli(profileDir: string, user: ServersInfo['users'][number], webdavUrl: string, filesRoot: string): void {
   const env = ostalEnv(servers(), { OSTAL_E2E_PASSWORD: user.password, OSTAL_FILES_ROOT: filesRoot });
-  const args = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--webdav', webdavUrl, '--profile', profileDir];
+  const args = [
+    'account',
+    'add',
+    '--email',
+    user.email,
+    '--name',
+    user.name,
+    '--password-env',
+    'OSTAL_E2E_PASSWORD',
+    '--webdav',
+    webdavUrl,
+    '--profile',
+    profileDir,
+  ];
   const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }

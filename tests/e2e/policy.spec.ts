@@ -9,7 +9,9 @@ test.afterEach(async () => {
   await ostal?.stop();
 });
 
-test('stratégie du service informatique : serveur de courrier préréglé et verrouillé dans l’assistant, réglage verrouillé et fonction désactivée', async ({ page }) => {
+test('stratégie du service informatique : serveur de courrier préréglé et verrouillé dans l’assistant, réglage verrouillé et fonction désactivée', async ({
+  page,
+}) => {
   const s = servers();
   const agent = s.users[3];
   const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-policy-')), 'policies.json');
@@ -69,7 +71,13 @@ test('stratégie du service informatique : serveur de courrier préréglé et ve
 
 test('stratégie : une adresse d’un autre domaine est refusée en français quand le service informatique l’interdit', async ({ page }) => {
   const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-policy-')), 'policies.json');
-  fs.writeFileSync(policyFile, JSON.stringify({ domains: { 'ostal.test': { imap: 'imaps://localhost:1', smtp: 'smtps://localhost:1', locked: true } }, allowOtherDomains: false }));
+  fs.writeFileSync(
+    policyFile,
+    JSON.stringify({
+      domains: { 'ostal.test': { imap: 'imaps://localhost:1', smtp: 'smtps://localhost:1', locked: true } },
+      allowOtherDomains: false,
+    }),
+  );
   ostal = await startOstal({ env: { OSTAL_POLICIES: policyFile } });
   await page.goto(ostal.url);
   await page.getByLabel('Adresse de courriel').fill('quelquun@ailleurs.fr');

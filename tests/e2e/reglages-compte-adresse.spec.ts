@@ -14,7 +14,23 @@ let ostal: RunningOstal;
 test.beforeAll(async () => {
   const profileDir = tempProfile();
   const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', 'account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD', '--profile', profileDir], { env, encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    [
+      'bin/ostal.mjs',
+      'account',
+      'add',
+      '--email',
+      user.email,
+      '--name',
+      user.name,
+      '--password-env',
+      'OSTAL_E2E_PASSWORD',
+      '--profile',
+      profileDir,
+    ],
+    { env, encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   ostal = await startOstal({ profileDir, env: { OSTAL_E2E_PASSWORD: '' } });
 });

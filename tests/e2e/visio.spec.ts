@@ -124,8 +124,14 @@ async function passPrejoin(page: Page, shot?: string): Promise<void> {
   const prejoin = page.getByTestId('visio-prejoin');
   await expect(prejoin).toBeVisible();
   // Camera preview plays and the micro level meter moves (the fake micro beeps).
-  await expect.poll(() => page.getByTestId('visio-preview').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 20_000 }).toBeGreaterThan(3);
-  await expect.poll(async () => Number(await page.getByTestId('visio-level').getAttribute('data-level')), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => page.getByTestId('visio-preview').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), {
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(3);
+  await expect
+    .poll(async () => Number(await page.getByTestId('visio-level').getAttribute('data-level')), { timeout: 20_000 })
+    .toBeGreaterThan(0);
   await expect(page.getByLabel('Micro', { exact: true })).toBeVisible();
   await expect(page.getByLabel('Caméra', { exact: true })).toBeVisible();
   if (shot) await page.screenshot({ path: path.join(SHOTS_DIR, shot) });
@@ -143,7 +149,10 @@ function remoteTile(page: Page, name: string) {
 }
 
 async function framesOf(page: Page, selector: string): Promise<number> {
-  return page.locator(selector).first().evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames);
 }
 
 /** Remote video of `name` decodes frames, more and more. */
@@ -281,7 +290,10 @@ test('visio : salle d’attente — l’organisateur admet un invité, en refuse
   await g.page.getByRole('button', { name: 'Retour' }).click();
 
   // A forged token in the link is refused.
-  const forged = signJoinToken({ sub: 'x', role: 'organiser', room: '*', exp: Math.floor(Date.now() / 1000) + 3600 }, 'un-autre-secret-qui-ne-convient-pas-du-tout');
+  const forged = signJoinToken(
+    { sub: 'x', role: 'organiser', room: '*', exp: Math.floor(Date.now() / 1000) + 3600 },
+    'un-autre-secret-qui-ne-convient-pas-du-tout',
+  );
   await joinByLink(g.page, `${link}?jeton=${forged}`);
   await expect(g.page.getByTestId('visio-failure-message')).toContainText('a refusé votre autorisation d’accès');
   await g.page.getByRole('button', { name: 'Retour' }).click();
@@ -295,7 +307,9 @@ test('visio : salle d’attente — l’organisateur admet un invité, en refuse
   await g.context.close();
 });
 
-test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur le même port — les deux pages se reconnectent seules', async ({ browser }) => {
+test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur le même port — les deux pages se reconnectent seules', async ({
+  browser,
+}) => {
   const s = servers();
   const nameA = s.users[1]!.name;
   const nameB = s.users[2]!.name;
@@ -316,7 +330,9 @@ test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur l
 
   for (const page of [a.page, b.page]) {
     // Either they are back on their own, or they show the French message with « Réessayer » (then we press it).
-    await expect(page.locator('[data-testid="visio-meeting"][data-phase="joined"], [data-testid="visio-retry"]')).toBeVisible({ timeout: 60_000 });
+    await expect(page.locator('[data-testid="visio-meeting"][data-phase="joined"], [data-testid="visio-retry"]')).toBeVisible({
+      timeout: 60_000,
+    });
     if (await page.getByTestId('visio-retry').isVisible()) {
       await expect(page.getByTestId('visio-failure-message')).toContainText('connexion');
       await page.getByTestId('visio-retry').click();
@@ -411,7 +427,9 @@ async function startLossyRelay(): Promise<LossyRelay> {
   };
 }
 
-test('visio : connexion lente — liaison dégradée pour de vrai (300 kbit/s, délai, pertes), la vue mesure, propose la connexion lente et passe à la plus petite couche', async ({ browser }) => {
+test('visio : connexion lente — liaison dégradée pour de vrai (300 kbit/s, délai, pertes), la vue mesure, propose la connexion lente et passe à la plus petite couche', async ({
+  browser,
+}) => {
   const s = servers();
   const nameA = s.users[1]!.name;
   const nameB = s.users[2]!.name;
@@ -496,7 +514,9 @@ test('visio : « Rejoindre » depuis l’Agenda — le lien passé dans l’adre
   await context.close();
 });
 
-test('visio : dans l’application de bureau, « Partager l’écran » propose les écrans et fenêtres en français ; « Annuler » ne partage rien, le choix partage', async ({ browser }) => {
+test('visio : dans l’application de bureau, « Partager l’écran » propose les écrans et fenêtres en français ; « Annuler » ne partage rien, le choix partage', async ({
+  browser,
+}) => {
   // Electron cannot run here: its main process is played by an init script behind the same `window.ostalDesktop`
   // interface the preload exposes — the choices arrive when the page asks to share, the answer decides.
   const thumbs = await browser.newPage();
@@ -546,9 +566,15 @@ test('visio : dans l’application de bureau, « Partager l’écran » propose 
   await expect(picker).toBeVisible();
   await expect(picker.getByRole('heading', { name: 'Que voulez-vous partager\u00a0?' })).toBeVisible();
   await expect(picker.getByRole('group', { name: 'Écrans' }).getByTestId('visio-source')).toHaveText(['Écran entier']);
-  await expect(picker.getByRole('group', { name: 'Fenêtres' }).getByTestId('visio-source')).toHaveText(['Éditeur de texte', 'Tableur — budget 2027.ods']);
+  await expect(picker.getByRole('group', { name: 'Fenêtres' }).getByTestId('visio-source')).toHaveText([
+    'Éditeur de texte',
+    'Tableur — budget 2027.ods',
+  ]);
   await expect(picker.getByRole('radio', { name: 'Écran entier' })).toBeChecked();
-  const axe = await new AxeBuilder({ page: a.page }).include('[data-testid="visio-source-picker"]').withTags(['wcag2a', 'wcag2aa']).analyze();
+  const axe = await new AxeBuilder({ page: a.page })
+    .include('[data-testid="visio-source-picker"]')
+    .withTags(['wcag2a', 'wcag2aa'])
+    .analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   await expectNoEnglish(a.page, 'visio-choix-partage');
   await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-choix-partage.png') });
@@ -566,14 +592,19 @@ test('visio : dans l’application de bureau, « Partager l’écran » propose 
   await picker.getByRole('radio', { name: 'Éditeur de texte' }).check();
   await picker.getByTestId('visio-source-share').click();
   await expect(picker).toBeHidden();
-  expect(await a.page.evaluate(() => (window as unknown as { __desktopAnswers: unknown[] }).__desktopAnswers)).toEqual([null, 'window:5:0']);
+  expect(await a.page.evaluate(() => (window as unknown as { __desktopAnswers: unknown[] }).__desktopAnswers)).toEqual([
+    null,
+    'window:5:0',
+  ]);
   await expect(a.page.getByTestId('visio-screen')).toHaveText('Arrêter le partage');
   await a.page.getByTestId('visio-screen').click();
   await a.page.getByTestId('visio-quitter').click();
   await a.context.close();
 });
 
-test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le lien de la nouvelle réunion et la façon de rejoindre ; Visio se charge à la demande', async ({ browser }) => {
+test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le lien de la nouvelle réunion et la façon de rejoindre ; Visio se charge à la demande', async ({
+  browser,
+}) => {
   const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
   const page = await context.newPage();
   const scripts: string[] = [];
@@ -607,7 +638,9 @@ test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le
   await context.close();
 });
 
-test('visio : « Raccourcis » dans la réunion liste les raccourcis clavier en français (Ctrl+Maj+M, Ctrl+Maj+O), sans défaut d’accessibilité', async ({ browser }) => {
+test('visio : « Raccourcis » dans la réunion liste les raccourcis clavier en français (Ctrl+Maj+M, Ctrl+Maj+O), sans défaut d’accessibilité', async ({
+  browser,
+}) => {
   const a = await openVisio(browser, organiser);
   await newMeeting(a.page);
   await a.page.getByTestId('visio-enter-created').click();

@@ -42,7 +42,9 @@ async function checkScreen(page: Page, name: string): Promise<void> {
   const english = (await visibleTexts(page)).flatMap((text) => findEnglishWords(text).map((w) => `${w} in « ${text} »`));
   expect(english, `English words on screen ${name}`).toEqual([]);
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
+  const bad = axe.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length})`);
   expect(bad, `axe-core violations on screen ${name}`).toEqual([]);
 }
 
@@ -85,7 +87,11 @@ test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et
       const el = document.activeElement as HTMLElement | null;
       if (!el) return null;
       const style = getComputedStyle(el);
-      return { testId: el.getAttribute('data-testid'), outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px', shadow: style.boxShadow !== 'none' };
+      return {
+        testId: el.getAttribute('data-testid'),
+        outline: style.outlineStyle !== 'none' && style.outlineWidth !== '0px',
+        shadow: style.boxShadow !== 'none',
+      };
     });
     if (info?.testId?.startsWith('nav-')) {
       reached.add(info.testId);

@@ -41,7 +41,15 @@ afterEach(() => {
 });
 
 function manual(overrides: Partial<ServerSettings> = {}): ServerSettings {
-  return { imap: `imaps://localhost:${info.imap.tlsPort}`, smtp: `smtp://localhost:${info.smtp.port}`, caldav: null, carddav: null, webdav: null, username: null, ...overrides };
+  return {
+    imap: `imaps://localhost:${info.imap.tlsPort}`,
+    smtp: `smtp://localhost:${info.smtp.port}`,
+    caldav: null,
+    carddav: null,
+    webdav: null,
+    username: null,
+    ...overrides,
+  };
 }
 
 async function apiError(p: Promise<unknown>): Promise<ApiError> {
@@ -81,7 +89,11 @@ describe('accounts.add through Core.handle', () => {
         lastSync: null,
         pendingOperations: 0,
         lastError: null,
-        settings: { imap: `imap://localhost:${info.imap.port}`, smtp: `smtp://localhost:${info.smtp.port}`, caldav: `https://localhost:${info.radicale.port}/` },
+        settings: {
+          imap: `imap://localhost:${info.imap.port}`,
+          smtp: `smtp://localhost:${info.smtp.port}`,
+          caldav: `https://localhost:${info.radicale.port}/`,
+        },
       });
       expect(events).toEqual([{ event: 'accounts.changed', data: { accountIds: [summary.id] } }]);
       expect(await core.handle('accounts.list', {})).toEqual([summary]);
@@ -95,7 +107,9 @@ describe('accounts.add through Core.handle', () => {
       expect(password).toBe(user.password);
       expect(account.email).toBe(user.email);
 
-      await expect(core.handle('accounts.add', { email: user.email, password: user.password })).rejects.toMatchObject({ code: 'already_exists' });
+      await expect(core.handle('accounts.add', { email: user.email, password: user.password })).rejects.toMatchObject({
+        code: 'already_exists',
+      });
     } finally {
       await core.close();
     }
@@ -103,7 +117,8 @@ describe('accounts.add through Core.handle', () => {
     expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(secretsFile, 'utf8')).toContain(user.password);
     for (const f of fs.readdirSync(path.join(dir, 'profil'))) {
-      if (f.startsWith('ostal.sqlite')) expect(fs.readFileSync(path.join(dir, 'profil', f)).includes(Buffer.from(user.password)), f).toBe(false);
+      if (f.startsWith('ostal.sqlite'))
+        expect(fs.readFileSync(path.join(dir, 'profil', f)).includes(Buffer.from(user.password)), f).toBe(false);
     }
     const db = new Database(path.join(dir, 'profil', 'ostal.sqlite'), { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM accounts').get()).toEqual({ n: 1 });
@@ -129,10 +144,20 @@ describe('accounts.add through Core.handle', () => {
     const core = await openCore();
     const port = await closedPort();
     try {
-      const error = await apiError(core.handle('accounts.add', { email: info.users[1].email, password: info.users[1].password, settings: manual({ smtp: `smtps://127.0.0.1:${port}` }) }));
+      const error = await apiError(
+        core.handle('accounts.add', {
+          email: info.users[1].email,
+          password: info.users[1].password,
+          settings: manual({ smtp: `smtps://127.0.0.1:${port}` }),
+        }),
+      );
       expect(error.code).toBe('connection_refused');
       expect(error.message).toContain(`Le serveur d’envoi du courrier (SMTP) sur 127.0.0.1:${port} refuse la connexion.`);
-      const checks = await core.handle('accounts.test', { email: info.users[1].email, password: info.users[1].password, settings: manual({ caldav: `https://localhost:${port}/` }) });
+      const checks = await core.handle('accounts.test', {
+        email: info.users[1].email,
+        password: info.users[1].password,
+        settings: manual({ caldav: `https://localhost:${port}/` }),
+      });
       expect(checks.map((c: EndpointCheck) => [c.kind, c.ok, c.error?.code])).toEqual([
         ['imap', true, undefined],
         ['smtp', true, undefined],
@@ -147,10 +172,16 @@ describe('accounts.add through Core.handle', () => {
     const core = await openCore();
     try {
       // localhost.localdomain reaches the same loopback server, whose certificate does not name it.
-      const checks = await core.handle('accounts.test', { email: info.users[1].email, password: info.users[1].password, settings: manual({ imap: `imaps://localhost.localdomain:${info.imap.tlsPort}` }) });
+      const checks = await core.handle('accounts.test', {
+        email: info.users[1].email,
+        password: info.users[1].password,
+        settings: manual({ imap: `imaps://localhost.localdomain:${info.imap.tlsPort}` }),
+      });
       expect(checks[0].error?.code).toBe('tls_hostname');
       expect(checks[0].error?.message).toBe(
-        'Le certificat de sécurité présenté par localhost.localdomain:' + info.imap.tlsPort + ' est établi pour un autre nom de serveur. Ostal refuse la connexion\u00a0: vérifiez l’adresse du serveur de courrier entrant (IMAP).',
+        'Le certificat de sécurité présenté par localhost.localdomain:' +
+          info.imap.tlsPort +
+          ' est établi pour un autre nom de serveur. Ostal refuse la connexion\u00a0: vérifiez l’adresse du serveur de courrier entrant (IMAP).',
       );
       expect(checks[1]).toEqual({ kind: 'smtp', ok: true });
     } finally {
@@ -190,7 +221,11 @@ describe('changing a server address asks for the password again', () => {
           'Vous avez changé l’adresse du serveur de courrier entrant (IMAP)\u00a0: saisissez à nouveau le mot de passe du compte. Ostal ne l’envoie jamais à un nouveau serveur sans que vous l’ayez tapé. Rien n’a été modifié.',
         details: { fields: ['imap'] },
       });
-      for (const change of [{ smtp: 'smtps://courrier.ailleurs.example:465' }, { webdav: 'https://fichiers.ailleurs.example/dav/' }, { caldav: 'https://dav.ailleurs.example/' }]) {
+      for (const change of [
+        { smtp: 'smtps://courrier.ailleurs.example:465' },
+        { webdav: 'https://fichiers.ailleurs.example/dav/' },
+        { caldav: 'https://dav.ailleurs.example/' },
+      ]) {
         const e = await apiError(core.handle('accounts.update', { id: added.id, settings: { ...added.settings, ...change } }));
         expect(e.code).toBe('invalid_input');
         expect(e.message).toMatch(/saisissez à nouveau le mot de passe/);
@@ -213,10 +248,21 @@ describe('IT policy in the account handlers and settings', () => {
     fs.writeFileSync(
       policyFile,
       JSON.stringify({
-        domains: { 'ostal.test': { imap: `imaps://localhost:${info.imap.tlsPort}`, smtp: `smtps://localhost:${info.smtp.tlsPort}`, caldav: null, carddav: null, locked: true } },
+        domains: {
+          'ostal.test': {
+            imap: `imaps://localhost:${info.imap.tlsPort}`,
+            smtp: `smtps://localhost:${info.smtp.tlsPort}`,
+            caldav: null,
+            carddav: null,
+            locked: true,
+          },
+        },
         allowOtherDomains: false,
         disabledFeatures: ['fichiers'],
-        settings: { 'mail.prefetchDays': { value: 90, locked: true }, 'visio.serverUrl': { value: 'https://visio.ostal.test', hidden: true } },
+        settings: {
+          'mail.prefetchDays': { value: 90, locked: true },
+          'visio.serverUrl': { value: 'https://visio.ostal.test', hidden: true },
+        },
       }),
     );
     const core = await openCore(policyFile);
@@ -232,18 +278,35 @@ describe('IT policy in the account handlers and settings', () => {
         error: null,
       });
       const discovered = await core.handle('accounts.discover', { email: user.email });
-      expect(discovered).toMatchObject({ sources: { mail: 'policy' }, locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] });
+      expect(discovered).toMatchObject({
+        sources: { mail: 'policy' },
+        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'],
+      });
 
       const other = await apiError(core.handle('accounts.discover', { email: 'quelquun@ailleurs.fr' }));
-      expect(other).toEqual({ code: 'disabled_by_policy', message: 'Votre service informatique n’autorise que les comptes des domaines suivants\u00a0: ostal.test.' });
+      expect(other).toEqual({
+        code: 'disabled_by_policy',
+        message: 'Votre service informatique n’autorise que les comptes des domaines suivants\u00a0: ostal.test.',
+      });
 
       const locked = await apiError(core.handle('accounts.add', { email: user.email, password: user.password, settings: manual() }));
       expect(locked.code).toBe('locked_by_policy');
-      expect(locked.message).toBe('Le réglage «\u00a0serveur d’envoi du courrier (SMTP)\u00a0» est fixé par votre service informatique pour les adresses ostal.test\u202f; il ne peut pas être modifié.');
+      expect(locked.message).toBe(
+        'Le réglage «\u00a0serveur d’envoi du courrier (SMTP)\u00a0» est fixé par votre service informatique pour les adresses ostal.test\u202f; il ne peut pas être modifié.',
+      );
 
       const added = await core.handle('accounts.add', { email: user.email, password: user.password });
-      expect(added.settings).toEqual({ imap: `imaps://localhost:${info.imap.tlsPort}`, smtp: `smtps://localhost:${info.smtp.tlsPort}`, caldav: null, carddav: null, webdav: null, username: null });
-      const change = await apiError(core.handle('accounts.update', { id: added.id, settings: { ...added.settings, imap: `imap://localhost:${info.imap.port}` } }));
+      expect(added.settings).toEqual({
+        imap: `imaps://localhost:${info.imap.tlsPort}`,
+        smtp: `smtps://localhost:${info.smtp.tlsPort}`,
+        caldav: null,
+        carddav: null,
+        webdav: null,
+        username: null,
+      });
+      const change = await apiError(
+        core.handle('accounts.update', { id: added.id, settings: { ...added.settings, imap: `imap://localhost:${info.imap.port}` } }),
+      );
       expect(change.code).toBe('locked_by_policy');
 
       const settings = await core.handle('settings.list', {});
@@ -257,13 +320,30 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'files.speedLimitKbps', value: 0, locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.offlineWindow', value: 'all' }));
-      expect(refused).toEqual({ code: 'locked_by_policy', message: 'Ce réglage est fixé par votre service informatique\u202f; il ne peut pas être modifié ici.' });
-      expect(await core.handle('settings.set', { key: 'visio.serverUrl', value: 'https://autre.ostal.test' })).toEqual({ key: 'visio.serverUrl', value: 'https://autre.ostal.test', locked: false, hidden: true });
+      expect(refused).toEqual({
+        code: 'locked_by_policy',
+        message: 'Ce réglage est fixé par votre service informatique\u202f; il ne peut pas être modifié ici.',
+      });
+      expect(await core.handle('settings.set', { key: 'visio.serverUrl', value: 'https://autre.ostal.test' })).toEqual({
+        key: 'visio.serverUrl',
+        value: 'https://autre.ostal.test',
+        locked: false,
+        hidden: true,
+      });
       expect((await apiError(core.handle('settings.set', { key: 'files.localRoot', value: 'relatif' }))).code).toBe('invalid_input');
       expect((await apiError(core.handle('settings.set', { key: 'files.speedLimitKbps', value: -5 }))).code).toBe('invalid_input');
       expect((await apiError(core.handle('settings.set', { key: 'files.speedLimitKbps', value: 1.5 }))).code).toBe('invalid_input');
-      expect(await core.handle('settings.set', { key: 'files.speedLimitKbps', value: 200 })).toEqual({ key: 'files.speedLimitKbps', value: 200, locked: false, hidden: false });
-      expect(await core.handle('app.info', {})).toMatchObject({ mode: 'cli', locale: 'fr', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
+      expect(await core.handle('settings.set', { key: 'files.speedLimitKbps', value: 200 })).toEqual({
+        key: 'files.speedLimitKbps',
+        value: 200,
+        locked: false,
+        hidden: false,
+      });
+      expect(await core.handle('app.info', {})).toMatchObject({
+        mode: 'cli',
+        locale: 'fr',
+        version: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      });
     } finally {
       await core.close();
     }

@@ -16,7 +16,11 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function ostal(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/ostal.mjs', ...args, '--profile', dir], { cwd: REPO, env, timeout: 90_000 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/ostal.mjs', ...args, '--profile', dir], {
+      cwd: REPO,
+      env,
+      timeout: 90_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -28,10 +32,30 @@ describe('CLI calendar list and contacts list', () => {
   it('give the synced occurrences and contacts as JSON with the documented fields', async () => {
     const s = getServers();
     const user = testUser(1);
-    const env = { ...process.env, NODE_EXTRA_CA_CERTS: s.caCertPath, OSTAL_POLICIES: path.join(dir, 'no-policy.json'), OSTAL_TEST_PW: user.password };
+    const env = {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: s.caCertPath,
+      OSTAL_POLICIES: path.join(dir, 'no-policy.json'),
+      OSTAL_TEST_PW: user.password,
+    };
     const dav = `https://localhost:${s.radicale.port}/`;
     const add = await ostal(
-      ['account', 'add', '--email', user.email, '--password-env', 'OSTAL_TEST_PW', '--imap', `imaps://localhost:${s.imap.tlsPort}`, '--smtp', `smtp://localhost:${s.smtp.port}`, '--caldav', dav, '--carddav', dav],
+      [
+        'account',
+        'add',
+        '--email',
+        user.email,
+        '--password-env',
+        'OSTAL_TEST_PW',
+        '--imap',
+        `imaps://localhost:${s.imap.tlsPort}`,
+        '--smtp',
+        `smtp://localhost:${s.smtp.port}`,
+        '--caldav',
+        dav,
+        '--carddav',
+        dav,
+      ],
       env,
     );
     expect(add.code, add.stderr).toBe(0);

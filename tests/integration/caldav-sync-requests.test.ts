@@ -18,7 +18,8 @@ describe('CalDAV/CardDAV sync requests', () => {
     const { core, accountId } = await davCore(testUser(1));
     try {
       let before = { ...davRequestStats.byKind };
-      for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]?.ok).toBe(true);
+      for (const only of ['calendar', 'contacts'] as const)
+        expect((await core.handle('sync.run', { accountId, only })).accounts[0]?.ok).toBe(true);
       expect(delta(before, 'sync-collection')).toBe(2);
       expect(delta(before, 'multiget')).toBe(0);
       expect(delta(before, 'list-etags')).toBe(0);
@@ -28,7 +29,8 @@ describe('CalDAV/CardDAV sync requests', () => {
       expect((await core.handle('contacts.list', {})).length).toBe(counts.contacts);
 
       before = { ...davRequestStats.byKind };
-      for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]?.ok).toBe(true);
+      for (const only of ['calendar', 'contacts'] as const)
+        expect((await core.handle('sync.run', { accountId, only })).accounts[0]?.ok).toBe(true);
       expect(delta(before, 'collection-ctag')).toBe(2);
       expect(delta(before, 'sync-collection') + delta(before, 'multiget') + delta(before, 'list-etags')).toBe(0);
     } finally {
@@ -43,8 +45,23 @@ describe('CalDAV/CardDAV sync requests', () => {
     const href = `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.calendar}/${uid}.ics`;
     try {
       expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]?.ok).toBe(true);
-      core.ctx.db.prepare("UPDATE dav_collections SET sync_token = 'http://radicale.org/ns/sync/jeton-inconnu' WHERE account_id = ?").run(accountId);
-      const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ostal//Test//FR', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260101T000000Z', 'DTSTART:20260710T080000Z', 'DTEND:20260710T090000Z', 'SUMMARY:Jeton refusé, synchronisation complète', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+      core.ctx.db
+        .prepare("UPDATE dav_collections SET sync_token = 'http://radicale.org/ns/sync/jeton-inconnu' WHERE account_id = ?")
+        .run(accountId);
+      const ics = [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Ostal//Test//FR',
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20260101T000000Z',
+        'DTSTART:20260710T080000Z',
+        'DTEND:20260710T090000Z',
+        'SUMMARY:Jeton refusé, synchronisation complète',
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
       expect((await radicale(user, 'PUT', href, ics)).status).toBe(201);
       const before = { ...davRequestStats.byKind };
       const report = await core.handle('sync.run', { accountId, only: 'calendar' });
@@ -53,7 +70,9 @@ describe('CalDAV/CardDAV sync requests', () => {
       expect(delta(before, 'sync-collection')).toBe(2);
       const july = await core.handle('calendar.list', { from: '2026-07-10', to: '2026-07-11' });
       expect(july.map((e) => e.uid)).toContain(uid);
-      const stored = core.ctx.db.prepare('SELECT sync_token FROM dav_collections WHERE account_id = ? AND kind = ?').get(accountId, 'calendar') as { sync_token: string };
+      const stored = core.ctx.db
+        .prepare('SELECT sync_token FROM dav_collections WHERE account_id = ? AND kind = ?')
+        .get(accountId, 'calendar') as { sync_token: string };
       expect(stored.sync_token).toMatch(/^http:\/\/radicale\.org\/ns\/sync\/[0-9a-f]+$/);
     } finally {
       await radicale(user, 'DELETE', href);

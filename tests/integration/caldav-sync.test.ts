@@ -27,9 +27,16 @@ describe('CalDAV sync with Radicale', () => {
   it('syncs the seeded calendar: every event once, recurring ones expanded, named after the collection', async () => {
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true, scopes: ['calendar'] });
-    const rows = core.ctx.db.prepare("SELECT count(*) AS n FROM dav_objects o JOIN dav_collections c USING (account_id) WHERE o.collection_href = c.href AND c.kind = 'calendar'").get() as { n: number };
+    const rows = core.ctx.db
+      .prepare(
+        "SELECT count(*) AS n FROM dav_objects o JOIN dav_collections c USING (account_id) WHERE o.collection_href = c.href AND c.kind = 'calendar'",
+      )
+      .get() as { n: number };
     expect(rows.n).toBe(SEED_COUNTS[testUser(1).email]?.events);
-    const collection = core.ctx.db.prepare("SELECT display_name, color FROM dav_collections WHERE kind = 'calendar'").get() as { display_name: string; color: string };
+    const collection = core.ctx.db.prepare("SELECT display_name, color FROM dav_collections WHERE kind = 'calendar'").get() as {
+      display_name: string;
+      color: string;
+    };
     expect(collection.display_name).toBe(SEED_COLLECTIONS.calendarName);
     expect(collection.color).toMatch(/^#000091/i);
 
@@ -63,7 +70,10 @@ describe('CalDAV sync with Radicale', () => {
   });
 
   it('refuses a window that ends before it starts, in French', async () => {
-    await expect(core.handle('calendar.list', { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('période') });
+    await expect(core.handle('calendar.list', { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('période'),
+    });
   });
 });
 
@@ -100,7 +110,15 @@ describe('CalDAV sync follows changes made on the server', () => {
       expect(davRequestStats.byKind['list-etags'] ?? 0).toBe(before['list-etags'] ?? 0);
       const june = await core.handle('calendar.list', { from: '2026-06-15', to: '2026-06-16' });
       const added = june.find((e) => e.uid === uid);
-      expect(added).toEqual({ uid, recurrenceId: null, start: '2026-06-15T12:00:00.000Z', end: '2026-06-15T13:30:00.000Z', allDay: false, summary, calendar: SEED_COLLECTIONS.calendarName });
+      expect(added).toEqual({
+        uid,
+        recurrenceId: null,
+        start: '2026-06-15T12:00:00.000Z',
+        end: '2026-06-15T13:30:00.000Z',
+        allDay: false,
+        summary,
+        calendar: SEED_COLLECTIONS.calendarName,
+      });
 
       expect((await radicale(user, 'DELETE', href)).status).toBe(200);
       await core.handle('sync.run', { accountId, only: 'calendar' });
@@ -116,9 +134,16 @@ describe('CalDAV errors in French', () => {
   it('a refused password gives auth_failed; a closed port gives connection_refused', async () => {
     const s = getServers();
     const user = testUser(1);
-    const client = new DavClient(`https://localhost:${s.radicale.port}/`, { username: user.username, password: 'pas-le-bon', pinnedCertificates: [] });
+    const client = new DavClient(`https://localhost:${s.radicale.port}/`, {
+      username: user.username,
+      password: 'pas-le-bon',
+      pinnedCertificates: [],
+    });
     try {
-      await expect(client.request('PROPFIND', '/', { depth: '0' })).rejects.toMatchObject({ code: 'auth_failed', message: expect.stringContaining('a refusé l’identifiant') });
+      await expect(client.request('PROPFIND', '/', { depth: '0' })).rejects.toMatchObject({
+        code: 'auth_failed',
+        message: expect.stringContaining('a refusé l’identifiant'),
+      });
     } finally {
       client.close();
     }
@@ -126,9 +151,16 @@ describe('CalDAV errors in French', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const { port } = srv.address() as net.AddressInfo;
     await new Promise<void>((r) => srv.close(() => r()));
-    const closed = new DavClient(`https://127.0.0.1:${port}/`, { username: user.username, password: user.password, pinnedCertificates: [] });
+    const closed = new DavClient(`https://127.0.0.1:${port}/`, {
+      username: user.username,
+      password: user.password,
+      pinnedCertificates: [],
+    });
     try {
-      await expect(closed.request('PROPFIND', '/', { depth: '0' })).rejects.toMatchObject({ code: 'connection_refused', message: expect.stringContaining('refuse la connexion') });
+      await expect(closed.request('PROPFIND', '/', { depth: '0' })).rejects.toMatchObject({
+        code: 'connection_refused',
+        message: expect.stringContaining('refuse la connexion'),
+      });
     } finally {
       closed.close();
     }

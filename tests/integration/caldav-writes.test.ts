@@ -39,8 +39,10 @@ function vevents(raw: string): ICAL.Component[] {
 }
 
 /** Wall-clock time in Paris of an ISO instant, 'HH:mm'. */
-const parisClock = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
-const parisDay = (iso: string) => new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+const parisClock = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+const parisDay = (iso: string) =>
+  new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
 
 const year = new Date().getFullYear() + 1;
 const tag = () => crypto.randomBytes(4).toString('hex');
@@ -65,7 +67,15 @@ describe('Agenda writes through the journal, with Radicale', () => {
   it('an event created offline shows at once and reaches Radicale when the server returns', async () => {
     await relay.close();
     const summary = `Conseil municipal hors ligne ${tag()}`;
-    const event: CalendarEventInput = { summary, start: `${year}-02-10T18:30`, end: `${year}-02-10T20:00`, allDay: false, location: 'Salle du conseil', attendees: [], reminderMinutes: 15 };
+    const event: CalendarEventInput = {
+      summary,
+      start: `${year}-02-10T18:30`,
+      end: `${year}-02-10T20:00`,
+      allDay: false,
+      location: 'Salle du conseil',
+      attendees: [],
+      reminderMinutes: 15,
+    };
     const { uid } = await core.handle('calendar.createEvent', { event });
     const local = await core.handle('calendar.list', { from: `${year}-02-10`, to: `${year}-02-11` });
     expect(local.find((e) => e.uid === uid)).toMatchObject({ summary, calendar: SEED_COLLECTIONS.calendarName });
@@ -98,11 +108,18 @@ describe('Agenda writes through the journal, with Radicale', () => {
   it('a replay whose PUT already landed (answer lost) is done, without duplicate nor conflict', async () => {
     await relay.close();
     const summary = `Réunion rejouée ${tag()}`;
-    const { uid } = await core.handle('calendar.createEvent', { event: { summary, start: `${year}-03-02T10:00`, end: `${year}-03-02T11:00`, allDay: false } });
-    const op = core.ctx.db.prepare("SELECT payload FROM operations WHERE kind = 'dav.calendar.put' AND state = 'pending' ORDER BY id DESC LIMIT 1").get() as { payload: string };
+    const { uid } = await core.handle('calendar.createEvent', {
+      event: { summary, start: `${year}-03-02T10:00`, end: `${year}-03-02T11:00`, allDay: false },
+    });
+    const op = core.ctx.db
+      .prepare("SELECT payload FROM operations WHERE kind = 'dav.calendar.put' AND state = 'pending' ORDER BY id DESC LIMIT 1")
+      .get() as { payload: string };
     const payload = JSON.parse(op.payload) as { href: string; raw: string };
     // The first attempt reached Radicale but its answer never came back.
-    expect((await radicale(user, 'PUT', payload.href.split('/').map(encodeURIComponent).join('/'), payload.raw, { 'If-None-Match': '*' })).status).toBe(201);
+    expect(
+      (await radicale(user, 'PUT', payload.href.split('/').map(encodeURIComponent).join('/'), payload.raw, { 'If-None-Match': '*' }))
+        .status,
+    ).toBe(201);
     await relay.open();
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
@@ -128,7 +145,9 @@ describe('Agenda writes through the journal, with Radicale', () => {
     await relay.close();
     const mine = `${summary} (ma version)`;
     await core.handle('calendar.updateEvent', { uid, scope: 'series', event: { ...event, summary: mine } });
-    expect((await core.handle('calendar.list', { from: `${year}-04-07`, to: `${year}-04-08` })).find((e) => e.uid === uid)?.summary).toBe(mine);
+    expect((await core.handle('calendar.list', { from: `${year}-04-07`, to: `${year}-04-08` })).find((e) => e.uid === uid)?.summary).toBe(
+      mine,
+    );
     await relay.open();
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
@@ -138,12 +157,16 @@ describe('Agenda writes through the journal, with Radicale', () => {
     expect(conflict!.message).toContain('modifié sur le serveur');
     expect(conflict!.message).toContain(mine);
     // Server version shown, server untouched.
-    expect((await core.handle('calendar.list', { from: `${year}-04-07`, to: `${year}-04-08` })).find((e) => e.uid === uid)?.summary).toBe(serverSummary);
+    expect((await core.handle('calendar.list', { from: `${year}-04-07`, to: `${year}-04-08` })).find((e) => e.uid === uid)?.summary).toBe(
+      serverSummary,
+    );
     expect(vevents((await serverObjects(uid))[0]!.raw)[0]!.getFirstPropertyValue('summary')).toBe(serverSummary);
 
     // « Réappliquer ma modification ».
     await core.handle('dav.resolveConflict', { id: conflict!.id, action: 'reapply' });
-    expect((await core.handle('calendar.list', { from: `${year}-04-07`, to: `${year}-04-08` })).find((e) => e.uid === uid)?.summary).toBe(mine);
+    expect((await core.handle('calendar.list', { from: `${year}-04-07`, to: `${year}-04-08` })).find((e) => e.uid === uid)?.summary).toBe(
+      mine,
+    );
     await core.handle('sync.run', { accountId, only: 'calendar' });
     expect((await core.handle('dav.conflicts', {})).find((c) => c.uid === uid)).toBeUndefined();
     expect(vevents((await serverObjects(uid))[0]!.raw)[0]!.getFirstPropertyValue('summary')).toBe(mine);
@@ -152,10 +175,14 @@ describe('Agenda writes through the journal, with Radicale', () => {
 
   it('a deletion answered 412 keeps the server’s version and offers to delete again', async () => {
     const summary = `Astreinte ${tag()}`;
-    const { uid } = await core.handle('calendar.createEvent', { event: { summary, start: `${year}-05-05`, end: `${year}-05-06`, allDay: true } });
+    const { uid } = await core.handle('calendar.createEvent', {
+      event: { summary, start: `${year}-05-05`, end: `${year}-05-06`, allDay: true },
+    });
     await core.handle('sync.run', { accountId, only: 'calendar' });
     const [stored] = await serverObjects(uid);
-    expect((await radicale(user, 'PUT', stored!.href, stored!.raw.replace(/SUMMARY:[^\r\n]*/, `SUMMARY:${summary} bis`))).status).toBeLessThan(300);
+    expect(
+      (await radicale(user, 'PUT', stored!.href, stored!.raw.replace(/SUMMARY:[^\r\n]*/, `SUMMARY:${summary} bis`))).status,
+    ).toBeLessThan(300);
     await relay.close();
     await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
     expect((await core.handle('calendar.list', { from: `${year}-05-05`, to: `${year}-05-06` })).find((e) => e.uid === uid)).toBeUndefined();
@@ -163,7 +190,9 @@ describe('Agenda writes through the journal, with Radicale', () => {
     await core.handle('sync.run', { accountId, only: 'calendar' });
     const conflict = (await core.handle('dav.conflicts', {})).find((c) => c.uid === uid);
     expect(conflict).toMatchObject({ action: 'delete' });
-    expect((await core.handle('calendar.list', { from: `${year}-05-05`, to: `${year}-05-06` })).find((e) => e.uid === uid)?.summary).toBe(`${summary} bis`);
+    expect((await core.handle('calendar.list', { from: `${year}-05-05`, to: `${year}-05-06` })).find((e) => e.uid === uid)?.summary).toBe(
+      `${summary} bis`,
+    );
     await core.handle('dav.resolveConflict', { id: conflict!.id, action: 'reapply' });
     await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(await serverObjects(uid)).toHaveLength(0);
@@ -184,7 +213,12 @@ describe('Agenda writes through the journal, with Radicale', () => {
     const third = series[2]!;
     const details = await core.handle('calendar.event', { uid, recurrenceId: second.recurrenceId });
     expect(details).toMatchObject({ start: `${day(first + 7)}T09:00`, rrule: 'FREQ=WEEKLY;COUNT=5;BYDAY=MO' });
-    await core.handle('calendar.updateEvent', { uid, scope: 'occurrence', recurrenceId: second.recurrenceId, event: { ...details, summary: `${summary} (décalé)`, start: `${day(first + 8)}T14:00`, end: `${day(first + 8)}T15:00` } });
+    await core.handle('calendar.updateEvent', {
+      uid,
+      scope: 'occurrence',
+      recurrenceId: second.recurrenceId,
+      event: { ...details, summary: `${summary} (décalé)`, start: `${day(first + 8)}T14:00`, end: `${day(first + 8)}T15:00` },
+    });
     await core.handle('calendar.deleteEvent', { uid, scope: 'occurrence', recurrenceId: third.recurrenceId });
     const local = (await core.handle('calendar.list', { from: `${year}-11-01`, to: `${year}-12-31` })).filter((e) => e.uid === uid);
     expect(local).toHaveLength(4);
@@ -216,12 +250,19 @@ describe('Agenda writes through the journal, with Radicale', () => {
     await core.handle('calendar.updateEvent', { uid, scope: 'series', event: { ...master2, summary: `${summary} (série)` } });
     await core.handle('sync.run', { accountId, only: 'calendar' });
     const after = (await core.handle('calendar.list', { from: `${year}-11-01`, to: `${year}-12-31` })).filter((e) => e.uid === uid);
-    expect(after.map((e) => e.summary).sort()).toEqual([`${summary} (décalé)`, `${summary} (série)`, `${summary} (série)`, `${summary} (série)`]);
+    expect(after.map((e) => e.summary).sort()).toEqual([
+      `${summary} (décalé)`,
+      `${summary} (série)`,
+      `${summary} (série)`,
+      `${summary} (série)`,
+    ]);
   });
 
   it('a daily 09:00 Europe/Paris series across the last Sundays of March and October stays at 09:00 local', async () => {
     const summary = `Café du matin ${tag()}`;
-    const { uid } = await core.handle('calendar.createEvent', { event: { summary, start: `${year}-03-25T09:00`, end: `${year}-03-25T09:15`, allDay: false, rrule: 'FREQ=DAILY' } });
+    const { uid } = await core.handle('calendar.createEvent', {
+      event: { summary, start: `${year}-03-25T09:00`, end: `${year}-03-25T09:15`, allDay: false, rrule: 'FREQ=DAILY' },
+    });
     const spring = (await core.handle('calendar.list', { from: `${year}-03-25`, to: `${year}-04-05` })).filter((e) => e.uid === uid);
     const autumn = (await core.handle('calendar.list', { from: `${year}-10-20`, to: `${year}-11-03` })).filter((e) => e.uid === uid);
     expect(spring).toHaveLength(11);
@@ -237,9 +278,19 @@ describe('Agenda writes through the journal, with Radicale', () => {
 
   it('bad input gives a French message and writes nothing', async () => {
     const before = pendingDavOperations(core);
-    await expect(core.handle('calendar.createEvent', { event: { summary: '', start: `${year}-01-01T10:00`, end: `${year}-01-01T11:00`, allDay: false } })).rejects.toMatchObject({ code: 'invalid_input', message: 'Donnez un titre à l’événement.' });
-    await expect(core.handle('calendar.createEvent', { event: { summary: 'x', start: 'demain', end: 'après', allDay: false } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('vérifiez les dates') });
-    await expect(core.handle('calendar.createEvent', { event: { summary: 'x', start: `${year}-01-01T10:00`, end: `${year}-01-01T11:00`, allDay: false, rrule: 'FREQ=TOUSLESJOURS' } })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(
+      core.handle('calendar.createEvent', {
+        event: { summary: '', start: `${year}-01-01T10:00`, end: `${year}-01-01T11:00`, allDay: false },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input', message: 'Donnez un titre à l’événement.' });
+    await expect(
+      core.handle('calendar.createEvent', { event: { summary: 'x', start: 'demain', end: 'après', allDay: false } }),
+    ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('vérifiez les dates') });
+    await expect(
+      core.handle('calendar.createEvent', {
+        event: { summary: 'x', start: `${year}-01-01T10:00`, end: `${year}-01-01T11:00`, allDay: false, rrule: 'FREQ=TOUSLESJOURS' },
+      }),
+    ).rejects.toMatchObject({ code: 'invalid_input' });
     expect(pendingDavOperations(core)).toBe(before);
   });
 });

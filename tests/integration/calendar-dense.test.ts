@@ -39,10 +39,38 @@ describe('an event that repeats too often', () => {
 
   it('is imported and a week of the Agenda lists in under a second of core time, with the event marked; the other events are complete', async () => {
     const rules = Array.from({ length: 20 }, (_, i) => `RRULE:FREQ=HOURLY;INTERVAL=1;BYMINUTE=${i * 3};COUNT=20000`);
-    const dense = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ailleurs//FR', 'BEGIN:VEVENT', `UID:${denseUid}`, 'DTSTAMP:20200101T000000Z', 'DTSTART:20200106T080000Z', 'DURATION:PT1M', ...rules, `SUMMARY:Rappel envahissant ${tag}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const dense = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Ailleurs//FR',
+      'BEGIN:VEVENT',
+      `UID:${denseUid}`,
+      'DTSTAMP:20200101T000000Z',
+      'DTSTART:20200106T080000Z',
+      'DURATION:PT1M',
+      ...rules,
+      `SUMMARY:Rappel envahissant ${tag}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     expect(dense.length).toBeLessThan(3_000);
     const weekStart = monday();
-    const weekly = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ostal//FR', 'BEGIN:VEVENT', `UID:${weeklyUid}`, 'DTSTAMP:20200101T000000Z', 'DTSTART:20190107T090000Z', 'DURATION:PT1H', 'RRULE:FREQ=DAILY', `SUMMARY:Point quotidien ${tag}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const weekly = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Ostal//FR',
+      'BEGIN:VEVENT',
+      `UID:${weeklyUid}`,
+      'DTSTAMP:20200101T000000Z',
+      'DTSTART:20190107T090000Z',
+      'DURATION:PT1H',
+      'RRULE:FREQ=DAILY',
+      `SUMMARY:Point quotidien ${tag}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     expect((await core.handle('dav.import', { content: dense, name: 'envahissant.ics', accountId })).imported).toBe(1);
     expect((await core.handle('dav.import', { content: weekly, name: 'quotidien.ics', accountId })).imported).toBe(1);
 
@@ -59,6 +87,8 @@ describe('an event that repeats too often', () => {
     const daily = week.filter((o) => o.uid === weeklyUid);
     expect(daily.map((o) => o.start.slice(0, 10))).toHaveLength(7);
     expect(daily.some((o) => o.truncated)).toBe(false);
-    console.log(`week listed in ${ms.toFixed(0)} ms: ${week.length} occurrences, ${denseItems.length} of the dense event (stand-in or first ones)`);
+    console.log(
+      `week listed in ${ms.toFixed(0)} ms: ${week.length} occurrences, ${denseItems.length} of the dense event (stand-in or first ones)`,
+    );
   }, 120_000);
 });

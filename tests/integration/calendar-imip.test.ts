@@ -20,7 +20,14 @@ const guest = testUser(3);
 /** Raw sources of the INBOX messages (of the guest, or another user) whose subject contains `needle`. */
 async function guestMessages(needle: string, user = guest): Promise<string[]> {
   const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: caCert() }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.username, pass: user.password },
+    tls: { ca: caCert() },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -42,7 +49,14 @@ async function guestMessages(needle: string, user = guest): Promise<string[]> {
 /** Delete from the user's INBOX the messages whose subject contains `needle` (this test's, so that the mailbox stays small). */
 async function deleteMessages(needle: string, user: ReturnType<typeof testUser>): Promise<void> {
   const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: caCert() }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.username, pass: user.password },
+    tls: { ca: caCert() },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -60,16 +74,32 @@ function calendarPart(raw: string, method: string): string {
   return Buffer.from(m![1]!.replace(/\s+/g, ''), 'base64').toString('utf8');
 }
 
-async function coreFor(user: ReturnType<typeof testUser>, dir: string, profile = user.username): Promise<{ core: Core; accountId: string }> {
+async function coreFor(
+  user: ReturnType<typeof testUser>,
+  dir: string,
+  profile = user.username,
+): Promise<{ core: Core; accountId: string }> {
   const s = getServers();
-  const core = await Core.open({ profileDir: path.join(dir, profile), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  const core = await Core.open({
+    profileDir: path.join(dir, profile),
+    mode: 'cli',
+    logger: silentLogger,
+    policyPath: path.join(dir, 'no-policy.json'),
+  });
   const dav = `https://localhost:${s.radicale.port}/`;
   const accountId = (
     await core.handle('accounts.add', {
       email: user.email,
       password: user.password,
       name: user.name,
-      settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
+      settings: {
+        imap: `imaps://localhost:${s.imap.tlsPort}`,
+        smtp: `smtp://localhost:${s.smtp.port}`,
+        caldav: dav,
+        carddav: dav,
+        webdav: null,
+        username: user.username,
+      },
     })
   ).id;
   expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
@@ -83,14 +113,26 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
   beforeAll(async () => {
     const s = getServers();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-imip-'));
-    core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+    core = await Core.open({
+      profileDir: path.join(dir, 'profil'),
+      mode: 'cli',
+      logger: silentLogger,
+      policyPath: path.join(dir, 'no-policy.json'),
+    });
     const dav = `https://localhost:${s.radicale.port}/`;
     accountId = (
       await core.handle('accounts.add', {
         email: organiser.email,
         password: organiser.password,
         name: organiser.name,
-        settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: organiser.username },
+        settings: {
+          imap: `imaps://localhost:${s.imap.tlsPort}`,
+          smtp: `smtp://localhost:${s.smtp.port}`,
+          caldav: dav,
+          carddav: dav,
+          webdav: null,
+          username: organiser.username,
+        },
       })
     ).id;
     expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
@@ -103,7 +145,15 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
   it('REQUEST on creation, CANCEL on deletion, with a French text and the event as text/calendar', async () => {
     const title = `Comité de pilotage ${crypto.randomBytes(3).toString('hex')}`;
     const { uid } = await core.handle('calendar.createEvent', {
-      event: { summary: title, start: '2027-10-05T14:00', end: '2027-10-05T16:00', allDay: false, location: 'Salle Jean Jaurès', attendees: [guest.email], reminderMinutes: 10 },
+      event: {
+        summary: title,
+        start: '2027-10-05T14:00',
+        end: '2027-10-05T16:00',
+        allDay: false,
+        location: 'Salle Jean Jaurès',
+        attendees: [guest.email],
+        reminderMinutes: 10,
+      },
     });
     const queued = (await core.handle('mail.outbox.list', { accountId })).find((m) => m.subject === `Invitation\u00a0: ${title}`);
     expect(queued?.to).toEqual([guest.email]);
@@ -111,7 +161,12 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     await expect.poll(async () => (await guestMessages(title)).length, { timeout: 20_000 }).toBe(1);
     const [request] = await guestMessages(title);
     expect(request).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=REQUEST/i);
-    const ics = Buffer.from(/method=REQUEST[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n--/i.exec(request!)![1]!.replace(/\s+/g, ''), 'base64').toString('utf8').replace(/\r?\n[ \t]/g, '');
+    const ics = Buffer.from(
+      /method=REQUEST[\s\S]*?\r?\n\r?\n([A-Za-z0-9+/=\r\n]+?)\r?\n--/i.exec(request!)![1]!.replace(/\s+/g, ''),
+      'base64',
+    )
+      .toString('utf8')
+      .replace(/\r?\n[ \t]/g, '');
     expect(ics).toContain('METHOD:REQUEST');
     expect(ics).toContain(`UID:${uid}`);
     expect(ics).toContain(`ORGANIZER:mailto:${organiser.email}`);
@@ -131,22 +186,36 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
 
   it('the guest accepts: the event enters the guest’s agenda, the REPLY shows the guest as accepted in the organiser’s event', async () => {
     const title = `Réunion de chantier ${crypto.randomBytes(3).toString('hex')}`;
-    const { uid } = await core.handle('calendar.createEvent', { event: { summary: title, start: '2027-11-03T09:00', end: '2027-11-03T10:00', allDay: false, attendees: [guest.email] } });
+    const { uid } = await core.handle('calendar.createEvent', {
+      event: { summary: title, start: '2027-11-03T09:00', end: '2027-11-03T10:00', allDay: false, attendees: [guest.email] },
+    });
     await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
     await expect.poll(async () => (await guestMessages(title)).length, { timeout: 20_000 }).toBe(1);
     const request = calendarPart((await guestMessages(title))[0]!, 'REQUEST');
 
     const other = await coreFor(guest, dir);
     try {
-      await expect(other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR', response: 'ACCEPTED' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('illisible') });
+      await expect(
+        other.core.handle('calendar.respondToInvitation', {
+          accountId: other.accountId,
+          ics: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR',
+          response: 'ACCEPTED',
+        }),
+      ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('illisible') });
       await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: request, response: 'ACCEPTED' });
-      expect((await other.core.handle('calendar.list', { from: '2027-11-03', to: '2027-11-04' })).find((e) => e.uid === uid)?.summary).toBe(title);
+      expect((await other.core.handle('calendar.list', { from: '2027-11-03', to: '2027-11-04' })).find((e) => e.uid === uid)?.summary).toBe(
+        title,
+      );
       await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
-      expect((await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+      expect((await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' })).accounts[0]).toMatchObject({
+        ok: true,
+      });
       // Leave the guest's calendar as it was (other tests read agent3's).
       await other.core.handle('calendar.deleteEvent', { uid, scope: 'series' });
       await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' });
-      expect((await other.core.handle('mail.outbox.list', { accountId: other.accountId })).filter((m) => m.subject.includes(title))).toEqual([]);
+      expect(
+        (await other.core.handle('mail.outbox.list', { accountId: other.accountId })).filter((m) => m.subject.includes(title)),
+      ).toEqual([]);
     } finally {
       await other.core.close();
     }
@@ -156,33 +225,72 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     expect(reply).toContain('METHOD:REPLY');
     // The organiser's mail sync writes the answer in the event; reading the message again changes nothing.
     const opened = await openBySubject(core, accountId, title);
-    expect(opened.invitation).toMatchObject({ method: 'REPLY', refusal: null, reply: { email: guest.email, status: 'ACCEPTED', applied: true } });
+    expect(opened.invitation).toMatchObject({
+      method: 'REPLY',
+      refusal: null,
+      reply: { email: guest.email, status: 'ACCEPTED', applied: true },
+    });
     const details = await core.handle('calendar.event', { uid });
     expect(details.attendeeStatus).toEqual([{ email: guest.email, name: null, status: 'ACCEPTED' }]);
     await core.handle('sync.run', { accountId, only: 'calendar' });
-    const journal = () => core.ctx.db.prepare("SELECT count(*) FROM operations WHERE account_id = ? AND kind LIKE 'dav.%'").pluck().get(accountId);
+    const journal = () =>
+      core.ctx.db.prepare("SELECT count(*) FROM operations WHERE account_id = ? AND kind LIKE 'dav.%'").pluck().get(accountId);
     const before = journal();
-    expect((await core.handle('mail.message', { accountId, folder: 'INBOX', uid: opened.uid })).invitation).toMatchObject({ reply: { applied: true } });
+    expect((await core.handle('mail.message', { accountId, folder: 'INBOX', uid: opened.uid })).invitation).toMatchObject({
+      reply: { applied: true },
+    });
     expect(journal()).toBe(before);
   }, 90_000);
 
   it('the reader shows the invitation with my answer from the agenda; REPLYs are written in the organiser’s event by the mail sync, the later one wins; a broken one gives a French message', async () => {
     const title = `Conseil d’école ${crypto.randomBytes(3).toString('hex')}`;
-    const { uid } = await core.handle('calendar.createEvent', { event: { summary: title, start: '2027-12-07T09:30', end: '2027-12-07T11:00', allDay: false, location: 'Mairie annexe', attendees: [guest.email] } });
+    const { uid } = await core.handle('calendar.createEvent', {
+      event: {
+        summary: title,
+        start: '2027-12-07T09:30',
+        end: '2027-12-07T11:00',
+        allDay: false,
+        location: 'Mairie annexe',
+        attendees: [guest.email],
+      },
+    });
     await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
 
     const other = await coreFor(guest, dir, 'lecteur');
     try {
       const view = await openBySubject(other.core, other.accountId, title);
       expect(view.text).toContain(`${title}\u00a0», mardi 7 décembre 2027, de 9\u00a0h\u00a030 à 11\u00a0h`);
-      expect(view.invitation).toMatchObject({ method: 'REQUEST', problem: null, uid, summary: title, start: '2027-12-07T09:30', end: '2027-12-07T11:00', allDay: false, location: 'Mairie annexe', organizer: { address: organiser.email, name: organiser.name }, myAnswer: null, inAgenda: false, reply: null });
-      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: view.invitation!.ics, response: 'TENTATIVE', messageId: view.messageId });
+      expect(view.invitation).toMatchObject({
+        method: 'REQUEST',
+        problem: null,
+        uid,
+        summary: title,
+        start: '2027-12-07T09:30',
+        end: '2027-12-07T11:00',
+        allDay: false,
+        location: 'Mairie annexe',
+        organizer: { address: organiser.email, name: organiser.name },
+        myAnswer: null,
+        inAgenda: false,
+        reply: null,
+      });
+      await other.core.handle('calendar.respondToInvitation', {
+        accountId: other.accountId,
+        ics: view.invitation!.ics,
+        response: 'TENTATIVE',
+        messageId: view.messageId,
+      });
       const again = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
       expect(again.invitation).toMatchObject({ myAnswer: 'TENTATIVE', inAgenda: true });
       // DTSTAMP of a REPLY is to the second: the next answer is a later one.
       await new Promise((r) => setTimeout(r, 1100));
       // Declined: the event leaves the agenda; the answer comes from the REPLY in the Boîte d'envoi, answering that message.
-      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: view.invitation!.ics, response: 'DECLINED', messageId: view.messageId });
+      await other.core.handle('calendar.respondToInvitation', {
+        accountId: other.accountId,
+        ics: view.invitation!.ics,
+        response: 'DECLINED',
+        messageId: view.messageId,
+      });
       const declined = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
       expect(declined.invitation).toMatchObject({ myAnswer: 'DECLINED', inAgenda: false });
       expect((await other.core.handle('calendar.list', { from: '2027-12-07', to: '2027-12-08' })).filter((e) => e.uid === uid)).toEqual([]);
@@ -195,7 +303,15 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
         to: [organiser.email],
         subject: `Invitation abîmée ${title}`,
         text: 'Le texte du message reste lisible.',
-        attachments: [{ filename: 'invitation.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', contentBase64: Buffer.from('BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nDTSTART:pas une date\r\n', 'utf8').toString('base64') }],
+        attachments: [
+          {
+            filename: 'invitation.ics',
+            contentType: 'text/calendar; charset=utf-8; method=REQUEST',
+            contentBase64: Buffer.from('BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\nDTSTART:pas une date\r\n', 'utf8').toString(
+              'base64',
+            ),
+          },
+        ],
       });
       await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
     } finally {
@@ -214,12 +330,17 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       .toEqual([{ email: guest.email, name: null, status: 'DECLINED' }]);
     // Opening them changes nothing: the older answer says a later one is noted.
     const tentative = await openBySubject(core, accountId, `Peut-être\u00a0: ${title}`);
-    expect(tentative.invitation).toMatchObject({ method: 'REPLY', reply: { email: guest.email, name: guest.name, status: 'TENTATIVE', applied: false, superseded: true } });
+    expect(tentative.invitation).toMatchObject({
+      method: 'REPLY',
+      reply: { email: guest.email, name: guest.name, status: 'TENTATIVE', applied: false, superseded: true },
+    });
     const declinedReply = await openBySubject(core, accountId, `Refusé\u00a0: ${title}`);
     expect(declinedReply.invitation).toMatchObject({ method: 'REPLY', reply: { status: 'DECLINED', applied: true, superseded: false } });
     expect((await core.handle('calendar.event', { uid })).attendeeStatus[0]!.status).toBe('DECLINED');
     // Opening the older answer again still changes nothing.
-    expect((await core.handle('mail.message', { accountId, folder: 'INBOX', uid: tentative.uid })).invitation).toMatchObject({ reply: { status: 'TENTATIVE', superseded: true } });
+    expect((await core.handle('mail.message', { accountId, folder: 'INBOX', uid: tentative.uid })).invitation).toMatchObject({
+      reply: { status: 'TENTATIVE', superseded: true },
+    });
     expect((await core.handle('calendar.event', { uid })).attendeeStatus[0]!.status).toBe('DECLINED');
 
     // My own copy in Envoyés of the invitation I sent: no card (nothing to answer).
@@ -244,15 +365,74 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     const tag = crypto.randomBytes(3).toString('hex');
     const title = `Permanence du jeudi ${tag}`;
     const uid = `permanence-${tag}@autre-logiciel.test`;
-    const zone = ['BEGIN:VTIMEZONE', 'TZID:Europe/Paris', 'BEGIN:STANDARD', 'DTSTART:19701025T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'END:STANDARD', 'BEGIN:DAYLIGHT', 'DTSTART:19700329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'END:DAYLIGHT', 'END:VTIMEZONE'];
-    const people = [`ORGANIZER;CN=${organiser.name}:mailto:${organiser.email}`, `ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${guest.email}`];
-    const request = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre logiciel//FR', 'METHOD:REQUEST', ...zone, 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261201T080000Z', 'SEQUENCE:0', 'DTSTART;TZID=Europe/Paris:20280106T090000', 'DTEND;TZID=Europe/Paris:20280106T100000', 'RRULE:FREQ=WEEKLY;COUNT=4', `SUMMARY:${title}`, ...people, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-    const cancel = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre logiciel//FR', 'METHOD:CANCEL', ...zone, 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20261201T090000Z', 'SEQUENCE:1', 'RECURRENCE-ID;TZID=Europe/Paris:20280113T090000', 'DTSTART;TZID=Europe/Paris:20280113T090000', 'DTEND;TZID=Europe/Paris:20280113T100000', `SUMMARY:${title}`, 'STATUS:CANCELLED', ...people, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const zone = [
+      'BEGIN:VTIMEZONE',
+      'TZID:Europe/Paris',
+      'BEGIN:STANDARD',
+      'DTSTART:19701025T030000',
+      'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+      'TZOFFSETFROM:+0200',
+      'TZOFFSETTO:+0100',
+      'END:STANDARD',
+      'BEGIN:DAYLIGHT',
+      'DTSTART:19700329T020000',
+      'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+      'TZOFFSETFROM:+0100',
+      'TZOFFSETTO:+0200',
+      'END:DAYLIGHT',
+      'END:VTIMEZONE',
+    ];
+    const people = [
+      `ORGANIZER;CN=${organiser.name}:mailto:${organiser.email}`,
+      `ATTENDEE;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:${guest.email}`,
+    ];
+    const request = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Autre logiciel//FR',
+      'METHOD:REQUEST',
+      ...zone,
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20261201T080000Z',
+      'SEQUENCE:0',
+      'DTSTART;TZID=Europe/Paris:20280106T090000',
+      'DTEND;TZID=Europe/Paris:20280106T100000',
+      'RRULE:FREQ=WEEKLY;COUNT=4',
+      `SUMMARY:${title}`,
+      ...people,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const cancel = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Autre logiciel//FR',
+      'METHOD:CANCEL',
+      ...zone,
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20261201T090000Z',
+      'SEQUENCE:1',
+      'RECURRENCE-ID;TZID=Europe/Paris:20280113T090000',
+      'DTSTART;TZID=Europe/Paris:20280113T090000',
+      'DTEND;TZID=Europe/Paris:20280113T100000',
+      `SUMMARY:${title}`,
+      'STATUS:CANCELLED',
+      ...people,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
 
     const other = await coreFor(guest, dir, 'annulation');
     try {
       await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: request, response: 'ACCEPTED' });
-      const dates = async () => (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' })).filter((e) => e.uid === uid).map((e) => e.start.slice(0, 10));
+      const dates = async () =>
+        (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' }))
+          .filter((e) => e.uid === uid)
+          .map((e) => e.start.slice(0, 10));
       expect(await dates()).toEqual(['2028-01-06', '2028-01-13', '2028-01-20', '2028-01-27']);
       // One date moved (a REQUEST holding only that occurrence): accepting it changes that date and keeps the series.
       const moved = request
@@ -261,19 +441,57 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
         .replace('DTEND;TZID=Europe/Paris:20280106T100000', 'DTEND;TZID=Europe/Paris:20280120T150000')
         .replace('RRULE:FREQ=WEEKLY;COUNT=4\r\n', '');
       // It comes by mail from the organiser (whose client is not Ostal here): sent as agent4 through the test server.
-      await deliverItip({ login: organiser, to: guest.email, subject: `Modifié\u00a0: ${title} (20 janvier)`, method: 'REQUEST', ics: moved });
+      await deliverItip({
+        login: organiser,
+        to: guest.email,
+        subject: `Modifié\u00a0: ${title} (20 janvier)`,
+        method: 'REQUEST',
+        ics: moved,
+      });
       const movedView = await openBySubject(other.core, other.accountId, `${title} (20 janvier)`);
       expect(movedView.invitation).toMatchObject({ method: 'REQUEST', refusal: null });
-      await other.core.handle('calendar.respondToInvitation', { accountId: other.accountId, ics: moved, response: 'ACCEPTED', messageId: movedView.messageId });
-      const starts = async () => (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' })).filter((e) => e.uid === uid).map((e) => e.start);
-      expect(await starts()).toEqual(['2028-01-06T08:00:00.000Z', '2028-01-13T08:00:00.000Z', '2028-01-20T13:00:00.000Z', '2028-01-27T08:00:00.000Z']);
+      await other.core.handle('calendar.respondToInvitation', {
+        accountId: other.accountId,
+        ics: moved,
+        response: 'ACCEPTED',
+        messageId: movedView.messageId,
+      });
+      const starts = async () =>
+        (await other.core.handle('calendar.list', { from: '2028-01-01', to: '2028-02-15' }))
+          .filter((e) => e.uid === uid)
+          .map((e) => e.start);
+      expect(await starts()).toEqual([
+        '2028-01-06T08:00:00.000Z',
+        '2028-01-13T08:00:00.000Z',
+        '2028-01-20T13:00:00.000Z',
+        '2028-01-27T08:00:00.000Z',
+      ]);
       // The cancellation arrives by mail from the organiser.
-      await deliverItip({ login: organiser, to: guest.email, subject: `Annulé\u00a0: ${title} (13 janvier)`, method: 'CANCEL', ics: cancel });
+      await deliverItip({
+        login: organiser,
+        to: guest.email,
+        subject: `Annulé\u00a0: ${title} (13 janvier)`,
+        method: 'CANCEL',
+        ics: cancel,
+      });
       const view = await openBySubject(other.core, other.accountId, `${title} (13 janvier)`);
-      expect(view.invitation).toMatchObject({ method: 'CANCEL', uid, recurrenceId: '2028-01-13T08:00:00.000Z', start: '2028-01-13T09:00', inAgenda: true, organizer: { address: organiser.email, name: organiser.name } });
+      expect(view.invitation).toMatchObject({
+        method: 'CANCEL',
+        uid,
+        recurrenceId: '2028-01-13T08:00:00.000Z',
+        start: '2028-01-13T09:00',
+        inAgenda: true,
+        organizer: { address: organiser.email, name: organiser.name },
+      });
       // « Retirer de mon agenda »: that date only, and nothing is sent.
       const outboxBefore = (await other.core.handle('mail.outbox.list', { accountId: other.accountId, includeSent: true })).length;
-      expect(await other.core.handle('calendar.removeCancelled', { accountId: other.accountId, ics: view.invitation!.ics, messageId: view.messageId })).toEqual({ removed: true });
+      expect(
+        await other.core.handle('calendar.removeCancelled', {
+          accountId: other.accountId,
+          ics: view.invitation!.ics,
+          messageId: view.messageId,
+        }),
+      ).toEqual({ removed: true });
       expect(await dates()).toEqual(['2028-01-06', '2028-01-20', '2028-01-27']);
       expect((await other.core.handle('mail.outbox.list', { accountId: other.accountId, includeSent: true })).length).toBe(outboxBefore);
       const again = await other.core.handle('mail.message', { accountId: other.accountId, folder: 'INBOX', uid: view.uid });
@@ -281,7 +499,9 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       // Leave agent3's calendar and the organiser's mailbox as they were.
       await other.core.handle('calendar.deleteEvent', { uid, scope: 'series' });
       await other.core.handle('mail.outbox.drain', { accountId: other.accountId, ignoreBackoff: true });
-      expect((await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+      expect((await other.core.handle('sync.run', { accountId: other.accountId, only: 'calendar' })).accounts[0]).toMatchObject({
+        ok: true,
+      });
     } finally {
       await other.core.close();
     }

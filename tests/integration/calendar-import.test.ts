@@ -15,8 +15,10 @@ import { getServers, testUser } from '../servers/testing.js';
 
 const user = testUser(4);
 const stamp = crypto.randomBytes(4).toString('hex');
-const fixture = (name: string) => fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', name), 'utf8').replaceAll('STAMP', stamp);
-const parisClock = (iso: string) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+const fixture = (name: string) =>
+  fs.readFileSync(path.join(import.meta.dirname, '..', 'fixtures', name), 'utf8').replaceAll('STAMP', stamp);
+const parisClock = (iso: string) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
 
 describe('Import of .ics and .vcf files', () => {
   let dir: string;
@@ -26,17 +28,30 @@ describe('Import of .ics and .vcf files', () => {
   beforeAll(async () => {
     const s = getServers();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-import-'));
-    core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+    core = await Core.open({
+      profileDir: path.join(dir, 'profil'),
+      mode: 'cli',
+      logger: silentLogger,
+      policyPath: path.join(dir, 'no-policy.json'),
+    });
     const dav = `https://localhost:${s.radicale.port}/`;
     accountId = (
       await core.handle('accounts.add', {
         email: user.email,
         password: user.password,
         name: user.name,
-        settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
+        settings: {
+          imap: `imaps://localhost:${s.imap.tlsPort}`,
+          smtp: `smtp://localhost:${s.smtp.port}`,
+          caldav: dav,
+          carddav: dav,
+          webdav: null,
+          username: user.username,
+        },
       })
     ).id;
-    for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
+    for (const only of ['calendar', 'contacts'] as const)
+      expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     await core.close();
@@ -63,23 +78,32 @@ describe('Import of .ics and .vcf files', () => {
 
     const report = await core.handle('sync.run', { accountId, only: 'calendar' });
     expect(report.accounts[0]).toMatchObject({ ok: true });
-    const pending = core.ctx.db.prepare("SELECT count(*) AS n FROM operations WHERE kind LIKE 'dav.%' AND state != 'done'").get() as { n: number };
+    const pending = core.ctx.db.prepare("SELECT count(*) AS n FROM operations WHERE kind LIKE 'dav.%' AND state != 'done'").get() as {
+      n: number;
+    };
     expect(pending.n).toBe(0);
     // Imported again: replaced, not doubled.
     const again = await core.handle('dav.import', { content: fixture('calendar-import/outlook.ics'), name: 'outlook.ics' });
     expect(again).toMatchObject({ imported: 2, replaced: 2 });
     await core.handle('sync.run', { accountId, only: 'calendar' });
-    expect((await core.handle('calendar.list', { from: '2027-06-01', to: '2027-07-01' })).filter((e) => e.uid === `fete-${stamp}`)).toHaveLength(1);
+    expect(
+      (await core.handle('calendar.list', { from: '2027-06-01', to: '2027-07-01' })).filter((e) => e.uid === `fete-${stamp}`),
+    ).toHaveLength(1);
     expect(await core.handle('dav.conflicts', {})).toEqual([]);
   });
 
   it('a truncated .ics keeps its complete event; a text file is refused as a whole with a French message', async () => {
     const cut = await core.handle('dav.import', { content: fixture('calendar-import/tronque.ics'), name: 'tronque.ics' });
     expect(cut.imported).toBe(1);
-    expect((await core.handle('calendar.list', { from: '2027-01-10', to: '2027-01-11' })).map((e) => e.summary)).toContain('Permanence des élus');
+    expect((await core.handle('calendar.list', { from: '2027-01-10', to: '2027-01-11' })).map((e) => e.summary)).toContain(
+      'Permanence des élus',
+    );
     const text = await core.handle('dav.import', { content: fixture('calendar-import/pas-un-agenda.ics'), name: 'pas-un-agenda.ics' });
     expect(text).toMatchObject({ imported: 0, message: 'Aucun événement importé.' });
-    await expect(core.handle('dav.import', { content: 'bonjour', name: 'note.txt' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('ni un agenda (.ics) ni un carnet d’adresses (.vcf)') });
+    await expect(core.handle('dav.import', { content: 'bonjour', name: 'note.txt' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('ni un agenda (.ics) ni un carnet d’adresses (.vcf)'),
+    });
     await core.handle('sync.run', { accountId, only: 'calendar' });
   });
 
@@ -89,13 +113,22 @@ describe('Import of .ics and .vcf files', () => {
     expect(result.refused.map((r) => r.reason)).toEqual(['sans nom', 'fiche illisible']);
     expect(result.refused[1]!.item).toBe('Ligne illisible');
     const contacts = await core.handle('contacts.list', {});
-    expect(contacts.find((c) => c.uid === `lambert-${stamp}`)).toMatchObject({ fn: 'Jérôme Lambert', emails: ['jerome.lambert@prefecture.example'], phones: ['05 65 23 10 00'] });
+    expect(contacts.find((c) => c.uid === `lambert-${stamp}`)).toMatchObject({
+      fn: 'Jérôme Lambert',
+      emails: ['jerome.lambert@prefecture.example'],
+      phones: ['05 65 23 10 00'],
+    });
     expect(contacts.find((c) => c.fn === `Agnès Moreau ${stamp}`)).toBeDefined();
     expect((await core.handle('sync.run', { accountId, only: 'contacts' })).accounts[0]).toMatchObject({ ok: true });
-    const pending = core.ctx.db.prepare("SELECT count(*) AS n FROM operations WHERE kind LIKE 'dav.addressbook.%' AND state != 'done'").get() as { n: number };
+    const pending = core.ctx.db
+      .prepare("SELECT count(*) AS n FROM operations WHERE kind LIKE 'dav.addressbook.%' AND state != 'done'")
+      .get() as { n: number };
     expect(pending.n).toBe(0);
     // Clean up the server.
-    for (const c of (await core.handle('contacts.list', {})).filter((x) => x.uid === `lambert-${stamp}` || x.fn === `Agnès Moreau ${stamp}`)) await core.handle('contacts.delete', { uid: c.uid });
+    for (const c of (await core.handle('contacts.list', {})).filter(
+      (x) => x.uid === `lambert-${stamp}` || x.fn === `Agnès Moreau ${stamp}`,
+    ))
+      await core.handle('contacts.delete', { uid: c.uid });
     await core.handle('sync.run', { accountId, only: 'contacts' });
   });
 });

@@ -39,13 +39,28 @@ describe('CardDAV sync with Radicale', () => {
       // agent4's address book is shared with other test files running at the same time (imports, writes): this test
       // follows its own card by UID, not the book's total.
       const uid = `ostal-test-${crypto.randomUUID()}`;
-      const vcf = ['BEGIN:VCARD', 'VERSION:4.0', `UID:${uid}`, 'FN:Zoé Àlavigne', 'EMAIL;TYPE=work:zoe.alavigne@example.fr', 'TEL;VALUE=uri:tel:+33-5-65-00-00-01', 'END:VCARD', ''].join('\r\n');
+      const vcf = [
+        'BEGIN:VCARD',
+        'VERSION:4.0',
+        `UID:${uid}`,
+        'FN:Zoé Àlavigne',
+        'EMAIL;TYPE=work:zoe.alavigne@example.fr',
+        'TEL;VALUE=uri:tel:+33-5-65-00-00-01',
+        'END:VCARD',
+        '',
+      ].join('\r\n');
       const href = `/${encodeURIComponent(user.username)}/${SEED_COLLECTIONS.addressBook}/${uid}.vcf`;
       expect((await radicale(user, 'PUT', href, vcf)).status).toBe(201);
       await core.handle('sync.run', { accountId, only: 'contacts' });
       const after = await core.handle('contacts.list', {});
       expect(after.filter((c) => c.uid === uid)).toHaveLength(1);
-      expect(after.find((c) => c.uid === uid)).toEqual({ uid, fn: 'Zoé Àlavigne', emails: ['zoe.alavigne@example.fr'], phones: ['+33-5-65-00-00-01'], addressBook: SEED_COLLECTIONS.addressBookName });
+      expect(after.find((c) => c.uid === uid)).toEqual({
+        uid,
+        fn: 'Zoé Àlavigne',
+        emails: ['zoe.alavigne@example.fr'],
+        phones: ['+33-5-65-00-00-01'],
+        addressBook: SEED_COLLECTIONS.addressBookName,
+      });
 
       expect((await radicale(user, 'DELETE', href)).status).toBe(200);
       await core.handle('sync.run', { accountId, only: 'contacts' });

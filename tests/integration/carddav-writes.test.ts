@@ -20,7 +20,13 @@ const tag = () => crypto.randomBytes(4).toString('hex');
 
 /** The vCard Radicale holds for this UID (GET of each member found by PROPFIND), or null. */
 async function serverCard(uid: string): Promise<{ href: string; raw: string } | null> {
-  const res = await radicale(user, 'PROPFIND', bookPath(), '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
+  const res = await radicale(
+    user,
+    'PROPFIND',
+    bookPath(),
+    '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>',
+    { Depth: '1', 'Content-Type': 'application/xml' },
+  );
   expect(res.status).toBe(207);
   const hrefs = [...res.body.matchAll(/<(?:\w+:)?href>([^<]+\.vcf)<\/(?:\w+:)?href>/g)].map((m) => m[1]!);
   for (const href of hrefs) {
@@ -50,8 +56,14 @@ describe('Contacts writes through the journal, with Radicale', () => {
   it('a contact created offline shows at once, reaches Radicale when it returns, then is edited and deleted', async () => {
     await relay.close();
     const fn = `Élodie Durand ${tag()}`;
-    const { uid } = await core.handle('contacts.create', { contact: { fn, emails: ['elodie.durand@mairie.example'], phones: ['+33 4 67 00 00 00'], organization: 'Mairie de Saint-Jean' } });
-    expect((await core.handle('contacts.list', {})).find((c) => c.uid === uid)).toMatchObject({ fn, emails: ['elodie.durand@mairie.example'], addressBook: SEED_COLLECTIONS.addressBookName });
+    const { uid } = await core.handle('contacts.create', {
+      contact: { fn, emails: ['elodie.durand@mairie.example'], phones: ['+33 4 67 00 00 00'], organization: 'Mairie de Saint-Jean' },
+    });
+    expect((await core.handle('contacts.list', {})).find((c) => c.uid === uid)).toMatchObject({
+      fn,
+      emails: ['elodie.durand@mairie.example'],
+      addressBook: SEED_COLLECTIONS.addressBookName,
+    });
     expect((await core.handle('contacts.get', { uid })).pending).toBe(true);
     expect((await core.handle('sync.run', { accountId, only: 'contacts' })).accounts[0]?.ok).toBe(false);
     expect(await serverCard(uid)).toBeNull();
@@ -63,7 +75,10 @@ describe('Contacts writes through the journal, with Radicale', () => {
     expect(parseVCard(stored!.raw)).toMatchObject({ uid, fn, emails: ['elodie.durand@mairie.example'], phones: ['+33 4 67 00 00 00'] });
     expect(stored!.raw).toContain('Mairie de Saint-Jean');
 
-    await core.handle('contacts.update', { uid, contact: { fn, emails: ['e.durand@mairie.example'], phones: [], organization: 'Mairie de Saint-Jean', note: 'Service état civil' } });
+    await core.handle('contacts.update', {
+      uid,
+      contact: { fn, emails: ['e.durand@mairie.example'], phones: [], organization: 'Mairie de Saint-Jean', note: 'Service état civil' },
+    });
     await core.handle('sync.run', { accountId, only: 'contacts' });
     const updated = await serverCard(uid);
     expect(parseVCard(updated!.raw)).toMatchObject({ emails: ['e.durand@mairie.example'], phones: [] });
@@ -80,7 +95,9 @@ describe('Contacts writes through the journal, with Radicale', () => {
     const { uid } = await core.handle('contacts.create', { contact: { fn, emails: ['marc@mairie.example'], phones: [] } });
     await core.handle('sync.run', { accountId, only: 'contacts' });
     const stored = (await serverCard(uid))!;
-    expect((await radicale(user, 'PUT', stored.href, stored.raw.replace(/EMAIL:[^\r\n]*/, 'EMAIL:marc.serveur@mairie.example'))).status).toBeLessThan(300);
+    expect(
+      (await radicale(user, 'PUT', stored.href, stored.raw.replace(/EMAIL:[^\r\n]*/, 'EMAIL:marc.serveur@mairie.example'))).status,
+    ).toBeLessThan(300);
     await relay.close();
     await core.handle('contacts.update', { uid, contact: { fn, emails: ['marc.local@mairie.example'], phones: [] } });
     await relay.open();
@@ -98,8 +115,14 @@ describe('Contacts writes through the journal, with Radicale', () => {
 
   it('bad input gives a French message and writes nothing', async () => {
     const before = pendingDavOperations(core, { prefix: 'dav.addressbook.' });
-    await expect(core.handle('contacts.create', { contact: { fn: ' ', emails: [], phones: [] } })).rejects.toMatchObject({ code: 'invalid_input', message: 'Indiquez le nom du contact.' });
-    await expect(core.handle('contacts.create', { contact: { fn: 'X', emails: ['pas une adresse'], phones: [] } })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('adresses électroniques') });
+    await expect(core.handle('contacts.create', { contact: { fn: ' ', emails: [], phones: [] } })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'Indiquez le nom du contact.',
+    });
+    await expect(core.handle('contacts.create', { contact: { fn: 'X', emails: ['pas une adresse'], phones: [] } })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('adresses électroniques'),
+    });
     expect(pendingDavOperations(core, { prefix: 'dav.addressbook.' })).toBe(before);
   });
 });

@@ -41,7 +41,14 @@ async function ostal(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: nu
 /** Counts straight from Dovecot, independently of Ostal. */
 async function serverCounts(user: { email: string; password: string }): Promise<Map<string, { total: number; unread: number }>> {
   const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.email, pass: user.password }, tls: { ca: caCert() }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.email, pass: user.password },
+    tls: { ca: caCert() },
+    logger: false,
+  });
   await client.connect();
   try {
     const out = new Map<string, { total: number; unread: number }>();
@@ -62,7 +69,10 @@ describe('CLI ostal', () => {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-cli-'));
     const env = cliEnv({ OSTAL_TEST_PW: agent.password });
 
-    const add = await ostal(['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_TEST_PW', '--profile', profile], env);
+    const add = await ostal(
+      ['account', 'add', '--email', agent.email, '--name', agent.name, '--password-env', 'OSTAL_TEST_PW', '--profile', profile],
+      env,
+    );
     expect(add.stderr).toContain('Vérification de la connexion');
     expect(add.code).toBe(0);
     expect(add.stdout).toContain(`Compte ${agent.email} ajouté.`);
@@ -153,7 +163,20 @@ describe('CLI ostal', () => {
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-cli-'));
     const env = cliEnv({ OSTAL_TEST_PW: agent.password });
     const add = await ostal(
-      ['account', 'add', '--email', agent.email, '--password-env', 'OSTAL_TEST_PW', '--imap', `imaps://localhost:${s.imap.tlsPort}`, '--smtp', `smtps://localhost:${s.smtp.tlsPort}`, '--profile', profile],
+      [
+        'account',
+        'add',
+        '--email',
+        agent.email,
+        '--password-env',
+        'OSTAL_TEST_PW',
+        '--imap',
+        `imaps://localhost:${s.imap.tlsPort}`,
+        '--smtp',
+        `smtps://localhost:${s.smtp.tlsPort}`,
+        '--profile',
+        profile,
+      ],
       env,
     );
     expect(add.code).toBe(0);

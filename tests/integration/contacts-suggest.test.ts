@@ -29,7 +29,18 @@ function insert(core: Core, accountId: string, folderId: number, firstUid: numbe
   );
   core.ctx.db.transaction(() => {
     messages.forEach((m, i) =>
-      stmt.run(accountId, folderId, firstUid + i, `Objet ${firstUid + i}`, m.fromName, m.fromAddr, JSON.stringify(m.to ?? []), JSON.stringify(m.cc ?? []), m.at, m.at),
+      stmt.run(
+        accountId,
+        folderId,
+        firstUid + i,
+        `Objet ${firstUid + i}`,
+        m.fromName,
+        m.fromAddr,
+        JSON.stringify(m.to ?? []),
+        JSON.stringify(m.cc ?? []),
+        m.at,
+        m.at,
+      ),
     );
   })();
 }
@@ -48,8 +59,22 @@ describe('contacts.suggest', () => {
         { fromName: 'Éloïse Martin', fromAddr: 'eloise.martin@ville.example', to: [self], at: '2026-01-06T09:00:00.000Z' },
         { fromName: 'Elouan Petit', fromAddr: 'elouan.petit@ecole.example', to: [self], at: '2026-03-01T09:00:00.000Z' },
         // Once but more recent than Elouan: comes before him among equals.
-        { fromName: 'Mélody Blanc', fromAddr: 'melody@asso.example', to: [self], cc: [{ name: 'ÉLOÏSE Martin', address: 'Eloise.Martin@ville.example' }], at: '2026-02-01T09:00:00.000Z' },
-        { fromName: me.name, fromAddr: me.email, to: [{ name: 'Élodie Garnier', address: 'elodie.garnier@tresorerie.example' }, { name: '', address: 'eloi@cantine.example' }], at: '2026-03-02T09:00:00.000Z' },
+        {
+          fromName: 'Mélody Blanc',
+          fromAddr: 'melody@asso.example',
+          to: [self],
+          cc: [{ name: 'ÉLOÏSE Martin', address: 'Eloise.Martin@ville.example' }],
+          at: '2026-02-01T09:00:00.000Z',
+        },
+        {
+          fromName: me.name,
+          fromAddr: me.email,
+          to: [
+            { name: 'Élodie Garnier', address: 'elodie.garnier@tresorerie.example' },
+            { name: '', address: 'eloi@cantine.example' },
+          ],
+          at: '2026-03-02T09:00:00.000Z',
+        },
       ]);
 
       const elo = await core.handle('contacts.suggest', { query: 'elo' });
@@ -70,14 +95,22 @@ describe('contacts.suggest', () => {
 
       // Accents and case, either way; name or address; word prefixes.
       expect((await core.handle('contacts.suggest', { query: 'ÉLO' })).map((s) => s.email)).toEqual(elo.map((s) => s.email));
-      expect((await core.handle('contacts.suggest', { query: 'lefe' }))[0]).toMatchObject({ name: 'Alix Lefèvre', email: testUser(5).email, source: 'contact' });
+      expect((await core.handle('contacts.suggest', { query: 'lefe' }))[0]).toMatchObject({
+        name: 'Alix Lefèvre',
+        email: testUser(5).email,
+        source: 'contact',
+      });
       expect((await core.handle('contacts.suggest', { query: 'Jérome' }))[0]).toMatchObject({ name: 'Jérôme Lambert', source: 'contact' });
-      expect((await core.handle('contacts.suggest', { query: 'tresorerie' }))[0]).toMatchObject({ email: 'elodie.garnier@tresorerie.example' });
+      expect((await core.handle('contacts.suggest', { query: 'tresorerie' }))[0]).toMatchObject({
+        email: 'elodie.garnier@tresorerie.example',
+      });
       expect((await core.handle('contacts.suggest', { query: 'blanc' })).map((s) => s.email)).toEqual(['melody@asso.example']);
       expect(await core.handle('contacts.suggest', { query: 'zzzz' })).toEqual([]);
       expect(await core.handle('contacts.suggest', { query: '   ' })).toEqual([]);
       // « lodie » is not the start of a word: not proposed.
-      expect((await core.handle('contacts.suggest', { query: 'lodie' })).map((s) => s.email)).not.toContain('elodie.garnier@tresorerie.example');
+      expect((await core.handle('contacts.suggest', { query: 'lodie' })).map((s) => s.email)).not.toContain(
+        'elodie.garnier@tresorerie.example',
+      );
 
       // New messages are seen at the next call; the limit holds (8 by default).
       insert(
@@ -85,7 +118,12 @@ describe('contacts.suggest', () => {
         accountId,
         inbox,
         100,
-        Array.from({ length: 20 }, (_, i) => ({ fromName: `Éloa Numéro ${i}`, fromAddr: `eloa.${i}@liste.example`, to: [self], at: `2026-04-${String(i + 1).padStart(2, '0')}T09:00:00.000Z` })),
+        Array.from({ length: 20 }, (_, i) => ({
+          fromName: `Éloa Numéro ${i}`,
+          fromAddr: `eloa.${i}@liste.example`,
+          to: [self],
+          at: `2026-04-${String(i + 1).padStart(2, '0')}T09:00:00.000Z`,
+        })),
       );
       const many = await core.handle('contacts.suggest', { query: 'elo' });
       expect(many).toHaveLength(8);
@@ -112,7 +150,10 @@ describe('contacts.suggest', () => {
         batch.push({
           fromName: `Agent ${n} Élodéa`,
           fromAddr: `agent.${n}@commune${n % 50}.example`,
-          to: [{ name: me.name, address: me.email }, { name: `Collègue ${(i * 7) % 3000}`, address: `collegue.${(i * 7) % 3000}@mairie.example` }],
+          to: [
+            { name: me.name, address: me.email },
+            { name: `Collègue ${(i * 7) % 3000}`, address: `collegue.${(i * 7) % 3000}@mairie.example` },
+          ],
           at: new Date(Date.UTC(2025, 0, 1) + i * 60_000).toISOString(),
         });
       }

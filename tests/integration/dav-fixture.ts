@@ -26,19 +26,37 @@ export async function davCore(user: TestUser, options: { davPort?: number } = {}
   const s = getServers();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-dav-'));
   dirs.push(dir);
-  const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  const core = await Core.open({
+    profileDir: path.join(dir, 'profil'),
+    mode: 'cli',
+    logger: silentLogger,
+    policyPath: path.join(dir, 'no-policy.json'),
+  });
   const dav = `https://localhost:${options.davPort ?? s.radicale.port}/`;
   const summary = await core.handle('accounts.add', {
     email: user.email,
     password: user.password,
     name: user.name,
-    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: dav, carddav: dav, webdav: null, username: user.username },
+    settings: {
+      imap: `imaps://localhost:${s.imap.tlsPort}`,
+      smtp: `smtp://localhost:${s.smtp.port}`,
+      caldav: dav,
+      carddav: dav,
+      webdav: null,
+      username: user.username,
+    },
   });
   return { core, accountId: summary.id, dir };
 }
 
 /** A request to Radicale as `user`, not through Ostal (tests/servers/http.ts radicaleRequest). */
-export function radicale(user: TestUser, method: string, urlPath: string, body?: string, headers: Record<string, string> = {}): Promise<DavReply> {
+export function radicale(
+  user: TestUser,
+  method: string,
+  urlPath: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<DavReply> {
   return radicaleRequest(getServers(), user, method, urlPath, body, headers);
 }
 

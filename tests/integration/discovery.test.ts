@@ -79,7 +79,18 @@ describe('discovery against the local servers', () => {
   it('takes the IT policy preset first, with its locks', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-disco-'));
     const file = path.join(dir, 'policies.json');
-    fs.writeFileSync(file, JSON.stringify({ domains: { 'ostal.test': { imap: `imaps://localhost:${info.imap.tlsPort}`, smtp: `smtps://localhost:${info.smtp.tlsPort}`, locked: ['imap', 'smtp'] } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        domains: {
+          'ostal.test': {
+            imap: `imaps://localhost:${info.imap.tlsPort}`,
+            smtp: `smtps://localhost:${info.smtp.tlsPort}`,
+            locked: ['imap', 'smtp'],
+          },
+        },
+      }),
+    );
     try {
       const policy = loadPolicy({ path: file, log: silentLogger });
       const result = await discoverAccount('agent1@ostal.test', { policy, log: silentLogger });

@@ -43,7 +43,7 @@ describe('arrêt brutal (kill -9) pendant les envois et les réceptions de fichi
       last.set(name, h);
     };
     let seed = 11;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let killedDuringTransfer = 0;
 
     for (let round = 0; round < ROUNDS; round++) {
@@ -57,7 +57,11 @@ describe('arrêt brutal (kill -9) pendant les envois et les réceptions de fichi
       expect([201, 204]).toContain(put.status);
       note(serverName, serverContent);
 
-      const child = spawn(process.execPath, ['bin/ostal.mjs', 'files', 'sync', '--profile', profileDir], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, ['bin/ostal.mjs', 'files', 'sync', '--profile', profileDir], {
+        cwd: REPO,
+        env,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       let stderr = '';
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
       await new Promise<void>((resolve) => {

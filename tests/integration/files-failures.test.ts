@@ -46,29 +46,32 @@ async function startProxy(): Promise<Proxy> {
       return;
     }
     // A fresh upstream connection each time (no keep-alive race with Apache closing idle sockets).
-    const up = https.request({ host: 'localhost', port: s.apache.port, method: req.method, path: req.url, headers: req.headers, ca: caCert(), agent: false }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      if (req.method !== 'GET') {
-        r.pipe(res);
-        return;
-      }
-      const record = { range: (req.headers.range as string | undefined) ?? null, bytes: 0 };
-      state.gets.push(record);
-      const cut = state.cutGetAfter;
-      state.cutGetAfter = null;
-      r.on('data', (chunk: Buffer) => {
-        if (cut !== null && record.bytes + chunk.length > cut) {
-          res.write(chunk.subarray(0, cut - record.bytes));
-          record.bytes = cut;
-          setTimeout(() => res.socket?.destroy(), 50);
-          r.destroy();
+    const up = https.request(
+      { host: 'localhost', port: s.apache.port, method: req.method, path: req.url, headers: req.headers, ca: caCert(), agent: false },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        if (req.method !== 'GET') {
+          r.pipe(res);
           return;
         }
-        record.bytes += chunk.length;
-        res.write(chunk);
-      });
-      r.on('end', () => res.end());
-    });
+        const record = { range: (req.headers.range as string | undefined) ?? null, bytes: 0 };
+        state.gets.push(record);
+        const cut = state.cutGetAfter;
+        state.cutGetAfter = null;
+        r.on('data', (chunk: Buffer) => {
+          if (cut !== null && record.bytes + chunk.length > cut) {
+            res.write(chunk.subarray(0, cut - record.bytes));
+            record.bytes = cut;
+            setTimeout(() => res.socket?.destroy(), 50);
+            r.destroy();
+            return;
+          }
+          record.bytes += chunk.length;
+          res.write(chunk);
+        });
+        r.on('end', () => res.end());
+      },
+    );
     up.on('error', () => res.destroy());
     req.pipe(up);
   });
@@ -97,7 +100,8 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     const user = testUser(3);
     const area = await freshArea(user, 'panne');
     expect((await dav(user, 'MKCOL', `${area}Marchés publics`)).status).toBe(201);
-    for (const n of ['Lot 1.txt', 'Lot 2.txt', 'Lot 3.txt']) expect((await dav(user, 'PUT', `${area}Marchés publics/${n}`, `contenu ${n}`)).status).toBe(201);
+    for (const n of ['Lot 1.txt', 'Lot 2.txt', 'Lot 3.txt'])
+      expect((await dav(user, 'PUT', `${area}Marchés publics/${n}`, `contenu ${n}`)).status).toBe(201);
     expect((await dav(user, 'PUT', `${area}Accueil.txt`, 'bienvenue')).status).toBe(201);
     const proxy = await startProxy();
     cleanups.push(() => proxy.close());
@@ -113,7 +117,9 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     fs.rmSync(path.join(lots, 'Lot 3.txt')); // a local deletion under it waits too
     const failed = await f.core.handle('files.sync', { accountId: f.accountId });
     expect(failed.accounts[0].ok).toBe(false);
-    expect(failed.accounts[0].error?.message).toMatch(/^Le dossier «\u00a0\/Marchés publics\u00a0» du serveur n’a pas pu être lu\u00a0: .*Rien n’a été supprimé dans ce dossier\u00a0; Ostal réessaiera\.$/);
+    expect(failed.accounts[0].error?.message).toMatch(
+      /^Le dossier «\u00a0\/Marchés publics\u00a0» du serveur n’a pas pu être lu\u00a0: .*Rien n’a été supprimé dans ce dossier\u00a0; Ostal réessaiera\.$/,
+    );
     expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt']);
     expect((await dav(user, 'GET', `${area}Marchés publics/Lot 3.txt`)).status).toBe(200);
     const status = await f.core.handle('files.status', { accountId: f.accountId });
@@ -124,7 +130,9 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     proxy.down = true;
     const down = await f.core.handle('files.sync', { accountId: f.accountId });
     expect(down.accounts[0].ok).toBe(false);
-    expect(down.accounts[0].error?.message).toMatch(/^La connexion au serveur 127\.0\.0\.1 a été interrompue\. Vos données restent disponibles sur cet ordinateur/);
+    expect(down.accounts[0].error?.message).toMatch(
+      /^La connexion au serveur 127\.0\.0\.1 a été interrompue\. Vos données restent disponibles sur cet ordinateur/,
+    );
     expect(fs.readdirSync(lots).sort()).toEqual(['Lot 1.txt', 'Lot 2.txt']);
     expect(fs.readFileSync(path.join(f.root, 'Accueil.txt'), 'utf8')).toBe('bienvenue');
 
@@ -157,7 +165,8 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     await f.core.handle('settings.set', { key: 'files.speedLimitKbps', value: 50 });
     const answers: Promise<unknown>[] = [];
     f.core.onEvent((event, data) => {
-      if (event === 'files.notice' && (data as { kind: string }).kind === 'confirmation') answers.push(f.core.handle('files.confirmDeletion', { accountId: f.accountId, confirm: false }));
+      if (event === 'files.notice' && (data as { kind: string }).kind === 'confirmation')
+        answers.push(f.core.handle('files.confirmDeletion', { accountId: f.accountId, confirm: false }));
     });
     const failed = await f.core.handle('files.sync', { accountId: f.accountId });
     expect(failed.accounts[0].ok).toBe(false);
@@ -248,7 +257,9 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     expect(messages).toContain('(/dav/agent4@ostal.test/piege/../evasion.txt)');
     expect(messages).toContain('(/dav/agent4@ostal.test/piege/a/b.txt)');
     expect(messages).toContain('Le serveur propose un nom dangereux ("..\\\\windows.txt")');
-    expect(messages).toMatch(/Le chemin de «\u00a0x+…x+\.txt\u00a0» fait 301 caractères \(au plus 250\)\u00a0: il n’est pas synchronisé\. Raccourcissez/);
+    expect(messages).toMatch(
+      /Le chemin de «\u00a0x+…x+\.txt\u00a0» fait 301 caractères \(au plus 250\)\u00a0: il n’est pas synchronisé\. Raccourcissez/,
+    );
     expect(problems).toHaveLength(6);
   });
 
@@ -274,8 +285,12 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     expect(names.filter((n) => n.toLowerCase() === 'rapport.txt')).toHaveLength(1);
     const problems = (await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].problems;
     const text = problems.map((p) => p.message).join('\n');
-    expect(text).toContain('«\u00a0CON\u00a0» est un nom réservé par Windows\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0CON_\u00a0».');
-    expect(text).toContain('«\u00a0aux.txt\u00a0» est un nom réservé par Windows\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0aux_.txt\u00a0».');
+    expect(text).toContain(
+      '«\u00a0CON\u00a0» est un nom réservé par Windows\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0CON_\u00a0».',
+    );
+    expect(text).toContain(
+      '«\u00a0aux.txt\u00a0» est un nom réservé par Windows\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0aux_.txt\u00a0».',
+    );
     expect(text).toContain('«\u00a0fin.\u00a0» se termine par un point ou une espace');
     expect(text).toMatch(/ne diffèrent que par les majuscules/);
     expect(text).toMatch(/fait \d{3} caractères \(au plus 250\)/);
@@ -285,6 +300,8 @@ describe('Fichiers: serveur en panne, noms hostiles', () => {
     await f.core.handle('files.sync', { accountId: f.accountId });
     expect((await dav(user, 'GET', `${area}question?.txt`)).status).toBe(404);
     const local = (await f.core.handle('files.status', { accountId: f.accountId })).accounts[0].problems.find((p) => p.side === 'local');
-    expect(local?.message).toBe('«\u00a0question?.txt\u00a0» contient un caractère que Windows refuse (chevron, guillemet droit, barre verticale, astérisque, point d’interrogation ou deux-points)\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0question_.txt\u00a0».');
+    expect(local?.message).toBe(
+      '«\u00a0question?.txt\u00a0» contient un caractère que Windows refuse (chevron, guillemet droit, barre verticale, astérisque, point d’interrogation ou deux-points)\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0question_.txt\u00a0».',
+    );
   });
 });

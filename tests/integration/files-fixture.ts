@@ -11,7 +11,13 @@ import { caCert, getServers, testUser } from '../servers/testing.js';
 export type User = ReturnType<typeof testUser>;
 
 /** A request made directly on Apache, not through Ostal. */
-export function dav(user: User, method: string, urlPath: string, body?: Buffer | string, headers: Record<string, string> = {}): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
+export function dav(
+  user: User,
+  method: string,
+  urlPath: string,
+  body?: Buffer | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: Buffer; headers: Record<string, unknown> }> {
   const s = getServers();
   const buf = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8');
   return new Promise((resolve, reject) => {
@@ -20,7 +26,10 @@ export function dav(user: User, method: string, urlPath: string, body?: Buffer |
         host: 'localhost',
         port: s.apache.port,
         method,
-        path: urlPath.split('/').map((seg) => encodeURIComponent(seg)).join('/'),
+        path: urlPath
+          .split('/')
+          .map((seg) => encodeURIComponent(seg))
+          .join('/'),
         ca: caCert(),
         auth: `${user.username}:${user.password}`,
         headers: { 'Content-Length': String(buf?.length ?? 0), ...headers },
@@ -60,7 +69,11 @@ export interface FilesCore {
 }
 
 /** A Core with one account whose WebDAV URL is `webdav`, and files.localRoot in a temp dir. */
-export async function filesCore(user: User, webdav: string, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-files-'))): Promise<FilesCore> {
+export async function filesCore(
+  user: User,
+  webdav: string,
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-files-')),
+): Promise<FilesCore> {
   const s = getServers();
   const profileDir = path.join(dir, 'profil');
   const core = await Core.open({ profileDir, mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
@@ -72,7 +85,14 @@ export async function filesCore(user: User, webdav: string, dir = fs.mkdtempSync
         email: user.email,
         password: user.password,
         name: user.name,
-        settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: null, carddav: null, webdav, username: user.username },
+        settings: {
+          imap: `imaps://localhost:${s.imap.tlsPort}`,
+          smtp: `smtp://localhost:${s.smtp.port}`,
+          caldav: null,
+          carddav: null,
+          webdav,
+          username: user.username,
+        },
       })
     ).id;
   await core.handle('settings.set', { key: 'files.localRoot', value: path.join(dir, 'Documents') });
@@ -97,7 +117,13 @@ export function localTree(root: string): Map<string, string> {
 export async function remoteTree(user: User, area: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const walk = async (p: string, rel: string) => {
-    const res = await dav(user, 'PROPFIND', p, '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>', { Depth: '1', 'Content-Type': 'application/xml' });
+    const res = await dav(
+      user,
+      'PROPFIND',
+      p,
+      '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/></D:prop></D:propfind>',
+      { Depth: '1', 'Content-Type': 'application/xml' },
+    );
     const xml = res.body.toString('utf8');
     const responses = xml.split(/<D:response[ >]/).slice(1);
     for (const r of responses) {

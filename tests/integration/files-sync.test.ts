@@ -51,12 +51,29 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect(got.status).toBe(200);
     expect(got.body.toString('utf8')).toBe('contenu local v1');
     const status = await f.core.handle('files.status', { accountId: f.accountId });
-    expect(status.accounts[0]).toMatchObject({ email: user.email, localRoot: f.root, remoteRoot: webdavUrl(area), paused: false, pendingDeletion: null });
+    expect(status.accounts[0]).toMatchObject({
+      email: user.email,
+      localRoot: f.root,
+      remoteRoot: webdavUrl(area),
+      paused: false,
+      pendingDeletion: null,
+    });
     expect(status.accounts[0].counts.synced).toBe(3);
     const list = await f.core.handle('files.list', { accountId: f.accountId, path: '/' });
-    expect(list.map((e) => `${e.kind}:${e.name}:${e.state}`).sort()).toEqual(['file:Budget 2026.csv:synced', 'file:Note locale.odt:synced', 'folder:Délibérations:synced']);
+    expect(list.map((e) => `${e.kind}:${e.name}:${e.state}`).sort()).toEqual([
+      'file:Budget 2026.csv:synced',
+      'file:Note locale.odt:synced',
+      'folder:Délibérations:synced',
+    ]);
     const note = list.find((e) => e.name === 'Note locale.odt')!;
-    expect(note).toMatchObject({ path: '/Note locale.odt', isFolder: false, size: 16, availableOffline: true, localPath: path.join(f.root, 'Note locale.odt'), error: null });
+    expect(note).toMatchObject({
+      path: '/Note locale.odt',
+      isFolder: false,
+      size: 16,
+      availableOffline: true,
+      localPath: path.join(f.root, 'Note locale.odt'),
+      error: null,
+    });
   });
 
   it('an unchanged resync transfers nothing', async () => {
@@ -66,11 +83,13 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
   });
 
   it('a change deep in folders whose ETag did not change is still seen; unchanged folders are not all listed again', async () => {
-    for (const d of ['Services', 'Services/Urbanisme', 'Services/Urbanisme/Permis']) expect((await dav(user, 'MKCOL', `${area}${d}`)).status).toBe(201);
+    for (const d of ['Services', 'Services/Urbanisme', 'Services/Urbanisme/Permis'])
+      expect((await dav(user, 'MKCOL', `${area}${d}`)).status).toBe(201);
     expect((await dav(user, 'PUT', `${area}Services/Urbanisme/Permis/PC-001.txt`, 'dépôt')).status).toBe(201);
     await sync();
     expect(fs.readFileSync(path.join(f.root, 'Services', 'Urbanisme', 'Permis', 'PC-001.txt'), 'utf8')).toBe('dépôt');
-    const folders = (await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).filter((e) => e.kind === 'folder').length + 2;
+    const folders =
+      (await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).filter((e) => e.kind === 'folder').length + 2;
     const before = count('PROPFIND');
     await sync();
     expect(count('PROPFIND') - before).toBeLessThan(folders + 1);
@@ -88,9 +107,16 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
   it('a file created here and not synced yet is listed « en attente »', async () => {
     fs.writeFileSync(path.join(f.root, 'Brouillon.txt'), 'pas encore envoyé');
     const list = await f.core.handle('files.list', { accountId: f.accountId, path: '/' });
-    expect(list.find((e) => e.name === 'Brouillon.txt')).toMatchObject({ path: '/Brouillon.txt', kind: 'file', state: 'pending', size: Buffer.byteLength('pas encore envoyé') });
+    expect(list.find((e) => e.name === 'Brouillon.txt')).toMatchObject({
+      path: '/Brouillon.txt',
+      kind: 'file',
+      state: 'pending',
+      size: Buffer.byteLength('pas encore envoyé'),
+    });
     await sync();
-    expect((await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).find((e) => e.name === 'Brouillon.txt')?.state).toBe('synced');
+    expect((await f.core.handle('files.list', { accountId: f.accountId, path: '/' })).find((e) => e.name === 'Brouillon.txt')?.state).toBe(
+      'synced',
+    );
     fs.rmSync(path.join(f.root, 'Brouillon.txt'));
     await sync();
   });
@@ -116,7 +142,9 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
   it('a rename on the server is a local rename, nothing downloaded again', async () => {
     const inode = fs.statSync(path.join(f.root, 'Budget 2026.csv')).ino;
     const gets = count('GET');
-    const moved = await dav(user, 'MOVE', `${area}Budget 2026.csv`, undefined, { Destination: `${webdavUrl(area)}${encodeURIComponent('Budget primitif 2026.csv')}` });
+    const moved = await dav(user, 'MOVE', `${area}Budget 2026.csv`, undefined, {
+      Destination: `${webdavUrl(area)}${encodeURIComponent('Budget primitif 2026.csv')}`,
+    });
     expect(moved.status).toBe(201);
     await sync();
     expect(count('GET')).toBe(gets);
@@ -139,7 +167,9 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect((await dav(user, 'PROPFIND', `${area}Commission/`, undefined, { Depth: '0' })).status).toBe(404);
 
     const inode = fs.statSync(path.join(f.root, 'Commission des finances', 'Ordre du jour.txt')).ino;
-    const moved = await dav(user, 'MOVE', `${area}Commission des finances/`, undefined, { Destination: `${webdavUrl(area)}${encodeURIComponent('Commission 2026')}/` });
+    const moved = await dav(user, 'MOVE', `${area}Commission des finances/`, undefined, {
+      Destination: `${webdavUrl(area)}${encodeURIComponent('Commission 2026')}/`,
+    });
     expect(moved.status).toBe(201);
     const getsBefore = count('GET');
     await sync();
@@ -197,7 +227,12 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     await watched.core.close();
     const { Core } = await import('../../src/core.js');
     const { silentLogger } = await import('../../src/log.js');
-    const app = await Core.open({ profileDir: watched.profileDir, mode: 'browser', logger: silentLogger, policyPath: path.join(watched.dir, 'no-policy.json') });
+    const app = await Core.open({
+      profileDir: watched.profileDir,
+      mode: 'browser',
+      logger: silentLogger,
+      policyPath: path.join(watched.dir, 'no-policy.json'),
+    });
     try {
       expect((await app.handle('files.sync', { accountId: watched.accountId })).accounts[0].ok).toBe(true);
       fs.writeFileSync(path.join(watched.root, 'Déposé par l’explorateur.txt'), 'vu par le veilleur');
@@ -235,7 +270,9 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     notices.length = 0;
     await sync();
     expect(fs.readFileSync(file, 'utf8')).toBe('version du serveur');
-    const copies = fs.readdirSync(f.root).filter((n) => /^Budget primitif 2026 \(conflit du \d{2}-\d{2}-\d{4} \d{2} h \d{2}\)\.csv$/.test(n));
+    const copies = fs
+      .readdirSync(f.root)
+      .filter((n) => /^Budget primitif 2026 \(conflit du \d{2}-\d{2}-\d{4} \d{2} h \d{2}\)\.csv$/.test(n));
     expect(copies).toHaveLength(1);
     expect(fs.readFileSync(path.join(f.root, copies[0]), 'utf8')).toBe('version de l’ordinateur');
     const conflict = notices.find((n) => n.kind === 'conflict');
@@ -272,7 +309,9 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     try {
       const report = await f.core.handle('files.sync', { accountId: f.accountId });
       expect(report.accounts[0].ok).toBe(false);
-      expect(report.accounts[0].error?.message).toBe(`Le dossier local ${f.root} est inaccessible (disque débranché\u00a0?). Rien n’a été supprimé\u00a0; branchez le disque ou choisissez un autre dossier dans Réglages.`);
+      expect(report.accounts[0].error?.message).toBe(
+        `Le dossier local ${f.root} est inaccessible (disque débranché\u00a0?). Rien n’a été supprimé\u00a0; branchez le disque ou choisissez un autre dossier dans Réglages.`,
+      );
       expect((await dav(user, 'GET', `${area}Identique.txt`)).status).toBe(200);
       expect(fs.existsSync(f.root)).toBe(false);
     } finally {
@@ -289,7 +328,9 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     await sync();
     expect((await dav(user, 'GET', `${area}Archives/Note renommée.odt`)).status).toBe(200);
     const listed = await f.core.handle('files.list', { accountId: f.accountId, path: '/Archives' });
-    expect(listed).toEqual([expect.objectContaining({ name: 'Note renommée.odt', state: 'online-only', availableOffline: false, localPath: null })]);
+    expect(listed).toEqual([
+      expect.objectContaining({ name: 'Note renommée.odt', state: 'online-only', availableOffline: false, localPath: null }),
+    ]);
     const opened = await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' });
     expect(fs.readFileSync(opened.localPath, 'utf8')).toBe('contenu local v2, plus long');
     // No desktop host here (browser mode, CLI): nothing is launched, the view shows the path.
@@ -319,14 +360,32 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
       },
     });
     const file = path.join(f.root, 'Archives', 'Note renommée.odt');
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: true, warning: null });
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives' })).toEqual({ localPath: path.join(f.root, 'Archives'), launched: true, warning: null });
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/' })).toEqual({ localPath: f.root, launched: true, warning: null });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({
+      localPath: file,
+      launched: true,
+      warning: null,
+    });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives' })).toEqual({
+      localPath: path.join(f.root, 'Archives'),
+      launched: true,
+      warning: null,
+    });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/' })).toEqual({
+      localPath: f.root,
+      launched: true,
+      warning: null,
+    });
     systemAnswer = 'Failed to open path';
-    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({ localPath: file, launched: false, warning: null });
+    expect(await f.core.handle('files.open', { accountId: f.accountId, path: '/Archives/Note renommée.odt' })).toEqual({
+      localPath: file,
+      launched: false,
+      warning: null,
+    });
     expect(warnings.some((w) => w.includes('could not open') && w.includes('Failed to open path'))).toBe(true);
     // Never anything outside the account's folder.
-    await expect(f.core.handle('files.open', { accountId: f.accountId, path: '/../../etc/passwd' })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(f.core.handle('files.open', { accountId: f.accountId, path: '/../../etc/passwd' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
     expect(asked).toEqual([file, path.join(f.root, 'Archives'), f.root, file]);
     // A program or a shortcut from the server is never opened: its folder is shown, with the French warning.
     systemAnswer = '';
@@ -335,7 +394,11 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     await sync();
     for (const name of ['setup.exe', 'CR.pdf.lnk']) {
       const r = await f.core.handle('files.open', { accountId: f.accountId, path: `/Archives/${name}` });
-      expect(r).toMatchObject({ localPath: path.join(f.root, 'Archives', name), launched: true, warning: expect.stringContaining(`«\u00A0${name}\u00A0»`) });
+      expect(r).toMatchObject({
+        localPath: path.join(f.root, 'Archives', name),
+        launched: true,
+        warning: expect.stringContaining(`«\u00A0${name}\u00A0»`),
+      });
     }
     expect(shown).toEqual([path.join(f.root, 'Archives', 'setup.exe'), path.join(f.root, 'Archives', 'CR.pdf.lnk')]);
     expect(asked).toHaveLength(4);

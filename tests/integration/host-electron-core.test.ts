@@ -180,7 +180,10 @@ describe('Electron core utility process (bundled, run in a worker)', () => {
   it('with Chromium’s fixed-key basic_text backend: passwords moved to the 0600 file, sealed file deleted, French notice for IT in the log', async () => {
     const profileDir = tmp('ostal-electron-basic-text-');
     // What an earlier version sealed with basic_text.
-    fs.writeFileSync(path.join(profileDir, 'secrets.sealed.json'), JSON.stringify({ 'account:a1:password': keychain.encrypt('mot de passe').toString('base64') }));
+    fs.writeFileSync(
+      path.join(profileDir, 'secrets.sealed.json'),
+      JSON.stringify({ 'account:a1:password': keychain.encrypt('mot de passe').toString('base64') }),
+    );
     const { worker, next } = startUtility();
     const secretsPort = init(worker, profileDir, 'basic_text');
     expect(await next('ready')).toEqual({ type: 'ready' });
@@ -188,7 +191,9 @@ describe('Electron core utility process (bundled, run in a worker)', () => {
     expect(JSON.parse(fs.readFileSync(secretsFile, 'utf8'))).toEqual({ 'account:a1:password': 'mot de passe' });
     expect(fs.statSync(secretsFile).mode & 0o777).toBe(0o600);
     expect(fs.existsSync(path.join(profileDir, 'secrets.sealed.json'))).toBe(false);
-    expect(fs.readFileSync(path.join(profileDir, 'logs', 'ostal.log'), 'utf8')).toMatch(/Trousseau du système absent\u00a0: Electron n’a trouvé que son stockage «\u00a0basic_text\u00a0»/);
+    expect(fs.readFileSync(path.join(profileDir, 'logs', 'ostal.log'), 'utf8')).toMatch(
+      /Trousseau du système absent\u00a0: Electron n’a trouvé que son stockage «\u00a0basic_text\u00a0»/,
+    );
     const exited = new Promise<number>((resolve) => worker.once('exit', resolve));
     worker.postMessage({ data: { type: 'shutdown' }, ports: [] });
     expect(await exited).toBe(0);

@@ -72,7 +72,8 @@ function rawGet(
 }
 
 const FRENCH = /[’éèàêç]|n’est|demande/;
-const INVALID_PARAMS = 'Cette demande contient des informations manquantes ou mal formées\u00a0; elle n’a pas été traitée. Le détail est dans le journal d’Ostal.';
+const INVALID_PARAMS =
+  'Cette demande contient des informations manquantes ou mal formées\u00a0; elle n’a pas été traitée. Le détail est dans le journal d’Ostal.';
 
 beforeAll(async () => {
   profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-host-'));
@@ -215,7 +216,10 @@ describe('browser host: API envelope', () => {
     try {
       ws.send(JSON.stringify({ id: 7, method: 'app.formatHardDisk', params: {} }));
       const response = await nextMessage(ws);
-      expect(response).toMatchObject({ id: 7, error: { code: 'invalid_input', message: 'Cette action n’existe pas dans cette version d’Ostal.' } });
+      expect(response).toMatchObject({
+        id: 7,
+        error: { code: 'invalid_input', message: 'Cette action n’existe pas dans cette version d’Ostal.' },
+      });
       expect((response.error as { message: string }).message).toMatch(FRENCH);
     } finally {
       ws.close();

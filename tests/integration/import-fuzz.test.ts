@@ -29,13 +29,23 @@ const stamp = `fz${crypto.randomBytes(4).toString('hex')}`;
 const manifest = JSON.parse(fs.readFileSync(path.join(FUZZ, 'manifest.json'), 'utf8')) as FuzzEntry[];
 const BULK = new Set(['ics/dix-mille.ics', 'vcf/deux-mille.vcf']);
 
-const frImport = (JSON.parse(fs.readFileSync(path.join(REPO, 'src', 'i18n', 'fr.json'), 'utf8')) as { dav: { import: Record<string, string> } }).dav.import;
-const REASONS = new Set([frImport.unreadable, frImport.unreadableCard, frImport.noStart, frImport.noName, frImport.badDates, frImport.duplicate]);
+const frImport = (
+  JSON.parse(fs.readFileSync(path.join(REPO, 'src', 'i18n', 'fr.json'), 'utf8')) as { dav: { import: Record<string, string> } }
+).dav.import;
+const REASONS = new Set([
+  frImport.unreadable,
+  frImport.unreadableCard,
+  frImport.noStart,
+  frImport.noName,
+  frImport.badDates,
+  frImport.duplicate,
+]);
 
 /** The file's bytes with STAMP replaced (in the file's own encoding). */
 function stampedBytes(entry: FuzzEntry): Buffer {
   const bytes = fs.readFileSync(path.join(FUZZ, entry.file));
-  if (entry.encoding === 'utf-16le') return Buffer.concat([bytes.subarray(0, 2), Buffer.from(bytes.subarray(2).toString('utf16le').replaceAll('STAMP', stamp), 'utf16le')]);
+  if (entry.encoding === 'utf-16le')
+    return Buffer.concat([bytes.subarray(0, 2), Buffer.from(bytes.subarray(2).toString('utf16le').replaceAll('STAMP', stamp), 'utf16le')]);
   // Byte-preserving for UTF-8 with junk and for Windows-1252: STAMP is ASCII.
   return Buffer.from(bytes.toString('latin1').replaceAll('STAMP', stamp), 'latin1');
 }
@@ -51,7 +61,8 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
 
   beforeAll(async () => {
     ({ core, accountId } = await davCore(user));
-    for (const only of ['calendar', 'contacts'] as const) expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
+    for (const only of ['calendar', 'contacts'] as const)
+      expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
   });
   afterAll(async () => {
     // Whatever this run sent to Radicale (the journal's PUTs) is deleted, even when a test failed.
@@ -62,7 +73,14 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
   it('the corpus on disk is exactly what generate.ts makes (seeded, reproducible)', () => {
     const built = buildCorpus();
     expect(built.map((b) => b.entry)).toEqual(manifest);
-    for (const b of built) expect(crypto.createHash('sha256').update(fs.readFileSync(path.join(FUZZ, b.entry.file))).digest('hex'), b.entry.file).toBe(crypto.createHash('sha256').update(b.bytes).digest('hex'));
+    for (const b of built)
+      expect(
+        crypto
+          .createHash('sha256')
+          .update(fs.readFileSync(path.join(FUZZ, b.entry.file)))
+          .digest('hex'),
+        b.entry.file,
+      ).toBe(crypto.createHash('sha256').update(b.bytes).digest('hex'));
     expect(manifest.length).toBeGreaterThanOrEqual(20);
   });
 
@@ -76,7 +94,13 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
       try {
         result = await core.handle('dav.import', { content: decodeImportBytes(stampedBytes(entry)), name });
       } catch (err) {
-        if (entry.wholeFileRefused && err instanceof OstalError && err.code === 'invalid_input' && err.message.includes('n’est ni un agenda (.ics) ni un carnet d’adresses (.vcf)')) continue;
+        if (
+          entry.wholeFileRefused &&
+          err instanceof OstalError &&
+          err.code === 'invalid_input' &&
+          err.message.includes('n’est ni un agenda (.ics) ni un carnet d’adresses (.vcf)')
+        )
+          continue;
         problems.push(`${entry.file}: threw ${(err as Error).name}: ${(err as Error).message}`);
         continue;
       }
@@ -89,7 +113,8 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
         await core.handle('dav.import', { content: decodeImportBytes(stampedBytes(entry)), name: name.replace(/\.\w+$/, '.txt') }).then(
           () => problems.push(`${entry.file} as .txt: not refused`),
           (err: unknown) => {
-            if (!(err instanceof OstalError) || !err.message.includes('n’est ni un agenda (.ics) ni un carnet d’adresses (.vcf)')) problems.push(`${entry.file} as .txt: ${(err as Error).message}`);
+            if (!(err instanceof OstalError) || !err.message.includes('n’est ni un agenda (.ics) ni un carnet d’adresses (.vcf)'))
+              problems.push(`${entry.file} as .txt: ${(err as Error).message}`);
           },
         );
       }
@@ -100,15 +125,19 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
         if (!r.item.trim() || RAW.test(r.item)) problems.push(`${entry.file}: refused item label ${JSON.stringify(r.item.slice(0, 80))}`);
       }
       if (entry.refusals && result.refused.length === 0) problems.push(`${entry.file}: nothing refused`);
-      if (RAW.test(result.message) || !/import|Aucun/.test(result.message)) problems.push(`${entry.file}: message ${result.message.slice(0, 200)}`);
+      if (RAW.test(result.message) || !/import|Aucun/.test(result.message))
+        problems.push(`${entry.file}: message ${result.message.slice(0, 200)}`);
       // However many are refused, the message stays readable: ten named, the others counted.
       if (result.message.length > 3000) problems.push(`${entry.file}: message of ${result.message.length} characters`);
-      if (result.refused.length > 10 && !result.message.includes(`et ${result.refused.length - 10} autre(s).`)) problems.push(`${entry.file}: message does not count the other refusals`);
+      if (result.refused.length > 10 && !result.message.includes(`et ${result.refused.length - 10} autre(s).`))
+        problems.push(`${entry.file}: message does not count the other refusals`);
       for (const u of entry.intact) if (!repo.objectByUid(entry.kind, uidOf(u))) problems.push(`${entry.file}: intact ${u} not imported`);
-      if (result.imported < entry.intact.length) problems.push(`${entry.file}: ${result.imported} imported < ${entry.intact.length} intact`);
+      if (result.imported < entry.intact.length)
+        problems.push(`${entry.file}: ${result.imported} imported < ${entry.intact.length} intact`);
       if (entry.exactTitle) {
         const got = repo.objectByUid(entry.kind, uidOf(entry.exactTitle.uid))?.title;
-        if (got !== entry.exactTitle.title) problems.push(`${entry.file}: title ${JSON.stringify(got)} instead of ${JSON.stringify(entry.exactTitle.title)}`);
+        if (got !== entry.exactTitle.title)
+          problems.push(`${entry.file}: title ${JSON.stringify(got)} instead of ${JSON.stringify(entry.exactTitle.title)}`);
       }
     }
     expect(problems).toEqual([]);
@@ -140,25 +169,55 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
     const s = getServers();
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-import-fuzz-cli-'));
     try {
-      const env = { ...process.env, NODE_EXTRA_CA_CERTS: s.caCertPath, OSTAL_POLICIES: path.join(profile, 'no-policy.json'), OSTAL_TEST_PW: user.password };
+      const env = {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: s.caCertPath,
+        OSTAL_POLICIES: path.join(profile, 'no-policy.json'),
+        OSTAL_TEST_PW: user.password,
+      };
       const dav = `https://localhost:${s.radicale.port}/`;
       const cli = async (args: string[]) => {
         try {
-          const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/ostal.mjs', ...args, '--profile', path.join(profile, 'p')], { cwd: REPO, env, timeout: 90_000 });
+          const { stdout, stderr } = await promisify(execFile)(
+            process.execPath,
+            ['bin/ostal.mjs', ...args, '--profile', path.join(profile, 'p')],
+            { cwd: REPO, env, timeout: 90_000 },
+          );
           return { code: 0, stdout, stderr };
         } catch (err) {
           const e = err as { code?: number; stdout?: string; stderr?: string };
           return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
         }
       };
-      const add = await cli(['account', 'add', '--email', user.email, '--password-env', 'OSTAL_TEST_PW', '--imap', `imaps://localhost:${s.imap.tlsPort}`, '--smtp', `smtp://localhost:${s.smtp.port}`, '--caldav', dav, '--carddav', dav]);
+      const add = await cli([
+        'account',
+        'add',
+        '--email',
+        user.email,
+        '--password-env',
+        'OSTAL_TEST_PW',
+        '--imap',
+        `imaps://localhost:${s.imap.tlsPort}`,
+        '--smtp',
+        `smtp://localhost:${s.smtp.port}`,
+        '--caldav',
+        dav,
+        '--carddav',
+        dav,
+      ]);
       expect(add.code, add.stderr).toBe(0);
       for (const only of ['calendar', 'contacts']) expect((await cli(['sync', '--only', only])).code).toBe(0);
       const cliStamp = (entry: FuzzEntry) => stampedBytes(entry).toString('latin1').replaceAll(stamp, `${stamp}cli`);
       for (const file of ['vcf/windows-1252.vcf', 'ics/utf-16.ics']) {
         const entry = manifest.find((e) => e.file === file)!;
         const target = path.join(profile, path.basename(file));
-        const bytes = entry.encoding === 'utf-16le' ? Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(stampedBytes(entry).subarray(2).toString('utf16le').replaceAll(stamp, `${stamp}cli`), 'utf16le')]) : Buffer.from(cliStamp(entry), 'latin1');
+        const bytes =
+          entry.encoding === 'utf-16le'
+            ? Buffer.concat([
+                Buffer.from([0xff, 0xfe]),
+                Buffer.from(stampedBytes(entry).subarray(2).toString('utf16le').replaceAll(stamp, `${stamp}cli`), 'utf16le'),
+              ])
+            : Buffer.from(cliStamp(entry), 'latin1');
         fs.writeFileSync(target, bytes);
         const r = await cli(['import', target]);
         expect(r.code, r.stderr).toBe(0);
@@ -181,7 +240,9 @@ describe('Import of malformed .ics and .vcf files (fuzz corpus)', () => {
 
   it('10 000 events and 2000 cards in one file each: all imported, in reasonable time', { timeout: 300_000 }, async () => {
     // Keep the bulk away from the server (the journal keeps it): the account points to a closed port.
-    core.ctx.db.prepare("UPDATE accounts SET settings = json_set(settings, '$.caldav', ?, '$.carddav', ?) WHERE id = ?").run('https://localhost:9/', 'https://localhost:9/', accountId);
+    core.ctx.db
+      .prepare("UPDATE accounts SET settings = json_set(settings, '$.caldav', ?, '$.carddav', ?) WHERE id = ?")
+      .run('https://localhost:9/', 'https://localhost:9/', accountId);
     for (const file of BULK) {
       const entry = manifest.find((e) => e.file === file)!;
       const started = Date.now();
@@ -218,7 +279,11 @@ async function importedHrefs(profileDir: string, needle: string): Promise<string
 }
 
 function hrefsOf(core: Core, needle: string): string[] {
-  const rows = core.ctx.db.prepare("SELECT DISTINCT json_extract(payload, '$.href') AS href, json_extract(payload, '$.raw') AS raw FROM operations WHERE kind LIKE 'dav.%' AND state = 'done'").all() as { href: string; raw: string | null }[];
+  const rows = core.ctx.db
+    .prepare(
+      "SELECT DISTINCT json_extract(payload, '$.href') AS href, json_extract(payload, '$.raw') AS raw FROM operations WHERE kind LIKE 'dav.%' AND state = 'done'",
+    )
+    .all() as { href: string; raw: string | null }[];
   return rows.filter((r) => r.raw?.includes(needle) || r.href.includes(needle)).map((r) => r.href);
 }
 

@@ -47,7 +47,8 @@ describe('mail actions: local at once, replayed to Dovecot, offline too', () => 
   const list = (folder: string): Promise<MessageSummary[]> => profile.core.handle('mail.messages', { accountId, folder, limit: 1000 });
   const mine = async (folder: string) => (await list(folder)).filter((m) => m.subject.includes(stamp));
   const find = async (folder: string, key: string) => (await list(folder)).find((m) => m.messageId === ids[key]);
-  const act = (folder: string, uids: number[], action: MailAction, target?: string) => profile.core.handle('mail.act', { accountId, folder, uids, action, target });
+  const act = (folder: string, uids: number[], action: MailAction, target?: string) =>
+    profile.core.handle('mail.act', { accountId, folder, uids, action, target });
   const sync = () => profile.core.handle('sync.run', { accountId, only: 'mail' });
 
   /** Where the message is on the server, and its flags (independent connection). */
@@ -168,7 +169,10 @@ describe('mail actions: local at once, replayed to Dovecot, offline too', () => 
     await sync();
     for (const folder of ['INBOX', 'Archive', 'Junk', 'Trash']) {
       const rows = await mine(folder);
-      expect(rows.every((m) => m.uid > 0), folder).toBe(true);
+      expect(
+        rows.every((m) => m.uid > 0),
+        folder,
+      ).toBe(true);
       expect(new Set(rows.map((m) => m.messageId)).size, folder).toBe(rows.length);
     }
     expect((await list('Archive')).filter((m) => m.messageId === ids.horsligne2)).toHaveLength(1);
@@ -198,8 +202,18 @@ describe('mail actions: local at once, replayed to Dovecot, offline too', () => 
     const replayer = new MailOperationReplayer(new MailRepository(profile.core.ctx.db), journal(), silentLogger);
     const lu = (await find('INBOX', 'lu'))!;
     const deplace = (await find('Archive', 'deplace'))!;
-    journal().enqueue(accountId, MAIL_FLAGS_KIND, { folder: 'INBOX', items: [{ uid: lu.uid, messageId: ids.lu }], add: ['\\Seen'], remove: [] });
-    journal().enqueue(accountId, MAIL_FLAGS_KIND, { folder: 'INBOX', items: [{ uid: lu.uid, messageId: ids.lu }], add: ['\\Seen'], remove: [] });
+    journal().enqueue(accountId, MAIL_FLAGS_KIND, {
+      folder: 'INBOX',
+      items: [{ uid: lu.uid, messageId: ids.lu }],
+      add: ['\\Seen'],
+      remove: [],
+    });
+    journal().enqueue(accountId, MAIL_FLAGS_KIND, {
+      folder: 'INBOX',
+      items: [{ uid: lu.uid, messageId: ids.lu }],
+      add: ['\\Seen'],
+      remove: [],
+    });
     // A move replayed twice: the second finds the UID gone from the source and does nothing.
     const moved = (await list('INBOX')).find((m) => m.messageId === ids.annule)!;
     const payload = { folder: 'INBOX', target: 'Archive', items: [{ uid: moved.uid, messageId: ids.annule, provisionalUid: -999_999 }] };
@@ -233,7 +247,11 @@ describe('mail actions: local at once, replayed to Dovecot, offline too', () => 
     const row = getAccountRow(profile.core.ctx, accountId)!;
     const account = await loadMailAccount(profile.core.ctx, row);
     profile.core.ctx.db.transaction(() => {
-      journal().enqueue(accountId, MAIL_MOVE_KIND, { folder: 'INBOX', target: 'Trash', items: [{ uid: copie.uid, messageId: ids.copie, provisionalUid: -999_998 }] });
+      journal().enqueue(accountId, MAIL_MOVE_KIND, {
+        folder: 'INBOX',
+        target: 'Trash',
+        items: [{ uid: copie.uid, messageId: ids.copie, provisionalUid: -999_998 }],
+      });
     })();
     const replayer = new MailOperationReplayer(new MailRepository(profile.core.ctx.db), journal(), silentLogger, { useMove: false });
     expect(await replayer.replay(account)).toMatchObject({ done: 1, failed: 0 });
@@ -244,8 +262,17 @@ describe('mail actions: local at once, replayed to Dovecot, offline too', () => 
     const row = getAccountRow(profile.core.ctx, accountId)!;
     const account = await loadMailAccount(profile.core.ctx, row);
     const lu = (await find('INBOX', 'lu'))!;
-    const op = journal().enqueue(accountId, MAIL_MOVE_KIND, { folder: 'INBOX', target: 'Dossier inexistant', items: [{ uid: lu.uid, messageId: ids.lu, provisionalUid: -999_997 }] });
-    const replayer = new MailOperationReplayer(new MailRepository(profile.core.ctx.db), new OperationsJournal(profile.core.ctx.db, { baseMs: 1, maxMs: 1, maxAttempts: 20 }), silentLogger, { maxServerAttempts: 2 });
+    const op = journal().enqueue(accountId, MAIL_MOVE_KIND, {
+      folder: 'INBOX',
+      target: 'Dossier inexistant',
+      items: [{ uid: lu.uid, messageId: ids.lu, provisionalUid: -999_997 }],
+    });
+    const replayer = new MailOperationReplayer(
+      new MailRepository(profile.core.ctx.db),
+      new OperationsJournal(profile.core.ctx.db, { baseMs: 1, maxMs: 1, maxAttempts: 20 }),
+      silentLogger,
+      { maxServerAttempts: 2 },
+    );
     await replayer.replay(account);
     expect(journal().get(op.id)).toMatchObject({ state: 'pending', attempts: 1 });
     await new Promise((r) => setTimeout(r, 5));

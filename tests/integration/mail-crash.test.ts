@@ -32,7 +32,14 @@ const APP = `
 
 async function countByMessageId(user: { email: string; password: string }, folder: string, messageId: string): Promise<number> {
   const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.email, pass: user.password }, tls: { ca: caCert() }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.email, pass: user.password },
+    tls: { ca: caCert() },
+    logger: false,
+  });
   await client.connect();
   try {
     const lock = await client.getMailboxLock(folder);
@@ -60,13 +67,17 @@ describe('arrêt brutal du cœur (kill -9) pendant la synchronisation et l’env
     const tag = `crash-${Date.now().toString(36)}`;
     const acknowledged: { id: string; messageId: string }[] = [];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
     for (let round = 0; round < ROUNDS; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', appFile, profileDir, settings, sender.email, sender.password, recipient.email, `${tag} n° ${round}`], {
-        cwd: REPO,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', appFile, profileDir, settings, sender.email, sender.password, recipient.email, `${tag} n° ${round}`],
+        {
+          cwd: REPO,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let out = '';
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
@@ -92,7 +103,9 @@ describe('arrêt brutal du cœur (kill -9) pendant la synchronisation et l’env
         const ids = new Set((await core.handle('mail.outbox.list', { includeSent: true })).map((e) => e.id));
         for (const a of acknowledged) expect(ids.has(a.id), `round ${round}: queued message ${a.id} lost`).toBe(true);
         const dupes = core.ctx.db
-          .prepare('SELECT folder_id, message_id, count(*) AS n FROM mail_messages WHERE message_id IS NOT NULL AND uid > 0 GROUP BY folder_id, message_id HAVING n > 1')
+          .prepare(
+            'SELECT folder_id, message_id, count(*) AS n FROM mail_messages WHERE message_id IS NOT NULL AND uid > 0 GROUP BY folder_id, message_id HAVING n > 1',
+          )
           .all();
         expect(dupes, `round ${round}: duplicated messages in the store`).toEqual([]);
       } finally {
@@ -104,7 +117,9 @@ describe('arrêt brutal du cœur (kill -9) pendant la synchronisation et l’env
     const core = await Core.open({ profileDir, mode: 'cli', policyPath: null, logger: silentLogger });
     try {
       for (let i = 0; i < 30; i++) {
-        const pending = (await core.handle('mail.outbox.drain', { ignoreBackoff: true })).filter((e) => e.state === 'queued' || e.state === 'sending');
+        const pending = (await core.handle('mail.outbox.drain', { ignoreBackoff: true })).filter(
+          (e) => e.state === 'queued' || e.state === 'sending',
+        );
         if (pending.length === 0) break;
       }
       const entries = await core.handle('mail.outbox.list', { includeSent: true });

@@ -35,9 +35,13 @@ function headers(uid: number): MessageHeaders {
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-maillist-'));
   db = openDatabase(path.join(dir, 'ostal.sqlite'));
-  db.prepare("INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent5@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')").run();
+  db.prepare(
+    "INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent5@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')",
+  ).run();
   repo = new MailRepository(db);
-  const [inbox] = repo.replaceFolders('a1', [{ path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true }]);
+  const [inbox] = repo.replaceFolders('a1', [
+    { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+  ]);
   const batch: MessageHeaders[] = [];
   for (let uid = 1; uid <= COUNT; uid++) batch.push(headers(uid));
   repo.upsertMessages('a1', inbox.id, batch);
@@ -80,7 +84,8 @@ describe('mail.list windows (100 000 messages)', () => {
 
   it('uses the list index for the window and the count, and never sorts the folder', () => {
     const { where, total } = repo.pageQueries('all');
-    const plan = (sql: string, ...args: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('\n');
+    const plan = (sql: string, ...args: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail).join('\n');
     const windowPlan = plan(where, 1, 50, 0);
     expect(windowPlan).toMatch(/COVERING INDEX mail_messages_list \(folder_id=\?\)/);
     // The only sort is of the 50 rows of the window (outer query), never of the folder.

@@ -20,14 +20,32 @@ export function addImapUser(s: ServersInfo, prefix: string): TestUser {
 }
 
 export async function imapConnection(s: ServersInfo, user: TestUser): Promise<ImapFlow> {
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.username, pass: user.password },
+    tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;
 }
 
 /** Folders of the generated mailbox: the special ones Dovecot creates, and four of the user's (one accented). */
-export const OFFLINE_FOLDERS = ['INBOX', 'Archive', 'Sent', 'Trash', 'Junk', 'Drafts', 'Projets', 'Projets/Comptabilité', 'Projets/Voirie', 'Associations'] as const;
+export const OFFLINE_FOLDERS = [
+  'INBOX',
+  'Archive',
+  'Sent',
+  'Trash',
+  'Junk',
+  'Drafts',
+  'Projets',
+  'Projets/Comptabilité',
+  'Projets/Voirie',
+  'Associations',
+] as const;
 
 export interface GeneratedMessage {
   folder: string;
@@ -88,7 +106,10 @@ function wrap76(b64: string): string {
  * `count` messages spread over the folders, dated over the last two years, plain text (8bit, quoted-printable or
  * base64), HTML only, or with a PDF attachment; `bodyBytes` pads each body to about that size.
  */
-export function generateMessages(count: number, options: { seed: number; folders?: readonly string[]; bodyBytes?: number; domain: string; to: string }): GeneratedMessage[] {
+export function generateMessages(
+  count: number,
+  options: { seed: number; folders?: readonly string[]; bodyBytes?: number; domain: string; to: string },
+): GeneratedMessage[] {
   const random = prng(options.seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
   const folders = options.folders ?? OFFLINE_FOLDERS;
@@ -137,13 +158,38 @@ export function generateMessages(count: number, options: { seed: number; folders
         '',
       ].join('\r\n');
     } else if (kind > 0.75) {
-      mime = [...head, 'Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', `<html><body><p>${body.replace(/\n/g, '</p><p>')}</p></body></html>`, ''].join('\r\n');
+      mime = [
+        ...head,
+        'Content-Type: text/html; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        `<html><body><p>${body.replace(/\n/g, '</p><p>')}</p></body></html>`,
+        '',
+      ].join('\r\n');
     } else if (kind > 0.5) {
-      mime = [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: base64', '', wrap76(Buffer.from(body, 'utf8').toString('base64'))].join('\r\n');
+      mime = [
+        ...head,
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+        '',
+        wrap76(Buffer.from(body, 'utf8').toString('base64')),
+      ].join('\r\n');
     } else {
-      mime = [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body.replace(/\n/g, '\r\n'), ''].join('\r\n');
+      mime = [
+        ...head,
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: 8bit',
+        '',
+        body.replace(/\n/g, '\r\n'),
+        '',
+      ].join('\r\n');
     }
-    out.push({ folder, date, searchable: [subject, fromName, fromAddr, options.to, body, attachment ?? ''].join('\n'), raw: Buffer.from(mime, 'utf8') });
+    out.push({
+      folder,
+      date,
+      searchable: [subject, fromName, fromAddr, options.to, body, attachment ?? ''].join('\n'),
+      raw: Buffer.from(mime, 'utf8'),
+    });
   }
   return out;
 }
@@ -177,5 +223,9 @@ export async function appendMessages(s: ServersInfo, user: TestUser, messages: G
 export function referenceCount(messages: GeneratedMessage[], word: string): number {
   const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const w = fold(word);
-  return messages.filter((m) => fold(m.searchable).split(/[^\p{L}\p{N}]+/u).some((token) => token.startsWith(w))).length;
+  return messages.filter((m) =>
+    fold(m.searchable)
+      .split(/[^\p{L}\p{N}]+/u)
+      .some((token) => token.startsWith(w)),
+  ).length;
 }

@@ -15,7 +15,14 @@ import { bigAttachmentMessage, hostileSource, manyRecipientsMessage } from '../f
 import { addAccount, openTestCore, serverConnection, TcpRelay, waitFor, type TestProfile } from './mail-sync-fixture.js';
 
 const stamp = crypto.randomBytes(4).toString('hex');
-const SMTP_FIXTURES = ['script.eml', 'remote-images.eml', 'charset-windows-1252.eml', 'malformed-no-boundary.eml', 'event-handlers.eml', 'cid-inline.eml'];
+const SMTP_FIXTURES = [
+  'script.eml',
+  'remote-images.eml',
+  'charset-windows-1252.eml',
+  'malformed-no-boundary.eml',
+  'event-handlers.eml',
+  'cid-inline.eml',
+];
 
 /** The fixture with a subject and Message-ID unique to this run. */
 function stamped(source: Buffer, tag: string): Buffer {
@@ -47,7 +54,13 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     const s = getServers();
     const sender = testUser(4);
     const to = testUser(3).email;
-    const transport = nodemailer.createTransport({ host: 'localhost', port: s.smtp.port, secure: false, requireTLS: true, auth: { user: sender.username, pass: sender.password } });
+    const transport = nodemailer.createTransport({
+      host: 'localhost',
+      port: s.smtp.port,
+      secure: false,
+      requireTLS: true,
+      auth: { user: sender.username, pass: sender.password },
+    });
     try {
       for (const file of SMTP_FIXTURES) {
         await transport.sendMail({ envelope: { from: sender.email, to }, raw: stamped(hostileSource(file), file.replace('.eml', '')) });
@@ -98,7 +111,8 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     await profile?.close();
   });
 
-  const open = (tag: string): Promise<MessageView> => profile.core.handle('mail.message', { accountId, folder: 'INBOX', uid: byTag.get(tag)!.uid });
+  const open = (tag: string): Promise<MessageView> =>
+    profile.core.handle('mail.message', { accountId, folder: 'INBOX', uid: byTag.get(tag)!.uid });
 
   it('fetches an uncached message on demand, keeps it as a blob and reads it again from there', async () => {
     expect(byTag.get('script')!.hasBody).toBe(false);
@@ -125,7 +139,9 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     expect(before.hasRemoteContent).toBe(true);
     expect(before.remoteContentAllowed).toBe(false);
     expect(before.html).not.toContain('127.0.0.2');
-    expect(await profile.core.handle('mail.allowRemoteContent', { accountId, folder: 'INBOX', uid: before.uid, scope: 'message' })).toEqual({ allowed: true });
+    expect(await profile.core.handle('mail.allowRemoteContent', { accountId, folder: 'INBOX', uid: before.uid, scope: 'message' })).toEqual(
+      { allowed: true },
+    );
     const after = await open('remote-images');
     expect(after.remoteContentAllowed).toBe(true);
     expect(after.html).toContain('src="http://127.0.0.2:9/banniere.png"');
@@ -167,7 +183,11 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     const view = await open('cid-inline');
     const part = view.attachments.find((a) => !a.inline)!;
     const file = await profile.core.handle('mail.attachment', { accountId, folder: 'INBOX', uid: view.uid, partId: part.id });
-    expect([file.filename, file.mimeType, file.size]).toEqual(['compte-rendu réunion.odt', 'application/vnd.oasis.opendocument.text', part.size]);
+    expect([file.filename, file.mimeType, file.size]).toEqual([
+      'compte-rendu réunion.odt',
+      'application/vnd.oasis.opendocument.text',
+      part.size,
+    ]);
     expect(Buffer.from(file.contentBase64, 'base64').byteLength).toBe(part.size);
     const missing = await apiError(profile.core.handle('mail.attachment', { accountId, folder: 'INBOX', uid: view.uid, partId: '99' }));
     expect(missing.code).toBe('not_found');
@@ -176,15 +196,26 @@ describe('reading hostile mail through mail.message (agent3)', () => {
 
   it('a 50 MB attachment and 10 000 recipients open without crash', async () => {
     const big = await open('big');
-    expect(big.attachments).toEqual([{ id: '1', filename: 'archive.zip', mimeType: 'application/zip', size: 52_428_800, inline: false, contentId: null }]);
+    expect(big.attachments).toEqual([
+      { id: '1', filename: 'archive.zip', mimeType: 'application/zip', size: 52_428_800, inline: false, contentId: null },
+    ]);
     const many = await open('many');
     expect(many.to).toHaveLength(10_000);
   }, 60_000);
 
   it('offline: a cached message still opens; an uncached one gives a French « offline » error', async () => {
     // Put a new uncached message on the server, sync its header, then cut the line.
-    const transport = nodemailer.createTransport({ host: 'localhost', port: getServers().smtp.port, secure: false, requireTLS: true, auth: { user: testUser(4).username, pass: testUser(4).password } });
-    await transport.sendMail({ envelope: { from: testUser(4).email, to: testUser(3).email }, raw: stamped(hostileSource('plain-text.eml'), 'offline') });
+    const transport = nodemailer.createTransport({
+      host: 'localhost',
+      port: getServers().smtp.port,
+      secure: false,
+      requireTLS: true,
+      auth: { user: testUser(4).username, pass: testUser(4).password },
+    });
+    await transport.sendMail({
+      envelope: { from: testUser(4).email, to: testUser(3).email },
+      raw: stamped(hostileSource('plain-text.eml'), 'offline'),
+    });
     transport.close();
     const offline = await waitFor('offline test message', async () => {
       await profile.core.handle('sync.run', { accountId, only: 'mail' });
@@ -197,14 +228,23 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     const err = await apiError(profile.core.handle('mail.message', { accountId, folder: 'INBOX', uid: offline.uid }));
     expect(err).toBeInstanceOf(OstalError);
     expect(err.code).toBe('offline');
-    expect(err.message).toBe('Ce message n’a pas encore été téléchargé et le serveur de courrier est injoignable. Il s’affichera dès que la connexion reviendra.');
+    expect(err.message).toBe(
+      'Ce message n’a pas encore été téléchargé et le serveur de courrier est injoignable. Il s’affichera dès que la connexion reviendra.',
+    );
   });
 
   it('an unknown message or a bad request is refused in French', async () => {
     const missing = await apiError(profile.core.handle('mail.message', { accountId, folder: 'INBOX', uid: 999_999_999 }));
     expect(missing.code).toBe('not_found');
     expect(missing.message).toMatch(/^Ce message n’existe plus/);
-    const bad = await apiError(profile.core.handle('mail.allowRemoteContent', { accountId, folder: 'INBOX', uid: byTag.get('script')!.uid, scope: 'tout' as 'message' }));
+    const bad = await apiError(
+      profile.core.handle('mail.allowRemoteContent', {
+        accountId,
+        folder: 'INBOX',
+        uid: byTag.get('script')!.uid,
+        scope: 'tout' as 'message',
+      }),
+    );
     expect(bad.code).toBe('invalid_input');
   });
 });

@@ -17,8 +17,16 @@ const agent = () => testUser(4);
 const stamp = `s${process.pid}x${Date.now()}`;
 
 function message(subject: string, id: string, body: string, attachment?: string): string {
-  const head = [`From: Élodie Durand <elodie@ostal.test>`, `To: ${agent().email}`, `Subject: =?UTF-8?Q?${Buffer.from(subject).toString('hex').replace(/../g, '=$&').toUpperCase()}?=`, `Message-ID: ${id}`, `Date: ${new Date().toUTCString()}`, 'MIME-Version: 1.0'];
-  if (!attachment) return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body, ''].join('\r\n');
+  const head = [
+    `From: Élodie Durand <elodie@ostal.test>`,
+    `To: ${agent().email}`,
+    `Subject: =?UTF-8?Q?${Buffer.from(subject).toString('hex').replace(/../g, '=$&').toUpperCase()}?=`,
+    `Message-ID: ${id}`,
+    `Date: ${new Date().toUTCString()}`,
+    'MIME-Version: 1.0',
+  ];
+  if (!attachment)
+    return [...head, 'Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit', '', body, ''].join('\r\n');
   return [
     ...head,
     'Content-Type: multipart/mixed; boundary="b1"',
@@ -44,7 +52,8 @@ describe('mail search', () => {
   let relay: TcpRelay;
   let server: ImapFlow;
   let accountId: string;
-  const search = (query: string, extra: Record<string, unknown> = {}): Promise<MessageSummary[]> => profile.core.handle('mail.search', { query, accountId, ...extra });
+  const search = (query: string, extra: Record<string, unknown> = {}): Promise<MessageSummary[]> =>
+    profile.core.handle('mail.search', { query, accountId, ...extra });
   const mine = (hits: MessageSummary[]) => hits.filter((m) => m.messageId?.includes(stamp)).map((m) => m.subject);
 
   beforeAll(async () => {
@@ -54,15 +63,24 @@ describe('mail search', () => {
     // Subject (INBOX, body local), body only (INBOX), attachment name only (Archives: kept headers only, see below).
     await server.append('INBOX', message(`Réunion du conseil ${stamp}`, `<sujet-${stamp}@ostal.test>`, 'Ordre du jour joint.'), []);
     await server.append('INBOX', message(`Note interne ${stamp}`, `<corps-${stamp}@ostal.test>`, 'La réunion est reportée à jeudi.'), []);
-    await server.append('Archive', message(`Documents ${stamp}`, `<pj-${stamp}@ostal.test>`, 'Voir la pièce jointe.', 'compte-rendu-réunion.pdf'), ['\\Seen']);
+    await server.append(
+      'Archive',
+      message(`Documents ${stamp}`, `<pj-${stamp}@ostal.test>`, 'Voir la pièce jointe.', 'compte-rendu-réunion.pdf'),
+      ['\\Seen'],
+    );
     // Only on the server side: its body is not local (only the Boîte de réception is « Disponible hors ligne » here).
-    await server.append('Archive', message(`Divers ${stamp}`, `<serveur-${stamp}@ostal.test>`, `Le mot clé est zanzibar${stamp}.`), ['\\Seen']);
+    await server.append('Archive', message(`Divers ${stamp}`, `<serveur-${stamp}@ostal.test>`, `Le mot clé est zanzibar${stamp}.`), [
+      '\\Seen',
+    ]);
     profile = await openTestCore();
     accountId = await addAccount(profile.core, agent(), { imap: `imap://localhost:${relay.port}` });
     // Headers only, then the Boîte de réception « Disponible hors ligne » by itself (the folder's own choice).
     await profile.core.handle('settings.set', { key: 'mail.offlineWindow', value: 'none' });
     expect((await profile.core.handle('sync.run', { accountId, only: 'mail' })).accounts[0].ok).toBe(true);
-    expect(await profile.core.handle('mail.setFolderOffline', { accountId, folder: 'INBOX', offline: true })).toMatchObject({ path: 'INBOX', offline: true });
+    expect(await profile.core.handle('mail.setFolderOffline', { accountId, folder: 'INBOX', offline: true })).toMatchObject({
+      path: 'INBOX',
+      offline: true,
+    });
     expect((await profile.core.handle('sync.run', { accountId, only: 'mail' })).accounts[0].ok).toBe(true);
     const folders = await profile.core.handle('mail.folders', { accountId });
     const inbox = folders.find((f) => f.path === 'INBOX')!;
@@ -77,12 +95,16 @@ describe('mail search', () => {
 
   it('« reunion » finds « Réunion » in the subject, the body and an attachment name, subject first', async () => {
     // Every word is required: the stamp (in the three subjects) and « reunion » (subject, body, attachment name).
-    expect(mine(await search(`reunion ${stamp}`, { server: false })).sort()).toEqual([`Documents ${stamp}`, `Note interne ${stamp}`, `Réunion du conseil ${stamp}`]);
+    expect(mine(await search(`reunion ${stamp}`, { server: false })).sort()).toEqual([
+      `Documents ${stamp}`,
+      `Note interne ${stamp}`,
+      `Réunion du conseil ${stamp}`,
+    ]);
     expect(mine(await search(`reunion interne conseil ${stamp}`, { server: false }))).toEqual([]);
     const all = mine(await search('reunion', { server: false, limit: 500 }));
     expect(all).toEqual(expect.arrayContaining([`Réunion du conseil ${stamp}`, `Note interne ${stamp}`, `Documents ${stamp}`]));
     expect(all.indexOf(`Réunion du conseil ${stamp}`)).toBe(0);
-    const withAttachment = (await search(`pj:reunion objet:${stamp}`, { server: false }));
+    const withAttachment = await search(`pj:reunion objet:${stamp}`, { server: false });
     expect(withAttachment.map((m) => m.subject)).toEqual([`Documents ${stamp}`]);
     expect(withAttachment[0]).toMatchObject({ folder: 'Archive', hasBody: false, hasAttachments: true });
     expect(mine(await search(`objet:RÉUNION ${stamp}`, { server: false }))).toEqual([`Réunion du conseil ${stamp}`]);
@@ -106,16 +128,22 @@ describe('mail search', () => {
 
       // CLI on the same profile (closed first: one process at a time).
       await profile.core.close();
-      const run = spawnSync(process.execPath, ['bin/ostal.mjs', 'mail', 'search', `objet:${stamp} objet:reunion`, '--json', '--profile', profile.dir, '--account', agent().email], {
-        cwd: REPO,
-        encoding: 'utf8',
-        env: { ...process.env, OSTAL_POLICIES: path.join(os.tmpdir(), 'ostal-no-policy.json') },
-        timeout: 30_000,
-      });
+      const run = spawnSync(
+        process.execPath,
+        ['bin/ostal.mjs', 'mail', 'search', `objet:${stamp} objet:reunion`, '--json', '--profile', profile.dir, '--account', agent().email],
+        {
+          cwd: REPO,
+          encoding: 'utf8',
+          env: { ...process.env, OSTAL_POLICIES: path.join(os.tmpdir(), 'ostal-no-policy.json') },
+          timeout: 30_000,
+        },
+      );
       expect(run.status, run.stderr).toBe(0);
       const out = JSON.parse(run.stdout) as MessageSummary[];
       expect(out.map((m) => m.subject)).toEqual([`Réunion du conseil ${stamp}`]);
-      expect(Object.keys(out[0]).sort()).toEqual(['accountId', 'date', 'flags', 'folder', 'from', 'hasAttachments', 'hasBody', 'messageId', 'size', 'subject', 'to', 'uid'].sort());
+      expect(Object.keys(out[0]).sort()).toEqual(
+        ['accountId', 'date', 'flags', 'folder', 'from', 'hasAttachments', 'hasBody', 'messageId', 'size', 'subject', 'to', 'uid'].sort(),
+      );
       expect(out[0]).toMatchObject({ folder: 'INBOX', messageId: `<sujet-${stamp}@ostal.test>` });
     } finally {
       await relay.open(port);

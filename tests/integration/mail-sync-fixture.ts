@@ -51,7 +51,12 @@ export function imapUrl(tls = false): string {
 }
 
 /** Insert an account row and its password the way src/accounts/ stores them. */
-export async function addAccount(core: Core, user: TestUser, settings: Partial<ServerSettings> = {}, password = user.password): Promise<string> {
+export async function addAccount(
+  core: Core,
+  user: TestUser,
+  settings: Partial<ServerSettings> = {},
+  password = user.password,
+): Promise<string> {
   const s = getServers();
   const id = crypto.randomUUID();
   const full: ServerSettings = { imap: imapUrl(), smtp: `smtp://localhost:${s.smtp.port}`, username: user.username, ...settings };
@@ -65,7 +70,13 @@ export async function addAccount(core: Core, user: TestUser, settings: Partial<S
 /** An independent IMAP connection (implicit TLS) to check what the server really holds. */
 export async function serverConnection(user: TestUser): Promise<ImapFlow> {
   const s = getServers();
-  const client = new ImapFlow({ host: 'localhost', port: s.imap.tlsPort, secure: true, auth: { user: user.username, pass: user.password }, logger: false });
+  const client = new ImapFlow({
+    host: 'localhost',
+    port: s.imap.tlsPort,
+    secure: true,
+    auth: { user: user.username, pass: user.password },
+    logger: false,
+  });
   client.on('error', () => undefined);
   await client.connect();
   return client;

@@ -61,7 +61,8 @@ describe('mail sync of agent1 (read only)', () => {
       expect(messages.map((m) => m.uid).sort((a, b) => a - b)).toEqual(serverUids);
       // Newest first by arrival date on the server.
       const arrival = new Map<number, number>();
-      for (const m of await server.fetchAll('1:*', { uid: true, internalDate: true }, { uid: true })) arrival.set(m.uid, new Date(m.internalDate!).getTime());
+      for (const m of await server.fetchAll('1:*', { uid: true, internalDate: true }, { uid: true }))
+        arrival.set(m.uid, new Date(m.internalDate!).getTime());
       const order = messages.map((m) => arrival.get(m.uid)!);
       expect(order).toEqual([...order].sort((a, b) => b - a));
       const page2 = await profile.core.handle('mail.messages', { accountId, folder: 'INBOX', offset: 1, limit: 2 });
@@ -86,7 +87,9 @@ describe('mail sync of agent1 (read only)', () => {
   });
 
   it('reads from the store only: folders and messages stay available when the account cannot connect', async () => {
-    profile.core.ctx.db.prepare('UPDATE accounts SET settings = json_set(settings, ?, ?) WHERE id = ?').run('$.imap', 'imap://127.0.0.1:1', accountId);
+    profile.core.ctx.db
+      .prepare('UPDATE accounts SET settings = json_set(settings, ?, ?) WHERE id = ?')
+      .run('$.imap', 'imap://127.0.0.1:1', accountId);
     const report = await profile.core.handle('sync.run', { accountId, only: 'mail' });
     expect(report.accounts[0].ok).toBe(false);
     expect(report.accounts[0].error?.code).toBe('connection_refused');
@@ -139,9 +142,20 @@ describe('incremental mail sync (agent5 mailbox, changed by agent4 and another c
   it('a message sent by SMTP appears after a resync, once', async () => {
     const s = getServers();
     const sender = testUser(4);
-    const transport = nodemailer.createTransport({ host: 'localhost', port: s.smtp.port, secure: false, requireTLS: true, auth: { user: sender.username, pass: sender.password } });
+    const transport = nodemailer.createTransport({
+      host: 'localhost',
+      port: s.smtp.port,
+      secure: false,
+      requireTLS: true,
+      auth: { user: sender.username, pass: sender.password },
+    });
     const subject = `Compte rendu de la réunion ${stamp}`;
-    await transport.sendMail({ from: `${sender.name} <${sender.email}>`, to: agent5().email, subject, text: 'Bonjour, voici le compte rendu.' });
+    await transport.sendMail({
+      from: `${sender.name} <${sender.email}>`,
+      to: agent5().email,
+      subject,
+      text: 'Bonjour, voici le compte rendu.',
+    });
     transport.close();
 
     const events: unknown[] = [];
@@ -208,7 +222,11 @@ describe('incremental mail sync (agent5 mailbox, changed by agent4 and another c
     const folderPath = `Élus ${stamp}`;
     const server = await serverConnection(agent5());
     const append = (n: number) =>
-      server.append(folderPath, `From: agent4@ostal.test\r\nSubject: Délibération ${n}\r\nMessage-ID: <delib-${n}-${stamp}@ostal.test>\r\n\r\nTexte ${n}.\r\n`, ['\\Seen']);
+      server.append(
+        folderPath,
+        `From: agent4@ostal.test\r\nSubject: Délibération ${n}\r\nMessage-ID: <delib-${n}-${stamp}@ostal.test>\r\n\r\nTexte ${n}.\r\n`,
+        ['\\Seen'],
+      );
     try {
       await server.mailboxCreate(folderPath);
       for (const n of [1, 2, 3]) await append(n);

@@ -29,11 +29,68 @@ function openssl(...args: string[]): void {
 /** A CA of this test, and a server certificate for localhost/127.0.0.1 signed by it, valid for `days` (-1: expired). */
 function authorityAndLeaf(name: string, days: number): { ca: string; key: string; cert: string } {
   const p = (f: string) => path.join(dir, `${name}-${f}`);
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '2', '-subj', `/CN=Ostal ${name} CA`, '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  openssl('req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', p('leaf.key'), '-out', p('leaf.csr'), '-subj', '/CN=localhost');
-  fs.writeFileSync(p('leaf.ext'), 'basicConstraints = critical, CA:FALSE\nextendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost, IP:127.0.0.1\n');
-  openssl('x509', '-req', '-in', p('leaf.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('leaf.crt'), '-days', String(days), '-extfile', p('leaf.ext'));
-  return { ca: fs.readFileSync(p('ca.crt'), 'utf8'), key: fs.readFileSync(p('leaf.key'), 'utf8'), cert: fs.readFileSync(p('leaf.crt'), 'utf8') };
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-days',
+    '2',
+    '-subj',
+    `/CN=Ostal ${name} CA`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
+  openssl(
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    p('leaf.key'),
+    '-out',
+    p('leaf.csr'),
+    '-subj',
+    '/CN=localhost',
+  );
+  fs.writeFileSync(
+    p('leaf.ext'),
+    'basicConstraints = critical, CA:FALSE\nextendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost, IP:127.0.0.1\n',
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    p('leaf.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    p('leaf.crt'),
+    '-days',
+    String(days),
+    '-extfile',
+    p('leaf.ext'),
+  );
+  return {
+    ca: fs.readFileSync(p('ca.crt'), 'utf8'),
+    key: fs.readFileSync(p('leaf.key'), 'utf8'),
+    cert: fs.readFileSync(p('leaf.crt'), 'utf8'),
+  };
 }
 
 async function listen(server: net.Server): Promise<number> {
@@ -62,12 +119,24 @@ beforeAll(async () => {
 
   const s = getServers();
   const user = testUser(2);
-  core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
+  core = await Core.open({
+    profileDir: path.join(dir, 'profil'),
+    mode: 'cli',
+    logger: silentLogger,
+    policyPath: path.join(dir, 'no-policy.json'),
+  });
   const account = await core.handle('accounts.add', {
     email: user.email,
     password: user.password,
     name: user.name,
-    settings: { imap: `imaps://localhost:${s.imap.tlsPort}`, smtp: `smtp://localhost:${s.smtp.port}`, caldav: null, carddav: null, webdav: null, username: user.username },
+    settings: {
+      imap: `imaps://localhost:${s.imap.tlsPort}`,
+      smtp: `smtp://localhost:${s.smtp.port}`,
+      caldav: null,
+      carddav: null,
+      webdav: null,
+      username: user.username,
+    },
     pinnedCertificates: [pinned.ca],
   });
   accountId = account.id;
@@ -100,19 +169,22 @@ const cases = [
     cause: 'an expired certificate',
     port: () => ports.expired,
     code: 'tls_untrusted',
-    message: () => `Le certificat de sécurité du serveur 127.0.0.1 a expiré ou n’est pas encore valable. Ostal refuse la connexion pour protéger vos données${NNBSP}; prévenez votre service informatique.`,
+    message: () =>
+      `Le certificat de sécurité du serveur 127.0.0.1 a expiré ou n’est pas encore valable. Ostal refuse la connexion pour protéger vos données${NNBSP}; prévenez votre service informatique.`,
   },
   {
     cause: 'a certificate from an unknown authority',
     port: () => ports.unknownCa,
     code: 'tls_untrusted',
-    message: () => `Le certificat de sécurité du serveur 127.0.0.1 n’est pas reconnu comme sûr. Ostal refuse la connexion pour protéger vos données${NNBSP}; prévenez votre service informatique.`,
+    message: () =>
+      `Le certificat de sécurité du serveur 127.0.0.1 n’est pas reconnu comme sûr. Ostal refuse la connexion pour protéger vos données${NNBSP}; prévenez votre service informatique.`,
   },
   {
     cause: 'a closed port',
     port: () => ports.closed,
     code: 'connection_refused',
-    message: () => `Le serveur 127.0.0.1 (port ${ports.closed}) refuse la connexion. Vos données restent disponibles sur cet ordinateur${NNBSP}; Ostal réessaiera automatiquement.`,
+    message: () =>
+      `Le serveur 127.0.0.1 (port ${ports.closed}) refuse la connexion. Vos données restent disponibles sur cet ordinateur${NNBSP}; Ostal réessaiera automatiquement.`,
   },
 ];
 

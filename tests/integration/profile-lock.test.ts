@@ -54,7 +54,10 @@ function script(name: string, text: string): string {
 describe('one profile, one Ostal', () => {
   it('refuses a second instance from another process in French; the database stays intact, even after the holder is killed', async () => {
     const profile = path.join(dir, 'profil');
-    const child = spawn(process.execPath, ['--import', 'tsx', script('holder.mts', HOLDER(profile))], { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script('holder.mts', HOLDER(profile))], {
+      cwd: REPO,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d: Buffer) => d.toString().includes('READY') && resolve());
@@ -87,7 +90,10 @@ describe('one profile, one Ostal', () => {
       expect(ops.n).toBe(ops.last); // no hole: every committed enqueue survived
 
       // And now this process holds it: another process is refused in turn.
-      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script('opener.mts', OPENER(profile))], { cwd: REPO, timeout: 60_000 });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script('opener.mts', OPENER(profile))], {
+        cwd: REPO,
+        timeout: 60_000,
+      });
       expect(JSON.parse(stdout)).toEqual({
         code: 'profile_locked',
         message: `Ostal est déjà ouvert avec ce profil (${profile}). Fermez l’autre fenêtre d’Ostal, ou choisissez un autre profil.`,
@@ -100,7 +106,10 @@ describe('one profile, one Ostal', () => {
     raw.close();
 
     // Closed cleanly: the next instance gets in.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(dir, 'opener.mts')], { cwd: REPO, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(dir, 'opener.mts')], {
+      cwd: REPO,
+      timeout: 60_000,
+    });
     expect(JSON.parse(stdout)).toEqual({ opened: true });
   });
 
@@ -108,7 +117,9 @@ describe('one profile, one Ostal', () => {
     const profile = path.join(dir, 'profil');
     const first = await Core.open({ profileDir: profile, mode: 'cli', policyPath: null, logger: silentLogger });
     try {
-      await expect(Core.open({ profileDir: profile, mode: 'cli', policyPath: null, logger: silentLogger })).rejects.toMatchObject({ code: 'profile_locked' });
+      await expect(Core.open({ profileDir: profile, mode: 'cli', policyPath: null, logger: silentLogger })).rejects.toMatchObject({
+        code: 'profile_locked',
+      });
       expect(fs.existsSync(path.join(profile, 'blobs'))).toBe(true);
     } finally {
       await first.close();

@@ -11,7 +11,16 @@ import tls from 'node:tls';
 import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pruneServers, SEED_COLLECTIONS, SEED_COUNTS, SEED_FOLDERS, startServer, startServers, stopServer, stopServers } from '../servers/index.js';
+import {
+  pruneServers,
+  SEED_COLLECTIONS,
+  SEED_COUNTS,
+  SEED_FOLDERS,
+  startServer,
+  startServers,
+  stopServer,
+  stopServers,
+} from '../servers/index.js';
 import { httpsRequest } from '../servers/http.js';
 import { descendants, isAlive, portAnswers } from '../servers/proc.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
@@ -38,7 +47,8 @@ async function withImap<T>(client: ImapFlow, fn: (c: ImapFlow) => Promise<T>): P
   }
 }
 
-const PROPFIND_BODY = '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:displayname/></D:prop></D:propfind>';
+const PROPFIND_BODY =
+  '<?xml version="1.0" encoding="utf-8"?><D:propfind xmlns:D="DAV:"><D:prop><D:resourcetype/><D:displayname/></D:prop></D:propfind>';
 
 describe('test servers', () => {
   const info = getServers();
@@ -80,7 +90,14 @@ describe('test servers', () => {
     await withImap(imap(info, agent1, 'tls'), async (c) => {
       const list = await c.list();
       const byUse = Object.fromEntries(list.filter((m) => m.specialUse).map((m) => [m.specialUse, m.path]));
-      expect(byUse).toMatchObject({ '\\Drafts': 'Drafts', '\\Sent': 'Sent', '\\Trash': 'Trash', '\\Junk': 'Junk', '\\Archive': 'Archive', '\\Inbox': 'INBOX' });
+      expect(byUse).toMatchObject({
+        '\\Drafts': 'Drafts',
+        '\\Sent': 'Sent',
+        '\\Trash': 'Trash',
+        '\\Junk': 'Junk',
+        '\\Archive': 'Archive',
+        '\\Inbox': 'INBOX',
+      });
       const expected = SEED_COUNTS[agent1.email];
       expect(expected).toBeDefined();
       for (const folder of SEED_FOLDERS) {
@@ -140,8 +157,12 @@ describe('test servers', () => {
       requireTLS: true,
       tls: { ca: caCert(), rejectUnauthorized: true },
     });
-    await expect(anon.sendMail({ from: 'inconnu@exemple.fr', to: agent2.email, subject: 'relais', text: 'x' })).rejects.toMatchObject({ responseCode: expect.any(Number) });
-    await expect(anon.sendMail({ from: 'inconnu@exemple.fr', to: 'quelquun@ailleurs.example', subject: 'relais', text: 'x' })).rejects.toThrow();
+    await expect(anon.sendMail({ from: 'inconnu@exemple.fr', to: agent2.email, subject: 'relais', text: 'x' })).rejects.toMatchObject({
+      responseCode: expect.any(Number),
+    });
+    await expect(
+      anon.sendMail({ from: 'inconnu@exemple.fr', to: 'quelquun@ailleurs.example', subject: 'relais', text: 'x' }),
+    ).rejects.toThrow();
     anon.close();
     const bad = nodemailer.createTransport({
       host: 'localhost',
@@ -158,39 +179,112 @@ describe('test servers', () => {
     const ca = caCert();
     const auth = { user: agent1.username, password: agent1.password };
     for (const wk of ['caldav', 'carddav']) {
-      const r = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/.well-known/${wk}`, ca, auth, headers: { Depth: '0' } });
+      const r = await httpsRequest({
+        port: info.radicale.port,
+        method: 'PROPFIND',
+        path: `/.well-known/${wk}`,
+        ca,
+        auth,
+        headers: { Depth: '0' },
+      });
       expect([301, 302, 307, 308]).toContain(r.status);
       expect(r.headers.location).toMatch(/\/$/);
     }
-    const home = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/${agent1.username}/`, ca, auth, headers: { Depth: '1', 'Content-Type': 'application/xml' }, body: PROPFIND_BODY });
+    const home = await httpsRequest({
+      port: info.radicale.port,
+      method: 'PROPFIND',
+      path: `/${agent1.username}/`,
+      ca,
+      auth,
+      headers: { Depth: '1', 'Content-Type': 'application/xml' },
+      body: PROPFIND_BODY,
+    });
     expect(home.status).toBe(207);
     expect(decodeURIComponent(home.body)).toContain(`/${agent1.username}/${SEED_COLLECTIONS.calendar}/`);
     expect(home.body).toMatch(/calendar\s*\/>/);
     expect(home.body).toContain(SEED_COLLECTIONS.calendarName);
     expect(home.body).toContain(SEED_COLLECTIONS.addressBookName);
-    const cal = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/${agent1.username}/${SEED_COLLECTIONS.calendar}/`, ca, auth, headers: { Depth: '1' }, body: PROPFIND_BODY });
+    const cal = await httpsRequest({
+      port: info.radicale.port,
+      method: 'PROPFIND',
+      path: `/${agent1.username}/${SEED_COLLECTIONS.calendar}/`,
+      ca,
+      auth,
+      headers: { Depth: '1' },
+      body: PROPFIND_BODY,
+    });
     expect(cal.body.match(/\.ics<\/href>/g)?.length).toBe(SEED_COUNTS[agent1.email]?.events);
-    const book = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/${agent1.username}/${SEED_COLLECTIONS.addressBook}/`, ca, auth, headers: { Depth: '1' }, body: PROPFIND_BODY });
+    const book = await httpsRequest({
+      port: info.radicale.port,
+      method: 'PROPFIND',
+      path: `/${agent1.username}/${SEED_COLLECTIONS.addressBook}/`,
+      ca,
+      auth,
+      headers: { Depth: '1' },
+      body: PROPFIND_BODY,
+    });
     expect(book.body.match(/\.vcf<\/href>/g)?.length).toBe(SEED_COUNTS[agent1.email]?.contacts);
-    const other = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/${agent2.username}/${SEED_COLLECTIONS.calendar}/`, ca, auth, headers: { Depth: '1' }, body: PROPFIND_BODY });
+    const other = await httpsRequest({
+      port: info.radicale.port,
+      method: 'PROPFIND',
+      path: `/${agent2.username}/${SEED_COLLECTIONS.calendar}/`,
+      ca,
+      auth,
+      headers: { Depth: '1' },
+      body: PROPFIND_BODY,
+    });
     expect(other.status).toBe(403);
-    const wrong = await httpsRequest({ port: info.radicale.port, method: 'PROPFIND', path: `/${agent1.username}/`, ca, auth: { user: agent1.username, password: 'faux' }, headers: { Depth: '0' } });
+    const wrong = await httpsRequest({
+      port: info.radicale.port,
+      method: 'PROPFIND',
+      path: `/${agent1.username}/`,
+      ca,
+      auth: { user: agent1.username, password: 'faux' },
+      headers: { Depth: '0' },
+    });
     expect(wrong.status).toBe(401);
   });
 
   it('WebDAV: PROPFIND Depth 1 lists the seeded files; another user’s folder and anonymous access are refused', async () => {
     const ca = caCert();
-    const r = await httpsRequest({ port: info.apache.port, method: 'PROPFIND', path: `/dav/${agent1.username}/`, ca, auth: { user: agent1.username, password: agent1.password }, headers: { Depth: '1', 'Content-Type': 'application/xml' }, body: PROPFIND_BODY });
+    const r = await httpsRequest({
+      port: info.apache.port,
+      method: 'PROPFIND',
+      path: `/dav/${agent1.username}/`,
+      ca,
+      auth: { user: agent1.username, password: agent1.password },
+      headers: { Depth: '1', 'Content-Type': 'application/xml' },
+      body: PROPFIND_BODY,
+    });
     expect(r.status).toBe(207);
     const hrefs = [...r.body.matchAll(/<D:href>([^<]+)<\/D:href>/g)].map((m) => decodeURIComponent(m[1] as string));
     const names = hrefs.map((h) => h.replace(`/dav/${agent1.username}/`, '')).filter((n) => n !== '');
     expect(names.sort()).toEqual([...(SEED_COUNTS[agent1.email]?.files ?? [])].sort());
     expect(names).toContain('Compte rendu du conseil municipal.odt');
-    const get = await httpsRequest({ port: info.apache.port, method: 'GET', path: `/dav/${agent1.username}/Budget%20primitif%202026.csv`, ca, auth: { user: agent1.username, password: agent1.password } });
+    const get = await httpsRequest({
+      port: info.apache.port,
+      method: 'GET',
+      path: `/dav/${agent1.username}/Budget%20primitif%202026.csv`,
+      ca,
+      auth: { user: agent1.username, password: agent1.password },
+    });
     expect(get.body).toContain('Charges à caractère général');
-    const other = await httpsRequest({ port: info.apache.port, method: 'PROPFIND', path: `/dav/${agent1.username}/`, ca, auth: { user: agent2.username, password: agent2.password }, headers: { Depth: '1' } });
+    const other = await httpsRequest({
+      port: info.apache.port,
+      method: 'PROPFIND',
+      path: `/dav/${agent1.username}/`,
+      ca,
+      auth: { user: agent2.username, password: agent2.password },
+      headers: { Depth: '1' },
+    });
     expect(other.status).toBe(401);
-    const anon = await httpsRequest({ port: info.apache.port, method: 'PROPFIND', path: `/dav/${agent1.username}/`, ca, headers: { Depth: '1' } });
+    const anon = await httpsRequest({
+      port: info.apache.port,
+      method: 'PROPFIND',
+      path: `/dav/${agent1.username}/`,
+      ca,
+      headers: { Depth: '1' },
+    });
     expect(anon.status).toBe(401);
   });
 
@@ -212,7 +306,8 @@ describe('test servers', () => {
   it('DNS: Node’s resolver gets SRV (RFC 6186, RFC 6764), TXT and A answers, NXDOMAIN otherwise', async () => {
     const resolver = new dns.promises.Resolver({ timeout: 2000, tries: 1 });
     resolver.setServers([`127.0.0.1:${info.dns.port}`]);
-    const srv = async (name: string): Promise<{ name: string; port: number }[]> => (await resolver.resolveSrv(name)).map((r) => ({ name: r.name, port: r.port }));
+    const srv = async (name: string): Promise<{ name: string; port: number }[]> =>
+      (await resolver.resolveSrv(name)).map((r) => ({ name: r.name, port: r.port }));
     expect(await srv('_imap._tcp.ostal.test')).toEqual([{ name: 'localhost', port: info.imap.port }]);
     expect(await srv('_imaps._tcp.ostal.test')).toEqual([{ name: 'localhost', port: info.imap.tlsPort }]);
     expect(await srv('_submission._tcp.ostal.test')).toEqual([{ name: 'localhost', port: info.smtp.port }]);
@@ -228,7 +323,10 @@ describe('test servers', () => {
     const answer = await new Promise<Buffer>((resolve, reject) => {
       const sock = net.connect(info.dns.port, '127.0.0.1');
       const q = Buffer.from('abcd01000001000000000000', 'hex');
-      const name = Buffer.concat([...'_imaps._tcp.ostal.test'.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])), Buffer.from([0, 0, 33, 0, 1])]);
+      const name = Buffer.concat([
+        ...'_imaps._tcp.ostal.test'.split('.').map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l)])),
+        Buffer.from([0, 0, 33, 0, 1]),
+      ]);
       const msg = Buffer.concat([q, name]);
       const len = Buffer.alloc(2);
       len.writeUInt16BE(msg.length);
@@ -271,7 +369,14 @@ describe('a second, separate run', () => {
     expect(run.imap.pid).not.toBe(oldPid);
     expect(await portAnswers(port)).toBe(true);
     const u = run.users[2] as TestUser;
-    const c = new ImapFlow({ host: 'localhost', port, secure: true, auth: { user: u.username, pass: u.password }, tls: { ca: fs.readFileSync(run.caCertPath, 'utf8') }, logger: false });
+    const c = new ImapFlow({
+      host: 'localhost',
+      port,
+      secure: true,
+      auth: { user: u.username, pass: u.password },
+      tls: { ca: fs.readFileSync(run.caCertPath, 'utf8') },
+      logger: false,
+    });
     await c.connect();
     expect((await c.list()).map((m) => m.path)).toContain('Archive');
     await c.logout();
@@ -290,7 +395,12 @@ describe('a second, separate run', () => {
     const resolver = new dns.promises.Resolver({ timeout: 2000, tries: 1 });
     resolver.setServers([`127.0.0.1:${run.dns.port}`]);
     expect((await resolver.resolveSrv('_submissions._tcp.ostal.test'))[0]?.port).toBe(run.smtp.tlsPort);
-    const r = await httpsRequest({ port: run.apache.port, method: 'GET', path: '/mail/config-v1.1.xml', ca: fs.readFileSync(run.caCertPath, 'utf8') });
+    const r = await httpsRequest({
+      port: run.apache.port,
+      method: 'GET',
+      path: '/mail/config-v1.1.xml',
+      ca: fs.readFileSync(run.caCertPath, 'utf8'),
+    });
     expect(r.status).toBe(200);
   });
 
@@ -308,7 +418,15 @@ describe('a second, separate run', () => {
       pgrep = ''; // exit status 1: no process matched
     }
     expect(pgrep.trim()).toBe('');
-    for (const port of [run.imap.port, run.imap.tlsPort, run.smtp.port, run.smtp.tlsPort, run.radicale.port, run.apache.port, run.dns.port]) {
+    for (const port of [
+      run.imap.port,
+      run.imap.tlsPort,
+      run.smtp.port,
+      run.smtp.tlsPort,
+      run.radicale.port,
+      run.apache.port,
+      run.dns.port,
+    ]) {
       expect(await portAnswers(port)).toBe(false);
     }
   });

@@ -61,16 +61,24 @@ describe('status and background sync', () => {
     // The server goes away: « Hors ligne » within a few probe periods, with a French reason.
     const stoppedAt = Date.now();
     await relay.close();
-    const offline = await waitFor('offline', async () => {
-      const s = await profile.core.handle('status.get', {});
-      return s.state === 'offline' ? s : null;
-    }, 5_000);
+    const offline = await waitFor(
+      'offline',
+      async () => {
+        const s = await profile.core.handle('status.get', {});
+        return s.state === 'offline' ? s : null;
+      },
+      5_000,
+    );
     expect(Date.now() - stoppedAt).toBeLessThan(3_000);
     expect(offline.accounts[0].online).toBe(false);
     // Refused by the probe, or cut in the middle of a sync: both say so in French and keep the mail readable.
-    expect(offline.accounts[0].lastError).toMatch(/^Le serveur localhost (\(port \d+\) refuse la connexion|est injoignable)\. Vos données restent disponibles sur cet ordinateur/);
+    expect(offline.accounts[0].lastError).toMatch(
+      /^Le serveur localhost (\(port \d+\) refuse la connexion|est injoignable)\. Vos données restent disponibles sur cet ordinateur/,
+    );
     expect(profile.core.ctx.connections.seenOnline(accountId)).toBe(false);
-    expect(profile.core.ctx.db.prepare('SELECT last_error FROM accounts WHERE id = ?').pluck().get(accountId)).toBe(offline.accounts[0].lastError);
+    expect(profile.core.ctx.db.prepare('SELECT last_error FROM accounts WHERE id = ?').pluck().get(accountId)).toBe(
+      offline.accounts[0].lastError,
+    );
     expect(statuses.some((s) => s.state === 'offline')).toBe(true);
     // The local data stays readable.
     expect((await profile.core.handle('mail.folders', { accountId })).length).toBeGreaterThan(0);
@@ -78,11 +86,18 @@ describe('status and background sync', () => {
     // It returns: « En ligne » again, a sync runs and clears the error.
     const lastSyncBefore = profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId) as string;
     await relay.open(relay.port);
-    await waitFor('back online', async () => {
-      const s = await profile.core.handle('status.get', {});
-      return s.state === 'online' && s.accounts[0].online && s.accounts[0].lastError === null;
-    }, 5_000);
-    await waitFor('resync after return', () => (profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId) as string) > lastSyncBefore);
+    await waitFor(
+      'back online',
+      async () => {
+        const s = await profile.core.handle('status.get', {});
+        return s.state === 'online' && s.accounts[0].online && s.accounts[0].lastError === null;
+      },
+      5_000,
+    );
+    await waitFor(
+      'resync after return',
+      () => (profile.core.ctx.db.prepare('SELECT last_sync FROM accounts WHERE id = ?').pluck().get(accountId) as string) > lastSyncBefore,
+    );
     expect(profile.core.ctx.db.prepare('SELECT last_error FROM accounts WHERE id = ?').pluck().get(accountId)).toBeNull();
   });
 });
@@ -117,11 +132,22 @@ describe('IDLE on the Boîte de réception (agent4, written to by agent3)', () =
     });
     const sender = testUser(3);
     const subject = `Arrivée immédiate ${process.pid}-${Date.now()}`;
-    const transport = nodemailer.createTransport({ host: 'localhost', port: getServers().smtp.port, secure: false, requireTLS: true, auth: { user: sender.username, pass: sender.password } });
+    const transport = nodemailer.createTransport({
+      host: 'localhost',
+      port: getServers().smtp.port,
+      secure: false,
+      requireTLS: true,
+      auth: { user: sender.username, pass: sender.password },
+    });
     await transport.sendMail({ from: sender.email, to: testUser(4).email, subject, text: 'Bonjour.' });
     transport.close();
     const sentAt = Date.now();
-    await waitFor('message through IDLE', async () => (await profile.core.handle('mail.messages', { accountId, folder: 'INBOX', limit: 50 })).some((m) => m.subject === subject), 8_000);
+    await waitFor(
+      'message through IDLE',
+      async () =>
+        (await profile.core.handle('mail.messages', { accountId, folder: 'INBOX', limit: 50 })).some((m) => m.subject === subject),
+      8_000,
+    );
     await changed;
     expect(Date.now() - sentAt).toBeLessThan(5_000);
   });

@@ -32,7 +32,10 @@ function summary(info: ServersInfo, seed: string): string {
   ];
   if (counts && first) {
     const c = counts[first.email];
-    if (c) lines.push(`  Données «${NBSP}${seed}${NBSP}»${NBSP}: ${first.email} a ${c.mail.INBOX.total} messages en réception (${c.mail.INBOX.unread} non lus), ${c.events} événements, ${c.contacts} contacts, ${c.allFiles.length} fichiers et dossiers`);
+    if (c)
+      lines.push(
+        `  Données «${NBSP}${seed}${NBSP}»${NBSP}: ${first.email} a ${c.mail.INBOX.total} messages en réception (${c.mail.INBOX.unread} non lus), ${c.events} événements, ${c.contacts} contacts, ${c.allFiles.length} fichiers et dossiers`,
+      );
   }
   lines.push(`  Arrêt${NBSP}: npm run servers -- stop --dir ${info.dir}`);
   return lines.join('\n');
@@ -65,12 +68,21 @@ async function main(): Promise<void> {
   if (cmd === 'status') {
     const info = readServersInfo(path.resolve(dir as string));
     const st = serverStatus(info);
-    const labels: Record<keyof typeof st, string> = { dns: 'DNS', imap: 'IMAP (Dovecot)', smtp: 'SMTP (Postfix)', radicale: 'CalDAV/CardDAV (Radicale)', apache: 'WebDAV (Apache)' };
-    for (const [k, up] of Object.entries(st)) process.stdout.write(`${labels[k as keyof typeof st]}${NBSP}: ${up ? 'en marche' : 'arrêté'}\n`);
+    const labels: Record<keyof typeof st, string> = {
+      dns: 'DNS',
+      imap: 'IMAP (Dovecot)',
+      smtp: 'SMTP (Postfix)',
+      radicale: 'CalDAV/CardDAV (Radicale)',
+      apache: 'WebDAV (Apache)',
+    };
+    for (const [k, up] of Object.entries(st))
+      process.stdout.write(`${labels[k as keyof typeof st]}${NBSP}: ${up ? 'en marche' : 'arrêté'}\n`);
     process.exitCode = Object.values(st).every(Boolean) ? 0 : 1;
     return;
   }
-  process.stderr.write(`Usage${NBSP}: npm run servers -- start [--dir D] [--seed demo|test|none] | stop --dir D | status --dir D | prune\n`);
+  process.stderr.write(
+    `Usage${NBSP}: npm run servers -- start [--dir D] [--seed demo|test|none] | stop --dir D | status --dir D | prune\n`,
+  );
   process.exitCode = 2;
 }
 

@@ -290,9 +290,7 @@ export function radicaleUsers(users: readonly TestUser[]): string {
 
 /** Apache `{SHA}` password lines: fast to check on every request (bcrypt would cost ~50 ms each). */
 export function apacheHtpasswd(users: readonly TestUser[]): string {
-  return users
-    .map((u) => `${u.username}:{SHA}${createHash('sha1').update(u.password, 'utf8').digest('base64')}\n`)
-    .join('');
+  return users.map((u) => `${u.username}:{SHA}${createHash('sha1').update(u.password, 'utf8').digest('base64')}\n`).join('');
 }
 
 export function apacheConf(l: RunLayout, ports: RunPorts, users: readonly TestUser[]): string {

@@ -52,7 +52,11 @@ export async function ensureVmailUser(): Promise<Ids> {
   let ids = lookupIds('vmail');
   if (!ids) {
     if (process.getuid?.() !== 0) throw new Error('system user "vmail" is missing and we are not root to create it');
-    const r = await run('useradd', ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'vmail'], { env: systemEnv() });
+    const r = await run(
+      'useradd',
+      ['--system', '--user-group', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', 'vmail'],
+      { env: systemEnv() },
+    );
     // Another run may have created it at the same moment.
     ids = lookupIds('vmail');
     if (!ids) throw new Error(`cannot create user vmail: ${r.stderr}`);
@@ -242,9 +246,7 @@ export async function stopDaemon(l: RunLayout, info: ServersInfo, name: ServerNa
     apache: l.apache.pidFile,
     dns: l.dns.pidFile,
   };
-  const candidates = [info[name].pid, readPid(pidFiles[name])].filter(
-    (p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name),
-  );
+  const candidates = [info[name].pid, readPid(pidFiles[name])].filter((p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name));
   if (name === 'smtp' && candidates.some(isAlive)) {
     // `postfix stop` asks master to shut its children down cleanly; the PID wait follows.
     await runDaemonizing('postfix', ['-c', l.postfix.etc, 'stop'], l.postfix.stderr, systemEnv());
@@ -256,9 +258,18 @@ export async function stopDaemon(l: RunLayout, info: ServersInfo, name: ServerNa
 
 /** Processes of this run still alive (by recorded PIDs and their descendants). */
 export function livePids(l: RunLayout, info: ServersInfo): number[] {
-  const pids = [info.imap.pid, info.smtp.pid, info.radicale.pid, info.apache.pid, info.dns.pid,
-    readPid(l.dovecot.pidFile), readPid(l.postfix.pidFile), readPid(l.radicale.pidFile), readPid(l.apache.pidFile), readPid(l.dns.pidFile)];
+  const pids = [
+    info.imap.pid,
+    info.smtp.pid,
+    info.radicale.pid,
+    info.apache.pid,
+    info.dns.pid,
+    readPid(l.dovecot.pidFile),
+    readPid(l.postfix.pidFile),
+    readPid(l.radicale.pidFile),
+    readPid(l.apache.pidFile),
+    readPid(l.dns.pidFile),
+  ];
   const names: ServerName[] = ['imap', 'smtp', 'radicale', 'apache', 'dns'];
   return [...new Set(pids.filter((p, i) => p > 0 && isDaemon(p, names[i % 5] as ServerName)))];
 }
-

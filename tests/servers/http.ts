@@ -68,7 +68,11 @@ export function radicaleRequest(
   body = '',
   headers: Record<string, string> = {},
 ): Promise<DavReply> {
-  const type = body.startsWith('BEGIN:VCALENDAR') ? 'text/calendar; charset=utf-8' : body.startsWith('BEGIN:VCARD') ? 'text/vcard; charset=utf-8' : 'application/xml';
+  const type = body.startsWith('BEGIN:VCALENDAR')
+    ? 'text/calendar; charset=utf-8'
+    : body.startsWith('BEGIN:VCARD')
+      ? 'text/vcard; charset=utf-8'
+      : 'application/xml';
   const defaults: Record<string, string> = {
     ...(body ? { 'Content-Type': type } : {}),
     ...(method === 'PROPFIND' || method === 'REPORT' ? { Depth: '1' } : {}),

@@ -70,8 +70,7 @@ export function ensureInstalled(): void {
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(
-      `Test servers need Debian packages that are missing: ${missing.join(' ')}. ` +
-        `Run as root: apt-get install -y ${missing.join(' ')}`,
+      `Test servers need Debian packages that are missing: ${missing.join(' ')}. ` + `Run as root: apt-get install -y ${missing.join(' ')}`,
     );
   }
   const env = { ...systemEnv(), DEBIAN_FRONTEND: 'noninteractive' };

@@ -16,7 +16,14 @@ export interface ItipDelivery {
 
 export async function deliverItip(run: { smtp: { port: number } }, options: ItipDelivery): Promise<void> {
   const { login, to, subject, method, ics } = options;
-  const transport = nodemailer.createTransport({ host: 'localhost', port: run.smtp.port, secure: false, requireTLS: true, tls: { rejectUnauthorized: false }, auth: { user: login.username, pass: login.password } });
+  const transport = nodemailer.createTransport({
+    host: 'localhost',
+    port: run.smtp.port,
+    secure: false,
+    requireTLS: true,
+    tls: { rejectUnauthorized: false },
+    auth: { user: login.username, pass: login.password },
+  });
   try {
     await transport.sendMail({
       envelope: { from: login.email, to },

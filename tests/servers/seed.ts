@@ -108,8 +108,14 @@ function message(
     const paras = text.split('\n\n').map((p) => `<p>${p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/\n/g, '<br>')}</p>`);
     msg.html = `<!doctype html><html lang="fr"><body>${paras.join('\n')}</body></html>`;
   }
-  if (tpl.attachment === 'pdf') msg.attachment = { filename: 'Facture 2026-0142.pdf', contentType: 'application/pdf', content: tinyPdf('Facture 2026-0142') };
-  if (tpl.attachment === 'csv') msg.attachment = { filename: 'Tarifs cantine 2026.csv', contentType: 'text/csv; charset=utf-8', content: Buffer.from(BUDGET_CSV, 'utf8') };
+  if (tpl.attachment === 'pdf')
+    msg.attachment = { filename: 'Facture 2026-0142.pdf', contentType: 'application/pdf', content: tinyPdf('Facture 2026-0142') };
+  if (tpl.attachment === 'csv')
+    msg.attachment = {
+      filename: 'Tarifs cantine 2026.csv',
+      contentType: 'text/csv; charset=utf-8',
+      content: Buffer.from(BUDGET_CSV, 'utf8'),
+    };
   return msg;
 }
 
@@ -120,7 +126,13 @@ function mailPlan(kind: 'test' | 'demo', u: number, now: Date): SeedMessage[] {
   const rich = u === 0;
   const out: SeedMessage[] = [];
   const base = kind === 'test' ? Date.UTC(2026, 2, 2, 8, 0) : now.getTime() - 30 * DAY;
-  const add = (folder: SeedFolder, tpls: typeof INBOX_TEMPLATES, n: number, opts: (i: number) => { seen: boolean; date: Date; flagged?: boolean }, fromMe = false): void => {
+  const add = (
+    folder: SeedFolder,
+    tpls: typeof INBOX_TEMPLATES,
+    n: number,
+    opts: (i: number) => { seen: boolean; date: Date; flagged?: boolean },
+    fromMe = false,
+  ): void => {
     for (let i = 0; i < n; i++) {
       const tpl = tpls[i % tpls.length] as (typeof INBOX_TEMPLATES)[number];
       const round = Math.floor(i / tpls.length);
@@ -153,7 +165,13 @@ function mailPlan(kind: 'test' | 'demo', u: number, now: Date): SeedMessage[] {
       flagged: rand() < 0.1,
       date: new Date(Math.floor((base + i * step + rand() * HOUR) / 60_000) * 60_000),
     }));
-    add('Sent', SENT_TEMPLATES, rich ? 12 : 3, (i) => ({ seen: true, date: new Date(Math.floor((base + i * 2.3 * DAY) / 60_000) * 60_000) }), true);
+    add(
+      'Sent',
+      SENT_TEMPLATES,
+      rich ? 12 : 3,
+      (i) => ({ seen: true, date: new Date(Math.floor((base + i * 2.3 * DAY) / 60_000) * 60_000) }),
+      true,
+    );
     add('Archive', ARCHIVE_TEMPLATES, rich ? 20 : 4, (i) => ({ seen: true, date: new Date(base - (i + 1) * 4 * DAY) }));
     add('Drafts', DRAFT_TEMPLATES, 1, () => ({ seen: true, date: new Date(now.getTime() - DAY) }), true);
     add('Trash', TRASH_TEMPLATES, rich ? 3 : 1, (i) => ({ seen: true, date: new Date(base + i * DAY) }));
@@ -173,8 +191,22 @@ function demoEvents(now: Date): SeedEvent[] {
   };
   const rand = prng(4242);
   const events: SeedEvent[] = [
-    { uid: 'ostal-demo-evt-weekly', summary: 'Réunion de service', location: 'Salle des mariages', start: `${day(-14)}T09:00`, end: `${day(-14)}T10:00`, rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=20' },
-    { uid: 'ostal-demo-evt-conseil', summary: 'Conseil municipal', location: 'Salle du conseil, mairie', description: 'Ordre du jour : budget, tarifs de la cantine, questions diverses.', start: `${day(3)}T18:30`, end: `${day(3)}T21:00` },
+    {
+      uid: 'ostal-demo-evt-weekly',
+      summary: 'Réunion de service',
+      location: 'Salle des mariages',
+      start: `${day(-14)}T09:00`,
+      end: `${day(-14)}T10:00`,
+      rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=20',
+    },
+    {
+      uid: 'ostal-demo-evt-conseil',
+      summary: 'Conseil municipal',
+      location: 'Salle du conseil, mairie',
+      description: 'Ordre du jour : budget, tarifs de la cantine, questions diverses.',
+      start: `${day(3)}T18:30`,
+      end: `${day(3)}T21:00`,
+    },
     { uid: 'ostal-demo-evt-allday', summary: 'Journée de l’environnement', start: day(12), end: day(13) },
   ];
   for (let i = 0; i < 22; i++) {
@@ -183,7 +215,13 @@ function demoEvents(now: Date): SeedEvent[] {
     const wd = 1 + Math.floor(rand() * 4);
     const h = 9 + Math.floor(rand() * 8);
     const d = day(week * 7 + wd);
-    events.push({ uid: `ostal-demo-evt-${i}`, summary, location, start: `${d}T${pad(h)}:${rand() < 0.5 ? '00' : '30'}`, end: `${d}T${pad(h + 1)}:00` });
+    events.push({
+      uid: `ostal-demo-evt-${i}`,
+      summary,
+      location,
+      start: `${d}T${pad(h)}:${rand() < 0.5 ? '00' : '30'}`,
+      end: `${d}T${pad(h + 1)}:00`,
+    });
   }
   return events;
 }
@@ -192,11 +230,20 @@ function demoFiles(name: string): SeedFile[] {
   return [
     ...testFiles(name),
     { path: 'Ressources humaines/' },
-    { path: 'Ressources humaines/Tableau des effectifs.csv', content: Buffer.from('Service;Agents\nÉtat civil;4\nUrbanisme;3\nServices techniques;12\n', 'utf8') },
-    { path: 'Ressources humaines/Fiche de poste – agent d’accueil.odt', content: tinyOdt(['Fiche de poste : agent d’accueil', 'Missions : accueil physique et téléphonique, état civil, élections.']) },
+    {
+      path: 'Ressources humaines/Tableau des effectifs.csv',
+      content: Buffer.from('Service;Agents\nÉtat civil;4\nUrbanisme;3\nServices techniques;12\n', 'utf8'),
+    },
+    {
+      path: 'Ressources humaines/Fiche de poste – agent d’accueil.odt',
+      content: tinyOdt(['Fiche de poste : agent d’accueil', 'Missions : accueil physique et téléphonique, état civil, élections.']),
+    },
     { path: 'Conseil municipal/' },
     { path: 'Conseil municipal/Délibération n° 2026-014.pdf', content: tinyPdf('Deliberation 2026-014') },
-    { path: 'Conseil municipal/Procès-verbal du 12 mars 2026.odt', content: tinyOdt(['Procès-verbal de la séance du 12 mars 2026', 'Présents : 15 ; représentés : 2.']) },
+    {
+      path: 'Conseil municipal/Procès-verbal du 12 mars 2026.odt',
+      content: tinyOdt(['Procès-verbal de la séance du 12 mars 2026', 'Présents : 15 ; représentés : 2.']),
+    },
   ];
 }
 
@@ -252,7 +299,9 @@ async function rawMessage(m: SeedMessage): Promise<Buffer> {
     html: m.html,
     date: m.date,
     messageId: m.messageId,
-    attachments: m.attachment ? [{ filename: m.attachment.filename, contentType: m.attachment.contentType, content: m.attachment.content }] : undefined,
+    attachments: m.attachment
+      ? [{ filename: m.attachment.filename, contentType: m.attachment.contentType, content: m.attachment.content }]
+      : undefined,
     headers: { 'Content-Language': 'fr' },
   });
   return composer.compile().build();
@@ -328,14 +377,25 @@ export function parisToUtc(local: string): string {
   const guess = Date.UTC(y, mo - 1, da, h, mi);
   const offsetAt = (ms: number): number => {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/Paris',
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+      })
         .formatToParts(new Date(ms))
         .map((p) => [p.type, p.value]),
     );
     return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute)) - ms;
   };
   const utc = guess - offsetAt(guess - offsetAt(guess));
-  return new Date(utc).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(utc)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**
@@ -423,7 +483,8 @@ async function dav(
   if (contentType) headers['Content-Type'] = contentType;
   const t0 = Date.now();
   const r = await httpsRequest({ port, method, path, ca, agent, body, headers, auth: { user: user.username, password: user.password } });
-  if (process.env.OSTAL_SERVERS_DEBUG && Date.now() - t0 > 300) process.stderr.write(`[servers] slow ${method} ${path}: ${Date.now() - t0} ms\n`);
+  if (process.env.OSTAL_SERVERS_DEBUG && Date.now() - t0 > 300)
+    process.stderr.write(`[servers] slow ${method} ${path}: ${Date.now() - t0} ms\n`);
   if (!okStatuses.includes(r.status)) {
     throw new Error(`${method} ${path} on port ${port} answered ${r.status}: ${r.body.slice(0, 300)}`);
   }
@@ -442,7 +503,14 @@ async function seedDav(info: ServersInfo, plan: UserPlan, ca: string): Promise<v
     // than one PUT per item), then PROPPATCH gives it its French name and colour.
     const cal = `${base}${SEED_COLLECTIONS.calendar}/`;
     await dav(info, rp, ca, agent, u, 'PUT', cal, calendarIcs(plan.events, u), 'text/calendar; charset=utf-8', [201]);
-    await dav(info, rp, ca, agent, u, 'PROPPATCH', cal,
+    await dav(
+      info,
+      rp,
+      ca,
+      agent,
+      u,
+      'PROPPATCH',
+      cal,
       `<?xml version="1.0" encoding="utf-8"?>
 <D:propertyupdate xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav" xmlns:I="http://apple.com/ns/ical/">
   <D:set><D:prop>
@@ -450,17 +518,30 @@ async function seedDav(info: ServersInfo, plan: UserPlan, ca: string): Promise<v
     <C:calendar-description>Agenda de ${u.name}</C:calendar-description>
     <I:calendar-color>#000091</I:calendar-color>
   </D:prop></D:set>
-</D:propertyupdate>`, 'application/xml; charset=utf-8', [207]);
+</D:propertyupdate>`,
+      'application/xml; charset=utf-8',
+      [207],
+    );
     const book = `${base}${SEED_COLLECTIONS.addressBook}/`;
     await dav(info, rp, ca, agent, u, 'PUT', book, plan.contacts.map(contactVcf).join(''), 'text/vcard; charset=utf-8', [201]);
-    await dav(info, rp, ca, agent, u, 'PROPPATCH', book,
+    await dav(
+      info,
+      rp,
+      ca,
+      agent,
+      u,
+      'PROPPATCH',
+      book,
       `<?xml version="1.0" encoding="utf-8"?>
 <D:propertyupdate xmlns:D="DAV:" xmlns:CR="urn:ietf:params:xml:ns:carddav">
   <D:set><D:prop>
     <D:displayname>${SEED_COLLECTIONS.addressBookName}</D:displayname>
     <CR:addressbook-description>Contacts de ${u.name}</CR:addressbook-description>
   </D:prop></D:set>
-</D:propertyupdate>`, 'application/xml; charset=utf-8', [207]);
+</D:propertyupdate>`,
+      'application/xml; charset=utf-8',
+      [207],
+    );
     // WebDAV files on Apache
     const ap = info.apache.port;
     const root = `/dav/${encodePath(u.username)}/`;
@@ -468,7 +549,18 @@ async function seedDav(info: ServersInfo, plan: UserPlan, ca: string): Promise<v
       if (f.path.endsWith('/')) {
         await dav(info, ap, ca, agent, u, 'MKCOL', `${root}${encodePath(f.path)}`, undefined, undefined, [201]);
       } else {
-        await dav(info, ap, ca, agent, u, 'PUT', `${root}${encodePath(f.path)}`, f.content ?? Buffer.alloc(0), 'application/octet-stream', [201, 204]);
+        await dav(
+          info,
+          ap,
+          ca,
+          agent,
+          u,
+          'PUT',
+          `${root}${encodePath(f.path)}`,
+          f.content ?? Buffer.alloc(0),
+          'application/octet-stream',
+          [201, 204],
+        );
       }
     }
   } finally {

@@ -4,7 +4,14 @@ import { newServerDestinations } from '../../src/shared/server-change.js';
 
 import { OstalError } from '../../src/errors.js';
 
-const base = { imap: 'imaps://imap.mairie.fr:993', smtp: 'smtp://smtp.mairie.fr:587', caldav: 'https://dav.mairie.fr/', carddav: null, webdav: null, username: null };
+const base = {
+  imap: 'imaps://imap.mairie.fr:993',
+  smtp: 'smtp://smtp.mairie.fr:587',
+  caldav: 'https://dav.mairie.fr/',
+  carddav: null,
+  webdav: null,
+  username: null,
+};
 
 describe('a new server address needs the password again', () => {
   it.each([
@@ -26,7 +33,9 @@ describe('a new server address needs the password again', () => {
   it('refuses without the password, in French; accepts with it', () => {
     const after = { ...base, imap: 'imaps://imap.ailleurs.fr:993', webdav: 'https://fichiers.ailleurs.fr/' };
     expect(() => requirePasswordForNewServers(base, after, undefined)).toThrow(OstalError);
-    expect(() => requirePasswordForNewServers(base, after, '')).toThrow(/serveur de courrier entrant \(IMAP\), serveur de fichiers \(WebDAV\)\u00a0: saisissez à nouveau le mot de passe/);
+    expect(() => requirePasswordForNewServers(base, after, '')).toThrow(
+      /serveur de courrier entrant \(IMAP\), serveur de fichiers \(WebDAV\)\u00a0: saisissez à nouveau le mot de passe/,
+    );
     expect(() => requirePasswordForNewServers(base, after, 'secret')).not.toThrow();
     expect(() => requirePasswordForNewServers(base, base, undefined)).not.toThrow();
   });

@@ -15,7 +15,8 @@ import type { MethodName, Params, Results, Settings } from '../../src/shared/con
  * Core.handle, one French message for every misfit, zod's issues in the log only.
  */
 
-const INVALID_PARAMS = 'Cette demande contient des informations manquantes ou mal formées\u00a0; elle n’a pas été traitée. Le détail est dans le journal d’Ostal.';
+const INVALID_PARAMS =
+  'Cette demande contient des informations manquantes ou mal formées\u00a0; elle n’a pas été traitée. Le détail est dans le journal d’Ostal.';
 
 const event = { summary: 'Conseil municipal', start: '2026-03-02T18:00', end: '2026-03-02T20:00', allDay: false };
 
@@ -27,7 +28,11 @@ const badInputs: { [M in MethodName]: unknown } = {
   'settings.set': { key: 'ui.couleur', value: 'rouge' },
   'accounts.list': true,
   'accounts.discover': {},
-  'accounts.test': { email: 'agent@mairie.example', password: 'mot-de-passe-secret', settings: { imap: 993, smtp: 'smtp://mairie.example' } },
+  'accounts.test': {
+    email: 'agent@mairie.example',
+    password: 'mot-de-passe-secret',
+    settings: { imap: 993, smtp: 'smtp://mairie.example' },
+  },
   'accounts.add': { email: 'agent@mairie.example', password: 'x', pinnedCertificates: ['pas un certificat'] },
   'accounts.update': { id: 'a1', settings: { imap: 'imaps://mairie.example' } },
   'accounts.remove': { id: 7 },
@@ -98,14 +103,30 @@ const acceptedInputs: { [M in MethodName]?: Params<M> }[] = [
     'accounts.test': {
       email: 'agent@mairie.example',
       password: 'x',
-      settings: { imap: 'imaps://mairie.example', smtp: 'smtps://mairie.example', caldav: null, carddav: null, webdav: null, username: null },
+      settings: {
+        imap: 'imaps://mairie.example',
+        smtp: 'smtps://mairie.example',
+        caldav: null,
+        carddav: null,
+        webdav: null,
+        username: null,
+      },
       pinnedCertificates: ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----'],
     },
   },
   { 'sync.run': {} },
   { 'sync.run': { accountId: undefined, only: 'files' } },
   { 'mail.list': { accountId: 'a1', folder: 'INBOX', offset: -3, limit: 5000 } },
-  { 'mail.send': { accountId: 'a1', to: ['elu@mairie.example'], subject: '', text: '', inReplyTo: null, attachments: [{ filename: 'note.txt', contentBase64: '' }] } },
+  {
+    'mail.send': {
+      accountId: 'a1',
+      to: ['elu@mairie.example'],
+      subject: '',
+      text: '',
+      inReplyTo: null,
+      attachments: [{ filename: 'note.txt', contentBase64: '' }],
+    },
+  },
   { 'mail.draft.save': { accountId: 'a1' } },
   { 'calendar.event': { uid: 'u1', recurrenceId: null } },
   { 'calendar.updateEvent': { uid: 'u1', scope: 'series', event: { ...event, rrule: null, reminderMinutes: null, meetingUrl: null } } },
@@ -157,7 +178,8 @@ function generatedBadInputs(): [string, string, unknown][] {
   for (const method of methodNames) {
     const schema = methodSchemas[method];
     expect(schema).toBeInstanceOf(z.ZodObject);
-    for (const [key, field] of Object.entries((schema as z.ZodObject).shape)) out.push([method, key, { [key]: wrongValueFor(field as z.ZodType) }]);
+    for (const [key, field] of Object.entries((schema as z.ZodObject).shape))
+      out.push([method, key, { [key]: wrongValueFor(field as z.ZodType) }]);
   }
   return out;
 }
@@ -170,7 +192,13 @@ describe('one schema per method', () => {
   it('types: method names, results and setting keys agree with the schemas', () => {
     expectTypeOf<keyof Results>().toEqualTypeOf<MethodName>();
     expectTypeOf<z.infer<typeof settingKeySchema>>().toEqualTypeOf<keyof Settings>();
-    expectTypeOf<Params<'mail.list'>>().toEqualTypeOf<{ accountId: string; folder: string; offset?: number; limit?: number; filter?: 'all' | 'unread' | 'flagged' | 'attachments' }>();
+    expectTypeOf<Params<'mail.list'>>().toEqualTypeOf<{
+      accountId: string;
+      folder: string;
+      offset?: number;
+      limit?: number;
+      filter?: 'all' | 'unread' | 'flagged' | 'attachments';
+    }>();
     expect(isMethodName('mail.list')).toBe(true);
     expect(isMethodName('app.formatHardDisk')).toBe(false);
     expect(isMethodName('toString')).toBe(false);
@@ -204,7 +232,12 @@ describe('Core.handle validates every call in one place', () => {
     expect(cases.length).toBeGreaterThan(100);
     for (const [method, key, params] of cases) {
       const err = await failure(method, params);
-      expect({ method, key, code: err.code, message: err.message }).toEqual({ method, key, code: 'invalid_input', message: INVALID_PARAMS });
+      expect({ method, key, code: err.code, message: err.message }).toEqual({
+        method,
+        key,
+        code: 'invalid_input',
+        message: INVALID_PARAMS,
+      });
     }
   });
 
@@ -239,12 +272,33 @@ describe('Core.handle validates every call in one place', () => {
   });
 
   it('leaves the rules of each domain to the services, with their own messages', async () => {
-    await expect(core.handle('mail.folders', { accountId: 'inconnu' })).rejects.toMatchObject({ code: 'not_found', message: 'Ce compte n’existe pas ou a été supprimé.' });
-    await expect(core.handle('calendar.createEvent', { event: { ...event, summary: '  ' } })).rejects.toMatchObject({ code: 'invalid_input', message: 'Donnez un titre à l’événement.' });
-    await expect(core.handle('contacts.create', { contact: { fn: ' ', emails: [], phones: [] } })).rejects.toMatchObject({ code: 'invalid_input', message: 'Indiquez le nom du contact.' });
-    await expect(core.handle('calendar.list', { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('période') });
-    await expect(core.handle('settings.set', { key: 'files.speedLimitKbps', value: -5 })).rejects.toMatchObject({ code: 'invalid_input', message: 'La valeur proposée pour ce réglage n’est pas valable.' });
-    await expect(core.handle('accounts.test', { email: 'agent@mairie.example', password: '', settings: { imap: 'imaps://mairie.example', smtp: 'smtps://mairie.example' } })).rejects.toMatchObject({
+    await expect(core.handle('mail.folders', { accountId: 'inconnu' })).rejects.toMatchObject({
+      code: 'not_found',
+      message: 'Ce compte n’existe pas ou a été supprimé.',
+    });
+    await expect(core.handle('calendar.createEvent', { event: { ...event, summary: '  ' } })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'Donnez un titre à l’événement.',
+    });
+    await expect(core.handle('contacts.create', { contact: { fn: ' ', emails: [], phones: [] } })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'Indiquez le nom du contact.',
+    });
+    await expect(core.handle('calendar.list', { from: '2026-02-01', to: '2026-01-01' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('période'),
+    });
+    await expect(core.handle('settings.set', { key: 'files.speedLimitKbps', value: -5 })).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: 'La valeur proposée pour ce réglage n’est pas valable.',
+    });
+    await expect(
+      core.handle('accounts.test', {
+        email: 'agent@mairie.example',
+        password: '',
+        settings: { imap: 'imaps://mairie.example', smtp: 'smtps://mairie.example' },
+      }),
+    ).rejects.toMatchObject({
       code: 'invalid_input',
       message: 'Saisissez le mot de passe du compte.',
     });

@@ -21,7 +21,20 @@ const stored = [
 ].join('\r\n');
 
 function reply(attendee: string, partstat: string, dtstamp: string, sequence = 0): string {
-  return ['BEGIN:VCALENDAR', 'VERSION:2.0', 'METHOD:REPLY', 'BEGIN:VEVENT', 'UID:conseil@ostal.test', `DTSTAMP:${dtstamp}`, `SEQUENCE:${sequence}`, 'ORGANIZER:mailto:maire@commune.test', `ATTENDEE;PARTSTAT=${partstat}:mailto:${attendee}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'METHOD:REPLY',
+    'BEGIN:VEVENT',
+    'UID:conseil@ostal.test',
+    `DTSTAMP:${dtstamp}`,
+    `SEQUENCE:${sequence}`,
+    'ORGANIZER:mailto:maire@commune.test',
+    `ATTENDEE;PARTSTAT=${partstat}:mailto:${attendee}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
 }
 
 const now = Date.UTC(2026, 11, 5, 12, 0, 0);
@@ -38,9 +51,14 @@ describe('checkReply: a REPLY is applied only when it may be', () => {
   });
 
   it('accepts the participant’s own answer (case-insensitive address), a DTSTAMP within the allowed clock difference', () => {
-    const soon = new Date(now + FUTURE_STAMP_SKEW_MS - 60_000).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const soon = new Date(now + FUTURE_STAMP_SKEW_MS - 60_000)
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     const check = checkReply(reply('agent@commune.test', 'accepted', soon), stored, 'Agent@Commune.test', now);
-    expect(check).toEqual({ answers: [{ attendee: 'agent@commune.test', recurrenceId: '', status: 'ACCEPTED', sequence: 0, dtstamp: soon }] });
+    expect(check).toEqual({
+      answers: [{ attendee: 'agent@commune.test', recurrenceId: '', status: 'ACCEPTED', sequence: 0, dtstamp: soon }],
+    });
   });
 
   it('orders answers by SEQUENCE then DTSTAMP, writes only later ones and drops the legacy private parameter', () => {
@@ -65,7 +83,11 @@ describe('senderAuthentication: what the receiving server says of the From addre
     [['mx.commune.test; dkim=fail header.d=commune.test'], 'agent@commune.test', 'failed'],
     [['mx.commune.test; spf=pass smtp.mailfrom=commune.test'], 'agent@commune.test', 'unknown'],
     // Only the topmost field counts: one written further down by the sender proves nothing.
-    [['mx.commune.test; dmarc=fail header.from=commune.test', 'mx.commune.test; dmarc=pass header.from=commune.test'], 'agent@commune.test', 'failed'],
+    [
+      ['mx.commune.test; dmarc=fail header.from=commune.test', 'mx.commune.test; dmarc=pass header.from=commune.test'],
+      'agent@commune.test',
+      'failed',
+    ],
     [[], 'agent@commune.test', 'unknown'],
   ])('%j from %s → %s', (headers, from, expected) => {
     expect(senderAuthentication(headers, from)).toBe(expected);

@@ -13,12 +13,15 @@ import { setUserTimeZone } from '../../src/shared/time.js';
 beforeAll(() => setUserTimeZone('Europe/Paris'));
 afterAll(() => setUserTimeZone(null));
 
-const ics = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre//Test//FR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
+const ics = (...lines: string[]) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Autre//Test//FR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 const from = Date.parse('2027-01-01T00:00:00Z');
 const to = Date.parse('2027-03-01T00:00:00Z');
 const starts = (raw: string) => expandCalendarObject(raw, from, to).map((o) => o.start);
-const master = (raw: string) => new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'))!;
-const overrides = (raw: string) => new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').filter((v) => v.hasProperty('recurrence-id'));
+const master = (raw: string) =>
+  new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'))!;
+const overrides = (raw: string) =>
+  new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').filter((v) => v.hasProperty('recurrence-id'));
 
 // Thursdays 08:00Z from 7 January 2027, an extra date (RDATE) on Saturday 30 January, the 28 January one moved
 // to Friday 29 at 15:00Z, the 4 February one moved back before the split point (Tuesday 12 January).
@@ -56,7 +59,12 @@ describe('splitting a series written by another client', () => {
     expect(before).toHaveLength(9);
     const third = expandCalendarObject(utcSeries, from, to).find((o) => o.recurrenceId === '2027-01-21T08:00:00.000Z')!;
     const details = eventDetails(utcSeries, third.recurrenceId);
-    const split = splitSeries(utcSeries, third.recurrenceId!, { ...details, location: 'Salle 2' }, { organizer: null, rev: 'r1', newRev: 'r2', uid: 'suite' });
+    const split = splitSeries(
+      utcSeries,
+      third.recurrenceId!,
+      { ...details, location: 'Salle 2' },
+      { organizer: null, rev: 'r1', newRev: 'r2', uid: 'suite' },
+    );
     expect(split.kind).toBe('split');
     if (split.kind !== 'split') return;
     expect(String(master(split.truncated).getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;UNTIL=20270121T075959Z');
@@ -67,7 +75,13 @@ describe('splitting a series written by another client', () => {
     expect(String(next.getFirstPropertyValue('rrule'))).toBe('FREQ=WEEKLY;COUNT=6');
     expect(next.getFirstPropertyValue('location')).toBe('Salle 2');
     expect(next.getAllProperties('rdate').map((p) => p.getFirstValue()!.toString())).toEqual(['2027-01-30T08:00:00Z']);
-    expect(overrides(split.created.raw).map((o) => [o.getFirstPropertyValue('uid'), String(o.getFirstPropertyValue('recurrence-id')), String(o.getFirstPropertyValue('dtstart'))])).toEqual([
+    expect(
+      overrides(split.created.raw).map((o) => [
+        o.getFirstPropertyValue('uid'),
+        String(o.getFirstPropertyValue('recurrence-id')),
+        String(o.getFirstPropertyValue('dtstart')),
+      ]),
+    ).toEqual([
       ['suite', '2027-01-28T08:00:00Z', '2027-01-29T15:00:00Z'],
       ['suite', '2027-02-04T08:00:00Z', '2027-01-12T08:00:00Z'],
     ]);
@@ -79,7 +93,12 @@ describe('splitting a series written by another client', () => {
     const third = '2027-01-21T08:00:00.000Z';
     const details = eventDetails(utcSeries, third);
     expect(details.start).toBe('2027-01-21T09:00');
-    const split = splitSeries(utcSeries, third, { ...details, start: '2027-01-21T11:30', end: '2027-01-21T12:30' }, { organizer: null, rev: 'r1', newRev: 'r2', uid: 'suite' });
+    const split = splitSeries(
+      utcSeries,
+      third,
+      { ...details, start: '2027-01-21T11:30', end: '2027-01-21T12:30' },
+      { organizer: null, rev: 'r1', newRev: 'r2', uid: 'suite' },
+    );
     if (split.kind !== 'split') throw new Error('expected a split');
     const dates = expandCalendarObject(split.created.raw, from, to).map((o) => [o.recurrenceId, o.start]);
     // In the order of their ids; the 4 February one stays where it was moved (12 January, 08:00Z).

@@ -6,7 +6,8 @@ import { setUserTimeZone } from '../../src/shared/time.js';
 beforeAll(() => setUserTimeZone('Europe/Paris'));
 afterAll(() => setUserTimeZone(null));
 
-const ics = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ostal//Test//FR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
+const ics = (...lines: string[]) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Ostal//Test//FR', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 
 const PARIS = [
   'BEGIN:VTIMEZONE',
@@ -56,7 +57,13 @@ describe('recurrence expansion', () => {
       '2026-02-09T09:00:00.000Z',
     ]);
     const moved = occ[2];
-    expect(moved).toMatchObject({ uid: 'conseil', recurrenceId: '2026-01-26T09:00:00.000Z', summary: 'Réunion de service (déplacée)', end: '2026-01-27T15:00:00.000Z', allDay: false });
+    expect(moved).toMatchObject({
+      uid: 'conseil',
+      recurrenceId: '2026-01-26T09:00:00.000Z',
+      summary: 'Réunion de service (déplacée)',
+      end: '2026-01-27T15:00:00.000Z',
+      allDay: false,
+    });
     expect(occ[0]?.summary).toBe('Réunion de service');
   });
 
@@ -83,7 +90,7 @@ describe('recurrence expansion', () => {
     expect(october.map((o) => o.end)).toEqual(['2026-10-24T07:30:00.000Z', '2026-10-25T08:30:00.000Z', '2026-10-26T08:30:00.000Z']);
   });
 
-  it('floating times are read in the user\'s zone (Paris here)', () => {
+  it("floating times are read in the user's zone (Paris here)", () => {
     const raw = ics('BEGIN:VEVENT', 'UID:f', 'DTSTART:20260710T090000', 'DTEND:20260710T100000', 'SUMMARY:Flottant', 'END:VEVENT');
     expect(expandCalendarObject(raw, windowBound('2026-07-10'), windowBound('2026-07-11'))[0]?.start).toBe('2026-07-10T07:00:00.000Z');
   });
@@ -116,7 +123,10 @@ describe('malformed calendar objects', () => {
   });
 
   it('parse the UID and summary of a good one', () => {
-    expect(parseCalendarObject(ics('BEGIN:VEVENT', 'UID:u1', 'DTSTART:20260101T100000Z', 'SUMMARY:Vœux du maire', 'END:VEVENT'))).toEqual({ uid: 'u1', summary: 'Vœux du maire' });
+    expect(parseCalendarObject(ics('BEGIN:VEVENT', 'UID:u1', 'DTSTART:20260101T100000Z', 'SUMMARY:Vœux du maire', 'END:VEVENT'))).toEqual({
+      uid: 'u1',
+      summary: 'Vœux du maire',
+    });
   });
 
   it('an invalid window bound is refused', () => {

@@ -8,7 +8,8 @@ import { createEventObject, eventDetails, seriesTimesFromOccurrence, updateSerie
 import { expandCalendarObject } from '../../src/calendar/icalendar.js';
 
 const options = { organizer: null, rev: 'r2' };
-const master = (raw: string) => new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'))!;
+const master = (raw: string) =>
+  new ICAL.Component(ICAL.parse(raw) as unknown[]).getAllSubcomponents('vevent').find((v) => !v.hasProperty('recurrence-id'))!;
 
 describe('seriesTimesFromOccurrence', () => {
   it('timed: the first day of the series with the edited hours', () => {
@@ -26,12 +27,21 @@ describe('seriesTimesFromOccurrence', () => {
   });
 
   it('all-day: only days count, the end stays exclusive (across a month and a year end)', () => {
-    expect(seriesTimesFromOccurrence('2026-12-31', { start: '2027-02-10', end: '2027-02-13', allDay: true })).toEqual({ start: '2026-12-31', end: '2027-01-03' });
-    expect(seriesTimesFromOccurrence('2027-02-28', { start: '2027-06-01', end: '2027-06-02', allDay: true })).toEqual({ start: '2027-02-28', end: '2027-03-01' });
+    expect(seriesTimesFromOccurrence('2026-12-31', { start: '2027-02-10', end: '2027-02-13', allDay: true })).toEqual({
+      start: '2026-12-31',
+      end: '2027-01-03',
+    });
+    expect(seriesTimesFromOccurrence('2027-02-28', { start: '2027-06-01', end: '2027-06-02', allDay: true })).toEqual({
+      start: '2027-02-28',
+      end: '2027-03-01',
+    });
   });
 
   it('an end left empty is the start', () => {
-    expect(seriesTimesFromOccurrence('2027-01-04T09:00', { start: '2027-03-15T14:00', end: '', allDay: false })).toEqual({ start: '2027-01-04T14:00', end: '2027-01-04T14:00' });
+    expect(seriesTimesFromOccurrence('2027-01-04T09:00', { start: '2027-03-15T14:00', end: '', allDay: false })).toEqual({
+      start: '2027-01-04T14:00',
+      end: '2027-01-04T14:00',
+    });
   });
 });
 
@@ -48,9 +58,18 @@ describe('updateSeries from an occurrence', () => {
   it('keeps the first day, takes the new hours (wall clock across the change to summer time)', () => {
     const details = eventDetails(raw, april.recurrenceId);
     expect(details.start).toBe('2027-04-05T09:00');
-    const updated = updateSeries(raw, { ...details, summary: 'Point d’équipe (après-midi)', start: '2027-04-05T14:00', end: '2027-04-05T15:00' }, { ...options, fromOccurrence: april.recurrenceId });
+    const updated = updateSeries(
+      raw,
+      { ...details, summary: 'Point d’équipe (après-midi)', start: '2027-04-05T14:00', end: '2027-04-05T15:00' },
+      { ...options, fromOccurrence: april.recurrenceId },
+    );
     const series = eventDetails(updated, null);
-    expect(series).toMatchObject({ start: '2027-01-04T14:00', end: '2027-01-04T15:00', summary: 'Point d’équipe (après-midi)', rrule: 'FREQ=WEEKLY;COUNT=20' });
+    expect(series).toMatchObject({
+      start: '2027-01-04T14:00',
+      end: '2027-01-04T15:00',
+      summary: 'Point d’équipe (après-midi)',
+      rrule: 'FREQ=WEEKLY;COUNT=20',
+    });
     const after = expandCalendarObject(updated, Date.parse('2027-01-01T00:00:00Z'), Date.parse('2027-07-01T00:00:00Z'));
     expect(after).toHaveLength(occurrences.length);
     expect(after.find((o) => o.start.startsWith('2027-04-05'))?.start).toBe('2027-04-05T12:00:00.000Z');
@@ -59,7 +78,11 @@ describe('updateSeries from an occurrence', () => {
 
   it('a date changed in the editor does not move the series', () => {
     const details = eventDetails(raw, april.recurrenceId);
-    const updated = updateSeries(raw, { ...details, start: '2027-04-07T09:30', end: '2027-04-07T10:00' }, { ...options, fromOccurrence: april.recurrenceId });
+    const updated = updateSeries(
+      raw,
+      { ...details, start: '2027-04-07T09:30', end: '2027-04-07T10:00' },
+      { ...options, fromOccurrence: april.recurrenceId },
+    );
     expect(eventDetails(updated, null)).toMatchObject({ start: '2027-01-04T09:30', end: '2027-01-04T10:00' });
   });
 
@@ -88,7 +111,12 @@ describe('updateSeries from an occurrence', () => {
     const details = eventDetails(other, march.recurrenceId);
     expect(details).toMatchObject({ start: '2027-03-05', end: '2027-03-06', allDay: true });
     const updated = updateSeries(other, { ...details, end: '2027-03-07' }, { ...options, fromOccurrence: march.recurrenceId });
-    expect(eventDetails(updated, null)).toMatchObject({ start: '2027-01-05', end: '2027-01-07', allDay: true, rrule: 'FREQ=MONTHLY;COUNT=6' });
+    expect(eventDetails(updated, null)).toMatchObject({
+      start: '2027-01-05',
+      end: '2027-01-07',
+      allDay: true,
+      rrule: 'FREQ=MONTHLY;COUNT=6',
+    });
     expect(String(master(updated).getFirstPropertyValue('dtstart'))).toBe('2027-01-05');
   });
 });

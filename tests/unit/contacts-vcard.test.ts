@@ -16,12 +16,32 @@ describe('vCard parsing', () => {
       'END:VCARD',
       '',
     ].join('\r\n');
-    expect(parseVCard(raw)).toEqual({ uid: 'c-1', fn: 'Élise Durand', emails: ['elise.durand@example.fr', 'elise@example.org'], phones: ['+33 5 65 00 00 00'] });
+    expect(parseVCard(raw)).toEqual({
+      uid: 'c-1',
+      fn: 'Élise Durand',
+      emails: ['elise.durand@example.fr', 'elise@example.org'],
+      phones: ['+33 5 65 00 00 00'],
+    });
   });
 
   it('reads a vCard 4.0 with tel: URIs and builds the name from N when FN is empty', () => {
-    const raw = ['BEGIN:VCARD', 'VERSION:4.0', 'UID:urn:uuid:4a2b', 'FN:', 'N:Martin;Jean;;;', 'EMAIL;TYPE=work:jean.martin@example.fr', 'TEL;VALUE=uri;TYPE=cell:tel:+33-6-12-34-56-78', 'END:VCARD', ''].join('\r\n');
-    expect(parseVCard(raw)).toEqual({ uid: 'urn:uuid:4a2b', fn: 'Jean Martin', emails: ['jean.martin@example.fr'], phones: ['+33-6-12-34-56-78'] });
+    const raw = [
+      'BEGIN:VCARD',
+      'VERSION:4.0',
+      'UID:urn:uuid:4a2b',
+      'FN:',
+      'N:Martin;Jean;;;',
+      'EMAIL;TYPE=work:jean.martin@example.fr',
+      'TEL;VALUE=uri;TYPE=cell:tel:+33-6-12-34-56-78',
+      'END:VCARD',
+      '',
+    ].join('\r\n');
+    expect(parseVCard(raw)).toEqual({
+      uid: 'urn:uuid:4a2b',
+      fn: 'Jean Martin',
+      emails: ['jean.martin@example.fr'],
+      phones: ['+33-6-12-34-56-78'],
+    });
   });
 
   it('refuses malformed or incomplete cards', () => {

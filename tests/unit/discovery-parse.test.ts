@@ -50,34 +50,56 @@ describe('parseAutoconfig', () => {
   });
 
   it('keeps implicit TLS and drops a username equal to the address', () => {
-    expect(parseAutoconfig(FULL, 'x@autre.fr')).toMatchObject({ imap: 'imaps://imap.autre.fr:993', smtp: 'smtps://smtp.autre.fr:465', username: null });
+    expect(parseAutoconfig(FULL, 'x@autre.fr')).toMatchObject({
+      imap: 'imaps://imap.autre.fr:993',
+      smtp: 'smtps://smtp.autre.fr:465',
+      username: null,
+    });
   });
 
   it('returns null for broken, foreign or incomplete documents', () => {
     expect(parseAutoconfig('<clientConfig><emailProvider>', 'a@b.fr')).toBeNull();
     expect(parseAutoconfig('<html><body>404</body></html>', 'a@b.fr')).toBeNull();
     expect(parseAutoconfig('not xml at all', 'a@b.fr')).toBeNull();
-    const onlyPlain = '<clientConfig><emailProvider id="p"><incomingServer type="imap"><hostname>h</hostname><port>143</port><socketType>plain</socketType></incomingServer><outgoingServer type="smtp"><hostname>h</hostname><port>25</port><socketType>plain</socketType></outgoingServer></emailProvider></clientConfig>';
+    const onlyPlain =
+      '<clientConfig><emailProvider id="p"><incomingServer type="imap"><hostname>h</hostname><port>143</port><socketType>plain</socketType></incomingServer><outgoingServer type="smtp"><hostname>h</hostname><port>25</port><socketType>plain</socketType></outgoingServer></emailProvider></clientConfig>';
     expect(parseAutoconfig(onlyPlain, 'a@b.fr')).toBeNull();
     const badPort = FULL.replace(/<port>143<\/port><socketType>STARTTLS/, '<port>99999</port><socketType>STARTTLS');
     expect(parseAutoconfig(badPort, 'a@ville-exemple.fr')).toBeNull();
   });
 
   it('decodes XML entities', () => {
-    const xml = '<clientConfig><emailProvider id="p"><incomingServer type="IMAP"><hostname>imap.b.fr</hostname><port>993</port><socketType>SSL</socketType><username>a&amp;b</username></incomingServer><outgoingServer type="smtp"><hostname>smtp.b.fr</hostname><port>465</port><socketType>SSL</socketType></outgoingServer></emailProvider></clientConfig>';
+    const xml =
+      '<clientConfig><emailProvider id="p"><incomingServer type="IMAP"><hostname>imap.b.fr</hostname><port>993</port><socketType>SSL</socketType><username>a&amp;b</username></incomingServer><outgoingServer type="smtp"><hostname>smtp.b.fr</hostname><port>465</port><socketType>SSL</socketType></outgoingServer></emailProvider></clientConfig>';
     expect(parseAutoconfig(xml, 'a@b.fr')?.username).toBe('a&b');
   });
 });
 
 describe('parseEndpoint', () => {
   it('understands the URL schemes of the CLI and the policy', () => {
-    expect(parseEndpoint('imap://mail.exemple.fr', 'imap')).toEqual({ protocol: 'imap', host: 'mail.exemple.fr', port: 143, implicitTls: false, url: 'imap://mail.exemple.fr:143' });
+    expect(parseEndpoint('imap://mail.exemple.fr', 'imap')).toEqual({
+      protocol: 'imap',
+      host: 'mail.exemple.fr',
+      port: 143,
+      implicitTls: false,
+      url: 'imap://mail.exemple.fr:143',
+    });
     expect(parseEndpoint('imaps://mail.exemple.fr', 'imap')).toMatchObject({ port: 993, implicitTls: true });
-    expect(parseEndpoint(' IMAPS://Mail.Exemple.fr:1993/ ', 'imap')).toMatchObject({ host: 'mail.exemple.fr', port: 1993, url: 'imaps://mail.exemple.fr:1993' });
+    expect(parseEndpoint(' IMAPS://Mail.Exemple.fr:1993/ ', 'imap')).toMatchObject({
+      host: 'mail.exemple.fr',
+      port: 1993,
+      url: 'imaps://mail.exemple.fr:1993',
+    });
     expect(parseEndpoint('smtp://smtp.exemple.fr', 'smtp')).toMatchObject({ port: 587, implicitTls: false });
     expect(parseEndpoint('smtps://smtp.exemple.fr', 'smtp')).toMatchObject({ port: 465, implicitTls: true });
     expect(parseEndpoint('smtp://127.0.0.1:2587', 'smtp')).toMatchObject({ host: '127.0.0.1', port: 2587 });
-    expect(parseEndpoint('https://dav.exemple.fr/dav/agent1', 'webdav')).toEqual({ protocol: 'dav', host: 'dav.exemple.fr', port: 443, implicitTls: true, url: 'https://dav.exemple.fr/dav/agent1/' });
+    expect(parseEndpoint('https://dav.exemple.fr/dav/agent1', 'webdav')).toEqual({
+      protocol: 'dav',
+      host: 'dav.exemple.fr',
+      port: 443,
+      implicitTls: true,
+      url: 'https://dav.exemple.fr/dav/agent1/',
+    });
     expect(parseEndpoint('https://localhost:5232/', 'caldav')).toMatchObject({ port: 5232, url: 'https://localhost:5232/' });
     expect(hostPort(parseEndpoint('imaps://[::1]:993', 'imap'))).toBe('[::1]:993');
   });
@@ -113,7 +135,10 @@ describe('emailDomain and network env', () => {
 
   it('reads OSTAL_DNS_SERVERS and OSTAL_DISCOVERY_HTTPS_PORT', () => {
     expect(networkEnv({})).toEqual({ dnsServers: null, discoveryHttpsPort: 443 });
-    expect(networkEnv({ OSTAL_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.1', OSTAL_DISCOVERY_HTTPS_PORT: '8443' })).toEqual({ dnsServers: ['127.0.0.1:5353', '10.0.0.1'], discoveryHttpsPort: 8443 });
+    expect(networkEnv({ OSTAL_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.1', OSTAL_DISCOVERY_HTTPS_PORT: '8443' })).toEqual({
+      dnsServers: ['127.0.0.1:5353', '10.0.0.1'],
+      discoveryHttpsPort: 8443,
+    });
     expect(networkEnv({ OSTAL_DISCOVERY_HTTPS_PORT: 'abc' }).discoveryHttpsPort).toBe(443);
   });
 });
@@ -122,16 +147,23 @@ describe('describeConnectionError', () => {
   const ep = parseEndpoint('imaps://imap.exemple.fr:993', 'imap');
   const sys = (code: string) => Object.assign(new Error(`connect ${code} 1.2.3.4:993`), { code });
   it('maps system and TLS errors to French messages with host:port', () => {
-    expect(describeConnectionError(sys('ECONNREFUSED'), 'imap', ep).toApiError()).toEqual({ code: 'connection_refused', message: expect.stringContaining('imap.exemple.fr:993') });
+    expect(describeConnectionError(sys('ECONNREFUSED'), 'imap', ep).toApiError()).toEqual({
+      code: 'connection_refused',
+      message: expect.stringContaining('imap.exemple.fr:993'),
+    });
     expect(describeConnectionError(sys('ENOTFOUND'), 'imap', ep).code).toBe('unreachable');
     expect(describeConnectionError(sys('EHOSTUNREACH'), 'imap', ep).code).toBe('unreachable');
     expect(describeConnectionError(sys('ETIMEDOUT'), 'imap', ep).code).toBe('timeout');
     expect(describeConnectionError(sys('ERR_TLS_CERT_ALTNAME_INVALID'), 'imap', ep).code).toBe('tls_hostname');
     expect(describeConnectionError(sys('CERT_HAS_EXPIRED'), 'imap', ep).message).toContain('a expiré');
     // nodemailer wraps the system code
-    expect(describeConnectionError(Object.assign(new Error('x'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }), 'smtp', ep).code).toBe('connection_refused');
+    expect(describeConnectionError(Object.assign(new Error('x'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED' }), 'smtp', ep).code).toBe(
+      'connection_refused',
+    );
     expect(describeConnectionError(Object.assign(new Error('Invalid login'), { code: 'EAUTH' }), 'smtp', ep).code).toBe('auth_failed');
-    expect(describeConnectionError(Object.assign(new Error('x'), { authenticationFailed: true }), 'imap', ep).message).toMatch(/^Le mot de passe ou l’identifiant est refusé par le serveur de courrier entrant \(IMAP\) sur/);
+    expect(describeConnectionError(Object.assign(new Error('x'), { authenticationFailed: true }), 'imap', ep).message).toMatch(
+      /^Le mot de passe ou l’identifiant est refusé par le serveur de courrier entrant \(IMAP\) sur/,
+    );
   });
 
   it('shows the fingerprint of an untrusted certificate', () => {

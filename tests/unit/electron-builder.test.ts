@@ -109,9 +109,18 @@ describe('electron-builder.yml', () => {
     });
     // The option exists in this electron-builder (not silently ignored) and the fuses package it uses is installed.
     expect(Object.keys((schema.properties as Record<string, unknown>).electronFuses as object)).toContain('anyOf');
-    expect(errorsOf({ ...config, electronFuses: { ...config.electronFuses, runAsNodeTypo: false } }).join()).toMatch(/additional properties/);
+    expect(errorsOf({ ...config, electronFuses: { ...config.electronFuses, runAsNodeTypo: false } }).join()).toMatch(
+      /additional properties/,
+    );
     const fuses = require('@electron/fuses') as { FuseV1Options: Record<string, number> };
-    for (const name of ['RunAsNode', 'EnableCookieEncryption', 'EnableNodeOptionsEnvironmentVariable', 'EnableNodeCliInspectArguments', 'EnableEmbeddedAsarIntegrityValidation', 'OnlyLoadAppFromAsar'])
+    for (const name of [
+      'RunAsNode',
+      'EnableCookieEncryption',
+      'EnableNodeOptionsEnvironmentVariable',
+      'EnableNodeCliInspectArguments',
+      'EnableEmbeddedAsarIntegrityValidation',
+      'OnlyLoadAppFromAsar',
+    ])
       expect(fuses.FuseV1Options[name], name).toEqual(expect.any(Number));
     // onlyLoadAppFromAsar needs the app in an asar.
     expect(config.asar).toBe(true);
@@ -126,10 +135,15 @@ describe('electron-builder.yml', () => {
 
   it('the MSI creates %ProgramData%\\Ostal with an administrators-only ACL (hook checked on the real MSI template)', async () => {
     expect(config.msiProjectCreated).toBe('./build/msi-policy-folder.mjs');
-    const hook = (await import(pathToFileURL(path.join(root, 'build', 'msi-policy-folder.mjs')).href)) as { addPolicyFolder(wxs: string): string; POLICY_FOLDER_SDDL: string };
+    const hook = (await import(pathToFileURL(path.join(root, 'build', 'msi-policy-folder.mjs')).href)) as {
+      addPolicyFolder(wxs: string): string;
+      POLICY_FOLDER_SDDL: string;
+    };
     const template = fs.readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'msi', 'template.xml'), 'utf8');
     const wxs = hook.addPolicyFolder(template);
-    expect(wxs).toMatch(/<Directory Id="TARGETDIR" Name="SourceDir">\s*<!--[^>]*-->\s*<Directory Id="CommonAppDataFolder">\s*<Directory Id="OSTALPOLICYFOLDER" Name="Ostal"\/>/);
+    expect(wxs).toMatch(
+      /<Directory Id="TARGETDIR" Name="SourceDir">\s*<!--[^>]*-->\s*<Directory Id="CommonAppDataFolder">\s*<Directory Id="OSTALPOLICYFOLDER" Name="Ostal"\/>/,
+    );
     expect(wxs).toContain(`<PermissionEx Sddl="${hook.POLICY_FOLDER_SDDL}"/>`);
     expect(wxs.indexOf('OstalPolicyFeature')).toBeLessThan(wxs.indexOf('</Product>'));
     expect(hook.addPolicyFolder(wxs)).toBe(wxs);

@@ -10,12 +10,15 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('Fichiers: noms', () => {
   it('refuses names that could escape the folder', () => {
-    for (const n of ['..', '.', '', 'a/b', 'a\\b', 'nul\0.txt', '/etc', 'C:\\x', 'C:x']) expect(isHostileName(n), JSON.stringify(n)).toBe(true);
+    for (const n of ['..', '.', '', 'a/b', 'a\\b', 'nul\0.txt', '/etc', 'C:\\x', 'C:x'])
+      expect(isHostileName(n), JSON.stringify(n)).toBe(true);
     for (const n of ['rapport..v2.odt', '.profil', 'Procès-verbal.txt', '…']) expect(isHostileName(n), n).toBe(false);
   });
 
   it('reports names Windows refuses, in French, with a fix', () => {
-    expect(nameProblem('/CON')).toBe('«\u00a0CON\u00a0» est un nom réservé par Windows\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0CON_\u00a0».');
+    expect(nameProblem('/CON')).toBe(
+      '«\u00a0CON\u00a0» est un nom réservé par Windows\u00a0: il n’est pas synchronisé. Renommez-le, par exemple en «\u00a0CON_\u00a0».',
+    );
     for (const n of ['/aux.txt', '/com1', '/LPT9.doc', '/nul.tar.gz', '/prn']) expect(nameProblem(n), n).toMatch(/nom réservé par Windows/);
     for (const n of ['/console.txt', '/auxiliaire.odt', '/com10', '/Bilan.pdf']) expect(nameProblem(n), n).toBeNull();
     expect(nameProblem('/fin. ')).toMatch(/^«\u00a0fin. \u00a0» se termine par un point ou une espace.*«\u00a0fin\u00a0»\.$/);

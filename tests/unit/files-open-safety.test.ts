@@ -40,12 +40,20 @@ describe('openDecision', () => {
     expect(openDecision(name)).toEqual({ action: 'showInFolder', reason });
   });
 
-  it.each(['CR.pdf', 'Rapport.docx', 'Budget 2027.xlsx', 'photo.JPG', 'notes.txt', 'Compte rendu du conseil.odt', 'plan.dwg', 'archive.zip', 'sans-extension', 'page.html'])(
-    '%j opens',
-    (name) => {
-      expect(openDecision(name)).toEqual({ action: 'open' });
-    },
-  );
+  it.each([
+    'CR.pdf',
+    'Rapport.docx',
+    'Budget 2027.xlsx',
+    'photo.JPG',
+    'notes.txt',
+    'Compte rendu du conseil.odt',
+    'plan.dwg',
+    'archive.zip',
+    'sans-extension',
+    'page.html',
+  ])('%j opens', (name) => {
+    expect(openDecision(name)).toEqual({ action: 'open' });
+  });
 
   it('a file marked executable on Linux is only shown, even without an extension', () => {
     expect(openDecision('lanceur', { executableBit: true })).toEqual({ action: 'showInFolder', reason: 'noExtensionExecutable' });
@@ -53,7 +61,39 @@ describe('openDecision', () => {
   });
 
   it('covers the Windows and Linux executable families', () => {
-    for (const ext of ['exe', 'com', 'bat', 'cmd', 'ps1', 'vbs', 'js', 'jse', 'wsf', 'hta', 'msi', 'scr', 'lnk', 'url', 'desktop', 'sh', 'run', 'appimage', 'jar', 'py', 'pl', 'cpl', 'reg', 'pif', 'msix', 'appx', 'vhd', 'chm', 'xll', 'deb', 'rpm'])
+    for (const ext of [
+      'exe',
+      'com',
+      'bat',
+      'cmd',
+      'ps1',
+      'vbs',
+      'js',
+      'jse',
+      'wsf',
+      'hta',
+      'msi',
+      'scr',
+      'lnk',
+      'url',
+      'desktop',
+      'sh',
+      'run',
+      'appimage',
+      'jar',
+      'py',
+      'pl',
+      'cpl',
+      'reg',
+      'pif',
+      'msix',
+      'appx',
+      'vhd',
+      'chm',
+      'xll',
+      'deb',
+      'rpm',
+    ])
       expect(DANGEROUS_EXTENSIONS.has(ext), ext).toBe(true);
     for (const ext of ['pdf', 'docx', 'odt', 'xlsx', 'ods', 'pptx', 'txt', 'png', 'jpg', 'zip', 'csv', 'eml'])
       expect(DANGEROUS_EXTENSIONS.has(ext), ext).toBe(false);
@@ -71,7 +111,20 @@ describe('openDecision', () => {
 
 describe('displayFileName', () => {
   it('neutralises every bidirectional control so the real order shows', () => {
-    for (const c of ['\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u200E', '\u200F', '\u061C']) {
+    for (const c of [
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200E',
+      '\u200F',
+      '\u061C',
+    ]) {
       const name = `facture${c}fdp.js`;
       expect(hasBidiControls(name)).toBe(true);
       expect(displayFileName(name)).toBe('facture\uFFFDfdp.js');

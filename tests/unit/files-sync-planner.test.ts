@@ -21,10 +21,23 @@ const MTIME = 1_700_000_000_000;
 const hash = (content: string) => `sha-${content}`;
 
 /** A local file or folder. */
-const lf = (key: string, content: string, mtimeMs = MTIME): LocalItem => ({ key, actual: key, kind: 'file', size: content.length, mtimeMs, hash: hash(content) });
+const lf = (key: string, content: string, mtimeMs = MTIME): LocalItem => ({
+  key,
+  actual: key,
+  kind: 'file',
+  size: content.length,
+  mtimeMs,
+  hash: hash(content),
+});
 const ld = (key: string): LocalItem => ({ key, actual: key, kind: 'folder', size: 0, mtimeMs: 0, hash: null });
 /** A server file or folder. */
-const rf = (key: string, etag: string, size: number, modified: string | null = null): RemoteSnapshotItem => ({ key, kind: 'file', size, etag, modified });
+const rf = (key: string, etag: string, size: number, modified: string | null = null): RemoteSnapshotItem => ({
+  key,
+  kind: 'file',
+  size,
+  etag,
+  modified,
+});
 const rd = (key: string, etag = '"dossier"'): RemoteSnapshotItem => ({ key, kind: 'folder', size: 0, etag, modified: null });
 /** The state recorded after the last sync. */
 const sf = (key: string, content: string, etag: string, extra: Partial<StateRow> = {}): StateRow => ({
@@ -41,9 +54,25 @@ const sf = (key: string, content: string, etag: string, extra: Partial<StateRow>
   pending: null,
   ...extra,
 });
-const sd = (key: string): StateRow => ({ path: key, kind: 'folder', size: 0, mtimeMs: null, hash: null, etag: '"dossier"', remoteModified: null, local: true, state: 'synced', error: null, pending: null });
+const sd = (key: string): StateRow => ({
+  path: key,
+  kind: 'folder',
+  size: 0,
+  mtimeMs: null,
+  hash: null,
+  etag: '"dossier"',
+  remoteModified: null,
+  local: true,
+  state: 'synced',
+  error: null,
+  pending: null,
+});
 /** A file synced on both sides and recorded. */
-const synced = (key: string, content: string, etag = `"${content}"`) => ({ local: [lf(key, content)], remote: [rf(key, etag, content.length)], base: [sf(key, content, etag)] });
+const synced = (key: string, content: string, etag = `"${content}"`) => ({
+  local: [lf(key, content)],
+  remote: [rf(key, etag, content.length)],
+  base: [sf(key, content, etag)],
+});
 const sfolder = (key: string) => ({ local: [ld(key)], remote: [rd(key)], base: [sd(key)] });
 
 interface World {
@@ -109,7 +138,11 @@ describe('Fichiers: planificateur de synchronisation', () => {
     { name: 'unchanged on both sides: nothing', world: synced('/Budget.csv', 'budget'), expected: [] },
     {
       name: 'touched here, same content: only the state is recorded',
-      world: { local: [lf('/Budget.csv', 'budget', MTIME + 5_000)], remote: [rf('/Budget.csv', '"b"', 6)], base: [sf('/Budget.csv', 'budget', '"b"')] },
+      world: {
+        local: [lf('/Budget.csv', 'budget', MTIME + 5_000)],
+        remote: [rf('/Budget.csv', '"b"', 6)],
+        base: [sf('/Budget.csv', 'budget', '"b"')],
+      },
       expected: ['record /Budget.csv'],
     },
     {
@@ -157,25 +190,45 @@ describe('Fichiers: planificateur de synchronisation', () => {
       world: { local: [lf('/Budget.csv', 'budget v2')], base: [sf('/Budget.csv', 'budget', '"b"')] },
       expected: ['upload /Budget.csv'],
     },
-    { name: 'deleted on both sides: the state row goes', world: { base: [sf('/Budget.csv', 'budget', '"b"')] }, expected: ['forget /Budget.csv'] },
+    {
+      name: 'deleted on both sides: the state row goes',
+      world: { base: [sf('/Budget.csv', 'budget', '"b"')] },
+      expected: ['forget /Budget.csv'],
+    },
     {
       name: 'renamed here: one MOVE on the server',
-      world: { local: [lf('/Budget 2026.csv', 'budget')], remote: [rf('/Budget.csv', '"b"', 6)], base: [sf('/Budget.csv', 'budget', '"b"')] },
+      world: {
+        local: [lf('/Budget 2026.csv', 'budget')],
+        remote: [rf('/Budget.csv', '"b"', 6)],
+        base: [sf('/Budget.csv', 'budget', '"b"')],
+      },
       expected: ['MOVE /Budget.csv → /Budget 2026.csv'],
     },
     {
       name: 'moved here into another folder: one MOVE on the server',
-      world: merge(sfolder('/Archives'), { local: [lf('/Archives/Budget.csv', 'budget')], remote: [rf('/Budget.csv', '"b"', 6)], base: [sf('/Budget.csv', 'budget', '"b"')] }),
+      world: merge(sfolder('/Archives'), {
+        local: [lf('/Archives/Budget.csv', 'budget')],
+        remote: [rf('/Budget.csv', '"b"', 6)],
+        base: [sf('/Budget.csv', 'budget', '"b"')],
+      }),
       expected: ['MOVE /Budget.csv → /Archives/Budget.csv', 'record /Archives'],
     },
     {
       name: 'renamed on the server: renamed here, nothing downloaded',
-      world: { local: [lf('/Budget.csv', 'budget')], remote: [rf('/Budget 2026.csv', '"b"', 6)], base: [sf('/Budget.csv', 'budget', '"b"')] },
+      world: {
+        local: [lf('/Budget.csv', 'budget')],
+        remote: [rf('/Budget 2026.csv', '"b"', 6)],
+        base: [sf('/Budget.csv', 'budget', '"b"')],
+      },
       expected: ['rename /Budget.csv → /Budget 2026.csv'],
     },
     {
       name: 'two identical new copies are not a rename: uploads and a DELETE',
-      world: { local: [lf('/Copie 1.csv', 'budget'), lf('/Copie 2.csv', 'budget')], remote: [rf('/Budget.csv', '"b"', 6)], base: [sf('/Budget.csv', 'budget', '"b"')] },
+      world: {
+        local: [lf('/Copie 1.csv', 'budget'), lf('/Copie 2.csv', 'budget')],
+        remote: [rf('/Budget.csv', '"b"', 6)],
+        base: [sf('/Budget.csv', 'budget', '"b"')],
+      },
       expected: ['DELETE /Budget.csv', 'upload /Copie 1.csv', 'upload /Copie 2.csv'],
     },
     {
@@ -196,8 +249,16 @@ describe('Fichiers: planificateur de synchronisation', () => {
       },
       expected: ['rename folder /Séances → /Séances 2026', 'record /Séances 2026'],
     },
-    { name: 'new folder here: MKCOL, then its files', world: { local: [ld('/Projet'), lf('/Projet/plan.txt', 'plan')] }, expected: ['MKCOL /Projet', 'upload /Projet/plan.txt'] },
-    { name: 'new folder on the server: created here, its files come down', world: { remote: [rd('/Projet'), rf('/Projet/plan.txt', '"p"', 4)] }, expected: ['download /Projet/plan.txt', 'mkdir /Projet'] },
+    {
+      name: 'new folder here: MKCOL, then its files',
+      world: { local: [ld('/Projet'), lf('/Projet/plan.txt', 'plan')] },
+      expected: ['MKCOL /Projet', 'upload /Projet/plan.txt'],
+    },
+    {
+      name: 'new folder on the server: created here, its files come down',
+      world: { remote: [rd('/Projet'), rf('/Projet/plan.txt', '"p"', 4)] },
+      expected: ['download /Projet/plan.txt', 'mkdir /Projet'],
+    },
     {
       name: 'folder deleted here: its files, then the folder, deleted on the server',
       world: { remote: [rd('/Projet'), rf('/Projet/plan.txt', '"p"', 4)], base: [sd('/Projet'), sf('/Projet/plan.txt', 'plan', '"p"')] },
@@ -205,7 +266,10 @@ describe('Fichiers: planificateur de synchronisation', () => {
     },
     {
       name: 'folder deleted on the server with a new file in it here: the file goes up, the folder is made again',
-      world: { local: [ld('/Projet'), lf('/Projet/plan.txt', 'plan'), lf('/Projet/nouveau.txt', 'nouveau')], base: [sd('/Projet'), sf('/Projet/plan.txt', 'plan', '"p"')] },
+      world: {
+        local: [ld('/Projet'), lf('/Projet/plan.txt', 'plan'), lf('/Projet/nouveau.txt', 'nouveau')],
+        base: [sd('/Projet'), sf('/Projet/plan.txt', 'plan', '"p"')],
+      },
       expected: ['MKCOL /Projet', 'trash /Projet/plan.txt', 'upload /Projet/nouveau.txt'],
     },
     {
@@ -215,48 +279,108 @@ describe('Fichiers: planificateur de synchronisation', () => {
     },
     {
       name: 'online only: a freed local copy is not a deletion',
-      world: { remote: [rf('/Archives/2019.pdf', '"v"', 10)], base: [sf('/Archives/2019.pdf', 'x'.repeat(10), '"v"', { local: false, state: 'online-only', mtimeMs: null })], pins: [['/Archives', false]] },
+      world: {
+        remote: [rf('/Archives/2019.pdf', '"v"', 10)],
+        base: [sf('/Archives/2019.pdf', 'x'.repeat(10), '"v"', { local: false, state: 'online-only', mtimeMs: null })],
+        pins: [['/Archives', false]],
+      },
       expected: ['online-only /Archives/2019.pdf'],
     },
     {
       name: 'online only: a synced file whose folder is set online only is freed, not deleted on the server',
-      world: merge(sfolder('/Archives'), { remote: [rf('/Archives/2019.pdf', '"v"', 10)], base: [sf('/Archives/2019.pdf', 'x'.repeat(10), '"v"')], pins: [['/Archives', false]] }),
+      world: merge(sfolder('/Archives'), {
+        remote: [rf('/Archives/2019.pdf', '"v"', 10)],
+        base: [sf('/Archives/2019.pdf', 'x'.repeat(10), '"v"')],
+        pins: [['/Archives', false]],
+      }),
       expected: ['online-only /Archives/2019.pdf', 'record /Archives'],
     },
     {
       name: 'online only, pinned offline again: comes down',
-      world: { remote: [rf('/Archives/2019.pdf', '"v"', 10)], base: [sf('/Archives/2019.pdf', 'x'.repeat(10), '"v"', { local: false, state: 'online-only', mtimeMs: null })], pins: [['/Archives', true]] },
+      world: {
+        remote: [rf('/Archives/2019.pdf', '"v"', 10)],
+        base: [sf('/Archives/2019.pdf', 'x'.repeat(10), '"v"', { local: false, state: 'online-only', mtimeMs: null })],
+        pins: [['/Archives', true]],
+      },
       expected: ['download /Archives/2019.pdf'],
     },
     {
       name: 'a name refused on the server is neither downloaded nor deleted here',
-      world: { local: [lf('/CON', 'réservé')], base: [sf('/CON', 'réservé', '"c"')], refused: [{ path: '/CON', side: 'server', message: 'refusé' }] },
+      world: {
+        local: [lf('/CON', 'réservé')],
+        base: [sf('/CON', 'réservé', '"c"')],
+        refused: [{ path: '/CON', side: 'server', message: 'refusé' }],
+      },
       expected: [],
     },
     {
       name: 'a folder deleted on the server that holds a refused name here is kept',
-      world: { local: [ld('/Projet'), lf('/Projet/plan.txt', 'plan')], base: [sd('/Projet'), sf('/Projet/plan.txt', 'plan', '"p"')], refused: [{ path: '/Projet/fin.', side: 'local', message: 'refusé' }] },
+      world: {
+        local: [ld('/Projet'), lf('/Projet/plan.txt', 'plan')],
+        base: [sd('/Projet'), sf('/Projet/plan.txt', 'plan', '"p"')],
+        refused: [{ path: '/Projet/fin.', side: 'local', message: 'refusé' }],
+      },
       expected: ['MKCOL /Projet', 'trash /Projet/plan.txt'],
     },
     {
       name: 'a folder whose listing failed decides nothing below it (no deletion)',
-      world: { local: [ld('/Lots'), lf('/Lots/Lot 1.txt', 'lot')], remote: [rd('/Lots')], base: [sd('/Lots'), sf('/Lots/Lot 1.txt', 'lot', '"l"')], unavailable: ['/Lots'] },
+      world: {
+        local: [ld('/Lots'), lf('/Lots/Lot 1.txt', 'lot')],
+        remote: [rd('/Lots')],
+        base: [sd('/Lots'), sf('/Lots/Lot 1.txt', 'lot', '"l"')],
+        unavailable: ['/Lots'],
+      },
       expected: [],
     },
-    { name: 'a file here and a folder there with one name: reported, not synced', world: { local: [lf('/Plan', 'plan')], remote: [rd('/Plan'), rf('/Plan/a.txt', '"a"', 1)] }, expected: ['problem local /Plan'] },
+    {
+      name: 'a file here and a folder there with one name: reported, not synced',
+      world: { local: [lf('/Plan', 'plan')], remote: [rd('/Plan'), rf('/Plan/a.txt', '"a"', 1)] },
+      expected: ['problem local /Plan'],
+    },
     {
       name: 'a conflict copy waiting for the user is not synced (not even « deleted on the server »)',
-      world: { local: [lf('/Budget (conflit du 23-11-2026 14 h 30).csv', 'ici')], base: [sf('/Budget (conflit du 23-11-2026 14 h 30).csv', 'ici', '', { etag: null, state: 'conflict' })], conflictCopies: ['/Budget (conflit du 23-11-2026 14 h 30).csv'] },
+      world: {
+        local: [lf('/Budget (conflit du 23-11-2026 14 h 30).csv', 'ici')],
+        base: [sf('/Budget (conflit du 23-11-2026 14 h 30).csv', 'ici', '', { etag: null, state: 'conflict' })],
+        conflictCopies: ['/Budget (conflit du 23-11-2026 14 h 30).csv'],
+      },
       expected: [],
     },
     {
       name: 'a download interrupted after it landed is recorded, not done again',
-      world: { local: [lf('/Budget.csv', 'budget v2')], remote: [rf('/Budget.csv', '"b2"', 9)], base: [sf('/Budget.csv', 'budget', '"b"', { state: 'syncing', pending: { kind: 'download', hash: hash('budget v2'), size: 9, etag: '"b2"', modified: null, at: new Date(MTIME).toISOString() } })] },
+      world: {
+        local: [lf('/Budget.csv', 'budget v2')],
+        remote: [rf('/Budget.csv', '"b2"', 9)],
+        base: [
+          sf('/Budget.csv', 'budget', '"b"', {
+            state: 'syncing',
+            pending: {
+              kind: 'download',
+              hash: hash('budget v2'),
+              size: 9,
+              etag: '"b2"',
+              modified: null,
+              at: new Date(MTIME).toISOString(),
+            },
+          }),
+        ],
+      },
       expected: ['landed /Budget.csv', 'record /Budget.csv'],
     },
     {
       name: 'the placeholder of an upload that never landed is a new file again',
-      world: { local: [lf('/Budget.csv', 'budget')], base: [sf('/Budget.csv', 'budget', '', { hash: null, etag: null, size: 0, state: 'syncing', pending: { kind: 'upload', hash: null, size: 6, etag: null, modified: null, at: new Date(MTIME).toISOString() } })] },
+      world: {
+        local: [lf('/Budget.csv', 'budget')],
+        base: [
+          sf('/Budget.csv', 'budget', '', {
+            hash: null,
+            etag: null,
+            size: 0,
+            state: 'syncing',
+            pending: { kind: 'upload', hash: null, size: 6, etag: null, modified: null, at: new Date(MTIME).toISOString() },
+          }),
+        ],
+      },
       expected: ['upload /Budget.csv'],
     },
   ];
@@ -283,13 +407,17 @@ describe('Fichiers: planificateur de synchronisation', () => {
 
   it('the conflict plan keeps both sides (the local copy is renamed by the executor, the server one downloaded)', () => {
     const p = plan({ local: [lf('/r.odt', 'ici')], remote: [rf('/r.odt', '"r2"', 9)], base: [sf('/r.odt', 'avant', '"r1"')] });
-    expect(p.transfers).toEqual([{ kind: 'conflict', key: '/r.odt', local: lf('/r.odt', 'ici'), remote: rf('/r.odt', '"r2"', 9), size: 9 }]);
+    expect(p.transfers).toEqual([
+      { kind: 'conflict', key: '/r.odt', local: lf('/r.odt', 'ici'), remote: rf('/r.odt', '"r2"', 9), size: 9 },
+    ]);
     expect(p.deleteLocal).toEqual([]);
     expect(p.deleteRemote).toEqual([]);
   });
 
   it('a file here and a folder there: a French problem with the fix', () => {
-    expect(plan({ local: [lf('/Plan', 'plan')], remote: [rd('/Plan')] }).problems).toEqual([{ path: '/Plan', side: 'local', message: t('files.names.kindClash', { name: 'Plan' }) }]);
+    expect(plan({ local: [lf('/Plan', 'plan')], remote: [rd('/Plan')] }).problems).toEqual([
+      { path: '/Plan', side: 'local', message: t('files.names.kindClash', { name: 'Plan' }) },
+    ]);
   });
 });
 
@@ -336,26 +464,40 @@ describe('Fichiers: grosse suppression', () => {
     const p = bigPlan();
     expect(p.deletions).toEqual({ local: 12, server: 0, big: true });
     const first = resolveDeletions(p, { pendingDeletion: null, deletionDecision: 'none' });
-    expect(first.outcome).toEqual({ kind: 'waiting', pending: { local: 12, server: 0 }, notify: true, account: { pendingDeletion: { local: 12, server: 0 } } });
+    expect(first.outcome).toEqual({
+      kind: 'waiting',
+      pending: { local: 12, server: 0 },
+      notify: true,
+      account: { pendingDeletion: { local: 12, server: 0 } },
+    });
     expect(first.plan.deleteLocal).toEqual([]);
     expect(first.plan.deleteRemote).toEqual([]);
     expect(actions(first.plan)).toEqual(['download /Nouveau.txt']);
     const again = resolveDeletions(p, { pendingDeletion: { local: 12, server: 0 }, deletionDecision: 'none' });
     expect(again.outcome).toMatchObject({ kind: 'waiting', notify: false });
-    expect(resolveDeletions(p, { pendingDeletion: { local: 11, server: 0 }, deletionDecision: 'none' }).outcome).toMatchObject({ kind: 'waiting', notify: true });
+    expect(resolveDeletions(p, { pendingDeletion: { local: 11, server: 0 }, deletionDecision: 'none' }).outcome).toMatchObject({
+      kind: 'waiting',
+      notify: true,
+    });
   });
 
   it('confirmed: the deletions go (to the Corbeille) and the question is over', () => {
     const r = resolveDeletions(bigPlan(), { pendingDeletion: { local: 12, server: 0 }, deletionDecision: 'confirm' });
     expect(r.outcome).toEqual({ kind: 'confirmed', account: { pendingDeletion: null, deletionDecision: 'none' } });
-    expect(actions(r.plan)).toEqual(['download /Nouveau.txt', ...Array.from({ length: 12 }, (_, i) => `trash /Lot/f${i}.txt`), 'rmdir /Lot'].sort());
+    expect(actions(r.plan)).toEqual(
+      ['download /Nouveau.txt', ...Array.from({ length: 12 }, (_, i) => `trash /Lot/f${i}.txt`), 'rmdir /Lot'].sort(),
+    );
   });
 
   it('« Garder les fichiers »: the files go back to the side that lost them, the question is over', () => {
     const r = resolveDeletions(bigPlan(), { pendingDeletion: { local: 12, server: 0 }, deletionDecision: 'restore' });
     expect(r.outcome).toMatchObject({ kind: 'restored', account: { pendingDeletion: null, deletionDecision: 'none' } });
-    expect(r.outcome.kind === 'restored' && [...r.outcome.forget].sort()).toEqual(Array.from({ length: 12 }, (_, i) => `/Lot/f${i}.txt`).sort());
-    expect(actions(r.plan)).toEqual(['MKCOL /Lot', 'download /Nouveau.txt', ...Array.from({ length: 12 }, (_, i) => `upload /Lot/f${i}.txt`)].sort());
+    expect(r.outcome.kind === 'restored' && [...r.outcome.forget].sort()).toEqual(
+      Array.from({ length: 12 }, (_, i) => `/Lot/f${i}.txt`).sort(),
+    );
+    expect(actions(r.plan)).toEqual(
+      ['MKCOL /Lot', 'download /Nouveau.txt', ...Array.from({ length: 12 }, (_, i) => `upload /Lot/f${i}.txt`)].sort(),
+    );
     for (const x of r.plan.transfers.filter((y) => y.kind === 'upload')) expect(x, x.key).toMatchObject({ restore: true, ifMatch: null });
 
     // Deleted here: the server's files come back down and the folder is made again here.
@@ -380,7 +522,13 @@ describe('Fichiers: noms refusés et majuscules', () => {
 
   it('server listing: hostile names and case clashes refused, Windows names accepted but reported, NFC keys', () => {
     const nfd = 'Procès-verbal.txt'.normalize('NFD');
-    const r = screenRemoteChildren('/Mairie', [item('/dav/u/Mairie/Rapport.txt'), item('/dav/u/Mairie/rapport.txt'), item('/dav/u/Mairie/..'), item('/dav/u/Mairie/CON'), item(`/dav/u/Mairie/${nfd}`)]);
+    const r = screenRemoteChildren('/Mairie', [
+      item('/dav/u/Mairie/Rapport.txt'),
+      item('/dav/u/Mairie/rapport.txt'),
+      item('/dav/u/Mairie/..'),
+      item('/dav/u/Mairie/CON'),
+      item(`/dav/u/Mairie/${nfd}`),
+    ]);
     expect(r.accepted.map((c) => c.key)).toEqual(['/Mairie/Rapport.txt', '/Mairie/CON', '/Mairie/Procès-verbal.txt'.normalize('NFC')]);
     expect(r.problems.map((p) => [p.side, p.path])).toEqual([
       ['server', '/Mairie/rapport.txt'],
@@ -408,7 +556,9 @@ describe('Fichiers: noms refusés et majuscules', () => {
       ],
       new Set(['/Dossier/r (conflit du 23-11-2026 14 h 30).odt']),
     );
-    expect(verdicts.map((v) => (v.kind === 'refused' ? `refused ${v.problem.path}` : v.kind === 'accept' ? `accept ${v.key}` : v.kind))).toEqual([
+    expect(
+      verdicts.map((v) => (v.kind === 'refused' ? `refused ${v.problem.path}` : v.kind === 'accept' ? `accept ${v.key}` : v.kind)),
+    ).toEqual([
       'partial',
       'skip',
       'skip',
@@ -423,6 +573,8 @@ describe('Fichiers: noms refusés et majuscules', () => {
     expect(accepted[1]).toEqual({ kind: 'accept', key: `/Dossier/${nfc}`, actual: `/Dossier/${nfc.normalize('NFD')}` });
     const refused = verdicts.filter((v) => v.kind === 'refused');
     expect(refused[0].kind === 'refused' && refused[0].problem.message).toMatch(/se termine par un point.*«\u00a0fin\u00a0»/);
-    expect(refused[1].kind === 'refused' && refused[1].problem.message).toBe(t('files.names.caseClash', { name: 'budget.csv', other: 'Budget.csv' }));
+    expect(refused[1].kind === 'refused' && refused[1].problem.message).toBe(
+      t('files.names.caseClash', { name: 'budget.csv', other: 'Budget.csv' }),
+    );
   });
 });

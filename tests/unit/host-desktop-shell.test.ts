@@ -34,7 +34,10 @@ describe('desktop shell over a port', () => {
     const { client, opened } = pair(async (p) => (p.endsWith('.odt') ? '' : 'No application knows this type'));
     expect(await client.openPath('/home/agent/Documents/Ostal/agent@mairie.fr/Compte rendu.odt')).toBe('');
     expect(await client.openPath('/home/agent/Documents/Ostal/agent@mairie.fr/plan.xyz')).toBe('No application knows this type');
-    expect(opened).toEqual(['/home/agent/Documents/Ostal/agent@mairie.fr/Compte rendu.odt', '/home/agent/Documents/Ostal/agent@mairie.fr/plan.xyz']);
+    expect(opened).toEqual([
+      '/home/agent/Documents/Ostal/agent@mairie.fr/Compte rendu.odt',
+      '/home/agent/Documents/Ostal/agent@mairie.fr/plan.xyz',
+    ]);
   });
 
   it('refuses a relative path or a NUL byte without asking the system', async () => {
@@ -68,7 +71,8 @@ describe('desktop side checks the name again', () => {
       path.posix.isAbsolute,
     );
     const client = createDesktopShellClient(endpoint(channel.port1), { timeoutMs: 500 });
-    for (const name of ['a.pdf.lnk', 'x.js', 'facture\u202Efdp.js', 'setup.exe', 'script.sh', 'X.JS']) expect(await client.openPath(`/home/agent/Ostal/${name}`)).toMatch(/refused/);
+    for (const name of ['a.pdf.lnk', 'x.js', 'facture\u202Efdp.js', 'setup.exe', 'script.sh', 'X.JS'])
+      expect(await client.openPath(`/home/agent/Ostal/${name}`)).toMatch(/refused/);
     expect(await client.openPath('/home/agent/Ostal/CR.pdf')).toBe('');
     expect(await client.showItemInFolder('/home/agent/Ostal/setup.exe')).toBe('');
     expect(await client.showItemInFolder('Ostal/setup.exe')).toMatch(/refused/);

@@ -36,7 +36,8 @@ describe('page desktop shell', () => {
     const shell = createPageDesktopShell({ timeoutMs: 500 });
     const { page, seen } = fakePage(shell, () => '');
     shell.receive(page, DESKTOP_HELLO);
-    for (const p of ['/srv/a.pdf.lnk', '/srv/x.js', '/srv/facture\u202Efdp.js', '/srv/setup.exe', '/srv/script.sh', 'relatif/CR.pdf']) expect(await shell.openPath(p)).toMatch(/refused/);
+    for (const p of ['/srv/a.pdf.lnk', '/srv/x.js', '/srv/facture\u202Efdp.js', '/srv/setup.exe', '/srv/script.sh', 'relatif/CR.pdf'])
+      expect(await shell.openPath(p)).toMatch(/refused/);
     expect(seen).toEqual([]);
   });
 });

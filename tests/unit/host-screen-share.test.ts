@@ -23,7 +23,9 @@ describe('screen share choices (desktop app)', () => {
   });
 
   it('a single screen is « Écran entier »', () => {
-    expect(screenSourceChoices([{ id: 'screen:0:0', name: 'Entire Screen', thumbnail: png }], null)).toEqual([{ id: 'screen:0:0', kind: 'screen', label: 'Écran entier', thumbnail: png }]);
+    expect(screenSourceChoices([{ id: 'screen:0:0', name: 'Entire Screen', thumbnail: png }], null)).toEqual([
+      { id: 'screen:0:0', kind: 'screen', label: 'Écran entier', thumbnail: png },
+    ]);
   });
 
   it('only an offered id is shared; cancel, junk or a forged id share nothing', () => {

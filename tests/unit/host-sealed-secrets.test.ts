@@ -87,7 +87,8 @@ describe('keychain decision (Linux safeStorage backends)', () => {
   it('a real keychain seals; Chromium’s fixed-key basic_text is not a keychain: the 0600 file, with a French notice for IT', async () => {
     const { keychainDecision, keychainNotice } = await import('../../src/host/sealed-secrets.js');
     const linux = (linuxBackend: string | null, available = true) => ({ available, platform: 'linux' as const, linuxBackend });
-    for (const backend of ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']) expect(keychainDecision(linux(backend))).toEqual({ store: 'sealed' });
+    for (const backend of ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6'])
+      expect(keychainDecision(linux(backend))).toEqual({ store: 'sealed' });
     expect(keychainDecision({ available: true, platform: 'win32', linuxBackend: null })).toEqual({ store: 'sealed' });
     expect(keychainDecision({ available: true, platform: 'darwin', linuxBackend: null })).toEqual({ store: 'sealed' });
     const basic = linux('basic_text');

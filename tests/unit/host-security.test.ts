@@ -57,7 +57,9 @@ describe('contentSecurityPolicy', () => {
 
   it('lets Visio open its signaling WebSocket on the configured meeting server only', () => {
     const connectSrc = (csp: string) => csp.split('; ').find((d) => d.startsWith('connect-src '));
-    expect(connectSrc(contentSecurityPolicy(4321, 'https://visio.ville-exemple.fr'))).toBe("connect-src 'self' ws://127.0.0.1:4321 wss://visio.ville-exemple.fr");
+    expect(connectSrc(contentSecurityPolicy(4321, 'https://visio.ville-exemple.fr'))).toBe(
+      "connect-src 'self' ws://127.0.0.1:4321 wss://visio.ville-exemple.fr",
+    );
     expect(connectSrc(contentSecurityPolicy(4321, 'https://visio.ville-exemple.fr:8443/reunions/'))).toBe(
       "connect-src 'self' ws://127.0.0.1:4321 wss://visio.ville-exemple.fr:8443",
     );
@@ -202,14 +204,25 @@ describe('isAllowedPermission', () => {
 describe('hardening of the desktop app (issue 12)', () => {
   it('drops --inspect and --remote-debugging-port (every form) from argv, keeps Ostal’s own options', async () => {
     const { dropDebugSwitches } = await import('../../src/host/args.js');
-    expect(dropDebugSwitches(['--inspect', '--profile', '/p', '--remote-debugging-port=9222'], 'linux')).toEqual({ argv: ['--profile', '/p'], dropped: ['inspect', 'remote-debugging-port'] });
-    expect(dropDebugSwitches(['--remote-debugging-port', '9222', '--no-sync'], 'linux')).toEqual({ argv: ['--no-sync'], dropped: ['remote-debugging-port'] });
+    expect(dropDebugSwitches(['--inspect', '--profile', '/p', '--remote-debugging-port=9222'], 'linux')).toEqual({
+      argv: ['--profile', '/p'],
+      dropped: ['inspect', 'remote-debugging-port'],
+    });
+    expect(dropDebugSwitches(['--remote-debugging-port', '9222', '--no-sync'], 'linux')).toEqual({
+      argv: ['--no-sync'],
+      dropped: ['remote-debugging-port'],
+    });
     expect(dropDebugSwitches(['--inspect=0.0.0.0:9229', '--inspect-brk', '--inspect-port', '9230', '--port', '0'], 'linux')).toEqual({
       argv: ['--port', '0'],
       dropped: ['inspect', 'inspect-brk', 'inspect-port'],
     });
     expect(dropDebugSwitches(['--inspect', '127.0.0.1:9229', '--profile=/p'], 'linux').argv).toEqual(['--profile=/p']);
-    expect(dropDebugSwitches(['--js-flags', '--allow-natives-syntax', '--js-flags=--expose-gc', '--remote-debugging-pipe', '--enable-logging'], 'linux')).toEqual({
+    expect(
+      dropDebugSwitches(
+        ['--js-flags', '--allow-natives-syntax', '--js-flags=--expose-gc', '--remote-debugging-pipe', '--enable-logging'],
+        'linux',
+      ),
+    ).toEqual({
       argv: ['--enable-logging'],
       dropped: ['js-flags', 'remote-debugging-pipe'],
     });
@@ -219,7 +232,9 @@ describe('hardening of the desktop app (issue 12)', () => {
     // A path or another switch after --inspect is not taken as its value.
     expect(dropDebugSwitches(['--inspect', '--profile', '/p'], 'linux').argv).toEqual(['--profile', '/p']);
     const { parseHostArgs: parse } = await import('../../src/host/args.js');
-    expect(parse(dropDebugSwitches(['--inspect', '--profile', '/p', '--remote-debugging-port', '9222']).argv)).toMatchObject({ profile: '/p' });
+    expect(parse(dropDebugSwitches(['--inspect', '--profile', '/p', '--remote-debugging-port', '9222']).argv)).toMatchObject({
+      profile: '/p',
+    });
   });
 
   it('decides permissions on the frame that asks, not on the window', async () => {

@@ -16,9 +16,29 @@ const servers: net.Server[] = [];
 function selfSigned(name: string): { key: string; cert: string } {
   const key = path.join(dir, `${name}.key`);
   const cert = path.join(dir, `${name}.crt`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${name}`, '-addext', `subjectAltName=DNS:${name}`, '-keyout', key, '-out', cert], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      `subjectAltName=DNS:${name}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
 }
 
@@ -62,7 +82,9 @@ describe('IMAP reachability probe and error mapping', () => {
     await new Promise((r) => probe.close(r));
     const err = await rejection(probeImap({ host: '127.0.0.1', port, secure: false }));
     expect(err.code).toBe('connection_refused');
-    expect(err.message).toBe(`Le serveur 127.0.0.1 (port ${port}) refuse la connexion. Vos données restent disponibles sur cet ordinateur\u202f; Ostal réessaiera automatiquement.`);
+    expect(err.message).toBe(
+      `Le serveur 127.0.0.1 (port ${port}) refuse la connexion. Vos données restent disponibles sur cet ordinateur\u202f; Ostal réessaiera automatiquement.`,
+    );
   });
 
   it('a server that never greets is a timeout', async () => {
@@ -94,10 +116,16 @@ describe('IMAP reachability probe and error mapping', () => {
   });
 
   it('maps imapflow authentication failures and unknown errors', () => {
-    const auth = imapErrorToOstal(Object.assign(new Error('Authentication failed'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }), 'imap.mairie.fr', 993);
+    const auth = imapErrorToOstal(
+      Object.assign(new Error('Authentication failed'), { authenticationFailed: true, serverResponseCode: 'AUTHENTICATIONFAILED' }),
+      'imap.mairie.fr',
+      993,
+    );
     expect(auth.code).toBe('auth_failed');
     expect(auth.message).toContain('imap.mairie.fr');
-    expect(imapErrorToOstal(Object.assign(new Error('x'), { code: 'NoConnection', _err: { code: 'ENOTFOUND' } }), 'h', 1).code).toBe('unreachable');
+    expect(imapErrorToOstal(Object.assign(new Error('x'), { code: 'NoConnection', _err: { code: 'ENOTFOUND' } }), 'h', 1).code).toBe(
+      'unreachable',
+    );
     expect(imapErrorToOstal(new Error('???'), 'h', 1).code).toBe('server_error');
   });
 });

@@ -78,7 +78,17 @@ describe('sync helpers', () => {
   it('detects attachments in a body structure', () => {
     const text = { type: 'text/plain', part: '1' };
     expect(hasAttachment({ type: 'multipart/alternative', childNodes: [text, { type: 'text/html', part: '2' }] })).toBe(false);
-    expect(hasAttachment({ type: 'multipart/mixed', childNodes: [text, { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'compte-rendu.pdf' } }] })).toBe(true);
-    expect(hasAttachment({ type: 'multipart/mixed', childNodes: [text, { type: 'image/png', part: '2', parameters: { name: 'plan.png' } }] })).toBe(true);
+    expect(
+      hasAttachment({
+        type: 'multipart/mixed',
+        childNodes: [
+          text,
+          { type: 'application/pdf', part: '2', disposition: 'attachment', dispositionParameters: { filename: 'compte-rendu.pdf' } },
+        ],
+      }),
+    ).toBe(true);
+    expect(
+      hasAttachment({ type: 'multipart/mixed', childNodes: [text, { type: 'image/png', part: '2', parameters: { name: 'plan.png' } }] }),
+    ).toBe(true);
   });
 });

@@ -39,10 +39,14 @@ describe('MIME parsing of French mail (postal-mime)', () => {
   });
 
   it('declares Windows-1252 only on text parts that name no charset', () => {
-    const out = declareMissingCharsets(Buffer.from('Content-Type: text/plain\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n', 'latin1')).toString('latin1');
+    const out = declareMissingCharsets(
+      Buffer.from('Content-Type: text/plain\r\n\r\n--b\r\nContent-Type: text/html; charset=utf-8\r\n', 'latin1'),
+    ).toString('latin1');
     expect(out).toContain('Content-Type: text/plain; charset=windows-1252');
     expect(out).toContain('Content-Type: text/html; charset=utf-8\r\n');
-    expect(declareMissingCharsets(Buffer.from('Subject: x\r\n\r\nbody')).toString()).toMatch(/^Content-Type: text\/plain; charset=windows-1252\r\n/);
+    expect(declareMissingCharsets(Buffer.from('Subject: x\r\n\r\nbody')).toString()).toMatch(
+      /^Content-Type: text\/plain; charset=windows-1252\r\n/,
+    );
   });
 
   it('does not throw on a multipart without closing boundary and with broken base64', async () => {
@@ -68,9 +72,17 @@ describe('MIME parsing of French mail (postal-mime)', () => {
 
   it('lists inline and attached parts with ids, types, sizes and Content-IDs', async () => {
     const m = await parseMessage(hostileSource('cid-inline.eml'));
-    expect(m.parts.map((p) => ({ id: p.id, filename: p.filename, mimeType: p.mimeType, inline: p.inline, contentId: p.contentId }))).toEqual([
+    expect(
+      m.parts.map((p) => ({ id: p.id, filename: p.filename, mimeType: p.mimeType, inline: p.inline, contentId: p.contentId })),
+    ).toEqual([
       { id: '1', filename: 'logo.png', mimeType: 'image/png', inline: true, contentId: 'logo@ostal.test' },
-      { id: '2', filename: 'compte-rendu réunion.odt', mimeType: 'application/vnd.oasis.opendocument.text', inline: false, contentId: null },
+      {
+        id: '2',
+        filename: 'compte-rendu réunion.odt',
+        mimeType: 'application/vnd.oasis.opendocument.text',
+        inline: false,
+        contentId: null,
+      },
     ]);
     expect(m.parts[0].size).toBe(70);
     expect(m.parts[1].size).toBe(12_702);

@@ -35,7 +35,9 @@ function message(uid: number, subject: string, daysAgo: number): MessageHeaders 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mailoffline-'));
   db = openDatabase(path.join(dir, 'ostal.sqlite'));
-  db.prepare("INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')").run();
+  db.prepare(
+    "INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')",
+  ).run();
   repo = new MailRepository(db);
 });
 
@@ -64,7 +66,9 @@ describe('offline window', () => {
 
 describe('bodies stored one by one, indexed after', () => {
   it('lists what is missing newest first within the window, and indexes a stored body later', () => {
-    const [inbox] = repo.replaceFolders('a1', [{ path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true }]);
+    const [inbox] = repo.replaceFolders('a1', [
+      { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+    ]);
     repo.upsertMessages('a1', inbox.id, [message(1, 'Ancien', 400), message(2, 'Récent', 10), message(3, 'Moyen', 200)]);
     expect(repo.listMissingBodies(inbox.id, null, 10).map((m) => m.uid)).toEqual([2, 3, 1]);
     const since = new Date(Date.now() - 365 * 86_400_000).toISOString();
@@ -85,7 +89,11 @@ describe('bodies stored one by one, indexed after', () => {
   });
 
   it('the missing-bodies queries use their partial index', () => {
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT uid, size FROM mail_messages INDEXED BY mail_messages_missing_body WHERE folder_id = 1 AND body_path IS NULL AND uid > 0 ORDER BY internal_date DESC, uid DESC LIMIT 10`).all() as { detail: string }[];
+    const plan = db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT uid, size FROM mail_messages INDEXED BY mail_messages_missing_body WHERE folder_id = 1 AND body_path IS NULL AND uid > 0 ORDER BY internal_date DESC, uid DESC LIMIT 10`,
+      )
+      .all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('mail_messages_missing_body');
   });
 });
@@ -96,8 +104,16 @@ describe('search: exact count and every match', () => {
       { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
       { path: 'Archive', name: 'Archives', specialUse: '\\Archive', delimiter: '/', subscribed: true },
     ]);
-    repo.upsertMessages('a1', inbox.id, Array.from({ length: 150 }, (_, i) => message(i + 1, `Réunion ${i + 1}`, i)));
-    repo.upsertMessages('a1', archive.id, Array.from({ length: 80 }, (_, i) => message(i + 1, `Reunion archivée ${i + 1}`, 300 + i)));
+    repo.upsertMessages(
+      'a1',
+      inbox.id,
+      Array.from({ length: 150 }, (_, i) => message(i + 1, `Réunion ${i + 1}`, i)),
+    );
+    repo.upsertMessages(
+      'a1',
+      archive.id,
+      Array.from({ length: 80 }, (_, i) => message(i + 1, `Reunion archivée ${i + 1}`, 300 + i)),
+    );
     const search = new MailSearch(repo);
     expect(search.countLocal('réunion')).toBe(230);
     expect(search.countLocal('reunion', { folder: 'Archive' })).toBe(80);

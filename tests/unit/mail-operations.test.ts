@@ -35,7 +35,9 @@ describe('mail actions applied locally and journaled', () => {
   beforeEach(async () => {
     profile = await openTestCore();
     const db = profile.core.ctx.db;
-    db.prepare("INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')").run();
+    db.prepare(
+      "INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')",
+    ).run();
     repo = new MailRepository(db);
     journal = new OperationsJournal(db);
     const folders = repo.replaceFolders('a1', [
@@ -54,7 +56,11 @@ describe('mail actions applied locally and journaled', () => {
 
   const ctx = () => profile.core.ctx;
   const history = () => profile.core.ctx.services.mailUndo;
-  const uids = (path: string) => repo.listMessages('a1', path, 0, 100)!.map((m) => m.uid).sort((a, b) => a - b);
+  const uids = (path: string) =>
+    repo
+      .listMessages('a1', path, 0, 100)!
+      .map((m) => m.uid)
+      .sort((a, b) => a - b);
   const flagsOf = (path: string, uid: number) => repo.listMessages('a1', path, 0, 100)!.find((m) => m.uid === uid)?.flags;
   const unread = (path: string) => repo.getFolder('a1', path)!.unread;
 
@@ -65,7 +71,11 @@ describe('mail actions applied locally and journaled', () => {
     expect(flagsOf('INBOX', 1)).toEqual(['\\Seen']);
     expect(unread('INBOX')).toBe(1);
     const [op] = journal.due({ kindPrefix: MAIL_ACTION_PREFIX });
-    expect(op).toMatchObject({ kind: 'mail.act.flags', accountId: 'a1', payload: { folder: 'INBOX', add: ['\\Seen'], remove: [], items: [{ uid: 1 }, { uid: 2 }] } });
+    expect(op).toMatchObject({
+      kind: 'mail.act.flags',
+      accountId: 'a1',
+      payload: { folder: 'INBOX', add: ['\\Seen'], remove: [], items: [{ uid: 1 }, { uid: 2 }] },
+    });
     expect(events).toEqual([{ accountId: 'a1', folders: ['INBOX'] }]);
 
     undoMailAction(ctx(), history(), result.undoToken!);
@@ -98,7 +108,11 @@ describe('mail actions applied locally and journaled', () => {
     const kinds = journal.due({ kindPrefix: MAIL_ACTION_PREFIX }).map((o) => o.kind);
     expect(kinds).toEqual(['mail.act.move', 'mail.act.move', 'mail.act.move', 'mail.act.move']);
     const last = journal.due({ kindPrefix: MAIL_ACTION_PREFIX }).at(-1)!;
-    expect(last.payload).toMatchObject({ folder: 'Archive', target: 'INBOX', items: [{ uid: -1, messageId: '<op1@ostal.test>', provisionalUid: -4 }] });
+    expect(last.payload).toMatchObject({
+      folder: 'Archive',
+      target: 'INBOX',
+      items: [{ uid: -1, messageId: '<op1@ostal.test>', provisionalUid: -4 }],
+    });
   });
 
   it('delete in Corbeille removes for good (no undo); copy keeps the source', () => {
@@ -109,13 +123,23 @@ describe('mail actions applied locally and journaled', () => {
     const gone = applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'Trash', uids: [-2], action: 'delete' });
     expect(gone).toEqual({ applied: 1, target: null, undoToken: null });
     expect(uids('Trash')).toEqual([]);
-    expect(journal.due({ kindPrefix: MAIL_ACTION_PREFIX }).map((o) => o.kind)).toEqual(['mail.act.copy', 'mail.act.move', 'mail.act.expunge']);
+    expect(journal.due({ kindPrefix: MAIL_ACTION_PREFIX }).map((o) => o.kind)).toEqual([
+      'mail.act.copy',
+      'mail.act.move',
+      'mail.act.expunge',
+    ]);
   });
 
   it('refuses unknown actions, folders and empty selections in French', () => {
-    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [], action: 'read' })).toThrow(/La demande n’est pas valide/);
-    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'Nulle part', uids: [1], action: 'read' })).toThrow(/n’existe pas/);
-    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'move' })).toThrow(/La demande n’est pas valide/);
+    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [], action: 'read' })).toThrow(
+      /La demande n’est pas valide/,
+    );
+    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'Nulle part', uids: [1], action: 'read' })).toThrow(
+      /n’existe pas/,
+    );
+    expect(() => applyMailAction(ctx(), history(), { accountId: 'a1', folder: 'INBOX', uids: [1], action: 'move' })).toThrow(
+      /La demande n’est pas valide/,
+    );
     expect(journal.pendingCount('a1')).toBe(0);
   });
 

@@ -26,7 +26,9 @@ const offline = new OstalError('offline', 'En attente du réseau');
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-outbox-queue-'));
   db = openDatabase(path.join(dir, 'ostal.sqlite'));
-  db.prepare("INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')").run();
+  db.prepare(
+    "INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')",
+  ).run();
   changes = [];
   const quiet = () => undefined;
   ctx = {
@@ -102,14 +104,17 @@ describe('OutboxQueue', () => {
     expect(queue.settle(claimed(id), { kind: 'failed', error: new OstalError('auth_failed', 'Mot de passe refusé') }, 10)).toBe('stop');
     expect(queue.store.get(id)).toMatchObject({ state: 'failed', lastError: 'Mot de passe refusé' });
     const other = await enqueue('Refusé');
-    expect(queue.settle(claimed(other.id), { kind: 'failed', error: new OstalError('server_error', 'Refusé par le serveur') }, 10)).toBe('next');
+    expect(queue.settle(claimed(other.id), { kind: 'failed', error: new OstalError('server_error', 'Refusé par le serveur') }, 10)).toBe(
+      'next',
+    );
     expect(queue.store.get(other.id)!.state).toBe('failed');
   });
 
   it('uncertain is never due again; « Renvoyer » marks it sent when Envoyés has it, queues it otherwise', async () => {
     const kept = await enqueue('Incertain trouvé');
     const lost = await enqueue('Incertain absent');
-    for (const id of [kept.id, lost.id]) queue.settle(claimed(id), { kind: 'uncertain', error: new OstalError('server_error', 'incertain') }, 10);
+    for (const id of [kept.id, lost.id])
+      queue.settle(claimed(id), { kind: 'uncertain', error: new OstalError('server_error', 'incertain') }, 10);
     expect(queue.store.get(kept.id)!.state).toBe('uncertain');
     expect(queue.dueByAccount('a1', true).size).toBe(0);
     const found = await queue.retry(kept.id, async () => true);

@@ -5,7 +5,9 @@ import { attachmentKind, readerFrameCsp, readerSrcdoc } from '../../renderer/src
 describe('reading pane frame document', () => {
   it('has a CSP that allows only inline styles and data: images while remote content is blocked', () => {
     expect(readerFrameCsp(false)).toBe("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src 'none'; form-action 'none'");
-    expect(readerFrameCsp(true)).toBe("default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'; font-src 'none'; form-action 'none'");
+    expect(readerFrameCsp(true)).toBe(
+      "default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'; font-src 'none'; form-action 'none'",
+    );
   });
 
   it('puts the CSP meta first in <head>, before any message content', () => {

@@ -15,7 +15,9 @@ describe('French query language', () => {
     expect(q.subject).toEqual(['budget 2026']);
     expect(q.attachmentNames).toEqual(['devis.pdf']);
     expect(q.hasAttachment).toBe(true);
-    expect(toFtsMatch(q)).toBe('"Réunion"* AND "compte rendu" AND sender : "dupont"* AND recipients : "marie"* AND recipients : "paul"* AND subject : "budget 2026"* AND attachments : "devis.pdf"*');
+    expect(toFtsMatch(q)).toBe(
+      '"Réunion"* AND "compte rendu" AND sender : "dupont"* AND recipients : "marie"* AND recipients : "paul"* AND subject : "budget 2026"* AND attachments : "devis.pdf"*',
+    );
   });
 
   it('reads dates as AAAA-MM-JJ or JJ/MM/AAAA and refuses impossible ones in French', () => {
@@ -42,8 +44,18 @@ describe('French query language', () => {
 
   it('builds an IMAP SEARCH from the longest text and the first value of each operator', () => {
     // IMAP SEARCH is usually accent-sensitive: the accented and the plain form are both asked.
-    expect(toImapSearch(parseMailQuery('de:dupont réunion budget'))).toEqual({ or: [{ text: 'réunion', from: 'dupont' }, { text: 'reunion', from: 'dupont' }] });
-    expect(toImapSearch(parseMailQuery('budget de:Hélène'))).toEqual({ or: [{ text: 'budget', from: 'Hélène' }, { text: 'budget', from: 'Helene' }] });
+    expect(toImapSearch(parseMailQuery('de:dupont réunion budget'))).toEqual({
+      or: [
+        { text: 'réunion', from: 'dupont' },
+        { text: 'reunion', from: 'dupont' },
+      ],
+    });
+    expect(toImapSearch(parseMailQuery('budget de:Hélène'))).toEqual({
+      or: [
+        { text: 'budget', from: 'Hélène' },
+        { text: 'budget', from: 'Helene' },
+      ],
+    });
     expect(toImapSearch(parseMailQuery('dupont'))).toEqual({ text: 'dupont' });
     expect(toImapSearch(parseMailQuery('pj:oui avant:2026-03-01'))).toBeNull();
   });
@@ -76,7 +88,9 @@ describe('MailSearch over the store', () => {
 
   beforeEach(() => {
     db = openDatabase(':memory:');
-    db.prepare("INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')").run();
+    db.prepare(
+      "INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')",
+    ).run();
     repo = new MailRepository(db);
     const [inbox, archive] = repo.replaceFolders('a1', [
       { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
@@ -89,7 +103,9 @@ describe('MailSearch over the store', () => {
       message(4, { subject: 'Sans rapport', to: [{ name: 'Hélène Roux', address: 'helene@ostal.test' }] }),
     ]);
     repo.indexBody(inbox.id, 2, 'La réunion est déplacée à jeudi.');
-    repo.upsertMessages('a1', archive.id, [message(10, { subject: 'Ancienne réunion', date: new Date(Date.UTC(2025, 5, 1)).toISOString() })]);
+    repo.upsertMessages('a1', archive.id, [
+      message(10, { subject: 'Ancienne réunion', date: new Date(Date.UTC(2025, 5, 1)).toISOString() }),
+    ]);
     search = new MailSearch(repo);
   });
   afterEach(() => db.close());

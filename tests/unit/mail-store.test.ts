@@ -33,7 +33,9 @@ function message(uid: number, over: Partial<MessageHeaders> = {}): MessageHeader
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mailstore-'));
   db = openDatabase(path.join(dir, 'ostal.sqlite'));
-  db.prepare("INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')").run();
+  db.prepare(
+    "INSERT INTO accounts (id, email, name, settings, created_at) VALUES ('a1', 'agent1@ostal.test', 'Agent', '{}', '2026-01-01T00:00:00Z')",
+  ).run();
   repo = new MailRepository(db);
 });
 
@@ -60,7 +62,9 @@ describe('MailRepository', () => {
   });
 
   it('upserts without duplicates, lists newest first with offset/limit and updates flags', () => {
-    const [inbox] = repo.replaceFolders('a1', [{ path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true }]);
+    const [inbox] = repo.replaceFolders('a1', [
+      { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+    ]);
     repo.upsertMessages('a1', inbox.id, [message(1), message(2), message(3)]);
     repo.upsertMessages('a1', inbox.id, [message(2, { flags: ['\\Seen'] })]);
     expect(repo.countMessages(inbox.id)).toBe(3);
@@ -68,13 +72,20 @@ describe('MailRepository', () => {
     expect(page.map((m) => m.uid)).toEqual([3, 2]);
     expect(page[1].flags).toEqual(['\\Seen']);
     expect(repo.listMessages('a1', 'INBOX', 2, 2)!.map((m) => m.uid)).toEqual([1]);
-    expect(repo.updateFlags(inbox.id, [{ uid: 1, flags: ['\\Flagged'], modseq: '9' }, { uid: 99, flags: [], modseq: null }])).toBe(1);
+    expect(
+      repo.updateFlags(inbox.id, [
+        { uid: 1, flags: ['\\Flagged'], modseq: '9' },
+        { uid: 99, flags: [], modseq: null },
+      ]),
+    ).toBe(1);
     expect(repo.listMessages('a1', 'INBOX', 0, 10)!.find((m) => m.uid === 1)!.flags).toEqual(['\\Flagged']);
     expect(repo.listMessages('a1', 'Nope', 0, 10)).toBeNull();
   });
 
   it('deletes expunged UIDs, resets a folder on UIDVALIDITY change and counts cached bodies', () => {
-    const [inbox] = repo.replaceFolders('a1', [{ path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true }]);
+    const [inbox] = repo.replaceFolders('a1', [
+      { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+    ]);
     repo.upsertMessages('a1', inbox.id, [message(1), message(2), message(3)]);
     expect(repo.deleteUids(inbox.id, [2, 42])).toBe(1);
     expect(repo.listUids(inbox.id)).toEqual([1, 3]);
@@ -87,10 +98,16 @@ describe('MailRepository', () => {
   });
 
   it('finds messages accent- and case-insensitively in subject, addresses and body, and forgets deleted ones', () => {
-    const [inbox] = repo.replaceFolders('a1', [{ path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true }]);
+    const [inbox] = repo.replaceFolders('a1', [
+      { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+    ]);
     repo.upsertMessages('a1', inbox.id, [message(1, { subject: 'Réunion du conseil municipal' }), message(2, { subject: 'Budget' })]);
     repo.indexBody(inbox.id, 2, 'Le déjeuner est prévu à midi.');
-    const search = (q: string) => db.prepare('SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.id = s.rowid WHERE mail_search MATCH ? ORDER BY m.uid').pluck().all(q);
+    const search = (q: string) =>
+      db
+        .prepare('SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.id = s.rowid WHERE mail_search MATCH ? ORDER BY m.uid')
+        .pluck()
+        .all(q);
     expect(search('reunion')).toEqual([1]);
     expect(search('ZOE')).toEqual([1, 2]);
     expect(search('dejeuner')).toEqual([2]);

@@ -45,7 +45,15 @@ describe('policy location', () => {
 describe('loadPolicy', () => {
   it('treats a missing file as no policy', () => {
     const policy = loadPolicy({ path: path.join(dir, 'absent.json'), log });
-    expect(policy.view()).toEqual({ source: null, disabledFeatures: [], lockedSettings: [], hiddenSettings: [], presetDomains: [], allowOtherDomains: true, error: null });
+    expect(policy.view()).toEqual({
+      source: null,
+      disabledFeatures: [],
+      lockedSettings: [],
+      hiddenSettings: [],
+      presetDomains: [],
+      allowOtherDomains: true,
+      error: null,
+    });
   });
 
   it('applies presets, locks, features and settings from the template in build/policies', () => {
@@ -57,7 +65,8 @@ describe('loadPolicy', () => {
   });
 
   it('reads an old mail.prefetchDays value as the closest « Messages disponibles hors ligne »', () => {
-    const window = (days: number) => parsePolicy({ settings: { 'mail.prefetchDays': { value: days, locked: true } } }).policy.settings.get('mail.offlineWindow');
+    const window = (days: number) =>
+      parsePolicy({ settings: { 'mail.prefetchDays': { value: days, locked: true } } }).policy.settings.get('mail.offlineWindow');
     expect(window(0)).toEqual({ value: 'none', locked: true, hidden: false });
     expect(window(30)).toEqual({ value: '3months', locked: true, hidden: false });
     expect(window(365)).toEqual({ value: '12months', locked: true, hidden: false });
@@ -139,7 +148,11 @@ describe('loadPolicy', () => {
         'mauvais.fr': { imap: 'http://imap.mauvais.fr', smtp: 'smtp://smtp.mauvais.fr' },
         'moitie.fr': { imap: 'imaps://imap.moitie.fr' },
       },
-      settings: { 'mail.offlineWindow': { value: 'trente', locked: true }, 'visio.serverUrl': { value: 'https://v.fr', locked: 'oui' }, 'inconnu.reglage': { value: 1 } },
+      settings: {
+        'mail.offlineWindow': { value: 'trente', locked: true },
+        'visio.serverUrl': { value: 'https://v.fr', locked: 'oui' },
+        'inconnu.reglage': { value: 1 },
+      },
       theme: 'sombre',
     });
     const policy = loadPolicy({ path: file, log });
@@ -203,7 +216,9 @@ describe('policy trust in packaged builds', () => {
     const policy = load();
     expect(policy.isFeatureDisabled('visio')).toBe(false);
     expect(policy.error).toMatch(/n’est pas appliqué/);
-    expect(logged.join('\n')).toMatch(/^Règles refusées\u00a0: le fichier .*policies\.json ou son dossier peut être modifié par un utilisateur ordinaire \(.*mode 0666\)/m);
+    expect(logged.join('\n')).toMatch(
+      /^Règles refusées\u00a0: le fichier .*policies\.json ou son dossier peut être modifié par un utilisateur ordinaire \(.*mode 0666\)/m,
+    );
   });
 
   it.runIf(isRoot)('refuses a group-writable file (0664) and a folder writable by everyone (0777), even sticky (1777)', () => {
@@ -245,8 +260,18 @@ describe('policy trust in packaged builds', () => {
   });
 
   it('the trust decision over injected Linux facts', () => {
-    expect(posixTrustProblem([{ path: '/etc/ostal/policies.json', uid: 0, mode: 0o100644 }, { path: '/etc/ostal', uid: 0, mode: 0o40755 }])).toBeNull();
-    expect(posixTrustProblem([{ path: '/etc/ostal/policies.json', uid: 0, mode: 0o100644 }, { path: '/etc/ostal', uid: 1000, mode: 0o40755 }])).toMatch(/uid 1000/);
+    expect(
+      posixTrustProblem([
+        { path: '/etc/ostal/policies.json', uid: 0, mode: 0o100644 },
+        { path: '/etc/ostal', uid: 0, mode: 0o40755 },
+      ]),
+    ).toBeNull();
+    expect(
+      posixTrustProblem([
+        { path: '/etc/ostal/policies.json', uid: 0, mode: 0o100644 },
+        { path: '/etc/ostal', uid: 1000, mode: 0o40755 },
+      ]),
+    ).toMatch(/uid 1000/);
     expect(posixTrustProblem([{ path: '/etc/ostal/policies.json', uid: 0, mode: 0o100646 }])).toMatch(/0646/);
   });
 });
@@ -265,7 +290,11 @@ describe('policy trust on Windows (decision with injected facts; ACLs cannot be 
   const MODIFY = 0x1301bf;
   const FULL = 0x1f01ff;
   const file = 'C:\\ProgramData\\Ostal\\policies.json';
-  const facts = (ownerSid: string, rules: { sid: string; rights: number; allow?: boolean }[]) => ({ path: file, ownerSid, rules: rules.map((r) => ({ allow: true, ...r })) });
+  const facts = (ownerSid: string, rules: { sid: string; rights: number; allow?: boolean }[]) => ({
+    path: file,
+    ownerSid,
+    rules: rules.map((r) => ({ allow: true, ...r })),
+  });
   const adminOnly = facts(ADMINS, [
     { sid: SYSTEM, rights: FULL },
     { sid: ADMINS, rights: FULL },
@@ -297,9 +326,24 @@ describe('policy trust on Windows (decision with injected facts; ACLs cannot be 
   });
 
   it('parses the output of the Get-Acl script', () => {
-    const json = JSON.stringify({ owner: ADMINS, rules: [{ sid: SYSTEM, rights: FULL, allow: true }, { sid: USERS, rights: READ_EXECUTE, allow: true }] });
-    expect(parseWindowsAcl(file, json)).toEqual({ path: file, ownerSid: ADMINS, rules: [{ sid: SYSTEM, rights: FULL, allow: true }, { sid: USERS, rights: READ_EXECUTE, allow: true }] });
-    expect(parseWindowsAcl(file, JSON.stringify({ owner: ADMINS, rules: { sid: SYSTEM, rights: FULL, allow: true } })).rules).toHaveLength(1);
+    const json = JSON.stringify({
+      owner: ADMINS,
+      rules: [
+        { sid: SYSTEM, rights: FULL, allow: true },
+        { sid: USERS, rights: READ_EXECUTE, allow: true },
+      ],
+    });
+    expect(parseWindowsAcl(file, json)).toEqual({
+      path: file,
+      ownerSid: ADMINS,
+      rules: [
+        { sid: SYSTEM, rights: FULL, allow: true },
+        { sid: USERS, rights: READ_EXECUTE, allow: true },
+      ],
+    });
+    expect(parseWindowsAcl(file, JSON.stringify({ owner: ADMINS, rules: { sid: SYSTEM, rights: FULL, allow: true } })).rules).toHaveLength(
+      1,
+    );
     expect(() => parseWindowsAcl(file, '{}')).toThrow();
   });
 });

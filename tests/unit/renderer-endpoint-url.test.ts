@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildMailServerUrl, describeEndpoint, normaliseDavUrl, parseMailServerUrl, validateMailServer } from '../../renderer/src/lib/endpoint-url';
+import {
+  buildMailServerUrl,
+  describeEndpoint,
+  normaliseDavUrl,
+  parseMailServerUrl,
+  validateMailServer,
+} from '../../renderer/src/lib/endpoint-url';
 
 describe('mail server URL from the manual fields', () => {
   it.each([
@@ -31,9 +37,24 @@ describe('mail server URL from the manual fields', () => {
   });
 
   it('parses URLs back into fields, with default ports', () => {
-    expect(parseMailServerUrl('imaps://mail.exemple.fr:993')).toEqual({ protocol: 'imap', host: 'mail.exemple.fr', port: '993', security: 'tls' });
-    expect(parseMailServerUrl('imap://mail.exemple.fr')).toEqual({ protocol: 'imap', host: 'mail.exemple.fr', port: '143', security: 'starttls' });
-    expect(parseMailServerUrl('smtps://smtp.exemple.fr')).toEqual({ protocol: 'smtp', host: 'smtp.exemple.fr', port: '465', security: 'tls' });
+    expect(parseMailServerUrl('imaps://mail.exemple.fr:993')).toEqual({
+      protocol: 'imap',
+      host: 'mail.exemple.fr',
+      port: '993',
+      security: 'tls',
+    });
+    expect(parseMailServerUrl('imap://mail.exemple.fr')).toEqual({
+      protocol: 'imap',
+      host: 'mail.exemple.fr',
+      port: '143',
+      security: 'starttls',
+    });
+    expect(parseMailServerUrl('smtps://smtp.exemple.fr')).toEqual({
+      protocol: 'smtp',
+      host: 'smtp.exemple.fr',
+      port: '465',
+      security: 'tls',
+    });
     expect(parseMailServerUrl('smtp://[::1]:10587/')).toEqual({ protocol: 'smtp', host: '[::1]', port: '10587', security: 'starttls' });
     expect(parseMailServerUrl('https://dav.exemple.fr/')).toBeNull();
     expect(parseMailServerUrl('')).toBeNull();

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatSize } from '../../renderer/src/lib/format';
 import { startOfWeek } from '../../renderer/src/views/agenda/dates';
-import { formatClockTime, formatListDate, formatLongDate, formatSentenceTime, formatShortDate, setUserTimeZone } from '../../src/shared/time';
+import {
+  formatClockTime,
+  formatListDate,
+  formatLongDate,
+  formatSentenceTime,
+  formatShortDate,
+  setUserTimeZone,
+} from '../../src/shared/time';
 
 describe('French dates (GLOSSAIRE.md)', () => {
   // The interface shows the computer's zone (src/shared/time.ts): here an agent in Paris.
@@ -13,7 +20,7 @@ describe('French dates (GLOSSAIRE.md)', () => {
   it('lists use « 23/11/2026 »', () => {
     expect(formatShortDate(instant)).toBe('23/11/2026');
   });
-  it('grids use « 14:30 » on 24 hours, in the user\'s zone by default', () => {
+  it("grids use « 14:30 » on 24 hours, in the user's zone by default", () => {
     expect(formatClockTime(instant)).toBe('14:30');
     expect(formatClockTime('2026-07-01T21:05:00Z')).toBe('23:05'); // summer time, UTC+2
     expect(formatClockTime(instant, 'UTC')).toBe('13:30');

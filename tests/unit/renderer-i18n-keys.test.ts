@@ -52,13 +52,16 @@ describe('renderer French resources', () => {
   });
 
   it('never builds a key at run time', () => {
-    const dynamic = files.flatMap(({ file, text }) => [...text.matchAll(/\bt\(\s*[`"]|\bt\(\s*[a-zA-Z_$][\w$.]*\s*[,)]/g)].map((m) => `${file}: ${m[0]}`));
+    const dynamic = files.flatMap(({ file, text }) =>
+      [...text.matchAll(/\bt\(\s*[`"]|\bt\(\s*[a-zA-Z_$][\w$.]*\s*[,)]/g)].map((m) => `${file}: ${m[0]}`),
+    );
     expect(dynamic).toEqual([]);
   });
 
   it('gives French plural forms (one, many, other) wherever a count is used', () => {
     const plurals = new Set([...keys.keys()].filter((key) => PLURAL.test(key)).map((key) => key.replace(PLURAL, '')));
-    for (const base of plurals) for (const form of ['one', 'many', 'other']) expect(keys.has(`${base}_${form}`), `${base}_${form}`).toBe(true);
+    for (const base of plurals)
+      for (const form of ['one', 'many', 'other']) expect(keys.has(`${base}_${form}`), `${base}_${form}`).toBe(true);
   });
 
   it('is the only place for visible text: the window title is « Ostal »', () => {

@@ -116,7 +116,18 @@ describe('French formats', () => {
 });
 
 describe('the calendar in the user’s zone', () => {
-  const input = { summary: 'Permanence', start: '2026-12-14T09:00', end: '2026-12-14T10:00', allDay: false, location: '', description: '', attendees: [], rrule: null, reminderMinutes: null, meetingUrl: null };
+  const input = {
+    summary: 'Permanence',
+    start: '2026-12-14T09:00',
+    end: '2026-12-14T10:00',
+    allDay: false,
+    location: '',
+    description: '',
+    attendees: [],
+    rrule: null,
+    reminderMinutes: null,
+    meetingUrl: null,
+  };
 
   it('a new event in La Réunion is written with TZID Indian/Reunion and its VTIMEZONE, and reads back at 09:00', () => {
     setUserTimeZone('Indian/Reunion');
@@ -139,13 +150,36 @@ describe('the calendar in the user’s zone', () => {
     expect(raw).toContain('DTSTART;VALUE=DATE:20261214');
     expect(raw).not.toContain('VTIMEZONE');
     expect(expandCalendarObject(raw, windowBound('2026-12-14'), windowBound('2026-12-15'))[0]?.start).toBe('2026-12-14');
-    const floating = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//T//FR', 'BEGIN:VEVENT', 'UID:fl', 'DTSTART:20261214T090000', 'DTEND:20261214T100000', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const floating = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//T//FR',
+      'BEGIN:VEVENT',
+      'UID:fl',
+      'DTSTART:20261214T090000',
+      'DTEND:20261214T100000',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     expect(expandCalendarObject(floating, windowBound('2026-12-14'), windowBound('2026-12-15'))[0]?.start).toBe('2026-12-14T05:00:00.000Z');
   });
 
   it('a Paris event (TZID without VTIMEZONE) is seen at the right time in La Réunion, in winter and in summer', () => {
     setUserTimeZone('Indian/Reunion');
-    const paris = (day: string) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//T//FR', 'BEGIN:VEVENT', `UID:p${day}`, `DTSTART;TZID=Europe/Paris:${day}T100000`, `DTEND;TZID=Europe/Paris:${day}T110000`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const paris = (day: string) =>
+      [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//T//FR',
+        'BEGIN:VEVENT',
+        `UID:p${day}`,
+        `DTSTART;TZID=Europe/Paris:${day}T100000`,
+        `DTEND;TZID=Europe/Paris:${day}T110000`,
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
     const winter = expandCalendarObject(paris('20261214'), windowBound('2026-12-14'), windowBound('2026-12-15'))[0]!;
     expect(clockParts(winter.start).time).toBe('13:00');
     const summer = expandCalendarObject(paris('20260715'), windowBound('2026-07-15'), windowBound('2026-07-16'))[0]!;
@@ -158,8 +192,23 @@ describe('the calendar in the user’s zone', () => {
       if (tzid === 'America/New_York') expect(text).toContain('RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU');
       for (const wall of ['1978-01-15T10:00', '1997-02-01T10:00', '2026-01-15T10:00', '2026-07-15T10:00', '2031-11-20T10:00']) {
         const w = wall.replace(/[-:]/g, '');
-        const raw = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//T//FR', text.replace(/^BEGIN:VCALENDAR\r\n|\r\nEND:VCALENDAR$/g, ''), 'BEGIN:VEVENT', `UID:${tzid}${w}`, `DTSTART;TZID=${tzid}:${w}00`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-        const [occ] = expandCalendarObject(raw, Date.parse(`${wall.slice(0, 10)}T00:00:00Z`) - 86_400_000, Date.parse(`${wall.slice(0, 10)}T00:00:00Z`) + 2 * 86_400_000);
+        const raw = [
+          'BEGIN:VCALENDAR',
+          'VERSION:2.0',
+          'PRODID:-//T//FR',
+          text.replace(/^BEGIN:VCALENDAR\r\n|\r\nEND:VCALENDAR$/g, ''),
+          'BEGIN:VEVENT',
+          `UID:${tzid}${w}`,
+          `DTSTART;TZID=${tzid}:${w}00`,
+          'END:VEVENT',
+          'END:VCALENDAR',
+          '',
+        ].join('\r\n');
+        const [occ] = expandCalendarObject(
+          raw,
+          Date.parse(`${wall.slice(0, 10)}T00:00:00Z`) - 86_400_000,
+          Date.parse(`${wall.slice(0, 10)}T00:00:00Z`) + 2 * 86_400_000,
+        );
         expect(occ?.start, `${tzid} ${wall}`).toBe(iso(wallClockToInstant(wall, tzid)));
       }
     }

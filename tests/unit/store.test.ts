@@ -18,7 +18,14 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const settings = { imap: 'imaps://imap.exemple.fr:993', smtp: 'smtp://smtp.exemple.fr:587', caldav: null, carddav: null, webdav: null, username: null };
+const settings = {
+  imap: 'imaps://imap.exemple.fr:993',
+  smtp: 'smtp://smtp.exemple.fr:587',
+  caldav: null,
+  carddav: null,
+  webdav: null,
+  username: null,
+};
 
 describe('defaultProfileDir', () => {
   it('follows each OS convention and OSTAL_PROFILE', () => {

@@ -30,7 +30,13 @@ describe('visio links in the renderer', () => {
   });
 
   it('builds links and WebSocket addresses like the protocol', () => {
-    for (const server of ['https://visio.mairie.fr', 'https://visio.mairie.fr/', 'https://services.mairie.fr/visio/', 'http://127.0.0.1:4443', 'nope']) {
+    for (const server of [
+      'https://visio.mairie.fr',
+      'https://visio.mairie.fr/',
+      'https://services.mairie.fr/visio/',
+      'http://127.0.0.1:4443',
+      'nope',
+    ]) {
       expect(link.meetingLink(server, 'q3Jd0wqV8m1X9pLh2kTzAw')).toBe(shared.meetingLink(server, 'q3Jd0wqV8m1X9pLh2kTzAw'));
       expect(link.meetingWebSocketUrl(server)).toBe(shared.meetingWebSocketUrl(server));
     }
@@ -103,12 +109,30 @@ describe('visio media and measurements', () => {
 /** Device names: the browser's English « Default » / « Communications » entries are said in French, real names kept. */
 describe('visio device names', () => {
   it.each([
-    [{ deviceId: 'default', label: 'Default - Microphone (Realtek(R) Audio)' }, { kind: 'systemDefault', name: 'Microphone (Realtek(R) Audio)' }],
-    [{ deviceId: 'default', label: 'Default' }, { kind: 'systemDefault', name: null }],
-    [{ deviceId: 'default', label: 'Fake Default Audio Input' }, { kind: 'systemDefault', name: null }],
-    [{ deviceId: 'communications', label: 'Communications - Casque (Jabra)' }, { kind: 'communications', name: 'Casque (Jabra)' }],
-    [{ deviceId: '7c97dbb1', label: 'HD Webcam C270' }, { kind: 'named', name: 'HD Webcam C270' }],
-    [{ deviceId: '7c97dbb1', label: '' }, { kind: 'numbered', number: 3 }],
+    [
+      { deviceId: 'default', label: 'Default - Microphone (Realtek(R) Audio)' },
+      { kind: 'systemDefault', name: 'Microphone (Realtek(R) Audio)' },
+    ],
+    [
+      { deviceId: 'default', label: 'Default' },
+      { kind: 'systemDefault', name: null },
+    ],
+    [
+      { deviceId: 'default', label: 'Fake Default Audio Input' },
+      { kind: 'systemDefault', name: null },
+    ],
+    [
+      { deviceId: 'communications', label: 'Communications - Casque (Jabra)' },
+      { kind: 'communications', name: 'Casque (Jabra)' },
+    ],
+    [
+      { deviceId: '7c97dbb1', label: 'HD Webcam C270' },
+      { kind: 'named', name: 'HD Webcam C270' },
+    ],
+    [
+      { deviceId: '7c97dbb1', label: '' },
+      { kind: 'numbered', number: 3 },
+    ],
   ])('%o', (device, expected) => {
     expect(deviceName(device, 2)).toEqual(expected);
   });

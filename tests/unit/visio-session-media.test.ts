@@ -32,32 +32,67 @@ vi.mock('mediasoup-client', () => {
       super();
     }
     private connect(): Promise<void> {
-      this.connected ??= new Promise<void>((resolve, reject) => this.emit('connect', { dtlsParameters: { role: 'client' } }, resolve, reject));
+      this.connected ??= new Promise<void>((resolve, reject) =>
+        this.emit('connect', { dtlsParameters: { role: 'client' } }, resolve, reject),
+      );
       return this.connected;
     }
     async consume(o: { id: string; producerId: string; kind: string }) {
       await this.connect();
-      return { id: o.id, producerId: o.producerId, kind: o.kind, track: { id: `track-${o.id}` }, closed: false, close() { this.closed = true; } };
+      return {
+        id: o.id,
+        producerId: o.producerId,
+        kind: o.kind,
+        track: { id: `track-${o.id}` },
+        closed: false,
+        close() {
+          this.closed = true;
+        },
+      };
     }
     async produce(o: { track: { kind: string }; appData: Record<string, unknown> }) {
       await this.connect();
-      const id = await new Promise<string>((resolve, reject) => this.emit('produce', { kind: o.track.kind, rtpParameters: {}, appData: o.appData }, ({ id }: { id: string }) => resolve(id), reject));
+      const id = await new Promise<string>((resolve, reject) =>
+        this.emit(
+          'produce',
+          { kind: o.track.kind, rtpParameters: {}, appData: o.appData },
+          ({ id }: { id: string }) => resolve(id),
+          reject,
+        ),
+      );
       const producer = Object.assign(new FakeEmitter(), {
         id,
         paused: false,
         closed: false,
         maxSpatialLayer: null as number | null,
-        pause() { producer.paused = true; },
-        resume() { producer.paused = false; },
-        close() { producer.closed = true; },
-        async setMaxSpatialLayer(layer: number) { producer.maxSpatialLayer = layer; },
+        pause() {
+          producer.paused = true;
+        },
+        resume() {
+          producer.paused = false;
+        },
+        close() {
+          producer.closed = true;
+        },
+        async setMaxSpatialLayer(layer: number) {
+          producer.maxSpatialLayer = layer;
+        },
       });
       return producer;
     }
     async getStats() {
       const entries: Record<string, unknown>[] =
         this.direction === 'send'
-          ? [{ type: 'candidate-pair', nominated: true, state: 'succeeded', availableOutgoingBitrate: 900_000, currentRoundTripTime: 0.04 }, { type: 'outbound-rtp', packetsSent: 100 }]
+          ? [
+              {
+                type: 'candidate-pair',
+                nominated: true,
+                state: 'succeeded',
+                availableOutgoingBitrate: 900_000,
+                currentRoundTripTime: 0.04,
+              },
+              { type: 'outbound-rtp', packetsSent: 100 },
+            ]
           : [{ type: 'inbound-rtp', kind: 'video', packetsReceived: 50, packetsLost: 0, framesDecoded: 25 }];
       return new Map(entries.map((e, i) => [String(i), e]));
     }
@@ -100,7 +135,16 @@ afterEach(async () => {
 });
 
 const ROOM = 'q3Jd0wqV8m1X9pLh2kTzAw';
-const bob = { peerId: 'p2', displayName: 'Bob', role: 'participant', micro: false, camera: true, screen: false, hand: false, producers: [{ producerId: 'bob-cam', source: 'camera', kind: 'video' }] };
+const bob = {
+  peerId: 'p2',
+  displayName: 'Bob',
+  role: 'participant',
+  micro: false,
+  camera: true,
+  screen: false,
+  hand: false,
+  producers: [{ producerId: 'bob-cam', source: 'camera', kind: 'video' }],
+};
 
 /** A meeting server that lets everyone in, with Bob and his camera in the room. */
 async function room(): Promise<{ url: string; requests: Request[]; sockets: NodeWebSocket[] }> {
@@ -116,13 +160,34 @@ async function room(): Promise<{ url: string; requests: Request[]; sockets: Node
       const result = (() => {
         switch (r.method) {
           case 'join':
-            return { status: 'joined', peerId: 'me', role: 'host', displayName: 'Agent', roomId: ROOM, protocolVersion: 1, routerRtpCapabilities: { codecs: [] }, peers: [bob], iceServers: [], waiting: [] };
+            return {
+              status: 'joined',
+              peerId: 'me',
+              role: 'host',
+              displayName: 'Agent',
+              roomId: ROOM,
+              protocolVersion: 1,
+              routerRtpCapabilities: { codecs: [] },
+              peers: [bob],
+              iceServers: [],
+              waiting: [],
+            };
           case 'createTransport':
             return { id: `${r.params.direction as string}-${sockets.length}`, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
           case 'produce':
             return { producerId: `my-${r.params.source as string}-${sockets.length}` };
           case 'consume':
-            return { consumerId: `c-${r.params.producerId as string}-${sockets.length}`, producerId: r.params.producerId, peerId: 'p2', kind: 'video', source: 'camera', rtpParameters: {}, type: 'simulcast', paused: true, producerPaused: false };
+            return {
+              consumerId: `c-${r.params.producerId as string}-${sockets.length}`,
+              producerId: r.params.producerId,
+              peerId: 'p2',
+              kind: 'video',
+              source: 'camera',
+              rtpParameters: {},
+              type: 'simulcast',
+              paused: true,
+              producerPaused: false,
+            };
           case 'setTileSize':
             return { spatialLayer: (r.params.width as number) > 800 ? 2 : 0 };
           default:
@@ -168,7 +233,15 @@ describe('MeetingSession in the room (fake server, fake mediasoup device)', () =
   it('sends the micro, receives the camera, picks layers, applies notifications, measures, reconnects', async () => {
     const server = await room();
     const audio = micro();
-    session = new MeetingSession({ serverUrl: server.url, roomId: ROOM, displayName: 'Agent', token: null, audioTrack: audio, videoTrack: null, startMuted: false });
+    session = new MeetingSession({
+      serverUrl: server.url,
+      roomId: ROOM,
+      displayName: 'Agent',
+      token: null,
+      audioTrack: audio,
+      videoTrack: null,
+      startMuted: false,
+    });
     await session.start();
     const joined = await until(session, (s) => s.phase === 'joined' && !!s.media.p2?.camera);
     expect(joined).toMatchObject({ selfPeerId: 'me', role: 'host', micOn: true, peers: [{ peerId: 'p2' }] });
@@ -177,7 +250,12 @@ describe('MeetingSession in the room (fake server, fake mediasoup device)', () =
     await requested(server.requests, (r) => r.method === 'resumeConsumer' && r.params.consumerId === consumerId);
     const produce = await requested(server.requests, (r) => r.method === 'produce');
     expect(produce.params).toMatchObject({ transportId: 'send-1', kind: 'audio', source: 'micro', paused: false });
-    expect(server.requests.filter((r) => r.method === 'connectTransport').map((r) => r.params.transportId).sort()).toEqual(['recv-1', 'send-1']);
+    expect(
+      server.requests
+        .filter((r) => r.method === 'connectTransport')
+        .map((r) => r.params.transportId)
+        .sort(),
+    ).toEqual(['recv-1', 'send-1']);
 
     // Layers: the tile's size, capped in « connexion lente ».
     session.reportTileSize(consumerId, 1280.4, 720);

@@ -52,7 +52,15 @@ const reply = (socket: NodeWebSocket, id: number, result: unknown) => socket.sen
 const notify = (socket: NodeWebSocket, notification: string, data: unknown) => socket.send(JSON.stringify({ notification, data }));
 
 function meeting(serverUrl: string, token: string | null = null): MeetingSession {
-  const session = new MeetingSession({ serverUrl, roomId: 'q3Jd0wqV8m1X9pLh2kTzAw', displayName: 'Agent', token, audioTrack: null, videoTrack: null, startMuted: false });
+  const session = new MeetingSession({
+    serverUrl,
+    roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
+    displayName: 'Agent',
+    token,
+    audioTrack: null,
+    videoTrack: null,
+    startMuted: false,
+  });
   sessions.push(session);
   return session;
 }
@@ -89,7 +97,10 @@ describe('MeetingSession (fake signaling server)', () => {
     const waiting = await until(session, (s) => s.phase === 'waiting');
     expect(waiting).toMatchObject({ selfPeerId: 'p1', reconnectAttempt: 0 });
     expect(waiting.chat).toMatchObject([{ key: '1', peerId: 'p0', text: 'Bienvenue', mine: false }]);
-    expect(server.requests[0]).toMatchObject({ method: 'join', params: { roomId: 'q3Jd0wqV8m1X9pLh2kTzAw', displayName: 'Agent', token: 'jeton' } });
+    expect(server.requests[0]).toMatchObject({
+      method: 'join',
+      params: { roomId: 'q3Jd0wqV8m1X9pLh2kTzAw', displayName: 'Agent', token: 'jeton' },
+    });
     notify(server.sockets[0]!, 'refused', {});
     expect(await until(session, (s) => s.phase === 'failed')).toMatchObject({ failure: 'refused' });
   });
@@ -113,7 +124,9 @@ describe('MeetingSession (fake signaling server)', () => {
   });
 
   it('a join error is final, with its reason', async () => {
-    const server = await fakeServer((request, socket) => socket.send(JSON.stringify({ id: request.id, error: { code: 'token_expired', message: 'expired' } })));
+    const server = await fakeServer((request, socket) =>
+      socket.send(JSON.stringify({ id: request.id, error: { code: 'token_expired', message: 'expired' } })),
+    );
     const session = meeting(server.url, 'vieux');
     await session.start();
     expect(session.snapshot).toMatchObject({ phase: 'failed', failure: 'token_expired' });
@@ -138,6 +151,9 @@ describe('MeetingSession (fake signaling server)', () => {
     await until(session, (s) => s.phase === 'reconnecting');
     const back = await until(session, (s) => s.phase === 'waiting' && server.requests.filter((r) => r.method === 'join').length === 2);
     expect(back).toMatchObject({ reconnectAttempt: 0, failure: null, selfPeerId: 'p1' });
-    expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.roomId)).toEqual(['q3Jd0wqV8m1X9pLh2kTzAw', 'q3Jd0wqV8m1X9pLh2kTzAw']);
+    expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.roomId)).toEqual([
+      'q3Jd0wqV8m1X9pLh2kTzAw',
+      'q3Jd0wqV8m1X9pLh2kTzAw',
+    ]);
   });
 });

@@ -26,7 +26,8 @@ export function withDesktopChannel(connect: TransportFactory, desktop: PageDeskt
   return async () => {
     const transport = await connect();
     const callbacks: ((message: string) => void)[] = [];
-    const answer = (id: number, reply: { value: string } | { error: string }) => transport.send(JSON.stringify({ desktop: { id, ...reply } }));
+    const answer = (id: number, reply: { value: string } | { error: string }) =>
+      transport.send(JSON.stringify({ desktop: { id, ...reply } }));
     transport.onMessage((raw) => {
       if (!raw.startsWith(PREFIX)) {
         for (const callback of callbacks) callback(raw);
@@ -41,7 +42,12 @@ export function withDesktopChannel(connect: TransportFactory, desktop: PageDeskt
       if (!request || typeof request.id !== 'number' || typeof request.value !== 'string') return;
       const id = request.id;
       const value = request.value;
-      const run = request.op === 'openPath' ? () => desktop.openPath(value) : request.op === 'showItemInFolder' ? () => desktop.showItemInFolder(value) : null;
+      const run =
+        request.op === 'openPath'
+          ? () => desktop.openPath(value)
+          : request.op === 'showItemInFolder'
+            ? () => desktop.showItemInFolder(value)
+            : null;
       if (!run) return answer(id, { error: 'unknown operation' });
       Promise.resolve()
         .then(run)
@@ -51,7 +57,11 @@ export function withDesktopChannel(connect: TransportFactory, desktop: PageDeskt
         );
     });
     transport.send(JSON.stringify({ desktop: 'hello' }));
-    const wrapped: Transport = { send: (m) => transport.send(m), onMessage: (callback) => callbacks.push(callback), onClose: (callback) => transport.onClose(callback) };
+    const wrapped: Transport = {
+      send: (m) => transport.send(m),
+      onMessage: (callback) => callbacks.push(callback),
+      onClose: (callback) => transport.onClose(callback),
+    };
     if (transport.close) wrapped.close = () => transport.close?.();
     return wrapped;
   };

@@ -10,14 +10,26 @@ import { useClient } from '../api/react';
 import { Busy, ErrorAlert, LockedNote } from '../components/common';
 import { Icon } from '../components/icons';
 import { parseMailServerUrl } from '../lib/endpoint-url';
-import { emptyServerForm, formFromSettings, looksLikeEmail, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
+import {
+  emptyServerForm,
+  formFromSettings,
+  looksLikeEmail,
+  settingsFromForm,
+  type FormProblems,
+  type ServerFormFields,
+} from '../lib/server-fields';
 import { CertificateTrust, certificateFromDetails } from './CertificateTrust';
 import { ServerFieldsEditor, TextField } from './ServerFieldsEditor';
 
 type Step = 'identity' | 'review' | 'manual';
 type BusyState = 'discovering' | 'adding' | null;
 
-export function AccountAssistant(props: { policy: PolicyView | undefined; firstRun: boolean; onDone(account: AccountSummary): void; onCancel?(): void }) {
+export function AccountAssistant(props: {
+  policy: PolicyView | undefined;
+  firstRun: boolean;
+  onDone(account: AccountSummary): void;
+  onCancel?(): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const [step, setStep] = useState<Step>('identity');
@@ -46,7 +58,8 @@ export function AccountAssistant(props: { policy: PolicyView | undefined; firstR
     headingRef.current?.focus();
   }, [step]);
 
-  const fail = (err: unknown) => setError(err instanceof ApiCallError ? err : new ApiCallError({ code: 'internal', message: t('errors.unexpected') }));
+  const fail = (err: unknown) =>
+    setError(err instanceof ApiCallError ? err : new ApiCallError({ code: 'internal', message: t('errors.unexpected') }));
 
   const discover = async (event: FormEvent) => {
     event.preventDefault();
@@ -117,7 +130,12 @@ export function AccountAssistant(props: { policy: PolicyView | undefined; firstR
     </ErrorAlert>
   ) : null;
 
-  const busyBlock = busy === 'discovering' ? <Busy text={t('assistant.busyDiscovering')} /> : busy === 'adding' ? <Busy text={t('assistant.busyAdding')} /> : null;
+  const busyBlock =
+    busy === 'discovering' ? (
+      <Busy text={t('assistant.busyDiscovering')} />
+    ) : busy === 'adding' ? (
+      <Busy text={t('assistant.busyAdding')} />
+    ) : null;
 
   const policyHint =
     props.policy && !props.policy.allowOtherDomains && props.policy.presetDomains.length > 0
@@ -139,7 +157,15 @@ export function AccountAssistant(props: { policy: PolicyView | undefined; firstR
 
       {step === 'identity' ? (
         <form className="card form" onSubmit={discover} noValidate data-testid="assistant-step-identity">
-          <TextField name="name" label={t('assistant.fields.name')} hint={t('assistant.fields.nameHint')} value={name} onChange={setName} autoComplete="name" disabled={busy !== null} />
+          <TextField
+            name="name"
+            label={t('assistant.fields.name')}
+            hint={t('assistant.fields.nameHint')}
+            value={name}
+            onChange={setName}
+            autoComplete="name"
+            disabled={busy !== null}
+          />
           <TextField
             name="email"
             type="email"
@@ -204,7 +230,13 @@ export function AccountAssistant(props: { policy: PolicyView | undefined; firstR
           {errorBlock}
           {busyBlock}
           <div className="form-actions">
-            <button type="button" className="button button-primary" disabled={busy !== null} data-testid="assistant-add" onClick={() => void add(discovery.settings, pinned)}>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={busy !== null}
+              data-testid="assistant-add"
+              onClick={() => void add(discovery.settings, pinned)}
+            >
               {t('assistant.add')}
             </button>
             <button
@@ -295,13 +327,34 @@ export function DiscoveredServers({ discovery }: { discovery: DiscoveryResult })
       {rows.map((row) => {
         const isLocked = discovery.locked.includes(row.kind);
         return (
-          <li key={row.kind} className="server-item" data-testid="discovered-server" data-kind={row.kind} data-found={row.url ? 'true' : 'false'} data-locked={isLocked ? 'true' : undefined}>
+          <li
+            key={row.kind}
+            className="server-item"
+            data-testid="discovered-server"
+            data-kind={row.kind}
+            data-found={row.url ? 'true' : 'false'}
+            data-locked={isLocked ? 'true' : undefined}
+          >
             <div className="server-kind">
-              <Icon name={row.kind === 'imap' || row.kind === 'smtp' ? 'courrier' : row.kind === 'caldav' ? 'agenda' : row.kind === 'carddav' ? 'contacts' : 'fichiers'} />
+              <Icon
+                name={
+                  row.kind === 'imap' || row.kind === 'smtp'
+                    ? 'courrier'
+                    : row.kind === 'caldav'
+                      ? 'agenda'
+                      : row.kind === 'carddav'
+                        ? 'contacts'
+                        : 'fichiers'
+                }
+              />
               <span>{row.label}</span>
             </div>
-            <div className="server-value">{row.url ? <EndpointText url={row.url} /> : <span className="muted">{t('discovery.notFound')}</span>}</div>
-            <div className="server-source">{row.url ? (isLocked ? <LockedNote /> : <span className="muted">{sourceText(row.source)}</span>) : null}</div>
+            <div className="server-value">
+              {row.url ? <EndpointText url={row.url} /> : <span className="muted">{t('discovery.notFound')}</span>}
+            </div>
+            <div className="server-source">
+              {row.url ? isLocked ? <LockedNote /> : <span className="muted">{sourceText(row.source)}</span> : null}
+            </div>
           </li>
         );
       })}

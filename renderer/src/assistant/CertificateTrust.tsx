@@ -6,7 +6,10 @@ import { formatLongDate } from '../../../src/shared/time';
 /** Read the certificate from the details of a `tls_untrusted` error (flat, or under `certificate`). */
 export function certificateFromDetails(details: Record<string, unknown> | undefined): CertificateInfo | null {
   if (!details) return null;
-  const source = (typeof details.certificate === 'object' && details.certificate !== null ? details.certificate : details) as Record<string, unknown>;
+  const source = (typeof details.certificate === 'object' && details.certificate !== null ? details.certificate : details) as Record<
+    string,
+    unknown
+  >;
   const text = (key: string) => (typeof source[key] === 'string' ? (source[key] as string) : '');
   if (!text('pem') || !text('fingerprint256')) return null;
   return {

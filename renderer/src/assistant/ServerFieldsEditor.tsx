@@ -167,7 +167,14 @@ function MailServerFieldset(props: {
   );
 }
 
-function DavField(props: { kind: DavKind; value: string; onChange(value: string): void; locked: boolean; problem?: FieldProblem; disabled?: boolean }) {
+function DavField(props: {
+  kind: DavKind;
+  value: string;
+  onChange(value: string): void;
+  locked: boolean;
+  problem?: FieldProblem;
+  disabled?: boolean;
+}) {
   const { t } = useTranslation();
   const labels: Record<DavKind, string> = {
     caldav: t('servers.kinds.caldav'),
@@ -208,7 +215,9 @@ export function TextField(props: {
   const id = useId();
   const problemText = useProblemText();
   const error = props.problemText ?? problemText(props.problem);
-  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '', props.locked ? `${id}-locked` : ''].filter(Boolean).join(' ');
+  const describedBy = [props.hint ? `${id}-hint` : '', error ? `${id}-error` : '', props.locked ? `${id}-locked` : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <div className="field" data-testid={props.testId} data-locked={props.locked ? 'true' : undefined}>
       <label htmlFor={id}>{props.label}</label>

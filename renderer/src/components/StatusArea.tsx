@@ -21,7 +21,7 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
   // Without the core, nothing can be online.
   const state: ConnectionState = connection !== 'open' || !status ? 'offline' : status.state;
   // A sync's progress, or the download for offline reading that goes on after it (status.progress while online).
-  const progress = state !== 'offline' ? status?.progress ?? null : null;
+  const progress = state !== 'offline' ? (status?.progress ?? null) : null;
   const download = useApiQuery('mail.download.state', {}, { refreshOn: ['status.changed'] });
   const client = useClient();
   const [busy, setBusy] = useState(false);
@@ -45,7 +45,9 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
         {progress ? (
           <span className="status-progress-text" data-testid="sync-progress-label">
             {/* A label that already ends with its numbers (« … : 3 420 / 48 000 ») is shown as it is. */}
-            {progress.total > 0 && !progress.label.endsWith(formatNumber(progress.total)) ? t('status.progress', { label: progress.label, done: progress.done, total: progress.total }) : progress.label}
+            {progress.total > 0 && !progress.label.endsWith(formatNumber(progress.total))
+              ? t('status.progress', { label: progress.label, done: progress.done, total: progress.total })
+              : progress.label}
           </span>
         ) : null}
       </div>
@@ -65,7 +67,13 @@ export function StatusArea({ status }: { status: AppStatus | undefined }) {
       {download.data?.running || download.data?.paused ? (
         <div className="status-download">
           {download.data.paused ? <span className="status-progress-text">{t('status.downloadPaused')}</span> : null}
-          <button type="button" className="link-button" data-testid="download-toggle" disabled={busy} onClick={() => void toggleDownload(!download.data!.paused)}>
+          <button
+            type="button"
+            className="link-button"
+            data-testid="download-toggle"
+            disabled={busy}
+            onClick={() => void toggleDownload(!download.data!.paused)}
+          >
             {download.data.paused ? t('status.resumeDownload') : t('status.pauseDownload')}
           </button>
         </div>

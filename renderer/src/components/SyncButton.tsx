@@ -26,7 +26,13 @@ export function SyncButton({ accountId, only, primary }: { accountId?: string; o
   };
   return (
     <span className="sync-button">
-      <button type="button" className={primary ? 'button button-primary' : 'button'} onClick={() => void run()} disabled={running} data-testid="sync-now">
+      <button
+        type="button"
+        className={primary ? 'button button-primary' : 'button'}
+        onClick={() => void run()}
+        disabled={running}
+        data-testid="sync-now"
+      >
         <Icon name="refresh" className={running ? 'spin' : undefined} />
         <span>{running ? t('sync.running') : t('sync.now')}</span>
       </button>

@@ -1,10 +1,25 @@
 /** Small inline SVG icons. Decorative: always aria-hidden, the meaning is in the text next to them. */
 import type { ReactElement } from 'react';
 
-export type IconName = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio' | 'reglages' | 'lock' | 'folder' | 'file' | 'warning' | 'refresh' | 'plus' | 'attachment';
+export type IconName =
+  | 'courrier'
+  | 'agenda'
+  | 'contacts'
+  | 'fichiers'
+  | 'visio'
+  | 'reglages'
+  | 'lock'
+  | 'folder'
+  | 'file'
+  | 'warning'
+  | 'refresh'
+  | 'plus'
+  | 'attachment';
 
 const PATHS: Record<IconName, ReactElement> = {
-  courrier: <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h15A1.5 1.5 0 0 1 21 6.5v11a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5v-11Zm1.8.3 7.2 5.6 7.2-5.6" />,
+  courrier: (
+    <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h15A1.5 1.5 0 0 1 21 6.5v11a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5v-11Zm1.8.3 7.2 5.6 7.2-5.6" />
+  ),
   agenda: <path d="M4 7a2 2 0 0 1 2-2h12a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V7Zm0 3h16M8 3v4m8-4v4" />,
   contacts: <path d="M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm-7 8a7 7 0 0 1 14 0" />,
   fichiers: <path d="M3 7a2 2 0 0 1 2-2h4l2 2h8a2 2 0 0 1 2 2v8a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7Z" />,

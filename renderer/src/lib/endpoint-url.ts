@@ -87,7 +87,11 @@ export function describeEndpoint(url: string | null | undefined): { host: string
   if (mail) return { host: mail.host, port: mail.port, secure: true };
   try {
     const parsed = new URL(url);
-    return { host: parsed.hostname, port: parsed.port || (parsed.protocol === 'https:' ? '443' : '80'), secure: parsed.protocol === 'https:' };
+    return {
+      host: parsed.hostname,
+      port: parsed.port || (parsed.protocol === 'https:' ? '443' : '80'),
+      secure: parsed.protocol === 'https:',
+    };
   } catch {
     return null;
   }

@@ -21,7 +21,6 @@ import './agenda/agenda.css';
 const MODE_KEYS: Record<AgendaMode, string> = { jour: 'J', semaine: 'S', mois: 'M', avenir: 'A' };
 const MODES: AgendaMode[] = ['jour', 'semaine', 'mois', 'avenir'];
 
-
 export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): void }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -44,7 +43,12 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
     jour: { mode: t('agenda.modeDay'), previous: t('agenda.previousDay'), next: t('agenda.nextDay'), empty: t('agenda.emptyDay') },
     semaine: { mode: t('agenda.modeWeek'), previous: t('agenda.previousWeek'), next: t('agenda.nextWeek'), empty: t('agenda.emptyWeek') },
     mois: { mode: t('agenda.modeMonth'), previous: t('agenda.previousMonth'), next: t('agenda.nextMonth'), empty: t('agenda.emptyMonth') },
-    avenir: { mode: t('agenda.modeUpcoming'), previous: t('agenda.previousUpcoming'), next: t('agenda.nextUpcoming'), empty: t('agenda.emptyUpcoming') },
+    avenir: {
+      mode: t('agenda.modeUpcoming'),
+      previous: t('agenda.previousUpcoming'),
+      next: t('agenda.nextUpcoming'),
+      empty: t('agenda.emptyUpcoming'),
+    },
   };
   // « À venir » starts today; the other views keep the day being looked at.
   const setMode = (next: AgendaMode) => {
@@ -64,7 +68,11 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       : mode === 'semaine'
         ? t('agenda.weekRange', { from: dayMonth(days[0]!), to: dayMonth(days[6]!), year: days[6]!.slice(0, 4) })
         : mode === 'avenir'
-          ? t('agenda.weekRange', { from: dayMonth(days[0]!), to: dayMonth(days[days.length - 1]!), year: days[days.length - 1]!.slice(0, 4) })
+          ? t('agenda.weekRange', {
+              from: dayMonth(days[0]!),
+              to: dayMonth(days[days.length - 1]!),
+              year: days[days.length - 1]!.slice(0, 4),
+            })
           : monthTitle(anchor);
 
   const openOccurrence = async (o: CalendarOccurrence) => {
@@ -237,11 +245,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
       ) : (
         <TimeGrid days={days} occurrences={list} onOpen={(o) => void openOccurrence(o)} onCreateAt={(d, minutes) => newEvent(d, minutes)} />
       )}
-      {occurrences.data && list.length === 0 ? (
-        <p className="muted agenda-empty">
-          {labels[mode].empty}
-        </p>
-      ) : null}
+      {occurrences.data && list.length === 0 ? <p className="muted agenda-empty">{labels[mode].empty}</p> : null}
       {editor ? (
         <EventEditor
           target={editor}

@@ -60,10 +60,22 @@ export function ContactsView() {
             <div>
               <p>{c.message}</p>
               <div className="form-actions">
-                <button type="button" className="button button-primary" onClick={() => void act(() => client.call('dav.resolveConflict', { id: c.id, action: 'reapply' }), t('contacts.reapplied'))}>
+                <button
+                  type="button"
+                  className="button button-primary"
+                  onClick={() =>
+                    void act(() => client.call('dav.resolveConflict', { id: c.id, action: 'reapply' }), t('contacts.reapplied'))
+                  }
+                >
                   {c.action === 'put' ? t('contacts.reapply') : t('contacts.deleteAgain')}
                 </button>
-                <button type="button" className="button" onClick={() => void act(() => client.call('dav.resolveConflict', { id: c.id, action: 'dismiss' }), t('contacts.dismissed'))}>
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() =>
+                    void act(() => client.call('dav.resolveConflict', { id: c.id, action: 'dismiss' }), t('contacts.dismissed'))
+                  }
+                >
                   {t('contacts.keepServer')}
                 </button>
               </div>
@@ -80,12 +92,20 @@ export function ContactsView() {
         <label htmlFor={searchId} className="visually-hidden">
           {t('contacts.search')}
         </label>
-        <input id={searchId} type="search" value={filter} placeholder={t('contacts.searchPlaceholder')} onChange={(event) => setFilter(event.target.value)} />
+        <input
+          id={searchId}
+          type="search"
+          value={filter}
+          placeholder={t('contacts.searchPlaceholder')}
+          onChange={(event) => setFilter(event.target.value)}
+        />
       </div>
       {contacts.error ? <ErrorAlert message={contacts.error.message} /> : null}
       {contacts.loading && !contacts.data ? <Busy text={t('contacts.loading')} /> : null}
       {contacts.data && contacts.data.length === 0 ? <EmptyState title={t('contacts.emptyTitle')} text={t('contacts.emptyText')} /> : null}
-      {contacts.data && contacts.data.length > 0 && list.length === 0 ? <EmptyState title={t('contacts.noMatchTitle')} text={t('contacts.noMatchText')} /> : null}
+      {contacts.data && contacts.data.length > 0 && list.length === 0 ? (
+        <EmptyState title={t('contacts.noMatchTitle')} text={t('contacts.noMatchText')} />
+      ) : null}
       {list.length > 0 ? (
         <ul className="card-list" aria-label={t('contacts.listLabel')}>
           {list.map((contact) => (
@@ -107,11 +127,20 @@ export function ContactsView() {
                   type="button"
                   className="button button-quiet"
                   aria-label={t('contacts.editNamed', { name: contact.fn })}
-                  onClick={() => void client.call('contacts.get', { uid: contact.uid }).then(setEditing, (err: unknown) => setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected')))}
+                  onClick={() =>
+                    void client
+                      .call('contacts.get', { uid: contact.uid })
+                      .then(setEditing, (err: unknown) => setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected')))
+                  }
                 >
                   {t('contacts.edit')}
                 </button>
-                <button type="button" className="button button-quiet" aria-label={t('contacts.deleteNamed', { name: contact.fn })} onClick={() => void act(() => client.call('contacts.delete', { uid: contact.uid }), t('contacts.deleted'))}>
+                <button
+                  type="button"
+                  className="button button-quiet"
+                  aria-label={t('contacts.deleteNamed', { name: contact.fn })}
+                  onClick={() => void act(() => client.call('contacts.delete', { uid: contact.uid }), t('contacts.deleted'))}
+                >
                   {t('contacts.delete')}
                 </button>
               </span>

@@ -12,7 +12,18 @@ import { useCompose } from './courrier/compose-context';
 import { ReplyActions } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 import { MessageReader } from './courrier/Reader';
-import { folderDropTarget, MailToolbar, nextSelection, RowMarks, ShortcutsDialog, startMessageDrag, UndoToast, useMailActions, useMailKeyboard, type QuickFilter } from './courrier/actions';
+import {
+  folderDropTarget,
+  MailToolbar,
+  nextSelection,
+  RowMarks,
+  ShortcutsDialog,
+  startMessageDrag,
+  UndoToast,
+  useMailActions,
+  useMailKeyboard,
+  type QuickFilter,
+} from './courrier/actions';
 import { MailSearchBox, SearchResults } from './courrier/SearchPanel';
 import { MessageListbox, usePagedMessages, type RowPosition } from './courrier/MessageListbox';
 import { isInbox, NotificationToggle, useNewMailNotifications, useNotificationSetting, useUnreadTitle } from './courrier/notifications';
@@ -35,7 +46,8 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
 
   const folders = useApiQuery('mail.folders', accountId ? { accountId } : null, {
     refreshOn: ['mail.changed', 'accounts.changed'],
-    shouldRefresh: (_event, data) => !data || typeof data !== 'object' || !('accountId' in data) || (data as { accountId: string }).accountId === accountId,
+    shouldRefresh: (_event, data) =>
+      !data || typeof data !== 'object' || !('accountId' in data) || (data as { accountId: string }).accountId === accountId,
   });
   const folderList = folders.data ?? [];
   const selected: FolderInfo | null = folderList.find((folder) => folder.path === folderPath) ?? defaultFolder(folderList);
@@ -99,7 +111,12 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const dropOnFolder = (payload: { folder: string; uids: number[] }, target: string) => {
     const name = folderList.find((f) => f.path === target)?.name ?? target;
     const messages = visible.filter((m) => m.folder === payload.folder && payload.uids.includes(m.uid));
-    runAction('move', target, name, messages.length ? messages : payload.uids.map((uid) => ({ folder: payload.folder, uid }) as MessageSummary));
+    runAction(
+      'move',
+      target,
+      name,
+      messages.length ? messages : payload.uids.map((uid) => ({ folder: payload.folder, uid }) as MessageSummary),
+    );
   };
   const openMessage = (message: MessageSummary) => {
     const key = messageKey(message);
@@ -123,9 +140,11 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
     if (markedRead.current === key) return;
     markedRead.current = key;
     if (openedMessage.flags.includes('\\Seen')) return;
-    client.call('mail.act', { accountId: opened.accountId, folder: opened.folder, uids: [opened.uid], action: 'read' }).catch((err: unknown) => {
-      console.warn('mark read on open failed', err);
-    });
+    client
+      .call('mail.act', { accountId: opened.accountId, folder: opened.folder, uids: [opened.uid], action: 'read' })
+      .catch((err: unknown) => {
+        console.warn('mark read on open failed', err);
+      });
   }, [client, opened, openedMessage]);
 
   const now = new Date();
@@ -142,7 +161,9 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
         selected={isSelected}
         onPick={(event) => pick(message, event)}
         onDragStart={(event) => {
-          const group = isSelected ? visible.filter((m) => selection.includes(messageKey(m)) && m.folder === message.folder).map((m) => m.uid) : [message.uid];
+          const group = isSelected
+            ? visible.filter((m) => selection.includes(messageKey(m)) && m.folder === message.folder).map((m) => m.uid)
+            : [message.uid];
           startMessageDrag(event, { accountId, folder: message.folder, uids: group });
         }}
       />
@@ -186,7 +207,13 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
         ) : (
           <span className="muted account-email">{account.email}</span>
         )}
-        <button type="button" className="button button-primary" data-testid="compose-new" title={t('compose.newMessageShortcut')} onClick={() => openCompose({ accountId })}>
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="compose-new"
+          title={t('compose.newMessageShortcut')}
+          onClick={() => openCompose({ accountId })}
+        >
           <Icon name="plus" />
           {t('compose.newMessage')}
         </button>
@@ -225,16 +252,37 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
               }}
               onDropMessages={dropOnFolder}
             />
-            {outbox && outbox.length > 0 ? <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} /> : null}
+            {outbox && outbox.length > 0 ? (
+              <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} />
+            ) : null}
           </nav>
           {showOutbox ? <OutboxView accountId={accountId} /> : null}
-          {searching ? <SearchResults accountId={accountId} query={query} renderRow={renderRow} onVisible={setVisible} onOpen={openMessage} onCursor={moveCursor} /> : null}
+          {searching ? (
+            <SearchResults
+              accountId={accountId}
+              query={query}
+              renderRow={renderRow}
+              onVisible={setVisible}
+              onOpen={openMessage}
+              onCursor={moveCursor}
+            />
+          ) : null}
           {showOutbox || searching ? null : selected ? (
-            <MessageList accountId={accountId} folder={selected} filter={filter} renderRow={renderRow} onVisible={setVisible} onOpen={openMessage} onCursor={moveCursor} />
+            <MessageList
+              accountId={accountId}
+              folder={selected}
+              filter={filter}
+              renderRow={renderRow}
+              onVisible={setVisible}
+              onOpen={openMessage}
+              onCursor={moveCursor}
+            />
           ) : (
             <div className="message-pane" />
           )}
-          {!showOutbox && !searching && selected && openUid !== null ? <MessageReader accountId={accountId} folder={selected.path} uid={openUid} /> : null}
+          {!showOutbox && !searching && selected && openUid !== null ? (
+            <MessageReader accountId={accountId} folder={selected.path} uid={openUid} />
+          ) : null}
           {searchOpened ? <MessageReader accountId={accountId} folder={searchOpened.folder} uid={searchOpened.uid} /> : null}
         </div>
       ) : null}
@@ -246,7 +294,17 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
 
 type DropMessages = (payload: { folder: string; uids: number[] }, target: string) => void;
 
-function FolderTree({ nodes, selectedPath, onSelect, onDropMessages }: { nodes: FolderNode[]; selectedPath: string | null; onSelect(path: string): void; onDropMessages?: DropMessages }) {
+function FolderTree({
+  nodes,
+  selectedPath,
+  onSelect,
+  onDropMessages,
+}: {
+  nodes: FolderNode[];
+  selectedPath: string | null;
+  onSelect(path: string): void;
+  onDropMessages?: DropMessages;
+}) {
   return (
     <ul className="folder-tree">
       {nodes.map((node) => (
@@ -256,7 +314,17 @@ function FolderTree({ nodes, selectedPath, onSelect, onDropMessages }: { nodes: 
   );
 }
 
-function FolderItem({ node, selectedPath, onSelect, onDropMessages }: { node: FolderNode; selectedPath: string | null; onSelect(path: string): void; onDropMessages?: DropMessages }) {
+function FolderItem({
+  node,
+  selectedPath,
+  onSelect,
+  onDropMessages,
+}: {
+  node: FolderNode;
+  selectedPath: string | null;
+  onSelect(path: string): void;
+  onDropMessages?: DropMessages;
+}) {
   const { t } = useTranslation();
   const folder = node.folder;
   return (
@@ -289,7 +357,9 @@ function FolderItem({ node, selectedPath, onSelect, onDropMessages }: { node: Fo
           <span className="folder-name">{node.name}</span>
         </span>
       )}
-      {node.children.length > 0 ? <FolderTree nodes={node.children} selectedPath={selectedPath} onSelect={onSelect} onDropMessages={onDropMessages} /> : null}
+      {node.children.length > 0 ? (
+        <FolderTree nodes={node.children} selectedPath={selectedPath} onSelect={onSelect} onDropMessages={onDropMessages} />
+      ) : null}
     </li>
   );
 }
@@ -319,12 +389,22 @@ function MessageList({
     <section className="message-pane" aria-labelledby="message-list-title">
       <div className="pane-header">
         <h2 id="message-list-title">{folder.name}</h2>
-        <span className="muted">{t('courrier.folderCounts', { total: t('courrier.totalCount', { count: folder.total }), unread: t('courrier.unreadCount', { count: folder.unread }) })}</span>
+        <span className="muted">
+          {t('courrier.folderCounts', {
+            total: t('courrier.totalCount', { count: folder.total }),
+            unread: t('courrier.unreadCount', { count: folder.unread }),
+          })}
+        </span>
         <FolderOfflineToggle accountId={accountId} folder={folder} />
       </div>
       {paged.error ? <ErrorAlert message={paged.error.message} /> : null}
       {paged.total === null && !paged.error ? <Busy text={t('courrier.loadingMessages')} /> : null}
-      {paged.total === 0 ? <EmptyState title={t('courrier.emptyFolderTitle')} text={isInbox(folder) ? t('courrier.emptyInboxText') : t('courrier.emptyFolderText')} /> : null}
+      {paged.total === 0 ? (
+        <EmptyState
+          title={t('courrier.emptyFolderTitle')}
+          text={isInbox(folder) ? t('courrier.emptyInboxText') : t('courrier.emptyFolderText')}
+        />
+      ) : null}
       {paged.total ? (
         <MessageListbox
           total={paged.total}
@@ -387,7 +467,9 @@ function MessageRow({
   const { t } = useTranslation();
   const unread = !message.flags.includes('\\Seen');
   const sender = message.from ? message.from.name || message.from.address : t('courrier.unknownSender');
-  const fullDate = message.date ? t('courrier.fullDate', { date: formatLongDate(message.date), time: formatSentenceTime(message.date) }) : '';
+  const fullDate = message.date
+    ? t('courrier.fullDate', { date: formatLongDate(message.date), time: formatSentenceTime(message.date) })
+    : '';
   return (
     <div
       id={position.id}
@@ -395,7 +477,15 @@ function MessageRow({
       aria-selected={selected ? 'true' : 'false'}
       aria-setsize={position.setSize}
       aria-posinset={position.index + 1}
-      className={['message-row', unread ? 'unread' : '', selected ? 'selected' : '', message.flags.includes('\\Flagged') ? 'is-flagged' : '', position.active ? 'active' : ''].filter(Boolean).join(' ')}
+      className={[
+        'message-row',
+        unread ? 'unread' : '',
+        selected ? 'selected' : '',
+        message.flags.includes('\\Flagged') ? 'is-flagged' : '',
+        position.active ? 'active' : '',
+      ]
+        .filter(Boolean)
+        .join(' ')}
       style={position.style}
       data-testid="message"
       data-index={position.index}

@@ -51,7 +51,11 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
     lastProgressReload.current = now;
     return true;
   };
-  const files = useApiQuery('files.list', accountId ? { accountId, path } : null, { refreshOn: ['files.changed', 'files.progress'], shouldRefresh: listRefresh, refreshAfterSync: true });
+  const files = useApiQuery('files.list', accountId ? { accountId, path } : null, {
+    refreshOn: ['files.changed', 'files.progress'],
+    shouldRefresh: listRefresh,
+    refreshAfterSync: true,
+  });
   const lastStatusReload = useRef(0);
   const statusRefresh = (event: unknown) => {
     if (event !== 'files.progress') return true;
@@ -60,7 +64,11 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
     lastStatusReload.current = now;
     return true;
   };
-  const status = useApiQuery('files.status', params, { refreshOn: ['files.changed', 'files.notice', 'files.progress', 'accounts.changed'], shouldRefresh: statusRefresh, refreshAfterSync: true });
+  const status = useApiQuery('files.status', params, {
+    refreshOn: ['files.changed', 'files.notice', 'files.progress', 'accounts.changed'],
+    shouldRefresh: statusRefresh,
+    refreshAfterSync: true,
+  });
   const conflicts = useApiQuery('files.conflicts', params, { refreshOn: ['files.changed', 'files.notice'], refreshAfterSync: true });
   const trash = useApiQuery('files.trash.list', params, { refreshOn: ['files.changed'], refreshAfterSync: true });
   const progress = useFilesProgress(accountId);
@@ -112,7 +120,11 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   const setOffline = async (entry: FileEntrySummary, offline: boolean) => {
     const r = await run(entry.path, () => client.call('files.setOffline', { accountId: entry.accountId, path: entry.path, offline }));
     if (r) {
-      setActionDone(offline ? t('fichiers.offline.on', { name: displayFileName(entry.name) }) : t('fichiers.offline.off', { name: displayFileName(entry.name) }));
+      setActionDone(
+        offline
+          ? t('fichiers.offline.on', { name: displayFileName(entry.name) })
+          : t('fichiers.offline.off', { name: displayFileName(entry.name) }),
+      );
       files.reload();
       status.reload();
     }
@@ -160,7 +172,10 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   const conflictCount = conflicts.data?.length ?? 0;
   // A conflict notice goes away once its conflict is settled.
   const shown = notices.filter(
-    (n) => n.kind !== 'conflict' || !conflicts.data || (n.path === null ? conflictCount > 0 : conflicts.data.some((c) => c.path === n.path || c.conflictPath === n.path)),
+    (n) =>
+      n.kind !== 'conflict' ||
+      !conflicts.data ||
+      (n.path === null ? conflictCount > 0 : conflicts.data.some((c) => c.path === n.path || c.conflictPath === n.path)),
   );
   const trashCount = trash.data?.length ?? 0;
   const segments = path.split('/').filter(Boolean);
@@ -184,7 +199,11 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
                       {t('fichiers.notices.seeConflicts')}
                     </button>
                   ) : null}
-                  <button type="button" className="button button-quiet" onClick={() => setNotices((prev) => prev.filter((x) => x.key !== n.key))}>
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    onClick={() => setNotices((prev) => prev.filter((x) => x.key !== n.key))}
+                  >
                     {t('common.close')}
                   </button>
                 </div>
@@ -194,13 +213,31 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
         </ul>
       ) : null}
       <nav className="fichiers-sections" aria-label={t('fichiers.sections.label')}>
-        <button type="button" className="fichiers-section" aria-current={section === 'documents' ? 'page' : undefined} onClick={() => setSection('documents')} data-testid="files-section-documents">
+        <button
+          type="button"
+          className="fichiers-section"
+          aria-current={section === 'documents' ? 'page' : undefined}
+          onClick={() => setSection('documents')}
+          data-testid="files-section-documents"
+        >
           {t('fichiers.sections.documents')}
         </button>
-        <button type="button" className="fichiers-section" aria-current={section === 'conflicts' ? 'page' : undefined} onClick={() => setSection('conflicts')} data-testid="files-section-conflicts">
+        <button
+          type="button"
+          className="fichiers-section"
+          aria-current={section === 'conflicts' ? 'page' : undefined}
+          onClick={() => setSection('conflicts')}
+          data-testid="files-section-conflicts"
+        >
           {conflictCount ? t('fichiers.sections.conflictsCount', { n: conflictCount }) : t('fichiers.sections.conflicts')}
         </button>
-        <button type="button" className="fichiers-section" aria-current={section === 'trash' ? 'page' : undefined} onClick={() => setSection('trash')} data-testid="files-section-trash">
+        <button
+          type="button"
+          className="fichiers-section"
+          aria-current={section === 'trash' ? 'page' : undefined}
+          onClick={() => setSection('trash')}
+          data-testid="files-section-trash"
+        >
           {trashCount ? t('fichiers.sections.trashCount', { n: trashCount }) : t('fichiers.sections.trash')}
         </button>
       </nav>
@@ -241,7 +278,12 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
             <nav aria-label={t('fichiers.breadcrumb')} className="breadcrumb">
               <ol>
                 <li>
-                  <button type="button" className="link-button" aria-current={segments.length === 0 ? 'location' : undefined} onClick={() => go('/')}>
+                  <button
+                    type="button"
+                    className="link-button"
+                    aria-current={segments.length === 0 ? 'location' : undefined}
+                    onClick={() => go('/')}
+                  >
                     {t('fichiers.root')}
                   </button>
                 </li>
@@ -249,7 +291,12 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
                   const target = `/${segments.slice(0, index + 1).join('/')}`;
                   return (
                     <li key={target}>
-                      <button type="button" className="link-button" aria-current={index === segments.length - 1 ? 'location' : undefined} onClick={() => go(target)}>
+                      <button
+                        type="button"
+                        className="link-button"
+                        aria-current={index === segments.length - 1 ? 'location' : undefined}
+                        onClick={() => go(target)}
+                      >
                         {segment}
                       </button>
                     </li>
@@ -260,9 +307,21 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
             <div className="fichiers-toolbar">
               <label className="fichiers-search">
                 <span className="visually-hidden">{t('fichiers.search.label')}</span>
-                <input type="search" value={query} placeholder={t('fichiers.search.placeholder')} onChange={(e) => setQuery(e.currentTarget.value)} data-testid="files-search" />
+                <input
+                  type="search"
+                  value={query}
+                  placeholder={t('fichiers.search.placeholder')}
+                  onChange={(e) => setQuery(e.currentTarget.value)}
+                  data-testid="files-search"
+                />
               </label>
-              <button type="button" className="button" onClick={() => void openFolder()} disabled={busyPath === path} data-testid="files-open-folder">
+              <button
+                type="button"
+                className="button"
+                onClick={() => void openFolder()}
+                disabled={busyPath === path}
+                data-testid="files-open-folder"
+              >
                 {t('fichiers.open.folder')}
               </button>
               {path !== '/' ? (

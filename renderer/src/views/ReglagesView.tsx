@@ -29,15 +29,31 @@ export function ReglagesView(props: {
     <section className="view" aria-labelledby="reglages-title">
       <PageHeader id="reglages-title" title={t('reglages.title')} />
       <nav className="subnav" aria-label={t('reglages.sectionsLabel')}>
-        <button type="button" className="subnav-item" data-testid="reglages-comptes" aria-current={section === 'comptes' ? 'page' : undefined} onClick={() => onSection('comptes')}>
+        <button
+          type="button"
+          className="subnav-item"
+          data-testid="reglages-comptes"
+          aria-current={section === 'comptes' ? 'page' : undefined}
+          onClick={() => onSection('comptes')}
+        >
           {t('reglages.sections.comptes')}
         </button>
-        <button type="button" className="subnav-item" data-testid="reglages-general" aria-current={section === 'general' ? 'page' : undefined} onClick={() => onSection('general')}>
+        <button
+          type="button"
+          className="subnav-item"
+          data-testid="reglages-general"
+          aria-current={section === 'general' ? 'page' : undefined}
+          onClick={() => onSection('general')}
+        >
           {t('reglages.sections.general')}
         </button>
       </nav>
       {props.policy?.error ? <ErrorAlert message={props.policy.error} /> : null}
-      {section === 'comptes' ? <AccountsSection accounts={props.accounts} onAddAccount={props.onAddAccount} /> : <GeneralSection policy={props.policy} />}
+      {section === 'comptes' ? (
+        <AccountsSection accounts={props.accounts} onAddAccount={props.onAddAccount} />
+      ) : (
+        <GeneralSection policy={props.policy} />
+      )}
     </section>
   );
 }
@@ -79,7 +95,9 @@ function AccountCard({ account, onEdit, onRemove }: { account: AccountSummary; o
     <>
       <div className="account-head">
         <h3 id={headingId}>{account.name || account.email}</h3>
-        <span className={account.online ? 'pill pill-online' : 'pill pill-offline'}>{account.online ? t('status.online') : t('status.offline')}</span>
+        <span className={account.online ? 'pill pill-online' : 'pill pill-offline'}>
+          {account.online ? t('status.online') : t('status.offline')}
+        </span>
       </div>
       <dl className="details-list">
         <dt>{t('reglages.account.email')}</dt>
@@ -105,9 +123,7 @@ function AccountCard({ account, onEdit, onRemove }: { account: AccountSummary; o
           <EndpointText url={account.settings.smtp} />
         </dd>
         {(['caldav', 'carddav', 'webdav'] as const).map((kind) =>
-          account.settings[kind] ? (
-            <DavRow key={kind} kind={kind} url={account.settings[kind]!} />
-          ) : null,
+          account.settings[kind] ? <DavRow key={kind} kind={kind} url={account.settings[kind]!} /> : null,
         )}
       </dl>
       {account.lastError ? <p className="field-error">{account.lastError}</p> : null}
@@ -282,7 +298,14 @@ function RemoveAccountDialog({ account, onClose }: { account: AccountSummary; on
   };
 
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="remove-title" aria-describedby="remove-text" onClose={onClose} data-testid="remove-account-dialog">
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby="remove-title"
+      aria-describedby="remove-text"
+      onClose={onClose}
+      data-testid="remove-account-dialog"
+    >
       <h2 id="remove-title">{t('reglages.remove.title')}</h2>
       <p id="remove-text">{t('reglages.remove.text', { email: account.email })}</p>
       {error ? <ErrorAlert message={error} /> : null}
@@ -290,7 +313,13 @@ function RemoveAccountDialog({ account, onClose }: { account: AccountSummary; on
         <button type="button" className="button" autoFocus onClick={onClose} disabled={busy}>
           {t('common.cancel')}
         </button>
-        <button type="button" className="button button-danger" onClick={() => void remove()} disabled={busy} data-testid="confirm-remove-account">
+        <button
+          type="button"
+          className="button button-danger"
+          onClick={() => void remove()}
+          disabled={busy}
+          data-testid="confirm-remove-account"
+        >
           {busy ? t('reglages.remove.removing') : t('reglages.remove.confirm')}
         </button>
       </div>
@@ -365,7 +394,12 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
           </p>
         ) : null}
         <div className="form-actions">
-          <button type="submit" className="button button-primary" disabled={saving || entries.every((entry) => entry.locked)} data-testid="save-settings">
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={saving || entries.every((entry) => entry.locked)}
+            data-testid="save-settings"
+          >
             {t('common.save')}
           </button>
         </div>
@@ -403,7 +437,13 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
 }
 
 /** The settings shown in « Général », in this order. */
-const SHOWN_SETTINGS: (keyof Settings)[] = ['mail.offlineWindow', 'mail.speedLimitKbps', 'visio.serverUrl', 'files.localRoot', 'files.speedLimitKbps'];
+const SHOWN_SETTINGS: (keyof Settings)[] = [
+  'mail.offlineWindow',
+  'mail.speedLimitKbps',
+  'visio.serverUrl',
+  'files.localRoot',
+  'files.speedLimitKbps',
+];
 
 /** « Messages disponibles hors ligne »: the values of 'mail.offlineWindow', in this order. */
 const OFFLINE_WINDOWS: Settings['mail.offlineWindow'][] = ['all', '12months', '3months', 'none'];
@@ -442,17 +482,42 @@ function settingField(t: TFunction, key: keyof Settings): SettingField {
         options: OFFLINE_WINDOWS.map((value) => ({ value, label: offlineWindowLabel(t, value) })),
       };
     case 'mail.speedLimitKbps':
-      return { label: t('reglages.general.mailSpeedLimit'), hint: t('reglages.general.mailSpeedLimitHint'), kind: 'number', invalid: t('reglages.general.filesSpeedLimitInvalid') };
+      return {
+        label: t('reglages.general.mailSpeedLimit'),
+        hint: t('reglages.general.mailSpeedLimitHint'),
+        kind: 'number',
+        invalid: t('reglages.general.filesSpeedLimitInvalid'),
+      };
     case 'visio.serverUrl':
-      return { label: t('reglages.general.visioServer'), hint: t('reglages.general.visioServerHint'), kind: 'url', placeholder: t('reglages.general.visioServerPlaceholder') };
+      return {
+        label: t('reglages.general.visioServer'),
+        hint: t('reglages.general.visioServerHint'),
+        kind: 'url',
+        placeholder: t('reglages.general.visioServerPlaceholder'),
+      };
     case 'files.speedLimitKbps':
-      return { label: t('reglages.general.filesSpeedLimit'), hint: t('reglages.general.filesSpeedLimitHint'), kind: 'number', invalid: t('reglages.general.filesSpeedLimitInvalid') };
+      return {
+        label: t('reglages.general.filesSpeedLimit'),
+        hint: t('reglages.general.filesSpeedLimitHint'),
+        kind: 'number',
+        invalid: t('reglages.general.filesSpeedLimitInvalid'),
+      };
     default:
       return { label: t('reglages.general.filesRoot'), hint: t('reglages.general.filesRootHint'), kind: 'text' };
   }
 }
 
-function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntry; value: string; disabled: boolean; onChange(value: string): void }) {
+function SettingField({
+  entry,
+  value,
+  disabled,
+  onChange,
+}: {
+  entry: SettingEntry;
+  value: string;
+  disabled: boolean;
+  onChange(value: string): void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const field = settingField(t, entry.key);
@@ -464,7 +529,14 @@ function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntr
         {field.hint}
       </p>
       {field.kind === 'select' ? (
-        <select id={id} name={entry.key} value={value} disabled={disabled || entry.locked} aria-describedby={describedBy} onChange={(event) => onChange(event.target.value)}>
+        <select
+          id={id}
+          name={entry.key}
+          value={value}
+          disabled={disabled || entry.locked}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        >
           {field.options?.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label}
@@ -472,20 +544,20 @@ function SettingField({ entry, value, disabled, onChange }: { entry: SettingEntr
           ))}
         </select>
       ) : (
-      <input
-        id={id}
-        name={entry.key}
-        type={field.kind}
-        min={field.kind === 'number' ? 0 : undefined}
-        inputMode={field.kind === 'number' ? 'numeric' : undefined}
-        value={value}
-        readOnly={entry.locked}
-        disabled={disabled}
-        spellCheck={false}
-        placeholder={field.placeholder}
-        aria-describedby={describedBy}
-        onChange={(event) => onChange(event.target.value)}
-      />
+        <input
+          id={id}
+          name={entry.key}
+          type={field.kind}
+          min={field.kind === 'number' ? 0 : undefined}
+          inputMode={field.kind === 'number' ? 'numeric' : undefined}
+          value={value}
+          readOnly={entry.locked}
+          disabled={disabled}
+          spellCheck={false}
+          placeholder={field.placeholder}
+          aria-describedby={describedBy}
+          onChange={(event) => onChange(event.target.value)}
+        />
       )}
       {entry.locked ? <LockedNote id={`${id}-locked`} /> : null}
     </div>

@@ -14,7 +14,10 @@ import { PreJoin, type JoinChoice } from './visio/PreJoin';
 import { MeetingSession } from './visio/session';
 import './visio/visio.css';
 
-type Stage = { name: 'home' } | { name: 'prejoin'; address: MeetingAddress; link: string } | { name: 'meeting'; session: MeetingSession; speakerId: string; link: string };
+type Stage =
+  | { name: 'home' }
+  | { name: 'prejoin'; address: MeetingAddress; link: string }
+  | { name: 'meeting'; session: MeetingSession; speakerId: string; link: string };
 
 export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
   const { t } = useTranslation();
@@ -186,7 +189,14 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
           {created ? (
             <div className="field">
               <label htmlFor={createdId}>{t('visio.createdLabel')}</label>
-              <input id={createdId} type="url" readOnly value={created} onFocus={(e) => e.target.select()} data-testid="visio-created-link" />
+              <input
+                id={createdId}
+                type="url"
+                readOnly
+                value={created}
+                onFocus={(e) => e.target.select()}
+                data-testid="visio-created-link"
+              />
             </div>
           ) : null}
           <div className="form-actions">
@@ -210,7 +220,14 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
                 </button>
               </>
             ) : (
-              <button type="button" className="button button-primary" disabled={!serverUrl} aria-describedby={newHintId} onClick={createMeeting} data-testid="visio-new">
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={!serverUrl}
+                aria-describedby={newHintId}
+                onClick={createMeeting}
+                data-testid="visio-new"
+              >
                 {t('visio.newMeeting')}
               </button>
             )}

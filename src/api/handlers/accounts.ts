@@ -62,10 +62,15 @@ function normalizeSettings(input: ServerSettings): ServerSettings {
 
 function firstFailure(checks: EndpointCheck[]): OstalError | null {
   const bad = checks.find((c) => !c.ok && c.error);
-  return bad?.error ? new OstalError(bad.error.code, bad.error.message, { details: { ...(bad.error.details ?? {}), kind: bad.kind } }) : null;
+  return bad?.error
+    ? new OstalError(bad.error.code, bad.error.message, { details: { ...(bad.error.details ?? {}), kind: bad.kind } })
+    : null;
 }
 
-export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.discover' | 'accounts.test' | 'accounts.add' | 'accounts.update' | 'accounts.remove'> = {
+export const accountHandlers: Pick<
+  HandlerMap,
+  'accounts.list' | 'accounts.discover' | 'accounts.test' | 'accounts.add' | 'accounts.update' | 'accounts.remove'
+> = {
   'accounts.list': (ctx) => new AccountRepository(ctx.db).list().map((a) => accountSummary(ctx, a)),
 
   'accounts.discover': async (ctx, { email }) => {
@@ -116,7 +121,9 @@ export const accountHandlers: Pick<HandlerMap, 'accounts.list' | 'accounts.disco
     const connectionChanged = !!params.password || !!params.settings || pins !== undefined;
     if (connectionChanged) {
       const password = params.password || (await loadAccountCredentials(ctx, current.id)).password;
-      const failure = firstFailure(await checkEndpoints(current.email, password, settings, { pinnedCertificates: pins ?? current.pinnedCertificates, log: ctx.log }));
+      const failure = firstFailure(
+        await checkEndpoints(current.email, password, settings, { pinnedCertificates: pins ?? current.pinnedCertificates, log: ctx.log }),
+      );
       if (failure) throw failure;
     }
     const updated = repo.update(current.id, { name: params.name?.trim() || undefined, settings, pinnedCertificates: pins })!;

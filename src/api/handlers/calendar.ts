@@ -34,7 +34,9 @@ export const calendarHandlers: Pick<
   'calendar.list': (ctx, params) => listOccurrences(ctx, params.from, params.to),
   'calendar.occurrences': (ctx, params) => listDetailedOccurrences(ctx, params.from, params.to),
   'calendar.calendars': (ctx) =>
-    new DavRepository(ctx.db).allCollections('calendar').map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color })),
+    new DavRepository(ctx.db)
+      .allCollections('calendar')
+      .map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color })),
   'calendar.event': (ctx, params) => eventWithPlace(ctx, params),
   'calendar.createEvent': (ctx, params) => createEvent(ctx, ctx.services.outbox, params),
   'calendar.updateEvent': (ctx, params) => updateEvent(ctx, ctx.services.outbox, params),

@@ -2,7 +2,10 @@ import type { HandlerMap } from '../handler-types.js';
 import { suggestRecipients } from '../../contacts/suggest.js';
 import { contactDetails, createContact, deleteContact, listContacts, updateContact } from '../../contacts/address-book.js';
 
-export const contactHandlers: Pick<HandlerMap, 'contacts.list' | 'contacts.get' | 'contacts.create' | 'contacts.update' | 'contacts.delete' | 'contacts.suggest'> = {
+export const contactHandlers: Pick<
+  HandlerMap,
+  'contacts.list' | 'contacts.get' | 'contacts.create' | 'contacts.update' | 'contacts.delete' | 'contacts.suggest'
+> = {
   'contacts.list': (ctx) => listContacts(ctx),
   'contacts.suggest': (ctx, params) => suggestRecipients(ctx, ctx.services.correspondents, params.query, params.limit),
   'contacts.get': (ctx, params) => contactDetails(ctx, params),

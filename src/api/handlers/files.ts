@@ -30,7 +30,8 @@ const STATES: FileSyncState[] = ['synced', 'pending', 'syncing', 'conflict', 'er
 /** '/a/b' from '', 'a/b', '/a/b/' (NFC); refuses '..' and the like. */
 function normPath(p: string | undefined): string {
   const segments = (p ?? '').split('/').filter(Boolean);
-  if (segments.some((s) => s === '.' || s === '..' || s.includes('\\') || s.includes('\0'))) throw new OstalError('invalid_input', t('files.errors.badPath'));
+  if (segments.some((s) => s === '.' || s === '..' || s.includes('\\') || s.includes('\0')))
+    throw new OstalError('invalid_input', t('files.errors.badPath'));
   return keyOf(`/${segments.join('/')}`);
 }
 
@@ -43,7 +44,12 @@ function entryOf(ctx: CoreContext, accountId: string, root: string, row: StateRo
       localPath = null;
     }
   }
-  const modified = row.remoteModified && Number.isFinite(Date.parse(row.remoteModified)) ? new Date(Date.parse(row.remoteModified)).toISOString() : row.mtimeMs ? new Date(row.mtimeMs).toISOString() : null;
+  const modified =
+    row.remoteModified && Number.isFinite(Date.parse(row.remoteModified))
+      ? new Date(Date.parse(row.remoteModified)).toISOString()
+      : row.mtimeMs
+        ? new Date(row.mtimeMs).toISOString()
+        : null;
   return {
     accountId,
     path: row.path,
@@ -68,7 +74,10 @@ function accountStatus(ctx: CoreContext, accountId: string): FilesAccountStatus 
   const repo = new FilesRepository(ctx.db);
   const row = repo.account(a.id);
   const counts = Object.fromEntries(STATES.map((s) => [s, 0])) as Record<FileSyncState, number>;
-  for (const r of ctx.db.prepare("SELECT state, COUNT(*) AS n FROM files_state WHERE account_id = ? AND kind = 'file' GROUP BY state").all(a.id) as { state: FileSyncState; n: number }[]) counts[r.state] = r.n;
+  for (const r of ctx.db
+    .prepare("SELECT state, COUNT(*) AS n FROM files_state WHERE account_id = ? AND kind = 'file' GROUP BY state")
+    .all(a.id) as { state: FileSyncState; n: number }[])
+    counts[r.state] = r.n;
   return {
     accountId: a.id,
     email: a.email,
@@ -114,7 +123,24 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
         if (!st) continue;
         const kind = d.isDirectory() ? ('folder' as const) : ('file' as const);
         entries.push(
-          entryOf(ctx, a.id, root, { path: p, kind, size: kind === 'file' ? st.size : 0, mtimeMs: Math.floor(st.mtimeMs), hash: null, etag: null, remoteModified: null, local: true, state: 'pending', error: null }, pins),
+          entryOf(
+            ctx,
+            a.id,
+            root,
+            {
+              path: p,
+              kind,
+              size: kind === 'file' ? st.size : 0,
+              mtimeMs: Math.floor(st.mtimeMs),
+              hash: null,
+              etag: null,
+              remoteModified: null,
+              local: true,
+              state: 'pending',
+              error: null,
+            },
+            pins,
+          ),
         );
       }
       return entries;
@@ -150,7 +176,14 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
         const size = fs.statSync(copyAbs).size;
         fs.renameSync(copyAbs, stored);
         const now = new Date();
-        repo.addTrash({ accountId: a.id, path: c.conflictPath, size, storedAs: stored, deletedAt: now.toISOString(), expiresAt: new Date(now.getTime() + 30 * 86_400_000).toISOString() });
+        repo.addTrash({
+          accountId: a.id,
+          path: c.conflictPath,
+          size,
+          storedAs: stored,
+          deletedAt: now.toISOString(),
+          expiresAt: new Date(now.getTime() + 30 * 86_400_000).toISOString(),
+        });
       }
       repo.setState(a.id, c.path, 'synced');
     } else {
@@ -163,7 +196,15 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     return { resolved: true };
   },
   'files.trash.list': (ctx, params) =>
-    new FilesRepository(ctx.db).trash(params.accountId).map((e) => ({ id: e.id, accountId: e.accountId, path: e.path, name: baseName(e.path), size: e.size, deletedAt: e.deletedAt, expiresAt: e.expiresAt })),
+    new FilesRepository(ctx.db).trash(params.accountId).map((e) => ({
+      id: e.id,
+      accountId: e.accountId,
+      path: e.path,
+      name: baseName(e.path),
+      size: e.size,
+      deletedAt: e.deletedAt,
+      expiresAt: e.expiresAt,
+    })),
   'files.trash.restore': (ctx, params) => {
     const repo = new FilesRepository(ctx.db);
     const entry = repo.trash().find((e) => e.id === params.id);
@@ -207,7 +248,18 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     }
     ctx.emit('files.changed', { accountId: a.id, paths: [p] });
     if (params.offline) triggerSync(ctx, a.id);
-    const updated = repo.state(a.id, p) ?? { path: '/', kind: 'folder' as const, size: 0, mtimeMs: null, hash: null, etag: null, remoteModified: null, local: true, state: 'synced' as const, error: null };
+    const updated = repo.state(a.id, p) ?? {
+      path: '/',
+      kind: 'folder' as const,
+      size: 0,
+      mtimeMs: null,
+      hash: null,
+      etag: null,
+      remoteModified: null,
+      local: true,
+      state: 'synced' as const,
+      error: null,
+    };
     return entryOf(ctx, a.id, root, updated, repo.pins(a.id));
   },
   'files.open': async (ctx, params) => {

@@ -5,7 +5,10 @@ import { getAccountRow } from '../../accounts/account-rows.js';
 import { MailRepository } from '../../mail/repository.js';
 
 /** Offline reading: a folder's own « Disponible hors ligne », « Suspendre » / « Reprendre » of the download. */
-export const offlineHandlers: Pick<HandlerMap, 'mail.setFolderOffline' | 'mail.download.state' | 'mail.download.pause' | 'mail.download.resume'> = {
+export const offlineHandlers: Pick<
+  HandlerMap,
+  'mail.setFolderOffline' | 'mail.download.state' | 'mail.download.pause' | 'mail.download.resume'
+> = {
   'mail.setFolderOffline': (ctx, params) => {
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     if (typeof params.folder !== 'string' || !(params.offline === null || typeof params.offline === 'boolean')) {

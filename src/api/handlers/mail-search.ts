@@ -10,11 +10,15 @@ import { MailSearch } from '../../mail/search.js';
 export const searchHandlers: Pick<HandlerMap, 'mail.search' | 'mail.searchCount'> = {
   'mail.searchCount': (ctx, params) => {
     if (typeof params?.query !== 'string') throw new OstalError('invalid_input', t('errors.invalidRequest'));
-    if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
-    return { total: new MailSearch(new MailRepository(ctx.db)).countLocal(params.query, { accountId: params.accountId, folder: params.folder }) };
+    if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId))
+      throw new OstalError('not_found', t('errors.accountNotFound'));
+    return {
+      total: new MailSearch(new MailRepository(ctx.db)).countLocal(params.query, { accountId: params.accountId, folder: params.folder }),
+    };
   },
   'mail.search': async (ctx, params) => {
-    if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
+    if (params.accountId !== undefined && !getAccountRow(ctx, params.accountId))
+      throw new OstalError('not_found', t('errors.accountNotFound'));
     const search = new MailSearch(new MailRepository(ctx.db));
     const options = { accountId: params.accountId, folder: params.folder, limit: params.limit };
     if (params.server === false) return search.searchLocal(params.query, options);

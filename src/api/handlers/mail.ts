@@ -6,7 +6,10 @@ import { MailRepository } from '../../mail/repository.js';
 import { allowRemoteContent, readAttachment, readMessage } from '../../mail/message-reader.js';
 
 /** Mail queries: read from the local store only, never from the network. */
-export const mailHandlers: Pick<HandlerMap, 'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent'> = {
+export const mailHandlers: Pick<
+  HandlerMap,
+  'mail.folders' | 'mail.messages' | 'mail.list' | 'mail.attachment' | 'mail.message' | 'mail.allowRemoteContent'
+> = {
   'mail.folders': (ctx, params) => {
     if (!getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
     return new MailRepository(ctx.db).folderInfos(params.accountId);

@@ -16,7 +16,14 @@ export const syncHandlers: Pick<HandlerMap, 'status.get' | 'status.cli' | 'sync.
         online: ctx.connections.isOnline(row.id, row.lastError),
         lastSync: row.lastSync,
         pendingOperations: journal.pendingCount(row.id),
-        folders: mail.folderInfos(row.id).map((f) => ({ path: f.path, name: f.name, specialUse: f.specialUse, total: f.total, unread: f.unread, bodiesCached: f.bodiesCached })),
+        folders: mail.folderInfos(row.id).map((f) => ({
+          path: f.path,
+          name: f.name,
+          specialUse: f.specialUse,
+          total: f.total,
+          unread: f.unread,
+          bodiesCached: f.bodiesCached,
+        })),
       })),
     };
   },

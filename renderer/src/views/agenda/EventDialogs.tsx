@@ -21,7 +21,11 @@ function useModal(onClose: () => void) {
 }
 
 /** Repetition choices for an event starting on `day`, as in Outlook: value = RRULE. */
-function repetitionOptions(t: (k: string, o?: Record<string, unknown>) => string, day: string, current: string | null): { value: string; label: string; kind: string }[] {
+function repetitionOptions(
+  t: (k: string, o?: Record<string, unknown>) => string,
+  day: string,
+  current: string | null,
+): { value: string; label: string; kind: string }[] {
   const code = DAY_CODES[weekdayIndex(day)]!;
   const dom = Number(day.slice(8, 10));
   const nth = Math.ceil(dom / 7);
@@ -32,12 +36,25 @@ function repetitionOptions(t: (k: string, o?: Record<string, unknown>) => string
     { value: 'FREQ=DAILY', label: t('agenda.editor.repeatDaily'), kind: 'daily' },
     { value: 'FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR', label: t('agenda.editor.repeatWorkdays'), kind: 'workdays' },
     { value: `FREQ=WEEKLY;BYDAY=${code}`, label: t('agenda.editor.repeatWeekly', { weekday }), kind: 'weekly' },
-    { value: `FREQ=MONTHLY;BYDAY=${nth <= 4 ? nth : -1}${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: ordinal(t, nth), weekday }), kind: nth <= 4 ? 'monthlyNth' : 'monthlyLast' },
-    ...(isLast && nth <= 4 ? [{ value: `FREQ=MONTHLY;BYDAY=-1${code}`, label: t('agenda.editor.repeatMonthlyNth', { ordinal: t('agenda.editor.ordinalLast'), weekday }), kind: 'monthlyLast' }] : []),
+    {
+      value: `FREQ=MONTHLY;BYDAY=${nth <= 4 ? nth : -1}${code}`,
+      label: t('agenda.editor.repeatMonthlyNth', { ordinal: ordinal(t, nth), weekday }),
+      kind: nth <= 4 ? 'monthlyNth' : 'monthlyLast',
+    },
+    ...(isLast && nth <= 4
+      ? [
+          {
+            value: `FREQ=MONTHLY;BYDAY=-1${code}`,
+            label: t('agenda.editor.repeatMonthlyNth', { ordinal: t('agenda.editor.ordinalLast'), weekday }),
+            kind: 'monthlyLast',
+          },
+        ]
+      : []),
     { value: `FREQ=MONTHLY;BYMONTHDAY=${dom}`, label: t('agenda.editor.repeatMonthlyDay', { day: dom }), kind: 'monthlyDay' },
     { value: 'FREQ=YEARLY', label: t('agenda.editor.repeatYearly'), kind: 'yearly' },
   ];
-  if (current && !options.some((o) => o.value === current)) options.push({ value: current, label: t('agenda.editor.repeatCustom'), kind: 'custom' });
+  if (current && !options.some((o) => o.value === current))
+    options.push({ value: current, label: t('agenda.editor.repeatCustom'), kind: 'custom' });
   return options;
 }
 
@@ -81,7 +98,17 @@ export interface EditorTarget {
   recurring?: boolean;
 }
 
-export function EventEditor({ target, calendars, onClose, onSaved }: { target: EditorTarget; calendars: CalendarInfo[]; onClose(): void; onSaved(message: string): void }) {
+export function EventEditor({
+  target,
+  calendars,
+  onClose,
+  onSaved,
+}: {
+  target: EditorTarget;
+  calendars: CalendarInfo[];
+  onClose(): void;
+  onSaved(message: string): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const { ref } = useModal(onClose);
@@ -174,10 +201,20 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
         onSaved(t('agenda.editor.updated'));
       } else if (d?.recurrenceId && scope === 'following') {
         // « Cet événement et les suivants »: the series ends before this date, a new one starts here with the change.
-        await client.call('calendar.updateEvent', { uid: d.uid, event: { ...input, rrule: rrule || null }, scope: 'following', recurrenceId: d.recurrenceId });
+        await client.call('calendar.updateEvent', {
+          uid: d.uid,
+          event: { ...input, rrule: rrule || null },
+          scope: 'following',
+          recurrenceId: d.recurrenceId,
+        });
         onSaved(t('agenda.editor.updatedFollowing'));
       } else if (d) {
-        await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: d.recurrenceId ? 'occurrence' : 'series', recurrenceId: d.recurrenceId });
+        await client.call('calendar.updateEvent', {
+          uid: d.uid,
+          event: input,
+          scope: d.recurrenceId ? 'occurrence' : 'series',
+          recurrenceId: d.recurrenceId,
+        });
         onSaved(t('agenda.editor.updated'));
       } else {
         const cal = calendars.find((c) => c.href === calendarHref);
@@ -229,13 +266,16 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
             <fieldset className="fieldset agenda-scope">
               <legend>{t('agenda.editor.scopeLegend')}</legend>
               <label>
-                <input type="radio" name="scope" checked={scope === 'occurrence'} onChange={() => setScope('occurrence')} /> {t('agenda.editor.scopeOccurrence')}
+                <input type="radio" name="scope" checked={scope === 'occurrence'} onChange={() => setScope('occurrence')} />{' '}
+                {t('agenda.editor.scopeOccurrence')}
               </label>
               <label>
-                <input type="radio" name="scope" checked={scope === 'following'} onChange={() => setScope('following')} /> {t('agenda.editor.scopeFollowing')}
+                <input type="radio" name="scope" checked={scope === 'following'} onChange={() => setScope('following')} />{' '}
+                {t('agenda.editor.scopeFollowing')}
               </label>
               <label>
-                <input type="radio" name="scope" checked={scope === 'series'} onChange={() => setScope('series')} /> {t('agenda.editor.scopeSeries')}
+                <input type="radio" name="scope" checked={scope === 'series'} onChange={() => setScope('series')} />{' '}
+                {t('agenda.editor.scopeSeries')}
               </label>
             </fieldset>
           ) : null}
@@ -256,7 +296,11 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
                     // The same choice for the new day (« Toutes les semaines le mardi » becomes « … le mercredi »).
                     const kind = repetitionOptions(t, date, null).find((o) => o.value === rrule)?.kind;
                     const nextOptions = repetitionOptions(t, nextIso, null);
-                    const same = kind && kind !== 'none' ? (nextOptions.find((o) => o.kind === kind) ?? nextOptions.find((o) => kind === 'monthlyLast' && o.kind === 'monthlyNth')) : undefined;
+                    const same =
+                      kind && kind !== 'none'
+                        ? (nextOptions.find((o) => o.kind === kind) ??
+                          nextOptions.find((o) => kind === 'monthlyLast' && o.kind === 'monthlyNth'))
+                        : undefined;
                     if (same) setRrule(same.value);
                   }
                   if (nextIso && (endDateText === dateText || !endDate || endDate < nextIso)) setEndDateText(next);
@@ -268,17 +312,44 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
             {!allDay ? (
               <div className="field">
                 <label htmlFor="ev-start">{t('agenda.editor.startTime')}</label>
-                <input id="ev-start" type="text" inputMode="numeric" placeholder={t('agenda.editor.timePlaceholder')} value={startTime} aria-invalid={!isTime(startTime)} onChange={(e) => setStartTime(e.target.value)} required />
+                <input
+                  id="ev-start"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder={t('agenda.editor.timePlaceholder')}
+                  value={startTime}
+                  aria-invalid={!isTime(startTime)}
+                  onChange={(e) => setStartTime(e.target.value)}
+                  required
+                />
               </div>
             ) : null}
             <div className="field">
               <label htmlFor="ev-end-date">{t('agenda.editor.endDate')}</label>
-              <input id="ev-end-date" type="text" inputMode="numeric" placeholder={t('agenda.editor.datePlaceholder')} value={endDateText} aria-invalid={!endDate} onChange={(e) => setEndDateText(e.target.value)} required />
+              <input
+                id="ev-end-date"
+                type="text"
+                inputMode="numeric"
+                placeholder={t('agenda.editor.datePlaceholder')}
+                value={endDateText}
+                aria-invalid={!endDate}
+                onChange={(e) => setEndDateText(e.target.value)}
+                required
+              />
             </div>
             {!allDay ? (
               <div className="field">
                 <label htmlFor="ev-end">{t('agenda.editor.endTime')}</label>
-                <input id="ev-end" type="text" inputMode="numeric" placeholder={t('agenda.editor.timePlaceholder')} value={endTime} aria-invalid={!isTime(endTime)} onChange={(e) => setEndTime(e.target.value)} required />
+                <input
+                  id="ev-end"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder={t('agenda.editor.timePlaceholder')}
+                  value={endTime}
+                  aria-invalid={!isTime(endTime)}
+                  onChange={(e) => setEndTime(e.target.value)}
+                  required
+                />
               </div>
             ) : null}
           </div>
@@ -312,7 +383,12 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
                 {attendees.map((a) => (
                   <li key={a} className="agenda-chip">
                     <span>{a}</span>
-                    <button type="button" className="agenda-chip-remove" aria-label={t('agenda.editor.removeAttendee', { email: a })} onClick={() => setAttendees(attendees.filter((x) => x !== a))}>
+                    <button
+                      type="button"
+                      className="agenda-chip-remove"
+                      aria-label={t('agenda.editor.removeAttendee', { email: a })}
+                      onClick={() => setAttendees(attendees.filter((x) => x !== a))}
+                    >
                       ×
                     </button>
                   </li>
@@ -353,7 +429,11 @@ export function EventEditor({ target, calendars, onClose, onSaved }: { target: E
             </div>
             <div className="field">
               <label htmlFor="ev-reminder">{t('agenda.editor.reminder')}</label>
-              <select id="ev-reminder" value={reminder === null ? '' : String(reminder)} onChange={(e) => setReminder(e.target.value === '' ? null : Number(e.target.value))}>
+              <select
+                id="ev-reminder"
+                value={reminder === null ? '' : String(reminder)}
+                onChange={(e) => setReminder(e.target.value === '' ? null : Number(e.target.value))}
+              >
                 {REMINDERS.map((m) => (
                   <option key={String(m)} value={m === null ? '' : String(m)}>
                     {reminderLabel(t, m)}
@@ -424,19 +504,33 @@ export function EventDetailsDialog({
   const when = (() => {
     if (details.allDay) {
       const last = addDays(details.end.slice(0, 10), -1);
-      return last > details.start ? t('agenda.details.allDayRange', { from: longDay(details.start), to: longDay(last) }) : t('agenda.details.allDayOn', { day: longDay(details.start) });
+      return last > details.start
+        ? t('agenda.details.allDayRange', { from: longDay(details.start), to: longDay(last) })
+        : t('agenda.details.allDayOn', { day: longDay(details.start) });
     }
     const sDay = details.start.slice(0, 10);
     const eDay = details.end.slice(0, 10);
-    if (sDay === eDay) return t('agenda.details.sameDay', { day: longDay(sDay), start: details.start.slice(11, 16), end: details.end.slice(11, 16) });
-    return t('agenda.details.range', { from: longDay(sDay), start: details.start.slice(11, 16), to: longDay(eDay), end: details.end.slice(11, 16) });
+    if (sDay === eDay)
+      return t('agenda.details.sameDay', { day: longDay(sDay), start: details.start.slice(11, 16), end: details.end.slice(11, 16) });
+    return t('agenda.details.range', {
+      from: longDay(sDay),
+      start: details.start.slice(11, 16),
+      to: longDay(eDay),
+      end: details.end.slice(11, 16),
+    });
   })();
 
   const remove = async (scope: RecurrenceScope) => {
     setBusy(true);
     try {
       await client.call('calendar.deleteEvent', { uid: details.uid, scope, recurrenceId: details.recurrenceId });
-      onDeleted(scope === 'occurrence' ? t('agenda.details.deletedOccurrence') : scope === 'following' ? t('agenda.details.deletedFollowing') : t('agenda.details.deleted'));
+      onDeleted(
+        scope === 'occurrence'
+          ? t('agenda.details.deletedOccurrence')
+          : scope === 'following'
+            ? t('agenda.details.deletedFollowing')
+            : t('agenda.details.deleted'),
+      );
     } catch (err) {
       setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
       setBusy(false);
@@ -485,10 +579,22 @@ export function EventDetailsDialog({
         </button>
         {recurring && details.recurrenceId ? (
           <>
-            <button type="button" className="button button-danger" onClick={() => void remove('occurrence')} disabled={busy} data-testid="delete-occurrence">
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void remove('occurrence')}
+              disabled={busy}
+              data-testid="delete-occurrence"
+            >
               {t('agenda.details.deleteOccurrence')}
             </button>
-            <button type="button" className="button button-danger" onClick={() => void remove('following')} disabled={busy} data-testid="delete-following">
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void remove('following')}
+              disabled={busy}
+              data-testid="delete-following"
+            >
               {t('agenda.details.deleteFollowing')}
             </button>
             <button type="button" className="button button-danger" onClick={() => void remove('series')} disabled={busy}>
@@ -496,7 +602,13 @@ export function EventDetailsDialog({
             </button>
           </>
         ) : (
-          <button type="button" className="button button-danger" onClick={() => void remove('series')} disabled={busy} data-testid="delete-event">
+          <button
+            type="button"
+            className="button button-danger"
+            onClick={() => void remove('series')}
+            disabled={busy}
+            data-testid="delete-event"
+          >
             {t('agenda.details.delete')}
           </button>
         )}

@@ -15,11 +15,31 @@ interface GridProps {
   onCreateAt(day: string, minutes: number | null): void;
 }
 
-function EventChip({ occurrence, onOpen, compact, tall }: { occurrence: CalendarOccurrence; onOpen(o: CalendarOccurrence): void; compact?: boolean; tall?: boolean }) {
+function EventChip({
+  occurrence,
+  onOpen,
+  compact,
+  tall,
+}: {
+  occurrence: CalendarOccurrence;
+  onOpen(o: CalendarOccurrence): void;
+  compact?: boolean;
+  tall?: boolean;
+}) {
   const { t } = useTranslation();
-  const time = occurrence.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: clockParts(occurrence.start).time, end: clockParts(occurrence.end).time });
+  const time = occurrence.allDay
+    ? t('agenda.allDay')
+    : t('agenda.timeRange', { start: clockParts(occurrence.start).time, end: clockParts(occurrence.end).time });
   const title = occurrence.summary || t('agenda.noTitle');
-  const label = [title, time, occurrence.location, occurrence.meetingUrl ? t('agenda.hasVisio') : '', occurrence.pending ? t('agenda.pending') : ''].filter(Boolean).join(', ');
+  const label = [
+    title,
+    time,
+    occurrence.location,
+    occurrence.meetingUrl ? t('agenda.hasVisio') : '',
+    occurrence.pending ? t('agenda.pending') : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
   return (
     <button
       type="button"
@@ -140,14 +160,26 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
             const list = timed.get(d) ?? [];
             const lanes = layout(list);
             return (
-              <div key={d} className={`agenda-tg-col${d === today ? ' is-today' : ''}`} onClick={clickSlot(d)} data-day={d} aria-label={t('agenda.dayColumn', { day: longDay(d) })} role="group">
+              <div
+                key={d}
+                className={`agenda-tg-col${d === today ? ' is-today' : ''}`}
+                onClick={clickSlot(d)}
+                data-day={d}
+                aria-label={t('agenda.dayColumn', { day: longDay(d) })}
+                role="group"
+              >
                 {list.map(({ o, top, bottom }) => {
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
                   return (
                     <div
                       key={keyOf(o)}
                       className="agenda-tg-item"
-                      style={{ top: (top / 60) * HOUR_PX, height: Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20), left: `${(l.lane / l.lanes) * 100}%`, width: `${100 / l.lanes}%` }}
+                      style={{
+                        top: (top / 60) * HOUR_PX,
+                        height: Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20),
+                        left: `${(l.lane / l.lanes) * 100}%`,
+                        width: `${100 / l.lanes}%`,
+                      }}
                     >
                       <EventChip occurrence={o} onOpen={onOpen} compact={bottom - top < 45} tall={bottom - top >= 90} />
                     </div>
@@ -164,7 +196,14 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
 
 const MAX_PER_DAY = 3;
 
-export function MonthGrid({ days, occurrences, onOpen, onCreateAt, month, onShowDay }: GridProps & { month: string; onShowDay(day: string): void }) {
+export function MonthGrid({
+  days,
+  occurrences,
+  onOpen,
+  onCreateAt,
+  month,
+  onShowDay,
+}: GridProps & { month: string; onShowDay(day: string): void }) {
   const { t } = useTranslation();
   const today = todayKey();
   const byDay = new Map<string, CalendarOccurrence[]>();

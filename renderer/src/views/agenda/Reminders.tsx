@@ -66,7 +66,9 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
         return (
           <div key={keyOf(o)} className="agenda-reminder" role="alert">
             <p className="agenda-reminder-title">{o.summary || t('agenda.noTitle')}</p>
-            <p className="muted">{started ? t('agenda.reminders.started', { time: start.time }) : t('agenda.reminders.at', { time: start.time })}</p>
+            <p className="muted">
+              {started ? t('agenda.reminders.started', { time: start.time }) : t('agenda.reminders.at', { time: start.time })}
+            </p>
             {o.location ? <p className="muted">{o.location}</p> : null}
             <div className="form-actions">
               {o.meetingUrl ? (
@@ -74,10 +76,20 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
                   {t('agenda.details.join')}
                 </button>
               ) : null}
-              <button type="button" className="button" onClick={() => setClosed({ ...closed, [keyOf(o)]: now() + SNOOZE_MS })} data-testid="reminder-snooze">
+              <button
+                type="button"
+                className="button"
+                onClick={() => setClosed({ ...closed, [keyOf(o)]: now() + SNOOZE_MS })}
+                data-testid="reminder-snooze"
+              >
                 {t('agenda.reminders.snooze')}
               </button>
-              <button type="button" className="button button-quiet" onClick={() => setClosed({ ...closed, [keyOf(o)]: 0 })} data-testid="reminder-close">
+              <button
+                type="button"
+                className="button button-quiet"
+                onClick={() => setClosed({ ...closed, [keyOf(o)]: 0 })}
+                data-testid="reminder-close"
+              >
                 {t('common.close')}
               </button>
             </div>

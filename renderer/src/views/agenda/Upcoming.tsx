@@ -7,7 +7,17 @@ import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { addDays, coveredDays, dayHeading, clockParts } from './dates';
 
-export function UpcomingList({ days, today, occurrences, onOpen }: { days: string[]; today: string; occurrences: CalendarOccurrence[]; onOpen(o: CalendarOccurrence): void }) {
+export function UpcomingList({
+  days,
+  today,
+  occurrences,
+  onOpen,
+}: {
+  days: string[];
+  today: string;
+  occurrences: CalendarOccurrence[];
+  onOpen(o: CalendarOccurrence): void;
+}) {
   const { t } = useTranslation();
   const list = useRef<HTMLDivElement>(null);
   const shown = new Set(days);
@@ -20,7 +30,8 @@ export function UpcomingList({ days, today, occurrences, onOpen }: { days: strin
     }
   }
   const groups = days.filter((d) => byDay.has(d));
-  const heading = (day: string) => (day === today ? t('agenda.upcomingToday') : day === addDays(today, 1) ? t('agenda.upcomingTomorrow') : dayHeading(day, today));
+  const heading = (day: string) =>
+    day === today ? t('agenda.upcomingToday') : day === addDays(today, 1) ? t('agenda.upcomingTomorrow') : dayHeading(day, today);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const items = [...(list.current?.querySelectorAll<HTMLButtonElement>('button.agenda-upcoming-item') ?? [])];
@@ -39,7 +50,14 @@ export function UpcomingList({ days, today, occurrences, onOpen }: { days: strin
   };
 
   return (
-    <div className="agenda-upcoming" ref={list} onKeyDown={onKeyDown} data-testid="agenda-upcoming" aria-label={t('agenda.upcomingList')} role="region">
+    <div
+      className="agenda-upcoming"
+      ref={list}
+      onKeyDown={onKeyDown}
+      data-testid="agenda-upcoming"
+      aria-label={t('agenda.upcomingList')}
+      role="region"
+    >
       {groups.map((day) => {
         const headingId = `upcoming-${day}`;
         return (
@@ -49,9 +67,20 @@ export function UpcomingList({ days, today, occurrences, onOpen }: { days: strin
             </h3>
             <ul className="agenda-upcoming-items">
               {byDay.get(day)!.map((o) => {
-                const time = o.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: clockParts(o.start).time, end: clockParts(o.end).time });
+                const time = o.allDay
+                  ? t('agenda.allDay')
+                  : t('agenda.timeRange', { start: clockParts(o.start).time, end: clockParts(o.end).time });
                 const title = o.summary || t('agenda.noTitle');
-                const label = [heading(day), time, title, o.location, o.meetingUrl ? t('agenda.hasVisio') : '', o.pending ? t('agenda.pending') : ''].filter(Boolean).join(', ');
+                const label = [
+                  heading(day),
+                  time,
+                  title,
+                  o.location,
+                  o.meetingUrl ? t('agenda.hasVisio') : '',
+                  o.pending ? t('agenda.pending') : '',
+                ]
+                  .filter(Boolean)
+                  .join(', ');
                 return (
                   <li key={`${o.uid}|${o.recurrenceId ?? ''}`}>
                     <button

@@ -29,9 +29,18 @@ export function invitationWhen(inv: Pick<MessageInvitation, 'start' | 'end' | 'a
     return t('courrier.invitation.whenAllDay', { day: longDay(inv.start) });
   }
   if (inv.end && inv.end.slice(0, 10) !== inv.start.slice(0, 10)) {
-    return t('courrier.invitation.whenSpan', { startDay: longDay(inv.start), start: sentenceTime(inv.start), endDay: longDay(inv.end), end: sentenceTime(inv.end) });
+    return t('courrier.invitation.whenSpan', {
+      startDay: longDay(inv.start),
+      start: sentenceTime(inv.start),
+      endDay: longDay(inv.end),
+      end: sentenceTime(inv.end),
+    });
   }
-  return t('courrier.invitation.when', { day: longDay(inv.start), start: sentenceTime(inv.start), end: sentenceTime(inv.end || inv.start) });
+  return t('courrier.invitation.when', {
+    day: longDay(inv.start),
+    start: sentenceTime(inv.start),
+    end: sentenceTime(inv.end || inv.start),
+  });
 }
 
 function answerText(answer: InvitationAnswer, t: TFunction): string {
@@ -79,8 +88,11 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
     );
   };
   const answer = (response: InvitationAnswer) =>
-    run(response, () => client.call('calendar.respondToInvitation', { accountId: view.accountId, ics: inv.ics, response, messageId: view.messageId }));
-  const remove = () => run('remove', () => client.call('calendar.removeCancelled', { accountId: view.accountId, ics: inv.ics, messageId: view.messageId }));
+    run(response, () =>
+      client.call('calendar.respondToInvitation', { accountId: view.accountId, ics: inv.ics, response, messageId: view.messageId }),
+    );
+  const remove = () =>
+    run('remove', () => client.call('calendar.removeCancelled', { accountId: view.accountId, ics: inv.ics, messageId: view.messageId }));
 
   const when = invitationWhen(inv, t);
   // The name written in the invitation is the sender's choice: on a refused one, the address is what counts.
@@ -89,9 +101,19 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
   const state = inv.method === 'REQUEST' ? (inv.myAnswer ?? 'waiting') : inv.method === 'CANCEL' ? 'cancelled' : 'reply';
 
   return (
-    <section className="invitation-card" aria-label={t('courrier.invitation.label')} data-testid="invitation-card" data-state={state} data-method={inv.method}>
+    <section
+      className="invitation-card"
+      aria-label={t('courrier.invitation.label')}
+      data-testid="invitation-card"
+      data-state={state}
+      data-method={inv.method}
+    >
       <p className="invitation-kicker">
-        {inv.method === 'REQUEST' ? t('courrier.invitation.request') : inv.method === 'CANCEL' ? t('courrier.invitation.cancelled') : t('courrier.invitation.answer')}
+        {inv.method === 'REQUEST'
+          ? t('courrier.invitation.request')
+          : inv.method === 'CANCEL'
+            ? t('courrier.invitation.cancelled')
+            : t('courrier.invitation.answer')}
       </p>
       <h3 className="invitation-title" data-testid="invitation-title">
         {title}
@@ -156,7 +178,11 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
                 data-testid={`invitation-${response.toLowerCase()}`}
                 onClick={() => answer(response)}
               >
-                {response === 'ACCEPTED' ? t('courrier.invitation.accept') : response === 'TENTATIVE' ? t('courrier.invitation.tentative') : t('courrier.invitation.decline')}
+                {response === 'ACCEPTED'
+                  ? t('courrier.invitation.accept')
+                  : response === 'TENTATIVE'
+                    ? t('courrier.invitation.tentative')
+                    : t('courrier.invitation.decline')}
               </button>
             ))}
           </div>
@@ -189,7 +215,11 @@ export function InvitationCard({ view, invitation, onChanged }: { view: MessageV
             {replyText(inv.reply.name || inv.reply.email, inv.reply.status, t)}
           </p>
           <p className="muted" data-testid="invitation-reply-note">
-            {inv.reply.applied ? t('courrier.invitation.replyNoted') : inv.reply.superseded ? t('courrier.invitation.replySuperseded') : t('courrier.invitation.replyNotInAgenda')}
+            {inv.reply.applied
+              ? t('courrier.invitation.replyNoted')
+              : inv.reply.superseded
+                ? t('courrier.invitation.replySuperseded')
+                : t('courrier.invitation.replyNotInAgenda')}
           </p>
         </>
       ) : null}

@@ -15,7 +15,17 @@
  * Bigger folders keep KEPT_PAGES around the view. The pages in view are reloaded when the core says
  * the folder changed.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type ReactNode,
+} from 'react';
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import type { MessageListFilter, MessageSummary } from '../../../../src/shared/contract';
@@ -157,7 +167,13 @@ export function MessageListbox({
       active: index === active,
       style: { top: index * rowHeight },
     };
-    rows.push(message ? renderRow(message, position) : <PlaceholderRow key={`placeholder-${index}`} position={position} label={t('courrier.loadingRow')} />);
+    rows.push(
+      message ? (
+        renderRow(message, position)
+      ) : (
+        <PlaceholderRow key={`placeholder-${index}`} position={position} label={t('courrier.loadingRow')} />
+      ),
+    );
   }
 
   return (
@@ -365,7 +381,10 @@ class PageLoader {
         const hadError = this.error !== null;
         this.error = null;
         // A background chunk far from the view changes nothing on screen: no new drawing, except at the end.
-        const [first, last] = [Math.floor(this.range[0] / PAGE_SIZE) - PREFETCH_PAGES - 1, Math.floor(this.range[1] / PAGE_SIZE) + PREFETCH_PAGES + 1];
+        const [first, last] = [
+          Math.floor(this.range[0] / PAGE_SIZE) - PREFETCH_PAGES - 1,
+          Math.floor(this.range[1] / PAGE_SIZE) + PREFETCH_PAGES + 1,
+        ];
         const touchesView = pages.some((p) => p >= first && p <= last);
         this.pump();
         if (count === 1 || touchesView || totalChanged || hadError || this.requests === 0) this.changed();
@@ -416,12 +435,7 @@ export function usePagedMessages(accountId: string, folder: string, filter: Mess
     [loader, version],
   );
   const loaded = useMemo(
-    () =>
-      version >= 0
-        ? [...loader.pages.entries()]
-            .sort((a, b) => a[0] - b[0])
-            .flatMap(([, list]) => list)
-        : [],
+    () => (version >= 0 ? [...loader.pages.entries()].sort((a, b) => a[0] - b[0]).flatMap(([, list]) => list) : []),
     [loader, version],
   );
   const cached = useMemo(() => (version >= 0 ? loader.cached : 0), [loader, version]);

@@ -227,7 +227,11 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
   const [error, setError] = useState<string | null>(null);
   return (
     <>
-      <ul className="reader-attachments" aria-label={t('courrier.reader.attachments', { count: attachments.length })} data-testid="reader-attachments">
+      <ul
+        className="reader-attachments"
+        aria-label={t('courrier.reader.attachments', { count: attachments.length })}
+        data-testid="reader-attachments"
+      >
         {attachments.map((a) => {
           const kind = attachmentKind(a);
           const name = a.filename ? displayFileName(a.filename) : t('courrier.reader.unnamedAttachment');
@@ -244,7 +248,9 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
                 data-testid="attachment-save"
                 onClick={() => {
                   setError(null);
-                  saveAttachment(client, view, a).catch((err: unknown) => setError(err instanceof ApiCallError ? err.message : t('courrier.reader.saveFailed')));
+                  saveAttachment(client, view, a).catch((err: unknown) =>
+                    setError(err instanceof ApiCallError ? err.message : t('courrier.reader.saveFailed')),
+                  );
                 }}
               >
                 {t('courrier.reader.save')}

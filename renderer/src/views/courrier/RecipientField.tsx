@@ -134,7 +134,14 @@ export function RecipientField({
         onKeyDown={onKeyDown}
         onBlur={() => setOpen(false)}
       />
-      <ul id={listId} role="listbox" className="recipient-suggestions" aria-label={t('compose.suggestionsLabel')} hidden={!expanded} data-testid={`${testId}-suggestions`}>
+      <ul
+        id={listId}
+        role="listbox"
+        className="recipient-suggestions"
+        aria-label={t('compose.suggestionsLabel')}
+        hidden={!expanded}
+        data-testid={`${testId}-suggestions`}
+      >
         {expanded
           ? suggestions.map((s, index) => (
               <li
@@ -150,7 +157,9 @@ export function RecipientField({
               >
                 <span className="recipient-suggestion-name">{s.name || s.email}</span>
                 {s.name ? <span className="recipient-suggestion-email">{s.email}</span> : null}
-                <span className="recipient-suggestion-source">{s.source === 'contact' ? t('compose.suggestionContact') : t('compose.suggestionCorrespondent')}</span>
+                <span className="recipient-suggestion-source">
+                  {s.source === 'contact' ? t('compose.suggestionContact') : t('compose.suggestionCorrespondent')}
+                </span>
               </li>
             ))
           : null}

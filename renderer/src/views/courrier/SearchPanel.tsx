@@ -22,7 +22,10 @@ export function useDebounced<T>(value: T, ms: number): T {
   return debounced;
 }
 
-export const MailSearchBox = forwardRef<HTMLInputElement, { value: string; onChange(value: string): void }>(function MailSearchBox({ value, onChange }, ref) {
+export const MailSearchBox = forwardRef<HTMLInputElement, { value: string; onChange(value: string): void }>(function MailSearchBox(
+  { value, onChange },
+  ref,
+) {
   const { t } = useTranslation();
   const id = useId();
   const hintId = useId();

@@ -178,13 +178,32 @@ export function MailToolbar({
   return (
     <div className="mail-toolbar" role="toolbar" aria-label={t('courrier.actions.toolbar')} data-testid="mail-toolbar">
       <div className="mail-toolbar-group">
-        <button type="button" className="button" disabled={none} onClick={() => onAct(allRead ? 'unread' : 'read')} data-testid="action-read">
+        <button
+          type="button"
+          className="button"
+          disabled={none}
+          onClick={() => onAct(allRead ? 'unread' : 'read')}
+          data-testid="action-read"
+        >
           {allRead ? t('courrier.actions.markUnread') : t('courrier.actions.markRead')}
         </button>
-        <button type="button" className="button" disabled={none} aria-pressed={allFlagged} onClick={() => onAct(allFlagged ? 'unflag' : 'flag')} data-testid="action-flag">
+        <button
+          type="button"
+          className="button"
+          disabled={none}
+          aria-pressed={allFlagged}
+          onClick={() => onAct(allFlagged ? 'unflag' : 'flag')}
+          data-testid="action-flag"
+        >
           {allFlagged ? t('courrier.actions.unflag') : t('courrier.actions.flag')}
         </button>
-        <button type="button" className="button" disabled={none || !has('\\Archive')} onClick={() => onAct('archive')} data-testid="action-archive">
+        <button
+          type="button"
+          className="button"
+          disabled={none || !has('\\Archive')}
+          onClick={() => onAct('archive')}
+          data-testid="action-archive"
+        >
           {t('courrier.actions.archive')}
         </button>
         <button type="button" className="button" disabled={none} onClick={() => onAct('delete')} data-testid="action-delete">
@@ -219,7 +238,14 @@ export function MailToolbar({
       </div>
       <div className="mail-toolbar-group" role="group" aria-label={t('courrier.filters.label')}>
         {QUICK_FILTERS.map((f) => (
-          <button key={f} type="button" className="button filter-chip" aria-pressed={filter === f} onClick={() => onFilter(f)} data-testid={`filter-${f}`}>
+          <button
+            key={f}
+            type="button"
+            className="button filter-chip"
+            aria-pressed={filter === f}
+            onClick={() => onFilter(f)}
+            data-testid={`filter-${f}`}
+          >
             {filterLabels[f]}
           </button>
         ))}

@@ -117,8 +117,17 @@ export function useNewMailNotifications(accountId: string, inbox: FolderInfo | u
   const notify = (fresh: MessageSummary[]) => {
     const first = fresh[0];
     const sender = first.from ? first.from.name || first.from.address : t('courrier.unknownSender');
-    const title = fresh.length === 1 ? t('courrier.notifications.oneTitle', { sender }) : t('courrier.notifications.manyTitle', { count: fresh.length });
-    const body = fresh.length === 1 ? first.subject || t('courrier.noSubject') : fresh.map((m) => m.subject || t('courrier.noSubject')).slice(0, 3).join('\n');
+    const title =
+      fresh.length === 1
+        ? t('courrier.notifications.oneTitle', { sender })
+        : t('courrier.notifications.manyTitle', { count: fresh.length });
+    const body =
+      fresh.length === 1
+        ? first.subject || t('courrier.noSubject')
+        : fresh
+            .map((m) => m.subject || t('courrier.noSubject'))
+            .slice(0, 3)
+            .join('\n');
     try {
       const notification = new Notification(title, { body, tag: `ostal-mail-${accountId}`, lang: 'fr' });
       notification.onclick = () => window.focus();

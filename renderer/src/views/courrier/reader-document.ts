@@ -33,7 +33,8 @@ export function readerSrcdoc(sanitisedHtml: string, remoteAllowed: boolean): str
   );
 }
 
-export type AttachmentKind = 'image' | 'pdf' | 'document' | 'spreadsheet' | 'presentation' | 'archive' | 'text' | 'audio' | 'video' | 'message' | 'calendar' | 'other';
+export type AttachmentKind =
+  'image' | 'pdf' | 'document' | 'spreadsheet' | 'presentation' | 'archive' | 'text' | 'audio' | 'video' | 'message' | 'calendar' | 'other';
 
 /** What kind of file an attachment is, from its MIME type and name. */
 export function attachmentKind(part: Pick<MessagePartInfo, 'mimeType' | 'filename'>): AttachmentKind {

@@ -67,7 +67,9 @@ export function ConflictList({ conflicts, onChanged }: { conflicts: FileConflict
                   <dt>{t('fichiers.conflicts.localVersion')}</dt>
                   <dd>{c.conflictPath}</dd>
                 </dl>
-                <p className="muted">{t('fichiers.conflicts.detected', { date: formatLongDate(c.detectedAt), time: formatSentenceTime(c.detectedAt) })}</p>
+                <p className="muted">
+                  {t('fichiers.conflicts.detected', { date: formatLongDate(c.detectedAt), time: formatSentenceTime(c.detectedAt) })}
+                </p>
                 <div className="fichiers-buttons" role="group" aria-label={t('fichiers.conflicts.choice', { name: baseName(c.path) })}>
                   <button type="button" className="button" disabled={busy !== null} onClick={() => void resolve(c, 'local')}>
                     {t('fichiers.conflicts.keepLocal')}

@@ -69,7 +69,11 @@ export function FileTable({
                     <span>{displayFileName(entry.name)}</span>
                   </span>
                 )}
-                {showFolder ? <span className="muted fichiers-where">{t('fichiers.search.in', { folder: parentOf(entry.path) === '/' ? t('fichiers.root') : parentOf(entry.path).slice(1) })}</span> : null}
+                {showFolder ? (
+                  <span className="muted fichiers-where">
+                    {t('fichiers.search.in', { folder: parentOf(entry.path) === '/' ? t('fichiers.root') : parentOf(entry.path).slice(1) })}
+                  </span>
+                ) : null}
                 {entry.error ? <span className="fichiers-item-error">{entry.error}</span> : null}
               </td>
               <td className="fichiers-col-size">{folder ? '' : formatSize(entry.size)}</td>
@@ -91,7 +95,13 @@ export function FileTable({
                     <span aria-hidden="true">{t('fichiers.offline.label')}</span>
                   </label>
                 ) : (
-                  <button type="button" className="button button-quiet" onClick={() => onOpenFile(entry)} disabled={busyPath === entry.path} aria-label={t('fichiers.open.named', { name: displayFileName(entry.name) })}>
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    onClick={() => onOpenFile(entry)}
+                    disabled={busyPath === entry.path}
+                    aria-label={t('fichiers.open.named', { name: displayFileName(entry.name) })}
+                  >
                     {t('fichiers.open.action')}
                   </button>
                 )}

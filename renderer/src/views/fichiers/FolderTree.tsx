@@ -36,7 +36,12 @@ export function FolderTree({ accountId, current, onSelect }: { accountId: string
     <nav className="fichiers-tree" aria-label={t('fichiers.tree.label')}>
       <ul>
         <li>
-          <button type="button" className="fichiers-tree-item" aria-current={current === '/' ? 'location' : undefined} onClick={() => onSelect('/')}>
+          <button
+            type="button"
+            className="fichiers-tree-item"
+            aria-current={current === '/' ? 'location' : undefined}
+            onClick={() => onSelect('/')}
+          >
             <Icon name="fichiers" />
             <span>{t('fichiers.root')}</span>
           </button>
@@ -87,7 +92,11 @@ function FolderChildren({
                 type="button"
                 className="fichiers-tree-toggle"
                 aria-expanded={open}
-                aria-label={open ? t('fichiers.tree.collapse', { name: displayFileName(folder.name) }) : t('fichiers.tree.expand', { name: displayFileName(folder.name) })}
+                aria-label={
+                  open
+                    ? t('fichiers.tree.collapse', { name: displayFileName(folder.name) })
+                    : t('fichiers.tree.expand', { name: displayFileName(folder.name) })
+                }
                 onClick={() => onToggle(folder.path)}
               >
                 <span aria-hidden="true">{open ? '▾' : '▸'}</span>
@@ -110,7 +119,14 @@ function FolderChildren({
                 ) : null}
               </button>
             </div>
-            <FolderChildren accountId={accountId} path={folder.path} current={current} expanded={expanded} onToggle={onToggle} onSelect={onSelect} />
+            <FolderChildren
+              accountId={accountId}
+              path={folder.path}
+              current={current}
+              expanded={expanded}
+              onToggle={onToggle}
+              onSelect={onSelect}
+            />
           </li>
         );
       })}

@@ -41,7 +41,11 @@ export function OpenNotice({ item, onClose }: { item: OpenedItem; onClose(): voi
     }
   };
   const name = displayFileName(item.name);
-  const title = item.warning ? t('fichiers.open.blockedTitle', { name }) : item.folder ? t('fichiers.open.folderTitle', { name }) : t('fichiers.open.title', { name });
+  const title = item.warning
+    ? t('fichiers.open.blockedTitle', { name })
+    : item.folder
+      ? t('fichiers.open.folderTitle', { name })
+      : t('fichiers.open.title', { name });
   return (
     <div
       className={item.warning ? 'fichiers-open fichiers-open-blocked' : 'fichiers-open'}

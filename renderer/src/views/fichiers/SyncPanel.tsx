@@ -29,7 +29,15 @@ export function useFilesProgress(accountId: string | null): FilesProgress | null
   return progress;
 }
 
-export function SyncPanel({ status, progress, onChanged }: { status: FilesAccountStatus; progress: FilesProgress | null; onChanged(): void }) {
+export function SyncPanel({
+  status,
+  progress,
+  onChanged,
+}: {
+  status: FilesAccountStatus;
+  progress: FilesProgress | null;
+  onChanged(): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const stateText = useStateText();
@@ -99,10 +107,19 @@ export function SyncPanel({ status, progress, onChanged }: { status: FilesAccoun
       {progress ? (
         <div className="fichiers-progress" data-testid="files-progress">
           <label htmlFor="fichiers-progress-bar">{progress.label}</label>
-          {progress.total > 0 ? <progress id="fichiers-progress-bar" max={progress.total} value={progress.done} /> : <progress id="fichiers-progress-bar" />}
+          {progress.total > 0 ? (
+            <progress id="fichiers-progress-bar" max={progress.total} value={progress.done} />
+          ) : (
+            <progress id="fichiers-progress-bar" />
+          )}
           {progress.bytesTotal > 0 || progress.current ? (
             <p className="muted">
-              {progress.bytesTotal > 0 ? t('fichiers.sync.progressBytes', { bytesDone: formatSize(progress.bytesDone), bytesTotal: formatSize(progress.bytesTotal) }) : ''}
+              {progress.bytesTotal > 0
+                ? t('fichiers.sync.progressBytes', {
+                    bytesDone: formatSize(progress.bytesDone),
+                    bytesTotal: formatSize(progress.bytesTotal),
+                  })
+                : ''}
               {progress.bytesTotal > 0 && progress.current ? ' ' : ''}
               {progress.current ? t('fichiers.sync.current', { name: progress.current.split('/').pop() ?? progress.current }) : ''}
             </p>
@@ -120,13 +137,26 @@ export function SyncPanel({ status, progress, onChanged }: { status: FilesAccoun
                 ? t('fichiers.deletion.textLocal', { local: formatNumber(status.pendingDeletion.local, 0) })
                 : status.pendingDeletion.local === 0
                   ? t('fichiers.deletion.textServer', { server: formatNumber(status.pendingDeletion.server, 0) })
-                  : t('fichiers.deletion.textBoth', { local: formatNumber(status.pendingDeletion.local, 0), server: formatNumber(status.pendingDeletion.server, 0) })}
+                  : t('fichiers.deletion.textBoth', {
+                      local: formatNumber(status.pendingDeletion.local, 0),
+                      server: formatNumber(status.pendingDeletion.server, 0),
+                    })}
             </p>
             <div className="fichiers-buttons">
-              <button type="button" className="button" disabled={busy} onClick={() => void call(() => client.call('files.confirmDeletion', { accountId: status.accountId, confirm: false }))}>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => void call(() => client.call('files.confirmDeletion', { accountId: status.accountId, confirm: false }))}
+              >
                 {t('fichiers.deletion.keep')}
               </button>
-              <button type="button" className="button button-danger" disabled={busy} onClick={() => void call(() => client.call('files.confirmDeletion', { accountId: status.accountId, confirm: true }))}>
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={busy}
+                onClick={() => void call(() => client.call('files.confirmDeletion', { accountId: status.accountId, confirm: true }))}
+              >
                 {t('fichiers.deletion.confirm')}
               </button>
             </div>

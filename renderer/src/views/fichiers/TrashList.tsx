@@ -24,7 +24,12 @@ export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; o
     try {
       const r = await client.call('files.trash.restore', { id: entry.id });
       const folder = parentOf(r.path);
-      setDone(t('fichiers.trash.restored', { name: displayFileName(r.path.split('/').pop() ?? entry.name), folder: folder === '/' ? t('fichiers.root') : folder.slice(1) }));
+      setDone(
+        t('fichiers.trash.restored', {
+          name: displayFileName(r.path.split('/').pop() ?? entry.name),
+          folder: folder === '/' ? t('fichiers.root') : folder.slice(1),
+        }),
+      );
       onChanged();
     } catch (err) {
       setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
@@ -64,7 +69,13 @@ export function TrashList({ entries, onChanged }: { entries: FileTrashEntry[]; o
                     })}
                   </p>
                 </div>
-                <button type="button" className="button" disabled={busy !== null} onClick={() => void restore(entry)} aria-label={t('fichiers.trash.restoreNamed', { name: displayFileName(entry.name) })}>
+                <button
+                  type="button"
+                  className="button"
+                  disabled={busy !== null}
+                  onClick={() => void restore(entry)}
+                  aria-label={t('fichiers.trash.restoreNamed', { name: displayFileName(entry.name) })}
+                >
                   {t('fichiers.trash.restore')}
                 </button>
               </li>

@@ -40,7 +40,9 @@ export function useNameSearch(client: OstalClient, accountId: string | null, fro
           for (let i = 0; i < level.length && !cancelled && listed < MAX_FOLDERS; i += PARALLEL) {
             const batch = level.slice(i, i + PARALLEL);
             listed += batch.length;
-            const lists = await Promise.all(batch.map((folder) => client.call('files.list', { accountId, path: folder }).catch((): FileEntrySummary[] => [])));
+            const lists = await Promise.all(
+              batch.map((folder) => client.call('files.list', { accountId, path: folder }).catch((): FileEntrySummary[] => [])),
+            );
             for (const entry of lists.flat()) {
               if (entry.kind === 'folder') next.push(entry.path);
               if (foldName(entry.name).includes(needle)) results.push(entry);
@@ -48,7 +50,12 @@ export function useNameSearch(client: OstalClient, accountId: string | null, fro
           }
           level = next;
         }
-        if (!cancelled) setState({ results: results.slice(0, MAX_RESULTS), searching: false, truncated: level.length > 0 || results.length >= MAX_RESULTS });
+        if (!cancelled)
+          setState({
+            results: results.slice(0, MAX_RESULTS),
+            searching: false,
+            truncated: level.length > 0 || results.length >= MAX_RESULTS,
+          });
       })();
     }, 250);
     return () => {

@@ -1,5 +1,14 @@
 /** In the meeting: the grid, the controls, participants and chat panels, the salle d'attente, failures. */
-import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore, type FormEvent, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import {
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type FormEvent,
+  type KeyboardEvent as ReactKeyboardEvent,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
@@ -16,7 +25,13 @@ export function useMeetingState(session: MeetingSession): MeetingState {
 }
 
 /** Is this key press the micro shortcut (Ctrl+Maj+M, as in the usual meeting tools) or the camera one (Ctrl+Maj+O)? */
-export function meetingShortcut(event: { ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean; key: string }): 'micro' | 'camera' | null {
+export function meetingShortcut(event: {
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+  altKey: boolean;
+  key: string;
+}): 'micro' | 'camera' | null {
   if (!(event.ctrlKey || event.metaKey) || !event.shiftKey || event.altKey) return null;
   const key = event.key.toLowerCase();
   if (key === 'm') return 'micro';
@@ -34,7 +49,17 @@ function meetingShortcutList(t: (key: string) => string): [string, string][] {
   ];
 }
 
-export function Meeting({ session, speakerId, link, onClose }: { session: MeetingSession; speakerId: string; link: string; onClose(): void }) {
+export function Meeting({
+  session,
+  speakerId,
+  link,
+  onClose,
+}: {
+  session: MeetingSession;
+  speakerId: string;
+  link: string;
+  onClose(): void;
+}) {
   const { t } = useTranslation();
   const state = useMeetingState(session);
   const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);
@@ -199,16 +224,42 @@ export function Meeting({ session, speakerId, link, onClose }: { session: Meetin
         >
           {state.camOn ? t('visio.meeting.cameraOff') : t('visio.meeting.cameraOn')}
         </button>
-        <button type="button" className="button" aria-pressed={state.screenOn} onClick={() => void toggleScreen()} disabled={state.phase !== 'joined'} data-testid="visio-screen">
+        <button
+          type="button"
+          className="button"
+          aria-pressed={state.screenOn}
+          onClick={() => void toggleScreen()}
+          disabled={state.phase !== 'joined'}
+          data-testid="visio-screen"
+        >
           {state.screenOn ? t('visio.meeting.screenStop') : t('visio.meeting.screenStart')}
         </button>
-        <button type="button" className="button" aria-pressed={state.hand} onClick={() => void session.setHand(!state.hand)} disabled={state.phase !== 'joined'} data-testid="visio-hand">
+        <button
+          type="button"
+          className="button"
+          aria-pressed={state.hand}
+          onClick={() => void session.setHand(!state.hand)}
+          disabled={state.phase !== 'joined'}
+          data-testid="visio-hand"
+        >
           {state.hand ? t('visio.meeting.handDown') : t('visio.meeting.handUp')}
         </button>
-        <button type="button" className="button" aria-pressed={panel === 'participants'} onClick={() => setPanel(panel === 'participants' ? null : 'participants')} data-testid="visio-participants-button">
+        <button
+          type="button"
+          className="button"
+          aria-pressed={panel === 'participants'}
+          onClick={() => setPanel(panel === 'participants' ? null : 'participants')}
+          data-testid="visio-participants-button"
+        >
           {t('visio.meeting.participants')}
         </button>
-        <button type="button" className="button" aria-pressed={panel === 'chat'} onClick={() => setPanel(panel === 'chat' ? null : 'chat')} data-testid="visio-chat-button">
+        <button
+          type="button"
+          className="button"
+          aria-pressed={panel === 'chat'}
+          onClick={() => setPanel(panel === 'chat' ? null : 'chat')}
+          data-testid="visio-chat-button"
+        >
           {t('visio.meeting.chat')}
           {unread > 0 && panel !== 'chat' ? (
             <span className="visio-badge" data-testid="visio-unread" aria-label={t('visio.meeting.unread', { count: unread })}>
@@ -221,14 +272,30 @@ export function Meeting({ session, speakerId, link, onClose }: { session: Meetin
             {t('visio.slow.enable')}
           </button>
         ) : null}
-        <button type="button" className="button" aria-haspopup="dialog" onClick={() => setShowShortcuts(true)} data-testid="visio-shortcuts-button">
+        <button
+          type="button"
+          className="button"
+          aria-haspopup="dialog"
+          onClick={() => setShowShortcuts(true)}
+          data-testid="visio-shortcuts-button"
+        >
           {t('visio.meeting.shortcutsButton')}
         </button>
-        <button type="button" className="button button-danger" onClick={() => void session.leave().then(onClose)} data-testid="visio-quitter">
+        <button
+          type="button"
+          className="button button-danger"
+          onClick={() => void session.leave().then(onClose)}
+          data-testid="visio-quitter"
+        >
           {t('visio.meeting.leave')}
         </button>
       </div>
-      <ShortcutsDialog open={showShortcuts} onClose={() => setShowShortcuts(false)} title={t('visio.meeting.shortcutsTitle')} shortcuts={meetingShortcutList(t)} />
+      <ShortcutsDialog
+        open={showShortcuts}
+        onClose={() => setShowShortcuts(false)}
+        title={t('visio.meeting.shortcutsTitle')}
+        shortcuts={meetingShortcutList(t)}
+      />
       <p className="visually-hidden" aria-live="polite">
         {state.activeSpeaker ? t('visio.meeting.speaking', { name: peerName(state.activeSpeaker) }) : ''}
       </p>
@@ -259,7 +326,13 @@ function CopyLink({ link }: { link: string }) {
 function QualityIndicator({ state }: { state: MeetingState }) {
   const { t } = useTranslation();
   const text =
-    state.quality === 'good' ? t('visio.quality.good') : state.quality === 'fair' ? t('visio.quality.fair') : state.quality === 'poor' ? t('visio.quality.poor') : t('visio.quality.unknown');
+    state.quality === 'good'
+      ? t('visio.quality.good')
+      : state.quality === 'fair'
+        ? t('visio.quality.fair')
+        : state.quality === 'poor'
+          ? t('visio.quality.poor')
+          : t('visio.quality.unknown');
   const s = state.stats;
   return (
     <span
@@ -294,12 +367,41 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
   const tiles: TileModel[] = useMemo(() => {
     const list: TileModel[] = [];
     const selfId = state.selfPeerId ?? 'moi';
-    if (state.localScreen) list.push({ key: 'self-screen', peerId: selfId, name: state.displayName, source: 'screen', mine: true, track: state.localScreen, consumerId: null, peer: null });
+    if (state.localScreen)
+      list.push({
+        key: 'self-screen',
+        peerId: selfId,
+        name: state.displayName,
+        source: 'screen',
+        mine: true,
+        track: state.localScreen,
+        consumerId: null,
+        peer: null,
+      });
     for (const peer of state.peers) {
       const screen = state.media[peer.peerId]?.screen;
-      if (screen && !state.audioOnly) list.push({ key: `${peer.peerId}-screen`, peerId: peer.peerId, name: peer.displayName, source: 'screen', mine: false, track: screen.track, consumerId: screen.consumerId, peer });
+      if (screen && !state.audioOnly)
+        list.push({
+          key: `${peer.peerId}-screen`,
+          peerId: peer.peerId,
+          name: peer.displayName,
+          source: 'screen',
+          mine: false,
+          track: screen.track,
+          consumerId: screen.consumerId,
+          peer,
+        });
     }
-    list.push({ key: 'self', peerId: selfId, name: state.displayName, source: 'camera', mine: true, track: state.camOn ? state.localCamera : null, consumerId: null, peer: null });
+    list.push({
+      key: 'self',
+      peerId: selfId,
+      name: state.displayName,
+      source: 'camera',
+      mine: true,
+      track: state.camOn ? state.localCamera : null,
+      consumerId: null,
+      peer: null,
+    });
     for (const peer of state.peers) {
       const camera = state.media[peer.peerId]?.camera;
       const visible = camera && !camera.paused && peer.camera && !state.audioOnly;
@@ -322,7 +424,12 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
   // A shared screen takes the height of two rows of cameras.
   const rows = 2 * screens + Math.ceil(cameras / columns);
   return (
-    <div className="visio-grid" style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, ['--rows' as string]: rows }} data-testid="visio-grid" data-tiles={tiles.length}>
+    <div
+      className="visio-grid"
+      style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, ['--rows' as string]: rows }}
+      data-testid="visio-grid"
+      data-tiles={tiles.length}
+    >
       {tiles.map((tile) => (
         <Tile
           key={tile.key}
@@ -337,13 +444,29 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
         />
       ))}
       {state.peers.map((peer) =>
-        state.media[peer.peerId]?.micro ? <RemoteAudio key={`audio-${peer.peerId}`} track={state.media[peer.peerId]!.micro!.track} speakerId={speakerId} peerId={peer.peerId} /> : null,
+        state.media[peer.peerId]?.micro ? (
+          <RemoteAudio
+            key={`audio-${peer.peerId}`}
+            track={state.media[peer.peerId]!.micro!.track}
+            speakerId={speakerId}
+            peerId={peer.peerId}
+          />
+        ) : null,
       )}
     </div>
   );
 }
 
-function Tile(props: { tile: TileModel; session: MeetingSession; speaking: boolean; layer: number | null; requestedLayer: number | null; hand: boolean; micOn: boolean; youLabel: string }) {
+function Tile(props: {
+  tile: TileModel;
+  session: MeetingSession;
+  speaking: boolean;
+  layer: number | null;
+  requestedLayer: number | null;
+  hand: boolean;
+  micOn: boolean;
+  youLabel: string;
+}) {
   const { t } = useTranslation();
   const { tile, session } = props;
   const videoRef = useRef<HTMLVideoElement>(null);
@@ -384,7 +507,14 @@ function Tile(props: { tile: TileModel; session: MeetingSession; speaking: boole
       data-layer={props.layer ?? ''}
       data-requested-layer={props.requestedLayer ?? ''}
     >
-      <video ref={videoRef} autoPlay playsInline muted className={tile.mine && tile.source === 'camera' ? 'mirrored' : undefined} hidden={!tile.track} />
+      <video
+        ref={videoRef}
+        autoPlay
+        playsInline
+        muted
+        className={tile.mine && tile.source === 'camera' ? 'mirrored' : undefined}
+        hidden={!tile.track}
+      />
       {!tile.track ? (
         <div className="visio-avatar" aria-hidden="true">
           {initials}
@@ -437,7 +567,9 @@ function Participants({ state, onClose }: { state: MeetingState; onClose(): void
             {state.displayName} ({t('visio.meeting.you')})
           </strong>
           {state.role === 'organiser' ? <span className="visio-role">{t('visio.state.organiser')}</span> : null}
-          <span className="visio-states">{states({ micro: state.micOn, camera: state.camOn, hand: state.hand, screen: state.screenOn }).join(' · ')}</span>
+          <span className="visio-states">
+            {states({ micro: state.micOn, camera: state.camOn, hand: state.hand, screen: state.screenOn }).join(' · ')}
+          </span>
         </li>
         {state.peers.map((peer) => (
           <li key={peer.peerId} data-testid="visio-participant" data-name={peer.displayName} data-hand={peer.hand ? 'true' : 'false'}>
@@ -503,7 +635,16 @@ function Chat({ session, state, onClose }: { session: MeetingSession; state: Mee
         <label htmlFor={inputId} className="visually-hidden">
           {t('visio.chat.label')}
         </label>
-        <textarea id={inputId} rows={2} value={text} maxLength={4000} placeholder={t('visio.chat.placeholder')} onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} data-testid="visio-chat-input" />
+        <textarea
+          id={inputId}
+          rows={2}
+          value={text}
+          maxLength={4000}
+          placeholder={t('visio.chat.placeholder')}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          data-testid="visio-chat-input"
+        />
         <button type="submit" className="button button-primary" disabled={state.phase !== 'joined'} data-testid="visio-chat-send">
           {t('visio.chat.send')}
         </button>

@@ -2,7 +2,16 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Busy } from '../../components/common';
-import { canChooseSpeaker, deviceName, listDevices, openLocalMedia, watchLevel, type DeviceLists, type DeviceProblem, type LocalMedia } from './media';
+import {
+  canChooseSpeaker,
+  deviceName,
+  listDevices,
+  openLocalMedia,
+  watchLevel,
+  type DeviceLists,
+  type DeviceProblem,
+  type LocalMedia,
+} from './media';
 
 export interface JoinChoice {
   audio: MediaStreamTrack | null;
@@ -91,8 +100,10 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
   const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') => {
     const n = deviceName(device, index);
     if (n.kind === 'named') return n.name;
-    if (n.kind === 'systemDefault') return n.name ? t('visio.device.systemDefaultNamed', { name: n.name }) : t('visio.device.systemDefault');
-    if (n.kind === 'communications') return n.name ? t('visio.device.communicationsNamed', { name: n.name }) : t('visio.device.communications');
+    if (n.kind === 'systemDefault')
+      return n.name ? t('visio.device.systemDefaultNamed', { name: n.name }) : t('visio.device.systemDefault');
+    if (n.kind === 'communications')
+      return n.name ? t('visio.device.communicationsNamed', { name: n.name }) : t('visio.device.communications');
     return kind === 'micro'
       ? t('visio.device.microNumber', { number: n.number })
       : kind === 'camera'
@@ -144,7 +155,16 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
             <span id={ids.level} className="visio-level-label">
               {t('visio.prejoin.level')}
             </span>
-            <div className="visio-level" role="meter" aria-labelledby={ids.level} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(level * 100)} data-testid="visio-level" data-level={level.toFixed(3)}>
+            <div
+              className="visio-level"
+              role="meter"
+              aria-labelledby={ids.level}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.round(level * 100)}
+              data-testid="visio-level"
+              data-level={level.toFixed(3)}
+            >
               <span style={{ width: `${Math.round(level * 100)}%` }} />
             </div>
           </div>
@@ -161,7 +181,12 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
           {canChooseSpeaker() ? (
             <div className="field">
               <label htmlFor={ids.speaker}>{t('visio.prejoin.speaker')}</label>
-              <select id={ids.speaker} value={speakerId} onChange={(e) => setSpeakerId(e.target.value)} disabled={devices.speakers.length === 0}>
+              <select
+                id={ids.speaker}
+                value={speakerId}
+                onChange={(e) => setSpeakerId(e.target.value)}
+                disabled={devices.speakers.length === 0}
+              >
                 {devices.speakers.length === 0 ? <option value="">{t('visio.prejoin.speakerDefault')}</option> : null}
                 {devices.speakers.map((d, i) => (
                   <option key={d.deviceId || i} value={d.deviceId}>

@@ -23,7 +23,15 @@ declare global {
 function isChoiceList(value: unknown): value is ScreenSourceChoice[] {
   return (
     Array.isArray(value) &&
-    value.every((c) => c && typeof c === 'object' && typeof c.id === 'string' && (c.kind === 'screen' || c.kind === 'window') && typeof c.label === 'string' && typeof c.thumbnail === 'string')
+    value.every(
+      (c) =>
+        c &&
+        typeof c === 'object' &&
+        typeof c.id === 'string' &&
+        (c.kind === 'screen' || c.kind === 'window') &&
+        typeof c.label === 'string' &&
+        typeof c.thumbnail === 'string',
+    )
   );
 }
 
@@ -101,7 +109,13 @@ export function ScreenSourcePicker() {
         <button type="button" className="button" onClick={() => answer(null)} data-testid="visio-source-cancel">
           {t('visio.picker.cancel')}
         </button>
-        <button type="button" className="button button-primary" onClick={() => answer(selected)} disabled={!selected} data-testid="visio-source-share">
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => answer(selected)}
+          disabled={!selected}
+          data-testid="visio-source-share"
+        >
           {t('visio.picker.share')}
         </button>
       </div>

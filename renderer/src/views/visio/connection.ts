@@ -169,7 +169,9 @@ export class MeetingConnection {
     this.recvTransport = recv;
     for (const transport of [send, recv]) {
       transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-        socket.request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never }).then(() => callback(), errback);
+        socket
+          .request('connectTransport', { transportId: transport.id, dtlsParameters: dtlsParameters as never })
+          .then(() => callback(), errback);
       });
       transport.on('connectionstatechange', (state) => {
         if (generation !== this.currentGeneration) return;
@@ -202,7 +204,16 @@ export class MeetingConnection {
     if (this.isEnded || this.state.current.phase === 'failed' || this.state.current.phase === 'reconnecting') return;
     this.currentGeneration++;
     this.teardown();
-    this.state.set({ phase: 'reconnecting', reconnectAttempt: 0, peers: [], media: {}, activeSpeaker: null, waiting: [], quality: null, stats: null });
+    this.state.set({
+      phase: 'reconnecting',
+      reconnectAttempt: 0,
+      peers: [],
+      media: {},
+      activeSpeaker: null,
+      waiting: [],
+      quality: null,
+      stats: null,
+    });
     this.scheduleReconnect(0);
   }
 

@@ -44,7 +44,9 @@ export class RemoteMediaReceiver {
   queueConsume(producerId: string, generation: number): void {
     if (this.consumedProducers.has(producerId)) return;
     this.consumedProducers.add(producerId);
-    this.consumeChain = this.consumeChain.then(() => this.consume(producerId, generation)).catch((err: unknown) => this.link.log('visio: consume failed', err));
+    this.consumeChain = this.consumeChain
+      .then(() => this.consume(producerId, generation))
+      .catch((err: unknown) => this.link.log('visio: consume failed', err));
   }
 
   private async consume(producerId: string, generation: number): Promise<void> {
@@ -133,7 +135,9 @@ export class RemoteMediaReceiver {
     const socket = this.link.socket();
     if (!size || !socket || !this.consumers.has(consumerId)) return;
     const state = this.link.state;
-    const effective = state.current.slowMode ? { width: Math.min(size.width, SLOW_TILE.width), height: Math.min(size.height, SLOW_TILE.height) } : size;
+    const effective = state.current.slowMode
+      ? { width: Math.min(size.width, SLOW_TILE.width), height: Math.min(size.height, SLOW_TILE.height) }
+      : size;
     const key = `${effective.width}x${effective.height}`;
     if (this.sentTileSizes.get(consumerId) === key) return;
     this.sentTileSizes.set(consumerId, key);

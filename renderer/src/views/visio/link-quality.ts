@@ -28,7 +28,11 @@ export interface PacketCounters {
 }
 
 /** One reading of the send and receive transports' reports, with the loss since the previous reading. */
-export function readLinkStats(sendReport: RTCStatsReport, recvReport: RTCStatsReport, previous: PacketCounters | null): { stats: LinkStats; counters: PacketCounters } {
+export function readLinkStats(
+  sendReport: RTCStatsReport,
+  recvReport: RTCStatsReport,
+  previous: PacketCounters | null,
+): { stats: LinkStats; counters: PacketCounters } {
   let outgoing: number | null = null;
   let rtt: number | null = null;
   let lost = 0;

@@ -51,7 +51,8 @@ export class LocalMediaSender {
     const audio = this.audioTrack;
     if (audio && audio.readyState === 'live') await this.produce('micro', audio, !this.link.state.current.micOn);
     const video = this.link.state.current.localCamera;
-    if (video && video.readyState === 'live' && this.link.state.current.camOn && !this.link.state.current.audioOnly) await this.produce('camera', video, false);
+    if (video && video.readyState === 'live' && this.link.state.current.camOn && !this.link.state.current.audioOnly)
+      await this.produce('camera', video, false);
     const screen = this.link.state.current.localScreen;
     if (screen && screen.readyState === 'live') await this.produce('screen', screen, false);
   }
@@ -62,7 +63,9 @@ export class LocalMediaSender {
     const producer = await transport.produce({
       track,
       stopTracks: false,
-      ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS.map((e) => ({ ...e })), codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
+      ...(source === 'camera'
+        ? { encodings: CAMERA_ENCODINGS.map((e) => ({ ...e })), codecOptions: { videoGoogleStartBitrate: 1000 } }
+        : {}),
       ...(source === 'micro' ? { codecOptions: { opusDtx: true, opusFec: true } } : {}),
       appData: { source, paused },
     });
@@ -82,7 +85,9 @@ export class LocalMediaSender {
     if (!producer || !socket) return;
     if (on) producer.resume();
     else producer.pause();
-    await socket.request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id }).catch((err: unknown) => this.link.log('visio: micro', err));
+    await socket
+      .request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id })
+      .catch((err: unknown) => this.link.log('visio: micro', err));
   }
 
   async setCamera(on: boolean): Promise<void> {
@@ -95,12 +100,15 @@ export class LocalMediaSender {
     const socket = this.link.socket();
     if (!socket || state.current.phase !== 'joined') return;
     if (!producer) {
-      if (on && !state.current.audioOnly) await this.produce('camera', track, false).catch((err: unknown) => this.link.log('visio: camera', err));
+      if (on && !state.current.audioOnly)
+        await this.produce('camera', track, false).catch((err: unknown) => this.link.log('visio: camera', err));
       return;
     }
     if (on) producer.resume();
     else producer.pause();
-    await socket.request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id }).catch((err: unknown) => this.link.log('visio: camera', err));
+    await socket
+      .request(on ? 'resumeProducer' : 'pauseProducer', { producerId: producer.id })
+      .catch((err: unknown) => this.link.log('visio: camera', err));
   }
 
   /** Share a screen (getDisplayMedia); throws the browser's error (NotAllowedError when the user cancels). */
@@ -130,7 +138,8 @@ export class LocalMediaSender {
   /** « Connexion lente »: only the lowest camera layer is sent (all of them again when it ends). */
   async setCameraLowestLayerOnly(on: boolean): Promise<void> {
     const camera = this.producers.get('camera');
-    if (camera) await camera.setMaxSpatialLayer(on ? 0 : CAMERA_ENCODINGS.length - 1).catch((err: unknown) => this.link.log('visio: layers', err));
+    if (camera)
+      await camera.setMaxSpatialLayer(on ? 0 : CAMERA_ENCODINGS.length - 1).catch((err: unknown) => this.link.log('visio: layers', err));
   }
 
   /** « Son seulement » (`on` false): the camera stops being sent; back to it, it is sent again if it is switched on. */

@@ -12,7 +12,15 @@ import type { JoinedResult, MeetNotificationName, MeetNotifications } from '../.
 import { MeetingConnection } from './connection';
 import { RemoteMediaReceiver } from './consumers';
 import { LinkQualityMonitor } from './link-quality';
-import { initialMeetingState, MeetingStateCell, type ChatLine, type MeetingListener, type MeetingOptions, type MeetingState, type SessionLink } from './meeting-state';
+import {
+  initialMeetingState,
+  MeetingStateCell,
+  type ChatLine,
+  type MeetingListener,
+  type MeetingOptions,
+  type MeetingState,
+  type SessionLink,
+} from './meeting-state';
 import { LocalMediaSender } from './producers';
 
 export type {

@@ -45,7 +45,11 @@ export class SignalingSocket {
   }
 
   /** Open the socket; rejects with MeetRequestError('connection_lost') when the server cannot be reached. */
-  static open(url: string, onNotification: NotificationHandler, onClose: (info: { code: number; byUs: boolean }) => void): Promise<SignalingSocket> {
+  static open(
+    url: string,
+    onNotification: NotificationHandler,
+    onClose: (info: { code: number; byUs: boolean }) => void,
+  ): Promise<SignalingSocket> {
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
       try {
@@ -99,7 +103,13 @@ export class SignalingSocket {
 
   private receive(raw: unknown): void {
     if (typeof raw !== 'string') return;
-    let message: { id?: unknown; result?: unknown; error?: { code?: MeetErrorCode; message?: string }; notification?: unknown; data?: unknown };
+    let message: {
+      id?: unknown;
+      result?: unknown;
+      error?: { code?: MeetErrorCode; message?: string };
+      notification?: unknown;
+      data?: unknown;
+    };
     try {
       message = JSON.parse(raw) as typeof message;
     } catch {
