@@ -1,8 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import { ImapFlow } from 'imapflow';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { ImapFlow } from 'imapflow';
+import type { Transporter } from 'nodemailer';
 import type { CertificateInfo, EndpointCheck, EndpointKind, ErrorCode, ServerSettings } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -222,6 +222,7 @@ export async function checkImap(endpoint: MailEndpoint, user: string, password: 
   try {
     const target = await tlsTargetFor(endpoint, options);
     const timeout = options.timeoutMs ?? 8000;
+    const { ImapFlow } = await import('imapflow'); // loaded on first use, as in mail/imap-client.ts
     client = new ImapFlow({
       host: target.connectHost,
       port: endpoint.port,
@@ -252,6 +253,7 @@ export async function checkSmtp(endpoint: MailEndpoint, user: string, password: 
   try {
     const target = await tlsTargetFor(endpoint, options);
     const timeout = options.timeoutMs ?? 8000;
+    const { default: nodemailer } = await import('nodemailer'); // loaded on first use
     transport = nodemailer.createTransport({
       host: target.connectHost,
       port: endpoint.port,

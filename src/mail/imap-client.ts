@@ -1,6 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
-import { ImapFlow, type Logger as ImapLogger } from 'imapflow';
+import type { ImapFlow, Logger as ImapLogger } from 'imapflow';
 import type { ServerSettings } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -64,6 +64,8 @@ export async function connectImap(
 ): Promise<ImapFlow> {
   const endpoint = parseImapUrl(account.settings.imap);
   const timeout = options.timeoutMs ?? IMAP_TIMEOUT_MS;
+  // Loaded on first use (about 100 ms): commands and views that never talk IMAP do not pay for it.
+  const { ImapFlow } = await import('imapflow');
   const client = new ImapFlow({
     host: endpoint.host,
     port: endpoint.port,
