@@ -11,8 +11,15 @@ import type { Readable } from 'node:stream';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { classifyNetworkError } from '../net/errors.js';
-import { createAgent, readBody, sendRequest } from '../net/http.js';
+import { BodyTooLargeError, createAgent, readBodyAtMost, sendRequest } from '../net/http.js';
 import { encodeHref, parseMultistatusWithToken, type DavEntry } from './multistatus.js';
+
+/**
+ * Largest DAV answer read into memory (a PROPFIND, a REPORT with the objects of a collection): far above a large
+ * agenda (10 000 Outlook events are about 15 MB), far below what would exhaust the core. Past it the request fails
+ * with a French message and nothing is changed. Downloads of Fichiers are streamed to disk, not read here.
+ */
+export const MAX_DAV_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 export interface DavCredentials {
   username: string;
@@ -133,7 +140,14 @@ export class DavClient {
   async request(
     method: string,
     href: string,
-    options: { body?: string; depth?: '0' | '1'; contentType?: string; headers?: Record<string, string>; kind?: string } = {},
+    options: {
+      body?: string;
+      depth?: '0' | '1';
+      contentType?: string;
+      headers?: Record<string, string>;
+      kind?: string;
+      maxBytes?: number;
+    } = {},
   ): Promise<DavResponse> {
     const body = options.body === undefined ? undefined : Buffer.from(options.body, 'utf8');
     const headers: Record<string, string> = { 'Content-Length': String(body?.length ?? 0), ...options.headers };
@@ -142,8 +156,14 @@ export class DavClient {
     const res = await this.send(method, href, { headers, body, kind: options.kind });
     let content: Buffer;
     try {
-      content = await readBody(res);
+      content = await readBodyAtMost(res, options.maxBytes ?? MAX_DAV_RESPONSE_BYTES);
     } catch (err) {
+      if (err instanceof BodyTooLargeError)
+        throw new OstalError(
+          'server_error',
+          t('dav.errors.responseTooLarge', { host: this.host, megabytes: Math.round(err.limit / 1048576) }),
+          { cause: err },
+        );
       throw this.networkError(err);
     }
     const status = res.statusCode ?? 0;

@@ -95,6 +95,30 @@ function sendOnce(url: URL, options: SendOptions, retried: boolean): Promise<htt
   });
 }
 
+/** A response body longer than the reader accepts (see readBodyAtMost). */
+export class BodyTooLargeError extends Error {
+  override readonly name = 'BodyTooLargeError';
+  constructor(readonly limit: number) {
+    super(`response body over ${limit} bytes`);
+  }
+}
+
+/** Read a response body whole, refusing it past `maxBytes`: the transfer is stopped, nothing more is kept in memory. */
+export async function readBodyAtMost(res: http.IncomingMessage, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    const c = chunk as Buffer;
+    size += c.length;
+    if (size > maxBytes) {
+      res.destroy();
+      throw new BodyTooLargeError(maxBytes);
+    }
+    chunks.push(c);
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Read a response body whole; past `maxBytes` the rest is read and dropped. */
 export async function readBody(res: http.IncomingMessage, maxBytes = Infinity): Promise<Buffer> {
   const chunks: Buffer[] = [];

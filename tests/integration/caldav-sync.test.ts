@@ -7,7 +7,7 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core.js';
-import { DavClient, davRequestStats } from '../../src/dav/client.js';
+import { DavClient, MAX_DAV_RESPONSE_BYTES, davRequestStats } from '../../src/dav/client.js';
 import { SEED_COLLECTIONS, SEED_COUNTS } from '../servers/seed.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { davCore, radicale } from './dav-fixture.js';
@@ -163,6 +163,29 @@ describe('CalDAV errors in French', () => {
       });
     } finally {
       closed.close();
+    }
+  });
+
+  it('an answer over the DAV size cap is refused in French, nothing is kept of it', async () => {
+    expect(MAX_DAV_RESPONSE_BYTES).toBe(64 * 1024 * 1024);
+    const s = getServers();
+    const user = testUser(1);
+    const client = new DavClient(`https://localhost:${s.radicale.port}/`, {
+      username: user.username,
+      password: user.password,
+      pinnedCertificates: [],
+    });
+    try {
+      // The same PROPFIND fits under the real cap, and not under a cap of 200 bytes.
+      expect((await client.request('PROPFIND', `/${user.username}/`, { depth: '1' })).status).toBe(207);
+      await expect(client.request('PROPFIND', `/${user.username}/`, { depth: '1', maxBytes: 200 })).rejects.toMatchObject({
+        code: 'server_error',
+        message: expect.stringMatching(
+          /^Le serveur localhost a envoyé une réponse de plus de 0\u00a0Mo\u00a0: Ostal ne l’a pas lue et n’a rien changé/,
+        ),
+      });
+    } finally {
+      client.close();
     }
   });
 });
