@@ -77,6 +77,11 @@ describe('forged iMIP messages change nothing', () => {
       messageId: invitation.messageId,
     });
     expect((await part.core.handle('sync.run', { accountId: part.accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+    // The real answer reaches the organiser and is written in the event before any forged message arrives.
+    await part.core.handle('mail.outbox.drain', { accountId: part.accountId, ignoreBackoff: true });
+    const answer = await open(org.core, org.accountId, `Accepté\u00a0: ${title}`);
+    expect(answer.invitation).toMatchObject({ method: 'REPLY', refusal: null, reply: { status: 'ACCEPTED', applied: true } });
+    expect((await org.core.handle('sync.run', { accountId: org.accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
   }, 120_000);
 
   it('REPLYs that speak for someone else, come from a non-participant, are dated 2099 or invent a PARTSTAT are not applied, at sync or when read', async () => {
@@ -85,10 +90,10 @@ describe('forged iMIP messages change nothing', () => {
     const organizerLine = `ORGANIZER:mailto:${organiser.email}`;
     const forged = [
       {
-        subject: `Accepté (usurpé) ${tag}`,
+        subject: `Refusé (usurpé) ${tag}`,
         from: forger.email,
         attendee: guest.email,
-        partstat: 'ACCEPTED',
+        partstat: 'DECLINED',
         dtstamp: stamp,
         reason: /parle au nom de agent3@ostal\.test, mais le message a été envoyé par agent2@ostal\.test/,
       },
@@ -142,7 +147,7 @@ describe('forged iMIP messages change nothing', () => {
     // Nothing was written, nothing waits to be written.
     await org.core.handle('sync.run', { accountId: org.accountId, only: 'calendar' });
     expect((await org.core.handle('calendar.event', { uid })).attendeeStatus).toEqual([
-      { email: guest.email, name: null, status: 'NEEDS-ACTION' },
+      { email: guest.email, name: null, status: 'ACCEPTED' },
     ]);
     expect(await onRadicale(org.core, organiser, uid)).toBe(before);
   }, 120_000);
