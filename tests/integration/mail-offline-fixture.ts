@@ -19,18 +19,31 @@ export function addImapUser(s: ServersInfo, prefix: string): TestUser {
   return user;
 }
 
+/**
+ * An IMAP connection as `user`. A user just added to Dovecot's passwd file can be refused for a moment (Dovecot
+ * re-reads the file when it sees it changed, not always on the very next login: seen once in a fresh-clone run):
+ * a refused login is tried again for up to 5 s; any other failure is thrown at once.
+ */
 export async function imapConnection(s: ServersInfo, user: TestUser): Promise<ImapFlow> {
-  const client = new ImapFlow({
-    host: 'localhost',
-    port: s.imap.tlsPort,
-    secure: true,
-    auth: { user: user.username, pass: user.password },
-    tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') },
-    logger: false,
-  });
-  client.on('error', () => undefined);
-  await client.connect();
-  return client;
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const client = new ImapFlow({
+      host: 'localhost',
+      port: s.imap.tlsPort,
+      secure: true,
+      auth: { user: user.username, pass: user.password },
+      tls: { ca: fs.readFileSync(s.caCertPath, 'utf8') },
+      logger: false,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return client;
+    } catch (err) {
+      if (!(err as { authenticationFailed?: boolean }).authenticationFailed || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** Folders of the generated mailbox: the special ones Dovecot creates, and four of the user's (one accented). */
