@@ -480,11 +480,14 @@ test('visio : connexion lente — liaison dégradée pour de vrai (300 kbit/s, d
     await expectNoEnglish(b.page, 'visio-connexion-lente');
     await b.page.getByTestId('visio-slow-proposal').getByRole('button', { name: 'Connexion lente' }).click();
     await expect(b.page.getByTestId('visio-slow-on')).toContainText('Connexion lente');
-    // The lowest simulcast layer is asked for and forwarded, and the remote camera keeps playing.
+    // The lowest simulcast layer is asked for; no higher one is forwarded. While one packet in five is lost, the switch
+    // waits for a key frame that may be lost again (the server then reports no layer for a while: failed once in a
+    // fresh-clone run after 15 s), so the forwarded layer is checked once the loss stops, « Connexion lente » still on.
     await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-requested-layer', '0', { timeout: 15_000 });
-    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-layer', '0', { timeout: 15_000 });
+    await expect(remoteTile(b.page, nameA)).not.toHaveAttribute('data-layer', /^[12]$/);
 
     relay.degrade({ loss: 0, delayMs: 0 });
+    await expect(remoteTile(b.page, nameA)).toHaveAttribute('data-layer', '0', { timeout: 15_000 });
     await expectVideoFrom(b.page, nameA);
     await b.page.getByTestId('visio-slow-off').click();
     await expect(b.page.getByTestId('visio-slow-on')).toHaveCount(0);
