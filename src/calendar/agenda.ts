@@ -62,11 +62,10 @@ export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: stri
 }
 
 /** An all-day item on the window's first day standing for an event none of whose occurrences could be reached. */
-function standIn(raw: string, fromMs: number): Occurrence {
+function standIn(obj: { uid: string; title: string }, fromMs: number): Occurrence {
   const day = dayKeyAt(fromMs);
   const next = dayKeyAt(fromMs + 36 * 3_600_000);
-  const summary = /^SUMMARY[^:\r\n]*:(.*)$/im.exec(raw.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? '';
-  const uid = /^UID[^:\r\n]*:(.*)$/im.exec(raw.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? '';
+  const { uid, title: summary } = obj;
   return {
     uid,
     recurrenceId: null,
@@ -104,7 +103,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
       const occurrences = expandCalendarObject(obj.raw, fromMs, toMs, report);
       if (report.truncated) {
         ctx.log.warn('calendar object expanded in part only: it repeats too often', { href: obj.href, listed: occurrences.length });
-        if (!occurrences.length) occurrences.push(standIn(obj.raw, fromMs));
+        if (!occurrences.length) occurrences.push(standIn(obj, fromMs));
       }
       for (const o of occurrences) {
         out.push({
