@@ -154,9 +154,20 @@ describe('arrêt brutal (kill -9) pendant le téléchargement hors ligne', () =>
         };
         const stored = count('stored');
         const fetched = count('fetched');
-        // A stored body is never fetched again.
+        // A stored body is never fetched again: no `fetched` line of a message after its `stored` line. (The database
+        // checks above say every body is there; the `stored` line is written just after the commit, so a kill between
+        // the two can leave one message without its line — at most one per kill, seen once in a fresh-clone run.)
+        const storedSoFar = new Set<string>();
+        const fetchedAfterStored: string[] = [];
+        for (const l of lines) {
+          const [kind, ...key] = l.split('\t');
+          if (kind === 'stored') storedSoFar.add(key.join('\t'));
+          else if (kind === 'fetched' && storedSoFar.has(key.join('\t'))) fetchedAfterStored.push(l);
+        }
+        expect(fetchedAfterStored).toEqual([]);
         expect([...stored.values()].filter((n) => n > 1)).toEqual([]);
-        expect(stored.size).toBe(COUNT);
+        expect(stored.size).toBeLessThanOrEqual(COUNT);
+        expect(stored.size).toBeGreaterThanOrEqual(COUNT - ROUNDS);
         // Received twice: only a message handed over at the instant of a kill (at most one per kill).
         const twice = [...fetched.values()].filter((n) => n > 1).length;
         console.info(`mail-offline-crash: ${fetched.size} bodies received, ${twice} of them twice (bound: ${ROUNDS}, one per kill)`);
