@@ -13,6 +13,9 @@ APT_PACKAGES=(
   openssl ca-certificates
   isync notmuch rclone
   vdirsyncer
+  prosody lua-unbound
+  dovecot-sieve dovecot-managesieved
+  pst-utils
   python3 make g++
 )
 
