@@ -160,7 +160,12 @@ export function forwardHeaderBlock(original: OriginalMessage, timeZone?: string)
  * Prefilled fields of Répondre, Répondre à tous, Transférer (inline) and Transférer en pièce jointe.
  * `self` are the sender's own addresses: never a recipient of a reply to all.
  */
-export function prepareFields(mode: ComposeMode, original: OriginalMessage, self: readonly string[], timeZone?: string): PreparedFields {
+export function prepareFields(
+  mode: Exclude<ComposeMode, 'draft'>,
+  original: OriginalMessage,
+  self: readonly string[],
+  timeZone?: string,
+): PreparedFields {
   if (mode === 'forward' || mode === 'forwardAsAttachment') {
     const text =
       mode === 'forward'
@@ -224,6 +229,8 @@ export interface MessageToBuild {
   inReplyTo?: string | null;
   references?: string[];
   date?: Date;
+  /** Keep the Cci header in the raw message: a draft on the server must reopen with its Cci. */
+  keepBcc?: boolean;
 }
 
 export interface BuiltMessage {
@@ -258,7 +265,7 @@ export async function buildRawMessage(m: MessageToBuild): Promise<BuiltMessage> 
     disableUrlAccess: true,
   });
   const node = composer.compile();
-  node.keepBcc = false;
+  node.keepBcc = m.keepBcc === true;
   const env = node.getEnvelope();
   const raw = await node.build();
   return { raw, envelope: { from: env.from || m.from.address, to: env.to } };

@@ -173,7 +173,10 @@ export class OutboxQueue {
     const states: OutboxEntry['state'][] = ['queued', 'sending', 'failed', 'uncertain'];
     if (params.includeDrafts) states.push('draft');
     if (params.includeSent) states.push('sent');
-    return this.store.list({ accountId: params.accountId, states }).map(toEntry);
+    return this.store
+      .list({ accountId: params.accountId, states })
+      .filter((r) => !(r.state === 'draft' && r.draft.discarded === true))
+      .map(toEntry);
   }
 
   /** Remove a message that was not sent (never one being sent right now). */
@@ -181,7 +184,9 @@ export class OutboxQueue {
     const rec = this.store.get(id);
     if (!rec) throw new OstalError('not_found', t('mail.outbox.notFound'));
     if (rec.state === 'sending') throw new OstalError('invalid_input', t('mail.outbox.notRetryable'));
-    this.store.delete(id);
+    // A draft that has a copy in the server's Brouillons stays (hidden) until server-drafts.ts removes that copy.
+    if (rec.state === 'draft' && typeof rec.draft.uploadedRev === 'number') this.store.markDraftDiscarded(id);
+    else this.store.delete(id);
     if (rec.rawPath) fs.rmSync(path.join(this.ctx.blobsDir, rec.rawPath), { force: true });
     this.changed(rec.accountId, [id]);
     return { removed: true };
@@ -219,6 +224,11 @@ export class OutboxQueue {
   /** Due messages (oldest first), by account. */
   dueByAccount(accountId: string | undefined, ignoreBackoff: boolean): Map<string, OutboxRecord[]> {
     return byAccount(this.store.due(new Date().toISOString(), accountId, ignoreBackoff));
+  }
+
+  /** Drafts whose server copy must be written or removed, by account. */
+  draftsForServerByAccount(accountId: string | undefined): Map<string, OutboxRecord[]> {
+    return byAccount(this.store.draftsForServer(accountId));
   }
 
   /** Sent messages whose copy is not in Envoyés yet, by account. */

@@ -174,7 +174,10 @@ export class OutboxStore {
       });
   }
 
-  /** Insert or update a local draft. Returns false when the id belongs to a message that is no longer a draft. */
+  /**
+   * Insert or update a local draft with its raw message (the copy that goes to the server's Brouillons). Returns
+   * false when the id belongs to a message that is no longer a draft.
+   */
   saveDraft(d: {
     id: string;
     accountId: string;
@@ -184,18 +187,65 @@ export class OutboxStore {
     cc: string[];
     bcc: string[];
     draft: Record<string, unknown>;
+    rawPath: string | null;
+    size: number;
   }): boolean {
     const at = now();
     const info = this.db
       .prepare(
-        `INSERT INTO outbox (id, account_id, state, message_id, subject, to_json, cc_json, bcc_json, draft_json, created_at, updated_at)
-         VALUES (@id, @accountId, 'draft', @messageId, @subject, @to, @cc, @bcc, @draft, @at, @at)
+        `INSERT INTO outbox (id, account_id, state, message_id, subject, to_json, cc_json, bcc_json, draft_json, raw_path, size, created_at, updated_at)
+         VALUES (@id, @accountId, 'draft', @messageId, @subject, @to, @cc, @bcc, @draft, @rawPath, @size, @at, @at)
          ON CONFLICT (id) DO UPDATE SET subject = excluded.subject, to_json = excluded.to_json, cc_json = excluded.cc_json,
-           bcc_json = excluded.bcc_json, draft_json = excluded.draft_json, updated_at = excluded.updated_at
+           bcc_json = excluded.bcc_json, draft_json = excluded.draft_json, raw_path = excluded.raw_path, size = excluded.size,
+           updated_at = excluded.updated_at
          WHERE outbox.state = 'draft'`,
       )
       .run({ ...d, to: JSON.stringify(d.to), cc: JSON.stringify(d.cc), bcc: JSON.stringify(d.bcc), draft: JSON.stringify(d.draft), at });
     return info.changes > 0;
+  }
+
+  /** The row of an account with this Message-ID, if any. */
+  findByMessageId(accountId: string, messageId: string): OutboxRecord | null {
+    const row = this.db.prepare('SELECT * FROM outbox WHERE account_id = ? AND message_id = ?').get(accountId, messageId) as
+      OutboxRow | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  /** Drafts whose server copy must change: a revision not yet uploaded, or a discarded draft still on the server. */
+  draftsForServer(accountId?: string): OutboxRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM outbox WHERE state = 'draft' AND (? IS NULL OR account_id = ?)
+           AND (json_extract(draft_json, '$.discarded') = 1
+                OR (raw_path IS NOT NULL AND coalesce(json_extract(draft_json, '$.rev'), 0) <> coalesce(json_extract(draft_json, '$.uploadedRev'), -1)))
+         ORDER BY updated_at, rowid`,
+      )
+      .all(accountId ?? null, accountId ?? null) as OutboxRow[];
+    return rows.map(toRecord);
+  }
+
+  /** Revision `rev` of a draft is on the server (ignored when the draft changed meanwhile). */
+  markDraftUploaded(id: string, rev: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET draft_json = json_set(draft_json, '$.uploadedRev', ?)
+             WHERE id = ? AND state = 'draft' AND json_extract(draft_json, '$.rev') = ?`,
+        )
+        .run(rev, id, rev).changes > 0
+    );
+  }
+
+  /** A draft the user threw away while a copy is on the server: kept, hidden, until that copy is removed. */
+  markDraftDiscarded(id: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET draft_json = json_set(draft_json, '$.discarded', json('true')), raw_path = NULL, updated_at = ?
+             WHERE id = ? AND state = 'draft'`,
+        )
+        .run(now(), id).changes > 0
+    );
   }
 
   /** queued → sending, committed before any SMTP traffic. False when someone else took it (or it changed state). */

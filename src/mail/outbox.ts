@@ -12,11 +12,12 @@
 import type { OutboxEntry, OutgoingMessage } from '../shared/contract.js';
 import type { CoreContext } from '../context.js';
 import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
-import { saveDraft, type DraftInput } from './drafts.js';
+import { adoptServerDraft, saveDraft, type DraftInput } from './drafts.js';
 import type { MailAccount } from './imap-client.js';
 import { OutboxQueue } from './outbox-queue.js';
 import type { OutboxRecord, OutboxStore } from './outbox-store.js';
 import { fileSentCopies, isInSent } from './sent-filing.js';
+import { syncServerDrafts } from './server-drafts.js';
 import { SmtpSubmitter } from './smtp-session.js';
 
 export { classifySmtpError } from './smtp-session.js';
@@ -44,6 +45,7 @@ export class OutboxSender {
   private started = false;
   private stopped = false;
   private readonly intervalMs: number;
+  private readonly draftBackoff = new Map<string, { nextAt: number; delayMs: number }>();
 
   constructor(
     private readonly ctx: CoreContext,
@@ -71,9 +73,16 @@ export class OutboxSender {
     return entry;
   }
 
-  /** Keep a local draft; returns its id. */
-  saveDraft(params: DraftInput): { id: string; savedAt: string } {
-    return saveDraft(this.ctx, this.outbox, params);
+  /** Keep a draft (locally at once, in the server's Brouillons at the next drain); returns its id. */
+  async saveDraft(params: DraftInput): Promise<{ id: string; savedAt: string }> {
+    const saved = await saveDraft(this.ctx, this.outbox, params);
+    this.kick();
+    return saved;
+  }
+
+  /** The local draft that stands for a draft reopened from the server's Brouillons (see drafts.ts). */
+  adoptServerDraft(params: Parameters<typeof adoptServerDraft>[2]): string {
+    return adoptServerDraft(this.ctx, this.outbox, params);
   }
 
   list(params: { accountId?: string; includeDrafts?: boolean; includeSent?: boolean } = {}): OutboxEntry[] {
@@ -82,7 +91,9 @@ export class OutboxSender {
 
   /** Remove a message that was not sent (never one being sent right now). */
   discard(id: string): { removed: true } {
-    return this.outbox.discard(id);
+    const removed = this.outbox.discard(id);
+    this.kick();
+    return removed;
   }
 
   /**
@@ -125,6 +136,21 @@ export class OutboxSender {
     if (this.stopped) return;
     for (const [id, records] of this.outbox.dueByAccount(accountId, ignoreBackoff)) await this.sendAccount(id, records);
     for (const [id, records] of this.outbox.unfiledByAccount(accountId)) await fileSentCopies(this.ctx, this.outbox, id, records);
+    for (const [id, records] of this.outbox.draftsForServerByAccount(accountId)) await this.syncDrafts(id, records, ignoreBackoff);
+  }
+
+  /** Server copies of the drafts of one account, with a growing wait after errors (5 s, doubling up to 5 min). */
+  private async syncDrafts(accountId: string, records: OutboxRecord[], ignoreBackoff: boolean): Promise<void> {
+    const wait = this.draftBackoff.get(accountId);
+    if (wait && !ignoreBackoff && Date.now() < wait.nextAt) return;
+    try {
+      await syncServerDrafts(this.ctx, this.outbox, accountId, records);
+      this.draftBackoff.delete(accountId);
+    } catch (err) {
+      const delayMs = Math.min((wait?.delayMs ?? 2_500) * 2, 5 * 60_000);
+      this.draftBackoff.set(accountId, { nextAt: Date.now() + delayMs, delayMs });
+      this.ctx.log.warn('drafts: server copy not written, will retry', { account: accountId, delayMs, err: err as Error });
+    }
   }
 
   /** Send the due messages of one account over one SMTP session, in order, until one says the others must wait. */

@@ -13,23 +13,46 @@ import type { OutboxQueue } from './outbox-queue.js';
 import type { OutboxRecord } from './outbox-store.js';
 import { MailRepository } from './repository.js';
 
-/** Find the account's Envoyés: from the mail store, else from the server's LIST (special-use, then usual names). */
-async function sentFolderPath(ctx: CoreContext, accountId: string, client: ImapFlow): Promise<string | null> {
-  const stored = new MailRepository(ctx.db).listFolders(accountId).find((f) => f.specialUse === '\\Sent');
+const USUAL_NAMES: Record<'\\Sent' | '\\Drafts', RegExp> = {
+  '\\Sent': /^(sent|sent items|sent messages|envoy[ée]s|[ée]l[ée]ments envoy[ée]s)$/i,
+  '\\Drafts': /^(drafts?|brouillons?)$/i,
+};
+
+/** Find the account's Envoyés or Brouillons: from the mail store, else from the server's LIST (special-use, then usual names). */
+export async function specialFolderPath(
+  ctx: CoreContext,
+  accountId: string,
+  client: ImapFlow,
+  use: '\\Sent' | '\\Drafts',
+): Promise<string | null> {
+  const stored = new MailRepository(ctx.db).listFolders(accountId).find((f) => f.specialUse === use);
   if (stored) return stored.path;
   const list = await client.list();
-  const bySpecialUse = list.find((f) => f.specialUse === '\\Sent');
+  const bySpecialUse = list.find((f) => f.specialUse === use);
   if (bySpecialUse) return bySpecialUse.path;
-  const byName = list.find((f) => /^(sent|sent items|sent messages|envoy[ée]s|[ée]l[ée]ments envoy[ée]s)$/i.test(f.name));
+  const byName = list.find((f) => USUAL_NAMES[use].test(f.name));
   return byName?.path ?? null;
 }
 
 /** UIDs in a folder of the messages with this Message-ID. */
-async function findByMessageId(client: ImapFlow, folder: string, messageId: string): Promise<number[]> {
+export async function findByMessageId(client: ImapFlow, folder: string, messageId: string): Promise<number[]> {
   const lock = await client.getMailboxLock(folder, { readOnly: true });
   try {
     const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
     return Array.isArray(found) ? found : [];
+  } finally {
+    lock.release();
+  }
+}
+
+/** Remove from a folder the messages with this Message-ID, except `keepUid`; returns how many were removed. */
+export async function removeByMessageId(client: ImapFlow, folder: string, messageId: string, keepUid?: number): Promise<number> {
+  const lock = await client.getMailboxLock(folder);
+  try {
+    const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+    const uids = (Array.isArray(found) ? found : []).filter((uid) => uid !== keepUid);
+    if (uids.length) await client.messageDelete(uids.join(','), { uid: true });
+    return uids.length;
   } finally {
     lock.release();
   }
@@ -42,7 +65,7 @@ export async function isInSent(ctx: CoreContext, accountId: string, messageId: s
   const account = await loadMailAccount(ctx, row);
   const client = await connectImap(account, { log: ctx.log });
   try {
-    const sent = await sentFolderPath(ctx, accountId, client);
+    const sent = await specialFolderPath(ctx, accountId, client, '\\Sent');
     const found = sent ? await findByMessageId(client, sent, messageId) : [];
     return found.length > 0;
   } finally {
@@ -61,12 +84,15 @@ export async function fileSentCopies(ctx: CoreContext, queue: OutboxQueue, accou
   try {
     const account = await loadMailAccount(ctx, row);
     client = await connectImap(account, { log: ctx.log });
-    const sent = await sentFolderPath(ctx, accountId, client);
+    const sent = await specialFolderPath(ctx, accountId, client, '\\Sent');
     let filedAny = false;
+    const drafts = await specialFolderPath(ctx, accountId, client, '\\Drafts');
+    let removedDrafts = false;
     for (const rec of records) {
       if (!sent) {
         ctx.log.warn('outbox: no Sent folder on the server, copy not filed', { id: rec.id });
         queue.store.markFiled(rec.id);
+        if (drafts && (await removeByMessageId(client, drafts, rec.messageId)) > 0) removedDrafts = true;
         continue;
       }
       const already = await findByMessageId(client, sent, rec.messageId);
@@ -79,9 +105,12 @@ export async function fileSentCopies(ctx: CoreContext, queue: OutboxQueue, accou
       }
       queue.store.markFiled(rec.id);
       queue.removeBlob(rec);
+      // A message written as a draft leaves Brouillons once it is sent (on this computer or any other).
+      if (drafts && (await removeByMessageId(client, drafts, rec.messageId)) > 0) removedDrafts = true;
       queue.changed(accountId, [rec.id]);
     }
     if (filedAny && sent) ctx.emit('mail.changed', { accountId, folders: [sent] });
+    if (removedDrafts && drafts) ctx.emit('mail.changed', { accountId, folders: [drafts] });
   } catch (err) {
     ctx.log.warn('outbox: filing in Sent failed, will retry', { account: accountId, err: err as Error });
   } finally {

@@ -40,7 +40,8 @@ export const messageListFilterSchema = z.enum(['all', 'unread', 'flagged', 'atta
 export const mailActionSchema = z.enum(['read', 'unread', 'flag', 'unflag', 'move', 'copy', 'archive', 'delete', 'junk']);
 /** Where « Afficher les images » applies: this message only, or every message of its sender. */
 export const remoteContentScopeSchema = z.enum(['message', 'sender']);
-export const composeModeSchema = z.enum(['reply', 'replyAll', 'forward', 'forwardAsAttachment']);
+/** « draft » reopens a message of Brouillons (written here, on another computer or in the webmail) to finish it. */
+export const composeModeSchema = z.enum(['reply', 'replyAll', 'forward', 'forwardAsAttachment', 'draft']);
 /** « cet événement » (one occurrence), « cet événement et les suivants » (split the series there) or « tous les événements ». */
 export const recurrenceScopeSchema = z.enum(['occurrence', 'following', 'series']);
 /** An answer to an invitation, as in PARTSTAT. */
@@ -224,7 +225,7 @@ export const methodSchemas = {
   'mail.outbox.discard': z.object({ id }),
   /** Send what is due now and wait for the attempt (the CLI and tests; the UI relies on the background loop). */
   'mail.outbox.drain': z.object({ accountId: id.optional(), ignoreBackoff: z.boolean().optional() }),
-  /** Fields of a reply or forward of a stored message. */
+  /** Fields of a reply or forward of a stored message, or of a draft of Brouillons reopened (mode 'draft'). */
   'mail.compose.prepare': z.object({
     ...mailRef,
     mode: composeModeSchema,

@@ -270,7 +270,7 @@ export interface OutboxEntry {
 
 export type ComposeMode = z.infer<typeof composeModeSchema>;
 
-/** Prefilled fields of the composer for Répondre, Répondre à tous, Transférer. */
+/** Prefilled fields of the composer for Répondre, Répondre à tous, Transférer, or a draft reopened from Brouillons. */
 export interface ComposeDraft {
   accountId: string;
   mode: ComposeMode;
@@ -282,6 +282,8 @@ export interface ComposeDraft {
   inReplyTo: string | null;
   references: string[];
   attachments: OutgoingAttachment[];
+  /** Mode 'draft': the local draft that stands for the server copy (pass it to mail.draft.save and mail.send). */
+  draftId?: string;
 }
 
 export type Feature = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio';

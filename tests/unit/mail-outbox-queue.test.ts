@@ -135,13 +135,44 @@ describe('OutboxQueue', () => {
 
 describe('drafts', () => {
   it('a draft keeps its id and Message-ID when saved again and when sent; a sent one is no longer a draft', async () => {
-    const { id } = saveDraft(ctx, queue, { accountId: 'a1', to: ['agent2@ostal.test'], subject: 'Brouillon' });
+    const { id } = await saveDraft(ctx, queue, { accountId: 'a1', to: ['agent2@ostal.test'], subject: 'Brouillon' });
     const messageId = queue.store.get(id)!.messageId;
-    expect(saveDraft(ctx, queue, { accountId: 'a1', id, subject: 'Brouillon 2' }).id).toBe(id);
+    expect((await saveDraft(ctx, queue, { accountId: 'a1', id, subject: 'Brouillon 2' })).id).toBe(id);
     expect(queue.list({ includeDrafts: true })).toMatchObject([{ id, state: 'draft', subject: 'Brouillon 2' }]);
     const sent = await queue.enqueue({ accountId: 'a1', draftId: id, to: ['agent2@ostal.test'], subject: 'Brouillon 2', text: '' });
     expect(sent).toMatchObject({ id, state: 'queued', messageId });
-    expect(() => saveDraft(ctx, queue, { accountId: 'a1', id, subject: 'Trop tard' })).toThrow(OstalError);
-    expect(() => saveDraft(ctx, queue, { accountId: 'inconnu', subject: 'x' })).toThrow(OstalError);
+    await expect(saveDraft(ctx, queue, { accountId: 'a1', id, subject: 'Trop tard' })).rejects.toThrow(OstalError);
+    await expect(saveDraft(ctx, queue, { accountId: 'inconnu', subject: 'x' })).rejects.toThrow(OstalError);
+  });
+
+  it('each save writes the raw draft (Cci kept, attachments included) and raises its revision; the older raw file is removed', async () => {
+    const first = await saveDraft(ctx, queue, {
+      accountId: 'a1',
+      to: ['agent2@ostal.test', 'pas-encore'],
+      bcc: ['cache@ostal.test'],
+      subject: 'Note',
+      text: 'Premier jet',
+      attachments: [{ filename: 'plan.txt', contentBase64: Buffer.from('plan du service').toString('base64'), contentType: 'text/plain' }],
+    });
+    const rec1 = queue.store.get(first.id)!;
+    const raw1 = (await queue.readRaw(rec1))!.toString('utf8');
+    expect(raw1).toMatch(/^Bcc: cache@ostal\.test/m);
+    expect(raw1).toContain('plan.txt');
+    expect(rec1.draft).toMatchObject({ rev: 1 });
+    expect(rec1.to).toEqual(['agent2@ostal.test', 'pas-encore']);
+    await saveDraft(ctx, queue, { accountId: 'a1', id: first.id, subject: 'Note', text: 'Deuxième jet' });
+    const rec2 = queue.store.get(first.id)!;
+    expect(rec2.draft).toMatchObject({ rev: 2 });
+    expect(fs.existsSync(path.join(ctx.blobsDir, rec1.rawPath!))).toBe(false);
+    expect((await queue.readRaw(rec2))!.toString('utf8')).toContain('Deuxi');
+    // Not on the server yet: pending. Once revision 2 is marked uploaded, nothing is pending.
+    expect(queue.store.draftsForServer().map((r) => r.id)).toEqual([first.id]);
+    expect(queue.store.markDraftUploaded(first.id, 1)).toBe(false);
+    expect(queue.store.markDraftUploaded(first.id, 2)).toBe(true);
+    expect(queue.store.draftsForServer()).toEqual([]);
+    // Thrown away while a copy is on the server: hidden from the list, pending removal of that copy.
+    queue.discard(first.id);
+    expect(queue.list({ includeDrafts: true }).some((e) => e.id === first.id)).toBe(false);
+    expect(queue.store.draftsForServer().map((r) => [r.id, r.draft.discarded])).toEqual([[first.id, true]]);
   });
 });

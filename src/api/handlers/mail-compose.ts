@@ -4,10 +4,10 @@ import PostalMime from 'postal-mime';
 import type { Address, ComposeDraft } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
 import type { CoreContext } from '../../context.js';
-import type { HandlerMap } from '../handler-types.js';
+import type { HandlerContext, HandlerMap } from '../handler-types.js';
 import { t } from '../../i18n/index.js';
 import { getAccountRow, loadMailAccount } from '../../accounts/account-rows.js';
-import { htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
+import { formatAddress, htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
 import { imapErrorToOstal, isConnectivityError } from '../../mail/errors.js';
 import { connectImap } from '../../mail/imap-client.js';
 import { MailRepository } from '../../mail/repository.js';
@@ -96,11 +96,38 @@ export async function parseOriginal(source: Buffer): Promise<OriginalMessage> {
   };
 }
 
+/** A message of Brouillons as the composer's fields, with the local draft that now stands for it. */
+async function reopenDraft(ctx: HandlerContext, accountId: string, source: Buffer): Promise<ComposeDraft> {
+  const email = await PostalMime.parse(source);
+  const header = (name: string) => email.headers.find((h) => h.key === name)?.value ?? '';
+  const ids = (v: string) => v.match(/<[^<>\s]+>/g) ?? [];
+  const list = (value: unknown) => addrs(value as never).map(formatAddress);
+  const fields = {
+    to: list(email.to),
+    cc: list(email.cc),
+    bcc: list(email.bcc),
+    subject: email.subject ?? '',
+    text: email.text ?? (email.html ? htmlToText(email.html) : ''),
+    inReplyTo: ids(header('in-reply-to'))[0] ?? null,
+    references: ids(header('references')),
+    attachments: email.attachments.map((a) => ({
+      filename: a.filename ?? t('mail.compose.attachmentDefaultName'),
+      contentBase64: Buffer.from(a.content as ArrayBuffer).toString('base64'),
+      contentType: a.mimeType || undefined,
+    })),
+  };
+  const messageId = email.messageId ? (email.messageId.startsWith('<') ? email.messageId : `<${email.messageId}>`) : null;
+  if (!messageId) throw new OstalError('invalid_input', t('mail.compose.draftWithoutId'));
+  const draftId = ctx.services.outbox.adoptServerDraft({ accountId, messageId, source, fields });
+  return { accountId, mode: 'draft', ...fields, draftId };
+}
+
 export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
   'mail.compose.prepare': async (ctx, params) => {
     const row = getAccountRow(ctx, params.accountId);
     if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
     const source = await originalSource(ctx, row.id, params.folder, params.uid);
+    if (params.mode === 'draft') return reopenDraft(ctx, row.id, source);
     const original = await parseOriginal(source);
     let timeZone: string | undefined;
     if (params.timeZone !== undefined) {
