@@ -49,3 +49,24 @@ export async function lastEnvelope(index: number, subject: string): Promise<Mess
     await client.logout().catch(() => undefined);
   }
 }
+
+/** The raw sources of the messages of a folder whose subject contains `subject` (oldest first). */
+export async function sourcesBySubject(index: number, folder: string, subject: string): Promise<string[]> {
+  const client = await imapFor(index);
+  try {
+    const lock = await client.getMailboxLock(folder);
+    try {
+      const uids = await client.search({ subject }, { uid: true });
+      const out: string[] = [];
+      for (const uid of Array.isArray(uids) ? uids : []) {
+        const msg = await client.fetchOne(String(uid), { source: true }, { uid: true });
+        if (msg && msg.source) out.push(msg.source.toString('utf8'));
+      }
+      return out;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}

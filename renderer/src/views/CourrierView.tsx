@@ -217,7 +217,9 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
           <Icon name="plus" />
           {t('compose.newMessage')}
         </button>
-        {!showOutbox && selected && openUid !== null ? <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} /> : null}
+        {!showOutbox && selected && openUid !== null ? (
+          <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} inDrafts={selected.specialUse === '\\Drafts'} />
+        ) : null}
         <MailSearchBox ref={searchRef} value={query} onChange={setQuery} />
         <SyncButton accountId={accountId} only="mail" />
       </PageHeader>

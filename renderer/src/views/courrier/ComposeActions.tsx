@@ -1,12 +1,25 @@
-/** « Répondre », « Répondre à tous », « Transférer » for one stored message: opens the composer prefilled by the core. */
+/**
+ * « Répondre », « Répondre à tous », « Transférer » for one stored message: opens the composer prefilled by the core.
+ * In Brouillons, « Reprendre le brouillon » comes first: the draft reopens to be finished and sent.
+ */
 import { useTranslation } from 'react-i18next';
 import { useCompose } from './compose-context';
 
-export function ReplyActions({ accountId, folder, uid }: { accountId: string; folder: string; uid: number }) {
+export function ReplyActions({ accountId, folder, uid, inDrafts }: { accountId: string; folder: string; uid: number; inDrafts?: boolean }) {
   const { t } = useTranslation();
   const { openCompose } = useCompose();
   return (
     <div className="reply-actions" role="group" aria-label={t('compose.replyActions')}>
+      {inDrafts ? (
+        <button
+          type="button"
+          className="button button-primary"
+          data-testid="resume-draft"
+          onClick={() => openCompose({ mode: 'draft', accountId, folder, uid })}
+        >
+          {t('compose.resumeDraft')}
+        </button>
+      ) : null}
       <button
         type="button"
         className="button"

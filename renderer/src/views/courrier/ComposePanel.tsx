@@ -1,4 +1,8 @@
-/** The composer: a dialog to write a new message, a reply or a forward; local draft every few seconds; sent through the Boîte d'envoi. */
+/**
+ * The composer: a dialog to write a new message, a reply, a forward, or to finish a draft of Brouillons. The draft is
+ * saved every few seconds (locally at once, then in the server's Brouillons by the core); closing a message the
+ * agent has written in asks « Enregistrer le brouillon ? ». Sent through the Boîte d'envoi.
+ */
 import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, OutgoingAttachment } from '../../../../src/shared/contract';
@@ -51,6 +55,10 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   const [draftId, setDraftId] = useState<string | null>(null);
   const [savedAt, setSavedAt] = useState<string | null>(null);
   const dirty = useRef(false);
+  /** The agent typed or attached something (the prefilled fields of a reply do not count). */
+  const [edited, setEdited] = useState(false);
+  const [confirmClose, setConfirmClose] = useState(false);
+  const [closing, setClosing] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
   const bodyField = useRef<HTMLTextAreaElement>(null);
 
@@ -76,7 +84,10 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           setCc(draft.cc.join(', '));
           setSubject(draft.subject);
           setText(draft.text);
+          setBcc(draft.bcc.join(', '));
+          if (draft.bcc.length) setShowBcc(true);
           setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
+          if (draft.draftId) setDraftId(draft.draftId);
           setAttachments(
             draft.attachments.map((a) => ({ ...a, size: a.contentBase64 ? Math.floor((a.contentBase64.length * 3) / 4) : 0 })),
           );
@@ -114,10 +125,18 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     }),
     [accountId, to, cc, bcc, subject, text, threading],
   );
+  /** What a draft save sends: the fields and the attachments with their content (the server copy carries them). */
+  const draftFields = useCallback(
+    () => ({
+      ...fields(),
+      attachments: attachments.map(({ filename, contentBase64, contentType }) => ({ filename, contentBase64, contentType })),
+    }),
+    [fields, attachments],
+  );
 
   // Local draft every few seconds while something changed.
-  const latest = useRef(fields);
-  latest.current = fields;
+  const latest = useRef(draftFields);
+  latest.current = draftFields;
   const draftRef = useRef<string | null>(null);
   draftRef.current = draftId;
   const sendingRef = useRef(false);
@@ -143,6 +162,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     <T,>(setter: (value: T) => void) =>
     (value: T) => {
       dirty.current = true;
+      setEdited(true);
       setter(value);
     };
 
@@ -159,6 +179,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
       }
     }
     dirty.current = true;
+    setEdited(true);
     setAttachments((list) => [...list, ...added]);
   }
 
@@ -190,7 +211,28 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     }
   }
 
+  /** « Annuler » or Échap: nothing written closes at once; otherwise the agent chooses what becomes of the draft. */
   function cancel() {
+    if (!edited) {
+      onClose();
+      return;
+    }
+    setConfirmClose(true);
+  }
+
+  async function keepDraft() {
+    setClosing(true);
+    try {
+      await client.call('mail.draft.save', { ...draftFields(), ...(draftId ? { id: draftId } : {}) });
+      onClose();
+    } catch (err) {
+      setConfirmClose(false);
+      setClosing(false);
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  }
+
+  function discardDraft() {
     if (draftId) void client.call('mail.outbox.discard', { id: draftId }).catch(() => undefined);
     onClose();
   }
@@ -201,16 +243,19 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
       void send();
     } else if (event.key === 'Escape') {
       event.preventDefault();
-      cancel();
+      if (confirmClose) setConfirmClose(false);
+      else cancel();
     }
   }
 
   const title =
-    mode === 'reply' || mode === 'replyAll'
-      ? t('compose.titleReply')
-      : mode === 'forward' || mode === 'forwardAsAttachment'
-        ? t('compose.titleForward')
-        : t('compose.titleNew');
+    mode === 'draft'
+      ? t('compose.titleDraft')
+      : mode === 'reply' || mode === 'replyAll'
+        ? t('compose.titleReply')
+        : mode === 'forward' || mode === 'forwardAsAttachment'
+          ? t('compose.titleForward')
+          : t('compose.titleNew');
 
   return (
     <div className="compose-backdrop">
@@ -325,6 +370,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
                       aria-label={t('compose.removeAttachmentFor', { name: displayFileName(a.filename) })}
                       onClick={() => {
                         dirty.current = true;
+                        setEdited(true);
                         setAttachments((list) => list.filter((_, i) => i !== index));
                       }}
                     >
@@ -342,7 +388,18 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
             ) : null}
           </div>
           {error ? <ErrorAlert message={error} testId="compose-error" /> : null}
-          <div className="form-actions compose-actions">
+          {confirmClose ? (
+            <CloseConfirmation
+              busy={closing}
+              onKeep={() => void keepDraft()}
+              onDiscard={discardDraft}
+              onContinue={() => {
+                setConfirmClose(false);
+                bodyField.current?.focus();
+              }}
+            />
+          ) : null}
+          <div className="form-actions compose-actions" hidden={confirmClose}>
             <button
               type="submit"
               className="button button-primary"
@@ -358,6 +415,54 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           </div>
         </form>
       </section>
+    </div>
+  );
+}
+
+/** « Enregistrer le brouillon ? » when a written message is closed without being sent (Outlook asks the same). */
+function CloseConfirmation({
+  busy,
+  onKeep,
+  onDiscard,
+  onContinue,
+}: {
+  busy: boolean;
+  onKeep(): void;
+  onDiscard(): void;
+  onContinue(): void;
+}) {
+  const { t } = useTranslation();
+  const id = useId();
+  const keep = useRef<HTMLButtonElement>(null);
+  useEffect(() => keep.current?.focus(), []);
+  return (
+    <div
+      className="compose-confirm"
+      role="alertdialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-text`}
+      data-testid="compose-confirm-close"
+    >
+      <h3 id={`${id}-title`}>{t('compose.confirmClose.title')}</h3>
+      <p id={`${id}-text`}>{t('compose.confirmClose.text')}</p>
+      <div className="form-actions">
+        <button
+          ref={keep}
+          type="button"
+          className="button button-primary"
+          disabled={busy}
+          onClick={onKeep}
+          data-testid="compose-keep-draft"
+        >
+          {t('compose.confirmClose.keep')}
+        </button>
+        <button type="button" className="button button-danger" disabled={busy} onClick={onDiscard} data-testid="compose-discard-draft">
+          {t('compose.confirmClose.discard')}
+        </button>
+        <button type="button" className="button" disabled={busy} onClick={onContinue} data-testid="compose-continue">
+          {t('compose.confirmClose.continue')}
+        </button>
+      </div>
     </div>
   );
 }
