@@ -247,8 +247,7 @@ export class MeetingConnection {
     if (this.state.current.phase === 'failed') return;
     this.isEnded = true;
     this.currentGeneration++;
-    this.fail(failure);
-    if (by !== null) this.state.set({ failureBy: by });
+    this.fail(failure, by);
   }
 
   private scheduleReconnect(attempt: number): void {
@@ -271,7 +270,7 @@ export class MeetingConnection {
     this.reconnectTimer = null;
   }
 
-  private fail(failure: MeetingFailure): void {
+  private fail(failure: MeetingFailure, by: string | null = null): void {
     this.clearReconnect();
     this.teardown();
     // After a connection loss, the message speaks of the lost connection, not of an unreachable server.
@@ -279,7 +278,7 @@ export class MeetingConnection {
     this.state.set({
       phase: 'failed',
       failure: shown,
-      failureBy: null,
+      failureBy: by,
       reconnectAttempt: 0,
       peers: [],
       media: {},
