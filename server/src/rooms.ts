@@ -6,6 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type * as ms from 'mediasoup/node/lib/types.js';
 import type {
+  CLOSE_ENDED as PROTOCOL_CLOSE_ENDED,
+  CLOSE_REFUSED as PROTOCOL_CLOSE_REFUSED,
+  CLOSE_REMOVED as PROTOCOL_CLOSE_REMOVED,
   Empty,
   JoinedResult,
   MediaSource,
@@ -16,6 +19,8 @@ import type {
   MeetNotifications,
   MeetRequests,
   MeetRole,
+  ModerationAction,
+  ModeratedSource,
   PeerInfo,
   RtpCapabilitiesJson,
   TransportDirection,
@@ -31,6 +36,9 @@ const PROTOCOL_VERSION = 1 as const;
 const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;
 const MAX_DISPLAY_NAME_LENGTH = 80;
 const MAX_CHAT_LENGTH = 4000;
+const CLOSE_REFUSED: typeof PROTOCOL_CLOSE_REFUSED = 4001;
+const CLOSE_REMOVED: typeof PROTOCOL_CLOSE_REMOVED = 4003;
+const CLOSE_ENDED: typeof PROTOCOL_CLOSE_ENDED = 4004;
 
 /** Same rule as spatialLayerForTile in the protocol file (checked equal by tests). */
 export function spatialLayerForTile(width: number, height: number): 0 | 1 | 2 {
@@ -75,6 +83,10 @@ export class Peer {
   room: Room | null = null;
   displayName = '';
   role: MeetRole = 'participant';
+  /** Joined without a token: never organiser. */
+  isGuest = false;
+  /** The join token's subject (the agent), null for a guest; only kept in memory to refuse a removed agent. */
+  subject: string | null = null;
   hand = false;
   enteredAt = 0;
   waitingSince = 0;
@@ -107,6 +119,7 @@ export class Peer {
       camera: on('camera'),
       screen: on('screen'),
       hand: this.hand,
+      guest: this.isGuest,
       producers: [...this.producers.values()].map((p) => ({
         producerId: p.id,
         kind: p.kind,
@@ -128,6 +141,10 @@ export class Room {
   readonly waiting = new Map<string, Peer>();
   private activeSpeaker: string | null = null;
   private closed = false;
+  /** « Verrouiller la réunion »: no guest enters; agents with a participant token wait. */
+  locked = false;
+  /** Token subjects of removed agents: refused while the meeting is locked. */
+  readonly removedSubjects = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -181,6 +198,7 @@ export class Room {
       peers: [...this.peers.values()].filter((p) => p !== peer).map((p) => p.info()),
       iceServers: this.manager.config.iceServers,
       ...(peer.role === 'organiser' ? { waiting: [...this.waiting.values()].map((g) => g.guest()) } : {}),
+      locked: this.locked,
     };
   }
 
@@ -231,7 +249,10 @@ export class Room {
    */
   private keepAnOrganiser(): void {
     if (this.hasOrganiser()) return;
-    const next = [...this.peers.values()].sort((a, b) => a.enteredAt - b.enteredAt)[0];
+    // Guests are never organisers where agents prove who they are (requireToken).
+    const next = [...this.peers.values()]
+      .filter((p) => !p.isGuest || !this.manager.config.requireToken)
+      .sort((a, b) => a.enteredAt - b.enteredAt)[0];
     if (next) {
       next.role = 'organiser';
       this.broadcast('peerUpdated', next.info());
@@ -251,6 +272,34 @@ export class Room {
     this.router.close();
     this.manager.forget(this);
     log('info', 'room_closed', { room: this.tag });
+  }
+
+  /** Tell every joined peer, author and target included, who moderated what (the meeting's messages). */
+  announce(action: ModerationAction, by: Peer, target?: Peer): void {
+    this.broadcast('moderation', {
+      action,
+      by: { peerId: by.id, name: by.displayName },
+      ...(target ? { target: { peerId: target.id, name: target.displayName } } : {}),
+      at: Date.now(),
+    });
+    log('info', 'moderation', { room: this.tag, action, by: by.id, ...(target ? { peer: target.id } : {}) });
+  }
+
+  /** « Terminer pour tous »: everyone (waiting guests included) is told, disconnected, and the room closes. */
+  end(by: Peer): void {
+    const everyone = [...this.peers.values(), ...this.waiting.values()];
+    const data = { by: { peerId: by.id, name: by.displayName } };
+    for (const peer of everyone) peer.notify('meetingEnded', data);
+    for (const peer of everyone) peer.state = 'closed';
+    this.peers.clear();
+    this.waiting.clear();
+    log('info', 'meeting_ended', { room: this.tag, by: by.id, peers: everyone.length });
+    this.close();
+    for (const peer of everyone) peer.room = null;
+    // After the requester's answer has gone out on its socket.
+    setImmediate(() => {
+      for (const peer of everyone) peer.channel.close(CLOSE_ENDED, 'meeting ended');
+    });
   }
 
   addAudioProducer(producer: ms.Producer): void {
@@ -384,7 +433,19 @@ export class Signaling {
   }
 
   private organiserOnly(peer: Peer): void {
-    if (peer.role !== 'organiser') throw new MeetFailure('forbidden', 'organisers only');
+    if (peer.role !== 'organiser') {
+      log('info', 'forbidden', { room: peer.room?.tag, peer: peer.id });
+      throw new MeetFailure('forbidden', 'organisers only');
+    }
+  }
+
+  /** The joined peer a moderation request is about: another peer of the same room. */
+  private moderated(peer: Peer, params: Record<string, unknown>): Peer {
+    const id = string(params, 'peerId');
+    if (id === peer.id) throw badRequest('cannot moderate oneself');
+    const target = this.room(peer).peers.get(id);
+    if (!target) throw new MeetFailure('not_found', 'no such peer in the room');
+    return target;
   }
 
   private readonly handlers: { [M in keyof MeetRequests]: Handler<M> } = {
@@ -407,6 +468,7 @@ export class Signaling {
           throw new MeetFailure(check.code, check.reason);
         }
         tokenRole = check.claims.role;
+        peer.subject = check.claims.sub;
       }
 
       const existing = this.manager.rooms.get(roomId);
@@ -417,6 +479,10 @@ export class Signaling {
         }
       }
       if (existing && existing.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
+      if (existing?.locked && (tokenRole === null || (peer.subject !== null && existing.removedSubjects.has(peer.subject)))) {
+        log('info', 'locked_refused', { room: existing.tag, peer: peer.id, guest: tokenRole === null });
+        throw new MeetFailure('locked', tokenRole === null ? 'meeting locked: no guest enters' : 'meeting locked: removed agent');
+      }
 
       const room = await this.manager.getOrCreate(roomId);
       if (peer.state !== 'new') {
@@ -427,7 +493,13 @@ export class Signaling {
       if (room.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
       peer.room = room;
       peer.displayName = displayName;
+      peer.isGuest = tokenRole === null;
 
+      // A locked meeting: an agent with a participant token waits for an organiser to let it in.
+      if (tokenRole === 'participant' && room.locked && room.hasOrganiser()) {
+        room.wait(peer);
+        return { status: 'waiting', peerId: peer.id };
+      }
       if (tokenRole !== null) return room.enter(peer, tokenRole);
       // A guest: enters an empty room as organiser (only reachable without requireToken), else waits
       // (or enters directly when the salle d'attente is disabled).
@@ -516,13 +588,18 @@ export class Signaling {
     },
 
     pauseProducer: async (peer, params) => {
-      await this.producer(peer, params.producerId).pause();
+      const producer = this.producer(peer, params.producerId);
+      await producer.pause();
+      log('info', 'producer_paused', { peer: peer.id, producer: producer.id, source: producer.appData.source, paused: producer.paused });
       this.room(peer).broadcast('peerUpdated', peer.info());
       return {} as Empty;
     },
 
     resumeProducer: async (peer, params) => {
-      await this.producer(peer, params.producerId).resume();
+      // Only one's own producers: nobody turns someone else's micro or camera on.
+      const producer = this.producer(peer, params.producerId);
+      await producer.resume();
+      log('info', 'producer_resumed', { peer: peer.id, producer: producer.id, source: producer.appData.source, paused: producer.paused });
       this.room(peer).broadcast('peerUpdated', peer.info());
       return {} as Empty;
     },
@@ -642,7 +719,68 @@ export class Signaling {
       guest.notify('refused', {} as Empty);
       guest.state = 'closed';
       room.remove(guest);
-      guest.channel.close(4001, 'refused');
+      guest.channel.close(CLOSE_REFUSED, 'refused');
+      return {} as Empty;
+    },
+
+    // Moderation: every request is checked against the requester's role as the server knows it.
+    mutePeer: async (peer, params) => {
+      this.organiserOnly(peer);
+      const room = this.room(peer);
+      const target = this.moderated(peer, params);
+      const source = oneOf<ModeratedSource>(params, 'source', ['micro', 'camera']);
+      const producer = target.producerOf(source);
+      if (producer && !producer.closed && !producer.paused) {
+        await producer.pause();
+        log('info', 'peer_muted', { room: room.tag, peer: target.id, by: peer.id, source, producer: producer.id, paused: producer.paused });
+        room.broadcast('peerUpdated', target.info());
+        room.announce(source === 'micro' ? 'microMuted' : 'cameraStopped', peer, target);
+      }
+      return {} as Empty;
+    },
+
+    removePeer: async (peer, params) => {
+      this.organiserOnly(peer);
+      const room = this.room(peer);
+      const target = this.moderated(peer, params);
+      if (target.subject !== null) room.removedSubjects.add(target.subject);
+      target.notify('removed', { by: { peerId: peer.id, name: peer.displayName } });
+      target.state = 'closed';
+      room.remove(target);
+      target.room = null;
+      target.channel.close(CLOSE_REMOVED, 'removed');
+      room.announce('removed', peer, target);
+      return {} as Empty;
+    },
+
+    makeOrganiser: async (peer, params) => {
+      this.organiserOnly(peer);
+      const room = this.room(peer);
+      const target = this.moderated(peer, params);
+      if (target.isGuest) throw new MeetFailure('forbidden', 'a guest cannot be organiser');
+      if (target.role !== 'organiser') {
+        target.role = 'organiser';
+        room.broadcast('peerUpdated', target.info());
+        target.notify('waitingRoom', { guests: [...room.waiting.values()].map((g) => g.guest()) });
+      }
+      room.announce('madeOrganiser', peer, target);
+      return {} as Empty;
+    },
+
+    setLocked: async (peer, params) => {
+      this.organiserOnly(peer);
+      const room = this.room(peer);
+      const locked = boolean(params, 'locked');
+      if (room.locked !== locked) {
+        room.locked = locked;
+        room.announce(locked ? 'locked' : 'unlocked', peer);
+      }
+      return {} as Empty;
+    },
+
+    endMeeting: async (peer) => {
+      this.organiserOnly(peer);
+      this.room(peer).end(peer);
       return {} as Empty;
     },
 

@@ -42,6 +42,30 @@
  *   `requireToken: false` the oldest guest is admitted as organiser; with `requireToken: true` the guests keep
  *   waiting for an agent with a token.
  * - Organisers get `waitingRoom` each time the list changes (and `joined.waiting` when they enter).
+ * - A guest (joined without a token, {@link PeerInfo.guest}) is never made organiser by another peer
+ *   (`makeOrganiser` → `forbidden`) and, on a server with `requireToken`, is never promoted when the last
+ *   organiser leaves.
+ *
+ * ## Moderation (organisers only; the server checks the requester's real role, else `forbidden`)
+ * - `mutePeer {peerId, source:'micro'|'camera'}`: the server PAUSES that peer's producer (mediasoup
+ *   `producer.pause()`; its consumers get `consumerPaused`), then broadcasts `moderation` (`microMuted` /
+ *   `cameraStopped`). The target turns it back on itself with `resumeProducer`; nobody can resume another
+ *   peer's producer (`resumeProducer` only knows one's own producers: `not_found`).
+ * - `removePeer {peerId}`: the target gets `removed`, its socket is closed with {@link CLOSE_REMOVED}; everyone
+ *   else gets `peerLeft` and `moderation` (`removed`). A removed agent's token subject is refused while the
+ *   meeting is locked.
+ * - `makeOrganiser {peerId}`: the target becomes co-organiser (`peerUpdated` with role `organiser`, `moderation`
+ *   `madeOrganiser`, and `waitingRoom`). Guests cannot be made organiser (`forbidden`).
+ * - `setLocked {locked}`: `moderation` (`locked` / `unlocked`); {@link JoinedResult.locked} tells who enters later.
+ *   While locked: guests without a token are refused at once with `locked` (the salle d'attente is how guests
+ *   enter an open meeting; locking closes that door, so a removed guest cannot knock again); agents with a
+ *   participant token wait in the salle d'attente (the organisation vouches for them, the organiser decides);
+ *   organiser tokens enter; a removed agent is refused (`locked`). Guests already waiting keep waiting.
+ * - `endMeeting {}`: every peer (waiting guests included) gets `meetingEnded`, then its socket is closed with
+ *   {@link CLOSE_ENDED}; the room closes (the link opens a new, empty meeting later).
+ * - Organisers cannot moderate themselves (`bad_request`); unknown target → `not_found`.
+ * - `moderation` goes to every joined peer, the author and the target included, so each shows the same French
+ *   line in the meeting's messages (« Camille a coupé le micro de Jean. »).
  *
  * ## Who receives what
  * - `peerJoined`, `peerLeft`, `newProducer`, `producerClosed`: every OTHER joined peer.
@@ -84,6 +108,10 @@ export const MAX_CHAT_LENGTH = 4000;
 export const CLOSE_REFUSED = 4001 as const;
 /** WebSocket close code used by the server on shutdown, after the `serverShutdown` notification. */
 export const CLOSE_SHUTDOWN = 4002 as const;
+/** WebSocket close code used by the server after `removed` (an organiser removed the peer). */
+export const CLOSE_REMOVED = 4003 as const;
+/** WebSocket close code used by the server after `meetingEnded` (« Terminer pour tous »). */
+export const CLOSE_ENDED = 4004 as const;
 
 // ---------------------------------------------------------------------------
 // Basic types
@@ -136,6 +164,8 @@ export interface PeerInfo {
   screen: boolean;
   /** « Lever la main ». */
   hand: boolean;
+  /** Joined without a token (never organiser). Absent on older servers = false. */
+  guest?: boolean;
   producers: ProducerInfo[];
 }
 
@@ -158,10 +188,11 @@ export interface WaitingGuest {
  * - `token_expired`: valid signature but `exp` is past;
  * - `not_joined`: request that needs a joined peer sent before `join` or while waiting;
  * - `already_joined`: second `join` on the same socket;
- * - `forbidden`: organiser-only request (`admit`, `refuse`) from a participant;
+ * - `forbidden`: organiser-only request (`admit`, `refuse`, moderation) from a participant, or a guest made organiser;
  * - `not_found`: unknown transport, producer, consumer or waiting peer;
  * - `room_full`: the room reached the server's `maxPeersPerRoom`;
  * - `refused`: an organiser refused the guest (also sent as the `refused` notification);
+ * - `locked`: the meeting is locked (`setLocked`): no guest enters, nor a removed agent;
  * - `cannot_consume`: the device cannot receive this producer (rtpCapabilities mismatch) or it is one's own;
  * - `shutting_down`: the server is stopping;
  * - `server_error`: anything else (details only in the server log).
@@ -177,6 +208,7 @@ export type MeetErrorCode =
   | 'not_found'
   | 'room_full'
   | 'refused'
+  | 'locked'
   | 'cannot_consume'
   | 'shutting_down'
   | 'server_error';
@@ -221,6 +253,8 @@ export interface JoinedResult {
   iceServers?: MeetIceServer[];
   /** For organisers: who waits in the salle d'attente right now. */
   waiting?: WaitingGuest[];
+  /** The meeting is locked (`setLocked`). Absent on older servers = false. */
+  locked?: boolean;
 }
 
 export interface WaitingResult {
@@ -325,6 +359,31 @@ export interface PeerIdParams {
   peerId: string;
 }
 
+/** What an organiser can stop of another peer: the server pauses that producer. */
+export type ModeratedSource = 'micro' | 'camera';
+
+export interface MutePeerParams {
+  peerId: string;
+  source: ModeratedSource;
+}
+
+export interface SetLockedParams {
+  locked: boolean;
+}
+
+/** A moderation act, as everyone sees it in the meeting's messages. */
+export type ModerationAction = 'microMuted' | 'cameraStopped' | 'removed' | 'madeOrganiser' | 'locked' | 'unlocked';
+
+export interface ModerationEvent {
+  action: ModerationAction;
+  /** The organiser who did it. */
+  by: { peerId: string; name: string };
+  /** The peer it was done to (absent for `locked` / `unlocked`). */
+  target?: { peerId: string; name: string };
+  /** Epoch milliseconds (server clock). */
+  at: number;
+}
+
 export interface StatsResult {
   /** Per own transport: bitrates, packet loss and RTT when mediasoup reports them. */
   transports: { transportId: string; direction: TransportDirection; stats: object[] }[];
@@ -357,6 +416,16 @@ export interface MeetRequests {
   admit: { params: PeerIdParams; result: Empty };
   /** Organisers only: refuse a waiting guest (it gets `refused` and is disconnected). */
   refuse: { params: PeerIdParams; result: Empty };
+  /** Organisers only: pause another peer's micro or camera on the server (the peer may turn it back on). */
+  mutePeer: { params: MutePeerParams; result: Empty };
+  /** Organisers only: remove a joined peer (it gets `removed`, then its socket closes with CLOSE_REMOVED). */
+  removePeer: { params: PeerIdParams; result: Empty };
+  /** Organisers only: make a joined peer (not a guest) co-organiser. */
+  makeOrganiser: { params: PeerIdParams; result: Empty };
+  /** Organisers only: lock or unlock the meeting. */
+  setLocked: { params: SetLockedParams; result: Empty };
+  /** Organisers only: « Terminer pour tous ». */
+  endMeeting: { params: Empty; result: Empty };
   leave: { params: Empty; result: Empty };
   getStats: { params: Empty; result: StatsResult };
 }
@@ -401,6 +470,12 @@ export interface MeetNotifications {
   admitted: JoinedResult;
   /** To a waiting guest: an organiser refused; the server then closes the socket with {@link CLOSE_REFUSED}. */
   refused: Empty;
+  /** To every joined peer: an organiser moderated (muted, removed, promoted, locked…). */
+  moderation: ModerationEvent;
+  /** To the removed peer; the server then closes the socket with {@link CLOSE_REMOVED}. */
+  removed: { by: { peerId: string; name: string } };
+  /** To everyone (waiting guests included): « Terminer pour tous »; the socket then closes with {@link CLOSE_ENDED}. */
+  meetingEnded: { by: { peerId: string; name: string } };
   /** The server stops; the socket closes right after with {@link CLOSE_SHUTDOWN}. Reconnect later. */
   serverShutdown: Empty;
 }

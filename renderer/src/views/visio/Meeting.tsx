@@ -14,6 +14,8 @@ import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { ShortcutsDialog } from '../courrier/actions';
 import { applySpeaker, deviceProblem } from './media';
+import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './ModerationBar';
+import { ParticipantMenu } from './ParticipantMenu';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
 
@@ -84,7 +86,7 @@ export function Meeting({
   }, [session]);
 
   if (state.phase === 'failed' && state.failure) {
-    return <MeetingFailed failure={state.failure} onRetry={() => void session.start()} onClose={onClose} />;
+    return <MeetingFailed failure={state.failure} by={state.failureBy} onRetry={() => void session.start()} onClose={onClose} />;
   }
   if (state.phase === 'connecting') {
     return (
@@ -133,6 +135,7 @@ export function Meeting({
           {t('visio.meeting.count', { count: state.peers.length + 1 })}
         </span>
         <CopyLink link={link} />
+        <ModerationTools session={session} state={state} />
       </div>
       {state.phase === 'reconnecting' ? (
         <div className="alert alert-warning visio-banner" role="status" data-testid="visio-reconnecting">
@@ -175,6 +178,7 @@ export function Meeting({
           </div>
         </div>
       ) : null}
+      <ModerationNoticeBanner session={session} state={state} />
       {state.role === 'organiser' && state.waiting.length > 0 ? (
         <div className="alert visio-banner visio-lobby" role="region" aria-label={t('visio.waiting.title')} data-testid="visio-lobby">
           <p>{t('visio.waiting.organiser', { count: state.waiting.length })}</p>
@@ -196,7 +200,7 @@ export function Meeting({
       {problem ? <ErrorAlert message={problem} testId="visio-problem" /> : null}
       <div className={panel ? 'visio-stage with-panel' : 'visio-stage'}>
         <Grid session={session} state={state} speakerId={speakerId} />
-        {panel === 'participants' ? <Participants state={state} onClose={() => setPanel(null)} /> : null}
+        {panel === 'participants' ? <Participants session={session} state={state} onClose={() => setPanel(null)} /> : null}
         {panel === 'chat' ? <Chat session={session} state={state} onClose={() => setPanel(null)} /> : null}
       </div>
       <div className="visio-controls" role="toolbar" aria-label={t('visio.meeting.controls')}>
@@ -544,7 +548,7 @@ function RemoteAudio({ track, speakerId, peerId }: { track: MediaStreamTrack; sp
   return <audio ref={ref} autoPlay data-testid="visio-audio" data-peer={peerId} />;
 }
 
-function Participants({ state, onClose }: { state: MeetingState; onClose(): void }) {
+function Participants({ session, state, onClose }: { session: MeetingSession; state: MeetingState; onClose(): void }) {
   const { t } = useTranslation();
   const states = (p: { micro: boolean; camera: boolean; hand: boolean; screen: boolean }) =>
     [
@@ -575,7 +579,9 @@ function Participants({ state, onClose }: { state: MeetingState; onClose(): void
           <li key={peer.peerId} data-testid="visio-participant" data-name={peer.displayName} data-hand={peer.hand ? 'true' : 'false'}>
             <strong>{peer.displayName}</strong>
             {peer.role === 'organiser' ? <span className="visio-role">{t('visio.state.organiser')}</span> : null}
+            {peer.guest ? <span className="visio-role">{t('visio.state.guest')}</span> : null}
             <span className="visio-states">{states(peer).join(' · ')}</span>
+            <ParticipantMenu session={session} state={state} peer={peer} />
           </li>
         ))}
         {state.waiting.map((guest) => (
@@ -622,14 +628,18 @@ function Chat({ session, state, onClose }: { session: MeetingSession; state: Mee
       </div>
       {state.chat.length === 0 ? <p className="visio-chat-empty">{t('visio.chat.empty')}</p> : null}
       <ol className="visio-chat-lines" ref={listRef} aria-live="polite">
-        {state.chat.map((line) => (
-          <li key={line.key} className={line.mine ? 'mine' : undefined} data-testid="visio-chat-line">
-            <span className="visio-chat-meta">
-              {line.mine ? t('visio.meeting.you') : line.name} · {time(line.at)}
-            </span>
-            <span className="visio-chat-text">{line.text}</span>
-          </li>
-        ))}
+        {state.chat.map((line) =>
+          line.system ? (
+            <ModerationChatLine key={line.key} event={line.system} time={time(line.at)} />
+          ) : (
+            <li key={line.key} className={line.mine ? 'mine' : undefined} data-testid="visio-chat-line">
+              <span className="visio-chat-meta">
+                {line.mine ? t('visio.meeting.you') : line.name} · {time(line.at)}
+              </span>
+              <span className="visio-chat-text">{line.text}</span>
+            </li>
+          ),
+        )}
       </ol>
       <form className="visio-chat-form" onSubmit={(e) => void send(e)}>
         <label htmlFor={inputId} className="visually-hidden">
@@ -654,7 +664,17 @@ function Chat({ session, state, onClose }: { session: MeetingSession; state: Mee
   );
 }
 
-function MeetingFailed({ failure, onRetry, onClose }: { failure: MeetingFailure; onRetry(): void; onClose(): void }) {
+function MeetingFailed({
+  failure,
+  by,
+  onRetry,
+  onClose,
+}: {
+  failure: MeetingFailure;
+  by: string | null;
+  onRetry(): void;
+  onClose(): void;
+}) {
   const { t } = useTranslation();
   const message =
     failure === 'unreachable'
@@ -669,8 +689,16 @@ function MeetingFailed({ failure, onRetry, onClose }: { failure: MeetingFailure;
               ? t('visio.failure.refused')
               : failure === 'lost'
                 ? t('visio.failure.lost')
-                : t('visio.failure.serverError');
-  const retryable = failure === 'unreachable' || failure === 'lost' || failure === 'server_error';
+                : failure === 'removed'
+                  ? t('visio.failure.removed')
+                  : failure === 'ended'
+                    ? by
+                      ? t('visio.failure.ended', { by })
+                      : t('visio.failure.endedNoName')
+                    : failure === 'locked'
+                      ? t('visio.failure.locked')
+                      : t('visio.failure.serverError');
+  const retryable = failure === 'unreachable' || failure === 'lost' || failure === 'server_error' || failure === 'locked';
   return (
     <div className="card visio-status" data-testid="visio-failed" data-failure={failure}>
       <ErrorAlert message={message} testId="visio-failure-message" />

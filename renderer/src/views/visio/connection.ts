@@ -5,12 +5,21 @@
  */
 import { Device } from 'mediasoup-client';
 import type { RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
-import type { CLOSE_REFUSED, JoinedResult, MeetNotificationName, TransportOptionsResult } from '../../../../src/shared/meet-protocol';
+import type {
+  CLOSE_ENDED,
+  CLOSE_REFUSED,
+  CLOSE_REMOVED,
+  JoinedResult,
+  MeetNotificationName,
+  TransportOptionsResult,
+} from '../../../../src/shared/meet-protocol';
 import { meetingWebSocketUrl } from './link';
 import type { MeetingFailure, MeetingOptions, MeetingStateCell } from './meeting-state';
 import { MeetRequestError, SignalingSocket } from './signaling';
 
 const REFUSED_CLOSE_CODE: typeof CLOSE_REFUSED = 4001;
+const REMOVED_CLOSE_CODE: typeof CLOSE_REMOVED = 4003;
+const ENDED_CLOSE_CODE: typeof CLOSE_ENDED = 4004;
 
 /** Reconnection delays (ms): about 30 seconds in all, then the view offers « Réessayer ». */
 const RECONNECT_DELAYS = [500, 1000, 2000, 3000, 5000, 8000, 10_000];
@@ -143,7 +152,11 @@ export class MeetingConnection {
       this.log('visio: join failed', err);
       if (code === 'connection_lost' || code === 'timeout' || code === 'shutting_down') return 'unreachable';
       socket.close();
-      this.fail(code === 'token_invalid' || code === 'token_expired' || code === 'room_full' || code === 'refused' ? code : 'server_error');
+      this.fail(
+        code === 'token_invalid' || code === 'token_expired' || code === 'room_full' || code === 'refused' || code === 'locked'
+          ? code
+          : 'server_error',
+      );
       return 'final';
     }
   }
@@ -196,6 +209,10 @@ export class MeetingConnection {
       this.fail('refused');
       return;
     }
+    if (info.code === REMOVED_CLOSE_CODE || info.code === ENDED_CLOSE_CODE) {
+      this.stopped(info.code === REMOVED_CLOSE_CODE ? 'removed' : 'ended', null);
+      return;
+    }
     this.connectionLost();
   }
 
@@ -225,6 +242,14 @@ export class MeetingConnection {
     this.fail('refused');
   }
 
+  /** An organiser removed us or ended the meeting: no reconnection; `by` is the organiser's name when known. */
+  stopped(failure: 'removed' | 'ended', by: string | null): void {
+    if (this.state.current.phase === 'failed') return;
+    this.isEnded = true;
+    this.currentGeneration++;
+    this.fail(failure, by);
+  }
+
   private scheduleReconnect(attempt: number): void {
     if (this.isEnded) return;
     if (attempt >= RECONNECT_DELAYS.length) {
@@ -245,12 +270,22 @@ export class MeetingConnection {
     this.reconnectTimer = null;
   }
 
-  private fail(failure: MeetingFailure): void {
+  private fail(failure: MeetingFailure, by: string | null = null): void {
     this.clearReconnect();
     this.teardown();
     // After a connection loss, the message speaks of the lost connection, not of an unreachable server.
     const shown = failure === 'unreachable' && this.state.current.selfPeerId !== null ? 'lost' : failure;
-    this.state.set({ phase: 'failed', failure: shown, reconnectAttempt: 0, peers: [], media: {}, waiting: [], activeSpeaker: null });
+    this.state.set({
+      phase: 'failed',
+      failure: shown,
+      failureBy: by,
+      reconnectAttempt: 0,
+      peers: [],
+      media: {},
+      waiting: [],
+      activeSpeaker: null,
+      moderationNotice: null,
+    });
   }
 
   /** Close everything of the current connection; local tracks stay (they are sent again after reconnection). */

@@ -2,11 +2,24 @@
  * What the view sees of a meeting: one immutable state snapshot, replaced at every change, with its listeners.
  * The parts of a session (connection, sent media, received media, link quality) read and patch it here.
  */
-import type { MeetRole, PeerInfo, WaitingGuest } from '../../../../src/shared/meet-protocol';
+import type { MeetRole, ModerationEvent, PeerInfo, WaitingGuest } from '../../../../src/shared/meet-protocol';
 import type { SignalingSocket } from './signaling';
 
 /** Why a meeting stopped (each has its French message in the view). */
-export type MeetingFailure = 'unreachable' | 'token_invalid' | 'token_expired' | 'room_full' | 'refused' | 'lost' | 'server_error';
+export type MeetingFailure =
+  | 'unreachable'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'room_full'
+  | 'refused'
+  | 'lost'
+  | 'server_error'
+  /** An organiser removed us. */
+  | 'removed'
+  /** An organiser ended the meeting for everyone. */
+  | 'ended'
+  /** The meeting is locked: no new guest enters. */
+  | 'locked';
 export type MeetingPhase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'failed' | 'left';
 export type ConnectionQuality = 'good' | 'fair' | 'poor';
 
@@ -29,6 +42,14 @@ export interface ChatLine {
   text: string;
   at: number;
   mine: boolean;
+  /** A moderation act shown as a system line in the meeting's messages (text built by the view, in French). */
+  system?: ModerationEvent;
+}
+
+/** What an organiser did to us, shown until dismissed. */
+export interface ModerationNotice {
+  action: 'microMuted' | 'cameraStopped' | 'madeOrganiser';
+  by: string;
 }
 
 export interface LinkStats {
@@ -46,6 +67,12 @@ export interface LinkStats {
 export interface MeetingState {
   phase: MeetingPhase;
   failure: MeetingFailure | null;
+  /** Who removed us or ended the meeting (failure 'removed' / 'ended'), when known. */
+  failureBy: string | null;
+  /** The meeting is locked (no guest enters). */
+  locked: boolean;
+  /** What an organiser just did to us (micro muted, camera stopped, made co-organiser). */
+  moderationNotice: ModerationNotice | null;
   /** Reconnection attempt in progress (1, 2, …), 0 otherwise. */
   reconnectAttempt: number;
   selfPeerId: string | null;
@@ -95,6 +122,9 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
   return {
     phase: 'connecting',
     failure: null,
+    failureBy: null,
+    locked: false,
+    moderationNotice: null,
     reconnectAttempt: 0,
     selfPeerId: null,
     role: null,

@@ -8,7 +8,7 @@
  *  - meeting-state.ts: the immutable state snapshots the view subscribes to.
  * Chat and hands are here. Plain TypeScript (no React).
  */
-import type { JoinedResult, MeetNotificationName, MeetNotifications } from '../../../../src/shared/meet-protocol';
+import type { JoinedResult, MeetNotificationName, MeetNotifications, ModeratedSource } from '../../../../src/shared/meet-protocol';
 import { MeetingConnection } from './connection';
 import { RemoteMediaReceiver } from './consumers';
 import { LinkQualityMonitor } from './link-quality';
@@ -19,6 +19,7 @@ import {
   type MeetingListener,
   type MeetingOptions,
   type MeetingState,
+  type ModerationNotice,
   type SessionLink,
 } from './meeting-state';
 import { LocalMediaSender } from './producers';
@@ -31,6 +32,7 @@ export type {
   MeetingOptions,
   MeetingPhase,
   MeetingState,
+  ModerationNotice,
   RemoteMedia,
   RemoteTrack,
 } from './meeting-state';
@@ -107,6 +109,7 @@ export class MeetingSession {
       media: {},
       waiting: joined.waiting ?? [],
       activeSpeaker: null,
+      locked: joined.locked === true,
     });
     for (const peer of joined.peers) for (const producer of peer.producers) this.receiver.queueConsume(producer.producerId, generation);
   }
@@ -188,6 +191,17 @@ export class MeetingSession {
         this.connection.refused();
         return;
       }
+      case 'moderation': {
+        this.moderated(payload as MeetNotifications['moderation']);
+        return;
+      }
+      case 'removed':
+      case 'meetingEnded': {
+        const { by } = payload as MeetNotifications['removed'];
+        this.connection.stopped(name === 'removed' ? 'removed' : 'ended', by.name);
+        this.stopLocalTracks();
+        return;
+      }
       case 'serverShutdown': {
         this.connection.connectionLost();
         return;
@@ -199,21 +213,79 @@ export class MeetingSession {
 
   /** « Quitter ». */
   async leave(): Promise<void> {
-    if (!(await this.connection.leave())) return;
+    const wasOn = await this.connection.leave();
+    this.stopLocalTracks();
+    if (wasOn) this.state.set({ phase: 'left' });
+  }
+
+  private stopLocalTracks(): void {
     this.options.audioTrack?.stop();
     this.state.current.localCamera?.stop();
     this.state.current.localScreen?.stop();
-    this.state.set({ phase: 'left', localScreen: null, screenOn: false });
+    this.state.set({ localScreen: null, screenOn: false });
+  }
+
+  // ---------------------------------------------------------------------------
+  // Moderation (organisers; the server checks the role)
+
+  /** An organiser acted: a system line for everyone; the target's own switches follow what the server did. */
+  private moderated(event: MeetNotifications['moderation']): void {
+    const self = this.state.current.selfPeerId;
+    this.pushChat({ peerId: event.by.peerId, name: event.by.name, text: '', at: event.at, mine: event.by.peerId === self, system: event });
+    if (event.action === 'locked' || event.action === 'unlocked') this.state.set({ locked: event.action === 'locked' });
+    if (event.target?.peerId !== self || self === null) return;
+    if (event.action === 'microMuted') {
+      // The server paused our micro: the local switch shows it off; we may turn it back on ourselves.
+      void this.sender.setMicro(false);
+      this.notice({ action: 'microMuted', by: event.by.name });
+    } else if (event.action === 'cameraStopped') {
+      void this.sender.setCamera(false);
+      this.notice({ action: 'cameraStopped', by: event.by.name });
+    } else if (event.action === 'madeOrganiser') {
+      this.notice({ action: 'madeOrganiser', by: event.by.name });
+    }
+  }
+
+  private notice(notice: ModerationNotice): void {
+    this.state.set({ moderationNotice: notice });
+  }
+
+  dismissModerationNotice(): void {
+    this.state.set({ moderationNotice: null });
+  }
+
+  /** Pause another peer's micro or camera (on the server). */
+  async mutePeer(peerId: string, source: ModeratedSource): Promise<void> {
+    await this.connection.socket?.request('mutePeer', { peerId, source });
+  }
+
+  async removePeer(peerId: string): Promise<void> {
+    await this.connection.socket?.request('removePeer', { peerId });
+  }
+
+  async makeOrganiser(peerId: string): Promise<void> {
+    await this.connection.socket?.request('makeOrganiser', { peerId });
+  }
+
+  async setLocked(locked: boolean): Promise<void> {
+    await this.connection.socket?.request('setLocked', { locked });
+  }
+
+  /** « Terminer pour tous »: the server tells everyone (us included) with `meetingEnded`. */
+  async endMeeting(): Promise<void> {
+    await this.connection.socket?.request('endMeeting', {});
   }
 
   // ---------------------------------------------------------------------------
   // Actions
 
   setMicro(on: boolean): Promise<void> {
+    if (on && this.state.current.moderationNotice?.action === 'microMuted') this.dismissModerationNotice();
     return this.sender.setMicro(on);
   }
 
   setCamera(on: boolean): Promise<void> {
+    if (on && this.state.current.moderationNotice?.action === 'cameraStopped') this.dismissModerationNotice();
     return this.sender.setCamera(on);
   }
 
