@@ -14,6 +14,11 @@ import { FailureThrottle } from '../../server/src/agent-auth.js';
 import { turnCredentials } from '../../server/src/limits.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Core } from '../../src/core.js';
+import { FileSecretStore } from '../../src/secrets/index.js';
 
 const SECRET = 'secret-de-test-visio-auth-0123456789abcdef';
 
@@ -155,6 +160,67 @@ describe('visio server: agent sign-in against the test Dovecot', () => {
     // Neither passwords nor logins nor tokens are logged.
     expect(visio.logs()).toContain('sign_in_ok');
     for (const secret of [agent.password, agent.username, agent2.username, answer.body.token!]) expect(visio.logs()).not.toContain(secret);
+  });
+
+  it('visio-auth: Ostal’s core signs the agent in with its mail account, only on the organisation’s server', async () => {
+    const servers = getServers();
+    const agent = testUser(4);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-auth-'));
+    const policyPath = path.join(dir, 'policies.json');
+    const legacy = signJoinToken({ sub: 'organisation', role: 'organiser', room: '*', exp: Math.floor(Date.now() / 1000) + 3600 }, SECRET);
+    fs.writeFileSync(
+      policyPath,
+      JSON.stringify({
+        settings: { 'visio.serverUrl': { value: visio.url, locked: true }, 'visio.joinToken': { value: legacy, locked: true } },
+      }),
+    );
+    const secrets = new FileSecretStore(path.join(dir, 'secrets.json'));
+    const warnings: string[] = [];
+    const core = await Core.open({
+      profileDir: path.join(dir, 'profil'),
+      mode: 'cli',
+      policyPath,
+      secrets,
+      logger: { info() {}, warn: (msg) => warnings.push(msg), error: (msg) => warnings.push(msg) },
+    });
+    try {
+      const account = await core.handle('accounts.add', {
+        email: agent.email,
+        password: agent.password,
+        name: agent.name,
+        settings: {
+          imap: `imaps://localhost:${servers.imap.tlsPort}`,
+          smtp: `smtp://localhost:${servers.smtp.port}`,
+          caldav: null,
+          carddav: null,
+          webdav: null,
+          username: null,
+        },
+      });
+      const roomId = newRoomId();
+      const signed = await core.handle('visio.signIn', { roomId, serverUrl: `${visio.url}/` });
+      expect(signed.displayName).toBe('Agent4');
+      expect(claimsOf(signed.token)).toMatchObject({ sub: agent.username, room: roomId, exp: signed.expiresAt });
+      const s = await open();
+      expect((await s.request('join', { roomId, displayName: 'x', token: signed.token })).result).toMatchObject({ status: 'joined' });
+      // The deprecated shared token is noted for IT, in French, in the log.
+      expect(warnings.some((w) => w.includes('visio.joinToken') && w.includes('obsolète'))).toBe(true);
+
+      // The password never goes to the server of a link from elsewhere.
+      await expect(core.handle('visio.signIn', { roomId, serverUrl: 'https://visio.ailleurs.example' })).rejects.toMatchObject({
+        code: 'not_configured',
+        message: expect.stringContaining('vous y entrerez comme invité'),
+      });
+      // A password the mail server no longer accepts: refused, in French.
+      await secrets.set(`account:${account.id}:password`, 'plus-le-bon');
+      await expect(core.handle('visio.signIn', { roomId })).rejects.toMatchObject({
+        code: 'auth_failed',
+        message: `Le serveur de visio a refusé l’identifiant ou le mot de passe du compte ${agent.email}.`,
+      });
+    } finally {
+      await core.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('visio-auth: a forged or expired token is refused', async () => {
