@@ -1,7 +1,9 @@
 /**
  * HTTP + WebSocket front of the meeting server: `GET /health` (JSON), `GET /salle/<roomId>` (a French page
- * telling to open the link in Ostal), WebSocket signaling on `/ws` (any path ending in /ws, so a reverse proxy
- * may keep a prefix). Starts the mediasoup workers and shuts everything down cleanly.
+ * telling to open the link in Ostal), `POST /api/connexion` (agent sign-in, agent-auth.ts), WebSocket signaling on
+ * `/ws` (any path ending in /ws, so a reverse proxy may keep a prefix) behind the limits of limits.ts (Origin,
+ * connections per address, message size, rate and shape). Starts the mediasoup workers and shuts everything down
+ * cleanly.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
