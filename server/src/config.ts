@@ -285,7 +285,9 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
   if (!config.workerBin && env.MEDIASOUP_WORKER_BIN) config.workerBin = env.MEDIASOUP_WORKER_BIN;
   if (!config.workerBin) config.workerBin = defaultWorkerBin();
   if (config.workerBin && !fs.existsSync(config.workerBin)) {
-    fail(`Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`);
+    fail(
+      `Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`,
+    );
   }
   return check(config);
 }
