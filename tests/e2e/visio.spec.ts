@@ -725,7 +725,8 @@ test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le
   page.on('request', (request) => {
     if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
   });
-  await page.goto(guest.url);
+  // An agent of the organisation (its Ostal knows the organisation's meeting server) creates the meeting.
+  await page.goto(participant.url);
   await expect(page.getByTestId('nav-visio')).toBeVisible();
   // The meeting code (mediasoup-client, the visio views) is its own chunk, not loaded before Visio is opened.
   expect(scripts.filter((p) => /VisioView-.*\.js$/.test(p))).toEqual([]);
