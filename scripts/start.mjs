@@ -76,7 +76,16 @@ if (demo) {
   const policyFile = path.join(root, '.ostal-run/demo-policies.json');
   try {
     const { spawnVisioServer } = await import('../server/src/spawn.ts');
-    visio = await spawnVisioServer({ logLevel: 'warn' });
+    // Agents sign in to it with their mail account (IMAP LOGIN on the demo Dovecot).
+    visio = await spawnVisioServer({
+      logLevel: 'warn',
+      auth: {
+        imap: { host: 'localhost', port: servers.imap.port, security: 'starttls', caFile: servers.caCertPath },
+        ldap: null,
+        tokenMinutes: 10,
+        displayNames: Object.fromEntries(servers.users.map((u) => [u.username, u.name])),
+      },
+    });
     fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: visio.url } } }, null, 2));
   } catch (err) {
     say(`La visio de démonstration n’a pas pu démarrer (${err instanceof Error ? err.message : String(err)}).`);

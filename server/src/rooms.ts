@@ -28,6 +28,7 @@ import type {
 } from '../../src/shared/meet-protocol.js';
 import type { ServerConfig } from './config.js';
 import { errorText, log, roomTag } from './log.js';
+import { iceServersFor } from './limits.js';
 import { verifyJoinToken } from './token.js';
 
 // Runtime copies of protocol constants (the server imports the protocol as types only, so it can be deployed
@@ -196,7 +197,7 @@ export class Room {
       protocolVersion: PROTOCOL_VERSION,
       routerRtpCapabilities: this.router.rtpCapabilities as RtpCapabilitiesJson,
       peers: [...this.peers.values()].filter((p) => p !== peer).map((p) => p.info()),
-      iceServers: this.manager.config.iceServers,
+      iceServers: iceServersFor(this.manager.config, peer.id),
       ...(peer.role === 'organiser' ? { waiting: [...this.waiting.values()].map((g) => g.guest()) } : {}),
       locked: this.locked,
     };
@@ -460,6 +461,7 @@ export class Signaling {
 
       // Who is it? A token holder (organiser or participant) or a guest.
       let tokenRole: MeetRole | null = null;
+      let tokenName: string | null = null;
       if (params.token !== undefined && params.token !== null && params.token !== '') {
         if (!this.config.tokenSecret) throw new MeetFailure('token_invalid', 'this server has no token secret');
         const check = verifyJoinToken(String(params.token), this.config.tokenSecret, roomId);
@@ -469,6 +471,9 @@ export class Signaling {
         }
         tokenRole = check.claims.role;
         peer.subject = check.claims.sub;
+        // A signed-in agent appears under the name the server gave it, not one the client chose.
+        if (typeof check.claims.name === 'string' && check.claims.name.trim() !== '')
+          tokenName = check.claims.name.trim().slice(0, MAX_DISPLAY_NAME_LENGTH);
       }
 
       const existing = this.manager.rooms.get(roomId);
@@ -483,6 +488,7 @@ export class Signaling {
         log('info', 'locked_refused', { room: existing.tag, peer: peer.id, guest: tokenRole === null });
         throw new MeetFailure('locked', tokenRole === null ? 'meeting locked: no guest enters' : 'meeting locked: removed agent');
       }
+      if (!existing && this.manager.rooms.size >= this.config.maxRooms) throw new MeetFailure('room_full', 'server room limit reached');
 
       const room = await this.manager.getOrCreate(roomId);
       if (peer.state !== 'new') {
@@ -492,7 +498,7 @@ export class Signaling {
       }
       if (room.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
       peer.room = room;
-      peer.displayName = displayName;
+      peer.displayName = tokenName ?? displayName;
       peer.isGuest = tokenRole === null;
 
       // A locked meeting: an agent with a participant token waits for an organiser to let it in.
@@ -518,7 +524,7 @@ export class Signaling {
       const room = this.room(peer);
       const direction = oneOf<TransportDirection>(params, 'direction', ['send', 'recv']);
       const sctp = params.sctpCapabilities === undefined ? undefined : object(params.sctpCapabilities, 'sctpCapabilities');
-      if (peer.transports.size >= 4) throw badRequest('too many transports');
+      if (peer.transports.size >= this.config.maxTransportsPerPeer) throw badRequest('too many transports');
       const transport = await room.router.createWebRtcTransport({
         listenIps: [{ ip: this.config.listenIp, announcedIp: this.config.announcedIp ?? undefined }],
         enableUdp: this.config.enableUdp,

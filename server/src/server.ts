@@ -1,7 +1,9 @@
 /**
  * HTTP + WebSocket front of the meeting server: `GET /health` (JSON), `GET /salle/<roomId>` (a French page
- * telling to open the link in Ostal), WebSocket signaling on `/ws` (any path ending in /ws, so a reverse proxy
- * may keep a prefix). Starts the mediasoup workers and shuts everything down cleanly.
+ * telling to open the link in Ostal), `POST /api/connexion` (agent sign-in, agent-auth.ts), WebSocket signaling on
+ * `/ws` (any path ending in /ws, so a reverse proxy may keep a prefix) behind the limits of limits.ts (Origin,
+ * connections per address, message size, rate and shape). Starts the mediasoup workers and shuts everything down
+ * cleanly.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,8 +16,13 @@ import type { MeetHealth, MeetNotification } from '../../src/shared/meet-protoco
 import { workerCount, type ServerConfig } from './config.js';
 import { errorText, log } from './log.js';
 import { MeetFailure, Peer, RoomManager, Signaling } from './rooms.js';
+import { createAgentSignIn, SIGN_IN_MESSAGES } from './agent-auth.js';
+import { AddressCounter, MessageBucket, originAllowed, remoteAddressOf } from './limits.js';
 
 const WS_PATH = /\/ws\/?$/;
+const SIGN_IN_PATH = /\/api\/connexion\/?$/;
+/** WebSocket close codes: policy violation (too fast, malformed), message too big. */
+const CLOSE_POLICY = 1008;
 const ROOM_PAGE_PATH = /^(?:.*)\/salle\/([A-Za-z0-9_-]{22,64})\/?$/;
 const CLOSE_SHUTDOWN = 4002;
 
@@ -86,8 +93,12 @@ async function startWorkers(config: ServerConfig, isStopping: () => boolean): Pr
   return workers;
 }
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+export async function startServer(given: ServerConfig): Promise<RunningServer> {
   let stopping = false;
+  // Agent tokens are signed with tokenSecret, or a random secret of this process (clients sign in again after a restart).
+  const signIn = createAgentSignIn(given.auth, given.tokenSecret);
+  const config: ServerConfig = given.auth ? { ...given, tokenSecret: signIn.secret } : given;
+  const connections = new AddressCounter(config.maxConnectionsPerAddress);
   const workers = await startWorkers(config, () => stopping);
   const mediasoup = await import('mediasoup');
   const manager = new RoomManager(config, workers);
@@ -97,6 +108,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    if (SIGN_IN_PATH.test(path)) {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { ...headers, allow: 'POST' }).end();
+        return;
+      }
+      // The core (no Origin header) signs agents in; a page of another site may not.
+      if (req.headers.origin !== undefined && !originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
+        res
+          .writeHead(403, { ...headers, 'content-type': 'application/json' })
+          .end(JSON.stringify({ error: 'forbidden', message: SIGN_IN_MESSAGES.origin }));
+        return;
+      }
+      signIn.handle(req, res, remoteAddressOf(req, config.trustedProxies));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
       return;
@@ -131,9 +157,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     ? https.createServer({ cert: fs.readFileSync(config.tls.certFile), key: fs.readFileSync(config.tls.keyFile) }, onRequest)
     : http.createServer(onRequest);
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxMessageBytes });
   const sockets = new Map<WebSocket, Peer>();
   const alive = new WeakSet<WebSocket>();
+  let limitLogged = 0;
+
+  const cutSockets = new WeakSet<WebSocket>();
+  /** Close a connection that broke a rule; what it sends meanwhile is ignored. */
+  const cut = (ws: WebSocket, reason: string) => {
+    cutSockets.add(ws);
+    ws.close(CLOSE_POLICY, reason);
+    setTimeout(() => ws.terminate(), 2000).unref();
+  };
 
   httpServer.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
@@ -141,10 +176,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
+    if (!originAllowed(req.headers.origin, req.headers.host, config.allowedOrigins)) {
+      log('info', 'origin_refused');
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const address = remoteAddressOf(req, config.trustedProxies);
+    if (!connections.take(address)) {
+      limitLogged++;
+      if (limitLogged === 1 || limitLogged % 100 === 0) log('warn', 'connections_per_address_limit', { refused: limitLogged });
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    socket.once('close', () => connections.release(address));
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   wss.on('connection', (ws: WebSocket) => {
+    const bucket = new MessageBucket(config.maxMessagesPerSecond, config.maxMessageBurst);
     const peer = new Peer({
       send: (message: MeetNotification) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
@@ -155,18 +204,30 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     alive.add(ws);
     ws.on('pong', () => alive.add(ws));
     ws.on('message', (data, isBinary) => {
+      if (cutSockets.has(ws)) return;
+      if (!bucket.take()) {
+        log('warn', 'message_rate_exceeded', { peer: peer.id });
+        cut(ws, 'too many messages');
+        return;
+      }
+      // A frame that is not a JSON request object closes its own connection (a real client never sends one).
+      let parsed: unknown = null;
+      if (!isBinary) {
+        try {
+          parsed = JSON.parse(data.toString());
+        } catch {
+          parsed = null;
+        }
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        log('info', 'malformed_message', { peer: peer.id, binary: isBinary });
+        cut(ws, 'malformed message');
+        return;
+      }
       void (async () => {
         let id: unknown = null;
         try {
-          if (isBinary) throw new MeetFailure('bad_request', 'binary frame');
-          let message: unknown;
-          try {
-            message = JSON.parse(data.toString());
-          } catch {
-            throw new MeetFailure('bad_request', 'not JSON');
-          }
-          if (typeof message !== 'object' || message === null) throw new MeetFailure('bad_request', 'not an object');
-          const m = message as { id?: unknown; method?: unknown; params?: unknown };
+          const m = parsed as { id?: unknown; method?: unknown; params?: unknown };
           id = m.id;
           if (typeof m.id !== 'number' || !Number.isInteger(m.id)) throw new MeetFailure('bad_request', 'id must be an integer');
           if (typeof m.method !== 'string') throw new MeetFailure('bad_request', 'method must be a string');

@@ -168,6 +168,13 @@ export const methodSchemas = {
   }),
   'accounts.remove': z.object({ id }),
 
+  /**
+   * Sign the agent in to the organisation's meeting server (`visio.serverUrl`) with a mail account (the first one
+   * when `accountId` is absent): a join token for `roomId` only, valid a few minutes. `serverUrl` is the server of the
+   * meeting link: the password goes nowhere else than the configured server (another one → not_configured).
+   */
+  'visio.signIn': z.object({ roomId: z.string().min(1), serverUrl: z.string().optional(), accountId: id.optional() }),
+
   'status.get': none,
   'status.cli': none,
   'sync.run': z.object({ accountId: id.optional(), only: syncScopeSchema.optional() }),

@@ -311,7 +311,10 @@ export interface Settings {
   'mail.speedLimitKbps': number;
   /** Address of the organisation's meeting server. */
   'visio.serverUrl': string;
-  /** Join token (JWT) IT gives for that server, usually by policy; sent only to 'visio.serverUrl'. Empty = none. */
+  /**
+   * Deprecated (kept for one version): a shared join token (JWT) IT gave for that server by policy; sent only to
+   * 'visio.serverUrl', and only when the agent's own sign-in (`visio.signIn`) is not possible. Empty = none.
+   */
   'visio.joinToken': string;
   /** Local folder synced with Fichiers. */
   'files.localRoot': string;
@@ -334,6 +337,16 @@ export interface SettingEntry<K extends keyof Settings = keyof Settings> {
   value: Settings[K];
   locked: boolean;
   hidden: boolean;
+}
+
+/** A join token of the organisation's meeting server for one agent and one room (see MeetSignInResult). */
+export interface VisioSignIn {
+  /** Goes in the meeting's `join` message, never in a URL. */
+  token: string;
+  /** Expiry, seconds since the epoch (a few minutes: ask again at each (re)connection). */
+  expiresAt: number;
+  /** The name the meeting server shows for this agent. */
+  displayName: string;
 }
 
 export interface AppInfo {
@@ -637,6 +650,8 @@ export interface Results {
   'accounts.add': AccountSummary;
   'accounts.update': AccountSummary;
   'accounts.remove': { removed: true };
+
+  'visio.signIn': VisioSignIn;
 
   'status.get': AppStatus;
   'status.cli': CliStatus;

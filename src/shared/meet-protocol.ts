@@ -80,6 +80,16 @@
  * invitation. Rooms are created on demand on the first `join`. Opening the link in a browser shows a French
  * page asking to open it in Ostal.
  *
+ * ## Agent sign-in
+ * `POST <server URL>/api/connexion`, `Content-Type: application/json`, body {@link MeetSignInRequest} (never in
+ * the URL: proxies log URLs). The server checks the login and password against the organisation's IMAP server and
+ * answers 200 {@link MeetSignInResult}: a join token bound to that agent (`sub` = login, `name` = display name),
+ * that room (`room` = roomId, no wildcard) and a few minutes (`exp`), role `participant` (the first in an empty room
+ * becomes organiser). Refusals: `{ error, message }` with a French `message` — 401 `auth_failed` (wrong login or
+ * password; repeated failures are answered more and more slowly), 400/415 `bad_request`, 403 `forbidden` (page of a
+ * foreign Origin), 404 `not_configured` (no agent sign-in on this server), 502 `unavailable` (mail server down),
+ * 503 `busy`. The token goes in the `join` message, never in a URL.
+ *
  * ## Join token
  * A JWT signed HS256 with the organisation's shared secret (server config `tokenSecret`), compact form
  * `base64url(header).base64url(payload).base64url(HMAC-SHA256(secret, header + '.' + payload))`,
@@ -497,8 +507,13 @@ export type MeetServerMessage = MeetResponse | MeetNotification;
 export interface MeetTokenClaims {
   /** Issuer: the organisation (free text, e.g. `mairie-exemple.fr`), logged nowhere. */
   iss?: string;
-  /** Subject: the agent's display name or email. The server never logs it. */
+  /** Subject: the agent's login (address) or display name. The server never logs it. */
   sub: string;
+  /**
+   * Display name given by the server to a signed-in agent (`POST /api/connexion`); the server then shows this name
+   * whatever `join.displayName` says.
+   */
+  name?: string;
   /** The room it opens: a roomId, or `'*'` for any room. Absent = any room. */
   room?: string;
   role: MeetRole;
@@ -507,6 +522,28 @@ export interface MeetTokenClaims {
   /** Issued at, seconds since the epoch. */
   iat?: number;
 }
+
+/** Body of `POST /api/connexion`. */
+export interface MeetSignInRequest {
+  /** The agent's mail login (usually the address). */
+  login: string;
+  password: string;
+  /** The room the token will open (only that one). */
+  roomId: string;
+}
+
+/** Answer of `POST /api/connexion`. */
+export interface MeetSignInResult {
+  token: string;
+  /** Expiry of the token, seconds since the epoch. */
+  expiresAt: number;
+  displayName: string;
+  /** The login as the server normalised it (lower case). */
+  login: string;
+}
+
+/** Path of the agent sign-in endpoint (POST, JSON). */
+export const MEET_SIGN_IN_PATH = '/api/connexion' as const;
 
 /** The fixed JWT header of join tokens. */
 export const MEET_TOKEN_HEADER = { alg: 'HS256', typ: 'JWT' } as const;

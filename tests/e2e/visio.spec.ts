@@ -8,7 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import WebSocket from 'ws';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { ServerConfig } from '../../server/src/config.js';
 import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spawn.js';
 import { signJoinToken } from '../../server/src/token.js';
 import { findEnglishWords } from './english-words.js';
@@ -42,8 +44,29 @@ function token(role: 'organiser' | 'participant', sub: string, expSeconds = 3600
   return signJoinToken({ sub, role, room: '*', iat: now, exp: now + expSeconds }, SECRET);
 }
 
+/**
+ * The meeting server as in production: agents sign in with their mail account (IMAP LOGIN on the test Dovecot),
+ * guests knock; the shared secret stays for the deprecated tokens (links with ?jeton=, visio.joinToken).
+ */
+function visioConfig(): Partial<ServerConfig> {
+  const s = servers();
+  return {
+    tokenSecret: SECRET,
+    requireToken: true,
+    allowGuests: true,
+    waitingRoom: true,
+    logLevel: 'info',
+    auth: {
+      imap: { host: 'localhost', port: s.imap.port, security: 'starttls', caFile: s.caCertPath },
+      ldap: null,
+      tokenMinutes: 10,
+      displayNames: Object.fromEntries(s.users.map((u) => [u.username, u.name])),
+    },
+  };
+}
+
 async function startVisio(port = 0): Promise<VisioServerProcess> {
-  return spawnVisioServer({ port, tokenSecret: SECRET, requireToken: false, allowGuests: true, waitingRoom: true, logLevel: 'info' });
+  return spawnVisioServer({ ...visioConfig(), port });
 }
 
 /**
@@ -69,13 +92,19 @@ async function copyRenderer(): Promise<string> {
   throw new Error('renderer/dist is incomplete: build it with `npx vite build --config renderer/vite.config.ts`');
 }
 
-/** One Ostal per person: its own profile, account (agentN) and a policy giving the meeting server and token. */
-async function ostalFor(userIndex: number, joinToken: string | null): Promise<RunningOstal> {
+/**
+ * One Ostal per person: its own profile and account (agentN). An agent's policy gives the organisation's meeting
+ * server (Ostal signs the agent in there with the mail account), and maybe the deprecated shared token; a guest's
+ * Ostal belongs to another organisation whose meeting server is another one (here another path on the same host, so
+ * the page may still reach ours): the link's server is not its own, so it enters as a guest, without signing in.
+ */
+async function ostalFor(userIndex: number, role: 'agent' | 'guest', joinToken: string | null = null): Promise<RunningOstal> {
   const s = servers();
   const profileDir = tempProfile();
   addAccountByCli(profileDir, s.users[userIndex]!);
   const policyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-policy-')), 'policies.json');
-  const settings: Record<string, { value: string; locked: boolean }> = { 'visio.serverUrl': { value: visio.url, locked: true } };
+  const settings: Record<string, { value: string; locked: boolean }> = {};
+  settings['visio.serverUrl'] = { value: role === 'agent' ? visio.url : `${visio.url}/autre-organisation`, locked: true };
   if (joinToken) settings['visio.joinToken'] = { value: joinToken, locked: true };
   fs.writeFileSync(policyFile, JSON.stringify({ settings }));
   const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile, OSTAL_RENDERER_DIR: rendererCopy } });
@@ -90,9 +119,10 @@ test.beforeAll(async () => {
   visio = await startVisio();
   visioPort = Number(new URL(visio.url).port);
   const s = servers();
-  organiser = await ostalFor(1, token('organiser', s.users[1]!.email));
-  participant = await ostalFor(2, token('participant', s.users[2]!.email));
-  guest = await ostalFor(3, null);
+  // The organiser's IT still hands out the old shared token (deprecated): it is not used while the sign-in works.
+  organiser = await ostalFor(1, 'agent', token('organiser', s.users[1]!.email));
+  participant = await ostalFor(2, 'agent');
+  guest = await ostalFor(3, 'guest');
 });
 
 test.afterAll(async () => {
@@ -352,6 +382,88 @@ test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur l
   await b.context.close();
 });
 
+/** Open a bare WebSocket to the meeting server (as a script would): 'open' or 'refused' (HTTP 429 and the like). */
+function rawSocket(url: string, held: WebSocket[]): Promise<'open' | 'refused'> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url);
+    ws.once('open', () => {
+      held.push(ws);
+      resolve('open');
+    });
+    ws.once('unexpected-response', (req, res) => {
+      req.destroy();
+      resolve(res.statusCode === 429 ? 'refused' : 'open');
+    });
+    ws.once('error', () => resolve('refused'));
+  });
+}
+
+test('visio : 300 connexions depuis une même adresse sont coupées à la limite pendant qu’une réunion à deux continue ; un message malformé ou trop gros ne ferme que sa connexion', async ({
+  browser,
+}) => {
+  const s = servers();
+  const nameA = s.users[1]!.name;
+  const nameB = s.users[2]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  const b = await openVisio(browser, participant);
+  await joinByLink(b.page, link);
+  await expectVideoFrom(a.page, nameB);
+  await expectVideoFrom(b.page, nameA);
+
+  // A bounded loop of 300 connections from 127.0.0.1 (the pages' own signaling sockets come from there too), in
+  // batches of 50, all kept open: the server accepts up to maxConnectionsPerAddress (50 by default) and refuses the rest.
+  const held: WebSocket[] = [];
+  let refused = 0;
+  try {
+    for (let batch = 0; batch < 6; batch++) {
+      const outcomes = await Promise.all(Array.from({ length: 50 }, () => rawSocket(visio.wsUrl, held)));
+      refused += outcomes.filter((o) => o === 'refused').length;
+    }
+    expect(held.length + 2).toBe(50);
+    expect(refused).toBe(300 - held.length);
+    // While the flood is held open, the meeting's frames keep flowing both ways.
+    await expectVideoFrom(a.page, nameB);
+    await expectVideoFrom(b.page, nameA);
+
+    // A malformed message and an oversized one close only their own connection.
+    const malformed = held.pop()!;
+    const malformedClosed = new Promise<number>((resolve) => malformed.once('close', (code) => resolve(code)));
+    malformed.send('{ pas du JSON');
+    expect(await malformedClosed).toBe(1008);
+    const oversized = held.pop()!;
+    const oversizedClosed = new Promise<number>((resolve) => oversized.once('close', (code) => resolve(code)));
+    oversized.send(JSON.stringify({ id: 1, method: 'chat', params: { text: 'x'.repeat(100_000) } }));
+    expect(await oversizedClosed).toBe(1009);
+    for (const page of [a.page, b.page]) await expect(page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+    await expectVideoFrom(a.page, nameB);
+    await expectVideoFrom(b.page, nameA);
+    expect(visio.logs()).toContain('connections_per_address_limit');
+  } finally {
+    for (const ws of held) ws.terminate();
+  }
+  // Chat still crosses.
+  await a.page.getByTestId('visio-chat-button').click();
+  await a.page.getByTestId('visio-chat-input').fill('Toujours là après la vague de connexions.');
+  await a.page.getByTestId('visio-chat-send').click();
+  await b.page.getByTestId('visio-chat-button').click();
+  await expect(b.page.getByTestId('visio-chat-line').last()).toContainText('Toujours là après la vague de connexions.');
+  await a.page.getByTestId('visio-quitter').click();
+  await b.page.getByTestId('visio-quitter').click();
+
+  // The organiser's IT still hands out the old shared token: Réglages tells IT it is deprecated.
+  await a.page.getByTestId('nav-reglages').click();
+  await a.page.getByRole('button', { name: 'Général', exact: true }).click();
+  await expect(a.page.getByTestId('visio-join-token-deprecated')).toContainText('est obsolète');
+  await a.page.getByTestId('visio-join-token-deprecated').scrollIntoViewIfNeeded();
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-jeton-partage-obsolete.png') });
+  await expectNoEnglish(a.page, 'visio-jeton-partage-obsolete');
+  await a.context.close();
+  await b.context.close();
+});
+
 /**
  * A lossy, delayed media path, for real: the meeting server announces 127.0.0.2 for its UDP candidates, and a
  * relay listening there forwards every datagram to the real ports on 127.0.0.1 and, on demand, limits the bandwidth
@@ -436,9 +548,8 @@ test('visio : connexion lente — liaison dégradée pour de vrai (300 kbit/s, d
   // Same address; media only over UDP through the relay.
   await visio.stop();
   visio = await spawnVisioServer({
+    ...visioConfig(),
     port: visioPort,
-    tokenSecret: SECRET,
-    requireToken: false,
     announcedIp: '127.0.0.2',
     rtcMinPort: RELAY_PORTS.min,
     rtcMaxPort: RELAY_PORTS.max,
@@ -614,7 +725,8 @@ test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le
   page.on('request', (request) => {
     if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
   });
-  await page.goto(guest.url);
+  // An agent of the organisation (its Ostal knows the organisation's meeting server) creates the meeting.
+  await page.goto(participant.url);
   await expect(page.getByTestId('nav-visio')).toBeVisible();
   // The meeting code (mediasoup-client, the visio views) is its own chunk, not loaded before Visio is opened.
   expect(scripts.filter((p) => /VisioView-.*\.js$/.test(p))).toEqual([]);

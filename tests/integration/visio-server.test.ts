@@ -414,6 +414,7 @@ describe('visio server with TLS', () => {
     cert = fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8');
     visio = await spawnVisioServer({
       tls: { certFile: path.join(dir, 'cert.pem'), keyFile: path.join(dir, 'key.pem') },
+      requireToken: false,
       rtcMinPort: 47000,
       rtcMaxPort: 47999,
     });

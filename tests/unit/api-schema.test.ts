@@ -91,6 +91,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'files.pause': { accountId: 2 },
   'files.resume': { accountId: [] },
   'files.confirmDeletion': { accountId: 'a1', confirm: 1 },
+  'visio.signIn': { roomId: '' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

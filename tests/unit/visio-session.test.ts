@@ -156,4 +156,28 @@ describe('MeetingSession (fake signaling server)', () => {
       'q3Jd0wqV8m1X9pLh2kTzAw',
     ]);
   });
+
+  it('asks for a fresh token at each (re)connection and sends it in the join message, never in the URL', async () => {
+    const server = await fakeServer(waitingRoom);
+    const urls: string[] = [];
+    servers[servers.length - 1]!.on('connection', (_socket, req) => urls.push(req.url ?? ''));
+    let issued = 0;
+    const session = new MeetingSession({
+      serverUrl: server.url,
+      roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
+      displayName: 'Agent',
+      token: 'ancien-jeton-partage',
+      fetchToken: () => Promise.resolve(`jeton-${++issued}`),
+      audioTrack: null,
+      videoTrack: null,
+      startMuted: false,
+    });
+    sessions.push(session);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    server.sockets[0]!.close(1011);
+    await until(session, (s) => s.phase === 'waiting' && server.requests.filter((r) => r.method === 'join').length === 2);
+    expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.token)).toEqual(['jeton-1', 'jeton-2']);
+    expect(urls).toEqual(['/ws', '/ws']);
+  });
 });

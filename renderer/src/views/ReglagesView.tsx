@@ -340,6 +340,8 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
   const [saved, setSaved] = useState(false);
 
   const entries = (settings.data ?? []).filter((entry) => !entry.hidden && SHOWN_SETTINGS.includes(entry.key));
+  // The shared meeting token of the old versions: still read for one version, with a notice to IT.
+  const oldJoinToken = (settings.data ?? []).some((entry) => entry.key === 'visio.joinToken' && entry.value !== '');
   const valueOf = (entry: SettingEntry) => draft[entry.key] ?? String(entry.value ?? '');
 
   const submit = async (event: FormEvent) => {
@@ -387,6 +389,11 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
             }}
           />
         ))}
+        {oldJoinToken ? (
+          <p className="notice" data-testid="visio-join-token-deprecated">
+            {t('reglages.general.joinTokenDeprecated')}
+          </p>
+        ) : null}
         {error ? <ErrorAlert message={error} /> : null}
         {saved ? (
           <p className="notice" role="status">

@@ -4,7 +4,7 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useApiQuery } from '../api/react';
+import { useApiQuery, useClient } from '../api/react';
 import { PageHeader } from '../components/common';
 import { ComposePanel } from './courrier/ComposePanel';
 import type { ComposeRequest } from './courrier/compose-request';
@@ -21,6 +21,7 @@ type Stage =
 
 export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
   const { t } = useTranslation();
+  const client = useClient();
   const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
   const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
   const serverUrl = String(settings.data?.find((entry) => entry.key === 'visio.serverUrl')?.value ?? '');
@@ -102,11 +103,25 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
     // The organisation's token goes only to the organisation's own server; a link may carry its own.
     const sameServer = normaliseServerUrl(serverUrl) !== null && normaliseServerUrl(serverUrl) === address.serverUrl;
     const token = address.token ?? (sameServer && orgToken ? orgToken : null);
+    // On the organisation's server the agent signs in with its mail account (through the core, which holds the
+    // password), for a fresh token at each (re)connection; the shared `visio.joinToken` is only a deprecated fallback.
+    const fetchToken =
+      sameServer && !address.token
+        ? async () => {
+            try {
+              return (await client.call('visio.signIn', { roomId: address.roomId, serverUrl: address.serverUrl })).token;
+            } catch (err) {
+              console.warn('visio: sign-in failed', err);
+              return token;
+            }
+          }
+        : undefined;
     const session = new MeetingSession({
       serverUrl: address.serverUrl,
       roomId: address.roomId,
       displayName,
       token,
+      fetchToken,
       audioTrack: choice.audio,
       videoTrack: choice.video,
       startMuted: choice.startMuted,

@@ -131,10 +131,13 @@ export class MeetingConnection {
     this.heldNotifications = [];
     this.hooks.opened();
     try {
+      // The token travels in the join message, never in the WebSocket's URL.
+      const token = this.options.fetchToken ? await this.options.fetchToken() : this.options.token;
+      if (generation !== this.currentGeneration) return 'final';
       const result = await socket.request('join', {
         roomId: this.options.roomId,
         displayName: this.options.displayName,
-        ...(this.options.token ? { token: this.options.token } : {}),
+        ...(token ? { token } : {}),
         ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as never } : {}),
       });
       if (generation !== this.currentGeneration) return 'final';

@@ -107,7 +107,14 @@ export interface MeetingOptions {
   serverUrl: string;
   roomId: string;
   displayName: string;
+  /** A join token known in advance (a link's own token, the deprecated `visio.joinToken`), or null. */
   token: string | null;
+  /**
+   * Asks for a fresh join token before each (re)connection (the agent's sign-in through the core: tokens last a few
+   * minutes and a restarted server may not know the old one). Resolves null to join without a token (as a guest).
+   * When absent, `token` is used.
+   */
+  fetchToken?: () => Promise<string | null>;
   audioTrack: MediaStreamTrack | null;
   videoTrack: MediaStreamTrack | null;
   startMuted: boolean;
