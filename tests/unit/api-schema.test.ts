@@ -49,6 +49,12 @@ const badInputs: { [M in MethodName]: unknown } = {
   'mail.undo': {},
   'mail.search': { query: 'budget', server: 'oui' },
   'mail.searchCount': { query: ['budget'] },
+  'mail.sieve.get': { accountId: 12 },
+  'mail.vacation.set': { accountId: 'a1', vacation: { enabled: true, from: '01/12/2026', message: 'Absente' } },
+  'mail.rules.set': {
+    accountId: 'a1',
+    rules: [{ id: 'r1', name: 'Secrétariat', enabled: true, match: 'all', conditions: [], actions: [{ type: 'supprimer' }], stop: false }],
+  },
   'mail.setFolderOffline': { accountId: 'a1', folder: 'INBOX', offline: 'oui' },
   'mail.download.state': 'maintenant',
   'mail.download.pause': [true],
