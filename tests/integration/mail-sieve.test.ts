@@ -5,12 +5,14 @@
  * what the server did is read with independent IMAP connections.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import net from 'node:net';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type OstalError } from '../../src/errors.js';
+import { main } from '../../src/cli/cli.js';
+import type { OstalError } from '../../src/errors.js';
 import { ManageSieveClient } from '../../src/mail/sieve/client.js';
 import { OSTAL_SCRIPT } from '../../src/mail/sieve/script.js';
 import { ensureVmailUser } from '../servers/daemons.js';
@@ -347,5 +349,74 @@ describe('ManageSieve: servers that are missing or hostile get a French message'
     expect(e).toBeInstanceOf(Error);
     expect(received).not.toContain('AUTHENTICATE');
     expect(received).not.toContain(Buffer.from(agent.password).toString('base64').slice(0, 8));
+  });
+});
+
+describe('CLI: mail vacation and mail rules', () => {
+  it('account add --sieve, vacation set/status/off, rules set/list, and a French message for a bad file', async () => {
+    const s = getServers();
+    const agent = await sieveUser('cli');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-sieve-cli-'));
+    process.env.OSTAL_POLICIES = path.join(dir, 'aucune-strategie.json');
+    const out: string[] = [];
+    const err: string[] = [];
+    const io = { out: (x: string) => out.push(x), err: (x: string) => err.push(x), env: { ...process.env, PW: agent.password } };
+    const cli = async (...args: string[]) => {
+      out.length = 0;
+      err.length = 0;
+      return main([...args, '--profile', dir], io);
+    };
+    try {
+      const add = await cli(
+        'account',
+        'add',
+        '--email',
+        agent.email,
+        '--password-env',
+        'PW',
+        '--imap',
+        `imap://localhost:${s.imap.port}`,
+        '--smtp',
+        `smtp://localhost:${s.smtp.port}`,
+        '--sieve',
+        `sieve://localhost:${s.sieve.port}`,
+      );
+      expect(err.join('\n')).not.toMatch(/erreur|refus/i);
+      expect(add).toBe(0);
+      const msg = path.join(dir, 'message.txt');
+      fs.writeFileSync(msg, 'Je suis en congé.');
+      expect(await cli('mail', 'vacation', 'set', '--message-file', msg, '--from', day(-2), '--to', day(2))).toBe(0);
+      expect(out.join('\n')).toContain('Réponse automatique activée, en cours');
+      expect(await cli('mail', 'vacation', 'status', '--json')).toBe(0);
+      const status = JSON.parse(out.join('\n')) as { vacation: { enabled: boolean; message: string; to: string } };
+      expect(status.vacation).toMatchObject({ enabled: true, message: 'Je suis en congé.', to: day(2) });
+      const rules = path.join(dir, 'regles.json');
+      fs.writeFileSync(
+        rules,
+        JSON.stringify([
+          {
+            id: 'a',
+            name: 'Listes',
+            enabled: true,
+            match: 'all',
+            conditions: [{ field: 'list', op: 'contains', value: 'agents' }],
+            actions: [{ type: 'move', folder: 'Listes' }],
+            stop: false,
+          },
+        ]),
+      );
+      expect(await cli('mail', 'rules', 'set', '--file', rules)).toBe(0);
+      expect(out).toEqual(['activée\tListes']);
+      expect(await cli('mail', 'vacation', 'off')).toBe(0);
+      expect(out.join('\n')).toContain('Réponse automatique désactivée');
+      expect(await cli('mail', 'rules', 'list', '--json')).toBe(0);
+      expect((JSON.parse(out.join('\n')) as { name: string }[]).map((r) => r.name)).toEqual(['Listes']);
+      fs.writeFileSync(rules, '[{"id": "a"}');
+      expect(await cli('mail', 'rules', 'set', '--file', rules)).toBe(2);
+      expect(err[0]).toContain('n’est pas une liste de règles');
+    } finally {
+      delete process.env.OSTAL_POLICIES;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 /** API handlers of Réglages › Comptes and the first-run assistant. */
 import type { CoreContext } from '../../context.js';
+import { parseSieveUrl } from '../../mail/sieve/client.js';
 import type { HandlerMap } from '../handler-types.js';
 import type { EndpointCheck, ServerSettings } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
@@ -51,6 +52,7 @@ function normalizeSettings(input: ServerSettings): ServerSettings {
     caldav: null,
     carddav: null,
     webdav: null,
+    sieve: input.sieve?.trim() ? parseSieveUrl(input.sieve).url : null,
     username: input.username?.trim() || null,
   };
   for (const k of ['caldav', 'carddav', 'webdav'] as const) {

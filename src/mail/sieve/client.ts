@@ -28,6 +28,11 @@ export interface SieveEndpoint {
   port: number;
 }
 
+/** `sieve://host:port`, the form stored in an account's settings. */
+export function sieveUrl(e: SieveEndpoint): string {
+  return `sieve://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`;
+}
+
 export interface SieveLogin {
   endpoint: SieveEndpoint;
   username: string;
@@ -40,7 +45,7 @@ export interface SieveLogin {
 export const SIEVE_DEFAULT_PORT = 4190;
 
 /** `sieve://host[:4190]` (RFC 5804 §3); throws `invalid_input` in French. */
-export function parseSieveUrl(raw: string): SieveEndpoint {
+export function parseSieveUrl(raw: string): SieveEndpoint & { url: string } {
   let u: URL;
   try {
     u = new URL(raw.trim());
@@ -51,7 +56,8 @@ export function parseSieveUrl(raw: string): SieveEndpoint {
   if (u.protocol !== 'sieve:' || !host || u.username || u.password || (u.pathname && u.pathname !== '/' && u.pathname !== '')) {
     throw new OstalError('invalid_input', t('mail.sieve.errors.invalidUrl', { url: raw }));
   }
-  return { host, port: u.port ? Number(u.port) : SIEVE_DEFAULT_PORT };
+  const port = u.port ? Number(u.port) : SIEVE_DEFAULT_PORT;
+  return { host, port, url: sieveUrl({ host, port }) };
 }
 
 export class ManageSieveClient {

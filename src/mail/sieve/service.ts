@@ -12,12 +12,15 @@ import { t } from '../../i18n/index.js';
 import type { MailAccount } from '../imap-client.js';
 import { parseImapUrl } from '../imap-client.js';
 import { MailRepository } from '../repository.js';
-import { ManageSieveClient, parseSieveUrl, SIEVE_DEFAULT_PORT, type SieveEndpoint } from './client.js';
+import { ManageSieveClient, parseSieveUrl, SIEVE_DEFAULT_PORT, sieveUrl, type SieveEndpoint } from './client.js';
 import { DEFAULT_VACATION, generateScript, OSTAL_SCRIPT, readOstalData, requiredExtensions, type OstalSieveData } from './script.js';
 
 /** Where the account's ManageSieve server is: the account's `sieve` setting, else the IMAP host on port 4190. */
 export function sieveEndpoint(account: Pick<MailAccount, 'settings'>): SieveEndpoint {
-  if (account.settings.sieve) return parseSieveUrl(account.settings.sieve);
+  if (account.settings.sieve) {
+    const { host, port } = parseSieveUrl(account.settings.sieve);
+    return { host, port };
+  }
   return { host: parseImapUrl(account.settings.imap).host, port: SIEVE_DEFAULT_PORT };
 }
 
@@ -85,7 +88,7 @@ function isActiveToday(v: VacationSettings, now = new Date()): boolean {
 function state(account: MailAccount, endpoint: SieveEndpoint, loaded: Loaded): SieveState {
   return {
     accountId: account.id,
-    server: `sieve://${endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`,
+    server: sieveUrl(endpoint),
     vacation: loaded.data.vacation,
     rules: loaded.data.rules,
     keptScript: loaded.keep,
