@@ -8,6 +8,7 @@ import { outboxHandlers } from './handlers/mail-outbox.js';
 import { searchHandlers } from './handlers/mail-search.js';
 import { offlineHandlers } from './handlers/mail-offline.js';
 import { sieveHandlers } from './handlers/mail-sieve.js';
+import { folderHandlers } from './handlers/mail-folders.js';
 import { syncHandlers } from './handlers/sync.js';
 import { calendarHandlers } from './handlers/calendar.js';
 import { contactHandlers } from './handlers/contacts.js';
@@ -24,6 +25,7 @@ export const handlers: HandlerMap = {
   ...composeHandlers,
   ...offlineHandlers,
   ...sieveHandlers,
+  ...folderHandlers,
   ...syncHandlers,
   ...calendarHandlers,
   ...contactHandlers,

@@ -257,6 +257,11 @@ export const methodSchemas = {
   'mail.sieve.get': z.object({ accountId: id }),
   'mail.vacation.set': z.object({ accountId: id, vacation: vacationSettingsSchema }),
   'mail.rules.set': z.object({ accountId: id, rules: z.array(mailRuleSchema).max(200) }),
+  /** « Nouveau dossier », « Renommer », « Supprimer »: local at once, replayed to the server (offline too). */
+  'mail.folder.create': z.object({ accountId: id, parent: z.string().nullable().optional(), name: z.string().max(200) }),
+  'mail.folder.rename': z.object({ accountId: id, folder: z.string(), name: z.string().max(200) }),
+  /** A folder that holds messages needs `confirm: true` (its messages go to the Corbeille). */
+  'mail.folder.delete': z.object({ accountId: id, folder: z.string(), confirm: z.boolean().optional() }),
   'mail.setFolderOffline': z.object({ accountId: id, folder: z.string(), offline: z.boolean().nullable() }),
   'mail.download.state': none,
   /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */

@@ -680,6 +680,9 @@ export interface Results {
   'mail.sieve.get': SieveState;
   'mail.vacation.set': SieveState;
   'mail.rules.set': SieveState;
+  'mail.folder.create': FolderInfo[];
+  'mail.folder.rename': FolderInfo[];
+  'mail.folder.delete': FolderInfo[];
   'mail.setFolderOffline': FolderInfo;
   'mail.download.state': MailDownloadState;
   /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */
