@@ -15,6 +15,7 @@ export const folderHandlers: Pick<HandlerMap, 'mail.folder.create' | 'mail.folde
     checkAccount(ctx, params.accountId);
     const folders = createFolder(ctx, params.accountId, params.parent ?? null, params.name);
     ctx.sync.requestReplay(params.accountId, 'mail');
+    ctx.emit('mail.changed', { accountId: params.accountId, folders: [] });
     return folders;
   },
   'mail.folder.rename': (ctx, params) => {
