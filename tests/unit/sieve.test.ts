@@ -57,7 +57,11 @@ describe('ManageSieve response parser', () => {
   });
 
   it('sieve:// addresses', () => {
-    expect(parseSieveUrl('sieve://Filtres.Mairie.fr')).toEqual({ host: 'filtres.mairie.fr', port: 4190, url: 'sieve://filtres.mairie.fr:4190' });
+    expect(parseSieveUrl('sieve://Filtres.Mairie.fr')).toEqual({
+      host: 'filtres.mairie.fr',
+      port: 4190,
+      url: 'sieve://filtres.mairie.fr:4190',
+    });
     expect(parseSieveUrl('sieve://localhost:2000/')).toEqual({ host: 'localhost', port: 2000, url: 'sieve://localhost:2000' });
     expect(() => parseSieveUrl('https://filtres.mairie.fr')).toThrow(/sieve:\/\//);
   });
