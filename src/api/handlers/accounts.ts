@@ -118,7 +118,11 @@ export const accountHandlers: Pick<
     const pins = params.pinnedCertificates;
     let settings = current.settings;
     // Locked fields must keep the value IT fixed (applyPolicyLocks refuses any other).
-    if (params.settings) settings = normalizeSettings(applyPolicyLocks(ctx, current.email, params.settings));
+    // A client that does not know the `sieve` field (older renderer forms) leaves it as it was.
+    if (params.settings) {
+      const given = params.settings.sieve === undefined ? { ...params.settings, sieve: current.settings.sieve ?? null } : params.settings;
+      settings = normalizeSettings(applyPolicyLocks(ctx, current.email, given));
+    }
     requirePasswordForNewServers(current.settings, settings, params.password);
     const connectionChanged = !!params.password || !!params.settings || pins !== undefined;
     if (connectionChanged) {
