@@ -249,11 +249,15 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
       }
     }
   }
-  const [mailSrv, caldav, carddav] = await Promise.all([
+  const [mailSrv, caldav, carddav, sieveSrv] = await Promise.all([
     sources.mail ? null : tryMailSrv(domain, probe),
     needsDav('caldav') ? tryDav('caldav', domain, probe) : null,
     needsDav('carddav') ? tryDav('carddav', domain, probe) : null,
+    // ManageSieve (RFC 5804 §1.8): SRV `_sieve._tcp`; without it the IMAP host on port 4190 is tried when used.
+    settings.sieve === undefined ? srv(probe, `_sieve._tcp.${domain}`) : null,
   ]);
+  const sieveRecord = sieveSrv?.[0];
+  if (sieveRecord) settings.sieve = `sieve://${stripDot(sieveRecord.name).toLowerCase()}:${sieveRecord.port}`;
   if (mailSrv) {
     settings.imap = mailSrv.imap;
     settings.smtp = mailSrv.smtp;
@@ -278,6 +282,7 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
     caldav: settings.caldav ?? null,
     carddav: settings.carddav ?? null,
     webdav: settings.webdav ?? null,
+    sieve: settings.sieve ?? null,
     username: settings.username ?? null,
   };
   log.info('discovery done', { domain, sources });

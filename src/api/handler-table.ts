@@ -7,6 +7,8 @@ import { composeHandlers } from './handlers/mail-compose.js';
 import { outboxHandlers } from './handlers/mail-outbox.js';
 import { searchHandlers } from './handlers/mail-search.js';
 import { offlineHandlers } from './handlers/mail-offline.js';
+import { sieveHandlers } from './handlers/mail-sieve.js';
+import { folderHandlers } from './handlers/mail-folders.js';
 import { syncHandlers } from './handlers/sync.js';
 import { calendarHandlers } from './handlers/calendar.js';
 import { contactHandlers } from './handlers/contacts.js';
@@ -23,6 +25,8 @@ export const handlers: HandlerMap = {
   ...outboxHandlers,
   ...composeHandlers,
   ...offlineHandlers,
+  ...sieveHandlers,
+  ...folderHandlers,
   ...syncHandlers,
   ...calendarHandlers,
   ...contactHandlers,

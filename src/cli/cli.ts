@@ -3,6 +3,7 @@
  * keep them stable. Human-readable output and errors are French; `--json` output follows src/shared/contract.ts.
  *
  *   ostal account add --email E --password-env VAR [--name N] [--imap URL] [--smtp URL] [--caldav URL] [--carddav URL] [--webdav URL]
+ *                     [--sieve sieve://HOST:PORT]
  *   ostal account list [--json]
  *   ostal account remove --email E
  *   ostal sync [--account E] [--only mail|calendar|contacts|files[,…]]
@@ -10,6 +11,11 @@
  *   ostal mail search QUERY [--limit N] [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:; 100 results
  *                                                              by default, --limit 0: every match)
  *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
+ *   ostal mail vacation status [--account E] [--json]   (« Réponse automatique », read from the ManageSieve server: SieveState)
+ *   ostal mail vacation set --message-file F [--external-message-file F] [--from DATE] [--to DATE] [--subject S] [--account E] [--json]
+ *   ostal mail vacation off [--account E] [--json]
+ *   ostal mail rules list [--account E] [--json]   (« Règles »: MailRule[] of src/shared/contract.ts)
+ *   ostal mail rules set --file RULES.json [--account E] [--json]   (replaces the rules by the file's MailRule[])
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
  *   ostal contacts list [--json]
@@ -84,6 +90,10 @@ function parse(argv: string[]) {
         caldav: { type: 'string' },
         carddav: { type: 'string' },
         webdav: { type: 'string' },
+        sieve: { type: 'string' },
+        'message-file': { type: 'string' },
+        'external-message-file': { type: 'string' },
+        file: { type: 'string' },
         username: { type: 'string' },
         account: { type: 'string' },
         only: { type: 'string' },
@@ -147,13 +157,14 @@ async function run(argv: string[], io: Io): Promise<number> {
             caldav: manual.caldav ?? null,
             carddav: manual.carddav ?? null,
             webdav: manual.webdav ?? null,
+            sieve: manual.sieve ?? null,
             username: manual.username ?? null,
           };
         } else {
           io.err(cliText('discovering', { email: v.email! }));
           const found = await call('accounts.discover', { email: v.email! });
           settings = { ...found.settings };
-          for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] as const) {
+          for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'] as const) {
             if (manual[key]) (settings as unknown as Record<string, string>)[key] = manual[key]!;
           }
         }
@@ -250,6 +261,10 @@ async function run(argv: string[], io: Io): Promise<number> {
       return mailSend(v, io, withCore);
     case 'mail list':
       return mailList(v, io, withCore);
+    case 'mail vacation':
+      return mailVacation(positionals[2], v, io, withCore);
+    case 'mail rules':
+      return mailRules(positionals[2], v, io, withCore);
     case 'mail search': {
       const query = positionals.slice(2).join(' ').trim();
       if (!query) throw new UsageError(cliText('missingQuery'));
@@ -328,9 +343,9 @@ type Caller = <M extends MethodName>(method: M, params: Params<M>) => Promise<Re
 
 function manualSettings(
   v: Record<string, string | string[] | boolean | undefined>,
-): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> {
-  const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'username', string>> = {};
-  for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'] as const) {
+): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'sieve' | 'username', string>> {
+  const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'sieve' | 'username', string>> = {};
+  for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'] as const) {
     const value = v[key];
     if (typeof value === 'string' && value) out[key] = value;
   }
@@ -475,6 +490,92 @@ async function mailList(v: CliValues, io: Io, withCore: WithCore): Promise<numbe
     }
     if (v.json) io.out(JSON.stringify(messages, null, 2));
     else for (const m of messages) io.out(`${m.uid}\t${m.date ?? ''}\t${m.from?.address ?? ''}\t${m.subject}`);
+    return 0;
+  });
+}
+
+/** The account named by --account, or the only one. */
+async function oneAccount(call: Caller, v: CliValues): Promise<AccountSummary> {
+  if (v.account) return findAccount(call, v.account);
+  const accounts = await call('accounts.list', {});
+  if (accounts.length === 0) throw new OstalError('not_found', cliText('noAccount'));
+  if (accounts.length > 1) throw new UsageError(cliText('accountRequired'));
+  return accounts[0]!;
+}
+
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(cliText('fileUnreadable', { file }));
+  }
+}
+
+function printVacation(state: Result<'mail.sieve.get'>, io: Io): void {
+  const v = state.vacation;
+  if (!v.enabled) io.out(cliText('vacationOff', { server: state.server }));
+  else
+    io.out(
+      cliText(state.vacationActiveNow ? 'vacationOnNow' : 'vacationOnLater', {
+        from: v.from ?? '—',
+        to: v.to ?? '—',
+        server: state.server,
+      }),
+    );
+  if (state.keptScript) io.out(cliText('sieveKept', { name: state.keptScript }));
+}
+
+/** `mail vacation status|set|off`: the « Réponse automatique » on the account's ManageSieve server. */
+async function mailVacation(action: string | undefined, v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  if (action !== 'status' && action !== 'set' && action !== 'off') throw new UsageError(cliText('vacationUsage'));
+  const message = action === 'set' ? readText(v['message-file'] ?? '') : '';
+  const external = action === 'set' && v['external-message-file'] ? readText(v['external-message-file']) : null;
+  return withCore(async (call) => {
+    const account = await oneAccount(call, v);
+    let state: Result<'mail.sieve.get'>;
+    if (action === 'status') state = await call('mail.sieve.get', { accountId: account.id });
+    else if (action === 'off') {
+      const current = await call('mail.sieve.get', { accountId: account.id });
+      state = await call('mail.vacation.set', { accountId: account.id, vacation: { ...current.vacation, enabled: false } });
+    } else {
+      const vacation = {
+        enabled: true,
+        from: v.from ?? null,
+        to: v.to?.[0] ?? null,
+        subject: v.subject ?? '',
+        message,
+        externalMessage: external,
+      };
+      state = await call('mail.vacation.set', { accountId: account.id, vacation });
+    }
+    if (v.json) io.out(JSON.stringify(state, null, 2));
+    else printVacation(state, io);
+    return 0;
+  });
+}
+
+/** `mail rules list|set`: the « Règles » on the account's ManageSieve server. */
+async function mailRules(action: string | undefined, v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  if (action !== 'list' && action !== 'set') throw new UsageError(cliText('rulesUsage'));
+  let rules: unknown;
+  if (action === 'set') {
+    if (!v.file) throw new UsageError(cliText('missingOption', { option: '--file' }));
+    try {
+      rules = JSON.parse(readText(v.file));
+    } catch (e) {
+      if (e instanceof UsageError) throw e;
+      throw new UsageError(cliText('rulesNotJson', { file: v.file }));
+    }
+  }
+  return withCore(async (call) => {
+    const account = await oneAccount(call, v);
+    const state =
+      action === 'set'
+        ? await call('mail.rules.set', { accountId: account.id, rules: rules as Params<'mail.rules.set'>['rules'] })
+        : await call('mail.sieve.get', { accountId: account.id });
+    if (v.json) io.out(JSON.stringify(state.rules, null, 2));
+    else if (state.rules.length === 0) io.out(cliText('rulesNone'));
+    else for (const r of state.rules) io.out(`${r.enabled ? cliText('ruleOn') : cliText('ruleOff')}\t${r.name}`);
     return 0;
   });
 }

@@ -23,6 +23,14 @@ import {
   type OperationItem,
 } from './operations.js';
 import type { MailRepository } from './repository.js';
+import {
+  MAIL_FOLDER_CREATE_KIND,
+  MAIL_FOLDER_DELETE_KIND,
+  MAIL_FOLDER_RENAME_KIND,
+  type FolderCreatePayload,
+  type FolderDeletePayload,
+  type FolderRenamePayload,
+} from './folders.js';
 import { uidSet } from './sync-engine.js';
 
 export interface ReplayOptions {
@@ -140,6 +148,12 @@ export class MailOperationReplayer {
         return this.replayMove(client, accountId, op as Operation<MovePayload>, op.kind === MAIL_COPY_KIND);
       case MAIL_EXPUNGE_KIND:
         return this.replayExpunge(client, accountId, op as Operation<ExpungePayload>);
+      case MAIL_FOLDER_CREATE_KIND:
+        return this.replayFolderCreate(client, op as Operation<FolderCreatePayload>);
+      case MAIL_FOLDER_RENAME_KIND:
+        return this.replayFolderRename(client, op as Operation<FolderRenamePayload>);
+      case MAIL_FOLDER_DELETE_KIND:
+        return this.replayFolderDelete(client, op as Operation<FolderDeletePayload>);
       default:
         this.log.warn('mail: unknown action in the journal, dropped', { op: op.id, kind: op.kind });
         return [];
@@ -262,5 +276,65 @@ export class MailOperationReplayer {
     } finally {
       lock.release();
     }
+  }
+
+  /** The server's folder paths (LIST), to make folder operations idempotent (a replay after a crash finds them done). */
+  private async serverPaths(client: ImapFlow): Promise<Set<string>> {
+    return new Set((await client.list()).map((f) => f.path));
+  }
+
+  private async replayFolderCreate(client: ImapFlow, op: Operation<FolderCreatePayload>): Promise<string[]> {
+    const { path } = op.payload;
+    if ((await this.serverPaths(client)).has(path)) return [];
+    await client.mailboxCreate(path).catch((err: unknown) => this.refused(client, err, 'CREATE'));
+    await client.mailboxSubscribe(path).catch(() => undefined);
+    return [];
+  }
+
+  private async replayFolderRename(client: ImapFlow, op: Operation<FolderRenamePayload>): Promise<string[]> {
+    const { from, to } = op.payload;
+    const paths = await this.serverPaths(client);
+    if (!paths.has(from) && paths.has(to)) return [];
+    await client.mailboxRename(from, to).catch((err: unknown) => this.refused(client, err, 'RENAME'));
+    await client.mailboxSubscribe(to).catch(() => undefined);
+    return [];
+  }
+
+  /** Deletes the folder and its sub-folders (deepest first), each emptied into the Corbeille first. */
+  private async replayFolderDelete(client: ImapFlow, op: Operation<FolderDeletePayload>): Promise<string[]> {
+    const { path, trash } = op.payload;
+    const listed = await client.list();
+    const inside = listed
+      .filter((f) => f.path === path || (f.delimiter && f.path.startsWith(path + f.delimiter)))
+      .map((f) => f.path)
+      .sort((a, b) => b.length - a.length);
+    const changed: string[] = [];
+    for (const folder of inside) {
+      if (trash && trash !== folder) {
+        const lock = await this.lock(client, folder);
+        if (lock) {
+          try {
+            if (client.mailbox !== false && client.mailbox.exists > 0) {
+              const moved = client.capabilities.has('MOVE')
+                ? await client.messageMove('1:*', trash)
+                : await client.messageCopy('1:*', trash);
+              this.checked(moved, client, 'MOVE');
+              if (!client.capabilities.has('MOVE')) this.checked(await client.messageDelete('1:*'), client, 'EXPUNGE');
+              changed.push(trash);
+            }
+          } finally {
+            lock.release();
+          }
+        }
+      }
+      await client.mailboxDelete(folder).catch((err: unknown) => this.refused(client, err, 'DELETE'));
+    }
+    return [...new Set(changed)];
+  }
+
+  private refused(client: ImapFlow, err: unknown, what: string): never {
+    if (!client.usable) throw err;
+    this.log.warn(`mail: ${what} refused by the server`, { err: err as Error });
+    throw new ServerRefusal(`${what} refused`);
   }
 }

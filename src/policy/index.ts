@@ -41,7 +41,7 @@ import { policyTrustProblem, type PolicyTrustOptions } from './trust.js';
  */
 
 export type ServerField = keyof ServerSettings;
-export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'];
+export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'];
 export const FEATURES: readonly Feature[] = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio'];
 
 /** Servers IT preset for one mail domain. */
@@ -52,6 +52,8 @@ export interface DomainPreset {
   caldav?: string | null;
   carddav?: string | null;
   webdav?: string | null;
+  /** ManageSieve server, `sieve://host[:4190]` (« Réponse automatique » and « Règles »). */
+  sieve?: string | null;
   /** Login name template; default: the e-mail address. */
   username?: string | null;
   /** Fields the user may not change. */
@@ -209,6 +211,13 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
             else if (typeof v === 'string' && validUrl(v, 'dav')) preset[k] = v;
             else {
               problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'https://' }));
+              ok = false;
+            }
+          } else if (k === 'sieve') {
+            if (v === null) preset.sieve = null;
+            else if (typeof v === 'string' && /^sieve:\/\/[^/@\s]+\/?$/i.test(v.trim())) preset.sieve = v.trim();
+            else {
+              problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'sieve://' }));
               ok = false;
             }
           } else if (k === 'username') {

@@ -68,6 +68,8 @@ export const serverSettingsSchema = z.object({
   caldav: endpointUrl.nullable().optional(),
   carddav: endpointUrl.nullable().optional(),
   webdav: endpointUrl.nullable().optional(),
+  /** ManageSieve (RFC 5804), `sieve://host[:4190]`: absent or null means the IMAP host on port 4190. */
+  sieve: endpointUrl.nullable().optional(),
   /** Login name when it differs from the e-mail address. */
   username: z.string().nullable().optional(),
 });
@@ -130,6 +132,48 @@ const scopeWithRecurrence = (p: { scope: z.infer<typeof recurrenceScopeSchema>; 
 const scopeIssue = { message: 'recurrenceId is required unless scope is series', path: ['recurrenceId'] };
 
 const mailRef = { accountId: id, folder: z.string(), uid: messageUid };
+
+/** A day as `AAAA-MM-JJ` (the « Réponse automatique » runs from the start of `from` to the end of `to`). */
+const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+/** « Réponse automatique »: run by the server (Sieve `vacation`, RFC 5230), so it answers while Ostal is closed. */
+export const vacationSettingsSchema = z.object({
+  enabled: z.boolean(),
+  from: isoDay.nullable().optional(),
+  to: isoDay.nullable().optional(),
+  /** Subject of the answer; blank for « Réponse automatique ». */
+  subject: z.string().max(200).optional(),
+  message: z.string().max(20_000),
+  /** A different text for senders outside the organisation; null or absent: the same message for everyone. */
+  externalMessage: z.string().max(20_000).nullable().optional(),
+});
+
+/** One condition of a « Règle ». `size` compares in kilobytes (`over`/`under`), the others match text. */
+export const mailRuleConditionSchema = z.object({
+  field: z.enum(['from', 'to', 'subject', 'list', 'size']),
+  op: z.enum(['contains', 'is', 'over', 'under']),
+  value: z.string().max(500),
+});
+
+export const mailRuleActionSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('move'), folder: z.string().min(1) }),
+  z.object({ type: z.literal('read') }),
+  z.object({ type: z.literal('flag') }),
+  z.object({ type: z.literal('redirect'), to: z.string().min(3).max(320) }),
+  z.object({ type: z.literal('delete') }),
+]);
+
+/** A « Règle » run by the server at delivery (Sieve), in the list's order. */
+export const mailRuleSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().max(200),
+  enabled: z.boolean(),
+  match: z.enum(['all', 'any']),
+  conditions: z.array(mailRuleConditionSchema).max(20),
+  actions: z.array(mailRuleActionSchema).min(1).max(10),
+  /** « Ne pas appliquer les règles suivantes ». */
+  stop: z.boolean(),
+});
 
 // ---------------------------------------------------------------------------
 // Methods
@@ -217,6 +261,15 @@ export const methodSchemas = {
   /** Exact number of stored messages a search matches (every folder, no limit), for « 368 résultats ». */
   'mail.searchCount': z.object({ query: z.string(), accountId: id.optional(), folder: z.string().optional() }),
   /** A folder's own « Disponible hors ligne » (null: follow the setting); bodies come with the next sync. */
+  /** « Réponse automatique » and « Règles » as the account's ManageSieve server holds them (read there, not stored locally). */
+  'mail.sieve.get': z.object({ accountId: id }),
+  'mail.vacation.set': z.object({ accountId: id, vacation: vacationSettingsSchema }),
+  'mail.rules.set': z.object({ accountId: id, rules: z.array(mailRuleSchema).max(200) }),
+  /** « Nouveau dossier », « Renommer », « Supprimer »: local at once, replayed to the server (offline too). */
+  'mail.folder.create': z.object({ accountId: id, parent: z.string().nullable().optional(), name: z.string().max(200) }),
+  'mail.folder.rename': z.object({ accountId: id, folder: z.string(), name: z.string().max(200) }),
+  /** A folder that holds messages needs `confirm: true` (its messages go to the Corbeille). */
+  'mail.folder.delete': z.object({ accountId: id, folder: z.string(), confirm: z.boolean().optional() }),
   'mail.setFolderOffline': z.object({ accountId: id, folder: z.string(), offline: z.boolean().nullable() }),
   'mail.download.state': none,
   /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */

@@ -16,6 +16,9 @@ import type {
   contactInputSchema,
   invitationAnswerSchema,
   mailActionSchema,
+  mailRuleActionSchema,
+  mailRuleConditionSchema,
+  mailRuleSchema,
   messageListFilterSchema,
   MethodSchemas,
   outgoingAttachmentSchema,
@@ -24,6 +27,7 @@ import type {
   remoteContentScopeSchema,
   serverSettingsSchema,
   syncScopeSchema,
+  vacationSettingsSchema,
 } from './api-schema.js';
 
 // ---------------------------------------------------------------------------
@@ -134,6 +138,27 @@ export interface AccountSummary {
 }
 
 export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged' | null;
+
+/** « Réponse automatique » (schema: `vacationSettingsSchema`). */
+export type VacationSettings = z.infer<typeof vacationSettingsSchema>;
+export type MailRule = z.infer<typeof mailRuleSchema>;
+export type MailRuleCondition = z.infer<typeof mailRuleConditionSchema>;
+export type MailRuleAction = z.infer<typeof mailRuleActionSchema>;
+
+/** The account's Sieve filters as Ostal manages them on the ManageSieve server. */
+export interface SieveState {
+  accountId: string;
+  /** `sieve://host:port` used. */
+  server: string;
+  vacation: VacationSettings;
+  rules: MailRule[];
+  /** A script written by someone else (webmail, IT) that was active before Ostal's: kept running by `include`. */
+  keptScript: string | null;
+  /** The vacation is on and today is within its dates. */
+  vacationActiveNow: boolean;
+  /** Domains whose senders get the « organisation » message and may receive redirections. */
+  organisationDomains: string[];
+}
 
 export interface FolderInfo {
   accountId: string;
@@ -669,6 +694,12 @@ export interface Results {
   /** Exact number of stored messages a search matches (every folder, no limit), for « 368 résultats ». */
   'mail.searchCount': { total: number };
   /** A folder's own « Disponible hors ligne » (null: follow the setting); bodies come with the next sync. */
+  'mail.sieve.get': SieveState;
+  'mail.vacation.set': SieveState;
+  'mail.rules.set': SieveState;
+  'mail.folder.create': FolderInfo[];
+  'mail.folder.rename': FolderInfo[];
+  'mail.folder.delete': FolderInfo[];
   'mail.setFolderOffline': FolderInfo;
   'mail.download.state': MailDownloadState;
   /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */

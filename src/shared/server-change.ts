@@ -4,7 +4,7 @@
  * machine and collect the stored password at the next sync. The core refuses such a change without the password
  * (src/accounts/server-change.ts); the account editor asks for it first (renderer). One rule for both.
  */
-export const SERVER_ADDRESS_FIELDS = ['imap', 'smtp', 'caldav', 'carddav', 'webdav'] as const;
+export const SERVER_ADDRESS_FIELDS = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve'] as const;
 export type ServerAddressField = (typeof SERVER_ADDRESS_FIELDS)[number];
 
 /** The address fields of an account's server settings. */

@@ -280,7 +280,7 @@ describe('IT policy in the account handlers and settings', () => {
       const discovered = await core.handle('accounts.discover', { email: user.email });
       expect(discovered).toMatchObject({
         sources: { mail: 'policy' },
-        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'],
+        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'],
       });
 
       const other = await apiError(core.handle('accounts.discover', { email: 'quelquun@ailleurs.fr' }));
@@ -302,6 +302,8 @@ describe('IT policy in the account handlers and settings', () => {
         caldav: null,
         carddav: null,
         webdav: null,
+        // Not in the preset: found by the domain's SRV record _sieve._tcp.
+        sieve: `sieve://localhost:${info.sieve.port}`,
         username: null,
       });
       const change = await apiError(

@@ -38,6 +38,8 @@ describe('discovery against the local servers', () => {
       caldav: `https://localhost:${info.radicale.port}/`,
       carddav: `https://localhost:${info.radicale.port}/`,
       webdav: null,
+      // ManageSieve by SRV _sieve._tcp (RFC 5804 §1.8).
+      sieve: `sieve://localhost:${info.sieve.port}`,
       username: null,
     });
     expect(result.locked).toEqual([]);

@@ -24,6 +24,7 @@ function summary(info: ServersInfo, seed: string): string {
     `  Autorité de certification${NBSP}: ${info.caCertPath} (export NODE_EXTRA_CA_CERTS=${info.caCertPath})`,
     `  IMAP (STARTTLS)${NBSP}: localhost:${info.imap.port} — IMAPS${NBSP}: localhost:${info.imap.tlsPort}`,
     `  SMTP soumission (STARTTLS)${NBSP}: localhost:${info.smtp.port} — SMTPS${NBSP}: localhost:${info.smtp.tlsPort}`,
+    `  ManageSieve (STARTTLS)${NBSP}: localhost:${info.sieve.port}`,
     `  CalDAV/CardDAV (Radicale)${NBSP}: https://localhost:${info.radicale.port}/`,
     `  WebDAV (Apache)${NBSP}: https://localhost:${info.apache.port}/dav/<adresse>/`,
     `  Autoconfiguration${NBSP}: https://localhost:${info.apache.port}/mail/config-v1.1.xml`,

@@ -15,6 +15,10 @@ export interface RunPorts {
   submissions: number;
   radicale: number;
   apache: number;
+  /** Dovecot ManageSieve (Pigeonhole), STARTTLS. */
+  managesieve: number;
+  /** Postfix listener without AUTH that only accepts local recipients: Pigeonhole's way out for automatic answers. */
+  relay: number;
 }
 
 export function dovecotConf(l: RunLayout, ports: RunPorts, vmail: { uid: number; gid: number }): string {
@@ -24,7 +28,7 @@ state_dir = ${l.dovecot.stateDir}
 instance_name = ostal-${ports.imap}
 log_path = ${l.dovecot.log}
 info_log_path = ${l.dovecot.log}
-protocols = imap lmtp
+protocols = imap lmtp sieve
 listen = 127.0.0.1
 ssl = yes
 ssl_cert = <${l.tls.cert}
@@ -139,6 +143,21 @@ service anvil {
 }
 protocol lmtp {
   postmaster_address = postmaster@${TEST_DOMAIN}
+  # Pigeonhole: each user's active Sieve script runs at delivery (automatic answers, rules).
+  mail_plugins = $mail_plugins sieve
+}
+service managesieve-login {
+  inet_listener sieve {
+    address = 127.0.0.1
+    port = ${ports.managesieve}
+  }
+}
+# Dovecot 2.3 cannot log in to submission_host: Postfix's relay listener takes local recipients only.
+submission_host = 127.0.0.1:${ports.relay}
+plugin {
+  sieve = file:~/sieve;active=~/.dovecot.sieve
+  # Tests send several messages from one sender in a row: no minimum between two answers.
+  sieve_vacation_min_period = 0
 }
 protocol imap {
   mail_max_userip_connections = 50
@@ -177,7 +196,8 @@ alias_maps =
 alias_database =
 local_transport = error:local delivery is disabled
 virtual_mailbox_domains = ${TEST_DOMAIN}
-virtual_mailbox_maps = texthash:${l.postfix.etc}/vmailbox
+# Users a test file adds to Dovecot's passwd-file on the fly (test-…@) are accepted too.
+virtual_mailbox_maps = texthash:${l.postfix.etc}/vmailbox, regexp:${l.postfix.etc}/vmailbox-tests
 virtual_transport = lmtp:unix:${l.dovecot.lmtpSocket}
 smtpd_tls_cert_file = ${l.tls.cert}
 smtpd_tls_key_file = ${l.tls.key}
@@ -219,6 +239,12 @@ ${sub.join('\n')}
   -o syslog_name=postfix/submissions
   -o smtpd_tls_wrappermode=yes
 ${sub.join('\n')}
+127.0.0.1:${ports.relay} inet n - n - - smtpd
+  -o syslog_name=postfix/relay
+  -o smtpd_sasl_auth_enable=no
+  -o smtpd_client_restrictions=permit_mynetworks,reject
+  -o smtpd_relay_restrictions=reject_unauth_destination
+  -o smtpd_recipient_restrictions=reject_unauth_destination,permit
 pickup    unix  n       -       n       60      1       pickup
 cleanup   unix  n       -       n       -       0       cleanup
 qmgr      unix  n       -       n       300     1       qmgr
@@ -247,6 +273,11 @@ postlog   unix-dgram n  -       n       -       1       postlogd
 
 export function postfixVirtualMailboxes(users: readonly TestUser[]): string {
   return users.map((u) => `${u.email} ok\n`).join('') + `postmaster@${TEST_DOMAIN} ok\n`;
+}
+
+/** Recipients named `test-…@<domain>`: users a test file adds on the fly (Dovecot still checks they exist). */
+export function postfixTestMailboxes(): string {
+  return `/^test-[a-z0-9.-]+@${TEST_DOMAIN.replace(/\./g, '\\.')}$/ ok\n`;
 }
 
 export function radicaleConf(l: RunLayout, ports: RunPorts): string {
@@ -447,6 +478,7 @@ export function dnsZone(ports: RunPorts): DnsZone {
       [`_imaps._tcp.${d}`]: srv(ports.imaps),
       [`_submission._tcp.${d}`]: srv(ports.submission),
       [`_submissions._tcp.${d}`]: srv(ports.submissions),
+      [`_sieve._tcp.${d}`]: srv(ports.managesieve),
       [`_caldavs._tcp.${d}`]: srv(ports.radicale),
       [`_carddavs._tcp.${d}`]: srv(ports.radicale),
     },

@@ -15,6 +15,7 @@ import {
   dovecotUsers,
   postfixMain,
   postfixMaster,
+  postfixTestMailboxes,
   postfixVirtualMailboxes,
   radicaleConf,
   radicaleUsers,
@@ -98,6 +99,12 @@ export async function prepareRun(l: RunLayout, ports: RunPorts, users: readonly 
   mkdir(l.dovecot.mail, 0o755, vmail);
   write(l.dovecot.conf, dovecotConf(l, ports, vmail));
   write(l.dovecot.users, dovecotUsers(users), 0o640, { uid: 0, gid: requireIds('dovecot').gid });
+  // Home folders (userdb home=<mail>/<domain>/<user>) must exist before ManageSieve writes ~/sieve.
+  for (const u of users) {
+    const [local, domain] = u.username.toLowerCase().split('@') as [string, string];
+    mkdir(path.join(l.dovecot.mail, domain), 0o755, vmail);
+    mkdir(path.join(l.dovecot.mail, domain, local), 0o700, vmail);
+  }
   // Postfix
   mkdir(l.postfix.etc);
   mkdir(l.postfix.queue);
@@ -105,6 +112,7 @@ export async function prepareRun(l: RunLayout, ports: RunPorts, users: readonly 
   write(path.join(l.postfix.etc, 'main.cf'), postfixMain(l));
   write(path.join(l.postfix.etc, 'master.cf'), postfixMaster(ports));
   write(path.join(l.postfix.etc, 'vmailbox'), postfixVirtualMailboxes(users));
+  write(path.join(l.postfix.etc, 'vmailbox-tests'), postfixTestMailboxes());
   // Postfix refuses to append to a log file it cannot open as root: create it now.
   write(l.postfix.log, '', 0o644);
   // Radicale
@@ -169,7 +177,7 @@ const starters: Record<ServerName, Starter> = {
     if (r.code !== 0) failWithLogs('dovecot', `exit ${r.code}: ${r.stderr}`, [l.dovecot.log]);
     const pid = await waitPidFile(l.dovecot.pidFile);
     if (!pid) failWithLogs('dovecot', 'no master.pid written', [l.dovecot.log]);
-    await waitPorts('dovecot', [info.imap.port, info.imap.tlsPort], [l.dovecot.log], 12_000, () => isAlive(pid));
+    await waitPorts('dovecot', [info.imap.port, info.imap.tlsPort, info.sieve.port], [l.dovecot.log], 12_000, () => isAlive(pid));
     // Until imap-login has its auth connection, clients get "* OK Waiting for authentication
     // process to respond.." and a login stalls for seconds: wait for the real greeting.
     const end = Date.now() + 12_000;
@@ -186,7 +194,9 @@ const starters: Record<ServerName, Starter> = {
     if (r.code !== 0) failWithLogs('postfix', `exit ${r.code}: ${r.stderr}`, [l.postfix.log]);
     const pid = await waitPidFile(l.postfix.pidFile);
     if (!pid) failWithLogs('postfix', 'no master.pid written', [l.postfix.log, l.postfix.stderr]);
-    await waitPorts('postfix', [info.smtp.port, info.smtp.tlsPort], [l.postfix.log, l.postfix.stderr], 12_000, () => isAlive(pid));
+    await waitPorts('postfix', [info.smtp.port, info.smtp.tlsPort, info.sieve.relayPort], [l.postfix.log, l.postfix.stderr], 12_000, () =>
+      isAlive(pid),
+    );
     return pid;
   },
   async radicale(l, info) {

@@ -166,7 +166,7 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
   if (Buffer.byteLength(l.dovecot.authSocket) > 100) throw new Error(`run folder path too long for unix sockets: ${dir}`);
 
   const [dnsPort] = await freePorts(1, true);
-  const [imap, imaps, submission, submissions, radicale, apache] = await freePorts(6);
+  const [imap, imaps, submission, submissions, radicale, apache, managesieve, relay] = await freePorts(8);
   const ports: RunPorts = {
     dns: dnsPort as number,
     imap: imap as number,
@@ -175,6 +175,8 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
     submissions: submissions as number,
     radicale: radicale as number,
     apache: apache as number,
+    managesieve: managesieve as number,
+    relay: relay as number,
   };
   const info: ServersInfo = {
     dir,
@@ -183,6 +185,7 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
     host: 'localhost',
     dns: { port: ports.dns, pid: 0 },
     imap: { port: ports.imap, tlsPort: ports.imaps, pid: 0 },
+    sieve: { port: ports.managesieve, relayPort: ports.relay },
     smtp: { port: ports.submission, tlsPort: ports.submissions, pid: 0 },
     radicale: { port: ports.radicale, pid: 0 },
     apache: { port: ports.apache, pid: 0 },

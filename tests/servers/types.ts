@@ -25,6 +25,9 @@ export interface ServersInfo {
   dns: { port: number; pid: number };
   /** Dovecot: IMAP with STARTTLS on `port`, implicit TLS on `tlsPort`; LMTP on a unix socket. */
   imap: { port: number; tlsPort: number; pid: number };
+  /** Dovecot's ManageSieve (Pigeonhole, RFC 5804) with STARTTLS; Sieve runs at LMTP delivery. `relayPort`: Postfix
+   *  listener without AUTH for local recipients only (automatic answers leave by it). Part of the `imap` daemon. */
+  sieve: { port: number; relayPort: number };
   /** Postfix submission: STARTTLS on `port`, implicit TLS on `tlsPort`; delivers to Dovecot by LMTP. */
   smtp: { port: number; tlsPort: number; pid: number };
   /** Radicale over HTTPS (CalDAV/CardDAV), https://localhost:<port>/ */

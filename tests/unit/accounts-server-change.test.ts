@@ -21,6 +21,9 @@ describe('a new server address needs the password again', () => {
     [{ caldav: 'https://dav.ailleurs.fr/' }, ['caldav']],
     [{ webdav: 'https://fichiers.mairie.fr/dav/' }, ['webdav']],
     [{ carddav: 'https://dav.mairie.fr:8443/' }, ['carddav']],
+    // The ManageSieve server receives the password too (« Réponse automatique », « Règles »).
+    [{ sieve: 'sieve://filtres.ailleurs.fr:4190' }, ['sieve']],
+    [{ sieve: null }, []],
     [{ caldav: 'https://DAV.mairie.fr/autre/chemin/' }, []],
     [{ caldav: null }, []],
     [{ username: 'autre' }, []],
@@ -38,5 +41,8 @@ describe('a new server address needs the password again', () => {
     );
     expect(() => requirePasswordForNewServers(base, after, 'secret')).not.toThrow();
     expect(() => requirePasswordForNewServers(base, base, undefined)).not.toThrow();
+    expect(() => requirePasswordForNewServers(base, { ...base, sieve: 'sieve://pirate.exemple:4190' }, undefined)).toThrow(
+      /serveur de filtres \(ManageSieve\)/,
+    );
   });
 });

@@ -12,6 +12,7 @@ import { useCompose } from './courrier/compose-context';
 import { ReplyActions } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 import { MessageReader } from './courrier/Reader';
+import { FolderActions } from './courrier/FolderActions';
 import {
   folderDropTarget,
   MailToolbar,
@@ -257,6 +258,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
             {outbox && outbox.length > 0 ? (
               <OutboxFolderItem count={outbox.length} selected={showOutbox} onSelect={() => setFolderPath(OUTBOX_PATH)} />
             ) : null}
+            <FolderActions accountId={accountId} folder={showOutbox ? null : selected} onDone={(path) => setFolderPath(path)} />
           </nav>
           {showOutbox ? <OutboxView accountId={accountId} /> : null}
           {searching ? (

@@ -13,8 +13,9 @@ import { Icon } from '../components/icons';
 import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
 import { newServerDestinations } from '../../../src/shared/server-change';
+import { CourrierSettings } from './reglages/CourrierSettings';
 
-export type ReglagesSection = 'comptes' | 'general';
+export type ReglagesSection = 'comptes' | 'courrier' | 'general';
 
 export function ReglagesView(props: {
   accounts: AccountSummary[];
@@ -41,6 +42,15 @@ export function ReglagesView(props: {
         <button
           type="button"
           className="subnav-item"
+          data-testid="reglages-courrier"
+          aria-current={section === 'courrier' ? 'page' : undefined}
+          onClick={() => onSection('courrier')}
+        >
+          {t('reglages.sections.courrier')}
+        </button>
+        <button
+          type="button"
+          className="subnav-item"
           data-testid="reglages-general"
           aria-current={section === 'general' ? 'page' : undefined}
           onClick={() => onSection('general')}
@@ -51,6 +61,8 @@ export function ReglagesView(props: {
       {props.policy?.error ? <ErrorAlert message={props.policy.error} /> : null}
       {section === 'comptes' ? (
         <AccountsSection accounts={props.accounts} onAddAccount={props.onAddAccount} />
+      ) : section === 'courrier' ? (
+        <CourrierSettings accounts={props.accounts} />
       ) : (
         <GeneralSection policy={props.policy} />
       )}

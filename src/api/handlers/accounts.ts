@@ -1,5 +1,6 @@
 /** API handlers of Réglages › Comptes and the first-run assistant. */
 import type { CoreContext } from '../../context.js';
+import { parseSieveUrl } from '../../mail/sieve/client.js';
 import type { HandlerMap } from '../handler-types.js';
 import type { EndpointCheck, ServerSettings } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
@@ -51,6 +52,7 @@ function normalizeSettings(input: ServerSettings): ServerSettings {
     caldav: null,
     carddav: null,
     webdav: null,
+    sieve: input.sieve?.trim() ? parseSieveUrl(input.sieve).url : null,
     username: input.username?.trim() || null,
   };
   for (const k of ['caldav', 'carddav', 'webdav'] as const) {
@@ -116,7 +118,11 @@ export const accountHandlers: Pick<
     const pins = params.pinnedCertificates;
     let settings = current.settings;
     // Locked fields must keep the value IT fixed (applyPolicyLocks refuses any other).
-    if (params.settings) settings = normalizeSettings(applyPolicyLocks(ctx, current.email, params.settings));
+    // A client that does not know the `sieve` field (older renderer forms) leaves it as it was.
+    if (params.settings) {
+      const given = params.settings.sieve === undefined ? { ...params.settings, sieve: current.settings.sieve ?? null } : params.settings;
+      settings = normalizeSettings(applyPolicyLocks(ctx, current.email, given));
+    }
     requirePasswordForNewServers(current.settings, settings, params.password);
     const connectionChanged = !!params.password || !!params.settings || pins !== undefined;
     if (connectionChanged) {
