@@ -50,6 +50,11 @@ export interface ServerConfig {
   maxPeersPerRoom: number;
   logLevel: LogLevel;
   mediasoupLogLevel: 'debug' | 'warn' | 'error' | 'none';
+  /**
+   * Folder of the built guest page (`npm run build:renderer`: salle.html and assets/), served at
+   * `/salle/<roomId>`. null = the repository's renderer/dist next to server/.
+   */
+  guestPageDir: string | null;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -74,6 +79,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxPeersPerRoom: 50,
   logLevel: 'info',
   mediasoupLogLevel: 'warn',
+  guestPageDir: null,
 };
 
 export class ConfigError extends Error {}
@@ -106,6 +112,9 @@ function check(config: ServerConfig): ServerConfig {
   if (!config.allowGuests && !config.requireToken) fail('« allowGuests » à false n’a de sens qu’avec « requireToken » à true.');
   if (!isInt(config.maxPeersPerRoom, 2, 1000)) fail('« maxPeersPerRoom » doit être un entier entre 2 et 1000.');
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) fail('« logLevel » : debug, info, warn ou error.');
+  if (config.guestPageDir !== null && (typeof config.guestPageDir !== 'string' || config.guestPageDir === '')) {
+    fail('« guestPageDir » doit être le chemin du dossier de la page des invités (renderer/dist), ou null.');
+  }
   if (!['debug', 'warn', 'error', 'none'].includes(config.mediasoupLogLevel)) fail('« mediasoupLogLevel » : debug, warn, error ou none.');
   return config;
 }
@@ -146,7 +155,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       `Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`,
     );
   }
+  if (config.guestPageDir === null) config.guestPageDir = defaultGuestPageDir();
   return check(config);
+}
+
+/** The guest page built in the repository (renderer/dist), for a server run from a clone. */
+export function defaultGuestPageDir(): string {
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'dist');
 }
 
 /**

@@ -75,6 +75,8 @@ export class Peer {
   room: Room | null = null;
   displayName = '';
   role: MeetRole = 'participant';
+  /** Joined without a token on a server that requires one, or from the guest page: never organiser. */
+  isGuest = false;
   hand = false;
   enteredAt = 0;
   waitingSince = 0;
@@ -188,7 +190,7 @@ export class Room {
   enter(peer: Peer, role: MeetRole): JoinedResult {
     this.waiting.delete(peer.id);
     peer.state = 'joined';
-    peer.role = this.hasOrganiser() ? role : 'organiser';
+    peer.role = this.hasOrganiser() || peer.isGuest ? role : 'organiser';
     peer.enteredAt = Date.now();
     this.peers.set(peer.id, peer);
     const result = this.joinedResult(peer);
@@ -225,13 +227,14 @@ export class Room {
   }
 
   /**
-   * A room with peers always has an organiser: when the last one leaves, the longest-present peer becomes
-   * organiser. When the room empties while guests wait: without requireToken, the oldest guest enters as
-   * organiser; with requireToken, guests keep waiting for a token holder.
+   * A room keeps an organiser while one of its peers may be: when the last one leaves, the longest-present
+   * non-guest peer becomes organiser (never a guest: with only guests left, nobody is). When the room empties
+   * while tokenless agents wait (no requireToken), the oldest of them enters as organiser; guests keep waiting
+   * for an agent.
    */
   private keepAnOrganiser(): void {
     if (this.hasOrganiser()) return;
-    const next = [...this.peers.values()].sort((a, b) => a.enteredAt - b.enteredAt)[0];
+    const next = [...this.peers.values()].filter((p) => !p.isGuest).sort((a, b) => a.enteredAt - b.enteredAt)[0];
     if (next) {
       next.role = 'organiser';
       this.broadcast('peerUpdated', next.info());
@@ -239,9 +242,9 @@ export class Room {
       log('info', 'organiser_promoted', { room: this.tag, peer: next.id });
       return;
     }
-    if (!this.manager.config.requireToken) {
-      const guest = [...this.waiting.values()][0];
-      if (guest) guest.notify('admitted', this.enter(guest, 'organiser'));
+    if (!this.manager.config.requireToken && this.peers.size === 0) {
+      const agent = [...this.waiting.values()].find((p) => !p.isGuest);
+      if (agent) agent.notify('admitted', this.enter(agent, 'organiser'));
     }
   }
 
@@ -409,13 +412,11 @@ export class Signaling {
         tokenRole = check.claims.role;
       }
 
+      // Without a token: a guest (never organiser) on a server that requires tokens or when the guest page says
+      // so; otherwise (open server) a tokenless agent, who may open the room.
+      const isGuest = tokenRole === null && (this.config.requireToken || params.guest === true);
+      if (isGuest && !this.config.allowGuests) throw new MeetFailure('token_invalid', 'guests not allowed');
       const existing = this.manager.rooms.get(roomId);
-      const organiserPresent = existing?.hasOrganiser() ?? false;
-      if (tokenRole === null) {
-        if (this.config.requireToken && (!this.config.allowGuests || !organiserPresent)) {
-          throw new MeetFailure('token_invalid', organiserPresent ? 'guests not allowed' : 'token required to open this room');
-        }
-      }
       if (existing && existing.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
 
       const room = await this.manager.getOrCreate(roomId);
@@ -427,12 +428,14 @@ export class Signaling {
       if (room.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
       peer.room = room;
       peer.displayName = displayName;
+      peer.isGuest = isGuest;
 
       if (tokenRole !== null) return room.enter(peer, tokenRole);
-      // A guest: enters an empty room as organiser (only reachable without requireToken), else waits
-      // (or enters directly when the salle d'attente is disabled).
-      if (room.peers.size === 0 && room.waiting.size === 0) return room.enter(peer, 'organiser');
-      if (!this.config.waitingRoom) return room.enter(peer, 'participant');
+      // A tokenless agent enters a room without organiser as organiser (only without requireToken). Guests wait, also when
+      // no organiser is there yet (admitted once one comes: the link works before the meeting starts and after
+      // a server restart); with the salle d'attente disabled they enter directly once an organiser is there.
+      if (!isGuest && !room.hasOrganiser()) return room.enter(peer, 'organiser');
+      if (!this.config.waitingRoom && room.hasOrganiser()) return room.enter(peer, 'participant');
       room.wait(peer);
       return { status: 'waiting', peerId: peer.id };
     },

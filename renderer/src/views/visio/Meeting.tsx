@@ -12,7 +12,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
-import { ShortcutsDialog } from '../courrier/actions';
+import { ShortcutsDialog } from '../../components/ShortcutsDialog';
 import { applySpeaker, deviceProblem } from './media';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
@@ -533,7 +533,7 @@ function Tile(props: {
   );
 }
 
-function RemoteAudio({ track, speakerId, peerId }: { track: MediaStreamTrack; speakerId: string; peerId: string }) {
+export function RemoteAudio({ track, speakerId, peerId }: { track: MediaStreamTrack; speakerId: string; peerId: string }) {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     const audio = ref.current;

@@ -126,6 +126,7 @@ export class MeetingConnection {
         roomId: this.options.roomId,
         displayName: this.options.displayName,
         ...(this.options.token ? { token: this.options.token } : {}),
+        ...(this.options.guest ? { guest: true } : {}),
         ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as never } : {}),
       });
       if (generation !== this.currentGeneration) return 'final';
