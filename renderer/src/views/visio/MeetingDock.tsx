@@ -44,7 +44,7 @@ export function MeetingDock({ meeting, onReturn, onLeave }: { meeting: ActiveMee
         {!track ? <div className="visio-dock-empty">{name}</div> : null}
       </div>
       <p className="visio-dock-caption" data-testid="visio-dock-speaker">
-        {speaker ? t('visio.dock.speaker', { name: speaker.displayName }) : t('visio.dock.noSpeaker')}
+        {speaker ? t('visio.dock.speaker', { name: speaker.displayName }) : shown ? shown.displayName : t('visio.dock.noSpeaker')}
       </p>
       <div className="visio-dock-controls">
         <button
