@@ -13,7 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { ShortcutsDialog } from '../../components/ShortcutsDialog';
-import { applySpeaker, deviceProblem } from './media';
+import { applySpeaker, canShareScreen, deviceProblem } from './media';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
 
@@ -224,16 +224,18 @@ export function Meeting({
         >
           {state.camOn ? t('visio.meeting.cameraOff') : t('visio.meeting.cameraOn')}
         </button>
-        <button
-          type="button"
-          className="button"
-          aria-pressed={state.screenOn}
-          onClick={() => void toggleScreen()}
-          disabled={state.phase !== 'joined'}
-          data-testid="visio-screen"
-        >
-          {state.screenOn ? t('visio.meeting.screenStop') : t('visio.meeting.screenStart')}
-        </button>
+        {canShareScreen() ? (
+          <button
+            type="button"
+            className="button"
+            aria-pressed={state.screenOn}
+            onClick={() => void toggleScreen()}
+            disabled={state.phase !== 'joined'}
+            data-testid="visio-screen"
+          >
+            {state.screenOn ? t('visio.meeting.screenStop') : t('visio.meeting.screenStart')}
+          </button>
+        ) : null}
         <button
           type="button"
           className="button"

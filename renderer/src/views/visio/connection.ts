@@ -3,7 +3,7 @@
  * mediasoup device and its two transports, and automatic reconnection to the same room with back-off after a
  * loss. Each (re)connection has a generation number: work of an older connection stops when it no longer matches.
  */
-import { Device } from 'mediasoup-client';
+import { detectDevice, Device } from 'mediasoup-client';
 import type { RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
 import type { CLOSE_REFUSED, JoinedResult, MeetNotificationName, TransportOptionsResult } from '../../../../src/shared/meet-protocol';
 import { meetingWebSocketUrl } from './link';
@@ -155,7 +155,8 @@ export class MeetingConnection {
     this.hooks.joined(joined, generation);
     this.releaseNotifications();
     if (!this.device) {
-      this.device = new Device({ handlerName: 'Chrome111' });
+      // The browser's own handler (Firefox, Safari, Chromium-based on the guest page); Ostal's Electron is Chromium.
+      this.device = new Device({ handlerName: detectDevice() ?? 'Chrome111' });
     }
     if (!this.device.loaded) await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as unknown as RtpCapabilities });
     await socket.request('setRtpCapabilities', { rtpCapabilities: this.device.rtpCapabilities as never });
