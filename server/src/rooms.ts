@@ -23,6 +23,7 @@ import type {
 } from '../../src/shared/meet-protocol.js';
 import type { ServerConfig } from './config.js';
 import { errorText, log, roomTag } from './log.js';
+import { checkGuestTicket, guestTicketKey, makeGuestTicket } from './guest-ticket.js';
 import { verifyJoinToken } from './token.js';
 
 // Runtime copies of protocol constants (the server imports the protocol as types only, so it can be deployed
@@ -183,6 +184,7 @@ export class Room {
       peers: [...this.peers.values()].filter((p) => p !== peer).map((p) => p.info()),
       iceServers: this.manager.config.iceServers,
       ...(peer.role === 'organiser' ? { waiting: [...this.waiting.values()].map((g) => g.guest()) } : {}),
+      ...(peer.isGuest ? { rejoinTicket: makeGuestTicket(this.manager.guestTicketKey, this.id) } : {}),
     };
   }
 
@@ -269,10 +271,15 @@ export class RoomManager {
   private readonly creating = new Map<string, Promise<Room>>();
   private nextWorker = 0;
 
+  /** Signs the rejoin tickets of admitted guests (guest-ticket.ts). */
+  readonly guestTicketKey: Buffer;
+
   constructor(
     readonly config: ServerConfig,
     private readonly workers: ms.Worker[],
-  ) {}
+  ) {
+    this.guestTicketKey = guestTicketKey(config.tokenSecret);
+  }
 
   get peerCount(): number {
     let n = 0;
@@ -436,6 +443,11 @@ export class Signaling {
       // a server restart); with the salle d'attente disabled they enter directly once an organiser is there.
       if (!isGuest && !room.hasOrganiser()) return room.enter(peer, 'organiser');
       if (!this.config.waitingRoom && room.hasOrganiser()) return room.enter(peer, 'participant');
+      // An admitted guest coming back (lost connection, server restart) with its ticket for this room.
+      if (isGuest && checkGuestTicket(this.manager.guestTicketKey, roomId, params.rejoinTicket)) {
+        log('info', 'guest_rejoined', { room: room.tag, peer: peer.id });
+        return room.enter(peer, 'participant');
+      }
       room.wait(peer);
       return { status: 'waiting', peerId: peer.id };
     },

@@ -206,6 +206,12 @@ export interface JoinParams {
    */
   guest?: boolean;
   /**
+   * The `rejoinTicket` of an earlier join result in this room (an admitted guest coming back after a lost
+   * connection or a server restart): the guest enters again without waiting. Ignored with a token; a wrong or
+   * expired ticket only means knocking again.
+   */
+  rejoinTicket?: string;
+  /**
    * mediasoup-client `device.rtpCapabilities`, needed by the server for `consume`. The device can only be loaded
    * with the router capabilities of the join result, so a first join usually omits it and the client sends it
    * with `setRtpCapabilities` right after `device.load()` (a reconnecting client that kept its device passes it
@@ -229,6 +235,8 @@ export interface JoinedResult {
   iceServers?: MeetIceServer[];
   /** For organisers: who waits in the salle d'attente right now. */
   waiting?: WaitingGuest[];
+  /** Guests only: lets this guest back into this room without knocking (see JoinParams.rejoinTicket). */
+  rejoinTicket?: string;
 }
 
 export interface WaitingResult {

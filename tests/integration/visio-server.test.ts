@@ -359,7 +359,29 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     const joined = (await organiser.request('join', { roomId, displayName: 'Organisatrice', token: token('organiser') })) as JoinedResult;
     expect(joined).toMatchObject({ role: 'organiser', waiting: [{ peerId: waiting.peerId, displayName: 'Invitée en avance' }] });
     await organiser.request('admit', { peerId: waiting.peerId });
-    expect(await guest.next('admitted')).toMatchObject({ role: 'participant' });
+    const admitted = await guest.next('admitted');
+    expect(admitted).toMatchObject({ role: 'participant', rejoinTicket: expect.any(String) });
+    expect(joined.rejoinTicket).toBeUndefined();
+    // Its ticket lets it back in without knocking (a lost connection), in this room only; a forged one does not.
+    const ticket = admitted.rejoinTicket!;
+    const again = await open();
+    expect(await again.request('join', { roomId, displayName: 'Invitée en avance', rejoinTicket: ticket })).toMatchObject({
+      status: 'joined',
+      role: 'participant',
+    });
+    again.close();
+    const elsewhere = await open();
+    expect(await elsewhere.request('join', { roomId: newRoomId(), displayName: 'Invitée', rejoinTicket: ticket })).toMatchObject({
+      status: 'waiting',
+    });
+    elsewhere.close();
+    const [payload] = ticket.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ room: roomId, exp: 9_999_999_999 })).toString('base64url');
+    for (const forged of [`${forgedPayload}.${ticket.split('.')[1]}`, `${payload}.AAAA`, 'nimportequoi']) {
+      const knock = await open();
+      expect(await knock.request('join', { roomId, displayName: 'Faussaire', rejoinTicket: forged })).toMatchObject({ status: 'waiting' });
+      knock.close();
+    }
     // The organiser leaves: the guest stays a participant (nobody is organiser until an agent comes back).
     await organiser.request('leave', {});
     await guest.next('peerLeft');

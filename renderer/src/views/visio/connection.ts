@@ -43,6 +43,8 @@ function transportOptions(options: TransportOptionsResult, iceServers: RTCIceSer
 export class MeetingConnection {
   private currentSocket: SignalingSocket | null = null;
   private device: Device | null = null;
+  /** Given to an admitted guest by the server (JoinedResult.rejoinTicket). */
+  private rejoinTicket: string | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -127,6 +129,7 @@ export class MeetingConnection {
         displayName: this.options.displayName,
         ...(this.options.token ? { token: this.options.token } : {}),
         ...(this.options.guest ? { guest: true } : {}),
+        ...(this.rejoinTicket ? { rejoinTicket: this.rejoinTicket } : {}),
         ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as never } : {}),
       });
       if (generation !== this.currentGeneration) return 'final';
@@ -152,6 +155,8 @@ export class MeetingConnection {
   /** In the room (joined, or admitted from the salle d'attente): load the device, create transports, then the media. */
   async enter(joined: JoinedResult, generation: number): Promise<void> {
     const socket = this.currentSocket!;
+    // An admitted guest keeps its ticket (memory only) to come back without knocking after a lost connection.
+    if (joined.rejoinTicket) this.rejoinTicket = joined.rejoinTicket;
     this.hooks.joined(joined, generation);
     this.releaseNotifications();
     if (!this.device) {
