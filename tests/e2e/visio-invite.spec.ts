@@ -54,11 +54,10 @@ async function copyRenderer(): Promise<string> {
   throw new Error('renderer/dist is incomplete: build it with `npm run build:renderer`');
 }
 
-test.beforeAll(async () => {
-  test.setTimeout(300_000);
-  rendererCopy = await copyRenderer();
-  // A server as in production: agents need a token, guests have none and wait in the salle d'attente.
-  visio = await spawnVisioServer({
+/** A server as in production: agents need a token, guests have none and wait in the salle d'attente. */
+function startVisio(port = 0): Promise<VisioServerProcess> {
+  return spawnVisioServer({
+    port,
     requireToken: true,
     tokenSecret: SECRET,
     allowGuests: true,
@@ -66,6 +65,12 @@ test.beforeAll(async () => {
     logLevel: 'info',
     guestPageDir: rendererCopy,
   });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  rendererCopy = await copyRenderer();
+  visio = await startVisio();
   const s = servers();
   const user = s.users[1]!;
   agentName = user.name;
@@ -383,6 +388,41 @@ test('visio : la réunion suit l’agent — il lit un courriel pendant la réun
   await a.page.getByTestId('nav-visio').click();
   await expect(a.page.getByTestId('visio-new')).toBeVisible();
   await g.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+  await g.context.close();
+});
+
+test('visio invité : le serveur redémarre pendant la réunion — l’invité revient seul, sans repasser par la salle d’attente', async ({
+  browser,
+}) => {
+  const a = await agentStartsMeeting(browser);
+  const g = await guestKnocks(browser, a.link, { viewport: { width: 1280, height: 800 } }, false);
+  await expect(a.page.getByTestId('visio-guest')).toContainText(GUEST_NAME);
+  await a.page.getByTestId('visio-guest').getByRole('button', { name: 'Admettre' }).click();
+  await expectVideoFrom(g.page, agentName);
+  await expectVideoFrom(a.page, GUEST_NAME);
+
+  const port = Number(new URL(visio.url).port);
+  await visio.stop('SIGKILL');
+  await expect(g.page.getByTestId('visio-reconnecting')).toBeVisible({ timeout: 15_000 });
+  visio = await startVisio(port);
+  expect(Number(new URL(visio.url).port)).toBe(port);
+  for (const page of [a.page, g.page]) {
+    await expect(page.locator('[data-testid="visio-meeting"][data-phase="joined"], [data-testid="visio-retry"]')).toBeVisible({
+      timeout: 60_000,
+    });
+    if (await page.getByTestId('visio-retry').isVisible()) await page.getByTestId('visio-retry').click();
+    await expect(page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
+  }
+  // The guest came back with its ticket: never in the salle d'attente, still a participant, media both ways.
+  await expect(a.page.getByTestId('visio-lobby')).toHaveCount(0);
+  await expect(g.page.getByTestId('visio-meeting')).toHaveAttribute('data-role', 'participant');
+  expect(visio.logs()).toContain('"event":"guest_rejoined"');
+  expect(visio.logs()).not.toContain('"event":"peer_waiting"');
+  await expectVideoFrom(g.page, agentName);
+  await expectVideoFrom(a.page, GUEST_NAME);
+  await g.page.getByTestId('visio-quitter').click();
+  await a.page.getByTestId('visio-quitter').click();
   await a.context.close();
   await g.context.close();
 });
