@@ -128,6 +128,14 @@ module.exports = {
       to: { path: '^src/', pathNot: '^src/shared/' },
     },
     {
+      name: 'guest-page-no-core-api',
+      severity: 'error',
+      comment:
+        'The guest meeting page (renderer/src/salle/, served by the meeting server) and the Visio parts it shares with Ostal (renderer/src/views/visio/) run without an Ostal core: no API client, no account assistant.',
+      from: { path: '^renderer/src/(salle|views/visio)/' },
+      to: { path: '^renderer/src/(api|assistant)/' },
+    },
+    {
       name: 'renderer-no-main-no-server',
       severity: 'error',
       comment: 'renderer/ imports neither main/ nor server/.',

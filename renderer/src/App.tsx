@@ -14,11 +14,14 @@ import { ComposeProvider } from './views/courrier/compose-context';
 import { FichiersView } from './views/FichiersView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
+import type { ActiveMeeting } from './views/visio/active-meeting';
 
 export type ViewName = Feature | 'reglages';
 
 // Visio (mediasoup-client and the meeting views) is its own chunk, loaded the first time Visio is opened.
 const VisioView = lazy(() => import('./views/VisioView').then((module) => ({ default: module.VisioView })));
+// The meeting's floating panel in the other views (same chunk family, only loaded once a meeting exists).
+const MeetingDock = lazy(() => import('./views/visio/MeetingDock').then((module) => ({ default: module.MeetingDock })));
 
 interface NavItem {
   view: ViewName;
@@ -35,6 +38,8 @@ export function App() {
   const [view, setView] = useState<ViewName>('courrier');
   const [addingAccount, setAddingAccount] = useState(false);
   const [reglagesSection, setReglagesSection] = useState<ReglagesSection>('comptes');
+  // The meeting in progress lives here, above the view switch: it goes on in every view until « Quitter ».
+  const [meeting, setMeeting] = useState<ActiveMeeting | null>(null);
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -156,7 +161,7 @@ export function App() {
             <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
           ) : current === 'visio' ? (
             <Suspense fallback={<Busy text={t('visio.opening')} />}>
-              <VisioView onOpenSettings={() => go('reglages', 'general')} />
+              <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
             </Suspense>
           ) : (
             <ReglagesView
@@ -168,6 +173,18 @@ export function App() {
             />
           )}
         </main>
+        {meeting && (current !== 'visio' || addingAccount) ? (
+          <Suspense fallback={null}>
+            <MeetingDock
+              meeting={meeting}
+              onReturn={() => go('visio')}
+              onLeave={() => {
+                void meeting.session.leave();
+                setMeeting(null);
+              }}
+            />
+          </Suspense>
+        ) : null}
         {disabled.has('agenda') ? null : (
           <AgendaReminders
             onJoinMeeting={(link) => {

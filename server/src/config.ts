@@ -77,6 +77,11 @@ export interface ServerConfig {
   turnCredentialHours: number;
   logLevel: LogLevel;
   mediasoupLogLevel: 'debug' | 'warn' | 'error' | 'none';
+  /**
+   * Folder of the built guest page (`npm run build:renderer`: salle.html and assets/), served at
+   * `/salle/<roomId>`. null = the repository's renderer/dist next to server/.
+   */
+  guestPageDir: string | null;
 }
 
 /** Agent sign-in: IMAP LOGIN against the organisation's mail server, or an LDAP simple bind. */
@@ -143,6 +148,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   turnCredentialHours: 8,
   logLevel: 'info',
   mediasoupLogLevel: 'warn',
+  guestPageDir: null,
 };
 
 export class ConfigError extends Error {}
@@ -207,6 +213,9 @@ function check(config: ServerConfig): ServerConfig {
     fail('« turnCredentialHours » doit être un nombre d’heures entre 0 et 48.');
   }
   if (!['debug', 'info', 'warn', 'error'].includes(config.logLevel)) fail('« logLevel » : debug, info, warn ou error.');
+  if (config.guestPageDir !== null && (typeof config.guestPageDir !== 'string' || config.guestPageDir === '')) {
+    fail('« guestPageDir » doit être le chemin du dossier de la page des invités (renderer/dist), ou null.');
+  }
   if (!['debug', 'warn', 'error', 'none'].includes(config.mediasoupLogLevel)) fail('« mediasoupLogLevel » : debug, warn, error ou none.');
   return config;
 }
@@ -289,7 +298,13 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): ServerConfig
       `Le programme mediasoup-worker est introuvable\u00a0: ${config.workerBin}. Construisez-le avec scripts/build-mediasoup-worker.sh.`,
     );
   }
+  if (config.guestPageDir === null) config.guestPageDir = defaultGuestPageDir();
   return check(config);
+}
+
+/** The guest page built in the repository (renderer/dist), for a server run from a clone. */
+export function defaultGuestPageDir(): string {
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'renderer', 'dist');
 }
 
 /**

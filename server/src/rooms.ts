@@ -29,6 +29,7 @@ import type {
 import type { ServerConfig } from './config.js';
 import { errorText, log, roomTag } from './log.js';
 import { iceServersFor } from './limits.js';
+import { checkGuestTicket, guestTicketKey, makeGuestTicket } from './guest-ticket.js';
 import { verifyJoinToken } from './token.js';
 
 // Runtime copies of protocol constants (the server imports the protocol as types only, so it can be deployed
@@ -88,6 +89,8 @@ export class Peer {
   isGuest = false;
   /** The join token's subject (the agent), null for a guest; only kept in memory to refuse a removed agent. */
   subject: string | null = null;
+  /** An admitted guest's rejoin ticket (revoked when the guest is removed). */
+  rejoinTicket: string | null = null;
   hand = false;
   enteredAt = 0;
   waitingSince = 0;
@@ -146,6 +149,8 @@ export class Room {
   locked = false;
   /** Token subjects of removed agents: refused while the meeting is locked. */
   readonly removedSubjects = new Set<string>();
+  /** Rejoin tickets of removed guests: a removed guest knocks again like anyone (and is refused while locked). */
+  readonly revokedTickets = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -200,14 +205,21 @@ export class Room {
       iceServers: iceServersFor(this.manager.config, peer.id),
       ...(peer.role === 'organiser' ? { waiting: [...this.waiting.values()].map((g) => g.guest()) } : {}),
       locked: this.locked,
+      ...(peer.isGuest ? { rejoinTicket: this.ticketFor(peer) } : {}),
     };
+  }
+
+  /** The rejoin ticket of an admitted guest, remembered so that removing the guest revokes it. */
+  private ticketFor(peer: Peer): string {
+    peer.rejoinTicket = makeGuestTicket(this.manager.guestTicketKey, this.id);
+    return peer.rejoinTicket;
   }
 
   /** Put a peer into the room (first join, or admitted from the salle d'attente). */
   enter(peer: Peer, role: MeetRole): JoinedResult {
     this.waiting.delete(peer.id);
     peer.state = 'joined';
-    peer.role = this.hasOrganiser() ? role : 'organiser';
+    peer.role = this.hasOrganiser() || peer.isGuest ? role : 'organiser';
     peer.enteredAt = Date.now();
     this.peers.set(peer.id, peer);
     const result = this.joinedResult(peer);
@@ -244,16 +256,14 @@ export class Room {
   }
 
   /**
-   * A room with peers always has an organiser: when the last one leaves, the longest-present peer becomes
-   * organiser. When the room empties while guests wait: without requireToken, the oldest guest enters as
-   * organiser; with requireToken, guests keep waiting for a token holder.
+   * A room keeps an organiser while one of its peers may be: when the last one leaves, the longest-present
+   * non-guest peer becomes organiser (never a guest: with only guests left, nobody is). When the room empties
+   * while tokenless agents wait (no requireToken), the oldest of them enters as organiser; guests keep waiting
+   * for an agent.
    */
   private keepAnOrganiser(): void {
     if (this.hasOrganiser()) return;
-    // Guests are never organisers where agents prove who they are (requireToken).
-    const next = [...this.peers.values()]
-      .filter((p) => !p.isGuest || !this.manager.config.requireToken)
-      .sort((a, b) => a.enteredAt - b.enteredAt)[0];
+    const next = [...this.peers.values()].filter((p) => !p.isGuest).sort((a, b) => a.enteredAt - b.enteredAt)[0];
     if (next) {
       next.role = 'organiser';
       this.broadcast('peerUpdated', next.info());
@@ -261,9 +271,9 @@ export class Room {
       log('info', 'organiser_promoted', { room: this.tag, peer: next.id });
       return;
     }
-    if (!this.manager.config.requireToken) {
-      const guest = [...this.waiting.values()][0];
-      if (guest) guest.notify('admitted', this.enter(guest, 'organiser'));
+    if (!this.manager.config.requireToken && this.peers.size === 0) {
+      const agent = [...this.waiting.values()].find((p) => !p.isGuest);
+      if (agent) agent.notify('admitted', this.enter(agent, 'organiser'));
     }
   }
 
@@ -316,10 +326,15 @@ export class RoomManager {
   private readonly creating = new Map<string, Promise<Room>>();
   private nextWorker = 0;
 
+  /** Signs the rejoin tickets of admitted guests (guest-ticket.ts). */
+  readonly guestTicketKey: Buffer;
+
   constructor(
     readonly config: ServerConfig,
     private readonly workers: ms.Worker[],
-  ) {}
+  ) {
+    this.guestTicketKey = guestTicketKey(config.tokenSecret);
+  }
 
   get peerCount(): number {
     let n = 0;
@@ -476,13 +491,11 @@ export class Signaling {
           tokenName = check.claims.name.trim().slice(0, MAX_DISPLAY_NAME_LENGTH);
       }
 
+      // Without a token: a guest (never organiser) on a server that requires tokens or when the guest page says
+      // so; otherwise (open server) a tokenless agent, who may open the room.
+      const isGuest = tokenRole === null && (this.config.requireToken || params.guest === true);
+      if (isGuest && !this.config.allowGuests) throw new MeetFailure('token_invalid', 'guests not allowed');
       const existing = this.manager.rooms.get(roomId);
-      const organiserPresent = existing?.hasOrganiser() ?? false;
-      if (tokenRole === null) {
-        if (this.config.requireToken && (!this.config.allowGuests || !organiserPresent)) {
-          throw new MeetFailure('token_invalid', organiserPresent ? 'guests not allowed' : 'token required to open this room');
-        }
-      }
       if (existing && existing.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
       if (existing?.locked && (tokenRole === null || (peer.subject !== null && existing.removedSubjects.has(peer.subject)))) {
         log('info', 'locked_refused', { room: existing.tag, peer: peer.id, guest: tokenRole === null });
@@ -499,7 +512,7 @@ export class Signaling {
       if (room.size >= this.config.maxPeersPerRoom) throw new MeetFailure('room_full');
       peer.room = room;
       peer.displayName = tokenName ?? displayName;
-      peer.isGuest = tokenRole === null;
+      peer.isGuest = isGuest;
 
       // A locked meeting: an agent with a participant token waits for an organiser to let it in.
       if (tokenRole === 'participant' && room.locked && room.hasOrganiser()) {
@@ -507,10 +520,20 @@ export class Signaling {
         return { status: 'waiting', peerId: peer.id };
       }
       if (tokenRole !== null) return room.enter(peer, tokenRole);
-      // A guest: enters an empty room as organiser (only reachable without requireToken), else waits
-      // (or enters directly when the salle d'attente is disabled).
-      if (room.peers.size === 0 && room.waiting.size === 0) return room.enter(peer, 'organiser');
-      if (!this.config.waitingRoom) return room.enter(peer, 'participant');
+      // A tokenless agent enters a room without organiser as organiser (only without requireToken). Guests wait, also when
+      // no organiser is there yet (admitted once one comes: the link works before the meeting starts and after
+      // a server restart); with the salle d'attente disabled they enter directly once an organiser is there.
+      if (!isGuest && !room.hasOrganiser()) return room.enter(peer, 'organiser');
+      if (!this.config.waitingRoom && room.hasOrganiser()) return room.enter(peer, 'participant');
+      // An admitted guest coming back (lost connection, server restart) with its ticket for this room.
+      if (
+        isGuest &&
+        checkGuestTicket(this.manager.guestTicketKey, roomId, params.rejoinTicket) &&
+        !room.revokedTickets.has(String(params.rejoinTicket))
+      ) {
+        log('info', 'guest_rejoined', { room: room.tag, peer: peer.id });
+        return room.enter(peer, 'participant');
+      }
       room.wait(peer);
       return { status: 'waiting', peerId: peer.id };
     },
@@ -750,6 +773,7 @@ export class Signaling {
       const room = this.room(peer);
       const target = this.moderated(peer, params);
       if (target.subject !== null) room.removedSubjects.add(target.subject);
+      if (target.rejoinTicket !== null) room.revokedTickets.add(target.rejoinTicket);
       target.notify('removed', { by: { peerId: peer.id, name: peer.displayName } });
       target.state = 'closed';
       room.remove(target);

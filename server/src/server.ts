@@ -1,15 +1,17 @@
 /**
- * HTTP + WebSocket front of the meeting server: `GET /health` (JSON), `GET /salle/<roomId>` (a French page
- * telling to open the link in Ostal), `POST /api/connexion` (agent sign-in, agent-auth.ts), WebSocket signaling on
- * `/ws` (any path ending in /ws, so a reverse proxy may keep a prefix) behind the limits of limits.ts (Origin,
- * connections per address, message size, rate and shape). Starts the mediasoup workers and shuts everything down
- * cleanly.
+ * HTTP + WebSocket front of the meeting server: `GET /health` (JSON), `GET /salle/<roomId>` (the guest page:
+ * renderer/salle.html as built, from `guestPageDir`, its files under `/salle/assets/`; a French page telling to
+ * open the link in Ostal when the page is not installed), `POST /api/connexion` (agent sign-in, agent-auth.ts),
+ * WebSocket signaling on `/ws` (any path ending in /ws, so a reverse proxy may keep a prefix) behind the limits of
+ * limits.ts (Origin, connections per address, message size, rate and shape). Starts the mediasoup workers and
+ * shuts everything down cleanly.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as ms from 'mediasoup/node/lib/types.js';
 import type { MeetHealth, MeetNotification } from '../../src/shared/meet-protocol.js';
@@ -24,6 +26,17 @@ const SIGN_IN_PATH = /\/api\/connexion\/?$/;
 /** WebSocket close codes: policy violation (too fast, malformed), message too big. */
 const CLOSE_POLICY = 1008;
 const ROOM_PAGE_PATH = /^(?:.*)\/salle\/([A-Za-z0-9_-]{22,64})\/?$/;
+/** Files of the guest page: `<prefix>/salle/assets/<name>` (hashed names from the build) and its icon. */
+const GUEST_ASSET_PATH = /^(?:.*)\/salle\/(assets\/[A-Za-z0-9_-][A-Za-z0-9._-]*|favicon\.svg)$/;
+const GUEST_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+};
+/** Host header as put in the page's connect-src (anything else: 'self' only). */
+const HOST_HEADER = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
 const CLOSE_SHUTDOWN = 4002;
 
 const ROOM_PAGE = `<!doctype html>
@@ -47,6 +60,29 @@ code { background: #f0f0f7; padding: 0.1rem 0.3rem; border-radius: 0.2rem; word-
 </body>
 </html>
 `;
+
+/**
+ * Content-Security-Policy of the guest page: its own scripts and styles only (no inline script), media from the
+ * camera, WebSocket to this server only.
+ */
+function guestPageCsp(req: http.IncomingMessage, tls: boolean): string {
+  const host = req.headers.host ?? '';
+  // Behind a TLS reverse proxy the page is https and its WebSocket wss.
+  const forwardedTls = req.headers['x-forwarded-proto'] === 'https';
+  const ws = HOST_HEADER.test(host) ? ` ${tls || forwardedTls ? 'wss' : 'ws'}://${host}` : '';
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "font-src 'self'",
+    `connect-src 'self'${ws}`,
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** sha256 of the inline script of ROOM_PAGE, for its Content-Security-Policy. */
 const ROOM_SCRIPT_HASH = createHash('sha256')
@@ -104,11 +140,13 @@ export async function startServer(given: ServerConfig): Promise<RunningServer> {
   const manager = new RoomManager(config, workers);
   const signaling = new Signaling(manager);
   const startedAt = Date.now();
+  const guestPage = config.guestPageDir;
+  let guestPageMissingLogged = false;
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const urlPath = new URL(req.url ?? '/', 'http://x').pathname;
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
-    if (SIGN_IN_PATH.test(path)) {
+    if (SIGN_IN_PATH.test(urlPath)) {
       if (req.method !== 'POST') {
         res.writeHead(405, { ...headers, allow: 'POST' }).end();
         return;
@@ -127,7 +165,7 @@ export async function startServer(given: ServerConfig): Promise<RunningServer> {
       res.writeHead(405, { ...headers, allow: 'GET, HEAD' }).end();
       return;
     }
-    if (path === '/health' || path.endsWith('/health')) {
+    if (urlPath === '/health' || urlPath.endsWith('/health')) {
       const health: MeetHealth = {
         status: stopping ? 'stopping' : 'ok',
         protocolVersion: 1,
@@ -140,7 +178,57 @@ export async function startServer(given: ServerConfig): Promise<RunningServer> {
       res.writeHead(stopping ? 503 : 200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify(health));
       return;
     }
-    if (ROOM_PAGE_PATH.test(path)) {
+    const roomPage = ROOM_PAGE_PATH.exec(urlPath);
+    if (roomPage && urlPath.endsWith('/')) {
+      // The page's files are relative to /salle/: drop the trailing slash (keeps any reverse-proxy prefix).
+      res.writeHead(301, { ...headers, location: `../${roomPage[1]}` }).end();
+      return;
+    }
+    if (roomPage && guestPage) {
+      let html: Buffer;
+      try {
+        html = fs.readFileSync(path.join(guestPage, 'salle.html'));
+      } catch (error) {
+        if (!guestPageMissingLogged) log('warn', 'guest_page_missing', { dir: guestPage, error: errorText(error) });
+        guestPageMissingLogged = true;
+        html = Buffer.alloc(0);
+      }
+      if (html.length > 0) {
+        res
+          .writeHead(200, {
+            ...headers,
+            'content-type': 'text/html; charset=utf-8',
+            'content-security-policy': guestPageCsp(req, config.tls !== null),
+            'permissions-policy': 'camera=(self), microphone=(self), display-capture=(self)',
+            'x-frame-options': 'DENY',
+          })
+          .end(req.method === 'HEAD' ? undefined : html);
+        return;
+      }
+    }
+    const asset = GUEST_ASSET_PATH.exec(urlPath);
+    if (asset && guestPage) {
+      const type = GUEST_TYPES[path.extname(asset[1]!)];
+      const file = path.join(guestPage, asset[1]!);
+      let body: Buffer | null = null;
+      try {
+        if (type) body = fs.readFileSync(file);
+      } catch {
+        body = null;
+      }
+      if (body && type) {
+        const immutable = asset[1]!.startsWith('assets/');
+        res
+          .writeHead(200, {
+            ...headers,
+            'content-type': type,
+            'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=3600',
+          })
+          .end(req.method === 'HEAD' ? undefined : body);
+        return;
+      }
+    }
+    if (roomPage) {
       res
         .writeHead(200, {
           ...headers,
@@ -171,8 +259,8 @@ export async function startServer(given: ServerConfig): Promise<RunningServer> {
   };
 
   httpServer.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!WS_PATH.test(path) || stopping) {
+    const wsPath = new URL(req.url ?? '/', 'http://x').pathname;
+    if (!WS_PATH.test(wsPath) || stopping) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }

@@ -29,18 +29,20 @@
  * - A valid join token ({@link MeetTokenClaims}) lets the peer in at once with the token's role
  *   (`organiser` or `participant`: the organisation vouches for it).
  * - A present but bad token is always refused (`token_invalid` / `token_expired`), never downgraded to guest.
- * - Without a token the peer is a GUEST:
- *   - server `requireToken: true` (the usual setting): if an organiser is in the room, the guest waits in the
- *     salle d'attente; if not (nobody opened the meeting yet), `token_invalid`: only the organisation's agents
- *     can open a room. With `allowGuests: false`, guests are always refused with `token_invalid`.
- *   - server `requireToken: false`: a guest entering an EMPTY room becomes its organiser (the first one opens
- *     the meeting); otherwise it waits in the salle d'attente.
- *   - server `waitingRoom: false`: guests that would wait enter directly as participants.
- * - A room with peers always has an organiser: a peer entering a room without organiser becomes organiser
- *   (even with a participant token); when the last organiser leaves, the longest-present peer becomes
- *   organiser (`peerUpdated` with the new role). If the room empties while guests wait: with
- *   `requireToken: false` the oldest guest is admitted as organiser; with `requireToken: true` the guests keep
- *   waiting for an agent with a token.
+ * - Without a token the peer is a GUEST when the server has `requireToken: true` (the usual setting), or when
+ *   it says so (`guest: true`, sent by the guest page). A guest is never organiser:
+ *   - it waits in the salle d'attente, also when nobody opened the meeting yet (it is admitted once an
+ *     organiser is there: this is also how a guest comes back after a server restart). With
+ *     `allowGuests: false`, guests are always refused with `token_invalid`.
+ *   - server `waitingRoom: false`: guests enter directly as participants, once an organiser is in the room.
+ * - Without a token and without `guest: true`, on a server with `requireToken: false` (an open server, no
+ *   accounts), the peer is a tokenless agent: entering an EMPTY room it becomes its organiser (the first one
+ *   opens the meeting); otherwise it waits in the salle d'attente like a guest.
+ * - A room with peers has an organiser whenever one of them may be: a non-guest peer entering a room without
+ *   organiser becomes organiser (even with a participant token); when the last organiser leaves, the
+ *   longest-present non-guest peer becomes organiser (`peerUpdated` with the new role). If only guests remain,
+ *   nobody is organiser until an agent comes. If the room empties while tokenless agents wait (`requireToken:
+ *   false`), the oldest of them is admitted as organiser; guests keep waiting for an agent.
  * - Organisers get `waitingRoom` each time the list changes (and `joined.waiting` when they enter).
  * - A guest (joined without a token, {@link PeerInfo.guest}) is never made organiser by another peer
  *   (`makeOrganiser` → `forbidden`) and, on a server with `requireToken`, is never promoted when the last
@@ -77,8 +79,9 @@
  * `<server URL>/salle/<roomId>`, e.g. `https://visio.mairie.fr/salle/q3Jd0wqV8m1X9pLh2kTzAw`. The server URL may
  * carry a path prefix (reverse proxy), e.g. `https://services.mairie.fr/visio/salle/<roomId>`. roomId is at
  * least 22 characters of base64url (128 random bits from {@link newRoomId}): unguessable, so the link is the
- * invitation. Rooms are created on demand on the first `join`. Opening the link in a browser shows a French
- * page asking to open it in Ostal.
+ * invitation. Rooms are created on demand on the first `join`. Opening the link in a browser shows the French
+ * guest page (renderer/salle.html, served by the meeting server): name, camera and micro test, salle d'attente,
+ * then the meeting, as a guest.
  *
  * ## Agent sign-in
  * `POST <server URL>/api/connexion`, `Content-Type: application/json`, body {@link MeetSignInRequest} (never in
@@ -240,6 +243,17 @@ export interface JoinParams {
   /** Join token (JWT HS256), see {@link MeetTokenClaims}. Required when the server's `requireToken` is true. */
   token?: string;
   /**
+   * Sent by the guest page (`/salle/<roomId>` in a browser): this peer is a guest, never organiser, even on a
+   * server without `requireToken` where a tokenless peer may otherwise open a room. Ignored with a token.
+   */
+  guest?: boolean;
+  /**
+   * The `rejoinTicket` of an earlier join result in this room (an admitted guest coming back after a lost
+   * connection or a server restart): the guest enters again without waiting. Ignored with a token; a wrong or
+   * expired ticket only means knocking again.
+   */
+  rejoinTicket?: string;
+  /**
    * mediasoup-client `device.rtpCapabilities`, needed by the server for `consume`. The device can only be loaded
    * with the router capabilities of the join result, so a first join usually omits it and the client sends it
    * with `setRtpCapabilities` right after `device.load()` (a reconnecting client that kept its device passes it
@@ -265,6 +279,8 @@ export interface JoinedResult {
   waiting?: WaitingGuest[];
   /** The meeting is locked (`setLocked`). Absent on older servers = false. */
   locked?: boolean;
+  /** Guests only: lets this guest back into this room without knocking (see JoinParams.rejoinTicket). */
+  rejoinTicket?: string;
 }
 
 export interface WaitingResult {

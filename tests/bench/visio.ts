@@ -3,7 +3,9 @@
  * N headless Chromium participants (fake camera and micro, camera sent in 3 simulcast layers).
  * Measures, per N: the time from « Rejoindre » to the first remote video frame (median and worst of the N), and
  * the meeting server's CPU (node + mediasoup-worker processes, % of one core) and memory (RSS) over a steady
- * window, then per participant. One Ostal browser-mode instance (one account) serves every participant page.
+ * window, then per participant. One Ostal browser-mode instance (one account) serves every participant page;
+ * with `--guest 1` (the default) the last participant of each meeting is a guest in a plain page (the guest page
+ * the meeting server serves at /salle/<id>, no Ostal), `--guest 0` for Ostal pages only.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -97,6 +99,29 @@ async function joinAsParticipant(
   return { page, joinToFrameMs: Date.now() - start };
 }
 
+/** A guest in a plain browser page: the meeting link, a name, « Demander à entrer » (no salle d'attente here). */
+async function joinAsGuest(browser: Browser, link: string): Promise<{ page: Page; joinToFrameMs: number }> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByTestId('visio-name-input').fill('Invitée du banc');
+  await page.waitForFunction(() => {
+    const v = document.querySelector<HTMLVideoElement>('[data-testid="visio-preview"]');
+    return !!v && v.getVideoPlaybackQuality().totalVideoFrames > 0;
+  });
+  const start = Date.now();
+  await page.getByTestId('visio-rejoindre').click();
+  await page.waitForFunction(
+    () =>
+      [...document.querySelectorAll<HTMLVideoElement>('[data-testid="visio-tile"][data-mine="false"] video')].some(
+        (v) => v.getVideoPlaybackQuality().totalVideoFrames > 0,
+      ),
+    undefined,
+    { timeout: 60_000, polling: 20 },
+  );
+  return { page, joinToFrameMs: Date.now() - start };
+}
+
 export async function benchVisio(args: string[]): Promise<void> {
   const option = (name: string, fallback: string) => {
     const at = args.indexOf(`--${name}`);
@@ -107,6 +132,7 @@ export async function benchVisio(args: string[]): Promise<void> {
     .map(Number)
     .filter((n) => Number.isInteger(n) && n >= 2);
   const steadySeconds = Number(option('seconds', '15'));
+  const withGuest = option('guest', '1') !== '0';
 
   const servers = await startServers({ seed: 'none' });
   process.env.OSTAL_TEST_SERVERS = path.join(servers.dir, 'servers.json');
@@ -120,6 +146,8 @@ export async function benchVisio(args: string[]): Promise<void> {
   const results: {
     participants: number;
     joinToFirstFrameMs: { median: number; worst: number };
+    /** The guest page's own join → first frame (null with --guest 0). */
+    guestJoinToFirstFrameMs: number | null;
     serverCpuPercent: number;
     serverRssMb: number;
     cpuPerParticipant: number;
@@ -132,11 +160,16 @@ export async function benchVisio(args: string[]): Promise<void> {
       const link = `${visio.url}/salle/${roomId}`;
       const pages: Page[] = [];
       const joins: number[] = [];
+      let guestJoin: number | null = null;
       for (let i = 0; i < n; i++) {
-        const { page, joinToFrameMs } = await joinAsParticipant(browser, ostal.url, link, i === 0);
+        const guest = withGuest && i === n - 1;
+        const { page, joinToFrameMs } = guest
+          ? await joinAsGuest(browser, link)
+          : await joinAsParticipant(browser, ostal.url, link, i === 0);
         pages.push(page);
         // The first participant has nobody to see until the second arrives: only count from the second on.
         if (i > 0) joins.push(joinToFrameMs);
+        if (guest) guestJoin = joinToFrameMs;
       }
       await new Promise((r) => setTimeout(r, 3000));
       const before = sampleTree(visio.child.pid!);
@@ -149,6 +182,7 @@ export async function benchVisio(args: string[]): Promise<void> {
       results.push({
         participants: n,
         joinToFirstFrameMs: { median: percentile(joins, 50), worst: Math.max(...joins) },
+        guestJoinToFirstFrameMs: guestJoin,
         serverCpuPercent: Math.round(cpu * 10) / 10,
         serverRssMb: Math.round(rssMb * 10) / 10,
         cpuPerParticipant: Math.round((cpu / n) * 10) / 10,
@@ -172,6 +206,7 @@ export async function benchVisio(args: string[]): Promise<void> {
     'Participants',
     'Rejoindre → 1re image (médiane)',
     'Pire',
+    'Invité (navigateur)',
     'CPU serveur',
     'Mémoire serveur',
     'CPU par participant',
@@ -181,6 +216,7 @@ export async function benchVisio(args: string[]): Promise<void> {
     String(r.participants),
     `${r.joinToFirstFrameMs.median} ms`,
     `${r.joinToFirstFrameMs.worst} ms`,
+    r.guestJoinToFirstFrameMs === null ? '—' : `${r.guestJoinToFirstFrameMs} ms`,
     `${String(r.serverCpuPercent).replace('.', ',')} %`,
     `${String(r.serverRssMb).replace('.', ',')} Mo`,
     `${String(r.cpuPerParticipant).replace('.', ',')} %`,
@@ -195,5 +231,7 @@ export async function benchVisio(args: string[]): Promise<void> {
     if (i === 0) process.stdout.write(widths.map((w) => '-'.repeat(w)).join('-|-') + '\n');
   }
   process.stdout.write('CPU en % d’un cœur (processus node du serveur et mediasoup-worker), mesuré sur une fenêtre stable.\n');
-  writeJson('visio', { steadySeconds, results });
+  if (withGuest)
+    process.stdout.write('Le dernier participant de chaque réunion est un invité, dans la page des invités d’un navigateur.\n');
+  writeJson('visio', { steadySeconds, withGuest, results });
 }

@@ -160,30 +160,56 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     return c;
   };
 
+  // A stand-in for the built guest page (renderer/dist): salle.html and one asset.
+  const guestPageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-guest-page-'));
+  fs.writeFileSync(path.join(guestPageDir, 'salle.html'), '<!doctype html><html lang="fr"><title>Réunion en visio</title></html>');
+  fs.mkdirSync(path.join(guestPageDir, 'assets'));
+  fs.writeFileSync(path.join(guestPageDir, 'assets', 'salle-Ab12.js'), 'console.log(1);');
+  fs.writeFileSync(path.join(guestPageDir, 'secret.json'), '{"tokenSecret":"x"}');
+
   beforeAll(async () => {
-    visio = await spawnVisioServer({ requireToken: true, tokenSecret: SECRET, rtcMinPort: 45000, rtcMaxPort: 45999 });
+    visio = await spawnVisioServer({ requireToken: true, tokenSecret: SECRET, rtcMinPort: 45000, rtcMaxPort: 45999, guestPageDir });
   }, 90_000);
 
   afterAll(async () => {
     for (const c of clients) c.close();
     if (visio && visio.child.exitCode === null) await visio.stop();
+    fs.rmSync(guestPageDir, { recursive: true, force: true });
   });
 
-  it('visio: answers /health with JSON and /salle/<id> with a French page', async () => {
+  it('visio: answers /health with JSON and /salle/<id> with the guest page under a strict policy, and its files', async () => {
     const health = (await (await fetch(`${visio.url}/health`)).json()) as MeetHealth;
     expect(health).toMatchObject({ status: 'ok', protocolVersion: 1, mediasoupVersion: '3.12.16', workers: 1 });
-    const page = await fetch(`${visio.url}/salle/${newRoomId()}`);
+    const roomId = newRoomId();
+    const page = await fetch(`${visio.url}/salle/${roomId}`);
     expect(page.status).toBe(200);
-    const html = await page.text();
-    expect(html).toContain('lang="fr"');
-    expect(html).toContain('ouvrez Ostal');
+    expect(await page.text()).toContain('<title>Réunion en visio</title>');
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ws://${new URL(visio.url).host}`);
+    expect(csp).not.toContain('unsafe-inline');
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    // Its files, also under a reverse-proxy prefix; nothing else of the folder.
+    for (const prefix of ['', '/visio']) {
+      const asset = await fetch(`${visio.url}${prefix}/salle/assets/salle-Ab12.js`);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(await asset.text()).toBe('console.log(1);');
+    }
+    expect((await fetch(`${visio.url}/salle/secret.json`)).status).toBe(404);
+    expect((await fetch(`${visio.url}/salle/assets/%2e%2e%2fsecret.json`)).status).toBe(404);
+    expect((await fetch(`${visio.url}/salle/assets/..%2fsecret.json`)).status).toBe(404);
+    expect((await fetch(`${visio.url}/salle/assets/absent.js`)).status).toBe(404);
+    // A trailing slash would break the page's relative paths: redirected, prefix kept.
+    const slash = await fetch(`${visio.url}/visio/salle/${roomId}/`, { redirect: 'manual' });
+    expect(slash.status).toBe(301);
+    expect(new URL(slash.headers.get('location')!, `${visio.url}/visio/salle/${roomId}/`).pathname).toBe(`/visio/salle/${roomId}`);
     expect((await fetch(`${visio.url}/salle/trop-court`)).status).toBe(404);
   });
 
   it('visio: refuses a missing, expired, badly signed or other-room token', async () => {
     const c = await open();
     const roomId = newRoomId();
-    expect(await c.errorOf('join', { roomId, displayName: 'Invité' })).toBe('token_invalid');
     expect(await c.errorOf('join', { roomId, displayName: 'Agent', token: token('organiser', '*', -3600) })).toBe('token_expired');
     expect(await c.errorOf('join', { roomId, displayName: 'Agent', token: token('organiser', '*', 3600, 'x'.repeat(40)) })).toBe(
       'token_invalid',
@@ -324,6 +350,51 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(await organiser.errorOf('admit', { peerId: waiting.peerId })).toBe('not_found');
   });
 
+  it('visio: a guest who comes before the organiser waits, is admitted once the organiser is there, and never becomes organiser', async () => {
+    const roomId = newRoomId();
+    const guest = await open();
+    const waiting = await guest.request('join', { roomId, displayName: 'Invitée en avance' });
+    expect(waiting).toEqual({ status: 'waiting', peerId: expect.any(String) });
+    const organiser = await open();
+    const joined = (await organiser.request('join', { roomId, displayName: 'Organisatrice', token: token('organiser') })) as JoinedResult;
+    expect(joined).toMatchObject({ role: 'organiser', waiting: [{ peerId: waiting.peerId, displayName: 'Invitée en avance' }] });
+    await organiser.request('admit', { peerId: waiting.peerId });
+    const admitted = await guest.next('admitted');
+    expect(admitted).toMatchObject({ role: 'participant', rejoinTicket: expect.any(String) });
+    expect(joined.rejoinTicket).toBeUndefined();
+    // Its ticket lets it back in without knocking (a lost connection), in this room only; a forged one does not.
+    const ticket = admitted.rejoinTicket!;
+    const again = await open();
+    expect(await again.request('join', { roomId, displayName: 'Invitée en avance', rejoinTicket: ticket })).toMatchObject({
+      status: 'joined',
+      role: 'participant',
+    });
+    again.close();
+    const elsewhere = await open();
+    expect(await elsewhere.request('join', { roomId: newRoomId(), displayName: 'Invitée', rejoinTicket: ticket })).toMatchObject({
+      status: 'waiting',
+    });
+    elsewhere.close();
+    const [payload] = ticket.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ room: roomId, exp: 9_999_999_999 })).toString('base64url');
+    for (const forged of [`${forgedPayload}.${ticket.split('.')[1]}`, `${payload}.AAAA`, 'nimportequoi']) {
+      const knock = await open();
+      expect(await knock.request('join', { roomId, displayName: 'Faussaire', rejoinTicket: forged })).toMatchObject({ status: 'waiting' });
+      knock.close();
+    }
+    // The organiser leaves: the guest stays a participant (nobody is organiser until an agent comes back).
+    await organiser.request('leave', {});
+    await guest.next('peerLeft');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(guest.notifications.filter((n) => n.notification === 'peerUpdated')).toEqual([]);
+    expect(await guest.errorOf('admit', { peerId: waiting.peerId })).toBe('forbidden');
+    // An agent coming back becomes organiser.
+    const back = await open();
+    expect(await back.request('join', { roomId, displayName: 'Agent', token: token('participant', roomId) })).toMatchObject({
+      role: 'organiser',
+    });
+  });
+
   it('visio: when the organiser leaves, the remaining participant becomes organiser', async () => {
     const roomId = newRoomId();
     const organiser = await open();
@@ -380,6 +451,25 @@ describe('visio server without requireToken', () => {
     } finally {
       first.close();
       second.close();
+    }
+  });
+
+  it('visio: from the guest page (guest: true) a peer never opens the room nor becomes organiser', async () => {
+    const roomId = newRoomId();
+    const guest = await Client.open(visio.wsUrl);
+    const agent = await Client.open(visio.wsUrl);
+    try {
+      expect(await guest.request('join', { roomId, displayName: 'Invitée', guest: true })).toMatchObject({ status: 'waiting' });
+      const joined = (await agent.request('join', { roomId, displayName: 'Agent' })) as JoinedResult;
+      expect(joined).toMatchObject({ status: 'joined', role: 'organiser', waiting: [{ displayName: 'Invitée' }] });
+      // The agent leaves before admitting: the guest keeps waiting, it is not let in as organiser.
+      agent.close();
+      await new Promise((r) => setTimeout(r, 700));
+      expect(guest.notifications.filter((n) => n.notification === 'admitted')).toEqual([]);
+      expect(guest.closeCode).toBeNull();
+    } finally {
+      guest.close();
+      agent.close();
     }
   });
 });

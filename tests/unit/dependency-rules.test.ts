@@ -38,6 +38,7 @@ describe('the clean fake tree', () => {
       'shared-imports-only-shared',
       'no-circular',
       'renderer-imports-only-shared',
+      'guest-page-no-core-api',
     ]) {
       expect(names).toContain(name);
     }
@@ -248,6 +249,27 @@ describe('src/shared/', () => {
 
   it('ESLint does not restrict Node globals outside src/shared/', async () => {
     expect(await eslintProblems(`export const env = process.env.HOME;\n`, 'src/store/example.ts')).toEqual([]);
+  });
+});
+
+describe('guest-page-no-core-api', () => {
+  it.each([
+    ['the guest page', 'renderer/src/salle/GuestPage.tsx'],
+    ['a Visio part it shares', 'renderer/src/views/visio/Meeting.tsx'],
+  ])('catches %s importing the API client', async (_what, file) => {
+    const { rules, lines } = await rulesWith({
+      'renderer/src/api/react.ts': `export const useClient = () => null;\n`,
+      [file]: `import { useClient } from '${file.includes('/views/') ? '../../api/react' : '../api/react'}';\nexport const x = useClient;\n`,
+    });
+    expect(rules, lines.join('\n')).toEqual(['guest-page-no-core-api']);
+  });
+
+  it('lets the Ostal views use the API client', async () => {
+    const { rules } = await rulesWith({
+      'renderer/src/api/react.ts': `export const useClient = () => null;\n`,
+      'renderer/src/views/VisioView.tsx': `import { useClient } from '../api/react';\nexport const x = useClient;\n`,
+    });
+    expect(rules).toEqual([]);
   });
 });
 

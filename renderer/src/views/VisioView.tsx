@@ -1,6 +1,8 @@
 /**
  * Visio: join a meeting by pasting its link or create one (« Nouvelle réunion »), check camera and micro
- * (pre-join), then the meeting itself (visio/Meeting.tsx) over the organisation's meeting server.
+ * (pre-join), then the meeting itself (visio/Meeting.tsx) over the organisation's meeting server. The meeting
+ * session belongs to the app shell (App.tsx), so that it goes on in a floating panel (visio/MeetingDock.tsx)
+ * while the agent works in another view; only « Quitter » ends it.
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,18 +10,25 @@ import { useApiQuery, useClient } from '../api/react';
 import { PageHeader } from '../components/common';
 import { ComposePanel } from './courrier/ComposePanel';
 import type { ComposeRequest } from './courrier/compose-request';
+import type { ActiveMeeting } from './visio/active-meeting';
 import { meetingLink, newRoomId, normaliseServerUrl, parseMeetingLink, type MeetingAddress } from './visio/link';
 import { Meeting } from './visio/Meeting';
 import { PreJoin, type JoinChoice } from './visio/PreJoin';
 import { MeetingSession } from './visio/session';
 import './visio/visio.css';
 
-type Stage =
-  | { name: 'home' }
-  | { name: 'prejoin'; address: MeetingAddress; link: string }
-  | { name: 'meeting'; session: MeetingSession; speakerId: string; link: string };
+type Stage = { name: 'home' } | { name: 'prejoin'; address: MeetingAddress; link: string };
 
-export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
+export function VisioView({
+  onOpenSettings,
+  meeting,
+  onMeetingChange,
+}: {
+  onOpenSettings(): void;
+  /** The meeting in progress, kept by the app shell across views. */
+  meeting: ActiveMeeting | null;
+  onMeetingChange(meeting: ActiveMeeting | null): void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
@@ -38,13 +47,6 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
   const linkId = useId();
   const newHintId = useId();
   const createdId = useId();
-
-  // Leaving the view ends the meeting (tracks stopped, server told).
-  useEffect(() => {
-    if (stage.name !== 'meeting') return;
-    const session = stage.session;
-    return () => void session.leave();
-  }, [stage]);
 
   const openLink = (raw: string) => {
     setNotice(null);
@@ -127,7 +129,8 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
       startMuted: choice.startMuted,
       log: (message, detail) => console.warn(message, detail),
     });
-    setStage({ name: 'meeting', session, speakerId: choice.speakerId, link: joinLink });
+    onMeetingChange({ session, speakerId: choice.speakerId, link: joinLink });
+    setStage({ name: 'home' });
     void session.start();
   };
 
@@ -136,28 +139,29 @@ export function VisioView({ onOpenSettings }: { onOpenSettings(): void }) {
     setNotice(message);
   };
 
+  if (meeting) {
+    return (
+      <section className="view visio-view" aria-labelledby="visio-title">
+        <PageHeader id="visio-title" title={t('visio.meeting.title')} />
+        <Meeting
+          session={meeting.session}
+          speakerId={meeting.speakerId}
+          link={meeting.link}
+          onClose={() => {
+            void meeting.session.leave();
+            onMeetingChange(null);
+            backHome(t('visio.left'));
+          }}
+        />
+      </section>
+    );
+  }
+
   if (stage.name === 'prejoin') {
     return (
       <section className="view visio-view" aria-labelledby="visio-title">
         <PageHeader id="visio-title" title={t('visio.title')} />
         <PreJoin displayName={displayName} onJoin={(choice) => enter(stage.address, stage.link, choice)} onCancel={() => backHome(null)} />
-      </section>
-    );
-  }
-
-  if (stage.name === 'meeting') {
-    return (
-      <section className="view visio-view" aria-labelledby="visio-title">
-        <PageHeader id="visio-title" title={t('visio.meeting.title')} />
-        <Meeting
-          session={stage.session}
-          speakerId={stage.speakerId}
-          link={stage.link}
-          onClose={() => {
-            void stage.session.leave();
-            backHome(t('visio.left'));
-          }}
-        />
       </section>
     );
   }

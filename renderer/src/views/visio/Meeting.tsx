@@ -12,8 +12,8 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
-import { ShortcutsDialog } from '../courrier/actions';
-import { applySpeaker, deviceProblem } from './media';
+import { ShortcutsDialog } from '../../components/ShortcutsDialog';
+import { applySpeaker, canShareScreen, deviceProblem } from './media';
 import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './ModerationBar';
 import { ParticipantMenu } from './ParticipantMenu';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
@@ -228,16 +228,18 @@ export function Meeting({
         >
           {state.camOn ? t('visio.meeting.cameraOff') : t('visio.meeting.cameraOn')}
         </button>
-        <button
-          type="button"
-          className="button"
-          aria-pressed={state.screenOn}
-          onClick={() => void toggleScreen()}
-          disabled={state.phase !== 'joined'}
-          data-testid="visio-screen"
-        >
-          {state.screenOn ? t('visio.meeting.screenStop') : t('visio.meeting.screenStart')}
-        </button>
+        {canShareScreen() ? (
+          <button
+            type="button"
+            className="button"
+            aria-pressed={state.screenOn}
+            onClick={() => void toggleScreen()}
+            disabled={state.phase !== 'joined'}
+            data-testid="visio-screen"
+          >
+            {state.screenOn ? t('visio.meeting.screenStop') : t('visio.meeting.screenStart')}
+          </button>
+        ) : null}
         <button
           type="button"
           className="button"
@@ -537,7 +539,7 @@ function Tile(props: {
   );
 }
 
-function RemoteAudio({ track, speakerId, peerId }: { track: MediaStreamTrack; speakerId: string; peerId: string }) {
+export function RemoteAudio({ track, speakerId, peerId }: { track: MediaStreamTrack; speakerId: string; peerId: string }) {
   const ref = useRef<HTMLAudioElement>(null);
   useEffect(() => {
     const audio = ref.current;

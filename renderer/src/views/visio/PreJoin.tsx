@@ -1,6 +1,7 @@
 /** Before entering: camera preview, choice of micro, caméra and haut-parleur, micro level, « Entrer micro coupé ». */
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { MAX_DISPLAY_NAME_LENGTH } from '../../../../src/shared/meet-protocol';
 import { Busy } from '../../components/common';
 import {
   canChooseSpeaker,
@@ -20,7 +21,27 @@ export interface JoinChoice {
   speakerId: string;
 }
 
-export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string; onJoin(choice: JoinChoice): void; onCancel(): void }) {
+/** The guest page asks for the name shown to others (Ostal takes it from the account). */
+export interface NameField {
+  value: string;
+  onChange(name: string): void;
+}
+
+export function PreJoin({
+  displayName,
+  nameField,
+  joinLabel,
+  onJoin,
+  onCancel,
+}: {
+  displayName: string;
+  nameField?: NameField;
+  /** Label of the join button (« Rejoindre » by default; « Demander à entrer » for guests). */
+  joinLabel?: string;
+  onJoin(choice: JoinChoice): void;
+  /** « Retour » (absent on the guest page: there is nothing to go back to). */
+  onCancel?: () => void;
+}) {
   const { t } = useTranslation();
   const [media, setMedia] = useState<LocalMedia | null>(null);
   const [devices, setDevices] = useState<DeviceLists>({ micros: [], cameras: [], speakers: [] });
@@ -32,7 +53,8 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
   const videoRef = useRef<HTMLVideoElement>(null);
   const mediaRef = useRef<LocalMedia | null>(null);
   const handedOver = useRef(false);
-  const ids = { micro: useId(), camera: useId(), speaker: useId(), muted: useId(), level: useId() };
+  const ids = { micro: useId(), camera: useId(), speaker: useId(), muted: useId(), level: useId(), name: useId() };
+  const [nameProblem, setNameProblem] = useState(false);
 
   // Open the devices at first, and again when the user picks another one.
   useEffect(() => {
@@ -93,6 +115,11 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
   };
 
   const join = () => {
+    if (nameField && !nameField.value.trim()) {
+      setNameProblem(true);
+      document.getElementById(ids.name)?.focus();
+      return;
+    }
     handedOver.current = true;
     onJoin({ audio: media?.audio ?? null, video: media?.video ?? null, startMuted, speakerId });
   };
@@ -128,9 +155,34 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
           ) : null}
         </div>
         <div className="visio-prejoin-settings form">
-          <p className="visio-name" data-testid="visio-name">
-            {t('visio.prejoin.nameShown', { name: displayName })}
-          </p>
+          {nameField ? (
+            <div className="field">
+              <label htmlFor={ids.name}>{t('visio.prejoin.nameLabel')}</label>
+              <input
+                id={ids.name}
+                type="text"
+                autoComplete="name"
+                maxLength={MAX_DISPLAY_NAME_LENGTH}
+                value={nameField.value}
+                aria-invalid={nameProblem ? true : undefined}
+                aria-describedby={nameProblem ? `${ids.name}-error` : undefined}
+                onChange={(e) => {
+                  setNameProblem(false);
+                  nameField.onChange(e.target.value);
+                }}
+                data-testid="visio-name-input"
+              />
+              {nameProblem ? (
+                <p className="field-error" id={`${ids.name}-error`}>
+                  {t('visio.prejoin.nameMissing')}
+                </p>
+              ) : null}
+            </div>
+          ) : (
+            <p className="visio-name" data-testid="visio-name">
+              {t('visio.prejoin.nameShown', { name: displayName })}
+            </p>
+          )}
           {media?.videoProblem ? (
             <p className="field-error" role="alert" data-testid="visio-camera-problem">
               {problemText('camera', media.videoProblem)}
@@ -201,11 +253,13 @@ export function PreJoin({ displayName, onJoin, onCancel }: { displayName: string
             <label htmlFor={ids.muted}>{t('visio.prejoin.startMuted')}</label>
           </div>
           <div className="form-actions">
-            <button type="button" className="button" onClick={onCancel}>
-              {t('common.back')}
-            </button>
+            {onCancel ? (
+              <button type="button" className="button" onClick={onCancel}>
+                {t('common.back')}
+              </button>
+            ) : null}
             <button type="button" className="button button-primary" onClick={join} disabled={!media} data-testid="visio-rejoindre">
-              {t('visio.join')}
+              {joinLabel ?? t('visio.join')}
             </button>
           </div>
         </div>

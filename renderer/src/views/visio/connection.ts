@@ -3,7 +3,7 @@
  * mediasoup device and its two transports, and automatic reconnection to the same room with back-off after a
  * loss. Each (re)connection has a generation number: work of an older connection stops when it no longer matches.
  */
-import { Device } from 'mediasoup-client';
+import { detectDevice, Device } from 'mediasoup-client';
 import type { RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
 import type {
   CLOSE_ENDED,
@@ -52,6 +52,8 @@ function transportOptions(options: TransportOptionsResult, iceServers: RTCIceSer
 export class MeetingConnection {
   private currentSocket: SignalingSocket | null = null;
   private device: Device | null = null;
+  /** Given to an admitted guest by the server (JoinedResult.rejoinTicket). */
+  private rejoinTicket: string | null = null;
   private sendTransport: Transport | null = null;
   private recvTransport: Transport | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -138,6 +140,8 @@ export class MeetingConnection {
         roomId: this.options.roomId,
         displayName: this.options.displayName,
         ...(token ? { token } : {}),
+        ...(this.options.guest ? { guest: true } : {}),
+        ...(this.rejoinTicket ? { rejoinTicket: this.rejoinTicket } : {}),
         ...(this.device?.loaded ? { rtpCapabilities: this.device.rtpCapabilities as never } : {}),
       });
       if (generation !== this.currentGeneration) return 'final';
@@ -167,10 +171,13 @@ export class MeetingConnection {
   /** In the room (joined, or admitted from the salle d'attente): load the device, create transports, then the media. */
   async enter(joined: JoinedResult, generation: number): Promise<void> {
     const socket = this.currentSocket!;
+    // An admitted guest keeps its ticket (memory only) to come back without knocking after a lost connection.
+    if (joined.rejoinTicket) this.rejoinTicket = joined.rejoinTicket;
     this.hooks.joined(joined, generation);
     this.releaseNotifications();
     if (!this.device) {
-      this.device = new Device({ handlerName: 'Chrome111' });
+      // The browser's own handler (Firefox, Safari, Chromium-based on the guest page); Ostal's Electron is Chromium.
+      this.device = new Device({ handlerName: detectDevice() ?? 'Chrome111' });
     }
     if (!this.device.loaded) await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as unknown as RtpCapabilities });
     await socket.request('setRtpCapabilities', { rtpCapabilities: this.device.rtpCapabilities as never });

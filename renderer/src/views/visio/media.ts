@@ -94,6 +94,11 @@ export function canChooseSpeaker(): boolean {
   return typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 }
 
+/** Can this browser share a screen? (Not phone browsers: « Partager l’écran » is then not offered.) */
+export function canShareScreen(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+}
+
 /** Route an element's sound to a loudspeaker (ignored where it is not possible). */
 export async function applySpeaker(element: HTMLMediaElement, sinkId: string): Promise<void> {
   const withSink = element as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };

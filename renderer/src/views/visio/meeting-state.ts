@@ -118,6 +118,10 @@ export interface MeetingOptions {
   audioTrack: MediaStreamTrack | null;
   videoTrack: MediaStreamTrack | null;
   startMuted: boolean;
+  /** Joining from the guest page: the server keeps this peer a guest (never organiser). */
+  guest?: boolean;
+  /** Start in « connexion lente » (lowest layers received and sent): the guest page on a phone. */
+  slowMode?: boolean;
   /** Logs technical details (never shown). */
   log?: (message: string, detail?: unknown) => void;
 }
@@ -149,7 +153,7 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
     localScreen: null,
     quality: null,
     stats: null,
-    slowMode: false,
+    slowMode: options.slowMode ?? false,
     slowProposed: false,
     audioOnly: false,
     layers: {},
