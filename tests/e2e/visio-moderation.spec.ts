@@ -120,7 +120,7 @@ test('visio : l’organisateur coupe le micro d’un participant (pausé sur le 
 }) => {
   test.setTimeout(300_000);
   rendererCopy = await copyRenderer();
-  visio = await spawnVisioServer({ tokenSecret: SECRET, requireToken: false, allowGuests: true, waitingRoom: true, logLevel: 'info' });
+  visio = await spawnVisioServer({ tokenSecret: SECRET, requireToken: true, allowGuests: true, waitingRoom: true, logLevel: 'info' });
   const s = servers();
   const [organiserName, agentName, guestName] = [s.users[1]!.name, s.users[2]!.name, s.users[3]!.name];
   const organiser = await ostalFor(1, token('organiser', s.users[1]!.email));
