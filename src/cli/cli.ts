@@ -16,6 +16,8 @@
  *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
  *                      (DATE = AAAA-MM-JJTHH:MM, heure de cet ordinateur, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
  *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
+ *   ostal import FICHIER… [--account E] [--json]   (.pst, .ost, .msg, .eml, mbox files and folders of them: MigrationReport of
+ *                      src/shared/contract.ts; progress on stderr; resumable, a second run adds nothing)
  *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
  *   ostal files status [--json]       (FilesStatus of src/shared/contract.ts: local root, remote root, counts per state)
  *   ostal files conflicts [--json]    (FileConflict[]: both versions kept, waiting for the user's choice)
@@ -293,6 +295,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'import': {
       const file = positionals[1];
       if (!file) throw new UsageError(cliText('importMissing'));
+      const files = positionals.slice(1);
+      if (files.length > 1 || !/\.(ics|ical|ifb|vcf|vcard)$/i.test(file)) {
+        if (files.some((f) => /\.(ics|ical|ifb|vcf|vcard)$/i.test(f))) throw new UsageError(cliText('migrationPaths'));
+        return migrationCommand(files, v, io, withCore);
+      }
       let content: string;
       try {
         content = decodeImportBytes(fs.readFileSync(file));
@@ -400,6 +407,34 @@ async function mailSend(v: CliValues, io: Io, withCore: WithCore): Promise<numbe
 }
 
 /** `files sync|status|conflicts`: two-way WebDAV sync of Fichiers (src/files/). */
+async function migrationCommand(files: string[], v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  return withCore(async (call, core) => {
+    const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+    let last = 0;
+    const off = core.onEvent((event, data) => {
+      if (event !== 'migration.progress') return;
+      const p = data as { done: number; total: number; current: string | null; state: string };
+      const now = Date.now();
+      if (p.state === 'running' && now - last < 1000) return;
+      last = now;
+      io.err(cliText('migrationProgress', { done: p.done, total: p.total, current: p.current ?? '' }));
+    });
+    try {
+      const report = await call('migration.run', { paths: files.map((f) => path.resolve(f)), accountId });
+      if (v.json) io.out(JSON.stringify(report, null, 2));
+      else {
+        io.out(report.message);
+        for (const s of report.skipped) io.out(`${s.source} › ${s.item} : ${s.reason}`.replace(' :', '\u00a0:'));
+        for (const n of report.notes) io.out(n);
+      }
+      const refused = report.sources.every((s) => s.error !== null);
+      return report.state === 'failed' || refused ? 1 : 0;
+    } finally {
+      off();
+    }
+  });
+}
+
 async function filesCommand(sub: string, v: CliValues, io: Io, withCore: WithCore): Promise<number> {
   return withCore(async (call, core) => {
     const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;

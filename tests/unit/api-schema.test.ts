@@ -91,6 +91,11 @@ const badInputs: { [M in MethodName]: unknown } = {
   'files.pause': { accountId: 2 },
   'files.resume': { accountId: [] },
   'files.confirmDeletion': { accountId: 'a1', confirm: 1 },
+  'migration.run': { paths: [] },
+  'migration.start': { paths: ['/tmp/a.pst'], accountId: 7 },
+  'migration.status': 'texte',
+  'migration.pause': 3,
+  'migration.resume': [true],
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */
