@@ -326,7 +326,7 @@ export class MigrationService {
           payload = await item.build();
         } catch (err) {
           this.ctx.log.warn('import: message unreadable', { err: err as Error });
-          const reason = t('migration.reasons.unreadableMessage');
+          const reason = err instanceof OstalError ? err.message : t('migration.reasons.unreadableMessage');
           skip(item.label, reason);
           run.journal.record(run.jobKey, item.key, {
             outcome: 'skipped',
