@@ -296,7 +296,7 @@ async function run(argv: string[], io: Io): Promise<number> {
       const file = positionals[1];
       if (!file) throw new UsageError(cliText('importMissing'));
       const files = positionals.slice(1);
-      if (files.length > 1 || !/\.(ics|ical|ifb|vcf|vcard)$/i.test(file)) {
+      if (files.length > 1 || isMigrationInput(file)) {
         if (files.some((f) => /\.(ics|ical|ifb|vcf|vcard)$/i.test(f))) throw new UsageError(cliText('migrationPaths'));
         return migrationCommand(files, v, io, withCore);
       }
@@ -407,6 +407,31 @@ async function mailSend(v: CliValues, io: Io, withCore: WithCore): Promise<numbe
 }
 
 /** `files sync|status|conflicts`: two-way WebDAV sync of Fichiers (src/files/). */
+/**
+ * Files for the migration (`import` of .pst, .ost, .msg, .eml, mbox and folders); anything else keeps going to the
+ * .ics/.vcf import (whose French refusal names the two formats), as before.
+ */
+function isMigrationInput(file: string): boolean {
+  if (/\.(pst|ost|msg|eml|mbox|mbx)$/i.test(file)) return true;
+  if (/\.(ics|ical|ifb|vcf|vcard)$/i.test(file)) return false;
+  try {
+    if (fs.statSync(file).isDirectory()) return true;
+    const head = Buffer.alloc(8);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const text = head.toString('latin1');
+    return (
+      text.startsWith('!BDN') || text.startsWith('From ') || head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+    );
+  } catch {
+    return false;
+  }
+}
+
 async function migrationCommand(files: string[], v: CliValues, io: Io, withCore: WithCore): Promise<number> {
   return withCore(async (call, core) => {
     const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
