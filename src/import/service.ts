@@ -301,7 +301,10 @@ export class MigrationService {
       run.davTouched.add(folder.kind === 'contacts' ? 'contacts' : 'calendar');
       dav.length = 0;
     };
+    // Slows each item down (tests of the progress view only; like OSTAL_PROBE_INTERVAL_MS, never set in use).
+    const delayMs = Number(process.env.OSTAL_IMPORT_ITEM_DELAY_MS ?? 0) || 0;
     for await (const item of folder.items()) {
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       await this.waitIfPaused();
       const known = run.journal.get(run.jobKey, item.key);
       if (known) {

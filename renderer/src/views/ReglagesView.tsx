@@ -13,8 +13,9 @@ import { Icon } from '../components/icons';
 import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
 import { newServerDestinations } from '../../../src/shared/server-change';
+import { ImportPanel } from './reglages/ImportPanel';
 
-export type ReglagesSection = 'comptes' | 'general';
+export type ReglagesSection = 'comptes' | 'general' | 'importer';
 
 export function ReglagesView(props: {
   accounts: AccountSummary[];
@@ -47,10 +48,21 @@ export function ReglagesView(props: {
         >
           {t('reglages.sections.general')}
         </button>
+        <button
+          type="button"
+          className="subnav-item"
+          data-testid="reglages-importer"
+          aria-current={section === 'importer' ? 'page' : undefined}
+          onClick={() => onSection('importer')}
+        >
+          {t('reglages.sections.importer')}
+        </button>
       </nav>
       {props.policy?.error ? <ErrorAlert message={props.policy.error} /> : null}
       {section === 'comptes' ? (
         <AccountsSection accounts={props.accounts} onAddAccount={props.onAddAccount} />
+      ) : section === 'importer' ? (
+        <ImportPanel accounts={props.accounts} />
       ) : (
         <GeneralSection policy={props.policy} />
       )}
