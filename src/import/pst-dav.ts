@@ -5,6 +5,7 @@
  */
 import type { PSTMessage } from 'pst-extractor';
 import { t } from '../i18n/index.js';
+import { parseOutlookRecurrence } from './outlook-recurrence.js';
 
 type ContactLike = PSTMessage & Record<string, unknown>;
 type AppointmentLike = PSTMessage & {
@@ -14,6 +15,7 @@ type AppointmentLike = PSTMessage & {
   isRecurring: boolean;
   subType: boolean;
   recurrencePattern: string;
+  recurrenceStructure: Buffer | null;
 };
 
 /** vCard text escaping (RFC 6350 §3.4). */
@@ -109,7 +111,26 @@ export function appointmentToIcs(msg: PSTMessage, uid: string): { text: string; 
   lines.push(`SUMMARY:${icsText(msg.subject || '')}`);
   if (a.location) lines.push(`LOCATION:${icsText(a.location)}`);
   if (msg.body) lines.push(`DESCRIPTION:${icsText(msg.body.slice(0, 20_000))}`);
-  lines.push('END:VEVENT', 'END:VCALENDAR');
-  const note = a.isRecurring ? t('migration.notes.recurrenceFirstOnly', { title: msg.subject || '' }) : null;
+  const recurrence = a.isRecurring && a.recurrenceStructure && !a.subType ? parseOutlookRecurrence(a.recurrenceStructure, start) : null;
+  const overrides: string[] = [];
+  if (recurrence) {
+    lines.push(`RRULE:${recurrence.rrule}`);
+    for (const ex of recurrence.exdates) lines.push(`EXDATE:${utc(ex)}`);
+    for (const o of recurrence.overrides) {
+      overrides.push(
+        'BEGIN:VEVENT',
+        `UID:${uid}@import.ostal`,
+        `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
+        `RECURRENCE-ID:${utc(o.recurrenceId)}`,
+        `DTSTART:${utc(o.start)}`,
+        `DTEND:${utc(o.end > o.start ? o.end : new Date(o.start.getTime() + 30 * 60_000))}`,
+        `SUMMARY:${icsText(o.subject ?? msg.subject ?? '')}`,
+        ...((o.location ?? a.location) ? [`LOCATION:${icsText(o.location ?? a.location)}`] : []),
+        'END:VEVENT',
+      );
+    }
+  }
+  lines.push('END:VEVENT', ...overrides, 'END:VCALENDAR');
+  const note = a.isRecurring && !recurrence ? t('migration.notes.recurrenceFirstOnly', { title: msg.subject || '' }) : null;
   return { text: lines.join('\r\n') + '\r\n', note };
 }

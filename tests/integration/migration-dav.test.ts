@@ -1,5 +1,5 @@
 /**
- * Migration of the calendar of the sample OST (pst-extractor's) into CalDAV on the test Radicale: each readable
+ * Migration of the calendar of the sample OST (with its weekly, daily and yearly repetitions as RRULE) (pst-extractor's) into CalDAV on the test Radicale: each readable
  * appointment becomes one event on the server (counted there, not in Ostal's store); a second run adds none; the
  * items the reader cannot read are in the report with a French reason. A fresh user on Dovecot and Radicale.
  */
@@ -64,6 +64,15 @@ describe('importation des rendez-vous d’un fichier Outlook dans l’agenda Cal
       const unreadable = report.skipped.filter((x) => x.source.includes('Calendar'));
       expect(imported + unreadable.length).toBe(169);
       for (const u of unreadable) expect(u.reason).toContain('illisible');
+      // Outlook's repetitions carried over as RRULE (weekly ×10, daily ×3, yearly), no « première occurrence » note.
+      const listing = await radicaleRequest(s, user, 'PROPFIND', cal);
+      const hrefs = (listing.body.match(/<(?:\w+:)?href>([^<]*\.ics)<\/(?:\w+:)?href>/g) ?? []).map((h) => h.replace(/<[^>]+>/g, ''));
+      const bodies = await Promise.all(hrefs.map(async (h) => (await radicaleRequest(s, user, 'GET', h)).body));
+      const weekly = bodies.find((b) => b.includes('SUMMARY:repeats every monday for 10 weeks'));
+      expect(weekly).toMatch(/RRULE:FREQ=WEEKLY;BYDAY=MO;COUNT=10/);
+      expect(bodies.find((b) => b.includes('SUMMARY:repeats for 3 days'))).toMatch(/RRULE:FREQ=DAILY;COUNT=3/);
+      expect(bodies.find((b) => b.includes('SUMMARY:Occurs every August 13'))).toMatch(/RRULE:FREQ=YEARLY;BYMONTH=8;BYMONTHDAY=13/);
+      expect(report.notes).toEqual([]);
       const again = await core.handle('migration.run', { paths: [OST], accountId: account.id });
       expect(again.totals.imported).toBe(0);
       expect(await events()).toBe(imported);
