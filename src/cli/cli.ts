@@ -18,6 +18,7 @@
  *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
  *   ostal import FICHIER… [--account E] [--json]   (.pst, .ost, .msg, .eml, mbox files and folders of them: MigrationReport of
  *                      src/shared/contract.ts; progress on stderr; resumable, a second run adds nothing)
+ *   ostal import-account --from E1 --to E2 [--folder CHEMIN]… [--json]   (copy of another account's folders, same report)
  *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
  *   ostal files status [--json]       (FilesStatus of src/shared/contract.ts: local root, remote root, counts per state)
  *   ostal files conflicts [--json]    (FileConflict[]: both versions kept, waiting for the user's choice)
@@ -132,7 +133,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   };
 
   // `import FICHIER`: the second word is the file, not a subcommand.
-  switch (cmd === 'import' ? 'import' : `${cmd}${sub ? ' ' + sub : ''}`) {
+  switch (cmd === 'import' || cmd === 'import-account' ? cmd : `${cmd}${sub ? ' ' + sub : ''}`) {
     case 'account add': {
       if (!v.email) throw new UsageError(cliText('missingOption', { option: '--email' }));
       const varName = v['password-env'];
@@ -312,6 +313,36 @@ async function run(argv: string[], io: Io): Promise<number> {
         if (v.json) io.out(JSON.stringify(result, null, 2));
         else io.out(result.message);
         return result.imported === 0 && result.refused.length > 0 ? 1 : 0;
+      });
+    }
+    case 'import-account': {
+      if (!v.from || !v.to?.length) throw new UsageError(cliText('importAccountMissing'));
+      const folders = argv.flatMap((a, i) =>
+        a === '--folder' && argv[i + 1] ? [argv[i + 1]] : a.startsWith('--folder=') ? [a.slice(9)] : [],
+      );
+      return withCore(async (call, core) => {
+        const from = await findAccount(call, v.from!);
+        const to = await findAccount(call, v.to![0]);
+        let last = 0;
+        const off = core.onEvent((event, data) => {
+          if (event !== 'migration.progress') return;
+          const p = data as { done: number; total: number; current: string | null; state: string };
+          if (p.state === 'running' && Date.now() - last < 1000) return;
+          last = Date.now();
+          io.err(cliText('migrationProgress', { done: p.done, total: p.total, current: p.current ?? '' }));
+        });
+        try {
+          const report = await call('migration.copyAccount', {
+            fromAccountId: from.id,
+            accountId: to.id,
+            folders: folders.length ? folders : undefined,
+          });
+          if (v.json) io.out(JSON.stringify(report, null, 2));
+          else io.out(report.message);
+          return report.state === 'failed' ? 1 : 0;
+        } finally {
+          off();
+        }
       });
     }
     case 'files sync':

@@ -17,7 +17,8 @@ import { importFile } from '../calendar/import.js';
 import { ImapTarget } from './imap-target.js';
 import { ImportJournal, jobKeyOf } from './journal.js';
 import { openSource } from './detect.js';
-import type { SourceFolder } from './source.js';
+import type { ImportSource, SourceFolder } from './source.js';
+import { openImapSource } from './imap-source.js';
 
 const PROGRESS_EVERY_MS = 250;
 /** Contacts or events handed to the DAV import at once. */
@@ -26,6 +27,9 @@ const DAV_BATCH = 200;
 export interface MigrationParams {
   paths: string[];
   accountId?: string;
+  /** Copy from this other account (its folders, or only `folders`) instead of files. */
+  fromAccountId?: string;
+  folders?: string[];
 }
 
 function idle(): MigrationProgress {
@@ -101,7 +105,9 @@ export class MigrationService {
     this.startedMs = Date.now();
     this.pausedMs = 0;
     this.doneAtStart = 0;
-    const job = this.execute(accountId, params.paths).finally(() => {
+    if (params.fromAccountId && params.fromAccountId === accountId)
+      throw new OstalError('invalid_input', t('migration.errors.sameAccount'));
+    const job = this.execute(accountId, params).finally(() => {
       this.running = null;
     });
     this.running = job;
@@ -138,7 +144,7 @@ export class MigrationService {
     this.ctx.emit('migration.progress', this.status());
   }
 
-  private async execute(accountId: string, paths: string[]): Promise<MigrationReport> {
+  private async execute(accountId: string, params: MigrationParams): Promise<MigrationReport> {
     const { ctx } = this;
     const row = getAccountRow(ctx, accountId)!;
     const journal = new ImportJournal(ctx.db);
@@ -170,28 +176,49 @@ export class MigrationService {
     this.emit(true);
     try {
       // Sources opened one after the other; the total grows as each is opened.
-      for (const input of paths) {
-        const abs = path.resolve(input);
-        let source;
+      const inputs: { abs: string; name: string; open(): Promise<ImportSource>; jobKey(): string }[] = params.fromAccountId
+        ? [
+            {
+              abs: `imap:${params.fromAccountId}`,
+              name: getAccountRow(ctx, params.fromAccountId)?.email ?? params.fromAccountId,
+              open: () => openImapSource(ctx, params.fromAccountId!, params.folders),
+              jobKey: () => jobKeyOf(accountId, `imap:${params.fromAccountId}`, 0, 0),
+            },
+          ]
+        : params.paths.map((input) => {
+            const abs = path.resolve(input);
+            return {
+              abs,
+              name: path.basename(abs),
+              open: async () => openSource(abs, ctx.log),
+              jobKey: () => {
+                const stat = fs.statSync(abs);
+                return jobKeyOf(accountId, abs, stat.isDirectory() ? 0 : stat.size, stat.isDirectory() ? 0 : stat.mtimeMs);
+              },
+            };
+          });
+      for (const input of inputs) {
+        const abs = input.abs;
+        let source: ImportSource;
         try {
-          source = openSource(abs, ctx.log);
+          source = await input.open();
         } catch (err) {
-          const message = err instanceof OstalError ? err.message : t('migration.errors.unreadable', { name: path.basename(abs) });
+          if (params.fromAccountId) throw err;
+          const message = err instanceof OstalError ? err.message : t('migration.errors.unreadable', { name: input.name });
           ctx.log.warn('import: source refused', { err: err as Error });
           report.sources.push({ path: abs, kind: 'unknown' as MigrationSourceKind, error: message });
           continue;
         }
         report.sources.push({ path: abs, kind: source.kind, error: null });
-        const stat = fs.statSync(abs);
-        const jobKey = jobKeyOf(accountId, abs, stat.isDirectory() ? 0 : stat.size, stat.isDirectory() ? 0 : stat.mtimeMs);
+        const jobKey = input.jobKey();
         journal.startRun(jobKey, accountId, abs);
         this.progress.total += source.total;
         try {
           for await (const folder of source.folders()) {
-            await this.importFolder(folder, { jobKey, journal, connect, report, accountId, davTouched, sourceName: path.basename(abs) });
+            await this.importFolder(folder, { jobKey, journal, connect, report, accountId, davTouched, sourceName: input.name });
           }
         } catch (err) {
-          if (err instanceof OstalError) throw err;
+          if (err instanceof OstalError || params.fromAccountId) throw err;
           ctx.log.warn('import: source failed midway', { err: err as Error });
           report.sources[report.sources.length - 1].error = t('migration.errors.corruptMidway');
         } finally {

@@ -293,6 +293,8 @@ export const methodSchemas = {
    */
   'migration.run': z.object({ paths: z.array(z.string().min(1)).min(1).max(1000), accountId: id.optional() }),
   'migration.start': z.object({ paths: z.array(z.string().min(1)).min(1).max(1000), accountId: id.optional() }),
+  /** Copy chosen folders (default: all) of another configured account into `accountId`, like imapsync; resumable. */
+  'migration.copyAccount': z.object({ fromAccountId: id, accountId: id, folders: z.array(z.string().min(1)).max(1000).optional() }),
   'migration.status': none,
   /** « Suspendre » after the message being appended; « Reprendre » goes on from there. */
   'migration.pause': none,

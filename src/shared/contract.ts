@@ -763,6 +763,8 @@ export interface Results {
   'migration.run': MigrationReport;
   /** Starts an import in the background (the UI); refused while another runs. */
   'migration.start': MigrationProgress;
+  /** Copy from another account to its end (`ostal import-account`). */
+  'migration.copyAccount': MigrationReport;
   'migration.status': MigrationProgress;
   'migration.pause': MigrationProgress;
   'migration.resume': MigrationProgress;

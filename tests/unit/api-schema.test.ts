@@ -93,6 +93,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'files.confirmDeletion': { accountId: 'a1', confirm: 1 },
   'migration.run': { paths: [] },
   'migration.start': { paths: ['/tmp/a.pst'], accountId: 7 },
+  'migration.copyAccount': { fromAccountId: 'a1' },
   'migration.status': 'texte',
   'migration.pause': 3,
   'migration.resume': [true],
