@@ -212,8 +212,13 @@ describe('importation de fichiers Outlook (.pst, .ost) dans le serveur IMAP', ()
     let finished = false;
     let killed = 0;
     for (let round = 0; round < ROUNDS && !finished; round++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', app, profileDir, PST], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-      const target = 3 + Math.floor(random() * 12);
+      // Each item slowed down by 60 ms so that every round is killed mid-import (progress lines come every 250 ms).
+      const child = spawn(process.execPath, ['--import', 'tsx', app, profileDir, PST], {
+        cwd: REPO,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, OSTAL_IMPORT_ITEM_DELAY_MS: '60' },
+      });
+      const target = 2 + Math.floor(random() * 9);
       await new Promise<void>((resolve) => {
         let seen = 0;
         child.stdout.on('data', (chunk: Buffer) => {
@@ -225,11 +230,17 @@ describe('importation de fichiers Outlook (.pst, .ost) dans le serveur IMAP', ()
             child.kill('SIGKILL');
           }
         });
-        child.on('exit', () => resolve());
+        let errors = '';
+        child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+        child.on('exit', () => {
+          if (errors.trim()) process.stderr.write(errors.slice(-3000));
+          resolve();
+        });
       });
     }
-    // Killed mid-import at least once (each round goes on from the journal, so a late round may find it finished).
-    expect(killed).toBeGreaterThanOrEqual(3);
+    // Every round was killed mid-import.
+    expect(killed).toBe(ROUNDS);
+    expect(finished).toBe(false);
     const again = await openCore(profileDir, user);
     let final: MigrationReport;
     try {
