@@ -73,6 +73,8 @@ test('premier lancement : « Vous venez d’Outlook ? » importe le PST d’exem
   // « Suspendre »: nothing more is imported until « Reprendre ».
   await progress.getByTestId('import-pause').click();
   await expect(progress.getByTestId('import-remaining')).toContainText('Importation suspendue');
+  // The message being appended when « Suspendre » was pressed may still finish: read the count once it settled.
+  await page.waitForTimeout(1000);
   const pausedAt = await progress.locator('label').textContent();
   await page.waitForTimeout(1500);
   expect(await progress.locator('label').textContent()).toBe(pausedAt);
