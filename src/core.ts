@@ -1,3 +1,4 @@
+import { MigrationService } from './import/service.js';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,6 +59,7 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
     correspondents: new CorrespondentTable(),
     invitations: invitationReader(ctx),
     mailDownload: mail,
+    migration: new MigrationService(ctx),
   };
   scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), {
     decidesConnection: true,

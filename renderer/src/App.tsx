@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { Feature, PolicyView } from '../../src/shared/contract';
 import { useApiQuery, useConnectionStatus } from './api/react';
 import { AccountAssistant } from './assistant/AccountAssistant';
+import { ImportPanel } from './views/reglages/ImportPanel';
 import { Busy, ErrorAlert } from './components/common';
 import { Icon, type IconName } from './components/icons';
 import { ConnectionLostBanner, StatusArea, useAppStatus } from './components/StatusArea';
@@ -40,6 +41,8 @@ export function App() {
   const [reglagesSection, setReglagesSection] = useState<ReglagesSection>('comptes');
   // The meeting in progress lives here, above the view switch: it goes on in every view until « Quitter ».
   const [meeting, setMeeting] = useState<ActiveMeeting | null>(null);
+  /** « Vous venez d’Outlook ? » right after the first account is added. */
+  const [offerImport, setOfferImport] = useState<'offer' | 'open' | null>(null);
   const mainRef = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -63,6 +66,7 @@ export function App() {
     setView(next);
     if (section) setReglagesSection(section);
     setAddingAccount(false);
+    setOfferImport((o) => (o === 'open' ? null : o));
     // Move focus to the new page heading for keyboard and screen reader users.
     requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
   };
@@ -94,7 +98,14 @@ export function App() {
         <ConnectionLostBanner />
         <main id="main" className="first-run-main" ref={mainRef} tabIndex={-1}>
           {noAccount ? (
-            <AccountAssistant policy={policy.data} firstRun onDone={() => accounts.reload()} />
+            <AccountAssistant
+              policy={policy.data}
+              firstRun
+              onDone={() => {
+                setOfferImport('offer');
+                accounts.reload();
+              }}
+            />
           ) : accounts.error && connection === 'open' ? (
             <ErrorAlert message={accounts.error.message} />
           ) : (
@@ -134,7 +145,28 @@ export function App() {
           <PolicyFootnote policy={policy.data} />
         </nav>
         <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
-          {addingAccount ? (
+          {offerImport === 'offer' ? (
+            <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
+              <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
+              <p>{t('importer.offerText')}</p>
+              <div className="import-actions">
+                <button
+                  type="button"
+                  className="button button-primary"
+                  data-testid="import-offer-open"
+                  onClick={() => setOfferImport('open')}
+                >
+                  {t('importer.offerOpen')}
+                </button>
+                <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
+                  {t('importer.later')}
+                </button>
+              </div>
+            </div>
+          ) : null}
+          {offerImport === 'open' ? (
+            <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
+          ) : addingAccount ? (
             <AccountAssistant
               policy={policy.data}
               firstRun={false}

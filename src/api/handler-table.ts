@@ -14,6 +14,7 @@ import { calendarHandlers } from './handlers/calendar.js';
 import { contactHandlers } from './handlers/contacts.js';
 import { fileHandlers } from './handlers/files.js';
 import { visioHandlers } from './handlers/visio.js';
+import { migrationHandlers } from './handlers/migration.js';
 
 /** Every API method, each answered by the domain folder that owns it. */
 export const handlers: HandlerMap = {
@@ -32,4 +33,5 @@ export const handlers: HandlerMap = {
   ...contactHandlers,
   ...fileHandlers,
   ...visioHandlers,
+  ...migrationHandlers,
 };

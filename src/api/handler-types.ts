@@ -6,6 +6,7 @@ import type { UndoHistory } from '../mail/operations.js';
 import type { InvitationReader } from '../mail/message-reader.js';
 import type { CorrespondentTable } from '../contacts/suggest.js';
 import type { MailDownloadState } from '../shared/contract.js';
+import type { MigrationService } from '../import/service.js';
 
 /** « Suspendre » / « Reprendre » of the background download of mail bodies (src/mail/mail-sync.ts). */
 export interface MailDownloadControl {
@@ -28,6 +29,8 @@ export interface Services {
   readonly invitations: InvitationReader;
   /** The background download of mail bodies for offline reading. */
   readonly mailDownload: MailDownloadControl;
+  /** Imports of Outlook files, .msg, .eml and mbox (one at a time). */
+  readonly migration: MigrationService;
 }
 
 /** What a handler receives: the profile's foundations and the domain services. */

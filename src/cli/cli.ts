@@ -22,6 +22,9 @@
  *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
  *                      (DATE = AAAA-MM-JJTHH:MM, heure de cet ordinateur, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
  *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
+ *   ostal import FICHIER… [--account E] [--json]   (.pst, .ost, .msg, .eml, mbox files and folders of them: MigrationReport of
+ *                      src/shared/contract.ts; progress on stderr; resumable, a second run adds nothing)
+ *   ostal import-account --from E1 --to E2 [--folder CHEMIN]… [--json]   (copy of another account's folders, same report)
  *   ostal files sync [--account E]   (returns when the folders are in sync; progress on stderr)
  *   ostal files status [--json]       (FilesStatus of src/shared/contract.ts: local root, remote root, counts per state)
  *   ostal files conflicts [--json]    (FileConflict[]: both versions kept, waiting for the user's choice)
@@ -140,7 +143,7 @@ async function run(argv: string[], io: Io): Promise<number> {
   };
 
   // `import FICHIER`: the second word is the file, not a subcommand.
-  switch (cmd === 'import' ? 'import' : `${cmd}${sub ? ' ' + sub : ''}`) {
+  switch (cmd === 'import' || cmd === 'import-account' ? cmd : `${cmd}${sub ? ' ' + sub : ''}`) {
     case 'account add': {
       if (!v.email) throw new UsageError(cliText('missingOption', { option: '--email' }));
       const varName = v['password-env'];
@@ -308,6 +311,11 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'import': {
       const file = positionals[1];
       if (!file) throw new UsageError(cliText('importMissing'));
+      const files = positionals.slice(1);
+      if (files.length > 1 || isMigrationInput(file)) {
+        if (files.some((f) => /\.(ics|ical|ifb|vcf|vcard)$/i.test(f))) throw new UsageError(cliText('migrationPaths'));
+        return migrationCommand(files, v, io, withCore);
+      }
       let content: string;
       try {
         content = decodeImportBytes(fs.readFileSync(file));
@@ -320,6 +328,36 @@ async function run(argv: string[], io: Io): Promise<number> {
         if (v.json) io.out(JSON.stringify(result, null, 2));
         else io.out(result.message);
         return result.imported === 0 && result.refused.length > 0 ? 1 : 0;
+      });
+    }
+    case 'import-account': {
+      if (!v.from || !v.to?.length) throw new UsageError(cliText('importAccountMissing'));
+      const folders = argv.flatMap((a, i) =>
+        a === '--folder' && argv[i + 1] ? [argv[i + 1]] : a.startsWith('--folder=') ? [a.slice(9)] : [],
+      );
+      return withCore(async (call, core) => {
+        const from = await findAccount(call, v.from!);
+        const to = await findAccount(call, v.to![0]);
+        let last = 0;
+        const off = core.onEvent((event, data) => {
+          if (event !== 'migration.progress') return;
+          const p = data as { done: number; total: number; current: string | null; state: string };
+          if (p.state === 'running' && Date.now() - last < 1000) return;
+          last = Date.now();
+          io.err(cliText('migrationProgress', { done: p.done, total: p.total, current: p.current ?? '' }));
+        });
+        try {
+          const report = await call('migration.copyAccount', {
+            fromAccountId: from.id,
+            accountId: to.id,
+            folders: folders.length ? folders : undefined,
+          });
+          if (v.json) io.out(JSON.stringify(report, null, 2));
+          else io.out(report.message);
+          return report.state === 'failed' ? 1 : 0;
+        } finally {
+          off();
+        }
       });
     }
     case 'files sync':
@@ -415,6 +453,59 @@ async function mailSend(v: CliValues, io: Io, withCore: WithCore): Promise<numbe
 }
 
 /** `files sync|status|conflicts`: two-way WebDAV sync of Fichiers (src/files/). */
+/**
+ * Files for the migration (`import` of .pst, .ost, .msg, .eml, mbox and folders); anything else keeps going to the
+ * .ics/.vcf import (whose French refusal names the two formats), as before.
+ */
+function isMigrationInput(file: string): boolean {
+  if (/\.(pst|ost|msg|eml|mbox|mbx)$/i.test(file)) return true;
+  if (/\.(ics|ical|ifb|vcf|vcard)$/i.test(file)) return false;
+  try {
+    if (fs.statSync(file).isDirectory()) return true;
+    const head = Buffer.alloc(8);
+    const fd = fs.openSync(file, 'r');
+    try {
+      fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const text = head.toString('latin1');
+    return (
+      text.startsWith('!BDN') || text.startsWith('From ') || head.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function migrationCommand(files: string[], v: CliValues, io: Io, withCore: WithCore): Promise<number> {
+  return withCore(async (call, core) => {
+    const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+    let last = 0;
+    const off = core.onEvent((event, data) => {
+      if (event !== 'migration.progress') return;
+      const p = data as { done: number; total: number; current: string | null; state: string };
+      const now = Date.now();
+      if (p.state === 'running' && now - last < 1000) return;
+      last = now;
+      io.err(cliText('migrationProgress', { done: p.done, total: p.total, current: p.current ?? '' }));
+    });
+    try {
+      const report = await call('migration.run', { paths: files.map((f) => path.resolve(f)), accountId });
+      if (v.json) io.out(JSON.stringify(report, null, 2));
+      else {
+        io.out(report.message);
+        for (const s of report.skipped) io.out(`${s.source} › ${s.item} : ${s.reason}`.replace(' :', '\u00a0:'));
+        for (const n of report.notes) io.out(n);
+      }
+      const refused = report.sources.every((s) => s.error !== null);
+      return report.state === 'failed' || refused ? 1 : 0;
+    } finally {
+      off();
+    }
+  });
+}
+
 async function filesCommand(sub: string, v: CliValues, io: Io, withCore: WithCore): Promise<number> {
   return withCore(async (call, core) => {
     const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;

@@ -348,6 +348,18 @@ export const methodSchemas = {
   'dav.conflicts': none,
   /** « Réappliquer ma modification » or « Ignorer ». */
   'dav.resolveConflict': z.object({ id: z.number().int(), action: z.enum(['reapply', 'dismiss']) }),
+  /**
+   * Import Outlook data files (.pst, .ost), .msg, .eml, mbox files and folders of them into an account (default: the
+   * first): mail by IMAP APPEND, contacts and events through the DAV journal. Resumable; a second run adds nothing.
+   */
+  'migration.run': z.object({ paths: z.array(z.string().min(1)).min(1).max(1000), accountId: id.optional() }),
+  'migration.start': z.object({ paths: z.array(z.string().min(1)).min(1).max(1000), accountId: id.optional() }),
+  /** Copy chosen folders (default: all) of another configured account into `accountId`, like imapsync; resumable. */
+  'migration.copyAccount': z.object({ fromAccountId: id, accountId: id, folders: z.array(z.string().min(1)).max(1000).optional() }),
+  'migration.status': none,
+  /** « Suspendre » after the message being appended; « Reprendre » goes on from there. */
+  'migration.pause': none,
+  'migration.resume': none,
   /** Children of a folder (default: root of every account with a WebDAV server). */
   'files.list': z.object({ accountId: id.optional(), path: z.string().optional() }),
   'files.status': z.object({ accountId: id.optional() }),

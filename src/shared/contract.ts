@@ -650,6 +650,62 @@ export interface MessageInvitation {
 }
 
 // ---------------------------------------------------------------------------
+// Migration (issue « Migration »): import of Outlook data files, .msg, .eml and mbox into an account
+
+/** What a source file was recognised as. */
+export type MigrationSourceKind = 'pst' | 'ost' | 'msg' | 'eml' | 'mbox' | 'folder' | 'unknown';
+
+/** Counts of one folder of a source and where its items went. */
+export interface MigrationFolderReport {
+  /** Folder as the source names it (Outlook path with « / », or the file name). */
+  source: string;
+  /** IMAP path of the target folder, or 'carnet d’adresses' / 'agenda' for contacts and events. */
+  target: string;
+  kind: 'mail' | 'contacts' | 'calendar';
+  imported: number;
+  /** Already on the server (same Message-ID, date and size) or already handled by an earlier run. */
+  alreadyPresent: number;
+  skipped: number;
+}
+
+/** Final report of an import: the stable JSON of `ostal import --json` (documented in README « Migration »). */
+export interface MigrationReport {
+  accountId: string;
+  email: string;
+  state: 'done' | 'failed' | 'stopped';
+  sources: { path: string; kind: MigrationSourceKind; error: string | null }[];
+  folders: MigrationFolderReport[];
+  totals: { imported: number; alreadyPresent: number; skipped: number };
+  /** Every item skipped, with its French reason. */
+  skipped: { source: string; item: string; reason: string }[];
+  /** French lines about what was changed on the way (a repetition imported as occurrences…). */
+  notes: string[];
+  startedAt: string;
+  finishedAt: string;
+  /** French summary in one sentence. */
+  message: string;
+}
+
+/** The running (or last) import, for the progress view. */
+export interface MigrationProgress {
+  state: 'idle' | 'running' | 'paused' | 'done' | 'failed';
+  accountId: string | null;
+  /** Items handled so far out of those announced by the sources (total grows while folders are opened). */
+  done: number;
+  total: number;
+  imported: number;
+  alreadyPresent: number;
+  skipped: number;
+  /** Folder being imported, as the source names it. */
+  current: string | null;
+  /** Estimated seconds left, null until it can be estimated. */
+  remainingSeconds: number | null;
+  /** French error when the import stopped (server unreachable, file unreadable). */
+  error: string | null;
+  report: MigrationReport | null;
+}
+
+// ---------------------------------------------------------------------------
 // Methods
 //
 // Method names and parameters come from one zod schema per method (src/shared/api-schema.ts, where each method is
@@ -751,6 +807,15 @@ export interface Results {
   'files.pause': { paused: true };
   'files.resume': { paused: false };
   'files.confirmDeletion': { done: true };
+  /** Runs an import to its end (the CLI); progress comes as 'migration.progress' events. */
+  'migration.run': MigrationReport;
+  /** Starts an import in the background (the UI); refused while another runs. */
+  'migration.start': MigrationProgress;
+  /** Copy from another account to its end (`ostal import-account`). */
+  'migration.copyAccount': MigrationReport;
+  'migration.status': MigrationProgress;
+  'migration.pause': MigrationProgress;
+  'migration.resume': MigrationProgress;
 }
 
 export type Result<M extends MethodName> = Results[M];
@@ -785,6 +850,8 @@ export interface Events {
   };
   /** French notice for the user: a conflict, a big deletion waiting for confirmation, a refused name, a folder that failed to list. */
   'files.notice': { accountId: string; kind: 'conflict' | 'confirmation' | 'name' | 'listing'; message: string; path: string | null };
+  /** Progress of the running import (at most a few per second). */
+  'migration.progress': MigrationProgress;
 }
 
 export type EventName = keyof Events;

@@ -1,11 +1,18 @@
 /** `npm run bench -- <suite> [options]`: benchmarks against the mature peer tools, on the same data in the same run. */
 import { benchDav } from './dav.js';
 import { benchFiles } from './files.js';
+import { benchImport } from './import.js';
 import { benchMail } from './mail.js';
 import { benchVisio } from './visio.js';
 
 const [suite, ...rest] = process.argv.slice(2);
-const suites: Record<string, (args: string[]) => Promise<void>> = { mail: benchMail, files: benchFiles, visio: benchVisio, dav: benchDav };
+const suites: Record<string, (args: string[]) => Promise<void>> = {
+  mail: benchMail,
+  files: benchFiles,
+  visio: benchVisio,
+  dav: benchDav,
+  import: benchImport,
+};
 
 const run = suite ? suites[suite] : undefined;
 if (!run) {

@@ -101,6 +101,12 @@ const badInputs: { [M in MethodName]: unknown } = {
   'files.resume': { accountId: [] },
   'files.confirmDeletion': { accountId: 'a1', confirm: 1 },
   'visio.signIn': { roomId: '' },
+  'migration.run': { paths: [] },
+  'migration.start': { paths: ['/tmp/a.pst'], accountId: 7 },
+  'migration.copyAccount': { fromAccountId: 'a1' },
+  'migration.status': 'texte',
+  'migration.pause': 3,
+  'migration.resume': [true],
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

@@ -14,8 +14,9 @@ import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
 import { newServerDestinations } from '../../../src/shared/server-change';
 import { CourrierSettings } from './reglages/CourrierSettings';
+import { ImportPanel } from './reglages/ImportPanel';
 
-export type ReglagesSection = 'comptes' | 'courrier' | 'general';
+export type ReglagesSection = 'comptes' | 'courrier' | 'general' | 'importer';
 
 export function ReglagesView(props: {
   accounts: AccountSummary[];
@@ -57,12 +58,23 @@ export function ReglagesView(props: {
         >
           {t('reglages.sections.general')}
         </button>
+        <button
+          type="button"
+          className="subnav-item"
+          data-testid="reglages-importer"
+          aria-current={section === 'importer' ? 'page' : undefined}
+          onClick={() => onSection('importer')}
+        >
+          {t('reglages.sections.importer')}
+        </button>
       </nav>
       {props.policy?.error ? <ErrorAlert message={props.policy.error} /> : null}
       {section === 'comptes' ? (
         <AccountsSection accounts={props.accounts} onAddAccount={props.onAddAccount} />
       ) : section === 'courrier' ? (
         <CourrierSettings accounts={props.accounts} />
+      ) : section === 'importer' ? (
+        <ImportPanel accounts={props.accounts} />
       ) : (
         <GeneralSection policy={props.policy} />
       )}

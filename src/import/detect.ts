@@ -1,0 +1,70 @@
+/**
+ * What a file is, from its first bytes (never from its name alone): an Outlook data file (« !BDN »), an Outlook
+ * item (.msg, an OLE compound file), an mbox (« From  » first line), a message (.eml: header lines), or a folder
+ * of them. Anything else gets a French message naming the file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { OstalError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import type { Logger } from '../log.js';
+import type { ImportSource } from './source.js';
+import { openPst } from './pst-source.js';
+import { openFolderSource, openMboxSource, openSingleMessage } from './message-sources.js';
+
+const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+export type DetectedKind = 'pst' | 'ost' | 'msg' | 'eml' | 'mbox' | 'folder';
+
+export function detectKind(file: string): DetectedKind {
+  const name = path.basename(file);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new OstalError('not_found', t('migration.errors.notFound', { name }));
+  }
+  if (stat.isDirectory()) {
+    // Apple Mail's export: « Boîte.mbox/ » holding a file « mbox ».
+    if (fs.existsSync(path.join(file, 'mbox')) && fs.statSync(path.join(file, 'mbox')).isFile()) return 'mbox';
+    return 'folder';
+  }
+  const head = Buffer.alloc(512);
+  const fd = fs.openSync(file, 'r');
+  let n: number;
+  try {
+    n = fs.readSync(fd, head, 0, head.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  const bytes = head.subarray(0, n);
+  const ext = path.extname(file).toLowerCase();
+  if (bytes.subarray(0, 4).toString('latin1') === '!BDN') return ext === '.ost' ? 'ost' : 'pst';
+  if (bytes.subarray(0, 8).equals(OLE_MAGIC)) return 'msg';
+  const text = bytes.toString('latin1');
+  if (text.startsWith('From ')) return 'mbox';
+  if (
+    /^(?:[\x21-\x39\x3b-\x7e]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+/.test(text) &&
+    /^(from|date|subject|message-id|received|return-path|mime-version|to|x-[\w-]+|delivered-to):/im.test(text)
+  )
+    return 'eml';
+  if (ext === '.pst' || ext === '.ost') throw new OstalError('invalid_input', t('migration.errors.notOutlook', { name }));
+  if (ext === '.msg') throw new OstalError('invalid_input', t('migration.errors.notMsg', { name }));
+  throw new OstalError('invalid_input', t('migration.errors.unknownKind', { name }));
+}
+
+export function openSource(file: string, log: Logger): ImportSource {
+  const kind = detectKind(file);
+  switch (kind) {
+    case 'pst':
+    case 'ost':
+      return openPst(file, kind, log);
+    case 'mbox':
+      return openMboxSource(file, log);
+    case 'folder':
+      return openFolderSource(file, log);
+    case 'msg':
+    case 'eml':
+      return openSingleMessage(file, kind, log);
+  }
+}

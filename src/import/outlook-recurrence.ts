@@ -1,0 +1,117 @@
+/**
+ * Outlook's recurrence of an appointment (PidLidAppointmentRecur, [MS-OXOCAL] 2.2.1.44.5) as an iCalendar RRULE,
+ * EXDATE for deleted occurrences and one overriding VEVENT (RECURRENCE-ID) per modified occurrence. The binary
+ * structure is read by @kenjiuno/msgreader's parser. Outlook counts minutes from 1601-01-01 in the appointment's
+ * own time zone: the offset to UTC is taken from the series' first start, so DTSTART and the exceptions are in UTC.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+interface RecurPattern {
+  recurFrequency: number;
+  patternType: number;
+  period: number;
+  patternTypeWeek?: { dayOfWeekBits: number };
+  patternTypeMonth?: { day: number };
+  patternTypeMonthNth?: { dayOfWeekBits: number; n: number };
+  endType: number;
+  occurrenceCount: number;
+  deletedInstanceDates: number[];
+  modifiedInstanceDates: number[];
+  startDate: number;
+  endDate: number;
+}
+interface Recur {
+  recurrencePattern: RecurPattern;
+  startTimeOffset: number;
+  endTimeOffset: number;
+  exceptionInfo: { startDateTime: number; endDateTime: number; originalStartTime: number; subject?: string; location?: string }[];
+}
+
+const EPOCH_1601_MINUTES = Date.UTC(1601, 0, 1) / 60_000;
+const DAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+
+function minutesToDate(minutes: number, offsetMinutes: number): Date {
+  return new Date((EPOCH_1601_MINUTES + minutes - offsetMinutes) * 60_000);
+}
+
+function utc(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+function days(bits: number): string {
+  return DAYS.filter((_, i) => bits & (1 << i)).join(',');
+}
+
+export interface ParsedRecurrence {
+  rrule: string;
+  exdates: Date[];
+  overrides: { recurrenceId: Date; start: Date; end: Date; subject: string | null; location: string | null }[];
+}
+
+/** null when the structure cannot be read or uses a calendar other than the Gregorian one. */
+export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date): ParsedRecurrence | null {
+  let recur: Recur;
+  try {
+    const { default: DataStream } = require('@kenjiuno/msgreader/lib/DataStream') as {
+      default: new (b: ArrayBuffer, o: number, e: boolean) => unknown;
+    };
+    const { parse } = require('@kenjiuno/msgreader/lib/AppointmentRecurParser') as { parse(ds: unknown, enc: string): Recur };
+    const copy = structure.buffer.slice(structure.byteOffset, structure.byteOffset + structure.byteLength) as ArrayBuffer;
+    recur = parse(new DataStream(copy, 0, true), 'latin1');
+  } catch {
+    return null;
+  }
+  const p = recur.recurrencePattern;
+  // Offset of the appointment's zone: local minutes of the first start minus its UTC minutes.
+  const firstLocal = p.startDate + recur.startTimeOffset;
+  const offset = firstLocal - (seriesStart.getTime() / 60_000 - EPOCH_1601_MINUTES);
+  const parts: string[] = [];
+  switch (p.recurFrequency) {
+    case 0x200a: // daily
+      parts.push('FREQ=DAILY');
+      if (p.patternType === 1 && p.patternTypeWeek) parts.push(`BYDAY=${days(p.patternTypeWeek.dayOfWeekBits)}`);
+      else if (p.period > 1440) parts.push(`INTERVAL=${Math.round(p.period / 1440)}`);
+      break;
+    case 0x200b: // weekly
+      parts.push('FREQ=WEEKLY');
+      if (p.period > 1) parts.push(`INTERVAL=${p.period}`);
+      if (p.patternTypeWeek) parts.push(`BYDAY=${days(p.patternTypeWeek.dayOfWeekBits)}`);
+      break;
+    case 0x200c: // monthly
+    case 0x200d: {
+      // yearly (period in months: 12)
+      const yearly = p.recurFrequency === 0x200d;
+      parts.push(yearly ? 'FREQ=YEARLY' : 'FREQ=MONTHLY');
+      const interval = yearly ? Math.round(p.period / 12) : p.period;
+      if (interval > 1) parts.push(`INTERVAL=${interval}`);
+      const local = minutesToDate(firstLocal, 0);
+      if (yearly) parts.push(`BYMONTH=${local.getUTCMonth() + 1}`);
+      if (p.patternType === 2 && p.patternTypeMonth) parts.push(`BYMONTHDAY=${p.patternTypeMonth.day}`);
+      else if (p.patternType === 4) parts.push('BYMONTHDAY=-1');
+      else if (p.patternType === 3 && p.patternTypeMonthNth) {
+        const n = p.patternTypeMonthNth.n === 5 ? -1 : p.patternTypeMonthNth.n;
+        parts.push(`BYDAY=${days(p.patternTypeMonthNth.dayOfWeekBits)}`, `BYSETPOS=${n}`);
+      } else return null;
+      break;
+    }
+    default:
+      return null;
+  }
+  if (p.endType === 0x2022) parts.push(`COUNT=${p.occurrenceCount}`);
+  else if (p.endType === 0x2021) parts.push(`UNTIL=${utc(minutesToDate(p.endDate + recur.startTimeOffset, offset))}`);
+  const modified = new Set(p.modifiedInstanceDates);
+  const exdates = p.deletedInstanceDates.filter((d) => !modified.has(d)).map((d) => minutesToDate(d + recur.startTimeOffset, offset));
+  const overrides = recur.exceptionInfo.map((e) => ({
+    recurrenceId: minutesToDate(e.originalStartTime, offset),
+    start: minutesToDate(e.startDateTime, offset),
+    end: minutesToDate(e.endDateTime, offset),
+    subject: e.subject ?? null,
+    location: e.location ?? null,
+  }));
+  return { rrule: parts.join(';'), exdates, overrides };
+}

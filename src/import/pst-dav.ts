@@ -1,0 +1,136 @@
+/**
+ * Outlook contacts and appointments of a PST/OST as vCard 4.0 and iCalendar text, handed to the existing import of
+ * .vcf/.ics (src/calendar/import.ts), which sends them through the DAV journal. UIDs are stable (file and item), so
+ * that a second run replaces instead of adding.
+ */
+import type { PSTMessage } from 'pst-extractor';
+import { t } from '../i18n/index.js';
+import { parseOutlookRecurrence } from './outlook-recurrence.js';
+
+type ContactLike = PSTMessage & Record<string, unknown>;
+type AppointmentLike = PSTMessage & {
+  startTime: Date | null;
+  endTime: Date | null;
+  location: string;
+  isRecurring: boolean;
+  subType: boolean;
+  recurrencePattern: string;
+  recurrenceStructure: Buffer | null;
+};
+
+/** vCard text escaping (RFC 6350 §3.4). */
+function esc(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;');
+}
+
+function str(c: ContactLike, key: string): string {
+  const v = c[key];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+export function contactToVcard(msg: PSTMessage, uid: string): string {
+  const c = msg as ContactLike;
+  const lines = ['BEGIN:VCARD', 'VERSION:4.0', `UID:urn:uuid:${uid}`];
+  const given = str(c, 'givenName');
+  const family = str(c, 'surname');
+  const fn = msg.displayName || [given, family].filter(Boolean).join(' ') || str(c, 'companyName') || msg.subject;
+  lines.push(`FN:${esc(fn)}`);
+  lines.push(`N:${esc(family)};${esc(given)};${esc(str(c, 'middleName'))};${esc(str(c, 'displayNamePrefix'))};`);
+  const org = str(c, 'companyName');
+  if (org) lines.push(`ORG:${esc(org)}${str(c, 'departmentName') ? ';' + esc(str(c, 'departmentName')) : ''}`);
+  if (str(c, 'title')) lines.push(`TITLE:${esc(str(c, 'title'))}`);
+  for (const key of ['email1EmailAddress', 'email2EmailAddress', 'email3EmailAddress', 'emailAddress']) {
+    const mail = str(c, key);
+    if (mail && mail.includes('@') && !lines.some((l) => l.endsWith(':' + mail))) lines.push(`EMAIL:${mail}`);
+  }
+  const phones: [string, string][] = [
+    ['businessTelephoneNumber', 'work,voice'],
+    ['homeTelephoneNumber', 'home,voice'],
+    ['mobileTelephoneNumber', 'cell'],
+    ['primaryTelephoneNumber', 'voice'],
+    ['businessFaxNumber', 'work,fax'],
+  ];
+  for (const [key, type] of phones) if (str(c, key)) lines.push(`TEL;TYPE="${type}":${esc(str(c, key))}`);
+  const work = [
+    str(c, 'businessAddressStreet'),
+    str(c, 'businessAddressCity'),
+    str(c, 'businessAddressStateOrProvince'),
+    str(c, 'businessPostalCode'),
+    str(c, 'businessAddressCountry'),
+  ];
+  if (work.some(Boolean)) lines.push(`ADR;TYPE=work:;;${work.map(esc).join(';')}`);
+  const home = [
+    str(c, 'homeAddressStreet'),
+    str(c, 'homeAddressCity'),
+    str(c, 'homeAddressStateOrProvince'),
+    str(c, 'homeAddressPostalCode'),
+    str(c, 'homeAddressCountry'),
+  ];
+  if (home.some(Boolean)) lines.push(`ADR;TYPE=home:;;${home.map(esc).join(';')}`);
+  if (msg.body) lines.push(`NOTE:${esc(msg.body)}`);
+  lines.push('END:VCARD');
+  return lines.join('\r\n') + '\r\n';
+}
+
+function icsText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;');
+}
+
+function utc(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+/**
+ * One VEVENT. A recurring Outlook series whose pattern cannot be carried over is imported as its first
+ * occurrence, and the report says so.
+ */
+export function appointmentToIcs(msg: PSTMessage, uid: string): { text: string; note: string | null } {
+  const a = msg as AppointmentLike;
+  const start = a.startTime ?? msg.creationTime ?? new Date(0);
+  const end = a.endTime && a.endTime > start ? a.endTime : new Date(start.getTime() + 30 * 60_000);
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Ostal//Import Outlook//FR',
+    'BEGIN:VEVENT',
+    `UID:${uid}@import.ostal`,
+    `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
+  ];
+  if (a.subType) {
+    lines.push(`DTSTART;VALUE=DATE:${day(start)}`, `DTEND;VALUE=DATE:${day(end)}`);
+  } else {
+    lines.push(`DTSTART:${utc(start)}`, `DTEND:${utc(end)}`);
+  }
+  lines.push(`SUMMARY:${icsText(msg.subject || '')}`);
+  if (a.location) lines.push(`LOCATION:${icsText(a.location)}`);
+  if (msg.body) lines.push(`DESCRIPTION:${icsText(msg.body.slice(0, 20_000))}`);
+  const recurrence = a.isRecurring && a.recurrenceStructure && !a.subType ? parseOutlookRecurrence(a.recurrenceStructure, start) : null;
+  const overrides: string[] = [];
+  if (recurrence) {
+    lines.push(`RRULE:${recurrence.rrule}`);
+    for (const ex of recurrence.exdates) lines.push(`EXDATE:${utc(ex)}`);
+    for (const o of recurrence.overrides) {
+      overrides.push(
+        'BEGIN:VEVENT',
+        `UID:${uid}@import.ostal`,
+        `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
+        `RECURRENCE-ID:${utc(o.recurrenceId)}`,
+        `DTSTART:${utc(o.start)}`,
+        `DTEND:${utc(o.end > o.start ? o.end : new Date(o.start.getTime() + 30 * 60_000))}`,
+        `SUMMARY:${icsText(o.subject ?? msg.subject ?? '')}`,
+        ...((o.location ?? a.location) ? [`LOCATION:${icsText(o.location ?? a.location)}`] : []),
+        'END:VEVENT',
+      );
+    }
+  }
+  lines.push('END:VEVENT', ...overrides, 'END:VCALENDAR');
+  const note = a.isRecurring && !recurrence ? t('migration.notes.recurrenceFirstOnly', { title: msg.subject || '' }) : null;
+  return { text: lines.join('\r\n') + '\r\n', note };
+}
