@@ -724,6 +724,49 @@ export class MailRepository {
     return this.db.prepare('SELECT count(*) FROM mail_messages WHERE folder_id = ? AND uid > 0').pluck().get(folderId) as number;
   }
 
+  // ---------------------------------------------------------------- space used by offline reading
+
+  /** Bodies kept on this computer (distinct blobs: one source copied in two folders is one file) and their bytes. */
+  offlineBodiesSpace(): { bodies: number; bytes: number } {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS bodies, coalesce(sum(size), 0) AS bytes
+         FROM (SELECT max(size) AS size FROM mail_messages WHERE body_path IS NOT NULL GROUP BY body_path)`,
+      )
+      .get() as { bodies: number; bytes: number };
+    return row;
+  }
+
+  /**
+   * Forget the local sources of a folder's messages outside the window (received before `before`, ISO; null: all of
+   * them), never those without a server UID (local changes not yet on the server). Their rows, headers and the
+   * subject/address/attachment part of the search index stay; the body text leaves the index. Returns the body paths
+   * dropped (their blobs may still be used by other rows: see usedBodyPaths).
+   */
+  dropBodies(folderId: number, before: string | null): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, body_path AS bodyPath FROM mail_messages
+         WHERE folder_id = ? AND uid > 0 AND body_path IS NOT NULL AND (? IS NULL OR coalesce(internal_date, date) < ?)`,
+      )
+      .all(folderId, before, before) as { id: number; bodyPath: string }[];
+    if (rows.length === 0) return [];
+    const clear = this.cached('UPDATE mail_messages SET body_path = NULL, body_indexed = 0 WHERE id = ?');
+    const index = this.cached(INDEX_BODY_SQL);
+    this.db.transaction(() => {
+      for (const r of rows) {
+        clear.run(r.id);
+        index.run('', r.id);
+      }
+    })();
+    return rows.map((r) => r.bodyPath);
+  }
+
+  /** Every blob a stored message points at (one pass; body_path has no index of its own). */
+  usedBodyPaths(): Set<string> {
+    return new Set(this.db.prepare('SELECT DISTINCT body_path FROM mail_messages WHERE body_path IS NOT NULL').pluck().all() as string[]);
+  }
+
   /** The From address of a stored message of the account, by its Message-ID (null when no stored message has it). */
   senderOf(accountId: string, messageId: string): string | null {
     const row = this.db
