@@ -23,10 +23,11 @@ function fileSize(file: string): number {
 }
 
 /** Message sources on disk plus the database that holds the headers and the search index. */
-export function offlineSpace(ctx: Pick<CoreContext, 'db' | 'profileDir'>): MailOfflineSpace {
+export function offlineSpace(ctx: Pick<CoreContext, 'db'>): MailOfflineSpace {
   const { bodies, bytes } = new MailRepository(ctx.db).offlineBodiesSpace();
-  const dbFile = path.join(ctx.profileDir, 'ostal.sqlite');
-  const databaseBytes = fileSize(dbFile) + fileSize(`${dbFile}-wal`);
+  // Pages in use (the free ones are reused by SQLite; the write-ahead log is folded back into the file).
+  const pages = (ctx.db.pragma('page_count', { simple: true }) as number) - (ctx.db.pragma('freelist_count', { simple: true }) as number);
+  const databaseBytes = pages * (ctx.db.pragma('page_size', { simple: true }) as number);
   return { bodies, bodiesBytes: bytes, databaseBytes, bytes: bytes + databaseBytes };
 }
 

@@ -128,7 +128,7 @@ describe('« Libérer de l’espace » (courrier hors ligne)', () => {
     const dir = profile.dir;
     const space = await run(process.execPath, ['bin/ostal.mjs', 'mail', 'space', '--profile', dir], { cwd: REPO, env });
     expect(space.stdout).toMatch(
-      /^Courrier hors ligne : [\d\u202f,]+\u00a0(Ko|Mo|Go) sur cet ordinateur \([\d\u202f]+ messages lisibles sans connexion\)\.\n$/,
+      /^Courrier hors ligne\u00a0: [\d\u202f,]+\u00a0(Ko|Mo|Go) sur cet ordinateur \([\d\u202f]+ messages lisibles sans connexion\)\.\n$/,
     );
     const json = await run(process.execPath, ['bin/ostal.mjs', 'mail', 'free-space', '--json', '--profile', dir], { cwd: REPO, env });
     const r = JSON.parse(json.stdout) as MailFreeSpaceResult;
