@@ -11,6 +11,7 @@ import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './fold
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
 import { storeMessageSource } from './blob-store.js';
+import { indexTextOf } from './index-text.js';
 
 /** How the bodies (message sources) are downloaded for offline reading and search. */
 export interface BodyDownloadOptions {
@@ -710,8 +711,13 @@ function bodyOrder(folders: FolderRecord[]): FolderRecord[] {
   return [...folders.filter((f) => f.specialUse === '\\Inbox'), ...folders.filter((f) => f.specialUse !== '\\Inbox')];
 }
 
-/** Plain text of a message for the search index (text part, else HTML without tags). */
-async function bodyText(source: Buffer): Promise<string> {
+/**
+ * Plain text of a message for the search index (text part, else HTML without tags, and the attachments' names): read
+ * straight from the source (index-text.ts, attachments never decoded), with postal-mime for what that reader leaves.
+ */
+export async function bodyText(source: Buffer): Promise<string> {
+  const quick = indexTextOf(source);
+  if (quick) return `${quick.text}\n${quick.names.join(' ')}`.slice(0, 200_000);
   const email = await PostalMime.parse(source);
   const text =
     email.text ??
