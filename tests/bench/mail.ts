@@ -144,13 +144,22 @@ export async function benchMail(args: string[]): Promise<void> {
       count: ostalCount,
       bodies: ostalBodies,
       rssPeak,
+      rssAfterSync,
     } = o;
     // The no-change resync as a command, as IT scripts and mbsync run it (process start included). A first run, not
     // timed, builds bin/ostal.mjs's bundle when src/ is newer than it (as after an update, once).
     const ostalSync = () => {
       const r = spawnSync(
         process.execPath,
-        [path.join(import.meta.dirname, '../../bin/ostal.mjs'), 'sync', '--only', 'mail', '--profile', path.join(work, 'ostal-profile')],
+        [
+          ...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}/command`] : []),
+          path.join(import.meta.dirname, '../../bin/ostal.mjs'),
+          'sync',
+          '--only',
+          'mail',
+          '--profile',
+          path.join(work, 'ostal-profile'),
+        ],
         {
           env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_POLICIES: path.join(work, 'no-policy.json') },
           encoding: 'utf8',
@@ -193,10 +202,19 @@ export async function benchMail(args: string[]): Promise<void> {
     );
     printTable(`Courrier — ${n} messages, ${(corpus.bytes / 1048576).toFixed(1)} Mio`, rows);
     process.stdout.write(
-      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente maximale du processus Ostal : ${(rssPeak / 1048576).toFixed(0)} Mio.\n` +
+      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente du processus Ostal : ${(rssAfterSync / 1048576).toFixed(0)} Mio après la synchronisation initiale (au plus ${(rssPeak / 1048576).toFixed(0)} Mio pendant).\n` +
         `Ostal est mesuré dans le processus (cœur ouvert une fois) ; mbsync et notmuch comme commandes, démarrage compris. La recherche d’Ostal passe par mail.search (FTS5) ; « — » : mesure indisponible dans cette version.\n`,
     );
-    writeJson('mail', { messages: n, bytes: corpus.bytes, ostalCount, ostalBodies, mbsyncCount, rssPeakBytes: rssPeak, rows });
+    writeJson('mail', {
+      messages: n,
+      bytes: corpus.bytes,
+      ostalCount,
+      ostalBodies,
+      mbsyncCount,
+      rssPeakBytes: rssPeak,
+      rssAfterSyncBytes: rssAfterSync,
+      rows,
+    });
   } finally {
     await stopServers(servers);
     fs.rmSync(work, { recursive: true, force: true });
