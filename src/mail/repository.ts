@@ -547,16 +547,28 @@ export class MailRepository {
     const { filters, params } = searchFilters(spec);
     // LIMIT -1: every match.
     const limited = { ...params, limit: spec.limit ?? -1 };
-    const rows = spec.match
-      ? (this.cached(
-          `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
+    const unfiltered =
+      spec.accountId === null && spec.folder === null && spec.before === null && spec.after === null && spec.hasAttachment === null;
+    // No filter and a limit (the search field): the best matches are picked in the index alone, then joined to their
+    // messages — not every match joined and sorted with all its columns (100 000 messages: a common word matches them all).
+    const rows =
+      spec.match && unfiltered && spec.limit !== undefined && spec.limit !== null && spec.limit > 0
+        ? (this.cached(
+            `WITH best AS (SELECT rowid AS id, bm25(mail_search, 8.0, 4.0, 2.0, 1.0, 3.0) AS score FROM mail_search
+             WHERE mail_search MATCH @match ORDER BY score LIMIT @limit)
+           SELECT ${columns} FROM best JOIN mail_messages m ON m.id = best.id JOIN mail_folders f ON f.id = m.folder_id
+             ORDER BY best.score, coalesce(m.date, m.internal_date) DESC`,
+          ).all({ match: spec.match, limit: spec.limit }) as MessageRow[])
+        : spec.match
+          ? (this.cached(
+              `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
              WHERE mail_search MATCH @match AND ${filters}
              ORDER BY bm25(mail_search, 8.0, 4.0, 2.0, 1.0, 3.0), coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
-        ).all({ ...limited, match: spec.match }) as MessageRow[])
-      : (this.cached(
-          `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
+            ).all({ ...limited, match: spec.match }) as MessageRow[])
+          : (this.cached(
+              `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
              ORDER BY coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
-        ).all(limited) as MessageRow[]);
+            ).all(limited) as MessageRow[]);
     return rows.map((r) => toSummary(r, r.account_id!, r.folder_path!));
   }
 

@@ -95,6 +95,7 @@ export async function benchMail(args: string[]): Promise<void> {
 
     // --- notmuch over mbsync's Maildir
     const notmuchrc = path.join(work, 'notmuch-config');
+    if (!withMbsync) fs.mkdirSync(path.join(work, 'notmuch-db'));
     fs.writeFileSync(
       notmuchrc,
       `[database]\n${withMbsync ? `path=${mbsyncDir}` : `mail_root=${maildir}\npath=${path.join(work, 'notmuch-db')}`}\n[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n`,
