@@ -75,6 +75,7 @@ export class MailSyncer {
         ...this.bodyOptions(row),
         bodies: background ? 'inbox' : 'all',
         onProgress: progress,
+        onHeaders: (folders) => ctx.emit('mail.changed', { accountId: row.id, folders }),
       });
       if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
       if (background) {

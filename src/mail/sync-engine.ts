@@ -42,6 +42,11 @@ export interface MailSyncOptions extends BodyDownloadOptions {
   bodies: 'inbox' | 'all';
   /** Messages per FETCH of headers (newest first). */
   batchSize?: number;
+  /**
+   * The headers of every folder are stored, the bodies not yet: the app shows the folders and lists at once (the
+   * download of the Boîte de réception's bodies can take a while on a slow link).
+   */
+  onHeaders?: (changedFolders: string[]) => void;
 }
 
 export interface BodyDownloadResult {
@@ -290,6 +295,7 @@ export class MailSyncEngine {
     }
 
     // Headers of every folder first; then the bodies: Boîte de réception first, newest first.
+    if (changed.size) options.onHeaders?.([...changed]);
     const all = this.repo.listFolders(account.id);
     const inbox = all.find((f) => f.specialUse === '\\Inbox');
     const wanted = options.bodies === 'all' ? bodyOrder(all) : inbox ? [inbox] : [];
