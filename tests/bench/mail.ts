@@ -206,7 +206,7 @@ export async function benchMail(args: string[]): Promise<void> {
     );
     printTable(`Courrier — ${n} messages, ${(corpus.bytes / 1048576).toFixed(1)} Mio`, rows);
     process.stdout.write(
-      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente du processus Ostal : ${(rssAfterSync / 1048576).toFixed(0)} Mio après la synchronisation initiale (au plus ${(rssPeak / 1048576).toFixed(0)} Mio pendant).\n` +
+      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount ?? '—'}. Mémoire résidente du processus Ostal : ${(rssAfterSync / 1048576).toFixed(0)} Mio après la synchronisation initiale (au plus ${(rssPeak / 1048576).toFixed(0)} Mio pendant).\n` +
         `Ostal est mesuré dans le processus (cœur ouvert une fois) ; mbsync et notmuch comme commandes, démarrage compris. La recherche d’Ostal passe par mail.search (FTS5) ; « — » : mesure indisponible dans cette version.\n`,
     );
     writeJson('mail', {
