@@ -45,7 +45,13 @@ async function ensureBundle() {
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
+      // Every pure-JS dependency goes into the one file (resolving and reading ~400 module files cost ~150 ms at each
+      // start); native and optional modules stay outside, loaded from node_modules.
+      external: ['better-sqlite3', 'electron', 'esbuild', 'tsx', 'mediasoup', 'keytar', 'pino-pretty'],
+      // CommonJS dependencies call require() for Node's own modules: give the bundle one.
+      banner: {
+        js: "import { createRequire as __ostalCreateRequire } from 'node:module'; const require = __ostalCreateRequire(import.meta.url);",
+      },
       write: false,
       outfile: bundle,
       logLevel: 'silent',

@@ -10,6 +10,8 @@
  *   ostal status [--json]
  *   ostal mail search QUERY [--limit N] [--account E] [--json]   (French operators: de: à: objet: avant: après: pj:; 100 results
  *                                                              by default, --limit 0: every match)
+ *   ostal mail space [--json]        (MailOfflineSpace: space used on this computer by offline reading)
+ *   ostal mail free-space [--json]   (MailFreeSpaceResult: bodies outside the chosen window forgotten; nothing unsent)
  *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
  *   ostal mail vacation status [--account E] [--json]   (« Réponse automatique », read from the ManageSieve server: SieveState)
  *   ostal mail vacation set --message-file F [--external-message-file F] [--from DATE] [--to DATE] [--subject S] [--account E] [--json]
@@ -38,6 +40,7 @@ import { OstalError } from '../errors.js';
 import { decodeImportBytes } from '../calendar/import.js';
 import { Core } from '../core.js';
 import { cliText } from './messages.js';
+import { formatNumber, formatSize } from '../shared/format.js';
 import { defaultProfileDir } from '../store/profile.js';
 import { displayFileName } from '../files/open-safety.js';
 
@@ -268,6 +271,27 @@ async function run(argv: string[], io: Io): Promise<number> {
       return mailVacation(positionals[2], v, io, withCore);
     case 'mail rules':
       return mailRules(positionals[2], v, io, withCore);
+    case 'mail space':
+      return withCore(async (call) => {
+        const space = await call('mail.offlineSpace', {});
+        if (v.json) io.out(JSON.stringify(space, null, 2));
+        else io.out(cliText('mailSpace', { size: formatSize(space.bytes), bodies: formatNumber(space.bodies, 0) }));
+        return 0;
+      });
+    case 'mail free-space':
+      return withCore(async (call) => {
+        const r = await call('mail.freeSpace', {});
+        if (v.json) io.out(JSON.stringify(r, null, 2));
+        else
+          io.out(
+            cliText('mailFreed', {
+              freed: formatSize(r.freedBytes),
+              dropped: formatNumber(r.droppedBodies, 0),
+              size: formatSize(r.space.bytes),
+            }),
+          );
+        return 0;
+      });
     case 'mail search': {
       const query = positionals.slice(2).join(' ').trim();
       if (!query) throw new UsageError(cliText('missingQuery'));

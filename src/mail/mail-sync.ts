@@ -10,7 +10,7 @@
  * syncs (a new message seen by IDLE, the minute's sync) and the other scopes never wait behind a first download of
  * 48 000 messages —, and the rest continues as a background task of this syncer, one per account, on a connection of
  * its own, with its progress in the status area (« Téléchargement pour la lecture hors ligne : 3 420 / 48 000 »),
- * « Suspendre » / « Reprendre », and the speed limit. Each message is stored as it arrives: a kill loses nothing but
+ * « Suspendre » / « Reprendre » (kept across restarts), and the speed limit. Each message is stored as it arrives: a kill loses nothing but
  * the message being handed over (see MailSyncEngine.downloadBodies), and the next run resumes where it stopped.
  *
  * The Boîte d'envoi has one owner: this syncer starts and stops its sender with the background loop and drains it
@@ -22,7 +22,7 @@ import { OstalError } from '../errors.js';
 import type { Account } from '../store/account-repository.js';
 import { OperationsJournal } from '../store/operations-journal.js';
 import { loadMailAccount } from '../accounts/account-rows.js';
-import { readSetting } from '../store/settings-repository.js';
+import { readSetting, readState, writeState } from '../store/settings-repository.js';
 import { imapErrorToOstal } from './errors.js';
 import { parseImapUrl, probeImap, type MailAccount } from './imap-client.js';
 import { InboxWatcher } from './inbox-watcher.js';
@@ -44,7 +44,8 @@ export class MailSyncer {
   /** Background downloads of bodies, by account. */
   private readonly downloads = new Map<string, Promise<void>>();
   private readonly downloadProgress = new Map<string, SyncProgress>();
-  private paused = false;
+  /** « Suspendre », read from the store once and written there at each change: kept across restarts. */
+  private paused: boolean;
   private stopping = false;
 
   constructor(
@@ -53,6 +54,7 @@ export class MailSyncer {
     private readonly onInboxSource: InboxSourceListener,
   ) {
     this.engine = new MailSyncEngine(new MailRepository(ctx.db), ctx.blobsDir);
+    this.paused = readState(ctx.db, 'state.mail.downloadPaused') === true;
     this.replayer = new MailOperationReplayer(new MailRepository(ctx.db), new OperationsJournal(ctx.db), ctx.log);
   }
 
@@ -73,6 +75,7 @@ export class MailSyncer {
         ...this.bodyOptions(row),
         bodies: background ? 'inbox' : 'all',
         onProgress: progress,
+        onHeaders: (folders) => ctx.emit('mail.changed', { accountId: row.id, folders }),
       });
       if (result.changedFolders.length) ctx.emit('mail.changed', { accountId: row.id, folders: result.changedFolders });
       if (background) {
@@ -104,7 +107,8 @@ export class MailSyncer {
     return {
       offlineWindow: readSetting(this.ctx, 'mail.offlineWindow'),
       speedLimit: Number.isFinite(kbps) && kbps > 0 ? kbps * 1024 : 0,
-      shouldStop: () => this.paused || this.stopping,
+      // « Suspendre » is about the app's download: a one-shot `ostal sync` still brings every body down.
+      shouldStop: () => (this.background && this.paused) || this.stopping,
       fetchLog: process.env.OSTAL_MAIL_FETCH_LOG || null,
       onInboxSource: (source) => this.onInboxSource(row.id, source),
       log: this.ctx.log,
@@ -155,6 +159,7 @@ export class MailSyncer {
   /** « Suspendre »: the downloads stop after the message being stored; opening a message still fetches it. */
   async pause(): Promise<MailDownloadState> {
     this.paused = true;
+    writeState(this.ctx.db, 'state.mail.downloadPaused', true);
     await Promise.allSettled([...this.downloads.values()]);
     return this.downloadState();
   }
@@ -162,6 +167,7 @@ export class MailSyncer {
   /** « Reprendre »: a mail sync starts the downloads again where they stopped. */
   resume(): MailDownloadState {
     this.paused = false;
+    writeState(this.ctx.db, 'state.mail.downloadPaused', false);
     if (this.background) void this.ctx.sync.run({ only: 'mail' }).catch(() => undefined);
     return this.downloadState();
   }

@@ -547,16 +547,28 @@ export class MailRepository {
     const { filters, params } = searchFilters(spec);
     // LIMIT -1: every match.
     const limited = { ...params, limit: spec.limit ?? -1 };
-    const rows = spec.match
-      ? (this.cached(
-          `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
+    const unfiltered =
+      spec.accountId === null && spec.folder === null && spec.before === null && spec.after === null && spec.hasAttachment === null;
+    // No filter and a limit (the search field): the best matches are picked in the index alone, then joined to their
+    // messages — not every match joined and sorted with all its columns (100 000 messages: a common word matches them all).
+    const rows =
+      spec.match && unfiltered && spec.limit !== undefined && spec.limit !== null && spec.limit > 0
+        ? (this.cached(
+            `WITH best AS (SELECT rowid AS id, bm25(mail_search, 8.0, 4.0, 2.0, 1.0, 3.0) AS score FROM mail_search
+             WHERE mail_search MATCH @match ORDER BY score LIMIT @limit)
+           SELECT ${columns} FROM best JOIN mail_messages m ON m.id = best.id JOIN mail_folders f ON f.id = m.folder_id
+             ORDER BY best.score, coalesce(m.date, m.internal_date) DESC`,
+          ).all({ match: spec.match, limit: spec.limit }) as MessageRow[])
+        : spec.match
+          ? (this.cached(
+              `SELECT ${columns} FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id
              WHERE mail_search MATCH @match AND ${filters}
              ORDER BY bm25(mail_search, 8.0, 4.0, 2.0, 1.0, 3.0), coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
-        ).all({ ...limited, match: spec.match }) as MessageRow[])
-      : (this.cached(
-          `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
+            ).all({ ...limited, match: spec.match }) as MessageRow[])
+          : (this.cached(
+              `SELECT ${columns} FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id WHERE ${filters}
              ORDER BY coalesce(m.date, m.internal_date) DESC LIMIT @limit`,
-        ).all(limited) as MessageRow[]);
+            ).all(limited) as MessageRow[]);
     return rows.map((r) => toSummary(r, r.account_id!, r.folder_path!));
   }
 
@@ -722,6 +734,49 @@ export class MailRepository {
   /** Stored messages of a folder that have a server UID. */
   countMessages(folderId: number): number {
     return this.db.prepare('SELECT count(*) FROM mail_messages WHERE folder_id = ? AND uid > 0').pluck().get(folderId) as number;
+  }
+
+  // ---------------------------------------------------------------- space used by offline reading
+
+  /** Bodies kept on this computer (distinct blobs: one source copied in two folders is one file) and their bytes. */
+  offlineBodiesSpace(): { bodies: number; bytes: number } {
+    const row = this.db
+      .prepare(
+        `SELECT count(*) AS bodies, coalesce(sum(size), 0) AS bytes
+         FROM (SELECT max(size) AS size FROM mail_messages WHERE body_path IS NOT NULL GROUP BY body_path)`,
+      )
+      .get() as { bodies: number; bytes: number };
+    return row;
+  }
+
+  /**
+   * Forget the local sources of a folder's messages outside the window (received before `before`, ISO; null: all of
+   * them), never those without a server UID (local changes not yet on the server). Their rows, headers and the
+   * subject/address/attachment part of the search index stay; the body text leaves the index. Returns the body paths
+   * dropped (their blobs may still be used by other rows: see usedBodyPaths).
+   */
+  dropBodies(folderId: number, before: string | null): string[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, body_path AS bodyPath FROM mail_messages
+         WHERE folder_id = ? AND uid > 0 AND body_path IS NOT NULL AND (? IS NULL OR coalesce(internal_date, date) < ?)`,
+      )
+      .all(folderId, before, before) as { id: number; bodyPath: string }[];
+    if (rows.length === 0) return [];
+    const clear = this.cached('UPDATE mail_messages SET body_path = NULL, body_indexed = 0 WHERE id = ?');
+    const index = this.cached(INDEX_BODY_SQL);
+    this.db.transaction(() => {
+      for (const r of rows) {
+        clear.run(r.id);
+        index.run('', r.id);
+      }
+    })();
+    return rows.map((r) => r.bodyPath);
+  }
+
+  /** Every blob a stored message points at (one pass; body_path has no index of its own). */
+  usedBodyPaths(): Set<string> {
+    return new Set(this.db.prepare('SELECT DISTINCT body_path FROM mail_messages WHERE body_path IS NOT NULL').pluck().all() as string[]);
   }
 
   /** The From address of a stored message of the account, by its Message-ID (null when no stored message has it). */

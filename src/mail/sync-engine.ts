@@ -11,6 +11,7 @@ import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './fold
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
 import { storeMessageSource } from './blob-store.js';
+import { indexTextOf } from './index-text.js';
 
 /** How the bodies (message sources) are downloaded for offline reading and search. */
 export interface BodyDownloadOptions {
@@ -41,6 +42,11 @@ export interface MailSyncOptions extends BodyDownloadOptions {
   bodies: 'inbox' | 'all';
   /** Messages per FETCH of headers (newest first). */
   batchSize?: number;
+  /**
+   * The headers of every folder are stored, the bodies not yet: the app shows the folders and lists at once (the
+   * download of the Boîte de réception's bodies can take a while on a slow link).
+   */
+  onHeaders?: (changedFolders: string[]) => void;
 }
 
 export interface BodyDownloadResult {
@@ -72,8 +78,8 @@ export interface MailSyncResult {
 /** Sources per FETCH of the body download, and at most this many bytes of them (sizes from the headers). */
 const BODY_BATCH = 200;
 const BODY_BATCH_BYTES = 16 * 1024 * 1024;
-/** Texts parsed and indexed for search in one transaction. */
-const INDEX_BATCH = 50;
+/** Texts parsed and indexed for search in one transaction (fewer, larger FTS5 segments: less merging). */
+const INDEX_BATCH = 400;
 
 /** The oldest arrival date of the bodies to keep for a folder: null = all, undefined = none. */
 export function offlineSince(folder: Pick<FolderRecord, 'offline'>, window: OfflineWindow, now = new Date()): string | null | undefined {
@@ -289,6 +295,7 @@ export class MailSyncEngine {
     }
 
     // Headers of every folder first; then the bodies: Boîte de réception first, newest first.
+    if (changed.size) options.onHeaders?.([...changed]);
     const all = this.repo.listFolders(account.id);
     const inbox = all.find((f) => f.specialUse === '\\Inbox');
     const wanted = options.bodies === 'all' ? bodyOrder(all) : inbox ? [inbox] : [];
@@ -689,12 +696,16 @@ export class MailSyncEngine {
     } catch {
       names = new Set();
     }
+    // Stored paths are `mail/<account>/<name>` (blob-store.ts): compared as strings, not through path functions (this
+    // runs over every stored body at the first sync of each process, `ostal sync` included).
+    const prefix = path.join('mail', account.id) + path.sep;
     for (const folder of unchecked) {
       this.checkedBlobs.add(folder.id);
       const gone = this.repo.listBodyPaths(folder.id).filter((b) => {
-        const file = path.join(this.blobsDir, b.bodyPath);
+        const name = b.bodyPath.startsWith(prefix) ? b.bodyPath.slice(prefix.length) : null;
+        if (name !== null && !name.includes('/') && !name.includes(path.sep)) return !names.has(name);
         // A path outside the account's folder (another layout): ask the disk.
-        return path.dirname(file) === dir ? !names.has(path.basename(file)) : !fs.existsSync(file);
+        return !fs.existsSync(path.join(this.blobsDir, b.bodyPath));
       });
       if (gone.length)
         this.repo.clearBodyPaths(
@@ -710,8 +721,13 @@ function bodyOrder(folders: FolderRecord[]): FolderRecord[] {
   return [...folders.filter((f) => f.specialUse === '\\Inbox'), ...folders.filter((f) => f.specialUse !== '\\Inbox')];
 }
 
-/** Plain text of a message for the search index (text part, else HTML without tags). */
-async function bodyText(source: Buffer): Promise<string> {
+/**
+ * Plain text of a message for the search index (text part, else HTML without tags, and the attachments' names): read
+ * straight from the source (index-text.ts, attachments never decoded), with postal-mime for what that reader leaves.
+ */
+export async function bodyText(source: Buffer): Promise<string> {
+  const quick = indexTextOf(source);
+  if (quick) return `${quick.text}\n${quick.names.join(' ')}`.slice(0, 200_000);
   const email = await PostalMime.parse(source);
   const text =
     email.text ??

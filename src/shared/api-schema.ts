@@ -275,6 +275,10 @@ export const methodSchemas = {
   /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */
   'mail.download.pause': none,
   'mail.download.resume': none,
+  /** Space used on this computer by offline reading (« 2,4 Go sur cet ordinateur »). */
+  'mail.offlineSpace': none,
+  /** « Libérer de l'espace »: forget the bodies outside the chosen window (headers stay; never anything unsent). */
+  'mail.freeSpace': none,
   /** Store the message durably in the Boîte d'envoi (state 'queued') and return at once; sending follows in the background. */
   'mail.send': outgoingMessageSchema.extend({ draftId: z.string().optional() }),
   /** Messages of the Boîte d'envoi not yet sent (and drafts with includeDrafts). */

@@ -188,6 +188,27 @@ export interface MailDownloadState {
   total: number;
 }
 
+/** Space used on this computer by offline reading (Réglages: « 2,4 Go sur cet ordinateur »). */
+export interface MailOfflineSpace {
+  /** Message sources kept on this computer (one file per distinct source). */
+  bodies: number;
+  bodiesBytes: number;
+  /** The database: headers of every message and the search index. */
+  databaseBytes: number;
+  /** bodiesBytes + databaseBytes: what Réglages shows. */
+  bytes: number;
+}
+
+/** « Libérer de l'espace »: bodies outside the chosen window forgotten (headers and list unchanged). */
+export interface MailFreeSpaceResult {
+  /** Messages whose local source was forgotten. */
+  droppedBodies: number;
+  /** Bytes of the source files removed from disk. */
+  freedBytes: number;
+  /** The space used after. */
+  space: MailOfflineSpace;
+}
+
 /** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
 export type MessageListFilter = z.infer<typeof messageListFilterSchema>;
 
@@ -761,6 +782,10 @@ export interface Results {
   /** « Suspendre » / « Reprendre » the download of message bodies for offline reading. */
   'mail.download.pause': MailDownloadState;
   'mail.download.resume': MailDownloadState;
+  /** Space used on this computer by offline reading. */
+  'mail.offlineSpace': MailOfflineSpace;
+  /** « Libérer de l'espace »: forget the bodies outside the chosen window; never anything unsent. */
+  'mail.freeSpace': MailFreeSpaceResult;
   'mail.send': OutboxEntry;
   'mail.outbox.list': OutboxEntry[];
   'mail.outbox.retry': OutboxEntry;

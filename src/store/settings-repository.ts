@@ -108,6 +108,25 @@ export class SettingsRepository {
   }
 }
 
+/**
+ * What the app remembers for itself in the settings table, under keys outside the contract's Settings (never listed
+ * in Réglages, never set by a policy): `state.mail.downloadPaused` is the « Suspendre » of the background download of
+ * bodies, kept across restarts.
+ */
+export type StateKey = 'state.mail.downloadPaused';
+
+export function readState(db: Database.Database, key: StateKey): unknown {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
+  return row ? (JSON.parse(row.value) as unknown) : undefined;
+}
+
+export function writeState(db: Database.Database, key: StateKey, value: unknown): void {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+    key,
+    JSON.stringify(value),
+  );
+}
+
 /** Where policy values for settings come from (the IT policy; see src/policy/). */
 export interface SettingOverrides {
   settingOverride(key: SettingKey): { value?: unknown; locked: boolean } | null;

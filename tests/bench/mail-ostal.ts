@@ -17,6 +17,8 @@ export interface OstalMailFigures {
   count: number;
   bodies: number;
   rssPeak: number;
+  /** Resident memory of the core once the initial sync is over (the app keeps running with it). */
+  rssAfterSync: number;
 }
 
 const input = JSON.parse(fs.readFileSync(0, 'utf8')) as {
@@ -28,7 +30,7 @@ const input = JSON.parse(fs.readFileSync(0, 'utf8')) as {
   queries: string[];
 };
 const core = await Core.open({ profileDir: input.profileDir, mode: 'cli', policyPath: null });
-const out: OstalMailFigures = { headersMs: 0, fullMs: 0, resyncMs: 0, searchMs: [], count: 0, bodies: 0, rssPeak: 0 };
+const out: OstalMailFigures = { headersMs: 0, fullMs: 0, resyncMs: 0, searchMs: [], count: 0, bodies: 0, rssPeak: 0, rssAfterSync: 0 };
 const sampler = setInterval(() => (out.rssPeak = Math.max(out.rssPeak, process.memoryUsage().rss)), 50);
 try {
   await core.handle('accounts.add', {
@@ -45,6 +47,7 @@ try {
   off();
   if (!report.accounts.every((a) => a.ok)) throw new Error(JSON.stringify(report));
   out.fullMs = performance.now() - t0;
+  out.rssAfterSync = process.memoryUsage().rss;
   const folders = (await core.handle('status.cli', {})).accounts[0].folders;
   out.count = folders.reduce((n, f) => n + f.total, 0);
   out.bodies = folders.reduce((n, f) => n + f.bodiesCached, 0);

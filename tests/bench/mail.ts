@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- mail [--messages N]`: a French corpus (10 000 messages by default) in the test Dovecot, then,
+ * `npm run bench -- mail [--messages N] [--no-mbsync]`: a French corpus (10 000 messages by default) in the test Dovecot, then,
  * in the same run and on the same data: Ostal's initial sync (headers, then bodies), a no-change resync and search
  * latency, side by side with mbsync (isync) syncing to a Maildir and notmuch indexing and searching it.
+ * `--no-mbsync` (the 100 000-message mode: `--messages 100000 --no-mbsync`, for search and memory): notmuch indexes
+ * the corpus where it was written (Dovecot's own Maildir) instead of mbsync's copy, and the mbsync rows stay empty.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -79,8 +81,9 @@ export async function benchMail(args: string[]): Promise<void> {
       const r = spawnSync('mbsync', ['-c', mbsyncrc, '-a', '-q'], { encoding: 'utf8' });
       if (r.status !== 0) throw new Error(`mbsync a échoué : ${r.stderr}`);
     };
-    const mbsyncInitial = timed(mbsync);
-    const mbsyncResync = timed(mbsync);
+    const withMbsync = !args.includes('--no-mbsync');
+    const mbsyncInitial = withMbsync ? timed(mbsync) : null;
+    const mbsyncResync = withMbsync ? timed(mbsync) : null;
     // Every folder mbsync made (INBOX, Archive, Sent, …): messages in cur/ and new/.
     const countMaildir = (dir: string): number =>
       fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
@@ -88,13 +91,14 @@ export async function benchMail(args: string[]): Promise<void> {
         const sub = path.join(dir, e.name);
         return e.name === 'cur' || e.name === 'new' ? n + fs.readdirSync(sub).length : e.name === 'tmp' ? n : n + countMaildir(sub);
       }, 0);
-    const mbsyncCount = countMaildir(mbsyncDir);
+    const mbsyncCount = withMbsync ? countMaildir(mbsyncDir) : null;
 
     // --- notmuch over mbsync's Maildir
     const notmuchrc = path.join(work, 'notmuch-config');
+    if (!withMbsync) fs.mkdirSync(path.join(work, 'notmuch-db'));
     fs.writeFileSync(
       notmuchrc,
-      `[database]\npath=${mbsyncDir}\n[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n`,
+      `[database]\n${withMbsync ? `path=${mbsyncDir}` : `mail_root=${maildir}\npath=${path.join(work, 'notmuch-db')}`}\n[new]\ntags=\n[search]\nexclude_tags=\n[maildir]\nsynchronize_flags=false\n`,
     );
     const notmuch = (...a: string[]) => {
       const r = spawnSync('notmuch', [`--config=${notmuchrc}`, ...a], {
@@ -144,13 +148,22 @@ export async function benchMail(args: string[]): Promise<void> {
       count: ostalCount,
       bodies: ostalBodies,
       rssPeak,
+      rssAfterSync,
     } = o;
     // The no-change resync as a command, as IT scripts and mbsync run it (process start included). A first run, not
     // timed, builds bin/ostal.mjs's bundle when src/ is newer than it (as after an update, once).
     const ostalSync = () => {
       const r = spawnSync(
         process.execPath,
-        [path.join(import.meta.dirname, '../../bin/ostal.mjs'), 'sync', '--only', 'mail', '--profile', path.join(work, 'ostal-profile')],
+        [
+          ...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}/command`] : []),
+          path.join(import.meta.dirname, '../../bin/ostal.mjs'),
+          'sync',
+          '--only',
+          'mail',
+          '--profile',
+          path.join(work, 'ostal-profile'),
+        ],
         {
           env: { ...process.env, NODE_EXTRA_CA_CERTS: servers.caCertPath, OSTAL_POLICIES: path.join(work, 'no-policy.json') },
           encoding: 'utf8',
@@ -175,7 +188,7 @@ export async function benchMail(args: string[]): Promise<void> {
       {
         measure: 'Synchronisation et indexation, en tout',
         ostal: ostalFull,
-        peer: mbsyncInitial + notmuchIndex,
+        peer: mbsyncInitial === null ? null : mbsyncInitial + notmuchIndex,
         peerName: 'mbsync + notmuch new',
       },
       {
@@ -193,10 +206,19 @@ export async function benchMail(args: string[]): Promise<void> {
     );
     printTable(`Courrier — ${n} messages, ${(corpus.bytes / 1048576).toFixed(1)} Mio`, rows);
     process.stdout.write(
-      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount}. Mémoire résidente maximale du processus Ostal : ${(rssPeak / 1048576).toFixed(0)} Mio.\n` +
+      `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount ?? '—'}. Mémoire résidente du processus Ostal : ${(rssAfterSync / 1048576).toFixed(0)} Mio après la synchronisation initiale (au plus ${(rssPeak / 1048576).toFixed(0)} Mio pendant).\n` +
         `Ostal est mesuré dans le processus (cœur ouvert une fois) ; mbsync et notmuch comme commandes, démarrage compris. La recherche d’Ostal passe par mail.search (FTS5) ; « — » : mesure indisponible dans cette version.\n`,
     );
-    writeJson('mail', { messages: n, bytes: corpus.bytes, ostalCount, ostalBodies, mbsyncCount, rssPeakBytes: rssPeak, rows });
+    writeJson('mail', {
+      messages: n,
+      bytes: corpus.bytes,
+      ostalCount,
+      ostalBodies,
+      mbsyncCount,
+      rssPeakBytes: rssPeak,
+      rssAfterSyncBytes: rssAfterSync,
+      rows,
+    });
   } finally {
     await stopServers(servers);
     fs.rmSync(work, { recursive: true, force: true });

@@ -62,6 +62,8 @@ const badInputs: { [M in MethodName]: unknown } = {
   'mail.download.state': 'maintenant',
   'mail.download.pause': [true],
   'mail.download.resume': 7,
+  'mail.offlineSpace': 'tout',
+  'mail.freeSpace': [1],
   'mail.send': { accountId: 'a1', to: 'elu@mairie.example', subject: 'x', text: 'x' },
   'mail.outbox.list': { includeDrafts: 1 },
   'mail.outbox.retry': { id: ['x'] },

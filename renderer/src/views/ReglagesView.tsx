@@ -11,6 +11,7 @@ import { ServerFieldsEditor, TextField } from '../assistant/ServerFieldsEditor';
 import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
 import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
+import { formatNumber, formatSize } from '../lib/format';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
 import { newServerDestinations } from '../../../src/shared/server-change';
 import { CourrierSettings } from './reglages/CourrierSettings';
@@ -591,6 +592,63 @@ function SettingField({
         />
       )}
       {entry.locked ? <LockedNote id={`${id}-locked`} /> : null}
+      {entry.key === 'mail.offlineWindow' ? <OfflineSpace /> : null}
+    </div>
+  );
+}
+
+/**
+ * « 2,4 Go sur cet ordinateur » next to « Messages disponibles hors ligne », and « Libérer de l'espace »: the bodies
+ * outside the saved choice leave this computer (the messages stay in the lists and are fetched again when opened).
+ */
+function OfflineSpace() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const space = useApiQuery('mail.offlineSpace', {}, { refreshOn: ['mail.changed', 'settings.changed'] });
+  const [busy, setBusy] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const free = async () => {
+    setBusy(true);
+    setDone(null);
+    setError(null);
+    try {
+      const r = await client.call('mail.freeSpace', {});
+      setDone(
+        r.droppedBodies === 0
+          ? t('reglages.general.offlineSpaceNothing')
+          : t('reglages.general.offlineSpaceFreed', {
+              count: r.droppedBodies,
+              size: formatSize(r.freedBytes),
+              messages: formatNumber(r.droppedBodies, 0),
+            }),
+      );
+      space.reload();
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="offline-space" data-testid="offline-space">
+      <p className="offline-space-used">
+        {space.data ? (
+          <span data-testid="offline-space-size">{t('reglages.general.offlineSpaceUsed', { size: formatSize(space.data.bytes) })}</span>
+        ) : (
+          t('reglages.general.offlineSpaceLoading')
+        )}
+      </p>
+      <button type="button" className="button" disabled={busy} onClick={() => void free()} data-testid="offline-space-free">
+        {busy ? t('reglages.general.offlineSpaceFreeing') : t('reglages.general.offlineSpaceFree')}
+      </button>
+      <p className="hint">{t('reglages.general.offlineSpaceHint')}</p>
+      {done ? (
+        <p className="notice" role="status" data-testid="offline-space-done">
+          {done}
+        </p>
+      ) : null}
+      {error ? <ErrorAlert message={error} /> : null}
     </div>
   );
 }

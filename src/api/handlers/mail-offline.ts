@@ -3,11 +3,15 @@ import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
 import { getAccountRow } from '../../accounts/account-rows.js';
 import { MailRepository } from '../../mail/repository.js';
+import { freeOfflineSpace, offlineSpace } from '../../mail/offline-space.js';
 
-/** Offline reading: a folder's own « Disponible hors ligne », « Suspendre » / « Reprendre » of the download. */
+/**
+ * Offline reading: a folder's own « Disponible hors ligne », « Suspendre » / « Reprendre » of the download, the space
+ * used and « Libérer de l'espace ».
+ */
 export const offlineHandlers: Pick<
   HandlerMap,
-  'mail.setFolderOffline' | 'mail.download.state' | 'mail.download.pause' | 'mail.download.resume'
+  'mail.setFolderOffline' | 'mail.download.state' | 'mail.download.pause' | 'mail.download.resume' | 'mail.offlineSpace' | 'mail.freeSpace'
 > = {
   'mail.setFolderOffline': (ctx, params) => {
     if (!params?.accountId || !getAccountRow(ctx, params.accountId)) throw new OstalError('not_found', t('errors.accountNotFound'));
@@ -26,4 +30,6 @@ export const offlineHandlers: Pick<
   'mail.download.state': (ctx) => ctx.services.mailDownload.downloadState(),
   'mail.download.pause': (ctx) => ctx.services.mailDownload.pause(),
   'mail.download.resume': (ctx) => ctx.services.mailDownload.resume(),
+  'mail.offlineSpace': (ctx) => offlineSpace(ctx),
+  'mail.freeSpace': (ctx) => freeOfflineSpace(ctx, (accountId, folders) => ctx.emit('mail.changed', { accountId, folders })),
 };
