@@ -125,6 +125,13 @@ async function tryMailSrv(domain: string, p: Probe): Promise<Pick<ServerSettings
   return { imap: imapUrl, smtp: smtpUrl };
 }
 
+/** RFC 6120 § 3.2.1: the XMPP client service of the domain (STARTTLS on that port). */
+export async function tryXmppSrv(domain: string, p: Pick<Probe, 'resolver' | 'log'>): Promise<string | null> {
+  const records = await srv(p as Probe, `_xmpp-client._tcp.${domain}`);
+  const first = records[0];
+  return first ? `xmpp://${stripDot(first.name)}:${first.port}` : null;
+}
+
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/><d:resourcetype/></d:prop></d:propfind>';
 
@@ -249,11 +256,13 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
       }
     }
   }
-  const [mailSrv, caldav, carddav] = await Promise.all([
+  const [mailSrv, caldav, carddav, xmpp] = await Promise.all([
     sources.mail ? null : tryMailSrv(domain, probe),
     needsDav('caldav') ? tryDav('caldav', domain, probe) : null,
     needsDav('carddav') ? tryDav('carddav', domain, probe) : null,
+    settings.xmpp === undefined ? tryXmppSrv(domain, probe) : null,
   ]);
+  if (xmpp) settings.xmpp = xmpp;
   if (mailSrv) {
     settings.imap = mailSrv.imap;
     settings.smtp = mailSrv.smtp;
@@ -278,6 +287,7 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
     caldav: settings.caldav ?? null,
     carddav: settings.carddav ?? null,
     webdav: settings.webdav ?? null,
+    xmpp: settings.xmpp ?? null,
     username: settings.username ?? null,
   };
   log.info('discovery done', { domain, sources });

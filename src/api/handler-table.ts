@@ -11,6 +11,7 @@ import { syncHandlers } from './handlers/sync.js';
 import { calendarHandlers } from './handlers/calendar.js';
 import { contactHandlers } from './handlers/contacts.js';
 import { fileHandlers } from './handlers/files.js';
+import { workspaceHandlers } from './handlers/workspaces.js';
 
 /** Every API method, each answered by the domain folder that owns it. */
 export const handlers: HandlerMap = {
@@ -26,4 +27,5 @@ export const handlers: HandlerMap = {
   ...calendarHandlers,
   ...contactHandlers,
   ...fileHandlers,
+  ...workspaceHandlers,
 };

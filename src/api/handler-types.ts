@@ -6,6 +6,7 @@ import type { UndoHistory } from '../mail/operations.js';
 import type { InvitationReader } from '../mail/message-reader.js';
 import type { CorrespondentTable } from '../contacts/suggest.js';
 import type { MailDownloadState } from '../shared/contract.js';
+import type { WorkspaceHub } from '../workspaces/service.js';
 
 /** « Suspendre » / « Reprendre » of the background download of mail bodies (src/mail/mail-sync.ts). */
 export interface MailDownloadControl {
@@ -28,6 +29,8 @@ export interface Services {
   readonly invitations: InvitationReader;
   /** The background download of mail bodies for offline reading. */
   readonly mailDownload: MailDownloadControl;
+  /** Espaces de travail and their Discussion (one XMPP session per account, opened on first use). */
+  readonly workspaces: WorkspaceHub;
 }
 
 /** What a handler receives: the profile's foundations and the domain services. */

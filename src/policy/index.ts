@@ -41,8 +41,8 @@ import { policyTrustProblem, type PolicyTrustOptions } from './trust.js';
  */
 
 export type ServerField = keyof ServerSettings;
-export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'];
-export const FEATURES: readonly Feature[] = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio'];
+export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'xmpp', 'username'];
+export const FEATURES: readonly Feature[] = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio', 'espaces'];
 
 /** Servers IT preset for one mail domain. */
 export interface DomainPreset {
@@ -52,6 +52,8 @@ export interface DomainPreset {
   caldav?: string | null;
   carddav?: string | null;
   webdav?: string | null;
+  /** XMPP server of the espaces de travail, xmpp://host:port. */
+  xmpp?: string | null;
   /** Login name template; default: the e-mail address. */
   username?: string | null;
   /** Fields the user may not change. */
@@ -119,7 +121,8 @@ const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disable
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const SCHEMES: Record<'imap' | 'smtp' | 'dav', string[]> = {
+const SCHEMES: Record<'imap' | 'smtp' | 'dav' | 'xmpp', string[]> = {
+  xmpp: ['xmpp:'],
   imap: ['imap:', 'imaps:'],
   smtp: ['smtp:', 'smtps:'],
   dav: ['https:', 'http:'],
@@ -209,6 +212,13 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
             else if (typeof v === 'string' && validUrl(v, 'dav')) preset[k] = v;
             else {
               problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'https://' }));
+              ok = false;
+            }
+          } else if (k === 'xmpp') {
+            if (v === null) preset.xmpp = null;
+            else if (typeof v === 'string' && validUrl(v, 'xmpp')) preset.xmpp = v;
+            else {
+              problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'xmpp://' }));
               ok = false;
             }
           } else if (k === 'username') {

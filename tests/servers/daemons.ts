@@ -131,7 +131,11 @@ export async function prepareRun(l: RunLayout, ports: RunPorts, users: readonly 
   mkdir(path.dirname(l.prosody.conf));
   mkdir(l.prosody.run, 0o750, prosody);
   mkdir(l.prosody.tls, 0o750, prosody);
-  const accounts = path.join(l.prosody.data, `${encodeURIComponent(users[0]?.email.split('@')[1] ?? '').replace(/\./g, '%2e')}`, 'accounts');
+  const accounts = path.join(
+    l.prosody.data,
+    `${encodeURIComponent(users[0]?.email.split('@')[1] ?? '').replace(/\./g, '%2e')}`,
+    'accounts',
+  );
   mkdir(l.prosody.data, 0o750, prosody);
   mkdir(path.dirname(accounts), 0o750, prosody);
   mkdir(accounts, 0o750, prosody);
@@ -234,11 +238,18 @@ const starters: Record<ServerName, Starter> = {
       fs.chownSync(path.join(l.prosody.tls, to), ids.uid, ids.gid);
     }
     fs.rmSync(l.prosody.pidFile, { force: true });
-    const r = await runDaemonizing('prosodyctl', ['--config', l.prosody.conf, 'start'], path.join(l.logs, 'prosody-start.log'), systemEnv());
+    const r = await runDaemonizing(
+      'prosodyctl',
+      ['--config', l.prosody.conf, 'start'],
+      path.join(l.logs, 'prosody-start.log'),
+      systemEnv(),
+    );
     if (r.code !== 0) failWithLogs('prosody', `exit ${r.code}: ${r.stderr}`, [l.prosody.log, l.prosody.errorLog]);
     const pid = await waitPidFile(l.prosody.pidFile);
     if (!pid) failWithLogs('prosody', 'no pid file written', [l.prosody.log, l.prosody.errorLog]);
-    await waitPorts('prosody', [info.prosody.port, info.prosody.httpsPort], [l.prosody.log, l.prosody.errorLog], 12_000, () => isAlive(pid));
+    await waitPorts('prosody', [info.prosody.port, info.prosody.httpsPort], [l.prosody.log, l.prosody.errorLog], 12_000, () =>
+      isAlive(pid),
+    );
     return pid;
   },
   async dns(l, info) {
