@@ -132,7 +132,9 @@ export class WorkspaceRepository {
     this.db.transaction(() => {
       for (const m of messages) {
         if (m.originId) dropPending.run(accountId, workspaceId, m.originId);
-        insert.run(accountId, workspaceId, m.id, m.originId, m.sender, m.body, m.sentAt);
+        const at = new Date(m.sentAt);
+        // One format for every stamp (the archive's have no milliseconds): the text order is the time order.
+        insert.run(accountId, workspaceId, m.id, m.originId, m.sender, m.body, Number.isNaN(at.getTime()) ? m.sentAt : at.toISOString());
       }
     })();
   }
