@@ -126,15 +126,18 @@ export class WorkspaceRepository {
       'DELETE FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND origin_id = ? AND pending = 1',
     );
     const insert = this.db.prepare(
-      `INSERT INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING`,
+      // REPLACE gives the row a new rowid: a page stored in archive order keeps that order for messages of the
+      // same second (the archive's stamps have no milliseconds).
+      `INSERT OR REPLACE INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0)`,
     );
     this.db.transaction(() => {
       for (const m of messages) {
         if (m.originId) dropPending.run(accountId, workspaceId, m.originId);
-        const at = new Date(m.sentAt);
-        // One format for every stamp (the archive's have no milliseconds): the text order is the time order.
-        insert.run(accountId, workspaceId, m.id, m.originId, m.sender, m.body, Number.isNaN(at.getTime()) ? m.sentAt : at.toISOString());
+        // One format for every stamp, to the second like the archive's (the text order is then the time order, and
+        // messages of the same second keep the order they were stored in: the archive's).
+        const at = Math.floor(new Date(m.sentAt).getTime() / 1000) * 1000;
+        insert.run(accountId, workspaceId, m.id, m.originId, m.sender, m.body, Number.isNaN(at) ? m.sentAt : new Date(at).toISOString());
       }
     })();
   }

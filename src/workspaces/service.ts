@@ -22,7 +22,7 @@ import { createResolver, networkEnv } from '../net/dns.js';
 import { WebDavClient } from '../files/webdav.js';
 import type { Account } from '../store/account-repository.js';
 import { WorkspaceRepository } from './repository.js';
-import { bareJid, NS, readRoomMessage, XmppSession, type RoomMessage } from './xmpp/session.js';
+import { bareJid, NS, readRoomMessage, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
 import {
   addBookmark,
   configureRoom,
@@ -229,8 +229,10 @@ export class WorkspaceHub {
         this.storeArchive(account.id, room, archive);
         kept.add(room);
       } catch (err) {
-        if ((err as OstalError).code !== 'forbidden') throw err;
-        this.ctx.log.info('workspaces: room refuses us, space removed', { room });
+        // Refused (not a member any more) or gone (destroyed): the space leaves this agent's list.
+        const condition = thrownCondition(err);
+        if ((err as OstalError).code !== 'forbidden' && condition !== 'item-not-found' && condition !== 'gone') throw err;
+        this.ctx.log.info('workspaces: room refuses us or is gone, space removed', { room, condition });
         if (bookmarked) await removeBookmark(session, room);
       }
     }

@@ -125,7 +125,7 @@ export async function roomArchive(session: XmppSession, room: string, max: numbe
     if (m) collected.push({ ...m, stanzaId: result.attrs.id ?? m.stanzaId });
   });
   try {
-    await session.request(
+    const fin = await session.request(
       xml(
         'iq',
         { type: 'set', to: room, id: randomUUID() },
@@ -136,6 +136,10 @@ export async function roomArchive(session: XmppSession, room: string, max: numbe
         ),
       ),
     );
+    // The page's first message in time order is RSM <first/>: should a server send a « before » page newest first,
+    // it is put back in time order.
+    const first = fin.getChild('fin', NS.mam)?.getChild('set', NS.rsm)?.getChildText('first');
+    if (collected.length > 1 && first && collected[collected.length - 1]?.stanzaId === first) collected.reverse();
   } catch (err) {
     const condition = thrownCondition(err);
     if (condition) throw new OstalError('forbidden', t('workspaces.errors.roomRefused'), { details: { condition } });
@@ -190,22 +194,28 @@ export async function addBookmark(session: XmppSession, room: string, name: stri
       field('pubsub#access_model', 'whitelist'),
     ),
   );
-  await session.request(
-    xml(
-      'iq',
-      { type: 'set', to: session.jid, id: randomUUID() },
+  const publish = (options?: Element): Promise<Element> =>
+    session.request(
       xml(
-        'pubsub',
-        { xmlns: NS.pubsub },
+        'iq',
+        { type: 'set', to: session.jid, id: randomUUID() },
         xml(
-          'publish',
-          { node: NS.bookmarks },
-          xml('item', { id: room }, xml('conference', { xmlns: NS.bookmarks, name, autojoin: 'true' }, xml('nick', {}, nick))),
+          'pubsub',
+          { xmlns: NS.pubsub },
+          xml(
+            'publish',
+            { node: NS.bookmarks },
+            xml('item', { id: room }, xml('conference', { xmlns: NS.bookmarks, name, autojoin: 'true' }, xml('nick', {}, nick))),
+          ),
+          options,
         ),
-        publishOptions,
       ),
-    ),
-  );
+    );
+  // A node another client made with other settings refuses the options (conflict): publish with the node's own.
+  await publish(publishOptions).catch((err: unknown) => {
+    if (thrownCondition(err) !== 'conflict') throw err;
+    return publish();
+  });
 }
 
 export async function removeBookmark(session: XmppSession, room: string): Promise<void> {
