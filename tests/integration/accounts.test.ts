@@ -280,7 +280,7 @@ describe('IT policy in the account handlers and settings', () => {
       const discovered = await core.handle('accounts.discover', { email: user.email });
       expect(discovered).toMatchObject({
         sources: { mail: 'policy' },
-        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'username'],
+        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'xmpp', 'username'],
       });
 
       const other = await apiError(core.handle('accounts.discover', { email: 'quelquun@ailleurs.fr' }));
@@ -302,6 +302,8 @@ describe('IT policy in the account handlers and settings', () => {
         caldav: null,
         carddav: null,
         webdav: null,
+        // Not preset by the policy: found by SRV _xmpp-client._tcp.
+        xmpp: `xmpp://localhost:${info.prosody.port}`,
         username: null,
       });
       const change = await apiError(
@@ -318,6 +320,9 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'visio.joinToken', value: '', locked: false, hidden: false },
         { key: 'files.localRoot', value: path.join(os.homedir(), 'Documents', 'Ostal'), locked: false, hidden: false },
         { key: 'files.speedLimitKbps', value: 0, locked: false, hidden: false },
+        { key: 'workspaces.webdavRoot', value: '', locked: false, hidden: false },
+        { key: 'workspaces.caldavRoot', value: '', locked: false, hidden: false },
+        { key: 'workspaces.mucService', value: '', locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.offlineWindow', value: 'all' }));
       expect(refused).toEqual({

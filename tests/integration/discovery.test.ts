@@ -38,6 +38,8 @@ describe('discovery against the local servers', () => {
       caldav: `https://localhost:${info.radicale.port}/`,
       carddav: `https://localhost:${info.radicale.port}/`,
       webdav: null,
+      // The XMPP server of the espaces de travail, by SRV _xmpp-client._tcp.
+      xmpp: `xmpp://localhost:${info.prosody.port}`,
       username: null,
     });
     expect(result.locked).toEqual([]);

@@ -296,14 +296,15 @@ export async function stopDaemon(l: RunLayout, info: ServersInfo, name: ServerNa
     dns: l.dns.pidFile,
     prosody: l.prosody.pidFile,
   };
-  const candidates = [info[name].pid, readPid(pidFiles[name])].filter((p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name));
+  // A run started before Prosody was added has no `prosody` entry in its servers.json.
+  const candidates = [info[name]?.pid ?? 0, readPid(pidFiles[name])].filter((p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name));
   if (name === 'smtp' && candidates.some(isAlive)) {
     // `postfix stop` asks master to shut its children down cleanly; the PID wait follows.
     await runDaemonizing('postfix', ['-c', l.postfix.etc, 'stop'], l.postfix.stderr, systemEnv());
     await waitGone(candidates, 5000);
   }
   for (const pid of candidates) await terminateTree(pid);
-  info[name].pid = 0;
+  if (info[name]) info[name].pid = 0;
 }
 
 /** Processes of this run still alive (by recorded PIDs and their descendants). */

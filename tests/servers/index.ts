@@ -289,5 +289,5 @@ export async function pruneServers(root = '/tmp'): Promise<string[]> {
 export function serverStatus(info: ServersInfo): Record<ServerName, boolean> {
   const l = runLayout(info.dir);
   const live = new Set(livePids(l, info));
-  return Object.fromEntries(SERVER_NAMES.map((n) => [n, info[n].pid > 0 && live.has(info[n].pid)])) as Record<ServerName, boolean>;
+  return Object.fromEntries(SERVER_NAMES.map((n) => [n, (info[n]?.pid ?? 0) > 0 && live.has(info[n].pid)])) as Record<ServerName, boolean>;
 }
