@@ -23,6 +23,7 @@ import { UndoHistory } from './mail/operations.js';
 import { CorrespondentTable } from './contacts/suggest.js';
 import { applyReplyOfSource, invitationReader } from './calendar/agenda.js';
 import { syncDavKind } from './calendar/dav-sync.js';
+import { WorkspaceHub } from './workspaces/service.js';
 import { FileWatchers, syncFiles } from './files/service.js';
 
 export interface CoreOptions {
@@ -60,6 +61,7 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
     invitations: invitationReader(ctx),
     mailDownload: mail,
     migration: new MigrationService(ctx),
+    workspaces: new WorkspaceHub(ctx),
   };
   scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), {
     decidesConnection: true,
@@ -128,6 +130,7 @@ export class Core {
         db.close();
       });
       core.onClose(() => scheduler.stop());
+      core.onClose(() => ctx.services.workspaces.close());
       log.info('core started', { mode: options.mode, profileDir });
       return core;
     } catch (err) {

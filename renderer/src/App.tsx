@@ -13,6 +13,7 @@ import { ContactsView } from './views/ContactsView';
 import { CourrierView } from './views/CourrierView';
 import { ComposeProvider } from './views/courrier/compose-context';
 import { FichiersView } from './views/FichiersView';
+import { EspacesView } from './views/EspacesView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 import type { ActiveMeeting } from './views/visio/active-meeting';
@@ -56,6 +57,7 @@ export function App() {
     { view: 'contacts' as const, icon: 'contacts' as const, label: t('nav.contacts') },
     { view: 'fichiers' as const, icon: 'fichiers' as const, label: t('nav.fichiers') },
     { view: 'visio' as const, icon: 'visio' as const, label: t('nav.visio') },
+    { view: 'espaces' as const, icon: 'espaces' as const, label: t('nav.espaces') },
     { view: 'reglages' as const, icon: 'reglages' as const, label: t('nav.reglages') },
   ].filter((item) => item.view === 'reglages' || !disabled.has(item.view));
 
@@ -191,6 +193,13 @@ export function App() {
             <ContactsView />
           ) : current === 'fichiers' ? (
             <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+          ) : current === 'espaces' ? (
+            <EspacesView
+              onJoinVisio={(room) => {
+                putMeetingLinkInAddress(room);
+                go('visio');
+              }}
+            />
           ) : current === 'visio' ? (
             <Suspense fallback={<Busy text={t('visio.opening')} />}>
               <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />

@@ -125,6 +125,13 @@ async function tryMailSrv(domain: string, p: Probe): Promise<Pick<ServerSettings
   return { imap: imapUrl, smtp: smtpUrl };
 }
 
+/** RFC 6120 § 3.2.1: the XMPP client service of the domain (STARTTLS on that port). */
+export async function tryXmppSrv(domain: string, p: Pick<Probe, 'resolver' | 'log'>): Promise<string | null> {
+  const records = await srv(p as Probe, `_xmpp-client._tcp.${domain}`);
+  const first = records[0];
+  return first ? `xmpp://${stripDot(first.name)}:${first.port}` : null;
+}
+
 const PROPFIND_BODY =
   '<?xml version="1.0" encoding="utf-8"?><d:propfind xmlns:d="DAV:"><d:prop><d:current-user-principal/><d:resourcetype/></d:prop></d:propfind>';
 
@@ -249,15 +256,17 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
       }
     }
   }
-  const [mailSrv, caldav, carddav, sieveSrv] = await Promise.all([
+  const [mailSrv, caldav, carddav, sieveSrv, xmpp] = await Promise.all([
     sources.mail ? null : tryMailSrv(domain, probe),
     needsDav('caldav') ? tryDav('caldav', domain, probe) : null,
     needsDav('carddav') ? tryDav('carddav', domain, probe) : null,
     // ManageSieve (RFC 5804 §1.8): SRV `_sieve._tcp`; without it the IMAP host on port 4190 is tried when used.
     settings.sieve === undefined ? srv(probe, `_sieve._tcp.${domain}`) : null,
+    settings.xmpp === undefined ? tryXmppSrv(domain, probe) : null,
   ]);
   const sieveRecord = sieveSrv?.[0];
   if (sieveRecord) settings.sieve = `sieve://${stripDot(sieveRecord.name).toLowerCase()}:${sieveRecord.port}`;
+  if (xmpp) settings.xmpp = xmpp;
   if (mailSrv) {
     settings.imap = mailSrv.imap;
     settings.smtp = mailSrv.smtp;
@@ -283,6 +292,7 @@ export async function discoverAccount(email: string, options: DiscoveryOptions):
     carddav: settings.carddav ?? null,
     webdav: settings.webdav ?? null,
     sieve: settings.sieve ?? null,
+    xmpp: settings.xmpp ?? null,
     username: settings.username ?? null,
   };
   log.info('discovery done', { domain, sources });

@@ -81,3 +81,19 @@ export function parseEndpoint(raw: string, kind: EndpointKind): Endpoint {
 export function hostPort(e: { host: string; port: number }): string {
   return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
 }
+
+/** `xmpp://host[:5222]`: XMPP client connection, STARTTLS required (RFC 6120). */
+export function parseXmppEndpoint(raw: string): { host: string; port: number; url: string } {
+  const text = raw.trim();
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new OstalError('invalid_input', t('errors.invalidXmppEndpoint', { url: text }));
+  }
+  if (u.protocol !== 'xmpp:' || !u.hostname || u.username || u.password || (u.pathname && u.pathname !== '/')) {
+    throw new OstalError('invalid_input', t('errors.invalidXmppEndpoint', { url: text }));
+  }
+  const port = u.port ? Number(u.port) : 5222;
+  return { host: u.hostname, port, url: `xmpp://${u.hostname}:${port}` };
+}

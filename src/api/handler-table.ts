@@ -15,6 +15,7 @@ import { contactHandlers } from './handlers/contacts.js';
 import { fileHandlers } from './handlers/files.js';
 import { visioHandlers } from './handlers/visio.js';
 import { migrationHandlers } from './handlers/migration.js';
+import { workspaceHandlers } from './handlers/workspaces.js';
 
 /** Every API method, each answered by the domain folder that owns it. */
 export const handlers: HandlerMap = {
@@ -34,4 +35,5 @@ export const handlers: HandlerMap = {
   ...fileHandlers,
   ...visioHandlers,
   ...migrationHandlers,
+  ...workspaceHandlers,
 };

@@ -7,6 +7,7 @@ import type { InvitationReader } from '../mail/message-reader.js';
 import type { CorrespondentTable } from '../contacts/suggest.js';
 import type { MailDownloadState } from '../shared/contract.js';
 import type { MigrationService } from '../import/service.js';
+import type { WorkspaceHub } from '../workspaces/service.js';
 
 /** « Suspendre » / « Reprendre » of the background download of mail bodies (src/mail/mail-sync.ts). */
 export interface MailDownloadControl {
@@ -31,6 +32,8 @@ export interface Services {
   readonly mailDownload: MailDownloadControl;
   /** Imports of Outlook files, .msg, .eml and mbox (one at a time). */
   readonly migration: MigrationService;
+  /** Espaces de travail and their Discussion (one XMPP session per account, opened on first use). */
+  readonly workspaces: WorkspaceHub;
 }
 
 /** What a handler receives: the profile's foundations and the domain services. */

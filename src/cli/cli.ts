@@ -4,6 +4,7 @@
  *
  *   ostal account add --email E --password-env VAR [--name N] [--imap URL] [--smtp URL] [--caldav URL] [--carddav URL] [--webdav URL]
  *                     [--sieve sieve://HOST:PORT]
+ *                     [--xmpp xmpp://HOTE:5222]
  *   ostal account list [--json]
  *   ostal account remove --email E
  *   ostal sync [--account E] [--only mail|calendar|contacts|files[,…]]
@@ -21,6 +22,10 @@
  *   ostal mail list --folder PATH [--account E] [--json]   (messages of the local store: run `ostal sync` first)
  *   ostal calendar list --from DATE --to DATE [--json]   (occurrences overlapping the range; DATE = AAAA-MM-JJ or ISO)
  *   ostal contacts list [--json]
+ *   ostal workspace create --name N --members a@x,b@x [--description D] [--account E] [--json]
+ *   ostal workspace list [--json]          (asks the XMPP server first: spaces created elsewhere appear)
+ *   ostal chat send --workspace ID --text T [--json]
+ *   ostal chat history --workspace ID [--limit N] [--json]
  *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
  *                      (DATE = AAAA-MM-JJTHH:MM, heure de cet ordinateur, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
  *   ostal import FICHIER [--json]   (.ics events or .vcf contacts; French summary of what was imported and refused)
@@ -100,6 +105,11 @@ function parse(argv: string[]) {
         'message-file': { type: 'string' },
         'external-message-file': { type: 'string' },
         file: { type: 'string' },
+        xmpp: { type: 'string' },
+        members: { type: 'string' },
+        description: { type: 'string' },
+        workspace: { type: 'string' },
+        text: { type: 'string' },
         username: { type: 'string' },
         account: { type: 'string' },
         only: { type: 'string' },
@@ -164,13 +174,14 @@ async function run(argv: string[], io: Io): Promise<number> {
             carddav: manual.carddav ?? null,
             webdav: manual.webdav ?? null,
             sieve: manual.sieve ?? null,
+            xmpp: manual.xmpp ?? null,
             username: manual.username ?? null,
           };
         } else {
           io.err(cliText('discovering', { email: v.email! }));
           const found = await call('accounts.discover', { email: v.email! });
           settings = { ...found.settings };
-          for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'] as const) {
+          for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username'] as const) {
             if (manual[key]) (settings as unknown as Record<string, string>)[key] = manual[key]!;
           }
         }
@@ -388,6 +399,49 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'files status':
     case 'files conflicts':
       return filesCommand(sub!, v, io, withCore);
+    case 'workspace create': {
+      if (!v.name) throw new UsageError(cliText('missingOption', { option: '--name' }));
+      const members = String(v.members ?? '')
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean);
+      return withCore(async (call) => {
+        const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+        const w = await call('workspaces.create', { name: v.name!, description: v.description, members, accountId });
+        if (v.json) io.out(JSON.stringify(w, null, 2));
+        else io.out(cliText('workspaceCreated', { name: w.name, id: w.id }));
+        return 0;
+      });
+    }
+    case 'workspace list':
+      return withCore(async (call) => {
+        const list = await call('workspaces.refresh', {});
+        if (v.json) io.out(JSON.stringify(list, null, 2));
+        else if (list.length === 0) io.out(cliText('workspacesNothing'));
+        else for (const w of list) io.out(`${w.id}\t${w.name}\t${w.members.join(', ')}`);
+        return 0;
+      });
+    case 'chat send': {
+      if (!v.workspace) throw new UsageError(cliText('missingOption', { option: '--workspace' }));
+      if (v.text === undefined) throw new UsageError(cliText('missingOption', { option: '--text' }));
+      return withCore(async (call) => {
+        await call('workspaces.refresh', {});
+        const m = await call('chat.send', { workspaceId: v.workspace!, text: v.text! });
+        if (v.json) io.out(JSON.stringify(m, null, 2));
+        return 0;
+      });
+    }
+    case 'chat history': {
+      if (!v.workspace) throw new UsageError(cliText('missingOption', { option: '--workspace' }));
+      const limit = v.limit === undefined ? undefined : Number(v.limit);
+      return withCore(async (call) => {
+        await call('workspaces.refresh', {});
+        const list = await call('chat.history', { workspaceId: v.workspace!, limit });
+        if (v.json) io.out(JSON.stringify(list, null, 2));
+        else for (const m of list) io.out(`${m.sentAt}\t${m.from}\t${m.text}`);
+        return 0;
+      });
+    }
     case 'contacts list':
       return withCore(async (call) => {
         const contacts = await call('contacts.list', {});
@@ -405,9 +459,9 @@ type Caller = <M extends MethodName>(method: M, params: Params<M>) => Promise<Re
 
 function manualSettings(
   v: Record<string, string | string[] | boolean | undefined>,
-): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'sieve' | 'username', string>> {
-  const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'sieve' | 'username', string>> = {};
-  for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'] as const) {
+): Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'sieve' | 'xmpp' | 'username', string>> {
+  const out: Partial<Record<'imap' | 'smtp' | 'caldav' | 'carddav' | 'webdav' | 'sieve' | 'xmpp' | 'username', string>> = {};
+  for (const key of ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username'] as const) {
     const value = v[key];
     if (typeof value === 'string' && value) out[key] = value;
   }

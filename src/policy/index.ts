@@ -41,8 +41,8 @@ import { policyTrustProblem, type PolicyTrustOptions } from './trust.js';
  */
 
 export type ServerField = keyof ServerSettings;
-export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'];
-export const FEATURES: readonly Feature[] = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio'];
+export const SERVER_FIELDS: readonly ServerField[] = ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username'];
+export const FEATURES: readonly Feature[] = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio', 'espaces'];
 
 /** Servers IT preset for one mail domain. */
 export interface DomainPreset {
@@ -54,6 +54,8 @@ export interface DomainPreset {
   webdav?: string | null;
   /** ManageSieve server, `sieve://host[:4190]` (« Réponse automatique » and « Règles »). */
   sieve?: string | null;
+  /** XMPP server of the espaces de travail, xmpp://host:port. */
+  xmpp?: string | null;
   /** Login name template; default: the e-mail address. */
   username?: string | null;
   /** Fields the user may not change. */
@@ -121,7 +123,8 @@ const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disable
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const SCHEMES: Record<'imap' | 'smtp' | 'dav', string[]> = {
+const SCHEMES: Record<'imap' | 'smtp' | 'dav' | 'xmpp', string[]> = {
+  xmpp: ['xmpp:'],
   imap: ['imap:', 'imaps:'],
   smtp: ['smtp:', 'smtps:'],
   dav: ['https:', 'http:'],
@@ -218,6 +221,13 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
             else if (typeof v === 'string' && /^sieve:\/\/[^/@\s]+\/?$/i.test(v.trim())) preset.sieve = v.trim();
             else {
               problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'sieve://' }));
+              ok = false;
+            }
+          } else if (k === 'xmpp') {
+            if (v === null) preset.xmpp = null;
+            else if (typeof v === 'string' && validUrl(v, 'xmpp')) preset.xmpp = v;
+            else {
+              problems.push(t('policy.badUrl', { key: `${where}.${k}`, schemes: 'xmpp://' }));
               ok = false;
             }
           } else if (k === 'username') {

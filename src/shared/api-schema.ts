@@ -54,6 +54,9 @@ export const settingKeySchema = z.enum([
   'visio.joinToken',
   'files.localRoot',
   'files.speedLimitKbps',
+  'workspaces.webdavRoot',
+  'workspaces.caldavRoot',
+  'workspaces.mucService',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -70,6 +73,8 @@ export const serverSettingsSchema = z.object({
   webdav: endpointUrl.nullable().optional(),
   /** ManageSieve (RFC 5804), `sieve://host[:4190]`: absent or null means the IMAP host on port 4190. */
   sieve: endpointUrl.nullable().optional(),
+  /** XMPP server of the espaces de travail, `xmpp://host:5222` (STARTTLS required); null/absent: found by SRV. */
+  xmpp: endpointUrl.nullable().optional(),
   /** Login name when it differs from the e-mail address. */
   username: z.string().nullable().optional(),
 });
@@ -387,6 +392,21 @@ export const methodSchemas = {
   'files.resume': z.object({ accountId: id.optional() }),
   /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */
   'files.confirmDeletion': z.object({ accountId: id, confirm: z.boolean() }),
+  /** Espaces de travail known on this computer (run workspaces.refresh to learn those created elsewhere). */
+  'workspaces.list': none,
+  /** Asks the XMPP server for the spaces the agent belongs to (invitations kept for them, bookmarks) and their archives. */
+  'workspaces.refresh': z.object({ accountId: id.optional() }),
+  /** Creates the space: its members-only room with archive, its Documents folder, its standing meeting room. */
+  'workspaces.create': z.object({
+    name: z.string().trim().min(1).max(120),
+    description: z.string().max(2000).optional(),
+    members: z.array(z.string().trim().min(3).max(320)).max(200),
+    accountId: id.optional(),
+  }),
+  /** Sends a message to the space's Discussion. */
+  'chat.send': z.object({ workspaceId: z.string().min(1).max(400), text: z.string().min(1) }),
+  /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
+  'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
 } satisfies Record<string, z.ZodType<object>>;
 
 export type MethodSchemas = typeof methodSchemas;

@@ -78,6 +78,8 @@ export type ErrorCode =
   | 'transfer_failed'
   | 'local_unavailable'
   | 'not_configured'
+  // Espaces de travail: the room refuses the agent (not a member)
+  | 'forbidden'
   | 'internal';
 
 // ---------------------------------------------------------------------------
@@ -332,7 +334,7 @@ export interface ComposeDraft {
   draftId?: string;
 }
 
-export type Feature = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio';
+export type Feature = 'courrier' | 'agenda' | 'contacts' | 'fichiers' | 'visio' | 'espaces';
 
 /** Effective IT policy as the UI needs it. */
 export interface PolicyView {
@@ -348,6 +350,39 @@ export interface PolicyView {
   allowOtherDomains: boolean;
   /** An error reading the policy file, in French (the app still starts with no policy). */
   error: string | null;
+}
+
+/** An espace de travail: a team or project with its Discussion, Documents, Agenda and Visio. */
+export interface Workspace {
+  /** The address of its Discussion room (e.g. projet-mediatheque-4f2a@conference.mairie.fr): stable id. */
+  id: string;
+  accountId: string;
+  name: string;
+  description: string;
+  /** Members' addresses (e-mail = XMPP address), the owner included. */
+  members: string[];
+  /** Address of whoever created it, when known. */
+  owner: string | null;
+  /** The Documents folder on the shared WebDAV root, or null when IT gave no shared root. */
+  documentsUrl: string | null;
+  /** Id of the standing meeting room (Visio). */
+  visioRoom: string;
+  createdAt: string;
+}
+
+/** One message of a space's Discussion. */
+export interface ChatMessage {
+  /** The id the archive gave it (XEP-0359 stanza-id), or the sender's id while not yet archived. */
+  id: string;
+  workspaceId: string;
+  /** Sender's address (real address, from the room). */
+  from: string;
+  /** Plain text, shown as text (never as HTML). */
+  text: string;
+  /** ISO 8601 UTC. */
+  sentAt: string;
+  /** « en attente »: written here, not yet confirmed by the server. */
+  pending: boolean;
 }
 
 export interface Settings {
@@ -366,6 +401,12 @@ export interface Settings {
   'files.localRoot': string;
   /** Fichiers transfer speed limit in KiB/s (uploads and downloads each), 0 = no limit. */
   'files.speedLimitKbps': number;
+  /** Shared WebDAV root under which each espace de travail gets its Documents folder ('' = not provided by IT). */
+  'workspaces.webdavRoot': string;
+  /** Shared CalDAV root under which each espace gets its Agenda ('' = not provided by IT). */
+  'workspaces.caldavRoot': string;
+  /** XMPP multi-user chat service of the organisation, e.g. conference.mairie.fr ('' = conference.<mail domain>). */
+  'workspaces.mucService': string;
 }
 
 /** One screen or window the desktop app offers to share (main process → page, see src/host/screen-share.ts). */
@@ -815,6 +856,11 @@ export interface Results {
   'dav.resolveConflict': { resolved: true };
   'files.list': FileEntrySummary[];
   'files.status': FilesStatus;
+  'workspaces.list': Workspace[];
+  'workspaces.refresh': Workspace[];
+  'workspaces.create': Workspace;
+  'chat.send': ChatMessage;
+  'chat.history': ChatMessage[];
   'files.sync': SyncReport;
   'files.conflicts': FileConflict[];
   'files.resolveConflict': { resolved: true };
@@ -859,6 +905,8 @@ export interface Events {
   'outbox.changed': { accountId: string; ids: string[] };
   /** Items of Fichiers changed (paths as in FileEntrySummary; the parent folders too). */
   'files.changed': { accountId: string; paths: string[] };
+  /** Espaces de travail created, found or removed (workspaces.create, workspaces.refresh). */
+  'workspaces.changed': { workspaceIds: string[] };
   /** Events or contacts changed in the local store (local write, replay, sync). */
   'dav.changed': { accountId: string; kind: 'calendar' | 'addressbook' };
   /** A change of the user could not be applied because the server changed the same item: French notice. */

@@ -70,6 +70,22 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     defaultValue: () => 0,
     isValid: (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 10_000_000,
   },
+  'workspaces.webdavRoot': {
+    key: 'workspaces.webdavRoot',
+    defaultValue: () => '',
+    isValid: isHttpUrlOrEmpty,
+  },
+  'workspaces.caldavRoot': {
+    key: 'workspaces.caldavRoot',
+    defaultValue: () => '',
+    isValid: isHttpUrlOrEmpty,
+  },
+  'workspaces.mucService': {
+    key: 'workspaces.mucService',
+    defaultValue: () => '',
+    isValid: (v): v is string =>
+      typeof v === 'string' && (v === '' || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(v)),
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];

@@ -280,7 +280,7 @@ describe('IT policy in the account handlers and settings', () => {
       const discovered = await core.handle('accounts.discover', { email: user.email });
       expect(discovered).toMatchObject({
         sources: { mail: 'policy' },
-        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'],
+        locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username'],
       });
 
       const other = await apiError(core.handle('accounts.discover', { email: 'quelquun@ailleurs.fr' }));
@@ -304,6 +304,8 @@ describe('IT policy in the account handlers and settings', () => {
         webdav: null,
         // Not in the preset: found by the domain's SRV record _sieve._tcp.
         sieve: `sieve://localhost:${info.sieve.port}`,
+        // Not preset by the policy: found by SRV _xmpp-client._tcp.
+        xmpp: `xmpp://localhost:${info.prosody.port}`,
         username: null,
       });
       const change = await apiError(
@@ -320,6 +322,9 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'visio.joinToken', value: '', locked: false, hidden: false },
         { key: 'files.localRoot', value: path.join(os.homedir(), 'Documents', 'Ostal'), locked: false, hidden: false },
         { key: 'files.speedLimitKbps', value: 0, locked: false, hidden: false },
+        { key: 'workspaces.webdavRoot', value: '', locked: false, hidden: false },
+        { key: 'workspaces.caldavRoot', value: '', locked: false, hidden: false },
+        { key: 'workspaces.mucService', value: '', locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.offlineWindow', value: 'all' }));
       expect(refused).toEqual({

@@ -40,6 +40,8 @@ describe('discovery against the local servers', () => {
       webdav: null,
       // ManageSieve by SRV _sieve._tcp (RFC 5804 §1.8).
       sieve: `sieve://localhost:${info.sieve.port}`,
+      // The XMPP server of the espaces de travail, by SRV _xmpp-client._tcp.
+      xmpp: `xmpp://localhost:${info.prosody.port}`,
       username: null,
     });
     expect(result.locked).toEqual([]);

@@ -27,6 +27,8 @@ function summary(info: ServersInfo, seed: string): string {
     `  ManageSieve (STARTTLS)${NBSP}: localhost:${info.sieve.port}`,
     `  CalDAV/CardDAV (Radicale)${NBSP}: https://localhost:${info.radicale.port}/`,
     `  WebDAV (Apache)${NBSP}: https://localhost:${info.apache.port}/dav/<adresse>/`,
+    `  Partage de l’organisation (WebDAV)${NBSP}: ${info.sharedWebdavRoot}`,
+    `  XMPP (Prosody)${NBSP}: xmpp://localhost:${info.prosody.port} — salons${NBSP}: ${info.prosody.mucService}`,
     `  Autoconfiguration${NBSP}: https://localhost:${info.apache.port}/mail/config-v1.1.xml`,
     `  DNS${NBSP}: 127.0.0.1:${info.dns.port} (OSTAL_DNS_SERVERS=127.0.0.1:${info.dns.port})`,
     `  Comptes${NBSP}: ${info.users.map((u) => u.email).join(', ')} — mot de passe «${NBSP}motdepasse-agentN${NBSP}»`,
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
       smtp: 'SMTP (Postfix)',
       radicale: 'CalDAV/CardDAV (Radicale)',
       apache: 'WebDAV (Apache)',
+      prosody: 'XMPP (Prosody)',
     };
     for (const [k, up] of Object.entries(st))
       process.stdout.write(`${labels[k as keyof typeof st]}${NBSP}: ${up ? 'en marche' : 'arrêté'}\n`);

@@ -19,7 +19,14 @@ export interface RunPorts {
   managesieve: number;
   /** Postfix listener without AUTH that only accepts local recipients: Pigeonhole's way out for automatic answers. */
   relay: number;
+  xmpp: number;
+  xmppHttps: number;
 }
+
+/** Folder under /dav/ every agent may read and write: the organisation's shared root of the espaces de travail. */
+export const SHARED_DAV_FOLDER = 'partage';
+export const MUC_SERVICE = `conference.${TEST_DOMAIN}`;
+export const UPLOAD_SERVICE = `upload.${TEST_DOMAIN}`;
 
 export function dovecotConf(l: RunLayout, ports: RunPorts, vmail: { uid: number; gid: number }): string {
   return `# Ostal test run: standalone Dovecot, generated.
@@ -410,6 +417,16 @@ DocumentRoot "${l.apache.htdocs}"
   Require all denied
 </Directory>
 ${userBlocks}
+<Directory "${l.apache.dav}/${SHARED_DAV_FOLDER}">
+  Dav On
+  Options None
+  AllowOverride None
+  AuthType Basic
+  AuthName "Ostal WebDAV"
+  AuthBasicProvider file
+  AuthUserFile "${l.apache.htpasswd}"
+  Require valid-user
+</Directory>
 
 Alias /.well-known/autoconfig/mail/config-v1.1.xml "${l.apache.htdocs}/mail/config-v1.1.xml"
 Alias /dav/ "${l.apache.dav}/"
@@ -481,7 +498,75 @@ export function dnsZone(ports: RunPorts): DnsZone {
       [`_sieve._tcp.${d}`]: srv(ports.managesieve),
       [`_caldavs._tcp.${d}`]: srv(ports.radicale),
       [`_carddavs._tcp.${d}`]: srv(ports.radicale),
+      [`_xmpp-client._tcp.${d}`]: srv(ports.xmpp),
     },
     txt: { [`_caldavs._tcp.${d}`]: ['path=/'], [`_carddavs._tcp.${d}`]: ['path=/'] },
   };
+}
+
+/** Lua string literal (the paths and passwords here hold no quote, but stay safe). */
+const lua = (v: string): string => JSON.stringify(v);
+
+/**
+ * Prosody 0.12: one virtual host (the mail domain, same agents and passwords), a MUC component with archives
+ * (members-only persistent rooms by default), file sharing over HTTPS, MAM, carbons, stream management, XEP-0402
+ * bookmarks. No server-to-server. Flat-file storage (tests hold small archives); archives never expire.
+ */
+export function prosodyConf(l: RunLayout, ports: RunPorts): string {
+  const ssl = `{ certificate = ${lua(`${l.prosody.tls}/server.crt`)}; key = ${lua(`${l.prosody.tls}/server.key`)} }`;
+  return `-- Ostal test run: Prosody, generated.
+pidfile = ${lua(l.prosody.pidFile)}
+data_path = ${lua(l.prosody.data)}
+certificates = ${lua(l.prosody.tls)}
+log = { info = ${lua(l.prosody.log)}; error = ${lua(l.prosody.errorLog)} }
+daemonize = true
+admin_socket = ${lua(`${l.prosody.run}/admin.sock`)}
+interfaces = { "127.0.0.1" }
+c2s_ports = { ${ports.xmpp} }
+c2s_direct_tls_ports = {}
+s2s_ports = {}
+component_ports = {}
+http_ports = {}
+http_interfaces = { "127.0.0.1" }
+https_ports = { ${ports.xmppHttps} }
+https_interfaces = { "127.0.0.1" }
+modules_enabled = {
+  "roster"; "saslauth"; "tls"; "disco"; "carbons"; "pep"; "private"; "bookmarks"; "vcard4"; "vcard_legacy";
+  "version"; "uptime"; "time"; "ping"; "mam"; "smacks"; "csi_simple"; "offline"; "posix";
+}
+modules_disabled = { "s2s" }
+authentication = "internal_plain"
+storage = "internal"
+c2s_require_encryption = true
+allow_registration = false
+archive_expires_after = "never"
+max_archive_query_results = 500
+ssl = ${ssl}
+https_ssl = ${ssl}
+
+VirtualHost ${lua(TEST_DOMAIN)}
+
+Component ${lua(MUC_SERVICE)} "muc"
+  modules_enabled = { "muc_mam" }
+  restrict_room_creation = "local"
+  muc_log_by_default = true
+  muc_log_all_rooms = true
+  muc_log_expires_after = "never"
+  muc_room_default_persistent = true
+  muc_room_default_members_only = true
+  muc_room_default_public = false
+  muc_room_default_history_length = 50
+  muc_tombstones = false
+
+Component ${lua(UPLOAD_SERVICE)} "http_file_share"
+  http_file_share_size_limit = 10 * 1024 * 1024
+  http_host = "localhost"
+  http_external_url = "https://localhost:${ports.xmppHttps}/"
+`;
+}
+
+/** One account file of Prosody's internal_plain storage (data/<host>/accounts/<user>.dat). */
+export function prosodyAccount(user: TestUser): { file: string; text: string } {
+  const local = user.email.slice(0, user.email.indexOf('@'));
+  return { file: `${local}.dat`, text: `return {\n\t["password"] = ${lua(user.password)};\n};\n` };
 }

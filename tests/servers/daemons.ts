@@ -19,6 +19,9 @@ import {
   postfixVirtualMailboxes,
   radicaleConf,
   radicaleUsers,
+  prosodyAccount,
+  prosodyConf,
+  SHARED_DAV_FOLDER,
   type RunPorts,
 } from './configs.js';
 import type { RunLayout } from './layout.js';
@@ -127,9 +130,28 @@ export async function prepareRun(l: RunLayout, ports: RunPorts, users: readonly 
   mkdir(path.join(l.apache.htdocs, 'mail'));
   mkdir(l.apache.dav, 0o755, www);
   for (const u of users) mkdir(path.join(l.apache.dav, u.username), 0o755, www);
+  mkdir(path.join(l.apache.dav, SHARED_DAV_FOLDER), 0o755, www);
   write(path.join(l.apache.htdocs, 'mail', 'config-v1.1.xml'), autoconfigXml(ports));
   write(l.apache.htpasswd, apacheHtpasswd(users), 0o640, { uid: 0, gid: www.gid });
   write(l.apache.conf, apacheConf(l, ports, users));
+  // Prosody: accounts written straight into its internal_plain storage (host folder name is escaped: '.' → %2e).
+  const prosody = requireIds('prosody');
+  mkdir(path.dirname(l.prosody.conf));
+  mkdir(l.prosody.run, 0o750, prosody);
+  mkdir(l.prosody.tls, 0o750, prosody);
+  const accounts = path.join(
+    l.prosody.data,
+    `${encodeURIComponent(users[0]?.email.split('@')[1] ?? '').replace(/\./g, '%2e')}`,
+    'accounts',
+  );
+  mkdir(l.prosody.data, 0o750, prosody);
+  mkdir(path.dirname(accounts), 0o750, prosody);
+  mkdir(accounts, 0o750, prosody);
+  for (const u of users) {
+    const a = prosodyAccount(u);
+    write(path.join(accounts, a.file), a.text, 0o640, prosody);
+  }
+  write(l.prosody.conf, prosodyConf(l, ports));
   // DNS
   mkdir(path.dirname(l.dns.conf));
   write(l.dns.conf, JSON.stringify(dnsZone(ports), null, 2));
@@ -214,6 +236,32 @@ const starters: Record<ServerName, Starter> = {
     await waitPorts('apache2', [info.apache.port], [l.apache.errorLog], 12_000, () => isAlive(pid));
     return pid;
   },
+  async prosody(l, info) {
+    // The certificates are made alongside prepareRun: copy them for the prosody user now.
+    const ids = requireIds('prosody');
+    for (const [from, to, mode] of [
+      [l.tls.cert, 'server.crt', 0o644],
+      [l.tls.key, 'server.key', 0o600],
+    ] as const) {
+      fs.copyFileSync(from, path.join(l.prosody.tls, to));
+      fs.chmodSync(path.join(l.prosody.tls, to), mode);
+      fs.chownSync(path.join(l.prosody.tls, to), ids.uid, ids.gid);
+    }
+    fs.rmSync(l.prosody.pidFile, { force: true });
+    const r = await runDaemonizing(
+      'prosodyctl',
+      ['--config', l.prosody.conf, 'start'],
+      path.join(l.logs, 'prosody-start.log'),
+      systemEnv(),
+    );
+    if (r.code !== 0) failWithLogs('prosody', `exit ${r.code}: ${r.stderr}`, [l.prosody.log, l.prosody.errorLog]);
+    const pid = await waitPidFile(l.prosody.pidFile);
+    if (!pid) failWithLogs('prosody', 'no pid file written', [l.prosody.log, l.prosody.errorLog]);
+    await waitPorts('prosody', [info.prosody.port, info.prosody.httpsPort], [l.prosody.log, l.prosody.errorLog], 12_000, () =>
+      isAlive(pid),
+    );
+    return pid;
+  },
   async dns(l, info) {
     const script = path.join(HERE, 'dns.ts');
     const pid = spawnDetached(process.execPath, ['--import', 'tsx', script, l.dns.conf, l.dns.log], l.dns.log, REPO_ROOT);
@@ -235,6 +283,7 @@ const COMMANDS: Record<ServerName, RegExp> = {
   radicale: /radicale/,
   apache: /apache2/,
   dns: /dns\.ts/,
+  prosody: /lua5\.4|prosody/,
 };
 
 /** Guards against a stale PID file whose number now belongs to an unrelated process. */
@@ -255,15 +304,17 @@ export async function stopDaemon(l: RunLayout, info: ServersInfo, name: ServerNa
     radicale: l.radicale.pidFile,
     apache: l.apache.pidFile,
     dns: l.dns.pidFile,
+    prosody: l.prosody.pidFile,
   };
-  const candidates = [info[name].pid, readPid(pidFiles[name])].filter((p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name));
+  // A run started before Prosody was added has no `prosody` entry in its servers.json.
+  const candidates = [info[name]?.pid ?? 0, readPid(pidFiles[name])].filter((p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name));
   if (name === 'smtp' && candidates.some(isAlive)) {
     // `postfix stop` asks master to shut its children down cleanly; the PID wait follows.
     await runDaemonizing('postfix', ['-c', l.postfix.etc, 'stop'], l.postfix.stderr, systemEnv());
     await waitGone(candidates, 5000);
   }
   for (const pid of candidates) await terminateTree(pid);
-  info[name].pid = 0;
+  if (info[name]) info[name].pid = 0;
 }
 
 /** Processes of this run still alive (by recorded PIDs and their descendants). */
@@ -274,12 +325,14 @@ export function livePids(l: RunLayout, info: ServersInfo): number[] {
     info.radicale.pid,
     info.apache.pid,
     info.dns.pid,
+    info.prosody?.pid ?? 0,
     readPid(l.dovecot.pidFile),
     readPid(l.postfix.pidFile),
     readPid(l.radicale.pidFile),
     readPid(l.apache.pidFile),
     readPid(l.dns.pidFile),
+    readPid(l.prosody.pidFile),
   ];
-  const names: ServerName[] = ['imap', 'smtp', 'radicale', 'apache', 'dns'];
-  return [...new Set(pids.filter((p, i) => p > 0 && isDaemon(p, names[i % 5] as ServerName)))];
+  const names: ServerName[] = ['imap', 'smtp', 'radicale', 'apache', 'dns', 'prosody'];
+  return [...new Set(pids.filter((p, i) => p > 0 && isDaemon(p, names[i % 6] as ServerName)))];
 }

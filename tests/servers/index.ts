@@ -32,7 +32,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RunPorts } from './configs.js';
+import { MUC_SERVICE, SHARED_DAV_FOLDER, UPLOAD_SERVICE, type RunPorts } from './configs.js';
 import { prepareRun, startDaemon, stopDaemon, livePids, systemEnv } from './daemons.js';
 import { runLayout } from './layout.js';
 import { freePorts, isAlive, waitGone } from './proc.js';
@@ -46,7 +46,7 @@ export { TEST_USERS, TEST_DOMAIN } from './users.js';
 export { seedServers, seedPlan, SEED_COUNTS, DEMO_COUNTS, SEED_COLLECTIONS, SEED_FOLDERS } from './seed.js';
 export type { SeedCounts, UserSeedCounts, FolderCount, SeedFolder } from './seed.js';
 
-export const SERVER_NAMES: readonly ServerName[] = ['dns', 'imap', 'smtp', 'radicale', 'apache'];
+export const SERVER_NAMES: readonly ServerName[] = ['dns', 'imap', 'smtp', 'radicale', 'apache', 'prosody'];
 
 /** Binary (or file) that proves a Debian package is installed. */
 const REQUIRED: ReadonlyArray<[file: string, pkg: string]> = [
@@ -60,6 +60,8 @@ const REQUIRED: ReadonlyArray<[file: string, pkg: string]> = [
   ['/usr/bin/htpasswd', 'apache2-utils'],
   ['/usr/lib/python3/dist-packages/bcrypt', 'python3-bcrypt'],
   ['/usr/bin/openssl', 'openssl'],
+  ['/usr/bin/prosodyctl', 'prosody'],
+  ['/usr/lib/x86_64-linux-gnu/lua/5.4/lunbound.so', 'lua-unbound'],
 ];
 
 let aptUpdated = false;
@@ -166,7 +168,7 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
   if (Buffer.byteLength(l.dovecot.authSocket) > 100) throw new Error(`run folder path too long for unix sockets: ${dir}`);
 
   const [dnsPort] = await freePorts(1, true);
-  const [imap, imaps, submission, submissions, radicale, apache, managesieve, relay] = await freePorts(8);
+  const [imap, imaps, submission, submissions, radicale, apache, managesieve, relay, xmpp, xmppHttps] = await freePorts(10);
   const ports: RunPorts = {
     dns: dnsPort as number,
     imap: imap as number,
@@ -177,6 +179,8 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
     apache: apache as number,
     managesieve: managesieve as number,
     relay: relay as number,
+    xmpp: xmpp as number,
+    xmppHttps: xmppHttps as number,
   };
   const info: ServersInfo = {
     dir,
@@ -189,6 +193,8 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
     smtp: { port: ports.submission, tlsPort: ports.submissions, pid: 0 },
     radicale: { port: ports.radicale, pid: 0 },
     apache: { port: ports.apache, pid: 0 },
+    prosody: { port: ports.xmpp, httpsPort: ports.xmppHttps, pid: 0, mucService: MUC_SERVICE, uploadService: UPLOAD_SERVICE },
+    sharedWebdavRoot: `https://localhost:${ports.apache}/dav/${SHARED_DAV_FOLDER}/`,
     users: TEST_USERS.map((u) => ({ ...u })),
     ...(opts.ownerPid ? { ownerPid: opts.ownerPid } : {}),
   };
@@ -238,7 +244,7 @@ export async function stopServers(infoOrDir: ServersInfo | string): Promise<void
   const l = runLayout(info.dir);
   // Postfix first (it talks to Dovecot's sockets), then the rest in parallel.
   await stopDaemon(l, info, 'smtp');
-  await Promise.all((['imap', 'radicale', 'apache', 'dns'] as const).map((n) => stopDaemon(l, info, n)));
+  await Promise.all((['imap', 'radicale', 'apache', 'dns', 'prosody'] as const).map((n) => stopDaemon(l, info, n)));
   const left = await waitGone(livePids(l, info), 3000);
   if (fs.existsSync(l.dir)) writeServersInfo(info);
   if (left.length > 0) throw new Error(`processes still alive after stopping ${info.dir}: ${left.join(', ')}`);
@@ -286,5 +292,5 @@ export async function pruneServers(root = '/tmp'): Promise<string[]> {
 export function serverStatus(info: ServersInfo): Record<ServerName, boolean> {
   const l = runLayout(info.dir);
   const live = new Set(livePids(l, info));
-  return Object.fromEntries(SERVER_NAMES.map((n) => [n, info[n].pid > 0 && live.has(info[n].pid)])) as Record<ServerName, boolean>;
+  return Object.fromEntries(SERVER_NAMES.map((n) => [n, (info[n]?.pid ?? 0) > 0 && live.has(info[n].pid)])) as Record<ServerName, boolean>;
 }

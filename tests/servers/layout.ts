@@ -35,6 +35,8 @@ export interface RunLayout {
     pidFile: string;
   };
   dns: { conf: string; log: string; pidFile: string };
+  /** Prosody: `data` and `run` belong to the prosody user (it drops privileges before writing there). */
+  prosody: { conf: string; data: string; run: string; tls: string; log: string; errorLog: string; pidFile: string };
 }
 
 export function runLayout(dir: string): RunLayout {
@@ -90,5 +92,14 @@ export function runLayout(dir: string): RunLayout {
       pidFile: p('apache', 'run', 'httpd.pid'),
     },
     dns: { conf: p('dns', 'zone.json'), log: path.join(logs, 'dns.log'), pidFile: p('dns', 'dns.pid') },
+    prosody: {
+      conf: p('prosody', 'prosody.cfg.lua'),
+      data: p('prosody', 'data'),
+      run: p('prosody', 'run'),
+      tls: p('prosody', 'tls'),
+      log: p('prosody', 'run', 'prosody.log'),
+      errorLog: p('prosody', 'run', 'prosody.err'),
+      pidFile: p('prosody', 'run', 'prosody.pid'),
+    },
   };
 }

@@ -35,6 +35,11 @@ export interface ServersInfo {
   /** Apache mod_dav over HTTPS: WebDAV at https://localhost:<port>/dav/<user>/, and the Thunderbird autoconfig file at
    *  https://localhost:<port>/mail/config-v1.1.xml and /.well-known/autoconfig/mail/config-v1.1.xml */
   apache: { port: number; pid: number };
+  /** Prosody (XMPP): client connections with STARTTLS on `port` (JIDs agentN@ostal.test, same passwords), HTTPS
+   *  file sharing (XEP-0363) on `httpsPort`; components `mucService` (rooms with archives) and `uploadService`. */
+  prosody: { port: number; httpsPort: number; pid: number; mucService: string; uploadService: string };
+  /** Shared WebDAV root every agent may read and write (the organisation's shared folders, for espaces de travail). */
+  sharedWebdavRoot: string;
   users: TestUser[];
   /** Which data set was seeded at start ('test': counts in SEED_COUNTS, 'demo': DEMO_COUNTS). */
   seed?: 'test' | 'demo' | 'none';
@@ -43,4 +48,4 @@ export interface ServersInfo {
   ownerPid?: number;
 }
 
-export type ServerName = 'dns' | 'imap' | 'smtp' | 'radicale' | 'apache';
+export type ServerName = 'dns' | 'imap' | 'smtp' | 'radicale' | 'apache' | 'prosody';

@@ -109,6 +109,11 @@ const badInputs: { [M in MethodName]: unknown } = {
   'migration.status': 'texte',
   'migration.pause': 3,
   'migration.resume': [true],
+  'workspaces.list': 7,
+  'workspaces.refresh': { accountId: 5 },
+  'workspaces.create': { name: '', members: ['agent2@ostal.test'] },
+  'chat.send': { workspaceId: 'salon@conference.ostal.test', text: 12 },
+  'chat.history': { workspaceId: 'salon@conference.ostal.test', limit: 0 },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

@@ -100,7 +100,7 @@ describe('loadPolicy', () => {
     });
     const policy = loadPolicy({ path: file, log });
     expect(policy.error).toBeNull();
-    expect(policy.presetFor('ville-exemple.fr')?.locked).toEqual(['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username']);
+    expect(policy.presetFor('ville-exemple.fr')?.locked).toEqual(['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username']);
     expect(policy.serversFor('camille.martin@ville-exemple.fr')).toEqual({
       settings: {
         imap: 'imaps://imap.ville-exemple.fr:993',
@@ -109,7 +109,7 @@ describe('loadPolicy', () => {
         webdav: 'https://fichiers.ville-exemple.fr/dav/camille.martin/',
         username: 'camille.martin',
       },
-      locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'username'],
+      locked: ['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username'],
     });
     expect(policy.serversFor('x@autre.fr')).toEqual({ settings: { caldav: 'https://agenda.autre.fr/' }, locked: ['caldav'] });
     expect(policy.serversFor('x@inconnu.fr')).toBeNull();

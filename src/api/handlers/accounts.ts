@@ -10,7 +10,7 @@ import { accountPasswordKey } from '../../secrets/index.js';
 import type { ServerField } from '../../policy/index.js';
 import { checkEndpoints } from '../../accounts/checks.js';
 import { discoverAccount, emailDomain } from '../../accounts/discovery.js';
-import { parseEndpoint } from '../../accounts/endpoints.js';
+import { parseEndpoint, parseXmppEndpoint } from '../../accounts/endpoints.js';
 import { accountSummary, loadAccountCredentials } from '../../accounts/account-rows.js';
 import { requirePasswordForNewServers } from '../../accounts/server-change.js';
 
@@ -59,6 +59,8 @@ function normalizeSettings(input: ServerSettings): ServerSettings {
     const v = input[k]?.trim();
     if (v) out[k] = parseEndpoint(v, k).url;
   }
+  const xmpp = input.xmpp?.trim();
+  if (xmpp) out.xmpp = parseXmppEndpoint(xmpp).url;
   return out;
 }
 

@@ -1,0 +1,254 @@
+/**
+ * Espaces de travail: the list of the agent's spaces (asked to the server on opening), « Nouvel espace », and a
+ * space's page with its Discussion (history from the server's archive), Documents, Agenda and Visio.
+ * Messages are shown as text (React escapes them): HTML in a message is never interpreted.
+ */
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Workspace } from '../../../src/shared/contract';
+import { ApiCallError } from '../api/client';
+import { useApiQuery, useClient } from '../api/react';
+import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
+
+export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed'] });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [refreshing, setRefreshing] = useState(false);
+
+  const refresh = async () => {
+    setRefreshing(true);
+    setProblem(null);
+    try {
+      await client.call('workspaces.refresh', {});
+      list.reload();
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setRefreshing(false);
+    }
+  };
+  useEffect(() => {
+    void refresh();
+    // Once, on opening: the server tells which spaces the agent belongs to.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const spaces = list.data ?? [];
+  const space = spaces.find((w) => w.id === selected) ?? null;
+
+  return (
+    <section className="view espaces" aria-labelledby="espaces-title">
+      <PageHeader id="espaces-title" title={t('espaces.title')}>
+        <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-space">
+          {t('espaces.new')}
+        </button>
+        <button type="button" className="button" onClick={() => void refresh()} disabled={refreshing}>
+          {refreshing ? t('espaces.refreshing') : t('espaces.refresh')}
+        </button>
+      </PageHeader>
+      {problem ? <ErrorAlert message={problem} /> : null}
+      {creating ? (
+        <CreateSpace
+          onCancel={() => setCreating(false)}
+          onCreated={(w) => {
+            setCreating(false);
+            list.reload();
+            setSelected(w.id);
+          }}
+        />
+      ) : null}
+      <div className="espaces-layout">
+        <nav className="espaces-list" aria-label={t('espaces.listLabel')}>
+          {list.loading && !list.data ? <Busy text={t('espaces.loading')} /> : null}
+          {list.data && spaces.length === 0 ? <EmptyState title={t('espaces.emptyTitle')} text={t('espaces.emptyText')} /> : null}
+          <ul>
+            {spaces.map((w) => (
+              <li key={w.id}>
+                <button
+                  type="button"
+                  className="espaces-item"
+                  aria-current={w.id === selected ? 'true' : undefined}
+                  onClick={() => setSelected(w.id)}
+                  data-testid="space-item"
+                >
+                  <span className="espaces-item-name">{w.name}</span>
+                  <span className="espaces-item-members">{t('espaces.memberCount', { count: w.members.length })}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="espaces-main">
+          {space ? <SpacePage key={space.id} space={space} onJoinVisio={onJoinVisio} /> : <p className="muted">{t('espaces.pick')}</p>}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function CreateSpace({ onCancel, onCreated }: { onCancel: () => void; onCreated: (w: Workspace) => void }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [name, setName] = useState('');
+  const [description, setDescription] = useState('');
+  const [members, setMembers] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const ids = { name: useId(), description: useId(), members: useId() };
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    try {
+      const w = await client.call('workspaces.create', {
+        name,
+        description,
+        members: members
+          .split(/[,;\s]+/)
+          .map((m) => m.trim())
+          .filter(Boolean),
+      });
+      onCreated(w);
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form className="card espaces-create" onSubmit={(e) => void submit(e)} aria-labelledby="espaces-create-title">
+      <h2 id="espaces-create-title">{t('espaces.createTitle')}</h2>
+      <p className="muted">{t('espaces.createHelp')}</p>
+      <label htmlFor={ids.name}>{t('espaces.name')}</label>
+      <input id={ids.name} value={name} onChange={(e) => setName(e.target.value)} required maxLength={120} data-testid="space-name" />
+      <label htmlFor={ids.description}>{t('espaces.description')}</label>
+      <textarea id={ids.description} value={description} onChange={(e) => setDescription(e.target.value)} rows={2} />
+      <label htmlFor={ids.members}>{t('espaces.members')}</label>
+      <input
+        id={ids.members}
+        value={members}
+        onChange={(e) => setMembers(e.target.value)}
+        placeholder={t('espaces.membersPlaceholder')}
+        data-testid="space-members"
+      />
+      {problem ? <ErrorAlert message={problem} /> : null}
+      <div className="form-actions">
+        <button type="submit" className="button button-primary" disabled={busy || !name.trim()} data-testid="space-create">
+          {busy ? t('espaces.creating') : t('espaces.create')}
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          {t('common.cancel')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (room: string) => void }) {
+  const { t } = useTranslation();
+  return (
+    <article className="espace" aria-labelledby="espace-title">
+      <header className="espace-header">
+        <h2 id="espace-title">{space.name}</h2>
+        {space.description ? <p>{space.description}</p> : null}
+        <p className="muted" data-testid="space-members-list">
+          {t('espaces.membersList', { members: space.members.join(', ') })}
+        </p>
+      </header>
+      <div className="espace-parts">
+        <section className="card espace-discussion" aria-labelledby="espace-discussion-title">
+          <h3 id="espace-discussion-title">{t('espaces.discussion')}</h3>
+          <Discussion space={space} />
+        </section>
+        <aside className="espace-side">
+          <section className="card" aria-labelledby="espace-documents-title">
+            <h3 id="espace-documents-title">{t('espaces.documents')}</h3>
+            {space.documentsUrl ? (
+              <>
+                <p className="espace-url">{space.documentsUrl}</p>
+                <p className="muted">{t('espaces.documentsVisibility')}</p>
+              </>
+            ) : (
+              <p className="muted">{t('espaces.documentsNone')}</p>
+            )}
+          </section>
+          <section className="card" aria-labelledby="espace-agenda-title">
+            <h3 id="espace-agenda-title">{t('espaces.agenda')}</h3>
+            <p className="muted">{t('espaces.agendaSoon')}</p>
+          </section>
+          <section className="card" aria-labelledby="espace-visio-title">
+            <h3 id="espace-visio-title">{t('espaces.visio')}</h3>
+            <button type="button" className="button button-primary" onClick={() => onJoinVisio(space.visioRoom)} data-testid="space-visio">
+              {t('espaces.joinVisio')}
+            </button>
+          </section>
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+function Discussion({ space }: { space: Workspace }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  // « Actualiser » (workspaces.refresh) stores what the archive holds and emits workspaces.changed: read again.
+  const history = useApiQuery('chat.history', { workspaceId: space.id, limit: 100 }, { refreshOn: ['workspaces.changed'] });
+  const [text, setText] = useState('');
+  const [sending, setSending] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const inputId = useId();
+  const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
+  const send = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!text.trim()) return;
+    setSending(true);
+    setProblem(null);
+    try {
+      await client.call('chat.send', { workspaceId: space.id, text });
+      setText('');
+      history.reload();
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setSending(false);
+    }
+  };
+  return (
+    <div className="discussion">
+      {history.error ? <ErrorAlert message={history.error.message} /> : null}
+      <ol className="discussion-messages" aria-live="polite" data-testid="discussion">
+        {(history.data ?? []).map((m) => (
+          <li key={m.id} className="discussion-message">
+            <span className="discussion-from">{m.from}</span>
+            <time className="discussion-time" dateTime={m.sentAt}>
+              {time.format(new Date(m.sentAt))}
+            </time>
+            <p className="discussion-text">{m.text}</p>
+            {m.pending ? <span className="muted">{t('espaces.pending')}</span> : null}
+          </li>
+        ))}
+        {history.data && history.data.length === 0 ? <li className="muted">{t('espaces.noMessage')}</li> : null}
+      </ol>
+      {problem ? <ErrorAlert message={problem} /> : null}
+      <form className="discussion-form" onSubmit={(e) => void send(e)}>
+        <label htmlFor={inputId} className="visually-hidden">
+          {t('espaces.messageLabel')}
+        </label>
+        <input
+          id={inputId}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={t('espaces.messagePlaceholder')}
+          data-testid="message-input"
+        />
+        <button type="submit" className="button button-primary" disabled={sending || !text.trim()} data-testid="message-send">
+          {t('espaces.send')}
+        </button>
+      </form>
+    </div>
+  );
+}

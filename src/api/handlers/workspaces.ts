@@ -1,0 +1,13 @@
+/** API handlers of the espaces de travail and their Discussion (src/workspaces/). */
+import type { HandlerMap } from '../handler-types.js';
+
+export const workspaceHandlers: Pick<
+  HandlerMap,
+  'workspaces.list' | 'workspaces.refresh' | 'workspaces.create' | 'chat.send' | 'chat.history'
+> = {
+  'workspaces.list': (ctx) => ctx.services.workspaces.list(),
+  'workspaces.refresh': (ctx, { accountId }) => ctx.services.workspaces.refresh(accountId),
+  'workspaces.create': (ctx, params) => ctx.services.workspaces.create(params),
+  'chat.send': (ctx, { workspaceId, text }) => ctx.services.workspaces.send(workspaceId, text),
+  'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
+};

@@ -1,0 +1,228 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- main/tsconfig.json compiles only what main/ imports: bring the declaration of @xmpp/client along
+/// <reference path="./xmpp-client.d.ts" />
+/**
+ * One XMPP client connection of an account (RFC 6120, STARTTLS required, certificate checked against the JID's
+ * domain with Node's store: the Mozilla roots plus NODE_EXTRA_CA_CERTS), through @xmpp/client, with the few
+ * protocol steps the espaces de travail need: multi-user rooms (XEP-0045), their archive (XEP-0313), bookmarks
+ * (XEP-0402), stable ids (XEP-0359).
+ */
+import { randomUUID } from 'node:crypto';
+import { client, xml, type Client, type Element } from '@xmpp/client';
+import { OstalError } from '../../errors.js';
+import { t } from '../../i18n/index.js';
+import type { Logger } from '../../log.js';
+
+export const NS = {
+  muc: 'http://jabber.org/protocol/muc',
+  mucUser: 'http://jabber.org/protocol/muc#user',
+  mucOwner: 'http://jabber.org/protocol/muc#owner',
+  mucAdmin: 'http://jabber.org/protocol/muc#admin',
+  discoInfo: 'http://jabber.org/protocol/disco#info',
+  data: 'jabber:x:data',
+  mam: 'urn:xmpp:mam:2',
+  rsm: 'http://jabber.org/protocol/rsm',
+  forward: 'urn:xmpp:forward:0',
+  delay: 'urn:xmpp:delay',
+  sid: 'urn:xmpp:sid:0',
+  pubsub: 'http://jabber.org/protocol/pubsub',
+  bookmarks: 'urn:xmpp:bookmarks:1',
+  stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
+  sm: 'urn:xmpp:sm:3',
+} as const;
+
+export interface SessionOptions {
+  /** xmpp://host:port */
+  service: string;
+  /** The JID's domain (the mail domain): the certificate must name it. */
+  domain: string;
+  /** Local part of the JID. */
+  username: string;
+  password: string;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+/** A message of a room as the server gave it (live or from the archive). */
+export interface RoomMessage {
+  room: string;
+  /** XEP-0359 stanza-id given by the room (the archive id), or null on a live message without one. */
+  stanzaId: string | null;
+  /** XEP-0359 origin-id or the message id the sender chose. */
+  originId: string | null;
+  /** Occupant nickname. */
+  nick: string;
+  /** Sender's real address when the room tells it (non-anonymous rooms). */
+  realJid: string | null;
+  body: string;
+  sentAt: string;
+}
+
+/** The error condition of an error stanza (e.g. 'forbidden', 'registration-required'), or null. */
+export function errorCondition(stanza: Element | undefined): string | null {
+  const error = stanza?.getChild('error');
+  if (!error) return null;
+  const cond = error.getChildElements().find((c) => c.attrs.xmlns === NS.stanzas);
+  return cond?.name ?? 'undefined-condition';
+}
+
+/** The condition of an error thrown by iqCaller.request (it throws the <error/> wrapped in an Error). */
+export function thrownCondition(err: unknown): string | null {
+  const e = err as { condition?: string; name?: string };
+  return typeof e?.condition === 'string' ? e.condition : null;
+}
+
+export function bareJid(jid: string): string {
+  const slash = jid.indexOf('/');
+  return (slash >= 0 ? jid.slice(0, slash) : jid).toLowerCase();
+}
+
+export function resourceOf(jid: string): string {
+  const slash = jid.indexOf('/');
+  return slash >= 0 ? jid.slice(slash + 1) : '';
+}
+
+/** Reads an archived or live groupchat message; null when it holds no text. */
+export function readRoomMessage(message: Element, room: string, delayedAt?: string): RoomMessage | null {
+  const body = message.getChildText('body');
+  if (body === null || body === '') return null;
+  const from = message.attrs.from ?? '';
+  const sid = message.getChildren('stanza-id', NS.sid).find((s) => bareJid(s.attrs.by ?? '') === room);
+  const origin = message.getChild('origin-id', NS.sid);
+  const item = message.getChild('x', NS.mucUser)?.getChild('item');
+  const delay = message.getChild('delay', NS.delay);
+  return {
+    room,
+    stanzaId: sid?.attrs.id ?? null,
+    originId: origin?.attrs.id ?? message.attrs.id ?? null,
+    nick: resourceOf(from),
+    realJid: item?.attrs.jid ? bareJid(item.attrs.jid) : null,
+    body,
+    sentAt: delayedAt ?? delay?.attrs.stamp ?? new Date().toISOString(),
+  };
+}
+
+export class XmppSession {
+  private readonly stanzaListeners = new Set<(stanza: Element) => void>();
+  /** Invitations received since the connection opened (the server delivers those kept offline at once). */
+  readonly invitations: { room: string; from: string; reason: string }[] = [];
+
+  private constructor(
+    private readonly xmpp: Client,
+    readonly jid: string,
+    private readonly log: Logger,
+  ) {}
+
+  static async open(options: SessionOptions): Promise<XmppSession> {
+    const xmpp = client({
+      service: options.service,
+      domain: options.domain,
+      username: options.username,
+      password: options.password,
+      resource: `ostal-${randomUUID().slice(0, 8)}`,
+      timeout: options.timeoutMs ?? 10_000,
+    });
+    xmpp.reconnect.stop();
+    // XEP-0198 stays off for now: @xmpp/client 0.14 acknowledged more stanzas than Prosody 0.12 had sent, and
+    // Prosody then closes the stream (« The client says it handled 2 new stanzas, but we sent 1 »). The <enable/> is
+    // kept from the wire and answered <failed/> locally: the library goes on without stream management.
+    const send = xmpp.send.bind(xmpp);
+    xmpp.send = (element: Element): Promise<void> => {
+      if (!element.is('enable', NS.sm)) return send(element);
+      setImmediate(() => xmpp.emit('nonza', xml('failed', { xmlns: NS.sm })));
+      return Promise.resolve();
+    };
+    let session: XmppSession | null = null;
+    const early: Element[] = [];
+    xmpp.on('stanza', (stanza: Element) => {
+      if (session) session.dispatch(stanza);
+      else early.push(stanza);
+    });
+    xmpp.on('error', (err: Error) => options.log.warn('xmpp: connection error', { err }));
+    try {
+      const jid = await xmpp.start();
+      session = new XmppSession(xmpp, jid.bare().toString(), options.log);
+      for (const s of early) session.dispatch(s);
+      // Initial presence: the server then delivers what it kept while we were away (invitations included).
+      await xmpp.send(xml('presence'));
+      // A round trip after it: the offline messages are sent before the answer.
+      await session.request(xml('iq', { type: 'get', to: options.domain, id: randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
+      return session;
+    } catch (err) {
+      await xmpp.stop().catch(() => undefined);
+      options.log.warn('xmpp: cannot open session', { service: options.service, err: err as Error });
+      const e = err as { condition?: string; code?: string; message?: string };
+      if (e?.condition === 'not-authorized') throw new OstalError('auth_failed', t('workspaces.errors.authFailed'));
+      if (/certificate|self.signed|altnames|CERT_/i.test(`${e?.code ?? ''} ${e?.message ?? ''}`))
+        throw new OstalError('tls_untrusted', t('workspaces.errors.tls', { host: options.domain }));
+      throw new OstalError('unreachable', t('workspaces.errors.unreachable', { service: options.service }));
+    }
+  }
+
+  private dispatch(stanza: Element): void {
+    if (stanza.is('message')) {
+      const invite = stanza.getChild('x', NS.mucUser)?.getChild('invite');
+      if (invite && stanza.attrs.type !== 'error' && stanza.attrs.type !== 'groupchat') {
+        this.invitations.push({
+          room: bareJid(stanza.attrs.from ?? ''),
+          from: bareJid(invite.attrs.from ?? ''),
+          reason: invite.getChildText('reason') ?? '',
+        });
+      }
+    }
+    for (const fn of this.stanzaListeners) {
+      try {
+        fn(stanza);
+      } catch (err) {
+        this.log.warn('xmpp: stanza listener failed', { err: err as Error });
+      }
+    }
+  }
+
+  onStanza(fn: (stanza: Element) => void): () => void {
+    this.stanzaListeners.add(fn);
+    return () => this.stanzaListeners.delete(fn);
+  }
+
+  get online(): boolean {
+    return this.xmpp.status === 'online';
+  }
+
+  request(iq: Element, timeoutMs = 15_000): Promise<Element> {
+    return this.xmpp.iqCaller.request(iq, timeoutMs);
+  }
+
+  send(stanza: Element): Promise<void> {
+    return this.xmpp.send(stanza);
+  }
+
+  /** Waits for the first stanza `match` accepts (or throws after `timeoutMs`); start it before sending. */
+  waitFor(match: (stanza: Element) => boolean, timeoutMs = 15_000): { promise: Promise<Element>; cancel: () => void } {
+    let off = (): void => undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const promise = new Promise<Element>((resolve, reject) => {
+      off = this.onStanza((s) => {
+        if (match(s)) {
+          off();
+          clearTimeout(timer);
+          resolve(s);
+        }
+      }) as () => void;
+      timer = setTimeout(() => {
+        off();
+        reject(new OstalError('timeout', t('workspaces.errors.timeout')));
+      }, timeoutMs);
+    });
+    return {
+      promise,
+      cancel: () => {
+        off();
+        clearTimeout(timer);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.stanzaListeners.clear();
+    await this.xmpp.stop().catch(() => undefined);
+  }
+}
