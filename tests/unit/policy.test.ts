@@ -100,7 +100,16 @@ describe('loadPolicy', () => {
     });
     const policy = loadPolicy({ path: file, log });
     expect(policy.error).toBeNull();
-    expect(policy.presetFor('ville-exemple.fr')?.locked).toEqual(['imap', 'smtp', 'caldav', 'carddav', 'webdav', 'sieve', 'xmpp', 'username']);
+    expect(policy.presetFor('ville-exemple.fr')?.locked).toEqual([
+      'imap',
+      'smtp',
+      'caldav',
+      'carddav',
+      'webdav',
+      'sieve',
+      'xmpp',
+      'username',
+    ]);
     expect(policy.serversFor('camille.martin@ville-exemple.fr')).toEqual({
       settings: {
         imap: 'imaps://imap.ville-exemple.fr:993',

@@ -114,7 +114,9 @@ vi.mock('mediasoup-client', () => {
       return new FakeTransport(o.id, 'recv');
     }
   }
-  return { Device };
+  // No browser here: mediasoup-client's own detection would find none (the session then takes Chromium's handler).
+  const detectDevice = () => undefined;
+  return { Device, detectDevice };
 });
 
 type Request = { id: number; method: string; params: Record<string, unknown> };

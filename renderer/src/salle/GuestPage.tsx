@@ -84,7 +84,11 @@ export function GuestPage() {
       </header>
       <main id="main" className="salle-main visio-view">
         <h1 tabIndex={-1}>{stage.name === 'meeting' ? t('visio.meeting.title') : t('visio.guest.pageTitle')}</h1>
-        {!address ? (
+        {!webRtcAvailable() ? (
+          <div className="alert alert-error" role="alert" data-testid="salle-unsupported">
+            <p>{t('visio.guest.unsupported')}</p>
+          </div>
+        ) : !address ? (
           <div className="alert alert-error" role="alert" data-testid="salle-bad-link">
             <p>{t('visio.guest.badLink')}</p>
           </div>
@@ -113,4 +117,9 @@ export function GuestPage() {
       </main>
     </div>
   );
+}
+
+/** A browser without WebRTC or without access to cameras (very old, or some embedded viewers) cannot join. */
+function webRtcAvailable(): boolean {
+  return typeof RTCPeerConnection !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
 }

@@ -99,7 +99,19 @@ function FolderDialog({
       setBusy(false);
     }
   };
-  const title = t(`courrier.folderActions.${mode}Title`, { name: folder?.name ?? '' });
+  const folderName = folder?.name ?? '';
+  const title =
+    mode === 'create'
+      ? t('courrier.folderActions.createTitle', { name: folderName })
+      : mode === 'rename'
+        ? t('courrier.folderActions.renameTitle', { name: folderName })
+        : t('courrier.folderActions.deleteTitle', { name: folderName });
+  const confirmLabel =
+    mode === 'create'
+      ? t('courrier.folderActions.createConfirm')
+      : mode === 'rename'
+        ? t('courrier.folderActions.renameConfirm')
+        : t('courrier.folderActions.deleteConfirm');
   return (
     <dialog ref={ref} className="dialog" aria-labelledby={`${id}-title`} onClose={() => onClose()} data-testid="folder-dialog">
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
@@ -140,7 +152,7 @@ function FolderDialog({
             disabled={busy}
             data-testid="folder-confirm"
           >
-            {t(`courrier.folderActions.${mode}Confirm`)}
+            {confirmLabel}
           </button>
         </div>
       </form>

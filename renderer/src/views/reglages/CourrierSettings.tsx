@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type {
   AccountSummary,
   MailRule,
@@ -221,6 +222,50 @@ function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveS
 const FIELDS: MailRuleCondition['field'][] = ['from', 'to', 'subject', 'list', 'size'];
 const ACTIONS: MailRuleAction['type'][] = ['move', 'read', 'flag', 'redirect', 'delete'];
 
+// Each label is written out (no key built at run time: tests/unit/renderer-i18n-keys.test.ts sees them all).
+function fieldLabel(t: TFunction, field: MailRuleCondition['field']): string {
+  switch (field) {
+    case 'from':
+      return t('reglages.courrier.rules.fields.from');
+    case 'to':
+      return t('reglages.courrier.rules.fields.to');
+    case 'subject':
+      return t('reglages.courrier.rules.fields.subject');
+    case 'list':
+      return t('reglages.courrier.rules.fields.list');
+    case 'size':
+      return t('reglages.courrier.rules.fields.size');
+  }
+}
+
+function opLabel(t: TFunction, op: 'contains' | 'is' | 'over' | 'under'): string {
+  switch (op) {
+    case 'contains':
+      return t('reglages.courrier.rules.ops.contains');
+    case 'is':
+      return t('reglages.courrier.rules.ops.is');
+    case 'over':
+      return t('reglages.courrier.rules.ops.over');
+    case 'under':
+      return t('reglages.courrier.rules.ops.under');
+  }
+}
+
+function actionLabel(t: TFunction, action: MailRuleAction['type']): string {
+  switch (action) {
+    case 'move':
+      return t('reglages.courrier.rules.actions.move');
+    case 'read':
+      return t('reglages.courrier.rules.actions.read');
+    case 'flag':
+      return t('reglages.courrier.rules.actions.flag');
+    case 'redirect':
+      return t('reglages.courrier.rules.actions.redirect');
+    case 'delete':
+      return t('reglages.courrier.rules.actions.delete');
+  }
+}
+
 function newRule(): MailRule {
   return {
     id: Math.random().toString(36).slice(2, 10),
@@ -362,7 +407,7 @@ function RuleEditor(props: {
           >
             {FIELDS.map((f) => (
               <option key={f} value={f}>
-                {t(`reglages.courrier.rules.fields.${f}`)}
+                {fieldLabel(t, f)}
               </option>
             ))}
           </select>
@@ -373,13 +418,17 @@ function RuleEditor(props: {
           >
             {(c.field === 'size' ? (['over', 'under'] as const) : (['contains', 'is'] as const)).map((o) => (
               <option key={o} value={o}>
-                {t(`reglages.courrier.rules.ops.${o}`)}
+                {opLabel(t, o)}
               </option>
             ))}
           </select>
           <input
             type={c.field === 'size' ? 'number' : 'text'}
-            aria-label={t(c.field === 'size' ? 'reglages.courrier.rules.sizeLabel' : 'reglages.courrier.rules.valueLabel', { n: i + 1 })}
+            aria-label={
+              c.field === 'size'
+                ? t('reglages.courrier.rules.sizeLabel', { n: i + 1 })
+                : t('reglages.courrier.rules.valueLabel', { n: i + 1 })
+            }
             value={c.value}
             onChange={(e) => setCondition(i, { ...c, value: e.target.value })}
             data-testid="condition-value"
@@ -415,7 +464,7 @@ function RuleEditor(props: {
           >
             {ACTIONS.map((x) => (
               <option key={x} value={x}>
-                {t(`reglages.courrier.rules.actions.${x}`)}
+                {actionLabel(t, x)}
               </option>
             ))}
           </select>

@@ -82,7 +82,13 @@ export function ModerationNoticeBanner({ session, state }: { session: MeetingSes
   if (!notice || state.phase !== 'joined') return null;
   return (
     <div className="alert alert-warning visio-banner" role="status" data-testid="visio-moderation-notice" data-action={notice.action}>
-      <p>{t(`visio.moderation.notice.${notice.action}`, { by: notice.by })}</p>
+      <p>
+        {notice.action === 'microMuted'
+          ? t('visio.moderation.notice.microMuted', { by: notice.by })
+          : notice.action === 'cameraStopped'
+            ? t('visio.moderation.notice.cameraStopped', { by: notice.by })
+            : t('visio.moderation.notice.madeOrganiser', { by: notice.by })}
+      </p>
       <div className="form-actions">
         {notice.action === 'microMuted' && !state.micOn ? (
           <button type="button" className="button button-primary" onClick={() => void session.setMicro(true)} data-testid="visio-unmute-me">
@@ -99,7 +105,21 @@ export function ModerationNoticeBanner({ session, state }: { session: MeetingSes
 
 /** The French system line of a moderation act. */
 export function moderationLine(t: (key: string, options?: Record<string, string>) => string, event: ModerationEvent): string {
-  return t(`visio.moderation.line.${event.action}`, { by: event.by.name, target: event.target?.name ?? '' });
+  const o = { by: event.by.name, target: event.target?.name ?? '' };
+  switch (event.action) {
+    case 'microMuted':
+      return t('visio.moderation.line.microMuted', o);
+    case 'cameraStopped':
+      return t('visio.moderation.line.cameraStopped', o);
+    case 'removed':
+      return t('visio.moderation.line.removed', o);
+    case 'madeOrganiser':
+      return t('visio.moderation.line.madeOrganiser', o);
+    case 'locked':
+      return t('visio.moderation.line.locked', o);
+    case 'unlocked':
+      return t('visio.moderation.line.unlocked', o);
+  }
 }
 
 export function ModerationChatLine({ event, time }: { event: ModerationEvent; time: string }) {

@@ -104,7 +104,13 @@ export function ParticipantMenu({ session, state, peer }: { session: MeetingSess
               onClick={() => void run(action)}
               data-testid={`visio-moderate-${action}`}
             >
-              {t(`visio.moderation.${action}`)}
+              {action === 'muteMicro'
+                ? t('visio.moderation.muteMicro')
+                : action === 'stopCamera'
+                  ? t('visio.moderation.stopCamera')
+                  : action === 'makeOrganiser'
+                    ? t('visio.moderation.makeOrganiser')
+                    : t('visio.moderation.remove')}
             </button>
           ))}
         </div>
