@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 /**
  * Espaces de travail in the browser: agent1 creates « Projet médiathèque » with agent2 through « Nouvel espace »
  * (real Prosody and Apache; the XMPP server found by SRV, the shared WebDAV root given by the policy file), writes
@@ -31,6 +32,8 @@ test('espaces : agent1 crée « Projet médiathèque » avec agent2, qui le trou
   test.setTimeout(120_000);
   const s = servers();
   const [a1, a2] = [s.users[0]!, s.users[1]!];
+  // Its own name: the integration tests of the same run create spaces for the same agents.
+  const name = `Projet médiathèque ${crypto.randomUUID().slice(0, 6)}`;
   const policy = path.join(tempProfile(), 'policies.json');
   fs.writeFileSync(policy, JSON.stringify({ settings: { 'workspaces.webdavRoot': { value: s.sharedWebdavRoot } } }));
   const env = { OSTAL_POLICIES: policy };
@@ -42,12 +45,12 @@ test('espaces : agent1 crée « Projet médiathèque » avec agent2, qui le trou
   await expect(page.getByRole('heading', { name: 'Espaces de travail' })).toBeVisible();
 
   await page.getByTestId('new-space').click();
-  await page.getByTestId('space-name').fill('Projet médiathèque');
+  await page.getByTestId('space-name').fill(name);
   await page.getByLabel('Description').fill('Rénovation de la médiathèque municipale');
   await page.getByTestId('space-members').fill(a2.email);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-creation.png') });
   await page.getByTestId('space-create').click();
-  await expect(page.getByRole('heading', { name: 'Projet médiathèque', level: 2 })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name, level: 2 })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByText('Ces documents sont visibles par tous les agents de l’organisation.')).toBeVisible();
   await expect(page.getByTestId('space-members-list')).toContainText(a2.email);
 
@@ -59,7 +62,7 @@ test('espaces : agent1 crée « Projet médiathèque » avec agent2, qui le trou
   const p2 = tempProfile();
   addAccountByCli(p2, a2, env);
   const spaces = JSON.parse(cli(p2, env, ['workspace', 'list', '--json'])) as { id: string; name: string }[];
-  const space = spaces.find((w) => w.name === 'Projet médiathèque');
+  const space = spaces.find((w) => w.name === name);
   expect(space).toBeDefined();
   const history = JSON.parse(cli(p2, env, ['chat', 'history', '--workspace', space!.id, '--json'])) as { text: string }[];
   expect(history.map((m) => m.text)).toContain('Bonjour @agent2, la réunion de chantier est jeudi.');
