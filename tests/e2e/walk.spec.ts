@@ -55,7 +55,7 @@ test('parcours de tous les écrans : tout en français, accessible (axe-core), a
   await expect(page.getByTestId('message').first()).toBeVisible({ timeout: 30_000 });
   await checkScreen(page, 'courrier');
 
-  for (const view of ['agenda', 'contacts', 'fichiers', 'visio']) {
+  for (const view of ['agenda', 'contacts', 'fichiers', 'visio', 'espaces']) {
     await page.getByTestId(`nav-${view}`).click();
     await expect(page.getByRole('main')).toBeVisible();
     await checkScreen(page, view);
@@ -81,7 +81,7 @@ test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et
   await page.goto(ostal.url);
   await expect(page.getByTestId('nav-courrier')).toBeVisible();
   const reached = new Set<string>();
-  for (let i = 0; i < 40 && reached.size < 6; i++) {
+  for (let i = 0; i < 40 && reached.size < 7; i++) {
     await page.keyboard.press('Tab');
     const info = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
@@ -98,7 +98,15 @@ test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et
       expect(info.outline || info.shadow, `visible focus on ${info.testId}`).toBe(true);
     }
   }
-  expect([...reached].sort()).toEqual(['nav-agenda', 'nav-contacts', 'nav-courrier', 'nav-fichiers', 'nav-reglages', 'nav-visio']);
+  expect([...reached].sort()).toEqual([
+    'nav-agenda',
+    'nav-contacts',
+    'nav-courrier',
+    'nav-espaces',
+    'nav-fichiers',
+    'nav-reglages',
+    'nav-visio',
+  ]);
   await page.keyboard.press('Enter');
   await page.screenshot({ path: path.join(SHOTS_DIR, 'walk-clavier.png') });
 });

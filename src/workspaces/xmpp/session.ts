@@ -66,6 +66,14 @@ export function errorCondition(stanza: Element | undefined): string | null {
 }
 
 /** The condition of an error thrown by iqCaller.request (it throws the <error/> wrapped in an Error). */
+/** The error of an <iq type="error"/>, with its defined condition (RFC 6120 §8.3.3) as `condition`. */
+export function stanzaError(stanza: Element): Error & { condition: string; text: string } {
+  const error = stanza.getChild('error');
+  const condition = error?.children.find((c): c is Element => typeof c !== 'string' && c.name !== 'text')?.name ?? 'undefined-condition';
+  const text = error?.getChildText('text') ?? '';
+  return Object.assign(new Error(`XMPP error: ${condition}${text ? ` (${text})` : ''}`), { condition, text });
+}
+
 export function thrownCondition(err: unknown): string | null {
   const e = err as { condition?: string; name?: string };
   return typeof e?.condition === 'string' ? e.condition : null;
@@ -187,8 +195,28 @@ export class XmppSession {
     return this.xmpp.status === 'online';
   }
 
-  request(iq: Element, timeoutMs = 15_000): Promise<Element> {
-    return this.xmpp.iqCaller.request(iq, timeoutMs);
+  /**
+   * Sends an <iq/> and waits for its answer. Not @xmpp/iq's caller: when a server answers with an error before the
+   * write callback of the request has run (Prosody does for an empty bookmarks node), the caller's promise rejects
+   * with no handler yet and Node ends the process on the unhandled rejection. Here the answer is awaited before sending.
+   */
+  async request(iq: Element, timeoutMs = 15_000): Promise<Element> {
+    const id = typeof iq.attrs.id === 'string' && iq.attrs.id !== '' ? iq.attrs.id : randomUUID();
+    iq.attrs.id = id;
+    const answer = this.waitFor(
+      (s) => s.is('iq') && s.attrs.id === id && (s.attrs.type === 'result' || s.attrs.type === 'error'),
+      timeoutMs,
+    );
+    answer.promise.catch(() => undefined); // a timeout while still sending is handled by the await below
+    try {
+      await this.xmpp.send(iq);
+    } catch (err) {
+      answer.cancel();
+      throw err;
+    }
+    const stanza = await answer.promise;
+    if (stanza.attrs.type === 'error') throw stanzaError(stanza);
+    return stanza;
   }
 
   send(stanza: Element): Promise<void> {
