@@ -13,6 +13,7 @@ import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spaw
 import { signJoinToken } from '../../server/src/token.js';
 import { findEnglishWords } from './english-words.js';
 import { addAccountByCli, servers, SHOTS_DIR, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { copyRenderer } from './renderer-copy.js';
 
 const SECRET = 'secret-partage-de-la-visio-des-invites-0123456789';
 const GUEST_NAME = 'Dominique Invitée';
@@ -35,25 +36,6 @@ let agent: RunningOstal;
 let agentName = '';
 let rendererCopy = '';
 
-/** A private copy of the built renderer (other work may rebuild renderer/dist while a page loads). */
-async function copyRenderer(): Promise<string> {
-  const source = path.join(process.cwd(), 'renderer', 'dist');
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-invite-renderer-'));
-    try {
-      fs.cpSync(source, target, { recursive: true });
-      const pages = ['index.html', 'salle.html'].map((f) => fs.readFileSync(path.join(target, f), 'utf8')).join('\n');
-      const assets = [...pages.matchAll(/(?:src|href)="(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => m[1]!);
-      if (assets.length > 0 && assets.every((a) => fs.existsSync(path.join(target, a)))) return target;
-    } catch {
-      // being rebuilt: try again
-    }
-    fs.rmSync(target, { recursive: true, force: true });
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error('renderer/dist is incomplete: build it with `npm run build:renderer`');
-}
-
 /** A server as in production: agents need a token, guests have none and wait in the salle d'attente. */
 function startVisio(port = 0): Promise<VisioServerProcess> {
   return spawnVisioServer({
@@ -69,7 +51,7 @@ function startVisio(port = 0): Promise<VisioServerProcess> {
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  rendererCopy = await copyRenderer();
+  rendererCopy = await copyRenderer('ostal-visio-invite-renderer');
   visio = await startVisio();
   const s = servers();
   const user = s.users[1]!;

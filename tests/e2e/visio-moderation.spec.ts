@@ -15,6 +15,7 @@ import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spaw
 import { signJoinToken } from '../../server/src/token.js';
 import { findEnglishWords } from './english-words.js';
 import { addAccountByCli, servers, SHOTS_DIR, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { copyRenderer } from './renderer-copy.js';
 
 const SECRET = 'secret-partage-de-la-moderation-de-test-0123456789';
 const CHROMIUM_ARGS = [
@@ -38,25 +39,6 @@ let rendererCopy = '';
 function token(role: 'organiser' | 'participant', sub: string): string {
   const now = Math.floor(Date.now() / 1000);
   return signJoinToken({ sub, role, room: '*', iat: now, exp: now + 3600 }, SECRET);
-}
-
-/** A private copy of the built renderer (others may rebuild renderer/dist meanwhile), as in visio.spec.ts. */
-async function copyRenderer(): Promise<string> {
-  const source = path.join(process.cwd(), 'renderer', 'dist');
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-moderation-renderer-'));
-    try {
-      fs.cpSync(source, target, { recursive: true });
-      const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
-      const assets = [...html.matchAll(/(?:src|href)="(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => m[1]!);
-      if (assets.length > 0 && assets.every((a) => fs.existsSync(path.join(target, a)))) return target;
-    } catch {
-      // being rebuilt: try again
-    }
-    fs.rmSync(target, { recursive: true, force: true });
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error('renderer/dist is incomplete: build it with `npm run build:renderer`');
 }
 
 async function ostalFor(userIndex: number, joinToken: string | null): Promise<RunningOstal> {
@@ -119,7 +101,7 @@ test('visio : l’organisateur coupe le micro d’un participant (pausé sur le 
   browser,
 }) => {
   test.setTimeout(300_000);
-  rendererCopy = await copyRenderer();
+  rendererCopy = await copyRenderer('ostal-moderation-renderer');
   visio = await spawnVisioServer({ tokenSecret: SECRET, requireToken: true, allowGuests: true, waitingRoom: true, logLevel: 'info' });
   const s = servers();
   const [organiserName, agentName, guestName] = [s.users[1]!.name, s.users[2]!.name, s.users[3]!.name];

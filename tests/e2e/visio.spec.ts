@@ -15,6 +15,7 @@ import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spaw
 import { signJoinToken } from '../../server/src/token.js';
 import { findEnglishWords } from './english-words.js';
 import { addAccountByCli, servers, SHOTS_DIR, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { copyRenderer } from './renderer-copy.js';
 
 const SECRET = 'secret-partage-de-la-visio-de-test-0123456789';
 const CHROMIUM_ARGS = [
@@ -74,24 +75,6 @@ async function startVisio(port = 0): Promise<VisioServerProcess> {
  * first) while a meeting page loads. Copied once it is complete (index.html and every asset it names).
  */
 let rendererCopy = '';
-async function copyRenderer(): Promise<string> {
-  const source = path.join(process.cwd(), 'renderer', 'dist');
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const target = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-visio-renderer-'));
-    try {
-      fs.cpSync(source, target, { recursive: true });
-      const html = fs.readFileSync(path.join(target, 'index.html'), 'utf8');
-      const assets = [...html.matchAll(/(?:src|href)="(?:\.\/|\/)?(assets\/[^"]+)"/g)].map((m) => m[1]!);
-      if (assets.length > 0 && assets.every((a) => fs.existsSync(path.join(target, a)))) return target;
-    } catch {
-      // being rebuilt: try again
-    }
-    fs.rmSync(target, { recursive: true, force: true });
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-  throw new Error('renderer/dist is incomplete: build it with `npx vite build --config renderer/vite.config.ts`');
-}
-
 /**
  * One Ostal per person: its own profile and account (agentN). An agent's policy gives the organisation's meeting
  * server (Ostal signs the agent in there with the mail account), and maybe the deprecated shared token; a guest's
@@ -115,7 +98,7 @@ async function ostalFor(userIndex: number, role: 'agent' | 'guest', joinToken: s
 test.beforeAll(async () => {
   // Three accounts added and synced through the real CLI, on a machine shared with other work.
   test.setTimeout(300_000);
-  rendererCopy = await copyRenderer();
+  rendererCopy = await copyRenderer('ostal-visio-renderer');
   visio = await startVisio();
   visioPort = Number(new URL(visio.url).port);
   const s = servers();
