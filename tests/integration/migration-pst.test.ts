@@ -225,7 +225,8 @@ describe('importation de fichiers Outlook (.pst, .ost) dans le serveur IMAP', ()
           const text = chunk.toString();
           if (text.includes('FIN')) finished = true;
           seen += (text.match(/^P/gm) ?? []).length;
-          if (seen >= target && !finished && child.exitCode === null) {
+          // child.killed: a chunk read after the signal was sent but before the exit must not count a second kill.
+          if (seen >= target && !finished && child.exitCode === null && !child.killed) {
             killed++;
             child.kill('SIGKILL');
           }
