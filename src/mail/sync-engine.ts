@@ -260,9 +260,11 @@ export class MailSyncEngine {
   /** Sync with an already authenticated connection (also used by tests and IDLE watchers). */
   async syncWithClient(client: ImapFlow, account: MailAccount, options: MailSyncOptions): Promise<MailSyncResult> {
     options.onProgress?.({ label: t('sync.progress.folders'), done: 0, total: 0 });
+    const listStarted = Date.now();
     const list = await client.list({
       statusQuery: { messages: true, unseen: true, uidValidity: true, uidNext: true, highestModseq: true },
     });
+    const listMs = Date.now() - listStarted;
     const before = new Map(this.repo.listFolders(account.id).map((f) => [f.path, f]));
     const folders = this.repo.replaceFolders(account.id, foldersFromListing(list));
     const statusByPath = new Map(list.map((l) => [l.path, l.status]));
@@ -294,6 +296,7 @@ export class MailSyncEngine {
       }
     }
 
+    options.log.info('mail: folders synced', { account: account.id, folders: folders.length, listMs, ms: Date.now() - listStarted });
     // Headers of every folder first; then the bodies: Boîte de réception first, newest first.
     if (changed.size) options.onHeaders?.([...changed]);
     const all = this.repo.listFolders(account.id);

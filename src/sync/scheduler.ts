@@ -208,14 +208,19 @@ export class SyncScheduler implements SyncRequests {
         skipped.push(scope);
         continue;
       }
+      const started = Date.now();
       try {
         const outcome = await this.syncScope(row, scope, registered);
         if (outcome === 'not_configured') skipped.push(scope);
-        else done.push(scope);
+        else {
+          done.push(scope);
+          this.ctx.log.info('sync done', { account: row.id, scope, ms: Date.now() - started });
+        }
       } catch (err) {
         error = toApiError(err);
-        if (!(err instanceof OstalError))
-          this.ctx.log.error('sync failed', { account: row.id, scope, err: err as Error, stack: (err as Error)?.stack });
+        if (err instanceof OstalError)
+          this.ctx.log.warn('sync stopped', { account: row.id, scope, code: err.code, ms: Date.now() - started, err });
+        else this.ctx.log.error('sync failed', { account: row.id, scope, err: err as Error, stack: (err as Error)?.stack });
         break;
       }
     }

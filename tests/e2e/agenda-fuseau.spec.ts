@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import ICAL from 'ical.js';
 import { addDays, calendarByUid, calendarPath, deleteCalendarResources, frDate, putEvent, weekday } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
 
 const ZONE = 'Indian/Reunion';
 test.use({ timezoneId: ZONE });
@@ -112,7 +112,7 @@ test('agenda à La Réunion : un rendez-vous de 9 h reste à 9 h dans la grille 
   await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
   // Connected to its core; the first background sync (mail, files…) may still run — writes are local first and the
   // checks on Radicale below wait for the replay (waiting for « En ligne » took over 30 s once in a fresh-clone run).
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', /^(online|syncing)$/, { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, /^(online|syncing)$/);
 
   // Monday 09:00–10:00, typed in La Réunion.
   const title = `Permanence Saint-Denis ${stamp}`;

@@ -20,7 +20,7 @@ import {
   putEvent,
   weekday,
 } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -99,7 +99,7 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();
   await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, 'online');
 
   try {
     // Weekly on Monday from next week's Monday, 10:00–11:00: four dates in the next 30 days.

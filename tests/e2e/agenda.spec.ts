@@ -21,7 +21,7 @@ import {
   putEvent,
   weekday,
 } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -71,7 +71,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await page.goto(ostal.url);
   await page.getByRole('button', { name: 'Agenda' }).click();
   await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, 'online');
 
   // Monday two weeks ahead: the whole series is in the future.
   const monday = addDays(parisToday(), 14 - weekday(parisToday()));

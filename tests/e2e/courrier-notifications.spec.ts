@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { deleteFromInbox, imapFor } from './courrier-imap.js';
-import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -44,7 +44,7 @@ test('nouveau message : compteur dans le titre, notification, lu à l’ouvertur
 
   await page.goto(ostal.url);
   // Connected (online, or the first background sync still running: it once stayed over 30 s in a full run).
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', /^(online|syncing)$/, { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, /^(online|syncing)$/);
   await expect(page).toHaveTitle(/^Courrier( \(\d+\))? – Ostal$/);
 
   // Off until the user turns it on.

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { startServer, stopServer } from '../servers/index.js';
-import { SHOTS_DIR, servers, startOstal, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, servers, startOstal, type RunningOstal, expectConnectionState } from './ostal.js';
 
 // These tests stop and restart the shared IMAP server: they run one after the other.
 test.describe.configure({ mode: 'serial' });
@@ -45,7 +45,7 @@ test('premier lancement : l’assistant ajoute agent1 par découverte, les dossi
   }
   await expect(page.getByTestId('message').first()).toBeVisible({ timeout: 30_000 });
   const state = page.getByTestId('connection-state');
-  await expect(state).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await expectConnectionState(page, ostal!.profileDir, 'online');
   await expect(state).toContainText('En ligne');
   await page.screenshot({ path: path.join(SHOTS_DIR, '03-courrier.png') });
 
@@ -61,7 +61,7 @@ test('premier lancement : l’assistant ajoute agent1 par découverte, les dossi
   } finally {
     await startServer(s, 'imap');
   }
-  await expect(state).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+  await expectConnectionState(page, ostal!.profileDir, 'online');
   await expect(state).toContainText('En ligne');
 });
 

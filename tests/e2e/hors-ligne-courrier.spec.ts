@@ -3,7 +3,7 @@ import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
 import { startServer, stopServer } from '../servers/index.js';
-import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
@@ -96,7 +96,7 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   await expect(row('suivi')).toBeVisible({ timeout: 30_000 });
   const state = page.getByTestId('connection-state');
   // Connected (the first background download of every folder may still run: its end is not what this test is about).
-  await expect(state).toHaveAttribute('data-state', /^(online|syncing)$/, { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, /^(online|syncing)$/);
   await expect(page.getByTestId('mail-toolbar')).toBeVisible();
 
   // Search as you type, accents ignored.
@@ -140,7 +140,7 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   }
 
   // Back online (or already syncing again); the server's state below is the real check.
-  await expect(state).toHaveAttribute('data-state', /^(online|syncing)$/, { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, /^(online|syncing)$/);
   await expect
     .poll(async () => serverState(Object.values(ids)), { timeout: 30_000 })
     .toEqual({ [ids.suivi]: ['INBOX suivi'], [ids.archive]: ['Archive'], [ids.corbeille]: ['Trash'] });

@@ -16,7 +16,7 @@ import ICAL from 'ical.js';
 import { ImapFlow } from 'imapflow';
 import { addDays, axeProblems, calendarByUid, calendarPath, frDate, parisToday, putEvent, radicale, type TestUser } from './dav.js';
 import { deliverItip } from '../servers/itip.js';
-import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
 import { ENGLISH_WORDS } from './english-words.js';
 
 const stamp = `inv${Date.now().toString(36)}`;
@@ -80,7 +80,7 @@ async function openOstal(browser: Browser, user: User, policyFile: string): Prom
   const page = await context.newPage();
   await page.goto(ostal.url);
   // Connected to its core; the first background sync (contacts, files…) may still run: openMail waits for the message itself.
-  await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', /^(online|syncing)$/, { timeout: 30_000 });
+  await expectConnectionState(page, profileDir, /^(online|syncing)$/);
   return { page, ostal };
 }
 

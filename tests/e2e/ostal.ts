@@ -123,3 +123,37 @@ export function addFilesAccountByCli(profileDir: string, user: ServersInfo['user
   const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args], { env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
 }
+
+/** The last lines of a profile's log (the core writes `<profile>/logs/ostal.log`), for a failure's report. */
+export function logTail(profileDir: string, lines = 80): string {
+  try {
+    return fs
+      .readFileSync(path.join(profileDir, 'logs', 'ostal.log'), 'utf8')
+      .split('\n')
+      .slice(-lines)
+      .join('\n');
+  } catch (err) {
+    return `(no log: ${String(err)})`;
+  }
+}
+
+/**
+ * Waits for the connection indicator to reach `state` (a first background sync of a much-used test mailbox once took
+ * over 30 s in « liste des dossiers »: when it happens again, the core's log and the indicator's text say why).
+ */
+export async function expectConnectionState(
+  page: import('@playwright/test').Page,
+  profileDir: string,
+  state: string | RegExp,
+  timeout = 30_000,
+): Promise<void> {
+  const { expect } = await import('@playwright/test');
+  const indicator = page.getByTestId('connection-state');
+  try {
+    await expect(indicator).toHaveAttribute('data-state', state, { timeout });
+  } catch (err) {
+    const text = await indicator.innerText().catch(() => '?');
+    console.log(`connection state not ${String(state)} after ${timeout} ms (« ${text} »); core log:\n${logTail(profileDir)}`);
+    throw err;
+  }
+}

@@ -165,10 +165,30 @@ function remoteVideo(name: string): string {
 /** Remote video of `name` decodes frames, more and more. */
 async function expectVideoFrom(page: Page, name: string): Promise<void> {
   const selector = remoteVideo(name);
-  await expect(page.locator(selector)).toBeVisible({ timeout: 30_000 });
-  await expect.poll(() => framesOf(page, selector), { timeout: 30_000 }).toBeGreaterThan(5);
-  const first = await framesOf(page, selector);
-  await expect.poll(() => framesOf(page, selector), { timeout: 15_000 }).toBeGreaterThan(first + 5);
+  try {
+    await expect(page.locator(selector)).toBeVisible({ timeout: 30_000 });
+    await expect.poll(() => framesOf(page, selector), { timeout: 30_000 }).toBeGreaterThan(5);
+    const first = await framesOf(page, selector);
+    await expect.poll(() => framesOf(page, selector), { timeout: 15_000 }).toBeGreaterThan(first + 5);
+  } catch (err) {
+    // Seen once in a fresh-clone run (no frames at all, twice in a row): say what the page and the server knew.
+    const state = await page
+      .locator(`[data-testid="visio-tile"][data-mine="false"][data-name="${name}"]`)
+      .first()
+      .evaluate((tile) => {
+        const v = tile.querySelector('video');
+        const stream = v?.srcObject instanceof MediaStream ? v.srcObject : null;
+        return {
+          attributes: Object.fromEntries([...tile.attributes].map((a) => [a.name, a.value])),
+          readyState: v?.readyState,
+          paused: v?.paused,
+          tracks: stream?.getTracks().map((t) => ({ kind: t.kind, readyState: t.readyState, muted: t.muted, enabled: t.enabled })),
+        };
+      })
+      .catch((e: unknown) => String(e));
+    console.log('no video from', name, JSON.stringify(state), '\nserver log (end):\n', visio.logs().split('\n').slice(-60).join('\n'));
+    throw err;
+  }
 }
 
 async function expectNoSeriousAxe(page: Page, include?: string): Promise<void> {
