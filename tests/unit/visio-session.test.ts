@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import type { MeetingState } from '../../renderer/src/views/visio/session.js';
+import { SignInError } from '../../renderer/src/views/visio/meeting-state.js';
 import { MeetingSession } from '../../renderer/src/views/visio/session.js';
 
 type Request = { id: number; method: string; params: Record<string, unknown> };
@@ -179,5 +180,30 @@ describe('MeetingSession (fake signaling server)', () => {
     await until(session, (s) => s.phase === 'waiting' && server.requests.filter((r) => r.method === 'join').length === 2);
     expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.token)).toEqual(['jeton-1', 'jeton-2']);
     expect(urls).toEqual(['/ws', '/ws']);
+  });
+
+  it('a failed sign-in without any other token stops with the core’s French reason, sends no join, and can be retried', async () => {
+    const server = await fakeServer(waitingRoom);
+    let attempts = 0;
+    const reason = 'Le mot de passe du compte a été refusé par le serveur de courrier.';
+    const session = new MeetingSession({
+      serverUrl: server.url,
+      roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
+      displayName: 'Agent',
+      token: null,
+      fetchToken: () => (++attempts === 1 ? Promise.reject(new SignInError(reason)) : Promise.resolve('jeton-frais')),
+      audioTrack: null,
+      videoTrack: null,
+      startMuted: false,
+    });
+    sessions.push(session);
+    await session.start();
+    expect(session.snapshot).toMatchObject({ phase: 'failed', failure: 'sign_in', failureDetail: reason });
+    expect(server.requests.filter((r) => r.method === 'join')).toEqual([]);
+    // « Réessayer »: a new sign-in, this time accepted.
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    expect(session.snapshot.failureDetail).toBeNull();
+    expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.token)).toEqual(['jeton-frais']);
   });
 });

@@ -14,6 +14,7 @@ import type { ActiveMeeting } from './visio/active-meeting';
 import { meetingLink, newRoomId, normaliseServerUrl, parseMeetingLink, type MeetingAddress } from './visio/link';
 import { Meeting } from './visio/Meeting';
 import { PreJoin, type JoinChoice } from './visio/PreJoin';
+import { SignInError } from './visio/meeting-state';
 import { MeetingSession } from './visio/session';
 import './visio/visio.css';
 
@@ -114,7 +115,9 @@ export function VisioView({
               return (await client.call('visio.signIn', { roomId: address.roomId, serverUrl: address.serverUrl })).token;
             } catch (err) {
               console.warn('visio: sign-in failed', err);
-              return token;
+              // The organisation's shared token (deprecated) still opens the room; without it, the core's French reason is shown.
+              if (token) return token;
+              throw new SignInError(err instanceof Error && err.message ? err.message : t('visio.failure.signIn'));
             }
           }
         : undefined;

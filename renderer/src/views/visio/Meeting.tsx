@@ -86,7 +86,15 @@ export function Meeting({
   }, [session]);
 
   if (state.phase === 'failed' && state.failure) {
-    return <MeetingFailed failure={state.failure} by={state.failureBy} onRetry={() => void session.start()} onClose={onClose} />;
+    return (
+      <MeetingFailed
+        failure={state.failure}
+        by={state.failureBy}
+        detail={state.failureDetail}
+        onRetry={() => void session.start()}
+        onClose={onClose}
+      />
+    );
   }
   if (state.phase === 'connecting') {
     return (
@@ -669,11 +677,13 @@ function Chat({ session, state, onClose }: { session: MeetingSession; state: Mee
 function MeetingFailed({
   failure,
   by,
+  detail,
   onRetry,
   onClose,
 }: {
   failure: MeetingFailure;
   by: string | null;
+  detail: string | null;
   onRetry(): void;
   onClose(): void;
 }) {
@@ -699,8 +709,11 @@ function MeetingFailed({
                       : t('visio.failure.endedNoName')
                     : failure === 'locked'
                       ? t('visio.failure.locked')
-                      : t('visio.failure.serverError');
-  const retryable = failure === 'unreachable' || failure === 'lost' || failure === 'server_error' || failure === 'locked';
+                      : failure === 'sign_in'
+                        ? (detail ?? t('visio.failure.signIn'))
+                        : t('visio.failure.serverError');
+  const retryable =
+    failure === 'unreachable' || failure === 'lost' || failure === 'server_error' || failure === 'locked' || failure === 'sign_in';
   return (
     <div className="card visio-status" data-testid="visio-failed" data-failure={failure}>
       <ErrorAlert message={message} testId="visio-failure-message" />

@@ -14,7 +14,7 @@ import type {
   TransportOptionsResult,
 } from '../../../../src/shared/meet-protocol';
 import { meetingWebSocketUrl } from './link';
-import type { MeetingFailure, MeetingOptions, MeetingStateCell } from './meeting-state';
+import { SignInError, type MeetingFailure, type MeetingOptions, type MeetingStateCell } from './meeting-state';
 import { MeetRequestError, SignalingSocket } from './signaling';
 
 const REFUSED_CLOSE_CODE: typeof CLOSE_REFUSED = 4001;
@@ -94,7 +94,12 @@ export class MeetingConnection {
   async start(): Promise<void> {
     if (this.isEnded) return;
     this.clearReconnect();
-    this.state.set({ phase: this.state.current.phase === 'failed' ? 'connecting' : this.state.current.phase, failure: null });
+    this.state.set({
+      phase: this.state.current.phase === 'failed' ? 'connecting' : this.state.current.phase,
+      failure: null,
+      failureBy: null,
+      failureDetail: null,
+    });
     const ok = await this.connectOnce();
     if (ok === 'unreachable') this.fail('unreachable');
   }
@@ -155,8 +160,13 @@ export class MeetingConnection {
     } catch (err) {
       this.heldNotifications = null;
       if (generation !== this.currentGeneration) return 'final';
-      const code = err instanceof MeetRequestError ? err.code : 'server_error';
       this.log('visio: join failed', err);
+      if (err instanceof SignInError) {
+        socket.close();
+        this.fail('sign_in', null, err.message);
+        return 'final';
+      }
+      const code = err instanceof MeetRequestError ? err.code : 'server_error';
       if (code === 'connection_lost' || code === 'timeout' || code === 'shutting_down') return 'unreachable';
       socket.close();
       this.fail(
@@ -280,7 +290,7 @@ export class MeetingConnection {
     this.reconnectTimer = null;
   }
 
-  private fail(failure: MeetingFailure, by: string | null = null): void {
+  private fail(failure: MeetingFailure, by: string | null = null, detail: string | null = null): void {
     this.clearReconnect();
     this.teardown();
     // After a connection loss, the message speaks of the lost connection, not of an unreachable server.
@@ -289,6 +299,7 @@ export class MeetingConnection {
       phase: 'failed',
       failure: shown,
       failureBy: by,
+      failureDetail: detail,
       reconnectAttempt: 0,
       peers: [],
       media: {},

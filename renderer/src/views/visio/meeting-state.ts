@@ -19,7 +19,14 @@ export type MeetingFailure =
   /** An organiser ended the meeting for everyone. */
   | 'ended'
   /** The meeting is locked: no new guest enters. */
-  | 'locked';
+  | 'locked'
+  /** The agent's sign-in through the core failed (wrong password, server without agent sign-in…): `failureDetail` says why. */
+  | 'sign_in';
+
+/** Thrown by `fetchToken` when the agent cannot be signed in and has no other token: its message is the core's French reason. */
+export class SignInError extends Error {
+  override readonly name = 'SignInError';
+}
 export type MeetingPhase = 'connecting' | 'waiting' | 'joined' | 'reconnecting' | 'failed' | 'left';
 export type ConnectionQuality = 'good' | 'fair' | 'poor';
 
@@ -69,6 +76,8 @@ export interface MeetingState {
   failure: MeetingFailure | null;
   /** Who removed us or ended the meeting (failure 'removed' / 'ended'), when known. */
   failureBy: string | null;
+  /** The French reason of a 'sign_in' failure, as the core gave it. */
+  failureDetail: string | null;
   /** The meeting is locked (no guest enters). */
   locked: boolean;
   /** What an organiser just did to us (micro muted, camera stopped, made co-organiser). */
@@ -134,6 +143,7 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
     phase: 'connecting',
     failure: null,
     failureBy: null,
+    failureDetail: null,
     locked: false,
     moderationNotice: null,
     reconnectAttempt: 0,
