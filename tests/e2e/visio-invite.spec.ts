@@ -14,21 +14,11 @@ import { signJoinToken } from '../../server/src/token.js';
 import { findEnglishWords } from './english-words.js';
 import { addAccountByCli, servers, SHOTS_DIR, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { copyRenderer } from './renderer-copy.js';
+import { visioLaunchOptions } from './visio-chromium.js';
 
 const SECRET = 'secret-partage-de-la-visio-des-invites-0123456789';
 const GUEST_NAME = 'Dominique Invitée';
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-test.use({ launchOptions: { executablePath: process.env.OSTAL_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS } });
+test.use({ launchOptions: visioLaunchOptions() });
 test.describe.configure({ mode: 'serial', timeout: 180_000 });
 
 let visio: VisioServerProcess;

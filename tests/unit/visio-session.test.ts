@@ -182,28 +182,46 @@ describe('MeetingSession (fake signaling server)', () => {
     expect(urls).toEqual(['/ws', '/ws']);
   });
 
-  it('a failed sign-in without any other token stops with the core’s French reason, sends no join, and can be retried', async () => {
-    const server = await fakeServer(waitingRoom);
-    let attempts = 0;
+  it('a failed sign-in without any other token knocks as a guest; a server that wants a token gets the core’s French reason shown, retryable', async () => {
     const reason = 'Le mot de passe du compte a été refusé par le serveur de courrier.';
-    const session = new MeetingSession({
-      serverUrl: server.url,
-      roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
-      displayName: 'Agent',
-      token: null,
-      fetchToken: () => (++attempts === 1 ? Promise.reject(new SignInError(reason)) : Promise.resolve('jeton-frais')),
-      audioTrack: null,
-      videoTrack: null,
-      startMuted: false,
+    const sessionFor = (url: string, fetchToken: () => Promise<string | null>) => {
+      const session = new MeetingSession({
+        serverUrl: url,
+        roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
+        displayName: 'Agent',
+        token: null,
+        fetchToken,
+        audioTrack: null,
+        videoTrack: null,
+        startMuted: false,
+      });
+      sessions.push(session);
+      return session;
+    };
+    // A server that lets guests knock: the agent waits like a guest, no token sent.
+    const open = await fakeServer(waitingRoom);
+    const knocking = sessionFor(open.url, () => Promise.reject(new SignInError(reason)));
+    await knocking.start();
+    await until(knocking, (s) => s.phase === 'waiting');
+    expect(open.requests.filter((r) => r.method === 'join').map((r) => r.params.token)).toEqual([undefined]);
+    // A server without guests: the sign-in's reason, not a token message.
+    let joins = 0;
+    const closed = await fakeServer((request, socket) => {
+      if (request.method !== 'join') return reply(socket, request.id, {});
+      if (++joins === 1 || request.params.token !== 'jeton-frais')
+        return socket.send(JSON.stringify({ id: request.id, error: { code: 'token_invalid', message: 'guests not allowed' } }));
+      reply(socket, request.id, { status: 'waiting', peerId: 'p1' });
     });
-    sessions.push(session);
-    await session.start();
-    expect(session.snapshot).toMatchObject({ phase: 'failed', failure: 'sign_in', failureDetail: reason });
-    expect(server.requests.filter((r) => r.method === 'join')).toEqual([]);
+    let attempts = 0;
+    const refused = sessionFor(closed.url, () =>
+      ++attempts === 1 ? Promise.reject(new SignInError(reason)) : Promise.resolve('jeton-frais'),
+    );
+    await refused.start();
+    expect(refused.snapshot).toMatchObject({ phase: 'failed', failure: 'sign_in', failureDetail: reason });
     // « Réessayer »: a new sign-in, this time accepted.
-    await session.start();
-    await until(session, (s) => s.phase === 'waiting');
-    expect(session.snapshot.failureDetail).toBeNull();
-    expect(server.requests.filter((r) => r.method === 'join').map((r) => r.params.token)).toEqual(['jeton-frais']);
+    await refused.start();
+    await until(refused, (s) => s.phase === 'waiting');
+    expect(refused.snapshot.failureDetail).toBeNull();
+    expect(closed.requests.filter((r) => r.method === 'join').map((r) => r.params.token)).toEqual([undefined, 'jeton-frais']);
   });
 });

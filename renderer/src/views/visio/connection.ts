@@ -137,9 +137,20 @@ export class MeetingConnection {
     this.currentSocket = socket;
     this.heldNotifications = [];
     this.hooks.opened();
+    // Why the agent could not be signed in, if so: it then knocks like a guest, and this reason is what it is told if
+    // the server wants a token.
+    let signInFailure: string | null = null;
     try {
       // The token travels in the join message, never in the WebSocket's URL.
-      const token = this.options.fetchToken ? await this.options.fetchToken() : this.options.token;
+      let token: string | null;
+      try {
+        token = this.options.fetchToken ? await this.options.fetchToken() : this.options.token;
+      } catch (err) {
+        if (!(err instanceof SignInError)) throw err;
+        this.log('visio: sign-in failed, knocking as a guest', err);
+        signInFailure = err.message;
+        token = null;
+      }
       if (generation !== this.currentGeneration) return 'final';
       const result = await socket.request('join', {
         roomId: this.options.roomId,
@@ -161,12 +172,12 @@ export class MeetingConnection {
       this.heldNotifications = null;
       if (generation !== this.currentGeneration) return 'final';
       this.log('visio: join failed', err);
-      if (err instanceof SignInError) {
+      const code = err instanceof MeetRequestError ? err.code : 'server_error';
+      if (signInFailure !== null && (code === 'token_invalid' || code === 'token_expired')) {
         socket.close();
-        this.fail('sign_in', null, err.message);
+        this.fail('sign_in', null, signInFailure);
         return 'final';
       }
-      const code = err instanceof MeetRequestError ? err.code : 'server_error';
       if (code === 'connection_lost' || code === 'timeout' || code === 'shutting_down') return 'unreachable';
       socket.close();
       this.fail(

@@ -20,10 +20,16 @@ export type MeetingFailure =
   | 'ended'
   /** The meeting is locked: no new guest enters. */
   | 'locked'
-  /** The agent's sign-in through the core failed (wrong password, server without agent sign-in…): `failureDetail` says why. */
+  /**
+   * The agent's sign-in through the core failed (wrong password, server without agent sign-in…) and the server does not
+   * let it in as a guest: `failureDetail` says why.
+   */
   | 'sign_in';
 
-/** Thrown by `fetchToken` when the agent cannot be signed in and has no other token: its message is the core's French reason. */
+/**
+ * Thrown by `fetchToken` when the agent cannot be signed in and has no other token: the session then knocks as a guest,
+ * and shows this message (the core's French reason) if the server refuses a join without a token.
+ */
 export class SignInError extends Error {
   override readonly name = 'SignInError';
 }
