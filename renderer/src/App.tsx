@@ -114,6 +114,11 @@ export function App() {
   const visitesVues = setting('aide.visitesVues');
   const visiteGuidee = setting('aide.visiteGuidee');
   useEffect(() => {
+    // Leaving a module closes its tour (not marked as seen: it starts again next time).
+    if (tour && (tour !== current || addingAccount)) {
+      setTour(null);
+      return;
+    }
     if (!inApp || tour || addingAccount || visiteGuidee !== 'on' || visitesVues === undefined) return;
     if (!isTourModule(current) || seenModules(visitesVues).includes(current) || touredRef.current.has(current)) return;
     setTour(current);

@@ -74,9 +74,11 @@ export function VisiteGuidee({ module, onClose }: { module: TourModule; onClose(
     };
   }, [step]);
 
+  // Focus moves into the bubble at each step, once it is placed (a hidden element cannot take focus).
+  const placed = place !== null;
   useEffect(() => {
-    if (step) bubbleRef.current?.focus();
-  }, [step]);
+    if (step && placed) bubbleRef.current?.focus();
+  }, [step, placed]);
 
   if (!steps || !step) return null;
   const last = index === steps.length - 1;
