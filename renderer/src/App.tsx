@@ -119,10 +119,11 @@ export function App() {
       setTour(null);
       return;
     }
-    if (!inApp || tour || addingAccount || visiteGuidee !== 'on' || visitesVues === undefined) return;
+    // « Quoi de neuf » (a modal dialog) goes first; the tour starts once it is closed.
+    if (!inApp || tour || news || addingAccount || visiteGuidee !== 'on' || visitesVues === undefined) return;
     if (!isTourModule(current) || seenModules(visitesVues).includes(current) || touredRef.current.has(current)) return;
     setTour(current);
-  }, [inApp, tour, addingAccount, visiteGuidee, visitesVues, current]);
+  }, [inApp, tour, news, addingAccount, visiteGuidee, visitesVues, current]);
 
   const endTour = (module: TourModule) => {
     setTour(null);

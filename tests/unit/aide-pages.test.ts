@@ -6,6 +6,7 @@ import { compareVersions, NEWS, newsSince, parseNews } from '../../renderer/src/
 import { HELP_PAGES, helpPage, searchHelp } from '../../renderer/src/aide/pages';
 import { seenModules, withSeen } from '../../renderer/src/aide/tours';
 import { referencedCaptures } from '../../scripts/aide-captures.mjs';
+import { SETTING_DEFINITIONS } from '../../src/store/settings-repository';
 
 const E2E_DIR = path.join(process.cwd(), 'tests', 'e2e');
 const e2eSources = fs
@@ -115,5 +116,32 @@ describe('quoi de neuf et visites', () => {
     expect(withSeen('agenda', 'courrier')).toBe('courrier,agenda');
     expect(withSeen('courrier,agenda', 'agenda')).toBe('courrier,agenda');
     expect(seenModules('courrier,inconnu,visio')).toEqual(['courrier', 'visio']);
+  });
+});
+
+describe('réglages de l’aide', () => {
+  it('accept only their own values (from the agent or from an IT policy)', () => {
+    const tour = SETTING_DEFINITIONS['aide.visiteGuidee'];
+    expect(tour.isValid('on') && tour.isValid('off')).toBe(true);
+    for (const bad of ['non', '', 0, null]) expect(tour.isValid(bad), String(bad)).toBe(false);
+    const seen = SETTING_DEFINITIONS['aide.visitesVues'];
+    expect(seen.isValid('') && seen.isValid('courrier,agenda')).toBe(true);
+    for (const bad of ['courrier;agenda', 'Courrier', ',', 12]) expect(seen.isValid(bad), String(bad)).toBe(false);
+    const version = SETTING_DEFINITIONS['aide.versionVue'];
+    expect(version.isValid('') && version.isValid('0.1.0')).toBe(true);
+    for (const bad of ['v1', '1.0', '<b>']) expect(version.isValid(bad), bad).toBe(false);
+  });
+
+  it('turn the first-launch tour off with OSTAL_VISITE_GUIDEE=off', () => {
+    const before = process.env.OSTAL_VISITE_GUIDEE;
+    try {
+      delete process.env.OSTAL_VISITE_GUIDEE;
+      expect(SETTING_DEFINITIONS['aide.visiteGuidee'].defaultValue()).toBe('on');
+      process.env.OSTAL_VISITE_GUIDEE = 'off';
+      expect(SETTING_DEFINITIONS['aide.visiteGuidee'].defaultValue()).toBe('off');
+    } finally {
+      if (before === undefined) delete process.env.OSTAL_VISITE_GUIDEE;
+      else process.env.OSTAL_VISITE_GUIDEE = before;
+    }
   });
 });
