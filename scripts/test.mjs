@@ -153,6 +153,10 @@ try {
       failed += (s.unexpected ?? 0) + (s.skipped ?? 0);
     } else failed += 1;
     await checkServers('playwright');
+    // The help centre shows the screenshots of this very run (renderer/src/aide, scripts/aide-captures.mjs).
+    const { publishCaptures } = await import('./aide-captures.mjs');
+    const published = publishCaptures();
+    timings.push(`aide : ${published.copied.length} captures publiées, ${published.missing.length} absentes`);
   } else failed += 1;
 } finally {
   await stopServers(servers);

@@ -1,8 +1,14 @@
 /** The application shell: header with the status area, left navigation, and the current view. */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { AideView } from './aide/AideView';
+import { NEWS, compareVersions, newsSince, type VersionNews } from './aide/news';
+import { QuoiDeNeuf } from './aide/QuoiDeNeuf';
+import { isTourModule, seenModules, TOUR_MODULES, withSeen, type TourModule } from './aide/tours';
+import { VisiteGuidee } from './aide/VisiteGuidee';
+import { OpenHelpContext } from './aide/HelpLink';
 import { useTranslation } from 'react-i18next';
 import type { Feature, PolicyView } from '../../src/shared/contract';
-import { useApiQuery, useConnectionStatus } from './api/react';
+import { useApiQuery, useClient, useConnectionStatus } from './api/react';
 import { AccountAssistant } from './assistant/AccountAssistant';
 import { ImportPanel } from './views/reglages/ImportPanel';
 import { Busy, ErrorAlert } from './components/common';
@@ -18,7 +24,7 @@ import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 import type { ActiveMeeting } from './views/visio/active-meeting';
 
-export type ViewName = Feature | 'reglages';
+export type ViewName = Feature | 'reglages' | 'aide';
 
 // Visio (mediasoup-client and the meeting views) is its own chunk, loaded the first time Visio is opened.
 const VisioView = lazy(() => import('./views/VisioView').then((module) => ({ default: module.VisioView })));
@@ -45,6 +51,20 @@ export function App() {
   /** « Vous venez d’Outlook ? » right after the first account is added. */
   const [offerImport, setOfferImport] = useState<'offer' | 'open' | null>(null);
   const mainRef = useRef<HTMLElement>(null);
+  const client = useClient();
+  const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
+  const appInfo = useApiQuery('app.info', {});
+  /** The help page shown in « Aide » (null: the list). */
+  const [aidePage, setAidePage] = useState<string | null>(null);
+  /** The visite guidée in progress, and the modules toured in this session (before the setting comes back). */
+  const [tour, setTour] = useState<TourModule | null>(null);
+  const touredRef = useRef(new Set<TourModule>());
+  const [news, setNews] = useState<VersionNews[] | null>(null);
+  const newsCheckedRef = useRef(false);
+  const setting = (key: 'aide.visiteGuidee' | 'aide.visitesVues' | 'aide.versionVue'): string | undefined => {
+    const entry = settings.data?.find((e) => e.key === key);
+    return entry ? String(entry.value) : undefined;
+  };
 
   useEffect(() => {
     document.title = t('app.title');
@@ -59,19 +79,76 @@ export function App() {
     { view: 'visio' as const, icon: 'visio' as const, label: t('nav.visio') },
     { view: 'espaces' as const, icon: 'espaces' as const, label: t('nav.espaces') },
     { view: 'reglages' as const, icon: 'reglages' as const, label: t('nav.reglages') },
-  ].filter((item) => item.view === 'reglages' || !disabled.has(item.view));
+    { view: 'aide' as const, icon: 'aide' as const, label: t('nav.aide') },
+  ].filter((item) => item.view === 'reglages' || item.view === 'aide' || !disabled.has(item.view));
+  const tourModules = TOUR_MODULES.filter((module) => !disabled.has(module));
 
   // A view turned off by policy is never shown, even if it was selected.
   const current: ViewName = items.some((item) => item.view === view) ? view : (items[0]?.view ?? 'reglages');
 
-  const go = (next: ViewName, section?: ReglagesSection) => {
+  const go = (next: ViewName, section?: ReglagesSection, page?: string | null) => {
     setView(next);
     if (section) setReglagesSection(section);
+    if (next === 'aide') setAidePage(page ?? null);
     setAddingAccount(false);
     setOfferImport((o) => (o === 'open' ? null : o));
     // Move focus to the new page heading for keyboard and screen reader users.
     requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
   };
+
+  // F1 opens « Aide » from everywhere (the keyboard shortcuts are one button away there).
+  useEffect(() => {
+    const listener = (event: KeyboardEvent) => {
+      if (event.key !== 'F1') return;
+      event.preventDefault();
+      goRef.current('aide');
+    };
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+  const goRef = useRef(go);
+  goRef.current = go;
+
+  // The first time each module is opened in this profile, its visite guidée starts (unless turned off).
+  const inApp = accounts.data !== undefined && accounts.data.length > 0;
+  const visitesVues = setting('aide.visitesVues');
+  const visiteGuidee = setting('aide.visiteGuidee');
+  useEffect(() => {
+    // Leaving a module closes its tour (not marked as seen: it starts again next time).
+    if (tour && (tour !== current || addingAccount)) {
+      setTour(null);
+      return;
+    }
+    // « Quoi de neuf » (a modal dialog) goes first; the tour starts once it is closed.
+    if (!inApp || tour || news || addingAccount || visiteGuidee !== 'on' || visitesVues === undefined) return;
+    if (!isTourModule(current) || seenModules(visitesVues).includes(current) || touredRef.current.has(current)) return;
+    setTour(current);
+  }, [inApp, tour, news, addingAccount, visiteGuidee, visitesVues, current]);
+
+  const endTour = (module: TourModule) => {
+    setTour(null);
+    touredRef.current.add(module);
+    void client.call('settings.set', { key: 'aide.visitesVues', value: withSeen(visitesVues ?? '', module) }).catch(() => undefined);
+  };
+
+  // « Quoi de neuf » once after an update; the first launch of a profile only notes the version.
+  const versionVue = setting('aide.versionVue');
+  const version = appInfo.data?.version;
+  useEffect(() => {
+    if (!inApp || newsCheckedRef.current || versionVue === undefined || !version) return;
+    newsCheckedRef.current = true;
+    const since = newsSince(versionVue, version);
+    if (since.length > 0) setNews(since);
+    else if (versionVue !== version) void client.call('settings.set', { key: 'aide.versionVue', value: version }).catch(() => undefined);
+  }, [inApp, versionVue, version, client]);
+
+  const closeNews = () => {
+    setNews(null);
+    if (version && versionVue !== version)
+      void client.call('settings.set', { key: 'aide.versionVue', value: version }).catch(() => undefined);
+  };
+
+  const openHelp = (page: string) => go('aide', undefined, page);
 
   const header = (
     <header className="app-header">
@@ -122,120 +199,135 @@ export function App() {
   }
 
   return (
-    <div className="app">
-      {skipLink}
-      {header}
-      <ConnectionLostBanner />
-      <div className="app-body">
-        <nav className="app-nav" aria-label={t('nav.label')}>
-          <ul>
-            {items.map((item) => (
-              <li key={item.view}>
-                <button
-                  type="button"
-                  className="nav-item"
-                  data-testid={`nav-${item.view}`}
-                  aria-current={current === item.view && !addingAccount ? 'page' : undefined}
-                  onClick={() => go(item.view, item.view === 'reglages' ? 'comptes' : undefined)}
-                >
-                  <Icon name={item.icon} />
-                  <span>{item.label}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-          <PolicyFootnote policy={policy.data} />
-        </nav>
-        <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
-          {offerImport === 'offer' ? (
-            <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
-              <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
-              <p>{t('importer.offerText')}</p>
-              <div className="import-actions">
-                <button
-                  type="button"
-                  className="button button-primary"
-                  data-testid="import-offer-open"
-                  onClick={() => setOfferImport('open')}
-                >
-                  {t('importer.offerOpen')}
-                </button>
-                <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
-                  {t('importer.later')}
-                </button>
+    <OpenHelpContext.Provider value={openHelp}>
+      <div className="app">
+        {skipLink}
+        {header}
+        <ConnectionLostBanner />
+        <div className="app-body">
+          <nav className="app-nav" aria-label={t('nav.label')}>
+            <ul>
+              {items.map((item) => (
+                <li key={item.view}>
+                  <button
+                    type="button"
+                    className="nav-item"
+                    data-testid={`nav-${item.view}`}
+                    aria-current={current === item.view && !addingAccount ? 'page' : undefined}
+                    onClick={() => go(item.view, item.view === 'reglages' ? 'comptes' : undefined)}
+                  >
+                    <Icon name={item.icon} />
+                    <span>{item.label}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <PolicyFootnote policy={policy.data} />
+          </nav>
+          <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
+            {offerImport === 'offer' ? (
+              <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
+                <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
+                <p>{t('importer.offerText')}</p>
+                <div className="import-actions">
+                  <button
+                    type="button"
+                    className="button button-primary"
+                    data-testid="import-offer-open"
+                    onClick={() => setOfferImport('open')}
+                  >
+                    {t('importer.offerOpen')}
+                  </button>
+                  <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
+                    {t('importer.later')}
+                  </button>
+                </div>
               </div>
-            </div>
+            ) : null}
+            {offerImport === 'open' ? (
+              <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
+            ) : addingAccount ? (
+              <AccountAssistant
+                policy={policy.data}
+                firstRun={false}
+                onDone={() => {
+                  setAddingAccount(false);
+                  accounts.reload();
+                }}
+                onCancel={() => setAddingAccount(false)}
+              />
+            ) : current === 'courrier' ? (
+              <ComposeProvider accounts={accounts.data}>
+                <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+              </ComposeProvider>
+            ) : current === 'agenda' ? (
+              <AgendaView
+                onJoinMeeting={(link) => {
+                  putMeetingLinkInAddress(link);
+                  go('visio');
+                }}
+              />
+            ) : current === 'contacts' ? (
+              <ContactsView />
+            ) : current === 'fichiers' ? (
+              <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+            ) : current === 'espaces' ? (
+              <EspacesView
+                onJoinVisio={(room) => {
+                  putMeetingLinkInAddress(room);
+                  go('visio');
+                }}
+              />
+            ) : current === 'visio' ? (
+              <Suspense fallback={<Busy text={t('visio.opening')} />}>
+                <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
+              </Suspense>
+            ) : current === 'aide' ? (
+              <AideView
+                page={aidePage}
+                onPage={setAidePage}
+                tourModules={tourModules}
+                onReplayTour={(module) => {
+                  go(module);
+                  setTour(module);
+                }}
+                onShowNews={() => setNews(NEWS.filter((entry) => !version || compareVersions(entry.version, version) <= 0))}
+              />
+            ) : (
+              <ReglagesView
+                accounts={accounts.data}
+                policy={policy.data}
+                section={reglagesSection}
+                onSection={setReglagesSection}
+                onAddAccount={() => setAddingAccount(true)}
+              />
+            )}
+          </main>
+          {tour && current === tour && !addingAccount ? <VisiteGuidee key={tour} module={tour} onClose={() => endTour(tour)} /> : null}
+          {news ? <QuoiDeNeuf news={news} onClose={closeNews} onOpenPage={(page) => go('aide', undefined, page)} /> : null}
+          {meeting && (current !== 'visio' || addingAccount) ? (
+            <Suspense fallback={null}>
+              <MeetingDock
+                meeting={meeting}
+                onReturn={() => go('visio')}
+                onLeave={() => {
+                  void meeting.session.leave();
+                  setMeeting(null);
+                }}
+              />
+            </Suspense>
           ) : null}
-          {offerImport === 'open' ? (
-            <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
-          ) : addingAccount ? (
-            <AccountAssistant
-              policy={policy.data}
-              firstRun={false}
-              onDone={() => {
-                setAddingAccount(false);
-                accounts.reload();
-              }}
-              onCancel={() => setAddingAccount(false)}
-            />
-          ) : current === 'courrier' ? (
-            <ComposeProvider accounts={accounts.data}>
-              <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
-            </ComposeProvider>
-          ) : current === 'agenda' ? (
-            <AgendaView
+          {disabled.has('agenda') ? null : (
+            <AgendaReminders
               onJoinMeeting={(link) => {
                 putMeetingLinkInAddress(link);
                 go('visio');
               }}
             />
-          ) : current === 'contacts' ? (
-            <ContactsView />
-          ) : current === 'fichiers' ? (
-            <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
-          ) : current === 'espaces' ? (
-            <EspacesView
-              onJoinVisio={(room) => {
-                putMeetingLinkInAddress(room);
-                go('visio');
-              }}
-            />
-          ) : current === 'visio' ? (
-            <Suspense fallback={<Busy text={t('visio.opening')} />}>
-              <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
-            </Suspense>
-          ) : (
-            <ReglagesView
-              accounts={accounts.data}
-              policy={policy.data}
-              section={reglagesSection}
-              onSection={setReglagesSection}
-              onAddAccount={() => setAddingAccount(true)}
-            />
           )}
-        </main>
-        {meeting && (current !== 'visio' || addingAccount) ? (
-          <Suspense fallback={null}>
-            <MeetingDock
-              meeting={meeting}
-              onReturn={() => go('visio')}
-              onLeave={() => {
-                void meeting.session.leave();
-                setMeeting(null);
-              }}
-            />
-          </Suspense>
-        ) : null}
-        {disabled.has('agenda') ? null : (
-          <AgendaReminders
-            onJoinMeeting={(link) => {
-              putMeetingLinkInAddress(link);
-              go('visio');
-            }}
-          />
-        )}
+        </div>
       </div>
-    </div>
+    </OpenHelpContext.Provider>
   );
 }
 

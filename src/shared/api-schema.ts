@@ -57,6 +57,9 @@ export const settingKeySchema = z.enum([
   'workspaces.webdavRoot',
   'workspaces.caldavRoot',
   'workspaces.mucService',
+  'aide.visiteGuidee',
+  'aide.visitesVues',
+  'aide.versionVue',
 ]);
 
 // ---------------------------------------------------------------------------

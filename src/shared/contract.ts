@@ -407,6 +407,12 @@ export interface Settings {
   'workspaces.caldavRoot': string;
   /** XMPP multi-user chat service of the organisation, e.g. conference.mairie.fr ('' = conference.<mail domain>). */
   'workspaces.mucService': string;
+  /** « Visite guidée » shown the first time each module is opened: 'on' or 'off' (IT may turn it off by policy). */
+  'aide.visiteGuidee': 'on' | 'off';
+  /** Modules whose visite guidée was seen or skipped, comma-separated ('courrier,agenda'). */
+  'aide.visitesVues': string;
+  /** The version whose « Quoi de neuf » was last shown ('' = none yet: the first launch shows nothing). */
+  'aide.versionVue': string;
 }
 
 /** One screen or window the desktop app offers to share (main process → page, see src/host/screen-share.ts). */

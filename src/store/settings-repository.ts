@@ -86,6 +86,22 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     isValid: (v): v is string =>
       typeof v === 'string' && (v === '' || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(v)),
   },
+  'aide.visiteGuidee': {
+    key: 'aide.visiteGuidee',
+    // OSTAL_VISITE_GUIDEE=off turns the first-launch tours off for scripts and end-to-end tests (tests/e2e/ostal.ts).
+    defaultValue: () => (process.env.OSTAL_VISITE_GUIDEE === 'off' ? 'off' : 'on'),
+    isValid: (v): v is 'on' | 'off' => v === 'on' || v === 'off',
+  },
+  'aide.visitesVues': {
+    key: 'aide.visitesVues',
+    defaultValue: () => '',
+    isValid: (v): v is string => typeof v === 'string' && /^([a-z]+(,[a-z]+)*)?$/.test(v) && v.length <= 200,
+  },
+  'aide.versionVue': {
+    key: 'aide.versionVue',
+    defaultValue: () => '',
+    isValid: (v): v is string => typeof v === 'string' && /^(\d+\.\d+\.\d+)?$/.test(v),
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];

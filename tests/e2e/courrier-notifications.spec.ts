@@ -117,9 +117,10 @@ test('nouveau message : compteur dans le titre, notification, lu à l’ouvertur
   await page.keyboard.press('Control+e');
   await expect(page.getByTestId('mail-search')).toBeFocused();
 
-  // The Raccourcis dialog lists them.
+  // The Raccourcis dialog lists them: F1 opens « Aide », whose « Raccourcis clavier » shows them.
   await page.getByTestId('message-list').focus();
   await page.keyboard.press('F1');
+  await page.getByTestId('aide-raccourcis').click();
   const dialog = page.getByTestId('shortcuts-dialog');
   for (const keys of ['Ctrl+R', 'Ctrl+Maj+R', 'Ctrl+F ou Ctrl+L', 'Ctrl+E ou F3']) await expect(dialog).toContainText(keys);
   await dialog.getByRole('button', { name: 'Fermer' }).click();

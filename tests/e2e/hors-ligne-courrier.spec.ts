@@ -149,8 +149,9 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   await expect(row('archive')).toHaveCount(1);
   await expect.poll(async () => Number(await row('archive').getAttribute('data-uid')), { timeout: 20_000 }).toBeGreaterThan(0);
 
-  // « Aide › Raccourcis » with F1.
+  // « Aide › Raccourcis clavier »: F1 opens « Aide ».
   await page.keyboard.press('F1');
+  await page.getByTestId('aide-raccourcis').click();
   const dialog = page.getByTestId('shortcuts-dialog');
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('Ctrl+Maj+R');

@@ -31,6 +31,8 @@ export function ostalEnv(s: ServersInfo, extra: Record<string, string> = {}): No
     OSTAL_DNS_SERVERS: `127.0.0.1:${s.dns.port}`,
     OSTAL_DISCOVERY_HTTPS_PORT: String(s.apache.port),
     OSTAL_PROBE_INTERVAL_MS: '1000',
+    // The first-launch « Visite guidée » stays off in every spec but the aide-* ones, which pass 'on' in `extra`.
+    OSTAL_VISITE_GUIDEE: 'off',
     OSTAL_POLICIES: path.join(os.tmpdir(), 'ostal-no-policy.json'),
     ...extra,
   };

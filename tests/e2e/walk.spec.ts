@@ -75,13 +75,25 @@ test('parcours de tous les écrans : tout en français, accessible (axe-core), a
   await page.getByTestId('add-account').click();
   await expect(page.getByTestId('account-assistant')).toBeVisible();
   await checkScreen(page, 'assistant');
+
+  // « Aide »: the list of pages, one page with its screenshots, and the « ? » of a setting leading to its page.
+  await page.getByTestId('nav-aide').click();
+  await expect(page.getByTestId('aide-recherche')).toBeVisible();
+  await checkScreen(page, 'aide');
+  await page.getByTestId('aide-lien').filter({ hasText: 'Travailler hors ligne' }).click();
+  await expect(page.getByTestId('aide-page')).toBeVisible();
+  await checkScreen(page, 'aide-page');
+  await page.getByTestId('nav-reglages').click();
+  await page.getByTestId('reglages-general').click();
+  await page.getByTestId('aide-question-hors-ligne').click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Travailler hors ligne' })).toBeVisible();
 });
 
 test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et a un focus visible', async ({ page }) => {
   await page.goto(ostal.url);
   await expect(page.getByTestId('nav-courrier')).toBeVisible();
   const reached = new Set<string>();
-  for (let i = 0; i < 40 && reached.size < 7; i++) {
+  for (let i = 0; i < 40 && reached.size < 8; i++) {
     await page.keyboard.press('Tab');
     const info = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement | null;
@@ -100,6 +112,7 @@ test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et
   }
   expect([...reached].sort()).toEqual([
     'nav-agenda',
+    'nav-aide',
     'nav-contacts',
     'nav-courrier',
     'nav-espaces',

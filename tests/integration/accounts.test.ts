@@ -325,6 +325,9 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'workspaces.webdavRoot', value: '', locked: false, hidden: false },
         { key: 'workspaces.caldavRoot', value: '', locked: false, hidden: false },
         { key: 'workspaces.mucService', value: '', locked: false, hidden: false },
+        { key: 'aide.visiteGuidee', value: 'on', locked: false, hidden: false },
+        { key: 'aide.visitesVues', value: '', locked: false, hidden: false },
+        { key: 'aide.versionVue', value: '', locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.offlineWindow', value: 'all' }));
       expect(refused).toEqual({

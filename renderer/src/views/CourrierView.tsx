@@ -94,7 +94,6 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
     onDelete: () => runAction('delete'),
     onRead: () => runAction('read'),
     onUnread: () => runAction('unread'),
-    onHelp: () => setShortcutsOpen(true),
     onSearch: () => searchRef.current?.focus(),
     onReply: (mode) => {
       if (composing) return;

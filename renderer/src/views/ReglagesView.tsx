@@ -15,6 +15,7 @@ import { formatNumber, formatSize } from '../lib/format';
 import { formFromSettings, settingsFromForm, type FormProblems, type ServerFormFields } from '../lib/server-fields';
 import { newServerDestinations } from '../../../src/shared/server-change';
 import { CourrierSettings } from './reglages/CourrierSettings';
+import { HelpLink } from '../aide/HelpLink';
 import { ImportPanel } from './reglages/ImportPanel';
 
 export type ReglagesSection = 'comptes' | 'courrier' | 'general' | 'importer';
@@ -503,6 +504,8 @@ interface SettingField {
   /** Message when a number field holds something else than a whole number ≥ 0. */
   invalid?: string;
   placeholder?: string;
+  /** The help page of the « ? » beside the label. */
+  help?: string;
 }
 function settingField(t: TFunction, key: keyof Settings): SettingField {
   switch (key) {
@@ -512,12 +515,14 @@ function settingField(t: TFunction, key: keyof Settings): SettingField {
         hint: t('reglages.general.offlineWindowHint'),
         kind: 'select',
         options: OFFLINE_WINDOWS.map((value) => ({ value, label: offlineWindowLabel(t, value) })),
+        help: 'hors-ligne',
       };
     case 'mail.speedLimitKbps':
       return {
         label: t('reglages.general.mailSpeedLimit'),
         hint: t('reglages.general.mailSpeedLimitHint'),
         kind: 'number',
+        help: 'connexion-lente',
         invalid: t('reglages.general.filesSpeedLimitInvalid'),
       };
     case 'visio.serverUrl':
@@ -526,16 +531,23 @@ function settingField(t: TFunction, key: keyof Settings): SettingField {
         hint: t('reglages.general.visioServerHint'),
         kind: 'url',
         placeholder: t('reglages.general.visioServerPlaceholder'),
+        help: 'creer-visio',
       };
     case 'files.speedLimitKbps':
       return {
         label: t('reglages.general.filesSpeedLimit'),
         hint: t('reglages.general.filesSpeedLimitHint'),
         kind: 'number',
+        help: 'connexion-lente',
         invalid: t('reglages.general.filesSpeedLimitInvalid'),
       };
     default:
-      return { label: t('reglages.general.filesRoot'), hint: t('reglages.general.filesRootHint'), kind: 'text' };
+      return {
+        label: t('reglages.general.filesRoot'),
+        hint: t('reglages.general.filesRootHint'),
+        kind: 'text',
+        help: 'fichiers-ordinateur',
+      };
   }
 }
 
@@ -556,7 +568,10 @@ function SettingField({
   const describedBy = [`${id}-hint`, entry.locked ? `${id}-locked` : ''].filter(Boolean).join(' ');
   return (
     <div className="field" data-testid={`setting-${entry.key}`} data-locked={entry.locked ? 'true' : 'false'}>
-      <label htmlFor={id}>{field.label}</label>
+      <div className="label-with-help">
+        <label htmlFor={id}>{field.label}</label>
+        {field.help ? <HelpLink page={field.help} /> : null}
+      </div>
       <p className="hint" id={`${id}-hint`}>
         {field.hint}
       </p>

@@ -296,14 +296,14 @@ function typingIn(target: EventTarget | null): boolean {
 }
 
 /**
- * Suppr, Ctrl+Q, Ctrl+U, F1, Ctrl+E / F3 (search box), Ctrl+R (Répondre), Ctrl+Maj+R (Répondre à
+ * Suppr, Ctrl+Q, Ctrl+U, Ctrl+E / F3 (search box), Ctrl+R (Répondre), Ctrl+Maj+R (Répondre à
  * tous), Ctrl+F or Ctrl+L (Transférer, Outlook's and Thunderbird's keys) while Courrier is shown.
  */
+// F1 (« Aide ») is the application's, in App.tsx.
 export function useMailKeyboard(handlers: {
   onDelete(): void;
   onRead(): void;
   onUnread(): void;
-  onHelp(): void;
   onSearch(): void;
   onReply(mode: 'reply' | 'replyAll' | 'forward'): void;
 }): void {
@@ -312,11 +312,6 @@ export function useMailKeyboard(handlers: {
   useEffect(() => {
     const listener = (event: KeyboardEvent) => {
       const ctrl = event.ctrlKey || event.metaKey;
-      if (event.key === 'F1') {
-        event.preventDefault();
-        ref.current.onHelp();
-        return;
-      }
       if ((ctrl && event.key.toLowerCase() === 'e') || event.key === 'F3') {
         event.preventDefault();
         ref.current.onSearch();

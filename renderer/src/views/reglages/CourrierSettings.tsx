@@ -2,6 +2,7 @@
  * Réglages › Courrier: « Réponse automatique » and « Règles », run by the account's mail server (Sieve over
  * ManageSieve) so they work while Ostal is closed. Read from and saved to the server through the core.
  */
+import { HelpLink } from '../../aide/HelpLink';
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
@@ -124,7 +125,9 @@ function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveS
   const domains = state.organisationDomains.join(', ');
   return (
     <form className="card form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} noValidate data-testid="vacation-card">
-      <h3 id={`${id}-title`}>{t('reglages.courrier.vacation.title')}</h3>
+      <h3 id={`${id}-title`}>
+        {t('reglages.courrier.vacation.title')} <HelpLink page="reponse-automatique" />
+      </h3>
       <p className="hint">{t('reglages.courrier.vacation.hint')}</p>
       <label className="inline-field">
         <input type="checkbox" checked={v.enabled} onChange={(e) => change({ enabled: e.target.checked })} data-testid="vacation-enabled" />
@@ -318,7 +321,9 @@ function RulesCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveStat
   const folderPaths = (folders.data ?? []).map((f) => ({ path: f.path, name: f.name }));
   return (
     <form className="card form" aria-labelledby={`${id}-title`} onSubmit={(e) => void submit(e)} noValidate data-testid="rules-card">
-      <h3 id={`${id}-title`}>{t('reglages.courrier.rules.title')}</h3>
+      <h3 id={`${id}-title`}>
+        {t('reglages.courrier.rules.title')} <HelpLink page="regles" />
+      </h3>
       <p className="hint">{t('reglages.courrier.rules.hint')}</p>
       {rules.length === 0 ? <p>{t('reglages.courrier.rules.none')}</p> : null}
       <ol className="rule-list">

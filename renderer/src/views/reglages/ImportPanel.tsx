@@ -3,6 +3,7 @@
  * .msg, .eml, mbox or folders → migration.start, then the progress (counts, time left, « Suspendre » /
  * « Reprendre ») from 'migration.progress', and the French report at the end.
  */
+import { HelpLink } from '../../aide/HelpLink';
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, MigrationProgress, MigrationReport } from '../../../../src/shared/contract';
@@ -63,7 +64,9 @@ export function ImportPanel(props: { accounts: AccountSummary[]; firstRun?: bool
   const active = progress && (progress.state === 'running' || progress.state === 'paused');
   return (
     <section className="subsection import-panel" aria-labelledby="import-title" data-testid="import-panel">
-      <h2 id="import-title">{props.firstRun ? t('importer.firstRunTitle') : t('importer.title')}</h2>
+      <h2 id="import-title">
+        {props.firstRun ? t('importer.firstRunTitle') : t('importer.title')} <HelpLink page="importer-outlook" />
+      </h2>
       <p>{props.firstRun ? t('importer.firstRunIntro') : t('importer.intro')}</p>
       {!active ? (
         <form className="card import-form" onSubmit={(e) => void start(e)}>
