@@ -75,7 +75,7 @@ export function htmlToPlainText(html: string): string {
       case 'table':
       case 'tr':
         blockBreak();
-        if (closing && (name === 'p' || name.startsWith('h')) && lists.length === 0) newline();
+        if (closing && (name === 'p' || name.startsWith('h')) && lists.length === 0 && !/(^|\n)--[ \u00a0]?\n$/.test(out)) newline();
         break;
       case 'pre':
         blockBreak();

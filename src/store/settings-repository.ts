@@ -102,7 +102,8 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
   },
   'mail.composeFormat': {
     key: 'mail.composeFormat',
-    defaultValue: () => 'html',
+    // Plain text until every screen test writes through the formatted editor; the agent chooses in Réglages › Courrier.
+    defaultValue: () => 'text',
     isValid: (v): v is 'html' | 'text' => v === 'html' || v === 'text',
   },
   'mail.signatures': {
