@@ -109,6 +109,9 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
         (err: unknown) => {
           if (!current) return;
           setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+          // The agent can still write: an empty body in the chosen format.
+          prepared.current = { html: null };
+          setPreparedTick((n) => n + 1);
           setPreparing(false);
         },
       );
