@@ -9,6 +9,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Address } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import { formatClockTime, formatLongDate, userTimeZone } from '../shared/time.js';
+import { htmlToPlainText, prepareOutgoingHtml } from './html-compose.js';
 
 const NBSP = '\u00A0';
 
@@ -239,28 +240,44 @@ export interface BuiltMessage {
   envelope: { from: string; to: string[] };
 }
 
-/** Encode the message (RFC 5322, UTF-8, quoted-printable/base64 as needed). Bcc is left out of the headers. */
+/**
+ * Encode the message (RFC 5322, UTF-8, quoted-printable/base64 as needed). Bcc is left out of the headers.
+ * With `html`: sanitised, its data: images sent as inline parts (multipart/related, `cid:`), and the text part
+ * generated from it when `text` is empty (multipart/alternative).
+ */
 export async function buildRawMessage(m: MessageToBuild): Promise<BuiltMessage> {
+  const formatted = m.html?.trim() ? prepareOutgoingHtml(m.html, m.from.address) : null;
+  const text = formatted && !m.text.trim() ? `${htmlToPlainText(formatted.html)}\n` : m.text;
   const composer = new MailComposer({
     from: { name: m.from.name, address: m.from.address },
     to: m.to.map((a) => ({ name: a.name, address: a.address })),
     cc: m.cc.length ? m.cc.map((a) => ({ name: a.name, address: a.address })) : undefined,
     bcc: m.bcc.length ? m.bcc.map((a) => ({ name: a.name, address: a.address })) : undefined,
     subject: m.subject,
-    text: m.text,
-    html: m.html || undefined,
+    text,
+    html: formatted?.html,
     messageId: m.messageId,
     inReplyTo: m.inReplyTo || undefined,
     references: m.references?.length ? m.references : undefined,
     date: m.date ?? new Date(),
     headers: { 'User-Agent': 'Ostal' },
-    attachments: m.attachments.map((a) => ({
-      filename: a.filename,
-      content: a.content,
-      contentType: a.contentType,
-      // A forwarded message stays an attachment (MailComposer would show message/rfc822 inline).
-      contentDisposition: 'attachment',
-    })),
+    attachments: [
+      ...m.attachments.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        contentType: a.contentType,
+        // A forwarded message stays an attachment (MailComposer would show message/rfc822 inline).
+        contentDisposition: 'attachment' as const,
+      })),
+      // With a cid, MailComposer puts the image next to the HTML in multipart/related.
+      ...(formatted?.images ?? []).map((img) => ({
+        filename: img.filename,
+        content: img.content,
+        contentType: img.contentType,
+        cid: img.cid,
+        contentDisposition: 'inline' as const,
+      })),
+    ],
     disableFileAccess: true,
     disableUrlAccess: true,
   });

@@ -134,7 +134,7 @@ export function adoptServerDraft(
     bcc: f.bcc ?? [],
     draft: {
       text: f.text ?? '',
-      html: null,
+      html: f.html ?? null,
       inReplyTo: f.inReplyTo ?? null,
       references: f.references ?? [],
       attachments: (f.attachments ?? []).map((a) => ({ filename: a.filename })),

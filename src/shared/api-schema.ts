@@ -60,6 +60,9 @@ export const settingKeySchema = z.enum([
   'aide.visiteGuidee',
   'aide.visitesVues',
   'aide.versionVue',
+  'mail.composeFormat',
+  'mail.signatures',
+  'mail.signatureTemplate',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -304,6 +307,8 @@ export const methodSchemas = {
     /** IANA zone of the attribution line's time (the user's), default the system's. */
     timeZone: z.string().optional(),
   }),
+  /** HTML pasted in the composer (from Word, LibreOffice, a web page) passed through the reader's sanitiser. */
+  'mail.html.clean': z.object({ html: z.string().max(20 * 1024 * 1024) }),
   /** Keep a local draft (state 'draft'); returns its id for the next saves. */
   'mail.draft.save': outgoingMessageSchema.partial().extend({ accountId: id, id: z.string().optional() }),
 

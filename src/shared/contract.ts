@@ -327,6 +327,11 @@ export interface ComposeDraft {
   bcc: string[];
   subject: string;
   text: string;
+  /**
+   * The body as HTML for formatted writing (a reply or forward quotes the original in HTML, inline images as data:
+   * URLs); null when the original (or the draft) is plain text: the composer then starts in plain text.
+   */
+  html: string | null;
   inReplyTo: string | null;
   references: string[];
   attachments: OutgoingAttachment[];
@@ -413,6 +418,15 @@ export interface Settings {
   'aide.visitesVues': string;
   /** The version whose « Quoi de neuf » was last shown ('' = none yet: the first launch shows nothing). */
   'aide.versionVue': string;
+  /** How a new message is written: 'html' (« Mise en forme ») or 'text' (« Texte brut »). */
+  'mail.composeFormat': 'html' | 'text';
+  /** The agent's signatures, one per account: a JSON object account id → HTML ('' = none). */
+  'mail.signatures': string;
+  /**
+   * The organisation's signature (HTML) set by IT policy, with {prenom}, {nom}, {fonction}, {service}, {telephone},
+   * {courriel} filled from the account; locked by policy, the agent can complete it but not remove it.
+   */
+  'mail.signatureTemplate': string;
 }
 
 /** One screen or window the desktop app offers to share (main process → page, see src/host/screen-share.ts). */
@@ -839,6 +853,7 @@ export interface Results {
   'mail.outbox.discard': { removed: true };
   'mail.outbox.drain': OutboxEntry[];
   'mail.compose.prepare': ComposeDraft;
+  'mail.html.clean': { html: string };
   'mail.draft.save': { id: string; savedAt: string };
 
   'calendar.list': CalendarEventSummary[];

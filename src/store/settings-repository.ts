@@ -38,6 +38,20 @@ function isHttpUrlOrEmpty(v: unknown): v is string {
   }
 }
 
+/** A JSON object of strings (account id → signature HTML), at most 256 KiB. */
+function isSignatureMap(v: unknown): v is string {
+  if (typeof v !== 'string' || v.length > 256 * 1024) return false;
+  if (v === '') return true;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return (
+      typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((x) => typeof x === 'string')
+    );
+  } catch {
+    return false;
+  }
+}
+
 export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = {
   'mail.offlineWindow': {
     key: 'mail.offlineWindow',
@@ -101,6 +115,22 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     key: 'aide.versionVue',
     defaultValue: () => '',
     isValid: (v): v is string => typeof v === 'string' && /^(\d+\.\d+\.\d+)?$/.test(v),
+  },
+  'mail.composeFormat': {
+    key: 'mail.composeFormat',
+    // Plain text until every screen test writes through the formatted editor; the agent chooses in Réglages › Courrier.
+    defaultValue: () => 'text',
+    isValid: (v): v is 'html' | 'text' => v === 'html' || v === 'text',
+  },
+  'mail.signatures': {
+    key: 'mail.signatures',
+    defaultValue: () => '',
+    isValid: isSignatureMap,
+  },
+  'mail.signatureTemplate': {
+    key: 'mail.signatureTemplate',
+    defaultValue: () => '',
+    isValid: (v): v is string => typeof v === 'string' && v.length <= 64 * 1024,
   },
 };
 

@@ -7,10 +7,13 @@ import type { CoreContext } from '../../context.js';
 import type { HandlerContext, HandlerMap } from '../handler-types.js';
 import { t } from '../../i18n/index.js';
 import { getAccountRow, loadMailAccount } from '../../accounts/account-rows.js';
-import { formatAddress, htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
+import { attributionLine, formatAddress, forwardHeaderBlock, htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
 import { imapErrorToOstal, isConnectivityError } from '../../mail/errors.js';
 import { connectImap } from '../../mail/imap-client.js';
 import { MailRepository } from '../../mail/repository.js';
+import { cleanPastedHtml, inlineCidImages, quotedHtml } from '../../mail/html-compose.js';
+import { parseMessage } from '../../mail/mime.js';
+import { inlineImagesOf } from '../../mail/message-reader.js';
 
 /** The raw source of a stored message: the cached blob, else fetched from the server (French 'offline' error when it cannot be). */
 export async function originalSource(ctx: CoreContext, accountId: string, folderPath: string, uid: number): Promise<Buffer> {
@@ -99,6 +102,10 @@ export async function parseOriginal(source: Buffer): Promise<OriginalMessage> {
 /** A message of Brouillons as the composer's fields, with the local draft that now stands for it. */
 async function reopenDraft(ctx: HandlerContext, accountId: string, source: Buffer): Promise<ComposeDraft> {
   const email = await PostalMime.parse(source);
+  const parsed = await parseMessage(source);
+  const inline = inlineImagesOf(parsed);
+  const html = email.html ? inlineCidImages(email.html, inline) : null;
+  const referenced = new Set(html ? [...(email.html ?? '').matchAll(/cid:([^"'\s>]+)/gi)].map((m) => decodeURIComponent(m[1]!)) : []);
   const header = (name: string) => email.headers.find((h) => h.key === name)?.value ?? '';
   const ids = (v: string) => v.match(/<[^<>\s]+>/g) ?? [];
   const list = (value: unknown) => addrs(value as never).map(formatAddress);
@@ -110,19 +117,24 @@ async function reopenDraft(ctx: HandlerContext, accountId: string, source: Buffe
     text: email.text ?? (email.html ? htmlToText(email.html) : ''),
     inReplyTo: ids(header('in-reply-to'))[0] ?? null,
     references: ids(header('references')),
-    attachments: email.attachments.map((a) => ({
-      filename: a.filename ?? t('mail.compose.attachmentDefaultName'),
-      contentBase64: Buffer.from(a.content as ArrayBuffer).toString('base64'),
-      contentType: a.mimeType || undefined,
-    })),
+    html: html ?? undefined,
+    attachments: email.attachments
+      .filter((a) => !(a.contentId && referenced.has(a.contentId.replace(/^<|>$/g, ''))))
+      .map((a) => ({
+        filename: a.filename ?? t('mail.compose.attachmentDefaultName'),
+        contentBase64: Buffer.from(a.content as ArrayBuffer).toString('base64'),
+        contentType: a.mimeType || undefined,
+      })),
   };
   const messageId = email.messageId ? (email.messageId.startsWith('<') ? email.messageId : `<${email.messageId}>`) : null;
   if (!messageId) throw new OstalError('invalid_input', t('mail.compose.draftWithoutId'));
   const draftId = ctx.services.outbox.adoptServerDraft({ accountId, messageId, source, fields });
-  return { accountId, mode: 'draft', ...fields, draftId };
+  return { accountId, mode: 'draft', ...fields, html, draftId };
 }
 
-export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
+export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare' | 'mail.html.clean'> = {
+  'mail.html.clean': (_ctx, params) => ({ html: cleanPastedHtml(params.html) }),
+
   'mail.compose.prepare': async (ctx, params) => {
     const row = getAccountRow(ctx, params.accountId);
     if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
@@ -138,7 +150,18 @@ export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
       }
     }
     const fields = prepareFields(params.mode, original, [row.email], timeZone);
-    const draft: ComposeDraft = { accountId: row.id, mode: params.mode, bcc: [], attachments: [], ...fields };
+    const draft: ComposeDraft = { accountId: row.id, mode: params.mode, bcc: [], attachments: [], html: null, ...fields };
+    // A formatted original is answered formatted (quoted through the reader's sanitiser); a plain-text one stays plain.
+    const parsed = await parseMessage(source);
+    if (parsed.html !== null) {
+      const header =
+        params.mode === 'forward'
+          ? forwardHeaderBlock(original, timeZone)
+          : params.mode === 'forwardAsAttachment'
+            ? null
+            : attributionLine(original, timeZone);
+      draft.html = header === null ? '<p></p>' : quotedHtml(header, { html: parsed.html, text: original.text }, inlineImagesOf(parsed));
+    }
     if (params.mode === 'forwardAsAttachment') {
       const name = original.subject
         .replace(/[\\/:*?"<>|\r\n]+/g, ' ')

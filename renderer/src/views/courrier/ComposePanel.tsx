@@ -15,6 +15,10 @@ import { formatClockTime, userTimeZone } from '../../../../src/shared/time';
 import type { ComposeRequest } from './compose-request';
 import { LARGE_ATTACHMENTS_BYTES, invalidRecipients, splitRecipients } from './compose-fields';
 import { RecipientField } from './RecipientField';
+import { LazyRichEditor as RichEditor, type RichEditorHandle } from './LazyRichEditor';
+import { useApiQuery } from '../../api/react';
+import { htmlToPlainText, textToHtml } from '../../../../src/shared/html-text';
+import { signatureBlock, signatureHtml, signatureSettings, signatureText } from '../../lib/signature';
 import './compose.css';
 import { displayFileName } from '../../lib/file-name';
 
@@ -61,6 +65,13 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   const [closing, setClosing] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
   const bodyField = useRef<HTMLTextAreaElement>(null);
+  const editor = useRef<RichEditorHandle | null>(null);
+  const settings = useApiQuery('settings.list', {});
+  /** « Mise en forme » (HTML) or « Texte brut »; null until the settings and the prepared fields are known. */
+  const [format, setFormat] = useState<'html' | 'text' | null>(null);
+  const [initialHtml, setInitialHtml] = useState('');
+  const prepared = useRef<{ html: string | null } | null>(mode === 'new' ? { html: null } : null);
+  const [preparedTick, setPreparedTick] = useState(0);
 
   // Répondre / Transférer: fields prepared by the core from the stored original.
   useEffect(() => {
@@ -84,6 +95,8 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
           setCc(draft.cc.join(', '));
           setSubject(draft.subject);
           setText(draft.text);
+          prepared.current = { html: draft.html };
+          setPreparedTick((n) => n + 1);
           setBcc(draft.bcc.join(', '));
           if (draft.bcc.length) setShowBcc(true);
           setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
@@ -96,6 +109,9 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
         (err: unknown) => {
           if (!current) return;
           setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+          // The agent can still write: an empty body in the chosen format.
+          prepared.current = { html: null };
+          setPreparedTick((n) => n + 1);
           setPreparing(false);
         },
       );
@@ -104,13 +120,52 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     };
   }, [client, mode, request.accountId, request.folder, request.uid, t]);
 
+  // Format and signature once the settings and the prepared fields are there: a plain-text original is answered in
+  // plain text, a formatted one (or a new message) as the setting says; the signature goes above the quote.
   useEffect(() => {
-    if (preparing) return;
+    if (format !== null || !settings.data || !prepared.current) return;
+    const setting = settings.data.find((e) => e.key === 'mail.composeFormat')?.value === 'text' ? 'text' : 'html';
+    const fromDraft = mode === 'draft';
+    const html = prepared.current.html;
+    const chosen = fromDraft ? (html !== null ? 'html' : 'text') : mode === 'new' || html !== null ? setting : 'text';
+    const account = accounts.find((a) => a.id === accountId) ?? accounts[0];
+    const signature = fromDraft ? '' : signatureHtml(account, signatureSettings(settings.data));
+    if (chosen === 'html') {
+      const body = html ?? (request.text ? textToHtml(request.text) : '<p></p>');
+      const block = signatureBlock(signature);
+      setInitialHtml(block ? body.replace(/^(<p><\/p>)?/, (first) => `${first || '<p></p>'}${block}`) : body);
+    } else if (signature) {
+      setText((current) => {
+        const [head, ...rest] = current.split(/(?=\n\n)/);
+        const sig = `\n\n${signatureText(signature)}`;
+        return mode === 'new' && !request.text ? `\n${sig}` : `${head ?? ''}${sig}${rest.join('')}`;
+      });
+    }
+    setFormat(chosen);
+  }, [format, settings.data, preparedTick, mode, accounts, accountId, request.text]);
+
+  useEffect(() => {
+    if (preparing || format === null) return;
     if (mode === 'reply' || mode === 'replyAll') {
-      bodyField.current?.focus();
-      bodyField.current?.setSelectionRange(0, 0);
+      if (format === 'html') editor.current?.focus(true);
+      else {
+        bodyField.current?.focus();
+        bodyField.current?.setSelectionRange(0, 0);
+      }
     } else firstField.current?.focus();
-  }, [preparing, mode]);
+  }, [preparing, mode, format]);
+
+  function switchFormat() {
+    dirty.current = true;
+    setEdited(true);
+    if (format === 'html') {
+      setText(htmlToPlainText(editor.current?.getHtml() ?? ''));
+      setFormat('text');
+    } else {
+      setInitialHtml(textToHtml(text));
+      setFormat('html');
+    }
+  }
 
   const fields = useCallback(
     () => ({
@@ -119,11 +174,11 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
       cc: splitRecipients(cc),
       bcc: splitRecipients(bcc),
       subject,
-      text,
+      ...(format === 'html' ? { text: '', html: editor.current?.getHtml() ?? '' } : { text }),
       inReplyTo: threading.inReplyTo,
       references: threading.references,
     }),
-    [accountId, to, cc, bcc, subject, text, threading],
+    [accountId, to, cc, bcc, subject, text, threading, format],
   );
   /** What a draft save sends: the fields and the attachments with their content (the server copy carries them). */
   const draftFields = useCallback(
@@ -331,17 +386,48 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
               onChange={(e) => change(setSubject)(e.target.value)}
             />
           </div>
-          <label htmlFor={`${id}-body`} className="visually-hidden">
-            {t('compose.body')}
-          </label>
-          <textarea
-            id={`${id}-body`}
-            ref={bodyField}
-            className="compose-body"
-            data-testid="compose-body"
-            value={text}
-            onChange={(e) => change(setText)(e.target.value)}
-          />
+          <div className="compose-body-head">
+            <span id={`${id}-body-label`} className="visually-hidden">
+              {t('compose.body')}
+            </span>
+            {format !== null ? (
+              <button
+                type="button"
+                className="link-button compose-format-switch"
+                onClick={switchFormat}
+                data-testid="compose-format-switch"
+              >
+                {format === 'html' ? t('redaction.toPlainText') : t('redaction.toFormatted')}
+              </button>
+            ) : null}
+          </div>
+          {format === 'html' ? (
+            <RichEditor
+              initialHtml={initialHtml}
+              labelledBy={`${id}-body-label`}
+              handle={editor}
+              onChange={() => {
+                dirty.current = true;
+                setEdited(true);
+              }}
+              cleanHtml={(html) => client.call('mail.html.clean', { html }).then((r) => r.html)}
+              onImageError={(name) => setError(t('compose.fileUnreadable', { name }))}
+            />
+          ) : format === 'text' ? (
+            <>
+              <label htmlFor={`${id}-body`} className="visually-hidden">
+                {t('compose.body')}
+              </label>
+              <textarea
+                id={`${id}-body`}
+                ref={bodyField}
+                className="compose-body"
+                data-testid="compose-body"
+                value={text}
+                onChange={(e) => change(setText)(e.target.value)}
+              />
+            </>
+          ) : null}
           <div className="compose-attachments">
             <label className="button button-quiet compose-attach">
               <Icon name="attachment" />
@@ -395,7 +481,8 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
               onDiscard={discardDraft}
               onContinue={() => {
                 setConfirmClose(false);
-                bodyField.current?.focus();
+                if (format === 'html') editor.current?.focus();
+                else bodyField.current?.focus();
               }}
             />
           ) : null}

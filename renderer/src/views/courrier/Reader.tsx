@@ -8,7 +8,7 @@
  * window (the system browser in browser mode; the Electron shell must route new windows to
  * shell.openExternal), never in the app. The real address shows on hover (the link's title).
  */
-import { useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { Address, MessagePartInfo, MessageView, RemoteContentScope } from '../../../../src/shared/contract';
@@ -221,10 +221,23 @@ async function saveAttachment(client: ReturnType<typeof useClient>, view: Messag
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
+const PdfPreview = lazy(() => import('./PdfPreview'));
+
 function AttachmentList({ view, attachments }: { view: MessageView; attachments: MessagePartInfo[] }) {
   const { t } = useTranslation();
   const client = useClient();
   const [error, setError] = useState<string | null>(null);
+  const [preview, setPreview] = useState<{ part: MessagePartInfo; name: string; opener: HTMLElement | null } | null>(null);
+  const loadPreview = useCallback(async () => {
+    if (!preview) throw new Error('no preview');
+    const file = await client.call('mail.attachment', {
+      accountId: view.accountId,
+      folder: view.folder,
+      uid: view.uid,
+      partId: preview.part.id,
+    });
+    return Uint8Array.from(atob(file.contentBase64), (c) => c.charCodeAt(0));
+  }, [client, preview, view.accountId, view.folder, view.uid]);
   return (
     <>
       <ul
@@ -241,6 +254,17 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
               <span className="reader-attachment-name">{name}</span>
               <span className="reader-attachment-kind">{kindLabel(kind, t)}</span>
               <span className="muted">{formatSize(a.size)}</span>
+              {kind === 'pdf' ? (
+                <button
+                  type="button"
+                  className="button"
+                  aria-label={t('apercu.openFor', { name })}
+                  data-testid="attachment-preview"
+                  onClick={(e) => setPreview({ part: a, name, opener: e.currentTarget })}
+                >
+                  {t('apercu.open')}
+                </button>
+              ) : null}
               <button
                 type="button"
                 className="button reader-attachment-save"
@@ -260,6 +284,18 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
         })}
       </ul>
       {error ? <ErrorAlert message={error} testId="attachment-error" /> : null}
+      {preview ? (
+        <Suspense fallback={<Busy text={t('apercu.loading')} />}>
+          <PdfPreview
+            name={preview.name}
+            load={loadPreview}
+            onClose={() => {
+              preview.opener?.focus();
+              setPreview(null);
+            }}
+          />
+        </Suspense>
+      ) : null}
     </>
   );
 }

@@ -17,6 +17,7 @@ import type {
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, EmptyState, ErrorAlert } from '../../components/common';
+import { SignatureSettings } from './SignatureSettings';
 
 export function CourrierSettings({ accounts }: { accounts: AccountSummary[] }) {
   const { t } = useTranslation();
@@ -42,6 +43,7 @@ export function CourrierSettings({ accounts }: { accounts: AccountSummary[] }) {
           </select>
         </div>
       ) : null}
+      <SignatureSettings account={accounts.find((a) => a.id === accountId) ?? accounts[0]!} />
       <AccountFilters key={accountId} accountId={accountId} />
     </section>
   );
