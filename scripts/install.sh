@@ -15,7 +15,8 @@ APT_PACKAGES=(
   vdirsyncer
   prosody lua-unbound
   dovecot-sieve dovecot-managesieved
-  pst-utils
+  pst-utils libemail-outlook-message-perl
+  poppler-utils
   python3 make g++
 )
 
