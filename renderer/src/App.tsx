@@ -46,10 +46,6 @@ export function App() {
   const [offerImport, setOfferImport] = useState<'offer' | 'open' | null>(null);
   const mainRef = useRef<HTMLElement>(null);
 
-  useEffect(() => {
-    document.title = t('app.title');
-  }, [t]);
-
   const disabled = new Set<Feature>(policy.data?.disabledFeatures ?? []);
   const items: NavItem[] = [
     { view: 'courrier' as const, icon: 'courrier' as const, label: t('nav.courrier') },
@@ -63,6 +59,14 @@ export function App() {
 
   // A view turned off by policy is never shown, even if it was selected.
   const current: ViewName = items.some((item) => item.view === view) ? view : (items[0]?.view ?? 'reglages');
+  const currentLabel = items.find((item) => item.view === current)?.label;
+
+  // The window title names the screen (RGAA 8.6); Courrier writes its own, with the unread count.
+  useEffect(() => {
+    const ready = (accounts.data?.length ?? 0) > 0;
+    if (ready && current === 'courrier' && !addingAccount) return;
+    document.title = ready && currentLabel ? t('accessibilite.windowTitle', { view: currentLabel }) : t('app.title');
+  }, [t, current, currentLabel, addingAccount, accounts.data]);
 
   const go = (next: ViewName, section?: ReglagesSection) => {
     setView(next);

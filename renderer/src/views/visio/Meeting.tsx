@@ -1,4 +1,5 @@
 /** In the meeting: the grid, the controls, participants and chat panels, the salle d'attente, failures. */
+import { useMeetingAnnouncements } from './announcements';
 import {
   useEffect,
   useId,
@@ -68,6 +69,7 @@ export function Meeting({
   const [seenChat, setSeenChat] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
+  const announcement = useMeetingAnnouncements(state.peers, state.phase === 'joined');
 
   useEffect(() => {
     if (panel === 'chat') setSeenChat(state.chat.length);
@@ -304,6 +306,9 @@ export function Meeting({
       />
       <p className="visually-hidden" aria-live="polite">
         {state.activeSpeaker ? t('visio.meeting.speaking', { name: peerName(state.activeSpeaker) }) : ''}
+      </p>
+      <p className="visually-hidden" role="status" data-testid="visio-announcer">
+        {announcement}
       </p>
     </div>
   );
