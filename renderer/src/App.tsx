@@ -73,8 +73,18 @@ export function App() {
     if (section) setReglagesSection(section);
     setAddingAccount(false);
     setOfferImport((o) => (o === 'open' ? null : o));
-    // Move focus to the new page heading for keyboard and screen reader users.
-    requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+    // Move focus to the new page heading for keyboard and screen reader users, once it is there (Visio's chunk
+    // loads the first time), unless the user has moved the focus elsewhere meanwhile.
+    const from = document.activeElement;
+    let frames = 0;
+    const focusHeading = () => {
+      const heading = mainRef.current?.querySelector<HTMLElement>('h1');
+      const moved = document.activeElement !== from && document.activeElement !== document.body;
+      if (heading) {
+        if (!moved) heading.focus();
+      } else if (!moved && frames++ < 300) requestAnimationFrame(focusHeading);
+    };
+    requestAnimationFrame(focusHeading);
   };
 
   const header = (
