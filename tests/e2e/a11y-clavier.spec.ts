@@ -102,7 +102,6 @@ async function tabTo(page: Page, matches: (el: Element) => boolean, what: string
     const reached = await page.evaluate((fn) => {
       const el = document.activeElement;
       if (!el || el === document.body) return { hit: false, ring: true };
-      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the predicate is this spec's own code
       const test = new Function(`return (${fn})`)() as (el: Element) => boolean;
       const style = getComputedStyle(el);
       const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
