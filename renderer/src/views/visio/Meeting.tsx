@@ -1,5 +1,4 @@
 /** In the meeting: the grid, the controls, participants and chat panels, the salle d'attente, failures. */
-import { useMeetingAnnouncements } from './announcements';
 import {
   useEffect,
   useId,
@@ -14,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { ShortcutsDialog } from '../../components/ShortcutsDialog';
+import { useMeetingAnnouncements } from './announcements';
 import { applySpeaker, canShareScreen, deviceProblem } from './media';
 import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './ModerationBar';
 import { ParticipantMenu } from './ParticipantMenu';
