@@ -66,10 +66,6 @@ export function App() {
     return entry ? String(entry.value) : undefined;
   };
 
-  useEffect(() => {
-    document.title = t('app.title');
-  }, [t]);
-
   const disabled = new Set<Feature>(policy.data?.disabledFeatures ?? []);
   const items: NavItem[] = [
     { view: 'courrier' as const, icon: 'courrier' as const, label: t('nav.courrier') },
@@ -85,6 +81,14 @@ export function App() {
 
   // A view turned off by policy is never shown, even if it was selected.
   const current: ViewName = items.some((item) => item.view === view) ? view : (items[0]?.view ?? 'reglages');
+  const currentLabel = items.find((item) => item.view === current)?.label;
+
+  // The window title names the screen (RGAA 8.6); Courrier writes its own, with the unread count.
+  useEffect(() => {
+    const ready = (accounts.data?.length ?? 0) > 0;
+    if (ready && current === 'courrier' && !addingAccount) return;
+    document.title = ready && currentLabel ? t('accessibilite.windowTitle', { view: currentLabel }) : t('app.title');
+  }, [t, current, currentLabel, addingAccount, accounts.data]);
 
   const go = (next: ViewName, section?: ReglagesSection, page?: string | null) => {
     setView(next);
@@ -92,8 +96,18 @@ export function App() {
     if (next === 'aide') setAidePage(page ?? null);
     setAddingAccount(false);
     setOfferImport((o) => (o === 'open' ? null : o));
-    // Move focus to the new page heading for keyboard and screen reader users.
-    requestAnimationFrame(() => mainRef.current?.querySelector<HTMLElement>('h1')?.focus());
+    // Move focus to the new page heading for keyboard and screen reader users, once it is there (Visio's chunk
+    // loads the first time), unless the user has moved the focus elsewhere meanwhile.
+    const from = document.activeElement;
+    let frames = 0;
+    const focusHeading = () => {
+      const heading = mainRef.current?.querySelector<HTMLElement>('h1');
+      const moved = document.activeElement !== from && document.activeElement !== document.body;
+      if (heading) {
+        if (!moved) heading.focus();
+      } else if (!moved && frames++ < 300) requestAnimationFrame(focusHeading);
+    };
+    requestAnimationFrame(focusHeading);
   };
 
   // F1 opens « Aide » from everywhere (the keyboard shortcuts are one button away there).

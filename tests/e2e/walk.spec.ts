@@ -71,6 +71,9 @@ test('parcours de tous les écrans : tout en français, accessible (axe-core), a
   await page.getByTestId('reglages-general').click();
   await expect(page.getByTestId('setting-mail.offlineWindow')).toBeVisible();
   await checkScreen(page, 'reglages-general');
+  await page.getByTestId('reglages-accessibilite').click();
+  await expect(page.getByTestId('accessibilite-declaration')).toBeVisible();
+  await checkScreen(page, 'reglages-accessibilite');
   await page.getByTestId('reglages-comptes').click();
   await page.getByTestId('add-account').click();
   await expect(page.getByTestId('account-assistant')).toBeVisible();

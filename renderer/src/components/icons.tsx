@@ -16,7 +16,8 @@ export type IconName =
   | 'warning'
   | 'refresh'
   | 'plus'
-  | 'attachment';
+  | 'attachment'
+  | 'back';
 
 const PATHS: Record<IconName, ReactElement> = {
   courrier: (
@@ -37,6 +38,7 @@ const PATHS: Record<IconName, ReactElement> = {
   warning: <path d="M12 3 2 20h20L12 3Zm0 6v5m0 3v.5" />,
   refresh: <path d="M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5" />,
   plus: <path d="M12 5v14M5 12h14" />,
+  back: <path d="M15 5l-7 7 7 7" />,
   attachment: <path d="m20 11.5-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />,
 };
 

@@ -56,7 +56,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const account = accounts.find((a) => a.id === accountId);
   useUnreadTitle(folderList);
   const notifications = useNotificationSetting();
-  useNewMailNotifications(accountId, folderList.find(isInbox), notifications.state === 'on');
+  const newMailAnnouncement = useNewMailNotifications(accountId, folderList.find(isInbox), notifications.state === 'on');
   const openUid = opened && selected && opened.accountId === accountId && opened.folder === selected.path ? opened.uid : null;
 
   // Actions, selection (Ctrl / Maj click), quick filters, search, shortcuts.
@@ -123,6 +123,11 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
     setSelection([key]);
     setAnchor(key);
     setOpened({ accountId, folder: message.folder, uid: message.uid });
+  };
+  // Narrow windows show one pane at a time: « Retour à la liste » closes the message and puts the focus back on the list.
+  const closeReader = () => {
+    setOpened(null);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.view-courrier .message-pane [role="listbox"]')?.focus());
   };
   const moveCursor = (message: MessageSummary) => {
     const key = messageKey(message);
@@ -284,13 +289,18 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
             <div className="message-pane" />
           )}
           {!showOutbox && !searching && selected && openUid !== null ? (
-            <MessageReader accountId={accountId} folder={selected.path} uid={openUid} />
+            <MessageReader accountId={accountId} folder={selected.path} uid={openUid} onBack={closeReader} />
           ) : null}
-          {searchOpened ? <MessageReader accountId={accountId} folder={searchOpened.folder} uid={searchOpened.uid} /> : null}
+          {searchOpened ? (
+            <MessageReader accountId={accountId} folder={searchOpened.folder} uid={searchOpened.uid} onBack={closeReader} />
+          ) : null}
         </div>
       ) : null}
       <UndoToast toast={mailActions.toast} onUndo={() => void mailActions.undo()} onClose={mailActions.dismiss} />
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
+      <p className="visually-hidden" role="status" data-testid="courrier-announcer">
+        {newMailAnnouncement}
+      </p>
     </section>
   );
 }

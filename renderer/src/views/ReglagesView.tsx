@@ -17,8 +17,9 @@ import { newServerDestinations } from '../../../src/shared/server-change';
 import { CourrierSettings } from './reglages/CourrierSettings';
 import { HelpLink } from '../aide/HelpLink';
 import { ImportPanel } from './reglages/ImportPanel';
+import { AccessibiliteSection } from './reglages/AccessibiliteSection';
 
-export type ReglagesSection = 'comptes' | 'courrier' | 'general' | 'importer';
+export type ReglagesSection = 'comptes' | 'courrier' | 'general' | 'importer' | 'accessibilite';
 
 export function ReglagesView(props: {
   accounts: AccountSummary[];
@@ -69,6 +70,15 @@ export function ReglagesView(props: {
         >
           {t('reglages.sections.importer')}
         </button>
+        <button
+          type="button"
+          className="subnav-item"
+          data-testid="reglages-accessibilite"
+          aria-current={section === 'accessibilite' ? 'page' : undefined}
+          onClick={() => onSection('accessibilite')}
+        >
+          {t('accessibilite.navLabel')}
+        </button>
       </nav>
       {props.policy?.error ? <ErrorAlert message={props.policy.error} /> : null}
       {section === 'comptes' ? (
@@ -77,6 +87,8 @@ export function ReglagesView(props: {
         <CourrierSettings accounts={props.accounts} />
       ) : section === 'importer' ? (
         <ImportPanel accounts={props.accounts} />
+      ) : section === 'accessibilite' ? (
+        <AccessibiliteSection />
       ) : (
         <GeneralSection policy={props.policy} />
       )}

@@ -26,12 +26,29 @@ import { displayFileName } from '../../lib/file-name';
 /** Recipients shown before « et N autres ». */
 const SHOWN_RECIPIENTS = 20;
 
-export function MessageReader({ accountId, folder, uid }: { accountId: string; folder: string; uid: number }) {
+export function MessageReader({
+  accountId,
+  folder,
+  uid,
+  onBack,
+}: {
+  accountId: string;
+  folder: string;
+  uid: number;
+  /** Back to the list: only shown when the window is too narrow for both (one pane at a time). */
+  onBack?: () => void;
+}) {
   const { t } = useTranslation();
   const message = useApiQuery('mail.message', { accountId, folder, uid });
   const view = message.data;
   return (
     <section className="reader-pane" aria-labelledby="reader-subject" data-testid="reader">
+      {onBack ? (
+        <button type="button" className="button reader-back" data-testid="reader-back" onClick={onBack}>
+          <Icon name="back" />
+          {t('accessibilite.backToList')}
+        </button>
+      ) : null}
       {message.error ? <ErrorAlert message={message.error.message} testId="reader-error" /> : null}
       {message.loading && !view ? <Busy text={t('courrier.reader.loading')} /> : null}
       {view && view.uid === uid ? <MessageContent view={view} onAllowed={message.reload} /> : null}

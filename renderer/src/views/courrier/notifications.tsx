@@ -78,11 +78,13 @@ export function NotificationToggle({ state, onToggle }: { state: NotificationSta
  * A notification for each message that arrives in the Boîte de réception while Ostal is open
  * (unread, newer than any seen before: not the ones found at start, not the ones moved back).
  */
-export function useNewMailNotifications(accountId: string, inbox: FolderInfo | undefined, enabled: boolean): void {
+export function useNewMailNotifications(accountId: string, inbox: FolderInfo | undefined, enabled: boolean): string {
   const { t } = useTranslation();
   const client = useClient();
   const newest = useRef<number | null>(null);
   const path = inbox?.path ?? null;
+  // What the status region says to screen readers (RGAA 7.5), whether desktop notifications are on or not.
+  const [announcement, setAnnouncement] = useState('');
 
   useEffect(() => {
     newest.current = null;
@@ -107,16 +109,24 @@ export function useNewMailNotifications(accountId: string, inbox: FolderInfo | u
         const before = newest.current;
         const top = Math.max(before ?? 0, ...page.messages.map((m) => m.uid));
         newest.current = top;
-        if (before === null || !enabled || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+        if (before === null) return;
         const fresh = page.messages.filter((m) => m.uid > before);
-        if (fresh.length > 0) notify(fresh);
+        if (fresh.length === 0) return;
+        setAnnouncement(
+          fresh.length === 1
+            ? t('accessibilite.newMail', { count: 1, sender: senderOf(fresh[0]), subject: fresh[0].subject || t('courrier.noSubject') })
+            : t('accessibilite.newMail', { count: fresh.length }),
+        );
+        if (!enabled || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+        notify(fresh);
       })
       .catch(() => undefined);
   });
 
+  const senderOf = (m: MessageSummary) => (m.from ? m.from.name || m.from.address : t('courrier.unknownSender'));
   const notify = (fresh: MessageSummary[]) => {
     const first = fresh[0];
-    const sender = first.from ? first.from.name || first.from.address : t('courrier.unknownSender');
+    const sender = senderOf(first);
     const title =
       fresh.length === 1
         ? t('courrier.notifications.oneTitle', { sender })
@@ -135,4 +145,5 @@ export function useNewMailNotifications(accountId: string, inbox: FolderInfo | u
       /* a browser without notification support in this context: the title still shows the count */
     }
   };
+  return announcement;
 }

@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { ShortcutsDialog } from '../../components/ShortcutsDialog';
+import { useMeetingAnnouncements } from './announcements';
 import { applySpeaker, canShareScreen, deviceProblem } from './media';
 import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './ModerationBar';
 import { ParticipantMenu } from './ParticipantMenu';
@@ -68,6 +69,7 @@ export function Meeting({
   const [seenChat, setSeenChat] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
+  const announcement = useMeetingAnnouncements(state.peers, state.phase === 'joined');
 
   useEffect(() => {
     if (panel === 'chat') setSeenChat(state.chat.length);
@@ -312,6 +314,9 @@ export function Meeting({
       />
       <p className="visually-hidden" aria-live="polite">
         {state.activeSpeaker ? t('visio.meeting.speaking', { name: peerName(state.activeSpeaker) }) : ''}
+      </p>
+      <p className="visually-hidden" role="status" data-testid="visio-announcer">
+        {announcement}
       </p>
     </div>
   );
