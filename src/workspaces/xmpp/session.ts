@@ -111,6 +111,8 @@ export function readRoomMessage(message: Element, room: string, delayedAt?: stri
 
 export class XmppSession {
   private readonly stanzaListeners = new Set<(stanza: Element) => void>();
+  /** Called once when the connection drops (waiters then fail at once instead of at their timeout). */
+  private readonly closeListeners = new Set<() => void>();
   /** Invitations received since the connection opened (the server delivers those kept offline at once). */
   readonly invitations: { room: string; from: string; reason: string }[] = [];
 
@@ -146,6 +148,8 @@ export class XmppSession {
       else early.push(stanza);
     });
     xmpp.on('error', (err: Error) => options.log.warn('xmpp: connection error', { err }));
+    xmpp.on('offline', () => session?.dropped());
+    xmpp.on('disconnect', () => session?.dropped());
     try {
       const jid = await xmpp.start();
       session = new XmppSession(xmpp, jid.bare().toString(), options.log);
@@ -184,6 +188,17 @@ export class XmppSession {
         this.log.warn('xmpp: stanza listener failed', { err: err as Error });
       }
     }
+  }
+
+  private dropped(): void {
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const fn of listeners) fn();
+  }
+
+  onClose(fn: () => void): () => void {
+    this.closeListeners.add(fn);
+    return () => this.closeListeners.delete(fn);
   }
 
   onStanza(fn: (stanza: Element) => void): () => void {
@@ -225,15 +240,25 @@ export class XmppSession {
 
   /** Waits for the first stanza `match` accepts (or throws after `timeoutMs`); start it before sending. */
   waitFor(match: (stanza: Element) => boolean, timeoutMs = 15_000): { promise: Promise<Element>; cancel: () => void } {
-    let off = (): void => undefined;
+    let offStanza = (): void => undefined;
+    let offClose = (): void => undefined;
     let timer: NodeJS.Timeout | undefined;
+    const off = (): void => {
+      offStanza();
+      offClose();
+    };
     const promise = new Promise<Element>((resolve, reject) => {
-      off = this.onStanza((s) => {
+      offStanza = this.onStanza((s) => {
         if (match(s)) {
           off();
           clearTimeout(timer);
           resolve(s);
         }
+      }) as () => void;
+      offClose = this.onClose(() => {
+        off();
+        clearTimeout(timer);
+        reject(new OstalError('unreachable', t('workspaces.errors.connectionLost')));
       }) as () => void;
       timer = setTimeout(() => {
         off();
@@ -251,6 +276,7 @@ export class XmppSession {
 
   async close(): Promise<void> {
     this.stanzaListeners.clear();
+    this.closeListeners.clear();
     await this.xmpp.stop().catch(() => undefined);
   }
 }
