@@ -180,7 +180,13 @@ export class WorkspaceRepository {
       body: string;
       sent_at: string;
     }[];
-    return rows.map((r) => ({ accountId: r.account_id, workspaceId: r.workspace_id, originId: r.origin_id, body: r.body, sentAt: r.sent_at }));
+    return rows.map((r) => ({
+      accountId: r.account_id,
+      workspaceId: r.workspace_id,
+      originId: r.origin_id,
+      body: r.body,
+      sentAt: r.sent_at,
+    }));
   }
 
   /** Accounts with something in their queue. */

@@ -77,6 +77,7 @@ export class WorkspaceHub {
   /** Accounts whose live session dropped and should come back (app modes). */
   private readonly reconnect = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
+  private readonly inviteRefresh = new Map<string, Promise<void>>();
   private closed = false;
   private readonly retryMs: number;
 
@@ -332,6 +333,18 @@ export class WorkspaceHub {
   private live(account: Account, session: XmppSession, stanza: Element): void {
     const from = stanza.attrs.from ?? '';
     const room = bareJid(from);
+    if (stanza.is('message') && stanza.attrs.type !== 'groupchat' && stanza.getChild('x', NS.mucUser)?.getChild('invite')) {
+      // An invitation delivered live (this device online): accepted now, so that the agent's bookmarks carry the
+      // space to its other computers (the server keeps no copy of an invitation it delivered).
+      if (!this.inviteRefresh.has(account.id)) {
+        const run = new Promise<void>((resolve) => setTimeout(resolve, 200))
+          .then(() => this.refreshAccount(account))
+          .catch((err: unknown) => this.ctx.log.warn('workspaces: invitation not accepted yet', { err: err as Error }))
+          .finally(() => this.inviteRefresh.delete(account.id));
+        this.inviteRefresh.set(account.id, run);
+      }
+      return;
+    }
     const w = this.repo.get(room);
     if (!w || w.accountId !== account.id) return;
     if (stanza.is('presence')) {
@@ -427,7 +440,12 @@ export class WorkspaceHub {
     // Read from the archive, not only this journal: after a crash, the server may have the last message sent.
     let queue = this.repo.pending(account.id, room);
     const oldest = Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now());
-    this.storeArchive(account, room, await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()), false);
+    this.storeArchive(
+      account,
+      room,
+      await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
+      false,
+    );
     queue = this.repo.pending(account.id, room);
     for (const q of queue) await this.sendOne(account, session, q);
     if (queue.length > 0) this.ctx.log.info('workspaces: queue sent', { room, count: queue.length });

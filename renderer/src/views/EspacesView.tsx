@@ -196,7 +196,11 @@ function Discussion({ space }: { space: Workspace }) {
   const { t } = useTranslation();
   const client = useClient();
   // « Actualiser » (workspaces.refresh) stores what the archive holds and emits workspaces.changed: read again.
-  const history = useApiQuery('chat.history', { workspaceId: space.id, limit: 100 }, { refreshOn: ['workspaces.changed'] });
+  const history = useApiQuery(
+    'chat.history',
+    { workspaceId: space.id, limit: 100 },
+    { refreshOn: ['workspaces.changed', 'workspaces.messages'] },
+  );
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -222,7 +226,7 @@ function Discussion({ space }: { space: Workspace }) {
       {history.error ? <ErrorAlert message={history.error.message} /> : null}
       <ol className="discussion-messages" aria-live="polite" data-testid="discussion">
         {(history.data ?? []).map((m) => (
-          <li key={m.id} className="discussion-message">
+          <li key={m.id} className="discussion-message" data-pending={m.pending} data-mention={m.mentionsMe}>
             <span className="discussion-from">{m.from}</span>
             <time className="discussion-time" dateTime={m.sentAt}>
               {time.format(new Date(m.sentAt))}

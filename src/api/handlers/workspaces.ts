@@ -3,7 +3,7 @@ import type { HandlerMap } from '../handler-types.js';
 
 export const workspaceHandlers: Pick<
   HandlerMap,
-    | 'workspaces.list'
+  | 'workspaces.list'
   | 'workspaces.refresh'
   | 'workspaces.create'
   | 'workspaces.members'
