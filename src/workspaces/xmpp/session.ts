@@ -135,6 +135,10 @@ export class XmppSession {
     // XEP-0198 stays off for now: @xmpp/client 0.14 acknowledged more stanzas than Prosody 0.12 had sent, and
     // Prosody then closes the stream (« The client says it handled 2 new stanzas, but we sent 1 »). The <enable/> is
     // kept from the wire and answered <failed/> locally: the library goes on without stream management.
+    // Checked again with @xmpp/stream-management 0.14.0 and the test run's Prosody (Debian 0.12): with <enable/> let
+    // through, every session is closed after its first acknowledgement (« handled 2 new stanzas, but we sent 1 »), so
+    // it stays off. Nothing relies on it: a session is never resumed (reconnect is stopped, a new one is opened), and
+    // « sent once » comes from the queue (origin-id, XEP-0359) checked against the room's archive before each send.
     const send = xmpp.send.bind(xmpp);
     xmpp.send = (element: Element): Promise<void> => {
       if (!element.is('enable', NS.sm)) return send(element);
