@@ -276,7 +276,13 @@ export class WorkspaceHub {
       } catch (err) {
         // Refused (not a member any more) or gone (destroyed): the space leaves this agent's list.
         const condition = thrownCondition(err);
-        if ((err as OstalError).code !== 'forbidden' && condition !== 'item-not-found' && condition !== 'gone') throw err;
+        if ((err as OstalError).code !== 'forbidden' && condition !== 'item-not-found' && condition !== 'gone') {
+          if (!session.online) throw err;
+          // Another failure of this one room (a timeout): the others go on, its local copy stays.
+          this.ctx.log.warn('workspaces: room not refreshed', { room, err: err as Error });
+          if (this.repo.get(room)) kept.add(room);
+          continue;
+        }
         this.ctx.log.info('workspaces: room refuses us or is gone, space removed', { room, condition });
         if (bookmarked) await removeBookmark(session, room);
       }
@@ -449,6 +455,8 @@ export class WorkspaceHub {
     queue = this.repo.pending(account.id, room);
     for (const q of queue) await this.sendOne(account, session, q);
     if (queue.length > 0) this.ctx.log.info('workspaces: queue sent', { room, count: queue.length });
+    // The pending copies were replaced (by the archive's or the echo's): the views read again.
+    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: queue.map((q) => q.originId) });
   }
 
   private async sendOne(account: Account, session: XmppSession, q: PendingMessage): Promise<void> {
@@ -501,8 +509,9 @@ export class WorkspaceHub {
       const queued = this.repo.pending(account.id).length > 0;
       if (!wanted && !queued) continue;
       try {
+        // The queue first (what the agent wrote), then the rest of the spaces.
+        if (queued) await this.flushAccount(account);
         if (wanted) await this.refreshAccount(account);
-        else await this.flushAccount(account);
         this.reconnect.delete(account.id);
       } catch (err) {
         this.ctx.log.info('workspaces: still offline', { account: account.id, err: err as Error });
