@@ -79,6 +79,7 @@ test('espaces : mention signalée, puis deux messages écrits hors ligne partent
   for (const text of texts) {
     await page.getByTestId('message-input').fill(text);
     await page.getByTestId('message-send').click();
+    await expect(page.getByTestId('message-input')).toHaveValue('', { timeout: 20_000 });
     await expect(page.getByTestId('discussion-message').filter({ hasText: text }).getByTestId('message-pending')).toHaveText('en attente');
   }
   await expect(page.getByTestId('message-pending')).toHaveCount(2);
