@@ -78,6 +78,8 @@ export class WorkspaceHub {
   private readonly reconnect = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly inviteRefresh = new Map<string, Promise<void>>();
+  /** Accounts with an open XMPP session right now. */
+  private readonly connected = new Set<string>();
   private closed = false;
   private readonly retryMs: number;
 
@@ -137,7 +139,9 @@ export class WorkspaceHub {
         log: this.ctx.log,
       });
       session.onStanza((stanza) => this.live(account, session, stanza));
+      this.connected.add(account.id);
       session.onClose(() => {
+        this.connected.delete(account.id);
         this.ctx.log.info('workspaces: XMPP connection lost', { account: account.id });
         if (this.closed) return;
         if (this.ctx.mode !== 'cli') this.reconnect.add(account.id);
@@ -402,6 +406,12 @@ export class WorkspaceHub {
       sentAt: new Date().toISOString(),
     });
     this.ctx.emit('workspaces.messages', { workspaceId: w.id, messageIds: [originId] });
+    if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
+      // The app is not connected (network gone, server down): the message waits; the retry loop sends it, so the
+      // composer is free at once instead of waiting for a connection attempt to fail.
+      this.scheduleRetry(0);
+      return this.repo.message(w.id, originId)!;
+    }
     try {
       await this.flush(account, w.id);
     } catch (err) {

@@ -15,6 +15,9 @@ import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile,
 let ostal: RunningOstal | undefined;
 let relay: Relay | undefined;
 test.afterEach(async () => {
+  const info = test.info();
+  // The core's own output tells why it stopped, when it did.
+  if (info.status !== info.expectedStatus && ostal) await info.attach('ostal-output', { body: ostal.output().slice(-8000) });
   await ostal?.stop();
   ostal = undefined;
   await relay?.stop();

@@ -109,6 +109,28 @@ export function readRoomMessage(message: Element, room: string, delayedAt?: stri
   };
 }
 
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED']);
+let rejectionGuard: Logger | null = null;
+
+/**
+ * @xmpp/connection races some of its socket promises against a timeout and leaves the loser pending: when the network
+ * goes away while a connection is being opened, that promise later rejects (read ECONNRESET) with nobody to handle it,
+ * and Node ends the whole core. Such a socket read/write error is logged instead; any other unhandled rejection is
+ * thrown again, as Node would (the default behaviour stays for everything else).
+ */
+function guardSocketRejections(log: Logger): void {
+  if (rejectionGuard) return;
+  rejectionGuard = log;
+  process.on('unhandledRejection', (reason: unknown) => {
+    const e = reason as { code?: string; syscall?: string } | null;
+    if (e && NETWORK_CODES.has(e.code ?? '') && (e.syscall === 'read' || e.syscall === 'write' || e.syscall === 'connect')) {
+      rejectionGuard?.info('xmpp: late socket error of a closed connection', { err: reason as Error });
+      return;
+    }
+    throw reason;
+  });
+}
+
 export class XmppSession {
   private readonly stanzaListeners = new Set<(stanza: Element) => void>();
   /** Called once when the connection drops (waiters then fail at once instead of at their timeout). */
@@ -132,6 +154,7 @@ export class XmppSession {
       timeout: options.timeoutMs ?? 10_000,
     });
     xmpp.reconnect.stop();
+    guardSocketRejections(options.log);
     // XEP-0198 stays off for now: @xmpp/client 0.14 acknowledged more stanzas than Prosody 0.12 had sent, and
     // Prosody then closes the stream (« The client says it handled 2 new stanzas, but we sent 1 »). The <enable/> is
     // kept from the wire and answered <failed/> locally: the library goes on without stream management.
@@ -152,6 +175,18 @@ export class XmppSession {
       else early.push(stanza);
     });
     xmpp.on('error', (err: Error) => options.log.warn('xmpp: connection error', { err }));
+    // @xmpp/connection takes its listeners off a socket when it closes or is upgraded to TLS: an ECONNRESET the
+    // plain socket emits then (network cut while connecting or connected) had no listener and ended the process.
+    // Each socket the connection uses keeps a listener of its own.
+    const guarded = new WeakSet<object>();
+    const guard = (): void => {
+      const socket = (xmpp as unknown as { socket?: NodeJS.EventEmitter | null }).socket;
+      if (!socket || guarded.has(socket)) return;
+      guarded.add(socket);
+      socket.on('error', (err: Error) => options.log.info('xmpp: socket error', { err }));
+    };
+    xmpp.on('connect', guard);
+    xmpp.on('open', guard);
     xmpp.on('offline', () => session?.dropped());
     xmpp.on('disconnect', () => session?.dropped());
     try {
