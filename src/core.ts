@@ -131,6 +131,7 @@ export class Core {
       });
       core.onClose(() => scheduler.stop());
       core.onClose(() => ctx.services.workspaces.close());
+      ctx.services.workspaces.start();
       log.info('core started', { mode: options.mode, profileDir });
       return core;
     } catch (err) {

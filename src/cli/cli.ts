@@ -24,7 +24,8 @@
  *   ostal contacts list [--json]
  *   ostal workspace create --name N --members a@x,b@x [--description D] [--account E] [--json]
  *   ostal workspace list [--json]          (asks the XMPP server first: spaces created elsewhere appear)
- *   ostal chat send --workspace ID --text T [--json]
+ *   ostal workspace members --workspace ID [--add a@x,b@x] [--remove c@x] [--json]   (owners and admins only)
+ *   ostal chat send --workspace ID --text T [--json]   (offline: queued « en attente », sent at the next connection)
  *   ostal chat history --workspace ID [--limit N] [--json]
  *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
  *                      (DATE = AAAA-MM-JJTHH:MM, heure de cet ordinateur, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
@@ -109,6 +110,8 @@ function parse(argv: string[]) {
         members: { type: 'string' },
         description: { type: 'string' },
         workspace: { type: 'string' },
+        add: { type: 'string' },
+        remove: { type: 'string' },
         text: { type: 'string' },
         username: { type: 'string' },
         account: { type: 'string' },
@@ -421,13 +424,33 @@ async function run(argv: string[], io: Io): Promise<number> {
         else for (const w of list) io.out(`${w.id}\t${w.name}\t${w.members.join(', ')}`);
         return 0;
       });
+    case 'workspace members': {
+      if (!v.workspace) throw new UsageError(cliText('missingOption', { option: '--workspace' }));
+      const split = (x: string | undefined): string[] =>
+        String(x ?? '')
+          .split(',')
+          .map((m) => m.trim())
+          .filter(Boolean);
+      const add = split(v.add);
+      const remove = split(v.remove);
+      if (add.length + remove.length === 0) throw new UsageError(cliText('workspaceMembersMissing'));
+      return withCore(async (call) => {
+        await call('workspaces.refresh', {});
+        const w = await call('workspaces.members', { workspaceId: v.workspace!, add, remove });
+        if (v.json) io.out(JSON.stringify(w, null, 2));
+        else io.out(cliText('workspaceMembers', { name: w.name, members: w.members.join(', ') }));
+        return 0;
+      });
+    }
     case 'chat send': {
       if (!v.workspace) throw new UsageError(cliText('missingOption', { option: '--workspace' }));
       if (v.text === undefined) throw new UsageError(cliText('missingOption', { option: '--text' }));
       return withCore(async (call) => {
-        await call('workspaces.refresh', {});
+        // A space known here is written to at once (offline too: the message waits in the queue).
+        if (!(await call('workspaces.list', {})).some((w) => w.id === v.workspace)) await call('workspaces.refresh', {});
         const m = await call('chat.send', { workspaceId: v.workspace!, text: v.text! });
         if (v.json) io.out(JSON.stringify(m, null, 2));
+        else if (m.pending) io.out(cliText('chatPending'));
         return 0;
       });
     }

@@ -415,6 +415,16 @@ export const methodSchemas = {
   'chat.send': z.object({ workspaceId: z.string().min(1).max(400), text: z.string().min(1) }),
   /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
+  /** Adds or removes members (owners and admins of the space only: the room's server checks it). */
+  'workspaces.members': z
+    .object({
+      workspaceId: z.string().min(1).max(400),
+      add: z.array(z.string().trim().min(3).max(320)).max(200).optional(),
+      remove: z.array(z.string().trim().min(3).max(320)).max(200).optional(),
+    })
+    .refine((p) => (p.add?.length ?? 0) + (p.remove?.length ?? 0) > 0, { message: 'add or remove at least one address' }),
+  /** Everything of the space counts as read (unread count back to zero). */
+  'workspaces.markRead': z.object({ workspaceId: z.string().min(1).max(400) }),
 } satisfies Record<string, z.ZodType<object>>;
 
 export type MethodSchemas = typeof methodSchemas;

@@ -373,6 +373,10 @@ export interface Workspace {
   /** Id of the standing meeting room (Visio). */
   visioRoom: string;
   createdAt: string;
+  /** Messages of others not read yet (workspaces.markRead). */
+  unread: number;
+  /** Among them, those naming the agent (« @Élodie »). */
+  mentions: number;
 }
 
 /** One message of a space's Discussion. */
@@ -386,8 +390,10 @@ export interface ChatMessage {
   text: string;
   /** ISO 8601 UTC. */
   sentAt: string;
-  /** « en attente »: written here, not yet confirmed by the server. */
+  /** « en attente »: written here, not yet confirmed by the server (sent once on reconnection). */
   pending: boolean;
+  /** The message names the agent (« @Élodie », its display name or the local part of its address). */
+  mentionsMe: boolean;
 }
 
 export interface Settings {
@@ -882,6 +888,8 @@ export interface Results {
   'workspaces.create': Workspace;
   'chat.send': ChatMessage;
   'chat.history': ChatMessage[];
+  'workspaces.members': Workspace;
+  'workspaces.markRead': { ok: true };
   'files.sync': SyncReport;
   'files.conflicts': FileConflict[];
   'files.resolveConflict': { resolved: true };
@@ -928,6 +936,10 @@ export interface Events {
   'files.changed': { accountId: string; paths: string[] };
   /** Espaces de travail created, found or removed (workspaces.create, workspaces.refresh). */
   'workspaces.changed': { workspaceIds: string[] };
+  /** Messages of a space stored or changed (live from the room, archive, offline queue sent). */
+  'workspaces.messages': { workspaceId: string; messageIds: string[] };
+  /** A message of someone else names the agent (« @Élodie »): for the in-app badge and desktop notifications. */
+  'workspaces.mention': { workspaceId: string; workspaceName: string; messageId: string; from: string; text: string };
   /** Events or contacts changed in the local store (local write, replay, sync). */
   'dav.changed': { accountId: string; kind: 'calendar' | 'addressbook' };
   /** A change of the user could not be applied because the server changed the same item: French notice. */

@@ -8,7 +8,7 @@
  * finds them from the room alone.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { xml } from '@xmpp/client';
+import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
 import type { ChatMessage, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
@@ -21,8 +21,9 @@ import { parseXmppEndpoint } from '../accounts/endpoints.js';
 import { createResolver, networkEnv } from '../net/dns.js';
 import { WebDavClient } from '../files/webdav.js';
 import type { Account } from '../store/account-repository.js';
-import { WorkspaceRepository } from './repository.js';
-import { bareJid, NS, readRoomMessage, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
+import { WorkspaceRepository, type PendingMessage } from './repository.js';
+import { mentionNames, mentions } from './mentions.js';
+import { bareJid, NS, readRoomMessage, resourceOf, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
 import {
   addBookmark,
   configureRoom,
@@ -31,13 +32,26 @@ import {
   listBookmarks,
   removeBookmark,
   roomArchive,
+  roomArchiveSince,
   roomInfo,
   roomMembers,
   setAffiliations,
 } from './xmpp/muc.js';
 
-/** Longest message accepted (characters); the server's own stanza limit is higher. */
+/**
+ * Longest message accepted (characters). Prosody's own limit is on the whole stanza (c2s_stanza_size_limit, 256 Kio by
+ * default in 0.12: it closes the stream of a client that sends more); a message stays far below it.
+ */
 export const MAX_MESSAGE_LENGTH = 10_000;
+/** A mention in a message older than this (found in the archive) makes no notice, only the badge. */
+const MENTION_NOTICE_MS = 60 * 60_000;
+/** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
+const QUEUE_ARCHIVE_MARGIN_MS = 10 * 60_000;
+
+const envNumber = (name: string): number | undefined => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : undefined;
+};
 const EMAIL = /^[^\s@/<>"']+@[a-z0-9.-]+\.[a-z]{2,}$/i;
 
 /** « Projet médiathèque » → projet-mediatheque */
@@ -58,8 +72,29 @@ const domainOf = (jid: string): string => jid.slice(jid.indexOf('@') + 1).toLowe
 export class WorkspaceHub {
   private readonly sessions = new Map<string, Promise<XmppSession>>();
   private readonly joined = new Map<string, Promise<void>>();
+  /** One queue flush at a time per space (messages leave in the order they were written). */
+  private readonly flushing = new Map<string, Promise<void>>();
+  /** Accounts whose live session dropped and should come back (app modes). */
+  private readonly reconnect = new Set<string>();
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly inviteRefresh = new Map<string, Promise<void>>();
+  /** Accounts with an open XMPP session right now. */
+  private readonly connected = new Set<string>();
+  private closed = false;
+  private readonly retryMs: number;
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(private readonly ctx: CoreContext) {
+    this.retryMs = envNumber('OSTAL_PROBE_INTERVAL_MS') ?? 5_000;
+  }
+
+  /** App modes: sends what the queue holds from an earlier run and opens the live sessions of the known spaces. */
+  start(): void {
+    if (this.ctx.mode === 'cli') return;
+    const accounts = new Set(this.repo.list().map((w) => w.accountId));
+    for (const a of this.repo.accountsWithPending()) accounts.add(a);
+    for (const a of accounts) this.reconnect.add(a);
+    if (accounts.size > 0) this.scheduleRetry(0);
+  }
 
   private get repo(): WorkspaceRepository {
     return new WorkspaceRepository(this.ctx.db);
@@ -96,13 +131,23 @@ export class WorkspaceHub {
     const opening = (async () => {
       const { password } = await loadAccountCredentials(this.ctx, account.id);
       const login = account.settings.username?.trim() || account.email;
-      return XmppSession.open({
+      const session = await XmppSession.open({
         service: await this.service(account),
         domain: domainOf(account.email),
         username: login.includes('@') ? localPart(login) : login,
         password,
         log: this.ctx.log,
       });
+      session.onStanza((stanza) => this.live(account, session, stanza));
+      this.connected.add(account.id);
+      session.onClose(() => {
+        this.connected.delete(account.id);
+        this.ctx.log.info('workspaces: XMPP connection lost', { account: account.id });
+        if (this.closed) return;
+        if (this.ctx.mode !== 'cli') this.reconnect.add(account.id);
+        if (this.ctx.mode !== 'cli' || this.repo.pending(account.id).length > 0) this.scheduleRetry();
+      });
+      return session;
     })();
     this.sessions.set(account.id, opening);
     opening.catch(() => this.sessions.delete(account.id));
@@ -164,6 +209,8 @@ export class WorkspaceHub {
       documentsUrl,
       visioRoom: `espace-${localPart(room)}`,
       createdAt: new Date().toISOString(),
+      unread: 0,
+      mentions: 0,
     };
     this.repo.upsert(workspace);
     this.ctx.log.info('workspace created', { room, members: members.length });
@@ -224,34 +271,112 @@ export class WorkspaceHub {
           documentsUrl: this.documentsUrl(room),
           visioRoom: `espace-${localPart(room)}`,
           createdAt: this.repo.get(room)?.createdAt ?? new Date().toISOString(),
+          unread: 0,
+          mentions: 0,
         };
         this.repo.upsert(workspace);
-        this.storeArchive(account.id, room, archive);
+        this.storeArchive(account, room, archive, false);
         kept.add(room);
       } catch (err) {
         // Refused (not a member any more) or gone (destroyed): the space leaves this agent's list.
         const condition = thrownCondition(err);
-        if ((err as OstalError).code !== 'forbidden' && condition !== 'item-not-found' && condition !== 'gone') throw err;
+        if ((err as OstalError).code !== 'forbidden' && condition !== 'item-not-found' && condition !== 'gone') {
+          if (!session.online) throw err;
+          // Another failure of this one room (a timeout): the others go on, its local copy stays.
+          this.ctx.log.warn('workspaces: room not refreshed', { room, err: err as Error });
+          if (this.repo.get(room)) kept.add(room);
+          continue;
+        }
         this.ctx.log.info('workspaces: room refuses us or is gone, space removed', { room, condition });
         if (bookmarked) await removeBookmark(session, room);
       }
     }
     for (const w of this.repo.listFor(account.id)) if (!kept.has(w.id)) this.repo.remove(account.id, w.id);
     this.ctx.emit('workspaces.changed', { workspaceIds: [...kept] });
+    // In the rooms, for their live messages (mentions, unread counts); then what the queue holds.
+    await Promise.all(
+      [...kept].map((room) =>
+        this.ensureJoined(account, session, room).catch((err: unknown) =>
+          this.ctx.log.warn('workspaces: cannot join room', { room, err: err as Error }),
+        ),
+      ),
+    );
+    await this.flushAccount(account).catch((err: unknown) => {
+      this.ctx.log.info('workspaces: queue not sent yet', { err: err as Error });
+      this.scheduleRetry();
+    });
   }
 
-  private storeArchive(accountId: string, room: string, messages: RoomMessage[]): void {
-    this.repo.storeMessages(
-      accountId,
+  /** Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event. */
+  private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean): void {
+    const me = account.email.toLowerCase();
+    const names = mentionNames(account.name, me);
+    const added = this.repo.storeMessages(
+      account.id,
       room,
-      messages.map((m) => ({
-        id: m.stanzaId ?? m.originId ?? randomUUID(),
-        originId: m.originId,
-        sender: m.realJid ?? m.nick,
-        body: m.body,
-        sentAt: m.sentAt,
-      })),
+      messages.map((m) => {
+        const sender = m.realJid ?? m.nick;
+        const mine = sender === me;
+        return {
+          id: m.stanzaId ?? m.originId ?? randomUUID(),
+          originId: m.originId,
+          sender,
+          body: m.body,
+          sentAt: m.sentAt,
+          seen: mine,
+          mentionsMe: !mine && mentions(m.body, names),
+        };
+      }),
     );
+    if (added.length === 0) return;
+    const w = this.repo.get(room);
+    for (const m of added) {
+      if (!m.mentionsMe || !w) continue;
+      if (!live && Date.now() - Date.parse(m.sentAt) > MENTION_NOTICE_MS) continue;
+      this.ctx.log.info('workspaces: mention', { room, from: m.sender });
+      this.ctx.emit('workspaces.mention', { workspaceId: room, workspaceName: w.name, messageId: m.id, from: m.sender, text: m.body });
+    }
+    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: added.map((m) => m.id) });
+  }
+
+  /** A stanza of the live session: a room's message, or the room telling the agent it is no longer a member. */
+  private live(account: Account, session: XmppSession, stanza: Element): void {
+    const from = stanza.attrs.from ?? '';
+    const room = bareJid(from);
+    if (stanza.is('message') && stanza.attrs.type !== 'groupchat' && stanza.getChild('x', NS.mucUser)?.getChild('invite')) {
+      // An invitation delivered live (this device online): accepted now, so that the agent's bookmarks carry the
+      // space to its other computers (the server keeps no copy of an invitation it delivered).
+      if (!this.inviteRefresh.has(account.id)) {
+        const run = new Promise<void>((resolve) => setTimeout(resolve, 200))
+          .then(() => this.refreshAccount(account))
+          .catch((err: unknown) => this.ctx.log.warn('workspaces: invitation not accepted yet', { err: err as Error }))
+          .finally(() => this.inviteRefresh.delete(account.id));
+        this.inviteRefresh.set(account.id, run);
+      }
+      return;
+    }
+    const w = this.repo.get(room);
+    if (!w || w.accountId !== account.id) return;
+    if (stanza.is('presence')) {
+      if (stanza.attrs.type !== 'unavailable' || resourceOf(from) !== session.jid) return;
+      const codes = (stanza.getChild('x', NS.mucUser)?.getChildren('status') ?? []).map((c) => c.attrs.code);
+      // 321: removed because its affiliation changed (no longer a member); 301: banned.
+      if (!codes.includes('321') && !codes.includes('301')) {
+        this.joined.delete(`${account.id} ${room}`);
+        return;
+      }
+      this.ctx.log.info('workspaces: removed from the room, space removed', { room, codes });
+      this.joined.delete(`${account.id} ${room}`);
+      this.repo.remove(account.id, room);
+      void removeBookmark(session, room).catch((err: unknown) =>
+        this.ctx.log.warn('workspaces: bookmark not removed', { room, err: err as Error }),
+      );
+      this.ctx.emit('workspaces.changed', { workspaceIds: [room] });
+      return;
+    }
+    if (!stanza.is('message') || stanza.attrs.type !== 'groupchat' || stanza.getChild('delay', NS.delay)) return;
+    const m = readRoomMessage(stanza, room);
+    if (m) this.storeArchive(account, room, [m], true);
   }
 
   private workspace(id: string): Workspace {
@@ -260,42 +385,193 @@ export class WorkspaceHub {
     return w;
   }
 
+  /**
+   * Puts the message in the space's queue (« en attente ») and sends the queue. Offline, it stays there and leaves
+   * on reconnection, once: before sending, the room's archive tells which queued messages it already has (a message
+   * sent just before a crash or a cut may be there without this computer knowing).
+   */
   async send(workspaceId: string, text: string): Promise<ChatMessage> {
     if (text.length > MAX_MESSAGE_LENGTH)
       throw new OstalError('invalid_input', t('workspaces.errors.tooLong', { max: MAX_MESSAGE_LENGTH }));
     if (!text.trim()) throw new OstalError('invalid_input', t('workspaces.errors.empty'));
     const w = this.workspace(workspaceId);
     const account = this.account(w.accountId);
-    const session = await this.session(account);
-    await this.ensureJoined(account, session, w.id);
     const originId = randomUUID();
+    this.repo.addPending({
+      accountId: account.id,
+      workspaceId: w.id,
+      originId,
+      sender: account.email.toLowerCase(),
+      body: text,
+      sentAt: new Date().toISOString(),
+    });
+    this.ctx.emit('workspaces.messages', { workspaceId: w.id, messageIds: [originId] });
+    if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
+      // The app is not connected (network gone, server down): the message waits; the retry loop sends it, so the
+      // composer is free at once instead of waiting for a connection attempt to fail.
+      this.scheduleRetry(0);
+      return this.repo.message(w.id, originId)!;
+    }
+    try {
+      await this.flush(account, w.id);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code === 'forbidden') {
+        // The room refuses the agent: this message can never leave; the text stays in the composer (error shown).
+        this.repo.dropPending(account.id, w.id, originId);
+        this.ctx.emit('workspaces.messages', { workspaceId: w.id, messageIds: [originId] });
+        throw err;
+      }
+      this.ctx.log.info('workspaces: message queued (server unreachable)', { room: w.id, code });
+      this.scheduleRetry();
+      if (code !== 'unreachable' && code !== 'timeout') throw err;
+    }
+    const stored = this.repo.message(w.id, originId);
+    if (!stored) throw new OstalError('internal', t('workspaces.errors.timeout'));
+    return stored;
+  }
+
+  /** Sends the queue of every space of the account. */
+  private async flushAccount(account: Account): Promise<void> {
+    for (const room of new Set(this.repo.pending(account.id).map((p) => p.workspaceId))) await this.flush(account, room);
+  }
+
+  private flush(account: Account, room: string): Promise<void> {
+    const key = `${account.id} ${room}`;
+    const previous = this.flushing.get(key) ?? Promise.resolve();
+    const next = previous.catch(() => undefined).then(() => this.flushNow(account, room));
+    this.flushing.set(key, next);
+    next
+      .finally(() => {
+        if (this.flushing.get(key) === next) this.flushing.delete(key);
+      })
+      .catch(() => undefined);
+    return next;
+  }
+
+  private async flushNow(account: Account, room: string): Promise<void> {
+    if (this.repo.pending(account.id, room).length === 0) return;
+    const session = await this.session(account);
+    await this.ensureJoined(account, session, room);
+    // Read from the archive, not only this journal: after a crash, the server may have the last message sent.
+    let queue = this.repo.pending(account.id, room);
+    const oldest = Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now());
+    this.storeArchive(
+      account,
+      room,
+      await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
+      false,
+    );
+    queue = this.repo.pending(account.id, room);
+    for (const q of queue) await this.sendOne(account, session, q);
+    if (queue.length > 0) this.ctx.log.info('workspaces: queue sent', { room, count: queue.length });
+    // The pending copies were replaced (by the archive's or the echo's): the views read again.
+    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: queue.map((q) => q.originId) });
+  }
+
+  private async sendOne(account: Account, session: XmppSession, q: PendingMessage): Promise<void> {
+    const room = q.workspaceId;
     const echo = session.waitFor(
       (s) =>
         s.is('message') &&
-        bareJid(s.attrs.from ?? '') === w.id &&
-        (s.getChild('origin-id', NS.sid)?.attrs.id === originId || s.attrs.id === originId),
+        bareJid(s.attrs.from ?? '') === room &&
+        (s.getChild('origin-id', NS.sid)?.attrs.id === q.originId || s.attrs.id === q.originId),
     );
-    await session.send(
-      xml(
-        'message',
-        { to: w.id, type: 'groupchat', id: originId },
-        xml('body', {}, text),
-        xml('origin-id', { xmlns: NS.sid, id: originId }),
-      ),
-    );
+    echo.promise.catch(() => undefined); // awaited below
+    try {
+      await session.send(
+        xml(
+          'message',
+          { to: room, type: 'groupchat', id: q.originId },
+          xml('body', {}, q.body),
+          xml('origin-id', { xmlns: NS.sid, id: q.originId }),
+        ),
+      );
+    } catch (err) {
+      echo.cancel();
+      throw new OstalError('unreachable', t('workspaces.errors.connectionLost'), { cause: err });
+    }
     const answer = await echo.promise;
     if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
-    const m = readRoomMessage(answer, w.id);
-    const message: ChatMessage = {
-      id: m?.stanzaId ?? originId,
-      workspaceId: w.id,
-      from: account.email.toLowerCase(),
-      text,
-      sentAt: m?.sentAt ?? new Date().toISOString(),
-      pending: false,
-    };
-    this.repo.storeMessages(account.id, w.id, [{ id: message.id, originId, sender: message.from, body: text, sentAt: message.sentAt }]);
-    return message;
+    // The live listener stored the echo already (it replaced the pending copy); this covers an echo without stanza-id.
+    const m = readRoomMessage(answer, room);
+    if (m) this.storeArchive(account, room, [m], true);
+  }
+
+  private scheduleRetry(delayMs = this.retryMs): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retry().catch((err: unknown) => {
+        if (!this.closed) this.ctx.log.warn('workspaces: retry failed', { err: err as Error });
+      });
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+
+  /** Reconnects the sessions that dropped (app modes) and sends the queues; again later while something is left. */
+  private async retry(): Promise<void> {
+    const accounts = new AccountRepository(this.ctx.db).list();
+    let again = false;
+    for (const account of accounts) {
+      if (this.closed) return;
+      const wanted = this.reconnect.has(account.id);
+      const queued = this.repo.pending(account.id).length > 0;
+      if (!wanted && !queued) continue;
+      try {
+        // The queue first (what the agent wrote), then the rest of the spaces.
+        if (queued) await this.flushAccount(account);
+        if (wanted) await this.refreshAccount(account);
+        this.reconnect.delete(account.id);
+      } catch (err) {
+        this.ctx.log.info('workspaces: still offline', { account: account.id, err: err as Error });
+        again = true;
+      }
+      if (this.closed) return;
+      if (this.repo.pending(account.id).length > 0) again = true;
+    }
+    if (again) this.scheduleRetry();
+  }
+
+  /** Adds and removes members. Only the space's owners and admins may: the room's server refuses the others. */
+  async members(workspaceId: string, add: string[], remove: string[]): Promise<Workspace> {
+    const w = this.workspace(workspaceId);
+    const account = this.account(w.accountId);
+    const clean = (list: string[]): string[] => [...new Set(list.map((m) => m.trim().toLowerCase()).filter(Boolean))];
+    const toAdd = clean(add);
+    const toRemove = clean(remove).filter((m) => !toAdd.includes(m));
+    const bad = [...toAdd, ...toRemove].find((m) => !EMAIL.test(m));
+    if (bad) throw new OstalError('invalid_input', t('workspaces.errors.badMember', { address: bad }));
+    const session = await this.session(account);
+    try {
+      await setAffiliations(session, w.id, [
+        ...toAdd.map((jid) => ({ jid, affiliation: 'member' as const })),
+        ...toRemove.map((jid) => ({ jid, affiliation: 'none' as const })),
+      ]);
+    } catch (err) {
+      const condition = thrownCondition(err);
+      this.ctx.log.warn('workspaces: members change refused by the room', { room: w.id, condition });
+      if (condition === 'forbidden' || condition === 'not-allowed' || condition === 'not-authorized')
+        throw new OstalError('forbidden', t('workspaces.errors.notAdmin'), { details: { condition } });
+      if (condition) throw new OstalError('invalid_input', t('workspaces.errors.membersRefused'), { details: { condition } });
+      throw err;
+    }
+    // Mediated invitations: the room forwards them; the server keeps them for a member who is offline.
+    for (const m of toAdd) await inviteToRoom(session, w.id, m, w.name);
+    const list = await roomMembers(session, w.id).catch(() => null);
+    const members = list
+      ? [...new Set([...list.owners, ...list.members])]
+      : [...new Set([...w.members.filter((m) => !toRemove.includes(m)), ...toAdd])];
+    this.repo.upsert({ ...w, members });
+    this.ctx.log.info('workspaces: members changed', { room: w.id, added: toAdd.length, removed: toRemove.length });
+    this.ctx.emit('workspaces.changed', { workspaceIds: [w.id] });
+    return this.repo.get(w.id)!;
+  }
+
+  markRead(workspaceId: string): void {
+    const w = this.workspace(workspaceId);
+    this.repo.markRead(w.id);
+    this.ctx.emit('workspaces.changed', { workspaceIds: [w.id] });
   }
 
   async history(workspaceId: string, limit = 50): Promise<ChatMessage[]> {
@@ -303,7 +579,11 @@ export class WorkspaceHub {
     const account = this.account(w.accountId);
     try {
       const session = await this.session(account);
-      this.storeArchive(account.id, w.id, await roomArchive(session, w.id, limit));
+      this.storeArchive(account, w.id, await roomArchive(session, w.id, limit), false);
+      await this.flush(account, w.id).catch((err: unknown) => {
+        this.ctx.log.info('workspaces: queue not sent yet', { room: w.id, err: err as Error });
+        this.scheduleRetry();
+      });
     } catch (err) {
       const code = (err as OstalError).code;
       if (code !== 'unreachable' && code !== 'timeout') throw err;
@@ -313,6 +593,9 @@ export class WorkspaceHub {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.joined.clear();

@@ -115,6 +115,8 @@ const badInputs: { [M in MethodName]: unknown } = {
   'workspaces.create': { name: '', members: ['agent2@ostal.test'] },
   'chat.send': { workspaceId: 'salon@conference.ostal.test', text: 12 },
   'chat.history': { workspaceId: 'salon@conference.ostal.test', limit: 0 },
+  'workspaces.members': { workspaceId: 'salon@conference.ostal.test', add: [], remove: [] },
+  'workspaces.markRead': { workspaceId: '' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

@@ -13,7 +13,7 @@ import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed'] });
+  const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed', 'workspaces.messages'] });
   const [selected, setSelected] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -77,6 +77,18 @@ export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => vo
                 >
                   <span className="espaces-item-name">{w.name}</span>
                   <span className="espaces-item-members">{t('espaces.memberCount', { count: w.members.length })}</span>
+                  {w.unread > 0 && w.id !== selected ? (
+                    <span className="espaces-badges">
+                      <span className="espaces-unread" data-testid="space-unread">
+                        {t('espacesSuivi.unread', { count: w.unread })}
+                      </span>
+                      {w.mentions > 0 ? (
+                        <span className="espaces-mention" data-testid="space-mention">
+                          {t('espacesSuivi.mentions', { count: w.mentions })}
+                        </span>
+                      ) : null}
+                    </span>
+                  ) : null}
                 </button>
               </li>
             ))}
@@ -159,6 +171,7 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (roo
           {t('espaces.membersList', { members: space.members.join(', ') })}
         </p>
       </header>
+      <Members space={space} />
       <div className="espace-parts">
         <section className="card espace-discussion" aria-labelledby="espace-discussion-title">
           <h3 id="espace-discussion-title">{t('espaces.discussion')}</h3>
@@ -196,7 +209,16 @@ function Discussion({ space }: { space: Workspace }) {
   const { t } = useTranslation();
   const client = useClient();
   // « Actualiser » (workspaces.refresh) stores what the archive holds and emits workspaces.changed: read again.
-  const history = useApiQuery('chat.history', { workspaceId: space.id, limit: 100 }, { refreshOn: ['workspaces.changed'] });
+  const history = useApiQuery(
+    'chat.history',
+    { workspaceId: space.id, limit: 100 },
+    { refreshOn: ['workspaces.changed', 'workspaces.messages'] },
+  );
+  const messages = history.data;
+  useEffect(() => {
+    // Read while shown: the space's unread count goes back to zero.
+    if (messages && space.unread > 0) void client.call('workspaces.markRead', { workspaceId: space.id }).catch(() => undefined);
+  }, [client, messages, space.id, space.unread]);
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -222,13 +244,24 @@ function Discussion({ space }: { space: Workspace }) {
       {history.error ? <ErrorAlert message={history.error.message} /> : null}
       <ol className="discussion-messages" aria-live="polite" data-testid="discussion">
         {(history.data ?? []).map((m) => (
-          <li key={m.id} className="discussion-message">
+          <li
+            key={m.id}
+            className={`discussion-message${m.mentionsMe ? ' discussion-mention' : ''}${m.pending ? ' discussion-pending' : ''}`}
+            data-testid="discussion-message"
+            data-pending={m.pending}
+            data-mention={m.mentionsMe}
+          >
             <span className="discussion-from">{m.from}</span>
             <time className="discussion-time" dateTime={m.sentAt}>
               {time.format(new Date(m.sentAt))}
             </time>
             <p className="discussion-text">{m.text}</p>
-            {m.pending ? <span className="muted">{t('espaces.pending')}</span> : null}
+            {m.pending ? (
+              <span className="discussion-state" data-testid="message-pending">
+                {t('espaces.pending')}
+              </span>
+            ) : null}
+            {m.mentionsMe ? <span className="discussion-state">{t('espacesSuivi.mentionsYou')}</span> : null}
           </li>
         ))}
         {history.data && history.data.length === 0 ? <li className="muted">{t('espaces.noMessage')}</li> : null}
@@ -250,5 +283,75 @@ function Discussion({ space }: { space: Workspace }) {
         </button>
       </form>
     </div>
+  );
+}
+
+/** Members of the space: « Ajouter » and « Retirer » (the room accepts them from its owners and admins only). */
+function Members({ space }: { space: Workspace }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const [address, setAddress] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const inputId = useId();
+  const change = async (params: { add?: string[]; remove?: string[] }) => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await client.call('workspaces.members', { workspaceId: space.id, ...params });
+      setAddress('');
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details className="card espace-members" data-testid="space-members-panel">
+      <summary>{t('espacesMembres.title', { count: space.members.length })}</summary>
+      <ul>
+        {space.members.map((m) => (
+          <li key={m}>
+            <span>{m}</span>
+            {m === space.owner ? (
+              <span className="muted">{t('espacesMembres.owner')}</span>
+            ) : (
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => void change({ remove: [m] })}
+                aria-label={t('espacesMembres.removeLabel', { address: m })}
+              >
+                {t('espacesMembres.remove')}
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      <form
+        className="discussion-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (address.trim()) void change({ add: [address.trim()] });
+        }}
+      >
+        <label htmlFor={inputId} className="visually-hidden">
+          {t('espacesMembres.addLabel')}
+        </label>
+        <input
+          id={inputId}
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+          placeholder={t('espaces.membersPlaceholder')}
+          data-testid="member-address"
+        />
+        <button type="submit" className="button" disabled={busy || !address.trim()} data-testid="member-add">
+          {t('espacesMembres.add')}
+        </button>
+      </form>
+      <p className="muted">{t('espacesMembres.help')}</p>
+      {problem ? <ErrorAlert message={problem} /> : null}
+    </details>
   );
 }

@@ -3,11 +3,22 @@ import type { HandlerMap } from '../handler-types.js';
 
 export const workspaceHandlers: Pick<
   HandlerMap,
-  'workspaces.list' | 'workspaces.refresh' | 'workspaces.create' | 'chat.send' | 'chat.history'
+  | 'workspaces.list'
+  | 'workspaces.refresh'
+  | 'workspaces.create'
+  | 'workspaces.members'
+  | 'workspaces.markRead'
+  | 'chat.send'
+  | 'chat.history'
 > = {
   'workspaces.list': (ctx) => ctx.services.workspaces.list(),
   'workspaces.refresh': (ctx, { accountId }) => ctx.services.workspaces.refresh(accountId),
   'workspaces.create': (ctx, params) => ctx.services.workspaces.create(params),
+  'workspaces.members': (ctx, { workspaceId, add, remove }) => ctx.services.workspaces.members(workspaceId, add ?? [], remove ?? []),
+  'workspaces.markRead': (ctx, { workspaceId }) => {
+    ctx.services.workspaces.markRead(workspaceId);
+    return { ok: true as const };
+  },
   'chat.send': (ctx, { workspaceId, text }) => ctx.services.workspaces.send(workspaceId, text),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
 };

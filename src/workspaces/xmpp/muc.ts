@@ -54,11 +54,14 @@ export async function configureRoom(session: XmppSession, room: string, name: st
   );
 }
 
-/** Sets affiliations ('member', 'none' to remove) of several addresses at once. */
+/**
+ * Sets affiliations ('member', 'none' to remove) of several addresses at once. The room's server accepts it from its
+ * owners and admins only (XEP-0045 § 9.3): others get <forbidden/> or <not-allowed/>.
+ */
 export async function setAffiliations(
   session: XmppSession,
   room: string,
-  items: { jid: string; affiliation: 'member' | 'none' }[],
+  items: { jid: string; affiliation: 'member' | 'none' | 'outcast' }[],
 ): Promise<void> {
   if (items.length === 0) return;
   await session.request(
@@ -148,6 +151,61 @@ export async function roomArchive(session: XmppSession, room: string, max: numbe
     off();
   }
   return collected;
+}
+
+/**
+ * Every archived message of the room from `start` on (ISO 8601), oldest first, page after page (at most
+ * `maxPages` pages of `pageSize`). Used to find which queued messages the room already has before sending them.
+ */
+export async function roomArchiveSince(
+  session: XmppSession,
+  room: string,
+  start: string,
+  pageSize = 250,
+  maxPages = 80,
+): Promise<RoomMessage[]> {
+  const all: RoomMessage[] = [];
+  let after: string | null = null;
+  for (let page = 0; page < maxPages; page++) {
+    const queryid = randomUUID();
+    const collected: RoomMessage[] = [];
+    const off = session.onStanza((s) => {
+      if (!s.is('message') || bareJid(s.attrs.from ?? '') !== room) return;
+      const result = s.getChild('result', NS.mam);
+      if (!result || result.attrs.queryid !== queryid) return;
+      const forwarded = result.getChild('forwarded', NS.forward);
+      const message = forwarded?.getChild('message');
+      if (!message) return;
+      const m = readRoomMessage(message, room, forwarded?.getChild('delay', NS.delay)?.attrs.stamp);
+      if (m) collected.push({ ...m, stanzaId: result.attrs.id ?? m.stanzaId });
+    });
+    let fin: Element | undefined;
+    try {
+      const answer = await session.request(
+        xml(
+          'iq',
+          { type: 'set', to: room, id: randomUUID() },
+          xml(
+            'query',
+            { xmlns: NS.mam, queryid },
+            xml('x', { xmlns: NS.data, type: 'submit' }, field('FORM_TYPE', NS.mam), field('start', start)),
+            xml('set', { xmlns: NS.rsm }, xml('max', {}, String(pageSize)), after ? xml('after', {}, after) : undefined),
+          ),
+        ),
+      );
+      fin = answer.getChild('fin', NS.mam);
+    } catch (err) {
+      const condition = thrownCondition(err);
+      if (condition) throw new OstalError('forbidden', t('workspaces.errors.roomRefused'), { details: { condition } });
+      throw err;
+    } finally {
+      off();
+    }
+    all.push(...collected);
+    after = fin?.getChild('set', NS.rsm)?.getChildText('last') ?? null;
+    if (fin?.attrs.complete === 'true' || collected.length === 0 || !after) break;
+  }
+  return all;
 }
 
 export interface Bookmark {

@@ -109,8 +109,32 @@ export function readRoomMessage(message: Element, room: string, delayedAt?: stri
   };
 }
 
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ECONNABORTED']);
+let rejectionGuard: Logger | null = null;
+
+/**
+ * @xmpp/connection races some of its socket promises against a timeout and leaves the loser pending: when the network
+ * goes away while a connection is being opened, that promise later rejects (read ECONNRESET) with nobody to handle it,
+ * and Node ends the whole core. Such a socket read/write error is logged instead; any other unhandled rejection is
+ * thrown again, as Node would (the default behaviour stays for everything else).
+ */
+function guardSocketRejections(log: Logger): void {
+  if (rejectionGuard) return;
+  rejectionGuard = log;
+  process.on('unhandledRejection', (reason: unknown) => {
+    const e = reason as { code?: string; syscall?: string } | null;
+    if (e && NETWORK_CODES.has(e.code ?? '') && (e.syscall === 'read' || e.syscall === 'write' || e.syscall === 'connect')) {
+      rejectionGuard?.info('xmpp: late socket error of a closed connection', { err: reason as Error });
+      return;
+    }
+    throw reason;
+  });
+}
+
 export class XmppSession {
   private readonly stanzaListeners = new Set<(stanza: Element) => void>();
+  /** Called once when the connection drops (waiters then fail at once instead of at their timeout). */
+  private readonly closeListeners = new Set<() => void>();
   /** Invitations received since the connection opened (the server delivers those kept offline at once). */
   readonly invitations: { room: string; from: string; reason: string }[] = [];
 
@@ -130,9 +154,14 @@ export class XmppSession {
       timeout: options.timeoutMs ?? 10_000,
     });
     xmpp.reconnect.stop();
+    guardSocketRejections(options.log);
     // XEP-0198 stays off for now: @xmpp/client 0.14 acknowledged more stanzas than Prosody 0.12 had sent, and
     // Prosody then closes the stream (« The client says it handled 2 new stanzas, but we sent 1 »). The <enable/> is
     // kept from the wire and answered <failed/> locally: the library goes on without stream management.
+    // Checked again with @xmpp/stream-management 0.14.0 and the test run's Prosody (Debian 0.12): with <enable/> let
+    // through, every session is closed after its first acknowledgement (« handled 2 new stanzas, but we sent 1 »), so
+    // it stays off. Nothing relies on it: a session is never resumed (reconnect is stopped, a new one is opened), and
+    // « sent once » comes from the queue (origin-id, XEP-0359) checked against the room's archive before each send.
     const send = xmpp.send.bind(xmpp);
     xmpp.send = (element: Element): Promise<void> => {
       if (!element.is('enable', NS.sm)) return send(element);
@@ -146,6 +175,20 @@ export class XmppSession {
       else early.push(stanza);
     });
     xmpp.on('error', (err: Error) => options.log.warn('xmpp: connection error', { err }));
+    // @xmpp/connection takes its listeners off a socket when it closes or is upgraded to TLS: an ECONNRESET the
+    // plain socket emits then (network cut while connecting or connected) had no listener and ended the process.
+    // Each socket the connection uses keeps a listener of its own.
+    const guarded = new WeakSet<object>();
+    const guard = (): void => {
+      const socket = (xmpp as unknown as { socket?: NodeJS.EventEmitter | null }).socket;
+      if (!socket || guarded.has(socket)) return;
+      guarded.add(socket);
+      socket.on('error', (err: Error) => options.log.info('xmpp: socket error', { err }));
+    };
+    xmpp.on('connect', guard);
+    xmpp.on('open', guard);
+    xmpp.on('offline', () => session?.dropped());
+    xmpp.on('disconnect', () => session?.dropped());
     try {
       const jid = await xmpp.start();
       session = new XmppSession(xmpp, jid.bare().toString(), options.log);
@@ -184,6 +227,17 @@ export class XmppSession {
         this.log.warn('xmpp: stanza listener failed', { err: err as Error });
       }
     }
+  }
+
+  private dropped(): void {
+    const listeners = [...this.closeListeners];
+    this.closeListeners.clear();
+    for (const fn of listeners) fn();
+  }
+
+  onClose(fn: () => void): () => void {
+    this.closeListeners.add(fn);
+    return () => this.closeListeners.delete(fn);
   }
 
   onStanza(fn: (stanza: Element) => void): () => void {
@@ -225,15 +279,25 @@ export class XmppSession {
 
   /** Waits for the first stanza `match` accepts (or throws after `timeoutMs`); start it before sending. */
   waitFor(match: (stanza: Element) => boolean, timeoutMs = 15_000): { promise: Promise<Element>; cancel: () => void } {
-    let off = (): void => undefined;
+    let offStanza = (): void => undefined;
+    let offClose = (): void => undefined;
     let timer: NodeJS.Timeout | undefined;
+    const off = (): void => {
+      offStanza();
+      offClose();
+    };
     const promise = new Promise<Element>((resolve, reject) => {
-      off = this.onStanza((s) => {
+      offStanza = this.onStanza((s) => {
         if (match(s)) {
           off();
           clearTimeout(timer);
           resolve(s);
         }
+      }) as () => void;
+      offClose = this.onClose(() => {
+        off();
+        clearTimeout(timer);
+        reject(new OstalError('unreachable', t('workspaces.errors.connectionLost')));
       }) as () => void;
       timer = setTimeout(() => {
         off();
@@ -251,6 +315,7 @@ export class XmppSession {
 
   async close(): Promise<void> {
     this.stanzaListeners.clear();
+    this.closeListeners.clear();
     await this.xmpp.stop().catch(() => undefined);
   }
 }

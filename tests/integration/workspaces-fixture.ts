@@ -1,0 +1,60 @@
+/**
+ * Helpers of the espaces de travail tests: a Core per agent and profile (account with the run's Prosody), and the
+ * TCP relay of tests/servers/relay.ts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Core } from '../../src/core.js';
+import { silentLogger, type Logger } from '../../src/log.js';
+import { getServers } from '../servers/testing.js';
+import type { User } from './files-fixture.js';
+
+export { Relay } from '../servers/relay.js';
+
+export interface OpenedCore {
+  core: Core;
+  accountId: string;
+}
+
+export async function openWorkspaceCore(
+  user: User,
+  profileDir: string,
+  xmpp: string | null,
+  options: { logger?: Logger } = {},
+): Promise<OpenedCore> {
+  const s = getServers();
+  const core = await Core.open({
+    profileDir,
+    mode: 'cli',
+    logger: options.logger ?? silentLogger,
+    policyPath: path.join(profileDir, '..', 'no-policy.json'),
+  });
+  const existing = (await core.handle('accounts.list', {})).find((a) => a.email === user.email);
+  const accountId =
+    existing?.id ??
+    (
+      await core.handle('accounts.add', {
+        email: user.email,
+        password: user.password,
+        name: user.name,
+        settings: {
+          imap: `imaps://localhost:${s.imap.tlsPort}`,
+          smtp: `smtp://localhost:${s.smtp.port}`,
+          caldav: null,
+          carddav: null,
+          webdav: null,
+          xmpp,
+          username: user.username,
+        },
+      })
+    ).id;
+  await core.handle('settings.set', { key: 'workspaces.webdavRoot', value: s.sharedWebdavRoot });
+  return { core, accountId };
+}
+
+export function tempProfile(dirs: string[], label: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ostal-espaces-${label}-`));
+  dirs.push(dir);
+  return path.join(dir, 'profil');
+}
