@@ -37,7 +37,7 @@ import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
-import { loadPolicy } from '../src/policy/index.js';
+import { loadSystemPolicy } from '../src/policy/registry-policy.js';
 import type { Logger } from '../src/log.js';
 import { defaultProfileDir } from '../src/store/profile.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
@@ -194,7 +194,7 @@ const mainLog: Logger = {
 
 /** Developer tools: closed in the installed app unless IT's policy allows them (`"devtools": { "allowed": true }`). */
 function devTools(): boolean {
-  const policy = loadPolicy({ log: mainLog, packaged: app.isPackaged });
+  const policy = loadSystemPolicy({ log: mainLog, packaged: app.isPackaged });
   return devToolsAllowed({ packaged: app.isPackaged, policyAllows: policy.devtoolsAllowed });
 }
 
