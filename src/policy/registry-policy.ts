@@ -28,16 +28,9 @@ function setAt(target: Record<string, unknown>, path: JsonPath, value: unknown):
   node[path[path.length - 1]] = value;
 }
 
-/** Expand %VARIABLES% of a REG_EXPAND_SZ value, as Windows does (unknown ones stay as written). */
-export function expandEnvironment(text: string, env: NodeJS.ProcessEnv): string {
-  const lower = new Map(Object.entries(env).map(([k, v]) => [k.toLowerCase(), v]));
-  return text.replace(/%([^%]+)%/g, (whole, name: string) => lower.get(name.toLowerCase()) ?? whole);
-}
-
 interface Reading {
   hive: RegistryHive;
   problems: string[];
-  env: NodeJS.ProcessEnv;
 }
 
 const where = (r: Reading, key: string, valueName: string) => `${r.hive}\\${POLICY_ROOT}${key ? `\\${key}` : ''}\\${valueName}`;
@@ -50,7 +43,7 @@ function number(v: RegistryValue, r: Reading, key: string): number | undefined {
 }
 
 function text(v: RegistryValue, r: Reading, key: string): string | undefined {
-  if (v.type === 'REG_EXPAND_SZ' && typeof v.data === 'string') return expandEnvironment(v.data, r.env);
+  // REG_EXPAND_SZ is kept as written, as in the JSON file: %VARIABLES% are expanded where the value is used.
   if (typeof v.data === 'string') return v.data;
   if (Array.isArray(v.data)) return v.data.join('\n');
   r.problems.push(t('poste.registry.wrongType', { value: where(r, key, v.name), expected: 'REG_SZ' }));
@@ -122,7 +115,7 @@ function deepAssign(target: Record<string, unknown>, part: Record<string, unknow
  * The policy object Group Policy gives (same shape as policies.json), or null when neither hive has any Ostal policy.
  * For each policy of the schema, HKLM's wins over HKCU's as a whole.
  */
-export function readRegistryPolicy(reader: RegistryReader, env: NodeJS.ProcessEnv = process.env): RegistryPolicyData | null {
+export function readRegistryPolicy(reader: RegistryReader): RegistryPolicyData | null {
   const roots = { HKLM: reader.read('HKLM', POLICY_ROOT), HKCU: reader.read('HKCU', POLICY_ROOT) };
   const data: Record<string, unknown> = {};
   const problems: string[] = [];
@@ -131,7 +124,7 @@ export function readRegistryPolicy(reader: RegistryReader, env: NodeJS.ProcessEn
     for (const hive of ['HKLM', 'HKCU'] as const) {
       const root = roots[hive];
       if (!root) continue;
-      const part = readDefinition(def, root, { hive, problems, env });
+      const part = readDefinition(def, root, { hive, problems });
       if (part) {
         deepAssign(data, part);
         used.add(hive);
@@ -147,6 +140,6 @@ export function readRegistryPolicy(reader: RegistryReader, env: NodeJS.ProcessEn
 export function loadSystemPolicy(options: LoadPolicyOptions & { registry?: RegistryReader }): Policy {
   const platform = options.platform ?? process.platform;
   const reader = options.registry ?? (platform === 'win32' ? realRegistry() : null);
-  const registry = options.path === null || !reader ? null : readRegistryPolicy(reader, options.env ?? process.env);
+  const registry = options.path === null || !reader ? null : readRegistryPolicy(reader);
   return loadPolicy({ ...options, registry });
 }
