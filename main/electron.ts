@@ -34,6 +34,7 @@ import {
   windowWebPreferences,
 } from '../src/host/security.js';
 import { serveDesktopShell } from '../src/host/desktop-shell.js';
+import { sessionProxyConfig } from '../src/host/session-proxy.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
@@ -79,6 +80,9 @@ function registerAppProtocol(): void {
 
 function hardenSession(): void {
   const s = session.defaultSession;
+  // IT's forced proxy for the window's own connections (meeting signalling); the core applies it to its own.
+  const proxy = sessionProxyConfig(loadSystemPolicy({ log: mainLog, packaged: app.isPackaged }).proxy);
+  if (proxy) void s.setProxy(proxy);
   s.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
