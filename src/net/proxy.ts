@@ -174,15 +174,21 @@ const PAC_TIME_LIMIT_MS = 2000;
 const PAC_MEMORY_LIMIT = 32 * 1024 * 1024;
 
 /**
- * A PAC script (its text, already fetched) evaluated in a QuickJS sandbox. Throws a plain Error when the script does
- * not compile or defines no FindProxyForURL; a run that fails or runs too long answers DIRECT... never: it rejects, and
- * the HTTP layer reports it (a PAC file that fails must not silently send everything around the proxy).
+ * A PAC script (its text, already fetched) evaluated in a QuickJS sandbox. Throws when the script does not compile or
+ * defines no FindProxyForURL; a run that fails or runs too long rejects (never a silent DIRECT: a PAC file that fails
+ * must not send everything around the proxy), and the HTTP layer reports it in French (net.errors.proxyPac).
  */
 export async function pacProxyResolver(script: string, description = 'PAC'): Promise<ProxyResolver> {
   const [{ QuickJS }, { createPacResolver }] = await Promise.all([import('quickjs-wasi'), import('pac-resolver')]);
   let deadline = Infinity;
-  const require = createRequire(import.meta.url);
-  const wasm = fs.readFileSync(path.join(path.dirname(require.resolve('quickjs-wasi')), '..', 'quickjs.wasm'));
+  // The WebAssembly file, found from the package (also inside the Electron bundle); else the package finds it itself.
+  let wasm: Buffer | undefined;
+  try {
+    const require = createRequire(import.meta.url);
+    wasm = fs.readFileSync(path.join(path.dirname(require.resolve('quickjs-wasi')), '..', 'quickjs.wasm'));
+  } catch {
+    wasm = undefined;
+  }
   const vm = await QuickJS.create({ wasm, memoryLimit: PAC_MEMORY_LIMIT, interruptHandler: () => Date.now() > deadline });
   const find = createPacResolver(vm, script);
   let queue: Promise<unknown> = Promise.resolve();

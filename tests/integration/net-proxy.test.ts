@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { t } from '../../src/i18n/index.js';
@@ -132,6 +133,23 @@ describe('DAV through the proxy of the policy', () => {
     await new Promise((resolve) => closed.close(resolve));
     const answer = await probe(forced(`http://127.0.0.1:${port}`));
     expect(answer.message).toBe(t('net.errors.proxyUnreachable', { host: 'localhost', port: getServers().apache.port }));
+  });
+
+  it('follows a PAC file of the policy, and says in French when the PAC file fails', async () => {
+    behaviour = 'tunnel';
+    connects.length = 0;
+    const pac = path.join(dir, 'proxy.pac');
+    fs.writeFileSync(
+      pac,
+      `function FindProxyForURL(url, host) { return shExpMatch(host, "local*") ? "PROXY 127.0.0.1:${proxyPort}" : "DIRECT"; }`,
+    );
+    expect(await probe({ proxy: { mode: 'pac', pacUrl: pathToFileURL(pac).href } })).toEqual({ ok: true, status: 207 });
+    expect(connects.map((c) => c.authority)).toEqual([apache()]);
+
+    const broken = path.join(dir, 'casse.pac');
+    fs.writeFileSync(broken, 'function FindProxyForURL(url, host) { return inconnue(host); }');
+    const answer = await probe({ proxy: { mode: 'pac', pacUrl: pathToFileURL(broken).href } });
+    expect(answer.message).toBe(t('net.errors.proxyPac', { host: 'localhost', port: getServers().apache.port }));
   });
 
   it('reaches loopback servers directly unless the bypass list says <-loopback>, as Chromium', async () => {
