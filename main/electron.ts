@@ -35,6 +35,7 @@ import {
 } from '../src/host/security.js';
 import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { sessionProxyConfig } from '../src/host/session-proxy.js';
+import { serveSystemProxy } from '../src/host/system-proxy.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
@@ -158,6 +159,13 @@ function startCore(profileDir: string): UtilityProcess {
     path.isAbsolute,
   );
   desktop.port2.start();
+  // The system's proxy as Chromium sees it, for the core's own requests (src/host/system-proxy.ts).
+  const proxy = new MessageChannelMain();
+  serveSystemProxy(
+    { postMessage: (m) => proxy.port2.postMessage(m), onMessage: (fn) => proxy.port2.on('message', (e) => fn(e.data)) },
+    (url) => session.defaultSession.resolveProxy(url),
+  );
+  proxy.port2.start();
   const init: MainProcessMessage = {
     type: 'init',
     profileDir,
@@ -168,7 +176,7 @@ function startCore(profileDir: string): UtilityProcess {
     },
     packaged: app.isPackaged,
   };
-  child.postMessage(init, [secrets.port1, desktop.port1]);
+  child.postMessage(init, [secrets.port1, desktop.port1, proxy.port1]);
   child.on('message', (message: CoreProcessMessage) => {
     if (message.type === 'failed') fail(message.message);
     else if (message.type === 'meetingServer') meetingServerUrl = message.url;

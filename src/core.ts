@@ -14,6 +14,7 @@ import { FileSecretStore, type SecretStore } from './secrets/index.js';
 import { applyNetworkPolicy } from './policy/network.js';
 import { loadSystemPolicy } from './policy/registry-policy.js';
 import { trustSummary } from './net/tls.js';
+import type { ProxyResolver } from './net/proxy.js';
 import { handlers } from './api/handler-table.js';
 import type { CoreContext, DesktopShell } from './context.js';
 import type { Handler, HandlerContext, Services } from './api/handler-types.js';
@@ -40,6 +41,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** The desktop's « open with the system application », when the host has one (Electron); none in browser mode and the CLI. */
   desktop?: DesktopShell;
+  /** The host's proxy choice for the system's settings (Electron: Chromium's session.resolveProxy, src/host/system-proxy.ts). */
+  systemProxy?: ProxyResolver;
 }
 
 /**
@@ -108,7 +111,7 @@ export class Core {
       const blobsDir = path.join(profileDir, 'blobs');
       fs.mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
       const policy = loadSystemPolicy({ path: options.policyPath, log, packaged: options.packaged ?? false });
-      applyNetworkPolicy(policy.proxy, { log });
+      applyNetworkPolicy(policy.proxy, { log, system: options.systemProxy });
       const secrets = options.secrets ?? new FileSecretStore(path.join(profileDir, 'secrets.json'));
       let core: Core | undefined = undefined;
       const emit: CoreContext['emit'] = (event, data) => core?.events.emit('event', event, data);

@@ -27,6 +27,8 @@ export interface NetworkSetupOptions {
   platform?: NodeJS.Platform;
   /** Windows' registry (a fake in tests). */
   registry?: RegistryReader;
+  /** The host's own knowledge of the system's proxy (Electron: session.resolveProxy), used for `system`. */
+  system?: ProxyResolver;
   /** Reads a PAC file (tests give the script); default: file:// from disk, http(s):// fetched directly. */
   fetchPac?: (url: string) => Promise<string>;
 }
@@ -84,6 +86,7 @@ export function proxyResolverOf(policy: ProxyPolicy | null, options: NetworkSetu
   if (policy && policy.mode === 'direct') return DIRECT;
   if (policy && policy.mode === 'fixed' && policy.url) return fixedProxyResolver(policy.url, policy.bypass, `stratégie ${policy.url}`);
   if (policy && policy.mode === 'pac' && policy.pacUrl) return lazyPacResolver(policy.pacUrl, fetchPac, options.log);
+  if (options.system) return options.system;
   if ((options.platform ?? process.platform) === 'win32') {
     const settings = readWindowsInternetSettings(options.registry ?? realRegistry());
     if (settings.AutoConfigURL) return lazyPacResolver(settings.AutoConfigURL, fetchPac, options.log);
