@@ -10,6 +10,7 @@ import { createDispatcher, type Dispatcher } from '../src/api/dispatch.js';
 import { OstalError, toApiError } from '../src/errors.js';
 import { watchMeetingServer } from '../src/host/meeting-server.js';
 import { createDesktopShellClient } from '../src/host/desktop-shell.js';
+import { createSystemProxyClient } from '../src/host/system-proxy.js';
 import {
   createSealerClient,
   keychainDecision,
@@ -39,6 +40,7 @@ async function open(
   init: Extract<MainProcessMessage, { type: 'init' }>,
   secretsPort: MessagePortMain | undefined,
   desktopPort: MessagePortMain | undefined,
+  proxyPort: MessagePortMain | undefined,
 ): Promise<Dispatcher> {
   let secrets: SecretStore;
   // No keychain (e.g. Linux without a secret service, or only Chromium's fixed-key « basic_text »): the 0600 profile
@@ -57,7 +59,9 @@ async function open(
   }
   desktopPort?.start();
   const desktop = desktopPort ? createDesktopShellClient(endpoint(desktopPort)) : undefined;
-  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets, desktop, packaged: init.packaged });
+  proxyPort?.start();
+  const systemProxy = proxyPort ? createSystemProxyClient(endpoint(proxyPort)) : undefined;
+  core = await Core.open({ profileDir: init.profileDir, mode: 'electron', secrets, desktop, systemProxy, packaged: init.packaged });
   const notice = keychainNotice(keychain, init.keychain);
   if (notice) core.ctx.log.warn(notice);
   core.startBackgroundSync();
@@ -93,7 +97,7 @@ parentPort.on('message', (event) => {
   switch (message?.type) {
     case 'init':
       if (ready) return;
-      ready = open(message, event.ports[0], event.ports[1]);
+      ready = open(message, event.ports[0], event.ports[1], event.ports[2]);
       ready.then(
         () => report({ type: 'ready' }),
         (err: unknown) => {

@@ -34,10 +34,12 @@ import {
   windowWebPreferences,
 } from '../src/host/security.js';
 import { serveDesktopShell } from '../src/host/desktop-shell.js';
+import { sessionProxyConfig } from '../src/host/session-proxy.js';
+import { serveSystemProxy } from '../src/host/system-proxy.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
-import { loadPolicy } from '../src/policy/index.js';
+import { loadSystemPolicy } from '../src/policy/registry-policy.js';
 import type { Logger } from '../src/log.js';
 import { defaultProfileDir } from '../src/store/profile.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
@@ -79,6 +81,9 @@ function registerAppProtocol(): void {
 
 function hardenSession(): void {
   const s = session.defaultSession;
+  // IT's forced proxy for the window's own connections (meeting signalling); the core applies it to its own.
+  const proxy = sessionProxyConfig(loadSystemPolicy({ log: mainLog, packaged: app.isPackaged }).proxy);
+  if (proxy) void s.setProxy(proxy);
   s.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -154,6 +159,13 @@ function startCore(profileDir: string): UtilityProcess {
     path.isAbsolute,
   );
   desktop.port2.start();
+  // The system's proxy as Chromium sees it, for the core's own requests (src/host/system-proxy.ts).
+  const proxy = new MessageChannelMain();
+  serveSystemProxy(
+    { postMessage: (m) => proxy.port2.postMessage(m), onMessage: (fn) => proxy.port2.on('message', (e) => fn(e.data)) },
+    (url) => session.defaultSession.resolveProxy(url),
+  );
+  proxy.port2.start();
   const init: MainProcessMessage = {
     type: 'init',
     profileDir,
@@ -164,7 +176,7 @@ function startCore(profileDir: string): UtilityProcess {
     },
     packaged: app.isPackaged,
   };
-  child.postMessage(init, [secrets.port1, desktop.port1]);
+  child.postMessage(init, [secrets.port1, desktop.port1, proxy.port1]);
   child.on('message', (message: CoreProcessMessage) => {
     if (message.type === 'failed') fail(message.message);
     else if (message.type === 'meetingServer') meetingServerUrl = message.url;
@@ -194,7 +206,7 @@ const mainLog: Logger = {
 
 /** Developer tools: closed in the installed app unless IT's policy allows them (`"devtools": { "allowed": true }`). */
 function devTools(): boolean {
-  const policy = loadPolicy({ log: mainLog, packaged: app.isPackaged });
+  const policy = loadSystemPolicy({ log: mainLog, packaged: app.isPackaged });
   return devToolsAllowed({ packaged: app.isPackaged, policyAllows: policy.devtoolsAllowed });
 }
 

@@ -3,7 +3,7 @@ import type { KeychainFacts } from '../src/host/sealed-secrets.js';
 /** Messages between the Electron main process and the core utility process (besides the ports they carry). */
 export type MainProcessMessage =
   /**
-   * Sent once with [secretsPort, desktopPort]: open the core on this profile. `keychain`: what safeStorage says
+   * Sent once with [secretsPort, desktopPort, proxyPort]: open the core on this profile. `keychain`: what safeStorage says
    * (src/host/sealed-secrets.ts keychainDecision decides). `packaged`: app.isPackaged (policy trust, OSTAL_POLICIES).
    */
   | { type: 'init'; profileDir: string; keychain: KeychainFacts; packaged: boolean }

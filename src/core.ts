@@ -11,7 +11,10 @@ import { acquireProfileLock, type ProfileLock } from './store/profile.js';
 import { openDatabase } from './store/database.js';
 import { OperationsJournal } from './store/operations-journal.js';
 import { FileSecretStore, type SecretStore } from './secrets/index.js';
-import { loadPolicy } from './policy/index.js';
+import { applyNetworkPolicy } from './policy/network.js';
+import { loadSystemPolicy } from './policy/registry-policy.js';
+import { trustSummary } from './net/tls.js';
+import type { ProxyResolver } from './net/proxy.js';
 import { handlers } from './api/handler-table.js';
 import type { CoreContext, DesktopShell } from './context.js';
 import type { Handler, HandlerContext, Services } from './api/handler-types.js';
@@ -38,6 +41,8 @@ export interface CoreOptions {
   logger?: Logger;
   /** The desktop's « open with the system application », when the host has one (Electron); none in browser mode and the CLI. */
   desktop?: DesktopShell;
+  /** The host's proxy choice for the system's settings (Electron: Chromium's session.resolveProxy, src/host/system-proxy.ts). */
+  systemProxy?: ProxyResolver;
 }
 
 /**
@@ -105,7 +110,8 @@ export class Core {
       if (requeued) log.info('operations interrupted by the last exit are queued again', { count: requeued });
       const blobsDir = path.join(profileDir, 'blobs');
       fs.mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
-      const policy = loadPolicy({ path: options.policyPath, log, packaged: options.packaged ?? false });
+      const policy = loadSystemPolicy({ path: options.policyPath, log, packaged: options.packaged ?? false });
+      applyNetworkPolicy(policy.proxy, { log, system: options.systemProxy });
       const secrets = options.secrets ?? new FileSecretStore(path.join(profileDir, 'secrets.json'));
       let core: Core | undefined = undefined;
       const emit: CoreContext['emit'] = (event, data) => core?.events.emit('event', event, data);
@@ -132,7 +138,7 @@ export class Core {
       core.onClose(() => scheduler.stop());
       core.onClose(() => ctx.services.workspaces.close());
       ctx.services.workspaces.start();
-      log.info('core started', { mode: options.mode, profileDir });
+      log.info('core started', { mode: options.mode, profileDir, trust: trustSummary() });
       return core;
     } catch (err) {
       lock.release();

@@ -64,6 +64,10 @@ const CHECK_MESSAGES: Record<NetworkFailure | 'auth' | 'other', string> = {
   interrupted: 'errors.unreachable',
   timeout: 'errors.timeout',
   tls_failed: 'errors.tlsFailed',
+  proxy_auth: 'net.errors.proxyAuth',
+  proxy_refused: 'net.errors.proxyRefused',
+  proxy_unreachable: 'net.errors.proxyUnreachable',
+  proxy_pac: 'net.errors.proxyPac',
   other: 'errors.serverError',
 };
 

@@ -15,6 +15,7 @@ import type { SyncProgress } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Account } from '../store/account-repository.js';
 import { AccountRepository } from '../store/account-repository.js';
+import { machineFacts, resolveFilesRoot, windowsDocumentsFolder } from '../store/placement.js';
 import { FilesSyncEngine } from './engine.js';
 import { FilesRepository } from './repository.js';
 import { WebDavClient } from './webdav.js';
@@ -24,7 +25,10 @@ const WATCH_DEBOUNCE_MS = 1_500;
 /** Absolute local folder of an account. */
 export function localRootOf(ctx: Pick<CoreContext, 'db' | 'policy'>, email: string): string {
   const override = process.env.OSTAL_FILES_ROOT;
-  const base = override && path.isAbsolute(override) ? override : readSetting(ctx, 'files.localRoot');
+  const base =
+    override && path.isAbsolute(override)
+      ? override
+      : resolveFilesRoot(readSetting(ctx, 'files.localRoot'), machineFacts(windowsDocumentsFolder));
   return path.join(base, email);
 }
 

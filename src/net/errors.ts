@@ -10,7 +10,19 @@ import { t } from '../i18n/index.js';
 
 /** What went wrong on the network, whatever the library that reported it. */
 export type NetworkFailure =
-  'tls_hostname' | 'tls_expired' | 'tls_untrusted' | 'refused' | 'not_found' | 'unreachable' | 'timeout' | 'tls_failed' | 'interrupted';
+  | 'tls_hostname'
+  | 'tls_expired'
+  | 'tls_untrusted'
+  | 'refused'
+  | 'not_found'
+  | 'unreachable'
+  | 'timeout'
+  | 'tls_failed'
+  | 'interrupted'
+  | 'proxy_auth'
+  | 'proxy_refused'
+  | 'proxy_unreachable'
+  | 'proxy_pac';
 
 /** The server the failed connection was meant for: named in the message. */
 export interface NetworkTarget {
@@ -90,6 +102,11 @@ export function networkFailure(err: unknown): NetworkFailure | null {
   const codes = errorCodes(err);
   const has = (set: Set<string>) => codes.some((c) => set.has(c));
   const message = String((err as Error | null)?.message);
+  // The proxy's own failures first: an unreachable proxy carries the socket's ECONNREFUSED as its cause.
+  if (codes.includes('PROXY_AUTH_REQUIRED')) return 'proxy_auth';
+  if (codes.includes('PROXY_REFUSED')) return 'proxy_refused';
+  if (codes.includes('PROXY_UNREACHABLE')) return 'proxy_unreachable';
+  if (codes.includes('PROXY_PAC_FAILED')) return 'proxy_pac';
   if (has(HOSTNAME)) return 'tls_hostname';
   if (has(EXPIRED)) return 'tls_expired';
   if (has(UNTRUSTED)) return 'tls_untrusted';
@@ -113,6 +130,10 @@ export const NETWORK_FAILURES: Record<NetworkFailure, { code: ErrorCode; message
   timeout: { code: 'timeout', message: 'net.errors.timeout' },
   tls_failed: { code: 'server_error', message: 'net.errors.tlsFailed' },
   interrupted: { code: 'unreachable', message: 'net.errors.interrupted' },
+  proxy_auth: { code: 'unreachable', message: 'net.errors.proxyAuth' },
+  proxy_refused: { code: 'unreachable', message: 'net.errors.proxyRefused' },
+  proxy_unreachable: { code: 'unreachable', message: 'net.errors.proxyUnreachable' },
+  proxy_pac: { code: 'unreachable', message: 'net.errors.proxyPac' },
 };
 
 /** The French OstalError of a network cause, for the server `target`. */

@@ -7,10 +7,143 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import type { Readable, Writable } from 'node:stream';
+import net from 'node:net';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import tls from 'node:tls';
 import type { LookupFunction } from './dns.js';
+import { DIRECT, routesFor, type ProxyResolver, type ProxyRoute } from './proxy.js';
 import { tlsOptionsFor } from './tls.js';
+
+let proxyResolver: ProxyResolver = DIRECT;
+
+/** The proxy choice of every HTTP(S) request of the process from now on (set at start-up: src/net/network-setup.ts). */
+export function setProxyResolver(resolver: ProxyResolver): void {
+  proxyResolver = resolver;
+}
+
+export function currentProxyResolver(): ProxyResolver {
+  return proxyResolver;
+}
+
+/**
+ * A proxy failure: `PROXY_AUTH_REQUIRED` (407), `PROXY_REFUSED` (any other answer to CONNECT), `PROXY_UNREACHABLE`
+ * (the proxy itself cannot be reached; the socket's error is the cause), `PROXY_PAC_FAILED` (the PAC script failed).
+ * Classified by ./errors.ts into one French message each.
+ */
+export class ProxyError extends Error {
+  override readonly name = 'ProxyError';
+  constructor(
+    readonly code: 'PROXY_AUTH_REQUIRED' | 'PROXY_REFUSED' | 'PROXY_UNREACHABLE' | 'PROXY_PAC_FAILED',
+    message: string,
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A CONNECT tunnel to host:port through an HTTP proxy: the socket once the proxy answered 200. */
+export function openTunnel(route: Extract<ProxyRoute, { kind: 'http' }>, host: string, port: number, timeoutMs = 20_000): Promise<Duplex> {
+  const authority = `${net.isIPv6(host) ? `[${host}]` : host}:${port}`;
+  const headers: Record<string, string> = { Host: authority, 'User-Agent': 'Ostal' };
+  if (route.auth) headers['Proxy-Authorization'] = `Basic ${Buffer.from(route.auth, 'utf8').toString('base64')}`;
+  const proxy = `${route.host}:${route.port}`;
+  return new Promise<Duplex>((resolve, reject) => {
+    const req = http.request({
+      host: route.host,
+      port: route.port,
+      method: 'CONNECT',
+      path: authority,
+      headers,
+      agent: false,
+      timeout: timeoutMs,
+    });
+    const refused = (status: number) =>
+      new ProxyError(
+        status === 407 ? 'PROXY_AUTH_REQUIRED' : 'PROXY_REFUSED',
+        `Proxy ${proxy} answered ${status} to CONNECT ${authority}`,
+        status,
+      );
+    req.once('connect', (res, socket, head) => {
+      const status = res.statusCode ?? 0;
+      if (status !== 200) {
+        socket.destroy();
+        return reject(refused(status));
+      }
+      if (head.length) socket.unshift(head);
+      resolve(socket);
+    });
+    req.once('response', (res) => {
+      res.resume();
+      reject(refused(res.statusCode ?? 0));
+    });
+    req.once('timeout', () => req.destroy(Object.assign(new Error(`Proxy ${proxy} silent for ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
+    req.once('error', (err) =>
+      reject(new ProxyError('PROXY_UNREACHABLE', `Proxy ${proxy} unreachable: ${err.message}`, undefined, { cause: err })),
+    );
+    req.end();
+  });
+}
+
+type ConnectionCallback = (err: Error | null, socket?: Duplex) => void;
+type AgentOptions = http.ClientRequestArgs & tls.ConnectionOptions;
+
+/**
+ * Open the connection of an agent's request: straight when the proxy resolver says DIRECT (the agent's own
+ * createConnection, synchronous as before), else through a CONNECT tunnel (TLS on top for https).
+ */
+function connectThroughProxy(
+  secure: boolean,
+  options: AgentOptions,
+  direct: () => Duplex,
+  callback: ConnectionCallback,
+  alwaysDirect: boolean,
+): Duplex | undefined {
+  const resolver = proxyResolver;
+  if (resolver === DIRECT || alwaysDirect) return direct();
+  const host = String(options.host ?? options.hostname ?? 'localhost');
+  const port = Number(options.port ?? (secure ? 443 : 80));
+  const target = new URL(`${secure ? 'https' : 'http'}://${net.isIPv6(host) ? `[${host}]` : host}:${port}/`);
+  routesFor(resolver, target)
+    .then(
+      async ([route]) => {
+        if (!route || route.kind === 'direct') return callback(null, direct());
+        const socket = await openTunnel(route, host, port, options.timeout);
+        callback(null, secure ? tls.connect({ ...options, socket }) : socket);
+      },
+      (err: unknown) =>
+        callback(new ProxyError('PROXY_PAC_FAILED', `Proxy choice for ${target.host} failed: ${String(err)}`, undefined, { cause: err })),
+    )
+    .catch((err: unknown) => callback(err as Error));
+  return undefined;
+}
+
+class ProxiedHttpsAgent extends https.Agent {
+  constructor(
+    options: https.AgentOptions,
+    private readonly alwaysDirect: boolean,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: AgentOptions, callback: ConnectionCallback): Duplex | undefined {
+    return connectThroughProxy(true, options, () => super.createConnection(options) as Duplex, callback, this.alwaysDirect);
+  }
+}
+
+class ProxiedHttpAgent extends http.Agent {
+  constructor(
+    options: http.AgentOptions,
+    private readonly alwaysDirect: boolean,
+  ) {
+    super(options);
+  }
+
+  override createConnection(options: AgentOptions, callback: ConnectionCallback): Duplex | undefined {
+    return connectThroughProxy(false, options, () => super.createConnection(options) as Duplex, callback, this.alwaysDirect);
+  }
+}
 
 /** A request body: text, bytes, or a factory of a fresh stream (called again when the request is sent again). */
 export type RequestBody = string | Buffer | (() => Readable);
@@ -27,6 +160,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Longest time for the whole exchange, response body included, ms. */
   deadlineMs?: number;
+  /** Never through a proxy (fetching the PAC file itself). */
+  direct?: boolean;
 }
 
 /** A kept-alive connection closed by the server before it answered: the request is sent again once. */
@@ -34,12 +169,19 @@ class StaleSocket extends Error {}
 
 const timeoutError = (message: string) => Object.assign(new Error(message), { code: 'ETIMEDOUT' });
 
-/** A kept-alive agent for one server (its TLS options built once: system CAs, NODE_EXTRA_CA_CERTS, pinned PEMs). */
-export function createAgent(url: URL, options: { pinnedCertificates?: readonly string[]; maxSockets?: number } = {}): http.Agent {
-  const common = { keepAlive: true, maxSockets: options.maxSockets ?? 2 };
+/**
+ * An agent for one server (its TLS options built once: system CAs, NODE_EXTRA_CA_CERTS, pinned PEMs), kept alive unless
+ * `keepAlive` is false; its connections follow the proxy choice (setProxyResolver).
+ */
+export function createAgent(
+  url: URL,
+  options: { pinnedCertificates?: readonly string[]; maxSockets?: number; keepAlive?: boolean; direct?: boolean } = {},
+): http.Agent {
+  const common = { keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets ?? 2 };
+  const direct = options.direct ?? false;
   return url.protocol === 'https:'
-    ? new https.Agent({ ...common, ...tlsOptionsFor(url.hostname, options.pinnedCertificates) })
-    : new http.Agent(common);
+    ? new ProxiedHttpsAgent({ ...common, ...tlsOptionsFor(url.hostname, options.pinnedCertificates) }, direct)
+    : new ProxiedHttpAgent(common, direct);
 }
 
 /** Send a request and resolve with the response, its body not read. Sockets' errors reject as they are. */
@@ -59,9 +201,11 @@ function sendOnce(url: URL, options: SendOptions, retried: boolean): Promise<htt
   const body = typeof options.body === 'string' ? Buffer.from(options.body, 'utf8') : options.body;
   if (Buffer.isBuffer(body) && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-length'))
     headers['Content-Length'] = String(body.length);
-  const connection = options.agent
-    ? { agent: options.agent }
-    : { agent: false as const, ...(secure ? tlsOptionsFor(url.hostname, options.pinnedCertificates) : {}) };
+  // Without an agent, one of its own for this request (not kept alive): the proxy choice applies to it too.
+  const ownAgent = options.agent
+    ? null
+    : createAgent(url, { pinnedCertificates: options.pinnedCertificates, keepAlive: false, maxSockets: 1, direct: options.direct });
+  const connection = { agent: options.agent ?? ownAgent ?? undefined };
   return new Promise<http.IncomingMessage>((resolve, reject) => {
     let response: http.IncomingMessage | undefined;
     let deadline: NodeJS.Timeout | undefined;
@@ -152,6 +296,8 @@ export interface HttpRequestOptions {
   maxBytes?: number;
   /** Basic credentials; sent only to the origin of the first URL. */
   basicAuth?: { user: string; pass: string };
+  /** Never through a proxy. */
+  direct?: boolean;
 }
 
 /** One request with TLS verified, a hard timeout, redirects followed (never from https to http), the body read. */
@@ -197,6 +343,7 @@ async function requestOnce(
     pinnedCertificates: options.pinnedCertificates,
     timeoutMs,
     deadlineMs: timeoutMs,
+    direct: options.direct,
   });
   const content = await readBody(res, options.maxBytes ?? 1024 * 1024);
   return { status: res.statusCode ?? 0, headers: res.headers, body: content.toString('utf8'), url: url.toString() };

@@ -62,6 +62,20 @@ export interface DomainPreset {
   locked: ServerField[];
 }
 
+/**
+ * `proxy`: how HTTP(S) requests reach the servers. `system` (default): the computer's settings; `direct`: never a
+ * proxy; `fixed`: always `url` (`http://proxy:3128`, credentials allowed) except the hosts of `bypass`; `pac`: the PAC
+ * script at `pacUrl` (`https://…`, `http://…` or `file:///…`).
+ */
+export interface ProxyPolicy {
+  mode: 'system' | 'direct' | 'fixed' | 'pac';
+  url?: string;
+  pacUrl?: string;
+  bypass: string[];
+}
+
+export const PROXY_MODES: readonly ProxyPolicy['mode'][] = ['system', 'direct', 'fixed', 'pac'];
+
 export interface SettingOverride {
   value?: unknown;
   locked: boolean;
@@ -82,6 +96,8 @@ export interface Policy {
   settingOverride(key: SettingKey): SettingOverride | null;
   /** `"devtools": { "allowed": … }`, or null when the policy says nothing (see host/security.ts devToolsAllowed). */
   readonly devtoolsAllowed: boolean | null;
+  /** The `proxy` key, or null when the policy says nothing (the system's settings apply). */
+  readonly proxy: ProxyPolicy | null;
   view(): PolicyView;
 }
 
@@ -117,9 +133,17 @@ interface PolicyData {
   disabledFeatures: Feature[];
   settings: Map<SettingKey, SettingOverride>;
   devtoolsAllowed: boolean | null;
+  proxy: ProxyPolicy | null;
 }
 
-const EMPTY: PolicyData = { domains: new Map(), allowOtherDomains: true, disabledFeatures: [], settings: new Map(), devtoolsAllowed: null };
+const EMPTY: PolicyData = {
+  domains: new Map(),
+  allowOtherDomains: true,
+  disabledFeatures: [],
+  settings: new Map(),
+  devtoolsAllowed: null,
+  proxy: null,
+};
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -152,12 +176,13 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
     disabledFeatures: [],
     settings: new Map(),
     devtoolsAllowed: null,
+    proxy: null,
   };
   if (!isObject(data)) {
     return { policy, problems: [t('policy.notObject')], unknown };
   }
   for (const key of Object.keys(data)) {
-    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', 'devtools', '$comment', 'commentaire'].includes(key))
+    if (!['domains', 'allowOtherDomains', 'disabledFeatures', 'settings', 'devtools', 'proxy', '$comment', 'commentaire'].includes(key))
       unknown.push(key);
   }
 
@@ -170,6 +195,11 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
         else problems.push(t('policy.wrongType', { key: 'devtools.allowed', expected: t('policy.types.boolean') }));
       }
     }
+  }
+
+  if (data.proxy !== undefined) {
+    const parsed = parseProxy(data.proxy, problems, unknown);
+    if (parsed) policy.proxy = parsed;
   }
 
   if (data.allowOtherDomains !== undefined) {
@@ -310,6 +340,54 @@ export function parsePolicy(data: unknown): { policy: PolicyData; problems: stri
   return { policy, problems, unknown };
 }
 
+function parseProxy(value: unknown, problems: string[], unknown: string[]): ProxyPolicy | null {
+  if (!isObject(value)) {
+    problems.push(t('policy.wrongType', { key: 'proxy', expected: t('policy.types.object') }));
+    return null;
+  }
+  const proxy: ProxyPolicy = { mode: 'system', bypass: [] };
+  let ok = true;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'mode') {
+      if (typeof v === 'string' && (PROXY_MODES as readonly string[]).includes(v)) proxy.mode = v as ProxyPolicy['mode'];
+      else {
+        problems.push(t('poste.policy.unknownValue', { key: 'proxy.mode', value: String(v), allowed: PROXY_MODES.join(', ') }));
+        ok = false;
+      }
+    } else if (k === 'url' || k === 'pacUrl') {
+      const schemes = k === 'url' ? ['http:'] : ['http:', 'https:', 'file:'];
+      let valid = false;
+      if (typeof v === 'string')
+        try {
+          const u = new URL(v);
+          valid = schemes.includes(u.protocol) && (u.protocol === 'file:' || !!u.hostname);
+        } catch {
+          valid = false;
+        }
+      if (valid) proxy[k] = v as string;
+      else {
+        problems.push(t('policy.badUrl', { key: `proxy.${k}`, schemes: schemes.map((s) => s + '//').join(', ') }));
+        ok = false;
+      }
+    } else if (k === 'bypass') {
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) proxy.bypass = v as string[];
+      else {
+        problems.push(t('policy.wrongType', { key: 'proxy.bypass', expected: t('policy.types.list') }));
+        ok = false;
+      }
+    } else unknown.push(`proxy.${k}`);
+  }
+  if (ok && proxy.mode === 'fixed' && !proxy.url) {
+    problems.push(t('poste.policy.proxyMissing', { key: 'proxy.url', mode: 'fixed' }));
+    ok = false;
+  }
+  if (ok && proxy.mode === 'pac' && !proxy.pacUrl) {
+    problems.push(t('poste.policy.proxyMissing', { key: 'proxy.pacUrl', mode: 'pac' }));
+    ok = false;
+  }
+  return ok ? proxy : null;
+}
+
 function fill(template: string, email: string): string {
   const at = email.lastIndexOf('@');
   const local = at >= 0 ? email.slice(0, at) : email;
@@ -333,6 +411,10 @@ class LoadedPolicy implements Policy {
 
   get devtoolsAllowed(): boolean | null {
     return this.data.devtoolsAllowed;
+  }
+
+  get proxy(): ProxyPolicy | null {
+    return this.data.proxy;
   }
 
   presetFor(domain: string): DomainPreset | null {
@@ -376,19 +458,62 @@ class LoadedPolicy implements Policy {
 /** A policy that presets nothing and forbids nothing. */
 export const NO_POLICY: Policy = new LoadedPolicy(null, null, EMPTY);
 
-/** Read the machine-wide policy. Never throws: the app must start even with a broken file. */
-export function loadPolicy(options: LoadPolicyOptions): Policy {
+/** Policies read from the Windows registry (./registry-policy.ts): the same object as the file, and where it came from. */
+export interface RegistryPolicyData {
+  data: Record<string, unknown>;
+  /** « HKLM\Software\Policies\Ostal » and/or « HKCU\… », for Réglages and the log. */
+  source: string;
+  /** French problems met while reading the registry (a value of the wrong type, invalid JSON). */
+  problems: string[];
+}
+
+/**
+ * Read the machine-wide policy. Never throws: the app must start even with a broken file.
+ * `registry` (Windows, Group Policy) is laid over the file key by key: a top-level key (and each entry of
+ * `settings`) set in the registry wins over the file's.
+ */
+export function loadPolicy(options: LoadPolicyOptions & { registry?: RegistryPolicyData | null }): Policy {
   const { log } = options;
   if (options.path === null) return NO_POLICY;
+  const registry = options.registry && Object.keys(options.registry.data).length ? options.registry : null;
   const env = options.env ?? process.env;
   const packaged = options.packaged ?? false;
   if (packaged && env.OSTAL_POLICIES && options.path === undefined) log.warn(t('policy.envIgnored', { value: env.OSTAL_POLICIES }));
   const file = options.path ?? defaultPolicyPath(env, options.platform, packaged);
+  const fromFile = readPolicyFile(file, options, log);
+  if ('policy' in fromFile && !registry) return fromFile.policy;
+  const fileData = 'data' in fromFile ? fromFile.data : {};
+  const fileError = 'policy' in fromFile ? fromFile.policy.error : null;
+  const data = registry ? mergeRegistry(fileData, registry.data) : fileData;
+  const source = registry ? ('data' in fromFile ? `${registry.source} ; ${file}` : registry.source) : file;
+  const { policy, problems, unknown } = parsePolicy(data);
+  const allProblems = [...(registry?.problems ?? []), ...problems];
+  if (unknown.length) log.warn('policy: unknown keys ignored', { source, keys: unknown });
+  if (allProblems.length) log.error('policy: invalid entries skipped', { source, problems: allProblems });
+  const error =
+    [fileError, allProblems.length ? t('policy.invalidEntries', { file: source, problems: allProblems.join(' ') }) : null]
+      .filter(Boolean)
+      .join(' ') || null;
+  log.info('policy loaded', { source, domains: [...policy.domains.keys()], disabledFeatures: policy.disabledFeatures });
+  return new LoadedPolicy(source, error, policy);
+}
+
+/** The registry's keys over the file's: whole top-level keys, `settings` entry by entry. */
+function mergeRegistry(file: unknown, registry: Record<string, unknown>): Record<string, unknown> {
+  const base = isObject(file) ? file : {};
+  const merged: Record<string, unknown> = { ...base, ...registry };
+  if (isObject(base.settings) && isObject(registry.settings)) merged.settings = { ...base.settings, ...registry.settings };
+  return merged;
+}
+
+/** The file's parsed JSON, or a finished Policy (no file: NO_POLICY; refused, unreadable or broken: no rule, an error). */
+function readPolicyFile(file: string, options: LoadPolicyOptions, log: Logger): { data: unknown } | { policy: Policy } {
+  const packaged = options.packaged ?? false;
   if (packaged && fs.existsSync(file)) {
     const problem = policyTrustProblem(file, { platform: options.platform, ...options.trust });
     if (problem !== null) {
       log.error(t('policy.untrustedLog', { file, reason: problem }));
-      return new LoadedPolicy(file, t('policy.untrusted', { file }), EMPTY);
+      return { policy: new LoadedPolicy(file, t('policy.untrusted', { file }), EMPTY) };
     }
   }
   let text: string;
@@ -396,21 +521,14 @@ export function loadPolicy(options: LoadPolicyOptions): Policy {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return NO_POLICY;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { policy: NO_POLICY };
     log.error('policy: cannot read file', { file, err: err as Error });
-    return new LoadedPolicy(file, t('policy.unreadable', { file }), EMPTY);
+    return { policy: new LoadedPolicy(file, t('policy.unreadable', { file }), EMPTY) };
   }
-  let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return { data: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown };
   } catch (err) {
     log.error('policy: invalid JSON, no policy applied', { file, err: err as Error });
-    return new LoadedPolicy(file, t('policy.invalidJson', { file, detail: (err as Error).message }), EMPTY);
+    return { policy: new LoadedPolicy(file, t('policy.invalidJson', { file, detail: (err as Error).message }), EMPTY) };
   }
-  const { policy, problems, unknown } = parsePolicy(data);
-  if (unknown.length) log.warn('policy: unknown keys ignored', { file, keys: unknown });
-  if (problems.length) log.error('policy: invalid entries skipped', { file, problems });
-  const error = problems.length ? t('policy.invalidEntries', { file, problems: problems.join(' ') }) : null;
-  log.info('policy loaded', { file, domains: [...policy.domains.keys()], disabledFeatures: policy.disabledFeatures });
-  return new LoadedPolicy(file, error, policy);
 }

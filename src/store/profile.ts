@@ -4,23 +4,21 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
+import { profilePlacement } from './placement.js';
 
 /**
  * The profile folder holds everything of one user: ostal.sqlite, secrets.json (browser mode
  * and CLI), blobs/, logs/ and the lock file `ostal.lock`.
  *
- * Default location per OS; `OSTAL_PROFILE` overrides it (the CLI's `--profile DIR` too).
+ * Default location per OS (./placement.ts: on Windows %LOCALAPPDATA%\Ostal, not the roaming profile);
+ * `OSTAL_PROFILE` overrides it (the CLI's `--profile DIR` too).
  */
-export function defaultProfileDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
-  if (env.OSTAL_PROFILE) return path.resolve(env.OSTAL_PROFILE);
-  const home = env.HOME || env.USERPROFILE || os.homedir();
-  if (platform === 'win32') {
-    const appData = env.APPDATA || path.win32.join(env.USERPROFILE || home, 'AppData', 'Roaming');
-    return path.win32.join(appData, 'Ostal');
-  }
-  if (platform === 'darwin') return path.posix.join(home, 'Library', 'Application Support', 'Ostal');
-  const config = env.XDG_CONFIG_HOME && path.posix.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.posix.join(home, '.config');
-  return path.posix.join(config, 'ostal');
+export function defaultProfileDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  exists: (dir: string) => boolean = (dir) => fs.existsSync(dir),
+): string {
+  return profilePlacement({ platform, env, homedir: os.homedir(), exists, documentsFolder: () => null });
 }
 
 /** Held while a Core has the profile open; release() lets another instance in. */

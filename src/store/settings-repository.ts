@@ -1,5 +1,4 @@
-import os from 'node:os';
-import path from 'node:path';
+import { defaultFilesRoot, isFilesRootValue, machineFacts, windowsDocumentsFolder } from './placement.js';
 import type Database from 'better-sqlite3';
 import type { OfflineWindow, Settings } from '../shared/contract.js';
 
@@ -76,8 +75,9 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
   },
   'files.localRoot': {
     key: 'files.localRoot',
-    defaultValue: () => path.join(os.homedir(), 'Documents', 'Ostal'),
-    isValid: (v): v is string => typeof v === 'string' && v.length > 0 && path.isAbsolute(v),
+    // « Documents »\Ostal (a redirected Documents folder on Windows: ./placement.ts); %DOCUMENTS% and %VARIABLES% allowed.
+    defaultValue: () => defaultFilesRoot(machineFacts(windowsDocumentsFolder)),
+    isValid: isFilesRootValue,
   },
   'files.speedLimitKbps': {
     key: 'files.speedLimitKbps',

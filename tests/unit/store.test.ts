@@ -29,7 +29,8 @@ const settings = {
 
 describe('defaultProfileDir', () => {
   it('follows each OS convention and OSTAL_PROFILE', () => {
-    expect(defaultProfileDir({ APPDATA: 'C:\\Users\\agent\\AppData\\Roaming' }, 'win32')).toBe('C:\\Users\\agent\\AppData\\Roaming\\Ostal');
+    const win = { APPDATA: 'C:\\Users\\agent\\AppData\\Roaming', LOCALAPPDATA: 'C:\\Users\\agent\\AppData\\Local' };
+    expect(defaultProfileDir(win, 'win32', () => false)).toBe('C:\\Users\\agent\\AppData\\Local\\Ostal');
     expect(defaultProfileDir({ HOME: '/home/agent', XDG_CONFIG_HOME: '/home/agent/.cfg' }, 'linux')).toBe('/home/agent/.cfg/ostal');
     expect(defaultProfileDir({ HOME: '/home/agent' }, 'linux')).toBe('/home/agent/.config/ostal');
     expect(defaultProfileDir({ HOME: '/Users/agent' }, 'darwin')).toBe('/Users/agent/Library/Application Support/Ostal');
