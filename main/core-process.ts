@@ -106,6 +106,9 @@ parentPort.on('message', (event) => {
     case 'api':
       if (event.ports[0]) serveApi(event.ports[0]);
       break;
+    case 'compose':
+      void ready?.then(() => core?.ctx.services.launchCompose.push(message.request)).catch(() => undefined);
+      break;
     case 'shutdown':
       void shutdown();
       break;

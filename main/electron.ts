@@ -35,6 +35,8 @@ import {
 } from '../src/host/security.js';
 import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
+import { launchRequestFromArgv, pathPlatform, secondInstanceArgs, type LaunchRequest } from '../src/host/launch-request.js';
+import { isMailtoUrl, parseMailto } from '../src/shared/compose-args.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
 import { loadPolicy } from '../src/policy/index.js';
@@ -230,15 +232,38 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
+/** Show the window (created again if it was closed), then hand a message request to the core, which tells the page. */
+function handleLaunch(request: LaunchRequest): void {
+  if (!app.isReady()) return;
+  if (!mainWindow) {
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => (mainWindow = null));
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+  if (request.kind === 'compose' && core) {
+    const message: MainProcessMessage = { type: 'compose', request: request.request };
+    core.postMessage(message);
+  }
+}
+
 function main(): void {
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
   }
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  // A second launch (mailto link, --compose, « Envoyer vers », the menu entry) hands its arguments over, then quits.
+  app.on('second-instance', (_event, argv) =>
+    handleLaunch(launchRequestFromArgv(secondInstanceArgs(argv, app.isPackaged), pathPlatform())),
+  );
+  // macOS gives mailto links this way.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (isMailtoUrl(url)) {
+      const request = parseMailto(url);
+      if (request) handleLaunch({ kind: 'compose', request });
+    }
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -263,6 +288,9 @@ function main(): void {
     core = startCore(profileDir);
     mainWindow = createWindow();
     mainWindow.on('closed', () => (mainWindow = null));
+    // The first launch's own request (Ostal was not running when the mailto link was clicked).
+    const first = launchRequestFromArgv(argv, pathPlatform());
+    if (first.kind === 'compose') handleLaunch(first);
   });
 
   app.on('window-all-closed', () => app.quit());

@@ -17,6 +17,8 @@ import { EspacesView } from './views/EspacesView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 import type { ActiveMeeting } from './views/visio/active-meeting';
+import type { ComposeRequest } from './views/courrier/compose-request';
+import { takeComposeFromAddress, useLaunchedCompose } from './desktop/compose-launch';
 
 export type ViewName = Feature | 'reglages';
 
@@ -45,6 +47,15 @@ export function App() {
   /** « Vous venez d’Outlook ? » right after the first account is added. */
   const [offerImport, setOfferImport] = useState<'offer' | 'open' | null>(null);
   const mainRef = useRef<HTMLElement>(null);
+  /** A message asked by another program (mailto, --compose, « Envoyer vers »): Courrier opens it in the composer. */
+  const [launched, setLaunched] = useState<ComposeRequest | null>(takeComposeFromAddress);
+  useLaunchedCompose(setLaunched, accounts.data !== undefined && accounts.data.length > 0);
+  useEffect(() => {
+    if (!launched) return;
+    setView('courrier');
+    setAddingAccount(false);
+    setOfferImport((o) => (o === 'open' ? null : o));
+  }, [launched]);
 
   useEffect(() => {
     document.title = t('app.title');
@@ -179,7 +190,7 @@ export function App() {
               onCancel={() => setAddingAccount(false)}
             />
           ) : current === 'courrier' ? (
-            <ComposeProvider accounts={accounts.data}>
+            <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
               <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
             </ComposeProvider>
           ) : current === 'agenda' ? (

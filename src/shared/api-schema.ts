@@ -303,6 +303,8 @@ export const methodSchemas = {
   }),
   /** Keep a local draft (state 'draft'); returns its id for the next saves. */
   'mail.draft.save': outgoingMessageSchema.partial().extend({ accountId: id, id: z.string().optional() }),
+  /** The messages other programs asked for (mailto, --compose, « Envoyer vers »), taken once: the composer opens them. */
+  'mail.launch.take': none,
 
   'calendar.list': z.object({ from: z.string(), to: z.string() }),
   'contacts.list': none,

@@ -122,7 +122,8 @@ async function reopenDraft(ctx: HandlerContext, accountId: string, source: Buffe
   return { accountId, mode: 'draft', ...fields, draftId };
 }
 
-export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare'> = {
+export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare' | 'mail.launch.take'> = {
+  'mail.launch.take': (ctx) => ctx.services.launchCompose.take(),
   'mail.compose.prepare': async (ctx, params) => {
     const row = getAccountRow(ctx, params.accountId);
     if (!row) throw new OstalError('not_found', t('errors.accountNotFound'));
