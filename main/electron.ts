@@ -37,6 +37,7 @@ import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
 import { launchRequestFromArgv, pathPlatform, secondInstanceArgs, type LaunchRequest } from '../src/host/launch-request.js';
 import { isMailtoUrl, parseMailto } from '../src/shared/compose-args.js';
+import { sendToShortcut } from '../src/host/desktop-integration.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
 import { loadPolicy } from '../src/policy/index.js';
@@ -288,6 +289,15 @@ function main(): void {
     core = startCore(profileDir);
     mainWindow = createWindow();
     mainWindow.on('closed', () => (mainWindow = null));
+    // « Envoyer vers › Ostal (courriel) » in the Explorer (Windows, installed app only).
+    const sendTo = sendToShortcut({
+      platform: process.platform,
+      packaged: app.isPackaged,
+      appData: process.env.APPDATA,
+      execPath: process.execPath,
+      description: t('desktop.sendToDescription'),
+    });
+    if (sendTo && !shell.writeShortcutLink(sendTo.path, sendTo.operation, sendTo.options)) mainLog.warn('send-to shortcut not written');
     // The first launch's own request (Ostal was not running when the mailto link was clicked).
     const first = launchRequestFromArgv(argv, pathPlatform());
     if (first.kind === 'compose') handleLaunch(first);

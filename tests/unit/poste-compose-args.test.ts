@@ -9,6 +9,7 @@ import {
   splitAddresses,
 } from '../../src/shared/compose-args.js';
 import { launchRequestFromArgv, secondInstanceArgs } from '../../src/host/launch-request.js';
+import { sendToShortcut } from '../../src/host/desktop-integration.js';
 
 describe('mailto: (RFC 6068)', () => {
   it('reads the addresses of the path, cc, bcc, subject and body, percent-encoded UTF-8', () => {
@@ -161,5 +162,28 @@ describe('second-instance hand-over', () => {
     expect(launchRequestFromArgv([], 'posix')).toEqual({ kind: 'show' });
     expect(launchRequestFromArgv(['--profile', 'mailto:x', '--no-sync'], 'posix')).toEqual({ kind: 'show' });
     expect(secondInstanceArgs(['/usr/bin/electron', '.', '--compose', 'x'], false)).toEqual(['--compose', 'x']);
+  });
+});
+
+describe('« Envoyer vers » shortcut (Windows)', () => {
+  it('is written for the installed app on Windows only, starting Ostal with --send-to', () => {
+    const spec = sendToShortcut({
+      platform: 'win32',
+      packaged: true,
+      appData: 'C:\\Users\\agent\\AppData\\Roaming',
+      execPath: 'C:\\Program Files\\Ostal\\Ostal.exe',
+      description: 'Écrire un message',
+    });
+    expect(spec?.path).toBe('C:\\Users\\agent\\AppData\\Roaming\\Microsoft\\Windows\\SendTo\\Ostal (courriel).lnk');
+    expect(spec?.options).toMatchObject({ target: 'C:\\Program Files\\Ostal\\Ostal.exe', args: '--send-to' });
+    // What the Explorer then starts: Ostal.exe --send-to FILE… → a new message with the files.
+    expect(launchRequestFromArgv([spec!.options.args, 'C:\\Users\\agent\\Budget.xlsx'], 'win32')).toMatchObject({
+      kind: 'compose',
+      request: { attachments: ['C:\\Users\\agent\\Budget.xlsx'] },
+    });
+    expect(
+      sendToShortcut({ platform: 'linux', packaged: true, appData: '/home/a', execPath: '/opt/Ostal/ostal', description: '' }),
+    ).toBeNull();
+    expect(sendToShortcut({ platform: 'win32', packaged: false, appData: 'C:\\x', execPath: 'electron.exe', description: '' })).toBeNull();
   });
 });
