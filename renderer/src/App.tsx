@@ -19,6 +19,7 @@ import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminde
 import type { ActiveMeeting } from './views/visio/active-meeting';
 import type { ComposeRequest } from './views/courrier/compose-request';
 import { takeComposeFromAddress, useLaunchedCompose } from './desktop/compose-launch';
+import { MailNotifications } from './desktop/notifications';
 
 export type ViewName = Feature | 'reglages';
 
@@ -50,6 +51,8 @@ export function App() {
   /** A message asked by another program (mailto, --compose, « Envoyer vers »): Courrier opens it in the composer. */
   const [launched, setLaunched] = useState<ComposeRequest | null>(takeComposeFromAddress);
   useLaunchedCompose(setLaunched, accounts.data !== undefined && accounts.data.length > 0);
+  /** A click on a new-mail notification: Courrier with that message open. */
+  const [openMessage, setOpenMessage] = useState<{ accountId: string; folder: string; uid: number; key: number } | null>(null);
   useEffect(() => {
     if (!launched) return;
     setView('courrier');
@@ -191,7 +194,7 @@ export function App() {
             />
           ) : current === 'courrier' ? (
             <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
-              <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+              <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} openRequest={openMessage} />
             </ComposeProvider>
           ) : current === 'agenda' ? (
             <AgendaView
@@ -237,6 +240,15 @@ export function App() {
             />
           </Suspense>
         ) : null}
+        {disabled.has('courrier') ? null : (
+          <MailNotifications
+            accounts={accounts.data}
+            onOpenMessage={(target) => {
+              setOpenMessage({ ...target, key: Date.now() });
+              go('courrier');
+            }}
+          />
+        )}
         {disabled.has('agenda') ? null : (
           <AgendaReminders
             onJoinMeeting={(link) => {

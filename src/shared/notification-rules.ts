@@ -183,7 +183,11 @@ export function reminderFireAt(o: ReminderOccurrence): number | null {
  * The reminders to show now. `handled`: key → 0 when closed, or the time until which it was put off
  * (« Rappeler dans 5 min »). A reminder stays due until the event ends (at least one minute after its start).
  */
-export function dueReminders<T extends ReminderOccurrence>(list: readonly T[], now: number, handled: Readonly<Record<string, number>>): T[] {
+export function dueReminders<T extends ReminderOccurrence>(
+  list: readonly T[],
+  now: number,
+  handled: Readonly<Record<string, number>>,
+): T[] {
   return list.filter((o) => {
     const fireAt = reminderFireAt(o);
     if (fireAt === null) return false;

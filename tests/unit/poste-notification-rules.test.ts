@@ -33,7 +33,11 @@ describe('quiet hours', () => {
 
   it('malformed stored preferences fall back to the defaults', () => {
     expect(parseNotificationPrefs('n’importe quoi')).toEqual(DEFAULT_NOTIFICATION_PREFS);
-    const p = parseNotificationPrefs({ mail: false, quiet: { enabled: true, start: '25:00', end: '08:15' }, mailFolders: { 'a|INBOX': 'oui', 'a|Projets': true } });
+    const p = parseNotificationPrefs({
+      mail: false,
+      quiet: { enabled: true, start: '25:00', end: '08:15' },
+      mailFolders: { 'a|INBOX': 'oui', 'a|Projets': true },
+    });
     expect(p.mail).toBe(false);
     expect(p.quiet).toEqual({ enabled: true, start: '22:00', end: '08:15' });
     expect(p.mailFolders).toEqual({ 'a|Projets': true });
@@ -56,7 +60,13 @@ describe('which folders notify', () => {
 
 describe('new mail grouping', () => {
   it('one notification per folder, newest first, duplicates once', () => {
-    const m = (uid: number, folder = 'INBOX', accountId = 'a1') => ({ accountId, folder, uid, sender: `Expéditeur ${uid}`, subject: `Objet ${uid}` });
+    const m = (uid: number, folder = 'INBOX', accountId = 'a1') => ({
+      accountId,
+      folder,
+      uid,
+      sender: `Expéditeur ${uid}`,
+      subject: `Objet ${uid}`,
+    });
     const groups = groupNewMail([m(11), m(12), m(13), m(14), m(12), m(5, 'Projets'), m(3, 'INBOX', 'a2')]);
     expect(groups).toHaveLength(3);
     const inbox = groups.find((g) => g.accountId === 'a1' && g.folder === 'INBOX')!;

@@ -1,4 +1,5 @@
 /** Réglages: « Comptes » (add, edit, remove) and « Général » (settings, with IT policy locks). */
+import { NotificationSettings } from '../desktop/NotificationSettings';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -77,7 +78,7 @@ export function ReglagesView(props: {
       ) : section === 'importer' ? (
         <ImportPanel accounts={props.accounts} />
       ) : (
-        <GeneralSection policy={props.policy} />
+        <GeneralSection policy={props.policy} accounts={props.accounts} />
       )}
     </section>
   );
@@ -354,7 +355,7 @@ function RemoveAccountDialog({ account, onClose }: { account: AccountSummary; on
 
 type Draft = Partial<{ [K in keyof Settings]: string }>;
 
-function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
+function GeneralSection({ policy, accounts }: { policy: PolicyView | undefined; accounts: AccountSummary[] }) {
   const { t } = useTranslation();
   const client = useClient();
   const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
@@ -436,6 +437,7 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
           </button>
         </div>
       </form>
+      <NotificationSettings accounts={accounts} />
       <section className="card" aria-labelledby="about-title">
         <h3 id="about-title">{t('reglages.about.title')}</h3>
         <dl className="details-list">

@@ -1,15 +1,13 @@
 /**
- * New mail in the Boîte de réception: the unread count in the window title (« Courrier (3) – Ostal »)
- * and a desktop notification through the web Notification API (browser mode; Electron's renderer has
- * the same API). Notifications are off until the user turns them on with the button of the Courrier
- * header, which is when the permission is asked; the choice is remembered on this computer.
+ * New mail in the Boîte de réception: the unread count in the window title (« Courrier (3) – Ostal »), and the
+ * button of the Courrier header for desktop notifications. The notifications themselves are shown from any view by
+ * renderer/src/desktop/notifications.tsx (on by default; the button asks the browser's permission when needed).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FolderInfo, MessageSummary } from '../../../../src/shared/contract';
-import { useApiEvent, useClient } from '../../api/react';
-
-const STORAGE_KEY = 'ostal.courrier.notifications';
+import type { FolderInfo } from '../../../../src/shared/contract';
+import type { NotificationPrefs } from '../../../../src/shared/notification-rules';
+import { notificationPermission, useNotificationPrefs, writeNotificationPrefs } from '../../desktop/notifications';
 
 export function isInbox(folder: FolderInfo): boolean {
   return folder.specialUse === '\\Inbox' || folder.path.toUpperCase() === 'INBOX';
@@ -27,32 +25,29 @@ export function useUnreadTitle(folders: FolderInfo[]): void {
 
 type NotificationState = 'unsupported' | 'off' | 'on' | 'denied';
 
-function currentState(): NotificationState {
-  if (typeof Notification === 'undefined') return 'unsupported';
-  if (Notification.permission === 'denied') return 'denied';
-  return localStorage.getItem(STORAGE_KEY) === 'on' && Notification.permission === 'granted' ? 'on' : 'off';
+function currentState(prefs: NotificationPrefs): NotificationState {
+  const permission = notificationPermission();
+  if (permission === 'unsupported') return 'unsupported';
+  if (permission === 'denied') return 'denied';
+  return prefs.mail && permission === 'granted' ? 'on' : 'off';
 }
 
-/** The on/off choice for new-mail notifications. */
+/**
+ * The on/off choice for new-mail notifications (Réglages › Général has the details). On by default: the button only
+ * asks the browser's permission when it was never given, or turns them off and on again.
+ */
 export function useNotificationSetting(): { state: NotificationState; toggle(): void } {
-  const [state, setState] = useState<NotificationState>(currentState);
+  const prefs = useNotificationPrefs();
+  const [, setAsked] = useState(0);
+  const state = currentState(prefs);
   const toggle = () => {
-    if (state === 'on') {
-      localStorage.setItem(STORAGE_KEY, 'off');
-      setState('off');
-      return;
-    }
+    if (state === 'on') return writeNotificationPrefs({ ...prefs, mail: false });
     if (state !== 'off') return;
-    const granted = () => {
-      localStorage.setItem(STORAGE_KEY, 'on');
-      setState('on');
-    };
-    if (Notification.permission === 'granted') granted();
-    else
-      void Notification.requestPermission().then((answer) => {
-        if (answer === 'granted') granted();
-        else setState(answer === 'denied' ? 'denied' : 'off');
-      });
+    if (Notification.permission === 'granted') return writeNotificationPrefs({ ...prefs, mail: true });
+    void Notification.requestPermission().then((answer) => {
+      if (answer === 'granted') writeNotificationPrefs({ ...prefs, mail: true });
+      setAsked((n) => n + 1);
+    });
   };
   return { state, toggle };
 }
@@ -72,67 +67,4 @@ export function NotificationToggle({ state, onToggle }: { state: NotificationSta
       {state === 'on' ? t('courrier.notifications.on') : t('courrier.notifications.off')}
     </button>
   );
-}
-
-/**
- * A notification for each message that arrives in the Boîte de réception while Ostal is open
- * (unread, newer than any seen before: not the ones found at start, not the ones moved back).
- */
-export function useNewMailNotifications(accountId: string, inbox: FolderInfo | undefined, enabled: boolean): void {
-  const { t } = useTranslation();
-  const client = useClient();
-  const newest = useRef<number | null>(null);
-  const path = inbox?.path ?? null;
-
-  useEffect(() => {
-    newest.current = null;
-    if (!path) return;
-    let current = true;
-    client.call('mail.list', { accountId, folder: path, offset: 0, limit: 1 }).then(
-      (page) => {
-        if (current) newest.current = Math.max(0, ...page.messages.map((m) => m.uid));
-      },
-      () => undefined,
-    );
-    return () => {
-      current = false;
-    };
-  }, [client, accountId, path]);
-
-  useApiEvent('mail.changed', (change) => {
-    if (!path || change.accountId !== accountId || (change.folders.length > 0 && !change.folders.includes(path))) return;
-    void client
-      .call('mail.list', { accountId, folder: path, offset: 0, limit: 20, filter: 'unread' })
-      .then((page) => {
-        const before = newest.current;
-        const top = Math.max(before ?? 0, ...page.messages.map((m) => m.uid));
-        newest.current = top;
-        if (before === null || !enabled || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-        const fresh = page.messages.filter((m) => m.uid > before);
-        if (fresh.length > 0) notify(fresh);
-      })
-      .catch(() => undefined);
-  });
-
-  const notify = (fresh: MessageSummary[]) => {
-    const first = fresh[0];
-    const sender = first.from ? first.from.name || first.from.address : t('courrier.unknownSender');
-    const title =
-      fresh.length === 1
-        ? t('courrier.notifications.oneTitle', { sender })
-        : t('courrier.notifications.manyTitle', { count: fresh.length });
-    const body =
-      fresh.length === 1
-        ? first.subject || t('courrier.noSubject')
-        : fresh
-            .map((m) => m.subject || t('courrier.noSubject'))
-            .slice(0, 3)
-            .join('\n');
-    try {
-      const notification = new Notification(title, { body, tag: `ostal-mail-${accountId}`, lang: 'fr' });
-      notification.onclick = () => window.focus();
-    } catch {
-      /* a browser without notification support in this context: the title still shows the count */
-    }
-  };
 }
