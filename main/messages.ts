@@ -19,5 +19,7 @@ export type CoreProcessMessage =
   | { type: 'ready' }
   /** The core could not start; `message` is French, shown to the user as is. */
   | { type: 'failed'; code: string; message: string }
+  /** Unread messages of the Boîtes de réception and the desktop settings (tray, close, login), at start and on change. */
+  | { type: 'desktop'; unread: number; closeToTray: 'yes' | 'no'; startAtLogin: 'yes' | 'no' }
   /** The organisation's meeting server (setting visio.serverUrl, '' when none), which the page's CSP must allow. */
   | { type: 'meetingServer'; url: string };

@@ -57,6 +57,8 @@ export const settingKeySchema = z.enum([
   'workspaces.webdavRoot',
   'workspaces.caldavRoot',
   'workspaces.mucService',
+  'desktop.closeToTray',
+  'desktop.startAtLogin',
 ]);
 
 // ---------------------------------------------------------------------------

@@ -422,6 +422,10 @@ export interface Settings {
   'workspaces.caldavRoot': string;
   /** XMPP multi-user chat service of the organisation, e.g. conference.mairie.fr ('' = conference.<mail domain>). */
   'workspaces.mucService': string;
+  /** Desktop app: closing the window keeps Ostal in the notification area ('yes', default) or quits ('no'). */
+  'desktop.closeToTray': 'yes' | 'no';
+  /** Desktop app: start Ostal (window hidden, in the notification area) when the session opens. */
+  'desktop.startAtLogin': 'yes' | 'no';
 }
 
 /** One screen or window the desktop app offers to share (main process → page, see src/host/screen-share.ts). */

@@ -38,6 +38,8 @@ function isHttpUrlOrEmpty(v: unknown): v is string {
   }
 }
 
+const isYesNo = (v: unknown): v is 'yes' | 'no' => v === 'yes' || v === 'no';
+
 export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = {
   'mail.offlineWindow': {
     key: 'mail.offlineWindow',
@@ -86,6 +88,8 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     isValid: (v): v is string =>
       typeof v === 'string' && (v === '' || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(v)),
   },
+  'desktop.closeToTray': { key: 'desktop.closeToTray', defaultValue: () => 'yes', isValid: isYesNo },
+  'desktop.startAtLogin': { key: 'desktop.startAtLogin', defaultValue: () => 'no', isValid: isYesNo },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];

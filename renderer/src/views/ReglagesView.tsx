@@ -365,7 +365,9 @@ function GeneralSection({ policy, accounts }: { policy: PolicyView | undefined; 
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
-  const entries = (settings.data ?? []).filter((entry) => !entry.hidden && SHOWN_SETTINGS.includes(entry.key));
+  const entries = (settings.data ?? []).filter(
+    (entry) => !entry.hidden && (SHOWN_SETTINGS.includes(entry.key) || (isDesktopApp() && DESKTOP_SETTINGS.includes(entry.key))),
+  );
   // The shared meeting token of the old versions: still read for one version, with a notice to IT.
   const oldJoinToken = (settings.data ?? []).some((entry) => entry.key === 'visio.joinToken' && entry.value !== '');
   const valueOf = (entry: SettingEntry) => draft[entry.key] ?? String(entry.value ?? '');
@@ -479,6 +481,13 @@ const SHOWN_SETTINGS: (keyof Settings)[] = [
   'files.speedLimitKbps',
 ];
 
+/** The desktop app's own settings (issue 18): shown only there (a browser tab has no notification area). */
+const DESKTOP_SETTINGS: (keyof Settings)[] = ['desktop.closeToTray', 'desktop.startAtLogin'];
+
+function isDesktopApp(): boolean {
+  return typeof window !== 'undefined' && 'ostalBridge' in window;
+}
+
 /** « Messages disponibles hors ligne »: the values of 'mail.offlineWindow', in this order. */
 const OFFLINE_WINDOWS: Settings['mail.offlineWindow'][] = ['all', '12months', '3months', 'none'];
 
@@ -528,6 +537,26 @@ function settingField(t: TFunction, key: keyof Settings): SettingField {
         hint: t('reglages.general.visioServerHint'),
         kind: 'url',
         placeholder: t('reglages.general.visioServerPlaceholder'),
+      };
+    case 'desktop.closeToTray':
+      return {
+        label: t('desktopSettings.closeToTray'),
+        hint: t('desktopSettings.closeToTrayHint'),
+        kind: 'select',
+        options: [
+          { value: 'yes', label: t('desktopSettings.closeToTrayYes') },
+          { value: 'no', label: t('desktopSettings.closeToTrayNo') },
+        ],
+      };
+    case 'desktop.startAtLogin':
+      return {
+        label: t('desktopSettings.startAtLogin'),
+        hint: t('desktopSettings.startAtLoginHint'),
+        kind: 'select',
+        options: [
+          { value: 'yes', label: t('desktopSettings.yes') },
+          { value: 'no', label: t('desktopSettings.no') },
+        ],
       };
     case 'files.speedLimitKbps':
       return {
