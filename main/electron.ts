@@ -44,6 +44,7 @@ import { sendToShortcut } from '../src/host/desktop-integration.js';
 import { badgeText, loginItemSettings, onWindowClose, startsHidden, trayMenuTemplate, trayTooltip } from '../src/host/tray.js';
 import { emptyComposeRequest } from '../src/shared/compose-args.js';
 import { spellCheckerSession, spellContextMenuTemplate } from '../src/host/spell-menu.js';
+import { isMessageWindowUrl } from '../src/host/message-window.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
 import { loadPolicy } from '../src/policy/index.js';
@@ -283,8 +284,31 @@ function createWindow(): BrowserWindow {
     if (!isAllowedNavigation(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
+    // A message in its own window (double-click in the list): same page, same security settings, its own API port.
+    if (isMessageWindowUrl(url)) {
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          width: 900,
+          height: 760,
+          title: 'Ostal',
+          autoHideMenuBar: true,
+          webPreferences: windowWebPreferences(preloadPath, { devTools: devTools() }),
+        },
+      };
+    }
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
+  });
+  contents.on('did-create-window', (child) => {
+    const childContents = child.webContents;
+    childContents.on('will-navigate', (event, url) => {
+      event.preventDefault();
+      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    });
+    childContents.on('will-redirect', (event) => event.preventDefault());
+    childContents.on('will-attach-webview', (event) => event.preventDefault());
+    childContents.on('did-finish-load', () => connectRenderer(child));
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   // French spell checking: suggestions and the edit actions in the context menu (src/host/spell-menu.ts).

@@ -2,7 +2,7 @@
  * Desktop notifications from any view (issue 18), browser mode: a new mail arriving while Agenda is on screen produces
  * exactly one browser notification (on by default), and a click on it opens the message in Courrier; an Agenda
  * reminder reaches the desktop while the window is behind another one. Réglages › Général › « Notifications » is
- * photographed. The browser's notifications are recorded by wrapping window.Notification in an init script.
+ * photographed; a double-click opens a message in its own window. The browser's notifications are recorded by wrapping window.Notification in an init script.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -100,6 +100,16 @@ test('un nouveau message pendant que l’Agenda est affiché : une seule notific
     // A click opens the message in Courrier.
     await page.evaluate(() => (window as unknown as { __clickNotification(i: number): void }).__clickNotification(0));
     await expect(page.getByTestId('reader-subject')).toContainText(subject, { timeout: 15_000 });
+
+    // A double-click opens the message in its own window (same session: no new address to type).
+    const row = page.getByTestId('message').filter({ hasText: subject });
+    const [popup] = await Promise.all([page.waitForEvent('popup'), row.dblclick()]);
+    await expect(popup.getByTestId('message-window')).toBeVisible({ timeout: 15_000 });
+    await expect(popup.getByTestId('reader-subject')).toContainText(subject, { timeout: 15_000 });
+    await expect(popup.getByTestId('nav-courrier')).toHaveCount(0);
+    await expect(popup).toHaveTitle('Message – Ostal');
+    await popup.screenshot({ path: path.join(SHOTS_DIR, 'poste-message-fenetre.png') });
+    await popup.close();
 
     // Réglages › Général › Notifications.
     await page.getByTestId('nav-reglages').click();

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { badgeText, loginItemSettings, onWindowClose, startsHidden, trayMenuTemplate, trayTooltip } from '../../src/host/tray.js';
 import { spellCheckerSession, spellContextMenuTemplate } from '../../src/host/spell-menu.js';
+import { isMessageWindowUrl } from '../../src/host/message-window.js';
 
 describe('tray', () => {
   it('menu « Nouveau message », « Ouvrir Ostal », « Quitter », with the unread count first when there is some', () => {
@@ -81,5 +82,18 @@ describe('spell-check context menu', () => {
   it('dictionaries come from the app folder, never from a download', () => {
     const s = spellCheckerSession('/opt/Ostal/resources');
     expect(s).toEqual({ languages: ['fr'], dictionaryUrl: 'file:///opt/Ostal/resources/dictionaries/' });
+  });
+});
+
+describe('message in its own window', () => {
+  it('only the app page with ?message= opens a window', () => {
+    expect(isMessageWindowUrl('ostal-app://renderer/index.html?message=a1%7C42%7CINBOX')).toBe(true);
+    expect(isMessageWindowUrl('ostal-app://renderer/index.html?message=a1%7C42%7CProjets%2F2027')).toBe(true);
+    expect(isMessageWindowUrl('ostal-app://renderer/index.html?message=a1%7C42%7CINBOX&mailto=x')).toBe(false);
+    expect(isMessageWindowUrl('ostal-app://renderer/index.html?message=a1%7Cx%7CINBOX')).toBe(false);
+    expect(isMessageWindowUrl('ostal-app://autre/index.html?message=a1%7C42%7CINBOX')).toBe(false);
+    expect(isMessageWindowUrl('https://renderer/index.html?message=a1%7C42%7CINBOX')).toBe(false);
+    expect(isMessageWindowUrl('ostal-app://renderer/salle.html?message=a1%7C42%7CINBOX')).toBe(false);
+    expect(isMessageWindowUrl('pas une adresse')).toBe(false);
   });
 });

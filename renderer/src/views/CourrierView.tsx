@@ -1,4 +1,5 @@
 /** Courrier: the account's folder tree and the message list of the selected folder, from the local store. */
+import { openMessageWindow } from '../desktop/message-window';
 import { useEffect, useId, useRef, useState, type DragEvent, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../../../src/shared/contract';
@@ -431,6 +432,7 @@ function MessageList({
           cached={paged.cached}
           renderRow={renderRow}
           onOpen={onOpen}
+          onOpenWindow={(message) => openMessageWindow({ accountId, folder: message.folder, uid: message.uid })}
           onCursor={onCursor}
           labelledBy="message-list-title"
           listId={listId}
