@@ -15,7 +15,10 @@ const s = servers();
 let ostal: RunningOstal | undefined;
 const stamp = `poste${Date.now()}`;
 
-test.afterEach(async () => {
+test.afterEach(async ({}, testInfo) => {
+  // Ostal's own output beside a failure (a lost core shows there).
+  if (testInfo.status !== testInfo.expectedStatus && ostal)
+    await testInfo.attach('ostal', { body: ostal.output(), contentType: 'text/plain' });
   await ostal?.stop();
   ostal = undefined;
 });
