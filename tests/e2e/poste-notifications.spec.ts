@@ -15,7 +15,7 @@ const s = servers();
 let ostal: RunningOstal | undefined;
 const stamp = `poste${Date.now()}`;
 
-test.afterEach(async ({}, testInfo) => {
+test.afterEach(async ({ page: _page }, testInfo) => {
   // Ostal's own output beside a failure (a lost core shows there).
   if (testInfo.status !== testInfo.expectedStatus && ostal)
     await testInfo.attach('ostal', { body: ostal.output(), contentType: 'text/plain' });
