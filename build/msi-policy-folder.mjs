@@ -18,6 +18,7 @@
  * into electron-builder's own MSI template.
  */
 import fs from 'node:fs';
+import { addMailClient } from './msi-mail-client.mjs';
 
 export const POLICY_FOLDER_SDDL = 'O:BAG:BAD:PAI(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)';
 // Never change: Windows Installer tracks the component by this GUID.
@@ -54,7 +55,7 @@ export function addPolicyFolder(wxs) {
 /** electron-builder calls this with the path of the generated .wxs file, before WiX compiles it. */
 export async function msiProjectCreated(wxsPath) {
   const text = await fs.promises.readFile(wxsPath, 'utf8');
-  await fs.promises.writeFile(wxsPath, addPolicyFolder(text), 'utf8');
+  await fs.promises.writeFile(wxsPath, addMailClient(addPolicyFolder(text)), 'utf8');
 }
 
 export default msiProjectCreated;

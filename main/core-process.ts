@@ -19,6 +19,7 @@ import {
   SealedSecretStore,
 } from '../src/host/sealed-secrets.js';
 import { FileSecretStore, type SecretStore } from '../src/secrets/index.js';
+import { isInboxFolder } from '../src/shared/notification-rules.js';
 import type { CoreProcessMessage, MainProcessMessage } from './messages.js';
 
 const parentPort = process.parentPort;
@@ -66,7 +67,37 @@ async function open(
   if (notice) core.ctx.log.warn(notice);
   core.startBackgroundSync();
   watchMeetingServer(core, (url) => report({ type: 'meetingServer', url }), core.ctx.log);
+  watchDesktopState(core);
   return createDispatcher(core);
+}
+
+/** Tell main the unread count and the desktop settings (tray menu, close to tray, start at login), then on each change. */
+function watchDesktopState(opened: Core): void {
+  let timer: NodeJS.Timeout | null = null;
+  const send = async () => {
+    timer = null;
+    const accounts = await opened.handle('accounts.list', {});
+    let unread = 0;
+    for (const account of accounts) {
+      const folders = await opened.handle('mail.folders', { accountId: account.id }).catch(() => []);
+      unread += folders.filter((f) => isInboxFolder(f)).reduce((sum, f) => sum + f.unread, 0);
+    }
+    const settings = await opened.handle('settings.list', {});
+    const value = (key: string) => settings.find((s) => s.key === key)?.value;
+    report({
+      type: 'desktop',
+      unread,
+      closeToTray: value('desktop.closeToTray') === 'no' ? 'no' : 'yes',
+      startAtLogin: value('desktop.startAtLogin') === 'yes' ? 'yes' : 'no',
+    });
+  };
+  const soon = () => {
+    timer ??= setTimeout(() => void send().catch(() => undefined), 1000);
+  };
+  opened.onEvent((event) => {
+    if (event === 'mail.changed' || event === 'settings.changed' || event === 'accounts.changed') soon();
+  });
+  soon();
 }
 
 function serveApi(port: MessagePortMain): void {
@@ -109,6 +140,9 @@ parentPort.on('message', (event) => {
       break;
     case 'api':
       if (event.ports[0]) serveApi(event.ports[0]);
+      break;
+    case 'compose':
+      void ready?.then(() => core?.ctx.services.launchCompose.push(message.request)).catch(() => undefined);
       break;
     case 'shutdown':
       void shutdown();

@@ -9,6 +9,9 @@ import {
   app,
   BrowserWindow,
   desktopCapturer,
+  Menu,
+  nativeImage,
+  Tray,
   dialog,
   ipcMain,
   MessageChannelMain,
@@ -37,6 +40,13 @@ import { serveDesktopShell } from '../src/host/desktop-shell.js';
 import { sessionProxyConfig } from '../src/host/session-proxy.js';
 import { serveSystemProxy } from '../src/host/system-proxy.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
+import { launchRequestFromArgv, pathPlatform, secondInstanceArgs, type LaunchRequest } from '../src/host/launch-request.js';
+import { isMailtoUrl, parseMailto } from '../src/shared/compose-args.js';
+import { sendToShortcut } from '../src/host/desktop-integration.js';
+import { badgeText, loginItemSettings, onWindowClose, startsHidden, trayMenuTemplate, trayTooltip } from '../src/host/tray.js';
+import { emptyComposeRequest } from '../src/shared/compose-args.js';
+import { spellCheckerSession, spellContextMenuTemplate } from '../src/host/spell-menu.js';
+import { isMessageWindowUrl } from '../src/host/message-window.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
 import { loadSystemPolicy } from '../src/policy/registry-policy.js';
@@ -57,6 +67,42 @@ let core: UtilityProcess | null = null;
 let quitting = false;
 /** The meeting server the page may reach (reported by the core from the settings). */
 let meetingServerUrl = '';
+/** The notification-area icon and what the core last reported (issue 18). */
+let tray: Tray | null = null;
+let desktopState: { unread: number; closeToTray: 'yes' | 'no'; startAtLogin: 'yes' | 'no' } = {
+  unread: 0,
+  closeToTray: 'yes',
+  startAtLogin: 'no',
+};
+
+/** The tray icon, its menu and tooltip, the taskbar/launcher badge and the login item, from src/host/tray.ts. */
+function applyDesktopState(): void {
+  if (!tray) {
+    tray = new Tray(nativeImage.createFromPath(path.join(app.getAppPath(), 'build', 'icon.png')).resize({ width: 16, height: 16 }));
+    tray.on('click', () => handleLaunch({ kind: 'show' }));
+  }
+  const actions = {
+    compose: () => handleLaunch({ kind: 'compose', request: emptyComposeRequest() }),
+    open: () => handleLaunch({ kind: 'show' }),
+    quit: () => app.quit(),
+  };
+  tray.setContextMenu(
+    Menu.buildFromTemplate(
+      trayMenuTemplate({ unread: desktopState.unread }).map((item) =>
+        item.type === 'separator' ? { type: 'separator' } : { label: item.label, enabled: item.enabled, click: actions[item.id] },
+      ),
+    ),
+  );
+  tray.setToolTip(trayTooltip(desktopState.unread));
+  const badge = badgeText(desktopState.unread);
+  if (process.platform === 'linux') app.setBadgeCount(desktopState.unread);
+  if (process.platform === 'win32')
+    mainWindow?.setOverlayIcon(
+      badge ? nativeImage.createFromPath(path.join(app.getAppPath(), 'build', 'icon.png')).resize({ width: 16, height: 16 }) : null,
+      badge,
+    );
+  if (app.isPackaged && process.platform !== 'linux') app.setLoginItemSettings(loginItemSettings(desktopState.startAtLogin));
+}
 
 function fail(message: string): void {
   dialog.showErrorBox(t('host.electron.startFailedTitle'), message);
@@ -84,6 +130,10 @@ function hardenSession(): void {
   // IT's forced proxy for the window's own connections (meeting signalling); the core applies it to its own.
   const proxy = sessionProxyConfig(loadSystemPolicy({ log: mainLog, packaged: app.isPackaged }).proxy);
   if (proxy) void s.setProxy(proxy);
+  // Dictionaries from the installed app's folder only: Chromium never downloads one (src/host/spell-menu.ts).
+  const spell = spellCheckerSession(process.resourcesPath);
+  s.setSpellCheckerDictionaryDownloadURL(spell.dictionaryUrl);
+  if (process.platform !== 'darwin') s.setSpellCheckerLanguages(spell.languages);
   s.webRequest.onHeadersReceived((details, callback) => {
     callback({
       responseHeaders: {
@@ -180,6 +230,10 @@ function startCore(profileDir: string): UtilityProcess {
   child.on('message', (message: CoreProcessMessage) => {
     if (message.type === 'failed') fail(message.message);
     else if (message.type === 'meetingServer') meetingServerUrl = message.url;
+    else if (message.type === 'desktop') {
+      desktopState = { unread: message.unread, closeToTray: message.closeToTray, startAtLogin: message.startAtLogin };
+      applyDesktopState();
+    }
   });
   child.on('exit', (code) => {
     core = null;
@@ -222,7 +276,16 @@ function createWindow(): BrowserWindow {
     autoHideMenuBar: true,
     webPreferences: windowWebPreferences(preloadPath, { devTools: devTools() }),
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (!startsHidden(process.argv)) window.show();
+  });
+  // Closing keeps Ostal in the notification area (setting and policy key desktop.closeToTray), unless it is quitting.
+  window.on('close', (event) => {
+    if (onWindowClose(desktopState.closeToTray, quitting) === 'hide' && tray) {
+      event.preventDefault();
+      window.hide();
+    }
+  });
   const contents = window.webContents;
   contents.on('will-navigate', (event, url) => {
     if (isAllowedNavigation(url)) return;
@@ -233,13 +296,73 @@ function createWindow(): BrowserWindow {
     if (!isAllowedNavigation(url)) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
+    // A message in its own window (double-click in the list): same page, same security settings, its own API port.
+    if (isMessageWindowUrl(url)) {
+      return {
+        action: 'allow',
+        overrideBrowserWindowOptions: {
+          width: 900,
+          height: 760,
+          title: 'Ostal',
+          autoHideMenuBar: true,
+          webPreferences: windowWebPreferences(preloadPath, { devTools: devTools() }),
+        },
+      };
+    }
     if (isAllowedExternalUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  contents.on('did-create-window', (child) => {
+    const childContents = child.webContents;
+    childContents.on('will-navigate', (event, url) => {
+      event.preventDefault();
+      if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+    });
+    childContents.on('will-redirect', (event) => event.preventDefault());
+    childContents.on('will-attach-webview', (event) => event.preventDefault());
+    childContents.on('did-finish-load', () => connectRenderer(child));
+  });
   contents.on('will-attach-webview', (event) => event.preventDefault());
+  // French spell checking: suggestions and the edit actions in the context menu (src/host/spell-menu.ts).
+  contents.on('context-menu', (_event, params) => {
+    const items = spellContextMenuTemplate(params);
+    if (items.length === 0) return;
+    Menu.buildFromTemplate(
+      items.map((item) => {
+        switch (item.type) {
+          case 'separator':
+            return { type: 'separator' as const };
+          case 'info':
+            return { label: item.label, enabled: false };
+          case 'suggestion':
+            return { label: item.label, click: () => contents.replaceMisspelling(item.word) };
+          case 'action':
+            return { label: item.label, click: () => contents.session.addWordToSpellCheckerDictionary(item.word) };
+          default:
+            return { label: item.label, role: item.role, enabled: item.enabled };
+        }
+      }),
+    ).popup({ window });
+  });
   contents.on('did-finish-load', () => connectRenderer(window));
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
+}
+
+/** Show the window (created again if it was closed), then hand a message request to the core, which tells the page. */
+function handleLaunch(request: LaunchRequest): void {
+  if (!app.isReady()) return;
+  if (!mainWindow) {
+    mainWindow = createWindow();
+    mainWindow.on('closed', () => (mainWindow = null));
+  }
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+  if (request.kind === 'compose' && core) {
+    const message: MainProcessMessage = { type: 'compose', request: request.request };
+    core.postMessage(message);
+  }
 }
 
 function main(): void {
@@ -247,10 +370,17 @@ function main(): void {
     app.quit();
     return;
   }
-  app.on('second-instance', () => {
-    if (!mainWindow) return;
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.focus();
+  // A second launch (mailto link, --compose, « Envoyer vers », the menu entry) hands its arguments over, then quits.
+  app.on('second-instance', (_event, argv) =>
+    handleLaunch(launchRequestFromArgv(secondInstanceArgs(argv, app.isPackaged), pathPlatform())),
+  );
+  // macOS gives mailto links this way.
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (isMailtoUrl(url)) {
+      const request = parseMailto(url);
+      if (request) handleLaunch({ kind: 'compose', request });
+    }
   });
   app.on('web-contents-created', (_event, contents) => {
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -275,10 +405,25 @@ function main(): void {
     core = startCore(profileDir);
     mainWindow = createWindow();
     mainWindow.on('closed', () => (mainWindow = null));
+    // « Envoyer vers › Ostal (courriel) » in the Explorer (Windows, installed app only).
+    const sendTo = sendToShortcut({
+      platform: process.platform,
+      packaged: app.isPackaged,
+      appData: process.env.APPDATA,
+      execPath: process.execPath,
+      description: t('desktop.sendToDescription'),
+    });
+    if (sendTo && !shell.writeShortcutLink(sendTo.path, sendTo.operation, sendTo.options)) mainLog.warn('send-to shortcut not written');
+    // The first launch's own request (Ostal was not running when the mailto link was clicked).
+    const first = launchRequestFromArgv(argv, pathPlatform());
+    if (first.kind === 'compose') handleLaunch(first);
   });
 
-  app.on('window-all-closed', () => app.quit());
+  app.on('window-all-closed', () => {
+    if (onWindowClose(desktopState.closeToTray, quitting) === 'quit' || !tray) app.quit();
+  });
   app.on('before-quit', (event) => {
+    quitting = true;
     if (!core) return;
     event.preventDefault();
     quitting = true;

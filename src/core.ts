@@ -28,6 +28,7 @@ import { applyReplyOfSource, invitationReader } from './calendar/agenda.js';
 import { syncDavKind } from './calendar/dav-sync.js';
 import { WorkspaceHub } from './workspaces/service.js';
 import { FileWatchers, syncFiles } from './files/service.js';
+import { LaunchComposeQueue } from './mail/launch-compose.js';
 
 export interface CoreOptions {
   profileDir: string;
@@ -67,6 +68,7 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
     mailDownload: mail,
     migration: new MigrationService(ctx),
     workspaces: new WorkspaceHub(ctx),
+    launchCompose: new LaunchComposeQueue(ctx),
   };
   scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), {
     decidesConnection: true,

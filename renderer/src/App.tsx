@@ -23,6 +23,9 @@ import { EspacesView } from './views/EspacesView';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 import type { ActiveMeeting } from './views/visio/active-meeting';
+import type { ComposeRequest } from './views/courrier/compose-request';
+import { takeComposeFromAddress, useLaunchedCompose } from './desktop/compose-launch';
+import { MailNotifications } from './desktop/notifications';
 
 export type ViewName = Feature | 'reglages' | 'aide';
 
@@ -65,6 +68,17 @@ export function App() {
     const entry = settings.data?.find((e) => e.key === key);
     return entry ? String(entry.value) : undefined;
   };
+  /** A message asked by another program (mailto, --compose, « Envoyer vers »): Courrier opens it in the composer. */
+  const [launched, setLaunched] = useState<ComposeRequest | null>(takeComposeFromAddress);
+  useLaunchedCompose(setLaunched, accounts.data !== undefined && accounts.data.length > 0);
+  /** A click on a new-mail notification: Courrier with that message open. */
+  const [openMessage, setOpenMessage] = useState<{ accountId: string; folder: string; uid: number; key: number } | null>(null);
+  useEffect(() => {
+    if (!launched) return;
+    setView('courrier');
+    setAddingAccount(false);
+    setOfferImport((o) => (o === 'open' ? null : o));
+  }, [launched]);
 
   const disabled = new Set<Feature>(policy.data?.disabledFeatures ?? []);
   const items: NavItem[] = [
@@ -271,8 +285,8 @@ export function App() {
                 onCancel={() => setAddingAccount(false)}
               />
             ) : current === 'courrier' ? (
-              <ComposeProvider accounts={accounts.data}>
-                <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+              <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
+                <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} openRequest={openMessage} />
               </ComposeProvider>
             ) : current === 'agenda' ? (
               <AgendaView
@@ -331,6 +345,15 @@ export function App() {
               />
             </Suspense>
           ) : null}
+          {disabled.has('courrier') ? null : (
+            <MailNotifications
+              accounts={accounts.data}
+              onOpenMessage={(target) => {
+                setOpenMessage({ ...target, key: Date.now() });
+                go('courrier');
+              }}
+            />
+          )}
           {disabled.has('agenda') ? null : (
             <AgendaReminders
               onJoinMeeting={(link) => {

@@ -6,6 +6,7 @@ import { OstalClient } from './api/client';
 import { ApiProvider } from './api/react';
 import { detectTransport } from './api/transports';
 import { App } from './App';
+import { MessageWindow, messageFromAddress } from './desktop/message-window';
 import { initI18n } from './i18n';
 import './styles.css';
 
@@ -39,12 +40,11 @@ async function start(): Promise<void> {
     messages: { connectionLost: i18n.t('connection.lostCall'), invalidResponse: i18n.t('errors.unexpected') },
   });
   void client.start();
+  const standalone = messageFromAddress(window.location.search);
   root.render(
     <StrictMode>
       <I18nextProvider i18n={i18n}>
-        <ApiProvider client={client}>
-          <App />
-        </ApiProvider>
+        <ApiProvider client={client}>{standalone ? <MessageWindow target={standalone} /> : <App />}</ApiProvider>
       </I18nextProvider>
     </StrictMode>,
   );

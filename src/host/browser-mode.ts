@@ -15,6 +15,7 @@ import { defaultProfileDir } from '../store/profile.js';
 import { HostArgsError, parseHostArgs } from './args.js';
 import { startBrowserHost, type BrowserHost } from './api-server.js';
 import { createPageDesktopShell } from './page-desktop-shell.js';
+import { launchRequestFromArgv, pathPlatform } from './launch-request.js';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -109,6 +110,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     if (env.OSTAL_DEBUG === '1') process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
     return EXIT_FAILURE;
   }
+
+  // `browser-mode.ts … mailto:…` or `--compose "…"`: the message waits for the page (as a launch of the desktop app).
+  const launch = launchRequestFromArgv(argv, pathPlatform());
+  if (launch.kind === 'compose') await running.core.ctx.services.launchCompose.push(launch.request);
 
   process.stdout.write(`${t('host.ready', { url: running.host.url })}\n`);
   process.stdout.write(`OSTAL_URL=${running.host.url}\n`);

@@ -46,8 +46,16 @@ type SettingPolicy =
   | { kind: 'decimal'; min: number; max: number }
   | { kind: 'text'; expandable?: boolean };
 
-/** Every setting IT may set, with its ADMX shape (visio.joinToken is obsolete and left out). */
-export const SETTING_POLICIES: Record<Exclude<SettingKey, 'visio.joinToken'>, SettingPolicy & { title: string; explain: string }> = {
+/**
+ * Settings that are the agent's own state or data, never a policy: visio.joinToken is obsolete, the visite guidée's
+ * progress and the last « Quoi de neuf » seen are bookkeeping, and each agent writes their own signature (IT sets the
+ * organisation's template, mail.signatureTemplate).
+ */
+export const NOT_A_POLICY = ['visio.joinToken', 'aide.visitesVues', 'aide.versionVue', 'mail.signatures'] as const;
+type NotAPolicy = (typeof NOT_A_POLICY)[number];
+
+/** Every setting IT may set, with its ADMX shape. */
+export const SETTING_POLICIES: Record<Exclude<SettingKey, NotAPolicy>, SettingPolicy & { title: string; explain: string }> = {
   'mail.offlineWindow': {
     kind: 'enum',
     values: OFFLINE_WINDOWS.map((value) => ({ value, label: `poste.admx.offlineWindow.${value}` })),
@@ -89,6 +97,47 @@ export const SETTING_POLICIES: Record<Exclude<SettingKey, 'visio.joinToken'>, Se
     kind: 'text',
     title: 'poste.admx.settings.workspacesMuc',
     explain: 'poste.admx.settings.workspacesMucExplain',
+  },
+  'aide.visiteGuidee': {
+    kind: 'enum',
+    values: [
+      { value: 'on', label: 'poste.admx.onOff.on' },
+      { value: 'off', label: 'poste.admx.onOff.off' },
+    ],
+    title: 'poste.admx.settings.aideVisite',
+    explain: 'poste.admx.settings.aideVisiteExplain',
+  },
+  'mail.composeFormat': {
+    kind: 'enum',
+    values: [
+      { value: 'html', label: 'poste.admx.composeFormat.html' },
+      { value: 'text', label: 'poste.admx.composeFormat.text' },
+    ],
+    title: 'poste.admx.settings.mailComposeFormat',
+    explain: 'poste.admx.settings.mailComposeFormatExplain',
+  },
+  'mail.signatureTemplate': {
+    kind: 'text',
+    title: 'poste.admx.settings.mailSignatureTemplate',
+    explain: 'poste.admx.settings.mailSignatureTemplateExplain',
+  },
+  'desktop.closeToTray': {
+    kind: 'enum',
+    values: [
+      { value: 'yes', label: 'poste.admx.closeToTray.yes' },
+      { value: 'no', label: 'poste.admx.closeToTray.no' },
+    ],
+    title: 'poste.admx.settings.desktopCloseToTray',
+    explain: 'poste.admx.settings.desktopCloseToTrayExplain',
+  },
+  'desktop.startAtLogin': {
+    kind: 'enum',
+    values: [
+      { value: 'yes', label: 'poste.admx.startAtLogin.yes' },
+      { value: 'no', label: 'poste.admx.startAtLogin.no' },
+    ],
+    title: 'poste.admx.settings.desktopStartAtLogin',
+    explain: 'poste.admx.settings.desktopStartAtLoginExplain',
   },
 };
 

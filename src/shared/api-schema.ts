@@ -63,6 +63,8 @@ export const settingKeySchema = z.enum([
   'mail.composeFormat',
   'mail.signatures',
   'mail.signatureTemplate',
+  'desktop.closeToTray',
+  'desktop.startAtLogin',
 ]);
 
 // ---------------------------------------------------------------------------
@@ -311,6 +313,8 @@ export const methodSchemas = {
   'mail.html.clean': z.object({ html: z.string().max(20 * 1024 * 1024) }),
   /** Keep a local draft (state 'draft'); returns its id for the next saves. */
   'mail.draft.save': outgoingMessageSchema.partial().extend({ accountId: id, id: z.string().optional() }),
+  /** The messages other programs asked for (mailto, --compose, « Envoyer vers »), taken once: the composer opens them. */
+  'mail.launch.take': none,
 
   'calendar.list': z.object({ from: z.string(), to: z.string() }),
   'contacts.list': none,

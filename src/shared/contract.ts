@@ -295,6 +295,21 @@ export type OutgoingAttachment = z.infer<typeof outgoingAttachmentSchema>;
 /** A message to send. Recipients are as typed: `Name <a@b>` or `a@b`, one per entry or comma-separated. */
 export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
 
+/**
+ * A message asked by another program (issue 18: mailto link, `ostal --compose`, « Envoyer vers »), its local files
+ * already read by the core. `problems`: French lines for the files left out (missing, unreadable, too large).
+ */
+export interface LaunchCompose {
+  id: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  body: string;
+  attachments: { filename: string; contentBase64: string; size: number }[];
+  problems: string[];
+}
+
 /** One message of the Boîte d'envoi (or a local draft). `lastError` is French. */
 export interface OutboxEntry {
   id: string;
@@ -433,6 +448,10 @@ export interface Settings {
    * {courriel} filled from the account; locked by policy, the agent can complete it but not remove it.
    */
   'mail.signatureTemplate': string;
+  /** Desktop app: closing the window keeps Ostal in the notification area ('yes', default) or quits ('no'). */
+  'desktop.closeToTray': 'yes' | 'no';
+  /** Desktop app: start Ostal (window hidden, in the notification area) when the session opens. */
+  'desktop.startAtLogin': 'yes' | 'no';
 }
 
 /** One screen or window the desktop app offers to share (main process → page, see src/host/screen-share.ts). */
@@ -861,6 +880,7 @@ export interface Results {
   'mail.compose.prepare': ComposeDraft;
   'mail.html.clean': { html: string };
   'mail.draft.save': { id: string; savedAt: string };
+  'mail.launch.take': LaunchCompose[];
 
   'calendar.list': CalendarEventSummary[];
   'contacts.list': ContactSummary[];
@@ -930,6 +950,8 @@ export interface Events {
   'status.changed': AppStatus;
   'accounts.changed': { accountIds: string[] };
   'mail.changed': { accountId: string; folders: string[] };
+  /** Another program asked for a message (mailto, --compose, « Envoyer vers »): take it with mail.launch.take. */
+  'mail.launchCompose': { id: string };
   'settings.changed': { keys: (keyof Settings)[] };
   'outbox.changed': { accountId: string; ids: string[] };
   /** Items of Fichiers changed (paths as in FileEntrySummary; the parent folders too). */

@@ -50,6 +50,7 @@ function isSignatureMap(v: unknown): v is string {
     return false;
   }
 }
+const isYesNo = (v: unknown): v is 'yes' | 'no' => v === 'yes' || v === 'no';
 
 export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = {
   'mail.offlineWindow': {
@@ -132,6 +133,8 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
     defaultValue: () => '',
     isValid: (v): v is string => typeof v === 'string' && v.length <= 64 * 1024,
   },
+  'desktop.closeToTray': { key: 'desktop.closeToTray', defaultValue: () => 'yes', isValid: isYesNo },
+  'desktop.startAtLogin': { key: 'desktop.startAtLogin', defaultValue: () => 'no', isValid: isYesNo },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];

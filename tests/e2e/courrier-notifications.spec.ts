@@ -1,6 +1,6 @@
 /**
  * New mail while Courrier is open (agent5): the unread count in the window title, a desktop
- * notification (web Notification API, asked only when the user turns notifications on), the message
+ * notification (web Notification API, on by default since issue 18), the message
  * marked read when it is opened, and the Outlook keys Ctrl+R, Ctrl+Maj+R, Ctrl+F / Ctrl+L, Ctrl+E / F3.
  */
 import path from 'node:path';
@@ -47,8 +47,10 @@ test('nouveau message : compteur dans le titre, notification, lu à l’ouvertur
   await expectConnectionState(page, profileDir, /^(online|syncing)$/);
   await expect(page).toHaveTitle(/^Courrier( \(\d+\))? – Ostal$/);
 
-  // Off until the user turns it on.
+  // On by default (issue 18) once the browser allows them; the button turns them off and on again.
   const toggle = page.getByTestId('notifications-toggle');
+  await expect(toggle).toHaveText('Notifications activées');
+  await toggle.click();
   await expect(toggle).toHaveText('Activer les notifications');
   await toggle.click();
   await expect(toggle).toHaveText('Notifications activées');

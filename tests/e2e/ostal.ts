@@ -43,13 +43,17 @@ export function tempProfile(): string {
 }
 
 /** Starts browser mode (`src/host/browser-mode.ts`) as a real process and waits for the address it prints. */
-export async function startOstal(opts: { profileDir?: string; env?: Record<string, string> } = {}): Promise<RunningOstal> {
+export async function startOstal(opts: { profileDir?: string; env?: Record<string, string>; args?: string[] } = {}): Promise<RunningOstal> {
   const s = servers();
   const profileDir = opts.profileDir ?? tempProfile();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/host/browser-mode.ts', '--profile', profileDir, '--port', '0'], {
-    env: ostalEnv(s, opts.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/host/browser-mode.ts', '--profile', profileDir, '--port', '0', ...(opts.args ?? [])],
+    {
+      env: ostalEnv(s, opts.env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -72,6 +72,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'mail.compose.prepare': { accountId: 'a1', folder: 'INBOX', uid: 1, mode: 'répondre' },
   'mail.html.clean': { html: ['<b>gras</b>'] },
   'mail.draft.save': { to: ['elu@mairie.example'] },
+  'mail.launch.take': 'tout',
   'calendar.list': { from: 20260101, to: '2026-02-01' },
   'contacts.list': 42,
   'contacts.get': { uid: '' },

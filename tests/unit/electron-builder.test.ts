@@ -126,11 +126,26 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true);
   });
 
-  it('registers no URL scheme that nothing handles (ostal://, mailto:)', () => {
-    expect(config.protocols).toBeUndefined();
-    expect(config.linux.mimeTypes ?? []).not.toEqual(expect.arrayContaining([expect.stringMatching(/^x-scheme-handler\//)]));
+  it('declares mailto (handled: main/ hands it to launch-request.ts), never ostal://, and never makes itself the default', async () => {
+    expect(config.protocols).toEqual([{ name: 'Courriel', schemes: ['mailto'] }]);
+    expect(config.linux.mimeTypes).toEqual(['x-scheme-handler/mailto']);
     const main = fs.readFileSync(path.join(root, 'main', 'electron.ts'), 'utf8');
     expect(main).not.toMatch(/setAsDefaultProtocolClient/);
+    expect(main).toMatch(/launchRequestFromArgv\(secondInstanceArgs\(argv/);
+    // The MSI: default programs (Capabilities, RegisteredApplications) and the mailto ProgID, on the real template.
+    const hook = (await import(pathToFileURL(path.join(root, 'build', 'msi-mail-client.mjs')).href)) as {
+      addMailClient(wxs: string): string;
+    };
+    const template = fs.readFileSync(path.join(root, 'node_modules', 'app-builder-lib', 'templates', 'msi', 'template.xml'), 'utf8');
+    const wxs = hook.addMailClient(template);
+    expect(wxs).toContain('<RegistryValue Name="mailto" Type="string" Value="Ostal.Url.mailto"/>');
+    expect(wxs).toContain(
+      'Key="Software\\RegisteredApplications" Name="Ostal" Type="string" Value="Software\\Clients\\Mail\\Ostal\\Capabilities"',
+    );
+    expect(wxs).toContain('Value="&quot;[APPLICATIONFOLDER]Ostal.exe&quot; &quot;%1&quot;"');
+    expect(wxs.indexOf('OstalMailClientFeature')).toBeLessThan(wxs.indexOf('</Product>'));
+    expect(hook.addMailClient(wxs)).toBe(wxs);
+    expect(errorsOf(config)).toEqual([]);
   });
 
   it('the MSI creates %ProgramData%\\Ostal with an administrators-only ACL (hook checked on the real MSI template)', async () => {

@@ -1,4 +1,5 @@
 /** Courrier: the account's folder tree and the message list of the selected folder, from the local store. */
+import { openMessageWindow } from '../desktop/message-window';
 import { useEffect, useId, useRef, useState, type DragEvent, type MouseEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../../../src/shared/contract';
@@ -27,15 +28,30 @@ import {
 } from './courrier/actions';
 import { MailSearchBox, SearchResults } from './courrier/SearchPanel';
 import { MessageListbox, usePagedMessages, type RowPosition } from './courrier/MessageListbox';
-import { isInbox, NotificationToggle, useNewMailNotifications, useNotificationSetting, useUnreadTitle } from './courrier/notifications';
+import { isInbox, NotificationToggle, useNewMailAnnouncement, useNotificationSetting, useUnreadTitle } from './courrier/notifications';
 
 const messageKey = (m: { folder: string; uid: number }) => `${m.folder}\n${m.uid}`;
 
-export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSummary[]; onOpenSettings(): void }) {
+export function CourrierView({
+  accounts,
+  onOpenSettings,
+  openRequest = null,
+}: {
+  accounts: AccountSummary[];
+  onOpenSettings(): void;
+  /** A message to open, from outside (a click on a desktop notification); `key` tells two requests apart. */
+  openRequest?: { accountId: string; folder: string; uid: number; key: number } | null;
+}) {
   const { t } = useTranslation();
-  const [accountId, setAccountId] = useState<string>(accounts[0]?.id ?? '');
-  const [folderPath, setFolderPath] = useState<string | null>(null);
-  const [opened, setOpened] = useState<{ accountId: string; folder: string; uid: number } | null>(null);
+  const [accountId, setAccountId] = useState<string>(openRequest?.accountId ?? accounts[0]?.id ?? '');
+  const [folderPath, setFolderPath] = useState<string | null>(openRequest?.folder ?? null);
+  const [opened, setOpened] = useState<{ accountId: string; folder: string; uid: number } | null>(openRequest);
+  useEffect(() => {
+    if (!openRequest) return;
+    setAccountId(openRequest.accountId);
+    setFolderPath(openRequest.folder);
+    setOpened({ accountId: openRequest.accountId, folder: openRequest.folder, uid: openRequest.uid });
+  }, [openRequest]);
   const selectId = useId();
   const { openCompose, isOpen: composing } = useCompose();
   const outbox = useOutbox(accountId);
@@ -56,7 +72,7 @@ export function CourrierView({ accounts, onOpenSettings }: { accounts: AccountSu
   const account = accounts.find((a) => a.id === accountId);
   useUnreadTitle(folderList);
   const notifications = useNotificationSetting();
-  const newMailAnnouncement = useNewMailNotifications(accountId, folderList.find(isInbox), notifications.state === 'on');
+  const newMailAnnouncement = useNewMailAnnouncement(accountId, folderList.find(isInbox));
   const openUid = opened && selected && opened.accountId === accountId && opened.folder === selected.path ? opened.uid : null;
 
   // Actions, selection (Ctrl / Maj click), quick filters, search, shortcuts.
@@ -426,6 +442,7 @@ function MessageList({
           cached={paged.cached}
           renderRow={renderRow}
           onOpen={onOpen}
+          onOpenWindow={(message) => openMessageWindow({ accountId, folder: message.folder, uid: message.uid })}
           onCursor={onCursor}
           labelledBy="message-list-title"
           listId={listId}

@@ -1,4 +1,5 @@
 /** Réglages: « Comptes » (add, edit, remove) and « Général » (settings, with IT policy locks). */
+import { NotificationSettings } from '../desktop/NotificationSettings';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
@@ -90,7 +91,7 @@ export function ReglagesView(props: {
       ) : section === 'accessibilite' ? (
         <AccessibiliteSection />
       ) : (
-        <GeneralSection policy={props.policy} />
+        <GeneralSection policy={props.policy} accounts={props.accounts} />
       )}
     </section>
   );
@@ -367,7 +368,7 @@ function RemoveAccountDialog({ account, onClose }: { account: AccountSummary; on
 
 type Draft = Partial<{ [K in keyof Settings]: string }>;
 
-function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
+function GeneralSection({ policy, accounts }: { policy: PolicyView | undefined; accounts: AccountSummary[] }) {
   const { t } = useTranslation();
   const client = useClient();
   const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
@@ -377,7 +378,9 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
 
-  const entries = (settings.data ?? []).filter((entry) => !entry.hidden && SHOWN_SETTINGS.includes(entry.key));
+  const entries = (settings.data ?? []).filter(
+    (entry) => !entry.hidden && (SHOWN_SETTINGS.includes(entry.key) || (isDesktopApp() && DESKTOP_SETTINGS.includes(entry.key))),
+  );
   // The shared meeting token of the old versions: still read for one version, with a notice to IT.
   const oldJoinToken = (settings.data ?? []).some((entry) => entry.key === 'visio.joinToken' && entry.value !== '');
   const valueOf = (entry: SettingEntry) => draft[entry.key] ?? String(entry.value ?? '');
@@ -449,6 +452,7 @@ function GeneralSection({ policy }: { policy: PolicyView | undefined }) {
           </button>
         </div>
       </form>
+      <NotificationSettings accounts={accounts} />
       <section className="card" aria-labelledby="about-title">
         <h3 id="about-title">{t('reglages.about.title')}</h3>
         <dl className="details-list">
@@ -489,6 +493,13 @@ const SHOWN_SETTINGS: (keyof Settings)[] = [
   'files.localRoot',
   'files.speedLimitKbps',
 ];
+
+/** The desktop app's own settings (issue 18): shown only there (a browser tab has no notification area). */
+const DESKTOP_SETTINGS: (keyof Settings)[] = ['desktop.closeToTray', 'desktop.startAtLogin'];
+
+function isDesktopApp(): boolean {
+  return typeof window !== 'undefined' && 'ostalBridge' in window;
+}
 
 /** « Messages disponibles hors ligne »: the values of 'mail.offlineWindow', in this order. */
 const OFFLINE_WINDOWS: Settings['mail.offlineWindow'][] = ['all', '12months', '3months', 'none'];
@@ -544,6 +555,26 @@ function settingField(t: TFunction, key: keyof Settings): SettingField {
         kind: 'url',
         placeholder: t('reglages.general.visioServerPlaceholder'),
         help: 'creer-visio',
+      };
+    case 'desktop.closeToTray':
+      return {
+        label: t('desktopSettings.closeToTray'),
+        hint: t('desktopSettings.closeToTrayHint'),
+        kind: 'select',
+        options: [
+          { value: 'yes', label: t('desktopSettings.closeToTrayYes') },
+          { value: 'no', label: t('desktopSettings.closeToTrayNo') },
+        ],
+      };
+    case 'desktop.startAtLogin':
+      return {
+        label: t('desktopSettings.startAtLogin'),
+        hint: t('desktopSettings.startAtLoginHint'),
+        kind: 'select',
+        options: [
+          { value: 'yes', label: t('desktopSettings.yes') },
+          { value: 'no', label: t('desktopSettings.no') },
+        ],
       };
     case 'files.speedLimitKbps':
       return {

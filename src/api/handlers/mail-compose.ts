@@ -132,8 +132,9 @@ async function reopenDraft(ctx: HandlerContext, accountId: string, source: Buffe
   return { accountId, mode: 'draft', ...fields, html, draftId };
 }
 
-export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare' | 'mail.html.clean'> = {
+export const composeHandlers: Pick<HandlerMap, 'mail.compose.prepare' | 'mail.html.clean' | 'mail.launch.take'> = {
   'mail.html.clean': (_ctx, params) => ({ html: cleanPastedHtml(params.html) }),
+  'mail.launch.take': (ctx) => ctx.services.launchCompose.take(),
 
   'mail.compose.prepare': async (ctx, params) => {
     const row = getAccountRow(ctx, params.accountId);

@@ -3,15 +3,16 @@
  * with « Répéter dans 5 minutes », « Fermer » and « Rejoindre » for a visio. Checked every 30 seconds from
  * the local store (works offline). Closed reminders are remembered for the session.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { useApiEvent, useClient } from '../../api/react';
 import { addDays, clockParts, todayKey } from './dates';
+import { dueReminders, remindersToNotify, reminderKey, snoozeUntil } from '../../../../src/shared/notification-rules';
+import { notifyDesktop, readNotificationPrefs } from '../../desktop/notifications';
 import './agenda.css';
 
-const SNOOZE_MS = 5 * 60_000;
-const keyOf = (o: CalendarOccurrence) => `${o.uid}|${o.recurrenceId ?? ''}|${o.start}`;
+const keyOf = (o: CalendarOccurrence) => reminderKey(o);
 
 /** « Rejoindre »: the Visio view reads the meeting link from the page address (?salle=<link>). */
 export function putMeetingLinkInAddress(link: string): void {
@@ -26,6 +27,8 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
   const [due, setDue] = useState<CalendarOccurrence[]>([]);
   const [closed, setClosed] = useState<Record<string, number>>({});
   const [tick, setTick] = useState(0);
+  /** key → when it was last shown on the desktop (issue 18: reminders also reach a window in the background). */
+  const shown = useRef<Record<string, number>>({});
 
   useApiEvent('dav.changed', () => setTick((n) => n + 1));
   useEffect(() => {
@@ -40,22 +43,25 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
       (list) => {
         if (!current) return;
         const at = now();
-        setDue(
-          list.filter((o) => {
-            if (o.reminderMinutes === null || o.allDay) return false;
-            const start = Date.parse(o.start);
-            const fireAt = start - o.reminderMinutes * 60_000;
-            const until = closed[keyOf(o)];
-            return at >= fireAt && at < Math.max(Date.parse(o.end), start + 60_000) && (until === undefined || (until > 0 && at >= until));
-          }),
-        );
+        const dueNow = dueReminders(list, at, closed);
+        setDue(dueNow);
+        if (!readNotificationPrefs().reminders) return;
+        for (const o of remindersToNotify(dueNow, shown.current, closed)) {
+          shown.current[keyOf(o)] = at;
+          const when = o.allDay ? t('desktopNotifications.allDay') : t('agenda.reminders.at', { time: clockParts(o.start).time });
+          notifyDesktop({
+            title: o.summary || t('agenda.noTitle'),
+            body: o.location ? `${when}\n${o.location}` : when,
+            tag: `ostal-reminder-${keyOf(o)}`,
+          });
+        }
       },
       () => undefined,
     );
     return () => {
       current = false;
     };
-  }, [client, tick, closed, now]);
+  }, [client, tick, closed, now, t]);
 
   if (!due.length) return null;
   return (
@@ -67,7 +73,11 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
           <div key={keyOf(o)} className="agenda-reminder" role="alert">
             <p className="agenda-reminder-title">{o.summary || t('agenda.noTitle')}</p>
             <p className="muted">
-              {started ? t('agenda.reminders.started', { time: start.time }) : t('agenda.reminders.at', { time: start.time })}
+              {o.allDay
+                ? t('desktopNotifications.allDay')
+                : started
+                  ? t('agenda.reminders.started', { time: start.time })
+                  : t('agenda.reminders.at', { time: start.time })}
             </p>
             {o.location ? <p className="muted">{o.location}</p> : null}
             <div className="form-actions">
@@ -79,7 +89,7 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
               <button
                 type="button"
                 className="button"
-                onClick={() => setClosed({ ...closed, [keyOf(o)]: now() + SNOOZE_MS })}
+                onClick={() => setClosed({ ...closed, [keyOf(o)]: snoozeUntil(now()) })}
                 data-testid="reminder-snooze"
               >
                 {t('agenda.reminders.snooze')}

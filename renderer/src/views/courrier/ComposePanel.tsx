@@ -45,13 +45,15 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   const [accountId, setAccountId] = useState(
     request.accountId && accounts.some((a) => a.id === request.accountId) ? request.accountId : accounts[0].id,
   );
-  const [to, setTo] = useState('');
-  const [cc, setCc] = useState('');
-  const [bcc, setBcc] = useState('');
-  const [showBcc, setShowBcc] = useState(false);
+  const [to, setTo] = useState(request.to ?? '');
+  const [cc, setCc] = useState(request.cc ?? '');
+  const [bcc, setBcc] = useState(request.bcc ?? '');
+  const [showBcc, setShowBcc] = useState(Boolean(request.bcc));
   const [subject, setSubject] = useState(request.subject ?? '');
   const [text, setText] = useState(request.text ?? '');
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [attachments, setAttachments] = useState<Attachment[]>(() =>
+    (request.attachments ?? []).map(({ filename, contentBase64, size }) => ({ filename, contentBase64, size })),
+  );
   const [threading, setThreading] = useState<{ inReplyTo: string | null; references: string[] }>({ inReplyTo: null, references: [] });
   const [preparing, setPreparing] = useState(mode !== 'new');
   const [error, setError] = useState<string | null>(null);
@@ -466,6 +468,12 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
                 ))}
               </ul>
             ) : null}
+            {(request.problems ?? []).map((problem) => (
+              <p key={problem} className="notice" role="status" data-testid="compose-launch-problem">
+                <Icon name="warning" />
+                {problem}
+              </p>
+            ))}
             {totalSize > LARGE_ATTACHMENTS_BYTES ? (
               <p className="notice compose-size-warning" role="status" data-testid="compose-size-warning">
                 <Icon name="warning" />

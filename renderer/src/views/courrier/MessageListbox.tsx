@@ -52,12 +52,15 @@ export function MessageListbox({
   renderRow,
   onRange,
   onOpen,
+  onOpenWindow,
   onCursor,
   labelledBy,
   listId,
   testId = 'message-list',
   cached,
 }: {
+  /** Double-click: the message in its own window (issue 18). */
+  onOpenWindow?(message: MessageSummary): void;
   total: number;
   /** Rows the list has in memory (shown as data-cached, for tests and diagnosis). */
   cached?: number;
@@ -195,6 +198,11 @@ export function MessageListbox({
         flushSync(() => setScrollTop(top));
       }}
       onKeyDown={onKeyDown}
+      onDoubleClick={(event) => {
+        const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+        const message = row ? rowAt(Number(row.dataset.index)) : undefined;
+        if (message && onOpenWindow) onOpenWindow(message);
+      }}
       onMouseDown={(event) => {
         const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
         if (row) setActive(Number(row.dataset.index));

@@ -24,9 +24,25 @@ export function useCompose(): ComposeContextValue {
   return value;
 }
 
-export function ComposeProvider({ accounts, children }: { accounts: AccountSummary[]; children: ReactNode }) {
+export function ComposeProvider({
+  accounts,
+  children,
+  initial = null,
+  onInitialOpened,
+}: {
+  accounts: AccountSummary[];
+  children: ReactNode;
+  /** A message asked from outside Courrier (another program: mailto, --compose), opened once. */
+  initial?: ComposeRequest | null;
+  onInitialOpened?(): void;
+}) {
   const [request, setRequest] = useState<(ComposeRequest & { key: number }) | null>(null);
   const openCompose = useCallback((r: ComposeRequest = {}) => setRequest({ ...r, key: Date.now() }), []);
+  useEffect(() => {
+    if (!initial) return;
+    openCompose(initial);
+    onInitialOpened?.();
+  }, [initial, openCompose, onInitialOpened]);
   const closeCompose = useCallback(() => setRequest(null), []);
 
   useEffect(() => {

@@ -6,7 +6,15 @@ export interface ComposeRequest {
   accountId?: string;
   folder?: string;
   uid?: number;
-  /** New message prefilled by another view (e.g. Visio « Inviter par courriel »). */
+  /** New message prefilled by another view (e.g. Visio « Inviter par courriel ») or another program (mailto, --compose). */
   subject?: string;
   text?: string;
+  /** Recipients, as typed in the fields (« a@b.fr, c@d.fr »). */
+  to?: string;
+  cc?: string;
+  bcc?: string;
+  /** Files of this computer already read by the core (--compose, « Envoyer vers »: mail.launch.take). */
+  attachments?: { filename: string; contentBase64: string; size: number }[];
+  /** French lines for the files left out (missing, unreadable). */
+  problems?: string[];
 }

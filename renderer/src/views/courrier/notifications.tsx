@@ -1,15 +1,14 @@
 /**
- * New mail in the Boîte de réception: the unread count in the window title (« Courrier (3) – Ostal »)
- * and a desktop notification through the web Notification API (browser mode; Electron's renderer has
- * the same API). Notifications are off until the user turns them on with the button of the Courrier
- * header, which is when the permission is asked; the choice is remembered on this computer.
+ * New mail in the Boîte de réception: the unread count in the window title (« Courrier (3) – Ostal »), and the
+ * button of the Courrier header for desktop notifications. The notifications themselves are shown from any view by
+ * renderer/src/desktop/notifications.tsx (on by default; the button asks the browser's permission when needed).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FolderInfo, MessageSummary } from '../../../../src/shared/contract';
 import { useApiEvent, useClient } from '../../api/react';
-
-const STORAGE_KEY = 'ostal.courrier.notifications';
+import type { NotificationPrefs } from '../../../../src/shared/notification-rules';
+import { notificationPermission, useNotificationPrefs, writeNotificationPrefs } from '../../desktop/notifications';
 
 export function isInbox(folder: FolderInfo): boolean {
   return folder.specialUse === '\\Inbox' || folder.path.toUpperCase() === 'INBOX';
@@ -27,32 +26,29 @@ export function useUnreadTitle(folders: FolderInfo[]): void {
 
 type NotificationState = 'unsupported' | 'off' | 'on' | 'denied';
 
-function currentState(): NotificationState {
-  if (typeof Notification === 'undefined') return 'unsupported';
-  if (Notification.permission === 'denied') return 'denied';
-  return localStorage.getItem(STORAGE_KEY) === 'on' && Notification.permission === 'granted' ? 'on' : 'off';
+function currentState(prefs: NotificationPrefs): NotificationState {
+  const permission = notificationPermission();
+  if (permission === 'unsupported') return 'unsupported';
+  if (permission === 'denied') return 'denied';
+  return prefs.mail && permission === 'granted' ? 'on' : 'off';
 }
 
-/** The on/off choice for new-mail notifications. */
+/**
+ * The on/off choice for new-mail notifications (Réglages › Général has the details). On by default: the button only
+ * asks the browser's permission when it was never given, or turns them off and on again.
+ */
 export function useNotificationSetting(): { state: NotificationState; toggle(): void } {
-  const [state, setState] = useState<NotificationState>(currentState);
+  const prefs = useNotificationPrefs();
+  const [, setAsked] = useState(0);
+  const state = currentState(prefs);
   const toggle = () => {
-    if (state === 'on') {
-      localStorage.setItem(STORAGE_KEY, 'off');
-      setState('off');
-      return;
-    }
+    if (state === 'on') return writeNotificationPrefs({ ...prefs, mail: false });
     if (state !== 'off') return;
-    const granted = () => {
-      localStorage.setItem(STORAGE_KEY, 'on');
-      setState('on');
-    };
-    if (Notification.permission === 'granted') granted();
-    else
-      void Notification.requestPermission().then((answer) => {
-        if (answer === 'granted') granted();
-        else setState(answer === 'denied' ? 'denied' : 'off');
-      });
+    if (Notification.permission === 'granted') return writeNotificationPrefs({ ...prefs, mail: true });
+    void Notification.requestPermission().then((answer) => {
+      if (answer === 'granted') writeNotificationPrefs({ ...prefs, mail: true });
+      setAsked((n) => n + 1);
+    });
   };
   return { state, toggle };
 }
@@ -75,10 +71,11 @@ export function NotificationToggle({ state, onToggle }: { state: NotificationSta
 }
 
 /**
- * A notification for each message that arrives in the Boîte de réception while Ostal is open
- * (unread, newer than any seen before: not the ones found at start, not the ones moved back).
+ * What the status region says (RGAA 7.5) of each message that arrives in the Boîte de réception while Courrier is open
+ * (unread, newer than any seen before: not the ones found at start, not the ones moved back). Desktop notifications
+ * are MailNotifications' (src/desktop/notifications.tsx), in every view.
  */
-export function useNewMailNotifications(accountId: string, inbox: FolderInfo | undefined, enabled: boolean): string {
+export function useNewMailAnnouncement(accountId: string, inbox: FolderInfo | undefined): string {
   const { t } = useTranslation();
   const client = useClient();
   const newest = useRef<number | null>(null);
@@ -117,33 +114,10 @@ export function useNewMailNotifications(accountId: string, inbox: FolderInfo | u
             ? t('accessibilite.newMail', { count: 1, sender: senderOf(fresh[0]), subject: fresh[0].subject || t('courrier.noSubject') })
             : t('accessibilite.newMail', { count: fresh.length }),
         );
-        if (!enabled || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-        notify(fresh);
       })
       .catch(() => undefined);
   });
 
   const senderOf = (m: MessageSummary) => (m.from ? m.from.name || m.from.address : t('courrier.unknownSender'));
-  const notify = (fresh: MessageSummary[]) => {
-    const first = fresh[0];
-    const sender = senderOf(first);
-    const title =
-      fresh.length === 1
-        ? t('courrier.notifications.oneTitle', { sender })
-        : t('courrier.notifications.manyTitle', { count: fresh.length });
-    const body =
-      fresh.length === 1
-        ? first.subject || t('courrier.noSubject')
-        : fresh
-            .map((m) => m.subject || t('courrier.noSubject'))
-            .slice(0, 3)
-            .join('\n');
-    try {
-      const notification = new Notification(title, { body, tag: `ostal-mail-${accountId}`, lang: 'fr' });
-      notification.onclick = () => window.focus();
-    } catch {
-      /* a browser without notification support in this context: the title still shows the count */
-    }
-  };
   return announcement;
 }

@@ -1,0 +1,221 @@
+/**
+ * What Ostal shows on the desktop (issue 18), decided in pure code shared by the page (browser mode: the web
+ * Notification API; Electron: the same API, which Electron hands to the system's notifications) and the tests:
+ * which folders notify new mail, how new messages are grouped, quiet hours (« Ne pas déranger »), when an Agenda
+ * reminder fires (all-day events included) and « Rappeler dans 5 min ». The texts are the page's (French i18n):
+ * these functions return data, never words.
+ */
+
+export interface QuietHours {
+  enabled: boolean;
+  /** « HH:MM », local time. */
+  start: string;
+  end: string;
+}
+
+export interface NotificationPrefs {
+  /** New mail notifications (on by default). */
+  mail: boolean;
+  /** Per folder, `accountId|path` → on/off; a folder not listed follows the default (Boîte de réception only). */
+  mailFolders: Record<string, boolean>;
+  /** Agenda reminders on the desktop (on by default; the notice inside the window stays). */
+  reminders: boolean;
+  quiet: QuietHours;
+}
+
+export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
+  mail: true,
+  mailFolders: {},
+  reminders: true,
+  quiet: { enabled: false, start: '22:00', end: '07:00' },
+};
+
+const CLOCK = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes since midnight of « HH:MM », null when malformed. */
+export function clockMinutes(value: string): number | null {
+  const m = CLOCK.exec(value);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+/** Preferences read from storage: anything missing or malformed takes its default (never throws). */
+export function parseNotificationPrefs(raw: unknown): NotificationPrefs {
+  const d = DEFAULT_NOTIFICATION_PREFS;
+  const v = (typeof raw === 'object' && raw !== null ? raw : {}) as Partial<Record<keyof NotificationPrefs, unknown>>;
+  const q = (typeof v.quiet === 'object' && v.quiet !== null ? v.quiet : {}) as Partial<Record<keyof QuietHours, unknown>>;
+  const folders: Record<string, boolean> = {};
+  if (typeof v.mailFolders === 'object' && v.mailFolders !== null)
+    for (const [key, on] of Object.entries(v.mailFolders)) if (typeof on === 'boolean') folders[key] = on;
+  const clock = (x: unknown, fallback: string) => (typeof x === 'string' && clockMinutes(x) !== null ? x : fallback);
+  return {
+    mail: typeof v.mail === 'boolean' ? v.mail : d.mail,
+    mailFolders: folders,
+    reminders: typeof v.reminders === 'boolean' ? v.reminders : d.reminders,
+    quiet: {
+      enabled: typeof q.enabled === 'boolean' ? q.enabled : d.quiet.enabled,
+      start: clock(q.start, d.quiet.start),
+      end: clock(q.end, d.quiet.end),
+    },
+  };
+}
+
+/**
+ * Whether `minutesOfDay` (local time) falls in the quiet hours. A period over midnight (22:00 → 07:00) is handled;
+ * start = end means the whole day.
+ */
+export function isQuietTime(quiet: QuietHours, minutesOfDay: number): boolean {
+  if (!quiet.enabled) return false;
+  const start = clockMinutes(quiet.start);
+  const end = clockMinutes(quiet.end);
+  if (start === null || end === null) return false;
+  if (start === end) return true;
+  return start < end ? minutesOfDay >= start && minutesOfDay < end : minutesOfDay >= start || minutesOfDay < end;
+}
+
+export function folderKey(accountId: string, path: string): string {
+  return `${accountId}|${path}`;
+}
+
+export function isInboxFolder(folder: { path: string; specialUse?: string | null }): boolean {
+  return folder.specialUse === '\\Inbox' || folder.path.toUpperCase() === 'INBOX';
+}
+
+/** Whether new mail in this folder is notified: the folder's own choice, else on for the Boîte de réception only. */
+export function folderNotifies(prefs: NotificationPrefs, accountId: string, folder: { path: string; specialUse?: string | null }): boolean {
+  if (!prefs.mail) return false;
+  const own = prefs.mailFolders[folderKey(accountId, folder.path)];
+  return own ?? isInboxFolder(folder);
+}
+
+export interface NewMailItem {
+  accountId: string;
+  folder: string;
+  uid: number;
+  /** Display name or address of the sender, '' when unknown. */
+  sender: string;
+  subject: string;
+}
+
+export interface NewMailGroup {
+  accountId: string;
+  folder: string;
+  /** One notification per folder: a later one replaces it on the desktop (same tag). */
+  tag: string;
+  count: number;
+  /** The newest message: a click on the notification opens it. */
+  newest: NewMailItem;
+  /** Up to `maxLines` messages, newest first, for the body. */
+  lines: NewMailItem[];
+}
+
+/**
+ * Group the messages that just arrived: one notification per folder, however many messages (ten messages in one
+ * sync make one notification « 10 nouveaux messages », not ten).
+ */
+export function groupNewMail(items: readonly NewMailItem[], maxLines = 3): NewMailGroup[] {
+  const groups = new Map<string, NewMailItem[]>();
+  for (const item of items) {
+    const key = folderKey(item.accountId, item.folder);
+    const list = groups.get(key) ?? [];
+    if (!list.some((m) => m.uid === item.uid)) list.push(item);
+    groups.set(key, list);
+  }
+  return [...groups.values()].map((list) => {
+    const sorted = [...list].sort((a, b) => b.uid - a.uid);
+    const newest = sorted[0];
+    return {
+      accountId: newest.accountId,
+      folder: newest.folder,
+      tag: `ostal-mail-${folderKey(newest.accountId, newest.folder)}`,
+      count: sorted.length,
+      newest,
+      lines: sorted.slice(0, maxLines),
+    };
+  });
+}
+
+/** What the mail watcher remembers per folder: the highest uid already seen (null until the first look). */
+export function freshMessages<T extends { uid: number }>(seenUpTo: number | null, unread: readonly T[]): { fresh: T[]; seenUpTo: number } {
+  const top = Math.max(seenUpTo ?? 0, ...unread.map((m) => m.uid));
+  if (seenUpTo === null) return { fresh: [], seenUpTo: top };
+  return { fresh: unread.filter((m) => m.uid > seenUpTo), seenUpTo: top };
+}
+
+export interface ReminderOccurrence {
+  uid: string;
+  recurrenceId: string | null;
+  /** ISO date-time, or « YYYY-MM-DD » for an all-day event. */
+  start: string;
+  end: string;
+  allDay: boolean;
+  reminderMinutes: number | null;
+}
+
+export const SNOOZE_MINUTES = 5;
+
+export function reminderKey(o: ReminderOccurrence): string {
+  return `${o.uid}|${o.recurrenceId ?? ''}|${o.start}`;
+}
+
+/** Local midnight of « YYYY-MM-DD » (an all-day event starts at the agent's midnight, not UTC's). */
+function localDayStart(day: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
+  if (!m) return Number.NaN;
+  return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+}
+
+function startMs(o: ReminderOccurrence): number {
+  return o.allDay ? localDayStart(o.start) : Date.parse(o.start);
+}
+
+function endMs(o: ReminderOccurrence): number {
+  return o.allDay ? localDayStart(o.end) : Date.parse(o.end);
+}
+
+/** When the reminder fires (ms), null without a reminder. An all-day event's reminder counts from its local midnight. */
+export function reminderFireAt(o: ReminderOccurrence): number | null {
+  if (o.reminderMinutes === null) return null;
+  const start = startMs(o);
+  return Number.isNaN(start) ? null : start - o.reminderMinutes * 60_000;
+}
+
+/**
+ * The reminders to show now. `handled`: key → 0 when closed, or the time until which it was put off
+ * (« Rappeler dans 5 min »). A reminder stays due until the event ends (at least one minute after its start).
+ */
+export function dueReminders<T extends ReminderOccurrence>(
+  list: readonly T[],
+  now: number,
+  handled: Readonly<Record<string, number>>,
+): T[] {
+  return list.filter((o) => {
+    const fireAt = reminderFireAt(o);
+    if (fireAt === null) return false;
+    const start = startMs(o);
+    const until = handled[reminderKey(o)];
+    return now >= fireAt && now < Math.max(endMs(o), start + 60_000) && (until === undefined || (until > 0 && now >= until));
+  });
+}
+
+/** « Rappeler dans 5 min »: the time until which the reminder is put off. */
+export function snoozeUntil(now: number, minutes = SNOOZE_MINUTES): number {
+  return now + minutes * 60_000;
+}
+
+/**
+ * The desktop notifications to show for due reminders: each due reminder once per firing (a put-off reminder fires
+ * again at the end of its delay). `shown`: key → the time it was last shown on the desktop; returns the new ones.
+ */
+export function remindersToNotify<T extends ReminderOccurrence>(
+  due: readonly T[],
+  shown: Readonly<Record<string, number>>,
+  handled: Readonly<Record<string, number>>,
+): T[] {
+  return due.filter((o) => {
+    const key = reminderKey(o);
+    const last = shown[key];
+    if (last === undefined) return true;
+    const until = handled[key];
+    return until !== undefined && until > 0 && last < until;
+  });
+}
