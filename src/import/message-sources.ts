@@ -10,6 +10,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { compoundFileProblem } from './compound-file.js';
 import { outlookSpecialUse, type ImportSource, type MailPayload, type SourceFolder, type SourceItem } from './source.js';
 
 const CHUNK = 1 << 20;
@@ -218,6 +219,8 @@ export async function msgToPayload(file: string): Promise<MailPayload> {
   const { default: MsgReaderModule } = await import('@kenjiuno/msgreader');
   const MsgReader = (MsgReaderModule as unknown as { default?: typeof MsgReaderModule }).default ?? MsgReaderModule;
   const bytes = fs.readFileSync(file);
+  const problem = compoundFileProblem(bytes);
+  if (problem) throw new OstalError('invalid_input', t('migration.reasons.damagedMsg'), { cause: new Error(`damaged .msg: ${problem}`) });
   const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const data = reader.getFileData();
   if (data.error || (!data.subject && !data.body && !data.senderEmail && !data.recipients?.length))
