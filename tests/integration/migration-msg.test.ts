@@ -65,7 +65,7 @@ describe('importation de messages Outlook (.msg)', () => {
     const bytes = writeMsg(WITH_ATTACHMENTS);
     fs.writeFileSync(file, bytes);
 
-    const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     const data = reader.getFileData();
     expect(data.error).toBeUndefined();
     expect(data.subject).toBe(WITH_ATTACHMENTS.subject);
