@@ -99,9 +99,14 @@ function headerBlock(raw: Buffer): string {
   return (end === -1 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
 }
 
+/**
+ * A header's value, copied out of the message's text: a slice would keep the whole text (up to 256 Kio) alive for
+ * as long as the value lives (the Message-ID in the target's set of keys: the memory of a long import grew by the
+ * size of every message imported).
+ */
 function header(block: string, name: string): string | null {
   const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block);
-  return m ? m[1].trim() : null;
+  return m ? Buffer.from(m[1].trim(), 'latin1').toString('latin1') : null;
 }
 
 /** Message-ID, date and flags of a raw message; a Message-ID is added (from the content's hash) when it has none. */
