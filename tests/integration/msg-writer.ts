@@ -1,11 +1,51 @@
 /**
- * A small writer of Outlook items (.msg) for tests, after [MS-OXMSG]: a Compound File Binary (written with SheetJS's
- * `cfb`) holding the message's property stream (`__properties_version1.0`: fixed-size values inline, variable-size
+ * A small writer of Outlook items (.msg) for tests, after [MS-OXMSG]: a Compound File Binary (written by the CFB
+ * writer @kenjiuno/msgreader ships, `burn`; what it writes is also read by Debian's msgconvert in the tests) holding the message's property stream (`__properties_version1.0`: fixed-size values inline, variable-size
  * ones as `__substg1.0_TTTTYYYY` streams, strings in UTF-16LE), one storage per recipient
  * (`__recip_version1.0_#0000000N`) and per attachment (`__attach_version1.0_#0000000N`), and the named-property
  * mapping storage (`__nameid_version1.0`, empty here).
  */
-import CFB from 'cfb';
+import { burn, type Entry } from '@kenjiuno/msgreader/lib/Burner.js';
+
+const ROOT = 5;
+const STORAGE = 1;
+const STREAM = 2;
+
+/** Streams by path ('/a/b'), storages made from the paths. */
+class Container {
+  readonly streams = new Map<string, Buffer>();
+
+  add(streamPath: string, data: Buffer): void {
+    this.streams.set(streamPath, data);
+  }
+
+  write(): Buffer {
+    const entries: Entry[] = [{ name: 'Root Entry', type: ROOT, children: [], length: 0 }];
+    const storages = new Map<string, number>([['', 0]]);
+    const storage = (dir: string): number => {
+      const known = storages.get(dir);
+      if (known !== undefined) return known;
+      const parent = storage(dir.slice(0, dir.lastIndexOf('/')));
+      const index = entries.push({ name: dir.slice(dir.lastIndexOf('/') + 1), type: STORAGE, children: [], length: 0 }) - 1;
+      entries[parent].children!.push(index);
+      storages.set(dir, index);
+      return index;
+    };
+    for (const [streamPath, data] of this.streams) {
+      const parent = storage(streamPath.slice(0, streamPath.lastIndexOf('/')));
+      const index =
+        entries.push({
+          name: streamPath.slice(streamPath.lastIndexOf('/') + 1),
+          type: STREAM,
+          // A copy of its own: the burner copies from the start of the ArrayBuffer, ignoring a Buffer's offset.
+          binaryProvider: () => new Uint8Array(data),
+          length: data.length,
+        }) - 1;
+      entries[parent].children!.push(index);
+    }
+    return Buffer.from(burn(entries));
+  }
+}
 
 export interface MsgRecipient {
   name: string;
@@ -52,7 +92,7 @@ function filetime(d: Date): Buffer {
  * One property storage: the property stream after a header of `headerSize` bytes (32 for the message, 8 for a
  * recipient or an attachment), and a stream per variable-size value.
  */
-function addProps(cfb: CFB.CFB$Container, dir: string, props: Prop[], header: Buffer): void {
+function addProps(cfb: Container, dir: string, props: Prop[], header: Buffer): void {
   const entries: Buffer[] = [header];
   for (const p of props) {
     const e = Buffer.alloc(16);
@@ -64,16 +104,16 @@ function addProps(cfb: CFB.CFB$Container, dir: string, props: Prop[], header: Bu
       const data = p.type === PT_UNICODE ? Buffer.from(p.value as string, 'utf16le') : (p.value as Buffer);
       // A string's size counts its terminating null character, which its stream leaves out.
       e.writeUInt32LE(data.length + (p.type === PT_UNICODE ? 2 : 0), 8);
-      CFB.utils.cfb_add(cfb, `${dir}__substg1.0_${hex(p.id)}${hex(p.type)}`, data);
+      cfb.add(`${dir}__substg1.0_${hex(p.id)}${hex(p.type)}`, data);
     }
     entries.push(e);
   }
-  CFB.utils.cfb_add(cfb, `${dir}__properties_version1.0`, Buffer.concat(entries));
+  cfb.add(`${dir}__properties_version1.0`, Buffer.concat(entries));
 }
 
 /** The bytes of a .msg file describing `spec`. */
 export function writeMsg(spec: MsgSpec): Buffer {
-  const cfb = CFB.utils.cfb_new();
+  const cfb = new Container();
   const recipients = spec.recipients ?? [];
   const attachments = spec.attachments ?? [];
   const str = (id: number, value: string | undefined): Prop[] => (value === undefined ? [] : [{ id, type: PT_UNICODE, value }]);
@@ -103,7 +143,7 @@ export function writeMsg(spec: MsgSpec): Buffer {
   addProps(cfb, '/', props, header);
 
   const empty = Buffer.alloc(0);
-  for (const stream of ['00020102', '00030102', '00040102']) CFB.utils.cfb_add(cfb, `/__nameid_version1.0/__substg1.0_${stream}`, empty);
+  for (const stream of ['00020102', '00030102', '00040102']) cfb.add(`/__nameid_version1.0/__substg1.0_${stream}`, empty);
 
   recipients.forEach((r, i) => {
     const dir = `/__recip_version1.0_#${i.toString(16).toUpperCase().padStart(8, '0')}/`;
@@ -141,5 +181,5 @@ export function writeMsg(spec: MsgSpec): Buffer {
       Buffer.alloc(8),
     );
   });
-  return Buffer.from(CFB.write(cfb, { type: 'buffer' }) as Uint8Array);
+  return cfb.write();
 }
