@@ -10,7 +10,9 @@ import type { MailPayload } from './source.js';
 
 /** The identity of a message in a folder: Message-ID, date to the second, size in bytes. */
 export function messageKey(messageId: string, date: Date, size: number): string {
-  return `${messageId.trim().toLowerCase()}|${Math.floor(date.getTime() / 1000)}|${size}`;
+  const key = `${messageId.trim().toLowerCase()}|${Math.floor(date.getTime() / 1000)}|${size}`;
+  // A flat copy: the key is kept for the whole run, and a slice of a message's text would keep all of that text.
+  return Buffer.from(key, 'utf8').toString('utf8');
 }
 
 /** French names given to a special folder the account lacks. */

@@ -10,6 +10,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
+import { compoundFileProblem } from './compound-file.js';
 import { outlookSpecialUse, type ImportSource, type MailPayload, type SourceFolder, type SourceItem } from './source.js';
 
 const CHUNK = 1 << 20;
@@ -98,9 +99,14 @@ function headerBlock(raw: Buffer): string {
   return (end === -1 ? text : text.slice(0, end)).replace(/\r?\n[ \t]+/g, ' ');
 }
 
+/**
+ * A header's value, copied out of the message's text: a slice would keep the whole text (up to 256 Kio) alive for
+ * as long as the value lives (the Message-ID in the target's set of keys: the memory of a long import grew by the
+ * size of every message imported).
+ */
 function header(block: string, name: string): string | null {
   const m = new RegExp(`^${name}:[ \\t]*(.*)$`, 'im').exec(block);
-  return m ? m[1].trim() : null;
+  return m ? Buffer.from(m[1].trim(), 'latin1').toString('latin1') : null;
 }
 
 /** Message-ID, date and flags of a raw message; a Message-ID is added (from the content's hash) when it has none. */
@@ -218,6 +224,8 @@ export async function msgToPayload(file: string): Promise<MailPayload> {
   const { default: MsgReaderModule } = await import('@kenjiuno/msgreader');
   const MsgReader = (MsgReaderModule as unknown as { default?: typeof MsgReaderModule }).default ?? MsgReaderModule;
   const bytes = fs.readFileSync(file);
+  const problem = compoundFileProblem(bytes);
+  if (problem) throw new OstalError('invalid_input', t('migration.reasons.damagedMsg'), { cause: new Error(`damaged .msg: ${problem}`) });
   const reader = new MsgReader(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const data = reader.getFileData();
   if (data.error || (!data.subject && !data.body && !data.senderEmail && !data.recipients?.length))

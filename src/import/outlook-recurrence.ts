@@ -2,9 +2,13 @@
  * Outlook's recurrence of an appointment (PidLidAppointmentRecur, [MS-OXOCAL] 2.2.1.44.5) as an iCalendar RRULE,
  * EXDATE for deleted occurrences and one overriding VEVENT (RECURRENCE-ID) per modified occurrence. The binary
  * structure is read by @kenjiuno/msgreader's parser. Outlook counts minutes from 1601-01-01 in the appointment's
- * own time zone: the offset to UTC is taken from the series' first start, so DTSTART and the exceptions are in UTC.
+ * own time zone. That zone is taken as the user's (or Paris) when its offset at the series' first start is the one
+ * the file implies: the series then repeats at the same wall-clock time across changes of time (TZID), and each
+ * deleted or moved occurrence is placed with the offset of its own date. Otherwise the offset of the first start is
+ * used for every date, and DTSTART and the exceptions are in UTC.
  */
 import { createRequire } from 'node:module';
+import { FALLBACK_TIME_ZONE, offsetMinutes, userTimeZone, wallClockToInstant } from '../shared/time.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,8 +36,8 @@ interface Recur {
 const EPOCH_1601_MINUTES = Date.UTC(1601, 0, 1) / 60_000;
 const DAYS = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 
-function minutesToDate(minutes: number, offsetMinutes: number): Date {
-  return new Date((EPOCH_1601_MINUTES + minutes - offsetMinutes) * 60_000);
+function minutesToDate(minutes: number, offset: number): Date {
+  return new Date((EPOCH_1601_MINUTES + minutes - offset) * 60_000);
 }
 
 function utc(d: Date): string {
@@ -48,6 +52,8 @@ function days(bits: number): string {
 }
 
 export interface ParsedRecurrence {
+  /** IANA zone the series repeats in (its DTSTART, EXDATE and RECURRENCE-ID are written in it), or null for UTC. */
+  tzid: string | null;
   rrule: string;
   exdates: Date[];
   overrides: { recurrenceId: Date; start: Date; end: Date; subject: string | null; location: string | null }[];
@@ -70,6 +76,12 @@ export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date): Pa
   // Offset of the appointment's zone: local minutes of the first start minus its UTC minutes.
   const firstLocal = p.startDate + recur.startTimeOffset;
   const offset = firstLocal - (seriesStart.getTime() / 60_000 - EPOCH_1601_MINUTES);
+  const tzid = [userTimeZone(), FALLBACK_TIME_ZONE].find((zone) => offsetMinutes(seriesStart, zone) === offset) ?? null;
+  // Outlook's local minutes as an instant: in the zone (each date with its own offset), or with the first start's.
+  const at = (minutes: number): Date => {
+    const wall = minutesToDate(minutes, 0);
+    return tzid ? new Date(wallClockToInstant(wall.toISOString().slice(0, 19), tzid)) : minutesToDate(minutes, offset);
+  };
   const parts: string[] = [];
   switch (p.recurFrequency) {
     case 0x200a: // daily
@@ -103,15 +115,15 @@ export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date): Pa
       return null;
   }
   if (p.endType === 0x2022) parts.push(`COUNT=${p.occurrenceCount}`);
-  else if (p.endType === 0x2021) parts.push(`UNTIL=${utc(minutesToDate(p.endDate + recur.startTimeOffset, offset))}`);
+  else if (p.endType === 0x2021) parts.push(`UNTIL=${utc(at(p.endDate + recur.startTimeOffset))}`);
   const modified = new Set(p.modifiedInstanceDates);
-  const exdates = p.deletedInstanceDates.filter((d) => !modified.has(d)).map((d) => minutesToDate(d + recur.startTimeOffset, offset));
+  const exdates = p.deletedInstanceDates.filter((d) => !modified.has(d)).map((d) => at(d + recur.startTimeOffset));
   const overrides = recur.exceptionInfo.map((e) => ({
-    recurrenceId: minutesToDate(e.originalStartTime, offset),
-    start: minutesToDate(e.startDateTime, offset),
-    end: minutesToDate(e.endDateTime, offset),
+    recurrenceId: at(e.originalStartTime),
+    start: at(e.startDateTime),
+    end: at(e.endDateTime),
     subject: e.subject ?? null,
     location: e.location ?? null,
   }));
-  return { rrule: parts.join(';'), exdates, overrides };
+  return { tzid, rrule: parts.join(';'), exdates, overrides };
 }

@@ -4,7 +4,9 @@
  * that a second run replaces instead of adding.
  */
 import type { PSTMessage } from 'pst-extractor';
+import { vtimezoneText } from '../calendar/icalendar.js';
 import { t } from '../i18n/index.js';
+import { wallClockAt } from '../shared/time.js';
 import { parseOutlookRecurrence } from './outlook-recurrence.js';
 
 type ContactLike = PSTMessage & Record<string, unknown>;
@@ -83,6 +85,20 @@ function utc(d: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
+/** `NAME;TZID=zone:local` (wall clock of the instant in the zone), or `NAME:…Z` without zone. */
+function stamp(name: string, d: Date, tzid: string | null): string {
+  if (!tzid) return `${name}:${utc(d)}`;
+  const w = wallClockAt(d, tzid);
+  const p = (n: number, width = 2) => String(n).padStart(width, '0');
+  return `${name};TZID=${tzid}:${p(w.year, 4)}${p(w.month)}${p(w.day)}T${p(w.hour)}${p(w.minute)}${p(w.second)}`;
+}
+
+/** The VTIMEZONE lines of a zone (without the VCALENDAR around them). */
+function vtimezoneLines(tzid: string): string[] {
+  const lines = vtimezoneText(tzid).split(/\r?\n/);
+  return lines.slice(lines.indexOf('BEGIN:VTIMEZONE'), lines.lastIndexOf('END:VTIMEZONE') + 1);
+}
+
 function day(d: Date): string {
   return d.toISOString().slice(0, 10).replace(/-/g, '');
 }
@@ -103,27 +119,30 @@ export function appointmentToIcs(msg: PSTMessage, uid: string): { text: string; 
     `UID:${uid}@import.ostal`,
     `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
   ];
+  const recurrence = a.isRecurring && a.recurrenceStructure && !a.subType ? parseOutlookRecurrence(a.recurrenceStructure, start) : null;
+  // A series repeats at its wall-clock time in its zone (across changes of time), so its dates carry that zone.
+  const tzid = recurrence?.tzid ?? null;
+  if (tzid) lines.splice(3, 0, ...vtimezoneLines(tzid));
   if (a.subType) {
     lines.push(`DTSTART;VALUE=DATE:${day(start)}`, `DTEND;VALUE=DATE:${day(end)}`);
   } else {
-    lines.push(`DTSTART:${utc(start)}`, `DTEND:${utc(end)}`);
+    lines.push(stamp('DTSTART', start, tzid), stamp('DTEND', end, tzid));
   }
   lines.push(`SUMMARY:${icsText(msg.subject || '')}`);
   if (a.location) lines.push(`LOCATION:${icsText(a.location)}`);
   if (msg.body) lines.push(`DESCRIPTION:${icsText(msg.body.slice(0, 20_000))}`);
-  const recurrence = a.isRecurring && a.recurrenceStructure && !a.subType ? parseOutlookRecurrence(a.recurrenceStructure, start) : null;
   const overrides: string[] = [];
   if (recurrence) {
     lines.push(`RRULE:${recurrence.rrule}`);
-    for (const ex of recurrence.exdates) lines.push(`EXDATE:${utc(ex)}`);
+    for (const ex of recurrence.exdates) lines.push(stamp('EXDATE', ex, tzid));
     for (const o of recurrence.overrides) {
       overrides.push(
         'BEGIN:VEVENT',
         `UID:${uid}@import.ostal`,
         `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
-        `RECURRENCE-ID:${utc(o.recurrenceId)}`,
-        `DTSTART:${utc(o.start)}`,
-        `DTEND:${utc(o.end > o.start ? o.end : new Date(o.start.getTime() + 30 * 60_000))}`,
+        stamp('RECURRENCE-ID', o.recurrenceId, tzid),
+        stamp('DTSTART', o.start, tzid),
+        stamp('DTEND', o.end > o.start ? o.end : new Date(o.start.getTime() + 30 * 60_000), tzid),
         `SUMMARY:${icsText(o.subject ?? msg.subject ?? '')}`,
         ...((o.location ?? a.location) ? [`LOCATION:${icsText(o.location ?? a.location)}`] : []),
         'END:VEVENT',
