@@ -9,46 +9,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
-import { Core } from '../../src/core.js';
+import type { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom, roomArchive } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { dav, type User } from './files-fixture.js';
+import { openWorkspaceCore, type OpenedCore } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
 
-async function openCore(user: User, profileDir: string, xmpp: string | null): Promise<{ core: Core; accountId: string }> {
-  const s = getServers();
-  const core = await Core.open({
-    profileDir,
-    mode: 'cli',
-    logger: silentLogger,
-    policyPath: path.join(profileDir, '..', 'no-policy.json'),
-  });
-  cores.push(core);
-  const existing = (await core.handle('accounts.list', {})).find((a) => a.email === user.email);
-  const accountId =
-    existing?.id ??
-    (
-      await core.handle('accounts.add', {
-        email: user.email,
-        password: user.password,
-        name: user.name,
-        settings: {
-          imap: `imaps://localhost:${s.imap.tlsPort}`,
-          smtp: `smtp://localhost:${s.smtp.port}`,
-          caldav: null,
-          carddav: null,
-          webdav: null,
-          xmpp,
-          username: user.username,
-        },
-      })
-    ).id;
-  await core.handle('settings.set', { key: 'workspaces.webdavRoot', value: s.sharedWebdavRoot });
-  return { core, accountId };
+async function openCore(user: User, profileDir: string, xmpp: string | null): Promise<OpenedCore> {
+  const opened = await openWorkspaceCore(user, profileDir, xmpp);
+  cores.push(opened.core);
+  return opened;
 }
 
 async function closeCore(core: Core): Promise<void> {
