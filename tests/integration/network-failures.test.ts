@@ -4,7 +4,6 @@
  * (CardDAV sync) and Fichiers (WebDAV sync), each through its own sync code path. The account is set up on the real
  * test servers, then its four addresses are pointed at small TLS servers of this test on 127.0.0.1.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { getServers, testUser } from '../servers/testing.js';
+import { makeAuthority } from './net-fixtures/certificates.js';
 
 const NNBSP = '\u202f';
 let dir: string;
@@ -22,75 +22,9 @@ let accountId: string;
 const servers: net.Server[] = [];
 const ports = { expired: 0, unknownCa: 0, closed: 0 };
 
-function openssl(...args: string[]): void {
-  execFileSync('openssl', args, { stdio: 'ignore' });
-}
-
 /** A CA of this test, and a server certificate for localhost/127.0.0.1 signed by it, valid for `days` (-1: expired). */
 function authorityAndLeaf(name: string, days: number): { ca: string; key: string; cert: string } {
-  const p = (f: string) => path.join(dir, `${name}-${f}`);
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    p('ca.key'),
-    '-out',
-    p('ca.crt'),
-    '-days',
-    '2',
-    '-subj',
-    `/CN=Ostal ${name} CA`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-  openssl(
-    'req',
-    '-new',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    p('leaf.key'),
-    '-out',
-    p('leaf.csr'),
-    '-subj',
-    '/CN=localhost',
-  );
-  fs.writeFileSync(
-    p('leaf.ext'),
-    'basicConstraints = critical, CA:FALSE\nextendedKeyUsage = serverAuth\nsubjectAltName = DNS:localhost, IP:127.0.0.1\n',
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    p('leaf.csr'),
-    '-CA',
-    p('ca.crt'),
-    '-CAkey',
-    p('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    p('leaf.crt'),
-    '-days',
-    String(days),
-    '-extfile',
-    p('leaf.ext'),
-  );
-  return {
-    ca: fs.readFileSync(p('ca.crt'), 'utf8'),
-    key: fs.readFileSync(p('leaf.key'), 'utf8'),
-    cert: fs.readFileSync(p('leaf.crt'), 'utf8'),
-  };
+  return makeAuthority(dir, name, days);
 }
 
 async function listen(server: net.Server): Promise<number> {

@@ -13,7 +13,8 @@ export interface TestAuthority {
 
 const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
 
-export function makeAuthority(dir: string, name: string): TestAuthority {
+/** `leafDays`: how long the server certificate is valid (-1: already expired). */
+export function makeAuthority(dir: string, name: string, leafDays = 2): TestAuthority {
   const p = (f: string) => path.join(dir, `${name}-${f}`);
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
   openssl(
@@ -51,7 +52,7 @@ export function makeAuthority(dir: string, name: string): TestAuthority {
     '-out',
     p('leaf.crt'),
     '-days',
-    '2',
+    String(leafDays),
     '-extfile',
     p('leaf.ext'),
   );
