@@ -320,6 +320,7 @@ export function App() {
                   setTour(module);
                 }}
                 onShowNews={() => setNews(NEWS.filter((entry) => !version || compareVersions(entry.version, version) <= 0))}
+                onShowAccessibility={() => go('reglages', 'accessibilite')}
               />
             ) : (
               <ReglagesView

@@ -39,6 +39,7 @@ const SCREENS: [string, string][] = [
   ['visio', 'Visio'],
   ['espaces', 'Espaces'],
   ['reglages', 'Réglages'],
+  ['aide', 'Aide'],
 ];
 
 /** Landmarks, headings, icons of the current screen: a list of problems in French. */
@@ -113,9 +114,12 @@ test('structure pour les lecteurs d’écran : repères, titres, titre de fenêt
           - button "Espaces"
         - listitem:
           - button "Réglages"
+        - listitem:
+          - button "Aide"
   `);
 
   // Réglages › Accessibilité: the statement, with its rate.
+  await page.getByTestId('nav-reglages').click();
   await page.getByTestId('reglages-accessibilite').click();
   const statement = page.getByRole('article', { name: 'Déclaration d’accessibilité d’Ostal' });
   await expect(statement.getByRole('heading', { level: 3, name: 'État de conformité' })).toBeVisible();

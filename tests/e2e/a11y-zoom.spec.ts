@@ -22,7 +22,7 @@ test.afterAll(async () => {
   await ostal?.stop();
 });
 
-const SCREENS = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio', 'espaces', 'reglages'] as const;
+const SCREENS = ['courrier', 'agenda', 'contacts', 'fichiers', 'visio', 'espaces', 'reglages', 'aide'] as const;
 
 async function open(page: Page, view: (typeof SCREENS)[number]): Promise<void> {
   if (view !== 'courrier') await page.getByTestId(`nav-${view}`).click();

@@ -111,6 +111,9 @@ test('F1 ouvre l’aide, « reponse automatique » trouve la page, et ses captur
   await expect(dialog).toContainText('Ouvrir l’aide');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
+  // The accessibility statement is one button away too (Réglages › Accessibilité).
+  await page.getByTestId('aide-accessibilite').click();
+  await expect(page.getByRole('article', { name: 'Déclaration d’accessibilité d’Ostal' })).toBeVisible();
 
   // The « ? » of Réponse automatique in Réglages › Courrier leads to the page.
   await page.getByTestId('nav-reglages').click();

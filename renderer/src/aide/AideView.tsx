@@ -62,12 +62,15 @@ export function AideView({
   tourModules,
   onReplayTour,
   onShowNews,
+  onShowAccessibility,
 }: {
   page: string | null;
   onPage(slug: string | null): void;
   tourModules: TourModule[];
   onReplayTour(module: TourModule): void;
   onShowNews(): void;
+  /** The accessibility statement (Réglages › Accessibilité). */
+  onShowAccessibility(): void;
 }) {
   const { t } = useTranslation();
   const sectionTitle = useSectionTitle();
@@ -178,6 +181,11 @@ export function AideView({
           <p>
             <button type="button" className="button" data-testid="aide-quoi-de-neuf" onClick={onShowNews}>
               {t('aide.aside.news')}
+            </button>
+          </p>
+          <p>
+            <button type="button" className="button" data-testid="aide-accessibilite" onClick={onShowAccessibility}>
+              {t('aide.aside.accessibility')}
             </button>
           </p>
           <h3>{t('aide.aside.tours')}</h3>
