@@ -89,7 +89,7 @@ export async function benchImport(args: string[]): Promise<void> {
     spawnSync(process.execPath, [...ostal, 'status', '--profile', profile], { env, encoding: 'utf8' });
     const readpstOut = path.join(work, 'readpst');
     fs.mkdirSync(readpstOut);
-    const peer = measured('readpst', ['-D', '-q', '-r', '-M', '-o', readpstOut, PST], env);
+    const peer = measured('readpst', ['-j', '0', '-D', '-q', '-r', '-M', '-o', readpstOut, PST], env);
     const own = measured(process.execPath, [...ostal, 'import', PST, '--json', '--profile', profile], env);
     const report = JSON.parse(own.stdout) as { totals: { imported: number } };
     const again = measured(process.execPath, [...ostal, 'import', PST, '--json', '--profile', profile], env);

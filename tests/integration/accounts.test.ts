@@ -328,6 +328,11 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'aide.visiteGuidee', value: 'on', locked: false, hidden: false },
         { key: 'aide.visitesVues', value: '', locked: false, hidden: false },
         { key: 'aide.versionVue', value: '', locked: false, hidden: false },
+        { key: 'mail.composeFormat', value: 'text', locked: false, hidden: false },
+        { key: 'mail.signatures', value: '', locked: false, hidden: false },
+        { key: 'mail.signatureTemplate', value: '', locked: false, hidden: false },
+        { key: 'desktop.closeToTray', value: 'yes', locked: false, hidden: false },
+        { key: 'desktop.startAtLogin', value: 'no', locked: false, hidden: false },
       ]);
       const refused = await apiError(core.handle('settings.set', { key: 'mail.offlineWindow', value: 'all' }));
       expect(refused).toEqual({

@@ -24,7 +24,7 @@ const OST = path.join(REPO, 'node_modules/pst-extractor/example/testdata/pstextr
 /** readpst's count of contacts in a file (vCards, `-cv`), every folder included. */
 function readpstContacts(file: string): number {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-readpst-vcf-'));
-  execFileSync('readpst', ['-D', '-q', '-r', '-cv', '-o', out, file]);
+  execFileSync('readpst', ['-j', '0', '-D', '-q', '-r', '-cv', '-o', out, file]);
   let n = 0;
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
