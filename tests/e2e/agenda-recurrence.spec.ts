@@ -103,7 +103,10 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
 
   try {
     // Weekly on Monday from next week's Monday, 10:00–11:00: four dates in the next 30 days.
-    const monday = addDays(today, 7 - weekday(today));
+    // On a Sunday the next Monday is tomorrow, and a fifth Monday (day 29) falls in « À venir »'s 30 days: start a week later.
+    const ahead = 7 - weekday(today);
+    const startIn = ahead === 1 ? 8 : ahead;
+    const monday = addDays(today, startIn);
     const title = `Commission des finances ${stamp}`;
     await page.getByTestId('new-event').click();
     const editor = page.getByTestId('event-editor');
@@ -125,9 +128,10 @@ test('agenda : « Cet événement et les suivants » coupe la série en deux sur
 
     // Third date: « Cet événement et les suivants » at 14:00–15:00.
     const third = addDays(monday, 14);
+    // The week view starts on Monday: the third date's week is this many weeks after this one (3, or 4 on a Sunday).
+    const weeksToThird = (weekday(today) + startIn + 14) / 7;
     await pressOnGrid(page, 'ArrowRight');
-    await page.keyboard.press('ArrowRight');
-    await page.keyboard.press('ArrowRight');
+    for (let i = 1; i < weeksToThird; i++) await page.keyboard.press('ArrowRight');
     const inThird = page.locator(`.agenda-tg-col[data-day="${third}"]`).getByTestId('agenda-event').filter({ hasText: title });
     await expect(inThird).toHaveCount(1);
     const oldUid = (await inThird.getAttribute('data-uid'))!;
