@@ -242,6 +242,9 @@ export class WorkspaceHub {
   }
 
   private async refreshAccount(account: Account): Promise<void> {
+    // Only the spaces known before this pass may be dropped by it: one created meanwhile (the pass reads every room, it
+    // takes a while for an agent in many spaces) is not in the bookmarks it read, and must stay.
+    const knownBefore = new Set(this.repo.listFor(account.id).map((w) => w.id));
     const session = await this.session(account);
     const service = this.mucService(account);
     const bookmarks = await listBookmarks(session);
@@ -291,7 +294,7 @@ export class WorkspaceHub {
         if (bookmarked) await removeBookmark(session, room);
       }
     }
-    for (const w of this.repo.listFor(account.id)) if (!kept.has(w.id)) this.repo.remove(account.id, w.id);
+    for (const w of this.repo.listFor(account.id)) if (knownBefore.has(w.id) && !kept.has(w.id)) this.repo.remove(account.id, w.id);
     this.ctx.emit('workspaces.changed', { workspaceIds: [...kept] });
     // In the rooms, for their live messages (mentions, unread counts); then what the queue holds.
     await Promise.all(
