@@ -39,6 +39,9 @@ export class InboxWatcher {
       if (!this.stopped) this.onEnd();
     });
     await client.mailboxOpen('INBOX', { readOnly: true });
+    // A message delivered between the last sync and this SELECT is announced by no EXISTS: one (incremental) sync
+    // now covers that gap, as after every reconnection of the watcher.
+    changed();
     void this.idleLoop(client);
   }
 

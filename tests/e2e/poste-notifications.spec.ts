@@ -9,7 +9,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
 import { calendarPath, deleteCalendarResources, putEvent } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, logTail, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 const s = servers();
 let ostal: RunningOstal | undefined;
@@ -17,8 +17,11 @@ const stamp = `poste${Date.now()}`;
 
 test.afterEach(async ({ page: _page }, testInfo) => {
   // Ostal's own output beside a failure (a lost core shows there).
-  if (testInfo.status !== testInfo.expectedStatus && ostal)
+  if (testInfo.status !== testInfo.expectedStatus && ostal) {
     await testInfo.attach('ostal', { body: ostal.output(), contentType: 'text/plain' });
+    console.log(`Ostal (exit ${String(ostal.child.exitCode)}), end of its output:\n${ostal.output().split('\n').slice(-60).join('\n')}`);
+    console.log(`core log:\n${logTail(ostal.profileDir)}`);
+  }
   await ostal?.stop();
   ostal = undefined;
 });
