@@ -198,7 +198,10 @@ describe('policy trust in packaged builds', () => {
   let file: string;
   const logged: string[] = [];
   const recorder = { info() {}, warn: (m: string) => void logged.push(m), error: (m: string) => void logged.push(m) };
-  const isRoot = process.getuid?.() === 0;
+  /** Root-owned files are what some of these tests are about: as another user they fail loudly, never skip (CI is root). */
+  const requireRoot = () => {
+    if (process.getuid?.() !== 0) throw new Error('this test needs root (it chowns files to root and to uid 65534): run it as root');
+  };
 
   beforeEach(() => {
     logged.length = 0;
@@ -214,13 +217,15 @@ describe('policy trust in packaged builds', () => {
 
   const load = () => loadPolicy({ path: file, log: recorder, packaged: true, platform: 'linux', trust: { posixTop: top } });
 
-  it.runIf(isRoot)('obeys a root-owned 0644 file in 0755 folders', () => {
+  it('obeys a root-owned 0644 file in 0755 folders', () => {
+    requireRoot();
     const policy = load();
     expect(policy.error).toBeNull();
     expect(policy.isFeatureDisabled('visio')).toBe(true);
   });
 
-  it.runIf(isRoot)('refuses a file writable by everyone (0666), with a French log line, and runs without it', () => {
+  it('refuses a file writable by everyone (0666), with a French log line, and runs without it', () => {
+    requireRoot();
     fs.chmodSync(file, 0o666);
     const policy = load();
     expect(policy.isFeatureDisabled('visio')).toBe(false);
@@ -230,7 +235,8 @@ describe('policy trust in packaged builds', () => {
     );
   });
 
-  it.runIf(isRoot)('refuses a group-writable file (0664) and a folder writable by everyone (0777), even sticky (1777)', () => {
+  it('refuses a group-writable file (0664) and a folder writable by everyone (0777), even sticky (1777)', () => {
+    requireRoot();
     fs.chmodSync(file, 0o664);
     expect(load().isFeatureDisabled('visio')).toBe(false);
     fs.chmodSync(file, 0o644);
@@ -244,7 +250,8 @@ describe('policy trust in packaged builds', () => {
     expect(load().isFeatureDisabled('visio')).toBe(false);
   });
 
-  it.runIf(isRoot)('refuses a file or a folder owned by an ordinary user (uid 65534)', () => {
+  it('refuses a file or a folder owned by an ordinary user (uid 65534)', () => {
+    requireRoot();
     fs.chownSync(file, 65534, 65534);
     expect(load().isFeatureDisabled('visio')).toBe(false);
     expect(logged.at(-1)).toMatch(/uid 65534/);
