@@ -111,10 +111,15 @@ export async function roomInfo(session: XmppSession, room: string): Promise<Room
 }
 
 /**
- * The last `max` archived messages of the room (before `before`, an archive id, when given), oldest first.
- * Throws `forbidden` when the room refuses the agent (not a member).
+ * One MAM query to the room (XEP-0313): `query` gets the query id and returns the <query/> element to send; the
+ * messages the server forwards for it are collected, with the archive's id. Throws `forbidden` when the room refuses
+ * the agent (not a member).
  */
-export async function roomArchive(session: XmppSession, room: string, max: number, before?: string): Promise<RoomMessage[]> {
+async function mamQuery(
+  session: XmppSession,
+  room: string,
+  query: (queryid: string) => Element,
+): Promise<{ collected: RoomMessage[]; fin: Element | undefined }> {
   const queryid = randomUUID();
   const collected: RoomMessage[] = [];
   const off = session.onStanza((s) => {
@@ -128,21 +133,8 @@ export async function roomArchive(session: XmppSession, room: string, max: numbe
     if (m) collected.push({ ...m, stanzaId: result.attrs.id ?? m.stanzaId });
   });
   try {
-    const fin = await session.request(
-      xml(
-        'iq',
-        { type: 'set', to: room, id: randomUUID() },
-        xml(
-          'query',
-          { xmlns: NS.mam, queryid },
-          xml('set', { xmlns: NS.rsm }, xml('max', {}, String(max)), xml('before', {}, before ?? '')),
-        ),
-      ),
-    );
-    // The page's first message in time order is RSM <first/>: should a server send a « before » page newest first,
-    // it is put back in time order.
-    const first = fin.getChild('fin', NS.mam)?.getChild('set', NS.rsm)?.getChildText('first');
-    if (collected.length > 1 && first && collected[collected.length - 1]?.stanzaId === first) collected.reverse();
+    const answer = await session.request(xml('iq', { type: 'set', to: room, id: randomUUID() }, query(queryid)));
+    return { collected, fin: answer.getChild('fin', NS.mam) };
   } catch (err) {
     const condition = thrownCondition(err);
     if (condition) throw new OstalError('forbidden', t('workspaces.errors.roomRefused'), { details: { condition } });
@@ -150,6 +142,20 @@ export async function roomArchive(session: XmppSession, room: string, max: numbe
   } finally {
     off();
   }
+}
+
+/**
+ * The last `max` archived messages of the room (before `before`, an archive id, when given), oldest first.
+ * Throws `forbidden` when the room refuses the agent (not a member).
+ */
+export async function roomArchive(session: XmppSession, room: string, max: number, before?: string): Promise<RoomMessage[]> {
+  const { collected, fin } = await mamQuery(session, room, (queryid) =>
+    xml('query', { xmlns: NS.mam, queryid }, xml('set', { xmlns: NS.rsm }, xml('max', {}, String(max)), xml('before', {}, before ?? ''))),
+  );
+  // The page's first message in time order is RSM <first/>: should a server send a « before » page newest first,
+  // it is put back in time order.
+  const first = fin?.getChild('set', NS.rsm)?.getChildText('first');
+  if (collected.length > 1 && first && collected[collected.length - 1]?.stanzaId === first) collected.reverse();
   return collected;
 }
 
@@ -167,40 +173,14 @@ export async function roomArchiveSince(
   const all: RoomMessage[] = [];
   let after: string | null = null;
   for (let page = 0; page < maxPages; page++) {
-    const queryid = randomUUID();
-    const collected: RoomMessage[] = [];
-    const off = session.onStanza((s) => {
-      if (!s.is('message') || bareJid(s.attrs.from ?? '') !== room) return;
-      const result = s.getChild('result', NS.mam);
-      if (!result || result.attrs.queryid !== queryid) return;
-      const forwarded = result.getChild('forwarded', NS.forward);
-      const message = forwarded?.getChild('message');
-      if (!message) return;
-      const m = readRoomMessage(message, room, forwarded?.getChild('delay', NS.delay)?.attrs.stamp);
-      if (m) collected.push({ ...m, stanzaId: result.attrs.id ?? m.stanzaId });
-    });
-    let fin: Element | undefined;
-    try {
-      const answer = await session.request(
-        xml(
-          'iq',
-          { type: 'set', to: room, id: randomUUID() },
-          xml(
-            'query',
-            { xmlns: NS.mam, queryid },
-            xml('x', { xmlns: NS.data, type: 'submit' }, field('FORM_TYPE', NS.mam), field('start', start)),
-            xml('set', { xmlns: NS.rsm }, xml('max', {}, String(pageSize)), after ? xml('after', {}, after) : undefined),
-          ),
-        ),
-      );
-      fin = answer.getChild('fin', NS.mam);
-    } catch (err) {
-      const condition = thrownCondition(err);
-      if (condition) throw new OstalError('forbidden', t('workspaces.errors.roomRefused'), { details: { condition } });
-      throw err;
-    } finally {
-      off();
-    }
+    const { collected, fin } = await mamQuery(session, room, (queryid) =>
+      xml(
+        'query',
+        { xmlns: NS.mam, queryid },
+        xml('x', { xmlns: NS.data, type: 'submit' }, field('FORM_TYPE', NS.mam), field('start', start)),
+        xml('set', { xmlns: NS.rsm }, xml('max', {}, String(pageSize)), after ? xml('after', {}, after) : undefined),
+      ),
+    );
     all.push(...collected);
     after = fin?.getChild('set', NS.rsm)?.getChildText('last') ?? null;
     if (fin?.attrs.complete === 'true' || collected.length === 0 || !after) break;
