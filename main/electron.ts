@@ -45,7 +45,8 @@ import { isMailtoUrl, parseMailto } from '../src/shared/compose-args.js';
 import { sendToShortcut } from '../src/host/desktop-integration.js';
 import { badgeText, loginItemSettings, onWindowClose, startsHidden, trayMenuTemplate, trayTooltip } from '../src/host/tray.js';
 import { emptyComposeRequest } from '../src/shared/compose-args.js';
-import { spellCheckerSession, spellContextMenuTemplate } from '../src/host/spell-menu.js';
+import { spellContextMenuTemplate } from '../src/host/spell-menu.js';
+import { installShippedDictionary, spellCheckerSession } from '../src/host/spell-dictionary.js';
 import { isMessageWindowUrl } from '../src/host/message-window.js';
 import { serveSealer } from '../src/host/sealed-secrets.js';
 import { t } from '../src/i18n/index.js';
@@ -130,7 +131,10 @@ function hardenSession(): void {
   // IT's forced proxy for the window's own connections (meeting signalling); the core applies it to its own.
   const proxy = sessionProxyConfig(loadSystemPolicy({ log: mainLog, packaged: app.isPackaged }).proxy);
   if (proxy) void s.setProxy(proxy);
-  // Dictionaries from the installed app's folder only: Chromium never downloads one (src/host/spell-menu.ts).
+  // The French dictionary shipped with Ostal, copied where Chromium looks before any download; the download URL is
+  // the shipped folder itself, so Chromium never fetches a dictionary from a server (src/host/spell-dictionary.ts).
+  const installed = installShippedDictionary(process.resourcesPath, app.getPath('userData'));
+  if (installed.action === 'missing') mainLog.warn('spell: no French dictionary', { path: installed.path, reason: installed.reason });
   const spell = spellCheckerSession(process.resourcesPath);
   s.setSpellCheckerDictionaryDownloadURL(spell.dictionaryUrl);
   if (process.platform !== 'darwin') s.setSpellCheckerLanguages(spell.languages);

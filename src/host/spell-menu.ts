@@ -3,13 +3,10 @@
  * builds Electron's Menu from it on `context-menu` (params.misspelledWord, params.dictionarySuggestions,
  * params.editFlags) and applies the actions (replaceMisspelling, addWordToSpellCheckerDictionary, the edit roles).
  *
- * Dictionaries are never downloaded at run time: spellCheckerSession() gives the language and a local folder for
- * Electron's session (`setSpellCheckerDictionaryDownloadURL` pointing to file:// inside the installed app), so
- * Chromium never fetches from its default CDN. Windows uses the system's own French spell checker.
+ * Dictionaries are never downloaded at run time: the French one is shipped with Ostal (src/host/spell-dictionary.ts).
  */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { t } from '../i18n/index.js';
+export { spellCheckerSession } from './spell-dictionary.js';
 
 export type SpellMenuItem =
   | { type: 'suggestion'; label: string; word: string }
@@ -50,10 +47,4 @@ export function spellContextMenuTemplate(params: SpellMenuParams): SpellMenuItem
     items.push({ type: 'role', role: 'copy', label: t('desktop.spell.copy'), enabled: true });
   }
   return items;
-}
-
-/** The session's spell checker: French only, dictionaries from the app's own folder (never a download). */
-export function spellCheckerSession(resourcesPath: string): { languages: string[]; dictionaryUrl: string } {
-  const folder = path.join(resourcesPath, 'dictionaries');
-  return { languages: ['fr'], dictionaryUrl: `${pathToFileURL(folder).href}/` };
 }

@@ -79,7 +79,7 @@ describe('spell-check context menu', () => {
     ).toEqual([]);
   });
 
-  it('dictionaries come from the app folder, never from a download', () => {
+  it('dictionaries come from the app folder, never from a download (see poste-dictionnaire.test.ts)', () => {
     const s = spellCheckerSession('/opt/Ostal/resources');
     expect(s).toEqual({ languages: ['fr'], dictionaryUrl: 'file:///opt/Ostal/resources/dictionaries/' });
   });
