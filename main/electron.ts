@@ -16,6 +16,7 @@ import {
   ipcMain,
   MessageChannelMain,
   net,
+  Notification,
   protocol,
   safeStorage,
   session,
@@ -37,6 +38,7 @@ import {
   windowWebPreferences,
 } from '../src/host/security.js';
 import { serveDesktopShell } from '../src/host/desktop-shell.js';
+import { showNotification, type SystemNotifications } from '../src/host/desktop-notification.js';
 import { sessionProxyConfig } from '../src/host/session-proxy.js';
 import { serveSystemProxy } from '../src/host/system-proxy.js';
 import { chosenSourceId, screenSourceChoices } from '../src/host/screen-share.js';
@@ -194,6 +196,38 @@ function handleScreenShare(): void {
       const source = id ? sources.find((s) => s.id === id) : undefined;
       callback(source ? { video: source } : {});
     })();
+  });
+}
+
+/** Electron's notifications with buttons (macOS, Windows; Linux where the notification server has actions). */
+const systemNotifications: SystemNotifications = {
+  show(request, on) {
+    if (!Notification.isSupported()) return;
+    const n = new Notification({
+      title: request.title,
+      body: request.body,
+      actions: request.actions.map((text) => ({ type: 'button', text })),
+    });
+    n.on('click', () => {
+      handleLaunch({ kind: 'show' });
+      on.click();
+    });
+    n.on('action', (details) => on.action(details.actionIndex));
+    n.show();
+  },
+};
+
+/**
+ * A notification with actions asked by the main window's page (an Agenda reminder): shown by Electron, the chosen
+ * action sent back to the page, which decides what it does (src/host/desktop-notification.ts).
+ */
+function serveNotifications(): void {
+  ipcMain.on('ostal:notify', (event, raw: unknown) => {
+    const window = mainWindow;
+    if (!window || event.sender !== window.webContents) return;
+    showNotification(systemNotifications, raw, (answer) => {
+      if (!window.isDestroyed()) window.webContents.send('ostal:notification-answer', answer);
+    });
   });
 }
 
@@ -405,6 +439,7 @@ function main(): void {
   void app.whenReady().then(() => {
     hardenSession();
     handleScreenShare();
+    serveNotifications();
     registerAppProtocol();
     core = startCore(profileDir);
     mainWindow = createWindow();

@@ -2,7 +2,9 @@
  * Preload (sandboxed): exposes exactly `window.ostalBridge = { postMessage, onMessage, onClose }`, string messages
  * over the MessagePort the main process sends on 'ostal:port', and `window.ostalDesktop = { onScreenSources,
  * chooseScreenSource }` for the French screen-share picker (main offers choices, the page answers one id or null,
- * main checks it against what it offered). Nothing else.
+ * main checks it against what it offered), and `notify` / `onNotificationAnswer` for a notification with actions (an
+ * Agenda reminder's « Rappeler dans 5 min »; main checks the request, the page decides what an action does). Nothing
+ * else.
  */
 import { contextBridge, ipcRenderer } from 'electron';
 
@@ -47,5 +49,11 @@ contextBridge.exposeInMainWorld('ostalDesktop', {
   },
   chooseScreenSource(id: unknown): void {
     ipcRenderer.send('ostal:screen-choice', typeof id === 'string' ? id : null);
+  },
+  notify(request: unknown): void {
+    ipcRenderer.send('ostal:notify', request);
+  },
+  onNotificationAnswer(callback: (answer: unknown) => void): void {
+    if (typeof callback === 'function') ipcRenderer.on('ostal:notification-answer', (_event, answer: unknown) => callback(answer));
   },
 });

@@ -24,7 +24,7 @@ import { MailSyncer } from './mail/mail-sync.js';
 import { OutboxSender } from './mail/outbox.js';
 import { UndoHistory } from './mail/operations.js';
 import { CorrespondentTable } from './contacts/suggest.js';
-import { applyReplyOfSource, invitationReader } from './calendar/agenda.js';
+import { announceInvitationOfSource, applyReplyOfSource, invitationReader } from './calendar/agenda.js';
 import { syncDavKind } from './calendar/dav-sync.js';
 import { WorkspaceHub } from './workspaces/service.js';
 import { FileWatchers, syncFiles } from './files/service.js';
@@ -55,7 +55,10 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
   const mail = new MailSyncer(
     ctx,
     () => services.outbox,
-    (accountId, source) => applyReplyOfSource(ctx, accountId, source),
+    async (accountId, source, where) => {
+      await applyReplyOfSource(ctx, accountId, source);
+      await announceInvitationOfSource(ctx, accountId, source, where);
+    },
   );
   const services: Services = {
     sync: scheduler,

@@ -25,7 +25,7 @@ import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminde
 import type { ActiveMeeting } from './views/visio/active-meeting';
 import type { ComposeRequest } from './views/courrier/compose-request';
 import { takeComposeFromAddress, useLaunchedCompose } from './desktop/compose-launch';
-import { MailNotifications } from './desktop/notifications';
+import { MailNotifications, MentionNotifications } from './desktop/notifications';
 
 export type ViewName = Feature | 'reglages' | 'aide';
 
@@ -355,6 +355,7 @@ export function App() {
               }}
             />
           )}
+          {disabled.has('espaces') ? null : <MentionNotifications onOpenWorkspace={() => go('espaces')} />}
           {disabled.has('agenda') ? null : (
             <AgendaReminders
               onJoinMeeting={(link) => {

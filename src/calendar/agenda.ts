@@ -29,6 +29,7 @@ import {
 } from './event-model.js';
 import { expandCalendarObject, MAX_SLOTS_PER_VIEW, windowBound, type Occurrence } from './icalendar.js';
 import { dayKeyAt } from '../shared/time.js';
+import { invitationNotifies } from '../shared/notification-rules.js';
 import {
   applyReplyText,
   cancelTarget,
@@ -477,6 +478,38 @@ export function invitationReader(ctx: CoreContext): InvitationReader {
       return invitation;
     },
   };
+}
+
+/**
+ * A meeting invitation downloaded into a Boîte de réception (issue 18): a `mail.invitation` event for the desktop
+ * notifications, only for a REQUEST that invitationNotifies accepts (readable, not refused as coming from someone who
+ * is not the organiser of an event of mine, sender not found forged by the receiving server). Never throws.
+ */
+export async function announceInvitationOfSource(
+  ctx: CoreContext,
+  accountId: string,
+  source: Buffer,
+  where: { folder: string; uid: number },
+): Promise<void> {
+  // Cheap test on the raw text first: most messages carry no invitation.
+  if (!/method\s*[=:]\s*"?request/i.test(source.toString('latin1'))) return;
+  try {
+    const parsed = await parseMessage(source);
+    const part = parsed.parts.find((p) => CALENDAR_TYPES.has(p.mimeType));
+    if (!part) return;
+    const invitation = invitationOf(ctx, accountId, new TextDecoder('utf-8').decode(part.content), invitationMessage(parsed));
+    if (!invitation || !invitationNotifies(invitation)) return;
+    ctx.emit('mail.invitation', {
+      accountId,
+      folder: where.folder,
+      uid: where.uid,
+      eventUid: invitation.uid,
+      summary: invitation.summary,
+      sender: parsed.from ? parsed.from.name || parsed.from.address : '',
+    });
+  } catch (err) {
+    ctx.log.warn('imip: invitation not announced', { account: accountId, err: err as Error });
+  }
 }
 
 /**

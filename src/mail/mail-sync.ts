@@ -32,7 +32,7 @@ import { MailRepository } from './repository.js';
 import { MailSyncEngine, type BodyDownloadOptions } from './sync-engine.js';
 
 /** What the mail sync hands to another domain: a message source fetched into the Boîte de réception (iMIP answers). */
-export type InboxSourceListener = (accountId: string, source: Buffer) => Promise<void>;
+export type InboxSourceListener = (accountId: string, source: Buffer, where: { folder: string; uid: number }) => Promise<void>;
 
 export class MailSyncer {
   private readonly engine: MailSyncEngine;
@@ -110,7 +110,7 @@ export class MailSyncer {
       // « Suspendre » is about the app's download: a one-shot `ostal sync` still brings every body down.
       shouldStop: () => (this.background && this.paused) || this.stopping,
       fetchLog: process.env.OSTAL_MAIL_FETCH_LOG || null,
-      onInboxSource: (source) => this.onInboxSource(row.id, source),
+      onInboxSource: (source, where) => this.onInboxSource(row.id, source, where),
       log: this.ctx.log,
     };
   }

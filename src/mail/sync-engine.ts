@@ -29,8 +29,8 @@ export interface BodyDownloadOptions {
   onProgress?: (progress: SyncProgress) => void;
   /** A folder got bodies (once its part of the download is over or stopped): the app refreshes its list. */
   onFolderBodies?: (folderPath: string) => void;
-  /** Each Boîte de réception source downloaded (answers to invitations are applied from it). */
-  onInboxSource?: (source: Buffer) => Promise<void>;
+  /** Each Boîte de réception source downloaded (answers to invitations are applied from it; invitations announced). */
+  onInboxSource?: (source: Buffer, where: { folder: string; uid: number }) => Promise<void>;
   log: Logger;
 }
 
@@ -627,7 +627,7 @@ export class MailSyncEngine {
             if (toIndex.length >= INDEX_BATCH) await this.indexSources(folder, toIndex.splice(0), options.log);
             if (isInbox && options.onInboxSource) {
               await options
-                .onInboxSource(msg.source)
+                .onInboxSource(msg.source, { folder: folder.path, uid: msg.uid })
                 .catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
             }
             await limiter.take(msg.source.length);

@@ -960,6 +960,12 @@ export interface Events {
   'workspaces.changed': { workspaceIds: string[] };
   /** Messages of a space stored or changed (live from the room, archive, offline queue sent). */
   'workspaces.messages': { workspaceId: string; messageIds: string[] };
+  /**
+   * A meeting invitation (iMIP REQUEST) arrived in a Boîte de réception and its message was downloaded: for desktop
+   * notifications (the page decides whether the message is new, src/shared/notification-rules.ts). Only invitations
+   * that src/shared/notification-rules.ts invitationNotifies accepts (no refusal, sender not found forged).
+   */
+  'mail.invitation': { accountId: string; folder: string; uid: number; eventUid: string; summary: string; sender: string };
   /** A message of someone else names the agent (« @Élodie »): for the in-app badge and desktop notifications. */
   'workspaces.mention': { workspaceId: string; workspaceName: string; messageId: string; from: string; text: string };
   /** Events or contacts changed in the local store (local write, replay, sync). */

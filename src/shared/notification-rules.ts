@@ -2,7 +2,9 @@
  * What Ostal shows on the desktop (issue 18), decided in pure code shared by the page (browser mode: the web
  * Notification API; Electron: the same API, which Electron hands to the system's notifications) and the tests:
  * which folders notify new mail, how new messages are grouped, quiet hours (« Ne pas déranger »), when an Agenda
- * reminder fires (all-day events included) and « Rappeler dans 5 min ». The texts are the page's (French i18n):
+ * reminder fires (all-day events included) and « Rappeler dans 5 min » (the same decision for the notice's button
+ * and for the desktop notification's action in Electron), which meeting invitations and workspace mentions are
+ * shown and how they are grouped. The texts are the page's (French i18n):
  * these functions return data, never words.
  */
 
@@ -20,6 +22,10 @@ export interface NotificationPrefs {
   mailFolders: Record<string, boolean>;
   /** Agenda reminders on the desktop (on by default; the notice inside the window stays). */
   reminders: boolean;
+  /** Meeting invitations received (iMIP REQUEST in a Boîte de réception; on by default). */
+  invitations: boolean;
+  /** Mentions of the agent in a workspace (on by default). */
+  mentions: boolean;
   quiet: QuietHours;
 }
 
@@ -27,6 +33,8 @@ export const DEFAULT_NOTIFICATION_PREFS: NotificationPrefs = {
   mail: true,
   mailFolders: {},
   reminders: true,
+  invitations: true,
+  mentions: true,
   quiet: { enabled: false, start: '22:00', end: '07:00' },
 };
 
@@ -51,6 +59,8 @@ export function parseNotificationPrefs(raw: unknown): NotificationPrefs {
     mail: typeof v.mail === 'boolean' ? v.mail : d.mail,
     mailFolders: folders,
     reminders: typeof v.reminders === 'boolean' ? v.reminders : d.reminders,
+    invitations: typeof v.invitations === 'boolean' ? v.invitations : d.invitations,
+    mentions: typeof v.mentions === 'boolean' ? v.mentions : d.mentions,
     quiet: {
       enabled: typeof q.enabled === 'boolean' ? q.enabled : d.quiet.enabled,
       start: clock(q.start, d.quiet.start),
@@ -218,4 +228,132 @@ export function remindersToNotify<T extends ReminderOccurrence>(
     const until = handled[key];
     return until !== undefined && until > 0 && last < until;
   });
+}
+
+/** What can be done from a reminder, in the notice and as an action of the desktop notification (Electron). */
+export type ReminderAction = 'snooze' | 'close';
+
+/** The desktop notification's actions for a reminder: « Rappeler dans 5 min » (the label is the page's). */
+export const REMINDER_ACTIONS: readonly ReminderAction[] = ['snooze'];
+
+/**
+ * The reminders' state after an action, for the notice's buttons and the desktop notification's action alike:
+ * « Rappeler dans 5 min » puts it off until now + 5 min, « Fermer » closes it for the session. An unknown action
+ * (anything the desktop side may send back) changes nothing.
+ */
+export function applyReminderAction(
+  handled: Readonly<Record<string, number>>,
+  key: string,
+  action: string,
+  now: number,
+): Record<string, number> {
+  if (action === 'snooze') return { ...handled, [key]: snoozeUntil(now) };
+  if (action === 'close') return { ...handled, [key]: 0 };
+  return { ...handled };
+}
+
+/** A meeting invitation as the core announces it (event `mail.invitation`) once its message is downloaded. */
+export interface InvitationItem {
+  accountId: string;
+  folder: string;
+  uid: number;
+  eventUid: string;
+  summary: string;
+  /** The message's sender (From), as the reader shows it. */
+  sender: string;
+}
+
+/**
+ * Whether a received calendar part is notified as an invitation: a REQUEST that can be read, that no refusal stops
+ * (an event of mine sent by someone who is not its organiser) and whose sender the receiving server did not find
+ * forged (failed DKIM/DMARC). Anything else stays an ordinary new message.
+ */
+export function invitationNotifies(inv: {
+  method: string;
+  problem: string | null;
+  refusal: string | null;
+  authWarning: string | null;
+}): boolean {
+  return inv.method === 'REQUEST' && inv.problem === null && inv.refusal === null && inv.authWarning === null;
+}
+
+export interface InvitationGroup {
+  /** One per account: a later one replaces it on the desktop. */
+  tag: string;
+  count: number;
+  /** The newest invitation: a click opens its message. */
+  newest: InvitationItem;
+  lines: InvitationItem[];
+}
+
+/**
+ * Invitations announced together are grouped per account (three invitations in one sync make one notification), only
+ * those of messages that arrived after the first look at their folder (`seenUpTo`: accountId|folder → highest uid
+ * already there; a folder not looked at yet announces nothing), each message once (`announced`: accountId|folder|uid).
+ */
+export function groupInvitations(
+  items: readonly InvitationItem[],
+  seenUpTo: ReadonlyMap<string, number | null>,
+  announced: ReadonlySet<string>,
+  maxLines = 3,
+): InvitationGroup[] {
+  const groups = new Map<string, InvitationItem[]>();
+  for (const item of items) {
+    const base = seenUpTo.get(folderKey(item.accountId, item.folder));
+    if (base === undefined || base === null || item.uid <= base) continue;
+    if (announced.has(`${folderKey(item.accountId, item.folder)}|${item.uid}`)) continue;
+    const list = groups.get(item.accountId) ?? [];
+    if (!list.some((i) => i.folder === item.folder && i.uid === item.uid)) list.push(item);
+    groups.set(item.accountId, list);
+  }
+  return [...groups.entries()].map(([accountId, list]) => {
+    const sorted = [...list].sort((a, b) => b.uid - a.uid);
+    return { tag: `ostal-invitation-${accountId}`, count: sorted.length, newest: sorted[0], lines: sorted.slice(0, maxLines) };
+  });
+}
+
+/** A mention of the agent in a workspace (core event `workspaces.mention`). */
+export interface MentionItem {
+  workspaceId: string;
+  workspaceName: string;
+  messageId: string;
+  from: string;
+  text: string;
+}
+
+export interface MentionGroup {
+  workspaceId: string;
+  workspaceName: string;
+  /** One per workspace: a later one replaces it on the desktop. */
+  tag: string;
+  count: number;
+  newest: MentionItem;
+}
+
+/** Mentions that arrive together are grouped per workspace, each message once. */
+export function groupMentions(items: readonly MentionItem[]): MentionGroup[] {
+  const groups = new Map<string, MentionItem[]>();
+  for (const item of items) {
+    const list = groups.get(item.workspaceId) ?? [];
+    if (!list.some((m) => m.messageId === item.messageId)) list.push(item);
+    groups.set(item.workspaceId, list);
+  }
+  return [...groups.values()].map((list) => {
+    const newest = list[list.length - 1];
+    return {
+      workspaceId: newest.workspaceId,
+      workspaceName: newest.workspaceName,
+      tag: `ostal-mention-${newest.workspaceId}`,
+      count: list.length,
+      newest,
+    };
+  });
+}
+
+/** At most this many characters of a message in a notification's body. */
+export const NOTIFICATION_TEXT_MAX = 160;
+
+export function shortText(text: string, max = NOTIFICATION_TEXT_MAX): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }

@@ -182,7 +182,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await deleteCalendarResources(agent5(), stamp);
 });
 
-test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Répéter dans 5 minutes » le cache', async ({
+test('agenda : un événement créé directement sur le serveur apparaît après synchronisation ; le rappel d’un événement proche s’affiche dans toute l’application, « Rappeler dans 5 min » le cache', async ({
   page,
 }) => {
   const s = servers();

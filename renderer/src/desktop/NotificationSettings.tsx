@@ -73,6 +73,24 @@ export function NotificationSettings({ accounts }: { accounts: AccountSummary[] 
       <label className="inline-field">
         <input
           type="checkbox"
+          checked={prefs.invitations}
+          onChange={(e) => change({ invitations: e.target.checked })}
+          data-testid="notify-invitations"
+        />
+        {t('desktopNotificationsPlus.invitations')}
+      </label>
+      <label className="inline-field">
+        <input
+          type="checkbox"
+          checked={prefs.mentions}
+          onChange={(e) => change({ mentions: e.target.checked })}
+          data-testid="notify-mentions"
+        />
+        {t('desktopNotificationsPlus.mentions')}
+      </label>
+      <label className="inline-field">
+        <input
+          type="checkbox"
           checked={prefs.quiet.enabled}
           onChange={(e) => change({ quiet: { ...prefs.quiet, enabled: e.target.checked } })}
           data-testid="notify-quiet"

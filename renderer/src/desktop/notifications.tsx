@@ -1,7 +1,10 @@
 /**
  * Desktop notifications from any view and with the window in the background or hidden (issue 18): new mail, grouped
  * per folder (sender and subject; a click opens the message), on by default for the Boîte de réception and per
- * folder in Réglages, silent during « Ne pas déranger ». The decisions are src/shared/notification-rules.ts; this
+ * folder in Réglages; meeting invitations received (grouped per account) and mentions in a workspace (grouped per
+ * workspace); all silent during « Ne pas déranger ». A notification with actions (an Agenda reminder's « Rappeler
+ * dans 5 min ») goes, in Electron, through the preload to Electron's own notifications, which have buttons; the web
+ * API has none outside a service worker, so in browser mode the button stays on the notice inside the window. The decisions are src/shared/notification-rules.ts; this
  * file only reads the preferences (kept on this computer) and shows through the web Notification API — in browser
  * mode the browser's, in Electron the same API, which Electron hands to the system's notification service.
  */
@@ -9,11 +12,18 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, FolderInfo } from '../../../src/shared/contract';
 import {
+  folderKey,
   folderNotifies,
   freshMessages,
+  groupInvitations,
+  groupMentions,
   groupNewMail,
+  isInboxFolder,
   isQuietTime,
   parseNotificationPrefs,
+  shortText,
+  type InvitationItem,
+  type MentionItem,
   type NewMailGroup,
   type NotificationPrefs,
 } from '../../../src/shared/notification-rules';
@@ -63,10 +73,56 @@ function minutesNow(): number {
   return d.getHours() * 60 + d.getMinutes();
 }
 
+/** What the Electron preload exposes for notifications with actions (src/host/desktop-notification.ts). */
+interface DesktopNotifier {
+  notify(request: { id: string; title: string; body: string; actions: { id: string; label: string }[] }): void;
+  onNotificationAnswer(callback: (answer: unknown) => void): void;
+}
+
+function desktopNotifier(): DesktopNotifier | null {
+  const d = (window as { ostalDesktop?: Partial<DesktopNotifier> }).ostalDesktop;
+  return d && typeof d.notify === 'function' && typeof d.onNotificationAnswer === 'function' ? (d as DesktopNotifier) : null;
+}
+
+/** Notifications shown through the preload, by id, until the page is reloaded: what their answers do. */
+const pending = new Map<string, { onClick?(): void; onAction?(action: string): void }>();
+let answering = false;
+let nextId = 0;
+
+export interface DesktopNotificationSpec {
+  title: string;
+  body: string;
+  tag: string;
+  onClick?(): void;
+  /** Buttons of the notification (Electron); browser mode shows them on the notice inside the window instead. */
+  actions?: { id: string; label: string }[];
+  onAction?(action: string): void;
+}
+
 /** Show one desktop notification unless quiet hours or no permission; false when nothing was shown. */
-export function notifyDesktop(spec: { title: string; body: string; tag: string; onClick?(): void }): boolean {
-  if (notificationPermission() !== 'granted') return false;
+export function notifyDesktop(spec: DesktopNotificationSpec): boolean {
   if (isQuietTime(readNotificationPrefs().quiet, minutesNow())) return false;
+  const notifier = spec.actions?.length ? desktopNotifier() : null;
+  if (notifier) {
+    if (!answering) {
+      answering = true;
+      notifier.onNotificationAnswer((raw) => {
+        const answer = raw as { id?: unknown; action?: unknown } | null;
+        if (typeof answer?.id !== 'string' || typeof answer.action !== 'string') return;
+        const handlers = pending.get(answer.id);
+        if (!handlers) return;
+        if (answer.action === 'open') {
+          window.focus();
+          handlers.onClick?.();
+        } else handlers.onAction?.(answer.action);
+      });
+    }
+    const id = `${spec.tag}|${++nextId}`.slice(-300);
+    pending.set(id, { onClick: spec.onClick, onAction: spec.onAction });
+    notifier.notify({ id, title: spec.title, body: spec.body, actions: spec.actions ?? [] });
+    return true;
+  }
+  if (notificationPermission() !== 'granted') return false;
   try {
     const notification = new Notification(spec.title, { body: spec.body, tag: spec.tag, lang: 'fr' });
     notification.onclick = () => {
@@ -96,10 +152,18 @@ export function MailNotifications({
   const prefs = useNotificationPrefs();
   /** accountId|path → highest uid seen (null until the first look). */
   const seen = useRef(new Map<string, number | null>());
+  /** accountId|path → highest uid at the first look: invitations of messages above it are new (issue 18). */
+  const baseline = useRef(new Map<string, number | null>());
+  const invitationsAnnounced = useRef(new Set<string>());
+  const invitationQueue = useRef<InvitationItem[]>([]);
+  const invitationTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const folders = useRef(new Map<string, FolderInfo[]>());
 
   const watched = (accountId: string): FolderInfo[] =>
     (folders.current.get(accountId) ?? []).filter((f) => folderNotifies(prefs, accountId, f));
+  /** Folders looked at once at start: those that notify new mail, and the Boîtes de réception for invitations. */
+  const lookedAt = (accountId: string): FolderInfo[] =>
+    (folders.current.get(accountId) ?? []).filter((f) => folderNotifies(prefs, accountId, f) || (prefs.invitations && isInboxFolder(f)));
 
   /** One look at a time per folder, so two quick changes never announce the same message twice. */
   const chains = useRef(new Map<string, Promise<void>>());
@@ -116,6 +180,7 @@ export function MailNotifications({
     const before = seen.current.has(key) ? (seen.current.get(key) ?? null) : null;
     const { fresh, seenUpTo } = freshMessages(before, page.messages);
     seen.current.set(key, seenUpTo);
+    if (!baseline.current.has(key)) baseline.current.set(key, seenUpTo);
     if (!announce || fresh.length === 0) return;
     for (const group of groupNewMail(
       fresh.map((m) => ({
@@ -161,7 +226,7 @@ export function MailNotifications({
         (list) => {
           if (!current) return;
           folders.current.set(account.id, list);
-          for (const folder of watched(account.id))
+          for (const folder of lookedAt(account.id))
             if (!seen.current.has(`${account.id}|${folder.path}`)) void look(account.id, folder, false);
         },
         () => undefined,
@@ -179,5 +244,89 @@ export function MailNotifications({
       void look(change.accountId, folder, true);
     }
   });
+
+  // Meeting invitations: the core announces each one once its message is downloaded; those of messages that were
+  // already there at the first look are not new. Grouped per account over one second.
+  const showInvitations = () => {
+    invitationTimer.current = null;
+    const items = invitationQueue.current.splice(0);
+    for (const group of groupInvitations(items, baseline.current, invitationsAnnounced.current)) {
+      for (const i of group.lines) invitationsAnnounced.current.add(`${folderKey(i.accountId, i.folder)}|${i.uid}`);
+      const newest = group.newest;
+      const title =
+        group.count === 1
+          ? t('desktopNotificationsPlus.invitation.oneTitle', { summary: newest.summary || t('agenda.noTitle') })
+          : t('desktopNotificationsPlus.invitation.manyTitle', { count: group.count });
+      const body =
+        group.count === 1
+          ? t('desktopNotificationsPlus.invitation.from', { sender: newest.sender || t('courrier.unknownSender') })
+          : group.lines
+              .map((l) =>
+                t('desktopNotifications.line', {
+                  sender: l.sender || t('courrier.unknownSender'),
+                  subject: l.summary || t('agenda.noTitle'),
+                }),
+              )
+              .join('\n');
+      notifyDesktop({
+        title,
+        body,
+        tag: group.tag,
+        onClick: () => onOpenMessage({ accountId: newest.accountId, folder: newest.folder, uid: newest.uid }),
+      });
+    }
+  };
+  useApiEvent('mail.invitation', (invitation) => {
+    if (!prefs.invitations) return;
+    invitationQueue.current.push(invitation);
+    invitationTimer.current ??= setTimeout(showInvitations, 1_000);
+  });
+  useEffect(
+    () => () => {
+      if (invitationTimer.current) clearTimeout(invitationTimer.current);
+    },
+    [],
+  );
+  return null;
+}
+
+/**
+ * Mentions of the agent in a workspace (core event `workspaces.mention`), from any view: grouped per workspace over
+ * one second, who and what was written; a click opens Espaces. Mounted once by the application shell.
+ */
+export function MentionNotifications({ onOpenWorkspace }: { onOpenWorkspace(workspaceId: string): void }) {
+  const { t } = useTranslation();
+  const prefs = useNotificationPrefs();
+  const queue = useRef<MentionItem[]>([]);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const flush = () => {
+    timer.current = null;
+    for (const group of groupMentions(queue.current.splice(0))) {
+      const from = group.newest.from || t('courrier.unknownSender');
+      notifyDesktop({
+        title:
+          group.count === 1
+            ? t('desktopNotificationsPlus.mention.oneTitle', { from, workspace: group.workspaceName })
+            : t('desktopNotificationsPlus.mention.manyTitle', { count: group.count, workspace: group.workspaceName }),
+        body:
+          group.count === 1
+            ? shortText(group.newest.text)
+            : t('desktopNotifications.line', { sender: from, subject: shortText(group.newest.text) }),
+        tag: group.tag,
+        onClick: () => onOpenWorkspace(group.workspaceId),
+      });
+    }
+  };
+  useApiEvent('workspaces.mention', (mention) => {
+    if (!prefs.mentions) return;
+    queue.current.push(mention);
+    timer.current ??= setTimeout(flush, 1_000);
+  });
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   return null;
 }

@@ -1,14 +1,22 @@
 /**
  * Reminders of the Agenda (VALARM) while Ostal is open, whatever the view: a notice in a corner of the window
- * with « Répéter dans 5 minutes », « Fermer » and « Rejoindre » for a visio. Checked every 30 seconds from
- * the local store (works offline). Closed reminders are remembered for the session.
+ * with « Rappeler dans 5 min », « Fermer » and « Rejoindre » for a visio. Checked every 30 seconds from
+ * the local store (works offline). Closed reminders are remembered for the session. On the desktop too (issue 18):
+ * in Electron the notification has the « Rappeler dans 5 min » button, whose action goes through the same
+ * applyReminderAction as the notice's; in browser mode the web notification has no button (the notice keeps it).
  */
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { useApiEvent, useClient } from '../../api/react';
 import { addDays, clockParts, todayKey } from './dates';
-import { dueReminders, remindersToNotify, reminderKey, snoozeUntil } from '../../../../src/shared/notification-rules';
+import {
+  REMINDER_ACTIONS,
+  applyReminderAction,
+  dueReminders,
+  remindersToNotify,
+  reminderKey,
+} from '../../../../src/shared/notification-rules';
 import { notifyDesktop, readNotificationPrefs } from '../../desktop/notifications';
 import './agenda.css';
 
@@ -49,10 +57,13 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
         for (const o of remindersToNotify(dueNow, shown.current, closed)) {
           shown.current[keyOf(o)] = at;
           const when = o.allDay ? t('desktopNotifications.allDay') : t('agenda.reminders.at', { time: clockParts(o.start).time });
+          const key = keyOf(o);
           notifyDesktop({
             title: o.summary || t('agenda.noTitle'),
             body: o.location ? `${when}\n${o.location}` : when,
-            tag: `ostal-reminder-${keyOf(o)}`,
+            tag: `ostal-reminder-${key}`,
+            actions: REMINDER_ACTIONS.map((id) => ({ id, label: t('agenda.reminders.snooze') })),
+            onAction: (action) => setClosed((prev) => applyReminderAction(prev, key, action, now())),
           });
         }
       },
@@ -89,7 +100,7 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
               <button
                 type="button"
                 className="button"
-                onClick={() => setClosed({ ...closed, [keyOf(o)]: snoozeUntil(now()) })}
+                onClick={() => setClosed((prev) => applyReminderAction(prev, keyOf(o), 'snooze', now()))}
                 data-testid="reminder-snooze"
               >
                 {t('agenda.reminders.snooze')}
@@ -97,7 +108,7 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
               <button
                 type="button"
                 className="button button-quiet"
-                onClick={() => setClosed({ ...closed, [keyOf(o)]: 0 })}
+                onClick={() => setClosed((prev) => applyReminderAction(prev, keyOf(o), 'close', now()))}
                 data-testid="reminder-close"
               >
                 {t('common.close')}
