@@ -124,6 +124,8 @@ test('un nouveau message pendant que l’Agenda est affiché : une seule notific
     await expect(settings).toBeVisible();
     await expect(settings.getByTestId('notify-mail')).toBeChecked();
     await expect(settings.getByTestId('notify-folder').first()).toBeChecked();
+    await expect(settings.getByTestId('notify-invitations')).toBeChecked();
+    await expect(settings.getByTestId('notify-mentions')).toBeChecked();
     await settings.getByTestId('notify-quiet').check();
     await expect(settings.getByTestId('notify-quiet-start')).toHaveValue('22:00');
     await settings.scrollIntoViewIfNeeded();
