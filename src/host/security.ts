@@ -27,6 +27,11 @@ export interface RendererWebPreferences {
   navigateOnDragDrop: false;
   safeDialogs: true;
   spellcheck: true;
+  /**
+   * Timers keep their pace with the window hidden in the notification area (issue 18): Chromium otherwise slows a
+   * hidden page's timers to once a minute, and reminders and grouped notifications would arrive late.
+   */
+  backgroundThrottling: false;
   /** Developer tools: only when {@link devToolsAllowed}. */
   devTools: boolean;
 }
@@ -46,6 +51,7 @@ export function windowWebPreferences(preloadPath: string, options: { devTools?: 
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: true,
+    backgroundThrottling: false,
   };
 }
 

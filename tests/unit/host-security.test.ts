@@ -30,6 +30,10 @@ describe('windowWebPreferences', () => {
       webviewTag: false,
     });
   });
+
+  it('keeps timers on time with the window hidden in the notification area (reminders, notifications)', () => {
+    expect(windowWebPreferences('/app/preload.cjs').backgroundThrottling).toBe(false);
+  });
 });
 
 describe('contentSecurityPolicy', () => {
