@@ -192,16 +192,14 @@ test('un rappel sur le bureau avec « Rappeler dans 5 min » : l’action le rem
         (t) => (window as unknown as { __asked: { id: string; title: string; actions: unknown[] }[] }).__asked.filter((a) => a.title === t),
         title,
       );
-    await expect
-      .poll(asked, { timeout: 45_000 })
-      .toEqual([
-        {
-          id: expect.stringContaining(uid),
-          title,
-          body: expect.stringMatching(/^Commence à /),
-          actions: [{ id: 'snooze', label: 'Rappeler dans 5\u00a0min' }],
-        },
-      ]);
+    await expect.poll(asked, { timeout: 45_000 }).toEqual([
+      {
+        id: expect.stringContaining(uid),
+        title,
+        body: expect.stringMatching(/^Commence à /),
+        actions: [{ id: 'snooze', label: 'Rappeler dans 5\u00a0min' }],
+      },
+    ]);
     // Shown by the desktop side only, not twice through the web API.
     expect((await notifications(page)).filter((n) => n.title === title)).toEqual([]);
     const notice = page.getByTestId('agenda-reminders').locator('.agenda-reminder').filter({ hasText: title });
