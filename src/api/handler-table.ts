@@ -16,6 +16,7 @@ import { fileHandlers } from './handlers/files.js';
 import { visioHandlers } from './handlers/visio.js';
 import { migrationHandlers } from './handlers/migration.js';
 import { workspaceHandlers } from './handlers/workspaces.js';
+import { workspaceDocumentHandlers } from './handlers/workspace-documents.js';
 
 /** Every API method, each answered by the domain folder that owns it. */
 export const handlers: HandlerMap = {
@@ -36,4 +37,5 @@ export const handlers: HandlerMap = {
   ...visioHandlers,
   ...migrationHandlers,
   ...workspaceHandlers,
+  ...workspaceDocumentHandlers,
 };
