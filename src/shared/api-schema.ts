@@ -437,6 +437,8 @@ export const methodSchemas = {
     name: z.string().trim().min(1).max(255),
     content: z.string().max(140_000_000),
   }),
+  /** The space's « Agenda »: its calendar (synced first when not yet among the account's calendars). */
+  'workspaces.agenda': z.object({ workspaceId: z.string().min(1).max(400) }),
   /** « Ouvrir » (or, with reveal, « Afficher dans le dossier ») a file of the space's Documents. */
   'workspaces.documents.open': z.object({
     workspaceId: z.string().min(1).max(400),

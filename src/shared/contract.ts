@@ -419,6 +419,18 @@ export interface WorkspaceDocumentsView {
   lastError: string | null;
 }
 
+/** A space's « Agenda »: its calendar on the shared CalDAV root, once synced as a calendar of the account. */
+export interface WorkspaceAgenda {
+  workspaceId: string;
+  accountId: string;
+  /** The calendar's URL, or null when IT gave no shared CalDAV root (`workspaces.caldavRoot`). */
+  url: string | null;
+  /** Its href among the account's calendars (calendar.occurrences, calendar.createEvent), or null while not synced. */
+  calendarHref: string | null;
+  /** The account has a CalDAV server (the space's calendar is synced with it). */
+  hasCaldav: boolean;
+}
+
 /** One message of a space's Discussion. */
 export interface ChatMessage {
   /** The id the archive gave it (XEP-0359 stanza-id), or the sender's id while not yet archived. */
@@ -938,6 +950,7 @@ export interface Results {
   'workspaces.documents': WorkspaceDocumentsView;
   'workspaces.documents.add': WorkspaceDocumentsView;
   'workspaces.documents.open': { localPath: string; launched: boolean; warning: string | null };
+  'workspaces.agenda': WorkspaceAgenda;
   'files.sync': SyncReport;
   'files.conflicts': FileConflict[];
   'files.resolveConflict': { resolved: true };

@@ -119,6 +119,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'workspaces.members': { workspaceId: 'salon@conference.ostal.test', add: [], remove: [] },
   'workspaces.markRead': { workspaceId: '' },
   'workspaces.documents': { workspaceId: 'salon@conference.ostal.test', sync: 'oui' },
+  'workspaces.agenda': { workspaceId: 42 },
   'workspaces.documents.add': { workspaceId: 'salon@conference.ostal.test', name: '', content: '' },
   'workspaces.documents.open': { workspaceId: 'salon@conference.ostal.test', path: '' },
 };

@@ -9,6 +9,7 @@ import type { Workspace } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
+import { EspaceDocuments } from './espaces/EspaceDocuments';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => void }) {
   const { t } = useTranslation();
@@ -180,14 +181,7 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (roo
         <aside className="espace-side">
           <section className="card" aria-labelledby="espace-documents-title">
             <h3 id="espace-documents-title">{t('espaces.documents')}</h3>
-            {space.documentsUrl ? (
-              <>
-                <p className="espace-url">{space.documentsUrl}</p>
-                <p className="muted">{t('espaces.documentsVisibility')}</p>
-              </>
-            ) : (
-              <p className="muted">{t('espaces.documentsNone')}</p>
-            )}
+            <EspaceDocuments space={space} />
           </section>
           <section className="card" aria-labelledby="espace-agenda-title">
             <h3 id="espace-agenda-title">{t('espaces.agenda')}</h3>
