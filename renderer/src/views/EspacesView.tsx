@@ -10,8 +10,10 @@ import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { EspaceDocuments } from './espaces/EspaceDocuments';
+import { EspaceAgenda } from './espaces/EspaceAgenda';
+import { EspaceVisio } from './espaces/EspaceVisio';
 
-export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => void }) {
+export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed', 'workspaces.messages'] });
@@ -161,7 +163,7 @@ function CreateSpace({ onCancel, onCreated }: { onCancel: () => void; onCreated:
   );
 }
 
-function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (room: string) => void }) {
+function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
   return (
     <article className="espace" aria-labelledby="espace-title">
@@ -185,13 +187,11 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (roo
           </section>
           <section className="card" aria-labelledby="espace-agenda-title">
             <h3 id="espace-agenda-title">{t('espaces.agenda')}</h3>
-            <p className="muted">{t('espaces.agendaSoon')}</p>
+            <EspaceAgenda space={space} />
           </section>
           <section className="card" aria-labelledby="espace-visio-title">
             <h3 id="espace-visio-title">{t('espaces.visio')}</h3>
-            <button type="button" className="button button-primary" onClick={() => onJoinVisio(space.visioRoom)} data-testid="space-visio">
-              {t('espaces.joinVisio')}
-            </button>
+            <EspaceVisio space={space} onJoinVisio={onJoinVisio} />
           </section>
         </aside>
       </div>
