@@ -12,9 +12,19 @@ import { Busy, ErrorAlert } from '../../components/common';
 const DAY_MS = 86_400_000;
 const SHOWN = 8;
 
-function todayKey(): string {
+function todayText(): string {
   const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+}
+
+/** « 07/12/2026 » and « 9:30 » → the local moment, or null when either is not a real date or time. */
+function localMoment(day: string, time: string): Date | null {
+  const d = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(day);
+  const h = /^\s*(\d{1,2})[:h](\d{2})\s*$/.exec(time);
+  if (!d || !h) return null;
+  const at = new Date(Number(d[3]), Number(d[2]) - 1, Number(d[1]), Number(h[1]), Number(h[2]));
+  const valid = at.getDate() === Number(d[1]) && at.getMonth() === Number(d[2]) - 1 && Number(h[1]) < 24 && Number(h[2]) < 60;
+  return valid ? at : null;
 }
 
 export function EspaceAgenda({ space }: { space: Workspace }) {
@@ -29,7 +39,7 @@ export function EspaceAgenda({ space }: { space: Workspace }) {
   const href = agenda.data?.calendarHref ?? null;
   const occurrences = useApiQuery('calendar.occurrences', href ? range : null, { refreshOn: ['dav.changed'], refreshAfterSync: true });
   const [title, setTitle] = useState('');
-  const [day, setDay] = useState(todayKey());
+  const [day, setDay] = useState(todayText());
   const [start, setStart] = useState('09:00');
   const [end, setEnd] = useState('10:00');
   const [busy, setBusy] = useState(false);
@@ -50,9 +60,9 @@ export function EspaceAgenda({ space }: { space: Workspace }) {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    const from = new Date(`${day}T${start}`);
-    const to = new Date(`${day}T${end}`);
-    if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || to <= from) {
+    const from = localMoment(day, start);
+    const to = localMoment(day, end);
+    if (!from || !to || to <= from) {
       setProblem(t('espacesAgenda.badTimes'));
       return;
     }
@@ -100,18 +110,38 @@ export function EspaceAgenda({ space }: { space: Workspace }) {
           data-testid="space-event-title"
         />
         <label htmlFor={ids.day}>{t('espacesAgenda.day')}</label>
-        <input id={ids.day} type="date" value={day} onChange={(e) => setDay(e.target.value)} required data-testid="space-event-day" />
+        <input
+          id={ids.day}
+          type="text"
+          inputMode="numeric"
+          placeholder={t('espacesAgenda.datePlaceholder')}
+          value={day}
+          onChange={(e) => setDay(e.target.value)}
+          required
+          data-testid="space-event-day"
+        />
         <label htmlFor={ids.start}>{t('espacesAgenda.start')}</label>
         <input
           id={ids.start}
-          type="time"
+          type="text"
+          inputMode="numeric"
+          placeholder={t('espacesAgenda.timePlaceholder')}
           value={start}
           onChange={(e) => setStart(e.target.value)}
           required
           data-testid="space-event-start"
         />
         <label htmlFor={ids.end}>{t('espacesAgenda.end')}</label>
-        <input id={ids.end} type="time" value={end} onChange={(e) => setEnd(e.target.value)} required data-testid="space-event-end" />
+        <input
+          id={ids.end}
+          type="text"
+          inputMode="numeric"
+          placeholder={t('espacesAgenda.timePlaceholder')}
+          value={end}
+          onChange={(e) => setEnd(e.target.value)}
+          required
+          data-testid="space-event-end"
+        />
         {problem ? <ErrorAlert message={problem} /> : null}
         <button type="submit" className="button" disabled={busy || !title.trim()} data-testid="space-event-add">
           {busy ? t('espacesAgenda.adding') : t('espacesAgenda.add')}
