@@ -103,6 +103,7 @@ export function EspaceAgenda({ space }: { space: Workspace }) {
         <label htmlFor={ids.title}>{t('espacesAgenda.title')}</label>
         <input
           id={ids.title}
+          type="text"
           value={title}
           onChange={(e) => setTitle(e.target.value)}
           required
