@@ -27,6 +27,7 @@ import { CorrespondentTable } from './contacts/suggest.js';
 import { announceInvitationOfSource, applyReplyOfSource, invitationReader } from './calendar/agenda.js';
 import { syncDavKind } from './calendar/dav-sync.js';
 import { WorkspaceHub } from './workspaces/service.js';
+import { WorkspaceDocuments } from './workspaces/documents.js';
 import { FileWatchers, syncFiles } from './files/service.js';
 import { LaunchComposeQueue } from './mail/launch-compose.js';
 
@@ -71,6 +72,7 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
     mailDownload: mail,
     migration: new MigrationService(ctx),
     workspaces: new WorkspaceHub(ctx),
+    workspaceDocuments: new WorkspaceDocuments(ctx),
     launchCompose: new LaunchComposeQueue(ctx),
   };
   scheduler.registerScope('mail', (account, progress) => mail.sync(account, progress), {
@@ -82,9 +84,11 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
   scheduler.registerScope('calendar', async (account) => ((await syncDavKind(ctx, account, 'calendar')) ? undefined : 'not_configured'));
   scheduler.registerScope('contacts', async (account) => ((await syncDavKind(ctx, account, 'addressbook')) ? undefined : 'not_configured'));
   const fileWatchers = new FileWatchers(ctx);
-  scheduler.registerScope('files', async (account, progress) =>
-    (await syncFiles(ctx, fileWatchers, account, progress)) ? undefined : 'not_configured',
-  );
+  scheduler.registerScope('files', async (account, progress) => {
+    // The « Documents » of the account's espaces de travail are synced with its Fichiers (same engine).
+    const spaces = await services.workspaceDocuments.syncAccount(account.id, services.workspaces.list());
+    return (await syncFiles(ctx, fileWatchers, account, progress)) || spaces ? undefined : 'not_configured';
+  });
   scheduler.registerBackground({ stop: () => fileWatchers.stop() });
   return services;
 }

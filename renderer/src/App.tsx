@@ -301,8 +301,8 @@ export function App() {
               <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
             ) : current === 'espaces' ? (
               <EspacesView
-                onJoinVisio={(room) => {
-                  putMeetingLinkInAddress(room);
+                onJoinVisio={(link) => {
+                  putMeetingLinkInAddress(link);
                   go('visio');
                 }}
               />

@@ -16,6 +16,8 @@ import { fileHandlers } from './handlers/files.js';
 import { visioHandlers } from './handlers/visio.js';
 import { migrationHandlers } from './handlers/migration.js';
 import { workspaceHandlers } from './handlers/workspaces.js';
+import { workspaceDocumentHandlers } from './handlers/workspace-documents.js';
+import { workspaceAgendaHandlers } from './handlers/workspace-agenda.js';
 
 /** Every API method, each answered by the domain folder that owns it. */
 export const handlers: HandlerMap = {
@@ -36,4 +38,6 @@ export const handlers: HandlerMap = {
   ...visioHandlers,
   ...migrationHandlers,
   ...workspaceHandlers,
+  ...workspaceDocumentHandlers,
+  ...workspaceAgendaHandlers,
 };

@@ -8,6 +8,7 @@ import type { CorrespondentTable } from '../contacts/suggest.js';
 import type { MailDownloadState } from '../shared/contract.js';
 import type { MigrationService } from '../import/service.js';
 import type { WorkspaceHub } from '../workspaces/service.js';
+import type { WorkspaceDocuments } from '../workspaces/documents.js';
 import type { LaunchComposeQueue } from '../mail/launch-compose.js';
 
 /** « Suspendre » / « Reprendre » of the background download of mail bodies (src/mail/mail-sync.ts). */
@@ -35,6 +36,7 @@ export interface Services {
   readonly migration: MigrationService;
   /** Espaces de travail and their Discussion (one XMPP session per account, opened on first use). */
   readonly workspaces: WorkspaceHub;
+  readonly workspaceDocuments: WorkspaceDocuments;
   /** Messages asked by other programs (mailto, --compose, « Envoyer vers »), waiting for the composer. */
   readonly launchCompose: LaunchComposeQueue;
 }

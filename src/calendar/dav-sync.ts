@@ -10,6 +10,7 @@
  * ETags then multigets cost Radicale several times more); items the server sends without data are multigot.
  * Servers without sync-collection: PROPFIND Depth 1 for the ETags, then multiget.
  */
+import { spaceCalendarHrefs } from '../workspaces/calendar-roots.js';
 import { OstalError } from '../errors.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
 import type { CoreContext } from '../context.js';
@@ -140,6 +141,7 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
       collections = (await list(home)).filter((e) => isCollectionOf(e, spec.resourcetype));
       homes.set(homeKey, home);
     }
+    if (kind === 'calendar') collections = [...collections, ...(await spaceCalendars(ctx, client, account.id, base, collections))];
     // The user's waiting writes first (the server answered), so the sync sees the server as the user left it.
     await replayDavWrites(ctx, client, account.id, kind);
     // getctag asked of this kind's collections only (Depth 0 each, two at a time): in a home shared by calendars
@@ -182,6 +184,40 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
   } finally {
     client.close();
   }
+}
+
+/**
+ * The calendars of the account's espaces de travail (on the organisation's shared CalDAV root, outside the user's
+ * home): each one that answers is synced like the user's own. One that does not (not made yet, or the root refuses
+ * the agent) is left out this time, with a line in the log.
+ */
+async function spaceCalendars(
+  ctx: CoreContext,
+  client: DavClient,
+  accountId: string,
+  base: string,
+  known: DavEntry[],
+): Promise<DavEntry[]> {
+  const out: DavEntry[] = [];
+  const have = new Set(known.map((c) => c.href.replace(/\/$/, '')));
+  for (const space of spaceCalendarHrefs(ctx, accountId, base, ctx.log)) {
+    if (have.has(space.href.replace(/\/$/, ''))) continue;
+    try {
+      const entries = await client.multistatus(
+        'PROPFIND',
+        space.href,
+        propfind(SPECS.calendar.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'),
+        '0',
+        'space-calendar',
+      );
+      const entry = entries.find((e) => isCollectionOf(e, SPECS.calendar.resourcetype));
+      if (entry) out.push({ ...entry, href: space.href });
+      else ctx.log.info('dav sync: space calendar not found', { room: space.room });
+    } catch (err) {
+      ctx.log.warn('dav sync: space calendar not synced', { room: space.room, err: err as Error });
+    }
+  }
+  return out;
 }
 
 async function syncCollection(

@@ -429,6 +429,22 @@ export const methodSchemas = {
     .refine((p) => (p.add?.length ?? 0) + (p.remove?.length ?? 0) > 0, { message: 'add or remove at least one address' }),
   /** Everything of the space counts as read (unread count back to zero). */
   'workspaces.markRead': z.object({ workspaceId: z.string().min(1).max(400) }),
+  /** The space's « Documents »: synced first (same engine as Fichiers) unless `sync` is false, then listed. */
+  'workspaces.documents': z.object({ workspaceId: z.string().min(1).max(400), sync: z.boolean().optional() }),
+  /** « Ajouter un document »: a file (content in base64) put in the space's Documents, then synced. */
+  'workspaces.documents.add': z.object({
+    workspaceId: z.string().min(1).max(400),
+    name: z.string().trim().min(1).max(255),
+    content: z.string().max(140_000_000),
+  }),
+  /** The space's « Agenda »: its calendar (synced first when not yet among the account's calendars). */
+  'workspaces.agenda': z.object({ workspaceId: z.string().min(1).max(400) }),
+  /** « Ouvrir » (or, with reveal, « Afficher dans le dossier ») a file of the space's Documents. */
+  'workspaces.documents.open': z.object({
+    workspaceId: z.string().min(1).max(400),
+    path: z.string().min(1).max(1000),
+    reveal: z.boolean().optional(),
+  }),
 } satisfies Record<string, z.ZodType<object>>;
 
 export type MethodSchemas = typeof methodSchemas;

@@ -394,6 +394,43 @@ export interface Workspace {
   mentions: number;
 }
 
+/** One file of a space's « Documents » (its local copy, synced with the space's folder on the shared root). */
+export interface WorkspaceDocument {
+  /** '/'-separated from the space's folder, with a leading '/'. */
+  path: string;
+  name: string;
+  size: number;
+  /** ISO 8601 UTC. */
+  modified: string;
+}
+
+/** A space's « Documents »: where they are on this computer, who can see them, their files (newest first). */
+export interface WorkspaceDocumentsView {
+  workspaceId: string;
+  /** The local folder, synced by the same engine as Fichiers. */
+  folder: string;
+  /** The server folder (on the organisation's shared WebDAV root). */
+  url: string;
+  /** True: the shared root does not restrict access per space (« visibles par tous les agents de l'organisation »). */
+  visibleToOrganisation: boolean;
+  files: WorkspaceDocument[];
+  lastSync: string | null;
+  /** French message of the last sync's failure, or null. */
+  lastError: string | null;
+}
+
+/** A space's « Agenda »: its calendar on the shared CalDAV root, once synced as a calendar of the account. */
+export interface WorkspaceAgenda {
+  workspaceId: string;
+  accountId: string;
+  /** The calendar's URL, or null when IT gave no shared CalDAV root (`workspaces.caldavRoot`). */
+  url: string | null;
+  /** Its href among the account's calendars (calendar.occurrences, calendar.createEvent), or null while not synced. */
+  calendarHref: string | null;
+  /** The account has a CalDAV server (the space's calendar is synced with it). */
+  hasCaldav: boolean;
+}
+
 /** One message of a space's Discussion. */
 export interface ChatMessage {
   /** The id the archive gave it (XEP-0359 stanza-id), or the sender's id while not yet archived. */
@@ -910,6 +947,10 @@ export interface Results {
   'chat.history': ChatMessage[];
   'workspaces.members': Workspace;
   'workspaces.markRead': { ok: true };
+  'workspaces.documents': WorkspaceDocumentsView;
+  'workspaces.documents.add': WorkspaceDocumentsView;
+  'workspaces.documents.open': { localPath: string; launched: boolean; warning: string | null };
+  'workspaces.agenda': WorkspaceAgenda;
   'files.sync': SyncReport;
   'files.conflicts': FileConflict[];
   'files.resolveConflict': { resolved: true };
@@ -958,6 +999,8 @@ export interface Events {
   'files.changed': { accountId: string; paths: string[] };
   /** Espaces de travail created, found or removed (workspaces.create, workspaces.refresh). */
   'workspaces.changed': { workspaceIds: string[] };
+  /** A space's « Documents » changed on this computer (a sync brought or sent files, a document was added). */
+  'workspaces.documents': { workspaceId: string };
   /** Messages of a space stored or changed (live from the room, archive, offline queue sent). */
   'workspaces.messages': { workspaceId: string; messageIds: string[] };
   /**

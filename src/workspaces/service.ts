@@ -20,6 +20,7 @@ import { tryXmppSrv } from '../accounts/discovery.js';
 import { parseXmppEndpoint } from '../accounts/endpoints.js';
 import { createResolver, networkEnv } from '../net/dns.js';
 import { WebDavClient } from '../files/webdav.js';
+import { makeSpaceCalendar, spaceCalendarUrl } from './calendar-roots.js';
 import type { Account } from '../store/account-repository.js';
 import { WorkspaceRepository, type PendingMessage } from './repository.js';
 import { mentionNames, mentions } from './mentions.js';
@@ -197,6 +198,7 @@ export class WorkspaceHub {
     );
     const documentsUrl = this.documentsUrl(room);
     if (documentsUrl) await this.makeDocumentsFolder(account, documentsUrl);
+    await this.makeAgenda(account, room, params.name.trim());
     for (const m of members) await inviteToRoom(session, room, m, params.name.trim());
     await addBookmark(session, room, params.name.trim(), session.jid);
     const workspace: Workspace = {
@@ -231,6 +233,25 @@ export class WorkspaceHub {
       if (!(await dav.stat(href))) await dav.mkcol(href);
     } finally {
       dav.close();
+    }
+  }
+
+  /**
+   * The space's « Agenda »: a calendar under the organisation's shared CalDAV root (none without the policy key). A
+   * refusal is logged and the space still made: its agenda then says it is not available.
+   */
+  private async makeAgenda(account: Account, room: string, name: string): Promise<void> {
+    const url = spaceCalendarUrl(this.ctx, room);
+    if (!url) return;
+    const { password } = await loadAccountCredentials(this.ctx, account.id);
+    try {
+      await makeSpaceCalendar(url, name, {
+        username: account.settings.username?.trim() || account.email,
+        password,
+        pinnedCertificates: account.pinnedCertificates,
+      });
+    } catch (err) {
+      this.ctx.log.warn('workspaces: space calendar not made', { room, err: err as Error });
     }
   }
 

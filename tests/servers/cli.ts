@@ -28,6 +28,7 @@ function summary(info: ServersInfo, seed: string): string {
     `  CalDAV/CardDAV (Radicale)${NBSP}: https://localhost:${info.radicale.port}/`,
     `  WebDAV (Apache)${NBSP}: https://localhost:${info.apache.port}/dav/<adresse>/`,
     `  Partage de l’organisation (WebDAV)${NBSP}: ${info.sharedWebdavRoot}`,
+    `  Agendas partagés de l’organisation (CalDAV)${NBSP}: ${info.sharedCaldavRoot}`,
     `  XMPP (Prosody)${NBSP}: xmpp://localhost:${info.prosody.port} — salons${NBSP}: ${info.prosody.mucService}`,
     `  Autoconfiguration${NBSP}: https://localhost:${info.apache.port}/mail/config-v1.1.xml`,
     `  DNS${NBSP}: 127.0.0.1:${info.dns.port} (OSTAL_DNS_SERVERS=127.0.0.1:${info.dns.port})`,

@@ -25,6 +25,8 @@ export interface RunPorts {
 
 /** Folder under /dav/ every agent may read and write: the organisation's shared root of the espaces de travail. */
 export const SHARED_DAV_FOLDER = 'partage';
+/** Collection of Radicale every agent may read and make calendars in: the shared CalDAV root of the espaces de travail. */
+export const SHARED_CALDAV_FOLDER = 'partage';
 export const MUC_SERVICE = `conference.${TEST_DOMAIN}`;
 export const UPLOAD_SERVICE = `upload.${TEST_DOMAIN}`;
 
@@ -308,7 +310,8 @@ delay = 0
 realm = Ostal test CalDAV/CardDAV
 
 [rights]
-type = owner_only
+type = from_file
+file = ${l.radicale.rights}
 
 [storage]
 filesystem_folder = ${l.radicale.storage}
@@ -319,6 +322,39 @@ type = none
 [logging]
 level = warning
 mask_passwords = True
+`;
+}
+
+/**
+ * Radicale rights: owner_only (root listed, each agent's own principal and collections), plus the organisation's
+ * shared root: every agent lists it and reads and writes the calendars in it (one per espace de travail).
+ */
+export function radicaleRights(): string {
+  return `# Ostal test run: Radicale rights, generated.
+[root]
+user: .+
+collection:
+permissions: R
+
+[principal]
+user: .+
+collection: {user}
+permissions: RW
+
+[calendars]
+user: .+
+collection: {user}/[^/]+
+permissions: rw
+
+[partage]
+user: .+
+collection: ${SHARED_CALDAV_FOLDER}
+permissions: R
+
+[partage-agendas]
+user: .+
+collection: ${SHARED_CALDAV_FOLDER}/[^/]+
+permissions: rw
 `;
 }
 

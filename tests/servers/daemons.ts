@@ -19,9 +19,11 @@ import {
   postfixVirtualMailboxes,
   radicaleConf,
   radicaleUsers,
+  radicaleRights,
   prosodyAccount,
   prosodyConf,
   SHARED_DAV_FOLDER,
+  SHARED_CALDAV_FOLDER,
   type RunPorts,
 } from './configs.js';
 import type { RunLayout } from './layout.js';
@@ -123,6 +125,9 @@ export async function prepareRun(l: RunLayout, ports: RunPorts, users: readonly 
   mkdir(l.radicale.storage, 0o700);
   write(l.radicale.conf, radicaleConf(l, ports));
   write(l.radicale.users, radicaleUsers(users), 0o600);
+  write(l.radicale.rights, radicaleRights(), 0o600);
+  // The shared root (a plain collection: a folder of the storage); the spaces' calendars are made in it.
+  mkdir(path.join(l.radicale.storage, 'collection-root', SHARED_CALDAV_FOLDER), 0o700);
   // Apache
   mkdir(l.apache.root);
   mkdir(l.apache.runDir);

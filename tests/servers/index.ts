@@ -32,7 +32,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MUC_SERVICE, SHARED_DAV_FOLDER, UPLOAD_SERVICE, type RunPorts } from './configs.js';
+import { MUC_SERVICE, SHARED_CALDAV_FOLDER, SHARED_DAV_FOLDER, UPLOAD_SERVICE, type RunPorts } from './configs.js';
 import { prepareRun, startDaemon, stopDaemon, livePids, systemEnv } from './daemons.js';
 import { runLayout } from './layout.js';
 import { freePorts, isAlive, waitGone } from './proc.js';
@@ -195,6 +195,7 @@ async function startServersOnce(opts: StartOptions): Promise<ServersInfo> {
     apache: { port: ports.apache, pid: 0 },
     prosody: { port: ports.xmpp, httpsPort: ports.xmppHttps, pid: 0, mucService: MUC_SERVICE, uploadService: UPLOAD_SERVICE },
     sharedWebdavRoot: `https://localhost:${ports.apache}/dav/${SHARED_DAV_FOLDER}/`,
+    sharedCaldavRoot: `https://localhost:${ports.radicale}/${SHARED_CALDAV_FOLDER}/`,
     users: TEST_USERS.map((u) => ({ ...u })),
     ...(opts.ownerPid ? { ownerPid: opts.ownerPid } : {}),
   };

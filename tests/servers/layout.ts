@@ -21,7 +21,7 @@ export interface RunLayout {
     pidFile: string;
   };
   postfix: { etc: string; queue: string; data: string; log: string; pidFile: string; stderr: string };
-  radicale: { conf: string; users: string; storage: string; log: string; pidFile: string };
+  radicale: { conf: string; users: string; rights: string; storage: string; log: string; pidFile: string };
   apache: {
     root: string;
     conf: string;
@@ -75,6 +75,7 @@ export function runLayout(dir: string): RunLayout {
     radicale: {
       conf: p('radicale', 'radicale.conf'),
       users: p('radicale', 'users'),
+      rights: p('radicale', 'rights'),
       storage: p('radicale', 'collections'),
       log: path.join(logs, 'radicale.log'),
       pidFile: p('radicale', 'radicale.pid'),

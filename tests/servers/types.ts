@@ -40,6 +40,8 @@ export interface ServersInfo {
   prosody: { port: number; httpsPort: number; pid: number; mucService: string; uploadService: string };
   /** Shared WebDAV root every agent may read and write (the organisation's shared folders, for espaces de travail). */
   sharedWebdavRoot: string;
+  /** Shared CalDAV root every agent may list and make calendars in (the espaces de travail's agendas). */
+  sharedCaldavRoot: string;
   users: TestUser[];
   /** Which data set was seeded at start ('test': counts in SEED_COUNTS, 'demo': DEMO_COUNTS). */
   seed?: 'test' | 'demo' | 'none';

@@ -118,6 +118,10 @@ const badInputs: { [M in MethodName]: unknown } = {
   'chat.history': { workspaceId: 'salon@conference.ostal.test', limit: 0 },
   'workspaces.members': { workspaceId: 'salon@conference.ostal.test', add: [], remove: [] },
   'workspaces.markRead': { workspaceId: '' },
+  'workspaces.documents': { workspaceId: 'salon@conference.ostal.test', sync: 'oui' },
+  'workspaces.agenda': { workspaceId: 42 },
+  'workspaces.documents.add': { workspaceId: 'salon@conference.ostal.test', name: '', content: '' },
+  'workspaces.documents.open': { workspaceId: 'salon@conference.ostal.test', path: '' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

@@ -9,8 +9,11 @@ import type { Workspace } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
+import { EspaceDocuments } from './espaces/EspaceDocuments';
+import { EspaceAgenda } from './espaces/EspaceAgenda';
+import { EspaceVisio } from './espaces/EspaceVisio';
 
-export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => void }) {
+export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed', 'workspaces.messages'] });
@@ -160,7 +163,7 @@ function CreateSpace({ onCancel, onCreated }: { onCancel: () => void; onCreated:
   );
 }
 
-function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (room: string) => void }) {
+function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
   return (
     <article className="espace" aria-labelledby="espace-title">
@@ -180,24 +183,15 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (roo
         <aside className="espace-side">
           <section className="card" aria-labelledby="espace-documents-title">
             <h3 id="espace-documents-title">{t('espaces.documents')}</h3>
-            {space.documentsUrl ? (
-              <>
-                <p className="espace-url">{space.documentsUrl}</p>
-                <p className="muted">{t('espaces.documentsVisibility')}</p>
-              </>
-            ) : (
-              <p className="muted">{t('espaces.documentsNone')}</p>
-            )}
+            <EspaceDocuments space={space} />
           </section>
           <section className="card" aria-labelledby="espace-agenda-title">
             <h3 id="espace-agenda-title">{t('espaces.agenda')}</h3>
-            <p className="muted">{t('espaces.agendaSoon')}</p>
+            <EspaceAgenda space={space} />
           </section>
           <section className="card" aria-labelledby="espace-visio-title">
             <h3 id="espace-visio-title">{t('espaces.visio')}</h3>
-            <button type="button" className="button button-primary" onClick={() => onJoinVisio(space.visioRoom)} data-testid="space-visio">
-              {t('espaces.joinVisio')}
-            </button>
+            <EspaceVisio space={space} onJoinVisio={onJoinVisio} />
           </section>
         </aside>
       </div>

@@ -1,0 +1,154 @@
+/**
+ * « Agenda » of a space: its next events (the space's calendar on the organisation's shared CalDAV root, synced as a
+ * calendar of the account, so it is also in Agenda) and « Ajouter un événement ».
+ */
+import { useId, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Workspace } from '../../../../src/shared/contract';
+import { ApiCallError } from '../../api/client';
+import { useApiQuery, useClient } from '../../api/react';
+import { Busy, ErrorAlert } from '../../components/common';
+
+const DAY_MS = 86_400_000;
+const SHOWN = 8;
+
+function todayText(): string {
+  const d = new Date();
+  return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+}
+
+/** « 07/12/2026 » and « 9:30 » → the local moment, or null when either is not a real date or time. */
+function localMoment(day: string, time: string): Date | null {
+  const d = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(day);
+  const h = /^\s*(\d{1,2})[:h](\d{2})\s*$/.exec(time);
+  if (!d || !h) return null;
+  const at = new Date(Number(d[3]), Number(d[2]) - 1, Number(d[1]), Number(h[1]), Number(h[2]));
+  const valid = at.getDate() === Number(d[1]) && at.getMonth() === Number(d[2]) - 1 && Number(h[1]) < 24 && Number(h[2]) < 60;
+  return valid ? at : null;
+}
+
+export function EspaceAgenda({ space }: { space: Workspace }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const agenda = useApiQuery('workspaces.agenda', { workspaceId: space.id }, { refreshOn: ['workspaces.changed'] });
+  const range = useMemo(() => {
+    const from = new Date();
+    from.setHours(0, 0, 0, 0);
+    return { from: from.toISOString(), to: new Date(from.getTime() + 90 * DAY_MS).toISOString() };
+  }, []);
+  const href = agenda.data?.calendarHref ?? null;
+  const occurrences = useApiQuery('calendar.occurrences', href ? range : null, { refreshOn: ['dav.changed'], refreshAfterSync: true });
+  const [title, setTitle] = useState('');
+  const [day, setDay] = useState(todayText());
+  const [start, setStart] = useState('09:00');
+  const [end, setEnd] = useState('10:00');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const ids = { title: useId(), day: useId(), start: useId(), end: useId() };
+  const when = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+
+  if (agenda.loading && !agenda.data) return <Busy text={t('espacesAgenda.loading')} />;
+  if (agenda.error) return <ErrorAlert message={agenda.error.message} />;
+  const a = agenda.data;
+  if (!a?.url) return <p className="muted">{t('espacesAgenda.noRoot')}</p>;
+  if (!a.hasCaldav) return <p className="muted">{t('espacesAgenda.noCaldav')}</p>;
+  if (!href) return <p className="muted">{t('espacesAgenda.notYet')}</p>;
+
+  const next = (occurrences.data ?? [])
+    .filter((o) => o.calendarHref === href && o.accountId === a.accountId && Date.parse(o.end) > Date.now())
+    .slice(0, SHOWN);
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    const from = localMoment(day, start);
+    const to = localMoment(day, end);
+    if (!from || !to || to <= from) {
+      setProblem(t('espacesAgenda.badTimes'));
+      return;
+    }
+    setBusy(true);
+    setProblem(null);
+    try {
+      await client.call('calendar.createEvent', {
+        accountId: a.accountId,
+        calendarHref: href,
+        event: { summary: title.trim(), start: from.toISOString(), end: to.toISOString(), allDay: false },
+      });
+      setTitle('');
+      occurrences.reload();
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="espace-agenda" data-testid="space-agenda">
+      {occurrences.error ? <ErrorAlert message={occurrences.error.message} /> : null}
+      {occurrences.data && next.length === 0 ? <p className="muted">{t('espacesAgenda.empty')}</p> : null}
+      {next.length > 0 ? (
+        <ul className="espace-agenda-list" aria-label={t('espacesAgenda.listLabel')}>
+          {next.map((o) => (
+            <li key={`${o.uid}-${o.recurrenceId ?? ''}`} data-testid="space-event">
+              <span className="espace-agenda-title">{o.summary || t('espacesAgenda.untitled')}</span>
+              <time className="muted" dateTime={o.start}>
+                {when.format(new Date(o.start))}
+              </time>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form className="espace-agenda-form" onSubmit={(e) => void add(e)}>
+        <label htmlFor={ids.title}>{t('espacesAgenda.title')}</label>
+        <input
+          id={ids.title}
+          type="text"
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+          maxLength={200}
+          data-testid="space-event-title"
+        />
+        <label htmlFor={ids.day}>{t('espacesAgenda.day')}</label>
+        <input
+          id={ids.day}
+          type="text"
+          inputMode="numeric"
+          placeholder={t('espacesAgenda.datePlaceholder')}
+          value={day}
+          onChange={(e) => setDay(e.target.value)}
+          required
+          data-testid="space-event-day"
+        />
+        <label htmlFor={ids.start}>{t('espacesAgenda.start')}</label>
+        <input
+          id={ids.start}
+          type="text"
+          inputMode="numeric"
+          placeholder={t('espacesAgenda.timePlaceholder')}
+          value={start}
+          onChange={(e) => setStart(e.target.value)}
+          required
+          data-testid="space-event-start"
+        />
+        <label htmlFor={ids.end}>{t('espacesAgenda.end')}</label>
+        <input
+          id={ids.end}
+          type="text"
+          inputMode="numeric"
+          placeholder={t('espacesAgenda.timePlaceholder')}
+          value={end}
+          onChange={(e) => setEnd(e.target.value)}
+          required
+          data-testid="space-event-end"
+        />
+        {problem ? <ErrorAlert message={problem} /> : null}
+        <button type="submit" className="button" disabled={busy || !title.trim()} data-testid="space-event-add">
+          {busy ? t('espacesAgenda.adding') : t('espacesAgenda.add')}
+        </button>
+      </form>
+      <p className="muted">{t('espacesAgenda.alsoInAgenda')}</p>
+    </div>
+  );
+}

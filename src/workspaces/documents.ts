@@ -1,0 +1,204 @@
+/**
+ * « Documents » of the espaces de travail: each space's folder on the organisation's shared WebDAV root is one more
+ * sync root of the Fichiers engine (src/files/engine.ts: same conflict copies, partial downloads, Corbeille and
+ * big-deletion question). Its local copy is `<profile>/Espaces/<nom de l'espace>`; the name chosen is kept
+ * (workspace_documents), so a later space of the same name never takes the folder over. The engine's state rows are
+ * keyed `<account id> <room>` (migration 014), apart from the account's own Fichiers.
+ *
+ * The test and most real shared roots give every agent of the organisation the same rights on the whole root:
+ * the view says so (« visibles par tous les agents de l'organisation »).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CoreContext } from '../context.js';
+import type { Workspace, WorkspaceDocument, WorkspaceDocumentsView } from '../shared/contract.js';
+import { OstalError } from '../errors.js';
+import { t } from '../i18n/index.js';
+import { loadAccountCredentials } from '../accounts/account-rows.js';
+import { AccountRepository } from '../store/account-repository.js';
+import { FilesSyncEngine, PARTIAL_PREFIX } from '../files/engine.js';
+import { FilesRepository } from '../files/repository.js';
+import { WebDavClient } from '../files/webdav.js';
+import { isHostileName, nameProblem, safeLocalPath } from '../files/names.js';
+import { openLocalItem, type OpenOutcome } from '../files/opener.js';
+import { speedLimitOf, trashDirOf } from '../files/service.js';
+
+/** Key of a space's Documents in the files_* tables. */
+export const documentsRootId = (accountId: string, room: string): string => `${accountId} ${room}`;
+
+/** A space's name as a folder name every system accepts. */
+export function folderNameOf(name: string): string {
+  const clean = [...name.normalize('NFC')]
+    .map((c) => ('<>:"|?*/\\'.includes(c) || c.charCodeAt(0) < 32 ? '_' : c))
+    .join('')
+    .replace(/[. ]+$/, '')
+    .trim()
+    .slice(0, 80)
+    .replace(/[. ]+$/, '');
+  return clean && !isHostileName(clean) ? clean : 'Espace';
+}
+
+export class WorkspaceDocuments {
+  /** One sync at a time per space; a call during a sync waits for it and gets its outcome. */
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(private readonly ctx: CoreContext) {}
+
+  /** The local folder of the space's Documents (chosen on first use, then kept). */
+  folderOf(w: Workspace): string {
+    const row = this.ctx.db
+      .prepare('SELECT folder FROM workspace_documents WHERE account_id = ? AND workspace_id = ?')
+      .get(w.accountId, w.id) as { folder: string } | undefined;
+    if (row) return row.folder;
+    const base = path.join(this.ctx.profileDir, 'Espaces');
+    const taken = new Set(
+      (this.ctx.db.prepare('SELECT folder FROM workspace_documents').all() as { folder: string }[]).map((r) => r.folder.toLowerCase()),
+    );
+    const name = folderNameOf(w.name);
+    const suffix = w.id.slice(0, w.id.indexOf('@')).split('-').pop() ?? '';
+    let folder = path.join(base, name);
+    for (let n = 2; taken.has(folder.toLowerCase()) || fs.existsSync(folder); n++) {
+      folder = path.join(base, n === 2 && suffix ? `${name} (${suffix})` : `${name} (${suffix} ${n})`);
+      if (n > 50) throw new OstalError('internal', t('workspaceDocuments.errors.noFolder'));
+    }
+    this.ctx.db
+      .prepare('INSERT INTO workspace_documents (account_id, workspace_id, folder) VALUES (?, ?, ?)')
+      .run(w.accountId, w.id, folder);
+    return folder;
+  }
+
+  private url(w: Workspace): string {
+    if (!w.documentsUrl) throw new OstalError('not_configured', t('workspaceDocuments.errors.noSharedRoot'));
+    return w.documentsUrl;
+  }
+
+  /** Two-way sync of the space's Documents (the Fichiers engine, with its own state rows). */
+  sync(w: Workspace): Promise<void> {
+    const key = documentsRootId(w.accountId, w.id);
+    const existing = this.running.get(key);
+    if (existing) return existing;
+    const run = this.syncNow(w).finally(() => this.running.delete(key));
+    this.running.set(key, run);
+    return run;
+  }
+
+  private async syncNow(w: Workspace): Promise<void> {
+    const account = new AccountRepository(this.ctx.db).get(w.accountId);
+    if (!account) throw new OstalError('not_found', t('errors.accountNotFound'));
+    const url = this.url(w);
+    const folder = this.folderOf(w);
+    fs.mkdirSync(folder, { recursive: true });
+    const key = documentsRootId(w.accountId, w.id);
+    const { password } = await loadAccountCredentials(this.ctx, account.id);
+    const client = new WebDavClient(url, {
+      username: account.settings.username?.trim() || account.email,
+      password,
+      pinnedCertificates: account.pinnedCertificates,
+    });
+    const repo = new FilesRepository(this.ctx.db);
+    const engine = new FilesSyncEngine(this.ctx.db, key, folder, client, trashDirOf(this.ctx), {
+      log: this.ctx.log,
+      emit: this.ctx.emit,
+      speedLimit: speedLimitOf(this.ctx),
+    });
+    try {
+      const result = await engine.sync();
+      repo.updateAccount(key, { lastSync: new Date().toISOString(), lastError: null });
+      this.ctx.log.info('workspace documents synced', { room: w.id, ...result });
+      if (result.downloaded + result.deletedLocal + result.movedLocal + result.uploaded > 0)
+        this.ctx.emit('workspaces.documents', { workspaceId: w.id });
+    } catch (err) {
+      const message = err instanceof OstalError ? err.message : t('workspaceDocuments.errors.syncFailed');
+      repo.updateAccount(key, { lastError: message });
+      this.ctx.log.warn('workspace documents not synced', { room: w.id, err: err as Error });
+      throw err instanceof OstalError ? err : new OstalError('internal', message, { cause: err });
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Syncs the Documents of every space of the account (the 'files' scope of the sync scheduler). True when it has some. */
+  async syncAccount(accountId: string, spaces: Workspace[]): Promise<boolean> {
+    const mine = spaces.filter((w) => w.accountId === accountId && w.documentsUrl);
+    for (const w of mine) {
+      await this.sync(w).catch((err: unknown) => this.ctx.log.warn('workspace documents: sync failed', { room: w.id, err: err as Error }));
+    }
+    return mine.length > 0;
+  }
+
+  /** The files of the space's local folder, newest first (Ostal's partial downloads and conflict state aside). */
+  view(w: Workspace): WorkspaceDocumentsView {
+    const folder = this.folderOf(w);
+    const files: WorkspaceDocument[] = [];
+    const walk = (dir: string, rel: string, depth: number): void => {
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.name.startsWith(PARTIAL_PREFIX) || e.name.startsWith('.')) continue;
+        const abs = path.join(dir, e.name);
+        const relPath = `${rel}/${e.name}`;
+        if (e.isDirectory() && depth < 8) walk(abs, relPath, depth + 1);
+        else if (e.isFile()) {
+          const st = fs.statSync(abs);
+          files.push({ path: relPath, name: e.name, size: st.size, modified: st.mtime.toISOString() });
+        }
+      }
+    };
+    walk(folder, '', 0);
+    files.sort((a, b) => b.modified.localeCompare(a.modified) || a.path.localeCompare(b.path));
+    const state = new FilesRepository(this.ctx.db).account(documentsRootId(w.accountId, w.id));
+    return {
+      workspaceId: w.id,
+      folder,
+      url: this.url(w),
+      visibleToOrganisation: true,
+      files,
+      lastSync: state.lastSync,
+      lastError: state.lastError,
+    };
+  }
+
+  /**
+   * « Ajouter un document »: written at the top of the space's folder (never over another file: « nom (2).ext »),
+   * then synced. A name no system accepts is refused in French.
+   */
+  async add(w: Workspace, name: string, content: Buffer): Promise<string> {
+    const clean = name.normalize('NFC').trim();
+    const problem = isHostileName(clean) ? t('workspaceDocuments.errors.badName', { name: clean }) : nameProblem(`/${clean}`);
+    if (problem) throw new OstalError('invalid_input', problem);
+    const folder = this.folderOf(w);
+    fs.mkdirSync(folder, { recursive: true });
+    const dot = clean.lastIndexOf('.');
+    const [stem, ext] = dot > 0 ? [clean.slice(0, dot), clean.slice(dot)] : [clean, ''];
+    let target = clean;
+    for (let n = 2; fs.existsSync(path.join(folder, target)); n++) target = `${stem} (${n})${ext}`;
+    const abs = safeLocalPath(folder, `/${target}`);
+    const tmp = path.join(folder, `${PARTIAL_PREFIX}${process.pid}-${Date.now()}`);
+    fs.writeFileSync(tmp, content, { flag: 'wx' });
+    fs.renameSync(tmp, abs);
+    this.ctx.log.info('workspace document added', { room: w.id, size: content.length });
+    this.ctx.emit('workspaces.documents', { workspaceId: w.id });
+    return `/${target}`;
+  }
+
+  /** « Ouvrir » / « Afficher dans le dossier »: the same safety as Fichiers (a file that could run code is only shown). */
+  async open(w: Workspace, relPath: string, reveal: boolean): Promise<OpenOutcome> {
+    const folder = this.folderOf(w);
+    let abs: string;
+    try {
+      abs = safeLocalPath(folder, relPath.startsWith('/') ? relPath : `/${relPath}`);
+    } catch {
+      throw new OstalError('invalid_input', t('workspaceDocuments.errors.notFound'));
+    }
+    if (!fs.existsSync(abs) || !fs.statSync(abs).isFile()) throw new OstalError('not_found', t('workspaceDocuments.errors.notFound'));
+    if (!reveal) return openLocalItem(this.ctx, abs, 'file');
+    const desktop = this.ctx.desktop;
+    const error = desktop ? await desktop.showItemInFolder(abs).catch((e: unknown) => String(e)) : 'no desktop';
+    if (error) this.ctx.log.warn('workspace documents: the system could not show the file', { error });
+    return { localPath: abs, launched: !error, warning: null };
+  }
+}
