@@ -470,7 +470,9 @@ export function planSync(input: PlanInput): SyncPlan {
       }
       if (lChanged && !rChanged && bLocal) transfers.push(upload(key));
       else if (rChanged && !lChanged) transfers.push(download(key));
-      else if (r.size === l.size && r.modified && Math.abs(Date.parse(r.modified) - l.mtimeMs) < 1000)
+      // Same size and date is taken as the same file only when it is new on both sides (a folder copied by hand to both):
+      // a file known before and changed on both sides goes through the conflict path, which compares the contents.
+      else if (!b && r.size === l.size && r.modified && Math.abs(Date.parse(r.modified) - l.mtimeMs) < 1000)
         transfers.push({ kind: 'adopt', key, local: l, remote: r, size: 0 });
       else transfers.push({ kind: 'conflict', key, local: l, remote: r, size: r.size });
     } else if (l && !r) {

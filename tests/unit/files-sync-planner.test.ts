@@ -171,6 +171,15 @@ describe('Fichiers: planificateur de synchronisation', () => {
       expected: ['adopt /Note.txt'],
     },
     {
+      name: 'changed on both sides to the same size and date: conflict path (contents compared), never adopted',
+      world: {
+        local: [lf('/Note.txt', 'ici!')],
+        remote: [rf('/Note.txt', '"n2"', 4, new Date(MTIME).toUTCString())],
+        base: [sf('/Note.txt', 'avant', '"n"')],
+      },
+      expected: ['conflict /Note.txt'],
+    },
+    {
       name: 'deleted here: DELETE on the server',
       world: { local: [], remote: [rf('/Budget.csv', '"b"', 6)], base: [sf('/Budget.csv', 'budget', '"b"')] },
       expected: ['DELETE /Budget.csv'],
