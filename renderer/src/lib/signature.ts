@@ -80,6 +80,18 @@ export function signatureBlock(html: string): string {
   return html ? `<p>--&nbsp;</p>${html}` : '';
 }
 
+/**
+ * How new messages of an account are written: the agent's choice for that account (« id#format » in 'mail.signatures'),
+ * else the general setting 'mail.composeFormat' (formatted by default); a value IT locked wins over the agent's choice.
+ */
+export function composeFormatFor(accountId: string, entries: SettingEntry[] | undefined): 'html' | 'text' {
+  const general = entries?.find((e) => e.key === 'mail.composeFormat');
+  const base = general?.value === 'text' ? 'text' : 'html';
+  if (general?.locked) return base;
+  const own = signatureSettings(entries).own[`${accountId}#format`];
+  return own === 'text' || own === 'html' ? own : base;
+}
+
 export function signatureText(html: string): string {
   return html ? `-- \n${htmlToPlainText(html)}` : '';
 }
