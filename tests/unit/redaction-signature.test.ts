@@ -3,6 +3,8 @@ import type { SettingEntry } from '../../src/shared/contract.js';
 import {
   composeFormatFor,
   fillTemplate,
+  lockedTemplateHtml,
+  withLockedSignature,
   signatureBlock,
   signatureHtml,
   signatureSettings,
@@ -62,5 +64,19 @@ describe('signatures', () => {
     expect(composeFormatFor('a1', format('text', false, { 'a1#format': 'html' }))).toBe('html');
     expect(composeFormatFor('a1', format('html', true, { 'a1#format': 'text' }))).toBe('html');
     expect(composeFormatFor('a1', format('text', true, { 'a1#format': 'html' }))).toBe('text');
+  });
+
+  it('puts IT’s locked template back at the end of a message the agent took it out of', () => {
+    const s = signatureSettings(entries({ 'a1#fonction': 'Secrétaire générale' }, '<p>{prenom} {nom}, {fonction}</p>', true));
+    const locked = lockedTemplateHtml(account, s);
+    expect(locked).toBe('<p>Lou Garnier, Secrétaire générale</p>');
+    expect(lockedTemplateHtml(account, signatureSettings(entries({}, '<p>{nom}</p>', false)))).toBe('');
+    const kept = { text: '', html: '<p>Bonjour</p><p>--&nbsp;</p><p>Lou  Garnier, Secrétaire générale</p>' };
+    expect(withLockedSignature(kept, locked)).toEqual(kept);
+    expect(withLockedSignature({ text: '', html: '<p>Bonjour</p>' }, locked).html).toBe(
+      '<p>Bonjour</p><p>--&nbsp;</p><p>Lou Garnier, Secrétaire générale</p>',
+    );
+    expect(withLockedSignature({ text: 'Bonjour\n\n' }, locked).text).toBe('Bonjour\n\n-- \nLou Garnier, Secrétaire générale');
+    expect(withLockedSignature({ text: 'Bonjour' }, '').text).toBe('Bonjour');
   });
 });

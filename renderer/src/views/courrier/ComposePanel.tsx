@@ -18,7 +18,15 @@ import { RecipientField } from './RecipientField';
 import { LazyRichEditor as RichEditor, type RichEditorHandle } from './LazyRichEditor';
 import { useApiQuery } from '../../api/react';
 import { htmlToPlainText, textToHtml } from '../../../../src/shared/html-text';
-import { composeFormatFor, signatureBlock, signatureHtml, signatureSettings, signatureText } from '../../lib/signature';
+import {
+  composeFormatFor,
+  lockedTemplateHtml,
+  signatureBlock,
+  signatureHtml,
+  signatureSettings,
+  signatureText,
+  withLockedSignature,
+} from '../../lib/signature';
 import './compose.css';
 import { displayFileName } from '../../lib/file-name';
 
@@ -255,9 +263,11 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     }
     setSending(true);
     setError(null);
+    const account = accounts.find((x) => x.id === f.accountId) ?? accounts[0];
+    const signed = withLockedSignature(f, lockedTemplateHtml(account, signatureSettings(settings.data)));
     try {
       await client.call('mail.send', {
-        ...f,
+        ...signed,
         attachments: attachments.map(({ filename, contentBase64, contentType }) => ({ filename, contentBase64, contentType })),
         ...(draftId ? { draftId } : {}),
       });
