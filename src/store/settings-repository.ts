@@ -119,8 +119,9 @@ export const SETTING_DEFINITIONS: { [K in SettingKey]: SettingDefinition<K> } = 
   },
   'mail.composeFormat': {
     key: 'mail.composeFormat',
-    // Plain text until every screen test writes through the formatted editor; the agent chooses in Réglages › Courrier.
-    defaultValue: () => 'text',
+    // Formatted (HTML with a plain-text alternative) as Thunderbird and Outlook do; « Texte brut » stays a choice per
+    // account in Réglages › Courrier (mail.signatures « id#format »), unless IT fixes this by policy.
+    defaultValue: () => 'html',
     isValid: (v): v is 'html' | 'text' => v === 'html' || v === 'text',
   },
   'mail.signatures': {

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import type { VisioServerProcess } from '../../server/src/spawn.js';
+import { composeBody } from './compose-body.js';
 import { deleteFromInbox, imapFor, lastEnvelope } from './courrier-imap.js';
 import { SHOTS_DIR, addFilesAccountByCli, ostalEnv, servers, tempProfile, type RunningOstal } from './ostal.js';
 import { copyRenderer } from './renderer-copy.js';
@@ -156,7 +157,7 @@ test('au clavier seul : lire un courriel, y répondre, créer un événement, ou
   // 2. Answer: Ctrl+R, the text, Ctrl+Entrée.
   await page.keyboard.press('Control+r');
   await expect(page.getByTestId('compose')).toBeVisible();
-  await expect(page.getByTestId('compose-body')).toBeFocused();
+  await expect(composeBody(page.getByTestId('compose'))).toBeFocused();
   await page.keyboard.type('Je serai présent jeudi. ');
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('compose')).toBeHidden({ timeout: 20_000 });

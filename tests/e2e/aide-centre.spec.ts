@@ -57,7 +57,7 @@ test('F1 ouvre l’aide, « reponse automatique » trouve la page, et ses captur
   await page.getByTestId('message-list').focus();
   await page.keyboard.press('F1');
   await expect(page.getByRole('heading', { level: 1, name: 'Aide' })).toBeVisible();
-  await expect(page.getByTestId('aide-lien')).toHaveCount(34);
+  await expect(page.getByTestId('aide-lien')).toHaveCount(35);
 
   // The search, without accents, finds the page first; the count is announced (role=status).
   const search = page.getByTestId('aide-recherche');

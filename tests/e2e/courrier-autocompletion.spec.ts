@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { lastEnvelope } from './courrier-imap.js';
+import { fillBody } from './compose-body.js';
 import { axeProblems } from './dav.js';
 import { findEnglishWords } from './english-words.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
@@ -96,7 +97,7 @@ test('À propose contacts et correspondants, choix au clavier, envoi au destinat
   await to.press('Enter');
   await expect(to).toHaveValue(`Alix Lefèvre <${agent5.email}>, `);
   await compose.getByLabel('Objet').fill(subject);
-  await compose.getByTestId('compose-body').fill('Message écrit avec l’autocomplétion des destinataires.');
+  await fillBody(compose, 'Message écrit avec l’autocomplétion des destinataires.');
   await compose.getByTestId('compose-send').click();
   await expect(compose).toBeHidden({ timeout: 10_000 });
 

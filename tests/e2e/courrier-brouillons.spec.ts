@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import PostalMime from 'postal-mime';
 import { sourcesBySubject } from './courrier-imap.js';
+import { appendToBody, composeBody, expectBody, fillBody, typeInBody } from './compose-body.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 /**
@@ -40,6 +41,11 @@ async function draftText(subject: string): Promise<string[]> {
   return Promise.all(sources.map(async (src) => (await PostalMime.parse(src)).text ?? ''));
 }
 
+async function draftHtml(subject: string): Promise<string[]> {
+  const sources = await sourcesBySubject(WRITER, 'Drafts', subject);
+  return Promise.all(sources.map(async (src) => (await PostalMime.parse(src)).html ?? ''));
+}
+
 test('un brouillon commencé sur un poste se termine et part d’un autre ; kill -9 pendant la saisie ne perd que les dernières secondes', async ({
   browser,
 }) => {
@@ -56,22 +62,34 @@ test('un brouillon commencé sur un poste se termine et part d’un autre ; kill
   const compose = pageA.getByTestId('compose');
   await compose.getByLabel('À', { exact: true }).fill(`${recipient.name} <${recipient.email}>`);
   await compose.getByLabel('Objet').fill(subject);
-  await compose.getByLabel('Texte du message').fill('Premier paragraphe : les effectifs de la rentrée.');
+  // Written formatted (the default): one word in bold.
+  await expect(composeBody(compose)).toHaveAttribute('contenteditable', 'true');
+  await fillBody(compose, 'Premier paragraphe : les effectifs de la ');
+  await composeBody(compose).press('Control+b');
+  await typeInBody(compose, 'rentrée');
+  await composeBody(compose).press('Control+b');
+  await typeInBody(compose, '.');
   await expect(compose.getByText(/Brouillon enregistré à/)).toBeVisible({ timeout: 15_000 });
   await expect.poll(() => draftText(subject), { timeout: 30_000 }).toEqual([expect.stringContaining('Premier paragraphe')]);
+  await expect.poll(() => draftHtml(subject), { timeout: 30_000 }).toEqual([expect.stringMatching(/<strong>rentrée<\/strong>/)]);
 
-  // More text, saved locally by the composer, then the first Ostal dies before anything else happens.
-  await compose.getByLabel('Texte du message').press('End');
-  await compose.getByLabel('Texte du message').pressSequentially('\nDeuxième paragraphe : la cantine.');
+  // More text, saved locally by the composer; then the agent types on and the first Ostal dies (kill -9) in the
+  // middle of a word.
+  await appendToBody(compose, '\nDeuxième paragraphe : la cantine.');
   await pageA.waitForTimeout(6_500); // one autosave period (5 s) and a little more
+  const typing = composeBody(compose)
+    .pressSequentially(' Troisième phrase, tapée pendant l’arrêt brutal du cœur.', { delay: 60 })
+    .catch(() => undefined);
+  await pageA.waitForTimeout(1_000);
   a.child.kill('SIGKILL');
+  await typing;
   await contextA.close();
   // Restarted on the same profile, the pending revision goes to the server: only what was typed in the last
-  // seconds before the kill could be missing.
+  // seconds before the kill can be missing.
   a = await startOstal({ profileDir: a.profileDir });
   await expect
     .poll(() => draftText(subject), { timeout: 30_000 })
-    .toEqual([expect.stringMatching(/Premier paragraphe[\s\S]*Deuxième paragraphe : la cantine\./)]);
+    .toEqual([expect.stringMatching(/Premier paragraphe : les effectifs de la rentrée\.[\s\S]*Deuxième paragraphe : la cantine\./)]);
 
   // Second computer: the draft is in Brouillons; « Reprendre le brouillon », finish, send.
   const contextB = await browser.newContext();
@@ -87,9 +105,10 @@ test('un brouillon commencé sur un poste se termine et part d’un autre ; kill
   await expect(finish.getByRole('heading', { name: 'Brouillon' })).toBeVisible();
   await expect(finish.getByLabel('Objet')).toHaveValue(subject);
   await expect(finish.getByLabel('À', { exact: true })).toHaveValue(new RegExp(recipient.email.replace(/\./g, '\\.')));
-  await expect(finish.getByLabel('Texte du message')).toHaveValue(/Deuxième paragraphe : la cantine\./);
-  await finish.getByLabel('Texte du message').press('Control+End');
-  await finish.getByLabel('Texte du message').pressSequentially('\nTerminé sur le second poste.');
+  // Reopened formatted, the bold word still bold.
+  await expectBody(finish, /Premier paragraphe : les effectifs de la rentrée\.\n+Deuxième paragraphe : la cantine\./);
+  await expect(composeBody(finish).locator('strong', { hasText: 'rentrée' })).toBeVisible();
+  await appendToBody(finish, '\nTerminé sur le second poste.');
   await pageB.screenshot({ path: path.join(SHOTS_DIR, 'brouillon-repris.png'), fullPage: true });
   await finish.getByTestId('compose-send').click();
   await expect(finish).toBeHidden();
@@ -97,9 +116,10 @@ test('un brouillon commencé sur un poste se termine et part d’un autre ; kill
   // Delivered once with the whole text, and no copy left in Brouillons.
   await expect.poll(async () => (await sourcesBySubject(RECIPIENT, 'INBOX', subject)).length, { timeout: 30_000 }).toBe(1);
   const [delivered] = await sourcesBySubject(RECIPIENT, 'INBOX', subject);
-  expect((await PostalMime.parse(delivered)).text).toMatch(
-    /Premier paragraphe[\s\S]*Deuxième paragraphe[\s\S]*Terminé sur le second poste\./,
-  );
+  const mail = await PostalMime.parse(delivered);
+  expect(mail.text).toMatch(/Premier paragraphe[\s\S]*Deuxième paragraphe[\s\S]*Terminé sur le second poste\./);
+  expect(mail.html).toMatch(/<strong>rentrée<\/strong>/);
+  expect(mail.html).toMatch(/Terminé sur le second poste\./);
   await expect.poll(() => draftText(subject), { timeout: 30_000 }).toEqual([]);
   await contextB.close();
 });
@@ -120,7 +140,7 @@ test('fermer un message écrit demande « Enregistrer le brouillon ? »', async 
   await page.getByTestId('compose-new').click();
   const compose = page.getByTestId('compose');
   await compose.getByLabel('Objet').fill(subject);
-  await compose.getByLabel('Texte du message').fill('Bonjour, la salle est-elle libre le 12 ?');
+  await fillBody(compose, 'Bonjour, la salle est-elle libre le 12 ?');
   await page.keyboard.press('Escape');
   const confirm = compose.getByTestId('compose-confirm-close');
   await expect(confirm).toBeVisible();
@@ -129,7 +149,7 @@ test('fermer un message écrit demande « Enregistrer le brouillon ? »', async 
   await page.screenshot({ path: path.join(SHOTS_DIR, 'redaction-enregistrer-brouillon.png'), fullPage: true });
   await confirm.getByTestId('compose-continue').click();
   await expect(confirm).toBeHidden();
-  await expect(compose.getByLabel('Texte du message')).toBeFocused();
+  await expect(composeBody(compose)).toBeFocused();
   await page.keyboard.press('Escape');
   await compose.getByTestId('compose-keep-draft').click();
   await expect(compose).toBeHidden();
@@ -140,7 +160,7 @@ test('fermer un message écrit demande « Enregistrer le brouillon ? »', async 
   await page.getByTestId('sync-now').click();
   await page.getByTestId('message').filter({ hasText: subject }).click({ timeout: 30_000 });
   await page.getByTestId('resume-draft').click();
-  await compose.getByLabel('Texte du message').pressSequentially(' Merci.');
+  await appendToBody(compose, ' Merci.');
   await page.keyboard.press('Escape');
   await compose.getByTestId('compose-discard-draft').click();
   await expect(compose).toBeHidden();

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { lastEnvelope } from './courrier-imap.js';
+import { composeBody, expectBody, fillBody } from './compose-body.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 /**
@@ -48,9 +49,7 @@ test('envoi d’un message avec pièce jointe, réception par IDLE chez le desti
   await expect(compose.getByRole('heading', { name: 'Nouveau message' })).toBeVisible();
   await compose.getByLabel('À', { exact: true }).fill(`${agent3.name} <${agent3.email}>`);
   await compose.getByLabel('Objet').fill(subject);
-  await compose
-    .getByLabel('Texte du message')
-    .fill('Bonjour,\n\nvous trouverez le compte rendu en pièce jointe.\n\nBien cordialement,\nDominique');
+  await fillBody(compose, 'Bonjour,\n\nvous trouverez le compte rendu en pièce jointe.\n\nBien cordialement,\nDominique');
   await compose.getByTestId('compose-file').setInputFiles({
     name: 'compte rendu été.txt',
     mimeType: 'text/plain',
@@ -76,11 +75,15 @@ test('envoi d’un message avec pièce jointe, réception par IDLE chez le desti
   await expect(reply.getByRole('heading', { name: 'Répondre' })).toBeVisible();
   await expect(reply.getByLabel('À', { exact: true })).toHaveValue(`${agent2.name} <${agent2.email}>`);
   await expect(reply.getByLabel('Objet')).toHaveValue(`Re\u00a0: ${subject}`);
-  await expect(reply.getByLabel('Texte du message')).toHaveValue(/a écrit\u00a0:\n> Bonjour,/);
-  await reply.getByLabel('Texte du message').press('Control+Home');
-  await reply.getByLabel('Texte du message').pressSequentially('Merci, bien reçu.');
+  // The original was written formatted (the default): the reply is formatted too, the original quoted under the caret.
+  await expect(composeBody(reply)).toHaveAttribute('contenteditable', 'true');
+  await expectBody(reply, /a écrit\u00a0:\n+Bonjour,/);
+  await expect(composeBody(reply).locator('blockquote')).toContainText('vous trouverez le compte rendu en pièce jointe.');
+  await expect(composeBody(reply)).toBeFocused();
+  await composeBody(reply).pressSequentially('Merci, bien reçu.');
+  await expectBody(reply, /^Merci, bien reçu\./);
   await pageB.screenshot({ path: path.join(SHOTS_DIR, 'envoi-reponse.png'), fullPage: true });
-  await reply.getByLabel('Texte du message').press('Control+Enter');
+  await composeBody(reply).press('Control+Enter');
   await expect(reply).toBeHidden();
 
   // The reply reaches agent2 in the same thread.

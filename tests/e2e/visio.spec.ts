@@ -11,6 +11,7 @@ import AxeBuilder from '@axe-core/playwright';
 import WebSocket from 'ws';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { ServerConfig } from '../../server/src/config.js';
+import { bodyText } from './compose-body.js';
 import { spawnVisioServer, type VisioServerProcess } from '../../server/src/spawn.js';
 import { signJoinToken } from '../../server/src/token.js';
 import { findEnglishWords } from './english-words.js';
@@ -711,7 +712,7 @@ test('visio : « Inviter par courriel » ouvre la rédaction du Courrier avec le
   const compose = page.getByTestId('compose');
   await expect(compose).toBeVisible();
   await expect(compose.getByTestId('compose-subject')).toHaveValue('Invitation à une réunion en visio');
-  const body = await compose.getByTestId('compose-body').inputValue();
+  const body = await bodyText(compose);
   expect(body).toContain(`Lien de la réunion\u00a0: ${link}`);
   expect(body).toContain('«\u00a0Rejoindre\u00a0»');
   expect(body).toContain('depuis un navigateur');

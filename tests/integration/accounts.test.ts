@@ -328,7 +328,7 @@ describe('IT policy in the account handlers and settings', () => {
         { key: 'aide.visiteGuidee', value: 'on', locked: false, hidden: false },
         { key: 'aide.visitesVues', value: '', locked: false, hidden: false },
         { key: 'aide.versionVue', value: '', locked: false, hidden: false },
-        { key: 'mail.composeFormat', value: 'text', locked: false, hidden: false },
+        { key: 'mail.composeFormat', value: 'html', locked: false, hidden: false },
         { key: 'mail.signatures', value: '', locked: false, hidden: false },
         { key: 'mail.signatureTemplate', value: '', locked: false, hidden: false },
         { key: 'desktop.closeToTray', value: 'yes', locked: false, hidden: false },

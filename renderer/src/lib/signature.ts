@@ -75,9 +75,49 @@ export function signatureHtml(account: Pick<AccountSummary, 'id' | 'name' | 'ema
   return own || template;
 }
 
+/** IT's locked template filled for the account, '' when there is none or it is not locked. */
+export function lockedTemplateHtml(account: Pick<AccountSummary, 'id' | 'name' | 'email'>, s: SignatureSettings): string {
+  if (!s.locked) return '';
+  return fillTemplate(s.template, account, {
+    fonction: s.own[`${account.id}#fonction`],
+    service: s.own[`${account.id}#service`],
+    telephone: s.own[`${account.id}#telephone`],
+  }).trim();
+}
+
+const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/**
+ * What is sent when IT locked the organisation's template: the body as written when the template's text is still in
+ * it, else the body with the template put back at the end (under « -- »). The agent can complete it, not remove it.
+ */
+export function withLockedSignature<T extends { html?: string; text: string }>(body: T, locked: string): T {
+  if (!locked) return body;
+  const needle = flat(htmlToPlainText(locked));
+  if (!needle) return body;
+  if (body.html !== undefined) {
+    if (flat(htmlToPlainText(body.html)).includes(needle)) return body;
+    return { ...body, html: `${body.html}${signatureBlock(locked)}` };
+  }
+  if (flat(body.text).includes(needle)) return body;
+  return { ...body, text: `${body.text.replace(/\s+$/, '')}\n\n${signatureText(locked)}` };
+}
+
 /** The block inserted in the composer: « -- » (the usual separator, kept in the text part) then the signature. */
 export function signatureBlock(html: string): string {
   return html ? `<p>--&nbsp;</p>${html}` : '';
+}
+
+/**
+ * How new messages of an account are written: the agent's choice for that account (« id#format » in 'mail.signatures'),
+ * else the general setting 'mail.composeFormat' (formatted by default); a value IT locked wins over the agent's choice.
+ */
+export function composeFormatFor(accountId: string, entries: SettingEntry[] | undefined): 'html' | 'text' {
+  const general = entries?.find((e) => e.key === 'mail.composeFormat');
+  const base = general?.value === 'text' ? 'text' : 'html';
+  if (general?.locked) return base;
+  const own = signatureSettings(entries).own[`${accountId}#format`];
+  return own === 'text' || own === 'html' ? own : base;
 }
 
 export function signatureText(html: string): string {

@@ -18,7 +18,15 @@ import { RecipientField } from './RecipientField';
 import { LazyRichEditor as RichEditor, type RichEditorHandle } from './LazyRichEditor';
 import { useApiQuery } from '../../api/react';
 import { htmlToPlainText, textToHtml } from '../../../../src/shared/html-text';
-import { signatureBlock, signatureHtml, signatureSettings, signatureText } from '../../lib/signature';
+import {
+  composeFormatFor,
+  lockedTemplateHtml,
+  signatureBlock,
+  signatureHtml,
+  signatureSettings,
+  signatureText,
+  withLockedSignature,
+} from '../../lib/signature';
 import './compose.css';
 import { displayFileName } from '../../lib/file-name';
 
@@ -126,7 +134,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   // plain text, a formatted one (or a new message) as the setting says; the signature goes above the quote.
   useEffect(() => {
     if (format !== null || !settings.data || !prepared.current) return;
-    const setting = settings.data.find((e) => e.key === 'mail.composeFormat')?.value === 'text' ? 'text' : 'html';
+    const setting = composeFormatFor(accountId, settings.data);
     const fromDraft = mode === 'draft';
     const html = prepared.current.html;
     const chosen = fromDraft ? (html !== null ? 'html' : 'text') : mode === 'new' || html !== null ? setting : 'text';
@@ -255,9 +263,11 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     }
     setSending(true);
     setError(null);
+    const account = accounts.find((x) => x.id === f.accountId) ?? accounts[0];
+    const signed = withLockedSignature(f, lockedTemplateHtml(account, signatureSettings(settings.data)));
     try {
       await client.call('mail.send', {
-        ...f,
+        ...signed,
         attachments: attachments.map(({ filename, contentBase64, contentType }) => ({ filename, contentBase64, contentType })),
         ...(draftId ? { draftId } : {}),
       });
@@ -408,6 +418,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
               initialHtml={initialHtml}
               labelledBy={`${id}-body-label`}
               handle={editor}
+              focusAtStart={mode === 'reply' || mode === 'replyAll'}
               onChange={() => {
                 dirty.current = true;
                 setEdited(true);

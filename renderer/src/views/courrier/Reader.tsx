@@ -20,6 +20,8 @@ import { formatNumber, formatSize } from '../../lib/format';
 import { formatClockTime, formatLongDate } from '../../../../src/shared/time';
 import { attachmentKind, readerSrcdoc, type AttachmentKind } from './reader-document';
 import { InvitationCard } from './InvitationCard';
+import MessagePrint from './MessagePrint';
+import { previewImageType } from './preview-types';
 import './reader.css';
 import { displayFileName } from '../../lib/file-name';
 
@@ -60,11 +62,26 @@ function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): v
   const { t } = useTranslation();
   const date = view.date ? t('courrier.reader.dateLine', { date: formatLongDate(view.date), time: formatClockTime(view.date) }) : '';
   const files = view.attachments.filter((a) => !a.inline || !view.html);
+  const [printing, setPrinting] = useState<HTMLElement | null>(null);
   return (
     <>
-      <h2 id="reader-subject" className="reader-subject" data-testid="reader-subject">
-        {view.subject || t('courrier.noSubject')}
-      </h2>
+      <div className="reader-title">
+        <h2 id="reader-subject" className="reader-subject" data-testid="reader-subject">
+          {view.subject || t('courrier.noSubject')}
+        </h2>
+        <button type="button" className="button button-quiet" data-testid="message-print" onClick={(e) => setPrinting(e.currentTarget)}>
+          {t('impression.open')}
+        </button>
+      </div>
+      {printing ? (
+        <MessagePrint
+          view={view}
+          onClose={() => {
+            printing.focus();
+            setPrinting(null);
+          }}
+        />
+      ) : null}
       <dl className="reader-headers" data-testid="reader-headers">
         <dt>{t('courrier.reader.from')}</dt>
         <dd>{view.from ? <AddressText address={view.from} /> : t('courrier.unknownSender')}</dd>
@@ -239,12 +256,27 @@ async function saveAttachment(client: ReturnType<typeof useClient>, view: Messag
 }
 
 const PdfPreview = lazy(() => import('./PdfPreview'));
+const FilePreview = lazy(() => import('./FilePreview'));
+
+/** What « Aperçu » shows for an attachment: a PDF, an image, a text, or nothing (saved only). */
+function previewOf(kind: AttachmentKind, part: MessagePartInfo): { kind: 'pdf' | 'image' | 'text'; imageType: string | null } | null {
+  if (kind === 'pdf') return { kind: 'pdf', imageType: null };
+  if (kind === 'text') return { kind: 'text', imageType: null };
+  const imageType = kind === 'image' ? previewImageType(part.mimeType, part.filename) : null;
+  return imageType ? { kind: 'image', imageType } : null;
+}
 
 function AttachmentList({ view, attachments }: { view: MessageView; attachments: MessagePartInfo[] }) {
   const { t } = useTranslation();
   const client = useClient();
   const [error, setError] = useState<string | null>(null);
-  const [preview, setPreview] = useState<{ part: MessagePartInfo; name: string; opener: HTMLElement | null } | null>(null);
+  const [preview, setPreview] = useState<{
+    part: MessagePartInfo;
+    name: string;
+    kind: 'pdf' | 'image' | 'text';
+    imageType: string | null;
+    opener: HTMLElement | null;
+  } | null>(null);
   const loadPreview = useCallback(async () => {
     if (!preview) throw new Error('no preview');
     const file = await client.call('mail.attachment', {
@@ -265,19 +297,20 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
         {attachments.map((a) => {
           const kind = attachmentKind(a);
           const name = a.filename ? displayFileName(a.filename) : t('courrier.reader.unnamedAttachment');
+          const shown = previewOf(kind, a);
           return (
             <li key={a.id} className="reader-attachment" data-testid="reader-attachment">
               <Icon name={kind === 'other' ? 'attachment' : 'file'} />
               <span className="reader-attachment-name">{name}</span>
               <span className="reader-attachment-kind">{kindLabel(kind, t)}</span>
               <span className="muted">{formatSize(a.size)}</span>
-              {kind === 'pdf' ? (
+              {shown ? (
                 <button
                   type="button"
                   className="button"
                   aria-label={t('apercu.openFor', { name })}
                   data-testid="attachment-preview"
-                  onClick={(e) => setPreview({ part: a, name, opener: e.currentTarget })}
+                  onClick={(e) => setPreview({ part: a, name, ...shown, opener: e.currentTarget })}
                 >
                   {t('apercu.open')}
                 </button>
@@ -303,14 +336,27 @@ function AttachmentList({ view, attachments }: { view: MessageView; attachments:
       {error ? <ErrorAlert message={error} testId="attachment-error" /> : null}
       {preview ? (
         <Suspense fallback={<Busy text={t('apercu.loading')} />}>
-          <PdfPreview
-            name={preview.name}
-            load={loadPreview}
-            onClose={() => {
-              preview.opener?.focus();
-              setPreview(null);
-            }}
-          />
+          {preview.kind === 'pdf' ? (
+            <PdfPreview
+              name={preview.name}
+              load={loadPreview}
+              onClose={() => {
+                preview.opener?.focus();
+                setPreview(null);
+              }}
+            />
+          ) : (
+            <FilePreview
+              kind={preview.kind}
+              name={preview.name}
+              imageType={preview.imageType}
+              load={loadPreview}
+              onClose={() => {
+                preview.opener?.focus();
+                setPreview(null);
+              }}
+            />
+          )}
         </Suspense>
       ) : null}
     </>

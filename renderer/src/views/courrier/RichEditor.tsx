@@ -44,8 +44,11 @@ export function RichEditor({
   onChange,
   cleanHtml,
   onImageError,
+  focusAtStart,
 }: {
   initialHtml: string;
+  /** Put the caret at the start of the text as soon as the editor exists (a reply: above the quote). */
+  focusAtStart?: boolean;
   labelledBy: string;
   handle: RefObject<RichEditorHandle | null>;
   onChange(): void;
@@ -148,6 +151,12 @@ export function RichEditor({
       setHtml: (html) => editor?.commands.setContent(html),
     };
   }, [editor, handle]);
+
+  // The editor comes from a lazily loaded chunk: the composer cannot focus it before it exists.
+  const focusAtStartRef = useRef(focusAtStart);
+  useEffect(() => {
+    if (editor && focusAtStartRef.current) editor.commands.focus('start');
+  }, [editor]);
 
   return (
     <div className="compose-rich">

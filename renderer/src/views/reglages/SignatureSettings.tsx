@@ -1,6 +1,6 @@
 /**
- * Réglages › Courrier › « Rédaction et signature »: how new messages are written (« Mise en forme » or « Texte brut »)
- * and the account's signature, written with the composer's editor. When IT sets and locks the organisation's
+ * Réglages › Courrier › « Rédaction et signature »: how the account's new messages are written (« Mise en forme » or
+ * « Texte brut », per account) and the account's signature, written with the composer's editor. When IT sets and locks the organisation's
  * template ('mail.signatureTemplate'), it is shown filled and always comes first; the agent completes it.
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
@@ -10,7 +10,7 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, ErrorAlert, LockedNote } from '../../components/common';
 import { LazyRichEditor as RichEditor, type RichEditorHandle } from '../courrier/LazyRichEditor';
-import { fillTemplate, signatureSettings, type SignatureField } from '../../lib/signature';
+import { composeFormatFor, fillTemplate, signatureSettings, type SignatureField } from '../../lib/signature';
 
 export function SignatureSettings({ account }: { account: AccountSummary }) {
   const { t } = useTranslation();
@@ -33,7 +33,7 @@ function SignatureForm({
   const editor = useRef<RichEditorHandle | null>(null);
   const initial = signatureSettings(entries);
   const formatEntry = entries.find((e) => e.key === 'mail.composeFormat');
-  const [format, setFormat] = useState(formatEntry?.value === 'html' ? 'html' : 'text');
+  const [format, setFormat] = useState(composeFormatFor(account.id, entries));
   const [fields, setFields] = useState<Record<SignatureField, string>>({
     fonction: initial.own[`${account.id}#fonction`] ?? '',
     service: initial.own[`${account.id}#service`] ?? '',
@@ -59,8 +59,9 @@ function SignatureForm({
       const html = editor.current?.getHtml() ?? '';
       fresh[account.id] = html.replace(/^(<p><\/p>)+$/, '');
       for (const f of ['fonction', 'service', 'telephone'] as const) fresh[`${account.id}#${f}`] = fields[f].trim();
+      // The format is this account's choice; the general setting stays the default of the others.
+      if (!formatEntry?.locked) fresh[`${account.id}#format`] = format;
       await client.call('settings.set', { key: 'mail.signatures', value: JSON.stringify(fresh) });
-      if (!formatEntry?.locked) await client.call('settings.set', { key: 'mail.composeFormat', value: format });
       setSaved(true);
     } catch (err) {
       setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
