@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { PSTFile, type PSTFolder, type PSTMessage } from 'pst-extractor';
+import { PSTUtil } from 'pst-extractor/dist/PSTUtil.class.js';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
@@ -100,11 +101,66 @@ function cacheReads(file: PSTFile): void {
   };
 }
 
+/** A 64-bit number of the `long` package, as pst-extractor uses them (only what is used here). */
+interface LongValue {
+  constructor: { fromBits(low: number, high: number): LongValue };
+}
+
+/**
+ * pst-extractor computes each file offset of its B-tree walks byte by byte in 64-bit arithmetic of the `long`
+ * package (a tenth of the CPU time of an import of the sample PST): the same value is made here from the two
+ * 32-bit halves, read at the same place with the same effect on the file's position.
+ */
+function fastOffsets(file: PSTFile): void {
+  const inner = file as unknown as {
+    pstFileType?: number;
+    extractLEFileOffset?: (startOffset: LongValue) => LongValue;
+    seek(index: LongValue): void;
+    readCompletely(buffer: Buffer): void;
+  };
+  const original = inner.extractLEFileOffset;
+  if (typeof original !== 'function' || typeof inner.seek !== 'function' || typeof inner.readCompletely !== 'function') return;
+  const ansi = file.pstFileType === PSTFile.PST_TYPE_ANSI;
+  let make: LongValue['constructor'] | null = null;
+  inner.extractLEFileOffset = function (this: typeof inner, startOffset: LongValue): LongValue {
+    make ??= startOffset.constructor;
+    const buffer = Buffer.alloc(ansi ? 4 : 8);
+    this.seek(startOffset);
+    this.readCompletely(buffer);
+    return make.fromBits(buffer.readUInt32LE(0) | 0, ansi ? 0 : buffer.readUInt32LE(4) | 0);
+  };
+}
+
+/** pst-extractor copies its blocks one byte at a time (PSTUtil.arraycopy): Buffer to Buffer, a native copy. */
+function fastCopies(): void {
+  const util = PSTUtil as unknown as { arraycopy?: (src: unknown, srcPos: number, dest: unknown, destPos: number, length: number) => void };
+  const original = util.arraycopy;
+  if (typeof original !== 'function' || (original as { fast?: boolean }).fast) return;
+  const fast = (src: unknown, srcPos: number, dest: unknown, destPos: number, length: number): void => {
+    // The byte loop writes `length` bytes, 0 past the end of `src`: the same where both are Buffers and the range
+    // is inside both (else the loop itself).
+    if (
+      Buffer.isBuffer(src) &&
+      Buffer.isBuffer(dest) &&
+      src !== dest &&
+      srcPos >= 0 &&
+      destPos >= 0 &&
+      srcPos + length <= src.length &&
+      destPos + length <= dest.length
+    )
+      src.copy(dest, destPos, srcPos, srcPos + length);
+    else original(src, srcPos, dest, destPos, length);
+  };
+  util.arraycopy = Object.assign(fast, { fast: true });
+}
+
 export function openPst(path: string, kind: 'pst' | 'ost', log: Logger): ImportSource {
   let file: PSTFile;
   try {
     file = new PSTFile(path);
     cacheReads(file);
+    fastOffsets(file);
+    fastCopies();
   } catch (err) {
     log.warn('import: outlook file unreadable', { err: err as Error });
     throw new OstalError('invalid_input', t('migration.errors.corruptOutlook'));
