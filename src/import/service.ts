@@ -367,22 +367,25 @@ export class MigrationService {
       }
       this.emit();
     };
-    /** Sends what is built (after the batch being sent); with `wait`, returns once the server took everything. */
+    /**
+     * Sends what is built once the batch being sent is taken (one batch at the server at a time, one being built:
+     * memory stays bounded however fast the source reads); with `wait`, returns once the server took everything.
+     */
     const flushMail = async (wait: boolean): Promise<void> => {
       if (mail.length) {
         const batch = mail.splice(0);
         mailBytes = 0;
+        if (sending) {
+          const previous = sending;
+          sending = null;
+          await previous;
+        }
         const target = await run.connect();
         if (!imapFolder) {
           imapFolder = await target.folderFor(folder.path, folder.special);
           entry.target = imapFolder;
         }
-        const previous = sending;
-        const targetFolder = imapFolder;
-        const next = (async () => {
-          if (previous) await previous;
-          await sendMail(batch, target, targetFolder);
-        })();
+        const next = sendMail(batch, target, imapFolder);
         // Its failure is thrown where it is awaited: by the next flush, or at the end of the folder.
         next.catch(() => undefined);
         sending = next;
