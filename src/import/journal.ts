@@ -60,6 +60,13 @@ export class ImportJournal {
     );
   }
 
+  /** Several entries in one transaction (a batch the server took at once). */
+  recordMany(jobKey: string, entries: { itemKey: string; entry: JournalEntry }[]): void {
+    this.db.transaction(() => {
+      for (const e of entries) this.record(jobKey, e.itemKey, e.entry);
+    })();
+  }
+
   startRun(jobKey: string, accountId: string, sourcePath: string): void {
     this.db
       .prepare(

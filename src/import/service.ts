@@ -17,12 +17,20 @@ import { importFile } from '../calendar/import.js';
 import { ImapTarget } from './imap-target.js';
 import { ImportJournal, jobKeyOf } from './journal.js';
 import { openSource } from './detect.js';
-import type { ImportSource, SourceFolder } from './source.js';
+import type { ImportSource, MailPayload, SourceFolder } from './source.js';
 import { openImapSource } from './imap-source.js';
 
 const PROGRESS_EVERY_MS = 250;
 /** Contacts or events handed to the DAV import at once. */
 const DAV_BATCH = 200;
+/**
+ * Messages sent in one APPEND (MULTIAPPEND) at most: a count, a size, and an age, so that the journal, the progress
+ * and « Suspendre » follow within half a second. A kill loses at most a batch's journal lines; what the server had
+ * taken of it is then found by its keys (Message-ID, date, size) and counted « déjà présent ».
+ */
+const MAIL_BATCH = 50;
+const MAIL_BATCH_BYTES = 8 * 1024 * 1024;
+const MAIL_BATCH_MS = 500;
 
 export interface MigrationParams {
   paths: string[];
@@ -330,94 +338,146 @@ export class MigrationService {
     };
     // Slows each item down (tests of the progress view only; like OSTAL_PROBE_INTERVAL_MS, never set in use).
     const delayMs = Number(process.env.OSTAL_IMPORT_ITEM_DELAY_MS ?? 0) || 0;
-    for await (const item of folder.items()) {
-      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
-      await this.waitIfPaused();
-      const known = run.journal.get(run.jobKey, item.key);
-      if (known) {
-        if (known.outcome === 'skipped') skip(known.label, known.reason ?? '');
-        else {
-          entry.alreadyPresent++;
-          this.progress.alreadyPresent++;
-        }
-        if (!entry.target) entry.target = known.targetFolder;
-      } else if (item.type === 'skip') {
-        skip(item.label, item.reason);
-        run.journal.record(run.jobKey, item.key, {
-          outcome: 'skipped',
-          sourceFolder: sourceLabel,
-          targetFolder: entry.target,
-          label: item.label,
-          reason: item.reason,
-        });
-      } else if (item.type === 'mail') {
-        let payload;
-        try {
-          payload = await item.build();
-        } catch (err) {
-          this.ctx.log.warn('import: message unreadable', { err: err as Error });
-          const reason = err instanceof OstalError ? err.message : t('migration.reasons.unreadableMessage');
-          skip(item.label, reason);
-          run.journal.record(run.jobKey, item.key, {
-            outcome: 'skipped',
-            sourceFolder: sourceLabel,
-            targetFolder: entry.target,
-            label: item.label,
-            reason,
-          });
-          this.progress.done++;
-          this.emit();
-          continue;
-        }
-        const target = await run.connect();
-        if (!imapFolder) {
-          imapFolder = await target.folderFor(folder.path, folder.special);
-          entry.target = imapFolder;
-        }
-        const added = await target.append(imapFolder, payload);
-        run.journal.record(run.jobKey, item.key, {
-          outcome: added ? 'imported' : 'present',
-          sourceFolder: sourceLabel,
-          targetFolder: imapFolder,
-          label: item.label,
-          reason: null,
-        });
-        if (added) {
+    // Messages built and not yet sent, and the batch being sent: the next messages are read from the source while
+    // the server stores the previous batch. Each batch is written to the journal once the server took it.
+    const mail: { key: string; label: string; payload: MailPayload }[] = [];
+    let mailBytes = 0;
+    let mailSince = 0;
+    let sending: Promise<void> | null = null;
+    const sendMail = async (batch: typeof mail, target: ImapTarget, targetFolder: string): Promise<void> => {
+      const added = await target.appendMany(
+        targetFolder,
+        batch.map((b) => b.payload),
+      );
+      run.journal.recordMany(
+        run.jobKey,
+        batch.map((b, i) => ({
+          itemKey: b.key,
+          entry: { outcome: added[i] ? 'imported' : 'present', sourceFolder: sourceLabel, targetFolder, label: b.label, reason: null },
+        })),
+      );
+      for (const fresh of added) {
+        if (fresh) {
           entry.imported++;
           this.progress.imported++;
         } else {
           entry.alreadyPresent++;
           this.progress.alreadyPresent++;
         }
-      } else {
-        let text: string;
-        try {
-          if (item.type === 'contact') text = item.vcard();
+      }
+      this.emit();
+    };
+    /**
+     * Sends what is built once the batch being sent is taken (one batch at the server at a time, one being built:
+     * memory stays bounded however fast the source reads); with `wait`, returns once the server took everything.
+     */
+    const flushMail = async (wait: boolean): Promise<void> => {
+      if (mail.length) {
+        const batch = mail.splice(0);
+        mailBytes = 0;
+        if (sending) {
+          const previous = sending;
+          sending = null;
+          await previous;
+        }
+        const target = await run.connect();
+        if (!imapFolder) {
+          imapFolder = await target.folderFor(folder.path, folder.special);
+          entry.target = imapFolder;
+        }
+        const next = sendMail(batch, target, imapFolder);
+        // Its failure is thrown where it is awaited: by the next flush, or at the end of the folder.
+        next.catch(() => undefined);
+        sending = next;
+      }
+      if (wait && sending) {
+        const last = sending;
+        sending = null;
+        await last;
+      }
+    };
+    try {
+      for await (const item of folder.items()) {
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        // « Suspendre »: what is built is sent first, so that nothing moves while paused.
+        if (this.paused) await flushMail(true);
+        await this.waitIfPaused();
+        const known = run.journal.get(run.jobKey, item.key);
+        if (known) {
+          if (known.outcome === 'skipped') skip(known.label, known.reason ?? '');
           else {
-            const built = item.ics();
-            text = built.text;
-            if (built.note) run.report.notes.push(built.note);
+            entry.alreadyPresent++;
+            this.progress.alreadyPresent++;
           }
-        } catch (err) {
-          this.ctx.log.warn('import: item unreadable', { err: err as Error });
-          const reason = t('migration.reasons.unreadableItem');
-          skip(item.label, reason);
+          if (!entry.target) entry.target = known.targetFolder;
+        } else if (item.type === 'skip') {
+          skip(item.label, item.reason);
           run.journal.record(run.jobKey, item.key, {
             outcome: 'skipped',
             sourceFolder: sourceLabel,
             targetFolder: entry.target,
             label: item.label,
-            reason,
+            reason: item.reason,
           });
-          this.progress.done++;
-          continue;
+        } else if (item.type === 'mail') {
+          let payload;
+          try {
+            payload = await item.build();
+          } catch (err) {
+            this.ctx.log.warn('import: message unreadable', { err: err as Error });
+            const reason = err instanceof OstalError ? err.message : t('migration.reasons.unreadableMessage');
+            skip(item.label, reason);
+            run.journal.record(run.jobKey, item.key, {
+              outcome: 'skipped',
+              sourceFolder: sourceLabel,
+              targetFolder: entry.target,
+              label: item.label,
+              reason,
+            });
+            this.progress.done++;
+            this.emit();
+            continue;
+          }
+          mail.push({ key: item.key, label: item.label, payload });
+          mailBytes += payload.raw.length;
+          if (mail.length === 1) mailSince = Date.now();
+          if (mail.length >= MAIL_BATCH || mailBytes >= MAIL_BATCH_BYTES || Date.now() - mailSince >= MAIL_BATCH_MS) await flushMail(false);
+        } else {
+          let text: string;
+          try {
+            if (item.type === 'contact') text = item.vcard();
+            else {
+              const built = item.ics();
+              text = built.text;
+              if (built.note) run.report.notes.push(built.note);
+            }
+          } catch (err) {
+            this.ctx.log.warn('import: item unreadable', { err: err as Error });
+            const reason = t('migration.reasons.unreadableItem');
+            skip(item.label, reason);
+            run.journal.record(run.jobKey, item.key, {
+              outcome: 'skipped',
+              sourceFolder: sourceLabel,
+              targetFolder: entry.target,
+              label: item.label,
+              reason,
+            });
+            this.progress.done++;
+            continue;
+          }
+          dav.push({ key: item.key, label: item.label, text });
+          if (dav.length >= DAV_BATCH) flushDav();
         }
-        dav.push({ key: item.key, label: item.label, text });
-        if (dav.length >= DAV_BATCH) flushDav();
+        this.progress.done++;
+        this.emit();
       }
-      this.progress.done++;
-      this.emit();
+    } catch (err) {
+      // The source failed midway: what was read before it still goes to the server (its own failure, if any, is not
+      // the one to report).
+      await flushMail(true).catch(() => undefined);
+      throw err;
     }
+    await flushMail(true);
     flushDav();
     if (entry.imported + entry.alreadyPresent + entry.skipped > 0) run.report.folders.push(entry);
   }

@@ -103,6 +103,19 @@ describe('importation de boîtes mbox et de dossiers de .eml', () => {
           } finally {
             lock.release();
           }
+          // « Dossier exporté » (non-ASCII name: modified UTF-7 in the APPEND that carried both messages at once) holds
+          // its two messages, each with the date of its Date header.
+          expect(emlFolder?.target).toBe('Dossier exporté');
+          expect(await client.status('Dossier exporté', { messages: true })).toMatchObject({ messages: 2 });
+          const lock2 = await client.getMailboxLock('Dossier exporté', { readOnly: true });
+          try {
+            const dates: string[] = [];
+            for await (const m of client.fetch('1:*', { envelope: true, internalDate: true }))
+              if (m.envelope?.messageId === '<a@b.test>') dates.push(new Date(m.internalDate!).toISOString());
+            expect(dates).toEqual(['2026-11-02T08:00:00.000Z']);
+          } finally {
+            lock2.release();
+          }
         } finally {
           await client.logout();
         }
