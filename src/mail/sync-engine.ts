@@ -82,7 +82,7 @@ const BODY_BATCH_BYTES = 16 * 1024 * 1024;
 const INDEX_BATCH = 400;
 /** Messages per FETCH when headers and sources come in one pass (newest first), and per commit of them. */
 const WHOLE_BATCH = 250;
-const WHOLE_COMMIT = 100;
+const WHOLE_COMMIT = 200;
 
 const WHOLE_QUERY: FetchQueryObject = { uid: true, flags: true, internalDate: true, size: true, source: true };
 
@@ -619,6 +619,8 @@ export class MailSyncEngine {
     }[] = [];
     let done = 0;
     let lastReport = 0;
+    // Rows moved here by the user and waiting for their server UID (matched by Message-ID); mostly none.
+    const provisional = this.repo.countProvisional(folder.id) > 0;
     const commit = async () => {
       if (items.length === 0) return;
       const batch = items;
@@ -637,10 +639,11 @@ export class MailSyncEngine {
         const names = (email.attachments ?? []).map((a) => a.filename ?? '').filter(Boolean);
         item.headers = { ...item.headers, hasAttachments: (email.attachments ?? []).length > 0, attachmentNames: names };
       }
-      this.repo.adoptProvisional(
-        folder.id,
-        batch.map((i) => i.headers),
-      );
+      if (provisional)
+        this.repo.adoptProvisional(
+          folder.id,
+          batch.map((i) => i.headers),
+        );
       this.repo.storeDownloaded(
         account.id,
         folder.id,

@@ -92,7 +92,7 @@ function handmade(domain: string, to: string): GeneratedMessage[] {
   return list.map((m, i) => ({ folder: m.folder, raw: raw(m.lines), date: date(i + 1) }) as GeneratedMessage);
 }
 
-const ROW_SQL = `SELECT f.path, m.uid, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json, m.cc_json, m.date, m.internal_date,
+const ROW_SQL = `SELECT f.path, m.uid, m.modseq, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json, m.cc_json, m.date, m.internal_date,
     m.flags_json, m.seen, m.size, m.has_attachments, m.in_reply_to, m.references_json, m.attachment_names
   FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id ORDER BY f.path, m.uid`;
 
