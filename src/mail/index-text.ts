@@ -19,7 +19,8 @@ const MAX_DEPTH = 8;
 function splitEntity(buf: Buffer): Part {
   let end = buf.indexOf(CRLF_CRLF);
   let skip = 4;
-  const lf = buf.indexOf(LF_LF);
+  // A LF blank line counts only before the first CRLF one (not a scan of the whole entity when it is CRLF).
+  const lf = (end === -1 ? buf : buf.subarray(0, end + 2)).indexOf(LF_LF);
   if (lf !== -1 && (end === -1 || lf < end)) {
     end = lf;
     skip = 2;
@@ -141,27 +142,52 @@ function decodeTransfer(body: Buffer, encoding: string | undefined): Buffer {
   switch ((encoding ?? '').toLowerCase().trim()) {
     case 'base64':
       return Buffer.from(body.toString('latin1').replace(/[^A-Za-z0-9+/]/g, ''), 'base64');
-    case 'quoted-printable': {
-      const text = body.toString('latin1').replace(/=\r?\n/g, '');
-      const out = Buffer.allocUnsafe(text.length);
-      let n = 0;
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 0x3d && i + 2 < text.length + 0) {
-          const h = parseInt(text.slice(i + 1, i + 3), 16);
-          if (!Number.isNaN(h) && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-            out[n++] = h;
-            i += 2;
-            continue;
-          }
-        }
-        out[n++] = c & 0xff;
-      }
-      return out.subarray(0, n);
-    }
+    case 'quoted-printable':
+      return decodeQuotedPrintable(body);
     default:
       return body;
   }
+}
+
+/** Hex digit value of a byte, -1 when it is none. */
+function hexValue(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  return -1;
+}
+
+/**
+ * Quoted-printable on the bytes (the hot loop of indexing): « =XX » is the byte XX, « = » at the end of a line (soft
+ * break, CRLF or LF) is nothing, any other byte (a lone « = » included) is kept.
+ */
+function decodeQuotedPrintable(body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(body.length);
+  let n = 0;
+  const len = body.length;
+  for (let i = 0; i < len; i++) {
+    const c = body[i];
+    if (c !== 0x3d) {
+      out[n++] = c;
+      continue;
+    }
+    const a = i + 1 < len ? body[i + 1] : -1;
+    if (a === 0x0a) {
+      i += 1;
+      continue;
+    }
+    if (a === 0x0d && i + 2 < len && body[i + 2] === 0x0a) {
+      i += 2;
+      continue;
+    }
+    const hi = a === -1 ? -1 : hexValue(a);
+    const lo = hi === -1 || i + 2 >= len ? -1 : hexValue(body[i + 2]);
+    if (lo !== -1) {
+      out[n++] = (hi << 4) | lo;
+      i += 2;
+    } else out[n++] = c;
+  }
+  return out.subarray(0, n);
 }
 
 /** The parts of a multipart body between `--boundary` lines (preamble and epilogue left out). */
@@ -199,6 +225,8 @@ interface Collected {
   plain: string[];
   html: string[];
   names: string[];
+  /** A part the user would call a « pièce jointe » (as hasAttachment() says of a BODYSTRUCTURE). */
+  attached: boolean;
 }
 
 function walk(part: Part, out: Collected, depth: number): boolean {
@@ -217,6 +245,7 @@ function walk(part: Part, out: Collected, depth: number): boolean {
   const filename = disposition.params.get('filename') ?? type.params.get('name');
   const attachment = disposition.value === 'attachment' || (filename !== undefined && !mime.startsWith('text/'));
   if (filename !== undefined) out.names.push(filename);
+  if (disposition.value === 'attachment' || filename !== undefined || mime === 'message/rfc822') out.attached = true;
   if (attachment) return true;
   if (mime === 'text/plain' || mime === 'text/html') {
     const text = decodeCharset(decodeTransfer(part.body, part.headers.get('content-transfer-encoding')), type.params.get('charset'));
@@ -229,17 +258,46 @@ function walk(part: Part, out: Collected, depth: number): boolean {
 
 /** Plain text and attachment names of a message source for the search index, or null when it cannot be read here. */
 export function indexTextOf(source: Buffer): { text: string; names: string[] } | null {
+  const read = readSource(source);
+  return read.index ? { text: read.index.text, names: read.index.names } : null;
+}
+
+/** What one reading of a source gives: its header fields, and its index text unless it is beyond this reader. */
+export interface SourceReading {
+  /** Top-level header fields (lower-case names, unfolded, the first of a name wins), raw bytes as latin1 characters. */
+  headers: Map<string, string>;
+  index: { text: string; names: string[]; hasAttachments: boolean } | null;
+}
+
+/** Header fields and index text of a message source, in one pass over it. */
+export function readSource(source: Buffer): SourceReading {
+  let top: Part;
   try {
-    const out: Collected = { plain: [], html: [], names: [] };
-    if (!walk(splitEntity(source), out, 0)) return null;
+    top = splitEntity(source);
+  } catch {
+    return { headers: new Map(), index: null };
+  }
+  try {
+    const out: Collected = { plain: [], html: [], names: [], attached: false };
+    if (!walk(top, out, 0)) return { headers: top.headers, index: null };
     const text = out.plain.length
       ? out.plain.join('\n')
       : out.html
           .join('\n')
           .replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ')
           .replace(/<[^>]+>/g, ' ');
-    return { text, names: out.names };
+    return { headers: top.headers, index: { text, names: out.names, hasAttachments: out.attached } };
   } catch {
-    return null;
+    return { headers: top.headers, index: null };
   }
+}
+
+/** A header value as text: RFC 2047 encoded words decoded, raw 8-bit bytes read as UTF-8. */
+export function headerText(value: string | undefined): string {
+  return value === undefined ? '' : decodeWords(value);
+}
+
+/** A header value with its raw 8-bit bytes read as UTF-8 (encoded words left for the address parser). */
+export function headerUtf8(value: string | undefined): string {
+  return value === undefined ? '' : decodeCharset(Buffer.from(value, 'latin1'), 'utf-8');
 }

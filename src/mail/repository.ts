@@ -164,6 +164,32 @@ const INDEX_BODY_SQL = `INSERT OR REPLACE INTO mail_search (rowid, subject, send
            ?, m.attachment_names
          FROM mail_messages m WHERE m.id = ?`;
 
+/** The bound parameters of a message row (upsertMessages, storeDownloaded). */
+function messageParams(accountId: string, folderId: number, m: MessageHeaders) {
+  return {
+    accountId,
+    folderId,
+    uid: m.uid,
+    modseq: m.modseq,
+    messageId: m.messageId,
+    subject: m.subject,
+    fromName: m.from?.name ?? null,
+    fromAddr: m.from?.address ?? null,
+    to: JSON.stringify(m.to),
+    cc: JSON.stringify(m.cc),
+    date: m.date,
+    internalDate: m.internalDate,
+    flags: JSON.stringify(m.flags),
+    seen: m.flags.includes('\\Seen') ? 1 : 0,
+    flagged: m.flags.includes('\\Flagged') ? 1 : 0,
+    size: m.size,
+    hasAttachments: m.hasAttachments ? 1 : 0,
+    inReplyTo: m.inReplyTo,
+    references: JSON.stringify(m.references),
+    attachmentNames: (m.attachmentNames ?? []).join(' '),
+  };
+}
+
 /** The WHERE part and parameters shared by a search and its count. */
 function searchFilters(spec: MessageSearchSpec): { filters: string; params: Record<string, string | number | null> } {
   return {
@@ -277,29 +303,61 @@ export class MailRepository {
          seen = excluded.seen, flagged = excluded.flagged`,
     );
     this.db.transaction(() => {
-      for (const m of messages) {
-        stmt.run({
+      for (const m of messages) stmt.run(messageParams(accountId, folderId, m));
+    })();
+  }
+
+  /**
+   * Messages fetched whole (headers and source in one pass, see MailSyncEngine): each row is inserted with its blob and
+   * its whole search entry (body text included) in one transaction (the entry the insert trigger wrote for the headers
+   * is replaced at once, in memory, by the one with the body). A row that already exists (a provisional one adopted
+   * its UID) gets its flags, its blob and its body text as a header sync and a download would give them.
+   */
+  storeDownloaded(accountId: string, folderId: number, items: { headers: MessageHeaders; bodyPath: string; text: string }[]): void {
+    if (items.length === 0) return;
+    const insert = this.cached(
+      `INSERT INTO mail_messages (account_id, folder_id, uid, modseq, message_id, subject, from_name, from_addr, to_json, cc_json,
+         date, internal_date, flags_json, seen, flagged, size, has_attachments, in_reply_to, references_json, attachment_names,
+         body_path, body_indexed)
+       VALUES (@accountId, @folderId, @uid, @modseq, @messageId, @subject, @fromName, @fromAddr, @to, @cc,
+         @date, @internalDate, @flags, @seen, @flagged, @size, @hasAttachments, @inReplyTo, @references, @attachmentNames,
+         @bodyPath, 1)
+       ON CONFLICT (folder_id, uid) DO NOTHING`,
+    );
+    const index = this.cached(
+      'INSERT OR REPLACE INTO mail_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const existing: typeof items = [];
+    this.db.transaction(() => {
+      for (const item of items) {
+        const m = item.headers;
+        const params = messageParams(accountId, folderId, m);
+        const r = insert.run({ ...params, bodyPath: item.bodyPath });
+        if (r.changes === 0) {
+          existing.push(item);
+          continue;
+        }
+        const names = (a: Address[]) => a.map((x) => `${x.name} ${x.address}`).join(' ');
+        index.run(
+          r.lastInsertRowid,
+          m.subject,
+          `${m.from?.name ?? ''} ${m.from?.address ?? ''}`,
+          `${names(m.to)} ${names(m.cc)}`,
+          item.text,
+          params.attachmentNames,
+        );
+      }
+      if (existing.length) {
+        this.upsertMessages(
           accountId,
           folderId,
-          uid: m.uid,
-          modseq: m.modseq,
-          messageId: m.messageId,
-          subject: m.subject,
-          fromName: m.from?.name ?? null,
-          fromAddr: m.from?.address ?? null,
-          to: JSON.stringify(m.to),
-          cc: JSON.stringify(m.cc),
-          date: m.date,
-          internalDate: m.internalDate,
-          flags: JSON.stringify(m.flags),
-          seen: m.flags.includes('\\Seen') ? 1 : 0,
-          flagged: m.flags.includes('\\Flagged') ? 1 : 0,
-          size: m.size,
-          hasAttachments: m.hasAttachments ? 1 : 0,
-          inReplyTo: m.inReplyTo,
-          references: JSON.stringify(m.references),
-          attachmentNames: (m.attachmentNames ?? []).join(' '),
-        });
+          existing.map((e) => e.headers),
+        );
+        for (const e of existing) this.setBodyPath(folderId, e.headers.uid, e.bodyPath);
+        this.indexBodies(
+          folderId,
+          existing.map((e) => ({ uid: e.headers.uid, text: e.text })),
+        );
       }
     })();
   }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImapFlow, FetchMessageObject, FetchQueryObject, ListResponse, MessageAddressObject, MessageStructureObject } from 'imapflow';
-import PostalMime from 'postal-mime';
+import PostalMime, { addressParser, type Email } from 'postal-mime';
 import type { Address, OfflineWindow, SpecialUse, SyncProgress } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -10,8 +10,8 @@ import { imapErrorToOstal } from './errors.js';
 import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './folder-names.js';
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
-import { storeMessageSource } from './blob-store.js';
-import { indexTextOf } from './index-text.js';
+import { storeMessageSource, storeMessageSourceLater } from './blob-store.js';
+import { headerText, headerUtf8, indexTextOf, readSource, type SourceReading } from './index-text.js';
 
 /** How the bodies (message sources) are downloaded for offline reading and search. */
 export interface BodyDownloadOptions {
@@ -80,6 +80,11 @@ const BODY_BATCH = 200;
 const BODY_BATCH_BYTES = 16 * 1024 * 1024;
 /** Texts parsed and indexed for search in one transaction (fewer, larger FTS5 segments: less merging). */
 const INDEX_BATCH = 400;
+/** Messages per FETCH when headers and sources come in one pass (newest first), and per commit of them. */
+const WHOLE_BATCH = 250;
+const WHOLE_COMMIT = 200;
+
+const WHOLE_QUERY: FetchQueryObject = { uid: true, flags: true, internalDate: true, size: true, source: true };
 
 /** The oldest arrival date of the bodies to keep for a folder: null = all, undefined = none. */
 export function offlineSince(folder: Pick<FolderRecord, 'offline'>, window: OfflineWindow, now = new Date()): string | null | undefined {
@@ -185,6 +190,57 @@ export function toMessageHeaders(msg: FetchMessageObject): MessageHeaders {
   };
 }
 
+/** Addresses of a header as the ENVELOPE gives them: a group is its name (no address), then its members. */
+function sourceAddresses(value: string | undefined): Address[] {
+  if (value === undefined) return [];
+  const out: Address[] = [];
+  const add = (name: string | undefined, address: string | undefined) => {
+    const a = toAddress({ name, address });
+    if (a) out.push(a);
+  };
+  try {
+    for (const a of addressParser(headerUtf8(value))) {
+      if ('group' in a && Array.isArray(a.group)) {
+        add(a.name, '');
+        for (const m of a.group) add(m.name, m.address);
+      } else add(a.name, 'address' in a ? a.address : '');
+    }
+  } catch {
+    return [];
+  }
+  return out;
+}
+
+/**
+ * The headers of a message read from its source (the one-pass fetch: no ENVELOPE nor BODYSTRUCTURE asked), the same
+ * fields as toMessageHeaders gives from the server's ENVELOPE; attachments from the reading of the MIME structure.
+ */
+export function headersFromSource(
+  msg: Pick<FetchMessageObject, 'uid' | 'modseq' | 'flags' | 'internalDate' | 'size'>,
+  read: SourceReading,
+  attachments: { hasAttachments: boolean; names: string[] },
+): MessageHeaders {
+  const h = read.headers;
+  const id = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : headerUtf8(v).trim());
+  return {
+    uid: msg.uid,
+    modseq: msg.modseq !== undefined ? msg.modseq.toString() : null,
+    messageId: id(h.get('message-id')),
+    subject: headerText(h.get('subject')),
+    from: sourceAddresses(h.get('from'))[0] ?? null,
+    to: sourceAddresses(h.get('to')),
+    cc: sourceAddresses(h.get('cc')),
+    date: toIso(h.get('date')),
+    internalDate: toIso(msg.internalDate),
+    flags: [...(msg.flags ?? [])].sort(),
+    size: msg.size ?? 0,
+    hasAttachments: attachments.hasAttachments,
+    inReplyTo: id(h.get('in-reply-to')),
+    references: headerUtf8(h.get('references')).match(/<[^<>\s]+>/g) ?? [],
+    attachmentNames: attachments.names,
+  };
+}
+
 /** Compact IMAP sequence set ("1:4,7,9:10") of sorted UIDs. */
 export function uidSet(uids: number[]): string {
   const sorted = [...uids].sort((a, b) => a - b);
@@ -272,7 +328,8 @@ export class MailSyncEngine {
     for (const p of before.keys()) if (!folders.some((f) => f.path === p)) changed.add(p);
 
     const stats: FolderSyncStats[] = [];
-    for (const folder of folders) {
+    // Every body wanted now (`ostal sync`): the Boîte de réception first, as the download of bodies goes.
+    for (const folder of options.bodies === 'all' ? bodyOrder(folders) : folders) {
       const status = statusByPath.get(folder.path);
       const prev = before.get(folder.path);
       const s = await this.syncFolder(client, account, folder, status, options);
@@ -422,19 +479,29 @@ export class MailSyncEngine {
         const all = mailbox.exists > 0 ? await this.searchAllUids(client) : [];
         const missing = all.filter((u) => !localUids.has(u) && !pending.hidden.has(u)).sort((a, b) => b - a);
         label(0, missing.length);
+        let headerUids = missing;
+        if (options.bodies === 'all' && offlineSince(folder, options.offlineWindow) === null && missing.length) {
+          // Every body of this folder is wanted now: headers and sources in one pass (see fetchWhole).
+          const rest = await this.fetchWhole(client, account, folder, missing, options, pending, stats, (done) =>
+            label(done, missing.length),
+          );
+          // Stopped (the core closes): the folder keeps no sync state, the next sync goes on from the stored rows.
+          if (rest === null) return stats;
+          headerUids = rest;
+        }
         // The next batch is requested before the current one is stored (one round trip hidden per batch).
         const fetchBatch = (i: number) => {
-          const p = client.fetchAll(uidSet(missing.slice(i, i + batchSize)), HEADER_QUERY, { uid: true });
+          const p = client.fetchAll(uidSet(headerUids.slice(i, i + batchSize)), HEADER_QUERY, { uid: true });
           p.catch(() => undefined); // awaited below; never an unhandled rejection if this run stops first
           return p;
         };
-        let next = missing.length ? fetchBatch(0) : null;
+        let next = headerUids.length ? fetchBatch(0) : null;
         for (let i = 0; next; i += batchSize) {
           const fetched = await next;
-          next = i + batchSize < missing.length ? fetchBatch(i + batchSize) : null;
+          next = i + batchSize < headerUids.length ? fetchBatch(i + batchSize) : null;
           store(fetched.map(toMessageHeaders));
           stats.added += fetched.length;
-          label(Math.min(i + batchSize, missing.length), missing.length);
+          label(Math.min(i + batchSize, headerUids.length), headerUids.length);
         }
         const onServer = new Set(all);
         const gone = [...localUids].filter((u) => !onServer.has(u));
@@ -515,6 +582,123 @@ export class MailSyncEngine {
     } finally {
       lock.release();
     }
+  }
+
+  /**
+   * The initial sync of a folder whose every body is wanted now (`ostal sync`): one FETCH of the sources with flags,
+   * arrival date and size per batch of UIDs, newest first, instead of a pass for the headers (ENVELOPE, BODYSTRUCTURE)
+   * and another for the bodies; the headers, the attachments' names and the search text come from one reading of each
+   * source. Rows, blobs and search entries are committed by WHOLE_COMMIT messages: a kill loses at most the messages
+   * received since the last commit (their rows do not exist yet, so the next sync fetches them again, headers with
+   * them); a stored message is never fetched again. Returns the UIDs the server did not send (their headers are then
+   * fetched the usual way), or null when the run was asked to stop.
+   */
+  private async fetchWhole(
+    client: ImapFlow,
+    account: MailAccount,
+    folder: FolderRecord,
+    uids: number[],
+    options: MailSyncOptions,
+    pending: ReturnType<typeof pendingLocalChanges>,
+    stats: FolderSyncStats,
+    onProgress: (done: number) => void,
+  ): Promise<number[] | null> {
+    const isInbox = folder.specialUse === '\\Inbox';
+    const limiter = new SpeedLimiter(options.speedLimit ?? 0);
+    const received = new Set<number>();
+    const log = (what: 'fetched' | 'stored', uid: number) => {
+      if (options.fetchLog) fs.appendFileSync(options.fetchLog, `${what}\t${account.id}\t${folder.path}\t${uid}\n`);
+    };
+    let items: {
+      headers: MessageHeaders;
+      bodyPath: string;
+      written: Promise<void>;
+      text: string;
+      source: Buffer | null;
+      inbox: Buffer | null;
+    }[] = [];
+    let done = 0;
+    let lastReport = 0;
+    // Rows moved here by the user and waiting for their server UID (matched by Message-ID); mostly none.
+    const provisional = this.repo.countProvisional(folder.id) > 0;
+    const commit = async () => {
+      if (items.length === 0) return;
+      const batch = items;
+      items = [];
+      // Every blob of the batch on disk before any row points at it.
+      await Promise.all(batch.map((i) => i.written));
+      // A source beyond the quick reader: postal-mime reads it (text and attachments), before the commit.
+      for (const item of batch) {
+        if (!item.source) continue;
+        const email = await PostalMime.parse(item.source).catch((err: unknown) => {
+          options.log.info('mail: body text unreadable, not indexed', { folder: folder.path, uid: item.headers.uid, err: err as Error });
+          return null;
+        });
+        if (!email) continue;
+        item.text = textOfEmail(email);
+        const names = (email.attachments ?? []).map((a) => a.filename ?? '').filter(Boolean);
+        item.headers = { ...item.headers, hasAttachments: (email.attachments ?? []).length > 0, attachmentNames: names };
+      }
+      if (provisional)
+        this.repo.adoptProvisional(
+          folder.id,
+          batch.map((i) => i.headers),
+        );
+      this.repo.storeDownloaded(
+        account.id,
+        folder.id,
+        batch.map((i) => ({
+          headers: { ...i.headers, flags: withPendingFlags(pending, i.headers.uid, i.headers.flags) },
+          bodyPath: i.bodyPath,
+          text: i.text,
+        })),
+      );
+      stats.added += batch.length;
+      for (const item of batch) log('stored', item.headers.uid);
+      if (isInbox && options.onInboxSource) {
+        for (const item of batch) {
+          if (!item.inbox) continue;
+          await options
+            .onInboxSource(item.inbox)
+            .catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
+        }
+      }
+    };
+    for (let i = 0; i < uids.length; i += WHOLE_BATCH) {
+      const batch = uids.slice(i, i + WHOLE_BATCH);
+      for await (const msg of client.fetch(uidSet(batch), WHOLE_QUERY, { uid: true })) {
+        if (!msg.source || !msg.uid || pending.hidden.has(msg.uid) || received.has(msg.uid)) continue;
+        received.add(msg.uid);
+        log('fetched', msg.uid);
+        const blob = storeMessageSourceLater(this.blobsDir, account.id, msg.source);
+        const read = readSource(msg.source);
+        const attachments = read.index ?? { hasAttachments: false, names: [] };
+        items.push({
+          headers: headersFromSource(msg, read, attachments),
+          bodyPath: blob.path,
+          written: blob.written,
+          text: read.index ? `${read.index.text}\n${read.index.names.join(' ')}`.slice(0, 200_000) : '',
+          source: read.index ? null : msg.source,
+          inbox: isInbox && options.onInboxSource ? msg.source : null,
+        });
+        done++;
+        const now = Date.now();
+        if (now - lastReport >= 200) {
+          lastReport = now;
+          onProgress(done);
+        }
+        if (items.length >= WHOLE_COMMIT) await commit();
+        await limiter.take(msg.source.length);
+        if (options.shouldStop?.()) {
+          await commit();
+          return null;
+        }
+      }
+      await commit();
+      onProgress(done);
+    }
+    if (done) options.onFolderBodies?.(folder.path);
+    return uids.filter((u) => !received.has(u) && !pending.hidden.has(u));
   }
 
   private async searchAllUids(client: ImapFlow): Promise<number[]> {
@@ -731,7 +915,10 @@ function bodyOrder(folders: FolderRecord[]): FolderRecord[] {
 export async function bodyText(source: Buffer): Promise<string> {
   const quick = indexTextOf(source);
   if (quick) return `${quick.text}\n${quick.names.join(' ')}`.slice(0, 200_000);
-  const email = await PostalMime.parse(source);
+  return textOfEmail(await PostalMime.parse(source));
+}
+
+function textOfEmail(email: Email): string {
   const text =
     email.text ??
     (email.html ? email.html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ') : '');

@@ -47,6 +47,8 @@ try {
   off();
   if (!report.accounts.every((a) => a.ok)) throw new Error(JSON.stringify(report));
   out.fullMs = performance.now() - t0;
+  // Headers and bodies fetched in one pass (no download phase after the headers): every header is there at the end.
+  if (!out.headersMs) out.headersMs = out.fullMs;
   out.rssAfterSync = process.memoryUsage().rss;
   const folders = (await core.handle('status.cli', {})).accounts[0].folders;
   out.count = folders.reduce((n, f) => n + f.total, 0);
