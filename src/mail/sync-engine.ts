@@ -659,7 +659,7 @@ export class MailSyncEngine {
         for (const item of batch) {
           if (!item.inbox) continue;
           await options
-            .onInboxSource(item.inbox)
+            .onInboxSource(item.inbox, { folder: folder.path, uid: item.headers.uid })
             .catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
         }
       }
