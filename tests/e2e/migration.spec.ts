@@ -83,7 +83,9 @@ test('premier lancement : « Vous venez d’Outlook ? » importe le PST d’exem
 
   const report = panel.getByTestId('import-report');
   await expect(report).toBeVisible({ timeout: 120_000 });
-  await expect(report.getByTestId('import-summary')).toHaveText('Éléments importés\u00a0: 71\u00a0; déjà présents\u00a0: 0\u00a0; ignorés\u00a0: 0.');
+  await expect(report.getByTestId('import-summary')).toHaveText(
+    'Éléments importés\u00a0: 71\u00a0; déjà présents\u00a0: 0\u00a0; ignorés\u00a0: 0.',
+  );
   await expect(report).toContainText('lokay-m / MLOKAY (Non-Privileged) / Personal');
   await report.scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'migration-rapport.png') });
