@@ -23,7 +23,7 @@ import { WebDavClient } from '../files/webdav.js';
 import type { Account } from '../store/account-repository.js';
 import { WorkspaceRepository, type PendingMessage } from './repository.js';
 import { mentionNames, mentions } from './mentions.js';
-import { bareJid, NS, readRoomMessage, resourceOf, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
+import { bareJid, NS, readRoomMessage, resourceOf, roomRealJid, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
 import {
   addBookmark,
   configureRoom,
@@ -54,6 +54,12 @@ const envNumber = (name: string): number | undefined => {
 };
 const EMAIL = /^[^\s@/<>"']+@[a-z0-9.-]+\.[a-z]{2,}$/i;
 
+/** A message's text: not empty, not over {@link MAX_MESSAGE_LENGTH}. */
+function checkText(text: string): void {
+  if (text.length > MAX_MESSAGE_LENGTH) throw new OstalError('invalid_input', t('workspaces.errors.tooLong', { max: MAX_MESSAGE_LENGTH }));
+  if (!text.trim()) throw new OstalError('invalid_input', t('workspaces.errors.empty'));
+}
+
 /** « Projet médiathèque » → projet-mediatheque */
 export function slugOf(name: string): string {
   const s = name
@@ -80,6 +86,12 @@ export class WorkspaceHub {
   private readonly inviteRefresh = new Map<string, Promise<void>>();
   /** Accounts with an open XMPP session right now. */
   private readonly connected = new Set<string>();
+  /**
+   * Real address of each occupant of the rooms joined, by `<account> <room>` then nickname, from the presences the
+   * room sends (it writes the address itself): the sender of a live message, which carries no address the room vouches
+   * for.
+   */
+  private readonly occupants = new Map<string, Map<string, string>>();
   private closed = false;
   private readonly retryMs: number;
 
@@ -125,6 +137,7 @@ export class WorkspaceHub {
         if (s.online) return s;
         this.sessions.delete(account.id);
         for (const key of [...this.joined.keys()]) if (key.startsWith(`${account.id} `)) this.joined.delete(key);
+        for (const key of [...this.occupants.keys()]) if (key.startsWith(`${account.id} `)) this.occupants.delete(key);
         return this.session(account);
       });
     }
@@ -310,11 +323,14 @@ export class WorkspaceHub {
     });
   }
 
-  /** Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event. */
+  /**
+   * Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event.
+   * Corrections and deletions apply to their message only when they come from its sender (repository.storeMessages).
+   */
   private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean): void {
     const me = account.email.toLowerCase();
     const names = mentionNames(account.name, me);
-    const added = this.repo.storeMessages(
+    const { added, corrected, ignored } = this.repo.storeMessages(
       account.id,
       room,
       messages.map((m) => {
@@ -328,10 +344,19 @@ export class WorkspaceHub {
           sentAt: m.sentAt,
           seen: mine,
           mentionsMe: !mine && mentions(m.body, names),
+          replyTo: m.replyTo,
+          replaces: m.replaces,
+          retracts: m.retracts,
+          senderVouched: m.realJid !== null,
         };
       }),
     );
-    if (added.length === 0) return;
+    for (const i of ignored) {
+      // A member cannot change another member's message: logged, never applied.
+      if (i.reason === 'not-sender')
+        this.ctx.log.warn('workspaces: correction or deletion ignored (not from the message sender)', { room, ...i });
+    }
+    if (added.length === 0 && !(live && corrected.length > 0)) return;
     const w = this.repo.get(room);
     for (const m of added) {
       if (!m.mentionsMe || !w) continue;
@@ -339,7 +364,31 @@ export class WorkspaceHub {
       this.ctx.log.info('workspaces: mention', { room, from: m.sender });
       this.ctx.emit('workspaces.mention', { workspaceId: room, workspaceName: w.name, messageId: m.id, from: m.sender, text: m.body });
     }
-    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: added.map((m) => m.id) });
+    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: [...added.map((m) => m.id), ...corrected] });
+  }
+
+  /** Keeps the room's occupants and their real addresses (from the presences the room writes). */
+  private trackOccupant(account: Account, stanza: Element): void {
+    const from = stanza.attrs.from ?? '';
+    const nick = resourceOf(from);
+    if (!nick || !stanza.getChild('x', NS.mucUser)) return;
+    const key = `${account.id} ${bareJid(from)}`;
+    let room = this.occupants.get(key);
+    if (stanza.attrs.type === 'unavailable') {
+      room?.delete(nick);
+      return;
+    }
+    if (stanza.attrs.type === 'error') return;
+    const jid = roomRealJid(stanza);
+    if (!jid) return;
+    if (!room) this.occupants.set(key, (room = new Map()));
+    room.set(nick, jid);
+  }
+
+  /** The sender of a live message of the room, as the room vouches for it; null when unknown. */
+  private liveSender(account: Account, stanza: Element): string | null {
+    const from = stanza.attrs.from ?? '';
+    return this.occupants.get(`${account.id} ${bareJid(from)}`)?.get(resourceOf(from)) ?? null;
   }
 
   /** A stanza of the live session: a room's message, or the room telling the agent it is no longer a member. */
@@ -358,6 +407,7 @@ export class WorkspaceHub {
       }
       return;
     }
+    if (stanza.is('presence')) this.trackOccupant(account, stanza);
     const w = this.repo.get(room);
     if (!w || w.accountId !== account.id) return;
     if (stanza.is('presence')) {
@@ -378,7 +428,14 @@ export class WorkspaceHub {
       return;
     }
     if (!stanza.is('message') || stanza.attrs.type !== 'groupchat' || stanza.getChild('delay', NS.delay)) return;
-    const m = readRoomMessage(stanza, room);
+    // The sender is the occupant the room announced under that nickname, never an address written in the message. An
+    // occupant unknown here (presence not seen): left to the archive, which names the sender itself.
+    const realJid = this.liveSender(account, stanza);
+    if (!realJid) {
+      this.ctx.log.info('workspaces: live message of an unknown occupant left to the archive', { room });
+      return;
+    }
+    const m = readRoomMessage(stanza, room, { realJid });
     if (m) this.storeArchive(account, room, [m], true);
   }
 
@@ -393,12 +450,16 @@ export class WorkspaceHub {
    * on reconnection, once: before sending, the room's archive tells which queued messages it already has (a message
    * sent just before a crash or a cut may be there without this computer knowing).
    */
-  async send(workspaceId: string, text: string): Promise<ChatMessage> {
-    if (text.length > MAX_MESSAGE_LENGTH)
-      throw new OstalError('invalid_input', t('workspaces.errors.tooLong', { max: MAX_MESSAGE_LENGTH }));
-    if (!text.trim()) throw new OstalError('invalid_input', t('workspaces.errors.empty'));
+  async send(workspaceId: string, text: string, replyTo?: string): Promise<ChatMessage> {
+    checkText(text);
     const w = this.workspace(workspaceId);
     const account = this.account(w.accountId);
+    if (replyTo !== undefined) {
+      // XEP-0461 names the message answered by the room's archive id: a message still « en attente » has none yet.
+      const target = this.repo.messageRef(w.id, replyTo);
+      if (!target || target.pending || target.retracted) throw new OstalError('invalid_input', t('discussionEdits.errors.replyUnknown'));
+      replyTo = target.id;
+    }
     const originId = randomUUID();
     this.repo.addPending({
       accountId: account.id,
@@ -407,6 +468,7 @@ export class WorkspaceHub {
       sender: account.email.toLowerCase(),
       body: text,
       sentAt: new Date().toISOString(),
+      replyTo: replyTo ?? null,
     });
     this.ctx.emit('workspaces.messages', { workspaceId: w.id, messageIds: [originId] });
     if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
@@ -487,6 +549,7 @@ export class WorkspaceHub {
           'message',
           { to: room, type: 'groupchat', id: q.originId },
           xml('body', {}, q.body),
+          q.replyTo ? xml('reply', { xmlns: NS.reply, id: q.replyTo }) : undefined,
           xml('origin-id', { xmlns: NS.sid, id: q.originId }),
         ),
       );
@@ -497,8 +560,98 @@ export class WorkspaceHub {
     const answer = await echo.promise;
     if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
     // The live listener stored the echo already (it replaced the pending copy); this covers an echo without stanza-id.
-    const m = readRoomMessage(answer, room);
-    if (m) this.storeArchive(account, room, [m], true);
+    const m = readRoomMessage(answer, room, { realJid: this.liveSender(account, answer) });
+    if (m?.realJid) this.storeArchive(account, room, [m], true);
+  }
+
+  /**
+   * Corrects one of the agent's own messages (XEP-0308). The correction goes through the room at once (not queued:
+   * offline, the error says so and the text stays in the editor); every member's Ostal applies it only because it comes
+   * from the message's sender.
+   */
+  async edit(workspaceId: string, messageId: string, text: string): Promise<ChatMessage> {
+    checkText(text);
+    const { w, account, target } = this.ownMessage(workspaceId, messageId);
+    const id = randomUUID();
+    await this.sendChange(
+      account,
+      w.id,
+      xml(
+        'message',
+        { to: w.id, type: 'groupchat', id },
+        xml('body', {}, text),
+        xml('replace', { xmlns: NS.correct, id: target.originId ?? target.id }),
+        xml('origin-id', { xmlns: NS.sid, id }),
+      ),
+      id,
+    );
+    this.ctx.log.info('workspaces: message corrected', { room: w.id });
+    return this.repo.message(w.id, target.id)!;
+  }
+
+  /** Deletes one of the agent's own messages for every member (XEP-0424); the archive keeps the deletion. */
+  async retract(workspaceId: string, messageId: string): Promise<ChatMessage> {
+    const { w, account, target } = this.ownMessage(workspaceId, messageId);
+    const id = randomUUID();
+    await this.sendChange(
+      account,
+      w.id,
+      xml(
+        'message',
+        { to: w.id, type: 'groupchat', id },
+        xml('retract', { xmlns: NS.retract, id: target.id }),
+        // Clients without XEP-0424 show this text; the hint keeps the deletion in the archive (it has a body anyway).
+        xml('fallback', { xmlns: NS.fallback, for: NS.retract }),
+        xml('body', {}, t('discussionEdits.retractedFallback')),
+        xml('store', { xmlns: NS.hints }),
+        xml('origin-id', { xmlns: NS.sid, id }),
+      ),
+      id,
+    );
+    this.ctx.log.info('workspaces: message deleted', { room: w.id });
+    return this.repo.message(w.id, target.id)!;
+  }
+
+  /** The agent's own message, sent and not deleted: only those may be corrected or deleted. */
+  private ownMessage(workspaceId: string, messageId: string) {
+    const w = this.workspace(workspaceId);
+    const account = this.account(w.accountId);
+    const target = this.repo.messageRef(w.id, messageId);
+    if (!target) throw new OstalError('not_found', t('discussionEdits.errors.notFound'));
+    if (target.sender !== account.email.toLowerCase()) throw new OstalError('forbidden', t('discussionEdits.errors.notYours'));
+    if (target.pending) throw new OstalError('invalid_input', t('discussionEdits.errors.pending'));
+    if (target.retracted) throw new OstalError('invalid_input', t('discussionEdits.errors.retracted'));
+    return { w, account, target };
+  }
+
+  /** Sends a correction or deletion and waits for the room's echo (stored by the live listener, which applies it). */
+  private async sendChange(account: Account, room: string, stanza: Element, id: string): Promise<void> {
+    let session: XmppSession;
+    try {
+      session = await this.session(account);
+      await this.ensureJoined(account, session, room);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code === 'unreachable' || code === 'timeout') throw new OstalError(code, t('discussionEdits.errors.offline'), { cause: err });
+      throw err;
+    }
+    const echo = session.waitFor(
+      (s) =>
+        s.is('message') && bareJid(s.attrs.from ?? '') === room && (s.getChild('origin-id', NS.sid)?.attrs.id === id || s.attrs.id === id),
+    );
+    echo.promise.catch(() => undefined); // awaited below
+    try {
+      await session.send(stanza);
+    } catch (err) {
+      echo.cancel();
+      throw new OstalError('unreachable', t('discussionEdits.errors.offline'), { cause: err });
+    }
+    const answer = await echo.promise.catch((err: unknown) => {
+      throw new OstalError((err as OstalError).code ?? 'timeout', t('discussionEdits.errors.offline'), { cause: err });
+    });
+    if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
+    const m = readRoomMessage(answer, room, { realJid: this.liveSender(account, answer) });
+    if (m?.realJid) this.storeArchive(account, room, [m], true);
   }
 
   private scheduleRetry(delayMs = this.retryMs): void {

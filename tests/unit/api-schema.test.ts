@@ -118,6 +118,8 @@ const badInputs: { [M in MethodName]: unknown } = {
   'chat.history': { workspaceId: 'salon@conference.ostal.test', limit: 0 },
   'workspaces.members': { workspaceId: 'salon@conference.ostal.test', add: [], remove: [] },
   'workspaces.markRead': { workspaceId: '' },
+  'chat.edit': { workspaceId: 'salon@conference.ostal.test', messageId: 'abc', text: '' },
+  'chat.retract': { workspaceId: 'salon@conference.ostal.test' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */
