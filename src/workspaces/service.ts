@@ -43,6 +43,13 @@ import {
  * default in 0.12: it closes the stream of a client that sends more); a message stays far below it.
  */
 export const MAX_MESSAGE_LENGTH = 10_000;
+/**
+ * Longest text kept of a message received (characters; Prosody lets through up to 256 Kio a stanza): the rest is cut
+ * and the message says so in French. The view and the store never hold a megabyte-long message.
+ */
+export const MAX_RECEIVED_LENGTH = 2 * MAX_MESSAGE_LENGTH;
+/** Live messages are stored in batches (one transaction, one event): a flood from the server does not block the core. */
+const LIVE_BATCH_MS = 40;
 /** A mention in a message older than this (found in the archive) makes no notice, only the badge. */
 const MENTION_NOTICE_MS = 60 * 60_000;
 /** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
@@ -92,6 +99,9 @@ export class WorkspaceHub {
    * for.
    */
   private readonly occupants = new Map<string, Map<string, string>>();
+  /** Live messages waiting for their batch, by `<account> <room>`. */
+  private readonly liveBatch = new Map<string, { account: Account; room: string; messages: RoomMessage[] }>();
+  private liveTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly retryMs: number;
 
@@ -336,14 +346,19 @@ export class WorkspaceHub {
       messages.map((m) => {
         const sender = m.realJid ?? m.nick;
         const mine = sender === me;
+        let body = m.body;
+        if (body.length > MAX_RECEIVED_LENGTH) {
+          this.ctx.log.warn('workspaces: message received too long, cut', { room, from: sender, length: body.length });
+          body = `${body.slice(0, MAX_RECEIVED_LENGTH)}${t('discussionEdits.truncated', { max: MAX_RECEIVED_LENGTH.toLocaleString('fr-FR') })}`;
+        }
         return {
           id: m.stanzaId ?? m.originId ?? randomUUID(),
           originId: m.originId,
           sender,
-          body: m.body,
+          body,
           sentAt: m.sentAt,
           seen: mine,
-          mentionsMe: !mine && mentions(m.body, names),
+          mentionsMe: !mine && mentions(body, names),
           replyTo: m.replyTo,
           replaces: m.replaces,
           retracts: m.retracts,
@@ -357,7 +372,7 @@ export class WorkspaceHub {
         this.ctx.log.warn('workspaces: correction or deletion ignored (not from the message sender)', { room, ...i });
     }
     if (added.length === 0 && !(live && corrected.length > 0)) return;
-    const w = this.repo.get(room);
+    const w = added.some((m) => m.mentionsMe) ? this.repo.get(room) : null;
     for (const m of added) {
       if (!m.mentionsMe || !w) continue;
       if (!live && Date.now() - Date.parse(m.sentAt) > MENTION_NOTICE_MS) continue;
@@ -436,7 +451,27 @@ export class WorkspaceHub {
       return;
     }
     const m = readRoomMessage(stanza, room, { realJid });
-    if (m) this.storeArchive(account, room, [m], true);
+    if (!m) return;
+    const key = `${account.id} ${room}`;
+    const batch = this.liveBatch.get(key);
+    if (batch) batch.messages.push(m);
+    else this.liveBatch.set(key, { account, room, messages: [m] });
+    this.liveTimer ??= setTimeout(() => this.storeLiveBatch(), LIVE_BATCH_MS);
+  }
+
+  /** Stores the live messages received since the last batch, one transaction and one event per room. */
+  private storeLiveBatch(): void {
+    this.liveTimer = null;
+    const batches = [...this.liveBatch.values()];
+    this.liveBatch.clear();
+    for (const b of batches) {
+      try {
+        this.storeArchive(b.account, b.room, b.messages, true);
+      } catch (err) {
+        // The archive still has them: the next reading of the history stores them.
+        this.ctx.log.warn('workspaces: live messages not stored', { room: b.room, count: b.messages.length, err: err as Error });
+      }
+    }
   }
 
   private workspace(id: string): Workspace {
@@ -750,6 +785,8 @@ export class WorkspaceHub {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.storeLiveBatch();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const all = [...this.sessions.values()];
