@@ -127,6 +127,11 @@ export class WorkspaceRepository {
     return row ? toWorkspace(row) : null;
   }
 
+  /** Whether the account has this space (cheap: one row by its key). */
+  has(accountId: string, id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM workspaces WHERE account_id = ? AND id = ?').get(accountId, id) !== undefined;
+  }
+
   upsert(w: Workspace): void {
     this.db
       .prepare(

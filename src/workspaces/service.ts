@@ -118,8 +118,9 @@ export class WorkspaceHub {
     if (accounts.size > 0) this.scheduleRetry(0);
   }
 
+  private repoInstance: WorkspaceRepository | null = null;
   private get repo(): WorkspaceRepository {
-    return new WorkspaceRepository(this.ctx.db);
+    return (this.repoInstance ??= new WorkspaceRepository(this.ctx.db));
   }
 
   private account(accountId?: string): Account {
@@ -423,8 +424,8 @@ export class WorkspaceHub {
       return;
     }
     if (stanza.is('presence')) this.trackOccupant(account, stanza);
-    const w = this.repo.get(room);
-    if (!w || w.accountId !== account.id) return;
+    // (Not repo.get: it counts the unread messages, which a flood of live messages must not do for each one.)
+    if (!this.repo.has(account.id, room)) return;
     if (stanza.is('presence')) {
       if (stanza.attrs.type !== 'unavailable' || resourceOf(from) !== session.jid) return;
       const codes = (stanza.getChild('x', NS.mucUser)?.getChildren('status') ?? []).map((c) => c.attrs.code);
