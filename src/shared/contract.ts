@@ -918,6 +918,7 @@ export interface Results {
   'chat.send': ChatMessage;
   'chat.edit': ChatMessage;
   'chat.retract': ChatMessage;
+  'chat.search': ChatMessage[];
   'chat.history': ChatMessage[];
   'workspaces.members': Workspace;
   'workspaces.markRead': { ok: true };

@@ -305,6 +305,29 @@ export class WorkspaceRepository {
     this.db.prepare('UPDATE chat_messages SET seen = 1 WHERE workspace_id = ? AND seen = 0').run(workspaceId);
   }
 
+  /**
+   * Messages whose text holds every word of `query` (word starts, accents and case ignored: FTS5 unicode61 with
+   * remove_diacritics), newest first; in one space or in all of them. Local: works offline.
+   */
+  search(query: string, workspaceId: string | null, limit: number): ChatMessage[] {
+    const words = query
+      .normalize('NFC')
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .slice(0, 20);
+    if (words.length === 0) return [];
+    // Each word quoted (no FTS operator can slip in) and matched as a prefix.
+    const match = words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+    const rows = this.db
+      .prepare(
+        `${SELECT_MESSAGE} JOIN chat_search s ON s.rowid = m.rowid
+         WHERE chat_search MATCH ? AND m.retracted = 0 AND (? IS NULL OR m.workspace_id = ?)
+         ORDER BY m.sent_at DESC, m.rowid DESC LIMIT ?`,
+      )
+      .all(match, workspaceId, workspaceId, limit) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
   /** The latest `limit` messages, oldest first. */
   history(workspaceId: string, limit: number): ChatMessage[] {
     const rows = this.db

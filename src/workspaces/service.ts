@@ -784,6 +784,12 @@ export class WorkspaceHub {
     return this.repo.history(w.id, limit);
   }
 
+  /** Searches the Discussions kept on this computer (offline too), accent- and case-insensitive. */
+  search(query: string, workspaceId?: string, limit = 50): ChatMessage[] {
+    const room = workspaceId ? this.workspace(workspaceId).id : null;
+    return this.repo.search(query, room, limit);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     if (this.liveTimer) clearTimeout(this.liveTimer);

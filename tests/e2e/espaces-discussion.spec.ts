@@ -102,6 +102,12 @@ test('espaces : discussion — texte hostile inerte, répondre, modifier, suppri
   await expect(discussion.getByTestId('message-retracted')).toHaveText('Message supprimé par son auteur');
   await expect(discussion).not.toContainText('Message envoyé par erreur');
 
+  // « Rechercher dans la discussion »: without accents, offline-capable (the local copy).
+  await page.getByTestId('discussion-search').fill('prochaine REUNION');
+  await page.getByTestId('discussion-search-go').click();
+  await expect(page.getByTestId('discussion-results')).toContainText('Quelle date pour la prochaine réunion ?');
+  await expect(page.getByRole('status').filter({ hasText: 'trouvé' })).toHaveText('1 message trouvé');
+
   // Screenshots: the top of the Discussion (corrected and deleted messages, hostile text), then its end mid-reply.
   await page.setViewportSize({ width: 1280, height: 1000 });
   await discussion.evaluate((el) => (el.scrollTop = 0));

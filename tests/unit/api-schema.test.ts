@@ -120,6 +120,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'workspaces.markRead': { workspaceId: '' },
   'chat.edit': { workspaceId: 'salon@conference.ostal.test', messageId: 'abc', text: '' },
   'chat.retract': { workspaceId: 'salon@conference.ostal.test' },
+  'chat.search': { query: '   ' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

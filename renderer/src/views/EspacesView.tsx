@@ -10,6 +10,7 @@ import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { DiscussionMessage, ReplyQuote } from './espaces/DiscussionMessage';
+import { DiscussionSearch } from './espaces/DiscussionSearch';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (room: string) => void }) {
   const { t } = useTranslation();
@@ -176,6 +177,7 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (roo
       <div className="espace-parts">
         <section className="card espace-discussion" aria-labelledby="espace-discussion-title">
           <h3 id="espace-discussion-title">{t('espaces.discussion')}</h3>
+          <DiscussionSearch workspaceId={space.id} />
           <Discussion space={space} />
         </section>
         <aside className="espace-side">
