@@ -1,6 +1,6 @@
 /**
  * Replies (XEP-0461), corrections (XEP-0308) and deletions (XEP-0424) in a space's Discussion, against the run's
- * Prosody. agent1 uses Ostal; agent2 is a plain XMPP client (raw stanzas), which lets it play the forger: a correction
+ * Prosody. agent1 uses Ostal; agent5 (« agent2 » below) is a plain XMPP client (raw stanzas), which lets it play the forger: a correction
  * or deletion of agent1's message sent by agent2, and a message claiming agent1's address in an <x/> of its own
  * making, must change nothing and be attributed to agent2 — live in agent1's Ostal, and again when a fresh profile
  * reads the room's archive.
@@ -40,7 +40,9 @@ describe('espaces de travail: replies, corrections, deletions (Prosody)', () => 
   it('applies replies, corrections and deletions from their sender only, live and from the archive', async () => {
     const s = getServers();
     const a1 = testUser(1);
-    const a2 = testUser(2);
+    // The plain client is agent5, whom no other test's space invites: an online client takes the invitations the
+    // server would otherwise keep for that agent's Ostal in the other tests.
+    const a2 = testUser(5);
     const service = `xmpp://localhost:${s.prosody.port}`;
     const one = await openWorkspaceCore(a1, tempProfile(dirs, 'edits-a1'), service);
     cores.push(one.core);

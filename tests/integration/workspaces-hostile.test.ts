@@ -42,8 +42,10 @@ const BURST = 10_000;
 describe('espaces de travail: hostile messages (Prosody)', () => {
   it('keeps HTML and scripts as text, refuses or cuts huge bodies in French, stores a 10 000 message burst and stays responsive', async () => {
     const s = getServers();
+    // The plain client is agent5, whom no other test's space invites: an online client takes the invitations the
+    // server would otherwise keep for that agent's Ostal in the other tests.
     const a1 = testUser(1);
-    const a2 = testUser(2);
+    const a2 = testUser(5);
     const service = `xmpp://localhost:${s.prosody.port}`;
     const one = await openWorkspaceCore(a1, tempProfile(dirs, 'hostile-a1'), service);
     cores.push(one.core);
@@ -130,8 +132,12 @@ describe('espaces de travail: hostile messages (Prosody)', () => {
       ticks++;
     }, 20);
     const began = performance.now();
-    for (let i = 0; i < BURST; i++) await say(two, `burst-${i}`, xml('body', {}, `Rafale ${i} <i>${i}</i>`));
-    await until('the burst stored', count, (n) => n >= start + BURST, 180_000);
+    // In waves of 500 written at once (Prosody, shared with the other test files running meanwhile, keeps a short
+    // queue and answers them too); the core receives each wave as fast as Prosody relays it.
+    for (let wave = 0; wave < BURST; wave += 500) {
+      for (let i = wave; i < wave + 500; i++) void say(two, `burst-${i}`, xml('body', {}, `Rafale ${i} <i>${i}</i>`));
+      await until('a wave stored', count, (n) => n >= start + wave + 500, 120_000);
+    }
     const elapsed = performance.now() - began;
     // The core answers an API call at once while the tail of the burst is stored.
     const t0 = performance.now();
