@@ -111,6 +111,7 @@ test('espaces : discussion — texte hostile inerte, répondre, modifier, suppri
   // Screenshots: the top of the Discussion (corrected and deleted messages, hostile text), then its end mid-reply.
   await page.setViewportSize({ width: 1280, height: 1000 });
   await discussion.evaluate((el) => (el.scrollTop = 0));
+  await page.getByRole('heading', { name: 'Espaces de travail', level: 1 }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-modifier-supprimer.png') });
   await question.getByTestId('message-reply').click();
   await page.getByTestId('message-input').fill('Je vous confirme la salle demain.');
