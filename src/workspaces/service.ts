@@ -49,7 +49,7 @@ export const MAX_MESSAGE_LENGTH = 10_000;
  */
 export const MAX_RECEIVED_LENGTH = 2 * MAX_MESSAGE_LENGTH;
 /** Live messages are stored in batches (one transaction, one event): a flood from the server does not block the core. */
-const LIVE_BATCH_MS = 40;
+const LIVE_BATCH_MS = 10;
 /** A mention in a message older than this (found in the archive) makes no notice, only the badge. */
 const MENTION_NOTICE_MS = 60 * 60_000;
 /** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
@@ -102,6 +102,8 @@ export class WorkspaceHub {
   /** Live messages waiting for their batch, by `<account> <room>`. */
   private readonly liveBatch = new Map<string, { account: Account; room: string; messages: RoomMessage[] }>();
   private liveTimer: NodeJS.Timeout | null = null;
+  /** Origin ids of queued messages written by this process and never handed to a connection (not in any archive). */
+  private readonly fresh = new Set<string>();
   private closed = false;
   private readonly retryMs: number;
 
@@ -506,6 +508,7 @@ export class WorkspaceHub {
       sentAt: new Date().toISOString(),
       replyTo: replyTo ?? null,
     });
+    this.fresh.add(originId);
     this.ctx.emit('workspaces.messages', { workspaceId: w.id, messageIds: [originId] });
     if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
       // The app is not connected (network gone, server down): the message waits; the retry loop sends it, so the
@@ -554,16 +557,20 @@ export class WorkspaceHub {
     if (this.repo.pending(account.id, room).length === 0) return;
     const session = await this.session(account);
     await this.ensureJoined(account, session, room);
-    // Read from the archive, not only this journal: after a crash, the server may have the last message sent.
+    // Read from the archive, not only this journal: after a crash, the server may have the last message sent. Only a
+    // message written by this process and never handed to a connection cannot be there: a queue of only those (the
+    // usual case, online) leaves at once.
     let queue = this.repo.pending(account.id, room);
-    const oldest = Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now());
-    this.storeArchive(
-      account,
-      room,
-      await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
-      false,
-    );
-    queue = this.repo.pending(account.id, room);
+    if (queue.some((q) => !this.fresh.has(q.originId))) {
+      const oldest = Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now());
+      this.storeArchive(
+        account,
+        room,
+        await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
+        false,
+      );
+      queue = this.repo.pending(account.id, room);
+    }
     for (const q of queue) await this.sendOne(account, session, q);
     if (queue.length > 0) this.ctx.log.info('workspaces: queue sent', { room, count: queue.length });
     // The pending copies were replaced (by the archive's or the echo's): the views read again.
@@ -572,6 +579,8 @@ export class WorkspaceHub {
 
   private async sendOne(account: Account, session: XmppSession, q: PendingMessage): Promise<void> {
     const room = q.workspaceId;
+    // Handed to a connection from now on: it may reach the archive even if this attempt fails.
+    this.fresh.delete(q.originId);
     const echo = session.waitFor(
       (s) =>
         s.is('message') &&
