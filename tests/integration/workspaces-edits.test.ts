@@ -40,8 +40,8 @@ describe('espaces de travail: replies, corrections, deletions (Prosody)', () => 
   it('applies replies, corrections and deletions from their sender only, live and from the archive', async () => {
     const s = getServers();
     const a1 = testUser(1);
-    // The plain client is agent5, whom no other test's space invites: an online client takes the invitations the
-    // server would otherwise keep for that agent's Ostal in the other tests.
+    // The plain client connects with a negative priority: the invitations the server keeps for agent5's Ostal in
+    // another test (workspaces-crash) stay kept.
     const a2 = testUser(5);
     const service = `xmpp://localhost:${s.prosody.port}`;
     const one = await openWorkspaceCore(a1, tempProfile(dirs, 'edits-a1'), service);
@@ -56,6 +56,7 @@ describe('espaces de travail: replies, corrections, deletions (Prosody)', () => 
       username: a2.email.split('@')[0]!,
       password: a2.password,
       log: silentLogger,
+      priority: -1,
     });
     sessions.push(two);
     const seen: Element[] = [];

@@ -45,6 +45,12 @@ export interface SessionOptions {
   password: string;
   log: Logger;
   timeoutMs?: number;
+  /**
+   * Priority of the initial presence (RFC 6121 § 4.7.2.3), 0 by default. A negative one receives no message sent to
+   * the bare address, and the server keeps those (invitations included) for another session: what a tool or test
+   * connecting beside the agent's Ostal uses.
+   */
+  priority?: number;
 }
 
 /** A message of a room as the server gave it (live or from the archive). */
@@ -226,7 +232,7 @@ export class XmppSession {
       session = new XmppSession(xmpp, jid.bare().toString(), options.log);
       for (const s of early) session.dispatch(s);
       // Initial presence: the server then delivers what it kept while we were away (invitations included).
-      await xmpp.send(xml('presence'));
+      await xmpp.send(xml('presence', {}, options.priority ? xml('priority', {}, String(options.priority)) : undefined));
       // A round trip after it: the offline messages are sent before the answer.
       await session.request(xml('iq', { type: 'get', to: options.domain, id: randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
       return session;
