@@ -416,7 +416,25 @@ export const methodSchemas = {
     accountId: id.optional(),
   }),
   /** Sends a message to the space's Discussion. */
-  'chat.send': z.object({ workspaceId: z.string().min(1).max(400), text: z.string().min(1) }),
+  'chat.send': z.object({
+    workspaceId: z.string().min(1).max(400),
+    text: z.string().min(1),
+    /** Answers this message (its id, XEP-0461). */
+    replyTo: z.string().min(1).max(400).optional(),
+  }),
+  /** Corrects one of the agent's own messages (XEP-0308): every member sees the new text, « modifié ». */
+  'chat.edit': z.object({ workspaceId: z.string().min(1).max(400), messageId: z.string().min(1).max(400), text: z.string().min(1) }),
+  /**
+   * Searches the Discussions kept on this computer (offline too): messages holding every word, accents and case
+   * ignored, newest first; in one space or in all.
+   */
+  'chat.search': z.object({
+    query: z.string().trim().min(1).max(200),
+    workspaceId: z.string().min(1).max(400).optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+  }),
+  /** Deletes one of the agent's own messages for every member (XEP-0424). */
+  'chat.retract': z.object({ workspaceId: z.string().min(1).max(400), messageId: z.string().min(1).max(400) }),
   /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
   /** Adds or removes members (owners and admins of the space only: the room's server checks it). */

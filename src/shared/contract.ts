@@ -446,6 +446,15 @@ export interface ChatMessage {
   pending: boolean;
   /** The message names the agent (« @Élodie », its display name or the local part of its address). */
   mentionsMe: boolean;
+  /**
+   * The message answered (XEP-0461): its archive id, with its sender and text when this computer has it (null
+   * otherwise); `retracted` when its sender deleted it.
+   */
+  replyTo: { id: string; from: string | null; text: string | null; retracted: boolean } | null;
+  /** When its sender last corrected it (XEP-0308; `text` is the corrected text), or null. */
+  editedAt: string | null;
+  /** Its sender deleted it (XEP-0424): `text` is empty, the view says « Message supprimé ». */
+  retracted: boolean;
 }
 
 export interface Settings {
@@ -944,6 +953,9 @@ export interface Results {
   'workspaces.refresh': Workspace[];
   'workspaces.create': Workspace;
   'chat.send': ChatMessage;
+  'chat.edit': ChatMessage;
+  'chat.retract': ChatMessage;
+  'chat.search': ChatMessage[];
   'chat.history': ChatMessage[];
   'workspaces.members': Workspace;
   'workspaces.markRead': { ok: true };

@@ -3,7 +3,8 @@
  * The server holds the truth (room configuration, affiliations, archive, bookmarks): this copy serves the offline
  * reading and is rebuilt by workspaces.refresh.
  *
- * Tables: migrations 012_workspaces.sql and 013_workspaces_queue.sql (offline queue, unread and mentions).
+ * Tables: migrations 012_workspaces.sql, 013_workspaces_queue.sql (offline queue, unread and mentions) and
+ * 015_chat_edits.sql (replies, edits, deletions).
  */
 import type Database from 'better-sqlite3';
 import type { ChatMessage, Workspace } from '../shared/contract.js';
@@ -28,6 +29,12 @@ interface MessageRow {
   sent_at: string;
   pending: number;
   mentions_me: number;
+  reply_to: string | null;
+  edited_at: string | null;
+  retracted: number;
+  reply_from: string | null;
+  reply_body: string | null;
+  reply_retracted: number | null;
 }
 
 /** A message to store: from the archive, live from the room, or written here (pending). */
@@ -40,6 +47,13 @@ export interface StoredMessage {
   /** Whether the agent has read it (its own messages are); a message already stored keeps its own state. */
   seen?: boolean;
   mentionsMe?: boolean;
+  /** Archive id of the message answered (XEP-0461). */
+  replyTo?: string | null;
+  /** This message corrects (XEP-0308) or deletes (XEP-0424) the message with this id: applied, not stored. */
+  replaces?: string | null;
+  retracts?: string | null;
+  /** Whether the room vouches for `sender` (a correction or deletion from an unknown sender is ignored). */
+  senderVouched?: boolean;
 }
 
 /** A message of the offline queue. */
@@ -49,6 +63,14 @@ export interface PendingMessage {
   originId: string;
   body: string;
   sentAt: string;
+  replyTo: string | null;
+}
+
+/** What storeMessages did: new messages (mention notices), and corrections applied or ignored (forged). */
+export interface StoreResult {
+  added: StoredMessage[];
+  corrected: string[];
+  ignored: { target: string; sender: string; reason: 'unknown' | 'not-sender' }[];
 }
 
 const toWorkspace = (r: WorkspaceRow & { unread?: number; mentions?: number }): Workspace => ({
@@ -73,7 +95,15 @@ const toMessage = (r: MessageRow): ChatMessage => ({
   sentAt: r.sent_at,
   pending: r.pending === 1,
   mentionsMe: r.mentions_me === 1,
+  replyTo: r.reply_to ? { id: r.reply_to, from: r.reply_from, text: r.reply_body ?? null, retracted: r.reply_retracted === 1 } : null,
+  editedAt: r.edited_at,
+  retracted: r.retracted === 1,
 });
+
+/** A message with the sender and text of the message it answers (when this computer has it). */
+const SELECT_MESSAGE = `SELECT m.*, r.sender AS reply_from, r.body AS reply_body, r.retracted AS reply_retracted
+  FROM chat_messages m LEFT JOIN chat_messages r
+    ON m.reply_to IS NOT NULL AND r.account_id = m.account_id AND r.workspace_id = m.workspace_id AND r.id = m.reply_to`;
 
 const WITH_COUNTS = `SELECT w.*,
   (SELECT COUNT(*) FROM chat_messages m WHERE m.account_id = w.account_id AND m.workspace_id = w.id AND m.seen = 0) AS unread,
@@ -97,6 +127,11 @@ export class WorkspaceRepository {
     return row ? toWorkspace(row) : null;
   }
 
+  /** Whether the account has this space (cheap: one row by its key). */
+  has(accountId: string, id: string): boolean {
+    return this.db.prepare('SELECT 1 FROM workspaces WHERE account_id = ? AND id = ?').get(accountId, id) !== undefined;
+  }
+
   upsert(w: Workspace): void {
     this.db
       .prepare(
@@ -117,60 +152,99 @@ export class WorkspaceRepository {
   }
 
   /**
-   * Stores archived or live messages; a pending copy with the same origin id is replaced by the archived one.
-   * Returns the messages that were not stored before (for the mention notices).
+   * Stores archived or live messages, in their order; a pending copy with the same origin id is replaced by the
+   * archived one. A correction (XEP-0308) or deletion (XEP-0424) is applied to the message it names only when it comes
+   * from that message's own sender, as the room vouches for it: anyone else's is ignored (and reported in `ignored`).
    */
-  storeMessages(accountId: string, workspaceId: string, messages: StoredMessage[]): StoredMessage[] {
+  storeMessages(accountId: string, workspaceId: string, messages: StoredMessage[]): StoreResult {
     const dropPending = this.db.prepare(
       'DELETE FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND origin_id = ? AND pending = 1',
     );
-    const known = this.db.prepare('SELECT seen FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ?').pluck();
+    const known = this.db.prepare(
+      'SELECT seen, body, edited_at, retracted FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ?',
+    );
     const insert = this.db.prepare(
       // REPLACE gives the row a new rowid: a page stored in archive order keeps that order for messages of the
       // same second (the archive's stamps have no milliseconds).
-      `INSERT OR REPLACE INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen, mentions_me)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+      `INSERT OR REPLACE INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen,
+         mentions_me, reply_to, edited_at, retracted)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
     );
-    const added: StoredMessage[] = [];
+    const target = this.db.prepare(
+      `SELECT id, sender FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 AND (id = ? OR origin_id = ?)
+       ORDER BY rowid LIMIT 1`,
+    );
+    const correct = this.db.prepare(
+      // A later correction wins (an archive page read again applies its corrections again, in their order).
+      `UPDATE chat_messages SET body = ?, edited_at = ?
+       WHERE account_id = ? AND workspace_id = ? AND id = ? AND retracted = 0 AND (edited_at IS NULL OR edited_at <= ?)`,
+    );
+    const retract = this.db.prepare(
+      `UPDATE chat_messages SET body = '', retracted = 1, mentions_me = 0, seen = 1 WHERE account_id = ? AND workspace_id = ? AND id = ?`,
+    );
+    const result: StoreResult = { added: [], corrected: [], ignored: [] };
+    // One format for every stamp, to the second like the archive's (the text order is then the time order, and
+    // messages of the same second keep the order they were stored in: the archive's).
+    const stamp = (sentAt: string): string => {
+      const at = Math.floor(new Date(sentAt).getTime() / 1000) * 1000;
+      return Number.isNaN(at) ? sentAt : new Date(at).toISOString();
+    };
     this.db.transaction(() => {
       for (const m of messages) {
-        let seen = known.get(accountId, workspaceId, m.id) as number | undefined;
+        const ref = m.retracts ?? m.replaces;
+        if (ref) {
+          const row = target.get(accountId, workspaceId, ref, ref) as { id: string; sender: string } | undefined;
+          if (!row) result.ignored.push({ target: ref, sender: m.sender, reason: 'unknown' });
+          else if (!m.senderVouched || row.sender !== m.sender)
+            result.ignored.push({ target: ref, sender: m.sender, reason: 'not-sender' });
+          else {
+            if (m.retracts) retract.run(accountId, workspaceId, row.id);
+            else correct.run(m.body, stamp(m.sentAt), accountId, workspaceId, row.id, stamp(m.sentAt));
+            result.corrected.push(row.id);
+          }
+          continue;
+        }
+        const before = known.get(accountId, workspaceId, m.id) as
+          { seen: number; body: string; edited_at: string | null; retracted: number } | undefined;
+        let seen = before?.seen;
         if (m.originId && dropPending.run(accountId, workspaceId, m.originId).changes > 0) seen = 1;
-        if (seen === undefined) added.push(m);
-        // One format for every stamp, to the second like the archive's (the text order is then the time order, and
-        // messages of the same second keep the order they were stored in: the archive's).
-        const at = Math.floor(new Date(m.sentAt).getTime() / 1000) * 1000;
+        if (seen === undefined) result.added.push(m);
+        // Read again from the archive, the message keeps the corrections and deletion applied to it since.
+        const changed = before && (before.edited_at !== null || before.retracted === 1);
         insert.run(
           accountId,
           workspaceId,
           m.id,
           m.originId,
           m.sender,
-          m.body,
-          Number.isNaN(at) ? m.sentAt : new Date(at).toISOString(),
+          changed ? before.body : m.body,
+          stamp(m.sentAt),
           seen ?? (m.seen === false ? 0 : 1),
-          m.mentionsMe ? 1 : 0,
+          m.mentionsMe && !before?.retracted ? 1 : 0,
+          m.replyTo ?? null,
+          changed ? before.edited_at : null,
+          changed ? before.retracted : 0,
         );
       }
     })();
-    return added;
+    return result;
   }
 
   /** Puts a message written here in the offline queue (pending until the archive holds it). */
   addPending(p: PendingMessage & { sender: string }): void {
     this.db
       .prepare(
-        `INSERT INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen, queued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?)`,
+        `INSERT INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen, queued_at, reply_to)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)`,
       )
-      .run(p.accountId, p.workspaceId, p.originId, p.originId, p.sender, p.body, p.sentAt, Date.now());
+      .run(p.accountId, p.workspaceId, p.originId, p.originId, p.sender, p.body, p.sentAt, Date.now(), p.replyTo);
   }
 
   /** The queue of one space (or of every space of the account), in the order it was written. */
   pending(accountId: string, workspaceId?: string): PendingMessage[] {
     const rows = this.db
       .prepare(
-        `SELECT account_id, workspace_id, origin_id, body, sent_at FROM chat_messages
+        `SELECT account_id, workspace_id, origin_id, body, sent_at, reply_to FROM chat_messages
          WHERE account_id = ? AND pending = 1 AND (? IS NULL OR workspace_id = ?) ORDER BY queued_at, rowid`,
       )
       .all(accountId, workspaceId ?? null, workspaceId ?? null) as {
@@ -179,6 +253,7 @@ export class WorkspaceRepository {
       origin_id: string;
       body: string;
       sent_at: string;
+      reply_to: string | null;
     }[];
     return rows.map((r) => ({
       accountId: r.account_id,
@@ -186,6 +261,7 @@ export class WorkspaceRepository {
       originId: r.origin_id,
       body: r.body,
       sentAt: r.sent_at,
+      replyTo: r.reply_to,
     }));
   }
 
@@ -203,9 +279,25 @@ export class WorkspaceRepository {
   /** The message with this archive id or origin id. */
   message(workspaceId: string, id: string): ChatMessage | null {
     const row = this.db
-      .prepare('SELECT * FROM chat_messages WHERE workspace_id = ? AND (id = ? OR origin_id = ?) ORDER BY pending LIMIT 1')
+      .prepare(`${SELECT_MESSAGE} WHERE m.workspace_id = ? AND (m.id = ? OR m.origin_id = ?) ORDER BY m.pending LIMIT 1`)
       .get(workspaceId, id, id) as MessageRow | undefined;
     return row ? toMessage(row) : null;
+  }
+
+  /** The stored message with this archive id or origin id, as corrections and deletions need it. */
+  messageRef(
+    workspaceId: string,
+    id: string,
+  ): { id: string; originId: string | null; sender: string; pending: boolean; retracted: boolean } | null {
+    const row = this.db
+      .prepare(
+        `SELECT id, origin_id, sender, pending, retracted FROM chat_messages WHERE workspace_id = ? AND (id = ? OR origin_id = ?)
+         ORDER BY pending LIMIT 1`,
+      )
+      .get(workspaceId, id, id) as { id: string; origin_id: string | null; sender: string; pending: number; retracted: number } | undefined;
+    return row
+      ? { id: row.id, originId: row.origin_id, sender: row.sender, pending: row.pending === 1, retracted: row.retracted === 1 }
+      : null;
   }
 
   /** Everything of the space counts as read. */
@@ -213,10 +305,33 @@ export class WorkspaceRepository {
     this.db.prepare('UPDATE chat_messages SET seen = 1 WHERE workspace_id = ? AND seen = 0').run(workspaceId);
   }
 
+  /**
+   * Messages whose text holds every word of `query` (word starts, accents and case ignored: FTS5 unicode61 with
+   * remove_diacritics), newest first; in one space or in all of them. Local: works offline.
+   */
+  search(query: string, workspaceId: string | null, limit: number): ChatMessage[] {
+    const words = query
+      .normalize('NFC')
+      .split(/[^\p{L}\p{N}]+/u)
+      .filter(Boolean)
+      .slice(0, 20);
+    if (words.length === 0) return [];
+    // Each word quoted (no FTS operator can slip in) and matched as a prefix.
+    const match = words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' ');
+    const rows = this.db
+      .prepare(
+        `${SELECT_MESSAGE} JOIN chat_search s ON s.rowid = m.rowid
+         WHERE chat_search MATCH ? AND m.retracted = 0 AND (? IS NULL OR m.workspace_id = ?)
+         ORDER BY m.sent_at DESC, m.rowid DESC LIMIT ?`,
+      )
+      .all(match, workspaceId, workspaceId, limit) as MessageRow[];
+    return rows.map(toMessage);
+  }
+
   /** The latest `limit` messages, oldest first. */
   history(workspaceId: string, limit: number): ChatMessage[] {
     const rows = this.db
-      .prepare('SELECT * FROM chat_messages WHERE workspace_id = ? ORDER BY sent_at DESC, rowid DESC LIMIT ?')
+      .prepare(`${SELECT_MESSAGE} WHERE m.workspace_id = ? ORDER BY m.sent_at DESC, m.rowid DESC LIMIT ?`)
       .all(workspaceId, limit) as MessageRow[];
     return rows.reverse().map(toMessage);
   }

@@ -24,7 +24,7 @@ import { makeSpaceCalendar, spaceCalendarUrl } from './calendar-roots.js';
 import type { Account } from '../store/account-repository.js';
 import { WorkspaceRepository, type PendingMessage } from './repository.js';
 import { mentionNames, mentions } from './mentions.js';
-import { bareJid, NS, readRoomMessage, resourceOf, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
+import { bareJid, NS, readRoomMessage, resourceOf, roomRealJid, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
 import {
   addBookmark,
   configureRoom,
@@ -44,6 +44,13 @@ import {
  * default in 0.12: it closes the stream of a client that sends more); a message stays far below it.
  */
 export const MAX_MESSAGE_LENGTH = 10_000;
+/**
+ * Longest text kept of a message received (characters; Prosody lets through up to 256 Kio a stanza): the rest is cut
+ * and the message says so in French. The view and the store never hold a megabyte-long message.
+ */
+export const MAX_RECEIVED_LENGTH = 2 * MAX_MESSAGE_LENGTH;
+/** Live messages are stored in batches (one transaction, one event): a flood from the server does not block the core. */
+const LIVE_BATCH_MS = 10;
 /** A mention in a message older than this (found in the archive) makes no notice, only the badge. */
 const MENTION_NOTICE_MS = 60 * 60_000;
 /** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
@@ -54,6 +61,12 @@ const envNumber = (name: string): number | undefined => {
   return Number.isFinite(v) && v > 0 ? v : undefined;
 };
 const EMAIL = /^[^\s@/<>"']+@[a-z0-9.-]+\.[a-z]{2,}$/i;
+
+/** A message's text: not empty, not over {@link MAX_MESSAGE_LENGTH}. */
+function checkText(text: string): void {
+  if (text.length > MAX_MESSAGE_LENGTH) throw new OstalError('invalid_input', t('workspaces.errors.tooLong', { max: MAX_MESSAGE_LENGTH }));
+  if (!text.trim()) throw new OstalError('invalid_input', t('workspaces.errors.empty'));
+}
 
 /** « Projet médiathèque » → projet-mediatheque */
 export function slugOf(name: string): string {
@@ -81,6 +94,17 @@ export class WorkspaceHub {
   private readonly inviteRefresh = new Map<string, Promise<void>>();
   /** Accounts with an open XMPP session right now. */
   private readonly connected = new Set<string>();
+  /**
+   * Real address of each occupant of the rooms joined, by `<account> <room>` then nickname, from the presences the
+   * room sends (it writes the address itself): the sender of a live message, which carries no address the room vouches
+   * for.
+   */
+  private readonly occupants = new Map<string, Map<string, string>>();
+  /** Live messages waiting for their batch, by `<account> <room>`. */
+  private readonly liveBatch = new Map<string, { account: Account; room: string; messages: RoomMessage[] }>();
+  private liveTimer: NodeJS.Timeout | null = null;
+  /** Origin ids of queued messages written by this process and never handed to a connection (not in any archive). */
+  private readonly fresh = new Set<string>();
   private closed = false;
   private readonly retryMs: number;
 
@@ -97,8 +121,9 @@ export class WorkspaceHub {
     if (accounts.size > 0) this.scheduleRetry(0);
   }
 
+  private repoInstance: WorkspaceRepository | null = null;
   private get repo(): WorkspaceRepository {
-    return new WorkspaceRepository(this.ctx.db);
+    return (this.repoInstance ??= new WorkspaceRepository(this.ctx.db));
   }
 
   private account(accountId?: string): Account {
@@ -126,6 +151,7 @@ export class WorkspaceHub {
         if (s.online) return s;
         this.sessions.delete(account.id);
         for (const key of [...this.joined.keys()]) if (key.startsWith(`${account.id} `)) this.joined.delete(key);
+        for (const key of [...this.occupants.keys()]) if (key.startsWith(`${account.id} `)) this.occupants.delete(key);
         return this.session(account);
       });
     }
@@ -331,36 +357,77 @@ export class WorkspaceHub {
     });
   }
 
-  /** Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event. */
+  /**
+   * Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event.
+   * Corrections and deletions apply to their message only when they come from its sender (repository.storeMessages).
+   */
   private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean): void {
     const me = account.email.toLowerCase();
     const names = mentionNames(account.name, me);
-    const added = this.repo.storeMessages(
+    const { added, corrected, ignored } = this.repo.storeMessages(
       account.id,
       room,
       messages.map((m) => {
         const sender = m.realJid ?? m.nick;
         const mine = sender === me;
+        let body = m.body;
+        if (body.length > MAX_RECEIVED_LENGTH) {
+          this.ctx.log.warn('workspaces: message received too long, cut', { room, from: sender, length: body.length });
+          body = `${body.slice(0, MAX_RECEIVED_LENGTH)}${t('discussionEdits.truncated', { max: MAX_RECEIVED_LENGTH.toLocaleString('fr-FR') })}`;
+        }
         return {
           id: m.stanzaId ?? m.originId ?? randomUUID(),
           originId: m.originId,
           sender,
-          body: m.body,
+          body,
           sentAt: m.sentAt,
           seen: mine,
-          mentionsMe: !mine && mentions(m.body, names),
+          mentionsMe: !mine && mentions(body, names),
+          replyTo: m.replyTo,
+          replaces: m.replaces,
+          retracts: m.retracts,
+          senderVouched: m.realJid !== null,
         };
       }),
     );
-    if (added.length === 0) return;
-    const w = this.repo.get(room);
+    for (const i of ignored) {
+      // A member cannot change another member's message: logged, never applied.
+      if (i.reason === 'not-sender')
+        this.ctx.log.warn('workspaces: correction or deletion ignored (not from the message sender)', { room, ...i });
+    }
+    if (added.length === 0 && !(live && corrected.length > 0)) return;
+    const w = added.some((m) => m.mentionsMe) ? this.repo.get(room) : null;
     for (const m of added) {
       if (!m.mentionsMe || !w) continue;
       if (!live && Date.now() - Date.parse(m.sentAt) > MENTION_NOTICE_MS) continue;
       this.ctx.log.info('workspaces: mention', { room, from: m.sender });
       this.ctx.emit('workspaces.mention', { workspaceId: room, workspaceName: w.name, messageId: m.id, from: m.sender, text: m.body });
     }
-    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: added.map((m) => m.id) });
+    this.ctx.emit('workspaces.messages', { workspaceId: room, messageIds: [...added.map((m) => m.id), ...corrected] });
+  }
+
+  /** Keeps the room's occupants and their real addresses (from the presences the room writes). */
+  private trackOccupant(account: Account, stanza: Element): void {
+    const from = stanza.attrs.from ?? '';
+    const nick = resourceOf(from);
+    if (!nick || !stanza.getChild('x', NS.mucUser)) return;
+    const key = `${account.id} ${bareJid(from)}`;
+    let room = this.occupants.get(key);
+    if (stanza.attrs.type === 'unavailable') {
+      room?.delete(nick);
+      return;
+    }
+    if (stanza.attrs.type === 'error') return;
+    const jid = roomRealJid(stanza);
+    if (!jid) return;
+    if (!room) this.occupants.set(key, (room = new Map()));
+    room.set(nick, jid);
+  }
+
+  /** The sender of a live message of the room, as the room vouches for it; null when unknown. */
+  private liveSender(account: Account, stanza: Element): string | null {
+    const from = stanza.attrs.from ?? '';
+    return this.occupants.get(`${account.id} ${bareJid(from)}`)?.get(resourceOf(from)) ?? null;
   }
 
   /** A stanza of the live session: a room's message, or the room telling the agent it is no longer a member. */
@@ -379,8 +446,9 @@ export class WorkspaceHub {
       }
       return;
     }
-    const w = this.repo.get(room);
-    if (!w || w.accountId !== account.id) return;
+    if (stanza.is('presence')) this.trackOccupant(account, stanza);
+    // (Not repo.get: it counts the unread messages, which a flood of live messages must not do for each one.)
+    if (!this.repo.has(account.id, room)) return;
     if (stanza.is('presence')) {
       if (stanza.attrs.type !== 'unavailable' || resourceOf(from) !== session.jid) return;
       const codes = (stanza.getChild('x', NS.mucUser)?.getChildren('status') ?? []).map((c) => c.attrs.code);
@@ -399,8 +467,35 @@ export class WorkspaceHub {
       return;
     }
     if (!stanza.is('message') || stanza.attrs.type !== 'groupchat' || stanza.getChild('delay', NS.delay)) return;
-    const m = readRoomMessage(stanza, room);
-    if (m) this.storeArchive(account, room, [m], true);
+    // The sender is the occupant the room announced under that nickname, never an address written in the message. An
+    // occupant unknown here (presence not seen): left to the archive, which names the sender itself.
+    const realJid = this.liveSender(account, stanza);
+    if (!realJid) {
+      this.ctx.log.info('workspaces: live message of an unknown occupant left to the archive', { room });
+      return;
+    }
+    const m = readRoomMessage(stanza, room, { realJid });
+    if (!m) return;
+    const key = `${account.id} ${room}`;
+    const batch = this.liveBatch.get(key);
+    if (batch) batch.messages.push(m);
+    else this.liveBatch.set(key, { account, room, messages: [m] });
+    this.liveTimer ??= setTimeout(() => this.storeLiveBatch(), LIVE_BATCH_MS);
+  }
+
+  /** Stores the live messages received since the last batch, one transaction and one event per room. */
+  private storeLiveBatch(): void {
+    this.liveTimer = null;
+    const batches = [...this.liveBatch.values()];
+    this.liveBatch.clear();
+    for (const b of batches) {
+      try {
+        this.storeArchive(b.account, b.room, b.messages, true);
+      } catch (err) {
+        // The archive still has them: the next reading of the history stores them.
+        this.ctx.log.warn('workspaces: live messages not stored', { room: b.room, count: b.messages.length, err: err as Error });
+      }
+    }
   }
 
   private workspace(id: string): Workspace {
@@ -414,12 +509,16 @@ export class WorkspaceHub {
    * on reconnection, once: before sending, the room's archive tells which queued messages it already has (a message
    * sent just before a crash or a cut may be there without this computer knowing).
    */
-  async send(workspaceId: string, text: string): Promise<ChatMessage> {
-    if (text.length > MAX_MESSAGE_LENGTH)
-      throw new OstalError('invalid_input', t('workspaces.errors.tooLong', { max: MAX_MESSAGE_LENGTH }));
-    if (!text.trim()) throw new OstalError('invalid_input', t('workspaces.errors.empty'));
+  async send(workspaceId: string, text: string, replyTo?: string): Promise<ChatMessage> {
+    checkText(text);
     const w = this.workspace(workspaceId);
     const account = this.account(w.accountId);
+    if (replyTo !== undefined) {
+      // XEP-0461 names the message answered by the room's archive id: a message still « en attente » has none yet.
+      const target = this.repo.messageRef(w.id, replyTo);
+      if (!target || target.pending || target.retracted) throw new OstalError('invalid_input', t('discussionEdits.errors.replyUnknown'));
+      replyTo = target.id;
+    }
     const originId = randomUUID();
     this.repo.addPending({
       accountId: account.id,
@@ -428,7 +527,9 @@ export class WorkspaceHub {
       sender: account.email.toLowerCase(),
       body: text,
       sentAt: new Date().toISOString(),
+      replyTo: replyTo ?? null,
     });
+    this.fresh.add(originId);
     this.ctx.emit('workspaces.messages', { workspaceId: w.id, messageIds: [originId] });
     if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
       // The app is not connected (network gone, server down): the message waits; the retry loop sends it, so the
@@ -477,16 +578,20 @@ export class WorkspaceHub {
     if (this.repo.pending(account.id, room).length === 0) return;
     const session = await this.session(account);
     await this.ensureJoined(account, session, room);
-    // Read from the archive, not only this journal: after a crash, the server may have the last message sent.
+    // Read from the archive, not only this journal: after a crash, the server may have the last message sent. Only a
+    // message written by this process and never handed to a connection cannot be there: a queue of only those (the
+    // usual case, online) leaves at once.
     let queue = this.repo.pending(account.id, room);
-    const oldest = Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now());
-    this.storeArchive(
-      account,
-      room,
-      await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
-      false,
-    );
-    queue = this.repo.pending(account.id, room);
+    if (queue.some((q) => !this.fresh.has(q.originId))) {
+      const oldest = Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now());
+      this.storeArchive(
+        account,
+        room,
+        await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
+        false,
+      );
+      queue = this.repo.pending(account.id, room);
+    }
     for (const q of queue) await this.sendOne(account, session, q);
     if (queue.length > 0) this.ctx.log.info('workspaces: queue sent', { room, count: queue.length });
     // The pending copies were replaced (by the archive's or the echo's): the views read again.
@@ -495,6 +600,8 @@ export class WorkspaceHub {
 
   private async sendOne(account: Account, session: XmppSession, q: PendingMessage): Promise<void> {
     const room = q.workspaceId;
+    // Handed to a connection from now on: it may reach the archive even if this attempt fails.
+    this.fresh.delete(q.originId);
     const echo = session.waitFor(
       (s) =>
         s.is('message') &&
@@ -508,6 +615,7 @@ export class WorkspaceHub {
           'message',
           { to: room, type: 'groupchat', id: q.originId },
           xml('body', {}, q.body),
+          q.replyTo ? xml('reply', { xmlns: NS.reply, id: q.replyTo }) : undefined,
           xml('origin-id', { xmlns: NS.sid, id: q.originId }),
         ),
       );
@@ -518,8 +626,98 @@ export class WorkspaceHub {
     const answer = await echo.promise;
     if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
     // The live listener stored the echo already (it replaced the pending copy); this covers an echo without stanza-id.
-    const m = readRoomMessage(answer, room);
-    if (m) this.storeArchive(account, room, [m], true);
+    const m = readRoomMessage(answer, room, { realJid: this.liveSender(account, answer) });
+    if (m?.realJid) this.storeArchive(account, room, [m], true);
+  }
+
+  /**
+   * Corrects one of the agent's own messages (XEP-0308). The correction goes through the room at once (not queued:
+   * offline, the error says so and the text stays in the editor); every member's Ostal applies it only because it comes
+   * from the message's sender.
+   */
+  async edit(workspaceId: string, messageId: string, text: string): Promise<ChatMessage> {
+    checkText(text);
+    const { w, account, target } = this.ownMessage(workspaceId, messageId);
+    const id = randomUUID();
+    await this.sendChange(
+      account,
+      w.id,
+      xml(
+        'message',
+        { to: w.id, type: 'groupchat', id },
+        xml('body', {}, text),
+        xml('replace', { xmlns: NS.correct, id: target.originId ?? target.id }),
+        xml('origin-id', { xmlns: NS.sid, id }),
+      ),
+      id,
+    );
+    this.ctx.log.info('workspaces: message corrected', { room: w.id });
+    return this.repo.message(w.id, target.id)!;
+  }
+
+  /** Deletes one of the agent's own messages for every member (XEP-0424); the archive keeps the deletion. */
+  async retract(workspaceId: string, messageId: string): Promise<ChatMessage> {
+    const { w, account, target } = this.ownMessage(workspaceId, messageId);
+    const id = randomUUID();
+    await this.sendChange(
+      account,
+      w.id,
+      xml(
+        'message',
+        { to: w.id, type: 'groupchat', id },
+        xml('retract', { xmlns: NS.retract, id: target.id }),
+        // Clients without XEP-0424 show this text; the hint keeps the deletion in the archive (it has a body anyway).
+        xml('fallback', { xmlns: NS.fallback, for: NS.retract }),
+        xml('body', {}, t('discussionEdits.retractedFallback')),
+        xml('store', { xmlns: NS.hints }),
+        xml('origin-id', { xmlns: NS.sid, id }),
+      ),
+      id,
+    );
+    this.ctx.log.info('workspaces: message deleted', { room: w.id });
+    return this.repo.message(w.id, target.id)!;
+  }
+
+  /** The agent's own message, sent and not deleted: only those may be corrected or deleted. */
+  private ownMessage(workspaceId: string, messageId: string) {
+    const w = this.workspace(workspaceId);
+    const account = this.account(w.accountId);
+    const target = this.repo.messageRef(w.id, messageId);
+    if (!target) throw new OstalError('not_found', t('discussionEdits.errors.notFound'));
+    if (target.sender !== account.email.toLowerCase()) throw new OstalError('forbidden', t('discussionEdits.errors.notYours'));
+    if (target.pending) throw new OstalError('invalid_input', t('discussionEdits.errors.pending'));
+    if (target.retracted) throw new OstalError('invalid_input', t('discussionEdits.errors.retracted'));
+    return { w, account, target };
+  }
+
+  /** Sends a correction or deletion and waits for the room's echo (stored by the live listener, which applies it). */
+  private async sendChange(account: Account, room: string, stanza: Element, id: string): Promise<void> {
+    let session: XmppSession;
+    try {
+      session = await this.session(account);
+      await this.ensureJoined(account, session, room);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code === 'unreachable' || code === 'timeout') throw new OstalError(code, t('discussionEdits.errors.offline'), { cause: err });
+      throw err;
+    }
+    const echo = session.waitFor(
+      (s) =>
+        s.is('message') && bareJid(s.attrs.from ?? '') === room && (s.getChild('origin-id', NS.sid)?.attrs.id === id || s.attrs.id === id),
+    );
+    echo.promise.catch(() => undefined); // awaited below
+    try {
+      await session.send(stanza);
+    } catch (err) {
+      echo.cancel();
+      throw new OstalError('unreachable', t('discussionEdits.errors.offline'), { cause: err });
+    }
+    const answer = await echo.promise.catch((err: unknown) => {
+      throw new OstalError((err as OstalError).code ?? 'timeout', t('discussionEdits.errors.offline'), { cause: err });
+    });
+    if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
+    const m = readRoomMessage(answer, room, { realJid: this.liveSender(account, answer) });
+    if (m?.realJid) this.storeArchive(account, room, [m], true);
   }
 
   private scheduleRetry(delayMs = this.retryMs): void {
@@ -616,8 +814,16 @@ export class WorkspaceHub {
     return this.repo.history(w.id, limit);
   }
 
+  /** Searches the Discussions kept on this computer (offline too), accent- and case-insensitive. */
+  search(query: string, workspaceId?: string, limit = 50): ChatMessage[] {
+    const room = workspaceId ? this.workspace(workspaceId).id : null;
+    return this.repo.search(query, room, limit);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    if (this.liveTimer) clearTimeout(this.liveTimer);
+    this.storeLiveBatch();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     const all = [...this.sessions.values()];

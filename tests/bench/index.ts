@@ -1,5 +1,6 @@
 /** `npm run bench -- <suite> [options]`: benchmarks against the mature peer tools, on the same data in the same run. */
 import { benchDav } from './dav.js';
+import { benchEspaces } from './espaces.js';
 import { benchFiles } from './files.js';
 import { benchImport } from './import.js';
 import { benchMail } from './mail.js';
@@ -12,6 +13,7 @@ const suites: Record<string, (args: string[]) => Promise<void>> = {
   visio: benchVisio,
   dav: benchDav,
   import: benchImport,
+  espaces: benchEspaces,
 };
 
 const run = suite ? suites[suite] : undefined;

@@ -122,6 +122,9 @@ const badInputs: { [M in MethodName]: unknown } = {
   'workspaces.agenda': { workspaceId: 42 },
   'workspaces.documents.add': { workspaceId: 'salon@conference.ostal.test', name: '', content: '' },
   'workspaces.documents.open': { workspaceId: 'salon@conference.ostal.test', path: '' },
+  'chat.edit': { workspaceId: 'salon@conference.ostal.test', messageId: 'abc', text: '' },
+  'chat.retract': { workspaceId: 'salon@conference.ostal.test' },
+  'chat.search': { query: '   ' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

@@ -5,13 +5,15 @@
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Workspace } from '../../../src/shared/contract';
+import type { ChatMessage, Workspace } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { EspaceDocuments } from './espaces/EspaceDocuments';
 import { EspaceAgenda } from './espaces/EspaceAgenda';
 import { EspaceVisio } from './espaces/EspaceVisio';
+import { DiscussionMessage, ReplyQuote } from './espaces/DiscussionMessage';
+import { DiscussionSearch } from './espaces/DiscussionSearch';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
@@ -178,6 +180,7 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (lin
       <div className="espace-parts">
         <section className="card espace-discussion" aria-labelledby="espace-discussion-title">
           <h3 id="espace-discussion-title">{t('espaces.discussion')}</h3>
+          <DiscussionSearch workspaceId={space.id} />
           <Discussion space={space} />
         </section>
         <aside className="espace-side">
@@ -216,16 +219,19 @@ function Discussion({ space }: { space: Workspace }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
+  const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
+  const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
+  const me = accounts.data?.find((a) => a.id === space.accountId)?.email.toLowerCase() ?? null;
   const inputId = useId();
-  const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
     setSending(true);
     setProblem(null);
     try {
-      await client.call('chat.send', { workspaceId: space.id, text });
+      await client.call('chat.send', { workspaceId: space.id, text, ...(replyTo ? { replyTo: replyTo.id } : {}) });
       setText('');
+      setReplyTo(null);
       history.reload();
     } catch (err) {
       setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
@@ -238,29 +244,20 @@ function Discussion({ space }: { space: Workspace }) {
       {history.error ? <ErrorAlert message={history.error.message} /> : null}
       <ol className="discussion-messages" aria-live="polite" data-testid="discussion">
         {(history.data ?? []).map((m) => (
-          <li
-            key={m.id}
-            className={`discussion-message${m.mentionsMe ? ' discussion-mention' : ''}${m.pending ? ' discussion-pending' : ''}`}
-            data-testid="discussion-message"
-            data-pending={m.pending}
-            data-mention={m.mentionsMe}
-          >
-            <span className="discussion-from">{m.from}</span>
-            <time className="discussion-time" dateTime={m.sentAt}>
-              {time.format(new Date(m.sentAt))}
-            </time>
-            <p className="discussion-text">{m.text}</p>
-            {m.pending ? (
-              <span className="discussion-state" data-testid="message-pending">
-                {t('espaces.pending')}
-              </span>
-            ) : null}
-            {m.mentionsMe ? <span className="discussion-state">{t('espacesSuivi.mentionsYou')}</span> : null}
-          </li>
+          <DiscussionMessage key={m.id} message={m} me={me} onReply={setReplyTo} onChanged={() => history.reload()} />
         ))}
         {history.data && history.data.length === 0 ? <li className="muted">{t('espaces.noMessage')}</li> : null}
       </ol>
       {problem ? <ErrorAlert message={problem} /> : null}
+      {replyTo ? (
+        <div className="discussion-replying" data-testid="replying-to">
+          <span>{t('espacesDiscussion.replyingTo', { from: replyTo.from })}</span>
+          <ReplyQuote reply={{ id: replyTo.id, from: replyTo.from, text: replyTo.text, retracted: false }} />
+          <button type="button" className="button" onClick={() => setReplyTo(null)}>
+            {t('espacesDiscussion.cancelReply')}
+          </button>
+        </div>
+      ) : null}
       <form className="discussion-form" onSubmit={(e) => void send(e)}>
         <label htmlFor={inputId} className="visually-hidden">
           {t('espaces.messageLabel')}

@@ -9,6 +9,9 @@ export const workspaceHandlers: Pick<
   | 'workspaces.members'
   | 'workspaces.markRead'
   | 'chat.send'
+  | 'chat.edit'
+  | 'chat.retract'
+  | 'chat.search'
   | 'chat.history'
 > = {
   'workspaces.list': (ctx) => ctx.services.workspaces.list(),
@@ -19,6 +22,9 @@ export const workspaceHandlers: Pick<
     ctx.services.workspaces.markRead(workspaceId);
     return { ok: true as const };
   },
-  'chat.send': (ctx, { workspaceId, text }) => ctx.services.workspaces.send(workspaceId, text),
+  'chat.send': (ctx, { workspaceId, text, replyTo }) => ctx.services.workspaces.send(workspaceId, text, replyTo),
+  'chat.edit': (ctx, { workspaceId, messageId, text }) => ctx.services.workspaces.edit(workspaceId, messageId, text),
+  'chat.retract': (ctx, { workspaceId, messageId }) => ctx.services.workspaces.retract(workspaceId, messageId),
+  'chat.search': (ctx, { query, workspaceId, limit }) => ctx.services.workspaces.search(query, workspaceId, limit),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
 };

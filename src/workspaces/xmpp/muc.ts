@@ -6,7 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import { OstalError } from '../../errors.js';
 import { t } from '../../i18n/index.js';
-import { bareJid, errorCondition, NS, readRoomMessage, thrownCondition, type RoomMessage, type XmppSession } from './session.js';
+import {
+  bareJid,
+  errorCondition,
+  NS,
+  readRoomMessage,
+  roomRealJid,
+  thrownCondition,
+  type RoomMessage,
+  type XmppSession,
+} from './session.js';
 
 const field = (v: string, value: string | string[]): Element =>
   xml('field', { var: v }, ...(Array.isArray(value) ? value : [value]).map((x) => xml('value', {}, x)));
@@ -129,7 +138,10 @@ async function mamQuery(
     const forwarded = result.getChild('forwarded', NS.forward);
     const message = forwarded?.getChild('message');
     if (!message) return;
-    const m = readRoomMessage(message, room, forwarded?.getChild('delay', NS.delay)?.attrs.stamp);
+    const m = readRoomMessage(message, room, {
+      delayedAt: forwarded?.getChild('delay', NS.delay)?.attrs.stamp,
+      realJid: roomRealJid(message),
+    });
     if (m) collected.push({ ...m, stanzaId: result.attrs.id ?? m.stanzaId });
   });
   try {

@@ -28,6 +28,11 @@ export const NS = {
   bookmarks: 'urn:xmpp:bookmarks:1',
   stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
   sm: 'urn:xmpp:sm:3',
+  reply: 'urn:xmpp:reply:0',
+  correct: 'urn:xmpp:message-correct:0',
+  retract: 'urn:xmpp:message-retract:1',
+  fallback: 'urn:xmpp:fallback:0',
+  hints: 'urn:xmpp:hints',
 } as const;
 
 export interface SessionOptions {
@@ -40,6 +45,12 @@ export interface SessionOptions {
   password: string;
   log: Logger;
   timeoutMs?: number;
+  /**
+   * Priority of the initial presence (RFC 6121 § 4.7.2.3), 0 by default. A negative one receives no message sent to
+   * the bare address, and the server keeps those (invitations included) for another session: what a tool or test
+   * connecting beside the agent's Ostal uses.
+   */
+  priority?: number;
 }
 
 /** A message of a room as the server gave it (live or from the archive). */
@@ -55,6 +66,12 @@ export interface RoomMessage {
   realJid: string | null;
   body: string;
   sentAt: string;
+  /** XEP-0461: id (the archive's) of the message this one answers. */
+  replyTo: string | null;
+  /** XEP-0308: this message corrects the message with this id (its body is the corrected text). */
+  replaces: string | null;
+  /** XEP-0424: this message deletes the message with this id. */
+  retracts: string | null;
 }
 
 /** The error condition of an error stanza (e.g. 'forbidden', 'registration-required'), or null. */
@@ -89,23 +106,44 @@ export function resourceOf(jid: string): string {
   return slash >= 0 ? jid.slice(slash + 1) : '';
 }
 
-/** Reads an archived or live groupchat message; null when it holds no text. */
-export function readRoomMessage(message: Element, room: string, delayedAt?: string): RoomMessage | null {
+/**
+ * The sender's real address the room itself put in a stanza: the last <x xmlns="…muc#user"/> (Prosody appends its own
+ * after whatever the sender wrote, in an archived message and in an occupant's presence). A live groupchat message
+ * carries only what the sender wrote: never read it there (a member could claim anybody's address).
+ */
+export function roomRealJid(stanza: Element): string | null {
+  const xs = stanza.getChildren('x', NS.mucUser);
+  const jid = xs[xs.length - 1]?.getChild('item')?.attrs.jid;
+  return jid ? bareJid(jid) : null;
+}
+
+/**
+ * Reads an archived or live groupchat message; null when it holds no text and deletes nothing. `realJid`: the
+ * sender's address as the room vouches for it (archive: {@link roomRealJid}; live: the occupant's presence).
+ */
+export function readRoomMessage(
+  message: Element,
+  room: string,
+  options: { delayedAt?: string; realJid: string | null },
+): RoomMessage | null {
+  const retracts = message.getChild('retract', NS.retract)?.attrs.id ?? null;
   const body = message.getChildText('body');
-  if (body === null || body === '') return null;
+  if (!retracts && (body === null || body === '')) return null;
   const from = message.attrs.from ?? '';
   const sid = message.getChildren('stanza-id', NS.sid).find((s) => bareJid(s.attrs.by ?? '') === room);
   const origin = message.getChild('origin-id', NS.sid);
-  const item = message.getChild('x', NS.mucUser)?.getChild('item');
   const delay = message.getChild('delay', NS.delay);
   return {
     room,
     stanzaId: sid?.attrs.id ?? null,
     originId: origin?.attrs.id ?? message.attrs.id ?? null,
     nick: resourceOf(from),
-    realJid: item?.attrs.jid ? bareJid(item.attrs.jid) : null,
-    body,
-    sentAt: delayedAt ?? delay?.attrs.stamp ?? new Date().toISOString(),
+    realJid: options.realJid,
+    body: retracts ? '' : (body ?? ''),
+    sentAt: options.delayedAt ?? delay?.attrs.stamp ?? new Date().toISOString(),
+    replyTo: message.getChild('reply', NS.reply)?.attrs.id ?? null,
+    replaces: message.getChild('replace', NS.correct)?.attrs.id ?? null,
+    retracts,
   };
 }
 
@@ -194,7 +232,7 @@ export class XmppSession {
       session = new XmppSession(xmpp, jid.bare().toString(), options.log);
       for (const s of early) session.dispatch(s);
       // Initial presence: the server then delivers what it kept while we were away (invitations included).
-      await xmpp.send(xml('presence'));
+      await xmpp.send(xml('presence', {}, options.priority ? xml('priority', {}, String(options.priority)) : undefined));
       // A round trip after it: the offline messages are sent before the answer.
       await session.request(xml('iq', { type: 'get', to: options.domain, id: randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
       return session;
