@@ -184,6 +184,11 @@ function searchFilters(spec: MessageSearchSpec): { filters: string; params: Reco
 export class MailRepository {
   constructor(private readonly db: Database.Database) {}
 
+  /** The profile's database, for the app's own state kept beside the mail tables (settings-repository.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   /** A statement prepared once per database (only for statements never switched to pluck/raw mode). */
   private cached(sql: string): Database.Statement {
     let byDb = statementCache.get(this.db);
