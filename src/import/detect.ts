@@ -9,8 +9,6 @@ import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
 import type { ImportSource } from './source.js';
-import { openPst } from './pst-source.js';
-import { openFolderSource, openMboxSource, openSingleMessage } from './message-sources.js';
 
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
 
@@ -53,18 +51,22 @@ export function detectKind(file: string): DetectedKind {
   throw new OstalError('invalid_input', t('migration.errors.unknownKind', { name }));
 }
 
-export function openSource(file: string, log: Logger): ImportSource {
+/**
+ * The source of an import file. The readers (pst-extractor and its `long`, nodemailer's composer) are loaded here, on
+ * first use: every start of the core, `ostal sync` included, would otherwise initialise them for nothing.
+ */
+export async function openSource(file: string, log: Logger): Promise<ImportSource> {
   const kind = detectKind(file);
   switch (kind) {
     case 'pst':
     case 'ost':
-      return openPst(file, kind, log);
+      return (await import('./pst-source.js')).openPst(file, kind, log);
     case 'mbox':
-      return openMboxSource(file, log);
+      return (await import('./message-sources.js')).openMboxSource(file, log);
     case 'folder':
-      return openFolderSource(file, log);
+      return (await import('./message-sources.js')).openFolderSource(file, log);
     case 'msg':
     case 'eml':
-      return openSingleMessage(file, kind, log);
+      return (await import('./message-sources.js')).openSingleMessage(file, kind, log);
   }
 }

@@ -198,7 +198,7 @@ export class MigrationService {
             return {
               abs,
               name: path.basename(abs),
-              open: async () => openSource(abs, ctx.log),
+              open: () => openSource(abs, ctx.log),
               jobKey: () => {
                 const stat = fs.statSync(abs);
                 return jobKeyOf(accountId, abs, stat.isDirectory() ? 0 : stat.size, stat.isDirectory() ? 0 : stat.mtimeMs);

@@ -5,7 +5,6 @@
  */
 import crypto from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Address } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import { formatClockTime, formatLongDate, userTimeZone } from '../shared/time.js';
@@ -248,6 +247,8 @@ export interface BuiltMessage {
 export async function buildRawMessage(m: MessageToBuild): Promise<BuiltMessage> {
   const formatted = m.html?.trim() ? prepareOutgoingHtml(m.html, m.from.address) : null;
   const text = formatted && !m.text.trim() ? `${htmlToPlainText(formatted.html)}\n` : m.text;
+  // Loaded on first use: every start of the core would initialise nodemailer's composer for nothing.
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer');
   const composer = new MailComposer({
     from: { name: m.from.name, address: m.from.address },
     to: m.to.map((a) => ({ name: a.name, address: a.address })),

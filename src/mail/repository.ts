@@ -206,9 +206,17 @@ function searchFilters(spec: MessageSearchSpec): { filters: string; params: Reco
   };
 }
 
+/** Connections whose temp schema has the fts5vocab table of MailRepository.indexTermsStartingWith. */
+const vocabReady = new WeakSet<Database.Database>();
+
 /** All SQL of the mail store (tables of 002_mail.sql). Synchronous, like better-sqlite3. */
 export class MailRepository {
   constructor(private readonly db: Database.Database) {}
+
+  /** The profile's database, for the app's own state kept beside the mail tables (settings-repository.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
 
   /** A statement prepared once per database (only for statements never switched to pluck/raw mode). */
   private cached(sql: string): Database.Statement {
@@ -630,9 +638,77 @@ export class MailRepository {
     return rows.map((r) => toSummary(r, r.account_id!, r.folder_path!));
   }
 
+  /** Ids of the folders of one account, or of every account. */
+  folderIds(accountId: string | null): number[] {
+    return (
+      accountId === null
+        ? this.cached('SELECT id FROM mail_folders ORDER BY id').pluck().all()
+        : this.cached('SELECT id FROM mail_folders WHERE account_id = ? ORDER BY id').pluck().all(accountId)
+    ) as number[];
+  }
+
+  /** Number of stored messages (every account). */
+  countStoredMessages(): number {
+    return this.cached('SELECT count(*) FROM mail_messages').pluck().get() as number;
+  }
+
+  /** True when this is the profile's one account (its messages are every stored message). */
+  isOnlyAccount(accountId: string): boolean {
+    const ids = this.cached('SELECT id FROM accounts LIMIT 2').pluck().all() as string[];
+    return ids.length === 1 && ids[0] === accountId;
+  }
+
+  /**
+   * Terms of the search index that start with `prefix` (folded as the index folds them: lower case, no accents), with
+   * the number of messages holding each; null when there are more than `max`. Read through an fts5vocab table of this
+   * connection's temp schema (nothing written to the profile).
+   */
+  indexTermsStartingWith(prefix: string, max: number): { term: string; docs: number }[] | null {
+    if (!prefix) return null;
+    if (!vocabReady.has(this.db)) {
+      this.db.exec('CREATE VIRTUAL TABLE IF NOT EXISTS temp.mail_search_terms USING fts5vocab(main, mail_search, row)');
+      vocabReady.add(this.db);
+    }
+    // Terms in [prefix, prefix with its last character incremented): the index compares them as UTF-8 bytes.
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const rows = this.cached('SELECT term, doc AS docs FROM temp.mail_search_terms WHERE term >= ? AND term < ? LIMIT ?').all(
+      prefix,
+      upper,
+      max + 1,
+    ) as { term: string; docs: number }[];
+    return rows.length > max ? null : rows;
+  }
+
+  /**
+   * The `limit` newest messages (by arrival, as the folder lists) of these folders that match `match`: each folder is
+   * walked newest first through its list index, the search index asked about each message, and SQLite merges the
+   * folders' walks, stopping at `limit`. Cheap when most messages match (a very common word) and only then; `match`
+   * must hold exact terms (a prefix query would be expanded again for every message).
+   */
+  newestMatches(folderIds: number[], match: string, limit: number): MessageSummary[] {
+    if (folderIds.length === 0) return [];
+    const arm = (i: number) =>
+      `SELECT * FROM (SELECT m.id, m.internal_date FROM mail_messages m INDEXED BY mail_messages_list WHERE m.folder_id = @f${i}
+         AND EXISTS (SELECT 1 FROM mail_search WHERE mail_search MATCH @match AND rowid = m.id) ORDER BY m.internal_date DESC, m.uid DESC)`;
+    const sql = `WITH hits AS (${folderIds.map((_, i) => arm(i)).join(' UNION ALL ')} ORDER BY 2 DESC LIMIT @limit)
+      SELECT m.account_id, f.path AS folder_path, m.uid, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json, m.date,
+        m.internal_date, m.flags_json, m.size, m.has_attachments, m.body_path
+      FROM hits JOIN mail_messages m ON m.id = hits.id JOIN mail_folders f ON f.id = m.folder_id
+      ORDER BY hits.internal_date DESC, m.uid DESC`;
+    const params: Record<string, string | number> = { match, limit };
+    folderIds.forEach((id, i) => (params[`f${i}`] = id));
+    const rows = this.cached(sql).all(params) as MessageRow[];
+    return rows.map((r) => toSummary(r, r.account_id!, r.folder_path!));
+  }
+
   /** Exact number of stored messages a search matches (the limit is ignored). */
   countSearch(spec: MessageSearchSpec): number {
     const { filters, params } = searchFilters(spec);
+    const unfiltered =
+      spec.accountId === null && spec.folder === null && spec.before === null && spec.after === null && spec.hasAttachment === null;
+    // No filter: the index alone (every entry is a stored message), not each match joined to its message and folder.
+    if (spec.match && unfiltered)
+      return this.cached('SELECT count(*) FROM mail_search WHERE mail_search MATCH ?').pluck().get(spec.match) as number;
     const row = spec.match
       ? this.cached(
           `SELECT count(*) AS n FROM mail_search s JOIN mail_messages m ON m.id = s.rowid JOIN mail_folders f ON f.id = m.folder_id

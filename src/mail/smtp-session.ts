@@ -5,7 +5,7 @@
  *  - 5xx, refused password, untrusted certificate: 'failed' with a French message;
  *  - the connection lost after the message data left without the final reply: 'uncertain'.
  */
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { parseEndpoint } from '../accounts/endpoints.js';
@@ -94,6 +94,7 @@ export class SmtpSession {
 
   async open(): Promise<void> {
     const endpoint = parseEndpoint(this.account.settings.smtp, 'smtp');
+    const { default: SMTPConnection } = await import('nodemailer/lib/smtp-connection'); // loaded on first use
     const conn = new SMTPConnection({
       host: endpoint.host,
       port: endpoint.port,

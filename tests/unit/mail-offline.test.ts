@@ -122,6 +122,47 @@ describe('search: exact count and every match', () => {
     expect(search.searchLocal('réunion', { limit: 7 })).toHaveLength(7);
   });
 
+  it('a word most messages hold lists its newest matches over every folder, a rarer one its most relevant', () => {
+    const [inbox, archive] = repo.replaceFolders('a1', [
+      { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+      { path: 'Archive', name: 'Archives', specialUse: '\\Archive', delimiter: '/', subscribed: true },
+    ]);
+    // 6 000 messages (above the 5 000 where the walk starts), every one holding « mairie », one in three « réunion »;
+    // the newest ones are split between the two folders.
+    const subject = (i: number) => `Mairie ${i % 3 === 0 ? 'réunion ' : ''}n° ${i}`;
+    repo.upsertMessages(
+      'a1',
+      inbox.id,
+      Array.from({ length: 3000 }, (_, i) => message(i + 1, subject(2 * i), 2 * i)),
+    );
+    repo.upsertMessages(
+      'a1',
+      archive.id,
+      Array.from({ length: 3000 }, (_, i) => message(i + 1, subject(2 * i + 1), 2 * i + 1)),
+    );
+    const search = new MailSearch(repo);
+    const newest = search.searchLocal('mairi', { limit: 5 });
+    expect(newest.map((m) => m.subject)).toEqual([
+      'Mairie réunion n° 0',
+      'Mairie n° 1',
+      'Mairie n° 2',
+      'Mairie réunion n° 3',
+      'Mairie n° 4',
+    ]);
+    expect(newest.map((m) => m.folder)).toEqual(['INBOX', 'Archive', 'INBOX', 'Archive', 'INBOX']);
+    // The same with the account named (the only one) and two common words.
+    expect(search.searchLocal('MAIRIE réunion', { limit: 3, accountId: 'a1' }).map((m) => m.subject)).toEqual([
+      'Mairie réunion n° 0',
+      'Mairie réunion n° 3',
+      'Mairie réunion n° 6',
+    ]);
+    // A word few messages hold is ranked by relevance, as in a small mailbox (the walk would look at too many messages).
+    repo.upsertMessages('a1', inbox.id, [message(5000, 'Déneigement du parvis', 9000)]);
+    expect(search.searchLocal('deneig', { limit: 5 }).map((m) => m.subject)).toEqual(['Déneigement du parvis']);
+    expect(search.countLocal('mairie')).toBe(6000);
+    expect(search.searchLocal('mairie', { limit: 0 })).toHaveLength(6000);
+  });
+
   it('limits and accents', () => {
     expect(resultLimit(undefined)).toBe(100);
     expect(resultLimit(0)).toBeNull();
