@@ -317,8 +317,8 @@ export class MailRepository {
 
   /**
    * Messages fetched whole (headers and source in one pass, see MailSyncEngine): each row is inserted with its blob and
-   * its whole search entry (body text included) in one transaction (the entry the insert trigger wrote for the headers
-   * is replaced at once, in memory, by the one with the body). A row that already exists (a provisional one adopted
+   * its whole search entry (body text included) in one transaction (inserted with body_indexed = 1, the row fires no
+   * header-only entry of the insert trigger: migration 016). A row that already exists (a provisional one adopted
    * its UID) gets its flags, its blob and its body text as a header sync and a download would give them.
    */
   storeDownloaded(accountId: string, folderId: number, items: { headers: MessageHeaders; bodyPath: string; text: string }[]): void {
@@ -332,9 +332,7 @@ export class MailRepository {
          @bodyPath, 1)
        ON CONFLICT (folder_id, uid) DO NOTHING`,
     );
-    const index = this.cached(
-      'INSERT OR REPLACE INTO mail_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    const index = this.cached('INSERT INTO mail_search (rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)');
     const existing: typeof items = [];
     this.db.transaction(() => {
       for (const item of items) {
