@@ -39,6 +39,7 @@ try {
     settings: { imap: `imap://localhost:${input.imapPort}`, smtp: `smtp://localhost:${input.smtpPort}` },
   });
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const off = core.onEvent((event, data) => {
     const label = (data as { progress?: { label?: string } | null })?.progress?.label ?? '';
     if (event === 'status.changed' && !out.headersMs && label.startsWith('Téléchargement')) out.headersMs = performance.now() - t0;
@@ -47,6 +48,12 @@ try {
   off();
   if (!report.accounts.every((a) => a.ok)) throw new Error(JSON.stringify(report));
   out.fullMs = performance.now() - t0;
+  // OSTAL_BENCH_CPU_LOG=file: the CPU time of the initial sync (user and system, every thread of the process), one line.
+  if (process.env.OSTAL_BENCH_CPU_LOG) {
+    const cpu = process.cpuUsage(cpu0);
+    const line = `${new Date().toISOString()}\twall ${out.fullMs.toFixed(0)} ms\tuser ${(cpu.user / 1000).toFixed(0)} ms\tsystem ${(cpu.system / 1000).toFixed(0)} ms\n`;
+    fs.appendFileSync(process.env.OSTAL_BENCH_CPU_LOG, line);
+  }
   // Headers and bodies fetched in one pass (no download phase after the headers): every header is there at the end.
   if (!out.headersMs) out.headersMs = out.fullMs;
   out.rssAfterSync = process.memoryUsage().rss;
