@@ -97,6 +97,30 @@ describe('MailRepository', () => {
     expect(repo.getFolder('a1', 'INBOX')!.uidValidity).toBeNull();
   });
 
+  it('a message fetched whole gets one search entry, body included, and a header-only row still gets its own', () => {
+    const [inbox] = repo.replaceFolders('a1', [
+      { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
+    ]);
+    repo.storeDownloaded('a1', inbox.id, [
+      { headers: message(1, { subject: 'Délibération budgétaire' }), bodyPath: 'mail/a1/x.eml', text: 'Le préau sera repeint.' },
+    ]);
+    repo.upsertMessages('a1', inbox.id, [message(2, { subject: 'Délibération suivante' })]);
+    const search = (q: string) =>
+      db
+        .prepare('SELECT m.uid FROM mail_search s JOIN mail_messages m ON m.id = s.rowid WHERE mail_search MATCH ? ORDER BY m.uid')
+        .pluck()
+        .all(q);
+    expect(search('deliberation')).toEqual([1, 2]);
+    expect(search('preau')).toEqual([1]);
+    expect(search('zoe')).toEqual([1, 2]);
+    // One entry per row (migration 016: the insert trigger skips the row stored whole, which writes its own entry).
+    db.exec('CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, mail_search, instance)');
+    expect(db.prepare("SELECT count(*) FROM temp.terms WHERE term = 'deliberation'").pluck().get()).toBe(2);
+    expect(db.prepare('SELECT count(*) FROM mail_search').pluck().get()).toBe(2);
+    repo.deleteUids(inbox.id, [1]);
+    expect(search('preau')).toEqual([]);
+  });
+
   it('finds messages accent- and case-insensitively in subject, addresses and body, and forgets deleted ones', () => {
     const [inbox] = repo.replaceFolders('a1', [
       { path: 'INBOX', name: 'Boîte de réception', specialUse: '\\Inbox', delimiter: '/', subscribed: true },
