@@ -437,6 +437,18 @@ export const methodSchemas = {
   'chat.retract': z.object({ workspaceId: z.string().min(1).max(400), messageId: z.string().min(1).max(400) }),
   /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
+  /** Direct discussions kept on this computer (one-to-one), latest first, with their unread counts. */
+  'direct.list': none,
+  /** Writes to another agent directly (queued offline, sent once). */
+  'direct.send': z.object({ peer: z.string().trim().min(3).max(320), text: z.string().min(1), accountId: id.optional() }),
+  /** Latest messages with another agent, oldest first (from the agent's own archive when the server answers, else local). */
+  'direct.history': z.object({
+    peer: z.string().trim().min(3).max(320),
+    limit: z.number().int().min(1).max(500).optional(),
+    accountId: id.optional(),
+  }),
+  /** Everything of the direct discussion counts as read. */
+  'direct.markRead': z.object({ peer: z.string().trim().min(3).max(320), accountId: id.optional() }),
   /** Adds or removes members (owners and admins of the space only: the room's server checks it). */
   'workspaces.members': z
     .object({

@@ -457,6 +457,19 @@ export interface ChatMessage {
   retracted: boolean;
 }
 
+/** A direct discussion with another agent (one-to-one XMPP messages), as kept on this computer. */
+export interface DirectConversation {
+  /** The other agent's address (bare JID). */
+  peer: string;
+  accountId: string;
+  /** Messages of the other agent not read yet. */
+  unread: number;
+  /** Latest message: when, its text and its author (as the server named it). */
+  lastAt: string;
+  lastText: string;
+  lastFrom: string;
+}
+
 export interface Settings {
   /** Messages whose text is kept on this computer (« Messages disponibles hors ligne »); replaces 'mail.prefetchDays'. */
   'mail.offlineWindow': OfflineWindow;
@@ -957,6 +970,10 @@ export interface Results {
   'chat.retract': ChatMessage;
   'chat.search': ChatMessage[];
   'chat.history': ChatMessage[];
+  'direct.list': DirectConversation[];
+  'direct.send': ChatMessage;
+  'direct.history': ChatMessage[];
+  'direct.markRead': { ok: true };
   'workspaces.members': Workspace;
   'workspaces.markRead': { ok: true };
   'workspaces.documents': WorkspaceDocumentsView;

@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
-import type { ChatMessage, Workspace } from '../shared/contract.js';
+import type { ChatMessage, DirectConversation, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
@@ -38,6 +38,11 @@ import {
   roomMembers,
   setAffiliations,
 } from './xmpp/muc.js';
+import { directArchive, directArchiveSince, readDirectMessage, type DirectMessage } from './xmpp/direct.js';
+
+/** Local key of a direct discussion with `peer` (its messages share the Discussion tables, under this key). */
+export const DIRECT_PREFIX = 'direct:';
+const directKey = (peer: string): string => `${DIRECT_PREFIX}${peer}`;
 
 /**
  * Longest message accepted (characters). Prosody's own limit is on the whole stanza (c2s_stanza_size_limit, 256 Kio by
@@ -446,6 +451,12 @@ export class WorkspaceHub {
       }
       return;
     }
+    if (stanza.is('message') && stanza.attrs.type !== 'groupchat' && !stanza.getChild('result', NS.mam)) {
+      // A direct message: its author is the address the server wrote in `from` (never one named inside it).
+      const m = readDirectMessage(stanza, session.jid);
+      if (m && domainOf(m.sender) !== this.mucService(account)) this.storeDirect(account, [m]);
+      return;
+    }
     if (stanza.is('presence')) this.trackOccupant(account, stanza);
     // (Not repo.get: it counts the unread messages, which a flood of live messages must not do for each one.)
     if (!this.repo.has(account.id, room)) return;
@@ -576,6 +587,7 @@ export class WorkspaceHub {
 
   private async flushNow(account: Account, room: string): Promise<void> {
     if (this.repo.pending(account.id, room).length === 0) return;
+    if (room.startsWith(DIRECT_PREFIX)) return this.flushDirect(account, room.slice(DIRECT_PREFIX.length));
     const session = await this.session(account);
     await this.ensureJoined(account, session, room);
     // Read from the archive, not only this journal: after a crash, the server may have the last message sent. Only a
@@ -818,6 +830,172 @@ export class WorkspaceHub {
   search(query: string, workspaceId?: string, limit = 50): ChatMessage[] {
     const room = workspaceId ? this.workspace(workspaceId).id : null;
     return this.repo.search(query, room, limit);
+  }
+
+  // ---- Direct discussions (one-to-one, type="chat"; history in the agent's own archive) ----
+
+  private peerOf(account: Account, address: string): string {
+    const peer = address.trim().toLowerCase();
+    if (!EMAIL.test(peer)) throw new OstalError('invalid_input', t('directChat.errors.badAddress', { address: address.trim() }));
+    if (peer === account.email.toLowerCase()) throw new OstalError('invalid_input', t('directChat.errors.self'));
+    return peer;
+  }
+
+  /** The direct discussions kept on this computer, latest first, with their unread counts. */
+  directList(): DirectConversation[] {
+    return this.repo.directConversations(DIRECT_PREFIX).map((c) => ({
+      peer: c.workspaceId.slice(DIRECT_PREFIX.length),
+      accountId: c.accountId,
+      unread: c.unread,
+      lastAt: c.lastAt,
+      lastText: c.lastText,
+      lastFrom: c.lastFrom,
+    }));
+  }
+
+  /** Writes to `peer` directly: queued (« en attente ») then sent, once, like a space's message. */
+  async directSend(address: string, text: string, accountId?: string): Promise<ChatMessage> {
+    checkText(text);
+    const account = this.account(accountId);
+    const peer = this.peerOf(account, address);
+    const key = directKey(peer);
+    const originId = randomUUID();
+    this.repo.addPending({
+      accountId: account.id,
+      workspaceId: key,
+      originId,
+      sender: account.email.toLowerCase(),
+      body: text,
+      sentAt: new Date().toISOString(),
+      replyTo: null,
+    });
+    this.fresh.add(originId);
+    this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: [originId] });
+    if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
+      this.scheduleRetry(0);
+      return this.repo.message(key, originId)!;
+    }
+    try {
+      await this.flush(account, key);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      this.ctx.log.info('workspaces: direct message queued (server unreachable)', { code });
+      this.scheduleRetry();
+      if (code !== 'unreachable' && code !== 'timeout') throw err;
+    }
+    return this.repo.message(key, originId) ?? this.repo.history(key, 1)[0]!;
+  }
+
+  /** Latest messages with `peer`, oldest first: from the agent's archive when the server answers, else local. */
+  async directHistory(address: string, limit = 50, accountId?: string): Promise<ChatMessage[]> {
+    const account = this.account(accountId);
+    const peer = this.peerOf(account, address);
+    const key = directKey(peer);
+    try {
+      const session = await this.session(account);
+      this.storeDirect(account, await directArchive(session, peer, limit));
+      await this.flush(account, key).catch((err: unknown) => {
+        this.ctx.log.info('workspaces: direct queue not sent yet', { err: err as Error });
+        this.scheduleRetry();
+      });
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code !== 'unreachable' && code !== 'timeout') throw err;
+      this.ctx.log.info('workspaces: direct history from the local copy (server unreachable)');
+    }
+    return this.repo.history(key, limit);
+  }
+
+  directMarkRead(address: string, accountId?: string): void {
+    const account = this.account(accountId);
+    const key = directKey(this.peerOf(account, address));
+    this.repo.markRead(key);
+    this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: [] });
+  }
+
+  /** Sends the direct queue to `peer`, after checking the agent's archive for what already left (crash, cut). */
+  private async flushDirect(account: Account, peer: string): Promise<void> {
+    const key = directKey(peer);
+    const session = await this.session(account);
+    let queue = this.repo.pending(account.id, key);
+    const since = (): string =>
+      new Date(
+        Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now()) - QUEUE_ARCHIVE_MARGIN_MS,
+      ).toISOString();
+    if (queue.some((q) => !this.fresh.has(q.originId))) {
+      this.storeDirect(account, await directArchiveSince(session, peer, since()));
+      queue = this.repo.pending(account.id, key);
+    }
+    if (queue.length === 0) return;
+    const start = since();
+    for (const q of queue) {
+      this.fresh.delete(q.originId);
+      try {
+        await session.send(
+          xml(
+            'message',
+            { to: peer, type: 'chat', id: q.originId },
+            xml('body', {}, q.body),
+            xml('origin-id', { xmlns: NS.sid, id: q.originId }),
+            xml('store', { xmlns: NS.hints }),
+          ),
+        );
+      } catch (err) {
+        throw new OstalError('unreachable', t('workspaces.errors.connectionLost'), { cause: err });
+      }
+    }
+    // A round trip: the server has archived what came before it. The archive's copies then replace the queued ones.
+    await session.request(
+      xml('iq', { type: 'get', to: domainOf(account.email), id: randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+    );
+    this.storeDirect(account, await directArchiveSince(session, peer, start));
+    // A server that archives nothing: what was sent is kept as sent, under its own id.
+    const left = this.repo.pending(account.id, key).filter((p) => queue.some((q) => q.originId === p.originId));
+    if (left.length > 0) {
+      this.ctx.log.warn('workspaces: direct messages sent but not found in the archive', { count: left.length });
+      const me = account.email.toLowerCase();
+      this.storeDirect(
+        account,
+        left.map((p) => ({ peer, sender: me, stanzaId: p.originId, originId: p.originId, body: p.body, sentAt: p.sentAt })),
+      );
+    }
+    this.ctx.log.info('workspaces: direct queue sent', { count: queue.length });
+    this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: queue.map((q) => q.originId) });
+  }
+
+  /** Stores direct messages (archive or live), by discussion; the author is the one the server named. */
+  private storeDirect(account: Account, messages: DirectMessage[]): void {
+    const me = account.email.toLowerCase();
+    const byPeer = new Map<string, DirectMessage[]>();
+    for (const m of messages) byPeer.set(m.peer, [...(byPeer.get(m.peer) ?? []), m]);
+    for (const [peer, list] of byPeer) {
+      const key = directKey(peer);
+      const { added } = this.repo.storeMessages(
+        account.id,
+        key,
+        list.map((m) => {
+          let body = m.body;
+          if (body.length > MAX_RECEIVED_LENGTH)
+            body = `${body.slice(0, MAX_RECEIVED_LENGTH)}${t('discussionEdits.truncated', { max: MAX_RECEIVED_LENGTH.toLocaleString('fr-FR') })}`;
+          // A copy kept under its own id (server without archive) gives way to the archive's.
+          if (m.originId && m.stanzaId && m.stanzaId !== m.originId) this.repo.dropProvisional(account.id, key, m.originId);
+          return {
+            id: m.stanzaId ?? m.originId ?? randomUUID(),
+            originId: m.originId,
+            sender: m.sender,
+            body,
+            sentAt: m.sentAt,
+            seen: m.sender === me,
+            mentionsMe: false,
+            replyTo: null,
+            replaces: null,
+            retracts: null,
+            senderVouched: true,
+          };
+        }),
+      );
+      if (added.length > 0) this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: added.map((m) => m.id) });
+    }
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,10 @@ export const workspaceHandlers: Pick<
   | 'chat.retract'
   | 'chat.search'
   | 'chat.history'
+  | 'direct.list'
+  | 'direct.send'
+  | 'direct.history'
+  | 'direct.markRead'
 > = {
   'workspaces.list': (ctx) => ctx.services.workspaces.list(),
   'workspaces.refresh': (ctx, { accountId }) => ctx.services.workspaces.refresh(accountId),
@@ -27,4 +31,11 @@ export const workspaceHandlers: Pick<
   'chat.retract': (ctx, { workspaceId, messageId }) => ctx.services.workspaces.retract(workspaceId, messageId),
   'chat.search': (ctx, { query, workspaceId, limit }) => ctx.services.workspaces.search(query, workspaceId, limit),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
+  'direct.list': (ctx) => ctx.services.workspaces.directList(),
+  'direct.send': (ctx, { peer, text, accountId }) => ctx.services.workspaces.directSend(peer, text, accountId),
+  'direct.history': (ctx, { peer, limit, accountId }) => ctx.services.workspaces.directHistory(peer, limit, accountId),
+  'direct.markRead': (ctx, { peer, accountId }) => {
+    ctx.services.workspaces.directMarkRead(peer, accountId);
+    return { ok: true as const };
+  },
 };
