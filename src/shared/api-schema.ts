@@ -439,6 +439,8 @@ export const methodSchemas = {
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
   /** Direct discussions kept on this computer (one-to-one), latest first, with their unread counts. */
   'direct.list': none,
+  /** Reads the agent's archive for new direct messages (and keeps the connection for the live ones). */
+  'direct.refresh': z.object({ accountId: id.optional() }),
   /** Writes to another agent directly (queued offline, sent once). */
   'direct.send': z.object({ peer: z.string().trim().min(3).max(320), text: z.string().min(1), accountId: id.optional() }),
   /** Latest messages with another agent, oldest first (from the agent's own archive when the server answers, else local). */

@@ -972,6 +972,7 @@ export interface Results {
   'chat.history': ChatMessage[];
   'direct.list': DirectConversation[];
   'direct.send': ChatMessage;
+  'direct.refresh': DirectConversation[];
   'direct.history': ChatMessage[];
   'direct.markRead': { ok: true };
   'workspaces.members': Workspace;

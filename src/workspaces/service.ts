@@ -853,6 +853,19 @@ export class WorkspaceHub {
     }));
   }
 
+  /**
+   * Reads the agent's archive for direct messages since the latest one kept here (the last 30 days at first); the
+   * session stays open for the live ones.
+   */
+  async directRefresh(accountId?: string): Promise<DirectConversation[]> {
+    const account = this.account(accountId);
+    const session = await this.session(account);
+    const latest = this.repo.directConversations(DIRECT_PREFIX).find((c) => c.accountId === account.id)?.lastAt;
+    const start = latest ? Date.parse(latest) - QUEUE_ARCHIVE_MARGIN_MS : Date.now() - 30 * 24 * 3600_000;
+    this.storeDirect(account, await directArchiveSince(session, null, new Date(start).toISOString()));
+    return this.directList();
+  }
+
   /** Writes to `peer` directly: queued (« en attente ») then sent, once, like a space's message. */
   async directSend(address: string, text: string, accountId?: string): Promise<ChatMessage> {
     checkText(text);

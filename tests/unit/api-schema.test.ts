@@ -126,6 +126,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'chat.retract': { workspaceId: 'salon@conference.ostal.test' },
   'chat.search': { query: '   ' },
   'direct.list': 'tout',
+  'direct.refresh': { accountId: 3 },
   'direct.send': { peer: 'a', text: 'Bonjour' },
   'direct.history': { peer: 'agent2@ostal.test', limit: 0 },
   'direct.markRead': { peer: '' },

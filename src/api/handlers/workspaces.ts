@@ -15,6 +15,7 @@ export const workspaceHandlers: Pick<
   | 'chat.history'
   | 'direct.list'
   | 'direct.send'
+  | 'direct.refresh'
   | 'direct.history'
   | 'direct.markRead'
 > = {
@@ -32,6 +33,7 @@ export const workspaceHandlers: Pick<
   'chat.search': (ctx, { query, workspaceId, limit }) => ctx.services.workspaces.search(query, workspaceId, limit),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
   'direct.list': (ctx) => ctx.services.workspaces.directList(),
+  'direct.refresh': (ctx, { accountId }) => ctx.services.workspaces.directRefresh(accountId),
   'direct.send': (ctx, { peer, text, accountId }) => ctx.services.workspaces.directSend(peer, text, accountId),
   'direct.history': (ctx, { peer, limit, accountId }) => ctx.services.workspaces.directHistory(peer, limit, accountId),
   'direct.markRead': (ctx, { peer, accountId }) => {

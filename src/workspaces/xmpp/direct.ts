@@ -61,7 +61,7 @@ const field = (name: string, value: string): Element => xml('field', { var: name
 /** One query of the agent's own archive, filtered on `peer`; the messages forwarded for it, oldest first. */
 async function ownArchiveQuery(
   session: XmppSession,
-  peer: string,
+  peer: string | null,
   rsm: Element,
   start?: string,
 ): Promise<{ collected: DirectMessage[]; fin: Element | undefined }> {
@@ -80,7 +80,7 @@ async function ownArchiveQuery(
       delayedAt: forwarded?.getChild('delay', NS.delay)?.attrs.stamp,
       archiveId: result.attrs.id,
     });
-    if (m && m.peer === peer) collected.push(m);
+    if (m && (peer === null || m.peer === peer)) collected.push(m);
   });
   try {
     const answer = await session.request(
@@ -94,7 +94,7 @@ async function ownArchiveQuery(
             'x',
             { xmlns: NS.data, type: 'submit' },
             field('FORM_TYPE', NS.mam),
-            field('with', peer),
+            peer ? field('with', peer) : undefined,
             start ? field('start', start) : undefined,
           ),
           rsm,
@@ -123,7 +123,7 @@ export async function directArchive(session: XmppSession, peer: string, max: num
 /** Every message exchanged with `peer` from `start` on (ISO 8601), oldest first. */
 export async function directArchiveSince(
   session: XmppSession,
-  peer: string,
+  peer: string | null,
   start: string,
   pageSize = 250,
   maxPages = 40,
