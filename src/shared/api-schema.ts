@@ -437,6 +437,10 @@ export const methodSchemas = {
   'chat.retract': z.object({ workspaceId: z.string().min(1).max(400), messageId: z.string().min(1).max(400) }),
   /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
+  /** Colleagues seen connected (in a space's room or by their own presence): address → state. Absent: offline. */
+  'presence.list': none,
+  /** The agent's own state for its colleagues: « en réunion » while in a Visio meeting, « en ligne » after. */
+  'presence.set': z.object({ state: z.enum(['online', 'meeting']) }),
   /** Direct discussions kept on this computer (one-to-one), latest first, with their unread counts. */
   'direct.list': none,
   /** Reads the agent's archive for new direct messages (and keeps the connection for the live ones). */

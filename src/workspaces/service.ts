@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
-import type { ChatMessage, DirectConversation, Workspace } from '../shared/contract.js';
+import type { ChatMessage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
@@ -85,6 +85,14 @@ export function slugOf(name: string): string {
   return s || 'espace';
 }
 
+/** « en ligne », « absent » or « en réunion » from a presence's <show/>. */
+function stateOf(presence: Element): PresenceState {
+  const show = presence.getChildText('show');
+  if (show === 'dnd') return 'meeting';
+  if (show === 'away' || show === 'xa') return 'away';
+  return 'online';
+}
+
 const localPart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
 const domainOf = (jid: string): string => jid.slice(jid.indexOf('@') + 1).toLowerCase();
 
@@ -111,6 +119,10 @@ export class WorkspaceHub {
   /** Origin ids of queued messages written by this process and never handed to a connection (not in any archive). */
   private readonly fresh = new Set<string>();
   private closed = false;
+  /** Presence of colleagues: bare address → where it was seen (`<account> <room>/<nick>` or a full address) → state. */
+  private readonly presences = new Map<string, Map<string, PresenceState>>();
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private readonly presenceChanged = new Set<string>();
   private readonly retryMs: number;
 
   constructor(private readonly ctx: CoreContext) {
@@ -419,6 +431,8 @@ export class WorkspaceHub {
     const key = `${account.id} ${bareJid(from)}`;
     let room = this.occupants.get(key);
     if (stanza.attrs.type === 'unavailable') {
+      const gone = room?.get(nick);
+      if (gone) this.notePresence(gone, `${key}/${nick}`, null);
       room?.delete(nick);
       return;
     }
@@ -427,6 +441,54 @@ export class WorkspaceHub {
     if (!jid) return;
     if (!room) this.occupants.set(key, (room = new Map()));
     room.set(nick, jid);
+    this.notePresence(jid, `${key}/${nick}`, stateOf(stanza));
+  }
+
+  private notePresence(jid: string, where: string, state: PresenceState | null): void {
+    let seen = this.presences.get(jid);
+    if (state === null) {
+      if (!seen?.delete(where)) return;
+      if (seen.size === 0) this.presences.delete(jid);
+    } else {
+      if (!seen) this.presences.set(jid, (seen = new Map()));
+      if (seen.get(where) === state) return;
+      seen.set(where, state);
+    }
+    // Batched: a room full of agents joining makes one event.
+    this.presenceChanged.add(jid);
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = null;
+      const addresses = [...this.presenceChanged];
+      this.presenceChanged.clear();
+      this.ctx.emit('workspaces.presence', { addresses });
+    }, 100);
+  }
+
+  /** Colleagues seen connected, with their state (« en réunion » wins over « en ligne », which wins over « absent »). */
+  presenceList(): Record<string, PresenceState> {
+    const rank: Record<PresenceState, number> = { away: 0, online: 1, meeting: 2 };
+    const out: Record<string, PresenceState> = {};
+    for (const [jid, seen] of this.presences) {
+      let best: PresenceState | null = null;
+      for (const s of seen.values()) if (best === null || rank[s] > rank[best]) best = s;
+      if (best) out[jid] = best;
+    }
+    return out;
+  }
+
+  /** Tells the agent's colleagues (its server and every room joined) it is « en réunion » or back « en ligne ». */
+  async setPresence(state: 'online' | 'meeting'): Promise<void> {
+    const show = (): Element[] => (state === 'meeting' ? [xml('show', {}, 'dnd'), xml('status', {}, t('directChat.inMeeting'))] : []);
+    for (const [accountId, opening] of this.sessions) {
+      const session = await opening.catch(() => null);
+      if (!session?.online) continue;
+      await session.send(xml('presence', {}, ...show())).catch(() => undefined);
+      for (const key of this.joined.keys()) {
+        if (!key.startsWith(`${accountId} `)) continue;
+        const room = key.slice(accountId.length + 1);
+        await session.send(xml('presence', { to: `${room}/${session.jid}` }, ...show())).catch(() => undefined);
+      }
+    }
   }
 
   /** The sender of a live message of the room, as the room vouches for it; null when unknown. */
@@ -455,6 +517,13 @@ export class WorkspaceHub {
       // A direct message: its author is the address the server wrote in `from` (never one named inside it).
       const m = readDirectMessage(stanza, session.jid);
       if (m && domainOf(m.sender) !== this.mucService(account)) this.storeDirect(account, [m]);
+      return;
+    }
+    if (stanza.is('presence') && !stanza.getChild('x', NS.mucUser)) {
+      // A colleague's own presence (subscription): its address is the one the server wrote in `from`.
+      const jid = bareJid(from);
+      if (jid.includes('@') && jid !== session.jid && (stanza.attrs.type === undefined || stanza.attrs.type === 'unavailable'))
+        this.notePresence(jid, from, stanza.attrs.type === 'unavailable' ? null : stateOf(stanza));
       return;
     }
     if (stanza.is('presence')) this.trackOccupant(account, stanza);

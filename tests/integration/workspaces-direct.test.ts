@@ -100,4 +100,26 @@ describe('discussions directes (Prosody)', () => {
       [`Réponse ${tag}`, a5.email],
     ]);
   });
+
+  it('presence: agent5 sees agent4 « en réunion » then « en ligne » through the space they share', async () => {
+    const a4 = testUser(4);
+    const a5 = testUser(5);
+    const four = await openCore(a4, 'p4');
+    const space = await four.core.handle('workspaces.create', {
+      name: `Présence ${randomUUID().slice(0, 6)}`,
+      members: [a5.email],
+    });
+    const five = await openCore(a5, 'p5');
+    const found = await five.core.handle('workspaces.refresh', {});
+    expect(found.some((w) => w.id === space.id)).toBe(true);
+    const stateOfFour = async (): Promise<string | undefined> => (await five.core.handle('presence.list', {}))[a4.email];
+    await expect.poll(stateOfFour, { timeout: 10_000 }).toBe('online');
+    await four.core.handle('presence.set', { state: 'meeting' });
+    await expect.poll(stateOfFour, { timeout: 10_000 }).toBe('meeting');
+    await four.core.handle('presence.set', { state: 'online' });
+    await expect.poll(stateOfFour, { timeout: 10_000 }).toBe('online');
+    await four.core.close();
+    cores.splice(cores.indexOf(four.core), 1);
+    await expect.poll(stateOfFour, { timeout: 10_000 }).toBeUndefined();
+  });
 });

@@ -126,6 +126,8 @@ const badInputs: { [M in MethodName]: unknown } = {
   'chat.retract': { workspaceId: 'salon@conference.ostal.test' },
   'chat.search': { query: '   ' },
   'direct.list': 'tout',
+  'presence.list': 1,
+  'presence.set': { state: 'absent' },
   'direct.refresh': { accountId: 3 },
   'direct.send': { peer: 'a', text: 'Bonjour' },
   'direct.history': { peer: 'agent2@ostal.test', limit: 0 },

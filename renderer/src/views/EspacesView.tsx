@@ -14,7 +14,7 @@ import { EspaceAgenda } from './espaces/EspaceAgenda';
 import { EspaceVisio } from './espaces/EspaceVisio';
 import { DiscussionMessage, ReplyQuote } from './espaces/DiscussionMessage';
 import { DiscussionSearch } from './espaces/DiscussionSearch';
-import { DirectList, DirectPage } from './espaces/DirectDiscussions';
+import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
@@ -322,6 +322,7 @@ function Members({ space }: { space: Workspace }) {
         {space.members.map((m) => (
           <li key={m}>
             <span>{m}</span>
+            <PresenceLabel address={m} />
             {m === space.owner ? (
               <span className="muted">{t('espacesMembres.owner')}</span>
             ) : (

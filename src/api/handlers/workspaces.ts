@@ -14,6 +14,8 @@ export const workspaceHandlers: Pick<
   | 'chat.search'
   | 'chat.history'
   | 'direct.list'
+  | 'presence.list'
+  | 'presence.set'
   | 'direct.send'
   | 'direct.refresh'
   | 'direct.history'
@@ -33,6 +35,11 @@ export const workspaceHandlers: Pick<
   'chat.search': (ctx, { query, workspaceId, limit }) => ctx.services.workspaces.search(query, workspaceId, limit),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
   'direct.list': (ctx) => ctx.services.workspaces.directList(),
+  'presence.list': (ctx) => ctx.services.workspaces.presenceList(),
+  'presence.set': async (ctx, { state }) => {
+    await ctx.services.workspaces.setPresence(state);
+    return { ok: true as const };
+  },
   'direct.refresh': (ctx, { accountId }) => ctx.services.workspaces.directRefresh(accountId),
   'direct.send': (ctx, { peer, text, accountId }) => ctx.services.workspaces.directSend(peer, text, accountId),
   'direct.history': (ctx, { peer, limit, accountId }) => ctx.services.workspaces.directHistory(peer, limit, accountId),

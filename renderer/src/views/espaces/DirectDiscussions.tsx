@@ -10,6 +10,26 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 
+/** « en ligne », « absent », « en réunion » or « hors ligne » beside a colleague's address. */
+export function PresenceLabel({ address }: { address: string }) {
+  const { t } = useTranslation();
+  const presence = useApiQuery('presence.list', {}, { refreshOn: ['workspaces.presence'] });
+  const state = presence.data?.[address.toLowerCase()];
+  const label =
+    state === 'online'
+      ? t('directes.presence.online')
+      : state === 'away'
+        ? t('directes.presence.away')
+        : state === 'meeting'
+          ? t('directes.presence.meeting')
+          : t('directes.presence.offline');
+  return (
+    <span className={`presence presence-${state ?? 'offline'}`} data-testid="presence">
+      {label}
+    </span>
+  );
+}
+
 const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 
 export function DirectList({ selected, onSelect }: { selected: string | null; onSelect: (peer: string) => void }) {
@@ -58,6 +78,7 @@ export function DirectList({ selected, onSelect }: { selected: string | null; on
               data-testid="direct-item"
             >
               <span className="espaces-item-name">{c.peer}</span>
+              <PresenceLabel address={c.peer} />
               <span className="espaces-item-members">{c.lastText}</span>
               {c.unread > 0 && c.peer !== selected ? (
                 <span className="espaces-badges">
@@ -129,6 +150,7 @@ export function DirectPage({ peer }: { peer: string }) {
     <article className="espace" aria-labelledby="direct-title">
       <header className="espace-header">
         <h2 id="direct-title">{t('directes.with', { peer })}</h2>
+        <PresenceLabel address={peer} />
         <p className="muted">{t('directes.help')}</p>
       </header>
       <section className="card espace-discussion" aria-label={t('directes.title')}>
