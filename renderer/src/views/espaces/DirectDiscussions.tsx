@@ -10,21 +10,20 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 
-/** « en ligne », « absent », « en réunion » or « hors ligne » beside a colleague's address. */
+/**
+ * « en ligne », « absent » or « en réunion » beside a colleague's address, when known: a colleague is seen through a
+ * space's room or its own presence (a subscription); otherwise nothing is said (not « hors ligne », which could be
+ * wrong).
+ */
 export function PresenceLabel({ address }: { address: string }) {
   const { t } = useTranslation();
   const presence = useApiQuery('presence.list', {}, { refreshOn: ['workspaces.presence'] });
   const state = presence.data?.[address.toLowerCase()];
+  if (!state) return null;
   const label =
-    state === 'online'
-      ? t('directes.presence.online')
-      : state === 'away'
-        ? t('directes.presence.away')
-        : state === 'meeting'
-          ? t('directes.presence.meeting')
-          : t('directes.presence.offline');
+    state === 'online' ? t('directes.presence.online') : state === 'away' ? t('directes.presence.away') : t('directes.presence.meeting');
   return (
-    <span className={`presence presence-${state ?? 'offline'}`} data-testid="presence">
+    <span className={`presence presence-${state}`} data-testid="presence">
       {label}
     </span>
   );
