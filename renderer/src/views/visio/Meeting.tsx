@@ -12,7 +12,6 @@ import {
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
-import { useClient } from '../../api/react';
 import { ShortcutsDialog } from '../../components/ShortcutsDialog';
 import { useMeetingAnnouncements } from './announcements';
 import { applySpeaker, canShareScreen, deviceProblem } from './media';
@@ -71,14 +70,6 @@ export function Meeting({
   const [problem, setProblem] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
   const announcement = useMeetingAnnouncements(state.peers, state.phase === 'joined');
-  const client = useClient();
-  const joined = state.phase === 'joined';
-  useEffect(() => {
-    // « en réunion » for the colleagues (Espaces) while in the meeting.
-    if (!joined) return;
-    void client.call('presence.set', { state: 'meeting' }).catch(() => undefined);
-    return () => void client.call('presence.set', { state: 'online' }).catch(() => undefined);
-  }, [client, joined]);
 
   useEffect(() => {
     if (panel === 'chat') setSeenChat(state.chat.length);
