@@ -55,6 +55,13 @@ export function App() {
   const [offerImport, setOfferImport] = useState<'offer' | 'open' | null>(null);
   const mainRef = useRef<HTMLElement>(null);
   const client = useClient();
+  const inMeeting = meeting !== null;
+  useEffect(() => {
+    // « en réunion » for the colleagues (Espaces) while a Visio meeting goes on, « en ligne » after.
+    if (!inMeeting) return;
+    void client.call('presence.set', { state: 'meeting' }).catch(() => undefined);
+    return () => void client.call('presence.set', { state: 'online' }).catch(() => undefined);
+  }, [client, inMeeting]);
   const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
   const appInfo = useApiQuery('app.info', {});
   /** The help page shown in « Aide » (null: the list). */

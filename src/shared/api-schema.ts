@@ -437,6 +437,24 @@ export const methodSchemas = {
   'chat.retract': z.object({ workspaceId: z.string().min(1).max(400), messageId: z.string().min(1).max(400) }),
   /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
+  /** Colleagues seen connected (in a space's room or by their own presence): address → state. Absent: offline. */
+  'presence.list': none,
+  /** The agent's own state for its colleagues: « en réunion » while in a Visio meeting, « en ligne » after. */
+  'presence.set': z.object({ state: z.enum(['online', 'meeting']) }),
+  /** Direct discussions kept on this computer (one-to-one), latest first, with their unread counts. */
+  'direct.list': none,
+  /** Reads the agent's archive for new direct messages (and keeps the connection for the live ones). */
+  'direct.refresh': z.object({ accountId: id.optional() }),
+  /** Writes to another agent directly (queued offline, sent once). */
+  'direct.send': z.object({ peer: z.string().trim().min(3).max(320), text: z.string().min(1), accountId: id.optional() }),
+  /** Latest messages with another agent, oldest first (from the agent's own archive when the server answers, else local). */
+  'direct.history': z.object({
+    peer: z.string().trim().min(3).max(320),
+    limit: z.number().int().min(1).max(500).optional(),
+    accountId: id.optional(),
+  }),
+  /** Everything of the direct discussion counts as read. */
+  'direct.markRead': z.object({ peer: z.string().trim().min(3).max(320), accountId: id.optional() }),
   /** Adds or removes members (owners and admins of the space only: the room's server checks it). */
   'workspaces.members': z
     .object({

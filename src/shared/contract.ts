@@ -457,6 +457,22 @@ export interface ChatMessage {
   retracted: boolean;
 }
 
+/** « en ligne », « absent », « en réunion » (XMPP show: none or chat, away or xa, dnd). */
+export type PresenceState = 'online' | 'away' | 'meeting';
+
+/** A direct discussion with another agent (one-to-one XMPP messages), as kept on this computer. */
+export interface DirectConversation {
+  /** The other agent's address (bare JID). */
+  peer: string;
+  accountId: string;
+  /** Messages of the other agent not read yet. */
+  unread: number;
+  /** Latest message: when, its text and its author (as the server named it). */
+  lastAt: string;
+  lastText: string;
+  lastFrom: string;
+}
+
 export interface Settings {
   /** Messages whose text is kept on this computer (« Messages disponibles hors ligne »); replaces 'mail.prefetchDays'. */
   'mail.offlineWindow': OfflineWindow;
@@ -957,6 +973,13 @@ export interface Results {
   'chat.retract': ChatMessage;
   'chat.search': ChatMessage[];
   'chat.history': ChatMessage[];
+  'direct.list': DirectConversation[];
+  'presence.list': Record<string, PresenceState>;
+  'presence.set': { ok: true };
+  'direct.send': ChatMessage;
+  'direct.refresh': DirectConversation[];
+  'direct.history': ChatMessage[];
+  'direct.markRead': { ok: true };
   'workspaces.members': Workspace;
   'workspaces.markRead': { ok: true };
   'workspaces.documents': WorkspaceDocumentsView;
@@ -1022,6 +1045,8 @@ export interface Events {
    */
   'mail.invitation': { accountId: string; folder: string; uid: number; eventUid: string; summary: string; sender: string };
   /** A message of someone else names the agent (« @Élodie »): for the in-app badge and desktop notifications. */
+  /** The presence of these colleagues changed (presence.list). */
+  'workspaces.presence': { addresses: string[] };
   'workspaces.mention': { workspaceId: string; workspaceName: string; messageId: string; from: string; text: string };
   /** Events or contacts changed in the local store (local write, replay, sync). */
   'dav.changed': { accountId: string; kind: 'calendar' | 'addressbook' };

@@ -300,6 +300,50 @@ export class WorkspaceRepository {
       : null;
   }
 
+  /** The direct discussions (keys starting with `prefix`): unread count and latest message, latest first. */
+  directConversations(prefix: string): {
+    accountId: string;
+    workspaceId: string;
+    unread: number;
+    lastAt: string;
+    lastText: string;
+    lastFrom: string;
+  }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT m.account_id, m.workspace_id, m.sent_at, m.body, m.sender,
+           (SELECT COUNT(*) FROM chat_messages u WHERE u.account_id = m.account_id AND u.workspace_id = m.workspace_id AND u.seen = 0) AS unread
+         FROM chat_messages m
+         WHERE m.workspace_id >= ? AND m.workspace_id < ? AND m.rowid = (
+           SELECT l.rowid FROM chat_messages l WHERE l.account_id = m.account_id AND l.workspace_id = m.workspace_id
+           ORDER BY l.sent_at DESC, l.rowid DESC LIMIT 1)
+         ORDER BY m.sent_at DESC`,
+      )
+      .all(prefix, `${prefix}\uffff`) as {
+      account_id: string;
+      workspace_id: string;
+      sent_at: string;
+      body: string;
+      sender: string;
+      unread: number;
+    }[];
+    return rows.map((r) => ({
+      accountId: r.account_id,
+      workspaceId: r.workspace_id,
+      unread: r.unread,
+      lastAt: r.sent_at,
+      lastText: r.body,
+      lastFrom: r.sender,
+    }));
+  }
+
+  /** Drops a message kept under its own origin id (sent, not found in the archive then) once the archive has it. */
+  dropProvisional(accountId: string, workspaceId: string, originId: string): void {
+    this.db
+      .prepare('DELETE FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ? AND origin_id = ? AND pending = 0')
+      .run(accountId, workspaceId, originId, originId);
+  }
+
   /** Everything of the space counts as read. */
   markRead(workspaceId: string): void {
     this.db.prepare('UPDATE chat_messages SET seen = 1 WHERE workspace_id = ? AND seen = 0').run(workspaceId);

@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
-import type { ChatMessage, Workspace } from '../shared/contract.js';
+import type { ChatMessage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
@@ -38,6 +38,11 @@ import {
   roomMembers,
   setAffiliations,
 } from './xmpp/muc.js';
+import { directArchive, directArchiveSince, readDirectMessage, type DirectMessage } from './xmpp/direct.js';
+
+/** Local key of a direct discussion with `peer` (its messages share the Discussion tables, under this key). */
+export const DIRECT_PREFIX = 'direct:';
+const directKey = (peer: string): string => `${DIRECT_PREFIX}${peer}`;
 
 /**
  * Longest message accepted (characters). Prosody's own limit is on the whole stanza (c2s_stanza_size_limit, 256 Kio by
@@ -80,6 +85,14 @@ export function slugOf(name: string): string {
   return s || 'espace';
 }
 
+/** « en ligne », « absent » or « en réunion » from a presence's <show/>. */
+function stateOf(presence: Element): PresenceState {
+  const show = presence.getChildText('show');
+  if (show === 'dnd') return 'meeting';
+  if (show === 'away' || show === 'xa') return 'away';
+  return 'online';
+}
+
 const localPart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
 const domainOf = (jid: string): string => jid.slice(jid.indexOf('@') + 1).toLowerCase();
 
@@ -106,6 +119,10 @@ export class WorkspaceHub {
   /** Origin ids of queued messages written by this process and never handed to a connection (not in any archive). */
   private readonly fresh = new Set<string>();
   private closed = false;
+  /** Presence of colleagues: bare address → where it was seen (`<account> <room>/<nick>` or a full address) → state. */
+  private readonly presences = new Map<string, Map<string, PresenceState>>();
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private readonly presenceChanged = new Set<string>();
   private readonly retryMs: number;
 
   constructor(private readonly ctx: CoreContext) {
@@ -414,6 +431,8 @@ export class WorkspaceHub {
     const key = `${account.id} ${bareJid(from)}`;
     let room = this.occupants.get(key);
     if (stanza.attrs.type === 'unavailable') {
+      const gone = room?.get(nick);
+      if (gone) this.notePresence(gone, `${key}/${nick}`, null);
       room?.delete(nick);
       return;
     }
@@ -422,6 +441,54 @@ export class WorkspaceHub {
     if (!jid) return;
     if (!room) this.occupants.set(key, (room = new Map()));
     room.set(nick, jid);
+    this.notePresence(jid, `${key}/${nick}`, stateOf(stanza));
+  }
+
+  private notePresence(jid: string, where: string, state: PresenceState | null): void {
+    let seen = this.presences.get(jid);
+    if (state === null) {
+      if (!seen?.delete(where)) return;
+      if (seen.size === 0) this.presences.delete(jid);
+    } else {
+      if (!seen) this.presences.set(jid, (seen = new Map()));
+      if (seen.get(where) === state) return;
+      seen.set(where, state);
+    }
+    // Batched: a room full of agents joining makes one event.
+    this.presenceChanged.add(jid);
+    this.presenceTimer ??= setTimeout(() => {
+      this.presenceTimer = null;
+      const addresses = [...this.presenceChanged];
+      this.presenceChanged.clear();
+      this.ctx.emit('workspaces.presence', { addresses });
+    }, 100);
+  }
+
+  /** Colleagues seen connected, with their state (« en réunion » wins over « en ligne », which wins over « absent »). */
+  presenceList(): Record<string, PresenceState> {
+    const rank: Record<PresenceState, number> = { away: 0, online: 1, meeting: 2 };
+    const out: Record<string, PresenceState> = {};
+    for (const [jid, seen] of this.presences) {
+      let best: PresenceState | null = null;
+      for (const s of seen.values()) if (best === null || rank[s] > rank[best]) best = s;
+      if (best) out[jid] = best;
+    }
+    return out;
+  }
+
+  /** Tells the agent's colleagues (its server and every room joined) it is « en réunion » or back « en ligne ». */
+  async setPresence(state: 'online' | 'meeting'): Promise<void> {
+    const show = (): Element[] => (state === 'meeting' ? [xml('show', {}, 'dnd'), xml('status', {}, t('directChat.inMeeting'))] : []);
+    for (const [accountId, opening] of this.sessions) {
+      const session = await opening.catch(() => null);
+      if (!session?.online) continue;
+      await session.send(xml('presence', {}, ...show())).catch(() => undefined);
+      for (const key of this.joined.keys()) {
+        if (!key.startsWith(`${accountId} `)) continue;
+        const room = key.slice(accountId.length + 1);
+        await session.send(xml('presence', { to: `${room}/${session.jid}` }, ...show())).catch(() => undefined);
+      }
+    }
   }
 
   /** The sender of a live message of the room, as the room vouches for it; null when unknown. */
@@ -444,6 +511,19 @@ export class WorkspaceHub {
           .finally(() => this.inviteRefresh.delete(account.id));
         this.inviteRefresh.set(account.id, run);
       }
+      return;
+    }
+    if (stanza.is('message') && stanza.attrs.type !== 'groupchat' && !stanza.getChild('result', NS.mam)) {
+      // A direct message: its author is the address the server wrote in `from` (never one named inside it).
+      const m = readDirectMessage(stanza, session.jid);
+      if (m && domainOf(m.sender) !== this.mucService(account)) this.storeDirect(account, [m]);
+      return;
+    }
+    if (stanza.is('presence') && !stanza.getChild('x', NS.mucUser)) {
+      // A colleague's own presence (subscription): its address is the one the server wrote in `from`.
+      const jid = bareJid(from);
+      if (jid.includes('@') && jid !== session.jid && (stanza.attrs.type === undefined || stanza.attrs.type === 'unavailable'))
+        this.notePresence(jid, from, stanza.attrs.type === 'unavailable' ? null : stateOf(stanza));
       return;
     }
     if (stanza.is('presence')) this.trackOccupant(account, stanza);
@@ -576,6 +656,7 @@ export class WorkspaceHub {
 
   private async flushNow(account: Account, room: string): Promise<void> {
     if (this.repo.pending(account.id, room).length === 0) return;
+    if (room.startsWith(DIRECT_PREFIX)) return this.flushDirect(account, room.slice(DIRECT_PREFIX.length));
     const session = await this.session(account);
     await this.ensureJoined(account, session, room);
     // Read from the archive, not only this journal: after a crash, the server may have the last message sent. Only a
@@ -818,6 +899,185 @@ export class WorkspaceHub {
   search(query: string, workspaceId?: string, limit = 50): ChatMessage[] {
     const room = workspaceId ? this.workspace(workspaceId).id : null;
     return this.repo.search(query, room, limit);
+  }
+
+  // ---- Direct discussions (one-to-one, type="chat"; history in the agent's own archive) ----
+
+  private peerOf(account: Account, address: string): string {
+    const peer = address.trim().toLowerCase();
+    if (!EMAIL.test(peer)) throw new OstalError('invalid_input', t('directChat.errors.badAddress', { address: address.trim() }));
+    if (peer === account.email.toLowerCase()) throw new OstalError('invalid_input', t('directChat.errors.self'));
+    return peer;
+  }
+
+  /** The direct discussions kept on this computer, latest first, with their unread counts. */
+  directList(): DirectConversation[] {
+    return this.repo.directConversations(DIRECT_PREFIX).map((c) => ({
+      peer: c.workspaceId.slice(DIRECT_PREFIX.length),
+      accountId: c.accountId,
+      unread: c.unread,
+      lastAt: c.lastAt,
+      lastText: c.lastText,
+      lastFrom: c.lastFrom,
+    }));
+  }
+
+  /**
+   * Reads the agent's archive for direct messages since the latest one kept here (the last 30 days at first); the
+   * session stays open for the live ones.
+   */
+  async directRefresh(accountId?: string): Promise<DirectConversation[]> {
+    const account = this.account(accountId);
+    const session = await this.session(account);
+    const latest = this.repo.directConversations(DIRECT_PREFIX).find((c) => c.accountId === account.id)?.lastAt;
+    const start = latest ? Date.parse(latest) - QUEUE_ARCHIVE_MARGIN_MS : Date.now() - 30 * 24 * 3600_000;
+    this.storeDirect(account, await directArchiveSince(session, null, new Date(start).toISOString()));
+    return this.directList();
+  }
+
+  /** Writes to `peer` directly: queued (« en attente ») then sent, once, like a space's message. */
+  async directSend(address: string, text: string, accountId?: string): Promise<ChatMessage> {
+    checkText(text);
+    const account = this.account(accountId);
+    const peer = this.peerOf(account, address);
+    const key = directKey(peer);
+    const originId = randomUUID();
+    this.repo.addPending({
+      accountId: account.id,
+      workspaceId: key,
+      originId,
+      sender: account.email.toLowerCase(),
+      body: text,
+      sentAt: new Date().toISOString(),
+      replyTo: null,
+    });
+    this.fresh.add(originId);
+    this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: [originId] });
+    if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
+      this.scheduleRetry(0);
+      return this.repo.message(key, originId)!;
+    }
+    try {
+      await this.flush(account, key);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      this.ctx.log.info('workspaces: direct message queued (server unreachable)', { code });
+      this.scheduleRetry();
+      if (code !== 'unreachable' && code !== 'timeout') throw err;
+    }
+    return this.repo.message(key, originId) ?? this.repo.history(key, 1)[0]!;
+  }
+
+  /** Latest messages with `peer`, oldest first: from the agent's archive when the server answers, else local. */
+  async directHistory(address: string, limit = 50, accountId?: string): Promise<ChatMessage[]> {
+    const account = this.account(accountId);
+    const peer = this.peerOf(account, address);
+    const key = directKey(peer);
+    try {
+      const session = await this.session(account);
+      this.storeDirect(account, await directArchive(session, peer, limit));
+      await this.flush(account, key).catch((err: unknown) => {
+        this.ctx.log.info('workspaces: direct queue not sent yet', { err: err as Error });
+        this.scheduleRetry();
+      });
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code !== 'unreachable' && code !== 'timeout') throw err;
+      this.ctx.log.info('workspaces: direct history from the local copy (server unreachable)');
+    }
+    return this.repo.history(key, limit);
+  }
+
+  directMarkRead(address: string, accountId?: string): void {
+    const account = this.account(accountId);
+    const key = directKey(this.peerOf(account, address));
+    this.repo.markRead(key);
+    this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: [] });
+  }
+
+  /** Sends the direct queue to `peer`, after checking the agent's archive for what already left (crash, cut). */
+  private async flushDirect(account: Account, peer: string): Promise<void> {
+    const key = directKey(peer);
+    const session = await this.session(account);
+    let queue = this.repo.pending(account.id, key);
+    const since = (): string =>
+      new Date(
+        Math.min(...queue.map((q) => Date.parse(q.sentAt)).filter((n) => !Number.isNaN(n)), Date.now()) - QUEUE_ARCHIVE_MARGIN_MS,
+      ).toISOString();
+    if (queue.some((q) => !this.fresh.has(q.originId))) {
+      this.storeDirect(account, await directArchiveSince(session, peer, since()));
+      queue = this.repo.pending(account.id, key);
+    }
+    if (queue.length === 0) return;
+    const start = since();
+    for (const q of queue) {
+      this.fresh.delete(q.originId);
+      try {
+        await session.send(
+          xml(
+            'message',
+            { to: peer, type: 'chat', id: q.originId },
+            xml('body', {}, q.body),
+            xml('origin-id', { xmlns: NS.sid, id: q.originId }),
+            xml('store', { xmlns: NS.hints }),
+          ),
+        );
+      } catch (err) {
+        throw new OstalError('unreachable', t('workspaces.errors.connectionLost'), { cause: err });
+      }
+    }
+    // A round trip: the server has archived what came before it. The archive's copies then replace the queued ones.
+    await session.request(
+      xml('iq', { type: 'get', to: domainOf(account.email), id: randomUUID() }, xml('ping', { xmlns: 'urn:xmpp:ping' })),
+    );
+    this.storeDirect(account, await directArchiveSince(session, peer, start));
+    // A server that archives nothing: what was sent is kept as sent, under its own id.
+    const left = this.repo.pending(account.id, key).filter((p) => queue.some((q) => q.originId === p.originId));
+    if (left.length > 0) {
+      this.ctx.log.warn('workspaces: direct messages sent but not found in the archive', { count: left.length });
+      const me = account.email.toLowerCase();
+      this.storeDirect(
+        account,
+        left.map((p) => ({ peer, sender: me, stanzaId: p.originId, originId: p.originId, body: p.body, sentAt: p.sentAt })),
+      );
+    }
+    this.ctx.log.info('workspaces: direct queue sent', { count: queue.length });
+    this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: queue.map((q) => q.originId) });
+  }
+
+  /** Stores direct messages (archive or live), by discussion; the author is the one the server named. */
+  private storeDirect(account: Account, messages: DirectMessage[]): void {
+    const me = account.email.toLowerCase();
+    const byPeer = new Map<string, DirectMessage[]>();
+    for (const m of messages) byPeer.set(m.peer, [...(byPeer.get(m.peer) ?? []), m]);
+    for (const [peer, list] of byPeer) {
+      const key = directKey(peer);
+      const { added } = this.repo.storeMessages(
+        account.id,
+        key,
+        list.map((m) => {
+          let body = m.body;
+          if (body.length > MAX_RECEIVED_LENGTH)
+            body = `${body.slice(0, MAX_RECEIVED_LENGTH)}${t('discussionEdits.truncated', { max: MAX_RECEIVED_LENGTH.toLocaleString('fr-FR') })}`;
+          // A copy kept under its own id (server without archive) gives way to the archive's.
+          if (m.originId && m.stanzaId && m.stanzaId !== m.originId) this.repo.dropProvisional(account.id, key, m.originId);
+          return {
+            id: m.stanzaId ?? m.originId ?? randomUUID(),
+            originId: m.originId,
+            sender: m.sender,
+            body,
+            sentAt: m.sentAt,
+            seen: m.sender === me,
+            mentionsMe: false,
+            replyTo: null,
+            replaces: null,
+            retracts: null,
+            senderVouched: true,
+          };
+        }),
+      );
+      if (added.length > 0) this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: added.map((m) => m.id) });
+    }
   }
 
   async close(): Promise<void> {

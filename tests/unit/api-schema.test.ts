@@ -125,6 +125,13 @@ const badInputs: { [M in MethodName]: unknown } = {
   'chat.edit': { workspaceId: 'salon@conference.ostal.test', messageId: 'abc', text: '' },
   'chat.retract': { workspaceId: 'salon@conference.ostal.test' },
   'chat.search': { query: '   ' },
+  'direct.list': 'tout',
+  'presence.list': 1,
+  'presence.set': { state: 'absent' },
+  'direct.refresh': { accountId: 3 },
+  'direct.send': { peer: 'a', text: 'Bonjour' },
+  'direct.history': { peer: 'agent2@ostal.test', limit: 0 },
+  'direct.markRead': { peer: '' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

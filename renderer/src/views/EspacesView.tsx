@@ -14,12 +14,14 @@ import { EspaceAgenda } from './espaces/EspaceAgenda';
 import { EspaceVisio } from './espaces/EspaceVisio';
 import { DiscussionMessage, ReplyQuote } from './espaces/DiscussionMessage';
 import { DiscussionSearch } from './espaces/DiscussionSearch';
+import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
   const client = useClient();
   const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed', 'workspaces.messages'] });
   const [selected, setSelected] = useState<string | null>(null);
+  const [direct, setDirect] = useState<string | null>(null);
   const [creating, setCreating] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [refreshing, setRefreshing] = useState(false);
@@ -77,7 +79,10 @@ export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => vo
                   type="button"
                   className="espaces-item"
                   aria-current={w.id === selected ? 'true' : undefined}
-                  onClick={() => setSelected(w.id)}
+                  onClick={() => {
+                    setDirect(null);
+                    setSelected(w.id);
+                  }}
                   data-testid="space-item"
                 >
                   <span className="espaces-item-name">{w.name}</span>
@@ -98,9 +103,22 @@ export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => vo
               </li>
             ))}
           </ul>
+          <DirectList
+            selected={direct}
+            onSelect={(peer) => {
+              setSelected(null);
+              setDirect(peer);
+            }}
+          />
         </nav>
         <div className="espaces-main">
-          {space ? <SpacePage key={space.id} space={space} onJoinVisio={onJoinVisio} /> : <p className="muted">{t('espaces.pick')}</p>}
+          {direct ? (
+            <DirectPage key={direct} peer={direct} />
+          ) : space ? (
+            <SpacePage key={space.id} space={space} onJoinVisio={onJoinVisio} />
+          ) : (
+            <p className="muted">{t('espaces.pick')}</p>
+          )}
         </div>
       </div>
     </section>
@@ -304,6 +322,7 @@ function Members({ space }: { space: Workspace }) {
         {space.members.map((m) => (
           <li key={m}>
             <span>{m}</span>
+            <PresenceLabel address={m} />
             {m === space.owner ? (
               <span className="muted">{t('espacesMembres.owner')}</span>
             ) : (

@@ -13,6 +13,13 @@ export const workspaceHandlers: Pick<
   | 'chat.retract'
   | 'chat.search'
   | 'chat.history'
+  | 'direct.list'
+  | 'presence.list'
+  | 'presence.set'
+  | 'direct.send'
+  | 'direct.refresh'
+  | 'direct.history'
+  | 'direct.markRead'
 > = {
   'workspaces.list': (ctx) => ctx.services.workspaces.list(),
   'workspaces.refresh': (ctx, { accountId }) => ctx.services.workspaces.refresh(accountId),
@@ -27,4 +34,17 @@ export const workspaceHandlers: Pick<
   'chat.retract': (ctx, { workspaceId, messageId }) => ctx.services.workspaces.retract(workspaceId, messageId),
   'chat.search': (ctx, { query, workspaceId, limit }) => ctx.services.workspaces.search(query, workspaceId, limit),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
+  'direct.list': (ctx) => ctx.services.workspaces.directList(),
+  'presence.list': (ctx) => ctx.services.workspaces.presenceList(),
+  'presence.set': async (ctx, { state }) => {
+    await ctx.services.workspaces.setPresence(state);
+    return { ok: true as const };
+  },
+  'direct.refresh': (ctx, { accountId }) => ctx.services.workspaces.directRefresh(accountId),
+  'direct.send': (ctx, { peer, text, accountId }) => ctx.services.workspaces.directSend(peer, text, accountId),
+  'direct.history': (ctx, { peer, limit, accountId }) => ctx.services.workspaces.directHistory(peer, limit, accountId),
+  'direct.markRead': (ctx, { peer, accountId }) => {
+    ctx.services.workspaces.directMarkRead(peer, accountId);
+    return { ok: true as const };
+  },
 };

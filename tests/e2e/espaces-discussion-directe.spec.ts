@@ -1,0 +1,72 @@
+/**
+ * « Discussions directes » in the browser, each agent with its own Ostal on the run's Prosody: agent2's Ostal is open;
+ * agent1 starts a direct discussion with agent2 by address and writes; agent2's list shows the discussion with its
+ * unread count, and opening it shows the message, credited to agent1, and clears the count.
+ */
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { SHOTS_DIR, addAccountByCli, logTail, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+
+const ostals: RunningOstal[] = [];
+const contexts: BrowserContext[] = [];
+
+test.afterEach(async () => {
+  if (test.info().status !== test.info().expectedStatus) for (const o of ostals) console.log(logTail(o.profileDir));
+  for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  for (const o of ostals.splice(0)) await o.stop();
+});
+
+async function open(browser: Browser, ostal: RunningOstal): Promise<Page> {
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(ostal.url);
+  await page.getByRole('button', { name: 'Espaces' }).click();
+  await expect(page.getByRole('heading', { name: 'Discussions directes' })).toBeVisible();
+  return page;
+}
+
+test('espaces : discussion directe — agent1 écrit à agent2, qui la voit avec son compte de non-lus', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const s = servers();
+  const [a1, a2] = [s.users[0]!, s.users[1]!];
+  const tag = crypto.randomUUID().slice(0, 6);
+  const text = `Bonjour, pouvez-vous relire la délibération sur la médiathèque avant jeudi\u00a0? (${tag})`;
+  const p1 = tempProfile();
+  const p2 = tempProfile();
+  addAccountByCli(p1, a1);
+  addAccountByCli(p2, a2);
+  const two = await startOstal({ profileDir: p2 });
+  ostals.push(two);
+  const page2 = await open(browser, two);
+  const one = await startOstal({ profileDir: p1 });
+  ostals.push(one);
+  const page1 = await open(browser, one);
+
+  // agent1: « Nouvelle discussion avec » agent2's address, then the message.
+  await page1.getByTestId('direct-address').fill(a2.email);
+  await page1.getByTestId('direct-start').click();
+  await expect(page1.getByRole('heading', { name: `Discussion directe avec ${a2.email}` })).toBeVisible();
+  await page1.getByTestId('direct-input').fill(text);
+  await page1.getByTestId('direct-send').click();
+  const sent = page1.getByTestId('direct-message').filter({ hasText: tag });
+  await expect(sent).toContainText(a1.email);
+  await expect(sent).not.toContainText('en attente', { timeout: 15_000 });
+
+  // agent2: the discussion with agent1 appears, with its unread count.
+  const item = page2.getByTestId('direct-item').filter({ hasText: a1.email });
+  await expect(item).toBeVisible({ timeout: 30_000 });
+  await expect(item.getByTestId('direct-unread')).toHaveText(/^\d+ non lus?$/);
+  await expect(item).toContainText(tag);
+  await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-directe.png') });
+
+  // Opened: the message, credited to agent1; the count is cleared.
+  await item.click();
+  const received = page2.getByTestId('direct-message').filter({ hasText: tag });
+  await expect(received).toContainText(a1.email);
+  await expect(received.locator('.discussion-text')).toHaveText(text);
+  await expect(item.getByTestId('direct-unread')).toHaveCount(0);
+  await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-directe-ouverte.png') });
+});
