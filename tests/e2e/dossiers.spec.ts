@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { ImapFlow } from 'imapflow';
 import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
 import { axeProblems } from './dav.js';
-import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { profileWithMailAccount } from './courrier-imap.js';
+import { SHOTS_DIR, servers, startOstal, type RunningOstal } from './ostal.js';
 
 /**
  * Courrier: « Nouveau dossier », « Renommer », « Supprimer » (issue 17) under the folder list, with a French
@@ -24,17 +24,7 @@ test.beforeAll(async () => {
   server = await imapConnection(s, user);
   await server.mailboxCreate('Projets');
   await server.append('Projets', 'From: a@ostal.test\r\nSubject: Budget 2027\r\n\r\nTexte.\r\n', []);
-  const profileDir = tempProfile();
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-  const add = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD'];
-  const mail = ['--imap', `imap://localhost:${s.imap.port}`, '--smtp', `smtp://localhost:${s.smtp.port}`];
-  for (const args of [
-    [...add, ...mail],
-    ['sync', '--only', 'mail'],
-  ]) {
-    const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  }
+  const profileDir = profileWithMailAccount(user);
   ostal = await startOstal({ profileDir });
 });
 

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,15 +5,15 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import PostalMime from 'postal-mime';
-import { ensureVmailUser } from '../servers/daemons.js';
-import { runLayout } from '../servers/layout.js';
-import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
+import { type addImapUser } from '../integration/mail-offline-fixture.js';
 import { composeBody, typeInBody } from './compose-body.js';
+import { printThroughChromium } from './print-check.js';
 import { sourcesBySubject } from './courrier-imap.js';
 import { axeProblems } from './dav.js';
 import AxeBuilder from '@axe-core/playwright';
 import { findEnglishWords, stripNonProse } from './english-words.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { newMailbox, profileWithMailAccount } from './courrier-imap.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 /**
  * Courrier comme au bureau (issue 17): « Imprimer » a message (the sheet with De, À, Cc, Date, Objet, checked as the
@@ -58,56 +57,36 @@ const HOSTILE_HTML =
   '<div style="background:url(https://evil.example/css-inline)">Fin du message.</div></body></html>';
 
 test.beforeAll(async () => {
-  user = addImapUser(s, 'test-impression');
-  const [local, domain] = user.username.split('@') as [string, string];
-  const home = path.join(runLayout(s.dir).dovecot.mail, domain, local);
-  const vmail = await ensureVmailUser();
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  fs.chownSync(home, vmail.uid, vmail.gid);
-  const printed = await new MailComposer({
-    from: 'Secrétariat de la mairie <secretariat@ostal.test>',
-    to: `${user.name} <${user.email}>`,
-    cc: 'Camille Martin <camille.martin@ostal.test>',
-    subject: printSubject,
-    date: new Date('2027-01-12T09:30:00Z'),
-    text: 'Bonjour,\n\nvoici le compte rendu :\n- budget des écoles\n- travaux de la salle des fêtes\n\nCordialement,',
-    html:
-      '<p>Bonjour,</p><p>voici le <strong>compte rendu</strong>\u00a0:</p><ul><li>budget des écoles</li><li>travaux de la salle des fêtes</li></ul>' +
-      '<p>Cordialement,</p><p><img src="https://evil.example/pixel.png" alt=""></p>',
-    attachments: [
-      { filename: 'plan.png', content: PNG, contentType: 'image/png' },
-      { filename: 'logo.svg', content: Buffer.from(HOSTILE_SVG), contentType: 'image/svg+xml' },
-      { filename: 'notes.txt', content: Buffer.from(NOTES, 'latin1'), contentType: 'text/plain' },
-    ],
-  })
-    .compile()
-    .build();
-  const hostile = await new MailComposer({
-    from: 'Inconnu <inconnu@exemple.invalid>',
-    to: user.email,
-    subject: hostileSubject,
-    text: 'Texte visible de l’original.',
-    html: HOSTILE_HTML,
-  })
-    .compile()
-    .build();
-  const imap = await imapConnection(s, user);
-  try {
-    await imap.append('INBOX', printed);
-    await imap.append('INBOX', hostile);
-  } finally {
-    await imap.logout();
-  }
-  const profileDir = tempProfile();
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-  const add = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD'];
-  for (const args of [
-    [...add, '--imap', `imap://localhost:${s.imap.port}`, '--smtp', `smtp://localhost:${s.smtp.port}`],
-    ['sync', '--only', 'mail'],
-  ]) {
-    const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  }
+  user = await newMailbox('test-impression', async (owner) => [
+    await new MailComposer({
+      from: 'Secrétariat de la mairie <secretariat@ostal.test>',
+      to: `${owner.name} <${owner.email}>`,
+      cc: 'Camille Martin <camille.martin@ostal.test>',
+      subject: printSubject,
+      date: new Date('2027-01-12T09:30:00Z'),
+      text: 'Bonjour,\n\nvoici le compte rendu :\n- budget des écoles\n- travaux de la salle des fêtes\n\nCordialement,',
+      html:
+        '<p>Bonjour,</p><p>voici le <strong>compte rendu</strong>\u00a0:</p><ul><li>budget des écoles</li><li>travaux de la salle des fêtes</li></ul>' +
+        '<p>Cordialement,</p><p><img src="https://evil.example/pixel.png" alt=""></p>',
+      attachments: [
+        { filename: 'plan.png', content: PNG, contentType: 'image/png' },
+        { filename: 'logo.svg', content: Buffer.from(HOSTILE_SVG), contentType: 'image/svg+xml' },
+        { filename: 'notes.txt', content: Buffer.from(NOTES, 'latin1'), contentType: 'text/plain' },
+      ],
+    })
+      .compile()
+      .build(),
+    await new MailComposer({
+      from: 'Inconnu <inconnu@exemple.invalid>',
+      to: owner.email,
+      subject: hostileSubject,
+      text: 'Texte visible de l’original.',
+      html: HOSTILE_HTML,
+    })
+      .compile()
+      .build(),
+  ]);
+  const profileDir = profileWithMailAccount(user);
   ostal = await startOstal({ profileDir });
 });
 
@@ -183,24 +162,9 @@ test('« Imprimer » un message : aperçu avant impression avec De, À, Date, Ob
   expect(findEnglishWords(stripNonProse(await preview.innerText()))).toEqual([]);
 
   // « Imprimer » calls the browser's print; the output is checked through Chromium's print to PDF.
-  await page.evaluate(() => {
-    (window as unknown as { printed?: number }).printed = 0;
-    window.print = () => {
-      (window as unknown as { printed: number }).printed++;
-    };
+  const printed = await printThroughChromium(page, () => preview.getByTestId('print-now').click(), 'impression-message.png', {
+    layout: true,
   });
-  await preview.getByTestId('print-now').click();
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
-  const pdf = await page.pdf({ format: 'A4', printBackground: true });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-print-message-'));
-  fs.writeFileSync(path.join(dir, 'message.pdf'), pdf);
-  const r = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', path.join(dir, 'message.pdf'), path.join(dir, 'page')], {
-    encoding: 'utf8',
-  });
-  expect(r.status, r.stderr).toBe(0);
-  const image = fs.readdirSync(dir).find((f) => f.endsWith('.png'))!;
-  fs.copyFileSync(path.join(dir, image), path.join(SHOTS_DIR, 'impression-message.png'));
-  const printed = spawnSync('pdftotext', ['-layout', path.join(dir, 'message.pdf'), '-'], { encoding: 'utf8' }).stdout;
   for (const expected of [
     'De',
     'Secrétariat de la mairie',
@@ -215,7 +179,6 @@ test('« Imprimer » un message : aperçu avant impression avec De, À, Date, Ob
     expect(printed).toContain(expected);
   // Only the sheet: not the application around it, not the preview's buttons.
   expect(printed).not.toMatch(/Boîte de réception|Réglages|Aperçu avant impression|Imprimer|Répondre/);
-  fs.rmSync(dir, { recursive: true, force: true });
 
   await page.keyboard.press('Escape');
   await expect(preview).toBeHidden();

@@ -4,30 +4,21 @@
  * opens the composer with the local files attached by the core, and says in French which file could not be read.
  * A user of this spec only (test-poste-…).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test } from '@playwright/test';
-import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
 import { expectBody } from './compose-body.js';
-import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { newMailbox, profileWithMailAccount } from './courrier-imap.js';
+import { SHOTS_DIR, startOstal, type RunningOstal } from './ostal.js';
 
-const s = servers();
 let ostal: RunningOstal | undefined;
 let profileDir: string;
 
 test.beforeAll(async () => {
-  const user = addImapUser(s, 'test-poste-courriel');
-  const server = await imapConnection(s, user);
-  await server.logout().catch(() => undefined);
-  profileDir = tempProfile();
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-  const add = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD'];
-  const mail = ['--imap', `imap://localhost:${s.imap.port}`, '--smtp', `smtp://localhost:${s.smtp.port}`];
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...add, ...mail, '--profile', profileDir], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`ostal account add failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  const user = await newMailbox('test-poste-courriel');
+  profileDir = profileWithMailAccount(user, { sync: false });
 });
 
 test.afterEach(async () => {

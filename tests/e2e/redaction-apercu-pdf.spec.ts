@@ -1,15 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { ensureVmailUser } from '../servers/daemons.js';
-import { runLayout } from '../servers/layout.js';
-import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
+import { type addImapUser } from '../integration/mail-offline-fixture.js';
 import { axeProblems } from './dav.js';
 import { findEnglishWords, stripNonProse } from './english-words.js';
-import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { printThroughChromium } from './print-check.js';
+import { newMailbox, profileWithMailAccount } from './courrier-imap.js';
+import { SHOTS_DIR, startOstal, type RunningOstal } from './ostal.js';
 
 /**
  * « Aperçu » and « Imprimer » of a PDF attachment (issue 17). The PDF is hostile: its /OpenAction runs JavaScript
@@ -18,7 +15,6 @@ import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOsta
  * « Imprimer » is checked as the print output: the page printed to PDF by Chromium, rendered to an image by pdftoppm
  * (poppler-utils) and looked at. A user of its own (test-apercu-…), nobody else's mailbox is touched.
  */
-const s = servers();
 let ostal: RunningOstal;
 let user: ReturnType<typeof addImapUser>;
 const subject = 'Convocation au conseil municipal';
@@ -50,37 +46,18 @@ function hostilePdf(): Buffer {
 }
 
 test.beforeAll(async () => {
-  user = addImapUser(s, 'test-apercu');
-  const [local, domain] = user.username.split('@') as [string, string];
-  const home = path.join(runLayout(s.dir).dovecot.mail, domain, local);
-  const vmail = await ensureVmailUser();
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  fs.chownSync(home, vmail.uid, vmail.gid);
-  const raw = await new MailComposer({
-    from: 'Secrétariat de la mairie <secretariat@ostal.test>',
-    to: user.email,
-    subject,
-    text: 'Bonjour,\n\nvous trouverez la convocation en pièce jointe.',
-    attachments: [{ filename: 'convocation.pdf', content: hostilePdf(), contentType: 'application/pdf' }],
-  })
-    .compile()
-    .build();
-  const imap = await imapConnection(s, user);
-  try {
-    await imap.append('INBOX', raw);
-  } finally {
-    await imap.logout();
-  }
-  const profileDir = tempProfile();
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-  const add = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD'];
-  for (const args of [
-    [...add, '--imap', `imap://localhost:${s.imap.port}`, '--smtp', `smtp://localhost:${s.smtp.port}`],
-    ['sync', '--only', 'mail'],
-  ]) {
-    const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  }
+  user = await newMailbox('test-apercu', async (owner) => [
+    await new MailComposer({
+      from: 'Secrétariat de la mairie <secretariat@ostal.test>',
+      to: owner.email,
+      subject,
+      text: 'Bonjour,\n\nvous trouverez la convocation en pièce jointe.',
+      attachments: [{ filename: 'convocation.pdf', content: hostilePdf(), contentType: 'application/pdf' }],
+    })
+      .compile()
+      .build(),
+  ]);
+  const profileDir = profileWithMailAccount(user);
   ostal = await startOstal({ profileDir });
 });
 
@@ -138,27 +115,9 @@ test('aperçu et impression d’un PDF hostile : la page s’affiche, rien ne s�
   expect(findEnglishWords(stripNonProse(await preview.innerText()))).toEqual([]);
 
   // « Imprimer »: the browser's print of the rendered page (window.print), checked through Chromium's print to PDF.
-  await page.evaluate(() => {
-    (window as unknown as { printed?: number }).printed = 0;
-    window.print = () => {
-      (window as unknown as { printed: number }).printed++;
-    };
-  });
-  await preview.getByTestId('pdf-print').click();
-  expect(await page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
-  const pdf = await page.pdf({ format: 'A4', printBackground: true });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-print-'));
-  fs.writeFileSync(path.join(dir, 'impression.pdf'), pdf);
-  const r = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', path.join(dir, 'impression.pdf'), path.join(dir, 'page')], {
-    encoding: 'utf8',
-  });
-  expect(r.status, r.stderr).toBe(0);
-  const image = fs.readdirSync(dir).find((f) => f.endsWith('.png'))!;
-  fs.copyFileSync(path.join(dir, image), path.join(SHOTS_DIR, 'apercu-pdf-impression.png'));
+  const printedText = await printThroughChromium(page, () => preview.getByTestId('pdf-print').click(), 'apercu-pdf-impression.png');
   // The printed sheet shows the page and not the application around it.
-  const printedText = spawnSync('pdftotext', [path.join(dir, 'impression.pdf'), '-'], { encoding: 'utf8' }).stdout;
   expect(printedText).not.toMatch(/Courrier|Réglages|Imprimer/);
-  fs.rmSync(dir, { recursive: true, force: true });
 
   await page.keyboard.press('Escape');
   await expect(preview).toBeHidden();

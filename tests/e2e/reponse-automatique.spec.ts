@@ -1,14 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { ManageSieveClient } from '../../src/mail/sieve/client.js';
-import { ensureVmailUser } from '../servers/daemons.js';
-import { runLayout } from '../servers/layout.js';
-import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
+import { type addImapUser } from '../integration/mail-offline-fixture.js';
 import { axeProblems } from './dav.js';
 import { findEnglishWords, stripNonProse } from './english-words.js';
-import { SHOTS_DIR, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { newMailbox, profileWithMailAccount } from './courrier-imap.js';
+import { SHOTS_DIR, servers, startOstal, type RunningOstal } from './ostal.js';
 
 /**
  * Réglages › Courrier (issue 17): « Réponse automatique » and « Règles » set in the UI are written to the test
@@ -34,32 +31,9 @@ async function serverScript(): Promise<string> {
 }
 
 test.beforeAll(async () => {
-  user = addImapUser(s, 'test-reponse');
-  const [local, domain] = user.username.split('@') as [string, string];
-  const home = path.join(runLayout(s.dir).dovecot.mail, domain, local);
-  const vmail = await ensureVmailUser();
-  fs.mkdirSync(home, { recursive: true, mode: 0o700 });
-  fs.chownSync(home, vmail.uid, vmail.gid);
-  await (await imapConnection(s, user)).logout();
-  const profileDir = tempProfile();
+  user = await newMailbox('test-reponse');
   // Mail servers only (this user has no Radicale account), given by hand as IT would, the ManageSieve one included.
-  const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-  const add = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD'];
-  const servers = [
-    '--imap',
-    `imap://localhost:${s.imap.port}`,
-    '--smtp',
-    `smtp://localhost:${s.smtp.port}`,
-    '--sieve',
-    `sieve://localhost:${s.sieve.port}`,
-  ];
-  for (const args of [
-    [...add, ...servers],
-    ['sync', '--only', 'mail'],
-  ]) {
-    const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], { env, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  }
+  const profileDir = profileWithMailAccount(user, { servers: ['--sieve', `sieve://localhost:${s.sieve.port}`] });
   ostal = await startOstal({ profileDir });
 });
 
