@@ -5,8 +5,9 @@
  *   - a text (including HTML or XML source) is decoded (UTF-8, else Windows-1252) and shown as text in <pre>, never
  *     interpreted; only its first PREVIEW_TEXT_MAX characters.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import PreviewDialog from './PreviewDialog';
 import { Busy, ErrorAlert } from '../../components/common';
 import { formatNumber } from '../../lib/format';
 import './pdf-preview.css';
@@ -32,7 +33,6 @@ export default function FilePreview({
   onClose(): void;
 }) {
   const { t } = useTranslation();
-  const id = useId();
   const closeRef = useRef<HTMLButtonElement>(null);
   const [content, setContent] = useState<{ url?: string; text?: string; total?: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -63,57 +63,40 @@ export default function FilePreview({
   }, [load, kind, imageType, t]);
 
   return (
-    <div className="pdf-preview-backdrop" data-testid="file-preview-backdrop">
-      <section
-        className="pdf-preview"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        data-testid="file-preview"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            onClose();
-          }
-        }}
-      >
-        <div className="pdf-preview-head">
-          <h2 id={`${id}-title`}>{t('apercu.title', { name })}</h2>
-          <div className="pdf-preview-actions">
-            <button ref={closeRef} type="button" className="button" onClick={onClose} data-testid="file-preview-close">
-              {t('apercu.close')}
-            </button>
-          </div>
+    <PreviewDialog
+      look="pdf-preview"
+      testId="file-preview"
+      title={t('apercu.title', { name })}
+      onClose={onClose}
+      actions={
+        <button ref={closeRef} type="button" className="button" onClick={onClose} data-testid="file-preview-close">
+          {t('apercu.close')}
+        </button>
+      }
+    >
+      {!content && !error ? <Busy text={t('apercu.loading')} /> : null}
+      {error ? <ErrorAlert message={error} testId="file-preview-error" /> : null}
+      {content?.url ? (
+        <div className="file-preview-image" role="region" aria-label={t('apercuFichier.imageRegion')} tabIndex={0}>
+          <img src={content.url} alt={name} data-testid="file-preview-image" onError={() => setError(t('apercuFichier.imageUnreadable'))} />
         </div>
-        {!content && !error ? <Busy text={t('apercu.loading')} /> : null}
-        {error ? <ErrorAlert message={error} testId="file-preview-error" /> : null}
-        {content?.url ? (
-          <div className="file-preview-image" role="region" aria-label={t('apercuFichier.imageRegion')} tabIndex={0}>
-            <img
-              src={content.url}
-              alt={name}
-              data-testid="file-preview-image"
-              onError={() => setError(t('apercuFichier.imageUnreadable'))}
-            />
-          </div>
-        ) : null}
-        {content?.text !== undefined ? (
-          <>
-            {content.total !== undefined && content.total > PREVIEW_TEXT_MAX ? (
-              <p className="hint">{t('apercuFichier.textTruncated', { shown: formatNumber(PREVIEW_TEXT_MAX) })}</p>
-            ) : null}
-            <pre
-              className="file-preview-text"
-              data-testid="file-preview-text"
-              role="region"
-              aria-label={t('apercuFichier.textRegion')}
-              tabIndex={0}
-            >
-              {content.text}
-            </pre>
-          </>
-        ) : null}
-      </section>
-    </div>
+      ) : null}
+      {content?.text !== undefined ? (
+        <>
+          {content.total !== undefined && content.total > PREVIEW_TEXT_MAX ? (
+            <p className="hint">{t('apercuFichier.textTruncated', { shown: formatNumber(PREVIEW_TEXT_MAX) })}</p>
+          ) : null}
+          <pre
+            className="file-preview-text"
+            data-testid="file-preview-text"
+            role="region"
+            aria-label={t('apercuFichier.textRegion')}
+            tabIndex={0}
+          >
+            {content.text}
+          </pre>
+        </>
+      ) : null}
+    </PreviewDialog>
   );
 }

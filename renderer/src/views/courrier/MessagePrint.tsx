@@ -4,9 +4,10 @@
  * sheet is a direct child of <body> (a portal) so that the print style sheet can leave out the rest of the window.
  * The body is the core's sanitised HTML rebuilt through an allowlist (printable-html.ts), or the plain text.
  */
-import { useEffect, useId, useRef } from 'react';
+import { useEffect, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
+import PreviewDialog from './PreviewDialog';
 import type { Address, MessageView } from '../../../../src/shared/contract';
 import { formatClockTime, formatLongDate } from '../../../../src/shared/time';
 import { displayFileName } from '../../lib/file-name';
@@ -20,7 +21,6 @@ function useAddress(): (a: Address) => string {
 
 export default function MessagePrint({ view, onClose }: { view: MessageView; onClose(): void }) {
   const { t } = useTranslation();
-  const id = useId();
   const printRef = useRef<HTMLButtonElement>(null);
   const bodyRef = useRef<HTMLDivElement>(null);
   const address = useAddress();
@@ -56,55 +56,45 @@ export default function MessagePrint({ view, onClose }: { view: MessageView; onC
   ];
 
   return createPortal(
-    <div className="print-preview-backdrop" data-testid="print-preview-backdrop">
-      <section
-        className="print-preview"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        data-testid="print-preview"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            onClose();
-          }
-        }}
-      >
-        <div className="print-preview-head">
-          <h2 id={`${id}-title`}>{t('impression.title')}</h2>
-          <div className="print-preview-actions">
-            <button ref={printRef} type="button" className="button button-primary" onClick={() => window.print()} data-testid="print-now">
-              {t('impression.print')}
-            </button>
-            <button type="button" className="button" onClick={onClose} data-testid="print-close">
-              {t('impression.close')}
-            </button>
-          </div>
-        </div>
-        <div className="print-paper" role="region" aria-label={t('impression.sheetLabel')} tabIndex={0}>
-          <article className="print-sheet" data-testid="print-sheet">
-            <p className="print-sheet-subject">{view.subject || t('courrier.noSubject')}</p>
-            <table className="print-headers">
-              <tbody>
-                {rows.map((r) => (
-                  <tr key={r.testId} data-testid={r.testId}>
-                    <th scope="row">{r.label}</th>
-                    <td>{r.value}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {view.html !== null ? (
-              <div className="print-body" ref={bodyRef} data-testid="print-body" />
-            ) : (
-              <pre className="print-body print-text" data-testid="print-body">
-                {view.text}
-              </pre>
-            )}
-          </article>
-        </div>
-      </section>
-    </div>,
+    <PreviewDialog
+      look="print-preview"
+      testId="print-preview"
+      title={t('impression.title')}
+      onClose={onClose}
+      actions={
+        <>
+          <button ref={printRef} type="button" className="button button-primary" onClick={() => window.print()} data-testid="print-now">
+            {t('impression.print')}
+          </button>
+          <button type="button" className="button" onClick={onClose} data-testid="print-close">
+            {t('impression.close')}
+          </button>
+        </>
+      }
+    >
+      <div className="print-paper" role="region" aria-label={t('impression.sheetLabel')} tabIndex={0}>
+        <article className="print-sheet" data-testid="print-sheet">
+          <p className="print-sheet-subject">{view.subject || t('courrier.noSubject')}</p>
+          <table className="print-headers">
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.testId} data-testid={r.testId}>
+                  <th scope="row">{r.label}</th>
+                  <td>{r.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {view.html !== null ? (
+            <div className="print-body" ref={bodyRef} data-testid="print-body" />
+          ) : (
+            <pre className="print-body print-text" data-testid="print-body">
+              {view.text}
+            </pre>
+          )}
+        </article>
+      </div>
+    </PreviewDialog>,
     document.body,
   );
 }

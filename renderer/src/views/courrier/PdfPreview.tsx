@@ -4,8 +4,9 @@
  * (`isEvalSupported: false`, and the PDF's JavaScript and launch actions are never read by this viewer), no font or
  * file fetched from elsewhere. The document is parsed in PDF.js's worker, a file of the application ('self').
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import PreviewDialog from './PreviewDialog';
 import { getDocument, GlobalWorkerOptions, type PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { Busy, ErrorAlert } from '../../components/common';
@@ -18,7 +19,6 @@ const MAX_PAGES = 50;
 
 export default function PdfPreview({ name, load, onClose }: { name: string; load(): Promise<Uint8Array>; onClose(): void }) {
   const { t } = useTranslation();
-  const id = useId();
   const pagesRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const [state, setState] = useState<{ pages: number; shown: number } | null>(null);
@@ -64,52 +64,36 @@ export default function PdfPreview({ name, load, onClose }: { name: string; load
   }, [load, t]);
 
   return (
-    <div className="pdf-preview-backdrop" data-testid="pdf-preview-backdrop">
-      <section
-        className="pdf-preview"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={`${id}-title`}
-        data-testid="pdf-preview"
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            onClose();
-          }
-        }}
-      >
-        <div className="pdf-preview-head">
-          <h2 id={`${id}-title`}>{t('apercu.title', { name })}</h2>
-          <div className="pdf-preview-actions">
-            <button
-              type="button"
-              className="button button-primary"
-              disabled={!state}
-              onClick={() => window.print()}
-              data-testid="pdf-print"
-            >
-              {t('apercu.print')}
-            </button>
-            <button ref={closeRef} type="button" className="button" onClick={onClose} data-testid="pdf-close">
-              {t('apercu.close')}
-            </button>
-          </div>
-        </div>
-        {!state && !error ? <Busy text={t('apercu.loading')} /> : null}
-        {error ? <ErrorAlert message={error} testId="pdf-error" /> : null}
-        {state && state.shown < state.pages ? (
-          <p className="hint">{t('apercu.truncated', { shown: state.shown, count: state.pages })}</p>
-        ) : null}
-        <div
-          className="pdf-pages"
-          ref={pagesRef}
-          data-testid="pdf-pages"
-          role="region"
-          aria-label={t('apercu.pagesLabel')}
-          // Scrolled with the arrows once focused.
-          tabIndex={0}
-        />
-      </section>
-    </div>
+    <PreviewDialog
+      look="pdf-preview"
+      testId="pdf-preview"
+      title={t('apercu.title', { name })}
+      onClose={onClose}
+      actions={
+        <>
+          <button type="button" className="button button-primary" disabled={!state} onClick={() => window.print()} data-testid="pdf-print">
+            {t('apercu.print')}
+          </button>
+          <button ref={closeRef} type="button" className="button" onClick={onClose} data-testid="pdf-close">
+            {t('apercu.close')}
+          </button>
+        </>
+      }
+    >
+      {!state && !error ? <Busy text={t('apercu.loading')} /> : null}
+      {error ? <ErrorAlert message={error} testId="pdf-error" /> : null}
+      {state && state.shown < state.pages ? (
+        <p className="hint">{t('apercu.truncated', { shown: state.shown, count: state.pages })}</p>
+      ) : null}
+      <div
+        className="pdf-pages"
+        ref={pagesRef}
+        data-testid="pdf-pages"
+        role="region"
+        aria-label={t('apercu.pagesLabel')}
+        // Scrolled with the arrows once focused.
+        tabIndex={0}
+      />
+    </PreviewDialog>
   );
 }
