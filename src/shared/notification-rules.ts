@@ -164,6 +164,18 @@ export interface LookedMessage {
 export const BODY_WAIT_MS = 60_000;
 
 /**
+ * Whether a new message of this folder has its body brought down by the sync (the folder's own « Disponible hors
+ * ligne », else the setting « Messages disponibles hors ligne », 'mail.offlineWindow'; unknown counts as yes, the
+ * default keeps the recent months): only then can the core find an invitation in it, so only then is it worth waiting
+ * for (as src/mail/sync-engine.ts offlineSince decides for a message that just arrived).
+ */
+export function bodiesComeDown(folderOffline: boolean | null | undefined, offlineWindow: unknown): boolean {
+  if (folderOffline === true) return true;
+  if (folderOffline === false) return false;
+  return offlineWindow !== 'none';
+}
+
+/**
  * The new-mail side of the desktop notifications, for every folder watched: what is new at each look (never what was
  * there at the first one), grouped per folder. A message that the core announced as a meeting invitation
  * (`mail.invitation`, shown as « Invitation ») is not announced a second time as a new message: in a folder whose

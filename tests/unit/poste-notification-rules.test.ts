@@ -1,6 +1,7 @@
 /** Desktop notifications (issue 18): folders, grouping, quiet hours, reminders (all-day included) and snooze. */
 import { describe, expect, it } from 'vitest';
 import {
+  bodiesComeDown,
   DEFAULT_NOTIFICATION_PREFS,
   dueReminders,
   folderNotifies,
@@ -152,6 +153,14 @@ describe('new mail and invitations: one notification per message', () => {
     const later = planner.look('a1', 'INBOX', [msg(1, false)], { announce: true, invitations: true, now: 61_000 });
     expect(subjects(later.groups)).toEqual(['Message 1']);
     expect(later.waiting).toBe(0);
+  });
+
+  it('a message waits for its body only where the sync brings bodies down', () => {
+    expect(bodiesComeDown(null, '3months')).toBe(true);
+    expect(bodiesComeDown(undefined, undefined)).toBe(true);
+    expect(bodiesComeDown(null, 'none')).toBe(false);
+    expect(bodiesComeDown(false, 'all')).toBe(false);
+    expect(bodiesComeDown(true, 'none')).toBe(true);
   });
 
   it('without invitation notifications (or in another folder) nothing waits', () => {

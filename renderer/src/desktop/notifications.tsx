@@ -13,6 +13,7 @@ import { useTranslation } from 'react-i18next';
 import type { AccountSummary, FolderInfo } from '../../../src/shared/contract';
 import {
   BODY_WAIT_MS,
+  bodiesComeDown,
   folderKey,
   folderNotifies,
   groupInvitations,
@@ -27,7 +28,7 @@ import {
   type NewMailGroup,
   type NotificationPrefs,
 } from '../../../src/shared/notification-rules';
-import { useApiEvent, useClient } from '../api/react';
+import { useApiEvent, useApiQuery, useClient } from '../api/react';
 
 const STORAGE_KEY = 'ostal.notifications';
 const listeners = new Set<() => void>();
@@ -150,6 +151,8 @@ export function MailNotifications({
   const { t } = useTranslation();
   const client = useClient();
   const prefs = useNotificationPrefs();
+  const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
+  const offlineWindow = settings.data?.find((s) => s.key === 'mail.offlineWindow')?.value;
   /** What is new at each look, grouped per folder; invitations are not announced twice (src/shared/notification-rules.ts). */
   const planner = useRef(new NewMailPlanner());
   /** accountId|path of the folders looked at once. */
@@ -190,7 +193,11 @@ export function MailNotifications({
         sender: m.from ? m.from.name || m.from.address : '',
         subject: m.subject,
       })),
-      { announce, invitations: prefs.invitations && isInboxFolder(folder), now: Date.now() },
+      {
+        announce,
+        invitations: prefs.invitations && isInboxFolder(folder) && bodiesComeDown(folder.offline, offlineWindow),
+        now: Date.now(),
+      },
     );
     if (!baseline.current.has(key)) baseline.current.set(key, seenUpTo);
     for (const group of groups) show(group);
