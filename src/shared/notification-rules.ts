@@ -151,6 +151,90 @@ export function freshMessages<T extends { uid: number }>(seenUpTo: number | null
   return { fresh: unread.filter((m) => m.uid > seenUpTo), seenUpTo: top };
 }
 
+/** A message of a folder's unread list, as the new-mail watcher sees it (mail.list). */
+export interface LookedMessage {
+  uid: number;
+  /** Whether its body is local yet: until then the core cannot tell whether it carries a meeting invitation. */
+  hasBody: boolean;
+  sender: string;
+  subject: string;
+}
+
+/** How long a new message of a Boîte de réception may wait for its body before it is announced anyway. */
+export const BODY_WAIT_MS = 60_000;
+
+/**
+ * Whether a new message of this folder has its body brought down by the sync (the folder's own « Disponible hors
+ * ligne », else the setting « Messages disponibles hors ligne », 'mail.offlineWindow'; unknown counts as yes, the
+ * default keeps the recent months): only then can the core find an invitation in it, so only then is it worth waiting
+ * for (as src/mail/sync-engine.ts offlineSince decides for a message that just arrived).
+ */
+export function bodiesComeDown(folderOffline: boolean | null | undefined, offlineWindow: unknown): boolean {
+  if (folderOffline === true) return true;
+  if (folderOffline === false) return false;
+  return offlineWindow !== 'none';
+}
+
+/**
+ * The new-mail side of the desktop notifications, for every folder watched: what is new at each look (never what was
+ * there at the first one), grouped per folder. A message that the core announced as a meeting invitation
+ * (`mail.invitation`, shown as « Invitation ») is not announced a second time as a new message: in a folder whose
+ * invitations are notified, a new message waits for its body (the core reads the invitation from it and announces it
+ * before the folder's next change) — at most `bodyWaitMs`, after which it is announced anyway. Messages that arrive
+ * with it are announced as usual; a message that is no longer unread while it waits is not announced.
+ */
+export class NewMailPlanner {
+  /** accountId|folder → highest uid seen (null until the first look). */
+  private readonly seen = new Map<string, number | null>();
+  /** accountId|folder → uid → the new message waiting for its body, and since when. */
+  private readonly waiting = new Map<string, Map<number, number>>();
+  /** accountId|folder|uid of the messages announced as invitations. */
+  private readonly invitations = new Set<string>();
+
+  constructor(private readonly bodyWaitMs = BODY_WAIT_MS) {}
+
+  /** The core announced this message as an invitation that will be notified: no new-mail notification for it. */
+  invitation(item: { accountId: string; folder: string; uid: number }): void {
+    this.invitations.add(`${folderKey(item.accountId, item.folder)}|${item.uid}`);
+  }
+
+  /**
+   * One look at a folder's unread messages. `announce`: false for the first look (what is there is not new).
+   * `invitations`: whether this folder's invitations are notified (a Boîte de réception with invitations on).
+   * `waiting`: how many new messages still wait for their body (look again when it arrives or after `bodyWaitMs`).
+   */
+  look(
+    accountId: string,
+    folder: string,
+    unread: readonly LookedMessage[],
+    options: { announce: boolean; invitations: boolean; now: number },
+  ): { groups: NewMailGroup[]; seenUpTo: number; waiting: number } {
+    const key = folderKey(accountId, folder);
+    const { fresh, seenUpTo } = freshMessages(this.seen.get(key) ?? null, unread);
+    this.seen.set(key, seenUpTo);
+    const pending = this.waiting.get(key) ?? new Map<number, number>();
+    this.waiting.set(key, pending);
+    if (!options.announce) {
+      pending.clear();
+      return { groups: [], seenUpTo, waiting: 0 };
+    }
+    for (const m of fresh) if (!pending.has(m.uid)) pending.set(m.uid, options.now);
+    const current = new Map(unread.map((m) => [m.uid, m]));
+    const announced: NewMailItem[] = [];
+    for (const [uid, since] of [...pending]) {
+      const m = current.get(uid);
+      if (!m || this.invitations.has(`${key}|${uid}`)) {
+        pending.delete(uid);
+        continue;
+      }
+      if (options.invitations && !m.hasBody && options.now - since < this.bodyWaitMs) continue;
+      pending.delete(uid);
+      announced.push({ accountId, folder, uid, sender: m.sender, subject: m.subject });
+    }
+    return { groups: groupNewMail(announced), seenUpTo, waiting: pending.size };
+  }
+}
+
 export interface ReminderOccurrence {
   uid: string;
   recurrenceId: string | null;

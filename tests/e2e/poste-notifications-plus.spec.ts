@@ -123,9 +123,11 @@ test('une invitation à une réunion reçue pendant l’Agenda : une notificatio
     await expect
       .poll(invitations, { timeout: 45_000 })
       .toEqual([{ title: `Invitation\u00a0: ${summary}`, body: 'De Jeanne Martin', tag: expect.stringMatching(/^ostal-invitation-/) }]);
-    // Once only, and Agenda still on screen.
+    // Once only, and no new-mail notification for the same message (one notification on the desktop in all), and Agenda
+    // still on screen.
     await page.waitForTimeout(3_000);
     expect(await invitations()).toHaveLength(1);
+    expect(await notifications(page)).toHaveLength(1);
     await expect(page.getByTestId('nav-agenda')).toHaveAttribute('aria-current', 'page');
 
     const index = (await notifications(page)).findIndex((n) => n.tag.startsWith('ostal-invitation-'));

@@ -1,7 +1,8 @@
 /**
  * The Group Policy templates in build/policies/ are the ones generated from the policy schema, they are well-formed
- * XML, and they follow the rules of Microsoft's ADMX schema (PolicyDefinitionFiles.xsd, PolicyDefinitions.xsd): the
- * XSD cannot be downloaded in CI, so its structural rules are checked here — required elements and attributes, their
+ * XML, and they follow the rules of Microsoft's ADMX format. The validation against an XML Schema by xmllint is in
+ * policy-admx-xsd.test.ts; the rules checked here by hand are the ones an XSD cannot say across two files or keeps as
+ * a second guard — required elements and attributes, their
  * order in a policy, unique names, every $(string.…) and $(presentation.…) of the ADMX defined in the ADML, every
  * option of a policy shown in its presentation and nothing else, categories and supportedOn references resolved.
  * Finally the registry values Group Policy writes from these templates are read back into a valid policy.

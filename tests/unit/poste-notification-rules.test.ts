@@ -1,12 +1,14 @@
 /** Desktop notifications (issue 18): folders, grouping, quiet hours, reminders (all-day included) and snooze. */
 import { describe, expect, it } from 'vitest';
 import {
+  bodiesComeDown,
   DEFAULT_NOTIFICATION_PREFS,
   dueReminders,
   folderNotifies,
   freshMessages,
   groupNewMail,
   isQuietTime,
+  NewMailPlanner,
   parseNotificationPrefs,
   reminderFireAt,
   reminderKey,
@@ -120,5 +122,51 @@ describe('reminders', () => {
     expect(remindersToNotify(dueReminders([o], later, handled), shown, handled)).toEqual([o]);
     expect(remindersToNotify(dueReminders([o], later, handled), { [key]: later }, handled)).toEqual([]);
     expect(dueReminders([o], later, { [key]: 0 })).toEqual([]);
+  });
+});
+
+describe('new mail and invitations: one notification per message', () => {
+  const msg = (uid: number, hasBody: boolean, subject = `Message ${uid}`) => ({ uid, hasBody, sender: 'Jeanne Martin', subject });
+  const subjects = (groups: { lines: { subject: string }[] }[]) => groups.flatMap((g) => g.lines.map((l) => l.subject));
+
+  it('a new message of the Boîte de réception waits for its body; an invitation is then not announced as new mail', () => {
+    const planner = new NewMailPlanner(60_000);
+    const opts = { announce: true, invitations: true, now: 1_000 };
+    expect(planner.look('a1', 'INBOX', [msg(3, true)], { ...opts, announce: false }).groups).toEqual([]);
+    // Headers only: nothing yet, two messages wait.
+    const first = planner.look('a1', 'INBOX', [msg(3, true), msg(4, false, 'Invitation : Conseil'), msg(5, false, 'Compte rendu')], opts);
+    expect(first.groups).toEqual([]);
+    expect(first.waiting).toBe(2);
+    // The bodies are local, the core announced uid 4 as an invitation: only uid 5 is new mail.
+    planner.invitation({ accountId: 'a1', folder: 'INBOX', uid: 4 });
+    const second = planner.look('a1', 'INBOX', [msg(3, true), msg(4, true, 'Invitation : Conseil'), msg(5, true, 'Compte rendu')], opts);
+    expect(subjects(second.groups)).toEqual(['Compte rendu']);
+    expect(second.waiting).toBe(0);
+    // Never again.
+    expect(planner.look('a1', 'INBOX', [msg(4, true), msg(5, true)], opts).groups).toEqual([]);
+  });
+
+  it('a message whose body does not come is announced after the wait; one read meanwhile is not', () => {
+    const planner = new NewMailPlanner(60_000);
+    planner.look('a1', 'INBOX', [], { announce: false, invitations: true, now: 0 });
+    expect(planner.look('a1', 'INBOX', [msg(1, false), msg(2, false)], { announce: true, invitations: true, now: 1_000 }).waiting).toBe(2);
+    const later = planner.look('a1', 'INBOX', [msg(1, false)], { announce: true, invitations: true, now: 61_000 });
+    expect(subjects(later.groups)).toEqual(['Message 1']);
+    expect(later.waiting).toBe(0);
+  });
+
+  it('a message waits for its body only where the sync brings bodies down', () => {
+    expect(bodiesComeDown(null, '3months')).toBe(true);
+    expect(bodiesComeDown(undefined, undefined)).toBe(true);
+    expect(bodiesComeDown(null, 'none')).toBe(false);
+    expect(bodiesComeDown(false, 'all')).toBe(false);
+    expect(bodiesComeDown(true, 'none')).toBe(true);
+  });
+
+  it('without invitation notifications (or in another folder) nothing waits', () => {
+    const planner = new NewMailPlanner(60_000);
+    planner.look('a1', 'Projets', [], { announce: false, invitations: false, now: 0 });
+    const got = planner.look('a1', 'Projets', [msg(7, false)], { announce: true, invitations: false, now: 1 });
+    expect(subjects(got.groups)).toEqual(['Message 7']);
   });
 });

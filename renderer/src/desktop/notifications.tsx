@@ -12,13 +12,14 @@ import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, FolderInfo } from '../../../src/shared/contract';
 import {
+  BODY_WAIT_MS,
+  bodiesComeDown,
   folderKey,
   folderNotifies,
-  freshMessages,
   groupInvitations,
   groupMentions,
-  groupNewMail,
   isInboxFolder,
+  NewMailPlanner,
   isQuietTime,
   parseNotificationPrefs,
   shortText,
@@ -27,7 +28,7 @@ import {
   type NewMailGroup,
   type NotificationPrefs,
 } from '../../../src/shared/notification-rules';
-import { useApiEvent, useClient } from '../api/react';
+import { useApiEvent, useApiQuery, useClient } from '../api/react';
 
 const STORAGE_KEY = 'ostal.notifications';
 const listeners = new Set<() => void>();
@@ -150,8 +151,13 @@ export function MailNotifications({
   const { t } = useTranslation();
   const client = useClient();
   const prefs = useNotificationPrefs();
-  /** accountId|path → highest uid seen (null until the first look). */
-  const seen = useRef(new Map<string, number | null>());
+  const settings = useApiQuery('settings.list', {}, { refreshOn: ['settings.changed'] });
+  const offlineWindow = settings.data?.find((s) => s.key === 'mail.offlineWindow')?.value;
+  /** What is new at each look, grouped per folder; invitations are not announced twice (src/shared/notification-rules.ts). */
+  const planner = useRef(new NewMailPlanner());
+  /** accountId|path of the folders looked at once. */
+  const seen = useRef(new Set<string>());
+  const waitTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   /** accountId|path → highest uid at the first look: invitations of messages above it are new (issue 18). */
   const baseline = useRef(new Map<string, number | null>());
   const invitationsAnnounced = useRef(new Set<string>());
@@ -177,21 +183,33 @@ export function MailNotifications({
   const lookNow = async (accountId: string, folder: FolderInfo, announce: boolean) => {
     const key = `${accountId}|${folder.path}`;
     const page = await client.call('mail.list', { accountId, folder: folder.path, offset: 0, limit: 20, filter: 'unread' });
-    const before = seen.current.has(key) ? (seen.current.get(key) ?? null) : null;
-    const { fresh, seenUpTo } = freshMessages(before, page.messages);
-    seen.current.set(key, seenUpTo);
-    if (!baseline.current.has(key)) baseline.current.set(key, seenUpTo);
-    if (!announce || fresh.length === 0) return;
-    for (const group of groupNewMail(
-      fresh.map((m) => ({
-        accountId,
-        folder: folder.path,
+    seen.current.add(key);
+    const { groups, seenUpTo, waiting } = planner.current.look(
+      accountId,
+      folder.path,
+      page.messages.map((m) => ({
         uid: m.uid,
+        hasBody: m.hasBody,
         sender: m.from ? m.from.name || m.from.address : '',
         subject: m.subject,
       })),
-    ))
-      show(group);
+      {
+        announce,
+        invitations: prefs.invitations && isInboxFolder(folder) && bodiesComeDown(folder.offline, offlineWindow),
+        now: Date.now(),
+      },
+    );
+    if (!baseline.current.has(key)) baseline.current.set(key, seenUpTo);
+    for (const group of groups) show(group);
+    // A new message waiting for its body (is it an invitation?) is announced at the latest after BODY_WAIT_MS.
+    if (waiting > 0 && !waitTimers.current.has(key))
+      waitTimers.current.set(
+        key,
+        setTimeout(() => {
+          waitTimers.current.delete(key);
+          void look(accountId, folder, true);
+        }, BODY_WAIT_MS + 1_000),
+      );
   };
 
   const show = (group: NewMailGroup) => {
@@ -278,12 +296,14 @@ export function MailNotifications({
   };
   useApiEvent('mail.invitation', (invitation) => {
     if (!prefs.invitations) return;
+    planner.current.invitation(invitation);
     invitationQueue.current.push(invitation);
     invitationTimer.current ??= setTimeout(showInvitations, 1_000);
   });
   useEffect(
     () => () => {
       if (invitationTimer.current) clearTimeout(invitationTimer.current);
+      for (const timer of waitTimers.current.values()) clearTimeout(timer);
     },
     [],
   );
