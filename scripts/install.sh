@@ -16,7 +16,7 @@ APT_PACKAGES=(
   prosody lua-unbound
   dovecot-sieve dovecot-managesieved
   pst-utils libemail-outlook-message-perl
-  poppler-utils
+  poppler-utils libxml2-utils
   python3 make g++
 )
 
