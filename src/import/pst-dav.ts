@@ -103,6 +103,17 @@ function day(d: Date): string {
   return d.toISOString().slice(0, 10).replace(/-/g, '');
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The calendar day at which an all-day item starts or ends. Outlook stores such an item from midnight to midnight
+ * in the zone of whoever wrote it, as UTC instants (a French file: 23:00 or 22:00 the day before): the nearest UTC
+ * midnight is that day for every zone from UTC−12 to UTC+12.
+ */
+function allDayDate(d: Date): Date {
+  return new Date(Math.round(d.getTime() / DAY_MS) * DAY_MS);
+}
+
 /**
  * One VEVENT. A recurring Outlook series whose pattern cannot be carried over is imported as its first
  * occurrence, and the report says so.
@@ -124,7 +135,9 @@ export function appointmentToIcs(msg: PSTMessage, uid: string): { text: string; 
   const tzid = recurrence?.tzid ?? null;
   if (tzid) lines.splice(3, 0, ...vtimezoneLines(tzid));
   if (a.subType) {
-    lines.push(`DTSTART;VALUE=DATE:${day(start)}`, `DTEND;VALUE=DATE:${day(end)}`);
+    const first = allDayDate(start);
+    const last = allDayDate(end) > first ? allDayDate(end) : new Date(first.getTime() + DAY_MS);
+    lines.push(`DTSTART;VALUE=DATE:${day(first)}`, `DTEND;VALUE=DATE:${day(last)}`);
   } else {
     lines.push(stamp('DTSTART', start, tzid), stamp('DTEND', end, tzid));
   }

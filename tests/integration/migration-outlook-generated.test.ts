@@ -189,7 +189,12 @@ describe('fichier Outlook avec courrier, contacts et rendez-vous (généré) : t
         expect(events.length).toBe(ref.events.length);
         expect(sortStrings(events.flatMap((e) => values(e, 'SUMMARY')))).toEqual(sortStrings(ref.events));
         const allDay = events.find((e) => e.includes('SUMMARY:Journée de formation')) ?? '';
-        expect(allDay).toMatch(/DTSTART;VALUE=DATE:20260114/);
+        // Stored from midnight to midnight in Paris: the same days in the calendar, not the day before.
+        expect(allDay).toMatch(/DTSTART;VALUE=DATE:20260114\r?\n/);
+        expect(allDay).toMatch(/DTEND;VALUE=DATE:20260115\r?\n/);
+        const holidays = events.find((e) => e.includes('SUMMARY:Congés d’été')) ?? '';
+        expect(holidays).toMatch(/DTSTART;VALUE=DATE:20260713\r?\n/);
+        expect(holidays).toMatch(/DTEND;VALUE=DATE:20260715\r?\n/);
         const committee = events.find((e) => e.includes('SUMMARY:Comité de pilotage')) ?? '';
         expect(values(committee, 'LOCATION')).toEqual(['Hôtel de Région, salle Pierre-Paul Riquet']);
         expect(committee).toMatch(/DTSTART[^:\r\n]*:20260112T090000Z/);
