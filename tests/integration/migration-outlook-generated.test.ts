@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
@@ -18,7 +19,7 @@ import { radicaleRequest } from '../servers/http.js';
 import { runLayout } from '../servers/layout.js';
 import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
-import { SAMPLE_CONTACTS, SAMPLE_EVENTS, writeSamplePst } from '../fixtures/sample-pst.js';
+import { SAMPLE_ATTACHMENTS, SAMPLE_CONTACTS, SAMPLE_EVENTS, writeSamplePst } from '../fixtures/sample-pst.js';
 import { addImapUser, imapConnection } from './mail-offline-fixture.js';
 
 type Reference = {
@@ -28,7 +29,17 @@ type Reference = {
   contacts: string[];
   /** Event titles. */
   events: string[];
+  /** Attachments (name → bytes) of each message, by Message-ID. */
+  attachments: Map<string, Map<string, Buffer>>;
 };
+
+/** A message's attachments: name → bytes. */
+async function attachmentsOf(raw: Buffer): Promise<{ messageId: string; files: Map<string, Buffer> }> {
+  const email = await PostalMime.parse(raw);
+  const files = new Map<string, Buffer>();
+  for (const a of email.attachments) files.set(a.filename ?? '', Buffer.from(a.content as ArrayBuffer));
+  return { messageId: email.messageId ?? '', files };
+}
 
 /** Unfolds and unescapes one vCard/iCalendar property value of `text`. */
 function values(text: string, name: string): string[] {
@@ -39,10 +50,11 @@ function values(text: string, name: string): string[] {
 }
 
 /** What readpst finds in the file: one file per item (-M), the folder tree (-r), vCards for contacts (-cv). */
-function readpstReference(file: string): Reference {
+async function readpstReference(file: string): Promise<Reference> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-readpst-gen-'));
   execFileSync('readpst', ['-j', '0', '-D', '-q', '-r', '-M', '-cv', '-o', out, file]);
-  const ref: Reference = { mail: new Map(), contacts: [], events: [] };
+  const ref: Reference = { mail: new Map(), contacts: [], events: [], attachments: new Map() };
+  const messages: string[] = [];
   const walk = (dir: string, names: string[]) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, e.name);
@@ -56,10 +68,15 @@ function readpstReference(file: string): Reference {
       else {
         const folder = names.slice(1).join(' / ');
         ref.mail.set(folder, (ref.mail.get(folder) ?? 0) + 1);
+        messages.push(full);
       }
     }
   };
   walk(out, []);
+  for (const m of messages) {
+    const { messageId, files } = await attachmentsOf(fs.readFileSync(m));
+    ref.attachments.set(messageId, files);
+  }
   fs.rmSync(out, { recursive: true, force: true });
   return ref;
 }
@@ -130,7 +147,7 @@ describe('fichier Outlook avec courrier, contacts et rendez-vous (généré) : t
         const before = fs.readFileSync(file);
 
         // The reference: readpst on the same file.
-        const ref = readpstReference(file);
+        const ref = await readpstReference(file);
         expect(ref.mail.get('Boîte de réception')).toBe(3);
         expect(ref.mail.get('Boîte de réception / Projets')).toBe(2);
         expect(ref.contacts.length).toBe(SAMPLE_CONTACTS.length);
@@ -172,6 +189,34 @@ describe('fichier Outlook avec courrier, contacts et rendez-vous (généré) : t
         for (const f of mailFolders) expect(counts.get(f.target), f.target).toBe(ref.mail.get(f.source));
         expect(counts.has('Boîte de réception')).toBe(false);
         expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe([...ref.mail.values()].reduce((a, b) => a + b, 0));
+
+        // The message with recipients, a flag and attachments (one of 5 Kio, kept in a subnode of the file): its
+        // attachments on the server are readpst's, name and bytes; unread and flagged as in Outlook.
+        const withFiles = ref.attachments.get('<inbox-2@exemple.fr>');
+        expect([...(withFiles?.keys() ?? [])].sort()).toEqual(SAMPLE_ATTACHMENTS.map((a) => a.name).sort());
+        const client = await imapConnection(s, user);
+        try {
+          const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+          try {
+            let seen = 0;
+            for await (const m of client.fetch('1:*', { envelope: true, flags: true, source: true })) {
+              const id = m.envelope?.messageId ?? '';
+              const files = (await attachmentsOf(m.source as Buffer)).files;
+              expect(Object.fromEntries(files), id).toEqual(Object.fromEntries(ref.attachments.get(id) ?? new Map()));
+              if (id !== '<inbox-2@exemple.fr>') continue;
+              seen++;
+              expect(m.flags?.has('\\Flagged')).toBe(true);
+              expect(m.flags?.has('\\Seen')).toBe(false);
+              expect(m.envelope?.to?.map((a) => a.address)).toEqual(['agent@exemple.fr']);
+              expect(m.envelope?.cc?.map((a) => `${a.name} <${a.address}>`)).toEqual(['Hélène Bérard <helene.berard@exemple.fr>']);
+            }
+            expect(seen).toBe(1);
+          } finally {
+            lock.release();
+          }
+        } finally {
+          await client.logout();
+        }
 
         // Contacts on CardDAV: readpst's, by name (accents kept).
         const cards = await resources(user, book, '.vcf');
