@@ -29,6 +29,8 @@ type Reference = {
   contacts: string[];
   /** Event titles. */
   events: string[];
+  /** The parts of each series' RRULE (sorted), by title. */
+  rrules: Map<string, string[]>;
   /** Attachments (name → bytes) of each message, by Message-ID. */
   attachments: Map<string, Map<string, Buffer>>;
 };
@@ -53,7 +55,7 @@ function values(text: string, name: string): string[] {
 async function readpstReference(file: string): Promise<Reference> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-readpst-gen-'));
   execFileSync('readpst', ['-j', '0', '-D', '-q', '-r', '-M', '-cv', '-o', out, file]);
-  const ref: Reference = { mail: new Map(), contacts: [], events: [], attachments: new Map() };
+  const ref: Reference = { mail: new Map(), contacts: [], events: [], rrules: new Map(), attachments: new Map() };
   const messages: string[] = [];
   const walk = (dir: string, names: string[]) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -64,8 +66,11 @@ async function readpstReference(file: string): Promise<Reference> {
       }
       const content = fs.readFileSync(full, 'utf8');
       if (content.startsWith('BEGIN:VCARD')) ref.contacts.push(...values(content, 'N').map((n) => n.split(';').slice(0, 2).join(';')));
-      else if (content.startsWith('BEGIN:VCALENDAR')) ref.events.push(...values(content, 'SUMMARY'));
-      else {
+      else if (content.startsWith('BEGIN:VCALENDAR')) {
+        ref.events.push(...values(content, 'SUMMARY'));
+        const rrule = values(content, 'RRULE')[0];
+        if (rrule) ref.rrules.set(values(content, 'SUMMARY')[0], rrule.split(';').sort());
+      } else {
         const folder = names.slice(1).join(' / ');
         ref.mail.set(folder, (ref.mail.get(folder) ?? 0) + 1);
         messages.push(full);
@@ -243,6 +248,27 @@ describe('fichier Outlook avec courrier, contacts et rendez-vous (généré) : t
         const committee = events.find((e) => e.includes('SUMMARY:Comité de pilotage')) ?? '';
         expect(values(committee, 'LOCATION')).toEqual(['Hôtel de Région, salle Pierre-Paul Riquet']);
         expect(committee).toMatch(/DTSTART[^:\r\n]*:20260112T090000Z/);
+
+        // Series: readpst's RRULE, part for part; the deleted Monday removed (readpst writes no EXDATE); the all-day
+        // yearly series with days, not instants; none reduced to its first occurrence.
+        expect(ref.rrules.size).toBe(2);
+        for (const [summary, parts] of ref.rrules) {
+          const event = events.find((e) => values(e, 'SUMMARY').includes(summary)) ?? '';
+          // (The VEVENT's RRULE, not those of the VTIMEZONE before it.)
+          expect(
+            values(event.slice(event.indexOf('BEGIN:VEVENT')), 'RRULE')[0]
+              ?.split(';')
+              .sort(),
+            summary,
+          ).toEqual(parts);
+        }
+        const weekly = events.find((e) => e.includes('SUMMARY:Point hebdomadaire')) ?? '';
+        expect(weekly).toMatch(/DTSTART;TZID=Europe\/Paris:20260302T100000\r?\n/);
+        expect(weekly).toMatch(/EXDATE;TZID=Europe\/Paris:20260316T100000\r?\n/);
+        const birthday = events.find((e) => e.includes('SUMMARY:Anniversaire d’Hélène Bérard')) ?? '';
+        expect(birthday).toMatch(/DTSTART;VALUE=DATE:20260423\r?\n/);
+        expect(birthday).toMatch(/DTEND;VALUE=DATE:20260424\r?\n/);
+        expect(first.notes).toEqual([]);
 
         const davFolders = first.folders.filter((f) => f.kind !== 'mail');
         expect(davFolders.find((f) => f.kind === 'contacts')?.imported).toBe(ref.contacts.length);
