@@ -59,8 +59,12 @@ export interface ParsedRecurrence {
   overrides: { recurrenceId: Date; start: Date; end: Date; subject: string | null; location: string | null }[];
 }
 
-/** null when the structure cannot be read or uses a calendar other than the Gregorian one. */
-export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date): ParsedRecurrence | null {
+/**
+ * null when the structure cannot be read or uses a calendar other than the Gregorian one. For an all-day series
+ * (`allDay`), dates are days: tzid is null, the dates are the UTC midnights of Outlook's local days and UNTIL is a
+ * date (RFC 5545 §3.3.10: the type of DTSTART).
+ */
+export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date, allDay = false): ParsedRecurrence | null {
   let recur: Recur;
   try {
     const { default: DataStream } = require('@kenjiuno/msgreader/lib/DataStream') as {
@@ -76,10 +80,12 @@ export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date): Pa
   // Offset of the appointment's zone: local minutes of the first start minus its UTC minutes.
   const firstLocal = p.startDate + recur.startTimeOffset;
   const offset = firstLocal - (seriesStart.getTime() / 60_000 - EPOCH_1601_MINUTES);
-  const tzid = [userTimeZone(), FALLBACK_TIME_ZONE].find((zone) => offsetMinutes(seriesStart, zone) === offset) ?? null;
-  // Outlook's local minutes as an instant: in the zone (each date with its own offset), or with the first start's.
+  const tzid = allDay ? null : ([userTimeZone(), FALLBACK_TIME_ZONE].find((zone) => offsetMinutes(seriesStart, zone) === offset) ?? null);
+  // Outlook's local minutes as an instant: in the zone (each date with its own offset), or with the first start's;
+  // for an all-day series, the local day.
   const at = (minutes: number): Date => {
     const wall = minutesToDate(minutes, 0);
+    if (allDay) return new Date(Math.floor(wall.getTime() / 86_400_000) * 86_400_000);
     return tzid ? new Date(wallClockToInstant(wall.toISOString().slice(0, 19), tzid)) : minutesToDate(minutes, offset);
   };
   const parts: string[] = [];
@@ -115,7 +121,10 @@ export function parseOutlookRecurrence(structure: Buffer, seriesStart: Date): Pa
       return null;
   }
   if (p.endType === 0x2022) parts.push(`COUNT=${p.occurrenceCount}`);
-  else if (p.endType === 0x2021) parts.push(`UNTIL=${utc(at(p.endDate + recur.startTimeOffset))}`);
+  else if (p.endType === 0x2021) {
+    const until = at(p.endDate + recur.startTimeOffset);
+    parts.push(`UNTIL=${allDay ? utc(until).slice(0, 8) : utc(until)}`);
+  }
   const modified = new Set(p.modifiedInstanceDates);
   const exdates = p.deletedInstanceDates.filter((d) => !modified.has(d)).map((d) => at(d + recur.startTimeOffset));
   const overrides = recur.exceptionInfo.map((e) => ({

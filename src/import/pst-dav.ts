@@ -85,8 +85,12 @@ function utc(d: Date): string {
     .replace(/\.\d{3}/, '');
 }
 
-/** `NAME;TZID=zone:local` (wall clock of the instant in the zone), or `NAME:…Z` without zone. */
+/**
+ * `NAME;TZID=zone:local` (wall clock of the instant in the zone), or `NAME:…Z` without zone; `NAME;VALUE=DATE:day`
+ * for a day (`tzid` 'date').
+ */
 function stamp(name: string, d: Date, tzid: string | null): string {
+  if (tzid === 'date') return `${name};VALUE=DATE:${day(d)}`;
   if (!tzid) return `${name}:${utc(d)}`;
   const w = wallClockAt(d, tzid);
   const p = (n: number, width = 2) => String(n).padStart(width, '0');
@@ -101,6 +105,17 @@ function vtimezoneLines(tzid: string): string[] {
 
 function day(d: Date): string {
   return d.toISOString().slice(0, 10).replace(/-/g, '');
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The calendar day at which an all-day item starts or ends. Outlook stores such an item from midnight to midnight
+ * in the zone of whoever wrote it, as UTC instants (a French file: 23:00 or 22:00 the day before): the nearest UTC
+ * midnight is that day for every zone from UTC−12 to UTC+12.
+ */
+function allDayDate(d: Date): Date {
+  return new Date(Math.round(d.getTime() / DAY_MS) * DAY_MS);
 }
 
 /**
@@ -119,12 +134,14 @@ export function appointmentToIcs(msg: PSTMessage, uid: string): { text: string; 
     `UID:${uid}@import.ostal`,
     `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
   ];
-  const recurrence = a.isRecurring && a.recurrenceStructure && !a.subType ? parseOutlookRecurrence(a.recurrenceStructure, start) : null;
+  const recurrence = a.isRecurring && a.recurrenceStructure ? parseOutlookRecurrence(a.recurrenceStructure, start, a.subType) : null;
   // A series repeats at its wall-clock time in its zone (across changes of time), so its dates carry that zone.
-  const tzid = recurrence?.tzid ?? null;
-  if (tzid) lines.splice(3, 0, ...vtimezoneLines(tzid));
+  const tzid = a.subType ? 'date' : (recurrence?.tzid ?? null);
+  if (tzid && tzid !== 'date') lines.splice(3, 0, ...vtimezoneLines(tzid));
   if (a.subType) {
-    lines.push(`DTSTART;VALUE=DATE:${day(start)}`, `DTEND;VALUE=DATE:${day(end)}`);
+    const first = allDayDate(start);
+    const last = allDayDate(end) > first ? allDayDate(end) : new Date(first.getTime() + DAY_MS);
+    lines.push(`DTSTART;VALUE=DATE:${day(first)}`, `DTEND;VALUE=DATE:${day(last)}`);
   } else {
     lines.push(stamp('DTSTART', start, tzid), stamp('DTEND', end, tzid));
   }
@@ -142,7 +159,7 @@ export function appointmentToIcs(msg: PSTMessage, uid: string): { text: string; 
         `DTSTAMP:${utc(msg.modificationTime ?? start)}`,
         stamp('RECURRENCE-ID', o.recurrenceId, tzid),
         stamp('DTSTART', o.start, tzid),
-        stamp('DTEND', o.end > o.start ? o.end : new Date(o.start.getTime() + 30 * 60_000), tzid),
+        stamp('DTEND', o.end > o.start ? o.end : new Date(o.start.getTime() + (a.subType ? DAY_MS : 30 * 60_000)), tzid),
         `SUMMARY:${icsText(o.subject ?? msg.subject ?? '')}`,
         ...((o.location ?? a.location) ? [`LOCATION:${icsText(o.location ?? a.location)}`] : []),
         'END:VEVENT',

@@ -214,7 +214,8 @@ export function openPst(path: string, kind: 'pst' | 'ost', log: Logger): ImportS
         yield {
           path: entry.path,
           kind: entry.kind,
-          special: entry.path.length === 1 ? outlookSpecialUse(entry.path[0]) : null,
+          // The top folder's special use: « Boîte de réception / Projets » goes below the account's INBOX.
+          special: outlookSpecialUse(entry.path[0]),
           count: Math.max(0, entry.folder.contentCount),
           items: () => folderItems(entry.folder, entry.kind, fileTag, log),
         };

@@ -28,7 +28,10 @@ export interface SourceFolder {
   /** Names from the top of the source (« Boîte de réception », « Projets »…). */
   path: string[];
   kind: FolderKind;
-  /** Outlook's special folder this one is (top-level folders only), mapped to the account's. */
+  /**
+   * Outlook's special folder this one is, or for a sub-folder the one its top folder is (« Projets » in « Boîte de
+   * réception »): mapped to the account's, the sub-folders following their top below it.
+   */
   special: SpecialUse;
   /** Items announced by the source (for the progress); the items read may be fewer (then skipped with a reason). */
   count: number;

@@ -3,8 +3,9 @@
  * appointment becomes one event on the server (counted there, not in Ostal's store); a second run adds none; the
  * items the reader cannot read are in the report with a French reason. Contacts: the vCards on the CardDAV address
  * book equal readpst's count (`-cv`) on the same file — zero: the three sample files of pst-extractor hold no
- * contact (their Contacts folders, Recipient Cache and GAL Contacts are empty; no other .pst or .ost is at hand, and
- * no free tool writes one), so this checks that nothing is invented. A fresh user on Dovecot and Radicale.
+ * contact (their Contacts folders, Recipient Cache and GAL Contacts are empty), so this checks that nothing is
+ * invented; contacts themselves are checked on a generated file (migration-outlook-generated.test.ts). A fresh user
+ * on Dovecot and Radicale.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
