@@ -82,6 +82,25 @@ export function tooLarge(name: string, size: number, max: number): OstalError {
   });
 }
 
+/**
+ * The French error for the server's refusal of a slot (Prosody's mod_http_file_share: too large, file type, daily or
+ * global quota, not allowed). `err` is the request's error, with its condition (session.ts stanzaError).
+ */
+export function slotRefusal(err: unknown, name: string, size: number, maxSize: number | null): OstalError {
+  const condition = (err as { condition?: string }).condition ?? 'undefined-condition';
+  const why = (err as Error).message ?? '';
+  if (condition === 'not-acceptable' && /large|size/i.test(why)) return tooLarge(name, size, maxSize ?? size - 1);
+  const message =
+    condition === 'resource-constraint'
+      ? t('chatFiles.errors.quota')
+      : condition === 'not-acceptable'
+        ? t('chatFiles.errors.fileType')
+        : condition === 'forbidden' || condition === 'not-allowed'
+          ? t('chatFiles.errors.notAllowed')
+          : t('chatFiles.errors.slotRefused');
+  return new OstalError('forbidden', message, { details: { condition } });
+}
+
 /** Refuses an upload slot whose address is not on the account's own server. */
 export function checkSlotHost(url: string, own: OwnServer): void {
   if (isOwnServerUrl(url, own)) return;

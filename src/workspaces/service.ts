@@ -40,7 +40,17 @@ import {
 } from './xmpp/muc.js';
 import { directArchive, directArchiveSince, readDirectMessage, type DirectMessage } from './xmpp/direct.js';
 import { discoverUpload, oobElement, requestSlot, type UploadService } from './xmpp/upload.js';
-import { ChatFileStore, chatFileOf, checkSlotHost, checkUploadName, fileNameOf, putFile, tooLarge, type OwnServer } from './chat-files.js';
+import {
+  ChatFileStore,
+  chatFileOf,
+  checkSlotHost,
+  checkUploadName,
+  fileNameOf,
+  putFile,
+  slotRefusal,
+  tooLarge,
+  type OwnServer,
+} from './chat-files.js';
 
 /** Local key of a direct discussion with `peer` (its messages share the Discussion tables, under this key). */
 export const DIRECT_PREFIX = 'direct:';
@@ -1198,9 +1208,7 @@ export class WorkspaceHub {
       const condition = thrownCondition(err);
       this.ctx.log.warn('chat files: upload slot refused', { condition, size });
       if (!condition) throw offline(err);
-      if ((condition === 'not-acceptable' || condition === 'resource-constraint') && /large|size/i.test((err as Error).message))
-        throw tooLarge(name, size, service.maxSize ?? size - 1);
-      throw new OstalError('forbidden', t('chatFiles.errors.slotRefused'), { details: { condition } });
+      throw slotRefusal(err, name, size, service.maxSize);
     }
     if (!slot) throw new OstalError('forbidden', t('chatFiles.errors.slotRefused'));
     const own = this.ownServer(account);

@@ -12,6 +12,7 @@ import type { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { discoverUpload, requestSlot } from '../../src/workspaces/xmpp/upload.js';
+import { slotRefusal } from '../../src/workspaces/chat-files.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
 import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
@@ -159,11 +160,15 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
       // The server itself refuses such a slot (the limit Ostal read from it is its own).
       const service = await discoverUpload(watcher, 'ostal.test');
       expect(service).toEqual({ jid: s.prosody.uploadService, maxSize: 10 * 1024 * 1024 });
-      await expect(
-        requestSlot(watcher, service!.jid, { name: 'film.mp4', size: big.length, contentType: 'video/mp4' }),
-      ).rejects.toMatchObject({
-        condition: 'not-acceptable',
-      });
+      const refusal = await requestSlot(watcher, service!.jid, { name: 'film.mp4', size: big.length, contentType: 'video/mp4' }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(refusal).toMatchObject({ condition: 'not-acceptable' });
+      // …and that refusal reads in French, with the limit.
+      expect(slotRefusal(refusal, 'film.mp4', big.length, service!.maxSize).message).toBe(
+        'Le fichier «\u00a0film.mp4\u00a0» fait 10,5\u00a0Mo\u00a0: le serveur de discussion accepte au plus 10\u00a0Mo par fichier. Il n’a pas été envoyé.',
+      );
       // Bad names are refused in French.
       await expect(one.core.handle('chat.file.send', { peer: a3.email, name: '../etc/passwd', content: 'QQ==' })).rejects.toMatchObject({
         code: 'invalid_input',
