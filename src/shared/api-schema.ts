@@ -472,9 +472,18 @@ export const methodSchemas = {
     .extend({
       name: z.string().trim().min(1).max(255),
       contentType: z.string().trim().max(200).optional(),
-      content: z.string().max(140_000_000),
+      /** The whole file, or (larger files) `uploadId` of the parts given to chat.file.stage. */
+      content: z.string().max(140_000_000).optional(),
+      uploadId: z.string().uuid().optional(),
     })
+    .refine(oneTarget, targetMessage)
+    .refine((p) => (p.content === undefined) !== (p.uploadId === undefined), { message: 'give either content or uploadId' }),
+  /** Before « Joindre un fichier » moves any byte: the name, the connection and the server's size limit (French refusals). */
+  'chat.file.check': chatTarget
+    .extend({ name: z.string().trim().min(1).max(255), size: z.number().int().min(0) })
     .refine(oneTarget, targetMessage),
+  /** One part (base64, at most 4 Mio of data) of a file to send; the first part (no uploadId) starts a new file. */
+  'chat.file.stage': z.object({ uploadId: z.string().uuid().optional(), content: z.string().min(1).max(5_600_000) }),
   /** Name, size and copy on this computer of a file shared in a Discussion (its address must be on the account's server). */
   'chat.file.info': chatTarget.extend({ url: z.string().min(1).max(4000) }).refine(oneTarget, targetMessage),
   /** « Télécharger »: the shared file into the profile (never opened by itself). */

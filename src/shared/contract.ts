@@ -1000,6 +1000,8 @@ export interface Results {
   'direct.history': ChatMessage[];
   'direct.markRead': { ok: true };
   'chat.file.send': ChatMessage;
+  'chat.file.check': { maxSize: number | null };
+  'chat.file.stage': { uploadId: string; size: number };
   'chat.file.info': ChatFileInfo;
   'chat.file.download': ChatFileInfo;
   /** « Ouvrir » a downloaded file, with the same safety as Fichiers (see 'files.open'). */

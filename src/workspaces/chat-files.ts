@@ -8,7 +8,7 @@
  * address stays a plain link. A file received is downloaded only when the agent asks, into the profile, and never
  * opened by itself (« Ouvrir » goes through the same safety as Fichiers).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -24,6 +24,9 @@ import type { Account } from '../store/account-repository.js';
 
 /** Largest file downloaded from a Discussion when the server names no limit (bytes). */
 const DOWNLOAD_CEILING = 2 * 1024 * 1024 * 1024;
+/** Largest file put together from parts before it is sent (bytes; the server's own limit is checked before). */
+const STAGE_CEILING = 1024 * 1024 * 1024;
+const STAGE_ID = /^[0-9a-f-]{36}$/;
 const TRANSFER_TIMEOUT_MS = 60_000;
 
 /** The hosts of the account's own server: its mail domain and the names below it, and the host its XMPP runs on. */
@@ -149,6 +152,38 @@ export class ChatFileStore {
 
   private folderOf(url: string): string {
     return path.join(this.ctx.profileDir, 'Discussions', createHash('sha256').update(url).digest('hex').slice(0, 24));
+  }
+
+  private stageFile(uploadId: string): string {
+    if (!STAGE_ID.test(uploadId)) throw new OstalError('invalid_input', t('chatFiles.errors.stageUnknown'));
+    return path.join(this.ctx.profileDir, 'Discussions', '.envoi', uploadId);
+  }
+
+  /**
+   * A part of a file to send (the local API carries a few megabytes a request): appended to the file being put together
+   * in the profile; the first part (no `uploadId`) starts a new one.
+   */
+  stage(uploadId: string | undefined, part: Buffer): { uploadId: string; size: number } {
+    const id = uploadId ?? randomUUID();
+    const file = this.stageFile(id);
+    if (uploadId !== undefined && !fs.existsSync(file)) throw new OstalError('invalid_input', t('chatFiles.errors.stageUnknown'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const size = (uploadId !== undefined ? fs.statSync(file).size : 0) + part.length;
+    if (size > STAGE_CEILING) {
+      fs.rmSync(file, { force: true });
+      throw tooLarge(t('chatFiles.defaultName'), size, STAGE_CEILING);
+    }
+    fs.appendFileSync(file, part);
+    return { uploadId: id, size };
+  }
+
+  /** The file put together by {@link stage}, taken out of the profile. */
+  takeStaged(uploadId: string): Buffer {
+    const file = this.stageFile(uploadId);
+    if (!fs.existsSync(file)) throw new OstalError('invalid_input', t('chatFiles.errors.stageUnknown'));
+    const content = fs.readFileSync(file);
+    fs.rmSync(file, { force: true });
+    return content;
   }
 
   /** The copy on this computer, or null. */

@@ -1174,40 +1174,20 @@ export class WorkspaceHub {
    */
   async sendFile(
     target: { workspaceId?: string; peer?: string; accountId?: string },
-    file: { name: string; contentType?: string; content: Buffer },
+    upload: { name: string; contentType?: string; content?: Buffer; uploadId?: string },
   ): Promise<ChatMessage> {
-    const name = checkUploadName(file.name);
-    if (file.content.length === 0) throw new OstalError('invalid_input', t('chatFiles.errors.empty', { name }));
-    const { account, workspace, peer } = this.chatTarget(target);
-    const offline = (cause?: unknown): OstalError => new OstalError('unreachable', t('chatFiles.errors.offline'), { cause });
-    if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
-      this.scheduleRetry(0);
-      throw offline();
-    }
-    let session: XmppSession | null = null;
-    let service: UploadService | null;
-    try {
-      session = await this.session(account);
-      service = await this.uploadService(account, session);
-    } catch (err) {
-      const code = (err as OstalError).code;
-      if (code === 'unreachable' || code === 'timeout' || !session?.online) throw offline(err);
-      throw err;
-    }
-    if (!service) throw new OstalError('not_configured', t('chatFiles.errors.noService', { domain: domainOf(account.email) }));
-    const size = file.content.length;
-    if (service.maxSize !== null && size > service.maxSize) {
-      this.ctx.log.info('chat files: file over the server limit, not sent', { size, max: service.maxSize });
-      throw tooLarge(name, size, service.maxSize);
-    }
+    const content = upload.content ?? this.fileStore.takeStaged(upload.uploadId ?? '');
+    const file = { ...upload, content };
+    const { session, service, account, workspace, peer, name } = await this.uploadCheck(target, upload.name, content.length);
     const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType?.trim() ?? '') ? file.contentType!.trim() : 'application/octet-stream';
+    const size = content.length;
     let slot;
     try {
       slot = await requestSlot(session, service.jid, { name, size, contentType });
     } catch (err) {
       const condition = thrownCondition(err);
       this.ctx.log.warn('chat files: upload slot refused', { condition, size });
-      if (!condition) throw offline(err);
+      if (!condition) throw new OstalError('unreachable', t('chatFiles.errors.offline'), { cause: err });
       throw slotRefusal(err, name, size, service.maxSize);
     }
     if (!slot) throw new OstalError('forbidden', t('chatFiles.errors.slotRefused'));
@@ -1224,6 +1204,46 @@ export class WorkspaceHub {
     this.fileStore.keep({ url: slot.get, name: fileNameOf(slot.get) }, file.content);
     this.ctx.log.info('chat files: file uploaded', { size, host: new URL(slot.get).host });
     return workspace ? this.send(workspace.id, slot.get) : this.directSend(peer!, slot.get, account.id);
+  }
+
+  /** « Joindre un fichier », before any byte moves: the name, the connection, the server's service and its limit. */
+  async checkFile(
+    target: { workspaceId?: string; peer?: string; accountId?: string },
+    name: string,
+    size: number,
+  ): Promise<{ maxSize: number | null }> {
+    const { service } = await this.uploadCheck(target, name, size);
+    return { maxSize: service.maxSize };
+  }
+
+  /** A part of a file to send, put together in the profile (see ChatFileStore.stage). */
+  stageFile(uploadId: string | undefined, part: Buffer): { uploadId: string; size: number } {
+    return this.fileStore.stage(uploadId, part);
+  }
+
+  private async uploadCheck(target: { workspaceId?: string; peer?: string; accountId?: string }, rawName: string, size: number) {
+    const name = checkUploadName(rawName);
+    if (size === 0) throw new OstalError('invalid_input', t('chatFiles.errors.empty', { name }));
+    const { account, workspace, peer } = this.chatTarget(target);
+    const offline = (cause?: unknown): OstalError => new OstalError('unreachable', t('chatFiles.errors.offline'), { cause });
+    // No shortcut on `connected` (a session not opened yet is not offline): the session is opened, or its failure says
+    // the agent is offline.
+    let session: XmppSession | null = null;
+    let service: UploadService | null;
+    try {
+      session = await this.session(account);
+      service = await this.uploadService(account, session);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code === 'unreachable' || code === 'timeout' || !session?.online) throw offline(err);
+      throw err;
+    }
+    if (!service) throw new OstalError('not_configured', t('chatFiles.errors.noService', { domain: domainOf(account.email) }));
+    if (service.maxSize !== null && size > service.maxSize) {
+      this.ctx.log.info('chat files: file over the server limit, not sent', { size, max: service.maxSize });
+      throw tooLarge(name, size, service.maxSize);
+    }
+    return { session, service, account, workspace, peer, name };
   }
 
   /** A file of the Discussion: on the account's own server, and carried by one of its messages. */

@@ -1,7 +1,8 @@
 /**
  * Files in a space's Discussion, in the browser, through the run's Prosody (mod_http_file_share): agent1 « Joindre un
  * fichier » → the file card (name, size, « Ouvrir »); agent2's Ostal shows the same card with « Télécharger », and the
- * file downloaded into its profile holds the same bytes. Nothing is opened by itself.
+ * file downloaded into its profile holds the same bytes. Nothing is opened by itself. In a direct discussion, the same
+ * button sends a file to a colleague, and a file over the server's limit is refused in French before it is sent.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -91,4 +92,42 @@ test('espaces : joindre un fichier — la carte du fichier, téléchargé à la 
     crypto.createHash('sha256').update(content).digest('hex'),
   );
   await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-telecharge.png') });
+});
+
+test('discussion directe : joindre un fichier, et un fichier trop gros refusé en français', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const s = servers();
+  const [a1, a2] = [s.users[0]!, s.users[1]!];
+  const tag = crypto.randomUUID().slice(0, 6);
+  const p1 = tempProfile();
+  addAccountByCli(p1, a1);
+  const one = await startOstal({ profileDir: p1 });
+  ostals.push(one);
+  const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(one.url);
+  await page.getByRole('button', { name: 'Espaces' }).click();
+  await page.getByTestId('direct-address').fill(a2.email);
+  await page.getByTestId('direct-start').click();
+  await expect(page.getByRole('heading', { name: `Discussion directe avec ${a2.email}` })).toBeVisible();
+
+  const fileName = `note-${tag}.txt`;
+  await page.getByTestId('chat-attach-file').setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from(`Note ${tag}`) });
+  const card = page.getByTestId('direct-message').getByTestId('chat-file').filter({ hasText: fileName });
+  await expect(card).toBeVisible({ timeout: 30_000 });
+  await expect(card.getByTestId('chat-file-size')).toHaveText('11\u00a0octets');
+
+  // Over the server's limit (10 Mo on the test server): refused before anything is sent, said in French.
+  const before = await page.getByTestId('direct-message').count();
+  await page
+    .getByTestId('chat-attach-file')
+    .setInputFiles({ name: 'captation-conseil.mp4', mimeType: 'video/mp4', buffer: Buffer.alloc(11 * 1024 * 1024, 1) });
+  await expect(page.getByRole('alert')).toContainText(
+    'Le fichier «\u00a0captation-conseil.mp4\u00a0» fait 11\u00a0Mo\u00a0: le serveur de discussion accepte au plus 10\u00a0Mo par fichier.',
+    { timeout: 30_000 },
+  );
+  await expect(page.getByTestId('direct-message')).toHaveCount(before);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-direct.png') });
 });

@@ -131,6 +131,25 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
       const got = await three.core.handle('chat.file.download', { peer: a1.email, url: sent.text });
       expect(fs.readFileSync(got.localPath!).toString('utf8')).toBe(`Ordre du jour ${tag}\n`);
 
+      // A larger file given in parts (the local API carries a few megabytes a request), then sent whole.
+      const large = randomBytes(5 * 1024 * 1024 + 123);
+      const first = await one.core.handle('chat.file.stage', { content: large.subarray(0, 4 * 1024 * 1024).toString('base64') });
+      const whole = await one.core.handle('chat.file.stage', {
+        uploadId: first.uploadId,
+        content: large.subarray(4 * 1024 * 1024).toString('base64'),
+      });
+      expect(whole).toEqual({ uploadId: first.uploadId, size: large.length });
+      await expect(one.core.handle('chat.file.check', { peer: a3.email, name: 'grand.bin', size: large.length })).resolves.toEqual({
+        maxSize: 10 * 1024 * 1024,
+      });
+      const bigSent = await one.core.handle('chat.file.send', { peer: a3.email, name: `grand-${tag}.bin`, uploadId: first.uploadId });
+      const bigGot = await three.core.handle('chat.file.download', { peer: a1.email, url: bigSent.text });
+      expect(sha(fs.readFileSync(bigGot.localPath!))).toBe(sha(large));
+      // The parts are gone once sent: the same id cannot send again.
+      await expect(
+        one.core.handle('chat.file.send', { peer: a3.email, name: 'encore.bin', uploadId: first.uploadId }),
+      ).rejects.toMatchObject({ code: 'invalid_input' });
+
       // Forged: agent4 sends agent3 a « file » (body and OOB) on another host, named like the server's own.
       const forged = `https://upload.ostal.test.autre.example/file_share/${tag}/virement.pdf`;
       await intruder.send(
@@ -149,6 +168,10 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
       await expect(three.core.handle('chat.file.info', { peer: a4.email, url: forged })).rejects.toMatchObject({ code: 'forbidden' });
 
       // Too large: refused before any upload, in French, with the server's limit (10 Mo on the test server).
+      await expect(one.core.handle('chat.file.check', { peer: a3.email, name: 'film.mp4', size: 11 * 1024 * 1024 })).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringContaining('accepte au plus 10\u00a0Mo') as unknown,
+      });
       const big = Buffer.alloc(Math.round(10.5 * 1024 * 1024), 1);
       await expect(
         one.core.handle('chat.file.send', { peer: a3.email, name: 'film.mp4', content: big.toString('base64') }),

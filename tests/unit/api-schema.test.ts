@@ -135,6 +135,8 @@ const badInputs: { [M in MethodName]: unknown } = {
   // Both a space and a peer: a file goes to one Discussion only.
   'chat.file.send': { workspaceId: 'espace@conference.mairie.example', peer: 'agent@mairie.example', name: 'a.pdf', content: 'QQ==' },
   'chat.file.info': { url: 'https://upload.mairie.example/f/a.pdf' },
+  'chat.file.check': { workspaceId: 'espace@conference.mairie.example', name: 'a.pdf', size: -1 },
+  'chat.file.stage': { uploadId: 'pas-un-identifiant', content: 'QQ==' },
   'chat.file.download': { workspaceId: 'espace@conference.mairie.example', url: 42 },
   'chat.file.open': { peer: 'agent@mairie.example', url: '' },
 };

@@ -14,7 +14,10 @@ import { formatSize } from '../../lib/format';
 /** The Discussion a file belongs to: a space's or a direct one. */
 export type ChatTarget = { workspaceId: string } | { peer: string };
 
-function readAsBase64(file: File): Promise<string> {
+/** Data a request carries at most (the local API takes a few megabytes a message): larger files go in parts. */
+const PART_BYTES = 4 * 1024 * 1024;
+
+function readAsBase64(file: Blob): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
@@ -28,18 +31,29 @@ export function AttachFileButton({ target, onSent }: { target: ChatTarget; onSen
   const { t } = useTranslation();
   const client = useClient();
   const [sending, setSending] = useState<string | null>(null);
+  const [progress, setProgress] = useState<number | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const send = async (file: File | undefined) => {
     if (!file) return;
     setSending(file.name);
+    setProgress(null);
     setProblem(null);
     try {
-      await client.call('chat.file.send', {
-        ...target,
-        name: file.name,
-        ...(file.type ? { contentType: file.type } : {}),
-        content: await readAsBase64(file),
-      });
+      // Refused (too large for the server, offline, bad name) before any byte moves.
+      await client.call('chat.file.check', { ...target, name: file.name, size: file.size });
+      const type = file.type ? { contentType: file.type } : {};
+      if (file.size <= PART_BYTES) {
+        await client.call('chat.file.send', { ...target, name: file.name, ...type, content: await readAsBase64(file) });
+      } else {
+        let uploadId: string | undefined;
+        for (let at = 0; at < file.size; at += PART_BYTES) {
+          setProgress(at / file.size);
+          const part = await readAsBase64(file.slice(at, at + PART_BYTES));
+          uploadId = (await client.call('chat.file.stage', { ...(uploadId ? { uploadId } : {}), content: part })).uploadId;
+        }
+        setProgress(1);
+        await client.call('chat.file.send', { ...target, name: file.name, ...type, uploadId });
+      }
       onSent();
     } catch (err) {
       setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
@@ -64,7 +78,11 @@ export function AttachFileButton({ target, onSent }: { target: ChatTarget; onSen
       </label>
       {sending ? (
         <p className="chat-attach-progress" role="status" data-testid="chat-attach-progress">
-          <progress aria-label={t('chatFiles.sendingLabel')} />
+          {progress === null ? (
+            <progress aria-label={t('chatFiles.sendingLabel')} />
+          ) : (
+            <progress aria-label={t('chatFiles.sendingLabel')} value={progress} max={1} />
+          )}
           {t('chatFiles.sending', { name: sending })}
         </p>
       ) : null}
