@@ -931,14 +931,20 @@ export class WorkspaceHub {
 
   /** The direct discussions kept on this computer, latest first, with their unread counts. */
   directList(): DirectConversation[] {
-    return this.repo.directConversations(DIRECT_PREFIX).map((c) => ({
-      peer: c.workspaceId.slice(DIRECT_PREFIX.length),
-      accountId: c.accountId,
-      unread: c.unread,
-      lastAt: c.lastAt,
-      lastText: c.lastText,
-      lastFrom: c.lastFrom,
-    }));
+    const accounts = new AccountRepository(this.ctx.db).list();
+    return this.repo.directConversations(DIRECT_PREFIX).map((c) => {
+      // A file of the account's server reads « Fichier : nom » in the list, not its address.
+      const account = accounts.find((a) => a.id === c.accountId);
+      const file = account ? chatFileOf(c.lastText, this.ownServer(account)) : null;
+      return {
+        peer: c.workspaceId.slice(DIRECT_PREFIX.length),
+        accountId: c.accountId,
+        unread: c.unread,
+        lastAt: c.lastAt,
+        lastText: file ? t('chatFiles.lastText', { name: file.name }) : c.lastText,
+        lastFrom: c.lastFrom,
+      };
+    });
   }
 
   /**

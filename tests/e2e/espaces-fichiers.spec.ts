@@ -119,6 +119,15 @@ test('discussion directe : joindre un fichier, et un fichier trop gros refusé e
   await expect(card).toBeVisible({ timeout: 30_000 });
   await expect(card.getByTestId('chat-file-size')).toHaveText('11\u00a0octets');
 
+  // A larger file (over the 4 Mio a request carries): sent in parts, one card.
+  const largeName = `plan-cadastral-${tag}.pdf`;
+  await page
+    .getByTestId('chat-attach-file')
+    .setInputFiles({ name: largeName, mimeType: 'application/pdf', buffer: Buffer.alloc(5 * 1024 * 1024, 7) });
+  const largeCard = page.getByTestId('direct-message').getByTestId('chat-file').filter({ hasText: largeName });
+  await expect(largeCard).toBeVisible({ timeout: 60_000 });
+  await expect(largeCard.getByTestId('chat-file-size')).toHaveText('5\u00a0Mo');
+
   // Over the server's limit (10 Mo on the test server): refused before anything is sent, said in French.
   const before = await page.getByTestId('direct-message').count();
   await page

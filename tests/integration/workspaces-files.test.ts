@@ -129,6 +129,8 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
       const history = await three.core.handle('direct.history', { peer: a1.email });
       expect(history.find((m) => m.text === sent.text)?.file?.name).toBe(`ordre-du-jour-${tag}.txt`);
       const got = await three.core.handle('chat.file.download', { peer: a1.email, url: sent.text });
+      const listed = (await three.core.handle('direct.list', {})).find((c) => c.peer === a1.email);
+      expect(listed?.lastText).toBe(`Fichier\u00a0: ordre-du-jour-${tag}.txt`);
       expect(fs.readFileSync(got.localPath!).toString('utf8')).toBe(`Ordre du jour ${tag}\n`);
 
       // A larger file given in parts (the local API carries a few megabytes a request), then sent whole.
