@@ -2,10 +2,14 @@
  * Files in the Discussions through the test run's Prosody (mod_http_file_share, XEP-0363): agent1 sends a file in a
  * space and agent3 gets a file card, its size, and downloads the same bytes (hash); in a direct discussion the stanza
  * carries the OOB element (XEP-0066); a message whose address points to another host stays a link (no card, no
- * download); a file over the server's limit is refused in French before anything is sent.
+ * download); a file over the server's limit is refused in French before anything is sent; the CLI's chat send --file.
  */
+import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xml, type Element } from '@xmpp/client';
 import type { Core } from '../../src/core.js';
@@ -202,5 +206,46 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
       await watcher.close();
       await intruder.close();
     }
+  });
+
+  it('CLI: chat send --file puts the file on the server and prints the message with its file', async () => {
+    const s = getServers();
+    const a1 = testUser(1);
+    const a3 = testUser(3);
+    const tag = randomUUID().slice(0, 8);
+    const profile = tempProfile(dirs, 'c1');
+    const one = await openWorkspaceCore(a1, profile, `xmpp://localhost:${s.prosody.port}`);
+    const space = await one.core.handle('workspaces.create', { name: `Fichiers CLI ${tag}`, members: [a3.email] });
+    await one.core.close();
+    const file = path.join(path.dirname(profile), `budget ${tag}.csv`);
+    fs.writeFileSync(file, 'poste;montant\nmédiathèque;120000\n');
+    const env = {
+      ...process.env,
+      NODE_EXTRA_CA_CERTS: s.caCertPath,
+      OSTAL_DNS_SERVERS: `127.0.0.1:${s.dns.port}`,
+      OSTAL_POLICIES: path.join(os.tmpdir(), 'ostal-no-policy.json'),
+    };
+    const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const { stdout, stderr } = await promisify(execFile)(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profile], {
+          cwd: path.resolve(import.meta.dirname, '../..'),
+          env,
+          timeout: 60_000,
+        });
+        return { code: 0, stdout, stderr };
+      } catch (err) {
+        const e = err as { code?: number; stdout?: string; stderr?: string };
+        return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+      }
+    };
+    const sent = await cli(['chat', 'send', '--workspace', space.id, '--file', file, '--json']);
+    expect(sent.stderr).toBe('');
+    expect(sent.code).toBe(0);
+    const message = JSON.parse(sent.stdout) as { text: string; file: { name: string; url: string } | null };
+    expect(message.file?.name).toBe(`budget ${tag}.csv`);
+    expect(message.text).toBe(message.file?.url);
+    const missing = await cli(['chat', 'send', '--workspace', space.id, '--file', `${file}.absent`]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain('est introuvable ou illisible');
   });
 });
