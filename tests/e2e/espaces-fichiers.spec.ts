@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { SHOTS_DIR, addAccountByCli, logTail, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
@@ -19,6 +20,13 @@ test.afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
   for (const o of ostals.splice(0)) await o.stop();
 });
+
+/** No serious or critical axe-core violation (RGAA) on the page as it is. */
+async function expectAccessible(page: Page): Promise<void> {
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+  expect(bad).toEqual([]);
+}
 
 function cli(profileDir: string, env: Record<string, string>, args: string[]): string {
   const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], {
@@ -82,6 +90,7 @@ test('espaces : joindre un fichier — la carte du fichier, téléchargé à la 
   await expect(card2.getByTestId('chat-file-size')).toHaveText('3,1\u00a0Ko');
   await expect(card2.getByTestId('chat-file-open')).toHaveCount(0);
   await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-recu.png') });
+  await expectAccessible(page2);
   await card2.getByTestId('chat-file-download').click();
   const notice = card2.getByRole('status');
   await expect(notice).toContainText('Fichier téléchargé\u00a0:');
@@ -139,4 +148,5 @@ test('discussion directe : joindre un fichier, et un fichier trop gros refusé e
   );
   await expect(page.getByTestId('direct-message')).toHaveCount(before);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-direct.png') });
+  await expectAccessible(page);
 });
