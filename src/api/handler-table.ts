@@ -17,6 +17,7 @@ import { visioHandlers } from './handlers/visio.js';
 import { migrationHandlers } from './handlers/migration.js';
 import { workspaceHandlers } from './handlers/workspaces.js';
 import { workspaceDocumentHandlers } from './handlers/workspace-documents.js';
+import { chatFileHandlers } from './handlers/chat-files.js';
 import { workspaceAgendaHandlers } from './handlers/workspace-agenda.js';
 
 /** Every API method, each answered by the domain folder that owns it. */
@@ -39,5 +40,6 @@ export const handlers: HandlerMap = {
   ...migrationHandlers,
   ...workspaceHandlers,
   ...workspaceDocumentHandlers,
+  ...chatFileHandlers,
   ...workspaceAgendaHandlers,
 };

@@ -26,6 +26,7 @@
  *   ostal workspace list [--json]          (asks the XMPP server first: spaces created elsewhere appear)
  *   ostal workspace members --workspace ID [--add a@x,b@x] [--remove c@x] [--json]   (owners and admins only)
  *   ostal chat send --workspace ID --text T [--json]   (offline: queued « en attente », sent at the next connection)
+ *   ostal chat send --workspace ID --file CHEMIN [--json]   (the file through the server's file sharing, XEP-0363; offline: refused)
  *   ostal chat history --workspace ID [--limit N] [--json]
  *   ostal calendar add --summary TITRE --start DATE [--end DATE] [--all-day] [--location LIEU] [--rrule RRULE] [--json]
  *                      (DATE = AAAA-MM-JJTHH:MM, heure de cet ordinateur, ou AAAA-MM-JJ avec --all-day; sent to the server at once when it answers)
@@ -444,11 +445,19 @@ async function run(argv: string[], io: Io): Promise<number> {
     }
     case 'chat send': {
       if (!v.workspace) throw new UsageError(cliText('missingOption', { option: '--workspace' }));
-      if (v.text === undefined) throw new UsageError(cliText('missingOption', { option: '--text' }));
+      if (v.text === undefined && v.file === undefined) throw new UsageError(cliText('missingOption', { option: '--text' }));
+      const file = typeof v.file === 'string' ? v.file : null;
+      if (file !== null && !fs.existsSync(file)) throw new UsageError(cliText('fileUnreadable', { file }));
       return withCore(async (call) => {
         // A space known here is written to at once (offline too: the message waits in the queue).
         if (!(await call('workspaces.list', {})).some((w) => w.id === v.workspace)) await call('workspaces.refresh', {});
-        const m = await call('chat.send', { workspaceId: v.workspace!, text: v.text! });
+        const m = file
+          ? await call('chat.file.send', {
+              workspaceId: v.workspace!,
+              name: path.basename(file),
+              content: fs.readFileSync(file).toString('base64'),
+            })
+          : await call('chat.send', { workspaceId: v.workspace!, text: v.text! });
         if (v.json) io.out(JSON.stringify(m, null, 2));
         else if (m.pending) io.out(cliText('chatPending'));
         return 0;

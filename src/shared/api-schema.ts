@@ -191,6 +191,15 @@ export const mailRuleSchema = z.object({
 // ---------------------------------------------------------------------------
 // Methods
 
+/** A Discussion: a space's (`workspaceId`) or a direct one (`peer`), exactly one of them. */
+const chatTarget = z.object({
+  workspaceId: z.string().min(1).max(400).optional(),
+  peer: z.string().trim().min(3).max(320).optional(),
+  accountId: id.optional(),
+});
+const oneTarget = (p: { workspaceId?: string; peer?: string }): boolean => (p.workspaceId === undefined) !== (p.peer === undefined);
+const targetMessage = { message: 'give either workspaceId or peer' };
+
 export const methodSchemas = {
   'app.info': none,
   'policy.get': none,
@@ -455,6 +464,32 @@ export const methodSchemas = {
   }),
   /** Everything of the direct discussion counts as read. */
   'direct.markRead': z.object({ peer: z.string().trim().min(3).max(320), accountId: id.optional() }),
+  /**
+   * « Joindre un fichier » in a Discussion (a space's, or a direct one with `peer`): the file (content in base64) is put
+   * on the account's own server (XMPP HTTP File Upload, XEP-0363), then its address is sent as a message.
+   */
+  'chat.file.send': chatTarget
+    .extend({
+      name: z.string().trim().min(1).max(255),
+      contentType: z.string().trim().max(200).optional(),
+      /** The whole file, or (larger files) `uploadId` of the parts given to chat.file.stage. */
+      content: z.string().max(140_000_000).optional(),
+      uploadId: z.string().uuid().optional(),
+    })
+    .refine(oneTarget, targetMessage)
+    .refine((p) => (p.content === undefined) !== (p.uploadId === undefined), { message: 'give either content or uploadId' }),
+  /** Before « Joindre un fichier » moves any byte: the name, the connection and the server's size limit (French refusals). */
+  'chat.file.check': chatTarget
+    .extend({ name: z.string().trim().min(1).max(255), size: z.number().int().min(0) })
+    .refine(oneTarget, targetMessage),
+  /** One part (base64, at most 4 Mio of data) of a file to send; the first part (no uploadId) starts a new file. */
+  'chat.file.stage': z.object({ uploadId: z.string().uuid().optional(), content: z.string().min(1).max(5_600_000) }),
+  /** Name, size and copy on this computer of a file shared in a Discussion (its address must be on the account's server). */
+  'chat.file.info': chatTarget.extend({ url: z.string().min(1).max(4000) }).refine(oneTarget, targetMessage),
+  /** « Télécharger »: the shared file into the profile (never opened by itself). */
+  'chat.file.download': chatTarget.extend({ url: z.string().min(1).max(4000) }).refine(oneTarget, targetMessage),
+  /** « Ouvrir » a downloaded shared file (same safety as Fichiers). */
+  'chat.file.open': chatTarget.extend({ url: z.string().min(1).max(4000) }).refine(oneTarget, targetMessage),
   /** Adds or removes members (owners and admins of the space only: the room's server checks it). */
   'workspaces.members': z
     .object({

@@ -455,6 +455,25 @@ export interface ChatMessage {
   editedAt: string | null;
   /** Its sender deleted it (XEP-0424): `text` is empty, the view says « Message supprimé ». */
   retracted: boolean;
+  /**
+   * The file the message carries (XEP-0363: its text is one address on the account's own server), shown as a file
+   * card; null for any other message (an address elsewhere stays a plain link).
+   */
+  file: ChatFile | null;
+}
+
+/** A file shared in a Discussion through the account's server (XMPP HTTP File Upload). */
+export interface ChatFile {
+  /** Its address on the server (the message's text). */
+  url: string;
+  /** Its name (from the address). */
+  name: string;
+}
+
+/** A shared file with its size (null while the server does not say) and the copy on this computer, if downloaded. */
+export interface ChatFileInfo extends ChatFile {
+  size: number | null;
+  localPath: string | null;
 }
 
 /** « en ligne », « absent », « en réunion » (XMPP show: none or chat, away or xa, dnd). */
@@ -980,6 +999,13 @@ export interface Results {
   'direct.refresh': DirectConversation[];
   'direct.history': ChatMessage[];
   'direct.markRead': { ok: true };
+  'chat.file.send': ChatMessage;
+  'chat.file.check': { maxSize: number | null };
+  'chat.file.stage': { uploadId: string; size: number };
+  'chat.file.info': ChatFileInfo;
+  'chat.file.download': ChatFileInfo;
+  /** « Ouvrir » a downloaded file, with the same safety as Fichiers (see 'files.open'). */
+  'chat.file.open': { localPath: string; launched: boolean; warning: string | null };
   'workspaces.members': Workspace;
   'workspaces.markRead': { ok: true };
   'workspaces.documents': WorkspaceDocumentsView;

@@ -98,6 +98,8 @@ const toMessage = (r: MessageRow): ChatMessage => ({
   replyTo: r.reply_to ? { id: r.reply_to, from: r.reply_from, text: r.reply_body ?? null, retracted: r.reply_retracted === 1 } : null,
   editedAt: r.edited_at,
   retracted: r.retracted === 1,
+  // Set by the service, which knows the account's server (src/workspaces/chat-files.ts).
+  file: null,
 });
 
 /** A message with the sender and text of the message it answers (when this computer has it). */
@@ -373,6 +375,23 @@ export class WorkspaceRepository {
   }
 
   /** The latest `limit` messages, oldest first. */
+  /** The account a message is kept under. */
+  accountOf(workspaceId: string, id: string): string | null {
+    return (
+      (this.db.prepare('SELECT account_id FROM chat_messages WHERE workspace_id = ? AND id = ? LIMIT 1').pluck().get(workspaceId, id) as
+        string | undefined) ?? null
+    );
+  }
+
+  /** Whether a message of the Discussion has this text (a shared file's address). */
+  hasBody(accountId: string, workspaceId: string, body: string): boolean {
+    return (
+      this.db
+        .prepare('SELECT 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND trim(body) = ? AND retracted = 0 LIMIT 1')
+        .get(accountId, workspaceId, body) !== undefined
+    );
+  }
+
   history(workspaceId: string, limit: number): ChatMessage[] {
     const rows = this.db
       .prepare(`${SELECT_MESSAGE} WHERE m.workspace_id = ? ORDER BY m.sent_at DESC, m.rowid DESC LIMIT ?`)

@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
-import type { ChatMessage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
+import type { ChatFile, ChatFileInfo, ChatMessage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
@@ -39,6 +39,18 @@ import {
   setAffiliations,
 } from './xmpp/muc.js';
 import { directArchive, directArchiveSince, readDirectMessage, type DirectMessage } from './xmpp/direct.js';
+import { discoverUpload, oobElement, requestSlot, type UploadService } from './xmpp/upload.js';
+import {
+  ChatFileStore,
+  chatFileOf,
+  checkSlotHost,
+  checkUploadName,
+  fileNameOf,
+  putFile,
+  slotRefusal,
+  tooLarge,
+  type OwnServer,
+} from './chat-files.js';
 
 /** Local key of a direct discussion with `peer` (its messages share the Discussion tables, under this key). */
 export const DIRECT_PREFIX = 'direct:';
@@ -124,6 +136,11 @@ export class WorkspaceHub {
   private presenceTimer: NodeJS.Timeout | null = null;
   private readonly presenceChanged = new Set<string>();
   private readonly retryMs: number;
+  /** The upload service (XEP-0363) of each account's server, found once. */
+  private readonly uploadServices = new Map<string, Promise<UploadService | null>>();
+  /** The host each account's XMPP connection goes to (its own server, like its mail domain). */
+  private readonly xmppHosts = new Map<string, string>();
+  private fileStoreInstance: ChatFileStore | null = null;
 
   constructor(private readonly ctx: CoreContext) {
     this.retryMs = envNumber('OSTAL_PROBE_INTERVAL_MS') ?? 5_000;
@@ -158,6 +175,7 @@ export class WorkspaceHub {
     if (account.settings.xmpp) return parseXmppEndpoint(account.settings.xmpp).url;
     const found = await tryXmppSrv(domainOf(account.email), { resolver: createResolver(networkEnv()), log: this.ctx.log });
     if (!found) throw new OstalError('not_configured', t('workspaces.errors.noXmpp', { domain: domainOf(account.email) }));
+    this.xmppHosts.set(account.id, new URL(found).hostname.toLowerCase());
     return found;
   }
 
@@ -615,7 +633,7 @@ export class WorkspaceHub {
       // The app is not connected (network gone, server down): the message waits; the retry loop sends it, so the
       // composer is free at once instead of waiting for a connection attempt to fail.
       this.scheduleRetry(0);
-      return this.repo.message(w.id, originId)!;
+      return this.withFiles([this.repo.message(w.id, originId)!], account)[0]!;
     }
     try {
       await this.flush(account, w.id);
@@ -633,7 +651,7 @@ export class WorkspaceHub {
     }
     const stored = this.repo.message(w.id, originId);
     if (!stored) throw new OstalError('internal', t('workspaces.errors.timeout'));
-    return stored;
+    return this.withFiles([stored], account)[0]!;
   }
 
   /** Sends the queue of every space of the account. */
@@ -696,6 +714,7 @@ export class WorkspaceHub {
           'message',
           { to: room, type: 'groupchat', id: q.originId },
           xml('body', {}, q.body),
+          this.oob(account, q.body),
           q.replyTo ? xml('reply', { xmlns: NS.reply, id: q.replyTo }) : undefined,
           xml('origin-id', { xmlns: NS.sid, id: q.originId }),
         ),
@@ -892,13 +911,13 @@ export class WorkspaceHub {
       if (code !== 'unreachable' && code !== 'timeout') throw err;
       this.ctx.log.info('workspaces: history from the local copy (server unreachable)', { room: w.id });
     }
-    return this.repo.history(w.id, limit);
+    return this.withFiles(this.repo.history(w.id, limit), account);
   }
 
   /** Searches the Discussions kept on this computer (offline too), accent- and case-insensitive. */
   search(query: string, workspaceId?: string, limit = 50): ChatMessage[] {
     const room = workspaceId ? this.workspace(workspaceId).id : null;
-    return this.repo.search(query, room, limit);
+    return this.withFiles(this.repo.search(query, room, limit));
   }
 
   // ---- Direct discussions (one-to-one, type="chat"; history in the agent's own archive) ----
@@ -912,14 +931,20 @@ export class WorkspaceHub {
 
   /** The direct discussions kept on this computer, latest first, with their unread counts. */
   directList(): DirectConversation[] {
-    return this.repo.directConversations(DIRECT_PREFIX).map((c) => ({
-      peer: c.workspaceId.slice(DIRECT_PREFIX.length),
-      accountId: c.accountId,
-      unread: c.unread,
-      lastAt: c.lastAt,
-      lastText: c.lastText,
-      lastFrom: c.lastFrom,
-    }));
+    const accounts = new AccountRepository(this.ctx.db).list();
+    return this.repo.directConversations(DIRECT_PREFIX).map((c) => {
+      // A file of the account's server reads « Fichier : nom » in the list, not its address.
+      const account = accounts.find((a) => a.id === c.accountId);
+      const file = account ? chatFileOf(c.lastText, this.ownServer(account)) : null;
+      return {
+        peer: c.workspaceId.slice(DIRECT_PREFIX.length),
+        accountId: c.accountId,
+        unread: c.unread,
+        lastAt: c.lastAt,
+        lastText: file ? t('chatFiles.lastText', { name: file.name }) : c.lastText,
+        lastFrom: c.lastFrom,
+      };
+    });
   }
 
   /**
@@ -955,7 +980,7 @@ export class WorkspaceHub {
     this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: [originId] });
     if (this.ctx.mode !== 'cli' && !this.connected.has(account.id)) {
       this.scheduleRetry(0);
-      return this.repo.message(key, originId)!;
+      return this.withFiles([this.repo.message(key, originId)!], account)[0]!;
     }
     try {
       await this.flush(account, key);
@@ -965,7 +990,7 @@ export class WorkspaceHub {
       this.scheduleRetry();
       if (code !== 'unreachable' && code !== 'timeout') throw err;
     }
-    return this.repo.message(key, originId) ?? this.repo.history(key, 1)[0]!;
+    return this.withFiles([this.repo.message(key, originId) ?? this.repo.history(key, 1)[0]!], account)[0]!;
   }
 
   /** Latest messages with `peer`, oldest first: from the agent's archive when the server answers, else local. */
@@ -985,7 +1010,7 @@ export class WorkspaceHub {
       if (code !== 'unreachable' && code !== 'timeout') throw err;
       this.ctx.log.info('workspaces: direct history from the local copy (server unreachable)');
     }
-    return this.repo.history(key, limit);
+    return this.withFiles(this.repo.history(key, limit), account);
   }
 
   directMarkRead(address: string, accountId?: string): void {
@@ -1018,6 +1043,7 @@ export class WorkspaceHub {
             'message',
             { to: peer, type: 'chat', id: q.originId },
             xml('body', {}, q.body),
+            this.oob(account, q.body),
             xml('origin-id', { xmlns: NS.sid, id: q.originId }),
             xml('store', { xmlns: NS.hints }),
           ),
@@ -1078,6 +1104,182 @@ export class WorkspaceHub {
       );
       if (added.length > 0) this.ctx.emit('workspaces.messages', { workspaceId: key, messageIds: added.map((m) => m.id) });
     }
+  }
+
+  // ---- Files in the Discussions (XMPP HTTP File Upload, XEP-0363, on the account's own server) ----
+
+  private get fileStore(): ChatFileStore {
+    return (this.fileStoreInstance ??= new ChatFileStore(this.ctx));
+  }
+
+  /** The hosts of the account's own server: its mail domain (and below), and the host its XMPP connection goes to. */
+  private ownServer(account: Account): OwnServer {
+    let xmppHost = this.xmppHosts.get(account.id) ?? null;
+    if (!xmppHost && account.settings.xmpp) {
+      try {
+        xmppHost = parseXmppEndpoint(account.settings.xmpp).host.toLowerCase();
+      } catch {
+        xmppHost = null;
+      }
+    }
+    return { domain: domainOf(account.email), xmppHost };
+  }
+
+  /** The OOB element (XEP-0066) of a message whose text is a file on the account's server, for other clients. */
+  private oob(account: Account, body: string): Element | undefined {
+    const file = chatFileOf(body, this.ownServer(account));
+    return file ? oobElement(file.url) : undefined;
+  }
+
+  /** Marks the messages that carry a file of the account's own server (the others stay text, their links plain links). */
+  private withFiles(messages: ChatMessage[], account?: Account): ChatMessage[] {
+    let accounts: Account[] | null = null;
+    return messages.map((m) => {
+      if (m.retracted || !/^\s*https:\/\/\S+\s*$/.test(m.text)) return m;
+      let owner = account;
+      if (!owner) {
+        accounts ??= new AccountRepository(this.ctx.db).list();
+        const accountId = this.repo.accountOf(m.workspaceId, m.id);
+        owner = accounts.find((a) => a.id === accountId);
+      }
+      return owner ? { ...m, file: chatFileOf(m.text, this.ownServer(owner)) } : m;
+    });
+  }
+
+  /** A space's Discussion (`workspaceId`) or a direct one (`peer`). */
+  private chatTarget(target: { workspaceId?: string; peer?: string; accountId?: string }): {
+    account: Account;
+    workspace: Workspace | null;
+    peer: string | null;
+    key: string;
+  } {
+    if (target.workspaceId !== undefined) {
+      const w = this.workspace(target.workspaceId);
+      return { account: this.account(w.accountId), workspace: w, peer: null, key: w.id };
+    }
+    const account = this.account(target.accountId);
+    const peer = this.peerOf(account, target.peer ?? '');
+    return { account, workspace: null, peer, key: directKey(peer) };
+  }
+
+  private uploadService(account: Account, session: XmppSession): Promise<UploadService | null> {
+    let found = this.uploadServices.get(account.id);
+    if (!found) {
+      found = discoverUpload(session, domainOf(account.email));
+      this.uploadServices.set(account.id, found);
+      found.catch(() => this.uploadServices.delete(account.id));
+    }
+    return found;
+  }
+
+  /**
+   * « Joindre un fichier »: the file goes to the upload service of the account's own server (its size checked first
+   * against the service's limit), then its address leaves as a message (queued like any other once the file is on the
+   * server). Offline, it is refused at once with a French message: the file must reach the server first, and keeping
+   * an unknown amount of data in the profile to send it later is not done.
+   */
+  async sendFile(
+    target: { workspaceId?: string; peer?: string; accountId?: string },
+    upload: { name: string; contentType?: string; content?: Buffer; uploadId?: string },
+  ): Promise<ChatMessage> {
+    const content = upload.content ?? this.fileStore.takeStaged(upload.uploadId ?? '');
+    const file = { ...upload, content };
+    const { session, service, account, workspace, peer, name } = await this.uploadCheck(target, upload.name, content.length);
+    const contentType = /^[\w.+-]+\/[\w.+-]+$/.test(file.contentType?.trim() ?? '') ? file.contentType!.trim() : 'application/octet-stream';
+    const size = content.length;
+    let slot;
+    try {
+      slot = await requestSlot(session, service.jid, { name, size, contentType });
+    } catch (err) {
+      const condition = thrownCondition(err);
+      this.ctx.log.warn('chat files: upload slot refused', { condition, size });
+      if (!condition) throw new OstalError('unreachable', t('chatFiles.errors.offline'), { cause: err });
+      throw slotRefusal(err, name, size, service.maxSize);
+    }
+    if (!slot) throw new OstalError('forbidden', t('chatFiles.errors.slotRefused'));
+    const own = this.ownServer(account);
+    for (const url of [slot.put, slot.get]) {
+      try {
+        checkSlotHost(url, own);
+      } catch (err) {
+        this.ctx.log.warn('chat files: upload slot on another host refused', { url });
+        throw err;
+      }
+    }
+    await putFile(this.ctx, account, slot, file.content, contentType);
+    this.fileStore.keep({ url: slot.get, name: fileNameOf(slot.get) }, file.content);
+    this.ctx.log.info('chat files: file uploaded', { size, host: new URL(slot.get).host });
+    return workspace ? this.send(workspace.id, slot.get) : this.directSend(peer!, slot.get, account.id);
+  }
+
+  /** « Joindre un fichier », before any byte moves: the name, the connection, the server's service and its limit. */
+  async checkFile(
+    target: { workspaceId?: string; peer?: string; accountId?: string },
+    name: string,
+    size: number,
+  ): Promise<{ maxSize: number | null }> {
+    const { service } = await this.uploadCheck(target, name, size);
+    return { maxSize: service.maxSize };
+  }
+
+  /** A part of a file to send, put together in the profile (see ChatFileStore.stage). */
+  stageFile(uploadId: string | undefined, part: Buffer): { uploadId: string; size: number } {
+    return this.fileStore.stage(uploadId, part);
+  }
+
+  private async uploadCheck(target: { workspaceId?: string; peer?: string; accountId?: string }, rawName: string, size: number) {
+    const name = checkUploadName(rawName);
+    if (size === 0) throw new OstalError('invalid_input', t('chatFiles.errors.empty', { name }));
+    const { account, workspace, peer } = this.chatTarget(target);
+    const offline = (cause?: unknown): OstalError => new OstalError('unreachable', t('chatFiles.errors.offline'), { cause });
+    // No shortcut on `connected` (a session not opened yet is not offline): the session is opened, or its failure says
+    // the agent is offline.
+    let session: XmppSession | null = null;
+    let service: UploadService | null;
+    try {
+      session = await this.session(account);
+      service = await this.uploadService(account, session);
+    } catch (err) {
+      const code = (err as OstalError).code;
+      if (code === 'unreachable' || code === 'timeout' || !session?.online) throw offline(err);
+      throw err;
+    }
+    if (!service) throw new OstalError('not_configured', t('chatFiles.errors.noService', { domain: domainOf(account.email) }));
+    if (service.maxSize !== null && size > service.maxSize) {
+      this.ctx.log.info('chat files: file over the server limit, not sent', { size, max: service.maxSize });
+      throw tooLarge(name, size, service.maxSize);
+    }
+    return { session, service, account, workspace, peer, name };
+  }
+
+  /** A file of the Discussion: on the account's own server, and carried by one of its messages. */
+  private sharedFile(
+    target: { workspaceId?: string; peer?: string; accountId?: string },
+    url: string,
+  ): { account: Account; file: ChatFile } {
+    const { account, key } = this.chatTarget(target);
+    const file = chatFileOf(url, this.ownServer(account));
+    if (!file) {
+      this.ctx.log.warn('chat files: address not on the account server refused', { url });
+      throw new OstalError('forbidden', t('chatFiles.errors.notOwnServer'));
+    }
+    if (!this.repo.hasBody(account.id, key, file.url)) throw new OstalError('not_found', t('chatFiles.errors.notInDiscussion'));
+    return { account, file };
+  }
+
+  fileInfo(target: { workspaceId?: string; peer?: string; accountId?: string }, url: string): Promise<ChatFileInfo> {
+    const { account, file } = this.sharedFile(target, url);
+    return this.fileStore.info(account, file);
+  }
+
+  async downloadFile(target: { workspaceId?: string; peer?: string; accountId?: string }, url: string): Promise<ChatFileInfo> {
+    const { account, file } = this.sharedFile(target, url);
+    const service = await (this.uploadServices.get(account.id) ?? Promise.resolve(null)).catch(() => null);
+    return this.fileStore.download(account, file, service?.maxSize ?? null);
+  }
+
+  openFile(target: { workspaceId?: string; peer?: string; accountId?: string }, url: string) {
+    return this.fileStore.open(this.sharedFile(target, url).file);
   }
 
   async close(): Promise<void> {

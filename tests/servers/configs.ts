@@ -596,6 +596,8 @@ Component ${lua(MUC_SERVICE)} "muc"
 
 Component ${lua(UPLOAD_SERVICE)} "http_file_share"
   http_file_share_size_limit = 10 * 1024 * 1024
+  -- Default daily quota is 10 × the size limit per agent: the test files share a few agents, give them room.
+  http_file_share_daily_quota = 1024 * 1024 * 1024
   http_host = "localhost"
   http_external_url = "https://localhost:${ports.xmppHttps}/"
 `;

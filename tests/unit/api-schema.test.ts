@@ -132,6 +132,13 @@ const badInputs: { [M in MethodName]: unknown } = {
   'direct.send': { peer: 'a', text: 'Bonjour' },
   'direct.history': { peer: 'agent2@ostal.test', limit: 0 },
   'direct.markRead': { peer: '' },
+  // Both a space and a peer: a file goes to one Discussion only.
+  'chat.file.send': { workspaceId: 'espace@conference.mairie.example', peer: 'agent@mairie.example', name: 'a.pdf', content: 'QQ==' },
+  'chat.file.info': { url: 'https://upload.mairie.example/f/a.pdf' },
+  'chat.file.check': { workspaceId: 'espace@conference.mairie.example', name: 'a.pdf', size: -1 },
+  'chat.file.stage': { uploadId: 'pas-un-identifiant', content: 'QQ==' },
+  'chat.file.download': { workspaceId: 'espace@conference.mairie.example', url: 42 },
+  'chat.file.open': { peer: 'agent@mairie.example', url: '' },
 };
 
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */

@@ -15,6 +15,7 @@ import { EspaceVisio } from './espaces/EspaceVisio';
 import { DiscussionMessage, ReplyQuote } from './espaces/DiscussionMessage';
 import { DiscussionSearch } from './espaces/DiscussionSearch';
 import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
+import { AttachFileButton } from './espaces/ChatFiles';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
@@ -291,6 +292,7 @@ function Discussion({ space }: { space: Workspace }) {
           {t('espaces.send')}
         </button>
       </form>
+      <AttachFileButton target={{ workspaceId: space.id }} onSent={() => history.reload()} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
+import { AttachFileButton, FileCard } from './ChatFiles';
 
 /**
  * « en ligne », « absent » or « en réunion » beside a colleague's address, when known: a colleague is seen through a
@@ -161,7 +162,7 @@ export function DirectPage({ peer }: { peer: string }) {
               <time className="discussion-time" dateTime={m.sentAt}>
                 {time.format(new Date(m.sentAt))}
               </time>
-              <p className="discussion-text">{m.text}</p>
+              {m.file ? <FileCard file={m.file} target={{ peer }} /> : <p className="discussion-text">{m.text}</p>}
               {m.pending ? <span className="discussion-state">{t('directes.pending')}</span> : null}
             </li>
           ))}
@@ -183,6 +184,7 @@ export function DirectPage({ peer }: { peer: string }) {
             {t('directes.send')}
           </button>
         </form>
+        <AttachFileButton target={{ peer }} onSent={() => history.reload()} />
       </section>
     </article>
   );

@@ -10,6 +10,7 @@ import type { ChatMessage } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
+import { FileCard } from './ChatFiles';
 
 const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 
@@ -115,6 +116,8 @@ export function DiscussionMessage({
             {t('common.cancel')}
           </button>
         </form>
+      ) : m.file ? (
+        <FileCard file={m.file} target={{ workspaceId: m.workspaceId }} />
       ) : (
         <p className="discussion-text">{m.text}</p>
       )}
@@ -142,17 +145,19 @@ export function DiscussionMessage({
           </button>
           {mine ? (
             <>
-              <button
-                type="button"
-                className="button"
-                onClick={() => {
-                  setDraft(m.text);
-                  setEditing(true);
-                }}
-                data-testid="message-edit"
-              >
-                {t('espacesDiscussion.edit')}
-              </button>
+              {m.file ? null : (
+                <button
+                  type="button"
+                  className="button"
+                  onClick={() => {
+                    setDraft(m.text);
+                    setEditing(true);
+                  }}
+                  data-testid="message-edit"
+                >
+                  {t('espacesDiscussion.edit')}
+                </button>
+              )}
               {confirming ? (
                 <>
                   <button
