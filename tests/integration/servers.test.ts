@@ -448,4 +448,33 @@ describe('pruneServers', () => {
       await stopServers(orphan).catch(() => undefined);
     }
   });
+
+  it('leaves alone the live daemons of another run whose PIDs an old run had recorded (PIDs wrap)', async () => {
+    const dead = spawnSync('true').pid as number;
+    const victim = await startServers({ seed: 'none', ownerPid: process.pid });
+    // An old run, its owner gone, whose servers.json names PIDs that now belong to the victim's daemons.
+    const old = fs.mkdtempSync('/tmp/ostal-srv-');
+    try {
+      const pids = {
+        imap: victim.imap.pid,
+        smtp: victim.smtp.pid,
+        radicale: victim.radicale.pid,
+        apache: victim.apache.pid,
+        dns: victim.dns.pid,
+      };
+      expect(Object.values(pids).every((p) => p > 0 && isAlive(p))).toBe(true);
+      const stale: ServersInfo = JSON.parse(JSON.stringify(victim)) as ServersInfo;
+      stale.dir = old;
+      stale.ownerPid = dead;
+      fs.writeFileSync(`${old}/servers.json`, JSON.stringify(stale));
+      const stopped = await pruneServers();
+      expect(stopped).not.toContain(old);
+      expect(stopped).not.toContain(victim.dir);
+      expect(Object.values(pids).filter((p) => !isAlive(p))).toEqual([]);
+      expect(await portAnswers(victim.imap.port)).toBe(true);
+    } finally {
+      fs.rmSync(old, { recursive: true, force: true });
+      await stopServers(victim).catch(() => undefined);
+    }
+  });
 });

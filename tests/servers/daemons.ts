@@ -291,11 +291,20 @@ const COMMANDS: Record<ServerName, RegExp> = {
   prosody: /lua5\.4|prosody/,
 };
 
-/** Guards against a stale PID file whose number now belongs to an unrelated process. */
-function isDaemon(pid: number, name: ServerName): boolean {
+/**
+ * Guards against a stale PID file whose number now belongs to another process: the process must be this kind of
+ * daemon and belong to this run — its command line names the run's folder (dovecot -c, apache2 -f, radicale --config,
+ * dns.ts) or it works inside it (Postfix's master, Prosody). The kind alone is not enough: PIDs wrap at 32 768 here,
+ * and a pruned old run whose recorded DNS PID had been given to another live run's dns.ts stopped that one (seen as
+ * « ECONNREFUSED » from the test DNS in the middle of an e2e run, discovery then failing).
+ */
+function isDaemon(pid: number, name: ServerName, l: RunLayout): boolean {
   if (!isAlive(pid)) return false;
   try {
-    return COMMANDS[name].test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    if (!COMMANDS[name].test(cmdline)) return false;
+    const inRun = (p: string) => p === l.dir || p.startsWith(`${l.dir}/`);
+    return cmdline.split(' ').some(inRun) || inRun(fs.readlinkSync(`/proc/${pid}/cwd`));
   } catch {
     return false;
   }
@@ -312,7 +321,9 @@ export async function stopDaemon(l: RunLayout, info: ServersInfo, name: ServerNa
     prosody: l.prosody.pidFile,
   };
   // A run started before Prosody was added has no `prosody` entry in its servers.json.
-  const candidates = [info[name]?.pid ?? 0, readPid(pidFiles[name])].filter((p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name));
+  const candidates = [info[name]?.pid ?? 0, readPid(pidFiles[name])].filter(
+    (p, i, a) => p > 0 && a.indexOf(p) === i && isDaemon(p, name, l),
+  );
   if (name === 'smtp' && candidates.some(isAlive)) {
     // `postfix stop` asks master to shut its children down cleanly; the PID wait follows.
     await runDaemonizing('postfix', ['-c', l.postfix.etc, 'stop'], l.postfix.stderr, systemEnv());
@@ -339,5 +350,5 @@ export function livePids(l: RunLayout, info: ServersInfo): number[] {
     readPid(l.prosody.pidFile),
   ];
   const names: ServerName[] = ['imap', 'smtp', 'radicale', 'apache', 'dns', 'prosody'];
-  return [...new Set(pids.filter((p, i) => p > 0 && isDaemon(p, names[i % 6] as ServerName)))];
+  return [...new Set(pids.filter((p, i) => p > 0 && isDaemon(p, names[i % 6] as ServerName, l)))];
 }
