@@ -66,6 +66,7 @@ export class WholeStore {
   /** Batches stored on this thread, in order (no worker, or the worker could not start). */
   private local: Promise<unknown> = Promise.resolve();
   private exited: Promise<void> = Promise.resolve();
+  private readonly started = performance.now();
 
   private constructor(
     private readonly repo: MailRepository,
@@ -158,6 +159,7 @@ export class WholeStore {
   private onReply(reply: WholeStoreReply): void {
     if (reply.type === 'ready') {
       this.ready = true;
+      this.log.info('mail: store worker ready', { ms: Math.round(performance.now() - this.started) });
       const queued = this.queued;
       this.queued = [];
       for (const q of queued) this.post(q.batch, q.keepSources, q.settle);
