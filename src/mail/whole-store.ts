@@ -22,6 +22,8 @@ export interface WholeMessage {
   internalDate: string | null;
   size: number;
   source: Buffer;
+  /** The source's blob, when the caller wrote it already (whole: a row may point at it); else it is written here. */
+  bodyPath?: string;
 }
 
 /** A batch of one folder's messages, stored in one transaction. */
@@ -109,7 +111,7 @@ export function textOfEmail(email: Email): string {
 }
 
 /**
- * Store a batch: each source written as its blob (content-addressed), its headers and search text read from it, then
+ * Store a batch: each source written as its blob (content-addressed; unless the caller wrote it), its headers and search text read from it, then
  * the rows and search entries in one transaction, once every blob of the batch is on disk (a row never points at a
  * blob not written whole). Returns the UIDs stored.
  */
@@ -120,7 +122,7 @@ export async function storeWholeBatch(
   notice: WholeStoreNotice,
 ): Promise<number[]> {
   const items = batch.messages.map((msg) => {
-    const blob = storeMessageSourceLater(blobsDir, batch.accountId, msg.source);
+    const blob = msg.bodyPath ? { path: msg.bodyPath, written: null } : storeMessageSourceLater(blobsDir, batch.accountId, msg.source);
     const read = readSource(msg.source);
     const attachments = read.index ?? { hasAttachments: false, names: [] };
     return {
