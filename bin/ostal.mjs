@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry of the headless CLI (`npm run -s ostal -- …` or the `ostal` bin).
-// It runs dist/cli/ostal.cjs, a bundle of the TypeScript core made with esbuild on first use and again whenever
+// It runs dist/cli/ostal.cjs (with dist/cli/mail-store-worker.cjs, the mail sync's store worker), a bundle of the TypeScript core made with esbuild on first use and again whenever
 // a file under src/ is newer: IT scripts and benchmarks start it often, and compiling the core through tsx at
 // every start cost about a second. When the bundle cannot be built, the core runs through tsx as before.
 //
@@ -19,6 +19,7 @@ import vm from 'node:vm';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = path.join(root, 'dist', 'cli');
 const bundle = path.join(outDir, 'ostal.cjs');
+const worker = path.join(outDir, 'mail-store-worker.cjs');
 
 function newestMtime(dir) {
   let newest = 0;
@@ -44,9 +45,24 @@ async function ensureBundle() {
   } catch {
     built = 0;
   }
-  if (built > newestMtime(path.join(root, 'src'))) return true;
+  if (built > newestMtime(path.join(root, 'src')) && fs.existsSync(worker)) return true;
   try {
     const { build } = await import('esbuild');
+    // The store worker of the one-pass mail sync (src/mail/whole-store-host.ts looks for it next to the bundle).
+    const workerBuild = build({
+      absWorkingDir: root,
+      entryPoints: ['src/mail/whole-store-worker.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['better-sqlite3'],
+      minifyWhitespace: true,
+      legalComments: 'none',
+      write: false,
+      outfile: worker,
+      logLevel: 'silent',
+    });
     const result = await build({
       absWorkingDir: root,
       entryPoints: ['src/cli/cli.ts'],
@@ -78,6 +94,8 @@ async function ensureBundle() {
     // A migration renamed or removed in src/ must not linger next to the bundle (two files of one number stop the store).
     for (const name of fs.readdirSync(migrationsOut))
       if (name.endsWith('.sql') && !wanted.has(name)) fs.rmSync(path.join(migrationsOut, name), { force: true });
+    const workerResult = await workerBuild;
+    placeAtomically(worker, (tmp) => fs.writeFileSync(tmp, workerResult.outputFiles[0].contents));
     placeAtomically(bundle, (tmp) => fs.writeFileSync(tmp, result.outputFiles[0].contents));
     // The ESM bundle of earlier versions is not used any more.
     fs.rmSync(path.join(outDir, 'ostal.mjs'), { force: true });

@@ -1,5 +1,6 @@
 // Bundle the Electron side (main/) into dist/main/*.cjs with esbuild:
-//   electron.cjs (main process), preload.cjs (sandboxed preload), core-process.cjs (utility process).
+//   electron.cjs (main process), preload.cjs (sandboxed preload), core-process.cjs (utility process),
+//   mail-store-worker.cjs (a worker thread of the core).
 // The core's SQL migrations are copied to dist/main/migrations/, where the bundled
 // src/store/database.ts looks for them (next to the module).
 import fs from 'node:fs';
@@ -31,7 +32,16 @@ export async function buildMain({ production = process.env.NODE_ENV === 'product
     define: { 'import.meta.url': '__ostalImportMetaUrl' },
     banner: { js: importMetaUrlBanner },
   };
-  await build({ ...common, entryPoints: { electron: 'main/electron.ts', 'core-process': 'main/core-process.ts' } });
+  // mail-store-worker.cjs: the store worker of the one-pass mail sync, found next to the core's bundle
+  // (src/mail/whole-store-host.ts).
+  await build({
+    ...common,
+    entryPoints: {
+      electron: 'main/electron.ts',
+      'core-process': 'main/core-process.ts',
+      'mail-store-worker': 'src/mail/whole-store-worker.ts',
+    },
+  });
   // The preload runs sandboxed: it may require 'electron' only, so everything else is inlined.
   await build({ ...common, entryPoints: { preload: 'main/preload.ts' }, external: ['electron'] });
 

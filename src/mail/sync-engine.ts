@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ImapFlow, FetchMessageObject, FetchQueryObject, ListResponse, MessageAddressObject, MessageStructureObject } from 'imapflow';
-import PostalMime, { addressParser, type Email } from 'postal-mime';
+import PostalMime from 'postal-mime';
 import type { Address, OfflineWindow, SpecialUse, SyncProgress } from '../shared/contract.js';
 import { t } from '../i18n/index.js';
 import type { Logger } from '../log.js';
@@ -11,7 +11,9 @@ import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './fold
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
 import { storeMessageSource, storeMessageSourceLater } from './blob-store.js';
-import { headerText, headerUtf8, indexTextOf, readSource, type SourceReading } from './index-text.js';
+import { indexTextOf, type SourceReading } from './index-text.js';
+import { headersOfSource, textOfEmail, toAddress, toIso, type WholeMessage } from './whole-store.js';
+import { WholeStore } from './whole-store-host.js';
 import { readState, writeState } from '../store/settings-repository.js';
 
 /** How the bodies (message sources) are downloaded for offline reading and search. */
@@ -126,19 +128,8 @@ const HEADER_QUERY: FetchQueryObject = {
   headers: ['references'],
 };
 
-function toAddress(a: MessageAddressObject | undefined): Address | null {
-  if (!a || (!a.address && !a.name)) return null;
-  return { name: a.name ?? '', address: a.address ?? '' };
-}
-
 function toAddresses(list: MessageAddressObject[] | undefined): Address[] {
   return (list ?? []).map(toAddress).filter((a): a is Address => a !== null);
-}
-
-function toIso(value: Date | string | undefined): string | null {
-  if (!value) return null;
-  const d = value instanceof Date ? value : new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
 /** True when the structure holds a part the user would call a « pièce jointe ». */
@@ -191,27 +182,6 @@ export function toMessageHeaders(msg: FetchMessageObject): MessageHeaders {
   };
 }
 
-/** Addresses of a header as the ENVELOPE gives them: a group is its name (no address), then its members. */
-function sourceAddresses(value: string | undefined): Address[] {
-  if (value === undefined) return [];
-  const out: Address[] = [];
-  const add = (name: string | undefined, address: string | undefined) => {
-    const a = toAddress({ name, address });
-    if (a) out.push(a);
-  };
-  try {
-    for (const a of addressParser(headerUtf8(value))) {
-      if ('group' in a && Array.isArray(a.group)) {
-        add(a.name, '');
-        for (const m of a.group) add(m.name, m.address);
-      } else add(a.name, 'address' in a ? a.address : '');
-    }
-  } catch {
-    return [];
-  }
-  return out;
-}
-
 /**
  * The headers of a message read from its source (the one-pass fetch: no ENVELOPE nor BODYSTRUCTURE asked), the same
  * fields as toMessageHeaders gives from the server's ENVELOPE; attachments from the reading of the MIME structure.
@@ -221,24 +191,19 @@ export function headersFromSource(
   read: SourceReading,
   attachments: { hasAttachments: boolean; names: string[] },
 ): MessageHeaders {
-  const h = read.headers;
-  const id = (v: string | undefined) => (v === undefined || v.trim() === '' ? null : headerUtf8(v).trim());
+  return headersOfSource(wholeAttributes(msg), read, attachments);
+}
+
+/** The attributes of a one-pass FETCH response as stored (flags sorted). */
+function wholeAttributes(
+  msg: Pick<FetchMessageObject, 'uid' | 'modseq' | 'flags' | 'internalDate' | 'size'>,
+): Omit<WholeMessage, 'source'> {
   return {
     uid: msg.uid,
     modseq: msg.modseq !== undefined ? msg.modseq.toString() : null,
-    messageId: id(h.get('message-id')),
-    subject: headerText(h.get('subject')),
-    from: sourceAddresses(h.get('from'))[0] ?? null,
-    to: sourceAddresses(h.get('to')),
-    cc: sourceAddresses(h.get('cc')),
-    date: toIso(h.get('date')),
-    internalDate: toIso(msg.internalDate),
     flags: [...(msg.flags ?? [])].sort(),
+    internalDate: toIso(msg.internalDate),
     size: msg.size ?? 0,
-    hasAttachments: attachments.hasAttachments,
-    inReplyTo: id(h.get('in-reply-to')),
-    references: headerUtf8(h.get('references')).match(/<[^<>\s]+>/g) ?? [],
-    attachmentNames: attachments.names,
   };
 }
 
@@ -329,29 +294,39 @@ export class MailSyncEngine {
     for (const p of before.keys()) if (!folders.some((f) => f.path === p)) changed.add(p);
 
     const stats: FolderSyncStats[] = [];
-    // Every body wanted now (`ostal sync`): the Boîte de réception first, as the download of bodies goes.
-    for (const folder of options.bodies === 'all' ? bodyOrder(folders) : folders) {
-      const status = statusByPath.get(folder.path);
-      const prev = before.get(folder.path);
-      const s = await this.syncFolder(client, account, folder, status, options);
-      stats.push(s);
-      let total = status?.messages ?? this.repo.countMessages(folder.id);
-      let unread = status?.unseen ?? 0;
-      // Local actions not yet on the server: show the counts of what the list shows.
-      if (s.pendingLocal) ({ total, unread } = this.repo.localCounts(folder.id));
-      this.repo.setFolderCounts(folder.id, total, unread);
-      if (
-        !prev ||
-        s.added ||
-        s.removed ||
-        s.flagsChanged ||
-        s.reset ||
-        prev.total !== total ||
-        prev.unread !== unread ||
-        prev.name !== folder.name
-      ) {
-        changed.add(folder.path);
+    // The store of the one-pass fetch (fetchWhole), started once a folder needs it; at once when some folder was never
+    // synced (its worker then starts while the first folders are selected).
+    let whole: WholeStore | null = null;
+    const wholeStore = () => (whole ??= WholeStore.open(this.repo, this.blobsDir, options.log));
+    if (options.bodies === 'all' && folders.some((f) => f.uidValidity === null && offlineSince(f, options.offlineWindow) === null))
+      wholeStore();
+    try {
+      // Every body wanted now (`ostal sync`): the Boîte de réception first, as the download of bodies goes.
+      for (const folder of options.bodies === 'all' ? bodyOrder(folders) : folders) {
+        const status = statusByPath.get(folder.path);
+        const prev = before.get(folder.path);
+        const s = await this.syncFolder(client, account, folder, status, options, wholeStore);
+        stats.push(s);
+        let total = status?.messages ?? this.repo.countMessages(folder.id);
+        let unread = status?.unseen ?? 0;
+        // Local actions not yet on the server: show the counts of what the list shows.
+        if (s.pendingLocal) ({ total, unread } = this.repo.localCounts(folder.id));
+        this.repo.setFolderCounts(folder.id, total, unread);
+        if (
+          !prev ||
+          s.added ||
+          s.removed ||
+          s.flagsChanged ||
+          s.reset ||
+          prev.total !== total ||
+          prev.unread !== unread ||
+          prev.name !== folder.name
+        ) {
+          changed.add(folder.path);
+        }
       }
+    } finally {
+      await (whole as WholeStore | null)?.close();
     }
 
     options.log.info('mail: folders synced', { account: account.id, folders: folders.length, listMs, ms: Date.now() - listStarted });
@@ -400,6 +375,7 @@ export class MailSyncEngine {
     folder: FolderRecord,
     status: { uidValidity?: bigint; uidNext?: number; highestModseq?: bigint; messages?: number } | undefined,
     options: MailSyncOptions,
+    wholeStore: () => WholeStore,
   ): Promise<FolderSyncStats> {
     const stats: FolderSyncStats = { path: folder.path, added: 0, flagsChanged: 0, removed: 0, reset: false };
     // Actions of the user still in the journal win over the server until they are replayed.
@@ -483,7 +459,7 @@ export class MailSyncEngine {
         let headerUids = missing;
         if (options.bodies === 'all' && offlineSince(folder, options.offlineWindow) === null && missing.length) {
           // Every body of this folder is wanted now: headers and sources in one pass (see fetchWhole).
-          const rest = await this.fetchWhole(client, account, folder, missing, options, pending, stats, (done) =>
+          const rest = await this.fetchWhole(client, account, folder, missing, options, pending, stats, wholeStore(), (done) =>
             label(done, missing.length),
           );
           // Stopped (the core closes): the folder keeps no sync state, the next sync goes on from the stored rows.
@@ -589,10 +565,13 @@ export class MailSyncEngine {
    * The initial sync of a folder whose every body is wanted now (`ostal sync`): one FETCH of the sources with flags,
    * arrival date and size per batch of UIDs, newest first, instead of a pass for the headers (ENVELOPE, BODYSTRUCTURE)
    * and another for the bodies; the headers, the attachments' names and the search text come from one reading of each
-   * source. Rows, blobs and search entries are committed by WHOLE_COMMIT messages: a kill loses at most the messages
-   * received since the last commit (their rows do not exist yet, so the next sync fetches them again, headers with
-   * them); a stored message is never fetched again. Returns the UIDs the server did not send (their headers are then
-   * fetched the usual way), or null when the run was asked to stop.
+   * source. Each source's blob is written as it arrives (hashed here, written by the disk's threads); the reading of
+   * the sources and the rows and search entries go to the store worker (see whole-store-host.ts) by WHOLE_COMMIT
+   * messages, one transaction each, a batch handed over once its blobs are whole and the previous batch is committed
+   * (one batch being stored while the next is received). A kill loses at most the messages received and not committed yet
+   * (the batch being stored and the one being received: their rows do not exist, so the next sync fetches them again,
+   * headers with them); a stored message is never fetched again. Returns the UIDs the server did not send (their
+   * headers are then fetched the usual way), or null when the run was asked to stop.
    */
   private async fetchWhole(
     client: ImapFlow,
@@ -602,101 +581,92 @@ export class MailSyncEngine {
     options: MailSyncOptions,
     pending: ReturnType<typeof pendingLocalChanges>,
     stats: FolderSyncStats,
+    store: WholeStore,
     onProgress: (done: number) => void,
   ): Promise<number[] | null> {
     const isInbox = folder.specialUse === '\\Inbox';
+    const keepSources = isInbox && options.onInboxSource !== undefined;
     const limiter = new SpeedLimiter(options.speedLimit ?? 0);
     const received = new Set<number>();
     const log = (what: 'fetched' | 'stored', uid: number) => {
       if (options.fetchLog) fs.appendFileSync(options.fetchLog, `${what}\t${account.id}\t${folder.path}\t${uid}\n`);
     };
-    let items: {
-      headers: MessageHeaders;
-      bodyPath: string;
-      written: Promise<void>;
-      text: string;
-      source: Buffer | null;
-      inbox: Buffer | null;
-    }[] = [];
+    let items: WholeMessage[] = [];
+    /** The blob writes of `items`, started on receipt (the disk works while the next messages come). */
+    let written: Promise<void>[] = [];
     let done = 0;
     let lastReport = 0;
     // Rows moved here by the user and waiting for their server UID (matched by Message-ID); mostly none.
     const provisional = this.repo.countProvisional(folder.id) > 0;
+    /** The batch being stored (settled once committed and its Boîte de réception sources handed to the hook). */
+    let storing: Promise<void> = Promise.resolve();
     const commit = async () => {
+      // One batch at a time in the store: this one goes once the previous one is committed.
+      await storing;
       if (items.length === 0) return;
       const batch = items;
+      const writes = written;
       items = [];
-      // Every blob of the batch on disk before any row points at it.
-      await Promise.all(batch.map((i) => i.written));
-      // A source beyond the quick reader: postal-mime reads it (text and attachments), before the commit.
-      for (const item of batch) {
-        if (!item.source) continue;
-        const email = await PostalMime.parse(item.source).catch((err: unknown) => {
-          options.log.info('mail: body text unreadable, not indexed', { folder: folder.path, uid: item.headers.uid, err: err as Error });
-          return null;
+      written = [];
+      // Every blob of the batch on disk before it is handed over (no row ever points at a blob not written whole, and
+      // no source moves to the worker while the disk still reads it).
+      await Promise.all(writes);
+      const sources = keepSources ? batch.map((m) => m.source) : [];
+      storing = store
+        .store({ accountId: account.id, folderId: folder.id, folderPath: folder.path, provisional, messages: batch }, keepSources)
+        .then(async (stored) => {
+          stats.added += stored.length;
+          for (const uid of stored) log('stored', uid);
+          if (!keepSources) return;
+          for (let k = 0; k < batch.length; k++) {
+            await options.onInboxSource!(sources[k], { folder: folder.path, uid: batch[k].uid }).catch((err: unknown) =>
+              options.log.warn('inbox source hook failed', { err: err as Error }),
+            );
+          }
         });
-        if (!email) continue;
-        item.text = textOfEmail(email);
-        const names = (email.attachments ?? []).map((a) => a.filename ?? '').filter(Boolean);
-        item.headers = { ...item.headers, hasAttachments: (email.attachments ?? []).length > 0, attachmentNames: names };
-      }
-      if (provisional)
-        this.repo.adoptProvisional(
-          folder.id,
-          batch.map((i) => i.headers),
-        );
-      this.repo.storeDownloaded(
-        account.id,
-        folder.id,
-        batch.map((i) => ({
-          headers: { ...i.headers, flags: withPendingFlags(pending, i.headers.uid, i.headers.flags) },
-          bodyPath: i.bodyPath,
-          text: i.text,
-        })),
-      );
-      stats.added += batch.length;
-      for (const item of batch) log('stored', item.headers.uid);
-      if (isInbox && options.onInboxSource) {
-        for (const item of batch) {
-          if (!item.inbox) continue;
-          await options
-            .onInboxSource(item.inbox, { folder: folder.path, uid: item.headers.uid })
-            .catch((err: unknown) => options.log.warn('inbox source hook failed', { err: err as Error }));
-        }
-      }
+      storing.catch(() => undefined); // awaited by the next commit; never an unhandled rejection meanwhile
     };
-    for (let i = 0; i < uids.length; i += WHOLE_BATCH) {
-      const batch = uids.slice(i, i + WHOLE_BATCH);
-      for await (const msg of client.fetch(uidSet(batch), WHOLE_QUERY, { uid: true })) {
-        if (!msg.source || !msg.uid || pending.hidden.has(msg.uid) || received.has(msg.uid)) continue;
-        received.add(msg.uid);
-        log('fetched', msg.uid);
-        const blob = storeMessageSourceLater(this.blobsDir, account.id, msg.source);
-        const read = readSource(msg.source);
-        const attachments = read.index ?? { hasAttachments: false, names: [] };
-        items.push({
-          headers: headersFromSource(msg, read, attachments),
-          bodyPath: blob.path,
-          written: blob.written,
-          text: read.index ? `${read.index.text}\n${read.index.names.join(' ')}`.slice(0, 200_000) : '',
-          source: read.index ? null : msg.source,
-          inbox: isInbox && options.onInboxSource ? msg.source : null,
-        });
-        done++;
-        const now = Date.now();
-        if (now - lastReport >= 200) {
-          lastReport = now;
-          onProgress(done);
-        }
-        if (items.length >= WHOLE_COMMIT) await commit();
-        await limiter.take(msg.source.length);
-        if (options.shouldStop?.()) {
-          await commit();
-          return null;
-        }
-      }
+    const finish = async () => {
       await commit();
-      onProgress(done);
+      await storing;
+    };
+    try {
+      for (let i = 0; i < uids.length; i += WHOLE_BATCH) {
+        const batch = uids.slice(i, i + WHOLE_BATCH);
+        for await (const msg of client.fetch(uidSet(batch), WHOLE_QUERY, { uid: true })) {
+          if (!msg.source || !msg.uid || pending.hidden.has(msg.uid) || received.has(msg.uid)) continue;
+          received.add(msg.uid);
+          log('fetched', msg.uid);
+          const size = msg.source.length;
+          const attributes = wholeAttributes(msg);
+          // Hashed and written from this thread (the threads of the disk write it); read and stored by the store.
+          const blob = storeMessageSourceLater(this.blobsDir, account.id, msg.source);
+          written.push(blob.written);
+          items.push({
+            ...attributes,
+            flags: withPendingFlags(pending, msg.uid, attributes.flags),
+            source: msg.source,
+            bodyPath: blob.path,
+          });
+          done++;
+          const now = Date.now();
+          if (now - lastReport >= 200) {
+            lastReport = now;
+            onProgress(done);
+          }
+          if (items.length >= WHOLE_COMMIT) await commit();
+          await limiter.take(size);
+          if (options.shouldStop?.()) {
+            await finish();
+            return null;
+          }
+        }
+        onProgress(done);
+      }
+      await finish();
+    } finally {
+      // A failure above: what was handed over still settles before the caller goes on (never a store after it).
+      await storing.catch(() => undefined);
     }
     if (done) options.onFolderBodies?.(folder.path);
     return uids.filter((u) => !received.has(u) && !pending.hidden.has(u));
@@ -957,12 +927,4 @@ export async function bodyText(source: Buffer): Promise<string> {
   const quick = indexTextOf(source);
   if (quick) return `${quick.text}\n${quick.names.join(' ')}`.slice(0, 200_000);
   return textOfEmail(await PostalMime.parse(source));
-}
-
-function textOfEmail(email: Email): string {
-  const text =
-    email.text ??
-    (email.html ? email.html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ') : '');
-  const names = (email.attachments ?? []).map((a) => a.filename ?? '').join(' ');
-  return `${text}\n${names}`.slice(0, 200_000);
 }

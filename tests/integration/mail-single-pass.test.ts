@@ -2,15 +2,19 @@
  * `ostal sync` with every body wanted fetches headers and sources in one pass (MailSyncEngine.fetchWhole) and reads
  * the headers from the sources: the rows it stores are those the header pass (ENVELOPE, BODYSTRUCTURE) stores, field
  * by field, on messages with encoded words, groups, missing fields, attachments and threads; and the bodies are
- * stored and indexed at once (searchable, body_indexed = 1, each blob named by its SHA-256).
+ * stored and indexed at once (searchable, body_indexed = 1, each blob named by its SHA-256). They are stored by the
+ * store worker (whole-store-host.ts), which stores exactly what the calling thread stores without it.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Core } from '../../src/core.js';
+import type { Logger } from '../../src/log.js';
 import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
-import { addAccount, openTestCore, type TestProfile } from './mail-sync-fixture.js';
+import { addAccount, MemorySecretStore, openTestCore, type TestProfile } from './mail-sync-fixture.js';
 import { addImapUser, appendMessages, generateMessages, type GeneratedMessage } from './mail-offline-fixture.js';
 
 const enc = (s: string) => `=?UTF-8?B?${Buffer.from(s, 'utf8').toString('base64')}?=`;
@@ -92,6 +96,10 @@ function handmade(domain: string, to: string): GeneratedMessage[] {
   return list.map((m, i) => ({ folder: m.folder, raw: raw(m.lines), date: date(i + 1) }) as GeneratedMessage);
 }
 
+/** Every search entry, by message (what a search can find). */
+const SEARCH_SQL = `SELECT f.path, m.uid, s.subject, s.sender, s.recipients, s.body, s.attachments
+  FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id JOIN mail_search s ON s.rowid = m.id ORDER BY f.path, m.uid`;
+
 const ROW_SQL = `SELECT f.path, m.uid, m.modseq, m.message_id, m.subject, m.from_name, m.from_addr, m.to_json, m.cc_json, m.date, m.internal_date,
     m.flags_json, m.seen, m.size, m.has_attachments, m.in_reply_to, m.references_json, m.attachment_names
   FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id ORDER BY f.path, m.uid`;
@@ -101,6 +109,9 @@ describe('synchronisation en une passe (en-têtes et corps ensemble)', () => {
   let messages: GeneratedMessage[];
   let whole: TestProfile;
   let headersOnly: TestProfile;
+  let onThisThread: TestProfile;
+  const logged: string[] = [];
+  const capture: Logger = { info: (m) => logged.push(m), warn: (m) => logged.push(m), error: (m) => logged.push(m) };
 
   beforeAll(async () => {
     const s = getServers();
@@ -110,12 +121,17 @@ describe('synchronisation en une passe (en-têtes et corps ensemble)', () => {
       ...generateMessages(300, { seed: 41, folders: ['INBOX', 'Archive'], bodyBytes: 1500, domain: s.domain, to: user.email }),
     ];
     await appendMessages(s, user, messages);
-    whole = await openTestCore();
+    // The one-pass sync's log: says whether its store worker started.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mailsync-'));
+    const core = await Core.open({ profileDir: dir, mode: 'cli', secrets: new MemorySecretStore(), policyPath: null, logger: capture });
+    whole = { core, dir, close: async () => (await core.close(), fs.rmSync(dir, { recursive: true, force: true })) };
     headersOnly = await openTestCore();
+    onThisThread = await openTestCore();
   }, 120_000);
   afterAll(async () => {
     await whole?.close();
     await headersOnly?.close();
+    await onThisThread?.close();
   });
 
   it('stores the rows the header pass stores, with every body indexed at once', { timeout: 120_000 }, async () => {
@@ -130,6 +146,9 @@ describe('synchronisation en une passe (en-têtes et corps ensemble)', () => {
     const rowsHeaders = headersOnly.core.ctx.db.prepare(ROW_SQL).all();
     expect(rowsWhole.length).toBe(messages.length);
     expect(rowsWhole).toEqual(rowsHeaders);
+    // Stored by the worker thread, not by the thread that drives IMAP.
+    expect(logged).toContain('mail: store worker ready');
+    expect(logged.filter((m) => m.includes('store worker') && m !== 'mail: store worker ready')).toEqual([]);
 
     // Every body local and indexed, each blob named by its content.
     const stored = whole.core.ctx.db.prepare('SELECT body_path AS p, body_indexed AS i FROM mail_messages').all() as {
@@ -153,5 +172,23 @@ describe('synchronisation en une passe (en-têtes et corps ensemble)', () => {
     const report = await whole.core.handle('sync.run', { accountId: a, only: 'mail' });
     expect(report.accounts[0].ok).toBe(true);
     expect(whole.core.ctx.db.prepare(ROW_SQL).all()).toEqual(rowsWhole);
+  });
+
+  it('stores on the calling thread what its store worker stores (OSTAL_MAIL_STORE_WORKER=0)', { timeout: 120_000 }, async () => {
+    const c = await addAccount(onThisThread.core, user);
+    process.env.OSTAL_MAIL_STORE_WORKER = '0';
+    try {
+      expect((await onThisThread.core.handle('sync.run', { accountId: c, only: 'mail' })).accounts[0].ok).toBe(true);
+    } finally {
+      delete process.env.OSTAL_MAIL_STORE_WORKER;
+    }
+    const rows = onThisThread.core.ctx.db.prepare(ROW_SQL).all();
+    expect(rows.length).toBe(messages.length);
+    expect(rows).toEqual(whole.core.ctx.db.prepare(ROW_SQL).all());
+    expect(onThisThread.core.ctx.db.prepare(SEARCH_SQL).all()).toEqual(whole.core.ctx.db.prepare(SEARCH_SQL).all());
+    // The same blobs (named by content, under each profile's own account folder).
+    const paths = (t: TestProfile) =>
+      (t.core.ctx.db.prepare('SELECT body_path FROM mail_messages').pluck().all() as string[]).map((p) => path.basename(p)).sort();
+    expect(paths(onThisThread)).toEqual(paths(whole));
   });
 });
