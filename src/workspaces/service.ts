@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
-import type { ChatMessage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
+import type { ChatMessage, ChatPage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
@@ -22,7 +22,7 @@ import { createResolver, networkEnv } from '../net/dns.js';
 import { WebDavClient } from '../files/webdav.js';
 import { makeSpaceCalendar, spaceCalendarUrl } from './calendar-roots.js';
 import type { Account } from '../store/account-repository.js';
-import { WorkspaceRepository, type PendingMessage } from './repository.js';
+import { WorkspaceRepository, type ArchivePage, type PendingMessage } from './repository.js';
 import { mentionNames, mentions } from './mentions.js';
 import { bareJid, NS, readRoomMessage, resourceOf, roomRealJid, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
 import {
@@ -32,7 +32,7 @@ import {
   joinRoom,
   listBookmarks,
   removeBookmark,
-  roomArchive,
+  roomArchivePage,
   roomArchiveSince,
   roomInfo,
   roomMembers,
@@ -325,7 +325,7 @@ export class WorkspaceHub {
     for (const [room, bookmarked] of rooms) {
       if (domainOf(room) !== service) continue;
       try {
-        const [info, archive] = await Promise.all([roomInfo(session, room), roomArchive(session, room, 50)]);
+        const [info, archive] = await Promise.all([roomInfo(session, room), roomArchivePage(session, room, 50)]);
         const { owners, members } = await roomMembers(session, room).catch(() => ({ owners: [] as string[], members: [] as string[] }));
         if (!bookmarked) await addBookmark(session, room, info.name, session.jid);
         const workspace: Workspace = {
@@ -342,7 +342,7 @@ export class WorkspaceHub {
           mentions: 0,
         };
         this.repo.upsert(workspace);
-        this.storeArchive(account, room, archive, false);
+        this.storeArchive(account, room, archive.messages, false, { complete: archive.complete });
         kept.add(room);
       } catch (err) {
         // Refused (not a member any more) or gone (destroyed): the space leaves this agent's list.
@@ -378,7 +378,7 @@ export class WorkspaceHub {
    * Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event.
    * Corrections and deletions apply to their message only when they come from its sender (repository.storeMessages).
    */
-  private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean): void {
+  private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean, page?: ArchivePage): void {
     const me = account.email.toLowerCase();
     const names = mentionNames(account.name, me);
     const { added, corrected, ignored } = this.repo.storeMessages(
@@ -406,6 +406,7 @@ export class WorkspaceHub {
           senderVouched: m.realJid !== null,
         };
       }),
+      page,
     );
     for (const i of ignored) {
       // A member cannot change another member's message: logged, never applied.
@@ -670,6 +671,7 @@ export class WorkspaceHub {
         room,
         await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
         false,
+        { complete: false },
       );
       queue = this.repo.pending(account.id, room);
     }
@@ -882,7 +884,8 @@ export class WorkspaceHub {
     const account = this.account(w.accountId);
     try {
       const session = await this.session(account);
-      this.storeArchive(account, w.id, await roomArchive(session, w.id, limit), false);
+      const latest = await roomArchivePage(session, w.id, limit);
+      this.storeArchive(account, w.id, latest.messages, false, { complete: latest.complete });
       await this.flush(account, w.id).catch((err: unknown) => {
         this.ctx.log.info('workspaces: queue not sent yet', { room: w.id, err: err as Error });
         this.scheduleRetry();
@@ -893,6 +896,54 @@ export class WorkspaceHub {
       this.ctx.log.info('workspaces: history from the local copy (server unreachable)', { room: w.id });
     }
     return this.repo.history(w.id, limit);
+  }
+
+  /**
+   * One page of the Discussion, oldest first: the latest `limit` messages (the room's latest archive page read first,
+   * like `history`), or the `limit` messages before the message `before`. Read from the local copy; where it runs out
+   * (or may miss messages: a gap before an archive page), the room's archive is read page by page (RSM `before`) and
+   * stored. Offline, the page holds what the local copy has (`offline`).
+   */
+  async page(workspaceId: string, before?: string, limit = 50): Promise<ChatPage> {
+    const w = this.workspace(workspaceId);
+    const account = this.account(w.accountId);
+    let offline = false;
+    if (!before) {
+      try {
+        const session = await this.session(account);
+        const latest = await roomArchivePage(session, w.id, limit);
+        this.storeArchive(account, w.id, latest.messages, false, { complete: latest.complete });
+        await this.flush(account, w.id).catch((err: unknown) => {
+          this.ctx.log.info('workspaces: queue not sent yet', { room: w.id, err: err as Error });
+          this.scheduleRetry();
+        });
+      } catch (err) {
+        const code = (err as OstalError).code;
+        if (code !== 'unreachable' && code !== 'timeout') throw err;
+        this.ctx.log.info('workspaces: page from the local copy (server unreachable)', { room: w.id });
+        offline = true;
+      }
+    }
+    let local = this.repo.page(w.id, before ?? null, limit);
+    // Each archive page closes the gap it was read for: the local page grows, or the gap moves older, until the page
+    // is full or the archive has nothing older (bounded: a page of `limit` read each time).
+    for (let round = 0; !offline && local.gap && local.messages.length < limit && round < 20; round++) {
+      const anchor = local.messages.find((m) => !m.pending)?.id ?? before;
+      try {
+        const session = await this.session(account);
+        const older = await roomArchivePage(session, w.id, limit, anchor);
+        this.ctx.log.info('workspaces: archive page read', { room: w.id, count: older.messages.length, complete: older.complete });
+        this.storeArchive(account, w.id, older.messages, false, { complete: older.complete, before: anchor ?? null });
+      } catch (err) {
+        const code = (err as OstalError).code;
+        if (code !== 'unreachable' && code !== 'timeout') throw err;
+        this.ctx.log.info('workspaces: older messages not read (server unreachable)', { room: w.id });
+        offline = true;
+        break;
+      }
+      local = this.repo.page(w.id, before ?? null, limit);
+    }
+    return { messages: local.messages, complete: local.complete, offline };
   }
 
   /** Searches the Discussions kept on this computer (offline too), accent- and case-insensitive. */
