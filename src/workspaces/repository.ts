@@ -192,13 +192,16 @@ export class WorkspaceRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const bounds = this.db
-      .prepare('SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high FROM chat_messages WHERE account_id = ? AND workspace_id = ?')
+      .prepare(
+        'SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high FROM chat_messages WHERE account_id = ? AND workspace_id = ?',
+      )
       .get(accountId, workspaceId) as { low: number; high: number };
     const older = Boolean(page?.before);
     let next = older ? bounds.low - messages.length - 1 : bounds.high + 1;
     const hasArchived = (): boolean =>
-      this.db.prepare('SELECT 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 LIMIT 1').get(accountId, workspaceId) !==
-      undefined;
+      this.db
+        .prepare('SELECT 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 LIMIT 1')
+        .get(accountId, workspaceId) !== undefined;
     const closeGap = this.db.prepare('UPDATE chat_messages SET gap_before = 0 WHERE account_id = ? AND workspace_id = ? AND id = ?');
     let firstStored = true;
     const target = this.db.prepare(
@@ -236,8 +239,7 @@ export class WorkspaceRepository {
           continue;
         }
         const before = known.get(accountId, workspaceId, m.id) as
-          | { seen: number; body: string; edited_at: string | null; retracted: number; seq: number; gap_before: number }
-          | undefined;
+          { seen: number; body: string; edited_at: string | null; retracted: number; seq: number; gap_before: number } | undefined;
         // What the local copy knows of the archived messages before this one: in a page, those before it in the page
         // (its first message: nothing, unless the archive starts there); live, the messages kept (none on a new copy).
         const gap = before
@@ -289,7 +291,19 @@ export class WorkspaceRepository {
          VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?,
            (SELECT COALESCE(MAX(seq), 0) + 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ?))`,
       )
-      .run(p.accountId, p.workspaceId, p.originId, p.originId, p.sender, p.body, p.sentAt, Date.now(), p.replyTo, p.accountId, p.workspaceId);
+      .run(
+        p.accountId,
+        p.workspaceId,
+        p.originId,
+        p.originId,
+        p.sender,
+        p.body,
+        p.sentAt,
+        Date.now(),
+        p.replyTo,
+        p.accountId,
+        p.workspaceId,
+      );
   }
 
   /** The queue of one space (or of every space of the account), in the order it was written. */
@@ -441,7 +455,9 @@ export class WorkspaceRepository {
     let rows: (MessageRow & { gap_before: number })[];
     if (before) {
       const cursor = this.db
-        .prepare('SELECT sent_at, seq, gap_before FROM chat_messages WHERE workspace_id = ? AND (id = ? OR origin_id = ?) ORDER BY pending LIMIT 1')
+        .prepare(
+          'SELECT sent_at, seq, gap_before FROM chat_messages WHERE workspace_id = ? AND (id = ? OR origin_id = ?) ORDER BY pending LIMIT 1',
+        )
         .get(workspaceId, before, before) as { sent_at: string; seq: number; gap_before: number } | undefined;
       if (!cursor) return { messages: [], gap: false, complete: true };
       if (cursor.gap_before === 1) return { messages: [], gap: true, complete: false };
