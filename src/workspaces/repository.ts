@@ -191,13 +191,8 @@ export class WorkspaceRepository {
          mentions_me, reply_to, edited_at, retracted, seq, gap_before)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const bounds = this.db
-      .prepare(
-        'SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high FROM chat_messages WHERE account_id = ? AND workspace_id = ?',
-      )
-      .get(accountId, workspaceId) as { low: number; high: number };
     const older = Boolean(page?.before);
-    let next = older ? bounds.low - messages.length - 1 : bounds.high + 1;
+    let next = 0;
     const hasArchived = (): boolean =>
       this.db
         .prepare('SELECT 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 LIMIT 1')
@@ -224,6 +219,25 @@ export class WorkspaceRepository {
       return Number.isNaN(at) ? sentAt : new Date(at).toISOString();
     };
     this.db.transaction(() => {
+      const bounds = this.db
+        .prepare(
+          'SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high FROM chat_messages WHERE account_id = ? AND workspace_id = ?',
+        )
+        .get(accountId, workspaceId) as { low: number; high: number };
+      next = bounds.high + 1;
+      if (older) {
+        // The page goes right before that message: the messages ordered before it move down to make room (their order
+        // kept), so a page filling a gap sits between the two sides of the gap, also within one second.
+        const anchor = this.db
+          .prepare('SELECT seq FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ?')
+          .get(accountId, workspaceId, page!.before) as { seq: number } | undefined;
+        if (anchor) {
+          this.db
+            .prepare('UPDATE chat_messages SET seq = seq - ? WHERE account_id = ? AND workspace_id = ? AND seq < ?')
+            .run(messages.length, accountId, workspaceId, anchor.seq);
+          next = anchor.seq - messages.length;
+        } else next = bounds.low - messages.length - 1;
+      }
       for (const m of messages) {
         const ref = m.retracts ?? m.replaces;
         if (ref) {

@@ -1,7 +1,7 @@
 -- 017: Espaces de travail, the Discussion paged from the local copy and, where it runs out, from the room's archive.
 -- seq orders the messages of one space that share a second (the archive's stamps have no milliseconds): a page read
--- from the archive before a message gets numbers below the ones kept, newer messages numbers above (rowid no longer
--- tells, as an older page is stored after the newer ones). gap_before = 1: archived messages older than this one may
+-- from the archive before a message gets the numbers right below that message's (the ones below move down), newer
+-- messages numbers above (rowid no longer tells, as an older page is stored after the newer ones). gap_before = 1: archived messages older than this one may
 -- be missing here (the first message of an archive page, unless the archive said it starts there); reading the page
 -- before it clears the mark (src/workspaces/repository.ts).
 ALTER TABLE chat_messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
