@@ -58,6 +58,8 @@ export const MAX_RECEIVED_LENGTH = 2 * MAX_MESSAGE_LENGTH;
 const LIVE_BATCH_MS = 10;
 /** A mention in a message older than this (found in the archive) makes no notice, only the badge. */
 const MENTION_NOTICE_MS = 60 * 60_000;
+/** Messages asked of the room's archive at once when scrolling back past the local copy (Prosody answers up to 500). */
+const ARCHIVE_PAGE = 200;
 /** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
 const QUEUE_ARCHIVE_MARGIN_MS = 10 * 60_000;
 
@@ -931,7 +933,8 @@ export class WorkspaceHub {
       const anchor = local.messages.find((m) => !m.pending)?.id ?? before;
       try {
         const session = await this.session(account);
-        const older = await roomArchivePage(session, w.id, limit, anchor);
+        // Larger than the page shown: the next pages then come from the local copy, without a round trip each.
+        const older = await roomArchivePage(session, w.id, Math.max(limit, ARCHIVE_PAGE), anchor);
         this.ctx.log.info('workspaces: archive page read', { room: w.id, count: older.messages.length, complete: older.complete });
         this.storeArchive(account, w.id, older.messages, false, { complete: older.complete, before: anchor ?? null });
       } catch (err) {

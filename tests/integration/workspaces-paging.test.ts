@@ -65,25 +65,25 @@ describe('espaces de travail: Discussion paged from the archive (Prosody)', () =
       const id = lastId;
       await raw.waitFor((st) => st.is('message') && st.getChild('origin-id', NS.sid)?.attrs.id === id, 20_000).promise;
     };
-    await send(0, 130);
+    await send(0, 330);
 
     // A second profile reads the latest page now, before more messages come (its copy then has a gap).
     const early = await openWorkspaceCore(a1, tempProfile(dirs, 'paging-early'), service);
     cores.push(early.core);
     await early.core.handle('workspaces.refresh', {});
     const earlyFirst = await early.core.handle('chat.page', { workspaceId: room, limit: PAGE });
-    expect(earlyFirst.messages.map((m) => m.text).at(-1)).toBe('Message n° 129');
+    expect(earlyFirst.messages.map((m) => m.text).at(-1)).toBe('Message n° 329');
 
-    await send(130, 230);
-    const archive = await roomArchiveSince(raw, room, '2000-01-01T00:00:00Z', 100, 10);
+    await send(330, 530);
+    const archive = await roomArchiveSince(raw, room, '2000-01-01T00:00:00Z', 100, 20);
     const archivedIds = archive.map((m) => m.stanzaId);
-    expect(archive.map((m) => m.body)).toEqual(Array.from({ length: 230 }, (_, i) => `Message n° ${i}`));
+    expect(archive.map((m) => m.body)).toEqual(Array.from({ length: 530 }, (_, i) => `Message n° ${i}`));
 
     const scrollBack = async (core: Core): Promise<ChatMessage[][]> => {
       const pages: ChatMessage[][] = [];
       let page = await core.handle('chat.page', { workspaceId: room, limit: PAGE });
       pages.push(page.messages);
-      for (let i = 0; i < 20 && !page.complete; i++) {
+      for (let i = 0; i < 40 && !page.complete; i++) {
         page = await core.handle('chat.page', { workspaceId: room, before: page.messages[0]!.id, limit: PAGE });
         expect(page.offline).toBe(false);
         if (page.messages.length > 0) pages.push(page.messages);
@@ -97,7 +97,7 @@ describe('espaces de travail: Discussion paged from the archive (Prosody)', () =
     cores.push(fresh.core);
     await fresh.core.handle('workspaces.refresh', {});
     const pages = await scrollBack(fresh.core);
-    expect(pages[0]!.map((m) => m.text)).toEqual(Array.from({ length: PAGE }, (_, i) => `Message n° ${230 - PAGE + i}`));
+    expect(pages[0]!.map((m) => m.text)).toEqual(Array.from({ length: PAGE }, (_, i) => `Message n° ${530 - PAGE + i}`));
     expect(pages.slice(0, -1).every((p) => p.length === PAGE)).toBe(true);
     const seen = pages.reverse().flat();
     expect(seen.map((m) => m.id)).toEqual(archivedIds);
