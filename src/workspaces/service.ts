@@ -60,6 +60,8 @@ const LIVE_BATCH_MS = 10;
 const MENTION_NOTICE_MS = 60 * 60_000;
 /** Messages asked of the room's archive at once when scrolling back past the local copy (Prosody answers up to 500). */
 const ARCHIVE_PAGE = 200;
+/** The latest archive page behind an opened Discussion is read again at most this often per space. */
+const LATEST_READ_MS = 3000;
 /** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
 const QUEUE_ARCHIVE_MARGIN_MS = 10 * 60_000;
 
@@ -140,6 +142,8 @@ export class WorkspaceHub {
     if (accounts.size > 0) this.scheduleRetry(0);
   }
 
+  /** The latest archive page read behind an opened Discussion, per space (service.page). */
+  private readonly latestReads = new Map<string, { at: number; done: boolean }>();
   private repoInstance: WorkspaceRepository | null = null;
   private get repo(): WorkspaceRepository {
     return (this.repoInstance ??= new WorkspaceRepository(this.ctx.db));
@@ -911,7 +915,7 @@ export class WorkspaceHub {
     const account = this.account(w.accountId);
     let offline = false;
     if (!before) {
-      try {
+      const readLatest = async (): Promise<void> => {
         const session = await this.session(account);
         const latest = await roomArchivePage(session, w.id, limit);
         this.storeArchive(account, w.id, latest.messages, false, { complete: latest.complete });
@@ -919,11 +923,36 @@ export class WorkspaceHub {
           this.ctx.log.info('workspaces: queue not sent yet', { room: w.id, err: err as Error });
           this.scheduleRetry();
         });
-      } catch (err) {
+      };
+      const unreachable = (err: unknown): boolean => {
         const code = (err as OstalError).code;
-        if (code !== 'unreachable' && code !== 'timeout') throw err;
-        this.ctx.log.info('workspaces: page from the local copy (server unreachable)', { room: w.id });
-        offline = true;
+        return code === 'unreachable' || code === 'timeout';
+      };
+      if (this.ctx.mode !== 'cli' && this.repo.page(w.id, null, 1).messages.length > 0) {
+        // The view shows what this computer has at once; the archive's latest page is read behind it (what it adds
+        // comes as a workspaces.messages event), once at a time per space and not again within LATEST_READ_MS.
+        const last = this.latestReads.get(w.id);
+        if (!last || (last.done && Date.now() - last.at > LATEST_READ_MS)) {
+          const entry = { at: Date.now(), done: false };
+          this.latestReads.set(w.id, entry);
+          void readLatest()
+            .catch((err: unknown) => {
+              if (!unreachable(err)) this.ctx.log.warn('workspaces: latest page not read', { room: w.id, err: err as Error });
+              else this.ctx.log.info('workspaces: latest page not read (server unreachable)', { room: w.id });
+            })
+            .finally(() => {
+              entry.done = true;
+              entry.at = Date.now();
+            });
+        }
+      } else {
+        try {
+          await readLatest();
+        } catch (err) {
+          if (!unreachable(err)) throw err;
+          this.ctx.log.info('workspaces: page from the local copy (server unreachable)', { room: w.id });
+          offline = true;
+        }
       }
     }
     let local = this.repo.page(w.id, before ?? null, limit);
