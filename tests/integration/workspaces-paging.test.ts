@@ -2,7 +2,8 @@
  * The Discussion paged from the room's archive (chat.page), against the run's Prosody: a room holding more messages than
  * one page; a fresh profile opens it (newest page first), then scrolls back page by page (RSM `before`) — every
  * archived message once, in the archive's order, checked by archive id. A second profile kept the latest page before
- * more messages came: the gap between its old copy and the new latest page is read from the archive too.
+ * more messages came: the gap between its old copy and the new latest page is read from the archive too. With its
+ * network cut (a TCP relay), a profile gets what it has and `offline`; back online, the older page.
  */
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -14,13 +15,16 @@ import { silentLogger } from '../../src/log.js';
 import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom, roomArchiveSince } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { openWorkspaceCore, tempProfile } from './workspaces-fixture.js';
+import { fillRoomArchive } from '../e2e/chat-archive.js';
+import { openWorkspaceCore, Relay, tempProfile } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
+const relays: Relay[] = [];
 const sessions: XmppSession[] = [];
 const dirs: string[] = [];
 
 afterAll(async () => {
+  for (const r of relays) await r.stop();
   for (const s of sessions) await s.close();
   for (const c of cores) await c.close().catch(() => undefined);
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
@@ -105,5 +109,41 @@ describe('espaces de travail: Discussion paged from the archive (Prosody)', () =
     // The profile with a gap: the new latest page, then the gap read from the archive, then its own old copy.
     const gapped = (await scrollBack(early.core)).reverse().flat();
     expect(gapped.map((m) => m.id)).toEqual(archivedIds);
+  });
+
+  it('offline, gives what this computer has and says so; back online, reads the older page', async () => {
+    const s = getServers();
+    const a1 = testUser(1);
+    const creator = await openWorkspaceCore(a1, tempProfile(dirs, 'paging-cut-a1'), `xmpp://localhost:${s.prosody.port}`);
+    cores.push(creator.core);
+    const space = await creator.core.handle('workspaces.create', { name: `Hors ligne ${randomUUID().slice(0, 6)}`, members: [] });
+    await fillRoomArchive({
+      prosodyPort: s.prosody.port,
+      email: a1.email,
+      password: a1.password,
+      room: space.id,
+      count: 80,
+      text: (i) => `N° ${i}`,
+    });
+    const relay = await Relay.start(s.prosody.port);
+    relays.push(relay);
+    const reader = await openWorkspaceCore(a1, tempProfile(dirs, 'paging-cut'), `xmpp://localhost:${relay.port}`);
+    cores.push(reader.core);
+    await reader.core.handle('workspaces.refresh', {});
+    const newest = await reader.core.handle('chat.page', { workspaceId: space.id, limit: 20 });
+    expect(newest.messages.map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `N° ${60 + i}`));
+    const middle = await reader.core.handle('chat.page', { workspaceId: space.id, before: newest.messages[0]!.id, limit: 20 });
+    expect(middle.messages.map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `N° ${40 + i}`));
+
+    // The network goes: the local copy ends at N° 30 (the refresh read the latest 50), the archive cannot be asked.
+    relay.cut();
+    const cut = await reader.core.handle('chat.page', { workspaceId: space.id, before: middle.messages[0]!.id, limit: 20 });
+    expect(cut.messages.map((m) => m.text)).toEqual(Array.from({ length: 10 }, (_, i) => `N° ${30 + i}`));
+    expect(cut).toMatchObject({ offline: true, complete: false });
+
+    relay.restore();
+    const back = await reader.core.handle('chat.page', { workspaceId: space.id, before: middle.messages[0]!.id, limit: 20 });
+    expect(back.messages.map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `N° ${20 + i}`));
+    expect(back.offline).toBe(false);
   });
 });
