@@ -70,6 +70,8 @@ export function DiscussionList({
   /** The view follows the newest message (at the bottom, as on opening). */
   const atBottom = useRef(true);
   const busy = useRef(false);
+  /** The rows rendered are measured and the view is where it belongs (not at 0 while the first page is measured). */
+  const settled = useRef(false);
 
   // The newest page over the pages loaded before: a message in both is the newest page's copy. Should the newest page no
   // longer touch what was shown (many new messages at once), what was shown joins the older pages (nothing disappears).
@@ -131,7 +133,9 @@ export function DiscussionList({
 
   const wantsOlder = (): boolean => {
     const el = scroller.current;
-    return !!el && !isComplete && !offline && !problem && !busy.current && layout.current.n > 0 && el.scrollTop < NEAR_TOP;
+    return (
+      !!el && settled.current && !isComplete && !offline && !problem && !busy.current && layout.current.n > 0 && el.scrollTop < NEAR_TOP
+    );
   };
 
   useLayoutEffect(() => {
@@ -139,6 +143,7 @@ export function DiscussionList({
     const list = listRef.current;
     if (!el || !list) return;
     if (el.clientHeight !== viewHeight && el.clientHeight > 0) {
+      settled.current = false;
       setViewHeight(el.clientHeight);
       return;
     }
@@ -154,10 +159,12 @@ export function DiscussionList({
       }
     }
     if (changed) {
+      settled.current = false;
       setTick((x) => x + 1);
       return;
     }
     if (Math.abs(el.scrollTop - top) > 1) el.scrollTop = top;
+    settled.current = true;
     // The slice is a new array on each render: measured after every one.
   }, [viewHeight, top, slice]);
 
