@@ -446,6 +446,12 @@ export const methodSchemas = {
   'chat.retract': z.object({ workspaceId: z.string().min(1).max(400), messageId: z.string().min(1).max(400) }),
   /** Latest messages of the space's Discussion, oldest first (from the server's archive when it answers, else local). */
   'chat.history': z.object({ workspaceId: z.string().min(1).max(400), limit: z.number().int().min(1).max(500).optional() }),
+  /** A page of the Discussion, oldest first: the latest messages, or those before the message `before` (archive id). */
+  'chat.page': z.object({
+    workspaceId: z.string().min(1).max(400),
+    before: z.string().min(1).max(400).optional(),
+    limit: z.number().int().min(1).max(200).optional(),
+  }),
   /** Colleagues seen connected (in a space's room or by their own presence): address → state. Absent: offline. */
   'presence.list': none,
   /** The agent's own state for its colleagues: « en réunion » while in a Visio meeting, « en ligne » after. */

@@ -476,6 +476,15 @@ export interface ChatFileInfo extends ChatFile {
   localPath: string | null;
 }
 
+/** One page of a space's Discussion (chat.page), oldest first. */
+export interface ChatPage {
+  messages: ChatMessage[];
+  /** Nothing older exists, on this computer or in the room's archive. */
+  complete: boolean;
+  /** The server could not be reached: the page holds what this computer has (older ones come back online). */
+  offline: boolean;
+}
+
 /** « en ligne », « absent », « en réunion » (XMPP show: none or chat, away or xa, dnd). */
 export type PresenceState = 'online' | 'away' | 'meeting';
 
@@ -992,6 +1001,7 @@ export interface Results {
   'chat.retract': ChatMessage;
   'chat.search': ChatMessage[];
   'chat.history': ChatMessage[];
+  'chat.page': ChatPage;
   'direct.list': DirectConversation[];
   'presence.list': Record<string, PresenceState>;
   'presence.set': { ok: true };

@@ -4,7 +4,7 @@
  * reading and is rebuilt by workspaces.refresh.
  *
  * Tables: migrations 012_workspaces.sql, 013_workspaces_queue.sql (offline queue, unread and mentions) and
- * 015_chat_edits.sql (replies, edits, deletions).
+ * 015_chat_edits.sql (replies, edits, deletions), 017_chat_paging.sql (order within a second, gaps before archive pages).
  */
 import type Database from 'better-sqlite3';
 import type { ChatMessage, Workspace } from '../shared/contract.js';
@@ -54,6 +54,26 @@ export interface StoredMessage {
   retracts?: string | null;
   /** Whether the room vouches for `sender` (a correction or deletion from an unknown sender is ignored). */
   senderVouched?: boolean;
+}
+
+/**
+ * How a batch of messages came: an archive page (contiguous in the archive: only its first message may have a gap
+ * before it, none when the archive said it starts there; read `before` a kept message, that message's gap is closed and
+ * the page is ordered below it) or live from the room (no page).
+ */
+export interface ArchivePage {
+  complete: boolean;
+  /** The kept message (archive id) this page was read before, if any. */
+  before?: string | null;
+}
+
+/** One page of a Discussion read from the local copy, oldest first. */
+export interface LocalPage {
+  messages: ChatMessage[];
+  /** Archived messages older than the page's first (or than the cursor) may be missing here: ask the archive. */
+  gap: boolean;
+  /** Nothing older exists, here or in the archive. */
+  complete: boolean;
 }
 
 /** A message of the offline queue. */
@@ -158,20 +178,29 @@ export class WorkspaceRepository {
    * archived one. A correction (XEP-0308) or deletion (XEP-0424) is applied to the message it names only when it comes
    * from that message's own sender, as the room vouches for it: anyone else's is ignored (and reported in `ignored`).
    */
-  storeMessages(accountId: string, workspaceId: string, messages: StoredMessage[]): StoreResult {
+  storeMessages(accountId: string, workspaceId: string, messages: StoredMessage[], page?: ArchivePage): StoreResult {
     const dropPending = this.db.prepare(
       'DELETE FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND origin_id = ? AND pending = 1',
     );
     const known = this.db.prepare(
-      'SELECT seen, body, edited_at, retracted FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ?',
+      'SELECT seen, body, edited_at, retracted, seq, gap_before FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ?',
     );
     const insert = this.db.prepare(
-      // REPLACE gives the row a new rowid: a page stored in archive order keeps that order for messages of the
-      // same second (the archive's stamps have no milliseconds).
+      // A newer page or a live message takes numbers above the kept ones, again for a message read again: a page stored
+      // in archive order keeps that order for messages of the same second (the archive's stamps have no milliseconds).
+      // An older page (read before a kept message) takes numbers below them, and a message already kept keeps its own.
       `INSERT OR REPLACE INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen,
-         mentions_me, reply_to, edited_at, retracted)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+         mentions_me, reply_to, edited_at, retracted, seq, gap_before)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const older = Boolean(page?.before);
+    let next = 0;
+    const hasArchived = (): boolean =>
+      this.db
+        .prepare('SELECT 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 LIMIT 1')
+        .get(accountId, workspaceId) !== undefined;
+    const closeGap = this.db.prepare('UPDATE chat_messages SET gap_before = 0 WHERE account_id = ? AND workspace_id = ? AND id = ?');
+    let firstStored = true;
     const target = this.db.prepare(
       `SELECT id, sender FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 AND (id = ? OR origin_id = ?)
        ORDER BY rowid LIMIT 1`,
@@ -192,6 +221,25 @@ export class WorkspaceRepository {
       return Number.isNaN(at) ? sentAt : new Date(at).toISOString();
     };
     this.db.transaction(() => {
+      const bounds = this.db
+        .prepare(
+          'SELECT COALESCE(MIN(seq), 0) AS low, COALESCE(MAX(seq), 0) AS high FROM chat_messages WHERE account_id = ? AND workspace_id = ?',
+        )
+        .get(accountId, workspaceId) as { low: number; high: number };
+      next = bounds.high + 1;
+      if (older) {
+        // The page goes right before that message: the messages ordered before it move down to make room (their order
+        // kept), so a page filling a gap sits between the two sides of the gap, also within one second.
+        const anchor = this.db
+          .prepare('SELECT seq FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND id = ?')
+          .get(accountId, workspaceId, page!.before) as { seq: number } | undefined;
+        if (anchor) {
+          this.db
+            .prepare('UPDATE chat_messages SET seq = seq - ? WHERE account_id = ? AND workspace_id = ? AND seq < ?')
+            .run(messages.length, accountId, workspaceId, anchor.seq);
+          next = anchor.seq - messages.length;
+        } else next = bounds.low - messages.length - 1;
+      }
       for (const m of messages) {
         const ref = m.retracts ?? m.replaces;
         if (ref) {
@@ -207,7 +255,22 @@ export class WorkspaceRepository {
           continue;
         }
         const before = known.get(accountId, workspaceId, m.id) as
-          { seen: number; body: string; edited_at: string | null; retracted: number } | undefined;
+          { seen: number; body: string; edited_at: string | null; retracted: number; seq: number; gap_before: number } | undefined;
+        // What the local copy knows of the archived messages before this one: in a page, those before it in the page
+        // (its first message: nothing, unless the archive starts there); live, the messages kept (none on a new copy).
+        const gap = before
+          ? firstStored || !page
+            ? before.gap_before
+            : 0
+          : page
+            ? firstStored && !page.complete
+              ? 1
+              : 0
+            : hasArchived()
+              ? 0
+              : 1;
+        firstStored = false;
+        const seq = older && before ? before.seq : next++;
         let seen = before?.seen;
         if (m.originId && dropPending.run(accountId, workspaceId, m.originId).changes > 0) seen = 1;
         if (seen === undefined) result.added.push(m);
@@ -226,8 +289,12 @@ export class WorkspaceRepository {
           m.replyTo ?? null,
           changed ? before.edited_at : null,
           changed ? before.retracted : 0,
+          seq,
+          gap,
         );
       }
+      // The page is what comes right before that message in the archive: nothing is missing before it any more.
+      if (page?.before) closeGap.run(accountId, workspaceId, page.before);
     })();
     return result;
   }
@@ -236,10 +303,23 @@ export class WorkspaceRepository {
   addPending(p: PendingMessage & { sender: string }): void {
     this.db
       .prepare(
-        `INSERT INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen, queued_at, reply_to)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?)`,
+        `INSERT INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen, queued_at, reply_to, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, 1, ?, ?,
+           (SELECT COALESCE(MAX(seq), 0) + 1 FROM chat_messages WHERE account_id = ? AND workspace_id = ?))`,
       )
-      .run(p.accountId, p.workspaceId, p.originId, p.originId, p.sender, p.body, p.sentAt, Date.now(), p.replyTo);
+      .run(
+        p.accountId,
+        p.workspaceId,
+        p.originId,
+        p.originId,
+        p.sender,
+        p.body,
+        p.sentAt,
+        Date.now(),
+        p.replyTo,
+        p.accountId,
+        p.workspaceId,
+      );
   }
 
   /** The queue of one space (or of every space of the account), in the order it was written. */
@@ -318,7 +398,7 @@ export class WorkspaceRepository {
          FROM chat_messages m
          WHERE m.workspace_id >= ? AND m.workspace_id < ? AND m.rowid = (
            SELECT l.rowid FROM chat_messages l WHERE l.account_id = m.account_id AND l.workspace_id = m.workspace_id
-           ORDER BY l.sent_at DESC, l.rowid DESC LIMIT 1)
+           ORDER BY l.sent_at DESC, l.seq DESC LIMIT 1)
          ORDER BY m.sent_at DESC`,
       )
       .all(prefix, `${prefix}\uffff`) as {
@@ -368,7 +448,7 @@ export class WorkspaceRepository {
       .prepare(
         `${SELECT_MESSAGE} JOIN chat_search s ON s.rowid = m.rowid
          WHERE chat_search MATCH ? AND m.retracted = 0 AND (? IS NULL OR m.workspace_id = ?)
-         ORDER BY m.sent_at DESC, m.rowid DESC LIMIT ?`,
+         ORDER BY m.sent_at DESC, m.seq DESC LIMIT ?`,
       )
       .all(match, workspaceId, workspaceId, limit) as MessageRow[];
     return rows.map(toMessage);
@@ -394,8 +474,48 @@ export class WorkspaceRepository {
 
   history(workspaceId: string, limit: number): ChatMessage[] {
     const rows = this.db
-      .prepare(`${SELECT_MESSAGE} WHERE m.workspace_id = ? ORDER BY m.sent_at DESC, m.rowid DESC LIMIT ?`)
+      .prepare(`${SELECT_MESSAGE} WHERE m.workspace_id = ? ORDER BY m.sent_at DESC, m.seq DESC LIMIT ?`)
       .all(workspaceId, limit) as MessageRow[];
     return rows.reverse().map(toMessage);
+  }
+
+  /**
+   * Up to `limit` messages older than the message `before` (archive id or origin id; the latest ones without it),
+   * oldest first, as far as the local copy is known to hold every archived message: the page stops at a message with
+   * a gap before it (`gap`: ask the archive for what precedes it).
+   */
+  page(workspaceId: string, before: string | null, limit: number): LocalPage {
+    let rows: (MessageRow & { gap_before: number })[];
+    if (before) {
+      const cursor = this.db
+        .prepare(
+          'SELECT sent_at, seq, gap_before FROM chat_messages WHERE workspace_id = ? AND (id = ? OR origin_id = ?) ORDER BY pending LIMIT 1',
+        )
+        .get(workspaceId, before, before) as { sent_at: string; seq: number; gap_before: number } | undefined;
+      if (!cursor) return { messages: [], gap: false, complete: true };
+      if (cursor.gap_before === 1) return { messages: [], gap: true, complete: false };
+      rows = this.db
+        .prepare(
+          `${SELECT_MESSAGE} WHERE m.workspace_id = ? AND (m.sent_at < ? OR (m.sent_at = ? AND m.seq < ?))
+           ORDER BY m.sent_at DESC, m.seq DESC LIMIT ?`,
+        )
+        .all(workspaceId, cursor.sent_at, cursor.sent_at, cursor.seq, limit) as (MessageRow & { gap_before: number })[];
+    } else {
+      rows = this.db
+        .prepare(`${SELECT_MESSAGE} WHERE m.workspace_id = ? ORDER BY m.sent_at DESC, m.seq DESC LIMIT ?`)
+        .all(workspaceId, limit) as (MessageRow & { gap_before: number })[];
+      // Nothing kept: whether the archive has anything is not known here.
+      if (rows.length === 0) return { messages: [], gap: true, complete: false };
+    }
+    const kept: ChatMessage[] = [];
+    let gap = false;
+    for (const r of rows) {
+      kept.push(toMessage(r));
+      if (r.gap_before === 1) {
+        gap = true;
+        break;
+      }
+    }
+    return { messages: kept.reverse(), gap, complete: !gap && rows.length < limit };
   }
 }

@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/client';
 import type { CoreContext } from '../context.js';
-import type { ChatFile, ChatFileInfo, ChatMessage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
+import type { ChatFile, ChatFileInfo, ChatMessage, ChatPage, DirectConversation, PresenceState, Workspace } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import { t } from '../i18n/index.js';
 import { loadAccountCredentials } from '../accounts/account-rows.js';
@@ -22,7 +22,7 @@ import { createResolver, networkEnv } from '../net/dns.js';
 import { WebDavClient } from '../files/webdav.js';
 import { makeSpaceCalendar, spaceCalendarUrl } from './calendar-roots.js';
 import type { Account } from '../store/account-repository.js';
-import { WorkspaceRepository, type PendingMessage } from './repository.js';
+import { WorkspaceRepository, type ArchivePage, type PendingMessage } from './repository.js';
 import { mentionNames, mentions } from './mentions.js';
 import { bareJid, NS, readRoomMessage, resourceOf, roomRealJid, thrownCondition, XmppSession, type RoomMessage } from './xmpp/session.js';
 import {
@@ -32,7 +32,7 @@ import {
   joinRoom,
   listBookmarks,
   removeBookmark,
-  roomArchive,
+  roomArchivePage,
   roomArchiveSince,
   roomInfo,
   roomMembers,
@@ -70,6 +70,10 @@ export const MAX_RECEIVED_LENGTH = 2 * MAX_MESSAGE_LENGTH;
 const LIVE_BATCH_MS = 10;
 /** A mention in a message older than this (found in the archive) makes no notice, only the badge. */
 const MENTION_NOTICE_MS = 60 * 60_000;
+/** Messages asked of the room's archive at once when scrolling back past the local copy (Prosody answers up to 500). */
+const ARCHIVE_PAGE = 200;
+/** The latest archive page behind an opened Discussion is read again at most this often per space. */
+const LATEST_READ_MS = 3000;
 /** Archive read before sending the queue: from the oldest queued message minus this margin (clocks differ). */
 const QUEUE_ARCHIVE_MARGIN_MS = 10 * 60_000;
 
@@ -155,6 +159,8 @@ export class WorkspaceHub {
     if (accounts.size > 0) this.scheduleRetry(0);
   }
 
+  /** The latest archive page read behind an opened Discussion, per space (service.page). */
+  private readonly latestReads = new Map<string, { at: number; done: boolean }>();
   private repoInstance: WorkspaceRepository | null = null;
   private get repo(): WorkspaceRepository {
     return (this.repoInstance ??= new WorkspaceRepository(this.ctx.db));
@@ -343,7 +349,7 @@ export class WorkspaceHub {
     for (const [room, bookmarked] of rooms) {
       if (domainOf(room) !== service) continue;
       try {
-        const [info, archive] = await Promise.all([roomInfo(session, room), roomArchive(session, room, 50)]);
+        const [info, archive] = await Promise.all([roomInfo(session, room), roomArchivePage(session, room, 50)]);
         const { owners, members } = await roomMembers(session, room).catch(() => ({ owners: [] as string[], members: [] as string[] }));
         if (!bookmarked) await addBookmark(session, room, info.name, session.jid);
         const workspace: Workspace = {
@@ -360,7 +366,7 @@ export class WorkspaceHub {
           mentions: 0,
         };
         this.repo.upsert(workspace);
-        this.storeArchive(account, room, archive, false);
+        this.storeArchive(account, room, archive.messages, false, { complete: archive.complete });
         kept.add(room);
       } catch (err) {
         // Refused (not a member any more) or gone (destroyed): the space leaves this agent's list.
@@ -396,7 +402,7 @@ export class WorkspaceHub {
    * Stores messages of the room (archive or live); a new one naming the agent makes a `workspaces.mention` event.
    * Corrections and deletions apply to their message only when they come from its sender (repository.storeMessages).
    */
-  private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean): void {
+  private storeArchive(account: Account, room: string, messages: RoomMessage[], live: boolean, page?: ArchivePage): void {
     const me = account.email.toLowerCase();
     const names = mentionNames(account.name, me);
     const { added, corrected, ignored } = this.repo.storeMessages(
@@ -424,6 +430,7 @@ export class WorkspaceHub {
           senderVouched: m.realJid !== null,
         };
       }),
+      page,
     );
     for (const i of ignored) {
       // A member cannot change another member's message: logged, never applied.
@@ -688,6 +695,7 @@ export class WorkspaceHub {
         room,
         await roomArchiveSince(session, room, new Date(oldest - QUEUE_ARCHIVE_MARGIN_MS).toISOString()),
         false,
+        { complete: false },
       );
       queue = this.repo.pending(account.id, room);
     }
@@ -901,7 +909,8 @@ export class WorkspaceHub {
     const account = this.account(w.accountId);
     try {
       const session = await this.session(account);
-      this.storeArchive(account, w.id, await roomArchive(session, w.id, limit), false);
+      const latest = await roomArchivePage(session, w.id, limit);
+      this.storeArchive(account, w.id, latest.messages, false, { complete: latest.complete });
       await this.flush(account, w.id).catch((err: unknown) => {
         this.ctx.log.info('workspaces: queue not sent yet', { room: w.id, err: err as Error });
         this.scheduleRetry();
@@ -912,6 +921,80 @@ export class WorkspaceHub {
       this.ctx.log.info('workspaces: history from the local copy (server unreachable)', { room: w.id });
     }
     return this.withFiles(this.repo.history(w.id, limit), account);
+  }
+
+  /**
+   * One page of the Discussion, oldest first: the latest `limit` messages (the room's latest archive page read first,
+   * like `history`), or the `limit` messages before the message `before`. Read from the local copy; where it runs out
+   * (or may miss messages: a gap before an archive page), the room's archive is read page by page (RSM `before`) and
+   * stored. Offline, the page holds what the local copy has (`offline`).
+   */
+  async page(workspaceId: string, before?: string, limit = 50): Promise<ChatPage> {
+    const w = this.workspace(workspaceId);
+    const account = this.account(w.accountId);
+    let offline = false;
+    if (!before) {
+      const readLatest = async (): Promise<void> => {
+        const session = await this.session(account);
+        const latest = await roomArchivePage(session, w.id, limit);
+        this.storeArchive(account, w.id, latest.messages, false, { complete: latest.complete });
+        await this.flush(account, w.id).catch((err: unknown) => {
+          this.ctx.log.info('workspaces: queue not sent yet', { room: w.id, err: err as Error });
+          this.scheduleRetry();
+        });
+      };
+      const unreachable = (err: unknown): boolean => {
+        const code = (err as OstalError).code;
+        return code === 'unreachable' || code === 'timeout';
+      };
+      if (this.ctx.mode !== 'cli' && this.repo.page(w.id, null, 1).messages.length > 0) {
+        // The view shows what this computer has at once; the archive's latest page is read behind it (what it adds
+        // comes as a workspaces.messages event), once at a time per space and not again within LATEST_READ_MS.
+        const last = this.latestReads.get(w.id);
+        if (!last || (last.done && Date.now() - last.at > LATEST_READ_MS)) {
+          const entry = { at: Date.now(), done: false };
+          this.latestReads.set(w.id, entry);
+          void readLatest()
+            .catch((err: unknown) => {
+              if (!unreachable(err)) this.ctx.log.warn('workspaces: latest page not read', { room: w.id, err: err as Error });
+              else this.ctx.log.info('workspaces: latest page not read (server unreachable)', { room: w.id });
+            })
+            .finally(() => {
+              entry.done = true;
+              entry.at = Date.now();
+            });
+        }
+      } else {
+        try {
+          await readLatest();
+        } catch (err) {
+          if (!unreachable(err)) throw err;
+          this.ctx.log.info('workspaces: page from the local copy (server unreachable)', { room: w.id });
+          offline = true;
+        }
+      }
+    }
+    let local = this.repo.page(w.id, before ?? null, limit);
+    // Each archive page closes the gap it was read for: the local page grows, or the gap moves older, until the page
+    // is full or the archive has nothing older (bounded: a page of `limit` read each time).
+    for (let round = 0; !offline && local.gap && local.messages.length < limit && round < 20; round++) {
+      const anchor = local.messages.find((m) => !m.pending)?.id ?? before;
+      try {
+        const session = await this.session(account);
+        // Larger than the page shown: the next pages then come from the local copy, without a round trip each.
+        const older = await roomArchivePage(session, w.id, Math.max(limit, ARCHIVE_PAGE), anchor);
+        this.ctx.log.info('workspaces: archive page read', { room: w.id, count: older.messages.length, complete: older.complete });
+        this.storeArchive(account, w.id, older.messages, false, { complete: older.complete, before: anchor ?? null });
+      } catch (err) {
+        const code = (err as OstalError).code;
+        if (code !== 'unreachable' && code !== 'timeout') throw err;
+        this.ctx.log.info('workspaces: older messages not read (server unreachable)', { room: w.id });
+        offline = true;
+        break;
+      }
+      local = this.repo.page(w.id, before ?? null, limit);
+    }
+    return { messages: local.messages, complete: local.complete, offline };
   }
 
   /** Searches the Discussions kept on this computer (offline too), accent- and case-insensitive. */

@@ -110,12 +110,12 @@ test('espaces : discussion — texte hostile inerte, répondre, modifier, suppri
 
   // Screenshots: the top of the Discussion (corrected and deleted messages, hostile text), then its end mid-reply.
   await page.setViewportSize({ width: 1280, height: 1000 });
-  await discussion.evaluate((el) => (el.scrollTop = 0));
+  await page.getByTestId('discussion-scroller').evaluate((el) => (el.scrollTop = 0));
   await page.getByRole('heading', { name: 'Espaces de travail', level: 1 }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-modifier-supprimer.png') });
   await question.getByTestId('message-reply').click();
   await page.getByTestId('message-input').fill('Je vous confirme la salle demain.');
-  await discussion.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await page.getByTestId('discussion-scroller').evaluate((el) => (el.scrollTop = el.scrollHeight));
   await page.getByTestId('message-input').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-reponses.png') });
 

@@ -116,6 +116,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'workspaces.create': { name: '', members: ['agent2@ostal.test'] },
   'chat.send': { workspaceId: 'salon@conference.ostal.test', text: 12 },
   'chat.history': { workspaceId: 'salon@conference.ostal.test', limit: 0 },
+  'chat.page': { workspaceId: 'salon@conference.ostal.test', before: '', limit: 1000 },
   'workspaces.members': { workspaceId: 'salon@conference.ostal.test', add: [], remove: [] },
   'workspaces.markRead': { workspaceId: '' },
   'workspaces.documents': { workspaceId: 'salon@conference.ostal.test', sync: 'oui' },

@@ -12,7 +12,8 @@ import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { EspaceDocuments } from './espaces/EspaceDocuments';
 import { EspaceAgenda } from './espaces/EspaceAgenda';
 import { EspaceVisio } from './espaces/EspaceVisio';
-import { DiscussionMessage, ReplyQuote } from './espaces/DiscussionMessage';
+import { ReplyQuote } from './espaces/DiscussionMessage';
+import { DiscussionList } from './espaces/DiscussionList';
 import { DiscussionSearch } from './espaces/DiscussionSearch';
 import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
 import { AttachFileButton } from './espaces/ChatFiles';
@@ -224,13 +225,14 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (lin
 function Discussion({ space }: { space: Workspace }) {
   const { t } = useTranslation();
   const client = useClient();
-  // « Actualiser » (workspaces.refresh) stores what the archive holds and emits workspaces.changed: read again.
+  // « Actualiser » (workspaces.refresh) stores what the archive holds and emits workspaces.changed: read again. The
+  // newest page only: older pages come as the agent scrolls back (DiscussionList).
   const history = useApiQuery(
-    'chat.history',
-    { workspaceId: space.id, limit: 100 },
+    'chat.page',
+    { workspaceId: space.id, limit: 50 },
     { refreshOn: ['workspaces.changed', 'workspaces.messages'] },
   );
-  const messages = history.data;
+  const messages = history.data?.messages;
   useEffect(() => {
     // Read while shown: the space's unread count goes back to zero.
     if (messages && space.unread > 0) void client.call('workspaces.markRead', { workspaceId: space.id }).catch(() => undefined);
@@ -261,12 +263,14 @@ function Discussion({ space }: { space: Workspace }) {
   return (
     <div className="discussion">
       {history.error ? <ErrorAlert message={history.error.message} /> : null}
-      <ol className="discussion-messages" aria-live="polite" data-testid="discussion">
-        {(history.data ?? []).map((m) => (
-          <DiscussionMessage key={m.id} message={m} me={me} onReply={setReplyTo} onChanged={() => history.reload()} />
-        ))}
-        {history.data && history.data.length === 0 ? <li className="muted">{t('espaces.noMessage')}</li> : null}
-      </ol>
+      <DiscussionList
+        workspaceId={space.id}
+        recent={messages}
+        recentComplete={history.data?.complete ?? false}
+        me={me}
+        onReply={setReplyTo}
+        onReload={history.reload}
+      />
       {problem ? <ErrorAlert message={problem} /> : null}
       {replyTo ? (
         <div className="discussion-replying" data-testid="replying-to">

@@ -13,6 +13,7 @@ export const workspaceHandlers: Pick<
   | 'chat.retract'
   | 'chat.search'
   | 'chat.history'
+  | 'chat.page'
   | 'direct.list'
   | 'presence.list'
   | 'presence.set'
@@ -34,6 +35,7 @@ export const workspaceHandlers: Pick<
   'chat.retract': (ctx, { workspaceId, messageId }) => ctx.services.workspaces.retract(workspaceId, messageId),
   'chat.search': (ctx, { query, workspaceId, limit }) => ctx.services.workspaces.search(query, workspaceId, limit),
   'chat.history': (ctx, { workspaceId, limit }) => ctx.services.workspaces.history(workspaceId, limit),
+  'chat.page': (ctx, { workspaceId, before, limit }) => ctx.services.workspaces.page(workspaceId, before, limit),
   'direct.list': (ctx) => ctx.services.workspaces.directList(),
   'presence.list': (ctx) => ctx.services.workspaces.presenceList(),
   'presence.set': async (ctx, { state }) => {

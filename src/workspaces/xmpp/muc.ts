@@ -161,6 +161,19 @@ async function mamQuery(
  * Throws `forbidden` when the room refuses the agent (not a member).
  */
 export async function roomArchive(session: XmppSession, room: string, max: number, before?: string): Promise<RoomMessage[]> {
+  return (await roomArchivePage(session, room, max, before)).messages;
+}
+
+/**
+ * One page of the room's archive (RSM `before` an archive id, or the latest page), oldest first, and whether the
+ * archive has nothing older (`complete`, XEP-0313 <fin complete="true"/>).
+ */
+export async function roomArchivePage(
+  session: XmppSession,
+  room: string,
+  max: number,
+  before?: string,
+): Promise<{ messages: RoomMessage[]; complete: boolean }> {
   const { collected, fin } = await mamQuery(session, room, (queryid) =>
     xml('query', { xmlns: NS.mam, queryid }, xml('set', { xmlns: NS.rsm }, xml('max', {}, String(max)), xml('before', {}, before ?? ''))),
   );
@@ -168,7 +181,7 @@ export async function roomArchive(session: XmppSession, room: string, max: numbe
   // it is put back in time order.
   const first = fin?.getChild('set', NS.rsm)?.getChildText('first');
   if (collected.length > 1 && first && collected[collected.length - 1]?.stanzaId === first) collected.reverse();
-  return collected;
+  return { messages: collected, complete: fin?.attrs.complete === 'true' };
 }
 
 /**
