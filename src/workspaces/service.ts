@@ -994,7 +994,7 @@ export class WorkspaceHub {
       }
       local = this.repo.page(w.id, before ?? null, limit);
     }
-    return { messages: local.messages, complete: local.complete, offline };
+    return { messages: this.withFiles(local.messages, account), complete: local.complete, offline };
   }
 
   /** Searches the Discussions kept on this computer (offline too), accent- and case-insensitive. */

@@ -79,6 +79,9 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
     const card = history.find((m) => m.text === sent.text);
     expect(card?.from).toBe(a1.email);
     expect(card?.file).toEqual({ url: sent.text, name });
+    // The Discussion's view reads pages (chat.page): the same card there.
+    const page = await three.core.handle('chat.page', { workspaceId: space.id });
+    expect(page.messages.find((m) => m.text === sent.text)?.file).toEqual({ url: sent.text, name });
     const info = await three.core.handle('chat.file.info', { workspaceId: space.id, url: sent.text });
     expect(info).toMatchObject({ name, size: content.length, localPath: null });
     const downloaded = await three.core.handle('chat.file.download', { workspaceId: space.id, url: sent.text });
@@ -93,6 +96,7 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
     const link = h3.find((m) => m.text === elsewhere);
     expect(link).toBeDefined();
     expect(link?.file).toBeNull();
+    expect((await three.core.handle('chat.page', { workspaceId: space.id })).messages.find((m) => m.text === elsewhere)?.file).toBeNull();
     await expect(three.core.handle('chat.file.download', { workspaceId: space.id, url: elsewhere })).rejects.toMatchObject({
       code: 'forbidden',
       message: expect.stringContaining('pas sur votre serveur') as unknown,
