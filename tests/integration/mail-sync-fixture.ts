@@ -45,6 +45,41 @@ export async function openTestCore(): Promise<TestProfile> {
   };
 }
 
+/**
+ * A Core on a new temporary profile (its folder pushed to `dirs` for the test's clean-up) holding `user`'s account
+ * added through accounts.add as the app adds it, mail servers only: IMAP over implicit TLS and submission.
+ */
+export async function mailOnlyCore(user: TestUser, dirs: string[]): Promise<{ core: Core; accountId: string; dir: string }> {
+  const s = getServers();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mail-only-'));
+  dirs.push(dir);
+  const core = await Core.open({
+    profileDir: path.join(dir, 'profil'),
+    mode: 'cli',
+    logger: silentLogger,
+    policyPath: path.join(dir, 'none.json'),
+  });
+  try {
+    const { id: accountId } = await core.handle('accounts.add', {
+      email: user.email,
+      password: user.password,
+      name: user.name,
+      settings: {
+        imap: `imaps://localhost:${s.imap.tlsPort}`,
+        smtp: `smtp://localhost:${s.smtp.port}`,
+        caldav: null,
+        carddav: null,
+        webdav: null,
+        username: user.username,
+      },
+    });
+    return { core, accountId, dir };
+  } catch (err) {
+    await core.close();
+    throw err;
+  }
+}
+
 export function imapUrl(tls = false): string {
   const s = getServers();
   return tls ? `imaps://localhost:${s.imap.tlsPort}` : `imap://localhost:${s.imap.port}`;

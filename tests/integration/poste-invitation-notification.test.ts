@@ -5,12 +5,9 @@
  * message emit nothing. Real Dovecot, a user of its own filled by IMAP APPEND.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core.js';
-import { silentLogger } from '../../src/log.js';
 import type { Events } from '../../src/shared/contract.js';
+import { mailOnlyCore } from './mail-sync-fixture.js';
 import { getServers } from '../servers/testing.js';
 import { addImapUser, imapConnection } from './mail-offline-fixture.js';
 
@@ -103,28 +100,8 @@ describe('invitations announced for desktop notifications', () => {
         await server.logout();
       }
 
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-invit-'));
-      dirs.push(dir);
-      const core = await Core.open({
-        profileDir: path.join(dir, 'profil'),
-        mode: 'cli',
-        logger: silentLogger,
-        policyPath: path.join(dir, 'none.json'),
-      });
+      const { core, accountId } = await mailOnlyCore(user, dirs);
       try {
-        const { id: accountId } = await core.handle('accounts.add', {
-          email: user.email,
-          password: user.password,
-          name: user.name,
-          settings: {
-            imap: `imaps://localhost:${s.imap.tlsPort}`,
-            smtp: `smtp://localhost:${s.smtp.port}`,
-            caldav: null,
-            carddav: null,
-            webdav: null,
-            username: user.username,
-          },
-        });
         const seen: Events['mail.invitation'][] = [];
         core.onEvent((event, data) => {
           if (event === 'mail.invitation') seen.push(data as Events['mail.invitation']);

@@ -9,11 +9,7 @@
  * at the receiving server) → no « Invitation », an ordinary new-mail notification.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Core } from '../../src/core.js';
-import { silentLogger } from '../../src/log.js';
 import type { Events } from '../../src/shared/contract.js';
 import {
   folderKey,
@@ -23,6 +19,7 @@ import {
   type InvitationItem,
   type NewMailGroup,
 } from '../../src/shared/notification-rules.js';
+import { mailOnlyCore } from './mail-sync-fixture.js';
 import { getServers } from '../servers/testing.js';
 import { addImapUser, imapConnection } from './mail-offline-fixture.js';
 
@@ -86,30 +83,10 @@ const ordinary = (to: string, subject: string) =>
  */
 async function notificationsFor(prefix: string, messages: (to: string) => string[]) {
   const user = addImapUser(s, prefix);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-invit-one-'));
-  dirs.push(dir);
   // Dovecot knows the new user once it answers (imapConnection waits for that); the connection appends later.
   const server = await imapConnection(s, user);
-  const core = await Core.open({
-    profileDir: path.join(dir, 'profil'),
-    mode: 'cli',
-    logger: silentLogger,
-    policyPath: path.join(dir, 'none.json'),
-  });
+  const { core, accountId } = await mailOnlyCore(user, dirs);
   try {
-    const { id: accountId } = await core.handle('accounts.add', {
-      email: user.email,
-      password: user.password,
-      name: user.name,
-      settings: {
-        imap: `imaps://localhost:${s.imap.tlsPort}`,
-        smtp: `smtp://localhost:${s.smtp.port}`,
-        caldav: null,
-        carddav: null,
-        webdav: null,
-        username: user.username,
-      },
-    });
     expect((await core.handle('sync.run', { accountId, only: 'mail' })).accounts[0]).toMatchObject({ ok: true });
 
     const planner = new NewMailPlanner();
