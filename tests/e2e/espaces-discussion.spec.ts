@@ -8,24 +8,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, ostalCli as cli } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 test.afterEach(async () => {
   await ostal?.stop();
   ostal = undefined;
 });
-
-function cli(profileDir: string, env: Record<string, string>, args: string[]): string {
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], {
-    env: ostalEnv(servers(), env),
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 const HOSTILE = [
   'Voir <script>window.__ostalPiege = 1; alert("piège")</script> ici',

@@ -7,10 +7,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { SHOTS_DIR, addAccountByCli, logTail, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, logTail, servers, startOstal, tempProfile, type RunningOstal, ostalCli as cli } from './ostal.js';
 
 const ostals: RunningOstal[] = [];
 const contexts: BrowserContext[] = [];
@@ -26,15 +25,6 @@ async function expectAccessible(page: Page): Promise<void> {
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const bad = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
   expect(bad).toEqual([]);
-}
-
-function cli(profileDir: string, env: Record<string, string>, args: string[]): string {
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], {
-    env: ostalEnv(servers(), env),
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
 }
 
 async function openSpace(browser: Browser, ostal: RunningOstal, name: string): Promise<Page> {

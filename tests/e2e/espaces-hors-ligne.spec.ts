@@ -7,10 +7,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { Relay } from '../servers/relay.js';
-import { SHOTS_DIR, addAccountByCli, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, ostalCli as cli } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
 let relay: Relay | undefined;
@@ -23,15 +22,6 @@ test.afterEach(async () => {
   await relay?.stop();
   relay = undefined;
 });
-
-function cli(profileDir: string, env: Record<string, string>, args: string[]): string {
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], {
-    env: ostalEnv(servers(), env),
-    encoding: 'utf8',
-  });
-  if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
 
 test('espaces : mention signalée, puis deux messages écrits hors ligne partent une fois chacun, dans l’ordre', async ({ page }) => {
   test.setTimeout(150_000);

@@ -109,6 +109,16 @@ export function addAccountByCli(
   }
 }
 
+/** Runs the real CLI on a profile with the test servers' environment (plus `env`); returns its output, throws on failure. */
+export function ostalCli(profileDir: string, env: Record<string, string>, args: string[]): string {
+  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], {
+    env: ostalEnv(servers(), env),
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
 /** Adds a test user's account with its WebDAV server (Fichiers) through the real CLI; its folder goes under `filesRoot`. */
 export function addFilesAccountByCli(profileDir: string, user: ServersInfo['users'][number], webdavUrl: string, filesRoot: string): void {
   const env = ostalEnv(servers(), { OSTAL_E2E_PASSWORD: user.password, OSTAL_FILES_ROOT: filesRoot });
