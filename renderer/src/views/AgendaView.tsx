@@ -84,13 +84,26 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
     }
   };
 
+  // « Nouvel événement » pressed while the list of calendars is still being read (just after opening Agenda) waits for
+  // it instead of saying there is no calendar.
+  const [pendingNew, setPendingNew] = useState<EditorTarget | null>(null);
   const newEvent = (day: string = anchor, minutes: number | null = 9 * 60) => {
+    if (calendars.data === undefined && !calendars.error) {
+      setPendingNew({ day, minutes });
+      return;
+    }
     if (!calendars.data?.length) {
       setProblem(t('agenda.noCalendar'));
       return;
     }
     setEditor({ day, minutes });
   };
+  useEffect(() => {
+    if (!pendingNew || (calendars.data === undefined && !calendars.error)) return;
+    setPendingNew(null);
+    if (calendars.data?.length) setEditor(pendingNew);
+    else setProblem(t('agenda.noCalendar'));
+  }, [pendingNew, calendars.data, calendars.error, t]);
 
   const resolve = async (id: number, action: 'reapply' | 'dismiss') => {
     try {
