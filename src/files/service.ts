@@ -119,7 +119,8 @@ export class FileWatchers {
         if (timer) clearTimeout(timer);
         timer = setTimeout(() => {
           timer = null;
-          void ctx.sync.run({ accountId: account.id, only: 'files' }).catch(() => undefined);
+          // After a run under way, not joined to it (it may have read the folder before this change).
+          ctx.sync.requestReplay(account.id, 'files');
         }, WATCH_DEBOUNCE_MS);
         timer.unref();
       });

@@ -70,8 +70,8 @@ export class SyncScheduler implements SyncRequests {
   private readonly running = new Map<string, Promise<AccountResult>>();
   /** Last queued run of each account: runs of one account never overlap. */
   private readonly accountTail = new Map<string, Promise<unknown>>();
-  /** Replays asked while one of the same account and scope runs: run once more after it. */
-  private readonly replays = new Map<string, 'running' | 'again'>();
+  /** Replays of an account and scope: waiting for a run under way, running, or asked again while running (once more after it). */
+  private readonly replays = new Map<string, 'waiting' | 'running' | 'again'>();
   private progress: SyncProgress | null = null;
   /** Progress of work that goes on after a sync (reportProgress), shown while no sync runs. */
   private readonly background = new Map<string, SyncProgress>();
@@ -149,17 +149,28 @@ export class SyncScheduler implements SyncRequests {
       return;
     }
     const key = `${accountId}|${scope}`;
-    if (this.replays.has(key)) {
+    const state = this.replays.get(key);
+    // A replay that has not started yet will see this change too; one that runs needs one more run after it.
+    if (state === 'waiting') return;
+    if (state) {
       this.replays.set(key, 'again');
       return;
     }
-    this.replays.set(key, 'running');
+    this.replays.set(key, 'waiting');
     const once = (): void => {
-      void this.run({ accountId, only: scope })
+      // A run of this scope already under way (a file watcher's, the periodic one's files-only run…) read its state
+      // before this request: run again after it rather than join it, or the change waits for the next period.
+      const inFlight = this.running.get(key) ?? Promise.resolve();
+      void inFlight
+        .catch(() => undefined)
+        .then(() => {
+          this.replays.set(key, 'running');
+          return this.run({ accountId, only: scope });
+        })
         .catch((err: unknown) => this.ctx.log.warn('replay request failed', { account: accountId, scope, err: err as Error }))
         .finally(() => {
           if (this.replays.get(key) === 'again') {
-            this.replays.set(key, 'running');
+            this.replays.set(key, 'waiting');
             once();
           } else this.replays.delete(key);
         });

@@ -1,0 +1,103 @@
+/**
+ * A replay asked while a run of the same account and scope is under way (a file watcher's run, say) runs once more
+ * after it: joining it would leave the change to the next period (60 s), since that run read its state before. Seen as
+ * « Garder les deux » whose copy reached the server only a minute later, in a fresh-clone e2e run.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Core } from '../../src/core.js';
+import { silentLogger } from '../../src/log.js';
+import { SyncScheduler } from '../../src/sync/scheduler.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+describe('SyncScheduler.requestReplay', () => {
+  it('runs again after a run of the same scope already under way, instead of joining it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-replay-'));
+    dirs.push(dir);
+    const core = await Core.open({ profileDir: dir, mode: 'cli', logger: silentLogger, policyPath: null });
+    try {
+      const id = crypto.randomUUID();
+      core.ctx.db
+        .prepare('INSERT INTO accounts (id, email, name, settings, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(
+          id,
+          'agent@mairie.test',
+          'Agent',
+          JSON.stringify({ imap: 'imap://localhost:1', smtp: 'smtp://localhost:1', username: 'agent' }),
+          new Date().toISOString(),
+        );
+      const scheduler = new SyncScheduler(core.ctx);
+      // What each run saw of the folder's state when it started.
+      let state = 'avant';
+      const seen: string[] = [];
+      let release!: () => void;
+      const firstRunHeld = new Promise<void>((resolve) => (release = resolve));
+      scheduler.registerScope('files', async () => {
+        seen.push(state);
+        if (seen.length === 1) await firstRunHeld;
+      });
+      const first = scheduler.run({ accountId: id, only: 'files' });
+      await expect.poll(() => seen.length).toBe(1);
+      // A change made while that run is under way, then its replay asked once.
+      state = 'après';
+      scheduler.requestReplay(id, 'files');
+      release();
+      await first;
+      await expect.poll(() => seen).toEqual(['avant', 'après']);
+      // No third run comes.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toEqual(['avant', 'après']);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('coalesces the replays asked while one waits, and runs once more for one asked while it runs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-replay-'));
+    dirs.push(dir);
+    const core = await Core.open({ profileDir: dir, mode: 'cli', logger: silentLogger, policyPath: null });
+    try {
+      const id = crypto.randomUUID();
+      core.ctx.db
+        .prepare('INSERT INTO accounts (id, email, name, settings, created_at) VALUES (?, ?, ?, ?, ?)')
+        .run(
+          id,
+          'agent@mairie.test',
+          'Agent',
+          JSON.stringify({ imap: 'imap://localhost:1', smtp: 'smtp://localhost:1', username: 'agent' }),
+          new Date().toISOString(),
+        );
+      const scheduler = new SyncScheduler(core.ctx);
+      let runs = 0;
+      const holds: (() => void)[] = [];
+      scheduler.registerScope('files', async () => {
+        runs++;
+        await new Promise<void>((resolve) => holds.push(resolve));
+      });
+      const first = scheduler.run({ accountId: id, only: 'files' });
+      await expect.poll(() => runs).toBe(1);
+      // Three requests while the first run goes on: one replay after it.
+      for (let i = 0; i < 3; i++) scheduler.requestReplay(id, 'files');
+      holds.shift()!();
+      await first;
+      await expect.poll(() => runs).toBe(2);
+      // A request while that replay runs: one more run after it, and no more.
+      scheduler.requestReplay(id, 'files');
+      scheduler.requestReplay(id, 'files');
+      holds.shift()!();
+      await expect.poll(() => runs).toBe(3);
+      holds.shift()!();
+      await new Promise((r) => setTimeout(r, 200));
+      expect(runs).toBe(3);
+    } finally {
+      await core.close();
+    }
+  });
+});
