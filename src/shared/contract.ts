@@ -1020,6 +1020,7 @@ export interface Results {
   'workspaces.markRead': { ok: true };
   'workspaces.documents': WorkspaceDocumentsView;
   'workspaces.documents.add': WorkspaceDocumentsView;
+  'workspaces.documents.addFromChat': { path: string; name: string; lastError: string | null };
   'workspaces.documents.open': { localPath: string; launched: boolean; warning: string | null };
   'workspaces.agenda': WorkspaceAgenda;
   'files.sync': SyncReport;

@@ -167,6 +167,15 @@ export class WorkspaceDocuments {
    * then synced. A name no system accepts is refused in French.
    */
   async add(w: Workspace, name: string, content: Buffer): Promise<string> {
+    return this.place(w, name, (tmp) => fs.writeFileSync(tmp, content, { flag: 'wx' }), content.length);
+  }
+
+  /** « Ajouter aux documents de l'espace » of a file of the Discussion: a copy of the local file, same naming. */
+  async addCopy(w: Workspace, name: string, source: string): Promise<string> {
+    return this.place(w, name, (tmp) => fs.copyFileSync(source, tmp, fs.constants.COPYFILE_EXCL), fs.statSync(source).size);
+  }
+
+  private place(w: Workspace, name: string, write: (tmp: string) => void, size: number): string {
     const clean = name.normalize('NFC').trim();
     const problem = isHostileName(clean) ? t('workspaceDocuments.errors.badName', { name: clean }) : nameProblem(`/${clean}`);
     if (problem) throw new OstalError('invalid_input', problem);
@@ -178,9 +187,14 @@ export class WorkspaceDocuments {
     for (let n = 2; fs.existsSync(path.join(folder, target)); n++) target = `${stem} (${n})${ext}`;
     const abs = safeLocalPath(folder, `/${target}`);
     const tmp = path.join(folder, `${PARTIAL_PREFIX}${process.pid}-${Date.now()}`);
-    fs.writeFileSync(tmp, content, { flag: 'wx' });
-    fs.renameSync(tmp, abs);
-    this.ctx.log.info('workspace document added', { room: w.id, size: content.length });
+    try {
+      write(tmp);
+      fs.renameSync(tmp, abs);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    this.ctx.log.info('workspace document added', { room: w.id, size });
     this.ctx.emit('workspaces.documents', { workspaceId: w.id });
     return `/${target}`;
   }
