@@ -1073,6 +1073,8 @@ export interface Events {
   'workspaces.changed': { workspaceIds: string[] };
   /** A space's « Documents » changed on this computer (a sync brought or sent files, a document was added). */
   'workspaces.documents': { workspaceId: string };
+  /** A space left the agent's list; its Documents changed here and not sent were moved to `folder` (French message). */
+  'workspaces.documentsKept': { workspaceId: string; folder: string; count: number; message: string };
   /** Messages of a space stored or changed (live from the room, archive, offline queue sent). */
   'workspaces.messages': { workspaceId: string; messageIds: string[] };
   /**
