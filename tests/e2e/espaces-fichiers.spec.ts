@@ -3,6 +3,8 @@
  * fichier » → the file card (name, size, « Ouvrir »); agent2's Ostal shows the same card with « Télécharger », and the
  * file downloaded into its profile holds the same bytes. Nothing is opened by itself. In a direct discussion, the same
  * button sends a file to a colleague, and a file over the server's limit is refused in French before it is sent.
+ * « Ajouter aux documents de l'espace » on agent2's card copies the file into the space's Documents folder (same bytes)
+ * with a French notice naming it; a direct discussion's card has no such button.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -91,6 +93,17 @@ test('espaces : joindre un fichier — la carte du fichier, téléchargé à la 
     crypto.createHash('sha256').update(content).digest('hex'),
   );
   await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-telecharge.png') });
+
+  // « Ajouter aux documents de l'espace »: a copy in the space's Documents folder (synced), a French notice naming it.
+  await expect(card2.getByTestId('chat-file-to-documents')).toHaveText('Ajouter aux documents de l’espace');
+  await card2.getByTestId('chat-file-to-documents').click();
+  await expect(notice).toHaveText(`«\u00a0${fileName}\u00a0» a été ajouté aux documents de l’espace.`, { timeout: 30_000 });
+  const inDocuments = path.join(p2, 'Espaces', name, fileName);
+  expect(crypto.createHash('sha256').update(fs.readFileSync(inDocuments)).digest('hex')).toBe(
+    crypto.createHash('sha256').update(content).digest('hex'),
+  );
+  await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-ajoute-documents.png') });
+  await expectAccessible(page2);
 });
 
 test('discussion directe : joindre un fichier, et un fichier trop gros refusé en français', async ({ browser }) => {
@@ -117,6 +130,8 @@ test('discussion directe : joindre un fichier, et un fichier trop gros refusé e
   const card = page.getByTestId('direct-message').getByTestId('chat-file').filter({ hasText: fileName });
   await expect(card).toBeVisible({ timeout: 30_000 });
   await expect(card.getByTestId('chat-file-size')).toHaveText('11\u00a0octets');
+  // A direct discussion has no space Documents: no « Ajouter aux documents de l'espace ».
+  await expect(card.getByTestId('chat-file-to-documents')).toHaveCount(0);
 
   // A larger file (over the 4 Mio a request carries): sent in parts, one card.
   const largeName = `plan-cadastral-${tag}.pdf`;
