@@ -27,8 +27,10 @@ import { speedLimitOf, trashDirOf } from '../files/service.js';
 /** Key of a space's Documents in the files_* tables. */
 export const documentsRootId = (accountId: string, room: string): string => `${accountId} ${room}`;
 
-function sha256Of(file: string): string {
-  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+async function sha256Of(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of fs.createReadStream(file)) h.update(c as Buffer);
+  return h.digest('hex');
 }
 
 /** Removes the folder and the folders inside it that hold no file any more (bottom up); a folder with a file stays. */
@@ -249,19 +251,19 @@ export class WorkspaceDocuments {
     const toKeep: string[] = [];
     const folder = row?.folder ?? null;
     if (folder && fs.existsSync(folder)) {
-      const walk = (dir: string, rel: string): void => {
+      const walk = async (dir: string, rel: string): Promise<void> => {
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
           const abs = path.join(dir, e.name);
           const relPath = `${rel}/${e.name}`;
-          if (e.isDirectory()) walk(abs, relPath);
+          if (e.isDirectory()) await walk(abs, relPath);
           else if (e.isFile() && e.name.startsWith(PARTIAL_PREFIX)) fs.rmSync(abs, { force: true });
-          else if (e.isFile() && synced.get(relPath.normalize('NFC')) === sha256Of(abs)) {
+          else if (e.isFile() && synced.get(relPath.normalize('NFC')) === (await sha256Of(abs))) {
             fs.rmSync(abs);
             removed++;
           } else toKeep.push(relPath);
         }
       };
-      walk(folder, '');
+      await walk(folder, '');
     }
     let keptFolder: string | null = null;
     if (folder && toKeep.length > 0) {
