@@ -83,6 +83,8 @@ function composeServices(ctx: CoreContext, scheduler: SyncScheduler): Services {
   scheduler.registerBackground(mail);
   scheduler.registerScope('calendar', async (account) => ((await syncDavKind(ctx, account, 'calendar')) ? undefined : 'not_configured'));
   scheduler.registerScope('contacts', async (account) => ((await syncDavKind(ctx, account, 'addressbook')) ? undefined : 'not_configured'));
+  // A space that leaves the agent's list: its Documents stop syncing, local changes not sent are kept aside.
+  services.workspaces.onSpaceGone = (w) => services.workspaceDocuments.release(w);
   const fileWatchers = new FileWatchers(ctx);
   scheduler.registerScope('files', async (account, progress) => {
     // The « Documents » of the account's espaces de travail are synced with its Fichiers (same engine).

@@ -649,7 +649,8 @@ async function filesCommand(sub: string, v: CliValues, io: Io, withCore: WithCor
       if (event === 'files.progress') {
         const label = (data as { label: string }).label;
         if (label !== lastLabel) io.err(displayFileName((lastLabel = label)));
-      } else if (event === 'files.notice') io.err(displayFileName((data as { message: string }).message));
+      } else if (event === 'files.notice' || event === 'workspaces.documentsKept')
+        io.err(displayFileName((data as { message: string }).message));
     });
     try {
       const report = await call('files.sync', { accountId });

@@ -514,6 +514,11 @@ export const methodSchemas = {
     name: z.string().trim().min(1).max(255),
     content: z.string().max(140_000_000),
   }),
+  /**
+   * « Ajouter aux documents de l'espace »: a file of the space's Discussion (its address on the account's own server and
+   * carried by one of its messages) copied into the space's Documents (downloaded first if needed), then synced.
+   */
+  'workspaces.documents.addFromChat': z.object({ workspaceId: z.string().min(1).max(400), url: z.string().min(1).max(4000) }),
   /** The space's « Agenda »: its calendar (synced first when not yet among the account's calendars). */
   'workspaces.agenda': z.object({ workspaceId: z.string().min(1).max(400) }),
   /** « Ouvrir » (or, with reveal, « Afficher dans le dossier ») a file of the space's Documents. */

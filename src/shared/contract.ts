@@ -1020,6 +1020,7 @@ export interface Results {
   'workspaces.markRead': { ok: true };
   'workspaces.documents': WorkspaceDocumentsView;
   'workspaces.documents.add': WorkspaceDocumentsView;
+  'workspaces.documents.addFromChat': { path: string; name: string; lastError: string | null };
   'workspaces.documents.open': { localPath: string; launched: boolean; warning: string | null };
   'workspaces.agenda': WorkspaceAgenda;
   'files.sync': SyncReport;
@@ -1072,6 +1073,8 @@ export interface Events {
   'workspaces.changed': { workspaceIds: string[] };
   /** A space's « Documents » changed on this computer (a sync brought or sent files, a document was added). */
   'workspaces.documents': { workspaceId: string };
+  /** A space left the agent's list; its Documents changed here and not sent were moved to `folder` (French message). */
+  'workspaces.documentsKept': { workspaceId: string; folder: string; count: number; message: string };
   /** Messages of a space stored or changed (live from the room, archive, offline queue sent). */
   'workspaces.messages': { workspaceId: string; messageIds: string[] };
   /**

@@ -8,6 +8,7 @@
  * The test and most real shared roots give every agent of the organisation the same rights on the whole root:
  * the view says so (« visibles par tous les agents de l'organisation »).
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CoreContext } from '../context.js';
@@ -26,6 +27,24 @@ import { speedLimitOf, trashDirOf } from '../files/service.js';
 /** Key of a space's Documents in the files_* tables. */
 export const documentsRootId = (accountId: string, room: string): string => `${accountId} ${room}`;
 
+async function sha256Of(file: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of fs.createReadStream(file)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+/** Removes the folder and the folders inside it that hold no file any more (bottom up); a folder with a file stays. */
+function removeEmptyFolders(dir: string): void {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) if (e.isDirectory()) removeEmptyFolders(path.join(dir, e.name));
+  if (fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+}
+
 /** A space's name as a folder name every system accepts. */
 export function folderNameOf(name: string): string {
   const clean = [...name.normalize('NFC')]
@@ -41,6 +60,8 @@ export function folderNameOf(name: string): string {
 export class WorkspaceDocuments {
   /** One sync at a time per space; a call during a sync waits for it and gets its outcome. */
   private readonly running = new Map<string, Promise<void>>();
+  /** Spaces let go by {@link release} in this process: their root never syncs again. */
+  private readonly released = new Set<string>();
 
   constructor(private readonly ctx: CoreContext) {}
 
@@ -75,6 +96,11 @@ export class WorkspaceDocuments {
   /** Two-way sync of the space's Documents (the Fichiers engine, with its own state rows). */
   sync(w: Workspace): Promise<void> {
     const key = documentsRootId(w.accountId, w.id);
+    if (this.released.has(key)) {
+      // Let go (the space left the list): only a space back in the list (invited again) syncs again.
+      if (!this.ctx.db.prepare('SELECT 1 FROM workspaces WHERE account_id = ? AND id = ?').get(w.accountId, w.id)) return Promise.resolve();
+      this.released.delete(key);
+    }
     const existing = this.running.get(key);
     if (existing) return existing;
     const run = this.syncNow(w).finally(() => this.running.delete(key));
@@ -167,6 +193,15 @@ export class WorkspaceDocuments {
    * then synced. A name no system accepts is refused in French.
    */
   async add(w: Workspace, name: string, content: Buffer): Promise<string> {
+    return this.place(w, name, (tmp) => fs.writeFileSync(tmp, content, { flag: 'wx' }), content.length);
+  }
+
+  /** « Ajouter aux documents de l'espace » of a file of the Discussion: a copy of the local file, same naming. */
+  async addCopy(w: Workspace, name: string, source: string): Promise<string> {
+    return this.place(w, name, (tmp) => fs.copyFileSync(source, tmp, fs.constants.COPYFILE_EXCL), fs.statSync(source).size);
+  }
+
+  private place(w: Workspace, name: string, write: (tmp: string) => void, size: number): string {
     const clean = name.normalize('NFC').trim();
     const problem = isHostileName(clean) ? t('workspaceDocuments.errors.badName', { name: clean }) : nameProblem(`/${clean}`);
     if (problem) throw new OstalError('invalid_input', problem);
@@ -178,11 +213,86 @@ export class WorkspaceDocuments {
     for (let n = 2; fs.existsSync(path.join(folder, target)); n++) target = `${stem} (${n})${ext}`;
     const abs = safeLocalPath(folder, `/${target}`);
     const tmp = path.join(folder, `${PARTIAL_PREFIX}${process.pid}-${Date.now()}`);
-    fs.writeFileSync(tmp, content, { flag: 'wx' });
-    fs.renameSync(tmp, abs);
-    this.ctx.log.info('workspace document added', { room: w.id, size: content.length });
+    try {
+      write(tmp);
+      fs.renameSync(tmp, abs);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true });
+      throw err;
+    }
+    this.ctx.log.info('workspace document added', { room: w.id, size });
     this.ctx.emit('workspaces.documents', { workspaceId: w.id });
     return `/${target}`;
+  }
+
+  /**
+   * The space left this agent's list (removed from its members, or the room gone), as a sync client does when a share
+   * goes away: the root stops syncing; each file identical to what was last synced (its hash in files_state) is removed
+   * from the local folder; any other file (changed or written here and not sent, a conflict copy) is moved to
+   * `<profil>/Espaces/Conservés – <nom>/`, with a French notice: nothing the agent wrote is lost. The engine's rows of
+   * the root go; its Corbeille entries stay.
+   */
+  async release(w: Workspace): Promise<{ removed: number; kept: number; keptFolder: string | null }> {
+    const key = documentsRootId(w.accountId, w.id);
+    this.released.add(key);
+    await this.running.get(key)?.catch(() => undefined);
+    const row = this.ctx.db
+      .prepare('SELECT folder FROM workspace_documents WHERE account_id = ? AND workspace_id = ?')
+      .get(w.accountId, w.id) as { folder: string } | undefined;
+    const synced = new Map(
+      (
+        this.ctx.db.prepare("SELECT path, hash FROM files_state WHERE account_id = ? AND kind = 'file' AND hash IS NOT NULL").all(key) as {
+          path: string;
+          hash: string;
+        }[]
+      ).map((r) => [r.path.normalize('NFC'), r.hash]),
+    );
+    let removed = 0;
+    const toKeep: string[] = [];
+    const folder = row?.folder ?? null;
+    if (folder && fs.existsSync(folder)) {
+      const walk = async (dir: string, rel: string): Promise<void> => {
+        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+          const abs = path.join(dir, e.name);
+          const relPath = `${rel}/${e.name}`;
+          if (e.isDirectory()) await walk(abs, relPath);
+          else if (e.isFile() && e.name.startsWith(PARTIAL_PREFIX)) fs.rmSync(abs, { force: true });
+          else if (e.isFile() && synced.get(relPath.normalize('NFC')) === (await sha256Of(abs))) {
+            fs.rmSync(abs);
+            removed++;
+          } else toKeep.push(relPath);
+        }
+      };
+      await walk(folder, '');
+    }
+    let keptFolder: string | null = null;
+    if (folder && toKeep.length > 0) {
+      const base = t('workspaceDocumentsRelease.keptFolder', { name: path.basename(folder) });
+      keptFolder = path.join(path.dirname(folder), base);
+      for (let n = 2; fs.existsSync(keptFolder); n++) keptFolder = path.join(path.dirname(folder), `${base} (${n})`);
+      for (const rel of toKeep) {
+        const target = path.join(keptFolder, ...rel.split('/').filter(Boolean));
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.renameSync(path.join(folder, ...rel.split('/').filter(Boolean)), target);
+      }
+    }
+    if (folder) removeEmptyFolders(folder);
+    this.ctx.db.transaction(() => {
+      for (const table of ['files_state', 'files_remote', 'files_pins', 'files_conflicts', 'files_accounts'])
+        this.ctx.db.prepare(`DELETE FROM ${table} WHERE account_id = ?`).run(key);
+      this.ctx.db.prepare('DELETE FROM workspace_documents WHERE account_id = ? AND workspace_id = ?').run(w.accountId, w.id);
+    })();
+    this.ctx.log.info('workspace documents released (space left)', { room: w.id, removed, kept: toKeep.length });
+    if (keptFolder) {
+      const message = t(toKeep.length === 1 ? 'workspaceDocumentsRelease.keptOne' : 'workspaceDocumentsRelease.keptMany', {
+        count: toKeep.length,
+        space: w.name,
+        folder: keptFolder,
+      });
+      this.ctx.log.info('workspace documents: local changes kept', { room: w.id, folder: keptFolder, count: toKeep.length });
+      this.ctx.emit('workspaces.documentsKept', { workspaceId: w.id, folder: keptFolder, count: toKeep.length, message });
+    }
+    return { removed, kept: toKeep.length, keptFolder };
   }
 
   /** « Ouvrir » / « Afficher dans le dossier »: the same safety as Fichiers (a file that could run code is only shown). */

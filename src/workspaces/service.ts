@@ -135,6 +135,8 @@ export class WorkspaceHub {
   /** Origin ids of queued messages written by this process and never handed to a connection (not in any archive). */
   private readonly fresh = new Set<string>();
   private closed = false;
+  /** Told when a space leaves this agent's list (its Documents are let go: core.ts). */
+  onSpaceGone: ((w: Workspace) => Promise<unknown>) | null = null;
   /** Presence of colleagues: bare address → where it was seen (`<account> <room>/<nick>` or a full address) → state. */
   private readonly presences = new Map<string, Map<string, PresenceState>>();
   private presenceTimer: NodeJS.Timeout | null = null;
@@ -382,7 +384,8 @@ export class WorkspaceHub {
         if (bookmarked) await removeBookmark(session, room);
       }
     }
-    for (const w of this.repo.listFor(account.id)) if (knownBefore.has(w.id) && !kept.has(w.id)) this.repo.remove(account.id, w.id);
+    const gone = this.repo.listFor(account.id).filter((w) => knownBefore.has(w.id) && !kept.has(w.id));
+    await Promise.all(gone.map((w) => this.forget(account.id, w.id)));
     this.ctx.emit('workspaces.changed', { workspaceIds: [...kept] });
     // In the rooms, for their live messages (mentions, unread counts); then what the queue holds.
     await Promise.all(
@@ -564,7 +567,7 @@ export class WorkspaceHub {
       }
       this.ctx.log.info('workspaces: removed from the room, space removed', { room, codes });
       this.joined.delete(`${account.id} ${room}`);
-      this.repo.remove(account.id, room);
+      void this.forget(account.id, room);
       void removeBookmark(session, room).catch((err: unknown) =>
         this.ctx.log.warn('workspaces: bookmark not removed', { room, err: err as Error }),
       );
@@ -861,6 +864,16 @@ export class WorkspaceHub {
       if (this.repo.pending(account.id).length > 0) again = true;
     }
     if (again) this.scheduleRetry();
+  }
+
+  /** The space leaves the agent's list: its rows go, then its Documents are let go (never throws). */
+  private async forget(accountId: string, room: string): Promise<void> {
+    const w = this.repo.listFor(accountId).find((x) => x.id === room) ?? null;
+    this.repo.remove(accountId, room);
+    if (!w || !this.onSpaceGone) return;
+    await this.onSpaceGone(w).catch((err: unknown) =>
+      this.ctx.log.warn('workspaces: documents of a space left not released', { room, err: err as Error }),
+    );
   }
 
   /** Adds and removes members. Only the space's owners and admins may: the room's server refuses the others. */

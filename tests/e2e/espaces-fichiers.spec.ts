@@ -3,6 +3,9 @@
  * fichier » → the file card (name, size, « Ouvrir »); agent2's Ostal shows the same card with « Télécharger », and the
  * file downloaded into its profile holds the same bytes. Nothing is opened by itself. In a direct discussion, the same
  * button sends a file to a colleague, and a file over the server's limit is refused in French before it is sent.
+ * « Ajouter aux documents de l'espace » on agent2's card copies the file into the space's Documents folder (same bytes)
+ * with a French notice naming it; a direct discussion's card has no such button. agent3 removed from a space keeps the
+ * document it wrote here and never sent in « Conservés – <nom> », said in French in the Espaces view.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -91,6 +94,17 @@ test('espaces : joindre un fichier — la carte du fichier, téléchargé à la 
     crypto.createHash('sha256').update(content).digest('hex'),
   );
   await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-telecharge.png') });
+
+  // « Ajouter aux documents de l'espace »: a copy in the space's Documents folder (synced), a French notice naming it.
+  await expect(card2.getByTestId('chat-file-to-documents')).toHaveText('Ajouter aux documents de l’espace');
+  await card2.getByTestId('chat-file-to-documents').click();
+  await expect(notice).toHaveText(`«\u00a0${fileName}\u00a0» a été ajouté aux documents de l’espace.`, { timeout: 30_000 });
+  const inDocuments = path.join(p2, 'Espaces', name, fileName);
+  expect(crypto.createHash('sha256').update(fs.readFileSync(inDocuments)).digest('hex')).toBe(
+    crypto.createHash('sha256').update(content).digest('hex'),
+  );
+  await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-ajoute-documents.png') });
+  await expectAccessible(page2);
 });
 
 test('discussion directe : joindre un fichier, et un fichier trop gros refusé en français', async ({ browser }) => {
@@ -117,6 +131,8 @@ test('discussion directe : joindre un fichier, et un fichier trop gros refusé e
   const card = page.getByTestId('direct-message').getByTestId('chat-file').filter({ hasText: fileName });
   await expect(card).toBeVisible({ timeout: 30_000 });
   await expect(card.getByTestId('chat-file-size')).toHaveText('11\u00a0octets');
+  // A direct discussion has no space Documents: no « Ajouter aux documents de l'espace ».
+  await expect(card.getByTestId('chat-file-to-documents')).toHaveCount(0);
 
   // A larger file (over the 4 Mio a request carries): sent in parts, one card.
   const largeName = `plan-cadastral-${tag}.pdf`;
@@ -138,5 +154,43 @@ test('discussion directe : joindre un fichier, et un fichier trop gros refusé e
   );
   await expect(page.getByTestId('direct-message')).toHaveCount(before);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-fichier-direct.png') });
+  await expectAccessible(page);
+});
+
+test('espace quitté : les documents modifiés ici et non envoyés sont conservés, avis en français', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const s = servers();
+  const [a1, a3] = [s.users[0]!, s.users[2]!];
+  const tag = crypto.randomUUID().slice(0, 6);
+  const name = `Espace quitté ${tag}`;
+  const policy = path.join(tempProfile(), 'policies.json');
+  fs.writeFileSync(policy, JSON.stringify({ settings: { 'workspaces.webdavRoot': { value: s.sharedWebdavRoot } } }));
+  const env = { OSTAL_POLICIES: policy };
+  const p1 = tempProfile();
+  addAccountByCli(p1, a1, env);
+  const space = JSON.parse(cli(p1, env, ['workspace', 'create', '--name', name, '--members', a3.email, '--json'])) as { id: string };
+  const p3 = tempProfile();
+  addAccountByCli(p3, a3, env);
+  cli(p3, env, ['workspace', 'list', '--json']);
+
+  const three = await startOstal({ profileDir: p3, env });
+  ostals.push(three);
+  const page = await openSpace(browser, three, name);
+  const folder = path.join(p3, 'Espaces', name);
+  await expect.poll(() => fs.existsSync(folder), { timeout: 30_000 }).toBe(true);
+  // Written on agent3's computer and never sent.
+  fs.writeFileSync(path.join(folder, 'Brouillon.txt'), `brouillon ${tag}`);
+
+  cli(p1, env, ['workspace', 'members', '--workspace', space.id, '--remove', a3.email]);
+  await page.getByRole('button', { name: 'Actualiser' }).click();
+  const kept = path.join(p3, 'Espaces', `Conservés – ${name}`);
+  await expect(page.getByTestId('space-documents-kept')).toHaveText(
+    `L’espace «\u00a0${name}\u00a0» n’est plus dans votre liste. Un document modifié sur cet ordinateur et non envoyé a été conservé dans «\u00a0${kept}\u00a0».`,
+    { timeout: 30_000 },
+  );
+  await expect(page.getByRole('button', { name: new RegExp(name) })).toHaveCount(0);
+  expect(fs.readFileSync(path.join(kept, 'Brouillon.txt'), 'utf8')).toBe(`brouillon ${tag}`);
+  expect(fs.existsSync(folder)).toBe(false);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-documents-conserves.png') });
   await expectAccessible(page);
 });

@@ -122,6 +122,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'workspaces.documents': { workspaceId: 'salon@conference.ostal.test', sync: 'oui' },
   'workspaces.agenda': { workspaceId: 42 },
   'workspaces.documents.add': { workspaceId: 'salon@conference.ostal.test', name: '', content: '' },
+  'workspaces.documents.addFromChat': { workspaceId: 'salon@conference.ostal.test', url: '' },
   'workspaces.documents.open': { workspaceId: 'salon@conference.ostal.test', path: '' },
   'chat.edit': { workspaceId: 'salon@conference.ostal.test', messageId: 'abc', text: '' },
   'chat.retract': { workspaceId: 'salon@conference.ostal.test' },

@@ -7,7 +7,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage, Workspace } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
-import { useApiQuery, useClient } from '../api/react';
+import { useApiEvent, useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { EspaceDocuments } from './espaces/EspaceDocuments';
 import { EspaceAgenda } from './espaces/EspaceAgenda';
@@ -27,6 +27,9 @@ export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => vo
   const [creating, setCreating] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [refreshing, setRefreshing] = useState(false);
+  // A space left the list with documents changed here and not sent: where they were kept (the core's French notice).
+  const [kept, setKept] = useState<string[]>([]);
+  useApiEvent('workspaces.documentsKept', (e) => setKept((k) => [...k, e.message]));
 
   const refresh = async () => {
     setRefreshing(true);
@@ -60,6 +63,11 @@ export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => vo
         </button>
       </PageHeader>
       {problem ? <ErrorAlert message={problem} /> : null}
+      {kept.map((message) => (
+        <p key={message} className="notice" role="status" data-testid="space-documents-kept">
+          {message}
+        </p>
+      ))}
       {creating ? (
         <CreateSpace
           onCancel={() => setCreating(false)}

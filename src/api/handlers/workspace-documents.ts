@@ -12,7 +12,7 @@ function space(ctx: HandlerContext, workspaceId: string): Workspace {
 
 export const workspaceDocumentHandlers: Pick<
   HandlerMap,
-  'workspaces.documents' | 'workspaces.documents.add' | 'workspaces.documents.open'
+  'workspaces.documents' | 'workspaces.documents.add' | 'workspaces.documents.addFromChat' | 'workspaces.documents.open'
 > = {
   'workspaces.documents': async (ctx, { workspaceId, sync }) => {
     const w = space(ctx, workspaceId);
@@ -27,6 +27,17 @@ export const workspaceDocumentHandlers: Pick<
     await ctx.services.workspaceDocuments.add(w, name, Buffer.from(content, 'base64'));
     await ctx.services.workspaceDocuments.sync(w).catch(() => undefined);
     return ctx.services.workspaceDocuments.view(w);
+  },
+  'workspaces.documents.addFromChat': async (ctx, { workspaceId, url }) => {
+    const w = space(ctx, workspaceId);
+    // The same checks as « Télécharger » (the account's own server, a message of this Discussion), then a copy.
+    const file = await ctx.services.workspaces.downloadFile({ workspaceId }, url);
+    if (!file.localPath) throw new OstalError('not_found', t('chatFiles.errors.notDownloaded'));
+    const added = await ctx.services.workspaceDocuments.addCopy(w, file.name, file.localPath);
+    // Offline or refused: the copy is in the folder, sent at the next sync (the French error in lastError).
+    await ctx.services.workspaceDocuments.sync(w).catch(() => undefined);
+    const { lastError } = ctx.services.workspaceDocuments.view(w);
+    return { path: added, name: added.slice(1), lastError };
   },
   'workspaces.documents.open': (ctx, { workspaceId, path, reveal }) =>
     ctx.services.workspaceDocuments.open(space(ctx, workspaceId), path, reveal ?? false),

@@ -1,7 +1,8 @@
 /**
  * Files in the Discussions (a space's or a direct one): « Joindre un fichier » in the composer (the file goes to the
  * account's own server, then its address leaves as a message), and the file card of a message carrying one:
- * name, size, « Télécharger », then « Ouvrir ». Nothing is downloaded or opened unless the agent asks.
+ * name, size, « Télécharger », then « Ouvrir », and in a space « Ajouter aux documents de l'espace ». Nothing is
+ * downloaded or opened unless the agent asks.
  */
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -99,6 +100,7 @@ export function FileCard({ file, target }: { file: ChatFile; target: ChatTarget 
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const [adding, setAdding] = useState(false);
   const targetKey = 'workspaceId' in target ? target.workspaceId : target.peer;
   useEffect(() => {
     let live = true;
@@ -116,12 +118,21 @@ export function FileCard({ file, target }: { file: ChatFile; target: ChatTarget 
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the target is identified by targetKey
   }, [client, file.url, targetKey]);
-  const run = async (what: 'download' | 'open') => {
+  const run = async (what: 'download' | 'open' | 'toDocuments') => {
     setBusy(true);
     setProblem(null);
     setNotice(null);
     try {
-      if (what === 'download') {
+      if (what === 'toDocuments' && 'workspaceId' in target) {
+        // « Ajouter aux documents de l'espace »: downloaded if needed, copied (never over another file), synced.
+        const added = await client.call('workspaces.documents.addFromChat', { workspaceId: target.workspaceId, url: file.url });
+        setNotice(
+          added.lastError
+            ? t('spaceDocumentsFromChat.addedNotSynced', { name: added.name, error: added.lastError })
+            : t('spaceDocumentsFromChat.added', { name: added.name }),
+        );
+        setInfo(await client.call('chat.file.info', { ...target, url: file.url }));
+      } else if (what === 'download') {
         const got = await client.call('chat.file.download', { ...target, url: file.url });
         setInfo(got);
         setNotice(t('chatFiles.downloaded', { path: got.localPath ?? '' }));
@@ -166,9 +177,24 @@ export function FileCard({ file, target }: { file: ChatFile; target: ChatTarget 
             aria-label={t('chatFiles.downloadLabel', { name: file.name })}
             data-testid="chat-file-download"
           >
-            {busy ? t('chatFiles.downloading') : t('chatFiles.download')}
+            {busy && !adding ? t('chatFiles.downloading') : t('chatFiles.download')}
           </button>
         )}
+        {'workspaceId' in target ? (
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => {
+              setAdding(true);
+              void run('toDocuments').finally(() => setAdding(false));
+            }}
+            aria-label={t('spaceDocumentsFromChat.addLabel', { name: file.name })}
+            data-testid="chat-file-to-documents"
+          >
+            {adding ? t('spaceDocumentsFromChat.adding') : t('spaceDocumentsFromChat.add')}
+          </button>
+        ) : null}
       </span>
       {notice ? (
         <p className="chat-file-notice espace-url" role="status">
