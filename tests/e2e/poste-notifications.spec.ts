@@ -4,12 +4,13 @@
  * reminder reaches the desktop while the window is behind another one. Réglages › Général › « Notifications » is
  * photographed; a double-click opens a message in its own window. The browser's notifications are recorded by wrapping window.Notification in an init script.
  */
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { addImapUser, imapConnection } from '../integration/mail-offline-fixture.js';
+import { profileWithMailAccount } from './courrier-imap.js';
+import { notifications, recordNotifications, startOnAgenda } from './notifications-record.js';
 import { calendarPath, deleteCalendarResources, putEvent } from './dav.js';
-import { SHOTS_DIR, addAccountByCli, logTail, ostalEnv, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
+import { SHOTS_DIR, addAccountByCli, logTail, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 const s = servers();
 let ostal: RunningOstal | undefined;
@@ -26,35 +27,6 @@ test.afterEach(async ({ page: _page }, testInfo) => {
   ostal = undefined;
 });
 
-interface Shown {
-  title: string;
-  body: string;
-  tag: string;
-}
-
-/** Record every notification the page shows; `__clickNotification(i)` plays a click on the i-th. */
-async function recordNotifications(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const shown: { title: string; body: string; tag: string }[] = [];
-    const instances: Notification[] = [];
-    const w = window as unknown as { __notifications: typeof shown; __clickNotification(i: number): void };
-    w.__notifications = shown;
-    w.__clickNotification = (i) => instances[i]?.onclick?.call(instances[i], new Event('click'));
-    const Native = window.Notification;
-    class Recorded extends Native {
-      constructor(title: string, options?: NotificationOptions) {
-        super(title, options);
-        shown.push({ title, body: options?.body ?? '', tag: options?.tag ?? '' });
-        instances.push(this);
-      }
-    }
-    Object.defineProperty(Recorded, 'permission', { get: () => Native.permission });
-    window.Notification = Recorded as unknown as typeof Notification;
-  });
-}
-
-const notifications = (page: Page) => page.evaluate(() => (window as unknown as { __notifications: Shown[] }).__notifications);
-
 test('un nouveau message pendant que l’Agenda est affiché : une seule notification, un clic ouvre le message', async ({
   page,
   context,
@@ -62,24 +34,7 @@ test('un nouveau message pendant que l’Agenda est affiché : une seule notific
   const user = addImapUser(s, 'test-poste-notif');
   const server = await imapConnection(s, user);
   try {
-    const profileDir = tempProfile();
-    const env = ostalEnv(s, { OSTAL_E2E_PASSWORD: user.password });
-    const add = ['account', 'add', '--email', user.email, '--name', user.name, '--password-env', 'OSTAL_E2E_PASSWORD'];
-    const mail = ['--imap', `imap://localhost:${s.imap.port}`, '--smtp', `smtp://localhost:${s.smtp.port}`];
-    for (const args of [
-      [...add, ...mail],
-      ['sync', '--only', 'mail'],
-    ]) {
-      const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...args, '--profile', profileDir], { env, encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`ostal ${args.join(' ')} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
-    }
-    ostal = await startOstal({ profileDir });
-    await context.grantPermissions(['notifications'], { origin: new URL(ostal.url).origin });
-    await recordNotifications(page);
-    await page.goto(ostal.url);
-    await expect(page.getByTestId('connection-state')).toHaveAttribute('data-state', /^(online|syncing)$/, { timeout: 30_000 });
-    await page.getByTestId('nav-agenda').click();
-    await expect(page.getByTestId('nav-agenda')).toHaveAttribute('aria-current', 'page');
+    ostal = await startOnAgenda(page, context, profileWithMailAccount(user));
 
     const subject = `Conseil municipal du 12 ${stamp}`;
     const raw = [
