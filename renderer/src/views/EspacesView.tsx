@@ -16,7 +16,7 @@ import { ReplyQuote } from './espaces/DiscussionMessage';
 import { DiscussionList } from './espaces/DiscussionList';
 import { DiscussionSearch } from './espaces/DiscussionSearch';
 import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
-import { AttachFileButton } from './espaces/ChatFiles';
+import { MessageComposer } from './espaces/MessageComposer';
 
 export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();
@@ -251,7 +251,6 @@ function Discussion({ space }: { space: Workspace }) {
   const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
   const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
   const me = accounts.data?.find((a) => a.id === space.accountId)?.email.toLowerCase() ?? null;
-  const inputId = useId();
   const send = async (e: FormEvent) => {
     e.preventDefault();
     if (!text.trim()) return;
@@ -289,22 +288,18 @@ function Discussion({ space }: { space: Workspace }) {
           </button>
         </div>
       ) : null}
-      <form className="discussion-form" onSubmit={(e) => void send(e)}>
-        <label htmlFor={inputId} className="visually-hidden">
-          {t('espaces.messageLabel')}
-        </label>
-        <input
-          id={inputId}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          placeholder={t('espaces.messagePlaceholder')}
-          data-testid="message-input"
-        />
-        <button type="submit" className="button button-primary" disabled={sending || !text.trim()} data-testid="message-send">
-          {t('espaces.send')}
-        </button>
-      </form>
-      <AttachFileButton target={{ workspaceId: space.id }} onSent={() => history.reload()} />
+      <MessageComposer
+        label={t('espaces.messageLabel')}
+        placeholder={t('espaces.messagePlaceholder')}
+        sendLabel={t('espaces.send')}
+        testIds={{ input: 'message-input', send: 'message-send' }}
+        text={text}
+        onText={setText}
+        sending={sending}
+        onSubmit={(e) => void send(e)}
+        target={{ workspaceId: space.id }}
+        onFileSent={() => history.reload()}
+      />
     </div>
   );
 }

@@ -9,7 +9,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
-import { AttachFileButton, FileCard } from './ChatFiles';
+import { FileCard } from './ChatFiles';
+import { MessageComposer } from './MessageComposer';
 
 /**
  * « en ligne », « absent » or « en réunion » beside a colleague's address, when known: a colleague is seen through a
@@ -124,7 +125,6 @@ export function DirectPage({ peer }: { peer: string }) {
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const inputId = useId();
   const messages = history.data;
   const unseen = messages?.length ?? 0;
   useEffect(() => {
@@ -169,22 +169,18 @@ export function DirectPage({ peer }: { peer: string }) {
           {messages && messages.length === 0 ? <li className="muted">{t('directes.noMessage')}</li> : null}
         </ol>
         {problem ? <ErrorAlert message={problem} /> : null}
-        <form className="discussion-form" onSubmit={(e) => void send(e)}>
-          <label htmlFor={inputId} className="visually-hidden">
-            {t('directes.messageLabel', { peer })}
-          </label>
-          <input
-            id={inputId}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            placeholder={t('directes.messagePlaceholder')}
-            data-testid="direct-input"
-          />
-          <button type="submit" className="button button-primary" disabled={sending || !text.trim()} data-testid="direct-send">
-            {t('directes.send')}
-          </button>
-        </form>
-        <AttachFileButton target={{ peer }} onSent={() => history.reload()} />
+        <MessageComposer
+          label={t('directes.messageLabel', { peer })}
+          placeholder={t('directes.messagePlaceholder')}
+          sendLabel={t('directes.send')}
+          testIds={{ input: 'direct-input', send: 'direct-send' }}
+          text={text}
+          onText={setText}
+          sending={sending}
+          onSubmit={(e) => void send(e)}
+          target={{ peer }}
+          onFileSent={() => history.reload()}
+        />
       </section>
     </article>
   );
