@@ -1,5 +1,5 @@
 /** The application shell: header with the status area, left navigation, and the current view. */
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { AideView } from './aide/AideView';
 import { NEWS, compareVersions, newsSince, type VersionNews } from './aide/news';
 import { QuoiDeNeuf } from './aide/QuoiDeNeuf';
@@ -47,6 +47,9 @@ export function App() {
   const policy = useApiQuery('policy.get', {});
   const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
   const [view, setView] = useState<ViewName>('courrier');
+  // A direct discussion asked from a contact card, opened by Espaces.
+  const [directPeer, setDirectPeer] = useState<string | null>(null);
+  const clearDirectPeer = useCallback(() => setDirectPeer(null), []);
   const [addingAccount, setAddingAccount] = useState(false);
   const [reglagesSection, setReglagesSection] = useState<ReglagesSection>('comptes');
   // The meeting in progress lives here, above the view switch: it goes on in every view until « Quitter ».
@@ -303,11 +306,25 @@ export function App() {
                 }}
               />
             ) : current === 'contacts' ? (
-              <ContactsView />
+              <ContactsView
+                discuss={
+                  disabled.has('espaces')
+                    ? undefined
+                    : {
+                        domains: (accounts.data ?? []).map((a) => a.email.split('@').pop()!.toLowerCase()),
+                        open: (address) => {
+                          setDirectPeer(address);
+                          go('espaces');
+                        },
+                      }
+                }
+              />
             ) : current === 'fichiers' ? (
               <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
             ) : current === 'espaces' ? (
               <EspacesView
+                openDirect={directPeer}
+                onDirectOpened={clearDirectPeer}
                 onJoinVisio={(link) => {
                   putMeetingLinkInAddress(link);
                   go('visio');

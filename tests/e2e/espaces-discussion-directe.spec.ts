@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { bookPath, radicale } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, logTail, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 const ostals: RunningOstal[] = [];
@@ -69,4 +70,41 @@ test('espaces : discussion directe — agent1 écrit à agent2, qui la voit avec
   await expect(received.locator('.discussion-text')).toHaveText(text);
   await expect(item.getByTestId('direct-unread')).toHaveCount(0);
   await page2.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-directe-ouverte.png') });
+});
+
+test('espaces : « Discuter » sur la fiche d’un contact ouvre la discussion directe avec son adresse', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const s = servers();
+  const [a1, a2] = [s.users[0]!, s.users[1]!];
+  const tag = crypto.randomUUID().slice(0, 6);
+  const name = `Collègue ${tag}`;
+  // A card in agent1's address book, written by another client, with agent2's address (capitals as people type them).
+  const uid = `discuter-${tag}`;
+  const vcard = ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, `FN:${name}`, `EMAIL:${a2.email.toUpperCase()}`, 'END:VCARD', ''].join('\r\n');
+  expect((await radicale(a1, 'PUT', `${bookPath(a1)}${uid}.vcf`, vcard)).status).toBe(201);
+  try {
+    const p1 = tempProfile();
+    addAccountByCli(p1, a1, {}, 'mail,contacts');
+    const one = await startOstal({ profileDir: p1 });
+    ostals.push(one);
+    const context = await browser.newContext({ locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(one.url);
+    await page.getByRole('button', { name: 'Contacts' }).click();
+    const card = page.getByTestId('contact').filter({ hasText: name });
+    await expect(card).toBeVisible({ timeout: 30_000 });
+    // Only colleagues (an address in the agent's own domain): not a correspondent of another organisation.
+    const outsider = page.getByTestId('contact').filter({ hasText: 'sdis.example' }).first();
+    await expect(outsider).toBeVisible();
+    await expect(outsider.getByTestId('contact-discuss')).toHaveCount(0);
+    await expect(card.getByTestId('contact-discuss')).toHaveText('Discuter');
+    await expect(card.getByTestId('contact-discuss')).toHaveAccessibleName(`Discuter avec ${name}`);
+    await card.getByTestId('contact-discuss').click();
+    await expect(page.getByRole('button', { name: 'Espaces' })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByRole('heading', { name: `Discussion directe avec ${a2.email}` })).toBeVisible();
+    await expect(page.getByTestId('direct-input')).toBeVisible();
+  } finally {
+    await radicale(a1, 'DELETE', `${bookPath(a1)}${uid}.vcf`);
+  }
 });

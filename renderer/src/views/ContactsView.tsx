@@ -11,12 +11,18 @@ import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 
-export function ContactsView() {
+/**
+ * `discuss`: « Discuter » opens a direct discussion with a colleague — a contact with an address in one of the
+ * agent's own mail domains (absent when Espaces is turned off).
+ */
+export function ContactsView({ discuss }: { discuss?: { domains: string[]; open(address: string): void } } = {}) {
   const { t } = useTranslation();
   const client = useClient();
   const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
   const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
   const [editing, setEditing] = useState<ContactDetails | 'new' | null>(null);
+  const colleagueAddress = (emails: string[]): string | undefined =>
+    discuss ? emails.find((e) => discuss.domains.includes(e.split('@').pop()?.trim().toLowerCase() ?? '')) : undefined;
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const act = async (run: () => Promise<unknown>, done: string) => {
@@ -123,6 +129,17 @@ export function ContactsView() {
               ))}
               <span className="contact-book muted">{contact.addressBook}</span>
               <span className="form-actions">
+                {colleagueAddress(contact.emails) ? (
+                  <button
+                    type="button"
+                    className="button button-quiet"
+                    aria-label={t('contacts.discussNamed', { name: contact.fn || colleagueAddress(contact.emails) })}
+                    onClick={() => discuss?.open(colleagueAddress(contact.emails)!)}
+                    data-testid="contact-discuss"
+                  >
+                    {t('contacts.discuss')}
+                  </button>
+                ) : null}
                 <button
                   type="button"
                   className="button button-quiet"

@@ -18,12 +18,27 @@ import { DiscussionSearch } from './espaces/DiscussionSearch';
 import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
 import { MessageComposer } from './espaces/MessageComposer';
 
-export function EspacesView({ onJoinVisio }: { onJoinVisio: (link: string) => void }) {
+/** `openDirect`: an address whose direct discussion to open (asked from a contact card), then `onDirectOpened`. */
+export function EspacesView({
+  onJoinVisio,
+  openDirect = null,
+  onDirectOpened,
+}: {
+  onJoinVisio: (link: string) => void;
+  openDirect?: string | null;
+  onDirectOpened?: () => void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed', 'workspaces.messages'] });
   const [selected, setSelected] = useState<string | null>(null);
   const [direct, setDirect] = useState<string | null>(null);
+  useEffect(() => {
+    if (!openDirect) return;
+    setSelected(null);
+    setDirect(openDirect.trim().toLowerCase());
+    onDirectOpened?.();
+  }, [openDirect, onDirectOpened]);
   const [creating, setCreating] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [refreshing, setRefreshing] = useState(false);
