@@ -20,6 +20,7 @@ import { CourrierView } from './views/CourrierView';
 import { ComposeProvider } from './views/courrier/compose-context';
 import { FichiersView } from './views/FichiersView';
 import { EspacesView } from './views/EspacesView';
+import { DiscussContext, type Discuss } from './views/espaces/discuss';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 import type { ActiveMeeting } from './views/visio/active-meeting';
@@ -133,6 +134,15 @@ export function App() {
     };
     requestAnimationFrame(focusHeading);
   };
+  const discuss: Discuss | null = disabled.has('espaces')
+    ? null
+    : {
+        domains: (accounts.data ?? []).map((a) => a.email.split('@').pop()!.toLowerCase()),
+        open: (address) => {
+          setDirectPeer(address);
+          go('espaces');
+        },
+      };
 
   // F1 opens « Aide » from everywhere (the keyboard shortcuts are one button away there).
   useEffect(() => {
@@ -262,100 +272,90 @@ export function App() {
             </ul>
             <PolicyFootnote policy={policy.data} />
           </nav>
-          <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
-            {offerImport === 'offer' ? (
-              <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
-                <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
-                <p>{t('importer.offerText')}</p>
-                <div className="import-actions">
-                  <button
-                    type="button"
-                    className="button button-primary"
-                    data-testid="import-offer-open"
-                    onClick={() => setOfferImport('open')}
-                  >
-                    {t('importer.offerOpen')}
-                  </button>
-                  <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
-                    {t('importer.later')}
-                  </button>
+          <DiscussContext.Provider value={discuss}>
+            <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
+              {offerImport === 'offer' ? (
+                <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
+                  <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
+                  <p>{t('importer.offerText')}</p>
+                  <div className="import-actions">
+                    <button
+                      type="button"
+                      className="button button-primary"
+                      data-testid="import-offer-open"
+                      onClick={() => setOfferImport('open')}
+                    >
+                      {t('importer.offerOpen')}
+                    </button>
+                    <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
+                      {t('importer.later')}
+                    </button>
+                  </div>
                 </div>
-              </div>
-            ) : null}
-            {offerImport === 'open' ? (
-              <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
-            ) : addingAccount ? (
-              <AccountAssistant
-                policy={policy.data}
-                firstRun={false}
-                onDone={() => {
-                  setAddingAccount(false);
-                  accounts.reload();
-                }}
-                onCancel={() => setAddingAccount(false)}
-              />
-            ) : current === 'courrier' ? (
-              <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
-                <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} openRequest={openMessage} />
-              </ComposeProvider>
-            ) : current === 'agenda' ? (
-              <AgendaView
-                onJoinMeeting={(link) => {
-                  putMeetingLinkInAddress(link);
-                  go('visio');
-                }}
-              />
-            ) : current === 'contacts' ? (
-              <ContactsView
-                discuss={
-                  disabled.has('espaces')
-                    ? undefined
-                    : {
-                        domains: (accounts.data ?? []).map((a) => a.email.split('@').pop()!.toLowerCase()),
-                        open: (address) => {
-                          setDirectPeer(address);
-                          go('espaces');
-                        },
-                      }
-                }
-              />
-            ) : current === 'fichiers' ? (
-              <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
-            ) : current === 'espaces' ? (
-              <EspacesView
-                openDirect={directPeer}
-                onDirectOpened={clearDirectPeer}
-                onJoinVisio={(link) => {
-                  putMeetingLinkInAddress(link);
-                  go('visio');
-                }}
-              />
-            ) : current === 'visio' ? (
-              <Suspense fallback={<Busy text={t('visio.opening')} />}>
-                <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
-              </Suspense>
-            ) : current === 'aide' ? (
-              <AideView
-                page={aidePage}
-                onPage={setAidePage}
-                tourModules={tourModules}
-                onReplayTour={(module) => {
-                  go(module);
-                  setTour(module);
-                }}
-                onShowNews={() => setNews(NEWS.filter((entry) => !version || compareVersions(entry.version, version) <= 0))}
-                onShowAccessibility={() => go('reglages', 'accessibilite')}
-              />
-            ) : (
-              <ReglagesView
-                accounts={accounts.data}
-                policy={policy.data}
-                section={reglagesSection}
-                onSection={setReglagesSection}
-                onAddAccount={() => setAddingAccount(true)}
-              />
-            )}
-          </main>
+              ) : null}
+              {offerImport === 'open' ? (
+                <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
+              ) : addingAccount ? (
+                <AccountAssistant
+                  policy={policy.data}
+                  firstRun={false}
+                  onDone={() => {
+                    setAddingAccount(false);
+                    accounts.reload();
+                  }}
+                  onCancel={() => setAddingAccount(false)}
+                />
+              ) : current === 'courrier' ? (
+                <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
+                  <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} openRequest={openMessage} />
+                </ComposeProvider>
+              ) : current === 'agenda' ? (
+                <AgendaView
+                  onJoinMeeting={(link) => {
+                    putMeetingLinkInAddress(link);
+                    go('visio');
+                  }}
+                />
+              ) : current === 'contacts' ? (
+                <ContactsView />
+              ) : current === 'fichiers' ? (
+                <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+              ) : current === 'espaces' ? (
+                <EspacesView
+                  openDirect={directPeer}
+                  onDirectOpened={clearDirectPeer}
+                  onJoinVisio={(link) => {
+                    putMeetingLinkInAddress(link);
+                    go('visio');
+                  }}
+                />
+              ) : current === 'visio' ? (
+                <Suspense fallback={<Busy text={t('visio.opening')} />}>
+                  <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
+                </Suspense>
+              ) : current === 'aide' ? (
+                <AideView
+                  page={aidePage}
+                  onPage={setAidePage}
+                  tourModules={tourModules}
+                  onReplayTour={(module) => {
+                    go(module);
+                    setTour(module);
+                  }}
+                  onShowNews={() => setNews(NEWS.filter((entry) => !version || compareVersions(entry.version, version) <= 0))}
+                  onShowAccessibility={() => go('reglages', 'accessibilite')}
+                />
+              ) : (
+                <ReglagesView
+                  accounts={accounts.data}
+                  policy={policy.data}
+                  section={reglagesSection}
+                  onSection={setReglagesSection}
+                  onAddAccount={() => setAddingAccount(true)}
+                />
+              )}
+            </main>
+          </DiscussContext.Provider>
           {tour && current === tour && !addingAccount ? <VisiteGuidee key={tour} module={tour} onClose={() => endTour(tour)} /> : null}
           {news ? <QuoiDeNeuf news={news} onClose={closeNews} onOpenPage={(page) => go('aide', undefined, page)} /> : null}
           {meeting && (current !== 'visio' || addingAccount) ? (

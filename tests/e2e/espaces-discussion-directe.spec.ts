@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { deleteFromInbox, imapFor } from './courrier-imap.js';
 import { bookPath, radicale } from './dav.js';
 import { SHOTS_DIR, addAccountByCli, logTail, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
@@ -82,6 +83,17 @@ test('espaces : « Discuter » sur la fiche d’un contact ouvre la discussion d
   const uid = `discuter-${tag}`;
   const vcard = ['BEGIN:VCARD', 'VERSION:3.0', `UID:${uid}`, `FN:${name}`, `EMAIL:${a2.email.toUpperCase()}`, 'END:VCARD', ''].join('\r\n');
   expect((await radicale(a1, 'PUT', `${bookPath(a1)}${uid}.vcf`, vcard)).status).toBe(201);
+  // And a message from agent2 in agent1's inbox: « Discuter » beside its sender too.
+  const subject = `Relecture ${tag}`;
+  const imap = await imapFor(0);
+  try {
+    await imap.append(
+      'INBOX',
+      `From: ${a2.name} <${a2.email}>\r\nTo: ${a1.email}\r\nSubject: ${subject}\r\nMessage-ID: <${uid}@ostal.test>\r\n\r\nBonjour.\r\n`,
+    );
+  } finally {
+    await imap.logout();
+  }
   try {
     const p1 = tempProfile();
     addAccountByCli(p1, a1, {}, 'mail,contacts');
@@ -104,7 +116,17 @@ test('espaces : « Discuter » sur la fiche d’un contact ouvre la discussion d
     await expect(page.getByRole('button', { name: 'Espaces' })).toHaveAttribute('aria-current', 'page');
     await expect(page.getByRole('heading', { name: `Discussion directe avec ${a2.email}` })).toBeVisible();
     await expect(page.getByTestId('direct-input')).toBeVisible();
+
+    // From the message's sender, in Courrier.
+    await page.getByRole('button', { name: 'Courrier' }).click();
+    await page.getByTestId('message').filter({ hasText: subject }).click();
+    const headers = page.getByTestId('reader-headers');
+    await expect(headers.getByTestId('contact-discuss')).toHaveAccessibleName(`Discuter avec ${a2.name}`);
+    await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-discuter.png') });
+    await headers.getByTestId('contact-discuss').click();
+    await expect(page.getByRole('heading', { name: `Discussion directe avec ${a2.email}` })).toBeVisible();
   } finally {
     await radicale(a1, 'DELETE', `${bookPath(a1)}${uid}.vcf`);
+    await deleteFromInbox(0, uid);
   }
 });

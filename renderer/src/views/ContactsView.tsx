@@ -4,6 +4,7 @@
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DiscussButton } from './espaces/discuss';
 import type { ContactDetails, ContactInput } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
@@ -11,18 +12,12 @@ import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 
-/**
- * `discuss`: « Discuter » opens a direct discussion with a colleague — a contact with an address in one of the
- * agent's own mail domains (absent when Espaces is turned off).
- */
-export function ContactsView({ discuss }: { discuss?: { domains: string[]; open(address: string): void } } = {}) {
+export function ContactsView() {
   const { t } = useTranslation();
   const client = useClient();
   const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
   const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
   const [editing, setEditing] = useState<ContactDetails | 'new' | null>(null);
-  const colleagueAddress = (emails: string[]): string | undefined =>
-    discuss ? emails.find((e) => discuss.domains.includes(e.split('@').pop()?.trim().toLowerCase() ?? '')) : undefined;
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const act = async (run: () => Promise<unknown>, done: string) => {
@@ -129,17 +124,7 @@ export function ContactsView({ discuss }: { discuss?: { domains: string[]; open(
               ))}
               <span className="contact-book muted">{contact.addressBook}</span>
               <span className="form-actions">
-                {colleagueAddress(contact.emails) ? (
-                  <button
-                    type="button"
-                    className="button button-quiet"
-                    aria-label={t('contacts.discussNamed', { name: contact.fn || colleagueAddress(contact.emails) })}
-                    onClick={() => discuss?.open(colleagueAddress(contact.emails)!)}
-                    data-testid="contact-discuss"
-                  >
-                    {t('contacts.discuss')}
-                  </button>
-                ) : null}
+                <DiscussButton emails={contact.emails} name={contact.fn} />
                 <button
                   type="button"
                   className="button button-quiet"

@@ -10,6 +10,7 @@
  */
 import { lazy, Suspense, useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DiscussButton } from '../espaces/discuss';
 import type { TFunction } from 'i18next';
 import type { Address, MessagePartInfo, MessageView, RemoteContentScope } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
@@ -84,7 +85,16 @@ function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): v
       ) : null}
       <dl className="reader-headers" data-testid="reader-headers">
         <dt>{t('courrier.reader.from')}</dt>
-        <dd>{view.from ? <AddressText address={view.from} /> : t('courrier.unknownSender')}</dd>
+        <dd>
+          {view.from ? <AddressText address={view.from} /> : t('courrier.unknownSender')}
+          {view.from?.address ? (
+            <DiscussButton
+              emails={[view.from.address]}
+              name={view.from.name || view.from.address}
+              className="button button-quiet reader-discuss"
+            />
+          ) : null}
+        </dd>
         {view.to.length > 0 ? (
           <>
             <dt>{t('courrier.reader.to')}</dt>

@@ -1,0 +1,45 @@
+/**
+ * « Discuter » from elsewhere in the app (a contact card, a message's sender): opens Espaces on the direct discussion
+ * with a colleague — an address in one of the agent's own mail domains. Absent (null) when Espaces is turned off.
+ */
+import { createContext, useContext } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export interface Discuss {
+  domains: string[];
+  open(address: string): void;
+}
+
+export const DiscussContext = createContext<Discuss | null>(null);
+
+/** The colleague's address among `emails` that « Discuter » can open, if any. */
+export function colleagueAddress(discuss: Discuss | null, emails: readonly string[]): string | undefined {
+  return discuss ? emails.find((e) => discuss.domains.includes(e.split('@').pop()?.trim().toLowerCase() ?? '')) : undefined;
+}
+
+/** « Discuter » for the first colleague's address of `emails` (nothing otherwise). */
+export function DiscussButton({
+  emails,
+  name,
+  className = 'button button-quiet',
+}: {
+  emails: readonly string[];
+  name: string;
+  className?: string;
+}) {
+  const { t } = useTranslation();
+  const discuss = useContext(DiscussContext);
+  const address = colleagueAddress(discuss, emails);
+  if (!discuss || !address) return null;
+  return (
+    <button
+      type="button"
+      className={className}
+      aria-label={t('contacts.discussNamed', { name: name || address })}
+      onClick={() => discuss.open(address)}
+      data-testid="contact-discuss"
+    >
+      {t('contacts.discuss')}
+    </button>
+  );
+}
