@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
+import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -36,7 +36,7 @@ describe('espaces de travail : un fichier de la discussion ajouté aux documents
     const space = await one.core.handle('workspaces.create', { name: `Discussion vers documents ${tag}`, members: [a2.email, a3.email] });
     const two = await openCore(a2, 'cd2');
     const three = await openCore(a3, 'cd3');
-    for (const o of [two, three]) expect((await o.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+    for (const o of [two, three]) expect(await refreshUntilListed(o.core, space.id)).toContain(space.id);
 
     const content = randomBytes(200 * 1024);
     const name = `note de synthèse ${tag}.pdf`;

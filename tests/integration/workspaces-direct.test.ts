@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/log.js';
 import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
+import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -110,14 +110,7 @@ describe('discussions directes (Prosody)', () => {
       members: [a5.email],
     });
     const five = await openCore(a5, 'p5');
-    // agent5 may be online elsewhere (this file's first test, other files): that Ostal takes the invitation live and
-    // bookmarks the space a moment later, so this new profile finds it at one of its next syncs, not always the first.
-    await expect
-      .poll(async () => (await five.core.handle('workspaces.refresh', {})).some((w) => w.id === space.id), {
-        timeout: 15_000,
-        interval: 500,
-      })
-      .toBe(true);
+    expect(await refreshUntilListed(five.core, space.id)).toContain(space.id);
     const stateOfFour = async (): Promise<string | undefined> => (await five.core.handle('presence.list', {}))[a4.email];
     await expect.poll(stateOfFour, { timeout: 10_000 }).toBe('online');
     await four.core.handle('presence.set', { state: 'meeting' });

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
+import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -37,7 +37,7 @@ describe('espaces de travail : documents d’un espace quitté', () => {
     const space = await one.core.handle('workspaces.create', { name, members: [a2.email, a3.email] });
     const two = await openCore(a2, 'rel2');
     const three = await openCore(a3, 'rel3');
-    for (const o of [two, three]) expect((await o.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+    for (const o of [two, three]) expect(await refreshUntilListed(o.core, space.id)).toContain(space.id);
 
     await two.core.handle('workspaces.documents.add', { workspaceId: space.id, name: 'Budget.txt', content: b64('budget 2027') });
     await two.core.handle('workspaces.documents.add', { workspaceId: space.id, name: 'Compte rendu.txt', content: b64('version 1') });

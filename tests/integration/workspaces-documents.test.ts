@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/core.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
+import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -43,7 +43,7 @@ describe('espaces de travail : documents (Apache, Prosody)', () => {
 
     const two = await openCore(a2, 'doc-a2');
     const three = await openCore(a3, 'doc-a3');
-    for (const o of [two, three]) expect((await o.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+    for (const o of [two, three]) expect(await refreshUntilListed(o.core, space.id)).toContain(space.id);
 
     // agent2 adds « Plan d'étage.txt »: on the server, then in agent3's folder after its sync.
     const added = await two.core.handle('workspaces.documents.add', {

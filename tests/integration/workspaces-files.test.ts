@@ -19,7 +19,7 @@ import { discoverUpload, requestSlot } from '../../src/workspaces/xmpp/upload.js
 import { slotRefusal } from '../../src/workspaces/chat-files.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
+import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -56,7 +56,7 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
     const one = await openCore(a1, 'f1');
     const space = await one.core.handle('workspaces.create', { name: `Fichiers ${tag}`, members: [a3.email] });
     const three = await openCore(a3, 'f3');
-    expect((await three.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+    expect(await refreshUntilListed(three.core, space.id)).toContain(space.id);
 
     const content = randomBytes(300 * 1024);
     const name = `compte-rendu é ${tag}.pdf`;

@@ -58,3 +58,17 @@ export function tempProfile(dirs: string[], label: string): string {
   dirs.push(dir);
   return path.join(dir, 'profil');
 }
+
+/**
+ * Syncs the agent's spaces until `spaceId` is listed (20 s at most) and returns the list. The agent may be online
+ * elsewhere (another test file's Ostal): that one takes the invitation live and bookmarks the space a moment later, so
+ * a new profile finds it at one of its next syncs, not always the first — as a user's second computer would.
+ */
+export async function refreshUntilListed(core: Core, spaceId: string): Promise<string[]> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const ids = (await core.handle('workspaces.refresh', {})).map((w) => w.id);
+    if (ids.includes(spaceId) || Date.now() > deadline) return ids;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
