@@ -20,8 +20,13 @@ export interface DesktopShell {
  * change waiting in the journal soon.
  */
 export interface SyncRequests {
-  /** Sync one account or all (one scope or all); a sync already running is joined. Never throws for a server problem. */
-  run(params: { accountId?: string; only?: SyncScope }): Promise<SyncReport>;
+  /**
+   * Sync one account or all (one scope or all), seeing the servers as they are now: a sync that has not begun yet is
+   * joined, one already under way (it may have read a folder before the caller's change) is followed by one more run,
+   * shared by every caller that came meanwhile. `join: 'any'` joins even a run under way (the periodic loop).
+   * Never throws for a server problem.
+   */
+  run(params: { accountId?: string; only?: SyncScope; join?: 'any' }): Promise<SyncReport>;
   /**
    * A local change of this scope waits in the journal: send it now rather than at the next period. Mail: only while
    * the background loop runs and the account is reachable. Agenda, contacts, fichiers: always (offline, the sync

@@ -68,6 +68,10 @@ export class SyncScheduler implements SyncRequests {
   private probeAccount: ConnectionProbe | null = null;
   private readonly parts: BackgroundPart[] = [];
   private readonly running = new Map<string, Promise<AccountResult>>();
+  /** Runs (same keys as `running`) that began: a caller who wants the servers as they are now does not join them. */
+  private readonly begun = new Set<string>();
+  /** The one run queued after a begun run of the same key, shared by the callers who came while it ran. */
+  private readonly followUps = new Map<string, Promise<AccountResult>>();
   /** Last queued run of each account: runs of one account never overlap. */
   private readonly accountTail = new Map<string, Promise<unknown>>();
   /** Replays of an account and scope: waiting for a run under way, running, or asked again while running (once more after it). */
@@ -123,10 +127,11 @@ export class SyncScheduler implements SyncRequests {
   }
 
   /**
-   * Sync one account or all. A sync already running for an account is joined, not doubled.
-   * Never throws for a server problem: each account's error is in the report (French message).
+   * Sync one account or all. A sync that has not begun is joined; one under way is followed by one more run (shared),
+   * unless `join: 'any'` (see SyncRequests.run). Never throws for a server problem: each account's error is in the
+   * report (French message).
    */
-  async run(params: { accountId?: string; only?: SyncScope } = {}): Promise<SyncReport> {
+  async run(params: { accountId?: string; only?: SyncScope; join?: 'any' } = {}): Promise<SyncReport> {
     let rows: Account[];
     if (params.accountId) {
       const row = this.accounts().get(params.accountId);
@@ -136,7 +141,7 @@ export class SyncScheduler implements SyncRequests {
       rows = this.accounts().list();
     }
     const scopes = params.only ? [params.only] : ALL_SCOPES;
-    const results = await Promise.all(rows.map((row) => this.runAccount(row, scopes)));
+    const results = await Promise.all(rows.map((row) => this.runAccount(row, scopes, params.join === 'any')));
     return { accounts: results };
   }
 
@@ -184,16 +189,33 @@ export class SyncScheduler implements SyncRequests {
     this.emitStatus();
   }
 
-  private runAccount(row: Account, scopes: SyncScope[]): Promise<AccountResult> {
+  /** `joinBegun`: join a run of the same scopes even when it has begun (else one more run follows it). */
+  private runAccount(row: Account, scopes: SyncScope[], joinBegun = true): Promise<AccountResult> {
     const key = `${row.id}|${scopes.join(',')}`;
     const existing = this.running.get(key);
-    if (existing) return existing;
+    if (existing && (joinBegun || !this.begun.has(key))) return existing;
+    if (existing) {
+      const queued = this.followUps.get(key);
+      if (queued) return queued;
+      const followUp = existing
+        .catch(() => undefined)
+        .then(() => {
+          this.followUps.delete(key);
+          return this.runAccount(row, scopes, false);
+        });
+      this.followUps.set(key, followUp);
+      return followUp;
+    }
     const previous = this.accountTail.get(row.id) ?? Promise.resolve();
     const promise = previous
       .catch(() => undefined)
-      .then(() => this.doRunAccount(row, scopes))
+      .then(() => {
+        this.begun.add(key);
+        return this.doRunAccount(row, scopes);
+      })
       .finally(() => {
         this.running.delete(key);
+        this.begun.delete(key);
         if (this.accountTail.get(row.id) === promise) this.accountTail.delete(row.id);
         if (this.running.size === 0) this.progress = null;
         this.emitStatus();
@@ -340,7 +362,7 @@ export class SyncScheduler implements SyncRequests {
     this.started = true;
     const sync = () => {
       if (this.stopped) return;
-      void this.run().catch((err: unknown) => this.ctx.log.warn('background sync failed', { err: err as Error }));
+      void this.run({ join: 'any' }).catch((err: unknown) => this.ctx.log.warn('background sync failed', { err: err as Error }));
     };
     this.syncTimer = setInterval(sync, this.syncIntervalMs);
     this.syncTimer.unref();

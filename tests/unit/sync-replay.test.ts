@@ -17,23 +17,28 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-describe('SyncScheduler.requestReplay', () => {
+/** A core with one account row (no server is reached: each test registers its own scope). */
+async function schedulerWithAccount(): Promise<{ core: Core; id: string; scheduler: SyncScheduler }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-replay-'));
+  dirs.push(dir);
+  const core = await Core.open({ profileDir: dir, mode: 'cli', logger: silentLogger, policyPath: null });
+  const id = crypto.randomUUID();
+  core.ctx.db
+    .prepare('INSERT INTO accounts (id, email, name, settings, created_at) VALUES (?, ?, ?, ?, ?)')
+    .run(
+      id,
+      'agent@mairie.test',
+      'Agent',
+      JSON.stringify({ imap: 'imap://localhost:1', smtp: 'smtp://localhost:1', username: 'agent' }),
+      new Date().toISOString(),
+    );
+  return { core, id, scheduler: new SyncScheduler(core.ctx) };
+}
+
+describe('SyncScheduler: runs and replays under way', () => {
   it('runs again after a run of the same scope already under way, instead of joining it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-replay-'));
-    dirs.push(dir);
-    const core = await Core.open({ profileDir: dir, mode: 'cli', logger: silentLogger, policyPath: null });
+    const { core, id, scheduler } = await schedulerWithAccount();
     try {
-      const id = crypto.randomUUID();
-      core.ctx.db
-        .prepare('INSERT INTO accounts (id, email, name, settings, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(
-          id,
-          'agent@mairie.test',
-          'Agent',
-          JSON.stringify({ imap: 'imap://localhost:1', smtp: 'smtp://localhost:1', username: 'agent' }),
-          new Date().toISOString(),
-        );
-      const scheduler = new SyncScheduler(core.ctx);
       // What each run saw of the folder's state when it started.
       let state = 'avant';
       const seen: string[] = [];
@@ -60,21 +65,8 @@ describe('SyncScheduler.requestReplay', () => {
   });
 
   it('coalesces the replays asked while one waits, and runs once more for one asked while it runs', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-replay-'));
-    dirs.push(dir);
-    const core = await Core.open({ profileDir: dir, mode: 'cli', logger: silentLogger, policyPath: null });
+    const { core, id, scheduler } = await schedulerWithAccount();
     try {
-      const id = crypto.randomUUID();
-      core.ctx.db
-        .prepare('INSERT INTO accounts (id, email, name, settings, created_at) VALUES (?, ?, ?, ?, ?)')
-        .run(
-          id,
-          'agent@mairie.test',
-          'Agent',
-          JSON.stringify({ imap: 'imap://localhost:1', smtp: 'smtp://localhost:1', username: 'agent' }),
-          new Date().toISOString(),
-        );
-      const scheduler = new SyncScheduler(core.ctx);
       let runs = 0;
       const holds: (() => void)[] = [];
       scheduler.registerScope('files', async () => {
@@ -96,6 +88,39 @@ describe('SyncScheduler.requestReplay', () => {
       holds.shift()!();
       await new Promise((r) => setTimeout(r, 200));
       expect(runs).toBe(3);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('a run asked while one of the same scope is under way runs once more after it (shared); join "any" joins it', async () => {
+    const { core, id, scheduler } = await schedulerWithAccount();
+    try {
+      let state = 'avant';
+      const seen: string[] = [];
+      const holds: (() => void)[] = [];
+      scheduler.registerScope('files', async () => {
+        seen.push(state);
+        await new Promise<void>((resolve) => holds.push(resolve));
+      });
+      const first = scheduler.run({ accountId: id, only: 'files' });
+      // Asked before the first run began (same tick): joined, not doubled.
+      const joinedBeforeStart = scheduler.run({ accountId: id, only: 'files' });
+      await expect.poll(() => seen.length).toBe(1);
+      // Files deleted on the server after that run listed them, then « Synchroniser » twice and the periodic loop.
+      state = 'après';
+      const second = scheduler.run({ accountId: id, only: 'files' });
+      const third = scheduler.run({ accountId: id, only: 'files' });
+      const periodic = scheduler.run({ accountId: id, only: 'files', join: 'any' });
+      holds.shift()!();
+      await Promise.all([first, joinedBeforeStart, periodic]);
+      await expect.poll(() => seen).toEqual(['avant', 'après']);
+      holds.shift()!();
+      const [a, b] = await Promise.all([second, third]);
+      expect(a).toEqual(b);
+      expect(a.accounts[0].ok).toBe(true);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toEqual(['avant', 'après']);
     } finally {
       await core.close();
     }
