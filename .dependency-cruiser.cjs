@@ -18,7 +18,7 @@
 //
 //   #  layer        folders / files
 //   1  shared       src/shared/                  contract types and schemas, meeting protocol
-//   2  foundations  src/{store,net,i18n,secrets,policy}/, src/{log,errors,context}.ts
+//   2  foundations  src/{store,net,i18n,secrets,policy}/, src/{log,errors,context,memory}.ts
 //   3  protocol     src/dav/                     (IMAP/SMTP clients live in mail/: seen as domain)
 //   4  domains      src/{accounts,mail,calendar,contacts,files,chat,workspaces,import}/
 //   5  sync         src/sync/                    generic scheduler, imports no domain (rule below)
@@ -29,7 +29,7 @@
 // the union of the layer-order rules' paths is the list of layers.
 const LAYERS = [
   { name: 'shared', paths: ['^src/shared/'] },
-  { name: 'foundations', paths: ['^src/(store|net|i18n|secrets|policy)/', '^src/(log|errors|context)\\.ts$'] },
+  { name: 'foundations', paths: ['^src/(store|net|i18n|secrets|policy)/', '^src/(log|errors|context|memory)\\.ts$'] },
   { name: 'protocol', paths: ['^src/dav/'] },
   { name: 'domains', paths: ['^src/(accounts|mail|calendar|contacts|files|chat|workspaces|import)/'] },
   { name: 'sync', paths: ['^src/sync/'] },

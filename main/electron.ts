@@ -25,6 +25,7 @@ import {
   type UtilityProcess,
 } from 'electron';
 import { dropDebugSwitches, parseHostArgs } from '../src/host/args.js';
+import { coreProcessEnv } from '../src/host/core-process-env.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -232,7 +233,7 @@ function serveNotifications(): void {
 }
 
 function startCore(profileDir: string): UtilityProcess {
-  const child = utilityProcess.fork(coreModulePath, [], { serviceName: 'Ostal', stdio: 'inherit' });
+  const child = utilityProcess.fork(coreModulePath, [], { serviceName: 'Ostal', stdio: 'inherit', env: coreProcessEnv(process.env) });
   const secrets = new MessageChannelMain();
   serveSealer(
     { postMessage: (m) => secrets.port2.postMessage(m), onMessage: (fn) => secrets.port2.on('message', (e) => fn(e.data)) },

@@ -133,7 +133,11 @@ if (bin && !args.includes('--browser')) {
   say('Électron n’est pas installé sur cette machine : Ostal démarre en mode navigateur.');
   const hostArgs = passThrough.filter((a) => a !== '--browser');
   if (demo && !hostArgs.includes('--port')) hostArgs.push('--port', process.env.OSTAL_PORT ?? '4180');
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/host/browser-mode.ts', ...hostArgs], { stdio: 'inherit', env });
+  // The core's process gets what src/host/core-process-env.ts gives it in the app (this script runs without tsx).
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/host/browser-mode.ts', ...hostArgs], {
+    stdio: 'inherit',
+    env: { ...env, MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? '2' },
+  });
 }
 
 let stopping = false;

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
+import { collectGarbage } from '../memory.js';
 import type { MailRepository } from './repository.js';
 import { storeWholeBatch, type WholeBatch, type WholeMessage } from './whole-store.js';
 
@@ -48,6 +49,9 @@ function workerExecArgv(): string[] {
   return process.execArgv.filter((a) => a.startsWith('--cpu-prof') || a.startsWith('--heap-prof') || a === '--enable-source-maps');
 }
 
+/** Downloads of at least this many bytes end with a full garbage collection (see src/memory.ts). */
+const RELEASE_AFTER_BYTES = 32 * 1024 * 1024;
+
 interface Pending {
   resolve: (uids: number[]) => void;
   reject: (err: Error) => void;
@@ -67,6 +71,8 @@ export class WholeStore {
   private local: Promise<unknown> = Promise.resolve();
   private exited: Promise<void> = Promise.resolve();
   private readonly started = performance.now();
+  /** Bytes of the sources given to this store (a large download's garbage is collected when the store closes). */
+  private bytes = 0;
 
   private constructor(
     private readonly repo: MailRepository,
@@ -104,6 +110,7 @@ export class WholeStore {
    * here are emptied) unless `keepSources` (the caller reads them afterwards: they are copied).
    */
   store(batch: WholeBatch, keepSources = false): Promise<number[]> {
+    for (const m of batch.messages) this.bytes += m.source.length;
     let settle!: Pending;
     const done = new Promise<number[]>((resolve, reject) => (settle = { resolve, reject }));
     this.outstanding.add(done);
@@ -128,6 +135,17 @@ export class WholeStore {
       this.worker = null;
     }
     await this.local;
+    if (this.bytes >= RELEASE_AFTER_BYTES) {
+      const before = process.memoryUsage().rss;
+      const t = performance.now();
+      if (collectGarbage())
+        this.log.info('mail: memory of the download given back', {
+          bytes: this.bytes,
+          ms: Math.round(performance.now() - t),
+          rssBefore: before,
+          rssAfter: process.memoryUsage().rss,
+        });
+    }
   }
 
   private post(batch: WholeBatch, keepSources: boolean, settle: Pending): void {
