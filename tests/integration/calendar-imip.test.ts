@@ -13,6 +13,7 @@ import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
 import { deliverItip, openBySubject } from './imip-fixture.js';
+import { addServerAccount, radicaleUrl } from './account-fixture.js';
 
 const organiser = testUser(4);
 const guest = testUser(3);
@@ -79,29 +80,14 @@ async function coreFor(
   dir: string,
   profile = user.username,
 ): Promise<{ core: Core; accountId: string }> {
-  const s = getServers();
   const core = await Core.open({
     profileDir: path.join(dir, profile),
     mode: 'cli',
     logger: silentLogger,
     policyPath: path.join(dir, 'no-policy.json'),
   });
-  const dav = `https://localhost:${s.radicale.port}/`;
-  const accountId = (
-    await core.handle('accounts.add', {
-      email: user.email,
-      password: user.password,
-      name: user.name,
-      settings: {
-        imap: `imaps://localhost:${s.imap.tlsPort}`,
-        smtp: `smtp://localhost:${s.smtp.port}`,
-        caldav: dav,
-        carddav: dav,
-        webdav: null,
-        username: user.username,
-      },
-    })
-  ).id;
+  const dav = radicaleUrl();
+  const accountId = await addServerAccount(core, user, { caldav: dav, carddav: dav });
   expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
   return { core, accountId };
 }
@@ -111,7 +97,6 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
   let core: Core;
   let accountId: string;
   beforeAll(async () => {
-    const s = getServers();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-imip-'));
     core = await Core.open({
       profileDir: path.join(dir, 'profil'),
@@ -119,22 +104,8 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       logger: silentLogger,
       policyPath: path.join(dir, 'no-policy.json'),
     });
-    const dav = `https://localhost:${s.radicale.port}/`;
-    accountId = (
-      await core.handle('accounts.add', {
-        email: organiser.email,
-        password: organiser.password,
-        name: organiser.name,
-        settings: {
-          imap: `imaps://localhost:${s.imap.tlsPort}`,
-          smtp: `smtp://localhost:${s.smtp.port}`,
-          caldav: dav,
-          carddav: dav,
-          webdav: null,
-          username: organiser.username,
-        },
-      })
-    ).id;
+    const dav = radicaleUrl();
+    accountId = await addServerAccount(core, organiser, { caldav: dav, carddav: dav });
     expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
   });
   afterAll(async () => {

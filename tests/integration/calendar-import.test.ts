@@ -11,7 +11,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
-import { getServers, testUser } from '../servers/testing.js';
+import { testUser } from '../servers/testing.js';
+import { addServerAccount, radicaleUrl } from './account-fixture.js';
 
 const user = testUser(4);
 const stamp = crypto.randomBytes(4).toString('hex');
@@ -26,7 +27,6 @@ describe('Import of .ics and .vcf files', () => {
   let accountId: string;
 
   beforeAll(async () => {
-    const s = getServers();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-import-'));
     core = await Core.open({
       profileDir: path.join(dir, 'profil'),
@@ -34,22 +34,8 @@ describe('Import of .ics and .vcf files', () => {
       logger: silentLogger,
       policyPath: path.join(dir, 'no-policy.json'),
     });
-    const dav = `https://localhost:${s.radicale.port}/`;
-    accountId = (
-      await core.handle('accounts.add', {
-        email: user.email,
-        password: user.password,
-        name: user.name,
-        settings: {
-          imap: `imaps://localhost:${s.imap.tlsPort}`,
-          smtp: `smtp://localhost:${s.smtp.port}`,
-          caldav: dav,
-          carddav: dav,
-          webdav: null,
-          username: user.username,
-        },
-      })
-    ).id;
+    const dav = radicaleUrl();
+    accountId = await addServerAccount(core, user, { caldav: dav, carddav: dav });
     for (const only of ['calendar', 'contacts'] as const)
       expect((await core.handle('sync.run', { accountId, only })).accounts[0]).toMatchObject({ ok: true });
   });

@@ -10,6 +10,7 @@ import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { radicaleRequest, type DavReply } from '../servers/http.js';
 import { getServers, type testUser } from '../servers/testing.js';
+import { addServerAccount, radicaleUrl } from './account-fixture.js';
 
 export type TestUser = ReturnType<typeof testUser>;
 
@@ -23,7 +24,6 @@ afterAll(() => {
  * account whose CalDAV and CardDAV address is Radicale's root — or `davPort` on 127.0.0.1 (a relay in front of it).
  */
 export async function davCore(user: TestUser, options: { davPort?: number } = {}): Promise<{ core: Core; accountId: string; dir: string }> {
-  const s = getServers();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-dav-'));
   dirs.push(dir);
   const core = await Core.open({
@@ -32,21 +32,8 @@ export async function davCore(user: TestUser, options: { davPort?: number } = {}
     logger: silentLogger,
     policyPath: path.join(dir, 'no-policy.json'),
   });
-  const dav = `https://localhost:${options.davPort ?? s.radicale.port}/`;
-  const summary = await core.handle('accounts.add', {
-    email: user.email,
-    password: user.password,
-    name: user.name,
-    settings: {
-      imap: `imaps://localhost:${s.imap.tlsPort}`,
-      smtp: `smtp://localhost:${s.smtp.port}`,
-      caldav: dav,
-      carddav: dav,
-      webdav: null,
-      username: user.username,
-    },
-  });
-  return { core, accountId: summary.id, dir };
+  const dav = options.davPort ? `https://localhost:${options.davPort}/` : radicaleUrl();
+  return { core, accountId: await addServerAccount(core, user, { caldav: dav, carddav: dav }), dir };
 }
 
 /** A request to Radicale as `user`, not through Ostal (tests/servers/http.ts radicaleRequest). */

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
+import { addServerAccount } from './account-fixture.js';
 
 export type User = ReturnType<typeof testUser>;
 
@@ -74,27 +75,9 @@ export async function filesCore(
   webdav: string,
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-files-')),
 ): Promise<FilesCore> {
-  const s = getServers();
   const profileDir = path.join(dir, 'profil');
   const core = await Core.open({ profileDir, mode: 'cli', logger: silentLogger, policyPath: path.join(dir, 'no-policy.json') });
-  const existing = (await core.handle('accounts.list', {})).find((a) => a.email === user.email);
-  const accountId =
-    existing?.id ??
-    (
-      await core.handle('accounts.add', {
-        email: user.email,
-        password: user.password,
-        name: user.name,
-        settings: {
-          imap: `imaps://localhost:${s.imap.tlsPort}`,
-          smtp: `smtp://localhost:${s.smtp.port}`,
-          caldav: null,
-          carddav: null,
-          webdav,
-          username: user.username,
-        },
-      })
-    ).id;
+  const accountId = await addServerAccount(core, user, { webdav });
   await core.handle('settings.set', { key: 'files.localRoot', value: path.join(dir, 'Documents') });
   return { core, accountId, dir, profileDir, root: path.join(dir, 'Documents', user.email) };
 }

@@ -11,6 +11,7 @@ import { silentLogger } from '../../src/log.js';
 import type { ServerSettings } from '../../src/shared/contract.js';
 import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
+import { addServerAccount } from './account-fixture.js';
 
 /** SecretStore kept in memory: same interface as the file and keychain stores. */
 export class MemorySecretStore implements SecretStore {
@@ -50,7 +51,6 @@ export async function openTestCore(): Promise<TestProfile> {
  * added through accounts.add as the app adds it, mail servers only: IMAP over implicit TLS and submission.
  */
 export async function mailOnlyCore(user: TestUser, dirs: string[]): Promise<{ core: Core; accountId: string; dir: string }> {
-  const s = getServers();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mail-only-'));
   dirs.push(dir);
   const core = await Core.open({
@@ -60,20 +60,7 @@ export async function mailOnlyCore(user: TestUser, dirs: string[]): Promise<{ co
     policyPath: path.join(dir, 'none.json'),
   });
   try {
-    const { id: accountId } = await core.handle('accounts.add', {
-      email: user.email,
-      password: user.password,
-      name: user.name,
-      settings: {
-        imap: `imaps://localhost:${s.imap.tlsPort}`,
-        smtp: `smtp://localhost:${s.smtp.port}`,
-        caldav: null,
-        carddav: null,
-        webdav: null,
-        username: user.username,
-      },
-    });
-    return { core, accountId, dir };
+    return { core, accountId: await addServerAccount(core, user), dir };
   } catch (err) {
     await core.close();
     throw err;

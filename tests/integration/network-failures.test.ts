@@ -12,8 +12,9 @@ import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
-import { getServers, testUser } from '../servers/testing.js';
+import { testUser } from '../servers/testing.js';
 import { makeAuthority } from './net-fixtures/certificates.js';
+import { addServerAccount } from './account-fixture.js';
 
 const NNBSP = '\u202f';
 let dir: string;
@@ -51,7 +52,6 @@ beforeAll(async () => {
   ports.closed = await listen(probe);
   await new Promise((r) => probe.close(r));
 
-  const s = getServers();
   const user = testUser(2);
   core = await Core.open({
     profileDir: path.join(dir, 'profil'),
@@ -59,21 +59,7 @@ beforeAll(async () => {
     logger: silentLogger,
     policyPath: path.join(dir, 'no-policy.json'),
   });
-  const account = await core.handle('accounts.add', {
-    email: user.email,
-    password: user.password,
-    name: user.name,
-    settings: {
-      imap: `imaps://localhost:${s.imap.tlsPort}`,
-      smtp: `smtp://localhost:${s.smtp.port}`,
-      caldav: null,
-      carddav: null,
-      webdav: null,
-      username: user.username,
-    },
-    pinnedCertificates: [pinned.ca],
-  });
-  accountId = account.id;
+  accountId = await addServerAccount(core, user, {}, { pinnedCertificates: [pinned.ca] });
   await core.handle('settings.set', { key: 'files.localRoot', value: path.join(dir, 'Documents') });
 });
 

@@ -9,6 +9,7 @@ import { Core } from '../../src/core.js';
 import { silentLogger, type Logger } from '../../src/log.js';
 import { getServers } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
+import { addServerAccount } from './account-fixture.js';
 
 export { Relay } from '../servers/relay.js';
 
@@ -30,25 +31,7 @@ export async function openWorkspaceCore(
     logger: options.logger ?? silentLogger,
     policyPath: path.join(profileDir, '..', 'no-policy.json'),
   });
-  const existing = (await core.handle('accounts.list', {})).find((a) => a.email === user.email);
-  const accountId =
-    existing?.id ??
-    (
-      await core.handle('accounts.add', {
-        email: user.email,
-        password: user.password,
-        name: user.name,
-        settings: {
-          imap: `imaps://localhost:${s.imap.tlsPort}`,
-          smtp: `smtp://localhost:${s.smtp.port}`,
-          caldav: null,
-          carddav: null,
-          webdav: null,
-          xmpp,
-          username: user.username,
-        },
-      })
-    ).id;
+  const accountId = await addServerAccount(core, user, { xmpp });
   await core.handle('settings.set', { key: 'workspaces.webdavRoot', value: s.sharedWebdavRoot });
   return { core, accountId };
 }
