@@ -84,20 +84,10 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
     }
   };
 
-  // « Nouvel événement » pressed while the list of calendars is still being read (just after opening Agenda) waits for
-  // it instead of saying there is no calendar.
+  // « Nouvel événement » asks for the editor; the effect below opens it, or says there is no calendar, once the list of
+  // calendars is known (pressed just after opening Agenda, it waits for that list instead of saying there is none).
   const [pendingNew, setPendingNew] = useState<EditorTarget | null>(null);
-  const newEvent = (day: string = anchor, minutes: number | null = 9 * 60) => {
-    if (calendars.data === undefined && !calendars.error) {
-      setPendingNew({ day, minutes });
-      return;
-    }
-    if (!calendars.data?.length) {
-      setProblem(t('agenda.noCalendar'));
-      return;
-    }
-    setEditor({ day, minutes });
-  };
+  const newEvent = (day: string = anchor, minutes: number | null = 9 * 60) => setPendingNew({ day, minutes });
   useEffect(() => {
     if (!pendingNew || (calendars.data === undefined && !calendars.error)) return;
     setPendingNew(null);

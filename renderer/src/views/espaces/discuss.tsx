@@ -13,7 +13,7 @@ export interface Discuss {
 export const DiscussContext = createContext<Discuss | null>(null);
 
 /** The colleague's address among `emails` that « Discuter » can open, if any. */
-export function colleagueAddress(discuss: Discuss | null, emails: readonly string[]): string | undefined {
+function colleagueAddress(discuss: Discuss | null, emails: readonly string[]): string | undefined {
   return discuss ? emails.find((e) => discuss.domains.includes(e.split('@').pop()?.trim().toLowerCase() ?? '')) : undefined;
 }
 
