@@ -18,6 +18,7 @@ import { radicaleRequest } from '../servers/http.js';
 import { runLayout } from '../servers/layout.js';
 import { getServers } from '../servers/testing.js';
 import { addImapUser, imapConnection } from './mail-offline-fixture.js';
+import { addServerAccount, radicaleUrl } from './account-fixture.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const OST = path.join(REPO, 'node_modules/pst-extractor/example/testdata/pstextractortest@outlook.com.ost');
@@ -77,21 +78,11 @@ describe('importation des rendez-vous d’un fichier Outlook dans l’agenda Cal
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mig-dav-'));
       const core = await Core.open({ profileDir: path.join(dir, 'profil'), mode: 'cli', logger: silentLogger, policyPath: null });
       try {
-        const dav = `https://localhost:${s.radicale.port}/`;
-        const account = await core.handle('accounts.add', {
-          email: user.email,
-          password: user.password,
-          settings: {
-            imap: `imaps://localhost:${s.imap.tlsPort}`,
-            smtp: `smtps://localhost:${s.smtp.tlsPort}`,
-            caldav: dav,
-            carddav: dav,
-            username: user.username,
-          },
-        });
-        await core.handle('sync.run', { accountId: account.id, only: 'calendar' });
-        await core.handle('sync.run', { accountId: account.id, only: 'contacts' });
-        const report = await core.handle('migration.run', { paths: [OST], accountId: account.id });
+        const dav = radicaleUrl();
+        const accountId = await addServerAccount(core, user, { caldav: dav, carddav: dav });
+        await core.handle('sync.run', { accountId, only: 'calendar' });
+        await core.handle('sync.run', { accountId, only: 'contacts' });
+        const report = await core.handle('migration.run', { paths: [OST], accountId });
         const calendarFolders = report.folders.filter((f) => f.kind === 'calendar');
         const imported = calendarFolders.reduce((n, f) => n + f.imported, 0);
         expect(imported).toBeGreaterThanOrEqual(9);
@@ -114,7 +105,7 @@ describe('importation des rendez-vous d’un fichier Outlook dans l’agenda Cal
         expect(await cards()).toBe(contactsInFile);
         const contactFolders = report.folders.filter((f) => f.kind === 'contacts');
         expect(contactFolders.reduce((n, f) => n + f.imported, 0)).toBe(contactsInFile);
-        const again = await core.handle('migration.run', { paths: [OST], accountId: account.id });
+        const again = await core.handle('migration.run', { paths: [OST], accountId });
         expect(again.totals.imported).toBe(0);
         expect(await events()).toBe(imported);
       } finally {

@@ -21,6 +21,7 @@ import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
 import { SAMPLE_ATTACHMENTS, SAMPLE_CONTACTS, SAMPLE_EVENTS, writeSamplePst } from '../fixtures/sample-pst.js';
 import { addImapUser, imapConnection } from './mail-offline-fixture.js';
+import { addServerAccount, radicaleUrl } from './account-fixture.js';
 
 type Reference = {
   /** Messages per folder (path below the store's folder, « / » between names). */
@@ -162,22 +163,12 @@ describe('fichier Outlook avec courrier, contacts et rendez-vous (généré) : t
         let first: MigrationReport;
         let second: MigrationReport;
         try {
-          const dav = `https://localhost:${s.radicale.port}/`;
-          const account = await core.handle('accounts.add', {
-            email: user.email,
-            password: user.password,
-            settings: {
-              imap: `imaps://localhost:${s.imap.tlsPort}`,
-              smtp: `smtps://localhost:${s.smtp.tlsPort}`,
-              caldav: dav,
-              carddav: dav,
-              username: user.username,
-            },
-          });
-          await core.handle('sync.run', { accountId: account.id, only: 'calendar' });
-          await core.handle('sync.run', { accountId: account.id, only: 'contacts' });
-          first = await core.handle('migration.run', { paths: [file], accountId: account.id });
-          second = await core.handle('migration.run', { paths: [file], accountId: account.id });
+          const dav = radicaleUrl();
+          const accountId = await addServerAccount(core, user, { caldav: dav, carddav: dav });
+          await core.handle('sync.run', { accountId, only: 'calendar' });
+          await core.handle('sync.run', { accountId, only: 'contacts' });
+          first = await core.handle('migration.run', { paths: [file], accountId });
+          second = await core.handle('migration.run', { paths: [file], accountId });
         } finally {
           await core.close();
         }
