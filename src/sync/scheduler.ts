@@ -201,7 +201,8 @@ export class SyncScheduler implements SyncRequests {
         .catch(() => undefined)
         .then(() => {
           this.followUps.delete(key);
-          return this.runAccount(row, scopes, false);
+          // Stopping (the core closes): the run that was under way is the last one.
+          return this.stopped ? existing : this.runAccount(row, scopes, false);
         });
       this.followUps.set(key, followUp);
       return followUp;
@@ -379,7 +380,7 @@ export class SyncScheduler implements SyncRequests {
     if (this.syncTimer) clearInterval(this.syncTimer);
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.syncTimer = this.probeTimer = null;
-    await Promise.allSettled([...this.parts.map((p) => p.stop()), ...this.running.values()]);
+    await Promise.allSettled([...this.parts.map((p) => p.stop()), ...this.running.values(), ...this.followUps.values()]);
   }
 
   // ------------------------------------------------------------------ status

@@ -125,4 +125,27 @@ describe('SyncScheduler: runs and replays under way', () => {
       await core.close();
     }
   });
+
+  it('a run asked while one is under way does not start once the scheduler stops (the core closes)', async () => {
+    const { core, id, scheduler } = await schedulerWithAccount();
+    try {
+      let runs = 0;
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      scheduler.registerScope('files', async () => {
+        runs++;
+        await held;
+      });
+      const first = scheduler.run({ accountId: id, only: 'files' });
+      await expect.poll(() => runs).toBe(1);
+      const second = scheduler.run({ accountId: id, only: 'files' });
+      const stopped = scheduler.stop();
+      release();
+      await stopped;
+      expect(await second).toEqual(await first);
+      expect(runs).toBe(1);
+    } finally {
+      await core.close();
+    }
+  });
 });
