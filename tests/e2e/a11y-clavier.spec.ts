@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { expect, test, type Page } from '@playwright/test';
 import type { VisioServerProcess } from '../../server/src/spawn.js';
 import { composeBody } from './compose-body.js';
+import { deleteCalendarResources } from './dav.js';
 import { deleteFromInbox, imapFor, lastEnvelope } from './courrier-imap.js';
 import { SHOTS_DIR, addFilesAccountByCli, ostalEnv, servers, tempProfile, type RunningOstal } from './ostal.js';
 import { copyRenderer } from './renderer-copy.js';
@@ -87,6 +88,8 @@ test.afterAll(async () => {
   await dav('DELETE', '').catch(() => undefined);
   fs.rmSync(filesRoot, { recursive: true, force: true });
   await deleteFromInbox(USER, stamp).catch(() => undefined);
+  // The event made by keyboard at 09:00 today would ring its reminder in the other specs signed in as this agent.
+  await deleteCalendarResources(user, stamp).catch(() => undefined);
 });
 
 interface Counters {

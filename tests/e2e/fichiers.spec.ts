@@ -367,7 +367,9 @@ test('pendant un téléchargement : la progression et l’état « en cours » s
     await expect(limit).toHaveValue('0');
     await limit.fill('-5');
     await page.getByTestId('save-settings').click();
-    await expect(page.getByRole('alert')).toContainText('La vitesse maximale doit être un nombre entier positif');
+    await expect(page.getByRole('alert').filter({ hasText: 'La vitesse maximale' })).toContainText(
+      'La vitesse maximale doit être un nombre entier positif',
+    );
     await limit.fill('200');
     await page.getByTestId('save-settings').click();
     await expect(page.getByRole('status').filter({ hasText: 'Réglages enregistrés.' })).toBeVisible();

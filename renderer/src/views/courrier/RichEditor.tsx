@@ -199,35 +199,41 @@ function Toolbar({
     }),
   });
 
+  // tiptap's focus() gives the text its focus back at the next frame: a key typed right after « Entrée » on a tool went
+  // to the button and was lost. The text is focused at once too.
+  const format = (command: (chain: ReturnType<Editor['chain']>) => ReturnType<Editor['chain']>) => () => {
+    command(editor.chain().focus()).run();
+    editor.view.focus();
+  };
   const tools: { id: ToolId; label: string; text: string; pressed?: boolean; run(): void }[] = [
-    { id: 'bold', label: t('redaction.bold'), text: 'G', pressed: active.bold, run: () => editor.chain().focus().toggleBold().run() },
+    { id: 'bold', label: t('redaction.bold'), text: 'G', pressed: active.bold, run: format((c) => c.toggleBold()) },
     {
       id: 'italic',
       label: t('redaction.italic'),
       text: 'I',
       pressed: active.italic,
-      run: () => editor.chain().focus().toggleItalic().run(),
+      run: format((c) => c.toggleItalic()),
     },
     {
       id: 'underline',
       label: t('redaction.underline'),
       text: 'S',
       pressed: active.underline,
-      run: () => editor.chain().focus().toggleUnderline().run(),
+      run: format((c) => c.toggleUnderline()),
     },
     {
       id: 'bulletList',
       label: t('redaction.bulletList'),
       text: '•',
       pressed: active.bulletList,
-      run: () => editor.chain().focus().toggleBulletList().run(),
+      run: format((c) => c.toggleBulletList()),
     },
     {
       id: 'orderedList',
       label: t('redaction.orderedList'),
       text: '1.',
       pressed: active.orderedList,
-      run: () => editor.chain().focus().toggleOrderedList().run(),
+      run: format((c) => c.toggleOrderedList()),
     },
     { id: 'link', label: t('redaction.link'), text: t('redaction.linkShort'), pressed: active.link, run: () => setLinkOpen(true) },
     {
@@ -235,14 +241,14 @@ function Toolbar({
       label: t('redaction.quote'),
       text: '«\u00a0»',
       pressed: active.blockquote,
-      run: () => editor.chain().focus().toggleBlockquote().run(),
+      run: format((c) => c.toggleBlockquote()),
     },
     { id: 'image', label: t('redaction.image'), text: t('redaction.imageShort'), run: () => fileInput.current?.click() },
     {
       id: 'clear',
       label: t('redaction.clear'),
       text: t('redaction.clearShort'),
-      run: () => editor.chain().focus().unsetAllMarks().clearNodes().run(),
+      run: format((c) => c.unsetAllMarks().clearNodes()),
     },
   ];
 
@@ -256,6 +262,7 @@ function Toolbar({
       event.preventDefault();
       event.stopPropagation();
       editor.commands.focus();
+      editor.view.focus();
       return;
     } else return;
     event.preventDefault();
