@@ -11,7 +11,7 @@ import type { Core } from '../../src/core.js';
 import { spaceCalendarHrefs } from '../../src/workspaces/calendar-roots.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore } from './workspaces-fixture.js';
+import { tempProfile, type OpenedCore, openWorkspaceCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -72,7 +72,7 @@ describe('espaces de travail : agenda (Radicale, Prosody)', () => {
     const two = await openCore(a2, 'agenda-a2');
     const three = await openCore(a3, 'agenda-a3');
     for (const o of [two, three]) {
-      await o.core.handle('workspaces.refresh', {});
+      expect(await refreshUntilListed(o.core, space.id)).toContain(space.id);
       const agenda = await o.core.handle('workspaces.agenda', { workspaceId: space.id });
       expect(agenda.calendarHref).toBe(`/partage/${local}/`);
       const calendars = await o.core.handle('calendar.calendars', {});

@@ -14,7 +14,7 @@ import { silentLogger } from '../../src/log.js';
 import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { roomArchive } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { openWorkspaceCore, tempProfile } from './workspaces-fixture.js';
+import { tempProfile, openWorkspaceCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -33,7 +33,7 @@ describe('espaces de travail : arrêt brutal pendant l’envoi', () => {
     await one.core.close();
     const profileDir = tempProfile(dirs, 'k-a5');
     const five = await openWorkspaceCore(a5, profileDir, xmpp);
-    expect((await five.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+    expect(await refreshUntilListed(five.core, space.id)).toContain(space.id);
     await five.core.close();
 
     const app = path.join(path.dirname(profileDir), 'app.mts');

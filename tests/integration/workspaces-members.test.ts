@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/log.js';
 import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom, roomArchive } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { openWorkspaceCore, Relay, tempProfile } from './workspaces-fixture.js';
+import { openWorkspaceCore, refreshUntilListed, Relay, tempProfile } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -96,7 +96,8 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
       const added = await one.core.handle('workspaces.members', { workspaceId: space.id, add: [a3.email] });
       expect([...added.members].sort()).toEqual([testUser(1).email, a2.email, a3.email]);
       // agent3's Ostal finds it after a sync (the room's invitation), and may write in it.
-      const found = (await three.core.handle('workspaces.refresh', {})).find((w) => w.id === space.id);
+      expect(await refreshUntilListed(three.core, space.id)).toContain(space.id);
+      const found = (await three.core.handle('workspaces.list', {})).find((w) => w.id === space.id);
       expect(found?.name).toBe(name);
       await three.core.handle('chat.send', { workspaceId: space.id, text: 'Merci pour l’invitation.' });
       expect((await one.core.handle('chat.history', { workspaceId: space.id })).map((m) => [m.from, m.text])).toContainEqual([
@@ -106,7 +107,7 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
 
       // agent2 is a member, not an owner: Ostal asks, the room refuses, the French message says why.
       const two = await open(2, 'm-a2');
-      await two.core.handle('workspaces.refresh', {});
+      expect(await refreshUntilListed(two.core, space.id)).toContain(space.id);
       await expect(two.core.handle('workspaces.members', { workspaceId: space.id, remove: [a3.email] })).rejects.toMatchObject({
         code: 'forbidden',
         message:
@@ -133,7 +134,7 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
       } finally {
         await forger.close();
       }
-      expect((await three.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+      expect(await refreshUntilListed(three.core, space.id)).toContain(space.id);
 
       // agent1 removes agent3: the room tells agent3's Ostal (joined since its refresh), the space leaves its list.
       const removed = await one.core.handle('workspaces.members', { workspaceId: space.id, remove: [a3.email] });
@@ -168,7 +169,7 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
     const one = await open(1, 'men-a1');
     const space = await one.core.handle('workspaces.create', { name: `Mentions ${randomUUID().slice(0, 6)}`, members: [a2.email] });
     const two = await open(2, 'men-a2');
-    await two.core.handle('workspaces.refresh', {});
+    expect(await refreshUntilListed(two.core, space.id)).toContain(space.id);
     const seen: Events['workspaces.mention'][] = [];
     two.core.onEvent((event, data) => {
       if (event === 'workspaces.mention') seen.push(data as Events['workspaces.mention']);
@@ -200,7 +201,7 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
       const relay = await Relay.start(getServers().prosody.port);
       relays.push(relay);
       const four = await open(4, 'q-a4', `xmpp://localhost:${relay.port}`);
-      expect((await four.core.handle('workspaces.refresh', {})).map((w) => w.id)).toContain(space.id);
+      expect(await refreshUntilListed(four.core, space.id)).toContain(space.id);
       await four.core.handle('chat.send', { workspaceId: space.id, text: 'Avant la coupure' });
 
       relay.cut();

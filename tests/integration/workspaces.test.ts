@@ -15,7 +15,7 @@ import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom, roomArchive } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { dav, type User } from './files-fixture.js';
-import { openWorkspaceCore, type OpenedCore } from './workspaces-fixture.js';
+import { type OpenedCore, openWorkspaceCore, refreshUntilListed } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
@@ -70,7 +70,8 @@ describe('espaces de travail (Prosody, Apache)', () => {
     let two = await openCore(a2, p2, null);
     expect(await two.core.handle('workspaces.list', {})).toEqual([]);
     // (Servers reused across runs may hold spaces of earlier runs: only this one is looked at.)
-    const found = (await two.core.handle('workspaces.refresh', {})).filter((w) => w.id === space.id);
+    expect(await refreshUntilListed(two.core, space.id)).toContain(space.id);
+    const found = (await two.core.handle('workspaces.list', {})).filter((w) => w.id === space.id);
     expect(found.map((w) => [w.id, w.name, w.description])).toEqual([[space.id, 'Projet médiathèque', 'Rénovation de la médiathèque']]);
     expect([...found[0]!.members].sort()).toEqual([a1.email, a2.email]);
 
@@ -90,8 +91,7 @@ describe('espaces de travail (Prosody, Apache)', () => {
     expect((await two.core.handle('chat.history', { workspaceId: space.id })).map((m) => [m.from, m.text])).toEqual(expected);
     // A second fresh profile of agent2 (another computer) finds the space from its bookmarks, with the history.
     const other = await openCore(a2, profile('a2bis'), null);
-    const again = await other.core.handle('workspaces.refresh', {});
-    expect(again.map((w) => w.id)).toContain(space.id);
+    expect(await refreshUntilListed(other.core, space.id)).toContain(space.id);
     expect((await other.core.handle('chat.history', { workspaceId: space.id })).map((m) => [m.from, m.text])).toEqual(expected);
 
     // Documents: the folder exists on the shared root; a file put there by agent1 is readable by agent2.
