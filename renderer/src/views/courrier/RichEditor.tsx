@@ -37,6 +37,11 @@ export function normaliseLink(input: string): string | null {
   return null;
 }
 
+/** The text focused at once (tiptap's focus() waits for the next frame); nothing when the editor is not there. */
+function focusNow(editor: Editor): void {
+  if (!editor.isDestroyed && editor.isInitialized) editor.view.focus();
+}
+
 export function RichEditor({
   initialHtml,
   labelledBy,
@@ -148,14 +153,16 @@ export function RichEditor({
           .focus(atStart ? 'start' : undefined)
           .run(),
       getHtml: () => editor?.getHTML() ?? '',
-      setHtml: (html) => editor?.commands.setContent(html),
+      setHtml: (html) => editor?.chain().setContent(html).run(),
     };
   }, [editor, handle]);
 
-  // The editor comes from a lazily loaded chunk: the composer cannot focus it before it exists.
+  // The editor comes from a lazily loaded chunk: the composer cannot focus it before it exists. Through a chain: an
+  // editor tiptap has just destroyed (to make another) has no commands left, and `editor.commands` threw then, which
+  // blanked the whole page (CI run 7, « Répondre »).
   const focusAtStartRef = useRef(focusAtStart);
   useEffect(() => {
-    if (editor && focusAtStartRef.current) editor.commands.focus('start');
+    if (editor && !editor.isDestroyed && focusAtStartRef.current) editor.chain().focus('start').run();
   }, [editor]);
 
   return (
@@ -203,7 +210,7 @@ function Toolbar({
   // to the button and was lost. The text is focused at once too.
   const format = (command: (chain: ReturnType<Editor['chain']>) => ReturnType<Editor['chain']>) => () => {
     command(editor.chain().focus()).run();
-    editor.view.focus();
+    focusNow(editor);
   };
   const tools: { id: ToolId; label: string; text: string; pressed?: boolean; run(): void }[] = [
     { id: 'bold', label: t('redaction.bold'), text: 'G', pressed: active.bold, run: format((c) => c.toggleBold()) },
@@ -261,8 +268,8 @@ function Toolbar({
     else if (event.key === 'Escape' && !linkOpen) {
       event.preventDefault();
       event.stopPropagation();
-      editor.commands.focus();
-      editor.view.focus();
+      editor.chain().focus().run();
+      focusNow(editor);
       return;
     } else return;
     event.preventDefault();
@@ -334,7 +341,7 @@ function Toolbar({
           }}
           onCancel={() => {
             setLinkOpen(false);
-            editor.commands.focus();
+            editor.chain().focus().run();
           }}
         />
       ) : null}
