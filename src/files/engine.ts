@@ -510,7 +510,12 @@ export class FilesSyncEngine {
       });
       result.movedLocal++;
     }
-    for (const row of plan.onlineOnly) this.record(row);
+    for (const row of plan.onlineOnly) {
+      // Downloaded since this round's snapshot (« Ouvrir » on an online-only file): on the disk and known as such, not
+      // online-only; recording the snapshot's view made the next round take the file for a conflict (CI run 7).
+      if (row.kind === 'file' && this.repo.state(this.accountId, row.path)?.local && fs.existsSync(this.abs(row.path))) continue;
+      this.record(row);
+    }
     for (const key of plan.forget) {
       this.repo.deleteState(this.accountId, key);
       this.changed.add(key);
