@@ -3,14 +3,11 @@
  * in front of it), requests sent directly to Radicale (another client, not Ostal), and the DAV journal's count.
  */
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll } from 'vitest';
-import { Core } from '../../src/core.js';
-import { silentLogger } from '../../src/log.js';
+import type { Core } from '../../src/core.js';
 import { radicaleRequest, type DavReply } from '../servers/http.js';
 import { getServers, type testUser } from '../servers/testing.js';
-import { addServerAccount, radicaleUrl } from './account-fixture.js';
+import { coreWithAccount, radicaleUrl } from './account-fixture.js';
 
 export type TestUser = ReturnType<typeof testUser>;
 
@@ -23,17 +20,9 @@ afterAll(() => {
  * A Core (CLI mode, no policy, silent log) in a temporary profile, removed after the test file, with `user`'s
  * account whose CalDAV and CardDAV address is Radicale's root — or `davPort` on 127.0.0.1 (a relay in front of it).
  */
-export async function davCore(user: TestUser, options: { davPort?: number } = {}): Promise<{ core: Core; accountId: string; dir: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-dav-'));
-  dirs.push(dir);
-  const core = await Core.open({
-    profileDir: path.join(dir, 'profil'),
-    mode: 'cli',
-    logger: silentLogger,
-    policyPath: path.join(dir, 'no-policy.json'),
-  });
+export function davCore(user: TestUser, options: { davPort?: number } = {}): Promise<{ core: Core; accountId: string; dir: string }> {
   const dav = options.davPort ? `https://localhost:${options.davPort}/` : radicaleUrl();
-  return { core, accountId: await addServerAccount(core, user, { caldav: dav, carddav: dav }), dir };
+  return coreWithAccount(user, dirs, 'ostal-dav-', { caldav: dav, carddav: dav });
 }
 
 /** A request to Radicale as `user`, not through Ostal (tests/servers/http.ts radicaleRequest). */

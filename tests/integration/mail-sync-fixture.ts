@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/log.js';
 import type { ServerSettings } from '../../src/shared/contract.js';
 import { getServers } from '../servers/testing.js';
 import type { TestUser } from '../servers/types.js';
-import { addServerAccount } from './account-fixture.js';
+import { coreWithAccount } from './account-fixture.js';
 
 /** SecretStore kept in memory: same interface as the file and keychain stores. */
 export class MemorySecretStore implements SecretStore {
@@ -50,21 +50,8 @@ export async function openTestCore(): Promise<TestProfile> {
  * A Core on a new temporary profile (its folder pushed to `dirs` for the test's clean-up) holding `user`'s account
  * added through accounts.add as the app adds it, mail servers only: IMAP over implicit TLS and submission.
  */
-export async function mailOnlyCore(user: TestUser, dirs: string[]): Promise<{ core: Core; accountId: string; dir: string }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-mail-only-'));
-  dirs.push(dir);
-  const core = await Core.open({
-    profileDir: path.join(dir, 'profil'),
-    mode: 'cli',
-    logger: silentLogger,
-    policyPath: path.join(dir, 'none.json'),
-  });
-  try {
-    return { core, accountId: await addServerAccount(core, user), dir };
-  } catch (err) {
-    await core.close();
-    throw err;
-  }
+export function mailOnlyCore(user: TestUser, dirs: string[]): Promise<{ core: Core; accountId: string; dir: string }> {
+  return coreWithAccount(user, dirs, 'ostal-mail-only-');
 }
 
 export function imapUrl(tls = false): string {
