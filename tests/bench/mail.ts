@@ -1,29 +1,37 @@
 /**
- * `npm run bench -- mail [--messages N] [--no-mbsync] [--passes N]`: a French corpus (10 000 messages by default) in the test Dovecot, then,
+ * `npm run bench -- mail [--messages N] [--no-mbsync] [--passes N] [--fs ext4|tmp]`: a French corpus (10 000 messages by default) in the test Dovecot, then,
  * in the same run and on the same data: Ostal's initial sync (headers, then bodies), a no-change resync and search
  * latency, side by side with mbsync (isync) syncing to a Maildir and notmuch indexing and searching it.
  * `--no-mbsync` (the 100 000-message mode: `--messages 100000 --no-mbsync`, for search and memory): notmuch indexes
  * the corpus where it was written (Dovecot's own Maildir) instead of mbsync's copy, and the mbsync rows stay empty.
+ * The tools write on a fresh ext4 file system with its journal by default, or in the temporary folder (`--fs tmp`):
+ * see disk.ts.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
 import type { OstalMailFigures } from './mail-ostal.js';
 import { coreProcessEnv } from '../../src/host/core-process-env.js';
 import { startServers, stopServers } from '../servers/index.js';
 import { CORPUS_FOLDERS, writeCorpus } from './corpus.js';
+import { benchDisk } from './disk.js';
 import { percentile, printTable, timed, writeJson, type BenchRow } from './report.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2).replace('.', ',')} s`;
+const ratio = (a: number, b: number | null): string => (b ? (a / b).toFixed(2).replace('.', ',') : '—');
 
 export async function benchMail(args: string[]): Promise<void> {
   const n = Number(args[args.indexOf('--messages') + 1]) || (args.includes('--messages') ? NaN : 10_000);
   if (!Number.isFinite(n) || n <= 0) throw new Error('--messages attend un nombre positif');
-  const servers = await startServers({ seed: 'none' });
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-bench-mail-'));
+  // Every tool's output (mbsync's Maildirs, Ostal's profile, notmuch's index) on the same disk (disk.ts).
+  const disk = benchDisk(args);
+  const servers = await startServers({ seed: 'none' }).catch((err: unknown) => {
+    disk.release();
+    throw err;
+  });
+  const work = fs.mkdtempSync(path.join(disk.dir, 'ostal-bench-mail-'));
   const rows: BenchRow[] = [];
   let coreDir: string | null = null;
   try {
@@ -50,51 +58,67 @@ export async function benchMail(args: string[]): Promise<void> {
     }
     await warm.logout();
 
-    // --- mbsync (isync) to a Maildir
-    const mbsyncDir = path.join(work, 'mbsync');
-    fs.mkdirSync(mbsyncDir);
-    const mbsyncrc = path.join(work, 'mbsyncrc');
-    fs.writeFileSync(
-      mbsyncrc,
-      [
-        'IMAPAccount bench',
-        'Host localhost',
-        `Port ${servers.imap.port}`,
-        `User ${agent.email}`,
-        `Pass ${agent.password}`,
-        'SSLType STARTTLS',
-        `CertificateFile ${servers.caCertPath}`,
-        '',
-        'IMAPStore remote',
-        'Account bench',
-        '',
-        'MaildirStore local',
-        `Path ${mbsyncDir}/`,
-        `Inbox ${mbsyncDir}/INBOX`,
-        'SubFolders Verbatim',
-        '',
-        'Channel bench',
-        'Far :remote:',
-        'Near :local:',
-        'Patterns *',
-        'Create Near',
-        'SyncState *',
-        '',
-      ].join('\n'),
-    );
-    const mbsync = () => {
-      const r = spawnSync('mbsync', ['-c', mbsyncrc, '-a', '-q'], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`mbsync a échoué : ${r.stderr}`);
+    // --- mbsync (isync) to a Maildir: as configured by default (one fsync per message, its safety), and with
+    // `FSync no` (no more safety on a crash than Ostal, which lets the server keep the mail and fetches again what a
+    // crash lost): the second shows the tools' work without the disk's waits.
+    const mbsyncConfig = (name: string, extra: string[]) => {
+      const dir = path.join(work, name);
+      fs.mkdirSync(dir);
+      const rc = path.join(work, `${name}rc`);
+      fs.writeFileSync(
+        rc,
+        [
+          ...extra,
+          'IMAPAccount bench',
+          'Host localhost',
+          `Port ${servers.imap.port}`,
+          `User ${agent.email}`,
+          `Pass ${agent.password}`,
+          'SSLType STARTTLS',
+          `CertificateFile ${servers.caCertPath}`,
+          '',
+          'IMAPStore remote',
+          'Account bench',
+          '',
+          'MaildirStore local',
+          `Path ${dir}/`,
+          `Inbox ${dir}/INBOX`,
+          'SubFolders Verbatim',
+          '',
+          'Channel bench',
+          'Far :remote:',
+          'Near :local:',
+          'Patterns *',
+          'Create Near',
+          'SyncState *',
+          '',
+        ].join('\n'),
+      );
+      const run = () => {
+        const r = spawnSync('mbsync', ['-c', rc, '-a', '-q'], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`mbsync a échoué : ${r.stderr}`);
+      };
+      return { dir, run };
     };
+    const { dir: mbsyncDir, run: mbsync } = mbsyncConfig('mbsync', []);
+    const { dir: mbsyncNoFsyncDir, run: mbsyncNoFsync } = mbsyncConfig('mbsync-nofsync', ['FSync no', '']);
     const withMbsync = !args.includes('--no-mbsync');
     // The initial syncs vary from one run to the next on a shared machine (mbsync's fsync per message: ×2 seen):
     // `--passes N` initial syncs of each tool, alternated (mbsync, Ostal, mbsync, Ostal…), the median of each compared.
     const passes = Number(args[args.indexOf('--passes') + 1]) || (args.includes('--passes') ? NaN : withMbsync ? 3 : 1);
     if (!Number.isInteger(passes) || passes <= 0) throw new Error('--passes attend un nombre entier positif');
-    const mbsyncPass = () => {
-      fs.rmSync(mbsyncDir, { recursive: true, force: true });
-      fs.mkdirSync(mbsyncDir);
-      return timed(mbsync);
+    // A pass's output is moved aside, not deleted, before the next pass (all of it goes with `work` at the end): on a
+    // file system that avoids reusing the inodes of files deleted in the last minutes (ext4 without a journal, as on
+    // this project's machines), creating 10 000 files right after deleting 10 000 others cost up to 2 s more of kernel
+    // time, to either tool, depending on what was deleted just before rather than on the tool.
+    let moved = 0;
+    const moveAside = (dir: string) => {
+      if (fs.existsSync(dir)) fs.renameSync(dir, path.join(work, `previous-pass-${++moved}`));
+    };
+    const mbsyncPass = (dir: string, run: () => void) => {
+      moveAside(dir);
+      fs.mkdirSync(dir);
+      return timed(run);
     };
     const queries = Array.from({ length: 200 }, (_, i) => {
       const w = corpus.queryWords[(i * 7) % corpus.queryWords.length];
@@ -136,15 +160,20 @@ export async function benchMail(args: string[]): Promise<void> {
       return JSON.parse(child.stdout) as OstalMailFigures;
     };
     const mbsyncInitialRuns: number[] = [];
+    const mbsyncNoFsyncRuns: number[] = [];
     const ostalRuns: OstalMailFigures[] = [];
     const profileDir = path.join(work, 'ostal-profile');
     for (let pass = 1; pass <= passes; pass++) {
       process.stderr.write(`Synchronisations initiales, passe ${pass} sur ${passes}…\n`);
-      if (withMbsync) mbsyncInitialRuns.push(mbsyncPass());
-      fs.rmSync(profileDir, { recursive: true, force: true });
+      if (withMbsync) {
+        mbsyncInitialRuns.push(mbsyncPass(mbsyncDir, mbsync));
+        mbsyncNoFsyncRuns.push(mbsyncPass(mbsyncNoFsyncDir, mbsyncNoFsync));
+      }
+      moveAside(profileDir);
       ostalRuns.push(ostalPass(profileDir));
     }
     const mbsyncInitial = withMbsync ? percentile(mbsyncInitialRuns, 50) : null;
+    const mbsyncNoFsyncInitial = withMbsync ? percentile(mbsyncNoFsyncRuns, 50) : null;
     // The last pass's profile stays for the resyncs and its search figures are kept; the initial syncs are medians.
     const o = { ...ostalRuns[ostalRuns.length - 1] };
     o.fullMs = percentile(
@@ -240,6 +269,12 @@ export async function benchMail(args: string[]): Promise<void> {
         peer: mbsyncInitial,
         peerName: 'mbsync',
       },
+      {
+        measure: `Synchronisation initiale, en-têtes et corps (médiane de ${passes})`,
+        ostal: ostalFull,
+        peer: mbsyncNoFsyncInitial,
+        peerName: 'mbsync, FSync no',
+      },
       { measure: 'Resynchronisation sans changement, cœur ouvert', ostal: ostalResync, peer: null, peerName: '' },
       {
         measure: 'Resynchronisation sans changement, commande (médiane de 5)',
@@ -276,8 +311,9 @@ export async function benchMail(args: string[]): Promise<void> {
     process.stdout.write(
       `Messages (${CORPUS_FOLDERS.length} dossiers, par STARTTLS) : Ostal ${ostalCount} (corps en local : ${ostalBodies}), mbsync ${mbsyncCount ?? '—'}. Mémoire résidente du processus Ostal : ${(rssAfterSync / 1048576).toFixed(0)} Mio après la synchronisation initiale (au plus ${(rssPeak / 1048576).toFixed(0)} Mio pendant, ${(rssBeforeSync / 1048576).toFixed(0)} Mio avant).\n` +
         (withMbsync
-          ? `Synchronisations initiales, ${passes} passes alternées : Ostal ${ostalRuns.map((r) => seconds(r.fullMs)).join(' ; ')} ; mbsync ${mbsyncInitialRuns.map(seconds).join(' ; ')} ; rapport des médianes Ostal / mbsync : ${(ostalFull / (mbsyncInitial ?? 1)).toFixed(2).replace('.', ',')}.\n`
+          ? `Synchronisations initiales, ${passes} passes alternées : Ostal ${ostalRuns.map((r) => seconds(r.fullMs)).join(' ; ')} ; mbsync ${mbsyncInitialRuns.map(seconds).join(' ; ')} ; mbsync, FSync no ${mbsyncNoFsyncRuns.map(seconds).join(' ; ')} ; rapport des médianes Ostal / mbsync : ${ratio(ostalFull, mbsyncInitial)} ; Ostal / mbsync, FSync no : ${ratio(ostalFull, mbsyncNoFsyncInitial)}.\n`
           : '') +
+        `Disque des outils : ${disk.label}.\n` +
         `Ostal est mesuré dans le processus (cœur ouvert une fois, empaqueté comme dans l’application) ; mbsync et notmuch comme commandes, démarrage compris. La recherche d’Ostal passe par mail.search (FTS5) ; « — » : mesure indisponible dans cette version.\n`,
     );
     writeJson('mail', {
@@ -289,12 +325,14 @@ export async function benchMail(args: string[]): Promise<void> {
       rssPeakBytes: rssPeak,
       rssBeforeSyncBytes: rssBeforeSync,
       rssAfterSyncBytes: rssAfterSync,
-      initialSyncRunsMs: { ostal: ostalRuns.map((r) => r.fullMs), mbsync: mbsyncInitialRuns },
+      disk: disk.label,
+      initialSyncRunsMs: { ostal: ostalRuns.map((r) => r.fullMs), mbsync: mbsyncInitialRuns, mbsyncNoFsync: mbsyncNoFsyncRuns },
       rows,
     });
   } finally {
     await stopServers(servers);
     fs.rmSync(work, { recursive: true, force: true });
+    disk.release();
     if (coreDir) fs.rmSync(coreDir, { recursive: true, force: true });
   }
 }
