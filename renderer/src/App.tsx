@@ -12,6 +12,7 @@ import { useApiQuery, useClient, useConnectionStatus } from './api/react';
 import { AccountAssistant } from './assistant/AccountAssistant';
 import { ImportPanel } from './views/reglages/ImportPanel';
 import { Busy, ErrorAlert } from './components/common';
+import { ViewErrorBoundary } from './components/ViewErrorBoundary';
 import { Icon, type IconName } from './components/icons';
 import { ConnectionLostBanner, StatusArea, useAppStatus } from './components/StatusArea';
 import { AgendaView } from './views/AgendaView';
@@ -274,86 +275,88 @@ export function App() {
           </nav>
           <DiscussContext.Provider value={discuss}>
             <main id="main" className="app-main" ref={mainRef} tabIndex={-1}>
-              {offerImport === 'offer' ? (
-                <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
-                  <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
-                  <p>{t('importer.offerText')}</p>
-                  <div className="import-actions">
-                    <button
-                      type="button"
-                      className="button button-primary"
-                      data-testid="import-offer-open"
-                      onClick={() => setOfferImport('open')}
-                    >
-                      {t('importer.offerOpen')}
-                    </button>
-                    <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
-                      {t('importer.later')}
-                    </button>
+              <ViewErrorBoundary view={offerImport === 'open' ? 'importer' : addingAccount ? 'assistant' : current}>
+                {offerImport === 'offer' ? (
+                  <div className="card import-offer" role="region" aria-labelledby="import-offer-title" data-testid="import-offer">
+                    <h2 id="import-offer-title">{t('importer.firstRunTitle')}</h2>
+                    <p>{t('importer.offerText')}</p>
+                    <div className="import-actions">
+                      <button
+                        type="button"
+                        className="button button-primary"
+                        data-testid="import-offer-open"
+                        onClick={() => setOfferImport('open')}
+                      >
+                        {t('importer.offerOpen')}
+                      </button>
+                      <button type="button" className="button" data-testid="import-offer-dismiss" onClick={() => setOfferImport(null)}>
+                        {t('importer.later')}
+                      </button>
+                    </div>
                   </div>
-                </div>
-              ) : null}
-              {offerImport === 'open' ? (
-                <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
-              ) : addingAccount ? (
-                <AccountAssistant
-                  policy={policy.data}
-                  firstRun={false}
-                  onDone={() => {
-                    setAddingAccount(false);
-                    accounts.reload();
-                  }}
-                  onCancel={() => setAddingAccount(false)}
-                />
-              ) : current === 'courrier' ? (
-                <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
-                  <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} openRequest={openMessage} />
-                </ComposeProvider>
-              ) : current === 'agenda' ? (
-                <AgendaView
-                  onJoinMeeting={(link) => {
-                    putMeetingLinkInAddress(link);
-                    go('visio');
-                  }}
-                />
-              ) : current === 'contacts' ? (
-                <ContactsView />
-              ) : current === 'fichiers' ? (
-                <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
-              ) : current === 'espaces' ? (
-                <EspacesView
-                  openDirect={directPeer}
-                  onDirectOpened={clearDirectPeer}
-                  onJoinVisio={(link) => {
-                    putMeetingLinkInAddress(link);
-                    go('visio');
-                  }}
-                />
-              ) : current === 'visio' ? (
-                <Suspense fallback={<Busy text={t('visio.opening')} />}>
-                  <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
-                </Suspense>
-              ) : current === 'aide' ? (
-                <AideView
-                  page={aidePage}
-                  onPage={setAidePage}
-                  tourModules={tourModules}
-                  onReplayTour={(module) => {
-                    go(module);
-                    setTour(module);
-                  }}
-                  onShowNews={() => setNews(NEWS.filter((entry) => !version || compareVersions(entry.version, version) <= 0))}
-                  onShowAccessibility={() => go('reglages', 'accessibilite')}
-                />
-              ) : (
-                <ReglagesView
-                  accounts={accounts.data}
-                  policy={policy.data}
-                  section={reglagesSection}
-                  onSection={setReglagesSection}
-                  onAddAccount={() => setAddingAccount(true)}
-                />
-              )}
+                ) : null}
+                {offerImport === 'open' ? (
+                  <ImportPanel accounts={accounts.data} firstRun onClose={() => setOfferImport(null)} />
+                ) : addingAccount ? (
+                  <AccountAssistant
+                    policy={policy.data}
+                    firstRun={false}
+                    onDone={() => {
+                      setAddingAccount(false);
+                      accounts.reload();
+                    }}
+                    onCancel={() => setAddingAccount(false)}
+                  />
+                ) : current === 'courrier' ? (
+                  <ComposeProvider accounts={accounts.data} initial={launched} onInitialOpened={() => setLaunched(null)}>
+                    <CourrierView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} openRequest={openMessage} />
+                  </ComposeProvider>
+                ) : current === 'agenda' ? (
+                  <AgendaView
+                    onJoinMeeting={(link) => {
+                      putMeetingLinkInAddress(link);
+                      go('visio');
+                    }}
+                  />
+                ) : current === 'contacts' ? (
+                  <ContactsView />
+                ) : current === 'fichiers' ? (
+                  <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
+                ) : current === 'espaces' ? (
+                  <EspacesView
+                    openDirect={directPeer}
+                    onDirectOpened={clearDirectPeer}
+                    onJoinVisio={(link) => {
+                      putMeetingLinkInAddress(link);
+                      go('visio');
+                    }}
+                  />
+                ) : current === 'visio' ? (
+                  <Suspense fallback={<Busy text={t('visio.opening')} />}>
+                    <VisioView onOpenSettings={() => go('reglages', 'general')} meeting={meeting} onMeetingChange={setMeeting} />
+                  </Suspense>
+                ) : current === 'aide' ? (
+                  <AideView
+                    page={aidePage}
+                    onPage={setAidePage}
+                    tourModules={tourModules}
+                    onReplayTour={(module) => {
+                      go(module);
+                      setTour(module);
+                    }}
+                    onShowNews={() => setNews(NEWS.filter((entry) => !version || compareVersions(entry.version, version) <= 0))}
+                    onShowAccessibility={() => go('reglages', 'accessibilite')}
+                  />
+                ) : (
+                  <ReglagesView
+                    accounts={accounts.data}
+                    policy={policy.data}
+                    section={reglagesSection}
+                    onSection={setReglagesSection}
+                    onAddAccount={() => setAddingAccount(true)}
+                  />
+                )}
+              </ViewErrorBoundary>
             </main>
           </DiscussContext.Provider>
           {tour && current === tour && !addingAccount ? <VisiteGuidee key={tour} module={tour} onClose={() => endTour(tour)} /> : null}

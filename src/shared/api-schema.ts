@@ -202,6 +202,13 @@ const targetMessage = { message: 'give either workspaceId or peer' };
 
 export const methodSchemas = {
   'app.info': none,
+  /** A screen of the interface failed to draw (its error boundary caught it): a technical line in the core's log. */
+  'app.reportError': z.object({
+    view: z.string().min(1).max(40),
+    message: z.string().max(2000),
+    stack: z.string().max(20_000).optional(),
+    componentStack: z.string().max(20_000).optional(),
+  }),
   'policy.get': none,
   'settings.list': none,
   /** The value's range per setting (an absolute folder, a URL…) is checked by the setting's definition. */

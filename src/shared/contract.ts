@@ -918,6 +918,7 @@ export type ValidParams<M extends MethodName> = z.output<MethodSchemas[M]>;
 /** The result of each method (tests/unit/api-schema.test.ts checks that its keys are the method names). */
 export interface Results {
   'app.info': AppInfo;
+  'app.reportError': { logged: true };
   'policy.get': PolicyView;
   'settings.list': SettingEntry[];
   'settings.set': SettingEntry;

@@ -23,6 +23,7 @@ const event = { summary: 'Conseil municipal', start: '2026-03-02T18:00', end: '2
 /** One wrong input per method: a wrong type, a missing field, a wrong nested field, a value outside an enumeration… */
 const badInputs: { [M in MethodName]: unknown } = {
   'app.info': 'texte',
+  'app.reportError': { view: 'contacts', message: 42 },
   'policy.get': [1],
   'settings.list': 42,
   'settings.set': { key: 'ui.couleur', value: 'rouge' },

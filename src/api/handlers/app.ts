@@ -11,8 +11,18 @@ function entry<K extends SettingKey>(ctx: Pick<CoreContext, 'db' | 'policy'>, ke
   return { key, value: readSetting(ctx, key), locked: !!override?.locked, hidden: !!override?.hidden };
 }
 
-export const appHandlers: Pick<HandlerMap, 'app.info' | 'policy.get' | 'settings.list' | 'settings.set'> = {
+export const appHandlers: Pick<HandlerMap, 'app.info' | 'app.reportError' | 'policy.get' | 'settings.list' | 'settings.set'> = {
   'app.info': (ctx) => ({ version: (pkg as { version: string }).version, mode: ctx.mode, profileDir: ctx.profileDir, locale: 'fr' }),
+
+  'app.reportError': (ctx, params) => {
+    ctx.log.error('renderer: a screen failed to draw', {
+      view: params.view,
+      message: params.message,
+      stack: params.stack ?? null,
+      componentStack: params.componentStack ?? null,
+    });
+    return { logged: true };
+  },
 
   'policy.get': (ctx) => ctx.policy.view(),
 
