@@ -600,11 +600,13 @@ export class Signaling {
       });
       peer.producers.set(producer.id, producer);
       producer.observer.on('close', () => {
+        log('info', 'producer_closed', { room: room.tag, peer: peer.id, producer: producer.id, source });
         if (!peer.producers.delete(producer.id)) return;
         if (peer.state !== 'joined') return;
         room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id, source }, peer);
         room.broadcast('peerUpdated', peer.info());
       });
+      log('info', 'producer_created', { room: room.tag, peer: peer.id, producer: producer.id, source, paused: producer.paused });
       if (kind === 'audio') room.addAudioProducer(producer);
       room.broadcast('newProducer', { peerId: peer.id, producerId: producer.id, kind, source, paused: producer.paused }, peer);
       room.broadcast('peerUpdated', peer.info());
@@ -659,6 +661,7 @@ export class Signaling {
         appData: { peerId: owner.id },
       });
       peer.consumers.set(consumer.id, consumer);
+      log('info', 'consumer_created', { room: room.tag, peer: peer.id, producer: producerId, consumer: consumer.id, kind: consumer.kind });
       const forget = () => peer.consumers.delete(consumer.id);
       consumer.on('transportclose', forget);
       consumer.on('producerclose', () => {

@@ -314,9 +314,11 @@ export async function startServer(given: ServerConfig): Promise<RunningServer> {
       }
       void (async () => {
         let id: unknown = null;
+        let method: string | null = null;
         try {
           const m = parsed as { id?: unknown; method?: unknown; params?: unknown };
           id = m.id;
+          if (typeof m.method === 'string') method = m.method.slice(0, 40);
           if (typeof m.id !== 'number' || !Number.isInteger(m.id)) throw new MeetFailure('bad_request', 'id must be an integer');
           if (typeof m.method !== 'string') throw new MeetFailure('bad_request', 'method must be a string');
           if (stopping) throw new MeetFailure('shutting_down');
@@ -325,7 +327,10 @@ export async function startServer(given: ServerConfig): Promise<RunningServer> {
           if (m.method === 'leave') ws.close(1000, 'left');
         } catch (error) {
           const failure = error instanceof MeetFailure ? error : new MeetFailure('server_error', 'internal error');
-          if (!(error instanceof MeetFailure)) log('error', 'request_failed', { peer: peer.id, error: errorText(error) });
+          if (!(error instanceof MeetFailure)) log('error', 'request_failed', { peer: peer.id, method, error: errorText(error) });
+          // A refusal the protocol foresees (unknown producer, not allowed…): one line, to explain a client that
+          // shows nothing (which request was refused, why), never the parameters.
+          else log('info', 'request_refused', { peer: peer.id, method, code: failure.code, reason: failure.message });
           if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id: typeof id === 'number' ? id : null, error: failure.toJSON() }));
         }
       })();

@@ -52,7 +52,10 @@ export class RemoteMediaReceiver {
   private async consume(producerId: string, generation: number): Promise<void> {
     await this.recvReady;
     const socket = this.link.socket();
-    if (generation !== this.generation() || !socket || !this.transport) return;
+    if (generation !== this.generation() || !socket || !this.transport) {
+      this.link.log('visio: consume skipped', { producerId, stale: generation !== this.generation(), socket: !!socket });
+      return;
+    }
     const info = await socket.request('consume', { producerId });
     if (generation !== this.generation()) return;
     const consumer = await this.transport.consume({
