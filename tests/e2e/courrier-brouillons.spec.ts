@@ -167,3 +167,34 @@ test('fermer un message écrit demande « Enregistrer le brouillon ? »', async 
   await expect.poll(() => draftText(subject), { timeout: 30_000 }).toEqual([]);
   await context.close();
 });
+
+test('Échap tapé aussitôt après « Nouveau message », avant que la fenêtre soit prête, la ferme', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Every answer to settings.list comes 1,5 s late: the composer opens before it knows its format and fields.
+  await page.routeWebSocket(/\/api\b/, (ws) => {
+    const server = ws.connectToServer();
+    const late = new Set<number>();
+    ws.onMessage((message) => {
+      const request = JSON.parse(String(message)) as { id?: number; method?: string };
+      if (request.method === 'settings.list' && typeof request.id === 'number') late.add(request.id);
+      server.send(message);
+    });
+    server.onMessage((message) => {
+      const reply = JSON.parse(String(message)) as { id?: number };
+      if (typeof reply.id === 'number' && late.has(reply.id)) setTimeout(() => ws.send(message), 1500);
+      else ws.send(message);
+    });
+  });
+  await openCourrier(page, b.url);
+  await page.getByTestId('compose-new').click();
+  await expect(page.getByTestId('compose')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('compose')).toBeHidden();
+  // Opened again: once ready, the « À » field has the focus (taken from the dialog).
+  await page.getByTestId('compose-new').click();
+  await expect(page.getByTestId('compose-to')).toBeFocused({ timeout: 10_000 });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('compose')).toBeHidden();
+  await context.close();
+});

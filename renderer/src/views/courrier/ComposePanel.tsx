@@ -3,7 +3,7 @@
  * saved every few seconds (locally at once, then in the server's Brouillons by the core); closing a message the
  * agent has written in asks « Enregistrer le brouillon ? ». Sent through the Boîte d'envoi.
  */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, OutgoingAttachment } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
@@ -74,6 +74,13 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
   const [confirmClose, setConfirmClose] = useState(false);
   const [closing, setClosing] = useState(false);
   const firstField = useRef<HTMLInputElement>(null);
+  const panel = useRef<HTMLElement>(null);
+  // The dialog takes the focus as it opens (before its fields are ready, when the settings still load): a key typed
+  // at once (Échap, Ctrl+Entrée) reaches the dialog instead of the button that opened it. The first field takes the
+  // focus from it once ready (below).
+  useLayoutEffect(() => {
+    if (panel.current && !panel.current.contains(document.activeElement)) panel.current.focus();
+  }, []);
   const bodyField = useRef<HTMLTextAreaElement>(null);
   const editor = useRef<RichEditorHandle | null>(null);
   const settings = useApiQuery('settings.list', {});
@@ -332,6 +339,8 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
         aria-modal="true"
         aria-labelledby={`${id}-title`}
         data-testid="compose"
+        ref={panel}
+        tabIndex={-1}
         onKeyDown={onKeyDown}
       >
         <div className="compose-head">
