@@ -188,7 +188,8 @@ export class WorkspaceRepository {
     const insert = this.db.prepare(
       // A newer page or a live message takes numbers above the kept ones, again for a message read again: a page stored
       // in archive order keeps that order for messages of the same second (the archive's stamps have no milliseconds).
-      // An older page (read before a kept message) takes numbers below them, and a message already kept keeps its own.
+      // An older page (read before a kept message) takes the numbers right below that message, a message of the page
+      // already kept too.
       `INSERT OR REPLACE INTO chat_messages (account_id, workspace_id, id, origin_id, sender, body, sent_at, pending, seen,
          mentions_me, reply_to, edited_at, retracted, seq, gap_before)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`,
@@ -201,6 +202,8 @@ export class WorkspaceRepository {
         .get(accountId, workspaceId) !== undefined;
     const closeGap = this.db.prepare('UPDATE chat_messages SET gap_before = 0 WHERE account_id = ? AND workspace_id = ? AND id = ?');
     let firstStored = true;
+    /** The first message of a newer page as stored: its second and number. */
+    let pageStart: { sentAt: string; seq: number } | null = null;
     const target = this.db.prepare(
       `SELECT id, sender FROM chat_messages WHERE account_id = ? AND workspace_id = ? AND pending = 0 AND (id = ? OR origin_id = ?)
        ORDER BY rowid LIMIT 1`,
@@ -270,7 +273,10 @@ export class WorkspaceRepository {
               ? 0
               : 1;
         firstStored = false;
-        const seq = older && before ? before.seq : next++;
+        // Every message of a page takes its slot in the page's order, one already kept too (received live while the
+        // copy had a gap: its old number could sit anywhere among the page's messages of the same second).
+        const seq = next++;
+        if (page && !older && pageStart === null) pageStart = { sentAt: stamp(m.sentAt), seq };
         let seen = before?.seen;
         if (m.originId && dropPending.run(accountId, workspaceId, m.originId).changes > 0) seen = 1;
         if (seen === undefined) result.added.push(m);
@@ -295,6 +301,15 @@ export class WorkspaceRepository {
       }
       // The page is what comes right before that message in the archive: nothing is missing before it any more.
       if (page?.before) closeGap.run(accountId, workspaceId, page.before);
+      // A newer page comes after every kept message not in it. One received live was stamped with this computer's
+      // clock when it came, a few milliseconds after the archive stamped it: near the turn of a second it could sort
+      // after the page's first messages. It takes the page's first second at most (its number already sorts it first).
+      if (pageStart)
+        this.db
+          .prepare(
+            'UPDATE chat_messages SET sent_at = ? WHERE account_id = ? AND workspace_id = ? AND pending = 0 AND seq < ? AND sent_at > ?',
+          )
+          .run(pageStart.sentAt, accountId, workspaceId, pageStart.seq, pageStart.sentAt);
     })();
     return result;
   }

@@ -87,6 +87,39 @@ describe('Discussion pages (local copy)', () => {
     expect(all).toMatchObject({ gap: false, complete: true });
   });
 
+  it('an older page holding messages already kept (received live meanwhile) puts each of them in the archive order', () => {
+    // An old copy (0…9), then four messages received live while more came (23…26, same second), then the latest page.
+    repo.storeMessages('a1', ROOM, archived(0, 10), { complete: true });
+    repo.storeMessages('a1', ROOM, archived(23, 27));
+    repo.storeMessages('a1', ROOM, archived(30, 40), { complete: false });
+    // The gap read back: 20…29 (holding the four kept ones), then 10…19.
+    repo.storeMessages('a1', ROOM, archived(20, 30), { complete: false, before: 'arch-30' });
+    repo.storeMessages('a1', ROOM, archived(10, 20), { complete: false, before: 'arch-20' });
+    expect(texts(repo.page(ROOM, null, 100))).toEqual(range(10, 40));
+    // Then the page before 10, already kept: the history is whole and in order.
+    repo.storeMessages('a1', ROOM, archived(0, 10), { complete: true, before: 'arch-10' });
+    expect(texts(repo.page(ROOM, null, 100))).toEqual(range(0, 40));
+    expect(repo.history(ROOM, 100).map((m) => m.text)).toEqual(range(0, 40));
+  });
+
+  it('messages received live just before a newer page stay before it, though this computer stamped them a second later', () => {
+    repo.storeMessages('a1', ROOM, archived(0, 7), { complete: true });
+    // 7…19 received live, stamped by this computer as they came (10:00:02), a moment after the archive (10:00:01).
+    repo.storeMessages(
+      'a1',
+      ROOM,
+      archived(7, 20).map((m) => ({ ...m, sentAt: '2026-12-06T10:00:02.010Z' })),
+    );
+    // Then the latest archive page (10…19), stamped 10:00:01 by the archive: 7…9, not in it, still come first.
+    repo.storeMessages(
+      'a1',
+      ROOM,
+      archived(10, 20).map((m) => ({ ...m, sentAt: '2026-12-06T10:00:01.000Z' })),
+      { complete: false },
+    );
+    expect(texts(repo.page(ROOM, null, 100))).toEqual(range(0, 20));
+  });
+
   it('a live message on a copy with no archived message leaves the archive to be asked', () => {
     repo.storeMessages('a1', ROOM, archived(7, 8));
     expect(repo.page(ROOM, null, 10)).toMatchObject({ gap: true, complete: false });
