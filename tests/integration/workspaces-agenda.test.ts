@@ -5,21 +5,17 @@
  * removed from the space, no longer syncs its calendar; a shared root on another server than the account's CalDAV
  * server is never sent the account's password.
  */
-import fs from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core.js';
 import { spaceCalendarHrefs } from '../../src/workspaces/calendar-roots.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { tempProfile, type OpenedCore, openWorkspaceCore, refreshUntilListed } from './workspaces-fixture.js';
+import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 
 async function openCore(user: User, label: string): Promise<OpenedCore> {
   const s = getServers();
-  const opened = await openWorkspaceCore(user, tempProfile(dirs, label), `xmpp://localhost:${s.prosody.port}`);
-  cores.push(opened.core);
+  const opened = await cores.open(user, label);
   await opened.core.handle('settings.set', { key: 'workspaces.caldavRoot', value: s.sharedCaldavRoot });
   await opened.core.handle('accounts.update', {
     id: opened.accountId,
@@ -43,8 +39,7 @@ function days(n: number, hour: number): string {
 
 describe('espaces de travail : agenda (Radicale, Prosody)', () => {
   afterAll(async () => {
-    for (const c of cores) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
   });
 
   it('the space’s calendar is made on the shared root and an event shows for every member, not for one removed', async () => {

@@ -8,25 +8,18 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
+import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-async function openCore(user: User, label: string): Promise<OpenedCore> {
-  const opened = await openWorkspaceCore(user, tempProfile(dirs, label), `xmpp://localhost:${getServers().prosody.port}`);
-  cores.push(opened.core);
-  return opened;
-}
+const openCore = (user: User, label: string): Promise<OpenedCore> => cores.open(user, label);
 
 describe('espaces de travail : un fichier de la discussion ajouté aux documents', () => {
   afterAll(async () => {
-    for (const c of cores) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
   });
 
   it('agent3 adds agent1’s file to the Documents; it reaches agent2 with the same bytes; another host is refused', async () => {

@@ -4,30 +4,22 @@
  * unread count; agent5 answers; a message whose body and extra elements claim another author is credited to the
  * agent the server named in `from`.
  */
-import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
-import type { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
+import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 
-async function openCore(user: User, label: string): Promise<OpenedCore> {
-  const opened = await openWorkspaceCore(user, tempProfile(dirs, label), `xmpp://localhost:${getServers().prosody.port}`);
-  cores.push(opened.core);
-  return opened;
-}
+const openCore = (user: User, label: string): Promise<OpenedCore> => cores.open(user, label);
 
 describe('discussions directes (Prosody)', () => {
   afterAll(async () => {
-    for (const c of cores) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
   });
 
   it('agent5, offline, gets agent4’s two messages once and in order from its archive; a forged author is ignored', async () => {
@@ -117,8 +109,7 @@ describe('discussions directes (Prosody)', () => {
     await expect.poll(stateOfFour, { timeout: 10_000 }).toBe('meeting');
     await four.core.handle('presence.set', { state: 'online' });
     await expect.poll(stateOfFour, { timeout: 10_000 }).toBe('online');
-    await four.core.close();
-    cores.splice(cores.indexOf(four.core), 1);
+    await cores.close(four.core);
     await expect.poll(stateOfFour, { timeout: 10_000 }).toBeUndefined();
   });
 });

@@ -9,25 +9,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core.js';
-import { getServers, testUser } from '../servers/testing.js';
+import { testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
+import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
-async function openCore(user: User, label: string): Promise<OpenedCore> {
-  const opened = await openWorkspaceCore(user, tempProfile(dirs, label), `xmpp://localhost:${getServers().prosody.port}`);
-  cores.push(opened.core);
-  return opened;
-}
+const openCore = (user: User, label: string): Promise<OpenedCore> => cores.open(user, label);
 
 describe('espaces de travail : documents d’un espace quitté', () => {
   afterAll(async () => {
-    for (const c of cores) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
   });
 
   it('agent3 removed: synced files go, the local edit is kept aside, the root stops syncing', async () => {

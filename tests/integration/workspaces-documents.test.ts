@@ -8,26 +8,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Core } from '../../src/core.js';
-import { getServers, testUser } from '../servers/testing.js';
+import { testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
+import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 
-async function openCore(user: User, label: string): Promise<OpenedCore> {
-  const opened = await openWorkspaceCore(user, tempProfile(dirs, label), `xmpp://localhost:${getServers().prosody.port}`);
-  cores.push(opened.core);
-  return opened;
-}
+const openCore = (user: User, label: string): Promise<OpenedCore> => cores.open(user, label);
 
 const b64 = (text: string): string => Buffer.from(text, 'utf8').toString('base64');
 
 describe('espaces de travail : documents (Apache, Prosody)', () => {
   afterAll(async () => {
-    for (const c of cores) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
   });
 
   it('a document agent2 adds arrives in agent3’s folder; conflicts and deletions lose nothing', async () => {

@@ -12,24 +12,18 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xml, type Element } from '@xmpp/client';
-import type { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { discoverUpload, requestSlot } from '../../src/workspaces/xmpp/upload.js';
 import { slotRefusal } from '../../src/workspaces/chat-files.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, tempProfile, type OpenedCore, refreshUntilListed } from './workspaces-fixture.js';
+import { openWorkspaceCore, type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-async function openCore(user: User, label: string): Promise<OpenedCore> {
-  const opened = await openWorkspaceCore(user, tempProfile(dirs, label), `xmpp://localhost:${getServers().prosody.port}`);
-  cores.push(opened.core);
-  return opened;
-}
+const openCore = (user: User, label: string): Promise<OpenedCore> => cores.open(user, label);
 
 function rawSession(user: User, priority = 0): Promise<XmppSession> {
   return XmppSession.open({
@@ -44,8 +38,7 @@ function rawSession(user: User, priority = 0): Promise<XmppSession> {
 
 describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
   afterAll(async () => {
-    for (const c of cores) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
   });
 
   it('agent1 sends a file in the space; agent3 sees a card and downloads the same bytes; a link elsewhere stays a link', async () => {
@@ -217,7 +210,7 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
     const a1 = testUser(1);
     const a3 = testUser(3);
     const tag = randomUUID().slice(0, 8);
-    const profile = tempProfile(dirs, 'c1');
+    const profile = cores.profile('c1');
     const one = await openWorkspaceCore(a1, profile, `xmpp://localhost:${s.prosody.port}`);
     const space = await one.core.handle('workspaces.create', { name: `Fichiers CLI ${tag}`, members: [a3.email] });
     await one.core.close();

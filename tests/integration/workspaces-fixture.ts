@@ -43,6 +43,42 @@ export function tempProfile(dirs: string[], label: string): string {
 }
 
 /**
+ * The cores of one test file: each opened as an agent with the run's Prosody in a new profile (`open`), or in a given
+ * profile with a given XMPP address (`openIn`); `closeAll` (the file's afterAll) closes those still open and removes
+ * every profile folder made through `profile`.
+ */
+export class WorkspaceCores {
+  private readonly cores: Core[] = [];
+  private readonly dirs: string[] = [];
+
+  /** A new profile folder, removed by closeAll. */
+  profile(label: string): string {
+    return tempProfile(this.dirs, label);
+  }
+
+  open(user: User, label: string): Promise<OpenedCore> {
+    return this.openIn(user, this.profile(label), `xmpp://localhost:${getServers().prosody.port}`);
+  }
+
+  async openIn(user: User, profileDir: string, xmpp: string | null): Promise<OpenedCore> {
+    const opened = await openWorkspaceCore(user, profileDir, xmpp);
+    this.cores.push(opened.core);
+    return opened;
+  }
+
+  /** Close one core during the test (it is not closed again at the end). */
+  async close(core: Core): Promise<void> {
+    this.cores.splice(this.cores.indexOf(core), 1);
+    await core.close();
+  }
+
+  async closeAll(): Promise<void> {
+    for (const c of this.cores.splice(0)) await c.close().catch(() => undefined);
+    for (const d of this.dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  }
+}
+
+/**
  * Syncs the agent's spaces until `spaceId` is listed (20 s at most) and returns the list. The agent may be online
  * elsewhere (another test file's Ostal): that one takes the invitation live and bookmarks the space a moment later, so
  * a new profile finds it at one of its next syncs, not always the first — as a user's second computer would.

@@ -4,9 +4,6 @@
  * history after a reconnection; a non-member is refused by the room and cannot slip in a forged invitation; the
  * Documents folder exists on the shared WebDAV root and a file put there by agent1 is readable by agent2.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import type { Core } from '../../src/core.js';
@@ -15,27 +12,13 @@ import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom, roomArchive } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { dav, type User } from './files-fixture.js';
-import { type OpenedCore, openWorkspaceCore, refreshUntilListed } from './workspaces-fixture.js';
+import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
-const cores: Core[] = [];
-const dirs: string[] = [];
+const cores = new WorkspaceCores();
 
-async function openCore(user: User, profileDir: string, xmpp: string | null): Promise<OpenedCore> {
-  const opened = await openWorkspaceCore(user, profileDir, xmpp);
-  cores.push(opened.core);
-  return opened;
-}
-
-async function closeCore(core: Core): Promise<void> {
-  await core.close();
-  cores.splice(cores.indexOf(core), 1);
-}
-
-function profile(label: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ostal-espaces-${label}-`));
-  dirs.push(dir);
-  return path.join(dir, 'profil');
-}
+const openCore = (user: User, profileDir: string, xmpp: string | null): Promise<OpenedCore> => cores.openIn(user, profileDir, xmpp);
+const closeCore = (core: Core): Promise<void> => cores.close(core);
+const profile = (label: string): string => cores.profile(label);
 
 describe('espaces de travail (Prosody, Apache)', () => {
   const previousDns = process.env.OSTAL_DNS_SERVERS;
@@ -44,8 +27,7 @@ describe('espaces de travail (Prosody, Apache)', () => {
     process.env.OSTAL_DNS_SERVERS = `127.0.0.1:${getServers().dns.port}`;
   });
   afterAll(async () => {
-    for (const c of [...cores]) await c.close().catch(() => undefined);
-    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    await cores.closeAll();
     if (previousDns === undefined) delete process.env.OSTAL_DNS_SERVERS;
     else process.env.OSTAL_DNS_SERVERS = previousDns;
   });
