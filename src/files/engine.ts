@@ -685,7 +685,17 @@ export class FilesSyncEngine {
   }
 
   /** Download `r` to `key` through a partial file; `l` is the local file as scanned (not replaced if it changed since). */
-  async download(key: string, r: Pick<RemoteItem, 'size' | 'etag' | 'modified'>, l: LocalItem | null, target?: string): Promise<string> {
+  /**
+   * `beforeReplace`, once the server's version is whole beside the file (a conflict): 'same' keeps the local file (same
+   * content, nothing replaced), 'replace' lets the download take its place (the callback moved the local one aside).
+   */
+  async download(
+    key: string,
+    r: Pick<RemoteItem, 'size' | 'etag' | 'modified'>,
+    l: LocalItem | null,
+    target?: string,
+    beforeReplace?: (digest: string) => Promise<'same' | 'replace'>,
+  ): Promise<string> {
     const abs = this.abs(target ?? l?.actual ?? key);
     if (l) {
       const st = await fs.promises.stat(abs).catch(() => null);
@@ -725,6 +735,23 @@ export class FilesSyncEngine {
       await markFromServer(partial, this.client.root.href); // Mark-of-the-Web on Windows, kept through the rename
       if (modified && Number.isFinite(Date.parse(modified))) await fs.promises.utimes(partial, new Date(), new Date(Date.parse(modified)));
       const digest = hash.digest('hex');
+      if (beforeReplace && (await beforeReplace(digest)) === 'same') {
+        await fs.promises.rm(partial, { force: true });
+        const kept = await fs.promises.stat(abs);
+        this.record({
+          path: key,
+          kind: 'file',
+          size: kept.size,
+          mtimeMs: Math.floor(kept.mtimeMs),
+          hash: digest,
+          etag: got.etag ?? r.etag,
+          remoteModified: modified,
+          local: true,
+          state: 'synced',
+          error: null,
+        });
+        return abs;
+      }
       this.repo.setPending(this.accountId, key, {
         kind: 'download',
         hash: digest,
@@ -758,22 +785,40 @@ export class FilesSyncEngine {
 
   /** Both sides changed: keep the local version under a conflict name, download the server's. False when they were equal. */
   private async conflict(key: string, l: LocalItem, r: RemoteSnapshotItem): Promise<boolean> {
-    const copyKey = conflictName(key, new Date(), (c) => fs.existsSync(this.abs(c)));
     const from = this.abs(l.actual);
-    const copyAbs = this.abs(copyKey);
-    await fs.promises.rename(from, copyAbs);
+    let copyKey: string | null = null;
+    // The server's version is downloaded beside the file; the agent's file stays in its place, untouched, until that
+    // version is whole (a long download on a slow link, or one cut: nothing moved). Only then, and only when the two
+    // differ, the local version goes aside under the conflict name and the server's takes its place.
     try {
-      await this.download(key, r, null);
+      await this.download(key, r, null, l.actual, async (digest) => {
+        if (digest === l.hash) return 'same';
+        const now = await fs.promises.stat(from).catch(() => null);
+        if (now && (now.size !== l.size || Math.floor(now.mtimeMs) !== l.mtimeMs))
+          throw new OstalError('precondition_failed', t('files.errors.changedMeanwhile', { path: key }));
+        copyKey = conflictName(key, new Date(), (c) => fs.existsSync(this.abs(c)));
+        const copyAbs = this.abs(copyKey);
+        // A second name for the local version (a hard link; a copy where the disk has none), then the server's
+        // version replaces the file in one rename: the file is never missing from its place.
+        if (now)
+          await fs.promises.link(from, copyAbs).catch(async () => {
+            await fs.promises.copyFile(from, copyAbs, fs.constants.COPYFILE_EXCL);
+            await fs.promises.utimes(copyAbs, new Date(), new Date(l.mtimeMs));
+          });
+        return 'replace';
+      });
     } catch (err) {
-      // Put the local version back where it was: nothing changes until the next attempt.
-      if (!fs.existsSync(from)) await fs.promises.rename(copyAbs, from);
+      // Failed once the local version had its second name: while the file in its place is still that version, the
+      // second name goes (nothing changes until next time); a file gone from its place gets it back.
+      const aside: string | null = copyKey;
+      if (aside !== null) {
+        const now = await fs.promises.stat(from).catch(() => null);
+        if (!now) await fs.promises.rename(this.abs(aside), from).catch(() => undefined);
+        else if (now.size === l.size && Math.floor(now.mtimeMs) === l.mtimeMs) await fs.promises.rm(this.abs(aside), { force: true });
+      }
       throw err;
     }
-    const downloaded = this.repo.state(this.accountId, key);
-    if (downloaded?.hash === l.hash) {
-      await fs.promises.rm(copyAbs, { force: true });
-      return false;
-    }
+    if (copyKey === null) return false;
     const c = this.repo.addConflict(this.accountId, key, copyKey);
     this.record({
       path: copyKey,

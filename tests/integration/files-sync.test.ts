@@ -303,6 +303,49 @@ describe('Fichiers: synchronisation dans les deux sens avec Apache WebDAV', () =
     expect(sha256(fs.readFileSync(path.join(f.root, 'Identique.txt')))).toBe(sha256('pareil'));
   });
 
+  it('in a conflict, the agent’s file stays in its place, untouched, while the server’s version downloads beside it', async () => {
+    const file = path.join(f.root, 'Plan de la salle.txt');
+    fs.writeFileSync(file, 'v1');
+    await sync();
+    fs.writeFileSync(file, 'plan modifié sur cet ordinateur');
+    const server = Buffer.alloc(600 * 1024, 'plan du serveur ');
+    expect((await dav(user, 'PUT', `${area}Plan de la salle.txt`, server)).status).toBe(204);
+    // 600 Kio at 200 Kio/s: about 3 s of download.
+    await f.core.handle('settings.set', { key: 'files.speedLimitKbps', value: 200 });
+    try {
+      const running = f.core.handle('files.sync', { accountId: f.accountId });
+      const seen = new Set<string>();
+      let done = false;
+      void running.finally(() => (done = true));
+      while (!done) {
+        let now: Buffer | null = null;
+        try {
+          now = fs.readFileSync(file);
+        } catch {
+          now = null; // counted as missing below
+        }
+        seen.add(now ? now.toString('utf8', 0, 40) : '(absent)');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect((await running).accounts[0]).toMatchObject({ ok: true });
+      // During the download: always the agent's text (then, at the end, the server's), never a missing file (the
+      // server's version takes the place in one rename).
+      expect([...seen].filter((v) => v !== 'plan modifié sur cet ordinateur' && v !== server.toString('utf8', 0, 40))).toEqual([]);
+      expect(seen.has('plan modifié sur cet ordinateur')).toBe(true);
+    } finally {
+      await f.core.handle('settings.set', { key: 'files.speedLimitKbps', value: 0 });
+    }
+    expect(fs.readFileSync(file).equals(server)).toBe(true);
+    const copies = fs.readdirSync(f.root).filter((n) => n.startsWith('Plan de la salle (conflit'));
+    expect(copies).toHaveLength(1);
+    expect(fs.readFileSync(path.join(f.root, copies[0]), 'utf8')).toBe('plan modifié sur cet ordinateur');
+    const conflicts = await f.core.handle('files.conflicts', { accountId: f.accountId });
+    expect(conflicts.filter((c) => c.path === '/Plan de la salle.txt')).toHaveLength(1);
+    // Settled for the next tests: the server's version kept.
+    for (const c of conflicts) await f.core.handle('files.resolveConflict', { id: c.id, keep: 'server' });
+    await sync();
+  });
+
   it('a sync folder that disappeared (unmounted disk) deletes nothing on the server', async () => {
     const away = `${f.root}-débranché`;
     fs.renameSync(f.root, away);
