@@ -121,6 +121,8 @@ export class WorkspaceHub {
   private readonly reconnect = new Set<string>();
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly inviteRefresh = new Map<string, Promise<void>>();
+  /** Live invitations being bookmarked (close waits for them: the server keeps no copy of an invitation it delivered). */
+  private readonly accepting = new Set<Promise<void>>();
   /** Accounts with an open XMPP session right now. */
   private readonly connected = new Set<string>();
   /**
@@ -345,7 +347,17 @@ export class WorkspaceHub {
         this.ctx.log.warn('workspaces: invitation ignored (not from a room of the service)', { room: inv.room });
         continue;
       }
-      if (!rooms.has(inv.room)) rooms.set(inv.room, false);
+      if (rooms.has(inv.room)) continue;
+      // Bookmarked before the room is read: the invitation is taken from the session once, and a room that cannot be
+      // read now (a timeout) is read again at the next pass instead of being lost; one that refuses us is unbookmarked.
+      const bookmarked = await addBookmark(session, inv.room, inv.reason.trim() || localPart(inv.room), session.jid).then(
+        () => true,
+        (err: unknown) => {
+          this.ctx.log.warn('workspaces: invitation not bookmarked yet', { room: inv.room, err: err as Error });
+          return false;
+        },
+      );
+      rooms.set(inv.room, bookmarked);
     }
     const kept = new Set<string>();
     for (const [room, bookmarked] of rooms) {
@@ -531,7 +543,16 @@ export class WorkspaceHub {
     const room = bareJid(from);
     if (stanza.is('message') && stanza.attrs.type !== 'groupchat' && stanza.getChild('x', NS.mucUser)?.getChild('invite')) {
       // An invitation delivered live (this device online): accepted now, so that the agent's bookmarks carry the
-      // space to its other computers (the server keeps no copy of an invitation it delivered).
+      // space to its other computers (the server keeps no copy of an invitation it delivered). The room is bookmarked
+      // at once — only a room of the organisation's room service, as refresh checks — and the refresh then reads it:
+      // a refresh reads every room and takes a while for an agent in many spaces, and Ostal may be closed meanwhile.
+      if (domainOf(room) === this.mucService(account) && !room.includes('/') && !resourceOf(from)) {
+        const reason = stanza.getChild('x', NS.mucUser)?.getChild('invite')?.getChildText('reason')?.trim();
+        const accepting: Promise<void> = addBookmark(session, room, reason || localPart(room), session.jid)
+          .catch((err: unknown) => this.ctx.log.warn('workspaces: invitation not bookmarked yet', { room, err: err as Error }))
+          .finally(() => this.accepting.delete(accepting));
+        this.accepting.add(accepting);
+      }
       if (!this.inviteRefresh.has(account.id)) {
         const run = new Promise<void>((resolve) => setTimeout(resolve, 200))
           .then(() => this.refreshAccount(account))
@@ -1384,6 +1405,9 @@ export class WorkspaceHub {
     this.storeLiveBatch();
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    // An invitation received live is kept in the bookmarks before the session goes (5 s at most).
+    if (this.accepting.size > 0)
+      await Promise.race([Promise.allSettled([...this.accepting]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     const all = [...this.sessions.values()];
     this.sessions.clear();
     this.joined.clear();
