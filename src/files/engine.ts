@@ -735,32 +735,19 @@ export class FilesSyncEngine {
       await markFromServer(partial, this.client.root.href); // Mark-of-the-Web on Windows, kept through the rename
       if (modified && Number.isFinite(Date.parse(modified))) await fs.promises.utimes(partial, new Date(), new Date(Date.parse(modified)));
       const digest = hash.digest('hex');
-      if (beforeReplace && (await beforeReplace(digest)) === 'same') {
-        await fs.promises.rm(partial, { force: true });
-        const kept = await fs.promises.stat(abs);
-        this.record({
-          path: key,
-          kind: 'file',
-          size: kept.size,
-          mtimeMs: Math.floor(kept.mtimeMs),
+      // A conflict whose two versions are the same: the local file stays as it is, nothing replaced.
+      if (beforeReplace && (await beforeReplace(digest)) === 'same') await fs.promises.rm(partial, { force: true });
+      else {
+        this.repo.setPending(this.accountId, key, {
+          kind: 'download',
           hash: digest,
+          size: st.size,
           etag: got.etag ?? r.etag,
-          remoteModified: modified,
-          local: true,
-          state: 'synced',
-          error: null,
+          modified,
+          at: new Date().toISOString(),
         });
-        return abs;
+        await fs.promises.rename(partial, abs);
       }
-      this.repo.setPending(this.accountId, key, {
-        kind: 'download',
-        hash: digest,
-        size: st.size,
-        etag: got.etag ?? r.etag,
-        modified,
-        at: new Date().toISOString(),
-      });
-      await fs.promises.rename(partial, abs);
       const final = await fs.promises.stat(abs);
       this.record({
         path: key,
