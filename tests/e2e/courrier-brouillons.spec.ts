@@ -3,6 +3,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import PostalMime from 'postal-mime';
 import { sourcesBySubject } from './courrier-imap.js';
+import { routeApiAnswers } from './api-route.js';
 import { appendToBody, composeBody, expectBody, fillBody, typeInBody } from './compose-body.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
@@ -172,20 +173,7 @@ test('Échap tapé aussitôt après « Nouveau message », avant que la fenêtre
   const context = await browser.newContext();
   const page = await context.newPage();
   // Every answer to settings.list comes 1,5 s late: the composer opens before it knows its format and fields.
-  await page.routeWebSocket(/\/api\b/, (ws) => {
-    const server = ws.connectToServer();
-    const late = new Set<number>();
-    ws.onMessage((message) => {
-      const request = JSON.parse(String(message)) as { id?: number; method?: string };
-      if (request.method === 'settings.list' && typeof request.id === 'number') late.add(request.id);
-      server.send(message);
-    });
-    server.onMessage((message) => {
-      const reply = JSON.parse(String(message)) as { id?: number };
-      if (typeof reply.id === 'number' && late.has(reply.id)) setTimeout(() => ws.send(message), 1500);
-      else ws.send(message);
-    });
-  });
+  await routeApiAnswers(page, 'settings.list', (reply, send) => setTimeout(() => send(reply), 1500));
   await openCourrier(page, b.url);
   await page.getByTestId('compose-new').click();
   await expect(page.getByTestId('compose')).toBeVisible();

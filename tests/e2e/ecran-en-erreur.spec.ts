@@ -1,6 +1,6 @@
 /**
  * A view that fails to draw no longer blanks the window (renderer/src/components/ViewErrorBoundary.tsx). The page's
- * API socket is routed through Playwright (`routeWebSocket`): the core's answer to `contacts.list` is replaced by a
+ * API socket is routed through Playwright (`routeApiAnswers`): the core's answer to `contacts.list` is replaced by a
  * list holding `null`, which Contacts cannot draw. Expected: a French message in the view's place with
  * « Réessayer », the navigation still working, the technical line in the core's log; once the answers are right
  * again, « Réessayer » and a return to the view both draw it.
@@ -8,6 +8,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { routeApiAnswers } from './api-route.js';
 import { findEnglishWords, stripNonProse } from './english-words.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
@@ -24,23 +25,11 @@ test('écran en erreur : un module qui ne peut pas s’afficher laisse le reste 
 
   let corrupt = true;
   let corrupted = 0;
-  await page.routeWebSocket(/\/api\b/, (ws) => {
-    const server = ws.connectToServer();
-    const listCalls = new Set<number>();
-    ws.onMessage((message) => {
-      const request = JSON.parse(String(message)) as { id?: number; method?: string };
-      if (request.method === 'contacts.list' && typeof request.id === 'number') listCalls.add(request.id);
-      server.send(message);
-    });
-    server.onMessage((message) => {
-      const reply = JSON.parse(String(message)) as { id?: number; result?: unknown };
-      if (corrupt && typeof reply.id === 'number' && listCalls.has(reply.id) && 'result' in reply) {
-        corrupted++;
-        ws.send(JSON.stringify({ id: reply.id, result: [null] }));
-        return;
-      }
-      ws.send(message);
-    });
+  await routeApiAnswers(page, 'contacts.list', (reply, send) => {
+    const { id, ...rest } = JSON.parse(reply) as { id: number; result?: unknown };
+    if (!corrupt || !('result' in rest)) return send(reply);
+    corrupted++;
+    send(JSON.stringify({ id, result: [null] }));
   });
 
   const pageErrors: string[] = [];
