@@ -7,7 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../src/log.js';
-import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { xml } from '@xmpp/client';
+import { bareJid, XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { listBookmarks } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
@@ -35,6 +36,26 @@ describe('espaces de travail : invitation reçue juste avant la fermeture (Proso
       log: silentLogger,
     });
     sessions.push(plain);
+    // Forged case first: agent4 itself (not a room) sends agent5 an invitation claiming agent1 invites; Ostal, online,
+    // gets it as the plain client does, and must not bookmark anything for it.
+    const a4 = testUser(4);
+    const intruder = await XmppSession.open({
+      service: `xmpp://localhost:${s.prosody.port}`,
+      domain: 'ostal.test',
+      username: a4.email.split('@')[0]!,
+      password: a4.password,
+      log: silentLogger,
+    });
+    sessions.push(intruder);
+    const forgedSeen = plain.waitFor((st) => st.is('message') && bareJid(st.attrs.from ?? '') === a4.email, 20_000);
+    await intruder.send(
+      xml(
+        'message',
+        { to: a5.email },
+        xml('x', { xmlns: NS.mucUser }, xml('invite', { from: a1.email }, xml('reason', {}, 'Projet médiathèque'))),
+      ),
+    );
+    await forgedSeen.promise;
     const one = await cores.open(a1, 'live-a1');
     const name = `Invitation en direct ${randomUUID().slice(0, 6)}`;
     const invited = plain.waitFor((st) => st.is('message') && st.getChild('x', NS.mucUser)?.getChild('invite') !== undefined, 20_000);
@@ -44,7 +65,9 @@ describe('espaces de travail : invitation reçue juste avant la fermeture (Proso
     // Closed at once, well before the refresh that used to bookmark the space (200 ms after the invitation).
     await new Promise((r) => setTimeout(r, 30));
     await cores.close(five.core);
-    expect((await listBookmarks(plain)).map((b) => b.room)).toContain(space.id);
+    const bookmarks = (await listBookmarks(plain)).map((b) => b.room);
+    expect(bookmarks).toContain(space.id);
+    expect(bookmarks.filter((room) => !room.endsWith(`@${s.prosody.mucService}`))).toEqual([]);
     // Another computer of agent5 (a new profile) lists the space.
     const other = await cores.open(a5, 'live-a5-other');
     expect(await refreshUntilListed(other.core, space.id)).toContain(space.id);
