@@ -111,6 +111,8 @@ function stateOf(presence: Element): PresenceState {
 
 const localPart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
 const domainOf = (jid: string): string => jid.slice(jid.indexOf('@') + 1).toLowerCase();
+/** An invitation counts only when a room of the organisation's room service sent it (the room itself: no resource). */
+const isServiceRoom = (from: string, service: string): boolean => domainOf(from) === service && !from.includes('/');
 
 export class WorkspaceHub {
   private readonly sessions = new Map<string, Promise<XmppSession>>();
@@ -343,7 +345,7 @@ export class WorkspaceHub {
     const rooms = new Map<string, boolean>(bookmarks.map((b) => [b.room, true]));
     for (const inv of session.invitations.splice(0)) {
       // An invitation counts only when the room itself sent it, from the organisation's room service.
-      if (domainOf(inv.room) !== service || inv.room.includes('/')) {
+      if (!isServiceRoom(inv.room, service)) {
         this.ctx.log.warn('workspaces: invitation ignored (not from a room of the service)', { room: inv.room });
         continue;
       }
@@ -546,7 +548,7 @@ export class WorkspaceHub {
       // space to its other computers (the server keeps no copy of an invitation it delivered). The room is bookmarked
       // at once — only a room of the organisation's room service, as refresh checks — and the refresh then reads it:
       // a refresh reads every room and takes a while for an agent in many spaces, and Ostal may be closed meanwhile.
-      if (domainOf(room) === this.mucService(account) && !room.includes('/') && !resourceOf(from)) {
+      if (isServiceRoom(from, this.mucService(account))) {
         const reason = stanza.getChild('x', NS.mucUser)?.getChild('invite')?.getChildText('reason')?.trim();
         const accepting: Promise<void> = addBookmark(session, room, reason || localPart(room), session.jid)
           .catch((err: unknown) => this.ctx.log.warn('workspaces: invitation not bookmarked yet', { room, err: err as Error }))
