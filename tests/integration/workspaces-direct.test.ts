@@ -7,11 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
-import { silentLogger } from '../../src/log.js';
-import { XmppSession } from '../../src/workspaces/xmpp/session.js';
-import { getServers, testUser } from '../servers/testing.js';
+import { testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
+import { type OpenedCore, plainSession, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
 const cores = new WorkspaceCores();
 
@@ -23,7 +21,6 @@ describe('discussions directes (Prosody)', () => {
   });
 
   it('agent5, offline, gets agent4’s two messages once and in order from its archive; a forged author is ignored', async () => {
-    const s = getServers();
     const a3 = testUser(3);
     const a4 = testUser(4);
     const a5 = testUser(5);
@@ -37,14 +34,7 @@ describe('discussions directes (Prosody)', () => {
     expect(second.pending).toBe(false);
 
     // Forged case: agent3 writes to agent5 claiming, in every way it can inside the message, to be agent4.
-    const intruder = await XmppSession.open({
-      service: `xmpp://localhost:${s.prosody.port}`,
-      domain: 'ostal.test',
-      username: a3.email.split('@')[0]!,
-      password: a3.password,
-      log: silentLogger,
-      priority: -1,
-    });
+    const intruder = await plainSession(a3, -1);
     try {
       await intruder.send(
         xml(

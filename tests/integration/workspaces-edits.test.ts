@@ -10,11 +10,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { xml, type Element } from '@xmpp/client';
 import type { Core } from '../../src/core.js';
 import type { ChatMessage } from '../../src/shared/contract.js';
-import { silentLogger } from '../../src/log.js';
-import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { type XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { openWorkspaceCore, tempProfile } from './workspaces-fixture.js';
+import { openWorkspaceCore, plainSession, tempProfile } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const sessions: XmppSession[] = [];
@@ -50,14 +49,7 @@ describe('espaces de travail: replies, corrections, deletions (Prosody)', () => 
     const room = space.id;
 
     // agent2: a plain client in the room, which records what it receives (ids it could forge against).
-    const two = await XmppSession.open({
-      service,
-      domain: 'ostal.test',
-      username: a2.email.split('@')[0]!,
-      password: a2.password,
-      log: silentLogger,
-      priority: -1,
-    });
+    const two = await plainSession(a2, -1);
     sessions.push(two);
     const seen: Element[] = [];
     two.onStanza((st) => {

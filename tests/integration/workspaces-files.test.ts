@@ -12,29 +12,16 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xml, type Element } from '@xmpp/client';
-import { silentLogger } from '../../src/log.js';
-import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { discoverUpload, requestSlot } from '../../src/workspaces/xmpp/upload.js';
 import { slotRefusal } from '../../src/workspaces/chat-files.js';
 import { getServers, testUser } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
-import { openWorkspaceCore, type OpenedCore, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
+import { openWorkspaceCore, type OpenedCore, plainSession, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
 const cores = new WorkspaceCores();
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 const openCore = (user: User, label: string): Promise<OpenedCore> => cores.open(user, label);
-
-function rawSession(user: User, priority = 0): Promise<XmppSession> {
-  return XmppSession.open({
-    service: `xmpp://localhost:${getServers().prosody.port}`,
-    domain: 'ostal.test',
-    username: user.email.split('@')[0]!,
-    password: user.password,
-    log: silentLogger,
-    priority,
-  });
-}
 
 describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
   afterAll(async () => {
@@ -112,8 +99,8 @@ describe('fichiers dans les discussions (Prosody, XEP-0363)', () => {
     const one = await openCore(a1, 'g1');
     const three = await openCore(a3, 'g3');
     // agent3's other client watches what arrives.
-    const watcher = await rawSession(a3);
-    const intruder = await rawSession(a4, -1);
+    const watcher = await plainSession(a3);
+    const intruder = await plainSession(a4, -1);
     try {
       const content = Buffer.from(`Ordre du jour ${tag}\n`, 'utf8');
       const arrived = watcher.waitFor((st: Element) => st.is('message') && (st.getChildText('body') ?? '').includes(tag), 20_000);

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Core } from '../../src/core.js';
 import { silentLogger, type Logger } from '../../src/log.js';
+import { XmppSession } from '../../src/workspaces/xmpp/session.js';
 import { getServers } from '../servers/testing.js';
 import type { User } from './files-fixture.js';
 import { addServerAccount } from './account-fixture.js';
@@ -40,6 +41,21 @@ export function tempProfile(dirs: string[], label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ostal-espaces-${label}-`));
   dirs.push(dir);
   return path.join(dir, 'profil');
+}
+
+/**
+ * A plain XMPP client of a test user on the run's Prosody (no Ostal): what a tool, a forger or another device of the
+ * user does. A negative priority keeps it from getting the messages sent to the user's bare address.
+ */
+export function plainSession(user: User, priority = 0): Promise<XmppSession> {
+  return XmppSession.open({
+    service: `xmpp://localhost:${getServers().prosody.port}`,
+    domain: 'ostal.test',
+    username: user.email.split('@')[0]!,
+    password: user.password,
+    log: silentLogger,
+    priority,
+  });
 }
 
 /**

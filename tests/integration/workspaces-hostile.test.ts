@@ -10,12 +10,11 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import type { Core } from '../../src/core.js';
-import { silentLogger } from '../../src/log.js';
-import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { type XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom } from '../../src/workspaces/xmpp/muc.js';
 import { MAX_RECEIVED_LENGTH } from '../../src/workspaces/service.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { openWorkspaceCore, tempProfile } from './workspaces-fixture.js';
+import { openWorkspaceCore, plainSession, tempProfile } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const sessions: XmppSession[] = [];
@@ -51,14 +50,7 @@ describe('espaces de travail: hostile messages (Prosody)', () => {
     cores.push(one.core);
     const room = (await one.core.handle('workspaces.create', { name: 'Entrées hostiles', members: [a2.email] })).id;
     const open = async (): Promise<XmppSession> => {
-      const session = await XmppSession.open({
-        service,
-        domain: 'ostal.test',
-        username: a2.email.split('@')[0]!,
-        password: a2.password,
-        log: silentLogger,
-        priority: -1,
-      });
+      const session = await plainSession(a2, -1);
       sessions.push(session);
       await joinRoom(session, room, a2.email);
       return session;

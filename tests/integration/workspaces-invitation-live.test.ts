@@ -6,12 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/log.js';
 import { xml } from '@xmpp/client';
-import { bareJid, XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { bareJid, type XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { listBookmarks } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
+import { plainSession, refreshUntilListed, WorkspaceCores } from './workspaces-fixture.js';
 
 const cores = new WorkspaceCores();
 const sessions: XmppSession[] = [];
@@ -28,24 +27,12 @@ describe('espaces de travail : invitation reçue juste avant la fermeture (Proso
     const a5 = testUser(5);
     const five = await cores.open(a5, 'live-a5');
     await five.core.handle('workspaces.refresh', {}); // its session is open: invitations come live
-    const plain = await XmppSession.open({
-      service: `xmpp://localhost:${s.prosody.port}`,
-      domain: 'ostal.test',
-      username: a5.email.split('@')[0]!,
-      password: a5.password,
-      log: silentLogger,
-    });
+    const plain = await plainSession(a5);
     sessions.push(plain);
     // Forged case first: agent4 itself (not a room) sends agent5 an invitation claiming agent1 invites; Ostal, online,
     // gets it as the plain client does, and must not bookmark anything for it.
     const a4 = testUser(4);
-    const intruder = await XmppSession.open({
-      service: `xmpp://localhost:${s.prosody.port}`,
-      domain: 'ostal.test',
-      username: a4.email.split('@')[0]!,
-      password: a4.password,
-      log: silentLogger,
-    });
+    const intruder = await plainSession(a4);
     sessions.push(intruder);
     const forgedSeen = plain.waitFor((st) => st.is('message') && bareJid(st.attrs.from ?? '') === a4.email, 20_000);
     await intruder.send(

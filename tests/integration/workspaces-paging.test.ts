@@ -11,12 +11,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import type { Core } from '../../src/core.js';
 import type { ChatMessage } from '../../src/shared/contract.js';
-import { silentLogger } from '../../src/log.js';
-import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { type XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
 import { joinRoom, roomArchiveSince } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { fillRoomArchive } from '../e2e/chat-archive.js';
-import { openWorkspaceCore, Relay, tempProfile } from './workspaces-fixture.js';
+import { openWorkspaceCore, plainSession, Relay, tempProfile } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const relays: Relay[] = [];
@@ -43,14 +42,7 @@ describe('espaces de travail: Discussion paged from the archive (Prosody)', () =
     const room = space.id;
 
     // A plain client of agent1 fills the archive fast (many messages in the same second).
-    const raw = await XmppSession.open({
-      service,
-      domain: 'ostal.test',
-      username: a1.email.split('@')[0]!,
-      password: a1.password,
-      log: silentLogger,
-      priority: -1,
-    });
+    const raw = await plainSession(a1, -1);
     sessions.push(raw);
     await joinRoom(raw, room, `${a1.email}/pages`);
     const send = async (from: number, to: number): Promise<void> => {
