@@ -126,3 +126,29 @@ test('navigation au clavier : chaque entrée du menu est atteignable avec Tab et
   await page.keyboard.press('Enter');
   await page.screenshot({ path: path.join(SHOTS_DIR, 'walk-clavier.png') });
 });
+
+test('au repos, aucune vue ne questionne le cœur en boucle (appels d’API comptés pendant 3 s sur chaque vue)', async ({ page }) => {
+  test.setTimeout(120_000);
+  const socket = page.waitForEvent('websocket');
+  await page.goto(ostal.url);
+  const ws = await socket;
+  const calls = new Map<string, number>();
+  ws.on('framesent', (frame) => {
+    const method = /"method":"([^"]+)"/.exec(String(frame.payload))?.[1];
+    if (method) calls.set(method, (calls.get(method) ?? 0) + 1);
+  });
+  await expect(page.getByTestId('message').first()).toBeVisible({ timeout: 30_000 });
+  const counted: Record<string, Record<string, number>> = {};
+  for (const view of ['courrier', 'agenda', 'contacts', 'fichiers', 'visio', 'espaces', 'reglages', 'aide']) {
+    await page.getByTestId(`nav-${view}`).click();
+    await expect(page.getByRole('main')).toBeVisible();
+    await page.waitForTimeout(2_000); // the view's own loading is done
+    calls.clear();
+    await page.waitForTimeout(3_000);
+    counted[view] = Object.fromEntries(calls);
+  }
+  // A view at rest asks the core only for what its timers ask (status, reminders every 30 s): a few calls, not hundreds.
+  const busy = Object.entries(counted).filter(([, byMethod]) => Object.values(byMethod).reduce((a, b) => a + b, 0) > 8);
+  console.log('appels au repos, par vue :', JSON.stringify(counted));
+  expect(busy, JSON.stringify(counted)).toEqual([]);
+});

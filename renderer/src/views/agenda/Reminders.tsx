@@ -29,7 +29,15 @@ export function putMeetingLinkInAddress(link: string): void {
   window.history.replaceState(window.history.state, '', url);
 }
 
-export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJoinMeeting?(link: string): void; now?: () => number }) {
+/** The clock by default: one function for every render (a new one each time made the effect below run again forever). */
+const systemNow = (): number => Date.now();
+
+/** Same reminders, same order: the state is kept (a new empty array each check would render again for nothing). */
+function sameReminders(a: CalendarOccurrence[], b: CalendarOccurrence[]): boolean {
+  return a.length === b.length && JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function AgendaReminders({ onJoinMeeting, now = systemNow }: { onJoinMeeting?(link: string): void; now?: () => number }) {
   const { t } = useTranslation();
   const client = useClient();
   const [due, setDue] = useState<CalendarOccurrence[]>([]);
@@ -52,7 +60,7 @@ export function AgendaReminders({ onJoinMeeting, now = () => Date.now() }: { onJ
         if (!current) return;
         const at = now();
         const dueNow = dueReminders(list, at, closed);
-        setDue(dueNow);
+        setDue((prev) => (sameReminders(prev, dueNow) ? prev : dueNow));
         if (!readNotificationPrefs().reminders) return;
         for (const o of remindersToNotify(dueNow, shown.current, closed)) {
           shown.current[keyOf(o)] = at;
