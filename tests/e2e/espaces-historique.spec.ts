@@ -99,7 +99,9 @@ test('espaces : historique — la page la plus récente d’abord, les plus anci
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-historique.png') });
 });
 
-test('espaces : historique hors connexion — message en français, puis « Réessayer » au retour du réseau', async ({ page }) => {
+test('espaces : historique hors connexion — message en français, « Réessayer » hors réseau, puis chargement seul au retour du réseau', async ({
+  page,
+}) => {
   test.setTimeout(150_000);
   const s = servers();
   const a1 = s.users[0]!;
@@ -147,7 +149,9 @@ test('espaces : historique hors connexion — message en français, puis « Rée
   );
   expect(added.status, added.stderr).toBe(0);
   ostal = await startOstal({ profileDir: p1, env });
+  const socket = page.waitForEvent('websocket');
   await page.goto(ostal.url);
+  const ws = await socket;
   await page.getByRole('button', { name: 'Espaces' }).click();
   await page.getByRole('button', { name: new RegExp(name) }).click();
   const discussion = page.getByTestId('discussion');
@@ -167,9 +171,27 @@ test('espaces : historique hors connexion — message en français, puis « Rée
   await page.getByRole('heading', { name: 'Espaces de travail', level: 1 }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-discussion-historique-hors-ligne.png') });
 
-  // Back online: « Réessayer », and the older pages come, to the first message.
-  relay.restore();
+  // « Réessayer » while the network is still away asks the archive again, and says offline again.
+  const olderAsked = (): Promise<unknown> =>
+    new Promise((resolve) => {
+      const onFrame = (frame: { payload: string | Buffer }): void => {
+        const sent = String(frame.payload);
+        if (sent.includes('"chat.page"') && sent.includes('"before"')) {
+          ws.off('framesent', onFrame);
+          resolve(sent);
+        }
+      };
+      ws.on('framesent', onFrame);
+    });
+  const asked = olderAsked();
   await offline.getByRole('button', { name: 'Réessayer' }).click();
+  await asked;
+  await expect(offline).toContainText('Hors connexion');
+  expect(Number(await scroller.getAttribute('data-count'))).toBeLessThan(total);
+
+  // Back online, without touching anything: the core reconnects and the older pages come, to the first message.
+  relay.restore();
+  await expect(offline).toHaveCount(0, { timeout: 20_000 });
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   for (let i = 0; i < 400 && (await scroller.getAttribute('data-complete')) !== 'true'; i++) await page.mouse.wheel(0, -800);
   await expect(scroller).toHaveAttribute('data-count', String(total));

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { xml } from '@xmpp/client';
 import type { Core } from '../../src/core.js';
 import type { ChatMessage } from '../../src/shared/contract.js';
-import { type XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
+import { silentLogger } from '../../src/log.js';
 import { joinRoom, roomArchiveSince } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
 import { fillRoomArchive } from '../e2e/chat-archive.js';
@@ -138,4 +139,38 @@ describe('espaces de travail: Discussion paged from the archive (Prosody)', () =
     expect(back.messages.map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `N° ${20 + i}`));
     expect(back.offline).toBe(false);
   });
+
+  it('a connection dropped while it opens fails at once, not at the end of its timeout (the retry loop and « Réessayer » join it)', async () => {
+    const s = getServers();
+    const a1 = testUser(1);
+    // The relay accepts then drops every connection, as a network coming back or a restarting server does.
+    const relay = await Relay.start(s.prosody.port);
+    relays.push(relay);
+    relay.cut();
+    const started = Date.now();
+    const failure = await XmppSession.open({
+      service: `xmpp://localhost:${relay.port}`,
+      domain: 'ostal.test',
+      username: a1.email.split('@')[0]!,
+      password: a1.password,
+      log: silentLogger,
+      timeoutMs: 60_000,
+    }).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(failure).toMatchObject({ code: 'unreachable' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // Back: the next opening works.
+    relay.restore();
+    const session = await XmppSession.open({
+      service: `xmpp://localhost:${relay.port}`,
+      domain: 'ostal.test',
+      username: a1.email.split('@')[0]!,
+      password: a1.password,
+      log: silentLogger,
+    });
+    sessions.push(session);
+    expect(session.online).toBe(true);
+  }, 90_000);
 });

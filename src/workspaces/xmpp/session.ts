@@ -227,8 +227,17 @@ export class XmppSession {
     xmpp.on('open', guard);
     xmpp.on('offline', () => session?.dropped());
     xmpp.on('disconnect', () => session?.dropped());
+    // A connection closed while the stream is being opened (a relay or a server that accepts then drops it, as
+    // networks do while they come back) fails the opening at once: @xmpp/connection would wait for the stream header
+    // until its timeout, and every caller joining this opening (the retry loop, the agent's « Réessayer ») with it.
+    let closedWhileOpening: (err: Error) => void = () => undefined;
+    const closed = new Promise<never>((_, reject) => (closedWhileOpening = reject));
+    closed.catch(() => undefined);
+    xmpp.on('disconnect', () => {
+      if (!session) closedWhileOpening(new Error('connection closed while opening the stream'));
+    });
     try {
-      const jid = await xmpp.start();
+      const jid = await Promise.race([xmpp.start(), closed]);
       session = new XmppSession(xmpp, jid.bare().toString(), options.log);
       for (const s of early) session.dispatch(s);
       // Initial presence: the server then delivers what it kept while we were away (invitations included).

@@ -9,7 +9,7 @@ import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState } from 
 import { useTranslation } from 'react-i18next';
 import type { ChatMessage } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
-import { useClient } from '../../api/react';
+import { useApiEvent, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { DiscussionMessage } from './DiscussionMessage';
 
@@ -130,6 +130,12 @@ export function DiscussionList({
       setLoadingOlder(false);
     }
   }, [client, workspaceId, t]);
+
+  // « …seront chargés au retour du réseau »: the space's connection came back (the core reconnected and read the
+  // agent's spaces again), so the older pages are asked for again without waiting for « Réessayer ».
+  useApiEvent('workspaces.changed', (data) => {
+    if (offline && data.workspaceIds.includes(workspaceId)) setOffline(false);
+  });
 
   const wantsOlder = (): boolean => {
     const el = scroller.current;
