@@ -331,7 +331,20 @@ export class WorkspaceHub {
   /** Finds every space the agent belongs to: invitations kept by the server, then its bookmarks; drops the others. */
   async refresh(accountId?: string): Promise<Workspace[]> {
     const accounts = accountId ? [this.account(accountId)] : new AccountRepository(this.ctx.db).list();
-    for (const account of accounts) await this.refreshAccount(account);
+    for (const account of accounts) {
+      try {
+        await this.refreshAccount(account);
+      } catch (err) {
+        const code = (err as OstalError).code;
+        if (this.ctx.mode !== 'cli' && (code === 'unreachable' || code === 'timeout')) {
+          // Read again when the server answers (the retry loop): the list then comes by itself (workspaces.changed),
+          // also on a first start with no space known yet, where nothing else would ask again.
+          this.reconnect.add(account.id);
+          this.scheduleRetry();
+        }
+        throw err;
+      }
+    }
     return this.repo.list();
   }
 

@@ -23,12 +23,12 @@ export async function openWorkspaceCore(
   user: User,
   profileDir: string,
   xmpp: string | null,
-  options: { logger?: Logger } = {},
+  options: { logger?: Logger; mode?: 'cli' | 'browser' } = {},
 ): Promise<OpenedCore> {
   const s = getServers();
   const core = await Core.open({
     profileDir,
-    mode: 'cli',
+    mode: options.mode ?? 'cli',
     logger: options.logger ?? silentLogger,
     policyPath: path.join(profileDir, '..', 'no-policy.json'),
   });

@@ -3,7 +3,8 @@
  * one page; a fresh profile opens it (newest page first), then scrolls back page by page (RSM `before`) — every
  * archived message once, in the archive's order, checked by archive id. A second profile kept the latest page before
  * more messages came: the gap between its old copy and the new latest page is read from the archive too. With its
- * network cut (a TCP relay), a profile gets what it has and `offline`; back online, the older page.
+ * network cut (a TCP relay), a profile gets what it has and `offline`; back online, the older page. A first start with
+ * the server unreachable gets its space list by itself once it answers; a connection dropped while it opens fails at once.
  */
 import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -139,6 +140,32 @@ describe('espaces de travail: Discussion paged from the archive (Prosody)', () =
     expect(back.messages.map((m) => m.text)).toEqual(Array.from({ length: 20 }, (_, i) => `N° ${20 + i}`));
     expect(back.offline).toBe(false);
   });
+
+  it('a first start whose space list cannot be read (server unreachable) gets it by itself once the network is back', async () => {
+    const s = getServers();
+    const a1 = testUser(1);
+    const creator = await openWorkspaceCore(a1, tempProfile(dirs, 'first-start-a1'), `xmpp://localhost:${s.prosody.port}`);
+    cores.push(creator.core);
+    const space = await creator.core.handle('workspaces.create', { name: `Premier démarrage ${randomUUID().slice(0, 6)}`, members: [] });
+    const relay = await Relay.start(s.prosody.port);
+    relays.push(relay);
+    relay.cut();
+    // The app (not the CLI): a new profile, nothing known yet, its first refresh fails.
+    const app = await openWorkspaceCore(a1, tempProfile(dirs, 'first-start'), `xmpp://localhost:${relay.port}`, { mode: 'browser' });
+    cores.push(app.core);
+    const changed: string[][] = [];
+    app.core.onEvent((event, data) => {
+      if (event === 'workspaces.changed') changed.push((data as { workspaceIds: string[] }).workspaceIds);
+    });
+    await expect(app.core.handle('workspaces.refresh', {})).rejects.toMatchObject({ code: 'unreachable' });
+    expect(await app.core.handle('workspaces.list', {})).toEqual([]);
+    relay.restore();
+    // Nobody asks again: the core reads the list when the server answers, and says so (workspaces.changed).
+    const deadline = Date.now() + 30_000;
+    while (!changed.some((ids) => ids.includes(space.id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(changed.flat()).toContain(space.id);
+    expect((await app.core.handle('workspaces.list', {})).map((w) => w.id)).toContain(space.id);
+  }, 60_000);
 
   it('a connection dropped while it opens fails at once, not at the end of its timeout (the retry loop and « Réessayer » join it)', async () => {
     const s = getServers();

@@ -45,6 +45,8 @@ export function EspacesView({
   // A space left the list with documents changed here and not sent: where they were kept (the core's French notice).
   const [kept, setKept] = useState<string[]>([]);
   useApiEvent('workspaces.documentsKept', (e) => setKept((k) => [...k, e.message]));
+  // The core read the agent's spaces again (it retries by itself once the server answers): the refresh's error is over.
+  useApiEvent('workspaces.changed', () => setProblem(null));
 
   const refresh = async () => {
     setRefreshing(true);
