@@ -15,7 +15,7 @@ APT_PACKAGES=(
   vdirsyncer
   prosody lua-unbound
   dovecot-sieve dovecot-managesieved
-  pst-utils libemail-outlook-message-perl
+  pst-utils libemail-outlook-message-perl libemail-address-perl
   poppler-utils libxml2-utils
   python3 make g++
 )

@@ -409,7 +409,7 @@ test('visio invité : le serveur redémarre pendant la réunion — l’invité 
   // The guest came back with its ticket: never in the salle d'attente, still a participant, media both ways.
   await expect(a.page.getByTestId('visio-lobby')).toHaveCount(0);
   await expect(g.page.getByTestId('visio-meeting')).toHaveAttribute('data-role', 'participant');
-  expect(visio.logs()).toContain('"event":"guest_rejoined"');
+  await expect.poll(() => visio.logs()).toContain('"event":"guest_rejoined"');
   expect(visio.logs()).not.toContain('"event":"peer_waiting"');
   await expectVideoFrom(g.page, agentName);
   await expectVideoFrom(a.page, GUEST_NAME);

@@ -204,7 +204,7 @@ test('visio : l’organisateur coupe le micro d’un participant (pausé sur le 
   await joinByLink(g.page, link);
   await expect(g.page.getByTestId('visio-failure-message')).toContainText('La réunion est verrouillée');
   await expect(a.page.getByTestId('visio-lobby')).toHaveCount(0);
-  expect(logEvents('locked_refused').filter((e) => e.guest === true).length).toBeGreaterThan(0);
+  await expect.poll(() => logEvents('locked_refused').filter((e) => e.guest === true).length).toBeGreaterThan(0);
 
   // « Terminer pour tous »: each page says so in French; the room closes on the server.
   await a.page.getByTestId('visio-end-all').click();

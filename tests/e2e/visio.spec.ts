@@ -413,7 +413,7 @@ test('visio : 300 connexions depuis une même adresse sont coupées à la limite
     for (const page of [a.page, b.page]) await expect(page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
     await expectVideoFrom(a.page, nameB);
     await expectVideoFrom(b.page, nameA);
-    expect(visio.logs()).toContain('connections_per_address_limit');
+    await expect.poll(() => visio.logs()).toContain('connections_per_address_limit');
   } finally {
     for (const ws of held) ws.terminate();
   }

@@ -116,7 +116,7 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(await c.errorOf('join', { roomId: 'court', displayName: 'Agent', token: token('organiser') })).toBe('bad_request');
     expect(await c.errorOf('createTransport', { direction: 'send' })).toBe('not_joined');
     // The server logs neither names nor tokens.
-    expect(visio.logs()).toContain('token_refused');
+    await expect.poll(() => visio.logs()).toContain('token_refused');
     expect(visio.logs()).not.toContain('agent2@ostal.test');
     expect(visio.logs()).not.toContain(roomId);
   });
@@ -312,7 +312,7 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(await b.next('serverShutdown')).toEqual({});
     expect(await a.closed).toBe(4002);
     expect(code).toBe(0);
-    expect(visio.logs()).toContain('"event":"stopped"');
+    await expect.poll(() => visio.logs()).toContain('"event":"stopped"');
   });
 });
 
