@@ -225,16 +225,16 @@ export class XmppSession {
     };
     xmpp.on('connect', guard);
     xmpp.on('open', guard);
-    xmpp.on('offline', () => session?.dropped());
-    xmpp.on('disconnect', () => session?.dropped());
     // A connection closed while the stream is being opened (a relay or a server that accepts then drops it, as
     // networks do while they come back) fails the opening at once: @xmpp/connection would wait for the stream header
     // until its timeout, and every caller joining this opening (the retry loop, the agent's « Réessayer ») with it.
     let closedWhileOpening: (err: Error) => void = () => undefined;
     const closed = new Promise<never>((_, reject) => (closedWhileOpening = reject));
     closed.catch(() => undefined);
+    xmpp.on('offline', () => session?.dropped());
     xmpp.on('disconnect', () => {
-      if (!session) closedWhileOpening(new Error('connection closed while opening the stream'));
+      if (session) session.dropped();
+      else closedWhileOpening(new Error('connection closed while opening the stream'));
     });
     try {
       const jid = await Promise.race([xmpp.start(), closed]);
