@@ -111,6 +111,11 @@ function stateOf(presence: Element): PresenceState {
 
 const localPart = (jid: string): string => jid.slice(0, jid.indexOf('@'));
 const domainOf = (jid: string): string => jid.slice(jid.indexOf('@') + 1).toLowerCase();
+/** The server could not be reached or did not answer in time (the agent is offline for this): not a refusal. */
+const isUnreachable = (err: unknown): boolean => {
+  const code = (err as OstalError).code;
+  return code === 'unreachable' || code === 'timeout';
+};
 /** An invitation counts only when a room of the organisation's room service sent it (the room itself: no resource). */
 const isServiceRoom = (from: string, service: string): boolean => domainOf(from) === service && !from.includes('/');
 
@@ -335,8 +340,7 @@ export class WorkspaceHub {
       try {
         await this.refreshAccount(account);
       } catch (err) {
-        const code = (err as OstalError).code;
-        if (this.ctx.mode !== 'cli' && (code === 'unreachable' || code === 'timeout')) {
+        if (this.ctx.mode !== 'cli' && isUnreachable(err)) {
           // Read again when the server answers (the retry loop): the list then comes by itself (workspaces.changed),
           // also on a first start with no space known yet, where nothing else would ask again.
           this.reconnect.add(account.id);
@@ -693,7 +697,7 @@ export class WorkspaceHub {
       }
       this.ctx.log.info('workspaces: message queued (server unreachable)', { room: w.id, code });
       this.scheduleRetry();
-      if (code !== 'unreachable' && code !== 'timeout') throw err;
+      if (!isUnreachable(err)) throw err;
     }
     const stored = this.repo.message(w.id, originId);
     if (!stored) throw new OstalError('internal', t('workspaces.errors.timeout'));
@@ -844,8 +848,7 @@ export class WorkspaceHub {
       session = await this.session(account);
       await this.ensureJoined(account, session, room);
     } catch (err) {
-      const code = (err as OstalError).code;
-      if (code === 'unreachable' || code === 'timeout') throw new OstalError(code, t('discussionEdits.errors.offline'), { cause: err });
+      if (isUnreachable(err)) throw new OstalError((err as OstalError).code, t('discussionEdits.errors.offline'), { cause: err });
       throw err;
     }
     const echo = session.waitFor(
@@ -965,8 +968,7 @@ export class WorkspaceHub {
         this.scheduleRetry();
       });
     } catch (err) {
-      const code = (err as OstalError).code;
-      if (code !== 'unreachable' && code !== 'timeout') throw err;
+      if (!isUnreachable(err)) throw err;
       this.ctx.log.info('workspaces: history from the local copy (server unreachable)', { room: w.id });
     }
     return this.withFiles(this.repo.history(w.id, limit), account);
@@ -992,10 +994,6 @@ export class WorkspaceHub {
           this.scheduleRetry();
         });
       };
-      const unreachable = (err: unknown): boolean => {
-        const code = (err as OstalError).code;
-        return code === 'unreachable' || code === 'timeout';
-      };
       if (this.ctx.mode !== 'cli' && this.repo.page(w.id, null, 1).messages.length > 0) {
         // The view shows what this computer has at once; the archive's latest page is read behind it (what it adds
         // comes as a workspaces.messages event), once at a time per space and not again within LATEST_READ_MS.
@@ -1005,7 +1003,7 @@ export class WorkspaceHub {
           this.latestReads.set(w.id, entry);
           void readLatest()
             .catch((err: unknown) => {
-              if (!unreachable(err)) this.ctx.log.warn('workspaces: latest page not read', { room: w.id, err: err as Error });
+              if (!isUnreachable(err)) this.ctx.log.warn('workspaces: latest page not read', { room: w.id, err: err as Error });
               else this.ctx.log.info('workspaces: latest page not read (server unreachable)', { room: w.id });
             })
             .finally(() => {
@@ -1017,7 +1015,7 @@ export class WorkspaceHub {
         try {
           await readLatest();
         } catch (err) {
-          if (!unreachable(err)) throw err;
+          if (!isUnreachable(err)) throw err;
           this.ctx.log.info('workspaces: page from the local copy (server unreachable)', { room: w.id });
           offline = true;
         }
@@ -1035,8 +1033,7 @@ export class WorkspaceHub {
         this.ctx.log.info('workspaces: archive page read', { room: w.id, count: older.messages.length, complete: older.complete });
         this.storeArchive(account, w.id, older.messages, false, { complete: older.complete, before: anchor ?? null });
       } catch (err) {
-        const code = (err as OstalError).code;
-        if (code !== 'unreachable' && code !== 'timeout') throw err;
+        if (!isUnreachable(err)) throw err;
         this.ctx.log.info('workspaces: older messages not read (server unreachable)', { room: w.id });
         offline = true;
         break;
@@ -1120,7 +1117,7 @@ export class WorkspaceHub {
       const code = (err as OstalError).code;
       this.ctx.log.info('workspaces: direct message queued (server unreachable)', { code });
       this.scheduleRetry();
-      if (code !== 'unreachable' && code !== 'timeout') throw err;
+      if (!isUnreachable(err)) throw err;
     }
     return this.withFiles([this.repo.message(key, originId) ?? this.repo.history(key, 1)[0]!], account)[0]!;
   }
@@ -1138,8 +1135,7 @@ export class WorkspaceHub {
         this.scheduleRetry();
       });
     } catch (err) {
-      const code = (err as OstalError).code;
-      if (code !== 'unreachable' && code !== 'timeout') throw err;
+      if (!isUnreachable(err)) throw err;
       this.ctx.log.info('workspaces: direct history from the local copy (server unreachable)');
     }
     return this.withFiles(this.repo.history(key, limit), account);
@@ -1372,8 +1368,7 @@ export class WorkspaceHub {
       session = await this.session(account);
       service = await this.uploadService(account, session);
     } catch (err) {
-      const code = (err as OstalError).code;
-      if (code === 'unreachable' || code === 'timeout' || !session?.online) throw offline(err);
+      if (isUnreachable(err) || !session?.online) throw offline(err);
       throw err;
     }
     if (!service) throw new OstalError('not_configured', t('chatFiles.errors.noService', { domain: domainOf(account.email) }));
