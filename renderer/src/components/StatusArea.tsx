@@ -5,12 +5,29 @@ import type { AppStatus, ConnectionState } from '../../../src/shared/contract';
 import { useApiEvent, useApiQuery, useClient, useConnectionStatus } from '../api/react';
 import { formatNumber } from '../lib/format';
 
+/**
+ * The core's status: read once the link to the core is open (again after a reconnection), then kept by status.changed.
+ * The answer is applied when it arrives, in the order of the link: applied later (from an effect, after a render that a
+ * busy page may batch with the next events), an answer older than an event overwrote it, and the status area stayed on
+ * « Synchronisation en cours… » after the sync had ended.
+ */
 export function useAppStatus(): AppStatus | undefined {
-  const query = useApiQuery('status.get', {});
+  const client = useClient();
+  const connection = useConnectionStatus();
   const [status, setStatus] = useState<AppStatus | undefined>(undefined);
   useEffect(() => {
-    if (query.data) setStatus(query.data);
-  }, [query.data]);
+    if (connection !== 'open') return;
+    let current = true;
+    client.call('status.get', {}).then(
+      (answer) => {
+        if (current) setStatus(answer);
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, connection]);
   useApiEvent('status.changed', setStatus);
   return status;
 }
