@@ -385,7 +385,10 @@ export interface Workspace {
   owner: string | null;
   /** The Documents folder on the shared WebDAV root, or null when IT gave no shared root. */
   documentsUrl: string | null;
-  /** Id of the standing meeting room (Visio). */
+  /**
+   * Id of the standing meeting room (Visio): random, carried by the room's subject to members only, drawn again when a
+   * member is removed (`espace-<room name>` for a space made before, until its owner's Ostal sets one).
+   */
   visioRoom: string;
   createdAt: string;
   /** Messages of others not read yet (workspaces.markRead). */

@@ -166,6 +166,15 @@ export class WorkspaceRepository {
       .run({ ...w, members: JSON.stringify(w.members) });
   }
 
+  /** Sets the space's visio room; whether it changed. */
+  setVisioRoom(accountId: string, id: string, visioRoom: string): boolean {
+    return (
+      this.db
+        .prepare('UPDATE workspaces SET visio_room = ? WHERE account_id = ? AND id = ? AND visio_room IS NOT ?')
+        .run(visioRoom, accountId, id, visioRoom).changes > 0
+    );
+  }
+
   remove(accountId: string, id: string): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM workspaces WHERE account_id = ? AND id = ?').run(accountId, id);

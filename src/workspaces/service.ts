@@ -37,6 +37,7 @@ import {
   roomInfo,
   roomMembers,
   setAffiliations,
+  setRoomSubject,
 } from './xmpp/muc.js';
 import { directArchive, directArchiveSince, readDirectMessage, type DirectMessage } from './xmpp/direct.js';
 import { discoverUpload, oobElement, requestSlot, type UploadService } from './xmpp/upload.js';
@@ -118,6 +119,16 @@ const isUnreachable = (err: unknown): boolean => {
 };
 /** An invitation counts only when a room of the organisation's room service sent it (the room itself: no resource). */
 const isServiceRoom = (from: string, service: string): boolean => domainOf(from) === service && !from.includes('/');
+
+/**
+ * The visio of a space: a meeting room whose id only its members know. The room's subject carries it (only the room's
+ * moderators may set it: configureRoom) and the owner's Ostal draws a new one when a member is removed, so that the
+ * link a former member kept leads to an empty room. « espace- » and 24 random characters.
+ */
+const VISIO_ROOM_IN_SUBJECT = /(?:^|\s)(espace-[A-Za-z0-9_-]{24})(?=\s|$)/;
+const newVisioRoom = (): string => `espace-${randomBytes(18).toString('base64url')}`;
+/** A space made before its visio's id was in the subject: the id was the room's name, known to any former member. */
+const legacyVisioRoom = (room: string): string => `espace-${localPart(room)}`;
 
 export class WorkspaceHub {
   private readonly sessions = new Map<string, Promise<XmppSession>>();
@@ -269,6 +280,8 @@ export class WorkspaceHub {
     if (!created) throw new OstalError('already_exists', t('workspaces.errors.roomExists'));
     this.joined.set(`${account.id} ${room}`, Promise.resolve());
     await configureRoom(session, room, params.name.trim(), description);
+    const visioRoom = newVisioRoom();
+    await setRoomSubject(session, room, t('workspaces.visioSubject', { room: visioRoom }));
     await setAffiliations(
       session,
       room,
@@ -287,7 +300,7 @@ export class WorkspaceHub {
       members: [me, ...members],
       owner: me,
       documentsUrl,
-      visioRoom: `espace-${localPart(room)}`,
+      visioRoom,
       createdAt: new Date().toISOString(),
       unread: 0,
       mentions: 0,
@@ -385,6 +398,7 @@ export class WorkspaceHub {
         const [info, archive] = await Promise.all([roomInfo(session, room), roomArchivePage(session, room, 50)]);
         const { owners, members } = await roomMembers(session, room).catch(() => ({ owners: [] as string[], members: [] as string[] }));
         if (!bookmarked) await addBookmark(session, room, info.name, session.jid);
+        const known = this.repo.listFor(account.id).find((w) => w.id === room);
         const workspace: Workspace = {
           id: room,
           accountId: account.id,
@@ -393,8 +407,9 @@ export class WorkspaceHub {
           members: [...new Set([...owners, ...members])],
           owner: owners[0] ?? null,
           documentsUrl: this.documentsUrl(room),
-          visioRoom: `espace-${localPart(room)}`,
-          createdAt: this.repo.get(room)?.createdAt ?? new Date().toISOString(),
+          // Read from the room's subject once in the room (onSubject), kept from then on.
+          visioRoom: known?.visioRoom ?? legacyVisioRoom(room),
+          createdAt: known?.createdAt ?? new Date().toISOString(),
           unread: 0,
           mentions: 0,
         };
@@ -614,6 +629,10 @@ export class WorkspaceHub {
       this.ctx.emit('workspaces.changed', { workspaceIds: [room] });
       return;
     }
+    if (stanza.is('message') && stanza.attrs.type === 'groupchat' && stanza.getChild('subject') && !stanza.getChild('body')) {
+      void this.onSubject(account, session, room, stanza.getChildText('subject') ?? '', this.liveSender(account, stanza));
+      return;
+    }
     if (!stanza.is('message') || stanza.attrs.type !== 'groupchat' || stanza.getChild('delay', NS.delay)) return;
     // The sender is the occupant the room announced under that nickname, never an address written in the message. An
     // occupant unknown here (presence not seen): left to the archive, which names the sender itself.
@@ -629,6 +648,41 @@ export class WorkspaceHub {
     if (batch) batch.messages.push(m);
     else this.liveBatch.set(key, { account, room, messages: [m] });
     this.liveTimer ??= setTimeout(() => this.storeLiveBatch(), LIVE_BATCH_MS);
+  }
+
+  /**
+   * The room's subject, sent on joining and whenever it changes: it carries the space's visio room. Taken only when
+   * the room lets its moderators alone set it, or when the occupant who set it is the space's owner; a space whose
+   * subject is empty (made before) gets one from its owner's Ostal. Never throws.
+   */
+  private async onSubject(account: Account, session: XmppSession, room: string, text: string, setBy: string | null): Promise<void> {
+    try {
+      const w = this.repo.listFor(account.id).find((x) => x.id === room);
+      if (!w) return;
+      // Asked each time (a subject comes on joining and when it changes): an owner may have opened the room since.
+      const open = (await roomInfo(session, room)).anyoneMaySetSubject;
+      const visioRoom = VISIO_ROOM_IN_SUBJECT.exec(text)?.[1];
+      if (!visioRoom) {
+        if (!text.trim() && !open && w.owner === account.email.toLowerCase()) await this.renewVisio(account, session, room);
+        return;
+      }
+      if (open && (!setBy || setBy !== w.owner)) {
+        this.ctx.log.warn('workspaces: visio room in a subject not set by the owner, ignored', { room, setBy });
+        return;
+      }
+      if (this.repo.setVisioRoom(account.id, room, visioRoom)) this.ctx.emit('workspaces.changed', { workspaceIds: [room] });
+    } catch (err) {
+      this.ctx.log.warn('workspaces: room subject not read', { room, err: err as Error });
+    }
+  }
+
+  /** A new visio room for the space, set in its room's subject (the owner's Ostal, after a member is removed). */
+  private async renewVisio(account: Account, session: XmppSession, room: string): Promise<void> {
+    await this.ensureJoined(account, session, room);
+    const visioRoom = newVisioRoom();
+    await setRoomSubject(session, room, t('workspaces.visioSubject', { room: visioRoom }));
+    if (this.repo.setVisioRoom(account.id, room, visioRoom)) this.ctx.emit('workspaces.changed', { workspaceIds: [room] });
+    this.ctx.log.info('workspaces: new visio room for the space', { room });
   }
 
   /** Stores the live messages received since the last batch, one transaction and one event per room. */
@@ -947,6 +1001,8 @@ export class WorkspaceHub {
     this.repo.upsert({ ...w, members });
     this.ctx.log.info('workspaces: members changed', { room: w.id, added: toAdd.length, removed: toRemove.length });
     this.ctx.emit('workspaces.changed', { workspaceIds: [w.id] });
+    // The link a removed member kept must lead nowhere: a new visio room, told to the members by the room's subject.
+    if (toRemove.length > 0) await this.renewVisio(account, session, w.id);
     return this.repo.get(w.id)!;
   }
 

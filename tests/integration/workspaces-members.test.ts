@@ -15,20 +15,29 @@ import type { Core } from '../../src/core.js';
 import type { Events } from '../../src/shared/contract.js';
 import { silentLogger } from '../../src/log.js';
 import { XmppSession, NS } from '../../src/workspaces/xmpp/session.js';
-import { joinRoom, roomArchive } from '../../src/workspaces/xmpp/muc.js';
+import { joinRoom, roomArchive, setRoomSubject } from '../../src/workspaces/xmpp/muc.js';
 import { getServers, testUser } from '../servers/testing.js';
-import { openWorkspaceCore, refreshUntilListed, Relay, tempProfile } from './workspaces-fixture.js';
+import { openWorkspaceCore, plainSession, refreshUntilListed, Relay, tempProfile } from './workspaces-fixture.js';
 
 const cores: Core[] = [];
 const dirs: string[] = [];
 const relays: Relay[] = [];
 
-async function open(n: 1 | 2 | 3 | 4 | 5, label: string, xmpp?: string, debug = false) {
+async function open(n: 1 | 2 | 3 | 4 | 5, label: string, xmpp?: string, debug: boolean | string[] = false) {
   const o = await openWorkspaceCore(
     testUser(n),
     tempProfile(dirs, label),
     xmpp ?? `xmpp://localhost:${getServers().prosody.port}`,
-    debug
+    Array.isArray(debug)
+      ? {
+          logger: {
+            debug: () => undefined,
+            info: () => undefined,
+            warn: (m: string) => void debug.push(m),
+            error: (m: string) => void debug.push(m),
+          } as never,
+        }
+      : debug
       ? {
           logger: {
             debug: () => undefined,
@@ -161,6 +170,80 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
         code: 'invalid_input',
         message: '«\u00a0pas-une-adresse\u00a0» n’est pas une adresse valable pour un membre.',
       });
+    },
+  );
+
+  it(
+    'the space’s visio room is known to its members only: a new one when a member is removed, a forged one ignored',
+    { timeout: 90_000 },
+    async () => {
+      const [a1, a2, a3] = [testUser(1), testUser(2), testUser(3)];
+      const one = await open(1, 'v-a1');
+      const space = await one.core.handle('workspaces.create', { name: `Visio ${randomUUID().slice(0, 6)}`, members: [a2.email, a3.email] });
+      // Random, not the room's name (which a former member, or anyone who saw the room's address, would know).
+      expect(space.visioRoom).toMatch(/^espace-[A-Za-z0-9_-]{24}$/);
+      expect(space.visioRoom).not.toContain(space.id.split('@')[0]);
+      const warnings: string[] = [];
+      const two = await open(2, 'v-a2', undefined, warnings);
+      const three = await open(3, 'v-a3');
+      const visioOf = async (core: Core): Promise<string | undefined> =>
+        (await core.handle('workspaces.list', {})).find((w) => w.id === space.id)?.visioRoom;
+      for (const core of [two.core, three.core]) {
+        expect(await refreshUntilListed(core, space.id)).toContain(space.id);
+        // The room's subject, read on joining the room after the refresh.
+        await until('the member to know the visio room', async () => (await visioOf(core)) === space.visioRoom);
+      }
+
+      // A member who is not an owner cannot change it: the room refuses the subject (forged, no Ostal in between).
+      const forger = await plainSession(a2, -1);
+      try {
+        await joinRoom(forger, space.id, 'faussaire');
+        await expect(setRoomSubject(forger, space.id, `Visio de l’espace : espace-${'x'.repeat(24)}`)).rejects.toMatchObject({
+          code: 'forbidden',
+        });
+        expect(await visioOf(two.core)).toBe(space.visioRoom);
+
+        // agent1 removes agent3: a new visio room, which agent2's Ostal learns from the room; agent3's link is dead.
+        await one.core.handle('workspaces.members', { workspaceId: space.id, remove: [a3.email] });
+        const renewed = await visioOf(one.core);
+        expect(renewed).toMatch(/^espace-[A-Za-z0-9_-]{24}$/);
+        expect(renewed).not.toBe(space.visioRoom);
+        await until('agent2 to learn the new visio room', async () => (await visioOf(two.core)) === renewed);
+        await until('the space to leave agent3’s list', async () => (await visioOf(three.core)) === undefined);
+
+        // The room opened to everyone's subjects by its owner (by hand, another client): a subject a member sets is
+        // accepted by the room, and ignored by Ostal, which takes a visio room only from the space's owner.
+        const owner = await plainSession(a1, -1);
+        try {
+          await owner.request(
+            xml(
+              'iq',
+              { type: 'set', to: space.id },
+              xml(
+                'query',
+                { xmlns: NS.mucOwner },
+                xml(
+                  'x',
+                  { xmlns: NS.data, type: 'submit' },
+                  xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/muc#roomconfig')),
+                  xml('field', { var: 'muc#roomconfig_changesubject' }, xml('value', {}, '1')),
+                ),
+              ),
+            ),
+          );
+        } finally {
+          await owner.close();
+        }
+        await setRoomSubject(forger, space.id, `Visio de l’espace : espace-${'y'.repeat(24)}`);
+        await until('agent2’s Ostal to read and refuse the forged subject', async () =>
+          warnings.includes('workspaces: visio room in a subject not set by the owner, ignored'),
+        );
+        expect(await visioOf(two.core)).toBe(renewed);
+        expect(await visioOf(one.core)).toBe(renewed);
+      } finally {
+        await forger.close();
+      }
+      expect(a1.email).toBe(space.owner);
     },
   );
 

@@ -104,6 +104,8 @@ export async function inviteToRoom(session: XmppSession, room: string, jid: stri
 export interface RoomInfo {
   name: string;
   description: string;
+  /** The room lets any occupant set its subject (muc#roomconfig_changesubject); else only its moderators may. */
+  anyoneMaySetSubject: boolean;
 }
 
 export async function roomInfo(session: XmppSession, room: string): Promise<RoomInfo> {
@@ -116,7 +118,37 @@ export async function roomInfo(session: XmppSession, room: string): Promise<Room
       ?.getChildren('field')
       .find((f) => f.attrs.var === v)
       ?.getChildText('value') ?? '';
-  return { name: value('muc#roomconfig_roomname') || identity?.attrs.name || room, description: value('muc#roominfo_description') };
+  const changeSubject = value('muc#roomconfig_changesubject');
+  return {
+    name: value('muc#roomconfig_roomname') || identity?.attrs.name || room,
+    description: value('muc#roominfo_description'),
+    anyoneMaySetSubject: changeSubject === '1' || changeSubject === 'true',
+  };
+}
+
+/**
+ * Sets the room's subject (XEP-0045 § 8.1): the room sends it to every occupant, and to each one who joins later. The
+ * agent must be in the room; the room refuses it (forbidden) from anyone but its moderators when it is configured so.
+ */
+export async function setRoomSubject(session: XmppSession, room: string, subject: string): Promise<void> {
+  const id = randomUUID();
+  // The room answers with the new subject, sent to every occupant (the agent included), or with an error of this id.
+  const answer = session.waitFor(
+    (s) =>
+      s.is('message') &&
+      bareJid(s.attrs.from ?? '') === room &&
+      ((s.attrs.type === 'error' && s.attrs.id === id) || (s.attrs.type === 'groupchat' && s.getChildText('subject') === subject)),
+  );
+  answer.promise.catch(() => undefined); // a failure while still sending is handled by the await below
+  try {
+    await session.send(xml('message', { to: room, type: 'groupchat', id }, xml('subject', {}, subject)));
+  } catch (err) {
+    answer.cancel();
+    throw err;
+  }
+  const stanza = await answer.promise;
+  if (stanza.attrs.type === 'error')
+    throw new OstalError('forbidden', t('workspaces.errors.subjectRefused'), { details: { condition: errorCondition(stanza) } });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * « Rejoindre la visio de l'espace »: the space's standing meeting room on the organisation's meeting server, the same
- * for every member (its id comes from the space's room), opened in Visio like a meeting of Agenda (pre-join, then in).
+ * for every member (its id comes from the room's subject, known to members only), opened in Visio like a meeting of Agenda (pre-join, then in).
  */
 import { useTranslation } from 'react-i18next';
 import type { Workspace } from '../../../../src/shared/contract';
