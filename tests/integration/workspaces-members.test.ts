@@ -3,6 +3,9 @@
  * - agent1 adds agent3 to a space: agent3's Ostal finds it after a sync, writes in it; agent2 (a member, not an
  *   owner) tries to remove agent3, through Ostal and by a forged request of its own: the room refuses, in French;
  *   agent1 removes agent3: the space leaves agent3's list at once (the room tells its Ostal) and the room refuses it.
+ * - the space's visio room: random, read by the members from the room's subject, drawn again when agent3 is removed
+ *   and when the subject is emptied; a member's forged subject is refused by the room, or ignored by Ostal when the
+ *   room was opened to everyone's subjects.
  * - « @agent2 » in agent1's message: agent2's Ostal marks it, counts it unread and emits workspaces.mention.
  * - agent4's network goes away (a relay before Prosody is cut): two messages wait « en attente », in order; the
  *   network comes back: each reaches the archive once, in order.
@@ -205,17 +208,34 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
 
         // agent1 removes agent3: a new visio room, which agent2's Ostal learns from the room; agent3's link is dead.
         await one.core.handle('workspaces.members', { workspaceId: space.id, remove: [a3.email] });
-        const renewed = await visioOf(one.core);
+        let renewed = await visioOf(one.core);
         expect(renewed).toMatch(/^espace-[A-Za-z0-9_-]{24}$/);
         expect(renewed).not.toBe(space.visioRoom);
         await until('agent2 to learn the new visio room', async () => (await visioOf(two.core)) === renewed);
         await until('the space to leave agent3’s list', async () => (await visioOf(three.core)) === undefined);
 
-        // The room opened to everyone's subjects by its owner (by hand, another client): a subject a member sets is
-        // accepted by the room, and ignored by Ostal, which takes a visio room only from the space's owner.
+        // A space whose subject is empty (made before its visio was in it, or cleared by another client): its owner's
+        // Ostal sets one, which the members take.
         const owner = await plainSession(a1, -1);
         try {
-          await owner.request(
+          await joinRoom(owner, space.id, 'responsable-autre-poste');
+          await setRoomSubject(owner, space.id, '');
+          const set = await until('the owner’s Ostal to set a visio room again', async () => {
+            const v = await visioOf(one.core);
+            return v !== renewed && v;
+          });
+          expect(set).toMatch(/^espace-[A-Za-z0-9_-]{24}$/);
+          await until('agent2 to take it', async () => (await visioOf(two.core)) === set);
+          renewed = set;
+        } finally {
+          await owner.close();
+        }
+
+        // The room opened to everyone's subjects by its owner (by hand, another client): a subject a member sets is
+        // accepted by the room, and ignored by Ostal, which takes a visio room only from the space's owner.
+        const config = await plainSession(a1, -1);
+        try {
+          await config.request(
             xml(
               'iq',
               { type: 'set', to: space.id },
@@ -232,7 +252,7 @@ describe('espaces de travail : membres, mentions, file d’attente hors ligne (P
             ),
           );
         } finally {
-          await owner.close();
+          await config.close();
         }
         await setRoomSubject(forger, space.id, `Visio de l’espace : espace-${'y'.repeat(24)}`);
         await until('agent2’s Ostal to read and refuse the forged subject', async () =>
