@@ -37,6 +37,22 @@ export async function joinRoom(session: XmppSession, room: string, nick: string,
 }
 
 export async function configureRoom(session: XmppSession, room: string, name: string, description: string): Promise<void> {
+  await submitRoomConfig(session, room, {
+    'muc#roomconfig_roomname': name,
+    'muc#roomconfig_roomdesc': description,
+    'muc#roomconfig_persistentroom': '1',
+    'muc#roomconfig_membersonly': '1',
+    'muc#roomconfig_publicroom': '0',
+    'muc#roomconfig_allowinvites': '0',
+    'muc#roomconfig_whois': 'anyone',
+    'muc#roomconfig_enablearchiving': '1',
+    // Only the room's moderators (the space's owners) may set the subject, which carries the space's visio room.
+    'muc#roomconfig_changesubject': '0',
+  });
+}
+
+/** Submits room configuration fields (XEP-0045 § 10.2): the room accepts it from its owners only. */
+export async function submitRoomConfig(session: XmppSession, room: string, fields: Record<string, string>): Promise<void> {
   await session.request(
     xml(
       'iq',
@@ -48,15 +64,7 @@ export async function configureRoom(session: XmppSession, room: string, name: st
           'x',
           { xmlns: NS.data, type: 'submit' },
           field('FORM_TYPE', 'http://jabber.org/protocol/muc#roomconfig'),
-          field('muc#roomconfig_roomname', name),
-          field('muc#roomconfig_roomdesc', description),
-          field('muc#roomconfig_persistentroom', '1'),
-          field('muc#roomconfig_membersonly', '1'),
-          field('muc#roomconfig_publicroom', '0'),
-          field('muc#roomconfig_allowinvites', '0'),
-          field('muc#roomconfig_whois', 'anyone'),
-          field('muc#roomconfig_enablearchiving', '1'),
-          field('muc#roomconfig_changesubject', '0'),
+          ...Object.entries(fields).map(([name, value]) => field(name, value)),
         ),
       ),
     ),
