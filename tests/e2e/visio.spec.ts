@@ -756,3 +756,57 @@ test('visio : « Raccourcis » dans la réunion liste les raccourcis clavier en 
   await a.page.getByTestId('visio-quitter').click();
   await a.context.close();
 });
+
+test('visio : l’écran avant d’entrer ouvre le micro et la caméra une seule fois ; « Rejoindre » dès qu’il s’active envoie les images', async ({
+  browser,
+}) => {
+  // Seen in CI: the screen opened the devices a second time once it had named them in its lists, which stopped the
+  // first ones; « Rejoindre » pressed in between gave the meeting stopped devices, and the agent sent nothing.
+  const s = servers();
+  const a = await openVisio(browser, organiser);
+  const link = await newMeeting(a.page);
+  await a.page.getByTestId('visio-enter-created').click();
+  await passPrejoin(a.page);
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+
+  const b = await openVisio(browser, participant);
+  await b.page.evaluate(() => {
+    const devices = navigator.mediaDevices;
+    const open = devices.getUserMedia.bind(devices);
+    const w = window as unknown as { openedDevices: number };
+    w.openedDevices = 0;
+    devices.getUserMedia = (constraints) => {
+      w.openedDevices++;
+      return open(constraints);
+    };
+  });
+  await b.page.getByTestId('visio-link').fill(link);
+  await b.page.getByTestId('visio-join').click();
+  // The preview plays and the lists name the devices: then nothing is opened again.
+  await expect
+    .poll(() => b.page.getByTestId('visio-preview').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), {
+      timeout: 20_000,
+    })
+    .toBeGreaterThan(3);
+  await expect(b.page.getByLabel('Caméra', { exact: true })).not.toHaveValue('');
+  await b.page.waitForTimeout(1000);
+  expect(await b.page.evaluate(() => (window as unknown as { openedDevices: number }).openedDevices)).toBe(1);
+  await b.page.getByTestId('visio-rejoindre').click();
+  await expect(b.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+  await expectVideoFrom(a.page, s.users[2]!.name);
+  await expect.poll(() => audioPackets(a.page), { timeout: 20_000 }).toBeGreaterThan(20);
+
+  // Another page pressing « Rejoindre » the moment it can: its devices are live in the meeting too.
+  const c = await openVisio(browser, participant);
+  await c.page.getByTestId('visio-link').fill(link);
+  await c.page.getByTestId('visio-join').click();
+  await c.page.getByTestId('visio-rejoindre').click();
+  await expect(c.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+  await expect(a.page.getByTestId('visio-count')).toHaveText('3 participants', { timeout: 30_000 });
+  const tiles = a.page.locator(`[data-testid="visio-tile"][data-mine="false"][data-name="${s.users[2]!.name}"] video`);
+  await expect(tiles).toHaveCount(2, { timeout: 30_000 });
+  await expect
+    .poll(() => tiles.nth(1).evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), { timeout: 30_000 })
+    .toBeGreaterThan(5);
+  for (const p of [a, b, c]) await p.context.close();
+});

@@ -56,11 +56,15 @@ export function PreJoin({
   const ids = { micro: useId(), camera: useId(), speaker: useId(), muted: useId(), level: useId(), name: useId() };
   const [nameProblem, setNameProblem] = useState(false);
 
-  // Open the devices at first, and again when the user picks another one.
+  // Open the devices at first, and again when the user picks another one — not when the lists below are given the
+  // devices opened first (opening them again would stop the first ones, which « Rejoindre » may just have taken).
   useEffect(() => {
+    const open = mediaRef.current;
+    if (open && (open.audio?.getSettings().deviceId ?? '') === audioId && (open.video?.getSettings().deviceId ?? '') === videoId) return;
     let current = true;
     void openLocalMedia({ audioId: audioId || undefined, videoId: videoId || undefined }).then(async (opened) => {
-      if (!current) {
+      // Left, or joined meanwhile (the meeting has the devices opened before): these are not needed.
+      if (!current || handedOver.current) {
         opened.audio?.stop();
         opened.video?.stop();
         return;
@@ -121,7 +125,9 @@ export function PreJoin({
       return;
     }
     handedOver.current = true;
-    onJoin({ audio: media?.audio ?? null, video: media?.video ?? null, startMuted, speakerId });
+    // The devices opened last (a click may come before the render that follows their opening).
+    const opened = mediaRef.current;
+    onJoin({ audio: opened?.audio ?? null, video: opened?.video ?? null, startMuted, speakerId });
   };
 
   const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') => {
