@@ -762,6 +762,9 @@ test('visio : l’écran avant d’entrer ouvre le micro et la caméra une seule
 }) => {
   // Seen in CI: the screen opened the devices a second time once it had named them in its lists, which stopped the
   // first ones; « Rejoindre » pressed in between gave the meeting stopped devices, and the agent sent nothing.
+  // The meeting server as configured at first (« connexion lente » left it behind a relay that is closed now).
+  await visio.stop();
+  visio = await startVisio(visioPort);
   const s = servers();
   const a = await openVisio(browser, organiser);
   const link = await newMeeting(a.page);
