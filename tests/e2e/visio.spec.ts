@@ -18,6 +18,7 @@ import { findEnglishWords } from './english-words.js';
 import { addAccountByCli, servers, SHOTS_DIR, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 import { copyRenderer } from './renderer-copy.js';
 import { visioLaunchOptions } from './visio-chromium.js';
+import { prejoinReady } from './visio-setup.js';
 
 const SECRET = 'secret-partage-de-la-visio-de-test-0123456789';
 test.use({ launchOptions: visioLaunchOptions({ screenCapture: true }) });
@@ -786,11 +787,7 @@ test('visio : l’écran avant d’entrer ouvre le micro et la caméra une seule
   await b.page.getByTestId('visio-link').fill(link);
   await b.page.getByTestId('visio-join').click();
   // The preview plays and the lists name the devices: then nothing is opened again.
-  await expect
-    .poll(() => b.page.getByTestId('visio-preview').evaluate((v: HTMLVideoElement) => v.getVideoPlaybackQuality().totalVideoFrames), {
-      timeout: 20_000,
-    })
-    .toBeGreaterThan(3);
+  await prejoinReady(b.page);
   await expect(b.page.getByLabel('Caméra', { exact: true })).not.toHaveValue('');
   await b.page.waitForTimeout(1000);
   expect(await b.page.evaluate(() => (window as unknown as { openedDevices: number }).openedDevices)).toBe(1);
