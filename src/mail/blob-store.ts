@@ -16,7 +16,7 @@ export function storeMessageSource(blobsDir: string, accountId: string, source: 
     fs.mkdirSync(dir, { recursive: true });
     madeDirs.add(dir);
   }
-  const name = crypto.createHash('sha256').update(source).digest('hex') + '.eml';
+  const name = blobName(source);
   const file = path.join(dir, name);
   if (!isWhole(file, source.length)) {
     const tmp = path.join(dir, `.${name}.${process.pid}.${++tmpCounter}.tmp`);
@@ -31,6 +31,56 @@ export function storeMessageSource(blobsDir: string, accountId: string, source: 
     fs.renameSync(tmp, file);
   }
   return path.join('mail', accountId, name);
+}
+
+/** A source's name: the SHA-256 of its bytes (one-shot hash: no Hash object per message). */
+function blobName(source: Buffer): string {
+  return crypto.hash('sha256', source, 'hex') + '.eml';
+}
+
+/** Names this store gives (`<sha256>.eml`): the bytes read can be checked against them. */
+const CHECKABLE_NAME = /^([0-9a-f]{64})\.eml$/;
+
+/**
+ * What was read of a stored source: its bytes, or why there are none. `damaged`: the file's bytes are not the ones
+ * its name was computed from (a power cut before the disk had written them all — the file can then be empty or
+ * short —, a bad sector); the file is removed (a later download writes it again) and the caller treats the body as
+ * not downloaded.
+ */
+export type StoredSource = { source: Buffer } | { missing: true } | { damaged: true };
+
+/** Read and check a source stored by storeMessageSource(Later), `bodyPath` relative to the blobs folder. */
+export function readMessageSource(blobsDir: string, bodyPath: string): StoredSource {
+  let source: Buffer;
+  try {
+    source = fs.readFileSync(path.join(blobsDir, bodyPath));
+  } catch {
+    return { missing: true };
+  }
+  return checked(blobsDir, bodyPath, source);
+}
+
+/** readMessageSource without blocking the thread for the reading. */
+export async function readMessageSourceAsync(blobsDir: string, bodyPath: string): Promise<StoredSource> {
+  let source: Buffer;
+  try {
+    source = await fs.promises.readFile(path.join(blobsDir, bodyPath));
+  } catch {
+    return { missing: true };
+  }
+  return checked(blobsDir, bodyPath, source);
+}
+
+function checked(blobsDir: string, bodyPath: string, source: Buffer): StoredSource {
+  const expected = CHECKABLE_NAME.exec(path.basename(bodyPath))?.[1];
+  // A name of another layout carries no checksum: its bytes are taken as they are.
+  if (expected === undefined || crypto.hash('sha256', source, 'hex') === expected) return { source };
+  try {
+    fs.unlinkSync(path.join(blobsDir, bodyPath));
+  } catch {
+    /* gone meanwhile, or read-only: the row is cleared all the same */
+  }
+  return { damaged: true };
 }
 
 /** True when a blob of this name and size is there (a content-addressed name: same name and size, same bytes). */
@@ -56,7 +106,7 @@ export function storeMessageSourceLater(blobsDir: string, accountId: string, sou
     fs.mkdirSync(dir, { recursive: true });
     madeDirs.add(dir);
   }
-  const name = crypto.createHash('sha256').update(source).digest('hex') + '.eml';
+  const name = blobName(source);
   const file = path.join(dir, name);
   // The callback API rather than fs.promises: no FileHandle object per file (a third less CPU on the main thread).
   const write = (flag: string) =>

@@ -3,15 +3,13 @@
  * demand (and then kept as a blob and indexed for search); MIME parsing, HTML sanitising, the
  * user's « Afficher les images » choices.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { MessageInvitation, MessagePartInfo, MessageView, RemoteContentScope } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
 import { isConnectivityError, imapErrorToOstal } from './errors.js';
-import { storeMessageSource } from './blob-store.js';
+import { readMessageSource, storeMessageSource } from './blob-store.js';
 import { sanitizeMailHtml } from './html-sanitizer.js';
 import { connectImap, parseImapUrl } from './imap-client.js';
 import { htmlToText, parseMessage, type ParsedMessage } from './mime.js';
@@ -49,21 +47,36 @@ function messageKey(stored: StoredMessageForReading): string {
   return stored.messageId ?? `folder:${stored.folderId}:uid:${stored.uid}`;
 }
 
-function readCachedSource(ctx: CoreContext, stored: StoredMessageForReading): Buffer | null {
-  if (!stored.bodyPath) return null;
-  try {
-    return fs.readFileSync(path.join(ctx.blobsDir, stored.bodyPath));
-  } catch {
-    return null; // the blob vanished: fetch it again
-  }
+/**
+ * The message's source from its local blob, checked against its name; null when there is none. A damaged blob (see
+ * blob-store.ts) is forgotten: its row no longer counts as downloaded, and the source is fetched again.
+ */
+function readCachedSource(
+  ctx: CoreContext,
+  stored: StoredMessageForReading,
+  repo: MailRepository,
+): { source: Buffer | null; damaged: boolean } {
+  if (!stored.bodyPath) return { source: null, damaged: false };
+  const read = readMessageSource(ctx.blobsDir, stored.bodyPath);
+  if ('source' in read) return { source: read.source, damaged: false };
+  repo.clearBodyPaths(stored.folderId, [stored.uid]);
+  if ('damaged' in read) ctx.log.warn('mail: stored source damaged, fetched again', { bodyPath: stored.bodyPath, uid: stored.uid });
+  return { source: null, damaged: 'damaged' in read };
 }
 
 /** Fetch a message source from the server, store it as a blob and index its text. French 'offline' error when the server cannot be reached. */
-async function fetchSource(ctx: CoreContext, ref: MessageRef, stored: StoredMessageForReading, repo: MailRepository): Promise<Buffer> {
+async function fetchSource(
+  ctx: CoreContext,
+  ref: MessageRef,
+  stored: StoredMessageForReading,
+  repo: MailRepository,
+  damaged = false,
+): Promise<Buffer> {
   const row = getAccountRow(ctx, ref.accountId)!;
+  const offline = t(damaged ? 'mail.reader.damagedOffline' : 'mail.reader.notDownloaded');
   // The last probe or sync found the server unreachable: answer at once rather than after a timeout.
   if (ctx.connections.seenOnline(row.id) === false) {
-    throw new OstalError('offline', t('mail.reader.notDownloaded'));
+    throw new OstalError('offline', offline);
   }
   const account = await loadMailAccount(ctx, row);
   const endpoint = parseImapUrl(account.settings.imap);
@@ -83,7 +96,7 @@ async function fetchSource(ctx: CoreContext, ref: MessageRef, stored: StoredMess
     }
   } catch (err) {
     const mapped = err instanceof OstalError ? err : imapErrorToOstal(err, endpoint.host, endpoint.port);
-    if (isConnectivityError(mapped)) throw new OstalError('offline', t('mail.reader.notDownloaded'), { cause: err });
+    if (isConnectivityError(mapped)) throw new OstalError('offline', offline, { cause: err });
     throw mapped;
   }
   if (!source) throw new OstalError('not_found', t('mail.reader.messageNotFound'));
@@ -163,9 +176,9 @@ export async function readMessage(ctx: CoreContext, invitations: InvitationReade
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
-  let source = readCachedSource(ctx, stored);
-  const fetched = source === null;
-  if (source === null) source = await fetchSource(ctx, ref, stored, repo);
+  const cached = readCachedSource(ctx, stored, repo);
+  const fetched = cached.source === null;
+  const source = cached.source ?? (await fetchSource(ctx, ref, stored, repo, cached.damaged));
   const parsed = await parseMessage(source);
   const sender = (parsed.from?.address || stored.fromAddr || '').toLowerCase();
   const allowed = repo.isRemoteContentAllowed(ref.accountId, [
@@ -229,7 +242,8 @@ export async function readAttachment(
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
-  const source = readCachedSource(ctx, stored) ?? (await fetchSource(ctx, ref, stored, repo));
+  const cached = readCachedSource(ctx, stored, repo);
+  const source = cached.source ?? (await fetchSource(ctx, ref, stored, repo, cached.damaged));
   const part = (await parseMessage(source)).parts.find((p) => p.id === params.partId);
   if (!part) throw new OstalError('not_found', t('mail.reader.attachmentNotFound'));
   const content = Buffer.from(part.content.buffer, part.content.byteOffset, part.content.byteLength);

@@ -10,7 +10,7 @@ import { imapErrorToOstal } from './errors.js';
 import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './folder-names.js';
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
-import { storeMessageSource, storeMessageSourceLater } from './blob-store.js';
+import { readMessageSource, storeMessageSource, storeMessageSourceLater } from './blob-store.js';
 import { indexTextOf, type SourceReading } from './index-text.js';
 import { headersOfSource, textOfEmail, toAddress, toIso, type WholeMessage } from './whole-store.js';
 import { WholeStore } from './whole-store-host.js';
@@ -827,9 +827,10 @@ export class MailSyncEngine {
       const sources: { uid: number; source: Buffer }[] = [];
       const vanished: number[] = [];
       for (const r of rows) {
-        try {
-          sources.push({ uid: r.uid, source: fs.readFileSync(path.join(this.blobsDir, r.bodyPath)) });
-        } catch {
+        const read = readMessageSource(this.blobsDir, r.bodyPath);
+        if ('source' in read) sources.push({ uid: r.uid, source: read.source });
+        else {
+          if ('damaged' in read) log.warn('mail: stored source damaged, fetched again', { folder: folder.path, uid: r.uid });
           vanished.push(r.uid);
         }
       }

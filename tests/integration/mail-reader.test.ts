@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageSummary, MessageView } from '../../src/shared/contract.js';
@@ -203,6 +204,44 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     expect(many.to).toHaveLength(10_000);
   }, 60_000);
 
+  /** The blob a message's row points at (absolute path), read from the profile's database. */
+  const blobOf = (uid: number): string => {
+    const db = new Database(path.join(profile.dir, 'ostal.sqlite'), { readonly: true });
+    try {
+      const row = db
+        .prepare(
+          `SELECT m.body_path AS p FROM mail_messages m JOIN mail_folders f ON f.id = m.folder_id
+           WHERE m.account_id = ? AND f.path = 'INBOX' AND m.uid = ?`,
+        )
+        .get(accountId, uid) as { p: string | null } | undefined;
+      if (!row?.p) throw new Error(`no blob for uid ${uid}`);
+      return path.join(profile.dir, 'blobs', row.p);
+    } finally {
+      db.close();
+    }
+  };
+  const hashOf = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex') + '.eml';
+
+  it('a local copy damaged on disk (a power cut before the disk wrote it, a bad sector) is fetched again, never shown', async () => {
+    const view = await open('script');
+    const file = blobOf(view.uid);
+    expect(hashOf(file)).toBe(path.basename(file));
+    // What ext4 can leave of a file written just before a power cut: its name, no bytes.
+    fs.truncateSync(file, 0);
+    expect(await open('script')).toEqual(view);
+    expect(hashOf(file)).toBe(path.basename(file));
+    // Same size, other bytes: a size check would take it; the name (the SHA-256 of the bytes) does not.
+    const bytes = fs.readFileSync(file);
+    const at = bytes.indexOf('Fin du message.');
+    expect(at).toBeGreaterThan(0);
+    bytes.write('Fin du massage.', at);
+    fs.writeFileSync(file, bytes);
+    const again = await open('script');
+    expect(again.html).toContain('Fin du message.');
+    expect(again).toEqual(view);
+    expect(hashOf(file)).toBe(path.basename(file));
+  });
+
   it('offline: a cached message still opens; an uncached one gives a French « offline » error', async () => {
     // Put a new uncached message on the server, sync its header, then cut the line.
     const transport = nodemailer.createTransport({
@@ -231,6 +270,17 @@ describe('reading hostile mail through mail.message (agent3)', () => {
     expect(err.message).toBe(
       'Ce message n’a pas encore été téléchargé et le serveur de courrier est injoignable. Il s’affichera dès que la connexion reviendra.',
     );
+
+    // A cached copy found damaged while the server cannot be reached: said so, and no longer counted as downloaded.
+    const damaged = byTag.get('script')!.uid;
+    fs.truncateSync(blobOf(damaged), 10);
+    const err2 = await apiError(profile.core.handle('mail.message', { accountId, folder: 'INBOX', uid: damaged }));
+    expect(err2.code).toBe('offline');
+    expect(err2.message).toBe(
+      'La copie de ce message sur cet ordinateur est abîmée et le serveur de courrier est injoignable. Ostal le téléchargera de nouveau dès que la connexion reviendra.',
+    );
+    const list: MessageSummary[] = await profile.core.handle('mail.messages', { accountId, folder: 'INBOX', limit: 1000 });
+    expect(list.find((m) => m.uid === damaged)!.hasBody).toBe(false);
   });
 
   it('an unknown message or a bad request is refused in French', async () => {

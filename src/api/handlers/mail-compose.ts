@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import PostalMime from 'postal-mime';
 import type { Address, ComposeDraft } from '../../shared/contract.js';
 import { OstalError } from '../../errors.js';
@@ -10,6 +8,7 @@ import { getAccountRow, loadMailAccount } from '../../accounts/account-rows.js';
 import { attributionLine, formatAddress, forwardHeaderBlock, htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
 import { imapErrorToOstal, isConnectivityError } from '../../mail/errors.js';
 import { connectImap } from '../../mail/imap-client.js';
+import { readMessageSourceAsync } from '../../mail/blob-store.js';
 import { MailRepository } from '../../mail/repository.js';
 import { cleanPastedHtml, inlineCidImages, quotedHtml } from '../../mail/html-compose.js';
 import { parseMessage } from '../../mail/mime.js';
@@ -22,11 +21,11 @@ export async function originalSource(ctx: CoreContext, accountId: string, folder
   if (!folder) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
   const cached = repo.listBodyPaths(folder.id).find((b) => b.uid === uid);
   if (cached) {
-    try {
-      return await fs.promises.readFile(path.join(ctx.blobsDir, cached.bodyPath));
-    } catch {
-      /* vanished: fetch it again */
-    }
+    const read = await readMessageSourceAsync(ctx.blobsDir, cached.bodyPath);
+    if ('source' in read) return read.source;
+    // Vanished or damaged (blob-store.ts): no longer counted as downloaded, and fetched from the server below.
+    if ('damaged' in read) ctx.log.warn('mail: stored source damaged, fetched again', { folder: folderPath, uid });
+    repo.clearBodyPaths(folder.id, [uid]);
   }
   if (uid <= 0) throw new OstalError('offline', t('mail.compose.originalOffline'));
   const row = getAccountRow(ctx, accountId);
