@@ -56,4 +56,10 @@ export interface CoreContext {
   readonly connections: ConnectionStates;
   /** Runs and requests of the sync scheduler. */
   readonly sync: SyncRequests;
+  /**
+   * Settles once the sources written by a run that did not end cleanly are checked (src/mail/blob-recheck.ts; at once
+   * when there is nothing to check): the mail sync waits for it before writing sources, so that the check never reads
+   * a file the sync is writing again.
+   */
+  readonly mailSourcesChecked: Promise<unknown>;
 }

@@ -8,6 +8,7 @@ import { OstalError } from './errors.js';
 import { t } from './i18n/index.js';
 import { createFileLogger, type Logger } from './log.js';
 import { acquireProfileLock, type ProfileLock } from './store/profile.js';
+import { startBlobRecheck } from './mail/blob-recheck.js';
 import { openDatabase } from './store/database.js';
 import { OperationsJournal } from './store/operations-journal.js';
 import { FileSecretStore, type SecretStore } from './secrets/index.js';
@@ -128,6 +129,7 @@ export class Core {
       const emit: CoreContext['emit'] = (event, data) => core?.events.emit('event', event, data);
       const connections = new ConnectionStates();
       const scheduler = new SyncScheduler({ db, log, emit, connections });
+      const recheck = startBlobRecheck(db, blobsDir, lock.previousRunUnclean, log);
       const base: CoreContext = {
         profileDir,
         mode: options.mode,
@@ -140,6 +142,7 @@ export class Core {
         emit,
         connections,
         sync: scheduler,
+        mailSourcesChecked: recheck?.done ?? Promise.resolve(),
       };
       const ctx: HandlerContext = { ...base, services: composeServices(base, scheduler) };
       core = new Core(ctx, lock);
@@ -149,6 +152,7 @@ export class Core {
       core.onClose(() => scheduler.stop());
       core.onClose(() => ctx.services.workspaces.close());
       ctx.services.workspaces.start();
+      if (recheck) core.onClose(() => recheck.stop());
       log.info('core started', { mode: options.mode, profileDir, trust: trustSummary() });
       return core;
     } catch (err) {

@@ -66,6 +66,7 @@ export class MailSyncer {
       .drain({ accountId: row.id })
       .catch((err: unknown) => ctx.log.warn('outbox drain failed', { account: row.id, err: err as Error }));
     try {
+      await ctx.mailSourcesChecked;
       const account = await loadMailAccount(ctx, row);
       // The user's actions first, so that the folder sync sees the server as the user left it.
       const replayed = await this.replayer.replay(account);

@@ -24,6 +24,11 @@ export function defaultProfileDir(
 /** Held while a Core has the profile open; release() lets another instance in. */
 export interface ProfileLock {
   readonly profileDir: string;
+  /**
+   * The run before this one did not end cleanly (killed, crashed, or the computer lost power): when it started (ISO
+   * time), else null. What it wrote without the disk's confirmation may be damaged (see src/mail/blob-recheck.ts).
+   */
+  readonly previousRunUnclean: { since: string } | null;
   release(): void;
 }
 
@@ -38,7 +43,9 @@ export const LOCK_FILE = 'ostal.lock';
  * crashes, so a stale lock can never keep the user out, and there is no PID guessing.
  * SQLite also tracks locks per file inside one process, so a second Core.open on the same
  * profile in the same process is refused as well. The holder's PID and start time are
- * written in the file for diagnostics only.
+ * written in the file for diagnostics; its start time also in a `running` table, emptied on
+ * release: a row found there at the next start tells that run ended without releasing
+ * (`previousRunUnclean`).
  */
 export function acquireProfileLock(dir: string): ProfileLock {
   const profileDir = path.resolve(dir);
@@ -53,14 +60,23 @@ export function acquireProfileLock(dir: string): ProfileLock {
   }
   const file = path.join(profileDir, LOCK_FILE);
   const db = new Database(file, { timeout: 0 });
+  let previousRunUnclean: ProfileLock['previousRunUnclean'] = null;
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = DELETE');
     // A write transaction in exclusive locking mode keeps the EXCLUSIVE lock until close().
     db.exec('BEGIN EXCLUSIVE');
     db.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER, host TEXT, since TEXT)');
+    // `running` has a row while a run holds the lock, deleted when it releases it: a row still there is a run that ended
+    // without releasing it (a table of its own: the holder rows of versions before it were never deleted).
+    db.exec('CREATE TABLE IF NOT EXISTS running (since TEXT)');
+    const left = db.prepare('SELECT since FROM running ORDER BY since LIMIT 1').get() as { since: unknown } | undefined;
+    previousRunUnclean = left && typeof left.since === 'string' ? { since: left.since } : null;
+    const now = new Date().toISOString();
     db.exec('DELETE FROM holder');
-    db.prepare('INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)').run(process.pid, os.hostname(), new Date().toISOString());
+    db.exec('DELETE FROM running');
+    db.prepare('INSERT INTO holder (pid, host, since) VALUES (?, ?, ?)').run(process.pid, os.hostname(), now);
+    db.prepare('INSERT INTO running (since) VALUES (?)').run(now);
     db.exec('COMMIT');
   } catch (err) {
     db.close();
@@ -73,10 +89,15 @@ export function acquireProfileLock(dir: string): ProfileLock {
   let released = false;
   return {
     profileDir,
+    previousRunUnclean,
     release() {
       if (released) return;
       released = true;
-      db.close();
+      try {
+        db.exec('DELETE FROM running');
+      } finally {
+        db.close();
+      }
     },
   };
 }

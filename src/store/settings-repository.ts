@@ -178,9 +178,10 @@ export class SettingsRepository {
  * What the app remembers for itself in the settings table, under keys outside the contract's Settings (never listed
  * in Réglages, never set by a policy): `state.mail.downloadPaused` is the « Suspendre » of the background download of
  * bodies, kept across restarts; `state.mail.blobsChecked.<account>` is the last check of an account's blobs on disk
- * (src/mail/sync-engine.ts).
+ * (src/mail/sync-engine.ts); `state.mail.recheckBlobsSince`, the check of the sources written by a run that did not
+ * end cleanly, until it is over (src/mail/blob-recheck.ts).
  */
-export type StateKey = 'state.mail.downloadPaused' | `state.mail.blobsChecked.${string}`;
+export type StateKey = 'state.mail.downloadPaused' | 'state.mail.recheckBlobsSince' | `state.mail.blobsChecked.${string}`;
 
 export function readState(db: Database.Database, key: StateKey): unknown {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;

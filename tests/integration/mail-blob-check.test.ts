@@ -4,6 +4,7 @@
  * differs from the last check (kept in the settings table). Real Dovecot, a user of its own, a core reopened on the
  * same profile as `ostal sync` does at every run.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -99,5 +100,54 @@ describe('check of the blobs on disk at each start', () => {
     fs.rmSync(path.join(blobDir(), victim));
     expect(await syncOnce()).toEqual({ cached: COUNT, total: COUNT });
     expect(fs.existsSync(path.join(blobDir(), victim))).toBe(true);
+  }, 60_000);
+
+  it('after a run that did not end cleanly (a power cut), the sources it wrote are checked at the next start and the damaged ones downloaded again', async () => {
+    expect(await syncOnce()).toEqual({ cached: COUNT, total: COUNT });
+    const [emptied, altered] = fs.readdirSync(blobDir()).filter((n) => n.endsWith('.eml'));
+    // What a power cut can leave of the last files written: a name without bytes; and, from a bad sector, other bytes.
+    fs.truncateSync(path.join(blobDir(), emptied), 0);
+    const bytes = fs.readFileSync(path.join(blobDir(), altered));
+    bytes[Math.floor(bytes.length / 2)] ^= 0x20;
+    fs.writeFileSync(path.join(blobDir(), altered), bytes);
+    // The run that wrote them ended without releasing the profile: its row is still in the lock file.
+    const lock = new Database(path.join(dir, 'ostal.lock'));
+    try {
+      expect(lock.prepare('SELECT count(*) AS n FROM running').get()).toEqual({ n: 0 }); // the clean closes above
+      lock.prepare('INSERT INTO running (since) VALUES (?)').run(new Date(Date.now() - 5 * 60_000).toISOString());
+    } finally {
+      lock.close();
+    }
+    const sha = (name: string) =>
+      crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(blobDir(), name)))
+        .digest('hex') + '.eml';
+    const core = await Core.open({ profileDir: dir, mode: 'cli', secrets, policyPath: null, logger: silentLogger });
+    try {
+      // In the background, from the start: both damaged sources removed and forgotten by their rows.
+      const deadline = Date.now() + 15_000;
+      while (fs.existsSync(path.join(blobDir(), emptied)) || fs.existsSync(path.join(blobDir(), altered))) {
+        if (Date.now() > deadline) throw new Error('the damaged sources were not found by the check after an unclean end');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const before = (await core.handle('status.cli', {})).accounts[0].folders.reduce((n, f) => n + f.bodiesCached, 0);
+      expect(before).toBe(COUNT - 2);
+      const report = await core.handle('sync.run', { accountId, only: 'mail' });
+      expect(report.accounts.every((a) => a.ok)).toBe(true);
+      const folders = (await core.handle('status.cli', {})).accounts[0].folders;
+      expect(folders.reduce((n, f) => n + f.bodiesCached, 0)).toBe(COUNT);
+    } finally {
+      await core.close();
+    }
+    expect(sha(emptied)).toBe(emptied);
+    expect(sha(altered)).toBe(altered);
+    // Over: not checked again at the next start.
+    const db = new Database(path.join(dir, 'ostal.sqlite'), { readonly: true });
+    try {
+      expect(db.prepare(`SELECT count(*) AS n FROM settings WHERE key = 'state.mail.recheckBlobsSince'`).get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
   }, 60_000);
 });

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +118,35 @@ describe('profile lock', () => {
     first.release();
     const second = acquireProfileLock(profile);
     second.release();
+  });
+
+  it('tells a run that ended without releasing the lock (killed, power cut) from one that released it', () => {
+    const profile = path.join(dir, 'profil-fin');
+    const first = acquireProfileLock(profile);
+    expect(first.previousRunUnclean).toBeNull();
+    first.release();
+    const clean = acquireProfileLock(profile);
+    expect(clean.previousRunUnclean).toBeNull();
+    clean.release();
+    // Another process takes the profile and exits without releasing it: the system drops its lock, its row stays.
+    const before = new Date().toISOString();
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('${path.resolve('src/store/profile.ts')}').then((m) => { m.acquireProfileLock(${JSON.stringify(profile)}); process.exit(0); })`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(child.status, child.stderr).toBe(0);
+    const after = acquireProfileLock(profile);
+    expect((after.previousRunUnclean?.since ?? '') >= before).toBe(true);
+    after.release();
+    const next = acquireProfileLock(profile);
+    expect(next.previousRunUnclean).toBeNull();
+    next.release();
   });
 });
 
