@@ -58,8 +58,8 @@ export interface CoreContext {
   readonly sync: SyncRequests;
   /**
    * Settles once the sources written by a run that did not end cleanly are checked (src/mail/blob-recheck.ts; at once
-   * when there is nothing to check): the mail sync waits for it before writing sources, so that the check never reads
-   * a file the sync is writing again.
+   * when there is nothing to check): the mail sync waits for it before writing sources (not before the headers), so
+   * that the check never reads a file the sync is writing again.
    */
   readonly mailSourcesChecked: Promise<unknown>;
 }

@@ -66,7 +66,6 @@ export class MailSyncer {
       .drain({ accountId: row.id })
       .catch((err: unknown) => ctx.log.warn('outbox drain failed', { account: row.id, err: err as Error }));
     try {
-      await ctx.mailSourcesChecked;
       const account = await loadMailAccount(ctx, row);
       // The user's actions first, so that the folder sync sees the server as the user left it.
       const replayed = await this.replayer.replay(account);
@@ -111,6 +110,7 @@ export class MailSyncer {
       // « Suspendre » is about the app's download: a one-shot `ostal sync` still brings every body down.
       shouldStop: () => (this.background && this.paused) || this.stopping,
       fetchLog: process.env.OSTAL_MAIL_FETCH_LOG || null,
+      sourcesChecked: this.ctx.mailSourcesChecked,
       onInboxSource: (source, where) => this.onInboxSource(row.id, source, where),
       log: this.ctx.log,
     };

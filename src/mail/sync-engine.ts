@@ -29,6 +29,11 @@ export interface BodyDownloadOptions {
    * received whole from the server, and `stored …` once its row points at the blob.
    */
   fetchLog?: string | null;
+  /**
+   * Settles once the sources written by a run that did not end cleanly are checked (blob-recheck.ts): awaited before
+   * any source is written, so that the check never reads a file being written again. The headers do not wait for it.
+   */
+  sourcesChecked?: Promise<unknown>;
   onProgress?: (progress: SyncProgress) => void;
   /** A folder got bodies (once its part of the download is over or stopped): the app refreshes its list. */
   onFolderBodies?: (folderPath: string) => void;
@@ -584,6 +589,7 @@ export class MailSyncEngine {
     store: WholeStore,
     onProgress: (done: number) => void,
   ): Promise<number[] | null> {
+    await options.sourcesChecked;
     const isInbox = folder.specialUse === '\\Inbox';
     const keepSources = isInbox && options.onInboxSource !== undefined;
     const limiter = new SpeedLimiter(options.speedLimit ?? 0);
@@ -694,6 +700,7 @@ export class MailSyncEngine {
     options: BodyDownloadOptions,
     onChanged: (folder: FolderRecord) => void,
   ): Promise<BodyDownloadResult> {
+    await options.sourcesChecked;
     const plan: { folder: FolderRecord; since: string | null }[] = [];
     this.forgetVanishedBlobs(account, folders);
     for (const folder of folders) {
