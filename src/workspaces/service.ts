@@ -806,29 +806,21 @@ export class WorkspaceHub {
     const room = q.workspaceId;
     // Handed to a connection from now on: it may reach the archive even if this attempt fails.
     this.fresh.delete(q.originId);
-    const echo = session.waitFor(
+    const answer = await session.sendAndWait(
+      xml(
+        'message',
+        { to: room, type: 'groupchat', id: q.originId },
+        xml('body', {}, q.body),
+        this.oob(account, q.body),
+        q.replyTo ? xml('reply', { xmlns: NS.reply, id: q.replyTo }) : undefined,
+        xml('origin-id', { xmlns: NS.sid, id: q.originId }),
+      ),
       (s) =>
         s.is('message') &&
         bareJid(s.attrs.from ?? '') === room &&
         (s.getChild('origin-id', NS.sid)?.attrs.id === q.originId || s.attrs.id === q.originId),
+      { sendFailed: (err) => new OstalError('unreachable', t('workspaces.errors.connectionLost'), { cause: err }) },
     );
-    echo.promise.catch(() => undefined); // awaited below
-    try {
-      await session.send(
-        xml(
-          'message',
-          { to: room, type: 'groupchat', id: q.originId },
-          xml('body', {}, q.body),
-          this.oob(account, q.body),
-          q.replyTo ? xml('reply', { xmlns: NS.reply, id: q.replyTo }) : undefined,
-          xml('origin-id', { xmlns: NS.sid, id: q.originId }),
-        ),
-      );
-    } catch (err) {
-      echo.cancel();
-      throw new OstalError('unreachable', t('workspaces.errors.connectionLost'), { cause: err });
-    }
-    const answer = await echo.promise;
     if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
     // The live listener stored the echo already (it replaced the pending copy); this covers an echo without stanza-id.
     const m = readRoomMessage(answer, room, { realJid: this.liveSender(account, answer) });
@@ -905,20 +897,18 @@ export class WorkspaceHub {
       if (isUnreachable(err)) throw new OstalError((err as OstalError).code, t('discussionEdits.errors.offline'), { cause: err });
       throw err;
     }
-    const echo = session.waitFor(
-      (s) =>
-        s.is('message') && bareJid(s.attrs.from ?? '') === room && (s.getChild('origin-id', NS.sid)?.attrs.id === id || s.attrs.id === id),
-    );
-    echo.promise.catch(() => undefined); // awaited below
-    try {
-      await session.send(stanza);
-    } catch (err) {
-      echo.cancel();
-      throw new OstalError('unreachable', t('discussionEdits.errors.offline'), { cause: err });
-    }
-    const answer = await echo.promise.catch((err: unknown) => {
-      throw new OstalError((err as OstalError).code ?? 'timeout', t('discussionEdits.errors.offline'), { cause: err });
-    });
+    const answer = await session
+      .sendAndWait(
+        stanza,
+        (s) =>
+          s.is('message') &&
+          bareJid(s.attrs.from ?? '') === room &&
+          (s.getChild('origin-id', NS.sid)?.attrs.id === id || s.attrs.id === id),
+      )
+      .catch((err: unknown) => {
+        // Not sent (the connection went away), or no echo from the room in time: the same French message.
+        throw new OstalError(err instanceof OstalError ? err.code : 'unreachable', t('discussionEdits.errors.offline'), { cause: err });
+      });
     if (answer.attrs.type === 'error') throw new OstalError('forbidden', t('workspaces.errors.roomRefused'));
     const m = readRoomMessage(answer, room, { realJid: this.liveSender(account, answer) });
     if (m?.realJid) this.storeArchive(account, room, [m], true);

@@ -23,11 +23,10 @@ const field = (v: string, value: string | string[]): Element =>
 /** Joins the room as `nick`; resolves with whether the room was just created (status 201). */
 export async function joinRoom(session: XmppSession, room: string, nick: string, history = false): Promise<{ created: boolean }> {
   const full = `${room}/${nick}`;
-  const wait = session.waitFor(
+  const answer = await session.sendAndWait(
+    xml('presence', { to: full }, xml('x', { xmlns: NS.muc }, history ? undefined : xml('history', { maxstanzas: '0' }))),
     (s) => s.is('presence') && bareJid(s.attrs.from ?? '') === room && (s.attrs.from === full || s.attrs.type === 'error'),
   );
-  await session.send(xml('presence', { to: full }, xml('x', { xmlns: NS.muc }, history ? undefined : xml('history', { maxstanzas: '0' }))));
-  const answer = await wait.promise;
   if (answer.attrs.type === 'error') {
     const condition = errorCondition(answer);
     throw new OstalError('forbidden', t('workspaces.errors.roomRefused'), { details: { condition } });
@@ -141,20 +140,13 @@ export async function roomInfo(session: XmppSession, room: string): Promise<Room
 export async function setRoomSubject(session: XmppSession, room: string, subject: string): Promise<void> {
   const id = randomUUID();
   // The room answers with the new subject, sent to every occupant (the agent included), or with an error of this id.
-  const answer = session.waitFor(
+  const stanza = await session.sendAndWait(
+    xml('message', { to: room, type: 'groupchat', id }, xml('subject', {}, subject)),
     (s) =>
       s.is('message') &&
       bareJid(s.attrs.from ?? '') === room &&
       ((s.attrs.type === 'error' && s.attrs.id === id) || (s.attrs.type === 'groupchat' && s.getChildText('subject') === subject)),
   );
-  answer.promise.catch(() => undefined); // a failure while still sending is handled by the await below
-  try {
-    await session.send(xml('message', { to: room, type: 'groupchat', id }, xml('subject', {}, subject)));
-  } catch (err) {
-    answer.cancel();
-    throw err;
-  }
-  const stanza = await answer.promise;
   if (stanza.attrs.type === 'error')
     throw new OstalError('forbidden', t('workspaces.errors.subjectRefused'), { details: { condition: errorCondition(stanza) } });
 }

@@ -304,20 +304,35 @@ export class XmppSession {
   async request(iq: Element, timeoutMs = 15_000): Promise<Element> {
     const id = typeof iq.attrs.id === 'string' && iq.attrs.id !== '' ? iq.attrs.id : randomUUID();
     iq.attrs.id = id;
-    const answer = this.waitFor(
+    const stanza = await this.sendAndWait(
+      iq,
       (s) => s.is('iq') && s.attrs.id === id && (s.attrs.type === 'result' || s.attrs.type === 'error'),
-      timeoutMs,
+      { timeoutMs },
     );
-    answer.promise.catch(() => undefined); // a timeout while still sending is handled by the await below
-    try {
-      await this.xmpp.send(iq);
-    } catch (err) {
-      answer.cancel();
-      throw err;
-    }
-    const stanza = await answer.promise;
     if (stanza.attrs.type === 'error') throw stanzaError(stanza);
     return stanza;
+  }
+
+  /**
+   * Sends a stanza and waits for the first one `match` accepts (its answer, its echo by the room, the broadcast it
+   * causes). The wait starts before the send, so an answer that comes before the send's callback is not missed; when
+   * the send fails, the wait is cancelled and the send's error thrown (mapped by `sendFailed` when given): a wait left
+   * behind would reject later with nobody to handle it, and Node would end the core.
+   */
+  async sendAndWait(
+    stanza: Element,
+    match: (stanza: Element) => boolean,
+    options: { timeoutMs?: number; sendFailed?: (err: unknown) => unknown } = {},
+  ): Promise<Element> {
+    const answer = this.waitFor(match, options.timeoutMs);
+    answer.promise.catch(() => undefined); // a failure while still sending is handled by the await below
+    try {
+      await this.xmpp.send(stanza);
+    } catch (err) {
+      answer.cancel();
+      throw options.sendFailed ? options.sendFailed(err) : err;
+    }
+    return answer.promise;
   }
 
   send(stanza: Element): Promise<void> {
