@@ -9,6 +9,7 @@
  */
 import { expect, test } from '@playwright/test';
 import type { AppStatus } from '../../src/shared/contract.js';
+import { routeApiAnswers } from './api-route.js';
 import { addAccountByCli, expectConnectionState, servers, startOstal, tempProfile, type RunningOstal } from './ostal.js';
 
 let ostal: RunningOstal | undefined;
@@ -30,27 +31,20 @@ test('statut : une réponse de status.get suivie aussitôt d’un état plus ré
   let held: { reply: string; send: (message: string) => void } | null = null;
   let lastEventAt = 0;
   let lastState: string | null = null;
-  await page.routeWebSocket(/\/api\b/, (ws) => {
-    const server = ws.connectToServer();
-    const calls = new Set<number>();
-    ws.onMessage((message) => {
-      const request = JSON.parse(String(message)) as { id?: unknown; method?: unknown };
-      if (request.method === 'status.get' && typeof request.id === 'number') calls.add(request.id);
-      server.send(message);
-    });
-    server.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as { id?: unknown; event?: unknown; data?: AppStatus };
-      if (typeof frame.id === 'number' && calls.has(frame.id) && hold && !held) {
-        held = { reply: String(message), send: (m) => ws.send(m) };
-        return;
-      }
-      if (frame.event === 'status.changed') {
-        lastEventAt = Date.now();
-        lastState = frame.data?.state ?? null;
-      }
-      ws.send(message);
-    });
-  });
+  await routeApiAnswers(
+    page,
+    'status.get',
+    (reply, send) => {
+      if (hold && !held) held = { reply, send };
+      else send(reply);
+    },
+    (message) => {
+      const frame = JSON.parse(message) as { event?: unknown; data?: AppStatus };
+      if (frame.event !== 'status.changed') return;
+      lastEventAt = Date.now();
+      lastState = frame.data?.state ?? null;
+    },
+  );
 
   await page.goto(ostal.url);
   await expectConnectionState(page, profileDir, 'online');
