@@ -16,8 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { readState, writeState } from '../store/settings-repository.js';
+import { clearState, readState, writeState } from '../store/settings-repository.js';
 import { readMessageSourceAsync } from './blob-store.js';
+import { MailRepository } from './repository.js';
 
 const STATE_KEY = 'state.mail.recheckBlobsSince';
 
@@ -38,22 +39,19 @@ export function startBlobRecheck(
   unclean: { since: string } | null,
   log: Logger,
 ): BlobRecheck | null {
-  const due = readState(db, STATE_KEY);
-  const dueSince = typeof due === 'string' && !Number.isNaN(Date.parse(due)) ? due : null;
-  const sinceIso =
-    unclean && !Number.isNaN(Date.parse(unclean.since))
-      ? dueSince && Date.parse(dueSince) < Date.parse(unclean.since)
-        ? dueSince
-        : unclean.since
-      : dueSince;
-  if (sinceIso === null) return null;
+  // From the earliest of the check still due and the start of the run that just ended uncleanly.
+  const starts = [readState(db, STATE_KEY), unclean?.since].filter(
+    (v): v is string => typeof v === 'string' && !Number.isNaN(Date.parse(v)),
+  );
+  if (starts.length === 0) return null;
+  const sinceIso = starts.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
   writeState(db, STATE_KEY, sinceIso);
   if (unclean) log.warn('mail: the last run did not end cleanly, checking the sources it wrote', { since: sinceIso });
   let stopped = false;
   const done = recheck(db, blobsDir, Date.parse(sinceIso), () => stopped, log).then(
     (result) => {
       if (result) {
-        db.prepare('DELETE FROM settings WHERE key = ?').run(STATE_KEY);
+        clearState(db, STATE_KEY);
         log.info('mail: sources written by the last run checked', result);
       }
       return result;
@@ -81,7 +79,7 @@ async function recheck(
 ): Promise<{ checked: number; damaged: number } | null> {
   const mailDir = path.join(blobsDir, 'mail');
   const accounts = await fs.promises.readdir(mailDir, { withFileTypes: true }).catch(() => []);
-  const forget = db.prepare('UPDATE mail_messages SET body_path = NULL, body_indexed = 0 WHERE account_id = ? AND body_path = ?');
+  const repo = new MailRepository(db);
   let checked = 0;
   let damaged = 0;
   for (const account of accounts) {
@@ -99,7 +97,7 @@ async function recheck(
       const read = await readMessageSourceAsync(blobsDir, bodyPath);
       if (!('damaged' in read)) continue;
       damaged++;
-      const rows = forget.run(account.name, bodyPath).changes;
+      const rows = repo.forgetBodyPath(account.name, bodyPath);
       log.warn('mail: source damaged by the end of the last run, to be downloaded again', { bodyPath, rows });
     }
   }

@@ -491,6 +491,14 @@ export class MailRepository {
     })();
   }
 
+  /** Forget a blob in every row of the account that points at it (it was found damaged); returns how many rows. */
+  forgetBodyPath(accountId: string, bodyPath: string): number {
+    return this.cached('UPDATE mail_messages SET body_path = NULL, body_indexed = 0 WHERE account_id = ? AND body_path = ?').run(
+      accountId,
+      bodyPath,
+    ).changes;
+  }
+
   /** Index body text for search (subject, addresses and attachment names are indexed by trigger on insert). */
   indexBody(folderId: number, uid: number, bodyText: string): void {
     const row = this.cached('SELECT id FROM mail_messages WHERE folder_id = ? AND uid = ?').get(folderId, uid) as

@@ -195,6 +195,10 @@ export function writeState(db: Database.Database, key: StateKey, value: unknown)
   );
 }
 
+export function clearState(db: Database.Database, key: StateKey): void {
+  db.prepare('DELETE FROM settings WHERE key = ?').run(key);
+}
+
 /** Where policy values for settings come from (the IT policy; see src/policy/). */
 export interface SettingOverrides {
   settingOverride(key: SettingKey): { value?: unknown; locked: boolean } | null;
