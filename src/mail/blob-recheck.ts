@@ -17,7 +17,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
 import { clearState, readState, writeState } from '../store/settings-repository.js';
-import { readMessageSourceAsync } from './blob-store.js';
+import { readMessageSource } from './blob-store.js';
 import { MailRepository } from './repository.js';
 
 const STATE_KEY = 'state.mail.recheckBlobsSince';
@@ -94,7 +94,7 @@ async function recheck(
       if (!st || st.mtimeMs < sinceMs - 60_000) continue;
       checked++;
       const bodyPath = path.join('mail', account.name, name);
-      const read = await readMessageSourceAsync(blobsDir, bodyPath);
+      const read = await readMessageSource(blobsDir, bodyPath);
       if (!('damaged' in read)) continue;
       damaged++;
       const rows = repo.forgetBodyPath(account.name, bodyPath);

@@ -50,18 +50,7 @@ const CHECKABLE_NAME = /^([0-9a-f]{64})\.eml$/;
 export type StoredSource = { source: Buffer } | { missing: true } | { damaged: true };
 
 /** Read and check a source stored by storeMessageSource(Later), `bodyPath` relative to the blobs folder. */
-export function readMessageSource(blobsDir: string, bodyPath: string): StoredSource {
-  let source: Buffer;
-  try {
-    source = fs.readFileSync(path.join(blobsDir, bodyPath));
-  } catch {
-    return { missing: true };
-  }
-  return checked(blobsDir, bodyPath, source);
-}
-
-/** readMessageSource without blocking the thread for the reading. */
-export async function readMessageSourceAsync(blobsDir: string, bodyPath: string): Promise<StoredSource> {
+export async function readMessageSource(blobsDir: string, bodyPath: string): Promise<StoredSource> {
   let source: Buffer;
   try {
     source = await fs.promises.readFile(path.join(blobsDir, bodyPath));

@@ -48,16 +48,17 @@ function messageKey(stored: StoredMessageForReading): string {
 }
 
 /**
- * The message's source from its local blob, checked against its name; null when there is none. A damaged blob (see
- * blob-store.ts) is forgotten: its row no longer counts as downloaded, and the source is fetched again.
+ * A stored message's source from its local blob, checked against its name; null when there is none. A vanished or
+ * damaged blob (see blob-store.ts) is forgotten: its row no longer counts as downloaded, and the caller fetches the
+ * source from the server.
  */
-function readCachedSource(
+export async function readCachedSource(
   ctx: CoreContext,
-  stored: StoredMessageForReading,
+  stored: Pick<StoredMessageForReading, 'folderId' | 'uid' | 'bodyPath'>,
   repo: MailRepository,
-): { source: Buffer | null; damaged: boolean } {
+): Promise<{ source: Buffer | null; damaged: boolean }> {
   if (!stored.bodyPath) return { source: null, damaged: false };
-  const read = readMessageSource(ctx.blobsDir, stored.bodyPath);
+  const read = await readMessageSource(ctx.blobsDir, stored.bodyPath);
   if ('source' in read) return { source: read.source, damaged: false };
   repo.clearBodyPaths(stored.folderId, [stored.uid]);
   if ('damaged' in read) ctx.log.warn('mail: stored source damaged, fetched again', { bodyPath: stored.bodyPath, uid: stored.uid });
@@ -176,7 +177,7 @@ export async function readMessage(ctx: CoreContext, invitations: InvitationReade
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
-  const cached = readCachedSource(ctx, stored, repo);
+  const cached = await readCachedSource(ctx, stored, repo);
   const fetched = cached.source === null;
   const source = cached.source ?? (await fetchSource(ctx, ref, stored, repo, cached.damaged));
   const parsed = await parseMessage(source);
@@ -242,7 +243,7 @@ export async function readAttachment(
   const ref = checkRef(ctx, params);
   const repo = new MailRepository(ctx.db);
   const stored = findStored(repo, ref);
-  const cached = readCachedSource(ctx, stored, repo);
+  const cached = await readCachedSource(ctx, stored, repo);
   const source = cached.source ?? (await fetchSource(ctx, ref, stored, repo, cached.damaged));
   const part = (await parseMessage(source)).parts.find((p) => p.id === params.partId);
   if (!part) throw new OstalError('not_found', t('mail.reader.attachmentNotFound'));

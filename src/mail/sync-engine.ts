@@ -834,7 +834,7 @@ export class MailSyncEngine {
       const sources: { uid: number; source: Buffer }[] = [];
       const vanished: number[] = [];
       for (const r of rows) {
-        const read = readMessageSource(this.blobsDir, r.bodyPath);
+        const read = await readMessageSource(this.blobsDir, r.bodyPath);
         if ('source' in read) sources.push({ uid: r.uid, source: read.source });
         else {
           if ('damaged' in read) log.warn('mail: stored source damaged, fetched again', { folder: folder.path, uid: r.uid });

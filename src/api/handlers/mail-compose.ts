@@ -8,24 +8,21 @@ import { getAccountRow, loadMailAccount } from '../../accounts/account-rows.js';
 import { attributionLine, formatAddress, forwardHeaderBlock, htmlToText, prepareFields, type OriginalMessage } from '../../mail/compose.js';
 import { imapErrorToOstal, isConnectivityError } from '../../mail/errors.js';
 import { connectImap } from '../../mail/imap-client.js';
-import { readMessageSourceAsync } from '../../mail/blob-store.js';
 import { MailRepository } from '../../mail/repository.js';
 import { cleanPastedHtml, inlineCidImages, quotedHtml } from '../../mail/html-compose.js';
 import { parseMessage } from '../../mail/mime.js';
-import { inlineImagesOf } from '../../mail/message-reader.js';
+import { inlineImagesOf, readCachedSource } from '../../mail/message-reader.js';
 
 /** The raw source of a stored message: the cached blob, else fetched from the server (French 'offline' error when it cannot be). */
 export async function originalSource(ctx: CoreContext, accountId: string, folderPath: string, uid: number): Promise<Buffer> {
   const repo = new MailRepository(ctx.db);
   const folder = repo.getFolder(accountId, folderPath);
   if (!folder) throw new OstalError('not_found', t('mail.errors.folderNotFound'));
-  const cached = repo.listBodyPaths(folder.id).find((b) => b.uid === uid);
-  if (cached) {
-    const read = await readMessageSourceAsync(ctx.blobsDir, cached.bodyPath);
-    if ('source' in read) return read.source;
+  const stored = repo.listBodyPaths(folder.id).find((b) => b.uid === uid);
+  if (stored) {
     // Vanished or damaged (blob-store.ts): no longer counted as downloaded, and fetched from the server below.
-    if ('damaged' in read) ctx.log.warn('mail: stored source damaged, fetched again', { folder: folderPath, uid });
-    repo.clearBodyPaths(folder.id, [uid]);
+    const cached = await readCachedSource(ctx, { folderId: folder.id, uid, bodyPath: stored.bodyPath }, repo);
+    if (cached.source) return cached.source;
   }
   if (uid <= 0) throw new OstalError('offline', t('mail.compose.originalOffline'));
   const row = getAccountRow(ctx, accountId);
