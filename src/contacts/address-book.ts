@@ -7,15 +7,14 @@ import { t } from '../i18n/index.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from '../calendar/dav-writes.js';
 import { DavRepository } from '../calendar/repository.js';
 import { ContactInputError, contactFields, createVCard, updateVCard } from './vcard.js';
-
-const collator = new Intl.Collator('fr', { sensitivity: 'base' });
+import { compareFrench } from '../shared/format.js';
 
 /** Every stored contact, sorted by name (French collation). Reads the store only. */
 export function listContacts(ctx: Pick<CoreContext, 'db'>): ContactSummary[] {
   return new DavRepository(ctx.db)
     .objectsOfKind('addressbook')
     .map((o) => ({ uid: o.uid, fn: o.title, emails: o.emails, phones: o.phones, addressBook: o.collectionName }))
-    .sort((a, b) => collator.compare(a.fn, b.fn) || a.uid.localeCompare(b.uid));
+    .sort((a, b) => compareFrench(a.fn, b.fn) || a.uid.localeCompare(b.uid));
 }
 
 function findContact(ctx: CoreContext, uid: string) {

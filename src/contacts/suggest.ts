@@ -9,6 +9,7 @@
 import type { RecipientSuggestion } from '../shared/contract.js';
 import type { CoreContext } from '../context.js';
 import { DavRepository } from '../calendar/repository.js';
+import { compareFrench } from '../shared/format.js';
 
 export const DEFAULT_SUGGESTIONS = 8;
 const MAX_SUGGESTIONS = 50;
@@ -125,7 +126,7 @@ export function suggestRecipients(
     return (
       (cb?.count ?? 0) - (ca?.count ?? 0) ||
       (cb?.last ?? '').localeCompare(ca?.last ?? '') ||
-      collator.compare(a.name, b.name) ||
+      compareFrench(a.name, b.name) ||
       a.email.localeCompare(b.email)
     );
   };
@@ -157,5 +158,3 @@ export function suggestRecipients(
     ...others.slice(0, max - contacts.length).map((c): RecipientSuggestion => ({ name: c.name, email: c.email, source: 'correspondent' })),
   ];
 }
-
-const collator = new Intl.Collator('fr', { sensitivity: 'base' });

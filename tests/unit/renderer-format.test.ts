@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatSize } from '../../renderer/src/lib/format';
 import { startOfWeek } from '../../renderer/src/views/agenda/dates';
+import { compareFrench } from '../../src/shared/format';
 import {
   formatClockTime,
   formatListDate,
@@ -66,5 +67,13 @@ describe('weeks start on Monday', () => {
   });
   it('keeps a Sunday in the week that started the Monday before', () => {
     expect(startOfWeek('2026-11-29')).toBe('2026-11-23');
+  });
+});
+
+describe('names in French order (contacts, suggestions)', () => {
+  it('puts accented initials with their letter, case and accents aside', () => {
+    const names = ['Zoé Martin', 'émile Durand', 'Élodie Petit', 'Eric Blanc', 'Ève Roux', 'agnès Vidal'];
+    expect([...names].sort(compareFrench)).toEqual(['agnès Vidal', 'Élodie Petit', 'émile Durand', 'Eric Blanc', 'Ève Roux', 'Zoé Martin']);
+    expect(compareFrench('élodie', 'Élodie')).toBe(0);
   });
 });
