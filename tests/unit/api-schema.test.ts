@@ -236,6 +236,16 @@ function generatedBadInputs(): [string, string, unknown][] {
 }
 
 describe('one schema per method', () => {
+  it('builds each method’s schema at its first use, once (none at load: a command calls one or two methods)', () => {
+    const property = () => Object.getOwnPropertyDescriptor(methodSchemas, 'contacts.suggest')!;
+    // No other test of this file reads it before this one.
+    expect(typeof property().get).toBe('function');
+    const schema = methodSchemas['contacts.suggest'];
+    expect(property().value).toBe(schema);
+    expect(methodSchemas['contacts.suggest']).toBe(schema);
+    expect(Object.keys(methodSchemas)).toContain('contacts.suggest');
+    expect(isMethodName('contacts.suggest')).toBe(true);
+  });
   it('has a schema for every handler and a handler for every schema', () => {
     expect(Object.keys(handlers).sort()).toEqual([...methodNames].sort());
   });
