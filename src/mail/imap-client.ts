@@ -43,8 +43,15 @@ export function parseImapUrl(url: string): ImapEndpoint {
   return { host, port, secure };
 }
 
-/** imapflow's logger routed to ours: only warnings and errors, and only when OSTAL_DEBUG_IMAP=1 everything at info. */
-function imapLogger(log: Logger | undefined): ImapLogger | false {
+/** imapflow's logger, with the method imapflow asks before building a costly line (its types omit it). */
+export type ImapLevelLogger = ImapLogger & { isLevelEnabled(level: string): boolean };
+
+/**
+ * imapflow's logger routed to ours: only warnings and errors, and only when OSTAL_DEBUG_IMAP=1 everything at info.
+ * `isLevelEnabled` says so to imapflow: without it, imapflow turns every command and response back into text for a
+ * debug line that is then dropped (~40 ms of a no-change resync of ten folders).
+ */
+export function imapLogger(log: Logger | undefined): ImapLevelLogger | false {
   if (!log) return false;
   const verbose = process.env.OSTAL_DEBUG_IMAP === '1';
   const pick = (obj: { msg?: string; err?: unknown; cid?: string }) => ({ cid: obj?.cid, err: obj?.err });
@@ -53,6 +60,9 @@ function imapLogger(log: Logger | undefined): ImapLogger | false {
     info: (obj) => (verbose ? log.info(`imap: ${String(obj?.msg ?? '')}`, pick(obj)) : undefined),
     warn: (obj) => log.warn(`imap: ${String(obj?.msg ?? '')}`, pick(obj)),
     error: (obj) => log.error(`imap: ${String(obj?.msg ?? '')}`, pick(obj)),
+    // trace (each FETCH response, bodies included) has no method here: never taken.
+    isLevelEnabled: (level) =>
+      level === 'warn' || level === 'error' || level === 'fatal' || (verbose && (level === 'debug' || level === 'info')),
   };
 }
 
