@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Entry of the headless CLI (`npm run -s ostal -- …` or the `ostal` bin).
 // It runs dist/cli/ostal.cjs (with dist/cli/mail-store-worker.cjs, the mail sync's store worker), a bundle of the TypeScript core made with esbuild on first use and again whenever
-// a file under src/ is newer: IT scripts and benchmarks start it often, and compiling the core through tsx at
+// a file under src/ (or this file, or scripts/esbuild-plugins.mjs) is newer: IT scripts and benchmarks start it often, and compiling the core through tsx at
 // every start cost about a second. When the bundle cannot be built, the core runs through tsx as before.
 //
 // The bundle is CommonJS, compiled through vm.Script with V8's code cache (dist/cli/ostal.cjs.<key>.cache, written
@@ -30,6 +30,14 @@ function newestMtime(dir) {
   return newest;
 }
 
+function mtimeOf(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
 /** Write a file under a temporary name, then rename it: a concurrent start never reads half a file. */
 function placeAtomically(target, write) {
   const tmp = `${target}.${process.pid}.tmp`;
@@ -45,9 +53,16 @@ async function ensureBundle() {
   } catch {
     built = 0;
   }
-  if (built > newestMtime(path.join(root, 'src')) && fs.existsSync(worker)) return true;
+  // The sources, and how they are bundled (this file, the plugins).
+  const inputs = Math.max(
+    newestMtime(path.join(root, 'src')),
+    mtimeOf(fileURLToPath(import.meta.url)),
+    mtimeOf(path.join(root, 'scripts', 'esbuild-plugins.mjs')),
+  );
+  if (built > inputs && fs.existsSync(worker)) return true;
   try {
     const { build } = await import('esbuild');
+    const { lazyLibmimeDbcs } = await import('../scripts/esbuild-plugins.mjs');
     // The store worker of the one-pass mail sync (src/mail/whole-store-host.ts looks for it next to the bundle).
     const workerBuild = build({
       absWorkingDir: root,
@@ -76,6 +91,8 @@ async function ensureBundle() {
       // import.meta.url does not exist in CommonJS: the bundle's own file URL (the store finds its migrations by it).
       define: { 'import.meta.url': '__ostalImportMetaUrl' },
       banner: { js: "const __ostalImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+      // libmime's GBK table built at its first use, not at every start (scripts/esbuild-plugins.mjs).
+      plugins: [lazyLibmimeDbcs],
       // Blanks and comments out (a third of the bytes read and hashed at each start); names stay readable in stacks.
       minifyWhitespace: true,
       legalComments: 'none',
@@ -127,7 +144,10 @@ function loadBundle() {
     .update([process.version, process.arch, stat.ino, stat.size, stat.mtimeMs].join('\n'))
     .digest('hex')
     .slice(0, 16);
-  const cacheFile = path.join(outDir, `ostal.cjs.${key}.cache`);
+  // One cache per command (its first word): a cache holds the functions its first run compiled, and `status` run first
+  // after an update would otherwise leave `sync` compiling IMAP's code at each of its starts.
+  const command = /^[a-z]{1,20}$/.test(process.argv[2] ?? '') ? process.argv[2] : 'other';
+  const cacheFile = path.join(outDir, `ostal.cjs.${key}.${command}.cache`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -149,7 +169,7 @@ function loadBundle() {
           try {
             placeAtomically(cacheFile, (tmp) => fs.writeFileSync(tmp, script.createCachedData()));
             for (const name of fs.readdirSync(outDir))
-              if (name.startsWith('ostal.cjs.') && name.endsWith('.cache') && path.join(outDir, name) !== cacheFile)
+              if (name.startsWith('ostal.cjs.') && name.endsWith('.cache') && !name.startsWith(`ostal.cjs.${key}.`))
                 fs.rmSync(path.join(outDir, name), { force: true });
           } catch (err) {
             if (process.env.OSTAL_DEBUG) process.stderr.write(`ostal: code cache not written (${err})\n`);
