@@ -142,6 +142,14 @@ async function passPrejoin(page: Page, shot?: string): Promise<void> {
   await page.getByTestId('visio-rejoindre').click();
 }
 
+/** « Nouvelle réunion », « Entrer dans la réunion », then the screen before entering: the organiser is in. Its link. */
+async function enterNewMeeting(page: Page, shot?: string): Promise<string> {
+  const link = await newMeeting(page);
+  await page.getByTestId('visio-enter-created').click();
+  await passPrejoin(page, shot);
+  return link;
+}
+
 async function joinByLink(page: Page, link: string): Promise<void> {
   await page.getByTestId('visio-link').fill(link);
   await page.getByTestId('visio-join').click();
@@ -182,9 +190,7 @@ test('visio : deux participants se voient et s’entendent, discussion, main lev
   const nameA = s.users[1]!.name;
   const nameB = s.users[2]!.name;
   const a = await openVisio(browser, organiser);
-  const link = await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page, 'visio-prejoin.png');
+  const link = await enterNewMeeting(a.page, 'visio-prejoin.png');
   await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
   await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-role', 'organiser');
 
@@ -264,9 +270,7 @@ test('visio : salle d’attente — l’organisateur admet un invité, en refuse
   const s = servers();
   const guestName = s.users[3]!.name;
   const a = await openVisio(browser, organiser);
-  const link = await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page);
+  const link = await enterNewMeeting(a.page);
   await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-role', 'organiser');
 
   // A guest without a token waits.
@@ -318,9 +322,7 @@ test('visio : le serveur tombe (SIGKILL) pendant la réunion et redémarre sur l
   const nameA = s.users[1]!.name;
   const nameB = s.users[2]!.name;
   const a = await openVisio(browser, organiser);
-  const link = await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page);
+  const link = await enterNewMeeting(a.page);
   const b = await openVisio(browser, participant);
   await joinByLink(b.page, link);
   await expectVideoFrom(a.page, nameB);
@@ -379,9 +381,7 @@ test('visio : 300 connexions depuis une même adresse sont coupées à la limite
   const nameA = s.users[1]!.name;
   const nameB = s.users[2]!.name;
   const a = await openVisio(browser, organiser);
-  const link = await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page);
+  const link = await enterNewMeeting(a.page);
   const b = await openVisio(browser, participant);
   await joinByLink(b.page, link);
   await expectVideoFrom(a.page, nameB);
@@ -533,9 +533,7 @@ test('visio : connexion lente — liaison dégradée pour de vrai (300 kbit/s, d
   const relay = await startLossyRelay();
   try {
     const a = await openVisio(browser, organiser);
-    const link = await newMeeting(a.page);
-    await a.page.getByTestId('visio-enter-created').click();
-    await passPrejoin(a.page);
+    const link = await enterNewMeeting(a.page);
     const b = await openVisio(browser, participant);
     await joinByLink(b.page, link);
     await expectVideoFrom(b.page, nameA);
@@ -644,9 +642,7 @@ test('visio : dans l’application de bureau, « Partager l’écran » propose 
   }, choices);
   await a.page.reload();
   await a.page.getByTestId('nav-visio').click();
-  await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page);
+  await enterNewMeeting(a.page);
   await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
 
   const picker = a.page.getByTestId('visio-source-picker');
@@ -731,9 +727,7 @@ test('visio : « Raccourcis » dans la réunion liste les raccourcis clavier en 
   browser,
 }) => {
   const a = await openVisio(browser, organiser);
-  await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page);
+  await enterNewMeeting(a.page);
   await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
 
   await a.page.getByTestId('visio-shortcuts-button').click();
@@ -768,9 +762,7 @@ test('visio : l’écran avant d’entrer ouvre le micro et la caméra une seule
   visio = await startVisio(visioPort);
   const s = servers();
   const a = await openVisio(browser, organiser);
-  const link = await newMeeting(a.page);
-  await a.page.getByTestId('visio-enter-created').click();
-  await passPrejoin(a.page);
+  const link = await enterNewMeeting(a.page);
   await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
 
   const b = await openVisio(browser, participant);
