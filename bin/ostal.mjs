@@ -87,6 +87,9 @@ async function ensureBundle() {
       target: 'node20',
       // Every pure-JS dependency goes into the one file (resolving and reading ~400 module files cost ~150 ms at each
       // start); native and optional modules stay outside, loaded from node_modules.
+      // Externals are require()d only: a real import() in the bundle fails once it runs from V8's code cache (Node 20
+      // loses the script's dynamic-import loader, ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so an ESM-only package or
+      // one loaded by a dynamic import (the Outlook readers, the PAC sandbox) stays inside.
       external: ['better-sqlite3', 'electron', 'esbuild', 'tsx', 'mediasoup', 'keytar', 'pino-pretty'],
       // import.meta.url does not exist in CommonJS: the bundle's own file URL (the store finds its migrations by it).
       define: { 'import.meta.url': '__ostalImportMetaUrl' },
