@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Entry of the headless CLI (`npm run -s ostal -- …` or the `ostal` bin).
-// It runs dist/cli/ostal.cjs (with dist/cli/mail-store-worker.cjs, the mail sync's store worker), a bundle of the TypeScript core made with esbuild on first use and again whenever
-// a file under src/ (or this file, or scripts/esbuild-plugins.mjs) is newer: IT scripts and benchmarks start it often, and compiling the core through tsx at
-// every start cost about a second. When the bundle cannot be built, the core runs through tsx as before.
+// It runs dist/cli/ostal.cjs (with dist/cli/mail-store-worker.cjs, the mail sync's store worker), a bundle of the
+// TypeScript core made with esbuild on first use and again whenever a file under src/ (or this file, or
+// scripts/esbuild-plugins.mjs) is newer: IT scripts and benchmarks start it often, and compiling the core through tsx
+// at every start cost about a second. When the bundle cannot be built, the core runs through tsx as before.
 //
-// The bundle is CommonJS, compiled through vm.Script with V8's code cache (dist/cli/ostal.cjs.<key>.cache, written
-// after the first run of a new bundle): parsing and compiling the ~4 Mo of JavaScript at every start cost ~0,1 s,
-// reading the cache a tenth of that. The key names the bundle (inode, size, modification time) and Node's version;
-// V8 itself refuses a cache made by another V8 or other flags, and the bundle is then compiled as without one.
+// The bundle is CommonJS, compiled through vm.Script with V8's code cache (dist/cli/ostal.cjs.<key>.<command>.cache,
+// written after a command's first run of a new bundle): parsing and compiling the ~4 Mo of JavaScript at every start
+// cost ~0,1 s, reading the cache a tenth of that. The key names the bundle (inode, size, modification time) and Node's
+// version; V8 itself refuses a cache made by another V8 or other flags, and the bundle is then compiled as without one.
 import { isAscii } from 'node:buffer';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -44,14 +44,14 @@ export function parseImapUrl(url: string): ImapEndpoint {
 }
 
 /** imapflow's logger, with the method imapflow asks before building a costly line (its types omit it). */
-export type ImapLevelLogger = ImapLogger & { isLevelEnabled(level: string): boolean };
+type ImapLevelLogger = ImapLogger & { isLevelEnabled(level: string): boolean };
 
 /**
  * imapflow's logger routed to ours: only warnings and errors, and only when OSTAL_DEBUG_IMAP=1 everything at info.
  * `isLevelEnabled` says so to imapflow: without it, imapflow turns every command and response back into text for a
  * debug line that is then dropped (~40 ms of a no-change resync of ten folders).
  */
-export function imapLogger(log: Logger | undefined): ImapLevelLogger | false {
+function imapLogger(log: Logger | undefined): ImapLevelLogger | false {
   if (!log) return false;
   const verbose = process.env.OSTAL_DEBUG_IMAP === '1';
   const pick = (obj: { msg?: string; err?: unknown; cid?: string }) => ({ cid: obj?.cid, err: obj?.err });

@@ -64,9 +64,9 @@ export function acquireProfileLock(dir: string): ProfileLock {
   try {
     db.pragma('locking_mode = EXCLUSIVE');
     // WAL in exclusive locking mode (no shared memory, the lock held until close) with synchronous NORMAL: taking and
-    // releasing the lock waits for no fsync but the checkpoint at close (2, where the rollback journal took ~9: each
-    // one some milliseconds on a journaled disk, more on Windows). A power cut can lose the last row written, never
-    // damage the file.
+    // releasing the lock waits for 4 fsyncs (the WAL's creation, the checkpoint at close) where the rollback journal
+    // took ~9, each some milliseconds on a journaled disk, more on Windows. A power cut can lose the last row written,
+    // never damage the file.
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // A write transaction in exclusive locking mode keeps the EXCLUSIVE lock until close().
