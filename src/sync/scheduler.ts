@@ -117,6 +117,11 @@ export class SyncScheduler implements SyncRequests {
     return this.running.size > 0;
   }
 
+  /** No run under way and no replay requested (a write's replay starts after the sync.run that returned first). */
+  get isSettled(): boolean {
+    return this.running.size === 0 && this.replays.size === 0;
+  }
+
   /** Whether the background loop runs (hosts), as opposed to one-shot runs (the CLI). */
   get inBackground(): boolean {
     return this.started && !this.stopped;
