@@ -63,7 +63,8 @@ async function ensureBundle() {
   if (built > inputs && fs.existsSync(worker)) return true;
   try {
     const { build } = await import('esbuild');
-    const { lazyLibmimeDbcs } = await import('../scripts/esbuild-plugins.mjs');
+    const { betterSqliteAddonDirect, imapflowWithoutUnusedDeps, lazyLibmimeDbcs, shareBuiltinImports } =
+      await import('../scripts/esbuild-plugins.mjs');
     // The store worker of the one-pass mail sync (src/mail/whole-store-host.ts looks for it next to the bundle).
     const workerBuild = build({
       absWorkingDir: root,
@@ -90,13 +91,15 @@ async function ensureBundle() {
       // start); native and optional modules stay outside, loaded from node_modules.
       // Externals are require()d only: a real import() in the bundle fails once it runs from V8's code cache (Node 20
       // loses the script's dynamic-import loader, ERR_VM_DYNAMIC_IMPORT_CALLBACK_MISSING), so an ESM-only package or
-      // one loaded by a dynamic import (the Outlook readers, the PAC sandbox) stays inside.
-      external: ['better-sqlite3', 'electron', 'esbuild', 'tsx', 'mediasoup', 'keytar', 'pino-pretty'],
+      // one loaded by a dynamic import (the Outlook readers, the PAC sandbox) stays inside. better-sqlite3 is inside
+      // too, its native addon required by its path (scripts/esbuild-plugins.mjs).
+      external: ['electron', 'esbuild', 'tsx', 'mediasoup', 'keytar', 'pino-pretty'],
       // import.meta.url does not exist in CommonJS: the bundle's own file URL (the store finds its migrations by it).
       define: { 'import.meta.url': '__ostalImportMetaUrl' },
       banner: { js: "const __ostalImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-      // libmime's GBK table built at its first use, not at every start (scripts/esbuild-plugins.mjs).
-      plugins: [lazyLibmimeDbcs],
+      // libmime's GBK table built at its first use, not at every start; imapflow without pino and socks, which Ostal
+      // never calls; better-sqlite3's addon found without `bindings` (scripts/esbuild-plugins.mjs).
+      plugins: [lazyLibmimeDbcs, imapflowWithoutUnusedDeps, betterSqliteAddonDirect],
       // Blanks and comments out (a third of the bytes read and hashed at each start); names stay readable in stacks.
       minifyWhitespace: true,
       legalComments: 'none',
@@ -117,7 +120,9 @@ async function ensureBundle() {
       if (name.endsWith('.sql') && !wanted.has(name)) fs.rmSync(path.join(migrationsOut, name), { force: true });
     const workerResult = await workerBuild;
     placeAtomically(worker, (tmp) => fs.writeFileSync(tmp, workerResult.outputFiles[0].contents));
-    placeAtomically(bundle, (tmp) => fs.writeFileSync(tmp, result.outputFiles[0].contents));
+    // Each Node built-in's module object made once, not in every module importing it (scripts/esbuild-plugins.mjs).
+    const { text } = shareBuiltinImports(result.outputFiles[0].text);
+    placeAtomically(bundle, (tmp) => fs.writeFileSync(tmp, text));
     // The ESM bundle of earlier versions is not used any more.
     fs.rmSync(path.join(outDir, 'ostal.mjs'), { force: true });
     return true;

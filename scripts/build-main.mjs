@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { lazyLibmimeDbcs } from './esbuild-plugins.mjs';
+import { imapflowWithoutUnusedDeps, lazyLibmimeDbcs } from './esbuild-plugins.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const defaultOutdir = path.join(root, 'dist', 'main');
@@ -40,8 +40,9 @@ export async function buildMain({
     logLevel: 'warning',
     define: { 'import.meta.url': '__ostalImportMetaUrl' },
     banner: { js: importMetaUrlBanner },
-    // libmime's GBK table built at its first use, not at every start of the core (./esbuild-plugins.mjs).
-    plugins: [lazyLibmimeDbcs],
+    // libmime's GBK table built at its first use, not at every start of the core; imapflow without pino and socks,
+    // which Ostal never calls (./esbuild-plugins.mjs).
+    plugins: [lazyLibmimeDbcs, imapflowWithoutUnusedDeps],
   };
   // mail-store-worker.cjs: the store worker of the one-pass mail sync, found next to the core's bundle
   // (src/mail/whole-store-host.ts).
