@@ -136,7 +136,12 @@ function parse(argv: string[]) {
       },
     });
   } catch (err) {
-    throw new UsageError(cliText('badOption', { detail: (err as Error).message }));
+    // Node's message is English (« Unknown option '--x'… », « Option '--profile <value>' argument missing »): only the
+    // option it names is shown, in a French sentence.
+    const e = err as { code?: string; message?: string };
+    const option = /'(-[^' ]+)/.exec(e.message ?? '')?.[1] ?? '';
+    const key = e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? 'missingOptionValue' : 'badOption';
+    throw new UsageError(cliText(key, { option }));
   }
 }
 

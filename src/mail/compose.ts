@@ -89,8 +89,11 @@ export function dedupeAddresses(list: readonly Address[], exclude: readonly stri
 
 // ------------------------------------------------------------------ subjects
 
-/** Reply prefixes French and other clients write: Re, RE, Réf, Rép, AW, SV, with optional counter, then « : ». */
-const REPLY_PREFIX = /^\s*(re|réf|ref|rép|rep|aw|sv)\.?\s*(\[\d+\]|\(\d+\))?\s*:/i;
+/**
+ * Reply prefixes French and other clients write: Re, RE, Réf, Rép, AW, SV, with optional counter, then « : ». The é is
+ * written \u00e9: the CLI's bundle then stays ASCII, read at each start as a one-byte string.
+ */
+const REPLY_PREFIX = /^\s*(re|r\u00e9f|ref|r\u00e9p|rep|aw|sv)\.?\s*(\[\d+\]|\(\d+\))?\s*:/i;
 const FORWARD_PREFIX = /^\s*(tr|fwd?|wg|transf)\.?\s*:/i;
 
 /** « Re : » + subject, unless the subject already carries a reply prefix (kept as written). */

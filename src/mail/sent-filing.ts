@@ -13,8 +13,9 @@ import type { OutboxQueue } from './outbox-queue.js';
 import type { OutboxRecord } from './outbox-store.js';
 import { MailRepository } from './repository.js';
 
+/** Envoyés, Éléments envoyés (é written \u00e9: the CLI's bundle stays ASCII, see REPLY_PREFIX in ./compose.ts). */
 const USUAL_NAMES: Record<'\\Sent' | '\\Drafts', RegExp> = {
-  '\\Sent': /^(sent|sent items|sent messages|envoy[ée]s|[ée]l[ée]ments envoy[ée]s)$/i,
+  '\\Sent': /^(sent|sent items|sent messages|envoy[e\u00e9]s|[e\u00e9]l[e\u00e9]ments envoy[e\u00e9]s)$/i,
   '\\Drafts': /^(drafts?|brouillons?)$/i,
 };
 

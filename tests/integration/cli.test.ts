@@ -126,6 +126,18 @@ describe('CLI ostal', () => {
     expect(contacts.length).toBe(SEED_COUNTS[agent.email].contacts);
   });
 
+  it('le paquet de la commande (dist/cli/ostal.cjs) est en ASCII, lu à chaque démarrage comme une chaîne d’un octet', async () => {
+    // Made by the first command of this file (or an earlier run): bin/ostal.mjs reads it with latin1Slice when it is
+    // ASCII, as UTF-8 (slower, twice the memory) otherwise. A pattern written with an accented letter instead of
+    // \u00e9 brings it back: this names the line.
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-cli-'));
+    expect((await ostal(['account', 'list', '--json', '--profile', profile], cliEnv())).code).toBe(0);
+    const text = fs.readFileSync(path.join(REPO, 'dist', 'cli', 'ostal.cjs'), 'latin1');
+    const lines = text.split('\n');
+    const offending = lines.filter((line) => /[\u0080-\u00ff]/.test(line)).map((line) => line.match(/.{0,60}[\u0080-\u00ff].{0,20}/)?.[0]);
+    expect(offending).toEqual([]);
+  });
+
   it('mauvais mot de passe : message français, code de sortie non nul, aucun compte enregistré', async () => {
     const agent = testUser(2);
     const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'ostal-cli-'));
@@ -150,6 +162,15 @@ describe('CLI ostal', () => {
     const unknown = await ostal(['frobnique', '--profile', profile], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Commande inconnue');
+    // Node's parser speaks English: only the option it names reaches the French sentence.
+    const badOption = await ostal(['sync', '--version', '--profile', profile], env);
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain('Option non reconnue : --version.');
+    expect(badOption.stderr).not.toMatch(/Unknown|positional|argument missing/);
+    const noValue = await ostal(['status', '--profile'], env);
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toContain('L’option --profile attend une valeur.');
+    expect(noValue.stderr).not.toMatch(/Unknown|positional|argument missing/);
     const badOnly = await ostal(['sync', '--only', 'tout', '--profile', profile], env);
     expect(badOnly.code).toBe(2);
     const badInList = await ostal(['sync', '--only', 'calendar,tout', '--profile', profile], env);
