@@ -184,6 +184,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // The CLI's launcher is CommonJS (it starts sooner than an ES module): require() is how it imports.
+    files: ['bin/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Same verdict as dependency-cruiser's core-no-electron-no-ui, in the editor.
     files: ['src/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', corePackageBans] },

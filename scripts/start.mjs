@@ -53,7 +53,7 @@ function electronBinary() {
 }
 
 function runCli(cliArgs, env) {
-  const r = spawnSync(process.execPath, ['bin/ostal.mjs', ...cliArgs], { stdio: 'inherit', env });
+  const r = spawnSync(process.execPath, ['bin/ostal.cjs', ...cliArgs], { stdio: 'inherit', env });
   if (r.status !== 0) throw new Error(`ostal ${cliArgs.join(' ')} : code ${r.status}`);
 }
 

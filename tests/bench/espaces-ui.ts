@@ -107,7 +107,7 @@ try {
   addAccountByCli(p0, a1, env);
   const created = spawnSync(
     process.execPath,
-    ['bin/ostal.mjs', 'workspace', 'create', '--name', name, '--members', '', '--json', '--profile', p0],
+    ['bin/ostal.cjs', 'workspace', 'create', '--name', name, '--members', '', '--json', '--profile', p0],
     {
       env: ostalEnv(s, env),
       encoding: 'utf8',

@@ -63,7 +63,7 @@ export async function benchImport(args: string[]): Promise<void> {
       OSTAL_POLICIES: path.join(work, 'no-policy.json'),
       MDP: agent.password,
     };
-    const ostal = [path.join(REPO, 'bin/ostal.mjs')];
+    const ostal = [path.join(REPO, 'bin/ostal.cjs')];
     const add = spawnSync(
       process.execPath,
       [
@@ -85,7 +85,7 @@ export async function benchImport(args: string[]): Promise<void> {
     );
     if (add.status !== 0) throw new Error(`ostal account add : ${add.stderr}`);
 
-    // Not timed: builds bin/ostal.mjs's bundle when src/ is newer than it (as after an update, once).
+    // Not timed: builds bin/ostal.cjs's bundle when src/ is newer than it (as after an update, once).
     spawnSync(process.execPath, [...ostal, 'status', '--profile', profile], { env, encoding: 'utf8' });
     const readpstOut = path.join(work, 'readpst');
     fs.mkdirSync(readpstOut);

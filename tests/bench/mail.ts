@@ -230,13 +230,13 @@ export async function benchMail(args: string[]): Promise<void> {
       rssAfterSync,
     } = o;
     // The no-change resync as a command, as IT scripts and mbsync run it (process start included). A first run, not
-    // timed, builds bin/ostal.mjs's bundle when src/ is newer than it (as after an update, once).
+    // timed, builds bin/ostal.cjs's bundle when src/ is newer than it (as after an update, once).
     const ostalSync = () => {
       const r = spawnSync(
         process.execPath,
         [
           ...(process.env.OSTAL_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.OSTAL_BENCH_CPU_PROF}/command`] : []),
-          path.join(import.meta.dirname, '../../bin/ostal.mjs'),
+          path.join(import.meta.dirname, '../../bin/ostal.cjs'),
           'sync',
           '--only',
           'mail',

@@ -30,7 +30,7 @@ function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 
 async function ostal(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/ostal.mjs', ...args], { cwd: REPO, env, timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, ['bin/ostal.cjs', ...args], { cwd: REPO, env, timeout: 60_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
