@@ -89,7 +89,7 @@ export type ErrorCode =
 export type EndpointUrl = string;
 
 /** Servers of an account (schema: `serverSettingsSchema` in api-schema.ts). */
-export type ServerSettings = z.infer<typeof serverSettingsSchema>;
+export type ServerSettings = z.infer<ReturnType<typeof serverSettingsSchema>>;
 
 /** 'well-known': CalDAV/CardDAV found at https://<domain>/.well-known/caldav|carddav (RFC 6764 without SRV). */
 export type DiscoverySource = 'policy' | 'autoconfig' | 'well-known-autoconfig' | 'srv' | 'well-known' | 'manual';
@@ -142,10 +142,10 @@ export interface AccountSummary {
 export type SpecialUse = '\\Inbox' | '\\Sent' | '\\Drafts' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged' | null;
 
 /** « Réponse automatique » (schema: `vacationSettingsSchema`). */
-export type VacationSettings = z.infer<typeof vacationSettingsSchema>;
-export type MailRule = z.infer<typeof mailRuleSchema>;
-export type MailRuleCondition = z.infer<typeof mailRuleConditionSchema>;
-export type MailRuleAction = z.infer<typeof mailRuleActionSchema>;
+export type VacationSettings = z.infer<ReturnType<typeof vacationSettingsSchema>>;
+export type MailRule = z.infer<ReturnType<typeof mailRuleSchema>>;
+export type MailRuleCondition = z.infer<ReturnType<typeof mailRuleConditionSchema>>;
+export type MailRuleAction = z.infer<ReturnType<typeof mailRuleActionSchema>>;
 
 /** The account's Sieve filters as Ostal manages them on the ManageSieve server. */
 export interface SieveState {
@@ -212,7 +212,7 @@ export interface MailFreeSpaceResult {
 }
 
 /** Quick filters of the message list (« Non lus », « Suivis », « Avec pièce jointe »). */
-export type MessageListFilter = z.infer<typeof messageListFilterSchema>;
+export type MessageListFilter = z.infer<ReturnType<typeof messageListFilterSchema>>;
 
 /** A window of a folder's message list: `total` rows match the filter, `messages` start at `offset`. */
 export interface MessagePage {
@@ -267,10 +267,10 @@ export interface CliStatus {
   }[];
 }
 
-export type SyncScope = z.infer<typeof syncScopeSchema>;
+export type SyncScope = z.infer<ReturnType<typeof syncScopeSchema>>;
 
 /** What the user did to messages: applied locally at once, then replayed to the server (operations journal). */
-export type MailAction = z.infer<typeof mailActionSchema>;
+export type MailAction = z.infer<ReturnType<typeof mailActionSchema>>;
 
 export interface MailActionResult {
   /** Messages changed locally. */
@@ -290,10 +290,10 @@ export interface SyncReport {
 export type OutboxState = 'draft' | 'queued' | 'sending' | 'sent' | 'failed' | 'uncertain';
 
 /** A file to send: its content in base64 (UI), or a local path (CLI only). */
-export type OutgoingAttachment = z.infer<typeof outgoingAttachmentSchema>;
+export type OutgoingAttachment = z.infer<ReturnType<typeof outgoingAttachmentSchema>>;
 
 /** A message to send. Recipients are as typed: `Name <a@b>` or `a@b`, one per entry or comma-separated. */
-export type OutgoingMessage = z.infer<typeof outgoingMessageSchema>;
+export type OutgoingMessage = z.infer<ReturnType<typeof outgoingMessageSchema>>;
 
 /**
  * A message asked by another program (issue 18: mailto link, `ostal --compose`, « Envoyer vers »), its local files
@@ -331,7 +331,7 @@ export interface OutboxEntry {
   filedInSent: boolean;
 }
 
-export type ComposeMode = z.infer<typeof composeModeSchema>;
+export type ComposeMode = z.infer<ReturnType<typeof composeModeSchema>>;
 
 /** Prefilled fields of the composer for Répondre, Répondre à tous, Transférer, or a draft reopened from Brouillons. */
 export interface ComposeDraft {
@@ -607,7 +607,7 @@ export interface RecipientSuggestion {
 }
 
 /** Fields of the contact editor. */
-export type ContactInput = z.infer<typeof contactInputSchema>;
+export type ContactInput = z.infer<ReturnType<typeof contactInputSchema>>;
 
 export interface ContactDetails extends ContactInput {
   uid: string;
@@ -656,7 +656,7 @@ export interface CalendarOccurrence extends CalendarEventSummary {
 }
 
 /** Fields of the event editor. Times are wall clock of the user's zone (the computer's, src/shared/time.ts) 'YYYY-MM-DDTHH:mm'; all-day: 'YYYY-MM-DD', end exclusive. */
-export type CalendarEventInput = z.infer<typeof calendarEventInputSchema>;
+export type CalendarEventInput = z.infer<ReturnType<typeof calendarEventInputSchema>>;
 
 export interface CalendarEventDetails extends CalendarEventInput {
   uid: string;
@@ -670,7 +670,7 @@ export interface CalendarEventDetails extends CalendarEventInput {
 }
 
 /** « cet événement » (one occurrence), « cet événement et les suivants » (split the series there) or « tous les événements ». */
-export type RecurrenceScope = z.infer<typeof recurrenceScopeSchema>;
+export type RecurrenceScope = z.infer<ReturnType<typeof recurrenceScopeSchema>>;
 
 /** A change of the user that the server refused because the event (or contact) changed there meanwhile. */
 export interface DavConflictSummary {
@@ -779,7 +779,7 @@ export interface MessagePartInfo {
 }
 
 /** Where « Afficher les images » applies: this message only, or every message of its sender. */
-export type RemoteContentScope = z.infer<typeof remoteContentScopeSchema>;
+export type RemoteContentScope = z.infer<ReturnType<typeof remoteContentScopeSchema>>;
 
 /**
  * A message opened for reading. `html` is already sanitised by the core (no script, no event handler,
@@ -811,7 +811,7 @@ export interface MessageView {
 }
 
 /** An answer to an invitation, as in PARTSTAT. */
-export type InvitationAnswer = z.infer<typeof invitationAnswerSchema>;
+export type InvitationAnswer = z.infer<ReturnType<typeof invitationAnswerSchema>>;
 
 /**
  * The invitation carried by a message being read. Times are wall clock of the user's zone ('YYYY-MM-DDTHH:mm', or

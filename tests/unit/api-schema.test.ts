@@ -252,7 +252,7 @@ describe('one schema per method', () => {
 
   it('types: method names, results and setting keys agree with the schemas', () => {
     expectTypeOf<keyof Results>().toEqualTypeOf<MethodName>();
-    expectTypeOf<z.infer<typeof settingKeySchema>>().toEqualTypeOf<keyof Settings>();
+    expectTypeOf<z.infer<ReturnType<typeof settingKeySchema>>>().toEqualTypeOf<keyof Settings>();
     expectTypeOf<Params<'mail.list'>>().toEqualTypeOf<{
       accountId: string;
       folder: string;

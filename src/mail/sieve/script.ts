@@ -25,12 +25,15 @@ export interface OstalSieveData {
 
 export const DEFAULT_VACATION: VacationSettings = { enabled: false, from: null, to: null, subject: '', message: '', externalMessage: null };
 
-const dataSchema = z.object({
-  v: z.literal(1),
-  vacation: vacationSettingsSchema,
-  rules: z.array(mailRuleSchema),
-  include: z.string().nullable(),
-});
+/** Made at its first use, like the API's schemas it is made of. */
+let dataSchemaMade: z.ZodType<{ v: 1; vacation: VacationSettings; rules: MailRule[]; include: string | null }> | undefined;
+const dataSchema = () =>
+  (dataSchemaMade ??= z.object({
+    v: z.literal(1),
+    vacation: vacationSettingsSchema(),
+    rules: z.array(mailRuleSchema()),
+    include: z.string().nullable(),
+  }));
 
 const DATA_PREFIX = '# ostal-data: ';
 
@@ -66,7 +69,7 @@ export function readOstalData(script: string): OstalSieveData | null {
   if (!line) return null;
   try {
     const json: unknown = JSON.parse(Buffer.from(line.slice(DATA_PREFIX.length).trim(), 'base64').toString('utf8'));
-    const parsed = dataSchema.safeParse(json);
+    const parsed = dataSchema().safeParse(json);
     if (!parsed.success) return null;
     return { vacation: parsed.data.vacation, rules: parsed.data.rules, include: parsed.data.include };
   } catch {
