@@ -184,13 +184,6 @@ export async function benchMail(args: string[]): Promise<void> {
       ostalRuns.map((r) => r.headersMs),
       50,
     );
-    // A no-change resync lasts about a second or less: the median of 5, less at the mercy of one slow start on a shared machine.
-    const mbsyncResync = withMbsync
-      ? percentile(
-          Array.from({ length: 5 }, () => timed(mbsync)),
-          50,
-        )
-      : null;
     // Every folder mbsync made (INBOX, Archive, Sent, …): messages in cur/ and new/.
     const countMaildir = (dir: string): number =>
       fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => {
@@ -251,10 +244,19 @@ export async function benchMail(args: string[]): Promise<void> {
       if (r.status !== 0) throw new Error(`ostal sync : ${r.stderr}`);
     };
     ostalSync();
-    const ostalCommand = percentile(
-      Array.from({ length: 5 }, () => timed(ostalSync)),
-      50,
-    );
+    // The no-change resyncs of both tools, as commands: alternated (mbsync, Ostal, mbsync, Ostal…), after the kernel
+    // has written out what the earlier steps left in memory (notmuch's index, the initial syncs: hundreds of Mio whose
+    // write-back otherwise runs during whichever tool comes next, on 2 cores). A no-change resync lasts a fraction of a
+    // second: the median of 5 each, less at the mercy of one slow start on a shared machine.
+    spawnSync('sync');
+    const ostalCommandRuns: number[] = [];
+    const mbsyncResyncRuns: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      if (withMbsync) mbsyncResyncRuns.push(timed(mbsync));
+      ostalCommandRuns.push(timed(ostalSync));
+    }
+    const ostalCommand = percentile(ostalCommandRuns, 50);
+    const mbsyncResync = withMbsync ? percentile(mbsyncResyncRuns, 50) : null;
 
     rows.push(
       {
