@@ -165,7 +165,7 @@ describe('CLI ostal', () => {
     // Node's parser speaks English: only the option it names reaches the French sentence.
     const badOption = await ostal(['sync', '--version', '--profile', profile], env);
     expect(badOption.code).toBe(2);
-    expect(badOption.stderr).toContain('Option non reconnue : --version.');
+    expect(badOption.stderr).toMatch(/Option non reconnue\s:\s--version\./);
     expect(badOption.stderr).not.toMatch(/Unknown|positional|argument missing/);
     const noValue = await ostal(['status', '--profile'], env);
     expect(noValue.code).toBe(2);
