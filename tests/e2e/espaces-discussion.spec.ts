@@ -74,9 +74,8 @@ test('espaces : discussion — texte hostile inerte, répondre, modifier, suppri
   const answer = message('Jeudi 14 à 18 h, salle du conseil.');
   await expect(answer.getByTestId('message-quote')).toContainText('Quelle date pour la prochaine réunion ?');
   await expect(page.getByTestId('replying-to')).toHaveCount(0);
-  // Sent: once the server has it, the answer's row gains its actions and grows; the list, kept at its newest message,
-  // moves every row above by as much. Editing before that could click « Enregistrer » where the row was a moment ago
-  // (seen once in a fresh-clone run: the click landed beside the moved button).
+  // Sent: the server confirms it (a waiting row keeps its final height, espaces-hors-ligne.spec.ts checks it; before
+  // that fix, a click on « Enregistrer » below once landed beside the button, moved by the confirmed row).
   await expect(answer).toHaveAttribute('data-pending', 'false');
 
   // « Modifier » its own message; agent2's messages have no « Modifier ».

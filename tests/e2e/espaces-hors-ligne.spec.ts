@@ -79,9 +79,17 @@ test('espaces : mention signalée, puis deux messages écrits hors ligne partent
   await page.getByTestId('space-members-panel').locator('summary').click();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-en-attente.png'), fullPage: true });
 
+  // Each waiting row has its final height already (its actions' place kept, « en attente » on the sender's line):
+  // once the server confirms it, nothing above moves under the pointer.
+  const heights = async () =>
+    Promise.all(texts.map(async (text) => (await page.getByTestId('discussion-message').filter({ hasText: text }).boundingBox())?.height));
+  const waitingHeights = await heights();
+  expect(waitingHeights.every((h) => h !== undefined && h > 0)).toBe(true);
+
   // Back online: both leave, once each, in order.
   relay.restore();
   await expect(page.getByTestId('message-pending')).toHaveCount(0, { timeout: 40_000 });
+  expect(await heights()).toEqual(waitingHeights);
   const history = JSON.parse(cli(p1, env, ['chat', 'history', '--workspace', space.id, '--json'])) as { from: string; text: string }[];
   expect(history.filter((m) => m.from === a2.email).map((m) => m.text)).toEqual(texts);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'espaces-envoyes.png') });

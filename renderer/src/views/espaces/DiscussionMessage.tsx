@@ -50,7 +50,10 @@ export function DiscussionMessage({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const editId = useId();
-  const mine = me !== null && m.from === me && !m.pending && !m.retracted;
+  // A pending message (not confirmed by the server yet) gets the same actions as once sent, kept invisible and out of
+  // reach: its row has its final height from the start, so that the rows above do not move under the pointer when
+  // the server confirms it (the list is kept at its newest message).
+  const mine = me !== null && m.from === me && !m.retracted;
 
   const run = async (call: () => Promise<unknown>, done: () => void) => {
     setBusy(true);
@@ -91,6 +94,12 @@ export function DiscussionMessage({
       <time className="discussion-time" dateTime={m.sentAt}>
         {time.format(new Date(m.sentAt))}
       </time>
+      {/* On the line of the sender and time, which is there anyway: confirmed, the row keeps its height. */}
+      {m.pending ? (
+        <span className="discussion-state" data-testid="message-pending">
+          {t('espaces.pending')}
+        </span>
+      ) : null}
       {m.replyTo && !m.retracted ? <ReplyQuote reply={m.replyTo} /> : null}
       {m.retracted ? (
         <p className="discussion-text discussion-removed" data-testid="message-retracted">
@@ -126,14 +135,14 @@ export function DiscussionMessage({
           {t('espacesDiscussion.edited')}
         </span>
       ) : null}
-      {m.pending ? (
-        <span className="discussion-state" data-testid="message-pending">
-          {t('espaces.pending')}
-        </span>
-      ) : null}
       {m.mentionsMe && !m.retracted ? <span className="discussion-state">{t('espacesSuivi.mentionsYou')}</span> : null}
-      {!m.retracted && !m.pending && !editing ? (
-        <div className="discussion-actions">
+      {!m.retracted && !editing ? (
+        <div
+          className={`discussion-actions${m.pending ? ' discussion-actions-waiting' : ''}`}
+          data-testid="message-actions"
+          aria-hidden={m.pending || undefined}
+          inert={m.pending}
+        >
           <button
             type="button"
             className="button"
