@@ -16,7 +16,7 @@ import { z } from 'zod';
  * A schema made at its first use, then kept. Making a zod schema costs ~0,1 ms (each method of each node is set on the
  * instance): the ~100 shared below, made at load, cost ~8 ms of every start where a command uses two or three.
  */
-function once<T>(make: () => T): () => T {
+export function once<T>(make: () => T): () => T {
   let made: T | undefined;
   return () => (made ??= make());
 }

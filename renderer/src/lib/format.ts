@@ -3,4 +3,4 @@
  * module for the core and the renderer (src/shared/format.ts).
  * Dates and times are formatted by src/shared/time.ts, shared with the core (the user's time zone).
  */
-export { formatNumber, formatSize } from '../../../src/shared/format';
+export { compareFrench, formatNumber, formatSize } from '../../../src/shared/format';

@@ -11,6 +11,7 @@ import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
+import { compareFrench } from '../lib/format';
 
 export function ContactsView() {
   const { t } = useTranslation();
@@ -34,10 +35,9 @@ export function ContactsView() {
   const [filter, setFilter] = useState('');
   const searchId = useId();
   const needle = filter.trim().toLocaleLowerCase('fr');
-  const collator = new Intl.Collator('fr', { sensitivity: 'base' });
   const list = (contacts.data ?? [])
     .filter((c) => !needle || [c.fn, ...c.emails, ...c.phones].some((v) => v.toLocaleLowerCase('fr').includes(needle)))
-    .sort((a, b) => collator.compare(a.fn, b.fn));
+    .sort((a, b) => compareFrench(a.fn, b.fn));
 
   return (
     <section className="view" aria-labelledby="contacts-title">

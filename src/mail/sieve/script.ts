@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import type { MailRule, MailRuleCondition, VacationSettings } from '../../shared/contract.js';
-import { mailRuleSchema, vacationSettingsSchema } from '../../shared/api-schema.js';
+import { mailRuleSchema, once, vacationSettingsSchema } from '../../shared/api-schema.js';
 
 export const OSTAL_SCRIPT = 'ostal';
 
@@ -26,14 +26,14 @@ export interface OstalSieveData {
 export const DEFAULT_VACATION: VacationSettings = { enabled: false, from: null, to: null, subject: '', message: '', externalMessage: null };
 
 /** Made at its first use, like the API's schemas it is made of. */
-let dataSchemaMade: z.ZodType<{ v: 1; vacation: VacationSettings; rules: MailRule[]; include: string | null }> | undefined;
-const dataSchema = () =>
-  (dataSchemaMade ??= z.object({
+const dataSchema = once(() =>
+  z.object({
     v: z.literal(1),
     vacation: vacationSettingsSchema(),
     rules: z.array(mailRuleSchema()),
     include: z.string().nullable(),
-  }));
+  }),
+);
 
 const DATA_PREFIX = '# ostal-data: ';
 
