@@ -82,6 +82,31 @@ function isWhole(file: string, size: number): boolean {
 }
 
 /**
+ * storeMessageSource for a thread that may block (the store worker): written straight under its final name, as
+ * storeMessageSourceLater does (no tmp file and rename; a kill in the middle leaves a short file no row points at,
+ * replaced by the next write of that source), without a round trip through the disk's threads per file operation.
+ */
+export function storeMessageSourceNow(blobsDir: string, accountId: string, source: Buffer): string {
+  const dir = path.join(blobsDir, 'mail', accountId);
+  if (!madeDirs.has(dir)) {
+    fs.mkdirSync(dir, { recursive: true });
+    madeDirs.add(dir);
+  }
+  const name = blobName(source);
+  const file = path.join(dir, name);
+  try {
+    fs.writeFileSync(file, source, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') fs.mkdirSync(dir, { recursive: true });
+    else if (code !== 'EEXIST') throw err;
+    else if (isWhole(file, source.length)) return path.join('mail', accountId, name);
+    fs.writeFileSync(file, source, { mode: 0o600, flag: 'w' });
+  }
+  return path.join('mail', accountId, name);
+}
+
+/**
  * storeMessageSource without waiting for the disk: the name is computed at once, the file is written by the thread
  * pool while the caller goes on; `written` settles once the whole source is under its name. Written straight under
  * its final name (no tmp file and rename: one directory operation less per message): a kill in the middle can leave a

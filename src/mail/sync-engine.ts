@@ -10,7 +10,7 @@ import { imapErrorToOstal } from './errors.js';
 import { folderDisplayName, folderSpecialUse, normaliseSpecialUse } from './folder-names.js';
 import type { FolderListing, FolderRecord, MailRepository, MessageHeaders } from './repository.js';
 import { pendingLocalChanges, withPendingFlags } from './operations.js';
-import { readMessageSource, storeMessageSource, storeMessageSourceLater } from './blob-store.js';
+import { readMessageSource, storeMessageSource } from './blob-store.js';
 import { indexTextOf, type SourceReading } from './index-text.js';
 import { headersOfSource, textOfEmail, toAddress, toIso, type WholeMessage } from './whole-store.js';
 import { WholeStore } from './whole-store-host.js';
@@ -570,10 +570,10 @@ export class MailSyncEngine {
    * The initial sync of a folder whose every body is wanted now (`ostal sync`): one FETCH of the sources with flags,
    * arrival date and size per batch of UIDs, newest first, instead of a pass for the headers (ENVELOPE, BODYSTRUCTURE)
    * and another for the bodies; the headers, the attachments' names and the search text come from one reading of each
-   * source. Each source's blob is written as it arrives (hashed here, written by the disk's threads); the reading of
-   * the sources and the rows and search entries go to the store worker (see whole-store-host.ts) by WHOLE_COMMIT
-   * messages, one transaction each, a batch handed over once its blobs are whole and the previous batch is committed
-   * (one batch being stored while the next is received). A kill loses at most the messages received and not committed yet
+   * source. The sources go to the store worker (see whole-store-host.ts) by WHOLE_COMMIT messages, a batch handed over
+   * once the previous one is committed (one batch being stored while the next is received): there each source is
+   * hashed and written as its blob, then read, and the batch's rows and search entries committed in one transaction
+   * once every blob of it is whole. This thread only reads the FETCH. A kill loses at most the messages received and not committed yet
    * (the batch being stored and the one being received: their rows do not exist, so the next sync fetches them again,
    * headers with them); a stored message is never fetched again. Returns the UIDs the server did not send (their
    * headers are then fetched the usual way), or null when the run was asked to stop.
@@ -598,8 +598,6 @@ export class MailSyncEngine {
       if (options.fetchLog) fs.appendFileSync(options.fetchLog, `${what}\t${account.id}\t${folder.path}\t${uid}\n`);
     };
     let items: WholeMessage[] = [];
-    /** The blob writes of `items`, started on receipt (the disk works while the next messages come). */
-    let written: Promise<void>[] = [];
     let done = 0;
     let lastReport = 0;
     // Rows moved here by the user and waiting for their server UID (matched by Message-ID); mostly none.
@@ -611,12 +609,7 @@ export class MailSyncEngine {
       await storing;
       if (items.length === 0) return;
       const batch = items;
-      const writes = written;
       items = [];
-      written = [];
-      // Every blob of the batch on disk before it is handed over (no row ever points at a blob not written whole, and
-      // no source moves to the worker while the disk still reads it).
-      await Promise.all(writes);
       const sources = keepSources ? batch.map((m) => m.source) : [];
       storing = store
         .store({ accountId: account.id, folderId: folder.id, folderPath: folder.path, provisional, messages: batch }, keepSources)
@@ -645,15 +638,8 @@ export class MailSyncEngine {
           log('fetched', msg.uid);
           const size = msg.source.length;
           const attributes = wholeAttributes(msg);
-          // Hashed and written from this thread (the threads of the disk write it); read and stored by the store.
-          const blob = storeMessageSourceLater(this.blobsDir, account.id, msg.source);
-          written.push(blob.written);
-          items.push({
-            ...attributes,
-            flags: withPendingFlags(pending, msg.uid, attributes.flags),
-            source: msg.source,
-            bodyPath: blob.path,
-          });
+          // Hashed, written, read and stored by the store (its worker: nothing of it on this thread).
+          items.push({ ...attributes, flags: withPendingFlags(pending, msg.uid, attributes.flags), source: msg.source });
           done++;
           const now = Date.now();
           if (now - lastReport >= 200) {

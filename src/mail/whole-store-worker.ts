@@ -36,8 +36,13 @@ port.on('message', (req: WholeStoreRequest) => {
   queue = queue.then(async () => {
     let reply: WholeStoreReply;
     try {
-      const uids = await storeWholeBatch(repo, data.blobsDir, batch, (message, fields) =>
-        port.postMessage({ type: 'notice', message, fields } satisfies WholeStoreReply),
+      // This thread may block: each blob written at once, no round trip through the disk's threads per file.
+      const uids = await storeWholeBatch(
+        repo,
+        data.blobsDir,
+        batch,
+        (message, fields) => port.postMessage({ type: 'notice', message, fields } satisfies WholeStoreReply),
+        true,
       );
       reply = { type: 'stored', id: req.id, uids };
     } catch (err) {

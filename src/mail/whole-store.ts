@@ -10,7 +10,7 @@
 import PostalMime, { addressParser, type Email } from 'postal-mime';
 import type { Address } from '../shared/contract.js';
 import type { MailRepository, MessageHeaders } from './repository.js';
-import { storeMessageSourceLater } from './blob-store.js';
+import { storeMessageSourceLater, storeMessageSourceNow } from './blob-store.js';
 import { headerText, headerUtf8, readSource, type SourceReading } from './index-text.js';
 
 /** One message as the FETCH gave it: attributes and raw source. */
@@ -22,8 +22,6 @@ export interface WholeMessage {
   internalDate: string | null;
   size: number;
   source: Buffer;
-  /** The source's blob, when the caller wrote it already (whole: a row may point at it); else it is written here. */
-  bodyPath?: string;
 }
 
 /** A batch of one folder's messages, stored in one transaction. */
@@ -111,18 +109,22 @@ export function textOfEmail(email: Email): string {
 }
 
 /**
- * Store a batch: each source written as its blob (content-addressed; unless the caller wrote it), its headers and search text read from it, then
+ * Store a batch: each source written as its blob (content-addressed), its headers and search text read from it, then
  * the rows and search entries in one transaction, once every blob of the batch is on disk (a row never points at a
- * blob not written whole). Returns the UIDs stored.
+ * blob not written whole). `writeNow`: each blob written at once, blocking (the store worker); else by the disk's
+ * threads while the sources are read (the calling thread keeps serving its event loop). Returns the UIDs stored.
  */
 export async function storeWholeBatch(
   repo: MailRepository,
   blobsDir: string,
   batch: WholeBatch,
   notice: WholeStoreNotice,
+  writeNow = false,
 ): Promise<number[]> {
   const items = batch.messages.map((msg) => {
-    const blob = msg.bodyPath ? { path: msg.bodyPath, written: null } : storeMessageSourceLater(blobsDir, batch.accountId, msg.source);
+    const blob = writeNow
+      ? { path: storeMessageSourceNow(blobsDir, batch.accountId, msg.source), written: null }
+      : storeMessageSourceLater(blobsDir, batch.accountId, msg.source);
     const read = readSource(msg.source);
     const attachments = read.index ?? { hasAttachments: false, names: [] };
     return {
