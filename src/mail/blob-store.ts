@@ -7,19 +7,27 @@ const madeDirs = new Set<string>();
 let tmpCounter = 0;
 
 /**
- * Write a message source content-addressed under blobs/mail/<account>/ (tmp file then rename, so a crash never
- * leaves a half-written source under its final name); returns the path relative to the blobs folder.
+ * Where a source goes: its folder (made once per process), its file and the path relative to the blobs folder that a
+ * row keeps.
  */
-export function storeMessageSource(blobsDir: string, accountId: string, source: Buffer): string {
+function blobPlace(blobsDir: string, accountId: string, source: Buffer): { dir: string; file: string; rel: string } {
   const dir = path.join(blobsDir, 'mail', accountId);
   if (!madeDirs.has(dir)) {
     fs.mkdirSync(dir, { recursive: true });
     madeDirs.add(dir);
   }
   const name = blobName(source);
-  const file = path.join(dir, name);
+  return { dir, file: path.join(dir, name), rel: path.join('mail', accountId, name) };
+}
+
+/**
+ * Write a message source content-addressed under blobs/mail/<account>/ (tmp file then rename, so a crash never
+ * leaves a half-written source under its final name); returns the path relative to the blobs folder.
+ */
+export function storeMessageSource(blobsDir: string, accountId: string, source: Buffer): string {
+  const { dir, file, rel } = blobPlace(blobsDir, accountId, source);
   if (!isWhole(file, source.length)) {
-    const tmp = path.join(dir, `.${name}.${process.pid}.${++tmpCounter}.tmp`);
+    const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tmpCounter}.tmp`);
     try {
       fs.writeFileSync(tmp, source, { mode: 0o600 });
     } catch (err) {
@@ -30,7 +38,7 @@ export function storeMessageSource(blobsDir: string, accountId: string, source: 
     }
     fs.renameSync(tmp, file);
   }
-  return path.join('mail', accountId, name);
+  return rel;
 }
 
 /** A source's name: the SHA-256 of its bytes (one-shot hash: no Hash object per message). */
@@ -87,23 +95,17 @@ function isWhole(file: string, size: number): boolean {
  * replaced by the next write of that source), without a round trip through the disk's threads per file operation.
  */
 export function storeMessageSourceNow(blobsDir: string, accountId: string, source: Buffer): string {
-  const dir = path.join(blobsDir, 'mail', accountId);
-  if (!madeDirs.has(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
-  const name = blobName(source);
-  const file = path.join(dir, name);
+  const { dir, file, rel } = blobPlace(blobsDir, accountId, source);
   try {
     fs.writeFileSync(file, source, { mode: 0o600, flag: 'wx' });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') fs.mkdirSync(dir, { recursive: true });
     else if (code !== 'EEXIST') throw err;
-    else if (isWhole(file, source.length)) return path.join('mail', accountId, name);
+    else if (isWhole(file, source.length)) return rel;
     fs.writeFileSync(file, source, { mode: 0o600, flag: 'w' });
   }
-  return path.join('mail', accountId, name);
+  return rel;
 }
 
 /**
@@ -115,13 +117,7 @@ export function storeMessageSourceNow(blobsDir: string, accountId: string, sourc
  * size being the only one taken as whole (here and in storeMessageSource).
  */
 export function storeMessageSourceLater(blobsDir: string, accountId: string, source: Buffer): { path: string; written: Promise<void> } {
-  const dir = path.join(blobsDir, 'mail', accountId);
-  if (!madeDirs.has(dir)) {
-    fs.mkdirSync(dir, { recursive: true });
-    madeDirs.add(dir);
-  }
-  const name = blobName(source);
-  const file = path.join(dir, name);
+  const { dir, file, rel } = blobPlace(blobsDir, accountId, source);
   // The callback API rather than fs.promises: no FileHandle object per file (a third less CPU on the main thread).
   const write = (flag: string) =>
     new Promise<void>((resolve, reject) => fs.writeFile(file, source, { mode: 0o600, flag }, (err) => (err ? reject(err) : resolve())));
@@ -133,5 +129,5 @@ export function storeMessageSourceLater(blobsDir: string, accountId: string, sou
     await write('w');
   });
   written.catch(() => undefined); // awaited by the caller; never an unhandled rejection if its run stops first
-  return { path: path.join('mail', accountId, name), written };
+  return { path: rel, written };
 }
