@@ -25,6 +25,7 @@ import { DiscussContext, type Discuss } from './views/espaces/discuss';
 import { ReglagesView, type ReglagesSection } from './views/ReglagesView';
 import { AgendaReminders, putMeetingLinkInAddress } from './views/agenda/Reminders';
 import type { ActiveMeeting } from './views/visio/active-meeting';
+import { SpaceMeetingWatch } from './views/espaces/SpaceMeetingWatch';
 import type { ComposeRequest } from './views/courrier/compose-request';
 import { takeComposeFromAddress, useLaunchedCompose } from './desktop/compose-launch';
 import { MailNotifications, MentionNotifications } from './desktop/notifications';
@@ -373,6 +374,7 @@ export function App() {
               />
             </Suspense>
           ) : null}
+          {meeting && !disabled.has('espaces') ? <SpaceMeetingWatch meeting={meeting} onMeetingChange={setMeeting} /> : null}
           {disabled.has('courrier') ? null : (
             <MailNotifications
               accounts={accounts.data}

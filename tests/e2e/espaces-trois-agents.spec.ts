@@ -3,8 +3,9 @@
  * Apache's shared WebDAV root, Radicale's shared CalDAV root, the meeting server): agent1 creates « Projet
  * médiathèque » with agent2 and agent3; the space appears in their Ostal; a message naming « @agent3 » reaches both
  * and marks agent3's space with a mention; a document agent2 adds arrives in agent3's folder; an event agent1 adds to
- * the space's agenda shows for all three; « Rejoindre la visio de l'espace » puts agent1 and agent2 in one meeting;
- * agent1 removes agent3: the space leaves agent3's list, and a fresh Ostal of agent3 does not find it again.
+ * the space's agenda shows for all three; « Rejoindre la visio de l'espace » puts the three in one meeting; agent1
+ * removes agent3 during it: agent1's and agent2's meeting moves to the space's new room (two participants), agent3's
+ * Ostal leaves the meeting and says why, the space leaves its list, and a fresh Ostal of agent3 does not find it.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -126,11 +127,41 @@ test('espaces : trois agents — discussion, mention, documents, agenda, visio e
     await expect(p.getByTestId('space-agenda').getByTestId('space-event')).toContainText('Réunion de chantier', { timeout: 60_000 });
   await p2.getByTestId('space-agenda').screenshot({ path: path.join(SHOTS_DIR, 'espaces-agenda.png') });
 
-  // agent1 removes agent3: the space leaves agent3's list; a fresh Ostal of agent3 does not find it.
+  // « Rejoindre la visio de l'espace »: the three agents in one meeting.
+  for (const p of [p1, p2, p3]) {
+    await p.getByTestId('space-visio').click();
+    await prejoinReady(p);
+    await p.getByTestId('visio-rejoindre').click();
+    await expect(p.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
+  }
+  for (const p of [p1, p2, p3]) await expect(p.getByTestId('visio-count')).toHaveText('3 participants', { timeout: 30_000 });
+
+  // agent1 removes agent3 during the meeting (from Espaces, the meeting going on in its dock): the space's visio gets
+  // a new room; agent1's and agent2's Ostal move the meeting there, agent3's Ostal leaves it and says why.
+  await p1.getByRole('button', { name: 'Espaces' }).click();
+  await expect(p1.getByTestId('visio-dock')).toBeVisible();
+  await p1.getByTestId('space-item').filter({ hasText: name }).click();
   await p1.getByTestId('space-members-panel').locator('summary').click();
   await p1.screenshot({ path: path.join(SHOTS_DIR, 'espaces-membres.png'), fullPage: true });
   await p1.getByRole('button', { name: `Retirer ${a3.email} de l’espace` }).click();
   await expect(p1.getByTestId('space-members-list')).not.toContainText(a3.email, { timeout: 30_000 });
+  const failed = p3.getByTestId('visio-failed');
+  await expect(failed).toHaveAttribute('data-failure', 'space_left', { timeout: 30_000 });
+  await expect(failed).toContainText(`Vous ne faites plus partie de l’espace « ${name} » : vous avez quitté sa visio.`);
+  await expect(p3.getByTestId('visio-retry')).toHaveCount(0);
+  await p3.screenshot({ path: path.join(SHOTS_DIR, 'visio-espace-membre-retire.png') });
+  await p1.getByTestId('visio-dock').getByRole('button', { name: 'Revenir à la réunion' }).click();
+  for (const p of [p1, p2]) {
+    await expect(p.getByTestId('visio-room-changed')).toContainText('La visio de l’espace a changé de salle', { timeout: 30_000 });
+    await expect(p.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
+    await expect(p.getByTestId('visio-count')).toHaveText('2 participants', { timeout: 30_000 });
+  }
+  await p2.screenshot({ path: path.join(SHOTS_DIR, 'visio-espace-nouvelle-salle.png') });
+  await p2.getByTestId('visio-room-changed').getByRole('button', { name: 'Fermer' }).click();
+  await expect(p2.getByTestId('visio-room-changed')).toHaveCount(0);
+  // « Retour »: agent3's Espaces no longer lists the space; a fresh Ostal of agent3 does not find it either.
+  await p3.getByTestId('visio-failed').getByRole('button', { name: 'Retour' }).click();
+  await p3.getByRole('button', { name: 'Espaces' }).click();
   await expect(p3.getByTestId('space-item').filter({ hasText: name })).toHaveCount(0, { timeout: 30_000 });
   const fresh = tempProfile();
   addAccountByCli(fresh, a3, env);
@@ -140,13 +171,4 @@ test('espaces : trois agents — discussion, mention, documents, agenda, visio e
   });
   expect(r.status).toBe(0);
   expect((JSON.parse(r.stdout) as { name: string }[]).map((w) => w.name)).not.toContain(name);
-
-  // « Rejoindre la visio de l'espace »: agent1 and agent2 in the same meeting.
-  for (const p of [p1, p2]) {
-    await p.getByTestId('space-visio').click();
-    await prejoinReady(p);
-    await p.getByTestId('visio-rejoindre').click();
-    await expect(p.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined', { timeout: 30_000 });
-  }
-  for (const p of [p1, p2]) await expect(p.getByTestId('visio-count')).toHaveText('2 participants', { timeout: 30_000 });
 });

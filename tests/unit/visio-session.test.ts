@@ -103,6 +103,65 @@ describe('MeetingSession (fake signaling server)', () => {
     expect(urls).toEqual(['/ws', '/ws']);
   });
 
+  it('moves to its space’s new room: the old one left, the new one joined with a token for it, the chat kept', async () => {
+    const server = await fakeServer(waitingRoom);
+    const asked: string[] = [];
+    const session = new MeetingSession({
+      serverUrl: server.url,
+      roomId: 'espace-ancienne-salle-000000',
+      displayName: 'Agent',
+      token: null,
+      fetchToken: (roomId) => {
+        asked.push(roomId);
+        return Promise.resolve(`jeton-${roomId}`);
+      },
+      audioTrack: null,
+      videoTrack: null,
+      startMuted: false,
+    });
+    sessions.push(session);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    expect(await session.sendChat('Avant le retrait')).toBe(true);
+    const moving = session.moveTo('espace-nouvelle-salle-0000000');
+    expect(session.roomId).toBe('espace-nouvelle-salle-0000000');
+    expect(session.snapshot).toMatchObject({ phase: 'reconnecting', roomChanged: true, peers: [] });
+    await moving;
+    const there = await until(session, (s) => s.phase === 'waiting');
+    expect(there).toMatchObject({ roomChanged: true, failure: null });
+    expect(there.chat.map((l) => l.text)).toEqual(['Bienvenue', 'Avant le retrait', 'Bienvenue']);
+    expect(server.requests.map((r) => [r.method, r.params.roomId ?? null, r.params.token ?? null])).toEqual([
+      ['join', 'espace-ancienne-salle-000000', 'jeton-espace-ancienne-salle-000000'],
+      ['chat', null, null],
+      ['leave', null, null],
+      ['join', 'espace-nouvelle-salle-0000000', 'jeton-espace-nouvelle-salle-0000000'],
+    ]);
+    expect(asked).toEqual(['espace-ancienne-salle-000000', 'espace-nouvelle-salle-0000000']);
+    // The old socket closing afterwards is not a lost connection of the new room.
+    server.sockets[0]!.close(1011);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(session.snapshot.phase).toBe('waiting');
+    // Moving to the room it is in does nothing; « Fermer » hides the notice.
+    await session.moveTo('espace-nouvelle-salle-0000000');
+    expect(server.requests).toHaveLength(4);
+    session.dismissRoomChanged();
+    expect(session.snapshot.roomChanged).toBe(false);
+  });
+
+  it('leaves the meeting of a space it was removed from: the server told, the space named, no reconnection', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting(server.url);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    await session.leaveSpace('Projet médiathèque');
+    expect(session.snapshot).toMatchObject({ phase: 'failed', failure: 'space_left', failureDetail: 'Projet médiathèque' });
+    expect(server.requests.map((r) => r.method)).toEqual(['join', 'leave']);
+    await session.start();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.requests.map((r) => r.method)).toEqual(['join', 'leave']);
+    expect(session.snapshot.failure).toBe('space_left');
+  });
+
   it('a failed sign-in without any other token knocks as a guest; a server that wants a token gets the core’s French reason shown, retryable', async () => {
     const reason = 'Le mot de passe du compte a été refusé par le serveur de courrier.';
     const sessionFor = (url: string, fetchToken: () => Promise<string | null>) => {

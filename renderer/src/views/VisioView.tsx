@@ -110,9 +110,9 @@ export function VisioView({
     // password), for a fresh token at each (re)connection; the shared `visio.joinToken` is only a deprecated fallback.
     const fetchToken =
       sameServer && !address.token
-        ? async () => {
+        ? async (roomId: string) => {
             try {
-              return (await client.call('visio.signIn', { roomId: address.roomId, serverUrl: address.serverUrl })).token;
+              return (await client.call('visio.signIn', { roomId, serverUrl: address.serverUrl })).token;
             } catch (err) {
               console.warn('visio: sign-in failed', err);
               // The organisation's shared token (deprecated) still opens the room; without it, the core's French reason is shown.

@@ -6,12 +6,7 @@ import { useTranslation } from 'react-i18next';
 import type { Workspace } from '../../../../src/shared/contract';
 import { useApiQuery } from '../../api/react';
 import { meetingLink } from '../visio/link';
-
-/** The meeting room id of a space: its visio room, made long enough for the meeting protocol (22 to 64 characters). */
-export function spaceMeetingRoomId(visioRoom: string): string {
-  const clean = visioRoom.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
-  return clean.length >= 22 ? clean : `${clean}-${'0'.repeat(21 - clean.length)}`;
-}
+import { spaceMeetingRoomId } from './space-meeting';
 
 export function EspaceVisio({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (link: string) => void }) {
   const { t } = useTranslation();

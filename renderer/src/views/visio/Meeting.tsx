@@ -147,7 +147,21 @@ export function Meeting({
         <CopyLink link={link} />
         <ModerationTools session={session} state={state} />
       </div>
-      {state.phase === 'reconnecting' ? (
+      {state.roomChanged ? (
+        <div className="alert visio-banner" role="status" data-testid="visio-room-changed">
+          <p>{t('visio.meeting.roomChanged')}</p>
+          {state.phase === 'reconnecting' && state.reconnectAttempt === 0 ? (
+            <Busy text={t('visio.meeting.roomChanging')} />
+          ) : (
+            <div className="form-actions">
+              <button type="button" className="button" onClick={() => session.dismissRoomChanged()}>
+                {t('common.close')}
+              </button>
+            </div>
+          )}
+        </div>
+      ) : null}
+      {state.phase === 'reconnecting' && !(state.roomChanged && state.reconnectAttempt === 0) ? (
         <div className="alert alert-warning visio-banner" role="status" data-testid="visio-reconnecting">
           <Busy text={t('visio.meeting.reconnecting', { attempt: state.reconnectAttempt })} />
         </div>
@@ -714,9 +728,11 @@ function MeetingFailed({
                       : t('visio.failure.endedNoName')
                     : failure === 'locked'
                       ? t('visio.failure.locked')
-                      : failure === 'sign_in'
-                        ? (detail ?? t('visio.failure.signIn'))
-                        : t('visio.failure.serverError');
+                      : failure === 'space_left'
+                        ? t('visio.failure.spaceLeft', { name: detail ?? '' })
+                        : failure === 'sign_in'
+                          ? (detail ?? t('visio.failure.signIn'))
+                          : t('visio.failure.serverError');
   const retryable =
     failure === 'unreachable' || failure === 'lost' || failure === 'server_error' || failure === 'locked' || failure === 'sign_in';
   return (

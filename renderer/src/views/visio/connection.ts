@@ -65,12 +65,20 @@ export class MeetingConnection {
    * here, then apply in order on top of the join result.
    */
   private heldNotifications: [MeetNotificationName, unknown][] | null = null;
+  /** The room joined: the options' one, until the meeting moves to another (moveTo). */
+  private currentRoomId: string;
 
   constructor(
     private readonly options: MeetingOptions,
     private readonly state: MeetingStateCell,
     private readonly hooks: ConnectionHooks,
-  ) {}
+  ) {
+    this.currentRoomId = options.roomId;
+  }
+
+  get roomId(): string {
+    return this.currentRoomId;
+  }
 
   /** The socket of the current connection, null between connections. */
   get socket(): SignalingSocket | null {
@@ -144,7 +152,7 @@ export class MeetingConnection {
       // The token travels in the join message, never in the WebSocket's URL.
       let token: string | null;
       try {
-        token = this.options.fetchToken ? await this.options.fetchToken() : this.options.token;
+        token = this.options.fetchToken ? await this.options.fetchToken(this.currentRoomId) : this.options.token;
       } catch (err) {
         if (!(err instanceof SignInError)) throw err;
         this.log('visio: sign-in failed, knocking as a guest', err);
@@ -153,7 +161,7 @@ export class MeetingConnection {
       }
       if (generation !== this.currentGeneration) return 'final';
       const result = await socket.request('join', {
-        roomId: this.options.roomId,
+        roomId: this.currentRoomId,
         displayName: this.options.displayName,
         ...(token ? { token } : {}),
         ...(this.options.guest ? { guest: true } : {}),
@@ -281,6 +289,18 @@ export class MeetingConnection {
     this.fail(failure, by);
   }
 
+  /** The agent is no longer a member of the space whose visio this is: the server is told, then the meeting ends. */
+  async leaveSpace(spaceName: string): Promise<void> {
+    if (this.isEnded) return;
+    // Ended at once: the socket closing from here on is no loss to reconnect from.
+    this.isEnded = true;
+    this.currentGeneration++;
+    this.clearReconnect();
+    const socket = this.currentSocket;
+    if (socket?.open) await socket.request('leave', {}).catch(() => undefined);
+    this.fail('space_left', null, spaceName);
+  }
+
   private scheduleReconnect(attempt: number): void {
     if (this.isEnded) return;
     if (attempt >= RECONNECT_DELAYS.length) {
@@ -329,6 +349,37 @@ export class MeetingConnection {
     this.recvTransport = null;
     this.currentSocket?.close();
     this.currentSocket = null;
+  }
+
+  /**
+   * The meeting goes on in another room (a space's visio drawn again after a member was removed): this room is left
+   * (the server told), then the other one joined like after a lost connection: the local tracks, the switches and the
+   * chat stay, the peers are those of the new room. A join refused there ends as any refused join does.
+   */
+  async moveTo(roomId: string): Promise<void> {
+    if (this.isEnded || roomId === this.currentRoomId) return;
+    const socket = this.currentSocket;
+    // The old socket's closing and late answers belong to a past generation from here on.
+    this.currentGeneration++;
+    this.clearReconnect();
+    this.currentRoomId = roomId;
+    this.rejoinTicket = null;
+    this.state.set({
+      phase: 'reconnecting',
+      reconnectAttempt: 0,
+      role: null,
+      locked: false,
+      peers: [],
+      media: {},
+      activeSpeaker: null,
+      waiting: [],
+      quality: null,
+      stats: null,
+    });
+    if (socket?.open) await socket.request('leave', {}).catch(() => undefined);
+    if (this.isEnded) return;
+    const result = await this.connectOnce();
+    if (result === 'unreachable') this.scheduleReconnect(0);
   }
 
   /** « Quitter »: tell the server, close everything, never reconnect. False when already done. */

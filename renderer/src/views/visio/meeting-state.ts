@@ -20,6 +20,8 @@ export type MeetingFailure =
   | 'ended'
   /** The meeting is locked: no new guest enters. */
   | 'locked'
+  /** The agent was removed from the space whose visio this is (`failureDetail`: the space's name). */
+  | 'space_left'
   /**
    * The agent's sign-in through the core failed (wrong password, server without agent sign-in…) and the server does not
    * let it in as a guest: `failureDetail` says why.
@@ -82,8 +84,10 @@ export interface MeetingState {
   failure: MeetingFailure | null;
   /** Who removed us or ended the meeting (failure 'removed' / 'ended'), when known. */
   failureBy: string | null;
-  /** The French reason of a 'sign_in' failure, as the core gave it. */
+  /** The French reason of a 'sign_in' failure, as the core gave it; the space's name of a 'space_left' one. */
   failureDetail: string | null;
+  /** The meeting moved to its space's new room (a member was removed): told until dismissed. */
+  roomChanged: boolean;
   /** The meeting is locked (no guest enters). */
   locked: boolean;
   /** What an organiser just did to us (micro muted, camera stopped, made co-organiser). */
@@ -129,7 +133,7 @@ export interface MeetingOptions {
    * minutes and a restarted server may not know the old one). Resolves null to join without a token (as a guest).
    * When absent, `token` is used.
    */
-  fetchToken?: () => Promise<string | null>;
+  fetchToken?: (roomId: string) => Promise<string | null>;
   audioTrack: MediaStreamTrack | null;
   videoTrack: MediaStreamTrack | null;
   startMuted: boolean;
@@ -150,6 +154,7 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
     failure: null,
     failureBy: null,
     failureDetail: null,
+    roomChanged: false,
     locked: false,
     moderationNotice: null,
     reconnectAttempt: 0,

@@ -211,6 +211,34 @@ export class MeetingSession {
     }
   }
 
+  /** The room this meeting is in (its space's new one after moveTo). */
+  get roomId(): string {
+    return this.connection.roomId;
+  }
+
+  /**
+   * The space's visio was drawn again (a member was removed): the meeting goes on in `roomId`, with the same micro,
+   * camera and chat; the removed member stays behind in the old room, alone. Told to the user until dismissed.
+   */
+  async moveTo(roomId: string): Promise<void> {
+    if (roomId === this.connection.roomId || this.connection.ended) return;
+    this.log('visio: the space’s visio moved to a new room');
+    this.state.set({ roomChanged: true });
+    await this.connection.moveTo(roomId);
+  }
+
+  dismissRoomChanged(): void {
+    this.state.set({ roomChanged: false });
+  }
+
+  /** The agent was removed from the space whose visio this is: the meeting ends for it, micro and camera released. */
+  async leaveSpace(spaceName: string): Promise<void> {
+    if (this.connection.ended) return;
+    this.log('visio: no longer a member of the space, meeting left');
+    await this.connection.leaveSpace(spaceName);
+    this.stopLocalTracks();
+  }
+
   /** « Quitter ». */
   async leave(): Promise<void> {
     const wasOn = await this.connection.leave();
