@@ -143,6 +143,13 @@ test('toute la boîte hors ligne : téléchargement visible, puis serveur arrêt
     await row.click();
     await expect(page.getByTestId('reader-subject')).toContainText(subject);
     await expect(page.getByTestId('reader-text')).toContainText(`Mot repère : ${stamp}`, { timeout: 15_000 });
+    // A look at Agenda and back: Courrier is where the agent left it, Archives and this message open (as in Outlook).
+    await page.getByRole('button', { name: 'Agenda' }).click();
+    await expect(page.getByTestId('reader-subject')).toBeHidden();
+    await page.getByRole('button', { name: 'Courrier' }).click();
+    await expect(page.getByTestId('folder').filter({ hasText: 'Archives' })).toHaveAttribute('aria-current', 'true');
+    await expect(page.getByTestId('reader-subject')).toContainText(subject);
+    await expect(page.getByTestId('reader-text')).toContainText(`Mot repère : ${stamp}`, { timeout: 15_000 });
 
     await page.getByTestId('mail-search').fill('reunion');
     const results = page.getByTestId('search-results');

@@ -140,7 +140,8 @@ test('espaces : trois agents — discussion, mention, documents, agenda, visio e
   // a new room; agent1's and agent2's Ostal move the meeting there, agent3's Ostal leaves it and says why.
   await p1.getByRole('button', { name: 'Espaces' }).click();
   await expect(p1.getByTestId('visio-dock')).toBeVisible();
-  await p1.getByTestId('space-item').filter({ hasText: name }).click();
+  // Espaces opens on the space agent1 left it at (the one whose visio it joined).
+  await expect(p1.getByRole('heading', { name, level: 2 })).toBeVisible();
   await p1.getByTestId('space-members-panel').locator('summary').click();
   await p1.screenshot({ path: path.join(SHOTS_DIR, 'espaces-membres.png'), fullPage: true });
   await p1.getByRole('button', { name: `Retirer ${a3.email} de l’espace` }).click();

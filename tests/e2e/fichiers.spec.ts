@@ -147,6 +147,10 @@ test('la vue Fichiers montre les documents du serveur, synchronisés, dossier pa
   await row(page, '/Délibérations/2026').getByRole('button').first().click();
   await expect(row(page, '/Délibérations/2026/Délibération n° 12.txt')).toBeVisible();
   await checkScreen(page, 'dossier');
+  // A look at Courrier and back: Fichiers is still in that folder.
+  await page.getByTestId('nav-courrier').click();
+  await page.getByTestId('nav-fichiers').click();
+  await expect(row(page, '/Délibérations/2026/Délibération n° 12.txt')).toBeVisible({ timeout: 15_000 });
 
   // Search by name, without accents.
   await page.getByRole('navigation', { name: 'Emplacement' }).getByRole('button', { name: 'Tous les fichiers' }).click();

@@ -8,6 +8,7 @@ import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
 import { SyncButton } from '../components/SyncButton';
 import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-tree';
+import { useViewMemory } from '../lib/view-memory';
 import { formatListDate, formatLongDate, formatSentenceTime } from '../../../src/shared/time';
 import { useCompose } from './courrier/compose-context';
 import { ReplyActions } from './courrier/ComposeActions';
@@ -43,15 +44,20 @@ export function CourrierView({
   openRequest?: { accountId: string; folder: string; uid: number; key: number } | null;
 }) {
   const { t } = useTranslation();
-  const [accountId, setAccountId] = useState<string>(openRequest?.accountId ?? accounts[0]?.id ?? '');
-  const [folderPath, setFolderPath] = useState<string | null>(openRequest?.folder ?? null);
-  const [opened, setOpened] = useState<{ accountId: string; folder: string; uid: number } | null>(openRequest);
+  // Where the agent was (account, folder, open message) is there again when coming back from another module.
+  const [accountId, setAccountId] = useViewMemory<string>('courrier.account', accounts[0]?.id ?? '', openRequest?.accountId);
+  const [folderPath, setFolderPath] = useViewMemory<string | null>('courrier.folder', null, openRequest?.folder);
+  const [opened, setOpened] = useViewMemory<{ accountId: string; folder: string; uid: number } | null>(
+    'courrier.opened',
+    null,
+    openRequest ? { accountId: openRequest.accountId, folder: openRequest.folder, uid: openRequest.uid } : undefined,
+  );
   useEffect(() => {
     if (!openRequest) return;
     setAccountId(openRequest.accountId);
     setFolderPath(openRequest.folder);
     setOpened({ accountId: openRequest.accountId, folder: openRequest.folder, uid: openRequest.uid });
-  }, [openRequest]);
+  }, [openRequest, setAccountId, setFolderPath, setOpened]);
   const selectId = useId();
   const { openCompose, isOpen: composing } = useCompose();
   const outbox = useOutbox(accountId);
@@ -59,7 +65,7 @@ export function CourrierView({
 
   useEffect(() => {
     if (!accounts.some((account) => account.id === accountId)) setAccountId(accounts[0]?.id ?? '');
-  }, [accounts, accountId]);
+  }, [accounts, accountId, setAccountId]);
 
   const folders = useApiQuery('mail.folders', accountId ? { accountId } : null, {
     refreshOn: ['mail.changed', 'accounts.changed'],

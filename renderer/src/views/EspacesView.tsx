@@ -17,6 +17,7 @@ import { DiscussionList } from './espaces/DiscussionList';
 import { DiscussionSearch } from './espaces/DiscussionSearch';
 import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
 import { MessageComposer } from './espaces/MessageComposer';
+import { useViewMemory } from '../lib/view-memory';
 
 /** `openDirect`: an address whose direct discussion to open (asked from a contact card), then `onDirectOpened`. */
 export function EspacesView({
@@ -31,14 +32,15 @@ export function EspacesView({
   const { t } = useTranslation();
   const client = useClient();
   const list = useApiQuery('workspaces.list', {}, { refreshOn: ['workspaces.changed', 'workspaces.messages'] });
-  const [selected, setSelected] = useState<string | null>(null);
-  const [direct, setDirect] = useState<string | null>(null);
+  // The space (or direct discussion) open when the agent went to another module is open again on coming back.
+  const [selected, setSelected] = useViewMemory<string | null>('espaces.space', null);
+  const [direct, setDirect] = useViewMemory<string | null>('espaces.direct', null);
   useEffect(() => {
     if (!openDirect) return;
     setSelected(null);
     setDirect(openDirect.trim().toLowerCase());
     onDirectOpened?.();
-  }, [openDirect, onDirectOpened]);
+  }, [openDirect, onDirectOpened, setSelected, setDirect]);
   const [creating, setCreating] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [refreshing, setRefreshing] = useState(false);

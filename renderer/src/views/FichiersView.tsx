@@ -20,6 +20,7 @@ import { useNameSearch } from './fichiers/search';
 import { SyncPanel, useFilesProgress } from './fichiers/SyncPanel';
 import { TrashList } from './fichiers/TrashList';
 import './fichiers/fichiers.css';
+import { useViewMemory } from '../lib/view-memory';
 
 type Section = 'documents' | 'conflicts' | 'trash';
 type Notice = EventData<'files.notice'> & { key: number };
@@ -28,10 +29,11 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   const { t } = useTranslation();
   const client = useClient();
   const withServer = accounts.filter((account) => account.settings.webdav);
-  const [chosen, setChosen] = useState<string | null>(null);
+  // The account, folder and section the agent left are there again on coming back from another module.
+  const [chosen, setChosen] = useViewMemory<string | null>('fichiers.account', null);
   const accountId = withServer.find((a) => a.id === chosen)?.id ?? withServer[0]?.id ?? null;
-  const [path, setPath] = useState('/');
-  const [section, setSection] = useState<Section>('documents');
+  const [path, setPath] = useViewMemory('fichiers.path', '/');
+  const [section, setSection] = useViewMemory<Section>('fichiers.section', 'documents');
   const [query, setQuery] = useState('');
   const [busyPath, setBusyPath] = useState<string | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
