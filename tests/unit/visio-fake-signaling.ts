@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll } from 'vitest';
 import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import type { MeetingState } from '../../renderer/src/views/visio/session.js';
+import type { MeetingOptions } from '../../renderer/src/views/visio/meeting-state.js';
 import { MeetingSession } from '../../renderer/src/views/visio/session.js';
 
 export type Request = { id: number; method: string; params: Record<string, unknown> };
@@ -53,7 +54,7 @@ export async function fakeServer(answer: Answer): Promise<{ url: string; request
 export const reply = (socket: NodeWebSocket, id: number, result: unknown) => socket.send(JSON.stringify({ id, result }));
 export const notify = (socket: NodeWebSocket, notification: string, data: unknown) => socket.send(JSON.stringify({ notification, data }));
 
-export function meeting(serverUrl: string, token: string | null = null): MeetingSession {
+export function meeting(serverUrl: string, token: string | null = null, options: Partial<MeetingOptions> = {}): MeetingSession {
   const session = new MeetingSession({
     serverUrl,
     roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
@@ -62,6 +63,7 @@ export function meeting(serverUrl: string, token: string | null = null): Meeting
     audioTrack: null,
     videoTrack: null,
     startMuted: false,
+    ...options,
   });
   sessions.push(session);
   return session;

@@ -84,17 +84,7 @@ describe('MeetingSession (fake signaling server)', () => {
     const urls: string[] = [];
     servers[servers.length - 1]!.on('connection', (_socket, req) => urls.push(req.url ?? ''));
     let issued = 0;
-    const session = new MeetingSession({
-      serverUrl: server.url,
-      roomId: 'q3Jd0wqV8m1X9pLh2kTzAw',
-      displayName: 'Agent',
-      token: 'ancien-jeton-partage',
-      fetchToken: () => Promise.resolve(`jeton-${++issued}`),
-      audioTrack: null,
-      videoTrack: null,
-      startMuted: false,
-    });
-    sessions.push(session);
+    const session = meeting(server.url, 'ancien-jeton-partage', { fetchToken: () => Promise.resolve(`jeton-${++issued}`) });
     await session.start();
     await until(session, (s) => s.phase === 'waiting');
     server.sockets[0]!.close(1011);
@@ -106,20 +96,13 @@ describe('MeetingSession (fake signaling server)', () => {
   it('moves to its space’s new room: the old one left, the new one joined with a token for it, the chat kept', async () => {
     const server = await fakeServer(waitingRoom);
     const asked: string[] = [];
-    const session = new MeetingSession({
-      serverUrl: server.url,
+    const session = meeting(server.url, null, {
       roomId: 'espace-ancienne-salle-000000',
-      displayName: 'Agent',
-      token: null,
       fetchToken: (roomId) => {
         asked.push(roomId);
         return Promise.resolve(`jeton-${roomId}`);
       },
-      audioTrack: null,
-      videoTrack: null,
-      startMuted: false,
     });
-    sessions.push(session);
     await session.start();
     await until(session, (s) => s.phase === 'waiting');
     expect(await session.sendChat('Avant le retrait')).toBe(true);

@@ -14,12 +14,24 @@ import type {
   TransportOptionsResult,
 } from '../../../../src/shared/meet-protocol';
 import { meetingWebSocketUrl } from './link';
-import { SignInError, type MeetingFailure, type MeetingOptions, type MeetingStateCell } from './meeting-state';
+import { SignInError, type MeetingFailure, type MeetingOptions, type MeetingState, type MeetingStateCell } from './meeting-state';
 import { MeetRequestError, SignalingSocket } from './signaling';
 
 const REFUSED_CLOSE_CODE: typeof CLOSE_REFUSED = 4001;
 const REMOVED_CLOSE_CODE: typeof CLOSE_REMOVED = 4003;
 const ENDED_CLOSE_CODE: typeof CLOSE_ENDED = 4004;
+
+/** The state between two connections (lost, or moving to another room): nothing of the last one is shown. */
+const betweenConnections = (): Partial<MeetingState> => ({
+  phase: 'reconnecting',
+  reconnectAttempt: 0,
+  peers: [],
+  media: {},
+  activeSpeaker: null,
+  waiting: [],
+  quality: null,
+  stats: null,
+});
 
 /** Reconnection delays (ms): about 30 seconds in all, then the view offers « Réessayer ». */
 const RECONNECT_DELAYS = [500, 1000, 2000, 3000, 5000, 8000, 10_000];
@@ -260,16 +272,7 @@ export class MeetingConnection {
     if (this.isEnded || this.state.current.phase === 'failed' || this.state.current.phase === 'reconnecting') return;
     this.currentGeneration++;
     this.teardown();
-    this.state.set({
-      phase: 'reconnecting',
-      reconnectAttempt: 0,
-      peers: [],
-      media: {},
-      activeSpeaker: null,
-      waiting: [],
-      quality: null,
-      stats: null,
-    });
+    this.state.set(betweenConnections());
     this.scheduleReconnect(0);
   }
 
@@ -364,18 +367,7 @@ export class MeetingConnection {
     this.clearReconnect();
     this.currentRoomId = roomId;
     this.rejoinTicket = null;
-    this.state.set({
-      phase: 'reconnecting',
-      reconnectAttempt: 0,
-      role: null,
-      locked: false,
-      peers: [],
-      media: {},
-      activeSpeaker: null,
-      waiting: [],
-      quality: null,
-      stats: null,
-    });
+    this.state.set({ ...betweenConnections(), role: null, locked: false });
     if (socket?.open) await socket.request('leave', {}).catch(() => undefined);
     if (this.isEnded) return;
     const result = await this.connectOnce();
