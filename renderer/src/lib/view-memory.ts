@@ -28,8 +28,3 @@ export function useViewMemory<T>(key: string, initial: T, asked?: T): [T, Dispat
   );
   return [value, set];
 }
-
-/** Forget everything (tests). */
-export function forgetViewMemory(): void {
-  remembered.clear();
-}

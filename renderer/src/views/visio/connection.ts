@@ -294,14 +294,7 @@ export class MeetingConnection {
 
   /** The agent is no longer a member of the space whose visio this is: the server is told, then the meeting ends. */
   async leaveSpace(spaceName: string): Promise<void> {
-    if (this.isEnded) return;
-    // Ended at once: the socket closing from here on is no loss to reconnect from.
-    this.isEnded = true;
-    this.currentGeneration++;
-    this.clearReconnect();
-    const socket = this.currentSocket;
-    if (socket?.open) await socket.request('leave', {}).catch(() => undefined);
-    this.fail('space_left', null, spaceName);
+    if (await this.leave()) this.fail('space_left', null, spaceName);
   }
 
   private scheduleReconnect(attempt: number): void {
