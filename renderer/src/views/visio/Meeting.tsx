@@ -134,6 +134,8 @@ export function Meeting({
   };
 
   const unread = Math.max(0, state.chat.length - seenChat);
+  // Going over to the space's new room: the room-change banner says so, not the lost-connection one.
+  const movingRoom = state.roomChanged && state.phase === 'reconnecting' && state.reconnectAttempt === 0;
   const peerName = (peerId: string | null) => state.peers.find((p) => p.peerId === peerId)?.displayName ?? '';
 
   return (
@@ -150,7 +152,7 @@ export function Meeting({
       {state.roomChanged ? (
         <div className="alert visio-banner" role="status" data-testid="visio-room-changed">
           <p>{t('visio.meeting.roomChanged')}</p>
-          {state.phase === 'reconnecting' && state.reconnectAttempt === 0 ? (
+          {movingRoom ? (
             <Busy text={t('visio.meeting.roomChanging')} />
           ) : (
             <div className="form-actions">
@@ -161,7 +163,7 @@ export function Meeting({
           )}
         </div>
       ) : null}
-      {state.phase === 'reconnecting' && !(state.roomChanged && state.reconnectAttempt === 0) ? (
+      {state.phase === 'reconnecting' && !movingRoom ? (
         <div className="alert alert-warning visio-banner" role="status" data-testid="visio-reconnecting">
           <Busy text={t('visio.meeting.reconnecting', { attempt: state.reconnectAttempt })} />
         </div>
