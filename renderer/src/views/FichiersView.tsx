@@ -21,6 +21,7 @@ import { SyncPanel, useFilesProgress } from './fichiers/SyncPanel';
 import { TrashList } from './fichiers/TrashList';
 import './fichiers/fichiers.css';
 import { useViewMemory } from '../lib/view-memory';
+import { folderShown, type FilesPlace } from './fichiers/place';
 
 type Section = 'documents' | 'conflicts' | 'trash';
 type Notice = EventData<'files.notice'> & { key: number };
@@ -32,7 +33,9 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   // The account, folder and section the agent left are there again on coming back from another module.
   const [chosen, setChosen] = useViewMemory<string | null>('fichiers.account', null);
   const accountId = withServer.find((a) => a.id === chosen)?.id ?? withServer[0]?.id ?? null;
-  const [path, setPath] = useViewMemory('fichiers.path', '/');
+  // The folder belongs to its account: when that account is gone (removed in Réglages), the next one opens at its root.
+  const [place, setPlace] = useViewMemory<FilesPlace>('fichiers.path', { accountId: null, path: '/' });
+  const path = folderShown(place, accountId);
   const [section, setSection] = useViewMemory<Section>('fichiers.section', 'documents');
   const [query, setQuery] = useState('');
   const [busyPath, setBusyPath] = useState<string | null>(null);
@@ -83,8 +86,8 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
     setNotices((prev) => [...prev.slice(-4), { ...data, key: Date.now() + Math.random() }]);
   });
 
-  const go = (next: string) => {
-    setPath(next);
+  const go = (next: string, account = accountId) => {
+    setPlace({ accountId: account, path: next });
     setQuery('');
     setOpened(null);
     setActionError(null);
@@ -141,7 +144,7 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
             value={accountId ?? ''}
             onChange={(e) => {
               setChosen(e.currentTarget.value);
-              go('/');
+              go('/', e.currentTarget.value);
             }}
           >
             {withServer.map((a) => (
