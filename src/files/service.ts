@@ -3,7 +3,8 @@
  * 'files'), the file watcher that triggers a sync after local changes, and what the API handlers need.
  *
  * Local folder: `<files.localRoot>/<email>` (setting and policy key; OSTAL_FILES_ROOT overrides it, for tests
- * and scripts). Remote folder: the account's WebDAV URL.
+ * and scripts); the espaces de travail's documents are beside, in `<files.localRoot>/Espaces`. Remote folder: the
+ * account's WebDAV URL.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,14 +23,20 @@ import { WebDavClient } from './webdav.js';
 
 const WATCH_DEBOUNCE_MS = 1_500;
 
+/**
+ * The folder on this computer where Ostal keeps the agent's documents (by default Documents › Ostal): each account's
+ * Fichiers in a folder of its own, the espaces de travail's documents in « Espaces ».
+ */
+export function filesRootOf(ctx: Pick<CoreContext, 'db' | 'policy'>): string {
+  const override = process.env.OSTAL_FILES_ROOT;
+  return override && path.isAbsolute(override)
+    ? override
+    : resolveFilesRoot(readSetting(ctx, 'files.localRoot'), machineFacts(windowsDocumentsFolder));
+}
+
 /** Absolute local folder of an account. */
 export function localRootOf(ctx: Pick<CoreContext, 'db' | 'policy'>, email: string): string {
-  const override = process.env.OSTAL_FILES_ROOT;
-  const base =
-    override && path.isAbsolute(override)
-      ? override
-      : resolveFilesRoot(readSetting(ctx, 'files.localRoot'), machineFacts(windowsDocumentsFolder));
-  return path.join(base, email);
+  return path.join(filesRootOf(ctx), email);
 }
 
 export function trashDirOf(ctx: Pick<CoreContext, 'profileDir'>): string {

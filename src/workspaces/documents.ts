@@ -1,8 +1,10 @@
 /**
  * « Documents » of the espaces de travail: each space's folder on the organisation's shared WebDAV root is one more
  * sync root of the Fichiers engine (src/files/engine.ts: same conflict copies, partial downloads, Corbeille and
- * big-deletion question). Its local copy is `<profile>/Espaces/<nom de l'espace>`; the name chosen is kept
- * (workspace_documents), so a later space of the same name never takes the folder over. The engine's state rows are
+ * big-deletion question). Its local copy is `<files.localRoot>/Espaces/<nom de l'espace>` (Documents › Ostal › Espaces
+ * by default, beside the accounts' Fichiers, where the agent finds it in the file manager and saves into it from any
+ * application); the folder chosen is kept (workspace_documents), so a later space of the same name never takes it
+ * over, and a space given a folder in the profile by an earlier version keeps it. The engine's state rows are
  * keyed `<account id> <room>` (migration 014), apart from the account's own Fichiers.
  *
  * The test and most real shared roots give every agent of the organisation the same rights on the whole root:
@@ -22,7 +24,7 @@ import { FilesRepository } from '../files/repository.js';
 import { WebDavClient } from '../files/webdav.js';
 import { isHostileName, nameProblem, safeLocalPath } from '../files/names.js';
 import { openLocalItem, type OpenOutcome } from '../files/opener.js';
-import { speedLimitOf, trashDirOf } from '../files/service.js';
+import { filesRootOf, speedLimitOf, trashDirOf } from '../files/service.js';
 
 /** Key of a space's Documents in the files_* tables. */
 export const documentsRootId = (accountId: string, room: string): string => `${accountId} ${room}`;
@@ -71,7 +73,7 @@ export class WorkspaceDocuments {
       .prepare('SELECT folder FROM workspace_documents WHERE account_id = ? AND workspace_id = ?')
       .get(w.accountId, w.id) as { folder: string } | undefined;
     if (row) return row.folder;
-    const base = path.join(this.ctx.profileDir, 'Espaces');
+    const base = path.join(filesRootOf(this.ctx), t('workspaceDocuments.localFolder'));
     const taken = new Set(
       (this.ctx.db.prepare('SELECT folder FROM workspace_documents').all() as { folder: string }[]).map((r) => r.folder.toLowerCase()),
     );
@@ -229,7 +231,7 @@ export class WorkspaceDocuments {
    * The space left this agent's list (removed from its members, or the room gone), as a sync client does when a share
    * goes away: the root stops syncing; each file identical to what was last synced (its hash in files_state) is removed
    * from the local folder; any other file (changed or written here and not sent, a conflict copy) is moved to
-   * `<profil>/Espaces/Conservés – <nom>/`, with a French notice: nothing the agent wrote is lost. The engine's rows of
+   * `Espaces/Conservés – <nom>/` beside it, with a French notice: nothing the agent wrote is lost. The engine's rows of
    * the root go; its Corbeille entries stay.
    */
   async release(w: Workspace): Promise<{ removed: number; kept: number; keptFolder: string | null }> {

@@ -46,6 +46,7 @@ async function openCore(user: { email: string; password: string; name: string },
     },
   });
   await core.handle('settings.set', { key: 'workspaces.webdavRoot', value: input.sharedWebdavRoot });
+  await core.handle('settings.set', { key: 'files.localRoot', value: path.join(work, label, 'Documents') });
   return core;
 }
 

@@ -50,7 +50,8 @@ export async function startOstal(opts: { profileDir?: string; env?: Record<strin
     process.execPath,
     ['--import', 'tsx', 'src/host/browser-mode.ts', '--profile', profileDir, '--port', '0', ...(opts.args ?? [])],
     {
-      env: ostalEnv(s, opts.env),
+      // Fichiers and the spaces' documents in the profile unless the spec chose a folder (never the real Documents).
+      env: ostalEnv(s, { OSTAL_FILES_ROOT: profileDir, ...opts.env }),
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -33,6 +33,10 @@ describe('espaces de travail : documents (Apache, Prosody)', () => {
     expect(mine.files).toEqual([]);
     expect(mine.lastError).toBeNull();
     expect(path.basename(mine.folder)).toBe(name);
+    // In the agent's Documents folder (files.localRoot) › Espaces, beside the Fichiers: not hidden in the profile.
+    const root = (await one.core.handle('settings.list', {})).find((e) => e.key === 'files.localRoot')!.value as string;
+    expect(path.dirname(mine.folder)).toBe(path.join(root, 'Espaces'));
+    expect(mine.folder.startsWith(one.core.ctx.profileDir)).toBe(false);
 
     const two = await openCore(a2, 'doc-a2');
     const three = await openCore(a3, 'doc-a3');

@@ -34,6 +34,8 @@ export async function openWorkspaceCore(
   });
   const accountId = await addServerAccount(core, user, { xmpp });
   await core.handle('settings.set', { key: 'workspaces.webdavRoot', value: s.sharedWebdavRoot });
+  // The agent's Documents folder (the spaces' documents go in its « Espaces »): beside the profile, never the real one.
+  await core.handle('settings.set', { key: 'files.localRoot', value: path.join(path.dirname(profileDir), 'Documents') });
   return { core, accountId };
 }
 
