@@ -66,14 +66,19 @@ let visio = null;
 if (demo) {
   const mod = await import('../tests/servers/index.ts');
   stopServers = mod.stopServers;
-  say('Démarrage des serveurs de démonstration (courrier, agenda, fichiers)…');
+  say('Démarrage des serveurs de démonstration (courrier, agenda, fichiers, discussions)…');
   servers = await mod.startServers({ seed: 'demo' });
   const agent = servers.users[0];
   const profile = path.join(root, '.ostal-run/demo-profile');
   fs.rmSync(profile, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(profile), { recursive: true });
-  // The demo's meeting server (server/), announced to Ostal the way IT does it: a policy presetting visio.serverUrl.
+  // What IT presets for the agents, by policy: the shared folders of the espaces de travail (on the demo Apache and
+  // Radicale) and the meeting server (server/).
   const policyFile = path.join(root, '.ostal-run/demo-policies.json');
+  const settings = {
+    'workspaces.webdavRoot': { value: servers.sharedWebdavRoot },
+    'workspaces.caldavRoot': { value: servers.sharedCaldavRoot },
+  };
   try {
     const { spawnVisioServer } = await import('../server/src/spawn.ts');
     // Agents sign in to it with their mail account (IMAP LOGIN on the demo Dovecot).
@@ -86,11 +91,11 @@ if (demo) {
         displayNames: Object.fromEntries(servers.users.map((u) => [u.username, u.name])),
       },
     });
-    fs.writeFileSync(policyFile, JSON.stringify({ settings: { 'visio.serverUrl': { value: visio.url } } }, null, 2));
+    settings['visio.serverUrl'] = { value: visio.url };
   } catch (err) {
     say(`La visio de démonstration n’a pas pu démarrer (${err instanceof Error ? err.message : String(err)}).`);
-    fs.writeFileSync(policyFile, '{}');
   }
+  fs.writeFileSync(policyFile, JSON.stringify({ settings }, null, 2));
   Object.assign(env, {
     OSTAL_POLICIES: policyFile,
     OSTAL_FILES_ROOT: path.join(root, '.ostal-run/demo-fichiers'),
