@@ -69,12 +69,14 @@ if (demo) {
   say('Démarrage des serveurs de démonstration (courrier, agenda, fichiers, discussions)…');
   servers = await mod.startServers({ seed: 'demo' });
   const agent = servers.users[0];
-  const profile = path.join(root, '.ostal-run/demo-profile');
+  // The demo's profile, policies and documents (OSTAL_DEMO_DIR: elsewhere, as its test does).
+  const demoDir = process.env.OSTAL_DEMO_DIR ? path.resolve(process.env.OSTAL_DEMO_DIR) : path.join(root, '.ostal-run');
+  const profile = path.join(demoDir, 'demo-profile');
   fs.rmSync(profile, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(profile), { recursive: true });
   // What IT presets for the agents, by policy: the shared folders of the espaces de travail (on the demo Apache and
   // Radicale) and the meeting server (server/).
-  const policyFile = path.join(root, '.ostal-run/demo-policies.json');
+  const policyFile = path.join(demoDir, 'demo-policies.json');
   const settings = {
     'workspaces.webdavRoot': { value: servers.sharedWebdavRoot },
     'workspaces.caldavRoot': { value: servers.sharedCaldavRoot },
@@ -98,7 +100,7 @@ if (demo) {
   fs.writeFileSync(policyFile, JSON.stringify({ settings }, null, 2));
   Object.assign(env, {
     OSTAL_POLICIES: policyFile,
-    OSTAL_FILES_ROOT: path.join(root, '.ostal-run/demo-fichiers'),
+    OSTAL_FILES_ROOT: path.join(demoDir, 'demo-fichiers'),
     NODE_EXTRA_CA_CERTS: servers.caCertPath,
     OSTAL_DNS_SERVERS: `127.0.0.1:${servers.dns.port}`,
     OSTAL_DISCOVERY_HTTPS_PORT: String(servers.apache.port),
