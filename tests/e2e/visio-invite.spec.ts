@@ -272,6 +272,13 @@ test('visio invité : sur un téléphone (390 × 844, tactile), grandes commande
   }
   const scrollWidth = await g.page.evaluate(() => document.documentElement.scrollWidth);
   expect(scrollWidth).toBeLessThanOrEqual(390);
+  // The page is taller than the screen (banner, videos, discussion): the controls stay on screen at the top of it too.
+  expect(await g.page.evaluate(() => document.documentElement.scrollHeight)).toBeGreaterThan(844);
+  await g.page.evaluate(() => window.scrollTo(0, 0));
+  for (const id of ['visio-micro', 'visio-quitter']) await expect(g.page.getByTestId(id), id).toBeInViewport();
+  // No keyboard: no « Raccourcis » in the controls.
+  await expect(g.page.getByTestId('visio-shortcuts-button')).toBeHidden();
+  await g.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-invite-telephone-ecran.png') });
   // Touch works on the controls: the micro goes off and on.
   await g.page.getByTestId('visio-micro').tap();
   await expect(g.page.getByTestId('visio-micro')).toHaveText('Activer le micro');

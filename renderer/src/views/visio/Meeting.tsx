@@ -306,7 +306,7 @@ export function Meeting({
         ) : null}
         <button
           type="button"
-          className="button"
+          className="button visio-shortcuts-button"
           aria-haspopup="dialog"
           onClick={() => setShowShortcuts(true)}
           data-testid="visio-shortcuts-button"
