@@ -64,6 +64,11 @@ test('parcours de tous les écrans : tout en français, accessible (axe-core), a
   await page.getByTestId('nav-reglages').click();
   await page.getByTestId('reglages-comptes').click();
   await expect(page.getByTestId('account').first()).toBeVisible();
+  // The espaces de travail's server (found by SRV), in words as the others: never a raw xmpp:// address.
+  await expect(page.getByTestId('account').first()).toContainText(
+    new RegExp(`Discussions des espaces \\(XMPP\\)localhost, port ${servers().prosody.port}, STARTTLS`),
+  );
+  await expect(page.getByTestId('account').first()).not.toContainText('xmpp://');
   await checkScreen(page, 'reglages-comptes');
   await page.getByTestId('edit-account').first().click();
   await expect(page.getByTestId('account-editor')).toBeVisible();

@@ -85,6 +85,8 @@ describe('DAV addresses', () => {
   it('describes any endpoint by host and port', () => {
     expect(describeEndpoint('https://dav.exemple.fr/x')).toEqual({ host: 'dav.exemple.fr', port: '443', secure: true });
     expect(describeEndpoint('imaps://m.fr:993')).toEqual({ host: 'm.fr', port: '993', secure: true });
+    expect(describeEndpoint('xmpp://chat.exemple.fr:5223')).toEqual({ host: 'chat.exemple.fr', port: '5223', secure: true });
+    expect(describeEndpoint('xmpp://chat.exemple.fr')).toEqual({ host: 'chat.exemple.fr', port: '5222', secure: true });
     expect(describeEndpoint('pas une adresse')).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { ApiCallError } from '../api/client';
 import { useClient } from '../api/react';
 import { Busy, ErrorAlert, LockedNote } from '../components/common';
 import { Icon } from '../components/icons';
-import { parseMailServerUrl } from '../lib/endpoint-url';
+import { describeEndpoint, parseMailServerUrl } from '../lib/endpoint-url';
 import {
   emptyServerForm,
   formFromSettings,
@@ -374,6 +374,14 @@ export function EndpointText({ url }: { url: string }) {
           port: mail.port,
           security: mail.security === 'tls' ? t('servers.security.tls') : t('servers.security.starttls'),
         })}
+      </span>
+    );
+  }
+  const xmpp = /^xmpp:\/\//i.test(url) ? describeEndpoint(url) : null;
+  if (xmpp) {
+    return (
+      <span className="endpoint">
+        {t('servers.endpoint', { host: xmpp.host, port: xmpp.port, security: t('servers.security.starttls') })}
       </span>
     );
   }

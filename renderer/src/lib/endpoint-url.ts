@@ -87,10 +87,12 @@ export function describeEndpoint(url: string | null | undefined): { host: string
   if (mail) return { host: mail.host, port: mail.port, secure: true };
   try {
     const parsed = new URL(url);
+    // xmpp:// (the espaces de travail's server): port 5222, STARTTLS required by Ostal (RFC 6120).
+    const xmpp = parsed.protocol === 'xmpp:';
     return {
       host: parsed.hostname,
-      port: parsed.port || (parsed.protocol === 'https:' ? '443' : '80'),
-      secure: parsed.protocol === 'https:',
+      port: parsed.port || (parsed.protocol === 'https:' ? '443' : xmpp ? '5222' : '80'),
+      secure: parsed.protocol === 'https:' || xmpp,
     };
   } catch {
     return null;

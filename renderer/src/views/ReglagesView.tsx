@@ -164,6 +164,14 @@ function AccountCard({ account, onEdit, onRemove }: { account: AccountSummary; o
         {(['caldav', 'carddav', 'webdav'] as const).map((kind) =>
           account.settings[kind] ? <DavRow key={kind} kind={kind} url={account.settings[kind]!} /> : null,
         )}
+        {account.settings.xmpp ? (
+          <>
+            <dt>{t('servers.kinds.xmpp')}</dt>
+            <dd>
+              <EndpointText url={account.settings.xmpp} />
+            </dd>
+          </>
+        ) : null}
       </dl>
       {account.lastError ? <p className="field-error">{account.lastError}</p> : null}
       <div className="form-actions">
