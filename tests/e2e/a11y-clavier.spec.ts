@@ -184,6 +184,10 @@ test('au clavier seul : lire un courriel, y répondre, créer un événement, ou
   await page.screenshot({ path: path.join(SHOTS_DIR, 'a11y-clavier-evenement.png') });
   await page.keyboard.press('Enter');
   await expect(editor).toBeHidden({ timeout: 20_000 });
+  // « À venir » by its shortcut A: the event starts at the next half hour, or tomorrow late in the evening (maybe in
+  // next week).
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('mode-avenir')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('agenda-event').filter({ hasText: title }).first()).toBeVisible({ timeout: 20_000 });
 
   // 4. Fichiers: synchronise, then « Ouvrir » on the file.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatNumber, formatSize } from '../../renderer/src/lib/format';
-import { startOfWeek } from '../../renderer/src/views/agenda/dates';
+import { newEventSlot, startOfWeek } from '../../renderer/src/views/agenda/dates';
 import { compareFrench } from '../../src/shared/format';
 import {
   formatClockTime,
@@ -75,5 +75,27 @@ describe('names in French order (contacts, suggestions)', () => {
     const names = ['Zoé Martin', 'émile Durand', 'Élodie Petit', 'Eric Blanc', 'Ève Roux', 'agnès Vidal'];
     expect([...names].sort(compareFrench)).toEqual(['agnès Vidal', 'Élodie Petit', 'émile Durand', 'Eric Blanc', 'Ève Roux', 'Zoé Martin']);
     expect(compareFrench('élodie', 'Élodie')).toBe(0);
+  });
+});
+
+describe('newEventSlot (« Nouvel événement » without a time pointed at)', () => {
+  // Paris wall-clock instants (winter: UTC+1).
+  const at = (iso: string) => new Date(`${iso}+01:00`);
+
+  it('today: the next half hour, as Outlook', () => {
+    expect(newEventSlot('2026-12-07', at('2026-12-07T14:10:00'))).toEqual({ day: '2026-12-07', minutes: 14 * 60 + 30 });
+    expect(newEventSlot('2026-12-07', at('2026-12-07T14:30:00'))).toEqual({ day: '2026-12-07', minutes: 15 * 60 });
+    expect(newEventSlot('2026-12-07', at('2026-12-07T00:05:00'))).toEqual({ day: '2026-12-07', minutes: 30 });
+    expect(newEventSlot('2026-12-07', at('2026-12-07T22:59:00'))).toEqual({ day: '2026-12-07', minutes: 23 * 60 });
+  });
+
+  it('today with less than an hour left: tomorrow at 9:00', () => {
+    expect(newEventSlot('2026-12-07', at('2026-12-07T23:00:00'))).toEqual({ day: '2026-12-08', minutes: 9 * 60 });
+    expect(newEventSlot('2026-12-13', at('2026-12-13T23:45:00'))).toEqual({ day: '2026-12-14', minutes: 9 * 60 });
+  });
+
+  it('another day shown: 9:00 that day', () => {
+    expect(newEventSlot('2026-12-09', at('2026-12-07T14:10:00'))).toEqual({ day: '2026-12-09', minutes: 9 * 60 });
+    expect(newEventSlot('2026-12-01', at('2026-12-07T14:10:00'))).toEqual({ day: '2026-12-01', minutes: 9 * 60 });
   });
 });

@@ -12,7 +12,7 @@ import { useApiQuery, useClient } from '../api/react';
 import { Busy, ErrorAlert, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { importText } from '../lib/import-text';
-import { addDays, dayMonth, longDay, monthTitle, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
+import { addDays, dayMonth, longDay, monthTitle, newEventSlot, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
 import { EventDetailsDialog, EventEditor, type EditorTarget } from './agenda/EventDialogs';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
 import { UpcomingList } from './agenda/Upcoming';
@@ -87,7 +87,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
   // « Nouvel événement » asks for the editor; the effect below opens it, or says there is no calendar, once the list of
   // calendars is known (pressed just after opening Agenda, it waits for that list instead of saying there is none).
   const [pendingNew, setPendingNew] = useState<EditorTarget | null>(null);
-  const newEvent = (day: string = anchor, minutes: number | null = 9 * 60) => setPendingNew({ day, minutes });
+  const newEvent = (target: EditorTarget = newEventSlot(anchor)) => setPendingNew(target);
   useEffect(() => {
     if (!pendingNew || (calendars.data === undefined && !calendars.error)) return;
     setPendingNew(null);
@@ -239,14 +239,19 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
           month={anchor.slice(0, 7)}
           occurrences={list}
           onOpen={(o) => void openOccurrence(o)}
-          onCreateAt={(d) => newEvent(d, 9 * 60)}
+          onCreateAt={(d) => newEvent({ day: d, minutes: 9 * 60 })}
           onShowDay={(d) => {
             setAnchor(d);
             setMode('jour');
           }}
         />
       ) : (
-        <TimeGrid days={days} occurrences={list} onOpen={(o) => void openOccurrence(o)} onCreateAt={(d, minutes) => newEvent(d, minutes)} />
+        <TimeGrid
+          days={days}
+          occurrences={list}
+          onOpen={(o) => void openOccurrence(o)}
+          onCreateAt={(d, minutes) => newEvent({ day: d, minutes })}
+        />
       )}
       {occurrences.data && list.length === 0 ? <p className="muted agenda-empty">{labels[mode].empty}</p> : null}
       {editor ? (

@@ -15,6 +15,17 @@ export { clockParts };
 
 export const todayKey = (now: Date = new Date()) => dayKeyAt(now);
 
+/**
+ * Where « Nouvel événement » starts when the agent did not point at a time: on today, the next half hour, as Outlook
+ * does (at 14:10, 14:30), or tomorrow at 9:00 once the day has less than an hour left; on another day, 9:00.
+ */
+export function newEventSlot(day: string, now: Date = new Date()): { day: string; minutes: number } {
+  const clock = clockParts(now);
+  if (day !== clock.day) return { day, minutes: 9 * 60 };
+  const next = (Math.floor(clock.minutes / 30) + 1) * 30;
+  return next + 60 <= 24 * 60 ? { day, minutes: next } : { day: addDays(day, 1), minutes: 9 * 60 };
+}
+
 const toUtc = (key: string) => {
   const [y, m, d] = key.split('-').map(Number);
   return new Date(Date.UTC(y!, m! - 1, d!));
