@@ -104,6 +104,14 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   const results = page.getByTestId('search-results');
   await expect(results.getByTestId('message').filter({ hasText: subjects.suivi })).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-recherche.png') });
+  // A result opened from the search can be answered from the reading pane, as one opened from its folder.
+  await results.getByTestId('message').filter({ hasText: subjects.suivi }).click();
+  const reader = page.getByTestId('reader');
+  await expect(reader.getByTestId('reader-subject')).toContainText(subjects.suivi);
+  await reader.getByTestId('reply').click();
+  await expect(page.getByTestId('compose').getByLabel('Objet')).toHaveValue(new RegExp(`^Re\\s?: ${subjects.suivi}$`));
+  await page.getByTestId('compose').getByRole('button', { name: 'Annuler' }).click();
+  await expect(page.getByTestId('compose')).toBeHidden();
   await page.getByTestId('mail-search').fill('');
   await expect(results).toBeHidden();
 

@@ -244,9 +244,6 @@ export function CourrierView({
           <Icon name="plus" />
           {t('compose.newMessage')}
         </button>
-        {!showOutbox && selected && openUid !== null ? (
-          <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} inDrafts={selected.specialUse === '\\Drafts'} />
-        ) : null}
         <MailSearchBox ref={searchRef} value={query} onChange={setQuery} />
         <SyncButton accountId={accountId} only="mail" />
       </PageHeader>
@@ -311,10 +308,31 @@ export function CourrierView({
             <div className="message-pane" />
           )}
           {!showOutbox && !searching && selected && openUid !== null ? (
-            <MessageReader accountId={accountId} folder={selected.path} uid={openUid} onBack={closeReader} />
+            <MessageReader
+              accountId={accountId}
+              folder={selected.path}
+              uid={openUid}
+              onBack={closeReader}
+              actions={
+                <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} inDrafts={selected.specialUse === '\\Drafts'} />
+              }
+            />
           ) : null}
           {searchOpened ? (
-            <MessageReader accountId={accountId} folder={searchOpened.folder} uid={searchOpened.uid} onBack={closeReader} />
+            <MessageReader
+              accountId={accountId}
+              folder={searchOpened.folder}
+              uid={searchOpened.uid}
+              onBack={closeReader}
+              actions={
+                <ReplyActions
+                  accountId={accountId}
+                  folder={searchOpened.folder}
+                  uid={searchOpened.uid}
+                  inDrafts={folderList.find((f) => f.path === searchOpened.folder)?.specialUse === '\\Drafts'}
+                />
+              }
+            />
           ) : null}
         </div>
       ) : null}

@@ -8,7 +8,7 @@
  * window (the system browser in browser mode; the Electron shell must route new windows to
  * shell.openExternal), never in the app. The real address shows on hover (the link's title).
  */
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DiscussButton } from '../espaces/discuss';
 import type { TFunction } from 'i18next';
@@ -34,12 +34,15 @@ export function MessageReader({
   folder,
   uid,
   onBack,
+  actions,
 }: {
   accountId: string;
   folder: string;
   uid: number;
   /** Back to the list: only shown when the window is too narrow for both (one pane at a time). */
   onBack?: () => void;
+  /** « Répondre », « Transférer »…: under the subject, as in Outlook's reading pane (also for a search result). */
+  actions?: ReactNode;
 }) {
   const { t } = useTranslation();
   const message = useApiQuery('mail.message', { accountId, folder, uid });
@@ -54,12 +57,12 @@ export function MessageReader({
       ) : null}
       {message.error ? <ErrorAlert message={message.error.message} testId="reader-error" /> : null}
       {message.loading && !view ? <Busy text={t('courrier.reader.loading')} /> : null}
-      {view && view.uid === uid ? <MessageContent view={view} onAllowed={message.reload} /> : null}
+      {view && view.uid === uid ? <MessageContent view={view} onAllowed={message.reload} actions={actions} /> : null}
     </section>
   );
 }
 
-function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): void }) {
+function MessageContent({ view, onAllowed, actions }: { view: MessageView; onAllowed(): void; actions?: ReactNode }) {
   const { t } = useTranslation();
   const date = view.date ? t('courrier.reader.dateLine', { date: formatLongDate(view.date), time: formatClockTime(view.date) }) : '';
   const files = view.attachments.filter((a) => !a.inline || !view.html);
@@ -74,6 +77,7 @@ function MessageContent({ view, onAllowed }: { view: MessageView; onAllowed(): v
           {t('impression.open')}
         </button>
       </div>
+      {actions ? <div className="reader-actions">{actions}</div> : null}
       {printing ? (
         <MessagePrint
           view={view}
