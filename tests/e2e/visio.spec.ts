@@ -802,3 +802,32 @@ test('visio : l’écran avant d’entrer ouvre le micro et la caméra une seule
     .toBeGreaterThan(5);
   for (const p of [a, b, c]) await p.context.close();
 });
+
+test('visio : « Entrer caméra coupée » — les autres ne reçoivent aucune image jusqu’à « Activer la caméra »', async ({ browser }) => {
+  const s = servers();
+  const nameB = s.users[2]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await enterNewMeeting(a.page);
+  await expect(a.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+
+  const b = await openVisio(browser, participant);
+  await b.page.getByTestId('visio-link').fill(link);
+  await b.page.getByTestId('visio-join').click();
+  await prejoinReady(b.page);
+  await b.page.getByLabel('Entrer caméra coupée').check();
+  await b.page.getByTestId('visio-rejoindre').click();
+  await expect(b.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+  await expect(b.page.getByTestId('visio-camera')).toHaveText('Activer la caméra');
+  // In the room, heard (audio packets) but not seen: no video in b's tile on a's side.
+  await expect(remoteTile(a.page, nameB)).toBeVisible({ timeout: 30_000 });
+  await expect.poll(() => audioPackets(a.page), { timeout: 20_000 }).toBeGreaterThan(20);
+  await expect(remoteTile(a.page, nameB).locator('video')).toHaveAttribute('hidden', '');
+  await expect(remoteTile(a.page, nameB).locator('.visio-avatar')).toHaveText('CP');
+  await expect(b.page.locator('[data-testid="visio-tile"][data-mine="true"] .visio-avatar')).toBeVisible();
+  await b.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-camera-coupee.png') });
+
+  await b.page.getByTestId('visio-camera').click();
+  await expect(b.page.getByTestId('visio-camera')).toHaveText('Couper la caméra');
+  await expectVideoFrom(a.page, nameB);
+  for (const p of [a, b]) await p.context.close();
+});

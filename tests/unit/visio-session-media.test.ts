@@ -304,4 +304,33 @@ describe('MeetingSession in the room (fake server, fake mediasoup device)', () =
     expect(audio.stop).toHaveBeenCalled();
     expect(server.requests.at(-1)?.method).toBe('leave');
   }, 30_000);
+
+  it('« Entrer caméra coupée »: in the room, nothing of the camera is sent until it is turned on', async () => {
+    const server = await room();
+    const camera = { kind: 'video', readyState: 'live', enabled: true, stop: vi.fn() } as unknown as MediaStreamTrack;
+    session = new MeetingSession({
+      serverUrl: server.url,
+      roomId: ROOM,
+      displayName: 'Agent',
+      token: null,
+      audioTrack: micro(),
+      videoTrack: camera,
+      startMuted: false,
+      startCameraOff: true,
+    });
+    expect(camera.enabled).toBe(false);
+    await session.start();
+    const joined = await until(session, (s) => s.phase === 'joined');
+    expect(joined).toMatchObject({ camOn: false, micOn: true });
+    await requested(server.requests, (r) => r.method === 'produce' && r.params.source === 'micro');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.requests.filter((r) => r.method === 'produce').map((r) => r.params.source)).toEqual(['micro']);
+
+    // « Activer la caméra »: sent from then on.
+    await session.setCamera(true);
+    const produced = await requested(server.requests, (r) => r.method === 'produce' && r.params.source === 'camera');
+    expect(produced.params).toMatchObject({ kind: 'video', paused: false });
+    expect(camera.enabled).toBe(true);
+    expect(session.snapshot.camOn).toBe(true);
+  }, 30_000);
 });

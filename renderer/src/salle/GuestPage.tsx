@@ -68,6 +68,7 @@ export function GuestPage() {
       audioTrack: choice.audio,
       videoTrack: choice.video,
       startMuted: choice.startMuted,
+      startCameraOff: choice.startCameraOff,
       log: (message, detail) => console.warn(message, detail),
     });
     setStage({ name: 'meeting', session, speakerId: choice.speakerId });

@@ -130,6 +130,7 @@ export function VisioView({
       audioTrack: choice.audio,
       videoTrack: choice.video,
       startMuted: choice.startMuted,
+      startCameraOff: choice.startCameraOff,
       log: (message, detail) => console.warn(message, detail),
     });
     onMeetingChange({ session, speakerId: choice.speakerId, link: joinLink });

@@ -18,6 +18,7 @@ export interface JoinChoice {
   audio: MediaStreamTrack | null;
   video: MediaStreamTrack | null;
   startMuted: boolean;
+  startCameraOff: boolean;
   speakerId: string;
 }
 
@@ -49,11 +50,12 @@ export function PreJoin({
   const [videoId, setVideoId] = useState('');
   const [speakerId, setSpeakerId] = useState('');
   const [startMuted, setStartMuted] = useState(false);
+  const [startCameraOff, setStartCameraOff] = useState(false);
   const [level, setLevel] = useState(0);
   const videoRef = useRef<HTMLVideoElement>(null);
   const mediaRef = useRef<LocalMedia | null>(null);
   const handedOver = useRef(false);
-  const ids = { micro: useId(), camera: useId(), speaker: useId(), muted: useId(), level: useId(), name: useId() };
+  const ids = { micro: useId(), camera: useId(), speaker: useId(), muted: useId(), cameraOff: useId(), level: useId(), name: useId() };
   const [nameProblem, setNameProblem] = useState(false);
 
   // Open the devices at first, and again when the user picks another one — not when the lists below are given the
@@ -127,7 +129,7 @@ export function PreJoin({
     handedOver.current = true;
     // The devices opened last (a click may come before the render that follows their opening).
     const opened = mediaRef.current;
-    onJoin({ audio: opened?.audio ?? null, video: opened?.video ?? null, startMuted, speakerId });
+    onJoin({ audio: opened?.audio ?? null, video: opened?.video ?? null, startMuted, startCameraOff, speakerId });
   };
 
   const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') => {
@@ -257,6 +259,16 @@ export function PreJoin({
           <div className="field field-check">
             <input id={ids.muted} type="checkbox" checked={startMuted} onChange={(e) => setStartMuted(e.target.checked)} />
             <label htmlFor={ids.muted}>{t('visio.prejoin.startMuted')}</label>
+          </div>
+          <div className="field field-check">
+            <input
+              id={ids.cameraOff}
+              type="checkbox"
+              checked={startCameraOff}
+              onChange={(e) => setStartCameraOff(e.target.checked)}
+              data-testid="visio-start-camera-off"
+            />
+            <label htmlFor={ids.cameraOff}>{t('visio.prejoin.startCameraOff')}</label>
           </div>
           <div className="form-actions">
             {onCancel ? (

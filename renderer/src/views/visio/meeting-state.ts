@@ -137,6 +137,8 @@ export interface MeetingOptions {
   audioTrack: MediaStreamTrack | null;
   videoTrack: MediaStreamTrack | null;
   startMuted: boolean;
+  /** « Entrer caméra coupée »: the camera stays off (nothing sent) until the participant turns it on. */
+  startCameraOff?: boolean;
   /** Joining from the guest page: the server keeps this peer a guest (never organiser). */
   guest?: boolean;
   /** Start in « connexion lente » (lowest layers received and sent): the guest page on a phone. */
@@ -167,7 +169,7 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
     chat: [],
     waiting: [],
     micOn: !!options.audioTrack && !options.startMuted,
-    camOn: !!options.videoTrack,
+    camOn: !!options.videoTrack && !options.startCameraOff,
     screenOn: false,
     hand: false,
     localCamera: options.videoTrack,

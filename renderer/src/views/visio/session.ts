@@ -49,6 +49,8 @@ export class MeetingSession {
 
   constructor(private readonly options: MeetingOptions) {
     this.state = new MeetingStateCell(initialMeetingState(options));
+    // Off as after « Couper la caméra »: the preview of the own tile stops too.
+    if (options.videoTrack && options.startCameraOff) options.videoTrack.enabled = false;
     const link: SessionLink = {
       state: this.state,
       socket: () => this.connection.socket,
