@@ -79,7 +79,6 @@ export function CourrierView({
   useUnreadTitle(folderList);
   const notifications = useNotificationSetting();
   const newMailAnnouncement = useNewMailAnnouncement(accountId, folderList.find(isInbox));
-  const openUid = opened && selected && opened.accountId === accountId && opened.folder === selected.path ? opened.uid : null;
 
   // Actions, selection (Ctrl / Maj click), quick filters, search, shortcuts.
   const [selection, setSelection] = useState<string[]>([]);
@@ -91,7 +90,16 @@ export function CourrierView({
   const searchRef = useRef<HTMLInputElement>(null);
   const mailActions = useMailActions(accountId);
   const searching = query.trim().length > 0;
-  const searchOpened = searching && opened && opened.accountId === accountId ? opened : null;
+  // The one message being read: a search result (from any folder), or else a message of the folder shown.
+  const openHere =
+    opened && opened.accountId === accountId && (searching || (!showOutbox && opened.folder === selected?.path)) ? opened : null;
+  const reading = openHere
+    ? {
+        folder: openHere.folder,
+        uid: openHere.uid,
+        inDrafts: folderList.find((f) => f.path === openHere.folder)?.specialUse === '\\Drafts',
+      }
+    : null;
   useEffect(() => {
     setSelection([]);
     setAnchor(null);
@@ -267,7 +275,7 @@ export function CourrierView({
         </EmptyState>
       ) : null}
       {folderList.length > 0 ? (
-        <div className={openUid !== null || searchOpened ? 'mail-panes with-reader' : 'mail-panes'}>
+        <div className={reading ? 'mail-panes with-reader' : 'mail-panes'}>
           <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
             <FolderTree
               nodes={buildFolderTree(folderList)}
@@ -307,31 +315,13 @@ export function CourrierView({
           ) : (
             <div className="message-pane" />
           )}
-          {!showOutbox && !searching && selected && openUid !== null ? (
+          {reading ? (
             <MessageReader
               accountId={accountId}
-              folder={selected.path}
-              uid={openUid}
+              folder={reading.folder}
+              uid={reading.uid}
               onBack={closeReader}
-              actions={
-                <ReplyActions accountId={accountId} folder={selected.path} uid={openUid} inDrafts={selected.specialUse === '\\Drafts'} />
-              }
-            />
-          ) : null}
-          {searchOpened ? (
-            <MessageReader
-              accountId={accountId}
-              folder={searchOpened.folder}
-              uid={searchOpened.uid}
-              onBack={closeReader}
-              actions={
-                <ReplyActions
-                  accountId={accountId}
-                  folder={searchOpened.folder}
-                  uid={searchOpened.uid}
-                  inDrafts={folderList.find((f) => f.path === searchOpened.folder)?.specialUse === '\\Drafts'}
-                />
-              }
+              actions={<ReplyActions accountId={accountId} folder={reading.folder} uid={reading.uid} inDrafts={reading.inDrafts} />}
             />
           ) : null}
         </div>
