@@ -113,6 +113,19 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await expect.poll(async () => (await serverShape(uid))?.summary, { timeout: 30_000 }).toBe(title);
   expect((await serverShape(uid))!.rrule).toBe('FREQ=WEEKLY;BYDAY=MO');
   expect((await serverShape(uid))!.conference).toBe(link);
+  // A one-hour tile in the week: the long title wraps over the tile's two lines (Outlook), not cut after « Réunion
+  // de se… »; the block ends on a whole line (nothing half drawn at the bottom of the tile).
+  const tileText = await events.first().evaluate((tile) => {
+    const title = tile.querySelector('.agenda-event-title') as HTMLElement;
+    const block = tile.querySelector('.agenda-event-lines') as HTMLElement;
+    const line = parseFloat(getComputedStyle(title).lineHeight);
+    return {
+      titleLines: Math.round(title.getBoundingClientRect().height / line),
+      blockLines: block.getBoundingClientRect().height / line,
+      inside: block.getBoundingClientRect().bottom <= tile.getBoundingClientRect().bottom,
+    };
+  });
+  expect(tileText).toEqual({ titleLines: 2, blockLines: 2, inside: true });
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-semaine.png') });
   expect(await axeProblems(page), 'axe-core, semaine').toEqual([]);
 
@@ -166,6 +179,18 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   for (let i = 0; i < Math.abs(shift); i++) await page.keyboard.press(shift > 0 ? 'ArrowRight' : 'ArrowLeft');
   await expect(page.getByTestId('agenda-period')).toContainText('mardi');
   await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toBeVisible();
+  // Wide enough for the title on one line: the one-hour tile draws its time line whole under it.
+  expect(
+    await page
+      .getByTestId('agenda-event')
+      .filter({ hasText: title })
+      .evaluate((tile) => {
+        const title = tile.querySelector('.agenda-event-title')!.getBoundingClientRect();
+        const time = tile.querySelector('.agenda-event-time')!.getBoundingClientRect();
+        const block = tile.querySelector('.agenda-event-lines')!.getBoundingClientRect();
+        return { titleOneLine: time.top >= title.bottom - 0.5, timeWhole: time.height > 0 && time.bottom <= block.bottom + 0.5 };
+      }),
+  ).toEqual({ titleOneLine: true, timeWhole: true });
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-jour.png') });
   await page.keyboard.press('m');
   await expect(page.getByTestId('agenda-month')).toBeVisible();

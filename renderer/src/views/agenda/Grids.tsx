@@ -1,5 +1,5 @@
 /** The Agenda grids: day and week as a time grid (hours down, days across), month as weeks of days. */
-import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { coveredDays, dayNumber, longDay, clockParts, shortDay, todayKey, weekdayName } from './dates';
@@ -20,11 +20,14 @@ function EventChip({
   onOpen,
   compact,
   tall,
+  heightPx,
 }: {
   occurrence: CalendarOccurrence;
   onOpen(o: CalendarOccurrence): void;
   compact?: boolean;
   tall?: boolean;
+  /** The tile's height on the time grid: its lines are whole lines, the title first (as Outlook). */
+  heightPx?: number;
 }) {
   const { t } = useTranslation();
   const time = occurrence.allDay
@@ -53,16 +56,30 @@ function EventChip({
       }}
     >
       {!occurrence.allDay && compact ? <span className="agenda-event-time">{clockParts(occurrence.start).time}</span> : null}
-      <span className="agenda-event-title">{title}</span>
-      {!occurrence.allDay && !compact ? (
-        <span className="agenda-event-line">
-          <span className="agenda-event-time">{time}</span>
-          {occurrence.meetingUrl ? <span className="agenda-event-badge">{t('agenda.visioBadge')}</span> : null}
+      {compact ? <span className="agenda-event-title">{title}</span> : null}
+      {!compact ? (
+        <span className="agenda-event-lines" style={heightPx ? tileLines(heightPx) : undefined}>
+          <span className="agenda-event-title">{title}</span>
+          {!occurrence.allDay ? (
+            <span className="agenda-event-line">
+              <span className="agenda-event-time">{time}</span>
+              {occurrence.meetingUrl ? <span className="agenda-event-badge">{t('agenda.visioBadge')}</span> : null}
+            </span>
+          ) : null}
+          {occurrence.location && tall ? <span className="agenda-event-place">{occurrence.location}</span> : null}
         </span>
       ) : null}
-      {occurrence.location && !compact && tall ? <span className="agenda-event-place">{occurrence.location}</span> : null}
     </button>
   );
+}
+
+/** A tile's whole lines (its border and padding take 8 px; a line is about 16 px): the block is cut after the last
+ *  whole line (CSS rounds down to its real line height), and the title may take every line of a tile of two (a long
+ *  title before the time, which the tile's place on the grid already says), else all but one, three at most. */
+function tileLines(heightPx: number): CSSProperties {
+  const lines = Math.max(1, Math.floor((heightPx - 8) / 16));
+  const titleLines = lines <= 2 ? lines : Math.min(3, lines - 1);
+  return { '--tile-content': `${heightPx - 8}px`, '--title-lines': titleLines } as CSSProperties;
 }
 
 /** Lanes for overlapping timed events of one day: each gets its lane and the lane count of its cluster. */
@@ -170,18 +187,19 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
               >
                 {list.map(({ o, top, bottom }) => {
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
+                  const height = Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20);
                   return (
                     <div
                       key={keyOf(o)}
                       className="agenda-tg-item"
                       style={{
                         top: (top / 60) * HOUR_PX,
-                        height: Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20),
+                        height,
                         left: `${(l.lane / l.lanes) * 100}%`,
                         width: `${100 / l.lanes}%`,
                       }}
                     >
-                      <EventChip occurrence={o} onOpen={onOpen} compact={bottom - top < 45} tall={bottom - top >= 90} />
+                      <EventChip occurrence={o} onOpen={onOpen} compact={bottom - top < 45} tall={bottom - top >= 90} heightPx={height} />
                     </div>
                   );
                 })}
