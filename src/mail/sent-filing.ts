@@ -112,6 +112,9 @@ export async function fileSentCopies(ctx: CoreContext, queue: OutboxQueue, accou
     }
     if (filedAny && sent) ctx.emit('mail.changed', { accountId, folders: [sent] });
     if (removedDrafts && drafts) ctx.emit('mail.changed', { accountId, folders: [drafts] });
+    // The copy is on the server: bring it into this computer's Envoyés now (a resync, one round trip per folder), not
+    // at the next period, so that the agent finds the message just sent where Outlook shows it.
+    if (filedAny || removedDrafts) ctx.sync.requestReplay(accountId, 'mail');
   } catch (err) {
     ctx.log.warn('outbox: filing in Sent failed, will retry', { account: accountId, err: err as Error });
   } finally {

@@ -94,6 +94,14 @@ test('envoi d’un message avec pièce jointe, réception par IDLE chez le desti
   expect(threaded?.subject).toBe(`Re\u00a0: ${subject}`);
   expect(threaded?.inReplyTo).toMatch(/^<[0-9a-f-]{36}@ostal\.test>$/);
 
+  // agent2's Envoyés holds the message sent, without « Synchroniser », and its row says to whom it went (not
+  // agent2's own name on every row).
+  await pageA.getByTestId('folder').filter({ hasText: 'Envoyés' }).click();
+  const sentRow = pageA.getByTestId('message').filter({ hasText: subject }).first();
+  await expect(sentRow).toBeVisible({ timeout: 20_000 });
+  await expect(sentRow.locator('.message-from')).toHaveText(`À\u00a0: ${agent3.name}`);
+  await pageA.screenshot({ path: path.join(SHOTS_DIR, 'envoi-envoyes.png') });
+
   await contextA.close();
   await contextB.close();
 });
