@@ -103,6 +103,10 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   await page.getByTestId('mail-search').fill('reunion');
   const results = page.getByTestId('search-results');
   await expect(results.getByTestId('message').filter({ hasText: subjects.suivi })).toBeVisible();
+  // Results come from every folder: each row says which one.
+  await expect(results.getByTestId('message').filter({ hasText: subjects.suivi }).getByTestId('message-folder')).toHaveText(
+    'Dossier\u00a0: Boîte de réception',
+  );
   await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-recherche.png') });
   // A result opened from the search can be answered from the reading pane, as one opened from its folder.
   await results.getByTestId('message').filter({ hasText: subjects.suivi }).click();

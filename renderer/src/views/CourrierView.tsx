@@ -186,10 +186,13 @@ export function CourrierView({
   const renderRow = (message: MessageSummary, position: RowPosition) => {
     const key = messageKey(message);
     const isSelected = selection.includes(key);
+    const folder = folderList.find((f) => f.path === message.folder);
     return (
       <MessageRow
         key={key}
         message={message}
+        recipients={folder?.specialUse === '\\Sent' || folder?.specialUse === '\\Drafts'}
+        folderName={searching ? folder?.name : undefined}
         position={position}
         now={now}
         open={!!opened && opened.accountId === accountId && opened.folder === message.folder && opened.uid === message.uid}
@@ -279,7 +282,7 @@ export function CourrierView({
           <nav className="folder-pane" aria-label={t('courrier.foldersLabel')}>
             <FolderTree
               nodes={buildFolderTree(folderList)}
-              selectedPath={showOutbox ? null : (selected?.path ?? null)}
+              selectedPath={showOutbox || searching ? null : (selected?.path ?? null)}
               onSelect={(path) => {
                 setQuery('');
                 setFolderPath(path);
@@ -499,8 +502,14 @@ function MessageRow({
   selected,
   onPick,
   onDragStart,
+  recipients,
+  folderName,
 }: {
   message: MessageSummary;
+  /** Envoyés and Brouillons: who it goes to (« À : … »), as Outlook and Thunderbird, not oneself on every row. */
+  recipients?: boolean;
+  /** A search result: the folder it is in. */
+  folderName?: string;
   position: RowPosition;
   now: Date;
   open: boolean;
@@ -510,7 +519,13 @@ function MessageRow({
 }) {
   const { t } = useTranslation();
   const unread = !message.flags.includes('\\Seen');
-  const sender = message.from ? message.from.name || message.from.address : t('courrier.unknownSender');
+  const sender = recipients
+    ? message.to.length
+      ? t('courrier.toRecipients', { names: message.to.map((a) => a.name || a.address).join(', ') })
+      : t('courrier.noRecipient')
+    : message.from
+      ? message.from.name || message.from.address
+      : t('courrier.unknownSender');
   const fullDate = message.date
     ? t('courrier.fullDate', { date: formatLongDate(message.date), time: formatSentenceTime(message.date) })
     : '';
@@ -550,6 +565,12 @@ function MessageRow({
       <span className="message-from">{sender}</span>
       <span className="message-subject">{message.subject || t('courrier.noSubject')}</span>
       <span className="message-meta">
+        {folderName ? (
+          <span className="message-folder" data-testid="message-folder">
+            <span className="visually-hidden">{t('courrier.inFolder')}</span>
+            {folderName}
+          </span>
+        ) : null}
         {message.hasAttachments ? (
           <span className="attachment-mark" title={t('courrier.hasAttachment')}>
             <span className="visually-hidden">{t('courrier.hasAttachment')}</span>
