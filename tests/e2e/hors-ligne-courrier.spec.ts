@@ -118,6 +118,20 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   await expect(page.getByTestId('compose')).toBeHidden();
   await page.getByTestId('mail-search').fill('');
   await expect(results).toBeHidden();
+  // A smaller window (1 024 × 700): the message stays beside the list, on the right, and keeps most of the height
+  // (stacked under the folders and the list, it was a strip of about a hundred pixels).
+  await expect(reader.getByTestId('reader-subject')).toContainText(subjects.suivi);
+  const viewport = page.viewportSize()!;
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await expect
+    .poll(async () => {
+      const r = (await reader.boundingBox())!;
+      const l = (await page.locator('.mail-panes > .message-pane').boundingBox())!;
+      return { beside: r.x >= l.x + l.width, tall: r.height >= 300 };
+    })
+    .toEqual({ beside: true, tall: true });
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-1024.png') });
+  await page.setViewportSize(viewport);
 
   await stopServer(s, 'imap');
   try {
