@@ -108,18 +108,30 @@ export class MigrationService {
   private begin(params: MigrationParams): Promise<MigrationReport> {
     if (this.running) throw new OstalError('invalid_input', t('migration.errors.alreadyRunning'));
     const accountId = this.pickAccount(params.accountId);
+    if (params.fromAccountId && params.fromAccountId === accountId)
+      throw new OstalError('invalid_input', t('migration.errors.sameAccount'));
     this.progress = { ...idle(), state: 'running', accountId };
     this.paused = false;
     this.startedMs = Date.now();
     this.pausedMs = 0;
     this.doneAtStart = 0;
-    if (params.fromAccountId && params.fromAccountId === accountId)
-      throw new OstalError('invalid_input', t('migration.errors.sameAccount'));
-    const job = this.execute(accountId, params).finally(() => {
-      this.running = null;
-    });
+    const job = this.afterAnswer()
+      .then(() => this.execute(accountId, params))
+      .finally(() => {
+        this.running = null;
+      });
     this.running = job;
     return job;
+  }
+
+  /**
+   * Waits until the answer to the call that started the import is on its way (the transports send it as soon as
+   * the handler returns, without leaving the current turn of the event loop). Otherwise a run that ends at once (a
+   * file that does not exist, a folder without messages) emits its last 'migration.progress', report included, before
+   * that answer: the page then took the answer's « running » for the latest news and waited forever.
+   */
+  private afterAnswer(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   private pickAccount(accountId: string | undefined): string {

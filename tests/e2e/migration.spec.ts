@@ -61,6 +61,14 @@ test('premier lancement : « Vous venez d’Outlook ? » importe le PST d’exem
 
   const panel = page.getByTestId('import-panel');
   await expect(panel).toBeVisible();
+  // A path that does not exist: the import ends at once on the French message (not « 0 éléments sur 0 » for ever),
+  // and the form is there again to correct the path.
+  await panel.getByTestId('import-paths').fill(path.resolve('introuvable', 'archive.pst'));
+  await panel.getByTestId('import-start').click();
+  await expect(panel.getByTestId('import-report').getByRole('alert')).toHaveText('Le fichier «\u00a0archive.pst\u00a0» est introuvable.', {
+    timeout: 10_000,
+  });
+  await expect(panel.getByTestId('import-progress')).toBeHidden();
   await panel.getByTestId('import-paths').fill(PST);
   await panel.getByTestId('import-start').click();
   const progress = panel.getByTestId('import-progress');

@@ -4,7 +4,7 @@
  * « Reprendre ») from 'migration.progress', and the French report at the end.
  */
 import { HelpLink } from '../../aide/HelpLink';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, MigrationProgress, MigrationReport } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
@@ -21,13 +21,22 @@ export function ImportPanel(props: { accounts: AccountSummary[]; firstRun?: bool
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
+  // 'migration.progress' events are the latest news: a call's answer (migration.status, .start, .pause, .resume) is
+  // only taken when no event came while it was under way, lest a stale « running » hide the end of the import.
+  const events = useRef(0);
+  useApiEvent('migration.progress', (data) => {
+    events.current++;
+    setProgress(data);
+  });
+  const follow = useCallback(async (call: Promise<MigrationProgress>, show: (p: MigrationProgress) => void) => {
+    const before = events.current;
+    const p = await call;
+    if (events.current === before) show(p);
+  }, []);
+
   useEffect(() => {
-    client
-      .call('migration.status', {})
-      .then((p) => setProgress(p.state === 'idle' ? null : p))
-      .catch(() => undefined);
-  }, [client]);
-  useApiEvent('migration.progress', (data) => setProgress(data));
+    follow(client.call('migration.status', {}), (p) => setProgress(p.state === 'idle' ? null : p)).catch(() => undefined);
+  }, [client, follow]);
 
   const fail = (err: unknown) => setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
 
@@ -44,7 +53,7 @@ export function ImportPanel(props: { accounts: AccountSummary[]; firstRun?: bool
     setError(null);
     setBusy(true);
     try {
-      setProgress(await client.call('migration.start', { paths: list, accountId: accountId || undefined }));
+      await follow(client.call('migration.start', { paths: list, accountId: accountId || undefined }), setProgress);
     } catch (err) {
       fail(err);
     } finally {
@@ -55,7 +64,7 @@ export function ImportPanel(props: { accounts: AccountSummary[]; firstRun?: bool
   const toggle = async () => {
     if (!progress) return;
     try {
-      setProgress(await client.call(progress.state === 'paused' ? 'migration.resume' : 'migration.pause', {}));
+      await follow(client.call(progress.state === 'paused' ? 'migration.resume' : 'migration.pause', {}), setProgress);
     } catch (err) {
       fail(err);
     }
