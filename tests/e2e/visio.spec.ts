@@ -242,6 +242,12 @@ test('visio : deux participants se voient et s’entendent, discussion, main lev
 
   // Screen sharing: B sees A's screen, frames increasing.
   await a.page.getByTestId('visio-chat-button').click();
+  // Read, or one's own: no unread badge, after a look at Courrier either (the meeting's screen is built again).
+  await expect(a.page.getByTestId('visio-unread')).toHaveCount(0);
+  await a.page.getByTestId('nav-courrier').click();
+  await a.page.getByTestId('nav-visio').click();
+  await expect(a.page.getByTestId('visio-screen')).toBeVisible();
+  await expect(a.page.getByTestId('visio-unread')).toHaveCount(0);
   await a.page.getByTestId('visio-screen').click();
   await expect(a.page.getByTestId('visio-screen')).toHaveText('Arrêter le partage');
   const screenVideo = '[data-testid="visio-screen-tile"] video';

@@ -52,6 +52,8 @@ function meetingShortcutList(t: (key: string) => string): [string, string][] {
   ];
 }
 
+/** How many lines of each session's discussion the agent has seen (the panel open). */
+const chatSeen = new WeakMap<MeetingSession, number>();
 export function Meeting({
   session,
   speakerId,
@@ -66,14 +68,18 @@ export function Meeting({
   const { t } = useTranslation();
   const state = useMeetingState(session);
   const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);
-  const [seenChat, setSeenChat] = useState(0);
+  // Kept with the session: the screen is left for Courrier and built again on return, the messages read stay read.
+  const [seenChat, setSeenChat] = useState(() => chatSeen.get(session) ?? 0);
   const [problem, setProblem] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
   const announcement = useMeetingAnnouncements(state.peers, state.phase === 'joined');
 
   useEffect(() => {
-    if (panel === 'chat') setSeenChat(state.chat.length);
-  }, [panel, state.chat.length]);
+    if (panel === 'chat') {
+      setSeenChat(state.chat.length);
+      chatSeen.set(session, state.chat.length);
+    }
+  }, [panel, session, state.chat.length]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -133,7 +139,8 @@ export function Meeting({
     }
   };
 
-  const unread = Math.max(0, state.chat.length - seenChat);
+  // What others wrote since the agent last looked (one's own messages are not news).
+  const unread = state.chat.slice(seenChat).filter((line) => !line.mine).length;
   // Going over to the space's new room: the room-change banner says so, not the lost-connection one.
   const movingRoom = state.roomChanged && state.phase === 'reconnecting' && state.reconnectAttempt === 0;
   const peerName = (peerId: string | null) => state.peers.find((p) => p.peerId === peerId)?.displayName ?? '';
