@@ -78,6 +78,8 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   // Monday two weeks ahead: the whole series is in the future.
   const monday = addDays(parisToday(), 14 - weekday(parisToday()));
   const title = `Réunion de service ${stamp}`;
+  const gridTop = async () => (await page.getByTestId('agenda-timegrid').boundingBox())!.y;
+  const topBefore = await gridTop();
   await page.getByTestId('new-event').click();
   const editor = page.getByTestId('event-editor');
   await expect(editor).toBeVisible();
@@ -102,6 +104,8 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await editor.getByTestId('save-event').click();
   await expect(editor).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: 'Événement enregistré' })).toBeVisible();
+  // The confirmation floats over the page: the grid does not move under the pointer when it comes (and goes).
+  expect(await gridTop()).toBe(topBefore);
 
   // Two weeks ahead in the grid (keyboard).
   await pressOnGrid(page, 'ArrowRight');

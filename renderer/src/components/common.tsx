@@ -3,6 +3,25 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
 
+/**
+ * A short confirmation over the page, at the bottom (as Courrier's « Annuler » toast): nothing moves under the pointer
+ * when it comes and goes. The live region is there before its text, so that screen readers announce it.
+ */
+export function NoticeToast({ message, onDone }: { message: string | null; /** Called 6 s after a message shows. */ onDone?(): void }) {
+  const done = useRef(onDone);
+  done.current = onDone;
+  useEffect(() => {
+    if (!message) return;
+    const timer = setTimeout(() => done.current?.(), 6000);
+    return () => clearTimeout(timer);
+  }, [message]);
+  return (
+    <div className="notice-toast-region" role="status">
+      {message ? <p className="notice notice-toast">{message}</p> : null}
+    </div>
+  );
+}
+
 /** An error the user must see at once (role="alert"). */
 export function ErrorAlert({ message, children, testId }: { message: string; children?: ReactNode; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);

@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { CalendarEventDetails, CalendarOccurrence } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
-import { Busy, ErrorAlert, PageHeader } from '../components/common';
+import { Busy, ErrorAlert, NoticeToast, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { importText } from '../lib/import-text';
 import { addDays, dayMonth, longDay, monthTitle, newEventSlot, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
@@ -218,11 +218,7 @@ export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): vo
           </div>
         </div>
       ))}
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <NoticeToast message={notice} />
       {dense.length ? (
         <p className="notice" role="status" data-testid="agenda-truncated">
           {t('agenda.truncated', { count: dense.length, titles: dense.join(', ') })}

@@ -8,7 +8,7 @@ import { DiscussButton } from './espaces/discuss';
 import type { ContactDetails, ContactInput } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
-import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
+import { Busy, EmptyState, ErrorAlert, NoticeToast, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 import { compareFrench } from '../lib/format';
@@ -83,11 +83,7 @@ export function ContactsView() {
             </div>
           </div>
         ))}
-      {notice ? (
-        <p className="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <NoticeToast message={notice} onDone={() => setNotice(null)} />
       {problem ? <ErrorAlert message={problem} /> : null}
       <div className="toolbar" role="search">
         <label htmlFor={searchId} className="visually-hidden">
