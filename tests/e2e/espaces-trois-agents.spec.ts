@@ -118,6 +118,18 @@ test('espaces : trois agents — discussion, mention, documents, agenda, visio e
 
   // agent1 adds an event to the space's agenda: it shows for all three (their Agenda syncs the space's calendar).
   const agenda1 = p1.getByTestId('space-agenda');
+  // The form opens on a slot to come (the next half hour), not on 9:00 of a day already under way.
+  const firstSlot = [
+    await agenda1.getByTestId('space-event-day').inputValue(),
+    await agenda1.getByTestId('space-event-start').inputValue(),
+  ];
+  expect(
+    await p1.evaluate(([day, time]) => {
+      const [d, m, y] = day!.split('/').map(Number);
+      const [h, min] = time!.split(':').map(Number);
+      return new Date(y!, m! - 1, d!, h!, min!).getTime() > Date.now();
+    }, firstSlot),
+  ).toBe(true);
   await agenda1.getByTestId('space-event-title').fill('Réunion de chantier');
   await agenda1.getByTestId('space-event-day').fill(tomorrow());
   await agenda1.getByTestId('space-event-start').fill('09:30');

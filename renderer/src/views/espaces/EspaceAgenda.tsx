@@ -8,13 +8,17 @@ import type { Workspace } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';
+import { newEventSlot, todayKey } from '../agenda/dates';
 
 const DAY_MS = 86_400_000;
 const SHOWN = 8;
 
-function todayText(): string {
-  const d = new Date();
-  return `${String(d.getDate()).padStart(2, '0')}/${String(d.getMonth() + 1).padStart(2, '0')}/${d.getFullYear()}`;
+/** The form's first values: the next half hour today, for an hour (as Agenda's « Nouvel événement »), never a past slot. */
+function firstSlot(now: Date = new Date()): { day: string; start: string; end: string } {
+  const slot = newEventSlot(todayKey(now), now);
+  const [y, m, d] = slot.day.split('-');
+  const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return { day: `${d}/${m}/${y}`, start: clock(slot.minutes), end: clock(slot.minutes + 60) };
 }
 
 /** « 07/12/2026 » and « 9:30 » → the local moment, or null when either is not a real date or time. */
@@ -39,9 +43,10 @@ export function EspaceAgenda({ space }: { space: Workspace }) {
   const href = agenda.data?.calendarHref ?? null;
   const occurrences = useApiQuery('calendar.occurrences', href ? range : null, { refreshOn: ['dav.changed'], refreshAfterSync: true });
   const [title, setTitle] = useState('');
-  const [day, setDay] = useState(todayText());
-  const [start, setStart] = useState('09:00');
-  const [end, setEnd] = useState('10:00');
+  const [first] = useState(firstSlot);
+  const [day, setDay] = useState(first.day);
+  const [start, setStart] = useState(first.start);
+  const [end, setEnd] = useState(first.end);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const ids = { title: useId(), day: useId(), start: useId(), end: useId() };
@@ -64,6 +69,11 @@ export function EspaceAgenda({ space }: { space: Workspace }) {
     const to = localMoment(day, end);
     if (!from || !to || to <= from) {
       setProblem(t('espacesAgenda.badTimes'));
+      return;
+    }
+    if (to.getTime() <= Date.now()) {
+      // It would be added, then missing from « Prochains événements »: say why instead.
+      setProblem(t('espacesAgenda.past'));
       return;
     }
     setBusy(true);
