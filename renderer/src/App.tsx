@@ -320,7 +320,12 @@ export function App() {
                     }}
                   />
                 ) : current === 'contacts' ? (
-                  <ContactsView />
+                  <ContactsView
+                    onWriteTo={(to) => {
+                      setLaunched({ mode: 'new', to });
+                      go('courrier');
+                    }}
+                  />
                 ) : current === 'fichiers' ? (
                   <FichiersView accounts={accounts.data} onOpenSettings={() => go('reglages', 'comptes')} />
                 ) : current === 'espaces' ? (

@@ -50,6 +50,15 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect(row).toContainText('04 67 11 22 33');
   await expect.poll(async () => (await serverCards(stamp))[0]?.includes('04 67 11 22 33'), { timeout: 30_000 }).toBe(true);
 
+  // The address opens Ostal's own new message to this contact (Courrier), not the system's mail program.
+  await row.getByRole('link', { name: `elodie.${stamp}@mairie.example` }).click();
+  const compose = page.getByTestId('compose');
+  await expect(compose.getByLabel('À', { exact: true })).toHaveValue(`${name} <elodie.${stamp}@mairie.example>`);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-ecrire.png') });
+  await compose.getByRole('button', { name: 'Annuler' }).click();
+  await expect(compose).toBeHidden();
+  await page.getByRole('button', { name: 'Contacts' }).click();
+
   await row.getByRole('button', { name: `Supprimer ${name}` }).click();
   await expect(row).toHaveCount(0);
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);

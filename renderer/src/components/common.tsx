@@ -7,12 +7,19 @@ import { Icon } from './icons';
  * A short confirmation over the page, at the bottom (as Courrier's « Annuler » toast): nothing moves under the pointer
  * when it comes and goes. The live region is there before its text, so that screen readers announce it.
  */
-export function NoticeToast({ message, onDone }: { message: string | null; /** Called 6 s after a message shows. */ onDone?(): void }) {
+export function NoticeToast({
+  message,
+  onDone,
+}: {
+  message: string | null;
+  /** Called once the message had time to be read (6 s or more). */ onDone?(): void;
+}) {
   const done = useRef(onDone);
   done.current = onDone;
   useEffect(() => {
     if (!message) return;
-    const timer = setTimeout(() => done.current?.(), 6000);
+    // Long enough to read: 6 s, more for a long summary (an import's refused cards).
+    const timer = setTimeout(() => done.current?.(), Math.max(6000, message.length * 80));
     return () => clearTimeout(timer);
   }, [message]);
   return (

@@ -13,7 +13,13 @@ import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 import { compareFrench } from '../lib/format';
 
-export function ContactsView() {
+/** « Nom <adresse> » for the composer's À, or the bare address when the name would need quoting. */
+function recipientOf(name: string, email: string): string {
+  return name && /^[^",;<>@()\\[\]]+$/.test(name) ? `${name} <${email}>` : email;
+}
+
+/** onWriteTo: a contact's address opens Ostal's own new message (Courrier), not the system's mail program (mailto). */
+export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): void } = {}) {
   const { t } = useTranslation();
   const client = useClient();
   const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
@@ -109,7 +115,17 @@ export function ContactsView() {
             <li key={`${contact.addressBook}:${contact.uid}`} className="contact" data-testid="contact">
               <span className="contact-name">{contact.fn || t('contacts.noName')}</span>
               {contact.emails.map((email) => (
-                <a key={email} href={`mailto:${email}`} className="contact-detail">
+                <a
+                  key={email}
+                  href={`mailto:${email}`}
+                  className="contact-detail"
+                  title={t('contacts.writeTo', { email })}
+                  onClick={(e) => {
+                    if (!onWriteTo) return;
+                    e.preventDefault();
+                    onWriteTo(recipientOf(contact.fn, email));
+                  }}
+                >
                   {email}
                 </a>
               ))}
