@@ -79,7 +79,6 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   const monday = addDays(parisToday(), 14 - weekday(parisToday()));
   const title = `Réunion de service ${stamp}`;
   const gridTop = async () => (await page.getByTestId('agenda-timegrid').boundingBox())!.y;
-  const topBefore = await gridTop();
   await page.getByTestId('new-event').click();
   const editor = page.getByTestId('event-editor');
   await expect(editor).toBeVisible();
@@ -101,6 +100,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   expect(link).toMatch(/^https:\/\/visio\.ostal\.test\/salle\/[A-Za-z0-9_-]{22}$/);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-editeur.png') });
   expect(await axeProblems(page), 'axe-core, éditeur').toEqual([]);
+  const topBefore = await gridTop();
   await editor.getByTestId('save-event').click();
   await expect(editor).toBeHidden();
   await expect(page.getByRole('status').filter({ hasText: 'Événement enregistré' })).toBeVisible();
@@ -161,6 +161,15 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await pressOnGrid(page, 'ArrowRight');
   await page.getByTestId('agenda-event').filter({ hasText: title }).click();
   await details.getByTestId('delete-occurrence').click();
+  // A participant is told: asked first (« Ne pas supprimer » keeps it), as Outlook.
+  const confirm = details.getByTestId('delete-confirm');
+  await expect(confirm).toContainText(`${s.users[1]!.email} recevra une annulation par courriel. Supprimer quand même\u00a0?`);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-suppression-confirmer.png') });
+  await confirm.getByRole('button', { name: 'Ne pas supprimer' }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(1);
+  await details.getByTestId('delete-occurrence').click();
+  await details.getByTestId('delete-confirm-yes').click();
   await expect(page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
 
   const at = (key: string, time: string) => `${key}T${time}:00`;

@@ -207,6 +207,7 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     // The organiser deletes the event: the participant gets the cancellation and takes it out of the agenda.
     await orgTile.first().click();
     await details.getByTestId('delete-event').click();
+    await details.getByTestId('delete-confirm-yes').click();
     await expect(org.page.getByTestId('agenda-event').filter({ hasText: title })).toHaveCount(0);
     await expect.poll(async () => (await calendarByUid(organiser, uid)).length, { timeout: 30_000 }).toBe(0);
     await openMail(gst.page, `Annulé\u00a0: ${title}`);

@@ -500,6 +500,13 @@ export function EventDetailsDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const recurring = !!details.rrule || !!details.recurrenceId;
+  // Deleting a meeting one organises tells its participants (a cancellation by mail): asked first, as Outlook does.
+  const accounts = useApiQuery('accounts.list', {});
+  const me = accounts.data?.find((a) => a.id === details.accountId)?.email.toLowerCase() ?? null;
+  const others = details.attendeeStatus.filter((a) => a.email.toLowerCase() !== me);
+  const tellsOthers = others.length > 0 && (!details.organizer || details.organizer.toLowerCase() === me);
+  const [confirming, setConfirming] = useState<RecurrenceScope | null>(null);
+  const ask = (scope: RecurrenceScope) => (tellsOthers ? setConfirming(scope) : void remove(scope));
 
   const when = (() => {
     if (details.allDay) {
@@ -573,7 +580,29 @@ export function EventDetailsDialog({
         {details.pending ? ` — ${t('agenda.pending')}` : ''}
       </p>
       {error ? <ErrorAlert message={error} /> : null}
-      <div className="form-actions">
+      {confirming ? (
+        <div className="agenda-delete-confirm" role="group" aria-labelledby={`${titleId}-confirm`} data-testid="delete-confirm">
+          <p id={`${titleId}-confirm`}>
+            {t('agenda.details.confirmCancel', { count: others.length, names: others.map((a) => a.name || a.email).join(', ') })}
+          </p>
+          <div className="form-actions">
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => void remove(confirming)}
+              disabled={busy}
+              data-testid="delete-confirm-yes"
+              autoFocus
+            >
+              {t('agenda.details.confirmCancelYes')}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirming(null)} disabled={busy}>
+              {t('agenda.details.confirmCancelNo')}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      <div className="form-actions" hidden={!!confirming}>
         <button type="button" className="button" onClick={onEdit} disabled={busy} data-testid="edit-event">
           {t('agenda.details.edit')}
         </button>
@@ -582,7 +611,7 @@ export function EventDetailsDialog({
             <button
               type="button"
               className="button button-danger"
-              onClick={() => void remove('occurrence')}
+              onClick={() => ask('occurrence')}
               disabled={busy}
               data-testid="delete-occurrence"
             >
@@ -591,24 +620,18 @@ export function EventDetailsDialog({
             <button
               type="button"
               className="button button-danger"
-              onClick={() => void remove('following')}
+              onClick={() => ask('following')}
               disabled={busy}
               data-testid="delete-following"
             >
               {t('agenda.details.deleteFollowing')}
             </button>
-            <button type="button" className="button button-danger" onClick={() => void remove('series')} disabled={busy}>
+            <button type="button" className="button button-danger" onClick={() => ask('series')} disabled={busy}>
               {t('agenda.details.deleteSeries')}
             </button>
           </>
         ) : (
-          <button
-            type="button"
-            className="button button-danger"
-            onClick={() => void remove('series')}
-            disabled={busy}
-            data-testid="delete-event"
-          >
+          <button type="button" className="button button-danger" onClick={() => ask('series')} disabled={busy} data-testid="delete-event">
             {t('agenda.details.delete')}
           </button>
         )}
