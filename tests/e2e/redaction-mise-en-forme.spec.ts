@@ -64,9 +64,8 @@ test('un message mis en forme (liste, lien, image, signature) part en HTML et te
   const card = page.getByTestId('signature-card');
   await expect(card).toBeVisible({ timeout: 20_000 });
   await card.getByTestId('format-html').check();
-  await card.getByTestId('signature-fonction').fill('Chargée de l’accueil');
-  await card.getByTestId('signature-service').fill('Service population');
-  await card.getByTestId('signature-telephone').fill('05 61 00 00 00');
+  // No template from IT here: no « Fonction », « Service », « Téléphone » (they only fill that template).
+  await expect(card.getByTestId('signature-fonction')).toHaveCount(0);
   const sigEditor = card.getByTestId('compose-editor');
   await sigEditor.click();
   await page.keyboard.press('Control+b');

@@ -115,24 +115,27 @@ function SignatureForm({
           <div className="signature-preview" dangerouslySetInnerHTML={{ __html: fillTemplate(initial.template, account, fields) }} />
         </div>
       ) : null}
-      <div className="signature-fields">
-        {(['fonction', 'service', 'telephone'] as const).map((f) => (
-          <div className="field" key={f}>
-            <label htmlFor={`${id}-${f}`}>{labels[f]}</label>
-            <input
-              id={`${id}-${f}`}
-              type="text"
-              inputMode={f === 'telephone' ? 'tel' : undefined}
-              value={fields[f]}
-              data-testid={`signature-${f}`}
-              onChange={(e) => {
-                setSaved(false);
-                setFields((old) => ({ ...old, [f]: e.target.value }));
-              }}
-            />
-          </div>
-        ))}
-      </div>
+      {/* Fonction, service, téléphone fill the organisation's template only: without one they would be saved for nothing. */}
+      {initial.template.trim() ? (
+        <div className="signature-fields">
+          {(['fonction', 'service', 'telephone'] as const).map((f) => (
+            <div className="field" key={f}>
+              <label htmlFor={`${id}-${f}`}>{labels[f]}</label>
+              <input
+                id={`${id}-${f}`}
+                type="text"
+                inputMode={f === 'telephone' ? 'tel' : undefined}
+                value={fields[f]}
+                data-testid={`signature-${f}`}
+                onChange={(e) => {
+                  setSaved(false);
+                  setFields((old) => ({ ...old, [f]: e.target.value }));
+                }}
+              />
+            </div>
+          ))}
+        </div>
+      ) : null}
       <div className="field">
         <span id={`${id}-signature-label`}>{initial.locked ? t('redaction.settings.ownAddition') : t('redaction.settings.own')}</span>
         <RichEditor
