@@ -6,6 +6,7 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { addDays, longDay, weekdayIndex, weekdayName } from './dates';
+import { contactsNamed, isAddress } from './attendees';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
@@ -143,11 +144,16 @@ export function EventEditor({
 
   const addAttendee = (raw: string) => {
     const m = /<([^>]+)>/.exec(raw);
-    const email = (m ? m[1]! : raw).trim();
+    let email = (m ? m[1]! : raw).trim();
     if (!email) return true;
-    if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(email)) {
-      setError(t('agenda.editor.badAttendee', { value: email }));
-      return false;
+    if (!isAddress(email)) {
+      // A name typed, as in Courrier's « À »: the one contact it names (« Bernard » → Dominique Bernard's address).
+      const found = contactsNamed(contacts.data ?? [], email);
+      if (found.length !== 1) {
+        setError(found.length ? t('agenda.editor.severalContacts', { value: email }) : t('agenda.editor.badAttendee', { value: email }));
+        return false;
+      }
+      email = found[0]!;
     }
     if (!attendees.some((a) => a.toLowerCase() === email.toLowerCase())) setAttendees([...attendees, email]);
     setAttendeeText('');
