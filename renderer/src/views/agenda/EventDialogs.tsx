@@ -5,7 +5,7 @@ import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, Recurrence
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
-import { addDays, longDay, weekdayIndex, weekdayName } from './dates';
+import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
 import { contactsNamed, isAddress } from './attendees';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
@@ -75,20 +75,11 @@ function reminderLabel(t: (k: string, o?: Record<string, unknown>) => string, mi
   return t('agenda.editor.reminderMinutes', { count: minutes });
 }
 
-/** 'YYYY-MM-DD' → « 14/12/2026 ». */
-const frDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
-
-/** « 14/12/2026 » (or 14/12/26, 14.12.2026) → 'YYYY-MM-DD', null when it is not a real date. */
-function isoDate(text: string): string | null {
-  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$/.exec(text);
-  if (!m) return null;
-  const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
-  const check = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[1])));
-  if (check.getUTCDate() !== Number(m[1]) || check.getUTCMonth() !== Number(m[2]) - 1) return null;
-  return `${year}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
-}
-
-const isTime = (text: string) => /^([01]\d|2[0-3]):[0-5]\d$/.test(text.trim());
+/** « 8h30 » shown as « 08:30 » once the box is left; a time that cannot be read stays as typed, marked invalid. */
+const normalClock = (text: string) => {
+  const minutes = parseClock(text);
+  return minutes === null ? text : clockText(minutes);
+};
 
 export interface EditorTarget {
   /** Editing an existing event (its details, for the occurrence or the series). */
@@ -117,15 +108,14 @@ export function EventEditor({
   const d = target.details;
   const startDay = d ? d.start.slice(0, 10) : (target.day ?? '');
   const startMin = target.minutes ?? 9 * 60;
-  const hhmm = (m: number) => `${String(Math.floor(m / 60) % 24).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
   const [summary, setSummary] = useState(d?.summary ?? '');
   // Dates and hours are typed in French form (JJ/MM/AAAA, HH:MM, 24 h): native pickers follow the system's language.
   const [dateText, setDateText] = useState(frDate(startDay));
   const [endDateText, setEndDateText] = useState(frDate(d ? (d.allDay ? addDays(d.end.slice(0, 10), -1) : d.end.slice(0, 10)) : startDay));
   const date = isoDate(dateText) ?? '';
   const endDate = isoDate(endDateText) ?? '';
-  const [startTime, setStartTime] = useState(d && !d.allDay ? d.start.slice(11, 16) : hhmm(startMin));
-  const [endTime, setEndTime] = useState(d && !d.allDay ? d.end.slice(11, 16) : hhmm(Math.min(startMin + 60, 23 * 60 + 59)));
+  const [startTime, setStartTime] = useState(d && !d.allDay ? d.start.slice(11, 16) : clockText(startMin));
+  const [endTime, setEndTime] = useState(d && !d.allDay ? d.end.slice(11, 16) : clockText(Math.min(startMin + 60, 23 * 60 + 59)));
   const [allDay, setAllDay] = useState(d?.allDay ?? target.minutes === null);
   const [location, setLocation] = useState(d?.location ?? '');
   const [description, setDescription] = useState(d?.description ?? '');
@@ -176,7 +166,9 @@ export function EventEditor({
       setTitleMissing(true);
       return;
     }
-    if (!date || !endDate || (!allDay && (!isTime(startTime) || !isTime(endTime)))) {
+    const startClock = parseClock(startTime);
+    const endClock = parseClock(endTime);
+    if (!date || !endDate || (!allDay && (startClock === null || endClock === null))) {
       setError(t('agenda.editor.badDateOrTime'));
       return;
     }
@@ -184,8 +176,8 @@ export function EventEditor({
     const pendingAttendee = attendeeText.trim() ? [attendeeText.trim()] : [];
     const input: CalendarEventInput = {
       summary: summary.trim(),
-      start: allDay ? date : `${date}T${startTime.trim()}`,
-      end: allDay ? addDays(endDate < date ? date : endDate, 1) : `${endDate < date ? date : endDate}T${endTime.trim()}`,
+      start: allDay ? date : `${date}T${clockText(startClock ?? 0)}`,
+      end: allDay ? addDays(endDate < date ? date : endDate, 1) : `${endDate < date ? date : endDate}T${clockText(endClock ?? 0)}`,
       allDay,
       location,
       description,
@@ -324,8 +316,9 @@ export function EventEditor({
                   inputMode="numeric"
                   placeholder={t('agenda.editor.timePlaceholder')}
                   value={startTime}
-                  aria-invalid={!isTime(startTime)}
+                  aria-invalid={parseClock(startTime) === null}
                   onChange={(e) => setStartTime(e.target.value)}
+                  onBlur={() => setStartTime((text) => normalClock(text))}
                   required
                 />
               </div>
@@ -352,8 +345,9 @@ export function EventEditor({
                   inputMode="numeric"
                   placeholder={t('agenda.editor.timePlaceholder')}
                   value={endTime}
-                  aria-invalid={!isTime(endTime)}
+                  aria-invalid={parseClock(endTime) === null}
                   onChange={(e) => setEndTime(e.target.value)}
+                  onBlur={() => setEndTime((text) => normalClock(text))}
                   required
                 />
               </div>

@@ -26,6 +26,34 @@ export function newEventSlot(day: string, now: Date = new Date()): { day: string
   return next + 60 <= 24 * 60 ? { day, minutes: next } : { day: addDays(day, 1), minutes: 9 * 60 };
 }
 
+/** Minutes since midnight → « 09:30 » (24 h, as the forms show it). */
+export const clockText = (minutes: number) => `${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}`;
+
+/**
+ * A time as agents type it → minutes since midnight, or null: « 9:30 », « 09:30 », « 8h30 », « 8 h 30 », « 14h »,
+ * « 14 h », « 9 » (as Outlook's time boxes take them), from 00:00 to 23:59.
+ */
+export function parseClock(text: string): number | null {
+  const m = /^\s*(\d{1,2})\s*(?:(?:[:hH.]\s*)(\d{2})?)?\s*$/.exec(text);
+  if (!m) return null;
+  const hours = Number(m[1]);
+  const minutes = m[2] === undefined ? 0 : Number(m[2]);
+  return hours < 24 && minutes < 60 ? hours * 60 + minutes : null;
+}
+
+/** 'YYYY-MM-DD' → « 14/12/2026 » (the forms' date boxes), '' for anything else. */
+export const frDate = (iso: string) => (/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '');
+
+/** « 14/12/2026 » (or 14/12/26, 14.12.2026, 14-12-2026) → 'YYYY-MM-DD', null when it is not a real date. */
+export function isoDate(text: string): string | null {
+  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$/.exec(text);
+  if (!m) return null;
+  const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
+  const check = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[1])));
+  if (check.getUTCDate() !== Number(m[1]) || check.getUTCMonth() !== Number(m[2]) - 1) return null;
+  return `${year}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
+}
+
 const toUtc = (key: string) => {
   const [y, m, d] = key.split('-').map(Number);
   return new Date(Date.UTC(y!, m! - 1, d!));

@@ -8,7 +8,7 @@ import type { Workspace } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';
-import { newEventSlot, todayKey } from '../agenda/dates';
+import { clockText, frDate, isoDate, newEventSlot, parseClock, todayKey } from '../agenda/dates';
 
 const DAY_MS = 86_400_000;
 const SHOWN = 8;
@@ -16,19 +16,16 @@ const SHOWN = 8;
 /** The form's first values: the next half hour today, for an hour (as Agenda's « Nouvel événement »), never a past slot. */
 function firstSlot(now: Date = new Date()): { day: string; start: string; end: string } {
   const slot = newEventSlot(todayKey(now), now);
-  const [y, m, d] = slot.day.split('-');
-  const clock = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  return { day: `${d}/${m}/${y}`, start: clock(slot.minutes), end: clock(slot.minutes + 60) };
+  return { day: frDate(slot.day), start: clockText(slot.minutes), end: clockText(Math.min(slot.minutes + 60, 23 * 60 + 59)) };
 }
 
-/** « 07/12/2026 » and « 9:30 » → the local moment, or null when either is not a real date or time. */
+/** « 07/12/2026 » and « 9:30 » (or « 9h30 ») → the local moment, or null when either is not a real date or time. */
 function localMoment(day: string, time: string): Date | null {
-  const d = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/.exec(day);
-  const h = /^\s*(\d{1,2})[:h](\d{2})\s*$/.exec(time);
-  if (!d || !h) return null;
-  const at = new Date(Number(d[3]), Number(d[2]) - 1, Number(d[1]), Number(h[1]), Number(h[2]));
-  const valid = at.getDate() === Number(d[1]) && at.getMonth() === Number(d[2]) - 1 && Number(h[1]) < 24 && Number(h[2]) < 60;
-  return valid ? at : null;
+  const iso = isoDate(day);
+  const minutes = parseClock(time);
+  if (!iso || minutes === null) return null;
+  const [y, m, d] = iso.split('-').map(Number);
+  return new Date(y!, m! - 1, d!, Math.floor(minutes / 60), minutes % 60);
 }
 
 export function EspaceAgenda({ space }: { space: Workspace }) {

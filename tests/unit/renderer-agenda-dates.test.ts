@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { clockText, frDate, isoDate, parseClock } from '../../renderer/src/views/agenda/dates';
+
+describe('times typed in the event forms (Agenda, Espaces)', () => {
+  it('reads the ways agents write a time', () => {
+    expect(parseClock('09:30')).toBe(9 * 60 + 30);
+    expect(parseClock('9:30')).toBe(9 * 60 + 30);
+    expect(parseClock('8h30')).toBe(8 * 60 + 30);
+    expect(parseClock(' 8 h 30 ')).toBe(8 * 60 + 30);
+    expect(parseClock('14h')).toBe(14 * 60);
+    expect(parseClock('14 h')).toBe(14 * 60);
+    expect(parseClock('14H15')).toBe(14 * 60 + 15);
+    expect(parseClock('9')).toBe(9 * 60);
+    expect(parseClock('23:59')).toBe(23 * 60 + 59);
+    expect(parseClock('00:00')).toBe(0);
+  });
+
+  it('refuses what is not a time of the day', () => {
+    for (const text of ['', ' ', '24:00', '9:60', '8h3', '830', 'midi', '9:30:00', '-1:00', '9 30'])
+      expect(parseClock(text), text).toBeNull();
+  });
+
+  it('writes minutes as the forms show them', () => {
+    expect(clockText(8 * 60 + 5)).toBe('08:05');
+    expect(clockText(23 * 60 + 59)).toBe('23:59');
+    expect(clockText(parseClock('8h30')!)).toBe('08:30');
+  });
+});
+
+describe('dates typed in the event forms', () => {
+  it('goes both ways between « JJ/MM/AAAA » and day keys', () => {
+    expect(frDate('2026-12-07')).toBe('07/12/2026');
+    expect(frDate('07/12/2026')).toBe('');
+    expect(isoDate('07/12/2026')).toBe('2026-12-07');
+    expect(isoDate('7/12/26')).toBe('2026-12-07');
+    expect(isoDate('7.12.2026')).toBe('2026-12-07');
+    expect(isoDate(frDate('2028-02-29'))).toBe('2028-02-29');
+  });
+
+  it('refuses days that do not exist', () => {
+    for (const text of ['31/11/2026', '29/02/2027', '00/01/2026', '12/13/2026', '2026-12-07', 'demain'])
+      expect(isoDate(text), text).toBeNull();
+  });
+});
