@@ -56,6 +56,15 @@ async function serverShape(
   };
 }
 
+/** The DTSTART of the event's master on Radicale (« 2026-12-21T10:00:00 »). */
+async function serverStart(uid: string): Promise<string> {
+  const [raw] = await calendarByUid(agent5(), uid);
+  const vevent = new ICAL.Component(ICAL.parse(raw!) as unknown[])
+    .getAllSubcomponents('vevent')
+    .find((v) => !v.hasProperty('recurrence-id'))!;
+  return String(vevent.getFirstPropertyValue('dtstart'));
+}
+
 async function pressOnGrid(page: Page, key: string): Promise<void> {
   await page.getByTestId('agenda-period').click();
   await page.keyboard.press(key);
@@ -74,6 +83,22 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await page.getByRole('button', { name: 'Agenda' }).click();
   await expect(page.getByTestId('agenda-timegrid')).toBeVisible({ timeout: 30_000 });
   await expectConnectionState(page, profileDir, 'online');
+  // The current week shows where today is now: one line, in today's column, at the time of day (Outlook's red line).
+  const nowLine = page.getByTestId('agenda-now');
+  await expect(nowLine).toHaveCount(1);
+  await expect(page.locator(`.agenda-tg-col[data-day="${parisToday()}"]`).getByTestId('agenda-now')).toHaveCount(1);
+  const lineMinutes = ((await nowLine.evaluate((line) => parseFloat((line as HTMLElement).style.top))) / 44) * 60;
+  const wall = new Date();
+  const minutesNow =
+    Number(wall.toLocaleString('en-GB', { timeZone: 'Europe/Paris', hour: '2-digit', hourCycle: 'h23' })) * 60 + wall.getMinutes();
+  const apart = Math.abs(lineMinutes - minutesNow);
+  expect(Math.min(apart, 24 * 60 - apart), 'minutes between the line and the clock').toBeLessThanOrEqual(2);
+  // In sight when the week opens, whatever the time of day (the grid opens on 7:00 unless now is elsewhere).
+  const hours = page.getByRole('region', { name: 'Heures de la journée (flèches pour faire défiler)' });
+  const [lineBox, hoursBox] = [(await nowLine.boundingBox())!, (await hours.boundingBox())!];
+  expect(lineBox.y).toBeGreaterThanOrEqual(hoursBox.y);
+  expect(lineBox.y).toBeLessThanOrEqual(hoursBox.y + hoursBox.height);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-maintenant.png') });
 
   // Monday two weeks ahead: the whole series is in the future.
   const monday = addDays(parisToday(), 14 - weekday(parisToday()));
@@ -84,10 +109,13 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await expect(editor).toBeVisible();
   await editor.getByLabel('Titre').fill(title);
   await editor.getByLabel('Date de début').fill(frDate(monday));
-  await editor.getByLabel('Heure de début').fill('10:00');
+  // Times as agents write them (« 10h », « 11 h »): read, and shown back as « 10:00 » once the box is left.
+  await editor.getByLabel('Heure de début').fill('10h');
   await editor.getByLabel('Date de fin').fill(frDate(monday));
-  await editor.getByLabel('Heure de fin').fill('11:00');
+  await expect(editor.getByLabel('Heure de début')).toHaveValue('10:00');
+  await editor.getByLabel('Heure de fin').fill('11 h');
   await editor.getByLabel('Lieu').fill('Salle des mariages');
+  await expect(editor.getByLabel('Heure de fin')).toHaveValue('11:00');
   const participants = editor.getByLabel('Participants', { exact: true });
   await participants.fill(s.users[1]!.email);
   await participants.press('Enter');
@@ -117,6 +145,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await expect.poll(async () => (await serverShape(uid))?.summary, { timeout: 30_000 }).toBe(title);
   expect((await serverShape(uid))!.rrule).toBe('FREQ=WEEKLY;BYDAY=MO');
   expect((await serverShape(uid))!.conference).toBe(link);
+  expect(await serverStart(uid)).toBe(`${monday}T10:00:00`);
   // A one-hour tile in the week: the long title wraps over the tile's two lines (Outlook), not cut after « Réunion
   // de se… »; the block ends on a whole line (nothing half drawn at the bottom of the tile).
   const tileText = await events.first().evaluate((tile) => {

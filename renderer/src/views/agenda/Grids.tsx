@@ -1,5 +1,5 @@
 /** The Agenda grids: day and week as a time grid (hours down, days across), month as weeks of days. */
-import { useEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { coveredDays, dayNumber, longDay, clockParts, shortDay, todayKey, weekdayName } from './dates';
@@ -112,12 +112,37 @@ function layout(events: { o: CalendarOccurrence; top: number; bottom: number }[]
   return out;
 }
 
+/** The current time, new at each minute (the grid's « now » line moves with it). */
+function useMinuteClock(): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout>;
+    const tick = () => {
+      const at = new Date();
+      setNow(at);
+      timer = setTimeout(tick, 60_000 - (at.getTime() % 60_000) + 50);
+    };
+    timer = setTimeout(tick, 60_000 - (Date.now() % 60_000) + 50);
+    return () => clearTimeout(timer);
+  }, []);
+  return now;
+}
+
 export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
-  const today = todayKey();
+  const clock = clockParts(useMinuteClock());
+  const today = clock.day;
+  const nowTop = (clock.minutes / 60) * HOUR_PX;
+  const showsToday = days.includes(today);
   useEffect(() => {
-    if (scroller.current) scroller.current.scrollTop = 7 * HOUR_PX - 10;
+    const el = scroller.current;
+    if (!el) return;
+    // The working day from 7:00; outside it, today's « now » line in sight (late in the day, not the morning).
+    el.scrollTop = 7 * HOUR_PX - 10;
+    if (showsToday && (nowTop < el.scrollTop || nowTop > el.scrollTop + el.clientHeight - HOUR_PX))
+      el.scrollTop = Math.max(0, nowTop - 2 * HOUR_PX);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- placed once, when the grid opens; then the agent scrolls
   }, []);
 
   const allDay = new Map<string, CalendarOccurrence[]>();
@@ -185,6 +210,10 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
                 aria-label={t('agenda.dayColumn', { day: longDay(d) })}
                 role="group"
               >
+                {d === today ? (
+                  // Where the day is now, as Outlook's red line: drawn over the tiles, never in the way of a click.
+                  <div className="agenda-now" data-testid="agenda-now" style={{ top: nowTop }} aria-hidden="true" />
+                ) : null}
                 {list.map(({ o, top, bottom }) => {
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
                   const height = Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20);
