@@ -4,7 +4,7 @@
  * server, reconnection to the same room after a lost socket, and « Quitter ».
  */
 import { describe, expect, it } from 'vitest';
-import { SignInError } from '../../renderer/src/views/visio/meeting-state.js';
+import { SignInError, unreadChat } from '../../renderer/src/views/visio/meeting-state.js';
 import { MeetingSession } from '../../renderer/src/views/visio/session.js';
 import { fakeServer, fakeSignalingHooks, meeting, notify, reply, servers, sessions, until, waitingRoom } from './visio-fake-signaling.js';
 
@@ -43,6 +43,26 @@ describe('MeetingSession (fake signaling server)', () => {
     await session.leave();
     expect(session.snapshot.phase).toBe('left');
     expect(server.requests.map((r) => r.method)).toEqual(['join', 'chat', 'setHand', 'leave']);
+  });
+
+  it('counts the discussion lines others wrote since the last one seen, also once the session drops its oldest lines', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting(server.url);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    const socket = server.sockets[0]!;
+    for (let i = 1; i < 500; i++) notify(socket, 'chat', { peerId: 'p0', name: 'Organisatrice', text: `Ligne ${i}`, at: i + 1 });
+    const full = await until(session, (s) => s.chat.at(-1)?.text === 'Ligne 499');
+    expect(full.chat).toHaveLength(500);
+    const seen = Number(full.chat.at(-1)!.key);
+    expect(unreadChat(full.chat, seen)).toBe(0);
+    expect(await session.sendChat('Merci')).toBe(true);
+    for (const text of ['Une', 'Deux', 'Trois']) notify(socket, 'chat', { peerId: 'p0', name: 'Organisatrice', text, at: 900 });
+    const later = await until(session, (s) => s.chat.at(-1)?.text === 'Trois');
+    // Still 500 lines kept (the oldest dropped): a count of lines seen would say nothing is new.
+    expect(later.chat).toHaveLength(500);
+    expect(unreadChat(later.chat, seen)).toBe(3);
+    await session.leave();
   });
 
   it('a join error is final, with its reason', async () => {

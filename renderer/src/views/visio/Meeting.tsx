@@ -18,6 +18,7 @@ import { applySpeaker, canShareScreen, deviceProblem } from './media';
 import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './ModerationBar';
 import { ParticipantMenu } from './ParticipantMenu';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
+import { unreadChat } from './meeting-state';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
 
 export function useMeetingState(session: MeetingSession): MeetingState {
@@ -52,7 +53,11 @@ function meetingShortcutList(t: (key: string) => string): [string, string][] {
   ];
 }
 
-/** How many lines of each session's discussion the agent has seen (the panel open). */
+/**
+ * The number in the key of the last discussion line the agent has seen (the panel open), per session: kept with the
+ * session, since the screen is left for Courrier and built again on return, and the messages read stay read. A key
+ * rather than a count: the session keeps only the last lines, so a count would drift once the oldest are dropped.
+ */
 const chatSeen = new WeakMap<MeetingSession, number>();
 export function Meeting({
   session,
@@ -68,18 +73,14 @@ export function Meeting({
   const { t } = useTranslation();
   const state = useMeetingState(session);
   const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);
-  // Kept with the session: the screen is left for Courrier and built again on return, the messages read stay read.
-  const [seenChat, setSeenChat] = useState(() => chatSeen.get(session) ?? 0);
   const [problem, setProblem] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
   const announcement = useMeetingAnnouncements(state.peers, state.phase === 'joined');
 
+  const lastLine = state.chat.at(-1)?.key;
   useEffect(() => {
-    if (panel === 'chat') {
-      setSeenChat(state.chat.length);
-      chatSeen.set(session, state.chat.length);
-    }
-  }, [panel, session, state.chat.length]);
+    if (panel === 'chat' && lastLine !== undefined) chatSeen.set(session, Number(lastLine));
+  }, [panel, session, lastLine]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -140,7 +141,8 @@ export function Meeting({
   };
 
   // What others wrote since the agent last looked (one's own messages are not news).
-  const unread = state.chat.slice(seenChat).filter((line) => !line.mine).length;
+  const seen = chatSeen.get(session) ?? 0;
+  const unread = panel === 'chat' ? 0 : unreadChat(state.chat, seen);
   // Going over to the space's new room: the room-change banner says so, not the lost-connection one.
   const movingRoom = state.roomChanged && state.phase === 'reconnecting' && state.reconnectAttempt === 0;
   const peerName = (peerId: string | null) => state.peers.find((p) => p.peerId === peerId)?.displayName ?? '';

@@ -61,6 +61,13 @@ export interface ChatLine {
   system?: ModerationEvent;
 }
 
+/**
+ * What others wrote after the line whose key number is `seenKey` (keys grow by one per line, for the whole session):
+ * the discussion's unread count. By key, not by position, since the session keeps only its last lines.
+ */
+export const unreadChat = (chat: readonly ChatLine[], seenKey: number) =>
+  chat.filter((line) => !line.mine && Number(line.key) > seenKey).length;
+
 /** What an organiser did to us, shown until dismissed. */
 export interface ModerationNotice {
   action: 'microMuted' | 'cameraStopped' | 'madeOrganiser';
