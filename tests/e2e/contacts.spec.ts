@@ -34,6 +34,7 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await editor.getByLabel('Adresses électroniques').fill(`elodie.${stamp}@mairie.example`);
   await editor.getByLabel('Téléphones').fill('04 67 00 00 00');
   await editor.getByLabel('Organisation').fill('Mairie de Saint-Jean');
+  await editor.getByLabel('Note').fill('Accueil le mardi\nBureau 12, 2e étage');
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-editeur.png') });
   await editor.getByTestId('save-contact').click();
   await expect(editor).toBeHidden();
@@ -41,6 +42,12 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect(row).toBeVisible();
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
   expect((await serverCards(stamp))[0]).toContain('Mairie de Saint-Jean');
+  // The card shows the organisation under the name and the note with its line break (as Outlook, Thunderbird).
+  await expect(row.locator('.contact-org')).toHaveText('Mairie de Saint-Jean');
+  expect(await row.locator('.contact-note').evaluate((el) => (el as HTMLElement).innerText)).toContain(
+    'Accueil le mardi\nBureau 12, 2e étage',
+  );
+  await row.screenshot({ path: path.join(SHOTS_DIR, 'contacts-fiche.png') });
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-liste.png') });
   expect(await axeProblems(page), 'axe-core, contacts').toEqual([]);
 

@@ -114,6 +114,8 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
           {list.map((contact) => (
             <li key={`${contact.addressBook}:${contact.uid}`} className="contact" data-testid="contact">
               <span className="contact-name">{contact.fn || t('contacts.noName')}</span>
+              {contact.title ? <span className="contact-org">{contact.title}</span> : null}
+              {contact.organization ? <span className="contact-org">{contact.organization}</span> : null}
               {contact.emails.map((email) => (
                 <a
                   key={email}
@@ -134,6 +136,12 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
                   {phone}
                 </span>
               ))}
+              {contact.note ? (
+                <p className="contact-note">
+                  <span className="visually-hidden">{t('contacts.noteLabel')} </span>
+                  {contact.note}
+                </p>
+              ) : null}
               <span className="contact-book muted">{contact.addressBook}</span>
               <span className="form-actions">
                 <DiscussButton emails={contact.emails} name={contact.fn} />
