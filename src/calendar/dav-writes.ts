@@ -32,6 +32,8 @@ export interface DavDeletePayload {
   collectionHref: string;
   href: string;
   uid: string;
+  /** The text deleted, kept for « Annuler » (contacts.restore) once the DELETE has reached the server. */
+  raw?: string;
 }
 
 export const davKindPrefix = (kind: DavKind) => `dav.${kind}.`;
@@ -192,14 +194,19 @@ async function replayDelete(
   const local = repo.object(op.accountId, p.href);
   const headers: Record<string, string> = local?.etag ? { 'If-Match': local.etag } : {};
   const res = await client.request('DELETE', p.href, { headers, kind: 'delete' });
+  // Gone from the server: forget it, unless « Annuler » brought it back meanwhile (a PUT follows; it creates it anew).
+  const gone = () => {
+    if (repo.object(op.accountId, p.href)?.localDeleted === false) repo.setEtag(op.accountId, p.href, null);
+    else repo.deleteObjects(op.accountId, [p.href]);
+  };
   if ((res.status >= 200 && res.status < 300) || res.status === 404 || res.status === 410) {
-    if (repo.object(op.accountId, p.href)?.localDeleted) repo.deleteObjects(op.accountId, [p.href]);
+    gone();
     return 'done';
   }
   if (res.status !== 412) throw new ServerRefusal(`DELETE ${p.href}: ${res.status}`);
   const server = await fetchServer(client, p.href);
   if (!server) {
-    repo.deleteObjects(op.accountId, [p.href]);
+    gone();
     return 'done';
   }
   setAside(ctx, kind, op, 'delete', server);
@@ -319,8 +326,11 @@ export function resolveConflict(ctx: CoreContext, id: number, action: 'reapply' 
   return { accountId: row.account_id, kind: row.kind };
 }
 
-/** Give a text set aside a fresh revision marker (so its replay is recognised). */
-function restamp(raw: string): { raw: string; rev: string } {
+/** Give a text set aside (or deleted, then brought back) a fresh revision marker, so that its replay is recognised. */
+export function restamp(raw: string): { raw: string; rev: string } {
   const rev = newRevision();
-  return { raw: raw.replace(/\r?\n[ \t]/g, '').replace(/^(X-OSTAL-REV:).*$/gim, `$1${rev}`), rev };
+  const unfolded = raw.replace(/\r?\n[ \t]/g, '');
+  if (/^X-OSTAL-REV:/im.test(unfolded)) return { raw: unfolded.replace(/^(X-OSTAL-REV:).*$/gim, `$1${rev}`), rev };
+  // A vCard written by another program (an import, another client): add the marker before its end.
+  return { raw: unfolded.replace(/^END:VCARD/im, `X-OSTAL-REV:${rev}\r\nEND:VCARD`), rev };
 }

@@ -4,16 +4,34 @@ import type { ContactInput, ContactSummary, Params, Result } from '../shared/con
 import { OstalError } from '../errors.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
-import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from '../calendar/dav-writes.js';
+import {
+  enqueueDelete,
+  enqueuePut,
+  newResourceHref,
+  newRevision,
+  pendingHrefs,
+  restamp,
+  type DavDeletePayload,
+} from '../calendar/dav-writes.js';
 import { DavRepository } from '../calendar/repository.js';
-import { ContactInputError, contactFields, createVCard, updateVCard } from './vcard.js';
+import { ContactInputError, cardExtras, contactFields, createVCard, updateVCard, type CardExtras } from './vcard.js';
 import { compareFrench } from '../shared/format.js';
 
-/** Every stored contact, sorted by name (French collation). Reads the store only. */
+const noExtras: CardExtras = { organization: '', title: '', note: '' };
+
+/** Every stored contact, sorted by name (French collation), with what its card shows. Reads the store only. */
 export function listContacts(ctx: Pick<CoreContext, 'db'>): ContactSummary[] {
   return new DavRepository(ctx.db)
     .objectsOfKind('addressbook')
-    .map((o) => ({ uid: o.uid, fn: o.title, emails: o.emails, phones: o.phones, addressBook: o.collectionName }))
+    .map((o) => {
+      let extras = noExtras;
+      try {
+        extras = cardExtras(o.raw);
+      } catch {
+        /* stored because its UID and name were readable: the card shows those */
+      }
+      return { uid: o.uid, fn: o.title, emails: o.emails, phones: o.phones, ...extras, addressBook: o.collectionName };
+    })
     .sort((a, b) => compareFrench(a.fn, b.fn) || a.uid.localeCompare(b.uid));
 }
 
@@ -91,9 +109,47 @@ export function updateContact(ctx: CoreContext, params: Params<'contacts.update'
   return { uid: obj.uid };
 }
 
+/** Hidden at once, deleted on the server through the journal; the text goes with the operation, for « Annuler ». */
 export function deleteContact(ctx: CoreContext, params: Params<'contacts.delete'>): Result<'contacts.delete'> {
   const obj = findContact(ctx, params.uid);
-  enqueueDelete(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid });
+  enqueueDelete(ctx, 'addressbook', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw: obj.raw });
   replaySoon(ctx, obj.accountId);
   return { deleted: true };
+}
+
+/**
+ * « Annuler » after a delete: the same vCard comes back (same UID, same address on the server, every field).
+ * If its DELETE has not left yet, it is dropped and nothing reaches the server; otherwise (sent, or on its way)
+ * the text kept with the operation is written again, as a new resource (PUT If-None-Match: *).
+ */
+export function restoreContact(ctx: CoreContext, params: Params<'contacts.restore'>): Result<'contacts.restore'> {
+  const repo = new DavRepository(ctx.db);
+  if (repo.objectByUid('addressbook', params.uid)) return { uid: params.uid };
+  const row = ctx.db
+    .prepare(
+      "SELECT id, account_id AS accountId, payload FROM operations WHERE kind = 'dav.addressbook.delete' AND json_extract(payload, '$.uid') = ? ORDER BY id DESC LIMIT 1",
+    )
+    .get(params.uid) as { id: number; accountId: string; payload: string } | undefined;
+  if (!row) throw new OstalError('not_found', t('dav.writes.contactNotFound'));
+  const p = JSON.parse(row.payload) as DavDeletePayload;
+  const local = repo.object(row.accountId, p.href);
+  const dropped = ctx.db.transaction(() => {
+    const n = ctx.db
+      .prepare(
+        "UPDATE operations SET state = 'done', last_error = 'cancelled: contact restored', updated_at = ? WHERE id = ? AND state = 'pending'",
+      )
+      .run(new Date().toISOString(), row.id).changes;
+    if (n > 0 && local?.localDeleted) repo.setLocalDeleted(row.accountId, p.href, false);
+    return n > 0 && !!local;
+  })();
+  if (dropped) {
+    ctx.emit('dav.changed', { accountId: row.accountId, kind: 'addressbook' });
+    return { uid: params.uid };
+  }
+  const text = local?.raw ?? p.raw;
+  if (!text) throw new OstalError('not_found', t('dav.writes.contactNotFound'));
+  const { raw, rev } = restamp(text);
+  enqueuePut(ctx, 'addressbook', row.accountId, { collectionHref: p.collectionHref, href: p.href, uid: p.uid, raw, rev });
+  replaySoon(ctx, row.accountId);
+  return { uid: params.uid };
 }

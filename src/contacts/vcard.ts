@@ -111,18 +111,35 @@ export function updateVCard(raw: string, input: ContactFields, options: { rev: s
   return card.toString() + '\r\n';
 }
 
+/** What the contact's card shows besides the name, addresses and numbers ('' when absent). */
+export interface CardExtras {
+  organization: string;
+  /** TITLE (« Fonction »): not in the editor, but kept and shown when another program or an import set it. */
+  title: string;
+  note: string;
+}
+
+function extrasOf(card: ICAL.Component): CardExtras {
+  const text = (name: string): string => {
+    const v = card.getFirstPropertyValue(name);
+    return Array.isArray(v) ? v.filter((x) => typeof x === 'string' && x.trim()).join(', ') : typeof v === 'string' ? v : '';
+  };
+  return { organization: text('org'), title: text('title').trim(), note: text('note') };
+}
+
+const componentOf = (raw: string): ICAL.Component => {
+  const parsed = ICAL.parse(raw) as unknown[];
+  return new ICAL.Component((Array.isArray(parsed[0]) ? parsed[0] : parsed) as unknown[]);
+};
+
+/** Organisation, fonction and note of a stored vCard, for the card in the list. */
+export function cardExtras(raw: string): CardExtras {
+  return extrasOf(componentOf(raw));
+}
+
 /** The editor's fields of a stored vCard. */
 export function contactFields(raw: string): ContactFields {
-  const parsed = ICAL.parse(raw) as unknown[];
-  const card = new ICAL.Component((Array.isArray(parsed[0]) ? parsed[0] : parsed) as unknown[]);
   const c = parseVCard(raw);
-  const org = card.getFirstPropertyValue('org');
-  const note = card.getFirstPropertyValue('note');
-  return {
-    fn: c.fn,
-    emails: c.emails,
-    phones: c.phones,
-    organization: Array.isArray(org) ? org.filter(Boolean).join(', ') : typeof org === 'string' ? org : '',
-    note: typeof note === 'string' ? note : '',
-  };
+  const { organization, note } = extrasOf(componentOf(raw));
+  return { fn: c.fn, emails: c.emails, phones: c.phones, organization, note };
 }

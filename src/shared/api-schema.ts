@@ -398,6 +398,8 @@ const methodSchemaBuilders = {
   'contacts.create': () => z.object({ contact: contactInputSchema(), addressBookHref: z.string().optional(), accountId: id().optional() }),
   'contacts.update': () => z.object({ uid: uid(), contact: contactInputSchema() }),
   'contacts.delete': () => z.object({ uid: uid() }),
+  /** « Annuler » after `contacts.delete`: the same vCard (same UID) comes back, on the server too. */
+  'contacts.restore': () => z.object({ uid: uid() }),
   /** Recipients for the composer: contacts then past correspondents matching `query` (accent- and case-insensitive), at most `limit` (8). */
   'contacts.suggest': () => z.object({ query: z.string(), limit: z.number().optional() }),
   /** Calendars that can receive new events. */

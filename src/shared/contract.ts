@@ -596,6 +596,10 @@ export interface ContactSummary {
   fn: string;
   emails: string[];
   phones: string[];
+  /** ORG, TITLE (« Fonction ») and NOTE of the vCard, '' when absent: shown on the contact's card. */
+  organization: string;
+  title: string;
+  note: string;
   addressBook: string;
 }
 
@@ -982,6 +986,7 @@ export interface Results {
   'contacts.create': { uid: string };
   'contacts.update': { uid: string };
   'contacts.delete': { deleted: true };
+  'contacts.restore': { uid: string };
   'contacts.suggest': RecipientSuggestion[];
   'calendar.calendars': CalendarInfo[];
   'calendar.occurrences': CalendarOccurrence[];

@@ -34,6 +34,7 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await editor.getByLabel('Adresses électroniques').fill(`elodie.${stamp}@mairie.example`);
   await editor.getByLabel('Téléphones').fill('04 67 00 00 00');
   await editor.getByLabel('Organisation').fill('Mairie de Saint-Jean');
+  await editor.getByLabel('Note').fill('Accueil le mardi\nBureau 12, 2e étage');
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-editeur.png') });
   await editor.getByTestId('save-contact').click();
   await expect(editor).toBeHidden();
@@ -41,6 +42,12 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect(row).toBeVisible();
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
   expect((await serverCards(stamp))[0]).toContain('Mairie de Saint-Jean');
+  // The card shows the organisation under the name and the note with its line break (as Outlook, Thunderbird).
+  await expect(row.locator('.contact-org')).toHaveText('Mairie de Saint-Jean');
+  expect(await row.locator('.contact-note').evaluate((el) => (el as HTMLElement).innerText)).toContain(
+    'Accueil le mardi\nBureau 12, 2e étage',
+  );
+  await row.screenshot({ path: path.join(SHOTS_DIR, 'contacts-fiche.png') });
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-liste.png') });
   expect(await axeProblems(page), 'axe-core, contacts').toEqual([]);
 
@@ -59,9 +66,40 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect(compose).toBeHidden();
   await page.getByRole('button', { name: 'Contacts' }).click();
 
+  // « Supprimer » with the keyboard: gone at once, on Radicale too; the focus goes to « Annuler », which holds the toast.
+  const uidOf = (card: string | undefined) => /^UID:(.*)$/m.exec(card ?? '')?.[1]?.trim();
+  const before = (await serverCards(stamp))[0];
+  await row.getByRole('button', { name: `Supprimer ${name}` }).press('Enter');
+  await expect(row).toHaveCount(0);
+  const toast = page.getByRole('status').filter({ hasText: 'Contact supprimé.' });
+  const undo = toast.getByRole('button', { name: 'Annuler' });
+  await expect(undo).toBeFocused();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-supprime-annuler.png') });
+  await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Contact rétabli.' })).toBeVisible();
+  await expect(row).toBeVisible();
+  await expect(row.locator('.contact-org')).toHaveText('Mairie de Saint-Jean');
+  // Back on Radicale: the same card (UID, organisation, note), and still there after a reload.
+  await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
+  const back = (await serverCards(stamp))[0];
+  expect(uidOf(back)).toBe(uidOf(before));
+  expect(back).toContain('Mairie de Saint-Jean');
+  expect(back).toContain('Bureau 12');
+  await page.reload();
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await expect(row).toBeVisible({ timeout: 30_000 });
+
+  // Not cancelled: the toast goes by itself, the contact stays deleted (Radicale, and after a reload).
   await row.getByRole('button', { name: `Supprimer ${name}` }).click();
   await expect(row).toHaveCount(0);
+  await expect(toast).toBeVisible();
+  await expect(toast).toHaveCount(0, { timeout: 15_000 });
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(0);
+  await page.reload();
+  await page.getByRole('button', { name: 'Contacts' }).click();
+  await expect(page.getByTestId('contact').first()).toBeVisible({ timeout: 30_000 });
+  await expect(row).toHaveCount(0);
 
   // « Importer… » a .vcf with two good cards and two broken ones: French summary, the good ones listed.
   const vcf = fs

@@ -113,6 +113,70 @@ describe('Contacts writes through the journal, with Radicale', () => {
     await core.handle('sync.run', { accountId, only: 'contacts' });
   });
 
+  it('« Annuler » after a delete brings back the same vCard: DELETE still waiting (dropped) or already on the server (sent again)', async () => {
+    const fn = `Anne Roux ${tag()}`;
+    const contact = {
+      fn,
+      emails: ['anne.roux@mairie.example'],
+      phones: ['04 67 12 34 56'],
+      organization: 'Mairie',
+      note: 'Ligne 1\nLigne 2',
+    };
+    const { uid } = await core.handle('contacts.create', { contact });
+    await core.handle('sync.run', { accountId, only: 'contacts' });
+    const before = (await serverCard(uid))!;
+    expect(before).not.toBeNull();
+
+    // Offline: the DELETE waits in the journal; « Annuler » drops it and nothing reaches the server.
+    await relay.close();
+    await core.handle('contacts.delete', { uid });
+    expect((await core.handle('contacts.list', {})).find((c) => c.uid === uid)).toBeUndefined();
+    await core.handle('contacts.restore', { uid });
+    expect((await core.handle('contacts.list', {})).find((c) => c.uid === uid)).toMatchObject({
+      fn,
+      organization: 'Mairie',
+      note: 'Ligne 1\nLigne 2',
+    });
+    expect(pendingDavOperations(core, { prefix: 'dav.addressbook.' })).toBe(0);
+    await relay.open();
+    await core.handle('sync.run', { accountId, only: 'contacts' });
+    expect((await serverCard(uid))?.raw).toBe(before.raw);
+
+    // Online: the DELETE reaches Radicale; « Annuler » writes the same vCard again, at the same address.
+    await core.handle('contacts.delete', { uid });
+    await core.handle('sync.run', { accountId, only: 'contacts' });
+    expect(await serverCard(uid)).toBeNull();
+    await core.handle('contacts.restore', { uid });
+    await core.handle('sync.run', { accountId, only: 'contacts' });
+    expect(pendingDavOperations(core, { prefix: 'dav.addressbook.', withFailed: true })).toBe(0);
+    expect(await core.handle('dav.conflicts', {})).not.toContainEqual(expect.objectContaining({ uid }));
+    const back = (await serverCard(uid))!;
+    expect(back.href).toBe(before.href);
+    expect(parseVCard(back.raw)).toEqual(parseVCard(before.raw));
+    expect(back.raw).toContain('Ligne 1\\nLigne 2');
+    expect(await core.handle('contacts.get', { uid })).toMatchObject({ ...contact, pending: false });
+
+    // « Annuler » while the DELETE is on its way (claimed, not answered yet): the PUT queued after it creates the vCard anew.
+    await relay.close();
+    await core.handle('contacts.delete', { uid });
+    const setDelete = (from: string, to: string) =>
+      core.ctx.db
+        .prepare("UPDATE operations SET state = ?, next_attempt_at = 0 WHERE kind = 'dav.addressbook.delete' AND state = ?")
+        .run(to, from).changes;
+    expect(setDelete('pending', 'running')).toBe(1);
+    await core.handle('contacts.restore', { uid });
+    expect(setDelete('running', 'pending')).toBe(1);
+    await relay.open();
+    await core.handle('sync.run', { accountId, only: 'contacts' });
+    expect(pendingDavOperations(core, { prefix: 'dav.addressbook.', withFailed: true })).toBe(0);
+    expect(await core.handle('dav.conflicts', {})).not.toContainEqual(expect.objectContaining({ uid }));
+    expect(parseVCard((await serverCard(uid))!.raw)).toEqual(parseVCard(before.raw));
+
+    await core.handle('contacts.delete', { uid });
+    await core.handle('sync.run', { accountId, only: 'contacts' });
+    expect(await serverCard(uid)).toBeNull();
+  });
+
   it('bad input gives a French message and writes nothing', async () => {
     const before = pendingDavOperations(core, { prefix: 'dav.addressbook.' });
     await expect(core.handle('contacts.create', { contact: { fn: ' ', emails: [], phones: [] } })).rejects.toMatchObject({

@@ -80,6 +80,7 @@ const badInputs: { [M in MethodName]: unknown } = {
   'contacts.create': { contact: { fn: 'Élodie Durand', emails: 'elodie@mairie.example', phones: [] } },
   'contacts.update': { uid: 'u1', contact: { fn: 'Élodie Durand', emails: [], phones: [], organization: 5 } },
   'contacts.delete': { uid: 5 },
+  'contacts.restore': { uid: [] },
   'contacts.suggest': { query: 'elo', limit: '8' },
   'calendar.calendars': 'texte',
   'calendar.occurrences': { from: '2026-01-01' },

@@ -120,6 +120,10 @@ describe('calendar.list and contacts.list read the store', () => {
       fn: 'Élodie Vidal',
       emails: ['e@x.fr'],
       phones: ['05 65 00 00 00'],
+      // An unreadable text (here none) still gives the card its name, addresses and numbers.
+      organization: '',
+      title: '',
+      note: '',
       addressBook: 'Carnet d’adresses',
     });
   });

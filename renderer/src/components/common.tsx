@@ -1,30 +1,87 @@
 /** Small shared pieces of the UI: alerts, empty states, the « locked by IT » note, busy indicator. */
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
 
+/** A button in a NoticeToast: « Annuler » after a delete. Keep the same object while the toast is the same. */
+export interface ToastAction {
+  label: string;
+  run(): void;
+  /** Give it the focus when it comes (the delete was made with the keyboard: its button is gone). */
+  focus?: boolean;
+  testId?: string;
+}
+
 /**
  * A short confirmation over the page, at the bottom (as Courrier's « Annuler » toast): nothing moves under the pointer
- * when it comes and goes. The live region is there before its text, so that screen readers announce it.
+ * when it comes and goes. The live region is there before its text, so that screen readers announce it. With an
+ * action, the toast stays while the focus is in it, Échap closes it, and the focus goes to `returnFocus` when it
+ * leaves with the focus (instead of being lost).
  */
 export function NoticeToast({
   message,
   onDone,
+  action,
+  returnFocus,
 }: {
   message: string | null;
-  /** Called once the message had time to be read (6 s or more). */ onDone?(): void;
+  /** Called once the message had time to be read (6 s or more, 8 s with an action), or on Échap. */ onDone?(): void;
+  action?: ToastAction;
+  returnFocus?(): void;
 }) {
   const done = useRef(onDone);
   done.current = onDone;
+  const region = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const [held, setHeld] = useState(false);
+  const close = useCallback(() => {
+    if (region.current?.contains(document.activeElement)) returnFocus?.();
+    done.current?.();
+  }, [returnFocus]);
+  const closeRef = useRef(close);
+  closeRef.current = close;
   useEffect(() => {
-    if (!message) return;
-    // Long enough to read: 6 s, more for a long summary (an import's refused cards).
-    const timer = setTimeout(() => done.current?.(), Math.max(6000, message.length * 80));
+    // A new toast: its button was never focused (a removed element does not always report its blur).
+    setHeld(false);
+    if (message && action?.focus) button.current?.focus();
+  }, [message, action]);
+  useEffect(() => {
+    if (!message || held) return;
+    // Long enough to read: 6 s, more for a long summary (an import's refused cards), 8 s to reach « Annuler ».
+    const timer = setTimeout(() => closeRef.current(), Math.max(action ? 8000 : 6000, message.length * 80));
     return () => clearTimeout(timer);
-  }, [message]);
+  }, [message, action, held]);
   return (
-    <div className="notice-toast-region" role="status">
-      {message ? <p className="notice notice-toast">{message}</p> : null}
+    <div className="notice-toast-region" role="status" ref={region}>
+      {message && action ? (
+        <div
+          className="notice notice-toast notice-toast-action"
+          onFocus={() => setHeld(true)}
+          onBlur={(e) => {
+            if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setHeld(false);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') close();
+          }}
+        >
+          <span>{message}</span>
+          <button
+            type="button"
+            className="button"
+            ref={button}
+            data-testid={action.testId}
+            onClick={() => {
+              if (region.current?.contains(document.activeElement)) returnFocus?.();
+              setHeld(false);
+              action.run();
+            }}
+          >
+            {action.label}
+          </button>
+        </div>
+      ) : message ? (
+        <p className="notice notice-toast">{message}</p>
+      ) : null}
     </div>
   );
 }

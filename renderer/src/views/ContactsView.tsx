@@ -2,13 +2,13 @@
  * Contacts: the address books of the accounts, from the local store, with a simple filter; create, edit and
  * delete (written at once, sent to the server through the journal), and the notices of conflicting edits.
  */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DiscussButton } from './espaces/discuss';
-import type { ContactDetails, ContactInput } from '../../../src/shared/contract';
+import type { ContactDetails, ContactInput, ContactSummary } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
-import { Busy, EmptyState, ErrorAlert, NoticeToast, PageHeader } from '../components/common';
+import { Busy, EmptyState, ErrorAlert, NoticeToast, PageHeader, type ToastAction } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 import { compareFrench } from '../lib/format';
@@ -25,7 +25,8 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
   const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
   const conflicts = useApiQuery('dav.conflicts', {}, { refreshOn: ['dav.conflict', 'dav.changed'], refreshAfterSync: true });
   const [editing, setEditing] = useState<ContactDetails | 'new' | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [toast, setToast] = useState<{ text: string; action?: ToastAction } | null>(null);
+  const setNotice = (text: string) => setToast({ text });
   const [problem, setProblem] = useState<string | null>(null);
   const act = async (run: () => Promise<unknown>, done: string) => {
     setProblem(null);
@@ -38,6 +39,26 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
       setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
     }
   };
+  /** Deleted at once (on the server too, through the journal); « Annuler » writes the same vCard back (contacts.restore). */
+  const remove = async (contact: ContactSummary, byKeyboard: boolean) => {
+    setProblem(null);
+    try {
+      await client.call('contacts.delete', { uid: contact.uid });
+      setToast({
+        text: t('contacts.deleted'),
+        action: {
+          label: t('contacts.undoDelete'),
+          focus: byKeyboard,
+          testId: 'toast-undo',
+          run: () => void act(() => client.call('contacts.restore', { uid: contact.uid }), t('contacts.restored')),
+        },
+      });
+      contacts.reload();
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  };
+  const focusTitle = useCallback(() => document.getElementById('contacts-title')?.focus({ preventScroll: true }), []);
   const [filter, setFilter] = useState('');
   const searchId = useId();
   const needle = filter.trim().toLocaleLowerCase('fr');
@@ -89,7 +110,7 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
             </div>
           </div>
         ))}
-      <NoticeToast message={notice} onDone={() => setNotice(null)} />
+      <NoticeToast message={toast?.text ?? null} action={toast?.action} onDone={() => setToast(null)} returnFocus={focusTitle} />
       {problem ? <ErrorAlert message={problem} /> : null}
       <div className="toolbar" role="search">
         <label htmlFor={searchId} className="visually-hidden">
@@ -114,6 +135,8 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
           {list.map((contact) => (
             <li key={`${contact.addressBook}:${contact.uid}`} className="contact" data-testid="contact">
               <span className="contact-name">{contact.fn || t('contacts.noName')}</span>
+              {contact.title ? <span className="contact-org">{contact.title}</span> : null}
+              {contact.organization ? <span className="contact-org">{contact.organization}</span> : null}
               {contact.emails.map((email) => (
                 <a
                   key={email}
@@ -134,6 +157,12 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
                   {phone}
                 </span>
               ))}
+              {contact.note ? (
+                <p className="contact-note">
+                  <span className="visually-hidden">{t('contacts.noteLabel')} </span>
+                  {contact.note}
+                </p>
+              ) : null}
               <span className="contact-book muted">{contact.addressBook}</span>
               <span className="form-actions">
                 <DiscussButton emails={contact.emails} name={contact.fn} />
@@ -153,7 +182,8 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
                   type="button"
                   className="button button-quiet"
                   aria-label={t('contacts.deleteNamed', { name: contact.fn })}
-                  onClick={() => void act(() => client.call('contacts.delete', { uid: contact.uid }), t('contacts.deleted'))}
+                  // detail 0: pressed with the keyboard (Entrée, Espace): the focus follows to « Annuler ».
+                  onClick={(e) => void remove(contact, e.detail === 0)}
                 >
                   {t('contacts.delete')}
                 </button>
