@@ -140,6 +140,7 @@ export function App() {
     ? null
     : {
         domains: (accounts.data ?? []).map((a) => a.email.split('@').pop()!.toLowerCase()),
+        own: (accounts.data ?? []).map((a) => a.email),
         open: (address) => {
           setDirectPeer(address);
           go('espaces');

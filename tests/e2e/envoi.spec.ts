@@ -100,6 +100,11 @@ test('envoi d’un message avec pièce jointe, réception par IDLE chez le desti
   const sentRow = pageA.getByTestId('message').filter({ hasText: subject }).first();
   await expect(sentRow).toBeVisible({ timeout: 20_000 });
   await expect(sentRow.locator('.message-from')).toHaveText(`À\u00a0: ${agent3.name}`);
+  // Opened: « De » is agent2 itself, with no « Discuter » (a discussion with oneself).
+  await sentRow.click();
+  const headers = pageA.getByTestId('reader-headers');
+  await expect(headers).toContainText(agent3.email);
+  await expect(headers.getByTestId('contact-discuss')).toHaveCount(0);
   await pageA.screenshot({ path: path.join(SHOTS_DIR, 'envoi-envoyes.png') });
 
   await contextA.close();

@@ -7,14 +7,21 @@ import { useTranslation } from 'react-i18next';
 
 export interface Discuss {
   domains: string[];
+  /** The agent's own addresses: no « Discuter » with oneself (one's own card, one's own sent message). */
+  own: string[];
   open(address: string): void;
 }
 
 export const DiscussContext = createContext<Discuss | null>(null);
 
-/** The colleague's address among `emails` that « Discuter » can open, if any. */
-function colleagueAddress(discuss: Discuss | null, emails: readonly string[]): string | undefined {
-  return discuss ? emails.find((e) => discuss.domains.includes(e.split('@').pop()?.trim().toLowerCase() ?? '')) : undefined;
+/** The colleague's address among `emails` that « Discuter » can open, if any (never one's own). */
+export function colleagueAddress(discuss: Discuss | null, emails: readonly string[]): string | undefined {
+  if (!discuss) return undefined;
+  const own = new Set(discuss.own.map((a) => a.trim().toLowerCase()));
+  return emails.find((e) => {
+    const address = e.trim().toLowerCase();
+    return !own.has(address) && discuss.domains.includes(address.split('@').pop() ?? '');
+  });
 }
 
 /** « Discuter » for the first colleague's address of `emails` (nothing otherwise). */
