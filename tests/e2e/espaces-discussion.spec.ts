@@ -37,7 +37,8 @@ test('espaces : discussion — texte hostile inerte, répondre, modifier, suppri
   fs.writeFileSync(policy, JSON.stringify({ settings: { 'workspaces.webdavRoot': { value: s.sharedWebdavRoot } } }));
   const env = { OSTAL_POLICIES: policy };
   const p1 = tempProfile();
-  addAccountByCli(p1, a1, env);
+  // Contacts too: agent1's address book names agent2 (tests/fixtures/seed).
+  addAccountByCli(p1, a1, env, 'mail,contacts');
   const space = JSON.parse(cli(p1, env, ['workspace', 'create', '--name', name, '--members', a2.email, '--json'])) as { id: string };
   cli(p1, env, ['chat', 'send', '--workspace', space.id, '--text', 'Ordre du jour : budget participatif.']);
   cli(p1, env, ['chat', 'send', '--workspace', space.id, '--text', 'Message envoyé par erreur']);
@@ -68,7 +69,10 @@ test('espaces : discussion — texte hostile inerte, répondre, modifier, suppri
     discussion.getByTestId('discussion-message').filter({ has: page.locator('p.discussion-text', { hasText: text }) });
   const question = message('Quelle date pour la prochaine réunion ?');
   await question.getByTestId('message-reply').click();
-  await expect(page.getByTestId('replying-to')).toContainText(`En réponse à ${a2.email}\u00a0:`);
+  // agent2 by the name agent1's contacts give its address, the address in the tooltip.
+  await expect(question.locator('.discussion-from')).toHaveText(a2.name);
+  await expect(question.locator('.discussion-from')).toHaveAttribute('title', a2.email);
+  await expect(page.getByTestId('replying-to')).toContainText(`En réponse à ${a2.name}\u00a0:`);
   await page.getByTestId('message-input').fill('Jeudi 14 à 18 h, salle du conseil.');
   await page.getByTestId('message-send').click();
   const answer = message('Jeudi 14 à 18 h, salle du conseil.');

@@ -14,6 +14,7 @@ import { ApiProvider } from '../../renderer/src/api/react';
 import type { OstalClient } from '../../renderer/src/api/client';
 import { initI18n } from '../../renderer/src/i18n';
 import { DiscussionMessage } from '../../renderer/src/views/espaces/DiscussionMessage';
+import { PeopleFrom } from '../../renderer/src/views/espaces/people';
 
 const me = 'agent1@ostal.test';
 
@@ -96,5 +97,61 @@ describe('Discussion message', () => {
     expect(actions(render(message({ from: 'agent2@ostal.test' }))).ids).toEqual(['message-reply']);
     expect(actions(render(message({ from: 'agent2@ostal.test', pending: true }))).ids).toEqual(['message-reply']);
     expect(actions(render(message({ retracted: true, text: '' }))).box).toBeNull();
+  });
+});
+
+describe('Discussion message: its sender by name', () => {
+  beforeAll(async () => {
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    await initI18n();
+  });
+
+  const contacts = [{ uid: 'c1', fn: 'Dominique Bernard', emails: ['Agent2@ostal.test'], phones: [], addressBook: 'Contacts' }];
+  function renderNamed(m: ChatMessage): Element {
+    const html = renderToStaticMarkup(
+      createElement(ApiProvider, {
+        client: {} as OstalClient,
+        children: createElement(PeopleFrom, {
+          contacts,
+          accounts: [{ email: me, name: 'Camille Martin' }],
+          children: createElement(DiscussionMessage, { message: m, me, onReply: () => undefined, onChanged: () => undefined }),
+        }),
+      }),
+    );
+    return DomUtils.findOne((e) => e.name === 'li', parseDocument(html).children)!;
+  }
+  const part = (row: Element, cls: string) => DomUtils.findOne((e) => e.attribs.class === cls, row.children)!;
+
+  it('shows the name the agent’s contacts give the sender’s address, the address as its tooltip', () => {
+    const from = part(renderNamed(message({ from: 'agent2@ostal.test' })), 'discussion-from');
+    expect(DomUtils.textContent(from)).toBe('Dominique Bernard');
+    expect(from.attribs.title).toBe('agent2@ostal.test');
+    expect(from.attribs['data-address']).toBe('agent2@ostal.test');
+    const reply = DomUtils.findOne(
+      (e) => e.attribs['data-testid'] === 'message-reply',
+      renderNamed(message({ from: 'agent2@ostal.test' })).children,
+    )!;
+    expect(reply.attribs['aria-label']).toBe('Répondre au message de Dominique Bernard');
+  });
+
+  it('shows the agent’s own name on its messages, and the bare address of someone no contact names', () => {
+    expect(DomUtils.textContent(part(renderNamed(message({})), 'discussion-from'))).toBe('Camille Martin');
+    const stranger = part(renderNamed(message({ from: 'agent9@ostal.test' })), 'discussion-from');
+    expect(DomUtils.textContent(stranger)).toBe('agent9@ostal.test');
+    expect(stranger.attribs.title).toBeUndefined();
+  });
+
+  it('names a quoted message by its sender’s address as this computer stored it, never by what the text says', () => {
+    const row = renderNamed(
+      message({
+        from: 'agent9@ostal.test',
+        text: 'Dominique Bernard : validé',
+        replyTo: { id: 'q1', from: 'agent2@ostal.test', text: 'Camille Martin a dit oui', retracted: false },
+      }),
+    );
+    expect(DomUtils.textContent(part(row, 'discussion-from'))).toBe('agent9@ostal.test');
+    const quoted = part(row, 'discussion-quote-from');
+    expect(DomUtils.textContent(quoted)).toBe('Dominique Bernard');
+    expect(quoted.attribs.title).toBe('agent2@ostal.test');
   });
 });

@@ -18,6 +18,8 @@ import { DiscussionSearch } from './espaces/DiscussionSearch';
 import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussions';
 import { MessageComposer } from './espaces/MessageComposer';
 import { useViewMemory } from '../lib/view-memory';
+import { designate, splitPeople } from '../contacts-lookup';
+import { Person, PeopleProvider, useContactsList, usePersonName } from './espaces/people';
 
 /** `openDirect`: an address whose direct discussion to open (asked from a contact card), then `onDirectOpened`. */
 export function EspacesView({
@@ -72,85 +74,87 @@ export function EspacesView({
   const space = spaces.find((w) => w.id === selected) ?? null;
 
   return (
-    <section className="view espaces" aria-labelledby="espaces-title">
-      <PageHeader id="espaces-title" title={t('espaces.title')}>
-        <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-space">
-          {t('espaces.new')}
-        </button>
-        <button type="button" className="button" onClick={() => void refresh()} disabled={refreshing}>
-          {refreshing ? t('espaces.refreshing') : t('espaces.refresh')}
-        </button>
-      </PageHeader>
-      {problem ? <ErrorAlert message={problem} /> : null}
-      {kept.map((message) => (
-        <p key={message} className="notice" role="status" data-testid="space-documents-kept">
-          {message}
-        </p>
-      ))}
-      {creating ? (
-        <CreateSpace
-          onCancel={() => setCreating(false)}
-          onCreated={(w) => {
-            setCreating(false);
-            list.reload();
-            setSelected(w.id);
-          }}
-        />
-      ) : null}
-      <div className="espaces-layout">
-        <nav className="espaces-list" aria-label={t('espaces.listLabel')}>
-          {list.loading && !list.data ? <Busy text={t('espaces.loading')} /> : null}
-          {list.data && spaces.length === 0 ? <EmptyState title={t('espaces.emptyTitle')} text={t('espaces.emptyText')} /> : null}
-          <ul>
-            {spaces.map((w) => (
-              <li key={w.id}>
-                <button
-                  type="button"
-                  className="espaces-item"
-                  aria-current={w.id === selected ? 'true' : undefined}
-                  onClick={() => {
-                    setDirect(null);
-                    setSelected(w.id);
-                  }}
-                  data-testid="space-item"
-                >
-                  <span className="espaces-item-name">{w.name}</span>
-                  <span className="espaces-item-members">{t('espaces.memberCount', { count: w.members.length })}</span>
-                  {w.unread > 0 && w.id !== selected ? (
-                    <span className="espaces-badges">
-                      <span className="espaces-unread" data-testid="space-unread">
-                        {t('espacesSuivi.unread', { count: w.unread })}
-                      </span>
-                      {w.mentions > 0 ? (
-                        <span className="espaces-mention" data-testid="space-mention">
-                          {t('espacesSuivi.mentions', { count: w.mentions })}
-                        </span>
-                      ) : null}
-                    </span>
-                  ) : null}
-                </button>
-              </li>
-            ))}
-          </ul>
-          <DirectList
-            selected={direct}
-            onSelect={(peer) => {
-              setSelected(null);
-              setDirect(peer);
+    <PeopleProvider>
+      <section className="view espaces" aria-labelledby="espaces-title">
+        <PageHeader id="espaces-title" title={t('espaces.title')}>
+          <button type="button" className="button button-primary" onClick={() => setCreating(true)} data-testid="new-space">
+            {t('espaces.new')}
+          </button>
+          <button type="button" className="button" onClick={() => void refresh()} disabled={refreshing}>
+            {refreshing ? t('espaces.refreshing') : t('espaces.refresh')}
+          </button>
+        </PageHeader>
+        {problem ? <ErrorAlert message={problem} /> : null}
+        {kept.map((message) => (
+          <p key={message} className="notice" role="status" data-testid="space-documents-kept">
+            {message}
+          </p>
+        ))}
+        {creating ? (
+          <CreateSpace
+            onCancel={() => setCreating(false)}
+            onCreated={(w) => {
+              setCreating(false);
+              list.reload();
+              setSelected(w.id);
             }}
           />
-        </nav>
-        <div className="espaces-main">
-          {direct ? (
-            <DirectPage key={direct} peer={direct} />
-          ) : space ? (
-            <SpacePage key={space.id} space={space} onJoinVisio={onJoinVisio} />
-          ) : (
-            <p className="muted">{t('espaces.pick')}</p>
-          )}
+        ) : null}
+        <div className="espaces-layout">
+          <nav className="espaces-list" aria-label={t('espaces.listLabel')}>
+            {list.loading && !list.data ? <Busy text={t('espaces.loading')} /> : null}
+            {list.data && spaces.length === 0 ? <EmptyState title={t('espaces.emptyTitle')} text={t('espaces.emptyText')} /> : null}
+            <ul>
+              {spaces.map((w) => (
+                <li key={w.id}>
+                  <button
+                    type="button"
+                    className="espaces-item"
+                    aria-current={w.id === selected ? 'true' : undefined}
+                    onClick={() => {
+                      setDirect(null);
+                      setSelected(w.id);
+                    }}
+                    data-testid="space-item"
+                  >
+                    <span className="espaces-item-name">{w.name}</span>
+                    <span className="espaces-item-members">{t('espaces.memberCount', { count: w.members.length })}</span>
+                    {w.unread > 0 && w.id !== selected ? (
+                      <span className="espaces-badges">
+                        <span className="espaces-unread" data-testid="space-unread">
+                          {t('espacesSuivi.unread', { count: w.unread })}
+                        </span>
+                        {w.mentions > 0 ? (
+                          <span className="espaces-mention" data-testid="space-mention">
+                            {t('espacesSuivi.mentions', { count: w.mentions })}
+                          </span>
+                        ) : null}
+                      </span>
+                    ) : null}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            <DirectList
+              selected={direct}
+              onSelect={(peer) => {
+                setSelected(null);
+                setDirect(peer);
+              }}
+            />
+          </nav>
+          <div className="espaces-main">
+            {direct ? (
+              <DirectPage key={direct} peer={direct} />
+            ) : space ? (
+              <SpacePage key={space.id} space={space} onJoinVisio={onJoinVisio} />
+            ) : (
+              <p className="muted">{t('espaces.pick')}</p>
+            )}
+          </div>
         </div>
-      </div>
-    </section>
+      </section>
+    </PeopleProvider>
   );
 }
 
@@ -163,19 +167,21 @@ function CreateSpace({ onCancel, onCreated }: { onCancel: () => void; onCreated:
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const ids = { name: useId(), description: useId(), members: useId() };
+  const contacts = useContactsList();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    // Names typed (« Dominique Bernard ») become the one contact's address they name; one that names nobody goes as
+    // typed, and the core says it is not an address.
+    const people: string[] = [];
+    for (const typed of splitPeople(members)) {
+      const who = designate(contacts, typed);
+      if ('several' in who) return setProblem(t('espaces.severalContacts', { value: typed }));
+      people.push('address' in who ? who.address : typed);
+    }
     setBusy(true);
     setProblem(null);
     try {
-      const w = await client.call('workspaces.create', {
-        name,
-        description,
-        members: members
-          .split(/[,;\s]+/)
-          .map((m) => m.trim())
-          .filter(Boolean),
-      });
+      const w = await client.call('workspaces.create', { name, description, members: people });
       onCreated(w);
     } catch (err) {
       setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
@@ -220,7 +226,13 @@ function SpacePage({ space, onJoinVisio }: { space: Workspace; onJoinVisio: (lin
         <h2 id="espace-title">{space.name}</h2>
         {space.description ? <p>{space.description}</p> : null}
         <p className="muted" data-testid="space-members-list">
-          {t('espaces.membersList', { members: space.members.join(', ') })}
+          {t('espaces.membersList')}{' '}
+          {space.members.map((m, i) => (
+            <span key={m}>
+              {i > 0 ? ', ' : null}
+              <Person address={m} />
+            </span>
+          ))}
         </p>
       </header>
       <Members space={space} />
@@ -268,6 +280,7 @@ function Discussion({ space }: { space: Workspace }) {
   const [sending, setSending] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [replyTo, setReplyTo] = useState<ChatMessage | null>(null);
+  const nameOf = usePersonName();
   const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
   const me = accounts.data?.find((a) => a.id === space.accountId)?.email.toLowerCase() ?? null;
   const send = async (e: FormEvent) => {
@@ -300,7 +313,7 @@ function Discussion({ space }: { space: Workspace }) {
       {problem ? <ErrorAlert message={problem} /> : null}
       {replyTo ? (
         <div className="discussion-replying" data-testid="replying-to">
-          <span>{t('espacesDiscussion.replyingTo', { from: replyTo.from })}</span>
+          <span title={replyTo.from}>{t('espacesDiscussion.replyingTo', { from: nameOf(replyTo.from) })}</span>
           <ReplyQuote reply={{ id: replyTo.id, from: replyTo.from, text: replyTo.text, retracted: false }} />
           <button type="button" className="button" onClick={() => setReplyTo(null)}>
             {t('espacesDiscussion.cancelReply')}
@@ -331,6 +344,17 @@ function Members({ space }: { space: Workspace }) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const inputId = useId();
+  const listId = useId();
+  const nameOf = usePersonName();
+  const contacts = useContactsList();
+  const suggestions = useApiQuery('contacts.suggest', address.trim() ? { query: address, limit: 8 } : null);
+  const add = () => {
+    // A name typed (« Bernard ») adds the one contact it names; one that names nobody goes as typed, and the core says
+    // it is not an address.
+    const who = designate(contacts, address);
+    if ('several' in who) return setProblem(t('espaces.severalContacts', { value: address.trim() }));
+    void change({ add: ['address' in who ? who.address : address.trim()] });
+  };
   const change = async (params: { add?: string[]; remove?: string[] }) => {
     setBusy(true);
     setProblem(null);
@@ -348,8 +372,8 @@ function Members({ space }: { space: Workspace }) {
       <summary>{t('espacesMembres.title', { count: space.members.length })}</summary>
       <ul>
         {space.members.map((m) => (
-          <li key={m}>
-            <span>{m}</span>
+          <li key={m} data-testid="space-member">
+            <Person address={m} />
             <PresenceLabel address={m} />
             {m === space.owner ? (
               <span className="muted">{t('espacesMembres.owner')}</span>
@@ -359,7 +383,7 @@ function Members({ space }: { space: Workspace }) {
                 className="button"
                 disabled={busy}
                 onClick={() => void change({ remove: [m] })}
-                aria-label={t('espacesMembres.removeLabel', { address: m })}
+                aria-label={t('espacesMembres.removeLabel', { address: nameOf(m) })}
               >
                 {t('espacesMembres.remove')}
               </button>
@@ -371,7 +395,7 @@ function Members({ space }: { space: Workspace }) {
         className="discussion-form"
         onSubmit={(e) => {
           e.preventDefault();
-          if (address.trim()) void change({ add: [address.trim()] });
+          if (address.trim()) add();
         }}
       >
         <label htmlFor={inputId} className="visually-hidden">
@@ -379,11 +403,17 @@ function Members({ space }: { space: Workspace }) {
         </label>
         <input
           id={inputId}
+          list={listId}
           value={address}
           onChange={(e) => setAddress(e.target.value)}
-          placeholder={t('espaces.membersPlaceholder')}
+          placeholder={t('espacesMembres.addPlaceholder')}
           data-testid="member-address"
         />
+        <datalist id={listId}>
+          {(suggestions.data ?? []).map((s) => (
+            <option key={s.email} value={s.name ? `${s.name} <${s.email}>` : s.email} />
+          ))}
+        </datalist>
         <button type="submit" className="button" disabled={busy || !address.trim()} data-testid="member-add">
           {t('espacesMembres.add')}
         </button>

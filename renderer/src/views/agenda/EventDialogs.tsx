@@ -6,7 +6,7 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
-import { contactsNamed, isAddress } from './attendees';
+import { contactsNamed, isAddress } from '../../contacts-lookup';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];

@@ -1,16 +1,19 @@
 /**
  * « Discussions directes »: one-to-one discussions with a colleague (XMPP messages, history from the agent's own
  * archive). The list with unread counts and « Nouvelle discussion » (a colleague picked from contacts and
- * correspondents, or typed by address) sit under the spaces; the discussion itself in the main pane. The author shown
- * is the address the server named (the core never reads it from the message). Messages are shown as text.
+ * correspondents, or typed by name or address) sit under the spaces; the discussion itself in the main pane. The author
+ * shown is the address the server named (the core never reads it from the message), as the name the agent's contacts
+ * give it. Messages are shown as text.
  */
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
+import { designate } from '../../contacts-lookup';
 import { FileCard } from './ChatFiles';
 import { MessageComposer } from './MessageComposer';
+import { Person, useContactsList, usePersonName } from './people';
 
 /**
  * « en ligne », « absent » or « en réunion » beside a colleague's address, when known: a colleague is seen through a
@@ -40,6 +43,7 @@ export function DirectList({ selected, onSelect }: { selected: string | null; on
   const [address, setAddress] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const suggestions = useApiQuery('contacts.suggest', { query: address, limit: 8 });
+  const contacts = useContactsList();
   const inputId = useId();
   const listId = useId();
   useEffect(() => {
@@ -52,14 +56,16 @@ export function DirectList({ selected, onSelect }: { selected: string | null; on
   }, []);
   const start = (e: FormEvent) => {
     e.preventDefault();
-    const peer = address.trim().toLowerCase();
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(peer)) {
-      setProblem(t('directes.badAddress', { address: address.trim() }));
+    // An address, a suggestion picked (« Nom <adresse> »), or a name typed: the one contact it names (as Courrier's « À »).
+    const who = designate(contacts, address);
+    if (!('address' in who)) {
+      const value = address.trim();
+      setProblem('several' in who ? t('directes.severalContacts', { value }) : t('directes.badAddress', { address: value }));
       return;
     }
     setProblem(null);
     setAddress('');
-    onSelect(peer);
+    onSelect(who.address);
   };
   const conversations = list.data ?? [];
   return (
@@ -78,7 +84,7 @@ export function DirectList({ selected, onSelect }: { selected: string | null; on
               onClick={() => onSelect(c.peer)}
               data-testid="direct-item"
             >
-              <span className="espaces-item-name">{c.peer}</span>
+              <Person address={c.peer} className="espaces-item-name" />
               <PresenceLabel address={c.peer} />
               <span className="espaces-item-members">{c.lastText}</span>
               {c.unread > 0 && c.peer !== selected ? (
@@ -104,9 +110,7 @@ export function DirectList({ selected, onSelect }: { selected: string | null; on
         />
         <datalist id={listId}>
           {(suggestions.data ?? []).map((s) => (
-            <option key={s.email} value={s.email}>
-              {s.name}
-            </option>
+            <option key={s.email} value={s.name ? `${s.name} <${s.email}>` : s.email} />
           ))}
         </datalist>
         <button type="submit" className="button" disabled={!address.trim()} data-testid="direct-start">
@@ -121,6 +125,7 @@ export function DirectList({ selected, onSelect }: { selected: string | null; on
 export function DirectPage({ peer }: { peer: string }) {
   const { t } = useTranslation();
   const client = useClient();
+  const name = usePersonName()(peer);
   const history = useApiQuery('direct.history', { peer, limit: 100 }, { refreshOn: ['workspaces.messages'] });
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -149,8 +154,15 @@ export function DirectPage({ peer }: { peer: string }) {
   return (
     <article className="espace" aria-labelledby="direct-title">
       <header className="espace-header">
-        <h2 id="direct-title">{t('directes.with', { peer })}</h2>
+        <h2 id="direct-title" title={name !== peer ? peer : undefined} data-address={peer} data-testid="direct-title">
+          {t('directes.with', { peer: name })}
+        </h2>
         <PresenceLabel address={peer} />
+        {name !== peer ? (
+          <p className="muted" data-testid="direct-peer-address">
+            {peer}
+          </p>
+        ) : null}
         <p className="muted">{t('directes.help')}</p>
       </header>
       <section className="card espace-discussion" aria-label={t('directes.title')}>
@@ -158,7 +170,7 @@ export function DirectPage({ peer }: { peer: string }) {
         <ol className="discussion-messages" aria-live="polite" data-testid="direct-discussion">
           {(messages ?? []).map((m) => (
             <li key={m.id} className={`discussion-message${m.pending ? ' discussion-pending' : ''}`} data-testid="direct-message">
-              <span className="discussion-from">{m.from}</span>
+              <Person address={m.from} className="discussion-from" />
               <time className="discussion-time" dateTime={m.sentAt}>
                 {time.format(new Date(m.sentAt))}
               </time>
@@ -170,7 +182,7 @@ export function DirectPage({ peer }: { peer: string }) {
         </ol>
         {problem ? <ErrorAlert message={problem} /> : null}
         <MessageComposer
-          label={t('directes.messageLabel', { peer })}
+          label={t('directes.messageLabel', { peer: name })}
           placeholder={t('directes.messagePlaceholder')}
           sendLabel={t('directes.send')}
           testIds={{ input: 'direct-input', send: 'direct-send' }}

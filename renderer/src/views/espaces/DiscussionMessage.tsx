@@ -2,7 +2,8 @@
  * One message of a space's Discussion with its actions: « Répondre » (XEP-0461), and on the agent's own messages
  * « Modifier » (XEP-0308) and « Supprimer » (XEP-0424). The text is shown as text (React escapes it): HTML in a
  * message is never interpreted. A correction or deletion from anyone else than the sender never reaches this view (the
- * core ignores it).
+ * core ignores it). The sender is shown as the name the agent's contacts give its address (the address the room
+ * named, never a name from the message).
  */
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +12,7 @@ import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { FileCard } from './ChatFiles';
+import { Person, usePersonName } from './people';
 
 const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 
@@ -24,7 +26,11 @@ export function ReplyQuote({ reply }: { reply: NonNullable<ChatMessage['replyTo'
       : reply.text;
   return (
     <blockquote className="discussion-quote" data-testid="message-quote">
-      <span className="discussion-quote-from">{reply.from ?? t('espacesDiscussion.quoteUnknownSender')}</span>
+      {reply.from ? (
+        <Person address={reply.from} className="discussion-quote-from" />
+      ) : (
+        <span className="discussion-quote-from">{t('espacesDiscussion.quoteUnknownSender')}</span>
+      )}
       <span className="discussion-quote-text">{text}</span>
     </blockquote>
   );
@@ -50,6 +56,7 @@ export function DiscussionMessage({
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const editId = useId();
+  const from = usePersonName()(m.from);
   // A pending message (not confirmed by the server yet) gets the same actions as once sent, kept invisible and out of
   // reach: its row has its final height from the start, so that the rows above do not move under the pointer when
   // the server confirms it (the list is kept at its newest message).
@@ -90,7 +97,7 @@ export function DiscussionMessage({
       data-mention={m.mentionsMe}
       data-retracted={m.retracted}
     >
-      <span className="discussion-from">{m.from}</span>
+      <Person address={m.from} className="discussion-from" />
       <time className="discussion-time" dateTime={m.sentAt}>
         {time.format(new Date(m.sentAt))}
       </time>
@@ -147,7 +154,7 @@ export function DiscussionMessage({
             type="button"
             className="button"
             onClick={() => onReply(m)}
-            aria-label={t('espacesDiscussion.replyLabel', { from: m.from })}
+            aria-label={t('espacesDiscussion.replyLabel', { from })}
             data-testid="message-reply"
           >
             {t('espacesDiscussion.reply')}

@@ -8,6 +8,7 @@ import type { ChatMessage } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
+import { Person } from './people';
 
 const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 
@@ -58,7 +59,7 @@ export function DiscussionSearch({ workspaceId }: { workspaceId: string }) {
           <ul data-testid="discussion-results">
             {results.map((m) => (
               <li key={m.id}>
-                <span className="discussion-from">{m.from}</span>
+                <Person address={m.from} className="discussion-from" />
                 <time className="discussion-time" dateTime={m.sentAt}>
                   {time.format(new Date(m.sentAt))}
                 </time>

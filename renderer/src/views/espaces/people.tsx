@@ -1,0 +1,67 @@
+/**
+ * Names of the people of Espaces: the address of a member, an author or a colleague shown as the name the agent's
+ * contacts (or its own account) give it, with the address as the tooltip, as Teams and Outlook do. Read once for the
+ * whole of Espaces (PeopleProvider): a row of a long Discussion only looks its author up in a table.
+ *
+ * Only ever given the address the core verified (a message's sender as the server named it, a member of the room):
+ * never a name the sender put in its message.
+ */
+import { createContext, useContext, useMemo, type ReactNode } from 'react';
+import type { ContactSummary } from '../../../../src/shared/contract';
+import { useApiQuery } from '../../api/react';
+import { namesByAddress } from '../../contacts-lookup';
+
+interface People {
+  /** The agent's contacts (a name typed where an address is asked). */
+  contacts: readonly ContactSummary[];
+  names: ReadonlyMap<string, string>;
+}
+
+const PeopleContext = createContext<People>({ contacts: [], names: new Map() });
+
+/** The names of Espaces, read from the core (contacts.list, accounts.list) and read again when they change. */
+export function PeopleProvider({ children }: { children: ReactNode }) {
+  const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
+  const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
+  return (
+    <PeopleFrom contacts={contacts.data} accounts={accounts.data}>
+      {children}
+    </PeopleFrom>
+  );
+}
+
+/** The names of the given contacts and accounts (the table is built again only when one of them changes). */
+export function PeopleFrom({
+  contacts = NONE,
+  accounts = NONE,
+  children,
+}: {
+  contacts?: readonly ContactSummary[] | undefined;
+  accounts?: readonly { email: string; name: string }[] | undefined;
+  children: ReactNode;
+}) {
+  const value = useMemo<People>(() => ({ contacts, names: namesByAddress(contacts, accounts) }), [contacts, accounts]);
+  return <PeopleContext.Provider value={value}>{children}</PeopleContext.Provider>;
+}
+const NONE: readonly never[] = [];
+
+/** The agent's contacts, for fields that take a name. */
+export function useContactsList(): readonly ContactSummary[] {
+  return useContext(PeopleContext).contacts;
+}
+
+/** address → the name to show: the contact's or the agent's own name, or the address itself when nobody names it. */
+export function usePersonName(): (address: string) => string {
+  const { names } = useContext(PeopleContext);
+  return useMemo(() => (address: string) => names.get(address.toLowerCase()) ?? address, [names]);
+}
+
+/** A person shown by name, the address in the tooltip (and in data-address); the bare address when no name is known. */
+export function Person({ address, className }: { address: string; className?: string }) {
+  const name = usePersonName()(address);
+  return (
+    <span className={className} title={name !== address ? address : undefined} data-address={address}>
+      {name}
+    </span>
+  );
+}
