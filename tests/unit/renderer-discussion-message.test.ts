@@ -106,7 +106,18 @@ describe('Discussion message: its sender by name', () => {
     await initI18n();
   });
 
-  const contacts = [{ uid: 'c1', fn: 'Dominique Bernard', emails: ['Agent2@ostal.test'], phones: [], addressBook: 'Contacts' }];
+  const contacts = [
+    {
+      uid: 'c1',
+      fn: 'Dominique Bernard',
+      emails: ['Agent2@ostal.test'],
+      phones: [],
+      organization: '',
+      title: '',
+      note: '',
+      addressBook: 'Contacts',
+    },
+  ];
   function renderNamed(m: ChatMessage): Element {
     const html = renderToStaticMarkup(
       createElement(ApiProvider, {
