@@ -20,8 +20,8 @@ describe('Fichiers: noms des éléments ajoutés', () => {
   });
 
   it('refuses « . », « .. », names reserved by Windows and a trailing dot or space', () => {
-    expect(newItemNameProblem('/', '..', 'folder')).toMatch(/ne peuvent pas servir de nom/);
-    expect(newItemNameProblem('/', '.', 'folder')).toMatch(/ne peuvent pas servir de nom/);
+    expect(newItemNameProblem('/', '..', 'folder')).toMatch(/fait seulement de points/);
+    expect(newItemNameProblem('/', '.', 'folder')).toMatch(/fait seulement de points/);
     expect(newItemNameProblem('/', 'CON', 'folder')).toBe(
       `«${N}CON${N}» est un nom réservé par Windows. Essayez par exemple «${N}CON_${N}».`,
     );
