@@ -12,7 +12,7 @@ import { displayFileName } from './open-safety.js';
 /** Longest sync path accepted (Windows MAX_PATH leaves room for the sync folder itself). */
 export const MAX_PATH_LENGTH = 250;
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
+export const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?$/i;
 /** Characters Windows refuses in names: < > : " | ? * and the control characters. */
 const isForbiddenChar = (c: string) => '<>:"|?*'.includes(c) || c.charCodeAt(0) < 32;
 

@@ -488,6 +488,29 @@ const methodSchemaBuilders = {
   'files.resume': () => z.object({ accountId: id().optional() }),
   /** Answer « confirmation requise » for a big deletion: true propagates it, false restores the files. */
   'files.confirmDeletion': () => z.object({ accountId: id(), confirm: z.boolean() }),
+  /**
+   * « Nouveau dossier » in the folder `path` (spaces around the name dropped), then synced. An empty name, a name taken
+   * (without case) or one Windows refuses is refused in French (src/files/additions.ts).
+   */
+  'files.createFolder': () => z.object({ accountId: id(), path: z.string().max(1000), name: z.string().max(255) }),
+  /** One part (base64, at most 4 Mio of data) of a file to add; the first part (no uploadId) starts a new file. */
+  'files.upload.stage': () => z.object({ uploadId: z.string().uuid().optional(), content: z.string().min(1).max(5_600_000) }),
+  /**
+   * « Ajouter des fichiers »: a file (small: `content` in base64; larger: `uploadId` of the parts given to
+   * files.upload.stage) written into the folder `path`, then synced. A name taken is never replaced: the new file is
+   * « nom (2).ext ». `modified`: the original's date (ms since 1970), kept.
+   */
+  'files.add': () =>
+    z
+      .object({
+        accountId: id(),
+        path: z.string().max(1000),
+        name: z.string().min(1).max(255),
+        content: z.string().max(5_600_000).optional(),
+        uploadId: z.string().uuid().optional(),
+        modified: z.number().int().min(0).optional(),
+      })
+      .refine((p) => (p.content === undefined) !== (p.uploadId === undefined), { message: 'give either content or uploadId' }),
   /** Espaces de travail known on this computer (run workspaces.refresh to learn those created elsewhere). */
   'workspaces.list': () => none(),
   /** Asks the XMPP server for the spaces the agent belongs to (invitations kept for them, bookmarks) and their archives. */

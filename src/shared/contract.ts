@@ -693,6 +693,15 @@ export interface DavConflictSummary {
 export type FileSyncState = 'synced' | 'pending' | 'syncing' | 'conflict' | 'error' | 'online-only';
 
 /** One file or folder of Fichiers. Paths are '/'-separated from the account's sync folder, NFC, with a leading '/' ('/' = root). */
+/** An item added from Fichiers (« Nouveau dossier », « Ajouter des fichiers »). */
+export interface FileAdded {
+  /** Sync path of the new item, as in FileEntrySummary. */
+  path: string;
+  name: string;
+  /** The name asked for was taken: the new file got « nom (2).ext » (both kept, nothing replaced). */
+  renamed: boolean;
+}
+
 export interface FileEntrySummary {
   accountId: string;
   path: string;
@@ -1049,6 +1058,9 @@ export interface Results {
   'files.pause': { paused: true };
   'files.resume': { paused: false };
   'files.confirmDeletion': { done: true };
+  'files.createFolder': FileAdded;
+  'files.upload.stage': { uploadId: string; size: number };
+  'files.add': FileAdded;
   /** Runs an import to its end (the CLI); progress comes as 'migration.progress' events. */
   'migration.run': MigrationReport;
   /** Starts an import in the background (the UI); refused while another runs. */

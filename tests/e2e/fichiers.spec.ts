@@ -322,6 +322,95 @@ test('un nom refusé par d’autres systèmes est signalé avec la solution, san
   await checkScreen(page, 'nom-refuse');
 });
 
+test('« Nouveau dossier » et « Ajouter des fichiers » : sur le serveur, sans rien remplacer ; un nom refusé est expliqué', async ({
+  page,
+}) => {
+  await page.goto(ostal.url);
+  await page.getByTestId('nav-fichiers').click();
+  await page.getByRole('navigation', { name: 'Emplacement' }).getByRole('button', { name: 'Tous les fichiers' }).click();
+  await expect(row(page, '/Délibérations')).toBeVisible({ timeout: 30_000 });
+
+  // « Nouveau dossier »: an empty name, then a name Windows refuses, each answered in French under the field.
+  await page.getByTestId('files-new-folder').click();
+  const name = page.getByTestId('files-new-folder-name');
+  await expect(name).toBeFocused();
+  await page.getByTestId('files-new-folder-create').click();
+  await expect(page.getByTestId('files-new-folder-problem')).toHaveText('Donnez un nom au dossier.');
+  await name.fill('Budget : 2026?');
+  await page.getByTestId('files-new-folder-create').click();
+  await expect(page.getByTestId('files-new-folder-problem')).toContainText('Un nom ne peut pas contenir les caractères');
+  await expect(page.getByTestId('files-new-folder-problem')).toContainText('«\u00a0Budget _ 2026_\u00a0»');
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await checkScreen(page, 'nouveau-dossier-refuse');
+  // A name taken (without case) is refused too.
+  await name.fill('délibérations');
+  await page.getByTestId('files-new-folder-create').click();
+  await expect(page.getByTestId('files-new-folder-problem')).toHaveText(
+    'Un dossier ou un fichier nommé «\u00a0délibérations\u00a0» existe déjà ici. Choisissez un autre nom.',
+  );
+  await name.fill('Conseil municipal 2026');
+  await page.getByTestId('files-new-folder-create').click();
+  await expect(page.getByTestId('files-new-folder-form')).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: 'Dossier «\u00a0Conseil municipal 2026\u00a0» créé.' })).toBeVisible();
+  await expect(row(page, '/Conseil municipal 2026')).toBeVisible();
+  expect(fs.statSync(path.join(local, 'Conseil municipal 2026')).isDirectory()).toBe(true);
+  await expect
+    .poll(async () => (await dav('PROPFIND', 'Conseil municipal 2026/', undefined, { Depth: '0' })).status, { timeout: 30_000 })
+    .toBe(207);
+
+  // « Ajouter des fichiers » in that folder: two files, one larger than a request (sent in parts).
+  await row(page, '/Conseil municipal 2026').getByRole('button').first().click();
+  await expect(page.getByTestId('files-add')).toBeVisible();
+  const bigText = 'Procès-verbal de la séance du conseil municipal. '.repeat(110_000);
+  await page.getByTestId('files-add-input').setInputFiles([
+    { name: 'Ordre du jour.txt', mimeType: 'text/plain', buffer: Buffer.from('Ordre du jour du 12 octobre.\n') },
+    { name: 'Procès-verbal.txt', mimeType: 'text/plain', buffer: Buffer.from(bigText) },
+  ]);
+  await expect(page.getByTestId('files-add-done')).toHaveText('2 fichiers ajoutés.', { timeout: 30_000 });
+  await expect(row(page, '/Conseil municipal 2026/Ordre du jour.txt')).toBeVisible();
+  await expect(row(page, '/Conseil municipal 2026/Procès-verbal.txt')).toBeVisible();
+  await checkScreen(page, 'ajout');
+  await expectOnServer('Conseil municipal 2026/Ordre du jour.txt', 'Ordre du jour du 12 octobre.\n');
+  await expectOnServer('Conseil municipal 2026/Procès-verbal.txt', bigText);
+
+  // The same name again: both kept, the new one is « Ordre du jour (2).txt », the first one untouched.
+  await page
+    .getByTestId('files-add-input')
+    .setInputFiles([{ name: 'Ordre du jour.txt', mimeType: 'text/plain', buffer: Buffer.from('Ordre du jour corrigé.\n') }]);
+  await expect(page.getByTestId('files-add-done')).toContainText('1 fichier ajouté.', { timeout: 30_000 });
+  await expect(page.getByTestId('files-add-done')).toContainText(
+    'les deux sont gardés, le nouveau s’appelle «\u00a0Ordre du jour (2).txt\u00a0»',
+  );
+  await expect(row(page, '/Conseil municipal 2026/Ordre du jour (2).txt')).toBeVisible();
+  await checkScreen(page, 'ajout-doublon');
+  await expectOnServer('Conseil municipal 2026/Ordre du jour (2).txt', 'Ordre du jour corrigé.\n');
+  await expectOnServer('Conseil municipal 2026/Ordre du jour.txt', 'Ordre du jour du 12 octobre.\n');
+
+  // Dropped onto the list: the hint while dragging, then the file in the folder and on the server.
+  const dropped = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    dt.items.add(new File(['Glissé depuis le bureau.\n'], 'Glissé-déposé.txt', { type: 'text/plain' }));
+    return dt;
+  });
+  const zone = page.getByTestId('files-drop-zone');
+  await zone.dispatchEvent('dragenter', { dataTransfer: dropped });
+  await expect(page.getByText('Déposez vos fichiers ici pour les ajouter à «\u00a0Conseil municipal 2026\u00a0».')).toBeVisible();
+  await shot(page, 'depot');
+  await zone.dispatchEvent('drop', { dataTransfer: dropped });
+  await expect(page.getByTestId('files-add-done')).toHaveText('1 fichier ajouté.', { timeout: 30_000 });
+  await expectOnServer('Conseil municipal 2026/Glissé-déposé.txt', 'Glissé depuis le bureau.\n');
+
+  // At 1 024 px wide, the toolbar's buttons stay inside the window.
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.getByTestId('files-new-folder').click();
+  for (const id of ['files-new-folder', 'files-add', 'files-open-folder', 'files-new-folder-create']) {
+    const box = await page.getByTestId(id).boundingBox();
+    expect(box, id).not.toBeNull();
+    expect(box!.x + box!.width, id).toBeLessThanOrEqual(1024);
+  }
+  await checkScreen(page, 'ajout-1024');
+});
+
 test('pendant un téléchargement : la progression et l’état « en cours » sont visibles ; une grosse suppression attend la confirmation', async ({
   page,
 }) => {

@@ -106,6 +106,9 @@ const badInputs: { [M in MethodName]: unknown } = {
   'files.pause': { accountId: 2 },
   'files.resume': { accountId: [] },
   'files.confirmDeletion': { accountId: 'a1', confirm: 1 },
+  'files.createFolder': { accountId: 'a1', path: '/', name: 3 },
+  'files.upload.stage': { content: '' },
+  'files.add': { accountId: 'a1', path: '/', name: 'rapport.pdf', content: 'QQ==', uploadId: '9b2f7a36-4f55-4c1e-8d8e-2f3a9c0b1d2e' },
   'visio.signIn': { roomId: '' },
   'migration.run': { paths: [] },
   'migration.start': { paths: ['/tmp/a.pst'], accountId: 7 },
@@ -148,6 +151,9 @@ const badInputs: { [M in MethodName]: unknown } = {
 /** Inputs the API accepted before the schemas and still accepts: optional fields left out, nulls where allowed, extra keys. */
 const acceptedInputs: { [M in MethodName]?: Params<M> }[] = [
   { 'app.info': {} },
+  // An empty file is a file; an empty folder name reaches the service, which answers in French.
+  { 'files.add': { accountId: 'a1', path: '/', name: 'vide.txt', content: '' } },
+  { 'files.createFolder': { accountId: 'a1', path: '/', name: '' } },
   { 'settings.set': { key: 'mail.speedLimitKbps', value: 60 } },
   { 'mail.setFolderOffline': { accountId: 'a1', folder: 'INBOX', offline: null } },
   { 'accounts.add': { email: 'agent@mairie.example', password: 'x' } },

@@ -2,7 +2,8 @@
  * Fichiers: the documents of the WebDAV server kept on this computer. Folder tree and listing (from the local
  * store, files.list), the sync state of every item in words and icon, search by name, « Ouvrir », « Ouvrir le
  * dossier », « Disponible hors ligne » per folder, pause / reprise and progress, conflicts with the user's
- * choice, the Corbeille of Ostal, names refused with their fix.
+ * choice, the Corbeille of Ostal, names refused with their fix; « Nouveau dossier » and « Ajouter des fichiers » (picker
+ * or drag and drop onto the list) in the folder shown.
  */
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,6 +20,7 @@ import { displayFileName } from '../lib/file-name';
 import { useNameSearch } from './fichiers/search';
 import { SyncPanel, useFilesProgress } from './fichiers/SyncPanel';
 import { TrashList } from './fichiers/TrashList';
+import { AddFilesButton, AddOutcomeNotice, AddProgressLine, NewFolderForm, useFileAdder, useFileDrop } from './fichiers/AddItems';
 import './fichiers/fichiers.css';
 import { useViewMemory } from '../lib/view-memory';
 import { folderShown, type FilesPlace } from './fichiers/place';
@@ -43,6 +45,7 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
   const [actionDone, setActionDone] = useState<string | null>(null);
   const [opened, setOpened] = useState<OpenedItem | null>(null);
   const [notices, setNotices] = useState<Notice[]>([]);
+  const [newFolder, setNewFolder] = useState(false);
 
   const forAccount = (_event: unknown, data: unknown) => (data as { accountId?: string }).accountId === accountId;
   const params = accountId ? { accountId } : null;
@@ -61,6 +64,17 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
     shouldRefresh: listRefresh,
     refreshAfterSync: true,
   });
+  const adder = useFileAdder(accountId, path, () => {
+    files.reload();
+    status.reload();
+  });
+  const addFiles = (list: File[], folders: string[] = []) => {
+    setActionError(null);
+    setActionDone(null);
+    setNewFolder(false);
+    void adder.add(list, folders);
+  };
+  const drop = useFileDrop(addFiles, section === 'documents' && accountId !== null && adder.progress === null);
   const lastStatusReload = useRef(0);
   const statusRefresh = (event: unknown) => {
     if (event !== 'files.progress') return true;
@@ -92,6 +106,8 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
     setOpened(null);
     setActionError(null);
     setActionDone(null);
+    setNewFolder(false);
+    adder.clear();
   };
 
   const run = async <T,>(key: string, fn: () => Promise<T>): Promise<T | undefined> => {
@@ -279,7 +295,12 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
       ) : (
         <div className="fichiers-body">
           <FolderTree accountId={accountId} current={path} onSelect={go} />
-          <div className="fichiers-main">
+          <div className={`fichiers-main${drop.dragging ? ' is-drop-target' : ''}`} {...drop.handlers} data-testid="files-drop-zone">
+            {drop.dragging ? (
+              <p className="fichiers-drop-hint" aria-hidden="true">
+                {t('fichiers.add.dropHint', { folder: segments.length ? segments[segments.length - 1] : t('fichiers.root') })}
+              </p>
+            ) : null}
             <nav aria-label={t('fichiers.breadcrumb')} className="breadcrumb">
               <ol>
                 <li>
@@ -334,7 +355,37 @@ export function FichiersView({ accounts, onOpenSettings }: { accounts: AccountSu
                   {t('fichiers.up')}
                 </button>
               ) : null}
+              <span className="fichiers-toolbar-add">
+                <button
+                  type="button"
+                  className="button"
+                  aria-expanded={newFolder}
+                  disabled={adder.progress !== null}
+                  onClick={() => {
+                    setNewFolder((open) => !open);
+                    adder.clear();
+                  }}
+                  data-testid="files-new-folder"
+                >
+                  {t('fichiers.newFolder.action')}
+                </button>
+                <AddFilesButton busy={adder.progress !== null} onFiles={(list) => addFiles(list)} />
+              </span>
             </div>
+            {newFolder ? (
+              <NewFolderForm
+                accountId={accountId}
+                path={path}
+                onCancel={() => setNewFolder(false)}
+                onCreated={(name) => {
+                  setNewFolder(false);
+                  setActionDone(t('fichiers.newFolder.created', { name: displayFileName(name) }));
+                  files.reload();
+                }}
+              />
+            ) : null}
+            {adder.progress ? <AddProgressLine progress={adder.progress} /> : null}
+            {adder.outcome ? <AddOutcomeNotice outcome={adder.outcome} onClose={adder.clear} /> : null}
             {opened ? <OpenNotice item={opened} onClose={() => setOpened(null)} /> : null}
             {actionError ? <ErrorAlert message={actionError} /> : null}
             {actionDone ? (

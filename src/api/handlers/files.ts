@@ -10,6 +10,7 @@ import { FilesRepository, offlineFrom, type StateRow } from '../../files/reposit
 import { accountsWithFiles, engineFor, filesAccount, localRootOf } from '../../files/service.js';
 import { PARTIAL_PREFIX } from '../../files/engine.js';
 import { openLocalItem } from '../../files/opener.js';
+import { FolderAdditions } from '../../files/additions.js';
 
 type FileMethods =
   | 'files.list'
@@ -23,7 +24,10 @@ type FileMethods =
   | 'files.open'
   | 'files.pause'
   | 'files.resume'
-  | 'files.confirmDeletion';
+  | 'files.confirmDeletion'
+  | 'files.createFolder'
+  | 'files.upload.stage'
+  | 'files.add';
 
 const STATES: FileSyncState[] = ['synced', 'pending', 'syncing', 'conflict', 'error', 'online-only'];
 
@@ -312,5 +316,19 @@ export const fileHandlers: Pick<HandlerMap, FileMethods> = {
     repo.updateAccount(a.id, { deletionDecision: params.confirm ? 'confirm' : 'restore' });
     triggerSync(ctx, a.id);
     return { done: true };
+  },
+  'files.createFolder': (ctx, params) => {
+    const added = new FolderAdditions(ctx).createFolder(params.accountId, normPath(params.path), params.name);
+    ctx.emit('files.changed', { accountId: params.accountId, paths: [added.path] });
+    triggerSync(ctx, params.accountId);
+    return added;
+  },
+  'files.upload.stage': (ctx, { uploadId, content }) => new FolderAdditions(ctx).stage(uploadId, Buffer.from(content, 'base64')),
+  'files.add': (ctx, params) => {
+    const source = params.uploadId !== undefined ? { uploadId: params.uploadId } : { content: Buffer.from(params.content ?? '', 'base64') };
+    const added = new FolderAdditions(ctx).addFile(params.accountId, normPath(params.path), params.name, source, params.modified);
+    ctx.emit('files.changed', { accountId: params.accountId, paths: [added.path] });
+    triggerSync(ctx, params.accountId);
+    return added;
   },
 };
