@@ -189,6 +189,6 @@ test('espaces : trois agents — discussion, mention, documents, agenda, visio e
     env: ostalEnv(s, env),
     encoding: 'utf8',
   });
-  expect(r.status).toBe(0);
+  expect(r.status, `ostal workspace list: ${r.stderr}`).toBe(0);
   expect((JSON.parse(r.stdout) as { name: string }[]).map((w) => w.name)).not.toContain(name);
 });
