@@ -10,22 +10,11 @@ import type { ChatFile, ChatFileInfo } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
+import { PART_BYTES, readAsBase64 } from '../../lib/file-parts';
 import { formatSize } from '../../lib/format';
 
 /** The Discussion a file belongs to: a space's or a direct one. */
 export type ChatTarget = { workspaceId: string } | { peer: string };
-
-/** Data a request carries at most (the local API takes a few megabytes a message): larger files go in parts. */
-const PART_BYTES = 4 * 1024 * 1024;
-
-function readAsBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** « Joindre un fichier »: while the file goes to the server, « Envoi de « nom »… » (the composer stays usable). */
 export function AttachFileButton({ target, onSent }: { target: ChatTarget; onSent: () => void }) {

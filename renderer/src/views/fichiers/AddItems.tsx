@@ -11,19 +11,8 @@ import { ApiCallError, type OstalClient } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { displayFileName } from '../../lib/file-name';
+import { PART_BYTES, readAsBase64 } from '../../lib/file-parts';
 import { formatSize } from '../../lib/format';
-
-/** Data a request carries at most (the local API takes a few megabytes a message): larger files go in parts. */
-const PART_BYTES = 4 * 1024 * 1024;
-
-function readAsBase64(file: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
-    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
-    reader.readAsDataURL(file);
-  });
-}
 
 /** Sends one file into `path`; `onBytes` gets the bytes sent so far. Returns the name it got. */
 async function sendFile(

@@ -18,6 +18,7 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { Busy, EmptyState, ErrorAlert } from '../../components/common';
 import { SignatureSettings } from './SignatureSettings';
+import { frDate, isoDate } from '../agenda/dates';
 
 export function CourrierSettings({ accounts }: { accounts: AccountSummary[] }) {
   const { t } = useTranslation();
@@ -72,19 +73,10 @@ function AccountFilters({ accountId }: { accountId: string }) {
 }
 
 /** 'YYYY-MM-DD' → « 21/12/2026 ». */
-const frDate = (iso: string | null | undefined) =>
-  iso && /^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '';
-
-/** « 21/12/2026 » (or 21/12/26, 21.12.2026) → 'YYYY-MM-DD'; '' for an empty field; null when it is not a real date. */
-function isoDate(text: string): string | null {
-  if (!text.trim()) return '';
-  const m = /^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})\s*$/.exec(text);
-  if (!m) return null;
-  const year = m[3]!.length === 2 ? 2000 + Number(m[3]) : Number(m[3]);
-  const check = new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[1])));
-  if (check.getUTCDate() !== Number(m[1]) || check.getUTCMonth() !== Number(m[2]) - 1) return null;
-  return `${year}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
-}
+/** The reply's dates: empty when not set (« no end »), else as the Agenda's forms write and read them. */
+const vacationDateText = (iso: string | null | undefined) => (iso ? frDate(iso) : '');
+/** '' for an empty field; null when it is not a real date. */
+const vacationDate = (text: string): string | null => (text.trim() ? isoDate(text) : '');
 
 function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveState): void }) {
   const { t } = useTranslation();
@@ -92,8 +84,8 @@ function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveS
   const id = useId();
   const [v, setV] = useState<VacationSettings>(state.vacation);
   const [other, setOther] = useState(Boolean(state.vacation.externalMessage));
-  const [fromText, setFromText] = useState(frDate(state.vacation.from));
-  const [toText, setToText] = useState(frDate(state.vacation.to));
+  const [fromText, setFromText] = useState(vacationDateText(state.vacation.from));
+  const [toText, setToText] = useState(vacationDateText(state.vacation.to));
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
@@ -106,8 +98,8 @@ function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveS
     setSaving(true);
     setError(null);
     setSaved(false);
-    const from = isoDate(fromText);
-    const to = isoDate(toText);
+    const from = vacationDate(fromText);
+    const to = vacationDate(toText);
     if (from === null || to === null) {
       setError(t('reglages.courrier.vacation.badDate', { value: from === null ? fromText : toText }));
       setSaving(false);
@@ -144,7 +136,7 @@ function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveS
             inputMode="numeric"
             placeholder={t('reglages.courrier.vacation.datePlaceholder')}
             value={fromText}
-            aria-invalid={isoDate(fromText) === null}
+            aria-invalid={vacationDate(fromText) === null}
             onChange={(e) => {
               setSaved(false);
               setFromText(e.target.value);
@@ -160,7 +152,7 @@ function VacationCard({ state, onSaved }: { state: SieveState; onSaved(s: SieveS
             inputMode="numeric"
             placeholder={t('reglages.courrier.vacation.datePlaceholder')}
             value={toText}
-            aria-invalid={isoDate(toText) === null}
+            aria-invalid={vacationDate(toText) === null}
             onChange={(e) => {
               setSaved(false);
               setToText(e.target.value);
