@@ -70,10 +70,10 @@ const longDay = (key: string) =>
     new Date(`${key}T12:00:00Z`),
   );
 
-/** A profile for `user` (account by the CLI, mail and calendar synced) and its browser-mode Ostal in a page of its own. */
+/** A profile for `user` (account by the CLI, mail, calendar and contacts synced) and its browser-mode Ostal in a page of its own. */
 async function openOstal(browser: Browser, user: User, policyFile: string): Promise<{ page: Page; ostal: RunningOstal }> {
   const profileDir = tempProfile();
-  addAccountByCli(profileDir, user, {}, 'mail,calendar');
+  addAccountByCli(profileDir, user, {}, 'mail,calendar,contacts');
   const ostal = await startOstal({ profileDir, env: { OSTAL_POLICIES: policyFile } });
   running.push(ostal);
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
@@ -136,9 +136,11 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     await editor.getByLabel('Date de fin').fill(frDate(day));
     await editor.getByLabel('Heure de fin').fill('16:00');
     await editor.getByLabel('Lieu').fill('Salle du conseil municipal');
+    // The participant typed by name (a contact of the organiser's), shown by name with the address the invitation goes to.
     const participants = editor.getByLabel('Participants', { exact: true });
-    await participants.fill(guest.email);
+    await participants.fill(guest.name);
     await participants.press('Enter');
+    await expect(editor.getByRole('list', { name: 'Participants invités' })).toHaveText(`${guest.name} (${guest.email})×`);
     await editor.getByTestId('add-visio').click();
     await expect(editor.getByTestId('editor-meeting-link')).toContainText(`${VISIO}/salle/`);
     const link = ((await editor.getByTestId('editor-meeting-link').locator('code').textContent()) ?? '').trim();
@@ -201,7 +203,7 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     const orgTile = await eventInAgenda(org.page, title);
     await orgTile.first().click();
     const details = org.page.getByTestId('event-details');
-    await expect(details).toContainText(`${guest.email} — a accepté`);
+    await expect(details).toContainText(`${guest.name} (${guest.email}) — a accepté`);
     await details.getByRole('button', { name: 'Fermer' }).click();
 
     // The organiser deletes the event: the participant gets the cancellation and takes it out of the agenda.

@@ -1,12 +1,12 @@
 /** « Nouvel événement » / « Modifier l’événement » and the details of an event (with « Rejoindre » for a visio). */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, RecurrenceScope } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
-import { contactsNamed, isAddress } from '../../contacts-lookup';
+import { contactsNamed, isAddress, namesByAddress } from '../../contacts-lookup';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
@@ -81,6 +81,12 @@ const normalClock = (text: string) => {
   return minutes === null ? text : clockText(minutes);
 };
 
+/** « Dominique Bernard (agent2@ostal.test) » when a contact names the address, else the address. */
+const personText = (names: ReadonlyMap<string, string>, address: string) => {
+  const name = names.get(address.toLowerCase());
+  return name ? `${name} (${address})` : address;
+};
+
 export interface EditorTarget {
   /** Editing an existing event (its details, for the occurrence or the series). */
   details?: CalendarEventDetails;
@@ -130,6 +136,9 @@ export function EventEditor({
   const [error, setError] = useState<string | null>(null);
   const [titleMissing, setTitleMissing] = useState(false);
   const ids = { title: useId(), list: useId(), attendees: useId(), error: useId() };
+  // A participant shows as « Nom (adresse) » when the agent's contacts name the address (the address stays: it is
+  // where the invitation goes).
+  const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
   const onlyOccurrence = !!d?.recurrenceId && scope === 'occurrence';
 
   const addAttendee = (raw: string) => {
@@ -382,7 +391,7 @@ export function EventEditor({
               <ul className="agenda-chips" aria-label={t('agenda.editor.attendeeList')}>
                 {attendees.map((a) => (
                   <li key={a} className="agenda-chip">
-                    <span>{a}</span>
+                    <span>{personText(names, a)}</span>
                     <button
                       type="button"
                       className="agenda-chip-remove"
@@ -504,6 +513,9 @@ export function EventDetailsDialog({
   const accounts = useApiQuery('accounts.list', {});
   const me = accounts.data?.find((a) => a.id === details.accountId)?.email.toLowerCase() ?? null;
   const others = details.attendeeStatus.filter((a) => a.email.toLowerCase() !== me);
+  // A participant without a name in the event is named by the agent's contacts, if they know the address.
+  const contacts = useApiQuery('contacts.list', {});
+  const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
   const tellsOthers = others.length > 0 && (!details.organizer || details.organizer.toLowerCase() === me);
   const [confirming, setConfirming] = useState<RecurrenceScope | null>(null);
   const ask = (scope: RecurrenceScope) => (tellsOthers ? setConfirming(scope) : void remove(scope));
@@ -568,7 +580,7 @@ export function EventDetailsDialog({
           <ul className="agenda-details-attendees">
             {details.attendeeStatus.map((a) => (
               <li key={a.email}>
-                {a.name ? `${a.name} (${a.email})` : a.email} — {statusLabel(t, a.status)}
+                {a.name ? `${a.name} (${a.email})` : personText(names, a.email)} — {statusLabel(t, a.status)}
               </li>
             ))}
           </ul>
