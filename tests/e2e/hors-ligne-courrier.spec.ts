@@ -130,6 +130,9 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
       return { beside: r.x >= l.x + l.width, tall: r.height >= 300 };
     })
     .toEqual({ beside: true, tall: true });
+  // « Déplacer vers… » stays on the line of the other actions (it wrapped to a line of its own).
+  const lineOf = async (id: string) => Math.round((await page.getByTestId(id).boundingBox())!.y);
+  expect(await lineOf('action-move')).toBeLessThanOrEqual((await lineOf('action-junk')) + 4);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-1024.png') });
   await page.setViewportSize(viewport);
 
