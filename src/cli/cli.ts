@@ -482,7 +482,9 @@ async function run(argv: string[], io: Io): Promise<number> {
     case 'contacts list':
       return withCore(async (call) => {
         const contacts = await call('contacts.list', {});
-        if (v.json) io.out(JSON.stringify(contacts, null, 2));
+        // The JSON keeps its documented fields (IT scripts read it); the card's organisation, fonction and note stay in the app.
+        const shape = contacts.map(({ uid, fn, emails, phones, addressBook }) => ({ uid, fn, emails, phones, addressBook }));
+        if (v.json) io.out(JSON.stringify(shape, null, 2));
         else if (contacts.length === 0) io.out(cliText('contactsNothing'));
         else for (const c of contacts) io.out(`${c.fn}\t${c.emails.join(', ')}\t${c.phones.join(', ')}\t${c.addressBook}`);
         return 0;

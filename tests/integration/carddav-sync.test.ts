@@ -17,7 +17,7 @@ describe('CardDAV sync with Radicale', () => {
       const contacts = await core.handle('contacts.list', {});
       expect(contacts).toHaveLength(SEED_COUNTS[testUser(1).email]?.contacts ?? -1);
       for (const c of contacts) {
-        expect(Object.keys(c).sort()).toEqual(['addressBook', 'emails', 'fn', 'phones', 'uid']);
+        expect(Object.keys(c).sort()).toEqual(['addressBook', 'emails', 'fn', 'note', 'organization', 'phones', 'title', 'uid']);
         expect(c.addressBook).toBe(SEED_COLLECTIONS.addressBookName);
         expect(c.emails.length).toBeGreaterThan(0);
         expect(c.emails[0]).toMatch(/@/);
@@ -59,6 +59,9 @@ describe('CardDAV sync with Radicale', () => {
         fn: 'Zoé Àlavigne',
         emails: ['zoe.alavigne@example.fr'],
         phones: ['+33-5-65-00-00-01'],
+        organization: '',
+        title: '',
+        note: '',
         addressBook: SEED_COLLECTIONS.addressBookName,
       });
 
