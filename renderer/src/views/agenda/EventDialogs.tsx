@@ -6,7 +6,7 @@ import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
-import { contactsNamed, isAddress, namesByAddress } from '../../contacts-lookup';
+import { designate, namesByAddress } from '../../contacts-lookup';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
@@ -141,23 +141,21 @@ export function EventEditor({
   const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
   const onlyOccurrence = !!d?.recurrenceId && scope === 'occurrence';
 
-  const addAttendee = (raw: string) => {
-    const m = /<([^>]+)>/.exec(raw);
-    let email = (m ? m[1]! : raw).trim();
-    if (!email) return true;
-    if (!isAddress(email)) {
-      // A name typed, as in Courrier's « À »: the one contact it names (« Bernard » → Dominique Bernard's address).
-      const found = contactsNamed(contacts.data ?? [], email);
-      if (found.length !== 1) {
-        setError(found.length ? t('agenda.editor.severalContacts', { value: email }) : t('agenda.editor.badAttendee', { value: email }));
-        return false;
-      }
-      email = found[0]!;
+  /**
+   * Adds whom `raw` designates (an address, « Nom <adresse> », or the one contact a name such as « Bernard » names, as
+   * Courrier's « À ») and returns that address; null, with the French reason shown, when nobody or several are named.
+   */
+  const addAttendee = (raw: string): string | null => {
+    const found = designate(contacts.data ?? [], raw);
+    if (!('address' in found)) {
+      const value = (/<([^>]+)>/.exec(raw)?.[1] ?? raw).trim();
+      setError('several' in found ? t('agenda.editor.severalContacts', { value }) : t('agenda.editor.badAttendee', { value }));
+      return null;
     }
-    if (!attendees.some((a) => a.toLowerCase() === email.toLowerCase())) setAttendees([...attendees, email]);
+    if (!attendees.some((a) => a.toLowerCase() === found.address)) setAttendees([...attendees, found.address]);
     setAttendeeText('');
     setError(null);
-    return true;
+    return found.address;
   };
 
   const addVisio = async () => {
@@ -181,8 +179,9 @@ export function EventEditor({
       setError(t('agenda.editor.badDateOrTime'));
       return;
     }
-    if (attendeeText.trim() && !addAttendee(attendeeText)) return;
-    const pendingAttendee = attendeeText.trim() ? [attendeeText.trim()] : [];
+    // What is still in the field counts (saved without Entrée): the address it designates, not the text typed.
+    const pending = attendeeText.trim() ? addAttendee(attendeeText) : undefined;
+    if (pending === null) return;
     const input: CalendarEventInput = {
       summary: summary.trim(),
       start: allDay ? date : `${date}T${clockText(startClock ?? 0)}`,
@@ -190,7 +189,7 @@ export function EventEditor({
       allDay,
       location,
       description,
-      attendees: [...attendees, ...pendingAttendee.filter((p) => !attendees.includes(p))],
+      attendees: pending && !attendees.some((a) => a.toLowerCase() === pending) ? [...attendees, pending] : attendees,
       rrule: onlyOccurrence ? null : rrule || null,
       reminderMinutes: reminder,
       meetingUrl,
@@ -237,7 +236,7 @@ export function EventEditor({
   const onAttendeeKey = (event: KeyboardEvent<HTMLInputElement>) => {
     if (event.key === 'Enter' || event.key === ',' || event.key === ';') {
       event.preventDefault();
-      addAttendee(attendeeText);
+      if (attendeeText.trim()) addAttendee(attendeeText);
     }
   };
 
