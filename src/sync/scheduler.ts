@@ -155,8 +155,8 @@ export class SyncScheduler implements SyncRequests {
       if (!this.inBackground) return;
       const row = this.accounts().get(accountId);
       if (!row || this.ctx.connections.seenOnline(accountId) === false) return;
-      void this.runAccount(row, [scope]).catch(() => undefined);
-      return;
+      // Then as every scope: joining a mail run under way (the minute's, or the replay of the previous action) left
+      // this change to the next minute, since that run had read the actions to send before it.
     }
     const key = `${accountId}|${scope}`;
     const state = this.replays.get(key);

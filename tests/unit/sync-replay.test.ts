@@ -64,6 +64,46 @@ describe('SyncScheduler: runs and replays under way', () => {
     }
   });
 
+  it('mail: an action made while the previous action is being sent is sent right after it; none in one-shot runs (the CLI)', async () => {
+    const { core, id, scheduler } = await schedulerWithAccount();
+    try {
+      // What each run saw of the actions to send when it started.
+      let state = 'rien';
+      const seen: string[] = [];
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      scheduler.registerScope(
+        'mail',
+        async () => {
+          seen.push(state);
+          if (state === 'non lu') await held;
+        },
+        { replayOnlyInBackground: true },
+      );
+      // Without the background loop (the CLI), the command's own sync sends the actions: no replay.
+      scheduler.requestReplay(id, 'mail');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(seen).toEqual([]);
+      scheduler.start();
+      await expect.poll(() => seen).toEqual(['rien']);
+      await expect.poll(() => scheduler.isSettled).toBe(true);
+      // « Marquer comme non lu »: its replay starts (and takes its time); « Marquer comme lu » meanwhile.
+      state = 'non lu';
+      scheduler.requestReplay(id, 'mail');
+      await expect.poll(() => seen).toEqual(['rien', 'non lu']);
+      state = 'lu';
+      scheduler.requestReplay(id, 'mail');
+      release();
+      // Joining the replay under way would leave « lu » to the next minute.
+      await expect.poll(() => seen).toEqual(['rien', 'non lu', 'lu']);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(seen).toEqual(['rien', 'non lu', 'lu']);
+    } finally {
+      await scheduler.stop();
+      await core.close();
+    }
+  });
+
   it('coalesces the replays asked while one waits, and runs once more for one asked while it runs', async () => {
     const { core, id, scheduler } = await schedulerWithAccount();
     try {
