@@ -45,6 +45,24 @@ function raw(subject: string, id: string): string {
   ].join('\r\n');
 }
 
+/** Whether the server has the message read (\\Seen), in the Boîte de réception. */
+async function serverSeen(id: string): Promise<boolean | null> {
+  const client = await imap();
+  try {
+    const lock = await client.getMailboxLock('INBOX', { readOnly: true });
+    try {
+      const uids = await client.search({ header: { 'message-id': id } }, { uid: true });
+      if (!Array.isArray(uids) || !uids.length) return null;
+      const [msg] = await client.fetchAll(uids.join(','), { uid: true, flags: true }, { uid: true });
+      return msg?.flags?.has('\\Seen') ?? null;
+    } finally {
+      lock.release();
+    }
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
 /** Where each message is on the server and its flags (independent connection). */
 async function serverState(ids: string[]): Promise<Record<string, string[]>> {
   const client = await imap();
@@ -177,6 +195,82 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   await page.getByTestId('folder').filter({ hasText: 'Archives' }).click();
   await expect(row('archive')).toHaveCount(1);
   await expect.poll(async () => Number(await row('archive').getAttribute('data-uid')), { timeout: 20_000 }).toBeGreaterThan(0);
+
+  // The right-click menu of a row: the toolbar's actions (and the reader's replies for one message), in French.
+  await page.getByTestId('folder').filter({ hasText: 'Boîte de réception' }).click();
+  await expect(row('suivi')).toBeVisible();
+  // Opened (the reader shows it), then left out of the selection with Ctrl: the right click selects it again.
+  await row('suivi').click();
+  await expect(page.getByTestId('reader').getByTestId('reader-subject')).toContainText(subjects.suivi);
+  await row('suivi').click({ modifiers: ['Control'] });
+  await expect(row('suivi')).not.toHaveAttribute('data-selected', 'true');
+  await expect(row('suivi')).not.toHaveAttribute('data-unread', 'true');
+  await row('suivi').click({ button: 'right' });
+  const menu = page.getByTestId('message-menu');
+  await expect(menu).toBeVisible();
+  await expect(menu).toHaveAttribute('role', 'menu');
+  await expect(menu.getByRole('menuitem')).toHaveText([
+    'Répondre',
+    'Répondre à tous',
+    'Transférer',
+    'Marquer comme non lu',
+    'Ne plus suivre',
+    'Archiver',
+    'Supprimer',
+    'Indésirable',
+  ]);
+  // The right-clicked row is the selection now; the focus is on the first item.
+  await expect(row('suivi')).toHaveAttribute('data-selected', 'true');
+  await expect(menu.getByRole('menuitem', { name: 'Répondre', exact: true })).toBeFocused();
+  // Inside the window, near the pointer.
+  const box = (await menu.boundingBox())!;
+  const size = page.viewportSize()!;
+  expect(box.x + box.width).toBeLessThanOrEqual(size.width);
+  expect(box.y + box.height).toBeLessThanOrEqual(size.height);
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'courrier-menu-contextuel.png') });
+  await menu.getByRole('menuitem', { name: 'Marquer comme non lu' }).click();
+  await expect(menu).toBeHidden();
+  await expect(row('suivi')).toHaveAttribute('data-unread', 'true');
+  await expect(page.getByTestId('mail-toast')).toContainText('Message marqué comme non lu.');
+  await expect.poll(() => serverSeen(ids.suivi), { timeout: 30_000 }).toBe(false);
+
+  // The keyboard: Maj+F10 on the list's active row, Bas, Entrée.
+  const list = page.getByTestId('message-list');
+  await list.focus();
+  const activeRow = await list.getAttribute('aria-activedescendant');
+  expect(activeRow).toBe(await row('suivi').getAttribute('id'));
+  await page.keyboard.press('Shift+F10');
+  await expect(menu).toBeVisible();
+  await expect(menu.getByRole('menuitem', { name: 'Répondre', exact: true })).toBeFocused();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: 'Marquer comme lu' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(menu).toBeHidden();
+  await expect(row('suivi')).not.toHaveAttribute('data-unread', 'true');
+  await expect(list).toBeFocused();
+  // Échap closes it and gives the focus back to the list, on the same row; a click elsewhere closes it too.
+  await page.keyboard.press('Shift+F10');
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+  await expect(list).toBeFocused();
+  await expect(list).toHaveAttribute('aria-activedescendant', activeRow!);
+  await row('suivi').click({ button: 'right' });
+  await expect(menu).toBeVisible();
+  await page.getByTestId('mail-toolbar').click({ position: { x: 2, y: 2 } });
+  await expect(menu).toBeHidden();
+  // Elsewhere (the message's text), the browser's own menu is left alone (copy).
+  const prevented = await page
+    .getByTestId('reader')
+    .evaluate((el) => !el.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true })));
+  expect(prevented).toBe(false);
+  const rowPrevented = await row('suivi').evaluate(
+    (el) => !el.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, button: 2 })),
+  );
+  expect(rowPrevented).toBe(true);
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
 
   // « Aide › Raccourcis clavier »: F1 opens « Aide ».
   await page.keyboard.press('F1');

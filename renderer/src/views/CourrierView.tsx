@@ -6,17 +6,19 @@ import type { AccountSummary, FolderInfo, MailAction, MessageSummary } from '../
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, EmptyState, ErrorAlert, PageHeader } from '../components/common';
 import { Icon } from '../components/icons';
+import { ContextMenu, type ContextMenuItem } from '../components/ContextMenu';
 import { SyncButton } from '../components/SyncButton';
 import { buildFolderTree, defaultFolder, type FolderNode } from '../lib/folder-tree';
 import { useViewMemory } from '../lib/view-memory';
 import { formatListDate, formatLongDate, formatSentenceTime } from '../../../src/shared/time';
 import { useCompose } from './courrier/compose-context';
-import { ReplyActions } from './courrier/ComposeActions';
+import { REPLY_MODES, ReplyActions, replyLabel, type ReplyMode } from './courrier/ComposeActions';
 import { OUTBOX_PATH, OutboxFolderItem, OutboxView, useOutbox } from './courrier/OutboxView';
 import { MessageReader } from './courrier/Reader';
 import { FolderActions } from './courrier/FolderActions';
 import {
   folderDropTarget,
+  mailActionChoices,
   MailToolbar,
   nextSelection,
   RowMarks,
@@ -120,6 +122,7 @@ export function CourrierView({
       if (opened && messages.some((m) => m.folder === opened.folder && m.uid === opened.uid)) setOpened(null);
     }
   };
+  const replyTo = (mode: ReplyMode, message: MessageSummary) => openCompose({ mode, accountId, folder: message.folder, uid: message.uid });
   useMailKeyboard({
     onDelete: () => runAction('delete'),
     onRead: () => runAction('read'),
@@ -128,9 +131,38 @@ export function CourrierView({
     onReply: (mode) => {
       if (composing) return;
       const target = chosen();
-      if (target.length === 1) openCompose({ mode, accountId, folder: target[0].folder, uid: target[0].uid });
+      if (target.length === 1) replyTo(mode, target[0]);
     },
   });
+  // The right-click menu of a row (or Maj+F10): the row joins the selection first unless it was in it, as in Outlook.
+  const [rowMenu, setRowMenu] = useState<{ at: { x: number; y: number }; messages: MessageSummary[] } | null>(null);
+  const openRowMenu = (message: MessageSummary, at: { x: number; y: number }) => {
+    const key = messageKey(message);
+    if (!selection.includes(key)) {
+      setSelection([key]);
+      setAnchor(key);
+    }
+    const picked = selection.includes(key) ? visible.filter((m) => selection.includes(messageKey(m))) : [message];
+    setRowMenu({ at, messages: picked.length ? picked : [message] });
+  };
+  const rowMenuItems = (messages: MessageSummary[], folder: FolderInfo): ContextMenuItem[] => [
+    ...(messages.length === 1
+      ? REPLY_MODES.map((mode) => ({
+          id: mode,
+          label: replyLabel(t, mode),
+          testId: `menu-${mode}`,
+          onSelect: () => replyTo(mode, messages[0]),
+        }))
+      : []),
+    ...mailActionChoices(t, folderList, folder, messages).map((choice, index) => ({
+      id: choice.testId,
+      label: choice.label,
+      disabled: choice.disabled,
+      separatorBefore: index === 0 && messages.length === 1,
+      testId: `menu-${choice.testId}`,
+      onSelect: () => runAction(choice.action, undefined, undefined, messages),
+    })),
+  ];
   const pick = (message: MessageSummary, event: MouseEvent) => {
     const key = messageKey(message);
     const mode = event.ctrlKey || event.metaKey ? 'toggle' : event.shiftKey ? 'range' : 'single';
@@ -303,6 +335,7 @@ export function CourrierView({
               onVisible={setVisible}
               onOpen={openMessage}
               onCursor={moveCursor}
+              onRowMenu={openRowMenu}
             />
           ) : null}
           {showOutbox || searching ? null : selected ? (
@@ -314,6 +347,7 @@ export function CourrierView({
               onVisible={setVisible}
               onOpen={openMessage}
               onCursor={moveCursor}
+              onRowMenu={openRowMenu}
             />
           ) : (
             <div className="message-pane" />
@@ -328,6 +362,15 @@ export function CourrierView({
             />
           ) : null}
         </div>
+      ) : null}
+      {rowMenu && selected ? (
+        <ContextMenu
+          at={rowMenu.at}
+          items={rowMenuItems(rowMenu.messages, selected)}
+          label={t('courrier.actions.rowMenu', { count: rowMenu.messages.length })}
+          onClose={() => setRowMenu(null)}
+          testId="message-menu"
+        />
       ) : null}
       <UndoToast toast={mailActions.toast} onUndo={() => void mailActions.undo()} onClose={mailActions.dismiss} />
       <ShortcutsDialog open={shortcutsOpen} onClose={() => setShortcutsOpen(false)} />
@@ -418,6 +461,7 @@ function MessageList({
   onVisible,
   onOpen,
   onCursor,
+  onRowMenu,
 }: {
   accountId: string;
   folder: FolderInfo;
@@ -426,6 +470,7 @@ function MessageList({
   onVisible(list: MessageSummary[]): void;
   onOpen(message: MessageSummary): void;
   onCursor(message: MessageSummary): void;
+  onRowMenu(message: MessageSummary, at: { x: number; y: number }): void;
 }) {
   const { t } = useTranslation();
   const listId = useId();
@@ -461,6 +506,7 @@ function MessageList({
           onOpen={onOpen}
           onOpenWindow={(message) => openMessageWindow({ accountId, folder: message.folder, uid: message.uid })}
           onCursor={onCursor}
+          onRowMenu={onRowMenu}
           labelledBy="message-list-title"
           listId={listId}
         />

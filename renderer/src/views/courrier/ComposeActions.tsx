@@ -5,6 +5,22 @@
 import { useTranslation } from 'react-i18next';
 import { useCompose } from './compose-context';
 
+export type ReplyMode = 'reply' | 'replyAll' | 'forward';
+
+/** « Répondre », « Répondre à tous », « Transférer »: the reader's buttons and the messages' right-click menu. */
+export const REPLY_MODES: readonly ReplyMode[] = ['reply', 'replyAll', 'forward'];
+
+export function replyLabel(t: ReturnType<typeof useTranslation>['t'], mode: ReplyMode): string {
+  switch (mode) {
+    case 'reply':
+      return t('compose.reply');
+    case 'replyAll':
+      return t('compose.replyAll');
+    default:
+      return t('compose.forward');
+  }
+}
+
 export function ReplyActions({ accountId, folder, uid, inDrafts }: { accountId: string; folder: string; uid: number; inDrafts?: boolean }) {
   const { t } = useTranslation();
   const { openCompose } = useCompose();
@@ -27,7 +43,7 @@ export function ReplyActions({ accountId, folder, uid, inDrafts }: { accountId: 
         title={t('compose.replyShortcut')}
         onClick={() => openCompose({ mode: 'reply', accountId, folder, uid })}
       >
-        {t('compose.reply')}
+        {replyLabel(t, 'reply')}
       </button>
       <button
         type="button"
@@ -36,7 +52,7 @@ export function ReplyActions({ accountId, folder, uid, inDrafts }: { accountId: 
         title={t('compose.replyAllShortcut')}
         onClick={() => openCompose({ mode: 'replyAll', accountId, folder, uid })}
       >
-        {t('compose.replyAll')}
+        {replyLabel(t, 'replyAll')}
       </button>
       <button
         type="button"
@@ -45,7 +61,7 @@ export function ReplyActions({ accountId, folder, uid, inDrafts }: { accountId: 
         title={t('compose.forwardShortcut')}
         onClick={() => openCompose({ mode: 'forward', accountId, folder, uid })}
       >
-        {t('compose.forward')}
+        {replyLabel(t, 'forward')}
       </button>
       <button
         type="button"

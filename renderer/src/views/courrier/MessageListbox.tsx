@@ -6,7 +6,8 @@
  * Accessibility: a `listbox` (multi-selectable) that keeps the focus while `aria-activedescendant`
  * names the active row; each row is an `option` with `aria-setsize` / `aria-posinset`, so screen
  * readers announce « 4 521 sur 100 000 » although most rows are not in the DOM. Keys: Haut, Bas,
- * Début, Fin, Page préc., Page suiv. move the active row (and select it); Entrée or Espace opens it.
+ * Début, Fin, Page préc., Page suiv. move the active row (and select it); Entrée or Espace opens it;
+ * Maj+F10 or the menu key opens the row's menu (`onRowMenu`, as a right click).
  *
  * `usePagedMessages` loads the folder window by window through `mail.list` (pages of PAGE_SIZE): the
  * pages in view first, then, while nothing is urgent, the rest of the folder in chunks of FILL_CHUNK
@@ -58,7 +59,13 @@ export function MessageListbox({
   listId,
   testId = 'message-list',
   cached,
+  onRowMenu,
 }: {
+  /**
+   * Right click on a row, or Maj+F10 / the menu key on the active row: the caller opens its menu at `at`
+   * (the pointer, or under the row's start for the keyboard). The browser's own menu is not shown on rows.
+   */
+  onRowMenu?(message: MessageSummary, at: { x: number; y: number }): void;
   /** Double-click: the message in its own window (issue 18). */
   onOpenWindow?(message: MessageSummary): void;
   total: number;
@@ -137,7 +144,21 @@ export function MessageListbox({
     else if (top + rowHeight > el.scrollTop + el.clientHeight) el.scrollTop = top + rowHeight - el.clientHeight;
   };
 
+  /** The menu of the active row, from the keyboard: under the row's start (the row is in view: it is the active one). */
+  const openActiveRowMenu = (): boolean => {
+    const message = rowAt(active);
+    const row = scroller.current?.querySelector<HTMLElement>(`[data-index="${active}"]`);
+    if (!message || !row || !onRowMenu) return false;
+    const rect = row.getBoundingClientRect();
+    onRowMenu(message, { x: rect.left + 16, y: rect.bottom });
+    return true;
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
+      if (openActiveRowMenu()) event.preventDefault();
+      return;
+    }
     if (event.altKey || event.ctrlKey || event.metaKey || total === 0) return;
     const page = Math.max(1, Math.floor(viewport / rowHeight) - 1);
     const moves: Record<string, number> = {
@@ -202,6 +223,18 @@ export function MessageListbox({
         const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
         const message = row ? rowAt(Number(row.dataset.index)) : undefined;
         if (message && onOpenWindow) onOpenWindow(message);
+      }}
+      onContextMenu={(event) => {
+        if (!onRowMenu) return;
+        const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');
+        const message = row ? rowAt(Number(row.dataset.index)) : undefined;
+        if (message) {
+          event.preventDefault();
+          onRowMenu(message, { x: event.clientX, y: event.clientY });
+        } else if (event.target === event.currentTarget && event.button !== 2 && openActiveRowMenu()) {
+          // The menu key on the focused list (the browser sends its contextmenu event to the list itself).
+          event.preventDefault();
+        }
       }}
       onMouseDown={(event) => {
         const row = (event.target as HTMLElement).closest<HTMLElement>('[data-index]');

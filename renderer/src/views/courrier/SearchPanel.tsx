@@ -63,6 +63,7 @@ export function SearchResults({
   onVisible,
   onOpen,
   onCursor,
+  onRowMenu,
 }: {
   accountId: string;
   query: string;
@@ -70,6 +71,7 @@ export function SearchResults({
   onVisible(list: MessageSummary[]): void;
   onOpen(message: MessageSummary): void;
   onCursor(message: MessageSummary): void;
+  onRowMenu(message: MessageSummary, at: { x: number; y: number }): void;
 }) {
   const { t } = useTranslation();
   const listId = useId();
@@ -107,6 +109,7 @@ export function SearchResults({
           renderRow={renderRow}
           onOpen={onOpen}
           onCursor={onCursor}
+          onRowMenu={onRowMenu}
           labelledBy="search-results-title"
           listId={listId}
         />

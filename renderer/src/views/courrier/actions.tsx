@@ -143,6 +143,50 @@ export function useMailActions(accountId: string) {
   return { act, toast, undo, dismiss: () => setToast(null) };
 }
 
+/** One action on the selected messages, as the toolbar and the messages' right-click menu both offer it. */
+export interface MailActionChoice {
+  action: MailAction;
+  label: string;
+  disabled: boolean;
+  /** Suivre / Ne plus suivre: the toolbar's button is a toggle. */
+  pressed?: boolean;
+  testId: string;
+}
+
+/**
+ * The actions on a selection, with their labels and when they cannot act (no selection, no Archives or
+ * Indésirables folder to go to): one list for the toolbar and the right-click menu, so both always agree.
+ */
+export function mailActionChoices(
+  t: Translate,
+  folders: FolderInfo[],
+  folder: FolderInfo,
+  selection: MessageSummary[],
+): MailActionChoice[] {
+  const none = selection.length === 0;
+  const allRead = !none && selection.every((m) => m.flags.includes('\\Seen'));
+  const allFlagged = !none && selection.every((m) => m.flags.includes('\\Flagged'));
+  const has = (use: FolderInfo['specialUse']) => folders.some((f) => f.specialUse === use && f.path !== folder.path);
+  return [
+    {
+      action: allRead ? 'unread' : 'read',
+      label: allRead ? t('courrier.actions.markUnread') : t('courrier.actions.markRead'),
+      disabled: none,
+      testId: 'action-read',
+    },
+    {
+      action: allFlagged ? 'unflag' : 'flag',
+      label: allFlagged ? t('courrier.actions.unflag') : t('courrier.actions.flag'),
+      disabled: none,
+      pressed: allFlagged,
+      testId: 'action-flag',
+    },
+    { action: 'archive', label: t('courrier.actions.archive'), disabled: none || !has('\\Archive'), testId: 'action-archive' },
+    { action: 'delete', label: t('courrier.actions.delete'), disabled: none, testId: 'action-delete' },
+    { action: 'junk', label: t('courrier.actions.junk'), disabled: none || !has('\\Junk'), testId: 'action-junk' },
+  ];
+}
+
 /** The bar above the message list. Acts on the selected messages. */
 export function MailToolbar({
   folders,
@@ -166,9 +210,6 @@ export function MailToolbar({
   const { t } = useTranslation();
   const moveId = useId();
   const none = selection.length === 0;
-  const allRead = !none && selection.every((m) => m.flags.includes('\\Seen'));
-  const allFlagged = !none && selection.every((m) => m.flags.includes('\\Flagged'));
-  const has = (use: FolderInfo['specialUse']) => folders.some((f) => f.specialUse === use && f.path !== folder.path);
   const filterLabels: Record<QuickFilter, string> = {
     all: t('courrier.filters.all'),
     unread: t('courrier.filters.unread'),
@@ -178,40 +219,19 @@ export function MailToolbar({
   return (
     <div className="mail-toolbar" role="toolbar" aria-label={t('courrier.actions.toolbar')} data-testid="mail-toolbar">
       <div className="mail-toolbar-group">
-        <button
-          type="button"
-          className="button"
-          disabled={none}
-          onClick={() => onAct(allRead ? 'unread' : 'read')}
-          data-testid="action-read"
-        >
-          {allRead ? t('courrier.actions.markUnread') : t('courrier.actions.markRead')}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={none}
-          aria-pressed={allFlagged}
-          onClick={() => onAct(allFlagged ? 'unflag' : 'flag')}
-          data-testid="action-flag"
-        >
-          {allFlagged ? t('courrier.actions.unflag') : t('courrier.actions.flag')}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={none || !has('\\Archive')}
-          onClick={() => onAct('archive')}
-          data-testid="action-archive"
-        >
-          {t('courrier.actions.archive')}
-        </button>
-        <button type="button" className="button" disabled={none} onClick={() => onAct('delete')} data-testid="action-delete">
-          {t('courrier.actions.delete')}
-        </button>
-        <button type="button" className="button" disabled={none || !has('\\Junk')} onClick={() => onAct('junk')} data-testid="action-junk">
-          {t('courrier.actions.junk')}
-        </button>
+        {mailActionChoices(t, folders, folder, selection).map((choice) => (
+          <button
+            key={choice.testId}
+            type="button"
+            className="button"
+            disabled={choice.disabled}
+            aria-pressed={choice.pressed}
+            onClick={() => onAct(choice.action)}
+            data-testid={choice.testId}
+          >
+            {choice.label}
+          </button>
+        ))}
         <label className="visually-hidden" htmlFor={moveId}>
           {t('courrier.actions.moveTo')}
         </label>
