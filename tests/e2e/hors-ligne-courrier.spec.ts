@@ -248,6 +248,9 @@ test('courrier hors ligne : déplacer, suivre et supprimer s’affichent aussit�
   await expect(menu).toBeHidden();
   await expect(row('suivi')).not.toHaveAttribute('data-unread', 'true');
   await expect(list).toBeFocused();
+  // On the server too, at once: the replay of « non lu » may still be running; « lu » is sent right after it (it
+  // waited for the next minute when it joined that run).
+  await expect.poll(() => serverSeen(ids.suivi), { timeout: 20_000 }).toBe(true);
   // Échap closes it and gives the focus back to the list, on the same row; a click elsewhere closes it too.
   await page.keyboard.press('Shift+F10');
   await expect(menu).toBeVisible();
