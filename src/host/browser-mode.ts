@@ -115,9 +115,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   const launch = launchRequestFromArgv(argv, pathPlatform());
   if (launch.kind === 'compose') await running.core.ctx.services.launchCompose.push(launch.request);
 
-  process.stdout.write(`${t('host.ready', { url: running.host.url })}\n`);
-  process.stdout.write(`OSTAL_URL=${running.host.url}\n`);
-
+  // The stop on a signal is in place before the address is printed: whoever reads it may stop Ostal at once (a script,
+  // a test), and a signal with no listener yet kills the process without closing the profile.
   const onSignal = () => {
     process.stderr.write(`${t('host.stopping')}\n`);
     void running.stop().then(
@@ -127,6 +126,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.stdout.write(`${t('host.ready', { url: running.host.url })}\n`);
+  process.stdout.write(`OSTAL_URL=${running.host.url}\n`);
   return null; // keeps running until a signal
 }
 
