@@ -272,6 +272,92 @@ test('visio : deux participants se voient et s’entendent, discussion, main lev
   await b.context.close();
 });
 
+test('visio : « Intervenant » met en grand celui qui parle, les autres en vignettes reçues en petite couche ; « Épingler », « Plein écran »', async ({
+  browser,
+}) => {
+  const s = servers();
+  const nameA = s.users[1]!.name;
+  const nameB = s.users[2]!.name;
+  const a = await openVisio(browser, organiser);
+  const link = await enterNewMeeting(a.page);
+  const b = await openVisio(browser, participant);
+  await joinByLink(b.page, link);
+  await expectVideoFrom(a.page, nameB);
+  const grid = a.page.getByTestId('visio-grid');
+  await expect(grid).toHaveAttribute('data-layout', 'mosaic');
+  await expect(a.page.getByTestId('visio-layout-mosaic')).toHaveAttribute('aria-pressed', 'true');
+
+  // « Intervenant »: the other participant large (the only one who can speak to us), oneself in the strip.
+  await a.page.getByTestId('visio-layout-speaker').click();
+  await expect(grid).toHaveAttribute('data-layout', 'speaker');
+  const main = a.page.getByTestId('visio-main');
+  const strip = a.page.getByTestId('visio-strip');
+  await expect(main.getByTestId('visio-tile')).toHaveAttribute('data-name', nameB);
+  await expect(strip.getByTestId('visio-tile')).toHaveAttribute('data-mine', 'true');
+  const mainBox = (await main.getByTestId('visio-tile').boundingBox())!;
+  const thumbBox = (await strip.getByTestId('visio-tile').boundingBox())!;
+  expect(mainBox.width).toBeGreaterThan(2 * thumbBox.width);
+  expect(thumbBox.y).toBeGreaterThan(mainBox.y + mainBox.height - 1);
+  // Large, B's video is asked for in a larger layer than the thumbnail size will need.
+  await expect(remoteTile(a.page, nameB)).toHaveAttribute('data-requested-layer', /^[12]$/);
+  await expectVideoFrom(a.page, nameB);
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-intervenant.png') });
+  await expectNoEnglish(a.page, 'visio-intervenant');
+
+  // « Épingler » oneself: large; B becomes a thumbnail, received in the smallest layer (bandwidth kept for slow links).
+  const selfTile = a.page.locator('[data-testid="visio-tile"][data-mine="true"]');
+  await selfTile.hover();
+  await expect(selfTile.getByTestId('visio-pin')).toHaveAccessibleName(`Épingler ${nameA} (vous) en grand`);
+  await selfTile.getByTestId('visio-pin').click();
+  await expect(main.getByTestId('visio-tile')).toHaveAttribute('data-mine', 'true');
+  await expect(selfTile).toHaveAttribute('data-pinned', 'true');
+  await expect(selfTile.getByTestId('visio-pin')).toHaveText('Détacher');
+  await expect(strip.getByTestId('visio-tile')).toHaveAttribute('data-name', nameB);
+  await expect(remoteTile(a.page, nameB)).toHaveAttribute('data-requested-layer', '0');
+  await expectVideoFrom(a.page, nameB);
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-epingler.png') });
+
+  // The choice stays with the meeting while the agent looks at Courrier.
+  await a.page.getByTestId('nav-courrier').click();
+  await a.page.getByTestId('nav-visio').click();
+  await expect(a.page.getByTestId('visio-grid')).toHaveAttribute('data-layout', 'speaker');
+  await expect(a.page.getByTestId('visio-main').getByTestId('visio-tile')).toHaveAttribute('data-mine', 'true');
+
+  // « Mosaïque » keeps the pinned tile first and across the width; « Détacher » gives back equal tiles.
+  await a.page.getByTestId('visio-layout-mosaic').click();
+  await expect(grid).toHaveAttribute('data-layout', 'mosaic');
+  const tiles = grid.getByTestId('visio-tile');
+  await expect(tiles.first()).toHaveAttribute('data-mine', 'true');
+  await expect(tiles.first()).toHaveClass(/visio-tile-wide/);
+  await tiles.first().getByTestId('visio-pin').click();
+  await expect(grid.locator('.visio-tile-wide')).toHaveCount(0);
+  const [w1, w2] = await tiles.evaluateAll((els) => els.map((el) => Math.round(el.getBoundingClientRect().width)));
+  expect(Math.abs(w1! - w2!)).toBeLessThanOrEqual(1);
+
+  // B leaves while pinned: the pin goes with B's tile.
+  await remoteTile(a.page, nameB).hover();
+  await remoteTile(a.page, nameB).getByTestId('visio-pin').click();
+  await expect(remoteTile(a.page, nameB)).toHaveAttribute('data-pinned', 'true');
+  await b.page.getByTestId('visio-quitter').click();
+  await expect(remoteTile(a.page, nameB)).toHaveCount(0, { timeout: 15_000 });
+  await expect(grid.locator('[data-pinned="true"]')).toHaveCount(0);
+  // Alone, there is nothing to pin a tile against.
+  await expect(grid.getByTestId('visio-pin')).toHaveCount(0);
+
+  // « Plein écran » puts the meeting alone on the screen; the same button (or Échap) leaves it.
+  await a.page.getByTestId('visio-fullscreen').click();
+  await expect.poll(() => a.page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid') ?? null)).toBe('visio-meeting');
+  await expect(a.page.getByTestId('visio-fullscreen')).toHaveText('Quitter le plein écran');
+  await a.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-plein-ecran.png') });
+  await a.page.getByTestId('visio-fullscreen').click();
+  await expect.poll(() => a.page.evaluate(() => document.fullscreenElement)).toBeNull();
+  await expect(a.page.getByTestId('visio-fullscreen')).toHaveText('Plein écran');
+
+  await a.page.getByTestId('visio-quitter').click();
+  await a.context.close();
+  await b.context.close();
+});
+
 test('visio : salle d’attente — l’organisateur admet un invité, en refuse un autre ; jeton faux ou expiré refusé', async ({ browser }) => {
   const s = servers();
   const guestName = s.users[3]!.name;

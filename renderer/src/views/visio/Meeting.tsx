@@ -8,6 +8,7 @@ import {
   useSyncExternalStore,
   type FormEvent,
   type KeyboardEvent as ReactKeyboardEvent,
+  type RefObject,
 } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
@@ -19,6 +20,7 @@ import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './M
 import { ParticipantMenu } from './ParticipantMenu';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
 import { unreadChat } from './meeting-state';
+import { arrangeTiles, lastSpeaker, type MeetingLayout } from './layout';
 import type { MeetingFailure, MeetingSession, MeetingState } from './session';
 
 export function useMeetingState(session: MeetingSession): MeetingState {
@@ -59,6 +61,9 @@ function meetingShortcutList(t: (key: string) => string): [string, string][] {
  * rather than a count: the session keeps only the last lines, so a count would drift once the oldest are dropped.
  */
 const chatSeen = new WeakMap<MeetingSession, number>();
+
+/** The layout the agent chose and the tile it pinned, per session too (back from Courrier, the meeting looks the same). */
+const viewChoices = new WeakMap<MeetingSession, { layout: MeetingLayout; pinned: string | null }>();
 export function Meeting({
   session,
   speakerId,
@@ -75,6 +80,13 @@ export function Meeting({
   const [panel, setPanel] = useState<'participants' | 'chat' | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [showShortcuts, setShowShortcuts] = useState(false);
+  const [view, setView] = useState(() => viewChoices.get(session) ?? { layout: 'mosaic' as MeetingLayout, pinned: null });
+  const chooseView = (next: { layout: MeetingLayout; pinned: string | null }) => {
+    viewChoices.set(session, next);
+    setView(next);
+  };
+  const meetingRef = useRef<HTMLDivElement>(null);
+  const fullScreen = useFullScreen(meetingRef);
   const announcement = useMeetingAnnouncements(state.peers, state.phase === 'joined');
 
   const lastLine = state.chat.at(-1)?.key;
@@ -148,7 +160,7 @@ export function Meeting({
   const peerName = (peerId: string | null) => state.peers.find((p) => p.peerId === peerId)?.displayName ?? '';
 
   return (
-    <div className="visio-meeting" data-testid="visio-meeting" data-phase={state.phase} data-role={state.role ?? ''}>
+    <div ref={meetingRef} className="visio-meeting" data-testid="visio-meeting" data-phase={state.phase} data-role={state.role ?? ''}>
       <ScreenSourcePicker />
       <div className="visio-topbar">
         <QualityIndicator state={state} />
@@ -156,6 +168,37 @@ export function Meeting({
           {t('visio.meeting.count', { count: state.peers.length + 1 })}
         </span>
         <CopyLink link={link} />
+        <div className="visio-layout-choice" role="group" aria-label={t('visio.layout.label')}>
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={view.layout === 'mosaic'}
+            onClick={() => chooseView({ ...view, layout: 'mosaic' })}
+            data-testid="visio-layout-mosaic"
+          >
+            {t('visio.layout.mosaic')}
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={view.layout === 'speaker'}
+            onClick={() => chooseView({ ...view, layout: 'speaker' })}
+            data-testid="visio-layout-speaker"
+          >
+            {t('visio.layout.speaker')}
+          </button>
+        </div>
+        {fullScreen.available ? (
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={fullScreen.on}
+            onClick={() => fullScreen.toggle()}
+            data-testid="visio-fullscreen"
+          >
+            {fullScreen.on ? t('visio.layout.fullScreenLeave') : t('visio.layout.fullScreen')}
+          </button>
+        ) : null}
         <ModerationTools session={session} state={state} />
       </div>
       {state.roomChanged ? (
@@ -234,7 +277,14 @@ export function Meeting({
       ) : null}
       {problem ? <ErrorAlert message={problem} testId="visio-problem" /> : null}
       <div className={panel ? 'visio-stage with-panel' : 'visio-stage'}>
-        <Grid session={session} state={state} speakerId={speakerId} />
+        <Grid
+          session={session}
+          state={state}
+          speakerId={speakerId}
+          layout={view.layout}
+          pinned={view.pinned}
+          onPin={(key) => chooseView({ ...view, pinned: key })}
+        />
         {panel === 'participants' ? <Participants session={session} state={state} onClose={() => setPanel(null)} /> : null}
         {panel === 'chat' ? <Chat session={session} state={state} onClose={() => setPanel(null)} /> : null}
       </div>
@@ -347,6 +397,28 @@ export function Meeting({
   );
 }
 
+/** « Plein écran » for the meeting (the browser's fullscreen API; Échap leaves it, as everywhere). */
+function useFullScreen(target: RefObject<HTMLElement | null>): { available: boolean; on: boolean; toggle(): void } {
+  const [on, setOn] = useState(() => !!document.fullscreenElement);
+  useEffect(() => {
+    const changed = () => setOn(!!document.fullscreenElement && document.fullscreenElement === target.current);
+    document.addEventListener('fullscreenchange', changed);
+    return () => {
+      document.removeEventListener('fullscreenchange', changed);
+      // Leaving the meeting (or the Visio screen) leaves full screen too (the element is already detached here).
+      if (document.fullscreenElement?.classList.contains('visio-meeting')) void document.exitFullscreen().catch(() => undefined);
+    };
+  }, [target]);
+  return {
+    available: document.fullscreenEnabled,
+    on,
+    toggle: () => {
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+      else void target.current?.requestFullscreen().catch(() => undefined);
+    },
+  };
+}
+
 function CopyLink({ link }: { link: string }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
@@ -406,7 +478,21 @@ interface TileModel {
   peer: PeerInfo | null;
 }
 
-function Grid({ session, state, speakerId }: { session: MeetingSession; state: MeetingState; speakerId: string }) {
+function Grid({
+  session,
+  state,
+  speakerId,
+  layout,
+  pinned,
+  onPin,
+}: {
+  session: MeetingSession;
+  state: MeetingState;
+  speakerId: string;
+  layout: MeetingLayout;
+  pinned: string | null;
+  onPin(key: string | null): void;
+}) {
   const { t } = useTranslation();
   const tiles: TileModel[] = useMemo(() => {
     const list: TileModel[] = [];
@@ -462,41 +548,66 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
     }
     return list;
   }, [state]);
-  const screens = tiles.filter((tile) => tile.source === 'screen').length;
-  const cameras = tiles.length - screens;
+  // Who spoke last and is still here (idempotent: the same inputs give the same name).
+  const spokeLast = useRef<string | null>(null);
+  spokeLast.current = lastSpeaker(spokeLast.current, state.activeSpeaker, new Set(state.peers.map((p) => p.peerId)));
+  const { main, others } = arrangeTiles(tiles, { layout, pinned, speaker: spokeLast.current });
+  // A pinned tile that is gone (its owner left, the share stopped) is forgotten.
+  useEffect(() => {
+    if (pinned && !tiles.some((tile) => tile.key === pinned)) onPin(null);
+  }, [pinned, tiles, onPin]);
+  const tile = (model: TileModel, wide: boolean) => (
+    <Tile
+      key={model.key}
+      tile={model}
+      session={session}
+      wide={wide}
+      pinned={model.key === pinned}
+      onPin={tiles.length > 1 || model.key === pinned ? () => onPin(model.key === pinned ? null : model.key) : null}
+      speaking={!model.mine && state.activeSpeaker === model.peerId && model.source === 'camera'}
+      layer={model.consumerId ? (state.layers[model.consumerId] ?? null) : null}
+      requestedLayer={model.consumerId ? (state.requestedLayers[model.consumerId] ?? null) : null}
+      hand={model.mine ? state.hand : !!model.peer?.hand}
+      micOn={model.mine ? state.micOn : !!model.peer?.micro}
+      youLabel={t('visio.meeting.you')}
+    />
+  );
+  const audio = state.peers.map((peer) =>
+    state.media[peer.peerId]?.micro ? (
+      <RemoteAudio key={`audio-${peer.peerId}`} track={state.media[peer.peerId]!.micro!.track} speakerId={speakerId} peerId={peer.peerId} />
+    ) : null,
+  );
+  if (layout === 'speaker' && main)
+    return (
+      <div className="visio-grid visio-speaker" data-testid="visio-grid" data-tiles={tiles.length} data-layout="speaker">
+        <div className="visio-main" data-testid="visio-main">
+          {tile(main, true)}
+        </div>
+        {others.length > 0 ? (
+          <div className="visio-strip" data-testid="visio-strip">
+            {others.map((model) => tile(model, false))}
+          </div>
+        ) : null}
+        {audio}
+      </div>
+    );
+  // « Mosaïque »: shared screens and the pinned tile across the width, two rows of cameras high.
+  const ordered = main ? [main, ...others] : others;
+  const isWide = (model: TileModel) => model === main || model.source === 'screen';
+  const wide = ordered.filter(isWide).length;
+  const cameras = ordered.length - wide;
   const columns = Math.max(1, Math.ceil(Math.sqrt(cameras)));
-  // A shared screen takes the height of two rows of cameras.
-  const rows = 2 * screens + Math.ceil(cameras / columns);
+  const rows = 2 * wide + Math.ceil(cameras / columns);
   return (
     <div
       className="visio-grid"
       style={{ gridTemplateColumns: `repeat(${columns}, minmax(0, 1fr))`, ['--rows' as string]: rows }}
       data-testid="visio-grid"
       data-tiles={tiles.length}
+      data-layout="mosaic"
     >
-      {tiles.map((tile) => (
-        <Tile
-          key={tile.key}
-          tile={tile}
-          session={session}
-          speaking={!tile.mine && state.activeSpeaker === tile.peerId && tile.source === 'camera'}
-          layer={tile.consumerId ? (state.layers[tile.consumerId] ?? null) : null}
-          requestedLayer={tile.consumerId ? (state.requestedLayers[tile.consumerId] ?? null) : null}
-          hand={tile.mine ? state.hand : !!tile.peer?.hand}
-          micOn={tile.mine ? state.micOn : !!tile.peer?.micro}
-          youLabel={t('visio.meeting.you')}
-        />
-      ))}
-      {state.peers.map((peer) =>
-        state.media[peer.peerId]?.micro ? (
-          <RemoteAudio
-            key={`audio-${peer.peerId}`}
-            track={state.media[peer.peerId]!.micro!.track}
-            speakerId={speakerId}
-            peerId={peer.peerId}
-          />
-        ) : null,
-      )}
+      {ordered.map((model) => tile(model, isWide(model)))}
+      {audio}
     </div>
   );
 }
@@ -504,6 +615,10 @@ function Grid({ session, state, speakerId }: { session: MeetingSession; state: M
 function Tile(props: {
   tile: TileModel;
   session: MeetingSession;
+  wide: boolean;
+  pinned: boolean;
+  /** Null alone in the meeting: nothing to pin a tile against. */
+  onPin: (() => void) | null;
   speaking: boolean;
   layer: number | null;
   requestedLayer: number | null;
@@ -534,6 +649,7 @@ function Tile(props: {
     return () => observer.disconnect();
   }, [tile.consumerId, session]);
   const name = tile.mine ? `${tile.name} (${props.youLabel})` : tile.name;
+  const label = tile.source === 'screen' ? t('visio.meeting.screenOf', { name }) : name;
   const initials = tile.name
     .split(/\s+/)
     .filter(Boolean)
@@ -542,9 +658,10 @@ function Tile(props: {
     .join('');
   return (
     <figure
-      className={`visio-tile${props.speaking ? ' speaking' : ''}${tile.source === 'screen' ? ' visio-tile-screen' : ''}`}
+      className={`visio-tile${props.speaking ? ' speaking' : ''}${tile.source === 'screen' ? ' visio-tile-screen' : ''}${props.wide ? ' visio-tile-wide' : ''}${props.pinned ? ' pinned' : ''}`}
       data-testid={tile.source === 'screen' ? 'visio-screen-tile' : 'visio-tile'}
       data-peer={tile.peerId}
+      data-pinned={props.pinned ? 'true' : 'false'}
       data-name={tile.name}
       data-mine={tile.mine ? 'true' : 'false'}
       data-speaking={props.speaking ? 'true' : 'false'}
@@ -564,8 +681,20 @@ function Tile(props: {
           {initials}
         </div>
       ) : null}
+      {props.onPin ? (
+        <button
+          type="button"
+          className="button button-small visio-pin"
+          aria-pressed={props.pinned}
+          aria-label={props.pinned ? t('visio.layout.unpinNamed', { name: label }) : t('visio.layout.pinNamed', { name: label })}
+          onClick={props.onPin}
+          data-testid="visio-pin"
+        >
+          {props.pinned ? t('visio.layout.unpin') : t('visio.layout.pin')}
+        </button>
+      ) : null}
       <figcaption>
-        {tile.source === 'screen' ? t('visio.meeting.screenOf', { name }) : name}
+        <span className="visio-tile-name">{label}</span>
         {tile.source === 'camera' && !props.micOn ? <span className="visio-flag">{t('visio.state.microOff')}</span> : null}
         {tile.source === 'camera' && props.hand ? (
           <span className="visio-flag visio-flag-hand" data-testid="visio-hand-flag">
