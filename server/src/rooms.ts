@@ -12,16 +12,19 @@ import type {
   Empty,
   JoinedResult,
   MediaSource,
+  MEET_REACTIONS as PROTOCOL_REACTIONS,
   MeetError,
   MeetErrorCode,
   MeetNotification,
   MeetNotificationName,
   MeetNotifications,
+  MeetReaction,
   MeetRequests,
   MeetRole,
   ModerationAction,
   ModeratedSource,
   PeerInfo,
+  REACTION_INTERVAL_MS as PROTOCOL_REACTION_INTERVAL_MS,
   RtpCapabilitiesJson,
   TransportDirection,
   WaitingGuest,
@@ -41,6 +44,8 @@ const MAX_CHAT_LENGTH = 4000;
 const CLOSE_REFUSED: typeof PROTOCOL_CLOSE_REFUSED = 4001;
 const CLOSE_REMOVED: typeof PROTOCOL_CLOSE_REMOVED = 4003;
 const CLOSE_ENDED: typeof PROTOCOL_CLOSE_ENDED = 4004;
+const MEET_REACTIONS: typeof PROTOCOL_REACTIONS = ['thumbsUp', 'heart', 'applause', 'laugh', 'surprise'];
+const REACTION_INTERVAL_MS: typeof PROTOCOL_REACTION_INTERVAL_MS = 300;
 
 /** Same rule as spatialLayerForTile in the protocol file (checked equal by tests). */
 export function spatialLayerForTile(width: number, height: number): 0 | 1 | 2 {
@@ -92,6 +97,8 @@ export class Peer {
   /** An admitted guest's rejoin ticket (revoked when the guest is removed). */
   rejoinTicket: string | null = null;
   hand = false;
+  /** When this peer's last reaction was passed on (epoch ms). */
+  lastReactionAt = 0;
   enteredAt = 0;
   waitingSince = 0;
   rtpCapabilities: ms.RtpCapabilities | null = null;
@@ -729,6 +736,17 @@ export class Signaling {
       peer.hand = boolean(params, 'raised');
       this.room(peer).broadcast('peerUpdated', peer.info());
       return {} as Empty;
+    },
+
+    react: async (peer, params) => {
+      const reaction = params.reaction;
+      if (typeof reaction !== 'string' || !(MEET_REACTIONS as readonly string[]).includes(reaction)) throw badRequest('unknown reaction');
+      const now = Date.now();
+      // A burst of clicks is not a flood of notifications to every participant.
+      if (now - peer.lastReactionAt < REACTION_INTERVAL_MS) return { sent: false };
+      peer.lastReactionAt = now;
+      this.room(peer).broadcast('reaction', { peerId: peer.id, name: peer.displayName, reaction: reaction as MeetReaction, at: now });
+      return { sent: true };
     },
 
     admit: async (peer, params) => {

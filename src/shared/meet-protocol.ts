@@ -381,6 +381,17 @@ export interface SetHandParams {
   raised: boolean;
 }
 
+/** The reactions a participant can send (shown a few seconds on its tile): thumbs up, heart, applause, laugh, surprise. */
+export const MEET_REACTIONS = ['thumbsUp', 'heart', 'applause', 'laugh', 'surprise'] as const;
+export type MeetReaction = (typeof MEET_REACTIONS)[number];
+
+export interface ReactParams {
+  reaction: MeetReaction;
+}
+
+/** At most one reaction of a peer is passed on per this many milliseconds; the others are dropped, not refused. */
+export const REACTION_INTERVAL_MS = 300 as const;
+
 export interface PeerIdParams {
   peerId: string;
 }
@@ -438,6 +449,8 @@ export interface MeetRequests {
   setTileSize: { params: SetTileSizeParams; result: SetTileSizeResult };
   chat: { params: ChatParams; result: Empty };
   setHand: { params: SetHandParams; result: Empty };
+  /** A reaction to everyone (the sender too), stamped with the sender the server knows; `{ sent: false }` when dropped. */
+  react: { params: ReactParams; result: { sent: boolean } };
   /** Organisers only: let a waiting guest in. */
   admit: { params: PeerIdParams; result: Empty };
   /** Organisers only: refuse a waiting guest (it gets `refused` and is disconnected). */
@@ -490,6 +503,8 @@ export interface MeetNotifications {
   /** Loudest peer, or null after a silence. */
   activeSpeaker: { peerId: string | null };
   chat: { peerId: string; name: string; text: string; /** Epoch milliseconds (server clock). */ at: number };
+  /** A participant reacted (see `react`). */
+  reaction: { peerId: string; name: string; reaction: MeetReaction; /** Epoch milliseconds (server clock). */ at: number };
   /** To organisers: the whole list of waiting guests, each time it changes (empty list included). */
   waitingRoom: { guests: WaitingGuest[] };
   /** To a waiting guest: you are in (same data as a `joined` join result). */

@@ -283,6 +283,28 @@ test('visio : « Intervenant » met en grand celui qui parle, les autres en vign
   const b = await openVisio(browser, participant);
   await joinByLink(b.page, link);
   await expectVideoFrom(a.page, nameB);
+
+  // « Réagir » › « Applaudir » on B's side: shown on B's tile on both sides, said to A's screen reader, gone after a
+  // few seconds; the row stays open to react again, Échap closes it and gives the focus back to « Réagir ».
+  await b.page.getByTestId('visio-react').click();
+  await expect(b.page.getByTestId('visio-reactions').getByRole('button')).toHaveText(['', '', '', '', '']);
+  await b.page.getByRole('button', { name: 'Applaudir' }).click();
+  const shown = remoteTile(a.page, nameB).getByTestId('visio-reaction-shown');
+  await expect(shown).toHaveAttribute('data-reaction', 'applause');
+  await expect(shown).toHaveAccessibleName('Applaudir');
+  await expect(a.page.getByTestId('visio-reaction-announcer')).toHaveText(`${nameB} réagit\u00a0: Applaudir`);
+  await expect(b.page.locator('[data-testid="visio-tile"][data-mine="true"] [data-testid="visio-reaction-shown"]')).toHaveAttribute(
+    'data-reaction',
+    'applause',
+  );
+  await expect(b.page.getByTestId('visio-reactions')).toBeVisible();
+  await b.page.screenshot({ path: path.join(SHOTS_DIR, 'visio-reagir.png') });
+  await b.page.keyboard.press('Escape');
+  await expect(b.page.getByTestId('visio-reactions')).toHaveCount(0);
+  await expect(b.page.getByTestId('visio-react')).toBeFocused();
+  await expect(b.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
+  await expect(shown).toHaveCount(0, { timeout: 10_000 });
+
   const grid = a.page.getByTestId('visio-grid');
   await expect(grid).toHaveAttribute('data-layout', 'mosaic');
   await expect(a.page.getByTestId('visio-layout-mosaic')).toHaveAttribute('aria-pressed', 'true');

@@ -221,6 +221,22 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     await guest.request('setHand', { raised: true });
     expect(await organiser.next('peerUpdated', (d) => d.peerId === waiting.peerId)).toMatchObject({ hand: true });
 
+    // A reaction reaches everyone, the sender included, stamped with the sender the server knows (a peerId or a name
+    // in the request is ignored); an unknown one is refused; a burst passes one on per interval, the rest dropped.
+    expect(await guest.request('react', { reaction: 'applause', peerId: 'quelqu-un-d-autre', name: 'Faux nom' } as never)).toEqual({
+      sent: true,
+    });
+    const reaction = await organiser.next('reaction');
+    expect(reaction).toMatchObject({ peerId: waiting.peerId, name: 'Dominique Invitée', reaction: 'applause' });
+    expect((await guest.next('reaction')).peerId).toBe(waiting.peerId);
+    expect(await guest.errorOf('react', { reaction: 'explosion' } as never)).toBe('bad_request');
+    expect(await guest.errorOf('react', {} as never)).toBe('bad_request');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    const burst = await Promise.all([1, 2, 3, 4, 5].map(() => guest.request('react', { reaction: 'heart' })));
+    expect(burst[0]).toEqual({ sent: true });
+    expect(burst.filter((r) => r.sent).length).toBeLessThan(5);
+    expect(await organiser.next('reaction')).toMatchObject({ peerId: waiting.peerId, reaction: 'heart' });
+
     const stats = await organiser.request('getStats', {});
     expect(stats.transports.map((t) => t.transportId)).toEqual([send.id]);
 

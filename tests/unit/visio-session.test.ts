@@ -4,7 +4,7 @@
  * server, reconnection to the same room after a lost socket, and « Quitter ».
  */
 import { describe, expect, it } from 'vitest';
-import { SignInError, unreadChat } from '../../renderer/src/views/visio/meeting-state.js';
+import { REACTION_SHOWN_MS, SignInError, unreadChat } from '../../renderer/src/views/visio/meeting-state.js';
 import { MeetingSession } from '../../renderer/src/views/visio/session.js';
 import { fakeServer, fakeSignalingHooks, meeting, notify, reply, servers, sessions, until, waitingRoom } from './visio-fake-signaling.js';
 
@@ -43,6 +43,27 @@ describe('MeetingSession (fake signaling server)', () => {
     await session.leave();
     expect(session.snapshot.phase).toBe('left');
     expect(server.requests.map((r) => r.method)).toEqual(['join', 'chat', 'setHand', 'leave']);
+  });
+
+  it('shows a reaction on its sender (ours marked as ours) for a few seconds, then drops it', async () => {
+    const server = await fakeServer(waitingRoom);
+    const session = meeting(server.url);
+    await session.start();
+    await until(session, (s) => s.phase === 'waiting');
+    const socket = server.sockets[0]!;
+    await session.react('applause');
+    expect(server.requests.at(-1)).toMatchObject({ method: 'react', params: { reaction: 'applause' } });
+    const shownAt = Date.now();
+    notify(socket, 'reaction', { peerId: 'p0', name: 'Organisatrice', reaction: 'heart', at: 1 });
+    notify(socket, 'reaction', { peerId: 'p1', name: 'Agent', reaction: 'applause', at: 2 });
+    const shown = await until(session, (s) => s.reactions.length === 2);
+    expect(shown.reactions.map((r) => [r.peerId, r.reaction, r.mine])).toEqual([
+      ['p0', 'heart', false],
+      ['p1', 'applause', true],
+    ]);
+    await until(session, (s) => s.reactions.length === 0);
+    expect(Date.now() - shownAt).toBeGreaterThanOrEqual(REACTION_SHOWN_MS - 50);
+    await session.leave();
   });
 
   it('counts the discussion lines others wrote since the last one seen, also once the session drops its oldest lines', async () => {

@@ -17,7 +17,12 @@ export type IconName =
   | 'refresh'
   | 'plus'
   | 'attachment'
-  | 'back';
+  | 'back'
+  | 'thumbsUp'
+  | 'heart'
+  | 'applause'
+  | 'laugh'
+  | 'surprise';
 
 const PATHS: Record<IconName, ReactElement> = {
   courrier: (
@@ -39,6 +44,13 @@ const PATHS: Record<IconName, ReactElement> = {
   refresh: <path d="M20 12a8 8 0 1 1-2.3-5.7M20 4v5h-5" />,
   plus: <path d="M12 5v14M5 12h14" />,
   back: <path d="M15 5l-7 7 7 7" />,
+  thumbsUp: <path d="M7 11v9H4v-9h3Zm0 0 4-7a2 2 0 0 1 3 2l-1 4h5a2 2 0 0 1 2 2.3l-1.2 6a2 2 0 0 1-2 1.7H7" />,
+  heart: <path d="M12 20s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 10c0 5.6-7 10-7 10Z" />,
+  applause: (
+    <path d="M8 13V7.5a1.5 1.5 0 0 1 3 0V12m0-5.5v-1a1.5 1.5 0 0 1 3 0V12m0-5a1.5 1.5 0 0 1 3 0v7a6 6 0 0 1-6 6h-.5a6 6 0 0 1-4.8-2.4L5 15.5a1.5 1.5 0 0 1 2.4-1.8l.6.8M3.5 5 5 6.5M2.5 9h2M7 2.5l.5 1.5" />
+  ),
+  laugh: <path d="M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm-4-7.5a4.5 4.5 0 0 0 8 0H8Zm1-4v.5m6-.5v.5" />,
+  surprise: <path d="M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0-3.5a2 2 0 1 0 0-4 2 2 0 0 0 0 4Zm-3-8v.5m6-.5v.5" />,
   attachment: <path d="m20 11.5-8.1 8.1a5 5 0 0 1-7.1-7.1l8.5-8.5a3.3 3.3 0 0 1 4.7 4.7l-8.5 8.5a1.7 1.7 0 0 1-2.4-2.4l7.8-7.8" />,
 };
 

@@ -21,7 +21,8 @@ import { ParticipantMenu } from './ParticipantMenu';
 import { ScreenSourcePicker } from './ScreenSourcePicker';
 import { unreadChat } from './meeting-state';
 import { arrangeTiles, lastSpeaker, type MeetingLayout } from './layout';
-import type { MeetingFailure, MeetingSession, MeetingState } from './session';
+import { ReactionAnnouncer, ReactionsButton, ShownReactionBadge } from './Reactions';
+import type { MeetingFailure, MeetingSession, MeetingState, ShownReaction } from './session';
 
 export function useMeetingState(session: MeetingSession): MeetingState {
   return useSyncExternalStore(
@@ -335,6 +336,7 @@ export function Meeting({
         >
           {state.hand ? t('visio.meeting.handDown') : t('visio.meeting.handUp')}
         </button>
+        <ReactionsButton session={session} disabled={state.phase !== 'joined'} />
         <button
           type="button"
           className="button"
@@ -390,6 +392,7 @@ export function Meeting({
       <p className="visually-hidden" aria-live="polite">
         {state.activeSpeaker ? t('visio.meeting.speaking', { name: peerName(state.activeSpeaker) }) : ''}
       </p>
+      <ReactionAnnouncer reactions={state.reactions} />
       <p className="visually-hidden" role="status" data-testid="visio-announcer">
         {announcement}
       </p>
@@ -568,6 +571,11 @@ function Grid({
       layer={model.consumerId ? (state.layers[model.consumerId] ?? null) : null}
       requestedLayer={model.consumerId ? (state.requestedLayers[model.consumerId] ?? null) : null}
       hand={model.mine ? state.hand : !!model.peer?.hand}
+      reaction={
+        model.source === 'camera'
+          ? [...state.reactions].reverse().find((r) => (model.mine ? r.mine : r.peerId === model.peerId))
+          : undefined
+      }
       micOn={model.mine ? state.micOn : !!model.peer?.micro}
       youLabel={t('visio.meeting.you')}
     />
@@ -623,6 +631,7 @@ function Tile(props: {
   layer: number | null;
   requestedLayer: number | null;
   hand: boolean;
+  reaction: ShownReaction | undefined;
   micOn: boolean;
   youLabel: string;
 }) {
@@ -693,6 +702,7 @@ function Tile(props: {
           {props.pinned ? t('visio.layout.unpin') : t('visio.layout.pin')}
         </button>
       ) : null}
+      {props.reaction ? <ShownReactionBadge key={props.reaction.key} reaction={props.reaction} /> : null}
       <figcaption>
         <span className="visio-tile-name">{label}</span>
         {tile.source === 'camera' && !props.micOn ? <span className="visio-flag">{t('visio.state.microOff')}</span> : null}

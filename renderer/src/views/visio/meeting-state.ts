@@ -2,7 +2,7 @@
  * What the view sees of a meeting: one immutable state snapshot, replaced at every change, with its listeners.
  * The parts of a session (connection, sent media, received media, link quality) read and patch it here.
  */
-import type { MeetRole, ModerationEvent, PeerInfo, WaitingGuest } from '../../../../src/shared/meet-protocol';
+import type { MeetReaction, MeetRole, ModerationEvent, PeerInfo, WaitingGuest } from '../../../../src/shared/meet-protocol';
 import type { SignalingSocket } from './signaling';
 
 /** Why a meeting stopped (each has its French message in the view). */
@@ -68,6 +68,18 @@ export interface ChatLine {
 export const unreadChat = (chat: readonly ChatLine[], seenKey: number) =>
   chat.filter((line) => !line.mine && Number(line.key) > seenKey).length;
 
+/** A reaction on its sender's tile for a few seconds (`peerId` is the one the server stamped). */
+export interface ShownReaction {
+  key: string;
+  peerId: string;
+  name: string;
+  reaction: MeetReaction;
+  mine: boolean;
+}
+
+/** How long a reaction stays on its tile. */
+export const REACTION_SHOWN_MS = 4000;
+
 /** What an organiser did to us, shown until dismissed. */
 export interface ModerationNotice {
   action: 'microMuted' | 'cameraStopped' | 'madeOrganiser';
@@ -109,6 +121,8 @@ export interface MeetingState {
   media: Record<string, RemoteMedia>;
   activeSpeaker: string | null;
   chat: ChatLine[];
+  /** Reactions being shown (newest last). */
+  reactions: ShownReaction[];
   waiting: WaitingGuest[];
   micOn: boolean;
   camOn: boolean;
@@ -174,6 +188,7 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
     media: {},
     activeSpeaker: null,
     chat: [],
+    reactions: [],
     waiting: [],
     micOn: !!options.audioTrack && !options.startMuted,
     camOn: !!options.videoTrack && !options.startCameraOff,

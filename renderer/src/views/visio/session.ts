@@ -8,19 +8,27 @@
  *  - meeting-state.ts: the immutable state snapshots the view subscribes to.
  * Chat and hands are here. Plain TypeScript (no React).
  */
-import type { JoinedResult, MeetNotificationName, MeetNotifications, ModeratedSource } from '../../../../src/shared/meet-protocol';
+import type {
+  JoinedResult,
+  MeetNotificationName,
+  MeetNotifications,
+  MeetReaction,
+  ModeratedSource,
+} from '../../../../src/shared/meet-protocol';
 import { MeetingConnection } from './connection';
 import { RemoteMediaReceiver } from './consumers';
 import { LinkQualityMonitor } from './link-quality';
 import {
   initialMeetingState,
   MeetingStateCell,
+  REACTION_SHOWN_MS,
   type ChatLine,
   type MeetingListener,
   type MeetingOptions,
   type MeetingState,
   type ModerationNotice,
   type SessionLink,
+  type ShownReaction,
 } from './meeting-state';
 import { LocalMediaSender } from './producers';
 
@@ -35,6 +43,7 @@ export type {
   ModerationNotice,
   RemoteMedia,
   RemoteTrack,
+  ShownReaction,
 } from './meeting-state';
 export { CAMERA_ENCODINGS } from './producers';
 export { qualityOf } from './link-quality';
@@ -46,6 +55,7 @@ export class MeetingSession {
   private readonly receiver: RemoteMediaReceiver;
   private readonly quality: LinkQualityMonitor;
   private chatSeq = 0;
+  private reactionSeq = 0;
 
   constructor(private readonly options: MeetingOptions) {
     this.state = new MeetingStateCell(initialMeetingState(options));
@@ -176,6 +186,11 @@ export class MeetingSession {
         const line = payload as MeetNotifications['chat'];
         if (line.peerId === state.selfPeerId) return;
         this.pushChat({ peerId: line.peerId, name: line.name, text: line.text, at: line.at, mine: false });
+        return;
+      }
+      case 'reaction': {
+        const r = payload as MeetNotifications['reaction'];
+        this.showReaction({ peerId: r.peerId, name: r.name, reaction: r.reaction, mine: r.peerId === state.selfPeerId });
         return;
       }
       case 'waitingRoom': {
@@ -347,6 +362,17 @@ export class MeetingSession {
     const state = this.state.current;
     this.pushChat({ peerId: state.selfPeerId ?? '', name: state.displayName, text: trimmed, at: Date.now(), mine: true });
     return true;
+  }
+
+  /** Send a reaction; everyone (us included) shows it when the server passes it on. */
+  async react(reaction: MeetReaction): Promise<void> {
+    await this.connection.socket?.request('react', { reaction }).catch((err: unknown) => this.log('visio: reaction', err));
+  }
+
+  private showReaction(reaction: Omit<ShownReaction, 'key'>): void {
+    const key = String(++this.reactionSeq);
+    this.state.set({ reactions: [...this.state.current.reactions, { ...reaction, key }].slice(-30) });
+    setTimeout(() => this.state.set({ reactions: this.state.current.reactions.filter((r) => r.key !== key) }), REACTION_SHOWN_MS);
   }
 
   private pushChat(line: Omit<ChatLine, 'key'>): void {
