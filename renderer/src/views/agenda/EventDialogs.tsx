@@ -1,26 +1,16 @@
 /** « Nouvel événement » / « Modifier l’événement » and the details of an event (with « Rejoindre » for a visio). */
-import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, RecurrenceScope } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
-import { ErrorAlert } from '../../components/common';
+import { ErrorAlert, useModalDialog } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
 import { designate } from '../../contacts-lookup';
 import { useContactsList, useKnownName } from '../../people';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
-
-function useModal(onClose: () => void) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-  return { ref, onClose };
-}
 
 /** Repetition choices for an event starting on `day`, as in Outlook: value = RRULE. */
 function repetitionOptions(
@@ -113,7 +103,7 @@ export function EventEditor({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { ref } = useModal(onClose);
+  const ref = useModalDialog();
   const contacts = useContactsList();
   const d = target.details;
   const startDay = d ? d.start.slice(0, 10) : (target.day ?? '');
@@ -507,7 +497,7 @@ export function EventDetailsDialog({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { ref } = useModal(onClose);
+  const ref = useModalDialog();
   const titleId = useId();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
