@@ -262,7 +262,7 @@ export function App() {
                 <li key={item.view}>
                   <button
                     type="button"
-                    className="nav-item"
+                    className="list-button nav-item"
                     data-testid={`nav-${item.view}`}
                     aria-current={current === item.view && !addingAccount ? 'page' : undefined}
                     onClick={() => go(item.view, item.view === 'reglages' ? 'comptes' : undefined)}

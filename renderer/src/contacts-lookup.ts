@@ -1,8 +1,8 @@
 /**
  * People by name or by address, from the agent's contacts (contacts.list): a name typed where an address is asked
  * (Agenda's participants, Espaces' « Nouvelle discussion avec » and members, as Courrier's « À »), and the name shown
- * for an address (Espaces' members, authors, discussions). Only the agent's own contacts and accounts name people:
- * never a name a sender put in its own message.
+ * for an address (Espaces' members, authors, discussions; Agenda's participants), read for a whole view through
+ * people.tsx. Only the agent's own contacts and accounts name people: never a name a sender put in its own message.
  */
 
 interface ContactLike {

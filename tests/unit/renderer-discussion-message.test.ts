@@ -14,7 +14,7 @@ import { ApiProvider } from '../../renderer/src/api/react';
 import type { OstalClient } from '../../renderer/src/api/client';
 import { initI18n } from '../../renderer/src/i18n';
 import { DiscussionMessage } from '../../renderer/src/views/espaces/DiscussionMessage';
-import { PeopleFrom } from '../../renderer/src/views/espaces/people';
+import { PeopleFrom } from '../../renderer/src/people';
 
 const me = 'agent1@ostal.test';
 

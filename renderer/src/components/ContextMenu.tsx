@@ -115,7 +115,7 @@ export function ContextMenu({
           key={item.id}
           type="button"
           role="menuitem"
-          className="context-menu-item"
+          className="list-button context-menu-item"
           disabled={item.disabled}
           tabIndex={-1}
           data-testid={item.testId}

@@ -1,4 +1,4 @@
-/** Small shared pieces of the UI: alerts, empty states, the « locked by IT » note, busy indicator. */
+/** Small shared pieces of the UI: alerts, empty states, the « locked by IT » note, busy indicator, modal dialogs. */
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
@@ -146,4 +146,18 @@ export function PageHeader({ title, children, id }: { title: string; children?: 
       {children ? <div className="page-actions">{children}</div> : null}
     </div>
   );
+}
+
+/**
+ * A <dialog> shown as a modal while the component is mounted (Échap, the focus kept inside, the page behind inert),
+ * closed when it goes: give the returned ref to the dialog.
+ */
+export function useModalDialog() {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+    return () => dialog?.close();
+  }, []);
+  return ref;
 }

@@ -12,6 +12,7 @@ import { useApiQuery, useClient } from '../api/react';
 import { Busy, ErrorAlert, NoticeToast, PageHeader } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { importText } from '../lib/import-text';
+import { PeopleProvider } from '../people';
 import { addDays, dayMonth, longDay, monthTitle, newEventSlot, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
 import { EventDetailsDialog, EventEditor, type EditorTarget } from './agenda/EventDialogs';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
@@ -22,6 +23,15 @@ const MODE_KEYS: Record<AgendaMode, string> = { jour: 'J', semaine: 'S', mois: '
 const MODES: AgendaMode[] = ['jour', 'semaine', 'mois', 'avenir'];
 
 export function AgendaView({ onJoinMeeting }: { onJoinMeeting?(link: string): void }) {
+  // The names of participants (the editor's and the details' « Nom (adresse) »), read once for the view.
+  return (
+    <PeopleProvider>
+      <Agenda onJoinMeeting={onJoinMeeting} />
+    </PeopleProvider>
+  );
+}
+
+function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | undefined }) {
   const { t } = useTranslation();
   const client = useClient();
   const [mode, setModeState] = useState<AgendaMode>('semaine');

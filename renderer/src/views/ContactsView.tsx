@@ -2,13 +2,13 @@
  * Contacts: the address books of the accounts, from the local store, with a simple filter; create, edit and
  * delete (written at once, sent to the server through the journal), and the notices of conflicting edits.
  */
-import { useCallback, useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DiscussButton } from './espaces/discuss';
 import type { ContactDetails, ContactInput, ContactSummary } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
-import { Busy, EmptyState, ErrorAlert, NoticeToast, PageHeader, type ToastAction } from '../components/common';
+import { Busy, EmptyState, ErrorAlert, NoticeToast, PageHeader, useModalDialog, type ToastAction } from '../components/common';
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 import { compareFrench } from '../lib/format';
@@ -216,7 +216,7 @@ const lines = (text: string) =>
 function ContactEditor({ contact, onClose, onSaved }: { contact: ContactDetails | null; onClose(): void; onSaved(message: string): void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const titleId = useId();
   const [fn, setFn] = useState(contact?.fn ?? '');
   const [emails, setEmails] = useState((contact?.emails ?? []).join('\n'));
@@ -225,12 +225,6 @@ function ContactEditor({ contact, onClose, onSaved }: { contact: ContactDetails 
   const [note, setNote] = useState(contact?.note ?? '');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const input: ContactInput = { fn: fn.trim(), emails: lines(emails), phones: lines(phones), organization, note };

@@ -421,7 +421,7 @@ function FolderItem({
       {folder ? (
         <button
           type="button"
-          className="folder-item"
+          className="list-button folder-item"
           data-testid="folder"
           data-path={folder.path}
           data-unread={folder.unread}
@@ -441,7 +441,7 @@ function FolderItem({
           ) : null}
         </button>
       ) : (
-        <span className="folder-item folder-placeholder">
+        <span className="list-button folder-item folder-placeholder">
           <Icon name="folder" />
           <span className="folder-name">{node.name}</span>
         </span>

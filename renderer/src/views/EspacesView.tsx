@@ -19,7 +19,7 @@ import { DirectList, DirectPage, PresenceLabel } from './espaces/DirectDiscussio
 import { MessageComposer } from './espaces/MessageComposer';
 import { useViewMemory } from '../lib/view-memory';
 import { designate, splitPeople } from '../contacts-lookup';
-import { Person, PeopleProvider, useContactsList, usePersonName } from './espaces/people';
+import { Person, PeopleProvider, useContactsList, usePersonName } from '../people';
 
 /** `openDirect`: an address whose direct discussion to open (asked from a contact card), then `onDirectOpened`. */
 export function EspacesView({

@@ -9,7 +9,7 @@ import { useApiQuery, useClient } from '../api/react';
 import { CertificateTrust, certificateFromDetails } from '../assistant/CertificateTrust';
 import { EndpointText } from '../assistant/AccountAssistant';
 import { ServerFieldsEditor, TextField } from '../assistant/ServerFieldsEditor';
-import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader } from '../components/common';
+import { Busy, EmptyState, ErrorAlert, LockedNote, PageHeader, useModalDialog } from '../components/common';
 import { Icon } from '../components/icons';
 import { formatSentenceTime, formatShortDate } from '../../../src/shared/time';
 import { formatNumber, formatSize } from '../lib/format';
@@ -322,15 +322,9 @@ function AccountEditor({ account, onClose }: { account: AccountSummary; onClose(
 function RemoveAccountDialog({ account, onClose }: { account: AccountSummary; onClose(): void }) {
   const { t } = useTranslation();
   const client = useClient();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
 
   const remove = async () => {
     setBusy(true);

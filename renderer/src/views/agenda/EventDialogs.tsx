@@ -1,25 +1,16 @@
 /** « Nouvel événement » / « Modifier l’événement » and the details of an event (with « Rejoindre » for a visio). */
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, RecurrenceScope } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
-import { ErrorAlert } from '../../components/common';
+import { ErrorAlert, useModalDialog } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
-import { designate, namesByAddress } from '../../contacts-lookup';
+import { designate } from '../../contacts-lookup';
+import { useContactsList, useKnownName } from '../../people';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
-
-function useModal(onClose: () => void) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
-  return { ref, onClose };
-}
 
 /** Repetition choices for an event starting on `day`, as in Outlook: value = RRULE. */
 function repetitionOptions(
@@ -81,11 +72,14 @@ const normalClock = (text: string) => {
   return minutes === null ? text : clockText(minutes);
 };
 
-/** « Dominique Bernard (agent2@ostal.test) » when a contact names the address, else the address. */
-const personText = (names: ReadonlyMap<string, string>, address: string) => {
-  const name = names.get(address.toLowerCase());
-  return name ? `${name} (${address})` : address;
-};
+/** « Dominique Bernard (agent2@ostal.test) » when the agent's contacts or accounts name the address, else the address. */
+function usePersonText(): (address: string) => string {
+  const known = useKnownName();
+  return (address) => {
+    const name = known(address);
+    return name ? `${name} (${address})` : address;
+  };
+}
 
 export interface EditorTarget {
   /** Editing an existing event (its details, for the occurrence or the series). */
@@ -109,8 +103,8 @@ export function EventEditor({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { ref } = useModal(onClose);
-  const contacts = useApiQuery('contacts.list', {});
+  const ref = useModalDialog();
+  const contacts = useContactsList();
   const d = target.details;
   const startDay = d ? d.start.slice(0, 10) : (target.day ?? '');
   const startMin = target.minutes ?? 9 * 60;
@@ -136,9 +130,9 @@ export function EventEditor({
   const [error, setError] = useState<string | null>(null);
   const [titleMissing, setTitleMissing] = useState(false);
   const ids = { title: useId(), list: useId(), attendees: useId(), error: useId() };
-  // A participant shows as « Nom (adresse) » when the agent's contacts name the address (the address stays: it is
+  // A participant shows as « Nom (adresse) » when the agent's accounts or contacts name it (the address stays: it is
   // where the invitation goes).
-  const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
+  const personText = usePersonText();
   const onlyOccurrence = !!d?.recurrenceId && scope === 'occurrence';
 
   /**
@@ -146,7 +140,7 @@ export function EventEditor({
    * Courrier's « À ») and returns that address; null, with the French reason shown, when nobody or several are named.
    */
   const addAttendee = (raw: string): string | null => {
-    const found = designate(contacts.data ?? [], raw);
+    const found = designate(contacts, raw);
     if (!('address' in found)) {
       const value = (/<([^>]+)>/.exec(raw)?.[1] ?? raw).trim();
       setError('several' in found ? t('agenda.editor.severalContacts', { value }) : t('agenda.editor.badAttendee', { value }));
@@ -241,7 +235,7 @@ export function EventEditor({
   };
 
   const options = repetitionOptions(t, date || startDay, rrule || d?.rrule || null);
-  const suggestions = (contacts.data ?? []).flatMap((c) => c.emails.map((e) => ({ value: `${c.fn} <${e}>`, key: `${c.uid}${e}` })));
+  const suggestions = contacts.flatMap((c) => c.emails.map((e) => ({ value: `${c.fn} <${e}>`, key: `${c.uid}${e}` })));
 
   return (
     <dialog ref={ref} className="dialog agenda-editor" aria-labelledby={ids.title} onClose={onClose} data-testid="event-editor">
@@ -390,7 +384,7 @@ export function EventEditor({
               <ul className="agenda-chips" aria-label={t('agenda.editor.attendeeList')}>
                 {attendees.map((a) => (
                   <li key={a} className="agenda-chip">
-                    <span>{personText(names, a)}</span>
+                    <span>{personText(a)}</span>
                     <button
                       type="button"
                       className="agenda-chip-remove"
@@ -503,7 +497,7 @@ export function EventDetailsDialog({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const { ref } = useModal(onClose);
+  const ref = useModalDialog();
   const titleId = useId();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -512,9 +506,8 @@ export function EventDetailsDialog({
   const accounts = useApiQuery('accounts.list', {});
   const me = accounts.data?.find((a) => a.id === details.accountId)?.email.toLowerCase() ?? null;
   const others = details.attendeeStatus.filter((a) => a.email.toLowerCase() !== me);
-  // A participant without a name in the event is named by the agent's contacts, if they know the address.
-  const contacts = useApiQuery('contacts.list', {});
-  const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
+  // A participant without a name in the event is named by the agent's own accounts or contacts, if they know the address.
+  const personText = usePersonText();
   const tellsOthers = others.length > 0 && (!details.organizer || details.organizer.toLowerCase() === me);
   const [confirming, setConfirming] = useState<RecurrenceScope | null>(null);
   const ask = (scope: RecurrenceScope) => (tellsOthers ? setConfirming(scope) : void remove(scope));
@@ -579,7 +572,7 @@ export function EventDetailsDialog({
           <ul className="agenda-details-attendees">
             {details.attendeeStatus.map((a) => (
               <li key={a.email}>
-                {a.name ? `${a.name} (${a.email})` : personText(names, a.email)} — {statusLabel(t, a.status)}
+                {a.name ? `${a.name} (${a.email})` : personText(a.email)} — {statusLabel(t, a.status)}
               </li>
             ))}
           </ul>

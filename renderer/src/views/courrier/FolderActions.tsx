@@ -1,10 +1,10 @@
 /** « Nouveau dossier », « Renommer », « Supprimer » under the folder list: each asks in a dialog, then the core applies it at once (offline too). */
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FolderInfo } from '../../../../src/shared/contract';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
-import { ErrorAlert } from '../../components/common';
+import { ErrorAlert, useModalDialog } from '../../components/common';
 
 type Mode = 'create' | 'rename' | 'delete';
 
@@ -64,17 +64,12 @@ function FolderDialog({
 }) {
   const { t } = useTranslation();
   const client = useClient();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog();
   const id = useId();
   const [name, setName] = useState(mode === 'rename' && folder ? folder.name : '');
   const [inside, setInside] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);

@@ -151,7 +151,7 @@ export function OutboxFolderItem({ count, selected, onSelect }: { count: number;
       <li>
         <button
           type="button"
-          className="folder-item"
+          className="list-button folder-item"
           data-testid="outbox-folder"
           aria-current={selected ? 'true' : undefined}
           onClick={onSelect}

@@ -13,7 +13,7 @@ import { ErrorAlert } from '../../components/common';
 import { designate } from '../../contacts-lookup';
 import { FileCard } from './ChatFiles';
 import { MessageComposer } from './MessageComposer';
-import { Person, useContactsList, usePersonName } from './people';
+import { Person, useContactsList, usePersonName } from '../../people';
 
 /**
  * « en ligne », « absent » or « en réunion » beside a colleague's address, when known: a colleague is seen through a

@@ -12,7 +12,7 @@ import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { ErrorAlert } from '../../components/common';
 import { FileCard } from './ChatFiles';
-import { Person, usePersonName } from './people';
+import { Person, usePersonName } from '../../people';
 
 const time = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'short', timeStyle: 'short' });
 

@@ -1,15 +1,16 @@
 /**
- * Names of the people of Espaces: the address of a member, an author or a colleague shown as the name the agent's
- * contacts (or its own account) give it, with the address as the tooltip, as Teams and Outlook do. Read once for the
- * whole of Espaces (PeopleProvider): a row of a long Discussion only looks its author up in a table.
+ * Names of people, for Espaces and Agenda: the address of a member, an author, a colleague or a participant shown as
+ * the name the agent's own accounts (first) or contacts give it, as Teams and Outlook do. Read once for a whole view
+ * (PeopleProvider) and read again when the contacts or accounts change: a row of a long Discussion only looks its
+ * author up in a table.
  *
- * Only ever given the address the core verified (a message's sender as the server named it, a member of the room):
- * never a name the sender put in its message.
+ * Only ever given an address the core verified (a message's sender as the server named it, a member of the room, a
+ * participant of an event): never a name the sender put in its message.
  */
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import type { ContactSummary } from '../../../../src/shared/contract';
-import { useApiQuery } from '../../api/react';
-import { namesByAddress } from '../../contacts-lookup';
+import type { ContactSummary } from '../../src/shared/contract';
+import { useApiQuery } from './api/react';
+import { namesByAddress } from './contacts-lookup';
 
 interface People {
   /** The agent's contacts (a name typed where an address is asked). */
@@ -19,7 +20,7 @@ interface People {
 
 const PeopleContext = createContext<People>({ contacts: [], names: new Map() });
 
-/** The names of Espaces, read from the core (contacts.list, accounts.list) and read again when they change. */
+/** The names of a view, read from the core (contacts.list, accounts.list) and read again when they change. */
 export function PeopleProvider({ children }: { children: ReactNode }) {
   const contacts = useApiQuery('contacts.list', {}, { refreshOn: ['accounts.changed', 'dav.changed'], refreshAfterSync: true });
   const accounts = useApiQuery('accounts.list', {}, { refreshOn: ['accounts.changed'] });
@@ -50,10 +51,16 @@ export function useContactsList(): readonly ContactSummary[] {
   return useContext(PeopleContext).contacts;
 }
 
+/** address → the agent's own name or the contact's name for it, undefined when nobody names it. */
+export function useKnownName(): (address: string) => string | undefined {
+  const { names } = useContext(PeopleContext);
+  return useMemo(() => (address: string) => names.get(address.toLowerCase()), [names]);
+}
+
 /** address → the name to show: the contact's or the agent's own name, or the address itself when nobody names it. */
 export function usePersonName(): (address: string) => string {
-  const { names } = useContext(PeopleContext);
-  return useMemo(() => (address: string) => names.get(address.toLowerCase()) ?? address, [names]);
+  const known = useKnownName();
+  return useMemo(() => (address: string) => known(address) ?? address, [known]);
 }
 
 /** A person shown by name, the address in the tooltip (and in data-address); the bare address when no name is known. */
