@@ -25,6 +25,7 @@ import { MailSyncer } from './mail/mail-sync.js';
 import { OutboxSender } from './mail/outbox.js';
 import { UndoHistory } from './mail/operations.js';
 import { CorrespondentTable } from './contacts/suggest.js';
+import { fillContactExtras } from './contacts/address-book.js';
 import { announceInvitationOfSource, applyReplyOfSource, invitationReader } from './calendar/agenda.js';
 import { syncDavKind } from './calendar/dav-sync.js';
 import { WorkspaceHub } from './workspaces/service.js';
@@ -120,6 +121,8 @@ export class Core {
       const db = openDatabase(path.join(profileDir, 'ostal.sqlite'));
       const requeued = new OperationsJournal(db).requeueInterrupted();
       if (requeued) log.info('operations interrupted by the last exit are queued again', { count: requeued });
+      // Cards stored before migration 019: their extras are read once, so that contacts.list reads columns only.
+      fillContactExtras(db, log);
       const blobsDir = path.join(profileDir, 'blobs');
       fs.mkdirSync(blobsDir, { recursive: true, mode: 0o700 });
       const policy = loadSystemPolicy({ path: options.policyPath, log, packaged: options.packaged ?? false });

@@ -21,7 +21,7 @@ import { decodeHref, hrefIn, textOf, type DavEntry } from '../dav/multistatus.js
 import { changesSince } from '../dav/sync-collection.js';
 import { parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind, type DavObject } from './repository.js';
-import { parseVCard } from '../contacts/vcard.js';
+import { noCardExtras, readVCard } from '../contacts/vcard.js';
 import { pendingHrefs, replayDavWrites } from './dav-writes.js';
 
 const BATCH = 100;
@@ -261,10 +261,10 @@ async function syncCollection(
     try {
       if (kind === 'calendar') {
         const ev = parseCalendarObject(raw);
-        return { accountId, collectionHref, href, etag, raw, uid: ev.uid, title: ev.summary, emails: [], phones: [] };
+        return { accountId, collectionHref, href, etag, raw, uid: ev.uid, title: ev.summary, emails: [], phones: [], extras: noCardExtras };
       }
-      const c = parseVCard(raw);
-      return { accountId, collectionHref, href, etag, raw, uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones };
+      const { contact: c, extras } = readVCard(raw);
+      return { accountId, collectionHref, href, etag, raw, uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones, extras };
     } catch (err) {
       ctx.log.warn('dav object skipped: malformed', { account: accountId, href, err: err as Error });
       return null;

@@ -18,7 +18,7 @@ import { OperationsJournal, type Operation } from '../store/operations-journal.j
 import type { DavClient } from '../dav/client.js';
 import { parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind } from './repository.js';
-import { parseVCard } from '../contacts/vcard.js';
+import { noCardExtras, readVCard, type CardExtras } from '../contacts/vcard.js';
 
 export interface DavPutPayload {
   collectionHref: string;
@@ -53,13 +53,14 @@ export function pendingHrefs(ctx: Pick<CoreContext, 'db'>, accountId: string, ki
   return new Set(rows.map((r) => r.href));
 }
 
-function parsedFields(kind: DavKind, raw: string): { uid: string; title: string; emails: string[]; phones: string[] } {
+/** The columns stored with an object's text (for a card, its extras too: the contacts list reads them, never the text). */
+function parsedFields(kind: DavKind, raw: string): { uid: string; title: string; emails: string[]; phones: string[]; extras: CardExtras } {
   if (kind === 'calendar') {
     const ev = parseCalendarObject(raw);
-    return { uid: ev.uid, title: ev.summary, emails: [], phones: [] };
+    return { uid: ev.uid, title: ev.summary, emails: [], phones: [], extras: noCardExtras };
   }
-  const c = parseVCard(raw);
-  return { uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones };
+  const { contact: c, extras } = readVCard(raw);
+  return { uid: c.uid, title: c.fn, emails: c.emails, phones: c.phones, extras };
 }
 
 /** Href of a new resource in a collection, from its UID (safe characters only). */

@@ -1,5 +1,6 @@
-/** All SQL of the CalDAV/CardDAV store (tables of migration 006). */
+/** All SQL of the CalDAV/CardDAV store (tables of migrations 006, 019). */
 import type Database from 'better-sqlite3';
+import type { CardExtras } from '../contacts/vcard.js';
 
 export type DavKind = 'calendar' | 'addressbook';
 
@@ -23,6 +24,12 @@ export interface DavObject {
   title: string;
   emails: string[];
   phones: string[];
+  /**
+   * A card's organisation, fonction, note, address and birthday (migration 019), read with the rest when it is stored;
+   * events have none. Stored without them (undefined), a card is read again by fillContactExtras at the next start;
+   * read back, missing ones are ''.
+   */
+  extras?: CardExtras;
 }
 
 interface CollectionRow {
@@ -45,6 +52,11 @@ interface ObjectRow {
   title: string;
   emails: string;
   phones: string;
+  organization: string | null;
+  job_title: string | null;
+  note: string | null;
+  address: string | null;
+  birthday: string | null;
 }
 
 const toCollection = (r: CollectionRow): DavCollection => ({
@@ -67,6 +79,13 @@ const toObject = (r: ObjectRow): DavObject => ({
   title: r.title,
   emails: JSON.parse(r.emails) as string[],
   phones: JSON.parse(r.phones) as string[],
+  extras: {
+    organization: r.organization ?? '',
+    title: r.job_title ?? '',
+    note: r.note ?? '',
+    address: r.address ?? '',
+    birthday: r.birthday ?? '',
+  },
 });
 
 export class DavRepository {
@@ -117,13 +136,33 @@ export class DavRepository {
 
   putObjects(objects: DavObject[]): void {
     const stmt = this.db.prepare(
-      `INSERT INTO dav_objects (account_id, collection_href, href, etag, raw, uid, title, emails, phones) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO dav_objects (account_id, collection_href, href, etag, raw, uid, title, emails, phones, organization, job_title, note, address, birthday)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (account_id, href) DO UPDATE SET collection_href = excluded.collection_href, etag = excluded.etag, raw = excluded.raw,
-         uid = excluded.uid, title = excluded.title, emails = excluded.emails, phones = excluded.phones`,
+         uid = excluded.uid, title = excluded.title, emails = excluded.emails, phones = excluded.phones,
+         organization = excluded.organization, job_title = excluded.job_title, note = excluded.note, address = excluded.address,
+         birthday = excluded.birthday`,
     );
     this.db.transaction(() => {
-      for (const o of objects)
-        stmt.run(o.accountId, o.collectionHref, o.href, o.etag, o.raw, o.uid, o.title, JSON.stringify(o.emails), JSON.stringify(o.phones));
+      for (const o of objects) {
+        const x = o.extras;
+        stmt.run(
+          o.accountId,
+          o.collectionHref,
+          o.href,
+          o.etag,
+          o.raw,
+          o.uid,
+          o.title,
+          JSON.stringify(o.emails),
+          JSON.stringify(o.phones),
+          x?.organization ?? null,
+          x?.title ?? null,
+          x?.note ?? null,
+          x?.address ?? null,
+          x?.birthday ?? null,
+        );
+      }
     })();
   }
 
@@ -170,5 +209,22 @@ export class DavRepository {
       )
       .all(kind) as (ObjectRow & { collection_name: string; color: string | null })[];
     return rows.map((r) => ({ ...toObject(r), collectionName: r.collection_name, color: r.color }));
+  }
+
+  /** Stored objects whose extras were never read (cards stored before migration 019): at most `limit`, through its partial index. */
+  objectsWithoutExtras(limit: number): { accountId: string; href: string; raw: string }[] {
+    return this.db
+      .prepare(
+        'SELECT account_id AS accountId, href, raw FROM dav_objects INDEXED BY dav_objects_extras_unread WHERE organization IS NULL LIMIT ?',
+      )
+      .all(limit) as { accountId: string; href: string; raw: string }[];
+  }
+
+  setExtras(accountId: string, href: string, x: CardExtras): void {
+    this.db
+      .prepare(
+        'UPDATE dav_objects SET organization = ?, job_title = ?, note = ?, address = ?, birthday = ? WHERE account_id = ? AND href = ?',
+      )
+      .run(x.organization, x.title, x.note, x.address, x.birthday, accountId, href);
   }
 }

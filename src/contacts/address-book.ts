@@ -14,25 +14,53 @@ import {
   type DavDeletePayload,
 } from '../calendar/dav-writes.js';
 import { DavRepository } from '../calendar/repository.js';
-import { ContactInputError, cardExtras, contactFields, createVCard, updateVCard, type CardExtras } from './vcard.js';
+import { ContactInputError, cardExtras, contactFields, createVCard, noCardExtras, updateVCard } from './vcard.js';
 import { compareFrench } from '../shared/format.js';
 
-const noExtras: CardExtras = { organization: '', title: '', note: '' };
-
-/** Every stored contact, sorted by name (French collation), with what its card shows. Reads the store only. */
+/**
+ * Every stored contact, sorted by name (French collation), with what its card shows. Reads the store's columns only,
+ * never the vCard text: they were filled when the card was stored (and by fillContactExtras for older profiles).
+ */
 export function listContacts(ctx: Pick<CoreContext, 'db'>): ContactSummary[] {
   return new DavRepository(ctx.db)
     .objectsOfKind('addressbook')
-    .map((o) => {
-      let extras = noExtras;
-      try {
-        extras = cardExtras(o.raw);
-      } catch {
-        /* stored because its UID and name were readable: the card shows those */
-      }
-      return { uid: o.uid, fn: o.title, emails: o.emails, phones: o.phones, ...extras, addressBook: o.collectionName };
-    })
+    .map((o) => ({
+      uid: o.uid,
+      fn: o.title,
+      emails: o.emails,
+      phones: o.phones,
+      ...(o.extras ?? noCardExtras),
+      addressBook: o.collectionName,
+    }))
     .sort((a, b) => compareFrench(a.fn, b.fn) || a.uid.localeCompare(b.uid));
+}
+
+/**
+ * Read once the extras of the cards stored before migration 019 (organisation, fonction, note, address, birthday),
+ * when the profile opens; a text that cannot be read keeps empty extras (its name and addresses still show). Returns
+ * how many objects were read; at the next starts the partial index is empty and this costs one lookup.
+ */
+export function fillContactExtras(db: CoreContext['db'], log?: Pick<CoreContext['log'], 'info'>): number {
+  const repo = new DavRepository(db);
+  let filled = 0;
+  for (;;) {
+    const batch = repo.objectsWithoutExtras(500);
+    if (!batch.length) break;
+    db.transaction(() => {
+      for (const o of batch) {
+        let extras = noCardExtras;
+        try {
+          extras = cardExtras(o.raw);
+        } catch {
+          /* stored because its UID and name were readable: the card shows those */
+        }
+        repo.setExtras(o.accountId, o.href, extras);
+      }
+    })();
+    filled += batch.length;
+  }
+  if (filled) log?.info('contacts: extras of the stored cards read once', { count: filled });
+  return filled;
 }
 
 function findContact(ctx: CoreContext, uid: string) {

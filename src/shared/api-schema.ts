@@ -156,6 +156,12 @@ export const contactInputSchema = once(() =>
     phones: z.array(z.string()),
     organization: z.string().optional(),
     note: z.string().optional(),
+    /** TITLE (« Fonction »); left out: not changed. */
+    title: z.string().optional(),
+    /** The card's (first) postal address, ADR; left out: not changed, every part empty: removed. */
+    address: z.object({ street: z.string(), postalCode: z.string(), locality: z.string() }).optional(),
+    /** BDAY (« Anniversaire »): 'YYYY-MM-DD' or '--MM-DD' (no year), '' removes it; left out: not changed. */
+    birthday: z.string().optional(),
   }),
 );
 

@@ -600,6 +600,10 @@ export interface ContactSummary {
   organization: string;
   title: string;
   note: string;
+  /** The first ADR, one line per '\n' as on an envelope (street lines, « 75001 Paris », country), '' when absent. */
+  address: string;
+  /** BDAY: 'YYYY-MM-DD', '--MM-DD' when the year is not known, '' when absent. */
+  birthday: string;
   addressBook: string;
 }
 

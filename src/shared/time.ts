@@ -281,7 +281,7 @@ export function formatWallSentenceTime(wall: string): string {
 }
 
 /** Styles of a day key: long « lundi 23 novembre 2026 », heading « lundi 23 novembre », short « lun. 23 », weekday « lundi », month « novembre 2026 », dayMonth « 23 nov. ». */
-export type DayKeyStyle = 'long' | 'heading' | 'short' | 'weekday' | 'month' | 'dayMonth';
+export type DayKeyStyle = 'long' | 'heading' | 'short' | 'weekday' | 'month' | 'dayMonth' | 'date' | 'dayMonthLong';
 
 const DAY_KEY_OPTIONS: Record<DayKeyStyle, Intl.DateTimeFormatOptions> = {
   long: { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' },
@@ -290,6 +290,10 @@ const DAY_KEY_OPTIONS: Record<DayKeyStyle, Intl.DateTimeFormatOptions> = {
   weekday: { weekday: 'long' },
   month: { month: 'long', year: 'numeric' },
   dayMonth: { day: 'numeric', month: 'short' },
+  /** « 14 mars 1975 » (a birthday). */
+  date: { day: 'numeric', month: 'long', year: 'numeric' },
+  /** « 14 mars ». */
+  dayMonthLong: { day: 'numeric', month: 'long' },
 };
 const dayKeyFormats = new Map<DayKeyStyle, Intl.DateTimeFormat>();
 

@@ -35,6 +35,20 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await editor.getByLabel('Téléphones').fill('04 67 00 00 00');
   await editor.getByLabel('Organisation').fill('Mairie de Saint-Jean');
   await editor.getByLabel('Note').fill('Accueil le mardi\nBureau 12, 2e étage');
+  await editor.getByLabel('Fonction').fill('Secrétaire générale');
+  await editor.getByLabel('Numéro et voie').fill('8 place de la Mairie\nBâtiment B');
+  await editor.getByLabel('Code postal').fill('34000');
+  await editor.getByLabel('Ville').fill('Montpellier');
+  // A date that does not exist: a French message in the form, nothing sent.
+  await editor.getByLabel('Anniversaire').fill('31/02/1975');
+  await editor.getByTestId('save-contact').click();
+  await expect(editor.getByRole('alert')).toHaveText(/Cette date d’anniversaire n’est pas reconnue/);
+  await expect(editor.getByLabel('Anniversaire')).toBeFocused();
+  await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-editeur-date-invalide.png') });
+  expect(await serverCards(stamp)).toEqual([]);
+  await expect(page.getByTestId('contact').filter({ hasText: name })).toHaveCount(0);
+  await editor.getByLabel('Anniversaire').fill('14 mars 1975');
+  await expect(editor.getByRole('alert')).toHaveCount(0);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'contacts-editeur.png') });
   await editor.getByTestId('save-contact').click();
   await expect(editor).toBeHidden();
@@ -42,8 +56,17 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await expect(row).toBeVisible();
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
   expect((await serverCards(stamp))[0]).toContain('Mairie de Saint-Jean');
+  // Fonction, address (street lines, code postal, ville in their ADR parts) and birthday, as another client reads them.
+  const written = (await serverCards(stamp))[0]!.replace(/\r\n[ \t]/g, '');
+  expect(written).toMatch(/^TITLE:Secrétaire générale\r?$/m);
+  expect(written).toMatch(/^ADR:;;8 place de la Mairie,Bâtiment B;Montpellier;;34000;\r?$/m);
+  expect(written).toMatch(/^BDAY:(19750314|1975-03-14)\r?$/m);
   // The card shows the organisation under the name and the note with its line break (as Outlook, Thunderbird).
-  await expect(row.locator('.contact-org')).toHaveText('Mairie de Saint-Jean');
+  await expect(row.locator('.contact-org')).toHaveText(['Secrétaire générale', 'Mairie de Saint-Jean']);
+  expect(await row.locator('.contact-address').evaluate((el) => (el as HTMLElement).innerText)).toContain(
+    '8 place de la Mairie\nBâtiment B\n34000 Montpellier',
+  );
+  await expect(row.locator('.contact-birthday')).toHaveText('Anniversaire\u00a0: 14 mars 1975');
   expect(await row.locator('.contact-note').evaluate((el) => (el as HTMLElement).innerText)).toContain(
     'Accueil le mardi\nBureau 12, 2e étage',
   );
@@ -52,6 +75,12 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   expect(await axeProblems(page), 'axe-core, contacts').toEqual([]);
 
   await row.getByRole('button', { name: `Modifier ${name}` }).click();
+  // The editor gives back what was saved.
+  await expect(editor.getByLabel('Fonction')).toHaveValue('Secrétaire générale');
+  await expect(editor.getByLabel('Numéro et voie')).toHaveValue('8 place de la Mairie\nBâtiment B');
+  await expect(editor.getByLabel('Code postal')).toHaveValue('34000');
+  await expect(editor.getByLabel('Ville')).toHaveValue('Montpellier');
+  await expect(editor.getByLabel('Anniversaire')).toHaveValue('14/03/1975');
   await editor.getByLabel('Téléphones').fill('04 67 11 22 33');
   await editor.getByTestId('save-contact').click();
   await expect(row).toContainText('04 67 11 22 33');
@@ -79,7 +108,7 @@ test('contacts : un contact créé dans la vue s’affiche aussitôt et arrive s
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: 'Contact rétabli.' })).toBeVisible();
   await expect(row).toBeVisible();
-  await expect(row.locator('.contact-org')).toHaveText('Mairie de Saint-Jean');
+  await expect(row.locator('.contact-org')).toHaveText(['Secrétaire générale', 'Mairie de Saint-Jean']);
   // Back on Radicale: the same card (UID, organisation, note), and still there after a reload.
   await expect.poll(async () => (await serverCards(stamp)).length, { timeout: 30_000 }).toBe(1);
   const back = (await serverCards(stamp))[0];

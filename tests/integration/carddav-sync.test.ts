@@ -17,7 +17,18 @@ describe('CardDAV sync with Radicale', () => {
       const contacts = await core.handle('contacts.list', {});
       expect(contacts).toHaveLength(SEED_COUNTS[testUser(1).email]?.contacts ?? -1);
       for (const c of contacts) {
-        expect(Object.keys(c).sort()).toEqual(['addressBook', 'emails', 'fn', 'note', 'organization', 'phones', 'title', 'uid']);
+        expect(Object.keys(c).sort()).toEqual([
+          'address',
+          'addressBook',
+          'birthday',
+          'emails',
+          'fn',
+          'note',
+          'organization',
+          'phones',
+          'title',
+          'uid',
+        ]);
         expect(c.addressBook).toBe(SEED_COLLECTIONS.addressBookName);
         expect(c.emails.length).toBeGreaterThan(0);
         expect(c.emails[0]).toMatch(/@/);
@@ -62,6 +73,8 @@ describe('CardDAV sync with Radicale', () => {
         organization: '',
         title: '',
         note: '',
+        address: '',
+        birthday: '',
         addressBook: SEED_COLLECTIONS.addressBookName,
       });
 

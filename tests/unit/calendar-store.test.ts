@@ -120,10 +120,13 @@ describe('calendar.list and contacts.list read the store', () => {
       fn: 'Élodie Vidal',
       emails: ['e@x.fr'],
       phones: ['05 65 00 00 00'],
-      // An unreadable text (here none) still gives the card its name, addresses and numbers.
+      // An unreadable text (here none) still gives the card its name, addresses and numbers; its extras, read once
+      // at the next start (stored without them), are '' until then.
       organization: '',
       title: '',
       note: '',
+      address: '',
+      birthday: '',
       addressBook: 'Carnet d’adresses',
     });
   });

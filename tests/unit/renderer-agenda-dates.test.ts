@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockText, frDate, isoDate, parseClock } from '../../renderer/src/views/agenda/dates';
+import { birthdayBox, birthdayKey, birthdayText, clockText, frDate, isoDate, parseClock } from '../../renderer/src/views/agenda/dates';
 
 describe('times typed in the event forms (Agenda, Espaces)', () => {
   it('reads the ways agents write a time', () => {
@@ -40,5 +40,31 @@ describe('dates typed in the event forms', () => {
   it('refuses days that do not exist', () => {
     for (const text of ['31/11/2026', '29/02/2027', '00/01/2026', '12/13/2026', '2026-12-07', 'demain'])
       expect(isoDate(text), text).toBeNull();
+  });
+});
+
+describe('birthdays as agents type them (Contacts)', () => {
+  const today = '2026-05-20';
+  it('takes « 14/03/1975 », « 14/03/75 » (1975), « 14 mars 1975 », « 1er févr. 1980 », « 14/03 », and refuses what is no date', () => {
+    expect(birthdayKey('14/03/1975', today)).toBe('1975-03-14');
+    expect(birthdayKey('14/03/75', today)).toBe('1975-03-14');
+    expect(birthdayKey('02/01/05', today)).toBe('2005-01-02');
+    expect(birthdayKey('14 mars 1975', today)).toBe('1975-03-14');
+    expect(birthdayKey('1er févr. 1980', today)).toBe('1980-02-01');
+    expect(birthdayKey(' 3 AOUT 1990 ', today)).toBe('1990-08-03');
+    expect(birthdayKey('14/03', today)).toBe('--03-14');
+    expect(birthdayKey('29 février', today)).toBe('--02-29');
+    expect(birthdayKey('', today)).toBe('');
+    expect(birthdayKey('31/02/1975', today)).toBeNull();
+    expect(birthdayKey('3 jui 1990', today)).toBeNull();
+    expect(birthdayKey('14 mars 2030', today)).toBeNull();
+    expect(birthdayKey('hier', today)).toBeNull();
+  });
+  it('shows them in French and gives them back to the form', () => {
+    expect(birthdayText('1975-03-14')).toBe('14 mars 1975');
+    expect(birthdayText('--03-14')).toBe('14 mars');
+    expect(birthdayText('')).toBe('');
+    expect(birthdayBox('1975-03-14')).toBe('14/03/1975');
+    expect(birthdayBox('--03-14')).toBe('14/03');
   });
 });

@@ -115,6 +115,8 @@ describe('Discussion message: its sender by name', () => {
       organization: '',
       title: '',
       note: '',
+      address: '',
+      birthday: '',
       addressBook: 'Contacts',
     },
   ];

@@ -12,6 +12,7 @@ import { Busy, EmptyState, ErrorAlert, NoticeToast, PageHeader, useModalDialog, 
 import { SyncButton } from '../components/SyncButton';
 import { ImportButton } from './AgendaView';
 import { compareFrench } from '../lib/format';
+import { birthdayBox, birthdayKey, birthdayText } from './agenda/dates';
 
 /** « Nom <adresse> » for the composer's À, or the bare address when the name would need quoting. */
 function recipientOf(name: string, email: string): string {
@@ -157,6 +158,17 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
                   {phone}
                 </span>
               ))}
+              {contact.address ? (
+                <p className="contact-address">
+                  <span className="visually-hidden">{t('contacts.addressLabel')} </span>
+                  {contact.address}
+                </p>
+              ) : null}
+              {birthdayText(contact.birthday) ? (
+                <span className="contact-detail contact-birthday">
+                  {t('contacts.birthdayOn', { date: birthdayText(contact.birthday) })}
+                </span>
+              ) : null}
               {contact.note ? (
                 <p className="contact-note">
                   <span className="visually-hidden">{t('contacts.noteLabel')} </span>
@@ -223,11 +235,35 @@ function ContactEditor({ contact, onClose, onSaved }: { contact: ContactDetails 
   const [phones, setPhones] = useState((contact?.phones ?? []).join('\n'));
   const [organization, setOrganization] = useState(contact?.organization ?? '');
   const [note, setNote] = useState(contact?.note ?? '');
+  const [jobTitle, setJobTitle] = useState(contact?.title ?? '');
+  const [street, setStreet] = useState(contact?.address?.street ?? '');
+  const [postalCode, setPostalCode] = useState(contact?.address?.postalCode ?? '');
+  const [locality, setLocality] = useState(contact?.address?.locality ?? '');
+  const initialBirthday = birthdayBox(contact?.birthday ?? '');
+  const [birthday, setBirthday] = useState(initialBirthday);
+  const [birthdayError, setBirthdayError] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const input: ContactInput = { fn: fn.trim(), emails: lines(emails), phones: lines(phones), organization, note };
+    // Left as it was (a date without a year written by another program too): not sent, the card keeps it.
+    const bday = birthday.trim() === initialBirthday ? undefined : birthdayKey(birthday);
+    if (bday === null) {
+      setBirthdayError(true);
+      document.getElementById('ct-bday')?.focus();
+      return;
+    }
+    setBirthdayError(false);
+    const input: ContactInput = {
+      fn: fn.trim(),
+      emails: lines(emails),
+      phones: lines(phones),
+      organization,
+      note,
+      title: jobTitle,
+      address: { street, postalCode, locality },
+      ...(bday === undefined ? {} : { birthday: bday }),
+    };
     setBusy(true);
     setError(null);
     try {
@@ -260,6 +296,74 @@ function ContactEditor({ contact, onClose, onSaved }: { contact: ContactDetails 
         <div className="field">
           <label htmlFor="ct-org">{t('contacts.organization')}</label>
           <input id="ct-org" type="text" value={organization} onChange={(e) => setOrganization(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="ct-title">{t('contacts.jobTitle')}</label>
+          <input id="ct-title" type="text" value={jobTitle} onChange={(e) => setJobTitle(e.target.value)} />
+        </div>
+        <fieldset className="fieldset contact-address-fields">
+          <legend>{t('contacts.address')}</legend>
+          <div className="field">
+            <label htmlFor="ct-street">{t('contacts.street')}</label>
+            <textarea
+              id="ct-street"
+              rows={2}
+              value={street}
+              aria-describedby="ct-street-hint"
+              autoComplete="street-address"
+              onChange={(e) => setStreet(e.target.value)}
+            />
+            <span className="hint" id="ct-street-hint">
+              {t('contacts.streetHint')}
+            </span>
+          </div>
+          <div className="contact-address-row">
+            <div className="field">
+              <label htmlFor="ct-code">{t('contacts.postalCode')}</label>
+              <input
+                id="ct-code"
+                type="text"
+                inputMode="numeric"
+                size={6}
+                autoComplete="postal-code"
+                value={postalCode}
+                onChange={(e) => setPostalCode(e.target.value)}
+              />
+            </div>
+            <div className="field">
+              <label htmlFor="ct-city">{t('contacts.locality')}</label>
+              <input
+                id="ct-city"
+                type="text"
+                autoComplete="address-level2"
+                value={locality}
+                onChange={(e) => setLocality(e.target.value)}
+              />
+            </div>
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor="ct-bday">{t('contacts.birthday')}</label>
+          <input
+            id="ct-bday"
+            type="text"
+            value={birthday}
+            aria-invalid={birthdayError || undefined}
+            aria-describedby={birthdayError ? 'ct-bday-error' : 'ct-bday-hint'}
+            onChange={(e) => {
+              setBirthday(e.target.value);
+              setBirthdayError(false);
+            }}
+          />
+          {birthdayError ? (
+            <span className="field-error" id="ct-bday-error" role="alert">
+              {t('contacts.birthdayInvalid')}
+            </span>
+          ) : (
+            <span className="hint" id="ct-bday-hint">
+              {t('contacts.birthdayHint')}
+            </span>
+          )}
         </div>
         <div className="field">
           <label htmlFor="ct-note">{t('contacts.note')}</label>

@@ -54,6 +54,59 @@ export function isoDate(text: string): string | null {
   return `${year}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
 }
 
+const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const bare = (word: string) =>
+  word
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
+
+/** « mars », « févr. », « fevrier », « Sept » → 1…12, null unless exactly one month starts so (« jui » is not one). */
+function monthNumber(word: string): number | null {
+  const w = bare(word.replace(/\.$/, ''));
+  if (w.length < 3) return null;
+  const found = MONTHS.map((m, i) => (bare(m).startsWith(w) ? i + 1 : 0)).filter(Boolean);
+  return found.length === 1 ? found[0]! : null;
+}
+
+/**
+ * A birthday as agents type it → 'YYYY-MM-DD', '--MM-DD' when no year is given, '' for an empty box, null when it is
+ * not a real date: « 14/03/1975 » (or what isoDate takes; « 14/03/75 » is 1975, not 2075), « 14 mars 1975 »,
+ * « 1er mars 1975 », « 14/03 », « 14 mars ». A date after `today` is refused.
+ */
+export function birthdayKey(text: string, today: string = todayKey()): string | null {
+  const t = text.trim();
+  if (!t) return '';
+  let day: number;
+  let month: number;
+  let year: number | null;
+  const numeric = /^(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2}|\d{4}))?$/.exec(t);
+  const words = /^(\d{1,2})(?:er)?\s+([a-zA-ZÀ-ÿ]+\.?)(?:\s+(\d{4}))?$/.exec(t);
+  if (numeric) {
+    [day, month] = [Number(numeric[1]), Number(numeric[2])];
+    year = numeric[3] === undefined ? null : Number(numeric[3]);
+    if (numeric[3]?.length === 2) year = 2000 + year! > Number(today.slice(0, 4)) ? 1900 + year! : 2000 + year!;
+  } else if (words) {
+    const m = monthNumber(words[2]!);
+    if (!m) return null;
+    [day, month, year] = [Number(words[1]), m, words[3] === undefined ? null : Number(words[3])];
+  } else return null;
+  const key = isoDate(`${day}/${month}/${year ?? 2000}`);
+  if (!key) return null;
+  if (year === null) return `--${key.slice(5)}`;
+  return key > today ? null : key;
+}
+
+/** A birthday 'YYYY-MM-DD' → « 14 mars 1975 », '--MM-DD' → « 14 mars », '' for anything else. */
+export function birthdayText(key: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(key)) return formatDayKey(key, 'date');
+  if (/^--\d{2}-\d{2}$/.test(key)) return formatDayKey(`2000-${key.slice(2)}`, 'dayMonthLong');
+  return '';
+}
+
+/** A birthday 'YYYY-MM-DD' or '--MM-DD' → the form's box: « 14/03/1975 », « 14/03 ». */
+export const birthdayBox = (key: string) => (/^--\d{2}-\d{2}$/.test(key) ? `${key.slice(5, 7)}/${key.slice(2, 4)}` : frDate(key));
+
 const toUtc = (key: string) => {
   const [y, m, d] = key.split('-').map(Number);
   return new Date(Date.UTC(y!, m! - 1, d!));
