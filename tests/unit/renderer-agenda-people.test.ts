@@ -24,10 +24,23 @@ const contacts: ContactSummary[] = [
     organization: '',
     title: '',
     note: '',
+    address: '',
+    birthday: '',
     addressBook: 'Contacts',
   },
   // A contact of the agent's own address does not rename the agent: its account's name comes first.
-  { uid: 'c2', fn: 'Autre nom', emails: [me], phones: [], organization: '', title: '', note: '', addressBook: 'Contacts' },
+  {
+    uid: 'c2',
+    fn: 'Autre nom',
+    emails: [me],
+    phones: [],
+    organization: '',
+    title: '',
+    note: '',
+    address: '',
+    birthday: '',
+    addressBook: 'Contacts',
+  },
 ];
 
 const details: CalendarEventDetails = {
