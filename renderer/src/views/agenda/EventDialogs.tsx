@@ -87,6 +87,19 @@ const personText = (names: ReadonlyMap<string, string>, address: string) => {
   return name ? `${name} (${address})` : address;
 };
 
+/**
+ * Names of addresses: the agent's contacts first, then the name the event itself gives a participant (its CN, written by
+ * the organiser's program) for the addresses no contact names.
+ */
+const withEventNames = (names: ReadonlyMap<string, string>, people: readonly { email: string; name: string | null }[] = []) => {
+  const out = new Map(names);
+  for (const p of people) {
+    const name = p.name?.trim();
+    if (name && !out.has(p.email.toLowerCase())) out.set(p.email.toLowerCase(), name);
+  }
+  return out;
+};
+
 export interface EditorTarget {
   /** Editing an existing event (its details, for the occurrence or the series). */
   details?: CalendarEventDetails;
@@ -138,7 +151,7 @@ export function EventEditor({
   const ids = { title: useId(), list: useId(), attendees: useId(), error: useId() };
   // A participant shows as « Nom (adresse) » when the agent's contacts name the address (the address stays: it is
   // where the invitation goes).
-  const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
+  const names = useMemo(() => withEventNames(namesByAddress(contacts.data ?? []), d?.attendeeStatus), [contacts.data, d?.attendeeStatus]);
   const onlyOccurrence = !!d?.recurrenceId && scope === 'occurrence';
 
   /**
@@ -512,9 +525,12 @@ export function EventDetailsDialog({
   const accounts = useApiQuery('accounts.list', {});
   const me = accounts.data?.find((a) => a.id === details.accountId)?.email.toLowerCase() ?? null;
   const others = details.attendeeStatus.filter((a) => a.email.toLowerCase() !== me);
-  // A participant without a name in the event is named by the agent's contacts, if they know the address.
+  // A participant is named by the agent's contacts, else by the name the event gives (CN), else shown by address.
   const contacts = useApiQuery('contacts.list', {});
-  const names = useMemo(() => namesByAddress(contacts.data ?? []), [contacts.data]);
+  const names = useMemo(
+    () => withEventNames(namesByAddress(contacts.data ?? []), details.attendeeStatus),
+    [contacts.data, details.attendeeStatus],
+  );
   const tellsOthers = others.length > 0 && (!details.organizer || details.organizer.toLowerCase() === me);
   const [confirming, setConfirming] = useState<RecurrenceScope | null>(null);
   const ask = (scope: RecurrenceScope) => (tellsOthers ? setConfirming(scope) : void remove(scope));
@@ -579,7 +595,7 @@ export function EventDetailsDialog({
           <ul className="agenda-details-attendees">
             {details.attendeeStatus.map((a) => (
               <li key={a.email}>
-                {a.name ? `${a.name} (${a.email})` : personText(names, a.email)} — {statusLabel(t, a.status)}
+                {personText(names, a.email)} — {statusLabel(t, a.status)}
               </li>
             ))}
           </ul>
@@ -594,7 +610,10 @@ export function EventDetailsDialog({
       {confirming ? (
         <div className="agenda-delete-confirm" role="group" aria-labelledby={`${titleId}-confirm`} data-testid="delete-confirm">
           <p id={`${titleId}-confirm`}>
-            {t('agenda.details.confirmCancel', { count: others.length, names: others.map((a) => a.name || a.email).join(', ') })}
+            {t('agenda.details.confirmCancel', {
+              count: others.length,
+              names: others.map((a) => names.get(a.email.toLowerCase()) ?? a.email).join(', '),
+            })}
           </p>
           <div className="form-actions">
             <button
