@@ -18,10 +18,12 @@ import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from './dav-writes.js';
 import {
+  attendeeNames,
   createEventObject,
   deleteOccurrence,
   EventInputError,
   eventDetails,
+  type EventWriter,
   splitSeries,
   truncateSeries,
   updateOccurrence,
@@ -143,13 +145,23 @@ export function requestDavReplay(ctx: Pick<CoreContext, 'sync'>, accountId: stri
   ctx.sync.requestReplay(accountId, kind === 'calendar' ? 'calendar' : 'contacts');
 }
 
-function organizerOf(ctx: CoreContext, accountId: string): string | null {
-  return getAccountRow(ctx, accountId)?.email ?? null;
+/** The account writing the event (ORGANIZER, with its name) and the address book's names of the participants (CN). */
+function writerOf(ctx: CoreContext, accountId: string): EventWriter {
+  const account = getAccountRow(ctx, accountId);
+  return {
+    organizer: account?.email ?? null,
+    organizerName: account?.name ?? null,
+    names: attendeeNames(new DavRepository(ctx.db).objectsOfKind('addressbook')),
+  };
 }
 
-function inputError(err: unknown): never {
-  if (err instanceof EventInputError) throw new OstalError('invalid_input', t('dav.writes.invalidEvent'), { cause: err });
-  throw err;
+/** An event the model refuses: a French message for the agent (naming a wrong participant's entry), the reason in the log. */
+function inputError(ctx: Pick<CoreContext, 'log'>, err: unknown): never {
+  if (!(err instanceof EventInputError)) throw err;
+  ctx.log.warn('calendar: event refused', { err });
+  if (err.attendee !== undefined)
+    throw new OstalError('invalid_input', t('dav.writes.invalidAttendee', { value: err.attendee }), { cause: err });
+  throw new OstalError('invalid_input', t('dav.writes.invalidEvent'), { cause: err });
 }
 
 /** An event needs a title (the rest of the fields is checked by the API schema, then by the event model). */
@@ -213,7 +225,7 @@ export function eventWithPlace(ctx: CoreContext, params: Params<'calendar.event'
       pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href),
     };
   } catch (err) {
-    return inputError(err);
+    return inputError(ctx, err);
   }
 }
 
@@ -231,9 +243,9 @@ export async function createEvent(
   const rev = newRevision();
   let created: { uid: string; raw: string };
   try {
-    created = createEventObject(input, { organizer: organizerOf(ctx, target.accountId), rev });
+    created = createEventObject(input, { ...writerOf(ctx, target.accountId), rev });
   } catch (err) {
-    return inputError(err);
+    return inputError(ctx, err);
   }
   const href = newResourceHref(target.href, created.uid, 'calendar');
   enqueuePut(ctx, 'calendar', target.accountId, { collectionHref: target.href, href, uid: created.uid, raw: created.raw, rev });
@@ -255,7 +267,7 @@ export async function updateEvent(
   const rev = newRevision();
   let raw: string;
   try {
-    const options = { organizer: organizerOf(ctx, obj.accountId), rev };
+    const options = { ...writerOf(ctx, obj.accountId), rev };
     if (scope === 'following' && recurrenceId) {
       // « Cet événement et les suivants »: the series ends before it (If-Match), a new one starts there (If-None-Match).
       const newRev = newRevision();
@@ -288,7 +300,7 @@ export async function updateEvent(
           ? updateOccurrence(obj.raw, recurrenceId, input, options)
           : updateSeries(obj.raw, input, { ...options, fromOccurrence: recurrenceId });
   } catch (err) {
-    return inputError(err);
+    return inputError(ctx, err);
   }
   enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
   requestDavReplay(ctx, obj.accountId, 'calendar');
@@ -310,7 +322,7 @@ export async function deleteEvent(
     try {
       truncated = truncateSeries(obj.raw, recurrenceId, { rev });
     } catch (err) {
-      return inputError(err);
+      return inputError(ctx, err);
     }
   }
   if (truncated) {
@@ -321,7 +333,7 @@ export async function deleteEvent(
     try {
       raw = deleteOccurrence(obj.raw, recurrenceId, { rev });
     } catch (err) {
-      return inputError(err);
+      return inputError(ctx, err);
     }
     enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
     await sendInvitations(ctx, outbox, obj.accountId, raw, 'REQUEST');
@@ -442,7 +454,7 @@ export function removeCancelled(ctx: CoreContext, params: Params<'calendar.remov
     try {
       raw = deleteOccurrence(obj.raw, target.recurrenceId, { rev });
     } catch (err) {
-      return inputError(err);
+      return inputError(ctx, err);
     }
     enqueuePut(ctx, 'calendar', obj.accountId, { collectionHref: obj.collectionHref, href: obj.href, uid: obj.uid, raw, rev });
   } else {

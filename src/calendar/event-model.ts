@@ -14,8 +14,19 @@ export const REV_PROPERTY = 'x-ostal-rev';
 
 const PRODID = '-//Ostal//Agenda//FR';
 
-/** Thrown for editor input that cannot become an event; the handler turns it into a French message. */
-export class EventInputError extends Error {}
+/**
+ * Thrown for editor input that cannot become an event; the service turns it into a French message (naming the
+ * participant's entry when that is what is wrong: `attendee`).
+ */
+export class EventInputError extends Error {
+  constructor(
+    message: string,
+    readonly attendee?: string,
+  ) {
+    super(message);
+    this.name = 'EventInputError';
+  }
+}
 
 function parseWall(value: string, allDay: boolean): ICAL.Time {
   const date = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -94,8 +105,48 @@ function checked(input: CalendarEventInput): { start: ICAL.Time; end: ICAL.Time 
     }
     if (!/FREQ=/i.test(input.rrule)) throw new EventInputError('RRULE without FREQ');
   }
-  for (const a of input.attendees ?? []) if (!/^[^\s@<>]+@[^\s@<>]+$/.test(a.trim())) throw new EventInputError(`invalid attendee: ${a}`);
+  // Blank entries are left out when writing (applyFields); any other entry must be an address alone.
+  for (const a of input.attendees ?? [])
+    if (a.trim() && !/^[^\s@<>]+@[^\s@<>]+$/.test(a.trim())) throw new EventInputError(`invalid attendee: ${a}`, a.trim());
   return { start, end };
+}
+
+/**
+ * Who writes the event: the account's address (ORGANIZER when there are participants) and the names written as CN
+ * on a new ORGANIZER or ATTENDEE, so that the participants' programs show names rather than bare addresses.
+ */
+export interface EventWriter {
+  organizer: string | null;
+  /** The account's display name, for the ORGANIZER's CN. */
+  organizerName?: string | null;
+  /** The name of an address (lower case), for an ATTENDEE's CN: see attendeeNames. */
+  names?: ReadonlyMap<string, string>;
+}
+
+/** A name as a CN parameter: one line, trimmed; ical.js quotes and escapes it (RFC 5545 3.2, RFC 6868). */
+const cnOf = (name: string | null | undefined) => (name ?? '').replace(/\s+/g, ' ').trim() || null;
+
+/**
+ * Names of addresses from the address book, for the CN of the participants Ostal invites (as Thunderbird does):
+ * an address gets the name of the contact that has it, and no name when the contacts having it disagree
+ * (two people sharing a service address) — the same person in two address books still names it.
+ */
+export function attendeeNames(contacts: readonly { title: string; emails: readonly string[] }[]): Map<string, string> {
+  const found = new Map<string, Set<string>>();
+  for (const c of contacts) {
+    const name = cnOf(c.title);
+    if (!name) continue;
+    for (const e of c.emails) {
+      const key = e.trim().toLowerCase();
+      if (!key) continue;
+      const set = found.get(key) ?? new Set<string>();
+      set.add(name);
+      found.set(key, set);
+    }
+  }
+  const names = new Map<string, string>();
+  for (const [email, set] of found) if (set.size === 1) names.set(email, [...set][0]!);
+  return names;
 }
 
 /** Write the editor's fields onto a VEVENT (master or override). Recurrence only on a master. */
@@ -103,7 +154,7 @@ function applyFields(
   vevent: ICAL.Component,
   input: CalendarEventInput,
   times: { start: ICAL.Time; end: ICAL.Time },
-  options: { master: boolean; organizer: string | null },
+  options: EventWriter & { master: boolean },
 ): void {
   setText(vevent, 'summary', input.summary);
   setTime(vevent, 'dtstart', times.start);
@@ -143,13 +194,20 @@ function applyFields(
     }
     const p = new ICAL.Property('attendee', vevent);
     p.setValue(`mailto:${email}`);
+    const cn = cnOf(options.names?.get(email.toLowerCase()));
+    if (cn) p.setParameter('cn', cn);
     p.setParameter('partstat', 'NEEDS-ACTION');
     p.setParameter('role', 'REQ-PARTICIPANT');
     p.setParameter('rsvp', 'TRUE');
     vevent.addProperty(p);
   }
-  if (attendees.length && options.organizer && !vevent.hasProperty('organizer'))
-    vevent.addPropertyWithValue('organizer', `mailto:${options.organizer}`);
+  if (attendees.length && options.organizer && !vevent.hasProperty('organizer')) {
+    const organizer = new ICAL.Property('organizer', vevent);
+    organizer.setValue(`mailto:${options.organizer}`);
+    const cn = cnOf(options.organizerName);
+    if (cn) organizer.setParameter('cn', cn);
+    vevent.addProperty(organizer);
+  }
   if (!attendees.length) vevent.removeAllProperties('organizer');
   // One display reminder (VALARM).
   for (const alarm of vevent.getAllSubcomponents('valarm')) vevent.removeSubcomponent(alarm);
@@ -191,7 +249,7 @@ function stampRevision(vcal: ICAL.Component, rev: string): void {
 /** A new calendar resource. */
 export function createEventObject(
   input: CalendarEventInput,
-  options: { organizer: string | null; uid?: string; rev: string },
+  options: EventWriter & { uid?: string; rev: string },
 ): { uid: string; raw: string } {
   const times = checked(input);
   const uid = options.uid ?? `${crypto.randomUUID()}@ostal`;
@@ -204,7 +262,7 @@ export function createEventObject(
   vevent.addPropertyWithValue('uid', uid);
   vevent.addPropertyWithValue('created', utcStamp());
   vevent.addPropertyWithValue('sequence', -1);
-  applyFields(vevent, input, times, { master: true, organizer: options.organizer });
+  applyFields(vevent, input, times, { ...options, master: true });
   vcal.addSubcomponent(vevent);
   stampRevision(vcal, options.rev);
   return { uid, raw: vcal.toString() + '\r\n' };
@@ -282,7 +340,7 @@ export function seriesTimesFromOccurrence(
 export function updateSeries(
   raw: string,
   edited: CalendarEventInput,
-  options: { organizer: string | null; rev: string; fromOccurrence?: string | null },
+  options: EventWriter & { rev: string; fromOccurrence?: string | null },
 ): string {
   let input = edited;
   let times = checked(input);
@@ -292,7 +350,7 @@ export function updateSeries(
     input = { ...edited, ...seriesTimesFromOccurrence(wallTime(master.getFirstPropertyValue('dtstart') as ICAL.Time), edited) };
     times = checked(input);
   }
-  applyFields(master, input, times, { master: true, organizer: options.organizer });
+  applyFields(master, input, times, { ...options, master: true });
   if (!input.allDay) ensureZone(vcal, times);
   stampRevision(vcal, options.rev);
   return vcal.toString() + '\r\n';
@@ -303,7 +361,7 @@ export function updateOccurrence(
   raw: string,
   recurrenceId: string,
   input: CalendarEventInput,
-  options: { organizer: string | null; rev: string },
+  options: EventWriter & { rev: string },
 ): string {
   const times = checked(input);
   const { vcal, master, overrides } = parse(raw);
@@ -316,7 +374,7 @@ export function updateOccurrence(
     setTime(override, 'recurrence-id', rid);
     vcal.addSubcomponent(override);
   }
-  applyFields(override, { ...input, rrule: null }, times, { master: false, organizer: options.organizer });
+  applyFields(override, { ...input, rrule: null }, times, { ...options, master: false });
   if (!input.allDay) ensureZone(vcal, times);
   stampRevision(vcal, options.rev);
   return vcal.toString() + '\r\n';
@@ -506,7 +564,7 @@ export function splitSeries(
   raw: string,
   recurrenceId: string,
   input: CalendarEventInput,
-  options: { organizer: string | null; rev: string; newRev: string; uid?: string },
+  options: EventWriter & { rev: string; newRev: string; uid?: string },
 ): SplitResult {
   const times = checked(input);
   const { vcal, master, overrides } = parse(raw);
@@ -529,7 +587,7 @@ export function splitSeries(
   related.setParameter('reltype', 'SIBLING');
   next.addProperty(related);
   next.updatePropertyWithValue('sequence', -1);
-  applyFields(next, input, times, { master: true, organizer: options.organizer });
+  applyFields(next, input, times, { ...options, master: true });
   const recur = next.getFirstPropertyValue('rrule');
   if (recur instanceof ICAL.Recur && recur.count) {
     recur.count = Math.max(1, recur.count - before);

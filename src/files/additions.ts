@@ -8,10 +8,11 @@
  * - A file never replaces another one: when the name is taken (on the disk, in the store, or on the server as last
  *   listed, compared without case as Windows and macOS do), both are kept and the new one is « rapport (2).pdf », as
  *   Nextcloud's and OneDrive's clients do. A folder name already taken is refused (« existe déjà »).
- * - Bytes come over the local API in parts (a few megabytes a request, as « Joindre un fichier » of the Discussions):
- *   each part is appended to a file of the profile (`files-uploads/`), so the core never holds a whole file in memory.
- *   The staged file is then moved (or, across disks, copied by the system) into the folder and given its name with a
- *   hard link, which fails rather than replace a file that appeared meanwhile.
+ * - Bytes come over the local API in parts, put together in the profile (`files-uploads/`) by the staging shared
+ *   with « Joindre un fichier » of the Discussions (src/files/staging.ts: its ids, clean-up and disk-full rules), so
+ *   the core never holds a whole file in memory. The staged file is then moved (or, across disks, copied by the
+ *   system) into the folder and given its name with a hard link, which fails rather than replace a file that
+ *   appeared meanwhile.
  * - Disk full, a folder without write right: French message, technical cause in the log, nothing replaced and the
  *   staged part removed.
  */
@@ -25,12 +26,10 @@ import { PARTIAL_PREFIX } from './engine.js';
 import { MAX_PATH_LENGTH, WINDOWS_RESERVED, join, keyOf, nameProblem, safeLocalPath } from './names.js';
 import { FilesRepository } from './repository.js';
 import { filesAccount, localRootOf } from './service.js';
+import { StagedUploads } from './staging.js';
 
 /** Characters a name may not hold: the path separators and what Windows refuses. */
 const FORBIDDEN = '/\\<>:"|?*';
-const STAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-/** Staged parts left by an interrupted addition are removed after a day. */
-const STAGE_MAX_AGE_MS = 24 * 3600_000;
 
 /** Comparison key of a name in a folder: NFC and without case (Windows and macOS confuse « A » and « a »). */
 export function nameKey(name: string): string {
@@ -68,14 +67,10 @@ export function keepBothName(name: string, taken: ReadonlySet<string>): string {
 }
 
 /** French message for a failed write on this computer (the cause goes to the log). */
-function writeError(ctx: Pick<CoreContext, 'log'>, err: unknown, what: { name: string; folder: string } | null): OstalError {
+function writeError(ctx: Pick<CoreContext, 'log'>, err: unknown, what: { name: string; folder: string }): OstalError {
   if (err instanceof OstalError) return err;
   const code = (err as NodeJS.ErrnoException).code;
   ctx.log.warn('files: adding an item failed', { code, err: err as Error });
-  if (!what) {
-    const key = code === 'ENOSPC' || code === 'EDQUOT' ? 'files.add.diskFullStage' : 'files.add.writeFailedStage';
-    return new OstalError('local_unavailable', t(key), { cause: err });
-  }
   const folder = what.folder === '/' ? t('files.add.rootFolder') : what.folder.slice(1);
   if (code === 'ENOSPC' || code === 'EDQUOT')
     return new OstalError('local_unavailable', t('files.add.diskFull', { name: what.name }), { cause: err });
@@ -123,15 +118,18 @@ export interface AddedItem {
 
 /** « Nouveau dossier » and « Ajouter des fichiers » for one Core. */
 export class FolderAdditions {
-  constructor(private readonly ctx: CoreContext) {}
+  /** Files of « Ajouter des fichiers » arriving in parts: no ceiling (moved into the folder, never read whole). */
+  private readonly staging: StagedUploads;
 
-  private stageDir(): string {
-    return path.join(this.ctx.profileDir, 'files-uploads');
-  }
-
-  private stageFile(uploadId: string): string {
-    if (!STAGE_ID.test(uploadId)) throw new OstalError('invalid_input', t('files.add.stageUnknown'));
-    return path.join(this.stageDir(), uploadId);
+  constructor(private readonly ctx: CoreContext) {
+    this.staging = new StagedUploads(ctx, {
+      folder: 'files-uploads',
+      messages: {
+        unknown: () => t('files.add.stageUnknown'),
+        diskFull: () => t('files.add.diskFullStage'),
+        writeFailed: () => t('files.add.writeFailedStage'),
+      },
+    });
   }
 
   /** Names taken in `parent`: on the disk, in the store (online-only items too) and on the server as last listed. */
@@ -186,30 +184,7 @@ export class FolderAdditions {
    * first part (no `uploadId`) starts a new one.
    */
   stage(uploadId: string | undefined, part: Buffer): { uploadId: string; size: number } {
-    const id = uploadId ?? randomUUID();
-    const file = this.stageFile(id);
-    if (uploadId !== undefined && !fs.existsSync(file)) throw new OstalError('invalid_input', t('files.add.stageUnknown'));
-    try {
-      if (uploadId === undefined) {
-        fs.mkdirSync(this.stageDir(), { recursive: true, mode: 0o700 });
-        this.sweep();
-      }
-      fs.appendFileSync(file, part, { mode: 0o600 });
-      return { uploadId: id, size: fs.statSync(file).size };
-    } catch (err) {
-      fs.rmSync(file, { force: true });
-      throw writeError(this.ctx, err, null);
-    }
-  }
-
-  /** Removes staged files of additions interrupted more than a day ago. */
-  private sweep(): void {
-    const now = Date.now();
-    for (const n of fs.readdirSync(this.stageDir())) {
-      const f = path.join(this.stageDir(), n);
-      const st = fs.statSync(f, { throwIfNoEntry: false });
-      if (st && now - st.mtimeMs > STAGE_MAX_AGE_MS) fs.rmSync(f, { force: true });
-    }
+    return this.staging.stage(uploadId, part);
   }
 
   /**
@@ -223,8 +198,8 @@ export class FolderAdditions {
     source: { content: Buffer } | { uploadId: string },
     modified?: number,
   ): AddedItem {
-    const staged = 'uploadId' in source ? this.stageFile(source.uploadId) : null;
-    if (staged && !fs.existsSync(staged)) throw new OstalError('invalid_input', t('files.add.stageUnknown'));
+    const uploadId = 'uploadId' in source ? source.uploadId : null;
+    const staged = uploadId !== null ? this.staging.pathOf(uploadId) : null;
     const name = rawName.normalize('NFC');
     try {
       const { accountId: id, root, parent, folderAbs } = this.target(accountId, parentPath);
@@ -254,7 +229,7 @@ export class FolderAdditions {
       this.ctx.log.info('files: file added', { account: id, size, renamed: given !== name });
       return { path: join(parent, given), name: given, renamed: given !== name };
     } finally {
-      if (staged) fs.rmSync(staged, { force: true });
+      if (uploadId !== null) this.staging.remove(uploadId);
     }
   }
 }

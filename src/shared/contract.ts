@@ -673,6 +673,12 @@ export interface CalendarEventDetails extends CalendarEventInput {
   calendarHref: string;
   calendar: string;
   organizer: string | null;
+  /**
+   * Every participant of the event (or of the occurrence): its address, the name the event gives it (the ATTENDEE's
+   * CN — Ostal writes the name of the one contact having the address; null when the event gives none) and its
+   * answer (PARTSTAT, upper case: NEEDS-ACTION, ACCEPTED, TENTATIVE, DECLINED…). The Agenda shows the agent's own
+   * contact name first, this name otherwise.
+   */
   attendeeStatus: { email: string; name: string | null; status: string }[];
   pending: boolean;
 }

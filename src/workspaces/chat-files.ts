@@ -8,7 +8,7 @@
  * address stays a plain link. A file received is downloaded only when the agent asks, into the profile, and never
  * opened by itself (« Ouvrir » goes through the same safety as Fichiers).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -20,13 +20,16 @@ import { formatSize } from '../shared/format.js';
 import { sendRequest } from '../net/http.js';
 import { isHostileName, nameProblem } from '../files/names.js';
 import { openLocalItem, type OpenOutcome } from '../files/opener.js';
+import { StagedUploads } from '../files/staging.js';
 import type { Account } from '../store/account-repository.js';
 
 /** Largest file downloaded from a Discussion when the server names no limit (bytes). */
 const DOWNLOAD_CEILING = 2 * 1024 * 1024 * 1024;
-/** Largest file put together from parts before it is sent (bytes; the server's own limit is checked before). */
+/**
+ * Largest file put together from parts before it is sent (bytes; the server's own limit is checked before): it is
+ * read whole when it is sent.
+ */
 const STAGE_CEILING = 1024 * 1024 * 1024;
-const STAGE_ID = /^[0-9a-f-]{36}$/;
 const TRANSFER_TIMEOUT_MS = 60_000;
 
 /** The hosts of the account's own server: its mail domain and the names below it, and the host its XMPP runs on. */
@@ -147,16 +150,24 @@ export async function putFile(
 /** Where the files of the Discussions are downloaded: the profile's « Fichiers des discussions », one folder a file. */
 export class ChatFileStore {
   private readonly sizes = new Map<string, number | null>();
+  /** Files to send arriving in parts (src/files/staging.ts, the same rules as « Ajouter des fichiers » of Fichiers). */
+  private readonly staging: StagedUploads;
 
-  constructor(private readonly ctx: CoreContext) {}
+  constructor(private readonly ctx: CoreContext) {
+    this.staging = new StagedUploads(ctx, {
+      folder: path.join('Discussions', '.envoi'),
+      maxSize: STAGE_CEILING,
+      messages: {
+        unknown: () => t('chatFiles.errors.stageUnknown'),
+        diskFull: () => t('chatFiles.errors.stageDiskFull'),
+        writeFailed: () => t('chatFiles.errors.stageFailed'),
+        tooLarge: (size, max) => tooLarge(t('chatFiles.defaultName'), size, max),
+      },
+    });
+  }
 
   private folderOf(url: string): string {
     return path.join(this.ctx.profileDir, 'Discussions', createHash('sha256').update(url).digest('hex').slice(0, 24));
-  }
-
-  private stageFile(uploadId: string): string {
-    if (!STAGE_ID.test(uploadId)) throw new OstalError('invalid_input', t('chatFiles.errors.stageUnknown'));
-    return path.join(this.ctx.profileDir, 'Discussions', '.envoi', uploadId);
   }
 
   /**
@@ -164,26 +175,12 @@ export class ChatFileStore {
    * in the profile; the first part (no `uploadId`) starts a new one.
    */
   stage(uploadId: string | undefined, part: Buffer): { uploadId: string; size: number } {
-    const id = uploadId ?? randomUUID();
-    const file = this.stageFile(id);
-    if (uploadId !== undefined && !fs.existsSync(file)) throw new OstalError('invalid_input', t('chatFiles.errors.stageUnknown'));
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const size = (uploadId !== undefined ? fs.statSync(file).size : 0) + part.length;
-    if (size > STAGE_CEILING) {
-      fs.rmSync(file, { force: true });
-      throw tooLarge(t('chatFiles.defaultName'), size, STAGE_CEILING);
-    }
-    fs.appendFileSync(file, part);
-    return { uploadId: id, size };
+    return this.staging.stage(uploadId, part);
   }
 
   /** The file put together by {@link stage}, taken out of the profile. */
   takeStaged(uploadId: string): Buffer {
-    const file = this.stageFile(uploadId);
-    if (!fs.existsSync(file)) throw new OstalError('invalid_input', t('chatFiles.errors.stageUnknown'));
-    const content = fs.readFileSync(file);
-    fs.rmSync(file, { force: true });
-    return content;
+    return this.staging.take(uploadId);
   }
 
   /** The copy on this computer, or null. */

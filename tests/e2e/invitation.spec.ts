@@ -17,7 +17,7 @@ import { ImapFlow } from 'imapflow';
 import { addDays, axeProblems, calendarByUid, calendarPath, frDate, parisToday, putEvent, radicale, type TestUser } from './dav.js';
 import { deliverItip } from '../servers/itip.js';
 import { SHOTS_DIR, addAccountByCli, servers, startOstal, tempProfile, type RunningOstal, expectConnectionState } from './ostal.js';
-import { ENGLISH_WORDS } from './english-words.js';
+import { ENGLISH_WORDS, findEnglishWords } from './english-words.js';
 
 const stamp = `inv${Date.now().toString(36)}`;
 const VISIO = 'https://visio.ostal.test';
@@ -29,13 +29,13 @@ test.afterEach(async () => {
 
 type User = TestUser;
 
-/** PARTSTAT of `attendee` in the organiser's event on Radicale (null when the event or the line is missing). */
-async function serverPartstat(user: User, uid: string, attendee: string): Promise<string | null> {
+/** A parameter (PARTSTAT by default) of `attendee` in the user's event on Radicale (null when the event or the line is missing). */
+async function serverPartstat(user: User, uid: string, attendee: string, parameter = 'partstat'): Promise<string | null> {
   const [raw] = await calendarByUid(user, uid);
   if (!raw) return null;
   const vevent = new ICAL.Component(ICAL.parse(raw) as unknown[]).getFirstSubcomponent('vevent');
   const line = vevent?.getAllProperties('attendee').find((p) => String(p.getFirstValue()).toLowerCase() === `mailto:${attendee}`);
-  return line ? String(line.getParameter('partstat')) : null;
+  return line ? String(line.getParameter(parameter)) : null;
 }
 
 /** Remove from the user's INBOX the messages of this run (invitations, answers, cancellations). */
@@ -151,6 +151,8 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     const uid = (await orgEvent.first().getAttribute('data-uid'))!;
     expect(uid).toBeTruthy();
     await expect.poll(() => serverPartstat(organiser, uid, guest.email), { timeout: 30_000 }).toBe('NEEDS-ACTION');
+    // The invitation names the participant (CN from the organiser's contact), as Thunderbird does.
+    expect(await serverPartstat(organiser, uid, guest.email, 'cn')).toBe(guest.name);
 
     // The participant: the invitation card in Courrier.
     const gst = await openOstal(browser, guest, policyFile);
@@ -181,6 +183,14 @@ test('invitation : Sacha invite Dominique, Dominique accepte dans Courrier, Sach
     // The participant's agenda has the event; it reached agent2's calendar on Radicale with the answer.
     const guestEvent = await eventInAgenda(gst.page, title);
     await expect(guestEvent).toHaveCount(1);
+    // The participant has no contact of their own address: the details name them by the event's CN.
+    await guestEvent.first().click();
+    const guestDetails = gst.page.getByTestId('event-details');
+    await expect(guestDetails).toContainText(`${guest.name} (${guest.email}) — a accepté`);
+    // (whole words in Unicode: « accepté » is no « accept »)
+    expect(findEnglishWords(await guestDetails.innerText())).toEqual([]);
+    await gst.page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-invitation-details-participant.png') });
+    await guestDetails.getByRole('button', { name: 'Fermer' }).click();
     await expect.poll(() => serverPartstat(guest, uid, guest.email), { timeout: 30_000 }).toBe('ACCEPTED');
     // Reopening the message: the answer comes from the agenda, not from the screen that was left.
     await gst.page.reload();

@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ImapFlow } from 'imapflow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Core } from '../../src/core.js';
 import { silentLogger } from '../../src/log.js';
 import { caCert, getServers, testUser } from '../servers/testing.js';
 import { deliverItip, openBySubject } from './imip-fixture.js';
+import { radicale } from './dav-fixture.js';
+import { DavRepository } from '../../src/calendar/repository.js';
 import { addServerAccount, radicaleUrl } from './account-fixture.js';
 
 const organiser = testUser(4);
@@ -140,7 +142,7 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
       .replace(/\r?\n[ \t]/g, '');
     expect(ics).toContain('METHOD:REQUEST');
     expect(ics).toContain(`UID:${uid}`);
-    expect(ics).toContain(`ORGANIZER:mailto:${organiser.email}`);
+    expect(ics).toContain(`ORGANIZER;CN=${organiser.name}:mailto:${organiser.email}`);
     expect(ics).toMatch(/ATTENDEE;[^\r\n]*PARTSTAT=NEEDS-ACTION[^\r\n]*:mailto:agent3@ostal\.test/);
     expect(ics).not.toContain('VALARM');
     expect(ics).not.toContain('X-OSTAL-REV');
@@ -153,6 +155,88 @@ describe('iMIP invitations through the Boîte d’envoi', () => {
     const cancel = (await guestMessages(title)).find((m) => /method=CANCEL/i.test(m));
     expect(cancel).toBeDefined();
     await core.handle('sync.run', { accountId, only: 'calendar' });
+  }, 60_000);
+
+  it('the invitation names people: ATTENDEE CN from the one contact of the address, ORGANIZER CN from the account’s name (escaped), on Radicale and in the mail', async () => {
+    const named = await coreFor(organiser, dir, 'noms');
+    try {
+      // The organiser's address book (seeded on Radicale) has one contact for the guest.
+      expect((await named.core.handle('sync.run', { accountId: named.accountId, only: 'contacts' })).accounts[0]).toMatchObject({
+        ok: true,
+      });
+      const guestContacts = (await named.core.handle('contacts.list', {})).filter((c) =>
+        c.emails.some((e) => e.toLowerCase() === guest.email),
+      );
+      expect(guestContacts.map((c) => c.fn)).toEqual([guest.name]);
+      // A name with a comma, double quotes and accents (local to this profile: the account's display name).
+      const accountName = 'Durand, Sacha "DGS" Mairie d’Éguilles';
+      await named.core.handle('accounts.update', { id: named.accountId, name: accountName });
+      const title = `Réunion nommée ${crypto.randomBytes(3).toString('hex')}`;
+      const { uid } = await named.core.handle('calendar.createEvent', {
+        event: { summary: title, start: '2027-10-06T10:00', end: '2027-10-06T11:00', allDay: false, attendees: [guest.email] },
+      });
+      const expectNames = (ics: string) => {
+        const text = ics.replace(/\r?\n[ \t]/g, '');
+        expect(text).toMatch(new RegExp(`^ATTENDEE;CN=${guest.name};[^\\r\\n]*:mailto:${guest.email.replace('.', '\\.')}\\r?$`, 'm'));
+        expect(text).toContain(`ORGANIZER;CN="Durand, Sacha ^'DGS^' Mairie d’Éguilles":mailto:${organiser.email}`);
+      };
+      // Stored on Radicale (read by another client).
+      expect((await named.core.handle('sync.run', { accountId: named.accountId, only: 'calendar' })).accounts[0]).toMatchObject({
+        ok: true,
+      });
+      const obj = new DavRepository(named.core.ctx.db).objectByUid('calendar', uid);
+      const stored = await radicale(organiser, 'GET', obj!.href);
+      expect(stored.status).toBe(200);
+      expectNames(stored.body);
+      // And the details read the names back as written.
+      const details = await named.core.handle('calendar.event', { uid });
+      expect(details.attendeeStatus).toEqual([{ email: guest.email, name: guest.name, status: 'NEEDS-ACTION' }]);
+      // The invitation in the guest's mailbox.
+      await named.core.handle('mail.outbox.drain', { accountId: named.accountId, ignoreBackoff: true });
+      await expect.poll(async () => (await guestMessages(title)).length, { timeout: 20_000 }).toBe(1);
+      const [request] = await guestMessages(title);
+      expectNames(calendarPart(request!, 'REQUEST'));
+      await named.core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+      await named.core.handle('mail.outbox.drain', { accountId: named.accountId, ignoreBackoff: true });
+      await named.core.handle('sync.run', { accountId: named.accountId, only: 'calendar' });
+      await deleteMessages(title, guest);
+    } finally {
+      await named.core.close();
+    }
+  }, 90_000);
+
+  it('a participant that is not an address: the API names the entry in French, the log keeps the technical reason, nothing is sent', async () => {
+    const warn = vi.spyOn(core.ctx.log, 'warn');
+    try {
+      const base = { summary: 'Entrée fautive', start: '2027-10-07T10:00', end: '2027-10-07T11:00', allDay: false };
+      const outboxBefore = (await core.handle('mail.outbox.list', { accountId })).length;
+      for (const entry of ['Dominique Bernard <agent2@ostal.test>', 'pas une adresse']) {
+        await expect(core.handle('calendar.createEvent', { event: { ...base, attendees: [guest.email, entry] } })).rejects.toMatchObject({
+          code: 'invalid_input',
+          message: `«\u00a0${entry}\u00a0» n’est pas une adresse de courriel valable\u00a0: l’événement n’a pas été enregistré. Indiquez l’adresse du participant seule, par exemple prenom.nom@mairie.fr.`,
+        });
+        expect(warn).toHaveBeenCalledWith('calendar: event refused', {
+          err: expect.objectContaining({ message: `invalid attendee: ${entry}` }),
+        });
+      }
+      // The same check on a change of an existing event.
+      const { uid } = await core.handle('calendar.createEvent', { event: base });
+      await expect(
+        core.handle('calendar.updateEvent', { uid, scope: 'series', event: { ...base, attendees: ['pas une adresse'] } }),
+      ).rejects.toMatchObject({
+        code: 'invalid_input',
+        message: expect.stringMatching(/^«\u00a0pas une adresse\u00a0» n’est pas une adresse de courriel valable/),
+      });
+      // Another mistake keeps the general message.
+      await expect(
+        core.handle('calendar.updateEvent', { uid, scope: 'series', event: { ...base, end: '2027-10-07T09:00' } }),
+      ).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Cet événement ne peut pas être enregistré/) });
+      expect((await core.handle('mail.outbox.list', { accountId })).length).toBe(outboxBefore);
+      await core.handle('calendar.deleteEvent', { uid, scope: 'series' });
+      await core.handle('sync.run', { accountId, only: 'calendar' });
+    } finally {
+      warn.mockRestore();
+    }
   }, 60_000);
 
   it('the guest accepts: the event enters the guest’s agenda, the REPLY shows the guest as accepted in the organiser’s event', async () => {

@@ -72,11 +72,15 @@ const normalClock = (text: string) => {
   return minutes === null ? text : clockText(minutes);
 };
 
-/** « Dominique Bernard (agent2@ostal.test) » when the agent's contacts or accounts name the address, else the address. */
-function usePersonText(): (address: string) => string {
+/**
+ * « Dominique Bernard (agent2@ostal.test) »: the agent's own accounts and contacts name the address first, then the name
+ * the event itself gives a participant (its CN, written by the organiser's program); else the address alone.
+ */
+function usePersonText(people: readonly { email: string; name: string | null }[] = []): (address: string) => string {
   const known = useKnownName();
   return (address) => {
-    const name = known(address);
+    const lower = address.toLowerCase();
+    const name = known(address) ?? people.find((p) => p.email.toLowerCase() === lower)?.name?.trim();
     return name ? `${name} (${address})` : address;
   };
 }
@@ -132,7 +136,7 @@ export function EventEditor({
   const ids = { title: useId(), list: useId(), attendees: useId(), error: useId() };
   // A participant shows as « Nom (adresse) » when the agent's accounts or contacts name it (the address stays: it is
   // where the invitation goes).
-  const personText = usePersonText();
+  const personText = usePersonText(d?.attendeeStatus);
   const onlyOccurrence = !!d?.recurrenceId && scope === 'occurrence';
 
   /**
@@ -506,8 +510,9 @@ export function EventDetailsDialog({
   const accounts = useApiQuery('accounts.list', {});
   const me = accounts.data?.find((a) => a.id === details.accountId)?.email.toLowerCase() ?? null;
   const others = details.attendeeStatus.filter((a) => a.email.toLowerCase() !== me);
-  // A participant without a name in the event is named by the agent's own accounts or contacts, if they know the address.
-  const personText = usePersonText();
+  // A participant is named by the agent's own accounts or contacts, else by the name the event gives (CN).
+  const personText = usePersonText(details.attendeeStatus);
+  const known = useKnownName();
   const tellsOthers = others.length > 0 && (!details.organizer || details.organizer.toLowerCase() === me);
   const [confirming, setConfirming] = useState<RecurrenceScope | null>(null);
   const ask = (scope: RecurrenceScope) => (tellsOthers ? setConfirming(scope) : void remove(scope));
@@ -572,7 +577,7 @@ export function EventDetailsDialog({
           <ul className="agenda-details-attendees">
             {details.attendeeStatus.map((a) => (
               <li key={a.email}>
-                {a.name ? `${a.name} (${a.email})` : personText(a.email)} — {statusLabel(t, a.status)}
+                {personText(a.email)} — {statusLabel(t, a.status)}
               </li>
             ))}
           </ul>
@@ -587,7 +592,10 @@ export function EventDetailsDialog({
       {confirming ? (
         <div className="agenda-delete-confirm" role="group" aria-labelledby={`${titleId}-confirm`} data-testid="delete-confirm">
           <p id={`${titleId}-confirm`}>
-            {t('agenda.details.confirmCancel', { count: others.length, names: others.map((a) => a.name || a.email).join(', ') })}
+            {t('agenda.details.confirmCancel', {
+              count: others.length,
+              names: others.map((a) => known(a.email) ?? (a.name?.trim() || a.email)).join(', '),
+            })}
           </p>
           <div className="form-actions">
             <button
