@@ -129,6 +129,16 @@ function useMinuteClock(): Date {
   return now;
 }
 
+/** Stops the click that the end of a press dispatches at once (the click follows the pointerup in the same task). */
+function swallowNextClick(): void {
+  const stop = (e: Event) => {
+    e.stopPropagation();
+    e.preventDefault();
+  };
+  document.addEventListener('click', stop, true);
+  setTimeout(() => document.removeEventListener('click', stop, true), 0);
+}
+
 /** A tile being dragged: what it was, where it goes, how the press started. */
 interface DragState {
   key: string;
@@ -143,6 +153,8 @@ interface DragState {
   element: HTMLElement;
   /** Past the click slop: a drag (the pointer is captured, the ghost shows). */
   moving: boolean;
+  /** Échap pressed: the tile went back, the button is still down. */
+  cancelled: boolean;
   place: GridPlace;
 }
 
@@ -161,8 +173,6 @@ export function TimeGrid({
   const body = useRef<HTMLDivElement>(null);
   const drag = useRef<DragState | null>(null);
   const stopDrag = useRef<(() => void) | null>(null);
-  // The click that ends a drag opens nothing (neither the event nor a new one on the slot).
-  const swallowClick = useRef(false);
   // What the grid shows of the drag: the ghost's place, kept after the drop till the change is saved (or given up).
   const [ghost, setGhost] = useState<{ key: string; occurrence: CalendarOccurrence; place: GridPlace } | null>(null);
   useEffect(() => () => stopDrag.current?.(), []);
@@ -180,11 +190,22 @@ export function TimeGrid({
     return { day: col.dataset.day!, minutes: pixelsToMinutes(clientY - rect.top, HOUR_PX) };
   };
 
+  /** A tile that does not move (an invitation received): a press dragged away and let go elsewhere opens nothing. */
+  const guardPress = (event: PointerEvent<HTMLDivElement>) => {
+    if (event.button !== 0) return;
+    const { clientX: x0, clientY: y0, pointerId } = event;
+    const up = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== pointerId) return;
+      document.removeEventListener('pointerup', up);
+      if (!isClick(e.clientX - x0, e.clientY - y0)) swallowNextClick();
+    };
+    document.addEventListener('pointerup', up);
+  };
+
   const startDrag = (occurrence: CalendarOccurrence, from: GridPlace) => (event: PointerEvent<HTMLDivElement>) => {
     if (!onMove || event.button !== 0 || drag.current || ghost) return;
     const at = pointAt(event.clientX, event.clientY);
     if (!at) return;
-    swallowClick.current = false;
     const resize = !!(event.target as HTMLElement).closest('.agenda-event-resize');
     const state: DragState = {
       key: keyOf(occurrence),
@@ -197,24 +218,27 @@ export function TimeGrid({
       pointerId: event.pointerId,
       element: event.currentTarget,
       moving: false,
+      cancelled: false,
       place: from,
     };
     drag.current = state;
+    const release = () => {
+      if (state.element.hasPointerCapture?.(state.pointerId)) state.element.releasePointerCapture(state.pointerId);
+    };
     const end = () => {
       document.removeEventListener('pointermove', move);
       document.removeEventListener('pointerup', up);
       document.removeEventListener('pointercancel', cancel);
       document.removeEventListener('keydown', key, true);
-      if (state.element.hasPointerCapture?.(state.pointerId)) state.element.releasePointerCapture(state.pointerId);
+      release();
       drag.current = null;
       stopDrag.current = null;
     };
     const move = (e: globalThis.PointerEvent) => {
-      if (e.pointerId !== state.pointerId) return;
+      if (e.pointerId !== state.pointerId || state.cancelled) return;
       if (!state.moving) {
         if (isClick(e.clientX - state.x0, e.clientY - state.y0)) return;
         state.moving = true;
-        swallowClick.current = true;
         state.element.setPointerCapture(state.pointerId);
       }
       const p = pointAt(e.clientX, e.clientY);
@@ -226,6 +250,9 @@ export function TimeGrid({
       if (e.pointerId !== state.pointerId) return;
       end();
       if (!state.moving) return;
+      // The click that ends a drag opens nothing (neither the event nor a new one where the pointer is).
+      swallowNextClick();
+      if (state.cancelled) return;
       if (samePlace(state.place, state.from)) {
         setGhost(null);
         return;
@@ -238,12 +265,13 @@ export function TimeGrid({
       end();
       setGhost(null);
     };
-    // Échap puts the tile back where it was: nothing is saved.
+    // Échap puts the tile back where it was: nothing is saved (the button let go later does nothing either).
     const key = (e: globalThis.KeyboardEvent) => {
-      if (e.key !== 'Escape' || !state.moving) return;
+      if (e.key !== 'Escape' || !state.moving || state.cancelled) return;
       e.preventDefault();
       e.stopPropagation();
-      end();
+      state.cancelled = true;
+      release();
       setGhost(null);
     };
     document.addEventListener('pointermove', move);
@@ -353,12 +381,7 @@ export function TimeGrid({
                         left: `${(l.lane / l.lanes) * 100}%`,
                         width: `${100 / l.lanes}%`,
                       }}
-                      onPointerDown={movable ? startDrag(o, from) : undefined}
-                      onClickCapture={(e) => {
-                        if (!swallowClick.current) return;
-                        swallowClick.current = false;
-                        e.stopPropagation();
-                      }}
+                      onPointerDown={movable ? startDrag(o, from) : guardPress}
                       onClick={(e) => e.stopPropagation()}
                     >
                       <EventChip occurrence={o} onOpen={onOpen} compact={bottom - top < 45} tall={bottom - top >= 90} heightPx={height} />
