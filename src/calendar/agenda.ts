@@ -16,6 +16,7 @@ import { meetingLink, newRoomId } from '../shared/meet-protocol.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
+import { AccountRepository } from '../store/account-repository.js';
 import { enqueueDelete, enqueuePut, newResourceHref, newRevision, pendingHrefs } from './dav-writes.js';
 import {
   attendeeNames,
@@ -80,6 +81,7 @@ function standIn(obj: { uid: string; title: string }, fromMs: number): Occurrenc
     meetingUrl: null,
     recurring: true,
     reminderMinutes: null,
+    organizer: null,
     startMs: fromMs,
   };
 }
@@ -98,6 +100,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
   const out: (CalendarOccurrence & { startMs: number })[] = [];
   const waiting = new Map<string, Set<string>>();
   const viewSlots = { left: MAX_SLOTS_PER_VIEW };
+  const emails = new Map(new AccountRepository(ctx.db).list().map((a) => [a.id, a.email.toLowerCase()]));
   for (const obj of new DavRepository(ctx.db).objectsOfKind('calendar')) {
     if (!waiting.has(obj.accountId)) waiting.set(obj.accountId, pendingHrefs(ctx, obj.accountId, 'calendar'));
     const pending = waiting.get(obj.accountId)!.has(obj.href);
@@ -108,6 +111,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
         ctx.log.warn('calendar object expanded in part only: it repeats too often', { href: obj.href, listed: occurrences.length });
         if (!occurrences.length) occurrences.push(standIn(obj, fromMs));
       }
+      const me = emails.get(obj.accountId) ?? null;
       for (const o of occurrences) {
         out.push({
           uid: o.uid,
@@ -124,6 +128,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
           meetingUrl: o.meetingUrl,
           recurring: o.recurring,
           reminderMinutes: o.reminderMinutes,
+          invitation: !!o.organizer && o.organizer !== me,
           pending,
           startMs: o.startMs,
           ...(report.truncated ? { truncated: true } : {}),

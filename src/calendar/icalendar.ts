@@ -175,6 +175,17 @@ export function reminderOf(vevent: ICAL.Component): number | null {
   return null;
 }
 
+/** The ORGANIZER's address of a VEVENT (lower case, without mailto:), or null. */
+function organizerOf(vevent: ICAL.Component): string | null {
+  const value = vevent.getFirstPropertyValue('organizer');
+  if (!value) return null;
+  const address = String(value)
+    .replace(/^mailto:/i, '')
+    .trim()
+    .toLowerCase();
+  return address || null;
+}
+
 export interface Occurrence {
   uid: string;
   recurrenceId: string | null;
@@ -188,6 +199,8 @@ export interface Occurrence {
   recurring: boolean;
   /** Minutes before the start of the first display/audio reminder (VALARM relative to the start), or null. */
   reminderMinutes: number | null;
+  /** The ORGANIZER's address (lower case, without mailto:), null when the event names none (a personal event). */
+  organizer: string | null;
   /** Start as epoch ms, for sorting. */
   startMs: number;
 }
@@ -315,6 +328,7 @@ export function expandCalendarObject(raw: string, fromMs: number, toMs: number, 
       meetingUrl: meetingUrlOf(item.component),
       recurring,
       reminderMinutes: reminderOf(item.component),
+      organizer: organizerOf(item.component),
       startMs: s,
     });
   };

@@ -653,6 +653,11 @@ export interface CalendarOccurrence extends CalendarEventSummary {
   recurring: boolean;
   /** Minutes before the start of its reminder (VALARM), null for none. */
   reminderMinutes: number | null;
+  /**
+   * Someone else organises it (an invitation received): the agent answers it but does not move it (the Agenda
+   * offers no dragging of it).
+   */
+  invitation: boolean;
   /** The change has not reached the server yet. */
   pending: boolean;
   /**

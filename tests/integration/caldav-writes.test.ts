@@ -130,6 +130,37 @@ describe('Agenda writes through the journal, with Radicale', () => {
     expect(list.filter((e) => e.uid === uid)).toHaveLength(1);
   });
 
+  it('an event organised by someone else is an invitation in the grid (not moved by dragging); one the agent organises, or a personal one, is not', async () => {
+    const day = `${year}-05-11`.replaceAll('-', '');
+    const put = async (uid: string, extra: string[]) => {
+      const ics = [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Test//FR',
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20261130T120000Z',
+        `DTSTART:${day}T080000Z`,
+        `DTEND:${day}T090000Z`,
+        `SUMMARY:Organisateur ${uid}`,
+        ...extra,
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
+      expect((await radicale(user, 'PUT', `${calendarPath()}${uid}.ics`, ics)).status).toBe(201);
+    };
+    const uids = { other: `recue-${tag()}`, mine: `mienne-${tag()}`, personal: `perso-${tag()}` };
+    await put(uids.other, ['ORGANIZER;CN=Jeanne Martin:mailto:Jeanne.Martin@ostal.test', `ATTENDEE:mailto:${user.email}`]);
+    await put(uids.mine, [`ORGANIZER:mailto:${user.email.toUpperCase()}`, 'ATTENDEE:mailto:jeanne.martin@ostal.test']);
+    await put(uids.personal, []);
+    expect((await core.handle('sync.run', { accountId, only: 'calendar' })).accounts[0]).toMatchObject({ ok: true });
+    const occ = await core.handle('calendar.occurrences', { from: `${year}-05-11`, to: `${year}-05-12` });
+    const invitation = (uid: string) => occ.find((o) => o.uid === uid)?.invitation;
+    expect([invitation(uids.other), invitation(uids.mine), invitation(uids.personal)]).toEqual([true, false, false]);
+    for (const uid of Object.values(uids)) await radicale(user, 'DELETE', `${calendarPath()}${uid}.ics`);
+  });
+
   it('412: the server changed the event meanwhile: its version is kept, the user’s is set aside, then re-applied', async () => {
     const summary = `Permanence ${tag()}`;
     const event: CalendarEventInput = { summary, start: `${year}-04-07T14:00`, end: `${year}-04-07T15:00`, allDay: false };

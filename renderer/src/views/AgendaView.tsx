@@ -6,7 +6,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CalendarEventDetails, CalendarOccurrence } from '../../../src/shared/contract';
+import type { CalendarEventDetails, CalendarEventInput, CalendarOccurrence } from '../../../src/shared/contract';
 import { ApiCallError } from '../api/client';
 import { useApiQuery, useClient } from '../api/react';
 import { Busy, ErrorAlert, NoticeToast, PageHeader } from '../components/common';
@@ -14,7 +14,15 @@ import { SyncButton } from '../components/SyncButton';
 import { importText } from '../lib/import-text';
 import { PeopleProvider } from '../people';
 import { addDays, dayMonth, longDay, monthTitle, newEventSlot, step, todayKey, visibleDays, type AgendaMode } from './agenda/dates';
-import { EventDetailsDialog, EventEditor, type EditorTarget } from './agenda/EventDialogs';
+import {
+  EventDetailsDialog,
+  EventEditor,
+  MoveEventDialog,
+  participantsTold,
+  saveEventChange,
+  type EditorTarget,
+} from './agenda/EventDialogs';
+import { placeTimes, type GridPlace } from './agenda/drag';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
 import { UpcomingList } from './agenda/Upcoming';
 import './agenda/agenda.css';
@@ -40,6 +48,13 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
   const [details, setDetails] = useState<CalendarEventDetails | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  const [moving, setMoving] = useState<{
+    details: CalendarEventDetails;
+    input: CalendarEventInput;
+    told: CalendarEventDetails['attendeeStatus'];
+    done(): void;
+  } | null>(null);
+  const accounts = useApiQuery('accounts.list', {});
   const days = useMemo(() => visibleDays(mode, anchor), [mode, anchor]);
   const range = { from: days[0]!, to: addDays(days[days.length - 1]!, 1) };
   const occurrences = useApiQuery('calendar.occurrences', range, {
@@ -94,6 +109,38 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
     }
   };
 
+  /**
+   * A tile dropped in the grid: the event saved at its new place as the editor saves it; a repeated event or a meeting
+   * whose participants will be told asks first (MoveEventDialog). Resolves once saved or given up.
+   */
+  const moveOccurrence = async (o: CalendarOccurrence, place: GridPlace): Promise<void> => {
+    setProblem(null);
+    try {
+      const d = await client.call('calendar.event', { uid: o.uid, recurrenceId: o.recurrenceId });
+      const input: CalendarEventInput = {
+        summary: d.summary,
+        ...placeTimes(place),
+        allDay: false,
+        location: d.location,
+        description: d.description,
+        attendees: d.attendees,
+        rrule: d.rrule ?? null,
+        reminderMinutes: d.reminderMinutes ?? null,
+        meetingUrl: d.meetingUrl ?? null,
+      };
+      const me = accounts.data?.find((a) => a.id === d.accountId)?.email.toLowerCase() ?? null;
+      const told = participantsTold(d, me);
+      if (d.recurrenceId || told.length) {
+        await new Promise<void>((resolve) => setMoving({ details: d, input, told, done: resolve }));
+        return;
+      }
+      setNotice(await saveEventChange(client, t, d, input, 'series'));
+      occurrences.reload();
+    } catch (err) {
+      setProblem(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+    }
+  };
+
   // « Nouvel événement » asks for the editor; the effect below opens it, or says there is no calendar, once the list of
   // calendars is known (pressed just after opening Agenda, it waits for that list instead of saying there is none).
   const [pendingNew, setPendingNew] = useState<EditorTarget | null>(null);
@@ -118,7 +165,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
 
   const onKeyDown = (event: globalThis.KeyboardEvent) => {
     const target = event.target as HTMLElement;
-    if (editor || details || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (editor || details || moving || event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
     if (target.closest('dialog, nav')) return;
     if (/^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName) || target.isContentEditable) return;
     const key = event.key.toLowerCase();
@@ -257,6 +304,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
           occurrences={list}
           onOpen={(o) => void openOccurrence(o)}
           onCreateAt={(d, minutes) => newEvent({ day: d, minutes })}
+          onMove={moveOccurrence}
         />
       )}
       {occurrences.data && list.length === 0 ? <p className="muted agenda-empty">{labels[mode].empty}</p> : null}
@@ -267,6 +315,23 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
           onClose={() => setEditor(null)}
           onSaved={(message) => {
             setEditor(null);
+            setNotice(message);
+            occurrences.reload();
+          }}
+        />
+      ) : null}
+      {moving ? (
+        <MoveEventDialog
+          details={moving.details}
+          input={moving.input}
+          told={moving.told}
+          onClose={() => {
+            setMoving(null);
+            moving.done();
+          }}
+          onSaved={(message) => {
+            setMoving(null);
+            moving.done();
             setNotice(message);
             occurrences.reload();
           }}

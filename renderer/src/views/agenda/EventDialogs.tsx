@@ -199,28 +199,8 @@ export function EventEditor({
     setBusy(true);
     setError(null);
     try {
-      if (d?.recurrenceId && scope === 'series') {
-        // « Tous les événements » from one occurrence: the core keeps the series' first day, with the new hours.
-        await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: 'series', recurrenceId: d.recurrenceId });
-        onSaved(t('agenda.editor.updated'));
-      } else if (d?.recurrenceId && scope === 'following') {
-        // « Cet événement et les suivants »: the series ends before this date, a new one starts here with the change.
-        await client.call('calendar.updateEvent', {
-          uid: d.uid,
-          event: { ...input, rrule: rrule || null },
-          scope: 'following',
-          recurrenceId: d.recurrenceId,
-        });
-        onSaved(t('agenda.editor.updatedFollowing'));
-      } else if (d) {
-        await client.call('calendar.updateEvent', {
-          uid: d.uid,
-          event: input,
-          scope: d.recurrenceId ? 'occurrence' : 'series',
-          recurrenceId: d.recurrenceId,
-        });
-        onSaved(t('agenda.editor.updated'));
-      } else {
+      if (d) onSaved(await saveEventChange(client, t, d, { ...input, rrule: rrule || null }, scope));
+      else {
         const cal = calendars.find((c) => c.href === calendarHref);
         await client.call('calendar.createEvent', { event: input, calendarHref, accountId: cal?.accountId });
         onSaved(t('agenda.editor.created'));
@@ -266,23 +246,7 @@ export function EventEditor({
               </span>
             ) : null}
           </div>
-          {d?.recurrenceId ? (
-            <fieldset className="fieldset agenda-scope">
-              <legend>{t('agenda.editor.scopeLegend')}</legend>
-              <label>
-                <input type="radio" name="scope" checked={scope === 'occurrence'} onChange={() => setScope('occurrence')} />{' '}
-                {t('agenda.editor.scopeOccurrence')}
-              </label>
-              <label>
-                <input type="radio" name="scope" checked={scope === 'following'} onChange={() => setScope('following')} />{' '}
-                {t('agenda.editor.scopeFollowing')}
-              </label>
-              <label>
-                <input type="radio" name="scope" checked={scope === 'series'} onChange={() => setScope('series')} />{' '}
-                {t('agenda.editor.scopeSeries')}
-              </label>
-            </fieldset>
-          ) : null}
+          {d?.recurrenceId ? <ScopeChoice scope={scope} onChange={setScope} /> : null}
           <div className="agenda-editor-when">
             <div className="field">
               <label htmlFor="ev-date">{t('agenda.editor.startDate')}</label>
@@ -479,6 +443,147 @@ export function EventEditor({
   );
 }
 
+type Client = ReturnType<typeof useClient>;
+type T = (k: string, o?: Record<string, unknown>) => string;
+
+/**
+ * Saves a change of an existing event as the editor does: one occurrence (no repetition of its own), this one and the
+ * following (the series split there), or the whole series (the core keeps the series' first day, with the new hours).
+ * `input.rrule` is the series' repetition. Returns the French notice to show.
+ */
+export async function saveEventChange(
+  client: Client,
+  t: T,
+  d: CalendarEventDetails,
+  input: CalendarEventInput,
+  scope: RecurrenceScope,
+): Promise<string> {
+  if (d.recurrenceId && scope === 'series') {
+    await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: 'series', recurrenceId: d.recurrenceId });
+    return t('agenda.editor.updated');
+  }
+  if (d.recurrenceId && scope === 'following') {
+    await client.call('calendar.updateEvent', { uid: d.uid, event: input, scope: 'following', recurrenceId: d.recurrenceId });
+    return t('agenda.editor.updatedFollowing');
+  }
+  await client.call('calendar.updateEvent', {
+    uid: d.uid,
+    event: d.recurrenceId ? { ...input, rrule: null } : input,
+    scope: d.recurrenceId ? 'occurrence' : 'series',
+    recurrenceId: d.recurrenceId,
+  });
+  return t('agenda.editor.updated');
+}
+
+/**
+ * The participants a change tells by mail (an iTIP REQUEST or CANCEL): the others than the agent, when the agent
+ * organises the event (or nobody is named as organiser). Empty when nobody is told.
+ */
+export function participantsTold(details: CalendarEventDetails, me: string | null): CalendarEventDetails['attendeeStatus'] {
+  const others = details.attendeeStatus.filter((a) => a.email.toLowerCase() !== me);
+  return !details.organizer || details.organizer.toLowerCase() === me ? others : [];
+}
+
+/** « Cet événement / Cet événement et les suivants / Tous les événements » for a change of a repeated event. */
+function ScopeChoice({ scope, onChange }: { scope: RecurrenceScope; onChange(scope: RecurrenceScope): void }) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="fieldset agenda-scope">
+      <legend>{t('agenda.editor.scopeLegend')}</legend>
+      <label>
+        <input type="radio" name="scope" checked={scope === 'occurrence'} onChange={() => onChange('occurrence')} />{' '}
+        {t('agenda.editor.scopeOccurrence')}
+      </label>
+      <label>
+        <input type="radio" name="scope" checked={scope === 'following'} onChange={() => onChange('following')} />{' '}
+        {t('agenda.editor.scopeFollowing')}
+      </label>
+      <label>
+        <input type="radio" name="scope" checked={scope === 'series'} onChange={() => onChange('series')} />{' '}
+        {t('agenda.editor.scopeSeries')}
+      </label>
+    </fieldset>
+  );
+}
+
+/**
+ * An event dragged in the grid, before it is saved: for a repeated one, the editor's question (this one, this one and
+ * the following, all); for a meeting the agent organises, who will receive the change by mail. « Déplacer » saves.
+ */
+export function MoveEventDialog({
+  details,
+  input,
+  told,
+  onClose,
+  onSaved,
+}: {
+  details: CalendarEventDetails;
+  input: CalendarEventInput;
+  told: CalendarEventDetails['attendeeStatus'];
+  onClose(): void;
+  onSaved(message: string): void;
+}) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const ref = useModalDialog();
+  const known = useKnownName();
+  const titleId = useId();
+  const [scope, setScope] = useState<RecurrenceScope>(details.recurrenceId ? 'occurrence' : 'series');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const day = input.start.slice(0, 10);
+  const when =
+    input.end.slice(0, 10) === day
+      ? t('agenda.details.sameDay', { day: longDay(day), start: input.start.slice(11, 16), end: input.end.slice(11, 16) })
+      : t('agenda.details.range', {
+          from: longDay(day),
+          start: input.start.slice(11, 16),
+          to: longDay(input.end.slice(0, 10)),
+          end: input.end.slice(11, 16),
+        });
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await saveEventChange(client, t, details, input, scope));
+    } catch (err) {
+      setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+      setBusy(false);
+    }
+  };
+  return (
+    <dialog ref={ref} className="dialog agenda-move" aria-labelledby={titleId} onClose={onClose} data-testid="move-event">
+      <h2 id={titleId}>{t('agenda.move.title')}</h2>
+      <p>{t('agenda.move.when', { title: details.summary || t('agenda.noTitle'), when })}</p>
+      {details.recurrenceId ? <ScopeChoice scope={scope} onChange={setScope} /> : null}
+      {told.length ? (
+        <p data-testid="move-notify">
+          {t('agenda.move.notify', {
+            count: told.length,
+            names: told.map((a) => known(a.email) ?? (a.name?.trim() || a.email)).join(', '),
+          })}
+        </p>
+      ) : null}
+      {error ? <ErrorAlert message={error} /> : null}
+      <div className="form-actions">
+        <button type="button" className="button" onClick={onClose} disabled={busy}>
+          {t('common.cancel')}
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          onClick={() => void save()}
+          disabled={busy}
+          data-testid="move-confirm"
+          autoFocus
+        >
+          {told.length ? t('agenda.move.confirmNotify') : t('agenda.move.confirm')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
 function statusLabel(t: (k: string) => string, status: string): string {
   if (status === 'ACCEPTED') return t('agenda.details.accepted');
   if (status === 'TENTATIVE') return t('agenda.details.tentative');
@@ -513,7 +618,7 @@ export function EventDetailsDialog({
   // A participant is named by the agent's own accounts or contacts, else by the name the event gives (CN).
   const personText = usePersonText(details.attendeeStatus);
   const known = useKnownName();
-  const tellsOthers = others.length > 0 && (!details.organizer || details.organizer.toLowerCase() === me);
+  const tellsOthers = participantsTold(details, me).length > 0;
   const [confirming, setConfirming] = useState<RecurrenceScope | null>(null);
   const ask = (scope: RecurrenceScope) => (tellsOthers ? setConfirming(scope) : void remove(scope));
 

@@ -1,8 +1,9 @@
 /** The Agenda grids: day and week as a time grid (hours down, days across), month as weeks of days. */
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { coveredDays, dayNumber, longDay, clockParts, shortDay, todayKey, weekdayName } from './dates';
+import { isClick, movedPlace, pixelsToMinutes, placeClock, resizedPlace, samePlace, type GridPlace } from './drag';
 
 export const HOUR_PX = 44;
 
@@ -128,9 +129,158 @@ function useMinuteClock(): Date {
   return now;
 }
 
-export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
+/** Stops the click that the end of a press dispatches at once (the click follows the pointerup in the same task). */
+function swallowNextClick(): void {
+  const stop = (e: Event) => {
+    e.stopPropagation();
+    e.preventDefault();
+  };
+  document.addEventListener('click', stop, true);
+  setTimeout(() => document.removeEventListener('click', stop, true), 0);
+}
+
+/** A tile being dragged: what it was, where it goes, how the press started. */
+interface DragState {
+  key: string;
+  occurrence: CalendarOccurrence;
+  mode: 'move' | 'resize';
+  from: GridPlace;
+  /** The minute of the day grabbed (under the pointer at the press). */
+  grab: number;
+  x0: number;
+  y0: number;
+  pointerId: number;
+  element: HTMLElement;
+  /** Past the click slop: a drag (the pointer is captured, the ghost shows). */
+  moving: boolean;
+  /** Échap pressed: the tile went back, the button is still down. */
+  cancelled: boolean;
+  place: GridPlace;
+}
+
+export function TimeGrid({
+  days,
+  occurrences,
+  onOpen,
+  onCreateAt,
+  onMove,
+}: GridProps & {
+  /** A tile dropped at a new place (day and week views); resolves once saved or given up (the ghost stays till then). */
+  onMove?(occurrence: CalendarOccurrence, place: GridPlace): Promise<void>;
+}) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
+  const body = useRef<HTMLDivElement>(null);
+  const drag = useRef<DragState | null>(null);
+  const stopDrag = useRef<(() => void) | null>(null);
+  // What the grid shows of the drag: the ghost's place, kept after the drop till the change is saved (or given up).
+  const [ghost, setGhost] = useState<{ key: string; occurrence: CalendarOccurrence; place: GridPlace } | null>(null);
+  useEffect(() => () => stopDrag.current?.(), []);
+
+  /** The column under the pointer (the nearest at either end) and the minute of the day at its height. */
+  const pointAt = (clientX: number, clientY: number): { day: string; minutes: number } | null => {
+    const cols = [...(body.current?.querySelectorAll<HTMLElement>('.agenda-tg-col') ?? [])];
+    if (!cols.length) return null;
+    const col =
+      cols.find((c) => {
+        const r = c.getBoundingClientRect();
+        return clientX >= r.left && clientX < r.right;
+      }) ?? (clientX < cols[0]!.getBoundingClientRect().left ? cols[0]! : cols[cols.length - 1]!);
+    const rect = col.getBoundingClientRect();
+    return { day: col.dataset.day!, minutes: pixelsToMinutes(clientY - rect.top, HOUR_PX) };
+  };
+
+  /** A tile that does not move (an invitation received): a press dragged away and let go elsewhere opens nothing. */
+  const guardPress = (event: PointerEvent<HTMLDivElement>) => {
+    if (event.button !== 0) return;
+    const { clientX: x0, clientY: y0, pointerId } = event;
+    const up = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== pointerId) return;
+      document.removeEventListener('pointerup', up);
+      if (!isClick(e.clientX - x0, e.clientY - y0)) swallowNextClick();
+    };
+    document.addEventListener('pointerup', up);
+  };
+
+  const startDrag = (occurrence: CalendarOccurrence, from: GridPlace) => (event: PointerEvent<HTMLDivElement>) => {
+    if (!onMove || event.button !== 0 || drag.current || ghost) return;
+    const at = pointAt(event.clientX, event.clientY);
+    if (!at) return;
+    const resize = !!(event.target as HTMLElement).closest('.agenda-event-resize');
+    const state: DragState = {
+      key: keyOf(occurrence),
+      occurrence,
+      mode: resize ? 'resize' : 'move',
+      from,
+      grab: at.minutes,
+      x0: event.clientX,
+      y0: event.clientY,
+      pointerId: event.pointerId,
+      element: event.currentTarget,
+      moving: false,
+      cancelled: false,
+      place: from,
+    };
+    drag.current = state;
+    const release = () => {
+      if (state.element.hasPointerCapture?.(state.pointerId)) state.element.releasePointerCapture(state.pointerId);
+    };
+    const end = () => {
+      document.removeEventListener('pointermove', move);
+      document.removeEventListener('pointerup', up);
+      document.removeEventListener('pointercancel', cancel);
+      document.removeEventListener('keydown', key, true);
+      release();
+      drag.current = null;
+      stopDrag.current = null;
+    };
+    const move = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== state.pointerId || state.cancelled) return;
+      if (!state.moving) {
+        if (isClick(e.clientX - state.x0, e.clientY - state.y0)) return;
+        state.moving = true;
+        state.element.setPointerCapture(state.pointerId);
+      }
+      const p = pointAt(e.clientX, e.clientY);
+      if (!p) return;
+      state.place = state.mode === 'resize' ? resizedPlace(state.from, p.minutes) : movedPlace(state.from, state.grab, p.day, p.minutes);
+      setGhost({ key: state.key, occurrence, place: state.place });
+    };
+    const up = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== state.pointerId) return;
+      end();
+      if (!state.moving) return;
+      // The click that ends a drag opens nothing (neither the event nor a new one where the pointer is).
+      swallowNextClick();
+      if (state.cancelled) return;
+      if (samePlace(state.place, state.from)) {
+        setGhost(null);
+        return;
+      }
+      setGhost({ key: state.key, occurrence, place: state.place });
+      void onMove(occurrence, state.place).finally(() => setGhost(null));
+    };
+    const cancel = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== state.pointerId) return;
+      end();
+      setGhost(null);
+    };
+    // Échap puts the tile back where it was: nothing is saved (the button let go later does nothing either).
+    const key = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || !state.moving || state.cancelled) return;
+      e.preventDefault();
+      e.stopPropagation();
+      state.cancelled = true;
+      release();
+      setGhost(null);
+    };
+    document.addEventListener('pointermove', move);
+    document.addEventListener('pointerup', up);
+    document.addEventListener('pointercancel', cancel);
+    document.addEventListener('keydown', key, true);
+    stopDrag.current = end;
+  };
+
   const clock = clockParts(useMinuteClock());
   const today = clock.day;
   const nowTop = (clock.minutes / 60) * HOUR_PX;
@@ -146,7 +296,7 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
   }, []);
 
   const allDay = new Map<string, CalendarOccurrence[]>();
-  const timed = new Map<string, { o: CalendarOccurrence; top: number; bottom: number }[]>();
+  const timed = new Map<string, { o: CalendarOccurrence; top: number; bottom: number; end: number }[]>();
   for (const o of occurrences) {
     const covered = coveredDays(o.start, o.end, o.allDay);
     if (o.allDay || covered.length > 1) {
@@ -156,8 +306,9 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
     const s = clockParts(o.start);
     const e = clockParts(o.end);
     if (!days.includes(s.day)) continue;
-    const bottom = e.day === s.day ? Math.max(e.minutes, s.minutes + 20) : 24 * 60;
-    timed.set(s.day, [...(timed.get(s.day) ?? []), { o, top: s.minutes, bottom }]);
+    const end = e.day === s.day ? e.minutes : 24 * 60;
+    const bottom = Math.max(end, s.minutes + 20);
+    timed.set(s.day, [...(timed.get(s.day) ?? []), { o, top: s.minutes, bottom, end }]);
   }
   const hasAllDay = [...allDay.values()].some((l) => l.length > 0);
 
@@ -190,7 +341,7 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
         </div>
       ) : null}
       <div className="agenda-tg-scroll" ref={scroller} tabIndex={0} role="region" aria-label={t('agenda.hoursScroll')}>
-        <div className="agenda-tg-body">
+        <div className="agenda-tg-body" ref={body}>
           <div className="agenda-tg-hours" aria-hidden="true">
             {Array.from({ length: 24 }, (_, h) => (
               <span key={h} className="agenda-tg-hour">
@@ -214,29 +365,61 @@ export function TimeGrid({ days, occurrences, onOpen, onCreateAt }: GridProps) {
                   // Where the day is now, as Outlook's red line: drawn over the tiles, never in the way of a click.
                   <div className="agenda-now" data-testid="agenda-now" style={{ top: nowTop }} aria-hidden="true" />
                 ) : null}
-                {list.map(({ o, top, bottom }) => {
+                {list.map(({ o, top, bottom, end }) => {
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
                   const height = Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20);
+                  // An invitation received, an all-day event or one only partly listed is not moved with the pointer.
+                  const movable = !!onMove && !o.invitation && !o.truncated;
+                  const from: GridPlace = { day: d, start: top, end };
                   return (
                     <div
                       key={keyOf(o)}
-                      className="agenda-tg-item"
+                      className={`agenda-tg-item${movable ? ' is-movable' : ''}${ghost?.key === keyOf(o) ? ' is-dragged' : ''}`}
                       style={{
                         top: (top / 60) * HOUR_PX,
                         height,
                         left: `${(l.lane / l.lanes) * 100}%`,
                         width: `${100 / l.lanes}%`,
                       }}
+                      onPointerDown={movable ? startDrag(o, from) : guardPress}
+                      onClick={(e) => e.stopPropagation()}
                     >
                       <EventChip occurrence={o} onOpen={onOpen} compact={bottom - top < 45} tall={bottom - top >= 90} heightPx={height} />
+                      {movable ? (
+                        <span
+                          className="agenda-event-resize"
+                          title={t('agenda.move.resizeHandle')}
+                          aria-hidden="true"
+                          data-testid="agenda-event-resize"
+                        />
+                      ) : null}
                     </div>
                   );
                 })}
+                {ghost && ghost.place.day === d ? <DragGhost occurrence={ghost.occurrence} place={ghost.place} /> : null}
               </div>
             );
           })}
         </div>
       </div>
+    </div>
+  );
+}
+
+/** Where a dragged tile would land, with its new hours (« 10:15 – 11:15 »). */
+function DragGhost({ occurrence, place }: { occurrence: CalendarOccurrence; place: GridPlace }) {
+  const { t } = useTranslation();
+  return (
+    <div
+      className="agenda-drag-ghost"
+      data-testid="agenda-drag-ghost"
+      aria-hidden="true"
+      style={{ top: (place.start / 60) * HOUR_PX, height: Math.max(((place.end - place.start) / 60) * HOUR_PX - 2, 20) }}
+    >
+      <span className="agenda-event-title">{occurrence.summary || t('agenda.noTitle')}</span>
+      <span className="agenda-drag-time" data-testid="agenda-drag-time">
+        {t('agenda.timeRange', { start: placeClock(place.start), end: placeClock(place.end) })}
+      </span>
     </div>
   );
 }
