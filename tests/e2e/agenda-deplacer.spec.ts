@@ -171,7 +171,7 @@ test('agenda : un rendez-vous déplacé et allongé à la souris, exactement ain
   await page.mouse.up();
   const dialog = page.getByTestId('move-event');
   await expect(dialog).toBeVisible();
-  await expect(dialog).toContainText(`${s.users[1]!.email} recevra la modification par courriel.`);
+  await expect(dialog).toContainText(`${s.users[1]!.name} recevra la modification par courriel.`);
   await expect(dialog).toContainText('de 13:00 à 14:00');
   await expect(ghost).toBeVisible();
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-deplacer-prevenir.png') });

@@ -202,7 +202,7 @@ test('agenda : un événement hebdomadaire créé dans la vue, une date déplac�
   await details.getByTestId('delete-occurrence').click();
   // A participant is told: asked first (« Ne pas supprimer » keeps it), as Outlook.
   const confirm = details.getByTestId('delete-confirm');
-  await expect(confirm).toContainText(`${s.users[1]!.email} recevra une annulation par courriel. Supprimer quand même\u00a0?`);
+  await expect(confirm).toContainText(`${s.users[1]!.name} recevra une annulation par courriel. Supprimer quand même\u00a0?`);
   await page.screenshot({ path: path.join(SHOTS_DIR, 'agenda-suppression-confirmer.png') });
   await confirm.getByRole('button', { name: 'Ne pas supprimer' }).click();
   await expect(confirm).toHaveCount(0);
