@@ -37,7 +37,7 @@ describe('an event that repeats too often', () => {
     await core.handle('sync.run', { accountId, only: 'calendar' });
   }, 60_000);
 
-  it('is imported and a week of the Agenda lists in under a second of core time, with the event marked; the other events are complete', async () => {
+  it('is imported and a week of the Agenda lists far under the unbounded walk’s ~10 s of core time, with the event marked; the other events are complete', async () => {
     const rules = Array.from({ length: 20 }, (_, i) => `RRULE:FREQ=HOURLY;INTERVAL=1;BYMINUTE=${i * 3};COUNT=20000`);
     const dense = [
       'BEGIN:VCALENDAR',
@@ -79,7 +79,9 @@ describe('an event that repeats too often', () => {
     const t0 = performance.now();
     const week = await core.handle('calendar.occurrences', { from, to });
     const ms = performance.now() - t0;
-    expect(ms).toBeLessThan(1_000);
+    // ~0.2 s alone; the unbounded walk took ~10 s. The margin is for a machine loaded by the rest of the suite (1,25 s
+    // was seen with a load of 11 on 2 cores): what this guards is the bound, not a speed target (those are benchmarks).
+    expect(ms).toBeLessThan(2_500);
     const denseItems = week.filter((o) => o.uid === denseUid);
     expect(denseItems.length).toBeGreaterThan(0);
     expect(denseItems.every((o) => o.truncated === true)).toBe(true);
