@@ -51,16 +51,43 @@ export function useContactsList(): readonly ContactSummary[] {
   return useContext(PeopleContext).contacts;
 }
 
-/** address → the agent's own name or the contact's name for it, undefined when nobody names it. */
-export function useKnownName(): (address: string) => string | undefined {
-  const { names } = useContext(PeopleContext);
-  return useMemo(() => (address: string) => names.get(address.toLowerCase()), [names]);
+/** A name a view holds for an address (an event's participant and its CN), asked after the agent's own. */
+export interface NamedAddress {
+  email: string;
+  name: string | null;
 }
 
-/** address → the name to show: the contact's or the agent's own name, or the address itself when nobody names it. */
-export function usePersonName(): (address: string) => string {
-  const known = useKnownName();
+/**
+ * address → the agent's own name or the contact's name for it, then the name `fallback` gives it (an event's CN,
+ * written by the organiser's program), undefined when nobody names it.
+ */
+export function useKnownName(fallback: readonly NamedAddress[] = NONE): (address: string) => string | undefined {
+  const { names } = useContext(PeopleContext);
+  return useMemo(
+    () => (address: string) => {
+      const lower = address.toLowerCase();
+      return names.get(lower) ?? (fallback.find((p) => p.email.toLowerCase() === lower)?.name?.trim() || undefined);
+    },
+    [names, fallback],
+  );
+}
+
+/** address → the name to show (as useKnownName), or the address itself when nobody names it. */
+export function usePersonName(fallback?: readonly NamedAddress[]): (address: string) => string {
+  const known = useKnownName(fallback);
   return useMemo(() => (address: string) => known(address) ?? address, [known]);
+}
+
+/** address → « Dominique Bernard (agent2@ostal.test) » (as useKnownName), or the address alone when nobody names it. */
+export function usePersonText(fallback?: readonly NamedAddress[]): (address: string) => string {
+  const known = useKnownName(fallback);
+  return useMemo(
+    () => (address: string) => {
+      const name = known(address);
+      return name ? `${name} (${address})` : address;
+    },
+    [known],
+  );
 }
 
 /** A person shown by name, the address in the tooltip (and in data-address); the bare address when no name is known. */

@@ -302,6 +302,11 @@ test('visio : « Intervenant » met en grand celui qui parle, les autres en vign
   await b.page.keyboard.press('Escape');
   await expect(b.page.getByTestId('visio-reactions')).toHaveCount(0);
   await expect(b.page.getByTestId('visio-react')).toBeFocused();
+  // A click elsewhere closes the row too.
+  await b.page.getByTestId('visio-react').click();
+  await expect(b.page.getByTestId('visio-reactions')).toBeVisible();
+  await b.page.getByTestId('visio-grid').click({ position: { x: 2, y: 2 } });
+  await expect(b.page.getByTestId('visio-reactions')).toHaveCount(0);
   await expect(b.page.getByTestId('visio-meeting')).toHaveAttribute('data-phase', 'joined');
   await expect(shown).toHaveCount(0, { timeout: 10_000 });
 

@@ -9,6 +9,7 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { createPortal } from 'react-dom';
 import { placeMenu, type MenuPoint } from '../lib/menu-place';
+import { useDismissOnOutside } from './common';
 import './context-menu.css';
 
 export interface ContextMenuItem {
@@ -58,16 +59,12 @@ export function ContextMenu({
     if (place) menu.current?.querySelector<HTMLElement>('[role="menuitem"]:not(:disabled)')?.focus();
   }, [place]);
 
+  useDismissOnOutside(menu, true, onClose);
   useEffect(() => {
-    const outside = (event: Event) => {
-      if (!menu.current?.contains(event.target as Node)) close.current();
-    };
     const dismiss = () => close.current();
-    document.addEventListener('pointerdown', outside, true);
     window.addEventListener('resize', dismiss);
     window.addEventListener('blur', dismiss);
     return () => {
-      document.removeEventListener('pointerdown', outside, true);
       window.removeEventListener('resize', dismiss);
       window.removeEventListener('blur', dismiss);
     };

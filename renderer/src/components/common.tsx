@@ -1,5 +1,5 @@
 /** Small shared pieces of the UI: alerts, empty states, the « locked by IT » note, busy indicator, modal dialogs. */
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Icon } from './icons';
 
@@ -160,4 +160,22 @@ export function useModalDialog() {
     return () => dialog?.close();
   }, []);
   return ref;
+}
+
+/**
+ * Closes a menu or a popup when the pointer goes down outside `ref` (the box holding both the popup and the button
+ * that opens it, so that the button can still toggle it). Listens only while `open`, in the capture phase, so that a
+ * click handled below (a list row, a tile) cannot keep the popup open by stopping the event.
+ */
+export function useDismissOnOutside(ref: RefObject<HTMLElement | null>, open: boolean, close: () => void): void {
+  const latest = useRef(close);
+  latest.current = close;
+  useEffect(() => {
+    if (!open) return;
+    const outside = (event: Event) => {
+      if (!ref.current?.contains(event.target as Node)) latest.current();
+    };
+    document.addEventListener('pointerdown', outside, true);
+    return () => document.removeEventListener('pointerdown', outside, true);
+  }, [open, ref]);
 }

@@ -164,11 +164,7 @@ export function ContactsView({ onWriteTo }: { onWriteTo?(recipient: string): voi
                   {contact.address}
                 </p>
               ) : null}
-              {birthdayText(contact.birthday) ? (
-                <span className="contact-detail contact-birthday">
-                  {t('contacts.birthdayOn', { date: birthdayText(contact.birthday) })}
-                </span>
-              ) : null}
+              <Birthday value={contact.birthday} />
               {contact.note ? (
                 <p className="contact-note">
                   <span className="visually-hidden">{t('contacts.noteLabel')} </span>
@@ -381,4 +377,11 @@ function ContactEditor({ contact, onClose, onSaved }: { contact: ContactDetails 
       </form>
     </dialog>
   );
+}
+
+/** « Anniversaire : 14 mars 1975 » on a card; nothing when the card has no readable birthday. */
+function Birthday({ value }: { value: string }) {
+  const { t } = useTranslation();
+  const date = birthdayText(value);
+  return date ? <span className="contact-detail contact-birthday">{t('contacts.birthdayOn', { date })}</span> : null;
 }

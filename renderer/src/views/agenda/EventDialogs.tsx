@@ -7,7 +7,7 @@ import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert, useModalDialog } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
 import { designate } from '../../contacts-lookup';
-import { useContactsList, useKnownName } from '../../people';
+import { useContactsList, useKnownName, usePersonText } from '../../people';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
@@ -71,19 +71,6 @@ const normalClock = (text: string) => {
   const minutes = parseClock(text);
   return minutes === null ? text : clockText(minutes);
 };
-
-/**
- * « Dominique Bernard (agent2@ostal.test) »: the agent's own accounts and contacts name the address first, then the name
- * the event itself gives a participant (its CN, written by the organiser's program); else the address alone.
- */
-function usePersonText(people: readonly { email: string; name: string | null }[] = []): (address: string) => string {
-  const known = useKnownName();
-  return (address) => {
-    const lower = address.toLowerCase();
-    const name = known(address) ?? people.find((p) => p.email.toLowerCase() === lower)?.name?.trim();
-    return name ? `${name} (${address})` : address;
-  };
-}
 
 export interface EditorTarget {
   /** Editing an existing event (its details, for the occurrence or the series). */

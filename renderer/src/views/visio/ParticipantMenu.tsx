@@ -7,6 +7,7 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import type { MeetingSession, MeetingState } from './session';
+import { useDismissOnOutside } from '../../components/common';
 
 type Action = 'muteMicro' | 'stopCamera' | 'makeOrganiser' | 'remove';
 
@@ -28,15 +29,10 @@ export function ParticipantMenu({ session, state, peer }: { session: MeetingSess
   const triggerRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
 
+  const rootRef = useRef<HTMLDivElement>(null);
+  useDismissOnOutside(rootRef, open, () => setOpen(false));
   useEffect(() => {
-    if (!open) return;
-    menuRef.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
-    const onPointer = (event: PointerEvent) => {
-      const root = menuRef.current?.parentElement;
-      if (root && !root.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', onPointer);
-    return () => document.removeEventListener('pointerdown', onPointer);
+    if (open) menuRef.current?.querySelector<HTMLButtonElement>('[role="menuitem"]')?.focus();
   }, [open]);
 
   if (state.role !== 'organiser' || state.phase !== 'joined') return null;
@@ -71,7 +67,7 @@ export function ParticipantMenu({ session, state, peer }: { session: MeetingSess
   };
 
   return (
-    <div className="visio-participant-menu" data-testid="visio-participant-menu">
+    <div className="visio-participant-menu" ref={rootRef} data-testid="visio-participant-menu">
       <button
         ref={triggerRef}
         type="button"

@@ -1,9 +1,10 @@
 /** « Réagir »: a reaction (J’aime, J’adore, Applaudir, Rire, Surprise) shown a few seconds on the sender's tile. */
-import { useEffect, useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
+import { useId, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { MEET_REACTIONS, type MeetReaction } from '../../../../src/shared/meet-protocol';
 import { Icon } from '../../components/icons';
+import { useDismissOnOutside } from '../../components/common';
 import type { MeetingSession, ShownReaction } from './session';
 
 /** The French name of a reaction (what the button and the screen reader say). */
@@ -29,14 +30,7 @@ export function ReactionsButton({ session, disabled }: { session: MeetingSession
   const box = useRef<HTMLDivElement>(null);
   const button = useRef<HTMLButtonElement>(null);
   const barId = useId();
-  useEffect(() => {
-    if (!open) return;
-    const outside = (event: PointerEvent) => {
-      if (!box.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('pointerdown', outside);
-    return () => document.removeEventListener('pointerdown', outside);
-  }, [open]);
+  useDismissOnOutside(box, open, () => setOpen(false));
   const onKeyDown = (event: ReactKeyboardEvent) => {
     if (event.key !== 'Escape' || !open) return;
     event.stopPropagation();
