@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { birthdayBox, birthdayKey, birthdayText, clockText, frDate, isoDate, parseClock } from '../../renderer/src/views/agenda/dates';
+import {
+  birthdayBox,
+  birthdayKey,
+  birthdayText,
+  clockText,
+  frDate,
+  isoDate,
+  parseClock,
+  pickerKeyMove,
+  pickerWeeks,
+} from '../../renderer/src/views/agenda/dates';
 
 describe('times typed in the event forms (Agenda, Espaces)', () => {
   it('reads the ways agents write a time', () => {
@@ -66,5 +76,36 @@ describe('birthdays as agents type them (Contacts)', () => {
     expect(birthdayText('')).toBe('');
     expect(birthdayBox('1975-03-14')).toBe('14/03/1975');
     expect(birthdayBox('--03-14')).toBe('14/03');
+  });
+});
+
+describe('the date picker (« Aller à une date », the event form)', () => {
+  it('moves as the WAI-ARIA date picker does', () => {
+    expect(pickerKeyMove('2026-12-08', 'ArrowLeft')).toBe('2026-12-07');
+    expect(pickerKeyMove('2026-12-31', 'ArrowRight')).toBe('2027-01-01');
+    expect(pickerKeyMove('2026-12-03', 'ArrowUp')).toBe('2026-11-26');
+    expect(pickerKeyMove('2026-12-29', 'ArrowDown')).toBe('2027-01-05');
+    // Tuesday 8 → Monday 7 and Sunday 13 of the same week.
+    expect(pickerKeyMove('2026-12-08', 'Home')).toBe('2026-12-07');
+    expect(pickerKeyMove('2026-12-08', 'End')).toBe('2026-12-13');
+    // A month, kept inside the shorter month; with Maj, a year.
+    expect(pickerKeyMove('2027-01-31', 'PageDown')).toBe('2027-02-28');
+    expect(pickerKeyMove('2026-03-31', 'PageUp')).toBe('2026-02-28');
+    expect(pickerKeyMove('2028-02-29', 'PageDown', true)).toBe('2029-02-28');
+    expect(pickerKeyMove('2026-12-08', 'PageUp', true)).toBe('2025-12-08');
+    for (const key of ['Enter', ' ', 'a', 'Tab']) expect(pickerKeyMove('2026-12-08', key)).toBeNull();
+  });
+
+  it('always shows six weeks from the Monday on or before the 1st', () => {
+    const december = pickerWeeks('2026-12-08');
+    expect(december).toHaveLength(6);
+    expect(december.every((w) => w.length === 7)).toBe(true);
+    expect(december[0]![0]).toBe('2026-11-30');
+    expect(december[5]![6]).toBe('2027-01-10');
+    // February 2027 starts on a Monday: its first row starts on the 1st.
+    expect(pickerWeeks('2027-02-15')[0]![0]).toBe('2027-02-01');
+    // Across the change to summer time (29 March 2026) the days follow one another.
+    const march = pickerWeeks('2026-03-01').flat();
+    expect(march.indexOf('2026-03-30') - march.indexOf('2026-03-29')).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
  * Agenda: jour, semaine (time grid, Monday first), mois and « À venir » (the next 30 days as a list), from the local store; « Nouvel événement »,
  * details with « Rejoindre » for a visio, edits of one occurrence or the series, and the notices of changes
  * that the server refused because someone changed the same event (« Réappliquer ma modification »).
- * Keyboard: J / S / M / A switch the view, ← → move, T goes to today, N opens a new event.
+ * Keyboard: J / S / M / A switch the view, ← → move, T goes to today, G opens the date picker, N opens a new event.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +23,7 @@ import {
   type EditorTarget,
 } from './agenda/EventDialogs';
 import { placeTimes, type GridPlace } from './agenda/drag';
+import { Chevron, DatePickerButton } from './agenda/DatePicker';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
 import { UpcomingList } from './agenda/Upcoming';
 import './agenda/agenda.css';
@@ -144,6 +145,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
   // « Nouvel événement » asks for the editor; the effect below opens it, or says there is no calendar, once the list of
   // calendars is known (pressed just after opening Agenda, it waits for that list instead of saying there is none).
   const [pendingNew, setPendingNew] = useState<EditorTarget | null>(null);
+  const [pickerRequest, setPickerRequest] = useState(0);
   const newEvent = (target: EditorTarget = newEventSlot(anchor)) => setPendingNew(target);
   useEffect(() => {
     if (!pendingNew || (calendars.data === undefined && !calendars.error)) return;
@@ -175,6 +177,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
       m: () => setMode('mois'),
       a: () => setMode('avenir'),
       t: () => setAnchor(todayKey()),
+      g: () => setPickerRequest((n) => n + 1),
       n: () => newEvent(),
       arrowleft: () => setAnchor(step(mode, anchor, -1)),
       arrowright: () => setAnchor(step(mode, anchor, 1)),
@@ -239,6 +242,14 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
           >
             <Chevron direction="right" />
           </button>
+          <DatePickerButton
+            value={anchor}
+            onPick={setAnchor}
+            label={t('agenda.datePicker.goTo')}
+            keyShortcut="G"
+            openRequest={pickerRequest}
+            testId="agenda-go-to-date"
+          />
         </div>
         <h2 className="toolbar-title agenda-title" aria-live="polite" data-testid="agenda-period">
           {title}
@@ -395,20 +406,5 @@ export function ImportButton({ onDone, onError }: { onDone(message: string): voi
         {t('agenda.import')}
       </button>
     </>
-  );
-}
-
-function Chevron({ direction }: { direction: 'left' | 'right' }) {
-  return (
-    <svg className="agenda-chevron" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" focusable="false">
-      <path
-        d={direction === 'left' ? 'M15 5l-7 7 7 7' : 'M9 5l7 7-7 7'}
-        fill="none"
-        stroke="currentColor"
-        strokeWidth="2"
-        strokeLinecap="round"
-        strokeLinejoin="round"
-      />
-    </svg>
   );
 }

@@ -8,6 +8,7 @@ import { ErrorAlert, useModalDialog } from '../../components/common';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
 import { designate } from '../../contacts-lookup';
 import { useContactsList, useKnownName, usePersonText } from '../../people';
+import { DatePickerButton } from './DatePicker';
 
 const DAY_CODES = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'];
 const REMINDERS = [null, 0, 5, 15, 30, 60, 1440];
@@ -105,6 +106,21 @@ export function EventEditor({
   const [endDateText, setEndDateText] = useState(frDate(d ? (d.allDay ? addDays(d.end.slice(0, 10), -1) : d.end.slice(0, 10)) : startDay));
   const date = isoDate(dateText) ?? '';
   const endDate = isoDate(endDateText) ?? '';
+  const changeStartDate = (next: string) => {
+    const nextIso = isoDate(next);
+    if (nextIso && date && nextIso !== date) {
+      // The same choice for the new day (« Toutes les semaines le mardi » becomes « … le mercredi »).
+      const kind = repetitionOptions(t, date, null).find((o) => o.value === rrule)?.kind;
+      const nextOptions = repetitionOptions(t, nextIso, null);
+      const same =
+        kind && kind !== 'none'
+          ? (nextOptions.find((o) => o.kind === kind) ?? nextOptions.find((o) => kind === 'monthlyLast' && o.kind === 'monthlyNth'))
+          : undefined;
+      if (same) setRrule(same.value);
+    }
+    if (nextIso && (endDateText === dateText || !endDate || endDate < nextIso)) setEndDateText(next);
+    setDateText(next);
+  };
   const [startTime, setStartTime] = useState(d && !d.allDay ? d.start.slice(11, 16) : clockText(startMin));
   const [endTime, setEndTime] = useState(d && !d.allDay ? d.end.slice(11, 16) : clockText(Math.min(startMin + 60, 23 * 60 + 59)));
   const [allDay, setAllDay] = useState(d?.allDay ?? target.minutes === null);
@@ -237,32 +253,24 @@ export function EventEditor({
           <div className="agenda-editor-when">
             <div className="field">
               <label htmlFor="ev-date">{t('agenda.editor.startDate')}</label>
-              <input
-                id="ev-date"
-                type="text"
-                inputMode="numeric"
-                placeholder={t('agenda.editor.datePlaceholder')}
-                value={dateText}
-                aria-invalid={!date}
-                onChange={(e) => {
-                  const next = e.target.value;
-                  const nextIso = isoDate(next);
-                  if (nextIso && date && nextIso !== date) {
-                    // The same choice for the new day (« Toutes les semaines le mardi » becomes « … le mercredi »).
-                    const kind = repetitionOptions(t, date, null).find((o) => o.value === rrule)?.kind;
-                    const nextOptions = repetitionOptions(t, nextIso, null);
-                    const same =
-                      kind && kind !== 'none'
-                        ? (nextOptions.find((o) => o.kind === kind) ??
-                          nextOptions.find((o) => kind === 'monthlyLast' && o.kind === 'monthlyNth'))
-                        : undefined;
-                    if (same) setRrule(same.value);
-                  }
-                  if (nextIso && (endDateText === dateText || !endDate || endDate < nextIso)) setEndDateText(next);
-                  setDateText(next);
-                }}
-                required
-              />
+              <div className="date-input">
+                <input
+                  id="ev-date"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder={t('agenda.editor.datePlaceholder')}
+                  value={dateText}
+                  aria-invalid={!date}
+                  onChange={(e) => changeStartDate(e.target.value)}
+                  required
+                />
+                <DatePickerButton
+                  value={date}
+                  onPick={(day) => changeStartDate(frDate(day))}
+                  label={t('agenda.datePicker.startDate')}
+                  testId="ev-date-pick"
+                />
+              </div>
             </div>
             {!allDay ? (
               <div className="field">
@@ -282,16 +290,24 @@ export function EventEditor({
             ) : null}
             <div className="field">
               <label htmlFor="ev-end-date">{t('agenda.editor.endDate')}</label>
-              <input
-                id="ev-end-date"
-                type="text"
-                inputMode="numeric"
-                placeholder={t('agenda.editor.datePlaceholder')}
-                value={endDateText}
-                aria-invalid={!endDate}
-                onChange={(e) => setEndDateText(e.target.value)}
-                required
-              />
+              <div className="date-input">
+                <input
+                  id="ev-end-date"
+                  type="text"
+                  inputMode="numeric"
+                  placeholder={t('agenda.editor.datePlaceholder')}
+                  value={endDateText}
+                  aria-invalid={!endDate}
+                  onChange={(e) => setEndDateText(e.target.value)}
+                  required
+                />
+                <DatePickerButton
+                  value={endDate}
+                  onPick={(day) => setEndDateText(frDate(day))}
+                  label={t('agenda.datePicker.endDate')}
+                  testId="ev-end-date-pick"
+                />
+              </div>
             </div>
             {!allDay ? (
               <div className="field">

@@ -184,3 +184,36 @@ export function coveredDays(start: string, end: string, allDay: boolean): string
   for (let d = first; d <= last && out.length < 366; d = addDays(d, 1)) out.push(d);
   return out;
 }
+
+/**
+ * The date picker's keys (the APG date-picker grid): ← → a day, ↑ ↓ a week, Début / Fin the week's first or last
+ * day, Page préc. / Page suiv. a month (Maj: a year). Null for any other key.
+ */
+export function pickerKeyMove(day: string, key: string, shift = false): string | null {
+  switch (key) {
+    case 'ArrowLeft':
+      return addDays(day, -1);
+    case 'ArrowRight':
+      return addDays(day, 1);
+    case 'ArrowUp':
+      return addDays(day, -7);
+    case 'ArrowDown':
+      return addDays(day, 7);
+    case 'Home':
+      return startOfWeek(day);
+    case 'End':
+      return addDays(startOfWeek(day), 6);
+    case 'PageUp':
+      return addMonths(day, shift ? -12 : -1);
+    case 'PageDown':
+      return addMonths(day, shift ? 12 : 1);
+    default:
+      return null;
+  }
+}
+
+/** The date picker's month: always six weeks from the Monday on or before the 1st, so that its height never moves. */
+export function pickerWeeks(month: string): string[][] {
+  const first = startOfWeek(`${month.slice(0, 7)}-01`);
+  return Array.from({ length: 6 }, (_, w) => Array.from({ length: 7 }, (_, d) => addDays(first, w * 7 + d)));
+}
