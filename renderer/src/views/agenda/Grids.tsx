@@ -571,15 +571,17 @@ function DragGhost({ occurrence, place }: { occurrence: CalendarOccurrence; plac
   );
 }
 
-/** Where a chip dragged by days would land (month, all-day band): its title and its hours (or « Journée entière »). */
+/** Where a chip dragged by days would land (month, all-day band), drawn as the chips there: its hour, its title. */
 function DayGhost({ occurrence, times }: { occurrence: CalendarOccurrence; times: EventTimes }) {
   const { t } = useTranslation();
   return (
     <div className="agenda-drag-ghost is-day" data-testid="agenda-drag-ghost" aria-hidden="true">
+      {!times.allDay ? (
+        <span className="agenda-drag-time" data-testid="agenda-drag-time">
+          {times.start.slice(11, 16)}
+        </span>
+      ) : null}
       <span className="agenda-event-title">{occurrence.summary || t('agenda.noTitle')}</span>
-      <span className="agenda-drag-time" data-testid="agenda-drag-time">
-        {times.allDay ? t('agenda.allDay') : t('agenda.timeRange', { start: times.start.slice(11, 16), end: times.end.slice(11, 16) })}
-      </span>
     </div>
   );
 }
