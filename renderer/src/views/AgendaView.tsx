@@ -22,7 +22,7 @@ import {
   saveEventChange,
   type EditorTarget,
 } from './agenda/EventDialogs';
-import { placeTimes, type GridPlace } from './agenda/drag';
+import type { EventTimes } from './agenda/drag';
 import { Chevron, DatePickerButton } from './agenda/DatePicker';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
 import { UpcomingList } from './agenda/Upcoming';
@@ -111,17 +111,16 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
   };
 
   /**
-   * A tile dropped in the grid: the event saved at its new place as the editor saves it; a repeated event or a meeting
-   * whose participants will be told asks first (MoveEventDialog). Resolves once saved or given up.
+   * A tile dropped in a grid (day, week, month): the event saved at its new times as the editor saves it; a repeated
+   * event or a meeting whose participants will be told asks first (MoveEventDialog). Resolves once saved or given up.
    */
-  const moveOccurrence = async (o: CalendarOccurrence, place: GridPlace): Promise<void> => {
+  const moveOccurrence = async (o: CalendarOccurrence, times: EventTimes): Promise<void> => {
     setProblem(null);
     try {
       const d = await client.call('calendar.event', { uid: o.uid, recurrenceId: o.recurrenceId });
       const input: CalendarEventInput = {
         summary: d.summary,
-        ...placeTimes(place),
-        allDay: false,
+        ...times,
         location: d.location,
         description: d.description,
         attendees: d.attendees,
@@ -308,6 +307,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
             setAnchor(d);
             setMode('jour');
           }}
+          onMove={moveOccurrence}
         />
       ) : (
         <TimeGrid

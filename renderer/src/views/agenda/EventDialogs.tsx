@@ -535,8 +535,12 @@ export function MoveEventDialog({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const day = input.start.slice(0, 10);
-  const when =
-    input.end.slice(0, 10) === day
+  const lastDay = addDays(input.end.slice(0, 10), -1);
+  const when = input.allDay
+    ? lastDay > day
+      ? t('agenda.details.allDayRange', { from: longDay(day), to: longDay(lastDay) })
+      : t('agenda.details.allDayOn', { day: longDay(day) })
+    : input.end.slice(0, 10) === day
       ? t('agenda.details.sameDay', { day: longDay(day), start: input.start.slice(11, 16), end: input.end.slice(11, 16) })
       : t('agenda.details.range', {
           from: longDay(day),

@@ -1,9 +1,36 @@
 /** The Agenda grids: day and week as a time grid (hours down, days across), month as weeks of days. */
-import { useEffect, useRef, useState, type CSSProperties, type KeyboardEvent, type MouseEvent, type PointerEvent } from 'react';
+import {
+  useEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type KeyboardEvent,
+  type MouseEvent,
+  type PointerEvent,
+  type RefObject,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CalendarOccurrence } from '../../../../src/shared/contract';
 import { coveredDays, dayNumber, longDay, clockParts, shortDay, todayKey, weekdayName } from './dates';
-import { isClick, movedPlace, pixelsToMinutes, placeClock, resizedPlace, samePlace, type GridPlace } from './drag';
+import {
+  autoScrollStep,
+  dayUnder,
+  isClick,
+  isMovable,
+  movedByDays,
+  movedPlace,
+  occurrenceTimes,
+  pixelsToMinutes,
+  placeClock,
+  placeTimes,
+  resizedPlace,
+  samePlace,
+  sameTimes,
+  timesDays,
+  type DayBox,
+  type EventTimes,
+  type GridPlace,
+} from './drag';
 
 export const HOUR_PX = 44;
 
@@ -22,6 +49,7 @@ function EventChip({
   compact,
   tall,
   heightPx,
+  drag,
 }: {
   occurrence: CalendarOccurrence;
   onOpen(o: CalendarOccurrence): void;
@@ -29,6 +57,8 @@ function EventChip({
   tall?: boolean;
   /** The tile's height on the time grid: its lines are whole lines, the title first (as Outlook). */
   heightPx?: number;
+  /** A chip dragged by whole days (month, all-day band): its press, and whether it is the one being dragged. */
+  drag?: { onPointerDown(event: PointerEvent<HTMLElement>): void; movable: boolean; dragged: boolean };
 }) {
   const { t } = useTranslation();
   const time = occurrence.allDay
@@ -47,7 +77,10 @@ function EventChip({
   return (
     <button
       type="button"
-      className={`agenda-event${occurrence.pending ? ' is-pending' : ''}${compact ? ' is-compact' : ''}`}
+      className={`agenda-event${occurrence.pending ? ' is-pending' : ''}${compact ? ' is-compact' : ''}${drag?.movable ? ' is-movable' : ''}${
+        drag?.dragged ? ' is-dragged' : ''
+      }`}
+      onPointerDown={drag?.onPointerDown}
       data-testid="agenda-event"
       data-uid={occurrence.uid}
       aria-label={label}
@@ -139,23 +172,205 @@ function swallowNextClick(): void {
   setTimeout(() => document.removeEventListener('click', stop, true), 0);
 }
 
-/** A tile being dragged: what it was, where it goes, how the press started. */
-interface DragState {
+/** A press on a tile that does not move (an invitation received): dragged away and let go elsewhere, it opens nothing. */
+function guardPress(event: PointerEvent<HTMLElement>): void {
+  if (event.button !== 0) return;
+  const { clientX: x0, clientY: y0, pointerId } = event;
+  const up = (e: globalThis.PointerEvent) => {
+    if (e.pointerId !== pointerId) return;
+    document.removeEventListener('pointerup', up);
+    if (!isClick(e.clientX - x0, e.clientY - y0)) swallowNextClick();
+  };
+  document.addEventListener('pointerup', up);
+}
+
+/** One drag at a time in the whole Agenda, from the press till its change is saved (or given up). */
+let dragBusy = false;
+
+/** A tile being dragged: what it was, where it goes, how the press started, where the pointer is. */
+interface DragState<P> {
   key: string;
-  occurrence: CalendarOccurrence;
-  mode: 'move' | 'resize';
-  from: GridPlace;
-  /** The minute of the day grabbed (under the pointer at the press). */
-  grab: number;
+  from: P;
+  place: P;
+  /** The place for the pointer at (x, y) of the window, null off the grid. */
+  placeAt(x: number, y: number): P | null;
   x0: number;
   y0: number;
+  x: number;
+  y: number;
   pointerId: number;
   element: HTMLElement;
   /** Past the click slop: a drag (the pointer is captured, the ghost shows). */
   moving: boolean;
   /** Échap pressed: the tile went back, the button is still down. */
   cancelled: boolean;
-  place: GridPlace;
+}
+
+/**
+ * Dragging tiles with the pointer (Outlook, Thunderbird): a press moved less than the click slop is a click; past it,
+ * a ghost shows where the tile would land (`place`), Échap puts it back, letting go calls `drop` (the ghost stays till
+ * it resolves). With `scroller`, the grid scrolls while the pointer is near its top or bottom edge.
+ */
+function useTileDrag<P>({
+  same,
+  drop,
+  scroller,
+}: {
+  same(a: P, b: P): boolean;
+  drop: ((occurrence: CalendarOccurrence, place: P) => Promise<void>) | undefined;
+  scroller?: RefObject<HTMLElement | null>;
+}) {
+  const [ghost, setGhost] = useState<{ key: string; occurrence: CalendarOccurrence; place: P } | null>(null);
+  const stopDrag = useRef<(() => void) | null>(null);
+  useEffect(
+    () => () => {
+      if (stopDrag.current) dragBusy = false;
+      stopDrag.current?.();
+    },
+    [],
+  );
+
+  const press = (event: PointerEvent<HTMLElement>, occurrence: CalendarOccurrence, from: P, placeAt: DragState<P>['placeAt']) => {
+    if (!drop || event.button !== 0 || dragBusy || ghost) return;
+    dragBusy = true;
+    const { clientX: x0, clientY: y0 } = event;
+    const key = keyOf(occurrence);
+    const state: DragState<P> = {
+      key,
+      from,
+      place: from,
+      placeAt,
+      x0,
+      y0,
+      x: x0,
+      y: y0,
+      pointerId: event.pointerId,
+      element: event.currentTarget,
+      moving: false,
+      cancelled: false,
+    };
+    let frame = 0;
+    const release = () => {
+      if (state.element.hasPointerCapture?.(state.pointerId)) state.element.releasePointerCapture(state.pointerId);
+    };
+    const end = () => {
+      document.removeEventListener('pointermove', move);
+      document.removeEventListener('pointerup', up);
+      document.removeEventListener('pointercancel', cancel);
+      document.removeEventListener('keydown', onKey, true);
+      cancelAnimationFrame(frame);
+      release();
+      stopDrag.current = null;
+    };
+    const follow = () => {
+      const p = state.placeAt(state.x, state.y);
+      if (!p) return;
+      state.place = p;
+      setGhost({ key, occurrence, place: p });
+    };
+    // Near the top or bottom edge of the scrolling grid, it scrolls (and the ghost follows the hours under the pointer).
+    const scroll = () => {
+      frame = requestAnimationFrame(scroll);
+      const el = scroller?.current;
+      if (!el || state.cancelled) return;
+      const r = el.getBoundingClientRect();
+      const step = autoScrollStep(state.y, r.top, r.bottom);
+      if (!step) return;
+      const before = el.scrollTop;
+      el.scrollTop = before + step;
+      if (el.scrollTop !== before) follow();
+    };
+    const move = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== state.pointerId || state.cancelled) return;
+      state.x = e.clientX;
+      state.y = e.clientY;
+      if (!state.moving) {
+        if (isClick(e.clientX - x0, e.clientY - y0)) return;
+        state.moving = true;
+        state.element.setPointerCapture(state.pointerId);
+        if (scroller) frame = requestAnimationFrame(scroll);
+      }
+      follow();
+    };
+    const up = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== state.pointerId) return;
+      end();
+      if (!state.moving) {
+        dragBusy = false;
+        return;
+      }
+      // The click that ends a drag opens nothing (neither the event nor a new one where the pointer is).
+      swallowNextClick();
+      if (state.cancelled || same(state.place, state.from)) {
+        dragBusy = false;
+        setGhost(null);
+        return;
+      }
+      setGhost({ key, occurrence, place: state.place });
+      void drop(occurrence, state.place).finally(() => {
+        dragBusy = false;
+        setGhost(null);
+      });
+    };
+    const cancel = (e: globalThis.PointerEvent) => {
+      if (e.pointerId !== state.pointerId) return;
+      end();
+      dragBusy = false;
+      setGhost(null);
+    };
+    // Échap puts the tile back where it was: nothing is saved (the button let go later does nothing either).
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape' || !state.moving || state.cancelled) return;
+      e.preventDefault();
+      e.stopPropagation();
+      state.cancelled = true;
+      cancelAnimationFrame(frame);
+      release();
+      setGhost(null);
+    };
+    document.addEventListener('pointermove', move);
+    document.addEventListener('pointerup', up);
+    document.addEventListener('pointercancel', cancel);
+    document.addEventListener('keydown', onKey, true);
+    stopDrag.current = end;
+  };
+
+  return { ghost, press };
+}
+
+/** The day boxes of the cells matched by `selector` under `root` (their `data-day`). */
+function dayBoxes(root: HTMLElement | null, selector: string): DayBox[] {
+  return [...(root?.querySelectorAll<HTMLElement>(selector) ?? [])].map((el) => {
+    const r = el.getBoundingClientRect();
+    return { day: el.dataset.day!, left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+  });
+}
+
+/**
+ * A chip of the month or of the all-day band, shown on `day`: dragged, it moves by whole days (as many as from `day` to
+ * the day under the pointer). One that does not move (an invitation received) only guards its press.
+ */
+function dayDrag(
+  o: CalendarOccurrence,
+  day: string,
+  drag: { ghost: { key: string } | null; press: ReturnType<typeof useTileDrag<EventTimes>>['press'] },
+  root: RefObject<HTMLElement | null>,
+  selector: string,
+  enabled: boolean,
+) {
+  const movable = enabled && isMovable(o);
+  return {
+    movable,
+    dragged: drag.ghost?.key === keyOf(o),
+    onPointerDown: (event: PointerEvent<HTMLElement>) => {
+      if (!movable) return guardPress(event);
+      const from = occurrenceTimes(o);
+      drag.press(event, o, from, (x, y) => {
+        const target = dayUnder(dayBoxes(root.current, selector), x, y);
+        return target ? movedByDays(from, day, target) : null;
+      });
+    },
+  };
 }
 
 export function TimeGrid({
@@ -165,17 +380,20 @@ export function TimeGrid({
   onCreateAt,
   onMove,
 }: GridProps & {
-  /** A tile dropped at a new place (day and week views); resolves once saved or given up (the ghost stays till then). */
-  onMove?(occurrence: CalendarOccurrence, place: GridPlace): Promise<void>;
+  /** A tile dropped at new times (day and week views); resolves once saved or given up (the ghost stays till then). */
+  onMove?(occurrence: CalendarOccurrence, times: EventTimes): Promise<void>;
 }) {
   const { t } = useTranslation();
   const scroller = useRef<HTMLDivElement>(null);
   const body = useRef<HTMLDivElement>(null);
-  const drag = useRef<DragState | null>(null);
-  const stopDrag = useRef<(() => void) | null>(null);
-  // What the grid shows of the drag: the ghost's place, kept after the drop till the change is saved (or given up).
-  const [ghost, setGhost] = useState<{ key: string; occurrence: CalendarOccurrence; place: GridPlace } | null>(null);
-  useEffect(() => () => stopDrag.current?.(), []);
+  const band = useRef<HTMLDivElement>(null);
+  const timedDrag = useTileDrag<GridPlace>({
+    same: samePlace,
+    drop: onMove && ((o, place) => onMove(o, { ...placeTimes(place), allDay: false })),
+    scroller,
+  });
+  const ghost = timedDrag.ghost;
+  const bandDrag = useTileDrag<EventTimes>({ same: sameTimes, drop: onMove });
 
   /** The column under the pointer (the nearest at either end) and the minute of the day at its height. */
   const pointAt = (clientX: number, clientY: number): { day: string; minutes: number } | null => {
@@ -190,95 +408,15 @@ export function TimeGrid({
     return { day: col.dataset.day!, minutes: pixelsToMinutes(clientY - rect.top, HOUR_PX) };
   };
 
-  /** A tile that does not move (an invitation received): a press dragged away and let go elsewhere opens nothing. */
-  const guardPress = (event: PointerEvent<HTMLDivElement>) => {
-    if (event.button !== 0) return;
-    const { clientX: x0, clientY: y0, pointerId } = event;
-    const up = (e: globalThis.PointerEvent) => {
-      if (e.pointerId !== pointerId) return;
-      document.removeEventListener('pointerup', up);
-      if (!isClick(e.clientX - x0, e.clientY - y0)) swallowNextClick();
-    };
-    document.addEventListener('pointerup', up);
-  };
-
   const startDrag = (occurrence: CalendarOccurrence, from: GridPlace) => (event: PointerEvent<HTMLDivElement>) => {
-    if (!onMove || event.button !== 0 || drag.current || ghost) return;
     const at = pointAt(event.clientX, event.clientY);
     if (!at) return;
     const resize = !!(event.target as HTMLElement).closest('.agenda-event-resize');
-    const state: DragState = {
-      key: keyOf(occurrence),
-      occurrence,
-      mode: resize ? 'resize' : 'move',
-      from,
-      grab: at.minutes,
-      x0: event.clientX,
-      y0: event.clientY,
-      pointerId: event.pointerId,
-      element: event.currentTarget,
-      moving: false,
-      cancelled: false,
-      place: from,
-    };
-    drag.current = state;
-    const release = () => {
-      if (state.element.hasPointerCapture?.(state.pointerId)) state.element.releasePointerCapture(state.pointerId);
-    };
-    const end = () => {
-      document.removeEventListener('pointermove', move);
-      document.removeEventListener('pointerup', up);
-      document.removeEventListener('pointercancel', cancel);
-      document.removeEventListener('keydown', key, true);
-      release();
-      drag.current = null;
-      stopDrag.current = null;
-    };
-    const move = (e: globalThis.PointerEvent) => {
-      if (e.pointerId !== state.pointerId || state.cancelled) return;
-      if (!state.moving) {
-        if (isClick(e.clientX - state.x0, e.clientY - state.y0)) return;
-        state.moving = true;
-        state.element.setPointerCapture(state.pointerId);
-      }
-      const p = pointAt(e.clientX, e.clientY);
-      if (!p) return;
-      state.place = state.mode === 'resize' ? resizedPlace(state.from, p.minutes) : movedPlace(state.from, state.grab, p.day, p.minutes);
-      setGhost({ key: state.key, occurrence, place: state.place });
-    };
-    const up = (e: globalThis.PointerEvent) => {
-      if (e.pointerId !== state.pointerId) return;
-      end();
-      if (!state.moving) return;
-      // The click that ends a drag opens nothing (neither the event nor a new one where the pointer is).
-      swallowNextClick();
-      if (state.cancelled) return;
-      if (samePlace(state.place, state.from)) {
-        setGhost(null);
-        return;
-      }
-      setGhost({ key: state.key, occurrence, place: state.place });
-      void onMove(occurrence, state.place).finally(() => setGhost(null));
-    };
-    const cancel = (e: globalThis.PointerEvent) => {
-      if (e.pointerId !== state.pointerId) return;
-      end();
-      setGhost(null);
-    };
-    // Échap puts the tile back where it was: nothing is saved (the button let go later does nothing either).
-    const key = (e: globalThis.KeyboardEvent) => {
-      if (e.key !== 'Escape' || !state.moving || state.cancelled) return;
-      e.preventDefault();
-      e.stopPropagation();
-      state.cancelled = true;
-      release();
-      setGhost(null);
-    };
-    document.addEventListener('pointermove', move);
-    document.addEventListener('pointerup', up);
-    document.addEventListener('pointercancel', cancel);
-    document.addEventListener('keydown', key, true);
-    stopDrag.current = end;
+    timedDrag.press(event, occurrence, from, (x, y) => {
+      const p = pointAt(x, y);
+      if (!p) return null;
+      return resize ? resizedPlace(from, p.minutes) : movedPlace(from, at.minutes, p.day, p.minutes);
+    });
   };
 
   const clock = clockParts(useMinuteClock());
@@ -329,13 +467,22 @@ export function TimeGrid({
         ))}
       </div>
       {hasAllDay ? (
-        <div className="agenda-tg-allday">
+        <div className="agenda-tg-allday" ref={band}>
           <span className="agenda-tg-corner muted">{t('agenda.allDayShort')}</span>
           {days.map((d) => (
-            <div key={d} className="agenda-tg-allday-cell">
+            <div key={d} className="agenda-tg-allday-cell" data-day={d}>
               {(allDay.get(d) ?? []).map((o) => (
-                <EventChip key={keyOf(o)} occurrence={o} onOpen={onOpen} compact />
+                <EventChip
+                  key={keyOf(o)}
+                  occurrence={o}
+                  onOpen={onOpen}
+                  compact
+                  drag={dayDrag(o, d, bandDrag, band, '.agenda-tg-allday-cell', !!onMove)}
+                />
               ))}
+              {bandDrag.ghost && timesDays(bandDrag.ghost.place).includes(d) ? (
+                <DayGhost occurrence={bandDrag.ghost.occurrence} times={bandDrag.ghost.place} />
+              ) : null}
             </div>
           ))}
         </div>
@@ -369,7 +516,7 @@ export function TimeGrid({
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
                   const height = Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20);
                   // An invitation received, an all-day event or one only partly listed is not moved with the pointer.
-                  const movable = !!onMove && !o.invitation && !o.truncated;
+                  const movable = !!onMove && isMovable(o);
                   const from: GridPlace = { day: d, start: top, end };
                   return (
                     <div
@@ -424,6 +571,21 @@ function DragGhost({ occurrence, place }: { occurrence: CalendarOccurrence; plac
   );
 }
 
+/** Where a chip dragged by days would land (month, all-day band), drawn as the chips there: its hour, its title. */
+function DayGhost({ occurrence, times }: { occurrence: CalendarOccurrence; times: EventTimes }) {
+  const { t } = useTranslation();
+  return (
+    <div className="agenda-drag-ghost is-day" data-testid="agenda-drag-ghost" aria-hidden="true">
+      {!times.allDay ? (
+        <span className="agenda-drag-time" data-testid="agenda-drag-time">
+          {times.start.slice(11, 16)}
+        </span>
+      ) : null}
+      <span className="agenda-event-title">{occurrence.summary || t('agenda.noTitle')}</span>
+    </div>
+  );
+}
+
 const MAX_PER_DAY = 3;
 
 export function MonthGrid({
@@ -433,8 +595,18 @@ export function MonthGrid({
   onCreateAt,
   month,
   onShowDay,
-}: GridProps & { month: string; onShowDay(day: string): void }) {
+  onMove,
+}: GridProps & {
+  month: string;
+  onShowDay(day: string): void;
+  /** An event dropped on another day (its hours and length kept); resolves once saved or given up. */
+  onMove?(occurrence: CalendarOccurrence, times: EventTimes): Promise<void>;
+}) {
   const { t } = useTranslation();
+  const grid = useRef<HTMLDivElement>(null);
+  const dayDragging = useTileDrag<EventTimes>({ same: sameTimes, drop: onMove });
+  const ghost = dayDragging.ghost;
+  const ghostDays = ghost ? timesDays(ghost.place) : [];
   const today = todayKey();
   const byDay = new Map<string, CalendarOccurrence[]>();
   for (const o of occurrences) for (const d of coveredDays(o.start, o.end, o.allDay)) byDay.set(d, [...(byDay.get(d) ?? []), o]);
@@ -445,7 +617,7 @@ export function MonthGrid({
     if (event.key === 'Enter') onShowDay(day);
   };
   return (
-    <div className="agenda-month" role="grid" aria-label={t('agenda.monthGrid')} data-testid="agenda-month">
+    <div className="agenda-month" role="grid" aria-label={t('agenda.monthGrid')} data-testid="agenda-month" ref={grid}>
       <div className="agenda-month-head" role="row">
         {weeks[0]!.map((d) => (
           <span key={d} role="columnheader">
@@ -466,11 +638,19 @@ export function MonthGrid({
                 className={`agenda-month-day${d.slice(0, 7) !== month ? ' is-other' : ''}${d === today ? ' is-today' : ''}`}
                 onClick={() => onCreateAt(d, null)}
                 onKeyDown={onKey(d)}
+                data-day={d}
               >
                 <span className="agenda-month-num">{dayNumber(d)}</span>
                 {list.slice(0, MAX_PER_DAY).map((o) => (
-                  <EventChip key={keyOf(o)} occurrence={o} onOpen={onOpen} compact />
+                  <EventChip
+                    key={keyOf(o)}
+                    occurrence={o}
+                    onOpen={onOpen}
+                    compact
+                    drag={dayDrag(o, d, dayDragging, grid, '.agenda-month-day', !!onMove)}
+                  />
                 ))}
+                {ghost && ghostDays.includes(d) ? <DayGhost occurrence={ghost.occurrence} times={ghost.place} /> : null}
                 {list.length > MAX_PER_DAY ? (
                   <button
                     type="button"
