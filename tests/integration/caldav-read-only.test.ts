@@ -103,7 +103,10 @@ describe('A calendar shared in read-only, with Radicale', () => {
   it('create, change, delete and answer in it are refused in French; nothing queued, Radicale unchanged', async () => {
     const before = fs.readFileSync(setup.storageOf(uids.holiday), 'utf8');
     const listBefore = (await radicale(setup.user, 'PROPFIND', encodeURI(setup.readOnlyHref), undefined, { Depth: '1' })).body;
-    const refusal = { code: 'forbidden', message: expect.stringContaining(`L’agenda « ${setup.readOnlyName} » est en lecture seule`) };
+    const refusal = {
+      code: 'forbidden',
+      message: expect.stringContaining(`L’agenda «\u00a0${setup.readOnlyName}\u00a0» est en lecture seule`),
+    };
     await expect(
       core.handle('calendar.createEvent', { event: event(`Réunion ${tag}`), calendarHref: setup.readOnlyHref, accountId }),
     ).rejects.toMatchObject(refusal);

@@ -23,6 +23,7 @@ import {
   type EditorTarget,
 } from './agenda/EventDialogs';
 import { placeTimes, type GridPlace } from './agenda/drag';
+import { CalendarList } from './agenda/CalendarList';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
 import { UpcomingList } from './agenda/Upcoming';
 import './agenda/agenda.css';
@@ -148,8 +149,9 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
   useEffect(() => {
     if (!pendingNew || (calendars.data === undefined && !calendars.error)) return;
     setPendingNew(null);
-    if (calendars.data?.length) setEditor(pendingNew);
-    else setProblem(t('agenda.noCalendar'));
+    // Calendars shared in read-only do not receive new events.
+    if (calendars.data?.some((c) => !c.readOnly)) setEditor(pendingNew);
+    else setProblem(calendars.data?.length ? t('agenda.noWritableCalendar') : t('agenda.noCalendar'));
   }, [pendingNew, calendars.data, calendars.error, t]);
 
   const resolve = async (id: number, action: 'reapply' | 'dismiss') => {
@@ -260,6 +262,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
         </div>
       </div>
       <p className="hint agenda-keys">{t('agenda.keyboardHint')}</p>
+      <CalendarList calendars={calendars.data ?? []} />
       {calendarConflicts.map((c) => (
         <div key={c.id} className="alert agenda-conflict" role="alert" data-testid="agenda-conflict">
           <div>

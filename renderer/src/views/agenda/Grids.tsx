@@ -190,7 +190,7 @@ export function TimeGrid({
     return { day: col.dataset.day!, minutes: pixelsToMinutes(clientY - rect.top, HOUR_PX) };
   };
 
-  /** A tile that does not move (an invitation received): a press dragged away and let go elsewhere opens nothing. */
+  /** A tile that does not move (an invitation received, a read-only calendar's): a press dragged away and let go elsewhere opens nothing. */
   const guardPress = (event: PointerEvent<HTMLDivElement>) => {
     if (event.button !== 0) return;
     const { clientX: x0, clientY: y0, pointerId } = event;
@@ -368,8 +368,9 @@ export function TimeGrid({
                 {list.map(({ o, top, bottom, end }) => {
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
                   const height = Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20);
-                  // An invitation received, an all-day event or one only partly listed is not moved with the pointer.
-                  const movable = !!onMove && !o.invitation && !o.truncated;
+                  // An invitation received, an event of a calendar shared in read-only, an all-day event or one only
+                  // partly listed is not moved with the pointer.
+                  const movable = !!onMove && !o.invitation && !o.readOnly && !o.truncated;
                   const from: GridPlace = { day: d, start: top, end };
                   return (
                     <div
