@@ -1,6 +1,7 @@
 /**
  * Read sync of CalDAV calendars and CardDAV address books into the store: discovery from the account's
- * caldav/carddav URL (current-user-principal → home set → collections), then per collection: skipped when
+ * caldav/carddav URL (current-user-principal → home set → collections; a calendar's DAV:current-user-privilege-set, asked
+ * in the same listing, marks one shared in read-only: src/dav/privileges.ts), then per collection: skipped when
  * its getctag is unchanged (asked of each collection of the kind, Depth 0, and the only marker asked: servers such
  * as Radicale compute each marker over every item, so asking the sync-token too, or the getctag of the other kind's
  * collections in a shared home, multiplied the cost of an unchanged resync). Else, with a stored
