@@ -62,6 +62,7 @@ export function listOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, from: stri
     allDay: o.allDay,
     summary: o.summary,
     calendar: o.calendar,
+    readOnly: o.readOnly,
   }));
 }
 
@@ -129,6 +130,7 @@ export function listDetailedOccurrences(ctx: Pick<CoreContext, 'db' | 'log'>, fr
           recurring: o.recurring,
           reminderMinutes: o.reminderMinutes,
           invitation: !!o.organizer && o.organizer !== me,
+          readOnly: obj.collectionReadOnly,
           pending,
           startMs: o.startMs,
           ...(report.truncated ? { truncated: true } : {}),
@@ -182,6 +184,23 @@ function findEvent(ctx: CoreContext, uid: string) {
 }
 
 /**
+ * A calendar shared to the agent in read-only (migration 020) receives no write: refused here with a French message,
+ * before anything is written in the store or queued in the journal (the server would refuse it anyway).
+ */
+function refuseReadOnly(ctx: Pick<CoreContext, 'log'>, calendar: { readOnly: boolean; name: string }): void {
+  if (!calendar.readOnly) return;
+  ctx.log.info('calendar: write refused, read-only calendar');
+  throw new OstalError('forbidden', t('dav.writes.readOnly', { calendar: calendar.name }));
+}
+
+/** The event, which the agent may change (its calendar is not read-only). */
+function findWritableEvent(ctx: CoreContext, uid: string) {
+  const obj = findEvent(ctx, uid);
+  refuseReadOnly(ctx, { readOnly: obj.collectionReadOnly, name: obj.collectionName });
+  return obj;
+}
+
+/**
  * A received METHOD:REPLY written in the organiser's stored event (the participant's PARTSTAT), sent to the
  * server through the journal — only when checkReply accepts it (the participant is the sender and one of the
  * event's participants, a known PARTSTAT, no DTSTAMP in the future) and only the answers later than the one held
@@ -191,6 +210,11 @@ export function applyReply(ctx: CoreContext, ics: string, accountId: string, mes
   const uid = /^UID:(.+)$/im.exec(ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim();
   const obj = uid ? new DavRepository(ctx.db).objectByUid('calendar', uid) : null;
   if (!obj || obj.accountId !== accountId) return { updated: false };
+  if (obj.collectionReadOnly) {
+    // The event sits in a calendar shared to me in read-only: its organiser's own client records the answers.
+    ctx.log.info('imip: reply not applied, read-only calendar', { account: accountId });
+    return { updated: false };
+  }
   const answers = new ImipAnswers(ctx.db);
   const key = (a: ReplyAnswer) => ({ accountId, uid: obj.uid, recurrenceId: a.recurrenceId, attendee: a.attendee });
   let applied: ReturnType<typeof applyReplyText>;
@@ -228,6 +252,7 @@ export function eventWithPlace(ctx: CoreContext, params: Params<'calendar.event'
       calendarHref: obj.collectionHref,
       calendar: obj.collectionName,
       pending: pendingHrefs(ctx, obj.accountId, 'calendar').has(obj.href),
+      readOnly: obj.collectionReadOnly,
     };
   } catch (err) {
     return inputError(ctx, err);
@@ -241,10 +266,12 @@ export async function createEvent(
 ): Promise<Result<'calendar.createEvent'>> {
   const input = checkInput(params.event);
   const calendars = new DavRepository(ctx.db).allCollections('calendar');
+  // Without a calendar named, the first one the agent may write in.
   const target = params.calendarHref
     ? calendars.find((c) => c.href === params.calendarHref && (!params.accountId || c.accountId === params.accountId))
-    : calendars.find((c) => !params.accountId || c.accountId === params.accountId);
+    : calendars.find((c) => !c.readOnly && (!params.accountId || c.accountId === params.accountId));
   if (!target) throw new OstalError('not_found', t('dav.writes.noCalendar'));
+  refuseReadOnly(ctx, { readOnly: target.readOnly, name: target.displayName });
   const rev = newRevision();
   let created: { uid: string; raw: string };
   try {
@@ -264,7 +291,7 @@ export async function updateEvent(
   outbox: OutboxSender,
   params: Params<'calendar.updateEvent'>,
 ): Promise<Result<'calendar.updateEvent'>> {
-  const obj = findEvent(ctx, params.uid);
+  const obj = findWritableEvent(ctx, params.uid);
   const input = checkInput(params.event);
   // The schema requires a recurrence id unless the whole series is meant.
   const { scope } = params;
@@ -318,7 +345,7 @@ export async function deleteEvent(
   outbox: OutboxSender,
   params: Params<'calendar.deleteEvent'>,
 ): Promise<Result<'calendar.deleteEvent'>> {
-  const obj = findEvent(ctx, params.uid);
+  const obj = findWritableEvent(ctx, params.uid);
   const { scope } = params;
   const recurrenceId = params.recurrenceId ?? null;
   let truncated: string | null = null;
@@ -373,8 +400,12 @@ export async function respondToInvitation(
   }
   const repo = new DavRepository(ctx.db);
   const existing = repo.objectByUid('calendar', answer.uid);
+  // The answer is written in the event where it is stored (a PUT to its calendar): in a calendar shared to me in
+  // read-only, the server would refuse it, so nothing is stored nor sent (RFC 6638 leaves such answers to the
+  // calendar's owner). A new invitation goes to the first calendar I may write in.
+  if (existing) refuseReadOnly(ctx, { readOnly: existing.collectionReadOnly, name: existing.collectionName });
   checkFromOrganizer(ctx, account.id, existing, answer.organizer, params.messageId ?? null);
-  const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id);
+  const target = existing ?? repo.allCollections('calendar').find((c) => c.accountId === account.id && !c.readOnly);
   if (existing && answer.occurrenceOnly) {
     // One date of a series I have: that occurrence changes (declined ones stay, marked so), the series stays.
     const rev = newRevision();
@@ -453,6 +484,7 @@ export function removeCancelled(ctx: CoreContext, params: Params<'calendar.remov
   const obj = new DavRepository(ctx.db).objectByUid('calendar', target.uid);
   if (!obj || obj.accountId !== account.id) return { removed: false };
   checkFromOrganizer(ctx, account.id, obj, target.organizer, params.messageId ?? null);
+  refuseReadOnly(ctx, { readOnly: obj.collectionReadOnly, name: obj.collectionName });
   if (target.recurrenceId) {
     const rev = newRevision();
     let raw: string;

@@ -1,6 +1,7 @@
 /**
  * Read sync of CalDAV calendars and CardDAV address books into the store: discovery from the account's
- * caldav/carddav URL (current-user-principal → home set → collections), then per collection: skipped when
+ * caldav/carddav URL (current-user-principal → home set → collections; a calendar's DAV:current-user-privilege-set, asked
+ * in the same listing, marks one shared in read-only: src/dav/privileges.ts), then per collection: skipped when
  * its getctag is unchanged (asked of each collection of the kind, Depth 0, and the only marker asked: servers such
  * as Radicale compute each marker over every item, so asking the sync-token too, or the getctag of the other kind's
  * collections in a shared home, multiplied the cost of an unchanged resync). Else, with a stored
@@ -19,6 +20,7 @@ import type { Account } from '../store/account-repository.js';
 import { DavClient } from '../dav/client.js';
 import { decodeHref, hrefIn, textOf, type DavEntry } from '../dav/multistatus.js';
 import { changesSince } from '../dav/sync-collection.js';
+import { PRIVILEGE_SET_PROP, writableFrom } from '../dav/privileges.js';
 import { parseCalendarObject } from './icalendar.js';
 import { DavRepository, type DavKind, type DavObject } from './repository.js';
 import { noCardExtras, readVCard } from '../contacts/vcard.js';
@@ -114,7 +116,7 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
       client.multistatus(
         'PROPFIND',
         home,
-        propfind(spec.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'),
+        propfind(spec.ns, `<D:resourcetype/><D:displayname/><I:calendar-color/>${kind === 'calendar' ? PRIVILEGE_SET_PROP : ''}`),
         '1',
         'list-collections',
       );
@@ -162,7 +164,9 @@ export async function syncDavKind(ctx: CoreContext, accountRow: Account, kind: D
       const displayName = textOf(entry.props.displayname)?.trim() || decodeURIComponent(href.split('/').filter(Boolean).pop() ?? href);
       const color = textOf(entry.props['calendar-color'])?.trim() || null;
       const ctag = ctags[i];
-      repo.upsertCollection({ accountId: account.id, kind, href, displayName, color });
+      // A calendar shared to the agent in read-only (DAV:current-user-privilege-set without write) is marked so.
+      const readOnly = kind === 'calendar' ? !writableFrom(entry.props) : undefined;
+      repo.upsertCollection({ accountId: account.id, kind, href, displayName, color, readOnly });
       result.collections++;
       const previous = known.get(href);
       if (previous && ctag && previous.ctag === ctag) {
@@ -206,7 +210,7 @@ async function spaceCalendars(
       const entries = await client.multistatus(
         'PROPFIND',
         space.href,
-        propfind(SPECS.calendar.ns, '<D:resourcetype/><D:displayname/><I:calendar-color/>'),
+        propfind(SPECS.calendar.ns, `<D:resourcetype/><D:displayname/><I:calendar-color/>${PRIVILEGE_SET_PROP}`),
         '0',
         'space-calendar',
       );

@@ -412,7 +412,7 @@ export function wallTime(time: ICAL.Time): string {
 export function eventDetails(
   raw: string,
   recurrenceId: string | null,
-): Omit<CalendarEventDetails, 'accountId' | 'calendarHref' | 'calendar' | 'pending'> {
+): Omit<CalendarEventDetails, 'accountId' | 'calendarHref' | 'calendar' | 'pending' | 'readOnly'> {
   const { master, overrides } = parse(raw);
   const base = master ?? overrides[0];
   if (!base) throw new EventInputError('no VEVENT');

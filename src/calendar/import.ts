@@ -462,8 +462,10 @@ export function importFile(
   const collections = repo.allCollections(kind);
   const target = params.collectionHref
     ? collections.find((c) => c.href === params.collectionHref && (!params.accountId || c.accountId === params.accountId))
-    : collections.find((c) => !params.accountId || c.accountId === params.accountId);
+    : collections.find((c) => !c.readOnly && (!params.accountId || c.accountId === params.accountId));
   if (!target) throw new OstalError('not_found', t(kind === 'calendar' ? 'dav.writes.noCalendar' : 'dav.writes.noAddressBook'));
+  // A calendar shared in read-only receives nothing (src/calendar/agenda.ts says the same for one event).
+  if (target.readOnly) throw new OstalError('forbidden', t('dav.writes.readOnly', { calendar: target.displayName }));
   const refused: ImportResult['refused'] = [];
   const candidates = kind === 'calendar' ? calendarCandidates(text, refused) : contactCandidates(text, refused);
   let imported = 0;

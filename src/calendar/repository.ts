@@ -1,4 +1,4 @@
-/** All SQL of the CalDAV/CardDAV store (tables of migrations 006, 019). */
+/** All SQL of the CalDAV/CardDAV store (tables of migrations 006, 019, 020). */
 import type Database from 'better-sqlite3';
 import type { CardExtras } from '../contacts/vcard.js';
 
@@ -12,6 +12,8 @@ export interface DavCollection {
   color: string | null;
   ctag: string | null;
   syncToken: string | null;
+  /** The agent may only read it (migration 020: its DAV:current-user-privilege-set grants no write). */
+  readOnly: boolean;
 }
 
 export interface DavObject {
@@ -40,6 +42,7 @@ interface CollectionRow {
   color: string | null;
   ctag: string | null;
   sync_token: string | null;
+  read_only: number;
 }
 
 interface ObjectRow {
@@ -67,6 +70,7 @@ const toCollection = (r: CollectionRow): DavCollection => ({
   color: r.color,
   ctag: r.ctag,
   syncToken: r.sync_token,
+  readOnly: r.read_only === 1,
 });
 
 const toObject = (r: ObjectRow): DavObject => ({
@@ -88,6 +92,26 @@ const toObject = (r: ObjectRow): DavObject => ({
   },
 });
 
+/** What an object read with its collection carries of it. */
+export interface CollectionOf {
+  collectionName: string;
+  color: string | null;
+  /** Its collection may only be read (migration 020). */
+  collectionReadOnly: boolean;
+}
+
+interface CollectionOfRow {
+  collection_name: string;
+  color: string | null;
+  collection_read_only: number;
+}
+
+const collectionOf = (r: CollectionOfRow): CollectionOf => ({
+  collectionName: r.collection_name,
+  color: r.color,
+  collectionReadOnly: r.collection_read_only === 1,
+});
+
 export class DavRepository {
   constructor(private readonly db: Database.Database) {}
 
@@ -103,14 +127,26 @@ export class DavRepository {
     return rows.map(toCollection);
   }
 
-  /** Insert or update the collection's name and colour (change markers are saved after its sync). */
-  upsertCollection(c: Pick<DavCollection, 'accountId' | 'kind' | 'href' | 'displayName' | 'color'>): void {
+  /**
+   * Insert or update the collection's name, colour and whether the agent may only read it (change markers are saved
+   * after its sync). readOnly left out: false for a new collection, unchanged for a known one.
+   */
+  upsertCollection(c: Pick<DavCollection, 'accountId' | 'kind' | 'href' | 'displayName' | 'color'> & { readOnly?: boolean }): void {
+    const readOnly = c.readOnly === undefined ? null : c.readOnly ? 1 : 0;
     this.db
       .prepare(
-        `INSERT INTO dav_collections (account_id, kind, href, display_name, color) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (account_id, href) DO UPDATE SET display_name = excluded.display_name, color = excluded.color, kind = excluded.kind`,
+        `INSERT INTO dav_collections (account_id, kind, href, display_name, color, read_only) VALUES (?, ?, ?, ?, ?, coalesce(?, 0))
+         ON CONFLICT (account_id, href) DO UPDATE SET display_name = excluded.display_name, color = excluded.color, kind = excluded.kind,
+           read_only = coalesce(?, read_only)`,
       )
-      .run(c.accountId, c.kind, c.href, c.displayName, c.color);
+      .run(c.accountId, c.kind, c.href, c.displayName, c.color, readOnly, readOnly);
+  }
+
+  /** The collection (of any kind) at this href of the account, or null. */
+  collection(accountId: string, href: string): DavCollection | null {
+    const row = this.db.prepare('SELECT * FROM dav_collections WHERE account_id = ? AND href = ?').get(accountId, href) as
+      CollectionRow | undefined;
+    return row ? toCollection(row) : null;
   }
 
   saveMarkers(accountId: string, href: string, ctag: string | null, syncToken: string | null): void {
@@ -180,16 +216,16 @@ export class DavRepository {
     return row ? { ...toObject(row), localDeleted: row.local_deleted === 1 } : null;
   }
 
-  /** The visible object with this UID in a collection of this kind, with its collection's name and colour. */
-  objectByUid(kind: DavKind, uid: string): (DavObject & { collectionName: string; color: string | null }) | null {
+  /** The visible object with this UID in a collection of this kind, with its collection's name, colour and read-only flag. */
+  objectByUid(kind: DavKind, uid: string): (DavObject & CollectionOf) | null {
     const row = this.db
       .prepare(
-        `SELECT o.*, c.display_name AS collection_name, c.color AS color FROM dav_objects o
+        `SELECT o.*, c.display_name AS collection_name, c.color AS color, c.read_only AS collection_read_only FROM dav_objects o
          JOIN dav_collections c ON c.account_id = o.account_id AND c.href = o.collection_href
          WHERE c.kind = ? AND o.uid = ? AND o.local_deleted = 0 LIMIT 1`,
       )
-      .get(kind, uid) as (ObjectRow & { collection_name: string; color: string | null }) | undefined;
-    return row ? { ...toObject(row), collectionName: row.collection_name, color: row.color } : null;
+      .get(kind, uid) as (ObjectRow & CollectionOfRow) | undefined;
+    return row ? { ...toObject(row), ...collectionOf(row) } : null;
   }
 
   setEtag(accountId: string, href: string, etag: string | null): void {
@@ -200,15 +236,15 @@ export class DavRepository {
     this.db.prepare('UPDATE dav_objects SET local_deleted = ? WHERE account_id = ? AND href = ?').run(deleted ? 1 : 0, accountId, href);
   }
 
-  /** Every object of every collection of this kind, with its collection's display name. */
-  objectsOfKind(kind: DavKind): (DavObject & { collectionName: string; color: string | null })[] {
+  /** Every object of every collection of this kind, with its collection's display name, colour and read-only flag. */
+  objectsOfKind(kind: DavKind): (DavObject & CollectionOf)[] {
     const rows = this.db
       .prepare(
-        `SELECT o.*, c.display_name AS collection_name, c.color AS color FROM dav_objects o
+        `SELECT o.*, c.display_name AS collection_name, c.color AS color, c.read_only AS collection_read_only FROM dav_objects o
          JOIN dav_collections c ON c.account_id = o.account_id AND c.href = o.collection_href WHERE c.kind = ? AND o.local_deleted = 0`,
       )
-      .all(kind) as (ObjectRow & { collection_name: string; color: string | null })[];
-    return rows.map((r) => ({ ...toObject(r), collectionName: r.collection_name, color: r.color }));
+      .all(kind) as (ObjectRow & CollectionOfRow)[];
+    return rows.map((r) => ({ ...toObject(r), ...collectionOf(r) }));
   }
 
   /** Stored objects whose extras were never read (cards stored before migration 019): at most `limit`, through its partial index. */

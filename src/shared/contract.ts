@@ -589,6 +589,8 @@ export interface CalendarEventSummary {
   allDay: boolean;
   summary: string;
   calendar: string;
+  /** Its calendar is shared to the agent in read-only: it cannot be changed nor deleted (added field of the CLI's JSON). */
+  readOnly: boolean;
 }
 
 export interface ContactSummary {
@@ -635,12 +637,17 @@ export interface ImportResult {
   message: string;
 }
 
-/** A calendar the user can write to (Agenda). */
+/** A calendar of the user (Agenda). */
 export interface CalendarInfo {
   accountId: string;
   href: string;
   name: string;
   color: string | null;
+  /**
+   * Shared to the agent in read-only (its DAV:current-user-privilege-set grants no write; false when the server does
+   * not say): its events are shown, none can be created, changed or deleted in it.
+   */
+  readOnly: boolean;
 }
 
 /** One occurrence for the Agenda grid: the CLI fields plus where it lives and what it offers. */
@@ -686,6 +693,8 @@ export interface CalendarEventDetails extends CalendarEventInput {
    */
   attendeeStatus: { email: string; name: string | null; status: string }[];
   pending: boolean;
+  /** Its calendar is shared to the agent in read-only: the details offer neither « Modifier » nor « Supprimer ». */
+  readOnly: boolean;
 }
 
 /** « cet événement » (one occurrence), « cet événement et les suivants » (split the series there) or « tous les événements ». */

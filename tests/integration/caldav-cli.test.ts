@@ -69,7 +69,9 @@ describe('CLI calendar list and contacts list', () => {
     const events = JSON.parse(cal.stdout) as CalendarEventSummary[];
     expect(new Set(events.map((e) => e.uid)).size).toBe(SEED_COUNTS[user.email]?.events);
     for (const e of events) {
-      expect(Object.keys(e).sort()).toEqual(['allDay', 'calendar', 'end', 'recurrenceId', 'start', 'summary', 'uid']);
+      expect(Object.keys(e).sort()).toEqual(['allDay', 'calendar', 'end', 'readOnly', 'recurrenceId', 'start', 'summary', 'uid']);
+      // Added field (a calendar shared in read-only): the seeded agenda is the agent's own.
+      expect(e.readOnly).toBe(false);
       expect(e.calendar).toBe(SEED_COLLECTIONS.calendarName);
       expect(typeof e.allDay).toBe('boolean');
     }

@@ -47,7 +47,9 @@ describe('CalDAV sync with Radicale', () => {
     expect(recurring.length).toBeGreaterThan(4);
     expect(new Set(recurring.map((e) => e.uid)).size).toBe(1);
     for (const e of list) {
-      expect(Object.keys(e).sort()).toEqual(['allDay', 'calendar', 'end', 'recurrenceId', 'start', 'summary', 'uid']);
+      expect(Object.keys(e).sort()).toEqual(['allDay', 'calendar', 'end', 'readOnly', 'recurrenceId', 'start', 'summary', 'uid']);
+      // The agent's own calendar (Radicale gives it the write privileges).
+      expect(e.readOnly).toBe(false);
       expect(e.calendar).toBe(SEED_COLLECTIONS.calendarName);
     }
     const starts = list.map((e) => e.start);
@@ -118,6 +120,7 @@ describe('CalDAV sync follows changes made on the server', () => {
         allDay: false,
         summary,
         calendar: SEED_COLLECTIONS.calendarName,
+        readOnly: false,
       });
 
       expect((await radicale(user, 'DELETE', href)).status).toBe(200);

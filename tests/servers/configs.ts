@@ -27,6 +27,8 @@ export interface RunPorts {
 export const SHARED_DAV_FOLDER = 'partage';
 /** Collection of Radicale every agent may read and make calendars in: the shared CalDAV root of the espaces de travail. */
 export const SHARED_CALDAV_FOLDER = 'partage';
+/** Calendars of an agent's home whose name starts so are read-only to the agent (radicaleRights). */
+export const READ_ONLY_CALENDAR_PREFIX = 'lecture-seule';
 export const MUC_SERVICE = `conference.${TEST_DOMAIN}`;
 export const UPLOAD_SERVICE = `upload.${TEST_DOMAIN}`;
 
@@ -327,7 +329,10 @@ mask_passwords = True
 
 /**
  * Radicale rights: owner_only (root listed, each agent's own principal and collections), plus the organisation's
- * shared root: every agent lists it and reads and writes the calendars in it (one per espace de travail).
+ * shared root: every agent lists it and reads and writes the calendars in it (one per espace de travail). A
+ * calendar of an agent's home named `${READ_ONLY_CALENDAR_PREFIX}…` is read-only to that agent (only DAV:read in its
+ * current-user-privilege-set), as a calendar shared to the agent in read-only shows on Nextcloud or SOGo; a test
+ * puts it and its events in Radicale's storage (tests/integration/read-only-fixture.ts), no seeded agent has one.
  */
 export function radicaleRights(): string {
   return `# Ostal test run: Radicale rights, generated.
@@ -340,6 +345,11 @@ permissions: R
 user: .+
 collection: {user}
 permissions: RW
+
+[lecture-seule]
+user: .+
+collection: {user}/${READ_ONLY_CALENDAR_PREFIX}[^/]*
+permissions: r
 
 [calendars]
 user: .+

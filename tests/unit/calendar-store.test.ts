@@ -87,6 +87,21 @@ afterAll(async () => {
 });
 
 describe('calendar.list and contacts.list read the store', () => {
+  it('a calendar marked read-only at a sync keeps the mark until a sync says otherwise (migration 020)', async () => {
+    const repo = new DavRepository(core.ctx.db);
+    const feries = { accountId: 'a1', kind: 'calendar' as const, href: '/a/feries/', displayName: 'Jours fériés', color: null };
+    repo.upsertCollection({ ...feries, readOnly: true });
+    expect((await core.handle('calendar.calendars', {})).find((c) => c.href === '/a/feries/')?.readOnly).toBe(true);
+    // Renamed without a word on the privileges: still read-only.
+    repo.upsertCollection({ ...feries, displayName: 'Jours fériés 2027' });
+    expect(repo.collection('a1', '/a/feries/')).toMatchObject({ displayName: 'Jours fériés 2027', readOnly: true });
+    repo.upsertCollection({ ...feries, readOnly: false });
+    expect(repo.collection('a1', '/a/feries/')?.readOnly).toBe(false);
+    expect((await core.handle('calendar.calendars', {})).find((c) => c.href === '/a/agenda/')?.readOnly).toBe(false);
+    repo.removeCollectionsExcept('a1', 'calendar', ['/a/agenda/']);
+    expect(repo.collection('a1', '/a/feries/')).toBeNull();
+  });
+
   it('sorts occurrences by start and skips a malformed stored object with a log line', async () => {
     const list = await core.handle('calendar.list', { from: '2026-03-02', to: '2026-03-03' });
     expect(list).toEqual([
@@ -98,6 +113,7 @@ describe('calendar.list and contacts.list read the store', () => {
         allDay: false,
         summary: 'Conseil',
         calendar: 'Agenda professionnel',
+        readOnly: false,
       },
       {
         uid: '2',
@@ -107,6 +123,7 @@ describe('calendar.list and contacts.list read the store', () => {
         allDay: false,
         summary: 'Commission',
         calendar: 'Agenda professionnel',
+        readOnly: false,
       },
     ]);
     expect(warnings.some((w) => w.includes('calendar object skipped'))).toBe(true);

@@ -178,9 +178,10 @@ describe('dragging an event by whole days (month view, all-day band)', () => {
     const event: EventTimes = { start: '2026-12-14', end: '2026-12-15', allDay: true };
     expect(sameTimes(movedByDays(event, '2026-12-14', '2026-12-14'), event)).toBe(true);
     expect(sameTimes(movedByDays(event, '2026-12-14', '2026-12-15'), event)).toBe(false);
-    expect(isMovable({ invitation: false, truncated: false })).toBe(true);
-    expect(isMovable({ invitation: true, truncated: false })).toBe(false);
-    expect(isMovable({ invitation: false, truncated: true })).toBe(false);
+    expect(isMovable({ invitation: false, readOnly: false, truncated: false })).toBe(true);
+    expect(isMovable({ invitation: true, readOnly: false, truncated: false })).toBe(false);
+    expect(isMovable({ invitation: false, readOnly: true, truncated: false })).toBe(false);
+    expect(isMovable({ invitation: false, readOnly: false, truncated: true })).toBe(false);
   });
 });
 

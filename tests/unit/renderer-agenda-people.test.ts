@@ -51,6 +51,7 @@ const details: CalendarEventDetails = {
   calendar: 'Agenda',
   organizer: me,
   pending: false,
+  readOnly: false,
   summary: 'Réunion de service',
   start: '2026-12-07T10:00',
   end: '2026-12-07T11:00',

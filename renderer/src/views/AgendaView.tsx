@@ -24,6 +24,7 @@ import {
 } from './agenda/EventDialogs';
 import type { EventTimes } from './agenda/drag';
 import { Chevron, DatePickerButton } from './agenda/DatePicker';
+import { CalendarList } from './agenda/CalendarList';
 import { MonthGrid, TimeGrid } from './agenda/Grids';
 import { UpcomingList } from './agenda/Upcoming';
 import './agenda/agenda.css';
@@ -149,8 +150,9 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
   useEffect(() => {
     if (!pendingNew || (calendars.data === undefined && !calendars.error)) return;
     setPendingNew(null);
-    if (calendars.data?.length) setEditor(pendingNew);
-    else setProblem(t('agenda.noCalendar'));
+    // Calendars shared in read-only do not receive new events.
+    if (calendars.data?.some((c) => !c.readOnly)) setEditor(pendingNew);
+    else setProblem(calendars.data?.length ? t('agenda.noWritableCalendar') : t('agenda.noCalendar'));
   }, [pendingNew, calendars.data, calendars.error, t]);
 
   const resolve = async (id: number, action: 'reapply' | 'dismiss') => {
@@ -270,6 +272,7 @@ function Agenda({ onJoinMeeting }: { onJoinMeeting?: ((link: string) => void) | 
         </div>
       </div>
       <p className="hint agenda-keys">{t('agenda.keyboardHint')}</p>
+      <CalendarList calendars={calendars.data ?? []} />
       {calendarConflicts.map((c) => (
         <div key={c.id} className="alert agenda-conflict" role="alert" data-testid="agenda-conflict">
           <div>

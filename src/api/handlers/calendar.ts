@@ -36,7 +36,7 @@ export const calendarHandlers: Pick<
   'calendar.calendars': (ctx) =>
     new DavRepository(ctx.db)
       .allCollections('calendar')
-      .map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color })),
+      .map((c) => ({ accountId: c.accountId, href: c.href, name: c.displayName, color: c.color, readOnly: c.readOnly })),
   'calendar.event': (ctx, params) => eventWithPlace(ctx, params),
   'calendar.createEvent': (ctx, params) => createEvent(ctx, ctx.services.outbox, params),
   'calendar.updateEvent': (ctx, params) => updateEvent(ctx, ctx.services.outbox, params),

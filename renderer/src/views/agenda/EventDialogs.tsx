@@ -5,6 +5,7 @@ import type { CalendarEventDetails, CalendarEventInput, CalendarInfo, Recurrence
 import { ApiCallError } from '../../api/client';
 import { useApiQuery, useClient } from '../../api/react';
 import { ErrorAlert, useModalDialog } from '../../components/common';
+import { Icon } from '../../components/icons';
 import { addDays, clockText, frDate, isoDate, longDay, parseClock, weekdayIndex, weekdayName } from './dates';
 import { designate } from '../../contacts-lookup';
 import { useContactsList, useKnownName, usePersonText } from '../../people';
@@ -131,7 +132,9 @@ export function EventEditor({
   const [rrule, setRrule] = useState(d?.rrule ?? '');
   const [reminder, setReminder] = useState<number | null>(d ? (d.reminderMinutes ?? null) : 15);
   const [meetingUrl, setMeetingUrl] = useState<string | null>(d?.meetingUrl ?? null);
-  const [calendarHref, setCalendarHref] = useState(d?.calendarHref ?? calendars[0]?.href ?? '');
+  // A new event goes to a calendar the agent may write in (one shared in read-only is not offered).
+  const writable = calendars.filter((c) => !c.readOnly);
+  const [calendarHref, setCalendarHref] = useState(d?.calendarHref ?? writable[0]?.href ?? '');
   const [scope, setScope] = useState<RecurrenceScope>(d?.recurrenceId ? 'occurrence' : 'series');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -204,7 +207,7 @@ export function EventEditor({
     try {
       if (d) onSaved(await saveEventChange(client, t, d, { ...input, rrule: rrule || null }, scope));
       else {
-        const cal = calendars.find((c) => c.href === calendarHref);
+        const cal = writable.find((c) => c.href === calendarHref);
         await client.call('calendar.createEvent', { event: input, calendarHref, accountId: cal?.accountId });
         onSaved(t('agenda.editor.created'));
       }
@@ -415,11 +418,11 @@ export function EventEditor({
               </select>
             </div>
           </div>
-          {!d && calendars.length > 1 ? (
+          {!d && writable.length > 1 ? (
             <div className="field">
               <label htmlFor="ev-calendar">{t('agenda.editor.calendar')}</label>
               <select id="ev-calendar" value={calendarHref} onChange={(e) => setCalendarHref(e.target.value)}>
-                {calendars.map((c) => (
+                {writable.map((c) => (
                   <option key={`${c.accountId}${c.href}`} value={c.href}>
                     {c.name}
                   </option>
@@ -700,6 +703,12 @@ export function EventDetailsDialog({
         {t('agenda.details.calendar', { name: details.calendar })}
         {details.pending ? ` — ${t('agenda.pending')}` : ''}
       </p>
+      {details.readOnly ? (
+        <p className="agenda-details-readonly" data-testid="event-read-only">
+          <Icon name="lock" />
+          {t('agenda.details.readOnly')}
+        </p>
+      ) : null}
       {error ? <ErrorAlert message={error} /> : null}
       {confirming ? (
         <div className="agenda-delete-confirm" role="group" aria-labelledby={`${titleId}-confirm`} data-testid="delete-confirm">
@@ -727,10 +736,13 @@ export function EventDetailsDialog({
         </div>
       ) : null}
       <div className="form-actions" hidden={!!confirming}>
-        <button type="button" className="button" onClick={onEdit} disabled={busy} data-testid="edit-event">
-          {t('agenda.details.edit')}
-        </button>
-        {recurring && details.recurrenceId ? (
+        {/* A calendar shared in read-only: its events are only looked at (no « Modifier », no « Supprimer »). */}
+        {details.readOnly ? null : (
+          <button type="button" className="button" onClick={onEdit} disabled={busy} data-testid="edit-event">
+            {t('agenda.details.edit')}
+          </button>
+        )}
+        {details.readOnly ? null : recurring && details.recurrenceId ? (
           <>
             <button
               type="button"

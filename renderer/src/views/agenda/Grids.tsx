@@ -515,7 +515,8 @@ export function TimeGrid({
                 {list.map(({ o, top, bottom, end }) => {
                   const l = lanes.get(keyOf(o)) ?? { lane: 0, lanes: 1 };
                   const height = Math.max(((bottom - top) / 60) * HOUR_PX - 2, 20);
-                  // An invitation received, an all-day event or one only partly listed is not moved with the pointer.
+                  // An invitation received, an event of a calendar shared in read-only, an all-day event or one only
+                  // partly listed is not moved with the pointer.
                   const movable = !!onMove && isMovable(o);
                   const from: GridPlace = { day: d, start: top, end };
                   return (

@@ -45,9 +45,10 @@ export function resizedPlace(from: GridPlace, pointer: number): GridPlace {
   return { ...from, end };
 }
 
-/** Whether the agent may drag the occurrence: not an invitation received (its organiser places it), nor one only
- *  partly listed (a series too dense to be expanded). */
-export const isMovable = (o: Pick<CalendarOccurrence, 'invitation' | 'truncated'>) => !o.invitation && !o.truncated;
+/** Whether the agent may drag the occurrence: not an invitation received (its organiser places it), not one of a
+ *  calendar shared in read-only, nor one only partly listed (a series too dense to be expanded). */
+export const isMovable = (o: Pick<CalendarOccurrence, 'invitation' | 'readOnly' | 'truncated'>) =>
+  !o.invitation && !o.readOnly && !o.truncated;
 
 export const samePlace = (a: GridPlace, b: GridPlace) => a.day === b.day && a.start === b.start && a.end === b.end;
 
