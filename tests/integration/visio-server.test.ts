@@ -80,7 +80,7 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Réunion en visio</title>');
     const csp = page.headers.get('content-security-policy') ?? '';
-    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(csp).toContain(`connect-src 'self' ws://${new URL(visio.url).host}`);
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
