@@ -34,6 +34,10 @@ const GUEST_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.woff2': 'font/woff2',
+  // « Flouter l’arrière-plan »: the segmentation wasm, its graph and model.
+  '.wasm': 'application/wasm',
+  '.binarypb': 'application/octet-stream',
+  '.tflite': 'application/octet-stream',
 };
 /** Host header as put in the page's connect-src (anything else: 'self' only). */
 const HOST_HEADER = /^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/;
@@ -72,7 +76,8 @@ function guestPageCsp(req: http.IncomingMessage, tls: boolean): string {
   const ws = HOST_HEADER.test(host) ? ` ${tls || forwardedTls ? 'wss' : 'ws'}://${host}` : '';
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    // wasm-unsafe-eval: compiling WebAssembly (the background blur model, served from here); no eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
     "media-src 'self' blob: mediastream:",

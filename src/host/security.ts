@@ -89,7 +89,8 @@ export function contentSecurityPolicy(port?: number, meetingServerUrl?: string):
   if (meeting !== null && !connect.includes(meeting)) connect.push(meeting);
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    // wasm-unsafe-eval: compiling WebAssembly (Visio's background blur model, served by Ostal itself); no eval.
+    "script-src 'self' 'wasm-unsafe-eval'",
     // Mail HTML is shown in a sandboxed srcdoc frame, and a srcdoc document inherits this policy on top of its
     // own: inline styles (already filtered by the core's sanitiser) must be allowed for mail to keep its layout,
     // and https images for « Afficher les images ». The frame's own policy still allows only data: images until

@@ -60,6 +60,12 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
   fs.writeFileSync(path.join(guestPageDir, 'salle.html'), '<!doctype html><html lang="fr"><title>Réunion en visio</title></html>');
   fs.mkdirSync(path.join(guestPageDir, 'assets'));
   fs.writeFileSync(path.join(guestPageDir, 'assets', 'salle-Ab12.js'), 'console.log(1);');
+  // The background blur's wasm and model (MediaPipe selfie segmentation), hashed names as Vite writes them.
+  fs.writeFileSync(
+    path.join(guestPageDir, 'assets', 'selfie_segmentation_solution_simd_wasm_bin-Cd34.wasm'),
+    Buffer.from([0, 97, 115, 109]),
+  );
+  fs.writeFileSync(path.join(guestPageDir, 'assets', 'selfie_segmentation_landscape-Ef56.tflite'), Buffer.from('TFL3'));
   fs.writeFileSync(path.join(guestPageDir, 'secret.json'), '{"tokenSecret":"x"}');
 
   beforeAll(async () => {
@@ -80,7 +86,7 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Réunion en visio</title>');
     const csp = page.headers.get('content-security-policy') ?? '';
-    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval';");
     expect(csp).toContain(`connect-src 'self' ws://${new URL(visio.url).host}`);
     expect(csp).not.toContain('unsafe-inline');
     expect(page.headers.get('x-frame-options')).toBe('DENY');
@@ -91,6 +97,13 @@ describe('visio server (mediasoup 3.12, requireToken)', () => {
       expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
       expect(await asset.text()).toBe('console.log(1);');
     }
+    const wasm = await fetch(`${visio.url}/salle/assets/selfie_segmentation_solution_simd_wasm_bin-Cd34.wasm`);
+    expect(wasm.status).toBe(200);
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect([...new Uint8Array(await wasm.arrayBuffer())]).toEqual([0, 97, 115, 109]);
+    const model = await fetch(`${visio.url}/salle/assets/selfie_segmentation_landscape-Ef56.tflite`);
+    expect(model.status).toBe(200);
+    expect(await model.text()).toBe('TFL3');
     expect((await fetch(`${visio.url}/salle/secret.json`)).status).toBe(404);
     expect((await fetch(`${visio.url}/salle/assets/%2e%2e%2fsecret.json`)).status).toBe(404);
     expect((await fetch(`${visio.url}/salle/assets/..%2fsecret.json`)).status).toBe(404);

@@ -69,6 +69,7 @@ export function GuestPage() {
       videoTrack: choice.video,
       startMuted: choice.startMuted,
       startCameraOff: choice.startCameraOff,
+      blur: choice.blur,
       log: (message, detail) => console.warn(message, detail),
     });
     setStage({ name: 'meeting', session, speakerId: choice.speakerId });

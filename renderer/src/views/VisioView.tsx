@@ -131,6 +131,7 @@ export function VisioView({
       videoTrack: choice.video,
       startMuted: choice.startMuted,
       startCameraOff: choice.startCameraOff,
+      blur: choice.blur,
       log: (message, detail) => console.warn(message, detail),
     });
     onMeetingChange({ session, speakerId: choice.speakerId, link: joinLink });

@@ -15,6 +15,7 @@ import type { PeerInfo } from '../../../../src/shared/meet-protocol';
 import { Busy, ErrorAlert } from '../../components/common';
 import { ShortcutsDialog } from '../../components/ShortcutsDialog';
 import { useMeetingAnnouncements } from './announcements';
+import { browserStorage, saveBlurPreference } from './blur';
 import { applySpeaker, canShareScreen, deviceProblem } from './media';
 import { ModerationChatLine, ModerationNoticeBanner, ModerationTools } from './ModerationBar';
 import { ParticipantMenu } from './ParticipantMenu';
@@ -277,6 +278,7 @@ export function Meeting({
         </div>
       ) : null}
       {problem ? <ErrorAlert message={problem} testId="visio-problem" /> : null}
+      {state.blurUnavailable ? <ErrorAlert message={t('visio.blur.unavailable')} testId="visio-blur-unavailable" /> : null}
       <div className={panel ? 'visio-stage with-panel' : 'visio-stage'}>
         <Grid
           session={session}
@@ -313,6 +315,20 @@ export function Meeting({
           data-testid="visio-camera"
         >
           {state.camOn ? t('visio.meeting.cameraOff') : t('visio.meeting.cameraOn')}
+        </button>
+        <button
+          type="button"
+          className="button visio-blur-toggle"
+          aria-pressed={state.blur}
+          onClick={() => {
+            const on = !state.blur;
+            saveBlurPreference(browserStorage(), on);
+            void session.setBlur(on);
+          }}
+          disabled={state.phase !== 'joined' || !state.localCamera || state.audioOnly}
+          data-testid="visio-blur"
+        >
+          {t('visio.blur.toggle')}
         </button>
         {canShareScreen() ? (
           <button
@@ -531,7 +547,8 @@ function Grid({
       name: state.displayName,
       source: 'camera',
       mine: true,
-      track: state.camOn ? state.localCamera : null,
+      // What the others see: the blurred camera while « Flouter l’arrière-plan » runs.
+      track: state.camOn ? (state.blurredCamera ?? state.localCamera) : null,
       consumerId: null,
       peer: null,
     });

@@ -25,7 +25,7 @@ export function MeetingDock({ meeting, onReturn, onLeave }: { meeting: ActiveMee
     : remote && !remote.paused && shown?.camera
       ? remote.track
       : !shown && state.camOn
-        ? state.localCamera
+        ? (state.blurredCamera ?? state.localCamera)
         : null;
   const name = shown ? shown.displayName : state.displayName;
 

@@ -13,12 +13,16 @@ import {
   type DeviceProblem,
   type LocalMedia,
 } from './media';
+import { browserStorage, loadBlurPreference, saveBlurPreference } from './blur';
+import type { BlurPipeline } from './blur-pipeline';
 
 export interface JoinChoice {
   audio: MediaStreamTrack | null;
   video: MediaStreamTrack | null;
   startMuted: boolean;
   startCameraOff: boolean;
+  /** « Flouter l’arrière-plan » (the meeting starts its own blurring of the camera). */
+  blur: boolean;
   speakerId: string;
 }
 
@@ -52,6 +56,9 @@ export function PreJoin({
   const [startMuted, setStartMuted] = useState(false);
   const [startCameraOff, setStartCameraOff] = useState(false);
   const [level, setLevel] = useState(0);
+  const [blur, setBlur] = useState(() => loadBlurPreference(browserStorage()));
+  const [blurred, setBlurred] = useState<MediaStreamTrack | null>(null);
+  const [blurUnavailable, setBlurUnavailable] = useState(false);
   const videoRef = useRef<HTMLVideoElement>(null);
   const mediaRef = useRef<LocalMedia | null>(null);
   const handedOver = useRef(false);
@@ -96,11 +103,43 @@ export function PreJoin({
     [],
   );
 
+  // The preview shows what the others will see: blurred while « Flouter l’arrière-plan » is on.
+  useEffect(() => {
+    const camera = media?.video;
+    if (!blur || !camera) return;
+    let current = true;
+    let pipeline: BlurPipeline | null = null;
+    void import('./blur-pipeline')
+      .then(({ startBlur }) => startBlur(camera))
+      .then(
+        (started) => {
+          if (!current) {
+            started.stop();
+            return;
+          }
+          pipeline = started;
+          setBlurred(started.output);
+        },
+        (err: unknown) => {
+          console.warn('visio: background blur unavailable', err);
+          if (!current) return;
+          setBlurUnavailable(true);
+          setBlur(false);
+        },
+      );
+    return () => {
+      current = false;
+      pipeline?.stop();
+      setBlurred(null);
+    };
+  }, [blur, media]);
+
   useEffect(() => {
     const video = videoRef.current;
     if (!video) return;
-    video.srcObject = media?.video ? new MediaStream([media.video]) : null;
-  }, [media]);
+    const shown = blurred ?? media?.video;
+    video.srcObject = shown ? new MediaStream([shown]) : null;
+  }, [media, blurred]);
 
   useEffect(() => {
     if (!media?.audio) return;
@@ -129,7 +168,7 @@ export function PreJoin({
     handedOver.current = true;
     // The devices opened last (a click may come before the render that follows their opening).
     const opened = mediaRef.current;
-    onJoin({ audio: opened?.audio ?? null, video: opened?.video ?? null, startMuted, startCameraOff, speakerId });
+    onJoin({ audio: opened?.audio ?? null, video: opened?.video ?? null, startMuted, startCameraOff, blur, speakerId });
   };
 
   const label = (device: MediaDeviceInfo, index: number, kind: 'micro' | 'camera' | 'speaker') => {
@@ -269,6 +308,27 @@ export function PreJoin({
               data-testid="visio-start-camera-off"
             />
             <label htmlFor={ids.cameraOff}>{t('visio.prejoin.startCameraOff')}</label>
+          </div>
+          <div className="field">
+            <button
+              type="button"
+              className="button visio-blur-toggle"
+              aria-pressed={blur}
+              onClick={() => {
+                setBlurUnavailable(false);
+                saveBlurPreference(browserStorage(), !blur);
+                setBlur(!blur);
+              }}
+              disabled={!media?.video}
+              data-testid="visio-prejoin-blur"
+            >
+              {t('visio.blur.toggle')}
+            </button>
+            {blurUnavailable ? (
+              <p className="field-error" role="alert" data-testid="visio-blur-unavailable">
+                {t('visio.blur.unavailable')}
+              </p>
+            ) : null}
           </div>
           <div className="form-actions">
             {onCancel ? (

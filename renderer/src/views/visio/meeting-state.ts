@@ -129,6 +129,12 @@ export interface MeetingState {
   screenOn: boolean;
   hand: boolean;
   localCamera: MediaStreamTrack | null;
+  /** « Flouter l’arrière-plan » chosen (remembered on this computer). */
+  blur: boolean;
+  /** The blurred camera track while blur runs: sent and shown instead of `localCamera`. */
+  blurredCamera: MediaStreamTrack | null;
+  /** The segmentation model could not run on this computer: the camera is sent as it is. */
+  blurUnavailable: boolean;
   localScreen: MediaStreamTrack | null;
   quality: ConnectionQuality | null;
   stats: LinkStats | null;
@@ -160,6 +166,8 @@ export interface MeetingOptions {
   startMuted: boolean;
   /** « Entrer caméra coupée »: the camera stays off (nothing sent) until the participant turns it on. */
   startCameraOff?: boolean;
+  /** « Flouter l’arrière-plan » from the start. */
+  blur?: boolean;
   /** Joining from the guest page: the server keeps this peer a guest (never organiser). */
   guest?: boolean;
   /** Start in « connexion lente » (lowest layers received and sent): the guest page on a phone. */
@@ -195,6 +203,9 @@ export function initialMeetingState(options: MeetingOptions): MeetingState {
     screenOn: false,
     hand: false,
     localCamera: options.videoTrack,
+    blur: options.blur ?? false,
+    blurredCamera: null,
+    blurUnavailable: false,
     localScreen: null,
     quality: null,
     stats: null,

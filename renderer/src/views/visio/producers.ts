@@ -50,7 +50,7 @@ export class LocalMediaSender {
   async sendLocalMedia(): Promise<void> {
     const audio = this.audioTrack;
     if (audio && audio.readyState === 'live') await this.produce('micro', audio, !this.link.state.current.micOn);
-    const video = this.link.state.current.localCamera;
+    const video = this.cameraTrack();
     if (video && video.readyState === 'live' && this.link.state.current.camOn && !this.link.state.current.audioOnly)
       await this.produce('camera', video, false);
     const screen = this.link.state.current.localScreen;
@@ -71,10 +71,29 @@ export class LocalMediaSender {
     });
     if (paused) producer.pause();
     this.producers.set(source, producer);
+    // Blur started or stopped while the producer was being created: it sends the camera's current track.
+    if (source === 'camera') await this.cameraTrackChanged();
     if (source === 'camera' && this.link.state.current.slowMode) await producer.setMaxSpatialLayer(0).catch(() => undefined);
     producer.on('trackended', () => {
       if (source === 'screen') void this.stopScreen();
     });
+  }
+
+  /** The camera track sent: the blurred one while blur runs, else the camera's own. */
+  private cameraTrack(): MediaStreamTrack | null {
+    const state = this.link.state.current;
+    return state.blurredCamera ?? state.localCamera;
+  }
+
+  /**
+   * Blur started or stopped: the camera producer sends the new track (same producer, same simulcast layers; the
+   * others see no interruption).
+   */
+  async cameraTrackChanged(): Promise<void> {
+    const producer = this.producers.get('camera');
+    const track = this.cameraTrack();
+    if (!producer || producer.closed || !track || producer.track === track) return;
+    await producer.replaceTrack({ track }).catch((err: unknown) => this.link.log('visio: camera track', err));
   }
 
   async setMicro(on: boolean): Promise<void> {
@@ -101,7 +120,7 @@ export class LocalMediaSender {
     if (!socket || state.current.phase !== 'joined') return;
     if (!producer) {
       if (on && !state.current.audioOnly)
-        await this.produce('camera', track, false).catch((err: unknown) => this.link.log('visio: camera', err));
+        await this.produce('camera', this.cameraTrack() ?? track, false).catch((err: unknown) => this.link.log('visio: camera', err));
       return;
     }
     if (on) producer.resume();
@@ -151,7 +170,7 @@ export class LocalMediaSender {
       else camera.pause();
       await socket.request(on ? 'resumeProducer' : 'pauseProducer', { producerId: camera.id }).catch(() => undefined);
     } else if (on && state.camOn && state.localCamera) {
-      await this.produce('camera', state.localCamera, false).catch(() => undefined);
+      await this.produce('camera', this.cameraTrack() ?? state.localCamera, false).catch(() => undefined);
     }
   }
 

@@ -30,6 +30,8 @@ import {
   type SessionLink,
   type ShownReaction,
 } from './meeting-state';
+import { blurAction } from './blur';
+import type { BlurPipeline } from './blur-pipeline';
 import { LocalMediaSender } from './producers';
 
 export type {
@@ -56,6 +58,10 @@ export class MeetingSession {
   private readonly quality: LinkQualityMonitor;
   private chatSeq = 0;
   private reactionSeq = 0;
+  /** « Flouter l’arrière-plan » running, and the chain that applies the choice one step at a time. */
+  private blurPipeline: BlurPipeline | null = null;
+  private blurSteps: Promise<void> = Promise.resolve();
+  private ended = false;
 
   constructor(private readonly options: MeetingOptions) {
     this.state = new MeetingStateCell(initialMeetingState(options));
@@ -86,6 +92,7 @@ export class MeetingSession {
         this.sender.close();
       },
     });
+    if (this.state.current.blur) void this.applyBlur();
   }
 
   get snapshot(): MeetingState {
@@ -264,6 +271,8 @@ export class MeetingSession {
   }
 
   private stopLocalTracks(): void {
+    this.ended = true;
+    void this.applyBlur();
     this.options.audioTrack?.stop();
     this.state.current.localCamera?.stop();
     this.state.current.localScreen?.stop();
@@ -332,6 +341,56 @@ export class MeetingSession {
   setCamera(on: boolean): Promise<void> {
     if (on && this.state.current.moderationNotice?.action === 'cameraStopped') this.dismissModerationNotice();
     return this.sender.setCamera(on);
+  }
+
+  /**
+   * « Flouter l’arrière-plan »: the camera is sent (and shown) blurred, or as it is again. When the model cannot run
+   * here, the camera stays as it is and `blurUnavailable` tells the view.
+   */
+  setBlur(on: boolean): Promise<void> {
+    this.state.set({ blur: on, blurUnavailable: false });
+    return this.applyBlur();
+  }
+
+  /** Bring the pipeline in line with the choice and the camera (see blurAction), one step after the other. */
+  private applyBlur(): Promise<void> {
+    this.blurSteps = this.blurSteps.then(() => this.blurStep()).catch((err: unknown) => this.log('visio: blur', err));
+    return this.blurSteps;
+  }
+
+  private async blurStep(): Promise<void> {
+    const state = this.state.current;
+    const camera = this.ended ? null : state.localCamera;
+    const action = blurAction({
+      wanted: state.blur,
+      unavailable: state.blurUnavailable,
+      camera,
+      runningOn: this.blurPipeline?.source.id ?? null,
+    });
+    if (action === 'keep') return;
+    if (action === 'stop' || action === 'restart') {
+      const old = this.blurPipeline;
+      this.blurPipeline = null;
+      this.state.set({ blurredCamera: null });
+      await this.sender.cameraTrackChanged();
+      old?.stop();
+    }
+    if ((action === 'start' || action === 'restart') && camera) {
+      try {
+        const { startBlur } = await import('./blur-pipeline');
+        const pipeline = await startBlur(camera);
+        if (this.ended || !this.state.current.blur) {
+          pipeline.stop();
+          return;
+        }
+        this.blurPipeline = pipeline;
+        this.state.set({ blurredCamera: pipeline.output });
+        await this.sender.cameraTrackChanged();
+      } catch (err) {
+        this.log('visio: background blur unavailable', err);
+        this.state.set({ blur: false, blurUnavailable: true });
+      }
+    }
   }
 
   /** Share a screen (getDisplayMedia); throws the browser's error (NotAllowedError when the user cancels). */
