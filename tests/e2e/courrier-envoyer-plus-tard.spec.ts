@@ -85,4 +85,24 @@ test('envoyer plus tard : programmé dans deux minutes, lu dans la boîte d’en
   await item.getByRole('button', { name: 'Envoyer maintenant' }).click();
   await expect(item).toBeHidden({ timeout: 20_000 });
   await expect.poll(async () => (await lastEnvelope(4, subject))?.subject ?? null, { timeout: 20_000 }).toBe(subject);
+
+  // « Demain matin », then « Modifier »: back in the composer as a draft, no longer in the Boîte d'envoi.
+  const second = `Note à reprendre ${crypto.randomUUID().slice(0, 8)}`;
+  await page.getByTestId('compose-new').click();
+  await compose.getByLabel('À', { exact: true }).fill(recipient.email);
+  await compose.getByLabel('Objet').fill(second);
+  await fillBody(compose, 'Texte à revoir demain.');
+  await compose.getByRole('button', { name: 'Envoyer plus tard' }).click();
+  await dialog.getByRole('button', { name: /^Demain matin/ }).click();
+  await expect(compose).toBeHidden();
+  const scheduled = page.getByTestId('outbox-item').filter({ hasText: second });
+  await expect(scheduled.getByTestId('outbox-scheduled')).toContainText('à 08:00');
+  await scheduled.getByRole('button', { name: 'Modifier' }).click();
+  await expect(compose.getByRole('heading', { name: 'Brouillon' })).toBeVisible();
+  await expect(compose.getByLabel('Objet')).toHaveValue(second);
+  await expect(compose.getByLabel('À', { exact: true })).toHaveValue(recipient.email);
+  await expect(scheduled).toBeHidden();
+  await compose.getByTestId('compose-cancel').click();
+  await expect(compose).toBeHidden();
+  expect(await lastEnvelope(4, second)).toBeNull();
 });
