@@ -253,6 +253,8 @@ export class OutboxQueue {
   backToDraft(id: string): OutboxRecord {
     const rec = this.store.get(id);
     if (!rec) throw new OstalError('not_found', t('mail.outbox.notFound'));
+    // Asked twice (a second window, React's double effects in development): it is a draft already, nothing to undo.
+    if (rec.state === 'draft' && rec.draft.discarded !== true) return rec;
     if (!this.store.backToDraft(id)) throw new OstalError('invalid_input', t('mail.outbox.notEditable'));
     this.changed(rec.accountId, [id]);
     return rec;
@@ -283,12 +285,18 @@ export class OutboxQueue {
   /**
    * A scheduled message about to leave: its raw message (the blob, so the copy filed in Envoyés is the same) now
    * dated `at`, the moment it really leaves, as Outlook and Thunderbird do; the Message-ID and everything else stay.
-   * Written durably before the claim: a crash in between only means it is dated again at the next attempt.
+   * Called once the message is claimed ('sending'): a crash before the SMTP session makes it 'uncertain' as always.
    */
   redate(rec: OutboxRecord, raw: Buffer, at: Date): Buffer {
     if (!rec.rawPath) return raw;
     const patched = withDateHeader(raw, at);
-    writeFileDurably(path.join(this.ctx.blobsDir, rec.rawPath), patched);
+    try {
+      writeFileDurably(path.join(this.ctx.blobsDir, rec.rawPath), patched);
+    } catch (err) {
+      // The disk refused (full?): the message leaves dated when it was written rather than stay claimed.
+      this.ctx.log.warn('outbox: scheduled message not redated', { id: rec.id, err: err as Error });
+      return raw;
+    }
     return patched;
   }
 

@@ -217,10 +217,10 @@ export class OutboxSender {
           this.outbox.failBroken(rec);
           continue;
         }
-        // A scheduled message is dated when it really leaves (Date header patched in the stored raw; Message-ID kept).
-        if (rec.scheduledAt) raw = this.outbox.redate(rec, raw, new Date());
         // Committed before any byte leaves: a crash from here on makes the message 'uncertain', never resent silently.
         if (!this.outbox.claim(rec)) continue;
+        // A scheduled message is dated when it really leaves (Date header patched in the stored raw; Message-ID kept).
+        if (rec.scheduledAt) raw = this.outbox.redate(rec, raw, new Date());
         const { outcome, phase, err } = await smtp.submit(rec.envelope, raw);
         if (outcome.kind !== 'sent')
           this.ctx.log.warn('outbox: send failed', { id: rec.id, outcome: outcome.kind, phase, err: err as Error });

@@ -4,7 +4,6 @@
  */
 import { parseWallClock, userTimeZone, wallClockToInstant } from '../shared/time.js';
 
-
 /** A time up to this much in the past is still taken (the agent clicked at 08:00:30 for « 08:00 »): it leaves at once. */
 export const SEND_AT_GRACE_MS = 60_000;
 

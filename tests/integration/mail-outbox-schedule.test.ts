@@ -181,6 +181,10 @@ describe('Envoyer plus tard (SMTP submission)', () => {
       expect(draft.text).toContain('compte rendu');
       expect(draft.attachments).toEqual([expect.objectContaining({ filename: 'ordre du jour.txt', contentBase64: content })]);
       await expect(core.handle('mail.outbox.sendNow', { id: cancelled.id })).rejects.toThrow(/n’est plus programmé/);
+      // Asked again (another window): the same draft, its attachment now read back from the draft's own copy.
+      const again = await core.handle('mail.outbox.edit', { id: cancelled.id });
+      expect(again).toMatchObject({ draftId: cancelled.id, bcc: ['Archives <archives@ostal.test>'] });
+      expect(again.attachments).toEqual([expect.objectContaining({ filename: 'ordre du jour.txt', contentBase64: content })]);
 
       const now = await core.handle('mail.send', message(accountId, 'Maintenant', { sendAt: inSeconds(3600) }));
       const list = await core.handle('mail.outbox.drain', { accountId, ignoreBackoff: true });
