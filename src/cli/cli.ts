@@ -13,7 +13,10 @@
  *                                                              by default, --limit 0: every match)
  *   ostal mail space [--json]        (MailOfflineSpace: space used on this computer by offline reading)
  *   ostal mail free-space [--json]   (MailFreeSpaceResult: bodies outside the chosen window forgotten; nothing unsent)
- *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--json]
+ *   ostal mail send --from E --to A [--to A]… [--cc A]… [--bcc A]… --subject S --body-file F [--attach F]… [--send-at DATE] [--json]
+ *                   (--send-at AAAA-MM-JJTHH:MM, heure de cet ordinateur, or with an offset: « Envoyer plus tard », the entry
+ *                   stays in the Boîte d'envoi with its scheduledAt and leaves at that time from a running Ostal)
+ *   ostal mail outbox list [--account E] [--json]   (OutboxEntry[]: the Boîte d'envoi, scheduled messages included)
  *   ostal mail vacation status [--account E] [--json]   (« Réponse automatique », read from the ManageSieve server: SieveState)
  *   ostal mail vacation set --message-file F [--external-message-file F] [--from DATE] [--to DATE] [--subject S] [--account E] [--json]
  *   ostal mail vacation off [--account E] [--json]
@@ -48,6 +51,7 @@ import { decodeImportBytes } from '../calendar/import.js';
 import { Core } from '../core.js';
 import { cliText } from './messages.js';
 import { formatNumber, formatSize } from '../shared/format.js';
+import { formatClockTime, formatLongDate } from '../shared/time.js';
 import { defaultProfileDir } from '../store/profile.js';
 import { displayFileName } from '../files/open-safety.js';
 
@@ -123,6 +127,7 @@ function parse(argv: string[]) {
         bcc: { type: 'string', multiple: true },
         subject: { type: 'string' },
         'body-file': { type: 'string' },
+        'send-at': { type: 'string' },
         attach: { type: 'string', multiple: true },
         folder: { type: 'string' },
         summary: { type: 'string' },
@@ -287,6 +292,15 @@ async function run(argv: string[], io: Io): Promise<number> {
       return mailSend(v, io, withCore);
     case 'mail list':
       return mailList(v, io, withCore);
+    case 'mail outbox':
+      if (positionals[2] !== 'list') throw new UsageError(cliText('usage'));
+      return withCore(async (call) => {
+        const accountId = v.account ? (await findAccount(call, v.account)).id : undefined;
+        const list = await call('mail.outbox.list', accountId ? { accountId } : {});
+        if (v.json) io.out(JSON.stringify(list, null, 2));
+        else for (const e of list) io.out(`${e.state}\t${e.scheduledAt ?? ''}\t${[...e.to, ...e.cc, ...e.bcc].join(', ')}\t${e.subject}`);
+        return 0;
+      });
     case 'mail vacation':
       return mailVacation(positionals[2], v, io, withCore);
     case 'mail rules':
@@ -555,7 +569,14 @@ async function mailSend(v: CliValues, io: Io, withCore: WithCore): Promise<numbe
       subject: v.subject!,
       text,
       attachments: (v.attach ?? []).map((file) => ({ filename: path.basename(file), path: path.resolve(file) })),
+      ...(v['send-at'] !== undefined ? { sendAt: v['send-at'] } : {}),
     });
+    if (queued.scheduledAt) {
+      // « Envoyer plus tard »: durable in the Boîte d'envoi; a running Ostal sends it at that time.
+      if (v.json) io.out(JSON.stringify(queued, null, 2));
+      io.err(cliText('mailScheduled', { date: formatLongDate(queued.scheduledAt), time: formatClockTime(queued.scheduledAt) }));
+      return 0;
+    }
     const after = await call('mail.outbox.drain', { accountId: account.id, ignoreBackoff: true });
     const entry = after.find((e) => e.id === queued.id) ?? queued;
     if (v.json) io.out(JSON.stringify(entry, null, 2));

@@ -11,7 +11,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { OutgoingMessage } from '../shared/contract.js';
+import PostalMime from 'postal-mime';
+import type { ComposeDraft, OutgoingAttachment, OutgoingMessage } from '../shared/contract.js';
 import { OstalError } from '../errors.js';
 import type { CoreContext } from '../context.js';
 import { t } from '../i18n/index.js';
@@ -146,4 +147,37 @@ export function adoptServerDraft(
   });
   queue.changed(params.accountId, [id]);
   return id;
+}
+
+/**
+ * « Modifier » in the Boîte d'envoi: a scheduled (or failed) message becomes a local draft again — never sent — and
+ * its fields come back for the composer, through the same draft path as any draft (saveDraft: new revision, server
+ * copy in Brouillons at the next drain, same Message-ID). The attachments are read back from the raw message.
+ */
+export async function reopenQueued(ctx: CoreContext, queue: OutboxQueue, id: string): Promise<ComposeDraft> {
+  const rec = queue.backToDraft(id);
+  const raw = await queue.readRaw(rec);
+  const wanted = Array.isArray(rec.draft.attachments) ? (rec.draft.attachments as { filename?: string }[]) : [];
+  const attachments: OutgoingAttachment[] = [];
+  if (raw && wanted.length) {
+    const parsed = await PostalMime.parse(raw);
+    const pool = [...parsed.attachments];
+    for (const w of wanted) {
+      const at = pool.findIndex((a) => a.filename === w.filename);
+      if (at === -1) continue;
+      const [a] = pool.splice(at, 1);
+      attachments.push({
+        filename: a!.filename ?? t('mail.compose.attachmentDefaultName'),
+        contentBase64: Buffer.from(a!.content as ArrayBuffer).toString('base64'),
+        contentType: a!.mimeType || undefined,
+      });
+    }
+  }
+  const text = typeof rec.draft.text === 'string' ? rec.draft.text : '';
+  const html = typeof rec.draft.html === 'string' ? rec.draft.html : null;
+  const inReplyTo = typeof rec.draft.inReplyTo === 'string' ? rec.draft.inReplyTo : null;
+  const references = Array.isArray(rec.draft.references) ? (rec.draft.references as string[]) : [];
+  const fields = { to: rec.to, cc: rec.cc, bcc: rec.bcc, subject: rec.subject, text, inReplyTo, references, attachments };
+  await saveDraft(ctx, queue, { accountId: rec.accountId, id: rec.id, ...fields, ...(html !== null ? { html } : {}) });
+  return { accountId: rec.accountId, mode: 'draft', ...fields, html, draftId: rec.id };
 }

@@ -6,6 +6,8 @@
  *    and is never resent on its own;
  *  - 'retry' (connectivity, 4xx): back to 'queued' with back-off, the other messages of the account wait too;
  *  - 'failed' and 'uncertain' keep their French message for the user.
+ * « Envoyer plus tard »: a queued row with `scheduled_at` in the future is not due (see OutboxStore.due); it is
+ * written durably at once like any other message, and the others of the account do not wait for it.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -17,6 +19,7 @@ import { t } from '../i18n/index.js';
 import { getAccountRow } from '../accounts/account-rows.js';
 import { buildRawMessage, newMessageId, parseRecipients, type RawAttachment } from './compose.js';
 import { OutboxStore, toEntry, type OutboxRecord } from './outbox-store.js';
+import { checkSendAt, withDateHeader } from './schedule.js';
 import type { SendOutcome } from './smtp-session.js';
 
 export interface BackoffOptions {
@@ -44,6 +47,19 @@ export function writeFileDurably(file: string, data: Buffer): void {
   } catch {
     /* some file systems refuse fsync on a folder */
   }
+}
+
+/** The time of « Envoyer plus tard » as stored (ISO UTC), or a French refusal. */
+function scheduledTime(sendAt: string): string {
+  const check = checkSendAt(sendAt, new Date());
+  if (check.ok) return check.at.toISOString();
+  const key =
+    check.reason === 'past'
+      ? 'mail.outbox.sendAtPast'
+      : check.reason === 'tooFar'
+        ? 'mail.outbox.sendAtTooFar'
+        : 'mail.outbox.sendAtInvalid';
+  throw new OstalError('invalid_input', t(key));
 }
 
 /** Records grouped by account, in their order. */
@@ -85,6 +101,7 @@ export class OutboxQueue {
       throw new OstalError('invalid_input', t('mail.compose.invalidRecipients', { list: invalid.join(', ') }), { details: { invalid } });
     if (to.addresses.length + cc.addresses.length + bcc.addresses.length === 0)
       throw new OstalError('invalid_input', t('mail.compose.noRecipient'));
+    const scheduledAt = params.sendAt === undefined ? null : scheduledTime(params.sendAt);
 
     let id: string = crypto.randomUUID();
     let messageId = newMessageId(row.email);
@@ -132,6 +149,7 @@ export class OutboxQueue {
       },
       rawPath,
       size: built.raw.length,
+      scheduledAt,
     });
     const after = this.store.get(id)!;
     if (after.rawPath !== rawPath) {
@@ -219,6 +237,29 @@ export class OutboxQueue {
     return toEntry(this.store.get(id)!);
   }
 
+  /** « Envoyer maintenant »: a scheduled message becomes due at once. */
+  sendNow(id: string): OutboxEntry {
+    const rec = this.store.get(id);
+    if (!rec) throw new OstalError('not_found', t('mail.outbox.notFound'));
+    if (!this.store.sendNow(id)) throw new OstalError('invalid_input', t('mail.outbox.notScheduled'));
+    this.changed(rec.accountId, [id]);
+    return toEntry(this.store.get(id)!);
+  }
+
+  /**
+   * « Modifier »: a scheduled (or failed) message becomes a local draft again, atomically (a drain that claims it
+   * first sends it, and then this refuses). Returns the record as it was, for the composer's fields.
+   */
+  backToDraft(id: string): OutboxRecord {
+    const rec = this.store.get(id);
+    if (!rec) throw new OstalError('not_found', t('mail.outbox.notFound'));
+    // Asked twice (a second window, React's double effects in development): it is a draft already, nothing to undo.
+    if (rec.state === 'draft' && rec.draft.discarded !== true) return rec;
+    if (!this.store.backToDraft(id)) throw new OstalError('invalid_input', t('mail.outbox.notEditable'));
+    this.changed(rec.accountId, [id]);
+    return rec;
+  }
+
   // ------------------------------------------------------------------ sending
 
   /** Due messages (oldest first), by account. */
@@ -239,6 +280,24 @@ export class OutboxQueue {
   /** The raw message of a row, null when it is missing. */
   async readRaw(rec: OutboxRecord): Promise<Buffer | null> {
     return rec.rawPath ? await fs.promises.readFile(path.join(this.ctx.blobsDir, rec.rawPath)).catch(() => null) : null;
+  }
+
+  /**
+   * A scheduled message about to leave: its raw message (the blob, so the copy filed in Envoyés is the same) now
+   * dated `at`, the moment it really leaves, as Outlook and Thunderbird do; the Message-ID and everything else stay.
+   * Called once the message is claimed ('sending'): a crash before the SMTP session makes it 'uncertain' as always.
+   */
+  redate(rec: OutboxRecord, raw: Buffer, at: Date): Buffer {
+    if (!rec.rawPath) return raw;
+    const patched = withDateHeader(raw, at);
+    try {
+      writeFileDurably(path.join(this.ctx.blobsDir, rec.rawPath), patched);
+    } catch (err) {
+      // The disk refused (full?): the message leaves dated when it was written rather than stay claimed.
+      this.ctx.log.warn('outbox: scheduled message not redated', { id: rec.id, err: err as Error });
+      return raw;
+    }
+    return patched;
   }
 
   /** The account cannot send at all (e.g. its password is missing): its messages fail with that error. */

@@ -24,6 +24,7 @@ interface OutboxRow {
   created_at: string;
   updated_at: string;
   sent_at: string | null;
+  scheduled_at: string | null;
 }
 
 /** One row with what the sender needs besides the public entry. */
@@ -46,6 +47,8 @@ export interface NewOutboxMessage {
   draft: Record<string, unknown>;
   rawPath: string;
   size: number;
+  /** « Envoyer plus tard »: not due before this moment (ISO UTC); null = at once. */
+  scheduledAt?: string | null;
 }
 
 function toRecord(r: OutboxRow): OutboxRecord {
@@ -66,6 +69,7 @@ function toRecord(r: OutboxRow): OutboxRecord {
     updatedAt: r.updated_at,
     sentAt: r.sent_at,
     filedInSent: r.filed_in_sent === 1,
+    scheduledAt: r.scheduled_at,
     envelope: r.envelope_json ? (JSON.parse(r.envelope_json) as { from: string; to: string[] }) : null,
     draft: JSON.parse(r.draft_json) as Record<string, unknown>,
     rawPath: r.raw_path,
@@ -92,6 +96,7 @@ export function toEntry(r: OutboxRecord): OutboxEntry {
     updatedAt: r.updatedAt,
     sentAt: r.sentAt,
     filedInSent: r.filedInSent,
+    scheduledAt: r.scheduledAt,
   };
 }
 
@@ -119,15 +124,56 @@ export class OutboxStore {
     return (this.db.prepare(sql).all(...args) as OutboxRow[]).map(toRecord);
   }
 
-  /** Queued messages whose back-off is over, oldest first. */
+  /**
+   * Queued messages whose back-off is over, oldest first. A scheduled message is due once its time has come, even
+   * with ignoreBackoff (which only skips the retry back-off); before that it is left out, so it never holds up the
+   * account's other messages.
+   */
   due(at: string, accountId?: string, ignoreBackoff = false): OutboxRecord[] {
     const rows = this.db
       .prepare(
         `SELECT * FROM outbox WHERE state = 'queued' AND (? OR next_attempt_at IS NULL OR next_attempt_at <= ?)
+           AND (scheduled_at IS NULL OR scheduled_at <= ?)
            AND (? IS NULL OR account_id = ?) ORDER BY created_at, rowid`,
       )
-      .all(ignoreBackoff ? 1 : 0, at, accountId ?? null, accountId ?? null) as OutboxRow[];
+      .all(ignoreBackoff ? 1 : 0, at, at, accountId ?? null, accountId ?? null) as OutboxRow[];
     return rows.map(toRecord);
+  }
+
+  /** Earliest time of a scheduled message still to send (to arm the drain's timer), or null. */
+  nextScheduledAt(): string | null {
+    return (
+      (this.db.prepare(`SELECT min(scheduled_at) FROM outbox WHERE state = 'queued' AND scheduled_at IS NOT NULL`).pluck().get() as
+        string | null) ?? null
+    );
+  }
+
+  /** « Envoyer maintenant »: a scheduled message becomes due at once (and its back-off is forgotten). */
+  sendNow(id: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET scheduled_at = NULL, next_attempt_at = NULL, updated_at = ? WHERE id = ? AND state = 'queued' AND scheduled_at IS NOT NULL`,
+        )
+        .run(now(), id).changes > 0
+    );
+  }
+
+  /**
+   * « Modifier »: a scheduled (still queued) or failed message becomes a local draft again (raw_path kept: it is
+   * the draft's raw copy until the next save, drafts.ts). False when it changed state meanwhile (e.g. claimed for
+   * sending: then it leaves, and it is not a draft).
+   */
+  backToDraft(id: string): boolean {
+    return (
+      this.db
+        .prepare(
+          `UPDATE outbox SET state = 'draft', scheduled_at = NULL, next_attempt_at = NULL, envelope_json = NULL, last_error = NULL,
+             last_error_code = NULL, attempts = 0, updated_at = ?
+           WHERE id = ? AND ((state = 'queued' AND scheduled_at IS NOT NULL) OR state = 'failed')`,
+        )
+        .run(now(), id).changes > 0
+    );
   }
 
   /** Sent messages whose copy is not yet in the server's Envoyés. */
@@ -151,11 +197,12 @@ export class OutboxStore {
     const at = now();
     this.db
       .prepare(
-        `INSERT INTO outbox (id, account_id, state, message_id, subject, to_json, cc_json, bcc_json, envelope_json, draft_json, raw_path, size, created_at, updated_at)
-         VALUES (@id, @accountId, 'queued', @messageId, @subject, @to, @cc, @bcc, @envelope, @draft, @rawPath, @size, @at, @at)
+        `INSERT INTO outbox (id, account_id, state, message_id, subject, to_json, cc_json, bcc_json, envelope_json, draft_json, raw_path, size, created_at, updated_at, scheduled_at)
+         VALUES (@id, @accountId, 'queued', @messageId, @subject, @to, @cc, @bcc, @envelope, @draft, @rawPath, @size, @at, @at, @scheduledAt)
          ON CONFLICT (id) DO UPDATE SET state = 'queued', subject = excluded.subject, to_json = excluded.to_json, cc_json = excluded.cc_json,
            bcc_json = excluded.bcc_json, envelope_json = excluded.envelope_json, draft_json = excluded.draft_json, raw_path = excluded.raw_path,
-           size = excluded.size, updated_at = excluded.updated_at, last_error = NULL, last_error_code = NULL, next_attempt_at = NULL
+           size = excluded.size, updated_at = excluded.updated_at, last_error = NULL, last_error_code = NULL, next_attempt_at = NULL,
+           scheduled_at = excluded.scheduled_at
          WHERE outbox.state = 'draft'`,
       )
       .run({
@@ -171,6 +218,7 @@ export class OutboxStore {
         rawPath: m.rawPath,
         size: m.size,
         at,
+        scheduledAt: m.scheduledAt ?? null,
       });
   }
 

@@ -8,11 +8,14 @@
  *  - drafts.ts: local drafts.
  * A row found in 'sending' by a new process is 'uncertain' and never resent on its own: the user decides, and
  * « Renvoyer » first looks for the Message-ID in Envoyés (found = sent, nothing resent).
+ * « Envoyer plus tard »: a scheduled message waits in the queue (not due before its time, see OutboxStore.due); a
+ * timer armed for the earliest scheduled time drains at that moment (re-armed after each drain, and at start: a time
+ * that passed while Ostal was closed leaves with the first drain). Sending it twice is prevented by the same claim.
  */
-import type { OutboxEntry, OutgoingMessage } from '../shared/contract.js';
+import type { ComposeDraft, OutboxEntry, OutgoingMessage } from '../shared/contract.js';
 import type { CoreContext } from '../context.js';
 import { getAccountRow, loadMailAccount } from '../accounts/account-rows.js';
-import { adoptServerDraft, saveDraft, type DraftInput } from './drafts.js';
+import { adoptServerDraft, reopenQueued, saveDraft, type DraftInput } from './drafts.js';
 import type { MailAccount } from './imap-client.js';
 import { OutboxQueue } from './outbox-queue.js';
 import type { OutboxRecord, OutboxStore } from './outbox-store.js';
@@ -42,6 +45,8 @@ export class OutboxSender {
   private chain: Promise<unknown> = Promise.resolve();
   private pending: { promise: Promise<void>; accountId?: string; ignoreBackoff: boolean } | null = null;
   private timer: NodeJS.Timeout | null = null;
+  /** Fires at the earliest scheduled time (« Envoyer plus tard »); re-armed after every drain. */
+  private scheduleTimer: NodeJS.Timeout | null = null;
   private started = false;
   private stopped = false;
   private readonly intervalMs: number;
@@ -106,6 +111,20 @@ export class OutboxSender {
     return entry;
   }
 
+  /** « Envoyer maintenant »: a scheduled message leaves at once. */
+  sendNow(id: string): OutboxEntry {
+    const entry = this.outbox.sendNow(id);
+    this.kick();
+    return entry;
+  }
+
+  /** « Modifier »: a scheduled (or failed) message back to a local draft, its fields for the composer. */
+  async edit(id: string): Promise<ComposeDraft> {
+    const draft = await reopenQueued(this.ctx, this.outbox, id);
+    this.kick();
+    return draft;
+  }
+
   // ------------------------------------------------------------------ sending
 
   /**
@@ -134,9 +153,34 @@ export class OutboxSender {
 
   private async doDrain(accountId: string | undefined, ignoreBackoff: boolean): Promise<void> {
     if (this.stopped) return;
-    for (const [id, records] of this.outbox.dueByAccount(accountId, ignoreBackoff)) await this.sendAccount(id, records);
-    for (const [id, records] of this.outbox.unfiledByAccount(accountId)) await fileSentCopies(this.ctx, this.outbox, id, records);
-    for (const [id, records] of this.outbox.draftsForServerByAccount(accountId)) await this.syncDrafts(id, records, ignoreBackoff);
+    try {
+      for (const [id, records] of this.outbox.dueByAccount(accountId, ignoreBackoff)) await this.sendAccount(id, records);
+      for (const [id, records] of this.outbox.unfiledByAccount(accountId)) await fileSentCopies(this.ctx, this.outbox, id, records);
+      for (const [id, records] of this.outbox.draftsForServerByAccount(accountId)) await this.syncDrafts(id, records, ignoreBackoff);
+    } finally {
+      this.armSchedule();
+    }
+  }
+
+  /** Arm the timer for the earliest scheduled message (background loop only). */
+  private armSchedule(): void {
+    if (!this.started || this.stopped) return;
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    this.scheduleTimer = null;
+    let next: string | null;
+    try {
+      next = this.outbox.store.nextScheduledAt();
+    } catch {
+      return; // closing: the database is gone
+    }
+    if (!next) return;
+    // setTimeout holds at most ~24.8 days; a later time is reached by re-arming. A little after the time, not before.
+    const delay = Math.min(Math.max(0, Date.parse(next) - Date.now()) + 50, 24 * 3600_000);
+    this.scheduleTimer = setTimeout(() => {
+      this.scheduleTimer = null;
+      void this.drain().catch((err: unknown) => this.ctx.log.warn('outbox drain failed', { err: err as Error }));
+    }, delay);
+    this.scheduleTimer.unref();
   }
 
   /** Server copies of the drafts of one account, with a growing wait after errors (5 s, doubling up to 5 min). */
@@ -168,13 +212,15 @@ export class OutboxSender {
     try {
       for (const rec of records) {
         if (this.stopped) return;
-        const raw = await this.outbox.readRaw(rec);
+        let raw = await this.outbox.readRaw(rec);
         if (!raw || !rec.envelope) {
           this.outbox.failBroken(rec);
           continue;
         }
         // Committed before any byte leaves: a crash from here on makes the message 'uncertain', never resent silently.
         if (!this.outbox.claim(rec)) continue;
+        // A scheduled message is dated when it really leaves (Date header patched in the stored raw; Message-ID kept).
+        if (rec.scheduledAt) raw = this.outbox.redate(rec, raw, new Date());
         const { outcome, phase, err } = await smtp.submit(rec.envelope, raw);
         if (outcome.kind !== 'sent')
           this.ctx.log.warn('outbox: send failed', { id: rec.id, outcome: outcome.kind, phase, err: err as Error });
@@ -208,6 +254,8 @@ export class OutboxSender {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    if (this.scheduleTimer) clearTimeout(this.scheduleTimer);
+    this.scheduleTimer = null;
     await this.chain.catch(() => undefined);
   }
 }

@@ -145,6 +145,11 @@ export const outgoingMessageSchema = once(() =>
     attachments: z.array(outgoingAttachmentSchema()).optional(),
     inReplyTo: z.string().nullable().optional(),
     references: z.array(z.string()).optional(),
+    /**
+     * « Envoyer plus tard »: ISO 8601 date-time (with an offset, or without one = this computer's time); the core
+     * refuses a time already past (by more than a minute) or more than a year ahead, in French.
+     */
+    sendAt: z.string().max(64).optional(),
   }),
 );
 
@@ -380,6 +385,13 @@ const methodSchemaBuilders = {
   'mail.outbox.retry': () => z.object({ id: id() }),
   /** Remove a message (or a draft) from the Boîte d'envoi without sending it. */
   'mail.outbox.discard': () => z.object({ id: id() }),
+  /** « Envoyer maintenant »: a scheduled message leaves at once instead of at its time. */
+  'mail.outbox.sendNow': () => z.object({ id: id() }),
+  /**
+   * « Modifier »: a scheduled (or failed) message goes back to a local draft, never sent, and comes back as the
+   * composer's fields (mode 'draft', draftId = its id).
+   */
+  'mail.outbox.edit': () => z.object({ id: id() }),
   /** Send what is due now and wait for the attempt (the CLI and tests; the UI relies on the background loop). */
   'mail.outbox.drain': () => z.object({ accountId: id().optional(), ignoreBackoff: z.boolean().optional() }),
   /** Fields of a reply or forward of a stored message, or of a draft of Brouillons reopened (mode 'draft'). */

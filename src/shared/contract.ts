@@ -329,6 +329,8 @@ export interface OutboxEntry {
   sentAt: string | null;
   /** True once the copy is in the server's Envoyés. */
   filedInSent: boolean;
+  /** « Envoyer plus tard »: the moment chosen (ISO UTC), distinct from the retry back-off (nextAttemptAt); null = at once. */
+  scheduledAt: string | null;
 }
 
 export type ComposeMode = z.infer<ReturnType<typeof composeModeSchema>>;
@@ -1007,6 +1009,8 @@ export interface Results {
   'mail.outbox.list': OutboxEntry[];
   'mail.outbox.retry': OutboxEntry;
   'mail.outbox.discard': { removed: true };
+  'mail.outbox.sendNow': OutboxEntry;
+  'mail.outbox.edit': ComposeDraft;
   'mail.outbox.drain': OutboxEntry[];
   'mail.compose.prepare': ComposeDraft;
   'mail.html.clean': { html: string };

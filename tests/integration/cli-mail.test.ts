@@ -160,4 +160,60 @@ describe('CLI ostal mail', () => {
       fs.rmSync(from.dir, { recursive: true, force: true });
     }
   });
+
+  it('mail send --send-at (heure de Paris sans décalage) : l’entrée porte scheduledAt, mail outbox list --json la montre', async () => {
+    const from = await profileWith(4);
+    try {
+      const body = path.join(from.dir, 'corps.txt');
+      fs.writeFileSync(body, 'Bonjour,\nle compte rendu partira demain.\n');
+      const env = { ...from.env, TZ: 'Europe/Paris' };
+      // Tomorrow at 08:00 on Paris clocks, written without offset as an agent types it.
+      const tomorrow = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(Date.now() + 86_400_000);
+      const sent = await ostal(
+        [
+          'mail',
+          'send',
+          '--from',
+          testUser(4).email,
+          '--to',
+          testUser(5).email,
+          '--subject',
+          `Programmé ${crypto.randomUUID()}`,
+          '--body-file',
+          body,
+          '--send-at',
+          `${tomorrow}T08:00`,
+          '--json',
+          '--profile',
+          from.dir,
+        ],
+        env,
+      );
+      expect(sent.code, sent.stderr).toBe(0);
+      const entry = JSON.parse(sent.stdout) as { id: string; state: string; scheduledAt: string };
+      expect(entry.state).toBe('queued');
+      const offset = new Date(`${tomorrow}T12:00:00Z`).toLocaleString('en-US', { timeZone: 'Europe/Paris', timeZoneName: 'shortOffset' });
+      const hours = Number(/GMT\+(\d+)/.exec(offset)?.[1] ?? 1);
+      expect(entry.scheduledAt).toBe(`${tomorrow}T${String(8 - hours).padStart(2, '0')}:00:00.000Z`);
+      expect(sent.stderr).toContain('Envoi programmé le');
+
+      const list = await ostal(['mail', 'outbox', 'list', '--json', '--profile', from.dir], env);
+      expect(list.code, list.stderr).toBe(0);
+      expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({ id: entry.id, state: 'queued', scheduledAt: entry.scheduledAt })]);
+
+      const past = await ostal(
+        ['mail', 'send', '--from', testUser(4).email, '--to', testUser(5).email, '--subject', 'x', '--body-file', body].concat([
+          '--send-at',
+          '2020-01-01T08:00',
+          '--profile',
+          from.dir,
+        ]),
+        env,
+      );
+      expect(past.code).toBe(1);
+      expect(past.stderr).toContain('Cette heure est déjà passée');
+    } finally {
+      fs.rmSync(from.dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -69,6 +69,8 @@ const badInputs: { [M in MethodName]: unknown } = {
   'mail.outbox.list': { includeDrafts: 1 },
   'mail.outbox.retry': { id: ['x'] },
   'mail.outbox.discard': {},
+  'mail.outbox.sendNow': { id: 3 },
+  'mail.outbox.edit': {},
   'mail.outbox.drain': { ignoreBackoff: 'true' },
   'mail.compose.prepare': { accountId: 'a1', folder: 'INBOX', uid: 1, mode: 'répondre' },
   'mail.html.clean': { html: ['<b>gras</b>'] },

@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountSummary, OutgoingAttachment } from '../../../../src/shared/contract';
+import { SendLaterButton } from './SendLaterDialog';
 import { ApiCallError } from '../../api/client';
 import { useClient } from '../../api/react';
 import { Busy, ErrorAlert } from '../../components/common';
@@ -92,50 +93,51 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
 
   // Répondre / Transférer: fields prepared by the core from the stored original.
   useEffect(() => {
-    if (mode === 'new' || !request.accountId || !request.folder || request.uid === undefined) {
+    // « Modifier » in the Boîte d'envoi: the scheduled message becomes a draft again, its fields come from the core.
+    const fromOutbox = request.outboxId ? client.call('mail.outbox.edit', { id: request.outboxId }) : null;
+    if (!fromOutbox && (mode === 'new' || !request.accountId || !request.folder || request.uid === undefined)) {
       setPreparing(false);
       return;
     }
     let current = true;
-    client
-      .call('mail.compose.prepare', {
-        accountId: request.accountId,
-        folder: request.folder,
-        uid: request.uid,
-        mode,
+    (
+      fromOutbox ??
+      client.call('mail.compose.prepare', {
+        accountId: request.accountId!,
+        folder: request.folder!,
+        uid: request.uid!,
+        mode: mode as Exclude<typeof mode, 'new'>,
         timeZone: userTimeZone(),
       })
-      .then(
-        (draft) => {
-          if (!current) return;
-          setTo(draft.to.join(', '));
-          setCc(draft.cc.join(', '));
-          setSubject(draft.subject);
-          setText(draft.text);
-          prepared.current = { html: draft.html };
-          setPreparedTick((n) => n + 1);
-          setBcc(draft.bcc.join(', '));
-          if (draft.bcc.length) setShowBcc(true);
-          setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
-          if (draft.draftId) setDraftId(draft.draftId);
-          setAttachments(
-            draft.attachments.map((a) => ({ ...a, size: a.contentBase64 ? Math.floor((a.contentBase64.length * 3) / 4) : 0 })),
-          );
-          setPreparing(false);
-        },
-        (err: unknown) => {
-          if (!current) return;
-          setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
-          // The agent can still write: an empty body in the chosen format.
-          prepared.current = { html: null };
-          setPreparedTick((n) => n + 1);
-          setPreparing(false);
-        },
-      );
+    ).then(
+      (draft) => {
+        if (!current) return;
+        setTo(draft.to.join(', '));
+        setCc(draft.cc.join(', '));
+        setSubject(draft.subject);
+        setText(draft.text);
+        prepared.current = { html: draft.html };
+        setPreparedTick((n) => n + 1);
+        setBcc(draft.bcc.join(', '));
+        if (draft.bcc.length) setShowBcc(true);
+        setThreading({ inReplyTo: draft.inReplyTo, references: draft.references });
+        if (draft.draftId) setDraftId(draft.draftId);
+        setAttachments(draft.attachments.map((a) => ({ ...a, size: a.contentBase64 ? Math.floor((a.contentBase64.length * 3) / 4) : 0 })));
+        setPreparing(false);
+      },
+      (err: unknown) => {
+        if (!current) return;
+        setError(err instanceof ApiCallError ? err.message : t('errors.unexpected'));
+        // The agent can still write: an empty body in the chosen format.
+        prepared.current = { html: null };
+        setPreparedTick((n) => n + 1);
+        setPreparing(false);
+      },
+    );
     return () => {
       current = false;
     };
-  }, [client, mode, request.accountId, request.folder, request.uid, t]);
+  }, [client, mode, request.accountId, request.folder, request.uid, request.outboxId, t]);
 
   // Format and signature once the settings and the prepared fields are there: a plain-text original is answered in
   // plain text, a formatted one (or a new message) as the setting says; the signature goes above the quote.
@@ -255,7 +257,8 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
     setAttachments((list) => [...list, ...added]);
   }
 
-  async function send(event?: FormEvent) {
+  /** « Envoyer », or with `sendAt` « Envoyer plus tard » (the core keeps it in the Boîte d'envoi until then). */
+  async function send(event?: FormEvent, sendAt?: string) {
     event?.preventDefault();
     if (sending) return;
     const f = fields();
@@ -277,6 +280,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
         ...signed,
         attachments: attachments.map(({ filename, contentBase64, contentType }) => ({ filename, contentBase64, contentType })),
         ...(draftId ? { draftId } : {}),
+        ...(sendAt ? { sendAt } : {}),
       });
       onClose();
     } catch (err) {
@@ -524,6 +528,7 @@ export function ComposePanel({ accounts, request, onClose }: { accounts: Account
             >
               {sending ? t('compose.sending') : t('compose.send')}
             </button>
+            <SendLaterButton disabled={sending || preparing} onSchedule={(at) => void send(undefined, at)} />
             <button type="button" className="button" onClick={cancel} data-testid="compose-cancel">
               {t('compose.cancel')}
             </button>

@@ -8,6 +8,8 @@ import { Busy, EmptyState, ErrorAlert } from '../../components/common';
 import { Icon } from '../../components/icons';
 import { formatSize } from '../../lib/format';
 import { formatListDate } from '../../../../src/shared/time';
+import { useCompose } from './compose-context';
+import { scheduledParts } from './send-later';
 import './compose.css';
 
 /** The account's Boîte d'envoi, refreshed on every change. `null` while loading. */
@@ -19,22 +21,29 @@ export function useOutbox(accountId: string): OutboxEntry[] | null {
   return query.data ?? null;
 }
 
-function StateLabel({ state }: { state: OutboxState }) {
+function StateLabel({ state, scheduled }: { state: OutboxState; scheduled: boolean }) {
   const { t } = useTranslation();
   const label =
-    state === 'queued'
-      ? t('outbox.stateQueued')
-      : state === 'sending'
-        ? t('outbox.stateSending')
-        : state === 'failed'
-          ? t('outbox.stateFailed')
-          : state === 'uncertain'
-            ? t('outbox.stateUncertain')
-            : state === 'sent'
-              ? t('outbox.stateSent')
-              : t('outbox.stateDraft');
+    state === 'queued' && scheduled
+      ? t('outbox.stateScheduled')
+      : state === 'queued'
+        ? t('outbox.stateQueued')
+        : state === 'sending'
+          ? t('outbox.stateSending')
+          : state === 'failed'
+            ? t('outbox.stateFailed')
+            : state === 'uncertain'
+              ? t('outbox.stateUncertain')
+              : state === 'sent'
+                ? t('outbox.stateSent')
+                : t('outbox.stateDraft');
   return (
-    <span className={`pill outbox-state outbox-state-${state}`} data-testid="outbox-state" data-state={state}>
+    <span
+      className={`pill outbox-state outbox-state-${state}`}
+      data-testid="outbox-state"
+      data-state={state}
+      data-scheduled={scheduled ? 'true' : undefined}
+    >
       {label}
     </span>
   );
@@ -43,6 +52,7 @@ function StateLabel({ state }: { state: OutboxState }) {
 export function OutboxView({ accountId }: { accountId: string }) {
   const { t } = useTranslation();
   const client = useClient();
+  const { openCompose } = useCompose();
   const query = useApiQuery(
     'mail.outbox.list',
     { accountId },
@@ -56,11 +66,12 @@ export function OutboxView({ accountId }: { accountId: string }) {
   const list = query.data ?? [];
   const now = new Date();
 
-  async function act(id: string, action: 'retry' | 'discard') {
+  async function act(id: string, action: 'retry' | 'discard' | 'sendNow') {
     setBusy(id);
     setError(null);
     try {
       if (action === 'retry') await client.call('mail.outbox.retry', { id });
+      else if (action === 'sendNow') await client.call('mail.outbox.sendNow', { id });
       else await client.call('mail.outbox.discard', { id });
       query.reload();
     } catch (err) {
@@ -90,7 +101,7 @@ export function OutboxView({ accountId }: { accountId: string }) {
               data-message-id={entry.messageId}
             >
               <div className="outbox-line">
-                <StateLabel state={entry.state} />
+                <StateLabel state={entry.state} scheduled={entry.scheduledAt !== null} />
                 <span className="outbox-subject">{entry.subject || t('outbox.noSubject')}</span>
                 <time className="muted" dateTime={entry.createdAt}>
                   {formatListDate(entry.createdAt, now)}
@@ -107,6 +118,11 @@ export function OutboxView({ accountId }: { accountId: string }) {
               ) : entry.lastError ? (
                 <p className={entry.state === 'failed' ? 'field-error' : 'muted'}>{entry.lastError}</p>
               ) : null}
+              {entry.state === 'queued' && entry.scheduledAt ? (
+                <p className="outbox-scheduled" data-testid="outbox-scheduled">
+                  <time dateTime={entry.scheduledAt}>{t('outbox.scheduledFor', scheduledParts(entry.scheduledAt, now))}</time>
+                </p>
+              ) : null}
               {entry.state === 'queued' && entry.nextAttemptAt ? <p className="muted">{t('outbox.willRetry')}</p> : null}
               {entry.state !== 'sending' ? (
                 <div className="outbox-actions">
@@ -120,6 +136,28 @@ export function OutboxView({ accountId }: { accountId: string }) {
                     >
                       {t('outbox.retry')}
                     </button>
+                  ) : null}
+                  {entry.state === 'queued' && entry.scheduledAt ? (
+                    <>
+                      <button
+                        type="button"
+                        className="button button-primary"
+                        disabled={busy === entry.id}
+                        onClick={() => void act(entry.id, 'sendNow')}
+                        data-testid="outbox-send-now"
+                      >
+                        {t('outbox.sendNow')}
+                      </button>
+                      <button
+                        type="button"
+                        className="button"
+                        disabled={busy === entry.id}
+                        onClick={() => openCompose({ mode: 'draft', accountId: entry.accountId, outboxId: entry.id })}
+                        data-testid="outbox-edit"
+                      >
+                        {t('outbox.edit')}
+                      </button>
+                    </>
                   ) : null}
                   <button
                     type="button"

@@ -6,6 +6,8 @@ export interface ComposeRequest {
   accountId?: string;
   folder?: string;
   uid?: number;
+  /** « Modifier » of a scheduled message of the Boîte d'envoi (mode 'draft'): it becomes a draft again (mail.outbox.edit). */
+  outboxId?: string;
   /** New message prefilled by another view (e.g. Visio « Inviter par courriel ») or another program (mailto, --compose). */
   subject?: string;
   text?: string;
